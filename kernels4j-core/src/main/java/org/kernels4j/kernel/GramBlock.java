@@ -1,0 +1,160 @@
+package org.kernels4j.kernel;
+
+import java.util.ArrayDeque;
+import org.kernels4j.linalg.Blas;
+import org.kernels4j.linalg.ElementOps;
+import org.kernels4j.linalg.Matrix;
+import org.kernels4j.linalg.NativeBuffer;
+
+/**
+ * One tile of a Gram matrix being computed: rows {@code [rowStart, rowStart+rows)} of the left
+ * inputs against rows {@code [colStart, colStart+cols)} of the right inputs. A {@link Kernel} fills
+ * the tile into a dense row-major array {@code out} of length {@code rows·cols}, using the GEMM
+ * helpers here so that the expensive part always runs at BLAS speed.
+ *
+ * <p>Instances are per worker thread and reused from tile to tile; they are not thread-safe.
+ */
+public final class GramBlock {
+    private final GramInputs left;
+    private final GramInputs right;
+    private final boolean symmetric;
+    private final NativeBuffer product;
+    private final int capacity;
+    private final ArrayDeque<double[]> scratch = new ArrayDeque<>();
+    private int rowStart;
+    private int colStart;
+    private int rows;
+    private int cols;
+
+    GramBlock(GramInputs left, GramInputs right, boolean symmetric, int capacity) {
+        this.left = left;
+        this.right = right;
+        this.symmetric = symmetric;
+        this.capacity = capacity;
+        this.product = new NativeBuffer(capacity);
+    }
+
+    void moveTo(int rowStart, int rows, int colStart, int cols) {
+        this.rowStart = rowStart;
+        this.rows = rows;
+        this.colStart = colStart;
+        this.cols = cols;
+    }
+
+    void release() {
+        product.close();
+    }
+
+    /** Number of rows in this tile. */
+    public int rows() {
+        return rows;
+    }
+
+    /** Number of columns in this tile. */
+    public int cols() {
+        return cols;
+    }
+
+    /** Index of the tile's first row among the left inputs. */
+    public int rowStart() {
+        return rowStart;
+    }
+
+    /** Index of the tile's first column among the right inputs. */
+    public int colStart() {
+        return colStart;
+    }
+
+    /** Number of features. */
+    public int features() {
+        return left.x.cols();
+    }
+
+    /**
+     * True when this is K(X, X) and tile element (i, j) is the same sample on both sides, i.e.
+     * {@code rowStart + i == colStart + j}.
+     */
+    public boolean isSameSample(int i, int j) {
+        return symmetric && rowStart + i == colStart + j;
+    }
+
+    /** True when this tile is part of K(X, X) (the left and right inputs are the same samples). */
+    public boolean isSymmetric() {
+        return symmetric;
+    }
+
+    /** The left input matrix (all rows; this tile uses rows from {@link #rowStart()}). */
+    public Matrix leftInputs() {
+        return left.x;
+    }
+
+    /** The right input matrix (all rows; this tile uses rows from {@link #colStart()}). */
+    public Matrix rightInputs() {
+        return right.x;
+    }
+
+    /** Squared norms of all raw left rows (index with {@code rowStart() + i}). */
+    public double[] leftSquaredNorms() {
+        return left.view(FeatureView.RAW).squaredNorms;
+    }
+
+    /** Squared norms of all raw right rows (index with {@code colStart() + j}). */
+    public double[] rightSquaredNorms() {
+        return right.view(FeatureView.RAW).squaredNorms;
+    }
+
+    /** Fills {@code out} with the raw inner products ⟨x_i, z_j⟩ of this tile (one GEMM). */
+    public void innerProducts(double[] out) {
+        gemm(FeatureView.RAW, out);
+    }
+
+    /**
+     * Fills {@code out} with squared Euclidean distances ‖(x_i − z_j)/ℓ‖² (one GEMM on centred,
+     * optionally length-scaled inputs, then one pass), clipped at 0 and exactly 0 for the same
+     * sample.
+     *
+     * @param lengthScales per-feature length scales ℓ, or null for none
+     */
+    public void squaredDistances(double[] lengthScales, double[] out) {
+        FeatureView view = FeatureView.centeredScaled(lengthScales);
+        gemm(view, out);
+        double[] nl = left.view(view).squaredNorms;
+        double[] nr = right.view(view).squaredNorms;
+        ElementOps ops = ElementOps.get();
+        for (int i = 0; i < rows; i++) {
+            ops.squaredDistances(out, i * cols, cols, nl[rowStart + i], nr, colStart);
+        }
+        if (symmetric) {
+            for (int i = 0; i < rows; i++) {
+                int j = rowStart + i - colStart;
+                if (j >= 0 && j < cols) {
+                    out[i * cols + j] = 0.0;
+                }
+            }
+        }
+    }
+
+    /** Fills {@code out} with the inner products of this tile under a feature view (one GEMM). */
+    void gemm(FeatureView view, double[] out) {
+        int d = view.width(features());
+        GramInputs.Prepared a = left.view(view);
+        GramInputs.Prepared b = right.view(view);
+        if (d == 0) {
+            java.util.Arrays.fill(out, 0, rows * cols, 0.0);
+            return;
+        }
+        Blas.gemmNT(a.rows, (long) rowStart * d, b.rows, (long) colStart * d, product, 0, rows, cols, d);
+        product.copyTo(0, out, 0, rows * cols);
+    }
+
+    /** Borrows a scratch array of at least {@code rows()·cols()} doubles; give it back with {@link #giveBack}. */
+    public double[] borrow() {
+        double[] s = scratch.poll();
+        return s != null ? s : new double[capacity];
+    }
+
+    /** Returns a scratch array obtained from {@link #borrow()}. */
+    public void giveBack(double[] s) {
+        scratch.push(s);
+    }
+}

@@ -1,0 +1,214 @@
+package org.kernels4j.kernel;
+
+import java.util.concurrent.atomic.AtomicLong;
+import org.kernels4j.Kernels4jException;
+import org.kernels4j.ProgressListener;
+import org.kernels4j.linalg.Matrix;
+import org.kernels4j.linalg.Parallelism;
+
+/**
+ * Computes Gram matrices and matrix-free kernel products tile by tile.
+ *
+ * <p>Each tile costs one GEMM (2·t²·d flops at BLAS speed) and one element-wise pass over t²
+ * values while they are still in cache. Tiles run in parallel on {@link Parallelism}'s workers
+ * with single-threaded BLAS. For K(X, X) only tiles on or above the diagonal are computed and
+ * mirrored, so the result is exactly symmetric and costs half the work.
+ *
+ * <p>Memory: the output (which the caller may provide, so an n×m matrix is never allocated twice),
+ * one off-heap copy of the inputs (n·d), and two t×t buffers per thread. The tile size t defaults
+ * to 256 and can be set with the system property {@code kernels4j.tile}.
+ */
+public final class GramEngine {
+    static final int TILE = Math.max(16, Integer.getInteger("kernels4j.tile", 256));
+
+    private GramEngine() {
+    }
+
+    /** K(X, X), n×n, symmetric. */
+    public static Matrix gram(Kernel kernel, Matrix x) {
+        Matrix out = new Matrix(x.rows(), x.rows());
+        gram(kernel, x, out, ProgressListener.NONE);
+        return out;
+    }
+
+    /**
+     * Writes K(X, X) into {@code out} (n×n).
+     *
+     * @param progress told how many tiles are done
+     */
+    public static void gram(Kernel kernel, Matrix x, Matrix out, ProgressListener progress) {
+        int n = x.rows();
+        requireShape(out, n, n, "Gram output");
+        x.requireFinite("input data");
+        int tiles = (n + TILE - 1) / TILE;
+        int pairs = tiles * (tiles + 1) / 2;
+        int[] ti = new int[pairs];
+        int[] tj = new int[pairs];
+        for (int i = 0, p = 0; i < tiles; i++) {
+            for (int j = i; j < tiles; j++, p++) {
+                ti[p] = i;
+                tj[p] = j;
+            }
+        }
+        try (GramInputs in = new GramInputs(x, GramInputs.columnMeans(x))) {
+            runTiles(pairs, progress, () -> new GramBlock(in, in, true, TILE * TILE), (block, buf, p) -> {
+                int r0 = ti[p] * TILE;
+                int c0 = tj[p] * TILE;
+                int rows = Math.min(TILE, n - r0);
+                int cols = Math.min(TILE, n - c0);
+                block.moveTo(r0, rows, c0, cols);
+                kernel.computeBlock(block, buf);
+                double[] o = out.data();
+                for (int i = 0; i < rows; i++) {
+                    System.arraycopy(buf, i * cols, o, (r0 + i) * n + c0, cols);
+                }
+                if (r0 == c0) {
+                    for (int i = 0; i < rows; i++) {
+                        for (int j = 0; j < i; j++) {
+                            o[(r0 + i) * n + c0 + j] = buf[j * cols + i];
+                        }
+                    }
+                } else {
+                    for (int j = 0; j < cols; j++) {
+                        int base = (c0 + j) * n + r0;
+                        for (int i = 0; i < rows; i++) {
+                            o[base + i] = buf[i * cols + j];
+                        }
+                    }
+                }
+            });
+        }
+    }
+
+    /** K(X, Z), n×m. */
+    public static Matrix cross(Kernel kernel, Matrix x, Matrix z) {
+        Matrix out = new Matrix(x.rows(), z.rows());
+        cross(kernel, x, z, out, ProgressListener.NONE);
+        return out;
+    }
+
+    /** Writes K(X, Z) into {@code out} (n×m). */
+    public static void cross(Kernel kernel, Matrix x, Matrix z, Matrix out, ProgressListener progress) {
+        requireSameFeatures(x, z);
+        int n = x.rows();
+        int m = z.rows();
+        requireShape(out, n, m, "kernel matrix output");
+        x.requireFinite("input data");
+        z.requireFinite("second input data");
+        int rt = (n + TILE - 1) / TILE;
+        int ct = (m + TILE - 1) / TILE;
+        double[] center = GramInputs.columnMeans(z);
+        try (GramInputs left = new GramInputs(x, center); GramInputs right = new GramInputs(z, center)) {
+            runTiles(rt * ct, progress, () -> new GramBlock(left, right, false, TILE * TILE), (block, buf, p) -> {
+                int r0 = (p / ct) * TILE;
+                int c0 = (p % ct) * TILE;
+                int rows = Math.min(TILE, n - r0);
+                int cols = Math.min(TILE, m - c0);
+                block.moveTo(r0, rows, c0, cols);
+                kernel.computeBlock(block, buf);
+                double[] o = out.data();
+                for (int i = 0; i < rows; i++) {
+                    System.arraycopy(buf, i * cols, o, (r0 + i) * m + c0, cols);
+                }
+            });
+        }
+    }
+
+    /**
+     * {@code K(X, Z)·V} without storing K: each task computes one band of rows of K tile by tile
+     * and multiplies it into V. X is n×d, Z is m×d, V is m×c; the result is n×c. Memory
+     * O(t² per thread) beyond inputs and output.
+     */
+    public static Matrix crossTimes(Kernel kernel, Matrix x, Matrix z, Matrix v, ProgressListener progress) {
+        requireSameFeatures(x, z);
+        if (v.rows() != z.rows()) {
+            throw new Kernels4jException("kernel product: K(X, Z) has " + z.rows() + " columns but V has "
+                    + v.rows() + " rows");
+        }
+        x.requireFinite("input data");
+        z.requireFinite("second input data");
+        int n = x.rows();
+        int m = z.rows();
+        int c = v.cols();
+        Matrix result = new Matrix(n, c);
+        int rt = (n + TILE - 1) / TILE;
+        int ct = (m + TILE - 1) / TILE;
+        double[] center = GramInputs.columnMeans(z);
+        double[] vd = v.data();
+        double[] rd = result.data();
+        try (GramInputs left = new GramInputs(x, center); GramInputs right = new GramInputs(z, center)) {
+            runTiles(rt, progress, () -> new GramBlock(left, right, false, TILE * TILE), (block, buf, p) -> {
+                int r0 = p * TILE;
+                int rows = Math.min(TILE, n - r0);
+                for (int q = 0; q < ct; q++) {
+                    int c0 = q * TILE;
+                    int cols = Math.min(TILE, m - c0);
+                    block.moveTo(r0, rows, c0, cols);
+                    kernel.computeBlock(block, buf);
+                    for (int i = 0; i < rows; i++) {
+                        int ro = (r0 + i) * c;
+                        for (int j = 0; j < cols; j++) {
+                            double kij = buf[i * cols + j];
+                            int vo = (c0 + j) * c;
+                            for (int o = 0; o < c; o++) {
+                                rd[ro + o] += kij * vd[vo + o];
+                            }
+                        }
+                    }
+                }
+            });
+        }
+        return result;
+    }
+
+    /** The diagonal k(x_i, x_i) of K(X, X), using {@link Kernel#selfValue}. */
+    public static double[] diagonal(Kernel kernel, Matrix x) {
+        double[] d = new double[x.rows()];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = kernel.selfValue(x.row(i));
+        }
+        return d;
+    }
+
+    private interface TileTask {
+        void run(GramBlock block, double[] buffer, int tile);
+    }
+
+    private static void runTiles(int count, ProgressListener progress, java.util.function.Supplier<GramBlock> blocks,
+            TileTask task) {
+        ThreadLocal<GramBlock> local = new ThreadLocal<>();
+        ThreadLocal<double[]> buffers = new ThreadLocal<>();
+        java.util.List<GramBlock> made = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        AtomicLong done = new AtomicLong();
+        try {
+            Parallelism.forEachBlock(count, p -> {
+                GramBlock b = local.get();
+                if (b == null) {
+                    b = blocks.get();
+                    made.add(b);
+                    local.set(b);
+                    buffers.set(new double[TILE * TILE]);
+                }
+                task.run(b, buffers.get(), p);
+                progress.progress(done.incrementAndGet(), count, "kernel");
+            });
+        } finally {
+            for (GramBlock b : made) {
+                b.release();
+            }
+        }
+    }
+
+    private static void requireSameFeatures(Matrix x, Matrix z) {
+        if (x.cols() != z.cols()) {
+            throw new Kernels4jException("inputs have different numbers of features: " + x.cols() + " and "
+                    + z.cols());
+        }
+    }
+
+    private static void requireShape(Matrix out, int rows, int cols, String what) {
+        if (out.rows() != rows || out.cols() != cols) {
+            throw new Kernels4jException(what + " must be " + rows + "x" + cols + ", got " + out.shape());
+        }
+    }
+}

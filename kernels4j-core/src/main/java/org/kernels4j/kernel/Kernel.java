@@ -1,0 +1,49 @@
+package org.kernels4j.kernel;
+
+/**
+ * A positive semi-definite kernel k(x, z) on real feature vectors.
+ *
+ * <p>Kernels are immutable. Each one has two implementations of the same function: the direct
+ * formula {@link #value} on two vectors (the reference, used for single evaluations and in tests)
+ * and {@link #computeBlock}, which fills a whole tile of a Gram matrix through one GEMM plus one
+ * element-wise pass (see {@link GramEngine}). Every kernel prints itself as a spec
+ * ({@link #toSpec()}) that {@link KernelSpec#parse} turns back into an equal kernel.
+ */
+public interface Kernel {
+
+    /** k(x, z) for two distinct samples, from the defining formula. */
+    double value(double[] x, double[] z);
+
+    /**
+     * k(x, x) for a sample with itself. Equal to {@code value(x, x)} except for kernels that
+     * depend on sample identity, such as white noise, which is non-zero only here.
+     */
+    default double selfValue(double[] x) {
+        return value(x, x);
+    }
+
+    /**
+     * Fills {@code out[0 .. block.rows()·block.cols())} with the tile's kernel values, row-major.
+     * Implementations call {@link GramBlock#innerProducts} or {@link GramBlock#squaredDistances}
+     * (one GEMM) and then transform the values in place with vectorized element-wise passes.
+     */
+    void computeBlock(GramBlock block, double[] out);
+
+    /** The text spec, e.g. {@code rbf(gamma=0.5)}; parsing it gives an equal kernel. */
+    String toSpec();
+
+    /** {@code this + other}. */
+    default Kernel plus(Kernel other) {
+        return new SumKernel(java.util.List.of(this, other));
+    }
+
+    /** {@code this · other} (element-wise product of kernels, again PSD by Schur's theorem). */
+    default Kernel times(Kernel other) {
+        return new ProductKernel(java.util.List.of(this, other));
+    }
+
+    /** {@code c · this} for c &gt; 0. */
+    default Kernel scaled(double c) {
+        return new ScaledKernel(c, this);
+    }
+}

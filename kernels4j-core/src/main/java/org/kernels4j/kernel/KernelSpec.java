@@ -1,0 +1,391 @@
+package org.kernels4j.kernel;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.kernels4j.Kernels4jException;
+
+/**
+ * Parses kernel specs. Grammar (whitespace is free, names are case-insensitive):
+ * <pre>
+ *   spec   := term ('+' term)*
+ *   term   := factor ('*' factor)*
+ *   factor := NUMBER | NAME '(' [param (',' param)*] ')' | '(' spec ')'
+ *   param  := NAME '=' (NUMBER | NAME | '[' NUMBER (',' NUMBER)* ']')
+ * </pre>
+ * Numbers in a product scale it ({@code 0.5*rbf(gamma=2)}); a number standing alone in a sum is a
+ * {@code constant(value=…)} kernel. Every error names the 1-based column where it was found.
+ */
+public final class KernelSpec {
+    private final String text;
+    private int pos;
+
+    private KernelSpec(String text) {
+        this.text = text;
+    }
+
+    /**
+     * Parses a spec such as {@code 2*rbf(length=3) + linear()}.
+     *
+     * @throws KernelSpecException naming the column of the first problem
+     */
+    public static Kernel parse(String spec) {
+        if (spec == null || spec.isBlank()) {
+            throw new Kernels4jException("empty kernel spec; try e.g. rbf(gamma=0.5)");
+        }
+        KernelSpec p = new KernelSpec(spec);
+        Node n = p.sum();
+        p.skipSpace();
+        if (p.pos < spec.length()) {
+            throw p.error(p.pos, "unexpected '" + spec.charAt(p.pos) + "'");
+        }
+        if (n.kernel == null) {
+            throw p.error(0, "a number alone is not a kernel; write constant(value=" + Specs.num(n.number) + ")");
+        }
+        return n.kernel;
+    }
+
+    /** Either a kernel or a bare number, with the column where it started. */
+    private static final class Node {
+        final Kernel kernel;
+        final double number;
+
+        Node(Kernel kernel, double number) {
+            this.kernel = kernel;
+            this.number = number;
+        }
+    }
+
+    private Node sum() {
+        List<Node> terms = new ArrayList<>();
+        while (true) {
+            skipSpace();
+            terms.add(product());
+            skipSpace();
+            if (pos < text.length() && text.charAt(pos) == '+') {
+                pos++;
+            } else {
+                break;
+            }
+        }
+        if (terms.size() == 1) {
+            return terms.get(0);
+        }
+        List<Kernel> kernels = new ArrayList<>();
+        for (Node t : terms) {
+            kernels.add(t.kernel != null ? t.kernel : new ConstantKernel(t.number));
+        }
+        return new Node(new SumKernel(kernels), 0);
+    }
+
+    private Node product() {
+        double scale = 1.0;
+        boolean anyNumber = false;
+        List<Kernel> factors = new ArrayList<>();
+        while (true) {
+            int start = skipSpace();
+            if (start >= text.length()) {
+                throw error(start, "expected a kernel name, a number or '(' but the spec ended");
+            }
+            char c = text.charAt(start);
+            if (c == '(') {
+                pos++;
+                Node inner = sum();
+                expect(')');
+                if (inner.kernel == null) {
+                    scale *= inner.number;
+                    anyNumber = true;
+                } else {
+                    factors.add(inner.kernel);
+                }
+            } else if (isNumberStart(c)) {
+                double v = number();
+                if (!(v > 0)) {
+                    throw error(start, "a scale factor must be positive, got " + text.substring(start, pos).trim());
+                }
+                scale *= v;
+                anyNumber = true;
+            } else if (Character.isLetter(c)) {
+                factors.add(call());
+            } else {
+                throw error(start, "expected a kernel name, a number or '(' but found '" + c + "'");
+            }
+            skipSpace();
+            if (pos < text.length() && text.charAt(pos) == '*') {
+                pos++;
+            } else {
+                break;
+            }
+        }
+        if (factors.isEmpty()) {
+            return new Node(null, scale);
+        }
+        Kernel k = factors.size() == 1 ? factors.get(0) : new ProductKernel(factors);
+        return new Node(anyNumber ? new ScaledKernel(scale, k) : k, 0);
+    }
+
+    private Kernel call() {
+        int start = pos;
+        String name = name();
+        KernelCatalog.Type type = KernelCatalog.find(name.toLowerCase(java.util.Locale.ROOT));
+        if (type == null) {
+            String hint = closest(name.toLowerCase(java.util.Locale.ROOT));
+            throw error(start, "unknown kernel '" + name + "'" + (hint != null ? " (did you mean '" + hint + "'?)" : "")
+                    + "; known kernels: " + String.join(", ", KernelCatalog.names()));
+        }
+        skipSpace();
+        if (pos >= text.length() || text.charAt(pos) != '(') {
+            throw error(pos, "expected '(' after '" + name + "'; write " + type.name() + "() for the defaults");
+        }
+        pos++;
+        Args args = new Args(type);
+        skipSpace();
+        if (pos < text.length() && text.charAt(pos) == ')') {
+            pos++;
+        } else {
+            while (true) {
+                int pstart = skipSpace();
+                if (pstart >= text.length() || !Character.isLetter(text.charAt(pstart))) {
+                    throw error(pstart, "expected a parameter name");
+                }
+                String pname = name().toLowerCase(java.util.Locale.ROOT);
+                skipSpace();
+                expect('=');
+                int vstart = skipSpace();
+                Object value;
+                if (vstart < text.length() && text.charAt(vstart) == '[') {
+                    pos++;
+                    List<Double> list = new ArrayList<>();
+                    while (true) {
+                        skipSpace();
+                        list.add(number());
+                        skipSpace();
+                        if (pos < text.length() && text.charAt(pos) == ',') {
+                            pos++;
+                        } else {
+                            break;
+                        }
+                    }
+                    expect(']');
+                    value = list.stream().mapToDouble(Double::doubleValue).toArray();
+                } else if (vstart < text.length() && isNumberStart(text.charAt(vstart))) {
+                    value = number();
+                } else if (vstart < text.length() && Character.isLetter(text.charAt(vstart))) {
+                    value = name();
+                } else {
+                    throw error(vstart, "expected a value for '" + pname + "'");
+                }
+                args.put(pname, value, pstart);
+                skipSpace();
+                if (pos < text.length() && text.charAt(pos) == ',') {
+                    pos++;
+                } else {
+                    break;
+                }
+            }
+            expect(')');
+        }
+        try {
+            Kernel k = type.create(args);
+            args.checkAllUsed();
+            return k;
+        } catch (KernelSpecException e) {
+            throw e;
+        } catch (Kernels4jException e) {
+            throw error(start, e.getMessage());
+        }
+    }
+
+    private String name() {
+        int start = pos;
+        while (pos < text.length() && (Character.isLetterOrDigit(text.charAt(pos)) || text.charAt(pos) == '_')) {
+            pos++;
+        }
+        return text.substring(start, pos);
+    }
+
+    private static boolean isNumberStart(char c) {
+        return Character.isDigit(c) || c == '.' || c == '-' || c == '+';
+    }
+
+    private double number() {
+        int start = skipSpace();
+        int p = pos;
+        if (p < text.length() && (text.charAt(p) == '-' || text.charAt(p) == '+')) {
+            p++;
+        }
+        while (p < text.length() && (Character.isDigit(text.charAt(p)) || text.charAt(p) == '.')) {
+            p++;
+        }
+        if (p < text.length() && (text.charAt(p) == 'e' || text.charAt(p) == 'E')) {
+            int q = p + 1;
+            if (q < text.length() && (text.charAt(q) == '-' || text.charAt(q) == '+')) {
+                q++;
+            }
+            if (q < text.length() && Character.isDigit(text.charAt(q))) {
+                p = q;
+                while (p < text.length() && Character.isDigit(text.charAt(p))) {
+                    p++;
+                }
+            }
+        }
+        String s = text.substring(start, p);
+        try {
+            double v = Double.parseDouble(s);
+            if (!Double.isFinite(v)) {
+                throw error(start, "number '" + s + "' is not finite");
+            }
+            pos = p;
+            return v;
+        } catch (NumberFormatException e) {
+            throw error(start, "expected a number but found '" + (s.isEmpty() && start < text.length()
+                    ? String.valueOf(text.charAt(start)) : s) + "'");
+        }
+    }
+
+    private void expect(char c) {
+        int at = skipSpace();
+        if (at >= text.length()) {
+            throw error(at, "expected '" + c + "' but the spec ended");
+        }
+        if (text.charAt(at) != c) {
+            throw error(at, "expected '" + c + "' but found '" + text.charAt(at) + "'");
+        }
+        pos++;
+    }
+
+    private int skipSpace() {
+        while (pos < text.length() && Character.isWhitespace(text.charAt(pos))) {
+            pos++;
+        }
+        return pos;
+    }
+
+    private KernelSpecException error(int at, String problem) {
+        return new KernelSpecException(text, at + 1, problem);
+    }
+
+    private static String closest(String name) {
+        String best = null;
+        int bestDistance = 3;
+        for (String candidate : KernelCatalog.names()) {
+            int d = editDistance(name, candidate);
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = candidate;
+            }
+        }
+        return best;
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1),
+                        prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    /** The parameters given to one kernel call, with the columns where each was written. */
+    final class Args {
+        private final KernelCatalog.Type type;
+        private final Map<String, Object> values = new LinkedHashMap<>();
+        private final Map<String, Integer> columns = new LinkedHashMap<>();
+        private final java.util.Set<String> used = new java.util.HashSet<>();
+
+        Args(KernelCatalog.Type type) {
+            this.type = type;
+        }
+
+        void put(String name, Object value, int column) {
+            if (values.containsKey(name)) {
+                throw KernelSpec.this.error(column, "parameter '" + name + "' is given twice");
+            }
+            values.put(name, value);
+            columns.put(name, column);
+        }
+
+        boolean has(String name) {
+            used.add(name);
+            return values.containsKey(name);
+        }
+
+        double number(String name, double dflt) {
+            used.add(name);
+            Object v = values.get(name);
+            if (v == null) {
+                return dflt;
+            }
+            if (!(v instanceof Double)) {
+                throw error(name, "'" + name + "' must be a number");
+            }
+            return (Double) v;
+        }
+
+        int integer(String name, int dflt) {
+            double v = number(name, dflt);
+            if (v != Math.rint(v) || Math.abs(v) > 1e6) {
+                throw error(name, "'" + name + "' must be an integer, got " + Specs.num(v));
+            }
+            return (int) v;
+        }
+
+        double[] numbers(String name, double... dflt) {
+            used.add(name);
+            Object v = values.get(name);
+            if (v == null) {
+                return dflt;
+            }
+            if (v instanceof Double) {
+                return new double[] {(Double) v};
+            }
+            if (v instanceof double[]) {
+                return (double[]) v;
+            }
+            throw error(name, "'" + name + "' must be a number or a list of numbers");
+        }
+
+        String word(String name, String dflt, String... allowed) {
+            used.add(name);
+            Object v = values.get(name);
+            if (v == null) {
+                return dflt;
+            }
+            String w = v instanceof String ? ((String) v).toLowerCase(java.util.Locale.ROOT) : null;
+            if (w == null || !List.of(allowed).contains(w)) {
+                throw error(name, "'" + name + "' must be one of " + String.join(", ", allowed));
+            }
+            return w;
+        }
+
+        KernelSpecException error(String name, String problem) {
+            Integer c = columns.get(name);
+            return KernelSpec.this.error(c == null ? 0 : c, type.name() + ": " + problem);
+        }
+
+        void checkAllUsed() {
+            for (Map.Entry<String, Integer> e : columns.entrySet()) {
+                if (!used.contains(e.getKey())) {
+                    List<String> names = new ArrayList<>();
+                    for (KernelCatalog.Param p : type.params()) {
+                        names.add(p.name());
+                    }
+                    throw KernelSpec.this.error(e.getValue(), type.name() + " has no parameter '" + e.getKey() + "'"
+                            + (names.isEmpty() ? "; it takes none" : "; its parameters are " + String.join(", ", names)));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package org.kernels4j.kernel;
+
+/** Linear kernel {@code k(x, z) = ⟨x, z⟩}. Spec: {@code linear()}. Cost per pair: the GEMM only. */
+public final class LinearKernel implements Kernel {
+    @Override
+    public double value(double[] x, double[] z) {
+        return Specs.dot(x, z);
+    }
+
+    @Override
+    public void computeBlock(GramBlock block, double[] out) {
+        block.innerProducts(out);
+    }
+
+    @Override
+    public String toSpec() {
+        return "linear()";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof LinearKernel;
+    }
+
+    @Override
+    public int hashCode() {
+        return 1;
+    }
+
+    @Override
+    public String toString() {
+        return toSpec();
+    }
+}

@@ -1,0 +1,159 @@
+package org.kernels4j.linalg;
+
+import org.bytedeco.openblas.global.openblas;
+import org.kernels4j.Kernels4jException;
+
+/**
+ * A thin facade over OpenBLAS (bundled in the {@code org.bytedeco:openblas} jars, so no system
+ * install is needed). All matrices are row-major {@link Matrix} objects. Calls go through
+ * {@link Parallelism#blas}, so a call made outside a block task may use all threads and one made
+ * inside a block task stays single-threaded.
+ */
+public final class Blas {
+    private Blas() {
+    }
+
+    /**
+     * General matrix product {@code C ← α·op(A)·op(B) + β·C} ({@code dgemm}), where op transposes
+     * when asked. Cost 2·m·n·k flops.
+     */
+    public static void gemm(boolean transA, boolean transB, double alpha, Matrix a, Matrix b, double beta, Matrix c) {
+        int m = transA ? a.cols() : a.rows();
+        int k = transA ? a.rows() : a.cols();
+        int kb = transB ? b.cols() : b.rows();
+        int n = transB ? b.rows() : b.cols();
+        if (k != kb || c.rows() != m || c.cols() != n) {
+            throw new Kernels4jException("gemm shapes do not match: op(A) " + m + "x" + k + ", op(B) " + kb + "x" + n
+                    + ", C " + c.shape());
+        }
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            scaleInPlace(c, beta);
+            return;
+        }
+        Parallelism.blas(() -> {
+            openblas.cblas_dgemm(openblas.CblasRowMajor, transA ? openblas.CblasTrans : openblas.CblasNoTrans,
+                    transB ? openblas.CblasTrans : openblas.CblasNoTrans, m, n, k, alpha, a.data(), a.cols(),
+                    b.data(), b.cols(), beta, c.data(), n);
+            return null;
+        });
+    }
+
+    /**
+     * Tile GEMM on off-heap buffers: {@code C[0..m)[0..n) ← A_rows · B_rowsᵀ} where
+     * {@code A_rows} are m consecutive rows of length k starting at {@code aOffset} and
+     * {@code B_rows} n rows starting at {@code bOffset}; C is written densely with leading
+     * dimension n at {@code cOffset}.
+     */
+    public static void gemmNT(NativeBuffer a, long aOffset, NativeBuffer b, long bOffset, NativeBuffer c, long cOffset,
+            int m, int n, int k) {
+        Parallelism.blas(() -> {
+            openblas.cblas_dgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasTrans, m, n, k, 1.0,
+                    a.at(aOffset), k, b.at(bOffset), k, 0.0, c.at(cOffset), n);
+            return null;
+        });
+    }
+
+    /** Same-shape product on off-heap buffers, {@code C ← A·Bᵀ}, no offsets; for benchmarks. */
+    public static void gemmNT(NativeBuffer a, NativeBuffer b, NativeBuffer c, int m, int n, int k) {
+        gemmNT(a, 0, b, 0, c, 0, m, n, k);
+    }
+
+    /**
+     * Symmetric rank-k update {@code C ← α·A·Aᵀ + β·C} ({@code dsyrk}), filling both triangles
+     * of C. A is n×k, C is n×n. Cost n²·k flops.
+     */
+    public static void syrk(double alpha, Matrix a, double beta, Matrix c) {
+        int n = a.rows();
+        int k = a.cols();
+        if (c.rows() != n || c.cols() != n) {
+            throw new Kernels4jException("syrk: C must be " + n + "x" + n + ", got " + c.shape());
+        }
+        if (n == 0) {
+            return;
+        }
+        Parallelism.blas(() -> {
+            openblas.cblas_dsyrk(openblas.CblasRowMajor, openblas.CblasUpper, openblas.CblasNoTrans, n, k, alpha,
+                    a.data(), Math.max(1, k), beta, c.data(), n);
+            return null;
+        });
+        double[] d = c.data();
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < i; j++) {
+                d[i * n + j] = d[j * n + i];
+            }
+        }
+    }
+
+    /** Matrix-vector product {@code y ← α·op(A)·x + β·y} ({@code dgemv}). */
+    public static void gemv(boolean transA, double alpha, Matrix a, double[] x, double beta, double[] y) {
+        int m = transA ? a.cols() : a.rows();
+        int n = transA ? a.rows() : a.cols();
+        if (x.length != n || y.length != m) {
+            throw new Kernels4jException("gemv shapes do not match: op(A) " + m + "x" + n + ", x " + x.length
+                    + ", y " + y.length);
+        }
+        if (m == 0) {
+            return;
+        }
+        if (n == 0) {
+            for (int i = 0; i < m; i++) {
+                y[i] *= beta;
+            }
+            return;
+        }
+        Parallelism.blas(() -> {
+            openblas.cblas_dgemv(openblas.CblasRowMajor, transA ? openblas.CblasTrans : openblas.CblasNoTrans,
+                    a.rows(), a.cols(), alpha, a.data(), a.cols(), x, 1, beta, y, 1);
+            return null;
+        });
+    }
+
+    /**
+     * Solves {@code op(T)·X = B} in place of B for triangular T ({@code dtrsm}, left side).
+     *
+     * @param lower whether T is lower triangular (only that triangle is read)
+     */
+    public static void trsm(boolean lower, boolean transT, Matrix t, Matrix b) {
+        int n = t.rows();
+        if (t.cols() != n || b.rows() != n) {
+            throw new Kernels4jException("triangular solve: T is " + t.shape() + ", B is " + b.shape());
+        }
+        if (n == 0 || b.cols() == 0) {
+            return;
+        }
+        Parallelism.blas(() -> {
+            openblas.cblas_dtrsm(openblas.CblasRowMajor, openblas.CblasLeft,
+                    lower ? openblas.CblasLower : openblas.CblasUpper,
+                    transT ? openblas.CblasTrans : openblas.CblasNoTrans, openblas.CblasNonUnit, n, b.cols(), 1.0,
+                    t.data(), n, b.data(), b.cols());
+            return null;
+        });
+    }
+
+    /** LAPACK {@code dpotrf} on the lower triangle of a row-major n×n array; returns LAPACK's info. */
+    static int potrfLower(double[] a, int n) {
+        return Parallelism.blas(() -> openblas.LAPACKE_dpotrf(openblas.LAPACK_ROW_MAJOR, (byte) 'L', n, a, n));
+    }
+
+    /** LAPACK {@code dpotrs} with a lower Cholesky factor; B (n×nrhs) is overwritten. */
+    static int potrsLower(double[] l, int n, double[] b, int nrhs) {
+        return Parallelism.blas(() -> openblas.LAPACKE_dpotrs(openblas.LAPACK_ROW_MAJOR, (byte) 'L', n, nrhs, l, n, b,
+                nrhs));
+    }
+
+    /** LAPACK {@code dsyevd}: eigenvalues ascending into w, eigenvectors into the columns of a. */
+    static int syevd(double[] a, int n, double[] w) {
+        return Parallelism.blas(() -> openblas.LAPACKE_dsyevd(openblas.LAPACK_ROW_MAJOR, (byte) 'V', (byte) 'L', n, a,
+                n, w));
+    }
+
+    private static void scaleInPlace(Matrix c, double beta) {
+        double[] d = c.data();
+        for (int i = 0; i < d.length; i++) {
+            d[i] = beta == 0 ? 0 : beta * d[i];
+        }
+    }
+}

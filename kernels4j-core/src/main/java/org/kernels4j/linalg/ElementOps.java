@@ -1,0 +1,80 @@
+package org.kernels4j.linalg;
+
+/**
+ * Element-wise passes over slices {@code a[off .. off+len)} of row-major blocks: the second half
+ * of every Gram-block computation (the first half is one GEMM).
+ *
+ * <p>Two implementations compute the same functions: one on the JDK Vector API (whose lane-wise
+ * EXP, SIN and POW are intrinsics on x86) and a scalar fallback. {@link #get()} picks the vector
+ * one when the {@code jdk.incubator.vector} module is present (run with
+ * {@code --add-modules jdk.incubator.vector}) unless the system property
+ * {@code kernels4j.simd=false} is set.
+ */
+public interface ElementOps {
+
+    /** The implementation in use. */
+    static ElementOps get() {
+        return Holder.INSTANCE;
+    }
+
+    /** The scalar implementation, always available (tests compare against it). */
+    static ElementOps scalar() {
+        return ScalarElementOps.INSTANCE;
+    }
+
+    /** Name of the implementation, e.g. "vector(4 lanes)" or "scalar". */
+    String name();
+
+    /** {@code a[k] ← max(ni + nz[nzOff+k] − 2·a[k], 0)}: squared distances from inner products. */
+    void squaredDistances(double[] a, int off, int len, double ni, double[] nz, int nzOff);
+
+    /** {@code a[k] ← exp(s·a[k])}. */
+    void expScaled(double[] a, int off, int len, double s);
+
+    /** {@code a[k] ← s·sqrt(a[k])}. */
+    void sqrtScaled(double[] a, int off, int len, double s);
+
+    /** {@code a[k] ← (1 + t)·exp(−t)} with {@code t = a[k]} (Matérn 3/2 of a scaled distance). */
+    void matern32(double[] a, int off, int len);
+
+    /** {@code a[k] ← (1 + t + t²/3)·exp(−t)} with {@code t = a[k]} (Matérn 5/2). */
+    void matern52(double[] a, int off, int len);
+
+    /** {@code a[k] ← (m·a[k] + c)^p} for real p (base must be non-negative unless p is an integer). */
+    void powAffine(double[] a, int off, int len, double m, double c, double p);
+
+    /** {@code a[k] ← a[k]·ri·rz[rzOff+k]}. */
+    void scaleOuter(double[] a, int off, int len, double ri, double[] rz, int rzOff);
+
+    /** {@code dst[k] ← dst[k] + s·src[k]} over {@code [0, len)}. */
+    void addScaled(double[] dst, double[] src, int len, double s);
+
+    /** {@code dst[k] ← dst[k]·src[k]} over {@code [0, len)}. */
+    void multiply(double[] dst, double[] src, int len);
+
+    /** {@code a[k] ← s·a[k]} over {@code [0, len)}. */
+    void scale(double[] a, int len, double s);
+
+    /** Lazy, thread-safe choice of the implementation. */
+    final class Holder {
+        static final ElementOps INSTANCE = choose();
+
+        private Holder() {
+        }
+
+        private static ElementOps choose() {
+            if (!Boolean.parseBoolean(System.getProperty("kernels4j.simd", "true"))) {
+                return ScalarElementOps.INSTANCE;
+            }
+            if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+                return ScalarElementOps.INSTANCE;
+            }
+            try {
+                return (ElementOps) Class.forName("org.kernels4j.linalg.VectorElementOps").getField("INSTANCE")
+                        .get(null);
+            } catch (ReflectiveOperationException | LinkageError e) {
+                return ScalarElementOps.INSTANCE;
+            }
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package org.kernels4j.linalg;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntConsumer;
+import java.util.function.Supplier;
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.openblas.global.openblas;
+import org.kernels4j.Kernels4jException;
+
+/**
+ * The one place that decides how many threads run numerical work.
+ *
+ * <p>Work runs in one of two modes, never both at once (on a 2-core machine, oversubscription
+ * halves the speed):
+ * <ul>
+ *   <li>{@link #forEachBlock}: independent blocks (Gram tiles, row blocks of a prediction) run on
+ *       kernels4j's own worker threads, and every BLAS call made inside them is single-threaded;</li>
+ *   <li>{@link #blas}: one large BLAS/LAPACK call (Cholesky, eigendecomposition) that OpenBLAS
+ *       itself spreads over all threads.</li>
+ * </ul>
+ * A global lock keeps the two modes from overlapping when several user threads call into the
+ * library at once. The thread count defaults to the number of available processors and can be
+ * set with the system property {@code kernels4j.threads} or {@link #setThreads(int)}.
+ */
+public final class Parallelism {
+    private static final ReentrantLock LOCK = new ReentrantLock();
+    private static final ThreadLocal<Boolean> IN_BLOCK = ThreadLocal.withInitial(() -> Boolean.FALSE);
+    private static volatile int threads = Math.max(1,
+            Integer.getInteger("kernels4j.threads", Runtime.getRuntime().availableProcessors()));
+    private static int blasThreads = -1;
+    private static ExecutorService pool;
+
+    private Parallelism() {
+    }
+
+    /** Number of threads numerical work may use. */
+    public static int threads() {
+        return threads;
+    }
+
+    /** Sets the number of threads (at least 1) for all later work. */
+    public static void setThreads(int n) {
+        if (n < 1) {
+            throw new Kernels4jException("thread count must be at least 1, got " + n);
+        }
+        LOCK.lock();
+        try {
+            threads = n;
+            if (pool != null) {
+                pool.shutdown();
+                pool = null;
+            }
+        } finally {
+            LOCK.unlock();
+        }
+    }
+
+    /** True on a worker thread inside {@link #forEachBlock}. */
+    static boolean insideBlock() {
+        return IN_BLOCK.get();
+    }
+
+    private static void setBlasThreads(int n) {
+        if (blasThreads != n) {
+            openblas.blas_set_num_threads(n);
+            blasThreads = n;
+        }
+    }
+
+    /**
+     * Runs one call that may use a multi-threaded BLAS. Inside a block task it runs at once with
+     * the single-threaded BLAS already in force.
+     */
+    public static <T> T blas(Supplier<T> call) {
+        if (insideBlock()) {
+            return call.get();
+        }
+        LOCK.lock();
+        try {
+            setBlasThreads(threads);
+            return call.get();
+        } finally {
+            LOCK.unlock();
+        }
+    }
+
+    /**
+     * Runs {@code task.accept(b)} for every block {@code b} in {@code [0, count)} on the worker
+     * threads, blocks handed out dynamically (so uneven blocks balance), BLAS single-threaded.
+     * Returns when all are done; the first exception thrown by a task is rethrown.
+     */
+    public static void forEachBlock(int count, IntConsumer task) {
+        if (count <= 0) {
+            return;
+        }
+        if (insideBlock()) {
+            for (int b = 0; b < count; b++) {
+                task.accept(b);
+            }
+            return;
+        }
+        LOCK.lock();
+        try {
+            setBlasThreads(1);
+            int workers = Math.min(threads, count);
+            AtomicInteger next = new AtomicInteger();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            Runnable worker = () -> {
+                IN_BLOCK.set(Boolean.TRUE);
+                try {
+                    int b;
+                    while (failure.get() == null && (b = next.getAndIncrement()) < count) {
+                        task.accept(b);
+                    }
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                } finally {
+                    IN_BLOCK.set(Boolean.FALSE);
+                }
+            };
+            if (workers == 1) {
+                worker.run();
+            } else {
+                List<Future<?>> futures = new ArrayList<>();
+                for (int w = 1; w < workers; w++) {
+                    futures.add(pool().submit(worker));
+                }
+                worker.run();
+                for (Future<?> f : futures) {
+                    try {
+                        f.get();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new Kernels4jException("interrupted", e);
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        failure.compareAndSet(null, e.getCause());
+                    }
+                }
+            }
+            Throwable t = failure.get();
+            if (t instanceof RuntimeException) {
+                throw (RuntimeException) t;
+            } else if (t instanceof Error) {
+                throw (Error) t;
+            } else if (t != null) {
+                throw new Kernels4jException(t.toString(), t);
+            }
+        } finally {
+            LOCK.unlock();
+        }
+    }
+
+    private static synchronized ExecutorService pool() {
+        if (pool == null) {
+            AtomicInteger id = new AtomicInteger();
+            pool = Executors.newFixedThreadPool(Math.max(1, threads - 1), r -> {
+                Thread t = new Thread(r, "kernels4j-worker-" + id.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return pool;
+    }
+}

@@ -1,0 +1,60 @@
+package org.kernels4j.linalg;
+
+import org.kernels4j.Kernels4jException;
+
+/**
+ * Eigendecomposition {@code A = Q·diag(λ)·Qᵀ} of a symmetric matrix by LAPACK {@code dsyevd}
+ * (divide and conquer, about 9n³ flops with vectors). Eigenvalues are in ascending order;
+ * column k of Q is the unit eigenvector for λ_k.
+ */
+public final class SymmetricEigen {
+    private final double[] values;
+    private final Matrix vectors;
+
+    private SymmetricEigen(double[] values, Matrix vectors) {
+        this.values = values;
+        this.vectors = vectors;
+    }
+
+    /** Decomposes a copy of {@code a} (only its lower triangle is read). */
+    public static SymmetricEigen of(Matrix a) {
+        return ofInPlace(a.copy());
+    }
+
+    /** Decomposes {@code a}, overwriting it with the eigenvectors. */
+    public static SymmetricEigen ofInPlace(Matrix a) {
+        int n = a.rows();
+        if (a.cols() != n) {
+            throw new Kernels4jException("eigendecomposition needs a square matrix, got " + a.shape());
+        }
+        a.requireFinite("matrix to decompose");
+        double[] w = new double[n];
+        if (n > 0) {
+            int info = Blas.syevd(a.data(), n, w);
+            if (info != 0) {
+                throw new Kernels4jException("symmetric eigendecomposition did not converge (LAPACK info " + info + ")");
+            }
+        }
+        return new SymmetricEigen(w, a);
+    }
+
+    /** Eigenvalues, ascending (a copy). */
+    public double[] values() {
+        return values.clone();
+    }
+
+    /** Eigenvalue k (ascending order). */
+    public double value(int k) {
+        return values[k];
+    }
+
+    /** Q: column k is the eigenvector of eigenvalue k (shared, do not modify). */
+    public Matrix vectors() {
+        return vectors;
+    }
+
+    /** Order n. */
+    public int size() {
+        return values.length;
+    }
+}

@@ -1,0 +1,157 @@
+package org.kernels4j.linalg;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Element-wise passes on the JDK Vector API. Loaded reflectively by {@link ElementOps#get()} only
+ * when the incubator module is present. Each method runs full vectors over the bulk of the slice
+ * and finishes the tail with the scalar code, so results differ from {@link ScalarElementOps} only
+ * by the ≤ 1 ulp allowed to the lane-wise transcendental functions.
+ */
+final class VectorElementOps implements ElementOps {
+    /** Read reflectively by {@link ElementOps.Holder}. */
+    public static final VectorElementOps INSTANCE = new VectorElementOps();
+    private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+    private static final ScalarElementOps TAIL = ScalarElementOps.INSTANCE;
+
+    private VectorElementOps() {
+    }
+
+    @Override
+    public String name() {
+        return "vector(" + S.length() + " lanes)";
+    }
+
+    @Override
+    public void squaredDistances(double[] a, int off, int len, double ni, double[] nz, int nzOff) {
+        int bound = S.loopBound(len);
+        DoubleVector vni = DoubleVector.broadcast(S, ni);
+        int k = 0;
+        for (; k < bound; k += S.length()) {
+            DoubleVector g = DoubleVector.fromArray(S, a, off + k);
+            DoubleVector z = DoubleVector.fromArray(S, nz, nzOff + k);
+            g.mul(-2.0).add(vni).add(z).max(0.0).intoArray(a, off + k);
+        }
+        TAIL.squaredDistances(a, off + k, len - k, ni, nz, nzOff + k);
+    }
+
+    @Override
+    public void expScaled(double[] a, int off, int len, double s) {
+        int bound = S.loopBound(len);
+        int k = 0;
+        for (; k < bound; k += S.length()) {
+            DoubleVector.fromArray(S, a, off + k).mul(s).lanewise(VectorOperators.EXP).intoArray(a, off + k);
+        }
+        TAIL.expScaled(a, off + k, len - k, s);
+    }
+
+    @Override
+    public void sqrtScaled(double[] a, int off, int len, double s) {
+        int bound = S.loopBound(len);
+        int k = 0;
+        for (; k < bound; k += S.length()) {
+            DoubleVector.fromArray(S, a, off + k).sqrt().mul(s).intoArray(a, off + k);
+        }
+        TAIL.sqrtScaled(a, off + k, len - k, s);
+    }
+
+    @Override
+    public void matern32(double[] a, int off, int len) {
+        int bound = S.loopBound(len);
+        int k = 0;
+        for (; k < bound; k += S.length()) {
+            DoubleVector t = DoubleVector.fromArray(S, a, off + k);
+            t.add(1.0).mul(t.neg().lanewise(VectorOperators.EXP)).intoArray(a, off + k);
+        }
+        TAIL.matern32(a, off + k, len - k);
+    }
+
+    @Override
+    public void matern52(double[] a, int off, int len) {
+        int bound = S.loopBound(len);
+        int k = 0;
+        for (; k < bound; k += S.length()) {
+            DoubleVector t = DoubleVector.fromArray(S, a, off + k);
+            DoubleVector poly = t.mul(t).div(3.0).add(t).add(1.0);
+            poly.mul(t.neg().lanewise(VectorOperators.EXP)).intoArray(a, off + k);
+        }
+        TAIL.matern52(a, off + k, len - k);
+    }
+
+    @Override
+    public void powAffine(double[] a, int off, int len, double m, double c, double p) {
+        int ip = (int) p;
+        boolean smallInt = ip == p && ip >= 0 && ip <= 16;
+        int bound = S.loopBound(len);
+        int k = 0;
+        for (; k < bound; k += S.length()) {
+            DoubleVector b = DoubleVector.fromArray(S, a, off + k).mul(m).add(c);
+            DoubleVector r;
+            if (smallInt) {
+                r = DoubleVector.broadcast(S, 1.0);
+                DoubleVector x = b;
+                int e = ip;
+                while (e > 0) {
+                    if ((e & 1) != 0) {
+                        r = r.mul(x);
+                    }
+                    x = x.mul(x);
+                    e >>= 1;
+                }
+            } else {
+                r = b.lanewise(VectorOperators.POW, p);
+            }
+            r.intoArray(a, off + k);
+        }
+        TAIL.powAffine(a, off + k, len - k, m, c, p);
+    }
+
+    @Override
+    public void scaleOuter(double[] a, int off, int len, double ri, double[] rz, int rzOff) {
+        int bound = S.loopBound(len);
+        int k = 0;
+        for (; k < bound; k += S.length()) {
+            DoubleVector.fromArray(S, rz, rzOff + k).mul(ri).mul(DoubleVector.fromArray(S, a, off + k))
+                    .intoArray(a, off + k);
+        }
+        TAIL.scaleOuter(a, off + k, len - k, ri, rz, rzOff + k);
+    }
+
+    @Override
+    public void addScaled(double[] dst, double[] src, int len, double s) {
+        int bound = S.loopBound(len);
+        int k = 0;
+        for (; k < bound; k += S.length()) {
+            DoubleVector.fromArray(S, src, k).mul(s).add(DoubleVector.fromArray(S, dst, k)).intoArray(dst, k);
+        }
+        for (; k < len; k++) {
+            dst[k] += s * src[k];
+        }
+    }
+
+    @Override
+    public void multiply(double[] dst, double[] src, int len) {
+        int bound = S.loopBound(len);
+        int k = 0;
+        for (; k < bound; k += S.length()) {
+            DoubleVector.fromArray(S, dst, k).mul(DoubleVector.fromArray(S, src, k)).intoArray(dst, k);
+        }
+        for (; k < len; k++) {
+            dst[k] *= src[k];
+        }
+    }
+
+    @Override
+    public void scale(double[] a, int len, double s) {
+        int bound = S.loopBound(len);
+        int k = 0;
+        for (; k < bound; k += S.length()) {
+            DoubleVector.fromArray(S, a, k).mul(s).intoArray(a, k);
+        }
+        for (; k < len; k++) {
+            a[k] *= s;
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package org.kernels4j.linalg;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.kernels4j.Kernels4jException;
+import org.kernels4j.TestData;
+
+class LinalgTest {
+
+    @Test
+    void gemmMatchesTripleLoopForAllTransposes() {
+        Matrix a = TestData.gaussian(7, 5, 1, 1);
+        Matrix b = TestData.gaussian(5, 9, 1, 2);
+        Matrix ref = TestData.naiveProduct(a, b);
+        assertTrue(a.times(b).maxAbsDifference(ref) < 1e-12);
+        Matrix c = new Matrix(7, 9);
+        Blas.gemm(true, true, 1.0, a.transpose(), b.transpose(), 0.0, c);
+        assertTrue(c.maxAbsDifference(ref) < 1e-12);
+        Matrix d = TestData.gaussian(7, 9, 1, 3);
+        Matrix expected = d.copy();
+        for (int i = 0; i < expected.data().length; i++) {
+            expected.data()[i] = 0.5 * expected.data()[i] + 2 * ref.data()[i];
+        }
+        Blas.gemm(false, false, 2.0, a, b, 0.5, d);
+        assertTrue(d.maxAbsDifference(expected) < 1e-12);
+    }
+
+    @Test
+    void syrkAndGemvMatchReferences() {
+        Matrix a = TestData.gaussian(6, 4, 1, 4);
+        Matrix c = new Matrix(6, 6);
+        Blas.syrk(1.0, a, 0.0, c);
+        assertTrue(c.maxAbsDifference(TestData.naiveProduct(a, a.transpose())) < 1e-12);
+        double[] x = {1, -2, 3, 0.5};
+        double[] y = new double[6];
+        Blas.gemv(false, 1.0, a, x, 0.0, y);
+        Matrix ref = TestData.naiveProduct(a, Matrix.column(x));
+        for (int i = 0; i < 6; i++) {
+            assertEquals(ref.get(i, 0), y[i], 1e-12);
+        }
+    }
+
+    @Test
+    void gemmRejectsMismatchedShapes() {
+        Kernels4jException e = assertThrows(Kernels4jException.class,
+                () -> Blas.gemm(false, false, 1, new Matrix(2, 3), new Matrix(4, 2), 0, new Matrix(2, 2)));
+        assertTrue(e.getMessage().contains("gemm shapes"));
+    }
+
+    @Test
+    void choleskySolveAndLogDeterminantMatchDirectComputation() {
+        Matrix g = TestData.gaussian(30, 30, 1, 5);
+        Matrix a = TestData.naiveProduct(g, g.transpose());
+        for (int i = 0; i < 30; i++) {
+            a.set(i, i, a.get(i, i) + 1);
+        }
+        Cholesky ch = Cholesky.factor(a, "A");
+        assertEquals(0.0, ch.jitter());
+        Matrix l = ch.lower();
+        assertTrue(TestData.naiveProduct(l, l.transpose()).maxAbsDifference(a) < 1e-10);
+        Matrix b = TestData.gaussian(30, 3, 1, 6);
+        assertTrue(ch.solve(b).maxAbsDifference(TestData.gaussSolve(a, b)) < 1e-9);
+        // log det from the eigenvalues, an independent route
+        double ld = 0;
+        for (double v : SymmetricEigen.of(a).values()) {
+            ld += Math.log(v);
+        }
+        assertEquals(ld, ch.logDeterminant(), 1e-9);
+        Matrix y = ch.solveLower(b);
+        assertTrue(TestData.naiveProduct(l, y).maxAbsDifference(b) < 1e-10);
+    }
+
+    @Test
+    void choleskyAddsJitterToSemiDefiniteMatrices() {
+        Matrix v = TestData.gaussian(20, 3, 1, 7);
+        Matrix a = TestData.naiveProduct(v, v.transpose()); // rank 3, singular
+        Cholesky ch = Cholesky.factor(a, "rank-3 matrix");
+        assertTrue(ch.jitter() > 0);
+        Matrix l = ch.lower();
+        Matrix rebuilt = TestData.naiveProduct(l, l.transpose());
+        for (int i = 0; i < 20; i++) {
+            a.set(i, i, a.get(i, i) + ch.jitter());
+        }
+        assertTrue(rebuilt.maxAbsDifference(a) < 1e-9);
+    }
+
+    @Test
+    void indefiniteMatrixGivesClearError() {
+        Matrix a = Matrix.of(new double[][] {{1, 0}, {0, -1}});
+        NotPositiveDefiniteException e = assertThrows(NotPositiveDefiniteException.class,
+                () -> Cholesky.factor(a, "test matrix"));
+        assertTrue(e.getMessage().startsWith("test matrix (2x2) is not positive definite"), e.getMessage());
+    }
+
+    @Test
+    void eigendecompositionReconstructsTheMatrix() {
+        Matrix g = TestData.gaussian(25, 25, 1, 8);
+        Matrix a = TestData.naiveProduct(g, g.transpose());
+        SymmetricEigen e = SymmetricEigen.of(a);
+        double[] w = e.values();
+        for (int i = 1; i < w.length; i++) {
+            assertTrue(w[i] >= w[i - 1]);
+        }
+        Matrix q = e.vectors();
+        Matrix qd = q.copy();
+        for (int i = 0; i < 25; i++) {
+            for (int j = 0; j < 25; j++) {
+                qd.set(i, j, q.get(i, j) * w[j]);
+            }
+        }
+        assertTrue(TestData.naiveProduct(qd, q.transpose()).maxAbsDifference(a) < 1e-9);
+    }
+
+    @Test
+    void triangularSolveMatchesGaussianElimination() {
+        Matrix t = TestData.gaussian(10, 10, 1, 9);
+        for (int i = 0; i < 10; i++) {
+            for (int j = i + 1; j < 10; j++) {
+                t.set(i, j, 0);
+            }
+            t.set(i, i, 3 + Math.abs(t.get(i, i)));
+        }
+        Matrix b = TestData.gaussian(10, 2, 1, 10);
+        Matrix x = b.copy();
+        Blas.trsm(true, false, t, x);
+        assertTrue(x.maxAbsDifference(TestData.gaussSolve(t, b)) < 1e-12);
+        Matrix xt = b.copy();
+        Blas.trsm(true, true, t, xt);
+        assertTrue(xt.maxAbsDifference(TestData.gaussSolve(t.transpose(), b)) < 1e-12);
+    }
+
+    @Test
+    void vectorAndScalarElementOpsAgree() {
+        ElementOps v = ElementOps.get();
+        ElementOps s = ElementOps.scalar();
+        java.util.Random r = new java.util.Random(11);
+        int n = 37;
+        double[] base = new double[n];
+        double[] nz = new double[n];
+        for (int i = 0; i < n; i++) {
+            base[i] = r.nextDouble() * 3;
+            nz[i] = r.nextDouble() * 5;
+        }
+        java.util.List<java.util.function.BiConsumer<ElementOps, double[]>> ops = java.util.List.of(
+                (o, a) -> o.squaredDistances(a, 1, n - 1, 4.0, nz, 0),
+                (o, a) -> o.expScaled(a, 0, n, -0.7),
+                (o, a) -> o.sqrtScaled(a, 2, n - 2, 1.3),
+                (o, a) -> o.matern32(a, 0, n),
+                (o, a) -> o.matern52(a, 0, n),
+                (o, a) -> o.powAffine(a, 0, n, 0.5, 1.0, 3),
+                (o, a) -> o.powAffine(a, 0, n, 0.5, 1.0, -1.7),
+                (o, a) -> o.scaleOuter(a, 0, n, 1.5, nz, 0),
+                (o, a) -> o.addScaled(a, nz, n, 0.3),
+                (o, a) -> o.multiply(a, nz, n),
+                (o, a) -> o.scale(a, n, -2));
+        for (var op : ops) {
+            double[] a1 = base.clone();
+            double[] a2 = base.clone();
+            op.accept(v, a1);
+            op.accept(s, a2);
+            for (int i = 0; i < n; i++) {
+                assertEquals(a2[i], a1[i], 1e-14 * Math.max(1, Math.abs(a2[i])), v.name() + " element " + i);
+            }
+        }
+    }
+}
