@@ -1,0 +1,44 @@
+package org.kernels4j.bench;
+
+import java.util.SplittableRandom;
+import org.kernels4j.linalg.Matrix;
+
+/**
+ * Seeded synthetic regression data for benchmarks: x ~ U[−1, 1]^d and
+ * {@code y = sin(π·x₀·x₁) + 2·(x₂ − 0.5)² + x₃ + 0.5·x₄ + ε} (a Friedman-1-like target on the first
+ * five features, the rest are noise), ε ~ N(0, 0.1²). The same seed gives the same data in any JVM.
+ */
+public final class SyntheticData {
+    /** Inputs and targets. */
+    public record Regression(Matrix x, Matrix y) {
+    }
+
+    private SyntheticData() {
+    }
+
+    /** n samples with d ≥ 1 features. */
+    public static Regression regression(int n, int d, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        Matrix x = new Matrix(n, d);
+        Matrix y = new Matrix(n, 1);
+        double[] a = x.data();
+        for (int i = 0; i < n; i++) {
+            for (int f = 0; f < d; f++) {
+                a[i * d + f] = 2 * r.nextDouble() - 1;
+            }
+            double v = 0;
+            v += d > 1 ? Math.sin(Math.PI * a[i * d] * a[i * d + 1]) : Math.sin(Math.PI * a[i * d]);
+            v += d > 2 ? 2 * Math.pow(a[i * d + 2] - 0.5, 2) : 0;
+            v += d > 3 ? a[i * d + 3] : 0;
+            v += d > 4 ? 0.5 * a[i * d + 4] : 0;
+            y.set(i, 0, v + 0.1 * gaussian(r));
+        }
+        return new Regression(x, y);
+    }
+
+    private static double gaussian(SplittableRandom r) {
+        double u = r.nextDouble();
+        double v = r.nextDouble();
+        return Math.sqrt(-2 * Math.log(1 - u)) * Math.cos(2 * Math.PI * v);
+    }
+}

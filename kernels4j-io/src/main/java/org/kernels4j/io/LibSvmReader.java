@@ -1,0 +1,128 @@
+package org.kernels4j.io;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.kernels4j.Kernels4jException;
+import org.kernels4j.linalg.Matrix;
+
+/**
+ * Reads the LibSVM / svmlight sparse text format into a dense {@link Dataset}:
+ * one sample per line, {@code label index:value index:value …} with 1-based, strictly increasing
+ * indices; {@code qid:…} tokens are skipped and {@code #} starts a comment. Missing indices are 0.
+ * The number of features is the largest index seen, or a given minimum (so test files with fewer
+ * trailing features line up with the training file).
+ */
+public final class LibSvmReader {
+    private LibSvmReader() {
+    }
+
+    /** Reads a file; {@code minFeatures} pads the feature count (0 for none). */
+    public static Dataset read(Path file, int minFeatures) {
+        String name = file.toString();
+        List<double[]> values = new ArrayList<>();
+        List<int[]> indices = new ArrayList<>();
+        List<Double> labels = new ArrayList<>();
+        int maxIndex = 0;
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String raw;
+            int line = 0;
+            while ((raw = in.readLine()) != null) {
+                line++;
+                int hash = raw.indexOf('#');
+                String text = hash >= 0 ? raw.substring(0, hash) : raw;
+                if (text.isBlank()) {
+                    continue;
+                }
+                String[] tokens = text.trim().split("\\s+");
+                Double label = CsvReader.parseNumber(tokens[0]);
+                if (label == null || !Double.isFinite(label)) {
+                    throw new Kernels4jException(name + ":" + line + ":1: cannot read label '" + tokens[0] + "' as a number");
+                }
+                int[] idx = new int[tokens.length - 1];
+                double[] val = new double[tokens.length - 1];
+                int count = 0;
+                int prev = 0;
+                int column = tokens[0].length() + 1;
+                for (int t = 1; t < tokens.length; t++) {
+                    String tok = tokens[t];
+                    column = text.indexOf(tok, column - 1) + 1;
+                    if (tok.startsWith("qid:")) {
+                        continue;
+                    }
+                    int colon = tok.indexOf(':');
+                    if (colon <= 0 || colon == tok.length() - 1) {
+                        throw new Kernels4jException(name + ":" + line + ":" + column + ": expected index:value but found '"
+                                + tok + "'");
+                    }
+                    int index;
+                    try {
+                        index = Integer.parseInt(tok.substring(0, colon));
+                    } catch (NumberFormatException e) {
+                        throw new Kernels4jException(name + ":" + line + ":" + column + ": feature index '"
+                                + tok.substring(0, colon) + "' is not an integer");
+                    }
+                    if (index < 1) {
+                        throw new Kernels4jException(name + ":" + line + ":" + column + ": feature indices start at 1, found "
+                                + index);
+                    }
+                    if (index <= prev) {
+                        throw new Kernels4jException(name + ":" + line + ":" + column + ": feature indices must increase, "
+                                + index + " follows " + prev);
+                    }
+                    Double v = CsvReader.parseNumber(tok.substring(colon + 1));
+                    if (v == null || !Double.isFinite(v)) {
+                        throw new Kernels4jException(name + ":" + line + ":" + column + ": cannot read value '"
+                                + tok.substring(colon + 1) + "' as a finite number");
+                    }
+                    prev = index;
+                    idx[count] = index - 1;
+                    val[count] = v;
+                    count++;
+                }
+                maxIndex = Math.max(maxIndex, prev);
+                indices.add(java.util.Arrays.copyOf(idx, count));
+                values.add(java.util.Arrays.copyOf(val, count));
+                labels.add(label);
+            }
+        } catch (NoSuchFileException e) {
+            throw new Kernels4jException(name + ": no such file");
+        } catch (IOException e) {
+            throw new Kernels4jException(name + ": cannot read: " + e.getMessage(), e);
+        }
+        if (labels.isEmpty()) {
+            throw new Kernels4jException(name + ": no data rows (the file is empty)");
+        }
+        int d = Math.max(maxIndex, minFeatures);
+        if (d == 0) {
+            throw new Kernels4jException(name + ": no features in any row");
+        }
+        int n = labels.size();
+        Matrix x = new Matrix(n, d);
+        Matrix y = new Matrix(n, 1);
+        for (int i = 0; i < n; i++) {
+            int[] idx = indices.get(i);
+            double[] val = values.get(i);
+            for (int k = 0; k < idx.length; k++) {
+                x.set(i, idx[k], val[k]);
+            }
+            y.set(i, 0, labels.get(i));
+        }
+        List<String> names = new ArrayList<>();
+        for (int f = 0; f < d; f++) {
+            names.add("f" + (f + 1));
+        }
+        return new Dataset(x, y, List.copyOf(names), "label", name);
+    }
+
+    /** True when the file name suggests LibSVM format (.libsvm, .svm, .svmlight). */
+    public static boolean looksLikeLibSvm(Path file) {
+        String n = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        return n.endsWith(".libsvm") || n.endsWith(".svm") || n.endsWith(".svmlight");
+    }
+}

@@ -1,0 +1,254 @@
+package org.kernels4j.io;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+import org.kernels4j.Kernels4jException;
+import org.kernels4j.kernel.Kernel;
+import org.kernels4j.kernel.KernelSpec;
+import org.kernels4j.learn.KernelRidgeModel;
+import org.kernels4j.linalg.Matrix;
+
+/**
+ * Model files: a zip archive holding
+ * <ul>
+ *   <li>{@code model.json}: format name and version, model kind, kernel spec, options, feature
+ *       and target names, and the name and shape of every array;</li>
+ *   <li>one NumPy {@code .npy} file per array (so Python can open them with {@code numpy.load});</li>
+ *   <li>{@code checksums.sha256}: a SHA-256 line per entry in {@code sha256sum} format.</li>
+ * </ul>
+ * No Java serialization is involved. Loading checks, before anything is used, that the file is a
+ * complete zip, that every entry is listed with a matching checksum and nothing else is present,
+ * the format version, the kernel spec, and every array's shape; any failure is one clear
+ * {@link Kernels4jException} naming the file. Saving is atomic.
+ */
+public final class ModelFiles {
+    /** The format name written into every model file. */
+    public static final String FORMAT = "kernels4j-model";
+    /** The newest format version this code reads and the one it writes. */
+    public static final int VERSION = 1;
+    private static final String JSON = "model.json";
+    private static final String CHECKSUMS = "checksums.sha256";
+    private static final long MAX_ENTRY = Integer.MAX_VALUE - 64L;
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private ModelFiles() {
+    }
+
+    /** Saves a model atomically. */
+    public static void save(SavedModel saved, Path file) {
+        KernelRidgeModel m = saved.model();
+        Map<String, Matrix> arrays = new LinkedHashMap<>();
+        arrays.put("train_x", m.trainingInputs());
+        arrays.put("dual_coef", m.dualCoefficients());
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("format", FORMAT);
+        root.put("version", VERSION);
+        root.put("kind", saved.kind());
+        root.put("kernel", m.kernel().toSpec());
+        ObjectNode options = root.putObject("options");
+        options.put("lambda", m.lambda());
+        if (m.path() != null) {
+            options.put("lambda_selection", m.path().criterion().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        ArrayNode names = root.putArray("feature_names");
+        saved.featureNames().forEach(names::add);
+        root.put("target_name", saved.targetName());
+        ObjectNode arr = root.putObject("arrays");
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        for (Map.Entry<String, Matrix> e : arrays.entrySet()) {
+            ObjectNode a = arr.putObject(e.getKey());
+            a.put("file", e.getKey() + ".npy");
+            a.putArray("shape").add(e.getValue().rows()).add(e.getValue().cols());
+            entries.put(e.getKey() + ".npy", Npy.toBytes(e.getValue()));
+        }
+        byte[] json;
+        try {
+            json = MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        Map<String, byte[]> all = new LinkedHashMap<>();
+        all.put(JSON, json);
+        all.putAll(entries);
+        StringBuilder sums = new StringBuilder();
+        for (Map.Entry<String, byte[]> e : all.entrySet()) {
+            sums.append(sha256(e.getValue())).append("  ").append(e.getKey()).append('\n');
+        }
+        all.put(CHECKSUMS, sums.toString().getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.write(file, out -> {
+            ZipOutputStream zip = new ZipOutputStream(out);
+            for (Map.Entry<String, byte[]> e : all.entrySet()) {
+                zip.putNextEntry(new ZipEntry(e.getKey()));
+                zip.write(e.getValue());
+                zip.closeEntry();
+            }
+            zip.finish();
+        });
+    }
+
+    /** Loads and validates a model file. */
+    public static SavedModel load(Path file) {
+        String name = file.toString();
+        if (!Files.exists(file)) {
+            throw new Kernels4jException(name + ": no such model file");
+        }
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            Enumeration<? extends ZipEntry> en = zip.entries();
+            while (en.hasMoreElements()) {
+                ZipEntry e = en.nextElement();
+                if (e.isDirectory() || e.getName().contains("/") || e.getName().contains("\\")) {
+                    throw bad(name, "unexpected entry '" + e.getName() + "'");
+                }
+                if (e.getSize() > MAX_ENTRY) {
+                    throw bad(name, "entry '" + e.getName() + "' is too large");
+                }
+                if (entries.containsKey(e.getName())) {
+                    throw bad(name, "duplicate entry '" + e.getName() + "'");
+                }
+                try (InputStream in = zip.getInputStream(e)) {
+                    entries.put(e.getName(), in.readNBytes((int) Math.min(MAX_ENTRY, Math.max(0, e.getSize()))));
+                    if (in.read() != -1) {
+                        throw bad(name, "entry '" + e.getName() + "' is longer than its recorded size");
+                    }
+                }
+            }
+        } catch (java.util.zip.ZipException e) {
+            throw bad(name, "truncated or not a zip archive (" + e.getMessage() + ")");
+        } catch (IOException e) {
+            throw bad(name, "cannot read (" + e.getMessage() + ")");
+        }
+        byte[] sums = entries.get(CHECKSUMS);
+        if (sums == null) {
+            throw bad(name, "missing " + CHECKSUMS);
+        }
+        Map<String, String> listed = new LinkedHashMap<>();
+        for (String line : new String(sums, StandardCharsets.UTF_8).split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            int sp = line.indexOf("  ");
+            if (sp != 64) {
+                throw bad(name, "malformed line in " + CHECKSUMS + ": '" + line + "'");
+            }
+            listed.put(line.substring(sp + 2), line.substring(0, 64));
+        }
+        for (String entry : entries.keySet()) {
+            if (!entry.equals(CHECKSUMS) && !listed.containsKey(entry)) {
+                throw bad(name, "entry '" + entry + "' is not listed in " + CHECKSUMS);
+            }
+        }
+        for (Map.Entry<String, String> e : listed.entrySet()) {
+            byte[] content = entries.get(e.getKey());
+            if (content == null) {
+                throw bad(name, "missing entry '" + e.getKey() + "'");
+            }
+            if (!sha256(content).equals(e.getValue())) {
+                throw bad(name, "checksum mismatch for '" + e.getKey() + "': the file was altered or damaged");
+            }
+        }
+        JsonNode root;
+        try {
+            byte[] json = entries.get(JSON);
+            if (json == null) {
+                throw bad(name, "missing " + JSON);
+            }
+            root = MAPPER.readTree(json);
+        } catch (IOException e) {
+            throw bad(name, JSON + " is not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
+        }
+        if (root == null || !root.isObject() || !FORMAT.equals(text(root, "format"))) {
+            throw bad(name, "not a kernels4j model (format field missing)");
+        }
+        int version = root.path("version").asInt(-1);
+        if (version < 1 || version > VERSION) {
+            throw bad(name, "format version " + root.path("version") + " is not supported (this build reads up to "
+                    + VERSION + ")");
+        }
+        String kind = text(root, "kind");
+        if (!"krr".equals(kind)) {
+            throw bad(name, "unknown model kind '" + kind + "'");
+        }
+        Kernel kernel;
+        try {
+            kernel = KernelSpec.parse(text(root, "kernel"));
+        } catch (Kernels4jException e) {
+            throw bad(name, "kernel: " + e.getMessage());
+        }
+        double lambda = root.path("options").path("lambda").asDouble(Double.NaN);
+        if (!(lambda > 0)) {
+            throw bad(name, "options.lambda must be a positive number");
+        }
+        List<String> featureNames = new ArrayList<>();
+        for (JsonNode n : root.path("feature_names")) {
+            featureNames.add(n.asText());
+        }
+        Matrix x = array(root, entries, "train_x", name);
+        Matrix alpha = array(root, entries, "dual_coef", name);
+        if (alpha.rows() != x.rows()) {
+            throw bad(name, "train_x has " + x.rows() + " rows but dual_coef has " + alpha.rows());
+        }
+        if (featureNames.size() != x.cols()) {
+            throw bad(name, "feature_names lists " + featureNames.size() + " names for " + x.cols() + " features");
+        }
+        x.requireFinite(name + ": train_x");
+        alpha.requireFinite(name + ": dual_coef");
+        String target = root.path("target_name").isTextual() ? root.path("target_name").asText() : null;
+        return new SavedModel(kind, new KernelRidgeModel(kernel, x, alpha, lambda, null), List.copyOf(featureNames),
+                target);
+    }
+
+    private static Matrix array(JsonNode root, Map<String, byte[]> entries, String key, String name) {
+        JsonNode a = root.path("arrays").path(key);
+        String file = a.path("file").asText(null);
+        if (file == null || !entries.containsKey(file)) {
+            throw bad(name, "array '" + key + "' is missing");
+        }
+        Matrix m;
+        try {
+            m = Npy.read(entries.get(file), name + "!" + file);
+        } catch (Kernels4jException e) {
+            throw bad(name, e.getMessage());
+        }
+        JsonNode shape = a.path("shape");
+        if (shape.size() != 2 || shape.get(0).asLong() != m.rows() || shape.get(1).asLong() != m.cols()) {
+            throw bad(name, "array '" + key + "' has shape " + m.shape() + " but model.json says " + shape);
+        }
+        return m;
+    }
+
+    private static String text(JsonNode root, String field) {
+        JsonNode n = root.get(field);
+        return n != null && n.isTextual() ? n.asText() : null;
+    }
+
+    private static Kernels4jException bad(String file, String problem) {
+        return new Kernels4jException("model file " + file + ": " + problem);
+    }
+
+    static String sha256(byte[] data) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
