@@ -12,7 +12,8 @@ import org.kernels4j.linalg.Matrix;
  * Exact kernel ridge regression: the minimiser over the RKHS of
  * {@code Σ_i ‖y_i − f(x_i)‖² + λ·‖f‖²_H}, which is {@code f(x) = Σ_i α_i k(x_i, x)} with
  * {@code α = (K + λI)⁻¹·Y} (the same convention as scikit-learn's {@code KernelRidge(alpha=λ)}; no
- * intercept). Y may have several columns (multi-output); they share one factorization.
+ * intercept by default; {@link Builder#centerTargets} fits {@code Y − mean(Y)} and adds the mean back,
+ * a constant offset that is not penalized). Y may have several columns (multi-output); they share one factorization.
  *
  * <p>With a fixed λ the fit builds the n×n Gram matrix (n²·d flops via GEMM) and factors it by
  * Cholesky (n³/3 flops); memory one n×n matrix. With a grid of λ values, one symmetric
@@ -30,8 +31,10 @@ public final class KernelRidge {
     private final double[] lambdaGrid;
     private final RegularizationPath.Criterion criterion;
     private final ProgressListener progress;
+    private final boolean centerTargets;
 
     private KernelRidge(Builder b) {
+        this.centerTargets = b.centerTargets;
         this.kernel = b.kernel;
         this.lambda = b.lambda;
         this.lambdaGrid = b.lambdaGrid;
@@ -51,6 +54,7 @@ public final class KernelRidge {
         private double[] lambdaGrid;
         private RegularizationPath.Criterion criterion = RegularizationPath.Criterion.LOO;
         private ProgressListener progress = ProgressListener.NONE;
+        private boolean centerTargets;
 
         private Builder(Kernel kernel) {
             if (kernel == null) {
@@ -70,6 +74,12 @@ public final class KernelRidge {
         public Builder selectLambda(double[] grid, RegularizationPath.Criterion criterion) {
             this.lambdaGrid = grid.clone();
             this.criterion = criterion;
+            return this;
+        }
+
+        /** Fit targets minus their mean and add the mean to predictions (an unpenalized intercept). */
+        public Builder centerTargets(boolean center) {
+            this.centerTargets = center;
             return this;
         }
 
@@ -118,13 +128,28 @@ public final class KernelRidge {
         }
         x.requireFinite("training data");
         y.requireFinite("training targets");
+        double[] offset = new double[y.cols()];
+        if (centerTargets) {
+            y = y.copy();
+            int k = y.cols();
+            for (int i = 0; i < n; i++) {
+                for (int o = 0; o < k; o++) {
+                    offset[o] += y.get(i, o) / n;
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                for (int o = 0; o < k; o++) {
+                    y.set(i, o, y.get(i, o) - offset[o]);
+                }
+            }
+        }
         Matrix gram = new Matrix(n, n);
         GramEngine.gram(kernel, x, gram, progress);
         if (lambdaGrid != null) {
             progress.progress(0, 1, "eigen");
             RegularizationPath path = RegularizationPath.compute(gram, y, lambdaGrid, criterion);
             progress.progress(1, 1, "eigen");
-            return new KernelRidgeModel(kernel, x.copy(), path.dualCoefficients(), path.chosenLambda(), path);
+            return new KernelRidgeModel(kernel, x.copy(), path.dualCoefficients(), offset, path.chosenLambda(), path);
         }
         for (int i = 0; i < n; i++) {
             gram.data()[i * n + i] += lambda;
@@ -132,7 +157,7 @@ public final class KernelRidge {
         progress.progress(0, 1, "cholesky");
         Cholesky chol = Cholesky.factorInPlace(gram, "K + lambda*I", true);
         progress.progress(1, 1, "cholesky");
-        return new KernelRidgeModel(kernel, x.copy(), chol.solve(y), lambda, null);
+        return new KernelRidgeModel(kernel, x.copy(), chol.solve(y), offset, lambda, null);
     }
 
     /** Logarithmically spaced values from {@code from} to {@code to} inclusive. */

@@ -16,17 +16,26 @@ public final class KernelRidgeModel {
     private final Matrix dualCoef;
     private final double lambda;
     private final RegularizationPath path;
+    private final double[] targetOffset;
 
     /**
      * Assembles a model (used by the estimator and by model-file loading).
      *
+     * @param targetOffset per-output constant added to every prediction (the training target mean
+     *     when targets were centred, else zeros); length k
      * @param path the λ path when λ was selected, or null
      */
-    public KernelRidgeModel(Kernel kernel, Matrix trainX, Matrix dualCoef, double lambda, RegularizationPath path) {
+    public KernelRidgeModel(Kernel kernel, Matrix trainX, Matrix dualCoef, double[] targetOffset, double lambda,
+            RegularizationPath path) {
         if (trainX.rows() != dualCoef.rows()) {
             throw new Kernels4jException("model has " + trainX.rows() + " training rows but " + dualCoef.rows()
                     + " rows of dual coefficients");
         }
+        if (targetOffset.length != dualCoef.cols()) {
+            throw new Kernels4jException("model has " + dualCoef.cols() + " outputs but " + targetOffset.length
+                    + " target offsets");
+        }
+        this.targetOffset = targetOffset.clone();
         this.kernel = kernel;
         this.trainX = trainX;
         this.dualCoef = dualCoef;
@@ -64,12 +73,17 @@ public final class KernelRidgeModel {
         return trainX.copy();
     }
 
+    /** The constant added to each output (training target means when targets were centred). */
+    public double[] targetOffset() {
+        return targetOffset.clone();
+    }
+
     /** A copy of α (n×k). */
     public Matrix dualCoefficients() {
         return dualCoef.copy();
     }
 
-    /** Predictions {@code K(X, X_train)·α} (m×k), computed in row blocks without storing K. */
+    /** Predictions {@code K(X, X_train)·α + offset} (m×k), computed in row blocks without storing K. */
     public Matrix predict(Matrix x) {
         return predict(x, ProgressListener.NONE);
     }
@@ -80,6 +94,12 @@ public final class KernelRidgeModel {
             throw new Kernels4jException("the model was trained on " + trainX.cols() + " features but the data has "
                     + x.cols());
         }
-        return GramEngine.crossTimes(kernel, x, trainX, dualCoef, progress);
+        Matrix p = GramEngine.crossTimes(kernel, x, trainX, dualCoef, progress);
+        int k = p.cols();
+        double[] d = p.data();
+        for (int i = 0; i < d.length; i++) {
+            d[i] += targetOffset[i % k];
+        }
+        return p;
     }
 }

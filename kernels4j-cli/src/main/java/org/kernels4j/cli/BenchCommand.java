@@ -1,0 +1,135 @@
+package org.kernels4j.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.kernels4j.Kernels4jException;
+import org.kernels4j.bench.GramVsGemm;
+import org.kernels4j.bench.SyntheticData;
+import org.kernels4j.io.Npy;
+import org.kernels4j.kernel.Kernel;
+import org.kernels4j.kernel.KernelSpec;
+import org.kernels4j.learn.KernelRidge;
+import org.kernels4j.learn.KernelRidgeModel;
+import org.kernels4j.learn.RegressionMetrics;
+import org.kernels4j.linalg.Matrix;
+import org.kernels4j.linalg.Parallelism;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Benchmarks. Every figure is measured in this run; ratios compare with BLAS in the same run.",
+            "Peer comparisons with scikit-learn: bench/run-peer-comparison.sh."},
+        subcommands = {BenchCommand.Gram.class, BenchCommand.Krr.class})
+final class BenchCommand implements Runnable {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "gram", mixinStandardHelpOptions = true,
+            description = "Time the Gram matrix K(X, X) against one dgemm X*X^T of the same shapes.")
+    static final class Gram implements Callable<Integer> {
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--n", defaultValue = "20000", description = "Number of points (default: ${DEFAULT-VALUE}).")
+        int n;
+
+        @Option(names = "--d", defaultValue = "64", description = "Number of features (default: ${DEFAULT-VALUE}).")
+        int d;
+
+        @Option(names = "--kernel", defaultValue = "rbf(gamma=0.01)", description = "Kernel spec (default: ${DEFAULT-VALUE}).")
+        String kernel;
+
+        @Option(names = "--reps", defaultValue = "3", description = "Timed repetitions; the best is kept (default: ${DEFAULT-VALUE}).")
+        int reps;
+
+        @Option(names = "--export", paramLabel = "X.npy", description = "Also write the input points, for peer benchmarks.")
+        Path export;
+
+        @Override
+        public Integer call() {
+            if (n < 1 || d < 1 || reps < 1) {
+                throw new Kernels4jException("--n, --d and --reps must be positive");
+            }
+            Kernel k = KernelSpec.parse(kernel);
+            if (export != null) {
+                Npy.write(SyntheticData.regression(n, d, 1).x(), export);
+            }
+            GramVsGemm.Result r = GramVsGemm.run(k, n, d, reps, 1, s -> { });
+            var out = spec.commandLine().getOut();
+            out.printf("gram %s n=%d d=%d threads=%d ops=%s%n", r.kernel(), n, d, r.threads(), r.elementOps());
+            out.printf("dgemm_seconds: %.4f%n", r.gemmSeconds());
+            out.printf("gram_seconds: %.4f%n", r.gramSeconds());
+            out.printf("ratio_gram_over_dgemm: %.3f%n", r.ratio());
+            return 0;
+        }
+    }
+
+    @Command(name = "krr", mixinStandardHelpOptions = true,
+            description = "Time exact kernel ridge regression fit + predict on seeded synthetic data.")
+    static final class Krr implements Callable<Integer> {
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--n", defaultValue = "5000,10000,20000", split = ",",
+                description = "Training sizes (default: ${DEFAULT-VALUE}).")
+        List<Integer> sizes;
+
+        @Option(names = "--test", defaultValue = "2000", description = "Test size (default: ${DEFAULT-VALUE}).")
+        int test;
+
+        @Option(names = "--d", defaultValue = "8", description = "Number of features (default: ${DEFAULT-VALUE}).")
+        int d;
+
+        @Option(names = "--kernel", defaultValue = "rbf(gamma=0.5)", description = "Kernel spec (default: ${DEFAULT-VALUE}).")
+        String kernel;
+
+        @Option(names = "--lambda", defaultValue = "0.001", description = "Regularization (default: ${DEFAULT-VALUE}).")
+        double lambda;
+
+        @Option(names = "--export-dir", paramLabel = "DIR",
+                description = "Write each size's data and our predictions as .npy for the peer script.")
+        Path exportDir;
+
+        @Override
+        public Integer call() throws Exception {
+            Kernel k = KernelSpec.parse(kernel);
+            var out = spec.commandLine().getOut();
+            out.printf("krr %s lambda=%s d=%d test=%d threads=%d%n", k.toSpec(), lambda, d, test, Parallelism.threads());
+            out.printf("%8s %10s %10s %10s %12s%n", "n", "fit_s", "predict_s", "total_s", "test_rmse");
+            if (exportDir != null) {
+                Files.createDirectories(exportDir);
+            }
+            for (int n : sizes) {
+                SyntheticData.Regression tr = SyntheticData.regression(n, d, 1000 + n);
+                SyntheticData.Regression te = SyntheticData.regression(test, d, 7);
+                KernelRidge krr = KernelRidge.builder(k).lambda(lambda).build();
+                // one small warm-up so JIT compilation is not timed
+                krr.fit(tr.x().rowRange(0, Math.min(n, 500)), tr.y().rowRange(0, Math.min(n, 500)));
+                long t0 = System.nanoTime();
+                KernelRidgeModel m = krr.fit(tr.x(), tr.y());
+                long t1 = System.nanoTime();
+                Matrix pred = m.predict(te.x());
+                long t2 = System.nanoTime();
+                double rmse = RegressionMetrics.of(te.y(), pred).rmse();
+                out.printf("%8d %10.3f %10.3f %10.3f %12.8f%n", n, (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t2 - t0) / 1e9, rmse);
+                if (exportDir != null) {
+                    Npy.write(tr.x(), exportDir.resolve("train_x_" + n + ".npy"));
+                    Npy.write(tr.y(), exportDir.resolve("train_y_" + n + ".npy"));
+                    Npy.write(te.x(), exportDir.resolve("test_x_" + n + ".npy"));
+                    Npy.write(te.y(), exportDir.resolve("test_y_" + n + ".npy"));
+                    Npy.write(pred, exportDir.resolve("pred_" + n + ".npy"));
+                    Files.writeString(exportDir.resolve("time_" + n + ".txt"), String.valueOf((t2 - t0) / 1e9));
+                }
+            }
+            return 0;
+        }
+    }
+}

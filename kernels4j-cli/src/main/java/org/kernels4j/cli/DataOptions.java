@@ -1,0 +1,44 @@
+package org.kernels4j.cli;
+
+import java.nio.file.Path;
+import org.kernels4j.io.CsvReader;
+import org.kernels4j.io.Dataset;
+import org.kernels4j.io.LibSvmReader;
+import picocli.CommandLine.Option;
+
+/** Options shared by commands that read a data file (CSV, or LibSVM by extension). */
+final class DataOptions {
+    @Option(names = "--header", defaultValue = "auto", paramLabel = "auto|yes|no",
+            description = "Whether the CSV's first row is a header (default: ${DEFAULT-VALUE}, detected).")
+    String header;
+
+    @Option(names = "--allow-nonfinite", description = "Accept NaN and Inf cells instead of rejecting them.")
+    boolean allowNonFinite;
+
+    @Option(names = "--delimiter", defaultValue = ",", paramLabel = "CHAR", description = "CSV cell delimiter (default: ',').")
+    char delimiter;
+
+    /** Reads {@code file} with the target column spec ("none" or null for no target). */
+    Dataset read(Path file, String target, int minFeatures) {
+        if (LibSvmReader.looksLikeLibSvm(file)) {
+            return LibSvmReader.read(file, minFeatures);
+        }
+        CsvReader.Header h;
+        switch (header.toLowerCase(java.util.Locale.ROOT)) {
+            case "auto":
+                h = CsvReader.Header.AUTO;
+                break;
+            case "yes": case "true":
+                h = CsvReader.Header.YES;
+                break;
+            case "no": case "false":
+                h = CsvReader.Header.NO;
+                break;
+            default:
+                throw new org.kernels4j.Kernels4jException("--header must be auto, yes or no, got '" + header + "'");
+        }
+        String t = target == null || target.equalsIgnoreCase("none") ? null : target;
+        return CsvReader.builder().header(h).target(t).allowNonFinite(allowNonFinite).delimiter(delimiter).build()
+                .read(file);
+    }
+}

@@ -1,0 +1,30 @@
+package org.kernels4j.cli;
+
+import java.util.concurrent.Callable;
+import org.kernels4j.kernel.KernelCatalog;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Spec;
+
+@Command(name = "kernels", mixinStandardHelpOptions = true,
+        description = "List the kernels, their parameters and defaults, and the spec grammar.")
+final class KernelsCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        var out = spec.commandLine().getOut();
+        for (KernelCatalog.Type t : KernelCatalog.types()) {
+            out.printf("%s%s%n", t.name(), t.aliases().isEmpty() ? "" : "  (also: " + String.join(", ", t.aliases()) + ")");
+            out.printf("    %s%n", t.formula());
+            for (KernelCatalog.Param p : t.params()) {
+                out.printf("    %-8s %-10s %s%n", p.name(), p.defaultValue() == null ? "" : "= " + p.defaultValue(),
+                        p.description());
+            }
+        }
+        out.println();
+        out.println("Combine kernels with + and *, scale with a positive number, group with ( ):");
+        out.println("    0.5*rbf(gamma=0.1) + linear()      2*(matern(nu=2.5, length=1) + white(noise=0.1))");
+        return 0;
+    }
+}

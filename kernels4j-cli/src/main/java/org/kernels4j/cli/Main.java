@@ -1,0 +1,63 @@
+package org.kernels4j.cli;
+
+import java.io.PrintWriter;
+import org.kernels4j.Kernels4jException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code kernels4j} command line. Exit codes: 0 success, 1 runtime failure (including bad data
+ * and bad model files), 2 usage error. Errors are one line on stderr, never a stack trace for a
+ * user mistake (set {@code KERNELS4J_DEBUG=1} to see stack traces of internal errors).
+ */
+@Command(name = "kernels4j", mixinStandardHelpOptions = true, version = "kernels4j 0.1.0",
+        description = "Kernel machines for the JVM.",
+        subcommands = {FitCommand.class, PredictCommand.class, EvaluateCommand.class, GramCommand.class,
+            KernelsCommand.class, DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** Entry point. */
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the CLI with the given streams and returns the exit code (used by tests). */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cmd = new CommandLine(new Main());
+        cmd.setOut(out);
+        cmd.setErr(err);
+        cmd.setExecutionExceptionHandler((ex, cl, parsed) -> {
+            if (ex instanceof Kernels4jException) {
+                err.println("kernels4j: error: " + ex.getMessage());
+            } else {
+                err.println("kernels4j: internal error: " + ex);
+                if (System.getenv("KERNELS4J_DEBUG") != null) {
+                    ex.printStackTrace(err);
+                }
+            }
+            err.flush();
+            return 1;
+        });
+        cmd.setParameterExceptionHandler((ex, a) -> {
+            CommandLine c = ex.getCommandLine();
+            err.println("kernels4j: " + ex.getMessage() + " (see '" + c.getCommandSpec().qualifiedName() + " --help')");
+            err.flush();
+            return 2;
+        });
+        try {
+            return cmd.execute(args);
+        } catch (OutOfMemoryError e) {
+            err.println("kernels4j: error: out of memory; give Java more with KERNELS4J_JAVA_OPTS=-Xmx16g"
+                    + " or use less data");
+            err.flush();
+            return 1;
+        }
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

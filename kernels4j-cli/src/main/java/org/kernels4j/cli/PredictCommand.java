@@ -1,0 +1,51 @@
+package org.kernels4j.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.kernels4j.io.Dataset;
+import org.kernels4j.io.ModelFiles;
+import org.kernels4j.io.PredictionWriter;
+import org.kernels4j.io.SavedModel;
+import org.kernels4j.linalg.Matrix;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Predict with a saved model and write one CSV row per input row.",
+            "The data file holds the model's features, optionally with its target column (which is ignored)."})
+final class PredictCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "MODEL.zip", description = "Model file from 'fit'.")
+    Path model;
+
+    @Option(names = "--data", required = true, paramLabel = "FILE", description = "Data to predict (.csv or .libsvm).")
+    Path data;
+
+    @Option(names = "--out", required = true, paramLabel = "PREDICTIONS.csv", description = "CSV file to write.")
+    Path out;
+
+    @Mixin
+    DataOptionsMixin options;
+
+    @Option(names = "--no-progress", description = "Never show a progress bar.")
+    boolean noProgress;
+
+    @Override
+    public Integer call() {
+        SavedModel saved = ModelFiles.load(model);
+        Dataset ds = ModelData.read(options.options, data, saved, false);
+        Matrix pred;
+        try (Progress p = new Progress(!noProgress)) {
+            pred = saved.model().predict(ds.features(), p);
+        }
+        String name = saved.targetName() == null ? "prediction" : saved.targetName();
+        PredictionWriter.write(out, List.of(name), pred);
+        spec.commandLine().getOut().printf("wrote %d predictions to %s%n", pred.rows(), out);
+        return 0;
+    }
+}
