@@ -1,0 +1,153 @@
+package org.kernels4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kernels4j.io.CsvReader;
+import org.kernels4j.io.Dataset;
+import org.kernels4j.io.ModelFiles;
+import org.kernels4j.io.Npy;
+import org.kernels4j.kernel.GramEngine;
+import org.kernels4j.kernel.KernelSpec;
+import org.kernels4j.learn.RegressionMetrics;
+import org.kernels4j.linalg.Matrix;
+
+class CliTest {
+    @TempDir
+    Path dir;
+    Path train;
+    Path test;
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @BeforeEach
+    void splitBundledData() throws IOException {
+        List<String> lines;
+        try (InputStream in = CliTest.class.getResourceAsStream("data/diabetes.csv")) {
+            lines = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        }
+        train = dir.resolve("train.csv");
+        test = dir.resolve("test.csv");
+        Files.write(train, lines.subList(0, 351));
+        List<String> t = new java.util.ArrayList<>();
+        t.add(lines.get(0));
+        t.addAll(lines.subList(351, lines.size()));
+        Files.write(test, t);
+    }
+
+    @Test
+    void fitSaveLoadPredictGivesIdenticalPredictions() throws IOException {
+        Path model = dir.resolve("m.zip");
+        Run fit = run("fit", "--train", train.toString(), "--kernel", "rbf(length=0.15)", "--lambda", "auto",
+                "--center-targets", "--out", model.toString());
+        assertEquals(0, fit.code(), fit.err());
+        assertTrue(fit.out().contains("<- chosen"), fit.out());
+        Path preds = dir.resolve("p.csv");
+        Run pred = run("predict", "--model", model.toString(), "--data", test.toString(), "--out", preds.toString());
+        assertEquals(0, pred.code(), pred.err());
+        Dataset p = CsvReader.builder().target(null).build().read(preds);
+        Dataset te = CsvReader.builder().build().read(test);
+        Matrix direct = ModelFiles.load(model).model().predict(te.features());
+        assertEquals(0.0, p.features().maxAbsDifference(direct), "CSV keeps full double precision");
+        assertEquals(List.of("y"), p.featureNames());
+        Run eval = run("evaluate", "--model", model.toString(), "--data", test.toString());
+        assertEquals(0, eval.code(), eval.err());
+        RegressionMetrics m = RegressionMetrics.of(te.target(), direct);
+        assertTrue(eval.out().contains("rmse: " + m.rmse() + "\n"), eval.out());
+        assertTrue(eval.out().contains("r2: " + m.r2() + "\n"), eval.out());
+        assertTrue(m.r2() > 0.3, "a sensible fit on diabetes: r2 " + m.r2());
+        // prediction files without the target column work too
+        Path features = dir.resolve("features.csv");
+        Files.write(features, Files.readAllLines(test).stream().map(l -> l.substring(0, l.lastIndexOf(','))).toList());
+        Path preds2 = dir.resolve("p2.csv");
+        assertEquals(0, run("predict", "--model", model.toString(), "--data", features.toString(), "--out",
+                preds2.toString()).code());
+        assertEquals(Files.readString(preds), Files.readString(preds2));
+    }
+
+    @Test
+    void gramWritesTheEngineMatrix() {
+        Path k = dir.resolve("k.npy");
+        Run r = run("gram", "--data", test.toString(), "--target", "y", "--kernel", "matern(nu=1.5, length=0.2)", "--out",
+                k.toString());
+        assertEquals(0, r.code(), r.err());
+        Dataset te = CsvReader.builder().build().read(test);
+        Matrix expected = GramEngine.gram(KernelSpec.parse("matern(nu=1.5, length=0.2)"), te.features());
+        assertEquals(0.0, Npy.read(k).maxAbsDifference(expected));
+    }
+
+    @Test
+    void userMistakesGiveOneLineAndTheRightExitCode() throws IOException {
+        Path out = dir.resolve("never.zip");
+        Run r = run("fit", "--train", train.toString(), "--kernel", "rbff(gamma=1)", "--out", out.toString());
+        assertEquals(1, r.code());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().contains("at column 1: unknown kernel 'rbff' (did you mean 'rbf'?)"), r.err());
+        assertFalse(Files.exists(out));
+
+        Path bad = dir.resolve("bad.csv");
+        Files.writeString(bad, "a,y\n1,2\n1,oops\n");
+        r = run("fit", "--train", bad.toString(), "--kernel", "rbf()", "--out", out.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("bad.csv:3:2: cannot read 'oops' as a number (column 'y')"), r.err());
+        assertFalse(Files.exists(out));
+
+        r = run("fit", "--train", train.toString(), "--kernel", "rbf()");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("Missing required option: '--out=MODEL.zip'"), r.err());
+
+        r = run("fit", "--train", dir.resolve("nope.csv").toString(), "--kernel", "rbf()", "--out", out.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("nope.csv: no such file"), r.err());
+
+        Path model = dir.resolve("m.zip");
+        assertEquals(0, run("fit", "--train", train.toString(), "--kernel", "linear()", "--out", model.toString()).code());
+        Files.write(model, java.util.Arrays.copyOf(Files.readAllBytes(model), 100));
+        r = run("predict", "--model", model.toString(), "--data", test.toString(), "--out", dir.resolve("p.csv").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("truncated or not a zip archive"), r.err());
+        assertFalse(Files.exists(dir.resolve("p.csv")));
+
+        r = run("bogus");
+        assertEquals(2, r.code());
+    }
+
+    @Test
+    void kernelsAndHelpList() {
+        Run r = run("kernels");
+        assertEquals(0, r.code());
+        for (String name : List.of("linear", "poly", "cosine", "rbf", "laplacian", "matern", "rq", "periodic", "white",
+                "constant")) {
+            assertTrue(r.out().contains(name), name);
+        }
+        for (String cmd : List.of("fit", "predict", "evaluate", "gram", "kernels", "demo", "bench")) {
+            assertEquals(0, run(cmd, "--help").code(), cmd);
+        }
+    }
+
+    @Test
+    void demoRuns() {
+        Run r = run("demo");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("max prediction difference 0.0"), r.out());
+    }
+}

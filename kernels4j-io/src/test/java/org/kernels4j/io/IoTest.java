@@ -1,0 +1,206 @@
+package org.kernels4j.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.kernels4j.Kernels4jException;
+import org.kernels4j.kernel.KernelSpec;
+import org.kernels4j.learn.KernelRidge;
+import org.kernels4j.learn.KernelRidgeModel;
+import org.kernels4j.linalg.Matrix;
+
+class IoTest {
+    @TempDir
+    Path dir;
+
+    private Path write(String name, String content) throws IOException {
+        Path p = dir.resolve(name);
+        Files.writeString(p, content);
+        return p;
+    }
+
+    @Test
+    void csvWithHeaderTargetByNameAndIndex() throws IOException {
+        Path f = write("a.csv", "a,b,y\n1,2,3\n4,5e-1,-6\n");
+        Dataset d = CsvReader.builder().build().read(f);
+        assertEquals(List.of("a", "b"), d.featureNames());
+        assertEquals("y", d.targetName());
+        assertArrayEquals(new double[] {1, 2, 4, 0.5}, d.features().data());
+        assertArrayEquals(new double[] {3, -6}, d.target().data());
+        Dataset byName = CsvReader.builder().target("a").build().read(f);
+        assertArrayEquals(new double[] {1, 4}, byName.target().data());
+        assertEquals(List.of("b", "y"), byName.featureNames());
+        Dataset byIndex = CsvReader.builder().target("1").build().read(f);
+        assertArrayEquals(new double[] {2, 0.5}, byIndex.target().data());
+        Dataset none = CsvReader.builder().target(null).build().read(f);
+        assertNull(none.target());
+        assertEquals(3, none.features().cols());
+    }
+
+    @Test
+    void csvWithoutHeaderIsDetected() throws IOException {
+        Dataset d = CsvReader.builder().build().read(write("b.csv", "1,2\n3,4\n"));
+        assertEquals(2, d.rows());
+        assertEquals(List.of("x0"), d.featureNames());
+        Dataset forced = CsvReader.builder().header(CsvReader.Header.YES).build().read(write("c.csv", "1,2\n3,4\n"));
+        assertEquals(1, forced.rows());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "a,b\\n1,2\\n3,x\\n|bad.csv:3:2: cannot read 'x' as a number (column 'b')",
+        "a,b\\n1,2\\n3,\\n|bad.csv:3:2: empty cell in column 'b'",
+        "a,b\\n1,NaN\\n|bad.csv:2:2: NaN value in column 'b'",
+        "a,b\\n1,inf\\n|bad.csv:2:2: infinite value in column 'b'",
+        "a,b\\n1,2\\n3\\n|bad.csv:3: expected 2 cells but found 1",
+        "|bad.csv: no data rows (the file is empty)",
+        "a,b\\n|bad.csv: no data rows (only a header)",
+        "a,b\\n1,2d\\n|bad.csv:2:2: cannot read '2d' as a number"})
+    void malformedCsvNamesFileLineAndColumn(String content, String message) throws IOException {
+        Path f = write("bad.csv", content.replace("\\n", "\n"));
+        Kernels4jException e = assertThrows(Kernels4jException.class, () -> CsvReader.builder().build().read(f));
+        assertTrue(e.getMessage().startsWith(f.toString().replace("bad.csv", "") + message.substring(0, 7))
+                && e.getMessage().contains(message.substring(7)), e.getMessage());
+    }
+
+    @Test
+    void unknownTargetColumnAndNonFiniteOptIn() throws IOException {
+        Path f = write("t.csv", "a,b\n1,nan\n");
+        var e = assertThrows(Kernels4jException.class, () -> CsvReader.builder().target("zz").build().read(f));
+        assertTrue(e.getMessage().contains("no column named 'zz'; columns are a, b"), e.getMessage());
+        e = assertThrows(Kernels4jException.class, () -> CsvReader.builder().target("5").build().read(f));
+        assertTrue(e.getMessage().contains("index 5 is outside the 2 columns"), e.getMessage());
+        Dataset d = CsvReader.builder().allowNonFinite(true).build().read(f);
+        assertTrue(Double.isNaN(d.target().get(0, 0)));
+    }
+
+    @Test
+    void libsvmReadsSparseRowsAndRejectsMalformedOnes() throws IOException {
+        Path f = write("a.libsvm", "+1 1:0.5 3:-1 # comment\n-1 qid:3 2:2\n\n");
+        Dataset d = LibSvmReader.read(f, 0);
+        assertEquals(3, d.features().cols());
+        assertArrayEquals(new double[] {0.5, 0, -1, 0, 2, 0}, d.features().data());
+        assertArrayEquals(new double[] {1, -1}, d.target().data());
+        assertEquals(5, LibSvmReader.read(f, 5).features().cols());
+        var e = assertThrows(Kernels4jException.class, () -> LibSvmReader.read(write("b.libsvm", "1 1:2 1:3\n"), 0));
+        assertTrue(e.getMessage().endsWith("b.libsvm:1:7: feature indices must increase, 1 follows 1"), e.getMessage());
+        e = assertThrows(Kernels4jException.class, () -> LibSvmReader.read(write("c.libsvm", "1 1:2\nx 2:1\n"), 0));
+        assertTrue(e.getMessage().endsWith("c.libsvm:2:1: cannot read label 'x' as a number"), e.getMessage());
+        e = assertThrows(Kernels4jException.class, () -> LibSvmReader.read(write("d.libsvm", "1 0:2\n"), 0));
+        assertTrue(e.getMessage().contains("feature indices start at 1"), e.getMessage());
+        e = assertThrows(Kernels4jException.class, () -> LibSvmReader.read(write("e.libsvm", "1 2:abc\n"), 0));
+        assertTrue(e.getMessage().contains("d.libsvm".replace("d.", "e.") + ":1:3: cannot read value 'abc'"), e.getMessage());
+    }
+
+    @Test
+    void npyRoundTripsAndReadsOtherDtypesAndOrders() throws IOException {
+        Matrix m = Matrix.of(new double[][] {{1, 2.5, -3}, {4, 5, 6e-300}});
+        Path f = dir.resolve("m.npy");
+        Npy.write(m, f);
+        byte[] bytes = Files.readAllBytes(f);
+        assertEquals(0, (bytes.length - 2 * 3 * 8) % 64, "header padded to 64 bytes");
+        assertEquals(0.0, Npy.read(f).maxAbsDifference(m));
+        // hand-built big-endian int32 Fortran-order 2x2 array [[1, 2], [3, 4]] stored as 1, 3, 2, 4
+        String h = "{'descr': '>i4', 'fortran_order': True, 'shape': (2, 2), }";
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        b.write(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) h.length(), 0});
+        b.write(h.getBytes());
+        java.nio.ByteBuffer data = java.nio.ByteBuffer.allocate(16).order(java.nio.ByteOrder.BIG_ENDIAN);
+        data.putInt(1).putInt(3).putInt(2).putInt(4);
+        b.write(data.array());
+        assertArrayEquals(new double[] {1, 2, 3, 4}, Npy.read(b.toByteArray(), "x").data());
+        var e = assertThrows(Kernels4jException.class,
+                () -> Npy.read(java.util.Arrays.copyOf(bytes, bytes.length - 5), "cut.npy"));
+        assertTrue(e.getMessage().contains("cut.npy: .npy data is truncated"), e.getMessage());
+        e = assertThrows(Kernels4jException.class, () -> Npy.read("hello world".getBytes(), "t.npy"));
+        assertTrue(e.getMessage().contains("bad magic"));
+    }
+
+    private SavedModel model() {
+        Matrix x = Matrix.of(new double[][] {{0, 1}, {1, 0}, {2, 2}, {3, 1}});
+        Matrix y = Matrix.of(new double[][] {{1}, {2}, {3}, {5}});
+        KernelRidgeModel m = KernelRidge.builder(KernelSpec.parse("rbf(gamma=0.5) + 0.1*linear()")).lambda(0.1)
+                .centerTargets(true).build().fit(x, y);
+        return new SavedModel("krr", m, List.of("a", "b"), "y");
+    }
+
+    @Test
+    void modelFileRoundTripsExactly() {
+        SavedModel s = model();
+        Path f = dir.resolve("m.zip");
+        ModelFiles.save(s, f);
+        SavedModel back = ModelFiles.load(f);
+        Matrix q = Matrix.of(new double[][] {{0.5, 0.5}, {2, 1}});
+        assertEquals(0.0, back.model().predict(q).maxAbsDifference(s.model().predict(q)));
+        assertEquals(s.model().kernel(), back.model().kernel());
+        assertEquals(List.of("a", "b"), back.featureNames());
+        assertEquals("y", back.targetName());
+        try (var files = Files.list(dir)) {
+            assertEquals(1, files.count(), "no temporary file is left behind");
+        }
+    }
+
+    @Test
+    void truncatedOrAlteredModelFilesAreRejected() throws IOException {
+        Path f = dir.resolve("m.zip");
+        ModelFiles.save(model(), f);
+        byte[] good = Files.readAllBytes(f);
+        Path cut = dir.resolve("cut.zip");
+        Files.write(cut, java.util.Arrays.copyOf(good, good.length / 2));
+        var e = assertThrows(Kernels4jException.class, () -> ModelFiles.load(cut));
+        assertTrue(e.getMessage().contains("cut.zip: truncated or not a zip archive"), e.getMessage());
+        // alter one stored value inside dual_coef.npy, rewriting the zip so its own CRC is valid
+        Path altered = dir.resolve("altered.zip");
+        rewrite(f, altered, "dual_coef.npy", bytes -> bytes[bytes.length - 1] ^= 0x01);
+        e = assertThrows(Kernels4jException.class, () -> ModelFiles.load(altered));
+        assertTrue(e.getMessage().contains("checksum mismatch for 'dual_coef.npy'"), e.getMessage());
+        Path json = dir.resolve("json.zip");
+        rewrite(f, json, "model.json", bytes -> bytes[20] = (byte) ' ');
+        e = assertThrows(Kernels4jException.class, () -> ModelFiles.load(json));
+        assertTrue(e.getMessage().contains("checksum mismatch for 'model.json'"), e.getMessage());
+        e = assertThrows(Kernels4jException.class, () -> ModelFiles.load(dir.resolve("missing.zip")));
+        assertTrue(e.getMessage().contains("no such model file"));
+    }
+
+    private static void rewrite(Path from, Path to, String entry, java.util.function.Consumer<byte[]> change)
+            throws IOException {
+        try (var zin = new java.util.zip.ZipFile(from.toFile());
+                var zout = new java.util.zip.ZipOutputStream(Files.newOutputStream(to))) {
+            var en = zin.entries();
+            while (en.hasMoreElements()) {
+                var e = en.nextElement();
+                byte[] b = zin.getInputStream(e).readAllBytes();
+                if (e.getName().equals(entry)) {
+                    change.accept(b);
+                }
+                zout.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
+                zout.write(b);
+                zout.closeEntry();
+            }
+        }
+    }
+
+    @Test
+    void failedAtomicWriteLeavesTheOldFile() throws IOException {
+        Path f = write("keep.csv", "old");
+        assertThrows(Kernels4jException.class, () -> AtomicFiles.write(f, out -> {
+            out.write("new partial".getBytes());
+            throw new IOException("disk full");
+        }));
+        assertEquals("old", Files.readString(f));
+        try (var files = Files.list(dir)) {
+            assertEquals(1, files.count());
+        }
+    }
+}
