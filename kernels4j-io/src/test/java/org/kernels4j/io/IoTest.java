@@ -68,10 +68,9 @@ class IoTest {
         "a,b\\n|bad.csv: no data rows (only a header)",
         "a,b\\n1,2d\\n|bad.csv:2:2: cannot read '2d' as a number"})
     void malformedCsvNamesFileLineAndColumn(String content, String message) throws IOException {
-        Path f = write("bad.csv", content.replace("\\n", "\n"));
+        Path f = write("bad.csv", content == null ? "" : content.replace("\\n", "\n"));
         Kernels4jException e = assertThrows(Kernels4jException.class, () -> CsvReader.builder().build().read(f));
-        assertTrue(e.getMessage().startsWith(f.toString().replace("bad.csv", "") + message.substring(0, 7))
-                && e.getMessage().contains(message.substring(7)), e.getMessage());
+        assertTrue(e.getMessage().startsWith(dir.resolve(message).toString()), e.getMessage());
     }
 
     @Test
@@ -136,7 +135,7 @@ class IoTest {
     }
 
     @Test
-    void modelFileRoundTripsExactly() {
+    void modelFileRoundTripsExactly() throws IOException {
         SavedModel s = model();
         Path f = dir.resolve("m.zip");
         ModelFiles.save(s, f);

@@ -1,0 +1,50 @@
+#!/usr/bin/env python3
+"""scikit-learn side of the peer benchmarks, on the very arrays kernels4j wrote (.npy).
+
+  sklearn_peer.py gram X.npy GAMMA REPS      -> best time of rbf_kernel(X, X, gamma)
+  sklearn_peer.py krr DIR N GAMMA LAMBDA     -> KernelRidge fit+predict time, RMSE, and the
+                                                max relative difference to kernels4j's predictions
+"""
+import sys
+import time
+
+import numpy as np
+from sklearn.kernel_ridge import KernelRidge
+from sklearn.metrics.pairwise import rbf_kernel
+
+
+def gram(path, gamma, reps):
+    x = np.load(path)
+    rbf_kernel(x[:1000], x[:1000], gamma=gamma)  # warm-up
+    best = float("inf")
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        k = rbf_kernel(x, x, gamma=gamma)
+        best = min(best, time.perf_counter() - t0)
+        del k
+    print(f"sklearn_rbf_kernel_seconds: {best:.4f}")
+
+
+def krr(d, n, gamma, lam):
+    xtr = np.load(f"{d}/train_x_{n}.npy")
+    ytr = np.load(f"{d}/train_y_{n}.npy").ravel()
+    xte = np.load(f"{d}/test_x_{n}.npy")
+    yte = np.load(f"{d}/test_y_{n}.npy").ravel()
+    ours = np.load(f"{d}/pred_{n}.npy").ravel()
+    t0 = time.perf_counter()
+    model = KernelRidge(alpha=lam, kernel="rbf", gamma=gamma).fit(xtr, ytr)
+    pred = model.predict(xte)
+    secs = time.perf_counter() - t0
+    rmse = float(np.sqrt(np.mean((pred - yte) ** 2)))
+    ours_rmse = float(np.sqrt(np.mean((ours - yte) ** 2)))
+    rel = abs(rmse - ours_rmse) / rmse
+    maxdiff = float(np.max(np.abs(pred - ours)) / np.max(np.abs(pred)))
+    print(f"n={n} sklearn_seconds={secs:.3f} sklearn_rmse={rmse:.10f} kernels4j_rmse={ours_rmse:.10f} "
+          f"rmse_rel_diff={rel:.2e} max_pred_rel_diff={maxdiff:.2e}")
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "gram":
+        gram(sys.argv[2], float(sys.argv[3]), int(sys.argv[4]))
+    else:
+        krr(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]))
