@@ -133,20 +133,44 @@ public final class Blas {
         });
     }
 
+    // Why COL_MAJOR with 'U' below: LAPACKE's row-major entry points transpose the whole n×n matrix
+    // into a temporary and back (n² extra memory, two slow passes). The lower triangle of a row-major
+    // array is, byte for byte, the upper triangle of the same array read column-major, so calling the
+    // column-major routine on the upper triangle does the same work with no transposition.
+
     /** LAPACK {@code dpotrf} on the lower triangle of a row-major n×n array; returns LAPACK's info. */
     static int potrfLower(double[] a, int n) {
-        return Parallelism.blas(() -> openblas.LAPACKE_dpotrf(openblas.LAPACK_ROW_MAJOR, (byte) 'L', n, a, n));
+        return Parallelism.blas(() -> openblas.LAPACKE_dpotrf(openblas.LAPACK_COL_MAJOR, (byte) 'U', n, a, n));
     }
 
-    /** LAPACK {@code dpotrs} with a lower Cholesky factor; B (n×nrhs) is overwritten. */
+    /** LAPACK {@code dpotrs} with a lower Cholesky factor (row-major); B (n×nrhs, row-major) is overwritten. */
     static int potrsLower(double[] l, int n, double[] b, int nrhs) {
-        return Parallelism.blas(() -> openblas.LAPACKE_dpotrs(openblas.LAPACK_ROW_MAJOR, (byte) 'L', n, nrhs, l, n, b,
-                nrhs));
+        if (nrhs == 1) {
+            return Parallelism.blas(() -> openblas.LAPACKE_dpotrs(openblas.LAPACK_COL_MAJOR, (byte) 'U', n, 1, l, n, b,
+                    n));
+        }
+        double[] colMajor = new double[b.length];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < nrhs; j++) {
+                colMajor[j * n + i] = b[i * nrhs + j];
+            }
+        }
+        int info = Parallelism.blas(() -> openblas.LAPACKE_dpotrs(openblas.LAPACK_COL_MAJOR, (byte) 'U', n, nrhs, l, n,
+                colMajor, n));
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < nrhs; j++) {
+                b[i * nrhs + j] = colMajor[j * n + i];
+            }
+        }
+        return info;
     }
 
-    /** LAPACK {@code dsyevd}: eigenvalues ascending into w, eigenvectors into the columns of a. */
-    static int syevd(double[] a, int n, double[] w) {
-        return Parallelism.blas(() -> openblas.LAPACKE_dsyevd(openblas.LAPACK_ROW_MAJOR, (byte) 'V', (byte) 'L', n, a,
+    /**
+     * LAPACK {@code dsyevd} on the lower triangle of a row-major symmetric array: eigenvalues ascending
+     * into w; eigenvector k ends up in ROW k of a (the column-major result read row-major).
+     */
+    static int syevdRows(double[] a, int n, double[] w) {
+        return Parallelism.blas(() -> openblas.LAPACKE_dsyevd(openblas.LAPACK_COL_MAJOR, (byte) 'V', (byte) 'U', n, a,
                 n, w));
     }
 

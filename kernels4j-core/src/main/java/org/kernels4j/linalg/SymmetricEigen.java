@@ -30,12 +30,30 @@ public final class SymmetricEigen {
         a.requireFinite("matrix to decompose");
         double[] w = new double[n];
         if (n > 0) {
-            int info = Blas.syevd(a.data(), n, w);
+            int info = Blas.syevdRows(a.data(), n, w);
             if (info != 0) {
                 throw new Kernels4jException("symmetric eigendecomposition did not converge (LAPACK info " + info + ")");
             }
+            transposeInPlace(a.data(), n);
         }
         return new SymmetricEigen(w, a);
+    }
+
+    private static void transposeInPlace(double[] d, int n) {
+        final int b = 64;
+        for (int i0 = 0; i0 < n; i0 += b) {
+            for (int j0 = i0; j0 < n; j0 += b) {
+                int i1 = Math.min(n, i0 + b);
+                int j1 = Math.min(n, j0 + b);
+                for (int i = i0; i < i1; i++) {
+                    for (int j = Math.max(j0, i + 1); j < j1; j++) {
+                        double t = d[i * n + j];
+                        d[i * n + j] = d[j * n + i];
+                        d[j * n + i] = t;
+                    }
+                }
+            }
+        }
     }
 
     /** Eigenvalues, ascending (a copy). */

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Reproduces the README's benchmark table: kernels4j vs BLAS dgemm vs scikit-learn, on identical data,
+# on this machine. Installs Debian's python3-sklearn if missing (a benchmark tool, never a project
+# dependency). Usage: bench/run-peer-comparison.sh [gram_n] [krr_sizes]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+GRAM_N="${1:-20000}"
+KRR_SIZES="${2:-5000,10000,20000}"
+PY=/usr/bin/python3
+if ! "$PY" -c "import sklearn" 2>/dev/null; then
+  echo "installing python3-sklearn (Debian package) for the peer comparison..." >&2
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q python3-sklearn >&2
+fi
+out="bench-results"
+mkdir -p "$out"
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $(java -version 2>&1 | head -1)"
+echo "sklearn: $("$PY" -c 'import sklearn, numpy; print(sklearn.__version__, "numpy", numpy.__version__)')"
+echo
+echo "== RBF Gram matrix, n=$GRAM_N, d=64, gamma=0.01 =="
+./kernels4j bench gram --n "$GRAM_N" --d 64 --kernel "rbf(gamma=0.01)" --reps 3 --export "$out/gram_x.npy"
+"$PY" bench/sklearn_peer.py gram "$out/gram_x.npy" 0.01 2
+echo
+echo "== Exact KRR fit+predict, d=8, rbf(gamma=0.5), lambda=1e-3, 2000 test points =="
+./kernels4j bench krr --n "$KRR_SIZES" --d 8 --kernel "rbf(gamma=0.5)" --lambda 0.001 --export-dir "$out/krr"
+for n in ${KRR_SIZES//,/ }; do
+  "$PY" bench/sklearn_peer.py krr "$out/krr" "$n" 0.5 0.001
+done
