@@ -124,12 +124,18 @@ public final class GramBlock {
         for (int i = 0; i < rows; i++) {
             ops.squaredDistances(out, i * cols, cols, nl[rowStart + i], nr, colStart);
         }
-        if (symmetric) {
-            for (int i = 0; i < rows; i++) {
-                int j = rowStart + i - colStart;
-                if (j >= 0 && j < cols) {
-                    out[i * cols + j] = 0.0;
-                }
+        setSameSampleEntries(out, 0.0);
+    }
+
+    /** In K(X, X) tiles, sets every entry pairing a sample with itself to {@code value}; no-op otherwise. */
+    public void setSameSampleEntries(double[] out, double value) {
+        if (!symmetric) {
+            return;
+        }
+        for (int i = 0; i < rows; i++) {
+            int j = rowStart + i - colStart;
+            if (j >= 0 && j < cols) {
+                out[i * cols + j] = value;
             }
         }
     }

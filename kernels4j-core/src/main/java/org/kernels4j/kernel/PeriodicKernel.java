@@ -46,14 +46,7 @@ public final class PeriodicKernel implements Kernel {
             out[k] -= d;
         }
         ElementOps.get().expScaled(out, 0, len, 1.0 / l2);
-        if (block.isSymmetric()) {
-            for (int i = 0; i < block.rows(); i++) {
-                int j = block.rowStart() + i - block.colStart();
-                if (j >= 0 && j < block.cols()) {
-                    out[i * block.cols() + j] = 1.0;
-                }
-            }
-        }
+        block.setSameSampleEntries(out, 1.0);
     }
 
     @Override

@@ -36,14 +36,7 @@ public final class WhiteNoiseKernel implements Kernel {
         int rows = block.rows();
         int cols = block.cols();
         Arrays.fill(out, 0, rows * cols, 0.0);
-        if (block.isSymmetric()) {
-            for (int i = 0; i < rows; i++) {
-                int j = block.rowStart() + i - block.colStart();
-                if (j >= 0 && j < cols) {
-                    out[i * cols + j] = noise;
-                }
-            }
-        }
+        block.setSameSampleEntries(out, noise);
     }
 
     @Override
