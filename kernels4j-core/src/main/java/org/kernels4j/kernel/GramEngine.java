@@ -4,6 +4,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.ProgressListener;
 import org.kernels4j.linalg.Matrix;
+import org.kernels4j.linalg.NativeMatrix;
 import org.kernels4j.linalg.Parallelism;
 
 /**
@@ -38,7 +39,32 @@ public final class GramEngine {
      */
     public static void gram(Kernel kernel, Matrix x, Matrix out, ProgressListener progress) {
         int n = x.rows();
-        requireShape(out, n, n, "Gram output");
+        requireShape(out.rows(), out.cols(), n, n, "Gram output");
+        double[] o = out.data();
+        symmetricTiles(kernel, x, progress, (r0, c0, h, w, tile) -> {
+            for (int i = 0; i < h; i++) {
+                System.arraycopy(tile, i * w, o, (r0 + i) * n + c0, w);
+            }
+        });
+    }
+
+    /**
+     * Writes K(X, X) into the off-heap matrix {@code out} (n×n), ready to be factored in place by
+     * {@link org.kernels4j.linalg.Cholesky#factorInPlace} with no copy.
+     */
+    public static void gram(Kernel kernel, Matrix x, NativeMatrix out, ProgressListener progress) {
+        int n = x.rows();
+        requireShape(out.rows(), out.cols(), n, n, "Gram output");
+        symmetricTiles(kernel, x, progress, out::putBlock);
+    }
+
+    /** Receives finished tiles: rows [r0, r0+h) × columns [c0, c0+w), row-major with stride w. */
+    private interface TileSink {
+        void put(int r0, int c0, int h, int w, double[] tile);
+    }
+
+    private static void symmetricTiles(Kernel kernel, Matrix x, ProgressListener progress, TileSink sink) {
+        int n = x.rows();
         x.requireFinite("input data");
         int tiles = (n + TILE - 1) / TILE;
         int pairs = tiles * (tiles + 1) / 2;
@@ -51,30 +77,29 @@ public final class GramEngine {
             }
         }
         try (GramInputs in = new GramInputs(x, GramInputs.columnMeans(x))) {
-            runTiles(pairs, progress, () -> new GramBlock(in, in, true, TILE * TILE), (block, buf, p) -> {
+            runTiles(pairs, progress, () -> new GramBlock(in, in, true, TILE * TILE), (block, buf, scratch, p) -> {
                 int r0 = ti[p] * TILE;
                 int c0 = tj[p] * TILE;
                 int rows = Math.min(TILE, n - r0);
                 int cols = Math.min(TILE, n - c0);
                 block.moveTo(r0, rows, c0, cols);
                 kernel.computeBlock(block, buf);
-                double[] o = out.data();
-                for (int i = 0; i < rows; i++) {
-                    System.arraycopy(buf, i * cols, o, (r0 + i) * n + c0, cols);
-                }
                 if (r0 == c0) {
+                    // a diagonal tile: copy its upper triangle over its lower one, so K is exactly symmetric
                     for (int i = 0; i < rows; i++) {
                         for (int j = 0; j < i; j++) {
-                            o[(r0 + i) * n + c0 + j] = buf[j * cols + i];
+                            buf[i * cols + j] = buf[j * cols + i];
                         }
                     }
+                    sink.put(r0, c0, rows, cols, buf);
                 } else {
-                    for (int j = 0; j < cols; j++) {
-                        int base = (c0 + j) * n + r0;
-                        for (int i = 0; i < rows; i++) {
-                            o[base + i] = buf[i * cols + j];
+                    sink.put(r0, c0, rows, cols, buf);
+                    for (int i = 0; i < rows; i++) {
+                        for (int j = 0; j < cols; j++) {
+                            scratch[j * rows + i] = buf[i * cols + j];
                         }
                     }
+                    sink.put(c0, r0, cols, rows, scratch);
                 }
             });
         }
@@ -92,14 +117,14 @@ public final class GramEngine {
         requireSameFeatures(x, z);
         int n = x.rows();
         int m = z.rows();
-        requireShape(out, n, m, "kernel matrix output");
+        requireShape(out.rows(), out.cols(), n, m, "kernel matrix output");
         x.requireFinite("input data");
         z.requireFinite("second input data");
         int rt = (n + TILE - 1) / TILE;
         int ct = (m + TILE - 1) / TILE;
         double[] center = GramInputs.columnMeans(z);
         try (GramInputs left = new GramInputs(x, center); GramInputs right = new GramInputs(z, center)) {
-            runTiles(rt * ct, progress, () -> new GramBlock(left, right, false, TILE * TILE), (block, buf, p) -> {
+            runTiles(rt * ct, progress, () -> new GramBlock(left, right, false, TILE * TILE), (block, buf, unused, p) -> {
                 int r0 = (p / ct) * TILE;
                 int c0 = (p % ct) * TILE;
                 int rows = Math.min(TILE, n - r0);
@@ -137,7 +162,7 @@ public final class GramEngine {
         double[] vd = v.data();
         double[] rd = result.data();
         try (GramInputs left = new GramInputs(x, center); GramInputs right = new GramInputs(z, center)) {
-            runTiles(rt, progress, () -> new GramBlock(left, right, false, TILE * TILE), (block, buf, p) -> {
+            runTiles(rt, progress, () -> new GramBlock(left, right, false, TILE * TILE), (block, buf, unused, p) -> {
                 int r0 = p * TILE;
                 int rows = Math.min(TILE, n - r0);
                 for (int q = 0; q < ct; q++) {
@@ -171,13 +196,13 @@ public final class GramEngine {
     }
 
     private interface TileTask {
-        void run(GramBlock block, double[] buffer, int tile);
+        void run(GramBlock block, double[] buffer, double[] scratch, int tile);
     }
 
     private static void runTiles(int count, ProgressListener progress, java.util.function.Supplier<GramBlock> blocks,
             TileTask task) {
         ThreadLocal<GramBlock> local = new ThreadLocal<>();
-        ThreadLocal<double[]> buffers = new ThreadLocal<>();
+        ThreadLocal<double[][]> buffers = new ThreadLocal<>();
         java.util.List<GramBlock> made = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         AtomicLong done = new AtomicLong();
         try {
@@ -187,9 +212,10 @@ public final class GramEngine {
                     b = blocks.get();
                     made.add(b);
                     local.set(b);
-                    buffers.set(new double[TILE * TILE]);
+                    buffers.set(new double[][] {new double[TILE * TILE], new double[TILE * TILE]});
                 }
-                task.run(b, buffers.get(), p);
+                double[][] bufs = buffers.get();
+                task.run(b, bufs[0], bufs[1], p);
                 progress.progress(done.incrementAndGet(), count, "kernel");
             });
         } finally {
@@ -206,9 +232,9 @@ public final class GramEngine {
         }
     }
 
-    private static void requireShape(Matrix out, int rows, int cols, String what) {
-        if (out.rows() != rows || out.cols() != cols) {
-            throw new Kernels4jException(what + " must be " + rows + "x" + cols + ", got " + out.shape());
+    private static void requireShape(int outRows, int outCols, int rows, int cols, String what) {
+        if (outRows != rows || outCols != cols) {
+            throw new Kernels4jException(what + " must be " + rows + "x" + cols + ", got " + outRows + "x" + outCols);
         }
     }
 }

@@ -7,6 +7,7 @@ import org.kernels4j.kernel.GramEngine;
 import org.kernels4j.kernel.Kernel;
 import org.kernels4j.linalg.Cholesky;
 import org.kernels4j.linalg.Matrix;
+import org.kernels4j.linalg.NativeMatrix;
 
 /**
  * Exact kernel ridge regression: the minimiser over the RKHS of
@@ -143,21 +144,28 @@ public final class KernelRidge {
                 }
             }
         }
-        Matrix gram = new Matrix(n, n);
-        GramEngine.gram(kernel, x, gram, progress);
         if (lambdaGrid != null) {
+            Matrix gram = new Matrix(n, n);
+            GramEngine.gram(kernel, x, gram, progress);
             progress.progress(0, 1, "eigen");
             RegularizationPath path = RegularizationPath.compute(gram, y, lambdaGrid, criterion);
             progress.progress(1, 1, "eigen");
             return new KernelRidgeModel(kernel, x.copy(), path.dualCoefficients(), offset, path.chosenLambda(), path);
         }
-        for (int i = 0; i < n; i++) {
-            gram.data()[i * n + i] += lambda;
+        // The Gram matrix is written off the heap and factored there in place: no n×n copy anywhere.
+        NativeMatrix gram = new NativeMatrix(n, n);
+        try {
+            GramEngine.gram(kernel, x, gram, progress);
+        } catch (RuntimeException | Error e) {
+            gram.close();
+            throw e;
         }
+        gram.addToDiagonal(lambda);
         progress.progress(0, 1, "cholesky");
-        Cholesky chol = Cholesky.factorInPlace(gram, "K + lambda*I", true);
-        progress.progress(1, 1, "cholesky");
-        return new KernelRidgeModel(kernel, x.copy(), chol.solve(y), offset, lambda, null);
+        try (Cholesky chol = Cholesky.factorInPlace(gram, "K + lambda*I", true)) {
+            progress.progress(1, 1, "cholesky");
+            return new KernelRidgeModel(kernel, x.copy(), chol.solve(y), offset, lambda, null);
+        }
     }
 
     /** Logarithmically spaced values from {@code from} to {@code to} inclusive. */

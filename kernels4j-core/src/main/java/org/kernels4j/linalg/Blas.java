@@ -138,31 +138,35 @@ public final class Blas {
     // array is, byte for byte, the upper triangle of the same array read column-major, so calling the
     // column-major routine on the upper triangle does the same work with no transposition.
 
-    /** LAPACK {@code dpotrf} on the lower triangle of a row-major n×n array; returns LAPACK's info. */
-    static int potrfLower(double[] a, int n) {
-        return Parallelism.blas(() -> openblas.LAPACKE_dpotrf(openblas.LAPACK_COL_MAJOR, (byte) 'U', n, a, n));
+    /** LAPACK {@code dpotrf} on the lower triangle of a row-major n×n off-heap matrix; returns LAPACK's info. */
+    static int potrfLower(NativeMatrix a) {
+        int n = a.rows();
+        return Parallelism.blas(() -> openblas.LAPACKE_dpotrf(openblas.LAPACK_COL_MAJOR, (byte) 'U', n,
+                a.buffer().at(0), n));
     }
 
-    /** LAPACK {@code dpotrs} with a lower Cholesky factor (row-major); B (n×nrhs, row-major) is overwritten. */
-    static int potrsLower(double[] l, int n, double[] b, int nrhs) {
-        if (nrhs == 1) {
-            return Parallelism.blas(() -> openblas.LAPACKE_dpotrs(openblas.LAPACK_COL_MAJOR, (byte) 'U', n, 1, l, n, b,
-                    n));
-        }
-        double[] colMajor = new double[b.length];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < nrhs; j++) {
-                colMajor[j * n + i] = b[i * nrhs + j];
-            }
-        }
-        int info = Parallelism.blas(() -> openblas.LAPACKE_dpotrs(openblas.LAPACK_COL_MAJOR, (byte) 'U', n, nrhs, l, n,
-                colMajor, n));
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < nrhs; j++) {
-                b[i * nrhs + j] = colMajor[j * n + i];
-            }
-        }
-        return info;
+    /**
+     * LAPACK {@code dpotrs} with the lower Cholesky factor L held row-major in {@code l}: B ← (L·Lᵀ)⁻¹·B,
+     * where B is n×nrhs stored COLUMN-major off the heap.
+     */
+    static int potrsLower(NativeMatrix l, NativeBuffer bColumnMajor, int nrhs) {
+        int n = l.rows();
+        return Parallelism.blas(() -> openblas.LAPACKE_dpotrs(openblas.LAPACK_COL_MAJOR, (byte) 'U', n, nrhs,
+                l.buffer().at(0), n, bColumnMajor.at(0), n));
+    }
+
+    /**
+     * {@code B ← op(L)⁻¹·B} for the lower-triangular L held row-major in {@code l} ({@code dtrsm}); B is
+     * n×nrhs row-major off the heap.
+     */
+    static void trsmLower(NativeMatrix l, boolean transL, NativeBuffer b, int nrhs) {
+        int n = l.rows();
+        Parallelism.blas(() -> {
+            openblas.cblas_dtrsm(openblas.CblasRowMajor, openblas.CblasLeft, openblas.CblasLower,
+                    transL ? openblas.CblasTrans : openblas.CblasNoTrans, openblas.CblasNonUnit, n, nrhs, 1.0,
+                    l.buffer().at(0), n, b.at(0), nrhs);
+            return null;
+        });
     }
 
     /**

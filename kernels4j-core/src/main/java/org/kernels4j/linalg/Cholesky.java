@@ -11,89 +11,119 @@ import org.kernels4j.Kernels4jException;
  * 10⁻⁴·mean(diag A). The jitter used is reported by {@link #jitter()}. If every try fails a
  * {@link NotPositiveDefiniteException} names the matrix.
  *
- * <p>Only the lower triangle of A is read; because {@code dpotrf} leaves the strict upper triangle
- * untouched, a failed try is undone from it without keeping a second n×n copy.
+ * <p>The factor lives off the heap in a {@link NativeMatrix}, so LAPACK works on it in place with
+ * no copy. Only the lower triangle of A is read; because {@code dpotrf} leaves the strict upper
+ * triangle untouched, a failed try is undone from it without keeping a second n×n copy. Memory is
+ * released by {@link #close()} or when the object is garbage collected.
  */
-public final class Cholesky {
+public final class Cholesky implements AutoCloseable {
     private static final double FIRST_JITTER = 1e-10;
     private static final double LAST_JITTER = 1e-4;
+    private static final int RESTORE_TILE = 512;
 
-    private final Matrix lower;
+    private final NativeMatrix factor;
     private final double jitter;
 
-    private Cholesky(Matrix lower, double jitter) {
-        this.lower = lower;
+    private Cholesky(NativeMatrix factor, double jitter) {
+        this.factor = factor;
         this.jitter = jitter;
     }
 
-    /** Factors a copy of {@code a}; {@code name} is used in error messages. */
+    /** Factors a copy of {@code a} (with jitter escalation); {@code name} is used in error messages. */
     public static Cholesky factor(Matrix a, String name) {
-        return factorInPlace(a.copy(), name, true);
+        if (a.cols() != a.rows()) {
+            throw new Kernels4jException(name + " must be square for Cholesky, got " + a.shape());
+        }
+        return factorInPlace(NativeMatrix.copyOf(a), name, true);
     }
 
     /**
-     * Factors {@code a} in place (its lower triangle becomes L, its upper triangle is zeroed), so an
-     * n×n matrix is never held twice.
+     * Factors {@code a} in place: its lower triangle becomes L and the object is owned by the
+     * returned Cholesky from then on (closing one closes the other). The strict upper triangle is
+     * left as it was and never read again. When factorization fails, {@code a} is closed.
      *
      * @param allowJitter whether to retry with diagonal jitter when the plain factorization fails
      */
-    public static Cholesky factorInPlace(Matrix a, String name, boolean allowJitter) {
+    public static Cholesky factorInPlace(NativeMatrix a, String name, boolean allowJitter) {
         int n = a.rows();
         if (a.cols() != n) {
             throw new Kernels4jException(name + " must be square for Cholesky, got " + a.shape());
         }
-        double[] d = a.data();
-        double[] diag = new double[n];
+        if (n == 0) {
+            return new Cholesky(a, 0);
+        }
+        double[] diag = a.diagonal();
         double mean = 0;
         for (int i = 0; i < n; i++) {
-            diag[i] = d[i * n + i];
             if (!Double.isFinite(diag[i])) {
+                a.close();
                 throw new Kernels4jException(name + " has a non-finite value on its diagonal at row " + i);
             }
             mean += diag[i] / n;
         }
         double scale = mean > 0 ? mean : 1.0;
         double jitter = 0;
-        int info = Blas.potrfLower(d, n);
+        int info = Blas.potrfLower(a);
         double next = FIRST_JITTER * scale;
-        while (info != 0 && allowJitter && next <= LAST_JITTER * scale * 1.0000001) {
-            if (info < 0) {
-                break;
-            }
-            restoreLower(d, diag, n);
+        while (info > 0 && allowJitter && next <= LAST_JITTER * scale * 1.0000001) {
+            restoreLower(a, diag);
             jitter = next;
-            for (int i = 0; i < n; i++) {
-                d[i * n + i] += jitter;
-            }
-            info = Blas.potrfLower(d, n);
+            a.addToDiagonal(jitter);
+            info = Blas.potrfLower(a);
             next *= 10;
         }
         if (info != 0) {
+            a.close();
+            if (info < 0) {
+                throw new IllegalStateException("dpotrf rejected argument " + (-info));
+            }
             String tried = allowJitter ? " even after adding " + String.format("%.3g", LAST_JITTER * scale)
                     + " to the diagonal" : "";
             throw new NotPositiveDefiniteException(name + " (" + n + "x" + n + ") is not positive definite: Cholesky failed at column "
                     + info + tried + "; increase the regularization or the noise term");
         }
+        return new Cholesky(a, jitter);
+    }
+
+    /** Copies the untouched strict upper triangle back over the lower one and restores the diagonal. */
+    private static void restoreLower(NativeMatrix a, double[] diag) {
+        int n = a.rows();
+        double[] upper = new double[RESTORE_TILE * RESTORE_TILE];
+        double[] lower = new double[RESTORE_TILE * RESTORE_TILE];
+        for (int i0 = 0; i0 < n; i0 += RESTORE_TILE) {
+            int h = Math.min(RESTORE_TILE, n - i0);
+            for (int j0 = 0; j0 <= i0; j0 += RESTORE_TILE) {
+                int w = Math.min(RESTORE_TILE, n - j0);
+                a.getBlock(j0, i0, w, h, upper); // the mirror tile above the diagonal, w×h
+                for (int r = 0; r < h; r++) {
+                    for (int c = 0; c < w; c++) {
+                        double v;
+                        if (i0 != j0 || r > c) {
+                            v = upper[c * h + r];
+                        } else if (r == c) {
+                            v = diag[i0 + r];
+                        } else {
+                            v = upper[r * h + c]; // strict upper part of a diagonal tile: unchanged
+                        }
+                        lower[r * w + c] = v;
+                    }
+                }
+                a.putBlock(i0, j0, h, w, lower);
+            }
+        }
+    }
+
+    /** A heap copy of the lower-triangular factor L (n² memory; zeros above the diagonal). */
+    public Matrix lower() {
+        int n = size();
+        Matrix l = factor.toMatrix();
+        double[] d = l.data();
         for (int i = 0; i < n; i++) {
             for (int j = i + 1; j < n; j++) {
                 d[i * n + j] = 0.0;
             }
         }
-        return new Cholesky(a, jitter);
-    }
-
-    private static void restoreLower(double[] d, double[] diag, int n) {
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < i; j++) {
-                d[i * n + j] = d[j * n + i];
-            }
-            d[i * n + i] = diag[i];
-        }
-    }
-
-    /** The lower-triangular factor L (shared, do not modify). */
-    public Matrix lower() {
-        return lower;
+        return l;
     }
 
     /** The jitter δ that had to be added to the diagonal (0 when none was needed). */
@@ -103,22 +133,37 @@ public final class Cholesky {
 
     /** Order n of the factored matrix. */
     public int size() {
-        return lower.rows();
+        return factor.rows();
     }
 
     /** Solves {@code (A + δI)·X = B}; B is n×k and is not modified. Cost 2·n²·k flops. */
     public Matrix solve(Matrix b) {
         int n = size();
-        if (b.rows() != n) {
-            throw new Kernels4jException("right-hand side has " + b.rows() + " rows, expected " + n);
-        }
-        Matrix x = b.copy();
-        if (b.cols() == 0 || n == 0) {
+        requireRows(b, n);
+        int k = b.cols();
+        Matrix x = new Matrix(n, k);
+        if (k == 0 || n == 0) {
             return x;
         }
-        int info = Blas.potrsLower(lower.data(), n, x.data(), b.cols());
-        if (info != 0) {
-            throw new IllegalStateException("dpotrs failed with info " + info);
+        double[] colMajor = new double[n * k];
+        double[] bd = b.data();
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < k; j++) {
+                colMajor[j * n + i] = bd[i * k + j];
+            }
+        }
+        try (NativeBuffer buf = NativeBuffer.copyOf(colMajor)) {
+            int info = Blas.potrsLower(factor, buf, k);
+            if (info != 0) {
+                throw new IllegalStateException("dpotrs failed with info " + info);
+            }
+            buf.copyTo(0, colMajor, 0, n * k);
+        }
+        double[] xd = x.data();
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < k; j++) {
+                xd[i * k + j] = colMajor[j * n + i];
+            }
         }
         return x;
     }
@@ -128,21 +173,48 @@ public final class Cholesky {
         return solve(Matrix.column(b)).data();
     }
 
-    /** Solves {@code L·X = B} (forward substitution); B is not modified. */
+    /** Solves {@code L·X = B} (forward substitution); B is n×k and is not modified. Cost n²·k flops. */
     public Matrix solveLower(Matrix b) {
+        return triangularSolve(b, false);
+    }
+
+    /** Solves {@code Lᵀ·X = B} (back substitution); B is n×k and is not modified. Cost n²·k flops. */
+    public Matrix solveLowerTransposed(Matrix b) {
+        return triangularSolve(b, true);
+    }
+
+    private Matrix triangularSolve(Matrix b, boolean transposed) {
+        int n = size();
+        requireRows(b, n);
         Matrix x = b.copy();
-        Blas.trsm(true, false, lower, x);
+        if (n == 0 || b.cols() == 0) {
+            return x;
+        }
+        try (NativeBuffer buf = NativeBuffer.copyOf(x.data())) {
+            Blas.trsmLower(factor, transposed, buf, b.cols());
+            buf.copyTo(0, x.data(), 0, x.data().length);
+        }
         return x;
     }
 
     /** {@code log det(A + δI) = 2·Σ log L_ii}. */
     public double logDeterminant() {
-        int n = size();
         double s = 0;
-        double[] d = lower.data();
-        for (int i = 0; i < n; i++) {
-            s += Math.log(d[i * n + i]);
+        for (double v : factor.diagonal()) {
+            s += Math.log(v);
         }
         return 2 * s;
+    }
+
+    /** Releases the factor's native memory now; the object must not be used afterwards. */
+    @Override
+    public void close() {
+        factor.close();
+    }
+
+    private static void requireRows(Matrix b, int n) {
+        if (b.rows() != n) {
+            throw new Kernels4jException("right-hand side has " + b.rows() + " rows, expected " + n);
+        }
     }
 }

@@ -42,12 +42,24 @@ public final class NativeBuffer implements AutoCloseable {
         new DoublePointer(pointer).position(offset).put(src, srcOffset, count);
     }
 
+    /** Element {@code i}; one native call. */
+    public double get(long i) {
+        return pointer.get(i);
+    }
+
+    /** Sets element {@code i}; one native call. */
+    public void set(long i, double v) {
+        pointer.put(i, v);
+    }
+
     DoublePointer at(long offset) {
         return new DoublePointer(pointer).position(offset);
     }
 
     @Override
-    public void close() {
-        pointer.deallocate();
+    public synchronized void close() {
+        if (!pointer.isNull()) {
+            pointer.deallocate();
+        }
     }
 }

@@ -58,6 +58,10 @@ class KernelTest {
             maxErr = Math.max(maxErr, Math.abs(gram.get(i, i) - ref) / Math.max(1, Math.abs(ref)));
         }
         assertTrue(maxErr < 1e-10, spec + ": gram error " + maxErr);
+        try (org.kernels4j.linalg.NativeMatrix offHeap = new org.kernels4j.linalg.NativeMatrix(x.rows(), x.rows())) {
+            GramEngine.gram(k, x, offHeap, org.kernels4j.ProgressListener.NONE);
+            assertEquals(0.0, offHeap.toMatrix().maxAbsDifference(gram), spec + ": off-heap Gram differs");
+        }
     }
 
     @ParameterizedTest

@@ -71,6 +71,54 @@ class LinalgTest {
         assertEquals(ld, ch.logDeterminant(), 1e-9);
         Matrix y = ch.solveLower(b);
         assertTrue(TestData.naiveProduct(l, y).maxAbsDifference(b) < 1e-10);
+        Matrix z = ch.solveLowerTransposed(b);
+        assertTrue(TestData.naiveProduct(l.transpose(), z).maxAbsDifference(b) < 1e-10);
+    }
+
+    @Test
+    void jitterRetriesRestoreTheMatrixAcrossManyTiles() {
+        // n = 1100 spans three 512-row restore tiles, so every kind of tile (diagonal, below,
+        // ragged edge) is undone and refactored; the result must factor A + δI exactly.
+        int n = 1100;
+        Matrix v = TestData.gaussian(n, 40, 1, 12);
+        Matrix a = new Matrix(n, n);
+        Blas.syrk(1.0, v, 0.0, a); // rank 40: plain Cholesky fails
+        try (Cholesky ch = Cholesky.factor(a, "rank-40 matrix")) {
+            assertTrue(ch.jitter() > 0);
+            Matrix l = ch.lower();
+            Matrix rebuilt = new Matrix(n, n);
+            Blas.gemm(false, true, 1.0, l, l, 0.0, rebuilt);
+            for (int i = 0; i < n; i++) {
+                a.set(i, i, a.get(i, i) + ch.jitter());
+            }
+            assertTrue(rebuilt.maxAbsDifference(a) < 1e-9 * n, "max error " + rebuilt.maxAbsDifference(a));
+        }
+    }
+
+    @Test
+    void nativeMatrixBlocksRoundTrip() {
+        Matrix m = TestData.gaussian(9, 7, 1, 13);
+        try (NativeMatrix nm = NativeMatrix.copyOf(m)) {
+            assertEquals(0.0, nm.toMatrix().maxAbsDifference(m));
+            double[] block = new double[3 * 4];
+            nm.getBlock(2, 1, 3, 4, block);
+            for (int i = 0; i < 3; i++) {
+                for (int j = 0; j < 4; j++) {
+                    assertEquals(m.get(2 + i, 1 + j), block[i * 4 + j]);
+                    block[i * 4 + j] = -block[i * 4 + j];
+                }
+            }
+            nm.putBlock(2, 1, 3, 4, block);
+            nm.addToDiagonal(10);
+            for (int i = 0; i < 9; i++) {
+                for (int j = 0; j < 7; j++) {
+                    boolean inBlock = i >= 2 && i < 5 && j >= 1 && j < 5;
+                    double expected = (inBlock ? -1 : 1) * m.get(i, j) + (i == j ? 10 : 0);
+                    assertEquals(expected, nm.get(i, j), 1e-15);
+                }
+            }
+            assertThrows(IndexOutOfBoundsException.class, () -> nm.getBlock(8, 0, 2, 1, block));
+        }
     }
 
     @Test
