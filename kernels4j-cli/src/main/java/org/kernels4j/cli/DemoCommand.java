@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run kernel ridge regression on the bundled diabetes data (442 x 10): several kernels, lambda "
-            + "chosen by leave-one-out error, targets centred, scored on a held-out 20%%, and a model file saved and reloaded."})
+            + "chosen by leave-one-out error, an intercept, scored on a held-out 20%%, and a model file saved and reloaded."})
 final class DemoCommand implements Callable<Integer> {
     static final List<String> KERNELS = List.of("linear()", "poly(degree=2, gamma=10, coef0=1)", "rbf(length=0.15)",
             "laplacian(gamma=3)", "matern(nu=2.5, length=0.2)", "0.5*rbf(length=0.15) + 0.5*linear()");
@@ -69,7 +69,7 @@ final class DemoCommand implements Callable<Integer> {
         double bestLoo = Double.MAX_VALUE;
         for (String spec : KERNELS) {
             KernelRidgeModel m = KernelRidge.builder(KernelSpec.parse(spec))
-                    .centerTargets(true)
+                    .fitIntercept(true)
                     .selectLambda(grid, RegularizationPath.Criterion.LOO).build().fit(xTr, yTr);
             double loo = Math.sqrt(m.path().looMse()[m.path().chosenIndex()]);
             RegressionMetrics r = RegressionMetrics.of(yTe, m.predict(xTe));

@@ -51,9 +51,9 @@ final class FitCommand implements Callable<Integer> {
             description = "Criterion for --lambda auto (default: ${DEFAULT-VALUE}).")
     String select;
 
-    @Option(names = "--center-targets", description = "Fit y minus its mean and add the mean back "
-            + "(an unpenalized intercept; recommended unless the target is already centred).")
-    boolean centerTargets;
+    @Option(names = "--intercept", description = "Fit an unpenalized constant per output besides the kernel "
+            + "expansion (recommended unless the target is already centred).")
+    boolean intercept;
 
     @Option(names = "--out", required = true, paramLabel = "MODEL.zip", description = "Model file to write.")
     Path out;
@@ -70,7 +70,7 @@ final class FitCommand implements Callable<Integer> {
             throw new Kernels4jException("unknown --model '" + model + "'; available: krr");
         }
         Kernel k = KernelSpec.parse(kernel);
-        KernelRidge.Builder b = KernelRidge.builder(k).centerTargets(centerTargets);
+        KernelRidge.Builder b = KernelRidge.builder(k).fitIntercept(intercept);
         if (lambda.equalsIgnoreCase("auto")) {
             RegularizationPath.Criterion c;
             switch (select.toLowerCase(java.util.Locale.ROOT)) {

@@ -58,7 +58,7 @@ class CliTest {
     void fitSaveLoadPredictGivesIdenticalPredictions() throws IOException {
         Path model = dir.resolve("m.zip");
         Run fit = run("fit", "--train", train.toString(), "--kernel", "rbf(length=0.15)", "--lambda", "auto",
-                "--center-targets", "--out", model.toString());
+                "--intercept", "--out", model.toString());
         assertEquals(0, fit.code(), fit.err());
         assertTrue(fit.out().contains("<- chosen"), fit.out());
         Path preds = dir.resolve("p.csv");

@@ -12,9 +12,14 @@ import org.kernels4j.linalg.NativeMatrix;
 /**
  * Exact kernel ridge regression: the minimiser over the RKHS of
  * {@code Σ_i ‖y_i − f(x_i)‖² + λ·‖f‖²_H}, which is {@code f(x) = Σ_i α_i k(x_i, x)} with
- * {@code α = (K + λI)⁻¹·Y} (the same convention as scikit-learn's {@code KernelRidge(alpha=λ)}; no
- * intercept by default; {@link Builder#centerTargets} fits {@code Y − mean(Y)} and adds the mean back,
- * a constant offset that is not penalized). Y may have several columns (multi-output); they share one factorization.
+ * {@code α = (K + λI)⁻¹·Y} (the same convention as scikit-learn's {@code KernelRidge(alpha=λ)}, which has
+ * no intercept). Y may have several columns (multi-output); they share one factorization.
+ *
+ * <p>With {@link Builder#fitIntercept} the model is {@code f(x) + b} with an unpenalized constant b per
+ * output: the minimiser of {@code Σ_i ‖y_i − b − f(x_i)‖² + λ·‖f‖²_H}. With {@code A = K + λI} and
+ * {@code u = A⁻¹·1} it is {@code b = 1ᵀA⁻¹y / 1ᵀu} and {@code α = A⁻¹y − b·u} (so {@code 1ᵀα = 0}): the
+ * generalized-least-squares mean, which tends to mean(y) as λ grows. Because this is still a penalized
+ * least-squares fit, the closed-form leave-one-out errors of {@link RegularizationPath} stay exact.
  *
  * <p>With a fixed λ the fit builds the n×n Gram matrix (n²·d flops via GEMM) and factors it by
  * Cholesky (n³/3 flops); memory one n×n matrix. With a grid of λ values, one symmetric
@@ -32,10 +37,10 @@ public final class KernelRidge {
     private final double[] lambdaGrid;
     private final RegularizationPath.Criterion criterion;
     private final ProgressListener progress;
-    private final boolean centerTargets;
+    private final boolean fitIntercept;
 
     private KernelRidge(Builder b) {
-        this.centerTargets = b.centerTargets;
+        this.fitIntercept = b.fitIntercept;
         this.kernel = b.kernel;
         this.lambda = b.lambda;
         this.lambdaGrid = b.lambdaGrid;
@@ -55,7 +60,7 @@ public final class KernelRidge {
         private double[] lambdaGrid;
         private RegularizationPath.Criterion criterion = RegularizationPath.Criterion.LOO;
         private ProgressListener progress = ProgressListener.NONE;
-        private boolean centerTargets;
+        private boolean fitIntercept;
 
         private Builder(Kernel kernel) {
             if (kernel == null) {
@@ -78,9 +83,9 @@ public final class KernelRidge {
             return this;
         }
 
-        /** Fit targets minus their mean and add the mean to predictions (an unpenalized intercept). */
-        public Builder centerTargets(boolean center) {
-            this.centerTargets = center;
+        /** Fit an unpenalized constant b per output (see the class comment); off by default. */
+        public Builder fitIntercept(boolean fit) {
+            this.fitIntercept = fit;
             return this;
         }
 
@@ -129,28 +134,14 @@ public final class KernelRidge {
         }
         x.requireFinite("training data");
         y.requireFinite("training targets");
-        double[] offset = new double[y.cols()];
-        if (centerTargets) {
-            y = y.copy();
-            int k = y.cols();
-            for (int i = 0; i < n; i++) {
-                for (int o = 0; o < k; o++) {
-                    offset[o] += y.get(i, o) / n;
-                }
-            }
-            for (int i = 0; i < n; i++) {
-                for (int o = 0; o < k; o++) {
-                    y.set(i, o, y.get(i, o) - offset[o]);
-                }
-            }
-        }
         if (lambdaGrid != null) {
             Matrix gram = new Matrix(n, n);
             GramEngine.gram(kernel, x, gram, progress);
             progress.progress(0, 1, "eigen");
-            RegularizationPath path = RegularizationPath.compute(gram, y, lambdaGrid, criterion);
+            RegularizationPath path = RegularizationPath.compute(gram, y, lambdaGrid, criterion, fitIntercept);
             progress.progress(1, 1, "eigen");
-            return new KernelRidgeModel(kernel, x.copy(), path.dualCoefficients(), offset, path.chosenLambda(), path);
+            return new KernelRidgeModel(kernel, x.copy(), path.dualCoefficients(), path.intercept(),
+                    path.chosenLambda(), path);
         }
         // The Gram matrix is written off the heap and factored there in place: no n×n copy anywhere.
         NativeMatrix gram = new NativeMatrix(n, n);
@@ -164,7 +155,35 @@ public final class KernelRidge {
         progress.progress(0, 1, "cholesky");
         try (Cholesky chol = Cholesky.factorInPlace(gram, "K + lambda*I", true)) {
             progress.progress(1, 1, "cholesky");
-            return new KernelRidgeModel(kernel, x.copy(), chol.solve(y), offset, lambda, null);
+            int k = y.cols();
+            double[] intercept = new double[k];
+            if (!fitIntercept) {
+                return new KernelRidgeModel(kernel, x.copy(), chol.solve(y), intercept, lambda, null);
+            }
+            // one solve with [Y, 1]: columns 0..k-1 give A⁻¹Y, column k gives u = A⁻¹1
+            Matrix rhs = new Matrix(n, k + 1);
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(y.data(), i * k, rhs.data(), i * (k + 1), k);
+                rhs.set(i, k, 1.0);
+            }
+            Matrix sol = chol.solve(rhs);
+            double sumU = 0;
+            for (int i = 0; i < n; i++) {
+                sumU += sol.get(i, k);
+                for (int o = 0; o < k; o++) {
+                    intercept[o] += sol.get(i, o);
+                }
+            }
+            Matrix alpha = new Matrix(n, k);
+            for (int o = 0; o < k; o++) {
+                intercept[o] /= sumU;
+            }
+            for (int i = 0; i < n; i++) {
+                for (int o = 0; o < k; o++) {
+                    alpha.set(i, o, sol.get(i, o) - intercept[o] * sol.get(i, k));
+                }
+            }
+            return new KernelRidgeModel(kernel, x.copy(), alpha, intercept, lambda, null);
         }
     }
 

@@ -7,7 +7,7 @@ import org.kernels4j.kernel.Kernel;
 import org.kernels4j.linalg.Matrix;
 
 /**
- * A fitted kernel ridge regression model {@code f(x) = Σ_i α_i·k(x_i, x)}: immutable; it owns copies
+ * A fitted kernel ridge regression model {@code f(x) = Σ_i α_i·k(x_i, x) + b}: immutable; it owns copies
  * of its training inputs (n×d) and dual coefficients α (n×k).
  */
 public final class KernelRidgeModel {
@@ -16,26 +16,26 @@ public final class KernelRidgeModel {
     private final Matrix dualCoef;
     private final double lambda;
     private final RegularizationPath path;
-    private final double[] targetOffset;
+    private final double[] intercept;
 
     /**
      * Assembles a model (used by the estimator and by model-file loading).
      *
-     * @param targetOffset per-output constant added to every prediction (the training target mean
-     *     when targets were centred, else zeros); length k
+     * @param intercept per-output unpenalized constant b added to every prediction (zeros when the
+     *     model has no intercept); length k
      * @param path the λ path when λ was selected, or null
      */
-    public KernelRidgeModel(Kernel kernel, Matrix trainX, Matrix dualCoef, double[] targetOffset, double lambda,
+    public KernelRidgeModel(Kernel kernel, Matrix trainX, Matrix dualCoef, double[] intercept, double lambda,
             RegularizationPath path) {
         if (trainX.rows() != dualCoef.rows()) {
             throw new Kernels4jException("model has " + trainX.rows() + " training rows but " + dualCoef.rows()
                     + " rows of dual coefficients");
         }
-        if (targetOffset.length != dualCoef.cols()) {
-            throw new Kernels4jException("model has " + dualCoef.cols() + " outputs but " + targetOffset.length
-                    + " target offsets");
+        if (intercept.length != dualCoef.cols()) {
+            throw new Kernels4jException("model has " + dualCoef.cols() + " outputs but " + intercept.length
+                    + " intercepts");
         }
-        this.targetOffset = targetOffset.clone();
+        this.intercept = intercept.clone();
         this.kernel = kernel;
         this.trainX = trainX;
         this.dualCoef = dualCoef;
@@ -73,9 +73,9 @@ public final class KernelRidgeModel {
         return trainX.copy();
     }
 
-    /** The constant added to each output (training target means when targets were centred). */
-    public double[] targetOffset() {
-        return targetOffset.clone();
+    /** The constant b added to each output (zeros when fitted without an intercept). */
+    public double[] intercept() {
+        return intercept.clone();
     }
 
     /** A copy of α (n×k). */
@@ -83,7 +83,7 @@ public final class KernelRidgeModel {
         return dualCoef.copy();
     }
 
-    /** Predictions {@code K(X, X_train)·α + offset} (m×k), computed in row blocks without storing K. */
+    /** Predictions {@code K(X, X_train)·α + b} (m×k), computed in row blocks without storing K. */
     public Matrix predict(Matrix x) {
         return predict(x, ProgressListener.NONE);
     }
@@ -98,7 +98,7 @@ public final class KernelRidgeModel {
         int k = p.cols();
         double[] d = p.data();
         for (int i = 0; i < d.length; i++) {
-            d[i] += targetOffset[i % k];
+            d[i] += intercept[i % k];
         }
         return p;
     }

@@ -17,6 +17,9 @@ import org.kernels4j.linalg.SymmetricEigen;
  *       {@code = mean_i e_i²};</li>
  *   <li>GCV {@code = (1/n)·‖(I − H)y‖² / ((1/n)·tr(I − H))²}.</li>
  * </ul>
+ * With an intercept the hat matrix gains the rank-one term {@code λ·u·uᵀ/(1ᵀu)},
+ * {@code u = (K + λI)⁻¹1 = Q·diag(1/(μ+λ))·Qᵀ1}; the fit is still penalized least squares, so the
+ * formulas above stay exact (they are checked against explicit refits in the tests).
  * Cost: the eigendecomposition (≈ 9n³ flops) plus, for all L grid points together, two GEMMs of
  * n²·L·k and n²·L flops. Eigenvalues below 0 (round-off) are treated as 0.
  */
@@ -35,9 +38,11 @@ public final class RegularizationPath {
     private final int chosen;
     private final Criterion criterion;
     private final Matrix dualCoef;
+    private final double[] intercept;
 
     private RegularizationPath(double[] lambdas, double[] looMse, double[] gcv, int chosen, Criterion criterion,
-            Matrix dualCoef) {
+            Matrix dualCoef, double[] intercept) {
+        this.intercept = intercept;
         this.lambdas = lambdas;
         this.looMse = looMse;
         this.gcv = gcv;
@@ -51,8 +56,11 @@ public final class RegularizationPath {
      *
      * @param gram K (n×n); overwritten by its eigenvectors
      * @param y n×k targets
+     * @param fitIntercept whether the model has an unpenalized constant per output (see
+     *     {@link KernelRidge}); its hat matrix is then {@code H + λ·u·uᵀ/(1ᵀu)} with {@code u = (K+λI)⁻¹1}
      */
-    public static RegularizationPath compute(Matrix gram, Matrix y, double[] lambdas, Criterion criterion) {
+    public static RegularizationPath compute(Matrix gram, Matrix y, double[] lambdas, Criterion criterion,
+            boolean fitIntercept) {
         int n = gram.rows();
         int k = y.cols();
         int grid = lambdas.length;
@@ -67,22 +75,60 @@ public final class RegularizationPath {
         }
         Matrix qty = new Matrix(n, k);
         Blas.gemm(true, false, 1.0, q, y, 0.0, qty);
+        double[] qt1 = new double[n]; // Qᵀ1
+        if (fitIntercept) {
+            double[] ones = new double[n];
+            java.util.Arrays.fill(ones, 1.0);
+            Blas.gemv(true, 1.0, q, ones, 0.0, qt1);
+        }
 
-        // s[k][l] = mu_k / (mu_k + lambda_l); b[k][(l, o)] = s[k][l] * (Qᵀy)[k][o]
+        // intercept b_lo = Σ_m c_m·q1_m·(Qᵀy)_mo / Σ_m c_m·q1_m², with c_m = 1/(μ_m + λ_l)
+        double[][] intercepts = new double[grid][k];
+        double[] sumU = new double[grid]; // 1ᵀu
+        if (fitIntercept) {
+            for (int l = 0; l < grid; l++) {
+                for (int m = 0; m < n; m++) {
+                    double c = 1.0 / (mu[m] + lambdas[l]);
+                    sumU[l] += c * qt1[m] * qt1[m];
+                    for (int o = 0; o < k; o++) {
+                        intercepts[l][o] += c * qt1[m] * qty.get(m, o);
+                    }
+                }
+                for (int o = 0; o < k; o++) {
+                    intercepts[l][o] /= sumU[l];
+                }
+            }
+        }
+
+        // s[m][l] = μ_m/(μ_m + λ_l); b[m][(l, o)] = s[m][l]·((Qᵀy)_mo − q1_m·b_lo); fitted = b_lo + Q·b
         Matrix s = new Matrix(n, grid);
         Matrix b = new Matrix(n, grid * k);
-        for (int i = 0; i < n; i++) {
+        Matrix uCoef = fitIntercept ? new Matrix(n, grid) : null; // u(λ_l) = Q·uCoef[:, l]
+        for (int m = 0; m < n; m++) {
             for (int l = 0; l < grid; l++) {
-                double sv = mu[i] / (mu[i] + lambdas[l]);
-                s.set(i, l, sv);
+                double sv = mu[m] / (mu[m] + lambdas[l]);
+                s.set(m, l, sv);
                 for (int o = 0; o < k; o++) {
-                    b.set(i, l * k + o, sv * qty.get(i, o));
+                    b.set(m, l * k + o, sv * (qty.get(m, o) - qt1[m] * intercepts[l][o]));
+                }
+                if (fitIntercept) {
+                    uCoef.set(m, l, qt1[m] / (mu[m] + lambdas[l]));
                 }
             }
         }
         Matrix fitted = new Matrix(n, grid * k);
         Blas.gemm(false, false, 1.0, q, b, 0.0, fitted);
         Matrix hatDiagonal = hatDiagonals(q, s);
+        if (fitIntercept) {
+            Matrix u = new Matrix(n, grid);
+            Blas.gemm(false, false, 1.0, q, uCoef, 0.0, u);
+            for (int i = 0; i < n; i++) {
+                for (int l = 0; l < grid; l++) {
+                    double ui = u.get(i, l);
+                    hatDiagonal.set(i, l, hatDiagonal.get(i, l) + lambdas[l] * ui * ui / sumU[l]);
+                }
+            }
+        }
 
         double[] loo = new double[grid];
         double[] gcv = new double[grid];
@@ -94,7 +140,7 @@ public final class RegularizationPath {
                 double h = hatDiagonal.get(i, l);
                 trace += 1 - h;
                 for (int o = 0; o < k; o++) {
-                    double r = y.get(i, o) - fitted.get(i, l * k + o);
+                    double r = y.get(i, o) - fitted.get(i, l * k + o) - intercepts[l][o];
                     rss += r * r;
                     double e = r / (1 - h);
                     press += e * e;
@@ -111,17 +157,17 @@ public final class RegularizationPath {
                 best = l;
             }
         }
-        // alpha = Q diag(1/(mu + lambda)) Qᵀy
+        // α = Q·diag(1/(μ + λ))·(Qᵀy − Qᵀ1·bᵀ)
         Matrix scaled = new Matrix(n, k);
-        for (int i = 0; i < n; i++) {
-            double inv = 1.0 / (mu[i] + lambdas[best]);
+        for (int m = 0; m < n; m++) {
+            double inv = 1.0 / (mu[m] + lambdas[best]);
             for (int o = 0; o < k; o++) {
-                scaled.set(i, o, inv * qty.get(i, o));
+                scaled.set(m, o, inv * (qty.get(m, o) - qt1[m] * intercepts[best][o]));
             }
         }
         Matrix alpha = new Matrix(n, k);
         Blas.gemm(false, false, 1.0, q, scaled, 0.0, alpha);
-        return new RegularizationPath(lambdas.clone(), loo, gcv, best, criterion, alpha);
+        return new RegularizationPath(lambdas.clone(), loo, gcv, best, criterion, alpha, intercepts[best]);
     }
 
     /** H_ii(λ_l) = Σ_k Q_ik²·s_kl for all i and l, by row blocks of Q∘Q times S (never storing Q∘Q). */
@@ -178,5 +224,9 @@ public final class RegularizationPath {
 
     Matrix dualCoefficients() {
         return dualCoef;
+    }
+
+    double[] intercept() {
+        return intercept;
     }
 }

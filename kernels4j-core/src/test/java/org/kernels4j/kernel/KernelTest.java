@@ -60,7 +60,8 @@ class KernelTest {
         assertTrue(maxErr < 1e-10, spec + ": gram error " + maxErr);
         try (org.kernels4j.linalg.NativeMatrix offHeap = new org.kernels4j.linalg.NativeMatrix(x.rows(), x.rows())) {
             GramEngine.gram(k, x, offHeap, org.kernels4j.ProgressListener.NONE);
-            assertEquals(0.0, offHeap.toMatrix().maxAbsDifference(gram), spec + ": off-heap Gram differs");
+            // not bitwise: the Vector API's lane-wise EXP may differ by an ulp before and after JIT compilation
+            assertTrue(offHeap.toMatrix().maxAbsDifference(gram) < 1e-14, spec + ": off-heap Gram differs");
         }
     }
 

@@ -58,7 +58,7 @@ public final class ModelFiles {
         Map<String, Matrix> arrays = new LinkedHashMap<>();
         arrays.put("train_x", m.trainingInputs());
         arrays.put("dual_coef", m.dualCoefficients());
-        arrays.put("target_offset", Matrix.wrap(1, m.outputs(), m.targetOffset()));
+        arrays.put("intercept", Matrix.wrap(1, m.outputs(), m.intercept()));
         ObjectNode root = MAPPER.createObjectNode();
         root.put("format", FORMAT);
         root.put("version", VERSION);
@@ -207,18 +207,18 @@ public final class ModelFiles {
         if (alpha.rows() != x.rows()) {
             throw bad(name, "train_x has " + x.rows() + " rows but dual_coef has " + alpha.rows());
         }
-        Matrix offset = array(root, entries, "target_offset", name);
-        if (offset.rows() != 1 || offset.cols() != alpha.cols()) {
-            throw bad(name, "target_offset has shape " + offset.shape() + ", expected 1x" + alpha.cols());
+        Matrix intercept = array(root, entries, "intercept", name);
+        if (intercept.rows() != 1 || intercept.cols() != alpha.cols()) {
+            throw bad(name, "intercept has shape " + intercept.shape() + ", expected 1x" + alpha.cols());
         }
-        offset.requireFinite(name + ": target_offset");
+        intercept.requireFinite(name + ": intercept");
         if (featureNames.size() != x.cols()) {
             throw bad(name, "feature_names lists " + featureNames.size() + " names for " + x.cols() + " features");
         }
         x.requireFinite(name + ": train_x");
         alpha.requireFinite(name + ": dual_coef");
         String target = root.path("target_name").isTextual() ? root.path("target_name").asText() : null;
-        return new SavedModel(kind, new KernelRidgeModel(kernel, x, alpha, offset.data(), lambda, null), List.copyOf(featureNames),
+        return new SavedModel(kind, new KernelRidgeModel(kernel, x, alpha, intercept.data(), lambda, null), List.copyOf(featureNames),
                 target);
     }
 

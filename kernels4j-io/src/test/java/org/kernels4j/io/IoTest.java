@@ -130,7 +130,7 @@ class IoTest {
         Matrix x = Matrix.of(new double[][] {{0, 1}, {1, 0}, {2, 2}, {3, 1}});
         Matrix y = Matrix.of(new double[][] {{1}, {2}, {3}, {5}});
         KernelRidgeModel m = KernelRidge.builder(KernelSpec.parse("rbf(gamma=0.5) + 0.1*linear()")).lambda(0.1)
-                .centerTargets(true).build().fit(x, y);
+                .fitIntercept(true).build().fit(x, y);
         return new SavedModel("krr", m, List.of("a", "b"), "y");
     }
 
