@@ -3,37 +3,44 @@ package org.kernels4j.cli;
 import java.nio.file.Path;
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.io.Dataset;
+import org.kernels4j.io.LibSvmReader;
 import org.kernels4j.io.SavedModel;
 
-/** Reads a data file for an existing model: the target column is dropped when the file has it. */
+/**
+ * Reads a data file for an existing model, by one rule: a CSV file has the model's d feature
+ * columns, or d + 1 columns where the extra one is the target (the column with the model's target
+ * name when the file has a header, else the last column). A LibSVM file always carries its label.
+ */
 final class ModelData {
     private ModelData() {
     }
 
     static Dataset read(DataOptions options, Path file, SavedModel saved, boolean requireTarget) {
         int d = saved.featureNames().size();
+        String targetName = saved.targetName();
+        if (LibSvmReader.looksLikeLibSvm(file)) {
+            Dataset ds = options.read(file, null, d);
+            if (ds.features().cols() != d) {
+                throw new Kernels4jException(file + ": has feature indices up to " + ds.features().cols()
+                        + " but the model was trained on " + d + " features");
+            }
+            return ds;
+        }
         Dataset all = options.read(file, "none", d);
         int cols = all.features().cols();
-        if (cols == d && !requireTarget) {
+        if (cols == d) {
+            if (requireTarget) {
+                throw new Kernels4jException(file + ": has the model's " + d + " feature columns but no target column"
+                        + (targetName != null ? " '" + targetName + "'" : "") + " to evaluate against");
+            }
             return all;
         }
-        if (cols == d + 1 || (requireTarget && all.hasTarget())) {
-            String target = saved.targetName() != null && all.featureNames().contains(saved.targetName())
-                    ? saved.targetName() : "-1";
-            Dataset withTarget = options.read(file, target, d);
-            if (withTarget.features().cols() == d) {
-                return withTarget;
-            }
-        }
-        if (cols == d && requireTarget) {
-            // LibSVM files always carry their label
-            if (all.hasTarget()) {
-                return all;
-            }
-            throw new Kernels4jException(file + ": has " + cols + " columns, the model's " + d
-                    + " features and no target column '" + saved.targetName() + "' to evaluate against");
+        if (cols == d + 1) {
+            int index = targetName == null ? -1 : all.featureNames().indexOf(targetName);
+            return all.withTargetColumn(index >= 0 ? index : d);
         }
         throw new Kernels4jException(file + ": has " + cols + " columns but the model expects " + d + " features"
-                + (saved.targetName() != null ? " (plus optionally the target '" + saved.targetName() + "')" : ""));
+                + " (or " + (d + 1) + " columns with the target" + (targetName != null ? " '" + targetName + "'" : "")
+                + ")");
     }
 }

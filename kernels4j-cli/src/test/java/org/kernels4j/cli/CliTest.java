@@ -82,6 +82,26 @@ class CliTest {
         assertEquals(0, run("predict", "--model", model.toString(), "--data", features.toString(), "--out",
                 preds2.toString()).code());
         assertEquals(Files.readString(preds), Files.readString(preds2));
+        // evaluate needs the target: a features-only file is a clear error
+        Run noTarget = run("evaluate", "--model", model.toString(), "--data", features.toString());
+        assertEquals(1, noTarget.code());
+        assertTrue(noTarget.err().contains("has the model's 10 feature columns but no target column 'y'"),
+                noTarget.err());
+        // with a header, the target is found by name wherever it is
+        Path moved = dir.resolve("target-first.csv");
+        Files.write(moved, Files.readAllLines(test).stream().map(l -> {
+            int c = l.lastIndexOf(',');
+            return l.substring(c + 1) + "," + l.substring(0, c);
+        }).toList());
+        Run evalMoved = run("evaluate", "--model", model.toString(), "--data", moved.toString());
+        assertEquals(eval.out(), evalMoved.out());
+        Path wide = dir.resolve("wide.csv");
+        Files.write(wide, Files.readAllLines(test).stream().map(l -> l + ",0").toList());
+        Run wrong = run("predict", "--model", model.toString(), "--data", wide.toString(), "--out",
+                dir.resolve("p3.csv").toString());
+        assertEquals(1, wrong.code());
+        assertTrue(wrong.err().contains("has 12 columns but the model expects 10 features (or 11 columns with the "
+                + "target 'y')"), wrong.err());
     }
 
     @Test

@@ -22,4 +22,31 @@ public record Dataset(Matrix features, Matrix target, List<String> featureNames,
     public boolean hasTarget() {
         return target != null;
     }
+
+    /**
+     * This table with feature column {@code index} moved out as the target (for data read without a
+     * target).
+     *
+     * @throws IllegalStateException when a target is already set
+     */
+    public Dataset withTargetColumn(int index) {
+        if (target != null) {
+            throw new IllegalStateException(source + " already has a target column");
+        }
+        int n = features.rows();
+        int d = features.cols();
+        java.util.Objects.checkIndex(index, d);
+        Matrix x = new Matrix(n, d - 1);
+        Matrix y = new Matrix(n, 1);
+        double[] src = features.data();
+        double[] dst = x.data();
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(src, i * d, dst, i * (d - 1), index);
+            System.arraycopy(src, i * d + index + 1, dst, i * (d - 1) + index, d - 1 - index);
+            y.set(i, 0, src[i * d + index]);
+        }
+        List<String> names = new java.util.ArrayList<>(featureNames);
+        String name = names.remove(index);
+        return new Dataset(x, y, List.copyOf(names), name, source);
+    }
 }
