@@ -127,9 +127,66 @@ public final class KernelCatalog {
         add(new Type("constant", List.of(), "k(x,z) = value",
                 List.of(new Param("value", "1", "the constant, >= 0")),
                 a -> new ConstantKernel(a.number("value", 1.0))));
+        add(new Type("arccos", List.of("arc_cosine"), "k(x,z) = |x|^n |z|^n J_n(angle)/pi, applied depth times",
+                List.of(new Param("order", "1", "0 (step), 1 (relu) or 2 (squared relu)"),
+                        new Param("depth", "1", "number of layers, >= 1")),
+                a -> new ArcCosineKernel(a.integer("order", 1), a.integer("depth", 1))));
+        add(new Type("nngp", List.of(), "output covariance of an infinitely wide network: K^l = w_var T(K^(l-1)) + b_var",
+                neuralParams(), a -> neural(a, NeuralKernel.Kind.NNGP)));
+        add(new Type("ntk", List.of(), "neural tangent kernel: Theta^l = K^l + w_var Tdot(K^(l-1)) Theta^(l-1)",
+                neuralParams(), a -> neural(a, NeuralKernel.Kind.NTK)));
     }
 
     private KernelCatalog() {
+    }
+
+    private static List<Param> neuralParams() {
+        return List.of(new Param("depth", "1", "number of hidden layers L, >= 0"),
+                new Param("activation", "relu", String.join(", ", Activation.names())),
+                new Param("w_var", "1", "weight variance sigma_w^2, > 0"),
+                new Param("b_var", "0", "bias variance sigma_b^2, >= 0"),
+                new Param("param", "ntk", "parameterization: ntk or standard"),
+                new Param("width", null, "hidden width, for the standard-parameterization NTK"),
+                new Param("alpha", null, "negative slope of leaky_relu (default 0.01)"),
+                new Param("a", null, "abrelu slope below 0 (default 0)"),
+                new Param("b", null, "abrelu slope above 0 (default 1)"));
+    }
+
+    private static Kernel neural(KernelSpec.Args a, NeuralKernel.Kind kind) {
+        int depth = a.integer("depth", 1);
+        String actName = a.word("activation", "relu", Activation.names().toArray(new String[0]));
+        Activation act;
+        if (actName.equals("leaky_relu")) {
+            act = Activation.leakyRelu(a.number("alpha", 0.01));
+        } else if (actName.equals("abrelu")) {
+            act = Activation.abRelu(a.number("a", 0.0), a.number("b", 1.0));
+        } else {
+            for (String p : List.of("alpha", "a", "b")) {
+                if (a.has(p)) {
+                    throw a.error(p, "'" + p + "' applies only to "
+                            + (p.equals("alpha") ? "activation=leaky_relu" : "activation=abrelu"));
+                }
+            }
+            act = Activation.named(actName);
+        }
+        double w = a.number("w_var", 1.0);
+        double b = a.number("b_var", 0.0);
+        boolean standard = a.word("param", "ntk", "ntk", "standard").equals("standard");
+        if (!standard && a.has("width")) {
+            throw a.error("width", "'width' applies only to param=standard");
+        }
+        if (kind == NeuralKernel.Kind.NNGP) {
+            if (a.has("width")) {
+                throw a.error("width", "the NNGP does not depend on the width; drop 'width'");
+            }
+            NeuralKernel k = NeuralKernel.nngp(depth, act, w, b);
+            return standard ? k.asStandard() : k;
+        }
+        if (standard && !a.has("width")) {
+            throw a.error("param", "param=standard needs the hidden layer width, e.g. width=512");
+        }
+        return standard ? NeuralKernel.ntkStandard(depth, act, w, b, a.integer("width", 1))
+                : NeuralKernel.ntk(depth, act, w, b);
     }
 
     private static void add(Type t) {

@@ -100,4 +100,28 @@ final class ScalarElementOps implements ElementOps {
             a[k] *= s;
         }
     }
+
+    @Override
+    public void reluFamilyLayer(double[] q, double[] theta, int off, int len, double si, double[] sj, int sjOff, double[] coef) {
+        double a2 = coef[0];
+        double ab2 = coef[1];
+        double w = coef[2];
+        double bias = coef[3];
+        double alpha = coef[4];
+        double beta = coef[5];
+        double inv2pi = 1 / (2 * Math.PI);
+        for (int k = 0; k < len; k++) {
+            double p = si * sj[sjOff + k];
+            double c = p > 0 ? q[off + k] / p : 0;
+            c = c > 1 ? 1 : (c < -1 ? -1 : c);
+            double th = Math.acos(c);
+            double s = Math.sqrt((1 - c) * (1 + c));
+            double t = p * inv2pi * (a2 * (s + (Math.PI - th) * c) - ab2 * (s - th * c));
+            if (theta != null) {
+                double td = (a2 * (Math.PI - th) + ab2 * th) * inv2pi;
+                theta[off + k] = alpha * t + beta + w * td * theta[off + k];
+            }
+            q[off + k] = w * t + bias;
+        }
+    }
 }

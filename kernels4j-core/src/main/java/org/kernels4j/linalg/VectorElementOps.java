@@ -154,4 +154,33 @@ final class VectorElementOps implements ElementOps {
             a[k] *= s;
         }
     }
+
+    @Override
+    public void reluFamilyLayer(double[] q, double[] theta, int off, int len, double si, double[] sj, int sjOff, double[] coef) {
+        double a2 = coef[0];
+        double ab2 = coef[1];
+        double w = coef[2];
+        double bias = coef[3];
+        double alpha = coef[4];
+        double beta = coef[5];
+        double inv2pi = 1 / (2 * Math.PI);
+        int bound = S.loopBound(len);
+        int k = 0;
+        for (; k < bound; k += S.length()) {
+            DoubleVector p = DoubleVector.fromArray(S, sj, sjOff + k).mul(si);
+            DoubleVector c = DoubleVector.fromArray(S, q, off + k).div(p);
+            c = c.blend(0.0, p.compare(VectorOperators.LE, 0.0)).max(-1.0).min(1.0);
+            DoubleVector th = c.lanewise(VectorOperators.ACOS);
+            DoubleVector s = c.neg().add(1.0).mul(c.add(1.0)).sqrt();
+            DoubleVector piMinus = th.neg().add(Math.PI);
+            DoubleVector t = s.add(piMinus.mul(c)).mul(a2).sub(s.sub(th.mul(c)).mul(ab2)).mul(p).mul(inv2pi);
+            if (theta != null) {
+                DoubleVector td = piMinus.mul(a2).add(th.mul(ab2)).mul(inv2pi);
+                DoubleVector old = DoubleVector.fromArray(S, theta, off + k);
+                t.mul(alpha).add(beta).add(td.mul(w).mul(old)).intoArray(theta, off + k);
+            }
+            t.mul(w).add(bias).intoArray(q, off + k);
+        }
+        TAIL.reluFamilyLayer(q, theta, off + k, len - k, si, sj, sjOff + k, coef);
+    }
 }

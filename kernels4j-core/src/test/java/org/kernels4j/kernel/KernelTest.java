@@ -22,7 +22,12 @@ class KernelTest {
                 "rq(alpha=0.7, length=1.3)", "periodic(length=1.1, period=2.5)", "white(noise=0.25)",
                 "constant(value=2)", "0.5*rbf(gamma=0.2) + linear()", "rbf(gamma=0.1) * periodic(length=1, period=3)",
                 "2*(rbf(gamma=1) + constant(value=0.5)) + white(noise=0.01)",
-                "matern(nu=1.5, length=1) * (2*linear())");
+                "matern(nu=1.5, length=1) * (2*linear())", "arccos(order=0, depth=2)", "arccos(order=1, depth=3)",
+                "arccos(order=2, depth=1)", "nngp(depth=3, activation=relu, w_var=2, b_var=0.1)",
+                "ntk(depth=10, activation=relu, w_var=2, b_var=0.05)", "ntk(depth=2, activation=leaky_relu, alpha=0.1)",
+                "ntk(depth=3, activation=erf, w_var=1.5, b_var=0.2)", "nngp(depth=2, activation=sign, b_var=0.1)",
+                "ntk(depth=2, activation=gelu, b_var=0.1)", "ntk(depth=2, activation=sin)",
+                "ntk(depth=2, param=standard, width=100, b_var=0.1)");
     }
 
     /** The same formulas as the kernel classes, written out independently here. */
