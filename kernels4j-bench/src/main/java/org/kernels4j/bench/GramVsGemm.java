@@ -45,6 +45,17 @@ public final class GramVsGemm {
                 }
             }
         }
+        double gram = bestGramSeconds(kernel, x, reps, log);
+        return new Result(n, d, kernel.toSpec(), gemm, gram, ElementOps.get().name(), Parallelism.threads());
+    }
+
+    /** Best of {@code reps} timings (after one warm-up) of K(X, X) for the seeded synthetic X of this size. */
+    public static double bestGramSeconds(Kernel kernel, int n, int d, int reps, long seed, DoubleConsumer log) {
+        return bestGramSeconds(kernel, SyntheticData.regression(n, d, seed).x(), reps, log);
+    }
+
+    private static double bestGramSeconds(Kernel kernel, Matrix x, int reps, DoubleConsumer log) {
+        int n = x.rows();
         double gram = Double.MAX_VALUE;
         Matrix out = new Matrix(n, n);
         for (int r = 0; r <= reps; r++) {
@@ -56,6 +67,6 @@ public final class GramVsGemm {
                 log.accept(s);
             }
         }
-        return new Result(n, d, kernel.toSpec(), gemm, gram, ElementOps.get().name(), Parallelism.threads());
+        return gram;
     }
 }

@@ -53,6 +53,11 @@ final class BenchCommand implements Runnable {
         @Option(names = "--export", paramLabel = "X.npy", description = "Also write the input points, for peer benchmarks.")
         Path export;
 
+        @Option(names = "--baseline", paramLabel = "SPEC",
+                description = "Also time this kernel's Gram matrix on the same data and report the ratio, "
+                        + "e.g. --kernel \"ntk(depth=10)\" --baseline \"rbf(gamma=0.01)\".")
+        String baseline;
+
         @Override
         public Integer call() {
             if (n < 1 || d < 1 || reps < 1) {
@@ -68,6 +73,12 @@ final class BenchCommand implements Runnable {
             out.printf("dgemm_seconds: %.4f%n", r.gemmSeconds());
             out.printf("gram_seconds: %.4f%n", r.gramSeconds());
             out.printf("ratio_gram_over_dgemm: %.3f%n", r.ratio());
+            if (baseline != null) {
+                Kernel b = KernelSpec.parse(baseline);
+                double bs = GramVsGemm.bestGramSeconds(b, n, d, reps, 1, s -> { });
+                out.printf("baseline %s gram_seconds: %.4f%n", b.toSpec(), bs);
+                out.printf("ratio_gram_over_baseline: %.3f%n", r.gramSeconds() / bs);
+            }
             return 0;
         }
     }

@@ -236,16 +236,18 @@ public final class NeuralKernel implements Kernel {
             double[][] qCol) {
         ElementOps ops = ElementOps.get();
         double[][] sCol = new double[depth][cols];
+        double[][] rCol = new double[depth][cols];
         for (int l = 0; l < depth; l++) {
             for (int j = 0; j < cols; j++) {
                 sCol[l][j] = Math.sqrt(qCol[l][j]);
+                rCol[l][j] = sCol[l][j] > 0 ? 1 / sCol[l][j] : 0;
             }
         }
         double[] coef = {act.a * act.a + act.b * act.b, 2 * act.a * act.b, wVar, bVar, standard ? width : wVar,
             standard ? 1 : bVar};
         for (int i = 0; i < rows; i++) {
             for (int l = 0; l < depth; l++) {
-                ops.reluFamilyLayer(q, theta, i * cols, cols, Math.sqrt(qRow[l][i]), sCol[l], 0, coef);
+                ops.reluFamilyLayer(q, theta, i * cols, cols, Math.sqrt(qRow[l][i]), sCol[l], rCol[l], 0, coef);
             }
         }
     }

@@ -58,13 +58,14 @@ public interface ElementOps {
     /**
      * One layer of the NNGP/NTK recursion for the ReLU family (φ = a·x below 0, b·x above) on
      * {@code q[off .. off+len)}, the current covariances of one tile row against its columns. With
-     * p = si·sj[k], c = clip(q/p, −1, 1) (0 when p = 0), θ = arccos c, s = √(1 − c²) and
+     * p = si·sj[k], c = clip(q·ri·rj[k], −1, 1) where ri = 1/si and rj = 1/sj (0 for a zero root, so c = 0), θ = arccos c, s = √(1 − c²) and
      * {@code coef = {A = a²+b², B = 2ab, w, bias, α, β}}:
      * T = p·(A(s + (π−θ)c) − B(s − θc))/(2π), Ṫ = (A(π−θ) + Bθ)/(2π), then
      * {@code theta[k] ← α·T + β + w·Ṫ·theta[k]} (when theta is not null) and {@code q[k] ← w·T + bias}.
-     * The columns' square roots are {@code sj[sjOff + k]} for element {@code off + k}.
+     * The columns' square roots and their reciprocals are {@code sj[sjOff + k]}, {@code rj[sjOff + k]}
+     * for element {@code off + k}; multiplying by reciprocals keeps divisions out of the inner loop.
      */
-    void reluFamilyLayer(double[] q, double[] theta, int off, int len, double si, double[] sj, int sjOff, double[] coef);
+    void reluFamilyLayer(double[] q, double[] theta, int off, int len, double si, double[] sj, double[] rj, int sjOff, double[] coef);
 
     /** Lazy, thread-safe choice of the implementation. */
     final class Holder {

@@ -102,7 +102,7 @@ final class ScalarElementOps implements ElementOps {
     }
 
     @Override
-    public void reluFamilyLayer(double[] q, double[] theta, int off, int len, double si, double[] sj, int sjOff, double[] coef) {
+    public void reluFamilyLayer(double[] q, double[] theta, int off, int len, double si, double[] sj, double[] rj, int sjOff, double[] coef) {
         double a2 = coef[0];
         double ab2 = coef[1];
         double w = coef[2];
@@ -110,9 +110,10 @@ final class ScalarElementOps implements ElementOps {
         double alpha = coef[4];
         double beta = coef[5];
         double inv2pi = 1 / (2 * Math.PI);
+        double ri = si > 0 ? 1 / si : 0;
         for (int k = 0; k < len; k++) {
             double p = si * sj[sjOff + k];
-            double c = p > 0 ? q[off + k] / p : 0;
+            double c = q[off + k] * ri * rj[sjOff + k];
             c = c > 1 ? 1 : (c < -1 ? -1 : c);
             double th = Math.acos(c);
             double s = Math.sqrt((1 - c) * (1 + c));

@@ -156,7 +156,7 @@ final class VectorElementOps implements ElementOps {
     }
 
     @Override
-    public void reluFamilyLayer(double[] q, double[] theta, int off, int len, double si, double[] sj, int sjOff, double[] coef) {
+    public void reluFamilyLayer(double[] q, double[] theta, int off, int len, double si, double[] sj, double[] rj, int sjOff, double[] coef) {
         double a2 = coef[0];
         double ab2 = coef[1];
         double w = coef[2];
@@ -164,12 +164,13 @@ final class VectorElementOps implements ElementOps {
         double alpha = coef[4];
         double beta = coef[5];
         double inv2pi = 1 / (2 * Math.PI);
+        double ri = si > 0 ? 1 / si : 0;
         int bound = S.loopBound(len);
         int k = 0;
         for (; k < bound; k += S.length()) {
             DoubleVector p = DoubleVector.fromArray(S, sj, sjOff + k).mul(si);
-            DoubleVector c = DoubleVector.fromArray(S, q, off + k).div(p);
-            c = c.blend(0.0, p.compare(VectorOperators.LE, 0.0)).max(-1.0).min(1.0);
+            DoubleVector c = DoubleVector.fromArray(S, q, off + k).mul(DoubleVector.fromArray(S, rj, sjOff + k))
+                    .mul(ri).max(-1.0).min(1.0);
             DoubleVector th = c.lanewise(VectorOperators.ACOS);
             DoubleVector s = c.neg().add(1.0).mul(c.add(1.0)).sqrt();
             DoubleVector piMinus = th.neg().add(Math.PI);
@@ -181,6 +182,6 @@ final class VectorElementOps implements ElementOps {
             }
             t.mul(w).add(bias).intoArray(q, off + k);
         }
-        TAIL.reluFamilyLayer(q, theta, off + k, len - k, si, sj, sjOff + k, coef);
+        TAIL.reluFamilyLayer(q, theta, off + k, len - k, si, sj, rj, sjOff + k, coef);
     }
 }
