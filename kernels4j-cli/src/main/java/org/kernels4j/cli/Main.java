@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
 @Command(name = "kernels4j", mixinStandardHelpOptions = true, version = "kernels4j 0.1.0",
         description = "Kernel machines for the JVM.",
         subcommands = {FitCommand.class, PredictCommand.class, EvaluateCommand.class, GramCommand.class,
-            KernelsCommand.class, DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+            KernelsCommand.class, DemoCommand.class, BenchCommand.class, NtkCheckCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

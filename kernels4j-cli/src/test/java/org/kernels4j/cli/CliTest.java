@@ -152,6 +152,23 @@ class CliTest {
     }
 
     @Test
+    void ntkCheckErrorShrinksWithWidth() {
+        Run r = run("ntk-check", "--widths", "32,2048", "--n", "10", "--networks", "3");
+        assertEquals(0, r.code(), r.err());
+        List<String> rows = r.out().lines().filter(l -> l.trim().matches("\\d+\\s+.*")).toList();
+        assertEquals(2, rows.size(), r.out());
+        double[] small = java.util.Arrays.stream(rows.get(0).trim().split("\\s+")).mapToDouble(Double::parseDouble)
+                .toArray();
+        double[] wide = java.util.Arrays.stream(rows.get(1).trim().split("\\s+")).mapToDouble(Double::parseDouble)
+                .toArray();
+        // 64x the width: the error should drop by about 8x; require at least 3x for both kernels
+        assertTrue(wide[1] < small[1] / 3 && wide[2] < small[2] / 3, r.out());
+        Run bad = run("ntk-check", "--kernel", "rbf()");
+        assertEquals(1, bad.code());
+        assertTrue(bad.err().contains("needs an nngp(...) or ntk(...) kernel"), bad.err());
+    }
+
+    @Test
     void kernelsAndHelpList() {
         Run r = run("kernels");
         assertEquals(0, r.code());
@@ -159,7 +176,7 @@ class CliTest {
                 "constant")) {
             assertTrue(r.out().contains(name), name);
         }
-        for (String cmd : List.of("fit", "predict", "evaluate", "gram", "kernels", "demo", "bench")) {
+        for (String cmd : List.of("fit", "predict", "evaluate", "gram", "kernels", "demo", "bench", "ntk-check")) {
             assertEquals(0, run(cmd, "--help").code(), cmd);
         }
     }
