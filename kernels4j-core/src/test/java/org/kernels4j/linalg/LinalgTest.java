@@ -204,6 +204,27 @@ class LinalgTest {
                 (o, a) -> o.addScaled(a, nz, n, 0.3),
                 (o, a) -> o.multiply(a, nz, n),
                 (o, a) -> o.scale(a, n, -2));
+        for (double[] coef : new double[][] {{1, 0, 2, 0.1, 2, 0.1}, {1.25, -1, 1.5, 0, 64, 1}}) {
+            double[] sj = new double[n];
+            double[] rj = new double[n];
+            for (int i = 0; i < n; i++) {
+                sj[i] = i % 9 == 0 ? 0 : 0.5 + r.nextDouble(); // zero roots exercise the c = 0 convention
+                rj[i] = sj[i] > 0 ? 1 / sj[i] : 0;
+            }
+            double[] q1 = new double[n];
+            for (int i = 0; i < n; i++) {
+                q1[i] = (2 * r.nextDouble() - 1.2) * sj[i] * 1.3; // some correlations beyond ±1 exercise the clip
+            }
+            double[] t1 = nz.clone();
+            double[] q2 = q1.clone();
+            double[] t2 = nz.clone();
+            v.reluFamilyLayer(q1, t1, 1, n - 1, 1.3, sj, rj, 1, coef);
+            s.reluFamilyLayer(q2, t2, 1, n - 1, 1.3, sj, rj, 1, coef);
+            for (int i = 0; i < n; i++) {
+                assertEquals(q2[i], q1[i], 1e-14 * Math.max(1, Math.abs(q2[i])), "relu layer q " + i);
+                assertEquals(t2[i], t1[i], 1e-14 * Math.max(1, Math.abs(t2[i])), "relu layer theta " + i);
+            }
+        }
         for (var op : ops) {
             double[] a1 = base.clone();
             double[] a2 = base.clone();
