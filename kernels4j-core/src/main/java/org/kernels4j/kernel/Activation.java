@@ -72,14 +72,28 @@ public abstract class Activation {
         return derivativePair(q, q, q);
     }
 
+    private final String name;
+    private final boolean closedForm;
+
+    Activation(String name, boolean closedForm) {
+        this.name = name;
+        this.closedForm = closedForm;
+    }
+
     /** True when {@link #pair} is exact (a closed form, not quadrature). */
-    public abstract boolean closedForm();
+    public final boolean closedForm() {
+        return closedForm;
+    }
 
     /** Spec text of the activation's parameters after {@code activation=NAME}, e.g. ", alpha=0.1"; usually empty. */
-    abstract String specParams();
+    String specParams() {
+        return "";
+    }
 
     /** Spec name, e.g. "relu". */
-    public abstract String name();
+    public final String name() {
+        return name;
+    }
 
     @Override
     public String toString() {
@@ -182,24 +196,19 @@ public abstract class Activation {
 
     /** a·x below 0, b·x above; covers relu, leaky relu and (a = b = 1) the identity. */
     static final class AbRelu extends Activation {
-        final String name;
         final double a;
         final double b;
 
         AbRelu(String name, double a, double b) {
-            this.name = name;
+            super(name, true);
             this.a = a;
             this.b = b;
         }
 
-        @Override
-        public String name() {
-            return name;
-        }
 
         @Override
         String specParams() {
-            switch (name) {
+            switch (name()) {
                 case "relu":
                     return "";
                 case "leaky_relu":
@@ -244,22 +253,13 @@ public abstract class Activation {
             return (a * a + b * b) / 2;
         }
 
-        @Override
-        public boolean closedForm() {
-            return true;
-        }
     }
 
     static final class Identity extends Activation {
-        @Override
-        public String name() {
-            return "identity";
+        Identity() {
+            super("identity", true);
         }
 
-        @Override
-        String specParams() {
-            return "";
-        }
 
         @Override
         public double apply(double x) {
@@ -281,22 +281,13 @@ public abstract class Activation {
             return 1;
         }
 
-        @Override
-        public boolean closedForm() {
-            return true;
-        }
     }
 
     static final class Erf extends Activation {
-        @Override
-        public String name() {
-            return "erf";
+        Erf() {
+            super("erf", true);
         }
 
-        @Override
-        String specParams() {
-            return "";
-        }
 
         @Override
         public double apply(double x) {
@@ -329,22 +320,13 @@ public abstract class Activation {
             return 4 / Math.PI / Math.sqrt(1 + 4 * q);
         }
 
-        @Override
-        public boolean closedForm() {
-            return true;
-        }
     }
 
     static final class Sign extends Activation {
-        @Override
-        public String name() {
-            return "sign";
+        Sign() {
+            super("sign", true);
         }
 
-        @Override
-        String specParams() {
-            return "";
-        }
 
         @Override
         public double apply(double x) {
@@ -374,22 +356,13 @@ public abstract class Activation {
             return q > 0 ? 1 : 0;
         }
 
-        @Override
-        public boolean closedForm() {
-            return true;
-        }
     }
 
     static final class Step extends Activation {
-        @Override
-        public String name() {
-            return "step";
+        Step() {
+            super("step", true);
         }
 
-        @Override
-        String specParams() {
-            return "";
-        }
 
         @Override
         public double apply(double x) {
@@ -419,22 +392,13 @@ public abstract class Activation {
             return q > 0 ? 0.5 : 0;
         }
 
-        @Override
-        public boolean closedForm() {
-            return true;
-        }
     }
 
     static final class Sin extends Activation {
-        @Override
-        public String name() {
-            return "sin";
+        Sin() {
+            super("sin", true);
         }
 
-        @Override
-        String specParams() {
-            return "";
-        }
 
         @Override
         public double apply(double x) {
@@ -456,10 +420,6 @@ public abstract class Activation {
             return Math.exp(-(q11 + q22) / 2) * Math.cosh(q12);
         }
 
-        @Override
-        public boolean closedForm() {
-            return true;
-        }
     }
 
     /**
@@ -474,15 +434,11 @@ public abstract class Activation {
     static final class Gelu extends Activation {
         private final Numerical numeric = new Numerical("gelu", Gelu::gelu, Gelu::geluDerivative);
 
-        @Override
-        public String name() {
-            return "gelu";
+        Gelu() {
+            super("gelu", true);
         }
 
-        @Override
-        String specParams() {
-            return "";
-        }
+
 
         static double gelu(double x) {
             return x * normalCdf(x);
@@ -532,35 +488,22 @@ public abstract class Activation {
             return numeric.derivativePair(q11, q12, q22);
         }
 
-        @Override
-        public boolean closedForm() {
-            return true;
-        }
     }
 
     // ----------------------------------------------------------------------------- quadrature
 
     /** Duals by tensor-product Gauss–Hermite quadrature. */
     static final class Numerical extends Activation {
-        private final String name;
         private final DoubleUnaryOperator phi;
         private final DoubleUnaryOperator dphi;
 
         Numerical(String name, DoubleUnaryOperator phi, DoubleUnaryOperator dphi) {
-            this.name = name;
+            super(name, false);
             this.phi = phi;
             this.dphi = dphi;
         }
 
-        @Override
-        public String name() {
-            return name;
-        }
 
-        @Override
-        String specParams() {
-            return "";
-        }
 
         @Override
         public double apply(double x) {
@@ -582,20 +525,16 @@ public abstract class Activation {
             return GaussHermite.expectation(dphi, q11, q12, q22);
         }
 
-        @Override
-        public boolean closedForm() {
-            return false;
-        }
 
         @Override
         public boolean equals(Object o) {
-            return o == this || (o instanceof Numerical && ((Numerical) o).name.equals(name)
-                    && NAMES.contains(name));
+            return o == this || (o instanceof Numerical && ((Numerical) o).name().equals(name())
+                    && NAMES.contains(name()));
         }
 
         @Override
         public int hashCode() {
-            return name.hashCode();
+            return name().hashCode();
         }
     }
 

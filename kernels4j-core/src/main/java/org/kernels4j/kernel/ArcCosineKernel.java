@@ -80,7 +80,10 @@ public final class ArcCosineKernel implements Kernel {
 
     @Override
     public double selfValue(double[] x) {
-        double k = Specs.dot(x, x);
+        return selfFromSquaredNorm(Specs.dot(x, x));
+    }
+
+    private double selfFromSquaredNorm(double k) {
         for (int l = 0; l < depth; l++) {
             k = selfStep(k);
         }
@@ -107,13 +110,8 @@ public final class ArcCosineKernel implements Kernel {
                 System.arraycopy(kzNext, 0, kz, 0, cols);
                 kx = selfStep(kx);
             }
-            if (block.isSymmetric()) {
-                int j = block.rowStart() + i - block.colStart();
-                if (j >= 0 && j < cols) {
-                    out[i * cols + j] = kx;
-                }
-            }
         }
+        block.setSameSampleEntries(out, sample -> selfFromSquaredNorm(nl[sample]));
     }
 
     @Override

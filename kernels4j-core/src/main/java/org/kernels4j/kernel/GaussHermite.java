@@ -36,15 +36,6 @@ final class GaussHermite {
     private GaussHermite() {
     }
 
-    /** E[f(g)] for g ~ N(0, 1). */
-    static double expectation(DoubleUnaryOperator f) {
-        double s = 0;
-        for (int i = 0; i < NODES.length; i++) {
-            s += WEIGHTS[i] * f.applyAsDouble(NODES[i]);
-        }
-        return s;
-    }
-
     /**
      * E[f(u)·f(v)] for (u, v) ~ N(0, [[q11, q12], [q12, q22]]), using the Cholesky factor
      * u = √q11·g₁, v = √q22·(c·g₁ + √(1−c²)·g₂) with c the clipped correlation.

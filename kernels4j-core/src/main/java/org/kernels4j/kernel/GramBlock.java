@@ -129,13 +129,21 @@ public final class GramBlock {
 
     /** In K(X, X) tiles, sets every entry pairing a sample with itself to {@code value}; no-op otherwise. */
     public void setSameSampleEntries(double[] out, double value) {
+        setSameSampleEntries(out, sample -> value);
+    }
+
+    /**
+     * In K(X, X) tiles, sets every entry pairing a sample with itself to {@code valueOf(sample)},
+     * where sample is the sample's row index in X; no-op otherwise.
+     */
+    public void setSameSampleEntries(double[] out, java.util.function.IntToDoubleFunction valueOf) {
         if (!symmetric) {
             return;
         }
         for (int i = 0; i < rows; i++) {
             int j = rowStart + i - colStart;
             if (j >= 0 && j < cols) {
-                out[i * cols + j] = value;
+                out[i * cols + j] = valueOf.applyAsDouble(rowStart + i);
             }
         }
     }

@@ -220,15 +220,8 @@ public final class NeuralKernel implements Kernel {
             System.arraycopy(theta, 0, out, 0, len);
             block.giveBack(theta);
         }
-        if (block.isSymmetric()) {
-            double[] norms = block.leftSquaredNorms();
-            for (int i = 0; i < rows; i++) {
-                int j = block.rowStart() + i - block.colStart();
-                if (j >= 0 && j < cols) {
-                    out[i * cols + j] = diagonal(norms[block.rowStart() + i] * inv, d);
-                }
-            }
-        }
+        double[] norms = block.leftSquaredNorms();
+        block.setSameSampleEntries(out, sample -> diagonal(norms[sample] * inv, d));
     }
 
     /** The vectorized path: all L layers on one tile row at a time, so the row stays in L1 cache. */

@@ -138,9 +138,9 @@ public final class NtkPredictor {
                     throw new Kernels4jException("times must be >= 0 (or infinity), got " + t);
                 }
                 double[] g = new double[n];
+                double rate = learningRate * t / total;
                 for (int i = 0; i < n; i++) {
                     double l = Math.max(lambda[i], 0);
-                    double rate = learningRate * t / total;
                     if (Double.isInfinite(t)) {
                         g[i] = l > 1e-12 * Math.abs(lambda[n - 1]) ? 1 / l : 0;
                     } else {

@@ -141,17 +141,11 @@ public final class Cholesky implements AutoCloseable {
         int n = size();
         requireRows(b, n);
         int k = b.cols();
-        Matrix x = new Matrix(n, k);
         if (k == 0 || n == 0) {
-            return x;
+            return new Matrix(n, k);
         }
-        double[] colMajor = new double[n * k];
-        double[] bd = b.data();
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < k; j++) {
-                colMajor[j * n + i] = bd[i * k + j];
-            }
-        }
+        // a row-major Bᵀ is B column-major, the layout LAPACK's dpotrs takes
+        double[] colMajor = b.transpose().data();
         try (NativeBuffer buf = NativeBuffer.copyOf(colMajor)) {
             int info = Blas.potrsLower(factor, buf, k);
             if (info != 0) {
@@ -159,13 +153,7 @@ public final class Cholesky implements AutoCloseable {
             }
             buf.copyTo(0, colMajor, 0, n * k);
         }
-        double[] xd = x.data();
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < k; j++) {
-                xd[i * k + j] = colMajor[j * n + i];
-            }
-        }
-        return x;
+        return Matrix.wrap(k, n, colMajor).transpose();
     }
 
     /** Solves {@code (A + δI)·x = b} for one vector. */
