@@ -64,6 +64,7 @@ final class BenchCommand implements Runnable {
                 throw new Kernels4jException("--n, --d and --reps must be positive");
             }
             Kernel k = KernelSpec.parse(kernel);
+            Kernel b = baseline == null ? null : KernelSpec.parse(baseline);
             if (export != null) {
                 Npy.write(SyntheticData.regression(n, d, 1).x(), export);
             }
@@ -73,8 +74,7 @@ final class BenchCommand implements Runnable {
             out.printf("dgemm_seconds: %.4f%n", r.gemmSeconds());
             out.printf("gram_seconds: %.4f%n", r.gramSeconds());
             out.printf("ratio_gram_over_dgemm: %.3f%n", r.ratio());
-            if (baseline != null) {
-                Kernel b = KernelSpec.parse(baseline);
+            if (b != null) {
                 double bs = GramVsGemm.bestGramSeconds(b, n, d, reps, 1, s -> { });
                 out.printf("baseline %s gram_seconds: %.4f%n", b.toSpec(), bs);
                 out.printf("ratio_gram_over_baseline: %.3f%n", r.gramSeconds() / bs);

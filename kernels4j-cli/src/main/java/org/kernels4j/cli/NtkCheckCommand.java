@@ -52,15 +52,17 @@ final class NtkCheckCommand implements Callable<Integer> {
         if (n < 2 || d < 1 || networks < 1) {
             throw new Kernels4jException("--n must be >= 2, --d and --networks >= 1");
         }
+        for (int w : widths) {
+            if (w < 1) {
+                throw new Kernels4jException("widths must be positive, got " + w);
+            }
+        }
         NeuralKernel base = (NeuralKernel) k;
         Matrix x = SyntheticData.regression(n, d, seed).x();
         var out = spec.commandLine().getOut();
         out.printf("ntk-check %s, %d points in %d dimensions, %d networks per width%n", base.toSpec(), n, d, networks);
         out.printf("%8s  %14s  %14s%n", "width", "nngp_rel_err", "ntk_rel_err");
         for (int w : widths) {
-            if (w < 1) {
-                throw new Kernels4jException("widths must be positive, got " + w);
-            }
             NeuralKernel ntk = base.standardParameterization()
                     ? NeuralKernel.ntkStandard(base.depth(), base.activation(), base.weightVariance(),
                             base.biasVariance(), w)

@@ -166,6 +166,13 @@ class CliTest {
         Run bad = run("ntk-check", "--kernel", "rbf()");
         assertEquals(1, bad.code());
         assertTrue(bad.err().contains("needs an nngp(...) or ntk(...) kernel"), bad.err());
+        Run badWidth = run("ntk-check", "--widths", "64,0");
+        assertEquals(1, badWidth.code());
+        assertEquals("", badWidth.out(), "inputs are checked before any work or output");
+        assertTrue(badWidth.err().contains("widths must be positive, got 0"), badWidth.err());
+        Run badBaseline = run("bench", "gram", "--n", "50", "--baseline", "rbff()");
+        assertEquals(1, badBaseline.code());
+        assertEquals("", badBaseline.out());
     }
 
     @Test
