@@ -238,10 +238,13 @@ public final class NeuralKernel implements Kernel {
         }
         double[] coef = {act.a * act.a + act.b * act.b, 2 * act.a * act.b, wVar, bVar, standard ? width : wVar,
             standard ? 1 : bVar};
+        double[] scratch = new double[3 * cols];
+        double[] si = new double[depth];
         for (int i = 0; i < rows; i++) {
             for (int l = 0; l < depth; l++) {
-                ops.reluFamilyLayer(q, theta, i * cols, cols, Math.sqrt(qRow[l][i]), sCol[l], rCol[l], 0, coef);
+                si[l] = Math.sqrt(qRow[l][i]);
             }
+            ops.reluFamilyRow(q, theta, i * cols, cols, si, sCol, rCol, coef, scratch);
         }
     }
 

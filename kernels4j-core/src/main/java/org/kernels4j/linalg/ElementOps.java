@@ -56,16 +56,23 @@ public interface ElementOps {
     void scale(double[] a, int len, double s);
 
     /**
-     * One layer of the NNGP/NTK recursion for the ReLU family (φ = a·x below 0, b·x above) on
-     * {@code q[off .. off+len)}, the current covariances of one tile row against its columns. With
-     * p = si·sj[k], c = clip(q·ri·rj[k], −1, 1) where ri = 1/si and rj = 1/sj (0 for a zero root, so c = 0), θ = arccos c, s = √(1 − c²) and
+     * All L layers of the NNGP/NTK recursion for the ReLU family (φ = a·x below 0, b·x above) on
+     * {@code q[off .. off+len)}: one tile row's first-layer covariances against its columns; column
+     * k of the row is element {@code off + k}. Per layer l, with p = si[l]·sj[l][k],
+     * c = clip(q·rj[l][k]·ri, −1, 1) where ri = 1/si[l] and rj are the columns' reciprocal roots
+     * (0 for a zero root, so c = 0), θ = arccos c, s = √(1 − c²) and
      * {@code coef = {A = a²+b², B = 2ab, w, bias, α, β}}:
      * T = p·(A(s + (π−θ)c) − B(s − θc))/(2π), Ṫ = (A(π−θ) + Bθ)/(2π), then
      * {@code theta[k] ← α·T + β + w·Ṫ·theta[k]} (when theta is not null) and {@code q[k] ← w·T + bias}.
-     * The columns' square roots and their reciprocals are {@code sj[sjOff + k]}, {@code rj[sjOff + k]}
-     * for element {@code off + k}; multiplying by reciprocals keeps divisions out of the inner loop.
+     * On return q holds the last layer's covariances (the NNGP) and theta the NTK. Only correlations
+     * travel between layers, so intermediate covariances are never stored; multiplying by reciprocals
+     * keeps divisions out of the loop. θ and s come from {@link ArcCosine}. {@code scratch} holds at
+     * least 3·len doubles (the vector implementation runs each layer as short loops through it,
+     * because one loop this large exceeds the JIT's register and inlining budgets and runs at half
+     * speed). Depth L = {@code si.length}; {@code sj[l]}, {@code rj[l]} have at least len entries.
      */
-    void reluFamilyLayer(double[] q, double[] theta, int off, int len, double si, double[] sj, double[] rj, int sjOff, double[] coef);
+    void reluFamilyRow(double[] q, double[] theta, int off, int len, double[] si, double[][] sj, double[][] rj,
+            double[] coef, double[] scratch);
 
     /** Lazy, thread-safe choice of the implementation. */
     final class Holder {

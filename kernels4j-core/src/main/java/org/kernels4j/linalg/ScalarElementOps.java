@@ -102,27 +102,43 @@ final class ScalarElementOps implements ElementOps {
     }
 
     @Override
-    public void reluFamilyLayer(double[] q, double[] theta, int off, int len, double si, double[] sj, double[] rj, int sjOff, double[] coef) {
-        double a2 = coef[0];
-        double ab2 = coef[1];
+    public void reluFamilyRow(double[] q, double[] theta, int off, int len, double[] si, double[][] sj, double[][] rj,
+            double[] coef, double[] scratch) {
+        reluFamilyRow(q, theta, off, len, 0, si, sj, rj, coef);
+    }
+
+    /** As {@link #reluFamilyRow}, for columns starting at {@code col}: element off + k is column col + k. */
+    static void reluFamilyRow(double[] q, double[] theta, int off, int len, int col, double[] si, double[][] sj,
+            double[][] rj, double[] coef) {
+        double a2 = coef[0] / (2 * Math.PI);
+        double ab2 = coef[1] / (2 * Math.PI);
         double w = coef[2];
         double bias = coef[3];
         double alpha = coef[4];
         double beta = coef[5];
-        double inv2pi = 1 / (2 * Math.PI);
-        double ri = si > 0 ? 1 / si : 0;
+        int depth = si.length;
+        double[] ri = new double[depth];
+        for (int l = 0; l < depth; l++) {
+            ri[l] = si[l] > 0 ? 1 / si[l] : 0;
+        }
         for (int k = 0; k < len; k++) {
-            double p = si * sj[sjOff + k];
-            double c = q[off + k] * ri * rj[sjOff + k];
-            c = c > 1 ? 1 : (c < -1 ? -1 : c);
-            double th = Math.acos(c);
-            double s = Math.sqrt((1 - c) * (1 + c));
-            double t = p * inv2pi * (a2 * (s + (Math.PI - th) * c) - ab2 * (s - th * c));
-            if (theta != null) {
-                double td = (a2 * (Math.PI - th) + ab2 * th) * inv2pi;
-                theta[off + k] = alpha * t + beta + w * td * theta[off + k];
+            int j = col + k;
+            double qk = q[off + k];
+            double tk = theta == null ? 0 : theta[off + k];
+            for (int l = 0; l < depth; l++) {
+                double c = qk * rj[l][j] * ri[l];
+                c = c > 1 ? 1 : (c < -1 ? -1 : c);
+                double th = ArcCosine.acos(c);
+                double s = ArcCosine.sine(c);
+                double piMinus = Math.PI - th;
+                double t = (a2 * (s + piMinus * c) - ab2 * (s - th * c)) * (si[l] * sj[l][j]);
+                tk = alpha * t + beta + w * (a2 * piMinus + ab2 * th) * tk;
+                qk = w * t + bias;
             }
-            q[off + k] = w * t + bias;
+            q[off + k] = qk;
+            if (theta != null) {
+                theta[off + k] = tk;
+            }
         }
     }
 }

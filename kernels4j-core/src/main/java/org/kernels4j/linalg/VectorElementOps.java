@@ -1,6 +1,7 @@
 package org.kernels4j.linalg;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -156,32 +157,87 @@ final class VectorElementOps implements ElementOps {
     }
 
     @Override
-    public void reluFamilyLayer(double[] q, double[] theta, int off, int len, double si, double[] sj, double[] rj, int sjOff, double[] coef) {
-        double a2 = coef[0];
-        double ab2 = coef[1];
+    public void reluFamilyRow(double[] q, double[] theta, int off, int len, double[] si, double[][] sj, double[][] rj,
+            double[] coef, double[] scratch) {
+        int bound = S.loopBound(len);
+        int depth = si.length;
+        double ri = si[0] > 0 ? 1 / si[0] : 0;
+        for (int k = 0; k < bound; k += S.length()) {
+            DoubleVector.fromArray(S, q, off + k).mul(DoubleVector.fromArray(S, rj[0], k)).mul(ri).max(-1.0).min(1.0)
+                    .intoArray(scratch, k);
+        }
+        for (int l = 0; l < depth; l++) {
+            arcCosineAndSine(scratch, bound);
+            boolean last = l == depth - 1;
+            double nextRi = last || si[l + 1] <= 0 ? 0 : 1 / si[l + 1];
+            reluFamilyCombine(q, theta, off, bound, si[l], sj[l], coef, scratch, last ? null : rj[l + 1], nextRi);
+        }
+        ScalarElementOps.reluFamilyRow(q, theta, off + bound, len - bound, bound, si, sj, rj, coef);
+    }
+
+    /*
+     * θ = arccos c into buf[len ..] and √(1−c²) into buf[2·len ..], from c in buf[0 ..]. Kept as
+     * its own method with Horner's rule written out on constants: inlined into a larger loop (or
+     * with helper calls), it exceeds C2's inlining node budget, the vectors get boxed and the pass
+     * runs 4× slower. Its bytecode is larger than C2's FreqInlineSize, so it is compiled alone.
+     */
+    private static void arcCosineAndSine(double[] buf, int len) {
+        for (int k = 0; k < len; k += S.length()) {
+            DoubleVector c = DoubleVector.fromArray(S, buf, k);
+            DoubleVector x = c.abs();
+            VectorMask<Double> big = x.compare(VectorOperators.GT, 0.5);
+            DoubleVector z = x.mul(x).blend(x.neg().add(1.0).mul(0.5), big);
+            DoubleVector y = x.blend(z.sqrt(), big);
+            DoubleVector p = DoubleVector.broadcast(S, ArcCosine.P11)
+                    .fma(z, DoubleVector.broadcast(S, ArcCosine.P10))
+                    .fma(z, DoubleVector.broadcast(S, ArcCosine.P9))
+                    .fma(z, DoubleVector.broadcast(S, ArcCosine.P8))
+                    .fma(z, DoubleVector.broadcast(S, ArcCosine.P7))
+                    .fma(z, DoubleVector.broadcast(S, ArcCosine.P6))
+                    .fma(z, DoubleVector.broadcast(S, ArcCosine.P5))
+                    .fma(z, DoubleVector.broadcast(S, ArcCosine.P4))
+                    .fma(z, DoubleVector.broadcast(S, ArcCosine.P3))
+                    .fma(z, DoubleVector.broadcast(S, ArcCosine.P2))
+                    .fma(z, DoubleVector.broadcast(S, ArcCosine.P1))
+                    .fma(z, DoubleVector.broadcast(S, ArcCosine.P0));
+            DoubleVector asin = y.mul(z).fma(p, y);
+            DoubleVector root = z.neg().add(1.0).sqrt();
+            DoubleVector thetaAbs = asin.neg().add(Math.PI / 2).blend(asin.add(asin), big);
+            thetaAbs.blend(thetaAbs.neg().add(Math.PI), c.compare(VectorOperators.LT, 0.0)).intoArray(buf, len + k);
+            root.mul(DoubleVector.broadcast(S, 1.0).blend(y.add(y), big)).intoArray(buf, 2 * len + k);
+        }
+    }
+
+    /**
+     * The rest of layer l from c, θ, s in buf: updates theta; then either stores the next layer's
+     * correlations into buf[0 ..] (nextRj not null) or, after the last layer, the covariances into q.
+     */
+    private static void reluFamilyCombine(double[] q, double[] theta, int off, int len, double si, double[] sj,
+            double[] coef, double[] buf, double[] nextRj, double nextRi) {
+        double a2 = coef[0] / (2 * Math.PI);
+        double ab2 = coef[1] / (2 * Math.PI);
         double w = coef[2];
         double bias = coef[3];
         double alpha = coef[4];
         double beta = coef[5];
-        double inv2pi = 1 / (2 * Math.PI);
-        double ri = si > 0 ? 1 / si : 0;
-        int bound = S.loopBound(len);
-        int k = 0;
-        for (; k < bound; k += S.length()) {
-            DoubleVector p = DoubleVector.fromArray(S, sj, sjOff + k).mul(si);
-            DoubleVector c = DoubleVector.fromArray(S, q, off + k).mul(DoubleVector.fromArray(S, rj, sjOff + k))
-                    .mul(ri).max(-1.0).min(1.0);
-            DoubleVector th = c.lanewise(VectorOperators.ACOS);
-            DoubleVector s = c.neg().add(1.0).mul(c.add(1.0)).sqrt();
+        for (int k = 0; k < len; k += S.length()) {
+            DoubleVector c = DoubleVector.fromArray(S, buf, k);
+            DoubleVector th = DoubleVector.fromArray(S, buf, len + k);
+            DoubleVector s = DoubleVector.fromArray(S, buf, 2 * len + k);
             DoubleVector piMinus = th.neg().add(Math.PI);
-            DoubleVector t = s.add(piMinus.mul(c)).mul(a2).sub(s.sub(th.mul(c)).mul(ab2)).mul(p).mul(inv2pi);
+            DoubleVector t = s.add(piMinus.mul(c)).mul(a2).sub(s.sub(th.mul(c)).mul(ab2))
+                    .mul(DoubleVector.fromArray(S, sj, k).mul(si));
             if (theta != null) {
-                DoubleVector td = piMinus.mul(a2).add(th.mul(ab2)).mul(inv2pi);
+                DoubleVector td = piMinus.mul(a2).add(th.mul(ab2));
                 DoubleVector old = DoubleVector.fromArray(S, theta, off + k);
                 t.mul(alpha).add(beta).add(td.mul(w).mul(old)).intoArray(theta, off + k);
             }
-            t.mul(w).add(bias).intoArray(q, off + k);
+            DoubleVector next = t.mul(w).add(bias);
+            if (nextRj == null) {
+                next.intoArray(q, off + k);
+            } else {
+                next.mul(DoubleVector.fromArray(S, nextRj, k)).mul(nextRi).max(-1.0).min(1.0).intoArray(buf, k);
+            }
         }
-        TAIL.reluFamilyLayer(q, theta, off + k, len - k, si, sj, rj, sjOff + k, coef);
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.TestData;
@@ -204,26 +205,52 @@ class LinalgTest {
                 (o, a) -> o.addScaled(a, nz, n, 0.3),
                 (o, a) -> o.multiply(a, nz, n),
                 (o, a) -> o.scale(a, n, -2));
+        int depth = 3;
         for (double[] coef : new double[][] {{1, 0, 2, 0.1, 2, 0.1}, {1.25, -1, 1.5, 0, 64, 1}}) {
-            double[] sj = new double[n];
-            double[] rj = new double[n];
-            for (int i = 0; i < n; i++) {
-                sj[i] = i % 9 == 0 ? 0 : 0.5 + r.nextDouble(); // zero roots exercise the c = 0 convention
-                rj[i] = sj[i] > 0 ? 1 / sj[i] : 0;
+            double[][] sj = new double[depth][n];
+            double[][] rj = new double[depth][n];
+            double[] si = {1.3, 0.9, 1.1};
+            for (int l = 0; l < depth; l++) {
+                for (int i = 0; i < n; i++) {
+                    sj[l][i] = i % 9 == 0 ? 0 : 0.5 + r.nextDouble(); // zero roots exercise the c = 0 convention
+                    rj[l][i] = sj[l][i] > 0 ? 1 / sj[l][i] : 0;
+                }
             }
             double[] q1 = new double[n];
-            for (int i = 0; i < n; i++) {
-                q1[i] = (2 * r.nextDouble() - 1.2) * sj[i] * 1.3; // some correlations beyond ±1 exercise the clip
+            for (int i = 0; i < n - 1; i++) {
+                q1[i + 1] = (2 * r.nextDouble() - 1.2) * sj[0][i] * 1.3; // correlations beyond ±1 exercise the clip
             }
             double[] t1 = nz.clone();
             double[] q2 = q1.clone();
             double[] t2 = nz.clone();
-            v.reluFamilyLayer(q1, t1, 1, n - 1, 1.3, sj, rj, 1, coef);
-            s.reluFamilyLayer(q2, t2, 1, n - 1, 1.3, sj, rj, 1, coef);
+            v.reluFamilyRow(q1, t1, 1, n - 1, si, sj, rj, coef, new double[3 * n]);
+            s.reluFamilyRow(q2, t2, 1, n - 1, si, sj, rj, coef, new double[3 * n]);
+            assertEquals(q2[0], q1[0], 0.0, "outside the slice");
             for (int i = 0; i < n; i++) {
-                assertEquals(q2[i], q1[i], 1e-14 * Math.max(1, Math.abs(q2[i])), "relu layer q " + i);
-                assertEquals(t2[i], t1[i], 1e-14 * Math.max(1, Math.abs(t2[i])), "relu layer theta " + i);
+                assertEquals(q2[i], q1[i], 1e-14 * Math.max(1, Math.abs(q2[i])), "relu row q " + i);
+                assertEquals(t2[i], t1[i], 1e-14 * Math.max(1, Math.abs(t2[i])), "relu row theta " + i);
             }
+            // One element by hand: the layer formulas with Math.acos, independent of ArcCosine.
+            int j = 5;
+            double qk = (2 * 0.3 - 1.2) * sj[0][j] * 1.3;
+            double tk = nz[j + 1];
+            double[] c1 = {qk, tk};
+            for (int l = 0; l < depth; l++) {
+                double c = Math.max(-1, Math.min(1, c1[0] / (si[l] * sj[l][j])));
+                double th = Math.acos(c);
+                double sn = Math.sqrt(1 - c * c);
+                double p = si[l] * sj[l][j];
+                double tt = p * (coef[0] * (sn + (Math.PI - th) * c) - coef[1] * (sn - th * c)) / (2 * Math.PI);
+                double td = (coef[0] * (Math.PI - th) + coef[1] * th) / (2 * Math.PI);
+                c1[1] = coef[4] * tt + coef[5] + coef[2] * td * c1[1];
+                c1[0] = coef[2] * tt + coef[3];
+            }
+            double[] q3 = new double[n];
+            double[] t3 = nz.clone();
+            q3[j + 1] = qk;
+            s.reluFamilyRow(q3, t3, 1, n - 1, si, sj, rj, coef, new double[3 * n]);
+            assertEquals(c1[0], q3[j + 1], 1e-13 * Math.abs(c1[0]), "relu row by hand, q");
+            assertEquals(c1[1], t3[j + 1], 1e-13 * Math.abs(c1[1]), "relu row by hand, theta");
         }
         for (var op : ops) {
             double[] a1 = base.clone();
@@ -234,5 +261,39 @@ class LinalgTest {
                 assertEquals(a2[i], a1[i], 1e-14 * Math.max(1, Math.abs(a2[i])), v.name() + " element " + i);
             }
         }
+    }
+
+    @Test
+    void arcCosineIsWithinTwoUlpOfStrictMath() {
+        Random r = new Random(11);
+        double worstAcos = 0;
+        double worstSine = 0;
+        for (int i = 0; i < 400_000; i++) {
+            // uniform on [-1, 1], then points within 1e-16 .. 1 of ±1, then exact special points
+            double c = i < 200_000 ? 2 * r.nextDouble() - 1
+                    : (r.nextBoolean() ? 1 : -1) * (1 - Math.pow(10, -16 * r.nextDouble()));
+            double ref = StrictMath.acos(c);
+            worstAcos = Math.max(worstAcos, Math.abs(ArcCosine.acos(c) - ref) / Math.ulp(ref));
+            // sin(arccos c) = √((1 − c)(1 + c)); both factors are exact for |c| ≥ ½, so this reference is within 1 ulp there
+            if (Math.abs(c) >= 0.5) {
+                double sref = Math.sqrt((1 - c) * (1 + c));
+                if (sref > 0) {
+                    worstSine = Math.max(worstSine, Math.abs(ArcCosine.sine(c) - sref) / Math.ulp(sref));
+                }
+            } else {
+                double sref = Math.sin(StrictMath.acos(c));
+                worstSine = Math.max(worstSine, Math.abs(ArcCosine.sine(c) - sref) / Math.ulp(sref));
+            }
+        }
+        assertTrue(worstAcos <= 1, "arccos worst ulp " + worstAcos);
+        assertTrue(worstSine <= 2, "sine worst ulp " + worstSine);
+        assertEquals(0.0, ArcCosine.acos(1), 0.0);
+        assertEquals(Math.PI, ArcCosine.acos(-1), 0.0);
+        assertEquals(Math.PI / 2, ArcCosine.acos(0), 0.0);
+        assertEquals(Math.PI / 3, ArcCosine.acos(0.5), Math.ulp(Math.PI / 3));
+        assertEquals(0.0, ArcCosine.sine(1), 0.0);
+        assertEquals(1.0, ArcCosine.sine(0), 0.0);
+        assertTrue(Double.isNaN(ArcCosine.acos(1.0000001)));
+        assertTrue(Double.isNaN(ArcCosine.sine(Double.NaN)));
     }
 }
