@@ -176,6 +176,29 @@ class CliTest {
     }
 
     @Test
+    void permutationLearningBecomesExactWithALargeEnsemble() {
+        Run r = run("permutation", "--k", "5", "--ensemble", "1,4096", "--trials", "5", "--rounding", "midpoint");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("test inputs: 31; rounded mean (infinite ensemble) exact on 1.0000"), r.out());
+        List<String> rows = r.out().lines().filter(l -> l.trim().matches("\\d+\\s+.*")).toList();
+        assertEquals(2, rows.size(), r.out());
+        String[] single = rows.get(0).trim().split("\\s+");
+        String[] large = rows.get(1).trim().split("\\s+");
+        assertTrue(Double.parseDouble(single[1]) < 0.9, r.out());
+        assertEquals(1.0, Double.parseDouble(large[3]), 0.0, "every trial exact on every input: " + r.out());
+        // the simulated rate agrees with the closed-form expectation printed beside it
+        assertEquals(Double.parseDouble(single[4]), Double.parseDouble(single[1]),
+                4 * Double.parseDouble(single[2]) + 0.02, r.out());
+        Run bad = run("permutation", "--k", "5", "--rounding", "nearest");
+        assertEquals(1, bad.code());
+        assertEquals("", bad.out());
+        assertTrue(bad.err().contains("--rounding must be top-s or midpoint"), bad.err());
+        Run badK = run("permutation", "--k", "30");
+        assertEquals(1, badK.code());
+        assertTrue(badK.err().contains("k must be between 2 and 13, got 30"), badK.err());
+    }
+
+    @Test
     void kernelsAndHelpList() {
         Run r = run("kernels");
         assertEquals(0, r.code());
@@ -183,7 +206,8 @@ class CliTest {
                 "constant")) {
             assertTrue(r.out().contains(name), name);
         }
-        for (String cmd : List.of("fit", "predict", "evaluate", "gram", "kernels", "demo", "bench", "ntk-check")) {
+        for (String cmd : List.of("fit", "predict", "evaluate", "gram", "kernels", "demo", "bench", "ntk-check",
+                "permutation")) {
             assertEquals(0, run(cmd, "--help").code(), cmd);
         }
     }

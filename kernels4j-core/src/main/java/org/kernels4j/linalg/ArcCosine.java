@@ -34,7 +34,24 @@ public final class ArcCosine {
     static final double P10 = -0.010749050339697808;
     static final double P11 = 0.028169218060881414;
 
+    /**
+     * Correlations within this distance (2⁻⁵⁰, about 4 ulp) of ±1 are taken to be ±1 by
+     * {@link #clipCorrelation}.
+     */
+    public static final double SNAP = 0x1p-50;
+
     private ArcCosine() {
+    }
+
+    /**
+     * c clipped to [−1, 1], and snapped to ±1 within {@link #SNAP} of it. A correlation computed as
+     * q₁₂/√(q₁₁q₂₂) from equal covariances lands a few ulp off 1 by rounding alone, and arccos turns
+     * that noise into θ ≈ √(2(1 − c)) ≈ 1e-8; snapping makes coincident points exact, at the cost of
+     * an error of the same 1e-8 size for points within 4 ulp of coincident, whose correlation the
+     * rounding has already blurred that much. NaN stays NaN.
+     */
+    public static double clipCorrelation(double c) {
+        return c > 1 - SNAP ? 1 : (c < SNAP - 1 ? -1 : c);
     }
 
     /** arccos c in [0, π] for c ∈ [−1, 1]; NaN outside. */

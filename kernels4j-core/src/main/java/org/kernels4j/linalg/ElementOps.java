@@ -59,7 +59,7 @@ public interface ElementOps {
      * All L layers of the NNGP/NTK recursion for the ReLU family (φ = a·x below 0, b·x above) on
      * {@code q[off .. off+len)}: one tile row's first-layer covariances against its columns; column
      * k of the row is element {@code off + k}. Per layer l, with p = si[l]·sj[l][k],
-     * c = clip(q·rj[l][k]·ri, −1, 1) where ri = 1/si[l] and rj are the columns' reciprocal roots
+     * c = {@link ArcCosine#clipCorrelation}(q·rj[l][k]·ri) where ri = 1/si[l] and rj are the columns' reciprocal roots
      * (0 for a zero root, so c = 0), θ = arccos c, s = √(1 − c²) and
      * {@code coef = {A = a²+b², B = 2ab, w, bias, α, β}}:
      * T = p·(A(s + (π−θ)c) − B(s − θc))/(2π), Ṫ = (A(π−θ) + Bθ)/(2π), then

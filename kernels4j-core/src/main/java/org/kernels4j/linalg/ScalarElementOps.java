@@ -126,8 +126,7 @@ final class ScalarElementOps implements ElementOps {
             double qk = q[off + k];
             double tk = theta == null ? 0 : theta[off + k];
             for (int l = 0; l < depth; l++) {
-                double c = qk * rj[l][j] * ri[l];
-                c = c > 1 ? 1 : (c < -1 ? -1 : c);
+                double c = ArcCosine.clipCorrelation(qk * rj[l][j] * ri[l]);
                 double th = ArcCosine.acos(c);
                 double s = ArcCosine.sine(c);
                 double piMinus = Math.PI - th;

@@ -163,7 +163,7 @@ final class VectorElementOps implements ElementOps {
         int depth = si.length;
         double ri = si[0] > 0 ? 1 / si[0] : 0;
         for (int k = 0; k < bound; k += S.length()) {
-            DoubleVector.fromArray(S, q, off + k).mul(DoubleVector.fromArray(S, rj[0], k)).mul(ri).max(-1.0).min(1.0)
+            clip(DoubleVector.fromArray(S, q, off + k).mul(DoubleVector.fromArray(S, rj[0], k)).mul(ri))
                     .intoArray(scratch, k);
         }
         for (int l = 0; l < depth; l++) {
@@ -236,8 +236,15 @@ final class VectorElementOps implements ElementOps {
             if (nextRj == null) {
                 next.intoArray(q, off + k);
             } else {
-                next.mul(DoubleVector.fromArray(S, nextRj, k)).mul(nextRi).max(-1.0).min(1.0).intoArray(buf, k);
+                clip(next.mul(DoubleVector.fromArray(S, nextRj, k)).mul(nextRi)).intoArray(buf, k);
             }
         }
+    }
+
+    /** {@link ArcCosine#clipCorrelation}, lane-wise. */
+    private static DoubleVector clip(DoubleVector c) {
+        DoubleVector one = DoubleVector.broadcast(S, 1.0);
+        return c.blend(one, c.compare(VectorOperators.GT, 1 - ArcCosine.SNAP))
+                .blend(one.neg(), c.compare(VectorOperators.LT, ArcCosine.SNAP - 1));
     }
 }

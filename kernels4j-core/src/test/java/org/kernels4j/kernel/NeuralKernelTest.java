@@ -11,18 +11,39 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.TestData;
 import org.kernels4j.linalg.Matrix;
+import org.kernels4j.linalg.SpecialFunctions;
 
 class NeuralKernelTest {
 
     @Test
     void erfAndNormalCdfMatchTabulatedValues() {
         // Abramowitz & Stegun table 7.1 / standard tables
-        assertEquals(0.5204998778130465, Activation.erf(0.5), 1e-15);
-        assertEquals(0.8427007929497149, Activation.erf(1.0), 1e-15);
-        assertEquals(0.9953222650189527, Activation.erf(2.0), 1e-15);
-        assertEquals(-0.8427007929497149, Activation.erf(-1.0), 1e-15);
-        assertEquals(2.209049699858544e-05, Activation.erfc(3.0), 1e-18);
-        assertEquals(0.9750021048517795, Activation.normalCdf(1.96), 1e-14);
+        assertEquals(0.5204998778130465, SpecialFunctions.erf(0.5), 1e-15);
+        assertEquals(0.8427007929497149, SpecialFunctions.erf(1.0), 1e-15);
+        assertEquals(0.9953222650189527, SpecialFunctions.erf(2.0), 1e-15);
+        assertEquals(-0.8427007929497149, SpecialFunctions.erf(-1.0), 1e-15);
+        assertEquals(2.209049699858544e-05, SpecialFunctions.erfc(3.0), 1e-18);
+        assertEquals(0.9750021048517795, SpecialFunctions.normalCdf(1.96), 1e-14);
+    }
+
+    /**
+     * A point against itself in a cross kernel (where the engine cannot know the points coincide)
+     * must give the exact diagonal: correlations a few ulp from 1 are snapped to 1, otherwise
+     * arccos(1 − ε) turns rounding into 1e-8 errors in the NTK.
+     */
+    @Test
+    void coincidentPointsInCrossKernelsMatchTheExactDiagonal() {
+        Matrix x = TestData.gaussian(40, 7, 1, 31);
+        for (String spec : List.of("ntk(depth=4, activation=relu, w_var=2, b_var=0.1)",
+                "ntk(depth=3, activation=leaky_relu, alpha=0.2)", "nngp(depth=5, activation=relu)",
+                "ntk(depth=2, activation=relu, w_var=2, b_var=0.05, param=standard, width=128)")) {
+            Kernel k = KernelSpec.parse(spec);
+            Matrix cross = GramEngine.cross(k, x, x.copy());
+            Matrix gram = GramEngine.gram(k, x);
+            for (int i = 0; i < x.rows(); i++) {
+                assertEquals(gram.get(i, i), cross.get(i, i), 1e-13 * gram.get(i, i), spec + " point " + i);
+            }
+        }
     }
 
     @Test
