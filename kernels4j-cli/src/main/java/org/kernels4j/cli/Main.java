@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "kernels4j", mixinStandardHelpOptions = true, version = "kernels4j 0.1.0",
         description = "Kernel machines for the JVM.",
         subcommands = {FitCommand.class, PredictCommand.class, EvaluateCommand.class, GramCommand.class,
-            KernelsCommand.class, DemoCommand.class, BenchCommand.class, NtkCheckCommand.class, PermutationCommand.class,
+            KernelsCommand.class, DemoCommand.class, BenchCommand.class, NtkCheckCommand.class, PermutationCommand.class, CrossValidateCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

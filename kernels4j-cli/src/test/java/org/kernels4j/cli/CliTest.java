@@ -176,6 +176,35 @@ class CliTest {
     }
 
     @Test
+    void crossValidationComparesKernelsOnTheBundledIris() {
+        String iris = Path.of("..", "data", "iris.csv").toString();
+        Run r = run("cv", "--data", iris, "--task", "classification", "--folds", "3", "--kernel", "rbf(gamma=0.25)",
+                "--kernel", "ntk(depth=2, activation=relu, w_var=2, b_var=0.1)");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("150 rows x 4 features"), r.out());
+        List<String> rows = r.out().lines().filter(l -> l.startsWith("rbf(") || l.startsWith("ntk(")).toList();
+        assertEquals(2, rows.size(), r.out());
+        for (String row : rows) {
+            double acc = Double.parseDouble(row.substring(60).trim().split("\\s+")[0]);
+            assertTrue(acc > 0.85 && acc <= 1, "iris is easy: " + row);
+        }
+        Run reg = run("cv", "--data", train.toString(), "--kernel", "rbf(gamma=0.1)", "--lambda", "0.5", "--folds", "4");
+        assertEquals(0, reg.code(), reg.err());
+        assertTrue(reg.out().contains("rmse"), reg.out());
+        Run bad = run("cv", "--data", iris, "--task", "clustering", "--kernel", "rbf()");
+        assertEquals(1, bad.code());
+        assertTrue(bad.err().contains("--task must be regression or classification"), bad.err());
+        Run badKernel = run("cv", "--data", iris, "--kernel", "rbff()");
+        assertEquals(1, badKernel.code());
+        assertEquals("", badKernel.out(), "specs are checked before any output");
+        Run tooManyFolds = run("cv", "--data", train.toString(), "--kernel", "rbf()", "--folds", "400");
+        assertEquals(1, tooManyFolds.code());
+        assertEquals("", tooManyFolds.out(), "folds are checked before any output");
+        assertTrue(tooManyFolds.err().contains("folds must be between 2 and the number of rows (350), got 400"),
+                tooManyFolds.err());
+    }
+
+    @Test
     void permutationLearningBecomesExactWithALargeEnsemble() {
         Run r = run("permutation", "--k", "5", "--ensemble", "1,4096", "--trials", "5", "--rounding", "midpoint");
         assertEquals(0, r.code(), r.err());
@@ -207,7 +236,7 @@ class CliTest {
             assertTrue(r.out().contains(name), name);
         }
         for (String cmd : List.of("fit", "predict", "evaluate", "gram", "kernels", "demo", "bench", "ntk-check",
-                "permutation")) {
+                "permutation", "cv")) {
             assertEquals(0, run(cmd, "--help").code(), cmd);
         }
     }

@@ -199,6 +199,11 @@ public final class KernelRidge {
         return g;
     }
 
+    /** The kernel. */
+    public Kernel kernel() {
+        return kernel;
+    }
+
     @Override
     public String toString() {
         return "KernelRidge(kernel=" + kernel.toSpec() + ", "

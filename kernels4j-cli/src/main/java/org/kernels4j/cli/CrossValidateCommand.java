@@ -1,0 +1,107 @@
+package org.kernels4j.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.kernels4j.Kernels4jException;
+import org.kernels4j.io.Dataset;
+import org.kernels4j.kernel.Kernel;
+import org.kernels4j.kernel.KernelSpec;
+import org.kernels4j.learn.CrossValidation;
+import org.kernels4j.learn.KernelRidge;
+import org.kernels4j.learn.RegularizationPath;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "cv", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Compare kernels by k-fold cross-validation of kernel ridge regression on one data file.",
+            "regression: RMSE per fold. classification: one-hot targets, predicted class = largest output, accuracy",
+            "per fold (folds stratified by class). Features are standardized on each training fold; lambda is chosen",
+            "on each training fold by exact leave-one-out error over --lambda-grid (or fixed with --lambda)."})
+final class CrossValidateCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--data", required = true, paramLabel = "FILE", description = "Data file (.csv, or .libsvm/.svm).")
+    Path data;
+
+    @Option(names = "--target", defaultValue = "-1", paramLabel = "NAME|INDEX",
+            description = "Target column: a header name or a 0-based index, negative from the end (default: last column).")
+    String target;
+
+    @Option(names = "--kernel", required = true, paramLabel = "SPEC",
+            description = "Kernel spec; repeat to compare several, e.g. --kernel 'rbf(gamma=0.1)' --kernel 'ntk(depth=3)'.")
+    List<String> kernels;
+
+    @Option(names = "--task", defaultValue = "regression", paramLabel = "regression|classification",
+            description = "What the target is (default: ${DEFAULT-VALUE}).")
+    String task;
+
+    @Option(names = "--folds", defaultValue = "5", description = "Number of folds (default: ${DEFAULT-VALUE}).")
+    int folds;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the fold assignment (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--lambda", defaultValue = "auto", paramLabel = "VALUE|auto",
+            description = "Ridge lambda > 0, or 'auto' to select it per training fold (default: ${DEFAULT-VALUE}).")
+    String lambda;
+
+    @Option(names = "--lambda-grid", defaultValue = "1e-6:1e2:17", paramLabel = "FROM:TO:COUNT",
+            description = "Log-spaced grid searched by --lambda auto (default: ${DEFAULT-VALUE}).")
+    String lambdaGrid;
+
+    @Option(names = "--no-intercept", description = "Do not fit an unpenalized constant per output.")
+    boolean noIntercept;
+
+    @Option(names = "--no-standardize", description = "Use the features as they are.")
+    boolean noStandardize;
+
+    @Mixin
+    DataOptionsMixin dataOptions;
+
+    @Override
+    public Integer call() {
+        CrossValidation.Task t = switch (task.toLowerCase(Locale.ROOT)) {
+            case "regression" -> CrossValidation.Task.REGRESSION;
+            case "classification" -> CrossValidation.Task.CLASSIFICATION;
+            default -> throw new Kernels4jException("--task must be regression or classification, got '" + task + "'");
+        };
+        List<KernelRidge> learners = new ArrayList<>();
+        for (String s : kernels) {
+            Kernel k = KernelSpec.parse(s);
+            KernelRidge.Builder b = KernelRidge.builder(k).fitIntercept(!noIntercept);
+            if (lambda.equalsIgnoreCase("auto")) {
+                b.selectLambda(FitCommand.parseGrid(lambdaGrid), RegularizationPath.Criterion.LOO);
+            } else {
+                b.lambda(FitCommand.parseNumber("--lambda", lambda));
+            }
+            learners.add(b.build());
+        }
+        Dataset ds = dataOptions.options.read(data, target, 0);
+        if (!ds.hasTarget()) {
+            throw new Kernels4jException(data + ": no target column selected");
+        }
+        CrossValidation.checkFolds(ds.rows(), folds);
+        var out = spec.commandLine().getOut();
+        boolean classify = t == CrossValidation.Task.CLASSIFICATION;
+        out.printf(Locale.ROOT, "%s: %d rows x %d features, target '%s', %s, %d folds (seed %d)%s%n", data, ds.rows(),
+                ds.features().cols(), ds.targetName(), classify ? "classification" : "regression", folds, seed,
+                noStandardize ? "" : ", standardized per training fold");
+        String score = classify ? "accuracy" : "rmse";
+        out.printf(Locale.ROOT, "%-60s  %10s  %8s  %10s  %8s%n", "kernel", score, "sd", "lambda_med", "seconds");
+        for (int i = 0; i < learners.size(); i++) {
+            CrossValidation.Result r = CrossValidation.run(learners.get(i), ds.features(), ds.target(), t, folds, seed,
+                    !noStandardize);
+            double[] l = r.lambdas().clone();
+            java.util.Arrays.sort(l);
+            out.printf(Locale.ROOT, "%-60s  %10.4f  %8.4f  %10.3g  %8.2f%n", learners.get(i).kernel().toSpec(), r.mean(),
+                    r.standardDeviation(), l[l.length / 2], r.seconds());
+        }
+        return 0;
+    }
+}
