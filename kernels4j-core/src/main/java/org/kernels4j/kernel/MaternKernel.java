@@ -44,6 +44,16 @@ public final class MaternKernel implements Kernel {
         return nu;
     }
 
+    /** The isotropic length scale ℓ (1 for ARD kernels, whose scales are in {@link #lengthScales()}). */
+    public double length() {
+        return length;
+    }
+
+    /** Per-feature length scales, or null when the kernel is isotropic. */
+    public double[] lengthScales() {
+        return lengthScales == null ? null : lengthScales.clone();
+    }
+
     @Override
     public double value(double[] x, double[] z) {
         double r = Math.sqrt(Specs.squaredDistance(x, z, lengthScales)) / length;
