@@ -186,6 +186,87 @@ public final class GramEngine {
         return result;
     }
 
+    /**
+     * {@code K(X, Z)ᵀ·(K(X, Z)·V)} (when V is given) or {@code K(X, Z)ᵀ·Y} (when V is null), m×c,
+     * without storing K: each task computes one band of t rows of K (t×m, kept per thread), multiplies
+     * it by V to get the band of K·V, and accumulates the band's transpose times that (or times the
+     * band of Y) into a per-thread m×c sum. These are the two products of every conjugate-gradient
+     * step of Nyström kernel ridge regression (Falkon). X is n×d, Z is m×d, V is m×c, Y is n×c.
+     * Memory O(t·m + m·c) per thread; time: 2·n·m·d flops for the kernel plus 2·n·m·c per product.
+     */
+    public static Matrix crossNormalTimes(Kernel kernel, Matrix x, Matrix z, Matrix v, Matrix y,
+            ProgressListener progress) {
+        requireSameFeatures(x, z);
+        int n = x.rows();
+        int m = z.rows();
+        if (v != null && v.rows() != m) {
+            throw new Kernels4jException("kernel product: K(X, Z) has " + m + " columns but V has " + v.rows()
+                    + " rows");
+        }
+        if (v == null && (y == null || y.rows() != n)) {
+            throw new Kernels4jException("kernel product: K(X, Z)ᵀ needs " + n + " rows of targets");
+        }
+        int c = v != null ? v.cols() : y.cols();
+        int rt = (n + TILE - 1) / TILE;
+        int ct = (m + TILE - 1) / TILE;
+        double[] center = GramInputs.columnMeans(z);
+        java.util.List<double[]> sums = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        ThreadLocal<double[][]> local = ThreadLocal.withInitial(() -> {
+            double[][] w = {new double[TILE * m], new double[m * c], new double[TILE * c]};
+            sums.add(w[1]);
+            return w;
+        });
+        double[] vd = v == null ? null : v.data();
+        double[] yd = y == null ? null : y.data();
+        try (GramInputs left = new GramInputs(x, center); GramInputs right = new GramInputs(z, center)) {
+            runTiles(rt, progress, () -> new GramBlock(left, right, false, TILE * TILE), (block, buf, unused, p) -> {
+                double[][] w = local.get();
+                double[] band = w[0];
+                double[] acc = w[1];
+                double[] u = w[2];
+                int r0 = p * TILE;
+                int rows = Math.min(TILE, n - r0);
+                for (int q = 0; q < ct; q++) {
+                    int c0 = q * TILE;
+                    int cols = Math.min(TILE, m - c0);
+                    block.moveTo(r0, rows, c0, cols);
+                    kernel.computeBlock(block, buf);
+                    for (int i = 0; i < rows; i++) {
+                        System.arraycopy(buf, i * cols, band, i * m + c0, cols);
+                    }
+                }
+                if (vd != null) {
+                    java.util.Arrays.fill(u, 0, rows * c, 0.0);
+                    for (int i = 0; i < rows; i++) {
+                        for (int j = 0; j < m; j++) {
+                            double kij = band[i * m + j];
+                            for (int o = 0; o < c; o++) {
+                                u[i * c + o] += kij * vd[j * c + o];
+                            }
+                        }
+                    }
+                } else {
+                    System.arraycopy(yd, r0 * c, u, 0, rows * c);
+                }
+                for (int i = 0; i < rows; i++) {
+                    for (int j = 0; j < m; j++) {
+                        double kij = band[i * m + j];
+                        for (int o = 0; o < c; o++) {
+                            acc[j * c + o] += kij * u[i * c + o];
+                        }
+                    }
+                }
+            });
+        }
+        Matrix result = new Matrix(m, c);
+        for (double[] a : sums) {
+            for (int k = 0; k < a.length; k++) {
+                result.data()[k] += a[k];
+            }
+        }
+        return result;
+    }
+
     /** The diagonal k(x_i, x_i) of K(X, X), using {@link Kernel#selfValue}. */
     public static double[] diagonal(Kernel kernel, Matrix x) {
         double[] d = new double[x.rows()];

@@ -1,0 +1,336 @@
+package org.kernels4j.approx;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Random;
+import org.kernels4j.Kernels4jException;
+import org.kernels4j.kernel.GramEngine;
+import org.kernels4j.kernel.Kernel;
+import org.kernels4j.linalg.Cholesky;
+import org.kernels4j.linalg.Matrix;
+import org.kernels4j.linalg.Parallelism;
+import org.kernels4j.linalg.SymmetricEigen;
+
+/**
+ * Choosing m landmark (Nyström centre) rows out of n. Every method is seeded and returns distinct
+ * row indices in increasing order.
+ * <ul>
+ *   <li>{@link Sampler#UNIFORM}: m rows without replacement. O(n).</li>
+ *   <li>{@link Sampler#KMEANS_PP}: k-means++ seeding in the kernel's feature space: each next row
+ *       is drawn with probability ∝ its squared feature-space distance to the nearest chosen one,
+ *       D²(x) = min_c k(x,x) + k(c,c) − 2k(x,c). Run on a uniform pool of min(n, max(10m, 20000))
+ *       rows; O(pool·m) kernel evaluations.</li>
+ *   <li>{@link Sampler#LEVERAGE}: approximate ridge leverage scores ℓ_i(λ) = (K(K + λI)⁻¹)_ii from
+ *       a uniform pilot set S (s = min(n, max(m, 500), 2000) rows):
+ *       ℓ̃_i = (k_ii − k_iSᵀ(K_SS + λI)⁻¹k_iS)/λ, exact when S = X and an over-estimate otherwise;
+ *       then m rows without replacement with probability ∝ ℓ̃ (Efraimidis–Spirakis keys).
+ *       O(n·s·d + n·s²).</li>
+ *   <li>{@link Sampler#DPP}: an exact k-DPP with k = m (Kulesza &amp; Taskar, 2011, Algorithms 1 and
+ *       8): P(S) ∝ det(K_SS) over |S| = m, which favours diverse sets (volume sampling). Run on a
+ *       uniform pool of p = min(n, max(2m, 1000)) rows: one p×p eigendecomposition (9p³ flops),
+ *       then O(p·m³) for the sequential projection sampling, so keep m ≤ 1000.</li>
+ * </ul>
+ */
+public final class Landmarks {
+    /** Landmark selection methods. */
+    public enum Sampler {
+        UNIFORM, KMEANS_PP, LEVERAGE, DPP;
+
+        /** Parses uniform, kmeans++ (or kmeans), leverage, dpp. */
+        public static Sampler parse(String s) {
+            switch (s.trim().toLowerCase(Locale.ROOT)) {
+                case "uniform":
+                    return UNIFORM;
+                case "kmeans++":
+                case "kmeans":
+                case "kmeans_pp":
+                    return KMEANS_PP;
+                case "leverage":
+                case "rls":
+                    return LEVERAGE;
+                case "dpp":
+                case "kdpp":
+                    return DPP;
+                default:
+                    throw new Kernels4jException("unknown landmark sampler '" + s
+                            + "'; available: uniform, kmeans++, leverage, dpp");
+            }
+        }
+    }
+
+    private Landmarks() {
+    }
+
+    /** m distinct rows of x by the given method; λ is used by LEVERAGE only. */
+    public static int[] select(Sampler sampler, Kernel kernel, Matrix x, int m, double lambda, long seed) {
+        int n = x.rows();
+        if (m < 1 || m > n) {
+            throw new Kernels4jException("cannot choose " + m + " landmarks from " + n + " rows");
+        }
+        switch (sampler) {
+            case UNIFORM:
+                return uniform(n, m, seed);
+            case KMEANS_PP:
+                return kMeansPlusPlus(kernel, x, m, seed);
+            case LEVERAGE:
+                return leverage(kernel, x, m, lambda, seed);
+            default:
+                return kDpp(kernel, x, m, seed);
+        }
+    }
+
+    /** m of n indices uniformly without replacement (partial Fisher–Yates), sorted. */
+    public static int[] uniform(int n, int m, long seed) {
+        Random r = new Random(seed);
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        for (int i = 0; i < m; i++) {
+            int j = i + r.nextInt(n - i);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        int[] out = Arrays.copyOf(p, m);
+        Arrays.sort(out);
+        return out;
+    }
+
+    /** k-means++ seeding with kernel-space distances on a uniform pool. */
+    public static int[] kMeansPlusPlus(Kernel kernel, Matrix x, int m, long seed) {
+        int n = x.rows();
+        int[] pool = uniform(n, Math.min(n, Math.max(10 * m, 20000)), seed);
+        int p = pool.length;
+        double[][] rows = new double[p][];
+        double[] self = new double[p];
+        for (int i = 0; i < p; i++) {
+            rows[i] = x.row(pool[i]);
+            self[i] = kernel.selfValue(rows[i]);
+        }
+        Random r = new Random(seed + 1);
+        double[] dist = new double[p];
+        Arrays.fill(dist, Double.POSITIVE_INFINITY);
+        boolean[] chosen = new boolean[p];
+        int[] out = new int[m];
+        int next = r.nextInt(p);
+        for (int c = 0; c < m; c++) {
+            chosen[next] = true;
+            out[c] = pool[next];
+            if (c == m - 1) {
+                break;
+            }
+            final double[] center = rows[next];
+            final double cSelf = self[next];
+            int blocks = (p + 4095) / 4096;
+            Parallelism.forEachBlock(blocks, b -> {
+                for (int i = b * 4096; i < Math.min(p, (b + 1) * 4096); i++) {
+                    double d2 = Math.max(self[i] + cSelf - 2 * kernel.value(rows[i], center), 0);
+                    if (d2 < dist[i]) {
+                        dist[i] = d2;
+                    }
+                }
+            });
+            double total = 0;
+            for (int i = 0; i < p; i++) {
+                total += chosen[i] ? 0 : dist[i];
+            }
+            next = -1;
+            if (total > 0) {
+                double u = r.nextDouble() * total;
+                for (int i = 0; i < p; i++) {
+                    if (!chosen[i]) {
+                        u -= dist[i];
+                        if (u < 0) {
+                            next = i;
+                            break;
+                        }
+                    }
+                }
+            }
+            if (next < 0) { // all remaining rows coincide with chosen ones (or rounding): any unchosen row
+                for (int i = 0; i < p && next < 0; i++) {
+                    next = chosen[i] ? -1 : i;
+                }
+            }
+        }
+        Arrays.sort(out);
+        return out;
+    }
+
+    /** Approximate ridge leverage scores ℓ̃_i(λ) for every row, from a uniform pilot of s rows. */
+    public static double[] approximateLeverageScores(Kernel kernel, Matrix x, double lambda, int pilot, long seed) {
+        int n = x.rows();
+        if (!(lambda > 0)) {
+            throw new Kernels4jException("leverage scores need lambda > 0, got " + lambda);
+        }
+        int s = Math.min(n, Math.max(1, pilot));
+        Matrix xs = x.selectRows(uniform(n, s, seed));
+        Matrix kss = GramEngine.gram(kernel, xs);
+        for (int i = 0; i < s; i++) {
+            kss.set(i, i, kss.get(i, i) + lambda);
+        }
+        double[] scores = new double[n];
+        double[] diag = GramEngine.diagonal(kernel, x);
+        try (Cholesky chol = Cholesky.factor(kss, "pilot kernel matrix for leverage scores")) {
+            int chunk = 4096;
+            for (int start = 0; start < n; start += chunk) {
+                int end = Math.min(n, start + chunk);
+                Matrix kxs = GramEngine.cross(kernel, x.rowRange(start, end), xs); // rows × s
+                Matrix w = chol.solveLower(kxs.transpose()); // s × rows
+                for (int j = 0; j < end - start; j++) {
+                    double q = 0;
+                    for (int i = 0; i < s; i++) {
+                        q += w.get(i, j) * w.get(i, j);
+                    }
+                    scores[start + j] = Math.max(diag[start + j] - q, 0) / lambda;
+                }
+            }
+        }
+        return scores;
+    }
+
+    /** m rows without replacement with probability ∝ approximate ridge leverage score. */
+    public static int[] leverage(Kernel kernel, Matrix x, int m, double lambda, long seed) {
+        int n = x.rows();
+        double[] scores = approximateLeverageScores(kernel, x, lambda, Math.min(Math.max(m, 500), 2000), seed);
+        Random r = new Random(seed + 2);
+        double[] keys = new double[n];
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            // Efraimidis–Spirakis: the m largest u^(1/w) form a weighted sample without replacement
+            double w = Math.max(scores[i], 1e-300);
+            keys[i] = Math.log(1 - r.nextDouble()) / w;
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Double.compare(keys[b], keys[a]));
+        int[] out = new int[m];
+        for (int i = 0; i < m; i++) {
+            out[i] = order[i];
+        }
+        Arrays.sort(out);
+        return out;
+    }
+
+    /** An exact k-DPP sample (k = m) on a uniform pool, with L = the pool's kernel matrix. */
+    public static int[] kDpp(Kernel kernel, Matrix x, int m, long seed) {
+        int n = x.rows();
+        int[] pool = uniform(n, Math.min(n, Math.max(2 * m, 1000)), seed);
+        int[] local = kDppOfMatrix(GramEngine.gram(kernel, x.selectRows(pool)), m, new Random(seed + 3));
+        int[] out = new int[m];
+        for (int i = 0; i < m; i++) {
+            out[i] = pool[local[i]];
+        }
+        Arrays.sort(out);
+        return out;
+    }
+
+    /** Exact k-DPP sample from the PSD matrix l (Kulesza &amp; Taskar, Algorithms 8 then 1). */
+    static int[] kDppOfMatrix(Matrix l, int k, Random r) {
+        int n = l.rows();
+        SymmetricEigen eig = SymmetricEigen.of(l);
+        double[] lam = eig.values();
+        double top = 0;
+        for (double v : lam) {
+            top = Math.max(top, v);
+        }
+        int positive = 0;
+        for (int i = 0; i < n; i++) {
+            lam[i] = Math.max(lam[i], 0) / (top > 0 ? top : 1); // scaling leaves the distribution unchanged
+            positive += lam[i] > 1e-14 ? 1 : 0;
+        }
+        if (k > positive) {
+            throw new Kernels4jException("a " + k + "-DPP needs " + k + " linearly independent rows; the kernel"
+                    + " matrix of the candidates has rank about " + positive);
+        }
+        // e[l][j] = elementary symmetric polynomial of order l of lam[0..j); kept relative to e[k][j]
+        double[][] e = new double[k + 1][n + 1];
+        for (int j = 0; j <= n; j++) {
+            e[0][j] = 1;
+        }
+        for (int lv = 1; lv <= k; lv++) {
+            for (int j = 1; j <= n; j++) {
+                e[lv][j] = e[lv][j - 1] + lam[j - 1] * e[lv - 1][j - 1];
+            }
+        }
+        if (!Double.isFinite(e[k][n]) || !(e[k][n] > 0)) {
+            throw new Kernels4jException("k-DPP with k = " + k + " is out of floating-point range for this kernel;"
+                    + " use fewer landmarks or the leverage sampler");
+        }
+        int[] pick = new int[k];
+        int rem = k;
+        for (int j = n; j >= 1 && rem > 0; j--) {
+            double pr = lam[j - 1] * e[rem - 1][j - 1] / e[rem][j];
+            if (r.nextDouble() < pr) {
+                pick[--rem] = j - 1;
+            }
+        }
+        Matrix vectors = eig.vectors();
+        double[][] v = new double[k][n]; // selected eigenvectors as rows
+        for (int a = 0; a < k; a++) {
+            for (int i = 0; i < n; i++) {
+                v[a][i] = vectors.get(i, pick[a]);
+            }
+        }
+        int[] out = new int[k];
+        int dim = k;
+        for (int step = 0; step < k; step++) {
+            double total = 0;
+            double[] prob = new double[n];
+            for (int i = 0; i < n; i++) {
+                for (int a = 0; a < dim; a++) {
+                    prob[i] += v[a][i] * v[a][i];
+                }
+                total += prob[i];
+            }
+            double u = r.nextDouble() * total;
+            int chosen = n - 1;
+            for (int i = 0; i < n; i++) {
+                u -= prob[i];
+                if (u < 0) {
+                    chosen = i;
+                    break;
+                }
+            }
+            out[step] = chosen;
+            // restrict the span to vectors vanishing at `chosen`, then re-orthonormalize
+            int pivot = 0;
+            for (int a = 1; a < dim; a++) {
+                if (Math.abs(v[a][chosen]) > Math.abs(v[pivot][chosen])) {
+                    pivot = a;
+                }
+            }
+            double[] pv = v[pivot];
+            v[pivot] = v[dim - 1];
+            v[dim - 1] = pv;
+            dim--;
+            for (int a = 0; a < dim; a++) {
+                double f = v[a][chosen] / pv[chosen];
+                for (int i = 0; i < n; i++) {
+                    v[a][i] -= f * pv[i];
+                }
+            }
+            for (int a = 0; a < dim; a++) {
+                for (int b = 0; b < a; b++) {
+                    double dot = 0;
+                    for (int i = 0; i < n; i++) {
+                        dot += v[a][i] * v[b][i];
+                    }
+                    for (int i = 0; i < n; i++) {
+                        v[a][i] -= dot * v[b][i];
+                    }
+                }
+                double norm = 0;
+                for (int i = 0; i < n; i++) {
+                    norm += v[a][i] * v[a][i];
+                }
+                norm = Math.sqrt(norm);
+                for (int i = 0; i < n; i++) {
+                    v[a][i] /= norm;
+                }
+            }
+        }
+        Arrays.sort(out);
+        return out;
+    }
+}
