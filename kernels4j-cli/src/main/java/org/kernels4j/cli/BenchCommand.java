@@ -12,6 +12,7 @@ import org.kernels4j.kernel.Kernel;
 import org.kernels4j.kernel.KernelSpec;
 import org.kernels4j.learn.KernelRidge;
 import org.kernels4j.learn.KernelRidgeModel;
+import org.kernels4j.learn.NystromKernelRidge;
 import org.kernels4j.learn.RegressionMetrics;
 import org.kernels4j.linalg.Matrix;
 import org.kernels4j.linalg.Parallelism;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Benchmarks. Every figure is measured in this run; ratios compare with BLAS in the same run.",
             "Peer comparisons with scikit-learn: bench/run-peer-comparison.sh."},
-        subcommands = {BenchCommand.Gram.class, BenchCommand.Krr.class})
+        subcommands = {BenchCommand.Gram.class, BenchCommand.Krr.class, BenchCommand.NystromKrr.class})
 final class BenchCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -139,6 +140,87 @@ final class BenchCommand implements Runnable {
                     Npy.write(pred, exportDir.resolve("pred_" + n + ".npy"));
                     Files.writeString(exportDir.resolve("time_" + n + ".txt"), String.valueOf((t2 - t0) / 1e9));
                 }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "nystrom", mixinStandardHelpOptions = true,
+            description = {"Time Nystrom kernel ridge regression (Falkon-style CG) on seeded synthetic data, and compare its",
+                "test RMSE with exact kernel ridge regression on the largest subsample given by --exact-n."})
+    static final class NystromKrr implements Callable<Integer> {
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--n", defaultValue = "1000000", description = "Training size (default: ${DEFAULT-VALUE}).")
+        int n;
+
+        @Option(names = "--d", defaultValue = "20", description = "Number of features (default: ${DEFAULT-VALUE}).")
+        int d;
+
+        @Option(names = "--centers", defaultValue = "5000", description = "Nystrom centres (default: ${DEFAULT-VALUE}).")
+        int centers;
+
+        @Option(names = "--test", defaultValue = "10000", description = "Test size (default: ${DEFAULT-VALUE}).")
+        int test;
+
+        @Option(names = "--kernel", defaultValue = "rbf(gamma=0.05)", description = "Kernel spec (default: ${DEFAULT-VALUE}).")
+        String kernel;
+
+        @Option(names = "--lambda", defaultValue = "1", description = "Regularization, as for exact KRR "
+                + "(default: ${DEFAULT-VALUE}).")
+        double lambda;
+
+        @Option(names = "--max-iter", defaultValue = "20", description = "CG iterations (default: ${DEFAULT-VALUE}).")
+        int maxIter;
+
+        @Option(names = "--exact-n", defaultValue = "0", description = "Also fit exact KRR on the first N rows "
+                + "(0: skip; default: ${DEFAULT-VALUE}).")
+        int exactN;
+
+        @Option(names = "--export-dir", paramLabel = "DIR",
+                description = "Write the data and our test predictions as .npy for the peer script.")
+        Path exportDir;
+
+        @Override
+        public Integer call() throws Exception {
+            Kernel k = KernelSpec.parse(kernel);
+            NystromKernelRidge krr = NystromKernelRidge.builder(k).lambda(lambda).centers(centers).maxIterations(maxIter)
+                    .tolerance(0).seed(1).build();
+            var out = spec.commandLine().getOut();
+            SyntheticData.Regression tr = SyntheticData.regression(n, d, 1000 + n);
+            SyntheticData.Regression te = SyntheticData.regression(test, d, 7);
+            out.printf("nystrom krr %s lambda=%s n=%d d=%d m=%d iterations=%d threads=%d%n", k.toSpec(), lambda, n, d,
+                    centers, maxIter, Parallelism.threads());
+            NystromKernelRidge.builder(k).lambda(lambda).centers(Math.min(200, n)).maxIterations(2).build()
+                    .fit(tr.x().rowRange(0, Math.min(n, 2000)), tr.y().rowRange(0, Math.min(n, 2000))); // JIT warm-up
+            Runtime rt = Runtime.getRuntime();
+            long t0 = System.nanoTime();
+            NystromKernelRidge.Fit fit = krr.fit(tr.x(), tr.y());
+            long t1 = System.nanoTime();
+            Matrix pred = fit.model().predict(te.x());
+            double rmse = RegressionMetrics.of(te.y(), pred).rmse();
+            out.printf("fit_seconds: %.2f%n", (t1 - t0) / 1e9);
+            out.printf("cg_iterations: %d, relative_residual: %.3g%n", fit.iterations(), fit.relativeResiduals()[0]);
+            out.printf("heap_used_mib: %d (max heap %d MiB)%n", (rt.totalMemory() - rt.freeMemory()) >> 20,
+                    rt.maxMemory() >> 20);
+            out.printf("test_rmse: %.6f%n", rmse);
+            if (exportDir != null) {
+                Files.createDirectories(exportDir);
+                Npy.write(tr.x(), exportDir.resolve("train_x.npy"));
+                Npy.write(tr.y(), exportDir.resolve("train_y.npy"));
+                Npy.write(te.x(), exportDir.resolve("test_x.npy"));
+                Npy.write(te.y(), exportDir.resolve("test_y.npy"));
+                Files.writeString(exportDir.resolve("ours.txt"), (t1 - t0) / 1e9 + " " + rmse + "\n");
+            }
+            if (exactN > 0) {
+                int e = Math.min(exactN, n);
+                long s0 = System.nanoTime();
+                KernelRidgeModel m = KernelRidge.builder(k).lambda(lambda).build()
+                        .fit(tr.x().rowRange(0, e), tr.y().rowRange(0, e));
+                double exact = RegressionMetrics.of(te.y(), m.predict(te.x())).rmse();
+                out.printf("exact_krr n=%d seconds: %.2f test_rmse: %.6f%n", e, (System.nanoTime() - s0) / 1e9, exact);
+                out.printf("rmse_ratio_nystrom_over_exact: %.4f%n", rmse / exact);
             }
             return 0;
         }

@@ -3,6 +3,7 @@ package org.kernels4j.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.kernels4j.Kernels4jException;
+import org.kernels4j.approx.Landmarks;
 import org.kernels4j.io.Dataset;
 import org.kernels4j.io.ModelFiles;
 import org.kernels4j.io.SavedModel;
@@ -10,6 +11,7 @@ import org.kernels4j.kernel.Kernel;
 import org.kernels4j.kernel.KernelSpec;
 import org.kernels4j.learn.KernelRidge;
 import org.kernels4j.learn.KernelRidgeModel;
+import org.kernels4j.learn.NystromKernelRidge;
 import org.kernels4j.learn.RegressionMetrics;
 import org.kernels4j.learn.RegularizationPath;
 import picocli.CommandLine.Command;
@@ -55,6 +57,32 @@ final class FitCommand implements Callable<Integer> {
             + "expansion (recommended unless the target is already centred).")
     boolean intercept;
 
+    @Option(names = "--solver", defaultValue = "exact", paramLabel = "exact|nystrom",
+            description = "exact: Cholesky of the n x n kernel matrix (n up to ~30000). nystrom: --centers landmarks and "
+                    + "preconditioned conjugate gradient (Falkon), memory O(n d + m^2), for millions of rows "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String solver;
+
+    @Option(names = "--centers", defaultValue = "1000", paramLabel = "M",
+            description = "Nystrom centres for --solver nystrom (default: ${DEFAULT-VALUE}).")
+    int centers;
+
+    @Option(names = "--sampler", defaultValue = "uniform", paramLabel = "NAME",
+            description = "How --solver nystrom picks centres: uniform, kmeans++, leverage or dpp "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String sampler;
+
+    @Option(names = "--max-iter", defaultValue = "100", description = "CG iteration limit for --solver nystrom "
+            + "(default: ${DEFAULT-VALUE}).")
+    int maxIter;
+
+    @Option(names = "--tol", defaultValue = "1e-7", description = "CG relative residual at which --solver nystrom "
+            + "stops (default: ${DEFAULT-VALUE}).")
+    double tol;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed for the centre sampling (default: ${DEFAULT-VALUE}).")
+    long seed;
+
     @Option(names = "--out", required = true, paramLabel = "MODEL.zip", description = "Model file to write.")
     Path out;
 
@@ -70,6 +98,12 @@ final class FitCommand implements Callable<Integer> {
             throw new Kernels4jException("unknown --model '" + model + "'; available: krr");
         }
         Kernel k = KernelSpec.parse(kernel);
+        if (solver.equalsIgnoreCase("nystrom")) {
+            return fitNystrom(k);
+        }
+        if (!solver.equalsIgnoreCase("exact")) {
+            throw new Kernels4jException("--solver must be exact or nystrom, got '" + solver + "'");
+        }
         KernelRidge.Builder b = KernelRidge.builder(k).fitIntercept(intercept);
         if (lambda.equalsIgnoreCase("auto")) {
             RegularizationPath.Criterion c;
@@ -111,6 +145,45 @@ final class FitCommand implements Callable<Integer> {
         pw.printf("lambda: %s%n", m.lambda());
         RegressionMetrics train = RegressionMetrics.of(ds.target(), m.predict(ds.features()));
         pw.printf("training rmse: %.6g, r2: %.6f%n", train.rmse(), train.r2());
+        pw.printf("saved %s%n", out);
+        return 0;
+    }
+
+    private Integer fitNystrom(Kernel k) {
+        if (lambda.equalsIgnoreCase("auto")) {
+            throw new Kernels4jException("--lambda auto needs --solver exact; give --solver nystrom a number");
+        }
+        NystromKernelRidge.Builder b = NystromKernelRidge.builder(k).lambda(parseNumber("--lambda", lambda))
+                .centers(centers).sampler(Landmarks.Sampler.parse(sampler)).maxIterations(maxIter).tolerance(tol)
+                .seed(seed).fitIntercept(intercept);
+        b.build(); // options are checked before the data is read
+        Dataset ds = data.options.read(train, target, 0);
+        if (!ds.hasTarget()) {
+            throw new Kernels4jException(train + ": no target column selected");
+        }
+        long start = System.nanoTime();
+        NystromKernelRidge.Fit fit;
+        try (Progress p = new Progress(!noProgress)) {
+            fit = b.progress(p).build().fit(ds.features(), ds.target());
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        KernelRidgeModel m = fit.model();
+        ModelFiles.save(new SavedModel("krr", m, ds.featureNames(), ds.targetName()), out);
+        var pw = spec.commandLine().getOut();
+        pw.printf("model: krr (nystrom solver), kernel: %s%n", k.toSpec());
+        pw.printf("trained on %d rows x %d features from %s, target '%s'%n", ds.rows(), ds.features().cols(), train,
+                ds.targetName());
+        double worst = 0;
+        for (double r : fit.relativeResiduals()) {
+            worst = Math.max(worst, r);
+        }
+        pw.printf("centres: %d (%s), lambda: %s, cg iterations: %d, relative residual: %.3g%s, %.2f s%n",
+                m.trainingInputs().rows(), sampler, m.lambda(), fit.iterations(), worst,
+                worst > tol ? " (iteration limit reached)" : "", seconds);
+        if (ds.rows() <= 200_000) {
+            RegressionMetrics train = RegressionMetrics.of(ds.target(), m.predict(ds.features()));
+            pw.printf("training rmse: %.6g, r2: %.6f%n", train.rmse(), train.r2());
+        }
         pw.printf("saved %s%n", out);
         return 0;
     }

@@ -3,6 +3,7 @@ package org.kernels4j.kernel;
 import java.util.concurrent.atomic.AtomicLong;
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.ProgressListener;
+import org.kernels4j.linalg.ElementOps;
 import org.kernels4j.linalg.Matrix;
 import org.kernels4j.linalg.NativeMatrix;
 import org.kernels4j.linalg.Parallelism;
@@ -159,8 +160,9 @@ public final class GramEngine {
         int rt = (n + TILE - 1) / TILE;
         int ct = (m + TILE - 1) / TILE;
         double[] center = GramInputs.columnMeans(z);
-        double[] vd = v.data();
+        double[] vt = v.transpose().data(); // c × m
         double[] rd = result.data();
+        ElementOps ops = ElementOps.get();
         try (GramInputs left = new GramInputs(x, center); GramInputs right = new GramInputs(z, center)) {
             runTiles(rt, progress, () -> new GramBlock(left, right, false, TILE * TILE), (block, buf, unused, p) -> {
                 int r0 = p * TILE;
@@ -172,12 +174,8 @@ public final class GramEngine {
                     kernel.computeBlock(block, buf);
                     for (int i = 0; i < rows; i++) {
                         int ro = (r0 + i) * c;
-                        for (int j = 0; j < cols; j++) {
-                            double kij = buf[i * cols + j];
-                            int vo = (c0 + j) * c;
-                            for (int o = 0; o < c; o++) {
-                                rd[ro + o] += kij * vd[vo + o];
-                            }
+                        for (int o = 0; o < c; o++) {
+                            rd[ro + o] += ops.dot(buf, i * cols, vt, o * m + c0, cols);
                         }
                     }
                 }
@@ -216,8 +214,9 @@ public final class GramEngine {
             sums.add(w[1]);
             return w;
         });
-        double[] vd = v == null ? null : v.data();
+        double[] vt = v == null ? null : v.transpose().data(); // c × m: each output's coefficients contiguous
         double[] yd = y == null ? null : y.data();
+        ElementOps ops = ElementOps.get();
         try (GramInputs left = new GramInputs(x, center); GramInputs right = new GramInputs(z, center)) {
             runTiles(rt, progress, () -> new GramBlock(left, right, false, TILE * TILE), (block, buf, unused, p) -> {
                 double[][] w = local.get();
@@ -235,33 +234,28 @@ public final class GramEngine {
                         System.arraycopy(buf, i * cols, band, i * m + c0, cols);
                     }
                 }
-                if (vd != null) {
-                    java.util.Arrays.fill(u, 0, rows * c, 0.0);
+                if (vt != null) {
                     for (int i = 0; i < rows; i++) {
-                        for (int j = 0; j < m; j++) {
-                            double kij = band[i * m + j];
-                            for (int o = 0; o < c; o++) {
-                                u[i * c + o] += kij * vd[j * c + o];
-                            }
+                        for (int o = 0; o < c; o++) {
+                            u[i * c + o] = ops.dot(band, i * m, vt, o * m, m);
                         }
                     }
                 } else {
                     System.arraycopy(yd, r0 * c, u, 0, rows * c);
                 }
                 for (int i = 0; i < rows; i++) {
-                    for (int j = 0; j < m; j++) {
-                        double kij = band[i * m + j];
-                        for (int o = 0; o < c; o++) {
-                            acc[j * c + o] += kij * u[i * c + o];
-                        }
+                    for (int o = 0; o < c; o++) {
+                        ops.axpy(acc, o * m, band, i * m, m, u[i * c + o]);
                     }
                 }
             });
         }
         Matrix result = new Matrix(m, c);
         for (double[] a : sums) {
-            for (int k = 0; k < a.length; k++) {
-                result.data()[k] += a[k];
+            for (int o = 0; o < c; o++) {
+                for (int j = 0; j < m; j++) {
+                    result.data()[j * c + o] += a[o * m + j];
+                }
             }
         }
         return result;

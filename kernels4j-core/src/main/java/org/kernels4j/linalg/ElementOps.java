@@ -52,6 +52,12 @@ public interface ElementOps {
     /** {@code dst[k] ← dst[k]·src[k]} over {@code [0, len)}. */
     void multiply(double[] dst, double[] src, int len);
 
+    /** Σ_k a[aOff+k]·b[bOff+k] over k ∈ [0, len). */
+    double dot(double[] a, int aOff, double[] b, int bOff, int len);
+
+    /** {@code dst[dOff+k] ← dst[dOff+k] + s·src[sOff+k]} over k ∈ [0, len). */
+    void axpy(double[] dst, int dOff, double[] src, int sOff, int len, double s);
+
     /** {@code a[k] ← s·a[k]} over {@code [0, len)}. */
     void scale(double[] a, int len, double s);
 

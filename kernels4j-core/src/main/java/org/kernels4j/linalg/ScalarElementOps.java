@@ -95,6 +95,33 @@ final class ScalarElementOps implements ElementOps {
     }
 
     @Override
+    public double dot(double[] a, int aOff, double[] b, int bOff, int len) {
+        // four partial sums: one running sum would serialize on the add latency
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int k = 0;
+        for (; k + 3 < len; k += 4) {
+            s0 += a[aOff + k] * b[bOff + k];
+            s1 += a[aOff + k + 1] * b[bOff + k + 1];
+            s2 += a[aOff + k + 2] * b[bOff + k + 2];
+            s3 += a[aOff + k + 3] * b[bOff + k + 3];
+        }
+        for (; k < len; k++) {
+            s0 += a[aOff + k] * b[bOff + k];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    @Override
+    public void axpy(double[] dst, int dOff, double[] src, int sOff, int len, double s) {
+        for (int k = 0; k < len; k++) {
+            dst[dOff + k] += s * src[sOff + k];
+        }
+    }
+
+    @Override
     public void scale(double[] a, int len, double s) {
         for (int k = 0; k < len; k++) {
             a[k] *= s;

@@ -145,6 +145,40 @@ final class VectorElementOps implements ElementOps {
     }
 
     @Override
+    public double dot(double[] a, int aOff, double[] b, int bOff, int len) {
+        int bound = S.loopBound(len);
+        int step = S.length();
+        DoubleVector acc0 = DoubleVector.zero(S);
+        DoubleVector acc1 = DoubleVector.zero(S);
+        int k = 0;
+        for (; k + step < bound; k += 2 * step) {
+            acc0 = DoubleVector.fromArray(S, a, aOff + k).fma(DoubleVector.fromArray(S, b, bOff + k), acc0);
+            acc1 = DoubleVector.fromArray(S, a, aOff + k + step).fma(DoubleVector.fromArray(S, b, bOff + k + step), acc1);
+        }
+        for (; k < bound; k += step) {
+            acc0 = DoubleVector.fromArray(S, a, aOff + k).fma(DoubleVector.fromArray(S, b, bOff + k), acc0);
+        }
+        double s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; k < len; k++) {
+            s += a[aOff + k] * b[bOff + k];
+        }
+        return s;
+    }
+
+    @Override
+    public void axpy(double[] dst, int dOff, double[] src, int sOff, int len, double s) {
+        int bound = S.loopBound(len);
+        int k = 0;
+        for (; k < bound; k += S.length()) {
+            DoubleVector.fromArray(S, src, sOff + k).fma(DoubleVector.broadcast(S, s), DoubleVector.fromArray(S, dst, dOff + k))
+                    .intoArray(dst, dOff + k);
+        }
+        for (; k < len; k++) {
+            dst[dOff + k] += s * src[sOff + k];
+        }
+    }
+
+    @Override
     public void scale(double[] a, int len, double s) {
         int bound = S.loopBound(len);
         int k = 0;

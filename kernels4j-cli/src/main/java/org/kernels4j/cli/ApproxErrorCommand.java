@@ -1,0 +1,111 @@
+package org.kernels4j.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.kernels4j.Kernels4jException;
+import org.kernels4j.approx.FeatureMap;
+import org.kernels4j.approx.FeatureMaps;
+import org.kernels4j.approx.Landmarks;
+import org.kernels4j.approx.Nystrom;
+import org.kernels4j.approx.PositiveRandomFeatures;
+import org.kernels4j.approx.RandomFourierFeatures;
+import org.kernels4j.approx.RandomNetworkFeatures;
+import org.kernels4j.io.Dataset;
+import org.kernels4j.kernel.Kernel;
+import org.kernels4j.kernel.KernelSpec;
+import org.kernels4j.linalg.Matrix;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "approx-error", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"How well a kernel approximation reproduces the exact Gram matrix on (a subsample of) a data file.",
+            "Prints, per size, the relative Frobenius and spectral errors of phi(X) phi(X)^T against K(X, X), and with",
+            "--lambda the effective dimension d_eff(lambda) = tr K (K + lambda I)^-1 (roughly the centres needed)."})
+final class ApproxErrorCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--data", required = true, paramLabel = "FILE", description = "Data file (.csv, or .libsvm/.svm).")
+    Path data;
+
+    @Option(names = "--target", paramLabel = "NAME|INDEX",
+            description = "A column to drop (the target), as a header name or a 0-based index; default: none.")
+    String target;
+
+    @Option(names = "--kernel", required = true, paramLabel = "SPEC", description = "Kernel spec.")
+    String kernel;
+
+    @Option(names = "--method", defaultValue = "nystrom", paramLabel = "NAME",
+            description = "nystrom, fourier, orthogonal, positive or network (default: ${DEFAULT-VALUE}).")
+    String method;
+
+    @Option(names = "--sizes", split = ",", defaultValue = "64,256,1024", paramLabel = "D",
+            description = "Numbers of features, or of centres for nystrom (default: ${DEFAULT-VALUE}).")
+    List<Integer> sizes;
+
+    @Option(names = "--sampler", defaultValue = "uniform", description = "Nystrom landmark sampler: uniform, "
+            + "kmeans++, leverage or dpp (default: ${DEFAULT-VALUE}).")
+    String sampler;
+
+    @Option(names = "--lambda", defaultValue = "1e-3", description = "Ridge lambda for leverage sampling and for "
+            + "d_eff (default: ${DEFAULT-VALUE}).")
+    double lambda;
+
+    @Option(names = "--subsample", defaultValue = "2000", description = "Rows used (uniform sample; default: "
+            + "${DEFAULT-VALUE}).")
+    int subsample;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Mixin
+    DataOptionsMixin dataOptions;
+
+    @Override
+    public Integer call() {
+        Kernel k = KernelSpec.parse(kernel);
+        String how = method.toLowerCase(Locale.ROOT);
+        if (!List.of("nystrom", "fourier", "orthogonal", "positive", "network").contains(how)) {
+            throw new Kernels4jException("--method must be nystrom, fourier, orthogonal, positive or network, got '"
+                    + method + "'");
+        }
+        Landmarks.Sampler s = Landmarks.Sampler.parse(sampler);
+        if (subsample < 2) {
+            throw new Kernels4jException("--subsample must be >= 2, got " + subsample);
+        }
+        for (int size : sizes) {
+            if (size < 1) {
+                throw new Kernels4jException("sizes must be positive, got " + size);
+            }
+        }
+        Dataset ds = dataOptions.options.read(data, target, 0);
+        Matrix all = ds.features();
+        int n = Math.min(subsample, all.rows());
+        Matrix x = all.selectRows(Landmarks.uniform(all.rows(), n, seed));
+        int d = x.cols();
+        var out = spec.commandLine().getOut();
+        out.printf(Locale.ROOT, "%s on %d of %d rows x %d features; %s%s%n", k.toSpec(), n, all.rows(), d, how,
+                how.equals("nystrom") ? " (" + sampler + " landmarks)" : "");
+        out.printf(Locale.ROOT, "d_eff(lambda=%g) = %.1f%n", lambda, FeatureMaps.effectiveDimension(k, x, lambda));
+        out.printf(Locale.ROOT, "%8s  %12s  %12s%n", "size", "frobenius", "spectral");
+        for (int size : sizes) {
+            FeatureMap map = switch (how) {
+                case "nystrom" -> Nystrom.fit(k, x, Math.min(size, n), s, lambda, seed);
+                case "fourier" -> RandomFourierFeatures.of(k, 2 * ((size + 1) / 2), d,
+                        RandomFourierFeatures.Sampling.IID, seed);
+                case "orthogonal" -> RandomFourierFeatures.of(k, 2 * ((size + 1) / 2), d,
+                        RandomFourierFeatures.Sampling.ORTHOGONAL, seed);
+                case "positive" -> PositiveRandomFeatures.of(k, size, d, RandomFourierFeatures.Sampling.ORTHOGONAL,
+                        seed);
+                default -> RandomNetworkFeatures.of(k, size, d, seed);
+            };
+            FeatureMaps.Error e = FeatureMaps.approximationError(map, x);
+            out.printf(Locale.ROOT, "%8d  %12.6f  %12.6f%n", size, e.frobenius(), e.spectral());
+        }
+        return 0;
+    }
+}
