@@ -4,6 +4,9 @@
   sklearn_peer.py gram X.npy GAMMA REPS      -> best time of rbf_kernel(X, X, gamma)
   sklearn_peer.py krr DIR N GAMMA LAMBDA     -> KernelRidge fit+predict time, RMSE, and the
                                                 max relative difference to kernels4j's predictions
+  sklearn_peer.py nystrom DIR M GAMMA LAMBDA -> Nystroem(n_components=M) + Ridge(alpha=LAMBDA, no
+                                                intercept): the same objective as kernels4j's Nystrom
+                                                KRR, fit time and test RMSE
 """
 import sys
 import time
@@ -23,6 +26,32 @@ def gram(path, gamma, reps):
         best = min(best, time.perf_counter() - t0)
         del k
     print(f"sklearn_rbf_kernel_seconds: {best:.4f}")
+
+
+def nystrom(d, m, gamma, lam):
+    from sklearn.kernel_approximation import Nystroem
+    from sklearn.linear_model import Ridge
+    xtr = np.load(f"{d}/train_x.npy")
+    ytr = np.load(f"{d}/train_y.npy").ravel()
+    xte = np.load(f"{d}/test_x.npy")
+    yte = np.load(f"{d}/test_y.npy").ravel()
+    need = xtr.shape[0] * m * 8 * 2 / 2**30
+    print(f"sklearn_nystrom n={xtr.shape[0]} m={m}: feature matrix needs about {need:.1f} GiB")
+    t0 = time.perf_counter()
+    ny = Nystroem(kernel="rbf", gamma=gamma, n_components=m, random_state=0)
+    try:  # the same centres as kernels4j: fitting on exactly m rows makes them the basis
+        centres = np.load(f"{d}/centers.npy").ravel().astype(int)
+        ny.fit(xtr[centres])
+        print("sklearn_nystrom: using kernels4j's centres")
+    except FileNotFoundError:
+        ny.fit(xtr)
+    feats = ny.transform(xtr)
+    model = Ridge(alpha=lam, fit_intercept=False).fit(feats, ytr)
+    t1 = time.perf_counter()
+    pred = model.predict(ny.transform(xte))
+    rmse = float(np.sqrt(np.mean((pred - yte) ** 2)))
+    print(f"sklearn_nystrom_fit_seconds: {t1 - t0:.2f}")
+    print(f"sklearn_nystrom_test_rmse: {rmse:.6f}")
 
 
 def krr(d, n, gamma, lam):
@@ -46,5 +75,7 @@ def krr(d, n, gamma, lam):
 if __name__ == "__main__":
     if sys.argv[1] == "gram":
         gram(sys.argv[2], float(sys.argv[3]), int(sys.argv[4]))
+    elif sys.argv[1] == "nystrom":
+        nystrom(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]))
     else:
         krr(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]))

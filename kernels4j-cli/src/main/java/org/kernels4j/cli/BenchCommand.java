@@ -211,6 +211,11 @@ final class BenchCommand implements Runnable {
                 Npy.write(tr.y(), exportDir.resolve("train_y.npy"));
                 Npy.write(te.x(), exportDir.resolve("test_x.npy"));
                 Npy.write(te.y(), exportDir.resolve("test_y.npy"));
+                Matrix centreRows = new Matrix(fit.centerIndices().length, 1);
+                for (int i = 0; i < fit.centerIndices().length; i++) {
+                    centreRows.set(i, 0, fit.centerIndices()[i]);
+                }
+                Npy.write(centreRows, exportDir.resolve("centers.npy"));
                 Files.writeString(exportDir.resolve("ours.txt"), (t1 - t0) / 1e9 + " " + rmse + "\n");
             }
             if (exactN > 0) {

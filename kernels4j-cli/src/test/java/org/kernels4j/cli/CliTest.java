@@ -205,6 +205,59 @@ class CliTest {
     }
 
     @Test
+    void nystromSolverFitsAndPredictsLikeTheExactSolverWithAllCentres() throws IOException {
+        Path exact = dir.resolve("exact.zip");
+        Path ny = dir.resolve("ny.zip");
+        assertEquals(0, run("fit", "--train", train.toString(), "--kernel", "rbf(gamma=0.2)", "--lambda", "0.5",
+                "--out", exact.toString(), "--no-progress").code());
+        Run fit = run("fit", "--train", train.toString(), "--kernel", "rbf(gamma=0.2)", "--lambda", "0.5",
+                "--solver", "nystrom", "--centers", "400", "--tol", "1e-12", "--max-iter", "500", "--out",
+                ny.toString(), "--no-progress");
+        assertEquals(0, fit.code(), fit.err());
+        assertTrue(fit.out().contains("centres: 350 (uniform)"), fit.out()); // capped at n
+        Path p1 = dir.resolve("p1.csv");
+        Path p2 = dir.resolve("p2.csv");
+        assertEquals(0, run("predict", "--model", exact.toString(), "--data", test.toString(), "--out", p1.toString())
+                .code());
+        assertEquals(0, run("predict", "--model", ny.toString(), "--data", test.toString(), "--out", p2.toString())
+                .code());
+        List<String> a = Files.readAllLines(p1);
+        List<String> b = Files.readAllLines(p2);
+        for (int i = 1; i < a.size(); i++) {
+            assertEquals(Double.parseDouble(a.get(i)), Double.parseDouble(b.get(i)), 1e-6, "row " + i);
+        }
+        Run auto = run("fit", "--train", train.toString(), "--kernel", "rbf()", "--lambda", "auto", "--solver",
+                "nystrom", "--out", ny.toString());
+        assertEquals(1, auto.code());
+        assertTrue(auto.err().contains("--lambda auto needs --solver exact"), auto.err());
+        Run badSampler = run("fit", "--train", train.toString(), "--kernel", "rbf()", "--solver", "nystrom",
+                "--sampler", "best", "--out", ny.toString());
+        assertEquals(1, badSampler.code());
+        assertTrue(badSampler.err().contains("unknown landmark sampler 'best'"), badSampler.err());
+    }
+
+    @Test
+    void approxErrorFallsWithMoreCentresAndFeatures() {
+        for (String method : List.of("nystrom", "orthogonal")) {
+            Run r = run("approx-error", "--data", train.toString(), "--target", "y", "--kernel", "rbf(gamma=0.5)",
+                    "--method", method, "--sizes", "16,256");
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.out().contains("d_eff(lambda="), r.out());
+            List<String> rows = r.out().lines().filter(l -> l.trim().matches("\\d+\\s+.*")).toList();
+            assertEquals(2, rows.size(), r.out());
+            double small = Double.parseDouble(rows.get(0).trim().split("\\s+")[1]);
+            double large = Double.parseDouble(rows.get(1).trim().split("\\s+")[1]);
+            assertTrue(large < small / 2, method + ": " + r.out());
+        }
+        Run bad = run("approx-error", "--data", train.toString(), "--kernel", "rbf()", "--method", "magic");
+        assertEquals(1, bad.code());
+        assertEquals("", bad.out());
+        Run badKernel = run("approx-error", "--data", train.toString(), "--kernel", "poly()", "--method", "fourier");
+        assertEquals(1, badKernel.code());
+        assertTrue(badKernel.err().contains("shift-invariant"), badKernel.err());
+    }
+
+    @Test
     void permutationLearningBecomesExactWithALargeEnsemble() {
         Run r = run("permutation", "--k", "5", "--ensemble", "1,4096", "--trials", "5", "--rounding", "midpoint");
         assertEquals(0, r.code(), r.err());
@@ -236,7 +289,8 @@ class CliTest {
             assertTrue(r.out().contains(name), name);
         }
         for (String cmd : List.of("fit", "predict", "evaluate", "gram", "kernels", "demo", "bench", "ntk-check",
-                "permutation", "cv")) {
+                "permutation", "cv",
+                "approx-error")) {
             assertEquals(0, run(cmd, "--help").code(), cmd);
         }
     }

@@ -8,6 +8,18 @@ public final class FeatureMaps {
     private FeatureMaps() {
     }
 
+    /** A kernel written as scale·base, with nested {@code c*k} unwrapped; base is never a ScaledKernel. */
+    record Scaled(double scale, org.kernels4j.kernel.Kernel base) {
+        static Scaled of(org.kernels4j.kernel.Kernel k) {
+            double s = 1;
+            while (k instanceof org.kernels4j.kernel.ScaledKernel) {
+                s *= ((org.kernels4j.kernel.ScaledKernel) k).scale();
+                k = ((org.kernels4j.kernel.ScaledKernel) k).kernel();
+            }
+            return new Scaled(s, k);
+        }
+    }
+
     static void checkInput(Matrix x, int d) {
         if (x.cols() != d) {
             throw new Kernels4jException("the feature map was built for " + d + " features but the data has "

@@ -79,6 +79,21 @@ public final class Landmarks {
         }
     }
 
+    /** A uniformly random permutation of 0..n−1 drawn from r (Fisher–Yates). */
+    public static int[] permutation(int n, Random r) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+
     /** m of n indices uniformly without replacement (partial Fisher–Yates), sorted. */
     public static int[] uniform(int n, int m, long seed) {
         Random r = new Random(seed);

@@ -4,7 +4,6 @@ import java.util.Random;
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.kernel.Kernel;
 import org.kernels4j.kernel.RbfKernel;
-import org.kernels4j.kernel.ScaledKernel;
 import org.kernels4j.linalg.Blas;
 import org.kernels4j.linalg.Matrix;
 
@@ -38,12 +37,9 @@ public final class PositiveRandomFeatures implements FeatureMap {
             throw new Kernels4jException("positive random features: need features >= 1 and d >= 1, got " + features
                     + " and " + d);
         }
-        double s = 1;
-        Kernel base = kernel;
-        while (base instanceof ScaledKernel) {
-            s *= ((ScaledKernel) base).scale();
-            base = ((ScaledKernel) base).kernel();
-        }
+        FeatureMaps.Scaled scaled = FeatureMaps.Scaled.of(kernel);
+        double s = scaled.scale();
+        Kernel base = scaled.base();
         if (!(base instanceof RbfKernel) || !(s > 0)) {
             throw new Kernels4jException("positive random features approximate the Gaussian kernel: rbf(...) or a"
                     + " positive multiple of it, got " + kernel.toSpec());

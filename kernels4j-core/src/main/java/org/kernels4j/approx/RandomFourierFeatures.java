@@ -6,7 +6,6 @@ import org.kernels4j.kernel.Kernel;
 import org.kernels4j.kernel.LaplacianKernel;
 import org.kernels4j.kernel.MaternKernel;
 import org.kernels4j.kernel.RbfKernel;
-import org.kernels4j.kernel.ScaledKernel;
 import org.kernels4j.linalg.Blas;
 import org.kernels4j.linalg.Matrix;
 
@@ -65,12 +64,9 @@ public final class RandomFourierFeatures implements FeatureMap {
         if (d < 1) {
             throw new Kernels4jException("random Fourier features: the input dimension must be >= 1, got " + d);
         }
-        double s = 1;
-        Kernel base = kernel;
-        while (base instanceof ScaledKernel) {
-            s *= ((ScaledKernel) base).scale();
-            base = ((ScaledKernel) base).kernel();
-        }
+        FeatureMaps.Scaled scaled = FeatureMaps.Scaled.of(kernel);
+        double s = scaled.scale();
+        Kernel base = scaled.base();
         if (!(s > 0)) {
             throw new Kernels4jException("random features need a positive kernel scale, got " + s);
         }

@@ -7,6 +7,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.stream.IntStream;
 import org.kernels4j.Kernels4jException;
+import org.kernels4j.approx.Landmarks;
 import org.kernels4j.linalg.Matrix;
 
 /**
@@ -110,7 +111,7 @@ public final class CrossValidation {
 
     /** fold[i] ∈ [0, folds): a seeded shuffle dealt round-robin. */
     static int[] shuffledFolds(int n, int folds, long seed) {
-        int[] order = permutation(n, new Random(seed));
+        int[] order = Landmarks.permutation(n, new Random(seed));
         int[] fold = new int[n];
         for (int i = 0; i < n; i++) {
             fold[order[i]] = i % folds;
@@ -128,27 +129,13 @@ public final class CrossValidation {
         int[] fold = new int[y.rows()];
         int next = 0;
         for (List<Integer> members : byClass.values()) {
-            int[] order = permutation(members.size(), r);
+            int[] order = Landmarks.permutation(members.size(), r);
             for (int i : order) {
                 fold[members.get(i)] = next;
                 next = (next + 1) % folds;
             }
         }
         return fold;
-    }
-
-    private static int[] permutation(int n, Random r) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
     }
 
     private static int[] indices(int[] fold, int f, boolean inFold) {

@@ -122,18 +122,8 @@ public final class KernelRidge {
      * @param y n×k targets
      */
     public KernelRidgeModel fit(Matrix x, Matrix y) {
+        requireTrainingData(x, y);
         int n = x.rows();
-        if (n == 0) {
-            throw new Kernels4jException("training data is empty");
-        }
-        if (y.rows() != n) {
-            throw new Kernels4jException("training data has " + n + " rows but the targets have " + y.rows());
-        }
-        if (y.cols() == 0) {
-            throw new Kernels4jException("no target columns");
-        }
-        x.requireFinite("training data");
-        y.requireFinite("training targets");
         if (lambdaGrid != null) {
             Matrix gram = new Matrix(n, n);
             GramEngine.gram(kernel, x, gram, progress);
@@ -197,6 +187,22 @@ public final class KernelRidge {
             g[i] = count == 1 ? from : Math.exp(Math.log(from) + (Math.log(to) - Math.log(from)) * i / (count - 1));
         }
         return g;
+    }
+
+    /** Checks (x, y) as training data: non-empty, same rows, at least one target, all finite. */
+    static void requireTrainingData(Matrix x, Matrix y) {
+        int n = x.rows();
+        if (n == 0) {
+            throw new Kernels4jException("training data is empty");
+        }
+        if (y.rows() != n) {
+            throw new Kernels4jException("training data has " + n + " rows but the targets have " + y.rows());
+        }
+        if (y.cols() == 0) {
+            throw new Kernels4jException("no target columns");
+        }
+        x.requireFinite("training data");
+        y.requireFinite("training targets");
     }
 
     /** The kernel. */

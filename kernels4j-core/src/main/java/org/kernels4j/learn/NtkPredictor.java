@@ -73,14 +73,8 @@ public final class NtkPredictor {
 
     /** Computes the training kernels and the eigendecomposition of the NTK. */
     public Fit fit(Matrix x, Matrix y) {
+        KernelRidge.requireTrainingData(x, y);
         int n = x.rows();
-        if (n == 0) {
-            throw new Kernels4jException("training data is empty");
-        }
-        if (y.rows() != n) {
-            throw new Kernels4jException("training data has " + n + " rows but the targets have " + y.rows());
-        }
-        y.requireFinite("training targets");
         Matrix theta = GramEngine.gram(ntk, x);
         Matrix k = GramEngine.gram(nngp, x);
         double reg = regularizer(theta);

@@ -151,15 +151,8 @@ public final class NystromKernelRidge {
 
     /** Chooses centres from x and solves for α. */
     public Fit fit(Matrix x, Matrix y) {
+        KernelRidge.requireTrainingData(x, y);
         int n = x.rows();
-        if (n == 0) {
-            throw new Kernels4jException("training data is empty");
-        }
-        if (y.rows() != n) {
-            throw new Kernels4jException("training data has " + n + " rows but the targets have " + y.rows());
-        }
-        x.requireFinite("training data");
-        y.requireFinite("training targets");
         int m = Math.min(centers, n);
         int[] idx = Landmarks.select(sampler, kernel, x, m, lambda, seed);
         return fitWithCenters(x, y, x.selectRows(idx), idx);

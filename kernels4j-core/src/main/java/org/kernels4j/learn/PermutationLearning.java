@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.kernels4j.Kernels4jException;
+import org.kernels4j.approx.Landmarks;
 import org.kernels4j.kernel.Activation;
 import org.kernels4j.kernel.NeuralKernel;
 import org.kernels4j.linalg.Cholesky;
@@ -166,18 +167,7 @@ public final class PermutationLearning {
 
     /** A seeded uniformly random permutation of 0..k−1 (Fisher–Yates). */
     public static int[] randomPermutation(int k, long seed) {
-        int[] p = new int[k];
-        for (int i = 0; i < k; i++) {
-            p[i] = i;
-        }
-        Random r = new Random(seed);
-        for (int i = k - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
+        return Landmarks.permutation(k, new Random(seed));
     }
 
     /** All 2^k − 1 nonzero binary vectors; row r − 1 holds the bits of r (bit i in column i). */
