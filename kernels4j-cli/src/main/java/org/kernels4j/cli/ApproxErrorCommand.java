@@ -10,6 +10,7 @@ import org.kernels4j.approx.FeatureMaps;
 import org.kernels4j.approx.Landmarks;
 import org.kernels4j.approx.Nystrom;
 import org.kernels4j.approx.PositiveRandomFeatures;
+import org.kernels4j.approx.QuantizedFourierFeatures;
 import org.kernels4j.approx.RandomFourierFeatures;
 import org.kernels4j.approx.RandomNetworkFeatures;
 import org.kernels4j.io.Dataset;
@@ -40,12 +41,20 @@ final class ApproxErrorCommand implements Callable<Integer> {
     String kernel;
 
     @Option(names = "--method", defaultValue = "nystrom", paramLabel = "NAME",
-            description = "nystrom, fourier, orthogonal, positive or network (default: ${DEFAULT-VALUE}).")
+            description = "nystrom, fourier, orthogonal, positive, network or quantized (default: ${DEFAULT-VALUE}).")
     String method;
 
     @Option(names = "--sizes", split = ",", defaultValue = "64,256,1024", paramLabel = "D",
             description = "Numbers of features, or of centres for nystrom (default: ${DEFAULT-VALUE}).")
     List<Integer> sizes;
+
+    @Option(names = "--bits", defaultValue = "1", description = "Bits per feature for quantized (1-4; default: "
+            + "${DEFAULT-VALUE}).")
+    int bits;
+
+    @Option(names = "--block-length", defaultValue = "16", description = "Sigma-Delta block length for quantized: "
+            + "each output feature condenses this many 1-4 bit features (default: ${DEFAULT-VALUE}).")
+    int blockLength;
 
     @Option(names = "--sampler", defaultValue = "uniform", description = "Nystrom landmark sampler: uniform, "
             + "kmeans++, leverage or dpp (default: ${DEFAULT-VALUE}).")
@@ -69,8 +78,8 @@ final class ApproxErrorCommand implements Callable<Integer> {
     public Integer call() {
         Kernel k = KernelSpec.parse(kernel);
         String how = method.toLowerCase(Locale.ROOT);
-        if (!List.of("nystrom", "fourier", "orthogonal", "positive", "network").contains(how)) {
-            throw new Kernels4jException("--method must be nystrom, fourier, orthogonal, positive or network, got '"
+        if (!List.of("nystrom", "fourier", "orthogonal", "positive", "network", "quantized").contains(how)) {
+            throw new Kernels4jException("--method must be nystrom, fourier, orthogonal, positive, network or quantized, got '"
                     + method + "'");
         }
         Landmarks.Sampler s = Landmarks.Sampler.parse(sampler);
@@ -101,6 +110,8 @@ final class ApproxErrorCommand implements Callable<Integer> {
                         RandomFourierFeatures.Sampling.ORTHOGONAL, seed);
                 case "positive" -> PositiveRandomFeatures.of(k, size, d, RandomFourierFeatures.Sampling.ORTHOGONAL,
                         seed);
+                case "quantized" -> QuantizedFourierFeatures.of(k, size, blockLength, bits, d,
+                        RandomFourierFeatures.Sampling.IID, seed);
                 default -> RandomNetworkFeatures.of(k, size, d, seed);
             };
             FeatureMaps.Error e = FeatureMaps.approximationError(map, x);

@@ -143,6 +143,57 @@ class RandomFeaturesTest {
     }
 
     @Test
+    void sigmaDeltaQuantizationStaysWithinItsBoundAndCondensedFeaturesAreUnbiased() {
+        Matrix x = TestData.gaussian(10, 3, 0.6, 9);
+        Kernel k = KernelSpec.parse("2*rbf(gamma=0.5)");
+        for (int bits = 1; bits <= 4; bits++) {
+            QuantizedFourierFeatures q = QuantizedFourierFeatures.of(k, 20, 16, bits, 3, IID, bits);
+            Matrix quant = q.transform(x);
+            Matrix plain = q.unquantized(x);
+            double bound = Math.sqrt(2 * 2.0 / (20 * 16)); // |block sum error| ≤ 1, times the scale factor
+            for (int i = 0; i < quant.data().length; i++) {
+                assertTrue(Math.abs(quant.data()[i] - plain.data()[i]) <= bound + 1e-12, bits + " bits entry " + i);
+            }
+            for (byte[] row : q.codes(x)) {
+                for (byte c : row) {
+                    assertTrue(c >= 0 && c < (1 << bits));
+                }
+            }
+        }
+        // unquantized condensed features: unbiased for k within 5 standard errors per entry
+        Matrix exact = GramEngine.gram(k, x);
+        int draws = 300;
+        double[] sum = new double[100];
+        double[] sumSq = new double[100];
+        for (int s = 0; s < draws; s++) {
+            Matrix f = QuantizedFourierFeatures.of(k, 16, 8, 1, 3, IID, 500 + s).unquantized(x);
+            Matrix g = f.times(f.transpose());
+            for (int e = 0; e < 100; e++) {
+                sum[e] += g.data()[e];
+                sumSq[e] += g.data()[e] * g.data()[e];
+            }
+        }
+        for (int e = 0; e < 100; e++) {
+            double mean = sum[e] / draws;
+            double se = Math.sqrt(Math.max(sumSq[e] / draws - mean * mean, 0) / (draws - 1));
+            assertEquals(exact.data()[e], mean, 5 * se + 1e-12, "condensed entry " + e);
+        }
+        // 1-bit features approach the unquantized ones as blocks get longer
+        double shortBlocks = 0;
+        double longBlocks = 0;
+        for (int s = 0; s < 10; s++) {
+            QuantizedFourierFeatures a = QuantizedFourierFeatures.of(k, 32, 2, 1, 3, IID, s);
+            QuantizedFourierFeatures b = QuantizedFourierFeatures.of(k, 32, 128, 1, 3, IID, s);
+            shortBlocks += FeatureMaps.approximateGram(a, x).maxAbsDifference(a.unquantized(x).times(a.unquantized(x)
+                    .transpose()));
+            longBlocks += FeatureMaps.approximateGram(b, x).maxAbsDifference(b.unquantized(x).times(b.unquantized(x)
+                    .transpose()));
+        }
+        assertTrue(longBlocks < shortBlocks / 4, "quantization error " + shortBlocks + " -> " + longBlocks);
+        assertThrows(Kernels4jException.class, () -> QuantizedFourierFeatures.of(k, 4, 4, 5, 3, IID, 1));
+    }
+
+    @Test
     void positiveFeaturesArePositive() {
         Matrix x = TestData.gaussian(20, 4, 2, 8);
         Matrix f = PositiveRandomFeatures.of(KernelSpec.parse("rbf(gamma=1)"), 16, 4, IID, 3).transform(x);
