@@ -20,11 +20,10 @@ import org.kernels4j.linalg.SymmetricEigen;
  *       is drawn with probability ∝ its squared feature-space distance to the nearest chosen one,
  *       D²(x) = min_c k(x,x) + k(c,c) − 2k(x,c). Run on a uniform pool of min(n, max(10m, 20000))
  *       rows; O(pool·m) kernel evaluations.</li>
- *   <li>{@link Sampler#LEVERAGE}: approximate ridge leverage scores ℓ_i(λ) = (K(K + λI)⁻¹)_ii from
- *       a uniform pilot set S (s = min(n, max(m, 500), 2000) rows):
- *       ℓ̃_i = (k_ii − k_iSᵀ(K_SS + λI)⁻¹k_iS)/λ, exact when S = X and an over-estimate otherwise;
- *       then m rows without replacement with probability ∝ ℓ̃ (Efraimidis–Spirakis keys).
- *       O(n·s·d + n·s²).</li>
+ *   <li>{@link Sampler#LEVERAGE}: ridge leverage scores ℓ_i(λ) = (K(K + λI)⁻¹)_ii approximated by
+ *       recursive sampling ({@link #recursiveLeverageScores}, s = min(n, max(m, 500), 2000)
+ *       weighted landmarks): ℓ̃_i = (k_ii − k_iSᵀ(K_SS + λI)⁻¹k_iS)/λ in weighted form; then m rows
+ *       without replacement with probability ∝ ℓ̃ (Efraimidis–Spirakis keys). O(n·s·d + n·s²).</li>
  *   <li>{@link Sampler#DPP}: an exact k-DPP with k = m (Kulesza &amp; Taskar, 2011, Algorithms 1 and
  *       8): P(S) ∝ det(K_SS) over |S| = m, which favours diverse sets (volume sampling). Run on a
  *       uniform pool of p = min(n, max(2m, 1000)) rows: one p×p eigendecomposition (9p³ flops),
@@ -176,29 +175,114 @@ public final class Landmarks {
     /** Approximate ridge leverage scores ℓ̃_i(λ) for every row, from a uniform pilot of s rows. */
     public static double[] approximateLeverageScores(Kernel kernel, Matrix x, double lambda, int pilot, long seed) {
         int n = x.rows();
+        int s = Math.min(n, Math.max(1, pilot));
+        int[] rows = uniform(n, s, seed);
+        double[] ones = new double[s];
+        Arrays.fill(ones, 1);
+        return weightedScores(kernel, x, allRows(n), rows, ones, lambda);
+    }
+
+    /**
+     * Ridge leverage scores by recursive sampling (Musco &amp; Musco, "Recursive Sampling for the
+     * Nyström Method", NeurIPS 2017): keep a uniform half of the rows, recursively get a weighted
+     * landmark set for that half, estimate every row's score from it, then keep each row with
+     * probability p_i = min(1, q·ℓ̃_i) and weight 1/p_i, q chosen so that about {@code size} rows
+     * are kept. The scores of all rows come from the final set. Each level costs O(n_l·s·d + n_l·s²)
+     * for n_l rows at that level and s ≈ size landmarks; the recursion halves n_l, so the total is
+     * about twice the top level. Unlike a uniform pilot, the landmarks concentrate where the scores
+     * are high (rare regions of the data), which a uniform pilot of the same size misses.
+     */
+    public static double[] recursiveLeverageScores(Kernel kernel, Matrix x, double lambda, int size, long seed) {
         if (!(lambda > 0)) {
             throw new Kernels4jException("leverage scores need lambda > 0, got " + lambda);
         }
-        int s = Math.min(n, Math.max(1, pilot));
-        Matrix xs = x.selectRows(uniform(n, s, seed));
+        int n = x.rows();
+        Random r = new Random(seed);
+        Weighted set = recurse(kernel, x, allRows(n), lambda, Math.max(1, size), r);
+        return weightedScores(kernel, x, allRows(n), set.rows, set.weights, lambda);
+    }
+
+    private record Weighted(int[] rows, double[] weights) {
+    }
+
+    private static Weighted recurse(Kernel kernel, Matrix x, int[] rows, double lambda, int size, Random r) {
+        if (rows.length <= 2 * size) {
+            double[] w = new double[rows.length];
+            Arrays.fill(w, 1);
+            return new Weighted(rows, w);
+        }
+        int[] half = Arrays.stream(rows).filter(i -> r.nextBoolean()).toArray();
+        Weighted inner = recurse(kernel, x, half, lambda, size, r);
+        double[] scores = weightedScores(kernel, x, rows, inner.rows, inner.weights, lambda);
+        double total = Arrays.stream(scores).sum();
+        double q = total > 0 ? size / total : 0;
+        int[] keep = new int[rows.length];
+        double[] w = new double[rows.length];
+        int k = 0;
+        for (int i = 0; i < rows.length; i++) {
+            double p = Math.min(1, q * scores[i]);
+            if (p > 0 && r.nextDouble() < p) {
+                keep[k] = rows[i];
+                w[k++] = 1 / p;
+            }
+        }
+        if (k == 0) { // degenerate (all scores zero): fall back to the inner set
+            return inner;
+        }
+        return new Weighted(Arrays.copyOf(keep, k), Arrays.copyOf(w, k));
+    }
+
+    private static int[] allRows(int n) {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = i;
+        }
+        return a;
+    }
+
+    /**
+     * ℓ̃_i = (k_ii − (D·k_iS)ᵀ(D·K_SS·D + λI)⁻¹(D·k_iS))/λ for the given rows i, from landmarks S
+     * with weights w (D = diag(√w)); exact when S is all rows with unit weights.
+     */
+    private static double[] weightedScores(Kernel kernel, Matrix x, int[] rows, int[] landmarks, double[] weights,
+            double lambda) {
+        if (!(lambda > 0)) {
+            throw new Kernels4jException("leverage scores need lambda > 0, got " + lambda);
+        }
+        int s = landmarks.length;
+        Matrix xs = x.selectRows(landmarks);
+        double[] sw = new double[s];
+        for (int j = 0; j < s; j++) {
+            sw[j] = Math.sqrt(weights[j]);
+        }
         Matrix kss = GramEngine.gram(kernel, xs);
         for (int i = 0; i < s; i++) {
+            for (int j = 0; j < s; j++) {
+                kss.set(i, j, kss.get(i, j) * sw[i] * sw[j]);
+            }
             kss.set(i, i, kss.get(i, i) + lambda);
         }
-        double[] scores = new double[n];
-        double[] diag = GramEngine.diagonal(kernel, x);
-        try (Cholesky chol = Cholesky.factor(kss, "pilot kernel matrix for leverage scores")) {
+        Matrix xr = x.selectRows(rows);
+        double[] diag = GramEngine.diagonal(kernel, xr);
+        double[] scores = new double[rows.length];
+        try (Cholesky chol = Cholesky.factor(kss, "landmark kernel matrix for leverage scores")) {
             int chunk = 4096;
-            for (int start = 0; start < n; start += chunk) {
-                int end = Math.min(n, start + chunk);
-                Matrix kxs = GramEngine.cross(kernel, x.rowRange(start, end), xs); // rows × s
-                Matrix w = chol.solveLower(kxs.transpose()); // s × rows
-                for (int j = 0; j < end - start; j++) {
-                    double q = 0;
-                    for (int i = 0; i < s; i++) {
-                        q += w.get(i, j) * w.get(i, j);
+            for (int start = 0; start < rows.length; start += chunk) {
+                int end = Math.min(rows.length, start + chunk);
+                Matrix kxs = GramEngine.cross(kernel, xr.rowRange(start, end), xs); // rows × s
+                Matrix t = kxs.transpose();
+                for (int j = 0; j < s; j++) {
+                    for (int c = 0; c < end - start; c++) {
+                        t.set(j, c, t.get(j, c) * sw[j]);
                     }
-                    scores[start + j] = Math.max(diag[start + j] - q, 0) / lambda;
+                }
+                Matrix w = chol.solveLower(t); // s × rows
+                for (int c = 0; c < end - start; c++) {
+                    double q = 0;
+                    for (int j = 0; j < s; j++) {
+                        q += w.get(j, c) * w.get(j, c);
+                    }
+                    scores[start + c] = Math.max(diag[start + c] - q, 0) / lambda;
                 }
             }
         }
@@ -208,7 +292,7 @@ public final class Landmarks {
     /** m rows without replacement with probability ∝ approximate ridge leverage score. */
     public static int[] leverage(Kernel kernel, Matrix x, int m, double lambda, long seed) {
         int n = x.rows();
-        double[] scores = approximateLeverageScores(kernel, x, lambda, Math.min(Math.max(m, 500), 2000), seed);
+        double[] scores = recursiveLeverageScores(kernel, x, lambda, Math.min(Math.max(m, 500), 2000), seed);
         Random r = new Random(seed + 2);
         double[] keys = new double[n];
         Integer[] order = new Integer[n];

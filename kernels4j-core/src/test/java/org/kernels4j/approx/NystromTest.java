@@ -60,6 +60,39 @@ class NystromTest {
         }
     }
 
+    /**
+     * Recursive sampling gives constant-factor approximations of the ridge leverage scores (Musco &amp;
+     * Musco, Theorem 7): checked against the exact formula on data with a rare far-away cluster,
+     * whose few points have high scores that a small uniform pilot misses.
+     */
+    @Test
+    void recursiveLeverageScoresApproximateTheExactOnes() {
+        Matrix x = TestData.gaussian(600, 2, 1, 21);
+        for (int i = 0; i < 6; i++) {
+            x.set(i, 0, x.get(i, 0) * 0.1 + 30); // a rare, far cluster
+        }
+        Kernel k = KernelSpec.parse("rbf(gamma=0.5)");
+        double lambda = 0.5;
+        double[] exact = Landmarks.approximateLeverageScores(k, x, lambda, 600, 1); // full pilot = exact
+        double dEff = FeatureMaps.effectiveDimension(k, x, lambda);
+        assertTrue(dEff > 20 && dEff < 40, "d_eff " + dEff);
+        double[] rec = Landmarks.recursiveLeverageScores(k, x, lambda, 120, 2); // about 4·d_eff
+        double[] ratio = new double[600];
+        for (int i = 0; i < 600; i++) {
+            ratio[i] = rec[i] / exact[i];
+            assertTrue(ratio[i] > 0.3 && ratio[i] < 5, // seeds 1-10 give ranges within [0.41, 3.33]
+                     "row " + i + ": " + rec[i] + " vs exact " + exact[i]);
+        }
+        java.util.Arrays.sort(ratio);
+        assertTrue(ratio[300] > 0.8 && ratio[300] < 2, "median ratio " + ratio[300]);
+        int[] picked = Landmarks.leverage(k, x, 30, lambda, 3);
+        int rare = 0;
+        for (int i : picked) {
+            rare += i < 6 ? 1 : 0;
+        }
+        assertTrue(rare >= 1, "leverage sampling finds the rare cluster");
+    }
+
     /** k-DPP marginals P(i ∈ S) against enumeration of all pairs, P(S) ∝ det(L_S). */
     @Test
     void kDppInclusionProbabilitiesMatchEnumeration() {
