@@ -342,8 +342,11 @@ public final class Landmarks {
             throw new Kernels4jException("a " + k + "-DPP needs " + k + " linearly independent rows; the kernel"
                     + " matrix of the candidates has rank about " + positive);
         }
-        // e[l][j] = elementary symmetric polynomial of order l of lam[0..j); kept relative to e[k][j]
+        // e[l][j] = elementary symmetric polynomial of order l of lam[0..j), stored divided by a per-order
+        // scale c_l with c_l/c_{l−1} = rho[l] chosen so that e[l][n] = 1: without it e_k under- or
+        // overflows for k in the hundreds. The sampling ratios λ_j·e_{l−1}(j−1)/e_l(j) only need rho.
         double[][] e = new double[k + 1][n + 1];
+        double[] rho = new double[k + 1];
         for (int j = 0; j <= n; j++) {
             e[0][j] = 1;
         }
@@ -351,15 +354,19 @@ public final class Landmarks {
             for (int j = 1; j <= n; j++) {
                 e[lv][j] = e[lv][j - 1] + lam[j - 1] * e[lv - 1][j - 1];
             }
-        }
-        if (!Double.isFinite(e[k][n]) || !(e[k][n] > 0)) {
-            throw new Kernels4jException("k-DPP with k = " + k + " is out of floating-point range for this kernel;"
-                    + " use fewer landmarks or the leverage sampler");
+            rho[lv] = e[lv][n];
+            if (!(rho[lv] > 0) || !Double.isFinite(rho[lv])) {
+                throw new Kernels4jException("k-DPP with k = " + k + " is numerically out of reach for this kernel"
+                        + " matrix; use fewer landmarks or the leverage sampler");
+            }
+            for (int j = 0; j <= n; j++) {
+                e[lv][j] /= rho[lv];
+            }
         }
         int[] pick = new int[k];
         int rem = k;
         for (int j = n; j >= 1 && rem > 0; j--) {
-            double pr = lam[j - 1] * e[rem - 1][j - 1] / e[rem][j];
+            double pr = lam[j - 1] * e[rem - 1][j - 1] / (e[rem][j] * rho[rem]);
             if (r.nextDouble() < pr) {
                 pick[--rem] = j - 1;
             }
