@@ -4,7 +4,6 @@ import java.util.Random;
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.kernel.Kernel;
 import org.kernels4j.kernel.RbfKernel;
-import org.kernels4j.linalg.Blas;
 import org.kernels4j.linalg.Matrix;
 
 /**
@@ -17,15 +16,12 @@ import org.kernels4j.linalg.Matrix;
  * ‖x̃ + z̃‖; it is smallest for nearby points. ORTHOGONAL sampling draws ω in orthogonal blocks with
  * χ(d) radii, as for {@link RandomFourierFeatures}. Cost: one GEMM plus n·D exponentials.
  */
-public final class PositiveRandomFeatures implements FeatureMap {
-    private final Kernel kernel;
-    private final Matrix frequencies; // D × d, already divided by the length scales
+public final class PositiveRandomFeatures extends ProjectionFeatureMap {
     private final double[] inverseLength;
     private final double scale;
 
     private PositiveRandomFeatures(Kernel kernel, Matrix frequencies, double[] inverseLength, double scale) {
-        this.kernel = kernel;
-        this.frequencies = frequencies;
+        super(kernel, frequencies);
         this.inverseLength = inverseLength;
         this.scale = scale;
     }
@@ -76,27 +72,15 @@ public final class PositiveRandomFeatures implements FeatureMap {
     }
 
     @Override
-    public Kernel kernel() {
-        return kernel;
-    }
-
-    @Override
-    public int inputDimension() {
-        return frequencies.cols();
-    }
-
-    @Override
     public int outputDimension() {
-        return frequencies.rows();
+        return projectionCount();
     }
 
     @Override
     public Matrix transform(Matrix x) {
-        FeatureMaps.checkInput(x, inputDimension());
+        Matrix out = project(x); // ω_iᵀx̃ (ω already carries 1/ℓ)
         int n = x.rows();
-        int big = frequencies.rows();
-        Matrix out = new Matrix(n, big);
-        Blas.gemm(false, true, 1.0, x, frequencies, 0.0, out); // ω_iᵀx̃ (ω already carries 1/ℓ)
+        int big = projectionCount();
         double c = 0.5 * Math.log(scale / big);
         double[] o = out.data();
         for (int i = 0; i < n; i++) {

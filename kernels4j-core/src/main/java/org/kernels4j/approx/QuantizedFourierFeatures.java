@@ -3,7 +3,6 @@ package org.kernels4j.approx;
 import java.util.Random;
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.kernel.Kernel;
-import org.kernels4j.linalg.Blas;
 import org.kernels4j.linalg.Matrix;
 
 /**
@@ -28,9 +27,7 @@ import org.kernels4j.linalg.Matrix;
  * for 1024 ordinary features). Use it when memory per point is what limits you.
  * Cost: one GEMM plus n·m cosines and a sequential pass per block.
  */
-public final class QuantizedFourierFeatures implements FeatureMap {
-    private final Kernel kernel;
-    private final Matrix frequencies; // m × d
+public final class QuantizedFourierFeatures extends ProjectionFeatureMap {
     private final double[] phases; // m
     private final int blocks;
     private final int blockLength;
@@ -39,8 +36,7 @@ public final class QuantizedFourierFeatures implements FeatureMap {
 
     private QuantizedFourierFeatures(Kernel kernel, Matrix frequencies, double[] phases, int blocks, int blockLength,
             int bits, double scale) {
-        this.kernel = kernel;
-        this.frequencies = frequencies;
+        super(kernel, frequencies);
         this.phases = phases;
         this.blocks = blocks;
         this.blockLength = blockLength;
@@ -77,16 +73,6 @@ public final class QuantizedFourierFeatures implements FeatureMap {
     }
 
     @Override
-    public Kernel kernel() {
-        return kernel;
-    }
-
-    @Override
-    public int inputDimension() {
-        return frequencies.cols();
-    }
-
-    @Override
     public int outputDimension() {
         return blocks;
     }
@@ -101,11 +87,9 @@ public final class QuantizedFourierFeatures implements FeatureMap {
      * each here; they pack into b bits. {@link #fromCodes} turns them into features.
      */
     public byte[][] codes(Matrix x) {
-        FeatureMaps.checkInput(x, inputDimension());
+        Matrix proj = project(x);
         int n = x.rows();
-        int m = frequencies.rows();
-        Matrix proj = new Matrix(n, m);
-        Blas.gemm(false, true, 1.0, x, frequencies, 0.0, proj);
+        int m = projectionCount();
         int top = (1 << bits) - 1;
         double step = 2.0 / top;
         byte[][] out = new byte[n][m];
@@ -152,9 +136,7 @@ public final class QuantizedFourierFeatures implements FeatureMap {
 
     /** The same condensed features without quantization (for measuring the quantization error). */
     public Matrix unquantized(Matrix x) {
-        FeatureMaps.checkInput(x, inputDimension());
-        Matrix proj = new Matrix(x.rows(), frequencies.rows());
-        Blas.gemm(false, true, 1.0, x, frequencies, 0.0, proj);
+        Matrix proj = project(x);
         double c = Math.sqrt(2 * scale / ((double) blocks * blockLength));
         Matrix out = new Matrix(x.rows(), blocks);
         for (int i = 0; i < x.rows(); i++) {

@@ -6,7 +6,6 @@ import org.kernels4j.kernel.Kernel;
 import org.kernels4j.kernel.LaplacianKernel;
 import org.kernels4j.kernel.MaternKernel;
 import org.kernels4j.kernel.RbfKernel;
-import org.kernels4j.linalg.Blas;
 import org.kernels4j.linalg.Matrix;
 
 /**
@@ -31,7 +30,7 @@ import org.kernels4j.linalg.Matrix;
  * density (not the L1 Laplacian). Cost: building O(m·d) (plus O(m·d²) for orthogonal blocks);
  * transform O(n·m·d) as one GEMM plus 2·n·m cos/sin evaluations.
  */
-public final class RandomFourierFeatures implements FeatureMap {
+public final class RandomFourierFeatures extends ProjectionFeatureMap {
     /** How the frequencies are drawn. */
     public enum Sampling {
         /** Independent draws from the spectral density. */
@@ -40,13 +39,10 @@ public final class RandomFourierFeatures implements FeatureMap {
         ORTHOGONAL
     }
 
-    private final Kernel kernel;
-    private final Matrix frequencies; // m × d
     private final double scale;
 
     private RandomFourierFeatures(Kernel kernel, Matrix frequencies, double scale) {
-        this.kernel = kernel;
-        this.frequencies = frequencies;
+        super(kernel, frequencies);
         this.scale = scale;
     }
 
@@ -151,31 +147,19 @@ public final class RandomFourierFeatures implements FeatureMap {
 
     /** The frequencies ω_i as rows, m × d. */
     public Matrix frequencies() {
-        return frequencies.copy();
-    }
-
-    @Override
-    public Kernel kernel() {
-        return kernel;
-    }
-
-    @Override
-    public int inputDimension() {
-        return frequencies.cols();
+        return projectionRows();
     }
 
     @Override
     public int outputDimension() {
-        return 2 * frequencies.rows();
+        return 2 * projectionCount();
     }
 
     @Override
     public Matrix transform(Matrix x) {
-        FeatureMaps.checkInput(x, inputDimension());
+        Matrix proj = project(x);
         int n = x.rows();
-        int m = frequencies.rows();
-        Matrix proj = new Matrix(n, m);
-        Blas.gemm(false, true, 1.0, x, frequencies, 0.0, proj);
+        int m = projectionCount();
         Matrix out = new Matrix(n, 2 * m);
         double c = Math.sqrt(scale / m);
         double[] p = proj.data();

@@ -6,7 +6,6 @@ import org.kernels4j.kernel.Activation;
 import org.kernels4j.kernel.ArcCosineKernel;
 import org.kernels4j.kernel.Kernel;
 import org.kernels4j.kernel.NeuralKernel;
-import org.kernels4j.linalg.Blas;
 import org.kernels4j.linalg.Matrix;
 
 /**
@@ -24,9 +23,7 @@ import org.kernels4j.linalg.Matrix;
  * An NTK spec uses the features of its NNGP. Deeper kernels have no exact finite-width feature map
  * with independent features; use Nyström for them. Cost: one GEMM plus n·D activations.
  */
-public final class RandomNetworkFeatures implements FeatureMap {
-    private final Kernel kernel;
-    private final Matrix weights; // D × d, already scaled
+public final class RandomNetworkFeatures extends ProjectionFeatureMap {
     private final double[] biases; // D, already scaled
     private final Activation activation; // null: arc-cosine of the given order
     private final int order;
@@ -35,8 +32,7 @@ public final class RandomNetworkFeatures implements FeatureMap {
 
     private RandomNetworkFeatures(Kernel kernel, Matrix weights, double[] biases, Activation activation, int order,
             double outScale, double constant) {
-        this.kernel = kernel;
-        this.weights = weights;
+        super(kernel, weights);
         this.biases = biases;
         this.activation = activation;
         this.order = order;
@@ -75,27 +71,15 @@ public final class RandomNetworkFeatures implements FeatureMap {
     }
 
     @Override
-    public Kernel kernel() {
-        return kernel;
-    }
-
-    @Override
-    public int inputDimension() {
-        return weights.cols();
-    }
-
-    @Override
     public int outputDimension() {
-        return weights.rows() + (constant > 0 ? 1 : 0);
+        return projectionCount() + (constant > 0 ? 1 : 0);
     }
 
     @Override
     public Matrix transform(Matrix x) {
-        FeatureMaps.checkInput(x, inputDimension());
+        Matrix pre = project(x);
         int n = x.rows();
-        int h = weights.rows();
-        Matrix pre = new Matrix(n, h);
-        Blas.gemm(false, true, 1.0, x, weights, 0.0, pre);
+        int h = projectionCount();
         int width = outputDimension();
         Matrix out = new Matrix(n, width);
         for (int i = 0; i < n; i++) {
