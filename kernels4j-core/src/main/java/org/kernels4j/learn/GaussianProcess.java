@@ -1,0 +1,204 @@
+package org.kernels4j.learn;
+
+import java.util.Random;
+import org.kernels4j.Kernels4jException;
+import org.kernels4j.kernel.GramEngine;
+import org.kernels4j.kernel.Kernel;
+import org.kernels4j.linalg.Cholesky;
+import org.kernels4j.linalg.Matrix;
+
+/**
+ * Exact Gaussian process regression with a fixed kernel (Rasmussen &amp; Williams, 2006, Algorithm
+ * 2.1): prior f ~ GP(0, k), observations y = f(X) + ε with ε ~ N(0, σ²I), σ² = {@code noise}.
+ * (Noise can also live in the kernel as {@code + white(noise=…)}; then it is part of k and of the
+ * predictive variance at new points, as in scikit-learn.) With A = K(X, X) + σ²I = LLᵀ and α = A⁻¹y:
+ * <pre>
+ *   mean(X*)       = K(X*, X)·α
+ *   cov(X*)        = K(X*, X*) − VᵀV,   V = L⁻¹K(X, X*)
+ *   log p(y | X)   = −½·yᵀα − Σ_i log L_ii − (n/2)·log 2π      (per output column, summed)
+ * </pre>
+ * With {@code normalizeTargets}, each output is centred and scaled to unit variance before the
+ * fit and predictions are mapped back (means shifted and scaled, covariances scaled by the
+ * variance); the log marginal likelihood is then that of the normalized targets, as in
+ * scikit-learn's {@code normalize_y}. Cost: fit O(n³/3) (one Cholesky) and O(n²) memory;
+ * mean O(m·n), variances O(m·n²), full covariance O(m·n² + m²·n).
+ * Hyperparameters are fixed here; learning them is built on this class.
+ */
+public final class GaussianProcess {
+    private final Kernel kernel;
+    private final double noise;
+    private final boolean normalizeTargets;
+
+    private GaussianProcess(Kernel kernel, double noise, boolean normalizeTargets) {
+        this.kernel = kernel;
+        this.noise = noise;
+        this.normalizeTargets = normalizeTargets;
+    }
+
+    /**
+     * @param noise observation noise variance σ² ≥ 0 (0 is allowed when the kernel matrix is
+     *     positive definite; Cholesky jitter is added only if needed and reported by the model)
+     */
+    public static GaussianProcess of(Kernel kernel, double noise, boolean normalizeTargets) {
+        if (!(noise >= 0) || Double.isInfinite(noise)) {
+            throw new Kernels4jException("the noise variance must be >= 0 and finite, got " + noise);
+        }
+        return new GaussianProcess(kernel, noise, normalizeTargets);
+    }
+
+    /** Conditions the prior on (x, y); y is n × k (k independent outputs sharing the kernel). */
+    public Model fit(Matrix x, Matrix y) {
+        KernelRidge.requireTrainingData(x, y);
+        int n = x.rows();
+        int k = y.cols();
+        double[] shift = new double[k];
+        double[] scale = new double[k];
+        Matrix yn = y.copy();
+        for (int o = 0; o < k; o++) {
+            scale[o] = 1;
+            if (normalizeTargets) {
+                double mean = 0;
+                for (int i = 0; i < n; i++) {
+                    mean += y.get(i, o);
+                }
+                mean /= n;
+                double var = 0;
+                for (int i = 0; i < n; i++) {
+                    var += (y.get(i, o) - mean) * (y.get(i, o) - mean);
+                }
+                double sd = Math.sqrt(var / n);
+                shift[o] = mean;
+                scale[o] = sd > 0 ? sd : 1;
+                for (int i = 0; i < n; i++) {
+                    yn.set(i, o, (y.get(i, o) - mean) / scale[o]);
+                }
+            }
+        }
+        Matrix a = GramEngine.gram(kernel, x);
+        for (int i = 0; i < n; i++) {
+            a.set(i, i, a.get(i, i) + noise);
+        }
+        Cholesky chol = Cholesky.factor(a, "GP covariance K + noise*I");
+        Matrix alpha = chol.solve(yn);
+        double lml = 0;
+        double logDet = chol.logDeterminant();
+        for (int o = 0; o < k; o++) {
+            double fit = 0;
+            for (int i = 0; i < n; i++) {
+                fit += yn.get(i, o) * alpha.get(i, o);
+            }
+            lml += -0.5 * fit - 0.5 * logDet - 0.5 * n * Math.log(2 * Math.PI);
+        }
+        return new Model(x.copy(), chol, alpha, lml, shift, scale);
+    }
+
+    /** A fitted GP; holds the Cholesky factor (off-heap) until {@link #close}. */
+    public final class Model implements AutoCloseable {
+        private final Matrix x;
+        private final Cholesky chol;
+        private final Matrix alpha;
+        private final double logMarginalLikelihood;
+        private final double[] shift;
+        private final double[] scale;
+
+        private Model(Matrix x, Cholesky chol, Matrix alpha, double lml, double[] shift, double[] scale) {
+            this.x = x;
+            this.chol = chol;
+            this.alpha = alpha;
+            this.logMarginalLikelihood = lml;
+            this.shift = shift;
+            this.scale = scale;
+        }
+
+        /** log p(y | X, θ), summed over outputs (of the normalized targets when normalizing). */
+        public double logMarginalLikelihood() {
+            return logMarginalLikelihood;
+        }
+
+        /** The diagonal jitter the Cholesky needed beyond the noise (0 normally). */
+        public double jitter() {
+            return chol.jitter();
+        }
+
+        /** Predictive mean, m × k. */
+        public Matrix mean(Matrix xTest) {
+            Matrix m = GramEngine.cross(kernel, xTest, x).times(alpha);
+            for (int i = 0; i < m.rows(); i++) {
+                for (int o = 0; o < m.cols(); o++) {
+                    m.set(i, o, m.get(i, o) * scale[o] + shift[o]);
+                }
+            }
+            return m;
+        }
+
+        /** Predictive variances of f(x*) for each test row (of output o when normalizing: times its variance). */
+        public double[] variance(Matrix xTest, int output) {
+            Matrix v = chol.solveLower(GramEngine.cross(kernel, x, xTest)); // n × m
+            double[] prior = GramEngine.diagonal(kernel, xTest);
+            double[] var = new double[xTest.rows()];
+            double s2 = scale[output] * scale[output];
+            for (int j = 0; j < var.length; j++) {
+                double q = 0;
+                for (int i = 0; i < v.rows(); i++) {
+                    q += v.get(i, j) * v.get(i, j);
+                }
+                var[j] = Math.max(prior[j] - q, 0) * s2;
+            }
+            return var;
+        }
+
+        /** Full predictive covariance of f(X*), m × m (output o's scale when normalizing). */
+        public Matrix covariance(Matrix xTest, int output) {
+            Matrix v = chol.solveLower(GramEngine.cross(kernel, x, xTest));
+            Matrix c = GramEngine.gram(kernel, xTest);
+            Matrix vtv = v.transpose().times(v);
+            double s2 = scale[output] * scale[output];
+            int m = c.rows();
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < m; j++) {
+                    c.set(i, j, (c.get(i, j) - 0.5 * (vtv.get(i, j) + vtv.get(j, i))) * s2);
+                }
+            }
+            return c;
+        }
+
+        /**
+         * {@code count} joint draws of f(X*) from the posterior for output o, as columns of an m × count
+         * matrix: mean + L*·Z with L*L*ᵀ the predictive covariance (jittered if singular).
+         */
+        public Matrix samplePosterior(Matrix xTest, int output, int count, long seed) {
+            return draw(mean(xTest), output, covariance(xTest, output), count, seed);
+        }
+
+        /** Draws from the prior GP(0, k) at X* (unnormalized scale), m × count. */
+        public Matrix samplePrior(Matrix xTest, int count, long seed) {
+            return draw(null, 0, GramEngine.gram(kernel, xTest), count, seed);
+        }
+
+        private Matrix draw(Matrix mean, int output, Matrix cov, int count, long seed) {
+            int m = cov.rows();
+            Matrix z = new Matrix(m, count);
+            Random r = new Random(seed);
+            for (int i = 0; i < z.data().length; i++) {
+                z.data()[i] = r.nextGaussian();
+            }
+            Matrix f;
+            try (Cholesky c = Cholesky.factor(cov, "GP sample covariance")) {
+                f = c.lower().times(z);
+            }
+            if (mean != null) {
+                for (int i = 0; i < m; i++) {
+                    for (int s = 0; s < count; s++) {
+                        f.set(i, s, f.get(i, s) + mean.get(i, output));
+                    }
+                }
+            }
+            return f;
+        }
+
+        @Override
+        public void close() {
+            chol.close();
+        }
+    }
+}
