@@ -92,8 +92,13 @@ public abstract class Activation {
         return "";
     }
 
-    /** Spec name, e.g. "relu". */
+    /** Spec name, e.g. "relu" (for an expression activation, the expression text). */
     public final String name() {
+        return name;
+    }
+
+    /** How the activation is written as a spec value: its name, or a quoted expression. */
+    String specValue() {
         return name;
     }
 
@@ -170,7 +175,28 @@ public abstract class Activation {
      * through kernel specs.
      */
     public static Activation numerical(String name, DoubleUnaryOperator phi, DoubleUnaryOperator dphi) {
-        return new Numerical(name, phi, dphi);
+        return new Numerical(name, phi, dphi, false);
+    }
+
+    /**
+     * An activation written as an expression in x, e.g. {@code "x*erf(x)"} (grammar and functions in
+     * {@link ActivationExpression}); its derivative is computed exactly, its duals by quadrature as
+     * for {@link #numerical}. It round-trips through specs as {@code activation="x*erf(x)"}.
+     *
+     * @throws Kernels4jException naming the column of a syntax error or unknown function
+     */
+    public static Activation expression(String text) {
+        ActivationExpression.Node node = ActivationExpression.parse(text);
+        String t = text.trim();
+        return new Numerical(t, x -> {
+            double[] out = new double[2];
+            node.eval(x, out);
+            return out[0];
+        }, x -> {
+            double[] out = new double[2];
+            node.eval(x, out);
+            return out[1];
+        }, true);
     }
 
     private static double logistic(double x) {
@@ -433,7 +459,7 @@ public abstract class Activation {
      * E[z₁z₂1] = ρP + √(1−ρ²)/(2π) (for standardized z).
      */
     static final class Gelu extends Activation {
-        private final Numerical numeric = new Numerical("gelu", Gelu::gelu, Gelu::geluDerivative);
+        private final Numerical numeric = new Numerical("gelu", Gelu::gelu, Gelu::geluDerivative, false);
 
         Gelu() {
             super("gelu", true);
@@ -497,11 +523,18 @@ public abstract class Activation {
     static final class Numerical extends Activation {
         private final DoubleUnaryOperator phi;
         private final DoubleUnaryOperator dphi;
+        private final boolean expression;
 
-        Numerical(String name, DoubleUnaryOperator phi, DoubleUnaryOperator dphi) {
+        Numerical(String name, DoubleUnaryOperator phi, DoubleUnaryOperator dphi, boolean expression) {
             super(name, false);
             this.phi = phi;
             this.dphi = dphi;
+            this.expression = expression;
+        }
+
+        @Override
+        String specValue() {
+            return expression ? "\"" + name() + "\"" : name();
         }
 
 
@@ -530,7 +563,7 @@ public abstract class Activation {
         @Override
         public boolean equals(Object o) {
             return o == this || (o instanceof Numerical && ((Numerical) o).name().equals(name())
-                    && NAMES.contains(name()));
+                    && ((Numerical) o).expression == expression && (expression || NAMES.contains(name())));
         }
 
         @Override

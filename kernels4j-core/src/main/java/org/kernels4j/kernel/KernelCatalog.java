@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.kernels4j.Kernels4jException;
 
 /**
  * Every kernel name the spec language knows, with its parameters, defaults and formula: the one
@@ -142,7 +143,8 @@ public final class KernelCatalog {
 
     private static List<Param> neuralParams() {
         return List.of(new Param("depth", "1", "number of hidden layers L, >= 0"),
-                new Param("activation", "relu", String.join(", ", Activation.names())),
+                new Param("activation", "relu", String.join(", ", Activation.names())
+                        + ", or an expression in x such as \"x*erf(x)\""),
                 new Param("w_var", "1", "weight variance sigma_w^2, > 0"),
                 new Param("b_var", "0", "bias variance sigma_b^2, >= 0"),
                 new Param("param", "ntk", "parameterization: ntk or standard"),
@@ -154,9 +156,23 @@ public final class KernelCatalog {
 
     private static Kernel neural(KernelSpec.Args a, NeuralKernel.Kind kind) {
         int depth = a.integer("depth", 1);
-        String actName = a.word("activation", "relu", Activation.names().toArray(new String[0]));
+        String expression = a.quoted("activation");
+        String actName = expression != null ? null
+                : a.word("activation", "relu", Activation.names().toArray(new String[0]));
         Activation act;
-        if (actName.equals("leaky_relu")) {
+        if (expression != null) {
+            a.has("activation");
+            try {
+                act = Activation.expression(expression);
+            } catch (Kernels4jException e) {
+                throw a.error("activation", e.getMessage());
+            }
+            for (String p : List.of("alpha", "a", "b")) {
+                if (a.has(p)) {
+                    throw a.error(p, "'" + p + "' applies only to activation=leaky_relu or abrelu");
+                }
+            }
+        } else if (actName.equals("leaky_relu")) {
             act = Activation.leakyRelu(a.number("alpha", 0.01));
         } else if (actName.equals("abrelu")) {
             act = Activation.abRelu(a.number("a", 0.0), a.number("b", 1.0));

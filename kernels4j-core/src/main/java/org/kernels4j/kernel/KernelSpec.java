@@ -12,7 +12,8 @@ import org.kernels4j.Kernels4jException;
  *   spec   := term ('+' term)*
  *   term   := factor ('*' factor)*
  *   factor := NUMBER | NAME '(' [param (',' param)*] ')' | '(' spec ')'
- *   param  := NAME '=' (NUMBER | NAME | '[' NUMBER (',' NUMBER)* ']')
+ *   param  := NAME '=' (NUMBER | NAME | STRING | '[' NUMBER (',' NUMBER)* ']')
+ *   STRING := '"' any characters but '"' '"'      (e.g. an activation expression)
  * </pre>
  * Numbers in a product scale it ({@code 0.5*rbf(gamma=2)}); a number standing alone in a sum is a
  * {@code constant(value=…)} kernel. Every error names the 1-based column where it was found.
@@ -169,6 +170,13 @@ public final class KernelSpec {
                     }
                     expect(']');
                     value = list.stream().mapToDouble(Double::doubleValue).toArray();
+                } else if (vstart < text.length() && text.charAt(vstart) == '"') {
+                    int end = text.indexOf('"', vstart + 1);
+                    if (end < 0) {
+                        throw error(vstart, "unterminated string: a closing '\"' is missing");
+                    }
+                    value = new Quoted(text.substring(vstart + 1, end));
+                    pos = end + 1;
                 } else if (vstart < text.length() && isNumberStart(text.charAt(vstart))) {
                     value = number();
                 } else if (vstart < text.length() && Character.isLetter(text.charAt(vstart))) {
@@ -298,6 +306,10 @@ public final class KernelSpec {
         return prev[b.length()];
     }
 
+    /** A double-quoted parameter value. */
+    record Quoted(String text) {
+    }
+
     /** The parameters given to one kernel call, with the columns where each was written. */
     final class Args {
         private final KernelCatalog.Type type;
@@ -355,6 +367,12 @@ public final class KernelSpec {
                 return (double[]) v;
             }
             throw error(name, "'" + name + "' must be a number or a list of numbers");
+        }
+
+        /** The text of a quoted value, or null when the parameter is absent or not quoted. */
+        String quoted(String name) {
+            Object v = values.get(name);
+            return v instanceof Quoted ? ((Quoted) v).text() : null;
         }
 
         String word(String name, String dflt, String... allowed) {

@@ -270,7 +270,7 @@ public final class NeuralKernel implements Kernel {
     @Override
     public String toSpec() {
         StringBuilder sb = new StringBuilder(kind == Kind.NNGP ? "nngp(" : "ntk(");
-        sb.append("depth=").append(depth).append(", activation=").append(activation.name())
+        sb.append("depth=").append(depth).append(", activation=").append(activation.specValue())
                 .append(activation.specParams()).append(", w_var=").append(Specs.num(wVar)).append(", b_var=")
                 .append(Specs.num(bVar));
         if (standard) {

@@ -26,6 +26,62 @@ class NeuralKernelTest {
         assertEquals(0.9750021048517795, SpecialFunctions.normalCdf(1.96), 1e-14);
     }
 
+    @Test
+    void expressionActivationsMatchBuiltInsAndClosedForms() {
+        Matrix x = TestData.gaussian(12, 3, 1, 41);
+        // the same function written as an expression gives the built-in numerical activation's values
+        for (String kind : List.of("nngp", "ntk")) {
+            Matrix builtIn = GramEngine.gram(KernelSpec.parse(kind + "(depth=2, activation=tanh, w_var=1.5, b_var=0.1)"), x);
+            Matrix expr = GramEngine.gram(KernelSpec.parse(kind + "(depth=2, activation=\"tanh(x)\", w_var=1.5, b_var=0.1)"),
+                    x);
+            assertTrue(expr.maxAbsDifference(builtIn) < 1e-12, kind + " " + expr.maxAbsDifference(builtIn));
+        }
+        // φ = x²: E[u²v²] = q11·q22 + 2·q12², which 32-point Gauss–Hermite integrates exactly
+        NeuralKernel sq = (NeuralKernel) KernelSpec.parse("nngp(depth=1, activation=\"x^2\", w_var=2, b_var=0.3)");
+        for (int i = 0; i < 12; i++) {
+            for (int j = 0; j < 12; j++) {
+                double q11 = 2 * dot(x, i, i) / 3 + 0.3;
+                double q22 = 2 * dot(x, j, j) / 3 + 0.3;
+                double q12 = 2 * dot(x, i, j) / 3 + 0.3;
+                double exact = 2 * (q11 * q22 + 2 * q12 * q12) + 0.3;
+                assertEquals(exact, sq.value(x.row(i), x.row(j)), 1e-10 * exact);
+            }
+        }
+        // a kinked expression against the ReLU closed form, within the bound the quadrature test of the
+        // built-in kinked activations uses (3e-2 of √(K_ii·K_jj); the class comment says about 1e-2)
+        Matrix relu = GramEngine.gram(KernelSpec.parse("nngp(depth=1, activation=relu, w_var=2, b_var=0.1)"), x);
+        Matrix max = GramEngine.gram(KernelSpec.parse("nngp(depth=1, activation=\"max(x, 0)\", w_var=2, b_var=0.1)"), x);
+        for (int i = 0; i < 12; i++) {
+            for (int j = 0; j < 12; j++) {
+                assertEquals(relu.get(i, j), max.get(i, j), 3e-2 * Math.sqrt(relu.get(i, i) * relu.get(j, j)));
+            }
+        }
+        // derivatives are exact: against central differences
+        Activation a = Activation.expression("x*erf(x) + sigmoid(2*x)^2 - log(1 + exp(-x))/3");
+        for (double t : new double[] {-2.1, -0.4, 0.3, 1.7}) {
+            double h = 1e-5;
+            double fd = (a.apply(t + h) - a.apply(t - h)) / (2 * h);
+            assertEquals(fd, a.derivative(t), 1e-8);
+        }
+        Kernels4jException e = assertThrows(Kernels4jException.class,
+                () -> KernelSpec.parse("ntk(activation=\"x*erff(x)\")"));
+        assertTrue(e.getMessage().contains("unknown function 'erff'"), e.getMessage());
+        e = assertThrows(Kernels4jException.class, () -> KernelSpec.parse("ntk(activation=\"x*(x\")"));
+        assertTrue(e.getMessage().contains("column"), e.getMessage());
+        e = assertThrows(Kernels4jException.class, () -> KernelSpec.parse("ntk(activation=\"x"));
+        assertTrue(e.getMessage().contains("unterminated string"), e.getMessage());
+        Kernel k = KernelSpec.parse("ntk(depth=3, activation=\"max(x, 0.1*x)\")");
+        assertEquals(k, KernelSpec.parse(k.toSpec()));
+    }
+
+    private static double dot(Matrix x, int i, int j) {
+        double s = 0;
+        for (int f = 0; f < x.cols(); f++) {
+            s += x.get(i, f) * x.get(j, f);
+        }
+        return s;
+    }
+
     /**
      * A point against itself in a cross kernel (where the engine cannot know the points coincide)
      * must give the exact diagonal: correlations a few ulp from 1 are snapped to 1, otherwise
