@@ -199,7 +199,7 @@ public abstract class Activation {
         }, true);
     }
 
-    private static double logistic(double x) {
+    static double logistic(double x) {
         return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
     }
 

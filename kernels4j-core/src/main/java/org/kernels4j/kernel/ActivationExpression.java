@@ -269,10 +269,6 @@ final class ActivationExpression {
         };
     }
 
-    private static double logistic(double u) {
-        return u >= 0 ? 1 / (1 + Math.exp(-u)) : Math.exp(u) / (1 + Math.exp(u));
-    }
-
     private static Scalar function(String name) {
         switch (name) {
             case "exp":
@@ -292,9 +288,9 @@ final class ActivationExpression {
             case "erf":
                 return of(SpecialFunctions::erf, u -> 2 / Math.sqrt(Math.PI) * Math.exp(-u * u));
             case "sigmoid":
-                return of(ActivationExpression::logistic, u -> logistic(u) * (1 - logistic(u)));
+                return of(Activation::logistic, u -> Activation.logistic(u) * (1 - Activation.logistic(u)));
             case "softplus":
-                return of(u -> u > 30 ? u : Math.log1p(Math.exp(u)), ActivationExpression::logistic);
+                return of(u -> u > 30 ? u : Math.log1p(Math.exp(u)), Activation::logistic);
             case "relu":
                 return of(u -> u > 0 ? u : 0, u -> u > 0 ? 1 : 0);
             default:
