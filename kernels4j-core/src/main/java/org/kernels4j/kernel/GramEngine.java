@@ -77,7 +77,7 @@ public final class GramEngine {
                 tj[p] = j;
             }
         }
-        try (GramInputs in = new GramInputs(x, GramInputs.columnMeans(x))) {
+        try (GramInputs in = new GramInputs(x, x.columnMeans())) {
             runTiles(pairs, progress, () -> new GramBlock(in, in, true, TILE * TILE), (block, buf, scratch, p) -> {
                 int r0 = ti[p] * TILE;
                 int c0 = tj[p] * TILE;
@@ -123,7 +123,7 @@ public final class GramEngine {
         z.requireFinite("second input data");
         int rt = (n + TILE - 1) / TILE;
         int ct = (m + TILE - 1) / TILE;
-        double[] center = GramInputs.columnMeans(z);
+        double[] center = z.columnMeans();
         try (GramInputs left = new GramInputs(x, center); GramInputs right = new GramInputs(z, center)) {
             runTiles(rt * ct, progress, () -> new GramBlock(left, right, false, TILE * TILE), (block, buf, unused, p) -> {
                 int r0 = (p / ct) * TILE;
@@ -159,7 +159,7 @@ public final class GramEngine {
         Matrix result = new Matrix(n, c);
         int rt = (n + TILE - 1) / TILE;
         int ct = (m + TILE - 1) / TILE;
-        double[] center = GramInputs.columnMeans(z);
+        double[] center = z.columnMeans();
         double[] vt = v.transpose().data(); // c × m
         double[] rd = result.data();
         ElementOps ops = ElementOps.get();
@@ -207,7 +207,7 @@ public final class GramEngine {
         int c = v != null ? v.cols() : y.cols();
         int rt = (n + TILE - 1) / TILE;
         int ct = (m + TILE - 1) / TILE;
-        double[] center = GramInputs.columnMeans(z);
+        double[] center = z.columnMeans();
         java.util.List<double[]> sums = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         ThreadLocal<double[][]> local = ThreadLocal.withInitial(() -> {
             double[][] w = {new double[TILE * m], new double[m * c], new double[TILE * c]};

@@ -31,23 +31,6 @@ final class GramInputs implements AutoCloseable {
         this.center = center;
     }
 
-    /** Column means of x, the shared centre for distance views of both sides. */
-    static double[] columnMeans(Matrix x) {
-        int n = x.rows();
-        int d = x.cols();
-        double[] m = new double[d];
-        double[] a = x.data();
-        for (int i = 0; i < n; i++) {
-            for (int f = 0; f < d; f++) {
-                m[f] += a[i * d + f];
-            }
-        }
-        for (int f = 0; f < d; f++) {
-            m[f] = n == 0 ? 0 : m[f] / n;
-        }
-        return m;
-    }
-
     synchronized Prepared view(FeatureView view) {
         Prepared p = prepared.get(view);
         if (p != null) {

@@ -144,27 +144,13 @@ public final class CrossValidation {
 
     /** Standardizes both matrices in place with the first one's column means and deviations. */
     static void standardize(Matrix train, Matrix test) {
-        int d = train.cols();
-        int n = train.rows();
-        for (int j = 0; j < d; j++) {
-            double mean = 0;
-            for (int i = 0; i < n; i++) {
-                mean += train.get(i, j);
-            }
-            mean /= n;
-            double var = 0;
-            for (int i = 0; i < n; i++) {
-                double e = train.get(i, j) - mean;
-                var += e * e;
-            }
-            double sd = Math.sqrt(var / n);
-            double scale = sd > 0 ? 1 / sd : 1;
-            for (Matrix m : new Matrix[] {train, test}) {
-                for (int i = 0; i < m.rows(); i++) {
-                    m.set(i, j, (m.get(i, j) - mean) * scale);
-                }
-            }
+        double[] mean = train.columnMeans();
+        double[] scale = train.columnStandardDeviations(mean);
+        for (int j = 0; j < scale.length; j++) {
+            scale[j] = scale[j] > 0 ? scale[j] : 1;
         }
+        train.standardizeColumns(mean, scale);
+        test.standardizeColumns(mean, scale);
     }
 
     private static Matrix oneHot(Matrix y, double[] classes) {

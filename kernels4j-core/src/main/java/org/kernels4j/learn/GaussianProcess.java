@@ -51,29 +51,13 @@ public final class GaussianProcess {
         KernelRidge.requireTrainingData(x, y);
         int n = x.rows();
         int k = y.cols();
-        double[] shift = new double[k];
-        double[] scale = new double[k];
-        Matrix yn = y.copy();
+        double[] shift = normalizeTargets ? y.columnMeans() : new double[k];
+        double[] scale = normalizeTargets ? y.columnStandardDeviations(shift) : new double[k];
         for (int o = 0; o < k; o++) {
-            scale[o] = 1;
-            if (normalizeTargets) {
-                double mean = 0;
-                for (int i = 0; i < n; i++) {
-                    mean += y.get(i, o);
-                }
-                mean /= n;
-                double var = 0;
-                for (int i = 0; i < n; i++) {
-                    var += (y.get(i, o) - mean) * (y.get(i, o) - mean);
-                }
-                double sd = Math.sqrt(var / n);
-                shift[o] = mean;
-                scale[o] = sd > 0 ? sd : 1;
-                for (int i = 0; i < n; i++) {
-                    yn.set(i, o, (y.get(i, o) - mean) / scale[o]);
-                }
-            }
+            scale[o] = scale[o] > 0 ? scale[o] : 1;
         }
+        Matrix yn = y.copy();
+        yn.standardizeColumns(shift, scale);
         Matrix a = GramEngine.gram(kernel, x);
         for (int i = 0; i < n; i++) {
             a.set(i, i, a.get(i, i) + noise);

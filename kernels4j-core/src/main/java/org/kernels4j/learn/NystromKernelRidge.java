@@ -163,20 +163,11 @@ public final class NystromKernelRidge {
         int n = x.rows();
         int m = c.rows();
         int outs = y.cols();
-        double[] mean = new double[outs];
+        double[] mean = fitIntercept ? y.columnMeans() : new double[outs];
+        double[] unit = new double[outs];
+        java.util.Arrays.fill(unit, 1);
         Matrix yc = y.copy();
-        if (fitIntercept) {
-            for (int o = 0; o < outs; o++) {
-                double s = 0;
-                for (int i = 0; i < n; i++) {
-                    s += y.get(i, o);
-                }
-                mean[o] = s / n;
-                for (int i = 0; i < n; i++) {
-                    yc.set(i, o, y.get(i, o) - mean[o]);
-                }
-            }
-        }
+        yc.standardizeColumns(mean, unit);
         Matrix kmm = GramEngine.gram(kernel, c);
         try (Cholesky t = Cholesky.factor(kmm, "kernel matrix of the Nystrom centres")) {
             Matrix l = t.lower(); // K_mm = L·Lᵀ, T = Lᵀ

@@ -167,6 +167,44 @@ public final class Matrix {
         return c;
     }
 
+    /** Mean of each column, {@code (1/n)·Σ_i x_ij} (zeros when there are no rows). */
+    public double[] columnMeans() {
+        double[] m = new double[cols];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                m[j] += data[i * cols + j];
+            }
+        }
+        for (int j = 0; j < cols; j++) {
+            m[j] = rows == 0 ? 0 : m[j] / rows;
+        }
+        return m;
+    }
+
+    /** Population standard deviation of each column about the given means, √((1/n)·Σ_i (x_ij − m_j)²). */
+    public double[] columnStandardDeviations(double[] means) {
+        double[] v = new double[cols];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                double e = data[i * cols + j] - means[j];
+                v[j] += e * e;
+            }
+        }
+        for (int j = 0; j < cols; j++) {
+            v[j] = rows == 0 ? 0 : Math.sqrt(v[j] / rows);
+        }
+        return v;
+    }
+
+    /** In place, {@code x_ij ← (x_ij − shift_j)/scale_j}. */
+    public void standardizeColumns(double[] shift, double[] scale) {
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                data[i * cols + j] = (data[i * cols + j] - shift[j]) / scale[j];
+            }
+        }
+    }
+
     /** Squared Euclidean norm of each row: {@code out[i] = Σ_j x_ij²}. */
     public double[] rowSquaredNorms() {
         double[] out = new double[rows];
