@@ -82,10 +82,7 @@ final class CrossValidateCommand implements Callable<Integer> {
             }
             learners.add(b.build());
         }
-        Dataset ds = dataOptions.options.read(data, target, 0);
-        if (!ds.hasTarget()) {
-            throw new Kernels4jException(data + ": no target column selected");
-        }
+        Dataset ds = dataOptions.options.readWithTarget(data, target);
         CrossValidation.checkFolds(ds.rows(), folds);
         var out = spec.commandLine().getOut();
         boolean classify = t == CrossValidation.Task.CLASSIFICATION;

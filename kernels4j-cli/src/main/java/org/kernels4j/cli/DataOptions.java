@@ -19,6 +19,15 @@ final class DataOptions {
     char delimiter;
 
     /** Reads {@code file} with the target column spec ("none" or null for no target). */
+    /** Reads a file that must have a target column (for training and cross-validation). */
+    Dataset readWithTarget(Path file, String target) {
+        Dataset ds = read(file, target, 0);
+        if (!ds.hasTarget()) {
+            throw new org.kernels4j.Kernels4jException(file + ": no target column selected");
+        }
+        return ds;
+    }
+
     Dataset read(Path file, String target, int minFeatures) {
         if (LibSvmReader.looksLikeLibSvm(file)) {
             return LibSvmReader.read(file, minFeatures);

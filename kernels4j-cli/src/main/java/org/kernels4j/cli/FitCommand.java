@@ -121,19 +121,12 @@ final class FitCommand implements Callable<Integer> {
         } else {
             b.lambda(parseNumber("--lambda", lambda));
         }
-        Dataset ds = data.options.read(train, target, 0);
-        if (!ds.hasTarget()) {
-            throw new Kernels4jException(train + ": no target column selected");
-        }
+        Dataset ds = data.options.readWithTarget(train, target);
         KernelRidgeModel m;
         try (Progress p = new Progress(!noProgress)) {
             m = b.progress(p).build().fit(ds.features(), ds.target());
         }
-        ModelFiles.save(new SavedModel("krr", m, ds.featureNames(), ds.targetName()), out);
-        var pw = spec.commandLine().getOut();
-        pw.printf("model: krr, kernel: %s%n", k.toSpec());
-        pw.printf("trained on %d rows x %d features from %s, target '%s'%n", ds.rows(), ds.features().cols(), train,
-                ds.targetName());
+        var pw = saveAndDescribe(m, ds, "krr");
         if (m.path() != null) {
             RegularizationPath path = m.path();
             pw.printf("%12s %14s %14s%n", "lambda", "loo_mse", "gcv");
@@ -143,10 +136,24 @@ final class FitCommand implements Callable<Integer> {
             }
         }
         pw.printf("lambda: %s%n", m.lambda());
-        RegressionMetrics train = RegressionMetrics.of(ds.target(), m.predict(ds.features()));
-        pw.printf("training rmse: %.6g, r2: %.6f%n", train.rmse(), train.r2());
+        printTrainingError(pw, m, ds);
         pw.printf("saved %s%n", out);
         return 0;
+    }
+
+    /** Writes the model file and prints what was trained on what. */
+    private java.io.PrintWriter saveAndDescribe(KernelRidgeModel m, Dataset ds, String title) {
+        ModelFiles.save(new SavedModel("krr", m, ds.featureNames(), ds.targetName()), out);
+        var pw = spec.commandLine().getOut();
+        pw.printf("model: %s, kernel: %s%n", title, m.kernel().toSpec());
+        pw.printf("trained on %d rows x %d features from %s, target '%s'%n", ds.rows(), ds.features().cols(), train,
+                ds.targetName());
+        return pw;
+    }
+
+    private static void printTrainingError(java.io.PrintWriter pw, KernelRidgeModel m, Dataset ds) {
+        RegressionMetrics fitError = RegressionMetrics.of(ds.target(), m.predict(ds.features()));
+        pw.printf("training rmse: %.6g, r2: %.6f%n", fitError.rmse(), fitError.r2());
     }
 
     private Integer fitNystrom(Kernel k) {
@@ -157,10 +164,7 @@ final class FitCommand implements Callable<Integer> {
                 .centers(centers).sampler(Landmarks.Sampler.parse(sampler)).maxIterations(maxIter).tolerance(tol)
                 .seed(seed).fitIntercept(intercept);
         b.build(); // options are checked before the data is read
-        Dataset ds = data.options.read(train, target, 0);
-        if (!ds.hasTarget()) {
-            throw new Kernels4jException(train + ": no target column selected");
-        }
+        Dataset ds = data.options.readWithTarget(train, target);
         long start = System.nanoTime();
         NystromKernelRidge.Fit fit;
         try (Progress p = new Progress(!noProgress)) {
@@ -168,11 +172,7 @@ final class FitCommand implements Callable<Integer> {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         KernelRidgeModel m = fit.model();
-        ModelFiles.save(new SavedModel("krr", m, ds.featureNames(), ds.targetName()), out);
-        var pw = spec.commandLine().getOut();
-        pw.printf("model: krr (nystrom solver), kernel: %s%n", k.toSpec());
-        pw.printf("trained on %d rows x %d features from %s, target '%s'%n", ds.rows(), ds.features().cols(), train,
-                ds.targetName());
+        var pw = saveAndDescribe(m, ds, "krr (nystrom solver)");
         double worst = 0;
         for (double r : fit.relativeResiduals()) {
             worst = Math.max(worst, r);
@@ -180,9 +180,8 @@ final class FitCommand implements Callable<Integer> {
         pw.printf("centres: %d (%s), lambda: %s, cg iterations: %d, relative residual: %.3g%s, %.2f s%n",
                 m.trainingInputs().rows(), sampler, m.lambda(), fit.iterations(), worst,
                 worst > tol ? " (iteration limit reached)" : "", seconds);
-        if (ds.rows() <= 200_000) {
-            RegressionMetrics train = RegressionMetrics.of(ds.target(), m.predict(ds.features()));
-            pw.printf("training rmse: %.6g, r2: %.6f%n", train.rmse(), train.r2());
+        if (ds.rows() <= 200_000) { // predicting on millions of rows would cost another pass over K_nm
+            printTrainingError(pw, m, ds);
         }
         pw.printf("saved %s%n", out);
         return 0;
