@@ -185,6 +185,9 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             Kernel k = KernelSpec.parse(kernel);
+            if (n < 1 || d < 1 || test < 1) {
+                throw new Kernels4jException("--n, --d and --test must be >= 1, got " + n + ", " + d + " and " + test);
+            }
             NystromKernelRidge krr = NystromKernelRidge.builder(k).lambda(lambda).centers(centers).maxIterations(maxIter)
                     .tolerance(0).seed(1).build();
             var out = spec.commandLine().getOut();

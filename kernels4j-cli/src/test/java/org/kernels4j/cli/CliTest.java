@@ -255,6 +255,10 @@ class CliTest {
         Run badKernel = run("approx-error", "--data", train.toString(), "--kernel", "poly()", "--method", "fourier");
         assertEquals(1, badKernel.code());
         assertTrue(badKernel.err().contains("shift-invariant"), badKernel.err());
+        Run badBench = run("bench", "nystrom", "--n", "0");
+        assertEquals(1, badBench.code());
+        assertEquals("", badBench.out(), "bench nystrom checks its sizes before printing anything");
+        assertTrue(badBench.err().contains("--n, --d and --test must be >= 1"), badBench.err());
     }
 
     @Test
