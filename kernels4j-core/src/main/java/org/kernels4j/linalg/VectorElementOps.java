@@ -158,7 +158,13 @@ final class VectorElementOps implements ElementOps {
         for (; k < bound; k += step) {
             acc0 = DoubleVector.fromArray(S, a, aOff + k).fma(DoubleVector.fromArray(S, b, bOff + k), acc0);
         }
-        double s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        // sum the lanes in a fixed order: reduceLanes(ADD) may reorder, and its order differs between
+        // the interpreter and C2, which would make the same prediction differ in the last bits
+        DoubleVector acc = acc0.add(acc1);
+        double s = 0;
+        for (int lane = 0; lane < S.length(); lane++) {
+            s += acc.lane(lane);
+        }
         for (; k < len; k++) {
             s += a[aOff + k] * b[bOff + k];
         }
