@@ -67,7 +67,16 @@ class CliTest {
         Dataset p = CsvReader.builder().target(null).build().read(preds);
         Dataset te = CsvReader.builder().build().read(test);
         Matrix direct = ModelFiles.load(model).model().predict(te.features());
-        assertEquals(0.0, p.features().maxAbsDifference(direct), "CSV keeps full double precision");
+        // Every value is written as the shortest decimal that reads back to the same double: exact.
+        List<String> lines = Files.readAllLines(preds);
+        for (int i = 1; i < lines.size(); i++) {
+            assertEquals(lines.get(i), Double.toString(Double.parseDouble(lines.get(i))), "CSV keeps full double precision");
+        }
+        // The loaded model predicts what the command wrote. Not bit for bit: the Vector API's lane-wise EXP
+        // may differ by 1 ulp between the interpreter and C2, and the two predictions can run in different
+        // tiers depending on what ran before them in this JVM.
+        assertTrue(p.features().maxAbsDifference(direct) <= 1e-13 * 150, "predictions differ by "
+                + p.features().maxAbsDifference(direct));
         assertEquals(List.of("y"), p.featureNames());
         Run eval = run("evaluate", "--model", model.toString(), "--data", test.toString());
         assertEquals(0, eval.code(), eval.err());
