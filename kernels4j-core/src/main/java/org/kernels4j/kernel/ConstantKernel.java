@@ -27,6 +27,26 @@ public final class ConstantKernel implements Kernel {
         Arrays.fill(out, 0, block.rows() * block.cols(), value);
     }
 
+    /** {@code constant.value} (none when c = 0); ∂k/∂log c = c. */
+    @Override
+    public java.util.List<Hyperparameter> hyperparameters() {
+        return value > 0 ? java.util.List.of(Hyperparameter.of("constant.value", value)) : java.util.List.of();
+    }
+
+    @Override
+    public Kernel withHyperparameters(double[] values) {
+        Hyperparameter.requireValues(this, values, value > 0 ? 1 : 0);
+        return value > 0 ? new ConstantKernel(values[0]) : this;
+    }
+
+    @Override
+    public void computeGradientBlock(GramBlock block, double[] out, double[][] gradients) {
+        computeBlock(block, out);
+        if (value > 0) {
+            System.arraycopy(out, 0, gradients[0], 0, block.rows() * block.cols());
+        }
+    }
+
     @Override
     public String toSpec() {
         return "constant(value=" + Specs.num(value) + ")";

@@ -127,6 +127,24 @@ public final class GramBlock {
         setSameSampleEntries(out, 0.0);
     }
 
+    /**
+     * Fills {@code out} with the raw differences {@code x_if − z_jf} of one feature f over this
+     * tile (O(rows·cols), no GEMM); used by gradients with respect to per-feature parameters.
+     */
+    public void featureDifferences(int f, double[] out) {
+        int d = features();
+        double[] xl = left.x.data();
+        double[] xr = right.x.data();
+        for (int i = 0; i < rows; i++) {
+            double xi = xl[(rowStart + i) * d + f];
+            int o = i * cols;
+            int zo = colStart * d + f;
+            for (int j = 0; j < cols; j++) {
+                out[o + j] = xi - xr[zo + j * d];
+            }
+        }
+    }
+
     /** In K(X, X) tiles, sets every entry pairing a sample with itself to {@code value}; no-op otherwise. */
     public void setSameSampleEntries(double[] out, double value) {
         setSameSampleEntries(out, sample -> value);

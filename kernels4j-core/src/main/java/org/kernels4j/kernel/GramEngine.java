@@ -106,6 +106,108 @@ public final class GramEngine {
         }
     }
 
+    /**
+     * The derivatives ∂K(X, X)/∂log θ_p for every hyperparameter p of the kernel
+     * ({@link Kernel#hyperparameters()} order), each n×n and symmetric. Memory p·n²; for learning,
+     * {@link #gradientContractions} gives the needed sums without storing any of them.
+     */
+    public static Matrix[] gramGradients(Kernel kernel, Matrix x) {
+        int n = x.rows();
+        int count = kernel.hyperparameters().size();
+        Matrix[] out = new Matrix[count];
+        for (int p = 0; p < count; p++) {
+            out[p] = new Matrix(n, n);
+        }
+        gradientTiles(kernel, x, (r0, c0, h, w, value, gradients) -> {
+            for (int p = 0; p < count; p++) {
+                double[] o = out[p].data();
+                for (int i = 0; i < h; i++) {
+                    for (int j = r0 == c0 ? i : 0; j < w; j++) { // a diagonal tile: its upper triangle, mirrored
+                        double g = gradients[p][i * w + j];
+                        o[(r0 + i) * n + c0 + j] = g;
+                        o[(c0 + j) * n + r0 + i] = g;
+                    }
+                }
+            }
+            return null;
+        });
+        return out;
+    }
+
+    /**
+     * {@code c_p = Σ_ij W_ij·∂K(X, X)_ij/∂log θ_p} for a symmetric n×n matrix W and every
+     * hyperparameter p, without storing any derivative matrix: only tiles on or above the diagonal
+     * are computed (off-diagonal ones count twice). This is the trace term of the Gaussian process
+     * evidence gradient, tr(W·∂K), with W = ααᵀ − K⁻¹. Cost: one Gram pass plus one element-wise
+     * pass per parameter over n²/2 entries. The per-tile sums are added in tile order, so the result
+     * does not depend on thread scheduling.
+     */
+    public static double[] gradientContractions(Kernel kernel, Matrix x, Matrix w) {
+        int n = x.rows();
+        requireShape(w.rows(), w.cols(), n, n, "gradient weight matrix");
+        int count = kernel.hyperparameters().size();
+        double[] wd = w.data();
+        double[][] perTile = gradientTiles(kernel, x, (r0, c0, h, wc, value, gradients) -> {
+            double[] sums = new double[count];
+            double factor = r0 == c0 ? 1.0 : 2.0;
+            for (int p = 0; p < count; p++) {
+                double s = 0;
+                for (int i = 0; i < h; i++) {
+                    int row = (r0 + i) * n + c0;
+                    for (int j = 0; j < wc; j++) {
+                        s += wd[row + j] * gradients[p][i * wc + j];
+                    }
+                }
+                sums[p] = factor * s;
+            }
+            return sums;
+        });
+        double[] total = new double[count];
+        for (double[] t : perTile) {
+            for (int p = 0; p < count; p++) {
+                total[p] += t[p];
+            }
+        }
+        return total;
+    }
+
+    /** Receives one upper tile with its value and gradient tiles (row-major, stride w); returns a per-tile result. */
+    private interface GradientSink {
+        double[] put(int r0, int c0, int h, int w, double[] value, double[][] gradients);
+    }
+
+    /** Runs every tile on or above the diagonal of K(X, X) through the kernel's gradient; results in tile order. */
+    private static double[][] gradientTiles(Kernel kernel, Matrix x, GradientSink sink) {
+        int n = x.rows();
+        x.requireFinite("input data");
+        int count = kernel.hyperparameters().size();
+        int tiles = (n + TILE - 1) / TILE;
+        int pairs = tiles * (tiles + 1) / 2;
+        int[] ti = new int[pairs];
+        int[] tj = new int[pairs];
+        for (int i = 0, p = 0; i < tiles; i++) {
+            for (int j = i; j < tiles; j++, p++) {
+                ti[p] = i;
+                tj[p] = j;
+            }
+        }
+        double[][] results = new double[pairs][];
+        ThreadLocal<double[][]> gradientBuffers = ThreadLocal.withInitial(() -> new double[count][TILE * TILE]);
+        try (GramInputs in = new GramInputs(x, x.columnMeans())) {
+            runTiles(pairs, ProgressListener.NONE, () -> new GramBlock(in, in, true, TILE * TILE), (block, buf, unused, p) -> {
+                int r0 = ti[p] * TILE;
+                int c0 = tj[p] * TILE;
+                int rows = Math.min(TILE, n - r0);
+                int cols = Math.min(TILE, n - c0);
+                block.moveTo(r0, rows, c0, cols);
+                double[][] g = gradientBuffers.get();
+                kernel.computeGradientBlock(block, buf, g);
+                results[p] = sink.put(r0, c0, rows, cols, buf, g);
+            });
+        }
+        return results;
+    }
+
     /** K(X, Z), n×m. */
     public static Matrix cross(Kernel kernel, Matrix x, Matrix z) {
         Matrix out = new Matrix(x.rows(), z.rows());

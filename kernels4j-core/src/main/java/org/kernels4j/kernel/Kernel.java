@@ -29,6 +29,34 @@ public interface Kernel {
      */
     void computeBlock(GramBlock block, double[] out);
 
+    /**
+     * The kernel's tunable positive parameters θ, in a fixed order (composite kernels list their
+     * parts' parameters in spec order). Empty for kernels with none, e.g. {@code linear}.
+     */
+    default java.util.List<Hyperparameter> hyperparameters() {
+        return java.util.List.of();
+    }
+
+    /**
+     * The same kind of kernel with its hyperparameters set to {@code values} (θ, not log θ), in
+     * {@link #hyperparameters()} order; everything else is unchanged.
+     */
+    default Kernel withHyperparameters(double[] values) {
+        Hyperparameter.requireValues(this, values, 0);
+        return this;
+    }
+
+    /**
+     * Like {@link #computeBlock}, and also fills {@code gradients[p][0 .. rows·cols)} with
+     * {@code ∂k/∂log θ_p = θ_p·∂k/∂θ_p} for every hyperparameter p (same layout as {@code out}).
+     * The arrays in {@code gradients} must not alias {@code out} or one another. Cost: the value's
+     * cost plus one element-wise pass per parameter (per-feature length scales also read the d
+     * feature differences, O(rows·cols·d)).
+     */
+    default void computeGradientBlock(GramBlock block, double[] out, double[][] gradients) {
+        computeBlock(block, out);
+    }
+
     /** The text spec, e.g. {@code rbf(gamma=0.5)}; parsing it gives an equal kernel. */
     String toSpec();
 

@@ -69,6 +69,30 @@ public final class LaplacianKernel implements Kernel {
         }
     }
 
+    /** {@code laplacian.gamma}; ∂k/∂log γ = −γ·‖x − z‖·k (in the kernel's norm). */
+    @Override
+    public java.util.List<Hyperparameter> hyperparameters() {
+        return java.util.List.of(Hyperparameter.of("laplacian.gamma", gamma));
+    }
+
+    @Override
+    public Kernel withHyperparameters(double[] values) {
+        Hyperparameter.requireValues(this, values, 1);
+        return new LaplacianKernel(values[0], l1);
+    }
+
+    @Override
+    public void computeGradientBlock(GramBlock block, double[] out, double[][] gradients) {
+        int len = block.rows() * block.cols();
+        computeBlock(block, out);
+        double[] g = gradients[0];
+        for (int k = 0; k < len; k++) {
+            // out = exp(−γ·dist), so −γ·dist = log(out) exactly where out > 0; recomputing the
+            // distance would cost a second GEMM
+            g[k] = out[k] > 0 ? out[k] * Math.log(out[k]) : 0.0;
+        }
+    }
+
     @Override
     public String toSpec() {
         return "laplacian(gamma=" + Specs.num(gamma) + (l1 ? ", norm=l1" : "") + ")";

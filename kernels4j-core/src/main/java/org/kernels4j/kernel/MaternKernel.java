@@ -84,6 +84,66 @@ public final class MaternKernel implements Kernel {
         }
     }
 
+    /**
+     * The length scale {@code matern.length}, or per-feature {@code matern.length[f]}. With
+     * t = √(2ν)·r (r the scaled distance), ∂k/∂log ℓ = t·e^(−t) for ν = 1/2, t²·e^(−t) for ν = 3/2
+     * and t²(1 + t)/3·e^(−t) for ν = 5/2; for ARD, ∂k/∂log ℓ_f = g(t)·2ν·((x_f − z_f)/ℓ_f)² with
+     * g(t) = e^(−t)/t, e^(−t) and (1 + t)e^(−t)/3 respectively (these sum over f to the isotropic form).
+     */
+    @Override
+    public java.util.List<Hyperparameter> hyperparameters() {
+        return lengthScales != null ? Hyperparameter.vector("matern.length", lengthScales)
+                : java.util.List.of(Hyperparameter.of("matern.length", length));
+    }
+
+    @Override
+    public Kernel withHyperparameters(double[] values) {
+        Hyperparameter.requireValues(this, values, lengthScales != null ? lengthScales.length : 1);
+        return lengthScales != null ? new MaternKernel(nu, values) : new MaternKernel(nu, values[0]);
+    }
+
+    @Override
+    public void computeGradientBlock(GramBlock block, double[] out, double[][] gradients) {
+        int len = block.rows() * block.cols();
+        computeBlock(block, out);
+        double c2 = 2 * nu; // (√(2ν))², the factor between t² and the squared scaled distance
+        double[] t = block.borrow();
+        try {
+            block.squaredDistances(lengthScales, t);
+            ElementOps.get().sqrtScaled(t, 0, len, Math.sqrt(c2) / length);
+            if (lengthScales == null) {
+                double[] g = gradients[0];
+                for (int k = 0; k < len; k++) {
+                    double tk = t[k];
+                    g[k] = tk * radialFactor(tk) * tk;
+                }
+                return;
+            }
+            for (int k = 0; k < len; k++) {
+                t[k] = radialFactor(t[k]) * c2; // from here on t holds g(t)·2ν
+            }
+            for (int f = 0; f < lengthScales.length; f++) {
+                double[] g = gradients[f];
+                block.featureDifferences(f, g);
+                double inv = 1.0 / (lengthScales[f] * lengthScales[f]);
+                for (int k = 0; k < len; k++) {
+                    g[k] = g[k] * g[k] * inv * t[k];
+                }
+            }
+        } finally {
+            block.giveBack(t);
+        }
+    }
+
+    /** g(t) = −k'(t)/t, finite at t = 0 except for ν = 1/2, where its product with t² is 0. */
+    private double radialFactor(double t) {
+        double e = Math.exp(-t);
+        if (nu == 0.5) {
+            return t > 0 ? e / t : 0.0;
+        }
+        return nu == 1.5 ? e : (1 + t) * e / 3;
+    }
+
     @Override
     public String toSpec() {
         return "matern(nu=" + Specs.num(nu) + ", length=" + (lengthScales != null ? Specs.nums(lengthScales)

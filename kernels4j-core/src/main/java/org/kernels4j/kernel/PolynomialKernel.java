@@ -48,6 +48,39 @@ public final class PolynomialKernel implements Kernel {
         ElementOps.get().powAffine(out, 0, block.rows() * block.cols(), gamma, coef0, degree);
     }
 
+    /**
+     * {@code poly.gamma}, and {@code poly.coef0} when c₀ &gt; 0 (the degree is discrete). With
+     * s = ⟨x, z⟩ and b = γs + c₀: ∂k/∂log γ = p·b^(p−1)·γs, ∂k/∂log c₀ = p·b^(p−1)·c₀.
+     */
+    @Override
+    public java.util.List<Hyperparameter> hyperparameters() {
+        return coef0 > 0 ? java.util.List.of(Hyperparameter.of("poly.gamma", gamma), Hyperparameter.of("poly.coef0", coef0))
+                : java.util.List.of(Hyperparameter.of("poly.gamma", gamma));
+    }
+
+    @Override
+    public Kernel withHyperparameters(double[] values) {
+        Hyperparameter.requireValues(this, values, coef0 > 0 ? 2 : 1);
+        return new PolynomialKernel(degree, values[0], coef0 > 0 ? values[1] : 0.0);
+    }
+
+    @Override
+    public void computeGradientBlock(GramBlock block, double[] out, double[][] gradients) {
+        int len = block.rows() * block.cols();
+        double[] gg = gradients[0];
+        block.innerProducts(gg);
+        for (int k = 0; k < len; k++) {
+            double gs = gamma * gg[k];
+            double b = gs + coef0;
+            double bp = degree == 1 ? 1.0 : Math.pow(b, degree - 1);
+            out[k] = bp * b;
+            gg[k] = degree * bp * gs;
+            if (coef0 > 0) {
+                gradients[1][k] = degree * bp * coef0;
+            }
+        }
+    }
+
     @Override
     public String toSpec() {
         return "poly(degree=" + degree + ", gamma=" + Specs.num(gamma) + ", coef0=" + Specs.num(coef0) + ")";

@@ -69,6 +69,53 @@ public final class ProductKernel implements Kernel {
         }
     }
 
+    /** The factors' parameters in order; ∂(Π k_i)/∂θ = (∂k_j/∂θ)·Π_(i≠j) k_i for θ of factor j. */
+    @Override
+    public List<Hyperparameter> hyperparameters() {
+        return Hyperparameter.concat(factors);
+    }
+
+    @Override
+    public Kernel withHyperparameters(double[] values) {
+        return new ProductKernel(Composites.replace(this, factors, values));
+    }
+
+    @Override
+    public void computeGradientBlock(GramBlock block, double[] out, double[][] gradients) {
+        int len = block.rows() * block.cols();
+        ElementOps ops = ElementOps.get();
+        int f = factors.size();
+        double[][] values = new double[f][];
+        int[] first = new int[f + 1];
+        try {
+            for (int i = 0; i < f; i++) {
+                values[i] = block.borrow();
+                first[i + 1] = first[i] + factors.get(i).hyperparameters().size();
+                factors.get(i).computeGradientBlock(block, values[i],
+                        java.util.Arrays.copyOfRange(gradients, first[i], first[i + 1]));
+            }
+            System.arraycopy(values[0], 0, out, 0, len);
+            for (int i = 1; i < f; i++) {
+                ops.multiply(out, values[i], len);
+            }
+            for (int i = 0; i < f; i++) {
+                for (int p = first[i]; p < first[i + 1]; p++) {
+                    for (int j = 0; j < f; j++) {
+                        if (j != i) {
+                            ops.multiply(gradients[p], values[j], len);
+                        }
+                    }
+                }
+            }
+        } finally {
+            for (double[] v : values) {
+                if (v != null) {
+                    block.giveBack(v);
+                }
+            }
+        }
+    }
+
     @Override
     public String toSpec() {
         return factors.stream().map(k -> k instanceof SumKernel || k instanceof ScaledKernel ? "(" + k.toSpec() + ")" : k.toSpec())

@@ -28,6 +28,38 @@ public final class RationalQuadraticKernel implements Kernel {
                 -alpha);
     }
 
+    /**
+     * {@code rq.alpha} and {@code rq.length}. With b = 1 + r²/(2αℓ²):
+     * ∂k/∂log α = k·α·((b − 1)/b − log b) and ∂k/∂log ℓ = k·2α(b − 1)/b.
+     */
+    @Override
+    public java.util.List<Hyperparameter> hyperparameters() {
+        return java.util.List.of(Hyperparameter.of("rq.alpha", alpha), Hyperparameter.of("rq.length", length));
+    }
+
+    @Override
+    public Kernel withHyperparameters(double[] values) {
+        Hyperparameter.requireValues(this, values, 2);
+        return new RationalQuadraticKernel(values[0], values[1]);
+    }
+
+    @Override
+    public void computeGradientBlock(GramBlock block, double[] out, double[][] gradients) {
+        int len = block.rows() * block.cols();
+        double[] ga = gradients[0];
+        double[] gl = gradients[1];
+        block.squaredDistances(null, gl);
+        double s = 1.0 / (2 * alpha * length * length);
+        for (int k = 0; k < len; k++) {
+            double u = gl[k] * s; // b − 1
+            double b = 1 + u;
+            double v = Math.exp(-alpha * Math.log1p(u));
+            out[k] = v;
+            ga[k] = v * alpha * (u / b - Math.log1p(u));
+            gl[k] = v * 2 * alpha * u / b;
+        }
+    }
+
     @Override
     public String toSpec() {
         return "rq(alpha=" + Specs.num(alpha) + ", length=" + Specs.num(length) + ")";

@@ -62,6 +62,53 @@ public final class RbfKernel implements Kernel {
         ElementOps.get().expScaled(out, 0, block.rows() * block.cols(), -gamma);
     }
 
+    /**
+     * One parameter: {@code rbf.gamma} (∂k/∂log γ = −γ·r²·k), or {@code rbf.length}
+     * (∂k/∂log ℓ = (r²/ℓ²)·k), or with per-feature scales {@code rbf.length[f]}
+     * (∂k/∂log ℓ_f = ((x_f − z_f)/ℓ_f)²·k), where r = ‖x − z‖.
+     */
+    @Override
+    public java.util.List<Hyperparameter> hyperparameters() {
+        if (lengthScales != null) {
+            return Hyperparameter.vector("rbf.length", lengthScales);
+        }
+        return java.util.List.of(length > 0 ? Hyperparameter.of("rbf.length", length) : Hyperparameter.of("rbf.gamma", gamma));
+    }
+
+    @Override
+    public Kernel withHyperparameters(double[] values) {
+        Hyperparameter.requireValues(this, values, lengthScales != null ? lengthScales.length : 1);
+        if (lengthScales != null) {
+            return withLengths(values);
+        }
+        return length > 0 ? withLength(values[0]) : withGamma(values[0]);
+    }
+
+    @Override
+    public void computeGradientBlock(GramBlock block, double[] out, double[][] gradients) {
+        int len = block.rows() * block.cols();
+        if (lengthScales == null) {
+            double[] g = gradients[0];
+            block.squaredDistances(null, g);
+            System.arraycopy(g, 0, out, 0, len);
+            ElementOps.get().expScaled(out, 0, len, -gamma);
+            double c = length > 0 ? 2 * gamma : -gamma;
+            for (int k = 0; k < len; k++) {
+                g[k] = c * g[k] * out[k];
+            }
+            return;
+        }
+        computeBlock(block, out);
+        for (int f = 0; f < lengthScales.length; f++) {
+            double[] g = gradients[f];
+            block.featureDifferences(f, g);
+            double inv = 1.0 / (lengthScales[f] * lengthScales[f]);
+            for (int k = 0; k < len; k++) {
+                g[k] = g[k] * g[k] * inv * out[k];
+            }
+        }
+    }
+
     @Override
     public String toSpec() {
         if (lengthScales != null) {

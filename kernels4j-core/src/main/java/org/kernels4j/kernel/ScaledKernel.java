@@ -46,6 +46,34 @@ public final class ScaledKernel implements Kernel {
         ElementOps.get().scale(out, block.rows() * block.cols(), scale);
     }
 
+    /** {@code scale} (∂/∂log c = c·k₀), then k₀'s parameters (each derivative times c). */
+    @Override
+    public java.util.List<Hyperparameter> hyperparameters() {
+        java.util.List<Hyperparameter> out = new java.util.ArrayList<>();
+        out.add(Hyperparameter.of("scale", scale));
+        out.addAll(kernel.hyperparameters());
+        return java.util.List.copyOf(out);
+    }
+
+    @Override
+    public Kernel withHyperparameters(double[] values) {
+        int inner = kernel.hyperparameters().size();
+        Hyperparameter.requireValues(this, values, inner + 1);
+        return new ScaledKernel(values[0], kernel.withHyperparameters(java.util.Arrays.copyOfRange(values, 1, inner + 1)));
+    }
+
+    @Override
+    public void computeGradientBlock(GramBlock block, double[] out, double[][] gradients) {
+        int len = block.rows() * block.cols();
+        ElementOps ops = ElementOps.get();
+        kernel.computeGradientBlock(block, out, java.util.Arrays.copyOfRange(gradients, 1, gradients.length));
+        ops.scale(out, len, scale);
+        System.arraycopy(out, 0, gradients[0], 0, len);
+        for (int p = 1; p < gradients.length; p++) {
+            ops.scale(gradients[p], len, scale);
+        }
+    }
+
     @Override
     public String toSpec() {
         String inner = kernel.toSpec();

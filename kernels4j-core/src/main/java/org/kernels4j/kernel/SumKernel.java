@@ -66,6 +66,35 @@ public final class SumKernel implements Kernel {
         }
     }
 
+    /** The terms' parameters in order (repeated names marked, see {@link Hyperparameter}). */
+    @Override
+    public List<Hyperparameter> hyperparameters() {
+        return Hyperparameter.concat(terms);
+    }
+
+    @Override
+    public Kernel withHyperparameters(double[] values) {
+        return new SumKernel(Composites.replace(this, terms, values));
+    }
+
+    @Override
+    public void computeGradientBlock(GramBlock block, double[] out, double[][] gradients) {
+        int len = block.rows() * block.cols();
+        java.util.Arrays.fill(out, 0, len, 0.0);
+        double[] tmp = block.borrow();
+        try {
+            int p = 0;
+            for (Kernel k : terms) {
+                int count = k.hyperparameters().size();
+                k.computeGradientBlock(block, tmp, java.util.Arrays.copyOfRange(gradients, p, p + count));
+                ElementOps.get().addScaled(out, tmp, len, 1.0);
+                p += count;
+            }
+        } finally {
+            block.giveBack(tmp);
+        }
+    }
+
     @Override
     public String toSpec() {
         return terms.stream().map(Kernel::toSpec).collect(Collectors.joining(" + "));

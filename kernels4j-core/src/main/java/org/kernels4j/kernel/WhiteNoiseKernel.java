@@ -39,6 +39,26 @@ public final class WhiteNoiseKernel implements Kernel {
         block.setSameSampleEntries(out, noise);
     }
 
+    /** {@code white.noise} (none when σ² = 0); ∂k/∂log σ² = σ² on the same-sample entries, 0 elsewhere. */
+    @Override
+    public java.util.List<Hyperparameter> hyperparameters() {
+        return noise > 0 ? java.util.List.of(Hyperparameter.of("white.noise", noise)) : java.util.List.of();
+    }
+
+    @Override
+    public Kernel withHyperparameters(double[] values) {
+        Hyperparameter.requireValues(this, values, noise > 0 ? 1 : 0);
+        return noise > 0 ? new WhiteNoiseKernel(values[0]) : this;
+    }
+
+    @Override
+    public void computeGradientBlock(GramBlock block, double[] out, double[][] gradients) {
+        computeBlock(block, out);
+        if (noise > 0) {
+            System.arraycopy(out, 0, gradients[0], 0, block.rows() * block.cols());
+        }
+    }
+
     @Override
     public String toSpec() {
         return "white(noise=" + Specs.num(noise) + ")";
