@@ -2,10 +2,13 @@ package org.kernels4j.learn;
 
 import java.util.Random;
 import org.kernels4j.Kernels4jException;
+import org.kernels4j.ProgressListener;
 import org.kernels4j.kernel.GramEngine;
 import org.kernels4j.kernel.Kernel;
 import org.kernels4j.linalg.Cholesky;
 import org.kernels4j.linalg.Matrix;
+import org.kernels4j.linalg.NativeMatrix;
+import org.kernels4j.linalg.NotPositiveDefiniteException;
 
 /**
  * Exact Gaussian process regression with a fixed kernel (Rasmussen &amp; Williams, 2006, Algorithm
@@ -22,7 +25,17 @@ import org.kernels4j.linalg.Matrix;
  * variance); the log marginal likelihood is then that of the normalized targets, as in
  * scikit-learn's {@code normalize_y}. Cost: fit O(n³/3) (one Cholesky) and O(n²) memory;
  * mean O(m·n), variances O(m·n²), full covariance O(m·n² + m²·n).
- * Hyperparameters are fixed here; learning them is built on this class.
+ *
+ * <p>Hyperparameters: {@link #evidence} gives log p(y | X, θ) and its gradient with respect to
+ * log θ for every kernel hyperparameter (R&amp;W eq. 5.9),
+ * <pre>
+ *   ∂ log p / ∂ log θ_j = ½·tr((ααᵀ − A⁻¹)·∂A/∂log θ_j)
+ * </pre>
+ * from one Cholesky, A⁻¹ from the factor (LAPACK {@code dpotri}), and one tile-wise pass of the
+ * kernel's derivatives that never stores ∂A ({@link GramEngine#gradientContractions}): O(n³) time,
+ * O(n²) memory whatever the number of hyperparameters. {@link #optimize} maximizes it with
+ * {@link HyperparameterSearch}. Noise is learned by putting {@code white(noise=…)} in the kernel;
+ * the {@code noise} given here stays fixed (scikit-learn's {@code alpha}).
  */
 public final class GaussianProcess {
     private final Kernel kernel;
@@ -46,10 +59,86 @@ public final class GaussianProcess {
         return new GaussianProcess(kernel, noise, normalizeTargets);
     }
 
+    /** The same GP with another kernel (e.g. the one {@link #optimize} learned). */
+    public GaussianProcess withKernel(Kernel other) {
+        return new GaussianProcess(other, noise, normalizeTargets);
+    }
+
+    /** The prior covariance kernel. */
+    public Kernel kernel() {
+        return kernel;
+    }
+
+    /** The fixed noise variance σ² added to the diagonal. */
+    public double noise() {
+        return noise;
+    }
+
+    /** Whether targets are normalized before fitting. */
+    public boolean normalizesTargets() {
+        return normalizeTargets;
+    }
+
     /** Conditions the prior on (x, y); y is n × k (k independent outputs sharing the kernel). */
     public Model fit(Matrix x, Matrix y) {
         KernelRidge.requireTrainingData(x, y);
+        Targets t = normalize(y);
+        Cholesky chol = factor(x, true);
+        Matrix alpha = chol.solve(t.values);
+        return new Model(x.copy(), chol, alpha, logMarginalLikelihood(chol, t.values, alpha), t.shift, t.scale);
+    }
+
+    /**
+     * log p(y | X, θ) at the kernel's current hyperparameters, summed over outputs (of the
+     * normalized targets when normalizing), and its gradient with respect to log θ in
+     * {@link Kernel#hyperparameters()} order.
+     *
+     * @throws NotPositiveDefiniteException when K + σ²I is not numerically positive definite (no
+     *     jitter is added here, since it would make the gradient inconsistent)
+     */
+    public HyperparameterSearch.Evidence evidence(Matrix x, Matrix y) {
+        KernelRidge.requireTrainingData(x, y);
+        Matrix yn = normalize(y).values;
         int n = x.rows();
+        int k = yn.cols();
+        Matrix w;
+        double lml;
+        try (Cholesky chol = factor(x, false)) {
+            Matrix alpha = chol.solve(yn);
+            lml = logMarginalLikelihood(chol, yn, alpha);
+            w = chol.inverse();
+            double[] wd = w.data();
+            double[] ad = alpha.data();
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    double s = -k * wd[i * n + j];
+                    for (int o = 0; o < k; o++) {
+                        s += ad[i * k + o] * ad[j * k + o];
+                    }
+                    wd[i * n + j] = s;
+                }
+            }
+        }
+        double[] gradient = GramEngine.gradientContractions(kernel, x, w);
+        for (int p = 0; p < gradient.length; p++) {
+            gradient[p] *= 0.5;
+        }
+        return new HyperparameterSearch.Evidence(lml, gradient);
+    }
+
+    /**
+     * Learns the kernel's hyperparameters by maximizing {@link #evidence}; fit the result with
+     * {@code withKernel(result.kernel()).fit(x, y)}.
+     */
+    public HyperparameterSearch.Result optimize(Matrix x, Matrix y, HyperparameterSearch search) {
+        KernelRidge.requireTrainingData(x, y);
+        return search.maximize(kernel, k -> withKernel(k).evidence(x, y));
+    }
+
+    private record Targets(Matrix values, double[] shift, double[] scale) {
+    }
+
+    private Targets normalize(Matrix y) {
         int k = y.cols();
         double[] shift = normalizeTargets ? y.columnMeans() : new double[k];
         double[] scale = normalizeTargets ? y.columnStandardDeviations(shift) : new double[k];
@@ -58,22 +147,35 @@ public final class GaussianProcess {
         }
         Matrix yn = y.copy();
         yn.standardizeColumns(shift, scale);
-        Matrix a = GramEngine.gram(kernel, x);
-        for (int i = 0; i < n; i++) {
-            a.set(i, i, a.get(i, i) + noise);
+        return new Targets(yn, shift, scale);
+    }
+
+    /** The Cholesky factor of K(X, X) + σ²I, computed off the heap and factored in place. */
+    private Cholesky factor(Matrix x, boolean allowJitter) {
+        int n = x.rows();
+        NativeMatrix a = new NativeMatrix(n, n);
+        try {
+            GramEngine.gram(kernel, x, a, ProgressListener.NONE);
+        } catch (RuntimeException e) {
+            a.close();
+            throw e;
         }
-        Cholesky chol = Cholesky.factor(a, "GP covariance K + noise*I");
-        Matrix alpha = chol.solve(yn);
+        a.addToDiagonal(noise);
+        return Cholesky.factorInPlace(a, "GP covariance K + noise*I", allowJitter);
+    }
+
+    private static double logMarginalLikelihood(Cholesky chol, Matrix yn, Matrix alpha) {
+        int n = yn.rows();
         double lml = 0;
         double logDet = chol.logDeterminant();
-        for (int o = 0; o < k; o++) {
+        for (int o = 0; o < yn.cols(); o++) {
             double fit = 0;
             for (int i = 0; i < n; i++) {
                 fit += yn.get(i, o) * alpha.get(i, o);
             }
             lml += -0.5 * fit - 0.5 * logDet - 0.5 * n * Math.log(2 * Math.PI);
         }
-        return new Model(x.copy(), chol, alpha, lml, shift, scale);
+        return lml;
     }
 
     /** A fitted GP; holds the Cholesky factor (off-heap) until {@link #close}. */

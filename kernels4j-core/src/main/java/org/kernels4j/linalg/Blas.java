@@ -146,6 +146,16 @@ public final class Blas {
     }
 
     /**
+     * LAPACK {@code dpotri}: overwrites the lower Cholesky factor L (row-major, off heap) with the
+     * lower triangle of (L·Lᵀ)⁻¹; returns LAPACK's info.
+     */
+    static int potriLower(NativeMatrix a) {
+        int n = a.rows();
+        return Parallelism.blas(() -> openblas.LAPACKE_dpotri(openblas.LAPACK_COL_MAJOR, (byte) 'U', n,
+                a.buffer().at(0), n));
+    }
+
+    /**
      * LAPACK {@code dpotrs} with the lower Cholesky factor L held row-major in {@code l}: B ← (L·Lᵀ)⁻¹·B,
      * where B is n×nrhs stored COLUMN-major off the heap.
      */

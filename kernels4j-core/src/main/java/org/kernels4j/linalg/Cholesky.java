@@ -185,6 +185,34 @@ public final class Cholesky implements AutoCloseable {
         return x;
     }
 
+    /**
+     * {@code (A + δI)⁻¹} as a full symmetric heap matrix, from the factor by LAPACK {@code dpotri}
+     * (2n³/3 flops; the factor is kept). Forming the inverse is the right tool only where all its
+     * entries are needed, as in the trace terms of GP evidence gradients; to apply it, use
+     * {@link #solve}.
+     */
+    public Matrix inverse() {
+        int n = size();
+        Matrix result = factor.toMatrix();
+        if (n == 0) {
+            return result;
+        }
+        try (NativeMatrix work = NativeMatrix.copyOf(result)) {
+            int info = Blas.potriLower(work);
+            if (info != 0) {
+                throw new IllegalStateException("dpotri failed with info " + info);
+            }
+            work.buffer().copyTo(0, result.data(), 0, n * n);
+        }
+        double[] d = result.data();
+        for (int i = 0; i < n; i++) {
+            for (int j = i + 1; j < n; j++) {
+                d[i * n + j] = d[j * n + i];
+            }
+        }
+        return result;
+    }
+
     /** {@code log det(A + δI) = 2·Σ log L_ii}. */
     public double logDeterminant() {
         double s = 0;
