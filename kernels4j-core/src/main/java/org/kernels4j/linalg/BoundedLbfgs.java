@@ -10,10 +10,9 @@ import org.kernels4j.Kernels4jException;
  *
  * <p>Each iteration: variables at a bound whose gradient pushes outward are held fixed; the
  * two-loop recursion over the last m (s, y) pairs, restricted to the free variables, gives the
- * search direction; a backtracking line search along the projected path x(α) = P(x + α·d)
- * accepts the first α with f(x(α)) ≤ f(x) + c₁·∇f·(x(α) − x) (Armijo, c₁ = 10⁻⁴), trying
- * α = 1 first and shrinking by safeguarded quadratic interpolation. Pairs with sᵀy ≤ 0 are not
- * stored. It stops when the projected gradient ‖P(x − ∇f) − x‖∞ ≤ {@code gradientTolerance}, when
+ * search direction; a line search along x + α·d, up to the largest step that stays in the box,
+ * looks for the strong Wolfe conditions (c₁ = 10⁻⁴, c₂ = 0.9), trying α = 1 first. Pairs with
+ * sᵀy ≤ 0 are not stored. It stops when the projected gradient ‖P(x − ∇f) − x‖∞ ≤ {@code gradientTolerance}, when
  * one step lowers f by at most {@code relativeTolerance}·max(|f|, |f_new|, 1), or after
  * {@code maxIterations}: the same three tests, with the same defaults (10⁻⁵, 2.2·10⁻⁹), as
  * SciPy's L-BFGS-B, which scikit-learn uses. It differs from Byrd–Lu–Nocedal's L-BFGS-B in finding
@@ -58,7 +57,8 @@ public final class BoundedLbfgs {
     }
 
     private static final double ARMIJO = 1e-4;
-    private static final int MAX_BACKTRACKS = 40;
+    private static final double CURVATURE = 0.9;
+    private static final int MAX_TRIALS = 40;
 
     private final int memory;
     private final int maxIterations;
@@ -135,34 +135,19 @@ public final class BoundedLbfgs {
                 d = direction(g, free, pairs);
                 slope = dot(g, d);
             }
-            double alpha = pairs.isEmpty() ? Math.min(1.0, 1.0 / maxAbs(d)) : 1.0;
-            double fn = Double.NaN;
-            boolean accepted = false;
-            for (int t = 0; t < MAX_BACKTRACKS; t++) {
-                for (int i = 0; i < n; i++) {
-                    xn[i] = Math.min(upper[i], Math.max(lower[i], x[i] + alpha * d[i]));
+            // the largest step that keeps x + α·d inside the box: the path is a straight line up to it
+            double alphaMax = Double.POSITIVE_INFINITY;
+            for (int i = 0; i < n; i++) {
+                if (d[i] > 0) {
+                    alphaMax = Math.min(alphaMax, (upper[i] - x[i]) / d[i]);
+                } else if (d[i] < 0) {
+                    alphaMax = Math.min(alphaMax, (lower[i] - x[i]) / d[i]);
                 }
-                fn = f.valueAndGradient(xn, gn);
-                evaluations++;
-                double predicted = 0;
-                for (int i = 0; i < n; i++) {
-                    predicted += g[i] * (xn[i] - x[i]);
-                }
-                if (Double.isFinite(fn) && allFinite(gn) && fn <= fx + ARMIJO * predicted) {
-                    accepted = true;
-                    break;
-                }
-                double next = 0.5 * alpha;
-                if (Double.isFinite(fn)) { // minimizer of the quadratic through f(0), f'(0) and f(α)
-                    double q = -slope * alpha * alpha / (2 * (fn - fx - slope * alpha));
-                    if (q > 0.1 * alpha && q < 0.5 * alpha) {
-                        next = q;
-                    }
-                } else {
-                    next = 0.1 * alpha;
-                }
-                alpha = next;
             }
+            double first = pairs.isEmpty() ? Math.min(1.0, 1.0 / maxAbs(d)) : 1.0;
+            LineSearch ls = new LineSearch(f, x, fx, d, slope, xn, gn);
+            boolean accepted = alphaMax > 0 && ls.search(Math.min(first, alphaMax), alphaMax);
+            evaluations += ls.evaluations;
             if (!accepted) {
                 if (!pairs.isEmpty()) { // one more try from steepest descent before giving up
                     pairs.clear();
@@ -170,6 +155,7 @@ public final class BoundedLbfgs {
                 }
                 return new Result(x, fx, g, iter, evaluations, Stop.LINE_SEARCH);
             }
+            double fn = ls.value;
             double[] s = new double[n];
             double[] y = new double[n];
             for (int i = 0; i < n; i++) {
@@ -193,6 +179,153 @@ public final class BoundedLbfgs {
             }
         }
         return new Result(x, fx, g, maxIterations, evaluations, Stop.ITERATIONS);
+    }
+
+    /**
+     * A line search for the strong Wolfe conditions φ(α) ≤ φ(0) + c₁·α·φ'(0) and
+     * |φ'(α)| ≤ c₂·|φ'(0)| on φ(α) = f(x + α·d), α ∈ (0, α_max] (Nocedal &amp; Wright, Algorithms 3.5
+     * and 3.6, with bisection-safeguarded cubic interpolation). Reaching α_max with sufficient
+     * decrease is accepted: a bound has been hit. Non-finite values count as too long a step.
+     * On success, {@code xn}, {@code gn} and {@code value} hold the accepted point.
+     */
+    private static final class LineSearch {
+        private final Objective f;
+        private final double[] x;
+        private final double f0;
+        private final double[] d;
+        private final double slope0;
+        private final double[] xn;
+        private final double[] gn;
+        private final double[] bestX;
+        private final double[] bestG;
+        int evaluations;
+        double value;
+        private double bestAlpha;
+        private double bestValue = Double.NaN;
+
+        LineSearch(Objective f, double[] x, double f0, double[] d, double slope0, double[] xn, double[] gn) {
+            this.f = f;
+            this.x = x;
+            this.f0 = f0;
+            this.d = d;
+            this.slope0 = slope0;
+            this.xn = xn;
+            this.gn = gn;
+            this.bestX = new double[x.length];
+            this.bestG = new double[x.length];
+        }
+
+        /** φ(α), with φ'(α) in {@code slope[0]}; remembers the best point with sufficient decrease. */
+        private double phi(double alpha, double[] slope) {
+            for (int i = 0; i < x.length; i++) {
+                xn[i] = x[i] + alpha * d[i];
+            }
+            double v = f.valueAndGradient(xn, gn);
+            evaluations++;
+            if (!Double.isFinite(v) || !allFinite(gn)) {
+                slope[0] = Double.NaN;
+                return Double.NaN;
+            }
+            slope[0] = dot(gn, d);
+            if (v <= f0 + ARMIJO * alpha * slope0 && (Double.isNaN(bestValue) || v < bestValue)) {
+                bestValue = v;
+                bestAlpha = alpha;
+                System.arraycopy(xn, 0, bestX, 0, x.length);
+                System.arraycopy(gn, 0, bestG, 0, x.length);
+            }
+            return v;
+        }
+
+        private boolean accept(double v) {
+            value = v;
+            return true;
+        }
+
+        boolean search(double alpha, double alphaMax) {
+            double[] slope = new double[1];
+            double prevAlpha = 0;
+            double prevValue = f0;
+            double prevSlope = slope0;
+            for (int t = 0; t < MAX_TRIALS; t++) {
+                double v = phi(alpha, slope);
+                if (Double.isNaN(v) || v > f0 + ARMIJO * alpha * slope0 || (t > 0 && v >= prevValue)) {
+                    return zoom(prevAlpha, prevValue, prevSlope, alpha, v, slope[0], t);
+                }
+                if (Math.abs(slope[0]) <= -CURVATURE * slope0) {
+                    return accept(v);
+                }
+                if (slope[0] >= 0) {
+                    return zoom(alpha, v, slope[0], prevAlpha, prevValue, prevSlope, t);
+                }
+                if (alpha >= alphaMax) {
+                    return accept(v); // a bound stops the step with sufficient decrease
+                }
+                prevAlpha = alpha;
+                prevValue = v;
+                prevSlope = slope[0];
+                alpha = Math.min(2 * alpha, alphaMax);
+            }
+            return fallBack();
+        }
+
+        /** Narrows [lo, hi], where lo has sufficient decrease and the lowest value so far. */
+        private boolean zoom(double lo, double vLo, double sLo, double hi, double vHi, double sHi, int used) {
+            double[] slope = new double[1];
+            for (int t = used; t < MAX_TRIALS; t++) {
+                double alpha = interpolate(lo, vLo, sLo, hi, vHi, sHi);
+                double v = phi(alpha, slope);
+                if (Double.isNaN(v) || v > f0 + ARMIJO * alpha * slope0 || v >= vLo) {
+                    hi = alpha;
+                    vHi = v;
+                    sHi = slope[0];
+                } else {
+                    if (Math.abs(slope[0]) <= -CURVATURE * slope0) {
+                        return accept(v);
+                    }
+                    if (slope[0] * (hi - lo) >= 0) {
+                        hi = lo;
+                        vHi = vLo;
+                        sHi = sLo;
+                    }
+                    lo = alpha;
+                    vLo = v;
+                    sLo = slope[0];
+                }
+                if (Math.abs(hi - lo) <= 1e-12 * Math.max(Math.abs(lo), Math.abs(hi))) {
+                    break;
+                }
+            }
+            return fallBack();
+        }
+
+        /** Without a Wolfe point, the best point with sufficient decrease, if any. */
+        private boolean fallBack() {
+            if (Double.isNaN(bestValue)) {
+                return false;
+            }
+            System.arraycopy(bestX, 0, xn, 0, x.length);
+            System.arraycopy(bestG, 0, gn, 0, x.length);
+            return accept(bestValue);
+        }
+
+        /** The cubic's minimizer through both ends, kept in the middle 80% of the interval; else the midpoint. */
+        private static double interpolate(double a, double fa, double sa, double b, double fb, double sb) {
+            double lo = Math.min(a, b);
+            double hi = Math.max(a, b);
+            double mid = 0.5 * (a + b);
+            if (!Double.isFinite(fb) || !Double.isFinite(sb)) {
+                return a + 0.25 * (b - a); // the far end is undefined: step back towards the good one
+            }
+            double d1 = sa + sb - 3 * (fa - fb) / (a - b);
+            double disc = d1 * d1 - sa * sb;
+            if (disc < 0) {
+                return mid;
+            }
+            double d2 = Math.signum(b - a) * Math.sqrt(disc);
+            double c = b - (b - a) * (sb + d2 - d1) / (sb - sa + 2 * d2);
+            double margin = 0.1 * (hi - lo);
+            return Double.isFinite(c) && c > lo + margin && c < hi - margin ? c : mid;
+        }
     }
 
     /** −H·g on the free variables by the two-loop recursion (zero on the others). */
