@@ -7,6 +7,10 @@
   sklearn_peer.py nystrom DIR M GAMMA LAMBDA -> Nystroem(n_components=M) + Ridge(alpha=LAMBDA, no
                                                 intercept): the same objective as kernels4j's Nystrom
                                                 KRR, fit time and test RMSE
+  sklearn_peer.py gp DIR TAG                 -> GaussianProcessRegressor(C(1)*RBF(1) + WhiteKernel(1),
+                                                alpha=1e-10, no restarts) on x_TAG.npy/y_TAG.npy: fit
+                                                time, learned evidence, and both optima scored by
+                                                sklearn's own log_marginal_likelihood
 """
 import sys
 import time
@@ -72,9 +76,32 @@ def krr(d, n, gamma, lam):
           f"rmse_rel_diff={rel:.2e} max_pred_rel_diff={maxdiff:.2e}")
 
 
+def gp(d, tag):
+    from sklearn.gaussian_process import GaussianProcessRegressor
+    from sklearn.gaussian_process.kernels import RBF, ConstantKernel, WhiteKernel
+    x = np.load(f"{d}/x_{tag}.npy")
+    y = np.load(f"{d}/y_{tag}.npy").ravel()
+    lines = open(f"{d}/ours_{tag}.txt").read().split("\n")
+    our_secs, our_lml = float(lines[0]), float(lines[1])
+    our_theta = np.array([float(v) for v in lines[2].split()])
+    kernel = ConstantKernel(1.0) * RBF(1.0) + WhiteKernel(1.0)  # bounds (1e-5, 1e5) as in kernels4j
+    model = GaussianProcessRegressor(kernel=kernel, alpha=1e-10, n_restarts_optimizer=0, normalize_y=False)
+    t0 = time.perf_counter()
+    model.fit(x, y)
+    secs = time.perf_counter() - t0
+    theirs = model.log_marginal_likelihood_value_
+    ours_by_sklearn = model.log_marginal_likelihood(our_theta)
+    rel = (ours_by_sklearn - theirs) / abs(theirs)
+    print(f"{tag} n={x.shape[0]} sklearn_seconds={secs:.3f} kernels4j_seconds={our_secs:.3f} "
+          f"time_ratio={our_secs / secs:.3f} sklearn_lml={theirs:.10f} kernels4j_lml={our_lml:.10f} "
+          f"kernels4j_lml_by_sklearn={ours_by_sklearn:.10f} rel_gain={rel:.2e} sklearn_kernel={model.kernel_}")
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "gram":
         gram(sys.argv[2], float(sys.argv[3]), int(sys.argv[4]))
+    elif sys.argv[1] == "gp":
+        gp(sys.argv[2], sys.argv[3])
     elif sys.argv[1] == "nystrom":
         nystrom(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]))
     else:

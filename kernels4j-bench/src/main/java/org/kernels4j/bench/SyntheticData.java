@@ -36,6 +36,32 @@ public final class SyntheticData {
         return new Regression(x, y);
     }
 
+    /**
+     * Friedman's first problem exactly as scikit-learn's {@code make_friedman1} defines it:
+     * x ~ U[0, 1]^d (d ≥ 5) and {@code y = 10·sin(π·x₀·x₁) + 20·(x₂ − 0.5)² + 10·x₃ + 5·x₄ + noise·ε},
+     * ε ~ N(0, 1); only the first five features matter. Seeded with this class's generator, so the
+     * values differ from scikit-learn's draws; peer benchmarks export them.
+     */
+    public static Regression friedman1(int n, int d, double noise, long seed) {
+        if (d < 5) {
+            throw new IllegalArgumentException("Friedman-1 needs d >= 5, got " + d);
+        }
+        SplittableRandom r = new SplittableRandom(seed);
+        Matrix x = new Matrix(n, d);
+        Matrix y = new Matrix(n, 1);
+        double[] a = x.data();
+        for (int i = 0; i < n; i++) {
+            for (int f = 0; f < d; f++) {
+                a[i * d + f] = r.nextDouble();
+            }
+            int o = i * d;
+            double v = 10 * Math.sin(Math.PI * a[o] * a[o + 1]) + 20 * Math.pow(a[o + 2] - 0.5, 2) + 10 * a[o + 3]
+                    + 5 * a[o + 4];
+            y.set(i, 0, v + noise * gaussian(r));
+        }
+        return new Regression(x, y);
+    }
+
     private static double gaussian(SplittableRandom r) {
         double u = r.nextDouble();
         double v = r.nextDouble();

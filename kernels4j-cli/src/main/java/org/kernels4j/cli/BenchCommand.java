@@ -10,6 +10,9 @@ import org.kernels4j.bench.SyntheticData;
 import org.kernels4j.io.Npy;
 import org.kernels4j.kernel.Kernel;
 import org.kernels4j.kernel.KernelSpec;
+import org.kernels4j.io.Dataset;
+import org.kernels4j.learn.GaussianProcess;
+import org.kernels4j.learn.HyperparameterSearch;
 import org.kernels4j.learn.KernelRidge;
 import org.kernels4j.learn.KernelRidgeModel;
 import org.kernels4j.learn.NystromKernelRidge;
@@ -23,7 +26,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Benchmarks. Every figure is measured in this run; ratios compare with BLAS in the same run.",
             "Peer comparisons with scikit-learn: bench/run-peer-comparison.sh."},
-        subcommands = {BenchCommand.Gram.class, BenchCommand.Krr.class, BenchCommand.NystromKrr.class})
+        subcommands = {BenchCommand.Gram.class, BenchCommand.Krr.class, BenchCommand.NystromKrr.class,
+            BenchCommand.GpLearning.class})
 final class BenchCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -229,6 +233,94 @@ final class BenchCommand implements Runnable {
                 double exact = RegressionMetrics.of(te.y(), m.predict(te.x())).rmse();
                 out.printf("exact_krr n=%d seconds: %.2f test_rmse: %.6f%n", e, (System.nanoTime() - s0) / 1e9, exact);
                 out.printf("rmse_ratio_nystrom_over_exact: %.4f%n", rmse / exact);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "gp", mixinStandardHelpOptions = true,
+            description = {"Time Gaussian process hyperparameter learning (L-BFGS on the log marginal likelihood, no "
+                    + "restarts) plus the final fit, on Friedman-1 data or a CSV file.",
+                "With --export-dir, writes each problem's data, our learned log-hyperparameters, evidence and time for "
+                    + "bench/sklearn_peer.py gp."})
+    static final class GpLearning implements Callable<Integer> {
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--n", defaultValue = "1000,2000,5000", split = ",",
+                description = "Friedman-1 training sizes (default: ${DEFAULT-VALUE}).")
+        List<Integer> sizes;
+
+        @Option(names = "--d", defaultValue = "10", description = "Friedman-1 features, >= 5 (default: ${DEFAULT-VALUE}).")
+        int d;
+
+        @Option(names = "--data", paramLabel = "FILE.csv",
+                description = "Use this CSV (header row, target in the last column) instead of Friedman-1.")
+        Path data;
+
+        @Option(names = "--kernel", defaultValue = "1*rbf(length=1) + white(noise=1)",
+                description = "Initial kernel (default: ${DEFAULT-VALUE}).")
+        String kernel;
+
+        @Option(names = "--noise", defaultValue = "1e-10",
+                description = "Fixed diagonal term, scikit-learn's alpha (default: ${DEFAULT-VALUE}).")
+        double noise;
+
+        @Option(names = "--export-dir", paramLabel = "DIR", description = "Write data and results as .npy/.txt.")
+        Path exportDir;
+
+        @Override
+        public Integer call() throws Exception {
+            Kernel k = KernelSpec.parse(kernel);
+            GaussianProcess gp = GaussianProcess.of(k, noise, false);
+            var out = spec.commandLine().getOut();
+            out.printf("gp learning %s noise=%s threads=%d%n", k.toSpec(), noise, Parallelism.threads());
+            out.printf("%-12s %8s %10s %6s %6s %18s  %s%n", "data", "n", "seconds", "iters", "evals", "log_marginal_lik",
+                    "learned kernel");
+            if (exportDir != null) {
+                Files.createDirectories(exportDir);
+            }
+            List<String> names = new java.util.ArrayList<>();
+            List<SyntheticData.Regression> problems = new java.util.ArrayList<>();
+            if (data != null) {
+                Dataset ds = new DataOptions().readWithTarget(data, "-1");
+                names.add(data.getFileName().toString().replaceFirst("\\.csv$", ""));
+                problems.add(new SyntheticData.Regression(ds.features(), ds.target()));
+            } else {
+                for (int n : sizes) {
+                    names.add("friedman1");
+                    problems.add(SyntheticData.friedman1(n, d, 1.0, 2000 + n));
+                }
+            }
+            // JIT warm-up on a small problem, so compilation is not timed
+            SyntheticData.Regression warm = SyntheticData.friedman1(300, Math.max(5, problems.get(0).x().cols()), 1, 1);
+            if (warm.x().cols() == problems.get(0).x().cols()) {
+                gp.optimize(warm.x(), warm.y(), HyperparameterSearch.builder().build());
+            }
+            for (int p = 0; p < problems.size(); p++) {
+                SyntheticData.Regression pr = problems.get(p);
+                int n = pr.x().rows();
+                long t0 = System.nanoTime();
+                HyperparameterSearch.Result r = gp.optimize(pr.x(), pr.y(), HyperparameterSearch.builder().build());
+                double lml;
+                try (GaussianProcess.Model m = gp.withKernel(r.kernel()).fit(pr.x(), pr.y())) {
+                    lml = m.logMarginalLikelihood();
+                }
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                HyperparameterSearch.Start s = r.starts().get(r.best());
+                out.printf("%-12s %8d %10.3f %6d %6d %18.10f  %s%n", names.get(p), n, seconds, s.iterations(),
+                        s.evaluations(), lml, r.kernel().toSpec());
+                if (exportDir != null) {
+                    String tag = names.get(p) + "_" + n;
+                    Npy.write(pr.x(), exportDir.resolve("x_" + tag + ".npy"));
+                    Npy.write(pr.y(), exportDir.resolve("y_" + tag + ".npy"));
+                    StringBuilder theta = new StringBuilder();
+                    for (var h : r.hyperparameters()) {
+                        theta.append(Math.log(h.value())).append(' ');
+                    }
+                    Files.writeString(exportDir.resolve("ours_" + tag + ".txt"),
+                            seconds + "\n" + lml + "\n" + theta.toString().trim() + "\n");
+                }
             }
             return 0;
         }
