@@ -10,15 +10,14 @@ import picocli.CommandLine.Option;
 final class DataOptions {
     @Option(names = "--header", defaultValue = "auto", paramLabel = "auto|yes|no",
             description = "Whether the CSV's first row is a header (default: ${DEFAULT-VALUE}, detected).")
-    String header;
+    String header = "auto"; // the initial values serve code that builds DataOptions without picocli
 
     @Option(names = "--allow-nonfinite", description = "Accept NaN and Inf cells instead of rejecting them.")
     boolean allowNonFinite;
 
     @Option(names = "--delimiter", defaultValue = ",", paramLabel = "CHAR", description = "CSV cell delimiter (default: ',').")
-    char delimiter;
+    char delimiter = ',';
 
-    /** Reads {@code file} with the target column spec ("none" or null for no target). */
     /** Reads a file that must have a target column (for training and cross-validation). */
     Dataset readWithTarget(Path file, String target) {
         Dataset ds = read(file, target, 0);
@@ -28,6 +27,7 @@ final class DataOptions {
         return ds;
     }
 
+    /** Reads {@code file} with the target column spec ("none" or null for no target). */
     Dataset read(Path file, String target, int minFeatures) {
         if (LibSvmReader.looksLikeLibSvm(file)) {
             return LibSvmReader.read(file, minFeatures);

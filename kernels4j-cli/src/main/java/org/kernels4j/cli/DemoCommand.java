@@ -81,7 +81,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         Path tmp = Files.createTempFile("kernels4j-demo", ".zip");
         try {
-            ModelFiles.save(new SavedModel("krr", best, ds.featureNames(), ds.targetName()), tmp);
+            ModelFiles.save(new SavedModel(best, ds.featureNames(), ds.targetName()), tmp);
             SavedModel back = ModelFiles.load(tmp);
             double diff = back.model().predict(xTe).maxAbsDifference(best.predict(xTe));
             out.printf("%nbest by leave-one-out error: %s (lambda %.3g)%n", best.kernel().toSpec(), best.lambda());

@@ -1,14 +1,18 @@
 package org.kernels4j.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.approx.Landmarks;
 import org.kernels4j.io.Dataset;
 import org.kernels4j.io.ModelFiles;
 import org.kernels4j.io.SavedModel;
+import org.kernels4j.kernel.Hyperparameter;
 import org.kernels4j.kernel.Kernel;
 import org.kernels4j.kernel.KernelSpec;
+import org.kernels4j.learn.GaussianProcess;
+import org.kernels4j.learn.HyperparameterSearch;
 import org.kernels4j.learn.KernelRidge;
 import org.kernels4j.learn.KernelRidgeModel;
 import org.kernels4j.learn.NystromKernelRidge;
@@ -34,7 +38,10 @@ final class FitCommand implements Callable<Integer> {
             description = "Target column: a header name or a 0-based index, negative from the end (default: last column).")
     String target;
 
-    @Option(names = "--model", defaultValue = "krr", paramLabel = "KIND", description = "Model kind (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--model", defaultValue = "krr", paramLabel = "krr|gp",
+            description = "krr: kernel ridge regression. gp: Gaussian process regression (noise in the kernel as "
+                    + "+ white(noise=...), learned with --optimize); its model file also predicts standard deviations "
+                    + "(default: ${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--kernel", required = true, paramLabel = "SPEC",
@@ -72,9 +79,33 @@ final class FitCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     String sampler;
 
-    @Option(names = "--max-iter", defaultValue = "100", description = "CG iteration limit for --solver nystrom "
-            + "(default: ${DEFAULT-VALUE}).")
-    int maxIter;
+    @Option(names = "--max-iter", paramLabel = "N", description = "Iteration limit: CG for --solver nystrom (default 100), "
+            + "L-BFGS per start for --model gp --optimize (default 1000).")
+    Integer maxIter;
+
+    @Option(names = "--optimize", description = "gp: learn the kernel's hyperparameters by maximizing the log marginal "
+            + "likelihood (L-BFGS in log space within bounds).")
+    boolean optimize;
+
+    @Option(names = "--restarts", defaultValue = "0", paramLabel = "R", description = "gp --optimize: extra starts drawn "
+            + "log-uniformly within the bounds, seeded by --seed (default: ${DEFAULT-VALUE}).")
+    int restarts;
+
+    @Option(names = "--bounds", paramLabel = "NAME=LO:HI", description = "gp --optimize: bounds for one hyperparameter, "
+            + "e.g. rbf.length=0.01:100 (repeatable; default 1e-5:1e5). Names are listed by the fit output.")
+    List<String> bounds = new java.util.ArrayList<>();
+
+    @Option(names = "--fix", paramLabel = "NAME", description = "gp --optimize: keep this hyperparameter at its value "
+            + "in the kernel spec (repeatable).")
+    List<String> fixed = new java.util.ArrayList<>();
+
+    @Option(names = "--noise", defaultValue = "1e-10", paramLabel = "VALUE", description = "gp: fixed variance added to "
+            + "the diagonal besides the kernel, scikit-learn's alpha (default: ${DEFAULT-VALUE}).")
+    double noise;
+
+    @Option(names = "--normalize", description = "gp: centre and scale the target to unit variance before fitting "
+            + "(scikit-learn's normalize_y); predictions are mapped back.")
+    boolean normalize;
 
     @Option(names = "--tol", defaultValue = "1e-7", description = "CG relative residual at which --solver nystrom "
             + "stops (default: ${DEFAULT-VALUE}).")
@@ -94,10 +125,22 @@ final class FitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!model.equals("krr")) {
-            throw new Kernels4jException("unknown --model '" + model + "'; available: krr");
+        if (!model.equals("krr") && !model.equals("gp")) {
+            throw new Kernels4jException("unknown --model '" + model + "'; available: krr, gp");
+        }
+        var parsed = spec.commandLine().getParseResult();
+        String other = model.equals("gp") ? "--model krr" : "--model gp";
+        for (String option : model.equals("gp") ? List.of("--lambda", "--lambda-grid", "--select", "--intercept",
+                "--solver", "--centers", "--sampler", "--tol") : List.of("--optimize", "--restarts", "--bounds", "--fix",
+                        "--noise", "--normalize")) {
+            if (parsed.hasMatchedOption(option)) {
+                throw new Kernels4jException(option + " applies to " + other + ", not --model " + model);
+            }
         }
         Kernel k = KernelSpec.parse(kernel);
+        if (model.equals("gp")) {
+            return fitGaussianProcess(k);
+        }
         if (solver.equalsIgnoreCase("nystrom")) {
             return fitNystrom(k);
         }
@@ -143,7 +186,7 @@ final class FitCommand implements Callable<Integer> {
 
     /** Writes the model file and prints what was trained on what. */
     private java.io.PrintWriter saveAndDescribe(KernelRidgeModel m, Dataset ds, String title) {
-        ModelFiles.save(new SavedModel("krr", m, ds.featureNames(), ds.targetName()), out);
+        ModelFiles.save(new SavedModel(m, ds.featureNames(), ds.targetName()), out);
         var pw = spec.commandLine().getOut();
         pw.printf("model: %s, kernel: %s%n", title, m.kernel().toSpec());
         pw.printf("trained on %d rows x %d features from %s, target '%s'%n", ds.rows(), ds.features().cols(), train,
@@ -161,7 +204,8 @@ final class FitCommand implements Callable<Integer> {
             throw new Kernels4jException("--lambda auto needs --solver exact; give --solver nystrom a number");
         }
         NystromKernelRidge.Builder b = NystromKernelRidge.builder(k).lambda(parseNumber("--lambda", lambda))
-                .centers(centers).sampler(Landmarks.Sampler.parse(sampler)).maxIterations(maxIter).tolerance(tol)
+                .centers(centers).sampler(Landmarks.Sampler.parse(sampler)).maxIterations(maxIter == null ? 100 : maxIter)
+                .tolerance(tol)
                 .seed(seed).fitIntercept(intercept);
         b.build(); // options are checked before the data is read
         Dataset ds = data.options.readWithTarget(train, target);
@@ -184,6 +228,71 @@ final class FitCommand implements Callable<Integer> {
             printTrainingError(pw, m, ds);
         }
         pw.printf("saved %s%n", out);
+        return 0;
+    }
+
+    private Integer fitGaussianProcess(Kernel k) {
+        GaussianProcess gp = GaussianProcess.of(k, noise, normalize);
+        HyperparameterSearch search = null;
+        if (optimize) {
+            HyperparameterSearch.Builder b = HyperparameterSearch.builder().restarts(restarts).seed(seed)
+                    .maxIterations(maxIter == null ? 1000 : maxIter);
+            for (String bound : bounds) {
+                int eq = bound.lastIndexOf('=');
+                String[] range = eq < 0 ? new String[0] : bound.substring(eq + 1).split(":");
+                if (eq <= 0 || range.length != 2) {
+                    throw new Kernels4jException("--bounds must be NAME=LO:HI, e.g. rbf.length=0.01:100, got '" + bound + "'");
+                }
+                b.bound(bound.substring(0, eq).trim(), parseNumber("--bounds", range[0]), parseNumber("--bounds", range[1]));
+            }
+            fixed.forEach(b::fix);
+            search = b.build();
+        } else if (!bounds.isEmpty() || !fixed.isEmpty() || restarts != 0) {
+            throw new Kernels4jException("--bounds, --fix and --restarts need --optimize");
+        }
+        Dataset ds = data.options.readWithTarget(train, target);
+        var pw = spec.commandLine().getOut();
+        long start = System.nanoTime();
+        HyperparameterSearch.Result learned = null;
+        if (search != null) {
+            learned = gp.optimize(ds.features(), ds.target(), search);
+            gp = gp.withKernel(learned.kernel());
+        }
+        try (GaussianProcess.Model m = gp.fit(ds.features(), ds.target())) {
+            double seconds = (System.nanoTime() - start) / 1e9;
+            ModelFiles.save(SavedModel.of(m, ds.featureNames(), ds.targetName()), out);
+            pw.printf("model: gp, kernel: %s%n", gp.kernel().toSpec());
+            pw.printf("trained on %d rows x %d features from %s, target '%s'%n", ds.rows(), ds.features().cols(), train,
+                    ds.targetName());
+            List<Hyperparameter> hs = learned != null ? learned.hyperparameters() : gp.kernel().hyperparameters();
+            if (!hs.isEmpty()) {
+                pw.printf("%-24s %14s %12s %12s%n", "hyperparameter", "value", "lower", "upper");
+                for (Hyperparameter h : hs) {
+                    boolean isFixed = learned == null || learned.fixed().contains(h.name());
+                    boolean atBound = !isFixed && (h.value() <= h.lower() * (1 + 1e-9) || h.value() >= h.upper() * (1 - 1e-9));
+                    pw.printf("%-24s %14.6g %12.3g %12.3g%s%n", h.name(), h.value(), h.lower(), h.upper(),
+                            isFixed && learned != null ? "  fixed" : atBound ? "  at its bound" : "");
+                }
+            }
+            pw.printf("log marginal likelihood: %.6f%s%n", m.logMarginalLikelihood(), normalize ? " (normalized target)" : "");
+            if (learned != null) {
+                HyperparameterSearch.Start best = learned.starts().get(learned.best());
+                pw.printf("optimizer: %d iterations, %d evaluations, stopped on %s; %d start(s), best #%d; %.2f s%n",
+                        best.iterations(), best.evaluations(),
+                        best.stop() == null ? "-" : best.stop().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '),
+                        learned.starts().size(), learned.best() + 1, seconds);
+                if (learned.starts().size() > 1) {
+                    for (int i = 0; i < learned.starts().size(); i++) {
+                        pw.printf("  start %d: log marginal likelihood %.6f%n", i + 1, learned.starts().get(i).evidence());
+                    }
+                }
+            }
+            if (m.jitter() > 0) {
+                pw.printf("note: the covariance needed %.3g extra jitter on its diagonal%n", m.jitter());
+            }
+            printTrainingError(pw, m.toKernelRidgeModel(), ds);
+            pw.printf("saved %s%n", out);
+        }
         return 0;
     }
 

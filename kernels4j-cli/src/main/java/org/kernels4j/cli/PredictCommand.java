@@ -7,6 +7,7 @@ import org.kernels4j.io.Dataset;
 import org.kernels4j.io.ModelFiles;
 import org.kernels4j.io.PredictionWriter;
 import org.kernels4j.io.SavedModel;
+import org.kernels4j.learn.GaussianProcess;
 import org.kernels4j.linalg.Matrix;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,6 +30,10 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "PREDICTIONS.csv", description = "CSV file to write.")
     Path out;
 
+    @Option(names = "--std", description = "Also write the predictive standard deviation of the latent function "
+            + "(column NAME_std; needs a model from fit --model gp). Add the noise level for that of a new observation.")
+    boolean std;
+
     @Mixin
     DataOptionsMixin options;
 
@@ -38,13 +43,29 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         SavedModel saved = ModelFiles.load(model);
+        if (std && !saved.isGaussianProcess()) {
+            throw new org.kernels4j.Kernels4jException("--std needs a Gaussian process model (fit --model gp); " + model
+                    + " is a '" + saved.kind() + "' model");
+        }
         Dataset ds = ModelData.read(options.options, data, saved, false);
         Matrix pred;
         try (Progress p = new Progress(!noProgress)) {
             pred = saved.model().predict(ds.features(), p);
         }
         String name = saved.targetName() == null ? "prediction" : saved.targetName();
-        PredictionWriter.write(out, List.of(name), pred);
+        if (std) {
+            Matrix both = new Matrix(pred.rows(), 2);
+            try (GaussianProcess.Model gp = saved.gaussianProcess()) {
+                double[] var = gp.variance(ds.features(), 0);
+                for (int i = 0; i < pred.rows(); i++) {
+                    both.set(i, 0, pred.get(i, 0));
+                    both.set(i, 1, Math.sqrt(var[i]));
+                }
+            }
+            PredictionWriter.write(out, List.of(name, name + "_std"), both);
+        } else {
+            PredictionWriter.write(out, List.of(name), pred);
+        }
         spec.commandLine().getOut().printf("wrote %d predictions to %s%n", pred.rows(), out);
         return 0;
     }

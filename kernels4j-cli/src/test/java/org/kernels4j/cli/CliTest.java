@@ -20,6 +20,7 @@ import org.kernels4j.io.ModelFiles;
 import org.kernels4j.io.Npy;
 import org.kernels4j.kernel.GramEngine;
 import org.kernels4j.kernel.KernelSpec;
+import org.kernels4j.learn.GaussianProcess;
 import org.kernels4j.learn.RegressionMetrics;
 import org.kernels4j.linalg.Matrix;
 
@@ -122,6 +123,59 @@ class CliTest {
         Dataset te = CsvReader.builder().build().read(test);
         Matrix expected = GramEngine.gram(KernelSpec.parse("matern(nu=1.5, length=0.2)"), te.features());
         assertEquals(0.0, Npy.read(k).maxAbsDifference(expected));
+    }
+
+    @Test
+    void gaussianProcessLearnsItsKernelAndPredictsStandardDeviations() throws IOException {
+        Path model = dir.resolve("gp.zip");
+        Run fit = run("fit", "--model", "gp", "--train", train.toString(), "--kernel", "1*rbf(length=1) + white(noise=1)",
+                "--optimize", "--normalize", "--out", model.toString());
+        assertEquals(0, fit.code(), fit.err());
+        assertTrue(fit.out().contains("rbf.length"), fit.out());
+        String printed = fit.out().lines().filter(l -> l.startsWith("log marginal likelihood: ")).findFirst().orElseThrow();
+        double lml = Double.parseDouble(printed.split(" ")[3]);
+        // the saved kernel, fitted here, has the printed evidence, and the learned noise is a real level
+        var saved = ModelFiles.load(model);
+        assertEquals("gp", saved.kind());
+        Dataset tr = CsvReader.builder().build().read(train);
+        Dataset te = CsvReader.builder().build().read(test);
+        try (GaussianProcess.Model gp = GaussianProcess.of(saved.model().kernel(), 1e-10, true).fit(tr.features(), tr.target())) {
+            assertEquals(gp.logMarginalLikelihood(), lml, 1e-6 * Math.abs(lml));
+            Path preds = dir.resolve("gp.csv");
+            Run pred = run("predict", "--model", model.toString(), "--data", test.toString(), "--out", preds.toString(),
+                    "--std");
+            assertEquals(0, pred.code(), pred.err());
+            Dataset p = CsvReader.builder().target(null).build().read(preds);
+            assertEquals(List.of("y", "y_std"), p.featureNames());
+            Matrix mean = gp.mean(te.features());
+            double[] var = gp.variance(te.features(), 0);
+            for (int i = 0; i < te.rows(); i++) {
+                assertEquals(mean.get(i, 0), p.features().get(i, 0), 1e-9 * Math.abs(mean.get(i, 0)));
+                assertEquals(Math.sqrt(var[i]), p.features().get(i, 1), 1e-9 * Math.sqrt(var[i]));
+            }
+        }
+        Run eval = run("evaluate", "--model", model.toString(), "--data", test.toString());
+        assertEquals(0, eval.code(), eval.err());
+        // GP mistakes: options of the other model, a KRR model asked for --std, nothing to learn
+        Run r = run("fit", "--model", "gp", "--train", train.toString(), "--kernel", "rbf()", "--lambda", "2", "--out",
+                dir.resolve("x.zip").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("--lambda applies to --model krr, not --model gp"), r.err());
+        Path krr = dir.resolve("krr.zip");
+        assertEquals(0, run("fit", "--train", train.toString(), "--kernel", "linear()", "--out", krr.toString()).code());
+        r = run("predict", "--model", krr.toString(), "--data", test.toString(), "--out", dir.resolve("s.csv").toString(),
+                "--std");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("--std needs a Gaussian process model"), r.err());
+        r = run("fit", "--model", "gp", "--train", train.toString(), "--kernel", "linear()", "--optimize", "--out",
+                dir.resolve("x.zip").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("has no free hyperparameters"), r.err());
+        r = run("fit", "--model", "gp", "--train", train.toString(), "--kernel", "rbf(length=1) + white(noise=0.1)",
+                "--optimize", "--bounds", "rbf.length=2", "--out", dir.resolve("x.zip").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("--bounds must be NAME=LO:HI"), r.err());
+        assertFalse(Files.exists(dir.resolve("x.zip")));
     }
 
     @Test

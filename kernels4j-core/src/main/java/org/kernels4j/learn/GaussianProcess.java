@@ -178,6 +178,33 @@ public final class GaussianProcess {
         return lml;
     }
 
+    /**
+     * Rebuilds a fitted GP from its mean written as a kernel ridge model (see
+     * {@link Model#toKernelRidgeModel()}) and the per-output target scales: refactors
+     * K(X, X) + σ²I with σ² = {@code mean.lambda()} (O(n³/3)), so that variances can be predicted again.
+     * The log marginal likelihood is not kept by the mean and is reported as NaN.
+     */
+    public static Model restore(KernelRidgeModel mean, double[] targetScales) {
+        int k = mean.outputs();
+        if (targetScales.length != k) {
+            throw new Kernels4jException("the model has " + k + " outputs but " + targetScales.length + " target scales");
+        }
+        for (double s : targetScales) {
+            if (!(s > 0) || Double.isInfinite(s)) {
+                throw new Kernels4jException("target scales must be positive and finite, got " + s);
+            }
+        }
+        GaussianProcess gp = of(mean.kernel(), mean.lambda(), false);
+        Matrix x = mean.trainingInputs();
+        Matrix alpha = mean.dualCoefficients();
+        for (int i = 0; i < alpha.rows(); i++) {
+            for (int o = 0; o < k; o++) {
+                alpha.set(i, o, alpha.get(i, o) / targetScales[o]);
+            }
+        }
+        return gp.new Model(x, gp.factor(x, true), alpha, Double.NaN, mean.intercept(), targetScales.clone());
+    }
+
     /** A fitted GP; holds the Cholesky factor (off-heap) until {@link #close}. */
     public final class Model implements AutoCloseable {
         private final Matrix x;
@@ -199,6 +226,26 @@ public final class GaussianProcess {
         /** log p(y | X, θ), summed over outputs (of the normalized targets when normalizing). */
         public double logMarginalLikelihood() {
             return logMarginalLikelihood;
+        }
+
+        /**
+         * The predictive mean as a kernel ridge model f(x) = Σ_i β_i·k(x_i, x) + b with β = α·scale,
+         * b = shift and λ = σ² (the same predictions as {@link #mean}), for saving and for every tool
+         * that takes such a model.
+         */
+        public KernelRidgeModel toKernelRidgeModel() {
+            Matrix beta = alpha.copy();
+            for (int i = 0; i < beta.rows(); i++) {
+                for (int o = 0; o < beta.cols(); o++) {
+                    beta.set(i, o, beta.get(i, o) * scale[o]);
+                }
+            }
+            return new KernelRidgeModel(kernel, x, beta, shift, noise, null);
+        }
+
+        /** Per-output scales the targets were divided by (1 when not normalizing). */
+        public double[] targetScales() {
+            return scale.clone();
         }
 
         /** The diagonal jitter the Cholesky needed beyond the noise (0 normally). */

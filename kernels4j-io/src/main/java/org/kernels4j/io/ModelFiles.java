@@ -59,13 +59,16 @@ public final class ModelFiles {
         arrays.put("train_x", m.trainingInputs());
         arrays.put("dual_coef", m.dualCoefficients());
         arrays.put("intercept", Matrix.wrap(1, m.outputs(), m.intercept()));
+        if (saved.isGaussianProcess()) {
+            arrays.put("target_scale", Matrix.wrap(1, m.outputs(), saved.targetScales().clone()));
+        }
         ObjectNode root = MAPPER.createObjectNode();
         root.put("format", FORMAT);
         root.put("version", VERSION);
         root.put("kind", saved.kind());
         root.put("kernel", m.kernel().toSpec());
         ObjectNode options = root.putObject("options");
-        options.put("lambda", m.lambda());
+        options.put(saved.isGaussianProcess() ? "noise" : "lambda", m.lambda());
         if (m.path() != null) {
             options.put("lambda_selection", m.path().criterion().name().toLowerCase(java.util.Locale.ROOT));
         }
@@ -185,18 +188,20 @@ public final class ModelFiles {
                     + VERSION + ")");
         }
         String kind = text(root, "kind");
-        if (!"krr".equals(kind)) {
-            throw bad(name, "unknown model kind '" + kind + "'");
+        if (!SavedModel.KINDS.contains(kind)) {
+            throw bad(name, "unknown model kind '" + kind + "' (this version reads " + String.join(", ", SavedModel.KINDS)
+                    + ")");
         }
+        boolean gp = kind.equals("gp");
         Kernel kernel;
         try {
             kernel = KernelSpec.parse(text(root, "kernel"));
         } catch (Kernels4jException e) {
             throw bad(name, "kernel: " + e.getMessage());
         }
-        double lambda = root.path("options").path("lambda").asDouble(Double.NaN);
-        if (!(lambda > 0)) {
-            throw bad(name, "options.lambda must be a positive number");
+        double lambda = root.path("options").path(gp ? "noise" : "lambda").asDouble(Double.NaN);
+        if (gp ? !(lambda >= 0) || Double.isInfinite(lambda) : !(lambda > 0)) {
+            throw bad(name, gp ? "options.noise must be a number >= 0" : "options.lambda must be a positive number");
         }
         List<String> featureNames = new ArrayList<>();
         for (JsonNode n : root.path("feature_names")) {
@@ -218,8 +223,21 @@ public final class ModelFiles {
         x.requireFinite(name + ": train_x");
         alpha.requireFinite(name + ": dual_coef");
         String target = root.path("target_name").isTextual() ? root.path("target_name").asText() : null;
-        return new SavedModel(kind, new KernelRidgeModel(kernel, x, alpha, intercept.data(), lambda, null), List.copyOf(featureNames),
-                target);
+        double[] scales = null;
+        if (gp) {
+            Matrix s = array(root, entries, "target_scale", name);
+            if (s.rows() != 1 || s.cols() != alpha.cols()) {
+                throw bad(name, "target_scale has shape " + s.shape() + ", expected 1x" + alpha.cols());
+            }
+            for (double v : s.data()) {
+                if (!(v > 0) || Double.isInfinite(v)) {
+                    throw bad(name, "target_scale must hold positive finite numbers, got " + v);
+                }
+            }
+            scales = s.data();
+        }
+        return new SavedModel(kind, new KernelRidgeModel(kernel, x, alpha, intercept.data(), lambda, null),
+                List.copyOf(featureNames), target, scales);
     }
 
     private static Matrix array(JsonNode root, Map<String, byte[]> entries, String key, String name) {

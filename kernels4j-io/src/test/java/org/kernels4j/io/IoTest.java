@@ -16,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.kernel.KernelSpec;
+import org.kernels4j.learn.GaussianProcess;
 import org.kernels4j.learn.KernelRidge;
 import org.kernels4j.learn.KernelRidgeModel;
 import org.kernels4j.linalg.Matrix;
@@ -131,7 +132,7 @@ class IoTest {
         Matrix y = Matrix.of(new double[][] {{1}, {2}, {3}, {5}});
         KernelRidgeModel m = KernelRidge.builder(KernelSpec.parse("rbf(gamma=0.5) + 0.1*linear()")).lambda(0.1)
                 .fitIntercept(true).build().fit(x, y);
-        return new SavedModel("krr", m, List.of("a", "b"), "y");
+        return new SavedModel(m, List.of("a", "b"), "y");
     }
 
     @Test
@@ -147,6 +148,42 @@ class IoTest {
         assertEquals("y", back.targetName());
         try (var files = Files.list(dir)) {
             assertEquals(1, files.count(), "no temporary file is left behind");
+        }
+    }
+
+    @Test
+    void gaussianProcessModelFilesRestoreMeanAndVariance() throws IOException {
+        Matrix x = Matrix.of(new double[][] {{0, 1}, {1, 0}, {2, 2}, {3, 1}, {1, 1}});
+        Matrix y = Matrix.of(new double[][] {{10}, {20}, {30}, {50}, {15}});
+        Matrix q = Matrix.of(new double[][] {{0.5, 0.5}, {2, 1}, {9, 9}});
+        Path f = dir.resolve("gp.zip");
+        double[] var;
+        Matrix mean;
+        try (GaussianProcess.Model gp = GaussianProcess.of(KernelSpec.parse("2*rbf(length=1.5)"), 0.01, true).fit(x, y)) {
+            ModelFiles.save(SavedModel.of(gp, List.of("a", "b"), "y"), f);
+            var = gp.variance(q, 0);
+            mean = gp.mean(q);
+        }
+        SavedModel back = ModelFiles.load(f);
+        assertEquals("gp", back.kind());
+        assertEquals(0.01, back.model().lambda());
+        assertTrue(back.model().predict(q).maxAbsDifference(mean) < 1e-12);
+        try (GaussianProcess.Model gp = back.gaussianProcess()) {
+            double[] again = gp.variance(q, 0);
+            for (int i = 0; i < 3; i++) {
+                assertEquals(var[i], again[i], 1e-10 * var[i]);
+            }
+        }
+        String json = new String(readEntry(f, "model.json"), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(json.contains("\"target_scale\""), json);
+        var e = assertThrows(Kernels4jException.class, () -> new SavedModel(model().model(), List.of("a", "b"), "y")
+                .gaussianProcess());
+        assertTrue(e.getMessage().contains("has no predictive variance"), e.getMessage());
+    }
+
+    private static byte[] readEntry(Path zip, String entry) throws IOException {
+        try (var z = new java.util.zip.ZipFile(zip.toFile())) {
+            return z.getInputStream(z.getEntry(entry)).readAllBytes();
         }
     }
 
