@@ -8,7 +8,8 @@
                                                 intercept): the same objective as kernels4j's Nystrom
                                                 KRR, fit time and test RMSE
   sklearn_peer.py gp DIR TAG                 -> GaussianProcessRegressor(C(1)*RBF(1) + WhiteKernel(1),
-                                                alpha=1e-10, no restarts) on x_TAG.npy/y_TAG.npy: fit
+                                                alpha=1e-10, no restarts, normalize_y as kernels4j
+                                                was run) on x_TAG.npy/y_TAG.npy: fit
                                                 time, learned evidence, and both optima scored by
                                                 sklearn's own log_marginal_likelihood
 """
@@ -84,8 +85,9 @@ def gp(d, tag):
     lines = open(f"{d}/ours_{tag}.txt").read().split("\n")
     our_secs, our_lml = float(lines[0]), float(lines[1])
     our_theta = np.array([float(v) for v in lines[2].split()])
+    normalize = len(lines) > 3 and lines[3].strip() == "true"
     kernel = ConstantKernel(1.0) * RBF(1.0) + WhiteKernel(1.0)  # bounds (1e-5, 1e5) as in kernels4j
-    model = GaussianProcessRegressor(kernel=kernel, alpha=1e-10, n_restarts_optimizer=0, normalize_y=False)
+    model = GaussianProcessRegressor(kernel=kernel, alpha=1e-10, n_restarts_optimizer=0, normalize_y=normalize)
     t0 = time.perf_counter()
     model.fit(x, y)
     secs = time.perf_counter() - t0

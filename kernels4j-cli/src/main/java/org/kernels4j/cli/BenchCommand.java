@@ -266,13 +266,16 @@ final class BenchCommand implements Runnable {
                 description = "Fixed diagonal term, scikit-learn's alpha (default: ${DEFAULT-VALUE}).")
         double noise;
 
+        @Option(names = "--normalize", description = "Normalize the target (scikit-learn's normalize_y).")
+        boolean normalize;
+
         @Option(names = "--export-dir", paramLabel = "DIR", description = "Write data and results as .npy/.txt.")
         Path exportDir;
 
         @Override
         public Integer call() throws Exception {
             Kernel k = KernelSpec.parse(kernel);
-            GaussianProcess gp = GaussianProcess.of(k, noise, false);
+            GaussianProcess gp = GaussianProcess.of(k, noise, normalize);
             var out = spec.commandLine().getOut();
             out.printf("gp learning %s noise=%s threads=%d%n", k.toSpec(), noise, Parallelism.threads());
             out.printf("%-12s %8s %10s %6s %6s %18s  %s%n", "data", "n", "seconds", "iters", "evals", "log_marginal_lik",
@@ -319,7 +322,7 @@ final class BenchCommand implements Runnable {
                         theta.append(Math.log(h.value())).append(' ');
                     }
                     Files.writeString(exportDir.resolve("ours_" + tag + ".txt"),
-                            seconds + "\n" + lml + "\n" + theta.toString().trim() + "\n");
+                            seconds + "\n" + lml + "\n" + theta.toString().trim() + "\n" + normalize + "\n");
                 }
             }
             return 0;
