@@ -26,6 +26,11 @@ public final class GramEngine {
     private GramEngine() {
     }
 
+    /** The tile size t: bands and tiles hold at most t rows or columns (property {@code kernels4j.tile}, default 256). */
+    public static int tileSize() {
+        return TILE;
+    }
+
     /** K(X, X), n×n, symmetric. */
     public static Matrix gram(Kernel kernel, Matrix x) {
         Matrix out = new Matrix(x.rows(), x.rows());
@@ -206,6 +211,196 @@ public final class GramEngine {
             });
         }
         return results;
+    }
+
+    /** Receives one band of K(Z, X): all m rows for data columns [c0, c0+w), row-major m×w. */
+    public interface BandConsumer {
+        void accept(int c0, int w, double[] band);
+    }
+
+    /** Turns a band of K(Z, X) (m×w, row-major) into the weights G for the same entries, written to {@code out}. */
+    public interface BandWeights {
+        void weights(int c0, int w, double[] band, double[] out);
+    }
+
+    /**
+     * The contractions of a weight matrix G (m×n) with the derivatives of K(Z, X).
+     *
+     * @param hyperparameters {@code Σ_ji G_ji·∂K(Z, X)_ji/∂log θ_p} for every hyperparameter p
+     * @param inputs {@code Σ_i G_ji·∂k(z_j, x_i)/∂z_jf}, m×d, or null when not asked for
+     */
+    public record CrossGradient(double[] hyperparameters, Matrix inputs) {
+    }
+
+    /**
+     * Streams K(Z, X) to {@code consumer} in bands of at most t data columns, each band holding all m
+     * rows, so that an m×n matrix is never stored (Z is m×d, X is n×d). Bands are handed out from the
+     * worker threads concurrently. Memory O(m·t) per thread.
+     */
+    public static void crossBands(Kernel kernel, Matrix z, Matrix x, BandConsumer consumer) {
+        requireSameFeatures(z, x);
+        z.requireFinite("inducing inputs");
+        x.requireFinite("input data");
+        int m = z.rows();
+        int n = x.rows();
+        int bands = (n + TILE - 1) / TILE;
+        ThreadLocal<double[]> local = ThreadLocal.withInitial(() -> new double[m * TILE]);
+        double[] center = x.columnMeans();
+        try (GramInputs left = new GramInputs(z, center); GramInputs right = new GramInputs(x, center)) {
+            runTiles(bands, ProgressListener.NONE, () -> new GramBlock(left, right, false, TILE * TILE), (block, buf, unused, b) -> {
+                int c0 = b * TILE;
+                int w = Math.min(TILE, n - c0);
+                double[] band = local.get();
+                for (int r0 = 0; r0 < m; r0 += TILE) {
+                    int h = Math.min(TILE, m - r0);
+                    block.moveTo(r0, h, c0, w);
+                    kernel.computeBlock(block, buf);
+                    System.arraycopy(buf, 0, band, r0 * w, h * w);
+                }
+                consumer.accept(c0, w, band);
+            });
+        }
+    }
+
+    /**
+     * Contracts weights G (m×n, produced band by band from K(Z, X) itself by {@code weights}) with
+     * the derivatives of K(Z, X) with respect to every hyperparameter and, when {@code inputGradient}
+     * is set, with respect to the points Z: for a {@link StationaryKernel} (or a multiple of one),
+     * {@code ∂k(z, x)/∂z_f = 2g'(s)·(z_f − x_f)/ℓ_f²}. Nothing m×n is stored; per-band sums are added
+     * in band order, so the result does not depend on thread scheduling. Cost: one pass of the kernel's
+     * gradient over m·n entries, plus O(m·n·d) for the input gradient.
+     *
+     * @throws Kernels4jException when the input gradient is asked for a kernel that is not stationary
+     */
+    public static CrossGradient crossGradientContractions(Kernel kernel, Matrix z, Matrix x, BandWeights weights,
+            boolean inputGradient) {
+        requireSameFeatures(z, x);
+        if (inputGradient && !StationaryKernel.supports(kernel)) {
+            throw new Kernels4jException("gradients with respect to input points need a stationary kernel (rbf, matern "
+                    + "or rq, optionally scaled), got " + kernel.toSpec());
+        }
+        z.requireFinite("inducing inputs");
+        x.requireFinite("input data");
+        int m = z.rows();
+        int n = x.rows();
+        int d = x.cols();
+        int count = kernel.hyperparameters().size();
+        int bands = (n + TILE - 1) / TILE;
+        int rowTiles = (m + TILE - 1) / TILE;
+        double[][] perBand = new double[bands][];
+        double[][] perBandInputs = inputGradient ? new double[bands][] : null;
+        ThreadLocal<double[][][]> local = ThreadLocal.withInitial(() -> new double[][][] {
+            {new double[m * TILE], new double[m * TILE], new double[TILE * TILE]}, new double[rowTiles * count][TILE * TILE]});
+        double[] center = x.columnMeans();
+        double[] zd = z.data();
+        double[] xd = x.data();
+        try (GramInputs left = new GramInputs(z, center); GramInputs right = new GramInputs(x, center)) {
+            runTiles(bands, ProgressListener.NONE, () -> new GramBlock(left, right, false, TILE * TILE), (block, buf, unused, b) -> {
+                double[][][] w3 = local.get();
+                double[] band = w3[0][0];
+                double[] g = w3[0][1];
+                double[] radial = w3[0][2];
+                double[][] grads = w3[1];
+                int c0 = b * TILE;
+                int w = Math.min(TILE, n - c0);
+                for (int t = 0; t < rowTiles; t++) {
+                    int r0 = t * TILE;
+                    int h = Math.min(TILE, m - r0);
+                    block.moveTo(r0, h, c0, w);
+                    kernel.computeGradientBlock(block, buf, java.util.Arrays.copyOfRange(grads, t * count, (t + 1) * count));
+                    System.arraycopy(buf, 0, band, r0 * w, h * w);
+                }
+                weights.weights(c0, w, band, g);
+                double[] sums = new double[count];
+                double[] zg = inputGradient ? new double[m * d] : null;
+                for (int t = 0; t < rowTiles; t++) {
+                    int r0 = t * TILE;
+                    int h = Math.min(TILE, m - r0);
+                    for (int p = 0; p < count; p++) {
+                        double[] gp = grads[t * count + p];
+                        double acc = 0;
+                        for (int k = 0; k < h * w; k++) {
+                            acc += g[r0 * w + k] * gp[k];
+                        }
+                        sums[p] += acc;
+                    }
+                    if (inputGradient) {
+                        block.moveTo(r0, h, c0, w);
+                        double[] scales = StationaryKernel.radialDerivative(kernel, block, radial)[0];
+                        for (int i = 0; i < h; i++) {
+                            int j = r0 + i;
+                            double rowSum = 0;
+                            double[] cross = new double[d];
+                            for (int c = 0; c < w; c++) {
+                                double hw = g[(r0 + i) * w + c] * radial[i * w + c];
+                                rowSum += hw;
+                                int xo = (c0 + c) * d;
+                                for (int f = 0; f < d; f++) {
+                                    cross[f] += hw * xd[xo + f];
+                                }
+                            }
+                            for (int f = 0; f < d; f++) {
+                                double inv = scales == null ? 1.0 : 1.0 / (scales[f] * scales[f]);
+                                zg[j * d + f] += (zd[j * d + f] * rowSum - cross[f]) * inv;
+                            }
+                        }
+                    }
+                }
+                perBand[b] = sums;
+                if (inputGradient) {
+                    perBandInputs[b] = zg;
+                }
+            });
+        }
+        double[] total = new double[count];
+        Matrix inputs = inputGradient ? new Matrix(m, d) : null;
+        for (int b = 0; b < bands; b++) {
+            for (int p = 0; p < count; p++) {
+                total[p] += perBand[b][p];
+            }
+            if (inputGradient) {
+                for (int k = 0; k < m * d; k++) {
+                    inputs.data()[k] += perBandInputs[b][k];
+                }
+            }
+        }
+        return new CrossGradient(total, inputs);
+    }
+
+    /**
+     * {@code Σ_i ∂k(x_i, x_i)/∂log θ_p} for every hyperparameter p: the derivative of tr K(X, X),
+     * from the diagonal tiles only (O(n·t) work per parameter).
+     */
+    public static double[] diagonalGradientSums(Kernel kernel, Matrix x) {
+        int n = x.rows();
+        x.requireFinite("input data");
+        int count = kernel.hyperparameters().size();
+        int tiles = (n + TILE - 1) / TILE;
+        double[][] perTile = new double[tiles][];
+        ThreadLocal<double[][]> gradientBuffers = ThreadLocal.withInitial(() -> new double[count][TILE * TILE]);
+        try (GramInputs in = new GramInputs(x, x.columnMeans())) {
+            runTiles(tiles, ProgressListener.NONE, () -> new GramBlock(in, in, true, TILE * TILE), (block, buf, unused, t) -> {
+                int r0 = t * TILE;
+                int h = Math.min(TILE, n - r0);
+                block.moveTo(r0, h, r0, h);
+                double[][] g = gradientBuffers.get();
+                kernel.computeGradientBlock(block, buf, g);
+                double[] sums = new double[count];
+                for (int p = 0; p < count; p++) {
+                    for (int i = 0; i < h; i++) {
+                        sums[p] += g[p][i * h + i];
+                    }
+                }
+                perTile[t] = sums;
+            });
+        }
+        double[] total = new double[count];
+        for (double[] t : perTile) {
+            for (int p = 0; p < count; p++) {
+                total[p] += t[p];
+            }
+        }
+        return total;
     }
 
     /** K(X, Z), n×m. */

@@ -14,7 +14,7 @@ import org.kernels4j.linalg.ElementOps;
  * </ul>
  * Spec: {@code matern(nu=2.5, length=1.2)} or {@code matern(nu=1.5, length=[1, 2])}.
  */
-public final class MaternKernel implements Kernel {
+public final class MaternKernel implements StationaryKernel {
     private final double nu;
     private final double length;
     private final double[] lengthScales;
@@ -142,6 +142,28 @@ public final class MaternKernel implements Kernel {
             return t > 0 ? e / t : 0.0;
         }
         return nu == 1.5 ? e : (1 + t) * e / 3;
+    }
+
+    /** The ARD length scales, or null (isotropic: s = ‖x − z‖², the length inside g). */
+    @Override
+    public double[] distanceScales() {
+        return lengthScales();
+    }
+
+    /**
+     * 2g'(s) = −radial(t)·2ν/ℓ² with t = √(2ν·s)/ℓ (ℓ = 1 for ARD), where radial(t) = −φ'(t)/t as in
+     * the gradient; for ν = 1/2 the derivative is unbounded as s → 0 and is taken as 0 at s = 0.
+     */
+    @Override
+    public void computeRadialDerivativeBlock(GramBlock block, double[] out) {
+        int len = block.rows() * block.cols();
+        block.squaredDistances(lengthScales, out);
+        double c2 = 2 * nu;
+        ElementOps.get().sqrtScaled(out, 0, len, Math.sqrt(c2) / length);
+        double f = -c2 / (length * length);
+        for (int k = 0; k < len; k++) {
+            out[k] = f * radialFactor(out[k]);
+        }
     }
 
     @Override

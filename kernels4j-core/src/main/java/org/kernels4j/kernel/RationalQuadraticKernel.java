@@ -6,7 +6,7 @@ import org.kernels4j.linalg.ElementOps;
  * Rational quadratic kernel {@code k(x, z) = (1 + ‖x − z‖²/(2αℓ²))^(−α)}, a scale mixture of RBF
  * kernels. Spec: {@code rq(alpha=1, length=1)}; alias {@code rational_quadratic}.
  */
-public final class RationalQuadraticKernel implements Kernel {
+public final class RationalQuadraticKernel implements StationaryKernel {
     private final double alpha;
     private final double length;
 
@@ -57,6 +57,24 @@ public final class RationalQuadraticKernel implements Kernel {
             out[k] = v;
             ga[k] = v * alpha * (u / b - Math.log1p(u));
             gl[k] = v * 2 * alpha * u / b;
+        }
+    }
+
+    /** Null: s = ‖x − z‖². */
+    @Override
+    public double[] distanceScales() {
+        return null;
+    }
+
+    /** With u = s/(2αℓ²): 2g'(s) = −(1 + u)^(−α−1)/ℓ². */
+    @Override
+    public void computeRadialDerivativeBlock(GramBlock block, double[] out) {
+        int len = block.rows() * block.cols();
+        block.squaredDistances(null, out);
+        double s = 1.0 / (2 * alpha * length * length);
+        double f = -1.0 / (length * length);
+        for (int k = 0; k < len; k++) {
+            out[k] = f * Math.exp(-(alpha + 1) * Math.log1p(out[k] * s));
         }
     }
 

@@ -11,7 +11,7 @@ import org.kernels4j.linalg.ElementOps;
  * <p>Specs: {@code rbf(gamma=0.5)}, {@code rbf(length=1.2)}, {@code rbf(length=[1, 2, 0.5])};
  * alias {@code gaussian}. Cost per pair: the GEMM plus one exp.
  */
-public final class RbfKernel implements Kernel {
+public final class RbfKernel implements StationaryKernel {
     private final double gamma;
     private final double length;
     private final double[] lengthScales;
@@ -107,6 +107,19 @@ public final class RbfKernel implements Kernel {
                 g[k] = g[k] * g[k] * inv * out[k];
             }
         }
+    }
+
+    /** The ARD length scales, or null (isotropic: s = ‖x − z‖² and g(s) = exp(−γs)). */
+    @Override
+    public double[] distanceScales() {
+        return lengthScales();
+    }
+
+    /** 2g'(s) = −2γ·k. */
+    @Override
+    public void computeRadialDerivativeBlock(GramBlock block, double[] out) {
+        computeBlock(block, out);
+        ElementOps.get().scale(out, block.rows() * block.cols(), -2 * gamma);
     }
 
     @Override

@@ -30,7 +30,11 @@ public final class HyperparameterSearch {
      * An evidence value and its gradient with respect to the log of every kernel hyperparameter,
      * in {@link Kernel#hyperparameters()} order.
      */
-    public record Evidence(double value, double[] gradient) {
+    public record Evidence(double value, double[] gradient, double[] extraGradient) {
+        /** An evidence with no extra variables. */
+        public Evidence(double value, double[] gradient) {
+            this(value, gradient, new double[0]);
+        }
     }
 
     /**
@@ -56,9 +60,10 @@ public final class HyperparameterSearch {
      * @param fixed names of the parameters held fixed
      * @param starts every run, the kernel's own start first
      * @param best index of the best run in {@code starts}
+     * @param extra the extra variables at the best optimum (empty when there were none)
      */
     public record Result(Kernel kernel, double evidence, List<Hyperparameter> hyperparameters, Set<String> fixed,
-            List<Start> starts, int best) {
+            List<Start> starts, int best, double[] extra) {
     }
 
     private final int restarts;
@@ -146,6 +151,15 @@ public final class HyperparameterSearch {
      *     kernel has no free hyperparameters
      */
     public Result maximize(Kernel kernel, Function<Kernel, Evidence> evidence) {
+        return maximize(kernel, new double[0], (k, unused) -> evidence.apply(k));
+    }
+
+    /**
+     * Maximizes {@code evidence} over the kernel's free hyperparameters together with unbounded extra
+     * variables (such as inducing inputs), which every start begins from {@code extra}; the
+     * evidence's {@code extraGradient} is its gradient with respect to them.
+     */
+    public Result maximize(Kernel kernel, double[] extra, java.util.function.BiFunction<Kernel, double[], Evidence> evidence) {
         List<Hyperparameter> params = new ArrayList<>(kernel.hyperparameters());
         List<String> names = params.stream().map(Hyperparameter::name).toList();
         for (String name : bounds.keySet()) {
@@ -172,34 +186,44 @@ public final class HyperparameterSearch {
         }
         double[] base = params.stream().mapToDouble(Hyperparameter::value).toArray();
         int m = free.size();
-        double[] lower = new double[m];
-        double[] upper = new double[m];
-        double[] x0 = new double[m];
+        int e0 = extra.length;
+        double[] lower = new double[m + e0];
+        double[] upper = new double[m + e0];
+        double[] x0 = new double[m + e0];
         for (int i = 0; i < m; i++) {
             Hyperparameter h = params.get(free.get(i));
             lower[i] = Math.log(h.lower());
             upper[i] = Math.log(h.upper());
             x0[i] = Math.log(h.value());
         }
+        for (int i = 0; i < e0; i++) {
+            lower[m + i] = Double.NEGATIVE_INFINITY;
+            upper[m + i] = Double.POSITIVE_INFINITY;
+            x0[m + i] = extra[i];
+        }
         BoundedLbfgs.Objective objective = (x, grad) -> {
             Evidence e;
             try {
-                e = evidence.apply(kernel.withHyperparameters(theta(base, free, x)));
+                e = evidence.apply(kernel.withHyperparameters(theta(base, free, x)), java.util.Arrays.copyOfRange(x, m, m + e0));
             } catch (NotPositiveDefiniteException notPd) {
                 return Double.NaN;
             }
             for (int i = 0; i < m; i++) {
                 grad[i] = -e.gradient()[free.get(i)];
             }
+            for (int i = 0; i < e0; i++) {
+                grad[m + i] = -e.extraGradient()[i];
+            }
             return -e.value();
         };
         List<Start> starts = new ArrayList<>();
+        List<double[]> extras = new ArrayList<>();
         Random random = new Random(seed);
         int best = -1;
         for (int s = 0; s <= restarts; s++) {
             double[] start = x0.clone();
             if (s > 0) {
-                for (int i = 0; i < m; i++) {
+                for (int i = 0; i < m; i++) { // the extra variables start where they were given
                     start[i] = lower[i] + random.nextDouble() * (upper[i] - lower[i]);
                 }
             }
@@ -208,6 +232,7 @@ public final class HyperparameterSearch {
                 BoundedLbfgs.Result r = optimizer.minimize(objective, start, lower, upper);
                 run = new Start(theta(base, free, start), theta(base, free, r.x()), -r.value(), r.iterations(),
                         r.evaluations(), r.stop());
+                extras.add(java.util.Arrays.copyOfRange(r.x(), m, m + e0));
             } catch (Kernels4jException notFinite) {
                 if (s == 0) {
                     throw new Kernels4jException("the evidence cannot be evaluated at the starting hyperparameters of "
@@ -215,6 +240,7 @@ public final class HyperparameterSearch {
                             + "the noise)");
                 }
                 run = new Start(theta(base, free, start), theta(base, free, start), Double.NEGATIVE_INFINITY, 0, 1, null);
+                extras.add(extra.clone());
             }
             starts.add(run);
             if (best < 0 || run.evidence() > starts.get(best).evidence()) {
@@ -228,12 +254,12 @@ public final class HyperparameterSearch {
             learned.add(new Hyperparameter(h.name(), optimum[p], h.lower(), h.upper()));
         }
         return new Result(kernel.withHyperparameters(optimum), starts.get(best).evidence(), List.copyOf(learned),
-                fixed, List.copyOf(starts), best);
+                fixed, List.copyOf(starts), best, extras.get(best));
     }
 
     private static double[] theta(double[] base, List<Integer> free, double[] logFree) {
         double[] t = base.clone();
-        for (int i = 0; i < logFree.length; i++) {
+        for (int i = 0; i < free.size(); i++) {
             t[free.get(i)] = Math.exp(logFree[i]);
         }
         return t;
