@@ -17,6 +17,7 @@ import org.kernels4j.learn.KernelRidge;
 import org.kernels4j.learn.KernelRidgeModel;
 import org.kernels4j.learn.NystromKernelRidge;
 import org.kernels4j.learn.RegressionMetrics;
+import org.kernels4j.learn.SparseGaussianProcess;
 import org.kernels4j.linalg.Matrix;
 import org.kernels4j.linalg.Parallelism;
 import picocli.CommandLine.Command;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Spec;
         description = {"Benchmarks. Every figure is measured in this run; ratios compare with BLAS in the same run.",
             "Peer comparisons with scikit-learn: bench/run-peer-comparison.sh."},
         subcommands = {BenchCommand.Gram.class, BenchCommand.Krr.class, BenchCommand.NystromKrr.class,
-            BenchCommand.GpLearning.class})
+            BenchCommand.GpLearning.class, BenchCommand.SparseGp.class})
 final class BenchCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -324,6 +325,86 @@ final class BenchCommand implements Runnable {
                     Files.writeString(exportDir.resolve("ours_" + tag + ".txt"),
                             seconds + "\n" + lml + "\n" + theta.toString().trim() + "\n" + normalize + "\n");
                 }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "sgpr", mixinStandardHelpOptions = true,
+            description = {"Time a sparse GP (Titsias' bound; hyperparameters and inducing points learned) on Friedman-1 "
+                    + "data, and compare its test RMSE with an exact GP learned on the first --exact-n rows."})
+    static final class SparseGp implements Callable<Integer> {
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--n", defaultValue = "100000", description = "Training size (default: ${DEFAULT-VALUE}).")
+        int n;
+
+        @Option(names = "--d", defaultValue = "10", description = "Features, >= 5 (default: ${DEFAULT-VALUE}).")
+        int d;
+
+        @Option(names = "--inducing", defaultValue = "500", description = "Inducing points (default: ${DEFAULT-VALUE}).")
+        int inducing;
+
+        @Option(names = "--test", defaultValue = "10000", description = "Test size (default: ${DEFAULT-VALUE}).")
+        int test;
+
+        @Option(names = "--kernel", defaultValue = "1*rbf(length=1) + white(noise=1)",
+                description = "Initial kernel (default: ${DEFAULT-VALUE}).")
+        String kernel;
+
+        @Option(names = "--max-iter", defaultValue = "100", description = "L-BFGS iterations (default: ${DEFAULT-VALUE}).")
+        int maxIter;
+
+        @Option(names = "--exact-n", defaultValue = "0", description = "Also learn an exact GP on the first N rows "
+                + "(0: skip; default: ${DEFAULT-VALUE}).")
+        int exactN;
+
+        @Option(names = "--fixed-inducing", description = "Keep the inducing points where k-means++ put them.")
+        boolean fixedInducing;
+
+        @Option(names = "--normalize", description = "Normalize the target (both models).")
+        boolean normalize;
+
+        @Override
+        public Integer call() {
+            if (n < 1 || d < 5 || test < 1) {
+                throw new Kernels4jException("--n and --test must be >= 1 and --d >= 5");
+            }
+            Kernel k = KernelSpec.parse(kernel);
+            SyntheticData.Regression tr = SyntheticData.friedman1(n, d, 1.0, 3000 + n);
+            SyntheticData.Regression te = SyntheticData.friedman1(test, d, 0.0, 7);
+            var out = spec.commandLine().getOut();
+            out.printf("sgpr %s n=%d d=%d m=%d test=%d threads=%d%n", k.toSpec(), n, d, inducing, test,
+                    Parallelism.threads());
+            HyperparameterSearch search = HyperparameterSearch.builder().maxIterations(maxIter).build();
+            SparseGaussianProcess.builder(k).inducing(Math.min(50, n)).build()
+                    .fit(tr.x().rowRange(0, Math.min(n, 1000)), tr.y().rowRange(0, Math.min(n, 1000)),
+                            HyperparameterSearch.builder().maxIterations(3).build()); // JIT warm-up
+            long t0 = System.nanoTime();
+            SparseGaussianProcess.Model m = SparseGaussianProcess.builder(k).inducing(inducing).seed(1)
+                    .optimizeInducing(!fixedInducing).normalizeTargets(normalize).build().fit(tr.x(), tr.y(), search);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            double rmse = RegressionMetrics.of(te.y(), m.mean(te.x())).rmse();
+            HyperparameterSearch.Start s = m.search().starts().get(m.search().best());
+            out.printf("sgpr_fit_seconds: %.2f (%d iterations, %d evaluations, %.2f s per evaluation)%n", seconds,
+                    s.iterations(), s.evaluations(), seconds / s.evaluations());
+            out.printf("sgpr_bound: %.6f%n", m.bound());
+            out.printf("sgpr_kernel: %s%n", m.kernel().toSpec());
+            out.printf("sgpr_test_rmse: %.6f (noise-free test targets)%n", rmse);
+            if (exactN > 0) {
+                int e = Math.min(exactN, n);
+                long s0 = System.nanoTime();
+                GaussianProcess gp = GaussianProcess.of(k, 1e-10, normalize);
+                HyperparameterSearch.Result r = gp.optimize(tr.x().rowRange(0, e), tr.y().rowRange(0, e),
+                        HyperparameterSearch.builder().maxIterations(maxIter).build());
+                double exact;
+                try (GaussianProcess.Model em = gp.withKernel(r.kernel()).fit(tr.x().rowRange(0, e), tr.y().rowRange(0, e))) {
+                    exact = RegressionMetrics.of(te.y(), em.mean(te.x())).rmse();
+                }
+                out.printf("exact_gp n=%d seconds: %.2f test_rmse: %.6f kernel: %s%n", e, (System.nanoTime() - s0) / 1e9,
+                        exact, r.kernel().toSpec());
+                out.printf("rmse_ratio_sgpr_over_exact: %.4f%n", rmse / exact);
             }
             return 0;
         }

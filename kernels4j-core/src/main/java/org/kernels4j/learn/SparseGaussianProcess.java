@@ -32,7 +32,8 @@ import org.kernels4j.linalg.Matrix;
  * </pre>
  * contracted band by band with the kernel's derivatives ({@link GramEngine#crossGradientContractions}),
  * so U is never stored: each evaluation makes two passes over U, costs O(n·m² + n·m·d) and holds
- * O(m² + n·k) memory. Inducing inputs start at points chosen by a {@link Landmarks} sampler (k-means++
+ * O(m² + n·k) memory. Numerically everything goes through L⁻¹U with L Lᵀ = K(Z, Z) + εI (a fixed
+ * relative jitter, see {@link Builder#jitter}), as GPflow does, never through M⁻¹ and P⁻¹ separately. Inducing inputs start at points chosen by a {@link Landmarks} sampler (k-means++
  * by default) and are optimized with the hyperparameters when the signal kernel is stationary (rbf,
  * matern, rq, optionally scaled); for other kernels they stay where the sampler put them.
  *
@@ -46,6 +47,7 @@ public final class SparseGaussianProcess {
     private final long seed;
     private final boolean optimizeInducing;
     private final boolean normalizeTargets;
+    private final double jitter;
 
     private SparseGaussianProcess(Builder b) {
         this.kernel = b.kernel;
@@ -54,6 +56,7 @@ public final class SparseGaussianProcess {
         this.seed = b.seed;
         this.optimizeInducing = b.optimizeInducing;
         this.normalizeTargets = b.normalizeTargets;
+        this.jitter = b.jitter;
         split(kernel); // checks the kernel's form now
     }
 
@@ -70,6 +73,7 @@ public final class SparseGaussianProcess {
         private long seed;
         private boolean optimizeInducing = true;
         private boolean normalizeTargets;
+        private double jitter = 1e-6;
 
         private Builder(Kernel kernel) {
             this.kernel = kernel;
@@ -105,6 +109,20 @@ public final class SparseGaussianProcess {
         /** Centre and scale each target column to unit variance before fitting. */
         public Builder normalizeTargets(boolean on) {
             this.normalizeTargets = on;
+            return this;
+        }
+
+        /**
+         * Relative jitter ≥ 0 (default 10⁻⁶): ε = jitter × mean diag K(Z, Z) is always added to the
+         * diagonal of K(Z, Z), so its condition number stays below about 1/jitter at every
+         * hyperparameter value. ε is a smooth function of θ and is differentiated with the rest (an
+         * adaptive jitter, added only when a factorization fails, would make the bound jump).
+         */
+        public Builder jitter(double relative) {
+            if (!(relative >= 0) || Double.isInfinite(relative)) {
+                throw new Kernels4jException("the jitter must be >= 0 and finite, got " + relative);
+            }
+            this.jitter = relative;
             return this;
         }
 
@@ -171,7 +189,7 @@ public final class SparseGaussianProcess {
      */
     public HyperparameterSearch.Evidence bound(Matrix x, Matrix y, Matrix z) {
         KernelRidge.requireTrainingData(x, y);
-        return evaluate(kernel, x, normalize(y).values, z, StationaryKernel.supports(split(kernel).signal));
+        return evaluate(kernel, x, normalize(y).values, z, jitter, StationaryKernel.supports(split(kernel).signal));
     }
 
     /** Fits at the kernel's current hyperparameters, with inducing inputs from the sampler. */
@@ -191,11 +209,8 @@ public final class SparseGaussianProcess {
         boolean moveZ = optimizeInducing && StationaryKernel.supports(split(kernel).signal);
         int m = z0.rows();
         int d = z0.cols();
-        HyperparameterSearch.Result r = search.maximize(kernel, moveZ ? z0.data().clone() : new double[0], (k, extra) -> {
-            Matrix z = moveZ ? Matrix.wrap(m, d, extra.clone()) : z0;
-            HyperparameterSearch.Evidence e = evaluate(k, x, yn, z, moveZ);
-            return e;
-        });
+        HyperparameterSearch.Result r = search.maximize(kernel, moveZ ? z0.data().clone() : new double[0],
+                (k, extra) -> evaluate(k, x, yn, moveZ ? Matrix.wrap(m, d, extra.clone()) : z0, jitter, moveZ));
         Matrix z = moveZ ? Matrix.wrap(m, d, r.extra().clone()) : z0;
         Model model = fitAt(r.kernel(), x, y, z);
         return new Model(model, r);
@@ -216,28 +231,81 @@ public final class SparseGaussianProcess {
         return new Targets(yn, shift, scale);
     }
 
-    /** Products of one pass over U = K(Z, X): UUᵀ (m×m) and U·Y (m×k). */
-    private static Matrix[] firstPass(Kernel signal, Matrix x, Matrix y, Matrix z) {
+    /**
+     * The stable factors of one evaluation (the form GPflow uses): L Lᵀ = K(Z, Z) + εI, A = L⁻¹U
+     * (never stored), AAᵀ and A·Y from one streaming pass, and C = σ²I + AAᵀ = L_C L_Cᵀ. Everything
+     * else is expressed through them, so nothing cancels catastrophically when K(Z, Z) is
+     * ill-conditioned (long length scales, large signal variance).
+     */
+    private record Core(Split split, Matrix l, Matrix aat, Matrix ay, Matrix cInv, Matrix w, double logDetC,
+            double traceKnn, double yy) {
+    }
+
+    private static double meanDiagonal(Kernel kern, Matrix z) {
+        double mean = 0;
+        for (double v : GramEngine.diagonal(kern, z)) {
+            mean += v / z.rows();
+        }
+        return mean;
+    }
+
+    /** @param jitter relative jitter: ε = jitter × mean diag K(Z, Z) at this kernel */
+    private static Core core(Kernel full, Matrix x, Matrix y, Matrix z, double jitter) {
+        if (z.cols() != x.cols()) {
+            throw new Kernels4jException("inducing inputs have " + z.cols() + " features but the data has " + x.cols());
+        }
+        Split sp = split(full);
+        Kernel kern = sp.signal;
         int m = z.rows();
         int k = y.cols();
-        int tile = GramEngine.tileSize();
-        int bands = (x.rows() + tile - 1) / tile;
-        Matrix[][] perBand = new Matrix[bands][];
-        double[] yd = y.data();
-        GramEngine.crossBands(signal, z, x, (c0, w, band) -> {
-            Matrix u = Matrix.wrap(m, w, java.util.Arrays.copyOf(band, m * w));
-            Matrix uut = new Matrix(m, m);
-            Blas.syrk(1.0, u, 0.0, uut);
-            Matrix yb = Matrix.wrap(w, k, java.util.Arrays.copyOfRange(yd, c0 * k, (c0 + w) * k));
-            perBand[c0 / tile] = new Matrix[] {uut, u.times(yb)};
-        });
-        Matrix s = new Matrix(m, m);
-        Matrix uy = new Matrix(m, k);
-        for (Matrix[] b : perBand) {
-            add(s, b[0]);
-            add(uy, b[1]);
+        Matrix mm = GramEngine.gram(kern, z);
+        double eps = jitter * meanDiagonal(kern, z);
+        for (int i = 0; i < m; i++) {
+            mm.set(i, i, mm.get(i, i) + eps);
         }
-        return new Matrix[] {s, uy};
+        Matrix l;
+        try (Cholesky cm = Cholesky.factorInPlace(org.kernels4j.linalg.NativeMatrix.copyOf(mm),
+                "inducing kernel matrix K(Z, Z) + jitter", false)) {
+            l = cm.lower();
+        }
+        int tile = GramEngine.tileSize();
+        Matrix[][] perBand = new Matrix[(x.rows() + tile - 1) / tile][];
+        double[] yd = y.data();
+        GramEngine.crossBands(kern, z, x, (c0, w, band) -> {
+            Matrix a = Matrix.wrap(m, w, java.util.Arrays.copyOf(band, m * w));
+            Blas.trsm(true, false, l, a);
+            Matrix aat = new Matrix(m, m);
+            Blas.syrk(1.0, a, 0.0, aat);
+            Matrix yb = Matrix.wrap(w, k, java.util.Arrays.copyOfRange(yd, c0 * k, (c0 + w) * k));
+            perBand[c0 / tile] = new Matrix[] {aat, a.times(yb)};
+        });
+        Matrix aat = new Matrix(m, m);
+        Matrix ay = new Matrix(m, k);
+        for (Matrix[] b : perBand) {
+            add(aat, b[0]);
+            add(ay, b[1]);
+        }
+        Matrix c = aat.copy();
+        for (int i = 0; i < m; i++) {
+            c.set(i, i, c.get(i, i) + sp.noise);
+        }
+        Matrix cInv;
+        Matrix w;
+        double logDetC;
+        try (Cholesky cc = Cholesky.factorInPlace(org.kernels4j.linalg.NativeMatrix.copyOf(c), "noise*I + A*A^T", false)) {
+            cInv = cc.inverse();
+            w = cc.solve(ay);
+            logDetC = cc.logDeterminant();
+        }
+        double traceKnn = 0;
+        for (double v : GramEngine.diagonal(kern, x)) {
+            traceKnn += v;
+        }
+        double yy = 0;
+        for (double v : y.data()) {
+            yy += v * v;
+        }
+        return new Core(sp, l, aat, ay, cInv, w, logDetC, traceKnn, yy);
     }
 
     private static void add(Matrix a, Matrix b) {
@@ -248,87 +316,63 @@ public final class SparseGaussianProcess {
         }
     }
 
-    private static HyperparameterSearch.Evidence evaluate(Kernel full, Matrix x, Matrix y, Matrix z, boolean zGradient) {
-        if (z.cols() != x.cols()) {
-            throw new Kernels4jException("inducing inputs have " + z.cols() + " features but the data has " + x.cols());
-        }
-        Split sp = split(full);
+    /** L⁻ᵀ·S·L⁻¹ for a symmetric S, symmetrized. */
+    private static Matrix sandwich(Matrix l, Matrix s) {
+        Matrix t = s.copy();
+        Blas.trsm(true, true, l, t); // L⁻ᵀS
+        Matrix u = t.transpose(); // S L⁻¹
+        Blas.trsm(true, true, l, u); // L⁻ᵀ S L⁻¹ (up to the transpose, which symmetry makes equal)
+        symmetrize(u);
+        return u;
+    }
+
+    private static HyperparameterSearch.Evidence evaluate(Kernel full, Matrix x, Matrix y, Matrix z, double jitter,
+            boolean zGradient) {
+        Core c = core(full, x, y, z, jitter);
+        Split sp = c.split;
         Kernel kern = sp.signal;
         double s2 = sp.noise;
         int n = x.rows();
         int m = z.rows();
         int k = y.cols();
         int d = x.cols();
-        Matrix[] pass = firstPass(kern, x, y, z);
-        Matrix uut = pass[0];
-        Matrix uy = pass[1];
-        Matrix mm = GramEngine.gram(kern, z);
-        double traceKnn = 0;
-        for (double v : GramEngine.diagonal(kern, x)) {
-            traceKnn += v;
-        }
-        double yy = 0;
-        for (double v : y.data()) {
-            yy += v * v;
-        }
-        Matrix p = new Matrix(m, m);
-        for (int i = 0; i < m * m; i++) {
-            p.data()[i] = s2 * mm.data()[i] + uut.data()[i];
-        }
-        Matrix mInv;
-        Matrix pInv;
-        Matrix gamma;
-        double logDetM;
-        double logDetP;
-        Matrix mInvS;
-        try (Cholesky cm = Cholesky.factor(mm, "inducing kernel matrix K(Z, Z)");
-                Cholesky cp = Cholesky.factor(p, "sparse GP matrix noise*K(Z, Z) + K(Z, X)K(X, Z)")) {
-            logDetM = cm.logDeterminant();
-            logDetP = cp.logDeterminant();
-            mInv = cm.inverse();
-            pInv = cp.inverse();
-            gamma = cp.solve(uy);
-            mInvS = cm.solve(uut);
-        }
         double traceQ = 0;
         for (int i = 0; i < m; i++) {
-            traceQ += mInvS.get(i, i);
+            traceQ += c.aat.get(i, i);
         }
-        double fitTerm = yy;
+        double fitTerm = c.yy;
         for (int i = 0; i < m * k; i++) {
-            fitTerm -= uy.data()[i] * gamma.data()[i];
+            fitTerm -= c.ay.data()[i] * c.w.data()[i];
         }
         fitTerm /= s2;
-        double logDetSigma = logDetP - logDetM + (n - m) * Math.log(s2);
+        double logDetSigma = c.logDetC + (n - m) * Math.log(s2);
         double bound = -0.5 * fitTerm - 0.5 * k * logDetSigma - 0.5 * k * n * Math.log(2 * Math.PI)
-                - 0.5 * k * (traceKnn - traceQ) / s2;
-        // B = M⁻¹·U·A with U·A = (U·y − UUᵀ·γ)/σ²
-        Matrix ua = uut.times(gamma);
-        for (int i = 0; i < m * k; i++) {
-            ua.data()[i] = (uy.data()[i] - ua.data()[i]) / s2;
-        }
-        Matrix b = mInv.times(ua);
-        Matrix r = new Matrix(m, m);
+                - 0.5 * k * (c.traceKnn - traceQ) / s2;
+        // β = M⁻¹UA = L⁻ᵀ·C⁻¹·AY, and per band α = (Y − Aᵀ·C⁻¹·AY)/σ² = (Y − Uᵀβ)/σ²
+        Matrix beta = c.w.copy();
+        Blas.trsm(true, true, c.l, beta);
+        // ∂F/∂U = βαᵀ + R·U with R = k·(M⁻¹/σ² − P⁻¹) = k·L⁻ᵀ·(C⁻¹·AAᵀ/σ²)·L⁻¹
+        Matrix cInvAat = c.cInv.times(c.aat);
+        Matrix inner = cInvAat.copy();
         for (int i = 0; i < m * m; i++) {
-            r.data()[i] = k * (mInv.data()[i] / s2 - pInv.data()[i]);
+            inner.data()[i] *= k / s2;
         }
-        // second pass: A per band, G_U = B·Aᵀ + R·U, contracted with ∂U
+        symmetrize(inner);
+        Matrix r = sandwich(c.l, inner);
         int tile = GramEngine.tileSize();
-        int bands = (n + tile - 1) / tile;
-        double[] aSquares = new double[bands];
+        double[] aSquares = new double[(n + tile - 1) / tile];
         double[] yd = y.data();
-        double[] gd = gamma.data();
-        double[] bd = b.data();
+        double[] bd = beta.data();
         double[] rd = r.data();
         GramEngine.CrossGradient cu = GramEngine.crossGradientContractions(kern, z, x, (c0, w, band, out) -> {
             double[] a = new double[w * k];
-            for (int c = 0; c < w; c++) {
+            for (int col = 0; col < w; col++) {
                 for (int o = 0; o < k; o++) {
-                    double s = 0;
+                    double v = 0;
                     for (int j = 0; j < m; j++) {
-                        s += band[j * w + c] * gd[j * k + o];
+                        v += band[j * w + col] * bd[j * k + o];
                     }
-                    a[c * k + o] = (yd[(c0 + c) * k + o] - s) / s2;
+                    a[col * k + o] = (yd[(c0 + col) * k + o] - v) / s2;
                 }
             }
             double sq = 0;
@@ -339,12 +383,12 @@ public final class SparseGaussianProcess {
             Matrix ru = Matrix.wrap(m, m, rd).times(Matrix.wrap(m, w, java.util.Arrays.copyOf(band, m * w)));
             double[] rud = ru.data();
             for (int j = 0; j < m; j++) {
-                for (int c = 0; c < w; c++) {
-                    double v = rud[j * w + c];
+                for (int col = 0; col < w; col++) {
+                    double v = rud[j * w + col];
                     for (int o = 0; o < k; o++) {
-                        v += bd[j * k + o] * a[c * k + o];
+                        v += bd[j * k + o] * a[col * k + o];
                     }
-                    out[j * w + c] = v;
+                    out[j * w + col] = v;
                 }
             }
         }, zGradient);
@@ -352,12 +396,16 @@ public final class SparseGaussianProcess {
         for (double v : aSquares) {
             aa += v;
         }
-        // ∂F/∂M
-        Matrix gm = mInvS.times(mInv); // M⁻¹UUᵀM⁻¹ (= M⁻¹·S·M⁻¹)
-        Matrix bbt = b.times(b.transpose());
+        // ∂F/∂M = −½ββᵀ + (k/2)·L⁻ᵀ·(C⁻¹AAᵀ − AAᵀ/σ²)·L⁻¹, with C⁻¹AAᵀ − AAᵀ/σ² = −C⁻¹AAᵀ·AAᵀ/σ²
+        Matrix mid = cInvAat.times(c.aat);
         for (int i = 0; i < m * m; i++) {
-            gm.data()[i] = -0.5 * (bbt.data()[i] - k * mInv.data()[i] + k * s2 * pInv.data()[i])
-                    - 0.5 * k / s2 * gm.data()[i];
+            mid.data()[i] *= -0.5 * k / s2;
+        }
+        symmetrize(mid);
+        Matrix gm = sandwich(c.l, mid);
+        Matrix bbt = beta.times(beta.transpose());
+        for (int i = 0; i < m * m; i++) {
+            gm.data()[i] -= 0.5 * bbt.data()[i];
         }
         symmetrize(gm);
         double[] gmd = gm.data();
@@ -367,15 +415,25 @@ public final class SparseGaussianProcess {
             }
         }, zGradient);
         double[] diag = GramEngine.diagonalGradientSums(kern, x);
-        // ∂F/∂σ²
-        double traceSigmaInv = (n - m + s2 * traceOfProduct(pInv, mm)) / s2;
-        double gNoise = 0.5 * (aa - k * traceSigmaInv) + 0.5 * k * (traceKnn - traceQ) / (s2 * s2);
+        // ε = jitter·mean diag K(Z, Z) moves with θ: dF/dε = tr(∂F/∂M)
+        double[] diagZ = jitter > 0 ? GramEngine.diagonalGradientSums(kern, z) : new double[diag.length];
+        double traceGm = 0;
+        for (int i = 0; i < m; i++) {
+            traceGm += gm.get(i, i);
+        }
+        // ∂F/∂σ², with tr Σ⁻¹ = (n − m)/σ² + tr C⁻¹
+        double traceCInv = 0;
+        for (int i = 0; i < m; i++) {
+            traceCInv += c.cInv.get(i, i);
+        }
+        double traceSigmaInv = (n - m) / s2 + traceCInv;
+        double gNoise = 0.5 * (aa - k * traceSigmaInv) + 0.5 * k * (c.traceKnn - traceQ) / (s2 * s2);
         int total = full.hyperparameters().size();
         double[] grad = new double[total];
         for (int q = 0; q < total; q++) {
             int si = sp.signalIndex[q];
             grad[q] = si >= 0 ? cu.hyperparameters()[si] + cm.hyperparameters()[si] - 0.5 * k / s2 * diag[si]
-                    : sp.noiseWeight[q] * gNoise;
+                    + traceGm * jitter * diagZ[si] / m : sp.noiseWeight[q] * gNoise;
         }
         double[] zg = new double[0];
         if (zGradient) {
@@ -399,43 +457,20 @@ public final class SparseGaussianProcess {
         }
     }
 
-    private static double traceOfProduct(Matrix a, Matrix b) {
-        int m = a.rows();
-        double t = 0;
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < m; j++) {
-                t += a.get(i, j) * b.get(j, i);
-            }
-        }
-        return t;
-    }
-
     private Model fitAt(Kernel full, Matrix x, Matrix y, Matrix z) {
         Targets t = normalize(y);
-        Split sp = split(full);
-        int m = z.rows();
-        Matrix[] pass = firstPass(sp.signal, x, t.values, z);
-        Matrix mm = GramEngine.gram(sp.signal, z);
-        Matrix a = new Matrix(m, m); // M + UUᵀ/σ² = Σ⁻¹
-        for (int i = 0; i < m * m; i++) {
-            a.data()[i] = mm.data()[i] + pass[0].data()[i] / sp.noise;
-        }
-        Matrix beta;
-        Matrix cov; // M⁻¹ − Σ
-        try (Cholesky ca = Cholesky.factor(a, "sparse GP matrix K(Z, Z) + K(Z, X)K(X, Z)/noise");
-                Cholesky cmm = Cholesky.factor(mm, "inducing kernel matrix K(Z, Z)")) {
-            beta = ca.solve(pass[1]);
-            for (int i = 0; i < beta.data().length; i++) {
-                beta.data()[i] /= sp.noise;
-            }
-            cov = cmm.inverse();
-            Matrix sigma = ca.inverse();
-            for (int i = 0; i < m * m; i++) {
-                cov.data()[i] -= sigma.data()[i];
-            }
-        }
-        HyperparameterSearch.Evidence e = evaluate(full, x, t.values, z, false);
-        return new Model(full, sp.signal, z.copy(), beta, cov, t.shift, t.scale, e.value(), null);
+        Core c = core(full, x, t.values, z, jitter);
+        // mean weights β = L⁻ᵀ·C⁻¹·AY; M⁻¹ − Σ = L⁻ᵀ·C⁻¹AAᵀ·L⁻¹ with Σ = (M + UUᵀ/σ²)⁻¹
+        Matrix beta = c.w.copy();
+        Blas.trsm(true, true, c.l, beta);
+        Matrix cov = sandwich(c.l, symmetrized(c.cInv.times(c.aat)));
+        double bound = evaluate(full, x, t.values, z, jitter, false).value();
+        return new Model(full, c.split.signal, z.copy(), beta, cov, t.shift, t.scale, bound, null);
+    }
+
+    private static Matrix symmetrized(Matrix a) {
+        symmetrize(a);
+        return a;
     }
 
     /** A fitted sparse GP: immutable. */
