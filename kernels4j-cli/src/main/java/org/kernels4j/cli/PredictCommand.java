@@ -30,8 +30,9 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "PREDICTIONS.csv", description = "CSV file to write.")
     Path out;
 
-    @Option(names = "--std", description = "Also write the predictive standard deviation of the latent function "
-            + "(column NAME_std; needs a model from fit --model gp). Add the noise level for that of a new observation.")
+    @Option(names = "--std", description = "Also write the predictive standard deviation (column NAME_std; needs a "
+            + "model from fit --model gp): of the latent function, plus the noise of any white(noise=...) term in the "
+            + "kernel, as scikit-learn reports it.")
     boolean std;
 
     @Mixin

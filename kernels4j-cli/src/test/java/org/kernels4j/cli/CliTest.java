@@ -179,6 +179,38 @@ class CliTest {
     }
 
     @Test
+    void plotDrawsAOneFeatureGaussianProcessAsPngAndSvg() throws IOException {
+        Path data = dir.resolve("one.csv");
+        StringBuilder sb = new StringBuilder("x,y\n");
+        for (int i = 0; i < 30; i++) {
+            double x = 0.3 * i;
+            sb.append(x).append(',').append(Math.sin(x) + 0.05 * Math.cos(7 * i)).append('\n');
+        }
+        Files.writeString(data, sb.toString());
+        Path model = dir.resolve("one.zip");
+        assertEquals(0, run("fit", "--model", "gp", "--train", data.toString(), "--kernel", "rbf(length=1) + white(noise=0.01)",
+                "--out", model.toString()).code());
+        Path png = dir.resolve("one.png");
+        Run r = run("plot", "--model", model.toString(), "--data", data.toString(), "--out", png.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("mean +/- 2 sd") && r.out().contains("30 data points"), r.out());
+        byte[] bytes = Files.readAllBytes(png);
+        assertTrue(bytes.length > 5000 && bytes[1] == 'P' && bytes[2] == 'N' && bytes[3] == 'G', "a PNG image");
+        Path svg = dir.resolve("one.svg");
+        assertEquals(0, run("plot", "--model", model.toString(), "--out", svg.toString(), "--from", "-1", "--to", "10").code());
+        assertTrue(Files.readString(svg).contains("<svg"), "an SVG image");
+        r = run("plot", "--model", model.toString(), "--out", dir.resolve("one.jpg").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("--out must end in .png or .svg"), r.err());
+        Path wide = dir.resolve("wide.zip");
+        assertEquals(0, run("fit", "--train", train.toString(), "--kernel", "linear()", "--out", wide.toString()).code());
+        r = run("plot", "--model", wide.toString(), "--out", dir.resolve("w.png").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("plot draws models of one input feature"), r.err());
+        assertFalse(Files.exists(dir.resolve("w.png")));
+    }
+
+    @Test
     void userMistakesGiveOneLineAndTheRightExitCode() throws IOException {
         Path out = dir.resolve("never.zip");
         Run r = run("fit", "--train", train.toString(), "--kernel", "rbff(gamma=1)", "--out", out.toString());
