@@ -59,6 +59,42 @@ class HyperparameterTest {
         }
     }
 
+    /**
+     * Neural kernels: with b_var = 0 and a degree-1 homogeneous activation, K^L scales as
+     * w_var^(L+1) (each layer multiplies by w_var, the duals are homogeneous), so
+     * ∂K/∂log w_var = (L+1)·K exactly, for the NNGP and the NTK alike; with b_var &gt; 0 the derivatives
+     * are checked against central differences with a step ten times longer than the rule's.
+     */
+    @Test
+    void neuralKernelDerivativesMatchHomogeneityAndDifferences() {
+        Matrix x = TestData.gaussian(30, 4, 1.0, 17);
+        for (String spec : new String[] {"nngp(depth=3, activation=relu, w_var=1.7)", "ntk(depth=2, activation=relu, w_var=2)",
+            "ntk(depth=2, activation=leaky_relu, alpha=0.2, w_var=0.8)"}) {
+            Kernel k = KernelSpec.parse(spec);
+            int layers = spec.startsWith("nngp(depth=3") ? 4 : 3;
+            Matrix g = GramEngine.gramGradients(k, x)[0];
+            Matrix v = GramEngine.gram(k, x);
+            for (int i = 0; i < v.data().length; i++) {
+                assertEquals(layers * v.data()[i], g.data()[i], 1e-9 * Math.abs(v.data()[i]) + 1e-12, spec);
+            }
+        }
+        Kernel k = KernelSpec.parse("ntk(depth=3, activation=erf, w_var=1.5, b_var=0.2)");
+        Matrix[] g = GramEngine.gramGradients(k, x);
+        double h = 1e-2;
+        for (int p = 0; p < 2; p++) {
+            double[] up = values(k.hyperparameters());
+            double[] down = values(k.hyperparameters());
+            up[p] *= Math.exp(h);
+            down[p] *= Math.exp(-h);
+            Matrix kp = GramEngine.gram(k.withHyperparameters(up), x);
+            Matrix km = GramEngine.gram(k.withHyperparameters(down), x);
+            for (int i = 0; i < kp.data().length; i++) {
+                double fd = (kp.data()[i] - km.data()[i]) / (2 * h);
+                assertEquals(fd, g[p].data()[i], 1e-4 * Math.max(1, Math.abs(fd))); // O(h²) = 1e-4 for this step
+            }
+        }
+    }
+
     /** The value tile the gradient pass writes is the kernel matrix itself. */
     @ParameterizedTest
     @ValueSource(ints = {0, 2, 5, 7, 9, 10, 14, 16, 18, 19})
