@@ -19,6 +19,28 @@ public final class TestData {
         return m;
     }
 
+    /**
+     * A⁻¹ of a symmetric positive definite matrix from its eigendecomposition, and log det A into
+     * {@code logDet[0]}: a reference independent of the Cholesky path.
+     */
+    public static Matrix inverseByEigen(Matrix a, double[] logDet) {
+        org.kernels4j.linalg.SymmetricEigen e = org.kernels4j.linalg.SymmetricEigen.of(a);
+        int n = a.rows();
+        Matrix v = e.vectors();
+        Matrix inv = new Matrix(n, n);
+        logDet[0] = 0;
+        for (int k = 0; k < n; k++) {
+            double l = e.value(k);
+            logDet[0] += Math.log(l);
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    inv.set(i, j, inv.get(i, j) + v.get(i, k) * v.get(j, k) / l);
+                }
+            }
+        }
+        return inv;
+    }
+
     /** Plain triple-loop product, the reference for BLAS results. */
     public static Matrix naiveProduct(Matrix a, Matrix b) {
         Matrix c = new Matrix(a.rows(), b.cols());

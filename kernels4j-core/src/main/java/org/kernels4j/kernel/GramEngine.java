@@ -72,16 +72,10 @@ public final class GramEngine {
     private static void symmetricTiles(Kernel kernel, Matrix x, ProgressListener progress, TileSink sink) {
         int n = x.rows();
         x.requireFinite("input data");
-        int tiles = (n + TILE - 1) / TILE;
-        int pairs = tiles * (tiles + 1) / 2;
-        int[] ti = new int[pairs];
-        int[] tj = new int[pairs];
-        for (int i = 0, p = 0; i < tiles; i++) {
-            for (int j = i; j < tiles; j++, p++) {
-                ti[p] = i;
-                tj[p] = j;
-            }
-        }
+        int[][] upper = upperTilePairs(n);
+        int[] ti = upper[0];
+        int[] tj = upper[1];
+        int pairs = ti.length;
         try (GramInputs in = new GramInputs(x, x.columnMeans())) {
             runTiles(pairs, progress, () -> new GramBlock(in, in, true, TILE * TILE), (block, buf, scratch, p) -> {
                 int r0 = ti[p] * TILE;
@@ -186,16 +180,10 @@ public final class GramEngine {
         int n = x.rows();
         x.requireFinite("input data");
         int count = kernel.hyperparameters().size();
-        int tiles = (n + TILE - 1) / TILE;
-        int pairs = tiles * (tiles + 1) / 2;
-        int[] ti = new int[pairs];
-        int[] tj = new int[pairs];
-        for (int i = 0, p = 0; i < tiles; i++) {
-            for (int j = i; j < tiles; j++, p++) {
-                ti[p] = i;
-                tj[p] = j;
-            }
-        }
+        int[][] upper = upperTilePairs(n);
+        int[] ti = upper[0];
+        int[] tj = upper[1];
+        int pairs = ti.length;
         double[][] results = new double[pairs][];
         ThreadLocal<double[][]> gradientBuffers = ThreadLocal.withInitial(() -> new double[count][TILE * TILE]);
         try (GramInputs in = new GramInputs(x, x.columnMeans())) {
@@ -401,6 +389,21 @@ public final class GramEngine {
             }
         }
         return total;
+    }
+
+    /** Row and column indices of the tiles on or above the diagonal of an n×n matrix, row by row. */
+    private static int[][] upperTilePairs(int n) {
+        int tiles = (n + TILE - 1) / TILE;
+        int pairs = tiles * (tiles + 1) / 2;
+        int[] ti = new int[pairs];
+        int[] tj = new int[pairs];
+        for (int i = 0, p = 0; i < tiles; i++) {
+            for (int j = i; j < tiles; j++, p++) {
+                ti[p] = i;
+                tj[p] = j;
+            }
+        }
+        return new int[][] {ti, tj};
     }
 
     /** K(X, Z), n×m. */

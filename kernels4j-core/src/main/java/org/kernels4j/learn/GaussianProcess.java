@@ -135,10 +135,16 @@ public final class GaussianProcess {
         return search.maximize(kernel, k -> withKernel(k).evidence(x, y));
     }
 
-    private record Targets(Matrix values, double[] shift, double[] scale) {
+    /** Targets as fitted: (y − shift)/scale per column, with the shift and scale used. */
+    record Targets(Matrix values, double[] shift, double[] scale) {
     }
 
     private Targets normalize(Matrix y) {
+        return normalize(y, normalizeTargets);
+    }
+
+    /** Centres and scales each column to unit variance when asked (a constant column keeps scale 1); else copies. */
+    static Targets normalize(Matrix y, boolean normalizeTargets) {
         int k = y.cols();
         double[] shift = normalizeTargets ? y.columnMeans() : new double[k];
         double[] scale = normalizeTargets ? y.columnStandardDeviations(shift) : new double[k];

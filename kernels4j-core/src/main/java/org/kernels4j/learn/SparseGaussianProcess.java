@@ -189,7 +189,7 @@ public final class SparseGaussianProcess {
      */
     public HyperparameterSearch.Evidence bound(Matrix x, Matrix y, Matrix z) {
         KernelRidge.requireTrainingData(x, y);
-        return evaluate(kernel, x, normalize(y).values, z, jitter, StationaryKernel.supports(split(kernel).signal));
+        return evaluate(kernel, x, normalize(y).values(), z, jitter, StationaryKernel.supports(split(kernel).signal));
     }
 
     /** Fits at the kernel's current hyperparameters, with inducing inputs from the sampler. */
@@ -205,7 +205,7 @@ public final class SparseGaussianProcess {
     public Model fit(Matrix x, Matrix y, HyperparameterSearch search) {
         KernelRidge.requireTrainingData(x, y);
         Matrix z0 = initialInducing(x);
-        Matrix yn = normalize(y).values;
+        Matrix yn = normalize(y).values();
         boolean moveZ = optimizeInducing && StationaryKernel.supports(split(kernel).signal);
         int m = z0.rows();
         int d = z0.cols();
@@ -216,19 +216,8 @@ public final class SparseGaussianProcess {
         return new Model(model, r);
     }
 
-    private record Targets(Matrix values, double[] shift, double[] scale) {
-    }
-
-    private Targets normalize(Matrix y) {
-        int k = y.cols();
-        double[] shift = normalizeTargets ? y.columnMeans() : new double[k];
-        double[] scale = normalizeTargets ? y.columnStandardDeviations(shift) : new double[k];
-        for (int o = 0; o < k; o++) {
-            scale[o] = scale[o] > 0 ? scale[o] : 1;
-        }
-        Matrix yn = y.copy();
-        yn.standardizeColumns(shift, scale);
-        return new Targets(yn, shift, scale);
+    private GaussianProcess.Targets normalize(Matrix y) {
+        return GaussianProcess.normalize(y, normalizeTargets);
     }
 
     /**
@@ -458,14 +447,14 @@ public final class SparseGaussianProcess {
     }
 
     private Model fitAt(Kernel full, Matrix x, Matrix y, Matrix z) {
-        Targets t = normalize(y);
-        Core c = core(full, x, t.values, z, jitter);
+        GaussianProcess.Targets t = normalize(y);
+        Core c = core(full, x, t.values(), z, jitter);
         // mean weights β = L⁻ᵀ·C⁻¹·AY; M⁻¹ − Σ = L⁻ᵀ·C⁻¹AAᵀ·L⁻¹ with Σ = (M + UUᵀ/σ²)⁻¹
         Matrix beta = c.w.copy();
         Blas.trsm(true, true, c.l, beta);
         Matrix cov = sandwich(c.l, symmetrized(c.cInv.times(c.aat)));
-        double bound = evaluate(full, x, t.values, z, jitter, false).value();
-        return new Model(full, c.split.signal, z.copy(), beta, cov, t.shift, t.scale, bound, null);
+        double bound = evaluate(full, x, t.values(), z, jitter, false).value();
+        return new Model(full, c.split.signal, z.copy(), beta, cov, t.shift(), t.scale(), bound, null);
     }
 
     private static Matrix symmetrized(Matrix a) {

@@ -11,27 +11,12 @@ import org.kernels4j.kernel.GramEngine;
 import org.kernels4j.kernel.Kernel;
 import org.kernels4j.kernel.KernelSpec;
 import org.kernels4j.linalg.Matrix;
-import org.kernels4j.linalg.SymmetricEigen;
 
 class GaussianProcessClassifierTest {
     private static final Kernel K = KernelSpec.parse("4*rbf(length=0.7)");
 
-    /** A⁻¹ and log det A of a symmetric positive definite matrix from its eigendecomposition. */
     private static Matrix inverse(Matrix a, double[] logDet) {
-        SymmetricEigen e = SymmetricEigen.of(a);
-        int n = a.rows();
-        Matrix inv = new Matrix(n, n);
-        logDet[0] = 0;
-        for (int k = 0; k < n; k++) {
-            double l = e.value(k);
-            logDet[0] += Math.log(l);
-            for (int i = 0; i < n; i++) {
-                for (int j = 0; j < n; j++) {
-                    inv.set(i, j, inv.get(i, j) + e.vectors().get(i, k) * e.vectors().get(j, k) / l);
-                }
-            }
-        }
-        return inv;
+        return TestData.inverseByEigen(a, logDet);
     }
 
     private static double[] solve(Matrix a, double[] b) {

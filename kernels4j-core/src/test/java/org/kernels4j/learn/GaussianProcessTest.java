@@ -10,28 +10,12 @@ import org.kernels4j.kernel.GramEngine;
 import org.kernels4j.kernel.Kernel;
 import org.kernels4j.kernel.KernelSpec;
 import org.kernels4j.linalg.Matrix;
-import org.kernels4j.linalg.SymmetricEigen;
 
 class GaussianProcessTest {
     private static final Kernel K = KernelSpec.parse("1.5*matern(nu=2.5, length=0.8)");
 
-    /** A⁻¹ and log det A from an eigendecomposition: independent of the Cholesky path. */
     private static Matrix inverse(Matrix a, double[] logDet) {
-        SymmetricEigen e = SymmetricEigen.of(a);
-        int n = a.rows();
-        Matrix v = e.vectors();
-        Matrix inv = new Matrix(n, n);
-        logDet[0] = 0;
-        for (int k = 0; k < n; k++) {
-            double l = e.value(k);
-            logDet[0] += Math.log(l);
-            for (int i = 0; i < n; i++) {
-                for (int j = 0; j < n; j++) {
-                    inv.set(i, j, inv.get(i, j) + v.get(i, k) * v.get(j, k) / l);
-                }
-            }
-        }
-        return inv;
+        return TestData.inverseByEigen(a, logDet);
     }
 
     @Test
