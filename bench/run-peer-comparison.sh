@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Reproduces the README's benchmark table: kernels4j vs BLAS dgemm vs scikit-learn, on identical data,
 # on this machine. Installs Debian's python3-sklearn if missing (a benchmark tool, never a project
-# dependency). Usage: bench/run-peer-comparison.sh [gram_n] [krr_sizes]
+# dependency). Usage: bench/run-peer-comparison.sh [gram_n] [krr_sizes]; GP_SIZES=1000,2000,5000 sets the GP sizes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 GRAM_N="${1:-20000}"
@@ -25,4 +25,16 @@ echo "== Exact KRR fit+predict, d=8, rbf(gamma=0.5), lambda=1e-3, 2000 test poin
 ./kernels4j bench krr --n "$KRR_SIZES" --d 8 --kernel "rbf(gamma=0.5)" --lambda 0.001 --export-dir "$out/krr"
 for n in ${KRR_SIZES//,/ }; do
   "$PY" bench/sklearn_peer.py krr "$out/krr" "$n" 0.5 0.001
+done
+echo
+echo "== GP hyperparameter learning: C*RBF + White from the same start, no restarts (Friedman-1, d=10) =="
+./kernels4j bench gp --n "${GP_SIZES:-1000,2000,5000}" --d 10 --export-dir "$out/gp"
+for n in $(echo "${GP_SIZES:-1000,2000,5000}" | tr , " "); do
+  "$PY" bench/sklearn_peer.py gp "$out/gp" "friedman1_$n" 2>/dev/null
+done
+echo "== the same on bundled real data, target normalized on both sides =="
+for f in diabetes digits; do
+  ./kernels4j bench gp --data "data/$f.csv" --normalize --export-dir "$out/gp"
+  n=$(( $(wc -l < "data/$f.csv") - 1 ))
+  "$PY" bench/sklearn_peer.py gp "$out/gp" "${f}_$n" 2>/dev/null
 done
