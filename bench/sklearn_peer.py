@@ -12,6 +12,9 @@
                                                 was run) on x_TAG.npy/y_TAG.npy: fit
                                                 time, learned evidence, and both optima scored by
                                                 sklearn's own log_marginal_likelihood
+  sklearn_peer.py kde DIR D [RTOL]          -> KernelDensity(gaussian, same h, atol=0, rtol=RTOL
+                                                (default 0: exact)).score_samples on kde_q_D.npy: time
+                                                and the largest difference to kernels4j's log-densities
 """
 import sys
 import time
@@ -99,9 +102,27 @@ def gp(d, tag):
           f"kernels4j_lml_by_sklearn={ours_by_sklearn:.10f} rel_gain={rel:.2e} sklearn_kernel={model.kernel_}")
 
 
+def kde(d, dim, rtol):
+    from sklearn.neighbors import KernelDensity
+    x = np.load(f"{d}/kde_x_{dim}.npy")
+    q = np.load(f"{d}/kde_q_{dim}.npy")
+    ours = np.load(f"{d}/kde_ours_{dim}.npy").ravel()
+    lines = open(f"{d}/kde_ours_{dim}.txt").read().split()
+    our_secs, h = float(lines[0]), float(lines[1])
+    t0 = time.perf_counter()
+    model = KernelDensity(kernel="gaussian", bandwidth=h, atol=0, rtol=rtol).fit(x)
+    theirs = model.score_samples(q)
+    secs = time.perf_counter() - t0
+    diff = float(np.max(np.abs(theirs - ours)))
+    print(f"d={dim} n={x.shape[0]} queries={q.shape[0]} rtol={rtol} sklearn_seconds={secs:.3f} "
+          f"kernels4j_seconds={our_secs:.3f} time_ratio={our_secs / secs:.4f} max_abs_log_density_diff={diff:.2e}")
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "gram":
         gram(sys.argv[2], float(sys.argv[3]), int(sys.argv[4]))
+    elif sys.argv[1] == "kde":
+        kde(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]) if len(sys.argv) > 4 else 0.0)
     elif sys.argv[1] == "gp":
         gp(sys.argv[2], sys.argv[3])
     elif sys.argv[1] == "nystrom":

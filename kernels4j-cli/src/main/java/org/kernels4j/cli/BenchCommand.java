@@ -13,6 +13,7 @@ import org.kernels4j.kernel.KernelSpec;
 import org.kernels4j.io.Dataset;
 import org.kernels4j.learn.GaussianProcess;
 import org.kernels4j.learn.HyperparameterSearch;
+import org.kernels4j.learn.KernelDensity;
 import org.kernels4j.learn.KernelRidge;
 import org.kernels4j.learn.KernelRidgeModel;
 import org.kernels4j.learn.NystromKernelRidge;
@@ -28,7 +29,7 @@ import picocli.CommandLine.Spec;
         description = {"Benchmarks. Every figure is measured in this run; ratios compare with BLAS in the same run.",
             "Peer comparisons with scikit-learn: bench/run-peer-comparison.sh."},
         subcommands = {BenchCommand.Gram.class, BenchCommand.Krr.class, BenchCommand.NystromKrr.class,
-            BenchCommand.GpLearning.class, BenchCommand.SparseGp.class})
+            BenchCommand.GpLearning.class, BenchCommand.SparseGp.class, BenchCommand.Kde.class})
 final class BenchCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -421,6 +422,67 @@ final class BenchCommand implements Runnable {
                 out.printf("exact_gp_with_sgpr_kernel n=%d seconds: %.2f test_rmse: %.6f%n", e,
                         (System.nanoTime() - s0) / 1e9, exact);
                 out.printf("rmse_ratio_sgpr_over_exact_fit: %.4f%n", rmse / exact);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "kde", mixinStandardHelpOptions = true,
+            description = {"Time exact Gaussian kernel density estimation (log-density of every query) on seeded "
+                    + "standard-normal data, bandwidth h = n^(-1/(d+4)) (Scott's factor).",
+                "With --export-dir, writes the points, queries and our log-densities for bench/sklearn_peer.py kde."})
+    static final class Kde implements Callable<Integer> {
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--n", defaultValue = "100000", description = "Training points (default: ${DEFAULT-VALUE}).")
+        int n;
+
+        @Option(names = "--queries", defaultValue = "10000", description = "Queries (default: ${DEFAULT-VALUE}).")
+        int queries;
+
+        @Option(names = "--d", defaultValue = "2,8,32", split = ",", description = "Dimensions (default: ${DEFAULT-VALUE}).")
+        List<Integer> dims;
+
+        @Option(names = "--kernel", defaultValue = "gaussian", description = "Profile (default: ${DEFAULT-VALUE}).")
+        String kernel;
+
+        @Option(names = "--export-dir", paramLabel = "DIR", description = "Write data and results as .npy/.txt.")
+        Path exportDir;
+
+        @Override
+        public Integer call() throws Exception {
+            if (n < 1 || queries < 1) {
+                throw new Kernels4jException("--n and --queries must be >= 1");
+            }
+            KernelDensity.Profile profile = KernelDensity.Profile.parse(kernel);
+            var out = spec.commandLine().getOut();
+            out.printf("kde %s n=%d queries=%d threads=%d%n", kernel, n, queries, Parallelism.threads());
+            out.printf("%4s %10s %10s %14s%n", "d", "h", "seconds", "mean_log_density");
+            if (exportDir != null) {
+                Files.createDirectories(exportDir);
+            }
+            for (int d : dims) {
+                Matrix x = SyntheticData.regression(n, d, 11 + d).x();
+                Matrix q = SyntheticData.regression(queries, d, 12 + d).x();
+                double h = Math.pow(n, -1.0 / (d + 4));
+                KernelDensity.fit(profile, x.rowRange(0, Math.min(n, 2000)), null, KernelDensity.scalar(h, d))
+                        .logDensity(q.rowRange(0, Math.min(queries, 500))); // JIT warm-up
+                long t0 = System.nanoTime();
+                KernelDensity f = KernelDensity.fit(profile, x, null, KernelDensity.scalar(h, d));
+                double[] ld = f.logDensity(q);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                double mean = 0;
+                for (double v : ld) {
+                    mean += v / ld.length;
+                }
+                out.printf("%4d %10.5f %10.3f %14.6f%n", d, h, seconds, mean);
+                if (exportDir != null) {
+                    Npy.write(x, exportDir.resolve("kde_x_" + d + ".npy"));
+                    Npy.write(q, exportDir.resolve("kde_q_" + d + ".npy"));
+                    Npy.write(Matrix.column(ld), exportDir.resolve("kde_ours_" + d + ".npy"));
+                    Files.writeString(exportDir.resolve("kde_ours_" + d + ".txt"), seconds + "\n" + h + "\n");
+                }
             }
             return 0;
         }
