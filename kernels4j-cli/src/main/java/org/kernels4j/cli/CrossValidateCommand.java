@@ -76,7 +76,7 @@ final class CrossValidateCommand implements Callable<Integer> {
             Kernel k = KernelSpec.parse(s);
             KernelRidge.Builder b = KernelRidge.builder(k).fitIntercept(!noIntercept);
             if (lambda.equalsIgnoreCase("auto")) {
-                b.selectLambda(FitCommand.parseGrid(lambdaGrid), RegularizationPath.Criterion.LOO);
+                b.selectLambda(FitCommand.parseGrid("--lambda-grid", lambdaGrid), RegularizationPath.Criterion.LOO);
             } else {
                 b.lambda(FitCommand.parseNumber("--lambda", lambda));
             }

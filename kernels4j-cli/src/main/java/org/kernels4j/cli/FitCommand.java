@@ -160,7 +160,7 @@ final class FitCommand implements Callable<Integer> {
                 default:
                     throw new Kernels4jException("--select must be loo or gcv, got '" + select + "'");
             }
-            b.selectLambda(parseGrid(lambdaGrid), c);
+            b.selectLambda(parseGrid("--lambda-grid", lambdaGrid), c);
         } else {
             b.lambda(parseNumber("--lambda", lambda));
         }
@@ -304,18 +304,18 @@ final class FitCommand implements Callable<Integer> {
         }
     }
 
-    static double[] parseGrid(String text) {
+    static double[] parseGrid(String option, String text) {
         String[] parts = text.split(":");
         if (parts.length != 3) {
-            throw new Kernels4jException("--lambda-grid must be FROM:TO:COUNT, e.g. 1e-6:1e2:17, got '" + text + "'");
+            throw new Kernels4jException(option + " must be FROM:TO:COUNT, e.g. 1e-6:1e2:17, got '" + text + "'");
         }
-        double from = parseNumber("--lambda-grid", parts[0]);
-        double to = parseNumber("--lambda-grid", parts[1]);
+        double from = parseNumber(option, parts[0]);
+        double to = parseNumber(option, parts[1]);
         int count;
         try {
             count = Integer.parseInt(parts[2].trim());
         } catch (NumberFormatException e) {
-            throw new Kernels4jException("--lambda-grid COUNT must be an integer, got '" + parts[2] + "'");
+            throw new Kernels4jException(option + " COUNT must be an integer, got '" + parts[2] + "'");
         }
         return KernelRidge.logGrid(from, to, count);
     }

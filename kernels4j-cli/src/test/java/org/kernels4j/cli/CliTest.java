@@ -211,6 +211,50 @@ class CliTest {
     }
 
     @Test
+    void kdeFitsScoresAndSamples() throws IOException {
+        Path model = dir.resolve("kde.zip");
+        Run fit = run("kde", "fit", "--data", train.toString(), "--ignore", "y", "--kernel", "epanechnikov", "--bandwidth",
+                "cv", "--cv-grid", "0.02:0.5:8", "--out", model.toString());
+        assertEquals(0, fit.code(), fit.err());
+        assertTrue(fit.out().contains("<- chosen"), fit.out());
+        var saved = ModelFiles.loadDensity(model);
+        assertEquals(10, saved.featureNames().size());
+        Path scores = dir.resolve("scores.csv");
+        Run score = run("kde", "score", "--model", model.toString(), "--data", test.toString(), "--ignore", "y", "--out",
+                scores.toString());
+        assertEquals(0, score.code(), score.err());
+        Dataset te = CsvReader.builder().target("y").build().read(test);
+        double[] expected = saved.density().logDensity(te.features());
+        List<String> lines = Files.readAllLines(scores);
+        assertEquals("log_density", lines.get(0));
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], Double.parseDouble(lines.get(i + 1)), 1e-12 * Math.max(1, Math.abs(expected[i])));
+        }
+        Path a = dir.resolve("a.csv");
+        Path b = dir.resolve("b.csv");
+        assertEquals(0, run("kde", "sample", "--model", model.toString(), "--count", "50", "--seed", "3", "--out",
+                a.toString()).code());
+        assertEquals(0, run("kde", "sample", "--model", model.toString(), "--count", "50", "--seed", "3", "--out",
+                b.toString()).code());
+        assertEquals(Files.readString(a), Files.readString(b), "seeded samples repeat");
+        assertEquals(51, Files.readAllLines(a).size());
+        // mistakes: the wrong file kind either way, a data file of the wrong width, a bad bandwidth
+        Run r = run("predict", "--model", model.toString(), "--data", test.toString(), "--out", dir.resolve("p.csv").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("is a kernel density (kde) file"), r.err());
+        r = run("kde", "score", "--model", model.toString(), "--data", test.toString(), "--out", dir.resolve("s.csv").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("has 11 columns but the density has 10 features"), r.err());
+        r = run("kde", "fit", "--data", train.toString(), "--bandwidth", "-1", "--out", dir.resolve("k.zip").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("the bandwidth must be a positive finite number"), r.err());
+        r = run("kde", "fit", "--data", train.toString(), "--kernel", "gausian", "--out", dir.resolve("k.zip").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("unknown density kernel 'gausian'"), r.err());
+        assertFalse(Files.exists(dir.resolve("k.zip")));
+    }
+
+    @Test
     void userMistakesGiveOneLineAndTheRightExitCode() throws IOException {
         Path out = dir.resolve("never.zip");
         Run r = run("fit", "--train", train.toString(), "--kernel", "rbff(gamma=1)", "--out", out.toString());

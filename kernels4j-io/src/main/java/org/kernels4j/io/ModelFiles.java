@@ -23,6 +23,7 @@ import java.util.zip.ZipOutputStream;
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.kernel.Kernel;
 import org.kernels4j.kernel.KernelSpec;
+import org.kernels4j.learn.KernelDensity;
 import org.kernels4j.learn.KernelRidgeModel;
 import org.kernels4j.linalg.Matrix;
 
@@ -62,10 +63,7 @@ public final class ModelFiles {
         if (saved.isGaussianProcess()) {
             arrays.put("target_scale", Matrix.wrap(1, m.outputs(), saved.targetScales().clone()));
         }
-        ObjectNode root = MAPPER.createObjectNode();
-        root.put("format", FORMAT);
-        root.put("version", VERSION);
-        root.put("kind", saved.kind());
+        ObjectNode root = header(saved.kind());
         root.put("kernel", m.kernel().toSpec());
         ObjectNode options = root.putObject("options");
         options.put(saved.isGaussianProcess() ? "noise" : "lambda", m.lambda());
@@ -75,6 +73,64 @@ public final class ModelFiles {
         ArrayNode names = root.putArray("feature_names");
         saved.featureNames().forEach(names::add);
         root.put("target_name", saved.targetName());
+        write(file, root, arrays);
+    }
+
+    /** Saves a kernel density estimate atomically (kind "kde": points, weights and bandwidth matrix). */
+    public static void saveDensity(SavedDensity saved, Path file) {
+        KernelDensity f = saved.density();
+        Map<String, Matrix> arrays = new LinkedHashMap<>();
+        arrays.put("points", f.points());
+        arrays.put("weights", Matrix.column(f.weights()));
+        arrays.put("bandwidth", f.bandwidth());
+        ObjectNode root = header("kde");
+        root.put("kernel", f.profile().name().toLowerCase(java.util.Locale.ROOT));
+        ArrayNode names = root.putArray("feature_names");
+        saved.featureNames().forEach(names::add);
+        write(file, root, arrays);
+    }
+
+    /** Loads and validates a kernel density file written by {@link #saveDensity}. */
+    public static SavedDensity loadDensity(Path file) {
+        String name = file.toString();
+        Archive a = read(file);
+        String kind = text(a.root, "kind");
+        if (!"kde".equals(kind)) {
+            throw bad(name, "is a '" + kind + "' model, not a kernel density (kde) file");
+        }
+        KernelDensity.Profile profile;
+        try {
+            profile = KernelDensity.Profile.parse(String.valueOf(text(a.root, "kernel")));
+        } catch (Kernels4jException e) {
+            throw bad(name, e.getMessage());
+        }
+        List<String> featureNames = featureNames(a.root);
+        Matrix points = array(a.root, a.entries, "points", name);
+        Matrix weights = array(a.root, a.entries, "weights", name);
+        Matrix bandwidth = array(a.root, a.entries, "bandwidth", name);
+        if (weights.rows() != points.rows() || weights.cols() != 1) {
+            throw bad(name, "weights has shape " + weights.shape() + ", expected " + points.rows() + "x1");
+        }
+        if (featureNames.size() != points.cols()) {
+            throw bad(name, "feature_names lists " + featureNames.size() + " names for " + points.cols() + " features");
+        }
+        try {
+            return new SavedDensity(KernelDensity.fit(profile, points, weights.data(), bandwidth), featureNames);
+        } catch (Kernels4jException e) {
+            throw bad(name, e.getMessage());
+        }
+    }
+
+    private static ObjectNode header(String kind) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("format", FORMAT);
+        root.put("version", VERSION);
+        root.put("kind", kind);
+        return root;
+    }
+
+    /** Writes model.json (with the arrays' names and shapes added), one .npy per array and the checksums, atomically. */
+    private static void write(Path file, ObjectNode root, Map<String, Matrix> arrays) {
         ObjectNode arr = root.putObject("arrays");
         Map<String, byte[]> entries = new LinkedHashMap<>();
         for (Map.Entry<String, Matrix> e : arrays.entrySet()) {
@@ -108,8 +164,15 @@ public final class ModelFiles {
         });
     }
 
-    /** Loads and validates a model file. */
-    public static SavedModel load(Path file) {
+    /** A validated archive: its model.json and its entries. */
+    private record Archive(JsonNode root, Map<String, byte[]> entries) {
+    }
+
+    /**
+     * Reads a model archive and checks, before anything is used, that it is a complete zip whose
+     * every entry is listed with a matching checksum, and the format name and version.
+     */
+    private static Archive read(Path file) {
         String name = file.toString();
         if (!Files.exists(file)) {
             throw new Kernels4jException(name + ": no such model file");
@@ -187,7 +250,19 @@ public final class ModelFiles {
             throw bad(name, "format version " + root.path("version") + " is not supported (this build reads up to "
                     + VERSION + ")");
         }
+        return new Archive(root, entries);
+    }
+
+    /** Loads and validates a model file. */
+    public static SavedModel load(Path file) {
+        String name = file.toString();
+        Archive archive = read(file);
+        JsonNode root = archive.root;
+        Map<String, byte[]> entries = archive.entries;
         String kind = text(root, "kind");
+        if ("kde".equals(kind)) {
+            throw bad(name, "is a kernel density (kde) file; use it with 'kde score' or 'kde sample'");
+        }
         if (!SavedModel.KINDS.contains(kind)) {
             throw bad(name, "unknown model kind '" + kind + "' (this version reads " + String.join(", ", SavedModel.KINDS)
                     + ")");
@@ -203,10 +278,7 @@ public final class ModelFiles {
         if (gp ? !(lambda >= 0) || Double.isInfinite(lambda) : !(lambda > 0)) {
             throw bad(name, gp ? "options.noise must be a number >= 0" : "options.lambda must be a positive number");
         }
-        List<String> featureNames = new ArrayList<>();
-        for (JsonNode n : root.path("feature_names")) {
-            featureNames.add(n.asText());
-        }
+        List<String> featureNames = featureNames(root);
         Matrix x = array(root, entries, "train_x", name);
         Matrix alpha = array(root, entries, "dual_coef", name);
         if (alpha.rows() != x.rows()) {
@@ -238,6 +310,14 @@ public final class ModelFiles {
         }
         return new SavedModel(kind, new KernelRidgeModel(kernel, x, alpha, intercept.data(), lambda, null),
                 List.copyOf(featureNames), target, scales);
+    }
+
+    private static List<String> featureNames(JsonNode root) {
+        List<String> names = new ArrayList<>();
+        for (JsonNode n : root.path("feature_names")) {
+            names.add(n.asText());
+        }
+        return List.copyOf(names);
     }
 
     private static Matrix array(JsonNode root, Map<String, byte[]> entries, String key, String name) {

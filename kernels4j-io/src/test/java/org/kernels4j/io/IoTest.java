@@ -181,6 +181,30 @@ class IoTest {
         assertTrue(e.getMessage().contains("has no predictive variance"), e.getMessage());
     }
 
+    @Test
+    void densityFilesRoundTripAndRejectTampering() throws IOException {
+        Matrix x = Matrix.of(new double[][] {{0, 1}, {1, 0}, {2, 2}, {3, 1}});
+        org.kernels4j.learn.KernelDensity f = org.kernels4j.learn.KernelDensity.fit(
+                org.kernels4j.learn.KernelDensity.Profile.COSINE, x, new double[] {1, 2, 0.5, 1},
+                Matrix.of(new double[][] {{1.5, 0.2}, {0.2, 0.9}}));
+        Path file = dir.resolve("kde.zip");
+        ModelFiles.saveDensity(new SavedDensity(f, List.of("a", "b")), file);
+        SavedDensity back = ModelFiles.loadDensity(file);
+        Matrix q = Matrix.of(new double[][] {{0.5, 0.5}, {2, 1}, {9, 9}});
+        double[] want = f.logDensity(q);
+        double[] got = back.density().logDensity(q);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(want[i], got[i], 1e-12 * Math.max(1, Math.abs(want[i])));
+        }
+        assertEquals(List.of("a", "b"), back.featureNames());
+        Path altered = dir.resolve("altered.zip");
+        rewrite(file, altered, "weights.npy", bytes -> bytes[bytes.length - 1] ^= 0x01);
+        var e = assertThrows(Kernels4jException.class, () -> ModelFiles.loadDensity(altered));
+        assertTrue(e.getMessage().contains("checksum mismatch for 'weights.npy'"), e.getMessage());
+        e = assertThrows(Kernels4jException.class, () -> ModelFiles.load(file));
+        assertTrue(e.getMessage().contains("is a kernel density (kde) file"), e.getMessage());
+    }
+
     private static byte[] readEntry(Path zip, String entry) throws IOException {
         try (var z = new java.util.zip.ZipFile(zip.toFile())) {
             return z.getInputStream(z.getEntry(entry)).readAllBytes();

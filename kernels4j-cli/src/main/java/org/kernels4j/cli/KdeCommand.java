@@ -1,0 +1,188 @@
+package org.kernels4j.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.kernels4j.Kernels4jException;
+import org.kernels4j.io.Dataset;
+import org.kernels4j.io.ModelFiles;
+import org.kernels4j.io.PredictionWriter;
+import org.kernels4j.io.SavedDensity;
+import org.kernels4j.learn.KernelDensity;
+import org.kernels4j.linalg.Matrix;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "kde", mixinStandardHelpOptions = true,
+        description = {"Kernel density estimation: fit a density to the rows of a file, score log-densities, sample."},
+        subcommands = {KdeCommand.Fit.class, KdeCommand.Score.class, KdeCommand.Sample.class})
+final class KdeCommand implements Runnable {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "fit", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Fit a kernel density estimate and save it (.zip).",
+                "Bandwidth: scott or silverman (H = factor^2 times the sample covariance), a number h (H = h^2 I), or cv: "
+                    + "the h of --cv-grid with the largest leave-one-out log-likelihood (all from one pass)."})
+    static final class Fit implements Callable<Integer> {
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--data", required = true, paramLabel = "FILE", description = "Points, one per row (.csv or .libsvm).")
+        Path data;
+
+        @Option(names = "--ignore", paramLabel = "NAME|INDEX", description = "A column to leave out (e.g. a label).")
+        String ignore;
+
+        @Option(names = "--kernel", defaultValue = "gaussian", paramLabel = "NAME", description = "gaussian, tophat, "
+                + "epanechnikov, exponential, linear or cosine (default: ${DEFAULT-VALUE}).")
+        String kernel;
+
+        @Option(names = "--bandwidth", defaultValue = "scott", paramLabel = "scott|silverman|cv|H",
+                description = "Bandwidth rule or value (default: ${DEFAULT-VALUE}).")
+        String bandwidth;
+
+        @Option(names = "--cv-grid", defaultValue = "1e-2:1e1:16", paramLabel = "FROM:TO:COUNT",
+                description = "Log-spaced bandwidths for --bandwidth cv (default: ${DEFAULT-VALUE}).")
+        String grid;
+
+        @Option(names = "--out", required = true, paramLabel = "KDE.zip", description = "File to write.")
+        Path out;
+
+        @Mixin
+        DataOptionsMixin options;
+
+        @Override
+        public Integer call() {
+            KernelDensity.Profile profile = KernelDensity.Profile.parse(kernel);
+            Dataset ds = options.options.read(data, ignore == null ? "none" : ignore, 0);
+            Matrix x = ds.features();
+            int d = x.cols();
+            if (x.rows() == 0 || d == 0) {
+                throw new Kernels4jException(data + ": no data rows to fit a density to");
+            }
+            var pw = spec.commandLine().getOut();
+            Matrix h;
+            String rule = bandwidth.toLowerCase(Locale.ROOT);
+            switch (rule) {
+                case "scott":
+                    h = KernelDensity.scott(x, null);
+                    break;
+                case "silverman":
+                    h = KernelDensity.silverman(x, null);
+                    break;
+                case "cv": {
+                    double[] hs = FitCommand.parseGrid("--cv-grid", grid);
+                    double[] loo = KernelDensity.leaveOneOut(profile, x, null, hs);
+                    int best = 0;
+                    pw.printf("%12s %20s%n", "bandwidth", "loo_log_likelihood");
+                    for (int i = 0; i < hs.length; i++) {
+                        best = loo[i] > loo[best] ? i : best;
+                    }
+                    for (int i = 0; i < hs.length; i++) {
+                        pw.printf("%12.4g %20.6f%s%n", hs[i], loo[i], i == best ? "  <- chosen" : "");
+                    }
+                    if (loo[best] == Double.NEGATIVE_INFINITY) {
+                        throw new Kernels4jException("every bandwidth in --cv-grid leaves some point with zero density; "
+                                + "widen the grid");
+                    }
+                    h = KernelDensity.scalar(hs[best], d);
+                    break;
+                }
+                default:
+                    h = KernelDensity.scalar(FitCommand.parseNumber("--bandwidth", bandwidth), d);
+            }
+            KernelDensity f = KernelDensity.fit(profile, x, null, h);
+            ModelFiles.saveDensity(new SavedDensity(f, ds.featureNames()), out);
+            double mean = 0;
+            for (double v : f.logDensity(x)) {
+                mean += v / x.rows();
+            }
+            pw.printf("kde: %s kernel on %d rows x %d features from %s%n", kernel, x.rows(), d, data);
+            pw.printf("bandwidth (%s): %s%n", rule, d == 1 ? String.valueOf(Math.sqrt(h.get(0, 0))) : "H = " + h);
+            pw.printf("mean training log-density: %.6f%n", mean);
+            pw.printf("saved %s%n", out);
+            return 0;
+        }
+    }
+
+    @Command(name = "score", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Write the log-density of every row of a file (column log_density; -Infinity where it is zero).")
+    static final class Score implements Callable<Integer> {
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--model", required = true, paramLabel = "KDE.zip", description = "File from 'kde fit'.")
+        Path model;
+
+        @Option(names = "--data", required = true, paramLabel = "FILE", description = "Rows to score.")
+        Path data;
+
+        @Option(names = "--ignore", paramLabel = "NAME|INDEX", description = "A column to leave out.")
+        String ignore;
+
+        @Option(names = "--out", required = true, paramLabel = "SCORES.csv", description = "CSV file to write.")
+        Path out;
+
+        @Mixin
+        DataOptionsMixin options;
+
+        @Override
+        public Integer call() {
+            SavedDensity saved = ModelFiles.loadDensity(model);
+            Dataset ds = options.options.read(data, ignore == null ? "none" : ignore, 0);
+            int d = saved.featureNames().size();
+            if (ds.features().cols() != d) {
+                throw new Kernels4jException(data + ": has " + ds.features().cols() + " columns but the density has " + d
+                        + " features (" + String.join(", ", saved.featureNames()) + ")");
+            }
+            double[] ld = saved.density().logDensity(ds.features());
+            PredictionWriter.write(out, List.of("log_density"), Matrix.column(ld));
+            double mean = 0;
+            for (double v : ld) {
+                mean += v / ld.length;
+            }
+            spec.commandLine().getOut().printf("wrote %d log-densities to %s (mean %.6f)%n", ld.length, out, mean);
+            return 0;
+        }
+    }
+
+    @Command(name = "sample", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Draw points from a fitted density and write them as CSV with the feature names.")
+    static final class Sample implements Callable<Integer> {
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--model", required = true, paramLabel = "KDE.zip", description = "File from 'kde fit'.")
+        Path model;
+
+        @Option(names = "--count", defaultValue = "100", description = "Number of points (default: ${DEFAULT-VALUE}).")
+        int count;
+
+        @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--out", required = true, paramLabel = "SAMPLES.csv", description = "CSV file to write.")
+        Path out;
+
+        @Override
+        public Integer call() {
+            if (count < 1 || count > 100_000_000) {
+                throw new Kernels4jException("--count must be between 1 and 100000000, got " + count);
+            }
+            SavedDensity saved = ModelFiles.loadDensity(model);
+            Matrix s = saved.density().sample(count, seed);
+            PredictionWriter.write(out, saved.featureNames(), s);
+            spec.commandLine().getOut().printf("wrote %d samples to %s%n", count, out);
+            return 0;
+        }
+    }
+}
