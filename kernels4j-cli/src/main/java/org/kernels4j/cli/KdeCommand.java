@@ -107,7 +107,19 @@ final class KdeCommand implements Runnable {
                 mean += v / x.rows();
             }
             pw.printf("kde: %s kernel on %d rows x %d features from %s%n", kernel, x.rows(), d, data);
-            pw.printf("bandwidth (%s): %s%n", rule, d == 1 ? String.valueOf(Math.sqrt(h.get(0, 0))) : "H = " + h);
+            if (d == 1) {
+                pw.printf("bandwidth (%s): h = %s%n", rule, Math.sqrt(h.get(0, 0)));
+            } else {
+                StringBuilder rows = new StringBuilder();
+                for (int a = 0; a < d; a++) {
+                    rows.append(a == 0 ? "[" : ", [");
+                    for (int b = 0; b < d; b++) {
+                        rows.append(b == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.6g", h.get(a, b)));
+                    }
+                    rows.append(']');
+                }
+                pw.printf("bandwidth (%s): H = [%s]%n", rule, rows);
+            }
             pw.printf("mean training log-density: %.6f%n", mean);
             pw.printf("saved %s%n", out);
             return 0;

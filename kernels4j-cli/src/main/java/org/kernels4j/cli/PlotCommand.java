@@ -14,8 +14,10 @@ import org.kernels4j.Kernels4jException;
 import org.kernels4j.io.AtomicFiles;
 import org.kernels4j.io.Dataset;
 import org.kernels4j.io.ModelFiles;
+import org.kernels4j.io.SavedDensity;
 import org.kernels4j.io.SavedModel;
 import org.kernels4j.learn.GaussianProcess;
+import org.kernels4j.learn.KernelDensity;
 import org.kernels4j.linalg.Matrix;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,7 +26,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "plot", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Plot a model of one input feature: the predictive mean, and for a Gaussian process the band "
-                + "mean +/- 2 standard deviations, optionally with data points. Writes PNG or SVG (by --out's extension)."})
+                + "mean +/- 2 standard deviations, optionally with data points; or a kernel density of one feature "
+                + "(a curve) or two (a heat map). Writes PNG or SVG (by --out's extension)."})
 final class PlotCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -64,6 +67,9 @@ final class PlotCommand implements Callable<Integer> {
         }
         if (points < 2 || points > 100_000) {
             throw new Kernels4jException("--points must be between 2 and 100000, got " + points);
+        }
+        if (ModelFiles.kind(model).equals("kde")) {
+            return plotDensity(svg);
         }
         SavedModel saved = ModelFiles.load(model);
         if (saved.featureNames().size() != 1) {
@@ -131,6 +137,14 @@ final class PlotCommand implements Callable<Integer> {
                 drawn = px.length;
             }
         }
+        save(chart, svg);
+        spec.commandLine().getOut().printf("wrote %s: %s on [%s, %s]%s%s%n", out,
+                saved.isGaussianProcess() ? "mean +/- 2 sd" : "mean", a, b, drawn > 0 ? ", " + drawn + " data points" : "",
+                saved.isGaussianProcess() ? "" : " (a '" + saved.kind() + "' model has no standard deviation)");
+        return 0;
+    }
+
+    private void save(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, boolean svg) {
         AtomicFiles.write(out, stream -> {
             if (svg) {
                 VectorGraphicsEncoder.saveVectorGraphic(chart, stream, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
@@ -138,9 +152,108 @@ final class PlotCommand implements Callable<Integer> {
                 BitmapEncoder.saveBitmap(chart, stream, BitmapEncoder.BitmapFormat.PNG);
             }
         });
-        spec.commandLine().getOut().printf("wrote %s: %s on [%s, %s]%s%s%n", out,
-                saved.isGaussianProcess() ? "mean +/- 2 sd" : "mean", a, b, drawn > 0 ? ", " + drawn + " data points" : "",
-                saved.isGaussianProcess() ? "" : " (a '" + saved.kind() + "' model has no standard deviation)");
+    }
+
+    /** One feature: the density curve; two: a heat map on a grid of at most 80×80 cells. */
+    private Integer plotDensity(boolean svg) {
+        SavedDensity saved = ModelFiles.loadDensity(model);
+        KernelDensity f = saved.density();
+        int d = saved.featureNames().size();
+        if (d > 2) {
+            throw new Kernels4jException("plot draws densities of one or two features; " + model + " has " + d);
+        }
+        Matrix pts = f.points();
+        Matrix h = f.bandwidth();
+        double[][] range = new double[d][2];
+        for (int a = 0; a < d; a++) {
+            double lo = Double.POSITIVE_INFINITY;
+            double hi = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < pts.rows(); i++) {
+                lo = Math.min(lo, pts.get(i, a));
+                hi = Math.max(hi, pts.get(i, a));
+            }
+            double pad = 3 * Math.sqrt(h.get(a, a));
+            range[a][0] = a == 0 && from != null ? from : lo - pad;
+            range[a][1] = a == 0 && to != null ? to : hi + pad;
+        }
+        System.setProperty("java.awt.headless", "true");
+        String heading = title != null ? title : "kernel density (" + f.profile().name().toLowerCase(Locale.ROOT) + ")";
+        if (d == 1) {
+            double[] grid = new double[points];
+            for (int i = 0; i < points; i++) {
+                grid[i] = range[0][0] + (range[0][1] - range[0][0]) * i / (points - 1);
+            }
+            double[] ld = f.logDensity(Matrix.column(grid.clone()));
+            double[] dens = new double[points];
+            for (int i = 0; i < points; i++) {
+                dens[i] = Math.exp(ld[i]);
+            }
+            XYChart chart = new XYChart(900, 540);
+            chart.setTitle(heading);
+            chart.setXAxisTitle(saved.featureNames().get(0));
+            chart.setYAxisTitle("density");
+            chart.getStyler().setChartBackgroundColor(Color.WHITE);
+            XYSeries s = chart.addSeries("density", grid, dens);
+            s.setMarker(SeriesMarkers.NONE);
+            s.setLineColor(new Color(20, 60, 160));
+            s.setLineStyle(new BasicStroke(2f));
+            save(chart, svg);
+        } else {
+            // a level map: the grid's cells as square markers, one series (one shade) per tenth of the maximum
+            int cells = Math.min(points, 90);
+            Matrix grid = new Matrix(cells * cells, 2);
+            for (int i = 0; i < cells; i++) {
+                for (int j = 0; j < cells; j++) {
+                    grid.set(i * cells + j, 0, range[0][0] + (range[0][1] - range[0][0]) * (i + 0.5) / cells);
+                    grid.set(i * cells + j, 1, range[1][0] + (range[1][1] - range[1][0]) * (j + 0.5) / cells);
+                }
+            }
+            double[] ld = f.logDensity(grid);
+            double max = 0;
+            for (double v : ld) {
+                max = Math.max(max, Math.exp(v));
+            }
+            int levels = 10;
+            java.util.List<java.util.List<double[]>> byLevel = new java.util.ArrayList<>();
+            for (int l = 0; l < levels; l++) {
+                byLevel.add(new java.util.ArrayList<>());
+            }
+            for (int k = 0; k < ld.length; k++) {
+                int l = (int) Math.min(levels - 1, Math.floor(levels * Math.exp(ld[k]) / max));
+                byLevel.get(l).add(new double[] {grid.get(k, 0), grid.get(k, 1)});
+            }
+            XYChart chart = new XYChart(820, 760);
+            chart.setTitle(heading);
+            chart.setXAxisTitle(saved.featureNames().get(0));
+            chart.setYAxisTitle(saved.featureNames().get(1));
+            chart.getStyler().setChartBackgroundColor(Color.WHITE);
+            chart.getStyler().setPlotBackgroundColor(Color.WHITE);
+            chart.getStyler().setMarkerSize(Math.max(3, 600 / cells + 1));
+            chart.getStyler().setXAxisDecimalPattern("0.###");
+            chart.getStyler().setYAxisDecimalPattern("0.###");
+            chart.getStyler().setLegendVisible(true);
+            for (int l = 1; l < levels; l++) { // the lowest tenth stays white
+                java.util.List<double[]> cellsAt = byLevel.get(l);
+                if (cellsAt.isEmpty()) {
+                    continue;
+                }
+                double[] cx = new double[cellsAt.size()];
+                double[] cy = new double[cellsAt.size()];
+                for (int k = 0; k < cx.length; k++) {
+                    cx[k] = cellsAt.get(k)[0];
+                    cy[k] = cellsAt.get(k)[1];
+                }
+                XYSeries sr = chart.addSeries(String.format(Locale.ROOT, ">= %.0f%% of max", 100.0 * l / levels), cx, cy);
+                sr.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+                sr.setMarker(SeriesMarkers.SQUARE);
+                float t = (float) l / (levels - 1);
+                sr.setMarkerColor(new Color(Math.round(230 - 210 * t), Math.round(235 - 195 * t), Math.round(250 - 130 * t)));
+            }
+            save(chart, svg);
+        }
+        spec.commandLine().getOut().printf("wrote %s: density of %s on [%s, %s]%s%n", out,
+                String.join(" and ", saved.featureNames()), range[0][0], range[0][1],
+                d == 2 ? " x [" + range[1][0] + ", " + range[1][1] + "]" : "");
         return 0;
     }
 }

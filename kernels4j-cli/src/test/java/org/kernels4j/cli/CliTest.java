@@ -252,6 +252,22 @@ class CliTest {
         assertEquals(1, r.code());
         assertTrue(r.err().contains("unknown density kernel 'gausian'"), r.err());
         assertFalse(Files.exists(dir.resolve("k.zip")));
+        // plots: 10 features is too many; two features draw a level map, one a curve
+        r = run("plot", "--model", model.toString(), "--out", dir.resolve("k.png").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("plot draws densities of one or two features"), r.err());
+        Path two = dir.resolve("two.csv");
+        Files.write(two, Files.readAllLines(train).stream().map(l -> {
+            String[] c = l.split(",");
+            return c[2] + "," + c[3];
+        }).toList());
+        Path twoModel = dir.resolve("two.zip");
+        assertEquals(0, run("kde", "fit", "--data", two.toString(), "--out", twoModel.toString()).code());
+        Path png = dir.resolve("two.png");
+        r = run("plot", "--model", twoModel.toString(), "--out", png.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("density of bmi and bp"), r.out());
+        assertTrue(Files.size(png) > 5000);
     }
 
     @Test

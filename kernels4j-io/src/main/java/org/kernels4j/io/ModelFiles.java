@@ -253,6 +253,11 @@ public final class ModelFiles {
         return new Archive(root, entries);
     }
 
+    /** The kind recorded in a model file ("krr", "gp", "kde"), after the archive's checks. */
+    public static String kind(Path file) {
+        return String.valueOf(text(read(file).root, "kind"));
+    }
+
     /** Loads and validates a model file. */
     public static SavedModel load(Path file) {
         String name = file.toString();
