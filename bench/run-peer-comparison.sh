@@ -38,3 +38,9 @@ for f in diabetes digits; do
   n=$(( $(wc -l < "data/$f.csv") - 1 ))
   "$PY" bench/sklearn_peer.py gp "$out/gp" "${f}_$n" 2>/dev/null
 done
+echo
+echo "== Exact Gaussian KDE: 100,000 points, 10,000 queries (scikit-learn's exact mode takes ~10 minutes here) =="
+./kernels4j bench kde --n 100000 --queries 10000 --d 2,8,32 --export-dir "$out/kde"
+for d in 2 8 32; do
+  "$PY" bench/sklearn_peer.py kde "$out/kde" "$d"
+done
