@@ -10,6 +10,7 @@ import org.kernels4j.io.ModelFiles;
 import org.kernels4j.io.PredictionWriter;
 import org.kernels4j.io.SavedDensity;
 import org.kernels4j.learn.KernelDensity;
+import org.kernels4j.learn.PrivateKernelSum;
 import org.kernels4j.linalg.Matrix;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,7 +18,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "kde", mixinStandardHelpOptions = true,
-        description = {"Kernel density estimation: fit a density to the rows of a file, score log-densities, sample."},
+        description = {"Kernel density estimation: fit a density to the rows of a file, score log-densities, sample.",
+            "With fit --private, release an epsilon-differentially private kernel-sum structure instead."},
         subcommands = {KdeCommand.Fit.class, KdeCommand.Score.class, KdeCommand.Sample.class})
 final class KdeCommand implements Runnable {
     @Spec
@@ -54,6 +56,22 @@ final class KdeCommand implements Runnable {
                 description = "Log-spaced bandwidths for --bandwidth cv (default: ${DEFAULT-VALUE}).")
         String grid;
 
+        @Option(names = "--private", description = "Release an epsilon-differentially private structure instead "
+                + "(random Fourier features + Laplace noise; gaussian or exponential kernel, a numeric --bandwidth). "
+                + "The file holds no data row.")
+        boolean privateRelease;
+
+        @Option(names = "--epsilon", defaultValue = "1", description = "Privacy parameter for --private "
+                + "(default: ${DEFAULT-VALUE}).")
+        double epsilon;
+
+        @Option(names = "--features", defaultValue = "512", description = "Random features for --private "
+                + "(even; default: ${DEFAULT-VALUE}).")
+        int features;
+
+        @Option(names = "--seed", description = "Seed of the public frequencies for --private (default: random).")
+        Long seed;
+
         @Option(names = "--out", required = true, paramLabel = "KDE.zip", description = "File to write.")
         Path out;
 
@@ -63,6 +81,9 @@ final class KdeCommand implements Runnable {
         @Override
         public Integer call() {
             KernelDensity.Profile profile = KernelDensity.Profile.parse(kernel);
+            if (privateRelease) {
+                return releasePrivate(profile);
+            }
             Dataset ds = options.options.read(data, ignore == null ? "none" : ignore, 0);
             Matrix x = ds.features();
             int d = x.cols();
@@ -124,6 +145,41 @@ final class KdeCommand implements Runnable {
             pw.printf("saved %s%n", out);
             return 0;
         }
+
+        /**
+         * A data-dependent bandwidth rule would leak the data, so the private release takes a public
+         * numeric bandwidth h: gaussian is rbf(gamma = 1/(2h²)) and exponential is laplacian(gamma = 1/h).
+         */
+        private Integer releasePrivate(KernelDensity.Profile profile) {
+            double h;
+            try {
+                h = Double.parseDouble(bandwidth.trim());
+            } catch (NumberFormatException e) {
+                throw new Kernels4jException("--private needs a public numeric --bandwidth (a rule such as '" + bandwidth
+                        + "' would be computed from the private data)");
+            }
+            KernelDensity.scalar(h, 1);
+            org.kernels4j.kernel.Kernel k;
+            if (profile == KernelDensity.Profile.GAUSSIAN) {
+                k = org.kernels4j.kernel.RbfKernel.withGamma(1 / (2 * h * h));
+            } else if (profile == KernelDensity.Profile.EXPONENTIAL) {
+                k = new org.kernels4j.kernel.LaplacianKernel(1 / h, false);
+            } else {
+                throw new Kernels4jException("--private supports --kernel gaussian or exponential, got " + kernel);
+            }
+            Dataset ds = options.options.read(data, ignore == null ? "none" : ignore, 0);
+            long frequencySeed = seed != null ? seed : new java.security.SecureRandom().nextLong();
+            long noiseSeed = new java.security.SecureRandom().nextLong(); // never recorded: the noise must stay secret
+            PrivateKernelSum p = PrivateKernelSum.release(k, ds.features(), features, epsilon, frequencySeed, noiseSeed);
+            ModelFiles.savePrivate(p, ds.featureNames(), out);
+            var pw = spec.commandLine().getOut();
+            pw.printf("private release: %s, epsilon %s, %d random features, %d private rows x %d features%n",
+                    k.toSpec(), epsilon, features, ds.rows(), ds.features().cols());
+            pw.printf("L1 sensitivity %.6g (%s neighbours), Laplace scale %.6g; noise sd of each mean answer %.6g%n",
+                    p.sensitivity(), PrivateKernelSum.NEIGHBOURS, p.noiseScale(), p.noiseStandardDeviation());
+            pw.printf("saved %s (no data row inside)%n", out);
+            return 0;
+        }
     }
 
     @Command(name = "score", mixinStandardHelpOptions = true, sortOptions = false,
@@ -149,6 +205,9 @@ final class KdeCommand implements Runnable {
 
         @Override
         public Integer call() {
+            if (ModelFiles.kind(model).equals(ModelFiles.PRIVATE_KIND)) {
+                return scorePrivate();
+            }
             SavedDensity saved = ModelFiles.loadDensity(model);
             Dataset ds = options.options.read(data, ignore == null ? "none" : ignore, 0);
             int d = saved.featureNames().size();
@@ -163,6 +222,27 @@ final class KdeCommand implements Runnable {
                 mean += v / ld.length;
             }
             spec.commandLine().getOut().printf("wrote %d log-densities to %s (mean %.6f)%n", ld.length, out, mean);
+            return 0;
+        }
+
+        /** A private release answers kernel sums and means (noisy, so possibly negative), not log-densities. */
+        private Integer scorePrivate() {
+            List<String> names = new java.util.ArrayList<>();
+            PrivateKernelSum p = ModelFiles.loadPrivate(model, names);
+            Dataset ds = options.options.read(data, ignore == null ? "none" : ignore, 0);
+            if (ds.features().cols() != names.size()) {
+                throw new Kernels4jException(data + ": has " + ds.features().cols() + " columns but the release has "
+                        + names.size() + " features (" + String.join(", ", names) + ")");
+            }
+            double[] sums = p.sums(ds.features());
+            Matrix both = new Matrix(sums.length, 2);
+            for (int i = 0; i < sums.length; i++) {
+                both.set(i, 0, sums[i]);
+                both.set(i, 1, sums[i] / p.size());
+            }
+            PredictionWriter.write(out, List.of("kernel_sum", "kernel_mean"), both);
+            spec.commandLine().getOut().printf("wrote %d private kernel sums to %s (epsilon %s; noise sd of each mean "
+                    + "%.4g)%n", sums.length, out, p.epsilon(), p.noiseStandardDeviation());
             return 0;
         }
     }

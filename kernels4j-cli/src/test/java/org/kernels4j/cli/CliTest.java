@@ -271,6 +271,43 @@ class CliTest {
     }
 
     @Test
+    void privateReleaseHoldsNoDataRowAndRecordsItsMechanism() throws IOException {
+        Path release = dir.resolve("private.zip");
+        Run fit = run("kde", "fit", "--data", train.toString(), "--ignore", "y", "--private", "--epsilon", "0.5",
+                "--bandwidth", "0.1", "--features", "64", "--seed", "4", "--out", release.toString());
+        assertEquals(0, fit.code(), fit.err());
+        Dataset tr = CsvReader.builder().target("y").build().read(train);
+        java.util.Set<Long> values = new java.util.HashSet<>();
+        for (double v : tr.features().data()) {
+            values.add(Double.doubleToLongBits(v));
+        }
+        try (var zip = new java.util.zip.ZipFile(release.toFile())) {
+            var entries = zip.entries();
+            while (entries.hasMoreElements()) {
+                var e = entries.nextElement();
+                byte[] bytes = zip.getInputStream(e).readAllBytes();
+                if (e.getName().endsWith(".npy")) {
+                    for (double v : Npy.read(bytes, e.getName()).data()) {
+                        assertFalse(values.contains(Double.doubleToLongBits(v)), e.getName() + " holds a data value");
+                    }
+                } else if (e.getName().equals("model.json")) {
+                    String json = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+                    assertTrue(json.contains("\"epsilon\" : 0.5") && json.contains("random Fourier features + Laplace")
+                            && json.contains("\"neighbours\" : \"replace-one (n public)\""), json);
+                }
+            }
+        }
+        Path sums = dir.resolve("sums.csv");
+        Run score = run("kde", "score", "--model", release.toString(), "--data", test.toString(), "--ignore", "y", "--out",
+                sums.toString());
+        assertEquals(0, score.code(), score.err());
+        assertEquals("kernel_sum,kernel_mean", Files.readAllLines(sums).get(0));
+        Run r = run("kde", "fit", "--data", train.toString(), "--private", "--out", dir.resolve("p2.zip").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("--private needs a public numeric --bandwidth"), r.err());
+    }
+
+    @Test
     void userMistakesGiveOneLineAndTheRightExitCode() throws IOException {
         Path out = dir.resolve("never.zip");
         Run r = run("fit", "--train", train.toString(), "--kernel", "rbff(gamma=1)", "--out", out.toString());

@@ -25,6 +25,7 @@ import org.kernels4j.kernel.Kernel;
 import org.kernels4j.kernel.KernelSpec;
 import org.kernels4j.learn.KernelDensity;
 import org.kernels4j.learn.KernelRidgeModel;
+import org.kernels4j.learn.PrivateKernelSum;
 import org.kernels4j.linalg.Matrix;
 
 /**
@@ -120,6 +121,53 @@ public final class ModelFiles {
             throw bad(name, e.getMessage());
         }
     }
+
+    /**
+     * Saves a differentially private kernel-sum structure (kind "private-kernel-sum"): the public
+     * frequencies and the noisy mean only, with ε, the mechanism, the sensitivity and the neighbouring
+     * relation recorded in model.json. No private row is written.
+     */
+    public static void savePrivate(PrivateKernelSum p, List<String> featureNames, Path file) {
+        Map<String, Matrix> arrays = new LinkedHashMap<>();
+        arrays.put("frequencies", p.frequencies());
+        arrays.put("noisy_mean", Matrix.column(p.noisyMean()));
+        ObjectNode root = header(PRIVATE_KIND);
+        root.put("kernel", p.kernel().toSpec());
+        ObjectNode privacy = root.putObject("privacy");
+        privacy.put("epsilon", p.epsilon());
+        privacy.put("mechanism", PrivateKernelSum.MECHANISM);
+        privacy.put("sensitivity_l1", p.sensitivity());
+        privacy.put("laplace_scale", p.noiseScale());
+        privacy.put("neighbours", PrivateKernelSum.NEIGHBOURS);
+        privacy.put("n", p.size());
+        ArrayNode names = root.putArray("feature_names");
+        featureNames.forEach(names::add);
+        write(file, root, arrays);
+    }
+
+    /** Loads a structure written by {@link #savePrivate}; the feature names go into {@code names} when given. */
+    public static PrivateKernelSum loadPrivate(Path file, List<String> names) {
+        String name = file.toString();
+        Archive a = read(file);
+        if (!PRIVATE_KIND.equals(text(a.root, "kind"))) {
+            throw bad(name, "is a '" + text(a.root, "kind") + "' file, not a " + PRIVATE_KIND + " release");
+        }
+        JsonNode privacy = a.root.path("privacy");
+        Matrix w = array(a.root, a.entries, "frequencies", name);
+        Matrix mean = array(a.root, a.entries, "noisy_mean", name);
+        if (names != null) {
+            names.addAll(featureNames(a.root));
+        }
+        try {
+            return PrivateKernelSum.of(String.valueOf(text(a.root, "kernel")), w, mean.data(), privacy.path("n").asInt(-1),
+                    privacy.path("epsilon").asDouble(Double.NaN), privacy.path("sensitivity_l1").asDouble(Double.NaN));
+        } catch (Kernels4jException e) {
+            throw bad(name, e.getMessage());
+        }
+    }
+
+    /** The kind of a private kernel-sum release. */
+    public static final String PRIVATE_KIND = "private-kernel-sum";
 
     private static ObjectNode header(String kind) {
         ObjectNode root = MAPPER.createObjectNode();
@@ -265,8 +313,8 @@ public final class ModelFiles {
         JsonNode root = archive.root;
         Map<String, byte[]> entries = archive.entries;
         String kind = text(root, "kind");
-        if ("kde".equals(kind)) {
-            throw bad(name, "is a kernel density (kde) file; use it with 'kde score' or 'kde sample'");
+        if ("kde".equals(kind) || PRIVATE_KIND.equals(kind)) {
+            throw bad(name, "is a kernel density (" + kind + ") file; use it with 'kde score'");
         }
         if (!SavedModel.KINDS.contains(kind)) {
             throw bad(name, "unknown model kind '" + kind + "' (this version reads " + String.join(", ", SavedModel.KINDS)
