@@ -8,6 +8,7 @@ import org.kernels4j.Kernels4jException;
 import org.kernels4j.bench.GramVsGemm;
 import org.kernels4j.bench.SyntheticData;
 import org.kernels4j.io.Npy;
+import org.kernels4j.kernel.GramEngine;
 import org.kernels4j.kernel.Kernel;
 import org.kernels4j.kernel.KernelSpec;
 import org.kernels4j.io.Dataset;
@@ -17,6 +18,7 @@ import org.kernels4j.learn.KernelDensity;
 import org.kernels4j.learn.KernelRidge;
 import org.kernels4j.learn.KernelRidgeModel;
 import org.kernels4j.learn.NystromKernelRidge;
+import org.kernels4j.learn.PrivateKernelSum;
 import org.kernels4j.learn.RegressionMetrics;
 import org.kernels4j.learn.SparseGaussianProcess;
 import org.kernels4j.linalg.Matrix;
@@ -29,7 +31,8 @@ import picocli.CommandLine.Spec;
         description = {"Benchmarks. Every figure is measured in this run; ratios compare with BLAS in the same run.",
             "Peer comparisons with scikit-learn: bench/run-peer-comparison.sh."},
         subcommands = {BenchCommand.Gram.class, BenchCommand.Krr.class, BenchCommand.NystromKrr.class,
-            BenchCommand.GpLearning.class, BenchCommand.SparseGp.class, BenchCommand.Kde.class})
+            BenchCommand.GpLearning.class, BenchCommand.SparseGp.class, BenchCommand.Kde.class,
+            BenchCommand.PrivateKde.class})
 final class BenchCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -484,6 +487,79 @@ final class BenchCommand implements Runnable {
                     Files.writeString(exportDir.resolve("kde_ours_" + d + ".txt"), seconds + "\n" + h + "\n");
                 }
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "private-kde", mixinStandardHelpOptions = true,
+            description = {"Mean relative error of epsilon-DP Gaussian kernel sums (random features + Laplace) against "
+                    + "the exact sums, and query time, for each epsilon, on seeded standard-normal data."})
+    static final class PrivateKde implements Callable<Integer> {
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--n", defaultValue = "100000", description = "Private points (default: ${DEFAULT-VALUE}).")
+        int n;
+
+        @Option(names = "--queries", defaultValue = "1000", description = "Queries (default: ${DEFAULT-VALUE}).")
+        int queries;
+
+        @Option(names = "--d", defaultValue = "8", description = "Dimension (default: ${DEFAULT-VALUE}).")
+        int d;
+
+        @Option(names = "--kernel", defaultValue = "rbf(gamma=0.1)", description = "Kernel (default: ${DEFAULT-VALUE}).")
+        String kernel;
+
+        @Option(names = "--epsilon", defaultValue = "0.1,0.5,1,5", split = ",", description = "Privacy levels "
+                + "(default: ${DEFAULT-VALUE}).")
+        List<Double> epsilons;
+
+        @Option(names = "--features", defaultValue = "1024,4096", split = ",", description = "Random feature counts D "
+                + "(default: ${DEFAULT-VALUE}).")
+        List<Integer> featureCounts;
+
+        @Option(names = "--repeats", defaultValue = "5", description = "Releases per setting, averaged "
+                + "(default: ${DEFAULT-VALUE}).")
+        int repeats;
+
+        @Override
+        public Integer call() {
+            Kernel k = KernelSpec.parse(kernel);
+            Matrix x = SyntheticData.regression(n, d, 21).x();
+            Matrix q = SyntheticData.regression(queries, d, 22).x();
+            Matrix ones = new Matrix(n, 1);
+            java.util.Arrays.fill(ones.data(), 1.0);
+            long e0 = System.nanoTime();
+            double[] exact = GramEngine.crossTimes(k, q, x, ones, org.kernels4j.ProgressListener.NONE).data();
+            double exactSeconds = (System.nanoTime() - e0) / 1e9;
+            var out = spec.commandLine().getOut();
+            out.printf("private kernel sums %s n=%d d=%d queries=%d repeats=%d threads=%d%n", k.toSpec(), n, d, queries,
+                    repeats, Parallelism.threads());
+            out.printf("exact sums: %.3f s for all queries (%.1f us per query)%n", exactSeconds, 1e6 * exactSeconds / queries);
+            out.printf("%8s %8s %22s %16s %16s%n", "epsilon", "D", "mean_relative_error", "predicted_noise", "us_per_query");
+            for (int features : featureCounts) {
+                for (double eps : epsilons) {
+                    double err = 0;
+                    double seconds = 0;
+                    double noise = 0;
+                    for (int r = 0; r < repeats; r++) {
+                        PrivateKernelSum p = PrivateKernelSum.release(k, x, features, eps, 100 + r, 200 + r);
+                        long t0 = System.nanoTime();
+                        double[] est = p.sums(q);
+                        seconds += (System.nanoTime() - t0) / 1e9;
+                        for (int i = 0; i < queries; i++) {
+                            err += Math.abs(est[i] - exact[i]) / exact[i] / (queries * repeats);
+                        }
+                        double meanExact = 0;
+                        for (double v : exact) {
+                            meanExact += v / queries;
+                        }
+                        noise = n * p.noiseStandardDeviation() / meanExact;
+                    }
+                    out.printf("%8s %8d %22.4f %16.4f %16.2f%n", eps, features, err, noise, 1e6 * seconds / (queries * repeats));
+                }
+            }
+            out.println("(predicted_noise: the Laplace term's standard deviation relative to the mean exact sum)");
             return 0;
         }
     }

@@ -83,7 +83,16 @@ public final class PrivateKernelSum {
         double s = kernel.value(new double[d], new double[d]);
         int m = w.rows();
         int n = x.rows();
-        double[] mean = features(w, s, x).columnMeans();
+        double[] mean = new double[2 * m];
+        for (int start = 0; start < n; start += 4096) { // row chunks: never n × 2m at once
+            Matrix f = features(w, s, x.rowRange(start, Math.min(n, start + 4096)));
+            double[] fd = f.data();
+            for (int i = 0; i < f.rows(); i++) {
+                for (int j = 0; j < 2 * m; j++) {
+                    mean[j] += fd[i * 2 * m + j] / n;
+                }
+            }
+        }
         double sensitivity = 2 * Math.sqrt(2 * s * m) / n;
         double b = sensitivity / epsilon;
         Random r = new Random(noiseSeed);
@@ -116,11 +125,13 @@ public final class PrivateKernelSum {
         int m = w.rows();
         Matrix out = new Matrix(rows, 2 * m);
         double c = Math.sqrt(s / m);
+        double[] p = proj.data();
+        double[] o = out.data();
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < m; j++) {
-                double t = proj.get(i, j);
-                out.set(i, j, c * Math.cos(t));
-                out.set(i, m + j, c * Math.sin(t));
+                double t = p[i * m + j];
+                o[i * 2 * m + j] = c * Math.cos(t);
+                o[i * 2 * m + m + j] = c * Math.sin(t);
             }
         }
         return out;
@@ -138,14 +149,11 @@ public final class PrivateKernelSum {
                     + frequencies.cols());
         }
         queries.requireFinite("query data");
-        Matrix f = features(frequencies, scale, queries);
         double[] out = new double[queries.rows()];
-        for (int i = 0; i < out.length; i++) {
-            double v = 0;
-            for (int j = 0; j < noisyMean.length; j++) {
-                v += f.get(i, j) * noisyMean[j];
-            }
-            out[i] = v;
+        for (int start = 0; start < out.length; start += 4096) {
+            int end = Math.min(out.length, start + 4096);
+            double[] v = features(frequencies, scale, queries.rowRange(start, end)).times(Matrix.column(noisyMean)).data();
+            System.arraycopy(v, 0, out, start, end - start);
         }
         return out;
     }
