@@ -10,6 +10,7 @@ import org.kernels4j.io.ModelFiles;
 import org.kernels4j.io.PredictionWriter;
 import org.kernels4j.io.SavedDensity;
 import org.kernels4j.learn.KernelDensity;
+import org.kernels4j.learn.PrivateDistanceSum;
 import org.kernels4j.learn.PrivateKernelSum;
 import org.kernels4j.linalg.Matrix;
 import picocli.CommandLine.Command;
@@ -69,8 +70,25 @@ final class KdeCommand implements Runnable {
                 + "(even; default: ${DEFAULT-VALUE}).")
         int features;
 
-        @Option(names = "--seed", description = "Seed of the public frequencies for --private (default: random).")
+        @Option(names = "--seed", description = "Seed of the public frequencies or projection for --private "
+                + "(default: random).")
         Long seed;
+
+        @Option(names = "--distance", paramLabel = "l1|l2", description = "With --private: release distance sums "
+                + "sum_x |x - y| in this norm instead of kernel sums (needs --range).")
+        String distance;
+
+        @Option(names = "--range", paramLabel = "LO:HI", description = "Public range every coordinate is clipped to "
+                + "(for l2: every projected coordinate) for --distance.")
+        String range;
+
+        @Option(names = "--levels", defaultValue = "12", description = "Tree depth L for --distance: 2^L cells per "
+                + "coordinate (default: ${DEFAULT-VALUE}).")
+        int levels;
+
+        @Option(names = "--projections", defaultValue = "64", description = "Gaussian projections for --distance l2 "
+                + "(default: ${DEFAULT-VALUE}).")
+        int projections;
 
         @Option(names = "--out", required = true, paramLabel = "KDE.zip", description = "File to write.")
         Path out;
@@ -151,6 +169,9 @@ final class KdeCommand implements Runnable {
          * numeric bandwidth h: gaussian is rbf(gamma = 1/(2h²)) and exponential is laplacian(gamma = 1/h).
          */
         private Integer releasePrivate(KernelDensity.Profile profile) {
+            if (distance != null) {
+                return releasePrivateDistance();
+            }
             double h;
             try {
                 h = Double.parseDouble(bandwidth.trim());
@@ -180,6 +201,41 @@ final class KdeCommand implements Runnable {
             pw.printf("saved %s (no data row inside)%n", out);
             return 0;
         }
+
+        private Integer releasePrivateDistance() {
+            PrivateDistanceSum.Norm norm;
+            switch (distance.toLowerCase(Locale.ROOT)) {
+                case "l1":
+                    norm = PrivateDistanceSum.Norm.L1;
+                    break;
+                case "l2":
+                    norm = PrivateDistanceSum.Norm.L2;
+                    break;
+                default:
+                    throw new Kernels4jException("--distance must be l1 or l2, got '" + distance + "'");
+            }
+            String[] parts = range == null ? new String[0] : range.split(":");
+            if (parts.length != 2) {
+                throw new Kernels4jException("--distance needs a public --range LO:HI (a range taken from the data would "
+                        + "leak it), got " + (range == null ? "none" : "'" + range + "'"));
+            }
+            double lo = FitCommand.parseNumber("--range", parts[0]);
+            double hi = FitCommand.parseNumber("--range", parts[1]);
+            Dataset ds = options.options.read(data, ignore == null ? "none" : ignore, 0);
+            long projectionSeed = seed != null ? seed : new java.security.SecureRandom().nextLong();
+            long noiseSeed = new java.security.SecureRandom().nextLong();
+            PrivateDistanceSum p = PrivateDistanceSum.release(norm, ds.features(), lo, hi, levels, projections, epsilon,
+                    projectionSeed, noiseSeed);
+            ModelFiles.savePrivateDistance(p, ds.featureNames(), out);
+            var pw = spec.commandLine().getOut();
+            pw.printf("private release: %s distance sums, epsilon %s, range [%s, %s], %d levels%s, %d private rows x %d "
+                    + "features%n", distance, epsilon, lo, hi, levels, norm == PrivateDistanceSum.Norm.L2 ? ", "
+                    + projections + " projections" : "", ds.rows(), ds.features().cols());
+            pw.printf("Laplace scales: counts %.6g, sums %.6g (%s neighbours)%n", p.countNoiseScale(), p.sumNoiseScale(),
+                    PrivateKernelSum.NEIGHBOURS);
+            pw.printf("saved %s (no data row inside)%n", out);
+            return 0;
+        }
     }
 
     @Command(name = "score", mixinStandardHelpOptions = true, sortOptions = false,
@@ -205,8 +261,12 @@ final class KdeCommand implements Runnable {
 
         @Override
         public Integer call() {
-            if (ModelFiles.kind(model).equals(ModelFiles.PRIVATE_KIND)) {
+            String kind = ModelFiles.kind(model);
+            if (kind.equals(ModelFiles.PRIVATE_KIND)) {
                 return scorePrivate();
+            }
+            if (kind.equals(ModelFiles.PRIVATE_DISTANCE_KIND)) {
+                return scorePrivateDistance();
             }
             SavedDensity saved = ModelFiles.loadDensity(model);
             Dataset ds = options.options.read(data, ignore == null ? "none" : ignore, 0);
@@ -222,6 +282,26 @@ final class KdeCommand implements Runnable {
                 mean += v / ld.length;
             }
             spec.commandLine().getOut().printf("wrote %d log-densities to %s (mean %.6f)%n", ld.length, out, mean);
+            return 0;
+        }
+
+        private Integer scorePrivateDistance() {
+            List<String> names = new java.util.ArrayList<>();
+            PrivateDistanceSum p = ModelFiles.loadPrivateDistance(model, names);
+            Dataset ds = options.options.read(data, ignore == null ? "none" : ignore, 0);
+            if (ds.features().cols() != names.size()) {
+                throw new Kernels4jException(data + ": has " + ds.features().cols() + " columns but the release has "
+                        + names.size() + " features (" + String.join(", ", names) + ")");
+            }
+            double[] sums = p.sums(ds.features());
+            Matrix both = new Matrix(sums.length, 2);
+            for (int i = 0; i < sums.length; i++) {
+                both.set(i, 0, sums[i]);
+                both.set(i, 1, sums[i] / p.size());
+            }
+            PredictionWriter.write(out, List.of("distance_sum", "distance_mean"), both);
+            spec.commandLine().getOut().printf("wrote %d private %s distance sums to %s (epsilon %s)%n", sums.length,
+                    p.norm().name().toLowerCase(Locale.ROOT), out, p.epsilon());
             return 0;
         }
 

@@ -305,6 +305,19 @@ class CliTest {
         Run r = run("kde", "fit", "--data", train.toString(), "--private", "--out", dir.resolve("p2.zip").toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("--private needs a public numeric --bandwidth"), r.err());
+        // distance sums: an l1 release answers with finite sums; without a public range it is refused
+        Path l1 = dir.resolve("l1.zip");
+        Run d = run("kde", "fit", "--data", train.toString(), "--ignore", "y", "--private", "--distance", "l1", "--range",
+                "-0.2:0.2", "--levels", "8", "--out", l1.toString());
+        assertEquals(0, d.code(), d.err());
+        Path ds = dir.resolve("l1.csv");
+        assertEquals(0, run("kde", "score", "--model", l1.toString(), "--data", test.toString(), "--ignore", "y", "--out",
+                ds.toString()).code());
+        assertEquals("distance_sum,distance_mean", Files.readAllLines(ds).get(0));
+        r = run("kde", "fit", "--data", train.toString(), "--private", "--distance", "l2", "--out",
+                dir.resolve("l2.zip").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("--distance needs a public --range LO:HI"), r.err());
     }
 
     @Test

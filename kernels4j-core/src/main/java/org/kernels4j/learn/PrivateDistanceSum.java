@@ -174,6 +174,57 @@ public final class PrivateDistanceSum {
         return out;
     }
 
+    /** The mechanism, as recorded in released files. */
+    public static final String MECHANISM = "dyadic trees of Laplace-noised counts and sums per coordinate";
+
+    /** Rebuilds a released structure from its stored parts (as read from a file). */
+    public static PrivateDistanceSum of(Norm norm, Matrix projection, double lo, double hi, int levels, Matrix counts,
+            Matrix sums, int n, double epsilon, double countScale, double sumScale) {
+        int nodes = 1 << (levels + 1);
+        if (levels < 1 || levels > 20 || counts.cols() != nodes || sums.cols() != nodes || counts.rows() != sums.rows()) {
+            throw new Kernels4jException("the stored trees do not match levels = " + levels);
+        }
+        if ((norm == Norm.L2) != (projection != null) || (projection != null && projection.rows() != counts.rows())) {
+            throw new Kernels4jException("an l2 release needs its projection (one row per tree), an l1 release none");
+        }
+        if (!(hi > lo) || n < 1 || !(epsilon > 0)) {
+            throw new Kernels4jException("invalid range, size or epsilon in the stored release");
+        }
+        double[][] c = new double[counts.rows()][];
+        double[][] s = new double[sums.rows()][];
+        for (int j = 0; j < c.length; j++) {
+            c[j] = counts.row(j);
+            s[j] = sums.row(j);
+        }
+        return new PrivateDistanceSum(norm, projection == null ? null : projection.copy(), lo, hi, levels, c, s, n, epsilon,
+                countScale, sumScale);
+    }
+
+    /** The noisy trees as rows (one per coordinate), [counts, sums]. */
+    public Matrix[] trees() {
+        return new Matrix[] {Matrix.of(counts), Matrix.of(sums)};
+    }
+
+    /** The public projection (k×d), or null for L1. */
+    public Matrix projection() {
+        return projection == null ? null : projection.copy();
+    }
+
+    /** The public range [lo, hi]. */
+    public double[] range() {
+        return new double[] {lo, hi};
+    }
+
+    /** The tree depth L. */
+    public int levels() {
+        return levels;
+    }
+
+    /** The number of private rows n (public under replace-one neighbours). */
+    public int size() {
+        return n;
+    }
+
     /** The Laplace scale of the counts, 2d(L + 1)/(ε/2) (d: projections for L2). */
     public double countNoiseScale() {
         return countScale;

@@ -25,6 +25,7 @@ import org.kernels4j.kernel.Kernel;
 import org.kernels4j.kernel.KernelSpec;
 import org.kernels4j.learn.KernelDensity;
 import org.kernels4j.learn.KernelRidgeModel;
+import org.kernels4j.learn.PrivateDistanceSum;
 import org.kernels4j.learn.PrivateKernelSum;
 import org.kernels4j.linalg.Matrix;
 
@@ -165,6 +166,64 @@ public final class ModelFiles {
             throw bad(name, e.getMessage());
         }
     }
+
+    /**
+     * Saves a differentially private distance-sum structure (kind "private-distance-sum"): the noisy
+     * trees and, for ℓ2, the public projection; ε, the mechanism, the noise scales, the public range
+     * and the neighbouring relation are recorded. No private row is written.
+     */
+    public static void savePrivateDistance(PrivateDistanceSum p, List<String> featureNames, Path file) {
+        Map<String, Matrix> arrays = new LinkedHashMap<>();
+        Matrix[] trees = p.trees();
+        arrays.put("counts", trees[0]);
+        arrays.put("sums", trees[1]);
+        if (p.projection() != null) {
+            arrays.put("projection", p.projection());
+        }
+        ObjectNode root = header(PRIVATE_DISTANCE_KIND);
+        root.put("norm", p.norm().name().toLowerCase(java.util.Locale.ROOT));
+        ObjectNode privacy = root.putObject("privacy");
+        privacy.put("epsilon", p.epsilon());
+        privacy.put("mechanism", PrivateDistanceSum.MECHANISM);
+        privacy.put("count_laplace_scale", p.countNoiseScale());
+        privacy.put("sum_laplace_scale", p.sumNoiseScale());
+        privacy.put("neighbours", PrivateKernelSum.NEIGHBOURS);
+        privacy.put("n", p.size());
+        privacy.put("levels", p.levels());
+        privacy.putArray("range").add(p.range()[0]).add(p.range()[1]);
+        ArrayNode names = root.putArray("feature_names");
+        featureNames.forEach(names::add);
+        write(file, root, arrays);
+    }
+
+    /** Loads a structure written by {@link #savePrivateDistance}; the feature names go into {@code names} when given. */
+    public static PrivateDistanceSum loadPrivateDistance(Path file, List<String> names) {
+        String name = file.toString();
+        Archive a = read(file);
+        if (!PRIVATE_DISTANCE_KIND.equals(text(a.root, "kind"))) {
+            throw bad(name, "is a '" + text(a.root, "kind") + "' file, not a " + PRIVATE_DISTANCE_KIND + " release");
+        }
+        JsonNode privacy = a.root.path("privacy");
+        PrivateDistanceSum.Norm norm = "l2".equals(text(a.root, "norm")) ? PrivateDistanceSum.Norm.L2
+                : PrivateDistanceSum.Norm.L1;
+        Matrix projection = norm == PrivateDistanceSum.Norm.L2 ? array(a.root, a.entries, "projection", name) : null;
+        if (names != null) {
+            names.addAll(featureNames(a.root));
+        }
+        try {
+            return PrivateDistanceSum.of(norm, projection, privacy.path("range").path(0).asDouble(Double.NaN),
+                    privacy.path("range").path(1).asDouble(Double.NaN), privacy.path("levels").asInt(-1),
+                    array(a.root, a.entries, "counts", name), array(a.root, a.entries, "sums", name),
+                    privacy.path("n").asInt(-1), privacy.path("epsilon").asDouble(Double.NaN),
+                    privacy.path("count_laplace_scale").asDouble(Double.NaN),
+                    privacy.path("sum_laplace_scale").asDouble(Double.NaN));
+        } catch (Kernels4jException e) {
+            throw bad(name, e.getMessage());
+        }
+    }
+
+    /** The kind of a private distance-sum release. */
+    public static final String PRIVATE_DISTANCE_KIND = "private-distance-sum";
 
     /** The kind of a private kernel-sum release. */
     public static final String PRIVATE_KIND = "private-kernel-sum";
@@ -313,7 +372,7 @@ public final class ModelFiles {
         JsonNode root = archive.root;
         Map<String, byte[]> entries = archive.entries;
         String kind = text(root, "kind");
-        if ("kde".equals(kind) || PRIVATE_KIND.equals(kind)) {
+        if ("kde".equals(kind) || PRIVATE_KIND.equals(kind) || PRIVATE_DISTANCE_KIND.equals(kind)) {
             throw bad(name, "is a kernel density (" + kind + ") file; use it with 'kde score'");
         }
         if (!SavedModel.KINDS.contains(kind)) {
