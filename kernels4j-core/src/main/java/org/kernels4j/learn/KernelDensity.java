@@ -361,6 +361,106 @@ public final class KernelDensity {
         }
     }
 
+    /** The statistical regime of a density estimate at typical points (see {@link #regime}). */
+    public enum RegimeKind {
+        /** σ² &lt; (ln n)/2: many points contribute, the estimate is asymptotically Gaussian. */
+        CENTRAL_LIMIT,
+        /** (ln n)/2 ≤ σ² &lt; 2·ln n: heavy-tailed (stable-law) fluctuations. */
+        HEAVY_TAILED,
+        /** σ² ≥ 2·ln n: extreme-value statistics, a few points dominate the estimate. */
+        EXTREME_VALUE
+    }
+
+    /**
+     * A diagnosis of the bandwidth in high dimension.
+     *
+     * @param alpha ln n / d
+     * @param logTermVariance σ², the variance over training points i of log k(‖L⁻¹(x − x_i)‖) at a
+     *     typical point x (a training point, itself left out), averaged over up to 200 such points;
+     *     +∞ when a compact kernel leaves some terms at zero
+     * @param participation median over those points of the participation ratio (Σ k_i)²/Σ k_i², the
+     *     effective number of points that carry the estimate
+     * @param kind the regime σ² places the estimate in
+     */
+    public record Regime(double alpha, double logTermVariance, double participation, RegimeKind kind) {
+    }
+
+    /**
+     * Classifies the bandwidth by the picture of Biroli &amp; Mézard ("Kernel density estimators in large
+     * dimensions", 2024): the estimate at x is a sum of n = e^(αd) terms e^(log k_i); when the log-terms
+     * have variance σ² it behaves like a sum of random exponentials (Ben Arous, Bogachev &amp;
+     * Molchanov, 2005), which obeys the central limit theorem for σ² &lt; (ln n)/2, has heavy-tailed
+     * fluctuations up to σ² = 2·ln n, and is governed by its few largest terms beyond. For Gaussian
+     * data N(0, I_d) and a Gaussian kernel of bandwidth h, σ² ≈ 3d/(2h⁴), which puts the two
+     * thresholds at h_CLT = (3/α)^(1/4) and h_G = (3/(4α))^(1/4) (derived here from those two results;
+     * the paper's own constants were not checked). This method measures σ² and the participation ratio
+     * on the data instead of assuming Gaussian data. Cost O(s·n·d) for s = min(n, 200) sample points.
+     */
+    public Regime regime() {
+        int n = x.rows();
+        int s = Math.min(n, 200);
+        int step = Math.max(1, n / s);
+        int[] rows = new int[s];
+        for (int i = 0; i < s; i++) {
+            rows[i] = Math.min(n - 1, i * step);
+        }
+        Matrix sample = whitened.selectRows(rows);
+        double[] variances = new double[s];
+        double[] participation = new double[s];
+        for (int start = 0; start < s; start += 50) {
+            int end = Math.min(s, start + 50);
+            Matrix r2 = GramEngine.cross(SQUARED_DISTANCE, sample.rowRange(start, end), whitened);
+            for (int q = start; q < end; q++) {
+                double mean = 0;
+                double sq = 0;
+                int count = 0;
+                boolean zero = false;
+                double max1 = Double.NEGATIVE_INFINITY;
+                double max2 = Double.NEGATIVE_INFINITY;
+                double[] v = new double[n];
+                for (int i = 0; i < n; i++) {
+                    if (i == rows[q] || weights[i] == 0) {
+                        v[i] = Double.NEGATIVE_INFINITY;
+                        continue;
+                    }
+                    double lk = profile.logProfile(r2.get(q - start, i));
+                    v[i] = lk + Math.log(weights[i]);
+                    if (lk == Double.NEGATIVE_INFINITY) {
+                        zero = true;
+                    } else {
+                        mean += lk;
+                        sq += lk * lk;
+                        count++;
+                    }
+                    max1 = Math.max(max1, v[i]);
+                    max2 = Math.max(max2, 2 * v[i]);
+                }
+                mean /= Math.max(count, 1);
+                variances[q] = zero || count == 0 ? Double.POSITIVE_INFINITY : sq / count - mean * mean;
+                double s1 = 0;
+                double s2 = 0;
+                for (double vi : v) {
+                    if (vi > Double.NEGATIVE_INFINITY) {
+                        s1 += Math.exp(vi - max1);
+                        s2 += Math.exp(2 * vi - max2);
+                    }
+                }
+                // (Σk)²/Σk² in logs: 2(max1 + ln s1) − (max2 + ln s2)
+                participation[q] = s1 > 0 ? Math.exp(2 * (max1 + Math.log(s1)) - (max2 + Math.log(s2))) : 0;
+            }
+        }
+        double meanVariance = 0;
+        for (double v : variances) {
+            meanVariance += v / s;
+        }
+        double[] sorted = participation.clone();
+        java.util.Arrays.sort(sorted);
+        double logN = Math.log(n);
+        RegimeKind kind = meanVariance < logN / 2 ? RegimeKind.CENTRAL_LIMIT
+                : meanVariance < 2 * logN ? RegimeKind.HEAVY_TAILED : RegimeKind.EXTREME_VALUE;
+        return new Regime(logN / x.cols(), meanVariance, sorted[s / 2], kind);
+    }
+
     // ---- internals ----
 
     /** A "kernel" whose tile is the squared Euclidean distance (not PSD; used only to stream distances). */

@@ -240,6 +240,32 @@ class KernelDensityTest {
         }
     }
 
+    /**
+     * Gaussian data N(0, I_d), Gaussian kernel: the measured log-term variance against the derived
+     * 3d/(2h⁴) (‖x − y‖² for independent x, y has mean 2d and variance 8d, but for a fixed typical x
+     * its spread over y is Σ_k (2 + 4x_k²) ≈ 6d), and the regimes on either side of the thresholds.
+     */
+    @Test
+    void regimeDiagnosisFollowsTheLogTermVariance() {
+        int d = 32;
+        Matrix x = TestData.gaussian(2000, d, 1.0, 8);
+        double alpha = Math.log(2000) / d;
+        for (double h : new double[] {0.5, 1.0, 3.0}) {
+            KernelDensity.Regime r = KernelDensity.fit(Profile.GAUSSIAN, x, null, KernelDensity.scalar(h, d)).regime();
+            double predicted = 3.0 * d / (2 * Math.pow(h, 4));
+            assertEquals(predicted, r.logTermVariance(), 0.12 * predicted, "h = " + h);
+            assertEquals(alpha, r.alpha(), 1e-12);
+        }
+        double hG = Math.pow(3 / (4 * alpha), 0.25);
+        double hClt = Math.pow(3 / alpha, 0.25);
+        KernelDensity.Regime narrow = KernelDensity.fit(Profile.GAUSSIAN, x, null, KernelDensity.scalar(0.7 * hG, d)).regime();
+        assertEquals(KernelDensity.RegimeKind.EXTREME_VALUE, narrow.kind());
+        assertTrue(narrow.participation() < 5, "a few points carry it: " + narrow.participation());
+        KernelDensity.Regime wide = KernelDensity.fit(Profile.GAUSSIAN, x, null, KernelDensity.scalar(1.4 * hClt, d)).regime();
+        assertEquals(KernelDensity.RegimeKind.CENTRAL_LIMIT, wide.kind());
+        assertTrue(wide.participation() > 100, "many points carry it: " + wide.participation());
+    }
+
     @Test
     void ruleOfThumbBandwidthsAndErrors() {
         Matrix x = TestData.gaussian(200, 1, 2.0, 4);
