@@ -297,19 +297,8 @@ final class KdeCommand implements Runnable {
         private Integer scorePrivateDistance() {
             List<String> names = new java.util.ArrayList<>();
             PrivateDistanceSum p = ModelFiles.loadPrivateDistance(model, names);
-            Dataset ds = options.options.read(data, ignore == null ? "none" : ignore, 0);
-            if (ds.features().cols() != names.size()) {
-                throw new Kernels4jException(data + ": has " + ds.features().cols() + " columns but the release has "
-                        + names.size() + " features (" + String.join(", ", names) + ")");
-            }
-            double[] sums = p.sums(ds.features());
-            Matrix both = new Matrix(sums.length, 2);
-            for (int i = 0; i < sums.length; i++) {
-                both.set(i, 0, sums[i]);
-                both.set(i, 1, sums[i] / p.size());
-            }
-            PredictionWriter.write(out, List.of("distance_sum", "distance_mean"), both);
-            spec.commandLine().getOut().printf("wrote %d private %s distance sums to %s (epsilon %s)%n", sums.length,
+            writeSums(p.sums(readMatching(names)), p.size(), "distance");
+            spec.commandLine().getOut().printf("wrote private %s distance sums to %s (epsilon %s)%n",
                     p.norm().name().toLowerCase(Locale.ROOT), out, p.epsilon());
             return 0;
         }
@@ -318,21 +307,30 @@ final class KdeCommand implements Runnable {
         private Integer scorePrivate() {
             List<String> names = new java.util.ArrayList<>();
             PrivateKernelSum p = ModelFiles.loadPrivate(model, names);
+            writeSums(p.sums(readMatching(names)), p.size(), "kernel");
+            spec.commandLine().getOut().printf("wrote private kernel sums to %s (epsilon %s; noise sd of each mean "
+                    + "%.4g)%n", out, p.epsilon(), p.noiseStandardDeviation());
+            return 0;
+        }
+
+        /** The data's features, which must be as many as the release's. */
+        private Matrix readMatching(List<String> names) {
             Dataset ds = options.options.read(data, ignore == null ? "none" : ignore, 0);
             if (ds.features().cols() != names.size()) {
                 throw new Kernels4jException(data + ": has " + ds.features().cols() + " columns but the release has "
                         + names.size() + " features (" + String.join(", ", names) + ")");
             }
-            double[] sums = p.sums(ds.features());
+            return ds.features();
+        }
+
+        /** Writes columns PREFIX_sum and PREFIX_mean (the sum over n). */
+        private void writeSums(double[] sums, int n, String prefix) {
             Matrix both = new Matrix(sums.length, 2);
             for (int i = 0; i < sums.length; i++) {
                 both.set(i, 0, sums[i]);
-                both.set(i, 1, sums[i] / p.size());
+                both.set(i, 1, sums[i] / n);
             }
-            PredictionWriter.write(out, List.of("kernel_sum", "kernel_mean"), both);
-            spec.commandLine().getOut().printf("wrote %d private kernel sums to %s (epsilon %s; noise sd of each mean "
-                    + "%.4g)%n", sums.length, out, p.epsilon(), p.noiseStandardDeviation());
-            return 0;
+            PredictionWriter.write(out, List.of(prefix + "_sum", prefix + "_mean"), both);
         }
     }
 
