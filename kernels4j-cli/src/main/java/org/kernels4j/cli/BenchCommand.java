@@ -450,6 +450,10 @@ final class BenchCommand implements Runnable {
         @Option(names = "--kernel", defaultValue = "gaussian", description = "Profile (default: ${DEFAULT-VALUE}).")
         String kernel;
 
+        @Option(names = "--rtol", defaultValue = "0", description = "Relative tolerance: 0 for the exact tiled mode, "
+                + "> 0 for the tree mode (default: ${DEFAULT-VALUE}).")
+        double rtol;
+
         @Option(names = "--export-dir", paramLabel = "DIR", description = "Write data and results as .npy/.txt.")
         Path exportDir;
 
@@ -461,7 +465,7 @@ final class BenchCommand implements Runnable {
             KernelDensity.Profile profile = KernelDensity.Profile.parse(kernel);
             var out = spec.commandLine().getOut();
             out.printf("kde %s n=%d queries=%d threads=%d%n", kernel, n, queries, Parallelism.threads());
-            out.printf("%4s %10s %10s %14s%n", "d", "h", "seconds", "mean_log_density");
+            out.printf("%4s %10s %10s %14s %8s %12s%n", "d", "h", "seconds", "mean_log_density", "method", "achieved_rtol");
             if (exportDir != null) {
                 Files.createDirectories(exportDir);
             }
@@ -473,13 +477,14 @@ final class BenchCommand implements Runnable {
                         .logDensity(q.rowRange(0, Math.min(queries, 500))); // JIT warm-up
                 long t0 = System.nanoTime();
                 KernelDensity f = KernelDensity.fit(profile, x, null, KernelDensity.scalar(h, d));
-                double[] ld = f.logDensity(q);
+                KernelDensity.Approximate a = f.logDensity(q, rtol);
+                double[] ld = a.logDensity();
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 double mean = 0;
                 for (double v : ld) {
                     mean += v / ld.length;
                 }
-                out.printf("%4d %10.5f %10.3f %14.6f%n", d, h, seconds, mean);
+                out.printf("%4d %10.5f %10.3f %14.6f %8s %12.3g%n", d, h, seconds, mean, a.method(), a.achieved());
                 if (exportDir != null) {
                     Npy.write(x, exportDir.resolve("kde_x_" + d + ".npy"));
                     Npy.write(q, exportDir.resolve("kde_q_" + d + ".npy"));

@@ -7,6 +7,7 @@ import org.kernels4j.kernel.GramBlock;
 import org.kernels4j.kernel.GramEngine;
 import org.kernels4j.kernel.Kernel;
 import org.kernels4j.linalg.Cholesky;
+import org.kernels4j.linalg.Parallelism;
 import org.kernels4j.linalg.Matrix;
 
 /**
@@ -358,6 +359,254 @@ public final class KernelDensity {
         }
         for (int a = 0; a < d; a++) {
             u[a] *= radius / norm;
+        }
+    }
+
+    /**
+     * Log-densities with a certified relative error: for each query the returned density f̃ satisfies
+     * |f̃ − f| ≤ rtol·f. Answers come with their achieved bound.
+     *
+     * @param logDensity log f̃ per query
+     * @param achieved the largest certified relative error over the queries (≤ rtol)
+     * @param method "tree" or "exact" (see {@link #logDensity(Matrix, double)})
+     * @param nodeVisits tree nodes expanded per query on average (0 for the exact method)
+     */
+    public record Approximate(double[] logDensity, double achieved, String method, double nodeVisits) {
+    }
+
+    /**
+     * Log-densities within a relative tolerance {@code rtol} ≥ 0, by a kd-tree over the whitened
+     * points with bound-based pruning (as scikit-learn's tree mode): for a node at distance
+     * [r_min, r_max] from the query, its weighted kernel sum lies in [W·k(r_max), W·k(r_min)]; nodes are
+     * refined, widest interval first, until the summed interval [L, U] satisfies U − L ≤ 2·rtol·L, and
+     * the midpoint is returned, so the relative error is at most rtol and the achieved value
+     * (U − L)/(2L) is reported per query. Boxes bound distances well only in low dimension; for d &gt; 12
+     * (where almost nothing is pruned) the method chooses the exact tiled path, whose error is 0. A query
+     * whose kernel values all underflow the tree's linear-space sums is answered exactly too.
+     */
+    public Approximate logDensity(Matrix queries, double rtol) {
+        if (!(rtol >= 0) || Double.isInfinite(rtol)) {
+            throw new Kernels4jException("rtol must be >= 0 and finite, got " + rtol);
+        }
+        if (queries.cols() != x.cols()) {
+            throw new Kernels4jException("queries have " + queries.cols() + " features but the density has " + x.cols());
+        }
+        if (x.cols() > 12 || rtol == 0) {
+            return new Approximate(logDensity(queries), 0.0, "exact", 0);
+        }
+        queries.requireFinite("query data");
+        KdTree tree = tree();
+        Matrix wq = whiten(queries);
+        int m = wq.rows();
+        double[] out = new double[m];
+        double[] achieved = new double[m];
+        long[] visits = new long[m];
+        boolean[] fallback = new boolean[m];
+        Parallelism.forEachBlock((m + 63) / 64, b -> {
+            for (int j = b * 64; j < Math.min(m, (b + 1) * 64); j++) {
+                double[] r = tree.query(wq.row(j), rtol);
+                if (r == null) {
+                    fallback[j] = true;
+                } else {
+                    out[j] = r[0] - logNorm;
+                    achieved[j] = r[1];
+                    visits[j] = (long) r[2];
+                }
+            }
+        });
+        int missing = 0;
+        for (boolean f : fallback) {
+            missing += f ? 1 : 0;
+        }
+        if (missing > 0) {
+            int[] idx = new int[missing];
+            for (int j = 0, k = 0; j < m; j++) {
+                if (fallback[j]) {
+                    idx[k++] = j;
+                }
+            }
+            double[] exact = logDensity(queries.selectRows(idx));
+            for (int k = 0; k < missing; k++) {
+                out[idx[k]] = exact[k];
+                achieved[idx[k]] = 0;
+            }
+        }
+        double worst = 0;
+        double meanVisits = 0;
+        for (int j = 0; j < m; j++) {
+            worst = Math.max(worst, achieved[j]);
+            meanVisits += visits[j] / (double) m;
+        }
+        return new Approximate(out, worst, "tree", meanVisits);
+    }
+
+    /** Built on first use by the approximate mode and kept (a cache; the estimate itself is immutable). */
+    private volatile KdTree kdTree;
+
+    private KdTree tree() {
+        KdTree t = kdTree;
+        if (t == null) {
+            t = new KdTree(whitened, weights, profile);
+            kdTree = t;
+        }
+        return t;
+    }
+
+    /** A kd-tree over the whitened points: median splits on the widest box side, leaves of at most 32 points. */
+    private static final class KdTree {
+        private static final int LEAF = 32;
+        private final double[] p; // reordered points, row-major
+        private final double[] w; // reordered weights
+        private final int d;
+        private final Profile profile;
+        private final java.util.List<int[]> nodes = new java.util.ArrayList<>(); // {start, end, left, right}
+        private final java.util.List<double[]> boxes = new java.util.ArrayList<>(); // {min_0..min_d−1, max_0..max_d−1}
+        private final java.util.List<Double> nodeWeights = new java.util.ArrayList<>();
+
+        KdTree(Matrix points, double[] weights, Profile profile) {
+            int n = points.rows();
+            this.d = points.cols();
+            this.profile = profile;
+            Integer[] order = new Integer[n];
+            for (int i = 0; i < n; i++) {
+                order[i] = i;
+            }
+            build(points, order, 0, n);
+            this.p = new double[n * d];
+            this.w = new double[n];
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(points.data(), order[i] * d, p, i * d, d);
+                w[i] = weights[order[i]];
+            }
+            for (int k = 0; k < nodes.size(); k++) {
+                int[] nd = nodes.get(k);
+                double sw = 0;
+                for (int i = nd[0]; i < nd[1]; i++) {
+                    sw += w[i];
+                }
+                nodeWeights.add(sw);
+            }
+        }
+
+        private int build(Matrix pts, Integer[] order, int start, int end) {
+            double[] box = new double[2 * d];
+            java.util.Arrays.fill(box, 0, d, Double.POSITIVE_INFINITY);
+            java.util.Arrays.fill(box, d, 2 * d, Double.NEGATIVE_INFINITY);
+            for (int i = start; i < end; i++) {
+                for (int f = 0; f < d; f++) {
+                    double v = pts.get(order[i], f);
+                    box[f] = Math.min(box[f], v);
+                    box[d + f] = Math.max(box[d + f], v);
+                }
+            }
+            int id = nodes.size();
+            int[] nd = {start, end, -1, -1};
+            nodes.add(nd);
+            boxes.add(box);
+            if (end - start > LEAF) {
+                int split = 0;
+                for (int f = 1; f < d; f++) {
+                    if (box[d + f] - box[f] > box[d + split] - box[split]) {
+                        split = f;
+                    }
+                }
+                int axis = split;
+                java.util.Arrays.sort(order, start, end, (a, b) -> Double.compare(pts.get(a, axis), pts.get(b, axis)));
+                int mid = (start + end) >>> 1;
+                nd[2] = build(pts, order, start, mid);
+                nd[3] = build(pts, order, mid, end);
+            }
+            return id;
+        }
+
+        /** Squared distance from q to a node's box (min) and to its farthest corner (max). */
+        private double[] boxDistances(double[] q, int node) {
+            double[] box = boxes.get(node);
+            double lo = 0;
+            double hi = 0;
+            for (int f = 0; f < d; f++) {
+                double a = box[f] - q[f];
+                double b = q[f] - box[d + f];
+                double near = Math.max(0, Math.max(a, b));
+                double far = Math.max(Math.abs(q[f] - box[f]), Math.abs(q[f] - box[d + f]));
+                lo += near * near;
+                hi += far * far;
+            }
+            return new double[] {lo, hi};
+        }
+
+        /**
+         * {log(midpoint), achieved relative half-width, node expansions}, or null when every bound
+         * underflows (the caller answers exactly). Sums are scaled by e^(−c) with c the root's upper bound.
+         */
+        double[] query(double[] q, double rtol) {
+            double[] rootD = boxDistances(q, 0);
+            double offset = profile.logProfile(rootD[0]);
+            if (offset == Double.NEGATIVE_INFINITY) {
+                return new double[] {Double.NEGATIVE_INFINITY, 0, 1}; // outside a compact kernel's reach of every point
+            }
+            java.util.PriorityQueue<double[]> frontier = new java.util.PriorityQueue<>((a, b) -> Double.compare(b[3], a[3]));
+            double lower = 0;
+            double upper = 0;
+            double[] first = bounds(q, 0, offset);
+            frontier.add(first);
+            lower += first[1];
+            upper += first[2];
+            long expanded = 0;
+            while (!frontier.isEmpty() && upper - lower > 2 * rtol * lower) {
+                double[] top = frontier.poll();
+                int node = (int) top[0];
+                lower -= top[1];
+                upper -= top[2];
+                expanded++;
+                int[] nd = nodes.get(node);
+                if (nd[2] < 0) {
+                    double s = 0;
+                    for (int i = nd[0]; i < nd[1]; i++) {
+                        double r2 = 0;
+                        for (int f = 0; f < d; f++) {
+                            double t = q[f] - p[i * d + f];
+                            r2 += t * t;
+                        }
+                        s += w[i] * Math.exp(profile.logProfile(r2) - offset);
+                    }
+                    lower += s;
+                    upper += s;
+                } else {
+                    for (int child : new int[] {nd[2], nd[3]}) {
+                        double[] bnd = bounds(q, child, offset);
+                        lower += bnd[1];
+                        upper += bnd[2];
+                        if (bnd[2] > bnd[1]) {
+                            frontier.add(bnd);
+                        } // else its bounds coincide: it is summed exactly already
+                    }
+                }
+                if (frontier.isEmpty()) {
+                    break;
+                }
+            }
+            lower = Math.max(lower, 0);
+            if (upper <= 0) {
+                if (profile == Profile.GAUSSIAN || profile == Profile.EXPONENTIAL) {
+                    return null; // underflow of a positive density: answer exactly
+                }
+                return new double[] {Double.NEGATIVE_INFINITY, 0, expanded};
+            }
+            if (lower <= 0) {
+                return null;
+            }
+            double mid = 0.5 * (lower + upper);
+            return new double[] {Math.log(mid) + offset, (upper - lower) / (2 * lower), expanded};
+        }
+
+        /** {node, W·k(r_max), W·k(r_min), width} scaled by e^(−offset). */
+        private double[] bounds(double[] q, int node, double offset) {
+            double[] dd = boxDistances(q, node);
+            double wn = nodeWeights.get(node);
+            double lo = wn * Math.exp(profile.logProfile(dd[1]) - offset);
+            double hi = wn * Math.exp(profile.logProfile(dd[0]) - offset);
+            return new double[] {node, lo, hi, hi - lo};
         }
     }
 

@@ -144,6 +144,37 @@ class KernelDensityTest {
         }
     }
 
+    /** The tree mode's answers are within rtol of the exact ones, and it says how close it got. */
+    @ParameterizedTest
+    @EnumSource(Profile.class)
+    void approximateModeMeetsItsRelativeTolerance(Profile p) {
+        for (int d : new int[] {2, 5}) {
+            Matrix x = TestData.gaussian(3000, d, 1.0, 30 + d);
+            Matrix q = TestData.gaussian(200, d, 1.3, 40 + d);
+            KernelDensity f = KernelDensity.fit(p, x, null, KernelDensity.scalar(0.4, d));
+            double[] exact = f.logDensity(q);
+            for (double rtol : new double[] {1e-2, 1e-5}) {
+                KernelDensity.Approximate a = f.logDensity(q, rtol);
+                assertEquals("tree", a.method());
+                assertTrue(a.achieved() <= rtol, "achieved " + a.achieved());
+                for (int j = 0; j < 200; j++) {
+                    if (exact[j] == Double.NEGATIVE_INFINITY) {
+                        assertEquals(Double.NEGATIVE_INFINITY, a.logDensity()[j], p + " query " + j);
+                    } else {
+                        double rel = Math.abs(Math.expm1(a.logDensity()[j] - exact[j]));
+                        assertTrue(rel <= rtol * (1 + 1e-9) + 1e-12, p + " d=" + d + " rtol=" + rtol + ": " + rel);
+                    }
+                }
+            }
+        }
+        // high dimension: the exact path, exactly
+        Matrix x = TestData.gaussian(500, 20, 1.0, 50);
+        KernelDensity f = KernelDensity.fit(p, x, null, KernelDensity.scalar(2, 20));
+        KernelDensity.Approximate a = f.logDensity(x.rowRange(0, 10), 1e-3);
+        assertEquals("exact", a.method());
+        assertEquals(0.0, a.achieved());
+    }
+
     @Test
     void farQueriesDoNotUnderflow() {
         Matrix x = Matrix.of(new double[][] {{0, 0}});
@@ -153,6 +184,8 @@ class KernelDensityTest {
         assertEquals(-Math.log(2 * Math.PI * 0.25) - 20000, ld[0], 1e-9);
         KernelDensity top = KernelDensity.fit(Profile.TOPHAT, x, null, KernelDensity.scalar(0.5, 2));
         assertEquals(Double.NEGATIVE_INFINITY, top.logDensity(Matrix.of(new double[][] {{1, 0}}))[0]);
+        // the tree mode falls back to the exact path where its linear-space sums underflow
+        assertEquals(ld[0], f.logDensity(Matrix.of(new double[][] {{100, 0}}), 1e-3).logDensity()[0], 1e-9);
     }
 
     /** Leave-one-out log-likelihood of a bandwidth grid against explicit refits without each point. */
