@@ -101,6 +101,7 @@ public final class KernelDensity {
     }
 
     private static final int QUERY_CHUNK = 2048;
+    private static final int TREE_MAX_DIMENSION = 5;
 
     private final Profile profile;
     private final Matrix x;
@@ -380,9 +381,11 @@ public final class KernelDensity {
      * [r_min, r_max] from the query, its weighted kernel sum lies in [W·k(r_max), W·k(r_min)]; nodes are
      * refined, widest interval first, until the summed interval [L, U] satisfies U − L ≤ 2·rtol·L, and
      * the midpoint is returned, so the relative error is at most rtol and the achieved value
-     * (U − L)/(2L) is reported per query. Boxes bound distances well only in low dimension; for d &gt; 12
-     * (where almost nothing is pruned) the method chooses the exact tiled path, whose error is 0. A query
-     * whose kernel values all underflow the tree's linear-space sums is answered exactly too.
+     * (U − L)/(2L) is reported per query. Boxes bound distances well only in low dimension: measured on
+     * 2 cores with 100,000 standard-normal points, 10,000 queries and rtol = 10⁻³, the tree took 5.3, 5.7,
+     * 5.9 and 27.5 s at d = 2, 3, 4 and 8 against 7.0, 6.6, 6.9 and 6.6 s for the exact tiled path, so for
+     * d &gt; 5 the method chooses the exact path (error 0). A query whose kernel values all underflow the
+     * tree's linear-space sums is answered exactly too.
      */
     public Approximate logDensity(Matrix queries, double rtol) {
         if (!(rtol >= 0) || Double.isInfinite(rtol)) {
@@ -391,7 +394,7 @@ public final class KernelDensity {
         if (queries.cols() != x.cols()) {
             throw new Kernels4jException("queries have " + queries.cols() + " features but the density has " + x.cols());
         }
-        if (x.cols() > 12 || rtol == 0) {
+        if (x.cols() > TREE_MAX_DIMENSION || rtol == 0) {
             return new Approximate(logDensity(queries), 0.0, "exact", 0);
         }
         queries.requireFinite("query data");
