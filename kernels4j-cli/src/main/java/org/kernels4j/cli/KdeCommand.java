@@ -265,6 +265,10 @@ final class KdeCommand implements Runnable {
         @Option(names = "--out", required = true, paramLabel = "SCORES.csv", description = "CSV file to write.")
         Path out;
 
+        @Option(names = "--rtol", defaultValue = "0", description = "Relative error allowed in each density: 0 is "
+                + "exact; > 0 uses a kd-tree with certified bounds when d <= 5 (default: ${DEFAULT-VALUE}).")
+        double rtol;
+
         @Mixin
         DataOptionsMixin options;
 
@@ -284,13 +288,15 @@ final class KdeCommand implements Runnable {
                 throw new Kernels4jException(data + ": has " + ds.features().cols() + " columns but the density has " + d
                         + " features (" + String.join(", ", saved.featureNames()) + ")");
             }
-            double[] ld = saved.density().logDensity(ds.features());
+            KernelDensity.Approximate a = saved.density().logDensity(ds.features(), rtol);
+            double[] ld = a.logDensity();
             PredictionWriter.write(out, List.of("log_density"), Matrix.column(ld));
             double mean = 0;
             for (double v : ld) {
                 mean += v / ld.length;
             }
-            spec.commandLine().getOut().printf("wrote %d log-densities to %s (mean %.6f)%n", ld.length, out, mean);
+            spec.commandLine().getOut().printf("wrote %d log-densities to %s (mean %.6f; %s, achieved relative error "
+                    + "<= %.3g)%n", ld.length, out, mean, a.method(), a.achieved());
             return 0;
         }
 

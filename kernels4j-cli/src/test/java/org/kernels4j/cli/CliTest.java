@@ -263,6 +263,17 @@ class CliTest {
         }).toList());
         Path twoModel = dir.resolve("two.zip");
         assertEquals(0, run("kde", "fit", "--data", two.toString(), "--out", twoModel.toString()).code());
+        Path approx = dir.resolve("approx.csv");
+        Run ar = run("kde", "score", "--model", twoModel.toString(), "--data", two.toString(), "--rtol", "1e-4", "--out",
+                approx.toString());
+        assertEquals(0, ar.code(), ar.err());
+        assertTrue(ar.out().contains("tree, achieved relative error <= "), ar.out());
+        double[] want = ModelFiles.loadDensity(twoModel).density().logDensity(
+                CsvReader.builder().target(null).build().read(two).features());
+        List<String> got = Files.readAllLines(approx);
+        for (int i = 0; i < want.length; i++) {
+            assertTrue(Math.abs(Math.expm1(Double.parseDouble(got.get(i + 1)) - want[i])) <= 1e-4 * (1 + 1e-9));
+        }
         Path png = dir.resolve("two.png");
         r = run("plot", "--model", twoModel.toString(), "--out", png.toString());
         assertEquals(0, r.code(), r.err());
