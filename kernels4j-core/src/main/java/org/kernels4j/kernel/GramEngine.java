@@ -161,13 +161,7 @@ public final class GramEngine {
             }
             return sums;
         });
-        double[] total = new double[count];
-        for (double[] t : perTile) {
-            for (int p = 0; p < count; p++) {
-                total[p] += t[p];
-            }
-        }
-        return total;
+        return sumInOrder(perTile, count);
     }
 
     /** Receives one upper tile with its value and gradient tiles (row-major, stride w); returns a per-tile result. */
@@ -301,6 +295,7 @@ public final class GramEngine {
                 weights.weights(c0, w, band, g);
                 double[] sums = new double[count];
                 double[] zg = inputGradient ? new double[m * d] : null;
+                double[] cross = inputGradient ? new double[d] : null;
                 for (int t = 0; t < rowTiles; t++) {
                     int r0 = t * TILE;
                     int h = Math.min(TILE, m - r0);
@@ -318,7 +313,7 @@ public final class GramEngine {
                         for (int i = 0; i < h; i++) {
                             int j = r0 + i;
                             double rowSum = 0;
-                            double[] cross = new double[d];
+                            java.util.Arrays.fill(cross, 0.0);
                             for (int c = 0; c < w; c++) {
                                 double hw = g[(r0 + i) * w + c] * radial[i * w + c];
                                 rowSum += hw;
@@ -340,19 +335,8 @@ public final class GramEngine {
                 }
             });
         }
-        double[] total = new double[count];
-        Matrix inputs = inputGradient ? new Matrix(m, d) : null;
-        for (int b = 0; b < bands; b++) {
-            for (int p = 0; p < count; p++) {
-                total[p] += perBand[b][p];
-            }
-            if (inputGradient) {
-                for (int k = 0; k < m * d; k++) {
-                    inputs.data()[k] += perBandInputs[b][k];
-                }
-            }
-        }
-        return new CrossGradient(total, inputs);
+        Matrix inputs = inputGradient ? Matrix.wrap(m, d, sumInOrder(perBandInputs, m * d)) : null;
+        return new CrossGradient(sumInOrder(perBand, count), inputs);
     }
 
     /**
@@ -382,10 +366,15 @@ public final class GramEngine {
                 perTile[t] = sums;
             });
         }
-        double[] total = new double[count];
-        for (double[] t : perTile) {
-            for (int p = 0; p < count; p++) {
-                total[p] += t[p];
+        return sumInOrder(perTile, count);
+    }
+
+    /** Σ of per-tile partial results in tile order, so that totals do not depend on thread scheduling. */
+    private static double[] sumInOrder(double[][] parts, int length) {
+        double[] total = new double[length];
+        for (double[] part : parts) {
+            for (int k = 0; k < length; k++) {
+                total[k] += part[k];
             }
         }
         return total;

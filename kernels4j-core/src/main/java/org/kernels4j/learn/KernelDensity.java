@@ -115,10 +115,7 @@ public final class KernelDensity {
         this.profile = profile;
         this.x = x;
         this.weights = weights;
-        double w = 0;
-        for (double v : weights) {
-            w += v;
-        }
+        double w = sum(weights);
         this.totalWeight = w;
         int d = x.cols();
         try (Cholesky c = Cholesky.factorInPlace(org.kernels4j.linalg.NativeMatrix.copyOf(bandwidth), "bandwidth matrix H",
@@ -137,15 +134,21 @@ public final class KernelDensity {
      * @param bandwidth d×d symmetric positive definite H (see {@link #scalar}, {@link #scott})
      */
     public static KernelDensity fit(Profile profile, Matrix x, double[] weights, Matrix bandwidth) {
-        if (x.rows() == 0 || x.cols() == 0) {
-            throw new Kernels4jException("density estimation needs at least one point and one feature, got " + x.shape());
-        }
-        x.requireFinite("training data");
+        double[] w = checkedWeights(x, weights);
         int d = x.cols();
         if (bandwidth.rows() != d || bandwidth.cols() != d) {
             throw new Kernels4jException("the bandwidth matrix must be " + d + "x" + d + ", got " + bandwidth.shape());
         }
         bandwidth.requireFinite("bandwidth matrix");
+        return new KernelDensity(profile, x.copy(), w, bandwidth);
+    }
+
+    /** Checks the training points and returns the weights (all 1 when null): non-negative, finite, summing above 0. */
+    private static double[] checkedWeights(Matrix x, double[] weights) {
+        if (x.rows() == 0 || x.cols() == 0) {
+            throw new Kernels4jException("density estimation needs at least one point and one feature, got " + x.shape());
+        }
+        x.requireFinite("training data");
         double[] w = weights == null ? filled(x.rows(), 1.0) : weights.clone();
         if (w.length != x.rows()) {
             throw new Kernels4jException("got " + w.length + " weights for " + x.rows() + " points");
@@ -160,7 +163,7 @@ public final class KernelDensity {
         if (!(sum > 0)) {
             throw new Kernels4jException("the weights sum to zero");
         }
-        return new KernelDensity(profile, x.copy(), w, bandwidth);
+        return w;
     }
 
     /** H = h²·I for a scalar bandwidth h &gt; 0 in d dimensions. */
@@ -208,12 +211,16 @@ public final class KernelDensity {
         return lower.times(lower.transpose());
     }
 
-    /** log f(q) for every row q of {@code queries} (m×d); −∞ where the density is zero. */
-    public double[] logDensity(Matrix queries) {
+    private void requireQueries(Matrix queries) {
         if (queries.cols() != x.cols()) {
             throw new Kernels4jException("queries have " + queries.cols() + " features but the density has " + x.cols());
         }
         queries.requireFinite("query data");
+    }
+
+    /** log f(q) for every row q of {@code queries} (m×d); −∞ where the density is zero. */
+    public double[] logDensity(Matrix queries) {
+        requireQueries(queries);
         Matrix wq = whiten(queries);
         double[] out = new double[queries.rows()];
         for (int start = 0; start < out.length; start += QUERY_CHUNK) { // bounds the m×t band per thread
@@ -233,13 +240,13 @@ public final class KernelDensity {
      * neighbour inside a compact kernel's support.
      */
     public static double[] leaveOneOut(Profile profile, Matrix x, double[] weights, double[] bandwidths) {
-        KernelDensity base = fit(profile, x, weights, Matrix.identity(x.cols()));
+        double[] w = checkedWeights(x, weights);
+        double totalWeight = sum(w);
         int n = x.rows();
         int g = bandwidths.length;
         for (double h : bandwidths) {
             scalar(h, 1);
         }
-        double[] w = base.weights;
         double[] logW = new double[n];
         for (int i = 0; i < n; i++) {
             logW[i] = Math.log(w[i]);
@@ -274,7 +281,7 @@ public final class KernelDensity {
                 double logNorm = profile.logNormalizer(d) + d * Math.log(bandwidths[b]);
                 for (int c = 0; c < width; c++) {
                     int i = c0 + c;
-                    double rest = base.totalWeight - w[i];
+                    double rest = totalWeight - w[i];
                     double lf = rest > 0 ? finish(max[b][c], sum[b][c]) - logNorm - Math.log(rest)
                             : Double.NEGATIVE_INFINITY;
                     perPoint[b][i] = w[i] == 0 ? 0.0 : w[i] * lf;
@@ -391,13 +398,10 @@ public final class KernelDensity {
         if (!(rtol >= 0) || Double.isInfinite(rtol)) {
             throw new Kernels4jException("rtol must be >= 0 and finite, got " + rtol);
         }
-        if (queries.cols() != x.cols()) {
-            throw new Kernels4jException("queries have " + queries.cols() + " features but the density has " + x.cols());
-        }
+        requireQueries(queries);
         if (x.cols() > TREE_MAX_DIMENSION || rtol == 0) {
             return new Approximate(logDensity(queries), 0.0, "exact", 0);
         }
-        queries.requireFinite("query data");
         KdTree tree = tree();
         Matrix wq = whiten(queries);
         int m = wq.rows();
@@ -814,6 +818,14 @@ public final class KernelDensity {
 
     private static double finish(double max, double sum) {
         return max == Double.NEGATIVE_INFINITY ? Double.NEGATIVE_INFINITY : max + Math.log(sum);
+    }
+
+    private static double sum(double[] a) {
+        double s = 0;
+        for (double v : a) {
+            s += v;
+        }
+        return s;
     }
 
     private static double[] filled(int n, double v) {

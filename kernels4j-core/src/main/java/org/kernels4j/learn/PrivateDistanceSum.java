@@ -125,8 +125,8 @@ public final class PrivateDistanceSum {
         Random noise = new Random(noiseSeed);
         for (int j = 0; j < d; j++) {
             for (int v = 1; v < nodes; v++) {
-                c[j][v] += laplace(noise, countScale);
-                s[j][v] += laplace(noise, sumScale);
+                c[j][v] += PrivateKernelSum.laplace(noise, countScale);
+                s[j][v] += PrivateKernelSum.laplace(noise, sumScale);
             }
         }
         return new PrivateDistanceSum(norm, proj, lo, hi, levels, c, s, x.rows(), epsilon, countScale, sumScale);
@@ -136,11 +136,6 @@ public final class PrivateDistanceSum {
         int cells = 1 << levels;
         int t = (int) Math.min(cells - 1, Math.floor(u / range * cells));
         return cells + Math.max(0, t);
-    }
-
-    private static double laplace(Random r, double b) {
-        double u = r.nextDouble() - 0.5;
-        return -b * Math.signum(u) * Math.log(1 - 2 * Math.abs(u));
     }
 
     /** Estimates of Σ_x ‖x − y‖ for every query row. */

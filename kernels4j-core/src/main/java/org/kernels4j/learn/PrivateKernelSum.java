@@ -137,7 +137,8 @@ public final class PrivateKernelSum {
         return out;
     }
 
-    private static double laplace(Random r, double b) {
+    /** One draw from Laplace(0, b) by inversion; the noise of every private release here. */
+    static double laplace(Random r, double b) {
         double u = r.nextDouble() - 0.5;
         return -b * Math.signum(u) * Math.log(1 - 2 * Math.abs(u));
     }

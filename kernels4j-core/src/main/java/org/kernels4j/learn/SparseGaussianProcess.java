@@ -544,13 +544,7 @@ public final class SparseGaussianProcess {
                     b.set(i, o, b.get(i, o) * scale[o]);
                 }
             }
-            double noise = 0;
-            for (Kernel t : kernel instanceof SumKernel ? ((SumKernel) kernel).terms() : List.of(kernel)) {
-                if (t instanceof WhiteNoiseKernel) {
-                    noise += ((WhiteNoiseKernel) t).noise();
-                }
-            }
-            return new KernelRidgeModel(signal, z, b, shift, noise, null);
+            return new KernelRidgeModel(signal, z, b, shift, split(kernel).noise, null);
         }
     }
 }

@@ -95,11 +95,7 @@ public final class ModelFiles {
     /** Loads and validates a kernel density file written by {@link #saveDensity}. */
     public static SavedDensity loadDensity(Path file) {
         String name = file.toString();
-        Archive a = read(file);
-        String kind = text(a.root, "kind");
-        if (!"kde".equals(kind)) {
-            throw bad(name, "is a '" + kind + "' model, not a kernel density (kde) file");
-        }
+        Archive a = read(file, "kde", "a kernel density (kde) file");
         KernelDensity.Profile profile;
         try {
             profile = KernelDensity.Profile.parse(String.valueOf(text(a.root, "kernel")));
@@ -149,10 +145,7 @@ public final class ModelFiles {
     /** Loads a structure written by {@link #savePrivate}; the feature names go into {@code names} when given. */
     public static PrivateKernelSum loadPrivate(Path file, List<String> names) {
         String name = file.toString();
-        Archive a = read(file);
-        if (!PRIVATE_KIND.equals(text(a.root, "kind"))) {
-            throw bad(name, "is a '" + text(a.root, "kind") + "' file, not a " + PRIVATE_KIND + " release");
-        }
+        Archive a = read(file, PRIVATE_KIND, "a " + PRIVATE_KIND + " release");
         JsonNode privacy = a.root.path("privacy");
         Matrix w = array(a.root, a.entries, "frequencies", name);
         Matrix mean = array(a.root, a.entries, "noisy_mean", name);
@@ -199,10 +192,7 @@ public final class ModelFiles {
     /** Loads a structure written by {@link #savePrivateDistance}; the feature names go into {@code names} when given. */
     public static PrivateDistanceSum loadPrivateDistance(Path file, List<String> names) {
         String name = file.toString();
-        Archive a = read(file);
-        if (!PRIVATE_DISTANCE_KIND.equals(text(a.root, "kind"))) {
-            throw bad(name, "is a '" + text(a.root, "kind") + "' file, not a " + PRIVATE_DISTANCE_KIND + " release");
-        }
+        Archive a = read(file, PRIVATE_DISTANCE_KIND, "a " + PRIVATE_DISTANCE_KIND + " release");
         JsonNode privacy = a.root.path("privacy");
         PrivateDistanceSum.Norm norm = "l2".equals(text(a.root, "norm")) ? PrivateDistanceSum.Norm.L2
                 : PrivateDistanceSum.Norm.L1;
@@ -363,6 +353,16 @@ public final class ModelFiles {
     /** The kind recorded in a model file ("krr", "gp", "kde"), after the archive's checks. */
     public static String kind(Path file) {
         return String.valueOf(text(read(file).root, "kind"));
+    }
+
+    /** {@link #read}, then a check that the file is of {@code kind} ({@code what} names it in the error). */
+    private static Archive read(Path file, String kind, String what) {
+        Archive a = read(file);
+        String found = text(a.root, "kind");
+        if (!kind.equals(found)) {
+            throw bad(file.toString(), "is a '" + found + "' file, not " + what);
+        }
+        return a;
     }
 
     /** Loads and validates a model file. */
