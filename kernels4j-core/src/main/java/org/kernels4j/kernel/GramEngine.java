@@ -559,11 +559,11 @@ public final class GramEngine {
         return d;
     }
 
-    private interface TileTask {
+    interface TileTask {
         void run(GramBlock block, double[] buffer, double[] scratch, int tile);
     }
 
-    private static void runTiles(int count, ProgressListener progress, java.util.function.Supplier<GramBlock> blocks,
+    static void runTiles(int count, ProgressListener progress, java.util.function.Supplier<GramBlock> blocks,
             TileTask task) {
         ThreadLocal<GramBlock> local = new ThreadLocal<>();
         ThreadLocal<double[][]> buffers = new ThreadLocal<>();

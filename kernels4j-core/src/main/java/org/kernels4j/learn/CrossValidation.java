@@ -109,8 +109,8 @@ public final class CrossValidation {
         return Arrays.stream(y.data()).distinct().sorted().toArray();
     }
 
-    /** fold[i] ∈ [0, folds): a seeded shuffle dealt round-robin. */
-    static int[] shuffledFolds(int n, int folds, long seed) {
+    /** fold[i] ∈ [0, folds) for n rows: a seeded shuffle dealt round-robin. */
+    public static int[] shuffledFolds(int n, int folds, long seed) {
         int[] order = Landmarks.permutation(n, new Random(seed));
         int[] fold = new int[n];
         for (int i = 0; i < n; i++) {
@@ -119,8 +119,11 @@ public final class CrossValidation {
         return fold;
     }
 
-    /** Each class shuffled and dealt round-robin, continuing where the previous class stopped. */
-    static int[] stratifiedFolds(Matrix y, int folds, long seed) {
+    /**
+     * fold[i] ∈ [0, folds) for labels y (n×1): each class shuffled (seeded) and dealt round-robin,
+     * continuing where the previous class stopped, so class proportions agree to within one row per fold.
+     */
+    public static int[] stratifiedFolds(Matrix y, int folds, long seed) {
         TreeMap<Double, List<Integer>> byClass = new TreeMap<>();
         for (int i = 0; i < y.rows(); i++) {
             byClass.computeIfAbsent(y.get(i, 0), c -> new ArrayList<>()).add(i);

@@ -160,6 +160,17 @@ public final class Matrix {
         return out;
     }
 
+    /** The columns at the given indices, copied, in that order. */
+    public Matrix selectColumns(int[] indices) {
+        Matrix out = new Matrix(rows, indices.length);
+        for (int i = 0; i < rows; i++) {
+            for (int k = 0; k < indices.length; k++) {
+                out.data[i * indices.length + k] = data[i * cols + indices[k]];
+            }
+        }
+        return out;
+    }
+
     /** {@code this · other}, computed by BLAS {@code dgemm}. */
     public Matrix times(Matrix other) {
         Matrix c = new Matrix(rows, other.cols);

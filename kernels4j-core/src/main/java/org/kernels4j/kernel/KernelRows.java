@@ -1,0 +1,93 @@
+package org.kernels4j.kernel;
+
+import org.kernels4j.Kernels4jException;
+import org.kernels4j.linalg.Matrix;
+
+/**
+ * Rows of a kernel matrix on demand, many at a time: {@code K(A, X)} for a small batch of rows A
+ * against a fixed set of column samples X, the operation a decomposition solver (SMO) needs for
+ * its kernel-row cache.
+ *
+ * <p>The columns are prepared once (their off-heap copy and norms, as {@link GramEngine} does for
+ * a whole Gram matrix) and reused by every call, so a batch of b rows costs one GEMM of b×m×d
+ * per column tile (2·b·m·d flops at BLAS speed) and one element-wise pass over b·m values, with
+ * the column tiles run in parallel. Computing b rows together reads X once instead of b times,
+ * which is what makes batched rows several times cheaper than one row at a time.
+ *
+ * <p>Entries pairing a sample with itself (given by {@code sameColumn}) are set to
+ * {@link Kernel#selfValue}, so they are exact (and correct for kernels such as white noise that
+ * depend on sample identity). Not thread-safe; close it to free the prepared columns.
+ */
+public final class KernelRows implements AutoCloseable {
+    private final Kernel kernel;
+    private final Matrix columns;
+    private final double[] center;
+    private final GramInputs right;
+
+    /**
+     * Prepares the column samples.
+     *
+     * @param kernel the kernel
+     * @param columns m×d column samples (must be finite)
+     */
+    public KernelRows(Kernel kernel, Matrix columns) {
+        this.kernel = kernel;
+        this.columns = columns.requireFinite("input data");
+        this.center = columns.columnMeans();
+        this.right = new GramInputs(columns, center);
+    }
+
+    /** Number of columns m. */
+    public int columns() {
+        return columns.rows();
+    }
+
+    /**
+     * Fills {@code out[r·m + c] = k(a_r, x_c)} for the b rows of {@code rows} (b×d).
+     *
+     * @param rows b×d row samples
+     * @param sameColumn for each row r, a column index c whose sample is the same as a_r (its entry
+     *     becomes {@code kernel.selfValue(a_r)}), or −1; may be null
+     * @param out at least b·m values, row-major with stride m
+     */
+    public void compute(Matrix rows, int[] sameColumn, double[] out) {
+        if (rows.cols() != columns.cols()) {
+            throw new Kernels4jException("kernel rows: rows have " + rows.cols() + " features but the columns have "
+                    + columns.cols());
+        }
+        int b = rows.rows();
+        int m = columns.rows();
+        if (out.length < (long) b * m) {
+            throw new Kernels4jException("kernel rows: output holds " + out.length + " values, needs " + (long) b * m);
+        }
+        int t = GramEngine.TILE;
+        int rt = (b + t - 1) / t;
+        int ct = (m + t - 1) / t;
+        try (GramInputs left = new GramInputs(rows, center)) {
+            GramEngine.runTiles(rt * ct, org.kernels4j.ProgressListener.NONE,
+                    () -> new GramBlock(left, right, false, t * t), (block, buf, unused, p) -> {
+                        int r0 = (p / ct) * t;
+                        int c0 = (p % ct) * t;
+                        int h = Math.min(t, b - r0);
+                        int w = Math.min(t, m - c0);
+                        block.moveTo(r0, h, c0, w);
+                        kernel.computeBlock(block, buf);
+                        for (int i = 0; i < h; i++) {
+                            System.arraycopy(buf, i * w, out, (r0 + i) * m + c0, w);
+                        }
+                    });
+        }
+        if (sameColumn != null) {
+            for (int r = 0; r < b; r++) {
+                if (sameColumn[r] >= 0) {
+                    out[r * m + sameColumn[r]] = kernel.selfValue(rows.row(r));
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        right.close();
+    }
+}

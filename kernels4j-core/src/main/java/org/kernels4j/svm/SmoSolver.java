@@ -1,0 +1,573 @@
+package org.kernels4j.svm;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.kernels4j.linalg.ElementOps;
+
+/**
+ * The dual QP shared by every SVM here (LIBSVM's general form, Chang &amp; Lin 2011, §4.1):
+ *
+ * <pre>
+ *   min_α  f(α) = ½·αᵀQα + pᵀα   subject to  yᵀα = Δ,  0 ≤ α_t ≤ C_t,
+ *   Q_uv = y_u·y_v·k(x_{s(u)}, x_{s(v)}),  y_t ∈ {−1, +1},
+ * </pre>
+ *
+ * where variable t belongs to training sample s(t) (ε-SVR has two variables per sample). Δ is
+ * whatever the feasible start α⁰ gives.
+ *
+ * <p><b>Algorithm.</b> A decomposition method with large working sets whose sub-problems are
+ * solved by SMO, in the manner of ThunderSVM (Wen et al., 2018), so that kernel rows are computed
+ * in batches (one GEMM for many rows, {@link KernelSource.Columns}) rather than one or two per SMO
+ * step as in LIBSVM:
+ * <ol>
+ *   <li>With G = Qα + p, let m = max_{t∈I_up} −y_tG_t and M = min_{t∈I_low} −y_tG_t (I_up, I_low as
+ *       in LIBSVM). Stop when m − M &lt; ε (LIBSVM's criterion, default ε = 10⁻³).</li>
+ *   <li>Choose a working set B of q variables: the most violating ones of I_up (largest −yG) and of
+ *       I_low (smallest −yG), half of them new each round, the other half kept from the last round
+ *       (their rows are cached).</li>
+ *   <li>Fetch the kernel rows of B against the active variables from an LRU cache with a memory
+ *       budget; compute the missing ones in one batch.</li>
+ *   <li>Solve the sub-problem on B (all other variables fixed) by SMO with second-order working-pair
+ *       selection (Fan, Chen &amp; Lin, 2005, WSS 2, τ = 10⁻¹²) until its own violation falls below
+ *       max(ε, 0.1·its first violation).</li>
+ *   <li>Update G on the active variables: G += Q_{:,B}·Δα_B, O(|active|·|B|).</li>
+ * </ol>
+ * <b>Shrinking</b> (Joachims 1999; LIBSVM §5.1): a variable at a bound whose −yG lies outside
+ * [M, m] on the side it cannot move to is dropped from the active set; the active variables'
+ * gradients stay exact because inactive α do not change. Columns are repacked when at least 10%
+ * can be dropped. When the active set converges (or first reaches 10ε, as LIBSVM does), the
+ * gradient of the dropped variables is rebuilt as p + Σ_v y·y_v·α_v·k in one batched
+ * kernel product, all variables are activated, and the loop goes on until the whole problem
+ * meets the criterion.
+ *
+ * <p>The result is the same optimum as LIBSVM's to within its stopping tolerance (same criterion,
+ * same ε); only the path differs. Memory: α, G and a few work arrays of length l, the row cache
+ * ({@code cacheBytes}, never fewer rows than one working set) and one batch of rows.
+ */
+final class SmoSolver {
+    static final double TAU = 1e-12;
+
+    /**
+     * Solver settings.
+     *
+     * @param tolerance ε of the stopping criterion m − M &lt; ε
+     * @param cacheBytes memory budget for cached kernel rows
+     * @param workingSet q, the working-set size (≥ 2)
+     * @param shrinking whether to shrink the active set
+     * @param maxIterations cap on the total number of SMO steps
+     */
+    record Options(double tolerance, long cacheBytes, int workingSet, boolean shrinking, long maxIterations) {
+    }
+
+    /**
+     * The solution.
+     *
+     * @param alpha α, one per variable
+     * @param rho the threshold ρ (decision = Σ y_t·α_t·k(x_t, x) − ρ)
+     * @param objective f(α)
+     * @param iterations SMO steps taken, over all sub-problems
+     * @param rounds outer rounds (working sets)
+     * @param gap the final violation m − M over all variables
+     * @param converged false when the iteration cap stopped the solver first
+     * @param rowsComputed kernel rows computed (a measure of the kernel work)
+     */
+    record Result(double[] alpha, double rho, double objective, long iterations, int rounds, double gap,
+            boolean converged, long rowsComputed) {
+    }
+
+    private final KernelSource source;
+    private final int[] sample;
+    private final double[] y;
+    private final double[] p;
+    private final double[] upper;
+    private final Options options;
+    private final int l;
+    private final double[] alpha;
+    private final double[] g;
+    private final ElementOps ops = ElementOps.get();
+
+    private int[] active;
+    private int[] position; // variable → its index in active, or −1
+    private KernelSource.Columns columns;
+    private final LinkedHashMap<Integer, double[]> cache = new LinkedHashMap<>(16, 0.75f, true);
+    private long rowsComputed;
+
+    private SmoSolver(KernelSource source, int[] sample, double[] y, double[] p, double[] upper, double[] alpha0,
+            Options options) {
+        this.source = source;
+        this.sample = sample;
+        this.y = y;
+        this.p = p;
+        this.upper = upper;
+        this.options = options;
+        this.l = y.length;
+        this.alpha = alpha0.clone();
+        this.g = new double[l];
+    }
+
+    /** Solves the problem from the feasible start α⁰ (which fixes Δ = yᵀα⁰). */
+    static Result solve(KernelSource source, int[] sample, double[] y, double[] p, double[] upper, double[] alpha0,
+            Options options) {
+        return new SmoSolver(source, sample, y, p, upper, alpha0, options).run();
+    }
+
+    private boolean inUp(int t) {
+        return y[t] > 0 ? alpha[t] < upper[t] : alpha[t] > 0;
+    }
+
+    private boolean inLow(int t) {
+        return y[t] > 0 ? alpha[t] > 0 : alpha[t] < upper[t];
+    }
+
+    private Result run() {
+        int[] all = new int[l];
+        for (int t = 0; t < l; t++) {
+            all[t] = t;
+        }
+        System.arraycopy(p, 0, g, 0, l);
+        addKernelTerms(all);
+        activate(all);
+        int q = Math.max(2, Math.min(options.workingSet(), l));
+        int[] ws = new int[0];
+        long iterations = 0;
+        int rounds = 0;
+        boolean unshrunk = false;
+        boolean converged = false;
+        double gap;
+        try {
+            while (true) {
+                double[] mm = violation();
+                gap = mm[0] - mm[1];
+                if (gap < options.tolerance() || (!unshrunk && gap <= 10 * options.tolerance())) {
+                    if (active.length < l) {
+                        unshrunk = true;
+                        reconstructGradient();
+                        activate(all);
+                        continue;
+                    }
+                    if (gap < options.tolerance()) {
+                        converged = true;
+                        break;
+                    }
+                    unshrunk = true;
+                }
+                if (iterations >= options.maxIterations()) {
+                    break;
+                }
+                if (options.shrinking() && rounds % 4 == 3) {
+                    shrink(mm[0], mm[1]);
+                }
+                ws = workingSet(ws, rounds == 0 ? q : Math.max(2, q / 2), q, mm[0], mm[1]);
+                double[][] rows = fetchRows(ws);
+                iterations += solveSubproblem(ws, rows, options.maxIterations() - iterations);
+                rounds++;
+            }
+        } finally {
+            columns.close();
+        }
+        double objective = 0;
+        for (int t = 0; t < l; t++) {
+            objective += alpha[t] * (g[t] + p[t]);
+        }
+        return new Result(alpha, rho(), objective / 2, iterations, rounds, gap, converged, rowsComputed);
+    }
+
+    /** {m, M} over the active variables. */
+    private double[] violation() {
+        double m = Double.NEGATIVE_INFINITY;
+        double mLow = Double.POSITIVE_INFINITY;
+        for (int t : active) {
+            double f = -y[t] * g[t];
+            if (inUp(t) && f > m) {
+                m = f;
+            }
+            if (inLow(t) && f < mLow) {
+                mLow = f;
+            }
+        }
+        return new double[] {m, mLow};
+    }
+
+    /** g_t += y_t·Σ_v y_v·α_v·k(x_{s(t)}, x_{s(v)}) for the given targets t, in one batched product. */
+    private void addKernelTerms(int[] targets) {
+        int n = source.samples();
+        double[] coef = new double[n];
+        boolean[] used = new boolean[n];
+        for (int v = 0; v < l; v++) {
+            if (alpha[v] != 0) {
+                coef[sample[v]] += y[v] * alpha[v];
+                used[sample[v]] = true;
+            }
+        }
+        int[] cols = java.util.stream.IntStream.range(0, n).filter(s -> used[s]).toArray();
+        if (cols.length == 0 || targets.length == 0) {
+            return;
+        }
+        double[] c = new double[cols.length];
+        for (int i = 0; i < cols.length; i++) {
+            c[i] = coef[cols[i]];
+        }
+        int[] rowOf = new int[n];
+        Arrays.fill(rowOf, -1);
+        int[] rows = new int[targets.length];
+        int count = 0;
+        for (int t : targets) {
+            if (rowOf[sample[t]] < 0) {
+                rowOf[sample[t]] = count;
+                rows[count++] = sample[t];
+            }
+        }
+        double[] k = source.times(Arrays.copyOf(rows, count), cols, c);
+        for (int t : targets) {
+            g[t] += y[t] * k[rowOf[sample[t]]];
+        }
+    }
+
+    private void reconstructGradient() {
+        boolean[] isActive = new boolean[l];
+        for (int t : active) {
+            isActive[t] = true;
+        }
+        int[] inactive = java.util.stream.IntStream.range(0, l).filter(t -> !isActive[t]).toArray();
+        for (int t : inactive) {
+            g[t] = p[t];
+        }
+        addKernelTerms(inactive);
+    }
+
+    /** Makes {@code vars} the active set; cached rows are repacked when it is a subset of the old one, else dropped. */
+    private void activate(int[] vars) {
+        int[] oldPosition = position;
+        boolean subset = oldPosition != null;
+        int[] newPosition = new int[l];
+        Arrays.fill(newPosition, -1);
+        for (int k = 0; k < vars.length; k++) {
+            newPosition[vars[k]] = k;
+            subset &= oldPosition != null && oldPosition[vars[k]] >= 0;
+        }
+        if (subset) {
+            for (Map.Entry<Integer, double[]> e : cache.entrySet()) {
+                double[] old = e.getValue();
+                double[] row = new double[vars.length];
+                for (int k = 0; k < vars.length; k++) {
+                    row[k] = old[oldPosition[vars[k]]];
+                }
+                e.setValue(row);
+            }
+        } else {
+            cache.clear();
+        }
+        if (columns != null) {
+            columns.close();
+        }
+        active = vars;
+        position = newPosition;
+        int[] cs = new int[vars.length];
+        for (int k = 0; k < vars.length; k++) {
+            cs[k] = sample[vars[k]];
+        }
+        columns = source.columns(cs);
+    }
+
+    /** Drops bounded variables that cannot enter a violating pair now (LIBSVM's be_shrunk rule). */
+    private void shrink(double m, double mLow) {
+        int keep = 0;
+        int[] kept = new int[active.length];
+        for (int t : active) {
+            boolean up = inUp(t);
+            boolean low = inLow(t);
+            double f = -y[t] * g[t];
+            boolean drop = (up && !low && f < mLow) || (low && !up && f > m);
+            if (!drop) {
+                kept[keep++] = t;
+            }
+        }
+        if (keep < active.length - active.length / 10 && keep >= 2) {
+            activate(Arrays.copyOf(kept, keep));
+        }
+    }
+
+    /**
+     * The next working set: up to {@code fresh} new variables, alternately the most violating of I_up
+     * (largest −yG above M) and of I_low (smallest −yG below m), then members of the previous set
+     * (still active) until q.
+     */
+    private int[] workingSet(int[] previous, int fresh, int q, double m, double mLow) {
+        int[] up = new int[active.length];
+        int[] low = new int[active.length];
+        int nu = 0;
+        int nl = 0;
+        double[] key = new double[l];
+        for (int t : active) {
+            double f = -y[t] * g[t];
+            key[t] = f;
+            if (inUp(t) && f > mLow) {
+                up[nu++] = t;
+            }
+            if (inLow(t) && f < m) {
+                low[nl++] = t;
+            }
+        }
+        int[] bestUp = largest(up, nu, key, fresh, 1);
+        int[] bestLow = largest(low, nl, key, fresh, -1);
+        boolean[] chosen = new boolean[l];
+        int[] ws = new int[q];
+        int size = 0;
+        int iu = 0;
+        int il = 0;
+        while (size < fresh && (iu < bestUp.length || il < bestLow.length)) {
+            if (iu < bestUp.length && (size % 2 == 0 || il >= bestLow.length)) {
+                int t = bestUp[iu++];
+                if (!chosen[t]) {
+                    chosen[t] = true;
+                    ws[size++] = t;
+                }
+            } else {
+                int t = bestLow[il++];
+                if (!chosen[t]) {
+                    chosen[t] = true;
+                    ws[size++] = t;
+                }
+            }
+        }
+        for (int i = 0; i < previous.length && size < q; i++) {
+            int t = previous[i];
+            if (!chosen[t] && position[t] >= 0) {
+                chosen[t] = true;
+                ws[size++] = t;
+            }
+        }
+        return Arrays.copyOf(ws, size);
+    }
+
+    /** The (at most) k candidates with the largest sign·key, in decreasing order (a bounded binary heap). */
+    static int[] largest(int[] cand, int count, double[] key, int k, int sign) {
+        k = Math.min(k, count);
+        int[] heap = new int[k];
+        int size = 0;
+        for (int c = 0; c < count; c++) {
+            int t = cand[c];
+            double v = sign * key[t];
+            if (size < k) {
+                int i = size++;
+                heap[i] = t;
+                while (i > 0) { // sift up: the heap keeps the smallest kept value at its root
+                    int parent = (i - 1) / 2;
+                    if (sign * key[heap[parent]] <= sign * key[heap[i]]) {
+                        break;
+                    }
+                    int tmp = heap[parent];
+                    heap[parent] = heap[i];
+                    heap[i] = tmp;
+                    i = parent;
+                }
+            } else if (v > sign * key[heap[0]]) {
+                heap[0] = t;
+                siftDown(heap, size, key, sign);
+            }
+        }
+        int[] out = new int[size];
+        for (int i = size - 1; i >= 0; i--) {
+            out[i] = heap[0];
+            heap[0] = heap[i];
+            siftDown(heap, i, key, sign);
+        }
+        return out;
+    }
+
+    private static void siftDown(int[] heap, int size, double[] key, int sign) {
+        int i = 0;
+        while (true) {
+            int left = 2 * i + 1;
+            if (left >= size) {
+                return;
+            }
+            int smallest = left;
+            if (left + 1 < size && sign * key[heap[left + 1]] < sign * key[heap[left]]) {
+                smallest = left + 1;
+            }
+            if (sign * key[heap[i]] <= sign * key[heap[smallest]]) {
+                return;
+            }
+            int tmp = heap[i];
+            heap[i] = heap[smallest];
+            heap[smallest] = tmp;
+            i = smallest;
+        }
+    }
+
+    /** The working set's kernel rows against the active variables, from the cache or computed in one batch. */
+    private double[][] fetchRows(int[] ws) {
+        int na = active.length;
+        double[][] rows = new double[ws.length][];
+        int[] missing = new int[ws.length];
+        int count = 0;
+        java.util.Set<Integer> pending = new java.util.HashSet<>();
+        for (int i = 0; i < ws.length; i++) {
+            rows[i] = cache.get(sample[ws[i]]);
+            if (rows[i] == null && pending.add(sample[ws[i]])) {
+                missing[count++] = sample[ws[i]];
+            }
+        }
+        if (count > 0) {
+            long maxRows = Math.max(ws.length, options.cacheBytes() / (8L * na));
+            var it = cache.entrySet().iterator();
+            while (cache.size() + count > maxRows && it.hasNext()) {
+                it.next();
+                it.remove();
+            }
+            int batch = Math.max(1, Math.min(count, 256));
+            double[] buf = new double[batch * na];
+            for (int from = 0; from < count; from += batch) {
+                int b = Math.min(batch, count - from);
+                columns.rows(Arrays.copyOfRange(missing, from, from + b), b, buf);
+                for (int r = 0; r < b; r++) {
+                    cache.put(missing[from + r], Arrays.copyOfRange(buf, r * na, (r + 1) * na));
+                }
+            }
+            rowsComputed += count;
+            for (int i = 0; i < ws.length; i++) {
+                if (rows[i] == null) {
+                    rows[i] = cache.get(sample[ws[i]]);
+                }
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * SMO with WSS 2 on the working set (everything else fixed), then the gradient update of all
+     * active variables. Returns the number of SMO steps.
+     */
+    private long solveSubproblem(int[] ws, double[][] rows, long budget) {
+        int q = ws.length;
+        double[] a = new double[q];
+        double[] lg = new double[q];
+        double[] ly = new double[q];
+        double[] lc = new double[q];
+        double[] kk = new double[q * q];
+        double[] diag = new double[q];
+        for (int i = 0; i < q; i++) {
+            int t = ws[i];
+            a[i] = alpha[t];
+            lg[i] = g[t];
+            ly[i] = y[t];
+            lc[i] = upper[t];
+            for (int j = 0; j < q; j++) {
+                kk[i * q + j] = rows[i][position[ws[j]]];
+            }
+        }
+        for (int i = 0; i < q; i++) {
+            diag[i] = kk[i * q + i];
+        }
+        double localEps = -1;
+        long maxSteps = Math.min(budget, Math.max(1000L, 50L * q));
+        long steps = 0;
+        while (steps < maxSteps) {
+            int i = -1;
+            double m = Double.NEGATIVE_INFINITY;
+            double mLow = Double.POSITIVE_INFINITY;
+            for (int t = 0; t < q; t++) {
+                double f = -ly[t] * lg[t];
+                boolean up = ly[t] > 0 ? a[t] < lc[t] : a[t] > 0;
+                boolean low = ly[t] > 0 ? a[t] > 0 : a[t] < lc[t];
+                if (up && f > m) {
+                    m = f;
+                    i = t;
+                }
+                if (low && f < mLow) {
+                    mLow = f;
+                }
+            }
+            if (localEps < 0) {
+                localEps = Math.max(options.tolerance(), 0.1 * (m - mLow));
+            }
+            if (i < 0 || m - mLow < localEps) {
+                break;
+            }
+            int j = -1;
+            double best = Double.POSITIVE_INFINITY;
+            int ri = i * q;
+            for (int t = 0; t < q; t++) {
+                boolean low = ly[t] > 0 ? a[t] > 0 : a[t] < lc[t];
+                if (!low) {
+                    continue;
+                }
+                double b = m + ly[t] * lg[t];
+                if (b > 0) {
+                    double quad = diag[i] + diag[t] - 2 * kk[ri + t];
+                    double v = -b * b / (quad > 0 ? quad : TAU);
+                    if (v < best) {
+                        best = v;
+                        j = t;
+                    }
+                }
+            }
+            if (j < 0) {
+                break;
+            }
+            double b = m + ly[j] * lg[j];
+            double quad = diag[i] + diag[j] - 2 * kk[ri + j];
+            double step = b / (quad > 0 ? quad : TAU);
+            // how far α_i may move by +y_i·step and α_j by −y_j·step
+            double roomI = ly[i] > 0 ? lc[i] - a[i] : a[i];
+            double roomJ = ly[j] > 0 ? a[j] : lc[j] - a[j];
+            step = Math.min(step, Math.min(roomI, roomJ));
+            a[i] = step == roomI ? (ly[i] > 0 ? lc[i] : 0) : a[i] + ly[i] * step;
+            a[j] = step == roomJ ? (ly[j] > 0 ? 0 : lc[j]) : a[j] - ly[j] * step;
+            int rj = j * q;
+            for (int t = 0; t < q; t++) {
+                lg[t] += ly[t] * step * (kk[ri + t] - kk[rj + t]);
+            }
+            steps++;
+        }
+        // G_k += y_k·Σ_i y_i·Δα_i·k(x_i, x_k) over the active variables
+        int na = active.length;
+        double[] acc = new double[na];
+        boolean changed = false;
+        for (int i = 0; i < q; i++) {
+            double delta = a[i] - alpha[ws[i]];
+            if (delta != 0) {
+                ops.axpy(acc, 0, rows[i], 0, na, ly[i] * delta);
+                alpha[ws[i]] = a[i];
+                changed = true;
+            }
+        }
+        if (changed) {
+            for (int k = 0; k < na; k++) {
+                int t = active[k];
+                g[t] += y[t] * acc[k];
+            }
+        }
+        return steps;
+    }
+
+    /** ρ: the mean of y_t·G_t over free variables, else the midpoint of the bounds the bounded ones give. */
+    private double rho() {
+        double ub = Double.POSITIVE_INFINITY;
+        double lb = Double.NEGATIVE_INFINITY;
+        double sum = 0;
+        int free = 0;
+        for (int t = 0; t < l; t++) {
+            double yg = y[t] * g[t];
+            if (alpha[t] >= upper[t]) {
+                if (y[t] < 0) {
+                    ub = Math.min(ub, yg);
+                } else {
+                    lb = Math.max(lb, yg);
+                }
+            } else if (alpha[t] <= 0) {
+                if (y[t] > 0) {
+                    ub = Math.min(ub, yg);
+                } else {
+                    lb = Math.max(lb, yg);
+                }
+            } else {
+                free++;
+                sum += yg;
+            }
+        }
+        return free > 0 ? sum / free : (ub + lb) / 2;
+    }
+}

@@ -1,0 +1,596 @@
+package org.kernels4j.svm;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.kernels4j.Kernels4jException;
+import org.kernels4j.kernel.Kernel;
+import org.kernels4j.learn.CrossValidation;
+import org.kernels4j.linalg.Matrix;
+
+/**
+ * Support vector machines: C-SVC classification, ε-SVR regression and the one-class SVM, trained
+ * by one SMO solver ({@link SmoSolver}: LIBSVM's dual, second-order working-set selection,
+ * shrinking, batched kernel rows with an LRU cache). The duals solved (Chang &amp; Lin, 2011):
+ *
+ * <ul>
+ *   <li><b>C-SVC</b>: min ½αᵀQα − eᵀα, yᵀα = 0, 0 ≤ α_i ≤ C·w_{y_i}, Q_ij = y_i·y_j·k(x_i, x_j)
+ *       (w: class weights, default 1). More than two classes: one-vs-one (k(k−1)/2 problems on the
+ *       pairs' rows, voting) or one-vs-rest (k problems on all rows).</li>
+ *   <li><b>ε-SVR</b>: min ½(α−α*)ᵀK(α−α*) + εΣ(α+α*) − Σz_i(α−α*), Σ(α−α*) = 0,
+ *       0 ≤ α, α* ≤ C; the prediction is Σ(α_i−α*_i)k(x_i, x) − ρ.</li>
+ *   <li><b>One-class</b>: min ½αᵀKα, eᵀα = ν·n, 0 ≤ α_i ≤ 1; f(x) = Σα_i k(x_i, x) − ρ is positive
+ *       on the estimated support of the data. ν upper-bounds the fraction of training outliers and
+ *       lower-bounds the fraction of support vectors.</li>
+ * </ul>
+ * Probabilities (classifiers, {@code probability(true)}): for each binary problem, decision
+ * values from an internal 5-fold cross-validation are fitted with Platt's sigmoid
+ * ({@link Probabilities}); more than two classes are combined by pairwise coupling.
+ *
+ * <p>Any {@link Kernel} spec works (neural-network kernels included), and {@link #fitPrecomputed}
+ * trains from a user-given Gram matrix (graph, quantum or any other kernel).
+ *
+ * <p>Complexity: each round of the solver computes up to q/2 new kernel rows (q = working-set
+ * size) in one batch, O(q·n·d), and updates the gradient in O(q·n); the number of rounds grows
+ * with the number of support vectors. Memory: O(n) per problem plus the row cache.
+ *
+ * <p>Immutable; build with {@link #classifier()}, {@link #regression()} or {@link #oneClass()}.
+ */
+public final class SupportVectorMachine {
+    private final SvmModel.Type type;
+    private final Kernel kernel;
+    private final double c;
+    private final double epsilon;
+    private final double nu;
+    private final Map<Double, Double> classWeights;
+    private final SvmModel.Multiclass multiclass;
+    private final boolean probability;
+    private final double tolerance;
+    private final long cacheBytes;
+    private final int workingSet;
+    private final boolean shrinking;
+    private final long maxIterations;
+    private final long seed;
+
+    /**
+     * What one binary (or regression, or one-class) problem's solve did, as LIBSVM prints it.
+     *
+     * @param objective the dual objective at the solution
+     * @param rho the threshold ρ
+     * @param iterations SMO steps
+     * @param rounds working sets solved
+     * @param gap the final violation m − M (below the tolerance when converged)
+     * @param converged false when the iteration cap stopped it first
+     * @param supportVectors samples with a non-zero coefficient
+     * @param boundedSupportVectors samples with a coefficient at its bound C
+     * @param kernelRows kernel rows computed
+     * @param seconds wall-clock time of the solve
+     */
+    public record Solve(double objective, double rho, long iterations, int rounds, double gap, boolean converged,
+            int supportVectors, int boundedSupportVectors, long kernelRows, double seconds) {
+    }
+
+    /** A trained model with one {@link Solve} per decision function (in the model's order). */
+    public record Training(SvmModel model, List<Solve> solves) {
+    }
+
+    private SupportVectorMachine(Builder b) {
+        this.type = b.type;
+        this.kernel = b.kernel;
+        this.c = b.c;
+        this.epsilon = b.epsilon;
+        this.nu = b.nu;
+        this.classWeights = Map.copyOf(b.classWeights);
+        this.multiclass = b.multiclass;
+        this.probability = b.probability;
+        this.tolerance = b.tolerance;
+        this.cacheBytes = b.cacheMegabytes * (1L << 20);
+        this.workingSet = b.workingSet;
+        this.shrinking = b.shrinking;
+        this.maxIterations = b.maxIterations;
+        this.seed = b.seed;
+    }
+
+    /** A C-SVC classifier builder (C = 1, one-vs-one). */
+    public static Builder classifier() {
+        return new Builder(SvmModel.Type.C_SVC);
+    }
+
+    /** An ε-SVR builder (C = 1, ε = 0.1). */
+    public static Builder regression() {
+        return new Builder(SvmModel.Type.EPSILON_SVR);
+    }
+
+    /** A one-class SVM builder (ν = 0.5). */
+    public static Builder oneClass() {
+        return new Builder(SvmModel.Type.ONE_CLASS);
+    }
+
+    /** The kernel (null when only precomputed training is possible). */
+    public Kernel kernel() {
+        return kernel;
+    }
+
+    /** The same estimator with another kernel (used by grid search). */
+    public SupportVectorMachine withKernel(Kernel k) {
+        Builder b = toBuilder();
+        b.kernel = k;
+        return b.build();
+    }
+
+    /** The same estimator with another C. */
+    public SupportVectorMachine withC(double value) {
+        return toBuilder().c(value).build();
+    }
+
+    /** C. */
+    public double c() {
+        return c;
+    }
+
+    /** What it trains. */
+    public SvmModel.Type type() {
+        return type;
+    }
+
+    private Builder toBuilder() {
+        Builder b = new Builder(type);
+        b.kernel = kernel;
+        b.c = c;
+        b.epsilon = epsilon;
+        b.nu = nu;
+        b.classWeights.putAll(classWeights);
+        b.multiclass = multiclass;
+        b.probability = probability;
+        b.tolerance = tolerance;
+        b.cacheMegabytes = cacheBytes >> 20;
+        b.workingSet = workingSet;
+        b.shrinking = shrinking;
+        b.maxIterations = maxIterations;
+        b.seed = seed;
+        return b;
+    }
+
+    /**
+     * Trains on features x (n×d) with targets y (class labels, regression targets, or ignored —
+     * may be null — for one-class).
+     */
+    public SvmModel fit(Matrix x, double[] y) {
+        return train(x, y).model();
+    }
+
+    /** {@link #fit}, also returning what each solve did. */
+    public Training train(Matrix x, double[] y) {
+        if (kernel == null) {
+            throw new Kernels4jException("no kernel set: give one with kernel(...), or train with fitPrecomputed");
+        }
+        x.requireFinite("features");
+        if (x.rows() == 0) {
+            throw new Kernels4jException("no training rows");
+        }
+        return train(KernelSource.of(kernel, x), x, y);
+    }
+
+    /** Trains from a precomputed n×n Gram matrix K(X, X) of the training rows. */
+    public SvmModel fitPrecomputed(Matrix gram, double[] y) {
+        return trainPrecomputed(gram, y).model();
+    }
+
+    /** {@link #fitPrecomputed}, also returning what each solve did. */
+    public Training trainPrecomputed(Matrix gram, double[] y) {
+        KernelSource src = KernelSource.precomputed(gram);
+        for (int i = 0; i < gram.rows(); i++) {
+            if (!(gram.get(i, i) >= 0)) {
+                throw new Kernels4jException("precomputed kernel: diagonal entry " + i + " is " + gram.get(i, i)
+                        + "; a kernel matrix has k(x, x) >= 0");
+            }
+        }
+        return train(src, null, y);
+    }
+
+    private Training train(KernelSource src, Matrix x, double[] y) {
+        int n = src.samples();
+        if (type != SvmModel.Type.ONE_CLASS) {
+            if (y == null || y.length != n) {
+                throw new Kernels4jException("need " + n + " targets, one per training row, got "
+                        + (y == null ? "none" : String.valueOf(y.length)));
+            }
+            for (int i = 0; i < n; i++) {
+                if (!Double.isFinite(y[i])) {
+                    throw new Kernels4jException("target in row " + (i + 1) + " is " + y[i]);
+                }
+            }
+        }
+        switch (type) {
+            case EPSILON_SVR:
+                return regression(src, x, y);
+            case ONE_CLASS:
+                return oneClass(src, x);
+            default:
+                return classification(src, x, y);
+        }
+    }
+
+    private SmoSolver.Options options(int variables) {
+        long cap = maxIterations > 0 ? maxIterations : Math.max(10_000_000L, 100L * variables);
+        return new SmoSolver.Options(tolerance, cacheBytes, workingSet, shrinking, cap);
+    }
+
+    private Training classification(KernelSource src, Matrix x, double[] y) {
+        double[] classes = Arrays.stream(y).distinct().sorted().toArray();
+        int k = classes.length;
+        if (k < 2) {
+            throw new Kernels4jException("classification needs at least two classes, found " + k
+                    + (k == 1 ? " (every target is " + classes[0] + ")" : ""));
+        }
+        for (double label : classWeights.keySet()) {
+            if (Arrays.binarySearch(classes, label) < 0) {
+                throw new Kernels4jException("class weight given for label " + label + ", which is not in the data"
+                        + " (classes: " + Arrays.toString(classes) + ")");
+            }
+        }
+        int[] cls = new int[y.length];
+        for (int i = 0; i < y.length; i++) {
+            cls[i] = Arrays.binarySearch(classes, y[i]);
+        }
+        // each problem: which classes are positive (y = +1) and which take part at all
+        List<int[]> positive = new ArrayList<>();
+        List<int[]> members = new ArrayList<>();
+        if (k == 2 || multiclass == SvmModel.Multiclass.ONE_VS_ONE) {
+            for (int a = 0; a < k; a++) {
+                for (int b = a + 1; b < k; b++) {
+                    positive.add(new int[] {a});
+                    members.add(new int[] {a, b});
+                }
+            }
+        } else {
+            int[] all = java.util.stream.IntStream.range(0, k).toArray();
+            for (int a = 0; a < k; a++) {
+                positive.add(new int[] {a});
+                members.add(all);
+            }
+        }
+        int problems = positive.size();
+        int n = y.length;
+        double[][] coef = new double[problems][n];
+        double[] rho = new double[problems];
+        double[][] sigmoid = probability ? new double[problems][] : null;
+        List<Solve> solves = new ArrayList<>();
+        for (int p = 0; p < problems; p++) {
+            boolean[] in = new boolean[k];
+            for (int m : members.get(p)) {
+                in[m] = true;
+            }
+            int pos = positive.get(p)[0];
+            int[] rows = java.util.stream.IntStream.range(0, n).filter(i -> in[cls[i]]).toArray();
+            double[] yb = new double[rows.length];
+            double[] cb = new double[rows.length];
+            for (int t = 0; t < rows.length; t++) {
+                int label = cls[rows[t]];
+                yb[t] = label == pos ? 1 : -1;
+                cb[t] = c * classWeights.getOrDefault(classes[label], 1.0);
+            }
+            KernelSource sub = rows.length == n ? src : src.subset(rows);
+            long start = System.nanoTime();
+            SmoSolver.Result r = binary(sub, yb, cb);
+            solves.add(solve(r, cb, start));
+            for (int t = 0; t < rows.length; t++) {
+                coef[p][rows[t]] = yb[t] * r.alpha()[t];
+            }
+            rho[p] = r.rho();
+            if (probability) {
+                sigmoid[p] = Probabilities.fitSigmoid(crossValidatedDecisions(sub, yb, cb), positives(yb));
+            }
+        }
+        SvmModel.Multiclass scheme = k == 2 ? SvmModel.Multiclass.ONE_VS_ONE : multiclass;
+        return new Training(model(x, n, coef, rho, classes, scheme, sigmoid), solves);
+    }
+
+    private static boolean[] positives(double[] yb) {
+        boolean[] b = new boolean[yb.length];
+        for (int i = 0; i < yb.length; i++) {
+            b[i] = yb[i] > 0;
+        }
+        return b;
+    }
+
+    private SmoSolver.Result binary(KernelSource src, double[] yb, double[] cb) {
+        int l = yb.length;
+        int[] sample = new int[l];
+        for (int t = 0; t < l; t++) {
+            sample[t] = t;
+        }
+        double[] p = new double[l];
+        Arrays.fill(p, -1);
+        return SmoSolver.solve(src, sample, yb, p, cb, new double[l], options(l));
+    }
+
+    /** Decision values of every row from a 5-fold cross-validation (seeded, stratified), for Platt's sigmoid. */
+    private double[] crossValidatedDecisions(KernelSource src, double[] yb, double[] cb) {
+        int l = yb.length;
+        int folds = Math.min(5, l);
+        int[] fold = CrossValidation.stratifiedFolds(Matrix.column(yb.clone()), folds, seed);
+        double[] dec = new double[l];
+        for (int f = 0; f < folds; f++) {
+            final int ff = f;
+            int[] train = java.util.stream.IntStream.range(0, l).filter(i -> fold[i] != ff).toArray();
+            int[] test = java.util.stream.IntStream.range(0, l).filter(i -> fold[i] == ff).toArray();
+            double[] yt = new double[train.length];
+            double[] ct = new double[train.length];
+            int npos = 0;
+            for (int t = 0; t < train.length; t++) {
+                yt[t] = yb[train[t]];
+                ct[t] = cb[train[t]];
+                npos += yt[t] > 0 ? 1 : 0;
+            }
+            if (npos == 0 || npos == train.length) {
+                for (int i : test) {
+                    dec[i] = npos == 0 ? -1 : 1; // one class only in this fold's training rows
+                }
+                continue;
+            }
+            SmoSolver.Result r = binary(src.subset(train), yt, ct);
+            int count = 0;
+            for (double a : r.alpha()) {
+                count += a != 0 ? 1 : 0;
+            }
+            int[] sv = new int[count];
+            double[] w = new double[count];
+            count = 0;
+            for (int t = 0; t < train.length; t++) {
+                if (r.alpha()[t] != 0) {
+                    sv[count] = train[t];
+                    w[count++] = yt[t] * r.alpha()[t];
+                }
+            }
+            double[] s = src.times(test, sv, w);
+            for (int i = 0; i < test.length; i++) {
+                dec[test[i]] = s[i] - r.rho();
+            }
+        }
+        return dec;
+    }
+
+    private Training regression(KernelSource src, Matrix x, double[] z) {
+        int n = z.length;
+        int l = 2 * n;
+        int[] sample = new int[l];
+        double[] yy = new double[l];
+        double[] p = new double[l];
+        double[] upper = new double[l];
+        for (int i = 0; i < n; i++) {
+            sample[i] = i;
+            sample[i + n] = i;
+            yy[i] = 1;
+            yy[i + n] = -1;
+            p[i] = epsilon - z[i];
+            p[i + n] = epsilon + z[i];
+        }
+        Arrays.fill(upper, c);
+        long start = System.nanoTime();
+        SmoSolver.Result r = SmoSolver.solve(src, sample, yy, p, upper, new double[l], options(l));
+        double[] coef = new double[n];
+        for (int i = 0; i < n; i++) {
+            coef[i] = r.alpha()[i] - r.alpha()[i + n];
+        }
+        Solve s = solve(r, upper, start);
+        int sv = 0;
+        int bsv = 0;
+        for (int i = 0; i < n; i++) {
+            sv += coef[i] != 0 ? 1 : 0;
+            bsv += Math.abs(coef[i]) >= c ? 1 : 0;
+        }
+        s = new Solve(s.objective(), s.rho(), s.iterations(), s.rounds(), s.gap(), s.converged(), sv, bsv,
+                s.kernelRows(), s.seconds());
+        return new Training(model(x, n, new double[][] {coef}, new double[] {r.rho()}, null, null, null), List.of(s));
+    }
+
+    private Training oneClass(KernelSource src, Matrix x) {
+        int n = src.samples();
+        int[] sample = new int[n];
+        double[] yy = new double[n];
+        double[] upper = new double[n];
+        double[] alpha0 = new double[n];
+        for (int i = 0; i < n; i++) {
+            sample[i] = i;
+        }
+        Arrays.fill(yy, 1);
+        Arrays.fill(upper, 1);
+        // LIBSVM's feasible start: the first ⌊νn⌋ at the bound, the remainder on the next one
+        int whole = (int) (nu * n);
+        for (int i = 0; i < whole; i++) {
+            alpha0[i] = 1;
+        }
+        if (whole < n) {
+            alpha0[whole] = nu * n - whole;
+        }
+        long start = System.nanoTime();
+        SmoSolver.Result r = SmoSolver.solve(src, sample, yy, new double[n], upper, alpha0, options(n));
+        return new Training(model(x, n, new double[][] {r.alpha()}, new double[] {r.rho()}, null, null, null),
+                List.of(solve(r, upper, start)));
+    }
+
+    private static Solve solve(SmoSolver.Result r, double[] upper, long start) {
+        int sv = 0;
+        int bsv = 0;
+        for (int t = 0; t < r.alpha().length; t++) {
+            sv += r.alpha()[t] > 0 ? 1 : 0;
+            bsv += r.alpha()[t] >= upper[t] ? 1 : 0;
+        }
+        return new Solve(r.objective(), r.rho(), r.iterations(), r.rounds(), r.gap(), r.converged(), sv, bsv,
+                r.rowsComputed(), (System.nanoTime() - start) / 1e9);
+    }
+
+    /** Collects the rows with any non-zero coefficient into a model. */
+    private SvmModel model(Matrix x, int n, double[][] coef, double[] rho, double[] classes,
+            SvmModel.Multiclass scheme, double[][] sigmoid) {
+        int problems = coef.length;
+        int[] sv = java.util.stream.IntStream.range(0, n).filter(i -> {
+            for (double[] cp : coef) {
+                if (cp[i] != 0) {
+                    return true;
+                }
+            }
+            return false;
+        }).toArray();
+        Matrix coefficients = new Matrix(sv.length, problems);
+        for (int s = 0; s < sv.length; s++) {
+            for (int p = 0; p < problems; p++) {
+                coefficients.set(s, p, coef[p][sv[s]]);
+            }
+        }
+        return new SvmModel(type, x == null ? null : kernel, x == null ? null : x.selectRows(sv), sv, n, coefficients,
+                rho, classes, scheme, sigmoid);
+    }
+
+    /** Options for {@link SupportVectorMachine}; every setter validates at once. */
+    public static final class Builder {
+        private final SvmModel.Type type;
+        private Kernel kernel;
+        private double c = 1;
+        private double epsilon = 0.1;
+        private double nu = 0.5;
+        private final Map<Double, Double> classWeights = new LinkedHashMap<>();
+        private SvmModel.Multiclass multiclass = SvmModel.Multiclass.ONE_VS_ONE;
+        private boolean probability;
+        private double tolerance = 1e-3;
+        private long cacheMegabytes = 512;
+        private int workingSet = 512;
+        private boolean shrinking = true;
+        private long maxIterations;
+        private long seed = 1;
+
+        private Builder(SvmModel.Type type) {
+            this.type = type;
+        }
+
+        /** The kernel (not needed for {@link #fitPrecomputed}). */
+        public Builder kernel(Kernel value) {
+            this.kernel = value;
+            return this;
+        }
+
+        /** C &gt; 0, the penalty on margin violations (classifiers and ε-SVR; default 1). */
+        public Builder c(double value) {
+            if (!(value > 0) || Double.isInfinite(value)) {
+                throw new Kernels4jException("C must be a positive number, got " + value);
+            }
+            requireNot(SvmModel.Type.ONE_CLASS, "C (a one-class SVM is set by nu)");
+            this.c = value;
+            return this;
+        }
+
+        /** ε ≥ 0, the width of the insensitive tube (ε-SVR; default 0.1). */
+        public Builder epsilon(double value) {
+            if (!(value >= 0) || Double.isInfinite(value)) {
+                throw new Kernels4jException("epsilon must be a number >= 0, got " + value);
+            }
+            requireOnly(SvmModel.Type.EPSILON_SVR, "epsilon");
+            this.epsilon = value;
+            return this;
+        }
+
+        /** ν ∈ (0, 1] (one-class; default 0.5). */
+        public Builder nu(double value) {
+            if (!(value > 0 && value <= 1)) {
+                throw new Kernels4jException("nu must be in (0, 1], got " + value);
+            }
+            requireOnly(SvmModel.Type.ONE_CLASS, "nu");
+            this.nu = value;
+            return this;
+        }
+
+        /** Multiplies C by {@code weight} &gt; 0 for rows of class {@code label} (classifiers). */
+        public Builder classWeight(double label, double weight) {
+            if (!(weight > 0) || Double.isInfinite(weight)) {
+                throw new Kernels4jException("class weight for " + label + " must be a positive number, got " + weight);
+            }
+            requireOnly(SvmModel.Type.C_SVC, "class weights");
+            classWeights.put(label, weight);
+            return this;
+        }
+
+        /** One-vs-one (default) or one-vs-rest for more than two classes. */
+        public Builder multiclass(SvmModel.Multiclass value) {
+            requireOnly(SvmModel.Type.C_SVC, "the multiclass scheme");
+            this.multiclass = java.util.Objects.requireNonNull(value);
+            return this;
+        }
+
+        /** Whether to fit Platt sigmoids by internal 5-fold cross-validation (classifiers; costs 5 extra solves per problem). */
+        public Builder probability(boolean value) {
+            if (value) {
+                requireOnly(SvmModel.Type.C_SVC, "probability estimates");
+            }
+            this.probability = value;
+            return this;
+        }
+
+        /** ε of the stopping criterion m(α) − M(α) &lt; ε (default 10⁻³, as LIBSVM). */
+        public Builder tolerance(double value) {
+            if (!(value > 0) || Double.isInfinite(value)) {
+                throw new Kernels4jException("tolerance must be a positive number, got " + value);
+            }
+            this.tolerance = value;
+            return this;
+        }
+
+        /** Memory budget for cached kernel rows, in MiB (default 512). */
+        public Builder cacheMegabytes(long value) {
+            if (value < 1) {
+                throw new Kernels4jException("cache size must be at least 1 MB, got " + value);
+            }
+            this.cacheMegabytes = value;
+            return this;
+        }
+
+        /** Working-set size q ≥ 2: kernel rows are computed up to q/2 at a time (default 512). */
+        public Builder workingSet(int value) {
+            if (value < 2) {
+                throw new Kernels4jException("working set size must be at least 2, got " + value);
+            }
+            this.workingSet = value;
+            return this;
+        }
+
+        /** Whether to shrink the active set (default true). */
+        public Builder shrinking(boolean value) {
+            this.shrinking = value;
+            return this;
+        }
+
+        /** Cap on SMO steps per problem (default max(10⁷, 100·variables)). */
+        public Builder maxIterations(long value) {
+            if (value < 1) {
+                throw new Kernels4jException("max iterations must be at least 1, got " + value);
+            }
+            this.maxIterations = value;
+            return this;
+        }
+
+        /** Seed of the probability cross-validation folds. */
+        public Builder seed(long value) {
+            this.seed = value;
+            return this;
+        }
+
+        private void requireOnly(SvmModel.Type only, String what) {
+            if (type != only) {
+                throw new Kernels4jException(what + " applies only to " + only + ", not " + type);
+            }
+        }
+
+        private void requireNot(SvmModel.Type not, String what) {
+            if (type == not) {
+                throw new Kernels4jException(what + " does not apply to " + type);
+            }
+        }
+
+        /** The estimator. */
+        public SupportVectorMachine build() {
+            return new SupportVectorMachine(this);
+        }
+    }
+}
