@@ -16,6 +16,35 @@ public final class SyntheticData {
     private SyntheticData() {
     }
 
+    /** Inputs and ±1 labels. */
+    public record Classification(Matrix x, double[] y) {
+    }
+
+    /**
+     * Seeded two-class data for SVM benchmarks: x ~ U[−1, 1]^d (d ≥ 5) and y = sign(g(x) − 1.17 + ε) with
+     * the Friedman-like g of {@link #regression} (mean ≈ 1.17 on this cube, so the classes are about
+     * balanced), ε ~ N(0, 0.3²): a curved boundary with overlap, so a sizeable fraction of rows
+     * become support vectors, as in real data.
+     */
+    public static Classification classification(int n, int d, long seed) {
+        if (d < 5) {
+            throw new IllegalArgumentException("classification data needs d >= 5, got " + d);
+        }
+        SplittableRandom r = new SplittableRandom(seed);
+        Matrix x = new Matrix(n, d);
+        double[] y = new double[n];
+        double[] a = x.data();
+        for (int i = 0; i < n; i++) {
+            for (int f = 0; f < d; f++) {
+                a[i * d + f] = 2 * r.nextDouble() - 1;
+            }
+            int o = i * d;
+            double v = Math.sin(Math.PI * a[o] * a[o + 1]) + 2 * Math.pow(a[o + 2] - 0.5, 2) + a[o + 3] + 0.5 * a[o + 4];
+            y[i] = v - 1.17 + 0.3 * gaussian(r) > 0 ? 1 : -1;
+        }
+        return new Classification(x, y);
+    }
+
     /** n samples with d ≥ 1 features. */
     public static Regression regression(int n, int d, long seed) {
         SplittableRandom r = new SplittableRandom(seed);

@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
             "Peer comparisons with scikit-learn: bench/run-peer-comparison.sh."},
         subcommands = {BenchCommand.Gram.class, BenchCommand.Krr.class, BenchCommand.NystromKrr.class,
             BenchCommand.GpLearning.class, BenchCommand.SparseGp.class, BenchCommand.Kde.class,
-            BenchCommand.PrivateKde.class})
+            BenchCommand.PrivateKde.class, SvmBenchCommand.class})
 final class BenchCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -5,6 +5,11 @@ import java.util.concurrent.Callable;
 import org.kernels4j.io.Dataset;
 import org.kernels4j.io.ModelFiles;
 import org.kernels4j.io.SavedModel;
+import org.kernels4j.io.SavedSvm;
+import org.kernels4j.Kernels4jException;
+import org.kernels4j.learn.ClassificationMetrics;
+import org.kernels4j.linalg.Matrix;
+import org.kernels4j.svm.SvmModel;
 import org.kernels4j.learn.RegressionMetrics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -13,7 +18,9 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Evaluate a saved model on labelled data; prints one 'metric: value' line per metric.",
-            "Regression metrics: rmse, mae, r2 (and n, the number of rows)."})
+            "Regression metrics: rmse, mae, r2 (and n, the number of rows).",
+            "Classifiers (svc) and one-class SVMs (labels +1 inlier, -1 outlier): accuracy, per-class precision, "
+                + "recall, F1 and support, and the confusion matrix."})
 final class EvaluateCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -29,6 +36,9 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (ModelFiles.SVM_KIND.equals(ModelFiles.kind(model))) {
+            return evaluateSvm(ModelFiles.loadSvm(model));
+        }
         SavedModel saved = ModelFiles.load(model);
         Dataset ds = ModelData.read(options.options, data, saved, true);
         RegressionMetrics m = RegressionMetrics.of(ds.target(), saved.model().predict(ds.features()));
@@ -37,6 +47,51 @@ final class EvaluateCommand implements Callable<Integer> {
         out.printf("rmse: %s%n", m.rmse());
         out.printf("mae: %s%n", m.mae());
         out.printf("r2: %s%n", m.r2());
+        return 0;
+    }
+
+    private Integer evaluateSvm(SavedSvm saved) {
+        SvmModel m = saved.model();
+        Dataset ds = ModelData.read(options.options, data, saved.featureNames().size(), saved.targetName(), true);
+        double[] pred = m.predict(ds.features());
+        var out = spec.commandLine().getOut();
+        out.printf("n: %d%n", ds.rows());
+        if (m.type() == SvmModel.Type.EPSILON_SVR) {
+            RegressionMetrics r = RegressionMetrics.of(ds.target(), Matrix.column(pred));
+            out.printf("rmse: %s%n", r.rmse());
+            out.printf("mae: %s%n", r.mae());
+            out.printf("r2: %s%n", r.r2());
+            return 0;
+        }
+        double[] truth = ds.target().data();
+        if (m.type() == SvmModel.Type.ONE_CLASS) {
+            for (int i = 0; i < truth.length; i++) {
+                if (truth[i] != 1 && truth[i] != -1) {
+                    throw new Kernels4jException(data + ": row " + (i + 1) + ": a one-class SVM is evaluated against "
+                            + "labels +1 (inlier) and -1 (outlier), found " + truth[i]);
+                }
+            }
+        }
+        ClassificationMetrics c = ClassificationMetrics.of(truth, pred);
+        out.printf("accuracy: %s%n", c.accuracy());
+        out.printf("%-12s %10s %10s %10s %8s%n", "class", "precision", "recall", "f1", "support");
+        for (int k = 0; k < c.classes().length; k++) {
+            out.printf("%-12s %10.4f %10.4f %10.4f %8d%n", FitCommand.label(c.classes()[k]), c.precision()[k],
+                    c.recall()[k], c.f1()[k], c.support()[k]);
+        }
+        out.println("confusion matrix (rows: true class, columns: predicted class):");
+        StringBuilder head = new StringBuilder(String.format("%-12s", ""));
+        for (double v : c.classes()) {
+            head.append(String.format(" %8s", FitCommand.label(v)));
+        }
+        out.println(head);
+        for (int k = 0; k < c.classes().length; k++) {
+            StringBuilder row = new StringBuilder(String.format("%-12s", FitCommand.label(c.classes()[k])));
+            for (long v : c.confusion()[k]) {
+                row.append(String.format(" %8d", v));
+            }
+            out.println(row);
+        }
         return 0;
     }
 }

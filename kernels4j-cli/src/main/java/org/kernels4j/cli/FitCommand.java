@@ -18,6 +18,11 @@ import org.kernels4j.learn.KernelRidgeModel;
 import org.kernels4j.learn.NystromKernelRidge;
 import org.kernels4j.learn.RegressionMetrics;
 import org.kernels4j.learn.RegularizationPath;
+import org.kernels4j.learn.ClassificationMetrics;
+import org.kernels4j.io.SavedSvm;
+import org.kernels4j.linalg.Matrix;
+import org.kernels4j.svm.SupportVectorMachine;
+import org.kernels4j.svm.SvmModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -26,7 +31,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "fit", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Fit a model on a CSV or LibSVM file and save it as a model file (.zip).",
             "krr: exact kernel ridge regression, alpha = (K + lambda I)^-1 y. With --lambda auto, lambda is chosen "
-                + "from --lambda-grid by leave-one-out error (or GCV) from one eigendecomposition."})
+                + "from --lambda-grid by leave-one-out error (or GCV) from one eigendecomposition.",
+            "svc, svr, oneclass: support vector machines (SMO, LIBSVM's dual and stopping rule). With --kernel "
+                + "precomputed the feature columns are kernel values k(row, training row j), one per training row."})
 final class FitCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -38,9 +45,11 @@ final class FitCommand implements Callable<Integer> {
             description = "Target column: a header name or a 0-based index, negative from the end (default: last column).")
     String target;
 
-    @Option(names = "--model", defaultValue = "krr", paramLabel = "krr|gp",
+    @Option(names = "--model", defaultValue = "krr", paramLabel = "krr|gp|svc|svr|oneclass",
             description = "krr: kernel ridge regression. gp: Gaussian process regression (noise in the kernel as "
-                    + "+ white(noise=...), learned with --optimize); its model file also predicts standard deviations "
+                    + "+ white(noise=...), learned with --optimize); its model file also predicts standard deviations. "
+                    + "svc: support vector classification; svr: epsilon-support vector regression; oneclass: "
+                    + "one-class SVM for novelty detection (the target column, if any, is ignored) "
                     + "(default: ${DEFAULT-VALUE}).")
     String model;
 
@@ -107,9 +116,13 @@ final class FitCommand implements Callable<Integer> {
             + "(scikit-learn's normalize_y); predictions are mapped back.")
     boolean normalize;
 
-    @Option(names = "--tol", defaultValue = "1e-7", description = "CG relative residual at which --solver nystrom "
-            + "stops (default: ${DEFAULT-VALUE}).")
-    double tol;
+    @Option(names = "--tol", paramLabel = "TOL", description = "krr --solver nystrom: CG relative residual at which it "
+            + "stops (default 1e-7). svc, svr, oneclass: the SMO stopping tolerance on the KKT violation "
+            + "(default 1e-3, as LIBSVM).")
+    Double tol;
+
+    @Mixin
+    SvmOptions svm;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed for the centre sampling (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -125,17 +138,31 @@ final class FitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!model.equals("krr") && !model.equals("gp")) {
-            throw new Kernels4jException("unknown --model '" + model + "'; available: krr, gp");
+        List<String> models = List.of("krr", "gp", "svc", "svr", "oneclass");
+        if (!models.contains(model)) {
+            throw new Kernels4jException("unknown --model '" + model + "'; available: " + String.join(", ", models));
         }
         var parsed = spec.commandLine().getParseResult();
-        String other = model.equals("gp") ? "--model krr" : "--model gp";
-        for (String option : model.equals("gp") ? List.of("--lambda", "--lambda-grid", "--select", "--intercept",
-                "--solver", "--centers", "--sampler", "--tol") : List.of("--optimize", "--restarts", "--bounds", "--fix",
-                        "--noise", "--normalize")) {
-            if (parsed.hasMatchedOption(option)) {
-                throw new Kernels4jException(option + " applies to " + other + ", not --model " + model);
+        java.util.Map<String, List<String>> appliesTo = new java.util.LinkedHashMap<>();
+        for (String o : List.of("--lambda", "--lambda-grid", "--select", "--intercept", "--solver", "--centers",
+                "--sampler")) {
+            appliesTo.put(o, List.of("krr"));
+        }
+        for (String o : List.of("--optimize", "--restarts", "--bounds", "--fix", "--noise", "--normalize")) {
+            appliesTo.put(o, List.of("gp"));
+        }
+        appliesTo.put("--tol", List.of("krr", "svc", "svr", "oneclass"));
+        for (String o : SvmOptions.NAMES) {
+            appliesTo.put(o, SvmOptions.appliesTo(o));
+        }
+        for (var e : appliesTo.entrySet()) {
+            if (parsed.hasMatchedOption(e.getKey()) && !e.getValue().contains(model)) {
+                throw new Kernels4jException(e.getKey() + " applies to --model " + String.join("|", e.getValue())
+                        + ", not --model " + model);
             }
+        }
+        if (SvmOptions.MODELS.contains(model)) {
+            return fitSvm();
         }
         Kernel k = KernelSpec.parse(kernel);
         if (model.equals("gp")) {
@@ -205,7 +232,7 @@ final class FitCommand implements Callable<Integer> {
         }
         NystromKernelRidge.Builder b = NystromKernelRidge.builder(k).lambda(parseNumber("--lambda", lambda))
                 .centers(centers).sampler(Landmarks.Sampler.parse(sampler)).maxIterations(maxIter == null ? 100 : maxIter)
-                .tolerance(tol)
+                .tolerance(tol == null ? 1e-7 : tol)
                 .seed(seed).fitIntercept(intercept);
         b.build(); // options are checked before the data is read
         Dataset ds = data.options.readWithTarget(train, target);
@@ -223,12 +250,88 @@ final class FitCommand implements Callable<Integer> {
         }
         pw.printf("centres: %d (%s), lambda: %s, cg iterations: %d, relative residual: %.3g%s, %.2f s%n",
                 m.trainingInputs().rows(), sampler, m.lambda(), fit.iterations(), worst,
-                worst > tol ? " (iteration limit reached)" : "", seconds);
+                worst > (tol == null ? 1e-7 : tol) ? " (iteration limit reached)" : "", seconds);
         if (ds.rows() <= 200_000) { // predicting on millions of rows would cost another pass over K_nm
             printTrainingError(pw, m, ds);
         }
         pw.printf("saved %s%n", out);
         return 0;
+    }
+
+    private Integer fitSvm() {
+        boolean precomputed = kernel.trim().equalsIgnoreCase("precomputed");
+        Kernel k = precomputed ? null : KernelSpec.parse(kernel);
+        SupportVectorMachine estimator = svm.estimator(model, k, tol, maxIter, seed);
+        Dataset ds;
+        if (model.equals("oneclass")) {
+            ds = data.options.read(train, parsed("--target") ? target : "none", 0);
+        } else {
+            ds = data.options.readWithTarget(train, target);
+        }
+        double[] y = ds.hasTarget() ? ds.target().data() : null;
+        long start = System.nanoTime();
+        SupportVectorMachine.Training t = precomputed ? estimator.trainPrecomputed(ds.features(), y)
+                : estimator.train(ds.features(), y);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        SvmModel m = t.model();
+        ModelFiles.saveSvm(new SavedSvm(m, ds.featureNames(), ds.targetName()), out);
+        var pw = spec.commandLine().getOut();
+        pw.printf("model: %s, kernel: %s%n", model, precomputed ? "precomputed" : k.toSpec());
+        pw.printf("trained on %d rows x %d %s from %s%s%n", ds.rows(), ds.features().cols(),
+                precomputed ? "kernel columns" : "features", train,
+                ds.hasTarget() && !model.equals("oneclass") ? ", target '" + ds.targetName() + "'" : "");
+        if (m.classes() != null) {
+            pw.printf("classes: %s%s%n", java.util.Arrays.toString(m.classes()), m.classes().length > 2
+                    ? " (" + (m.multiclass() == SvmModel.Multiclass.ONE_VS_ONE ? "one-vs-one" : "one-vs-rest") + ")" : "");
+        }
+        pw.printf("%-10s %14s %12s %10s %8s %8s %10s%n", "problem", "objective", "rho", "iterations", "nSV", "nBSV",
+                "gap");
+        for (int p = 0; p < t.solves().size(); p++) {
+            SupportVectorMachine.Solve s = t.solves().get(p);
+            pw.printf("%-10s %14.6f %12.6f %10d %8d %8d %10.3g%s%n", problemName(m, p), s.objective(), s.rho(),
+                    s.iterations(), s.supportVectors(), s.boundedSupportVectors(), s.gap(),
+                    s.converged() ? "" : "  (iteration limit reached)");
+        }
+        pw.printf("support vectors: %d of %d rows; %.2f s%n", m.supportVectorCount(), ds.rows(), seconds);
+        double[] pred = m.predict(ds.features());
+        if (model.equals("svr")) {
+            RegressionMetrics r = RegressionMetrics.of(ds.target(), Matrix.column(pred));
+            pw.printf("training rmse: %.6g, r2: %.6f%n", r.rmse(), r.r2());
+        } else if (model.equals("svc")) {
+            pw.printf("training accuracy: %.6f%n", ClassificationMetrics.of(y, pred).accuracy());
+        } else {
+            long outliers = java.util.Arrays.stream(pred).filter(v -> v < 0).count();
+            pw.printf("training rows outside the estimated support: %d (%.4f)%n", outliers, outliers / (double) ds.rows());
+        }
+        pw.printf("saved %s%n", out);
+        return 0;
+    }
+
+    private boolean parsed(String option) {
+        return spec.commandLine().getParseResult().hasMatchedOption(option);
+    }
+
+    /** "1 vs 2", "1 vs rest" or "-" for the p-th decision function. */
+    static String problemName(SvmModel m, int p) {
+        double[] c = m.classes();
+        if (c == null) {
+            return "-";
+        }
+        if (c.length == 2 || m.multiclass() == SvmModel.Multiclass.ONE_VS_ONE) {
+            int q = 0;
+            for (int i = 0; i < c.length; i++) {
+                for (int j = i + 1; j < c.length; j++, q++) {
+                    if (q == p) {
+                        return label(c[i]) + " vs " + label(c[j]);
+                    }
+                }
+            }
+        }
+        return label(c[p]) + " vs rest";
+    }
+
+    static String label(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 
     private Integer fitGaussianProcess(Kernel k) {

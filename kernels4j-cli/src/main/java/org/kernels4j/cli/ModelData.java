@@ -16,8 +16,11 @@ final class ModelData {
     }
 
     static Dataset read(DataOptions options, Path file, SavedModel saved, boolean requireTarget) {
-        int d = saved.featureNames().size();
-        String targetName = saved.targetName();
+        return read(options, file, saved.featureNames().size(), saved.targetName(), requireTarget);
+    }
+
+    /** {@link #read(DataOptions, Path, SavedModel, boolean)} for a model with d input columns and a target name. */
+    static Dataset read(DataOptions options, Path file, int d, String targetName, boolean requireTarget) {
         if (LibSvmReader.looksLikeLibSvm(file)) {
             Dataset ds = options.read(file, null, d);
             if (ds.features().cols() != d) {

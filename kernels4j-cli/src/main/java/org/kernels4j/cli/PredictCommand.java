@@ -7,6 +7,8 @@ import org.kernels4j.io.Dataset;
 import org.kernels4j.io.ModelFiles;
 import org.kernels4j.io.PredictionWriter;
 import org.kernels4j.io.SavedModel;
+import org.kernels4j.io.SavedSvm;
+import org.kernels4j.svm.SvmModel;
 import org.kernels4j.learn.GaussianProcess;
 import org.kernels4j.linalg.Matrix;
 import picocli.CommandLine.Command;
@@ -35,6 +37,14 @@ final class PredictCommand implements Callable<Integer> {
             + "kernel, as scikit-learn reports it.")
     boolean std;
 
+    @Option(names = "--proba", description = "Also write class probabilities, one column NAME_p_LABEL per class "
+            + "(needs a model from fit --model svc --probability).")
+    boolean proba;
+
+    @Option(names = "--decision", description = "Also write the SVM decision values f(x), one column per decision "
+            + "function (svc, svr, oneclass models).")
+    boolean decision;
+
     @Mixin
     DataOptionsMixin options;
 
@@ -43,6 +53,14 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (ModelFiles.SVM_KIND.equals(ModelFiles.kind(model))) {
+            return predictSvm(ModelFiles.loadSvm(model));
+        }
+        if (proba || decision) {
+            throw new org.kernels4j.Kernels4jException((proba ? "--proba" : "--decision") + " needs a support vector "
+                    + "machine model (fit --model svc|svr|oneclass); " + model + " is a '" + ModelFiles.kind(model)
+                    + "' model");
+        }
         SavedModel saved = ModelFiles.load(model);
         if (std && !saved.isGaussianProcess()) {
             throw new org.kernels4j.Kernels4jException("--std needs a Gaussian process model (fit --model gp); " + model
@@ -68,6 +86,49 @@ final class PredictCommand implements Callable<Integer> {
             PredictionWriter.write(out, List.of(name), pred);
         }
         spec.commandLine().getOut().printf("wrote %d predictions to %s%n", pred.rows(), out);
+        return 0;
+    }
+
+    private Integer predictSvm(SavedSvm saved) {
+        SvmModel m = saved.model();
+        if (std) {
+            throw new org.kernels4j.Kernels4jException("--std needs a Gaussian process model (fit --model gp); " + model
+                    + " is a support vector machine");
+        }
+        if (proba && !m.hasProbabilities()) {
+            throw new org.kernels4j.Kernels4jException("--proba: " + model + " was trained without probabilities "
+                    + "(fit --model svc --probability)");
+        }
+        Dataset ds = ModelData.read(options.options, data, saved.featureNames().size(), saved.targetName(), false);
+        String name = saved.targetName() == null ? "prediction" : saved.targetName();
+        List<String> columns = new java.util.ArrayList<>(List.of(name));
+        List<double[]> values = new java.util.ArrayList<>();
+        Matrix f;
+        try (Progress p = new Progress(!noProgress)) {
+            f = m.decisionValues(ds.features(), p);
+        }
+        values.add(m.predict(ds.features()));
+        if (proba) {
+            Matrix pr = m.probabilities(ds.features());
+            for (int c = 0; c < m.classes().length; c++) {
+                columns.add(name + "_p_" + FitCommand.label(m.classes()[c]));
+                values.add(pr.column(c));
+            }
+        }
+        if (decision) {
+            for (int q = 0; q < f.cols(); q++) {
+                columns.add("decision_" + FitCommand.problemName(m, q).replace(' ', '_'));
+                values.add(f.column(q));
+            }
+        }
+        Matrix all = new Matrix(ds.rows(), values.size());
+        for (int j = 0; j < values.size(); j++) {
+            for (int i = 0; i < ds.rows(); i++) {
+                all.set(i, j, values.get(j)[i]);
+            }
+        }
+        PredictionWriter.write(out, columns, all);
+        spec.commandLine().getOut().printf("wrote %d predictions to %s%n", ds.rows(), out);
         return 0;
     }
 }

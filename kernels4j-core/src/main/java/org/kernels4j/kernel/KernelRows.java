@@ -51,15 +51,44 @@ public final class KernelRows implements AutoCloseable {
      * @param out at least b·m values, row-major with stride m
      */
     public void compute(Matrix rows, int[] sameColumn, double[] out) {
+        int m = columns.rows();
+        if (out.length < (long) rows.rows() * m) {
+            throw new Kernels4jException("kernel rows: output holds " + out.length + " values, needs "
+                    + (long) rows.rows() * m);
+        }
+        compute(rows, sameColumn, (r, c0, tile, off, w) -> System.arraycopy(tile, off, out, r * m + c0, w));
+    }
+
+    /**
+     * Like {@link #compute(Matrix, int[], double[])}, writing row r into its own array {@code out[r]}
+     * (length at least m), so a caller can fill arrays it already owns (a cache) with no extra copy.
+     */
+    public void compute(Matrix rows, int[] sameColumn, double[][] out) {
+        int m = columns.rows();
+        if (out.length < rows.rows()) {
+            throw new Kernels4jException("kernel rows: " + out.length + " output rows for " + rows.rows() + " rows");
+        }
+        for (int r = 0; r < rows.rows(); r++) {
+            if (out[r].length < m) {
+                throw new Kernels4jException("kernel rows: output row " + r + " holds " + out[r].length
+                        + " values, needs " + m);
+            }
+        }
+        compute(rows, sameColumn, (r, c0, tile, off, w) -> System.arraycopy(tile, off, out[r], c0, w));
+    }
+
+    /** Receives a tile row segment: row r, columns [c0, c0 + w) from {@code tile[off ..]}. */
+    private interface RowSink {
+        void put(int r, int c0, double[] tile, int off, int w);
+    }
+
+    private void compute(Matrix rows, int[] sameColumn, RowSink sink) {
         if (rows.cols() != columns.cols()) {
             throw new Kernels4jException("kernel rows: rows have " + rows.cols() + " features but the columns have "
                     + columns.cols());
         }
         int b = rows.rows();
         int m = columns.rows();
-        if (out.length < (long) b * m) {
-            throw new Kernels4jException("kernel rows: output holds " + out.length + " values, needs " + (long) b * m);
-        }
         int t = GramEngine.TILE;
         int rt = (b + t - 1) / t;
         int ct = (m + t - 1) / t;
@@ -72,17 +101,18 @@ public final class KernelRows implements AutoCloseable {
                         int w = Math.min(t, m - c0);
                         block.moveTo(r0, h, c0, w);
                         kernel.computeBlock(block, buf);
+                        if (sameColumn != null) {
+                            for (int i = 0; i < h; i++) {
+                                int c = sameColumn[r0 + i] - c0;
+                                if (c >= 0 && c < w) {
+                                    buf[i * w + c] = kernel.selfValue(rows.row(r0 + i));
+                                }
+                            }
+                        }
                         for (int i = 0; i < h; i++) {
-                            System.arraycopy(buf, i * w, out, (r0 + i) * m + c0, w);
+                            sink.put(r0 + i, c0, buf, i * w, w);
                         }
                     });
-        }
-        if (sameColumn != null) {
-            for (int r = 0; r < b; r++) {
-                if (sameColumn[r] >= 0) {
-                    out[r * m + sameColumn[r]] = kernel.selfValue(rows.row(r));
-                }
-            }
         }
     }
 

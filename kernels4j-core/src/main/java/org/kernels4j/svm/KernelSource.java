@@ -27,8 +27,8 @@ abstract class KernelSource {
 
     /** Kernel rows against one prepared set of columns. */
     interface Columns extends AutoCloseable {
-        /** {@code out[r·m + c] = k(x_{rows[r]}, x_{columns[c]})} for r &lt; count, m the number of columns. */
-        void rows(int[] rows, int count, double[] out);
+        /** {@code out[r][c] = k(x_{rows[r]}, x_{columns[c]})} for r &lt; count and every column c. */
+        void rows(int[] rows, int count, double[][] out);
 
         @Override
         void close();
@@ -87,20 +87,20 @@ abstract class KernelSource {
                     second[s] = c;
                 }
             }
-            int m = columnSamples.length;
             return new Columns() {
                 @Override
-                public void rows(int[] r, int count, double[] out) {
+                public void rows(int[] r, int count, double[][] out) {
                     int[] which = java.util.Arrays.copyOf(r, count);
                     int[] same = new int[count];
                     for (int i = 0; i < count; i++) {
                         same[i] = first[which[i]];
                     }
-                    rows.compute(x.selectRows(which), same, out);
+                    rows.compute(x.selectRows(which), same, count == out.length ? out
+                            : java.util.Arrays.copyOf(out, count));
                     for (int i = 0; i < count; i++) {
                         int c2 = second[which[i]];
                         if (c2 >= 0) {
-                            out[i * m + c2] = out[i * m + same[i]];
+                            out[i][c2] = out[i][same[i]];
                         }
                     }
                 }
@@ -183,11 +183,12 @@ abstract class KernelSource {
             }
             return new Columns() {
                 @Override
-                public void rows(int[] rows, int count, double[] out) {
+                public void rows(int[] rows, int count, double[][] out) {
                     for (int r = 0; r < count; r++) {
                         int base = at(rows[r]) * n;
+                        double[] o = out[r];
                         for (int c = 0; c < m; c++) {
-                            out[r * m + c] = g[base + cols[c]];
+                            o[c] = g[base + cols[c]];
                         }
                     }
                 }

@@ -2,7 +2,6 @@ package org.kernels4j.svm;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import org.kernels4j.linalg.ElementOps;
 
 /**
@@ -90,7 +89,27 @@ final class SmoSolver {
     private int[] active;
     private int[] position; // variable → its index in active, or −1
     private KernelSource.Columns columns;
-    private final LinkedHashMap<Integer, double[]> cache = new LinkedHashMap<>(16, 0.75f, true);
+    /**
+     * Cached kernel rows by sample, each laid out for the active set whose position map it carries;
+     * a row made before a shrink is repacked only when it is used again (repacking every cached row at
+     * each shrink cost more than all the kernel rows).
+     */
+    private final LinkedHashMap<Integer, CachedRow> cache = new LinkedHashMap<>(16, 0.75f, true);
+    /** Evicted row arrays, reused for new rows of a similar length (reallocating and re-promoting them cost more). */
+    private final java.util.ArrayDeque<double[]> spare = new java.util.ArrayDeque<>();
+    /** Bytes held by cached rows. */
+    private long cachedBytes;
+
+    /** A cached row: its first |active| values are laid out for the active set whose position map it holds. */
+    private static final class CachedRow {
+        double[] values;
+        int[] position;
+
+        CachedRow(double[] values, int[] position) {
+            this.values = values;
+            this.position = position;
+        }
+    }
     private long rowsComputed;
 
     private SmoSolver(KernelSource source, int[] sample, double[] y, double[] p, double[] upper, double[] alpha0,
@@ -236,27 +255,24 @@ final class SmoSolver {
         addKernelTerms(inactive);
     }
 
-    /** Makes {@code vars} the active set; cached rows are repacked when it is a subset of the old one, else dropped. */
+    /**
+     * Makes {@code vars} the active set. Cached rows stay valid (repacked lazily) when it is a subset
+     * of the old one; otherwise they are dropped.
+     */
     private void activate(int[] vars) {
-        int[] oldPosition = position;
-        boolean subset = oldPosition != null;
+        boolean subset = position != null;
         int[] newPosition = new int[l];
         Arrays.fill(newPosition, -1);
         for (int k = 0; k < vars.length; k++) {
             newPosition[vars[k]] = k;
-            subset &= oldPosition != null && oldPosition[vars[k]] >= 0;
+            subset &= position != null && position[vars[k]] >= 0;
         }
-        if (subset) {
-            for (Map.Entry<Integer, double[]> e : cache.entrySet()) {
-                double[] old = e.getValue();
-                double[] row = new double[vars.length];
-                for (int k = 0; k < vars.length; k++) {
-                    row[k] = old[oldPosition[vars[k]]];
-                }
-                e.setValue(row);
+        if (!subset) {
+            for (CachedRow c : cache.values()) {
+                spare.push(c.values);
             }
-        } else {
             cache.clear();
+            cachedBytes = 0;
         }
         if (columns != null) {
             columns.close();
@@ -268,6 +284,29 @@ final class SmoSolver {
             cs[k] = sample[vars[k]];
         }
         columns = source.columns(cs);
+    }
+
+    /** The cached row of a sample laid out for the current active set, or null. */
+    private double[] cachedRow(int s) {
+        CachedRow c = cache.get(s);
+        if (c == null) {
+            return null;
+        }
+        if (c.position != position) {
+            // the active set only shrank since, keeping its order, so old positions never fall behind new
+            // ones and the row can be repacked in place
+            int[] old = c.position;
+            double[] v = c.values;
+            for (int k = 0; k < active.length; k++) {
+                v[k] = v[old[active[k]]];
+            }
+            if (active.length < v.length / 2) { // give back the memory the active set no longer needs
+                cachedBytes -= 8L * (v.length - active.length);
+                c.values = Arrays.copyOf(v, active.length);
+            }
+            c.position = position;
+        }
+        return c.values;
     }
 
     /** Drops bounded variables that cannot enter a violating pair now (LIBSVM's be_shrunk rule). */
@@ -405,31 +444,44 @@ final class SmoSolver {
         int count = 0;
         java.util.Set<Integer> pending = new java.util.HashSet<>();
         for (int i = 0; i < ws.length; i++) {
-            rows[i] = cache.get(sample[ws[i]]);
+            rows[i] = cachedRow(sample[ws[i]]);
             if (rows[i] == null && pending.add(sample[ws[i]])) {
                 missing[count++] = sample[ws[i]];
             }
         }
         if (count > 0) {
-            long maxRows = Math.max(ws.length, options.cacheBytes() / (8L * na));
+            // evict the least recently used rows (never this working set's, which were just used) to make room
+            int present = ws.length - count;
             var it = cache.entrySet().iterator();
-            while (cache.size() + count > maxRows && it.hasNext()) {
-                it.next();
+            while (cachedBytes + 8L * count * na > options.cacheBytes() && cache.size() > present && it.hasNext()) {
+                double[] v = it.next().getValue().values;
+                cachedBytes -= 8L * v.length;
+                if (v.length >= na && v.length < 2 * na) {
+                    spare.push(v);
+                }
                 it.remove();
             }
             int batch = Math.max(1, Math.min(count, 256));
-            double[] buf = new double[batch * na];
+            double[][] buf = new double[batch][];
             for (int from = 0; from < count; from += batch) {
                 int b = Math.min(batch, count - from);
+                for (int r = 0; r < b; r++) {
+                    double[] v = spare.poll();
+                    while (v != null && (v.length < na || v.length >= 2 * na)) {
+                        v = spare.poll();
+                    }
+                    buf[r] = v != null ? v : new double[na];
+                    cachedBytes += 8L * buf[r].length;
+                }
                 columns.rows(Arrays.copyOfRange(missing, from, from + b), b, buf);
                 for (int r = 0; r < b; r++) {
-                    cache.put(missing[from + r], Arrays.copyOfRange(buf, r * na, (r + 1) * na));
+                    cache.put(missing[from + r], new CachedRow(buf[r], position));
                 }
             }
             rowsComputed += count;
             for (int i = 0; i < ws.length; i++) {
                 if (rows[i] == null) {
-                    rows[i] = cache.get(sample[ws[i]]);
+                    rows[i] = cache.get(sample[ws[i]]).values;
                 }
             }
         }

@@ -28,6 +28,7 @@ import org.kernels4j.learn.KernelRidgeModel;
 import org.kernels4j.learn.PrivateDistanceSum;
 import org.kernels4j.learn.PrivateKernelSum;
 import org.kernels4j.linalg.Matrix;
+import org.kernels4j.svm.SvmModel;
 
 /**
  * Model files: a zip archive holding
@@ -212,6 +213,132 @@ public final class ModelFiles {
         }
     }
 
+    /** The kind of a support vector machine file. */
+    public static final String SVM_KIND = "svm";
+
+    /**
+     * Saves a support vector machine atomically (kind "svm"): its type, kernel spec (or
+     * "precomputed"), classes and multiclass scheme in model.json; support vectors, their training-row
+     * indices, coefficients, thresholds and Platt sigmoids as arrays.
+     */
+    public static void saveSvm(SavedSvm saved, Path file) {
+        SvmModel m = saved.model();
+        Map<String, Matrix> arrays = new LinkedHashMap<>();
+        if (!m.isPrecomputed()) {
+            arrays.put("support_vectors", m.supportVectors());
+        }
+        int[] idx = m.supportIndices();
+        double[] idxd = new double[idx.length];
+        for (int i = 0; i < idx.length; i++) {
+            idxd[i] = idx[i];
+        }
+        arrays.put("support_indices", Matrix.column(idxd));
+        arrays.put("coefficients", m.coefficients());
+        arrays.put("rho", Matrix.wrap(1, m.rho().length, m.rho()));
+        if (m.hasProbabilities()) {
+            double[][] sg = m.sigmoids();
+            arrays.put("sigmoid", Matrix.of(sg));
+        }
+        ObjectNode root = header(SVM_KIND);
+        root.put("type", m.type().name().toLowerCase(java.util.Locale.ROOT));
+        root.put("kernel", m.isPrecomputed() ? "precomputed" : m.kernel().toSpec());
+        root.put("training_rows", m.trainingRows());
+        if (m.classes() != null) {
+            ArrayNode classes = root.putArray("classes");
+            for (double c : m.classes()) {
+                classes.add(c);
+            }
+            root.put("multiclass", m.multiclass().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        ArrayNode names = root.putArray("feature_names");
+        saved.featureNames().forEach(names::add);
+        root.put("target_name", saved.targetName());
+        write(file, root, arrays);
+    }
+
+    /** Loads and validates a file written by {@link #saveSvm}. */
+    public static SavedSvm loadSvm(Path file) {
+        String name = file.toString();
+        Archive a = read(file, SVM_KIND, "a support vector machine (svm) file");
+        JsonNode root = a.root;
+        SvmModel.Type type = parseEnum(SvmModel.Type.class, text(root, "type"), "type", name);
+        String spec = text(root, "kernel");
+        Kernel kernel = null;
+        if (!"precomputed".equals(spec)) {
+            try {
+                kernel = KernelSpec.parse(spec);
+            } catch (Kernels4jException e) {
+                throw bad(name, "kernel: " + e.getMessage());
+            }
+        }
+        int trainingRows = root.path("training_rows").asInt(-1);
+        if (trainingRows < 1) {
+            throw bad(name, "training_rows must be a positive integer");
+        }
+        double[] classes = null;
+        SvmModel.Multiclass multiclass = null;
+        if (root.has("classes")) {
+            JsonNode cs = root.path("classes");
+            classes = new double[cs.size()];
+            for (int i = 0; i < classes.length; i++) {
+                if (!cs.get(i).isNumber()) {
+                    throw bad(name, "classes must be numbers");
+                }
+                classes[i] = cs.get(i).asDouble();
+            }
+            multiclass = parseEnum(SvmModel.Multiclass.class, text(root, "multiclass"), "multiclass", name);
+        }
+        Matrix sv = kernel == null ? null : array(root, a.entries, "support_vectors", name);
+        Matrix idx = array(root, a.entries, "support_indices", name);
+        if (idx.cols() != 1) {
+            throw bad(name, "support_indices must be one column, got " + idx.shape());
+        }
+        int[] indices = new int[idx.rows()];
+        for (int i = 0; i < indices.length; i++) {
+            double v = idx.get(i, 0);
+            if (v != Math.rint(v) || v < 0 || v >= trainingRows) {
+                throw bad(name, "support index " + v + " is not a row number below " + trainingRows);
+            }
+            indices[i] = (int) v;
+        }
+        Matrix coef = array(root, a.entries, "coefficients", name);
+        Matrix rho = array(root, a.entries, "rho", name);
+        if (rho.rows() != 1) {
+            throw bad(name, "rho must be one row, got " + rho.shape());
+        }
+        double[][] sigmoid = null;
+        if (root.path("arrays").has("sigmoid")) {
+            Matrix s = array(root, a.entries, "sigmoid", name);
+            sigmoid = new double[s.rows()][];
+            for (int i = 0; i < s.rows(); i++) {
+                sigmoid[i] = s.row(i);
+            }
+        }
+        List<String> featureNames = featureNames(root);
+        SvmModel model;
+        try {
+            model = new SvmModel(type, kernel, sv, indices, trainingRows, coef, rho.data(), classes, multiclass, sigmoid);
+        } catch (Kernels4jException e) {
+            throw bad(name, e.getMessage());
+        }
+        if (featureNames.size() != model.inputColumns()) {
+            throw bad(name, "feature_names lists " + featureNames.size() + " names for " + model.inputColumns()
+                    + " input columns");
+        }
+        String target = root.path("target_name").isTextual() ? root.path("target_name").asText() : null;
+        return new SavedSvm(model, featureNames, target);
+    }
+
+    private static <E extends Enum<E>> E parseEnum(Class<E> type, String value, String field, String name) {
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equalsIgnoreCase(String.valueOf(value))) {
+                return e;
+            }
+        }
+        throw bad(name, field + " '" + value + "' is not one of " + java.util.Arrays.toString(type.getEnumConstants())
+                .toLowerCase(java.util.Locale.ROOT));
+    }
+
     /** The kind of a private distance-sum release. */
     public static final String PRIVATE_DISTANCE_KIND = "private-distance-sum";
 
@@ -374,6 +501,9 @@ public final class ModelFiles {
         String kind = text(root, "kind");
         if ("kde".equals(kind) || PRIVATE_KIND.equals(kind) || PRIVATE_DISTANCE_KIND.equals(kind)) {
             throw bad(name, "is a kernel density (" + kind + ") file; use it with 'kde score'");
+        }
+        if (SVM_KIND.equals(kind)) {
+            throw bad(name, "is a support vector machine file; load it with loadSvm");
         }
         if (!SavedModel.KINDS.contains(kind)) {
             throw bad(name, "unknown model kind '" + kind + "' (this version reads " + String.join(", ", SavedModel.KINDS)

@@ -1,0 +1,119 @@
+package org.kernels4j.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.kernels4j.Kernels4jException;
+import org.kernels4j.kernel.Kernel;
+import org.kernels4j.svm.SupportVectorMachine;
+import org.kernels4j.svm.SvmModel;
+import picocli.CommandLine.Option;
+
+/** The options of {@code fit --model svc|svr|oneclass}, and the estimator they describe. */
+final class SvmOptions {
+    /** The SVM model names. */
+    static final List<String> MODELS = List.of("svc", "svr", "oneclass");
+
+    @Option(names = "--c", paramLabel = "C", description = "svc, svr: penalty C on margin violations (default 1).")
+    Double c;
+
+    @Option(names = "--epsilon", paramLabel = "EPS", description = "svr: width of the insensitive tube (default 0.1).")
+    Double epsilon;
+
+    @Option(names = "--nu", paramLabel = "NU", description = "oneclass: in (0, 1], an upper bound on the fraction of "
+            + "training outliers and a lower bound on the fraction of support vectors (default 0.5).")
+    Double nu;
+
+    @Option(names = "--class-weight", paramLabel = "LABEL=W", description = "svc: multiply C by W for class LABEL "
+            + "(repeatable).")
+    List<String> classWeights = new ArrayList<>();
+
+    @Option(names = "--multiclass", paramLabel = "ovo|ovr", description = "svc with more than two classes: one-vs-one "
+            + "with voting (default) or one-vs-rest.")
+    String multiclass;
+
+    @Option(names = "--probability", description = "svc: also fit Platt sigmoids by internal 5-fold cross-validation "
+            + "(5 extra solves per binary problem), for predict --proba.")
+    boolean probability;
+
+    @Option(names = "--cache-mb", paramLabel = "MB", description = "svc, svr, oneclass: memory for cached kernel rows "
+            + "(default 512).")
+    Long cacheMb;
+
+    @Option(names = "--no-shrinking", description = "svc, svr, oneclass: turn off shrinking of the active set.")
+    boolean noShrinking;
+
+    /** The options given on the command line that belong to SVMs, by name. */
+    static final List<String> NAMES = List.of("--c", "--epsilon", "--nu", "--class-weight", "--multiclass",
+            "--probability", "--cache-mb", "--no-shrinking");
+
+    /** Which SVM models an option applies to. */
+    static List<String> appliesTo(String option) {
+        switch (option) {
+            case "--c":
+                return List.of("svc", "svr");
+            case "--epsilon":
+                return List.of("svr");
+            case "--nu":
+                return List.of("oneclass");
+            case "--class-weight": case "--multiclass": case "--probability":
+                return List.of("svc");
+            default:
+                return MODELS;
+        }
+    }
+
+    /** The estimator for {@code model} (svc, svr or oneclass); kernel null for a precomputed one. */
+    SupportVectorMachine estimator(String model, Kernel kernel, Double tol, Integer maxIter, long seed) {
+        SupportVectorMachine.Builder b;
+        switch (model) {
+            case "svc":
+                b = SupportVectorMachine.classifier();
+                break;
+            case "svr":
+                b = SupportVectorMachine.regression();
+                break;
+            default:
+                b = SupportVectorMachine.oneClass();
+        }
+        b.kernel(kernel).seed(seed).probability(probability).shrinking(!noShrinking);
+        if (c != null) {
+            b.c(c);
+        }
+        if (epsilon != null) {
+            b.epsilon(epsilon);
+        }
+        if (nu != null) {
+            b.nu(nu);
+        }
+        if (cacheMb != null) {
+            b.cacheMegabytes(cacheMb);
+        }
+        if (tol != null) {
+            b.tolerance(tol);
+        }
+        if (maxIter != null) {
+            b.maxIterations(maxIter);
+        }
+        if (multiclass != null) {
+            switch (multiclass.toLowerCase(java.util.Locale.ROOT)) {
+                case "ovo":
+                    b.multiclass(SvmModel.Multiclass.ONE_VS_ONE);
+                    break;
+                case "ovr":
+                    b.multiclass(SvmModel.Multiclass.ONE_VS_REST);
+                    break;
+                default:
+                    throw new Kernels4jException("--multiclass must be ovo or ovr, got '" + multiclass + "'");
+            }
+        }
+        for (String w : classWeights) {
+            int eq = w.lastIndexOf('=');
+            if (eq <= 0) {
+                throw new Kernels4jException("--class-weight must be LABEL=WEIGHT, e.g. 1=5, got '" + w + "'");
+            }
+            b.classWeight(FitCommand.parseNumber("--class-weight", w.substring(0, eq)),
+                    FitCommand.parseNumber("--class-weight", w.substring(eq + 1)));
+        }
+        return b.build();
+    }
+}
