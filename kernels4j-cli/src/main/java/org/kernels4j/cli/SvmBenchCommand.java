@@ -85,7 +85,7 @@ final class SvmBenchCommand implements Callable<Integer> {
             java.util.Arrays.sort(te);
             xTrain = ds.features().selectRows(tr);
             xTest = ds.features().selectRows(te);
-            standardize(xTrain, xTest);
+            org.kernels4j.learn.CrossValidation.standardize(xTrain, xTest);
             yTrain = ds.target().selectRows(tr).data();
             yTest = ds.target().selectRows(te).data();
             what = data.getFileName().toString();
@@ -127,8 +127,8 @@ final class SvmBenchCommand implements Callable<Integer> {
         SupportVectorMachine.Training t = svm.train(xTrain, yTrain);
         double seconds = (System.nanoTime() - t0) / 1e9;
         SvmModel m = t.model();
-        double trainAcc = accuracy(m.predict(xTrain), yTrain);
-        double testAcc = accuracy(m.predict(xTest), yTest);
+        double trainAcc = org.kernels4j.learn.ClassificationMetrics.of(yTrain, m.predict(xTrain)).accuracy();
+        double testAcc = org.kernels4j.learn.ClassificationMetrics.of(yTest, m.predict(xTest)).accuracy();
         long iterations = 0;
         long rows = 0;
         int rounds = 0;
@@ -158,22 +158,4 @@ final class SvmBenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    static double accuracy(double[] pred, double[] y) {
-        int correct = 0;
-        for (int i = 0; i < y.length; i++) {
-            correct += pred[i] == y[i] ? 1 : 0;
-        }
-        return correct / (double) y.length;
-    }
-
-    /** Standardizes both with the training part's column means and deviations (constant columns only centred). */
-    static void standardize(Matrix train, Matrix test) {
-        double[] mean = train.columnMeans();
-        double[] sd = train.columnStandardDeviations(mean);
-        for (int j = 0; j < sd.length; j++) {
-            sd[j] = sd[j] > 0 ? sd[j] : 1;
-        }
-        train.standardizeColumns(mean, sd);
-        test.standardizeColumns(mean, sd);
-    }
 }

@@ -145,8 +145,11 @@ public final class CrossValidation {
         return IntStream.range(0, fold.length).filter(i -> (fold[i] == f) == inFold).toArray();
     }
 
-    /** Standardizes both matrices in place with the first one's column means and deviations. */
-    static void standardize(Matrix train, Matrix test) {
+    /**
+     * Standardizes both matrices in place with the first one's column means and deviations (constant
+     * columns are only centred).
+     */
+    public static void standardize(Matrix train, Matrix test) {
         double[] mean = train.columnMeans();
         double[] scale = train.columnStandardDeviations(mean);
         for (int j = 0; j < scale.length; j++) {

@@ -251,6 +251,119 @@ class IoTest {
         }
     }
 
+    /** An SVM of each kind: saved, loaded, and predicting exactly what it predicted before. */
+    @Test
+    void svmFilesRoundTripEveryKind() throws IOException {
+        java.util.Random r = new java.util.Random(3);
+        Matrix x = new Matrix(90, 2);
+        double[] labels = new double[90];
+        double[] values = new double[90];
+        for (int i = 0; i < 90; i++) {
+            labels[i] = i % 3;
+            x.set(i, 0, labels[i] + 0.7 * r.nextGaussian());
+            x.set(i, 1, r.nextGaussian());
+            values[i] = Math.sin(x.get(i, 0));
+        }
+        var k = KernelSpec.parse("rbf(gamma=0.5)");
+        List<org.kernels4j.svm.SvmModel> models = List.of(
+                org.kernels4j.svm.SupportVectorMachine.classifier().kernel(k).probability(true).build().fit(x, labels),
+                org.kernels4j.svm.SupportVectorMachine.classifier().kernel(k)
+                        .multiclass(org.kernels4j.svm.SvmModel.Multiclass.ONE_VS_REST).build().fit(x, labels),
+                org.kernels4j.svm.SupportVectorMachine.regression().kernel(k).build().fit(x, values),
+                org.kernels4j.svm.SupportVectorMachine.oneClass().kernel(k).nu(0.2).build().fit(x, null));
+        Matrix q = Matrix.of(new double[][] {{0, 0}, {1.5, -1}, {3, 2}});
+        int n = 0;
+        for (org.kernels4j.svm.SvmModel m : models) {
+            Path file = dir.resolve("svm" + n++ + ".zip");
+            ModelFiles.saveSvm(new SavedSvm(m, List.of("a", "b"), "y"), file);
+            assertEquals(ModelFiles.SVM_KIND, ModelFiles.kind(file));
+            SavedSvm back = ModelFiles.loadSvm(file);
+            assertEquals(List.of("a", "b"), back.featureNames());
+            assertEquals("y", back.targetName());
+            assertEquals(0, back.model().decisionValues(q).maxAbsDifference(m.decisionValues(q)));
+            assertArrayEquals(m.predict(q), back.model().predict(q));
+            if (m.hasProbabilities()) {
+                assertEquals(0, back.model().probabilities(q).maxAbsDifference(m.probabilities(q)));
+            }
+        }
+        // a precomputed-kernel model keeps indices, not features
+        Matrix gram = org.kernels4j.kernel.GramEngine.gram(k, x);
+        var pre = org.kernels4j.svm.SupportVectorMachine.classifier().build().fitPrecomputed(gram, labels);
+        Path file = dir.resolve("pre.zip");
+        List<String> cols = java.util.stream.IntStream.range(0, 90).mapToObj(i -> "k" + i).toList();
+        ModelFiles.saveSvm(new SavedSvm(pre, cols, null), file);
+        SavedSvm back = ModelFiles.loadSvm(file);
+        assertTrue(back.model().isPrecomputed());
+        assertArrayEquals(pre.predict(gram), back.model().predict(gram));
+        var e = assertThrows(Kernels4jException.class, () -> ModelFiles.load(file));
+        assertTrue(e.getMessage().contains("is a support vector machine file"), e.getMessage());
+    }
+
+    @Test
+    void svmFilesWithTamperedOrInconsistentContentAreRejected() throws IOException {
+        Matrix x = Matrix.of(new double[][] {{0, 0}, {1, 1}, {0, 1}, {1, 0}, {2, 2}, {-1, 0}});
+        double[] y = {1, 1, -1, -1, 1, -1};
+        var m = org.kernels4j.svm.SupportVectorMachine.classifier().kernel(KernelSpec.parse("rbf(gamma=1)")).build()
+                .fit(x, y);
+        Path file = dir.resolve("svm.zip");
+        ModelFiles.saveSvm(new SavedSvm(m, List.of("a", "b"), "y"), file);
+        Path altered = dir.resolve("altered.zip");
+        rewrite(file, altered, "coefficients.npy", bytes -> bytes[bytes.length - 1] ^= 0x01);
+        var e = assertThrows(Kernels4jException.class, () -> ModelFiles.loadSvm(altered));
+        assertTrue(e.getMessage().contains("checksum mismatch for 'coefficients.npy'"), e.getMessage());
+        // consistent checksums but a model.json that contradicts the arrays: each is named
+        String json = new String(readEntry(file, "model.json"), java.nio.charset.StandardCharsets.UTF_8);
+        for (String[] edit : new String[][] {
+            {"\"training_rows\" : 6", "\"training_rows\" : 2", "is not a row number below 2"},
+            {"\"type\" : \"c_svc\"", "\"type\" : \"nu_svc\"", "type 'nu_svc' is not one of"},
+            {"\"kernel\" : \"rbf(gamma=1)\"", "\"kernel\" : \"rbf(gama=1)\"", "kernel:"},
+            {"\"multiclass\" : \"one_vs_one\"", "\"multiclass\" : \"both\"", "multiclass 'both'"},
+        }) {
+            assertTrue(json.contains(edit[0]), edit[0] + " in " + json);
+            Path bad = dir.resolve("bad.zip");
+            String changed = json.replace(edit[0], edit[1]);
+            rewriteConsistently(file, bad, "model.json", changed.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            e = assertThrows(Kernels4jException.class, () -> ModelFiles.loadSvm(bad));
+            assertTrue(e.getMessage().contains(edit[2]) && e.getMessage().contains("bad.zip"), e.getMessage());
+        }
+    }
+
+    /** Replaces one entry and rewrites checksums.sha256 to match, as a careless or hostile editor would. */
+    private static void rewriteConsistently(Path from, Path to, String entry, byte[] content) throws IOException {
+        String sums = new String(readEntry(from, "checksums.sha256"), java.nio.charset.StandardCharsets.UTF_8);
+        StringBuilder fixed = new StringBuilder();
+        for (String line : sums.split("\n")) {
+            fixed.append(line.endsWith("  " + entry) ? ModelFiles.sha256(content) + "  " + entry : line).append('\n');
+        }
+        Path mid = to.resolveSibling("mid-" + to.getFileName());
+        rewrite(from, mid, entry, bytes -> { });
+        try (var zin = new java.util.zip.ZipFile(mid.toFile());
+                var zout = new java.util.zip.ZipOutputStream(Files.newOutputStream(to))) {
+            var en = zin.entries();
+            while (en.hasMoreElements()) {
+                var e = en.nextElement();
+                byte[] b = e.getName().equals(entry) ? content
+                        : e.getName().equals("checksums.sha256")
+                                ? fixed.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                                : zin.getInputStream(e).readAllBytes();
+                zout.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
+                zout.write(b);
+                zout.closeEntry();
+            }
+        }
+    }
+
+    @Test
+    void libsvmWriterRoundTripsThroughTheReader() throws IOException {
+        Matrix x = Matrix.of(new double[][] {{0.1, 0, -3e-12}, {0, 0, 0}, {1.0 / 3, 2, 0}});
+        Path f = dir.resolve("w.libsvm");
+        LibSvmWriter.write(f, x, new double[] {1, -1, 2.5});
+        Dataset back = LibSvmReader.read(f, 3);
+        assertEquals(0, back.features().maxAbsDifference(x));
+        assertArrayEquals(new double[] {1, -1, 2.5}, back.target().data());
+        assertTrue(Files.readString(f).startsWith("1 1:0.1 3:-3.0E-12\n-1\n2.5 "));
+    }
+
     @Test
     void failedAtomicWriteLeavesTheOldFile() throws IOException {
         Path f = write("keep.csv", "old");

@@ -1,0 +1,183 @@
+package org.kernels4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kernels4j.io.CsvReader;
+import org.kernels4j.io.Dataset;
+import org.kernels4j.io.ModelFiles;
+import org.kernels4j.kernel.GramEngine;
+import org.kernels4j.kernel.KernelSpec;
+import org.kernels4j.linalg.Matrix;
+
+class SvmCliTest {
+    @TempDir
+    Path dir;
+    Path train;
+    Path test;
+
+    static CliTest.Run run(String... args) {
+        return CliTest.run(args);
+    }
+
+    /** Three Gaussian classes in 2-D (labels 1, 2, 3), 150 training rows and 60 test rows, as CSV with a header. */
+    @BeforeEach
+    void writeData() throws IOException {
+        train = dir.resolve("train.csv");
+        test = dir.resolve("test.csv");
+        Random r = new Random(5);
+        for (Path p : List.of(train, test)) {
+            List<String> lines = new ArrayList<>(List.of("u,v,label"));
+            int n = p == train ? 150 : 60;
+            for (int i = 0; i < n; i++) {
+                int c = 1 + i % 3;
+                lines.add((c + 0.6 * r.nextGaussian()) + "," + ((c == 2 ? 1 : 0) + 0.6 * r.nextGaussian()) + "," + c);
+            }
+            Files.write(p, lines);
+        }
+    }
+
+    @Test
+    void fitEvaluatePredictWithProbabilities() throws IOException {
+        Path model = dir.resolve("svc.zip");
+        CliTest.Run fit = run("fit", "--model", "svc", "--train", train.toString(), "--kernel", "rbf(gamma=0.5)", "--c",
+                "2", "--probability", "--class-weight", "3=2", "--out", model.toString());
+        assertEquals(0, fit.code(), fit.err());
+        assertTrue(fit.out().contains("1 vs 2") && fit.out().contains("2 vs 3") && fit.out().contains("one-vs-one"),
+                fit.out());
+        CliTest.Run eval = run("evaluate", "--model", model.toString(), "--data", test.toString());
+        assertEquals(0, eval.code(), eval.err());
+        assertTrue(eval.out().contains("confusion matrix") && eval.out().contains("precision"), eval.out());
+        double acc = Double.parseDouble(eval.out().lines().filter(l -> l.startsWith("accuracy: ")).findFirst().get()
+                .substring(10));
+        Path preds = dir.resolve("p.csv");
+        CliTest.Run pred = run("predict", "--model", model.toString(), "--data", test.toString(), "--proba",
+                "--decision", "--out", preds.toString());
+        assertEquals(0, pred.code(), pred.err());
+        Dataset p = CsvReader.builder().target(null).build().read(preds);
+        assertEquals(List.of("label", "label_p_1", "label_p_2", "label_p_3", "decision_1_vs_2", "decision_1_vs_3",
+                "decision_2_vs_3"), p.featureNames());
+        Dataset te = CsvReader.builder().target("label").build().read(test);
+        // the written labels are the model's predictions, and the accuracy evaluate printed is theirs
+        double[] direct = ModelFiles.loadSvm(model).model().predict(te.features());
+        int correct = 0;
+        for (int i = 0; i < 60; i++) {
+            assertEquals(direct[i], p.features().get(i, 0));
+            double s = p.features().get(i, 1) + p.features().get(i, 2) + p.features().get(i, 3);
+            assertEquals(1, s, 1e-9);
+            correct += direct[i] == te.target().get(i, 0) ? 1 : 0;
+        }
+        assertEquals(correct / 60.0, acc, 1e-12);
+        assertTrue(acc > 0.6, "accuracy " + acc);
+    }
+
+    @Test
+    void regressionOneClassAndPrecomputedKernels() throws IOException {
+        Path svr = dir.resolve("svr.zip");
+        CliTest.Run fit = run("fit", "--model", "svr", "--train", train.toString(), "--target", "u", "--kernel",
+                "rbf(gamma=0.5)", "--epsilon", "0.2", "--out", svr.toString());
+        assertEquals(0, fit.code(), fit.err());
+        CliTest.Run eval = run("evaluate", "--model", svr.toString(), "--data", test.toString());
+        assertEquals(0, eval.code(), eval.err());
+        assertTrue(eval.out().contains("rmse: "), eval.out());
+        Path one = dir.resolve("one.zip");
+        fit = run("fit", "--model", "oneclass", "--train", train.toString(), "--target", "label", "--kernel",
+                "rbf(gamma=0.5)", "--nu", "0.1", "--out", one.toString());
+        assertEquals(0, fit.code(), fit.err());
+        assertTrue(fit.out().contains("outside the estimated support"), fit.out());
+        assertEquals(2, ModelFiles.loadSvm(one).model().inputColumns());
+        // precomputed: the training file holds K(X, X) and the labels, the test file K(X_test, X)
+        Dataset tr = CsvReader.builder().target("label").build().read(train);
+        Dataset te = CsvReader.builder().target("label").build().read(test);
+        var k = KernelSpec.parse("rbf(gamma=0.5)");
+        Path gramTrain = writeKernelCsv("gram_train.csv", GramEngine.gram(k, tr.features()), tr.target());
+        Path gramTest = writeKernelCsv("gram_test.csv", GramEngine.cross(k, te.features(), tr.features()), te.target());
+        Path pre = dir.resolve("pre.zip");
+        fit = run("fit", "--model", "svc", "--train", gramTrain.toString(), "--kernel", "precomputed", "--out",
+                pre.toString());
+        assertEquals(0, fit.code(), fit.err());
+        Path direct = dir.resolve("direct.zip");
+        assertEquals(0, run("fit", "--model", "svc", "--train", train.toString(), "--kernel", "rbf(gamma=0.5)", "--out",
+                direct.toString()).code());
+        String a = run("evaluate", "--model", pre.toString(), "--data", gramTest.toString()).out();
+        String b = run("evaluate", "--model", direct.toString(), "--data", test.toString()).out();
+        assertEquals(b.lines().filter(l -> l.startsWith("accuracy")).toList(),
+                a.lines().filter(l -> l.startsWith("accuracy")).toList());
+        CliTest.Run wrong = run("evaluate", "--model", pre.toString(), "--data", test.toString());
+        assertEquals(1, wrong.code());
+        assertTrue(wrong.err().contains("150 features"), wrong.err());
+    }
+
+    private Path writeKernelCsv(String name, Matrix k, Matrix y) throws IOException {
+        List<String> lines = new ArrayList<>();
+        StringBuilder head = new StringBuilder();
+        for (int j = 0; j < k.cols(); j++) {
+            head.append("k").append(j).append(',');
+        }
+        lines.add(head + "label");
+        for (int i = 0; i < k.rows(); i++) {
+            StringBuilder row = new StringBuilder();
+            for (int j = 0; j < k.cols(); j++) {
+                row.append(k.get(i, j)).append(',');
+            }
+            lines.add(row.toString() + y.get(i, 0));
+        }
+        Path p = dir.resolve(name);
+        Files.write(p, lines);
+        return p;
+    }
+
+    @Test
+    void gridSearchFromTheCommandLine() {
+        CliTest.Run r = run("cv", "--model", "svc", "--data", train.toString(), "--kernel", "rbf(gamma=0.1)", "--kernel",
+                "rbf(gamma=1)", "--c", "0.1,10", "--folds", "3");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(1, r.out().lines().filter(l -> l.endsWith("<- best")).count(), r.out());
+        assertTrue(r.out().contains("best: --kernel 'rbf("), r.out());
+    }
+
+    @Test
+    void mistakesGetOneClearLine() {
+        Path model = dir.resolve("m.zip");
+        String[][] cases = {
+            {"fit", "--model", "svc", "--train", "TRAIN", "--kernel", "rbf(gamma=1)", "--epsilon", "0.1", "--out", "M"},
+            {"fit", "--model", "svm", "--train", "TRAIN", "--kernel", "rbf(gamma=1)", "--out", "M"},
+            {"fit", "--model", "svc", "--train", "TRAIN", "--kernel", "rbf(gamma=1)", "--c", "-1", "--out", "M"},
+            {"fit", "--model", "oneclass", "--train", "TRAIN", "--kernel", "rbf(gamma=1)", "--nu", "2", "--out", "M"},
+            {"fit", "--model", "svc", "--train", "TRAIN", "--kernel", "precomputed", "--out", "M"},
+            {"fit", "--model", "krr", "--train", "TRAIN", "--kernel", "rbf(gamma=1)", "--c", "1", "--out", "M"},
+            {"fit", "--model", "svc", "--train", "TRAIN", "--kernel", "rbf(gamma=1)", "--class-weight", "7=2", "--out", "M"},
+            {"cv", "--model", "svc", "--data", "TRAIN", "--kernel", "rbf(gamma=1)", "--lambda", "1"},
+        };
+        String[] expected = {"--epsilon applies to --model svr, not --model svc", "unknown --model 'svm'",
+            "C must be a positive number", "nu must be in (0, 1]", "square n×n Gram matrix",
+            "--c applies to --model svc|svr, not --model krr", "label 7.0, which is not in the data",
+            "--lambda does not apply to --model svc"};
+        for (int i = 0; i < cases.length; i++) {
+            String[] args = cases[i].clone();
+            for (int j = 0; j < args.length; j++) {
+                args[j] = args[j].equals("TRAIN") ? train.toString() : args[j].equals("M") ? model.toString() : args[j];
+            }
+            CliTest.Run r = run(args);
+            assertEquals(1, r.code(), String.join(" ", args));
+            assertTrue(r.err().contains(expected[i]), r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+        }
+        Path plain = dir.resolve("plain.zip");
+        assertEquals(0, run("fit", "--model", "svc", "--train", train.toString(), "--kernel", "rbf(gamma=1)", "--out",
+                plain.toString()).code());
+        CliTest.Run r = run("predict", "--model", plain.toString(), "--data", test.toString(), "--proba", "--out",
+                dir.resolve("x.csv").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("trained without probabilities"), r.err());
+    }
+}
