@@ -15,6 +15,8 @@
   sklearn_peer.py kde DIR D [RTOL]          -> KernelDensity(gaussian, same h, atol=0, rtol=RTOL
                                                 (default 0: exact)).score_samples on kde_q_D.npy: time
                                                 and the largest difference to kernels4j's log-densities
+  sklearn_peer.py svc DIR C GAMMA CACHE_MB  -> SVC(C, rbf gamma, tol=1e-3, cache_size) on DIR/train.libsvm:
+                                                fit time, support vectors, accuracy on DIR/test.libsvm
 """
 import sys
 import time
@@ -118,8 +120,27 @@ def kde(d, dim, rtol):
           f"kernels4j_seconds={our_secs:.3f} time_ratio={our_secs / secs:.4f} max_abs_log_density_diff={diff:.2e}")
 
 
+def svc(d, c, gamma, cache):
+    from sklearn.datasets import load_svmlight_files
+    from sklearn.svm import SVC
+    xtr, ytr, xte, yte = load_svmlight_files([f"{d}/train.libsvm", f"{d}/test.libsvm"])
+    xtr = xtr.toarray()  # dense, as kernels4j holds it
+    xte = xte.toarray()
+    if xte.shape[1] < xtr.shape[1]:
+        xte = np.hstack([xte, np.zeros((xte.shape[0], xtr.shape[1] - xte.shape[1]))])
+    t0 = time.perf_counter()
+    model = SVC(C=c, kernel="rbf", gamma=gamma, tol=1e-3, cache_size=cache).fit(xtr, ytr)
+    seconds = time.perf_counter() - t0
+    acc = float(np.mean(model.predict(xte[:, :xtr.shape[1]]) == yte))
+    print(f"sklearn_svc_seconds: {seconds:.3f}")
+    print(f"sklearn_svc_support_vectors: {int(model.n_support_.sum())}")
+    print(f"sklearn_svc_test_accuracy: {acc:.4f}")
+
+
 if __name__ == "__main__":
-    if sys.argv[1] == "gram":
+    if sys.argv[1] == "svc":
+        svc(sys.argv[2], float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]))
+    elif sys.argv[1] == "gram":
         gram(sys.argv[2], float(sys.argv[3]), int(sys.argv[4]))
     elif sys.argv[1] == "kde":
         kde(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]) if len(sys.argv) > 4 else 0.0)
