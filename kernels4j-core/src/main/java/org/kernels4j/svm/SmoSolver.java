@@ -112,6 +112,8 @@ final class SmoSolver {
         }
     }
     private long rowsComputed;
+    /** The last working set in the order it was chosen (most violating first), for the next round to keep. */
+    private int[] previousSelection = new int[0];
 
     private SmoSolver(KernelSource source, int[] sample, double[] y, double[] p, double[] upper, double[] alpha0,
             Options options) {
@@ -173,7 +175,7 @@ final class SmoSolver {
                 if (options.shrinking() && rounds % 4 == 3) {
                     shrink(mm[0], mm[1]);
                 }
-                ws = workingSet(ws, rounds == 0 ? q : Math.max(2, q / 2), q, mm[0], mm[1]);
+                ws = workingSet(previousSelection, rounds == 0 ? q : Math.max(2, q / 2), q, mm[0], mm[1]);
                 double[][] rows = fetchRows(ws);
                 iterations += solveSubproblem(ws, rows, options.maxIterations() - iterations);
                 rounds++;
@@ -373,7 +375,17 @@ final class SmoSolver {
                 ws[size++] = t;
             }
         }
-        return Arrays.copyOf(ws, size);
+        previousSelection = Arrays.copyOf(ws, size);
+        // in active-set order: gathers from the rows then run forwards, and a set that is the whole
+        // active set needs no gathering at all
+        int[] sorted = new int[size];
+        int k = 0;
+        for (int t : active) {
+            if (chosen[t]) {
+                sorted[k++] = t;
+            }
+        }
+        return sorted;
     }
 
     /** The (at most) k candidates with the largest sign·key, in decreasing order (a bounded binary heap). */
@@ -502,7 +514,8 @@ final class SmoSolver {
         int[] pos = new int[q];
         boolean[] up = new boolean[q];
         boolean[] low = new boolean[q];
-        double[][] krow = new double[q][];
+        // the working set is in active-set order, so when it is the whole active set its rows need no gathering
+        double[][] krow = q == active.length ? rows.clone() : new double[q][];
         for (int t = 0; t < q; t++) {
             int v = ws[t];
             a[t] = alpha[v];

@@ -6,9 +6,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.kernels4j.Kernels4jException;
+import org.kernels4j.kernel.GramEngine;
 import org.kernels4j.kernel.Kernel;
 import org.kernels4j.learn.CrossValidation;
 import org.kernels4j.linalg.Matrix;
+import org.kernels4j.linalg.Parallelism;
 
 /**
  * Support vector machines: C-SVC classification, ε-SVR regression and the one-class SVM, trained
@@ -32,9 +34,12 @@ import org.kernels4j.linalg.Matrix;
  * <p>Any {@link Kernel} spec works (neural-network kernels included), and {@link #fitPrecomputed}
  * trains from a user-given Gram matrix (graph, quantum or any other kernel).
  *
- * <p>Complexity: each round of the solver computes up to q/2 new kernel rows (q = working-set
- * size) in one batch, O(q·n·d), and updates the gradient in O(q·n); the number of rounds grows
- * with the number of support vectors. Memory: O(n) per problem plus the row cache.
+ * <p>Complexity: when the n×n Gram matrix fits in the cache budget ({@code cacheMegabytes}) it is
+ * computed once, O(n²·d), and shared by every problem. Otherwise each round of the solver computes
+ * up to q/2 new kernel rows (q = working-set size) in one batch, O(q·n·d), and updates the
+ * gradient in O(q·n); the number of rounds grows with the number of support vectors. Memory: O(n)
+ * per problem plus the row cache (or the Gram matrix). Binary problems of a multiclass model run in
+ * parallel, one per thread, each with its share of the cache.
  *
  * <p>Immutable; build with {@link #classifier()}, {@link #regression()} or {@link #oneClass()}.
  */
@@ -86,7 +91,7 @@ public final class SupportVectorMachine {
         this.multiclass = b.multiclass;
         this.probability = b.probability;
         this.tolerance = b.tolerance;
-        this.cacheBytes = b.cacheMegabytes * (1L << 20);
+        this.cacheBytes = b.cacheBytes;
         this.workingSet = b.workingSet;
         this.shrinking = b.shrinking;
         this.maxIterations = b.maxIterations;
@@ -125,6 +130,13 @@ public final class SupportVectorMachine {
         return toBuilder().c(value).build();
     }
 
+    /** The same estimator with a kernel-cache budget in bytes (tests use tiny ones). */
+    SupportVectorMachine withCacheBytes(long bytes) {
+        Builder b = toBuilder();
+        b.cacheBytes = bytes;
+        return b.build();
+    }
+
     /** C. */
     public double c() {
         return c;
@@ -145,7 +157,7 @@ public final class SupportVectorMachine {
         b.multiclass = multiclass;
         b.probability = probability;
         b.tolerance = tolerance;
-        b.cacheMegabytes = cacheBytes >> 20;
+        b.cacheBytes = cacheBytes;
         b.workingSet = workingSet;
         b.shrinking = shrinking;
         b.maxIterations = maxIterations;
@@ -170,7 +182,14 @@ public final class SupportVectorMachine {
         if (x.rows() == 0) {
             throw new Kernels4jException("no training rows");
         }
-        return train(KernelSource.of(kernel, x), x, y);
+        // When the whole Gram matrix fits in the kernel-cache budget, compute it once (symmetric tiles, half the
+        // work) and let every problem read it: one-vs-one pairs, one-vs-rest classes and the probability folds
+        // then share each kernel value instead of recomputing it per problem, and small problems skip the
+        // per-round row batches altogether.
+        long n = x.rows();
+        KernelSource src = 8 * n * n <= cacheBytes ? KernelSource.precomputed(GramEngine.gram(kernel, x))
+                : KernelSource.of(kernel, x);
+        return train(src, x, y);
     }
 
     /** Trains from a precomputed n×n Gram matrix K(X, X) of the training rows. */
@@ -190,7 +209,8 @@ public final class SupportVectorMachine {
         return train(src, null, y);
     }
 
-    private Training train(KernelSource src, Matrix x, double[] y) {
+    /** Trains from any kernel source (package-private so tests can force the row-on-demand path). */
+    Training train(KernelSource src, Matrix x, double[] y) {
         int n = src.samples();
         if (type != SvmModel.Type.ONE_CLASS) {
             if (y == null || y.length != n) {
@@ -213,9 +233,9 @@ public final class SupportVectorMachine {
         }
     }
 
-    private SmoSolver.Options options(int variables) {
+    private SmoSolver.Options options(int variables, long cache) {
         long cap = maxIterations > 0 ? maxIterations : Math.max(10_000_000L, 100L * variables);
-        return new SmoSolver.Options(tolerance, cacheBytes, workingSet, shrinking, cap);
+        return new SmoSolver.Options(tolerance, cache, workingSet, shrinking, cap);
     }
 
     private Training classification(KernelSource src, Matrix x, double[] y) {
@@ -257,8 +277,10 @@ public final class SupportVectorMachine {
         double[][] coef = new double[problems][n];
         double[] rho = new double[problems];
         double[][] sigmoid = probability ? new double[problems][] : null;
-        List<Solve> solves = new ArrayList<>();
-        for (int p = 0; p < problems; p++) {
+        Solve[] solves = new Solve[problems];
+        // several binary problems run in parallel, one per thread, each with its share of the row cache
+        long cache = problems > 1 ? cacheBytes / Math.min(problems, Parallelism.threads()) : cacheBytes;
+        java.util.function.IntConsumer solveProblem = p -> {
             boolean[] in = new boolean[k];
             for (int m : members.get(p)) {
                 in[m] = true;
@@ -274,18 +296,23 @@ public final class SupportVectorMachine {
             }
             KernelSource sub = rows.length == n ? src : src.subset(rows);
             long start = System.nanoTime();
-            SmoSolver.Result r = binary(sub, yb, cb);
-            solves.add(solve(r, cb, start));
+            SmoSolver.Result r = binary(sub, yb, cb, cache);
+            solves[p] = solve(r, cb, start);
             for (int t = 0; t < rows.length; t++) {
                 coef[p][rows[t]] = yb[t] * r.alpha()[t];
             }
             rho[p] = r.rho();
             if (probability) {
-                sigmoid[p] = Probabilities.fitSigmoid(crossValidatedDecisions(sub, yb, cb), positives(yb));
+                sigmoid[p] = Probabilities.fitSigmoid(crossValidatedDecisions(sub, yb, cb, cache), positives(yb));
             }
+        };
+        if (problems == 1) {
+            solveProblem.accept(0); // not inside a parallel block, so its kernel rows use every thread
+        } else {
+            Parallelism.forEachBlock(problems, solveProblem);
         }
         SvmModel.Multiclass scheme = k == 2 ? SvmModel.Multiclass.ONE_VS_ONE : multiclass;
-        return new Training(model(x, n, coef, rho, classes, scheme, sigmoid), solves);
+        return new Training(model(x, n, coef, rho, classes, scheme, sigmoid), List.of(solves));
     }
 
     private static boolean[] positives(double[] yb) {
@@ -296,7 +323,7 @@ public final class SupportVectorMachine {
         return b;
     }
 
-    private SmoSolver.Result binary(KernelSource src, double[] yb, double[] cb) {
+    private SmoSolver.Result binary(KernelSource src, double[] yb, double[] cb, long cache) {
         int l = yb.length;
         int[] sample = new int[l];
         for (int t = 0; t < l; t++) {
@@ -304,19 +331,22 @@ public final class SupportVectorMachine {
         }
         double[] p = new double[l];
         Arrays.fill(p, -1);
-        return SmoSolver.solve(src, sample, yb, p, cb, new double[l], options(l));
+        return SmoSolver.solve(src, sample, yb, p, cb, new double[l], options(l, cache));
     }
 
-    /** Decision values of every row from a 5-fold cross-validation (seeded, stratified), for Platt's sigmoid. */
-    private double[] crossValidatedDecisions(KernelSource src, double[] yb, double[] cb) {
+    /**
+     * Decision values of every row from a 5-fold cross-validation (seeded, stratified), for Platt's
+     * sigmoid; the folds run in parallel when this is not already one of several parallel problems.
+     */
+    private double[] crossValidatedDecisions(KernelSource src, double[] yb, double[] cb, long cache) {
         int l = yb.length;
         int folds = Math.min(5, l);
         int[] fold = CrossValidation.stratifiedFolds(Matrix.column(yb.clone()), folds, seed);
         double[] dec = new double[l];
-        for (int f = 0; f < folds; f++) {
-            final int ff = f;
-            int[] train = java.util.stream.IntStream.range(0, l).filter(i -> fold[i] != ff).toArray();
-            int[] test = java.util.stream.IntStream.range(0, l).filter(i -> fold[i] == ff).toArray();
+        long share = cache / Math.min(folds, Parallelism.threads());
+        Parallelism.forEachBlock(folds, f -> {
+            int[] train = java.util.stream.IntStream.range(0, l).filter(i -> fold[i] != f).toArray();
+            int[] test = java.util.stream.IntStream.range(0, l).filter(i -> fold[i] == f).toArray();
             double[] yt = new double[train.length];
             double[] ct = new double[train.length];
             int npos = 0;
@@ -329,9 +359,9 @@ public final class SupportVectorMachine {
                 for (int i : test) {
                     dec[i] = npos == 0 ? -1 : 1; // one class only in this fold's training rows
                 }
-                continue;
+                return;
             }
-            SmoSolver.Result r = binary(src.subset(train), yt, ct);
+            SmoSolver.Result r = binary(src.subset(train), yt, ct, share);
             int count = 0;
             for (double a : r.alpha()) {
                 count += a != 0 ? 1 : 0;
@@ -349,7 +379,7 @@ public final class SupportVectorMachine {
             for (int i = 0; i < test.length; i++) {
                 dec[test[i]] = s[i] - r.rho();
             }
-        }
+        });
         return dec;
     }
 
@@ -370,7 +400,7 @@ public final class SupportVectorMachine {
         }
         Arrays.fill(upper, c);
         long start = System.nanoTime();
-        SmoSolver.Result r = SmoSolver.solve(src, sample, yy, p, upper, new double[l], options(l));
+        SmoSolver.Result r = SmoSolver.solve(src, sample, yy, p, upper, new double[l], options(l, cacheBytes));
         double[] coef = new double[n];
         for (int i = 0; i < n; i++) {
             coef[i] = r.alpha()[i] - r.alpha()[i + n];
@@ -407,7 +437,7 @@ public final class SupportVectorMachine {
             alpha0[whole] = nu * n - whole;
         }
         long start = System.nanoTime();
-        SmoSolver.Result r = SmoSolver.solve(src, sample, yy, new double[n], upper, alpha0, options(n));
+        SmoSolver.Result r = SmoSolver.solve(src, sample, yy, new double[n], upper, alpha0, options(n, cacheBytes));
         return new Training(model(x, n, new double[][] {r.alpha()}, new double[] {r.rho()}, null, null, null),
                 List.of(solve(r, upper, start)));
     }
@@ -456,7 +486,7 @@ public final class SupportVectorMachine {
         private SvmModel.Multiclass multiclass = SvmModel.Multiclass.ONE_VS_ONE;
         private boolean probability;
         private double tolerance = 1e-3;
-        private long cacheMegabytes = 512;
+        private long cacheBytes = 512L << 20;
         private int workingSet = 512;
         private boolean shrinking = true;
         private long maxIterations;
@@ -542,7 +572,7 @@ public final class SupportVectorMachine {
             if (value < 1) {
                 throw new Kernels4jException("cache size must be at least 1 MB, got " + value);
             }
-            this.cacheMegabytes = value;
+            this.cacheBytes = value << 20;
             return this;
         }
 

@@ -95,8 +95,16 @@ class SupportVectorMachineTest {
         Object[] data = readCsv("heart_scale.csv");
         Matrix x = (Matrix) data[0];
         double[] y = (double[]) data[1];
-        SupportVectorMachine.Training t = SupportVectorMachine.classifier()
-                .kernel(KernelSpec.parse("rbf(gamma=" + (1.0 / 13) + ")")).c(1).build().train(x, y);
+        Kernel k = KernelSpec.parse("rbf(gamma=" + (1.0 / 13) + ")");
+        // the default path (the whole Gram matrix fits the cache budget, so it is computed once), and the
+        // row-on-demand path with a small working set and a cache of 40 rows, so that rows are batched,
+        // evicted and recomputed, and the active set is shrunk and rebuilt
+        checkHeartScale(x, y, SupportVectorMachine.classifier().kernel(k).c(1).build().train(x, y));
+        SupportVectorMachine small = SupportVectorMachine.classifier().kernel(k).c(1).workingSet(16).build();
+        checkHeartScale(x, y, small.withCacheBytes(40L * 8 * 270).train(KernelSource.of(k, x), x, y));
+    }
+
+    private static void checkHeartScale(Matrix x, double[] y, SupportVectorMachine.Training t) {
         SupportVectorMachine.Solve s = t.solves().get(0);
         assertEquals(132, s.supportVectors());
         assertEquals(107, s.boundedSupportVectors());
@@ -322,6 +330,11 @@ class SupportVectorMachineTest {
         double[] ref = BruteForceQp.solve(q, p, yy, upper, 0, 200_000);
         double fRef = BruteForceQp.objective(q, p, ref);
         assertEquals(fRef, t.solves().get(0).objective(), 1e-6 * Math.abs(fRef));
+        // the row-on-demand path, where each sample is two columns (α and α*), with a 10-row cache
+        SupportVectorMachine onDemand = SupportVectorMachine.regression().kernel(k).c(c).epsilon(eps).tolerance(1e-8)
+                .workingSet(8).build().withCacheBytes(10L * 8 * 80);
+        assertEquals(fRef, onDemand.train(KernelSource.of(k, x), x, z).solves().get(0).objective(),
+                1e-6 * Math.abs(fRef));
         SvmModel m = t.model();
         double[] coef = new double[n];
         int[] idx = m.supportIndices();
@@ -356,6 +369,10 @@ class SupportVectorMachineTest {
         double[] ref = BruteForceQp.solve(q, new double[n], ones, ones, nu * n, 200_000);
         double fRef = BruteForceQp.objective(q, new double[n], ref);
         assertEquals(fRef, t.solves().get(0).objective(), 1e-6 * Math.abs(fRef));
+        SupportVectorMachine onDemand = SupportVectorMachine.oneClass().kernel(k).nu(nu).tolerance(1e-8).workingSet(6)
+                .build().withCacheBytes(10L * 8 * 50);
+        assertEquals(fRef, onDemand.train(KernelSource.of(k, x), x, null).solves().get(0).objective(),
+                1e-6 * Math.abs(fRef));
         SvmModel m = t.model();
         double sum = 0;
         for (double v : m.coefficients().data()) {
