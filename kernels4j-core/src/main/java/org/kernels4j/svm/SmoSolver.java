@@ -151,7 +151,6 @@ final class SmoSolver {
         addKernelTerms(all);
         activate(all);
         int q = Math.max(2, Math.min(options.workingSet(), l));
-        int[] ws = new int[0];
         long iterations = 0;
         int rounds = 0;
         boolean converged = false;
@@ -170,12 +169,18 @@ final class SmoSolver {
                     break;
                 }
                 if (iterations >= options.maxIterations()) {
+                    if (active.length < l) { // stopped early: ρ and the objective need every gradient
+                        reconstructGradient();
+                        activate(all);
+                        double[] whole = violation();
+                        gap = whole[0] - whole[1];
+                    }
                     break;
                 }
                 if (options.shrinking() && rounds % 4 == 3) {
                     shrink(mm[0], mm[1]);
                 }
-                ws = workingSet(previousSelection, rounds == 0 ? q : Math.max(2, q / 2), q, mm[0], mm[1]);
+                int[] ws = workingSet(previousSelection, rounds == 0 ? q : Math.max(2, q / 2), q, mm[0], mm[1]);
                 double[][] rows = fetchRows(ws);
                 iterations += solveSubproblem(ws, rows, options.maxIterations() - iterations);
                 rounds++;

@@ -223,6 +223,29 @@ class SupportVectorMachineTest {
         }
     }
 
+    /** Stopped by the iteration cap while shrunk: the reported objective still uses every exact gradient. */
+    @Test
+    void iterationCapReportsAConsistentPartialSolution() {
+        Matrix x = TestData.gaussian(300, 3, 1.0, 43);
+        double[] y = twoClasses(x, 44);
+        Kernel k = KernelSpec.parse("rbf(gamma=0.5)");
+        SupportVectorMachine.Training t = SupportVectorMachine.classifier().kernel(k).c(1).workingSet(2)
+                .maxIterations(120).build().withCacheBytes(20L * 8 * 300).train(KernelSource.of(k, x), x, y);
+        SupportVectorMachine.Solve s = t.solves().get(0);
+        assertEquals(false, s.converged());
+        assertTrue(s.gap() > 1e-3);
+        double[] a = alphas(t.model(), 300);
+        double[][] kk = gram(k, x);
+        double f = 0;
+        for (int i = 0; i < 300; i++) {
+            for (int j = 0; j < 300; j++) {
+                f += 0.5 * a[i] * a[j] * y[i] * y[j] * kk[i][j];
+            }
+            f -= a[i];
+        }
+        assertEquals(f, s.objective(), 1e-9 * Math.abs(f));
+    }
+
     @Test
     void precomputedGramGivesTheSameModel() {
         Matrix x = TestData.gaussian(120, 3, 1.0, 51);
