@@ -405,27 +405,11 @@ public final class GramEngine {
     /** Writes K(X, Z) into {@code out} (n×m). */
     public static void cross(Kernel kernel, Matrix x, Matrix z, Matrix out, ProgressListener progress) {
         requireSameFeatures(x, z);
-        int n = x.rows();
-        int m = z.rows();
-        requireShape(out.rows(), out.cols(), n, m, "kernel matrix output");
+        requireShape(out.rows(), out.cols(), x.rows(), z.rows(), "kernel matrix output");
         x.requireFinite("input data");
         z.requireFinite("second input data");
-        int rt = (n + TILE - 1) / TILE;
-        int ct = (m + TILE - 1) / TILE;
-        double[] center = z.columnMeans();
-        try (GramInputs left = new GramInputs(x, center); GramInputs right = new GramInputs(z, center)) {
-            runTiles(rt * ct, progress, () -> new GramBlock(left, right, false, TILE * TILE), (block, buf, unused, p) -> {
-                int r0 = (p / ct) * TILE;
-                int c0 = (p % ct) * TILE;
-                int rows = Math.min(TILE, n - r0);
-                int cols = Math.min(TILE, m - c0);
-                block.moveTo(r0, rows, c0, cols);
-                kernel.computeBlock(block, buf);
-                double[] o = out.data();
-                for (int i = 0; i < rows; i++) {
-                    System.arraycopy(buf, i * cols, o, (r0 + i) * m + c0, cols);
-                }
-            });
+        try (KernelRows rows = new KernelRows(kernel, z)) {
+            rows.compute(x, null, out.data(), progress);
         }
     }
 

@@ -51,12 +51,17 @@ public final class KernelRows implements AutoCloseable {
      * @param out at least b·m values, row-major with stride m
      */
     public void compute(Matrix rows, int[] sameColumn, double[] out) {
+        compute(rows, sameColumn, out, org.kernels4j.ProgressListener.NONE);
+    }
+
+    /** {@link #compute(Matrix, int[], double[])}, telling {@code progress} how many tiles are done. */
+    public void compute(Matrix rows, int[] sameColumn, double[] out, org.kernels4j.ProgressListener progress) {
         int m = columns.rows();
         if (out.length < (long) rows.rows() * m) {
             throw new Kernels4jException("kernel rows: output holds " + out.length + " values, needs "
                     + (long) rows.rows() * m);
         }
-        compute(rows, sameColumn, (r, c0, tile, off, w) -> System.arraycopy(tile, off, out, r * m + c0, w));
+        compute(rows, sameColumn, progress, (r, c0, tile, off, w) -> System.arraycopy(tile, off, out, r * m + c0, w));
     }
 
     /**
@@ -74,7 +79,8 @@ public final class KernelRows implements AutoCloseable {
                         + " values, needs " + m);
             }
         }
-        compute(rows, sameColumn, (r, c0, tile, off, w) -> System.arraycopy(tile, off, out[r], c0, w));
+        compute(rows, sameColumn, org.kernels4j.ProgressListener.NONE,
+                (r, c0, tile, off, w) -> System.arraycopy(tile, off, out[r], c0, w));
     }
 
     /** Receives a tile row segment: row r, columns [c0, c0 + w) from {@code tile[off ..]}. */
@@ -82,7 +88,7 @@ public final class KernelRows implements AutoCloseable {
         void put(int r, int c0, double[] tile, int off, int w);
     }
 
-    private void compute(Matrix rows, int[] sameColumn, RowSink sink) {
+    private void compute(Matrix rows, int[] sameColumn, org.kernels4j.ProgressListener progress, RowSink sink) {
         if (rows.cols() != columns.cols()) {
             throw new Kernels4jException("kernel rows: rows have " + rows.cols() + " features but the columns have "
                     + columns.cols());
@@ -93,7 +99,7 @@ public final class KernelRows implements AutoCloseable {
         int rt = (b + t - 1) / t;
         int ct = (m + t - 1) / t;
         try (GramInputs left = new GramInputs(rows, center)) {
-            GramEngine.runTiles(rt * ct, org.kernels4j.ProgressListener.NONE,
+            GramEngine.runTiles(rt * ct, progress,
                     () -> new GramBlock(left, right, false, t * t), (block, buf, unused, p) -> {
                         int r0 = (p / ct) * t;
                         int c0 = (p % ct) * t;
