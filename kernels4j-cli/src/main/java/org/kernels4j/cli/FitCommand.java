@@ -49,7 +49,8 @@ final class FitCommand implements Callable<Integer> {
             description = "krr: kernel ridge regression. gp: Gaussian process regression (noise in the kernel as "
                     + "+ white(noise=...), learned with --optimize); its model file also predicts standard deviations. "
                     + "svc: support vector classification; svr: epsilon-support vector regression; oneclass: "
-                    + "one-class SVM for novelty detection (the target column, if any, is ignored) "
+                    + "one-class SVM for novelty detection (every CSV column is a feature unless --target names one "
+                    + "to leave out) "
                     + "(default: ${DEFAULT-VALUE}).")
     String model;
 
@@ -89,7 +90,8 @@ final class FitCommand implements Callable<Integer> {
     String sampler;
 
     @Option(names = "--max-iter", paramLabel = "N", description = "Iteration limit: CG for --solver nystrom (default 100), "
-            + "L-BFGS per start for --model gp --optimize (default 1000).")
+            + "L-BFGS per start for --model gp --optimize (default 1000), SMO steps per binary problem for svc, svr "
+            + "and oneclass (default max(10^7, 100 n)).")
     Integer maxIter;
 
     @Option(names = "--optimize", description = "gp: learn the kernel's hyperparameters by maximizing the log marginal "
