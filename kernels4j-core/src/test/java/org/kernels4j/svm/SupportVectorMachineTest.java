@@ -119,6 +119,46 @@ class SupportVectorMachineTest {
         assertEquals(234, correct);
     }
 
+    /**
+     * The other problem types on the same heart_scale rows, against figures printed by LIBSVM 3.24's
+     * svm-train (Debian libsvm-tools 3.24+ds-6) with default gamma 1/13:
+     * <ul>
+     *   <li>{@code -s 3 -p 0.1} (ε-SVR, C = 1, on the ±1 labels as real targets): "obj = -95.509946,
+     *       rho = 0.225125, nSV = 200, nBSV = 145", and svm-predict "Mean squared error = 0.413585";</li>
+     *   <li>{@code -s 2 -n 0.3} (one-class): "obj = 1125.742264, rho = 29.341137, nSV = 86, nBSV = 73";</li>
+     *   <li>{@code -c 10 -w1 2} (C-SVC, class +1 weighted 2): "obj = -875.007562, rho = 0.895515,
+     *       nSV = 127, nBSV = 58" (ρ with the opposite sign here, as classes are sorted).</li>
+     * </ul>
+     */
+    @Test
+    void regressionOneClassAndClassWeightsMatchLibsvm() throws Exception {
+        Object[] data = readCsv("heart_scale.csv");
+        Matrix x = (Matrix) data[0];
+        double[] y = (double[]) data[1];
+        Kernel k = KernelSpec.parse("rbf(gamma=" + (1.0 / 13) + ")");
+        SupportVectorMachine.Training svr = SupportVectorMachine.regression().kernel(k).c(1).epsilon(0.1).build()
+                .train(x, y);
+        checkSolve(svr.solves().get(0), -95.509946, 0.225125, 200, 145);
+        double[] pred = svr.model().predict(x);
+        double mse = 0;
+        for (int i = 0; i < y.length; i++) {
+            mse += (pred[i] - y[i]) * (pred[i] - y[i]) / y.length;
+        }
+        assertEquals(0.413585, mse, 1e-3);
+        checkSolve(SupportVectorMachine.oneClass().kernel(k).nu(0.3).build().train(x, null).solves().get(0),
+                1125.742264, 29.341137, 86, 73);
+        checkSolve(SupportVectorMachine.classifier().kernel(k).c(10).classWeight(1, 2).build().train(x, y).solves()
+                .get(0), -875.007562, -0.895515, 127, 58);
+    }
+
+    /** Objective to 10⁻⁴ relative (the solvers stop at different points within ε = 10⁻³), ρ to 10⁻², counts exactly. */
+    private static void checkSolve(SupportVectorMachine.Solve s, double objective, double rho, int sv, int bsv) {
+        assertEquals(objective, s.objective(), 1e-4 * Math.abs(objective));
+        assertEquals(rho, s.rho(), 1e-2 * Math.max(1, Math.abs(rho)));
+        assertEquals(sv, s.supportVectors());
+        assertEquals(bsv, s.boundedSupportVectors());
+    }
+
     @Test
     void binaryDualMatchesBruteForceQp() {
         Matrix x = TestData.gaussian(60, 3, 1.0, 11);
