@@ -309,6 +309,27 @@ class SupportVectorMachineTest {
     }
 
     /**
+     * Any kernel spec trains on the row-on-demand path exactly as from its Gram matrix: a neural
+     * kernel, a sum with white noise (whose value depends on sample identity, so the rows' same-sample
+     * entries must come from selfValue) and a product.
+     */
+    @Test
+    void rowsOnDemandAgreeWithTheGramMatrixForAnyKernel() {
+        Matrix x = TestData.gaussian(150, 4, 1.0, 55);
+        double[] y = twoClasses(x, 56);
+        for (String spec : new String[] {"ntk(depth=3, activation=relu)", "rbf(gamma=0.3) + white(noise=0.2)",
+            "poly(degree=2) * laplacian(gamma=0.2)"}) {
+            Kernel k = KernelSpec.parse(spec);
+            SupportVectorMachine svm = SupportVectorMachine.classifier().kernel(k).c(2).tolerance(1e-8).workingSet(16)
+                    .build();
+            double direct = svm.withCacheBytes(30L * 8 * 150).train(KernelSource.of(k, x), x, y).solves().get(0)
+                    .objective();
+            double fromGram = svm.trainPrecomputed(Matrix.of(gram(k, x)), y).solves().get(0).objective();
+            assertEquals(fromGram, direct, 1e-7 * Math.abs(fromGram), spec);
+        }
+    }
+
+    /**
      * Three classes, pair functions (0,1), (0,2), (1,2): a precomputed model with identity coefficients
      * and ρ = 0 makes the decision values equal to the input row, so the votes can be worked by hand.
      */
