@@ -272,8 +272,11 @@ final class FitCommand implements Callable<Integer> {
         }
         double[] y = ds.hasTarget() ? ds.target().data() : null;
         long start = System.nanoTime();
-        SupportVectorMachine.Training t = precomputed ? estimator.trainPrecomputed(ds.features(), y)
-                : estimator.train(ds.features(), y);
+        SupportVectorMachine.Training t;
+        try (Progress p = new Progress(!noProgress)) {
+            SupportVectorMachine withProgress = estimator.withProgress(p);
+            t = precomputed ? withProgress.trainPrecomputed(ds.features(), y) : withProgress.train(ds.features(), y);
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
         SvmModel m = t.model();
         ModelFiles.saveSvm(new SavedSvm(m, ds.featureNames(), ds.targetName()), out);

@@ -56,8 +56,11 @@ final class SmoSolver {
      * @param workingSet q, the working-set size (≥ 2)
      * @param shrinking whether to shrink the active set
      * @param maxIterations cap on the total number of SMO steps
+     * @param progress told, after each round, how far the violation has fallen from its first value
+     *     towards the tolerance (on a log scale, in thousandths; never backwards)
      */
-    record Options(double tolerance, long cacheBytes, int workingSet, boolean shrinking, long maxIterations) {
+    record Options(double tolerance, long cacheBytes, int workingSet, boolean shrinking, long maxIterations,
+            org.kernels4j.ProgressListener progress) {
     }
 
     /**
@@ -155,6 +158,8 @@ final class SmoSolver {
         int rounds = 0;
         boolean converged = false;
         double gap;
+        double firstGap = Double.NaN;
+        long reported = 0;
         try {
             while (true) {
                 double[] mm = violation();
@@ -179,6 +184,17 @@ final class SmoSolver {
                 }
                 if (options.shrinking() && rounds % 4 == 3) {
                     shrink(mm[0], mm[1]);
+                }
+                if (Double.isNaN(firstGap)) {
+                    firstGap = gap;
+                }
+                if (firstGap > options.tolerance() && gap > 0) {
+                    double fraction = Math.log(firstGap / gap) / Math.log(firstGap / options.tolerance());
+                    long done = (long) (1000 * Math.min(1, Math.max(0, fraction)));
+                    if (done > reported) {
+                        reported = done;
+                        options.progress().progress(done, 1000, "svm");
+                    }
                 }
                 int[] ws = workingSet(previousSelection, rounds == 0 ? q : Math.max(2, q / 2), q, mm[0], mm[1]);
                 double[][] rows = fetchRows(ws);

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.kernels4j.Kernels4jException;
+import org.kernels4j.ProgressListener;
 import org.kernels4j.kernel.GramEngine;
 import org.kernels4j.kernel.Kernel;
 import org.kernels4j.learn.CrossValidation;
@@ -58,6 +59,7 @@ public final class SupportVectorMachine {
     private final boolean shrinking;
     private final long maxIterations;
     private final long seed;
+    private final ProgressListener progress;
 
     /**
      * What one binary (or regression, or one-class) problem's solve did, as LIBSVM prints it.
@@ -96,6 +98,7 @@ public final class SupportVectorMachine {
         this.shrinking = b.shrinking;
         this.maxIterations = b.maxIterations;
         this.seed = b.seed;
+        this.progress = b.progress;
     }
 
     /** A C-SVC classifier builder (C = 1, one-vs-one). */
@@ -130,6 +133,11 @@ public final class SupportVectorMachine {
         return toBuilder().c(value).build();
     }
 
+    /** The same estimator reporting progress to {@code listener}. */
+    public SupportVectorMachine withProgress(ProgressListener listener) {
+        return toBuilder().progress(listener).build();
+    }
+
     /** The same estimator with a kernel-cache budget in bytes (tests use tiny ones). */
     SupportVectorMachine withCacheBytes(long bytes) {
         Builder b = toBuilder();
@@ -162,6 +170,7 @@ public final class SupportVectorMachine {
         b.shrinking = shrinking;
         b.maxIterations = maxIterations;
         b.seed = seed;
+        b.progress = progress;
         return b;
     }
 
@@ -233,9 +242,9 @@ public final class SupportVectorMachine {
         }
     }
 
-    private SmoSolver.Options options(int variables, long cache) {
+    private SmoSolver.Options options(int variables, long cache, ProgressListener listener) {
         long cap = maxIterations > 0 ? maxIterations : Math.max(10_000_000L, 100L * variables);
-        return new SmoSolver.Options(tolerance, cache, workingSet, shrinking, cap);
+        return new SmoSolver.Options(tolerance, cache, workingSet, shrinking, cap, listener);
     }
 
     private Training classification(KernelSource src, Matrix x, double[] y) {
@@ -278,6 +287,7 @@ public final class SupportVectorMachine {
         double[] rho = new double[problems];
         double[][] sigmoid = probability ? new double[problems][] : null;
         Solve[] solves = new Solve[problems];
+        java.util.concurrent.atomic.AtomicInteger finished = new java.util.concurrent.atomic.AtomicInteger();
         // several binary problems run in parallel, one per thread, each with its share of the row cache
         long cache = problems > 1 ? cacheBytes / Math.min(problems, Parallelism.threads()) : cacheBytes;
         java.util.function.IntConsumer solveProblem = p -> {
@@ -296,7 +306,8 @@ public final class SupportVectorMachine {
             }
             KernelSource sub = rows.length == n ? src : src.subset(rows);
             long start = System.nanoTime();
-            SmoSolver.Result r = binary(sub, yb, cb, cache);
+            // one problem reports its own convergence; several report how many of them are done
+            SmoSolver.Result r = binary(sub, yb, cb, cache, problems == 1 ? progress : ProgressListener.NONE);
             solves[p] = solve(r, cb, start);
             for (int t = 0; t < rows.length; t++) {
                 coef[p][rows[t]] = yb[t] * r.alpha()[t];
@@ -304,6 +315,9 @@ public final class SupportVectorMachine {
             rho[p] = r.rho();
             if (probability) {
                 sigmoid[p] = Probabilities.fitSigmoid(crossValidatedDecisions(sub, yb, cb, cache), positives(yb));
+            }
+            if (problems > 1) {
+                progress.progress(finished.incrementAndGet(), problems, "svm problems");
             }
         };
         if (problems == 1) {
@@ -323,7 +337,7 @@ public final class SupportVectorMachine {
         return b;
     }
 
-    private SmoSolver.Result binary(KernelSource src, double[] yb, double[] cb, long cache) {
+    private SmoSolver.Result binary(KernelSource src, double[] yb, double[] cb, long cache, ProgressListener listener) {
         int l = yb.length;
         int[] sample = new int[l];
         for (int t = 0; t < l; t++) {
@@ -331,7 +345,7 @@ public final class SupportVectorMachine {
         }
         double[] p = new double[l];
         Arrays.fill(p, -1);
-        return SmoSolver.solve(src, sample, yb, p, cb, new double[l], options(l, cache));
+        return SmoSolver.solve(src, sample, yb, p, cb, new double[l], options(l, cache, listener));
     }
 
     /**
@@ -361,7 +375,7 @@ public final class SupportVectorMachine {
                 }
                 return;
             }
-            SmoSolver.Result r = binary(src.subset(train), yt, ct, share);
+            SmoSolver.Result r = binary(src.subset(train), yt, ct, share, ProgressListener.NONE);
             int count = 0;
             for (double a : r.alpha()) {
                 count += a != 0 ? 1 : 0;
@@ -400,7 +414,8 @@ public final class SupportVectorMachine {
         }
         Arrays.fill(upper, c);
         long start = System.nanoTime();
-        SmoSolver.Result r = SmoSolver.solve(src, sample, yy, p, upper, new double[l], options(l, cacheBytes));
+        SmoSolver.Result r = SmoSolver.solve(src, sample, yy, p, upper, new double[l],
+                options(l, cacheBytes, progress));
         double[] coef = new double[n];
         for (int i = 0; i < n; i++) {
             coef[i] = r.alpha()[i] - r.alpha()[i + n];
@@ -437,7 +452,8 @@ public final class SupportVectorMachine {
             alpha0[whole] = nu * n - whole;
         }
         long start = System.nanoTime();
-        SmoSolver.Result r = SmoSolver.solve(src, sample, yy, new double[n], upper, alpha0, options(n, cacheBytes));
+        SmoSolver.Result r = SmoSolver.solve(src, sample, yy, new double[n], upper, alpha0,
+                options(n, cacheBytes, progress));
         return new Training(model(x, n, new double[][] {r.alpha()}, new double[] {r.rho()}, null, null, null),
                 List.of(solve(r, upper, start)));
     }
@@ -491,6 +507,7 @@ public final class SupportVectorMachine {
         private boolean shrinking = true;
         private long maxIterations;
         private long seed = 1;
+        private ProgressListener progress = ProgressListener.NONE;
 
         private Builder(SvmModel.Type type) {
             this.type = type;
@@ -597,6 +614,12 @@ public final class SupportVectorMachine {
                 throw new Kernels4jException("max iterations must be at least 1, got " + value);
             }
             this.maxIterations = value;
+            return this;
+        }
+
+        /** Receives progress: the violation's fall towards the tolerance (one problem), or problems done. */
+        public Builder progress(ProgressListener value) {
+            this.progress = java.util.Objects.requireNonNull(value);
             return this;
         }
 
