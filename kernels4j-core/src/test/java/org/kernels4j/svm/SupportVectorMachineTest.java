@@ -227,6 +227,31 @@ class SupportVectorMachineTest {
     }
 
     @Test
+    void progressRisesMonotonicallyTowardsConvergence() {
+        Matrix x = TestData.gaussian(400, 4, 1.0, 21);
+        double[] y = twoClasses(x, 22);
+        List<long[]> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
+        SupportVectorMachine.classifier().kernel(KernelSpec.parse("rbf(gamma=0.3)")).c(5).workingSet(16)
+                .progress((done, total, stage) -> reports.add(new long[] {done, total})).build().fit(x, y);
+        assertTrue(reports.size() > 1, "reports: " + reports.size());
+        for (int i = 0; i < reports.size(); i++) {
+            assertEquals(1000, reports.get(i)[1]);
+            assertTrue(reports.get(i)[0] > (i == 0 ? 0 : reports.get(i - 1)[0]) && reports.get(i)[0] <= 1000);
+        }
+        // three classes: one report per finished pair problem, 1 to 3 of 3
+        reports.clear();
+        double[] three = new double[400];
+        for (int i = 0; i < 400; i++) {
+            three[i] = y[i] > 0 ? (x.get(i, 2) > 0 ? 2 : 1) : 0;
+        }
+        SupportVectorMachine.classifier().kernel(KernelSpec.parse("rbf(gamma=0.3)"))
+                .progress((done, total, stage) -> reports.add(new long[] {done, total})).build().fit(x, three);
+        assertEquals(3, reports.size());
+        assertEquals(java.util.Set.of(1L, 2L, 3L),
+                reports.stream().map(r -> r[0]).collect(java.util.stream.Collectors.toSet()));
+    }
+
+    @Test
     void decisionValuesDoNotDependOnTheOrderOfTrainingRows() {
         Matrix x = TestData.gaussian(300, 3, 1.0, 31);
         double[] y = twoClasses(x, 32);
