@@ -74,8 +74,8 @@ public final class CrossValidation {
         double[] lambdas = new double[folds];
         long start = System.nanoTime();
         for (int f = 0; f < folds; f++) {
-            int[] trainIdx = indices(fold, f, false);
-            int[] testIdx = indices(fold, f, true);
+            int[] trainIdx = foldRows(fold, f, false);
+            int[] testIdx = foldRows(fold, f, true);
             Matrix xTrain = x.selectRows(trainIdx);
             Matrix xTest = x.selectRows(testIdx);
             if (standardize) {
@@ -141,7 +141,8 @@ public final class CrossValidation {
         return fold;
     }
 
-    private static int[] indices(int[] fold, int f, boolean inFold) {
+    /** The rows in fold f (inFold) or in every other fold (not inFold), in increasing order. */
+    public static int[] foldRows(int[] fold, int f, boolean inFold) {
         return IntStream.range(0, fold.length).filter(i -> (fold[i] == f) == inFold).toArray();
     }
 

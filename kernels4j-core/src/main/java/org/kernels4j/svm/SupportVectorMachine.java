@@ -359,8 +359,8 @@ public final class SupportVectorMachine {
         double[] dec = new double[l];
         long share = cache / Math.min(folds, Parallelism.threads());
         Parallelism.forEachBlock(folds, f -> {
-            int[] train = java.util.stream.IntStream.range(0, l).filter(i -> fold[i] != f).toArray();
-            int[] test = java.util.stream.IntStream.range(0, l).filter(i -> fold[i] == f).toArray();
+            int[] train = CrossValidation.foldRows(fold, f, false);
+            int[] test = CrossValidation.foldRows(fold, f, true);
             double[] yt = new double[train.length];
             double[] ct = new double[train.length];
             int npos = 0;

@@ -3,7 +3,6 @@ package org.kernels4j.svm;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.IntStream;
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.kernel.GramEngine;
 import org.kernels4j.kernel.Kernel;
@@ -104,8 +103,8 @@ public final class SvmGridSearch {
         long start = System.nanoTime();
         for (int f = 0; f < folds; f++) {
             final int ff = f;
-            int[] tr = IntStream.range(0, n).filter(i -> fold[i] != ff).toArray();
-            int[] te = IntStream.range(0, n).filter(i -> fold[i] == ff).toArray();
+            int[] tr = CrossValidation.foldRows(fold, f, false);
+            int[] te = CrossValidation.foldRows(fold, f, true);
             Matrix xTr = x.selectRows(tr);
             Matrix xTe = x.selectRows(te);
             if (standardize) {
