@@ -6,7 +6,9 @@ import java.util.List;
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.kernel.GramEngine;
 import org.kernels4j.kernel.Kernel;
+import org.kernels4j.learn.ClassificationMetrics;
 import org.kernels4j.learn.CrossValidation;
+import org.kernels4j.learn.RegressionMetrics;
 import org.kernels4j.linalg.Matrix;
 import org.kernels4j.linalg.Parallelism;
 
@@ -121,7 +123,8 @@ public final class SvmGridSearch {
                 Parallelism.forEachBlock(cs.length, j -> {
                     SupportVectorMachine svm = estimator.withKernel(kernel).withC(cs[j]);
                     double[] pred = share ? svm.fitPrecomputed(gram, yTr).predict(cross) : svm.fit(xTr, yTr).predict(xTe);
-                    row[j][ff] = classify ? org.kernels4j.learn.ClassificationMetrics.of(yTe, pred).accuracy() : rmse(pred, yTe);
+                    row[j][ff] = classify ? ClassificationMetrics.of(yTe, pred).accuracy()
+                            : RegressionMetrics.of(Matrix.column(yTe), Matrix.column(pred)).rmse();
                 });
             }
         }
@@ -144,13 +147,5 @@ public final class SvmGridSearch {
             }
         }
         return new Result(List.copyOf(points), best, seconds);
-    }
-
-    private static double rmse(double[] pred, double[] y) {
-        double s = 0;
-        for (int i = 0; i < y.length; i++) {
-            s += (pred[i] - y[i]) * (pred[i] - y[i]);
-        }
-        return Math.sqrt(s / y.length);
     }
 }
