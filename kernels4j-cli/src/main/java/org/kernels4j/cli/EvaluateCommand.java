@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import org.kernels4j.io.Dataset;
 import org.kernels4j.io.ModelFiles;
 import org.kernels4j.io.SavedModel;
+import org.kernels4j.io.LibSvmWriter;
 import org.kernels4j.io.SavedSvm;
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.learn.ClassificationMetrics;
@@ -76,17 +77,17 @@ final class EvaluateCommand implements Callable<Integer> {
         out.printf("accuracy: %s%n", c.accuracy());
         out.printf("%-12s %10s %10s %10s %8s%n", "class", "precision", "recall", "f1", "support");
         for (int k = 0; k < c.classes().length; k++) {
-            out.printf("%-12s %10.4f %10.4f %10.4f %8d%n", FitCommand.label(c.classes()[k]), c.precision()[k],
+            out.printf("%-12s %10.4f %10.4f %10.4f %8d%n", LibSvmWriter.label(c.classes()[k]), c.precision()[k],
                     c.recall()[k], c.f1()[k], c.support()[k]);
         }
         out.println("confusion matrix (rows: true class, columns: predicted class):");
         StringBuilder head = new StringBuilder(String.format("%-12s", ""));
         for (double v : c.classes()) {
-            head.append(String.format(" %8s", FitCommand.label(v)));
+            head.append(String.format(" %8s", LibSvmWriter.label(v)));
         }
         out.println(head);
         for (int k = 0; k < c.classes().length; k++) {
-            StringBuilder row = new StringBuilder(String.format("%-12s", FitCommand.label(c.classes()[k])));
+            StringBuilder row = new StringBuilder(String.format("%-12s", LibSvmWriter.label(c.classes()[k])));
             for (long v : c.confusion()[k]) {
                 row.append(String.format(" %8d", v));
             }

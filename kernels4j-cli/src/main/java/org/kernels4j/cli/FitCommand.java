@@ -19,6 +19,7 @@ import org.kernels4j.learn.NystromKernelRidge;
 import org.kernels4j.learn.RegressionMetrics;
 import org.kernels4j.learn.RegularizationPath;
 import org.kernels4j.learn.ClassificationMetrics;
+import org.kernels4j.io.LibSvmWriter;
 import org.kernels4j.io.SavedSvm;
 import org.kernels4j.linalg.Matrix;
 import org.kernels4j.svm.SupportVectorMachine;
@@ -327,16 +328,12 @@ final class FitCommand implements Callable<Integer> {
             for (int i = 0; i < c.length; i++) {
                 for (int j = i + 1; j < c.length; j++, q++) {
                     if (q == p) {
-                        return label(c[i]) + " vs " + label(c[j]);
+                        return LibSvmWriter.label(c[i]) + " vs " + LibSvmWriter.label(c[j]);
                     }
                 }
             }
         }
-        return label(c[p]) + " vs rest";
-    }
-
-    static String label(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+        return LibSvmWriter.label(c[p]) + " vs rest";
     }
 
     private Integer fitGaussianProcess(Kernel k) {

@@ -7,6 +7,7 @@ import org.kernels4j.io.Dataset;
 import org.kernels4j.io.ModelFiles;
 import org.kernels4j.io.PredictionWriter;
 import org.kernels4j.io.SavedModel;
+import org.kernels4j.io.LibSvmWriter;
 import org.kernels4j.io.SavedSvm;
 import org.kernels4j.svm.SvmModel;
 import org.kernels4j.learn.GaussianProcess;
@@ -111,7 +112,7 @@ final class PredictCommand implements Callable<Integer> {
         if (proba) {
             Matrix pr = m.probabilities(ds.features());
             for (int c = 0; c < m.classes().length; c++) {
-                columns.add(name + "_p_" + FitCommand.label(m.classes()[c]));
+                columns.add(name + "_p_" + LibSvmWriter.label(m.classes()[c]));
                 values.add(pr.column(c));
             }
         }

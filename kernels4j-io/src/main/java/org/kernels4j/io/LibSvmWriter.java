@@ -43,7 +43,8 @@ public final class LibSvmWriter {
         });
     }
 
-    private static String label(double v) {
+    /** A class label as LibSVM files and the CLI print it: "3" for an integer value, else the full double. */
+    public static String label(double v) {
         return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 }
