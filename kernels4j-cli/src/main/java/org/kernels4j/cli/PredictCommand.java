@@ -108,9 +108,9 @@ final class PredictCommand implements Callable<Integer> {
         try (Progress p = new Progress(!noProgress)) {
             f = m.decisionValues(ds.features(), p);
         }
-        values.add(m.predict(ds.features()));
+        values.add(m.predictFromDecisions(f)); // one kernel pass serves labels, probabilities and decision values
         if (proba) {
-            Matrix pr = m.probabilities(ds.features());
+            Matrix pr = m.probabilitiesFromDecisions(f);
             for (int c = 0; c < m.classes().length; c++) {
                 columns.add(name + "_p_" + LibSvmWriter.label(m.classes()[c]));
                 values.add(pr.column(c));

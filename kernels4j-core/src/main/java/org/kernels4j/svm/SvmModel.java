@@ -258,8 +258,16 @@ public final class SvmModel {
 
     /** {@link #predict(Matrix)} with progress. */
     public double[] predict(Matrix x, ProgressListener progress) {
-        Matrix f = decisionValues(x, progress);
-        int n = x.rows();
+        return predictFromDecisions(decisionValues(x, progress));
+    }
+
+    /**
+     * Predictions from decision values already computed by {@link #decisionValues} (n×P), so that
+     * predictions, probabilities and decision values of the same rows need one kernel pass.
+     */
+    public double[] predictFromDecisions(Matrix f) {
+        requireDecisionColumns(f);
+        int n = f.rows();
         double[] out = new double[n];
         for (int i = 0; i < n; i++) {
             double[] fi = f.row(i);
@@ -314,16 +322,18 @@ public final class SvmModel {
      * @throws Kernels4jException when the model was trained without probabilities
      */
     public Matrix probabilities(Matrix x) {
-        if (type != Type.C_SVC) {
-            throw new Kernels4jException("probabilities need a classifier; this is a " + type + " model");
-        }
-        if (sigmoid == null) {
-            throw new Kernels4jException("this SVM was trained without probability estimates (train with probability on)");
-        }
-        Matrix f = decisionValues(x);
+        requireProbabilities();
+        return probabilitiesFromDecisions(decisionValues(x));
+    }
+
+    /** {@link #probabilities} from decision values already computed by {@link #decisionValues} (n×P). */
+    public Matrix probabilitiesFromDecisions(Matrix f) {
+        requireProbabilities();
+        requireDecisionColumns(f);
+        int n = f.rows();
         int k = classes.length;
-        Matrix out = new Matrix(x.rows(), k);
-        for (int i = 0; i < x.rows(); i++) {
+        Matrix out = new Matrix(n, k);
+        for (int i = 0; i < n; i++) {
             double[] fi = f.row(i);
             double[] prob;
             if (k == 2) {
@@ -355,5 +365,21 @@ public final class SvmModel {
             }
         }
         return out;
+    }
+
+    private void requireProbabilities() {
+        if (type != Type.C_SVC) {
+            throw new Kernels4jException("probabilities need a classifier; this is a " + type + " model");
+        }
+        if (sigmoid == null) {
+            throw new Kernels4jException("this SVM was trained without probability estimates (train with probability on)");
+        }
+    }
+
+    private void requireDecisionColumns(Matrix f) {
+        if (f.cols() != rho.length) {
+            throw new Kernels4jException("this SVM has " + rho.length + " decision functions, got " + f.cols()
+                    + " columns of decision values");
+        }
     }
 }
