@@ -147,7 +147,7 @@ final class BenchCommand implements Runnable {
                     Npy.write(te.x(), exportDir.resolve("test_x_" + n + ".npy"));
                     Npy.write(te.y(), exportDir.resolve("test_y_" + n + ".npy"));
                     Npy.write(pred, exportDir.resolve("pred_" + n + ".npy"));
-                    Files.writeString(exportDir.resolve("time_" + n + ".txt"), String.valueOf((t2 - t0) / 1e9));
+                    org.kernels4j.io.AtomicFiles.writeString(exportDir.resolve("time_" + n + ".txt"), String.valueOf((t2 - t0) / 1e9));
                 }
             }
             return 0;
@@ -228,7 +228,7 @@ final class BenchCommand implements Runnable {
                     centreRows.set(i, 0, fit.centerIndices()[i]);
                 }
                 Npy.write(centreRows, exportDir.resolve("centers.npy"));
-                Files.writeString(exportDir.resolve("ours.txt"), (t1 - t0) / 1e9 + " " + rmse + "\n");
+                org.kernels4j.io.AtomicFiles.writeString(exportDir.resolve("ours.txt"), (t1 - t0) / 1e9 + " " + rmse + "\n");
             }
             if (exactN > 0) {
                 int e = Math.min(exactN, n);
@@ -326,7 +326,7 @@ final class BenchCommand implements Runnable {
                     for (var h : r.hyperparameters()) {
                         theta.append(Math.log(h.value())).append(' ');
                     }
-                    Files.writeString(exportDir.resolve("ours_" + tag + ".txt"),
+                    org.kernels4j.io.AtomicFiles.writeString(exportDir.resolve("ours_" + tag + ".txt"),
                             seconds + "\n" + lml + "\n" + theta.toString().trim() + "\n" + normalize + "\n");
                 }
             }
@@ -489,7 +489,7 @@ final class BenchCommand implements Runnable {
                     Npy.write(x, exportDir.resolve("kde_x_" + d + ".npy"));
                     Npy.write(q, exportDir.resolve("kde_q_" + d + ".npy"));
                     Npy.write(Matrix.column(ld), exportDir.resolve("kde_ours_" + d + ".npy"));
-                    Files.writeString(exportDir.resolve("kde_ours_" + d + ".txt"), seconds + "\n" + h + "\n");
+                    org.kernels4j.io.AtomicFiles.writeString(exportDir.resolve("kde_ours_" + d + ".txt"), seconds + "\n" + h + "\n");
                 }
             }
             return 0;

@@ -155,7 +155,7 @@ final class SvmBenchCommand implements Callable<Integer> {
             Files.createDirectories(exportDir);
             LibSvmWriter.write(exportDir.resolve("train.libsvm"), xTrain, yTrain);
             LibSvmWriter.write(exportDir.resolve("test.libsvm"), xTest, yTest);
-            Files.writeString(exportDir.resolve("ours.txt"), String.format(java.util.Locale.ROOT,
+            org.kernels4j.io.AtomicFiles.writeString(exportDir.resolve("ours.txt"), String.format(java.util.Locale.ROOT,
                     "seconds %.4f%ntest_accuracy %.6f%nsupport_vectors %d%ngamma %s%nc %s%n", seconds, testAcc,
                     m.supportVectorCount(), Double.isNaN(gamma) ? "" : Double.toString(gamma), c));
         }

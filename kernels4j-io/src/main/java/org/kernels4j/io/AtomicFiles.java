@@ -64,4 +64,9 @@ public final class AtomicFiles {
             }
         }
     }
+
+    /** Writes {@code text} as UTF-8 to {@code target} atomically. */
+    public static void writeString(Path target, String text) {
+        write(target, out -> out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
 }
