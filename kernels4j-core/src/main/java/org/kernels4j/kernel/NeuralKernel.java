@@ -198,54 +198,135 @@ public final class NeuralKernel implements Kernel {
         int d = block.features();
         double inv = d == 0 ? 0 : 1.0 / d;
         block.innerProducts(out);
-        double[][] qRow = layerVariances(block.leftSquaredNorms(), block.rowStart(), rows, d);
-        double[][] qCol = layerVariances(block.rightSquaredNorms(), block.colStart(), cols, d);
-        boolean ntk = kind == Kind.NTK;
-        double[] theta = ntk ? block.borrow() : null;
         int len = rows * cols;
-        if (ntk) {
+        boolean ntk = kind == Kind.NTK;
+        if (depth == 0) {
             for (int k = 0; k < len; k++) {
-                theta[k] = standard ? out[k] + 1 : wVar * out[k] * inv + bVar;
+                out[k] = ntk && standard ? out[k] + 1 : wVar * out[k] * inv + bVar;
             }
-        }
-        for (int k = 0; k < len; k++) {
-            out[k] = wVar * out[k] * inv + bVar;
-        }
-        if (activation instanceof Activation.AbRelu) {
-            reluFamily((Activation.AbRelu) activation, out, theta, rows, cols, qRow, qCol);
         } else {
-            generic(out, theta, rows, cols, qRow, qCol);
-        }
-        if (ntk) {
-            System.arraycopy(theta, 0, out, 0, len);
-            block.giveBack(theta);
+            double[][] qRow = layerVariances(block.leftSquaredNorms(), block.rowStart(), rows, d);
+            double[][] qCol = layerVariances(block.rightSquaredNorms(), block.colStart(), cols, d);
+            if (!(activation instanceof Activation.AbRelu)
+                    || !reluFamily((Activation.AbRelu) activation, out, rows, cols, qRow, qCol, inv)) {
+                double[] theta = ntk ? block.borrow() : null;
+                if (ntk) {
+                    for (int k = 0; k < len; k++) {
+                        theta[k] = standard ? out[k] + 1 : wVar * out[k] * inv + bVar;
+                    }
+                }
+                for (int k = 0; k < len; k++) {
+                    out[k] = wVar * out[k] * inv + bVar;
+                }
+                generic(out, theta, rows, cols, qRow, qCol);
+                if (ntk) {
+                    System.arraycopy(theta, 0, out, 0, len);
+                    block.giveBack(theta);
+                }
+            }
         }
         double[] norms = block.leftSquaredNorms();
         block.setSameSampleEntries(out, sample -> diagonal(norms[sample] * inv, d));
     }
 
-    /** The vectorized path: all L layers on one tile row at a time, so the row stays in L1 cache. */
-    private void reluFamily(Activation.AbRelu act, double[] q, double[] theta, int rows, int cols, double[][] qRow,
-            double[][] qCol) {
-        ElementOps ops = ElementOps.get();
-        double[][] sCol = new double[depth][cols];
-        double[][] rCol = new double[depth][cols];
+    /**
+     * The vectorized path ({@link ElementOps#reluFamilyRow}): all L layers on one tile row at a time,
+     * so the row stays in L1 cache. It carries the correlation c = K/(σ_x·σ_z) and the tangent
+     * kernel scaled the same way, t = Θ/(γ·σ_x·σ_z), where σ² are the layer's variances K(x, x),
+     * K(z, z). For φ = a·x below 0 and b·x above, with A = a² + b², B = 2ab and E = A − B = (a − b)²,
+     * the duals are T = σ_xσ_z·E·g/(2π) and Ṫ = E·d/(2π) with d = π − θ + κ, κ = Bπ/E and
+     * g = sin θ + d·c, so one layer is
+     * <pre>
+     *   c' = ρ·g + b_var/(σ'_xσ'_z),   t' = ρ·d·t + c' + δ/(σ'_xσ'_z),   ρ = (w_var·E/2π)·σ_xσ_z/(σ'_xσ'_z)
+     * </pre>
+     * with γ = 1, δ = 0 in the NTK parameterization and γ = width/w_var, δ = w_var/width − b_var in
+     * the standard one; the last layer uses σ' = 1, which leaves K and Θ/γ. The per-row and
+     * per-column factors of ρ and 1/σ' are computed once per tile, so the inner loop has no division.
+     * Returns false (and leaves q untouched) where this form does not apply: a = b (E = 0, a linear
+     * activation) and, for the standard-parameterization NTK, a zero variance (a zero input with
+     * b_var = 0), whose tangent kernel the scaling by 1/σ would lose.
+     */
+    private boolean reluFamily(Activation.AbRelu act, double[] q, int rows, int cols, double[][] qRow, double[][] qCol,
+            double inv) {
+        double bigA = act.a * act.a + act.b * act.b;
+        double bigB = 2 * act.a * act.b;
+        double e = bigA - bigB;
+        boolean ntk = kind == Kind.NTK;
+        boolean standardNtk = ntk && standard;
+        if (!(e > 0) || standardNtk && (hasZero(qRow) || hasZero(qCol))) {
+            return false;
+        }
+        double gamma = standardNtk ? width / wVar : 1;
+        double delta = standardNtk ? wVar / width - bVar : 0;
+        double scale = wVar * e / (2 * Math.PI);
+        double[] con = {wVar * inv, bVar, standardNtk ? 1 / gamma : wVar * inv, standardNtk ? 1 / gamma : bVar,
+            bigB * Math.PI / e, gamma, ntk ? 1 : 0};
+        double[][] sCol = roots(qCol);
+        double[][] rCol = reciprocals(sCol);
+        double[][] colCoef = new double[2 * depth + 1][];
+        colCoef[0] = rCol[0];
+        double[] ones = new double[cols];
+        java.util.Arrays.fill(ones, 1.0);
         for (int l = 0; l < depth; l++) {
+            boolean last = l == depth - 1;
+            double[] ratio = new double[cols];
             for (int j = 0; j < cols; j++) {
-                sCol[l][j] = Math.sqrt(qCol[l][j]);
-                rCol[l][j] = sCol[l][j] > 0 ? 1 / sCol[l][j] : 0;
+                ratio[j] = last ? sCol[l][j] : sCol[l][j] * rCol[l + 1][j];
             }
+            colCoef[1 + 2 * l] = ratio;
+            colCoef[2 + 2 * l] = last ? ones : rCol[l + 1];
         }
-        double[] coef = {act.a * act.a + act.b * act.b, 2 * act.a * act.b, wVar, bVar, standard ? width : wVar,
-            standard ? 1 : bVar};
-        double[] scratch = new double[3 * cols];
-        double[] si = new double[depth];
+        ElementOps ops = ElementOps.get();
+        double[] rowCoef = new double[3 * depth + 1];
+        double[] scratch = new double[2 * cols];
         for (int i = 0; i < rows; i++) {
+            double s = Math.sqrt(qRow[0][i]);
+            rowCoef[0] = s > 0 ? 1 / s : 0;
             for (int l = 0; l < depth; l++) {
-                si[l] = Math.sqrt(qRow[l][i]);
+                double next = l == depth - 1 ? 1 : Math.sqrt(qRow[l + 1][i]);
+                double r = next > 0 ? 1 / next : 0;
+                rowCoef[1 + 3 * l] = scale * s * r;
+                rowCoef[2 + 3 * l] = bVar * r;
+                rowCoef[3 + 3 * l] = delta * r;
+                s = next;
             }
-            ops.reluFamilyRow(q, theta, i * cols, cols, si, sCol, rCol, coef, scratch);
+            ops.reluFamilyRow(q, i * cols, cols, rowCoef, colCoef, con, scratch);
         }
+        return true;
+    }
+
+    private static boolean hasZero(double[][] variances) {
+        for (double[] layer : variances) {
+            for (double v : layer) {
+                if (!(v > 0)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static double[][] roots(double[][] variances) {
+        double[][] s = new double[variances.length][];
+        for (int l = 0; l < s.length; l++) {
+            s[l] = new double[variances[l].length];
+            for (int j = 0; j < s[l].length; j++) {
+                s[l][j] = Math.sqrt(variances[l][j]);
+            }
+        }
+        return s;
+    }
+
+    /** 1/s, and 0 for s = 0: a zero-variance pre-activation is taken as uncorrelated with everything. */
+    private static double[][] reciprocals(double[][] s) {
+        double[][] r = new double[s.length][];
+        for (int l = 0; l < r.length; l++) {
+            r[l] = new double[s[l].length];
+            for (int j = 0; j < r[l].length; j++) {
+                r[l][j] = s[l][j] > 0 ? 1 / s[l][j] : 0;
+            }
+        }
+        return r;
     }
 
     private void generic(double[] q, double[] theta, int rows, int cols, double[][] qRow, double[][] qCol) {

@@ -62,23 +62,29 @@ public interface ElementOps {
     void scale(double[] a, int len, double s);
 
     /**
-     * All L layers of the NNGP/NTK recursion for the ReLU family (φ = a·x below 0, b·x above) on
-     * {@code q[off .. off+len)}: one tile row's first-layer covariances against its columns; column
-     * k of the row is element {@code off + k}. Per layer l, with p = si[l]·sj[l][k],
-     * c = {@link ArcCosine#clipCorrelation}(q·rj[l][k]·ri) where ri = 1/si[l] and rj are the columns' reciprocal roots
-     * (0 for a zero root, so c = 0), θ = arccos c, s = √(1 − c²) and
-     * {@code coef = {A = a²+b², B = 2ab, w, bias, α, β}}:
-     * T = p·(A(s + (π−θ)c) − B(s − θc))/(2π), Ṫ = (A(π−θ) + Bθ)/(2π), then
-     * {@code theta[k] ← α·T + β + w·Ṫ·theta[k]} (when theta is not null) and {@code q[k] ← w·T + bias}.
-     * On return q holds the last layer's covariances (the NNGP) and theta the NTK. Only correlations
-     * travel between layers, so intermediate covariances are never stored; multiplying by reciprocals
-     * keeps divisions out of the loop. θ and s come from {@link ArcCosine}. {@code scratch} holds at
-     * least 3·len doubles (the vector implementation runs each layer as short loops through it,
-     * because one loop this large exceeds the JIT's register and inlining budgets and runs at half
-     * speed). Depth L = {@code si.length}; {@code sj[l]}, {@code rj[l]} have at least len entries.
+     * All L layers of the NNGP/NTK recursion for the ReLU family (φ = a·x below 0, b·x above, a ≠ b)
+     * on one tile row {@code out[off .. off+len)}, in correlation form: element k holds the inner
+     * product ip = ⟨x, z_k⟩ on entry (column k of the row) and the kernel on return.
+     *
+     * <p>Layouts: {@code rowCoef = {r₀, A₀, B₀, Δ₀, A₁, B₁, Δ₁, …}} (3L + 1 values),
+     * {@code colCoef = {ρ, α₀, β₀, α₁, β₁, …}} (2L + 1 arrays of at least len values, element k
+     * belonging to column k) and {@code con = {q_s, q_b, t_s, t_b, κ, γ, ntk}}. Per element, with
+     * R = r₀·ρ[k]:
+     * <pre>
+     *   c ← (q_s·ip + q_b)·R,    t ← (t_s·ip + t_b)·R
+     *   for l = 0 … L−1:  x = |c| (1 within {@link ArcCosine#SNAP} of it), θ = arccos x, s = √(1 − x²),
+     *                     d = (c ≥ 0 ? π − θ : θ) + κ,  g = s + d·c,  a = A_l·α_l[k],  b = β_l[k]
+     *                     c ← a·g + B_l·b,   t ← a·d·t + c + Δ_l·b
+     *   out[k] ← ntk ≠ 0 ? γ·t : c
+     * </pre>
+     * The caller chooses the coefficients so that c is the correlation and t the tangent kernel
+     * divided by both pre-activation standard deviations (NeuralKernel), which leaves one
+     * arccos, two square roots and about 40 flops per element and layer, and no division. The
+     * vector implementation runs each layer as one loop over the row, which stays in L1 cache;
+     * {@code scratch} holds at least 2·len doubles.
      */
-    void reluFamilyRow(double[] q, double[] theta, int off, int len, double[] si, double[][] sj, double[][] rj,
-            double[] coef, double[] scratch);
+    void reluFamilyRow(double[] out, int off, int len, double[] rowCoef, double[][] colCoef, double[] con,
+            double[] scratch);
 
     /** Lazy, thread-safe choice of the implementation. */
     final class Holder {

@@ -129,42 +129,35 @@ final class ScalarElementOps implements ElementOps {
     }
 
     @Override
-    public void reluFamilyRow(double[] q, double[] theta, int off, int len, double[] si, double[][] sj, double[][] rj,
-            double[] coef, double[] scratch) {
-        reluFamilyRow(q, theta, off, len, 0, si, sj, rj, coef);
+    public void reluFamilyRow(double[] out, int off, int len, double[] rowCoef, double[][] colCoef, double[] con,
+            double[] scratch) {
+        reluFamilyRow(out, off, len, 0, rowCoef, colCoef, con);
     }
 
     /** As {@link #reluFamilyRow}, for columns starting at {@code col}: element off + k is column col + k. */
-    static void reluFamilyRow(double[] q, double[] theta, int off, int len, int col, double[] si, double[][] sj,
-            double[][] rj, double[] coef) {
-        double a2 = coef[0] / (2 * Math.PI);
-        double ab2 = coef[1] / (2 * Math.PI);
-        double w = coef[2];
-        double bias = coef[3];
-        double alpha = coef[4];
-        double beta = coef[5];
-        int depth = si.length;
-        double[] ri = new double[depth];
-        for (int l = 0; l < depth; l++) {
-            ri[l] = si[l] > 0 ? 1 / si[l] : 0;
-        }
+    static void reluFamilyRow(double[] out, int off, int len, int col, double[] rowCoef, double[][] colCoef,
+            double[] con) {
+        int depth = (rowCoef.length - 1) / 3;
+        double kappa = con[4];
         for (int k = 0; k < len; k++) {
             int j = col + k;
-            double qk = q[off + k];
-            double tk = theta == null ? 0 : theta[off + k];
+            double ip = out[off + k];
+            double r = rowCoef[0] * colCoef[0][j];
+            double c = (con[0] * ip + con[1]) * r;
+            double t = (con[2] * ip + con[3]) * r;
             for (int l = 0; l < depth; l++) {
-                double c = ArcCosine.clipCorrelation(qk * rj[l][j] * ri[l]);
-                double th = ArcCosine.acos(c);
-                double s = ArcCosine.sine(c);
-                double piMinus = Math.PI - th;
-                double t = (a2 * (s + piMinus * c) - ab2 * (s - th * c)) * (si[l] * sj[l][j]);
-                tk = alpha * t + beta + w * (a2 * piMinus + ab2 * th) * tk;
-                qk = w * t + bias;
+                double x = Math.abs(c);
+                x = x > 1 - ArcCosine.SNAP ? 1 : x;
+                double theta = ArcCosine.acos(x);
+                double d = (c >= 0 ? Math.PI - theta : theta) + kappa;
+                double g = Math.sqrt((1 - x) * (1 + x)) + d * c;
+                double a = rowCoef[1 + 3 * l] * colCoef[1 + 2 * l][j];
+                double b = colCoef[2 + 2 * l][j];
+                double next = a * g + rowCoef[2 + 3 * l] * b;
+                t = a * d * t + next + rowCoef[3 + 3 * l] * b;
+                c = next;
             }
-            q[off + k] = qk;
-            if (theta != null) {
-                theta[off + k] = tk;
-            }
+            out[off + k] = con[6] != 0 ? con[5] * t : c;
         }
     }
 }

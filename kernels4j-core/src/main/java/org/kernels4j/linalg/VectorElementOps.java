@@ -1,6 +1,7 @@
 package org.kernels4j.linalg;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -16,6 +17,7 @@ final class VectorElementOps implements ElementOps {
     public static final VectorElementOps INSTANCE = new VectorElementOps();
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     private static final ScalarElementOps TAIL = ScalarElementOps.INSTANCE;
+    private static final VectorSpecies<Long> SIGN_SPECIES = LongVector.SPECIES_PREFERRED;
 
     private VectorElementOps() {
     }
@@ -197,37 +199,59 @@ final class VectorElementOps implements ElementOps {
     }
 
     @Override
-    public void reluFamilyRow(double[] q, double[] theta, int off, int len, double[] si, double[][] sj, double[][] rj,
-            double[] coef, double[] scratch) {
+    public void reluFamilyRow(double[] out, int off, int len, double[] rowCoef, double[][] colCoef, double[] con,
+            double[] scratch) {
         int bound = S.loopBound(len);
-        int depth = si.length;
-        double ri = si[0] > 0 ? 1 / si[0] : 0;
+        int depth = (rowCoef.length - 1) / 3;
+        double[] rho = colCoef[0];
+        double r0 = rowCoef[0];
         for (int k = 0; k < bound; k += S.length()) {
-            clip(DoubleVector.fromArray(S, q, off + k).mul(DoubleVector.fromArray(S, rj[0], k)).mul(ri))
-                    .intoArray(scratch, k);
+            DoubleVector ip = DoubleVector.fromArray(S, out, off + k);
+            DoubleVector r = DoubleVector.fromArray(S, rho, k).mul(r0);
+            ip.fma(con[0], con[1]).mul(r).intoArray(scratch, k);
+            ip.fma(con[2], con[3]).mul(r).intoArray(scratch, bound + k);
         }
+        boolean ntk = con[6] != 0;
         for (int l = 0; l < depth; l++) {
-            arcCosineAndSine(scratch, bound);
             boolean last = l == depth - 1;
-            double nextRi = last || si[l + 1] <= 0 ? 0 : 1 / si[l + 1];
-            reluFamilyCombine(q, theta, off, bound, si[l], sj[l], coef, scratch, last ? null : rj[l + 1], nextRi);
+            // the last layer writes its result into the row: t for the NTK, c for the NNGP
+            reluFamilyLayer(scratch, bound, last && !ntk ? out : scratch, last && !ntk ? off : 0,
+                    last && ntk ? out : scratch, last && ntk ? off : bound, bound, colCoef[1 + 2 * l], colCoef[2 + 2 * l],
+                    rowCoef[1 + 3 * l], rowCoef[2 + 3 * l], rowCoef[3 + 3 * l], con[4]);
         }
-        ScalarElementOps.reluFamilyRow(q, theta, off + bound, len - bound, bound, si, sj, rj, coef);
+        if (ntk && con[5] != 1) {
+            for (int k = 0; k < bound; k += S.length()) {
+                DoubleVector.fromArray(S, out, off + k).mul(con[5]).intoArray(out, off + k);
+            }
+        }
+        ScalarElementOps.reluFamilyRow(out, off + bound, len - bound, bound, rowCoef, colCoef, con);
     }
 
     /*
-     * θ = arccos c into buf[len ..] and √(1−c²) into buf[2·len ..], from c in buf[0 ..]. Kept as
-     * its own method with Horner's rule written out on constants: inlined into a larger loop (or
-     * with helper calls), it exceeds C2's inlining node budget, the vectors get boxed and the pass
-     * runs 4× slower. Its bytecode is larger than C2's FreqInlineSize, so it is compiled alone.
+     * One layer of reluFamilyRow over c = buf[0 ..] and t = buf[tIn ..], writing the new c to
+     * cOut[cOff ..] and t to tOut[tOff ..] (in place for all but the last layer).
+     *
+     * Per element: arccos by the reduction of ArcCosine (z = x² and y = x for x ≤ ½, z = (1 − x)/2 and
+     * y = √z above, arcsin y = y + y·z·P(z)), then h = π/2 − θ(x) (arcsin x below ½, π/2 − 2·arcsin y
+     * above), whose sign is flipped with c's sign bit so that d = π/2 + h + κ covers both signs
+     * without a second blend. Written as one loop with the polynomial's constants inline: C2 compiles
+     * it without boxing only while the method stays below its inlining node budget, so helper calls
+     * and further branches are kept out. The two square roots run on the divider in parallel with
+     * the polynomial's FMAs.
      */
-    private static void arcCosineAndSine(double[] buf, int len) {
+    private static void reluFamilyLayer(double[] buf, int tIn, double[] cOut, int cOff, double[] tOut, int tOff, int len,
+            double[] colA, double[] colB, double rowA, double rowB, double rowDelta, double kappa) {
+        DoubleVector one = DoubleVector.broadcast(S, 1.0);
+        DoubleVector delta = DoubleVector.broadcast(S, rowDelta);
+        LongVector sign = LongVector.broadcast(SIGN_SPECIES, Long.MIN_VALUE);
         for (int k = 0; k < len; k += S.length()) {
             DoubleVector c = DoubleVector.fromArray(S, buf, k);
             DoubleVector x = c.abs();
+            x = x.blend(one, x.compare(VectorOperators.GT, 1 - ArcCosine.SNAP));
             VectorMask<Double> big = x.compare(VectorOperators.GT, 0.5);
-            DoubleVector z = x.mul(x).blend(x.neg().add(1.0).mul(0.5), big);
-            DoubleVector y = x.blend(z.sqrt(), big);
+            DoubleVector zb = x.fma(-0.5, 0.5);
+            DoubleVector z = x.mul(x).blend(zb, big);
+            DoubleVector y = x.blend(zb.sqrt(), big);
             DoubleVector p = DoubleVector.broadcast(S, ArcCosine.P11)
                     .fma(z, DoubleVector.broadcast(S, ArcCosine.P10))
                     .fma(z, DoubleVector.broadcast(S, ArcCosine.P9))
@@ -241,50 +265,16 @@ final class VectorElementOps implements ElementOps {
                     .fma(z, DoubleVector.broadcast(S, ArcCosine.P1))
                     .fma(z, DoubleVector.broadcast(S, ArcCosine.P0));
             DoubleVector asin = y.mul(z).fma(p, y);
-            DoubleVector root = z.neg().add(1.0).sqrt();
-            DoubleVector thetaAbs = asin.neg().add(Math.PI / 2).blend(asin.add(asin), big);
-            thetaAbs.blend(thetaAbs.neg().add(Math.PI), c.compare(VectorOperators.LT, 0.0)).intoArray(buf, len + k);
-            root.mul(DoubleVector.broadcast(S, 1.0).blend(y.add(y), big)).intoArray(buf, 2 * len + k);
+            DoubleVector h = asin.blend(asin.fma(-2.0, Math.PI / 2), big);
+            DoubleVector d = h.viewAsIntegralLanes().lanewise(VectorOperators.XOR,
+                    c.viewAsIntegralLanes().lanewise(VectorOperators.AND, sign)).viewAsFloatingLanes().reinterpretAsDoubles()
+                    .add(Math.PI / 2 + kappa);
+            DoubleVector g = d.fma(c, one.sub(x).mul(one.add(x)).sqrt());
+            DoubleVector a = DoubleVector.fromArray(S, colA, k).mul(rowA);
+            DoubleVector b = DoubleVector.fromArray(S, colB, k);
+            DoubleVector next = a.fma(g, b.mul(rowB));
+            a.mul(d).fma(DoubleVector.fromArray(S, buf, tIn + k), b.fma(delta, next)).intoArray(tOut, tOff + k);
+            next.intoArray(cOut, cOff + k);
         }
-    }
-
-    /**
-     * The rest of layer l from c, θ, s in buf: updates theta; then either stores the next layer's
-     * correlations into buf[0 ..] (nextRj not null) or, after the last layer, the covariances into q.
-     */
-    private static void reluFamilyCombine(double[] q, double[] theta, int off, int len, double si, double[] sj,
-            double[] coef, double[] buf, double[] nextRj, double nextRi) {
-        double a2 = coef[0] / (2 * Math.PI);
-        double ab2 = coef[1] / (2 * Math.PI);
-        double w = coef[2];
-        double bias = coef[3];
-        double alpha = coef[4];
-        double beta = coef[5];
-        for (int k = 0; k < len; k += S.length()) {
-            DoubleVector c = DoubleVector.fromArray(S, buf, k);
-            DoubleVector th = DoubleVector.fromArray(S, buf, len + k);
-            DoubleVector s = DoubleVector.fromArray(S, buf, 2 * len + k);
-            DoubleVector piMinus = th.neg().add(Math.PI);
-            DoubleVector t = s.add(piMinus.mul(c)).mul(a2).sub(s.sub(th.mul(c)).mul(ab2))
-                    .mul(DoubleVector.fromArray(S, sj, k).mul(si));
-            if (theta != null) {
-                DoubleVector td = piMinus.mul(a2).add(th.mul(ab2));
-                DoubleVector old = DoubleVector.fromArray(S, theta, off + k);
-                t.mul(alpha).add(beta).add(td.mul(w).mul(old)).intoArray(theta, off + k);
-            }
-            DoubleVector next = t.mul(w).add(bias);
-            if (nextRj == null) {
-                next.intoArray(q, off + k);
-            } else {
-                clip(next.mul(DoubleVector.fromArray(S, nextRj, k)).mul(nextRi)).intoArray(buf, k);
-            }
-        }
-    }
-
-    /** {@link ArcCosine#clipCorrelation}, lane-wise. */
-    private static DoubleVector clip(DoubleVector c) {
-        DoubleVector one = DoubleVector.broadcast(S, 1.0);
-        return c.blend(one, c.compare(VectorOperators.GT, 1 - ArcCosine.SNAP))
-                .blend(one.neg(), c.compare(VectorOperators.LT, ArcCosine.SNAP - 1));
     }
 }

@@ -321,6 +321,44 @@ class NeuralKernelTest {
         assertTrue(e.getMessage().contains("order must be 0, 1 or 2"), e.getMessage());
     }
 
+    /**
+     * The tile engine's ReLU-family path (correlation form, ElementOps.reluFamilyRow) against the
+     * one-pair recursion of value(): activations with a ≠ b of both signs, a = b (which takes the
+     * general path), zero inputs with b_var = 0 (zero variances at every layer; the
+     * standard-parameterization NTK takes the general path there), and depth 0.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"ntk(depth=3, activation=abrelu, a=-0.5, b=1.5, w_var=1.2, b_var=0.1)",
+        "nngp(depth=4, activation=abrelu, a=0.7, b=0.7, b_var=0.2)", "ntk(depth=3, activation=abrelu, a=0.7, b=0.7)",
+        "ntk(depth=4, activation=relu, w_var=2, b_var=0)", "nngp(depth=4, activation=leaky_relu, alpha=0.2, b_var=0)",
+        "ntk(depth=3, activation=relu, b_var=0, param=standard, width=50)",
+        "ntk(depth=2, activation=relu, b_var=0.1, param=standard, width=50)", "ntk(depth=0, b_var=0.1)",
+        "nngp(depth=0, b_var=0.1)", "ntk(depth=0, param=standard, width=20)"})
+    void reluFamilyTilesMatchTheOnePairRecursion(String spec) {
+        Kernel k = KernelSpec.parse(spec);
+        Matrix x = TestData.gaussian(70, 6, 1, 17);
+        for (int j = 0; j < x.cols(); j++) {
+            x.set(5, j, 0); // zero inputs
+            x.set(40, j, 0);
+        }
+        Matrix z = TestData.gaussian(45, 6, 1, 18);
+        for (int j = 0; j < z.cols(); j++) {
+            z.set(7, j, 0);
+        }
+        Matrix gram = GramEngine.gram(k, x);
+        Matrix cross = GramEngine.cross(k, x, z);
+        for (int i = 0; i < x.rows(); i++) {
+            for (int j = 0; j < x.rows(); j++) {
+                double ref = i == j ? k.selfValue(x.row(i)) : k.value(x.row(i), x.row(j));
+                assertEquals(ref, gram.get(i, j), 1e-12 * Math.max(1, Math.abs(ref)), spec + " gram " + i + "," + j);
+            }
+            for (int j = 0; j < z.rows(); j++) {
+                double ref = k.value(x.row(i), z.row(j));
+                assertEquals(ref, cross.get(i, j), 1e-12 * Math.max(1, Math.abs(ref)), spec + " cross " + i + "," + j);
+            }
+        }
+    }
+
     @Test
     void zeroInputsAndDuplicatesAreFinite() {
         Matrix x = new Matrix(4, 3);

@@ -206,51 +206,54 @@ class LinalgTest {
                 (o, a) -> o.multiply(a, nz, n),
                 (o, a) -> o.scale(a, n, -2));
         int depth = 3;
-        for (double[] coef : new double[][] {{1, 0, 2, 0.1, 2, 0.1}, {1.25, -1, 1.5, 0, 64, 1}}) {
-            double[][] sj = new double[depth][n];
-            double[][] rj = new double[depth][n];
-            double[] si = {1.3, 0.9, 1.1};
-            for (int l = 0; l < depth; l++) {
+        // {q_s, q_b, t_s, t_b, κ, γ, ntk}: ReLU's NTK, a leaky ReLU's (κ > 0) with γ ≠ 1, and an NNGP
+        for (double[] con : new double[][] {{0.4, 0.1, 0.4, 0.1, 0, 1, 1}, {0.3, 0.05, 0.7, 0.2, 0.4, 2.5, 1},
+            {0.5, 0, 0.5, 0, 0, 1, 0}}) {
+            double[][] col = new double[2 * depth + 1][n];
+            for (double[] c : col) {
                 for (int i = 0; i < n; i++) {
-                    sj[l][i] = i % 9 == 0 ? 0 : 0.5 + r.nextDouble(); // zero roots exercise the c = 0 convention
-                    rj[l][i] = sj[l][i] > 0 ? 1 / sj[l][i] : 0;
+                    c[i] = 0.5 + r.nextDouble();
                 }
             }
+            for (int i = 0; i < n; i += 9) {
+                col[0][i] = 0; // a zero reciprocal root: that column's correlation is 0
+            }
+            double[] row = new double[3 * depth + 1];
+            for (int i = 0; i < row.length; i++) {
+                row[i] = 0.2 + 0.5 * r.nextDouble();
+            }
             double[] q1 = new double[n];
-            for (int i = 0; i < n - 1; i++) {
-                q1[i + 1] = (2 * r.nextDouble() - 1.2) * sj[0][i] * 1.3; // correlations beyond ±1 exercise the clip
+            for (int i = 1; i < n; i++) {
+                // correlations spread over ±1.3: beyond ±1 exercises the clip, ±(1 − 1e-16) the snap
+                double target = (2 * r.nextDouble() - 1) * 1.3;
+                q1[i] = col[0][i - 1] == 0 ? target : (target / (row[0] * col[0][i - 1]) - con[1]) / con[0];
             }
-            double[] t1 = nz.clone();
+            q1[3] = ((1 - 1e-16) / (row[0] * col[0][2]) - con[1]) / con[0];
+            double[] ip = q1.clone();
             double[] q2 = q1.clone();
-            double[] t2 = nz.clone();
-            v.reluFamilyRow(q1, t1, 1, n - 1, si, sj, rj, coef, new double[3 * n]);
-            s.reluFamilyRow(q2, t2, 1, n - 1, si, sj, rj, coef, new double[3 * n]);
-            assertEquals(q2[0], q1[0], 0.0, "outside the slice");
-            for (int i = 0; i < n; i++) {
-                assertEquals(q2[i], q1[i], 1e-14 * Math.max(1, Math.abs(q2[i])), "relu row q " + i);
-                assertEquals(t2[i], t1[i], 1e-14 * Math.max(1, Math.abs(t2[i])), "relu row theta " + i);
+            v.reluFamilyRow(q1, 1, n - 1, row, col, con, new double[2 * n]);
+            s.reluFamilyRow(q2, 1, n - 1, row, col, con, new double[2 * n]);
+            assertEquals(0.0, q1[0], 0.0, "outside the slice");
+            for (int k = 1; k < n; k++) {
+                assertTrue(Double.isFinite(q1[k]), "relu row " + k);
+                assertEquals(q2[k], q1[k], 1e-14 * Math.max(1, Math.abs(q2[k])), "relu row " + k);
+                // by hand: the documented recursion with Math.acos, independent of ArcCosine
+                int j = k - 1;
+                double c = (con[0] * ip[k] + con[1]) * row[0] * col[0][j];
+                double t = (con[2] * ip[k] + con[3]) * row[0] * col[0][j];
+                for (int l = 0; l < depth; l++) {
+                    double x = Math.abs(c) > 1 - 0x1p-50 ? 1 : Math.abs(c);
+                    double theta = Math.acos(x);
+                    double d = (c >= 0 ? Math.PI - theta : theta) + con[4];
+                    double g = Math.sqrt(1 - x * x) + d * c;
+                    double a = row[1 + 3 * l] * col[1 + 2 * l][j];
+                    double next = a * g + row[2 + 3 * l] * col[2 + 2 * l][j];
+                    t = a * d * t + next + row[3 + 3 * l] * col[2 + 2 * l][j];
+                    c = next;
+                }
+                double expected = con[6] != 0 ? con[5] * t : c;
+                assertEquals(expected, q2[k], 1e-13 * Math.abs(expected), "relu row by hand " + k);
             }
-            // One element by hand: the layer formulas with Math.acos, independent of ArcCosine.
-            int j = 5;
-            double qk = (2 * 0.3 - 1.2) * sj[0][j] * 1.3;
-            double tk = nz[j + 1];
-            double[] c1 = {qk, tk};
-            for (int l = 0; l < depth; l++) {
-                double c = Math.max(-1, Math.min(1, c1[0] / (si[l] * sj[l][j])));
-                double th = Math.acos(c);
-                double sn = Math.sqrt(1 - c * c);
-                double p = si[l] * sj[l][j];
-                double tt = p * (coef[0] * (sn + (Math.PI - th) * c) - coef[1] * (sn - th * c)) / (2 * Math.PI);
-                double td = (coef[0] * (Math.PI - th) + coef[1] * th) / (2 * Math.PI);
-                c1[1] = coef[4] * tt + coef[5] + coef[2] * td * c1[1];
-                c1[0] = coef[2] * tt + coef[3];
-            }
-            double[] q3 = new double[n];
-            double[] t3 = nz.clone();
-            q3[j + 1] = qk;
-            s.reluFamilyRow(q3, t3, 1, n - 1, si, sj, rj, coef, new double[3 * n]);
-            assertEquals(c1[0], q3[j + 1], 1e-13 * Math.abs(c1[0]), "relu row by hand, q");
-            assertEquals(c1[1], t3[j + 1], 1e-13 * Math.abs(c1[1]), "relu row by hand, theta");
         }
         for (var op : ops) {
             double[] a1 = base.clone();
