@@ -276,23 +276,69 @@ public final class NeuralKernel implements Kernel {
             colCoef[1 + 2 * l] = ratio;
             colCoef[2 + 2 * l] = last ? ones : rCol[l + 1];
         }
-        ElementOps ops = ElementOps.get();
-        double[] rowCoef = new double[3 * depth + 1];
-        double[] scratch = new double[2 * cols];
+        double[][] rowCoef = new double[rows][3 * depth + 1];
         for (int i = 0; i < rows; i++) {
             double s = Math.sqrt(qRow[0][i]);
-            rowCoef[0] = s > 0 ? 1 / s : 0;
+            rowCoef[i][0] = s > 0 ? 1 / s : 0;
             for (int l = 0; l < depth; l++) {
                 double next = l == depth - 1 ? 1 : Math.sqrt(qRow[l + 1][i]);
                 double r = next > 0 ? 1 / next : 0;
-                rowCoef[1 + 3 * l] = scale * s * r;
-                rowCoef[2 + 3 * l] = bVar * r;
-                rowCoef[3 + 3 * l] = delta * r;
+                rowCoef[i][1 + 3 * l] = scale * s * r;
+                rowCoef[i][2 + 3 * l] = bVar * r;
+                rowCoef[i][3 + 3 * l] = delta * r;
                 s = next;
             }
-            ops.reluFamilyRow(q, i * cols, cols, rowCoef, colCoef, con, scratch);
+        }
+        boolean[] aboveHalf = correlationsAboveHalf(rowCoef, colCoef, con[4]);
+        ElementOps ops = ElementOps.get();
+        double[] scratch = new double[2 * cols];
+        for (int i = 0; i < rows; i++) {
+            ops.reluFamilyRow(q, i * cols, cols, rowCoef[i], colCoef, con, aboveHalf, scratch);
         }
         return true;
+    }
+
+    /**
+     * Which layers of a tile provably see only correlations in (½, 1], so that the vector code may
+     * skip the other branch of arccos. A lower bound ℓ of c is carried through the layers: with
+     * g(c) = sin θ + (π − θ + κ)·c increasing in c when κ ≥ 0 (its derivative is π − θ + κ), and
+     * c' = a·g + B·b with a ∈ [a_lo, a_hi] and B·b ≥ (B·b)_lo over the tile's rows and columns,
+     * ℓ' = (g(ℓ) ≥ 0 ? a_lo : a_hi)·g(ℓ) + (B·b)_lo, starting from ℓ = −1. For ReLU the correlations
+     * rise towards 1 with depth, and from the third or fourth layer on every one exceeds ½. A margin
+     * of 10⁻⁹ covers rounding; κ &lt; 0 (a·b &lt; 0) never qualifies.
+     */
+    private static boolean[] correlationsAboveHalf(double[][] rowCoef, double[][] colCoef, double kappa) {
+        int depth = (colCoef.length - 1) / 2;
+        boolean[] above = new boolean[depth];
+        if (kappa < 0) {
+            return above;
+        }
+        double lower = -1;
+        for (int l = 0; l < depth; l++) {
+            above[l] = lower > 0.5 + 1e-9;
+            double[] alpha = colCoef[1 + 2 * l];
+            double[] beta = colCoef[2 + 2 * l];
+            double aLo = Double.POSITIVE_INFINITY;
+            double aHi = 0;
+            double bLo = Double.POSITIVE_INFINITY;
+            for (double[] row : rowCoef) {
+                aLo = Math.min(aLo, row[1 + 3 * l]);
+                aHi = Math.max(aHi, row[1 + 3 * l]);
+                bLo = Math.min(bLo, row[2 + 3 * l]);
+            }
+            double colLo = Double.POSITIVE_INFINITY;
+            double colHi = 0;
+            double betaLo = Double.POSITIVE_INFINITY;
+            for (int k = 0; k < alpha.length; k++) {
+                colLo = Math.min(colLo, alpha[k]);
+                colHi = Math.max(colHi, alpha[k]);
+                betaLo = Math.min(betaLo, beta[k]);
+            }
+            double c = Math.max(-1, Math.min(1, lower));
+            double g = Math.sqrt((1 - c) * (1 + c)) + (Math.PI - Math.acos(c) + kappa) * c;
+            lower = (g >= 0 ? aLo * colLo : aHi * colHi) * g + bLo * betaLo;
+        }
+        return above;
     }
 
     private static boolean hasZero(double[][] variances) {
