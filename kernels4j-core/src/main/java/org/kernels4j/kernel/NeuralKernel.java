@@ -289,33 +289,34 @@ public final class NeuralKernel implements Kernel {
                 s = next;
             }
         }
-        boolean[] aboveHalf = correlationsAboveHalf(rowCoef, colCoef, con[4]);
+        double[] cLower = correlationLowerBounds(rowCoef, colCoef, con[4]);
         ElementOps ops = ElementOps.get();
         double[] scratch = new double[2 * cols];
         for (int i = 0; i < rows; i++) {
-            ops.reluFamilyRow(q, i * cols, cols, rowCoef[i], colCoef, con, aboveHalf, scratch);
+            ops.reluFamilyRow(q, i * cols, cols, rowCoef[i], colCoef, con, cLower, scratch);
         }
         return true;
     }
 
     /**
-     * Which layers of a tile provably see only correlations in (½, 1], so that the vector code may
-     * skip the other branch of arccos. A lower bound ℓ of c is carried through the layers: with
-     * g(c) = sin θ + (π − θ + κ)·c increasing in c when κ ≥ 0 (its derivative is π − θ + κ), and
-     * c' = a·g + B·b with a ∈ [a_lo, a_hi] and B·b ≥ (B·b)_lo over the tile's rows and columns,
-     * ℓ' = (g(ℓ) ≥ 0 ? a_lo : a_hi)·g(ℓ) + (B·b)_lo, starting from ℓ = −1. For ReLU the correlations
-     * rise towards 1 with depth, and from the third or fourth layer on every one exceeds ½. A margin
-     * of 10⁻⁹ covers rounding; κ &lt; 0 (a·b &lt; 0) never qualifies.
+     * Lower bounds of the correlations entering each layer of a tile, so that the vector code may
+     * use its shorter loops (for c ≥ 0 and for c &gt; ½). The bound ℓ is carried through the layer
+     * map: with g(c) = sin θ + (π − θ + κ)·c, increasing in c when κ ≥ 0 (its derivative is
+     * π − θ + κ), and c' = a·g + B·b with a ∈ [a_lo, a_hi] and B·b ≥ (B·b)_lo over the tile's rows
+     * and columns, ℓ' = (g(ℓ) ≥ 0 ? a_lo : a_hi)·g(ℓ) + (B·b)_lo, starting from ℓ = −1. For ReLU
+     * every correlation after the first layer is ≥ 0, and from the fourth or fifth on every one
+     * exceeds ½. A margin of 10⁻⁹ covers rounding; for κ &lt; 0 (a·b &lt; 0) the bound stays −1.
      */
-    private static boolean[] correlationsAboveHalf(double[][] rowCoef, double[][] colCoef, double kappa) {
+    private static double[] correlationLowerBounds(double[][] rowCoef, double[][] colCoef, double kappa) {
         int depth = (colCoef.length - 1) / 2;
-        boolean[] above = new boolean[depth];
+        double[] bound = new double[depth];
+        java.util.Arrays.fill(bound, -1);
         if (kappa < 0) {
-            return above;
+            return bound;
         }
         double lower = -1;
         for (int l = 0; l < depth; l++) {
-            above[l] = lower > 0.5 + 1e-9;
+            bound[l] = lower;
             double[] alpha = colCoef[1 + 2 * l];
             double[] beta = colCoef[2 + 2 * l];
             double aLo = Double.POSITIVE_INFINITY;
@@ -336,9 +337,9 @@ public final class NeuralKernel implements Kernel {
             }
             double c = Math.max(-1, Math.min(1, lower));
             double g = Math.sqrt((1 - c) * (1 + c)) + (Math.PI - Math.acos(c) + kappa) * c;
-            lower = (g >= 0 ? aLo * colLo : aHi * colHi) * g + bLo * betaLo;
+            lower = Math.max(-1, (g >= 0 ? aLo * colLo : aHi * colHi) * g + bLo * betaLo - 1e-9);
         }
-        return above;
+        return bound;
     }
 
     private static boolean hasZero(double[][] variances) {

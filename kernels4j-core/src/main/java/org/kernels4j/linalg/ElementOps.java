@@ -81,12 +81,13 @@ public interface ElementOps {
      * divided by both pre-activation standard deviations (NeuralKernel), which leaves one
      * arccos, two square roots and about 40 flops per element and layer, and no division. The
      * vector implementation runs each layer as one loop over the row, which stays in L1 cache;
-     * {@code scratch} holds at least 2·len doubles. {@code aboveHalf[l]} (L flags) tells that every
-     * correlation entering layer l lies in (½, 1] up to rounding, as the caller has proved; the vector
-     * implementation then runs a shorter loop without the |c| ≤ ½ branch and the sign handling.
+     * {@code scratch} holds at least 2·len doubles. {@code cLower[l]} (L values) is a lower bound,
+     * proved by the caller, of every correlation entering layer l (−1 when nothing is known); the
+     * vector implementation runs shorter loops where it is ≥ 0 (no sign handling) or &gt; ½ (no
+     * |c| ≤ ½ branch either).
      */
     void reluFamilyRow(double[] out, int off, int len, double[] rowCoef, double[][] colCoef, double[] con,
-            boolean[] aboveHalf, double[] scratch);
+            double[] cLower, double[] scratch);
 
     /** Lazy, thread-safe choice of the implementation. */
     final class Holder {

@@ -130,7 +130,7 @@ final class ScalarElementOps implements ElementOps {
 
     @Override
     public void reluFamilyRow(double[] out, int off, int len, double[] rowCoef, double[][] colCoef, double[] con,
-            boolean[] aboveHalf, double[] scratch) {
+            double[] cLower, double[] scratch) {
         reluFamilyRow(out, off, len, 0, rowCoef, colCoef, con);
     }
 

@@ -200,7 +200,7 @@ final class VectorElementOps implements ElementOps {
 
     @Override
     public void reluFamilyRow(double[] out, int off, int len, double[] rowCoef, double[][] colCoef, double[] con,
-            boolean[] aboveHalf, double[] scratch) {
+            double[] cLower, double[] scratch) {
         int bound = S.loopBound(len);
         int depth = (rowCoef.length - 1) / 3;
         double[] rho = colCoef[0];
@@ -219,8 +219,11 @@ final class VectorElementOps implements ElementOps {
             int cOff = last && !ntk ? off : 0;
             double[] tOut = last && ntk ? out : scratch;
             int tOff = last && ntk ? off : bound;
-            if (aboveHalf[l]) {
+            if (cLower[l] > 0.5) {
                 reluFamilyLayerAboveHalf(scratch, bound, cOut, cOff, tOut, tOff, bound, colCoef[1 + 2 * l],
+                        colCoef[2 + 2 * l], rowCoef[1 + 3 * l], rowCoef[2 + 3 * l], rowCoef[3 + 3 * l], con[4]);
+            } else if (cLower[l] >= 0) {
+                reluFamilyLayerNonNegative(scratch, bound, cOut, cOff, tOut, tOff, bound, colCoef[1 + 2 * l],
                         colCoef[2 + 2 * l], rowCoef[1 + 3 * l], rowCoef[2 + 3 * l], rowCoef[3 + 3 * l], con[4]);
             } else {
                 reluFamilyLayer(scratch, bound, cOut, cOff, tOut, tOff, bound, colCoef[1 + 2 * l], colCoef[2 + 2 * l],
@@ -269,12 +272,7 @@ final class VectorElementOps implements ElementOps {
             DoubleVector zb = x.fma(-0.5, 0.5);
             DoubleVector z = x.mul(x).blend(zb, big);
             DoubleVector y = x.blend(zb.sqrt(), big);
-            DoubleVector z2 = z.mul(z);
-            DoubleVector z4 = z2.mul(z2);
-            DoubleVector p03 = z.fma(ArcCosine.P3, ArcCosine.P2).fma(z2, z.fma(ArcCosine.P1, ArcCosine.P0));
-            DoubleVector p47 = z.fma(ArcCosine.P7, ArcCosine.P6).fma(z2, z.fma(ArcCosine.P5, ArcCosine.P4));
-            DoubleVector p8b = z.fma(ArcCosine.P11, ArcCosine.P10).fma(z2, z.fma(ArcCosine.P9, ArcCosine.P8));
-            DoubleVector p = p8b.fma(z4, p47).fma(z4, p03);
+            DoubleVector p = arcsinPolynomial(z);
             // x ≤ ½: π − θ = π/2 + arcsin x (c ≥ 0) or π/2 − arcsin x (c < 0);
             // x > ½: π − θ = π − 2·arcsin y (c ≥ 0) or 2·arcsin y (c < 0); the sign flips by c's sign bit
             LongVector cSign = c.viewAsIntegralLanes().lanewise(VectorOperators.AND, sign);
@@ -282,6 +280,35 @@ final class VectorElementOps implements ElementOps {
                     .viewAsFloatingLanes().reinterpretAsDoubles();
             DoubleVector kk = kBig.viewAsIntegralLanes().lanewise(VectorOperators.XOR, cSign).viewAsFloatingLanes()
                     .reinterpretAsDoubles().add(kSmall).blend(kSmall, big.not());
+            DoubleVector my = m.mul(y);
+            DoubleVector d = my.mul(z).fma(p, my.add(kk));
+            DoubleVector s = one.sub(x).mul(one.add(x)).sqrt();
+            DoubleVector a = DoubleVector.fromArray(S, colA, k).mul(rowA);
+            DoubleVector b = DoubleVector.fromArray(S, colB, k);
+            a.fma(d.fma(DoubleVector.fromArray(S, buf, tIn + k).add(c), s), b.mul(rowBD)).intoArray(tOut, tOff + k);
+            a.fma(d.fma(c, s), b.mul(rowB)).intoArray(cOut, cOff + k);
+        }
+    }
+
+    /* reluFamilyLayer for rows whose correlations are all ≥ 0 (ReLU's layers after the first): no sign step. */
+    private static void reluFamilyLayerNonNegative(double[] buf, int tIn, double[] cOut, int cOff, double[] tOut, int tOff, int len,
+            double[] colA, double[] colB, double rowA, double rowB, double rowDelta, double kappa) {
+        DoubleVector one = DoubleVector.broadcast(S, 1.0);
+        DoubleVector rowBD = DoubleVector.broadcast(S, rowB + rowDelta);
+        DoubleVector mBig = DoubleVector.broadcast(S, -2.0);
+        DoubleVector kSmall = DoubleVector.broadcast(S, Math.PI / 2 + kappa);
+        DoubleVector kBig = DoubleVector.broadcast(S, Math.PI + kappa);
+        for (int k = 0; k < len; k += S.length()) {
+            DoubleVector c = DoubleVector.fromArray(S, buf, k);
+            DoubleVector x = c.abs();
+            x = x.blend(one, x.compare(VectorOperators.GT, 1 - ArcCosine.SNAP));
+            VectorMask<Double> big = x.compare(VectorOperators.GT, 0.5);
+            DoubleVector zb = x.fma(-0.5, 0.5);
+            DoubleVector z = x.mul(x).blend(zb, big);
+            DoubleVector y = x.blend(zb.sqrt(), big);
+            DoubleVector p = arcsinPolynomial(z);
+            DoubleVector m = one.blend(mBig, big);
+            DoubleVector kk = kSmall.blend(kBig, big);
             DoubleVector my = m.mul(y);
             DoubleVector d = my.mul(z).fma(p, my.add(kk));
             DoubleVector s = one.sub(x).mul(one.add(x)).sqrt();
@@ -309,12 +336,7 @@ final class VectorElementOps implements ElementOps {
             DoubleVector z = c.fma(-0.5, 0.5);
             z = z.blend(zero, z.compare(VectorOperators.LT, ArcCosine.SNAP / 2));
             DoubleVector y = z.sqrt();
-            DoubleVector z2 = z.mul(z);
-            DoubleVector z4 = z2.mul(z2);
-            DoubleVector p03 = z.fma(ArcCosine.P3, ArcCosine.P2).fma(z2, z.fma(ArcCosine.P1, ArcCosine.P0));
-            DoubleVector p47 = z.fma(ArcCosine.P7, ArcCosine.P6).fma(z2, z.fma(ArcCosine.P5, ArcCosine.P4));
-            DoubleVector p8b = z.fma(ArcCosine.P11, ArcCosine.P10).fma(z2, z.fma(ArcCosine.P9, ArcCosine.P8));
-            DoubleVector p = p8b.fma(z4, p47).fma(z4, p03);
+            DoubleVector p = arcsinPolynomial(z);
             DoubleVector my = y.mul(-2.0);
             DoubleVector d = my.mul(z).fma(p, my.add(piK));
             DoubleVector s = one.sub(z).sqrt().mul(y.add(y));
@@ -323,5 +345,18 @@ final class VectorElementOps implements ElementOps {
             a.fma(d.fma(DoubleVector.fromArray(S, buf, tIn + k).add(c), s), b.mul(rowBD)).intoArray(tOut, tOff + k);
             a.fma(d.fma(c, s), b.mul(rowB)).intoArray(cOut, cOff + k);
         }
+    }
+
+    /**
+     * {@link ArcCosine}'s P(z) by Estrin's scheme: depth four instead of Horner's eleven, which the
+     * layer loops need because their time follows the length of each element's chain.
+     */
+    private static DoubleVector arcsinPolynomial(DoubleVector z) {
+        DoubleVector z2 = z.mul(z);
+        DoubleVector z4 = z2.mul(z2);
+        DoubleVector p03 = z.fma(ArcCosine.P3, ArcCosine.P2).fma(z2, z.fma(ArcCosine.P1, ArcCosine.P0));
+        DoubleVector p47 = z.fma(ArcCosine.P7, ArcCosine.P6).fma(z2, z.fma(ArcCosine.P5, ArcCosine.P4));
+        DoubleVector p8b = z.fma(ArcCosine.P11, ArcCosine.P10).fma(z2, z.fma(ArcCosine.P9, ArcCosine.P8));
+        return p8b.fma(z4, p47).fma(z4, p03);
     }
 }

@@ -231,8 +231,9 @@ class LinalgTest {
             q1[3] = ((1 - 1e-16) / (row[0] * col[0][2]) - con[1]) / con[0];
             double[] ip = q1.clone();
             double[] q2 = q1.clone();
-            v.reluFamilyRow(q1, 1, n - 1, row, col, con, new boolean[depth], new double[2 * n]);
-            s.reluFamilyRow(q2, 1, n - 1, row, col, con, new boolean[depth], new double[2 * n]);
+            double[] unknown = {-1, -1, -1};
+            v.reluFamilyRow(q1, 1, n - 1, row, col, con, unknown, new double[2 * n]);
+            s.reluFamilyRow(q2, 1, n - 1, row, col, con, unknown, new double[2 * n]);
             assertEquals(0.0, q1[0], 0.0, "outside the slice");
             for (int k = 1; k < n; k++) {
                 assertTrue(Double.isFinite(q1[k]), "relu row " + k);
@@ -255,8 +256,8 @@ class LinalgTest {
                 assertEquals(expected, q2[k], 1e-13 * Math.abs(expected), "relu row by hand " + k);
             }
         }
-        // Rows whose correlations stay in (½, 1] at every layer take the shorter loop; it must agree too.
-        // With c ≥ ½: g ≥ sin(π/3) + (2π/3)·½ ≈ 1.91, so a ≥ 0.3 keeps c' = a·g + B·b above 0.57.
+        // Rows whose correlations stay ≥ 0, or in (½, 1], at every layer take the shorter loops; they must
+        // agree too. With c ≥ ½: g ≥ sin(π/3) + (2π/3)·½ ≈ 1.91, so a ≥ 0.3 keeps c' = a·g + B·b above 0.57.
         double[][] col = new double[2 * depth + 1][n];
         for (double[] c : col) {
             for (int i = 0; i < n; i++) {
@@ -276,13 +277,14 @@ class LinalgTest {
             // c₀ in (0.51, 1.01]: beyond 1 and within 1e-16 of it exercise the clip and the snap
             q1[i] = (i % 5 == 0 ? 1 - 1e-16 : 0.51 + 0.5 * r.nextDouble()) / col[0][i];
         }
-        double[] q2 = q1.clone();
-        boolean[] above = new boolean[depth];
-        java.util.Arrays.fill(above, true);
-        v.reluFamilyRow(q1, 0, n, row, col, con, above, new double[2 * n]);
-        s.reluFamilyRow(q2, 0, n, row, col, con, above, new double[2 * n]);
-        for (int i = 0; i < n; i++) {
-            assertEquals(q2[i], q1[i], 1e-14 * Math.max(1, Math.abs(q2[i])), "relu row above ½, element " + i);
+        for (double[] lower : new double[][] {{0.5 + 1e-9, 0.5 + 1e-9, 0.5 + 1e-9}, {0, 0, 0}, {0, 0.51, 0}}) {
+            double[] q2 = q1.clone();
+            double[] q3 = q1.clone();
+            v.reluFamilyRow(q2, 0, n, row, col, con, lower, new double[2 * n]);
+            s.reluFamilyRow(q3, 0, n, row, col, con, lower, new double[2 * n]);
+            for (int i = 0; i < n; i++) {
+                assertEquals(q3[i], q2[i], 1e-14 * Math.max(1, Math.abs(q3[i])), "relu row with c ≥ " + lower[0] + ", " + i);
+            }
         }
         for (var op : ops) {
             double[] a1 = base.clone();
