@@ -34,8 +34,7 @@ import org.kernels4j.linalg.ElementOps;
  * of a rounded 1), and in Gram tiles it overwrites the same-sample entries.
  *
  * <p>Cost per tile: one GEMM, then L fused element-wise steps per entry while the tile row is in
- * L1 cache (for the ReLU family one vectorized loop per layer of one arccos, two square roots and
- * 30–40 other operations per entry, in correlation form: see {@code reluFamily});
+ * L1 cache (for the ReLU family a vectorized pass of about 30 flops per entry and layer);
  * numerical activations cost {@value Activation#QUADRATURE_POINTS}² activation evaluations per
  * entry and layer. Specs: {@code ntk(depth=5, activation=relu, w_var=2, b_var=0.05)},
  * {@code nngp(depth=3, activation=erf)}, {@code ntk(depth=2, param=standard, width=512)}.

@@ -290,41 +290,28 @@ final class VectorElementOps implements ElementOps {
         }
     }
 
-    /*
-     * reluFamilyLayer for rows whose correlations are all ≥ 0 (ReLU's layers after the first): no sign
-     * step, and vectors whose four correlations all exceed ½ take the shorter arithmetic of
-     * reluFamilyLayerAboveHalf (the layers just before the bound proves it for the whole row).
-     */
+    /* reluFamilyLayer for rows whose correlations are all ≥ 0 (ReLU's layers after the first): no sign step. */
     private static void reluFamilyLayerNonNegative(double[] buf, int tIn, double[] cOut, int cOff, double[] tOut, int tOff, int len,
             double[] colA, double[] colB, double rowA, double rowB, double rowDelta, double kappa) {
         DoubleVector one = DoubleVector.broadcast(S, 1.0);
-        DoubleVector zero = DoubleVector.zero(S);
         DoubleVector rowBD = DoubleVector.broadcast(S, rowB + rowDelta);
         DoubleVector mBig = DoubleVector.broadcast(S, -2.0);
         DoubleVector kSmall = DoubleVector.broadcast(S, Math.PI / 2 + kappa);
         DoubleVector kBig = DoubleVector.broadcast(S, Math.PI + kappa);
         for (int k = 0; k < len; k += S.length()) {
             DoubleVector c = DoubleVector.fromArray(S, buf, k);
-            DoubleVector d;
-            DoubleVector s;
-            if (c.compare(VectorOperators.GT, 0.5).allTrue()) {
-                // all four above ½ (most of the layers where the bound alone cannot prove it)
-                DoubleVector z = c.fma(-0.5, 0.5);
-                z = z.blend(zero, z.compare(VectorOperators.LT, ArcCosine.SNAP / 2));
-                DoubleVector y = z.sqrt();
-                d = aboveHalfD(z, y, kBig);
-                s = one.sub(z).sqrt().mul(y.add(y));
-            } else {
-                DoubleVector x = c.abs();
-                x = x.blend(one, x.compare(VectorOperators.GT, 1 - ArcCosine.SNAP));
-                VectorMask<Double> big = x.compare(VectorOperators.GT, 0.5);
-                DoubleVector zb = x.fma(-0.5, 0.5);
-                DoubleVector z = x.mul(x).blend(zb, big);
-                DoubleVector y = x.blend(zb.sqrt(), big);
-                DoubleVector my = one.blend(mBig, big).mul(y);
-                d = my.mul(z).fma(arcsinPolynomial(z), my.add(kSmall.blend(kBig, big)));
-                s = one.sub(x).mul(one.add(x)).sqrt();
-            }
+            DoubleVector x = c.abs();
+            x = x.blend(one, x.compare(VectorOperators.GT, 1 - ArcCosine.SNAP));
+            VectorMask<Double> big = x.compare(VectorOperators.GT, 0.5);
+            DoubleVector zb = x.fma(-0.5, 0.5);
+            DoubleVector z = x.mul(x).blend(zb, big);
+            DoubleVector y = x.blend(zb.sqrt(), big);
+            DoubleVector p = arcsinPolynomial(z);
+            DoubleVector m = one.blend(mBig, big);
+            DoubleVector kk = kSmall.blend(kBig, big);
+            DoubleVector my = m.mul(y);
+            DoubleVector d = my.mul(z).fma(p, my.add(kk));
+            DoubleVector s = one.sub(x).mul(one.add(x)).sqrt();
             DoubleVector a = DoubleVector.fromArray(S, colA, k).mul(rowA);
             DoubleVector b = DoubleVector.fromArray(S, colB, k);
             a.fma(d.fma(DoubleVector.fromArray(S, buf, tIn + k).add(c), s), b.mul(rowBD)).intoArray(tOut, tOff + k);
@@ -343,13 +330,15 @@ final class VectorElementOps implements ElementOps {
         DoubleVector one = DoubleVector.broadcast(S, 1.0);
         DoubleVector zero = DoubleVector.zero(S);
         DoubleVector rowBD = DoubleVector.broadcast(S, rowB + rowDelta);
-        DoubleVector piK = DoubleVector.broadcast(S, Math.PI + kappa);
+        double piK = Math.PI + kappa;
         for (int k = 0; k < len; k += S.length()) {
             DoubleVector c = DoubleVector.fromArray(S, buf, k);
             DoubleVector z = c.fma(-0.5, 0.5);
             z = z.blend(zero, z.compare(VectorOperators.LT, ArcCosine.SNAP / 2));
             DoubleVector y = z.sqrt();
-            DoubleVector d = aboveHalfD(z, y, piK);
+            DoubleVector p = arcsinPolynomial(z);
+            DoubleVector my = y.mul(-2.0);
+            DoubleVector d = my.mul(z).fma(p, my.add(piK));
             DoubleVector s = one.sub(z).sqrt().mul(y.add(y));
             DoubleVector a = DoubleVector.fromArray(S, colA, k).mul(rowA);
             DoubleVector b = DoubleVector.fromArray(S, colB, k);
@@ -369,11 +358,5 @@ final class VectorElementOps implements ElementOps {
         DoubleVector p47 = z.fma(ArcCosine.P7, ArcCosine.P6).fma(z2, z.fma(ArcCosine.P5, ArcCosine.P4));
         DoubleVector p8b = z.fma(ArcCosine.P11, ArcCosine.P10).fma(z2, z.fma(ArcCosine.P9, ArcCosine.P8));
         return p8b.fma(z4, p47).fma(z4, p03);
-    }
-
-    /** π − θ + κ = (π + κ) − 2·arcsin y for c &gt; ½, with z = (1 − c)/2 and y = √z; {@code piK} = π + κ. */
-    private static DoubleVector aboveHalfD(DoubleVector z, DoubleVector y, DoubleVector piK) {
-        DoubleVector my = y.mul(-2.0);
-        return my.mul(z).fma(arcsinPolynomial(z), my.add(piK));
     }
 }
