@@ -286,6 +286,16 @@ class LinalgTest {
                 assertEquals(q3[i], q2[i], 1e-14 * Math.max(1, Math.abs(q3[i])), "relu row with c ≥ " + lower[0] + ", " + i);
             }
         }
+        // c₀ in [0, 1]: the ≥ 0 loop with both branches of arccos (κ = 0 and B, b ≥ 0 keep every later c ≥ 0)
+        for (int i = 0; i < n; i++) {
+            q1[i] = r.nextDouble() / col[0][i];
+        }
+        double[] q2 = q1.clone();
+        v.reluFamilyRow(q1, 0, n, row, col, con, new double[] {0, 0, 0}, new double[2 * n]);
+        s.reluFamilyRow(q2, 0, n, row, col, con, new double[] {0, 0, 0}, new double[2 * n]);
+        for (int i = 0; i < n; i++) {
+            assertEquals(q2[i], q1[i], 1e-14 * Math.max(1, Math.abs(q2[i])), "relu row with c ≥ 0, element " + i);
+        }
         for (var op : ops) {
             double[] a1 = base.clone();
             double[] a2 = base.clone();
