@@ -1,22 +1,22 @@
 package org.kernels4j.linalg;
 
 /**
- * arccos c and √(1 − c²) for c ∈ [−1, 1] to within 1–2 ulp, from one degree-11 polynomial and two
- * square roots: the core of every ReLU-family NNGP/NTK layer.
+ * arccos c for c ∈ [−1, 1] to within 1 ulp, from one degree-11 polynomial and at most one square
+ * root: the core of every ReLU-family NNGP/NTK layer ({@link ElementOps#reluFamilyRow}, which also
+ * needs √(1 − c²), from a second square root).
  *
  * <p>Hand-written because it is the inner loop of the product: {@code Math.acos} is a slow call on
  * JDK 17 and the Vector API's lane-wise ACOS is a library call that forces every live vector
  * register to be spilled; both cost more than the rest of a layer. The reduction follows the
  * classic one (as in fdlibm): with x = |c|,
  * <ul>
- *   <li>x ≤ ½: z = x², arcsin x = x·(1 + z·P(z)), √(1 − c²) = √(1 − z);</li>
- *   <li>x &gt; ½: z = (1 − x)/2 (exact), y = √z, arccos x = 2·arcsin y = 2y·(1 + z·P(z)),
- *       √(1 − c²) = 2y·√(1 − z);</li>
+ *   <li>x ≤ ½: z = x², arcsin x = x·(1 + z·P(z)), arccos x = π/2 − arcsin x;</li>
+ *   <li>x &gt; ½: z = (1 − x)/2 (exact), y = √z, arccos x = 2·arcsin y = 2y·(1 + z·P(z));</li>
  * </ul>
  * so z ∈ [0, ¼] in both branches and P approximates (arcsin(√z)/√z − 1)/z there. Its coefficients
  * interpolate that function at 12 Chebyshev nodes of [0, ¼], computed in 50-digit arithmetic
  * (relative error 1.2e-15 before rounding, which the factor z ≤ ¼ shrinks below half an ulp). The
- * square roots run on their own execution unit, in parallel with the polynomial. Tested against
+ * square root runs on its own execution unit, in parallel with the polynomial. Tested against
  * {@link StrictMath#acos}: at most 1 ulp on 4·10⁵ points, half of them within 10⁻¹⁶ … 1 of ±1
  * (LinalgTest).
  */
@@ -67,21 +67,6 @@ public final class ArcCosine {
         double asin = Math.fma(y * z, polyP(z), y);
         double theta = big ? 2 * asin : Math.PI / 2 - asin;
         return c < 0 ? Math.PI - theta : theta;
-    }
-
-    /**
-     * √(1 − c²) for c ∈ [−1, 1] by the same reduction as {@link #acos} (so the pair is consistent);
-     * NaN outside.
-     */
-    public static double sine(double c) {
-        if (!(c >= -1 && c <= 1)) {
-            return Double.NaN;
-        }
-        double x = Math.abs(c);
-        boolean big = x > 0.5;
-        double z = big ? (1 - x) * 0.5 : x * x;
-        double root = Math.sqrt(1 - z);
-        return big ? 2 * Math.sqrt(z) * root : root;
     }
 
     static double polyP(double z) {
