@@ -261,8 +261,9 @@ public final class NeuralKernel implements Kernel {
         double scale = wVar * e / (2 * Math.PI);
         double[] con = {wVar * inv, bVar, standardNtk ? 1 / gamma : wVar * inv, standardNtk ? 1 / gamma : bVar,
             bigB * Math.PI / e, gamma, ntk ? 1 : 0};
-        double[][] sCol = roots(qCol);
-        double[][] rCol = reciprocals(sCol);
+        double[][] sCol = map(qCol, Math::sqrt);
+        // 1/σ, and 0 for σ = 0: a zero-variance pre-activation is taken as uncorrelated with everything
+        double[][] rCol = map(sCol, v -> v > 0 ? 1 / v : 0);
         double[][] colCoef = new double[2 * depth + 1][];
         colCoef[0] = rCol[0];
         double[] ones = new double[cols];
@@ -353,27 +354,16 @@ public final class NeuralKernel implements Kernel {
         return false;
     }
 
-    private static double[][] roots(double[][] variances) {
-        double[][] s = new double[variances.length][];
-        for (int l = 0; l < s.length; l++) {
-            s[l] = new double[variances[l].length];
-            for (int j = 0; j < s[l].length; j++) {
-                s[l][j] = Math.sqrt(variances[l][j]);
+    /** f applied to every element (per-layer variances to roots, roots to reciprocals). */
+    private static double[][] map(double[][] a, java.util.function.DoubleUnaryOperator f) {
+        double[][] out = new double[a.length][];
+        for (int l = 0; l < a.length; l++) {
+            out[l] = new double[a[l].length];
+            for (int j = 0; j < a[l].length; j++) {
+                out[l][j] = f.applyAsDouble(a[l][j]);
             }
         }
-        return s;
-    }
-
-    /** 1/s, and 0 for s = 0: a zero-variance pre-activation is taken as uncorrelated with everything. */
-    private static double[][] reciprocals(double[][] s) {
-        double[][] r = new double[s.length][];
-        for (int l = 0; l < r.length; l++) {
-            r[l] = new double[s[l].length];
-            for (int j = 0; j < r[l].length; j++) {
-                r[l][j] = s[l][j] > 0 ? 1 / s[l][j] : 0;
-            }
-        }
-        return r;
+        return out;
     }
 
     private void generic(double[] q, double[] theta, int rows, int cols, double[][] qRow, double[][] qCol) {
