@@ -73,8 +73,7 @@ public final class ModelFiles {
         if (m.path() != null) {
             options.put("lambda_selection", m.path().criterion().name().toLowerCase(java.util.Locale.ROOT));
         }
-        ArrayNode names = root.putArray("feature_names");
-        saved.featureNames().forEach(names::add);
+        putFeatureNames(root, saved.featureNames());
         root.put("target_name", saved.targetName());
         write(file, root, arrays);
     }
@@ -88,8 +87,7 @@ public final class ModelFiles {
         arrays.put("bandwidth", f.bandwidth());
         ObjectNode root = header("kde");
         root.put("kernel", f.profile().name().toLowerCase(java.util.Locale.ROOT));
-        ArrayNode names = root.putArray("feature_names");
-        saved.featureNames().forEach(names::add);
+        putFeatureNames(root, saved.featureNames());
         write(file, root, arrays);
     }
 
@@ -138,8 +136,7 @@ public final class ModelFiles {
         privacy.put("laplace_scale", p.noiseScale());
         privacy.put("neighbours", PrivateKernelSum.NEIGHBOURS);
         privacy.put("n", p.size());
-        ArrayNode names = root.putArray("feature_names");
-        featureNames.forEach(names::add);
+        putFeatureNames(root, featureNames);
         write(file, root, arrays);
     }
 
@@ -185,8 +182,7 @@ public final class ModelFiles {
         privacy.put("n", p.size());
         privacy.put("levels", p.levels());
         privacy.putArray("range").add(p.range()[0]).add(p.range()[1]);
-        ArrayNode names = root.putArray("feature_names");
-        featureNames.forEach(names::add);
+        putFeatureNames(root, featureNames);
         write(file, root, arrays);
     }
 
@@ -250,8 +246,7 @@ public final class ModelFiles {
             }
             root.put("multiclass", m.multiclass().name().toLowerCase(java.util.Locale.ROOT));
         }
-        ArrayNode names = root.putArray("feature_names");
-        saved.featureNames().forEach(names::add);
+        putFeatureNames(root, saved.featureNames());
         root.put("target_name", saved.targetName());
         write(file, root, arrays);
     }
@@ -552,6 +547,12 @@ public final class ModelFiles {
         }
         return new SavedModel(kind, new KernelRidgeModel(kernel, x, alpha, intercept.data(), lambda, null),
                 List.copyOf(featureNames), target, scales);
+    }
+
+    /** Writes {@code feature_names}, which {@link #featureNames} reads back. */
+    private static void putFeatureNames(ObjectNode root, List<String> featureNames) {
+        ArrayNode names = root.putArray("feature_names");
+        featureNames.forEach(names::add);
     }
 
     private static List<String> featureNames(JsonNode root) {
