@@ -1,7 +1,7 @@
 package org.kernels4j.bench;
 
 import java.util.function.DoubleConsumer;
-import org.kernels4j.kernel.GramEngine;
+import org.kernels4j.gram.GramEngine;
 import org.kernels4j.kernel.Kernel;
 import org.kernels4j.linalg.Blas;
 import org.kernels4j.linalg.ElementOps;

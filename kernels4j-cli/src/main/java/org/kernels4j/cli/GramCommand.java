@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.kernels4j.io.Dataset;
 import org.kernels4j.io.Npy;
-import org.kernels4j.kernel.GramEngine;
+import org.kernels4j.gram.GramEngine;
 import org.kernels4j.kernel.Kernel;
 import org.kernels4j.kernel.KernelSpec;
 import org.kernels4j.linalg.Matrix;

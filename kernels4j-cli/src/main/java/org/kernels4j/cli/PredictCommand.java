@@ -10,7 +10,7 @@ import org.kernels4j.io.SavedModel;
 import org.kernels4j.io.LibSvmWriter;
 import org.kernels4j.io.SavedSvm;
 import org.kernels4j.svm.SvmModel;
-import org.kernels4j.learn.GaussianProcess;
+import org.kernels4j.gp.GaussianProcess;
 import org.kernels4j.linalg.Matrix;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

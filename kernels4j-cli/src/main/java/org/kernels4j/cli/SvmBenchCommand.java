@@ -85,7 +85,7 @@ final class SvmBenchCommand implements Callable<Integer> {
             java.util.Arrays.sort(te);
             xTrain = ds.features().selectRows(tr);
             xTest = ds.features().selectRows(te);
-            org.kernels4j.learn.CrossValidation.standardize(xTrain, xTest);
+            org.kernels4j.selection.CrossValidation.standardize(xTrain, xTest);
             yTrain = ds.target().selectRows(tr).data();
             yTest = ds.target().selectRows(te).data();
             what = data.getFileName().toString();
@@ -131,8 +131,8 @@ final class SvmBenchCommand implements Callable<Integer> {
         SupportVectorMachine.Training t = svm.train(xTrain, yTrain);
         double seconds = (System.nanoTime() - t0) / 1e9;
         SvmModel m = t.model();
-        double trainAcc = org.kernels4j.learn.ClassificationMetrics.of(yTrain, m.predict(xTrain)).accuracy();
-        double testAcc = org.kernels4j.learn.ClassificationMetrics.of(yTest, m.predict(xTest)).accuracy();
+        double trainAcc = org.kernels4j.selection.ClassificationMetrics.of(yTrain, m.predict(xTrain)).accuracy();
+        double testAcc = org.kernels4j.selection.ClassificationMetrics.of(yTest, m.predict(xTest)).accuracy();
         long iterations = 0;
         long rows = 0;
         int rounds = 0;

@@ -18,10 +18,10 @@ import org.kernels4j.io.CsvReader;
 import org.kernels4j.io.Dataset;
 import org.kernels4j.io.ModelFiles;
 import org.kernels4j.io.Npy;
-import org.kernels4j.kernel.GramEngine;
+import org.kernels4j.gram.GramEngine;
 import org.kernels4j.kernel.KernelSpec;
-import org.kernels4j.learn.GaussianProcess;
-import org.kernels4j.learn.RegressionMetrics;
+import org.kernels4j.gp.GaussianProcess;
+import org.kernels4j.selection.RegressionMetrics;
 import org.kernels4j.linalg.Matrix;
 
 class CliTest {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.kernels4j.io.CsvReader;
 import org.kernels4j.io.Dataset;
 import org.kernels4j.io.ModelFiles;
-import org.kernels4j.kernel.GramEngine;
+import org.kernels4j.gram.GramEngine;
 import org.kernels4j.kernel.KernelSpec;
 import org.kernels4j.linalg.Matrix;
 

@@ -48,7 +48,7 @@ public final class FeatureMaps {
 
     /** The relative Frobenius and spectral errors of φ(X)φ(X)ᵀ against K(X, X). */
     public static Error approximationError(FeatureMap map, Matrix x) {
-        Matrix exact = org.kernels4j.kernel.GramEngine.gram(map.kernel(), x);
+        Matrix exact = org.kernels4j.gram.GramEngine.gram(map.kernel(), x);
         Matrix diff = approximateGram(map, x);
         double num = 0;
         double den = 0;
@@ -75,7 +75,7 @@ public final class FeatureMaps {
             throw new Kernels4jException("the effective dimension needs lambda > 0, got " + lambda);
         }
         double s = 0;
-        for (double mu : org.kernels4j.linalg.SymmetricEigen.of(org.kernels4j.kernel.GramEngine.gram(kernel, x))
+        for (double mu : org.kernels4j.linalg.SymmetricEigen.of(org.kernels4j.gram.GramEngine.gram(kernel, x))
                 .values()) {
             mu = Math.max(mu, 0);
             s += mu / (mu + lambda);

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Random;
 import org.kernels4j.Kernels4jException;
-import org.kernels4j.kernel.GramEngine;
+import org.kernels4j.gram.GramEngine;
 import org.kernels4j.kernel.Kernel;
 import org.kernels4j.linalg.Cholesky;
 import org.kernels4j.linalg.Matrix;

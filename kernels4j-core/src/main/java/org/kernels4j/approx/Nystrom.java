@@ -1,7 +1,7 @@
 package org.kernels4j.approx;
 
 import org.kernels4j.Kernels4jException;
-import org.kernels4j.kernel.GramEngine;
+import org.kernels4j.gram.GramEngine;
 import org.kernels4j.kernel.Kernel;
 import org.kernels4j.linalg.Matrix;
 import org.kernels4j.linalg.SymmetricEigen;

@@ -2,10 +2,10 @@ package org.kernels4j.approx;
 
 import java.util.Random;
 import org.kernels4j.Kernels4jException;
-import org.kernels4j.kernel.Activation;
-import org.kernels4j.kernel.ArcCosineKernel;
+import org.kernels4j.kernel.neural.Activation;
+import org.kernels4j.kernel.neural.ArcCosineKernel;
 import org.kernels4j.kernel.Kernel;
-import org.kernels4j.kernel.NeuralKernel;
+import org.kernels4j.kernel.neural.NeuralKernel;
 import org.kernels4j.linalg.Matrix;
 
 /**

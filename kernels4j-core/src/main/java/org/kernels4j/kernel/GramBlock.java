@@ -26,7 +26,7 @@ public final class GramBlock {
     private int rows;
     private int cols;
 
-    GramBlock(GramInputs left, GramInputs right, boolean symmetric, int capacity) {
+    public GramBlock(GramInputs left, GramInputs right, boolean symmetric, int capacity) {
         this.left = left;
         this.right = right;
         this.symmetric = symmetric;
@@ -34,14 +34,14 @@ public final class GramBlock {
         this.product = new NativeBuffer(capacity);
     }
 
-    void moveTo(int rowStart, int rows, int colStart, int cols) {
+    public void moveTo(int rowStart, int rows, int colStart, int cols) {
         this.rowStart = rowStart;
         this.rows = rows;
         this.colStart = colStart;
         this.cols = cols;
     }
 
-    void release() {
+    public void release() {
         product.close();
     }
 

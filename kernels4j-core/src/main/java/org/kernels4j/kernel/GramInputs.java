@@ -11,7 +11,7 @@ import org.kernels4j.linalg.NativeBuffer;
  * transformed rows and their squared norms, made once per Gram computation and shared by all
  * tiles and threads.
  */
-final class GramInputs implements AutoCloseable {
+public final class GramInputs implements AutoCloseable {
     final Matrix x;
     final double[] center;
     private final Map<FeatureView, Prepared> prepared = new HashMap<>();
@@ -26,7 +26,7 @@ final class GramInputs implements AutoCloseable {
         }
     }
 
-    GramInputs(Matrix x, double[] center) {
+    public GramInputs(Matrix x, double[] center) {
         this.x = x;
         this.center = center;
     }

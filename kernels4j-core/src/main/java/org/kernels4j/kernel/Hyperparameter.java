@@ -37,7 +37,7 @@ public record Hyperparameter(String name, double value, double lower, double upp
     }
 
     /** θ with the default bounds widened to contain it. */
-    static Hyperparameter of(String name, double value) {
+    public static Hyperparameter of(String name, double value) {
         return new Hyperparameter(name, value, Math.min(DEFAULT_LOWER, value), Math.max(DEFAULT_UPPER, value));
     }
 
@@ -91,7 +91,7 @@ public record Hyperparameter(String name, double value, double lower, double upp
     }
 
     /** Checks that a replacement vector has one positive finite value per parameter. */
-    static void requireValues(Kernel kernel, double[] values, int count) {
+    public static void requireValues(Kernel kernel, double[] values, int count) {
         if (values.length != count) {
             throw new Kernels4jException(kernel.toSpec() + " has " + count + " hyperparameters, got " + values.length
                     + " values");

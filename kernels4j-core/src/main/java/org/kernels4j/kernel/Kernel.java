@@ -1,5 +1,7 @@
 package org.kernels4j.kernel;
 
+import org.kernels4j.gram.GramEngine;
+
 /**
  * A positive semi-definite kernel k(x, z) on real feature vectors.
  *

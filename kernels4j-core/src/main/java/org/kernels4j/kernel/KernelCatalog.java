@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.kernels4j.Kernels4jException;
+import org.kernels4j.kernel.neural.Activation;
+import org.kernels4j.kernel.neural.ArcCosineKernel;
+import org.kernels4j.kernel.neural.NeuralKernel;
 
 /**
  * Every kernel name the spec language knows, with its parameters, defaults and formula: the one

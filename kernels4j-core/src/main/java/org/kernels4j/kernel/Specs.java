@@ -4,12 +4,12 @@ import java.math.BigDecimal;
 import org.kernels4j.Kernels4jException;
 
 /** Number formatting and argument checks shared by the kernel classes. */
-final class Specs {
+public final class Specs {
     private Specs() {
     }
 
     /** Shortest decimal text that parses back to exactly {@code v} ("2", "0.5", "1e-06"). */
-    static String num(double v) {
+    public static String num(double v) {
         if (v == Math.rint(v) && Math.abs(v) < 1e15) {
             return Long.toString((long) v);
         }
@@ -21,7 +21,7 @@ final class Specs {
         return new BigDecimal(s.substring(0, e)).stripTrailingZeros().toPlainString() + "e" + s.substring(e + 1);
     }
 
-    static String nums(double[] v) {
+    public static String nums(double[] v) {
         StringBuilder sb = new StringBuilder("[");
         for (int i = 0; i < v.length; i++) {
             if (i > 0) {
@@ -32,14 +32,14 @@ final class Specs {
         return sb.append(']').toString();
     }
 
-    static double positive(String kernel, String param, double v) {
+    public static double positive(String kernel, String param, double v) {
         if (!(v > 0) || Double.isInfinite(v)) {
             throw new Kernels4jException(kernel + ": " + param + " must be a positive finite number, got " + num(v));
         }
         return v;
     }
 
-    static double nonNegative(String kernel, String param, double v) {
+    public static double nonNegative(String kernel, String param, double v) {
         if (!(v >= 0) || Double.isInfinite(v)) {
             throw new Kernels4jException(kernel + ": " + param + " must be a non-negative finite number, got "
                     + num(v));
@@ -47,7 +47,7 @@ final class Specs {
         return v;
     }
 
-    static double[] positive(String kernel, String param, double[] v) {
+    public static double[] positive(String kernel, String param, double[] v) {
         if (v.length == 0) {
             throw new Kernels4jException(kernel + ": " + param + " must not be an empty list");
         }
@@ -57,7 +57,7 @@ final class Specs {
         return v.clone();
     }
 
-    static double squaredDistance(double[] x, double[] z, double[] lengthScales) {
+    public static double squaredDistance(double[] x, double[] z, double[] lengthScales) {
         requireSameLength(x, z);
         if (lengthScales != null && lengthScales.length != x.length) {
             throw new Kernels4jException("the kernel has " + lengthScales.length
@@ -74,7 +74,7 @@ final class Specs {
         return s;
     }
 
-    static double dot(double[] x, double[] z) {
+    public static double dot(double[] x, double[] z) {
         requireSameLength(x, z);
         double s = 0;
         for (int f = 0; f < x.length; f++) {
@@ -83,7 +83,7 @@ final class Specs {
         return s;
     }
 
-    static void requireSameLength(double[] x, double[] z) {
+    public static void requireSameLength(double[] x, double[] z) {
         if (x.length != z.length) {
             throw new Kernels4jException("vectors have different lengths: " + x.length + " and " + z.length);
         }

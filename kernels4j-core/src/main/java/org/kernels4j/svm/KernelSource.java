@@ -2,9 +2,9 @@ package org.kernels4j.svm;
 
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.ProgressListener;
-import org.kernels4j.kernel.GramEngine;
+import org.kernels4j.gram.GramEngine;
 import org.kernels4j.kernel.Kernel;
-import org.kernels4j.kernel.KernelRows;
+import org.kernels4j.gram.KernelRows;
 import org.kernels4j.linalg.Matrix;
 
 /**

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.ProgressListener;
-import org.kernels4j.kernel.GramEngine;
+import org.kernels4j.gram.GramEngine;
 import org.kernels4j.kernel.Kernel;
-import org.kernels4j.learn.CrossValidation;
+import org.kernels4j.selection.CrossValidation;
 import org.kernels4j.linalg.Matrix;
 import org.kernels4j.linalg.Parallelism;
 

@@ -4,11 +4,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.kernels4j.Kernels4jException;
-import org.kernels4j.kernel.GramEngine;
+import org.kernels4j.gram.GramEngine;
 import org.kernels4j.kernel.Kernel;
-import org.kernels4j.learn.ClassificationMetrics;
-import org.kernels4j.learn.CrossValidation;
-import org.kernels4j.learn.RegressionMetrics;
+import org.kernels4j.selection.ClassificationMetrics;
+import org.kernels4j.selection.CrossValidation;
+import org.kernels4j.selection.RegressionMetrics;
 import org.kernels4j.linalg.Matrix;
 import org.kernels4j.linalg.Parallelism;
 

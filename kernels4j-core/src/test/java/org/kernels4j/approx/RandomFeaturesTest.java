@@ -9,7 +9,7 @@ import java.util.function.LongFunction;
 import org.junit.jupiter.api.Test;
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.TestData;
-import org.kernels4j.kernel.GramEngine;
+import org.kernels4j.gram.GramEngine;
 import org.kernels4j.kernel.Kernel;
 import org.kernels4j.kernel.KernelSpec;
 import org.kernels4j.linalg.Matrix;

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.TestData;
 import org.kernels4j.linalg.Matrix;
+import org.kernels4j.gram.GramEngine;
 
 class HyperparameterTest {
     private static final String[] SPECS = {

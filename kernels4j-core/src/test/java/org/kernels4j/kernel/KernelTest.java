@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.kernels4j.TestData;
 import org.kernels4j.linalg.Matrix;
 import org.kernels4j.linalg.SymmetricEigen;
+import org.kernels4j.gram.GramEngine;
 
 class KernelTest {
 

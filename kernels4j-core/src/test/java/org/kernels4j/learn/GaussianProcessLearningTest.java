@@ -10,11 +10,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.TestData;
-import org.kernels4j.kernel.GramEngine;
+import org.kernels4j.gram.GramEngine;
 import org.kernels4j.kernel.Hyperparameter;
 import org.kernels4j.kernel.Kernel;
 import org.kernels4j.kernel.KernelSpec;
 import org.kernels4j.linalg.Matrix;
+import org.kernels4j.gp.GaussianProcess;
+import org.kernels4j.gp.HyperparameterSearch;
 
 class GaussianProcessLearningTest {
 

@@ -10,8 +10,8 @@ import org.kernels4j.Kernels4jException;
 import org.kernels4j.TestData;
 import org.kernels4j.kernel.Kernel;
 import org.kernels4j.kernel.KernelSpec;
-import org.kernels4j.learn.ClassificationMetrics;
-import org.kernels4j.learn.CrossValidation;
+import org.kernels4j.selection.ClassificationMetrics;
+import org.kernels4j.selection.CrossValidation;
 import org.kernels4j.linalg.Matrix;
 
 class SvmGridSearchTest {

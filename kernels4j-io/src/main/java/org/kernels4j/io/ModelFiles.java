@@ -23,10 +23,10 @@ import java.util.zip.ZipOutputStream;
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.kernel.Kernel;
 import org.kernels4j.kernel.KernelSpec;
-import org.kernels4j.learn.KernelDensity;
-import org.kernels4j.learn.KernelRidgeModel;
-import org.kernels4j.learn.PrivateDistanceSum;
-import org.kernels4j.learn.PrivateKernelSum;
+import org.kernels4j.density.KernelDensity;
+import org.kernels4j.regression.KernelRidgeModel;
+import org.kernels4j.privacy.PrivateDistanceSum;
+import org.kernels4j.privacy.PrivateKernelSum;
 import org.kernels4j.linalg.Matrix;
 import org.kernels4j.svm.SvmModel;
 

@@ -1,7 +1,7 @@
 package org.kernels4j.io;
 
 import java.util.List;
-import org.kernels4j.learn.KernelDensity;
+import org.kernels4j.density.KernelDensity;
 
 /**
  * A kernel density estimate with the names of the features it was fitted on.

@@ -1,8 +1,8 @@
 package org.kernels4j.io;
 
 import java.util.List;
-import org.kernels4j.learn.GaussianProcess;
-import org.kernels4j.learn.KernelRidgeModel;
+import org.kernels4j.gp.GaussianProcess;
+import org.kernels4j.regression.KernelRidgeModel;
 
 /**
  * A model together with what a model file records about the data it was trained on.

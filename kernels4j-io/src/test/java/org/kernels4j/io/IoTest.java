@@ -16,9 +16,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.kernel.KernelSpec;
-import org.kernels4j.learn.GaussianProcess;
-import org.kernels4j.learn.KernelRidge;
-import org.kernels4j.learn.KernelRidgeModel;
+import org.kernels4j.gp.GaussianProcess;
+import org.kernels4j.regression.KernelRidge;
+import org.kernels4j.regression.KernelRidgeModel;
 import org.kernels4j.linalg.Matrix;
 
 class IoTest {
@@ -184,8 +184,8 @@ class IoTest {
     @Test
     void densityFilesRoundTripAndRejectTampering() throws IOException {
         Matrix x = Matrix.of(new double[][] {{0, 1}, {1, 0}, {2, 2}, {3, 1}});
-        org.kernels4j.learn.KernelDensity f = org.kernels4j.learn.KernelDensity.fit(
-                org.kernels4j.learn.KernelDensity.Profile.COSINE, x, new double[] {1, 2, 0.5, 1},
+        org.kernels4j.density.KernelDensity f = org.kernels4j.density.KernelDensity.fit(
+                org.kernels4j.density.KernelDensity.Profile.COSINE, x, new double[] {1, 2, 0.5, 1},
                 Matrix.of(new double[][] {{1.5, 0.2}, {0.2, 0.9}}));
         Path file = dir.resolve("kde.zip");
         ModelFiles.saveDensity(new SavedDensity(f, List.of("a", "b")), file);
@@ -287,7 +287,7 @@ class IoTest {
             }
         }
         // a precomputed-kernel model keeps indices, not features
-        Matrix gram = org.kernels4j.kernel.GramEngine.gram(k, x);
+        Matrix gram = org.kernels4j.gram.GramEngine.gram(k, x);
         var pre = org.kernels4j.svm.SupportVectorMachine.classifier().build().fitPrecomputed(gram, labels);
         Path file = dir.resolve("pre.zip");
         List<String> cols = java.util.stream.IntStream.range(0, 90).mapToObj(i -> "k" + i).toList();

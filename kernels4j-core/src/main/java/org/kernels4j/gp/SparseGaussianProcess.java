@@ -1,0 +1,552 @@
+package org.kernels4j.gp;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.kernels4j.Kernels4jException;
+import org.kernels4j.approx.Landmarks;
+import org.kernels4j.gram.GramEngine;
+import org.kernels4j.kernel.Kernel;
+import org.kernels4j.kernel.StationaryKernel;
+import org.kernels4j.kernel.SumKernel;
+import org.kernels4j.kernel.WhiteNoiseKernel;
+import org.kernels4j.linalg.Blas;
+import org.kernels4j.linalg.Cholesky;
+import org.kernels4j.linalg.Matrix;
+import org.kernels4j.regression.KernelRidge;
+import org.kernels4j.regression.KernelRidgeModel;
+
+/**
+ * Sparse Gaussian process regression with m inducing inputs Z (Titsias, 2009, "Variational learning
+ * of inducing variables in sparse Gaussian processes"; the collapsed bound, called SGPR in GPflow).
+ *
+ * <p>The kernel is written as for the exact GP, {@code signal + white(noise=σ²)}: its white-noise
+ * terms are the Gaussian likelihood's variance σ² and the rest is the signal kernel k. With
+ * U = K(Z, X) (m×n), M = K(Z, Z), Q = UᵀM⁻¹U and P = σ²M + UUᵀ, the evidence lower bound is
+ * <pre>
+ *   F = log N(y | 0, Q + σ²I) − tr(K(X, X) − Q)/(2σ²)  ≤  log p(y)   (summed over outputs)
+ *   log det(Q + σ²I) = log det P − log det M + (n − m)·log σ²,   yᵀ(Q + σ²I)⁻¹y = (yᵀy − (Uy)ᵀP⁻¹(Uy))/σ²
+ * </pre>
+ * and equals the exact log marginal likelihood when Z = X. Its gradient with respect to log θ of
+ * every hyperparameter (σ² included) and to Z comes from
+ * <pre>
+ *   ∂F/∂U = BAᵀ + k·(M⁻¹/σ² − P⁻¹)·U,   A = (Y − UᵀP⁻¹Uy)/σ²  (n×k),  B = M⁻¹UA  (m×k)
+ *   ∂F/∂M = −½·(BBᵀ − k·M⁻¹ + k·σ²P⁻¹) − k/(2σ²)·M⁻¹UUᵀM⁻¹,   ∂F/∂K(x_i, x_i) = −k/(2σ²)
+ * </pre>
+ * contracted band by band with the kernel's derivatives ({@link GramEngine#crossGradientContractions}),
+ * so U is never stored: each evaluation makes two passes over U, costs O(n·m² + n·m·d) and holds
+ * O(m² + n·k) memory. Numerically everything goes through L⁻¹U with L Lᵀ = K(Z, Z) + εI (a fixed
+ * relative jitter, see {@link Builder#jitter}), as GPflow does, never through M⁻¹ and P⁻¹ separately. Inducing inputs start at points chosen by a {@link Landmarks} sampler (k-means++
+ * by default) and are optimized with the hyperparameters when the signal kernel is stationary (rbf,
+ * matern, rq, optionally scaled); for other kernels they stay where the sampler put them.
+ *
+ * <p>Prediction: with Σ = (M + UUᵀ/σ²)⁻¹, mean(x*) = K(x*, Z)·β with β = Σ·U·y/σ², and
+ * var(x*) = k(x*, x*) − K(x*, Z)·(M⁻¹ − Σ)·K(Z, x*).
+ */
+public final class SparseGaussianProcess {
+    private final Kernel kernel;
+    private final int inducing;
+    private final Landmarks.Sampler sampler;
+    private final long seed;
+    private final boolean optimizeInducing;
+    private final boolean normalizeTargets;
+    private final double jitter;
+
+    private SparseGaussianProcess(Builder b) {
+        this.kernel = b.kernel;
+        this.inducing = b.inducing;
+        this.sampler = b.sampler;
+        this.seed = b.seed;
+        this.optimizeInducing = b.optimizeInducing;
+        this.normalizeTargets = b.normalizeTargets;
+        this.jitter = b.jitter;
+        split(kernel); // checks the kernel's form now
+    }
+
+    /** Options: 100 inducing points by k-means++, seed 0, inducing points optimized, targets as given. */
+    public static Builder builder(Kernel kernel) {
+        return new Builder(kernel);
+    }
+
+    /** Options for {@link SparseGaussianProcess}. */
+    public static final class Builder {
+        private final Kernel kernel;
+        private int inducing = 100;
+        private Landmarks.Sampler sampler = Landmarks.Sampler.KMEANS_PP;
+        private long seed;
+        private boolean optimizeInducing = true;
+        private boolean normalizeTargets;
+        private double jitter = 1e-6;
+
+        private Builder(Kernel kernel) {
+            this.kernel = kernel;
+        }
+
+        /** Number of inducing points m ≥ 1 (at most n). */
+        public Builder inducing(int m) {
+            if (m < 1) {
+                throw new Kernels4jException("the number of inducing points must be >= 1, got " + m);
+            }
+            this.inducing = m;
+            return this;
+        }
+
+        /** How the initial inducing points are picked from the training rows. */
+        public Builder sampler(Landmarks.Sampler s) {
+            this.sampler = s;
+            return this;
+        }
+
+        /** Seed for the sampler. */
+        public Builder seed(long value) {
+            this.seed = value;
+            return this;
+        }
+
+        /** Whether {@link #fit(Matrix, Matrix, HyperparameterSearch)} moves the inducing points too. */
+        public Builder optimizeInducing(boolean on) {
+            this.optimizeInducing = on;
+            return this;
+        }
+
+        /** Centre and scale each target column to unit variance before fitting. */
+        public Builder normalizeTargets(boolean on) {
+            this.normalizeTargets = on;
+            return this;
+        }
+
+        /**
+         * Relative jitter ≥ 0 (default 10⁻⁶): ε = jitter × mean diag K(Z, Z) is always added to the
+         * diagonal of K(Z, Z), so its condition number stays below about 1/jitter at every
+         * hyperparameter value. ε is a smooth function of θ and is differentiated with the rest (an
+         * adaptive jitter, added only when a factorization fails, would make the bound jump).
+         */
+        public Builder jitter(double relative) {
+            if (!(relative >= 0) || Double.isInfinite(relative)) {
+                throw new Kernels4jException("the jitter must be >= 0 and finite, got " + relative);
+            }
+            this.jitter = relative;
+            return this;
+        }
+
+        /** The model; checks that the kernel has a signal part and a positive noise. */
+        public SparseGaussianProcess build() {
+            return new SparseGaussianProcess(this);
+        }
+    }
+
+    /** The kernel split into signal and likelihood noise, with where each full hyperparameter goes. */
+    private record Split(Kernel signal, double noise, int[] signalIndex, double[] noiseWeight) {
+    }
+
+    private static Split split(Kernel kernel) {
+        List<Kernel> terms = kernel instanceof SumKernel ? ((SumKernel) kernel).terms() : List.of(kernel);
+        List<Kernel> signal = new ArrayList<>();
+        int total = kernel.hyperparameters().size();
+        int[] signalIndex = new int[total];
+        double[] noiseWeight = new double[total];
+        double noise = 0;
+        int p = 0;
+        int s = 0;
+        for (Kernel t : terms) {
+            int count = t.hyperparameters().size();
+            if (t instanceof WhiteNoiseKernel) {
+                double v = ((WhiteNoiseKernel) t).noise();
+                noise += v;
+                for (int i = 0; i < count; i++) {
+                    signalIndex[p + i] = -1;
+                    noiseWeight[p + i] = v; // ∂σ²/∂log v
+                }
+            } else {
+                signal.add(t);
+                for (int i = 0; i < count; i++) {
+                    signalIndex[p + i] = s++;
+                }
+            }
+            p += count;
+        }
+        if (signal.isEmpty()) {
+            throw new Kernels4jException("a sparse GP needs a signal kernel besides white noise, got " + kernel.toSpec());
+        }
+        if (!(noise > 0)) {
+            throw new Kernels4jException("a sparse GP needs observation noise: add + white(noise=...) to the kernel "
+                    + kernel.toSpec());
+        }
+        return new Split(signal.size() == 1 ? signal.get(0) : new SumKernel(signal), noise, signalIndex, noiseWeight);
+    }
+
+    /** The inducing inputs the sampler picks from x (distinct rows, in the sampler's order). */
+    public Matrix initialInducing(Matrix x) {
+        if (inducing > x.rows()) {
+            throw new Kernels4jException("asked for " + inducing + " inducing points but the data has only " + x.rows()
+                    + " rows");
+        }
+        Split sp = split(kernel);
+        return x.selectRows(Landmarks.select(sampler, sp.signal, x, inducing, sp.noise, seed));
+    }
+
+    /**
+     * The bound F at the kernel's hyperparameters and inducing inputs z, with its gradient with
+     * respect to log θ (kernel order) and, as the extra gradient, to z (row-major m·d; empty unless
+     * the signal kernel is stationary).
+     */
+    public HyperparameterSearch.Evidence bound(Matrix x, Matrix y, Matrix z) {
+        KernelRidge.requireTrainingData(x, y);
+        return evaluate(kernel, x, normalize(y).values(), z, jitter, StationaryKernel.supports(split(kernel).signal));
+    }
+
+    /** Fits at the kernel's current hyperparameters, with inducing inputs from the sampler. */
+    public Model fit(Matrix x, Matrix y) {
+        KernelRidge.requireTrainingData(x, y);
+        return fitAt(kernel, x, y, initialInducing(x));
+    }
+
+    /**
+     * Learns the hyperparameters (and, for stationary signal kernels with inducing optimization on,
+     * the inducing inputs) by maximizing the bound, then fits.
+     */
+    public Model fit(Matrix x, Matrix y, HyperparameterSearch search) {
+        KernelRidge.requireTrainingData(x, y);
+        Matrix z0 = initialInducing(x);
+        Matrix yn = normalize(y).values();
+        boolean moveZ = optimizeInducing && StationaryKernel.supports(split(kernel).signal);
+        int m = z0.rows();
+        int d = z0.cols();
+        HyperparameterSearch.Result r = search.maximize(kernel, moveZ ? z0.data().clone() : new double[0],
+                (k, extra) -> evaluate(k, x, yn, moveZ ? Matrix.wrap(m, d, extra.clone()) : z0, jitter, moveZ));
+        Matrix z = moveZ ? Matrix.wrap(m, d, r.extra().clone()) : z0;
+        Model model = fitAt(r.kernel(), x, y, z);
+        return new Model(model, r);
+    }
+
+    private GaussianProcess.Targets normalize(Matrix y) {
+        return GaussianProcess.normalize(y, normalizeTargets);
+    }
+
+    /**
+     * The stable factors of one evaluation (the form GPflow uses): L Lᵀ = K(Z, Z) + εI, A = L⁻¹U
+     * (never stored), AAᵀ and A·Y from one streaming pass, and C = σ²I + AAᵀ = L_C L_Cᵀ. Everything
+     * else is expressed through them, so nothing cancels catastrophically when K(Z, Z) is
+     * ill-conditioned (long length scales, large signal variance).
+     */
+    private record Core(Split split, Matrix l, Matrix aat, Matrix ay, Matrix cInv, Matrix w, double logDetC,
+            double traceKnn, double yy) {
+    }
+
+    private static double meanDiagonal(Kernel kern, Matrix z) {
+        double mean = 0;
+        for (double v : GramEngine.diagonal(kern, z)) {
+            mean += v / z.rows();
+        }
+        return mean;
+    }
+
+    /** @param jitter relative jitter: ε = jitter × mean diag K(Z, Z) at this kernel */
+    private static Core core(Kernel full, Matrix x, Matrix y, Matrix z, double jitter) {
+        if (z.cols() != x.cols()) {
+            throw new Kernels4jException("inducing inputs have " + z.cols() + " features but the data has " + x.cols());
+        }
+        Split sp = split(full);
+        Kernel kern = sp.signal;
+        int m = z.rows();
+        int k = y.cols();
+        Matrix mm = GramEngine.gram(kern, z);
+        double eps = jitter * meanDiagonal(kern, z);
+        for (int i = 0; i < m; i++) {
+            mm.set(i, i, mm.get(i, i) + eps);
+        }
+        Matrix l;
+        try (Cholesky cm = Cholesky.factorInPlace(org.kernels4j.linalg.NativeMatrix.copyOf(mm),
+                "inducing kernel matrix K(Z, Z) + jitter", false)) {
+            l = cm.lower();
+        }
+        int tile = GramEngine.tileSize();
+        Matrix[][] perBand = new Matrix[(x.rows() + tile - 1) / tile][];
+        double[] yd = y.data();
+        GramEngine.crossBands(kern, z, x, (c0, w, band) -> {
+            Matrix a = Matrix.wrap(m, w, java.util.Arrays.copyOf(band, m * w));
+            Blas.trsm(true, false, l, a);
+            Matrix aat = new Matrix(m, m);
+            Blas.syrk(1.0, a, 0.0, aat);
+            Matrix yb = Matrix.wrap(w, k, java.util.Arrays.copyOfRange(yd, c0 * k, (c0 + w) * k));
+            perBand[c0 / tile] = new Matrix[] {aat, a.times(yb)};
+        });
+        Matrix aat = new Matrix(m, m);
+        Matrix ay = new Matrix(m, k);
+        for (Matrix[] b : perBand) {
+            add(aat, b[0]);
+            add(ay, b[1]);
+        }
+        Matrix c = aat.copy();
+        for (int i = 0; i < m; i++) {
+            c.set(i, i, c.get(i, i) + sp.noise);
+        }
+        Matrix cInv;
+        Matrix w;
+        double logDetC;
+        try (Cholesky cc = Cholesky.factorInPlace(org.kernels4j.linalg.NativeMatrix.copyOf(c), "noise*I + A*A^T", false)) {
+            cInv = cc.inverse();
+            w = cc.solve(ay);
+            logDetC = cc.logDeterminant();
+        }
+        double traceKnn = 0;
+        for (double v : GramEngine.diagonal(kern, x)) {
+            traceKnn += v;
+        }
+        double yy = 0;
+        for (double v : y.data()) {
+            yy += v * v;
+        }
+        return new Core(sp, l, aat, ay, cInv, w, logDetC, traceKnn, yy);
+    }
+
+    private static void add(Matrix a, Matrix b) {
+        double[] ad = a.data();
+        double[] bd = b.data();
+        for (int i = 0; i < ad.length; i++) {
+            ad[i] += bd[i];
+        }
+    }
+
+    /** L⁻ᵀ·S·L⁻¹ for a symmetric S, symmetrized. */
+    private static Matrix sandwich(Matrix l, Matrix s) {
+        Matrix t = s.copy();
+        Blas.trsm(true, true, l, t); // L⁻ᵀS
+        Matrix u = t.transpose(); // S L⁻¹
+        Blas.trsm(true, true, l, u); // L⁻ᵀ S L⁻¹ (up to the transpose, which symmetry makes equal)
+        symmetrize(u);
+        return u;
+    }
+
+    private static HyperparameterSearch.Evidence evaluate(Kernel full, Matrix x, Matrix y, Matrix z, double jitter,
+            boolean zGradient) {
+        Core c = core(full, x, y, z, jitter);
+        Split sp = c.split;
+        Kernel kern = sp.signal;
+        double s2 = sp.noise;
+        int n = x.rows();
+        int m = z.rows();
+        int k = y.cols();
+        int d = x.cols();
+        double traceQ = 0;
+        for (int i = 0; i < m; i++) {
+            traceQ += c.aat.get(i, i);
+        }
+        double fitTerm = c.yy;
+        for (int i = 0; i < m * k; i++) {
+            fitTerm -= c.ay.data()[i] * c.w.data()[i];
+        }
+        fitTerm /= s2;
+        double logDetSigma = c.logDetC + (n - m) * Math.log(s2);
+        double bound = -0.5 * fitTerm - 0.5 * k * logDetSigma - 0.5 * k * n * Math.log(2 * Math.PI)
+                - 0.5 * k * (c.traceKnn - traceQ) / s2;
+        // β = M⁻¹UA = L⁻ᵀ·C⁻¹·AY, and per band α = (Y − Aᵀ·C⁻¹·AY)/σ² = (Y − Uᵀβ)/σ²
+        Matrix beta = c.w.copy();
+        Blas.trsm(true, true, c.l, beta);
+        // ∂F/∂U = βαᵀ + R·U with R = k·(M⁻¹/σ² − P⁻¹) = k·L⁻ᵀ·(C⁻¹·AAᵀ/σ²)·L⁻¹
+        Matrix cInvAat = c.cInv.times(c.aat);
+        Matrix inner = cInvAat.copy();
+        for (int i = 0; i < m * m; i++) {
+            inner.data()[i] *= k / s2;
+        }
+        symmetrize(inner);
+        Matrix r = sandwich(c.l, inner);
+        int tile = GramEngine.tileSize();
+        double[] aSquares = new double[(n + tile - 1) / tile];
+        double[] yd = y.data();
+        double[] bd = beta.data();
+        double[] rd = r.data();
+        GramEngine.CrossGradient cu = GramEngine.crossGradientContractions(kern, z, x, (c0, w, band, out) -> {
+            double[] a = new double[w * k];
+            for (int col = 0; col < w; col++) {
+                for (int o = 0; o < k; o++) {
+                    double v = 0;
+                    for (int j = 0; j < m; j++) {
+                        v += band[j * w + col] * bd[j * k + o];
+                    }
+                    a[col * k + o] = (yd[(c0 + col) * k + o] - v) / s2;
+                }
+            }
+            double sq = 0;
+            for (double v : a) {
+                sq += v * v;
+            }
+            aSquares[c0 / tile] = sq;
+            Matrix ru = Matrix.wrap(m, m, rd).times(Matrix.wrap(m, w, java.util.Arrays.copyOf(band, m * w)));
+            double[] rud = ru.data();
+            for (int j = 0; j < m; j++) {
+                for (int col = 0; col < w; col++) {
+                    double v = rud[j * w + col];
+                    for (int o = 0; o < k; o++) {
+                        v += bd[j * k + o] * a[col * k + o];
+                    }
+                    out[j * w + col] = v;
+                }
+            }
+        }, zGradient);
+        double aa = 0;
+        for (double v : aSquares) {
+            aa += v;
+        }
+        // ∂F/∂M = −½ββᵀ + (k/2)·L⁻ᵀ·(C⁻¹AAᵀ − AAᵀ/σ²)·L⁻¹, with C⁻¹AAᵀ − AAᵀ/σ² = −C⁻¹AAᵀ·AAᵀ/σ²
+        Matrix mid = cInvAat.times(c.aat);
+        for (int i = 0; i < m * m; i++) {
+            mid.data()[i] *= -0.5 * k / s2;
+        }
+        symmetrize(mid);
+        Matrix gm = sandwich(c.l, mid);
+        Matrix bbt = beta.times(beta.transpose());
+        for (int i = 0; i < m * m; i++) {
+            gm.data()[i] -= 0.5 * bbt.data()[i];
+        }
+        symmetrize(gm);
+        double[] gmd = gm.data();
+        GramEngine.CrossGradient cm = GramEngine.crossGradientContractions(kern, z, z, (c0, w, band, out) -> {
+            for (int j = 0; j < m; j++) {
+                System.arraycopy(gmd, j * m + c0, out, j * w, w);
+            }
+        }, zGradient);
+        double[] diag = GramEngine.diagonalGradientSums(kern, x);
+        // ε = jitter·mean diag K(Z, Z) moves with θ: dF/dε = tr(∂F/∂M)
+        double[] diagZ = jitter > 0 ? GramEngine.diagonalGradientSums(kern, z) : new double[diag.length];
+        double traceGm = 0;
+        for (int i = 0; i < m; i++) {
+            traceGm += gm.get(i, i);
+        }
+        // ∂F/∂σ², with tr Σ⁻¹ = (n − m)/σ² + tr C⁻¹
+        double traceCInv = 0;
+        for (int i = 0; i < m; i++) {
+            traceCInv += c.cInv.get(i, i);
+        }
+        double traceSigmaInv = (n - m) / s2 + traceCInv;
+        double gNoise = 0.5 * (aa - k * traceSigmaInv) + 0.5 * k * (c.traceKnn - traceQ) / (s2 * s2);
+        int total = full.hyperparameters().size();
+        double[] grad = new double[total];
+        for (int q = 0; q < total; q++) {
+            int si = sp.signalIndex[q];
+            grad[q] = si >= 0 ? cu.hyperparameters()[si] + cm.hyperparameters()[si] - 0.5 * k / s2 * diag[si]
+                    + traceGm * jitter * diagZ[si] / m : sp.noiseWeight[q] * gNoise;
+        }
+        double[] zg = new double[0];
+        if (zGradient) {
+            zg = new double[m * d];
+            for (int i = 0; i < m * d; i++) {
+                zg[i] = cu.inputs().data()[i] + 2 * cm.inputs().data()[i];
+            }
+        }
+        return new HyperparameterSearch.Evidence(bound, grad, zg);
+    }
+
+    private static void symmetrize(Matrix a) {
+        int m = a.rows();
+        double[] d = a.data();
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < i; j++) {
+                double v = 0.5 * (d[i * m + j] + d[j * m + i]);
+                d[i * m + j] = v;
+                d[j * m + i] = v;
+            }
+        }
+    }
+
+    private Model fitAt(Kernel full, Matrix x, Matrix y, Matrix z) {
+        GaussianProcess.Targets t = normalize(y);
+        Core c = core(full, x, t.values(), z, jitter);
+        // mean weights β = L⁻ᵀ·C⁻¹·AY; M⁻¹ − Σ = L⁻ᵀ·C⁻¹AAᵀ·L⁻¹ with Σ = (M + UUᵀ/σ²)⁻¹
+        Matrix beta = c.w.copy();
+        Blas.trsm(true, true, c.l, beta);
+        Matrix cov = sandwich(c.l, symmetrized(c.cInv.times(c.aat)));
+        double bound = evaluate(full, x, t.values(), z, jitter, false).value();
+        return new Model(full, c.split.signal, z.copy(), beta, cov, t.shift(), t.scale(), bound, null);
+    }
+
+    private static Matrix symmetrized(Matrix a) {
+        symmetrize(a);
+        return a;
+    }
+
+    /** A fitted sparse GP: immutable. */
+    public static final class Model {
+        private final Kernel kernel;
+        private final Kernel signal;
+        private final Matrix z;
+        private final Matrix beta;
+        private final Matrix cov;
+        private final double[] shift;
+        private final double[] scale;
+        private final double bound;
+        private final HyperparameterSearch.Result search;
+
+        private Model(Kernel kernel, Kernel signal, Matrix z, Matrix beta, Matrix cov, double[] shift, double[] scale,
+                double bound, HyperparameterSearch.Result search) {
+            this.kernel = kernel;
+            this.signal = signal;
+            this.z = z;
+            this.beta = beta;
+            this.cov = cov;
+            this.shift = shift;
+            this.scale = scale;
+            this.bound = bound;
+            this.search = search;
+        }
+
+        private Model(Model m, HyperparameterSearch.Result search) {
+            this(m.kernel, m.signal, m.z, m.beta, m.cov, m.shift, m.scale, m.bound, search);
+        }
+
+        /** The full kernel (signal plus white noise) with the learned hyperparameters. */
+        public Kernel kernel() {
+            return kernel;
+        }
+
+        /** The inducing inputs Z (m×d, a copy). */
+        public Matrix inducingInputs() {
+            return z.copy();
+        }
+
+        /** The evidence lower bound F at the fitted state (of the normalized targets when normalizing). */
+        public double bound() {
+            return bound;
+        }
+
+        /** The hyperparameter search, or null when the model was fitted with fixed hyperparameters. */
+        public HyperparameterSearch.Result search() {
+            return search;
+        }
+
+        /** Predictive mean m×k. */
+        public Matrix mean(Matrix xTest) {
+            return toKernelRidgeModel().predict(xTest);
+        }
+
+        /** Predictive variance of the latent f(x*) for output o (times its scale² when normalizing). */
+        public double[] variance(Matrix xTest, int output) {
+            Matrix kz = GramEngine.cross(signal, xTest, z); // t×m
+            Matrix kc = kz.times(cov);
+            double[] prior = GramEngine.diagonal(signal, xTest);
+            double[] var = new double[xTest.rows()];
+            int m = z.rows();
+            for (int i = 0; i < var.length; i++) {
+                double q = 0;
+                for (int j = 0; j < m; j++) {
+                    q += kc.get(i, j) * kz.get(i, j);
+                }
+                var[i] = Math.max(prior[i] - q, 0) * scale[output] * scale[output];
+            }
+            return var;
+        }
+
+        /**
+         * The mean as a kernel ridge model over the inducing inputs, f(x) = K(x, Z)·β·scale + shift
+         * (λ recorded as the noise σ²), for saving and for every tool that takes such a model.
+         */
+        public KernelRidgeModel toKernelRidgeModel() {
+            Matrix b = beta.copy();
+            for (int i = 0; i < b.rows(); i++) {
+                for (int o = 0; o < b.cols(); o++) {
+                    b.set(i, o, b.get(i, o) * scale[o]);
+                }
+            }
+            return new KernelRidgeModel(signal, z, b, shift, split(kernel).noise, null);
+        }
+    }
+}

@@ -1,0 +1,260 @@
+package org.kernels4j.privacy;
+
+import java.util.Random;
+import org.kernels4j.Kernels4jException;
+import org.kernels4j.linalg.Matrix;
+
+/**
+ * A released, ε-differentially private structure that answers distance sums Σ_(x∈X) ‖x − y‖₁ or
+ * Σ_(x∈X) ‖x − y‖₂ over a private dataset X for any number of queries (the one-dimensional
+ * decomposition of Backurs et al., ICLR 2024, §4, with constants derived here).
+ *
+ * <p><b>ℓ1.</b> Σ_x ‖x − y‖₁ = Σ_j Σ_x |x_j − y_j|. Per coordinate j the public range [lo, hi]
+ * (R = hi − lo; points are clipped into it) is cut into 2^L cells and a dyadic tree over them stores,
+ * per node, the count c and the sum s of (x_j − lo) over its points. Each point lies in L + 1 nodes
+ * per coordinate, so under <b>replace-one</b> neighbours (n public) the counts of all coordinates have
+ * L1 sensitivity 2d(L + 1) and the sums 2d(L + 1)R; adding Laplace(2d(L + 1)/ε_c) to every count and
+ * Laplace(2d(L + 1)R/ε_s) to every sum, ε_c = ε_s = ε/2, makes the release ε-DP. A query reads the
+ * prefix counts and sums up to its cell (at most L + 1 nodes) and returns
+ * <pre>
+ *   Σ_x |x_j − q| ≈ q·C_≤ − S_≤ + (S − S_≤) − q·(n − C_≤)
+ * </pre>
+ * (q, x shifted by lo; S the root's noisy sum). Points in q's own cell count as below it, an error
+ * of at most 2R/2^L per such point and coordinate. The noisy part of a coordinate's answer is
+ * 2q·C_≤ − 2S_≤ + S with at most L + 1 independent nodes in each prefix and the root apart, so its
+ * variance is at most (L + 1)·(8q²b_c² + 8b_s²) + 2b_s² ({@link #noiseStandardDeviation}); the error
+ * therefore falls as 1/ε and grows as d·(L + 1)^1.5·R.
+ *
+ * <p><b>ℓ2.</b> With G a public k×d matrix of N(0, 1) entries, E|gᵀv| = √(2/π)·‖v‖₂, so
+ * ‖x − y‖₂ ≈ (√(π/2)/k)·‖Gx − Gy‖₁ (unbiased; relative error O(1/√k)); the ℓ1 structure is built on
+ * the projections, clipped to the public range [lo, hi] given for the projected coordinates gᵀx
+ * (for points in a ball of radius ρ, |gᵀx| ≤ ρ·√(2·ln(2k/δ)) for all k projections with probability
+ * 1 − δ per point).
+ */
+public final class PrivateDistanceSum {
+    /** Which distance. */
+    public enum Norm {
+        /** Σ_j |x_j − y_j|. */
+        L1,
+        /** √(Σ_j (x_j − y_j)²). */
+        L2
+    }
+
+    private final Norm norm;
+    private final Matrix projection; // k × d for L2, null for L1
+    private final double lo;
+    private final double hi;
+    private final int levels;
+    private final double[][] counts; // per coordinate, heap-indexed nodes 1 .. 2^(L+1) − 1
+    private final double[][] sums;
+    private final int n;
+    private final double epsilon;
+    private final double countScale;
+    private final double sumScale;
+
+    private PrivateDistanceSum(Norm norm, Matrix projection, double lo, double hi, int levels, double[][] counts,
+            double[][] sums, int n, double epsilon, double countScale, double sumScale) {
+        this.norm = norm;
+        this.projection = projection;
+        this.lo = lo;
+        this.hi = hi;
+        this.levels = levels;
+        this.counts = counts;
+        this.sums = sums;
+        this.n = n;
+        this.epsilon = epsilon;
+        this.countScale = countScale;
+        this.sumScale = sumScale;
+    }
+
+    /**
+     * Releases the structure.
+     *
+     * @param lo lower end of the public coordinate range (of the points for L1; of the projections for
+     *     L2, see the class notes)
+     * @param hi upper end, &gt; lo
+     * @param levels tree depth L (2^L cells per coordinate), 1..20
+     * @param projections k for L2 (ignored for L1)
+     * @param seed seed of the public projection
+     * @param noiseSeed seed of the Laplace noise; use a fresh secret random value in real releases
+     */
+    public static PrivateDistanceSum release(Norm norm, Matrix x, double lo, double hi, int levels, int projections,
+            double epsilon, long seed, long noiseSeed) {
+        if (x.rows() == 0) {
+            throw new Kernels4jException("a private release needs at least one data row");
+        }
+        x.requireFinite("private data");
+        if (!(hi > lo) || !Double.isFinite(lo) || !Double.isFinite(hi)) {
+            throw new Kernels4jException("the public range must satisfy lo < hi, got [" + lo + ", " + hi + "]");
+        }
+        if (levels < 1 || levels > 20) {
+            throw new Kernels4jException("levels must be between 1 and 20, got " + levels);
+        }
+        if (!(epsilon > 0) || Double.isInfinite(epsilon)) {
+            throw new Kernels4jException("epsilon must be a positive finite number, got " + epsilon);
+        }
+        Matrix proj = null;
+        Matrix data = x;
+        if (norm == Norm.L2) {
+            if (projections < 1) {
+                throw new Kernels4jException("the number of projections must be >= 1, got " + projections);
+            }
+            Random r = new Random(seed);
+            proj = new Matrix(projections, x.cols());
+            for (int i = 0; i < proj.data().length; i++) {
+                proj.data()[i] = r.nextGaussian();
+            }
+            data = x.times(proj.transpose());
+        }
+        int d = data.cols();
+        int nodes = 1 << (levels + 1);
+        double[][] c = new double[d][nodes];
+        double[][] s = new double[d][nodes];
+        double range = hi - lo;
+        for (int i = 0; i < data.rows(); i++) {
+            for (int j = 0; j < d; j++) {
+                double u = Math.min(range, Math.max(0, data.get(i, j) - lo));
+                for (int v = leaf(u, range, levels); v >= 1; v >>= 1) {
+                    c[j][v] += 1;
+                    s[j][v] += u;
+                }
+            }
+        }
+        double countScale = 2.0 * d * (levels + 1) / (epsilon / 2);
+        double sumScale = 2.0 * d * (levels + 1) * range / (epsilon / 2);
+        Random noise = new Random(noiseSeed);
+        for (int j = 0; j < d; j++) {
+            for (int v = 1; v < nodes; v++) {
+                c[j][v] += PrivateKernelSum.laplace(noise, countScale);
+                s[j][v] += PrivateKernelSum.laplace(noise, sumScale);
+            }
+        }
+        return new PrivateDistanceSum(norm, proj, lo, hi, levels, c, s, x.rows(), epsilon, countScale, sumScale);
+    }
+
+    private static int leaf(double u, double range, int levels) {
+        int cells = 1 << levels;
+        int t = (int) Math.min(cells - 1, Math.floor(u / range * cells));
+        return cells + Math.max(0, t);
+    }
+
+    /** Estimates of Σ_x ‖x − y‖ for every query row. */
+    public double[] sums(Matrix queries) {
+        int d0 = projection == null ? counts.length : projection.cols();
+        if (queries.cols() != d0) {
+            throw new Kernels4jException("queries have " + queries.cols() + " features but the structure has " + d0);
+        }
+        queries.requireFinite("query data");
+        Matrix q = projection == null ? queries : queries.times(projection.transpose());
+        double range = hi - lo;
+        double[] out = new double[q.rows()];
+        for (int i = 0; i < out.length; i++) {
+            double total = 0;
+            for (int j = 0; j < counts.length; j++) {
+                double u = q.get(i, j) - lo;
+                int v = leaf(Math.min(range, Math.max(0, u)), range, levels);
+                double cLe = counts[j][v];
+                double sLe = sums[j][v];
+                for (; v > 1; v >>= 1) {
+                    if ((v & 1) == 1) { // a right child: its left sibling lies wholly below
+                        cLe += counts[j][v - 1];
+                        sLe += sums[j][v - 1];
+                    }
+                }
+                double sAll = sums[j][1];
+                total += u * cLe - sLe + (sAll - sLe) - u * (n - cLe);
+            }
+            out[i] = projection == null ? total : Math.sqrt(Math.PI / 2) / projection.rows() * total;
+        }
+        return out;
+    }
+
+    /** The mechanism, as recorded in released files. */
+    public static final String MECHANISM = "dyadic trees of Laplace-noised counts and sums per coordinate";
+
+    /** Rebuilds a released structure from its stored parts (as read from a file). */
+    public static PrivateDistanceSum of(Norm norm, Matrix projection, double lo, double hi, int levels, Matrix counts,
+            Matrix sums, int n, double epsilon, double countScale, double sumScale) {
+        int nodes = 1 << (levels + 1);
+        if (levels < 1 || levels > 20 || counts.cols() != nodes || sums.cols() != nodes || counts.rows() != sums.rows()) {
+            throw new Kernels4jException("the stored trees do not match levels = " + levels);
+        }
+        if ((norm == Norm.L2) != (projection != null) || (projection != null && projection.rows() != counts.rows())) {
+            throw new Kernels4jException("an l2 release needs its projection (one row per tree), an l1 release none");
+        }
+        if (!(hi > lo) || n < 1 || !(epsilon > 0)) {
+            throw new Kernels4jException("invalid range, size or epsilon in the stored release");
+        }
+        double[][] c = new double[counts.rows()][];
+        double[][] s = new double[sums.rows()][];
+        for (int j = 0; j < c.length; j++) {
+            c[j] = counts.row(j);
+            s[j] = sums.row(j);
+        }
+        return new PrivateDistanceSum(norm, projection == null ? null : projection.copy(), lo, hi, levels, c, s, n, epsilon,
+                countScale, sumScale);
+    }
+
+    /** The noisy trees as rows (one per coordinate), [counts, sums]. */
+    public Matrix[] trees() {
+        return new Matrix[] {Matrix.of(counts), Matrix.of(sums)};
+    }
+
+    /** The public projection (k×d), or null for L1. */
+    public Matrix projection() {
+        return projection == null ? null : projection.copy();
+    }
+
+    /** The public range [lo, hi]. */
+    public double[] range() {
+        return new double[] {lo, hi};
+    }
+
+    /** The tree depth L. */
+    public int levels() {
+        return levels;
+    }
+
+    /** The number of private rows n (public under replace-one neighbours). */
+    public int size() {
+        return n;
+    }
+
+    /** The Laplace scale of the counts, 2d(L + 1)/(ε/2) (d: projections for L2). */
+    public double countNoiseScale() {
+        return countScale;
+    }
+
+    /** The Laplace scale of the sums, 2d(L + 1)R/(ε/2). */
+    public double sumNoiseScale() {
+        return sumScale;
+    }
+
+    /**
+     * The standard deviation of the noise in the answer for a query: per coordinate the answer is
+     * 2u·C_≤ − 2S_≤ + S (noisy parts), with C_≤ and S_≤ sums of at most L + 1 nodes each and S the root
+     * (which may be among them; bounded by treating them as independent), times √(π/2)/k for L2.
+     */
+    public double noiseStandardDeviation(double[] query) {
+        Matrix q = projection == null ? Matrix.wrap(1, query.length, query.clone())
+                : Matrix.wrap(1, query.length, query.clone()).times(projection.transpose());
+        double var = 0;
+        for (int j = 0; j < counts.length; j++) {
+            double u = q.get(0, j) - lo;
+            var += (levels + 1) * (4 * u * u * 2 * countScale * countScale + 4 * 2 * sumScale * sumScale)
+                    + 2 * sumScale * sumScale;
+        }
+        double sd = Math.sqrt(var);
+        return projection == null ? sd : Math.sqrt(Math.PI / 2) / projection.rows() * sd;
+    }
+
+    /** ε. */
+    public double epsilon() {
+        return epsilon;
+    }
+
+    /** The norm answered. */
+    public Norm norm() {
+        return norm;
+    }
+}

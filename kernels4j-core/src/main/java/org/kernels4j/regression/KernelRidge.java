@@ -1,0 +1,219 @@
+package org.kernels4j.regression;
+
+import java.util.Arrays;
+import org.kernels4j.Kernels4jException;
+import org.kernels4j.ProgressListener;
+import org.kernels4j.gram.GramEngine;
+import org.kernels4j.kernel.Kernel;
+import org.kernels4j.linalg.Cholesky;
+import org.kernels4j.linalg.Matrix;
+import org.kernels4j.linalg.NativeMatrix;
+
+/**
+ * Exact kernel ridge regression: the minimiser over the RKHS of
+ * {@code Σ_i ‖y_i − f(x_i)‖² + λ·‖f‖²_H}, which is {@code f(x) = Σ_i α_i k(x_i, x)} with
+ * {@code α = (K + λI)⁻¹·Y} (the same convention as scikit-learn's {@code KernelRidge(alpha=λ)}, which has
+ * no intercept). Y may have several columns (multi-output); they share one factorization.
+ *
+ * <p>With {@link Builder#fitIntercept} the model is {@code f(x) + b} with an unpenalized constant b per
+ * output: the minimiser of {@code Σ_i ‖y_i − b − f(x_i)‖² + λ·‖f‖²_H}. With {@code A = K + λI} and
+ * {@code u = A⁻¹·1} it is {@code b = 1ᵀA⁻¹y / 1ᵀu} and {@code α = A⁻¹y − b·u} (so {@code 1ᵀα = 0}): the
+ * generalized-least-squares mean, which tends to mean(y) as λ grows. Because this is still a penalized
+ * least-squares fit, the closed-form leave-one-out errors of {@link RegularizationPath} stay exact.
+ *
+ * <p>With a fixed λ the fit builds the n×n Gram matrix (n²·d flops via GEMM) and factors it by
+ * Cholesky (n³/3 flops); memory one n×n matrix. With a grid of λ values, one symmetric
+ * eigendecomposition (≈ 9n³ flops) gives the leave-one-out error and GCV score of every λ in
+ * closed form (see {@link RegularizationPath}) and the fit at the chosen λ, with no refits.
+ *
+ * <pre>{@code
+ * KernelRidgeModel m = KernelRidge.builder(KernelSpec.parse("rbf(gamma=0.5)")).lambda(1e-3).build().fit(x, y);
+ * Matrix yHat = m.predict(xTest);
+ * }</pre>
+ */
+public final class KernelRidge {
+    private final Kernel kernel;
+    private final double lambda;
+    private final double[] lambdaGrid;
+    private final RegularizationPath.Criterion criterion;
+    private final ProgressListener progress;
+    private final boolean fitIntercept;
+
+    private KernelRidge(Builder b) {
+        this.fitIntercept = b.fitIntercept;
+        this.kernel = b.kernel;
+        this.lambda = b.lambda;
+        this.lambdaGrid = b.lambdaGrid;
+        this.criterion = b.criterion;
+        this.progress = b.progress;
+    }
+
+    /** Starts a builder for the given kernel; by default λ = 1 (scikit-learn's default). */
+    public static Builder builder(Kernel kernel) {
+        return new Builder(kernel);
+    }
+
+    /** Options for {@link KernelRidge}; validated by {@link #build()}. */
+    public static final class Builder {
+        private final Kernel kernel;
+        private double lambda = 1.0;
+        private double[] lambdaGrid;
+        private RegularizationPath.Criterion criterion = RegularizationPath.Criterion.LOO;
+        private ProgressListener progress = ProgressListener.NONE;
+        private boolean fitIntercept;
+
+        private Builder(Kernel kernel) {
+            if (kernel == null) {
+                throw new Kernels4jException("kernel ridge regression needs a kernel");
+            }
+            this.kernel = kernel;
+        }
+
+        /** A fixed regularization λ &gt; 0. */
+        public Builder lambda(double lambda) {
+            this.lambda = lambda;
+            this.lambdaGrid = null;
+            return this;
+        }
+
+        /** Choose λ from this grid by {@code criterion}, from one eigendecomposition. */
+        public Builder selectLambda(double[] grid, RegularizationPath.Criterion criterion) {
+            this.lambdaGrid = grid.clone();
+            this.criterion = criterion;
+            return this;
+        }
+
+        /** Fit an unpenalized constant b per output (see the class comment); off by default. */
+        public Builder fitIntercept(boolean fit) {
+            this.fitIntercept = fit;
+            return this;
+        }
+
+        /** Receives progress of the Gram matrix and factorization. */
+        public Builder progress(ProgressListener progress) {
+            this.progress = progress == null ? ProgressListener.NONE : progress;
+            return this;
+        }
+
+        /** @throws Kernels4jException for λ ≤ 0 or an empty grid */
+        public KernelRidge build() {
+            if (lambdaGrid == null) {
+                if (!(lambda > 0) || Double.isInfinite(lambda)) {
+                    throw new Kernels4jException("lambda must be a positive finite number, got " + lambda);
+                }
+            } else {
+                if (lambdaGrid.length == 0) {
+                    throw new Kernels4jException("the lambda grid is empty");
+                }
+                for (double l : lambdaGrid) {
+                    if (!(l > 0) || Double.isInfinite(l)) {
+                        throw new Kernels4jException("every lambda in the grid must be positive and finite, got " + l);
+                    }
+                }
+            }
+            return new KernelRidge(this);
+        }
+    }
+
+    /**
+     * Fits the model.
+     *
+     * @param x n×d training inputs
+     * @param y n×k targets
+     */
+    public KernelRidgeModel fit(Matrix x, Matrix y) {
+        requireTrainingData(x, y);
+        int n = x.rows();
+        if (lambdaGrid != null) {
+            Matrix gram = new Matrix(n, n);
+            GramEngine.gram(kernel, x, gram, progress);
+            progress.progress(0, 1, "eigen");
+            RegularizationPath path = RegularizationPath.compute(gram, y, lambdaGrid, criterion, fitIntercept);
+            progress.progress(1, 1, "eigen");
+            return new KernelRidgeModel(kernel, x.copy(), path.dualCoefficients(), path.intercept(),
+                    path.chosenLambda(), path);
+        }
+        // The Gram matrix is written off the heap and factored there in place: no n×n copy anywhere.
+        NativeMatrix gram = new NativeMatrix(n, n);
+        try {
+            GramEngine.gram(kernel, x, gram, progress);
+        } catch (RuntimeException | Error e) {
+            gram.close();
+            throw e;
+        }
+        gram.addToDiagonal(lambda);
+        progress.progress(0, 1, "cholesky");
+        try (Cholesky chol = Cholesky.factorInPlace(gram, "K + lambda*I", true)) {
+            progress.progress(1, 1, "cholesky");
+            int k = y.cols();
+            double[] intercept = new double[k];
+            if (!fitIntercept) {
+                return new KernelRidgeModel(kernel, x.copy(), chol.solve(y), intercept, lambda, null);
+            }
+            // one solve with [Y, 1]: columns 0..k-1 give A⁻¹Y, column k gives u = A⁻¹1
+            Matrix rhs = new Matrix(n, k + 1);
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(y.data(), i * k, rhs.data(), i * (k + 1), k);
+                rhs.set(i, k, 1.0);
+            }
+            Matrix sol = chol.solve(rhs);
+            double sumU = 0;
+            for (int i = 0; i < n; i++) {
+                sumU += sol.get(i, k);
+                for (int o = 0; o < k; o++) {
+                    intercept[o] += sol.get(i, o);
+                }
+            }
+            Matrix alpha = new Matrix(n, k);
+            for (int o = 0; o < k; o++) {
+                intercept[o] /= sumU;
+            }
+            for (int i = 0; i < n; i++) {
+                for (int o = 0; o < k; o++) {
+                    alpha.set(i, o, sol.get(i, o) - intercept[o] * sol.get(i, k));
+                }
+            }
+            return new KernelRidgeModel(kernel, x.copy(), alpha, intercept, lambda, null);
+        }
+    }
+
+    /** Logarithmically spaced values from {@code from} to {@code to} inclusive. */
+    public static double[] logGrid(double from, double to, int count) {
+        if (!(from > 0) || !(to >= from) || count < 1) {
+            throw new Kernels4jException("a log grid needs 0 < from <= to and count >= 1");
+        }
+        double[] g = new double[count];
+        for (int i = 0; i < count; i++) {
+            g[i] = count == 1 ? from : Math.exp(Math.log(from) + (Math.log(to) - Math.log(from)) * i / (count - 1));
+        }
+        return g;
+    }
+
+    /** Checks (x, y) as training data: non-empty, same rows, at least one target, all finite. */
+    public static void requireTrainingData(Matrix x, Matrix y) {
+        int n = x.rows();
+        if (n == 0) {
+            throw new Kernels4jException("training data is empty");
+        }
+        if (y.rows() != n) {
+            throw new Kernels4jException("training data has " + n + " rows but the targets have " + y.rows());
+        }
+        if (y.cols() == 0) {
+            throw new Kernels4jException("no target columns");
+        }
+        x.requireFinite("training data");
+        y.requireFinite("training targets");
+    }
+
+    /** The kernel. */
+    public Kernel kernel() {
+        return kernel;
+    }
+
+    @Override
+    public String toString() {
+        return "KernelRidge(kernel=" + kernel.toSpec() + ", "
+                + (lambdaGrid == null ? "lambda=" + lambda : "lambdaGrid=" + Arrays.toString(lambdaGrid) + " by " + criterion)
+                + ")";
+    }
+}

@@ -1,0 +1,269 @@
+package org.kernels4j.regression;
+
+import org.kernels4j.Kernels4jException;
+import org.kernels4j.ProgressListener;
+import org.kernels4j.approx.Landmarks;
+import org.kernels4j.gram.GramEngine;
+import org.kernels4j.kernel.Kernel;
+import org.kernels4j.linalg.Blas;
+import org.kernels4j.linalg.Cholesky;
+import org.kernels4j.linalg.Matrix;
+
+/**
+ * Kernel ridge regression restricted to m Nyström centres C ⊂ X, solved by preconditioned
+ * conjugate gradient as in Falkon (Rudi, Carratino &amp; Rosasco, 2017; Meanti et al., 2020):
+ * f(x) = K(x, C)·α with α minimising ‖y − K_nm·α‖² + λ·αᵀK_mm·α, i.e.
+ * <pre>
+ *   (K_nmᵀK_nm + λ·K_mm)·α = K_nmᵀ·y.
+ * </pre>
+ * λ has the same meaning as in {@link KernelRidge}: with C = X the solution is exact kernel ridge
+ * regression. (Falkon's papers write λ·n for it.)
+ *
+ * <p>Preconditioner: with K_mm = TᵀT (Cholesky, jitter if needed) and AᵀA = (n/m)·T·Tᵀ + λ·I, the
+ * matrix B = T⁻¹A⁻¹ makes BᵀHB ≈ I for H = K_nmᵀK_nm + λK_mm, because K_nmᵀK_nm ≈ (n/m)·K_mm² when
+ * the centres are a uniform sample. CG runs on BᵀHB·β = BᵀK_nmᵀy and α = Bβ. Each iteration is one
+ * pass over K_nm computed block by block ({@link GramEngine#crossNormalTimes}), never stored: memory
+ * O(n·d + m²), time per iteration 2·n·m·d flops for the kernel plus O(n·m·c + m²·c); set-up O(m³).
+ * Iterations stop when every output's relative residual ‖r‖/‖b‖ falls below the tolerance, or at
+ * the iteration limit; both are reported on the model's {@link Fit}.
+ *
+ * <p>Multi-output: the c columns of Y run as c independent CG recursions sharing each kernel pass.
+ * With {@code fitIntercept} the targets are centred by their mean, which is added back to
+ * predictions (centring, not the exact unpenalized intercept of {@link KernelRidge}).
+ */
+public final class NystromKernelRidge {
+    private final Kernel kernel;
+    private final double lambda;
+    private final int centers;
+    private final Landmarks.Sampler sampler;
+    private final int maxIterations;
+    private final double tolerance;
+    private final boolean fitIntercept;
+    private final long seed;
+    private final ProgressListener progress;
+
+    private NystromKernelRidge(Builder b) {
+        this.kernel = b.kernel;
+        this.lambda = b.lambda;
+        this.centers = b.centers;
+        this.sampler = b.sampler;
+        this.maxIterations = b.maxIterations;
+        this.tolerance = b.tolerance;
+        this.fitIntercept = b.fitIntercept;
+        this.seed = b.seed;
+        this.progress = b.progress;
+    }
+
+    /** Starts a builder; defaults: λ = 1e-3, 1000 uniform centres, 100 iterations, tolerance 1e-7. */
+    public static Builder builder(Kernel kernel) {
+        return new Builder(kernel);
+    }
+
+    /** Options, validated by {@link #build()}. */
+    public static final class Builder {
+        private final Kernel kernel;
+        private double lambda = 1e-3;
+        private int centers = 1000;
+        private Landmarks.Sampler sampler = Landmarks.Sampler.UNIFORM;
+        private int maxIterations = 100;
+        private double tolerance = 1e-7;
+        private boolean fitIntercept;
+        private long seed = 1;
+        private ProgressListener progress = ProgressListener.NONE;
+
+        private Builder(Kernel kernel) {
+            this.kernel = kernel;
+        }
+
+        /** λ &gt; 0, as in {@link KernelRidge}. */
+        public Builder lambda(double l) {
+            this.lambda = l;
+            return this;
+        }
+
+        /** m, the number of centres (capped at n). */
+        public Builder centers(int m) {
+            this.centers = m;
+            return this;
+        }
+
+        /** How the centres are chosen (default uniform). */
+        public Builder sampler(Landmarks.Sampler s) {
+            this.sampler = s;
+            return this;
+        }
+
+        /** Iteration limit (default 100). */
+        public Builder maxIterations(int t) {
+            this.maxIterations = t;
+            return this;
+        }
+
+        /** Relative residual at which CG stops (default 1e-7). */
+        public Builder tolerance(double t) {
+            this.tolerance = t;
+            return this;
+        }
+
+        /** Centre the targets and add their mean back to predictions. */
+        public Builder fitIntercept(boolean f) {
+            this.fitIntercept = f;
+            return this;
+        }
+
+        /** Seed for the centre sampling. */
+        public Builder seed(long s) {
+            this.seed = s;
+            return this;
+        }
+
+        /** Told of each CG iteration (stage "cg") and of kernel passes. */
+        public Builder progress(ProgressListener p) {
+            this.progress = p;
+            return this;
+        }
+
+        public NystromKernelRidge build() {
+            if (!(lambda > 0) || Double.isInfinite(lambda)) {
+                throw new Kernels4jException("lambda must be positive and finite, got " + lambda);
+            }
+            if (centers < 1) {
+                throw new Kernels4jException("the number of centres must be >= 1, got " + centers);
+            }
+            if (maxIterations < 1) {
+                throw new Kernels4jException("the iteration limit must be >= 1, got " + maxIterations);
+            }
+            if (!(tolerance >= 0)) {
+                throw new Kernels4jException("the tolerance must be >= 0, got " + tolerance);
+            }
+            return new NystromKernelRidge(this);
+        }
+    }
+
+    /**
+     * The fitted model (a {@link KernelRidgeModel} whose "training inputs" are the centres) and how
+     * the solve went.
+     *
+     * @param relativeResiduals final ‖r‖/‖b‖ per output
+     */
+    public record Fit(KernelRidgeModel model, int[] centerIndices, int iterations, double[] relativeResiduals) {
+    }
+
+    /** Chooses centres from x and solves for α. */
+    public Fit fit(Matrix x, Matrix y) {
+        KernelRidge.requireTrainingData(x, y);
+        int n = x.rows();
+        int m = Math.min(centers, n);
+        int[] idx = Landmarks.select(sampler, kernel, x, m, lambda, seed);
+        return fitWithCenters(x, y, x.selectRows(idx), idx);
+    }
+
+    /** Solves for α with the given centres (m×d); {@code centerIndices} is only recorded. */
+    public Fit fitWithCenters(Matrix x, Matrix y, Matrix c, int[] centerIndices) {
+        int n = x.rows();
+        int m = c.rows();
+        int outs = y.cols();
+        double[] mean = fitIntercept ? y.columnMeans() : new double[outs];
+        double[] unit = new double[outs];
+        java.util.Arrays.fill(unit, 1);
+        Matrix yc = y.copy();
+        yc.standardizeColumns(mean, unit);
+        Matrix kmm = GramEngine.gram(kernel, c);
+        try (Cholesky t = Cholesky.factor(kmm, "kernel matrix of the Nystrom centres")) {
+            Matrix l = t.lower(); // K_mm = L·Lᵀ, T = Lᵀ
+            Matrix ltl = new Matrix(m, m);
+            Blas.gemm(true, false, (double) n / m, l, l, 0.0, ltl); // (n/m)·T·Tᵀ
+            for (int i = 0; i < m; i++) {
+                ltl.set(i, i, ltl.get(i, i) + lambda);
+            }
+            try (Cholesky a = Cholesky.factor(ltl, "Falkon preconditioner")) {
+                // b = A⁻ᵀ T⁻ᵀ K_nmᵀ y
+                Matrix b = a.solveLower(t.solveLower(GramEngine.crossNormalTimes(kernel, x, c, null, yc,
+                        ProgressListener.NONE)));
+                Matrix beta = new Matrix(m, outs);
+                Matrix r = b.copy();
+                Matrix p = b.copy();
+                double[] bNorm = columnNorms(b);
+                double[] rs = columnDots(r, r);
+                double[] rel = new double[outs];
+                int it = 0;
+                updateResiduals(rel, rs, bNorm);
+                while (it < maxIterations && max(rel) > tolerance) {
+                    Matrix ap = apply(x, c, t, a, p);
+                    double[] pap = columnDots(p, ap);
+                    for (int o = 0; o < outs; o++) {
+                        double alpha = pap[o] > 0 ? rs[o] / pap[o] : 0;
+                        for (int i = 0; i < m; i++) {
+                            beta.set(i, o, beta.get(i, o) + alpha * p.get(i, o));
+                            r.set(i, o, r.get(i, o) - alpha * ap.get(i, o));
+                        }
+                    }
+                    double[] rsNew = columnDots(r, r);
+                    for (int o = 0; o < outs; o++) {
+                        double g = rs[o] > 0 ? rsNew[o] / rs[o] : 0;
+                        for (int i = 0; i < m; i++) {
+                            p.set(i, o, r.get(i, o) + g * p.get(i, o));
+                        }
+                    }
+                    rs = rsNew;
+                    it++;
+                    updateResiduals(rel, rs, bNorm);
+                    progress.progress(it, maxIterations, "cg");
+                }
+                Matrix alpha = t.solveLowerTransposed(a.solveLowerTransposed(beta)); // α = T⁻¹A⁻¹β
+                KernelRidgeModel model = new KernelRidgeModel(kernel, c.copy(), alpha, mean, lambda, null);
+                return new Fit(model, centerIndices == null ? null : centerIndices.clone(), it, rel);
+            }
+        }
+    }
+
+    /** BᵀHB·p = A⁻ᵀ(T⁻ᵀK_nmᵀK_nm·T⁻¹A⁻¹p + λ·A⁻¹p). */
+    private Matrix apply(Matrix x, Matrix c, Cholesky t, Cholesky a, Matrix p) {
+        Matrix v = a.solveLowerTransposed(p); // A⁻¹p
+        Matrix w = t.solveLowerTransposed(v); // T⁻¹v
+        Matrix kk = t.solveLower(GramEngine.crossNormalTimes(kernel, x, c, w, null, ProgressListener.NONE));
+        double[] kd = kk.data();
+        double[] vd = v.data();
+        for (int i = 0; i < kd.length; i++) {
+            kd[i] += lambda * vd[i];
+        }
+        return a.solveLower(kk);
+    }
+
+    private static void updateResiduals(double[] rel, double[] rs, double[] bNorm) {
+        for (int o = 0; o < rel.length; o++) {
+            rel[o] = bNorm[o] > 0 ? Math.sqrt(rs[o]) / bNorm[o] : 0;
+        }
+    }
+
+    private static double max(double[] a) {
+        double m = 0;
+        for (double v : a) {
+            m = Math.max(m, v);
+        }
+        return m;
+    }
+
+    private static double[] columnDots(Matrix a, Matrix b) {
+        double[] d = new double[a.cols()];
+        for (int i = 0; i < a.rows(); i++) {
+            for (int o = 0; o < a.cols(); o++) {
+                d[o] += a.get(i, o) * b.get(i, o);
+            }
+        }
+        return d;
+    }
+
+    private static double[] columnNorms(Matrix a) {
+        double[] d = columnDots(a, a);
+        for (int o = 0; o < d.length; o++) {
+            d[o] = Math.sqrt(d[o]);
+        }
+        return d;
+    }
+
+    /** The kernel. */
+    public Kernel kernel() {
+        return kernel;
+    }
+}

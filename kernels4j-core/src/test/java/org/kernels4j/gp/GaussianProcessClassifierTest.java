@@ -1,0 +1,166 @@
+package org.kernels4j.gp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.kernels4j.Kernels4jException;
+import org.kernels4j.TestData;
+import org.kernels4j.gram.GramEngine;
+import org.kernels4j.kernel.Kernel;
+import org.kernels4j.kernel.KernelSpec;
+import org.kernels4j.linalg.Matrix;
+
+class GaussianProcessClassifierTest {
+    private static final Kernel K = KernelSpec.parse("4*rbf(length=0.7)");
+
+    private static Matrix inverse(Matrix a, double[] logDet) {
+        return TestData.inverseByEigen(a, logDet);
+    }
+
+    private static double[] solve(Matrix a, double[] b) {
+        Matrix inv = inverse(a, new double[1]);
+        double[] x = new double[b.length];
+        for (int i = 0; i < b.length; i++) {
+            for (int j = 0; j < b.length; j++) {
+                x[i] += inv.get(i, j) * b[j];
+            }
+        }
+        return x;
+    }
+
+    /**
+     * The mode, the approximate evidence and the latent predictions against a brute-force Newton
+     * solve of max_f log p(t | f) − ½fᵀK⁻¹f with K⁻¹ formed explicitly (no Algorithm 3.1 tricks), on
+     * a tiny 1-D problem with overlapping classes.
+     */
+    @Test
+    void matchesABruteForceNewtonSolveOnTinyData() {
+        double[] xs = {-2, -1.3, -0.4, 0.1, 0.3, 0.9, 1.6, 2.4};
+        double[] t = {0, 0, 1, 0, 1, 1, 0, 1};
+        Matrix x = Matrix.column(xs);
+        Matrix k = GramEngine.gram(K, x);
+        int n = xs.length;
+        Matrix kInv = inverse(k, new double[1]);
+        double[] f = new double[n];
+        for (int it = 0; it < 50; it++) {
+            double[] g = new double[n];
+            Matrix negH = kInv.copy();
+            for (int i = 0; i < n; i++) {
+                double p = 1 / (1 + Math.exp(-f[i]));
+                double kf = 0;
+                for (int j = 0; j < n; j++) {
+                    kf += kInv.get(i, j) * f[j];
+                }
+                g[i] = t[i] - p - kf;
+                negH.set(i, i, negH.get(i, i) + p * (1 - p));
+            }
+            double[] step = solve(negH, g);
+            for (int i = 0; i < n; i++) {
+                f[i] += step[i];
+            }
+        }
+        GaussianProcessClassifier.Model m = GaussianProcessClassifier.of(K).fit(x, t);
+        double[] mode = m.mode(0);
+        for (int i = 0; i < n; i++) {
+            assertEquals(f[i], mode[i], 1e-8);
+        }
+        // log q(y|X) = log p(t|f̂) − ½f̂ᵀK⁻¹f̂ − ½log det(I + KW)
+        double logLik = 0;
+        double quad = 0;
+        Matrix ikw = Matrix.identity(n);
+        double[] w = new double[n];
+        for (int i = 0; i < n; i++) {
+            double p = 1 / (1 + Math.exp(-f[i]));
+            w[i] = p * (1 - p);
+            logLik += t[i] == 1 ? Math.log(p) : Math.log(1 - p);
+            for (int j = 0; j < n; j++) {
+                quad += f[i] * kInv.get(i, j) * f[j];
+            }
+        }
+        Matrix sym = Matrix.identity(n); // I + W^½KW^½ has the determinant of I + KW and is symmetric
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                sym.set(i, j, sym.get(i, j) + Math.sqrt(w[i]) * k.get(i, j) * Math.sqrt(w[j]));
+            }
+        }
+        double[] logDet = new double[1];
+        inverse(sym, logDet);
+        assertEquals(logLik - 0.5 * quad - 0.5 * logDet[0], m.logMarginalLikelihood(), 1e-8);
+        // latent predictions: mean k*ᵀK⁻¹f̂, variance k** − k*ᵀ(K + W⁻¹)⁻¹k*
+        Matrix xt = Matrix.column(-0.8, 0.2, 3.5);
+        Matrix ks = GramEngine.cross(K, xt, x);
+        Matrix kw = k.copy();
+        for (int i = 0; i < n; i++) {
+            kw.set(i, i, kw.get(i, i) + 1 / w[i]);
+        }
+        Matrix kwInv = inverse(kw, new double[1]);
+        Matrix lat = m.latent(xt, 0);
+        for (int j = 0; j < 3; j++) {
+            double mean = 0;
+            double red = 0;
+            for (int a = 0; a < n; a++) {
+                for (int b = 0; b < n; b++) {
+                    mean += ks.get(j, a) * kInv.get(a, b) * f[b];
+                    red += ks.get(j, a) * kwInv.get(a, b) * ks.get(j, b);
+                }
+            }
+            assertEquals(mean, lat.get(j, 0), 1e-8);
+            assertEquals(4 - red, lat.get(j, 1), 1e-8);
+        }
+    }
+
+    /** The probit approximation against the integral ∫σ(f)N(f | μ, v)df by a fine trapezoid rule. */
+    @Test
+    void probitApproximationIsWithinItsDocumentedAccuracy() {
+        double worst = 0;
+        for (double mu = -4; mu <= 4; mu += 0.5) {
+            for (double v : new double[] {0.01, 0.5, 2, 10, 50}) {
+                double sd = Math.sqrt(v);
+                double s = 0;
+                int steps = 20000;
+                double h = 20 * sd / steps;
+                for (int i = 0; i <= steps; i++) {
+                    double z = mu - 10 * sd + i * h;
+                    double wgt = (i == 0 || i == steps) ? 0.5 : 1;
+                    s += wgt * GaussianProcessClassifier.sigmoid(z) * Math.exp(-(z - mu) * (z - mu) / (2 * v));
+                }
+                double exact = s * h / Math.sqrt(2 * Math.PI * v);
+                worst = Math.max(worst, Math.abs(exact - GaussianProcessClassifier.probit(mu, v)));
+            }
+        }
+        assertTrue(worst < 0.02, "worst error " + worst);
+    }
+
+    @Test
+    void oneVersusRestClassifiesSeparatedClusters() {
+        Matrix train = TestData.gaussian(90, 2, 0.4, 21);
+        Matrix test = TestData.gaussian(60, 2, 0.4, 22);
+        double[] centres = {-2, 0, 2};
+        double[] labels = new double[90];
+        double[] truth = new double[60];
+        for (int i = 0; i < 90; i++) {
+            labels[i] = 10 * (i % 3);
+            train.set(i, 0, train.get(i, 0) + centres[i % 3]);
+        }
+        for (int i = 0; i < 60; i++) {
+            truth[i] = 10 * (i % 3);
+            test.set(i, 0, test.get(i, 0) + centres[i % 3]);
+        }
+        GaussianProcessClassifier.Model m = GaussianProcessClassifier.of(KernelSpec.parse("2*rbf(length=1)")).fit(train,
+                labels);
+        assertEquals(3, m.classes().length);
+        Matrix p = m.probabilities(test);
+        double[] pred = m.predict(test);
+        int right = 0;
+        for (int i = 0; i < 60; i++) {
+            assertEquals(1.0, p.get(i, 0) + p.get(i, 1) + p.get(i, 2), 1e-12);
+            right += pred[i] == truth[i] ? 1 : 0;
+        }
+        assertTrue(right >= 55, right + " of 60 right");
+        Kernels4jException e = assertThrows(Kernels4jException.class,
+                () -> GaussianProcessClassifier.of(K).fit(Matrix.column(1, 2), new double[] {1, 1}));
+        assertTrue(e.getMessage().contains("at least two classes"), e.getMessage());
+    }
+}

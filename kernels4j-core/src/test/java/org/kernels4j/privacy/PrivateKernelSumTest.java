@@ -1,0 +1,143 @@
+package org.kernels4j.privacy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.kernels4j.Kernels4jException;
+import org.kernels4j.TestData;
+import org.kernels4j.gram.GramEngine;
+import org.kernels4j.kernel.Kernel;
+import org.kernels4j.kernel.KernelSpec;
+import org.kernels4j.linalg.Matrix;
+
+class PrivateKernelSumTest {
+    private static final Kernel RBF = KernelSpec.parse("rbf(gamma=0.5)");
+
+    @Test
+    void noiseScaleIsTheSensitivityOverEpsilonAndMatchesTheEmpiricalSpread() {
+        Matrix x = TestData.gaussian(200, 3, 1.0, 1);
+        int features = 64;
+        double eps = 0.5;
+        PrivateKernelSum a = PrivateKernelSum.release(RBF, x, features, eps, 11, 1);
+        double s = 1.0;
+        double sensitivity = 2 * Math.sqrt(2 * s * 32) / 200; // Δ₁ = 2√(2sm)/n, m = D/2
+        assertEquals(sensitivity, a.sensitivity(), 1e-15);
+        assertEquals(sensitivity / eps, a.noiseScale(), 1e-15);
+        // Laplace(b) has variance 2b²: the released coordinates spread around the noise-free mean accordingly
+        PrivateKernelSum exact = PrivateKernelSum.release(RBF, x, features, 1e12, 11, 1); // noise ≈ 0
+        int draws = 2000;
+        double sq = 0;
+        for (int t = 0; t < draws; t++) {
+            double[] noisy = PrivateKernelSum.release(RBF, x, features, eps, 11, 100 + t).noisyMean();
+            for (int j = 0; j < features; j++) {
+                double e = noisy[j] - exact.noisyMean()[j];
+                sq += e * e;
+            }
+        }
+        double variance = sq / (draws * features);
+        double b = a.noiseScale();
+        // the sample variance of Laplace draws has relative sd √(5/N) (kurtosis 6) with N = 128000
+        assertEquals(2 * b * b, variance, 4 * 2 * b * b * Math.sqrt(5.0 / (draws * features)));
+    }
+
+    @Test
+    void answersAreUnbiasedAndTheirNoiseFallsAsOneOverEpsilon() {
+        Matrix x = TestData.gaussian(300, 2, 1.0, 2);
+        Matrix q = TestData.gaussian(5, 2, 1.0, 3);
+        int features = 128;
+        double[] noiseFree = PrivateKernelSum.release(RBF, x, features, 1e12, 5, 0).sums(q);
+        double previous = Double.NaN;
+        for (double eps : new double[] {0.1, 1, 10}) {
+            int draws = 400;
+            double[] mean = new double[5];
+            double sq = 0;
+            PrivateKernelSum any = null;
+            for (int t = 0; t < draws; t++) {
+                any = PrivateKernelSum.release(RBF, x, features, eps, 5, 1000 + t);
+                double[] s = any.sums(q);
+                for (int i = 0; i < 5; i++) {
+                    mean[i] += s[i] / draws;
+                    sq += (s[i] - noiseFree[i]) * (s[i] - noiseFree[i]);
+                }
+            }
+            double sd = Math.sqrt(sq / (5 * draws));
+            double predicted = 300 * any.noiseStandardDeviation(); // sums scale the mean's noise by n
+            assertEquals(predicted, 4 * Math.sqrt(64) / eps, 1e-9); // 4s√m/(nε)·n with s = 1, m = 64
+            assertEquals(predicted, sd, 0.1 * predicted, "noise sd at eps " + eps);
+            for (int i = 0; i < 5; i++) {
+                assertEquals(noiseFree[i], mean[i], 4 * predicted / Math.sqrt(draws), "unbiased over the noise");
+            }
+            if (!Double.isNaN(previous)) {
+                assertEquals(10.0, previous / sd, 1.5, "error falls as 1/eps");
+            }
+            previous = sd;
+        }
+        // over fresh frequencies, the noise-free answers are unbiased for the exact kernel sum
+        Matrix k = GramEngine.cross(RBF, q, x);
+        int draws = 300;
+        double[] avg = new double[5];
+        double[] sq2 = new double[5];
+        for (int t = 0; t < draws; t++) {
+            double[] s = PrivateKernelSum.release(RBF, x, 16, 1e12, 50 + t, 0).sums(q);
+            for (int i = 0; i < 5; i++) {
+                avg[i] += s[i] / draws;
+                sq2[i] += s[i] * s[i] / draws;
+            }
+        }
+        for (int i = 0; i < 5; i++) {
+            double exact = 0;
+            for (int j = 0; j < 300; j++) {
+                exact += k.get(i, j);
+            }
+            double se = Math.sqrt((sq2[i] - avg[i] * avg[i]) / draws);
+            assertEquals(exact, avg[i], 5 * se + 1e-9, "query " + i);
+        }
+    }
+
+    @Test
+    void theReleaseHoldsNoTrainingRow() {
+        Matrix x = TestData.gaussian(50, 2, 1.0, 4);
+        PrivateKernelSum p = PrivateKernelSum.release(KernelSpec.parse("laplacian(gamma=1)"), x, 32, 1.0, 1, 2);
+        java.util.Set<Long> training = new java.util.HashSet<>();
+        for (double v : x.data()) {
+            training.add(Double.doubleToLongBits(v));
+        }
+        for (double v : p.noisyMean()) {
+            assertTrue(!training.contains(Double.doubleToLongBits(v)));
+        }
+        for (double v : p.frequencies().data()) {
+            assertTrue(!training.contains(Double.doubleToLongBits(v)));
+        }
+        PrivateKernelSum back = PrivateKernelSum.of("laplacian(gamma=1)", p.frequencies(), p.noisyMean(), 50, 1.0,
+                p.sensitivity());
+        Matrix q = TestData.gaussian(3, 2, 1.0, 5);
+        assertEquals(0.0, Matrix.column(back.sums(q)).maxAbsDifference(Matrix.column(p.sums(q))), 1e-12);
+    }
+
+    @Test
+    void privateClassifierSeparatesClustersAtModerateEpsilon() {
+        Matrix x = TestData.gaussian(600, 2, 0.5, 6);
+        Matrix q = TestData.gaussian(200, 2, 0.5, 7);
+        double[] labels = new double[600];
+        double[] truth = new double[200];
+        for (int i = 0; i < 600; i++) {
+            labels[i] = i % 2;
+            x.set(i, 0, x.get(i, 0) + (i % 2 == 0 ? -1.5 : 1.5));
+        }
+        for (int i = 0; i < 200; i++) {
+            truth[i] = i % 2;
+            q.set(i, 0, q.get(i, 0) + (i % 2 == 0 ? -1.5 : 1.5));
+        }
+        PrivateSimilarityClassifier c = PrivateSimilarityClassifier.release(RBF, x, labels, 64, 1.0, 3);
+        double[] pred = c.predict(q);
+        int right = 0;
+        for (int i = 0; i < 200; i++) {
+            right += pred[i] == truth[i] ? 1 : 0;
+        }
+        assertTrue(right >= 190, right + " of 200");
+        assertThrows(Kernels4jException.class, () -> PrivateKernelSum.release(RBF, x, 63, 1.0, 1, 1));
+        assertThrows(Kernels4jException.class, () -> PrivateKernelSum.release(RBF, x, 64, 0, 1, 1));
+    }
+}

@@ -1,0 +1,102 @@
+package org.kernels4j.regression;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.kernels4j.Kernels4jException;
+import org.kernels4j.TestData;
+import org.kernels4j.approx.Landmarks;
+import org.kernels4j.gram.GramEngine;
+import org.kernels4j.kernel.Kernel;
+import org.kernels4j.kernel.KernelSpec;
+import org.kernels4j.linalg.Cholesky;
+import org.kernels4j.linalg.Matrix;
+
+class NystromKernelRidgeTest {
+
+    private static Matrix targets(Matrix x) {
+        Matrix y = new Matrix(x.rows(), 2);
+        for (int i = 0; i < x.rows(); i++) {
+            y.set(i, 0, Math.sin(2 * x.get(i, 0)) + x.get(i, 1) * x.get(i, 2));
+            y.set(i, 1, Math.cos(x.get(i, 1)) - 0.5 * x.get(i, 0));
+        }
+        return y;
+    }
+
+    /** Falkon's CG against the direct solve of (K_nmᵀK_nm + λK_mm)α = K_nmᵀy for the same centres. */
+    @Test
+    void conjugateGradientConvergesToTheDirectNystromSolution() {
+        Matrix x = TestData.gaussian(400, 3, 1, 1);
+        Matrix y = targets(x);
+        Matrix xt = TestData.gaussian(50, 3, 1, 2);
+        for (String spec : new String[] {"rbf(gamma=0.4)", "ntk(depth=2, activation=relu, w_var=2, b_var=0.1)"}) {
+            Kernel k = KernelSpec.parse(spec);
+            double lambda = 1e-2;
+            NystromKernelRidge.Fit fit = NystromKernelRidge.builder(k).lambda(lambda).centers(60).seed(3)
+                    .tolerance(1e-10).maxIterations(200).build().fit(x, y);
+            Matrix c = x.selectRows(fit.centerIndices());
+            Matrix knm = GramEngine.cross(k, x, c);
+            Matrix h = knm.transpose().times(knm);
+            Matrix kmm = GramEngine.gram(k, c);
+            for (int i = 0; i < h.data().length; i++) {
+                h.data()[i] += lambda * kmm.data()[i];
+            }
+            Matrix alpha;
+            try (Cholesky ch = Cholesky.factor(h, "direct")) {
+                alpha = ch.solve(knm.transpose().times(y));
+            }
+            Matrix direct = GramEngine.cross(k, xt, c).times(alpha);
+            Matrix pred = fit.model().predict(xt);
+            double scale = 0;
+            for (double v : direct.data()) {
+                scale = Math.max(scale, Math.abs(v));
+            }
+            assertTrue(pred.maxAbsDifference(direct) < 1e-6 * scale, spec + ": " + pred.maxAbsDifference(direct)
+                    + " after " + fit.iterations() + " iterations");
+            assertTrue(fit.iterations() < 200, spec + " converged in " + fit.iterations());
+            for (double r : fit.relativeResiduals()) {
+                assertTrue(r <= 1e-10);
+            }
+        }
+    }
+
+    @Test
+    void allRowsAsCentresGiveExactKernelRidge() {
+        Matrix x = TestData.gaussian(150, 3, 1, 4);
+        Matrix y = targets(x);
+        Matrix xt = TestData.gaussian(20, 3, 1, 5);
+        Kernel k = KernelSpec.parse("matern(nu=2.5, length=1.2)");
+        NystromKernelRidge.Fit fit = NystromKernelRidge.builder(k).lambda(0.05).centers(150).tolerance(1e-11)
+                .maxIterations(500).build().fit(x, y);
+        Matrix exact = KernelRidge.builder(k).lambda(0.05).build().fit(x, y).predict(xt);
+        assertTrue(fit.model().predict(xt).maxAbsDifference(exact) < 1e-6, "difference "
+                + fit.model().predict(xt).maxAbsDifference(exact));
+    }
+
+    @Test
+    void interceptCentresTheTargetsAndSamplersPlugIn() {
+        Matrix x = TestData.gaussian(300, 2, 1, 6);
+        Matrix y = new Matrix(300, 1);
+        for (int i = 0; i < 300; i++) {
+            y.set(i, 0, 100 + Math.sin(x.get(i, 0)));
+        }
+        for (Landmarks.Sampler s : Landmarks.Sampler.values()) {
+            NystromKernelRidge.Fit fit = NystromKernelRidge.builder(KernelSpec.parse("rbf(gamma=0.5)")).lambda(1e-3)
+                    .centers(40).sampler(s).fitIntercept(true).build().fit(x, y);
+            assertEquals(100 + Math.sin(0.3), fit.model().predict(Matrix.of(new double[][] {{0.3, 0.1}})).get(0, 0),
+                    0.05, s.toString());
+        }
+    }
+
+    @Test
+    void badOptionsAreRejected() {
+        Kernel k = KernelSpec.parse("rbf()");
+        assertThrows(Kernels4jException.class, () -> NystromKernelRidge.builder(k).lambda(0).build());
+        assertThrows(Kernels4jException.class, () -> NystromKernelRidge.builder(k).centers(0).build());
+        assertThrows(Kernels4jException.class, () -> NystromKernelRidge.builder(k).maxIterations(0).build());
+        assertThrows(Kernels4jException.class,
+                () -> NystromKernelRidge.builder(k).build().fit(new Matrix(3, 2), new Matrix(4, 1)));
+    }
+}
