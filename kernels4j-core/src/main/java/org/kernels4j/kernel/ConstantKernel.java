@@ -4,11 +4,18 @@ import java.util.Arrays;
 
 /** Constant kernel {@code k(x, z) = c} for c ≥ 0 (a bias term in sums). Spec: {@code constant(value=1)}. */
 public final class ConstantKernel implements Kernel {
+    /** c ≥ 0, learnable while positive. */
+    public static final KernelCatalog.Param VALUE = KernelCatalog.Param.nonNegative("value", 1, "the constant, >= 0");
+    /** The declaration. */
+    public static final KernelCatalog.Type TYPE = KernelCatalog.Type.builder("constant", "k(x,z) = value")
+            .params(VALUE).examples("constant(value=2)", "constant(value=0)")
+            .factory(a -> new ConstantKernel(a.number(VALUE)));
+
     private final double value;
 
     /** c ≥ 0. */
     public ConstantKernel(double value) {
-        this.value = Specs.nonNegative("constant", "value", value);
+        this.value = VALUE.check(TYPE.name(), value);
     }
 
     /** c. */
@@ -30,7 +37,7 @@ public final class ConstantKernel implements Kernel {
     /** {@code constant.value} (none when c = 0); ∂k/∂log c = c. */
     @Override
     public java.util.List<Hyperparameter> hyperparameters() {
-        return value > 0 ? java.util.List.of(Hyperparameter.of("constant.value", value)) : java.util.List.of();
+        return value > 0 ? java.util.List.of(VALUE.hyperparameter(TYPE, value)) : java.util.List.of();
     }
 
     @Override
@@ -49,7 +56,7 @@ public final class ConstantKernel implements Kernel {
 
     @Override
     public String toSpec() {
-        return "constant(value=" + Specs.num(value) + ")";
+        return TYPE.spec(value);
     }
 
     @Override

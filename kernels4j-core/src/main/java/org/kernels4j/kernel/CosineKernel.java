@@ -7,6 +7,10 @@ import org.kernels4j.linalg.ElementOps;
  * Spec: {@code cosine()}.
  */
 public final class CosineKernel implements Kernel {
+    /** The declaration: no parameters. */
+    public static final KernelCatalog.Type TYPE = KernelCatalog.Type.builder("cosine", "k(x,z) = <x,z> / (|x| |z|)")
+            .factory(a -> new CosineKernel());
+
     @Override
     public double value(double[] x, double[] z) {
         double nx = Math.sqrt(Specs.dot(x, x));
@@ -35,7 +39,7 @@ public final class CosineKernel implements Kernel {
 
     @Override
     public String toSpec() {
-        return "cosine()";
+        return TYPE.spec();
     }
 
     @Override

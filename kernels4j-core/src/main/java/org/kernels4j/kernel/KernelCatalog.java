@@ -5,28 +5,143 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
 import org.kernels4j.Kernels4jException;
-import org.kernels4j.kernel.neural.Activation;
 import org.kernels4j.kernel.neural.ArcCosineKernel;
 import org.kernels4j.kernel.neural.NeuralKernel;
 
 /**
- * Every kernel name the spec language knows, with its parameters, defaults and formula: the one
- * table both the parser and the {@code kernels} command read.
+ * The registry of kernel types: the one list that the spec parser, the {@code kernels} command and
+ * the kernel contract tests read.
+ *
+ * <p>Each kernel class owns its declaration, a {@link Type} (conventionally a {@code TYPE}
+ * constant beside the class) whose {@link Param}s state each parameter once: its name, default,
+ * valid range, whether it is a learnable positive hyperparameter θ, and a one-line description.
+ * The same declaration parses the parameters ({@link KernelSpec.Args}), validates them in the
+ * kernel's constructor ({@link Param#check(String, double)}), prints the kernel back
+ * ({@link Type#spec}) and names its hyperparameters ({@link Param#hyperparameter}).
+ *
+ * <p>Adding a kernel: write the class with its {@code TYPE} (parameters, formula, a factory from
+ * parsed arguments, and example specs for the contract tests), then add that {@code TYPE} to the
+ * list below. Nothing else needs a change: parsing, the listing and the contract tests pick it up.
  */
 public final class KernelCatalog {
 
-    /** One parameter of a kernel type. */
+    /**
+     * One parameter of a kernel type, declared once. Immutable; the factories below build the
+     * usual kinds, and {@link #perFeature()} / {@link #fixed()} adjust one.
+     */
     public static final class Param {
-        private final String name;
-        private final String defaultValue;
-        private final String description;
+        /** What a spec may write for the parameter. */
+        enum Kind {
+            /** A number. */
+            NUMBER,
+            /** A number, or a list of numbers (one per feature). */
+            NUMBERS,
+            /** An integer. */
+            INTEGER,
+            /** One of a fixed set of words; with {@code quoted}, also a double-quoted string. */
+            WORD
+        }
 
-        Param(String name, String defaultValue, String description) {
-            this.name = name;
+        /** The range a number must lie in. */
+        enum Bound {
+            ANY, POSITIVE, NON_NEGATIVE
+        }
+
+        private final String name;
+        private final Kind kind;
+        private final Object defaultValue;
+        private final String description;
+        private final Bound bound;
+        private final double[] choices;
+        private final int min;
+        private final int max;
+        private final List<String> words;
+        private final boolean quoted;
+        private final boolean learnable;
+
+        private Param(String name, Kind kind, Object defaultValue, String description, Bound bound, double[] choices,
+                int min, int max, List<String> words, boolean quoted, boolean learnable) {
+            this.name = Objects.requireNonNull(name, "name");
+            this.kind = kind;
             this.defaultValue = defaultValue;
-            this.description = description;
+            this.description = Objects.requireNonNull(description, "description");
+            this.bound = bound;
+            this.choices = choices;
+            this.min = min;
+            this.max = max;
+            this.words = words;
+            this.quoted = quoted;
+            this.learnable = learnable;
+        }
+
+        /** A positive finite number θ &gt; 0 that learners may tune in log space. */
+        public static Param positive(String name, double defaultValue, String description) {
+            return new Param(name, Kind.NUMBER, defaultValue, description, Bound.POSITIVE, null, 0, 0, null, false,
+                    true);
+        }
+
+        /** Like {@link #positive} but with no default (the factory decides what its absence means). */
+        public static Param positive(String name, String description) {
+            return new Param(name, Kind.NUMBER, null, description, Bound.POSITIVE, null, 0, 0, null, false, true);
+        }
+
+        /**
+         * A finite number ≥ 0; learnable, and the kernel lists it as a hyperparameter only while it is
+         * positive (log space cannot hold a zero).
+         */
+        public static Param nonNegative(String name, double defaultValue, String description) {
+            return new Param(name, Kind.NUMBER, defaultValue, description, Bound.NON_NEGATIVE, null, 0, 0, null, false,
+                    true);
+        }
+
+        /** Any number (validated by the kernel), not a hyperparameter. */
+        public static Param number(String name, double defaultValue, String description) {
+            return new Param(name, Kind.NUMBER, defaultValue, description, Bound.ANY, null, 0, 0, null, false, false);
+        }
+
+        /** One of the listed numbers, e.g. a Matérn smoothness; not a hyperparameter. */
+        public static Param choice(String name, double defaultValue, String description, double... allowed) {
+            return new Param(name, Kind.NUMBER, defaultValue, description, Bound.ANY, allowed.clone(), 0, 0, null,
+                    false, false);
+        }
+
+        /** An integer in [min, max] ({@link Integer#MAX_VALUE} for no upper limit); not a hyperparameter. */
+        public static Param integer(String name, Integer defaultValue, int min, int max, String description) {
+            return new Param(name, Kind.INTEGER, defaultValue, description, Bound.ANY, null, min, max, null, false,
+                    false);
+        }
+
+        /** One of the listed words (compared case-insensitively); not a hyperparameter. */
+        public static Param word(String name, String defaultValue, String description, List<String> allowed) {
+            return new Param(name, Kind.WORD, defaultValue, description, Bound.ANY, null, 0, 0, List.copyOf(allowed),
+                    false, false);
+        }
+
+        /** This number parameter, also accepting a list {@code [v1, …, vd]} of one value per feature. */
+        public Param perFeature() {
+            requireKind(Kind.NUMBER);
+            return new Param(name, Kind.NUMBERS, defaultValue, description, bound, choices, min, max, words, quoted,
+                    learnable);
+        }
+
+        /** This word parameter, also accepting a double-quoted string (read with {@link KernelSpec.Args#quoted}). */
+        public Param orQuoted() {
+            requireKind(Kind.WORD);
+            return new Param(name, kind, defaultValue, description, bound, choices, min, max, words, true, learnable);
+        }
+
+        /** This parameter, but not a hyperparameter (learners leave it alone). */
+        public Param fixed() {
+            return new Param(name, kind, defaultValue, description, bound, choices, min, max, words, quoted, false);
+        }
+
+        private void requireKind(Kind k) {
+            if (kind != k) {
+                throw new IllegalStateException(name + " is a " + kind + " parameter, not a " + k + " one");
+            }
         }
 
         /** Parameter name as written in specs. */
@@ -34,32 +149,211 @@ public final class KernelCatalog {
             return name;
         }
 
-        /** Default as spec text, or null when the parameter must be given. */
+        /** Default as spec text ("1", "1.5", "l2"), or null when there is none. */
         public String defaultValue() {
-            return defaultValue;
+            if (defaultValue == null) {
+                return null;
+            }
+            return defaultValue instanceof Double ? Specs.num((Double) defaultValue) : defaultValue.toString();
         }
 
         /** One-line description. */
         public String description() {
             return description;
         }
+
+        /** Whether this is a positive parameter θ that learners may tune ({@link Hyperparameter}). */
+        public boolean learnable() {
+            return learnable;
+        }
+
+        /** Whether a list of one value per feature is accepted. */
+        public boolean perFeatureAllowed() {
+            return kind == Kind.NUMBERS;
+        }
+
+        /** The accepted words of a word parameter (empty otherwise). */
+        public List<String> words() {
+            return words == null ? List.of() : words;
+        }
+
+        Kind kind() {
+            return kind;
+        }
+
+        Object typedDefault() {
+            return defaultValue;
+        }
+
+        boolean acceptsQuoted() {
+            return quoted;
+        }
+
+        /**
+         * {@code value} if it lies in the declared range, else a {@link Kernels4jException} such as
+         * "rbf: gamma must be a positive finite number, got -1" ({@code kernel} names the kernel).
+         */
+        public double check(String kernel, double value) {
+            if (choices != null) {
+                for (double c : choices) {
+                    if (c == value) {
+                        return value;
+                    }
+                }
+                List<String> texts = new ArrayList<>();
+                for (double c : choices) {
+                    texts.add(Specs.num(c));
+                }
+                throw new Kernels4jException(kernel + ": " + name + " must be " + oneOf(texts) + ", got "
+                        + Specs.num(value));
+            }
+            switch (bound) {
+                case POSITIVE:
+                    return Specs.positive(kernel, name, value);
+                case NON_NEGATIVE:
+                    return Specs.nonNegative(kernel, name, value);
+                default:
+                    return value;
+            }
+        }
+
+        /** A copy of {@code values} if each lies in the declared range (and there is at least one). */
+        public double[] check(String kernel, double[] values) {
+            if (values.length == 0) {
+                throw new Kernels4jException(kernel + ": " + name + " must not be an empty list");
+            }
+            for (double v : values) {
+                check(kernel, v);
+            }
+            return values.clone();
+        }
+
+        /** {@code value} if it lies in [min, max], else a {@link Kernels4jException} naming the range. */
+        public int check(String kernel, int value) {
+            requireKind(Kind.INTEGER);
+            if (value >= min && value <= max) {
+                return value;
+            }
+            String range;
+            if (max == Integer.MAX_VALUE) {
+                range = min == 1 ? "a positive integer" : min == 0 ? "a non-negative integer" : "at least " + min;
+            } else if ((long) max - min <= 3) {
+                List<String> texts = new ArrayList<>();
+                for (int v = min; v <= max; v++) {
+                    texts.add(Integer.toString(v));
+                }
+                range = oneOf(texts);
+            } else {
+                range = "between " + min + " and " + max;
+            }
+            throw new Kernels4jException(kernel + ": " + name + " must be " + range + ", got " + value);
+        }
+
+        private static String oneOf(List<String> texts) {
+            if (texts.size() == 1) {
+                return texts.get(0);
+            }
+            return String.join(", ", texts.subList(0, texts.size() - 1)) + " or " + texts.get(texts.size() - 1);
+        }
+
+        /** The hyperparameter {@code <kernel>.<name>} with value θ, e.g. {@code rbf.gamma}. */
+        public Hyperparameter hyperparameter(Type kernel, double value) {
+            requireLearnable();
+            return Hyperparameter.of(kernel.name() + "." + name, value);
+        }
+
+        /** The per-feature hyperparameters {@code <kernel>.<name>[f]} (no index for a single value). */
+        public List<Hyperparameter> hyperparameters(Type kernel, double[] values) {
+            requireLearnable();
+            return Hyperparameter.vector(kernel.name() + "." + name, values);
+        }
+
+        private void requireLearnable() {
+            if (!learnable) {
+                throw new IllegalStateException(name + " is not declared as a learnable hyperparameter");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return name + (defaultValue == null ? "" : "=" + defaultValue());
+        }
     }
 
-    /** One kernel type: its spec name, aliases, formula and parameters. */
+    /** One kernel type: its spec name, aliases, formula, parameters, factory and examples. */
     public static final class Type {
         private final String name;
         private final List<String> aliases;
         private final String formula;
         private final List<Param> params;
+        private final List<String> examples;
         private final Function<KernelSpec.Args, Kernel> factory;
 
-        Type(String name, List<String> aliases, String formula, List<Param> params,
-                Function<KernelSpec.Args, Kernel> factory) {
-            this.name = name;
-            this.aliases = aliases;
-            this.formula = formula;
-            this.params = params;
-            this.factory = factory;
+        private Type(Builder b, Function<KernelSpec.Args, Kernel> factory) {
+            this.name = b.name;
+            this.aliases = List.copyOf(b.aliases);
+            this.formula = b.formula;
+            this.params = List.copyOf(b.params);
+            this.examples = List.copyOf(b.examples);
+            this.factory = Objects.requireNonNull(factory, "factory");
+            List<String> seen = new ArrayList<>();
+            for (Param p : params) {
+                if (seen.contains(p.name())) {
+                    throw new IllegalStateException(name + " declares parameter '" + p.name() + "' twice");
+                }
+                seen.add(p.name());
+            }
+        }
+
+        /** Starts the declaration of a kernel type with its spec name and formula (plain text). */
+        public static Builder builder(String name, String formula) {
+            return new Builder(name, formula);
+        }
+
+        /** Collects a type's declaration; {@link #factory} completes it. */
+        public static final class Builder {
+            private final String name;
+            private final String formula;
+            private List<String> aliases = List.of();
+            private List<Param> params = List.of();
+            private List<String> examples = List.of();
+
+            private Builder(String name, String formula) {
+                this.name = Objects.requireNonNull(name, "name");
+                this.formula = Objects.requireNonNull(formula, "formula");
+            }
+
+            /** Other accepted names. */
+            public Builder aliases(String... names) {
+                this.aliases = List.of(names);
+                return this;
+            }
+
+            /** The parameters, in spec order (the order {@link Type#spec} prints them in). */
+            public Builder params(Param... ps) {
+                this.params = List.of(ps);
+                return this;
+            }
+
+            /** The parameters, in spec order. */
+            public Builder params(List<Param> ps) {
+                this.params = List.copyOf(ps);
+                return this;
+            }
+
+            /**
+             * Specs with non-default values, valid for data with 3 features, that the contract tests
+             * check besides the defaults (e.g. per-feature length lists of length 3).
+             */
+            public Builder examples(String... specs) {
+                this.examples = List.of(specs);
+                return this;
+            }
+
+            /** The finished type, building kernels from parsed arguments with {@code f}. */
+            public Type factory(Function<KernelSpec.Args, Kernel> f) {
+                return new Type(this, f);
+            }
         }
 
         /** Spec name. */
@@ -82,8 +376,66 @@ public final class KernelCatalog {
             return params;
         }
 
+        /** The declared parameter of that name, or null. */
+        public Param param(String paramName) {
+            for (Param p : params) {
+                if (p.name().equals(paramName)) {
+                    return p;
+                }
+            }
+            return null;
+        }
+
+        /** Example specs with non-default values for 3-feature data; the defaults are {@code name()}. */
+        public List<String> examples() {
+            return examples;
+        }
+
         Kernel create(KernelSpec.Args args) {
             return factory.apply(args);
+        }
+
+        /**
+         * The spec {@code name(p1=v1, p2=v2, …)} with one value per declared parameter, in declaration
+         * order; a null value leaves its parameter out. Values print as spec text: a {@link Double}
+         * by {@link Specs#num}, a {@code double[]} as a list (a single entry as a number), an
+         * {@link Integer} or a {@link String} as is (a quoted string must carry its quotes).
+         */
+        public String spec(Object... values) {
+            if (values.length != params.size()) {
+                throw new IllegalStateException(name + " has " + params.size() + " parameters, got " + values.length
+                        + " values to print");
+            }
+            StringBuilder sb = new StringBuilder(name).append('(');
+            boolean first = true;
+            for (int i = 0; i < values.length; i++) {
+                Object v = values[i];
+                if (v == null) {
+                    continue;
+                }
+                if (!first) {
+                    sb.append(", ");
+                }
+                first = false;
+                sb.append(params.get(i).name()).append('=').append(text(v));
+            }
+            return sb.append(')').toString();
+        }
+
+        private static String text(Object v) {
+            if (v instanceof Double) {
+                return Specs.num((Double) v);
+            }
+            if (v instanceof double[]) {
+                double[] a = (double[]) v;
+                return a.length == 1 ? Specs.num(a[0]) : Specs.nums(a);
+            }
+            return v.toString();
+        }
+
+        @Override
+        public String toString() {
+            return name;
         }
     }
 
@@ -91,129 +443,32 @@ public final class KernelCatalog {
     private static final List<Type> TYPES = new ArrayList<>();
 
     static {
-        add(new Type("linear", List.of(), "k(x,z) = <x,z>", List.of(), a -> new LinearKernel()));
-        add(new Type("poly", List.of("polynomial"), "k(x,z) = (gamma*<x,z> + coef0)^degree",
-                List.of(new Param("degree", "3", "positive integer degree"),
-                        new Param("gamma", "1", "scale of the inner product, > 0"),
-                        new Param("coef0", "1", "offset, >= 0")),
-                a -> new PolynomialKernel(a.integer("degree", 3), a.number("gamma", 1.0), a.number("coef0", 1.0))));
-        add(new Type("cosine", List.of(), "k(x,z) = <x,z> / (|x| |z|)", List.of(), a -> new CosineKernel()));
-        add(new Type("rbf", List.of("gaussian"), "k(x,z) = exp(-gamma |x-z|^2) = exp(-|x-z|^2 / (2 length^2))",
-                List.of(new Param("gamma", "1", "inverse squared scale, > 0 (give gamma or length)"),
-                        new Param("length", null, "length scale, or a list [l1, ..., ld] for one per feature")),
-                a -> {
-                    if (a.has("gamma") && a.has("length")) {
-                        throw a.error("length", "give either gamma or length, not both");
-                    }
-                    return a.has("length") ? RbfKernel.withLengths(a.numbers("length"))
-                            : RbfKernel.withGamma(a.number("gamma", 1.0));
-                }));
-        add(new Type("laplacian", List.of("exponential"), "k(x,z) = exp(-gamma |x-z|), norm l2 (default) or l1",
-                List.of(new Param("gamma", "1", "rate, > 0"), new Param("norm", "l2", "l2 or l1")),
-                a -> new LaplacianKernel(a.number("gamma", 1.0), a.word("norm", "l2", "l2", "l1").equals("l1"))));
-        add(new Type("matern", List.of(), "nu=0.5: exp(-r); 1.5: (1+sqrt3 r)exp(-sqrt3 r); 2.5: (1+sqrt5 r+5r^2/3)exp(-sqrt5 r); r=|x-z|/length",
-                List.of(new Param("nu", "1.5", "smoothness: 0.5, 1.5 or 2.5"),
-                        new Param("length", "1", "length scale, or a list for one per feature")),
-                a -> {
-                    double[] l = a.numbers("length", 1.0);
-                    return l.length == 1 ? new MaternKernel(a.number("nu", 1.5), l[0])
-                            : new MaternKernel(a.number("nu", 1.5), l);
-                }));
-        add(new Type("rq", List.of("rational_quadratic"), "k(x,z) = (1 + |x-z|^2 / (2 alpha length^2))^(-alpha)",
-                List.of(new Param("alpha", "1", "shape, > 0"), new Param("length", "1", "length scale, > 0")),
-                a -> new RationalQuadraticKernel(a.number("alpha", 1.0), a.number("length", 1.0))));
-        add(new Type("periodic", List.of("exp_sine_squared"), "k(x,z) = exp(-2 sin^2(pi |x-z| / period) / length^2)",
-                List.of(new Param("length", "1", "length scale, > 0"), new Param("period", "1", "period, > 0")),
-                a -> new PeriodicKernel(a.number("length", 1.0), a.number("period", 1.0))));
-        add(new Type("white", List.of("white_noise"), "k(x,z) = noise if x and z are the same sample, else 0",
-                List.of(new Param("noise", "1", "variance added to the diagonal, >= 0")),
-                a -> new WhiteNoiseKernel(a.number("noise", 1.0))));
-        add(new Type("constant", List.of(), "k(x,z) = value",
-                List.of(new Param("value", "1", "the constant, >= 0")),
-                a -> new ConstantKernel(a.number("value", 1.0))));
-        add(new Type("arccos", List.of("arc_cosine"), "k(x,z) = |x|^n |z|^n J_n(angle)/pi, applied depth times",
-                List.of(new Param("order", "1", "0 (step), 1 (relu) or 2 (squared relu)"),
-                        new Param("depth", "1", "number of layers, >= 1")),
-                a -> new ArcCosineKernel(a.integer("order", 1), a.integer("depth", 1))));
-        add(new Type("nngp", List.of(), "output covariance of an infinitely wide network: K^l = w_var T(K^(l-1)) + b_var",
-                neuralParams(), a -> neural(a, NeuralKernel.Kind.NNGP)));
-        add(new Type("ntk", List.of(), "neural tangent kernel: Theta^l = K^l + w_var Tdot(K^(l-1)) Theta^(l-1)",
-                neuralParams(), a -> neural(a, NeuralKernel.Kind.NTK)));
+        // the registry: a new kernel type is one more entry here (documentation order)
+        for (Type t : List.of(LinearKernel.TYPE, PolynomialKernel.TYPE, CosineKernel.TYPE, RbfKernel.TYPE,
+                LaplacianKernel.TYPE, MaternKernel.TYPE, RationalQuadraticKernel.TYPE, PeriodicKernel.TYPE,
+                WhiteNoiseKernel.TYPE, ConstantKernel.TYPE, ArcCosineKernel.TYPE, NeuralKernel.NNGP_TYPE,
+                NeuralKernel.NTK_TYPE)) {
+            add(t);
+        }
     }
 
     private KernelCatalog() {
     }
 
-    private static List<Param> neuralParams() {
-        return List.of(new Param("depth", "1", "number of hidden layers L, >= 0"),
-                new Param("activation", "relu", String.join(", ", Activation.names())
-                        + ", or an expression in x such as \"x*erf(x)\""),
-                new Param("w_var", "1", "weight variance sigma_w^2, > 0"),
-                new Param("b_var", "0", "bias variance sigma_b^2, >= 0"),
-                new Param("param", "ntk", "parameterization: ntk or standard"),
-                new Param("width", null, "hidden width, for the standard-parameterization NTK"),
-                new Param("alpha", null, "negative slope of leaky_relu (default 0.01)"),
-                new Param("a", null, "abrelu slope below 0 (default 0)"),
-                new Param("b", null, "abrelu slope above 0 (default 1)"));
-    }
-
-    private static Kernel neural(KernelSpec.Args a, NeuralKernel.Kind kind) {
-        int depth = a.integer("depth", 1);
-        String expression = a.quoted("activation");
-        String actName = expression != null ? null
-                : a.word("activation", "relu", Activation.names().toArray(new String[0]));
-        Activation act;
-        if (expression != null) {
-            a.has("activation");
-            try {
-                act = Activation.expression(expression);
-            } catch (Kernels4jException e) {
-                throw a.error("activation", e.getMessage());
-            }
-            for (String p : List.of("alpha", "a", "b")) {
-                if (a.has(p)) {
-                    throw a.error(p, "'" + p + "' applies only to activation=leaky_relu or abrelu");
-                }
-            }
-        } else if (actName.equals("leaky_relu")) {
-            act = Activation.leakyRelu(a.number("alpha", 0.01));
-        } else if (actName.equals("abrelu")) {
-            act = Activation.abRelu(a.number("a", 0.0), a.number("b", 1.0));
-        } else {
-            for (String p : List.of("alpha", "a", "b")) {
-                if (a.has(p)) {
-                    throw a.error(p, "'" + p + "' applies only to "
-                            + (p.equals("alpha") ? "activation=leaky_relu" : "activation=abrelu"));
-                }
-            }
-            act = Activation.named(actName);
-        }
-        double w = a.number("w_var", 1.0);
-        double b = a.number("b_var", 0.0);
-        boolean standard = a.word("param", "ntk", "ntk", "standard").equals("standard");
-        if (!standard && a.has("width")) {
-            throw a.error("width", "'width' applies only to param=standard");
-        }
-        if (kind == NeuralKernel.Kind.NNGP) {
-            if (a.has("width")) {
-                throw a.error("width", "the NNGP does not depend on the width; drop 'width'");
-            }
-            NeuralKernel k = NeuralKernel.nngp(depth, act, w, b);
-            return standard ? k.asStandard() : k;
-        }
-        if (standard && !a.has("width")) {
-            throw a.error("param", "param=standard needs the hidden layer width, e.g. width=512");
-        }
-        return standard ? NeuralKernel.ntkStandard(depth, act, w, b, a.integer("width", 1))
-                : NeuralKernel.ntk(depth, act, w, b);
-    }
-
     private static void add(Type t) {
         TYPES.add(t);
-        BY_NAME.put(t.name, t);
-        for (String alias : t.aliases) {
-            BY_NAME.put(alias, t);
+        for (String n : concat(t.name(), t.aliases())) {
+            if (BY_NAME.putIfAbsent(n, t) != null) {
+                throw new IllegalStateException("kernel name '" + n + "' is registered twice");
+            }
         }
+    }
+
+    private static List<String> concat(String first, List<String> rest) {
+        List<String> out = new ArrayList<>();
+        out.add(first);
+        out.addAll(rest);
+        return out;
     }
 
     /** All kernel types, in documentation order. */

@@ -310,8 +310,14 @@ public final class KernelSpec {
     record Quoted(String text) {
     }
 
-    /** The parameters given to one kernel call, with the columns where each was written. */
-    final class Args {
+    /**
+     * The parameters written in one kernel call, as a kernel type's factory reads them: each read
+     * names a declared {@link KernelCatalog.Param}, which supplies the name and the default and
+     * checks the kind of value (number, integer, list, word). Reading a parameter marks it used;
+     * after the factory returns, a written parameter nobody read is reported as unknown. Errors
+     * point at the column where the parameter was written.
+     */
+    public final class Args {
         private final KernelCatalog.Type type;
         private final Map<String, Object> values = new LinkedHashMap<>();
         private final Map<String, Integer> columns = new LinkedHashMap<>();
@@ -329,67 +335,97 @@ public final class KernelSpec {
             columns.put(name, column);
         }
 
-        boolean has(String name) {
-            used.add(name);
-            return values.containsKey(name);
+        private String use(KernelCatalog.Param p) {
+            if (type.param(p.name()) != p) {
+                throw new IllegalStateException(type.name() + " reads parameter '" + p.name()
+                        + "', which it does not declare");
+            }
+            used.add(p.name());
+            return p.name();
         }
 
-        double number(String name, double dflt) {
-            used.add(name);
+        /** Whether the spec gives {@code p}. */
+        public boolean has(KernelCatalog.Param p) {
+            return values.containsKey(use(p));
+        }
+
+        /** The number given for {@code p}, or its default. */
+        public double number(KernelCatalog.Param p) {
+            String name = use(p);
             Object v = values.get(name);
             if (v == null) {
-                return dflt;
+                return (Double) requireDefault(p);
             }
             if (!(v instanceof Double)) {
-                throw error(name, "'" + name + "' must be a number");
+                throw error(p, "'" + name + "' must be a number");
             }
             return (Double) v;
         }
 
-        int integer(String name, int dflt) {
-            double v = number(name, dflt);
-            if (v != Math.rint(v) || Math.abs(v) > 1e6) {
-                throw error(name, "'" + name + "' must be an integer, got " + Specs.num(v));
-            }
-            return (int) v;
-        }
-
-        double[] numbers(String name, double... dflt) {
-            used.add(name);
+        /** The integer given for {@code p}, or its default. */
+        public int integer(KernelCatalog.Param p) {
+            String name = use(p);
             Object v = values.get(name);
             if (v == null) {
-                return dflt;
+                return (Integer) requireDefault(p);
+            }
+            if (!(v instanceof Double)) {
+                throw error(p, "'" + name + "' must be a number");
+            }
+            double d = (Double) v;
+            if (d != Math.rint(d) || Math.abs(d) > 1e6) {
+                throw error(p, "'" + name + "' must be an integer, got " + Specs.num(d));
+            }
+            return (int) d;
+        }
+
+        /** The number or list of numbers given for {@code p}, or its default as a one-element list. */
+        public double[] numbers(KernelCatalog.Param p) {
+            String name = use(p);
+            Object v = values.get(name);
+            if (v == null) {
+                return new double[] {(Double) requireDefault(p)};
             }
             if (v instanceof Double) {
                 return new double[] {(Double) v};
             }
-            if (v instanceof double[]) {
+            if (v instanceof double[] && p.perFeatureAllowed()) {
                 return (double[]) v;
             }
-            throw error(name, "'" + name + "' must be a number or a list of numbers");
+            throw error(p, "'" + name + "' must be a number" + (p.perFeatureAllowed() ? " or a list of numbers" : ""));
         }
 
-        /** The text of a quoted value, or null when the parameter is absent or not quoted. */
-        String quoted(String name) {
-            Object v = values.get(name);
-            return v instanceof Quoted ? ((Quoted) v).text() : null;
+        /** The text of a quoted value for {@code p}, or null when it is absent or not quoted. */
+        public String quoted(KernelCatalog.Param p) {
+            Object v = values.get(use(p));
+            return p.acceptsQuoted() && v instanceof Quoted ? ((Quoted) v).text() : null;
         }
 
-        String word(String name, String dflt, String... allowed) {
-            used.add(name);
+        /** The word given for {@code p} (lower case), one of its declared words, or its default. */
+        public String word(KernelCatalog.Param p) {
+            String name = use(p);
             Object v = values.get(name);
             if (v == null) {
-                return dflt;
+                return (String) requireDefault(p);
             }
             String w = v instanceof String ? ((String) v).toLowerCase(java.util.Locale.ROOT) : null;
-            if (w == null || !List.of(allowed).contains(w)) {
-                throw error(name, "'" + name + "' must be one of " + String.join(", ", allowed));
+            if (w == null || !p.words().contains(w)) {
+                throw error(p, "'" + name + "' must be one of " + String.join(", ", p.words()));
             }
             return w;
         }
 
-        KernelSpecException error(String name, String problem) {
-            Integer c = columns.get(name);
+        private Object requireDefault(KernelCatalog.Param p) {
+            if (p.typedDefault() == null) {
+                throw new IllegalStateException(type.name() + " reads '" + p.name() + "', which has no default, "
+                        + "without checking that it is given");
+            }
+            return p.typedDefault();
+        }
+
+        /** A spec error at the column where {@code p} was written (the spec start if it was not). */
+        public KernelSpecException error(KernelCatalog.Param p, String problem) {
+            Integer c = columns.get(p.name());
             return KernelSpec.this.error(c == null ? 0 : c, type.name() + ": " + problem);
         }
 

@@ -11,6 +11,18 @@ import org.kernels4j.linalg.ElementOps;
  * costs d scalar operations per pair.
  */
 public final class LaplacianKernel implements Kernel {
+    /** γ &gt; 0, learnable. */
+    public static final KernelCatalog.Param GAMMA = KernelCatalog.Param.positive("gamma", 1, "rate, > 0");
+    /** The norm, l2 or l1. */
+    public static final KernelCatalog.Param NORM = KernelCatalog.Param.word("norm", "l2", "l2 or l1",
+            java.util.List.of("l2", "l1"));
+    /** The declaration. */
+    public static final KernelCatalog.Type TYPE = KernelCatalog.Type.builder("laplacian",
+            "k(x,z) = exp(-gamma |x-z|), norm l2 (default) or l1")
+            .aliases("exponential").params(GAMMA, NORM)
+            .examples("laplacian(gamma=0.4)", "laplacian(gamma=0.4, norm=l1)")
+            .factory(a -> new LaplacianKernel(a.number(GAMMA), a.word(NORM).equals("l1")));
+
     private final double gamma;
     private final boolean l1;
 
@@ -19,7 +31,7 @@ public final class LaplacianKernel implements Kernel {
      * @param l1 use the L1 norm instead of the Euclidean one
      */
     public LaplacianKernel(double gamma, boolean l1) {
-        this.gamma = Specs.positive("laplacian", "gamma", gamma);
+        this.gamma = GAMMA.check(TYPE.name(), gamma);
         this.l1 = l1;
     }
 
@@ -72,7 +84,7 @@ public final class LaplacianKernel implements Kernel {
     /** {@code laplacian.gamma}; ∂k/∂log γ = −γ·‖x − z‖·k (in the kernel's norm). */
     @Override
     public java.util.List<Hyperparameter> hyperparameters() {
-        return java.util.List.of(Hyperparameter.of("laplacian.gamma", gamma));
+        return java.util.List.of(GAMMA.hyperparameter(TYPE, gamma));
     }
 
     @Override
@@ -95,7 +107,7 @@ public final class LaplacianKernel implements Kernel {
 
     @Override
     public String toSpec() {
-        return "laplacian(gamma=" + Specs.num(gamma) + (l1 ? ", norm=l1" : "") + ")";
+        return TYPE.spec(gamma, l1 ? "l1" : null);
     }
 
     @Override

@@ -2,6 +2,10 @@ package org.kernels4j.kernel;
 
 /** Linear kernel {@code k(x, z) = ⟨x, z⟩}. Spec: {@code linear()}. Cost per pair: the GEMM only. */
 public final class LinearKernel implements Kernel {
+    /** The declaration: no parameters. */
+    public static final KernelCatalog.Type TYPE = KernelCatalog.Type.builder("linear", "k(x,z) = <x,z>")
+            .factory(a -> new LinearKernel());
+
     @Override
     public double value(double[] x, double[] z) {
         return Specs.dot(x, z);
@@ -14,7 +18,7 @@ public final class LinearKernel implements Kernel {
 
     @Override
     public String toSpec() {
-        return "linear()";
+        return TYPE.spec();
     }
 
     @Override

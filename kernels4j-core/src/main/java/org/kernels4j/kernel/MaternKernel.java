@@ -1,7 +1,6 @@
 package org.kernels4j.kernel;
 
 import java.util.Arrays;
-import org.kernels4j.Kernels4jException;
 import org.kernels4j.linalg.ElementOps;
 
 /**
@@ -15,26 +14,40 @@ import org.kernels4j.linalg.ElementOps;
  * Spec: {@code matern(nu=2.5, length=1.2)} or {@code matern(nu=1.5, length=[1, 2])}.
  */
 public final class MaternKernel implements StationaryKernel {
+    /** ν ∈ {0.5, 1.5, 2.5} (discrete, not a hyperparameter). */
+    public static final KernelCatalog.Param NU = KernelCatalog.Param.choice("nu", 1.5, "smoothness: 0.5, 1.5 or 2.5",
+            0.5, 1.5, 2.5);
+    /** ℓ &gt; 0, or one ℓ_f per feature; learnable. */
+    public static final KernelCatalog.Param LENGTH = KernelCatalog.Param.positive("length", 1,
+            "length scale, or a list for one per feature").perFeature();
+    /** The declaration. */
+    public static final KernelCatalog.Type TYPE = KernelCatalog.Type.builder("matern",
+            "nu=0.5: exp(-r); 1.5: (1+sqrt3 r)exp(-sqrt3 r); 2.5: (1+sqrt5 r+5r^2/3)exp(-sqrt5 r); r=|x-z|/length")
+            .params(NU, LENGTH)
+            .examples("matern(nu=0.5, length=2)", "matern(nu=2.5, length=0.8)", "matern(nu=1.5, length=[1, 2, 0.5])",
+                    "matern(nu=2.5, length=[0.7, 1.5, 3])")
+            .factory(a -> {
+                double[] l = a.numbers(LENGTH);
+                return l.length == 1 ? new MaternKernel(a.number(NU), l[0]) : new MaternKernel(a.number(NU), l);
+            });
+
     private final double nu;
     private final double length;
     private final double[] lengthScales;
 
     /** Isotropic Matérn; ν must be 0.5, 1.5 or 2.5 and ℓ &gt; 0. */
     public MaternKernel(double nu, double length) {
-        this(nu, Specs.positive("matern", "length", length), null);
+        this(nu, LENGTH.check(TYPE.name(), length), null);
     }
 
     /** ARD Matérn with one length scale per feature. */
     public MaternKernel(double nu, double[] lengthScales) {
-        this(nu, lengthScales.length == 1 ? Specs.positive("matern", "length", lengthScales[0]) : 1.0,
-                lengthScales.length == 1 ? null : Specs.positive("matern", "length", lengthScales));
+        this(nu, lengthScales.length == 1 ? LENGTH.check(TYPE.name(), lengthScales[0]) : 1.0,
+                lengthScales.length == 1 ? null : LENGTH.check(TYPE.name(), lengthScales));
     }
 
     private MaternKernel(double nu, double length, double[] lengthScales) {
-        if (nu != 0.5 && nu != 1.5 && nu != 2.5) {
-            throw new Kernels4jException("matern: nu must be 0.5, 1.5 or 2.5, got " + Specs.num(nu));
-        }
-        this.nu = nu;
+        this.nu = NU.check(TYPE.name(), nu);
         this.length = length;
         this.lengthScales = lengthScales;
     }
@@ -92,8 +105,8 @@ public final class MaternKernel implements StationaryKernel {
      */
     @Override
     public java.util.List<Hyperparameter> hyperparameters() {
-        return lengthScales != null ? Hyperparameter.vector("matern.length", lengthScales)
-                : java.util.List.of(Hyperparameter.of("matern.length", length));
+        return lengthScales != null ? LENGTH.hyperparameters(TYPE, lengthScales)
+                : java.util.List.of(LENGTH.hyperparameter(TYPE, length));
     }
 
     @Override
@@ -168,8 +181,7 @@ public final class MaternKernel implements StationaryKernel {
 
     @Override
     public String toSpec() {
-        return "matern(nu=" + Specs.num(nu) + ", length=" + (lengthScales != null ? Specs.nums(lengthScales)
-                : Specs.num(length)) + ")";
+        return TYPE.spec(nu, lengthScales != null ? lengthScales : new double[] {length});
     }
 
     @Override

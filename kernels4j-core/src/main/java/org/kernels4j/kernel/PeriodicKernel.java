@@ -15,13 +15,24 @@ import org.kernels4j.linalg.ElementOps;
  * {@code φ(x) = (cos ωx_f, sin ωx_f)_f}, so a tile is one GEMM on 2d-wide rows plus one exp.
  */
 public final class PeriodicKernel implements Kernel {
+    /** ℓ &gt; 0, learnable. */
+    public static final KernelCatalog.Param LENGTH = KernelCatalog.Param.positive("length", 1, "length scale, > 0");
+    /** p &gt; 0, learnable. */
+    public static final KernelCatalog.Param PERIOD = KernelCatalog.Param.positive("period", 1, "period, > 0");
+    /** The declaration. */
+    public static final KernelCatalog.Type TYPE = KernelCatalog.Type.builder("periodic",
+            "k(x,z) = exp(-2 sin^2(pi |x-z| / period) / length^2)")
+            .aliases("exp_sine_squared").params(LENGTH, PERIOD)
+            .examples("periodic(length=1.1, period=2.5)", "periodic(length=0.7, period=4)")
+            .factory(a -> new PeriodicKernel(a.number(LENGTH), a.number(PERIOD)));
+
     private final double length;
     private final double period;
 
     /** ℓ &gt; 0, p &gt; 0. */
     public PeriodicKernel(double length, double period) {
-        this.length = Specs.positive("periodic", "length", length);
-        this.period = Specs.positive("periodic", "period", period);
+        this.length = LENGTH.check(TYPE.name(), length);
+        this.period = PERIOD.check(TYPE.name(), period);
     }
 
     @Override
@@ -56,7 +67,7 @@ public final class PeriodicKernel implements Kernel {
      */
     @Override
     public java.util.List<Hyperparameter> hyperparameters() {
-        return java.util.List.of(Hyperparameter.of("periodic.length", length), Hyperparameter.of("periodic.period", period));
+        return java.util.List.of(LENGTH.hyperparameter(TYPE, length), PERIOD.hyperparameter(TYPE, period));
     }
 
     @Override
@@ -96,7 +107,7 @@ public final class PeriodicKernel implements Kernel {
 
     @Override
     public String toSpec() {
-        return "periodic(length=" + Specs.num(length) + ", period=" + Specs.num(period) + ")";
+        return TYPE.spec(length, period);
     }
 
     @Override

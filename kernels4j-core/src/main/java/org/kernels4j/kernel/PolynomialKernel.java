@@ -8,18 +8,28 @@ import org.kernels4j.linalg.ElementOps;
  * (positive semi-definite for these ranges). Spec: {@code poly(degree=3, gamma=1, coef0=1)}.
  */
 public final class PolynomialKernel implements Kernel {
+    /** p, an integer ≥ 1 (discrete, not a hyperparameter). */
+    public static final KernelCatalog.Param DEGREE = KernelCatalog.Param.integer("degree", 3, 1, Integer.MAX_VALUE,
+            "positive integer degree");
+    /** γ &gt; 0, learnable. */
+    public static final KernelCatalog.Param GAMMA = KernelCatalog.Param.positive("gamma", 1, "scale of the inner product, > 0");
+    /** c₀ ≥ 0, learnable while positive. */
+    public static final KernelCatalog.Param COEF0 = KernelCatalog.Param.nonNegative("coef0", 1, "offset, >= 0");
+    /** The declaration. */
+    public static final KernelCatalog.Type TYPE = KernelCatalog.Type.builder("poly", "k(x,z) = (gamma*<x,z> + coef0)^degree")
+            .aliases("polynomial").params(DEGREE, GAMMA, COEF0)
+            .examples("poly(degree=2, gamma=0.5, coef0=0)", "poly(degree=4, gamma=0.3, coef0=2)")
+            .factory(a -> new PolynomialKernel(a.integer(DEGREE), a.number(GAMMA), a.number(COEF0)));
+
     private final int degree;
     private final double gamma;
     private final double coef0;
 
     /** @throws Kernels4jException for degree &lt; 1, γ ≤ 0 or c₀ &lt; 0 */
     public PolynomialKernel(int degree, double gamma, double coef0) {
-        if (degree < 1) {
-            throw new Kernels4jException("poly: degree must be a positive integer, got " + degree);
-        }
-        this.degree = degree;
-        this.gamma = Specs.positive("poly", "gamma", gamma);
-        this.coef0 = Specs.nonNegative("poly", "coef0", coef0);
+        this.degree = DEGREE.check(TYPE.name(), degree);
+        this.gamma = GAMMA.check(TYPE.name(), gamma);
+        this.coef0 = COEF0.check(TYPE.name(), coef0);
     }
 
     /** p. */
@@ -54,8 +64,8 @@ public final class PolynomialKernel implements Kernel {
      */
     @Override
     public java.util.List<Hyperparameter> hyperparameters() {
-        return coef0 > 0 ? java.util.List.of(Hyperparameter.of("poly.gamma", gamma), Hyperparameter.of("poly.coef0", coef0))
-                : java.util.List.of(Hyperparameter.of("poly.gamma", gamma));
+        return coef0 > 0 ? java.util.List.of(GAMMA.hyperparameter(TYPE, gamma), COEF0.hyperparameter(TYPE, coef0))
+                : java.util.List.of(GAMMA.hyperparameter(TYPE, gamma));
     }
 
     @Override
@@ -83,7 +93,7 @@ public final class PolynomialKernel implements Kernel {
 
     @Override
     public String toSpec() {
-        return "poly(degree=" + degree + ", gamma=" + Specs.num(gamma) + ", coef0=" + Specs.num(coef0) + ")";
+        return TYPE.spec(degree, gamma, coef0);
     }
 
     @Override

@@ -7,13 +7,24 @@ import org.kernels4j.linalg.ElementOps;
  * kernels. Spec: {@code rq(alpha=1, length=1)}; alias {@code rational_quadratic}.
  */
 public final class RationalQuadraticKernel implements StationaryKernel {
+    /** α &gt; 0, learnable. */
+    public static final KernelCatalog.Param ALPHA = KernelCatalog.Param.positive("alpha", 1, "shape, > 0");
+    /** ℓ &gt; 0, learnable. */
+    public static final KernelCatalog.Param LENGTH = KernelCatalog.Param.positive("length", 1, "length scale, > 0");
+    /** The declaration. */
+    public static final KernelCatalog.Type TYPE = KernelCatalog.Type.builder("rq",
+            "k(x,z) = (1 + |x-z|^2 / (2 alpha length^2))^(-alpha)")
+            .aliases("rational_quadratic").params(ALPHA, LENGTH)
+            .examples("rq(alpha=0.7, length=1.3)", "rq(alpha=3, length=0.6)")
+            .factory(a -> new RationalQuadraticKernel(a.number(ALPHA), a.number(LENGTH)));
+
     private final double alpha;
     private final double length;
 
     /** α &gt; 0, ℓ &gt; 0. */
     public RationalQuadraticKernel(double alpha, double length) {
-        this.alpha = Specs.positive("rq", "alpha", alpha);
-        this.length = Specs.positive("rq", "length", length);
+        this.alpha = ALPHA.check(TYPE.name(), alpha);
+        this.length = LENGTH.check(TYPE.name(), length);
     }
 
     @Override
@@ -34,7 +45,7 @@ public final class RationalQuadraticKernel implements StationaryKernel {
      */
     @Override
     public java.util.List<Hyperparameter> hyperparameters() {
-        return java.util.List.of(Hyperparameter.of("rq.alpha", alpha), Hyperparameter.of("rq.length", length));
+        return java.util.List.of(ALPHA.hyperparameter(TYPE, alpha), LENGTH.hyperparameter(TYPE, length));
     }
 
     @Override
@@ -80,7 +91,7 @@ public final class RationalQuadraticKernel implements StationaryKernel {
 
     @Override
     public String toSpec() {
-        return "rq(alpha=" + Specs.num(alpha) + ", length=" + Specs.num(length) + ")";
+        return TYPE.spec(alpha, length);
     }
 
     @Override

@@ -12,6 +12,24 @@ import org.kernels4j.linalg.ElementOps;
  * alias {@code gaussian}. Cost per pair: the GEMM plus one exp.
  */
 public final class RbfKernel implements StationaryKernel {
+    /** γ &gt; 0, learnable; the default when neither γ nor ℓ is given. */
+    public static final KernelCatalog.Param GAMMA = KernelCatalog.Param.positive("gamma", 1,
+            "inverse squared scale, > 0 (give gamma or length)");
+    /** ℓ &gt; 0, or one ℓ_f per feature; learnable. */
+    public static final KernelCatalog.Param LENGTH = KernelCatalog.Param.positive("length",
+            "length scale, or a list [l1, ..., ld] for one per feature").perFeature();
+    /** The declaration. */
+    public static final KernelCatalog.Type TYPE = KernelCatalog.Type.builder("rbf",
+            "k(x,z) = exp(-gamma |x-z|^2) = exp(-|x-z|^2 / (2 length^2))")
+            .aliases("gaussian").params(GAMMA, LENGTH)
+            .examples("rbf(gamma=0.3)", "rbf(length=1.5)", "rbf(length=[0.5, 1, 2])")
+            .factory(a -> {
+                if (a.has(GAMMA) && a.has(LENGTH)) {
+                    throw a.error(LENGTH, "give either gamma or length, not both");
+                }
+                return a.has(LENGTH) ? withLengths(a.numbers(LENGTH)) : withGamma(a.number(GAMMA));
+            });
+
     private final double gamma;
     private final double length;
     private final double[] lengthScales;
@@ -24,12 +42,12 @@ public final class RbfKernel implements StationaryKernel {
 
     /** {@code exp(−γ‖x − z‖²)}. */
     public static RbfKernel withGamma(double gamma) {
-        return new RbfKernel(Specs.positive("rbf", "gamma", gamma), 0.0, null);
+        return new RbfKernel(GAMMA.check(TYPE.name(), gamma), 0.0, null);
     }
 
     /** {@code exp(−‖x − z‖²/(2ℓ²))}. */
     public static RbfKernel withLength(double length) {
-        Specs.positive("rbf", "length", length);
+        LENGTH.check(TYPE.name(), length);
         return new RbfKernel(1.0 / (2 * length * length), length, null);
     }
 
@@ -38,7 +56,7 @@ public final class RbfKernel implements StationaryKernel {
         if (lengths.length == 1) {
             return withLength(lengths[0]);
         }
-        return new RbfKernel(0.5, 0.0, Specs.positive("rbf", "length", lengths));
+        return new RbfKernel(0.5, 0.0, LENGTH.check(TYPE.name(), lengths));
     }
 
     /** γ (0.5 for ARD kernels, whose scales are in {@link #lengthScales()}). */
@@ -70,9 +88,9 @@ public final class RbfKernel implements StationaryKernel {
     @Override
     public java.util.List<Hyperparameter> hyperparameters() {
         if (lengthScales != null) {
-            return Hyperparameter.vector("rbf.length", lengthScales);
+            return LENGTH.hyperparameters(TYPE, lengthScales);
         }
-        return java.util.List.of(length > 0 ? Hyperparameter.of("rbf.length", length) : Hyperparameter.of("rbf.gamma", gamma));
+        return java.util.List.of(length > 0 ? LENGTH.hyperparameter(TYPE, length) : GAMMA.hyperparameter(TYPE, gamma));
     }
 
     @Override
@@ -125,12 +143,9 @@ public final class RbfKernel implements StationaryKernel {
     @Override
     public String toSpec() {
         if (lengthScales != null) {
-            return "rbf(length=" + Specs.nums(lengthScales) + ")";
+            return TYPE.spec(null, lengthScales);
         }
-        if (length > 0) {
-            return "rbf(length=" + Specs.num(length) + ")";
-        }
-        return "rbf(gamma=" + Specs.num(gamma) + ")";
+        return length > 0 ? TYPE.spec(null, length) : TYPE.spec(gamma, null);
     }
 
     @Override

@@ -8,11 +8,21 @@ import java.util.Arrays;
  * Spec: {@code white(noise=0.1)}.
  */
 public final class WhiteNoiseKernel implements Kernel {
+    /** σ² ≥ 0, learnable while positive. */
+    public static final KernelCatalog.Param NOISE = KernelCatalog.Param.nonNegative("noise", 1,
+            "variance added to the diagonal, >= 0");
+    /** The declaration. */
+    public static final KernelCatalog.Type TYPE = KernelCatalog.Type.builder("white",
+            "k(x,z) = noise if x and z are the same sample, else 0")
+            .aliases("white_noise").params(NOISE)
+            .examples("white(noise=0.25)", "white(noise=0)")
+            .factory(a -> new WhiteNoiseKernel(a.number(NOISE)));
+
     private final double noise;
 
     /** σ² ≥ 0. */
     public WhiteNoiseKernel(double noise) {
-        this.noise = Specs.nonNegative("white", "noise", noise);
+        this.noise = NOISE.check(TYPE.name(), noise);
     }
 
     /** σ². */
@@ -42,7 +52,7 @@ public final class WhiteNoiseKernel implements Kernel {
     /** {@code white.noise} (none when σ² = 0); ∂k/∂log σ² = σ² on the same-sample entries, 0 elsewhere. */
     @Override
     public java.util.List<Hyperparameter> hyperparameters() {
-        return noise > 0 ? java.util.List.of(Hyperparameter.of("white.noise", noise)) : java.util.List.of();
+        return noise > 0 ? java.util.List.of(NOISE.hyperparameter(TYPE, noise)) : java.util.List.of();
     }
 
     @Override
@@ -61,7 +71,7 @@ public final class WhiteNoiseKernel implements Kernel {
 
     @Override
     public String toSpec() {
-        return "white(noise=" + Specs.num(noise) + ")";
+        return TYPE.spec(noise);
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.util.Objects;
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.kernel.GramBlock;
 import org.kernels4j.kernel.Kernel;
+import org.kernels4j.kernel.KernelCatalog;
 import org.kernels4j.kernel.Specs;
 
 /**
@@ -19,19 +20,26 @@ import org.kernels4j.kernel.Specs;
  * Cost: one GEMM per tile plus L scalar steps per entry. Spec: {@code arccos(order=1, depth=2)}.
  */
 public final class ArcCosineKernel implements Kernel {
+    /** The order n ∈ {0, 1, 2}. */
+    public static final KernelCatalog.Param ORDER = KernelCatalog.Param.integer("order", 1, 0, 2,
+            "0 (step), 1 (relu) or 2 (squared relu)");
+    /** The number of layers, 1 to 10000. */
+    public static final KernelCatalog.Param DEPTH = KernelCatalog.Param.integer("depth", 1, 1, 10_000,
+            "number of layers, >= 1");
+    /** The declaration. */
+    public static final KernelCatalog.Type TYPE = KernelCatalog.Type.builder("arccos",
+            "k(x,z) = |x|^n |z|^n J_n(angle)/pi, applied depth times")
+            .aliases("arc_cosine").params(ORDER, DEPTH)
+            .examples("arccos(order=0, depth=2)", "arccos(order=2, depth=1)", "arccos(order=1, depth=3)")
+            .factory(a -> new ArcCosineKernel(a.integer(ORDER), a.integer(DEPTH)));
+
     private final int order;
     private final int depth;
 
     /** @throws Kernels4jException unless order ∈ {0, 1, 2} and depth ≥ 1 */
     public ArcCosineKernel(int order, int depth) {
-        if (order < 0 || order > 2) {
-            throw new Kernels4jException("arccos: order must be 0, 1 or 2, got " + order);
-        }
-        if (depth < 1 || depth > 10_000) {
-            throw new Kernels4jException("arccos: depth must be between 1 and 10000, got " + depth);
-        }
-        this.order = order;
-        this.depth = depth;
+        this.order = ORDER.check(TYPE.name(), order);
+        this.depth = DEPTH.check(TYPE.name(), depth);
     }
 
     /** The order n. */
@@ -119,7 +127,7 @@ public final class ArcCosineKernel implements Kernel {
 
     @Override
     public String toSpec() {
-        return "arccos(order=" + order + ", depth=" + depth + ")";
+        return TYPE.spec(order, depth);
     }
 
     @Override

@@ -6,6 +6,8 @@ import org.kernels4j.linalg.ElementOps;
 import org.kernels4j.kernel.GramBlock;
 import org.kernels4j.kernel.Hyperparameter;
 import org.kernels4j.kernel.Kernel;
+import org.kernels4j.kernel.KernelCatalog;
+import org.kernels4j.kernel.KernelSpec;
 import org.kernels4j.kernel.Specs;
 
 /**
@@ -52,6 +54,54 @@ public final class NeuralKernel implements Kernel {
         NTK
     }
 
+    /** L, the number of hidden layers, 0 to 10000. */
+    public static final KernelCatalog.Param DEPTH = KernelCatalog.Param.integer("depth", 1, 0, 10_000,
+            "number of hidden layers L, >= 0");
+    /** φ: a name from {@link Activation#names()} or a quoted expression in x. */
+    public static final KernelCatalog.Param ACTIVATION = KernelCatalog.Param.word("activation", "relu",
+            String.join(", ", Activation.names()) + ", or an expression in x such as \"x*erf(x)\"", Activation.names())
+            .orQuoted();
+    /** The negative slope of {@code leaky_relu}. */
+    public static final KernelCatalog.Param ALPHA = KernelCatalog.Param.number("alpha", 0.01,
+            "negative slope of activation=leaky_relu");
+    /** The {@code abrelu} slope below 0. */
+    public static final KernelCatalog.Param A = KernelCatalog.Param.number("a", 0, "abrelu slope below 0");
+    /** The {@code abrelu} slope above 0. */
+    public static final KernelCatalog.Param B = KernelCatalog.Param.number("b", 1, "abrelu slope above 0");
+    /** σ_w² &gt; 0, learnable. */
+    public static final KernelCatalog.Param W_VAR = KernelCatalog.Param.positive("w_var", 1,
+            "weight variance sigma_w^2, > 0");
+    /** σ_b² ≥ 0, learnable while positive. */
+    public static final KernelCatalog.Param B_VAR = KernelCatalog.Param.nonNegative("b_var", 0,
+            "bias variance sigma_b^2, >= 0");
+    /** The parameterization, ntk or standard. */
+    public static final KernelCatalog.Param PARAM = KernelCatalog.Param.word("param", "ntk",
+            "parameterization: ntk or standard", java.util.List.of("ntk", "standard"));
+    /** The hidden width of the standard-parameterization NTK. */
+    public static final KernelCatalog.Param WIDTH = KernelCatalog.Param.integer("width", null, 1, Integer.MAX_VALUE,
+            "hidden width, for the standard-parameterization NTK");
+
+    private static final java.util.List<KernelCatalog.Param> PARAMS = java.util.List.of(DEPTH, ACTIVATION, ALPHA, A, B,
+            W_VAR, B_VAR, PARAM, WIDTH);
+
+    /** The NNGP's declaration. */
+    public static final KernelCatalog.Type NNGP_TYPE = KernelCatalog.Type.builder("nngp",
+            "output covariance of an infinitely wide network: K^l = w_var T(K^(l-1)) + b_var")
+            .params(PARAMS)
+            .examples("nngp(depth=3, activation=relu, w_var=2, b_var=0.1)", "nngp(depth=2, activation=sign, b_var=0.1)",
+                    "nngp(depth=2, activation=erf, w_var=1.5, b_var=0.2, param=standard)",
+                    "nngp(depth=1, activation=\"x*erf(x)\", b_var=0.5)")
+            .factory(a -> parse(a, Kind.NNGP));
+    /** The NTK's declaration. */
+    public static final KernelCatalog.Type NTK_TYPE = KernelCatalog.Type.builder("ntk",
+            "neural tangent kernel: Theta^l = K^l + w_var Tdot(K^(l-1)) Theta^(l-1)")
+            .params(PARAMS)
+            .examples("ntk(depth=3, activation=relu, w_var=2, b_var=0.1)", "ntk(depth=2, activation=leaky_relu, alpha=0.1)",
+                    "ntk(depth=2, activation=abrelu, a=-0.5, b=1.5, b_var=0.3)",
+                    "ntk(depth=3, activation=erf, w_var=1.5, b_var=0.2)", "ntk(depth=2, activation=gelu, b_var=0.1)",
+                    "ntk(depth=2, param=standard, width=100, b_var=0.1)")
+            .factory(a -> parse(a, Kind.NTK));
+
     private final Kind kind;
     private final int depth;
     private final Activation activation;
@@ -62,20 +112,76 @@ public final class NeuralKernel implements Kernel {
 
     private NeuralKernel(Kind kind, int depth, Activation activation, double wVar, double bVar, boolean standard,
             int width) {
-        String name = kind == Kind.NNGP ? "nngp" : "ntk";
-        if (depth < 0 || depth > 10_000) {
-            throw new Kernels4jException(name + ": depth must be between 0 and 10000, got " + depth);
-        }
+        String name = type(kind).name();
         this.kind = kind;
-        this.depth = depth;
+        this.depth = DEPTH.check(name, depth);
         this.activation = Objects.requireNonNull(activation, "activation");
-        this.wVar = Specs.positive(name, "w_var", wVar);
-        this.bVar = Specs.nonNegative(name, "b_var", bVar);
+        this.wVar = W_VAR.check(name, wVar);
+        this.bVar = B_VAR.check(name, bVar);
         this.standard = standard;
         if (standard && kind == Kind.NTK && width < 1) {
             throw new Kernels4jException("ntk: param=standard needs the hidden layer width, e.g. width=512");
         }
         this.width = standard && kind == Kind.NTK ? width : 0;
+    }
+
+    private static KernelCatalog.Type type(Kind kind) {
+        return kind == Kind.NNGP ? NNGP_TYPE : NTK_TYPE;
+    }
+
+    /**
+     * The factory behind {@code nngp(…)} and {@code ntk(…)}: the declared parameters, plus the checks
+     * between them ({@code alpha} only with leaky_relu, {@code a}, {@code b} only with abrelu,
+     * {@code width} exactly with the standard-parameterization NTK).
+     */
+    private static Kernel parse(KernelSpec.Args a, Kind kind) {
+        int depth = a.integer(DEPTH);
+        String expression = a.quoted(ACTIVATION);
+        Activation act;
+        if (expression != null) {
+            try {
+                act = Activation.expression(expression);
+            } catch (Kernels4jException e) {
+                throw a.error(ACTIVATION, e.getMessage());
+            }
+            for (KernelCatalog.Param p : java.util.List.of(ALPHA, A, B)) {
+                if (a.has(p)) {
+                    throw a.error(p, "'" + p.name() + "' applies only to activation=leaky_relu or abrelu");
+                }
+            }
+        } else {
+            String actName = a.word(ACTIVATION);
+            if (actName.equals("leaky_relu")) {
+                act = Activation.leakyRelu(a.number(ALPHA));
+            } else if (actName.equals("abrelu")) {
+                act = Activation.abRelu(a.number(A), a.number(B));
+            } else {
+                for (KernelCatalog.Param p : java.util.List.of(ALPHA, A, B)) {
+                    if (a.has(p)) {
+                        throw a.error(p, "'" + p.name() + "' applies only to "
+                                + (p == ALPHA ? "activation=leaky_relu" : "activation=abrelu"));
+                    }
+                }
+                act = Activation.named(actName);
+            }
+        }
+        double w = a.number(W_VAR);
+        double b = a.number(B_VAR);
+        boolean standard = a.word(PARAM).equals("standard");
+        if (!standard && a.has(WIDTH)) {
+            throw a.error(WIDTH, "'width' applies only to param=standard");
+        }
+        if (kind == Kind.NNGP) {
+            if (a.has(WIDTH)) {
+                throw a.error(WIDTH, "the NNGP does not depend on the width; drop 'width'");
+            }
+            NeuralKernel k = NeuralKernel.nngp(depth, act, w, b);
+            return standard ? k.asStandard() : k;
+        }
+        if (standard && !a.has(WIDTH)) {
+            throw a.error(PARAM, "param=standard needs the hidden layer width, e.g. width=512");
+        }
+        return standard ? NeuralKernel.ntkStandard(depth, act, w, b, a.integer(WIDTH)) : NeuralKernel.ntk(depth, act, w, b);
     }
 
     /** The NNGP kernel of a depth-L network (the parameterization does not change it). */
@@ -395,9 +501,9 @@ public final class NeuralKernel implements Kernel {
      */
     @Override
     public java.util.List<Hyperparameter> hyperparameters() {
-        String name = kind == Kind.NNGP ? "nngp" : "ntk";
-        return bVar > 0 ? java.util.List.of(Hyperparameter.of(name + ".w_var", wVar), Hyperparameter.of(name + ".b_var", bVar))
-                : java.util.List.of(Hyperparameter.of(name + ".w_var", wVar));
+        KernelCatalog.Type t = type(kind);
+        return bVar > 0 ? java.util.List.of(W_VAR.hyperparameter(t, wVar), B_VAR.hyperparameter(t, bVar))
+                : java.util.List.of(W_VAR.hyperparameter(t, wVar));
     }
 
     @Override
@@ -450,17 +556,20 @@ public final class NeuralKernel implements Kernel {
 
     @Override
     public String toSpec() {
-        StringBuilder sb = new StringBuilder(kind == Kind.NNGP ? "nngp(" : "ntk(");
-        sb.append("depth=").append(depth).append(", activation=").append(activation.specValue())
-                .append(activation.specParams()).append(", w_var=").append(Specs.num(wVar)).append(", b_var=")
-                .append(Specs.num(bVar));
-        if (standard) {
-            sb.append(", param=standard");
-            if (kind == Kind.NTK) {
-                sb.append(", width=").append(width);
+        Double alpha = null;
+        Double a = null;
+        Double b = null;
+        if (activation instanceof Activation.AbRelu && !activation.name().equals("relu")) {
+            Activation.AbRelu ab = (Activation.AbRelu) activation;
+            if (activation.name().equals("leaky_relu")) {
+                alpha = ab.a;
+            } else {
+                a = ab.a;
+                b = ab.b;
             }
         }
-        return sb.append(')').toString();
+        return type(kind).spec(depth, activation.specValue(), alpha, a, b, wVar, bVar, standard ? "standard" : null,
+                standard && kind == Kind.NTK ? width : null);
     }
 
     @Override
