@@ -11,6 +11,7 @@ final class KernelsCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** Prints every registered kernel type from its declaration ({@link KernelCatalog.Type}). */
     @Override
     public Integer call() {
         var out = spec.commandLine().getOut();
@@ -18,8 +19,8 @@ final class KernelsCommand implements Callable<Integer> {
             out.printf("%s%s%n", t.name(), t.aliases().isEmpty() ? "" : "  (also: " + String.join(", ", t.aliases()) + ")");
             out.printf("    %s%n", t.formula());
             for (KernelCatalog.Param p : t.params()) {
-                out.printf("    %-8s %-10s %s%n", p.name(), p.defaultValue() == null ? "" : "= " + p.defaultValue(),
-                        p.description());
+                out.printf("    %-8s %-10s %s%s%n", p.name(), p.defaultValue() == null ? "" : "= " + p.defaultValue(),
+                        p.description(), p.learnable() ? " (learnable)" : "");
             }
         }
         out.println();
