@@ -1,32 +1,30 @@
 package org.kernels4j.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.kernels4j.Kernels4jException;
-import org.kernels4j.bench.GramVsGemm;
-import org.kernels4j.bench.SyntheticData;
-import org.kernels4j.io.Npy;
-import org.kernels4j.gram.GramEngine;
+import org.kernels4j.bench.GpBenchmark;
+import org.kernels4j.bench.GramBenchmark;
+import org.kernels4j.bench.KdeBenchmark;
+import org.kernels4j.bench.KrrBenchmark;
+import org.kernels4j.bench.NystromBenchmark;
+import org.kernels4j.bench.PrivateKdeBenchmark;
+import org.kernels4j.bench.SparseGpBenchmark;
+import org.kernels4j.density.KernelDensity;
+import org.kernels4j.io.Dataset;
 import org.kernels4j.kernel.Kernel;
 import org.kernels4j.kernel.KernelSpec;
-import org.kernels4j.io.Dataset;
-import org.kernels4j.gp.GaussianProcess;
-import org.kernels4j.gp.HyperparameterSearch;
-import org.kernels4j.density.KernelDensity;
-import org.kernels4j.regression.KernelRidge;
-import org.kernels4j.regression.KernelRidgeModel;
-import org.kernels4j.regression.NystromKernelRidge;
-import org.kernels4j.privacy.PrivateKernelSum;
-import org.kernels4j.selection.RegressionMetrics;
-import org.kernels4j.gp.SparseGaussianProcess;
-import org.kernels4j.linalg.Matrix;
 import org.kernels4j.linalg.Parallelism;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+/**
+ * {@code kernels4j bench}: parses options, runs the harness in {@code kernels4j-bench}
+ * ({@code org.kernels4j.bench.*Benchmark}) and prints its records.
+ */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Benchmarks. Every figure is measured in this run; ratios compare with BLAS in the same run.",
             "Peer comparisons with scikit-learn: bench/run-peer-comparison.sh."},
@@ -41,6 +39,7 @@ final class BenchCommand implements Runnable {
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
+
 
     @Command(name = "gram", mixinStandardHelpOptions = true,
             description = "Time the Gram matrix K(X, X) against one dgemm X*X^T of the same shapes.")
@@ -75,19 +74,16 @@ final class BenchCommand implements Runnable {
             }
             Kernel k = KernelSpec.parse(kernel);
             Kernel b = baseline == null ? null : KernelSpec.parse(baseline);
-            if (export != null) {
-                Npy.write(SyntheticData.regression(n, d, 1).x(), export);
-            }
-            GramVsGemm.Result r = GramVsGemm.run(k, n, d, reps, 1, s -> { });
+            GramBenchmark.Result r = GramBenchmark.run(new GramBenchmark.Options(k, b, n, d, reps, 1, export));
             var out = spec.commandLine().getOut();
-            out.printf("gram %s n=%d d=%d threads=%d ops=%s%n", r.kernel(), n, d, r.threads(), r.elementOps());
-            out.printf("dgemm_seconds: %.4f%n", r.gemmSeconds());
-            out.printf("gram_seconds: %.4f%n", r.gramSeconds());
+            out.printf("gram %s n=%d d=%d threads=%d ops=%s%n", r.gram().kernel(), n, d, r.gram().threads(),
+                    r.gram().elementOps());
+            out.printf("dgemm_seconds: %.4f%n", r.gram().gemmSeconds());
+            out.printf("gram_seconds: %.4f%n", r.gram().gramSeconds());
             out.printf("ratio_gram_over_dgemm: %.3f%n", r.ratio());
-            if (b != null) {
-                double bs = GramVsGemm.bestGramSeconds(b, n, d, reps, 1, s -> { });
-                out.printf("baseline %s gram_seconds: %.4f%n", b.toSpec(), bs);
-                out.printf("ratio_gram_over_baseline: %.3f%n", r.gramSeconds() / bs);
+            if (r.hasBaseline()) {
+                out.printf("baseline %s gram_seconds: %.4f%n", r.baselineKernel(), r.baselineSeconds());
+                out.printf("ratio_gram_over_baseline: %.3f%n", r.ratioOverBaseline());
             }
             return 0;
         }
@@ -115,41 +111,18 @@ final class BenchCommand implements Runnable {
         @Option(names = "--lambda", defaultValue = "0.001", description = "Regularization (default: ${DEFAULT-VALUE}).")
         double lambda;
 
-        @Option(names = "--export-dir", paramLabel = "DIR",
-                description = "Write each size's data and our predictions as .npy for the peer script.")
-        Path exportDir;
+        @Mixin
+        ExportDirMixin export;
 
         @Override
-        public Integer call() throws Exception {
+        public Integer call() {
             Kernel k = KernelSpec.parse(kernel);
             var out = spec.commandLine().getOut();
             out.printf("krr %s lambda=%s d=%d test=%d threads=%d%n", k.toSpec(), lambda, d, test, Parallelism.threads());
             out.printf("%8s %10s %10s %10s %12s%n", "n", "fit_s", "predict_s", "total_s", "test_rmse");
-            if (exportDir != null) {
-                Files.createDirectories(exportDir);
-            }
-            for (int n : sizes) {
-                SyntheticData.Regression tr = SyntheticData.regression(n, d, 1000 + n);
-                SyntheticData.Regression te = SyntheticData.regression(test, d, 7);
-                KernelRidge krr = KernelRidge.builder(k).lambda(lambda).build();
-                // one small warm-up so JIT compilation is not timed
-                krr.fit(tr.x().rowRange(0, Math.min(n, 500)), tr.y().rowRange(0, Math.min(n, 500)));
-                long t0 = System.nanoTime();
-                KernelRidgeModel m = krr.fit(tr.x(), tr.y());
-                long t1 = System.nanoTime();
-                Matrix pred = m.predict(te.x());
-                long t2 = System.nanoTime();
-                double rmse = RegressionMetrics.of(te.y(), pred).rmse();
-                out.printf("%8d %10.3f %10.3f %10.3f %12.8f%n", n, (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t2 - t0) / 1e9, rmse);
-                if (exportDir != null) {
-                    Npy.write(tr.x(), exportDir.resolve("train_x_" + n + ".npy"));
-                    Npy.write(tr.y(), exportDir.resolve("train_y_" + n + ".npy"));
-                    Npy.write(te.x(), exportDir.resolve("test_x_" + n + ".npy"));
-                    Npy.write(te.y(), exportDir.resolve("test_y_" + n + ".npy"));
-                    Npy.write(pred, exportDir.resolve("pred_" + n + ".npy"));
-                    org.kernels4j.io.AtomicFiles.writeString(exportDir.resolve("time_" + n + ".txt"), String.valueOf((t2 - t0) / 1e9));
-                }
-            }
+            KrrBenchmark.run(new KrrBenchmark.Options(k, lambda, sizes, test, d, export.dir), r -> out.printf(
+                    "%8d %10.3f %10.3f %10.3f %12.8f%n", r.n(), r.fitSeconds(), r.predictSeconds(), r.totalSeconds(),
+                    r.testRmse()));
             return 0;
         }
     }
@@ -187,57 +160,28 @@ final class BenchCommand implements Runnable {
                 + "(0: skip; default: ${DEFAULT-VALUE}).")
         int exactN;
 
-        @Option(names = "--export-dir", paramLabel = "DIR",
-                description = "Write the data and our test predictions as .npy for the peer script.")
-        Path exportDir;
+        @Mixin
+        ExportDirMixin export;
 
         @Override
-        public Integer call() throws Exception {
+        public Integer call() {
             Kernel k = KernelSpec.parse(kernel);
             if (n < 1 || d < 1 || test < 1) {
                 throw new Kernels4jException("--n, --d and --test must be >= 1, got " + n + ", " + d + " and " + test);
             }
-            NystromKernelRidge krr = NystromKernelRidge.builder(k).lambda(lambda).centers(centers).maxIterations(maxIter)
-                    .tolerance(0).seed(1).build();
             var out = spec.commandLine().getOut();
-            SyntheticData.Regression tr = SyntheticData.regression(n, d, 1000 + n);
-            SyntheticData.Regression te = SyntheticData.regression(test, d, 7);
             out.printf("nystrom krr %s lambda=%s n=%d d=%d m=%d iterations=%d threads=%d%n", k.toSpec(), lambda, n, d,
                     centers, maxIter, Parallelism.threads());
-            NystromKernelRidge.builder(k).lambda(lambda).centers(Math.min(200, n)).maxIterations(2).build()
-                    .fit(tr.x().rowRange(0, Math.min(n, 2000)), tr.y().rowRange(0, Math.min(n, 2000))); // JIT warm-up
-            Runtime rt = Runtime.getRuntime();
-            long t0 = System.nanoTime();
-            NystromKernelRidge.Fit fit = krr.fit(tr.x(), tr.y());
-            long t1 = System.nanoTime();
-            Matrix pred = fit.model().predict(te.x());
-            double rmse = RegressionMetrics.of(te.y(), pred).rmse();
-            out.printf("fit_seconds: %.2f%n", (t1 - t0) / 1e9);
-            out.printf("cg_iterations: %d, relative_residual: %.3g%n", fit.iterations(), fit.relativeResiduals()[0]);
-            out.printf("heap_used_mib: %d (max heap %d MiB)%n", (rt.totalMemory() - rt.freeMemory()) >> 20,
-                    rt.maxMemory() >> 20);
-            out.printf("test_rmse: %.6f%n", rmse);
-            if (exportDir != null) {
-                Files.createDirectories(exportDir);
-                Npy.write(tr.x(), exportDir.resolve("train_x.npy"));
-                Npy.write(tr.y(), exportDir.resolve("train_y.npy"));
-                Npy.write(te.x(), exportDir.resolve("test_x.npy"));
-                Npy.write(te.y(), exportDir.resolve("test_y.npy"));
-                Matrix centreRows = new Matrix(fit.centerIndices().length, 1);
-                for (int i = 0; i < fit.centerIndices().length; i++) {
-                    centreRows.set(i, 0, fit.centerIndices()[i]);
-                }
-                Npy.write(centreRows, exportDir.resolve("centers.npy"));
-                org.kernels4j.io.AtomicFiles.writeString(exportDir.resolve("ours.txt"), (t1 - t0) / 1e9 + " " + rmse + "\n");
-            }
-            if (exactN > 0) {
-                int e = Math.min(exactN, n);
-                long s0 = System.nanoTime();
-                KernelRidgeModel m = KernelRidge.builder(k).lambda(lambda).build()
-                        .fit(tr.x().rowRange(0, e), tr.y().rowRange(0, e));
-                double exact = RegressionMetrics.of(te.y(), m.predict(te.x())).rmse();
-                out.printf("exact_krr n=%d seconds: %.2f test_rmse: %.6f%n", e, (System.nanoTime() - s0) / 1e9, exact);
-                out.printf("rmse_ratio_nystrom_over_exact: %.4f%n", rmse / exact);
+            NystromBenchmark.Result r = NystromBenchmark.run(new NystromBenchmark.Options(k, lambda, n, d, centers, test,
+                    maxIter, exactN, export.dir));
+            out.printf("fit_seconds: %.2f%n", r.fitSeconds());
+            out.printf("cg_iterations: %d, relative_residual: %.3g%n", r.cgIterations(), r.relativeResidual());
+            out.printf("heap_used_mib: %d (max heap %d MiB)%n", r.heapUsedMib(), r.maxHeapMib());
+            out.printf("test_rmse: %.6f%n", r.testRmse());
+            if (r.exact() != null) {
+                out.printf("exact_krr n=%d seconds: %.2f test_rmse: %.6f%n", r.exact().n(), r.exact().seconds(),
+                        r.exact().testRmse());
+                out.printf("rmse_ratio_nystrom_over_exact: %.4f%n", r.rmseRatio());
             }
             return 0;
         }
@@ -274,62 +218,27 @@ final class BenchCommand implements Runnable {
         @Option(names = "--normalize", description = "Normalize the target (scikit-learn's normalize_y).")
         boolean normalize;
 
-        @Option(names = "--export-dir", paramLabel = "DIR", description = "Write data and results as .npy/.txt.")
-        Path exportDir;
+        @Mixin
+        ExportDirMixin export;
 
         @Override
-        public Integer call() throws Exception {
+        public Integer call() {
             Kernel k = KernelSpec.parse(kernel);
-            GaussianProcess gp = GaussianProcess.of(k, noise, normalize);
             var out = spec.commandLine().getOut();
             out.printf("gp learning %s noise=%s threads=%d%n", k.toSpec(), noise, Parallelism.threads());
             out.printf("%-12s %8s %10s %6s %6s %18s  %s%n", "data", "n", "seconds", "iters", "evals", "log_marginal_lik",
                     "learned kernel");
-            if (exportDir != null) {
-                Files.createDirectories(exportDir);
-            }
-            List<String> names = new java.util.ArrayList<>();
-            List<SyntheticData.Regression> problems = new java.util.ArrayList<>();
+            List<GpBenchmark.Problem> problems;
             if (data != null) {
                 Dataset ds = new DataOptions().readWithTarget(data, "-1");
-                names.add(data.getFileName().toString().replaceFirst("\\.csv$", ""));
-                problems.add(new SyntheticData.Regression(ds.features(), ds.target()));
+                problems = List.of(new GpBenchmark.Problem(data.getFileName().toString().replaceFirst("\\.csv$", ""),
+                        ds.features(), ds.target()));
             } else {
-                for (int n : sizes) {
-                    names.add("friedman1");
-                    problems.add(SyntheticData.friedman1(n, d, 1.0, 2000 + n));
-                }
+                problems = GpBenchmark.friedman1(sizes, d);
             }
-            // JIT warm-up on a small problem, so compilation is not timed
-            SyntheticData.Regression warm = SyntheticData.friedman1(300, Math.max(5, problems.get(0).x().cols()), 1, 1);
-            if (warm.x().cols() == problems.get(0).x().cols()) {
-                gp.optimize(warm.x(), warm.y(), HyperparameterSearch.builder().build());
-            }
-            for (int p = 0; p < problems.size(); p++) {
-                SyntheticData.Regression pr = problems.get(p);
-                int n = pr.x().rows();
-                long t0 = System.nanoTime();
-                HyperparameterSearch.Result r = gp.optimize(pr.x(), pr.y(), HyperparameterSearch.builder().build());
-                double lml;
-                try (GaussianProcess.Model m = gp.withKernel(r.kernel()).fit(pr.x(), pr.y())) {
-                    lml = m.logMarginalLikelihood();
-                }
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                HyperparameterSearch.Start s = r.starts().get(r.best());
-                out.printf("%-12s %8d %10.3f %6d %6d %18.10f  %s%n", names.get(p), n, seconds, s.iterations(),
-                        s.evaluations(), lml, r.kernel().toSpec());
-                if (exportDir != null) {
-                    String tag = names.get(p) + "_" + n;
-                    Npy.write(pr.x(), exportDir.resolve("x_" + tag + ".npy"));
-                    Npy.write(pr.y(), exportDir.resolve("y_" + tag + ".npy"));
-                    StringBuilder theta = new StringBuilder();
-                    for (var h : r.hyperparameters()) {
-                        theta.append(Math.log(h.value())).append(' ');
-                    }
-                    org.kernels4j.io.AtomicFiles.writeString(exportDir.resolve("ours_" + tag + ".txt"),
-                            seconds + "\n" + lml + "\n" + theta.toString().trim() + "\n" + normalize + "\n");
-                }
-            }
+            GpBenchmark.run(new GpBenchmark.Options(k, noise, normalize, problems, export.dir), r -> out.printf(
+                    "%-12s %8d %10.3f %6d %6d %18.10f  %s%n", r.name(), r.n(), r.seconds(), r.iterations(),
+                    r.evaluations(), r.logMarginalLikelihood(), r.learnedKernel()));
             return 0;
         }
     }
@@ -380,51 +289,27 @@ final class BenchCommand implements Runnable {
                 throw new Kernels4jException("--n and --test must be >= 1 and --d >= 5");
             }
             Kernel k = KernelSpec.parse(kernel);
-            SyntheticData.Regression tr = SyntheticData.friedman1(n, d, 1.0, 3000 + n);
-            SyntheticData.Regression te = SyntheticData.friedman1(test, d, 0.0, 7);
             var out = spec.commandLine().getOut();
             out.printf("sgpr %s n=%d d=%d m=%d test=%d threads=%d%n", k.toSpec(), n, d, inducing, test,
                     Parallelism.threads());
-            HyperparameterSearch search = HyperparameterSearch.builder().maxIterations(maxIter).build();
-            SparseGaussianProcess.builder(k).inducing(Math.min(50, n)).build()
-                    .fit(tr.x().rowRange(0, Math.min(n, 1000)), tr.y().rowRange(0, Math.min(n, 1000)),
-                            HyperparameterSearch.builder().maxIterations(3).build()); // JIT warm-up
-            long t0 = System.nanoTime();
-            SparseGaussianProcess.Model m = SparseGaussianProcess.builder(k).inducing(inducing).seed(1)
-                    .optimizeInducing(!fixedInducing).normalizeTargets(normalize).build().fit(tr.x(), tr.y(), search);
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            double rmse = RegressionMetrics.of(te.y(), m.mean(te.x())).rmse();
-            HyperparameterSearch.Start s = m.search().starts().get(m.search().best());
-            out.printf("sgpr_fit_seconds: %.2f (%d iterations, %d evaluations, %.2f s per evaluation)%n", seconds,
-                    s.iterations(), s.evaluations(), seconds / s.evaluations());
-            out.printf("sgpr_bound: %.6f%n", m.bound());
-            out.printf("sgpr_kernel: %s%n", m.kernel().toSpec());
-            out.printf("sgpr_test_rmse: %.6f (noise-free test targets)%n", rmse);
-            if (exactN > 0) {
-                int e = Math.min(exactN, n);
-                long s0 = System.nanoTime();
-                GaussianProcess gp = GaussianProcess.of(k, 1e-10, normalize);
-                HyperparameterSearch.Result r = gp.optimize(tr.x().rowRange(0, e), tr.y().rowRange(0, e),
-                        HyperparameterSearch.builder().maxIterations(maxIter).build());
-                double exact;
-                try (GaussianProcess.Model em = gp.withKernel(r.kernel()).fit(tr.x().rowRange(0, e), tr.y().rowRange(0, e))) {
-                    exact = RegressionMetrics.of(te.y(), em.mean(te.x())).rmse();
-                }
-                out.printf("exact_gp n=%d seconds: %.2f test_rmse: %.6f kernel: %s%n", e, (System.nanoTime() - s0) / 1e9,
-                        exact, r.kernel().toSpec());
-                out.printf("rmse_ratio_sgpr_over_exact: %.4f%n", rmse / exact);
+            SparseGpBenchmark.Result r = SparseGpBenchmark.run(new SparseGpBenchmark.Options(k, n, d, inducing, test,
+                    maxIter, exactN, exactFitN, fixedInducing, normalize));
+            out.printf("sgpr_fit_seconds: %.2f (%d iterations, %d evaluations, %.2f s per evaluation)%n", r.fitSeconds(),
+                    r.iterations(), r.evaluations(), r.secondsPerEvaluation());
+            out.printf("sgpr_bound: %.6f%n", r.bound());
+            out.printf("sgpr_kernel: %s%n", r.kernel());
+            out.printf("sgpr_test_rmse: %.6f (noise-free test targets)%n", r.testRmse());
+            if (r.exact() != null) {
+                var e = r.exact();
+                out.printf("exact_gp n=%d seconds: %.2f test_rmse: %.6f kernel: %s%n", e.n(), e.seconds(), e.testRmse(),
+                        e.kernel());
+                out.printf("rmse_ratio_sgpr_over_exact: %.4f%n", r.testRmse() / e.testRmse());
             }
-            if (exactFitN > 0) {
-                int e = Math.min(exactFitN, n);
-                long s0 = System.nanoTime();
-                double exact;
-                try (GaussianProcess.Model em = GaussianProcess.of(m.kernel(), 1e-10, normalize)
-                        .fit(tr.x().rowRange(0, e), tr.y().rowRange(0, e))) {
-                    exact = RegressionMetrics.of(te.y(), em.mean(te.x())).rmse();
-                }
-                out.printf("exact_gp_with_sgpr_kernel n=%d seconds: %.2f test_rmse: %.6f%n", e,
-                        (System.nanoTime() - s0) / 1e9, exact);
-                out.printf("rmse_ratio_sgpr_over_exact_fit: %.4f%n", rmse / exact);
+            if (r.exactFit() != null) {
+                var e = r.exactFit();
+                out.printf("exact_gp_with_sgpr_kernel n=%d seconds: %.2f test_rmse: %.6f%n", e.n(), e.seconds(),
+                        e.testRmse());
+                out.printf("rmse_ratio_sgpr_over_exact_fit: %.4f%n", r.testRmse() / e.testRmse());
             }
             return 0;
         }
@@ -454,11 +339,11 @@ final class BenchCommand implements Runnable {
                 + "> 0 for the tree mode (default: ${DEFAULT-VALUE}).")
         double rtol;
 
-        @Option(names = "--export-dir", paramLabel = "DIR", description = "Write data and results as .npy/.txt.")
-        Path exportDir;
+        @Mixin
+        ExportDirMixin export;
 
         @Override
-        public Integer call() throws Exception {
+        public Integer call() {
             if (n < 1 || queries < 1) {
                 throw new Kernels4jException("--n and --queries must be >= 1");
             }
@@ -466,32 +351,9 @@ final class BenchCommand implements Runnable {
             var out = spec.commandLine().getOut();
             out.printf("kde %s n=%d queries=%d threads=%d%n", kernel, n, queries, Parallelism.threads());
             out.printf("%4s %10s %10s %14s %8s %12s%n", "d", "h", "seconds", "mean_log_density", "method", "achieved_rtol");
-            if (exportDir != null) {
-                Files.createDirectories(exportDir);
-            }
-            for (int d : dims) {
-                Matrix x = SyntheticData.regression(n, d, 11 + d).x();
-                Matrix q = SyntheticData.regression(queries, d, 12 + d).x();
-                double h = Math.pow(n, -1.0 / (d + 4));
-                KernelDensity.fit(profile, x.rowRange(0, Math.min(n, 2000)), null, KernelDensity.scalar(h, d))
-                        .logDensity(q.rowRange(0, Math.min(queries, 500))); // JIT warm-up
-                long t0 = System.nanoTime();
-                KernelDensity f = KernelDensity.fit(profile, x, null, KernelDensity.scalar(h, d));
-                KernelDensity.Approximate a = f.logDensity(q, rtol);
-                double[] ld = a.logDensity();
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                double mean = 0;
-                for (double v : ld) {
-                    mean += v / ld.length;
-                }
-                out.printf("%4d %10.5f %10.3f %14.6f %8s %12.3g%n", d, h, seconds, mean, a.method(), a.achieved());
-                if (exportDir != null) {
-                    Npy.write(x, exportDir.resolve("kde_x_" + d + ".npy"));
-                    Npy.write(q, exportDir.resolve("kde_q_" + d + ".npy"));
-                    Npy.write(Matrix.column(ld), exportDir.resolve("kde_ours_" + d + ".npy"));
-                    org.kernels4j.io.AtomicFiles.writeString(exportDir.resolve("kde_ours_" + d + ".txt"), seconds + "\n" + h + "\n");
-                }
-            }
+            KdeBenchmark.run(new KdeBenchmark.Options(profile, n, queries, dims, rtol, export.dir), r -> out.printf(
+                    "%4d %10.5f %10.3f %14.6f %8s %12.3g%n", r.d(), r.bandwidth(), r.seconds(), r.meanLogDensity(),
+                    r.method(), r.achievedRtol()));
             return 0;
         }
     }
@@ -530,40 +392,18 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() {
             Kernel k = KernelSpec.parse(kernel);
-            Matrix x = SyntheticData.regression(n, d, 21).x();
-            Matrix q = SyntheticData.regression(queries, d, 22).x();
-            Matrix ones = new Matrix(n, 1);
-            java.util.Arrays.fill(ones.data(), 1.0);
-            long e0 = System.nanoTime();
-            double[] exact = GramEngine.crossTimes(k, q, x, ones, org.kernels4j.ProgressListener.NONE).data();
-            double exactSeconds = (System.nanoTime() - e0) / 1e9;
             var out = spec.commandLine().getOut();
-            out.printf("private kernel sums %s n=%d d=%d queries=%d repeats=%d threads=%d%n", k.toSpec(), n, d, queries,
-                    repeats, Parallelism.threads());
-            out.printf("exact sums: %.3f s for all queries (%.1f us per query)%n", exactSeconds, 1e6 * exactSeconds / queries);
-            out.printf("%8s %8s %22s %16s %16s%n", "epsilon", "D", "mean_relative_error", "predicted_noise", "us_per_query");
-            for (int features : featureCounts) {
-                for (double eps : epsilons) {
-                    double err = 0;
-                    double seconds = 0;
-                    double noise = 0;
-                    for (int r = 0; r < repeats; r++) {
-                        PrivateKernelSum p = PrivateKernelSum.release(k, x, features, eps, 100 + r, 200 + r);
-                        long t0 = System.nanoTime();
-                        double[] est = p.sums(q);
-                        seconds += (System.nanoTime() - t0) / 1e9;
-                        for (int i = 0; i < queries; i++) {
-                            err += Math.abs(est[i] - exact[i]) / exact[i] / (queries * repeats);
-                        }
-                        double meanExact = 0;
-                        for (double v : exact) {
-                            meanExact += v / queries;
-                        }
-                        noise = n * p.noiseStandardDeviation() / meanExact;
-                    }
-                    out.printf("%8s %8d %22.4f %16.4f %16.2f%n", eps, features, err, noise, 1e6 * seconds / (queries * repeats));
-                }
-            }
+            PrivateKdeBenchmark.run(new PrivateKdeBenchmark.Options(k, n, queries, d, epsilons, featureCounts, repeats),
+                    exactSeconds -> {
+                        out.printf("private kernel sums %s n=%d d=%d queries=%d repeats=%d threads=%d%n", k.toSpec(), n, d,
+                                queries, repeats, Parallelism.threads());
+                        out.printf("exact sums: %.3f s for all queries (%.1f us per query)%n", exactSeconds,
+                                1e6 * exactSeconds / queries);
+                        out.printf("%8s %8s %22s %16s %16s%n", "epsilon", "D", "mean_relative_error", "predicted_noise",
+                                "us_per_query");
+                    },
+                    r -> out.printf("%8s %8d %22.4f %16.4f %16.2f%n", r.epsilon(), r.features(), r.meanRelativeError(),
+                            r.predictedNoise(), r.microsPerQuery()));
             out.println("(predicted_noise: the Laplace term's standard deviation relative to the mean exact sum)");
             return 0;
         }

@@ -2,12 +2,18 @@ package org.kernels4j.cli;
 
 import java.nio.file.Path;
 import org.kernels4j.io.CsvReader;
+import org.kernels4j.io.DataFormat;
 import org.kernels4j.io.Dataset;
 import org.kernels4j.io.LibSvmReader;
 import picocli.CommandLine.Option;
 
-/** Options shared by commands that read a data file (CSV, or LibSVM by extension). */
+/** Options shared by commands that read a data file (CSV or LibSVM, detected by content or forced). */
 final class DataOptions {
+    @Option(names = "--format", defaultValue = "auto", paramLabel = "auto|csv|libsvm",
+            description = "Data file format (default: ${DEFAULT-VALUE}: LibSVM when the lines look like "
+                    + "'label index:value ...', else CSV).")
+    String format = "auto";
+
     @Option(names = "--header", defaultValue = "auto", paramLabel = "auto|yes|no",
             description = "Whether the CSV's first row is a header (default: ${DEFAULT-VALUE}, detected).")
     String header = "auto"; // the initial values serve code that builds DataOptions without picocli
@@ -27,11 +33,24 @@ final class DataOptions {
         return ds;
     }
 
-    /** Reads {@code file} with the target column spec ("none" or null for no target). */
+    /** The format {@code file} is read in: the one --format forces, else the one its content shows. */
+    DataFormat formatOf(Path file) {
+        return DataFormat.parse(format).resolve(file);
+    }
+
+    /**
+     * Reads {@code file} with the target column spec ("none" or null for no target; a LibSVM file
+     * always has its label as target).
+     */
     Dataset read(Path file, String target, int minFeatures) {
-        if (LibSvmReader.looksLikeLibSvm(file)) {
+        if (formatOf(file) == DataFormat.LIBSVM) {
             return LibSvmReader.read(file, minFeatures);
         }
+        return readCsv(file, target);
+    }
+
+    /** Reads {@code file} as CSV whatever its content, with the target column spec ("none" or null for none). */
+    Dataset readCsv(Path file, String target) {
         CsvReader.Header h;
         switch (header.toLowerCase(java.util.Locale.ROOT)) {
             case "auto":

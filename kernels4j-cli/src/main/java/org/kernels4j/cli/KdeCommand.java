@@ -196,14 +196,8 @@ final class KdeCommand implements Runnable {
                         + "' would be computed from the private data)");
             }
             KernelDensity.scalar(h, 1);
-            org.kernels4j.kernel.Kernel k;
-            if (profile == KernelDensity.Profile.GAUSSIAN) {
-                k = org.kernels4j.kernel.RbfKernel.withGamma(1 / (2 * h * h));
-            } else if (profile == KernelDensity.Profile.EXPONENTIAL) {
-                k = new org.kernels4j.kernel.LaplacianKernel(1 / h, false);
-            } else {
-                throw new Kernels4jException("--private supports --kernel gaussian or exponential, got " + kernel);
-            }
+            org.kernels4j.kernel.Kernel k = profile.kernel(h).orElseThrow(() -> new Kernels4jException(
+                    "--private supports --kernel gaussian or exponential, got " + kernel));
             Dataset ds = options.options.read(data, ignore == null ? "none" : ignore, 0);
             long frequencySeed = seed != null ? seed : new java.security.SecureRandom().nextLong();
             long noiseSeed = new java.security.SecureRandom().nextLong(); // never recorded: the noise must stay secret

@@ -2,6 +2,7 @@ package org.kernels4j.cli;
 
 import java.nio.file.Path;
 import org.kernels4j.Kernels4jException;
+import org.kernels4j.io.DataFormat;
 import org.kernels4j.io.Dataset;
 import org.kernels4j.io.LibSvmReader;
 import org.kernels4j.io.SavedModel;
@@ -21,15 +22,15 @@ final class ModelData {
 
     /** {@link #read(DataOptions, Path, SavedModel, boolean)} for a model with d input columns and a target name. */
     static Dataset read(DataOptions options, Path file, int d, String targetName, boolean requireTarget) {
-        if (LibSvmReader.looksLikeLibSvm(file)) {
-            Dataset ds = options.read(file, null, d);
+        if (options.formatOf(file) == DataFormat.LIBSVM) {
+            Dataset ds = LibSvmReader.read(file, d);
             if (ds.features().cols() != d) {
                 throw new Kernels4jException(file + ": has feature indices up to " + ds.features().cols()
                         + " but the model was trained on " + d + " features");
             }
             return ds;
         }
-        Dataset all = options.read(file, "none", d);
+        Dataset all = options.readCsv(file, null);
         int cols = all.features().cols();
         if (cols == d) {
             if (requireTarget) {

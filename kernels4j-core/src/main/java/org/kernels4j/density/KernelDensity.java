@@ -61,6 +61,22 @@ public final class KernelDensity {
                     + "exponential, linear, cosine");
         }
 
+        /**
+         * This profile at scalar bandwidth h as a kernel k(x, y) = profile(‖x − y‖ / h), for the profiles
+         * that are kernels of the library: gaussian is rbf(gamma = 1/(2h²)), exponential is
+         * laplacian(gamma = 1/h) on the Euclidean distance. Empty for the others.
+         */
+        public java.util.Optional<Kernel> kernel(double h) {
+            switch (this) {
+                case GAUSSIAN:
+                    return java.util.Optional.of(org.kernels4j.kernel.RbfKernel.withGamma(1 / (2 * h * h)));
+                case EXPONENTIAL:
+                    return java.util.Optional.of(new org.kernels4j.kernel.LaplacianKernel(1 / h, false));
+                default:
+                    return java.util.Optional.empty();
+            }
+        }
+
         /** log k(r) from r² (−∞ outside the support). */
         double logProfile(double r2) {
             switch (this) {

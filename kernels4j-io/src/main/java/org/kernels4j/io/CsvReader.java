@@ -255,12 +255,17 @@ public final class CsvReader {
         String where = file + ":" + line + ":" + (col + 1) + ": ";
         if (v == null) {
             if (cell.isEmpty()) {
-                throw new Kernels4jException(where + "empty cell in column '" + colName + "' (missing values are not supported)");
+                throw new Kernels4jException(where + "empty cell in column '" + abbreviate(colName) + "' (missing values are not supported)");
             }
-            throw new Kernels4jException(where + "cannot read '" + abbreviate(cell) + "' as a number (column '" + colName + "')");
+            if (LibSvmReader.classify(cell) == LibSvmReader.LineKind.ROW) {
+                throw new Kernels4jException(where + "cannot read '" + abbreviate(cell) + "' as a number: the line looks"
+                        + " like LibSVM (label index:value ...); read it as LibSVM (--format libsvm)");
+            }
+            throw new Kernels4jException(where + "cannot read '" + abbreviate(cell) + "' as a number (column '"
+                    + abbreviate(colName) + "')");
         }
         if (!allowNonFinite && !Double.isFinite(v)) {
-            throw new Kernels4jException(where + (Double.isNaN(v) ? "NaN" : "infinite") + " value in column '" + colName
+            throw new Kernels4jException(where + (Double.isNaN(v) ? "NaN" : "infinite") + " value in column '" + abbreviate(colName)
                     + "' (allow with --allow-nonfinite)");
         }
         return v;

@@ -92,6 +92,8 @@ public final class LibSvmReader {
             }
         } catch (NoSuchFileException e) {
             throw new Kernels4jException(name + ": no such file");
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new Kernels4jException(name + ": not a UTF-8 text file");
         } catch (IOException e) {
             throw new Kernels4jException(name + ": cannot read: " + e.getMessage(), e);
         }
@@ -120,9 +122,99 @@ public final class LibSvmReader {
         return new Dataset(x, y, List.copyOf(names), "label", name);
     }
 
-    /** True when the file name suggests LibSVM format (.libsvm, .svm, .svmlight). */
+    /** At most this many leading label-only lines are read while looking for a deciding line. */
+    private static final int SNIFF_LINES = 10_000;
+
+    /**
+     * True when the file's content is LibSVM, whatever its name. Blank lines and {@code #} comments
+     * are skipped, and so are lines holding only a number (a LibSVM row without features, but also a
+     * row of a one-column CSV file); the first other line decides: LibSVM when its first token is a
+     * number and every following token is {@code index:value} (digits, a colon, a number) or
+     * {@code qid:…}, with at least one {@code index:value}. When no line decides (an empty file, or
+     * only single numbers in the first {@value #SNIFF_LINES} lines) the name decides: {@code .libsvm},
+     * {@code .svm} and {@code .svmlight} are LibSVM.
+     *
+     * @throws Kernels4jException when the file is missing or cannot be read as UTF-8 text
+     */
     public static boolean looksLikeLibSvm(Path file) {
-        String n = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        String name = file.toString();
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String raw;
+            int labelOnly = 0;
+            while (labelOnly < SNIFF_LINES && (raw = in.readLine()) != null) {
+                switch (classify(raw)) {
+                    case BLANK:
+                        break;
+                    case LABEL_ONLY:
+                        labelOnly++;
+                        break;
+                    case ROW:
+                        return true;
+                    default:
+                        return false;
+                }
+            }
+        } catch (NoSuchFileException e) {
+            throw new Kernels4jException(name + ": no such file");
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new Kernels4jException(name + ": not a UTF-8 text file");
+        } catch (IOException e) {
+            throw new Kernels4jException(name + ": cannot read: " + e.getMessage(), e);
+        }
+        return hasLibSvmExtension(file);
+    }
+
+    /** True when the file name ends in .libsvm, .svm or .svmlight. */
+    static boolean hasLibSvmExtension(Path file) {
+        Path fileName = file.getFileName();
+        String n = fileName == null ? "" : fileName.toString().toLowerCase(java.util.Locale.ROOT);
         return n.endsWith(".libsvm") || n.endsWith(".svm") || n.endsWith(".svmlight");
+    }
+
+    /** What one line of text is, seen as LibSVM. */
+    enum LineKind {
+        /** Blank or only a comment. */
+        BLANK,
+        /** A single number: a LibSVM row without features, or a one-column CSV row. */
+        LABEL_ONLY,
+        /** A number followed by index:value tokens. */
+        ROW,
+        /** Anything else. */
+        OTHER
+    }
+
+    /** Classifies one line of text ({@code #} starts a comment). */
+    static LineKind classify(String raw) {
+        int hash = raw.indexOf('#');
+        String text = (hash >= 0 ? raw.substring(0, hash) : raw).trim();
+        if (text.isEmpty()) {
+            return LineKind.BLANK;
+        }
+        String[] tokens = text.split("\\s+");
+        if (CsvReader.parseNumber(tokens[0]) == null) {
+            return LineKind.OTHER;
+        }
+        boolean pairs = false;
+        for (int t = 1; t < tokens.length; t++) {
+            String tok = tokens[t];
+            if (tok.startsWith("qid:")) {
+                continue;
+            }
+            int colon = tok.indexOf(':');
+            if (colon <= 0 || !isDigits(tok, colon) || CsvReader.parseNumber(tok.substring(colon + 1)) == null) {
+                return LineKind.OTHER;
+            }
+            pairs = true;
+        }
+        return pairs ? LineKind.ROW : LineKind.LABEL_ONLY;
+    }
+
+    private static boolean isDigits(String s, int end) {
+        for (int i = 0; i < end; i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -104,6 +104,62 @@ class IoTest {
     }
 
     @Test
+    void libsvmIsRecognisedByContentWhateverTheName() throws IOException {
+        String rows = "# LIBSVM's heart_scale, first rows\n+1 1:0.708333 2:1 3:1 13:-1 \n-1 1:0.583333 2:-1 qid:2 13:1\n";
+        for (String name : List.of("heart_scale", "a9a.t", "train.svm.txt", "data.csv")) {
+            Path f = write(name, rows);
+            assertTrue(LibSvmReader.looksLikeLibSvm(f), name);
+            assertEquals(DataFormat.LIBSVM, DataFormat.AUTO.resolve(f), name);
+            assertEquals(DataFormat.CSV, DataFormat.CSV.resolve(f), "a forced format is kept");
+        }
+        // Rows with only a label do not decide; the first row with features does.
+        assertTrue(LibSvmReader.looksLikeLibSvm(write("labels-first", "1\n\n-1\n1 3:0.5\n")));
+        // A file named .libsvm whose rows never decide stays LibSVM (its reader reports what is wrong).
+        assertTrue(LibSvmReader.looksLikeLibSvm(write("labels.libsvm", "1\n-1\n")));
+    }
+
+    @Test
+    void csvStaysCsvUnderContentDetection() throws IOException {
+        assertEquals(DataFormat.CSV, DataFormat.AUTO.resolve(write("h.csv", "a,b,y\n1,2,3\n4,5,6\n")));
+        assertEquals(DataFormat.CSV, DataFormat.AUTO.resolve(write("noheader", "1,2,3\n4,5,6\n")));
+        // One column of numbers: every row is "a label alone", which never decides for LibSVM.
+        Path one = write("one", "1.5\n-2\n3e4\n");
+        assertEquals(DataFormat.CSV, DataFormat.AUTO.resolve(one));
+        assertEquals(3, CsvReader.builder().target(null).build().read(one).rows());
+        assertEquals(DataFormat.CSV, DataFormat.AUTO.resolve(write("one-header", "y\n1\n2\n")));
+        // Whitespace-separated numbers are not index:value pairs.
+        assertEquals(DataFormat.CSV, DataFormat.AUTO.resolve(write("spaces.txt", "1 2 3\n")));
+        assertEquals(DataFormat.CSV, DataFormat.AUTO.resolve(write("times.csv", "12:30,5\n")));
+    }
+
+    @Test
+    void formatDetectionErrorsAreOneClearLine() throws IOException {
+        Path empty = write("empty", "");
+        assertEquals(DataFormat.CSV, DataFormat.AUTO.resolve(empty));
+        var e = assertThrows(Kernels4jException.class, () -> CsvReader.builder().build().read(empty));
+        assertTrue(e.getMessage().endsWith("empty: no data rows (the file is empty)"), e.getMessage());
+        Path emptyLibsvm = write("empty.libsvm", "\n# nothing\n");
+        assertEquals(DataFormat.LIBSVM, DataFormat.AUTO.resolve(emptyLibsvm));
+        e = assertThrows(Kernels4jException.class, () -> LibSvmReader.read(emptyLibsvm, 0));
+        assertTrue(e.getMessage().endsWith("empty.libsvm: no data rows (the file is empty)"), e.getMessage());
+        e = assertThrows(Kernels4jException.class, () -> DataFormat.AUTO.resolve(dir.resolve("missing")));
+        assertTrue(e.getMessage().endsWith("missing: no such file"), e.getMessage());
+        Path binary = dir.resolve("binary");
+        Files.write(binary, new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1});
+        e = assertThrows(Kernels4jException.class, () -> DataFormat.AUTO.resolve(binary));
+        assertTrue(e.getMessage().endsWith("binary: not a UTF-8 text file"), e.getMessage());
+        e = assertThrows(Kernels4jException.class, () -> DataFormat.parse("tsv"));
+        assertEquals("--format must be auto, csv or libsvm, got 'tsv'", e.getMessage());
+        assertEquals(DataFormat.LIBSVM, DataFormat.parse("LibSVM"));
+        // LibSVM content forced through the CSV reader: the message says so, on one line.
+        Path libsvm = write("heart_scale", "+1 1:0.708333 2:1 3:1\n-1 1:0.583333 2:-1 3:0.333333\n");
+        e = assertThrows(Kernels4jException.class, () -> CsvReader.builder().build().read(libsvm));
+        assertTrue(e.getMessage().contains("heart_scale:2:1: cannot read '-1 1:0.583333 2:-1 3:0.333333' as a number: "
+                + "the line looks like LibSVM"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("(--format libsvm)") && !e.getMessage().contains("\n"), e.getMessage());
+    }
+
+    @Test
     void npyRoundTripsAndReadsOtherDtypesAndOrders() throws IOException {
         Matrix m = Matrix.of(new double[][] {{1, 2.5, -3}, {4, 5, 6e-300}});
         Path f = dir.resolve("m.npy");
