@@ -84,7 +84,7 @@ public final class GpBenchmark {
 
     /** Runs every problem; {@code onRow} receives each row as soon as it is measured. */
     public static Result run(Options o, Consumer<Row> onRow) {
-        GaussianProcess gp = GaussianProcess.of(o.kernel(), o.noise(), o.normalize());
+        GaussianProcess gp = GaussianProcess.builder(o.kernel()).noise(o.noise()).normalizeTargets(o.normalize()).build();
         Exports.createDirectory(o.exportDir());
         // JIT warm-up on a small problem, so compilation is not timed
         int cols = o.problems().get(0).x().cols();
@@ -97,10 +97,7 @@ public final class GpBenchmark {
             int n = pr.x().rows();
             long t0 = System.nanoTime();
             HyperparameterSearch.Result r = gp.optimize(pr.x(), pr.y(), HyperparameterSearch.builder().build());
-            double lml;
-            try (GaussianProcess.Model m = gp.withKernel(r.kernel()).fit(pr.x(), pr.y())) {
-                lml = m.logMarginalLikelihood();
-            }
+            double lml = gp.withKernel(r.kernel()).fit(pr.x(), pr.y()).logMarginalLikelihood();
             double seconds = (System.nanoTime() - t0) / 1e9;
             HyperparameterSearch.Start s = r.starts().get(r.best());
             Row row = new Row(pr.name(), n, seconds, s.iterations(), s.evaluations(), lml, r.kernel().toSpec());

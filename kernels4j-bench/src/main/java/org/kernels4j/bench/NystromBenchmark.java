@@ -84,9 +84,9 @@ public final class NystromBenchmark {
                 .fit(tr.x().rowRange(0, Math.min(n, 2000)), tr.y().rowRange(0, Math.min(n, 2000))); // JIT warm-up
         Runtime rt = Runtime.getRuntime();
         long t0 = System.nanoTime();
-        NystromKernelRidge.Fit fit = krr.fit(tr.x(), tr.y());
+        KernelRidgeModel fit = krr.fit(tr.x(), tr.y());
         long t1 = System.nanoTime();
-        Matrix pred = fit.model().predict(te.x());
+        Matrix pred = fit.predict(te.x());
         double rmse = RegressionMetrics.of(te.y(), pred).rmse();
         double fitSeconds = (t1 - t0) / 1e9;
         long used = (rt.totalMemory() - rt.freeMemory()) >> 20;
@@ -97,9 +97,9 @@ public final class NystromBenchmark {
             Npy.write(tr.y(), dir.resolve("train_y.npy"));
             Npy.write(te.x(), dir.resolve("test_x.npy"));
             Npy.write(te.y(), dir.resolve("test_y.npy"));
-            Matrix centreRows = new Matrix(fit.centerIndices().length, 1);
-            for (int i = 0; i < fit.centerIndices().length; i++) {
-                centreRows.set(i, 0, fit.centerIndices()[i]);
+            Matrix centreRows = new Matrix(centerIndices(fit).length, 1);
+            for (int i = 0; i < centerIndices(fit).length; i++) {
+                centreRows.set(i, 0, centerIndices(fit)[i]);
             }
             Npy.write(centreRows, dir.resolve("centers.npy"));
             AtomicFiles.writeString(dir.resolve("ours.txt"), fitSeconds + " " + rmse + "\n");
@@ -113,7 +113,11 @@ public final class NystromBenchmark {
             double exactRmse = RegressionMetrics.of(te.y(), m.predict(te.x())).rmse();
             exact = new Exact(e, (System.nanoTime() - s0) / 1e9, exactRmse);
         }
-        return new Result(fitSeconds, fit.iterations(), fit.relativeResiduals()[0], used, rt.maxMemory() >> 20, rmse,
+        return new Result(fitSeconds, (int) fit.report().number("cg_iterations"), fit.report().numbers("relative_residuals")[0], used, rt.maxMemory() >> 20, rmse,
                 exact);
+    }
+
+    private static int[] centerIndices(KernelRidgeModel m) {
+        return java.util.Arrays.stream(m.report().numbers("center_indices")).mapToInt(v -> (int) v).toArray();
     }
 }

@@ -90,7 +90,8 @@ public final class PrivateKdeBenchmark {
                 double seconds = 0;
                 double noise = 0;
                 for (int r = 0; r < repeats; r++) {
-                    PrivateKernelSum p = PrivateKernelSum.release(k, x, features, eps, 100 + r, 200 + r);
+                    PrivateKernelSum p = PrivateKernelSum.builder(k).features(features).epsilon(eps).frequencySeed(100 + r)
+                            .noiseSeed(200 + r).build().fit(x);
                     long t0 = System.nanoTime();
                     double[] est = p.sums(q);
                     seconds += (System.nanoTime() - t0) / 1e9;

@@ -3,6 +3,7 @@ package org.kernels4j.bench;
 import org.kernels4j.gp.GaussianProcess;
 import org.kernels4j.gp.HyperparameterSearch;
 import org.kernels4j.gp.SparseGaussianProcess;
+import org.kernels4j.gp.SparseGaussianProcessModel;
 import org.kernels4j.kernel.Kernel;
 import org.kernels4j.selection.RegressionMetrics;
 
@@ -79,38 +80,34 @@ public final class SparseGpBenchmark {
         SyntheticData.Regression tr = SyntheticData.friedman1(n, o.d(), 1.0, 3000 + n);
         SyntheticData.Regression te = SyntheticData.friedman1(o.test(), o.d(), 0.0, 7);
         HyperparameterSearch search = HyperparameterSearch.builder().maxIterations(o.maxIterations()).build();
-        SparseGaussianProcess.builder(k).inducing(Math.min(50, n)).build()
-                .fit(tr.x().rowRange(0, Math.min(n, 1000)), tr.y().rowRange(0, Math.min(n, 1000)),
-                        HyperparameterSearch.builder().maxIterations(3).build()); // JIT warm-up
+        SparseGaussianProcess.builder(k).inducing(Math.min(50, n))
+                .optimize(HyperparameterSearch.builder().maxIterations(3).build()).build()
+                .fit(tr.x().rowRange(0, Math.min(n, 1000)), tr.y().rowRange(0, Math.min(n, 1000))); // JIT warm-up
         long t0 = System.nanoTime();
-        SparseGaussianProcess.Model m = SparseGaussianProcess.builder(k).inducing(o.inducing()).seed(1)
-                .optimizeInducing(!o.fixedInducing()).normalizeTargets(o.normalize()).build()
-                .fit(tr.x(), tr.y(), search);
+        SparseGaussianProcessModel m = SparseGaussianProcess.builder(k).inducing(o.inducing()).seed(1)
+                .optimizeInducing(!o.fixedInducing()).normalizeTargets(o.normalize()).optimize(search).build()
+                .fit(tr.x(), tr.y());
         double seconds = (System.nanoTime() - t0) / 1e9;
-        double rmse = RegressionMetrics.of(te.y(), m.mean(te.x())).rmse();
+        double rmse = RegressionMetrics.of(te.y(), m.predict(te.x())).rmse();
         HyperparameterSearch.Start s = m.search().starts().get(m.search().best());
         Exact exact = null;
         if (o.exactN() > 0) {
             int e = Math.min(o.exactN(), n);
             long s0 = System.nanoTime();
-            GaussianProcess gp = GaussianProcess.of(k, 1e-10, o.normalize());
+            GaussianProcess gp = GaussianProcess.builder(k).noise(1e-10).normalizeTargets(o.normalize()).build();
             HyperparameterSearch.Result r = gp.optimize(tr.x().rowRange(0, e), tr.y().rowRange(0, e),
                     HyperparameterSearch.builder().maxIterations(o.maxIterations()).build());
-            double exactRmse;
-            try (GaussianProcess.Model em = gp.withKernel(r.kernel()).fit(tr.x().rowRange(0, e), tr.y().rowRange(0, e))) {
-                exactRmse = RegressionMetrics.of(te.y(), em.mean(te.x())).rmse();
-            }
+            double exactRmse = RegressionMetrics.of(te.y(), gp.withKernel(r.kernel())
+                    .fit(tr.x().rowRange(0, e), tr.y().rowRange(0, e)).predict(te.x())).rmse();
             exact = new Exact(e, (System.nanoTime() - s0) / 1e9, exactRmse, r.kernel().toSpec());
         }
         Exact exactFit = null;
         if (o.exactFitN() > 0) {
             int e = Math.min(o.exactFitN(), n);
             long s0 = System.nanoTime();
-            double exactRmse;
-            try (GaussianProcess.Model em = GaussianProcess.of(m.kernel(), 1e-10, o.normalize())
-                    .fit(tr.x().rowRange(0, e), tr.y().rowRange(0, e))) {
-                exactRmse = RegressionMetrics.of(te.y(), em.mean(te.x())).rmse();
-            }
+            double exactRmse = RegressionMetrics.of(te.y(), GaussianProcess.builder(m.kernel()).noise(1e-10)
+                    .normalizeTargets(o.normalize()).build().fit(tr.x().rowRange(0, e), tr.y().rowRange(0, e))
+                    .predict(te.x())).rmse();
             exactFit = new Exact(e, (System.nanoTime() - s0) / 1e9, exactRmse, m.kernel().toSpec());
         }
         return new Result(seconds, s.iterations(), s.evaluations(), m.bound(), m.kernel().toSpec(), rmse, exact,

@@ -91,30 +91,30 @@ public final class SvmBenchmark {
      * @param gamma the 'scale' gamma when it was computed, else NaN
      * @param threads threads used
      * @param fitSeconds training time, s
-     * @param training the training's solves (one per binary problem) and model
+     * @param model the trained model (its solves: one per binary problem)
      * @param trainAccuracy accuracy on the training rows
      * @param testAccuracy accuracy on the held-out rows
      */
     public record Result(String data, int trainRows, int testRows, int d, String kernel, double gamma, int threads,
-            double fitSeconds, SupportVectorMachine.Training training, double trainAccuracy, double testAccuracy) {
+            double fitSeconds, SvmModel model, double trainAccuracy, double testAccuracy) {
         /** SMO steps over all problems. */
         public long smoSteps() {
-            return training.solves().stream().mapToLong(SupportVectorMachine.Solve::iterations).sum();
+            return model.solves().stream().mapToLong(SupportVectorMachine.Solve::iterations).sum();
         }
 
         /** Kernel rows computed over all problems. */
         public long kernelRows() {
-            return training.solves().stream().mapToLong(SupportVectorMachine.Solve::kernelRows).sum();
+            return model.solves().stream().mapToLong(SupportVectorMachine.Solve::kernelRows).sum();
         }
 
         /** Solver rounds over all problems. */
         public int rounds() {
-            return training.solves().stream().mapToInt(SupportVectorMachine.Solve::rounds).sum();
+            return model.solves().stream().mapToInt(SupportVectorMachine.Solve::rounds).sum();
         }
 
         /** Support vectors of the model. */
         public int supportVectors() {
-            return training.model().supportVectorCount();
+            return model.supportVectorCount();
         }
     }
 
@@ -143,19 +143,18 @@ public final class SvmBenchmark {
             gamma = scaleGamma(xTrain);
             k = KernelSpec.parse("rbf(gamma=" + gamma + ")");
         }
-        SupportVectorMachine svm = SupportVectorMachine.classifier().kernel(k).c(o.c()).cacheMegabytes(o.cacheMegabytes())
+        SupportVectorMachine svm = SupportVectorMachine.classifier(k).c(o.c()).cacheMegabytes(o.cacheMegabytes())
                 .workingSet(o.workingSet()).shrinking(o.shrinking()).build();
         int warm = Math.min(xTrain.rows(), 2000);
         long warmStart = System.nanoTime();
         for (int i = 0; i < 20 && (i < 3 || System.nanoTime() - warmStart < 1_000_000_000L); i++) {
-            svm.fit(xTrain.rowRange(0, warm), Arrays.copyOf(yTrain, warm));
+            svm.fit(xTrain.rowRange(0, warm), Matrix.column(Arrays.copyOf(yTrain, warm)));
         }
         long t0 = System.nanoTime();
-        SupportVectorMachine.Training t = svm.train(xTrain, yTrain);
+        SvmModel m = svm.fit(xTrain, Matrix.column(yTrain.clone()));
         double seconds = (System.nanoTime() - t0) / 1e9;
-        SvmModel m = t.model();
-        double trainAcc = ClassificationMetrics.of(yTrain, m.predict(xTrain)).accuracy();
-        double testAcc = ClassificationMetrics.of(sp.yTest(), m.predict(sp.xTest())).accuracy();
+        double trainAcc = ClassificationMetrics.of(yTrain, m.predict(xTrain).data()).accuracy();
+        double testAcc = ClassificationMetrics.of(sp.yTest(), m.predict(sp.xTest()).data()).accuracy();
         if (o.exportDir() != null) {
             Exports.createDirectory(o.exportDir());
             LibSvmWriter.write(o.exportDir().resolve("train.libsvm"), xTrain, yTrain);
@@ -165,6 +164,6 @@ public final class SvmBenchmark {
                     m.supportVectorCount(), Double.isNaN(gamma) ? "" : Double.toString(gamma), o.c()));
         }
         return new Result(sp.name(), xTrain.rows(), sp.xTest().rows(), xTrain.cols(), k.toSpec(), gamma,
-                Parallelism.threads(), seconds, t, trainAcc, testAcc);
+                Parallelism.threads(), seconds, m, trainAcc, testAcc);
     }
 }

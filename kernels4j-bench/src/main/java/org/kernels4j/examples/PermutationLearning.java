@@ -161,7 +161,7 @@ public final class PermutationLearning {
         }
 
         public PermutationLearning build() {
-            NtkPredictor.of(kernel, learningRate, diagReg, false); // validates η and the regularizer
+            NtkPredictor.builder(kernel).learningRate(learningRate).regularizer(diagReg, false).build(); // validates η and the regularizer
             return new PermutationLearning(this);
         }
     }
@@ -222,7 +222,7 @@ public final class PermutationLearning {
                 target.set(r, permutation[i], xTest.get(r, i));
             }
         }
-        NtkPredictor predictor = NtkPredictor.of(kernel, learningRate, diagReg, false);
+        NtkPredictor predictor = NtkPredictor.builder(kernel).learningRate(learningRate).regularizer(diagReg, false).build();
         double[] times = {time};
         NtkPredictor.Gaussian g = predictor.fit(xTrain, yTrain).predict(xTest, times, true).get(0);
         // A(x): the weights on the training points, i.e. the mean for identity targets; labels unused.

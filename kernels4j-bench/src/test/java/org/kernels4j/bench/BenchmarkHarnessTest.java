@@ -64,7 +64,7 @@ class BenchmarkHarnessTest {
         assertEquals(SvmBenchmark.scaleGamma(split.xTrain()), r.gamma());
         assertEquals("rbf(gamma=" + r.gamma() + ")", r.kernel());
         assertTrue(r.fitSeconds() > 0 && r.testAccuracy() > 0.5 && r.supportVectors() > 0, r.toString());
-        assertEquals(1, r.training().solves().size());
+        assertEquals(1, r.model().solves().size());
         SvmBenchmark.Result fixed = SvmBenchmark.run(new SvmBenchmark.Options(split, KernelSpec.parse("linear()"), 1, 16,
                 64, true, null));
         assertTrue(Double.isNaN(fixed.gamma()));

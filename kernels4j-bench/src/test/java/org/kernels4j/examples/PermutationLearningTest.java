@@ -43,7 +43,7 @@ class PermutationLearningTest {
             yTrain.set(i, perm[i], 1);
         }
         Matrix xTest = PermutationLearning.nonzeroBinaryInputs(k);
-        Matrix mean = NtkPredictor.of(NeuralKernel.ntk(1, Activation.relu(), W, B), 1, 0, false)
+        Matrix mean = NtkPredictor.builder(NeuralKernel.ntk(1, Activation.relu(), W, B)).learningRate(1).regularizer(0, false).build()
                 .fit(Matrix.identity(k), yTrain).predict(xTest, new double[] {Double.POSITIVE_INFINITY}, false).get(0)
                 .mean();
         double a = ntk(1, 1, 1, k);

@@ -13,20 +13,24 @@ import org.kernels4j.selection.CrossValidation;
 import org.kernels4j.regression.KernelRidge;
 import org.kernels4j.regression.RegularizationPath;
 import org.kernels4j.svm.SupportVectorMachine;
-import org.kernels4j.svm.SvmGridSearch;
+import org.kernels4j.gp.GaussianProcess;
+import org.kernels4j.gp.GaussianProcessClassifier;
+import org.kernels4j.model.Estimator;
+import org.kernels4j.model.FitReport;
+import org.kernels4j.regression.RegressionClassifier;
+import org.kernels4j.selection.GridSearch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "cv", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Compare kernels by k-fold cross-validation of kernel ridge regression (or, with --model svc|svr,",
-            "of support vector machines over a grid of kernels x --c values) on one data file.",
-            "regression: RMSE per fold. classification: one-hot targets, predicted class = largest output, accuracy",
-            "per fold (folds stratified by class). Features are standardized on each training fold; lambda is chosen",
-            "on each training fold by exact leave-one-out error over --lambda-grid (or fixed with --lambda).",
-            "SVMs: accuracy (svc) or RMSE (svr) per fold; for each fold and kernel the kernel matrices are computed once",
-            "and shared by all C values, which are solved in parallel."})
+        description = {"Compare kernels (and, for SVMs, --c values) by k-fold cross-validation of any learner on one data file.",
+            "Regression (krr, gp, svr): RMSE per fold. Classification (svc, gpc, and krr with --task classification:",
+            "one-hot targets, predicted class = largest output): accuracy per fold, folds stratified by class.",
+            "Features are standardized on each training fold. krr: lambda is chosen on each training fold by exact",
+            "leave-one-out error over --lambda-grid (or fixed with --lambda). For krr, svc and svr the kernel matrices",
+            "of each fold and kernel are computed once and shared by every candidate with that kernel."})
 final class CrossValidateCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -42,7 +46,7 @@ final class CrossValidateCommand implements Callable<Integer> {
             description = "Kernel spec; repeat to compare several, e.g. --kernel 'rbf(gamma=0.1)' --kernel 'ntk(depth=3)'.")
     List<String> kernels;
 
-    @Option(names = "--model", defaultValue = "krr", paramLabel = "krr|svc|svr",
+    @Option(names = "--model", defaultValue = "krr", paramLabel = "krr|gp|svc|svr|gpc",
             description = "Learner (default: ${DEFAULT-VALUE}).")
     String model;
 
@@ -53,9 +57,13 @@ final class CrossValidateCommand implements Callable<Integer> {
     @Option(names = "--epsilon", paramLabel = "EPS", description = "svr: tube width (default 0.1).")
     Double epsilon;
 
-    @Option(names = "--gram-mb", defaultValue = "2048", paramLabel = "MB", description = "svc, svr: largest training "
-            + "Gram matrix to compute once and share across C values (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--gram-mb", defaultValue = "2048", paramLabel = "MB", description = "Largest training Gram matrix "
+            + "to compute once per fold and kernel and share across candidates (default: ${DEFAULT-VALUE}).")
     long gramMb;
+
+    @Option(names = "--noise", paramLabel = "VALUE", description = "gp: fixed variance added to the diagonal besides "
+            + "the kernel (default 1e-10).")
+    Double noise;
 
     @Option(names = "--task", defaultValue = "regression", paramLabel = "regression|classification",
             description = "What the target is (default: ${DEFAULT-VALUE}).")
@@ -87,83 +95,103 @@ final class CrossValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var parsed = spec.commandLine().getParseResult();
-        boolean svm = model.equals("svc") || model.equals("svr");
-        if (!svm && !model.equals("krr")) {
-            throw new Kernels4jException("unknown --model '" + model + "'; available: krr, svc, svr");
+        List<String> models = List.of("krr", "gp", "svc", "svr", "gpc");
+        if (!models.contains(model)) {
+            throw new Kernels4jException("unknown --model '" + model + "'; available: " + String.join(", ", models));
         }
-        for (String o : svm ? List.of("--task", "--lambda", "--lambda-grid", "--no-intercept")
-                : List.of("--c", "--epsilon", "--gram-mb")) {
-            if (parsed.hasMatchedOption(o)) {
-                throw new Kernels4jException(o + " does not apply to --model " + model);
+        java.util.Map<String, List<String>> appliesTo = new java.util.LinkedHashMap<>();
+        for (String o : List.of("--lambda", "--lambda-grid", "--no-intercept", "--task")) {
+            appliesTo.put(o, List.of("krr"));
+        }
+        appliesTo.put("--c", List.of("svc", "svr"));
+        appliesTo.put("--epsilon", List.of("svr"));
+        appliesTo.put("--noise", List.of("gp"));
+        for (var e : appliesTo.entrySet()) {
+            if (parsed.hasMatchedOption(e.getKey()) && !e.getValue().contains(model)) {
+                throw new Kernels4jException(e.getKey() + " applies to --model " + String.join("|", e.getValue())
+                        + ", not --model " + model);
             }
         }
-        if (parsed.hasMatchedOption("--epsilon") && !model.equals("svr")) {
-            throw new Kernels4jException("--epsilon applies to --model svr only");
-        }
-        if (svm) {
-            return svmGrid();
-        }
-        CrossValidation.Task t = switch (task.toLowerCase(Locale.ROOT)) {
-            case "regression" -> CrossValidation.Task.REGRESSION;
-            case "classification" -> CrossValidation.Task.CLASSIFICATION;
-            default -> throw new Kernels4jException("--task must be regression or classification, got '" + task + "'");
+        CrossValidation.Task t = switch (model) {
+            case "svc", "gpc" -> CrossValidation.Task.CLASSIFICATION;
+            case "svr", "gp" -> CrossValidation.Task.REGRESSION;
+            default -> switch (task.toLowerCase(Locale.ROOT)) {
+                case "regression" -> CrossValidation.Task.REGRESSION;
+                case "classification" -> CrossValidation.Task.CLASSIFICATION;
+                default -> throw new Kernels4jException("--task must be regression or classification, got '" + task + "'");
+            };
         };
-        List<KernelRidge> learners = new ArrayList<>();
+        boolean classify = t == CrossValidation.Task.CLASSIFICATION;
+        List<GridSearch.Candidate> candidates = new ArrayList<>();
+        List<String> options = new ArrayList<>(); // how to fit each candidate with 'fit'
         for (String s : kernels) {
             Kernel k = KernelSpec.parse(s);
-            KernelRidge.Builder b = KernelRidge.builder(k).fitIntercept(!noIntercept);
-            if (lambda.equalsIgnoreCase("auto")) {
-                b.selectLambda(FitCommand.parseGrid("--lambda-grid", lambdaGrid), RegularizationPath.Criterion.LOO);
-            } else {
-                b.lambda(FitCommand.parseNumber("--lambda", lambda));
+            for (var c : candidates(k, classify)) {
+                candidates.add(c);
+                String[] parts = c.label().split(", C=");
+                options.add("--kernel '" + parts[0] + "'" + (parts.length > 1 ? " --c " + parts[1] : ""));
             }
-            learners.add(b.build());
         }
+        GridSearch search = GridSearch.builder().task(t).folds(folds).seed(seed).standardize(!noStandardize)
+                .gramBytes(gramMb << 20).build();
         Dataset ds = dataOptions.options.readWithTarget(data, target);
         CrossValidation.checkFolds(ds.rows(), folds);
         var out = spec.commandLine().getOut();
-        boolean classify = t == CrossValidation.Task.CLASSIFICATION;
-        out.printf(Locale.ROOT, "%s: %d rows x %d features, target '%s', %s, %d folds (seed %d)%s%n", data, ds.rows(),
-                ds.features().cols(), ds.targetName(), classify ? "classification" : "regression", folds, seed,
-                noStandardize ? "" : ", standardized per training fold");
-        String score = classify ? "accuracy" : "rmse";
-        out.printf(Locale.ROOT, "%-60s  %10s  %8s  %10s  %8s%n", "kernel", score, "sd", "lambda_med", "seconds");
-        for (int i = 0; i < learners.size(); i++) {
-            CrossValidation.Result r = CrossValidation.run(learners.get(i), ds.features(), ds.target(), t, folds, seed,
-                    !noStandardize);
-            double[] l = r.lambdas().clone();
-            java.util.Arrays.sort(l);
-            out.printf(Locale.ROOT, "%-60s  %10.4f  %8.4f  %10.3g  %8.2f%n", learners.get(i).kernel().toSpec(), r.mean(),
-                    r.standardDeviation(), l[l.length / 2], r.seconds());
+        out.printf(Locale.ROOT, "%s: %d rows x %d features, target '%s', %s, %s, %d folds (seed %d)%s%n", data,
+                ds.rows(), ds.features().cols(), ds.targetName(), model, classify ? "classification" : "regression",
+                folds, seed, noStandardize ? "" : ", standardized per training fold");
+        GridSearch.Result r = search.run(candidates, ds.features(), ds.target());
+        boolean krr = model.equals("krr");
+        out.printf(Locale.ROOT, "%-60s  %10s  %8s%s%n", "kernel", classify ? "accuracy" : "rmse", "sd",
+                krr ? String.format(Locale.ROOT, "  %10s", "lambda_med") : "");
+        for (int i = 0; i < r.points().size(); i++) {
+            GridSearch.Point p = r.points().get(i);
+            String extra = "";
+            if (krr) {
+                double[] l = p.reports().stream().mapToDouble(f -> f.number("lambda")).sorted().toArray();
+                extra = String.format(Locale.ROOT, "  %10.3g", l[l.length / 2]);
+            }
+            out.printf(Locale.ROOT, "%-60s  %10.4f  %8.4f%s%s%n", p.candidate().label(), p.mean(), p.standardDeviation(),
+                    extra, r.points().size() > 1 && i == r.best() ? "  <- best" : "");
         }
+        out.printf(Locale.ROOT, "best: %s (%.2f s)%n", options.get(r.best()), r.seconds());
         return 0;
     }
 
-    private Integer svmGrid() {
-        List<Kernel> ks = kernels.stream().map(KernelSpec::parse).toList();
-        double[] grid = cs == null ? new double[] {1} : cs.stream().mapToDouble(Double::doubleValue).toArray();
-        SupportVectorMachine.Builder b = model.equals("svc") ? SupportVectorMachine.classifier()
-                : SupportVectorMachine.regression();
-        if (epsilon != null) {
-            b.epsilon(epsilon);
+    /** The candidates for one kernel: one estimator, or one per C value for SVMs. */
+    private List<GridSearch.Candidate> candidates(Kernel k, boolean classify) {
+        List<GridSearch.Candidate> out = new ArrayList<>();
+        switch (model) {
+            case "svc", "svr" -> {
+                double[] grid = cs == null ? new double[] {1} : cs.stream().mapToDouble(Double::doubleValue).toArray();
+                for (double c : grid) {
+                    SupportVectorMachine.Builder b = model.equals("svc") ? SupportVectorMachine.classifier(k)
+                            : SupportVectorMachine.regression(k);
+                    if (epsilon != null) {
+                        b.epsilon(epsilon);
+                    }
+                    out.add(new GridSearch.Candidate(k.toSpec() + ", C=" + c, b.c(c).build()));
+                }
+            }
+            case "gp" -> {
+                GaussianProcess.Builder b = GaussianProcess.builder(k);
+                if (noise != null) {
+                    b.noise(noise);
+                }
+                out.add(new GridSearch.Candidate(k.toSpec(), b.build()));
+            }
+            case "gpc" -> out.add(new GridSearch.Candidate(k.toSpec(), GaussianProcessClassifier.builder(k).build()));
+            default -> {
+                KernelRidge.Builder b = KernelRidge.builder(k).fitIntercept(!noIntercept);
+                if (lambda.equalsIgnoreCase("auto")) {
+                    b.selectLambda(FitCommand.parseGrid("--lambda-grid", lambdaGrid), RegularizationPath.Criterion.LOO);
+                } else {
+                    b.lambda(FitCommand.parseNumber("--lambda", lambda));
+                }
+                Estimator<?> e = classify ? RegressionClassifier.of(b.build()) : b.build();
+                out.add(new GridSearch.Candidate(k.toSpec(), e));
+            }
         }
-        SvmGridSearch search = new SvmGridSearch(b.build(), ks, grid, folds, seed, !noStandardize, gramMb << 20);
-        Dataset ds = dataOptions.options.readWithTarget(data, target);
-        CrossValidation.checkFolds(ds.rows(), folds);
-        var out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "%s: %d rows x %d features, target '%s', %s, %d folds (seed %d)%s%n", data, ds.rows(),
-                ds.features().cols(), ds.targetName(), model, folds, seed,
-                noStandardize ? "" : ", standardized per training fold");
-        SvmGridSearch.Result r = search.run(ds.features(), ds.target().data());
-        String score = model.equals("svc") ? "accuracy" : "rmse";
-        out.printf(Locale.ROOT, "%-50s  %10s  %10s  %8s%n", "kernel", "C", score, "sd");
-        for (int i = 0; i < r.points().size(); i++) {
-            SvmGridSearch.Point p = r.points().get(i);
-            out.printf(Locale.ROOT, "%-50s  %10.4g  %10.4f  %8.4f%s%n", p.kernel().toSpec(), p.c(), p.mean(),
-                    p.standardDeviation(), i == r.best() ? "  <- best" : "");
-        }
-        out.printf(Locale.ROOT, "best: --kernel '%s' --c %s (%.2f s)%n", r.bestPoint().kernel().toSpec(),
-                r.bestPoint().c(), r.seconds());
-        return 0;
+        return out;
     }
 }

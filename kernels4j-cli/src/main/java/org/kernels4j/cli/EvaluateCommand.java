@@ -6,10 +6,14 @@ import org.kernels4j.io.Dataset;
 import org.kernels4j.io.ModelFiles;
 import org.kernels4j.io.SavedModel;
 import org.kernels4j.io.LibSvmWriter;
-import org.kernels4j.io.SavedSvm;
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.selection.ClassificationMetrics;
 import org.kernels4j.linalg.Matrix;
+import org.kernels4j.model.Classifier;
+import org.kernels4j.model.DensityModel;
+import org.kernels4j.model.Model;
+import org.kernels4j.privacy.PrivateDistanceSum;
+import org.kernels4j.privacy.PrivateKernelSum;
 import org.kernels4j.svm.SvmModel;
 import org.kernels4j.selection.RegressionMetrics;
 import picocli.CommandLine.Command;
@@ -20,7 +24,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Evaluate a saved model on labelled data; prints one 'metric: value' line per metric.",
             "Regression metrics: rmse, mae, r2 (and n, the number of rows).",
-            "Classifiers (svc) and one-class SVMs (labels +1 inlier, -1 outlier): accuracy, per-class precision, "
+            "Classifiers (svc, gpc, private-similarity) and one-class SVMs (labels +1 inlier, -1 outlier): accuracy, per-class precision, "
                 + "recall, F1 and support, and the confusion matrix."})
 final class EvaluateCommand implements Callable<Integer> {
     @Spec
@@ -37,35 +41,26 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (ModelFiles.SVM_KIND.equals(ModelFiles.kind(model))) {
-            return evaluateSvm(ModelFiles.loadSvm(model));
-        }
         SavedModel saved = ModelFiles.load(model);
+        Model m = saved.model();
+        if (m instanceof DensityModel || m instanceof PrivateKernelSum || m instanceof PrivateDistanceSum) {
+            throw new Kernels4jException(model + " holds " + PredictCommand.describe(m) + ", which has no target to "
+                    + "evaluate against; use 'kde score'");
+        }
         Dataset ds = ModelData.read(options.options, data, saved, true);
-        RegressionMetrics m = RegressionMetrics.of(ds.target(), saved.model().predict(ds.features()));
+        double[] pred = m.predict(ds.features()).data();
         var out = spec.commandLine().getOut();
         out.printf("n: %d%n", ds.rows());
-        out.printf("rmse: %s%n", m.rmse());
-        out.printf("mae: %s%n", m.mae());
-        out.printf("r2: %s%n", m.r2());
-        return 0;
-    }
-
-    private Integer evaluateSvm(SavedSvm saved) {
-        SvmModel m = saved.model();
-        Dataset ds = ModelData.read(options.options, data, saved.featureNames().size(), saved.targetName(), true);
-        double[] pred = m.predict(ds.features());
-        var out = spec.commandLine().getOut();
-        out.printf("n: %d%n", ds.rows());
-        if (m.type() == SvmModel.Type.EPSILON_SVR) {
-            RegressionMetrics r = RegressionMetrics.of(ds.target(), Matrix.column(pred));
+        boolean oneClass = m instanceof SvmModel svm && svm.type() == SvmModel.Type.ONE_CLASS;
+        if (!oneClass && !(m instanceof Classifier c && c.classes() != null)) {
+            RegressionMetrics r = RegressionMetrics.of(ds.target(), Matrix.wrap(ds.rows(), pred.length / ds.rows(), pred));
             out.printf("rmse: %s%n", r.rmse());
             out.printf("mae: %s%n", r.mae());
             out.printf("r2: %s%n", r.r2());
             return 0;
         }
         double[] truth = ds.target().data();
-        if (m.type() == SvmModel.Type.ONE_CLASS) {
+        if (oneClass) {
             for (int i = 0; i < truth.length; i++) {
                 if (truth[i] != 1 && truth[i] != -1) {
                     throw new Kernels4jException(data + ": row " + (i + 1) + ": a one-class SVM is evaluated against "

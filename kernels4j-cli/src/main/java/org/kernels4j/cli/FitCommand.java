@@ -12,6 +12,16 @@ import org.kernels4j.kernel.Hyperparameter;
 import org.kernels4j.kernel.Kernel;
 import org.kernels4j.kernel.KernelSpec;
 import org.kernels4j.gp.GaussianProcess;
+import org.kernels4j.gp.GaussianProcessClassifier;
+import org.kernels4j.gp.GaussianProcessClassifierModel;
+import org.kernels4j.gp.GaussianProcessModel;
+import org.kernels4j.gp.SparseGaussianProcess;
+import org.kernels4j.gp.SparseGaussianProcessModel;
+import org.kernels4j.kernel.neural.NeuralKernel;
+import org.kernels4j.model.Model;
+import org.kernels4j.privacy.PrivateSimilarityClassifier;
+import org.kernels4j.regression.NtkPredictor;
+import org.kernels4j.regression.NtkPredictorModel;
 import org.kernels4j.gp.HyperparameterSearch;
 import org.kernels4j.regression.KernelRidge;
 import org.kernels4j.regression.KernelRidgeModel;
@@ -20,7 +30,6 @@ import org.kernels4j.selection.RegressionMetrics;
 import org.kernels4j.regression.RegularizationPath;
 import org.kernels4j.selection.ClassificationMetrics;
 import org.kernels4j.io.LibSvmWriter;
-import org.kernels4j.io.SavedSvm;
 import org.kernels4j.linalg.Matrix;
 import org.kernels4j.svm.SupportVectorMachine;
 import org.kernels4j.svm.SvmModel;
@@ -34,7 +43,10 @@ import picocli.CommandLine.Spec;
             "krr: exact kernel ridge regression, alpha = (K + lambda I)^-1 y. With --lambda auto, lambda is chosen "
                 + "from --lambda-grid by leave-one-out error (or GCV) from one eigendecomposition.",
             "svc, svr, oneclass: support vector machines (SMO, LIBSVM's dual and stopping rule). With --kernel "
-                + "precomputed the feature columns are kernel values k(row, training row j), one per training row."})
+                + "precomputed the feature columns are kernel values k(row, training row j), one per training row.",
+            "gp, sgpr: exact and sparse (Titsias) Gaussian process regression; gpc: Gaussian process classification "
+                + "(Laplace); ntk: the infinite-width network ensemble (Neural Tangents' gradient_descent_mse_ensemble); "
+                + "private-similarity: an epsilon-differentially private classifier by average similarity."})
 final class FitCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -46,9 +58,13 @@ final class FitCommand implements Callable<Integer> {
             description = "Target column: a header name or a 0-based index, negative from the end (default: last column).")
     String target;
 
-    @Option(names = "--model", defaultValue = "krr", paramLabel = "krr|gp|svc|svr|oneclass",
+    @Option(names = "--model", defaultValue = "krr", paramLabel = "krr|gp|sgpr|gpc|ntk|svc|svr|oneclass|private-similarity",
             description = "krr: kernel ridge regression. gp: Gaussian process regression (noise in the kernel as "
                     + "+ white(noise=...), learned with --optimize); its model file also predicts standard deviations. "
+                    + "sgpr: sparse GP with --inducing points (the kernel must be signal + white(noise=...)). "
+                    + "gpc: GP classification, Laplace approximation. ntk: infinite-width network ensemble trained "
+                    + "to --time (the kernel must be nngp(...) or ntk(...)). private-similarity: differentially private "
+                    + "classification by average kernel similarity (--epsilon, --features). "
                     + "svc: support vector classification; svr: epsilon-support vector regression; oneclass: "
                     + "one-class SVM for novelty detection (every CSV column is a feature unless --target names one "
                     + "to leave out) "
@@ -81,9 +97,9 @@ final class FitCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     String solver;
 
-    @Option(names = "--centers", defaultValue = "1000", paramLabel = "M",
-            description = "Nystrom centres for --solver nystrom (default: ${DEFAULT-VALUE}).")
-    int centers;
+    @Option(names = "--centers", paramLabel = "M",
+            description = "Nystrom centres for --solver nystrom (default 1000).")
+    Integer centers;
 
     @Option(names = "--sampler", defaultValue = "uniform", paramLabel = "NAME",
             description = "How --solver nystrom picks centres: uniform, kmeans++, leverage or dpp "
@@ -91,8 +107,8 @@ final class FitCommand implements Callable<Integer> {
     String sampler;
 
     @Option(names = "--max-iter", paramLabel = "N", description = "Iteration limit: CG for --solver nystrom (default 100), "
-            + "L-BFGS per start for --model gp --optimize (default 1000), SMO steps per binary problem for svc, svr "
-            + "and oneclass (default max(10^7, 100 n)).")
+            + "L-BFGS per start for --model gp|sgpr --optimize (default 1000), Newton steps per binary problem for gpc "
+            + "(default 100), SMO steps per binary problem for svc, svr and oneclass (default max(10^7, 100 n)).")
     Integer maxIter;
 
     @Option(names = "--optimize", description = "gp: learn the kernel's hyperparameters by maximizing the log marginal "
@@ -111,13 +127,36 @@ final class FitCommand implements Callable<Integer> {
             + "in the kernel spec (repeatable).")
     List<String> fixed = new java.util.ArrayList<>();
 
-    @Option(names = "--noise", defaultValue = "1e-10", paramLabel = "VALUE", description = "gp: fixed variance added to "
-            + "the diagonal besides the kernel, scikit-learn's alpha (default: ${DEFAULT-VALUE}).")
-    double noise;
+    @Option(names = "--noise", paramLabel = "VALUE", description = "gp: fixed variance added to "
+            + "the diagonal besides the kernel, scikit-learn's alpha (default 1e-10).")
+    Double noise;
 
     @Option(names = "--normalize", description = "gp: centre and scale the target to unit variance before fitting "
             + "(scikit-learn's normalize_y); predictions are mapped back.")
     boolean normalize;
+
+    @Option(names = "--inducing", paramLabel = "M", description = "sgpr: number of inducing points (default 100).")
+    Integer inducing;
+
+    @Option(names = "--time", paramLabel = "T", description = "ntk: training time t of the gradient flow "
+            + "(default: infinity, i.e. trained to convergence).")
+    Double time;
+
+    @Option(names = "--learning-rate", paramLabel = "ETA", description = "ntk: learning rate eta (default 1; only "
+            + "eta*t matters).")
+    Double learningRate;
+
+    @Option(names = "--diag-reg", paramLabel = "R", description = "ntk: regularizer added to the kernels' diagonal, "
+            + "relative to their mean diagonal (default 0).")
+    Double diagReg;
+
+    @Option(names = "--epsilon-dp", paramLabel = "EPS", description = "private-similarity: the privacy parameter "
+            + "epsilon > 0 (default 1).")
+    Double epsilonDp;
+
+    @Option(names = "--features", paramLabel = "D", description = "private-similarity: random Fourier features per "
+            + "class, even (default 1000).")
+    Integer features;
 
     @Option(names = "--tol", paramLabel = "TOL", description = "krr --solver nystrom: CG relative residual at which it "
             + "stops (default 1e-7). svc, svr, oneclass: the SMO stopping tolerance on the KKT violation "
@@ -141,7 +180,7 @@ final class FitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<String> models = List.of("krr", "gp", "svc", "svr", "oneclass");
+        List<String> models = List.of("krr", "gp", "sgpr", "gpc", "ntk", "svc", "svr", "oneclass", "private-similarity");
         if (!models.contains(model)) {
             throw new Kernels4jException("unknown --model '" + model + "'; available: " + String.join(", ", models));
         }
@@ -151,8 +190,16 @@ final class FitCommand implements Callable<Integer> {
                 "--sampler")) {
             appliesTo.put(o, List.of("krr"));
         }
-        for (String o : List.of("--optimize", "--restarts", "--bounds", "--fix", "--noise", "--normalize")) {
-            appliesTo.put(o, List.of("gp"));
+        for (String o : List.of("--optimize", "--restarts", "--bounds", "--fix", "--normalize")) {
+            appliesTo.put(o, List.of("gp", "sgpr"));
+        }
+        appliesTo.put("--noise", List.of("gp"));
+        appliesTo.put("--inducing", List.of("sgpr"));
+        for (String o : List.of("--time", "--learning-rate", "--diag-reg")) {
+            appliesTo.put(o, List.of("ntk"));
+        }
+        for (String o : List.of("--epsilon-dp", "--features")) {
+            appliesTo.put(o, List.of("private-similarity"));
         }
         appliesTo.put("--tol", List.of("krr", "svc", "svr", "oneclass"));
         for (String o : SvmOptions.NAMES) {
@@ -168,8 +215,35 @@ final class FitCommand implements Callable<Integer> {
             return fitSvm();
         }
         Kernel k = KernelSpec.parse(kernel);
-        if (model.equals("gp")) {
-            return fitGaussianProcess(k);
+        switch (model) {
+            case "gp":
+            case "sgpr":
+                return fitGaussianProcess(k);
+            case "gpc":
+            {
+                GaussianProcessClassifier.Builder b = GaussianProcessClassifier.builder(k);
+                if (maxIter != null) {
+                    b.maxIterations(maxIter);
+                }
+                return fitClassifier(b.build(), k);
+            }
+            case "ntk":
+                return fitNtk(k);
+            case "private-similarity": {
+                PrivateSimilarityClassifier.Builder b = PrivateSimilarityClassifier.builder(k);
+                if (epsilonDp != null) {
+                    b.epsilon(epsilonDp);
+                }
+                if (features != null) {
+                    b.features(features);
+                }
+                if (parsed("--seed")) {
+                    b.seed(seed);
+                }
+                return fitClassifier(b.build(), k);
+            }
+            default:
+                break;
         }
         if (solver.equalsIgnoreCase("nystrom")) {
             return fitNystrom(k);
@@ -214,17 +288,59 @@ final class FitCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Fits a classifier, saves it and prints its report and training accuracy. */
+    private Integer fitClassifier(org.kernels4j.model.Estimator<? extends org.kernels4j.model.Classifier> estimator, Kernel k) {
+        Dataset ds = data.options.readWithTarget(train, target);
+        org.kernels4j.model.Classifier m = estimator.fit(ds.features(), ds.target());
+        var pw = saveAndDescribe(m, k, ds, model);
+        pw.printf("classes: %s%n", java.util.Arrays.toString(m.classes()));
+        pw.print(m.report());
+        pw.printf("training accuracy: %.6f%n",
+                ClassificationMetrics.of(ds.target().data(), m.predict(ds.features()).data()).accuracy());
+        pw.printf("saved %s%n", out);
+        return 0;
+    }
+
+    private Integer fitNtk(Kernel k) {
+        if (!(k instanceof NeuralKernel nk)) {
+            throw new Kernels4jException("--model ntk needs an nngp(...) or ntk(...) kernel, got " + k.toSpec());
+        }
+        NtkPredictor.Builder b = NtkPredictor.builder(nk);
+        if (time != null) {
+            b.time(time);
+        }
+        if (learningRate != null) {
+            b.learningRate(learningRate);
+        }
+        if (diagReg != null) {
+            b.regularizer(diagReg, false);
+        }
+        NtkPredictor estimator = b.build();
+        Dataset ds = data.options.readWithTarget(train, target);
+        NtkPredictorModel m = estimator.fit(ds.features(), ds.target());
+        var pw = saveAndDescribe(m, k, ds, "ntk");
+        pw.print(m.report());
+        printTrainingError(pw, m, ds);
+        pw.printf("saved %s%n", out);
+        return 0;
+    }
+
     /** Writes the model file and prints what was trained on what. */
     private java.io.PrintWriter saveAndDescribe(KernelRidgeModel m, Dataset ds, String title) {
+        return saveAndDescribe(m, m.kernel(), ds, title);
+    }
+
+    /** Writes the model file and prints what was trained on what. */
+    private java.io.PrintWriter saveAndDescribe(Model m, Kernel k, Dataset ds, String title) {
         ModelFiles.save(new SavedModel(m, ds.featureNames(), ds.targetName()), out);
         var pw = spec.commandLine().getOut();
-        pw.printf("model: %s, kernel: %s%n", title, m.kernel().toSpec());
+        pw.printf("model: %s, kernel: %s%n", title, k.toSpec());
         pw.printf("trained on %d rows x %d features from %s, target '%s'%n", ds.rows(), ds.features().cols(), train,
                 ds.targetName());
         return pw;
     }
 
-    private static void printTrainingError(java.io.PrintWriter pw, KernelRidgeModel m, Dataset ds) {
+    private static void printTrainingError(java.io.PrintWriter pw, Model m, Dataset ds) {
         RegressionMetrics fitError = RegressionMetrics.of(ds.target(), m.predict(ds.features()));
         pw.printf("training rmse: %.6g, r2: %.6f%n", fitError.rmse(), fitError.r2());
     }
@@ -234,26 +350,32 @@ final class FitCommand implements Callable<Integer> {
             throw new Kernels4jException("--lambda auto needs --solver exact; give --solver nystrom a number");
         }
         NystromKernelRidge.Builder b = NystromKernelRidge.builder(k).lambda(parseNumber("--lambda", lambda))
-                .centers(centers).sampler(Landmarks.Sampler.parse(sampler)).maxIterations(maxIter == null ? 100 : maxIter)
-                .tolerance(tol == null ? 1e-7 : tol)
-                .seed(seed).fitIntercept(intercept);
+                .sampler(Landmarks.Sampler.parse(sampler)).seed(seed).centerTargets(intercept);
+        if (centers != null) {
+            b.centers(centers);
+        }
+        if (maxIter != null) {
+            b.maxIterations(maxIter);
+        }
+        if (tol != null) {
+            b.tolerance(tol);
+        }
         b.build(); // options are checked before the data is read
         Dataset ds = data.options.readWithTarget(train, target);
         long start = System.nanoTime();
-        NystromKernelRidge.Fit fit;
+        KernelRidgeModel m;
         try (Progress p = new Progress(!noProgress)) {
-            fit = b.progress(p).build().fit(ds.features(), ds.target());
+            m = b.progress(p).build().fit(ds.features(), ds.target());
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        KernelRidgeModel m = fit.model();
         var pw = saveAndDescribe(m, ds, "krr (nystrom solver)");
         double worst = 0;
-        for (double r : fit.relativeResiduals()) {
+        for (double r : m.report().numbers("relative_residuals")) {
             worst = Math.max(worst, r);
         }
         pw.printf("centres: %d (%s), lambda: %s, cg iterations: %d, relative residual: %.3g%s, %.2f s%n",
-                m.trainingInputs().rows(), sampler, m.lambda(), fit.iterations(), worst,
-                worst > (tol == null ? 1e-7 : tol) ? " (iteration limit reached)" : "", seconds);
+                m.trainingInputs().rows(), sampler, m.lambda(), (long) m.report().number("cg_iterations"), worst,
+                m.report().text("converged").equals("true") ? "" : " (iteration limit reached)", seconds);
         if (ds.rows() <= 200_000) { // predicting on millions of rows would cost another pass over K_nm
             printTrainingError(pw, m, ds);
         }
@@ -271,16 +393,15 @@ final class FitCommand implements Callable<Integer> {
         } else {
             ds = data.options.readWithTarget(train, target);
         }
-        double[] y = ds.hasTarget() ? ds.target().data() : null;
+        Matrix y = ds.hasTarget() ? ds.target() : null;
         long start = System.nanoTime();
-        SupportVectorMachine.Training t;
+        SvmModel m;
         try (Progress p = new Progress(!noProgress)) {
             SupportVectorMachine withProgress = estimator.withProgress(p);
-            t = precomputed ? withProgress.trainPrecomputed(ds.features(), y) : withProgress.train(ds.features(), y);
+            m = precomputed ? withProgress.fitPrecomputed(ds.features(), y) : withProgress.fit(ds.features(), y);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        SvmModel m = t.model();
-        ModelFiles.saveSvm(new SavedSvm(m, ds.featureNames(), ds.targetName()), out);
+        ModelFiles.save(new SavedModel(m, ds.featureNames(), ds.targetName()), out);
         var pw = spec.commandLine().getOut();
         pw.printf("model: %s, kernel: %s%n", model, precomputed ? "precomputed" : k.toSpec());
         pw.printf("trained on %d rows x %d %s from %s%s%n", ds.rows(), ds.features().cols(),
@@ -292,19 +413,19 @@ final class FitCommand implements Callable<Integer> {
         }
         pw.printf("%-10s %14s %12s %10s %8s %8s %10s%n", "problem", "objective", "rho", "iterations", "nSV", "nBSV",
                 "gap");
-        for (int p = 0; p < t.solves().size(); p++) {
-            SupportVectorMachine.Solve s = t.solves().get(p);
+        for (int p = 0; p < m.solves().size(); p++) {
+            SupportVectorMachine.Solve s = m.solves().get(p);
             pw.printf("%-10s %14.6f %12.6f %10d %8d %8d %10.3g%s%n", problemName(m, p), s.objective(), s.rho(),
                     s.iterations(), s.supportVectors(), s.boundedSupportVectors(), s.gap(),
                     s.converged() ? "" : "  (iteration limit reached)");
         }
         pw.printf("support vectors: %d of %d rows; %.2f s%n", m.supportVectorCount(), ds.rows(), seconds);
-        double[] pred = m.predict(ds.features());
+        double[] pred = m.predict(ds.features()).data();
         if (model.equals("svr")) {
             RegressionMetrics r = RegressionMetrics.of(ds.target(), Matrix.column(pred));
             pw.printf("training rmse: %.6g, r2: %.6f%n", r.rmse(), r.r2());
         } else if (model.equals("svc")) {
-            pw.printf("training accuracy: %.6f%n", ClassificationMetrics.of(y, pred).accuracy());
+            pw.printf("training accuracy: %.6f%n", ClassificationMetrics.of(y.data(), pred).accuracy());
         } else {
             long outliers = java.util.Arrays.stream(pred).filter(v -> v < 0).count();
             pw.printf("training rows outside the estimated support: %d (%.4f)%n", outliers, outliers / (double) ds.rows());
@@ -337,11 +458,12 @@ final class FitCommand implements Callable<Integer> {
     }
 
     private Integer fitGaussianProcess(Kernel k) {
-        GaussianProcess gp = GaussianProcess.of(k, noise, normalize);
         HyperparameterSearch search = null;
         if (optimize) {
-            HyperparameterSearch.Builder b = HyperparameterSearch.builder().restarts(restarts).seed(seed)
-                    .maxIterations(maxIter == null ? 1000 : maxIter);
+            HyperparameterSearch.Builder b = HyperparameterSearch.builder().restarts(restarts).seed(seed);
+            if (maxIter != null) {
+                b.maxIterations(maxIter);
+            }
             for (String bound : bounds) {
                 int eq = bound.lastIndexOf('=');
                 String[] range = eq < 0 ? new String[0] : bound.substring(eq + 1).split(":");
@@ -355,49 +477,65 @@ final class FitCommand implements Callable<Integer> {
         } else if (!bounds.isEmpty() || !fixed.isEmpty() || restarts != 0) {
             throw new Kernels4jException("--bounds, --fix and --restarts need --optimize");
         }
+        boolean sparse = model.equals("sgpr");
+        org.kernels4j.model.Estimator<?> estimator;
+        if (sparse) {
+            SparseGaussianProcess.Builder b = SparseGaussianProcess.builder(k).normalizeTargets(normalize).seed(seed)
+                    .optimize(search);
+            if (inducing != null) {
+                b.inducing(inducing);
+            }
+            estimator = b.build();
+        } else {
+            GaussianProcess.Builder b = GaussianProcess.builder(k).normalizeTargets(normalize).optimize(search);
+            if (noise != null) {
+                b.noise(noise);
+            }
+            estimator = b.build();
+        }
         Dataset ds = data.options.readWithTarget(train, target);
-        var pw = spec.commandLine().getOut();
         long start = System.nanoTime();
-        HyperparameterSearch.Result learned = null;
-        if (search != null) {
-            learned = gp.optimize(ds.features(), ds.target(), search);
-            gp = gp.withKernel(learned.kernel());
+        Model m = estimator.fit(ds.features(), ds.target());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Kernel fitted = sparse ? ((SparseGaussianProcessModel) m).kernel() : ((GaussianProcessModel) m).kernel();
+        HyperparameterSearch.Result learned = sparse ? ((SparseGaussianProcessModel) m).search()
+                : ((GaussianProcessModel) m).search();
+        var pw = saveAndDescribe(m, fitted, ds, model);
+        List<Hyperparameter> hs = learned != null ? learned.hyperparameters() : fitted.hyperparameters();
+        if (!hs.isEmpty()) {
+            pw.printf("%-24s %14s %12s %12s%n", "hyperparameter", "value", "lower", "upper");
+            for (Hyperparameter h : hs) {
+                boolean isFixed = learned == null || learned.fixed().contains(h.name());
+                boolean atBound = !isFixed && (h.value() <= h.lower() * (1 + 1e-9) || h.value() >= h.upper() * (1 - 1e-9));
+                pw.printf("%-24s %14.6g %12.3g %12.3g%s%n", h.name(), h.value(), h.lower(), h.upper(),
+                        isFixed && learned != null ? "  fixed" : atBound ? "  at its bound" : "");
+            }
         }
-        try (GaussianProcess.Model m = gp.fit(ds.features(), ds.target())) {
-            double seconds = (System.nanoTime() - start) / 1e9;
-            ModelFiles.save(SavedModel.of(m, ds.featureNames(), ds.targetName()), out);
-            pw.printf("model: gp, kernel: %s%n", gp.kernel().toSpec());
-            pw.printf("trained on %d rows x %d features from %s, target '%s'%n", ds.rows(), ds.features().cols(), train,
-                    ds.targetName());
-            List<Hyperparameter> hs = learned != null ? learned.hyperparameters() : gp.kernel().hyperparameters();
-            if (!hs.isEmpty()) {
-                pw.printf("%-24s %14s %12s %12s%n", "hyperparameter", "value", "lower", "upper");
-                for (Hyperparameter h : hs) {
-                    boolean isFixed = learned == null || learned.fixed().contains(h.name());
-                    boolean atBound = !isFixed && (h.value() <= h.lower() * (1 + 1e-9) || h.value() >= h.upper() * (1 - 1e-9));
-                    pw.printf("%-24s %14.6g %12.3g %12.3g%s%n", h.name(), h.value(), h.lower(), h.upper(),
-                            isFixed && learned != null ? "  fixed" : atBound ? "  at its bound" : "");
+        if (sparse) {
+            pw.printf("evidence lower bound: %.6f%s; inducing points: %d%n", ((SparseGaussianProcessModel) m).bound(),
+                    normalize ? " (normalized target)" : "", ((SparseGaussianProcessModel) m).inducingInputs().rows());
+        } else {
+            pw.printf("log marginal likelihood: %.6f%s%n", ((GaussianProcessModel) m).logMarginalLikelihood(),
+                    normalize ? " (normalized target)" : "");
+        }
+        if (learned != null) {
+            HyperparameterSearch.Start best = learned.starts().get(learned.best());
+            pw.printf("optimizer: %d iterations, %d evaluations, stopped on %s; %d start(s), best #%d; %.2f s%n",
+                    best.iterations(), best.evaluations(),
+                    best.stop() == null ? "-" : best.stop().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '),
+                    learned.starts().size(), learned.best() + 1, seconds);
+            if (learned.starts().size() > 1) {
+                for (int i = 0; i < learned.starts().size(); i++) {
+                    pw.printf("  start %d: %s %.6f%n", i + 1, sparse ? "bound" : "log marginal likelihood",
+                            learned.starts().get(i).evidence());
                 }
             }
-            pw.printf("log marginal likelihood: %.6f%s%n", m.logMarginalLikelihood(), normalize ? " (normalized target)" : "");
-            if (learned != null) {
-                HyperparameterSearch.Start best = learned.starts().get(learned.best());
-                pw.printf("optimizer: %d iterations, %d evaluations, stopped on %s; %d start(s), best #%d; %.2f s%n",
-                        best.iterations(), best.evaluations(),
-                        best.stop() == null ? "-" : best.stop().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '),
-                        learned.starts().size(), learned.best() + 1, seconds);
-                if (learned.starts().size() > 1) {
-                    for (int i = 0; i < learned.starts().size(); i++) {
-                        pw.printf("  start %d: log marginal likelihood %.6f%n", i + 1, learned.starts().get(i).evidence());
-                    }
-                }
-            }
-            if (m.jitter() > 0) {
-                pw.printf("note: the covariance needed %.3g extra jitter on its diagonal%n", m.jitter());
-            }
-            printTrainingError(pw, m.toKernelRidgeModel(), ds);
-            pw.printf("saved %s%n", out);
         }
+        if (!sparse && ((GaussianProcessModel) m).jitter() > 0) {
+            pw.printf("note: the covariance needed %.3g extra jitter on its diagonal%n", ((GaussianProcessModel) m).jitter());
+        }
+        printTrainingError(pw, m, ds);
+        pw.printf("saved %s%n", out);
         return 0;
     }
 

@@ -8,7 +8,7 @@ import org.kernels4j.Kernels4jException;
 import org.kernels4j.io.Dataset;
 import org.kernels4j.io.ModelFiles;
 import org.kernels4j.io.PredictionWriter;
-import org.kernels4j.io.SavedDensity;
+import org.kernels4j.io.SavedModel;
 import org.kernels4j.density.KernelDensity;
 import org.kernels4j.privacy.PrivateDistanceSum;
 import org.kernels4j.privacy.PrivateKernelSum;
@@ -140,7 +140,7 @@ final class KdeCommand implements Runnable {
                     h = KernelDensity.scalar(FitCommand.parseNumber("--bandwidth", bandwidth), d);
             }
             KernelDensity f = KernelDensity.fit(profile, x, null, h);
-            ModelFiles.saveDensity(new SavedDensity(f, ds.featureNames()), out);
+            ModelFiles.save(f, ds.featureNames(), out);
             // at most 2000 evenly spaced training rows: scoring all n would cost O(n²), far more than the fit
             int shown = Math.min(x.rows(), 2000);
             int[] rowsShown = new int[shown];
@@ -200,9 +200,10 @@ final class KdeCommand implements Runnable {
                     "--private supports --kernel gaussian or exponential, got " + kernel));
             Dataset ds = options.options.read(data, ignore == null ? "none" : ignore, 0);
             long frequencySeed = seed != null ? seed : new java.security.SecureRandom().nextLong();
-            long noiseSeed = new java.security.SecureRandom().nextLong(); // never recorded: the noise must stay secret
-            PrivateKernelSum p = PrivateKernelSum.release(k, ds.features(), features, epsilon, frequencySeed, noiseSeed);
-            ModelFiles.savePrivate(p, ds.featureNames(), out);
+            // the noise seed is left to the library's secure random source and never recorded
+            PrivateKernelSum p = PrivateKernelSum.builder(k).features(features).epsilon(epsilon)
+                    .frequencySeed(frequencySeed).build().fit(ds.features());
+            ModelFiles.save(p, ds.featureNames(), out);
             var pw = spec.commandLine().getOut();
             pw.printf("private release: %s, epsilon %s, %d random features, %d private rows x %d features%n",
                     k.toSpec(), epsilon, features, ds.rows(), ds.features().cols());
@@ -233,10 +234,9 @@ final class KdeCommand implements Runnable {
             double hi = FitCommand.parseNumber("--range", parts[1]);
             Dataset ds = options.options.read(data, ignore == null ? "none" : ignore, 0);
             long projectionSeed = seed != null ? seed : new java.security.SecureRandom().nextLong();
-            long noiseSeed = new java.security.SecureRandom().nextLong();
-            PrivateDistanceSum p = PrivateDistanceSum.release(norm, ds.features(), lo, hi, levels, projections, epsilon,
-                    projectionSeed, noiseSeed);
-            ModelFiles.savePrivateDistance(p, ds.featureNames(), out);
+            PrivateDistanceSum p = PrivateDistanceSum.builder(norm).range(lo, hi).levels(levels).projections(projections)
+                    .epsilon(epsilon).projectionSeed(projectionSeed).build().fit(ds.features());
+            ModelFiles.save(p, ds.featureNames(), out);
             var pw = spec.commandLine().getOut();
             pw.printf("private release: %s distance sums, epsilon %s, range [%s, %s], %d levels%s, %d private rows x %d "
                     + "features%n", distance, epsilon, lo, hi, levels, norm == PrivateDistanceSum.Norm.L2 ? ", "
@@ -275,21 +275,22 @@ final class KdeCommand implements Runnable {
 
         @Override
         public Integer call() {
-            String kind = ModelFiles.kind(model);
-            if (kind.equals(ModelFiles.PRIVATE_KIND)) {
-                return scorePrivate();
+            SavedModel saved = ModelFiles.load(model);
+            if (saved.model() instanceof PrivateKernelSum p) {
+                return scorePrivate(p, saved.featureNames());
             }
-            if (kind.equals(ModelFiles.PRIVATE_DISTANCE_KIND)) {
-                return scorePrivateDistance();
+            if (saved.model() instanceof PrivateDistanceSum p) {
+                return scorePrivateDistance(p, saved.featureNames());
             }
-            SavedDensity saved = ModelFiles.loadDensity(model);
+            KernelDensity density = saved.as(KernelDensity.class, "a kernel density (kde), private-kernel-sum or "
+                    + "private-distance-sum release; " + model + " is for predict/evaluate");
             Dataset ds = options.options.read(data, ignore == null ? "none" : ignore, 0);
             int d = saved.featureNames().size();
             if (ds.features().cols() != d) {
                 throw new Kernels4jException(data + ": has " + ds.features().cols() + " columns but the density has " + d
                         + " features (" + String.join(", ", saved.featureNames()) + ")");
             }
-            KernelDensity.Approximate a = saved.density().logDensity(ds.features(), rtol);
+            KernelDensity.Approximate a = density.logDensity(ds.features(), rtol);
             double[] ld = a.logDensity();
             PredictionWriter.write(out, List.of("log_density"), Matrix.column(ld));
             double mean = 0;
@@ -301,9 +302,7 @@ final class KdeCommand implements Runnable {
             return 0;
         }
 
-        private Integer scorePrivateDistance() {
-            List<String> names = new java.util.ArrayList<>();
-            PrivateDistanceSum p = ModelFiles.loadPrivateDistance(model, names);
+        private Integer scorePrivateDistance(PrivateDistanceSum p, List<String> names) {
             writeSums(p.sums(readMatching(names)), p.size(), "distance");
             spec.commandLine().getOut().printf("wrote private %s distance sums to %s (epsilon %s)%n",
                     p.norm().name().toLowerCase(Locale.ROOT), out, p.epsilon());
@@ -311,9 +310,7 @@ final class KdeCommand implements Runnable {
         }
 
         /** A private release answers kernel sums and means (noisy, so possibly negative), not log-densities. */
-        private Integer scorePrivate() {
-            List<String> names = new java.util.ArrayList<>();
-            PrivateKernelSum p = ModelFiles.loadPrivate(model, names);
+        private Integer scorePrivate(PrivateKernelSum p, List<String> names) {
             writeSums(p.sums(readMatching(names)), p.size(), "kernel");
             spec.commandLine().getOut().printf("wrote private kernel sums to %s (epsilon %s; noise sd of each mean "
                     + "%.4g)%n", out, p.epsilon(), p.noiseStandardDeviation());
@@ -364,8 +361,8 @@ final class KdeCommand implements Runnable {
             if (count < 1 || count > 100_000_000) {
                 throw new Kernels4jException("--count must be between 1 and 100000000, got " + count);
             }
-            SavedDensity saved = ModelFiles.loadDensity(model);
-            Matrix s = saved.density().sample(count, seed);
+            SavedModel saved = ModelFiles.load(model);
+            Matrix s = saved.as(KernelDensity.class, "a kernel density (kde) file").sample(count, seed);
             PredictionWriter.write(out, saved.featureNames(), s);
             spec.commandLine().getOut().printf("wrote %d samples to %s%n", count, out);
             return 0;

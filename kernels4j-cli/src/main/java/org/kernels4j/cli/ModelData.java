@@ -17,7 +17,7 @@ final class ModelData {
     }
 
     static Dataset read(DataOptions options, Path file, SavedModel saved, boolean requireTarget) {
-        return read(options, file, saved.featureNames().size(), saved.targetName(), requireTarget);
+        return read(options, file, saved.model().features(), saved.targetName(), requireTarget);
     }
 
     /** {@link #read(DataOptions, Path, SavedModel, boolean)} for a model with d input columns and a target name. */

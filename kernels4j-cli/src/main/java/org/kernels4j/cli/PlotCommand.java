@@ -14,9 +14,14 @@ import org.kernels4j.Kernels4jException;
 import org.kernels4j.io.AtomicFiles;
 import org.kernels4j.io.Dataset;
 import org.kernels4j.io.ModelFiles;
-import org.kernels4j.io.SavedDensity;
 import org.kernels4j.io.SavedModel;
-import org.kernels4j.gp.GaussianProcess;
+import org.kernels4j.gp.GaussianProcessModel;
+import org.kernels4j.gp.SparseGaussianProcessModel;
+import org.kernels4j.model.Model;
+import org.kernels4j.model.ModelCodecs;
+import org.kernels4j.model.PredictiveVariance;
+import org.kernels4j.regression.KernelRidgeModel;
+import org.kernels4j.regression.NtkPredictorModel;
 import org.kernels4j.density.KernelDensity;
 import org.kernels4j.linalg.Matrix;
 import picocli.CommandLine.Command;
@@ -68,18 +73,24 @@ final class PlotCommand implements Callable<Integer> {
         if (points < 2 || points > 100_000) {
             throw new Kernels4jException("--points must be between 2 and 100000, got " + points);
         }
-        if (ModelFiles.kind(model).equals("kde")) {
-            return plotDensity(svg);
-        }
         SavedModel saved = ModelFiles.load(model);
+        if (saved.model() instanceof KernelDensity) {
+            return plotDensity(saved, svg);
+        }
         if (saved.featureNames().size() != 1) {
             throw new Kernels4jException("plot draws models of one input feature; " + model + " has "
                     + saved.featureNames().size());
         }
-        Matrix trainX = saved.model().trainingInputs();
-        double lo = Double.POSITIVE_INFINITY;
-        double hi = Double.NEGATIVE_INFINITY;
-        for (double v : trainX.data()) {
+        Model fitted = saved.model();
+        Dataset dataPoints = data == null ? null : ModelData.read(options.options, data, saved, false);
+        Matrix trainX = dataPoints != null ? dataPoints.features() : trainingInputs(fitted);
+        if (trainX == null && (from == null || to == null)) {
+            throw new Kernels4jException("a " + PredictCommand.describe(fitted) + " keeps no training inputs to take the "
+                    + "plot range from; give --from and --to, or --data");
+        }
+        double lo = trainX == null ? 0 : Double.POSITIVE_INFINITY;
+        double hi = trainX == null ? 1 : Double.NEGATIVE_INFINITY;
+        for (double v : trainX == null ? new double[0] : trainX.data()) {
             lo = Math.min(lo, v);
             hi = Math.max(hi, v);
         }
@@ -98,21 +109,21 @@ final class PlotCommand implements Callable<Integer> {
         String target = saved.targetName() == null ? "y" : saved.targetName();
         System.setProperty("java.awt.headless", "true");
         XYChart chart = new XYChart(900, 540);
-        chart.setTitle(title != null ? title : saved.model().kernel().toSpec());
+        Object kernelSpec = ModelCodecs.encode(fitted).fields().get("kernel");
+        chart.setTitle(title != null ? title : String.valueOf(kernelSpec != null ? kernelSpec : ModelCodecs.kindOf(fitted)));
         chart.setXAxisTitle(saved.featureNames().get(0));
         chart.setYAxisTitle(target);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setPlotGridLinesVisible(true);
-        if (saved.isGaussianProcess()) {
+        boolean bands = fitted instanceof PredictiveVariance;
+        if (bands) {
             double[] upper = new double[points];
             double[] lower = new double[points];
-            try (GaussianProcess.Model gp = saved.gaussianProcess()) {
-                double[] var = gp.variance(gx, 0);
-                for (int i = 0; i < points; i++) {
-                    double s = Math.sqrt(var[i]);
-                    upper[i] = mean[i] + 2 * s;
-                    lower[i] = mean[i] - 2 * s;
-                }
+            double[] var = ((PredictiveVariance) fitted).predictiveVariance(gx).column(0);
+            for (int i = 0; i < points; i++) {
+                double s = Math.sqrt(var[i]);
+                upper[i] = mean[i] + 2 * s;
+                lower[i] = mean[i] - 2 * s;
             }
             for (String band : new String[] {"mean + 2 sd", "mean - 2 sd"}) {
                 XYSeries s = chart.addSeries(band, grid, band.contains("+") ? upper : lower);
@@ -126,8 +137,8 @@ final class PlotCommand implements Callable<Integer> {
         m.setLineColor(new Color(20, 60, 160));
         m.setLineStyle(new BasicStroke(2f));
         int drawn = 0;
-        if (data != null) {
-            Dataset ds = ModelData.read(options.options, data, saved, false);
+        if (dataPoints != null) {
+            Dataset ds = dataPoints;
             double[] px = ds.features().column(0);
             if (ds.hasTarget()) {
                 XYSeries s = chart.addSeries("data", px, ds.target().column(0));
@@ -139,8 +150,8 @@ final class PlotCommand implements Callable<Integer> {
         }
         save(chart, svg);
         spec.commandLine().getOut().printf("wrote %s: %s on [%s, %s]%s%s%n", out,
-                saved.isGaussianProcess() ? "mean +/- 2 sd" : "mean", a, b, drawn > 0 ? ", " + drawn + " data points" : "",
-                saved.isGaussianProcess() ? "" : " (a '" + saved.kind() + "' model has no standard deviation)");
+                bands ? "mean +/- 2 sd" : "mean", a, b, drawn > 0 ? ", " + drawn + " data points" : "",
+                bands ? "" : " (" + PredictCommand.describe(fitted) + " has no standard deviation)");
         return 0;
     }
 
@@ -155,9 +166,25 @@ final class PlotCommand implements Callable<Integer> {
     }
 
     /** One feature: the density curve; two: a heat map on a grid of at most 80×80 cells. */
-    private Integer plotDensity(boolean svg) {
-        SavedDensity saved = ModelFiles.loadDensity(model);
-        KernelDensity f = saved.density();
+    /** The training inputs of models that keep them, else null. */
+    private static Matrix trainingInputs(Model m) {
+        if (m instanceof KernelRidgeModel k) {
+            return k.trainingInputs();
+        }
+        if (m instanceof GaussianProcessModel g) {
+            return g.trainingInputs();
+        }
+        if (m instanceof SparseGaussianProcessModel g) {
+            return g.inducingInputs();
+        }
+        if (m instanceof NtkPredictorModel n) {
+            return n.trainingInputs();
+        }
+        return null;
+    }
+
+    private Integer plotDensity(SavedModel saved, boolean svg) {
+        KernelDensity f = (KernelDensity) saved.model();
         int d = saved.featureNames().size();
         if (d > 2) {
             throw new Kernels4jException("plot draws densities of one or two features; " + model + " has " + d);

@@ -8,10 +8,14 @@ import org.kernels4j.io.ModelFiles;
 import org.kernels4j.io.PredictionWriter;
 import org.kernels4j.io.SavedModel;
 import org.kernels4j.io.LibSvmWriter;
-import org.kernels4j.io.SavedSvm;
 import org.kernels4j.svm.SvmModel;
-import org.kernels4j.gp.GaussianProcess;
+import org.kernels4j.Kernels4jException;
 import org.kernels4j.linalg.Matrix;
+import org.kernels4j.model.Classifier;
+import org.kernels4j.model.DecisionFunction;
+import org.kernels4j.model.Model;
+import org.kernels4j.model.PredictiveVariance;
+import org.kernels4j.regression.KernelRidgeModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -34,12 +38,12 @@ final class PredictCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--std", description = "Also write the predictive standard deviation (column NAME_std; needs a "
-            + "model from fit --model gp): of the latent function, plus the noise of any white(noise=...) term in the "
+            + "model from fit --model gp, sgpr or ntk): of the latent function, plus the noise of any white(noise=...) term in the "
             + "kernel, as scikit-learn reports it.")
     boolean std;
 
     @Option(names = "--proba", description = "Also write class probabilities, one column NAME_p_LABEL per class "
-            + "(needs a model from fit --model svc --probability).")
+            + "(needs a model from fit --model gpc, or svc --probability).")
     boolean proba;
 
     @Option(names = "--decision", description = "Also write the SVM decision values f(x), one column per decision "
@@ -54,71 +58,72 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (ModelFiles.SVM_KIND.equals(ModelFiles.kind(model))) {
-            return predictSvm(ModelFiles.loadSvm(model));
-        }
-        if (proba || decision) {
-            throw new org.kernels4j.Kernels4jException((proba ? "--proba" : "--decision") + " needs a support vector "
-                    + "machine model (fit --model svc|svr|oneclass); " + model + " is a '" + ModelFiles.kind(model)
-                    + "' model");
-        }
         SavedModel saved = ModelFiles.load(model);
-        if (std && !saved.isGaussianProcess()) {
-            throw new org.kernels4j.Kernels4jException("--std needs a Gaussian process model (fit --model gp); " + model
-                    + " is a '" + saved.kind() + "' model");
+        Model m = saved.model();
+        if (std && !(m instanceof PredictiveVariance)) {
+            throw new Kernels4jException("--std needs a model with a predictive variance (fit --model gp|sgpr|ntk); "
+                    + model + " holds " + describe(m));
         }
-        Dataset ds = ModelData.read(options.options, data, saved, false);
-        Matrix pred;
-        try (Progress p = new Progress(!noProgress)) {
-            pred = saved.model().predict(ds.features(), p);
-        }
-        String name = saved.targetName() == null ? "prediction" : saved.targetName();
-        if (std) {
-            Matrix both = new Matrix(pred.rows(), 2);
-            try (GaussianProcess.Model gp = saved.gaussianProcess()) {
-                double[] var = gp.variance(ds.features(), 0);
-                for (int i = 0; i < pred.rows(); i++) {
-                    both.set(i, 0, pred.get(i, 0));
-                    both.set(i, 1, Math.sqrt(var[i]));
-                }
-            }
-            PredictionWriter.write(out, List.of(name, name + "_std"), both);
-        } else {
-            PredictionWriter.write(out, List.of(name), pred);
-        }
-        spec.commandLine().getOut().printf("wrote %d predictions to %s%n", pred.rows(), out);
-        return 0;
-    }
-
-    private Integer predictSvm(SavedSvm saved) {
-        SvmModel m = saved.model();
-        if (std) {
-            throw new org.kernels4j.Kernels4jException("--std needs a Gaussian process model (fit --model gp); " + model
-                    + " is a support vector machine");
-        }
-        if (proba && !m.hasProbabilities()) {
-            throw new org.kernels4j.Kernels4jException("--proba: " + model + " was trained without probabilities "
+        if (proba && m instanceof SvmModel svm && svm.classes() != null && !svm.hasProbabilities()) {
+            throw new Kernels4jException("--proba: " + model + " was trained without probabilities "
                     + "(fit --model svc --probability)");
         }
-        Dataset ds = ModelData.read(options.options, data, saved.featureNames().size(), saved.targetName(), false);
-        String name = saved.targetName() == null ? "prediction" : saved.targetName();
-        List<String> columns = new java.util.ArrayList<>(List.of(name));
-        List<double[]> values = new java.util.ArrayList<>();
-        Matrix f;
-        try (Progress p = new Progress(!noProgress)) {
-            f = m.decisionValues(ds.features(), p);
+        if (proba && !(m instanceof Classifier c && c.hasProbabilities())) {
+            throw new Kernels4jException("--proba needs a classifier with probabilities (fit --model gpc, or svc "
+                    + "--probability); " + model + " holds " + describe(m));
         }
-        values.add(m.predictFromDecisions(f)); // one kernel pass serves labels, probabilities and decision values
+        if (decision && !(m instanceof DecisionFunction)) {
+            throw new Kernels4jException("--decision needs a model with decision values (fit --model svc|svr|oneclass); "
+                    + model + " holds " + describe(m));
+        }
+        Dataset ds = ModelData.read(options.options, data, saved, false);
+        String name = saved.targetName() == null ? "prediction" : saved.targetName();
+        List<String> columns = new java.util.ArrayList<>();
+        List<double[]> values = new java.util.ArrayList<>();
+        Matrix f = null;
+        Matrix pred;
+        try (Progress p = new Progress(!noProgress)) {
+            if (m instanceof SvmModel svm) {
+                // one kernel pass serves labels, probabilities and decision values
+                f = svm.decisionValues(ds.features(), p);
+                pred = Matrix.column(svm.predictFromDecisions(f));
+            } else if (m instanceof KernelRidgeModel krr) {
+                pred = krr.predict(ds.features(), p);
+            } else {
+                pred = m.predict(ds.features());
+            }
+        }
+        int k = pred.cols();
+        for (int o = 0; o < k; o++) {
+            columns.add(k == 1 ? name : name + "_" + o);
+            values.add(pred.column(o));
+        }
+        if (std) {
+            Matrix var = ((PredictiveVariance) m).predictiveVariance(ds.features());
+            for (int o = 0; o < var.cols(); o++) {
+                double[] sd = var.column(o);
+                for (int i = 0; i < sd.length; i++) {
+                    sd[i] = Math.sqrt(sd[i]);
+                }
+                columns.add((k == 1 ? name : name + "_" + o) + "_std");
+                values.add(sd);
+            }
+        }
         if (proba) {
-            Matrix pr = m.probabilitiesFromDecisions(f);
-            for (int c = 0; c < m.classes().length; c++) {
-                columns.add(name + "_p_" + LibSvmWriter.label(m.classes()[c]));
-                values.add(pr.column(c));
+            Classifier c = (Classifier) m;
+            Matrix pr = m instanceof SvmModel svm ? svm.probabilitiesFromDecisions(f) : c.probabilities(ds.features());
+            for (int j = 0; j < c.classes().length; j++) {
+                columns.add(name + "_p_" + LibSvmWriter.label(c.classes()[j]));
+                values.add(pr.column(j));
             }
         }
         if (decision) {
+            if (f == null) {
+                f = ((DecisionFunction) m).decisionValues(ds.features());
+            }
             for (int q = 0; q < f.cols(); q++) {
-                columns.add("decision_" + FitCommand.problemName(m, q).replace(' ', '_'));
+                columns.add("decision_" + (m instanceof SvmModel svm ? FitCommand.problemName(svm, q).replace(' ', '_')
+                        : String.valueOf(q)));
                 values.add(f.column(q));
             }
         }
@@ -131,5 +136,10 @@ final class PredictCommand implements Callable<Integer> {
         PredictionWriter.write(out, columns, all);
         spec.commandLine().getOut().printf("wrote %d predictions to %s%n", ds.rows(), out);
         return 0;
+    }
+
+    /** "a 'krr' model", for messages. */
+    static String describe(Model m) {
+        return "a '" + org.kernels4j.model.ModelCodecs.kindOf(m) + "' model";
     }
 }

@@ -78,11 +78,11 @@ final class SvmBenchCommand implements Callable<Integer> {
                 r.data(), r.trainRows(), r.testRows(), r.d(), r.kernel(), c, cacheMb, workingSet, !noShrinking,
                 r.threads());
         out.printf("fit_seconds: %.3f%n", r.fitSeconds());
-        out.printf("problems: %d  smo_steps: %d  rounds: %d  kernel_rows: %d%n", r.training().solves().size(),
+        out.printf("problems: %d  smo_steps: %d  rounds: %d  kernel_rows: %d%n", r.model().solves().size(),
                 r.smoSteps(), r.rounds(), r.kernelRows());
         out.printf("support_vectors: %d%n", r.supportVectors());
-        if (r.training().solves().size() == 1) {
-            SupportVectorMachine.Solve s = r.training().solves().get(0);
+        if (r.model().solves().size() == 1) {
+            SupportVectorMachine.Solve s = r.model().solves().get(0);
             out.printf("objective: %.6f  rho: %.6f  bounded_sv: %d%n", s.objective(), s.rho(), s.boundedSupportVectors());
         }
         out.printf("train_accuracy: %.4f%n", r.trainAccuracy());

@@ -21,6 +21,8 @@ import org.kernels4j.io.Npy;
 import org.kernels4j.gram.GramEngine;
 import org.kernels4j.kernel.KernelSpec;
 import org.kernels4j.gp.GaussianProcess;
+import org.kernels4j.gp.GaussianProcessModel;
+import org.kernels4j.density.KernelDensity;
 import org.kernels4j.selection.RegressionMetrics;
 import org.kernels4j.linalg.Matrix;
 
@@ -135,11 +137,13 @@ class CliTest {
         String printed = fit.out().lines().filter(l -> l.startsWith("log marginal likelihood: ")).findFirst().orElseThrow();
         double lml = Double.parseDouble(printed.split(" ")[3]);
         // the saved kernel, fitted here, has the printed evidence, and the learned noise is a real level
-        var saved = ModelFiles.load(model);
-        assertEquals("gp", saved.kind());
+        var saved = ModelFiles.load(model, GaussianProcessModel.class, "a GP");
+        assertEquals("gp", ModelFiles.kind(model));
         Dataset tr = CsvReader.builder().build().read(train);
         Dataset te = CsvReader.builder().build().read(test);
-        try (GaussianProcess.Model gp = GaussianProcess.of(saved.model().kernel(), 1e-10, true).fit(tr.features(), tr.target())) {
+        {
+            GaussianProcessModel gp = GaussianProcess.builder(saved.kernel()).noise(1e-10).normalizeTargets(true).build()
+                    .fit(tr.features(), tr.target());
             assertEquals(gp.logMarginalLikelihood(), lml, 1e-6 * Math.abs(lml));
             Path preds = dir.resolve("gp.csv");
             Run pred = run("predict", "--model", model.toString(), "--data", test.toString(), "--out", preds.toString(),
@@ -147,7 +151,7 @@ class CliTest {
             assertEquals(0, pred.code(), pred.err());
             Dataset p = CsvReader.builder().target(null).build().read(preds);
             assertEquals(List.of("y", "y_std"), p.featureNames());
-            Matrix mean = gp.mean(te.features());
+            Matrix mean = gp.predict(te.features());
             double[] var = gp.variance(te.features(), 0);
             for (int i = 0; i < te.rows(); i++) {
                 assertEquals(mean.get(i, 0), p.features().get(i, 0), 1e-9 * Math.abs(mean.get(i, 0)));
@@ -166,7 +170,7 @@ class CliTest {
         r = run("predict", "--model", krr.toString(), "--data", test.toString(), "--out", dir.resolve("s.csv").toString(),
                 "--std");
         assertEquals(1, r.code());
-        assertTrue(r.err().contains("--std needs a Gaussian process model"), r.err());
+        assertTrue(r.err().contains("--std needs a model with a predictive variance") && r.err().contains("'krr'"), r.err());
         r = run("fit", "--model", "gp", "--train", train.toString(), "--kernel", "linear()", "--optimize", "--out",
                 dir.resolve("x.zip").toString());
         assertEquals(1, r.code());
@@ -217,14 +221,14 @@ class CliTest {
                 "cv", "--cv-grid", "0.02:0.5:8", "--out", model.toString());
         assertEquals(0, fit.code(), fit.err());
         assertTrue(fit.out().contains("<- chosen"), fit.out());
-        var saved = ModelFiles.loadDensity(model);
+        var saved = ModelFiles.load(model);
         assertEquals(10, saved.featureNames().size());
         Path scores = dir.resolve("scores.csv");
         Run score = run("kde", "score", "--model", model.toString(), "--data", test.toString(), "--ignore", "y", "--out",
                 scores.toString());
         assertEquals(0, score.code(), score.err());
         Dataset te = CsvReader.builder().target("y").build().read(test);
-        double[] expected = saved.density().logDensity(te.features());
+        double[] expected = saved.as(KernelDensity.class, "a density").logDensity(te.features());
         List<String> lines = Files.readAllLines(scores);
         assertEquals("log_density", lines.get(0));
         for (int i = 0; i < expected.length; i++) {
@@ -238,10 +242,10 @@ class CliTest {
                 b.toString()).code());
         assertEquals(Files.readString(a), Files.readString(b), "seeded samples repeat");
         assertEquals(51, Files.readAllLines(a).size());
-        // mistakes: the wrong file kind either way, a data file of the wrong width, a bad bandwidth
+        // predict on a density writes its log-density, like kde score
         Run r = run("predict", "--model", model.toString(), "--data", test.toString(), "--out", dir.resolve("p.csv").toString());
-        assertEquals(1, r.code());
-        assertTrue(r.err().contains("is a kernel density (kde) file"), r.err());
+        assertEquals(0, r.code(), r.err());
+        // mistakes: the wrong file kind, a data file of the wrong width, a bad bandwidth
         r = run("kde", "score", "--model", model.toString(), "--data", test.toString(), "--out", dir.resolve("s.csv").toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("has 11 columns but the density has 10 features"), r.err());
@@ -268,7 +272,7 @@ class CliTest {
                 approx.toString());
         assertEquals(0, ar.code(), ar.err());
         assertTrue(ar.out().contains("tree, achieved relative error <= "), ar.out());
-        double[] want = ModelFiles.loadDensity(twoModel).density().logDensity(
+        double[] want = ModelFiles.load(twoModel, KernelDensity.class, "a density").logDensity(
                 CsvReader.builder().target(null).build().read(two).features());
         List<String> got = Files.readAllLines(approx);
         for (int i = 0; i < want.length; i++) {

@@ -68,7 +68,7 @@ class SvmCliTest {
                 "decision_2_vs_3"), p.featureNames());
         Dataset te = CsvReader.builder().target("label").build().read(test);
         // the written labels are the model's predictions, and the accuracy evaluate printed is theirs
-        double[] direct = ModelFiles.loadSvm(model).model().predict(te.features());
+        double[] direct = ModelFiles.load(model).model().predict(te.features()).data();
         int correct = 0;
         for (int i = 0; i < 60; i++) {
             assertEquals(direct[i], p.features().get(i, 0));
@@ -94,7 +94,7 @@ class SvmCliTest {
                 "rbf(gamma=0.5)", "--nu", "0.1", "--out", one.toString());
         assertEquals(0, fit.code(), fit.err());
         assertTrue(fit.out().contains("outside the estimated support"), fit.out());
-        assertEquals(2, ModelFiles.loadSvm(one).model().inputColumns());
+        assertEquals(2, ModelFiles.load(one).model().features());
         // precomputed: the training file holds K(X, X) and the labels, the test file K(X_test, X)
         Dataset tr = CsvReader.builder().target("label").build().read(train);
         Dataset te = CsvReader.builder().target("label").build().read(test);
@@ -161,7 +161,7 @@ class SvmCliTest {
         String[] expected = {"--epsilon applies to --model svr, not --model svc", "unknown --model 'svm'",
             "C must be a positive number", "nu must be in (0, 1]", "square n×n Gram matrix",
             "--c applies to --model svc|svr, not --model krr", "label 7.0, which is not in the data",
-            "--lambda does not apply to --model svc"};
+            "--lambda applies to --model krr, not --model svc"};
         for (int i = 0; i < cases.length; i++) {
             String[] args = cases[i].clone();
             for (int j = 0; j < args.length; j++) {

@@ -9,6 +9,9 @@ import org.kernels4j.kernel.Kernel;
 import org.kernels4j.linalg.Cholesky;
 import org.kernels4j.linalg.Parallelism;
 import org.kernels4j.linalg.Matrix;
+import org.kernels4j.model.DensityModel;
+import org.kernels4j.model.FitReport;
+import org.kernels4j.model.UnsupervisedEstimator;
 
 /**
  * Kernel density estimation: for training points x_i with weights w_i (W = Σ w_i) and a bandwidth
@@ -34,7 +37,7 @@ import org.kernels4j.linalg.Matrix;
  * leave-one-out log-likelihood Σ_i w_i·log f_(−i)(x_i) of a whole grid of scalar bandwidths from one
  * pass over the pairwise distances (no refits; memory n·t per thread).
  */
-public final class KernelDensity {
+public final class KernelDensity implements DensityModel {
     /** The radial profile. */
     public enum Profile {
         /** e^(−r²/2). */
@@ -207,6 +210,82 @@ public final class KernelDensity {
         return scaledCovariance(x, weights, factor);
     }
 
+    @Override
+    public int features() {
+        return x.cols();
+    }
+
+    @Override
+    public FitReport report() {
+        return FitReport.builder().add("profile", profile.name().toLowerCase(java.util.Locale.ROOT))
+                .add("points", x.rows()).build();
+    }
+
+    /** How the bandwidth matrix H is chosen from the data. */
+    public enum BandwidthRule {
+        /** {@link #scott}. */
+        SCOTT,
+        /** {@link #silverman}. */
+        SILVERMAN
+    }
+
+    /**
+     * Starts a builder for a density with this profile; the bandwidth defaults to Scott's rule.
+     * Weighted points go through {@link #fit(Profile, Matrix, double[], Matrix)}.
+     */
+    public static Builder builder(Profile profile) {
+        return new Builder(profile);
+    }
+
+    /** Options, validated by {@link #build()}. */
+    public static final class Builder {
+        private final Profile profile;
+        private Matrix bandwidth;
+        private double scalar = Double.NaN;
+        private BandwidthRule rule = BandwidthRule.SCOTT;
+
+        private Builder(Profile profile) {
+            if (profile == null) {
+                throw new Kernels4jException("a kernel density needs a profile");
+            }
+            this.profile = profile;
+        }
+
+        /** A fixed d×d bandwidth matrix H. */
+        public Builder bandwidth(Matrix h) {
+            this.bandwidth = h.copy();
+            this.scalar = Double.NaN;
+            return this;
+        }
+
+        /** A scalar bandwidth h &gt; 0: H = h²·I. */
+        public Builder bandwidth(double h) {
+            this.scalar = h;
+            this.bandwidth = null;
+            return this;
+        }
+
+        /** H from the data by a rule. */
+        public Builder bandwidth(BandwidthRule value) {
+            this.rule = value;
+            this.bandwidth = null;
+            this.scalar = Double.NaN;
+            return this;
+        }
+
+        /** @throws Kernels4jException for a non-positive scalar bandwidth */
+        public UnsupervisedEstimator<KernelDensity> build() {
+            if (!Double.isNaN(scalar)) {
+                scalar(scalar, 1); // validates h
+            }
+            Matrix h = bandwidth;
+            double s = scalar;
+            BandwidthRule r = rule;
+            return x -> fit(profile, x, null, h != null ? h : !Double.isNaN(s) ? scalar(s, x.cols())
+                    : r == BandwidthRule.SCOTT ? scott(x, null) : silverman(x, null));
+        }
+    }
+
     /** The profile. */
     public Profile profile() {
         return profile;
@@ -235,6 +314,7 @@ public final class KernelDensity {
     }
 
     /** log f(q) for every row q of {@code queries} (m×d); −∞ where the density is zero. */
+    @Override
     public double[] logDensity(Matrix queries) {
         requireQueries(queries);
         Matrix wq = whiten(queries);

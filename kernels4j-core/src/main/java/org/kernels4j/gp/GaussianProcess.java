@@ -1,6 +1,6 @@
 package org.kernels4j.gp;
 
-import java.util.Random;
+import org.kernels4j.model.TrainingData;
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.ProgressListener;
 import org.kernels4j.gram.GramEngine;
@@ -9,6 +9,8 @@ import org.kernels4j.linalg.Cholesky;
 import org.kernels4j.linalg.Matrix;
 import org.kernels4j.linalg.NativeMatrix;
 import org.kernels4j.linalg.NotPositiveDefiniteException;
+import org.kernels4j.model.Estimator;
+import org.kernels4j.model.FitReport;
 import org.kernels4j.regression.KernelRidge;
 import org.kernels4j.regression.KernelRidgeModel;
 
@@ -36,34 +38,81 @@ import org.kernels4j.regression.KernelRidgeModel;
  * from one Cholesky, A⁻¹ from the factor (LAPACK {@code dpotri}), and one tile-wise pass of the
  * kernel's derivatives that never stores ∂A ({@link GramEngine#gradientContractions}): O(n³) time,
  * O(n²) memory whatever the number of hyperparameters. {@link #optimize} maximizes it with
- * {@link HyperparameterSearch}. Noise is learned by putting {@code white(noise=…)} in the kernel;
- * the {@code noise} given here stays fixed (scikit-learn's {@code alpha}).
+ * {@link HyperparameterSearch}; with {@link Builder#optimize} the fit does so first and records
+ * the search in the model's report. Noise is learned by putting {@code white(noise=…)} in the
+ * kernel; the {@code noise} given here stays fixed (scikit-learn's {@code alpha}).
+ *
+ * <pre>{@code
+ * GaussianProcessModel m = GaussianProcess.builder(kernel).noise(1e-2).normalizeTargets(true).build().fit(x, y);
+ * Matrix mean = m.predict(xTest);
+ * Matrix var = m.predictiveVariance(xTest);
+ * }</pre>
  */
-public final class GaussianProcess {
+public final class GaussianProcess implements Estimator<GaussianProcessModel> {
     private final Kernel kernel;
     private final double noise;
     private final boolean normalizeTargets;
+    private final HyperparameterSearch search;
 
-    private GaussianProcess(Kernel kernel, double noise, boolean normalizeTargets) {
+    private GaussianProcess(Kernel kernel, double noise, boolean normalizeTargets, HyperparameterSearch search) {
         this.kernel = kernel;
         this.noise = noise;
         this.normalizeTargets = normalizeTargets;
+        this.search = search;
     }
 
-    /**
-     * @param noise observation noise variance σ² ≥ 0 (0 is allowed when the kernel matrix is
-     *     positive definite; Cholesky jitter is added only if needed and reported by the model)
-     */
-    public static GaussianProcess of(Kernel kernel, double noise, boolean normalizeTargets) {
-        if (!(noise >= 0) || Double.isInfinite(noise)) {
-            throw new Kernels4jException("the noise variance must be >= 0 and finite, got " + noise);
+    /** Starts a builder; defaults: noise σ² = 1e-10 (jitter-sized), no target normalization, no search. */
+    public static Builder builder(Kernel kernel) {
+        return new Builder(kernel);
+    }
+
+    /** Options, validated by {@link #build()}. */
+    public static final class Builder {
+        private final Kernel kernel;
+        private double noise = 1e-10;
+        private boolean normalizeTargets;
+        private HyperparameterSearch search;
+
+        private Builder(Kernel kernel) {
+            if (kernel == null) {
+                throw new Kernels4jException("a Gaussian process needs a kernel");
+            }
+            this.kernel = kernel;
         }
-        return new GaussianProcess(kernel, noise, normalizeTargets);
+
+        /**
+         * The fixed observation noise variance σ² ≥ 0 added to the diagonal (0 is allowed when the
+         * kernel matrix is positive definite; Cholesky jitter is added only if needed and reported).
+         */
+        public Builder noise(double value) {
+            this.noise = value;
+            return this;
+        }
+
+        /** Centre and scale each output to unit variance before fitting (scikit-learn's {@code normalize_y}). */
+        public Builder normalizeTargets(boolean on) {
+            this.normalizeTargets = on;
+            return this;
+        }
+
+        /** Learn the kernel's hyperparameters by maximizing the evidence with this search before fitting. */
+        public Builder optimize(HyperparameterSearch value) {
+            this.search = value;
+            return this;
+        }
+
+        /** @throws Kernels4jException for a negative or non-finite noise */
+        public GaussianProcess build() {
+            if (!(noise >= 0) || Double.isInfinite(noise)) {
+                throw new Kernels4jException("the noise variance must be >= 0 and finite, got " + noise);
+            }
+            return new GaussianProcess(kernel, noise, normalizeTargets, search);
+        }
     }
 
     /** The same GP with another kernel (e.g. the one {@link #optimize} learned). */
     public GaussianProcess withKernel(Kernel other) {
-        return new GaussianProcess(other, noise, normalizeTargets);
+        return new GaussianProcess(other, noise, normalizeTargets, search);
     }
 
     /** The prior covariance kernel. */
@@ -81,13 +130,32 @@ public final class GaussianProcess {
         return normalizeTargets;
     }
 
-    /** Conditions the prior on (x, y); y is n × k (k independent outputs sharing the kernel). */
-    public Model fit(Matrix x, Matrix y) {
-        KernelRidge.requireTrainingData(x, y);
+    /**
+     * Conditions the prior on (x, y), after learning the hyperparameters when a search was set; y
+     * is n × k (k independent outputs sharing the kernel). The model keeps the Cholesky factor on
+     * the heap (n² doubles), so variances need no refactorization.
+     */
+    @Override
+    public GaussianProcessModel fit(Matrix x, Matrix y) {
+        TrainingData.require(x, y);
+        if (search != null) {
+            HyperparameterSearch.Result learned = optimize(x, y, search);
+            GaussianProcessModel m = withKernel(learned.kernel()).withoutSearch().fit(x, y);
+            return m.withSearch(learned);
+        }
         Targets t = normalize(y);
-        Cholesky chol = factor(x, true);
-        Matrix alpha = chol.solve(t.values);
-        return new Model(x.copy(), chol, alpha, logMarginalLikelihood(chol, t.values, alpha), t.shift, t.scale);
+        try (Cholesky chol = factor(x, true)) {
+            Matrix alpha = chol.solve(t.values);
+            double lml = logMarginalLikelihood(chol, t.values, alpha);
+            FitReport report = FitReport.builder().add("log_marginal_likelihood", lml).add("noise", noise)
+                    .add("jitter", chol.jitter()).build();
+            return new GaussianProcessModel(kernel, noise, x.copy(), chol.lower(), chol.jitter(), alpha, t.shift,
+                    t.scale, lml, report, null);
+        }
+    }
+
+    private GaussianProcess withoutSearch() {
+        return new GaussianProcess(kernel, noise, normalizeTargets, null);
     }
 
     /**
@@ -99,7 +167,7 @@ public final class GaussianProcess {
      *     jitter is added here, since it would make the gradient inconsistent)
      */
     public HyperparameterSearch.Evidence evidence(Matrix x, Matrix y) {
-        KernelRidge.requireTrainingData(x, y);
+        TrainingData.require(x, y);
         Matrix yn = normalize(y).values;
         int n = x.rows();
         int k = yn.cols();
@@ -133,7 +201,7 @@ public final class GaussianProcess {
      * {@code withKernel(result.kernel()).fit(x, y)}.
      */
     public HyperparameterSearch.Result optimize(Matrix x, Matrix y, HyperparameterSearch search) {
-        KernelRidge.requireTrainingData(x, y);
+        TrainingData.require(x, y);
         return search.maximize(kernel, k -> withKernel(k).evidence(x, y));
     }
 
@@ -159,7 +227,7 @@ public final class GaussianProcess {
     }
 
     /** The Cholesky factor of K(X, X) + σ²I, computed off the heap and factored in place. */
-    private Cholesky factor(Matrix x, boolean allowJitter) {
+    Cholesky factor(Matrix x, boolean allowJitter) {
         int n = x.rows();
         NativeMatrix a = new NativeMatrix(n, n);
         try {
@@ -184,162 +252,5 @@ public final class GaussianProcess {
             lml += -0.5 * fit - 0.5 * logDet - 0.5 * n * Math.log(2 * Math.PI);
         }
         return lml;
-    }
-
-    /**
-     * Rebuilds a fitted GP from its mean written as a kernel ridge model (see
-     * {@link Model#toKernelRidgeModel()}) and the per-output target scales: refactors
-     * K(X, X) + σ²I with σ² = {@code mean.lambda()} (O(n³/3)), so that variances can be predicted again.
-     * The log marginal likelihood is not kept by the mean and is reported as NaN.
-     */
-    public static Model restore(KernelRidgeModel mean, double[] targetScales) {
-        int k = mean.outputs();
-        if (targetScales.length != k) {
-            throw new Kernels4jException("the model has " + k + " outputs but " + targetScales.length + " target scales");
-        }
-        for (double s : targetScales) {
-            if (!(s > 0) || Double.isInfinite(s)) {
-                throw new Kernels4jException("target scales must be positive and finite, got " + s);
-            }
-        }
-        GaussianProcess gp = of(mean.kernel(), mean.lambda(), false);
-        Matrix x = mean.trainingInputs();
-        Matrix alpha = mean.dualCoefficients();
-        for (int i = 0; i < alpha.rows(); i++) {
-            for (int o = 0; o < k; o++) {
-                alpha.set(i, o, alpha.get(i, o) / targetScales[o]);
-            }
-        }
-        return gp.new Model(x, gp.factor(x, true), alpha, Double.NaN, mean.intercept(), targetScales.clone());
-    }
-
-    /** A fitted GP; holds the Cholesky factor (off-heap) until {@link #close}. */
-    public final class Model implements AutoCloseable {
-        private final Matrix x;
-        private final Cholesky chol;
-        private final Matrix alpha;
-        private final double logMarginalLikelihood;
-        private final double[] shift;
-        private final double[] scale;
-
-        private Model(Matrix x, Cholesky chol, Matrix alpha, double lml, double[] shift, double[] scale) {
-            this.x = x;
-            this.chol = chol;
-            this.alpha = alpha;
-            this.logMarginalLikelihood = lml;
-            this.shift = shift;
-            this.scale = scale;
-        }
-
-        /** log p(y | X, θ), summed over outputs (of the normalized targets when normalizing). */
-        public double logMarginalLikelihood() {
-            return logMarginalLikelihood;
-        }
-
-        /**
-         * The predictive mean as a kernel ridge model f(x) = Σ_i β_i·k(x_i, x) + b with β = α·scale,
-         * b = shift and λ = σ² (the same predictions as {@link #mean}), for saving and for every tool
-         * that takes such a model.
-         */
-        public KernelRidgeModel toKernelRidgeModel() {
-            Matrix beta = alpha.copy();
-            for (int i = 0; i < beta.rows(); i++) {
-                for (int o = 0; o < beta.cols(); o++) {
-                    beta.set(i, o, beta.get(i, o) * scale[o]);
-                }
-            }
-            return new KernelRidgeModel(kernel, x, beta, shift, noise, null);
-        }
-
-        /** Per-output scales the targets were divided by (1 when not normalizing). */
-        public double[] targetScales() {
-            return scale.clone();
-        }
-
-        /** The diagonal jitter the Cholesky needed beyond the noise (0 normally). */
-        public double jitter() {
-            return chol.jitter();
-        }
-
-        /** Predictive mean, m × k. */
-        public Matrix mean(Matrix xTest) {
-            Matrix m = GramEngine.cross(kernel, xTest, x).times(alpha);
-            for (int i = 0; i < m.rows(); i++) {
-                for (int o = 0; o < m.cols(); o++) {
-                    m.set(i, o, m.get(i, o) * scale[o] + shift[o]);
-                }
-            }
-            return m;
-        }
-
-        /** Predictive variances of f(x*) for each test row (of output o when normalizing: times its variance). */
-        public double[] variance(Matrix xTest, int output) {
-            Matrix v = chol.solveLower(GramEngine.cross(kernel, x, xTest)); // n × m
-            double[] prior = GramEngine.diagonal(kernel, xTest);
-            double[] var = new double[xTest.rows()];
-            double s2 = scale[output] * scale[output];
-            for (int j = 0; j < var.length; j++) {
-                double q = 0;
-                for (int i = 0; i < v.rows(); i++) {
-                    q += v.get(i, j) * v.get(i, j);
-                }
-                var[j] = Math.max(prior[j] - q, 0) * s2;
-            }
-            return var;
-        }
-
-        /** Full predictive covariance of f(X*), m × m (output o's scale when normalizing). */
-        public Matrix covariance(Matrix xTest, int output) {
-            Matrix v = chol.solveLower(GramEngine.cross(kernel, x, xTest));
-            Matrix c = GramEngine.gram(kernel, xTest);
-            Matrix vtv = v.transpose().times(v);
-            double s2 = scale[output] * scale[output];
-            int m = c.rows();
-            for (int i = 0; i < m; i++) {
-                for (int j = 0; j < m; j++) {
-                    c.set(i, j, (c.get(i, j) - 0.5 * (vtv.get(i, j) + vtv.get(j, i))) * s2);
-                }
-            }
-            return c;
-        }
-
-        /**
-         * {@code count} joint draws of f(X*) from the posterior for output o, as columns of an m × count
-         * matrix: mean + L*·Z with L*L*ᵀ the predictive covariance (jittered if singular).
-         */
-        public Matrix samplePosterior(Matrix xTest, int output, int count, long seed) {
-            return draw(mean(xTest), output, covariance(xTest, output), count, seed);
-        }
-
-        /** Draws from the prior GP(0, k) at X* (unnormalized scale), m × count. */
-        public Matrix samplePrior(Matrix xTest, int count, long seed) {
-            return draw(null, 0, GramEngine.gram(kernel, xTest), count, seed);
-        }
-
-        private Matrix draw(Matrix mean, int output, Matrix cov, int count, long seed) {
-            int m = cov.rows();
-            Matrix z = new Matrix(m, count);
-            Random r = new Random(seed);
-            for (int i = 0; i < z.data().length; i++) {
-                z.data()[i] = r.nextGaussian();
-            }
-            Matrix f;
-            try (Cholesky c = Cholesky.factor(cov, "GP sample covariance")) {
-                f = c.lower().times(z);
-            }
-            if (mean != null) {
-                for (int i = 0; i < m; i++) {
-                    for (int s = 0; s < count; s++) {
-                        f.set(i, s, f.get(i, s) + mean.get(i, output));
-                    }
-                }
-            }
-            return f;
-        }
-
-        @Override
-        public void close() {
-            chol.close();
-        }
     }
 }

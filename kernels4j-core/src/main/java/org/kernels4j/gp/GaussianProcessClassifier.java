@@ -1,13 +1,13 @@
 package org.kernels4j.gp;
 
 import java.util.Arrays;
-import java.util.TreeSet;
+import org.kernels4j.model.TrainingData;
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.gram.GramEngine;
 import org.kernels4j.kernel.Kernel;
 import org.kernels4j.linalg.Cholesky;
 import org.kernels4j.linalg.Matrix;
-import org.kernels4j.regression.KernelRidge;
+import org.kernels4j.model.Estimator;
 
 /**
  * Gaussian process classification with the Laplace approximation (Rasmussen &amp; Williams, 2006,
@@ -28,7 +28,7 @@ import org.kernels4j.regression.KernelRidge;
  * class-1 probabilities are normalized to sum to one, as scikit-learn's
  * {@code GaussianProcessClassifier} does.
  */
-public final class GaussianProcessClassifier {
+public final class GaussianProcessClassifier implements Estimator<GaussianProcessClassifierModel> {
     private final Kernel kernel;
     private final int maxIterations;
 
@@ -37,33 +37,49 @@ public final class GaussianProcessClassifier {
         this.maxIterations = maxIterations;
     }
 
-    /** A classifier with at most 100 Newton iterations per binary problem. */
-    public static GaussianProcessClassifier of(Kernel kernel) {
-        return new GaussianProcessClassifier(kernel, 100);
+    /** Starts a builder; default: at most 100 Newton iterations per binary problem. */
+    public static Builder builder(Kernel kernel) {
+        return new Builder(kernel);
     }
 
-    /** The same classifier with another Newton iteration limit (≥ 1). */
-    public GaussianProcessClassifier withMaxIterations(int limit) {
-        if (limit < 1) {
-            throw new Kernels4jException("the iteration limit must be >= 1, got " + limit);
+    /** Options, validated by {@link #build()}. */
+    public static final class Builder {
+        private final Kernel kernel;
+        private int maxIterations = 100;
+
+        private Builder(Kernel kernel) {
+            if (kernel == null) {
+                throw new Kernels4jException("a Gaussian process classifier needs a kernel");
+            }
+            this.kernel = kernel;
         }
-        return new GaussianProcessClassifier(kernel, limit);
+
+        /** The Newton iteration limit per binary problem (≥ 1). */
+        public Builder maxIterations(int limit) {
+            this.maxIterations = limit;
+            return this;
+        }
+
+        /** @throws Kernels4jException for an iteration limit below 1 */
+        public GaussianProcessClassifier build() {
+            if (maxIterations < 1) {
+                throw new Kernels4jException("the iteration limit must be >= 1, got " + maxIterations);
+            }
+            return new GaussianProcessClassifier(kernel, maxIterations);
+        }
     }
 
     /**
-     * Fits on inputs x (n×d) and class labels (any real values, e.g. 0/1 or 0..9; at least two
-     * distinct ones).
+     * Fits on inputs x (n×d) and class labels y (n×1; any real values, e.g. 0/1 or 0..9; at least
+     * two distinct ones).
      */
-    public Model fit(Matrix x, double[] labels) {
-        KernelRidge.requireTrainingData(x, Matrix.column(labels.clone()));
-        TreeSet<Double> distinct = new TreeSet<>();
-        for (double v : labels) {
-            distinct.add(v);
+    @Override
+    public GaussianProcessClassifierModel fit(Matrix x, Matrix y) {
+        double[] classes = TrainingData.requireLabels(x, y);
+        if (classes.length < 2) {
+            throw new Kernels4jException("classification needs at least two classes, got only " + Arrays.toString(classes));
         }
-        if (distinct.size() < 2) {
-            throw new Kernels4jException("classification needs at least two classes, got only " + distinct);
-        }
-        double[] classes = distinct.stream().mapToDouble(Double::doubleValue).toArray();
+        double[] labels = y.data();
         Matrix k = GramEngine.gram(kernel, x);
         int problems = classes.length == 2 ? 1 : classes.length;
         Binary[] binary = new Binary[problems];
@@ -75,7 +91,7 @@ public final class GaussianProcessClassifier {
             }
             binary[c] = laplace(k, t);
         }
-        return new Model(x.copy(), classes, binary);
+        return new GaussianProcessClassifierModel(kernel, x.copy(), classes, binary);
     }
 
     /** The Laplace approximation of one binary problem. */
@@ -196,127 +212,6 @@ public final class GaussianProcessClassifier {
         double[] out = new double[v.length];
         org.kernels4j.linalg.Blas.gemv(false, 1.0, k, v, 0.0, out);
         return out;
-    }
-
-    /** A fitted classifier: immutable. */
-    public final class Model {
-        private final Matrix x;
-        private final double[] classes;
-        private final Binary[] binary;
-
-        private Model(Matrix x, double[] classes, Binary[] binary) {
-            this.x = x;
-            this.classes = classes;
-            this.binary = binary;
-        }
-
-        /** The class labels, ascending. */
-        public double[] classes() {
-            return classes.clone();
-        }
-
-        /** The Laplace approximation of log p(y | X), summed over the binary problems. */
-        public double logMarginalLikelihood() {
-            double s = 0;
-            for (Binary b : binary) {
-                s += b.logMarginalLikelihood;
-            }
-            return s;
-        }
-
-        /** The posterior mode f̂ of binary problem c (0 when there are two classes) at the training points. */
-        public double[] mode(int problem) {
-            return binary[problem].mode.clone();
-        }
-
-        /** Newton iterations taken by binary problem c. */
-        public int iterations(int problem) {
-            return binary[problem].iterations;
-        }
-
-        /**
-         * Latent predictive mean (column 0) and variance (column 1) of binary problem c at xTest
-         * (Algorithm 3.2 lines 4–6).
-         */
-        public Matrix latent(Matrix xTest, int problem) {
-            Binary b = binary[problem];
-            Matrix ks = GramEngine.cross(kernel, x, xTest); // n × m
-            double[] prior = GramEngine.diagonal(kernel, xTest);
-            int n = x.rows();
-            int m = xTest.rows();
-            Matrix scaled = new Matrix(n, m);
-            for (int i = 0; i < n; i++) {
-                for (int j = 0; j < m; j++) {
-                    scaled.set(i, j, b.sqrtW[i] * ks.get(i, j));
-                }
-            }
-            org.kernels4j.linalg.Blas.trsm(true, false, b.lower, scaled); // V = L⁻¹·W^½·K(X, X*)
-            Matrix out = new Matrix(m, 2);
-            for (int j = 0; j < m; j++) {
-                double mean = 0;
-                double q = 0;
-                for (int i = 0; i < n; i++) {
-                    mean += ks.get(i, j) * b.gradient[i];
-                    q += scaled.get(i, j) * scaled.get(i, j);
-                }
-                out.set(j, 0, mean);
-                out.set(j, 1, Math.max(prior[j] - q, 0));
-            }
-            return out;
-        }
-
-        /** Class probabilities, m × (number of classes), columns in {@link #classes()} order. */
-        public Matrix probabilities(Matrix xTest) {
-            int m = xTest.rows();
-            int c = classes.length;
-            Matrix p = new Matrix(m, c);
-            if (c == 2) {
-                Matrix lat = latent(xTest, 0);
-                for (int j = 0; j < m; j++) {
-                    double p1 = probit(lat.get(j, 0), lat.get(j, 1));
-                    p.set(j, 0, 1 - p1);
-                    p.set(j, 1, p1);
-                }
-                return p;
-            }
-            for (int k = 0; k < c; k++) {
-                Matrix lat = latent(xTest, k);
-                for (int j = 0; j < m; j++) {
-                    p.set(j, k, probit(lat.get(j, 0), lat.get(j, 1)));
-                }
-            }
-            for (int j = 0; j < m; j++) {
-                double s = 0;
-                for (int k = 0; k < c; k++) {
-                    s += p.get(j, k);
-                }
-                for (int k = 0; k < c; k++) {
-                    p.set(j, k, p.get(j, k) / s);
-                }
-            }
-            return p;
-        }
-
-        /** The most probable class label for each row. */
-        public double[] predict(Matrix xTest) {
-            Matrix p = probabilities(xTest);
-            double[] out = new double[p.rows()];
-            for (int j = 0; j < out.length; j++) {
-                int best = 0;
-                for (int k = 1; k < p.cols(); k++) {
-                    if (p.get(j, k) > p.get(j, best)) {
-                        best = k;
-                    }
-                }
-                out[j] = classes[best];
-            }
-            return out;
-        }
-
-        @Override
-        public String toString() {
-            return "GaussianProcessClassifier.Model(" + kernel.toSpec() + ", classes " + Arrays.toString(classes) + ")";
-        }
     }
 
     /** ∫σ(f)·N(f | mean, var) df by the probit approximation σ(mean/√(1 + π·var/8)). */

@@ -2,6 +2,7 @@ package org.kernels4j.gp;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.kernels4j.model.TrainingData;
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.approx.Landmarks;
 import org.kernels4j.gram.GramEngine;
@@ -12,6 +13,7 @@ import org.kernels4j.kernel.WhiteNoiseKernel;
 import org.kernels4j.linalg.Blas;
 import org.kernels4j.linalg.Cholesky;
 import org.kernels4j.linalg.Matrix;
+import org.kernels4j.model.Estimator;
 import org.kernels4j.regression.KernelRidge;
 import org.kernels4j.regression.KernelRidgeModel;
 
@@ -42,7 +44,7 @@ import org.kernels4j.regression.KernelRidgeModel;
  * <p>Prediction: with Σ = (M + UUᵀ/σ²)⁻¹, mean(x*) = K(x*, Z)·β with β = Σ·U·y/σ², and
  * var(x*) = k(x*, x*) − K(x*, Z)·(M⁻¹ − Σ)·K(Z, x*).
  */
-public final class SparseGaussianProcess {
+public final class SparseGaussianProcess implements Estimator<SparseGaussianProcessModel> {
     private final Kernel kernel;
     private final int inducing;
     private final Landmarks.Sampler sampler;
@@ -50,6 +52,7 @@ public final class SparseGaussianProcess {
     private final boolean optimizeInducing;
     private final boolean normalizeTargets;
     private final double jitter;
+    private final HyperparameterSearch search;
 
     private SparseGaussianProcess(Builder b) {
         this.kernel = b.kernel;
@@ -59,6 +62,7 @@ public final class SparseGaussianProcess {
         this.optimizeInducing = b.optimizeInducing;
         this.normalizeTargets = b.normalizeTargets;
         this.jitter = b.jitter;
+        this.search = b.search;
         split(kernel); // checks the kernel's form now
     }
 
@@ -76,6 +80,7 @@ public final class SparseGaussianProcess {
         private boolean optimizeInducing = true;
         private boolean normalizeTargets;
         private double jitter = 1e-6;
+        private HyperparameterSearch search;
 
         private Builder(Kernel kernel) {
             this.kernel = kernel;
@@ -128,6 +133,15 @@ public final class SparseGaussianProcess {
             return this;
         }
 
+        /**
+         * Learn the hyperparameters (and, for stationary signal kernels, the inducing inputs) by
+         * maximizing the bound with this search before fitting.
+         */
+        public Builder optimize(HyperparameterSearch value) {
+            this.search = value;
+            return this;
+        }
+
         /** The model; checks that the kernel has a signal part and a positive noise. */
         public SparseGaussianProcess build() {
             return new SparseGaussianProcess(this);
@@ -135,10 +149,10 @@ public final class SparseGaussianProcess {
     }
 
     /** The kernel split into signal and likelihood noise, with where each full hyperparameter goes. */
-    private record Split(Kernel signal, double noise, int[] signalIndex, double[] noiseWeight) {
+    record Split(Kernel signal, double noise, int[] signalIndex, double[] noiseWeight) {
     }
 
-    private static Split split(Kernel kernel) {
+    static Split split(Kernel kernel) {
         List<Kernel> terms = kernel instanceof SumKernel ? ((SumKernel) kernel).terms() : List.of(kernel);
         List<Kernel> signal = new ArrayList<>();
         int total = kernel.hyperparameters().size();
@@ -190,22 +204,31 @@ public final class SparseGaussianProcess {
      * the signal kernel is stationary).
      */
     public HyperparameterSearch.Evidence bound(Matrix x, Matrix y, Matrix z) {
-        KernelRidge.requireTrainingData(x, y);
+        TrainingData.require(x, y);
         return evaluate(kernel, x, normalize(y).values(), z, jitter, StationaryKernel.supports(split(kernel).signal));
     }
 
-    /** Fits at the kernel's current hyperparameters, with inducing inputs from the sampler. */
-    public Model fit(Matrix x, Matrix y) {
-        KernelRidge.requireTrainingData(x, y);
+    /**
+     * Fits: with a search set ({@link Builder#optimize}), learns the hyperparameters (and, for
+     * stationary signal kernels with inducing optimization on, the inducing inputs) by maximizing
+     * the bound first; otherwise fits at the kernel's current hyperparameters, with inducing inputs
+     * from the sampler.
+     */
+    @Override
+    public SparseGaussianProcessModel fit(Matrix x, Matrix y) {
+        TrainingData.require(x, y);
+        if (search != null) {
+            return fit(x, y, search);
+        }
         return fitAt(kernel, x, y, initialInducing(x));
     }
 
-    /**
-     * Learns the hyperparameters (and, for stationary signal kernels with inducing optimization on,
-     * the inducing inputs) by maximizing the bound, then fits.
-     */
-    public Model fit(Matrix x, Matrix y, HyperparameterSearch search) {
-        KernelRidge.requireTrainingData(x, y);
+    /** The white-noise variance of a kernel of the sparse GP's form (signal + white). */
+    static double noiseOf(Kernel kernel) {
+        return split(kernel).noise;
+    }
+
+    SparseGaussianProcessModel fit(Matrix x, Matrix y, HyperparameterSearch search) {
         Matrix z0 = initialInducing(x);
         Matrix yn = normalize(y).values();
         boolean moveZ = optimizeInducing && StationaryKernel.supports(split(kernel).signal);
@@ -214,8 +237,7 @@ public final class SparseGaussianProcess {
         HyperparameterSearch.Result r = search.maximize(kernel, moveZ ? z0.data().clone() : new double[0],
                 (k, extra) -> evaluate(k, x, yn, moveZ ? Matrix.wrap(m, d, extra.clone()) : z0, jitter, moveZ));
         Matrix z = moveZ ? Matrix.wrap(m, d, r.extra().clone()) : z0;
-        Model model = fitAt(r.kernel(), x, y, z);
-        return new Model(model, r);
+        return new SparseGaussianProcessModel(fitAt(r.kernel(), x, y, z), r);
     }
 
     private GaussianProcess.Targets normalize(Matrix y) {
@@ -448,7 +470,7 @@ public final class SparseGaussianProcess {
         }
     }
 
-    private Model fitAt(Kernel full, Matrix x, Matrix y, Matrix z) {
+    private SparseGaussianProcessModel fitAt(Kernel full, Matrix x, Matrix y, Matrix z) {
         GaussianProcess.Targets t = normalize(y);
         Core c = core(full, x, t.values(), z, jitter);
         // mean weights β = L⁻ᵀ·C⁻¹·AY; M⁻¹ − Σ = L⁻ᵀ·C⁻¹AAᵀ·L⁻¹ with Σ = (M + UUᵀ/σ²)⁻¹
@@ -456,97 +478,11 @@ public final class SparseGaussianProcess {
         Blas.trsm(true, true, c.l, beta);
         Matrix cov = sandwich(c.l, symmetrized(c.cInv.times(c.aat)));
         double bound = evaluate(full, x, t.values(), z, jitter, false).value();
-        return new Model(full, c.split.signal, z.copy(), beta, cov, t.shift(), t.scale(), bound, null);
+        return new SparseGaussianProcessModel(full, c.split.signal, z.copy(), beta, cov, t.shift(), t.scale(), bound, null);
     }
 
     private static Matrix symmetrized(Matrix a) {
         symmetrize(a);
         return a;
-    }
-
-    /** A fitted sparse GP: immutable. */
-    public static final class Model {
-        private final Kernel kernel;
-        private final Kernel signal;
-        private final Matrix z;
-        private final Matrix beta;
-        private final Matrix cov;
-        private final double[] shift;
-        private final double[] scale;
-        private final double bound;
-        private final HyperparameterSearch.Result search;
-
-        private Model(Kernel kernel, Kernel signal, Matrix z, Matrix beta, Matrix cov, double[] shift, double[] scale,
-                double bound, HyperparameterSearch.Result search) {
-            this.kernel = kernel;
-            this.signal = signal;
-            this.z = z;
-            this.beta = beta;
-            this.cov = cov;
-            this.shift = shift;
-            this.scale = scale;
-            this.bound = bound;
-            this.search = search;
-        }
-
-        private Model(Model m, HyperparameterSearch.Result search) {
-            this(m.kernel, m.signal, m.z, m.beta, m.cov, m.shift, m.scale, m.bound, search);
-        }
-
-        /** The full kernel (signal plus white noise) with the learned hyperparameters. */
-        public Kernel kernel() {
-            return kernel;
-        }
-
-        /** The inducing inputs Z (m×d, a copy). */
-        public Matrix inducingInputs() {
-            return z.copy();
-        }
-
-        /** The evidence lower bound F at the fitted state (of the normalized targets when normalizing). */
-        public double bound() {
-            return bound;
-        }
-
-        /** The hyperparameter search, or null when the model was fitted with fixed hyperparameters. */
-        public HyperparameterSearch.Result search() {
-            return search;
-        }
-
-        /** Predictive mean m×k. */
-        public Matrix mean(Matrix xTest) {
-            return toKernelRidgeModel().predict(xTest);
-        }
-
-        /** Predictive variance of the latent f(x*) for output o (times its scale² when normalizing). */
-        public double[] variance(Matrix xTest, int output) {
-            Matrix kz = GramEngine.cross(signal, xTest, z); // t×m
-            Matrix kc = kz.times(cov);
-            double[] prior = GramEngine.diagonal(signal, xTest);
-            double[] var = new double[xTest.rows()];
-            int m = z.rows();
-            for (int i = 0; i < var.length; i++) {
-                double q = 0;
-                for (int j = 0; j < m; j++) {
-                    q += kc.get(i, j) * kz.get(i, j);
-                }
-                var[i] = Math.max(prior[i] - q, 0) * scale[output] * scale[output];
-            }
-            return var;
-        }
-
-        /**
-         * The mean as a kernel ridge model over the inducing inputs, f(x) = K(x, Z)·β·scale + shift
-         * (λ recorded as the noise σ²), for saving and for every tool that takes such a model.
-         */
-        public KernelRidgeModel toKernelRidgeModel() {
-            Matrix b = beta.copy();
-            for (int i = 0; i < b.rows(); i++) {
-                for (int o = 0; o < b.cols(); o++) {
-                    b.set(i, o, b.get(i, o) * scale[o]);
-                }
-            }
-            return new KernelRidgeModel(signal, z, b, shift, split(kernel).noise, null);
-        }
     }
 }

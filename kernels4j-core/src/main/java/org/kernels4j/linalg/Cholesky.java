@@ -113,6 +113,27 @@ public final class Cholesky implements AutoCloseable {
         }
     }
 
+    /**
+     * A factorization from a lower-triangular factor L computed earlier (for example one kept by a
+     * fitted model): L is copied off the heap, O(n²), and nothing is refactored. Entries above the
+     * diagonal are ignored.
+     *
+     * @throws Kernels4jException when L is not square or its diagonal is not positive and finite
+     */
+    public static Cholesky ofFactor(Matrix lower, double jitter) {
+        int n = lower.rows();
+        if (lower.cols() != n) {
+            throw new Kernels4jException("a Cholesky factor must be square, got " + lower.shape());
+        }
+        for (int i = 0; i < n; i++) {
+            double d = lower.get(i, i);
+            if (!(d > 0) || Double.isInfinite(d)) {
+                throw new Kernels4jException("a Cholesky factor needs a positive finite diagonal, got " + d + " at row " + i);
+            }
+        }
+        return new Cholesky(NativeMatrix.copyOf(lower), jitter);
+    }
+
     /** A heap copy of the lower-triangular factor L (n² memory; zeros above the diagonal). */
     public Matrix lower() {
         int n = size();

@@ -21,6 +21,24 @@ public final class SymmetricEigen {
         return ofInPlace(a.copy());
     }
 
+    /**
+     * A decomposition computed earlier (e.g. read from a model file): eigenvalues ascending and the
+     * eigenvectors as the columns of an n×n matrix; both are checked and kept as given.
+     */
+    public static SymmetricEigen restore(double[] values, Matrix vectors) {
+        int n = values.length;
+        if (vectors.rows() != n || vectors.cols() != n) {
+            throw new Kernels4jException("eigenvectors have shape " + vectors.shape() + " for " + n + " eigenvalues");
+        }
+        for (int i = 0; i < n; i++) {
+            if (!Double.isFinite(values[i]) || (i > 0 && values[i] < values[i - 1])) {
+                throw new Kernels4jException("eigenvalues must be finite and ascending");
+            }
+        }
+        vectors.requireFinite("eigenvectors");
+        return new SymmetricEigen(values.clone(), vectors);
+    }
+
     /** Decomposes {@code a}, overwriting it with the eigenvectors. */
     public static SymmetricEigen ofInPlace(Matrix a) {
         int n = a.rows();

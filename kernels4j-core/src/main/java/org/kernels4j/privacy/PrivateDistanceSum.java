@@ -3,6 +3,9 @@ package org.kernels4j.privacy;
 import java.util.Random;
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.linalg.Matrix;
+import org.kernels4j.model.FitReport;
+import org.kernels4j.model.Model;
+import org.kernels4j.model.UnsupervisedEstimator;
 
 /**
  * A released, ε-differentially private structure that answers distance sums Σ_(x∈X) ‖x − y‖₁ or
@@ -31,7 +34,7 @@ import org.kernels4j.linalg.Matrix;
  * (for points in a ball of radius ρ, |gᵀx| ≤ ρ·√(2·ln(2k/δ)) for all k projections with probability
  * 1 − δ per point).
  */
-public final class PrivateDistanceSum {
+public final class PrivateDistanceSum implements Model {
     /** Which distance. */
     public enum Norm {
         /** Σ_j |x_j − y_j|. */
@@ -78,7 +81,7 @@ public final class PrivateDistanceSum {
      * @param seed seed of the public projection
      * @param noiseSeed seed of the Laplace noise; use a fresh secret random value in real releases
      */
-    public static PrivateDistanceSum release(Norm norm, Matrix x, double lo, double hi, int levels, int projections,
+    static PrivateDistanceSum release(Norm norm, Matrix x, double lo, double hi, int levels, int projections,
             double epsilon, long seed, long noiseSeed) {
         if (x.rows() == 0) {
             throw new Kernels4jException("a private release needs at least one data row");
@@ -198,6 +201,116 @@ public final class PrivateDistanceSum {
     /** The noisy trees as rows (one per coordinate), [counts, sums]. */
     public Matrix[] trees() {
         return new Matrix[] {Matrix.of(counts), Matrix.of(sums)};
+    }
+
+    /**
+     * Starts a builder: the release is the estimator's fit on the private rows. A public range
+     * [lo, hi] must be given (a range taken from the data would leak it). Defaults: 10 levels, 16
+     * projections (ℓ2), ε = 1, projection seed 0, noise seed drawn from a
+     * {@link java.security.SecureRandom}.
+     */
+    public static Builder builder(Norm norm) {
+        return new Builder(norm);
+    }
+
+    /** Options of a release, validated by {@link #build()}. */
+    public static final class Builder {
+        private final Norm norm;
+        private double lo = Double.NaN;
+        private double hi = Double.NaN;
+        private int levels = 10;
+        private int projections = 16;
+        private double epsilon = 1;
+        private long projectionSeed;
+        private Long noiseSeed;
+
+        private Builder(Norm norm) {
+            if (norm == null) {
+                throw new Kernels4jException("a private distance sum needs a norm (l1 or l2)");
+            }
+            this.norm = norm;
+        }
+
+        /** The public range [lo, hi] of the coordinates (ℓ1) or of the projections (ℓ2). */
+        public Builder range(double low, double high) {
+            this.lo = low;
+            this.hi = high;
+            return this;
+        }
+
+        /** Tree depth L, 1..20 (2^L cells per coordinate). */
+        public Builder levels(int value) {
+            this.levels = value;
+            return this;
+        }
+
+        /** Number of Gaussian projections k for ℓ2. */
+        public Builder projections(int value) {
+            this.projections = value;
+            return this;
+        }
+
+        /** ε &gt; 0. */
+        public Builder epsilon(double value) {
+            this.epsilon = value;
+            return this;
+        }
+
+        /** Seed of the public projection (ℓ2). */
+        public Builder projectionSeed(long value) {
+            this.projectionSeed = value;
+            return this;
+        }
+
+        /** Seed of the Laplace noise, for reproducible tests only: a real release must leave it unset. */
+        public Builder noiseSeed(long value) {
+            this.noiseSeed = value;
+            return this;
+        }
+
+        /** @throws Kernels4jException for a missing or empty range, bad levels or projections, or ε ≤ 0 */
+        public UnsupervisedEstimator<PrivateDistanceSum> build() {
+            if (!(hi > lo) || !Double.isFinite(lo) || !Double.isFinite(hi)) {
+                throw new Kernels4jException("the public range must satisfy lo < hi, got [" + lo + ", " + hi + "]");
+            }
+            if (levels < 1 || levels > 20) {
+                throw new Kernels4jException("levels must be between 1 and 20, got " + levels);
+            }
+            if (norm == Norm.L2 && projections < 1) {
+                throw new Kernels4jException("the number of projections must be >= 1, got " + projections);
+            }
+            if (!(epsilon > 0) || Double.isInfinite(epsilon)) {
+                throw new Kernels4jException("epsilon must be a positive finite number, got " + epsilon);
+            }
+            double l = lo;
+            double h = hi;
+            int lv = levels;
+            int k = projections;
+            double e = epsilon;
+            long ps = projectionSeed;
+            Long ns = noiseSeed;
+            return x -> release(norm, x, l, h, lv, k, e, ps, ns != null ? ns : new java.security.SecureRandom().nextLong());
+        }
+    }
+
+    /** The estimated sums Σ_x ‖x − y‖, m×1 (see {@link #sums}). */
+    @Override
+    public Matrix predict(Matrix queries) {
+        return Matrix.column(sums(queries));
+    }
+
+    @Override
+    public int features() {
+        return projection == null ? counts.length : projection.cols();
+    }
+
+    /** ε, the mechanism, the noise scales, the public range, the levels and n. */
+    @Override
+    public FitReport report() {
+        return FitReport.builder().add("epsilon", epsilon).add("mechanism", MECHANISM)
+                .add("neighbours", PrivateKernelSum.NEIGHBOURS).add("norm", norm.name().toLowerCase(java.util.Locale.ROOT))
+                .add("count_laplace_scale", countScale).add("sum_laplace_scale", sumScale).add("range", range())
+                .add("levels", levels).add("n", n).build();
     }
 
     /** The public projection (k×d), or null for L1. */

@@ -6,6 +6,9 @@ import org.kernels4j.approx.RandomFourierFeatures;
 import org.kernels4j.kernel.Kernel;
 import org.kernels4j.kernel.KernelSpec;
 import org.kernels4j.linalg.Matrix;
+import org.kernels4j.model.FitReport;
+import org.kernels4j.model.Model;
+import org.kernels4j.model.UnsupervisedEstimator;
 
 /**
  * A released, ε-differentially private structure that answers kernel sums Σ_(x∈X) k(x, y) over a
@@ -31,7 +34,7 @@ import org.kernels4j.linalg.Matrix;
  * two terms. Kernels: every one {@link RandomFourierFeatures} samples (rbf, ARD rbf, Laplacian
  * L2/L1, Matérn, and positive multiples).
  */
-public final class PrivateKernelSum {
+public final class PrivateKernelSum implements Model {
     /** The neighbouring relation the sensitivity is computed for. */
     public static final String NEIGHBOURS = "replace-one (n public)";
     /** The mechanism, as recorded in released files. */
@@ -64,7 +67,7 @@ public final class PrivateKernelSum {
      * @param frequencySeed seed of the (public, data-independent) frequencies
      * @param noiseSeed seed of the Laplace noise; use a fresh secret random value in real releases
      */
-    public static PrivateKernelSum release(Kernel kernel, Matrix x, int features, double epsilon, long frequencySeed,
+    static PrivateKernelSum release(Kernel kernel, Matrix x, int features, double epsilon, long frequencySeed,
             long noiseSeed) {
         if (x.rows() == 0) {
             throw new Kernels4jException("a private release needs at least one data row");
@@ -141,6 +144,87 @@ public final class PrivateKernelSum {
     static double laplace(Random r, double b) {
         double u = r.nextDouble() - 0.5;
         return -b * Math.signum(u) * Math.log(1 - 2 * Math.abs(u));
+    }
+
+    /** The estimated means (1/n)·Σ_x k(x, y), m×1 (see {@link #means}). */
+    @Override
+    public Matrix predict(Matrix queries) {
+        return Matrix.column(means(queries));
+    }
+
+    @Override
+    public int features() {
+        return frequencies.cols();
+    }
+
+    /** ε, the mechanism, the sensitivity, the Laplace scale and n: what a release must state. */
+    @Override
+    public FitReport report() {
+        return FitReport.builder().add("epsilon", epsilon).add("mechanism", MECHANISM).add("neighbours", NEIGHBOURS)
+                .add("sensitivity_l1", sensitivity).add("laplace_scale", noiseScale()).add("n", n).build();
+    }
+
+    /**
+     * Starts a builder: the release is the estimator's fit on the private rows. Defaults: 1000
+     * random features, ε = 1, frequency seed 0, noise seed drawn from a {@link java.security.SecureRandom}.
+     */
+    public static Builder builder(Kernel kernel) {
+        return new Builder(kernel);
+    }
+
+    /** Options of a release, validated by {@link #build()}. */
+    public static final class Builder {
+        private final Kernel kernel;
+        private int features = 1000;
+        private double epsilon = 1;
+        private long frequencySeed;
+        private Long noiseSeed;
+
+        private Builder(Kernel kernel) {
+            if (kernel == null) {
+                throw new Kernels4jException("a private kernel sum needs a kernel");
+            }
+            this.kernel = kernel;
+        }
+
+        /** D = 2m random features, even and ≥ 2. */
+        public Builder features(int value) {
+            this.features = value;
+            return this;
+        }
+
+        /** ε &gt; 0. */
+        public Builder epsilon(double value) {
+            this.epsilon = value;
+            return this;
+        }
+
+        /** Seed of the public, data-independent frequencies. */
+        public Builder frequencySeed(long value) {
+            this.frequencySeed = value;
+            return this;
+        }
+
+        /** Seed of the Laplace noise, for reproducible tests only: a real release must leave it unset. */
+        public Builder noiseSeed(long value) {
+            this.noiseSeed = value;
+            return this;
+        }
+
+        /** @throws Kernels4jException for an odd or too small D, or ε ≤ 0 */
+        public UnsupervisedEstimator<PrivateKernelSum> build() {
+            if (features < 2 || features % 2 != 0) {
+                throw new Kernels4jException("the number of random features must be even and >= 2, got " + features);
+            }
+            if (!(epsilon > 0) || Double.isInfinite(epsilon)) {
+                throw new Kernels4jException("epsilon must be a positive finite number, got " + epsilon);
+            }
+            int d = features;
+            double e = epsilon;
+            long f = frequencySeed;
+            Long s = noiseSeed;
+            return x -> release(kernel, x, d, e, f, s != null ? s : new java.security.SecureRandom().nextLong());
+        }
     }
 
     /** Estimates of (1/n)·Σ_x k(x, y) for every query row. */

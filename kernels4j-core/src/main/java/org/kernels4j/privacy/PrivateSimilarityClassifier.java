@@ -6,6 +6,10 @@ import java.util.TreeSet;
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.kernel.Kernel;
 import org.kernels4j.linalg.Matrix;
+import org.kernels4j.model.Classifier;
+import org.kernels4j.model.Estimator;
+import org.kernels4j.model.FitReport;
+import org.kernels4j.model.TrainingData;
 
 /**
  * Classification by average similarity under differential privacy (Backurs et al., ICLR 2024): one
@@ -14,11 +18,24 @@ import org.kernels4j.linalg.Matrix;
  * replace-one neighbours with public labels and class sizes), and the prediction
  * argmax_c (1/n_c)·Σ_(x∈X_c) k(x, y) from the released structures only.
  */
-public final class PrivateSimilarityClassifier {
+public final class PrivateSimilarityClassifier implements Classifier {
     private final double[] classes;
     private final List<PrivateKernelSum> perClass;
 
-    private PrivateSimilarityClassifier(double[] classes, List<PrivateKernelSum> perClass) {
+    /** Assembles a classifier from released per-class structures (model files call this). */
+    public PrivateSimilarityClassifier(double[] classes, List<PrivateKernelSum> perClass) {
+        if (classes.length < 2 || classes.length != perClass.size()) {
+            throw new Kernels4jException("a private similarity classifier needs one structure per class and at least two"
+                    + " classes, got " + classes.length + " classes and " + perClass.size() + " structures");
+        }
+        for (int c = 1; c < classes.length; c++) {
+            if (!(classes[c] > classes[c - 1])) {
+                throw new Kernels4jException("classes must be distinct and ascending");
+            }
+            if (perClass.get(c).features() != perClass.get(0).features()) {
+                throw new Kernels4jException("the per-class structures disagree on the number of features");
+            }
+        }
         this.classes = classes;
         this.perClass = perClass;
     }
@@ -29,7 +46,7 @@ public final class PrivateSimilarityClassifier {
      * @param labels class labels, one per row of x (at least two classes)
      * @param seed seeds the public frequencies (shared by all classes) and, offset per class, the noise
      */
-    public static PrivateSimilarityClassifier release(Kernel kernel, Matrix x, double[] labels, int features,
+    static PrivateSimilarityClassifier release(Kernel kernel, Matrix x, double[] labels, int features,
             double epsilon, long seed) {
         if (labels.length != x.rows()) {
             throw new Kernels4jException("got " + labels.length + " labels for " + x.rows() + " rows");
@@ -56,7 +73,61 @@ public final class PrivateSimilarityClassifier {
         return new PrivateSimilarityClassifier(classes, List.copyOf(sums));
     }
 
+    /**
+     * Starts a builder (options as {@link PrivateKernelSum#builder}); the release is the fit on
+     * the private rows and their labels (n×1).
+     */
+    public static Builder builder(Kernel kernel) {
+        return new Builder(kernel);
+    }
+
+    /** Options of a release, validated by {@link #build()}. */
+    public static final class Builder {
+        private final Kernel kernel;
+        private int features = 1000;
+        private double epsilon = 1;
+        private Long seed;
+
+        private Builder(Kernel kernel) {
+            if (kernel == null) {
+                throw new Kernels4jException("a private similarity classifier needs a kernel");
+            }
+            this.kernel = kernel;
+        }
+
+        /** D = 2m random features per class, even and ≥ 2. */
+        public Builder features(int value) {
+            this.features = value;
+            return this;
+        }
+
+        /** ε &gt; 0 (each row is in one class, so the whole release is ε-DP). */
+        public Builder epsilon(double value) {
+            this.epsilon = value;
+            return this;
+        }
+
+        /** Seed of the frequencies and the noise, for reproducible tests only; unset, a secure random seed. */
+        public Builder seed(long value) {
+            this.seed = value;
+            return this;
+        }
+
+        /** @throws Kernels4jException for an odd or too small D, or ε ≤ 0 */
+        public Estimator<PrivateSimilarityClassifier> build() {
+            PrivateKernelSum.builder(kernel).features(features).epsilon(epsilon).build(); // validates
+            int d = features;
+            double e = epsilon;
+            Long s = seed;
+            return (x, y) -> {
+                TrainingData.requireLabels(x, y);
+                return release(kernel, x, y.data(), d, e, s != null ? s : new java.security.SecureRandom().nextLong());
+            };
+        }
+    }
+
     /** The class labels, ascending. */
+    @Override
     public double[] classes() {
         return classes.clone();
     }
@@ -66,8 +137,35 @@ public final class PrivateSimilarityClassifier {
         return perClass;
     }
 
-    /** The class with the highest estimated average similarity, per query row. */
-    public double[] predict(Matrix queries) {
+    @Override
+    public boolean hasProbabilities() {
+        return false;
+    }
+
+    @Override
+    public Matrix probabilities(Matrix queries) {
+        throw new Kernels4jException("a private similarity classifier gives scores, not probabilities");
+    }
+
+    @Override
+    public int features() {
+        return perClass.get(0).features();
+    }
+
+    @Override
+    public FitReport report() {
+        return FitReport.builder().add("epsilon", perClass.get(0).epsilon()).add("classes", classes.length)
+                .add("mechanism", "one " + PrivateKernelSum.MECHANISM + " release per class (parallel composition)")
+                .build();
+    }
+
+    /** The class with the highest estimated average similarity, per query row (m×1). */
+    @Override
+    public Matrix predict(Matrix queries) {
+        return Matrix.column(labels(queries));
+    }
+
+    private double[] labels(Matrix queries) {
         double[][] scores = new double[classes.length][];
         for (int c = 0; c < classes.length; c++) {
             scores[c] = perClass.get(c).means(queries);

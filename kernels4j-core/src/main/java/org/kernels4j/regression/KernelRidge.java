@@ -8,6 +8,9 @@ import org.kernels4j.kernel.Kernel;
 import org.kernels4j.linalg.Cholesky;
 import org.kernels4j.linalg.Matrix;
 import org.kernels4j.linalg.NativeMatrix;
+import org.kernels4j.model.KernelMatrixEstimator;
+import org.kernels4j.model.FitReport;
+import org.kernels4j.model.TrainingData;
 
 /**
  * Exact kernel ridge regression: the minimiser over the RKHS of
@@ -31,7 +34,7 @@ import org.kernels4j.linalg.NativeMatrix;
  * Matrix yHat = m.predict(xTest);
  * }</pre>
  */
-public final class KernelRidge {
+public final class KernelRidge implements KernelMatrixEstimator<KernelRidgeModel> {
     private final Kernel kernel;
     private final double lambda;
     private final double[] lambdaGrid;
@@ -121,17 +124,15 @@ public final class KernelRidge {
      * @param x n×d training inputs
      * @param y n×k targets
      */
+    @Override
     public KernelRidgeModel fit(Matrix x, Matrix y) {
-        requireTrainingData(x, y);
+        TrainingData.require(x, y);
         int n = x.rows();
         if (lambdaGrid != null) {
             Matrix gram = new Matrix(n, n);
             GramEngine.gram(kernel, x, gram, progress);
-            progress.progress(0, 1, "eigen");
-            RegularizationPath path = RegularizationPath.compute(gram, y, lambdaGrid, criterion, fitIntercept);
-            progress.progress(1, 1, "eigen");
-            return new KernelRidgeModel(kernel, x.copy(), path.dualCoefficients(), path.intercept(),
-                    path.chosenLambda(), path);
+            Solution s = solve(gram, y);
+            return new KernelRidgeModel(kernel, x.copy(), s.alpha, s.intercept, s.lambda, s.path, s.report);
         }
         // The Gram matrix is written off the heap and factored there in place: no n×n copy anywhere.
         NativeMatrix gram = new NativeMatrix(n, n);
@@ -141,14 +142,52 @@ public final class KernelRidge {
             gram.close();
             throw e;
         }
+        Solution s = solveNative(gram, y);
+        return new KernelRidgeModel(kernel, x.copy(), s.alpha, s.intercept, s.lambda, null, s.report);
+    }
+
+    /** From kernel values alone: α and b from K(X, X), then K(X*, X)·α + b. */
+    @Override
+    public Prediction fitPredict(Matrix gram, Matrix y, Matrix cross) {
+        TrainingData.require(gram, y);
+        if (gram.cols() != gram.rows() || cross.cols() != gram.rows()) {
+            throw new Kernels4jException("kernel matrices of shapes " + gram.shape() + " and " + cross.shape()
+                    + " do not fit together");
+        }
+        Solution s = lambdaGrid != null ? solve(gram.copy(), y) : solveNative(NativeMatrix.copyOf(gram), y);
+        Matrix p = cross.times(s.alpha);
+        int k = p.cols();
+        double[] d = p.data();
+        for (int i = 0; i < d.length; i++) {
+            d[i] += s.intercept[i % k];
+        }
+        return new Prediction(p, s.report);
+    }
+
+    private record Solution(Matrix alpha, double[] intercept, double lambda, RegularizationPath path, FitReport report) {
+    }
+
+    /** The λ path from a heap Gram matrix (overwritten by its eigenvectors). */
+    private Solution solve(Matrix gram, Matrix y) {
+        progress.progress(0, 1, "eigen");
+        RegularizationPath path = RegularizationPath.compute(gram, y, lambdaGrid, criterion, fitIntercept);
+        progress.progress(1, 1, "eigen");
+        return new Solution(path.dualCoefficients(), path.intercept(), path.chosenLambda(), path,
+                report(path.chosenLambda(), 0, path));
+    }
+
+    /** The fixed-λ solution from an off-heap Gram matrix, which the Cholesky takes over and frees. */
+    private Solution solveNative(NativeMatrix gram, Matrix y) {
+        int n = gram.rows();
         gram.addToDiagonal(lambda);
         progress.progress(0, 1, "cholesky");
         try (Cholesky chol = Cholesky.factorInPlace(gram, "K + lambda*I", true)) {
             progress.progress(1, 1, "cholesky");
             int k = y.cols();
             double[] intercept = new double[k];
+            FitReport report = report(lambda, chol.jitter(), null);
             if (!fitIntercept) {
-                return new KernelRidgeModel(kernel, x.copy(), chol.solve(y), intercept, lambda, null);
+                return new Solution(chol.solve(y), intercept, lambda, null, report);
             }
             // one solve with [Y, 1]: columns 0..k-1 give A⁻¹Y, column k gives u = A⁻¹1
             Matrix rhs = new Matrix(n, k + 1);
@@ -173,7 +212,7 @@ public final class KernelRidge {
                     alpha.set(i, o, sol.get(i, o) - intercept[o] * sol.get(i, k));
                 }
             }
-            return new KernelRidgeModel(kernel, x.copy(), alpha, intercept, lambda, null);
+            return new Solution(alpha, intercept, lambda, null, report);
         }
     }
 
@@ -189,23 +228,16 @@ public final class KernelRidge {
         return g;
     }
 
-    /** Checks (x, y) as training data: non-empty, same rows, at least one target, all finite. */
-    public static void requireTrainingData(Matrix x, Matrix y) {
-        int n = x.rows();
-        if (n == 0) {
-            throw new Kernels4jException("training data is empty");
+    private FitReport report(double chosen, double jitter, RegularizationPath path) {
+        FitReport.Builder r = FitReport.builder().add("lambda", chosen);
+        if (path != null) {
+            r.add("lambda_selection", path.criterion().name().toLowerCase(java.util.Locale.ROOT));
         }
-        if (y.rows() != n) {
-            throw new Kernels4jException("training data has " + n + " rows but the targets have " + y.rows());
-        }
-        if (y.cols() == 0) {
-            throw new Kernels4jException("no target columns");
-        }
-        x.requireFinite("training data");
-        y.requireFinite("training targets");
+        return r.add("intercept", fitIntercept).add("jitter", jitter).build();
     }
 
     /** The kernel. */
+    @Override
     public Kernel kernel() {
         return kernel;
     }

@@ -5,18 +5,22 @@ import org.kernels4j.ProgressListener;
 import org.kernels4j.gram.GramEngine;
 import org.kernels4j.kernel.Kernel;
 import org.kernels4j.linalg.Matrix;
+import org.kernels4j.model.FitReport;
+import org.kernels4j.model.Model;
+import org.kernels4j.model.TrainingData;
 
 /**
  * A fitted kernel ridge regression model {@code f(x) = Σ_i α_i·k(x_i, x) + b}: immutable; it owns copies
  * of its training inputs (n×d) and dual coefficients α (n×k).
  */
-public final class KernelRidgeModel {
+public final class KernelRidgeModel implements Model {
     private final Kernel kernel;
     private final Matrix trainX;
     private final Matrix dualCoef;
     private final double lambda;
     private final RegularizationPath path;
     private final double[] intercept;
+    private final FitReport report;
 
     /**
      * Assembles a model (used by the estimator and by model-file loading).
@@ -27,6 +31,12 @@ public final class KernelRidgeModel {
      */
     public KernelRidgeModel(Kernel kernel, Matrix trainX, Matrix dualCoef, double[] intercept, double lambda,
             RegularizationPath path) {
+        this(kernel, trainX, dualCoef, intercept, lambda, path, FitReport.builder().add("lambda", lambda).build());
+    }
+
+    /** As above, with the fit's report. */
+    public KernelRidgeModel(Kernel kernel, Matrix trainX, Matrix dualCoef, double[] intercept, double lambda,
+            RegularizationPath path, FitReport report) {
         if (trainX.rows() != dualCoef.rows()) {
             throw new Kernels4jException("model has " + trainX.rows() + " training rows but " + dualCoef.rows()
                     + " rows of dual coefficients");
@@ -41,6 +51,12 @@ public final class KernelRidgeModel {
         this.dualCoef = dualCoef;
         this.lambda = lambda;
         this.path = path;
+        this.report = report;
+    }
+
+    @Override
+    public FitReport report() {
+        return report;
     }
 
     /** The kernel. */
@@ -59,6 +75,7 @@ public final class KernelRidgeModel {
     }
 
     /** Number of features d. */
+    @Override
     public int features() {
         return trainX.cols();
     }
@@ -84,16 +101,14 @@ public final class KernelRidgeModel {
     }
 
     /** Predictions {@code K(X, X_train)·α + b} (m×k), computed in row blocks without storing K. */
+    @Override
     public Matrix predict(Matrix x) {
         return predict(x, ProgressListener.NONE);
     }
 
     /** As {@link #predict(Matrix)}, reporting progress. */
     public Matrix predict(Matrix x, ProgressListener progress) {
-        if (x.cols() != trainX.cols()) {
-            throw new Kernels4jException("the model was trained on " + trainX.cols() + " features but the data has "
-                    + x.cols());
-        }
+        TrainingData.requirePredictionInputs(x, trainX.cols());
         Matrix p = GramEngine.crossTimes(kernel, x, trainX, dualCoef, progress);
         int k = p.cols();
         double[] d = p.data();

@@ -1,5 +1,6 @@
 package org.kernels4j.regression;
 
+import org.kernels4j.model.TrainingData;
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.ProgressListener;
 import org.kernels4j.approx.Landmarks;
@@ -8,6 +9,8 @@ import org.kernels4j.kernel.Kernel;
 import org.kernels4j.linalg.Blas;
 import org.kernels4j.linalg.Cholesky;
 import org.kernels4j.linalg.Matrix;
+import org.kernels4j.model.Estimator;
+import org.kernels4j.model.FitReport;
 
 /**
  * Kernel ridge regression restricted to m Nyström centres C ⊂ X, solved by preconditioned
@@ -25,20 +28,27 @@ import org.kernels4j.linalg.Matrix;
  * pass over K_nm computed block by block ({@link GramEngine#crossNormalTimes}), never stored: memory
  * O(n·d + m²), time per iteration 2·n·m·d flops for the kernel plus O(n·m·c + m²·c); set-up O(m³).
  * Iterations stop when every output's relative residual ‖r‖/‖b‖ falls below the tolerance, or at
- * the iteration limit; both are reported on the model's {@link Fit}.
+ * the iteration limit; both are recorded in the model's report ({@code cg_iterations},
+ * {@code relative_residuals}, with {@code centers} and {@code center_indices}).
  *
  * <p>Multi-output: the c columns of Y run as c independent CG recursions sharing each kernel pass.
- * With {@code fitIntercept} the targets are centred by their mean, which is added back to
- * predictions (centring, not the exact unpenalized intercept of {@link KernelRidge}).
+ * With {@link Builder#centerTargets} the targets are centred by their mean, which is added back
+ * to predictions. This is deliberately not called {@code fitIntercept}: it is centring, not the
+ * exact unpenalized intercept of {@link KernelRidge#builder}'s {@code fitIntercept} (the two agree
+ * as λ grows).
+ *
+ * <p>Defaults differ from {@link KernelRidge} on purpose: λ = 1e-3 here against 1 there, because
+ * a Nyström fit is used on large n, where the data term Σ‖y − f‖² grows with n and λ = 1 would
+ * over-smooth; scikit-learn's KernelRidge default (α = 1) is kept for the exact solver.
  */
-public final class NystromKernelRidge {
+public final class NystromKernelRidge implements Estimator<KernelRidgeModel> {
     private final Kernel kernel;
     private final double lambda;
     private final int centers;
     private final Landmarks.Sampler sampler;
     private final int maxIterations;
     private final double tolerance;
-    private final boolean fitIntercept;
+    private final boolean centerTargets;
     private final long seed;
     private final ProgressListener progress;
 
@@ -49,7 +59,7 @@ public final class NystromKernelRidge {
         this.sampler = b.sampler;
         this.maxIterations = b.maxIterations;
         this.tolerance = b.tolerance;
-        this.fitIntercept = b.fitIntercept;
+        this.centerTargets = b.centerTargets;
         this.seed = b.seed;
         this.progress = b.progress;
     }
@@ -67,7 +77,7 @@ public final class NystromKernelRidge {
         private Landmarks.Sampler sampler = Landmarks.Sampler.UNIFORM;
         private int maxIterations = 100;
         private double tolerance = 1e-7;
-        private boolean fitIntercept;
+        private boolean centerTargets;
         private long seed = 1;
         private ProgressListener progress = ProgressListener.NONE;
 
@@ -105,9 +115,9 @@ public final class NystromKernelRidge {
             return this;
         }
 
-        /** Centre the targets and add their mean back to predictions. */
-        public Builder fitIntercept(boolean f) {
-            this.fitIntercept = f;
+        /** Centre the targets and add their mean back to predictions (see the class comment). */
+        public Builder centerTargets(boolean f) {
+            this.centerTargets = f;
             return this;
         }
 
@@ -141,17 +151,12 @@ public final class NystromKernelRidge {
     }
 
     /**
-     * The fitted model (a {@link KernelRidgeModel} whose "training inputs" are the centres) and how
-     * the solve went.
-     *
-     * @param relativeResiduals final ‖r‖/‖b‖ per output
+     * Chooses centres from x and solves for α. The model is a {@link KernelRidgeModel} whose
+     * "training inputs" are the m centres.
      */
-    public record Fit(KernelRidgeModel model, int[] centerIndices, int iterations, double[] relativeResiduals) {
-    }
-
-    /** Chooses centres from x and solves for α. */
-    public Fit fit(Matrix x, Matrix y) {
-        KernelRidge.requireTrainingData(x, y);
+    @Override
+    public KernelRidgeModel fit(Matrix x, Matrix y) {
+        TrainingData.require(x, y);
         int n = x.rows();
         int m = Math.min(centers, n);
         int[] idx = Landmarks.select(sampler, kernel, x, m, lambda, seed);
@@ -159,11 +164,11 @@ public final class NystromKernelRidge {
     }
 
     /** Solves for α with the given centres (m×d); {@code centerIndices} is only recorded. */
-    public Fit fitWithCenters(Matrix x, Matrix y, Matrix c, int[] centerIndices) {
+    public KernelRidgeModel fitWithCenters(Matrix x, Matrix y, Matrix c, int[] centerIndices) {
         int n = x.rows();
         int m = c.rows();
         int outs = y.cols();
-        double[] mean = fitIntercept ? y.columnMeans() : new double[outs];
+        double[] mean = centerTargets ? y.columnMeans() : new double[outs];
         double[] unit = new double[outs];
         java.util.Arrays.fill(unit, 1);
         Matrix yc = y.copy();
@@ -211,8 +216,13 @@ public final class NystromKernelRidge {
                     progress.progress(it, maxIterations, "cg");
                 }
                 Matrix alpha = t.solveLowerTransposed(a.solveLowerTransposed(beta)); // α = T⁻¹A⁻¹β
-                KernelRidgeModel model = new KernelRidgeModel(kernel, c.copy(), alpha, mean, lambda, null);
-                return new Fit(model, centerIndices == null ? null : centerIndices.clone(), it, rel);
+                FitReport.Builder report = FitReport.builder().add("lambda", lambda).add("centers", m);
+                if (centerIndices != null) {
+                    report.add("center_indices", java.util.Arrays.stream(centerIndices).asDoubleStream().toArray());
+                }
+                report.add("cg_iterations", it).add("relative_residuals", rel).add("converged", max(rel) <= tolerance)
+                        .add("jitter", t.jitter());
+                return new KernelRidgeModel(kernel, c.copy(), alpha, mean, lambda, null, report.build());
             }
         }
     }

@@ -9,14 +9,14 @@ import java.util.stream.IntStream;
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.approx.Landmarks;
 import org.kernels4j.linalg.Matrix;
-import org.kernels4j.regression.KernelRidge;
-import org.kernels4j.regression.KernelRidgeModel;
+import org.kernels4j.model.Estimator;
 
 /**
- * k-fold cross-validation of kernel ridge regression, for regression (score: RMSE) or
- * classification (score: accuracy). Classification regresses one-hot targets, one output per
- * class, and predicts the class of the largest output: the "kernel regression" classifier used to
- * compare NNGP/NTK with other kernels (e.g. Arora et al., 2019).
+ * Folds for k-fold cross-validation, and {@link #run}, cross-validation of one estimator (any
+ * learner: the engine is {@link GridSearch}), scored by RMSE for regression or accuracy for
+ * classification. To compare kernels by kernel regression on class labels (as done for NNGP/NTK,
+ * e.g. Arora et al., 2019), wrap the regressor in
+ * {@link org.kernels4j.regression.RegressionClassifier}.
  *
  * <p>Folds are seeded shuffles, stratified by class for classification (each class is dealt
  * round-robin over the folds, so class proportions agree to within one point per fold).
@@ -25,7 +25,6 @@ import org.kernels4j.regression.KernelRidgeModel;
  * information leaks from the held-out rows. λ selection (if the learner selects λ) also sees only
  * the training fold.
  *
- * <p>Cost: one fit and one prediction per fold.
  */
 public final class CrossValidation {
     /** What the target means. */
@@ -36,67 +35,19 @@ public final class CrossValidation {
         CLASSIFICATION
     }
 
-    /**
-     * Per-fold scores and their summary.
-     *
-     * @param scores one per fold: RMSE (regression) or accuracy in [0, 1] (classification)
-     * @param lambdas λ used in each fold
-     * @param mean mean of the scores
-     * @param standardDeviation sample standard deviation of the scores over folds
-     * @param seconds total wall-clock time of the fits and predictions
-     */
-    public record Result(double[] scores, double[] lambdas, double mean, double standardDeviation, double seconds) {
-    }
-
     private CrossValidation() {
     }
 
     /**
-     * Cross-validates {@code learner} on (x, y), y one column.
+     * Cross-validates one estimator on (x, y): {@link GridSearch} with a single candidate (see there
+     * for the folds, the scores and standardization).
      *
      * @param folds number of folds, 2 ≤ folds ≤ n
-     * @param standardize whether to standardize features per training fold
      */
-    public static Result run(KernelRidge learner, Matrix x, Matrix y, Task task, int folds, long seed,
+    public static GridSearch.Point run(Estimator<?> estimator, Matrix x, Matrix y, Task task, int folds, long seed,
             boolean standardize) {
-        int n = x.rows();
-        if (y.rows() != n || y.cols() != 1) {
-            throw new Kernels4jException("cross-validation needs one target column with " + n + " rows, got "
-                    + y.shape());
-        }
-        checkFolds(n, folds);
-        x.requireFinite("features");
-        y.requireFinite("targets");
-        double[] classes = task == Task.CLASSIFICATION ? classes(y) : null;
-        if (classes != null && classes.length < 2) {
-            throw new Kernels4jException("classification needs at least two classes, found " + classes.length);
-        }
-        int[] fold = task == Task.CLASSIFICATION ? stratifiedFolds(y, folds, seed) : shuffledFolds(n, folds, seed);
-        double[] scores = new double[folds];
-        double[] lambdas = new double[folds];
-        long start = System.nanoTime();
-        for (int f = 0; f < folds; f++) {
-            int[] trainIdx = foldRows(fold, f, false);
-            int[] testIdx = foldRows(fold, f, true);
-            Matrix xTrain = x.selectRows(trainIdx);
-            Matrix xTest = x.selectRows(testIdx);
-            if (standardize) {
-                standardize(xTrain, xTest);
-            }
-            Matrix yTrain = y.selectRows(trainIdx);
-            Matrix yTest = y.selectRows(testIdx);
-            KernelRidgeModel model = learner.fit(xTrain, classes == null ? yTrain : oneHot(yTrain, classes));
-            lambdas[f] = model.lambda();
-            Matrix pred = model.predict(xTest);
-            scores[f] = classes == null ? RegressionMetrics.of(yTest, pred).rmse() : accuracy(pred, yTest, classes);
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        double mean = Arrays.stream(scores).average().orElse(Double.NaN);
-        double ss = 0;
-        for (double s : scores) {
-            ss += (s - mean) * (s - mean);
-        }
-        return new Result(scores, lambdas, mean, Math.sqrt(ss / (folds - 1)), seconds);
+        return GridSearch.builder().task(task).folds(folds).seed(seed).standardize(standardize).build()
+                .run(List.of(new GridSearch.Candidate(String.valueOf(estimator), estimator)), x, y).bestPoint();
     }
 
     /** Throws unless 2 ≤ folds ≤ rows. */
@@ -104,11 +55,6 @@ public final class CrossValidation {
         if (folds < 2 || folds > rows) {
             throw new Kernels4jException("folds must be between 2 and the number of rows (" + rows + "), got " + folds);
         }
-    }
-
-    /** Sorted distinct labels. */
-    static double[] classes(Matrix y) {
-        return Arrays.stream(y.data()).distinct().sorted().toArray();
     }
 
     /** fold[i] ∈ [0, folds) for n rows: a seeded shuffle dealt round-robin. */
@@ -160,29 +106,5 @@ public final class CrossValidation {
         }
         train.standardizeColumns(mean, scale);
         test.standardizeColumns(mean, scale);
-    }
-
-    private static Matrix oneHot(Matrix y, double[] classes) {
-        Matrix t = new Matrix(y.rows(), classes.length);
-        for (int i = 0; i < y.rows(); i++) {
-            t.set(i, Arrays.binarySearch(classes, y.get(i, 0)), 1);
-        }
-        return t;
-    }
-
-    private static double accuracy(Matrix scores, Matrix y, double[] classes) {
-        int correct = 0;
-        for (int i = 0; i < scores.rows(); i++) {
-            int best = 0;
-            for (int c = 1; c < classes.length; c++) {
-                if (scores.get(i, c) > scores.get(i, best)) {
-                    best = c;
-                }
-            }
-            if (classes[best] == y.get(i, 0)) {
-                correct++;
-            }
-        }
-        return correct / (double) scores.rows();
     }
 }

@@ -11,6 +11,7 @@ import org.kernels4j.gram.GramEngine;
 import org.kernels4j.kernel.Kernel;
 import org.kernels4j.selection.CrossValidation;
 import org.kernels4j.linalg.Matrix;
+import org.kernels4j.model.KernelMatrixEstimator;
 import org.kernels4j.linalg.Parallelism;
 
 /**
@@ -44,7 +45,7 @@ import org.kernels4j.linalg.Parallelism;
  *
  * <p>Immutable; build with {@link #classifier()}, {@link #regression()} or {@link #oneClass()}.
  */
-public final class SupportVectorMachine {
+public final class SupportVectorMachine implements KernelMatrixEstimator<SvmModel> {
     private final SvmModel.Type type;
     private final Kernel kernel;
     private final double c;
@@ -80,7 +81,10 @@ public final class SupportVectorMachine {
     }
 
     /** A trained model with one {@link Solve} per decision function (in the model's order). */
-    public record Training(SvmModel model, List<Solve> solves) {
+    record Training(SvmModel model, List<Solve> solves) {
+        Training {
+            model = model.withSolves(solves);
+        }
     }
 
     private SupportVectorMachine(Builder b) {
@@ -102,21 +106,37 @@ public final class SupportVectorMachine {
     }
 
     /** A C-SVC classifier builder (C = 1, one-vs-one). */
+    public static Builder classifier(Kernel kernel) {
+        return new Builder(SvmModel.Type.C_SVC).kernel(kernel);
+    }
+
+    /** An ε-SVR builder (C = 1, ε = 0.1). */
+    public static Builder regression(Kernel kernel) {
+        return new Builder(SvmModel.Type.EPSILON_SVR).kernel(kernel);
+    }
+
+    /** A one-class SVM builder (ν = 0.5). */
+    public static Builder oneClass(Kernel kernel) {
+        return new Builder(SvmModel.Type.ONE_CLASS).kernel(kernel);
+    }
+
+    /** A C-SVC builder with no kernel, for training from a precomputed Gram matrix ({@link #fitPrecomputed}). */
     public static Builder classifier() {
         return new Builder(SvmModel.Type.C_SVC);
     }
 
-    /** An ε-SVR builder (C = 1, ε = 0.1). */
+    /** An ε-SVR builder with no kernel, for {@link #fitPrecomputed}. */
     public static Builder regression() {
         return new Builder(SvmModel.Type.EPSILON_SVR);
     }
 
-    /** A one-class SVM builder (ν = 0.5). */
+    /** A one-class builder with no kernel, for {@link #fitPrecomputed}. */
     public static Builder oneClass() {
         return new Builder(SvmModel.Type.ONE_CLASS);
     }
 
     /** The kernel (null when only precomputed training is possible). */
+    @Override
     public Kernel kernel() {
         return kernel;
     }
@@ -175,15 +195,26 @@ public final class SupportVectorMachine {
     }
 
     /**
-     * Trains on features x (n×d) with targets y (class labels, regression targets, or ignored —
-     * may be null — for one-class).
+     * Trains on features x (n×d) with targets y (n×1: class labels, regression targets, or ignored —
+     * may be null — for one-class). What each solve did is in the model's report and
+     * {@link SvmModel#solves()}.
      */
-    public SvmModel fit(Matrix x, double[] y) {
-        return train(x, y).model();
+    @Override
+    public SvmModel fit(Matrix x, Matrix y) {
+        return train(x, targets(y)).model();
     }
 
-    /** {@link #fit}, also returning what each solve did. */
-    public Training train(Matrix x, double[] y) {
+    private static double[] targets(Matrix y) {
+        if (y == null) {
+            return null;
+        }
+        if (y.cols() != 1) {
+            throw new Kernels4jException("SVM targets must be one column, got " + y.cols());
+        }
+        return y.data().clone();
+    }
+
+    Training train(Matrix x, double[] y) {
         if (kernel == null) {
             throw new Kernels4jException("no kernel set: give one with kernel(...), or train with fitPrecomputed");
         }
@@ -201,13 +232,19 @@ public final class SupportVectorMachine {
         return train(src, x, y);
     }
 
-    /** Trains from a precomputed n×n Gram matrix K(X, X) of the training rows. */
-    public SvmModel fitPrecomputed(Matrix gram, double[] y) {
-        return trainPrecomputed(gram, y).model();
+    /** {@code fitPrecomputed(gram, y).predict(cross)}: labels, targets or ±1, m×1. */
+    @Override
+    public Prediction fitPredict(Matrix gram, Matrix y, Matrix cross) {
+        SvmModel m = fitPrecomputed(gram, y);
+        return new Prediction(m.predict(cross), m.report());
     }
 
-    /** {@link #fitPrecomputed}, also returning what each solve did. */
-    public Training trainPrecomputed(Matrix gram, double[] y) {
+    /** Trains from a precomputed n×n Gram matrix K(X, X) of the training rows; y as in {@link #fit}. */
+    public SvmModel fitPrecomputed(Matrix gram, Matrix y) {
+        return trainPrecomputed(gram, targets(y)).model();
+    }
+
+    Training trainPrecomputed(Matrix gram, double[] y) {
         KernelSource src = KernelSource.precomputed(gram);
         for (int i = 0; i < gram.rows(); i++) {
             if (!(gram.get(i, i) >= 0)) {

@@ -6,6 +6,10 @@ import org.kernels4j.ProgressListener;
 import org.kernels4j.gram.GramEngine;
 import org.kernels4j.kernel.Kernel;
 import org.kernels4j.linalg.Matrix;
+import org.kernels4j.model.Classifier;
+import org.kernels4j.model.DecisionFunction;
+import org.kernels4j.model.FitReport;
+import org.kernels4j.model.TrainingData;
 
 /**
  * A trained support vector machine (immutable): the support vectors, their dual coefficients and
@@ -31,7 +35,7 @@ import org.kernels4j.linalg.Matrix;
  * <p>Cost of prediction: one kernel product K(X, SV)·coef through {@link GramEngine#crossTimes},
  * O(n·n_SV·(d + P)).
  */
-public final class SvmModel {
+public final class SvmModel implements Classifier, DecisionFunction {
     /** What the model does. */
     public enum Type {
         /** C-support vector classification. */
@@ -60,6 +64,7 @@ public final class SvmModel {
     private final double[] classes;
     private final Multiclass multiclass;
     private final double[][] sigmoid;
+    private final java.util.List<SupportVectorMachine.Solve> solves;
 
     /**
      * Builds a model; every array is checked for shape and finiteness.
@@ -127,6 +132,52 @@ public final class SvmModel {
         this.classes = classes == null ? null : classes.clone();
         this.multiclass = multiclass;
         this.sigmoid = sigmoid == null ? null : Arrays.stream(sigmoid).map(double[]::clone).toArray(double[][]::new);
+        this.solves = java.util.List.of();
+    }
+
+    private SvmModel(SvmModel m, java.util.List<SupportVectorMachine.Solve> solves) {
+        this.type = m.type;
+        this.kernel = m.kernel;
+        this.supportVectors = m.supportVectors;
+        this.supportIndices = m.supportIndices;
+        this.trainingRows = m.trainingRows;
+        this.coefficients = m.coefficients;
+        this.rho = m.rho;
+        this.classes = m.classes;
+        this.multiclass = m.multiclass;
+        this.sigmoid = m.sigmoid;
+        this.solves = java.util.List.copyOf(solves);
+    }
+
+    /** The same model with the record of how each decision function was solved. */
+    SvmModel withSolves(java.util.List<SupportVectorMachine.Solve> value) {
+        return new SvmModel(this, value);
+    }
+
+    /** What each decision function's solve did, in the model's order (empty for a model read from a file). */
+    public java.util.List<SupportVectorMachine.Solve> solves() {
+        return solves;
+    }
+
+    /** The number of support vectors and, per solve, LIBSVM's figures (objective, ρ, iterations, nSV, nBSV, gap). */
+    @Override
+    public FitReport report() {
+        java.util.List<FitReport> parts = new java.util.ArrayList<>();
+        for (SupportVectorMachine.Solve v : solves) {
+            parts.add(FitReport.builder().add("objective", v.objective()).add("rho", v.rho())
+                    .add("iterations", v.iterations()).add("support_vectors", v.supportVectors())
+                    .add("bounded_support_vectors", v.boundedSupportVectors()).add("gap", v.gap())
+                    .add("converged", v.converged()).add("kernel_rows", v.kernelRows()).add("seconds", v.seconds())
+                    .build());
+        }
+        FitReport.Builder r = FitReport.builder().add("type", type.name().toLowerCase(java.util.Locale.ROOT))
+                .add("support_vectors", supportIndices.length);
+        return parts.isEmpty() ? r.build() : r.add("problems", parts).build();
+    }
+
+    @Override
+    public int features() {
+        return inputColumns();
     }
 
     private static int expectedProblems(Type type, double[] classes, Multiclass multiclass) {
@@ -194,6 +245,7 @@ public final class SvmModel {
     }
 
     /** Sorted class labels (classifiers), else null. */
+    @Override
     public double[] classes() {
         return classes == null ? null : classes.clone();
     }
@@ -209,6 +261,7 @@ public final class SvmModel {
     }
 
     /** True when {@link #probabilities} is available. */
+    @Override
     public boolean hasProbabilities() {
         return sigmoid != null;
     }
@@ -219,6 +272,7 @@ public final class SvmModel {
     }
 
     /** The decision values f_p(x), n×P. */
+    @Override
     public Matrix decisionValues(Matrix x) {
         return decisionValues(x, ProgressListener.NONE);
     }
@@ -252,13 +306,14 @@ public final class SvmModel {
     }
 
     /** Predictions: class labels (C_SVC), values (ε-SVR) or ±1 (one-class). */
-    public double[] predict(Matrix x) {
+    @Override
+    public Matrix predict(Matrix x) {
         return predict(x, ProgressListener.NONE);
     }
 
     /** {@link #predict(Matrix)} with progress. */
-    public double[] predict(Matrix x, ProgressListener progress) {
-        return predictFromDecisions(decisionValues(x, progress));
+    public Matrix predict(Matrix x, ProgressListener progress) {
+        return Matrix.column(predictFromDecisions(decisionValues(x, progress)));
     }
 
     /**
@@ -321,6 +376,7 @@ public final class SvmModel {
      *
      * @throws Kernels4jException when the model was trained without probabilities
      */
+    @Override
     public Matrix probabilities(Matrix x) {
         requireProbabilities();
         return probabilitiesFromDecisions(decisionValues(x));

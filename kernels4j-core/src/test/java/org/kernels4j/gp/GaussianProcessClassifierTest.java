@@ -61,7 +61,7 @@ class GaussianProcessClassifierTest {
                 f[i] += step[i];
             }
         }
-        GaussianProcessClassifier.Model m = GaussianProcessClassifier.of(K).fit(x, t);
+        GaussianProcessClassifierModel m = GaussianProcessClassifier.builder(K).build().fit(x, Matrix.column(t));
         double[] mode = m.mode(0);
         for (int i = 0; i < n; i++) {
             assertEquals(f[i], mode[i], 1e-8);
@@ -148,11 +148,11 @@ class GaussianProcessClassifierTest {
             truth[i] = 10 * (i % 3);
             test.set(i, 0, test.get(i, 0) + centres[i % 3]);
         }
-        GaussianProcessClassifier.Model m = GaussianProcessClassifier.of(KernelSpec.parse("2*rbf(length=1)")).fit(train,
-                labels);
+        GaussianProcessClassifierModel m = GaussianProcessClassifier.builder(KernelSpec.parse("2*rbf(length=1)")).build().fit(train,
+                Matrix.column(labels));
         assertEquals(3, m.classes().length);
         Matrix p = m.probabilities(test);
-        double[] pred = m.predict(test);
+        double[] pred = m.predict(test).data();
         int right = 0;
         for (int i = 0; i < 60; i++) {
             assertEquals(1.0, p.get(i, 0) + p.get(i, 1) + p.get(i, 2), 1e-12);
@@ -160,7 +160,7 @@ class GaussianProcessClassifierTest {
         }
         assertTrue(right >= 55, right + " of 60 right");
         Kernels4jException e = assertThrows(Kernels4jException.class,
-                () -> GaussianProcessClassifier.of(K).fit(Matrix.column(1, 2), new double[] {1, 1}));
+                () -> GaussianProcessClassifier.builder(K).build().fit(Matrix.column(1, 2), Matrix.column(new double[] {1, 1})));
         assertTrue(e.getMessage().contains("at least two classes"), e.getMessage());
     }
 }

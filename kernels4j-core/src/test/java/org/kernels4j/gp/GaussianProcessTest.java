@@ -48,9 +48,10 @@ class GaussianProcessTest {
         Matrix mean = ks.times(inv).times(y);
         Matrix cov = GramEngine.gram(K, xt);
         Matrix reduce = ks.times(inv).times(ks.transpose());
-        try (GaussianProcess.Model m = GaussianProcess.of(K, noise, false).fit(x, y)) {
+        {
+GaussianProcessModel m = GaussianProcess.builder(K).noise(noise).normalizeTargets(false).build().fit(x, y);
             assertEquals(lml, m.logMarginalLikelihood(), 1e-9 * Math.abs(lml));
-            assertEquals(0.0, m.mean(xt).maxAbsDifference(mean), 1e-9);
+            assertEquals(0.0, m.predict(xt).maxAbsDifference(mean), 1e-9);
             double[] var = m.variance(xt, 0);
             Matrix fullCov = m.covariance(xt, 1);
             for (int i = 0; i < 7; i++) {
@@ -69,8 +70,9 @@ class GaussianProcessTest {
         for (int i = 0; i < 25; i++) {
             y.set(i, 0, 100 + 20 * Math.cos(x.get(i, 0)));
         }
-        try (GaussianProcess.Model m = GaussianProcess.of(K, 0, false).fit(x, y)) {
-            assertEquals(0.0, m.mean(x).maxAbsDifference(y), 1e-6);
+        {
+GaussianProcessModel m = GaussianProcess.builder(K).noise(0).normalizeTargets(false).build().fit(x, y);
+            assertEquals(0.0, m.predict(x).maxAbsDifference(y), 1e-6);
             for (double v : m.variance(x, 0)) {
                 assertEquals(0.0, v, 1e-6);
             }
@@ -90,11 +92,11 @@ class GaussianProcessTest {
             yn.set(i, 0, (y.get(i, 0) - mu) / sd);
         }
         Matrix xt = TestData.gaussian(5, 3, 1, 4);
-        try (GaussianProcess.Model norm = GaussianProcess.of(K, 0.1, true).fit(x, y);
-                GaussianProcess.Model manual = GaussianProcess.of(K, 0.1, false).fit(x, yn)) {
+        {
+GaussianProcessModel norm = GaussianProcess.builder(K).noise(0.1).normalizeTargets(true).build().fit(x, y); GaussianProcessModel manual = GaussianProcess.builder(K).noise(0.1).normalizeTargets(false).build().fit(x, yn);
             assertEquals(manual.logMarginalLikelihood(), norm.logMarginalLikelihood(), 1e-9);
-            Matrix a = norm.mean(xt);
-            Matrix b = manual.mean(xt);
+            Matrix a = norm.predict(xt);
+            Matrix b = manual.predict(xt);
             double[] va = norm.variance(xt, 0);
             double[] vb = manual.variance(xt, 0);
             for (int i = 0; i < 5; i++) {
@@ -113,8 +115,9 @@ class GaussianProcessTest {
         }
         Matrix xt = Matrix.of(new double[][] {{0.1}, {0.5}, {2.5}});
         int draws = 20000;
-        try (GaussianProcess.Model m = GaussianProcess.of(K, 0.01, false).fit(x, y)) {
-            Matrix mean = m.mean(xt);
+        {
+GaussianProcessModel m = GaussianProcess.builder(K).noise(0.01).normalizeTargets(false).build().fit(x, y);
+            Matrix mean = m.predict(xt);
             Matrix cov = m.covariance(xt, 0);
             Matrix s = m.samplePosterior(xt, 0, draws, 6);
             Matrix prior = m.samplePrior(xt, draws, 7);
@@ -148,8 +151,8 @@ class GaussianProcessTest {
 
     @Test
     void badArgumentsAreRejected() {
-        assertThrows(Kernels4jException.class, () -> GaussianProcess.of(K, -1, false));
+        assertThrows(Kernels4jException.class, () -> GaussianProcess.builder(K).noise(-1).normalizeTargets(false).build());
         assertThrows(Kernels4jException.class,
-                () -> GaussianProcess.of(K, 0.1, false).fit(new Matrix(3, 1), new Matrix(2, 1)));
+                () -> GaussianProcess.builder(K).noise(0.1).normalizeTargets(false).build().fit(new Matrix(3, 1), new Matrix(2, 1)));
     }
 }

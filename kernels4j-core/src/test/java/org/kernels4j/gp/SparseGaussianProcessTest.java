@@ -33,7 +33,7 @@ class SparseGaussianProcessTest {
         Matrix x = TestData.gaussian(40, 2, 2.0, 1);
         Matrix y = targets(x, 2, 2);
         Kernel k = KernelSpec.parse("1.5*rbf(length=0.4) + white(noise=0.1)");
-        double exact = GaussianProcess.of(k, 0, false).evidence(x, y).value();
+        double exact = GaussianProcess.builder(k).noise(0).normalizeTargets(false).build().evidence(x, y).value();
         SparseGaussianProcess sgp = SparseGaussianProcess.builder(k).inducing(20).seed(3).jitter(0).build();
         assertEquals(exact, sgp.bound(x, y, x).value(), 1e-7 * Math.abs(exact));
         double previous = Double.NEGATIVE_INFINITY;
@@ -93,11 +93,12 @@ class SparseGaussianProcessTest {
         Kernel k = KernelSpec.parse("2*matern(nu=1.5, length=1.1) + white(noise=0.05)");
         SparseGaussianProcess sgp = SparseGaussianProcess.builder(k).inducing(50).sampler(
                 org.kernels4j.approx.Landmarks.Sampler.UNIFORM).normalizeTargets(true).jitter(0).build();
-        SparseGaussianProcess.Model sparse = sgp.fit(x, y);
+        SparseGaussianProcessModel sparse = sgp.fit(x, y);
         // the exact GP with the same noise outside the kernel: variances of the latent f
-        try (GaussianProcess.Model exact = GaussianProcess.of(KernelSpec.parse("2*matern(nu=1.5, length=1.1)"), 0.05, true)
-                .fit(x, y)) {
-            assertEquals(0.0, sparse.mean(xt).maxAbsDifference(exact.mean(xt)), 1e-7);
+        {
+GaussianProcessModel exact = GaussianProcess.builder(KernelSpec.parse("2*matern(nu=1.5, length=1.1)")).noise(0.05).normalizeTargets(true).build()
+                .fit(x, y);
+            assertEquals(0.0, sparse.predict(xt).maxAbsDifference(exact.predict(xt)), 1e-7);
             double[] a = sparse.variance(xt, 0);
             double[] b = exact.variance(xt, 0);
             for (int i = 0; i < 9; i++) {
@@ -113,15 +114,15 @@ class SparseGaussianProcessTest {
         Matrix y = targets(x, 1, 11);
         SparseGaussianProcess sgp = SparseGaussianProcess.builder(KernelSpec.parse("1*rbf(length=3) + white(noise=1)"))
                 .inducing(8).seed(1).build();
-        SparseGaussianProcess.Model fixed = sgp.fit(x, y);
-        SparseGaussianProcess.Model learned = sgp.fit(x, y, HyperparameterSearch.builder().build());
+        SparseGaussianProcessModel fixed = sgp.fit(x, y);
+        SparseGaussianProcessModel learned = sgp.fit(x, y, HyperparameterSearch.builder().build());
         assertTrue(learned.bound() > fixed.bound() + 1, fixed.bound() + " -> " + learned.bound());
         assertTrue(learned.inducingInputs().maxAbsDifference(fixed.inducingInputs()) > 1e-3, "Z moved");
         // the learned noise is near the true 0.2² = 0.04
         double noise = learned.kernel().hyperparameters().get(2).value();
         assertTrue(noise > 0.02 && noise < 0.08, "noise " + noise);
         // and the bound at the optimum is still below the exact evidence there
-        double exact = GaussianProcess.of(learned.kernel(), 0, false).evidence(x, y).value();
+        double exact = GaussianProcess.builder(learned.kernel()).noise(0).normalizeTargets(false).build().evidence(x, y).value();
         assertTrue(learned.bound() <= exact + 1e-9);
     }
 

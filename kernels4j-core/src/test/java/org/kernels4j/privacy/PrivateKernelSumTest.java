@@ -131,7 +131,7 @@ class PrivateKernelSumTest {
             q.set(i, 0, q.get(i, 0) + (i % 2 == 0 ? -1.5 : 1.5));
         }
         PrivateSimilarityClassifier c = PrivateSimilarityClassifier.release(RBF, x, labels, 64, 1.0, 3);
-        double[] pred = c.predict(q);
+        double[] pred = c.predict(q).data();
         int right = 0;
         for (int i = 0; i < 200; i++) {
             right += pred[i] == truth[i] ? 1 : 0;

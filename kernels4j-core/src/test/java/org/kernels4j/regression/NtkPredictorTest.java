@@ -21,7 +21,7 @@ class NtkPredictorTest {
         Matrix y = TestData.gaussian(30, 2, 1, 2);
         Matrix xt = TestData.gaussian(7, 4, 1, 3);
         double reg = 1e-3;
-        NtkPredictor.Gaussian g = NtkPredictor.of(NET, 1.0, reg, true).fit(x, y)
+        NtkPredictor.Gaussian g = NtkPredictor.builder(NET).learningRate(1.0).regularizer(reg, true).build().fit(x, y)
                 .predict(xt, new double[] {Double.POSITIVE_INFINITY}, false).get(0);
         Matrix krr = KernelRidge.builder(NET).lambda(reg).build().fit(x, y).predict(xt);
         assertTrue(g.mean().maxAbsDifference(krr) < 1e-8, "difference " + g.mean().maxAbsDifference(krr));
@@ -32,7 +32,7 @@ class NtkPredictorTest {
         Matrix x = TestData.gaussian(20, 3, 1, 4);
         Matrix y = TestData.gaussian(20, 1, 1, 5);
         Matrix xt = TestData.gaussian(6, 3, 1, 6);
-        NtkPredictor.Gaussian g = NtkPredictor.of(NET, 0.5, 0, true).fit(x, y).predict(xt, new double[] {0}, true)
+        NtkPredictor.Gaussian g = NtkPredictor.builder(NET).learningRate(0.5).regularizer(0, true).build().fit(x, y).predict(xt, new double[] {0}, true)
                 .get(0);
         for (double v : g.mean().data()) {
             assertEquals(0.0, v, 1e-14);
@@ -55,7 +55,7 @@ class NtkPredictorTest {
         Matrix xt = TestData.gaussian(m, 3, 1, 9);
         double eta = 2.0;
         double time = 3.0;
-        NtkPredictor.Gaussian g = NtkPredictor.of(NET, eta, 0, true).fit(x, y)
+        NtkPredictor.Gaussian g = NtkPredictor.builder(NET).learningRate(eta).regularizer(0, true).build().fit(x, y)
                 .predict(xt, new double[] {time}, true).get(0);
 
         Matrix all = new Matrix(n + m, 3);
@@ -114,7 +114,7 @@ class NtkPredictorTest {
         Matrix x = TestData.gaussian(25, 3, 1, 10);
         Matrix y = TestData.gaussian(25, 1, 1, 11);
         Matrix xt = TestData.gaussian(12, 3, 1, 12);
-        List<NtkPredictor.Gaussian> gs = NtkPredictor.of(NET, 1, 1e-4, false).fit(x, y)
+        List<NtkPredictor.Gaussian> gs = NtkPredictor.builder(NET).learningRate(1).regularizer(1e-4, false).build().fit(x, y)
                 .predict(xt, new double[] {0.1, 10, 1000, Double.POSITIVE_INFINITY}, true);
         for (NtkPredictor.Gaussian g : gs) {
             Matrix c = g.covariance();
@@ -127,7 +127,7 @@ class NtkPredictorTest {
             }
             assertTrue(SymmetricEigen.of(c).value(0) >= -1e-9 * trace, "t=" + g.time());
         }
-        NtkPredictor.Gaussian post = NtkPredictor.of(NET, 1, 1e-4, false).fit(x, y).nngpPosterior(xt, true);
+        NtkPredictor.Gaussian post = NtkPredictor.builder(NET).learningRate(1).regularizer(1e-4, false).build().fit(x, y).nngpPosterior(xt, true);
         assertTrue(SymmetricEigen.of(post.covariance()).value(0) >= -1e-9);
     }
 }

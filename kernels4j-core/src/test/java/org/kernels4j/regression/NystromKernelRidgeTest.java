@@ -34,9 +34,9 @@ class NystromKernelRidgeTest {
         for (String spec : new String[] {"rbf(gamma=0.4)", "ntk(depth=2, activation=relu, w_var=2, b_var=0.1)"}) {
             Kernel k = KernelSpec.parse(spec);
             double lambda = 1e-2;
-            NystromKernelRidge.Fit fit = NystromKernelRidge.builder(k).lambda(lambda).centers(60).seed(3)
+            KernelRidgeModel fit = NystromKernelRidge.builder(k).lambda(lambda).centers(60).seed(3)
                     .tolerance(1e-10).maxIterations(200).build().fit(x, y);
-            Matrix c = x.selectRows(fit.centerIndices());
+            Matrix c = x.selectRows(java.util.Arrays.stream(fit.report().numbers("center_indices")).mapToInt(v -> (int) v).toArray());
             Matrix knm = GramEngine.cross(k, x, c);
             Matrix h = knm.transpose().times(knm);
             Matrix kmm = GramEngine.gram(k, c);
@@ -48,15 +48,15 @@ class NystromKernelRidgeTest {
                 alpha = ch.solve(knm.transpose().times(y));
             }
             Matrix direct = GramEngine.cross(k, xt, c).times(alpha);
-            Matrix pred = fit.model().predict(xt);
+            Matrix pred = fit.predict(xt);
             double scale = 0;
             for (double v : direct.data()) {
                 scale = Math.max(scale, Math.abs(v));
             }
             assertTrue(pred.maxAbsDifference(direct) < 1e-6 * scale, spec + ": " + pred.maxAbsDifference(direct)
-                    + " after " + fit.iterations() + " iterations");
-            assertTrue(fit.iterations() < 200, spec + " converged in " + fit.iterations());
-            for (double r : fit.relativeResiduals()) {
+                    + " after " + fit.report().number("cg_iterations") + " iterations");
+            assertTrue(fit.report().number("cg_iterations") < 200, spec + " converged in " + fit.report().number("cg_iterations"));
+            for (double r : fit.report().numbers("relative_residuals")) {
                 assertTrue(r <= 1e-10);
             }
         }
@@ -68,11 +68,11 @@ class NystromKernelRidgeTest {
         Matrix y = targets(x);
         Matrix xt = TestData.gaussian(20, 3, 1, 5);
         Kernel k = KernelSpec.parse("matern(nu=2.5, length=1.2)");
-        NystromKernelRidge.Fit fit = NystromKernelRidge.builder(k).lambda(0.05).centers(150).tolerance(1e-11)
+        KernelRidgeModel fit = NystromKernelRidge.builder(k).lambda(0.05).centers(150).tolerance(1e-11)
                 .maxIterations(500).build().fit(x, y);
         Matrix exact = KernelRidge.builder(k).lambda(0.05).build().fit(x, y).predict(xt);
-        assertTrue(fit.model().predict(xt).maxAbsDifference(exact) < 1e-6, "difference "
-                + fit.model().predict(xt).maxAbsDifference(exact));
+        assertTrue(fit.predict(xt).maxAbsDifference(exact) < 1e-6, "difference "
+                + fit.predict(xt).maxAbsDifference(exact));
     }
 
     @Test
@@ -83,9 +83,9 @@ class NystromKernelRidgeTest {
             y.set(i, 0, 100 + Math.sin(x.get(i, 0)));
         }
         for (Landmarks.Sampler s : Landmarks.Sampler.values()) {
-            NystromKernelRidge.Fit fit = NystromKernelRidge.builder(KernelSpec.parse("rbf(gamma=0.5)")).lambda(1e-3)
-                    .centers(40).sampler(s).fitIntercept(true).build().fit(x, y);
-            assertEquals(100 + Math.sin(0.3), fit.model().predict(Matrix.of(new double[][] {{0.3, 0.1}})).get(0, 0),
+            KernelRidgeModel fit = NystromKernelRidge.builder(KernelSpec.parse("rbf(gamma=0.5)")).lambda(1e-3)
+                    .centers(40).sampler(s).centerTargets(true).build().fit(x, y);
+            assertEquals(100 + Math.sin(0.3), fit.predict(Matrix.of(new double[][] {{0.3, 0.1}})).get(0, 0),
                     0.05, s.toString());
         }
     }

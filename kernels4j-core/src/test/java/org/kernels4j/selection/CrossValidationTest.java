@@ -12,6 +12,7 @@ import org.kernels4j.kernel.Kernel;
 import org.kernels4j.kernel.KernelSpec;
 import org.kernels4j.linalg.Matrix;
 import org.kernels4j.regression.KernelRidge;
+import org.kernels4j.regression.RegressionClassifier;
 import org.kernels4j.regression.RegularizationPath;
 
 class CrossValidationTest {
@@ -59,7 +60,7 @@ class CrossValidationTest {
         Kernel k = KernelSpec.parse("rbf(gamma=0.4)");
         for (boolean intercept : new boolean[] {false, true}) {
             double lambda = 0.05;
-            CrossValidation.Result r = CrossValidation.run(
+            GridSearch.Point r = CrossValidation.run(
                     KernelRidge.builder(k).lambda(lambda).fitIntercept(intercept).build(), x, y,
                     CrossValidation.Task.REGRESSION, 40, 1, false);
             double sumSq = 0;
@@ -82,8 +83,8 @@ class CrossValidationTest {
             x.set(i, 0, x.get(i, 0) + 1000 * c); // wildly different scales: standardization matters
             x.set(i, 1, x.get(i, 1) * 1e-3);
         }
-        CrossValidation.Result r = CrossValidation.run(KernelRidge.builder(KernelSpec.parse("rbf(gamma=0.5)"))
-                .lambda(1e-3).fitIntercept(true).build(), x, y, CrossValidation.Task.CLASSIFICATION, 4, 2, true);
+        GridSearch.Point r = CrossValidation.run(RegressionClassifier.of(KernelRidge.builder(KernelSpec.parse(
+                "rbf(gamma=0.5)")).lambda(1e-3).fitIntercept(true).build()), x, y, CrossValidation.Task.CLASSIFICATION, 4, 2, true);
         for (double s : r.scores()) {
             assertEquals(1.0, s, 0.0);
         }

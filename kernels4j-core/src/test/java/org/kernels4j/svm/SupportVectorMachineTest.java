@@ -111,7 +111,7 @@ class SupportVectorMachineTest {
         assertEquals(132, t.model().supportVectorCount());
         assertEquals(-100.877288, s.objective(), 1e-3 * 100.877288);
         assertEquals(-0.424462, s.rho(), 5e-3);
-        double[] pred = t.model().predict(x);
+        double[] pred = t.model().predict(x).data();
         int correct = 0;
         for (int i = 0; i < y.length; i++) {
             correct += pred[i] == y[i] ? 1 : 0;
@@ -139,7 +139,7 @@ class SupportVectorMachineTest {
         SupportVectorMachine.Training svr = SupportVectorMachine.regression().kernel(k).c(1).epsilon(0.1).build()
                 .train(x, y);
         checkSolve(svr.solves().get(0), -95.509946, 0.225125, 200, 145);
-        double[] pred = svr.model().predict(x);
+        double[] pred = svr.model().predict(x).data();
         double mse = 0;
         for (int i = 0; i < y.length; i++) {
             mse += (pred[i] - y[i]) * (pred[i] - y[i]) / y.length;
@@ -202,7 +202,7 @@ class SupportVectorMachineTest {
         double c = 5;
         double tol = 1e-3;
         SvmModel m = SupportVectorMachine.classifier().kernel(KernelSpec.parse("rbf(gamma=0.3)")).c(c).tolerance(tol)
-                .workingSet(64).build().fit(x, y);
+                .workingSet(64).build().fit(x, Matrix.column(y));
         double[] a = alphas(m, y.length);
         int free = 0;
         for (int i = 0; i < y.length; i++) {
@@ -232,7 +232,7 @@ class SupportVectorMachineTest {
         double[] y = twoClasses(x, 22);
         List<long[]> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
         SupportVectorMachine.classifier().kernel(KernelSpec.parse("rbf(gamma=0.3)")).c(5).workingSet(16)
-                .progress((done, total, stage) -> reports.add(new long[] {done, total})).build().fit(x, y);
+                .progress((done, total, stage) -> reports.add(new long[] {done, total})).build().fit(x, Matrix.column(y));
         assertTrue(reports.size() > 1, "reports: " + reports.size());
         for (int i = 0; i < reports.size(); i++) {
             assertEquals(1000, reports.get(i)[1]);
@@ -245,7 +245,7 @@ class SupportVectorMachineTest {
             three[i] = y[i] > 0 ? (x.get(i, 2) > 0 ? 2 : 1) : 0;
         }
         SupportVectorMachine.classifier().kernel(KernelSpec.parse("rbf(gamma=0.3)"))
-                .progress((done, total, stage) -> reports.add(new long[] {done, total})).build().fit(x, three);
+                .progress((done, total, stage) -> reports.add(new long[] {done, total})).build().fit(x, Matrix.column(three));
         assertEquals(3, reports.size());
         assertEquals(java.util.Set.of(1L, 2L, 3L),
                 reports.stream().map(r -> r[0]).collect(java.util.stream.Collectors.toSet()));
@@ -265,8 +265,8 @@ class SupportVectorMachineTest {
         for (double tol : new double[] {1e-3, 1e-8}) {
             SupportVectorMachine svm = SupportVectorMachine.classifier().kernel(KernelSpec.parse("rbf(gamma=0.5)")).c(3)
                     .tolerance(tol).workingSet(32).build();
-            Matrix f1 = svm.fit(x, y).decisionValues(test);
-            Matrix f2 = svm.fit(xp, yp).decisionValues(test);
+            Matrix f1 = svm.fit(x, Matrix.column(y)).decisionValues(test);
+            Matrix f2 = svm.fit(xp, Matrix.column(yp)).decisionValues(test);
             // the solutions agree to within the stopping tolerance: |Δf| is a few multiples of it
             assertTrue(f1.maxAbsDifference(f2) < 20 * tol, "tol " + tol + ": " + f1.maxAbsDifference(f2));
         }
@@ -317,8 +317,8 @@ class SupportVectorMachineTest {
         double[] y = twoClasses(x, 52);
         Kernel k = KernelSpec.parse("matern(nu=1.5, length=1.3)");
         SupportVectorMachine svm = SupportVectorMachine.classifier().kernel(k).c(2).tolerance(1e-8).build();
-        SvmModel direct = svm.fit(x, y);
-        SvmModel pre = svm.fitPrecomputed(Matrix.of(gram(k, x)), y);
+        SvmModel direct = svm.fit(x, Matrix.column(y));
+        SvmModel pre = svm.fitPrecomputed(Matrix.of(gram(k, x)), Matrix.column(y));
         assertTrue(pre.isPrecomputed());
         assertArrayEquals(direct.supportIndices(), pre.supportIndices());
         Matrix test = TestData.gaussian(20, 3, 1.0, 53);
@@ -369,11 +369,11 @@ class SupportVectorMachineTest {
             {1, -1, 1},   // 0, 2, 1: a three-way tie → the first class, 5
             {-1, 1, -1},  // 1, 0, 2: a tie again → 5
         });
-        assertArrayEquals(new double[] {5, 7, 9, 5, 5}, m.predict(f));
+        assertArrayEquals(new double[] {5, 7, 9, 5, 5}, m.predict(f).data());
         SvmModel ovr = new SvmModel(SvmModel.Type.C_SVC, null, null, new int[] {0, 1, 2}, 3, Matrix.identity(3),
                 new double[3], new double[] {5, 7, 9}, SvmModel.Multiclass.ONE_VS_REST, null);
         assertArrayEquals(new double[] {5, 9, 7}, ovr.predict(Matrix.of(new double[][] {{2, 1, 0}, {-3, -2, -1},
-            {-1, 0.5, 0.4}})));
+            {-1, 0.5, 0.4}})).data());
     }
 
     @Test
@@ -382,22 +382,22 @@ class SupportVectorMachineTest {
         Matrix x = (Matrix) data[0];
         double[] y = (double[]) data[1];
         Kernel k = KernelSpec.parse("rbf(gamma=0.25)");
-        SvmModel ovo = SupportVectorMachine.classifier().kernel(k).c(1).build().fit(x, y);
+        SvmModel ovo = SupportVectorMachine.classifier().kernel(k).c(1).build().fit(x, Matrix.column(y));
         SvmModel ovr = SupportVectorMachine.classifier().kernel(k).c(1).multiclass(SvmModel.Multiclass.ONE_VS_REST)
-                .build().fit(x, y);
+                .build().fit(x, Matrix.column(y));
         assertEquals(3, ovo.decisionValues(x).cols());
         assertEquals(3, ovr.decisionValues(x).cols());
         // each pair problem equals a binary SVM trained on that pair's rows alone
         int[] rows01 = java.util.stream.IntStream.range(0, 150).filter(i -> y[i] != 2).toArray();
         double[] y01 = java.util.Arrays.stream(rows01).mapToDouble(i -> y[i]).toArray();
-        SvmModel pair = SupportVectorMachine.classifier().kernel(k).c(1).build().fit(x.selectRows(rows01), y01);
+        SvmModel pair = SupportVectorMachine.classifier().kernel(k).c(1).build().fit(x.selectRows(rows01), Matrix.column(y01));
         Matrix f = ovo.decisionValues(x);
         Matrix fp = pair.decisionValues(x);
         for (int i = 0; i < 150; i++) {
             assertEquals(fp.get(i, 0), f.get(i, 0), 1e-9);
         }
-        assertTrue(accuracy(ovo.predict(x), y) > 0.95);
-        assertTrue(accuracy(ovr.predict(x), y) > 0.93);
+        assertTrue(accuracy(ovo.predict(x).data(), y) > 0.95);
+        assertTrue(accuracy(ovr.predict(x).data(), y) > 0.93);
     }
 
     static double accuracy(double[] pred, double[] y) {
@@ -454,7 +454,7 @@ class SupportVectorMachineTest {
             assertEquals(ref[i] - ref[i + n], coef[i], 1e-3 * c);
         }
         // free support vectors sit on the tube's edge: |z − f(x)| = ε
-        double[] pred = m.predict(x);
+        double[] pred = m.predict(x).data();
         for (int i = 0; i < n; i++) {
             if (coef[i] != 0 && Math.abs(coef[i]) < c) {
                 assertEquals(eps, Math.abs(z[i] - pred[i]), 1e-6);
@@ -491,7 +491,7 @@ class SupportVectorMachineTest {
         // ν bounds the fraction of bounded SVs from above and of all SVs from below
         SupportVectorMachine.Solve s = t.solves().get(0);
         assertTrue(s.boundedSupportVectors() <= nu * n && nu * n <= s.supportVectors());
-        double[] pred = m.predict(x);
+        double[] pred = m.predict(x).data();
         long outliers = java.util.Arrays.stream(pred).filter(v -> v < 0).count();
         assertTrue(outliers <= nu * n + 1, "outliers " + outliers);
     }
@@ -554,9 +554,9 @@ class SupportVectorMachineTest {
         double[] y = (double[]) data[1];
         for (SvmModel.Multiclass scheme : SvmModel.Multiclass.values()) {
             SvmModel m = SupportVectorMachine.classifier().kernel(KernelSpec.parse("rbf(gamma=0.25)")).c(1)
-                    .multiclass(scheme).probability(true).seed(3).build().fit(x, y);
+                    .multiclass(scheme).probability(true).seed(3).build().fit(x, Matrix.column(y));
             Matrix prob = m.probabilities(x);
-            double[] pred = m.predict(x);
+            double[] pred = m.predict(x).data();
             int agree = 0;
             for (int i = 0; i < 150; i++) {
                 double sum = 0;
@@ -582,23 +582,23 @@ class SupportVectorMachineTest {
         assertThrows(Kernels4jException.class, () -> SupportVectorMachine.oneClass().nu(1.5));
         assertThrows(Kernels4jException.class, () -> SupportVectorMachine.classifier().nu(0.5));
         String msg = assertThrows(Kernels4jException.class,
-                () -> SupportVectorMachine.classifier().kernel(k).build().fit(x, new double[10])).getMessage();
+                () -> SupportVectorMachine.classifier().kernel(k).build().fit(x, Matrix.column(new double[10]))).getMessage();
         assertTrue(msg.contains("two classes"), msg);
         msg = assertThrows(Kernels4jException.class,
-                () -> SupportVectorMachine.classifier().kernel(k).build().fit(x, new double[9])).getMessage();
+                () -> SupportVectorMachine.classifier().kernel(k).build().fit(x, Matrix.column(new double[9]))).getMessage();
         assertTrue(msg.contains("10 targets"), msg);
         msg = assertThrows(Kernels4jException.class, () -> SupportVectorMachine.classifier().kernel(k)
-                .classWeight(3, 2).build().fit(x, y)).getMessage();
+                .classWeight(3, 2).build().fit(x, Matrix.column(y))).getMessage();
         assertTrue(msg.contains("label 3.0"), msg);
         msg = assertThrows(Kernels4jException.class,
-                () -> SupportVectorMachine.classifier().build().fit(x, y)).getMessage();
+                () -> SupportVectorMachine.classifier().build().fit(x, Matrix.column(y))).getMessage();
         assertTrue(msg.contains("no kernel"), msg);
         assertThrows(Kernels4jException.class,
-                () -> SupportVectorMachine.classifier().build().fitPrecomputed(new Matrix(3, 4), new double[3]));
+                () -> SupportVectorMachine.classifier().build().fitPrecomputed(new Matrix(3, 4), Matrix.column(new double[3])));
         Matrix bad = x.copy();
         bad.set(3, 1, Double.NaN);
-        assertThrows(Kernels4jException.class, () -> SupportVectorMachine.classifier().kernel(k).build().fit(bad, y));
-        SvmModel m = SupportVectorMachine.classifier().kernel(k).build().fit(x, y);
+        assertThrows(Kernels4jException.class, () -> SupportVectorMachine.classifier().kernel(k).build().fit(bad, Matrix.column(y)));
+        SvmModel m = SupportVectorMachine.classifier().kernel(k).build().fit(x, Matrix.column(y));
         msg = assertThrows(Kernels4jException.class, () -> m.probabilities(x)).getMessage();
         assertTrue(msg.contains("without probability"), msg);
         msg = assertThrows(Kernels4jException.class, () -> m.predict(new Matrix(2, 3))).getMessage();

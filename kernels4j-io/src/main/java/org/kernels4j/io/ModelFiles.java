@@ -21,14 +21,11 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 import org.kernels4j.Kernels4jException;
-import org.kernels4j.kernel.Kernel;
-import org.kernels4j.kernel.KernelSpec;
-import org.kernels4j.density.KernelDensity;
-import org.kernels4j.regression.KernelRidgeModel;
-import org.kernels4j.privacy.PrivateDistanceSum;
-import org.kernels4j.privacy.PrivateKernelSum;
 import org.kernels4j.linalg.Matrix;
-import org.kernels4j.svm.SvmModel;
+import org.kernels4j.model.Model;
+import org.kernels4j.model.ModelCodec;
+import org.kernels4j.model.ModelCodecs;
+import org.kernels4j.model.ModelState;
 
 /**
  * Model files: a zip archive holding
@@ -56,289 +53,154 @@ public final class ModelFiles {
     private ModelFiles() {
     }
 
-    /** Saves a model atomically. */
+    /**
+     * Saves a model atomically: its codec ({@link ModelCodecs}) gives the fields and arrays; the
+     * feature and target names are recorded beside them.
+     *
+     * @throws Kernels4jException when the model kind has no codec or the names do not match the
+     *     model's number of features
+     */
     public static void save(SavedModel saved, Path file) {
-        KernelRidgeModel m = saved.model();
-        Map<String, Matrix> arrays = new LinkedHashMap<>();
-        arrays.put("train_x", m.trainingInputs());
-        arrays.put("dual_coef", m.dualCoefficients());
-        arrays.put("intercept", Matrix.wrap(1, m.outputs(), m.intercept()));
-        if (saved.isGaussianProcess()) {
-            arrays.put("target_scale", Matrix.wrap(1, m.outputs(), saved.targetScales().clone()));
+        Model model = saved.model();
+        if (saved.featureNames().size() != model.features()) {
+            throw new Kernels4jException("cannot save " + file + ": " + saved.featureNames().size()
+                    + " feature names for a model of " + model.features() + " features");
         }
-        ObjectNode root = header(saved.kind());
-        root.put("kernel", m.kernel().toSpec());
-        ObjectNode options = root.putObject("options");
-        options.put(saved.isGaussianProcess() ? "noise" : "lambda", m.lambda());
-        if (m.path() != null) {
-            options.put("lambda_selection", m.path().criterion().name().toLowerCase(java.util.Locale.ROOT));
+        ModelState state = ModelCodecs.encode(model);
+        ObjectNode root = header(state.kind());
+        for (Map.Entry<String, Object> e : state.fields().entrySet()) {
+            putField(root, e.getKey(), e.getValue());
         }
         putFeatureNames(root, saved.featureNames());
-        root.put("target_name", saved.targetName());
-        write(file, root, arrays);
+        if (saved.targetName() != null) {
+            root.put("target_name", saved.targetName());
+        }
+        write(file, root, state.arrays());
     }
 
-    /** Saves a kernel density estimate atomically (kind "kde": points, weights and bandwidth matrix). */
-    public static void saveDensity(SavedDensity saved, Path file) {
-        KernelDensity f = saved.density();
-        Map<String, Matrix> arrays = new LinkedHashMap<>();
-        arrays.put("points", f.points());
-        arrays.put("weights", Matrix.column(f.weights()));
-        arrays.put("bandwidth", f.bandwidth());
-        ObjectNode root = header("kde");
-        root.put("kernel", f.profile().name().toLowerCase(java.util.Locale.ROOT));
-        putFeatureNames(root, saved.featureNames());
-        write(file, root, arrays);
+    /** Saves a model with its feature names and no target name. */
+    public static void save(Model model, List<String> featureNames, Path file) {
+        save(new SavedModel(model, featureNames, null), file);
     }
 
-    /** Loads and validates a kernel density file written by {@link #saveDensity}. */
-    public static SavedDensity loadDensity(Path file) {
+    /**
+     * Loads and validates a model file of any kind: the archive (checksums, format version), then
+     * every field and array through the kind's codec, then the feature names against the model.
+     * Every failure is one {@link Kernels4jException} naming the file and the field.
+     */
+    public static SavedModel load(Path file) {
         String name = file.toString();
-        Archive a = read(file, "kde", "a kernel density (kde) file");
-        KernelDensity.Profile profile;
+        Archive a = read(file);
+        String kind = text(a.root, "kind");
+        if (kind == null) {
+            throw bad(name, "the kind field is missing");
+        }
+        ModelCodec<?> codec;
         try {
-            profile = KernelDensity.Profile.parse(String.valueOf(text(a.root, "kernel")));
+            codec = ModelCodecs.forKind(kind);
+        } catch (Kernels4jException e) {
+            throw bad(name, e.getMessage());
+        }
+        Map<String, Object> fields = new LinkedHashMap<>();
+        a.root.properties().forEach(e -> {
+            if (!RESERVED.contains(e.getKey())) {
+                flatten(e.getKey(), e.getValue(), fields);
+            }
+        });
+        Map<String, Matrix> arrays = new LinkedHashMap<>();
+        a.root.path("arrays").fieldNames().forEachRemaining(key -> arrays.put(key, array(a.root, a.entries, key, name)));
+        Model model;
+        try {
+            model = codec.decode(ModelState.of(kind, fields, arrays));
         } catch (Kernels4jException e) {
             throw bad(name, e.getMessage());
         }
         List<String> featureNames = featureNames(a.root);
-        Matrix points = array(a.root, a.entries, "points", name);
-        Matrix weights = array(a.root, a.entries, "weights", name);
-        Matrix bandwidth = array(a.root, a.entries, "bandwidth", name);
-        if (weights.rows() != points.rows() || weights.cols() != 1) {
-            throw bad(name, "weights has shape " + weights.shape() + ", expected " + points.rows() + "x1");
+        if (featureNames.size() != model.features()) {
+            throw bad(name, "feature_names lists " + featureNames.size() + " names for " + model.features()
+                    + " features");
         }
-        if (featureNames.size() != points.cols()) {
-            throw bad(name, "feature_names lists " + featureNames.size() + " names for " + points.cols() + " features");
-        }
-        try {
-            return new SavedDensity(KernelDensity.fit(profile, points, weights.data(), bandwidth), featureNames);
-        } catch (Kernels4jException e) {
-            throw bad(name, e.getMessage());
-        }
+        String target = a.root.path("target_name").isTextual() ? a.root.path("target_name").asText() : null;
+        return new SavedModel(model, featureNames, target);
     }
 
-    /**
-     * Saves a differentially private kernel-sum structure (kind "private-kernel-sum"): the public
-     * frequencies and the noisy mean only, with ε, the mechanism, the sensitivity and the neighbouring
-     * relation recorded in model.json. No private row is written.
-     */
-    public static void savePrivate(PrivateKernelSum p, List<String> featureNames, Path file) {
-        Map<String, Matrix> arrays = new LinkedHashMap<>();
-        arrays.put("frequencies", p.frequencies());
-        arrays.put("noisy_mean", Matrix.column(p.noisyMean()));
-        ObjectNode root = header(PRIVATE_KIND);
-        root.put("kernel", p.kernel().toSpec());
-        ObjectNode privacy = root.putObject("privacy");
-        privacy.put("epsilon", p.epsilon());
-        privacy.put("mechanism", PrivateKernelSum.MECHANISM);
-        privacy.put("sensitivity_l1", p.sensitivity());
-        privacy.put("laplace_scale", p.noiseScale());
-        privacy.put("neighbours", PrivateKernelSum.NEIGHBOURS);
-        privacy.put("n", p.size());
-        putFeatureNames(root, featureNames);
-        write(file, root, arrays);
+    /** {@link #load}, then a check that the model is a {@code type} ({@code what} names it in the error). */
+    public static <M extends Model> M load(Path file, Class<M> type, String what) {
+        Model m = load(file).model();
+        if (!type.isInstance(m)) {
+            throw bad(file.toString(), "holds a '" + ModelCodecs.kindOf(m) + "' model, not " + what);
+        }
+        return type.cast(m);
     }
 
-    /** Loads a structure written by {@link #savePrivate}; the feature names go into {@code names} when given. */
-    public static PrivateKernelSum loadPrivate(Path file, List<String> names) {
-        String name = file.toString();
-        Archive a = read(file, PRIVATE_KIND, "a " + PRIVATE_KIND + " release");
-        JsonNode privacy = a.root.path("privacy");
-        Matrix w = array(a.root, a.entries, "frequencies", name);
-        Matrix mean = array(a.root, a.entries, "noisy_mean", name);
-        if (names != null) {
-            names.addAll(featureNames(a.root));
-        }
-        try {
-            return PrivateKernelSum.of(String.valueOf(text(a.root, "kernel")), w, mean.data(), privacy.path("n").asInt(-1),
-                    privacy.path("epsilon").asDouble(Double.NaN), privacy.path("sensitivity_l1").asDouble(Double.NaN));
-        } catch (Kernels4jException e) {
-            throw bad(name, e.getMessage());
-        }
-    }
+    private static final java.util.Set<String> RESERVED = java.util.Set.of("format", "version", "kind", "arrays",
+            "feature_names", "target_name");
 
-    /**
-     * Saves a differentially private distance-sum structure (kind "private-distance-sum"): the noisy
-     * trees and, for ℓ2, the public projection; ε, the mechanism, the noise scales, the public range
-     * and the neighbouring relation are recorded. No private row is written.
-     */
-    public static void savePrivateDistance(PrivateDistanceSum p, List<String> featureNames, Path file) {
-        Map<String, Matrix> arrays = new LinkedHashMap<>();
-        Matrix[] trees = p.trees();
-        arrays.put("counts", trees[0]);
-        arrays.put("sums", trees[1]);
-        if (p.projection() != null) {
-            arrays.put("projection", p.projection());
+    /** A dotted field name becomes nested objects: {@code options.lambda} is {@code {"options": {"lambda": …}}}. */
+    private static void putField(ObjectNode root, String name, Object value) {
+        ObjectNode node = root;
+        String[] parts = name.split("\\.");
+        for (int i = 0; i < parts.length - 1; i++) {
+            node = node.has(parts[i]) ? (ObjectNode) node.get(parts[i]) : node.putObject(parts[i]);
         }
-        ObjectNode root = header(PRIVATE_DISTANCE_KIND);
-        root.put("norm", p.norm().name().toLowerCase(java.util.Locale.ROOT));
-        ObjectNode privacy = root.putObject("privacy");
-        privacy.put("epsilon", p.epsilon());
-        privacy.put("mechanism", PrivateDistanceSum.MECHANISM);
-        privacy.put("count_laplace_scale", p.countNoiseScale());
-        privacy.put("sum_laplace_scale", p.sumNoiseScale());
-        privacy.put("neighbours", PrivateKernelSum.NEIGHBOURS);
-        privacy.put("n", p.size());
-        privacy.put("levels", p.levels());
-        privacy.putArray("range").add(p.range()[0]).add(p.range()[1]);
-        putFeatureNames(root, featureNames);
-        write(file, root, arrays);
-    }
-
-    /** Loads a structure written by {@link #savePrivateDistance}; the feature names go into {@code names} when given. */
-    public static PrivateDistanceSum loadPrivateDistance(Path file, List<String> names) {
-        String name = file.toString();
-        Archive a = read(file, PRIVATE_DISTANCE_KIND, "a " + PRIVATE_DISTANCE_KIND + " release");
-        JsonNode privacy = a.root.path("privacy");
-        PrivateDistanceSum.Norm norm = "l2".equals(text(a.root, "norm")) ? PrivateDistanceSum.Norm.L2
-                : PrivateDistanceSum.Norm.L1;
-        Matrix projection = norm == PrivateDistanceSum.Norm.L2 ? array(a.root, a.entries, "projection", name) : null;
-        if (names != null) {
-            names.addAll(featureNames(a.root));
-        }
-        try {
-            return PrivateDistanceSum.of(norm, projection, privacy.path("range").path(0).asDouble(Double.NaN),
-                    privacy.path("range").path(1).asDouble(Double.NaN), privacy.path("levels").asInt(-1),
-                    array(a.root, a.entries, "counts", name), array(a.root, a.entries, "sums", name),
-                    privacy.path("n").asInt(-1), privacy.path("epsilon").asDouble(Double.NaN),
-                    privacy.path("count_laplace_scale").asDouble(Double.NaN),
-                    privacy.path("sum_laplace_scale").asDouble(Double.NaN));
-        } catch (Kernels4jException e) {
-            throw bad(name, e.getMessage());
-        }
-    }
-
-    /** The kind of a support vector machine file. */
-    public static final String SVM_KIND = "svm";
-
-    /**
-     * Saves a support vector machine atomically (kind "svm"): its type, kernel spec (or
-     * "precomputed"), classes and multiclass scheme in model.json; support vectors, their training-row
-     * indices, coefficients, thresholds and Platt sigmoids as arrays.
-     */
-    public static void saveSvm(SavedSvm saved, Path file) {
-        SvmModel m = saved.model();
-        Map<String, Matrix> arrays = new LinkedHashMap<>();
-        if (!m.isPrecomputed()) {
-            arrays.put("support_vectors", m.supportVectors());
-        }
-        int[] idx = m.supportIndices();
-        double[] idxd = new double[idx.length];
-        for (int i = 0; i < idx.length; i++) {
-            idxd[i] = idx[i];
-        }
-        arrays.put("support_indices", Matrix.column(idxd));
-        arrays.put("coefficients", m.coefficients());
-        arrays.put("rho", Matrix.wrap(1, m.rho().length, m.rho()));
-        if (m.hasProbabilities()) {
-            double[][] sg = m.sigmoids();
-            arrays.put("sigmoid", Matrix.of(sg));
-        }
-        ObjectNode root = header(SVM_KIND);
-        root.put("type", m.type().name().toLowerCase(java.util.Locale.ROOT));
-        root.put("kernel", m.isPrecomputed() ? "precomputed" : m.kernel().toSpec());
-        root.put("training_rows", m.trainingRows());
-        if (m.classes() != null) {
-            ArrayNode classes = root.putArray("classes");
-            for (double c : m.classes()) {
-                classes.add(c);
+        String leaf = parts[parts.length - 1];
+        if (value instanceof String v) {
+            node.put(leaf, v);
+        } else if (value instanceof Long v) {
+            node.put(leaf, v);
+        } else if (value instanceof Integer v) {
+            node.put(leaf, v);
+        } else if (value instanceof Double v) {
+            if (!Double.isFinite(v)) {
+                throw new Kernels4jException("model field '" + name + "' is " + v + ", which a model file cannot hold");
             }
-            root.put("multiclass", m.multiclass().name().toLowerCase(java.util.Locale.ROOT));
-        }
-        putFeatureNames(root, saved.featureNames());
-        root.put("target_name", saved.targetName());
-        write(file, root, arrays);
-    }
-
-    /** Loads and validates a file written by {@link #saveSvm}. */
-    public static SavedSvm loadSvm(Path file) {
-        String name = file.toString();
-        Archive a = read(file, SVM_KIND, "a support vector machine (svm) file");
-        JsonNode root = a.root;
-        SvmModel.Type type = parseEnum(SvmModel.Type.class, text(root, "type"), "type", name);
-        String spec = text(root, "kernel");
-        Kernel kernel = null;
-        if (!"precomputed".equals(spec)) {
-            try {
-                kernel = KernelSpec.parse(spec);
-            } catch (Kernels4jException e) {
-                throw bad(name, "kernel: " + e.getMessage());
-            }
-        }
-        int trainingRows = root.path("training_rows").asInt(-1);
-        if (trainingRows < 1) {
-            throw bad(name, "training_rows must be a positive integer");
-        }
-        double[] classes = null;
-        SvmModel.Multiclass multiclass = null;
-        if (root.has("classes")) {
-            JsonNode cs = root.path("classes");
-            classes = new double[cs.size()];
-            for (int i = 0; i < classes.length; i++) {
-                if (!cs.get(i).isNumber()) {
-                    throw bad(name, "classes must be numbers");
+            node.put(leaf, v);
+        } else if (value instanceof Boolean v) {
+            node.put(leaf, v);
+        } else if (value instanceof double[] v) {
+            ArrayNode arr = node.putArray(leaf);
+            for (double d : v) {
+                if (!Double.isFinite(d)) {
+                    throw new Kernels4jException("model field '" + name + "' holds " + d + ", which a model file cannot hold");
                 }
-                classes[i] = cs.get(i).asDouble();
+                arr.add(d);
             }
-            multiclass = parseEnum(SvmModel.Multiclass.class, text(root, "multiclass"), "multiclass", name);
+        } else if (value instanceof List<?> v) {
+            ArrayNode arr = node.putArray(leaf);
+            v.forEach(o -> arr.add(String.valueOf(o)));
+        } else {
+            throw new IllegalArgumentException("unsupported model field type for '" + name + "': " + value);
         }
-        Matrix sv = kernel == null ? null : array(root, a.entries, "support_vectors", name);
-        Matrix idx = array(root, a.entries, "support_indices", name);
-        if (idx.cols() != 1) {
-            throw bad(name, "support_indices must be one column, got " + idx.shape());
-        }
-        int[] indices = new int[idx.rows()];
-        for (int i = 0; i < indices.length; i++) {
-            double v = idx.get(i, 0);
-            if (v != Math.rint(v) || v < 0 || v >= trainingRows) {
-                throw bad(name, "support index " + v + " is not a row number below " + trainingRows);
-            }
-            indices[i] = (int) v;
-        }
-        Matrix coef = array(root, a.entries, "coefficients", name);
-        Matrix rho = array(root, a.entries, "rho", name);
-        if (rho.rows() != 1) {
-            throw bad(name, "rho must be one row, got " + rho.shape());
-        }
-        double[][] sigmoid = null;
-        if (root.path("arrays").has("sigmoid")) {
-            Matrix s = array(root, a.entries, "sigmoid", name);
-            sigmoid = new double[s.rows()][];
-            for (int i = 0; i < s.rows(); i++) {
-                sigmoid[i] = s.row(i);
-            }
-        }
-        List<String> featureNames = featureNames(root);
-        SvmModel model;
-        try {
-            model = new SvmModel(type, kernel, sv, indices, trainingRows, coef, rho.data(), classes, multiclass, sigmoid);
-        } catch (Kernels4jException e) {
-            throw bad(name, e.getMessage());
-        }
-        if (featureNames.size() != model.inputColumns()) {
-            throw bad(name, "feature_names lists " + featureNames.size() + " names for " + model.inputColumns()
-                    + " input columns");
-        }
-        String target = root.path("target_name").isTextual() ? root.path("target_name").asText() : null;
-        return new SavedSvm(model, featureNames, target);
     }
 
-    private static <E extends Enum<E>> E parseEnum(Class<E> type, String value, String field, String name) {
-        for (E e : type.getEnumConstants()) {
-            if (e.name().equalsIgnoreCase(String.valueOf(value))) {
-                return e;
+    /** The inverse of {@link #putField}: nested objects become dotted names; arrays of numbers become double[]. */
+    private static void flatten(String name, JsonNode node, Map<String, Object> out) {
+        if (node.isObject()) {
+            node.properties().forEach(e -> flatten(name + "." + e.getKey(), e.getValue(), out));
+        } else if (node.isTextual()) {
+            out.put(name, node.asText());
+        } else if (node.isBoolean()) {
+            out.put(name, node.asBoolean());
+        } else if (node.isNumber()) {
+            out.put(name, node.asDouble());
+        } else if (node.isArray()) {
+            boolean numbers = true;
+            for (JsonNode e : node) {
+                numbers &= e.isNumber();
+            }
+            if (numbers) {
+                double[] v = new double[node.size()];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = node.get(i).asDouble();
+                }
+                out.put(name, v);
+            } else {
+                List<String> v = new ArrayList<>();
+                node.forEach(e -> v.add(e.asText()));
+                out.put(name, List.copyOf(v));
             }
         }
-        throw bad(name, field + " '" + value + "' is not one of " + java.util.Arrays.toString(type.getEnumConstants())
-                .toLowerCase(java.util.Locale.ROOT));
     }
-
-    /** The kind of a private distance-sum release. */
-    public static final String PRIVATE_DISTANCE_KIND = "private-distance-sum";
-
-    /** The kind of a private kernel-sum release. */
-    public static final String PRIVATE_KIND = "private-kernel-sum";
 
     private static ObjectNode header(String kind) {
         ObjectNode root = MAPPER.createObjectNode();
@@ -472,81 +334,9 @@ public final class ModelFiles {
         return new Archive(root, entries);
     }
 
-    /** The kind recorded in a model file ("krr", "gp", "kde"), after the archive's checks. */
+    /** The kind recorded in a model file ("krr", "gp", "svm", …), after the archive's checks. */
     public static String kind(Path file) {
         return String.valueOf(text(read(file).root, "kind"));
-    }
-
-    /** {@link #read}, then a check that the file is of {@code kind} ({@code what} names it in the error). */
-    private static Archive read(Path file, String kind, String what) {
-        Archive a = read(file);
-        String found = text(a.root, "kind");
-        if (!kind.equals(found)) {
-            throw bad(file.toString(), "is a '" + found + "' file, not " + what);
-        }
-        return a;
-    }
-
-    /** Loads and validates a model file. */
-    public static SavedModel load(Path file) {
-        String name = file.toString();
-        Archive archive = read(file);
-        JsonNode root = archive.root;
-        Map<String, byte[]> entries = archive.entries;
-        String kind = text(root, "kind");
-        if ("kde".equals(kind) || PRIVATE_KIND.equals(kind) || PRIVATE_DISTANCE_KIND.equals(kind)) {
-            throw bad(name, "is a kernel density (" + kind + ") file; use it with 'kde score'");
-        }
-        if (SVM_KIND.equals(kind)) {
-            throw bad(name, "is a support vector machine file; load it with loadSvm");
-        }
-        if (!SavedModel.KINDS.contains(kind)) {
-            throw bad(name, "unknown model kind '" + kind + "' (this version reads " + String.join(", ", SavedModel.KINDS)
-                    + ")");
-        }
-        boolean gp = kind.equals("gp");
-        Kernel kernel;
-        try {
-            kernel = KernelSpec.parse(text(root, "kernel"));
-        } catch (Kernels4jException e) {
-            throw bad(name, "kernel: " + e.getMessage());
-        }
-        double lambda = root.path("options").path(gp ? "noise" : "lambda").asDouble(Double.NaN);
-        if (gp ? !(lambda >= 0) || Double.isInfinite(lambda) : !(lambda > 0)) {
-            throw bad(name, gp ? "options.noise must be a number >= 0" : "options.lambda must be a positive number");
-        }
-        List<String> featureNames = featureNames(root);
-        Matrix x = array(root, entries, "train_x", name);
-        Matrix alpha = array(root, entries, "dual_coef", name);
-        if (alpha.rows() != x.rows()) {
-            throw bad(name, "train_x has " + x.rows() + " rows but dual_coef has " + alpha.rows());
-        }
-        Matrix intercept = array(root, entries, "intercept", name);
-        if (intercept.rows() != 1 || intercept.cols() != alpha.cols()) {
-            throw bad(name, "intercept has shape " + intercept.shape() + ", expected 1x" + alpha.cols());
-        }
-        intercept.requireFinite(name + ": intercept");
-        if (featureNames.size() != x.cols()) {
-            throw bad(name, "feature_names lists " + featureNames.size() + " names for " + x.cols() + " features");
-        }
-        x.requireFinite(name + ": train_x");
-        alpha.requireFinite(name + ": dual_coef");
-        String target = root.path("target_name").isTextual() ? root.path("target_name").asText() : null;
-        double[] scales = null;
-        if (gp) {
-            Matrix s = array(root, entries, "target_scale", name);
-            if (s.rows() != 1 || s.cols() != alpha.cols()) {
-                throw bad(name, "target_scale has shape " + s.shape() + ", expected 1x" + alpha.cols());
-            }
-            for (double v : s.data()) {
-                if (!(v > 0) || Double.isInfinite(v)) {
-                    throw bad(name, "target_scale must hold positive finite numbers, got " + v);
-                }
-            }
-            scales = s.data();
-        }
-        return new SavedModel(kind, new KernelRidgeModel(kernel, x, alpha, intercept.data(), lambda, null),
-                List.copyOf(featureNames), target, scales);
     }
 
     /** Writes {@code feature_names}, which {@link #featureNames} reads back. */

@@ -17,8 +17,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.kernel.KernelSpec;
 import org.kernels4j.gp.GaussianProcess;
-import org.kernels4j.regression.KernelRidge;
+import org.kernels4j.gp.GaussianProcessModel;
 import org.kernels4j.regression.KernelRidgeModel;
+import org.kernels4j.regression.KernelRidge;
 import org.kernels4j.linalg.Matrix;
 
 class IoTest {
@@ -199,7 +200,7 @@ class IoTest {
         SavedModel back = ModelFiles.load(f);
         Matrix q = Matrix.of(new double[][] {{0.5, 0.5}, {2, 1}});
         assertEquals(0.0, back.model().predict(q).maxAbsDifference(s.model().predict(q)));
-        assertEquals(s.model().kernel(), back.model().kernel());
+        assertEquals(((KernelRidgeModel) s.model()).kernel(), back.as(KernelRidgeModel.class, "krr").kernel());
         assertEquals(List.of("a", "b"), back.featureNames());
         assertEquals("y", back.targetName());
         try (var files = Files.list(dir)) {
@@ -213,28 +214,23 @@ class IoTest {
         Matrix y = Matrix.of(new double[][] {{10}, {20}, {30}, {50}, {15}});
         Matrix q = Matrix.of(new double[][] {{0.5, 0.5}, {2, 1}, {9, 9}});
         Path f = dir.resolve("gp.zip");
-        double[] var;
-        Matrix mean;
-        try (GaussianProcess.Model gp = GaussianProcess.of(KernelSpec.parse("2*rbf(length=1.5)"), 0.01, true).fit(x, y)) {
-            ModelFiles.save(SavedModel.of(gp, List.of("a", "b"), "y"), f);
-            var = gp.variance(q, 0);
-            mean = gp.mean(q);
-        }
-        SavedModel back = ModelFiles.load(f);
-        assertEquals("gp", back.kind());
-        assertEquals(0.01, back.model().lambda());
-        assertTrue(back.model().predict(q).maxAbsDifference(mean) < 1e-12);
-        try (GaussianProcess.Model gp = back.gaussianProcess()) {
-            double[] again = gp.variance(q, 0);
-            for (int i = 0; i < 3; i++) {
-                assertEquals(var[i], again[i], 1e-10 * var[i]);
-            }
+        GaussianProcessModel gp = GaussianProcess.builder(KernelSpec.parse("2*rbf(length=1.5)")).noise(0.01)
+                .normalizeTargets(true).build().fit(x, y);
+        ModelFiles.save(new SavedModel(gp, List.of("a", "b"), "y"), f);
+        double[] var = gp.variance(q, 0);
+        Matrix mean = gp.predict(q);
+        GaussianProcessModel back = ModelFiles.load(f, GaussianProcessModel.class, "a Gaussian process");
+        assertEquals(0.01, back.noise());
+        assertEquals(gp.logMarginalLikelihood(), back.logMarginalLikelihood());
+        assertEquals(0.0, back.predict(q).maxAbsDifference(mean), 1e-12);
+        double[] again = back.variance(q, 0);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(var[i], again[i], 1e-12 * var[i]);
         }
         String json = new String(readEntry(f, "model.json"), java.nio.charset.StandardCharsets.UTF_8);
-        assertTrue(json.contains("\"target_scale\""), json);
-        var e = assertThrows(Kernels4jException.class, () -> new SavedModel(model().model(), List.of("a", "b"), "y")
-                .gaussianProcess());
-        assertTrue(e.getMessage().contains("has no predictive variance"), e.getMessage());
+        assertTrue(json.contains("\"target_scale\"") && json.contains("\"cholesky\""), json);
+        var e = assertThrows(Kernels4jException.class, () -> ModelFiles.load(f, KernelRidgeModel.class, "a krr model"));
+        assertTrue(e.getMessage().contains("holds a 'gp' model, not a krr model"), e.getMessage());
     }
 
     @Test
@@ -244,21 +240,21 @@ class IoTest {
                 org.kernels4j.density.KernelDensity.Profile.COSINE, x, new double[] {1, 2, 0.5, 1},
                 Matrix.of(new double[][] {{1.5, 0.2}, {0.2, 0.9}}));
         Path file = dir.resolve("kde.zip");
-        ModelFiles.saveDensity(new SavedDensity(f, List.of("a", "b")), file);
-        SavedDensity back = ModelFiles.loadDensity(file);
+        ModelFiles.save(f, List.of("a", "b"), file);
+        SavedModel back = ModelFiles.load(file);
         Matrix q = Matrix.of(new double[][] {{0.5, 0.5}, {2, 1}, {9, 9}});
         double[] want = f.logDensity(q);
-        double[] got = back.density().logDensity(q);
+        double[] got = back.as(org.kernels4j.density.KernelDensity.class, "a density").logDensity(q);
         for (int i = 0; i < 3; i++) {
             assertEquals(want[i], got[i], 1e-12 * Math.max(1, Math.abs(want[i])));
         }
         assertEquals(List.of("a", "b"), back.featureNames());
         Path altered = dir.resolve("altered.zip");
         rewrite(file, altered, "weights.npy", bytes -> bytes[bytes.length - 1] ^= 0x01);
-        var e = assertThrows(Kernels4jException.class, () -> ModelFiles.loadDensity(altered));
+        var e = assertThrows(Kernels4jException.class, () -> ModelFiles.load(altered));
         assertTrue(e.getMessage().contains("checksum mismatch for 'weights.npy'"), e.getMessage());
-        e = assertThrows(Kernels4jException.class, () -> ModelFiles.load(file));
-        assertTrue(e.getMessage().contains("is a kernel density (kde) file"), e.getMessage());
+        e = assertThrows(Kernels4jException.class, () -> ModelFiles.load(file, KernelRidgeModel.class, "a krr model"));
+        assertTrue(e.getMessage().contains("holds a 'kde' model, not a krr model"), e.getMessage());
     }
 
     private static byte[] readEntry(Path zip, String entry) throws IOException {
@@ -322,64 +318,66 @@ class IoTest {
         }
         var k = KernelSpec.parse("rbf(gamma=0.5)");
         List<org.kernels4j.svm.SvmModel> models = List.of(
-                org.kernels4j.svm.SupportVectorMachine.classifier().kernel(k).probability(true).build().fit(x, labels),
-                org.kernels4j.svm.SupportVectorMachine.classifier().kernel(k)
-                        .multiclass(org.kernels4j.svm.SvmModel.Multiclass.ONE_VS_REST).build().fit(x, labels),
-                org.kernels4j.svm.SupportVectorMachine.regression().kernel(k).build().fit(x, values),
-                org.kernels4j.svm.SupportVectorMachine.oneClass().kernel(k).nu(0.2).build().fit(x, null));
+                org.kernels4j.svm.SupportVectorMachine.classifier(k).probability(true).build().fit(x, Matrix.column(labels)),
+                org.kernels4j.svm.SupportVectorMachine.classifier(k)
+                        .multiclass(org.kernels4j.svm.SvmModel.Multiclass.ONE_VS_REST).build().fit(x, Matrix.column(labels)),
+                org.kernels4j.svm.SupportVectorMachine.regression(k).build().fit(x, Matrix.column(values)),
+                org.kernels4j.svm.SupportVectorMachine.oneClass(k).nu(0.2).build().fit(x, null));
         Matrix q = Matrix.of(new double[][] {{0, 0}, {1.5, -1}, {3, 2}});
         int n = 0;
         for (org.kernels4j.svm.SvmModel m : models) {
             Path file = dir.resolve("svm" + n++ + ".zip");
-            ModelFiles.saveSvm(new SavedSvm(m, List.of("a", "b"), "y"), file);
-            assertEquals(ModelFiles.SVM_KIND, ModelFiles.kind(file));
-            SavedSvm back = ModelFiles.loadSvm(file);
-            assertEquals(List.of("a", "b"), back.featureNames());
-            assertEquals("y", back.targetName());
-            assertEquals(0, back.model().decisionValues(q).maxAbsDifference(m.decisionValues(q)));
-            assertArrayEquals(m.predict(q), back.model().predict(q));
+            ModelFiles.save(new SavedModel(m, List.of("a", "b"), "y"), file);
+            assertEquals("svm", ModelFiles.kind(file));
+            SavedModel saved = ModelFiles.load(file);
+            org.kernels4j.svm.SvmModel back = saved.as(org.kernels4j.svm.SvmModel.class, "an SVM");
+            assertEquals(List.of("a", "b"), saved.featureNames());
+            assertEquals("y", saved.targetName());
+            assertEquals(0, back.decisionValues(q).maxAbsDifference(m.decisionValues(q)));
+            assertArrayEquals(m.predict(q).data(), back.predict(q).data());
             if (m.hasProbabilities()) {
-                assertEquals(0, back.model().probabilities(q).maxAbsDifference(m.probabilities(q)));
+                assertEquals(0, back.probabilities(q).maxAbsDifference(m.probabilities(q)));
             }
         }
         // a precomputed-kernel model keeps indices, not features
         Matrix gram = org.kernels4j.gram.GramEngine.gram(k, x);
-        var pre = org.kernels4j.svm.SupportVectorMachine.classifier().build().fitPrecomputed(gram, labels);
+        var pre = org.kernels4j.svm.SupportVectorMachine.classifier().build().fitPrecomputed(gram, Matrix.column(labels));
         Path file = dir.resolve("pre.zip");
         List<String> cols = java.util.stream.IntStream.range(0, 90).mapToObj(i -> "k" + i).toList();
-        ModelFiles.saveSvm(new SavedSvm(pre, cols, null), file);
-        SavedSvm back = ModelFiles.loadSvm(file);
-        assertTrue(back.model().isPrecomputed());
-        assertArrayEquals(pre.predict(gram), back.model().predict(gram));
-        var e = assertThrows(Kernels4jException.class, () -> ModelFiles.load(file));
-        assertTrue(e.getMessage().contains("is a support vector machine file"), e.getMessage());
+        ModelFiles.save(new SavedModel(pre, cols, null), file);
+        org.kernels4j.svm.SvmModel back = ModelFiles.load(file, org.kernels4j.svm.SvmModel.class, "an SVM");
+        assertTrue(back.isPrecomputed());
+        assertArrayEquals(pre.predict(gram).data(), back.predict(gram).data());
+        var e = assertThrows(Kernels4jException.class, () -> ModelFiles.save(new SavedModel(pre, List.of("a"), null),
+                dir.resolve("wrong.zip")));
+        assertTrue(e.getMessage().contains("1 feature names for a model of 90 features"), e.getMessage());
     }
 
     @Test
     void svmFilesWithTamperedOrInconsistentContentAreRejected() throws IOException {
         Matrix x = Matrix.of(new double[][] {{0, 0}, {1, 1}, {0, 1}, {1, 0}, {2, 2}, {-1, 0}});
         double[] y = {1, 1, -1, -1, 1, -1};
-        var m = org.kernels4j.svm.SupportVectorMachine.classifier().kernel(KernelSpec.parse("rbf(gamma=1)")).build()
-                .fit(x, y);
+        var m = org.kernels4j.svm.SupportVectorMachine.classifier(KernelSpec.parse("rbf(gamma=1)")).build()
+                .fit(x, Matrix.column(y));
         Path file = dir.resolve("svm.zip");
-        ModelFiles.saveSvm(new SavedSvm(m, List.of("a", "b"), "y"), file);
+        ModelFiles.save(new SavedModel(m, List.of("a", "b"), "y"), file);
         Path altered = dir.resolve("altered.zip");
         rewrite(file, altered, "coefficients.npy", bytes -> bytes[bytes.length - 1] ^= 0x01);
-        var e = assertThrows(Kernels4jException.class, () -> ModelFiles.loadSvm(altered));
+        var e = assertThrows(Kernels4jException.class, () -> ModelFiles.load(altered));
         assertTrue(e.getMessage().contains("checksum mismatch for 'coefficients.npy'"), e.getMessage());
         // consistent checksums but a model.json that contradicts the arrays: each is named
         String json = new String(readEntry(file, "model.json"), java.nio.charset.StandardCharsets.UTF_8);
         for (String[] edit : new String[][] {
             {"\"training_rows\" : 6", "\"training_rows\" : 2", "is not a row number below 2"},
             {"\"type\" : \"c_svc\"", "\"type\" : \"nu_svc\"", "type 'nu_svc' is not one of"},
-            {"\"kernel\" : \"rbf(gamma=1)\"", "\"kernel\" : \"rbf(gama=1)\"", "kernel:"},
+            {"\"kernel\" : \"rbf(gamma=1)\"", "\"kernel\" : \"rbf(gama=1)\"", "kernel: "},
             {"\"multiclass\" : \"one_vs_one\"", "\"multiclass\" : \"both\"", "multiclass 'both'"},
         }) {
             assertTrue(json.contains(edit[0]), edit[0] + " in " + json);
             Path bad = dir.resolve("bad.zip");
             String changed = json.replace(edit[0], edit[1]);
             rewriteConsistently(file, bad, "model.json", changed.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            e = assertThrows(Kernels4jException.class, () -> ModelFiles.loadSvm(bad));
+            e = assertThrows(Kernels4jException.class, () -> ModelFiles.load(bad));
             assertTrue(e.getMessage().contains(edit[2]) && e.getMessage().contains("bad.zip"), e.getMessage());
         }
     }

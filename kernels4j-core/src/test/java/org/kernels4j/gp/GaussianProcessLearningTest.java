@@ -1,4 +1,4 @@
-package org.kernels4j.learn;
+package org.kernels4j.gp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -49,9 +49,10 @@ class GaussianProcessLearningTest {
         for (int outputs = 1; outputs <= 2; outputs++) {
             for (boolean normalize : new boolean[] {false, true}) {
                 Matrix y = targets(x, outputs, 4);
-                GaussianProcess gp = GaussianProcess.of(k, 1e-8, normalize);
+                GaussianProcess gp = GaussianProcess.builder(k).noise(1e-8).normalizeTargets(normalize).build();
                 HyperparameterSearch.Evidence e = gp.evidence(x, y);
-                try (GaussianProcess.Model m = gp.fit(x, y)) {
+                {
+GaussianProcessModel m = gp.fit(x, y);
                     assertEquals(m.logMarginalLikelihood(), e.value(), 1e-10 * Math.abs(e.value()));
                 }
                 double h = 1e-5;
@@ -90,11 +91,12 @@ class GaussianProcessLearningTest {
             quad += y.get(i, 0) * a[i];
         }
         double best = quad / 50;
-        GaussianProcess gp = GaussianProcess.of(k0.scaled(1.0), 0, false);
+        GaussianProcess gp = GaussianProcess.builder(k0.scaled(1.0)).noise(0).normalizeTargets(false).build();
         HyperparameterSearch.Result r = gp.optimize(x, y, HyperparameterSearch.builder().fix("matern.length").build());
         assertEquals(best, r.hyperparameters().get(0).value(), 1e-5 * best);
         assertEquals(0.5, r.hyperparameters().get(1).value(), 0.0);
-        try (GaussianProcess.Model m = gp.withKernel(r.kernel()).fit(x, y)) {
+        {
+GaussianProcessModel m = gp.withKernel(r.kernel()).fit(x, y);
             assertEquals(m.logMarginalLikelihood(), r.evidence(), 1e-9 * Math.abs(r.evidence()));
         }
     }
@@ -103,7 +105,7 @@ class GaussianProcessLearningTest {
     void optimumIsAStationaryPointAndBeatsItsNeighbours() {
         Matrix x = TestData.gaussian(80, 3, 1.0, 10);
         Matrix y = targets(x, 1, 11);
-        GaussianProcess gp = GaussianProcess.of(KernelSpec.parse("1*rbf(length=[1, 1, 1]) + white(noise=1)"), 1e-10, true);
+        GaussianProcess gp = GaussianProcess.builder(KernelSpec.parse("1*rbf(length=[1, 1, 1]) + white(noise=1)")).noise(1e-10).normalizeTargets(true).build();
         HyperparameterSearch.Result r = gp.optimize(x, y, HyperparameterSearch.builder().build());
         HyperparameterSearch.Evidence at = gp.withKernel(r.kernel()).evidence(x, y);
         assertEquals(r.evidence(), at.value(), 1e-12 * Math.abs(at.value()));
@@ -130,7 +132,7 @@ class GaussianProcessLearningTest {
     void restartsAreSeededAndKeepTheBest() {
         Matrix x = TestData.gaussian(40, 1, 2.0, 12);
         Matrix y = targets(x, 1, 13);
-        GaussianProcess gp = GaussianProcess.of(KernelSpec.parse("rbf(length=50) + white(noise=1)"), 1e-10, false);
+        GaussianProcess gp = GaussianProcess.builder(KernelSpec.parse("rbf(length=50) + white(noise=1)")).noise(1e-10).normalizeTargets(false).build();
         HyperparameterSearch search = HyperparameterSearch.builder().restarts(4).seed(3).build();
         HyperparameterSearch.Result a = gp.optimize(x, y, search);
         HyperparameterSearch.Result b = gp.optimize(x, y, search);
@@ -146,7 +148,7 @@ class GaussianProcessLearningTest {
     void boundsAndFixedNamesAreChecked() {
         Matrix x = TestData.gaussian(30, 1, 1.0, 14);
         Matrix y = targets(x, 1, 15);
-        GaussianProcess gp = GaussianProcess.of(KernelSpec.parse("rbf(length=1) + white(noise=0.1)"), 0, false);
+        GaussianProcess gp = GaussianProcess.builder(KernelSpec.parse("rbf(length=1) + white(noise=0.1)")).noise(0).normalizeTargets(false).build();
         HyperparameterSearch.Result r = gp.optimize(x, y,
                 HyperparameterSearch.builder().bound("rbf.length", 5, 10).build());
         assertEquals(5.0, r.hyperparameters().get(0).value(), 1e-9); // the data want a shorter scale
@@ -156,12 +158,12 @@ class GaussianProcessLearningTest {
         assertTrue(e.getMessage().contains("no hyperparameter 'rbf.gamma'; its hyperparameters are rbf.length, white.noise"),
                 e.getMessage());
         assertThrows(Kernels4jException.class, () -> HyperparameterSearch.builder().bound("rbf.length", 2, 1));
-        e = assertThrows(Kernels4jException.class, () -> GaussianProcess.of(KernelSpec.parse("linear()"), 1, false)
+        e = assertThrows(Kernels4jException.class, () -> GaussianProcess.builder(KernelSpec.parse("linear()")).noise(1).normalizeTargets(false).build()
                 .optimize(x, y, HyperparameterSearch.builder().build()));
         assertTrue(e.getMessage().contains("no free hyperparameters"), e.getMessage());
         // a singular covariance at the start is a clear error, not a stack trace from the optimizer
         Matrix dup = new Matrix(30, 1);
-        e = assertThrows(Kernels4jException.class, () -> GaussianProcess.of(KernelSpec.parse("rbf(length=1)"), 0, false)
+        e = assertThrows(Kernels4jException.class, () -> GaussianProcess.builder(KernelSpec.parse("rbf(length=1)")).noise(0).normalizeTargets(false).build()
                 .optimize(dup, y, HyperparameterSearch.builder().build()));
         assertTrue(e.getMessage().contains("cannot be evaluated at the starting hyperparameters"), e.getMessage());
     }

@@ -1,0 +1,98 @@
+package org.kernels4j.gp;
+
+import org.kernels4j.Kernels4jException;
+import org.kernels4j.linalg.Matrix;
+import org.kernels4j.model.ModelCodec;
+import org.kernels4j.model.ModelState;
+
+/**
+ * Model files of kind {@code gpc}: the kernel spec, the classes and, per binary problem p, its
+ * approximate log marginal likelihood and Newton iterations as fields; the training inputs
+ * {@code train_x} (n×d) and, stacked by problem, {@code mode}, {@code gradient} (t − π̂) and
+ * {@code sqrt_w} (each n×P) and {@code lower} (the Cholesky factors of B, P·n × n) as arrays.
+ */
+public final class GaussianProcessClassifierCodec implements ModelCodec<GaussianProcessClassifierModel> {
+    /** The kind written into files. */
+    public static final String KIND = "gpc";
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    @Override
+    public Class<GaussianProcessClassifierModel> type() {
+        return GaussianProcessClassifierModel.class;
+    }
+
+    @Override
+    public ModelState encode(GaussianProcessClassifierModel m) {
+        Matrix x = m.trainingInputs();
+        int n = x.rows();
+        int p = m.problems();
+        Matrix mode = new Matrix(n, p);
+        Matrix gradient = new Matrix(n, p);
+        Matrix sqrtW = new Matrix(n, p);
+        Matrix lower = new Matrix(p * n, n);
+        double[] lml = new double[p];
+        double[] iterations = new double[p];
+        for (int c = 0; c < p; c++) {
+            GaussianProcessClassifier.Binary b = m.problem(c);
+            for (int i = 0; i < n; i++) {
+                mode.set(i, c, b.mode()[i]);
+                gradient.set(i, c, b.gradient()[i]);
+                sqrtW.set(i, c, b.sqrtW()[i]);
+            }
+            System.arraycopy(b.lower().data(), 0, lower.data(), c * n * n, n * n);
+            lml[c] = b.logMarginalLikelihood();
+            iterations[c] = b.iterations();
+        }
+        return ModelState.builder(KIND)
+                .put("kernel", m.kernel().toSpec())
+                .put("classes", m.classes())
+                .put("log_marginal_likelihood", lml)
+                .put("iterations", iterations)
+                .array("train_x", x)
+                .array("mode", mode)
+                .array("gradient", gradient)
+                .array("sqrt_w", sqrtW)
+                .array("lower", lower)
+                .build();
+    }
+
+    @Override
+    public GaussianProcessClassifierModel decode(ModelState s) {
+        double[] classes = s.numbers("classes", -1);
+        if (classes.length < 2) {
+            throw new Kernels4jException("field 'classes' must list at least two classes");
+        }
+        for (int i = 1; i < classes.length; i++) {
+            if (!(classes[i] > classes[i - 1])) {
+                throw new Kernels4jException("field 'classes' must be strictly ascending");
+            }
+        }
+        int p = classes.length == 2 ? 1 : classes.length;
+        double[] lml = s.numbers("log_marginal_likelihood", p);
+        double[] iterations = s.numbers("iterations", p);
+        Matrix x = s.matrix("train_x");
+        int n = x.rows();
+        Matrix mode = s.matrix("mode", n, p);
+        Matrix gradient = s.matrix("gradient", n, p);
+        Matrix sqrtW = s.matrix("sqrt_w", n, p);
+        Matrix lower = s.matrix("lower", p * n, n);
+        GaussianProcessClassifier.Binary[] binary = new GaussianProcessClassifier.Binary[p];
+        for (int c = 0; c < p; c++) {
+            double[] l = new double[n * n];
+            System.arraycopy(lower.data(), c * n * n, l, 0, n * n);
+            Matrix lc = Matrix.wrap(n, n, l);
+            for (int i = 0; i < n; i++) {
+                if (!(lc.get(i, i) > 0)) {
+                    throw new Kernels4jException("array 'lower' of problem " + c + " has a non-positive diagonal");
+                }
+            }
+            binary[c] = new GaussianProcessClassifier.Binary(mode.column(c), gradient.column(c), sqrtW.column(c), lc,
+                    lml[c], (int) iterations[c]);
+        }
+        return new GaussianProcessClassifierModel(s.kernel("kernel"), x, classes, binary);
+    }
+}

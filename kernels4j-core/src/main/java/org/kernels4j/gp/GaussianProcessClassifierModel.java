@@ -1,0 +1,178 @@
+package org.kernels4j.gp;
+
+import java.util.Arrays;
+import org.kernels4j.Kernels4jException;
+import org.kernels4j.gram.GramEngine;
+import org.kernels4j.kernel.Kernel;
+import org.kernels4j.linalg.Matrix;
+import org.kernels4j.model.Classifier;
+import org.kernels4j.model.FitReport;
+import org.kernels4j.model.TrainingData;
+
+/**
+ * A fitted Laplace GP classifier (see {@link GaussianProcessClassifier}): immutable, on the heap.
+ * Per binary problem it keeps the posterior mode f̂, the gradient t − π̂, W^½ and the lower Cholesky
+ * factor L of B = I + W^½KW^½ (n×n), so prediction needs no refit: O(m·n²) per problem.
+ */
+public final class GaussianProcessClassifierModel implements Classifier {
+    private final Kernel kernel;
+    private final Matrix x;
+    private final double[] classes;
+    private final GaussianProcessClassifier.Binary[] binary;
+
+    GaussianProcessClassifierModel(Kernel kernel, Matrix x, double[] classes, GaussianProcessClassifier.Binary[] binary) {
+        this.kernel = kernel;
+        this.x = x;
+        this.classes = classes;
+        this.binary = binary;
+    }
+
+    /** The class labels, ascending. */
+    @Override
+    public double[] classes() {
+        return classes.clone();
+    }
+
+    /** The Laplace approximation of log p(y | X), summed over the binary problems. */
+    public double logMarginalLikelihood() {
+        double s = 0;
+        for (GaussianProcessClassifier.Binary b : binary) {
+            s += b.logMarginalLikelihood();
+        }
+        return s;
+    }
+
+    /** The posterior mode f̂ of binary problem c (0 when there are two classes) at the training points. */
+    public double[] mode(int problem) {
+        return binary[problem].mode().clone();
+    }
+
+    /** Newton iterations taken by binary problem c. */
+    public int iterations(int problem) {
+        return binary[problem].iterations();
+    }
+
+    /**
+     * Latent predictive mean (column 0) and variance (column 1) of binary problem c at xTest
+     * (Algorithm 3.2 lines 4–6).
+     */
+    public Matrix latent(Matrix xTest, int problem) {
+        TrainingData.requirePredictionInputs(xTest, x.cols());
+        if (problem < 0 || problem >= binary.length) {
+            throw new Kernels4jException("problem " + problem + " does not exist; the model has " + binary.length);
+        }
+        GaussianProcessClassifier.Binary b = binary[problem];
+        Matrix ks = GramEngine.cross(kernel, x, xTest); // n × m
+        double[] prior = GramEngine.diagonal(kernel, xTest);
+        int n = x.rows();
+        int m = xTest.rows();
+        Matrix scaled = new Matrix(n, m);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < m; j++) {
+                scaled.set(i, j, b.sqrtW()[i] * ks.get(i, j));
+            }
+        }
+        org.kernels4j.linalg.Blas.trsm(true, false, b.lower(), scaled); // V = L⁻¹·W^½·K(X, X*)
+        Matrix out = new Matrix(m, 2);
+        for (int j = 0; j < m; j++) {
+            double mean = 0;
+            double q = 0;
+            for (int i = 0; i < n; i++) {
+                mean += ks.get(i, j) * b.gradient()[i];
+                q += scaled.get(i, j) * scaled.get(i, j);
+            }
+            out.set(j, 0, mean);
+            out.set(j, 1, Math.max(prior[j] - q, 0));
+        }
+        return out;
+    }
+
+    /** Class probabilities, m × (number of classes), columns in {@link #classes()} order. */
+    @Override
+    public Matrix probabilities(Matrix xTest) {
+        int m = xTest.rows();
+        int c = classes.length;
+        Matrix p = new Matrix(m, c);
+        if (c == 2) {
+            Matrix lat = latent(xTest, 0);
+            for (int j = 0; j < m; j++) {
+                double p1 = GaussianProcessClassifier.probit(lat.get(j, 0), lat.get(j, 1));
+                p.set(j, 0, 1 - p1);
+                p.set(j, 1, p1);
+            }
+            return p;
+        }
+        for (int k = 0; k < c; k++) {
+            Matrix lat = latent(xTest, k);
+            for (int j = 0; j < m; j++) {
+                p.set(j, k, GaussianProcessClassifier.probit(lat.get(j, 0), lat.get(j, 1)));
+            }
+        }
+        for (int j = 0; j < m; j++) {
+            double s = 0;
+            for (int k = 0; k < c; k++) {
+                s += p.get(j, k);
+            }
+            for (int k = 0; k < c; k++) {
+                p.set(j, k, p.get(j, k) / s);
+            }
+        }
+        return p;
+    }
+
+    /** The most probable class label for each row, m×1. */
+    @Override
+    public Matrix predict(Matrix xTest) {
+        Matrix p = probabilities(xTest);
+        Matrix out = new Matrix(p.rows(), 1);
+        for (int j = 0; j < out.rows(); j++) {
+            int best = 0;
+            for (int k = 1; k < p.cols(); k++) {
+                if (p.get(j, k) > p.get(j, best)) {
+                    best = k;
+                }
+            }
+            out.set(j, 0, classes[best]);
+        }
+        return out;
+    }
+
+    @Override
+    public int features() {
+        return x.cols();
+    }
+
+    /** The kernel. */
+    public Kernel kernel() {
+        return kernel;
+    }
+
+    /** A copy of the training inputs. */
+    public Matrix trainingInputs() {
+        return x.copy();
+    }
+
+    /** Number of binary problems: 1 for two classes, else one per class (one-vs-rest). */
+    public int problems() {
+        return binary.length;
+    }
+
+    GaussianProcessClassifier.Binary problem(int c) {
+        return binary[c];
+    }
+
+    @Override
+    public FitReport report() {
+        long it = 0;
+        for (GaussianProcessClassifier.Binary b : binary) {
+            it += b.iterations();
+        }
+        return FitReport.builder().add("log_marginal_likelihood", logMarginalLikelihood()).add("problems", binary.length)
+                .add("newton_iterations", it).build();
+    }
+
+    @Override
+    public String toString() {
+        return "GaussianProcessClassifierModel(" + kernel.toSpec() + ", classes " + Arrays.toString(classes) + ")";
+    }
+}

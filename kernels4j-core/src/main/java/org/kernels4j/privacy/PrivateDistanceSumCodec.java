@@ -1,0 +1,55 @@
+package org.kernels4j.privacy;
+
+import org.kernels4j.linalg.Matrix;
+import org.kernels4j.model.ModelCodec;
+import org.kernels4j.model.ModelState;
+
+/**
+ * Model files of kind {@code private-distance-sum}: the noisy trees ({@code counts}, {@code sums})
+ * and, for ℓ2, the public projection as arrays; the norm, ε, the mechanism, the noise scales, the
+ * public range, the levels, the neighbouring relation and n as fields. No private row is written.
+ */
+public final class PrivateDistanceSumCodec implements ModelCodec<PrivateDistanceSum> {
+    /** The kind written into files. */
+    public static final String KIND = "private-distance-sum";
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    @Override
+    public Class<PrivateDistanceSum> type() {
+        return PrivateDistanceSum.class;
+    }
+
+    @Override
+    public ModelState encode(PrivateDistanceSum p) {
+        Matrix[] trees = p.trees();
+        return ModelState.builder(KIND)
+                .put("norm", p.norm().name().toLowerCase(java.util.Locale.ROOT))
+                .put("privacy.epsilon", p.epsilon())
+                .put("privacy.mechanism", PrivateDistanceSum.MECHANISM)
+                .put("privacy.count_laplace_scale", p.countNoiseScale())
+                .put("privacy.sum_laplace_scale", p.sumNoiseScale())
+                .put("privacy.neighbours", PrivateKernelSum.NEIGHBOURS)
+                .put("privacy.n", p.size())
+                .put("privacy.levels", p.levels())
+                .put("privacy.range", p.range())
+                .array("counts", trees[0])
+                .array("sums", trees[1])
+                .array("projection", p.projection())
+                .build();
+    }
+
+    @Override
+    public PrivateDistanceSum decode(ModelState s) {
+        PrivateDistanceSum.Norm norm = s.choice("norm", PrivateDistanceSum.Norm.class);
+        double[] range = s.numbers("privacy.range", 2);
+        Matrix projection = norm == PrivateDistanceSum.Norm.L2 ? s.matrix("projection") : null;
+        return PrivateDistanceSum.of(norm, projection, range[0], range[1], s.integer("privacy.levels", 1, 20),
+                s.matrix("counts"), s.matrix("sums"), s.integer("privacy.n", 1, Integer.MAX_VALUE),
+                s.positive("privacy.epsilon", false), s.positive("privacy.count_laplace_scale", false),
+                s.positive("privacy.sum_laplace_scale", false));
+    }
+}
