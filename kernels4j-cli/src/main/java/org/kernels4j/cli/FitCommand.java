@@ -19,7 +19,7 @@ import org.kernels4j.gp.SparseGaussianProcess;
 import org.kernels4j.gp.SparseGaussianProcessModel;
 import org.kernels4j.kernel.neural.NeuralKernel;
 import org.kernels4j.model.Model;
-import org.kernels4j.privacy.PrivateSimilarityClassifier;
+import org.kernels4j.privacy.PrivateKernelSum;
 import org.kernels4j.regression.NtkPredictor;
 import org.kernels4j.regression.NtkPredictorModel;
 import org.kernels4j.gp.HyperparameterSearch;
@@ -166,7 +166,9 @@ final class FitCommand implements Callable<Integer> {
     @Mixin
     SvmOptions svm;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed for the centre sampling (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "1", description = "Seed for the centre sampling, the restarts of "
+            + "--optimize, SVM probability folds; for private-similarity, given only for reproducible tests: it seeds the "
+            + "noise too (default: ${DEFAULT-VALUE}; private-similarity: a secure random seed).")
     long seed;
 
     @Option(names = "--out", required = true, paramLabel = "MODEL.zip", description = "Model file to write.")
@@ -230,7 +232,7 @@ final class FitCommand implements Callable<Integer> {
             case "ntk":
                 return fitNtk(k);
             case "private-similarity": {
-                PrivateSimilarityClassifier.Builder b = PrivateSimilarityClassifier.builder(k);
+                PrivateKernelSum.Builder b = PrivateKernelSum.builder(k);
                 if (epsilonDp != null) {
                     b.epsilon(epsilonDp);
                 }
@@ -238,9 +240,9 @@ final class FitCommand implements Callable<Integer> {
                     b.features(features);
                 }
                 if (parsed("--seed")) {
-                    b.seed(seed);
+                    b.frequencySeed(seed).noiseSeed(seed);
                 }
-                return fitClassifier(b.build(), k);
+                return fitClassifier(b.buildClassifier(), k);
             }
             default:
                 break;

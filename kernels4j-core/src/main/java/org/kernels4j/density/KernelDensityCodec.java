@@ -9,18 +9,13 @@ import org.kernels4j.model.ModelState;
  * Model files of kind {@code kde}: the profile name in field {@code kernel}; the points (n×d),
  * their weights (n×1) and the bandwidth matrix H (d×d) as arrays.
  */
-public final class KernelDensityCodec implements ModelCodec<KernelDensity> {
+public final class KernelDensityCodec extends ModelCodec<KernelDensity> {
     /** The kind written into files. */
     public static final String KIND = "kde";
 
-    @Override
-    public String kind() {
-        return KIND;
-    }
-
-    @Override
-    public Class<KernelDensity> type() {
-        return KernelDensity.class;
+    /** The codec (registered with ServiceLoader). */
+    public KernelDensityCodec() {
+        super(KIND, KernelDensity.class);
     }
 
     @Override

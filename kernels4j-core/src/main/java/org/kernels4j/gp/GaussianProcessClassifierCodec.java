@@ -11,18 +11,13 @@ import org.kernels4j.model.ModelState;
  * {@code train_x} (n×d) and, stacked by problem, {@code mode}, {@code gradient} (t − π̂) and
  * {@code sqrt_w} (each n×P) and {@code lower} (the Cholesky factors of B, P·n × n) as arrays.
  */
-public final class GaussianProcessClassifierCodec implements ModelCodec<GaussianProcessClassifierModel> {
+public final class GaussianProcessClassifierCodec extends ModelCodec<GaussianProcessClassifierModel> {
     /** The kind written into files. */
     public static final String KIND = "gpc";
 
-    @Override
-    public String kind() {
-        return KIND;
-    }
-
-    @Override
-    public Class<GaussianProcessClassifierModel> type() {
-        return GaussianProcessClassifierModel.class;
+    /** The codec (registered with ServiceLoader). */
+    public GaussianProcessClassifierCodec() {
+        super(KIND, GaussianProcessClassifierModel.class);
     }
 
     @Override

@@ -16,18 +16,13 @@ import org.kernels4j.model.ModelState;
  * loading predicts variances without an O(n³) refactorization. Files written before the factor was
  * stored (they lack {@code cholesky}) still load: the factor is then recomputed once.
  */
-public final class GaussianProcessCodec implements ModelCodec<GaussianProcessModel> {
+public final class GaussianProcessCodec extends ModelCodec<GaussianProcessModel> {
     /** The kind written into files. */
     public static final String KIND = "gp";
 
-    @Override
-    public String kind() {
-        return KIND;
-    }
-
-    @Override
-    public Class<GaussianProcessModel> type() {
-        return GaussianProcessModel.class;
+    /** The codec (registered with ServiceLoader). */
+    public GaussianProcessCodec() {
+        super(KIND, GaussianProcessModel.class);
     }
 
     @Override

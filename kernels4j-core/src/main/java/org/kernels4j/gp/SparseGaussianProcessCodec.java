@@ -11,18 +11,13 @@ import org.kernels4j.model.ModelState;
  * variance matrix {@code variance_matrix} = M⁻¹ − Σ (m×m), {@code intercept} (target shifts, 1×k)
  * and {@code target_scale} (1×k) as arrays. Prediction needs nothing else; nothing is refitted.
  */
-public final class SparseGaussianProcessCodec implements ModelCodec<SparseGaussianProcessModel> {
+public final class SparseGaussianProcessCodec extends ModelCodec<SparseGaussianProcessModel> {
     /** The kind written into files. */
     public static final String KIND = "sgpr";
 
-    @Override
-    public String kind() {
-        return KIND;
-    }
-
-    @Override
-    public Class<SparseGaussianProcessModel> type() {
-        return SparseGaussianProcessModel.class;
+    /** The codec (registered with ServiceLoader). */
+    public SparseGaussianProcessCodec() {
+        super(KIND, SparseGaussianProcessModel.class);
     }
 
     @Override

@@ -9,18 +9,13 @@ import org.kernels4j.model.ModelState;
  * and, for ℓ2, the public projection as arrays; the norm, ε, the mechanism, the noise scales, the
  * public range, the levels, the neighbouring relation and n as fields. No private row is written.
  */
-public final class PrivateDistanceSumCodec implements ModelCodec<PrivateDistanceSum> {
+public final class PrivateDistanceSumCodec extends ModelCodec<PrivateDistanceSum> {
     /** The kind written into files. */
     public static final String KIND = "private-distance-sum";
 
-    @Override
-    public String kind() {
-        return KIND;
-    }
-
-    @Override
-    public Class<PrivateDistanceSum> type() {
-        return PrivateDistanceSum.class;
+    /** The codec (registered with ServiceLoader). */
+    public PrivateDistanceSumCodec() {
+        super(KIND, PrivateDistanceSum.class);
     }
 
     @Override

@@ -8,6 +8,8 @@ import org.kernels4j.kernel.KernelSpec;
 import org.kernels4j.linalg.Matrix;
 import org.kernels4j.model.FitReport;
 import org.kernels4j.model.Model;
+import org.kernels4j.model.Estimator;
+import org.kernels4j.model.TrainingData;
 import org.kernels4j.model.UnsupervisedEstimator;
 
 /**
@@ -213,17 +215,42 @@ public final class PrivateKernelSum implements Model {
 
         /** @throws Kernels4jException for an odd or too small D, or ε ≤ 0 */
         public UnsupervisedEstimator<PrivateKernelSum> build() {
+            Release r = validated();
+            return x -> release(r.kernel, x, r.features, r.epsilon, r.frequencySeed, r.noiseSeed());
+        }
+
+        /**
+         * The private similarity classifier with these options: one release per class over that
+         * class's rows, each with the full ε, sharing the frequencies; fitted on the rows and their
+         * labels (n×1).
+         *
+         * @throws Kernels4jException for an odd or too small D, or ε ≤ 0
+         */
+        public Estimator<PrivateSimilarityClassifier> buildClassifier() {
+            Release r = validated();
+            return (x, y) -> {
+                TrainingData.requireLabels(x, y);
+                return PrivateSimilarityClassifier.release(r.kernel, x, y.data(), r.features, r.epsilon,
+                        r.frequencySeed, r.noiseSeed());
+            };
+        }
+
+        /** The options of one release, frozen when the estimator is built. */
+        private record Release(Kernel kernel, int features, double epsilon, long frequencySeed, Long fixedNoiseSeed) {
+            /** The fixed seed, or a fresh one from a secure source for every release. */
+            long noiseSeed() {
+                return fixedNoiseSeed != null ? fixedNoiseSeed : new java.security.SecureRandom().nextLong();
+            }
+        }
+
+        private Release validated() {
             if (features < 2 || features % 2 != 0) {
                 throw new Kernels4jException("the number of random features must be even and >= 2, got " + features);
             }
             if (!(epsilon > 0) || Double.isInfinite(epsilon)) {
                 throw new Kernels4jException("epsilon must be a positive finite number, got " + epsilon);
             }
-            int d = features;
-            double e = epsilon;
-            long f = frequencySeed;
-            Long s = noiseSeed;
-            return x -> release(kernel, x, d, e, f, s != null ? s : new java.security.SecureRandom().nextLong());
+            return new Release(kernel, features, epsilon, frequencySeed, noiseSeed);
         }
     }
 

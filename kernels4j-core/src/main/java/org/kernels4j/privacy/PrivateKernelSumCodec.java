@@ -9,18 +9,13 @@ import org.kernels4j.model.ModelState;
  * with ε, the mechanism, the sensitivity, the Laplace scale, the neighbouring relation and n in
  * the {@code privacy} fields. No private row is written.
  */
-public final class PrivateKernelSumCodec implements ModelCodec<PrivateKernelSum> {
+public final class PrivateKernelSumCodec extends ModelCodec<PrivateKernelSum> {
     /** The kind written into files. */
     public static final String KIND = "private-kernel-sum";
 
-    @Override
-    public String kind() {
-        return KIND;
-    }
-
-    @Override
-    public Class<PrivateKernelSum> type() {
-        return PrivateKernelSum.class;
+    /** The codec (registered with ServiceLoader). */
+    public PrivateKernelSumCodec() {
+        super(KIND, PrivateKernelSum.class);
     }
 
     @Override

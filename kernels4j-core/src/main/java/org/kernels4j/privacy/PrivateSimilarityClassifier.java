@@ -7,7 +7,6 @@ import org.kernels4j.Kernels4jException;
 import org.kernels4j.kernel.Kernel;
 import org.kernels4j.linalg.Matrix;
 import org.kernels4j.model.Classifier;
-import org.kernels4j.model.Estimator;
 import org.kernels4j.model.FitReport;
 import org.kernels4j.model.TrainingData;
 
@@ -16,7 +15,8 @@ import org.kernels4j.model.TrainingData;
  * {@link PrivateKernelSum} per class over that class's private rows, each with the full ε (every row
  * belongs to exactly one class, so parallel composition makes the whole release ε-DP under
  * replace-one neighbours with public labels and class sizes), and the prediction
- * argmax_c (1/n_c)·Σ_(x∈X_c) k(x, y) from the released structures only.
+ * argmax_c (1/n_c)·Σ_(x∈X_c) k(x, y) from the released structures only. Configured by
+ * {@link PrivateKernelSum#builder} and built with {@link PrivateKernelSum.Builder#buildClassifier()}.
  */
 public final class PrivateSimilarityClassifier implements Classifier {
     private final double[] classes;
@@ -44,10 +44,11 @@ public final class PrivateSimilarityClassifier implements Classifier {
      * Releases one structure per class.
      *
      * @param labels class labels, one per row of x (at least two classes)
-     * @param seed seeds the public frequencies (shared by all classes) and, offset per class, the noise
+     * @param frequencySeed seeds the public frequencies, shared by all classes
+     * @param noiseSeed seeds, offset per class, the noise (secret in a real release)
      */
     static PrivateSimilarityClassifier release(Kernel kernel, Matrix x, double[] labels, int features,
-            double epsilon, long seed) {
+            double epsilon, long frequencySeed, long noiseSeed) {
         if (labels.length != x.rows()) {
             throw new Kernels4jException("got " + labels.length + " labels for " + x.rows() + " rows");
         }
@@ -68,62 +69,9 @@ public final class PrivateSimilarityClassifier implements Classifier {
                 }
             }
             Matrix xc = x.selectRows(rows.stream().mapToInt(Integer::intValue).toArray());
-            sums.add(PrivateKernelSum.release(kernel, xc, features, epsilon, seed, seed * 7919 + 31 * (c + 1)));
+            sums.add(PrivateKernelSum.release(kernel, xc, features, epsilon, frequencySeed, noiseSeed * 7919 + 31 * (c + 1)));
         }
         return new PrivateSimilarityClassifier(classes, List.copyOf(sums));
-    }
-
-    /**
-     * Starts a builder (options as {@link PrivateKernelSum#builder}); the release is the fit on
-     * the private rows and their labels (n×1).
-     */
-    public static Builder builder(Kernel kernel) {
-        return new Builder(kernel);
-    }
-
-    /** Options of a release, validated by {@link #build()}. */
-    public static final class Builder {
-        private final Kernel kernel;
-        private int features = 1000;
-        private double epsilon = 1;
-        private Long seed;
-
-        private Builder(Kernel kernel) {
-            if (kernel == null) {
-                throw new Kernels4jException("a private similarity classifier needs a kernel");
-            }
-            this.kernel = kernel;
-        }
-
-        /** D = 2m random features per class, even and ≥ 2. */
-        public Builder features(int value) {
-            this.features = value;
-            return this;
-        }
-
-        /** ε &gt; 0 (each row is in one class, so the whole release is ε-DP). */
-        public Builder epsilon(double value) {
-            this.epsilon = value;
-            return this;
-        }
-
-        /** Seed of the frequencies and the noise, for reproducible tests only; unset, a secure random seed. */
-        public Builder seed(long value) {
-            this.seed = value;
-            return this;
-        }
-
-        /** @throws Kernels4jException for an odd or too small D, or ε ≤ 0 */
-        public Estimator<PrivateSimilarityClassifier> build() {
-            PrivateKernelSum.builder(kernel).features(features).epsilon(epsilon).build(); // validates
-            int d = features;
-            double e = epsilon;
-            Long s = seed;
-            return (x, y) -> {
-                TrainingData.requireLabels(x, y);
-                return release(kernel, x, y.data(), d, e, s != null ? s : new java.security.SecureRandom().nextLong());
-            };
-        }
     }
 
     /** The class labels, ascending. */

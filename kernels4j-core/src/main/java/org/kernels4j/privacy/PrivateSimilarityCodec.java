@@ -10,18 +10,13 @@ import org.kernels4j.model.ModelState;
  * structure's fields and arrays under the prefix {@code class<c>.} (as in
  * {@link PrivateKernelSumCodec}). No private row is written.
  */
-public final class PrivateSimilarityCodec implements ModelCodec<PrivateSimilarityClassifier> {
+public final class PrivateSimilarityCodec extends ModelCodec<PrivateSimilarityClassifier> {
     /** The kind written into files. */
     public static final String KIND = "private-similarity";
 
-    @Override
-    public String kind() {
-        return KIND;
-    }
-
-    @Override
-    public Class<PrivateSimilarityClassifier> type() {
-        return PrivateSimilarityClassifier.class;
+    /** The codec (registered with ServiceLoader). */
+    public PrivateSimilarityCodec() {
+        super(KIND, PrivateSimilarityClassifier.class);
     }
 
     @Override

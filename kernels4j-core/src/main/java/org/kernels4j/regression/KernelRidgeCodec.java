@@ -11,18 +11,13 @@ import org.kernels4j.model.ModelState;
  * as arrays. The same layout also holds the mean of a Nyström fit (whose "training inputs" are its
  * m centres).
  */
-public final class KernelRidgeCodec implements ModelCodec<KernelRidgeModel> {
+public final class KernelRidgeCodec extends ModelCodec<KernelRidgeModel> {
     /** The kind written into files. */
     public static final String KIND = "krr";
 
-    @Override
-    public String kind() {
-        return KIND;
-    }
-
-    @Override
-    public Class<KernelRidgeModel> type() {
-        return KernelRidgeModel.class;
+    /** The codec (registered with ServiceLoader). */
+    public KernelRidgeCodec() {
+        super(KIND, KernelRidgeModel.class);
     }
 
     @Override

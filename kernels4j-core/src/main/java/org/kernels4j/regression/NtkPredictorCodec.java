@@ -15,18 +15,13 @@ import org.kernels4j.model.ModelState;
  * eigendecomposition {@code ntk_eigenvalues} (1×n) and {@code ntk_eigenvectors} (n×n) as arrays,
  * so that loading needs no kernel matrix or eigendecomposition.
  */
-public final class NtkPredictorCodec implements ModelCodec<NtkPredictorModel> {
+public final class NtkPredictorCodec extends ModelCodec<NtkPredictorModel> {
     /** The kind written into files. */
     public static final String KIND = "ntk";
 
-    @Override
-    public String kind() {
-        return KIND;
-    }
-
-    @Override
-    public Class<NtkPredictorModel> type() {
-        return NtkPredictorModel.class;
+    /** The codec (registered with ServiceLoader). */
+    public NtkPredictorCodec() {
+        super(KIND, NtkPredictorModel.class);
     }
 
     @Override

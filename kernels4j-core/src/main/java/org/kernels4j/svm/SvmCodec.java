@@ -12,18 +12,13 @@ import org.kernels4j.model.ModelState;
  * support vectors (absent for a precomputed kernel), their training-row indices, the dual
  * coefficients, the thresholds ρ and the Platt sigmoids (when fitted) as arrays.
  */
-public final class SvmCodec implements ModelCodec<SvmModel> {
+public final class SvmCodec extends ModelCodec<SvmModel> {
     /** The kind written into files. */
     public static final String KIND = "svm";
 
-    @Override
-    public String kind() {
-        return KIND;
-    }
-
-    @Override
-    public Class<SvmModel> type() {
-        return SvmModel.class;
+    /** The codec (registered with ServiceLoader). */
+    public SvmCodec() {
+        super(KIND, SvmModel.class);
     }
 
     @Override

@@ -25,7 +25,6 @@ import org.kernels4j.kernel.neural.NeuralKernel;
 import org.kernels4j.linalg.Matrix;
 import org.kernels4j.privacy.PrivateDistanceSum;
 import org.kernels4j.privacy.PrivateKernelSum;
-import org.kernels4j.privacy.PrivateSimilarityClassifier;
 import org.kernels4j.regression.KernelRidge;
 import org.kernels4j.regression.NtkPredictor;
 import org.kernels4j.regression.NystromKernelRidge;
@@ -83,8 +82,8 @@ class ModelContractTest {
         m.put("private-kernel-sum", PrivateKernelSum.builder(RBF).features(40).epsilon(2).noiseSeed(5).build().fit(X));
         m.put("private-distance-sum", PrivateDistanceSum.builder(PrivateDistanceSum.Norm.L1).range(-4, 4).levels(6)
                 .noiseSeed(4).build().fit(X));
-        m.put("private-similarity", PrivateSimilarityClassifier.builder(RBF).features(40).seed(6).build()
-                .fit(X, labels(2)));
+        m.put("private-similarity", PrivateKernelSum.builder(RBF).features(40).frequencySeed(6).noiseSeed(6)
+                .buildClassifier().fit(X, labels(2)));
         return m;
     }
 

@@ -130,7 +130,7 @@ class PrivateKernelSumTest {
             truth[i] = i % 2;
             q.set(i, 0, q.get(i, 0) + (i % 2 == 0 ? -1.5 : 1.5));
         }
-        PrivateSimilarityClassifier c = PrivateSimilarityClassifier.release(RBF, x, labels, 64, 1.0, 3);
+        PrivateSimilarityClassifier c = PrivateSimilarityClassifier.release(RBF, x, labels, 64, 1.0, 3, 3);
         double[] pred = c.predict(q).data();
         int right = 0;
         for (int i = 0; i < 200; i++) {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -97,12 +96,8 @@ public final class CsvReader {
         String name = file.toString();
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             return read(in, name);
-        } catch (NoSuchFileException e) {
-            throw new Kernels4jException(name + ": no such file");
-        } catch (java.nio.charset.MalformedInputException e) {
-            throw new Kernels4jException(name + ": not a UTF-8 text file");
         } catch (IOException e) {
-            throw new Kernels4jException(name + ": cannot read: " + e.getMessage(), e);
+            throw TextFiles.unreadable(name, e);
         }
     }
 

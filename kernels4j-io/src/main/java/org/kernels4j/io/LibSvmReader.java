@@ -4,7 +4,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,12 +89,8 @@ public final class LibSvmReader {
                 values.add(java.util.Arrays.copyOf(val, count));
                 labels.add(label);
             }
-        } catch (NoSuchFileException e) {
-            throw new Kernels4jException(name + ": no such file");
-        } catch (java.nio.charset.MalformedInputException e) {
-            throw new Kernels4jException(name + ": not a UTF-8 text file");
         } catch (IOException e) {
-            throw new Kernels4jException(name + ": cannot read: " + e.getMessage(), e);
+            throw TextFiles.unreadable(name, e);
         }
         if (labels.isEmpty()) {
             throw new Kernels4jException(name + ": no data rows (the file is empty)");
@@ -154,12 +149,8 @@ public final class LibSvmReader {
                         return false;
                 }
             }
-        } catch (NoSuchFileException e) {
-            throw new Kernels4jException(name + ": no such file");
-        } catch (java.nio.charset.MalformedInputException e) {
-            throw new Kernels4jException(name + ": not a UTF-8 text file");
         } catch (IOException e) {
-            throw new Kernels4jException(name + ": cannot read: " + e.getMessage(), e);
+            throw TextFiles.unreadable(name, e);
         }
         return hasLibSvmExtension(file);
     }
