@@ -65,6 +65,10 @@ final class CrossValidateCommand implements Callable<Integer> {
             + "the kernel (default 1e-10).")
     Double noise;
 
+    @Option(names = "--normalize", description = "gp: centre and scale the target to unit variance on each training "
+            + "fold (scikit-learn's normalize_y).")
+    boolean normalize;
+
     @Option(names = "--task", defaultValue = "regression", paramLabel = "regression|classification",
             description = "What the target is (default: ${DEFAULT-VALUE}).")
     String task;
@@ -106,6 +110,7 @@ final class CrossValidateCommand implements Callable<Integer> {
         appliesTo.put("--c", List.of("svc", "svr"));
         appliesTo.put("--epsilon", List.of("svr"));
         appliesTo.put("--noise", List.of("gp"));
+        appliesTo.put("--normalize", List.of("gp"));
         for (var e : appliesTo.entrySet()) {
             if (parsed.hasMatchedOption(e.getKey()) && !e.getValue().contains(model)) {
                 throw new Kernels4jException(e.getKey() + " applies to --model " + String.join("|", e.getValue())
@@ -174,7 +179,7 @@ final class CrossValidateCommand implements Callable<Integer> {
                 }
             }
             case "gp" -> {
-                GaussianProcess.Builder b = GaussianProcess.builder(k);
+                GaussianProcess.Builder b = GaussianProcess.builder(k).normalizeTargets(normalize);
                 if (noise != null) {
                     b.noise(noise);
                 }

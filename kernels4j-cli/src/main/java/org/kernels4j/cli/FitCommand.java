@@ -526,6 +526,10 @@ final class FitCommand implements Callable<Integer> {
                     best.iterations(), best.evaluations(),
                     best.stop() == null ? "-" : best.stop().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '),
                     learned.starts().size(), learned.best() + 1, seconds);
+            if (best.stop() == org.kernels4j.optim.BoundedLbfgs.Stop.ITERATIONS) {
+                pw.printf("note: the optimizer stopped at its iteration limit; the hyperparameters may not be "
+                        + "optimal (raise --max-iter)%n");
+            }
             if (learned.starts().size() > 1) {
                 for (int i = 0; i < learned.starts().size(); i++) {
                     pw.printf("  start %d: %s %.6f%n", i + 1, sparse ? "bound" : "log marginal likelihood",

@@ -85,7 +85,7 @@ final class PlotCommand implements Callable<Integer> {
         Dataset dataPoints = data == null ? null : ModelData.read(options.options, data, saved, false);
         Matrix trainX = dataPoints != null ? dataPoints.features() : trainingInputs(fitted);
         if (trainX == null && (from == null || to == null)) {
-            throw new Kernels4jException("a " + PredictCommand.describe(fitted) + " keeps no training inputs to take the "
+            throw new Kernels4jException(PredictCommand.describe(fitted) + " keeps no training inputs to take the "
                     + "plot range from; give --from and --to, or --data");
         }
         double lo = trainX == null ? 0 : Double.POSITIVE_INFINITY;

@@ -122,8 +122,9 @@ final class PredictCommand implements Callable<Integer> {
                 f = ((DecisionFunction) m).decisionValues(ds.features());
             }
             for (int q = 0; q < f.cols(); q++) {
-                columns.add("decision_" + (m instanceof SvmModel svm ? FitCommand.problemName(svm, q).replace(' ', '_')
-                        : String.valueOf(q)));
+                String problem = m instanceof SvmModel svm ? FitCommand.problemName(svm, q).replace(' ', '_')
+                        : String.valueOf(q);
+                columns.add(f.cols() == 1 && problem.equals("-") ? "decision" : "decision_" + problem);
                 values.add(f.column(q));
             }
         }

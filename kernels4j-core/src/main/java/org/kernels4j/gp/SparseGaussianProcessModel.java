@@ -112,19 +112,29 @@ public final class SparseGaussianProcessModel implements PredictiveVariance {
         return r.build();
     }
 
+    /**
+     * Var[f(x*)] plus the white-noise variance σ² of the kernel, per output (times its scale² when
+     * normalizing): the same quantity as {@link GaussianProcessModel#predictiveVariance} for a
+     * kernel with a {@code white(…)} term, which {@code predict --std} reports.
+     */
     @Override
     public Matrix predictiveVariance(Matrix xTest) {
         Matrix v = new Matrix(xTest.rows(), outputs());
+        double noise = SparseGaussianProcess.noiseOf(kernel);
         for (int o = 0; o < outputs(); o++) {
             double[] c = variance(xTest, o);
+            double s2 = scale[o] * scale[o];
             for (int i = 0; i < c.length; i++) {
-                v.set(i, o, c[i]);
+                v.set(i, o, c[i] + noise * s2);
             }
         }
         return v;
     }
 
-    /** Predictive variance of the latent f(x*) for output o (times its scale² when normalizing). */
+    /**
+     * Predictive variance of the latent f(x*) for output o, without the white noise (times its
+     * scale² when normalizing); {@link #predictiveVariance} adds the noise, as the exact GP's does.
+     */
     public double[] variance(Matrix xTest, int output) {
         TrainingData.requirePredictionInputs(xTest, z.cols());
         if (output < 0 || output >= outputs()) {

@@ -106,6 +106,14 @@ GaussianProcessModel exact = GaussianProcess.builder(KernelSpec.parse("2*matern(
             }
             assertEquals(exact.logMarginalLikelihood(), sparse.bound(), 1e-7 * Math.abs(sparse.bound()));
         }
+        // with the noise inside the exact GP's kernel, both predictive variances include it
+        GaussianProcessModel withWhite = GaussianProcess.builder(k).noise(0).normalizeTargets(true).build().fit(x, y);
+        Matrix a = sparse.predictiveVariance(xt);
+        Matrix b = withWhite.predictiveVariance(xt);
+        for (int i = 0; i < 9; i++) {
+            assertEquals(b.get(i, 0), a.get(i, 0), 1e-7 * b.get(i, 0));
+            assertTrue(a.get(i, 0) > sparse.variance(xt, 0)[i] + 0.04 * sparse.targetScales()[0] * sparse.targetScales()[0]);
+        }
     }
 
     @Test

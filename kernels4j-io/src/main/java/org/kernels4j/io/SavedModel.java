@@ -3,6 +3,7 @@ package org.kernels4j.io;
 import java.util.List;
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.model.Model;
+import org.kernels4j.model.ModelCodecs;
 
 /**
  * A model together with what a model file records about the data it was trained on.
@@ -24,7 +25,7 @@ public record SavedModel(Model model, List<String> featureNames, String targetNa
     /** The model as a {@code type}, or a clear error naming {@code what} was expected. */
     public <M> M as(Class<M> type, String what) {
         if (!type.isInstance(model)) {
-            throw new Kernels4jException("this is a " + model.getClass().getSimpleName() + " model, not " + what);
+            throw new Kernels4jException("this is a '" + ModelCodecs.kindOf(model) + "' model, not " + what);
         }
         return type.cast(model);
     }
