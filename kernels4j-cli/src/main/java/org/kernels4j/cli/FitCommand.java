@@ -154,6 +154,14 @@ final class FitCommand implements Callable<Integer> {
             + "epsilon > 0 (default 1).")
     Double epsilonDp;
 
+    @Option(names = "--ledger", paramLabel = "FILE", description = "private-similarity: privacy budget ledger "
+            + "(see kde fit --ledger); charged once with epsilon (the classes compose in parallel).")
+    Path ledger;
+
+    @Option(names = "--budget", paramLabel = "EPS", description = "private-similarity: the data file's total epsilon "
+            + "budget in --ledger.")
+    Double budget;
+
     @Option(names = "--features", paramLabel = "D", description = "private-similarity: random Fourier features per "
             + "class, even (default 1000).")
     Integer features;
@@ -167,8 +175,8 @@ final class FitCommand implements Callable<Integer> {
     SvmOptions svm;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed for the centre sampling, the restarts of "
-            + "--optimize, SVM probability folds; for private-similarity, given only for reproducible tests: it seeds the "
-            + "noise too (default: ${DEFAULT-VALUE}; private-similarity: a secure random seed).")
+            + "--optimize, SVM probability folds; for private-similarity, the public random frequencies only (the noise "
+            + "always comes from a secure generator and has no seed) (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--out", required = true, paramLabel = "MODEL.zip", description = "Model file to write.")
@@ -200,7 +208,7 @@ final class FitCommand implements Callable<Integer> {
         for (String o : List.of("--time", "--learning-rate", "--diag-reg")) {
             appliesTo.put(o, List.of("ntk"));
         }
-        for (String o : List.of("--epsilon-dp", "--features")) {
+        for (String o : List.of("--epsilon-dp", "--features", "--ledger", "--budget")) {
             appliesTo.put(o, List.of("private-similarity"));
         }
         appliesTo.put("--tol", List.of("krr", "svc", "svr", "oneclass"));
@@ -240,9 +248,12 @@ final class FitCommand implements Callable<Integer> {
                     b.features(features);
                 }
                 if (parsed("--seed")) {
-                    b.frequencySeed(seed).noiseSeed(seed);
+                    b.frequencySeed(seed); // the public frequencies only: the noise has no seed
                 }
-                return fitClassifier(b.buildClassifier(), k);
+                var estimator = b.buildClassifier();
+                KdeCommand.chargeLedger(ledger, budget, train, epsilonDp != null ? epsilonDp : 1,
+                        org.kernels4j.privacy.PrivateKernelSum.MECHANISM, "fit --model private-similarity --out " + out);
+                return fitClassifier(estimator, k);
             }
             default:
                 break;

@@ -90,6 +90,16 @@ final class KdeCommand implements Runnable {
                 + "(default: ${DEFAULT-VALUE}).")
         int projections;
 
+        @Option(names = "--ledger", paramLabel = "FILE", description = "With --private: a privacy budget ledger; the "
+                + "release's epsilon is added to the epsilon spent on this data file (identified by its SHA-256) by "
+                + "sequential composition, and the file is rewritten atomically before the release is saved.")
+        Path ledger;
+
+        @Option(names = "--budget", paramLabel = "EPS", description = "With --ledger: the total epsilon this data file "
+                + "may spend; a release that would exceed it is refused (recorded in the ledger; it can be lowered, "
+                + "not raised).")
+        Double budget;
+
         @Option(names = "--out", required = true, paramLabel = "KDE.zip", description = "File to write.")
         Path out;
 
@@ -101,6 +111,9 @@ final class KdeCommand implements Runnable {
             KernelDensity.Profile profile = KernelDensity.Profile.parse(kernel);
             if (privateRelease) {
                 return releasePrivate(profile);
+            }
+            if (ledger != null || budget != null) {
+                throw new Kernels4jException("--ledger and --budget apply to --private releases");
             }
             Dataset ds = options.options.read(data, ignore == null ? "none" : ignore, 0);
             Matrix x = ds.features();
@@ -200,15 +213,18 @@ final class KdeCommand implements Runnable {
                     "--private supports --kernel gaussian or exponential, got " + kernel));
             Dataset ds = options.options.read(data, ignore == null ? "none" : ignore, 0);
             long frequencySeed = seed != null ? seed : new java.security.SecureRandom().nextLong();
-            // the noise seed is left to the library's secure random source and never recorded
-            PrivateKernelSum p = PrivateKernelSum.builder(k).features(features).epsilon(epsilon)
-                    .frequencySeed(frequencySeed).build().fit(ds.features());
+            // the noise comes from the library's secure source: it has no seed to give or record
+            var estimator = PrivateKernelSum.builder(k).features(features).epsilon(epsilon).frequencySeed(frequencySeed)
+                    .build();
+            chargeLedger(ledger, budget, data, epsilon, PrivateKernelSum.MECHANISM, "kde fit --private --out " + out);
+            PrivateKernelSum p = estimator.fit(ds.features());
             ModelFiles.save(p, ds.featureNames(), out);
             var pw = spec.commandLine().getOut();
             pw.printf("private release: %s, epsilon %s, %d random features, %d private rows x %d features%n",
                     k.toSpec(), epsilon, features, ds.rows(), ds.features().cols());
-            pw.printf("L1 sensitivity %.6g (%s neighbours), Laplace scale %.6g; noise sd of each mean answer %.6g%n",
-                    p.sensitivity(), PrivateKernelSum.NEIGHBOURS, p.noiseScale(), p.noiseStandardDeviation());
+            pw.printf("L1 sensitivity %.6g (%s neighbours, grid %.6g), discrete Laplace scale %.6g; noise sd of each mean "
+                    + "answer %.6g%n", p.sensitivity(), PrivateKernelSum.NEIGHBOURS, p.granularity(), p.noiseScale(),
+                    p.noiseStandardDeviation());
             pw.printf("saved %s (no data row inside)%n", out);
             return 0;
         }
@@ -234,14 +250,18 @@ final class KdeCommand implements Runnable {
             double hi = FitCommand.parseNumber("--range", parts[1]);
             Dataset ds = options.options.read(data, ignore == null ? "none" : ignore, 0);
             long projectionSeed = seed != null ? seed : new java.security.SecureRandom().nextLong();
-            PrivateDistanceSum p = PrivateDistanceSum.builder(norm).range(lo, hi).levels(levels).projections(projections)
-                    .epsilon(epsilon).projectionSeed(projectionSeed).build().fit(ds.features());
+            var estimator = PrivateDistanceSum.builder(norm).range(lo, hi).levels(levels).projections(projections)
+                    .epsilon(epsilon).projectionSeed(projectionSeed).build();
+            chargeLedger(ledger, budget, data, epsilon, PrivateDistanceSum.MECHANISM,
+                    "kde fit --private --distance " + distance + " --out " + out);
+            PrivateDistanceSum p = estimator.fit(ds.features());
             ModelFiles.save(p, ds.featureNames(), out);
             var pw = spec.commandLine().getOut();
             pw.printf("private release: %s distance sums, epsilon %s, range [%s, %s], %d levels%s, %d private rows x %d "
                     + "features%n", distance, epsilon, lo, hi, levels, norm == PrivateDistanceSum.Norm.L2 ? ", "
                     + projections + " projections" : "", ds.rows(), ds.features().cols());
-            pw.printf("Laplace scales: counts %.6g, sums %.6g (%s neighbours)%n", p.countNoiseScale(), p.sumNoiseScale(),
+            pw.printf("discrete Laplace scales: counts %.6g, sums %.6g (grids %.6g, %.6g; %s neighbours)%n",
+                    p.countNoiseScale(), p.sumNoiseScale(), p.countGranularity(), p.sumGranularity(),
                     PrivateKernelSum.NEIGHBOURS);
             pw.printf("saved %s (no data row inside)%n", out);
             return 0;
@@ -367,5 +387,23 @@ final class KdeCommand implements Runnable {
             spec.commandLine().getOut().printf("wrote %d samples to %s%n", count, out);
             return 0;
         }
+    }
+
+    /**
+     * Charges a private release of {@code epsilon} on the data file to the ledger (if one is given) and
+     * writes the ledger back atomically, before the release is made: a refused release leaves the
+     * ledger unchanged, a release that fails afterwards is over-counted, never under-counted.
+     */
+    static void chargeLedger(Path ledger, Double budget, Path data, double epsilon, String mechanism, String what) {
+        if (ledger == null) {
+            if (budget != null) {
+                throw new Kernels4jException("--budget needs a --ledger file to keep the account in");
+            }
+            return;
+        }
+        org.kernels4j.privacy.PrivacyLedger l = org.kernels4j.privacy.PrivacyLedger.read(ledger);
+        String sha = org.kernels4j.privacy.PrivacyLedger.sha256(data);
+        l = l.charge(sha, epsilon, budget, mechanism, what);
+        org.kernels4j.io.AtomicFiles.writeString(ledger, l.toText());
     }
 }

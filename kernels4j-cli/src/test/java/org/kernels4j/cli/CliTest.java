@@ -286,6 +286,43 @@ class CliTest {
     }
 
     @Test
+    void privateReleasesAreChargedToALedgerAndRefusedBeyondTheBudget() throws IOException {
+        Path ledger = dir.resolve("ledger.tsv");
+        List<String> kde = List.of("kde", "fit", "--data", train.toString(), "--ignore", "y", "--private", "--bandwidth",
+                "0.5", "--features", "16", "--ledger", ledger.toString());
+        java.util.function.BiFunction<List<String>, List<String>, Run> with = (a, b) -> {
+            List<String> all = new java.util.ArrayList<>(a);
+            all.addAll(b);
+            return run(all.toArray(new String[0]));
+        };
+        Run first = with.apply(kde, List.of("--epsilon", "0.6", "--budget", "1", "--out", dir.resolve("p1.zip").toString()));
+        assertEquals(0, first.code(), first.err());
+        Path refused = dir.resolve("p2.zip");
+        Run second = with.apply(kde, List.of("--epsilon", "0.6", "--out", refused.toString()));
+        assertEquals(1, second.code());
+        assertTrue(second.err().contains("privacy budget exceeded"), second.err());
+        assertFalse(Files.exists(refused), "nothing is released");
+        Run distance = run("kde", "fit", "--data", train.toString(), "--ignore", "y", "--private", "--distance", "l1",
+                "--range", "-1:1", "--levels", "4", "--epsilon", "0.4", "--ledger", ledger.toString(), "--out",
+                dir.resolve("d.zip").toString());
+        assertEquals(0, distance.code(), distance.err());
+        String text = Files.readString(ledger);
+        org.kernels4j.privacy.PrivacyLedger l = org.kernels4j.privacy.PrivacyLedger.parse(text);
+        String sha = org.kernels4j.privacy.PrivacyLedger.sha256(train);
+        assertEquals(1.0, l.spent(sha), 1e-12);
+        assertEquals(2, l.entries().size());
+        Run classifier = run("fit", "--model", "private-similarity", "--train", train.toString(), "--kernel",
+                "rbf(gamma=0.5)", "--epsilon-dp", "0.1", "--ledger", ledger.toString(), "--out",
+                dir.resolve("c.zip").toString());
+        assertEquals(1, classifier.code(), "the same data file has no budget left");
+        assertTrue(classifier.err().contains("privacy budget exceeded"), classifier.err());
+        Run budgetAlone = run("kde", "fit", "--data", train.toString(), "--ignore", "y", "--private", "--bandwidth", "0.5",
+                "--budget", "1", "--out", dir.resolve("p3.zip").toString());
+        assertEquals(1, budgetAlone.code());
+        assertTrue(budgetAlone.err().contains("--budget needs a --ledger"), budgetAlone.err());
+    }
+
+    @Test
     void privateReleaseHoldsNoDataRowAndRecordsItsMechanism() throws IOException {
         Path release = dir.resolve("private.zip");
         Run fit = run("kde", "fit", "--data", train.toString(), "--ignore", "y", "--private", "--epsilon", "0.5",
@@ -307,7 +344,8 @@ class CliTest {
                     }
                 } else if (e.getName().equals("model.json")) {
                     String json = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
-                    assertTrue(json.contains("\"epsilon\" : 0.5") && json.contains("random Fourier features + Laplace")
+                    assertTrue(json.contains("\"epsilon\" : 0.5") && json.contains("random Fourier features + discrete Laplace")
+                            && json.contains("\"granularity\"")
                             && json.contains("\"neighbours\" : \"replace-one (n public)\""), json);
                 }
             }

@@ -16,8 +16,15 @@ import org.kernels4j.model.UnsupervisedEstimator;
  * (R = hi − lo; points are clipped into it) is cut into 2^L cells and a dyadic tree over them stores,
  * per node, the count c and the sum s of (x_j − lo) over its points. Each point lies in L + 1 nodes
  * per coordinate, so under <b>replace-one</b> neighbours (n public) the counts of all coordinates have
- * L1 sensitivity 2d(L + 1) and the sums 2d(L + 1)R; adding Laplace(2d(L + 1)/ε_c) to every count and
- * Laplace(2d(L + 1)R/ε_s) to every sum, ε_c = ε_s = ε/2, makes the release ε-DP. A query reads the
+ * L1 sensitivity Δ_c = 2d(L + 1) and the sums Δ_s = 2d(L + 1)R; adding Laplace(Δ_c/ε_c) to every count
+ * and Laplace(Δ′_s/ε_s) to every sum, ε_c = ε_s = ε/2, makes the release ε-DP (basic composition of the
+ * two). The noise is the exact discrete Laplace on power-of-two grids ({@link GridLaplace},
+ * {@link DiscreteLaplace}) from a secure generator: the counts' grid is γ_c = 2^-10 (counts are integers,
+ * already on it: Δ′_c = Δ_c); the sums' grid γ_s is the largest power of two ≤ R/2^10, every shifted
+ * coordinate u is snapped to it before summing (exact integer sums), so the snapped values lie in
+ * [0, R̂], R̂ = γ_s·round(R/γ_s) ≤ R + γ_s/2, and Δ′_s = 2d(L + 1)R̂ ≤ Δ_s + 2d(L + 1)·γ_s/2, that is Δ_s
+ * plus half a grid step per affected node. The noise scales are the declared Δ′/ε' (the sampler rounds
+ * them up by less than 2^-29, which only adds noise). A query reads the
  * prefix counts and sums up to its cell (at most L + 1 nodes) and returns
  * <pre>
  *   Σ_x |x_j − q| ≈ q·C_≤ − S_≤ + (S − S_≤) − q·(n − C_≤)
@@ -54,9 +61,13 @@ public final class PrivateDistanceSum implements Model {
     private final double epsilon;
     private final double countScale;
     private final double sumScale;
+    private final double countGranularity; // 0: a legacy continuous release
+    private final double sumGranularity;
+    private final String mechanism;
 
     private PrivateDistanceSum(Norm norm, Matrix projection, double lo, double hi, int levels, double[][] counts,
-            double[][] sums, int n, double epsilon, double countScale, double sumScale) {
+            double[][] sums, int n, double epsilon, double countScale, double sumScale, double countGranularity,
+            double sumGranularity, String mechanism) {
         this.norm = norm;
         this.projection = projection;
         this.lo = lo;
@@ -68,6 +79,9 @@ public final class PrivateDistanceSum implements Model {
         this.epsilon = epsilon;
         this.countScale = countScale;
         this.sumScale = sumScale;
+        this.countGranularity = countGranularity;
+        this.sumGranularity = sumGranularity;
+        this.mechanism = mechanism;
     }
 
     /**
@@ -79,10 +93,10 @@ public final class PrivateDistanceSum implements Model {
      * @param levels tree depth L (2^L cells per coordinate), 1..20
      * @param projections k for L2 (ignored for L1)
      * @param seed seed of the public projection
-     * @param noiseSeed seed of the Laplace noise; use a fresh secret random value in real releases
+     * @param noise the noise source: {@link NoiseSource#secure()} in every real release
      */
     static PrivateDistanceSum release(Norm norm, Matrix x, double lo, double hi, int levels, int projections,
-            double epsilon, long seed, long noiseSeed) {
+            double epsilon, long seed, NoiseSource noise) {
         if (x.rows() == 0) {
             throw new Kernels4jException("a private release needs at least one data row");
         }
@@ -111,28 +125,38 @@ public final class PrivateDistanceSum implements Model {
         }
         int d = data.cols();
         int nodes = 1 << (levels + 1);
-        double[][] c = new double[d][nodes];
-        double[][] s = new double[d][nodes];
         double range = hi - lo;
+        long affected = 2L * d * (levels + 1); // nodes one replaced row moves
+        double countSensitivity = affected;
+        double countGamma = GridLaplace.granularity(countSensitivity, affected); // 2^-10
+        double sumGamma = GridLaplace.granularity(affected * range, affected);
+        long rangeUnits = GridLaplace.units(range, sumGamma);
+        double sumSensitivity = Math.nextUp(affected * (rangeUnits * sumGamma)); // 2d(L + 1)·R̂
+        long countStep = GridLaplace.units(1, countGamma);
+        long[][] c = new long[d][nodes];
+        long[][] s = new long[d][nodes];
         for (int i = 0; i < data.rows(); i++) {
             for (int j = 0; j < d; j++) {
                 double u = Math.min(range, Math.max(0, data.get(i, j) - lo));
+                long uq = Math.min(rangeUnits, GridLaplace.units(u, sumGamma));
                 for (int v = leaf(u, range, levels); v >= 1; v >>= 1) {
-                    c[j][v] += 1;
-                    s[j][v] += u;
+                    c[j][v] += countStep;
+                    s[j][v] = Math.addExact(s[j][v], uq);
                 }
             }
         }
-        double countScale = 2.0 * d * (levels + 1) / (epsilon / 2);
-        double sumScale = 2.0 * d * (levels + 1) * range / (epsilon / 2);
-        Random noise = new Random(noiseSeed);
+        double[][] noisyCounts = new double[d][];
+        double[][] noisySums = new double[d][];
         for (int j = 0; j < d; j++) {
-            for (int v = 1; v < nodes; v++) {
-                c[j][v] += PrivateKernelSum.laplace(noise, countScale);
-                s[j][v] += PrivateKernelSum.laplace(noise, sumScale);
-            }
+            c[j][0] = 0; // node 0 is unused
+            s[j][0] = 0;
+            noisyCounts[j] = GridLaplace.release(c[j], countGamma, countSensitivity, epsilon / 2, noise);
+            noisySums[j] = GridLaplace.release(s[j], sumGamma, sumSensitivity, epsilon / 2, noise);
+            noisyCounts[j][0] = 0;
+            noisySums[j][0] = 0;
         }
-        return new PrivateDistanceSum(norm, proj, lo, hi, levels, c, s, x.rows(), epsilon, countScale, sumScale);
+        return new PrivateDistanceSum(norm, proj, lo, hi, levels, noisyCounts, noisySums, x.rows(), epsilon,
+                countSensitivity / (epsilon / 2), sumSensitivity / (epsilon / 2), countGamma, sumGamma, MECHANISM);
     }
 
     private static int leaf(double u, double range, int levels) {
@@ -173,11 +197,28 @@ public final class PrivateDistanceSum implements Model {
     }
 
     /** The mechanism, as recorded in released files. */
-    public static final String MECHANISM = "dyadic trees of Laplace-noised counts and sums per coordinate";
+    public static final String MECHANISM = "dyadic trees of counts and sums per coordinate + discrete Laplace on "
+            + "power-of-two grids (exact sampler, Canonne-Kamath-Steinke 2020; secure random source)";
+    /** The mechanism of files written before the discrete mechanism (no granularity fields). */
+    public static final String LEGACY_MECHANISM = "dyadic trees of Laplace-noised counts and sums per coordinate";
 
-    /** Rebuilds a released structure from its stored parts (as read from a file). */
+    /** Rebuilds a legacy (continuous Laplace) release from its stored parts, as files before granularity hold. */
     public static PrivateDistanceSum of(Norm norm, Matrix projection, double lo, double hi, int levels, Matrix counts,
             Matrix sums, int n, double epsilon, double countScale, double sumScale) {
+        return of(norm, projection, lo, hi, levels, counts, sums, n, epsilon, countScale, sumScale, 0, 0,
+                LEGACY_MECHANISM);
+    }
+
+    /**
+     * Rebuilds a released structure from its stored parts (as read from a file).
+     *
+     * @param countGranularity the counts' grid γ_c (0 for a legacy continuous release)
+     * @param sumGranularity the sums' grid γ_s (0 for a legacy continuous release)
+     * @param mechanism the recorded mechanism
+     */
+    public static PrivateDistanceSum of(Norm norm, Matrix projection, double lo, double hi, int levels, Matrix counts,
+            Matrix sums, int n, double epsilon, double countScale, double sumScale, double countGranularity,
+            double sumGranularity, String mechanism) {
         int nodes = 1 << (levels + 1);
         if (levels < 1 || levels > 20 || counts.cols() != nodes || sums.cols() != nodes || counts.rows() != sums.rows()) {
             throw new Kernels4jException("the stored trees do not match levels = " + levels);
@@ -194,8 +235,11 @@ public final class PrivateDistanceSum implements Model {
             c[j] = counts.row(j);
             s[j] = sums.row(j);
         }
+        if (!(countGranularity >= 0) || !(sumGranularity >= 0)) {
+            throw new Kernels4jException("invalid granularity in the stored release");
+        }
         return new PrivateDistanceSum(norm, projection == null ? null : projection.copy(), lo, hi, levels, c, s, n, epsilon,
-                countScale, sumScale);
+                countScale, sumScale, countGranularity, sumGranularity, mechanism);
     }
 
     /** The noisy trees as rows (one per coordinate), [counts, sums]. */
@@ -206,8 +250,8 @@ public final class PrivateDistanceSum implements Model {
     /**
      * Starts a builder: the release is the estimator's fit on the private rows. A public range
      * [lo, hi] must be given (a range taken from the data would leak it). Defaults: 10 levels, 16
-     * projections (ℓ2), ε = 1, projection seed 0, noise seed drawn from a
-     * {@link java.security.SecureRandom}.
+     * projections (ℓ2), ε = 1, projection seed 0; the noise always comes from a secure generator
+     * ({@link SecureBits}) and has no seed.
      */
     public static Builder builder(Norm norm) {
         return new Builder(norm);
@@ -222,7 +266,7 @@ public final class PrivateDistanceSum implements Model {
         private int projections = 16;
         private double epsilon = 1;
         private long projectionSeed;
-        private Long noiseSeed;
+        private java.util.function.Supplier<NoiseSource> noise = NoiseSource::secure;
 
         private Builder(Norm norm) {
             if (norm == null) {
@@ -262,9 +306,9 @@ public final class PrivateDistanceSum implements Model {
             return this;
         }
 
-        /** Seed of the Laplace noise, for reproducible tests only: a real release must leave it unset. */
-        public Builder noiseSeed(long value) {
-            this.noiseSeed = value;
+        /** Package-private test seam: where each release's noise comes from (default: secure). */
+        Builder noise(java.util.function.Supplier<NoiseSource> value) {
+            this.noise = value;
             return this;
         }
 
@@ -288,8 +332,8 @@ public final class PrivateDistanceSum implements Model {
             int k = projections;
             double e = epsilon;
             long ps = projectionSeed;
-            Long ns = noiseSeed;
-            return x -> release(norm, x, l, h, lv, k, e, ps, ns != null ? ns : new java.security.SecureRandom().nextLong());
+            java.util.function.Supplier<NoiseSource> ns = noise;
+            return x -> release(norm, x, l, h, lv, k, e, ps, ns.get());
         }
     }
 
@@ -304,13 +348,50 @@ public final class PrivateDistanceSum implements Model {
         return projection == null ? counts.length : projection.cols();
     }
 
-    /** ε, the mechanism, the noise scales, the public range, the levels and n. */
+    /**
+     * The privacy accounting: ε (ε/2 on the counts, ε/2 on the sums), the mechanism, the neighbouring
+     * relation, the adjusted sensitivities and grids of counts and sums, the noise scales, the number of
+     * noisy values, the queries answered (unlimited), the public range, the levels and n.
+     */
     @Override
     public FitReport report() {
-        return FitReport.builder().add("epsilon", epsilon).add("mechanism", MECHANISM)
+        return FitReport.builder().add("epsilon", epsilon).add("mechanism", mechanism)
                 .add("neighbours", PrivateKernelSum.NEIGHBOURS).add("norm", norm.name().toLowerCase(java.util.Locale.ROOT))
-                .add("count_laplace_scale", countScale).add("sum_laplace_scale", sumScale).add("range", range())
+                .add("count_sensitivity_l1", countSensitivity()).add("sum_sensitivity_l1", sumSensitivity())
+                .add("count_granularity", countGranularity).add("sum_granularity", sumGranularity)
+                .add("count_laplace_scale", countScale).add("sum_laplace_scale", sumScale)
+                .add("noisy_values", noisyValues()).add("queries", PrivateKernelSum.QUERIES).add("range", range())
                 .add("levels", levels).add("n", n).build();
+    }
+
+    /** The adjusted L1 sensitivity Δ′_c of the counts (all coordinates' trees together). */
+    public double countSensitivity() {
+        return countScale * epsilon / 2;
+    }
+
+    /** The adjusted L1 sensitivity Δ′_s = 2d(L + 1)R̂ of the sums. */
+    public double sumSensitivity() {
+        return sumScale * epsilon / 2;
+    }
+
+    /** The counts' grid γ_c (0 for a legacy continuous release). */
+    public double countGranularity() {
+        return countGranularity;
+    }
+
+    /** The sums' grid γ_s (0 for a legacy continuous release). */
+    public double sumGranularity() {
+        return sumGranularity;
+    }
+
+    /** The mechanism that produced this release (as recorded). */
+    public String mechanism() {
+        return mechanism;
+    }
+
+    /** How many noisy values the release holds: two per tree node. */
+    public long noisyValues() {
+        return 2L * counts.length * ((1L << (levels + 1)) - 1);
     }
 
     /** The public projection (k×d), or null for L1. */

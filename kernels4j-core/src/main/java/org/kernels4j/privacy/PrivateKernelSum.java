@@ -1,6 +1,5 @@
 package org.kernels4j.privacy;
 
-import java.util.Random;
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.approx.RandomFourierFeatures;
 import org.kernels4j.kernel.Kernel;
@@ -15,32 +14,50 @@ import org.kernels4j.model.UnsupervisedEstimator;
 /**
  * A released, ε-differentially private structure that answers kernel sums Σ_(x∈X) k(x, y) over a
  * private dataset X for any number of queries y (random features plus the Laplace mechanism; Wagner
- * et al., 2023, and the building block of Backurs et al., ICLR 2024).
+ * et al., 2023, and the building block of Backurs et al., ICLR 2024), with noise that holds against
+ * an adversary who sees the released bits.
  *
- * <p>Mechanism: draw m frequencies ω_i from the kernel's spectral density (data-independent,
- * {@link RandomFourierFeatures}); with s = k(x, x) and φ(x) = √(s/m)·[cos(ω_iᵀx), sin(ω_iᵀx)]_i,
- * release
+ * <p>Mechanism: draw m frequencies ω_i from the kernel's spectral density (data-independent, public,
+ * {@link RandomFourierFeatures}); with s = k(x, x), c = √(s/m) and φ(x) = c·[cos(ω_iᵀx), sin(ω_iᵀx)]_i,
  * <pre>
- *   μ̃ = (1/n)·Σ_x φ(x) + η,   η_j ~ Laplace(0, Δ₁/ε) independently for j = 1..2m
- *   Δ₁ = 2·√(2·s·m)/n
+ *   Δ   = 2√2·c·m·(1 + 2^-40)/n             L1 sensitivity of the mean (1/n)Σ_x φ(x)
+ *   γ   = largest power of two ≤ Δ/(2m·2^10)  the grid
+ *   S_j = Σ_x round(φ_j(x)/γ)                 exact integer sums (no floating-point summation)
+ *   N_j = round(S_j/n)                        the mean on the grid, in grid steps
+ *   μ̃_j = γ·(N_j + Z_j),  Z_j ~ DLap(Δ′/(εγ)) independently, j = 1..2m
+ *   Δ′  = (n·Δ + 2m·γ)/n + 2m·γ               the sensitivity of γN
  * </pre>
- * Δ₁ is the L1 sensitivity of the mean under <b>replace-one</b> neighbouring datasets (n is public):
- * ‖φ(x)‖₁ ≤ √(s/m)·m·√2 because |cos θ| + |sin θ| ≤ √2. The Laplace mechanism makes μ̃ ε-DP, and
- * everything computed from μ̃ and the public frequencies is post-processing, so queries are free.
- * The structure holds no training row.
+ * Δ is the L1 sensitivity under <b>replace-one</b> neighbouring datasets (n public):
+ * |cos θ| + |sin θ| ≤ √2, so replacing one row moves Σ_x φ(x) by at most 2√2·c per frequency; the
+ * factor 1 + 2^-40 covers the few-ulp error of the computed cos, sin and c. Snapping a row's features
+ * moves each of the 2m coordinates of S by at most one more step (|round(a) − round(b)| ≤ |a − b| + 1),
+ * and rounding S/n one more: hence Δ′ ≤ Δ·(1 + 2^-9). Z is drawn exactly ({@link DiscreteLaplace},
+ * Canonne–Kamath–Steinke 2020) from a cryptographically secure generator ({@link SecureBits}), so the
+ * release is ε-DP (the geometric mechanism, see {@link GridLaplace}) with no floating-point leak, and
+ * everything computed from μ̃ and the public frequencies is post-processing: queries are unlimited and
+ * free. The structure holds no training row, and no noise seed exists to record.
  *
  * <p>Answers: mean(y) = φ(y)ᵀμ̃ estimates (1/n)Σ_x k(x, y) and sum(y) = n·mean(y). Both are
- * unbiased over the noise and the frequencies. Error of the mean: the feature error has standard
- * deviation O(s/√m), and the noise term φ(y)ᵀη has standard deviation exactly
- * ‖φ(y)‖·√2·Δ₁/ε = 4s·√m/(n·ε), since ‖φ(y)‖² = s. It therefore falls as 1/ε; m ≈ n·ε/4 balances the
- * two terms. Kernels: every one {@link RandomFourierFeatures} samples (rbf, ARD rbf, Laplacian
- * L2/L1, Matérn, and positive multiples).
+ * unbiased over the noise up to the grid's rounding (at most γ per coordinate) and over the frequencies.
+ * Error of the mean: the feature error has standard deviation O(s/√m), and the noise term φ(y)ᵀη has
+ * standard deviation ‖φ(y)‖·√2·Δ′/ε = 4s·√m/(n·ε)·(Δ′/Δ), since ‖φ(y)‖² = s and the discrete Laplace's
+ * variance is the continuous one's, 2(Δ′/ε)², less at most γ²/6. It therefore falls as 1/ε; m ≈ n·ε/4
+ * balances the two terms. Kernels: every one {@link RandomFourierFeatures} samples (rbf, ARD rbf,
+ * Laplacian L2/L1, Matérn, and positive multiples).
+ *
+ * <p>Files released before this mechanism (continuous Laplace from a seeded {@code java.util.Random})
+ * still load; their report states that mechanism and a granularity of 0.
  */
 public final class PrivateKernelSum implements Model {
     /** The neighbouring relation the sensitivity is computed for. */
     public static final String NEIGHBOURS = "replace-one (n public)";
     /** The mechanism, as recorded in released files. */
-    public static final String MECHANISM = "random Fourier features + Laplace";
+    public static final String MECHANISM = "random Fourier features + discrete Laplace on a power-of-two grid "
+            + "(exact sampler, Canonne-Kamath-Steinke 2020; secure random source)";
+    /** The mechanism of files written before the discrete mechanism (no granularity field). */
+    public static final String LEGACY_MECHANISM = "random Fourier features + Laplace";
+    /** What a release answers: every query is post-processing of one release. */
+    public static final String QUERIES = "unlimited (post-processing of one release)";
 
     private final Kernel kernel;
     private final Matrix frequencies; // m × d
@@ -49,9 +66,11 @@ public final class PrivateKernelSum implements Model {
     private final int n;
     private final double epsilon;
     private final double sensitivity;
+    private final double granularity; // 0: a legacy continuous release
+    private final String mechanism;
 
     private PrivateKernelSum(Kernel kernel, Matrix frequencies, double scale, double[] noisyMean, int n, double epsilon,
-            double sensitivity) {
+            double sensitivity, double granularity, String mechanism) {
         this.kernel = kernel;
         this.frequencies = frequencies;
         this.scale = scale;
@@ -59,18 +78,20 @@ public final class PrivateKernelSum implements Model {
         this.n = n;
         this.epsilon = epsilon;
         this.sensitivity = sensitivity;
+        this.granularity = granularity;
+        this.mechanism = mechanism;
     }
 
     /**
-     * Releases the structure for the private rows of {@code x}.
+     * Releases the structure for the private rows of {@code x} (see the class notes).
      *
      * @param features the number D = 2m of random features (even, ≥ 2)
      * @param epsilon the privacy parameter ε &gt; 0
      * @param frequencySeed seed of the (public, data-independent) frequencies
-     * @param noiseSeed seed of the Laplace noise; use a fresh secret random value in real releases
+     * @param noise the noise source: {@link NoiseSource#secure()} in every real release
      */
     static PrivateKernelSum release(Kernel kernel, Matrix x, int features, double epsilon, long frequencySeed,
-            long noiseSeed) {
+            NoiseSource noise) {
         if (x.rows() == 0) {
             throw new Kernels4jException("a private release needs at least one data row");
         }
@@ -88,39 +109,59 @@ public final class PrivateKernelSum implements Model {
         double s = kernel.value(new double[d], new double[d]);
         int m = w.rows();
         int n = x.rows();
-        double[] mean = new double[2 * m];
+        double c = Math.sqrt(s / m);
+        double rowSensitivity = 2 * Math.sqrt(2) * c * m * (1 + 0x1p-40); // of Σ_x φ(x)
+        double gamma = GridLaplace.granularity(rowSensitivity / n, 2L * m);
+        long[] sums = new long[2 * m];
         for (int start = 0; start < n; start += 4096) { // row chunks: never n × 2m at once
             Matrix f = features(w, s, x.rowRange(start, Math.min(n, start + 4096)));
             double[] fd = f.data();
             for (int i = 0; i < f.rows(); i++) {
                 for (int j = 0; j < 2 * m; j++) {
-                    mean[j] += fd[i * 2 * m + j] / n;
+                    sums[j] = Math.addExact(sums[j], GridLaplace.units(fd[i * 2 * m + j], gamma));
                 }
             }
         }
-        double sensitivity = 2 * Math.sqrt(2 * s * m) / n;
-        double b = sensitivity / epsilon;
-        Random r = new Random(noiseSeed);
-        for (int j = 0; j < mean.length; j++) {
-            mean[j] += laplace(r, b);
+        long[] units = new long[2 * m];
+        for (int j = 0; j < units.length; j++) {
+            units[j] = GridLaplace.roundDiv(sums[j], n);
         }
-        return new PrivateKernelSum(kernel, w, s, mean, n, epsilon, sensitivity);
+        double sensitivity = adjustedSensitivity(rowSensitivity, m, n, gamma);
+        double[] mean = GridLaplace.release(units, gamma, sensitivity, epsilon, noise);
+        return new PrivateKernelSum(kernel, w, s, mean, n, epsilon, sensitivity, gamma, MECHANISM);
     }
 
-    /** Rebuilds a released structure from its stored parts (as read from a file). */
+    /** Δ′ = (Δ_row + 2mγ)/n + 2mγ, rounded up (Δ_row: the sensitivity of Σ_x φ(x)). */
+    static double adjustedSensitivity(double rowSensitivity, int m, int n, double gamma) {
+        double v = (rowSensitivity + 2.0 * m * gamma) / n + 2.0 * m * gamma;
+        return Math.nextUp(Math.nextUp(v));
+    }
+
+    /** Rebuilds a legacy (continuous Laplace) release from its stored parts, as files before granularity hold. */
     public static PrivateKernelSum of(String kernelSpec, Matrix frequencies, double[] noisyMean, int n, double epsilon,
             double sensitivity) {
+        return of(kernelSpec, frequencies, noisyMean, n, epsilon, sensitivity, 0, LEGACY_MECHANISM);
+    }
+
+    /**
+     * Rebuilds a released structure from its stored parts (as read from a file).
+     *
+     * @param granularity the grid γ of the release, 0 for a legacy continuous release
+     * @param mechanism the recorded mechanism
+     */
+    public static PrivateKernelSum of(String kernelSpec, Matrix frequencies, double[] noisyMean, int n, double epsilon,
+            double sensitivity, double granularity, String mechanism) {
         Kernel k = KernelSpec.parse(kernelSpec);
         if (noisyMean.length != 2 * frequencies.rows()) {
             throw new Kernels4jException("the noisy mean has " + noisyMean.length + " entries for " + frequencies.rows()
                     + " frequencies (expected twice as many)");
         }
-        if (n < 1 || !(epsilon > 0) || !(sensitivity > 0)) {
-            throw new Kernels4jException("n, epsilon and the sensitivity must be positive");
+        if (n < 1 || !(epsilon > 0) || !(sensitivity > 0) || !(granularity >= 0)) {
+            throw new Kernels4jException("n, epsilon and the sensitivity must be positive, the granularity >= 0");
         }
         int d = frequencies.cols();
         return new PrivateKernelSum(k, frequencies.copy(), k.value(new double[d], new double[d]), noisyMean.clone(), n,
-                epsilon, sensitivity);
+                epsilon, sensitivity, granularity, mechanism);
     }
 
     /** φ(y) for the rows of y: √(s/m)·[cos(Wy), sin(Wy)]. */
@@ -142,12 +183,6 @@ public final class PrivateKernelSum implements Model {
         return out;
     }
 
-    /** One draw from Laplace(0, b) by inversion; the noise of every private release here. */
-    static double laplace(Random r, double b) {
-        double u = r.nextDouble() - 0.5;
-        return -b * Math.signum(u) * Math.log(1 - 2 * Math.abs(u));
-    }
-
     /** The estimated means (1/n)·Σ_x k(x, y), m×1 (see {@link #means}). */
     @Override
     public Matrix predict(Matrix queries) {
@@ -159,16 +194,22 @@ public final class PrivateKernelSum implements Model {
         return frequencies.cols();
     }
 
-    /** ε, the mechanism, the sensitivity, the Laplace scale and n: what a release must state. */
+    /**
+     * The privacy accounting of the release: ε, the mechanism, the neighbouring relation, the adjusted
+     * L1 sensitivity Δ′, the grid γ, the Laplace scale Δ′/ε, the number of noisy values released, the
+     * queries it answers (unlimited) and n.
+     */
     @Override
     public FitReport report() {
-        return FitReport.builder().add("epsilon", epsilon).add("mechanism", MECHANISM).add("neighbours", NEIGHBOURS)
-                .add("sensitivity_l1", sensitivity).add("laplace_scale", noiseScale()).add("n", n).build();
+        return FitReport.builder().add("epsilon", epsilon).add("mechanism", mechanism).add("neighbours", NEIGHBOURS)
+                .add("sensitivity_l1", sensitivity).add("granularity", granularity).add("laplace_scale", noiseScale())
+                .add("noisy_values", (long) noisyMean.length).add("queries", QUERIES).add("n", n).build();
     }
 
     /**
      * Starts a builder: the release is the estimator's fit on the private rows. Defaults: 1000
-     * random features, ε = 1, frequency seed 0, noise seed drawn from a {@link java.security.SecureRandom}.
+     * random features, ε = 1, frequency seed 0; the noise always comes from a secure generator
+     * ({@link SecureBits}) and has no seed.
      */
     public static Builder builder(Kernel kernel) {
         return new Builder(kernel);
@@ -180,7 +221,7 @@ public final class PrivateKernelSum implements Model {
         private int features = 1000;
         private double epsilon = 1;
         private long frequencySeed;
-        private Long noiseSeed;
+        private java.util.function.Supplier<NoiseSource> noise = NoiseSource::secure;
 
         private Builder(Kernel kernel) {
             if (kernel == null) {
@@ -207,16 +248,16 @@ public final class PrivateKernelSum implements Model {
             return this;
         }
 
-        /** Seed of the Laplace noise, for reproducible tests only: a real release must leave it unset. */
-        public Builder noiseSeed(long value) {
-            this.noiseSeed = value;
+        /** Package-private test seam: where each release's noise comes from (default: secure). */
+        Builder noise(java.util.function.Supplier<NoiseSource> value) {
+            this.noise = value;
             return this;
         }
 
         /** @throws Kernels4jException for an odd or too small D, or ε ≤ 0 */
         public UnsupervisedEstimator<PrivateKernelSum> build() {
             Release r = validated();
-            return x -> release(r.kernel, x, r.features, r.epsilon, r.frequencySeed, r.noiseSeed());
+            return x -> release(r.kernel, x, r.features, r.epsilon, r.frequencySeed, r.noise.get());
         }
 
         /**
@@ -231,16 +272,13 @@ public final class PrivateKernelSum implements Model {
             return (x, y) -> {
                 TrainingData.requireLabels(x, y);
                 return PrivateSimilarityClassifier.release(r.kernel, x, y.data(), r.features, r.epsilon,
-                        r.frequencySeed, r.noiseSeed());
+                        r.frequencySeed, r.noise.get());
             };
         }
 
         /** The options of one release, frozen when the estimator is built. */
-        private record Release(Kernel kernel, int features, double epsilon, long frequencySeed, Long fixedNoiseSeed) {
-            /** The fixed seed, or a fresh one from a secure source for every release. */
-            long noiseSeed() {
-                return fixedNoiseSeed != null ? fixedNoiseSeed : new java.security.SecureRandom().nextLong();
-            }
+        private record Release(Kernel kernel, int features, double epsilon, long frequencySeed,
+                java.util.function.Supplier<NoiseSource> noise) {
         }
 
         private Release validated() {
@@ -250,7 +288,7 @@ public final class PrivateKernelSum implements Model {
             if (!(epsilon > 0) || Double.isInfinite(epsilon)) {
                 throw new Kernels4jException("epsilon must be a positive finite number, got " + epsilon);
             }
-            return new Release(kernel, features, epsilon, frequencySeed, noiseSeed);
+            return new Release(kernel, features, epsilon, frequencySeed, noise);
         }
     }
 
@@ -279,7 +317,10 @@ public final class PrivateKernelSum implements Model {
         return m;
     }
 
-    /** The standard deviation of the noise in each mean estimate, 4s·√m/(nε) (exact, see the class notes). */
+    /**
+     * The standard deviation of the noise in each mean estimate, √(2s)·Δ′/ε = 4s·√m/(nε)·(Δ′/Δ) (the
+     * continuous Laplace's; the discrete one's is smaller by at most γ²/6 in variance per coordinate).
+     */
     public double noiseStandardDeviation() {
         return Math.sqrt(2 * scale) * sensitivity / epsilon;
     }
@@ -309,12 +350,22 @@ public final class PrivateKernelSum implements Model {
         return epsilon;
     }
 
-    /** The L1 sensitivity Δ₁ = 2√(2sm)/n of the released mean. */
+    /** The adjusted L1 sensitivity Δ′ of the released grid values (≤ (1 + 2^-9)·2√(2sm)/n, class notes). */
     public double sensitivity() {
         return sensitivity;
     }
 
-    /** The Laplace scale Δ₁/ε added to each coordinate. */
+    /** The grid γ the released values lie on (a power of two), or 0 for a legacy continuous release. */
+    public double granularity() {
+        return granularity;
+    }
+
+    /** The mechanism that produced this release (as recorded). */
+    public String mechanism() {
+        return mechanism;
+    }
+
+    /** The Laplace scale Δ′/ε added to each coordinate (γ times the discrete scale in grid steps). */
     public double noiseScale() {
         return sensitivity / epsilon;
     }

@@ -17,6 +17,14 @@ import org.kernels4j.model.TrainingData;
  * replace-one neighbours with public labels and class sizes), and the prediction
  * argmax_c (1/n_c)·Σ_(x∈X_c) k(x, y) from the released structures only. Configured by
  * {@link PrivateKernelSum#builder} and built with {@link PrivateKernelSum.Builder#buildClassifier()}.
+ *
+ * <p><b>Composition.</b> Neighbouring datasets replace one row's features within its class (labels and
+ * class sizes n_c are public). Such a change moves only that class's structure, whose release is ε-DP on
+ * its own rows; the other classes' structures have the same distribution on both datasets (their noise is
+ * drawn independently, and how many random bits a draw consumes does not depend on the data). By
+ * parallel composition the whole classifier is ε-DP, not (number of classes)·ε. If a row may also change
+ * its label, two classes' structures and their sizes change: that relation is not covered (it would
+ * cost 2ε with the sizes made private by other means).
  */
 public final class PrivateSimilarityClassifier implements Classifier {
     private final double[] classes;
@@ -45,10 +53,10 @@ public final class PrivateSimilarityClassifier implements Classifier {
      *
      * @param labels class labels, one per row of x (at least two classes)
      * @param frequencySeed seeds the public frequencies, shared by all classes
-     * @param noiseSeed seeds, offset per class, the noise (secret in a real release)
+     * @param noise the noise of every class's release, drawn in class order ({@link NoiseSource#secure()})
      */
     static PrivateSimilarityClassifier release(Kernel kernel, Matrix x, double[] labels, int features,
-            double epsilon, long frequencySeed, long noiseSeed) {
+            double epsilon, long frequencySeed, NoiseSource noise) {
         if (labels.length != x.rows()) {
             throw new Kernels4jException("got " + labels.length + " labels for " + x.rows() + " rows");
         }
@@ -69,7 +77,7 @@ public final class PrivateSimilarityClassifier implements Classifier {
                 }
             }
             Matrix xc = x.selectRows(rows.stream().mapToInt(Integer::intValue).toArray());
-            sums.add(PrivateKernelSum.release(kernel, xc, features, epsilon, frequencySeed, noiseSeed * 7919 + 31 * (c + 1)));
+            sums.add(PrivateKernelSum.release(kernel, xc, features, epsilon, frequencySeed, noise));
         }
         return new PrivateSimilarityClassifier(classes, List.copyOf(sums));
     }
@@ -100,11 +108,33 @@ public final class PrivateSimilarityClassifier implements Classifier {
         return perClass.get(0).features();
     }
 
+    /** What the release spent: ε in total by parallel composition; per class, that structure's accounting. */
     @Override
     public FitReport report() {
-        return FitReport.builder().add("epsilon", perClass.get(0).epsilon()).add("classes", classes.length)
-                .add("mechanism", "one " + PrivateKernelSum.MECHANISM + " release per class (parallel composition)")
-                .build();
+        double eps = 0;
+        List<FitReport> parts = new ArrayList<>();
+        for (PrivateKernelSum p : perClass) {
+            eps = Math.max(eps, p.epsilon());
+            parts.add(p.report());
+        }
+        return FitReport.builder().add("epsilon", eps).add("classes", classes.length)
+                .add("mechanism", "one release per class: " + perClass.get(0).mechanism())
+                .add("neighbours", NEIGHBOURS).add("composition", COMPOSITION)
+                .add("queries", PrivateKernelSum.QUERIES).add("per_class", parts).build();
+    }
+
+    /** The neighbouring relation the classifier's ε holds for. */
+    public static final String NEIGHBOURS = "replace one row's features within its class (labels, class sizes public)";
+    /** How the per-class releases compose. */
+    public static final String COMPOSITION = "parallel over classes: total epsilon = max over classes";
+
+    /** The total ε of the release: the largest per-class ε (parallel composition, class notes). */
+    public double epsilon() {
+        double eps = 0;
+        for (PrivateKernelSum p : perClass) {
+            eps = Math.max(eps, p.epsilon());
+        }
+        return eps;
     }
 
     /** The class with the highest estimated average similarity, per query row (m×1). */

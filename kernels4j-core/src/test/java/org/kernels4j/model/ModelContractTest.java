@@ -79,10 +79,10 @@ class ModelContractTest {
         m.put("svm", SupportVectorMachine.classifier(RBF).probability(true).build().fit(X, labels(3)));
         m.put("svr", SupportVectorMachine.regression(RBF).build().fit(X, y.selectColumns(new int[] {0})));
         m.put("kde", KernelDensity.builder(KernelDensity.Profile.GAUSSIAN).bandwidth(0.6).build().fit(X));
-        m.put("private-kernel-sum", PrivateKernelSum.builder(RBF).features(40).epsilon(2).noiseSeed(5).build().fit(X));
+        m.put("private-kernel-sum", PrivateKernelSum.builder(RBF).features(40).epsilon(2).build().fit(X));
         m.put("private-distance-sum", PrivateDistanceSum.builder(PrivateDistanceSum.Norm.L1).range(-4, 4).levels(6)
-                .noiseSeed(4).build().fit(X));
-        m.put("private-similarity", PrivateKernelSum.builder(RBF).features(40).frequencySeed(6).noiseSeed(6)
+                .build().fit(X));
+        m.put("private-similarity", PrivateKernelSum.builder(RBF).features(40).frequencySeed(6)
                 .buildClassifier().fit(X, labels(2)));
         return m;
     }

@@ -20,17 +20,21 @@ class PrivateKernelSumTest {
         Matrix x = TestData.gaussian(200, 3, 1.0, 1);
         int features = 64;
         double eps = 0.5;
-        PrivateKernelSum a = PrivateKernelSum.release(RBF, x, features, eps, 11, 1);
+        PrivateKernelSum a = PrivateKernelSum.release(RBF, x, features, eps, 11, TestNoise.seeded(1));
         double s = 1.0;
         double sensitivity = 2 * Math.sqrt(2 * s * 32) / 200; // Δ₁ = 2√(2sm)/n, m = D/2
-        assertEquals(sensitivity, a.sensitivity(), 1e-15);
-        assertEquals(sensitivity / eps, a.noiseScale(), 1e-15);
+        // the grid: the largest power of two ≤ Δ/(2m·2^10); Δ′ = Δ + 2mγ(1 + 1/n) (rounding), rounded up
+        double gamma = a.granularity();
+        assertEquals(Math.scalb(1.0, Math.getExponent(sensitivity / 64 / 1024)), gamma, 0.0);
+        assertEquals(sensitivity + 64 * gamma * (1 + 1.0 / 200), a.sensitivity(), 1e-12 * sensitivity);
+        assertTrue(a.sensitivity() >= sensitivity && a.sensitivity() <= sensitivity * (1 + 0x1p-9));
+        assertEquals(a.sensitivity() / eps, a.noiseScale(), 1e-15);
         // Laplace(b) has variance 2b²: the released coordinates spread around the noise-free mean accordingly
-        PrivateKernelSum exact = PrivateKernelSum.release(RBF, x, features, 1e12, 11, 1); // noise ≈ 0
+        PrivateKernelSum exact = PrivateKernelSum.release(RBF, x, features, 1e12, 11, TestNoise.seeded(1)); // noise ≈ 0
         int draws = 2000;
         double sq = 0;
         for (int t = 0; t < draws; t++) {
-            double[] noisy = PrivateKernelSum.release(RBF, x, features, eps, 11, 100 + t).noisyMean();
+            double[] noisy = PrivateKernelSum.release(RBF, x, features, eps, 11, TestNoise.seeded(100 + t)).noisyMean();
             for (int j = 0; j < features; j++) {
                 double e = noisy[j] - exact.noisyMean()[j];
                 sq += e * e;
@@ -38,8 +42,11 @@ class PrivateKernelSumTest {
         }
         double variance = sq / (draws * features);
         double b = a.noiseScale();
+        // the discrete Laplace's variance is the continuous 2b² within the grid's effect (γ²/6 ≪ b² here)
+        double discrete = gamma * gamma * DiscreteLaplace.variance(b / gamma);
+        assertEquals(2 * b * b, discrete, gamma * gamma / 6 + 1e-9 * b * b);
         // the sample variance of Laplace draws has relative sd √(5/N) (kurtosis 6) with N = 128000
-        assertEquals(2 * b * b, variance, 4 * 2 * b * b * Math.sqrt(5.0 / (draws * features)));
+        assertEquals(discrete, variance, 4 * 2 * b * b * Math.sqrt(5.0 / (draws * features)));
     }
 
     @Test
@@ -47,7 +54,7 @@ class PrivateKernelSumTest {
         Matrix x = TestData.gaussian(300, 2, 1.0, 2);
         Matrix q = TestData.gaussian(5, 2, 1.0, 3);
         int features = 128;
-        double[] noiseFree = PrivateKernelSum.release(RBF, x, features, 1e12, 5, 0).sums(q);
+        double[] noiseFree = PrivateKernelSum.release(RBF, x, features, 1e12, 5, TestNoise.seeded(0)).sums(q);
         double previous = Double.NaN;
         for (double eps : new double[] {0.1, 1, 10}) {
             int draws = 400;
@@ -55,7 +62,7 @@ class PrivateKernelSumTest {
             double sq = 0;
             PrivateKernelSum any = null;
             for (int t = 0; t < draws; t++) {
-                any = PrivateKernelSum.release(RBF, x, features, eps, 5, 1000 + t);
+                any = PrivateKernelSum.release(RBF, x, features, eps, 5, TestNoise.seeded(1000 + t));
                 double[] s = any.sums(q);
                 for (int i = 0; i < 5; i++) {
                     mean[i] += s[i] / draws;
@@ -64,7 +71,8 @@ class PrivateKernelSumTest {
             }
             double sd = Math.sqrt(sq / (5 * draws));
             double predicted = 300 * any.noiseStandardDeviation(); // sums scale the mean's noise by n
-            assertEquals(predicted, 4 * Math.sqrt(64) / eps, 1e-9); // 4s√m/(nε)·n with s = 1, m = 64
+            // 4s√m/(nε)·n with s = 1, m = 64, times Δ′/Δ ≤ 1 + 2^-9 (the grid's rounding)
+            assertEquals(4 * Math.sqrt(64) / eps, predicted, 0x1p-9 * predicted);
             assertEquals(predicted, sd, 0.1 * predicted, "noise sd at eps " + eps);
             for (int i = 0; i < 5; i++) {
                 assertEquals(noiseFree[i], mean[i], 4 * predicted / Math.sqrt(draws), "unbiased over the noise");
@@ -80,7 +88,7 @@ class PrivateKernelSumTest {
         double[] avg = new double[5];
         double[] sq2 = new double[5];
         for (int t = 0; t < draws; t++) {
-            double[] s = PrivateKernelSum.release(RBF, x, 16, 1e12, 50 + t, 0).sums(q);
+            double[] s = PrivateKernelSum.release(RBF, x, 16, 1e12, 50 + t, TestNoise.seeded(0)).sums(q);
             for (int i = 0; i < 5; i++) {
                 avg[i] += s[i] / draws;
                 sq2[i] += s[i] * s[i] / draws;
@@ -99,7 +107,7 @@ class PrivateKernelSumTest {
     @Test
     void theReleaseHoldsNoTrainingRow() {
         Matrix x = TestData.gaussian(50, 2, 1.0, 4);
-        PrivateKernelSum p = PrivateKernelSum.release(KernelSpec.parse("laplacian(gamma=1)"), x, 32, 1.0, 1, 2);
+        PrivateKernelSum p = PrivateKernelSum.release(KernelSpec.parse("laplacian(gamma=1)"), x, 32, 1.0, 1, TestNoise.seeded(2));
         java.util.Set<Long> training = new java.util.HashSet<>();
         for (double v : x.data()) {
             training.add(Double.doubleToLongBits(v));
@@ -130,14 +138,14 @@ class PrivateKernelSumTest {
             truth[i] = i % 2;
             q.set(i, 0, q.get(i, 0) + (i % 2 == 0 ? -1.5 : 1.5));
         }
-        PrivateSimilarityClassifier c = PrivateSimilarityClassifier.release(RBF, x, labels, 64, 1.0, 3, 3);
+        PrivateSimilarityClassifier c = PrivateSimilarityClassifier.release(RBF, x, labels, 64, 1.0, 3, TestNoise.seeded(3));
         double[] pred = c.predict(q).data();
         int right = 0;
         for (int i = 0; i < 200; i++) {
             right += pred[i] == truth[i] ? 1 : 0;
         }
         assertTrue(right >= 190, right + " of 200");
-        assertThrows(Kernels4jException.class, () -> PrivateKernelSum.release(RBF, x, 63, 1.0, 1, 1));
-        assertThrows(Kernels4jException.class, () -> PrivateKernelSum.release(RBF, x, 64, 0, 1, 1));
+        assertThrows(Kernels4jException.class, () -> PrivateKernelSum.release(RBF, x, 63, 1.0, 1, TestNoise.seeded(1)));
+        assertThrows(Kernels4jException.class, () -> PrivateKernelSum.release(RBF, x, 64, 0, 1, TestNoise.seeded(1)));
     }
 }
