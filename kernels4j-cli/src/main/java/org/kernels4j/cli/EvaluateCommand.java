@@ -8,6 +8,7 @@ import org.kernels4j.io.SavedModel;
 import org.kernels4j.io.LibSvmWriter;
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.selection.ClassificationMetrics;
+import org.kernels4j.selection.ProbabilityMetrics;
 import org.kernels4j.linalg.Matrix;
 import org.kernels4j.model.Classifier;
 import org.kernels4j.model.DensityModel;
@@ -25,7 +26,11 @@ import picocli.CommandLine.Spec;
         description = {"Evaluate a saved model on labelled data; prints one 'metric: value' line per metric.",
             "Regression metrics: rmse, mae, r2 (and n, the number of rows).",
             "Classifiers (svc, gpc, private-similarity) and one-class SVMs (labels +1 inlier, -1 outlier): accuracy, per-class precision, "
-                + "recall, F1 and support, and the confusion matrix."})
+                + "recall, F1 and support, and the confusion matrix.",
+            "Classifiers with probabilities (gpc, svc --probability, --calibrate): also log_loss (probabilities clipped "
+                + "at 1e-15), brier (for two classes the mean (p - y)^2 of the second class, else the sum over classes) "
+                + "and ece, the expected calibration error over --bins equal-width bins of the second class's "
+                + "probability (two classes) or of the top-label confidence (more)."})
 final class EvaluateCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -35,6 +40,10 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--data", required = true, paramLabel = "FILE", description = "Labelled data (.csv or .libsvm).")
     Path data;
+
+    @Option(names = "--bins", defaultValue = "10", paramLabel = "B", description = "Bins of the expected calibration "
+            + "error (default: ${DEFAULT-VALUE}).")
+    int bins;
 
     @Mixin
     DataOptionsMixin options;
@@ -70,6 +79,15 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         ClassificationMetrics c = ClassificationMetrics.of(truth, pred);
         out.printf("accuracy: %s%n", c.accuracy());
+        if (!oneClass && m instanceof Classifier cl && cl.hasProbabilities() && java.util.Arrays.stream(truth)
+                .allMatch(t -> java.util.Arrays.binarySearch(cl.classes(), t) >= 0)) {
+            ProbabilityMetrics pm = ProbabilityMetrics.of(cl.classes(), truth, cl.probabilities(ds.features()), bins);
+            out.printf("log_loss: %s%n", pm.logLoss());
+            out.printf("brier: %s%n", pm.brier());
+            out.printf("ece: %s%n", pm.expectedCalibrationError());
+            out.printf("ece_bins: %d equal-width bins of %s%n", bins, pm.reliability().topLabel()
+                    ? "the top-label confidence" : "the probability of class " + LibSvmWriter.label(cl.classes()[1]));
+        }
         out.printf("%-12s %10s %10s %10s %8s%n", "class", "precision", "recall", "f1", "support");
         for (int k = 0; k < c.classes().length; k++) {
             out.printf("%-12s %10.4f %10.4f %10.4f %8d%n", LibSvmWriter.label(c.classes()[k]), c.precision()[k],

@@ -174,6 +174,12 @@ final class FitCommand implements Callable<Integer> {
     @Mixin
     SvmOptions svm;
 
+    @Option(names = "--calibrate", paramLabel = "sigmoid|isotonic", description = "svc, gpc, private-similarity: calibrate "
+            + "the probabilities on 5 stratified folds (seeded by --seed): Platt's sigmoid or isotonic regression of the "
+            + "out-of-fold decision values (or scores, or probabilities), then refit on all rows (scikit-learn's "
+            + "CalibratedClassifierCV, ensemble=False). The model file then gives predict --proba.")
+    String calibrate;
+
     @Option(names = "--seed", defaultValue = "1", description = "Seed for the centre sampling, the restarts of "
             + "--optimize, SVM probability folds; for private-similarity, the public random frequencies only (the noise "
             + "always comes from a secure generator and has no seed) (default: ${DEFAULT-VALUE}).")
@@ -212,6 +218,7 @@ final class FitCommand implements Callable<Integer> {
             appliesTo.put(o, List.of("private-similarity"));
         }
         appliesTo.put("--tol", List.of("krr", "svc", "svr", "oneclass"));
+        appliesTo.put("--calibrate", List.of("svc", "gpc", "private-similarity"));
         for (String o : SvmOptions.NAMES) {
             appliesTo.put(o, SvmOptions.appliesTo(o));
         }
@@ -220,6 +227,13 @@ final class FitCommand implements Callable<Integer> {
                 throw new Kernels4jException(e.getKey() + " applies to --model " + String.join("|", e.getValue())
                         + ", not --model " + model);
             }
+        }
+        if (calibrate != null && model.equals("svc")) {
+            if (kernel.trim().equalsIgnoreCase("precomputed")) {
+                throw new Kernels4jException("--calibrate needs a kernel spec, not --kernel precomputed");
+            }
+            Kernel k = KernelSpec.parse(kernel);
+            return fitClassifier(calibrated(svm.estimator(model, k, tol, maxIter, seed)), k);
         }
         if (SvmOptions.MODELS.contains(model)) {
             return fitSvm();
@@ -235,7 +249,7 @@ final class FitCommand implements Callable<Integer> {
                 if (maxIter != null) {
                     b.maxIterations(maxIter);
                 }
-                return fitClassifier(b.build(), k);
+                return fitClassifier(calibrated(b.build()), k);
             }
             case "ntk":
                 return fitNtk(k);
@@ -250,7 +264,7 @@ final class FitCommand implements Callable<Integer> {
                 if (parsed("--seed")) {
                     b.frequencySeed(seed); // the public frequencies only: the noise has no seed
                 }
-                var estimator = b.buildClassifier();
+                var estimator = calibrated(b.buildClassifier());
                 KdeCommand.chargeLedger(ledger, budget, train, epsilonDp != null ? epsilonDp : 1,
                         org.kernels4j.privacy.PrivateKernelSum.MECHANISM, "fit --model private-similarity --out " + out);
                 return fitClassifier(estimator, k);
@@ -301,11 +315,21 @@ final class FitCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The estimator wrapped in probability calibration when --calibrate is given. */
+    private org.kernels4j.model.Estimator<? extends org.kernels4j.model.Classifier> calibrated(
+            org.kernels4j.model.Estimator<? extends org.kernels4j.model.Classifier> base) {
+        if (calibrate == null) {
+            return base;
+        }
+        return org.kernels4j.calibration.CalibratedClassifier.builder(base)
+                .method(org.kernels4j.calibration.CalibratedClassifier.Method.parse(calibrate)).seed(seed).build();
+    }
+
     /** Fits a classifier, saves it and prints its report and training accuracy. */
     private Integer fitClassifier(org.kernels4j.model.Estimator<? extends org.kernels4j.model.Classifier> estimator, Kernel k) {
         Dataset ds = data.options.readWithTarget(train, target);
         org.kernels4j.model.Classifier m = estimator.fit(ds.features(), ds.target());
-        var pw = saveAndDescribe(m, k, ds, model);
+        var pw = saveAndDescribe(m, k, ds, calibrate == null ? model : model + " calibrated by " + calibrate);
         pw.printf("classes: %s%n", java.util.Arrays.toString(m.classes()));
         pw.print(m.report());
         pw.printf("training accuracy: %.6f%n",

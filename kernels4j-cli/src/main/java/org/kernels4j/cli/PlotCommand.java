@@ -17,6 +17,8 @@ import org.kernels4j.io.ModelFiles;
 import org.kernels4j.io.SavedModel;
 import org.kernels4j.gp.GaussianProcessModel;
 import org.kernels4j.gp.SparseGaussianProcessModel;
+import org.kernels4j.io.LibSvmWriter;
+import org.kernels4j.model.Classifier;
 import org.kernels4j.model.Model;
 import org.kernels4j.model.ModelCodecs;
 import org.kernels4j.model.PredictiveVariance;
@@ -24,6 +26,7 @@ import org.kernels4j.regression.KernelRidgeModel;
 import org.kernels4j.regression.NtkPredictorModel;
 import org.kernels4j.density.KernelDensity;
 import org.kernels4j.linalg.Matrix;
+import org.kernels4j.selection.ProbabilityMetrics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -32,7 +35,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "plot", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Plot a model of one input feature: the predictive mean, and for a Gaussian process the band "
                 + "mean +/- 2 standard deviations, optionally with data points; or a kernel density of one feature "
-                + "(a curve) or two (a heat map). Writes PNG or SVG (by --out's extension)."})
+                + "(a curve) or two (a heat map). Writes PNG or SVG (by --out's extension).",
+            "With --calibration: the reliability diagram of a classifier with probabilities on labelled --data: per bin "
+                + "(--bins equal-width), the mean predicted probability against the observed frequency, with the rows per "
+                + "bin; two classes bin the second class's probability, more the top-label confidence."})
 final class PlotCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -60,6 +66,14 @@ final class PlotCommand implements Callable<Integer> {
     @Option(names = "--title", paramLabel = "TEXT", description = "Chart title (default: the kernel spec).")
     String title;
 
+    @Option(names = "--calibration", description = "Draw the reliability diagram of a classifier's probabilities "
+            + "on --data (labelled).")
+    boolean calibration;
+
+    @Option(names = "--bins", defaultValue = "10", paramLabel = "B", description = "Bins of --calibration "
+            + "(default: ${DEFAULT-VALUE}).")
+    int bins;
+
     @Mixin
     DataOptionsMixin options;
 
@@ -74,6 +88,9 @@ final class PlotCommand implements Callable<Integer> {
             throw new Kernels4jException("--points must be between 2 and 100000, got " + points);
         }
         SavedModel saved = ModelFiles.load(model);
+        if (calibration) {
+            return plotReliability(saved, svg);
+        }
         if (saved.model() instanceof KernelDensity) {
             return plotDensity(saved, svg);
         }
@@ -281,6 +298,71 @@ final class PlotCommand implements Callable<Integer> {
         spec.commandLine().getOut().printf("wrote %s: density of %s on [%s, %s]%s%n", out,
                 String.join(" and ", saved.featureNames()), range[0][0], range[0][1],
                 d == 2 ? " x [" + range[1][0] + ", " + range[1][1] + "]" : "");
+        return 0;
+    }
+
+    /** The reliability diagram: observed frequency against mean predicted probability per bin, rows per bin beside. */
+    private Integer plotReliability(SavedModel saved, boolean svg) {
+        Model fitted = saved.model();
+        if (!(fitted instanceof Classifier c && c.hasProbabilities())) {
+            throw new Kernels4jException("--calibration needs a classifier with probabilities (fit --model gpc, svc "
+                    + "--probability, or --calibrate); " + model + " holds " + PredictCommand.describe(fitted));
+        }
+        if (data == null) {
+            throw new Kernels4jException("--calibration needs labelled --data");
+        }
+        Dataset ds = ModelData.read(options.options, data, saved, true);
+        ProbabilityMetrics pm = ProbabilityMetrics.of(c.classes(), ds.target().data(), c.probabilities(ds.features()), bins);
+        ProbabilityMetrics.Reliability r = pm.reliability();
+        java.util.List<Double> px = new java.util.ArrayList<>();
+        java.util.List<Double> py = new java.util.ArrayList<>();
+        double[] mids = new double[r.bins()];
+        double[] counts = new double[r.bins()];
+        var pw = spec.commandLine().getOut();
+        String what = r.topLabel() ? "top-label confidence" : "P(class " + LibSvmWriter.label(c.classes()[1]) + ")";
+        pw.printf("%-14s %8s %12s %12s%n", "bin", "rows", "predicted", "observed");
+        for (int b = 0; b < r.bins(); b++) {
+            mids[b] = r.lower()[b] + 0.5 / r.bins();
+            counts[b] = r.counts()[b];
+            pw.printf(Locale.ROOT, "[%.3f, %.3f%s %8d %12.4f %12.4f%n", r.lower()[b], r.lower()[b] + 1.0 / r.bins(),
+                    b == r.bins() - 1 ? "]" : ")", r.counts()[b], r.predicted()[b], r.observed()[b]);
+            if (r.counts()[b] > 0) {
+                px.add(r.predicted()[b]);
+                py.add(r.observed()[b]);
+            }
+        }
+        System.setProperty("java.awt.headless", "true");
+        XYChart chart = new XYChart(900, 640);
+        chart.setTitle(title != null ? title : String.format(Locale.ROOT, "reliability (%s), ECE %.4f over %d bins",
+                ModelCodecs.kindOf(fitted), pm.expectedCalibrationError(), bins));
+        chart.setXAxisTitle("mean predicted " + what);
+        chart.setYAxisTitle("observed frequency");
+        chart.setYAxisGroupTitle(1, "rows per bin");
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setPlotGridLinesVisible(true);
+        chart.getStyler().setXAxisMin(0.0);
+        chart.getStyler().setXAxisMax(1.0);
+        chart.getStyler().setYAxisMin(0, 0.0);
+        chart.getStyler().setYAxisMax(0, 1.0);
+        chart.getStyler().setYAxisMin(1, 0.0);
+        XYSeries bars = chart.addSeries("rows per bin", mids, counts);
+        bars.setYAxisGroup(1);
+        bars.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        bars.setMarker(SeriesMarkers.SQUARE);
+        bars.setMarkerColor(new Color(190, 190, 190));
+        XYSeries diag = chart.addSeries("perfectly calibrated", new double[] {0, 1}, new double[] {0, 1});
+        diag.setMarker(SeriesMarkers.NONE);
+        diag.setLineColor(Color.GRAY);
+        diag.setLineStyle(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {5f, 4f}, 0f));
+        XYSeries rel = chart.addSeries("model", px.stream().mapToDouble(Double::doubleValue).toArray(),
+                py.stream().mapToDouble(Double::doubleValue).toArray());
+        rel.setMarker(SeriesMarkers.CIRCLE);
+        rel.setLineColor(new Color(20, 60, 160));
+        rel.setMarkerColor(new Color(20, 60, 160));
+        rel.setLineStyle(new BasicStroke(2f));
+        save(chart, svg);
+        pw.printf("wrote %s: reliability diagram of %s over %d bins, %d rows; ece: %s%n", out, what, bins, ds.rows(),
+                pm.expectedCalibrationError());
         return 0;
     }
 }

@@ -43,7 +43,7 @@ final class PredictCommand implements Callable<Integer> {
     boolean std;
 
     @Option(names = "--proba", description = "Also write class probabilities, one column NAME_p_LABEL per class "
-            + "(needs a model from fit --model gpc, or svc --probability).")
+            + "(needs a model from fit --model gpc, svc --probability, or a classifier fitted with --calibrate).")
     boolean proba;
 
     @Option(names = "--decision", description = "Also write the SVM decision values f(x), one column per decision "
@@ -69,8 +69,8 @@ final class PredictCommand implements Callable<Integer> {
                     + "(fit --model svc --probability)");
         }
         if (proba && !(m instanceof Classifier c && c.hasProbabilities())) {
-            throw new Kernels4jException("--proba needs a classifier with probabilities (fit --model gpc, or svc "
-                    + "--probability); " + model + " holds " + describe(m));
+            throw new Kernels4jException("--proba needs a classifier with probabilities (fit --model gpc, svc "
+                    + "--probability, or --calibrate); " + model + " holds " + describe(m));
         }
         if (decision && !(m instanceof DecisionFunction)) {
             throw new Kernels4jException("--decision needs a model with decision values (fit --model svc|svr|oneclass); "

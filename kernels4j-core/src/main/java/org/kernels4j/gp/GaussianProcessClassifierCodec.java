@@ -9,7 +9,9 @@ import org.kernels4j.model.ModelState;
  * Model files of kind {@code gpc}: the kernel spec, the classes and, per binary problem p, its
  * approximate log marginal likelihood and Newton iterations as fields; the training inputs
  * {@code train_x} (n×d) and, stacked by problem, {@code mode}, {@code gradient} (t − π̂) and
- * {@code sqrt_w} (each n×P) and {@code lower} (the Cholesky factors of B, P·n × n) as arrays.
+ * {@code sqrt_w} (each n×P) and {@code lower} (the Cholesky factors of B, P·n × n) as arrays; the
+ * flag {@code approximate_probabilities} (probit approximation instead of quadrature; optional,
+ * files written before it existed read as false, i.e. exact probabilities).
  */
 public final class GaussianProcessClassifierCodec extends ModelCodec<GaussianProcessClassifierModel> {
     /** The kind written into files. */
@@ -47,6 +49,7 @@ public final class GaussianProcessClassifierCodec extends ModelCodec<GaussianPro
                 .put("classes", m.classes())
                 .put("log_marginal_likelihood", lml)
                 .put("iterations", iterations)
+                .put("approximate_probabilities", m.approximateProbabilities())
                 .array("train_x", x)
                 .array("mode", mode)
                 .array("gradient", gradient)
@@ -88,6 +91,7 @@ public final class GaussianProcessClassifierCodec extends ModelCodec<GaussianPro
             binary[c] = new GaussianProcessClassifier.Binary(mode.column(c), gradient.column(c), sqrtW.column(c), lc,
                     lml[c], (int) iterations[c]);
         }
-        return new GaussianProcessClassifierModel(s.kernel("kernel"), x, classes, binary);
+        boolean approximate = s.has("approximate_probabilities") && s.flag("approximate_probabilities");
+        return new GaussianProcessClassifierModel(s.kernel("kernel"), x, classes, binary, approximate);
     }
 }

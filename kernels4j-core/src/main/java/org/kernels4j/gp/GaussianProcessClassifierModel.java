@@ -19,12 +19,26 @@ public final class GaussianProcessClassifierModel implements Classifier {
     private final Matrix x;
     private final double[] classes;
     private final GaussianProcessClassifier.Binary[] binary;
+    private final boolean approximateProbabilities;
 
-    GaussianProcessClassifierModel(Kernel kernel, Matrix x, double[] classes, GaussianProcessClassifier.Binary[] binary) {
+    GaussianProcessClassifierModel(Kernel kernel, Matrix x, double[] classes, GaussianProcessClassifier.Binary[] binary,
+            boolean approximateProbabilities) {
         this.kernel = kernel;
         this.x = x;
         this.classes = classes;
         this.binary = binary;
+        this.approximateProbabilities = approximateProbabilities;
+    }
+
+    /** Whether probabilities use the probit approximation instead of quadrature. */
+    public boolean approximateProbabilities() {
+        return approximateProbabilities;
+    }
+
+    /** The class-1 probability of one binary problem from its latent mean and variance. */
+    private double binaryProbability(double mean, double var) {
+        return approximateProbabilities ? GaussianProcessClassifierIntegral.probit(mean, var)
+                : GaussianProcessClassifierIntegral.expectedSigmoid(mean, var);
     }
 
     /** The class labels, ascending. */
@@ -87,7 +101,12 @@ public final class GaussianProcessClassifierModel implements Classifier {
         return out;
     }
 
-    /** Class probabilities, m × (number of classes), columns in {@link #classes()} order. */
+    /**
+     * Class probabilities, m × (number of classes), columns in {@link #classes()} order. Two classes:
+     * p = ∫σ(f)·N(f | μ, v) df of the latent prediction (by quadrature, or the probit approximation
+     * when the model was fitted with it) and 1 − p. More: the one-vs-rest probabilities p_c
+     * normalized, p_c / Σ_k p_k.
+     */
     @Override
     public Matrix probabilities(Matrix xTest) {
         int m = xTest.rows();
@@ -96,7 +115,7 @@ public final class GaussianProcessClassifierModel implements Classifier {
         if (c == 2) {
             Matrix lat = latent(xTest, 0);
             for (int j = 0; j < m; j++) {
-                double p1 = GaussianProcessClassifier.probit(lat.get(j, 0), lat.get(j, 1));
+                double p1 = binaryProbability(lat.get(j, 0), lat.get(j, 1));
                 p.set(j, 0, 1 - p1);
                 p.set(j, 1, p1);
             }
@@ -105,7 +124,7 @@ public final class GaussianProcessClassifierModel implements Classifier {
         for (int k = 0; k < c; k++) {
             Matrix lat = latent(xTest, k);
             for (int j = 0; j < m; j++) {
-                p.set(j, k, GaussianProcessClassifier.probit(lat.get(j, 0), lat.get(j, 1)));
+                p.set(j, k, binaryProbability(lat.get(j, 0), lat.get(j, 1)));
             }
         }
         for (int j = 0; j < m; j++) {
@@ -168,7 +187,8 @@ public final class GaussianProcessClassifierModel implements Classifier {
             it += b.iterations();
         }
         return FitReport.builder().add("log_marginal_likelihood", logMarginalLikelihood()).add("problems", binary.length)
-                .add("newton_iterations", it).build();
+                .add("newton_iterations", it)
+                .add("probabilities", approximateProbabilities ? "probit approximation" : "quadrature").build();
     }
 
     @Override

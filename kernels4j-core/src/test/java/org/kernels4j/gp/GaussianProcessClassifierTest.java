@@ -163,4 +163,47 @@ class GaussianProcessClassifierTest {
                 () -> GaussianProcessClassifier.builder(K).build().fit(Matrix.column(1, 2), Matrix.column(new double[] {1, 1})));
         assertTrue(e.getMessage().contains("at least two classes"), e.getMessage());
     }
+
+    /**
+     * Model probabilities equal the integral (adaptive Simpson reference) at the latent mean and
+     * variance to 1e−11: near the data, far from it (variance back at the prior 50) and at
+     * near-certain points; the probit option differs, and both survive the codec (old files without
+     * the flag read as exact).
+     */
+    @Test
+    void probabilitiesAreTheIntegralAtFarAndNearCertainPoints() {
+        Matrix train = TestData.gaussian(40, 1, 0.3, 5);
+        double[] labels = new double[40];
+        for (int i = 0; i < 40; i++) {
+            train.set(i, 0, train.get(i, 0) + (i % 2 == 0 ? -2 : 2));
+            labels[i] = i % 2 == 0 ? 3 : 8;
+        }
+        Kernel big = KernelSpec.parse("50*rbf(length=1.5)");
+        GaussianProcessClassifierModel exact = GaussianProcessClassifier.builder(big).build().fit(train, Matrix.column(labels));
+        GaussianProcessClassifierModel probit = GaussianProcessClassifier.builder(big).approximateProbabilities(true).build()
+                .fit(train, Matrix.column(labels));
+        Matrix q = Matrix.column(-2, 2, -3, 0.05, 40, -1000);
+        Matrix lat = exact.latent(q, 0);
+        Matrix p = exact.probabilities(q);
+        Matrix pp = probit.probabilities(q);
+        double worstProbit = 0;
+        for (int j = 0; j < q.rows(); j++) {
+            double ref = GaussianProcessClassifierIntegralTest.reference(lat.get(j, 0), lat.get(j, 1));
+            assertEquals(ref, p.get(j, 1), 1e-11, "row " + j);
+            assertEquals(1.0, p.get(j, 0) + p.get(j, 1), 1e-15);
+            worstProbit = Math.max(worstProbit, Math.abs(pp.get(j, 1) - ref));
+        }
+        assertEquals(50, lat.get(4, 1), 1e-9); // far away: the prior variance
+        assertTrue(p.get(2, 0) > 0.8, "confident: " + p.get(2, 0)); // near-certain means: GaussianProcessClassifierIntegralTest
+        assertTrue(worstProbit > 1e-4 && worstProbit < 0.02, "probit error " + worstProbit);
+        assertEquals("quadrature", exact.report().text("probabilities"));
+        org.kernels4j.model.ModelState state = new GaussianProcessClassifierCodec().encode(probit);
+        assertTrue(state.flag("approximate_probabilities"));
+        assertEquals(0.0, new GaussianProcessClassifierCodec().decode(state).probabilities(q).maxAbsDifference(pp), 0);
+        java.util.Map<String, Object> old = new java.util.LinkedHashMap<>(state.fields());
+        old.remove("approximate_probabilities");
+        GaussianProcessClassifierModel fromOld = new GaussianProcessClassifierCodec().decode(
+                org.kernels4j.model.ModelState.of("gpc", old, state.arrays()));
+        assertEquals(0.0, fromOld.probabilities(q).maxAbsDifference(p), 1e-12);
+    }
 }

@@ -13,6 +13,7 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.TestData;
+import org.kernels4j.calibration.CalibratedClassifier;
 import org.kernels4j.density.KernelDensity;
 import org.kernels4j.gp.GaussianProcess;
 import org.kernels4j.gp.GaussianProcessClassifier;
@@ -84,6 +85,10 @@ class ModelContractTest {
                 .build().fit(X));
         m.put("private-similarity", PrivateKernelSum.builder(RBF).features(40).frequencySeed(6)
                 .buildClassifier().fit(X, labels(2)));
+        m.put("calibrated", CalibratedClassifier.builder(SupportVectorMachine.classifier(RBF).build())
+                .method(CalibratedClassifier.Method.ISOTONIC).folds(3).build().fit(X, labels(3)));
+        m.put("calibrated-gpc-sigmoid", CalibratedClassifier.builder(GaussianProcessClassifier.builder(RBF).build())
+                .folds(3).build().fit(X, labels(2)));
         return m;
     }
 
