@@ -180,9 +180,9 @@ class CalibrationTest {
             {RegressionClassifier.of(KernelRidge.builder(RBF).lambda(0.1).build()), Scores.DECISION, 3},
             {GaussianProcessClassifier.builder(KernelSpec.parse("4*rbf(length=1)")).build(), Scores.PROBABILITY, 2},
             {GaussianProcessClassifier.builder(KernelSpec.parse("4*rbf(length=1)")).build(), Scores.PROBABILITY, 3},
-            {PrivateKernelSum.builder(RBF).features(200).epsilon(50).frequencySeed(3).noiseSeed(3).buildClassifier(),
+            {PrivateKernelSum.builder(RBF).features(200).epsilon(50).frequencySeed(3).buildClassifier(),
                 Scores.SIMILARITY, 2},
-            {PrivateKernelSum.builder(RBF).features(200).epsilon(50).frequencySeed(3).noiseSeed(3).buildClassifier(),
+            {PrivateKernelSum.builder(RBF).features(200).epsilon(50).frequencySeed(3).buildClassifier(),
                 Scores.SIMILARITY, 3},
         };
         for (Object[] c : cases) {
