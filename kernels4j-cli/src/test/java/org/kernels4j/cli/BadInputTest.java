@@ -1,0 +1,151 @@
+package org.kernels4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.kernels4j.io.CsvReader;
+import org.kernels4j.io.Dataset;
+
+/**
+ * Bad input of every kind: each test runs the CLI and checks the exit code, that stderr is one line
+ * naming the problem (no stack trace), and that no file appeared or changed.
+ */
+@Timeout(60)
+class BadInputTest {
+    @TempDir
+    Path dir;
+    /** Columns a, b, c and target y (a header), 40 rows. */
+    Path train;
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    /** Runs and checks: exit code, one error line containing every {@code words}, no stack trace, no new file. */
+    Run fails(int code, List<String> words, String... args) throws IOException {
+        List<Path> before = listing();
+        Run r = run(args);
+        assertEquals(code, r.code(), "exit code; stderr: " + r.err());
+        List<String> lines = r.err().strip().lines().toList();
+        assertEquals(1, lines.size(), "one line on stderr: " + r.err());
+        assertTrue(lines.get(0).startsWith("kernels4j: "), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+        assertFalse(r.err().contains("internal error"), r.err());
+        String lower = r.err().toLowerCase(Locale.ROOT);
+        for (String w : words) {
+            assertTrue(lower.contains(w.toLowerCase(Locale.ROOT)), "'" + w + "' in: " + r.err());
+        }
+        assertEquals(before, listing(), "no file created or removed");
+        return r;
+    }
+
+    List<Path> listing() throws IOException {
+        try (var s = Files.list(dir)) {
+            return s.sorted().toList();
+        }
+    }
+
+    static List<String> csv(String header, int rows, java.util.function.IntFunction<String> row) {
+        List<String> lines = new ArrayList<>();
+        if (header != null) {
+            lines.add(header);
+        }
+        for (int i = 0; i < rows; i++) {
+            lines.add(row.apply(i));
+        }
+        return lines;
+    }
+
+    static String abcy(int i) {
+        double a = Math.sin(i), b = Math.cos(0.7 * i), c = (i % 7) / 7.0;
+        return a + "," + b + "," + c + "," + (a + 2 * b - c);
+    }
+
+    @BeforeEach
+    void data() throws IOException {
+        train = dir.resolve("train.csv");
+        Files.write(train, csv("a,b,c,y", 40, BadInputTest::abcy));
+    }
+
+    Path fitKrr() throws IOException {
+        Path model = dir.resolve("m.zip");
+        Run fit = run("fit", "--train", train.toString(), "--kernel", "rbf(gamma=0.5)", "--lambda", "0.01",
+                "--out", model.toString(), "--no-progress");
+        assertEquals(0, fit.code(), fit.err());
+        return model;
+    }
+
+    // 1. columns matched to the model by name
+
+    @Test
+    void reorderedColumnsAreMatchedByName() throws IOException {
+        Path model = fitKrr();
+        Path shuffled = dir.resolve("shuffled.csv");
+        List<String> lines = new ArrayList<>(List.of("y,c,a,b"));
+        for (String l : Files.readAllLines(train).subList(1, 41)) {
+            String[] v = l.split(",");
+            lines.add(v[3] + "," + v[2] + "," + v[0] + "," + v[1]);
+        }
+        Files.write(shuffled, lines);
+        Path p1 = dir.resolve("p1.csv");
+        Path p2 = dir.resolve("p2.csv");
+        assertEquals(0, run("predict", "--model", model.toString(), "--data", train.toString(), "--out", p1.toString()).code());
+        Run r = run("predict", "--model", model.toString(), "--data", shuffled.toString(), "--out", p2.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(Files.readAllLines(p1), Files.readAllLines(p2));
+        Run e1 = run("evaluate", "--model", model.toString(), "--data", train.toString());
+        Run e2 = run("evaluate", "--model", model.toString(), "--data", shuffled.toString());
+        assertEquals(0, e2.code(), e2.err());
+        assertEquals(e1.out(), e2.out());
+    }
+
+    @Test
+    void missingFeatureWithTargetIsRefusedNotReadAsFeature() throws IOException {
+        Path model = fitKrr();
+        Path noC = dir.resolve("noc.csv");
+        Files.write(noC, csv("a,b,y", 5, i -> i + "," + i + "," + i));
+        fails(1, List.of("missing 'c'"), "predict", "--model", model.toString(), "--data", noC.toString(), "--out",
+                dir.resolve("p.csv").toString());
+        fails(1, List.of("missing 'c'"), "evaluate", "--model", model.toString(), "--data", noC.toString());
+    }
+
+    @Test
+    void extraColumnIsRefusedByName() throws IOException {
+        Path model = fitKrr();
+        Path extra = dir.resolve("extra.csv");
+        Files.write(extra, csv("a,b,c,id,y", 5, i -> i + "," + i + "," + i + "," + i + "," + i));
+        fails(1, List.of("unknown 'id'"), "predict", "--model", model.toString(), "--data", extra.toString(), "--out",
+                dir.resolve("p.csv").toString());
+    }
+
+    @Test
+    void headerlessFileIsReadByPositionAndSaysSoWhenItCannot() throws IOException {
+        Path model = fitKrr();
+        Path plain = dir.resolve("plain.csv");
+        Files.write(plain, Files.readAllLines(train).subList(1, 41));
+        Run r = run("evaluate", "--model", model.toString(), "--data", plain.toString());
+        assertEquals(0, r.code(), r.err());
+        Path three = dir.resolve("three.csv");
+        Files.write(three, csv(null, 5, i -> i + "," + i));
+        fails(1, List.of("no header", "position"), "evaluate", "--model", model.toString(), "--data", three.toString());
+    }
+}
