@@ -148,4 +148,32 @@ class BadInputTest {
         Files.write(three, csv(null, 5, i -> i + "," + i));
         fails(1, List.of("no header", "position"), "evaluate", "--model", model.toString(), "--data", three.toString());
     }
+
+    // 2. UTF-8 byte order mark
+
+    @Test
+    void byteOrderMarkIsSkipped() throws IOException {
+        Path headerless = dir.resolve("bom.csv");
+        Files.writeString(headerless, "\uFEFF1,2,3\n4,5,6\n7,8,10\n");
+        Dataset ds = CsvReader.builder().build().read(headerless);
+        assertEquals(3, ds.rows(), "the first row is data, not a header");
+        assertEquals(1.0, ds.features().get(0, 0));
+        Path headed = dir.resolve("bomh.csv");
+        List<String> lines = new ArrayList<>(Files.readAllLines(train));
+        lines.set(0, "\uFEFFy,a,b,c");
+        for (int i = 1; i < lines.size(); i++) {
+            String[] v = lines.get(i).split(",");
+            lines.set(i, v[3] + "," + v[0] + "," + v[1] + "," + v[2]);
+        }
+        Files.write(headed, lines);
+        Run r = run("fit", "--train", headed.toString(), "--target", "y", "--kernel", "rbf(gamma=0.5)", "--out",
+                dir.resolve("m.zip").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("target 'y'"), r.out());
+        Path svm = dir.resolve("bom.libsvm.txt");
+        Files.writeString(svm, "\uFEFF1 1:0.5 2:1\n-1 1:2 3:1\n");
+        r = run("gram", "--data", svm.toString(), "--kernel", "linear()", "--out", dir.resolve("k.npy").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("2x2") || r.out().contains("2×2") || r.out().contains("2 x 2"), r.out());
+    }
 }

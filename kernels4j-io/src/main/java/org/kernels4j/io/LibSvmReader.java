@@ -33,6 +33,9 @@ public final class LibSvmReader {
             int line = 0;
             while ((raw = in.readLine()) != null) {
                 line++;
+                if (line == 1) {
+                    raw = TextFiles.withoutByteOrderMark(raw);
+                }
                 int hash = raw.indexOf('#');
                 String text = hash >= 0 ? raw.substring(0, hash) : raw;
                 if (text.isBlank()) {
@@ -136,7 +139,12 @@ public final class LibSvmReader {
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String raw;
             int labelOnly = 0;
+            boolean first = true;
             while (labelOnly < SNIFF_LINES && (raw = in.readLine()) != null) {
+                if (first) {
+                    raw = TextFiles.withoutByteOrderMark(raw);
+                    first = false;
+                }
                 switch (classify(raw)) {
                     case BLANK:
                         break;
