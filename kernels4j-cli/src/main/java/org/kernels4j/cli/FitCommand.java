@@ -184,7 +184,7 @@ final class FitCommand implements Callable<Integer> {
     public Integer call() {
         List<String> models = List.of("krr", "gp", "sgpr", "gpc", "ntk", "svc", "svr", "oneclass", "private-similarity");
         if (!models.contains(model)) {
-            throw new Kernels4jException("unknown --model '" + model + "'; available: " + String.join(", ", models));
+            throw new UsageException("unknown --model '" + model + "'; available: " + String.join(", ", models));
         }
         var parsed = spec.commandLine().getParseResult();
         java.util.Map<String, List<String>> appliesTo = new java.util.LinkedHashMap<>();
@@ -209,7 +209,7 @@ final class FitCommand implements Callable<Integer> {
         }
         for (var e : appliesTo.entrySet()) {
             if (parsed.hasMatchedOption(e.getKey()) && !e.getValue().contains(model)) {
-                throw new Kernels4jException(e.getKey() + " applies to --model " + String.join("|", e.getValue())
+                throw new UsageException(e.getKey() + " applies to --model " + String.join("|", e.getValue())
                         + ", not --model " + model);
             }
         }
@@ -251,7 +251,7 @@ final class FitCommand implements Callable<Integer> {
             return fitNystrom(k);
         }
         if (!solver.equalsIgnoreCase("exact")) {
-            throw new Kernels4jException("--solver must be exact or nystrom, got '" + solver + "'");
+            throw new UsageException("--solver must be exact or nystrom, got '" + solver + "'");
         }
         KernelRidge.Builder b = KernelRidge.builder(k).fitIntercept(intercept);
         if (lambda.equalsIgnoreCase("auto")) {
@@ -264,7 +264,7 @@ final class FitCommand implements Callable<Integer> {
                     c = RegularizationPath.Criterion.GCV;
                     break;
                 default:
-                    throw new Kernels4jException("--select must be loo or gcv, got '" + select + "'");
+                    throw new UsageException("--select must be loo or gcv, got '" + select + "'");
             }
             b.selectLambda(parseGrid("--lambda-grid", lambdaGrid), c);
         } else {
@@ -349,10 +349,10 @@ final class FitCommand implements Callable<Integer> {
 
     private Integer fitNystrom(Kernel k) {
         if (lambda.equalsIgnoreCase("auto")) {
-            throw new Kernels4jException("--lambda auto needs --solver exact; give --solver nystrom a number");
+            throw new UsageException("--lambda auto needs --solver exact; give --solver nystrom a number");
         }
         NystromKernelRidge.Builder b = NystromKernelRidge.builder(k).lambda(parseNumber("--lambda", lambda))
-                .sampler(Landmarks.Sampler.parse(sampler)).seed(seed).centerTargets(intercept);
+                .sampler(UsageException.of(() -> Landmarks.Sampler.parse(sampler))).seed(seed).centerTargets(intercept);
         if (centers != null) {
             b.centers(centers);
         }
@@ -470,14 +470,14 @@ final class FitCommand implements Callable<Integer> {
                 int eq = bound.lastIndexOf('=');
                 String[] range = eq < 0 ? new String[0] : bound.substring(eq + 1).split(":");
                 if (eq <= 0 || range.length != 2) {
-                    throw new Kernels4jException("--bounds must be NAME=LO:HI, e.g. rbf.length=0.01:100, got '" + bound + "'");
+                    throw new UsageException("--bounds must be NAME=LO:HI, e.g. rbf.length=0.01:100, got '" + bound + "'");
                 }
                 b.bound(bound.substring(0, eq).trim(), parseNumber("--bounds", range[0]), parseNumber("--bounds", range[1]));
             }
             fixed.forEach(b::fix);
             search = b.build();
         } else if (!bounds.isEmpty() || !fixed.isEmpty() || restarts != 0) {
-            throw new Kernels4jException("--bounds, --fix and --restarts need --optimize");
+            throw new UsageException("--bounds, --fix and --restarts need --optimize");
         }
         boolean sparse = model.equals("sgpr");
         org.kernels4j.model.Estimator<?> estimator;
@@ -545,14 +545,14 @@ final class FitCommand implements Callable<Integer> {
         try {
             return Double.parseDouble(text.trim());
         } catch (NumberFormatException e) {
-            throw new Kernels4jException(option + " must be a number, got '" + text + "'");
+            throw new UsageException(option + " must be a number, got '" + text + "'");
         }
     }
 
     static double[] parseGrid(String option, String text) {
         String[] parts = text.split(":");
         if (parts.length != 3) {
-            throw new Kernels4jException(option + " must be FROM:TO:COUNT, e.g. 1e-6:1e2:17, got '" + text + "'");
+            throw new UsageException(option + " must be FROM:TO:COUNT, e.g. 1e-6:1e2:17, got '" + text + "'");
         }
         double from = parseNumber(option, parts[0]);
         double to = parseNumber(option, parts[1]);
@@ -560,8 +560,8 @@ final class FitCommand implements Callable<Integer> {
         try {
             count = Integer.parseInt(parts[2].trim());
         } catch (NumberFormatException e) {
-            throw new Kernels4jException(option + " COUNT must be an integer, got '" + parts[2] + "'");
+            throw new UsageException(option + " COUNT must be an integer, got '" + parts[2] + "'");
         }
-        return KernelRidge.logGrid(from, to, count);
+        return UsageException.of(() -> KernelRidge.logGrid(from, to, count));
     }
 }

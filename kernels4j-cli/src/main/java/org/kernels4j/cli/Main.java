@@ -31,7 +31,12 @@ public final class Main implements Runnable {
         cmd.setOut(out);
         cmd.setErr(err);
         cmd.setExecutionExceptionHandler((ex, cl, parsed) -> {
-            if (ex instanceof Kernels4jException) {
+            if (ex instanceof UsageException) {
+                err.println("kernels4j: error: " + ex.getMessage() + " (see '" + cl.getCommandSpec().qualifiedName()
+                        + " --help')");
+                err.flush();
+                return 2;
+            } else if (ex instanceof Kernels4jException) {
                 err.println("kernels4j: error: " + ex.getMessage());
             } else {
                 err.println("kernels4j: internal error: " + ex);

@@ -62,7 +62,7 @@ final class PermutationCommand implements Callable<Integer> {
         PermutationLearning.Rounding r = switch (rounding.toLowerCase(Locale.ROOT)) {
             case "top-s", "tops", "top_s" -> PermutationLearning.Rounding.TOP_S;
             case "midpoint" -> PermutationLearning.Rounding.MIDPOINT;
-            default -> throw new Kernels4jException("--rounding must be top-s or midpoint, got '" + rounding + "'");
+            default -> throw new UsageException("--rounding must be top-s or midpoint, got '" + rounding + "'");
         };
         double t = parseTime(time);
         int[] sizes = ensemble.stream().mapToInt(Integer::intValue).toArray();
@@ -92,7 +92,7 @@ final class PermutationCommand implements Callable<Integer> {
         try {
             return Double.parseDouble(v);
         } catch (NumberFormatException e) {
-            throw new Kernels4jException("--time must be a number or inf, got '" + s + "'");
+            throw new UsageException("--time must be a number or inf, got '" + s + "'");
         }
     }
 }

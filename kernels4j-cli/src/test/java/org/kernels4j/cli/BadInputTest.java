@@ -176,4 +176,27 @@ class BadInputTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("2x2") || r.out().contains("2×2") || r.out().contains("2 x 2"), r.out());
     }
+
+    // 3. usage errors exit 2
+
+    @Test
+    void invalidOptionValuesAreUsageErrors() throws IOException {
+        String out = dir.resolve("m.zip").toString();
+        String t = train.toString();
+        fails(2, List.of("--lambda", "abc"), "fit", "--train", t, "--kernel", "rbf()", "--lambda", "abc", "--out", out);
+        fails(2, List.of("--model", "foo"), "fit", "--train", t, "--kernel", "rbf()", "--model", "foo", "--out", out);
+        fails(2, List.of("--header", "maybe"), "fit", "--train", t, "--kernel", "rbf()", "--header", "maybe", "--out", out);
+        fails(2, List.of("--format", "tsv"), "gram", "--data", t, "--kernel", "rbf()", "--format", "tsv", "--out",
+                dir.resolve("k.npy").toString());
+        fails(2, List.of("--lambda-grid"), "fit", "--train", t, "--kernel", "rbf()", "--lambda", "auto",
+                "--lambda-grid", "1:2", "--out", out);
+        fails(2, List.of("--task"), "cv", "--data", t, "--kernel", "rbf()", "--task", "clustering");
+        Path model = fitKrr();
+        fails(2, List.of("--header"), "predict", "--model", model.toString(), "--data", t, "--header", "maybe", "--out",
+                dir.resolve("p.csv").toString());
+        // a problem with the data is not a usage error
+        Path text = dir.resolve("text.csv");
+        Files.writeString(text, "a,y\n1,2\nx,3\n");
+        fails(1, List.of("text.csv:3:1"), "fit", "--train", text.toString(), "--kernel", "rbf()", "--out", out);
+    }
 }
