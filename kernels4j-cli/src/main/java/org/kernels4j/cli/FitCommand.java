@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.approx.Landmarks;
+import org.kernels4j.io.AtomicFiles;
 import org.kernels4j.io.Dataset;
 import org.kernels4j.io.ModelFiles;
 import org.kernels4j.io.SavedModel;
@@ -182,6 +183,7 @@ final class FitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        AtomicFiles.checkWritable(out, train);
         List<String> models = List.of("krr", "gp", "sgpr", "gpc", "ntk", "svc", "svr", "oneclass", "private-similarity");
         if (!models.contains(model)) {
             throw new UsageException("unknown --model '" + model + "'; available: " + String.join(", ", models));

@@ -2,6 +2,7 @@ package org.kernels4j.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.kernels4j.io.AtomicFiles;
 import org.kernels4j.io.Dataset;
 import org.kernels4j.io.Npy;
 import org.kernels4j.gram.GramEngine;
@@ -43,6 +44,7 @@ final class GramCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        AtomicFiles.checkWritable(out, data, data2);
         Kernel k = KernelSpec.parse(kernel);
         Dataset x = options.options.read(data, target, 0);
         Matrix g;

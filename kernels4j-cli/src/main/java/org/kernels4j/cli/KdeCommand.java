@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.kernels4j.Kernels4jException;
+import org.kernels4j.io.AtomicFiles;
 import org.kernels4j.io.Dataset;
 import org.kernels4j.io.ModelFiles;
 import org.kernels4j.io.PredictionWriter;
@@ -98,6 +99,7 @@ final class KdeCommand implements Runnable {
 
         @Override
         public Integer call() {
+            AtomicFiles.checkWritable(out, data);
             KernelDensity.Profile profile = KernelDensity.Profile.parse(kernel);
             if (privateRelease) {
                 return releasePrivate(profile);
@@ -275,6 +277,7 @@ final class KdeCommand implements Runnable {
 
         @Override
         public Integer call() {
+            AtomicFiles.checkWritable(out, model, data);
             SavedModel saved = ModelFiles.load(model);
             if (saved.model() instanceof PrivateKernelSum p) {
                 return scorePrivate(p, saved.featureNames());
@@ -358,6 +361,7 @@ final class KdeCommand implements Runnable {
 
         @Override
         public Integer call() {
+            AtomicFiles.checkWritable(out, model);
             if (count < 1 || count > 100_000_000) {
                 throw new Kernels4jException("--count must be between 1 and 100000000, got " + count);
             }

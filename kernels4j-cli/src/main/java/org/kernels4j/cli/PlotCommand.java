@@ -65,6 +65,7 @@ final class PlotCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        AtomicFiles.checkWritable(out, model, data);
         String name = out.getFileName().toString().toLowerCase(Locale.ROOT);
         boolean svg = name.endsWith(".svg");
         if (!svg && !name.endsWith(".png")) {

@@ -199,4 +199,28 @@ class BadInputTest {
         Files.writeString(text, "a,y\n1,2\nx,3\n");
         fails(1, List.of("text.csv:3:1"), "fit", "--train", text.toString(), "--kernel", "rbf()", "--out", out);
     }
+
+    // 4. --out checked before the work
+
+    @Test
+    void outputPathIsCheckedBeforeReadingOrTraining() throws IOException {
+        Path model = fitKrr();
+        Path broken = dir.resolve("broken.csv"); // reading it would fail: the --out error must come first
+        Files.writeString(broken, "a,y\n1,2\nx,3\n");
+        String missingDir = dir.resolve("no/such/dir/out.zip").toString();
+        String isDir = dir.toString();
+        fails(1, List.of("does not exist"), "fit", "--train", broken.toString(), "--kernel", "rbf()", "--out", missingDir);
+        fails(1, List.of("is a directory"), "fit", "--train", broken.toString(), "--kernel", "rbf()", "--out", isDir);
+        fails(1, List.of("does not exist"), "predict", "--model", model.toString(), "--data", broken.toString(), "--out",
+                missingDir);
+        fails(1, List.of("does not exist"), "gram", "--data", broken.toString(), "--kernel", "rbf()", "--out", missingDir);
+        fails(1, List.of("is a directory"), "kde", "fit", "--data", broken.toString(), "--out", isDir);
+        fails(1, List.of("does not exist"), "plot", "--model", model.toString(), "--out", dir.resolve("no/p.png").toString());
+        fails(1, List.of("does not exist"), "kde", "sample", "--model", model.toString(), "--out", missingDir);
+        // the output may not be the input it reads
+        byte[] before = Files.readAllBytes(train);
+        fails(1, List.of("input file"), "predict", "--model", model.toString(), "--data", train.toString(), "--out",
+                train.toString());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(before, Files.readAllBytes(train));
+    }
 }

@@ -26,8 +26,14 @@ public final class AtomicFiles {
     private AtomicFiles() {
     }
 
-    /** Writes {@code target} atomically through {@code writer}. */
-    public static void write(Path target, Writer writer) {
+    /**
+     * Checks, before any work, that {@link #write} can write {@code target}: its directory exists and
+     * is writable, and {@code target} is not a directory nor one of {@code inputs} (which a command
+     * reads, so writing it would destroy its own input).
+     *
+     * @throws Kernels4jException naming the problem
+     */
+    public static void checkWritable(Path target, Path... inputs) {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
         if (dir != null && !Files.isDirectory(dir)) {
@@ -36,6 +42,29 @@ public final class AtomicFiles {
         if (Files.isDirectory(abs)) {
             throw new Kernels4jException("cannot write " + target + ": it is a directory");
         }
+        if (dir != null && !Files.isWritable(dir)) {
+            throw new Kernels4jException("cannot write " + target + ": directory " + dir + " is not writable");
+        }
+        if (Files.exists(abs) && !Files.isRegularFile(abs)) {
+            throw new Kernels4jException("cannot write " + target + ": it exists and is not a regular file");
+        }
+        for (Path input : inputs) {
+            try {
+                if (input != null && Files.exists(abs) && Files.exists(input) && Files.isSameFile(abs, input)) {
+                    throw new Kernels4jException("cannot write " + target + ": it is the input file " + input
+                            + "; choose another output file");
+                }
+            } catch (IOException e) {
+                // unreadable input: the read reports it
+            }
+        }
+    }
+
+    /** Writes {@code target} atomically through {@code writer}. */
+    public static void write(Path target, Writer writer) {
+        checkWritable(target);
+        Path abs = target.toAbsolutePath();
+        Path dir = abs.getParent();
         Path tmp = null;
         try {
             tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
