@@ -223,4 +223,23 @@ class BadInputTest {
                 train.toString());
         org.junit.jupiter.api.Assertions.assertArrayEquals(before, Files.readAllBytes(train));
     }
+
+    // 5. output files get the user's umask
+
+    @Test
+    void outputFilesFollowTheUmaskAndKeepTheirMode() throws IOException {
+        Path reference = Files.createFile(dir.resolve("reference")); // what the umask gives a new file
+        Path fresh = dir.resolve("fresh.txt");
+        org.kernels4j.io.AtomicFiles.writeString(fresh, "x");
+        assertEquals(Files.getPosixFilePermissions(reference), Files.getPosixFilePermissions(fresh));
+        Path model = fitKrr();
+        assertEquals(Files.getPosixFilePermissions(reference), Files.getPosixFilePermissions(model));
+        var shared = java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-r--");
+        Files.setPosixFilePermissions(model, shared);
+        assertEquals(0, run("fit", "--train", train.toString(), "--kernel", "rbf()", "--out", model.toString()).code());
+        assertEquals(shared, Files.getPosixFilePermissions(model), "a replaced file keeps its mode");
+        try (var s = Files.list(dir)) {
+            assertTrue(s.noneMatch(f -> f.getFileName().toString().endsWith(".tmp")), "no temporary file left");
+        }
+    }
 }
