@@ -336,6 +336,7 @@ final class FitCommand implements Callable<Integer> {
 
     /** Writes the model file and prints what was trained on what. */
     private java.io.PrintWriter saveAndDescribe(Model m, Kernel k, Dataset ds, String title) {
+        checkFitted(m, ds);
         ModelFiles.save(new SavedModel(m, ds.featureNames(), ds.targetName()), out);
         var pw = spec.commandLine().getOut();
         pw.printf("model: %s, kernel: %s%n", title, k.toSpec());
@@ -344,8 +345,24 @@ final class FitCommand implements Callable<Integer> {
         return pw;
     }
 
-    private static void printTrainingError(java.io.PrintWriter pw, Model m, Dataset ds) {
-        RegressionMetrics fitError = RegressionMetrics.of(ds.target(), m.predict(ds.features()));
+    /** The model's predictions on its training rows, computed (and checked to be finite) before it is saved. */
+    private Matrix fitted;
+
+    /** Refuses to save a model whose predictions on its own training rows are Inf or NaN. */
+    private void checkFitted(Model m, Dataset ds) {
+        if (ds.rows() > 200_000) {
+            return; // predicting on millions of rows would cost another pass over the kernel
+        }
+        fitted = m.predict(ds.features());
+        Finite.requirePredictions(fitted, "the model's predictions on its training rows");
+        if (ds.hasTarget() && fitted.cols() == ds.target().cols() && !(m instanceof org.kernels4j.model.Classifier c
+                && c.classes() != null)) {
+            Finite.requireError(RegressionMetrics.of(ds.target(), fitted).rmse(), ds.target());
+        }
+    }
+
+    private void printTrainingError(java.io.PrintWriter pw, Model m, Dataset ds) {
+        RegressionMetrics fitError = RegressionMetrics.of(ds.target(), fitted != null ? fitted : m.predict(ds.features()));
         pw.printf("training rmse: %.6g, r2: %.6f%n", fitError.rmse(), fitError.r2());
     }
 
@@ -405,6 +422,7 @@ final class FitCommand implements Callable<Integer> {
             m = precomputed ? withProgress.fitPrecomputed(ds.features(), y) : withProgress.fit(ds.features(), y);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        checkFitted(m, ds);
         ModelFiles.save(new SavedModel(m, ds.featureNames(), ds.targetName()), out);
         var pw = spec.commandLine().getOut();
         pw.printf("model: %s, kernel: %s%n", model, precomputed ? "precomputed" : k.toSpec());
@@ -424,7 +442,7 @@ final class FitCommand implements Callable<Integer> {
                     s.converged() ? "" : "  (iteration limit reached)");
         }
         pw.printf("support vectors: %d of %d rows; %.2f s%n", m.supportVectorCount(), ds.rows(), seconds);
-        double[] pred = m.predict(ds.features()).data();
+        double[] pred = (fitted != null ? fitted : m.predict(ds.features())).data();
         if (model.equals("svr")) {
             RegressionMetrics r = RegressionMetrics.of(ds.target(), Matrix.column(pred));
             pw.printf("training rmse: %.6g, r2: %.6f%n", r.rmse(), r.r2());

@@ -58,6 +58,7 @@ final class GramCommand implements Callable<Integer> {
                 GramEngine.cross(k, x.features(), z.features(), g, p);
             }
         }
+        Finite.requireGram(g, k);
         Npy.write(g, out);
         spec.commandLine().getOut().printf("wrote %s Gram matrix of %s to %s%n", g.shape(), k.toSpec(), out);
         return 0;

@@ -242,4 +242,32 @@ class BadInputTest {
             assertTrue(s.noneMatch(f -> f.getFileName().toString().endsWith(".tmp")), "no temporary file left");
         }
     }
+
+    // 6. non-finite results are errors
+
+    @Test
+    void overflowingGramMatrixIsRefused() throws IOException {
+        Path small = dir.resolve("small.csv");
+        Files.write(small, csv("a,b", 20, i -> 3 * Math.sin(i) + "," + 3 * Math.cos(i)));
+        fails(1, List.of("non-finite", "poly(degree=1000"), "gram", "--data", small.toString(), "--kernel",
+                "poly(degree=1000)", "--out", dir.resolve("k.npy").toString());
+    }
+
+    @Test
+    void hugeTargetsGiveAnErrorNotAnInfiniteModel() throws IOException {
+        Path big = dir.resolve("big.csv");
+        Files.write(big, csv("a,b,y", 30, i -> Math.sin(i) + "," + Math.cos(i) + "," + 1e300 * (1 + Math.sin(3 * i))));
+        String out = dir.resolve("m.zip").toString();
+        for (String m : List.of("krr", "gp", "svr")) {
+            Run r = fails(1, List.of("overflow"), "fit", "--model", m, "--train", big.toString(), "--kernel", "rbf()",
+                    "--out", out, "--no-progress");
+            assertTrue(r.err().contains("scale"), r.err());
+        }
+    }
+
+    @Test
+    void lambdaBelowRoundingIsRefused() throws IOException {
+        fails(1, List.of("lambda", "rounding"), "fit", "--train", train.toString(), "--kernel", "rbf(gamma=0.1)",
+                "--lambda", "auto", "--lambda-grid", "1e-300:1e-290:3", "--out", dir.resolve("m.zip").toString());
+    }
 }
