@@ -270,4 +270,26 @@ class BadInputTest {
         fails(1, List.of("lambda", "rounding"), "fit", "--train", train.toString(), "--kernel", "rbf(gamma=0.1)",
                 "--lambda", "auto", "--lambda-grid", "1e-300:1e-290:3", "--out", dir.resolve("m.zip").toString());
     }
+
+    // 7. kde: privacy options, a useless epsilon, constant features
+
+    @Test
+    void kdePrivacyOptionsNeedPrivate() throws IOException {
+        fails(2, List.of("--epsilon", "--private"), "kde", "fit", "--data", train.toString(), "--epsilon", "0.5", "--out",
+                dir.resolve("k.zip").toString());
+        fails(2, List.of("--range", "--private"), "kde", "fit", "--data", train.toString(), "--range", "0:1", "--out",
+                dir.resolve("k.zip").toString());
+        Run r = run("kde", "fit", "--data", train.toString(), "--private", "--bandwidth", "1", "--epsilon", "1e300",
+                "--seed", "1", "--out", dir.resolve("k.zip").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("warning") && r.err().contains("no meaningful privacy"), r.err());
+    }
+
+    @Test
+    void kdeConstantFeatureIsAClearError() throws IOException {
+        Path constant = dir.resolve("constant.csv");
+        Files.write(constant, csv("a,b", 20, i -> Math.sin(i) + ",5"));
+        fails(1, List.of("'b'", "constant"), "kde", "fit", "--data", constant.toString(), "--out",
+                dir.resolve("k.zip").toString());
+    }
 }
