@@ -292,4 +292,20 @@ class BadInputTest {
         fails(1, List.of("'b'", "constant"), "kde", "fit", "--data", constant.toString(), "--out",
                 dir.resolve("k.zip").toString());
     }
+
+    // 8. evaluate on labels the model never saw
+
+    @Test
+    void evaluateSaysWhichLabelsTheModelNeverSaw() throws IOException {
+        Path labelled = dir.resolve("labels.csv");
+        Files.write(labelled, csv("a,b,label", 40, i -> Math.sin(i) + "," + Math.cos(i) + "," + (Math.sin(i) > 0 ? 1 : 2)));
+        Path model = dir.resolve("svc.zip");
+        assertEquals(0, run("fit", "--model", "svc", "--train", labelled.toString(), "--kernel", "rbf()", "--out",
+                model.toString()).code());
+        Path other = dir.resolve("other.csv");
+        Files.write(other, csv("a,b,label", 10, i -> Math.sin(i) + "," + Math.cos(i) + "," + (i < 3 ? 7 : 1)));
+        Run r = run("evaluate", "--model", model.toString(), "--data", other.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("warning: 3 of 10 rows") && r.err().contains("(7;"), r.err());
+    }
 }
