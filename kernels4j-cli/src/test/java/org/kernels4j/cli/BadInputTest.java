@@ -308,4 +308,17 @@ class BadInputTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("warning: 3 of 10 rows") && r.err().contains("(7;"), r.err());
     }
+
+    // 12. same command, same seed: the same bytes
+
+    @Test
+    void sameFitGivesByteIdenticalModelFiles() throws IOException, InterruptedException {
+        Path a = fitKrr();
+        byte[] first = Files.readAllBytes(a);
+        Thread.sleep(2100); // zip timestamps have a two-second resolution
+        Path b = dir.resolve("b.zip");
+        assertEquals(0, run("fit", "--train", train.toString(), "--kernel", "rbf(gamma=0.5)", "--lambda", "0.01",
+                "--out", b.toString(), "--no-progress").code());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(first, Files.readAllBytes(b));
+    }
 }

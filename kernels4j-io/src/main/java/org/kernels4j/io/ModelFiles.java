@@ -49,6 +49,8 @@ public final class ModelFiles {
     private static final String CHECKSUMS = "checksums.sha256";
     private static final long MAX_ENTRY = Integer.MAX_VALUE - 64L;
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Every entry's timestamp, so that a file's bytes depend only on the model (not on when it was saved). */
+    private static final java.time.LocalDateTime ENTRY_TIME = java.time.LocalDateTime.of(2000, 1, 1, 0, 0);
 
     private ModelFiles() {
     }
@@ -237,7 +239,9 @@ public final class ModelFiles {
         AtomicFiles.write(file, out -> {
             ZipOutputStream zip = new ZipOutputStream(out);
             for (Map.Entry<String, byte[]> e : all.entrySet()) {
-                zip.putNextEntry(new ZipEntry(e.getKey()));
+                ZipEntry entry = new ZipEntry(e.getKey());
+                entry.setTimeLocal(ENTRY_TIME); // a constant: the same model gives the same bytes
+                zip.putNextEntry(entry);
                 zip.write(e.getValue());
                 zip.closeEntry();
             }
