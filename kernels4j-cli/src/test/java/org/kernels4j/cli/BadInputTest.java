@@ -321,4 +321,40 @@ class BadInputTest {
                 "--out", b.toString(), "--no-progress").code());
         org.junit.jupiter.api.Assertions.assertArrayEquals(first, Files.readAllBytes(b));
     }
+
+    // 9. deep nesting
+
+    @Test
+    void deeplyNestedKernelSpecIsRefused() throws IOException {
+        String spec = "(".repeat(10_000) + "rbf()" + ")".repeat(10_000);
+        fails(1, List.of("nested deeper than"), "gram", "--data", train.toString(), "--kernel", spec, "--out",
+                dir.resolve("k.npy").toString());
+    }
+
+    @Test
+    void deeplyNestedModelJsonIsRefused() throws Exception {
+        byte[] json = ("{\"format\": \"kernels4j-model\", \"version\": 1, \"kind\": \"krr\", \"x\": "
+                + "[".repeat(100_000) + "]".repeat(100_000) + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Path model = writeModelZip("deep.zip", java.util.Map.of("model.json", json));
+        fails(1, List.of("nested deeper than"), "evaluate", "--model", model.toString(), "--data", train.toString());
+    }
+
+    /** A model archive with these entries and a correct checksums.sha256. */
+    Path writeModelZip(String name, java.util.Map<String, byte[]> entries) throws Exception {
+        Path file = dir.resolve(name);
+        StringBuilder sums = new StringBuilder();
+        try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(file))) {
+            for (var e : entries.entrySet()) {
+                sums.append(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(e.getValue()))).append("  ").append(e.getKey()).append('\n');
+                zip.putNextEntry(new java.util.zip.ZipEntry(e.getKey()));
+                zip.write(e.getValue());
+                zip.closeEntry();
+            }
+            zip.putNextEntry(new java.util.zip.ZipEntry("checksums.sha256"));
+            zip.write(sums.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            zip.closeEntry();
+        }
+        return file;
+    }
 }

@@ -48,7 +48,11 @@ public final class ModelFiles {
     private static final String JSON = "model.json";
     private static final String CHECKSUMS = "checksums.sha256";
     private static final long MAX_ENTRY = Integer.MAX_VALUE - 64L;
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Deepest nesting model.json may have (a model file needs 3 levels). */
+    static final int MAX_JSON_DEPTH = 64;
+    private static final ObjectMapper MAPPER = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+            .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_JSON_DEPTH).build()).build());
     /** Every entry's timestamp, so that a file's bytes depend only on the model (not on when it was saved). */
     private static final java.time.LocalDateTime ENTRY_TIME = java.time.LocalDateTime.of(2000, 1, 1, 0, 0);
 
@@ -324,6 +328,9 @@ public final class ModelFiles {
                 throw bad(name, "missing " + JSON);
             }
             root = MAPPER.readTree(json);
+        } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+            throw bad(name, JSON + " is nested deeper than " + MAX_JSON_DEPTH + " levels (or exceeds another size limit: "
+                    + e.getOriginalMessage().lines().findFirst().orElse("") + ")");
         } catch (IOException e) {
             throw bad(name, JSON + " is not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
         }
