@@ -273,6 +273,7 @@ final class FitCommand implements Callable<Integer> {
             b.lambda(parseNumber("--lambda", lambda));
         }
         Dataset ds = data.options.readWithTarget(train, target);
+        Limits.requireSquareMatrix("exact kernel ridge regression", ds.rows(), "use --solver nystrom (memory O(n d + m^2))");
         KernelRidgeModel m;
         try (Progress p = new Progress(!noProgress)) {
             m = b.progress(p).build().fit(ds.features(), ds.target());
@@ -516,6 +517,9 @@ final class FitCommand implements Callable<Integer> {
             estimator = b.build();
         }
         Dataset ds = data.options.readWithTarget(train, target);
+        if (!sparse) {
+            Limits.requireSquareMatrix("an exact Gaussian process", ds.rows(), "use --model sgpr (memory O(n m))");
+        }
         long start = System.nanoTime();
         Model m = estimator.fit(ds.features(), ds.target());
         double seconds = (System.nanoTime() - start) / 1e9;

@@ -357,4 +357,62 @@ class BadInputTest {
         }
         return file;
     }
+
+    // 10. what cannot fit is refused up front, with the numbers (a subprocess with a small heap)
+
+    /** The CLI as a real process: {@code java -Xmx... -cp <test class path> org.kernels4j.cli.Main args}. */
+    static ProcessBuilder cli(String xmx, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + xmx, "-Xss1m", "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName()));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd);
+    }
+
+    /** Runs the CLI as a process and checks exit code, one error line with {@code words}, no new file. */
+    void processFails(int code, List<String> words, String xmx, String... args) throws Exception {
+        List<Path> before = listing();
+        Process p = cli(xmx, args).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+        List<String> lines = err.lines().filter(l -> !l.startsWith("WARNING: Using incubator modules")).toList();
+        assertEquals(code, p.exitValue(), err);
+        assertEquals(1, lines.size(), err);
+        for (String w : words) {
+            assertTrue(err.contains(w), "'" + w + "' in: " + err);
+        }
+        assertEquals(before, listing(), "no file created or removed");
+    }
+
+    @Test
+    void hugeLibSvmIndexIsRefusedWithTheSize() throws Exception {
+        Path svm = dir.resolve("huge.libsvm");
+        Files.writeString(svm, "1 1:0.5 300000000:1\n-1 2:1\n");
+        processFails(1, List.of("300000000", "GB"), "256m", "gram", "--data", svm.toString(), "--kernel", "linear()",
+                "--out", dir.resolve("k.npy").toString());
+    }
+
+    @Test
+    void modelEntryDeclaringTwoGigabytesIsRefused() throws Exception {
+        Path model = fitKrr();
+        byte[] zip = Files.readAllBytes(model);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(zip).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i + 46 < zip.length; i++) { // every central directory header: uncompressed size at +24
+            if (b.getInt(i) == 0x02014b50) {
+                b.putInt(i + 24, 2_000_000_000);
+            }
+        }
+        Path forged = dir.resolve("forged.zip");
+        Files.write(forged, zip);
+        processFails(1, List.of("2000000000 bytes", "heap"), "256m", "evaluate", "--model", forged.toString(), "--data",
+                train.toString());
+    }
+
+    @Test
+    void exactKernelRidgeBeyondTheHeapSuggestsNystrom() throws Exception {
+        Path rows = dir.resolve("rows.csv");
+        Files.write(rows, csv("a,y", 6000, i -> i + "," + (i % 3)));
+        processFails(1, List.of("6000 x 6000", "GB", "--solver nystrom"), "256m", "fit", "--train", rows.toString(),
+                "--kernel", "rbf()", "--out", dir.resolve("m.zip").toString());
+    }
 }

@@ -103,6 +103,13 @@ public final class LibSvmReader {
             throw new Kernels4jException(name + ": no features in any row");
         }
         int n = labels.size();
+        long cells = (long) n * d;
+        if (cells > Integer.MAX_VALUE - 8 || cells * 8 > Runtime.getRuntime().maxMemory() / 2) {
+            throw new Kernels4jException(String.format(java.util.Locale.ROOT, "%s: the largest feature index is %d, so its "
+                    + "%d rows are a dense %d x %d matrix of %.3g GB, more than this JVM can hold (at most %.3g GB of heap; "
+                    + "set KERNELS4J_JAVA_OPTS=-Xmx...); are the indices right?", name, maxIndex, n, n, d, cells * 8e-9,
+                    Runtime.getRuntime().maxMemory() * 1e-9));
+        }
         Matrix x = new Matrix(n, d);
         Matrix y = new Matrix(n, 1);
         for (int i = 0; i < n; i++) {

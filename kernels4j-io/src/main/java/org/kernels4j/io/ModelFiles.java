@@ -274,14 +274,21 @@ public final class ModelFiles {
                 if (e.isDirectory() || e.getName().contains("/") || e.getName().contains("\\")) {
                     throw bad(name, "unexpected entry '" + e.getName() + "'");
                 }
-                if (e.getSize() > MAX_ENTRY) {
-                    throw bad(name, "entry '" + e.getName() + "' is too large");
+                long limit = entryLimit();
+                if (e.getSize() > limit) {
+                    throw bad(name, "entry '" + e.getName() + "' declares " + e.getSize() + " bytes, more than the "
+                            + limit + " bytes an entry may have in this JVM (" + (limit == MAX_ENTRY ? "the largest array"
+                            : "a quarter of its maximum heap; set KERNELS4J_JAVA_OPTS=-Xmx... for larger models") + ")");
                 }
                 if (entries.containsKey(e.getName())) {
                     throw bad(name, "duplicate entry '" + e.getName() + "'");
                 }
                 try (InputStream in = zip.getInputStream(e)) {
-                    entries.put(e.getName(), in.readNBytes((int) Math.min(MAX_ENTRY, Math.max(0, e.getSize()))));
+                    byte[] content = in.readNBytes((int) Math.min(limit, Math.max(0, e.getSize())));
+                    if (e.getSize() >= 0 && content.length != e.getSize()) {
+                        throw bad(name, "entry '" + e.getName() + "' is shorter than its recorded size");
+                    }
+                    entries.put(e.getName(), content);
                     if (in.read() != -1) {
                         throw bad(name, "entry '" + e.getName() + "' is longer than its recorded size");
                     }
@@ -343,6 +350,11 @@ public final class ModelFiles {
                     + VERSION + ")");
         }
         return new Archive(root, entries);
+    }
+
+    /** The largest entry read: what fits in a Java array, and at most a quarter of the maximum heap. */
+    private static long entryLimit() {
+        return Math.min(MAX_ENTRY, Runtime.getRuntime().maxMemory() / 4);
     }
 
     /** The kind recorded in a model file ("krr", "gp", "svm", …), after the archive's checks. */
