@@ -48,7 +48,7 @@ final class PlotCommand implements Callable<Integer> {
     Path data;
 
     @Option(names = "--from", paramLabel = "X", description = "Left end of the input range (default: the training "
-            + "inputs' range widened by 10%).")
+            + "inputs' range widened by 10%%).")
     Double from;
 
     @Option(names = "--to", paramLabel = "X", description = "Right end of the input range.")

@@ -415,4 +415,38 @@ class BadInputTest {
         processFails(1, List.of("6000 x 6000", "GB", "--solver nystrom"), "256m", "fit", "--train", rows.toString(),
                 "--kernel", "rbf()", "--out", dir.resolve("m.zip").toString());
     }
+
+    // 13. help text
+
+    @Test
+    void helpHasNoPicocliWarnings() {
+        picocli.CommandLine root = new picocli.CommandLine(new Main());
+        List<List<String>> commands = new ArrayList<>();
+        commands.add(List.of());
+        root.getSubcommands().forEach((name, sub) -> {
+            commands.add(List.of(name));
+            sub.getSubcommands().keySet().forEach(inner -> commands.add(List.of(name, inner)));
+        });
+        java.io.PrintStream saved = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true));
+        try {
+            for (List<String> c : commands) {
+                List<String> args = new ArrayList<>(c);
+                args.add("--help");
+                Run r = run(args.toArray(new String[0]));
+                assertEquals(0, r.code(), args + ": " + r.err());
+                assertFalse((r.out() + r.err()).contains("WARN"), args + ": " + r.out() + r.err());
+            }
+        } finally {
+            System.setErr(saved);
+        }
+        assertFalse(captured.toString().contains("picocli WARN"), captured.toString());
+        root.getSubcommands().forEach((name, sub) -> {
+            String[] d = sub.getCommandSpec().usageMessage().description();
+            if (d.length > 0) { // the top-level list shows the first line alone: it must be a whole sentence
+                assertTrue(d[0].strip().endsWith("."), name + ": cut mid-sentence in the command list: " + d[0]);
+            }
+        });
+    }
 }
