@@ -449,4 +449,28 @@ class BadInputTest {
             }
         });
     }
+
+    // 11. Ctrl-C / SIGTERM stops at once, leaves no temporary file and keeps existing output
+
+    @Test
+    void terminatedFitStopsQuicklyAndLeavesNoTemporaryFile() throws Exception {
+        Path rows = dir.resolve("rows.csv");
+        Files.write(rows, csv("a,b,y", 3000, i -> Math.sin(i) + "," + Math.cos(0.3 * i) + "," + Math.sin(0.1 * i)));
+        Path model = dir.resolve("m.zip");
+        Files.writeString(model, "previous output");
+        Process p = cli("1g", "fit", "--train", rows.toString(), "--kernel", "rbf()", "--lambda", "auto", "--lambda-grid",
+                "1e-3:1:200", "--out", model.toString(), "--no-progress").redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Thread.sleep(1500); // JVM start, reading, and into the Gram matrix or the eigendecomposition
+        long start = System.nanoTime();
+        p.destroy(); // SIGTERM
+        assertTrue(p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS), "stopped within seconds");
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertTrue(seconds < 5, "took " + seconds + " s");
+        assertEquals(143, p.exitValue(), "ended by the signal, not finished or failed before it");
+        assertEquals("previous output", Files.readString(model), "the existing output is kept");
+        try (var s = Files.list(dir)) {
+            assertTrue(s.noneMatch(f -> f.getFileName().toString().endsWith(".tmp")), "no temporary file left");
+        }
+    }
 }
