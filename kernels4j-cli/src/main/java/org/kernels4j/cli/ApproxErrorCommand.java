@@ -79,7 +79,7 @@ final class ApproxErrorCommand implements Callable<Integer> {
         Kernel k = KernelSpec.parse(kernel);
         String how = method.toLowerCase(Locale.ROOT);
         if (!List.of("nystrom", "fourier", "orthogonal", "positive", "network", "quantized").contains(how)) {
-            throw new Kernels4jException("--method must be nystrom, fourier, orthogonal, positive, network or quantized, got '"
+            throw new UsageException("--method must be nystrom, fourier, orthogonal, positive, network or quantized, got '"
                     + method + "'");
         }
         Landmarks.Sampler s = Landmarks.Sampler.parse(sampler);

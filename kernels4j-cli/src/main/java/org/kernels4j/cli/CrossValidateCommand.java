@@ -101,7 +101,7 @@ final class CrossValidateCommand implements Callable<Integer> {
         var parsed = spec.commandLine().getParseResult();
         List<String> models = List.of("krr", "gp", "svc", "svr", "gpc");
         if (!models.contains(model)) {
-            throw new Kernels4jException("unknown --model '" + model + "'; available: " + String.join(", ", models));
+            throw new UsageException("unknown --model '" + model + "'; available: " + String.join(", ", models));
         }
         java.util.Map<String, List<String>> appliesTo = new java.util.LinkedHashMap<>();
         for (String o : List.of("--lambda", "--lambda-grid", "--no-intercept", "--task")) {
@@ -113,7 +113,7 @@ final class CrossValidateCommand implements Callable<Integer> {
         appliesTo.put("--normalize", List.of("gp"));
         for (var e : appliesTo.entrySet()) {
             if (parsed.hasMatchedOption(e.getKey()) && !e.getValue().contains(model)) {
-                throw new Kernels4jException(e.getKey() + " applies to --model " + String.join("|", e.getValue())
+                throw new UsageException(e.getKey() + " applies to --model " + String.join("|", e.getValue())
                         + ", not --model " + model);
             }
         }
@@ -123,7 +123,7 @@ final class CrossValidateCommand implements Callable<Integer> {
             default -> switch (task.toLowerCase(Locale.ROOT)) {
                 case "regression" -> CrossValidation.Task.REGRESSION;
                 case "classification" -> CrossValidation.Task.CLASSIFICATION;
-                default -> throw new Kernels4jException("--task must be regression or classification, got '" + task + "'");
+                default -> throw new UsageException("--task must be regression or classification, got '" + task + "'");
             };
         };
         boolean classify = t == CrossValidation.Task.CLASSIFICATION;

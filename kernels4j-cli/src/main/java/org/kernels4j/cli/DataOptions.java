@@ -35,7 +35,7 @@ final class DataOptions {
 
     /** The format {@code file} is read in: the one --format forces, else the one its content shows. */
     DataFormat formatOf(Path file) {
-        return DataFormat.parse(format).resolve(file);
+        return UsageException.of(() -> DataFormat.parse(format)).resolve(file);
     }
 
     /**
@@ -63,7 +63,7 @@ final class DataOptions {
                 h = CsvReader.Header.NO;
                 break;
             default:
-                throw new org.kernels4j.Kernels4jException("--header must be auto, yes or no, got '" + header + "'");
+                throw new UsageException("--header must be auto, yes or no, got '" + header + "'");
         }
         String t = target == null || target.equalsIgnoreCase("none") ? null : target;
         return CsvReader.builder().header(h).target(t).allowNonFinite(allowNonFinite).delimiter(delimiter).build()

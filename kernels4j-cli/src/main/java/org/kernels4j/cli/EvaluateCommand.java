@@ -77,6 +77,9 @@ final class EvaluateCommand implements Callable<Integer> {
                 }
             }
         }
+        if (!oneClass) {
+            warnUnseenLabels(truth, ((Classifier) m).classes());
+        }
         ClassificationMetrics c = ClassificationMetrics.of(truth, pred);
         out.printf("accuracy: %s%n", c.accuracy());
         if (!oneClass && m instanceof Classifier cl && cl.hasProbabilities() && java.util.Arrays.stream(truth)
@@ -107,5 +110,28 @@ final class EvaluateCommand implements Callable<Integer> {
             out.println(row);
         }
         return 0;
+    }
+
+    /** Rows whose label the model never saw count as errors; say which labels and how many rows. */
+    private void warnUnseenLabels(double[] truth, double[] classes) {
+        java.util.Set<Double> known = new java.util.HashSet<>();
+        for (double v : classes) {
+            known.add(v);
+        }
+        java.util.TreeMap<Double, Integer> unseen = new java.util.TreeMap<>();
+        for (double v : truth) {
+            if (!known.contains(v)) {
+                unseen.merge(v, 1, Integer::sum);
+            }
+        }
+        if (!unseen.isEmpty()) {
+            int rows = unseen.values().stream().mapToInt(Integer::intValue).sum();
+            StringBuilder labels = new StringBuilder();
+            unseen.forEach((l, k) -> labels.append(labels.length() == 0 ? "" : ", ").append(LibSvmWriter.label(l)));
+            spec.commandLine().getErr().printf("kernels4j: warning: %d of %d rows of %s have labels the model never saw "
+                    + "(%s; it knows %s); they count as errors%s%n", rows, truth.length, data, labels,
+                    java.util.Arrays.stream(classes).mapToObj(LibSvmWriter::label).collect(java.util.stream.Collectors
+                    .joining(", ")), rows == truth.length ? ": is this data labelled the same way as the training data?" : "");
+        }
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.approx.Landmarks;
+import org.kernels4j.io.AtomicFiles;
 import org.kernels4j.io.Dataset;
 import org.kernels4j.io.ModelFiles;
 import org.kernels4j.io.SavedModel;
@@ -196,9 +197,10 @@ final class FitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        AtomicFiles.checkWritable(out, train);
         List<String> models = List.of("krr", "gp", "sgpr", "gpc", "ntk", "svc", "svr", "oneclass", "private-similarity");
         if (!models.contains(model)) {
-            throw new Kernels4jException("unknown --model '" + model + "'; available: " + String.join(", ", models));
+            throw new UsageException("unknown --model '" + model + "'; available: " + String.join(", ", models));
         }
         var parsed = spec.commandLine().getParseResult();
         java.util.Map<String, List<String>> appliesTo = new java.util.LinkedHashMap<>();
@@ -224,7 +226,7 @@ final class FitCommand implements Callable<Integer> {
         }
         for (var e : appliesTo.entrySet()) {
             if (parsed.hasMatchedOption(e.getKey()) && !e.getValue().contains(model)) {
-                throw new Kernels4jException(e.getKey() + " applies to --model " + String.join("|", e.getValue())
+                throw new UsageException(e.getKey() + " applies to --model " + String.join("|", e.getValue())
                         + ", not --model " + model);
             }
         }
@@ -276,7 +278,7 @@ final class FitCommand implements Callable<Integer> {
             return fitNystrom(k);
         }
         if (!solver.equalsIgnoreCase("exact")) {
-            throw new Kernels4jException("--solver must be exact or nystrom, got '" + solver + "'");
+            throw new UsageException("--solver must be exact or nystrom, got '" + solver + "'");
         }
         KernelRidge.Builder b = KernelRidge.builder(k).fitIntercept(intercept);
         if (lambda.equalsIgnoreCase("auto")) {
@@ -289,13 +291,14 @@ final class FitCommand implements Callable<Integer> {
                     c = RegularizationPath.Criterion.GCV;
                     break;
                 default:
-                    throw new Kernels4jException("--select must be loo or gcv, got '" + select + "'");
+                    throw new UsageException("--select must be loo or gcv, got '" + select + "'");
             }
             b.selectLambda(parseGrid("--lambda-grid", lambdaGrid), c);
         } else {
             b.lambda(parseNumber("--lambda", lambda));
         }
         Dataset ds = data.options.readWithTarget(train, target);
+        Limits.requireSquareMatrix("exact kernel ridge regression", ds.rows(), "use --solver nystrom (memory O(n d + m^2))");
         KernelRidgeModel m;
         try (Progress p = new Progress(!noProgress)) {
             m = b.progress(p).build().fit(ds.features(), ds.target());
@@ -369,6 +372,7 @@ final class FitCommand implements Callable<Integer> {
 
     /** Writes the model file and prints what was trained on what. */
     private java.io.PrintWriter saveAndDescribe(Model m, Kernel k, Dataset ds, String title) {
+        checkFitted(m, ds);
         ModelFiles.save(new SavedModel(m, ds.featureNames(), ds.targetName()), out);
         var pw = spec.commandLine().getOut();
         pw.printf("model: %s, kernel: %s%n", title, k.toSpec());
@@ -377,17 +381,33 @@ final class FitCommand implements Callable<Integer> {
         return pw;
     }
 
-    private static void printTrainingError(java.io.PrintWriter pw, Model m, Dataset ds) {
-        RegressionMetrics fitError = RegressionMetrics.of(ds.target(), m.predict(ds.features()));
+    /** The model's predictions on its training rows, computed (and checked to be finite) before it is saved. */
+    private Matrix fitted;
+
+    /** Refuses to save a model whose predictions on its own training rows are Inf or NaN. */
+    private void checkFitted(Model m, Dataset ds) {
+        if (ds.rows() > 200_000) {
+            return; // predicting on millions of rows would cost another pass over the kernel
+        }
+        fitted = m.predict(ds.features());
+        Finite.requirePredictions(fitted, "the model's predictions on its training rows");
+        if (ds.hasTarget() && fitted.cols() == ds.target().cols() && !(m instanceof org.kernels4j.model.Classifier c
+                && c.classes() != null)) {
+            Finite.requireError(RegressionMetrics.of(ds.target(), fitted).rmse(), ds.target());
+        }
+    }
+
+    private void printTrainingError(java.io.PrintWriter pw, Model m, Dataset ds) {
+        RegressionMetrics fitError = RegressionMetrics.of(ds.target(), fitted != null ? fitted : m.predict(ds.features()));
         pw.printf("training rmse: %.6g, r2: %.6f%n", fitError.rmse(), fitError.r2());
     }
 
     private Integer fitNystrom(Kernel k) {
         if (lambda.equalsIgnoreCase("auto")) {
-            throw new Kernels4jException("--lambda auto needs --solver exact; give --solver nystrom a number");
+            throw new UsageException("--lambda auto needs --solver exact; give --solver nystrom a number");
         }
         NystromKernelRidge.Builder b = NystromKernelRidge.builder(k).lambda(parseNumber("--lambda", lambda))
-                .sampler(Landmarks.Sampler.parse(sampler)).seed(seed).centerTargets(intercept);
+                .sampler(UsageException.of(() -> Landmarks.Sampler.parse(sampler))).seed(seed).centerTargets(intercept);
         if (centers != null) {
             b.centers(centers);
         }
@@ -438,6 +458,7 @@ final class FitCommand implements Callable<Integer> {
             m = precomputed ? withProgress.fitPrecomputed(ds.features(), y) : withProgress.fit(ds.features(), y);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        checkFitted(m, ds);
         ModelFiles.save(new SavedModel(m, ds.featureNames(), ds.targetName()), out);
         var pw = spec.commandLine().getOut();
         pw.printf("model: %s, kernel: %s%n", model, precomputed ? "precomputed" : k.toSpec());
@@ -457,7 +478,7 @@ final class FitCommand implements Callable<Integer> {
                     s.converged() ? "" : "  (iteration limit reached)");
         }
         pw.printf("support vectors: %d of %d rows; %.2f s%n", m.supportVectorCount(), ds.rows(), seconds);
-        double[] pred = m.predict(ds.features()).data();
+        double[] pred = (fitted != null ? fitted : m.predict(ds.features())).data();
         if (model.equals("svr")) {
             RegressionMetrics r = RegressionMetrics.of(ds.target(), Matrix.column(pred));
             pw.printf("training rmse: %.6g, r2: %.6f%n", r.rmse(), r.r2());
@@ -505,14 +526,14 @@ final class FitCommand implements Callable<Integer> {
                 int eq = bound.lastIndexOf('=');
                 String[] range = eq < 0 ? new String[0] : bound.substring(eq + 1).split(":");
                 if (eq <= 0 || range.length != 2) {
-                    throw new Kernels4jException("--bounds must be NAME=LO:HI, e.g. rbf.length=0.01:100, got '" + bound + "'");
+                    throw new UsageException("--bounds must be NAME=LO:HI, e.g. rbf.length=0.01:100, got '" + bound + "'");
                 }
                 b.bound(bound.substring(0, eq).trim(), parseNumber("--bounds", range[0]), parseNumber("--bounds", range[1]));
             }
             fixed.forEach(b::fix);
             search = b.build();
         } else if (!bounds.isEmpty() || !fixed.isEmpty() || restarts != 0) {
-            throw new Kernels4jException("--bounds, --fix and --restarts need --optimize");
+            throw new UsageException("--bounds, --fix and --restarts need --optimize");
         }
         boolean sparse = model.equals("sgpr");
         org.kernels4j.model.Estimator<?> estimator;
@@ -531,6 +552,9 @@ final class FitCommand implements Callable<Integer> {
             estimator = b.build();
         }
         Dataset ds = data.options.readWithTarget(train, target);
+        if (!sparse) {
+            Limits.requireSquareMatrix("an exact Gaussian process", ds.rows(), "use --model sgpr (memory O(n m))");
+        }
         long start = System.nanoTime();
         Model m = estimator.fit(ds.features(), ds.target());
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -584,14 +608,14 @@ final class FitCommand implements Callable<Integer> {
         try {
             return Double.parseDouble(text.trim());
         } catch (NumberFormatException e) {
-            throw new Kernels4jException(option + " must be a number, got '" + text + "'");
+            throw new UsageException(option + " must be a number, got '" + text + "'");
         }
     }
 
     static double[] parseGrid(String option, String text) {
         String[] parts = text.split(":");
         if (parts.length != 3) {
-            throw new Kernels4jException(option + " must be FROM:TO:COUNT, e.g. 1e-6:1e2:17, got '" + text + "'");
+            throw new UsageException(option + " must be FROM:TO:COUNT, e.g. 1e-6:1e2:17, got '" + text + "'");
         }
         double from = parseNumber(option, parts[0]);
         double to = parseNumber(option, parts[1]);
@@ -599,8 +623,8 @@ final class FitCommand implements Callable<Integer> {
         try {
             count = Integer.parseInt(parts[2].trim());
         } catch (NumberFormatException e) {
-            throw new Kernels4jException(option + " COUNT must be an integer, got '" + parts[2] + "'");
+            throw new UsageException(option + " COUNT must be an integer, got '" + parts[2] + "'");
         }
-        return KernelRidge.logGrid(from, to, count);
+        return UsageException.of(() -> KernelRidge.logGrid(from, to, count));
     }
 }

@@ -2,6 +2,7 @@ package org.kernels4j.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.kernels4j.io.AtomicFiles;
 import org.kernels4j.io.Dataset;
 import org.kernels4j.io.Npy;
 import org.kernels4j.gram.GramEngine;
@@ -43,6 +44,7 @@ final class GramCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        AtomicFiles.checkWritable(out, data, data2);
         Kernel k = KernelSpec.parse(kernel);
         Dataset x = options.options.read(data, target, 0);
         Matrix g;
@@ -56,6 +58,7 @@ final class GramCommand implements Callable<Integer> {
                 GramEngine.cross(k, x.features(), z.features(), g, p);
             }
         }
+        Finite.requireGram(g, k);
         Npy.write(g, out);
         spec.commandLine().getOut().printf("wrote %s Gram matrix of %s to %s%n", g.shape(), k.toSpec(), out);
         return 0;

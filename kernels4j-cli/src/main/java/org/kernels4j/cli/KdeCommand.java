@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.kernels4j.Kernels4jException;
+import org.kernels4j.io.AtomicFiles;
 import org.kernels4j.io.Dataset;
 import org.kernels4j.io.ModelFiles;
 import org.kernels4j.io.PredictionWriter;
@@ -108,6 +109,18 @@ final class KdeCommand implements Runnable {
 
         @Override
         public Integer call() {
+            AtomicFiles.checkWritable(out, data);
+            var parsed = spec.commandLine().getParseResult();
+            for (String o : List.of("--epsilon", "--features", "--seed", "--distance", "--range", "--levels", "--projections")) {
+                if (!privateRelease && parsed.hasMatchedOption(o)) {
+                    throw new UsageException(o + " applies to private releases only: add --private, or leave " + o + " out");
+                }
+            }
+            if (privateRelease && epsilon > 10) {
+                spec.commandLine().getErr().printf("kernels4j: warning: --epsilon %s gives no meaningful privacy (the "
+                        + "Laplace noise is e^%s times too weak to hide a row; epsilon is usually 0.1 to 10)%n", epsilon,
+                        epsilon);
+            }
             KernelDensity.Profile profile = KernelDensity.Profile.parse(kernel);
             if (privateRelease) {
                 return releasePrivate(profile);
@@ -124,6 +137,9 @@ final class KdeCommand implements Runnable {
             var pw = spec.commandLine().getOut();
             Matrix h;
             String rule = bandwidth.toLowerCase(Locale.ROOT);
+            if (rule.equals("scott") || rule.equals("silverman")) {
+                requireVaryingColumns(x, ds.featureNames(), rule);
+            }
             switch (rule) {
                 case "scott":
                     h = KernelDensity.scott(x, null);
@@ -191,6 +207,22 @@ final class KdeCommand implements Runnable {
             }
             pw.printf("saved %s%n", out);
             return 0;
+        }
+
+        /** A constant column makes the covariance-based bandwidth matrix singular: say which, and what to do. */
+        private static void requireVaryingColumns(Matrix x, List<String> names, String rule) {
+            for (int j = 0; j < x.cols(); j++) {
+                double first = x.get(0, j);
+                boolean constant = true;
+                for (int i = 1; i < x.rows() && constant; i++) {
+                    constant = x.get(i, j) == first;
+                }
+                if (constant) {
+                    throw new Kernels4jException("column '" + names.get(j) + "' is constant (" + first + " in every row), "
+                            + "so the " + rule + " bandwidth matrix (a multiple of the covariance) is singular; leave the "
+                            + "column out (--ignore " + names.get(j) + ") or give a numeric --bandwidth");
+                }
+            }
         }
 
         /**
@@ -295,6 +327,7 @@ final class KdeCommand implements Runnable {
 
         @Override
         public Integer call() {
+            AtomicFiles.checkWritable(out, model, data);
             SavedModel saved = ModelFiles.load(model);
             if (saved.model() instanceof PrivateKernelSum p) {
                 return scorePrivate(p, saved.featureNames());
@@ -378,6 +411,7 @@ final class KdeCommand implements Runnable {
 
         @Override
         public Integer call() {
+            AtomicFiles.checkWritable(out, model);
             if (count < 1 || count > 100_000_000) {
                 throw new Kernels4jException("--count must be between 1 and 100000000, got " + count);
             }

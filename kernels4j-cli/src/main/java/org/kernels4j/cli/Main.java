@@ -22,7 +22,30 @@ public final class Main implements Runnable {
 
     /** Entry point. */
     public static void main(String[] args) {
+        onSignalStop("INT", 130);
+        onSignalStop("TERM", 143);
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /**
+     * Ctrl-C or SIGTERM: delete any temporary output file, then halt at once. A normal JVM exit would
+     * wait for the running computation's threads and run OpenBLAS's exit handler, which can hang while a
+     * LAPACK call is still running; output files already written are never touched (they are replaced
+     * only by an atomic rename).
+     */
+    @SuppressWarnings("restriction")
+    private static void onSignalStop(String name, int code) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal(name), s -> {
+                org.kernels4j.io.AtomicFiles.deleteTemporaryFiles();
+                System.err.println();
+                System.err.println("kernels4j: interrupted (SIG" + name + "); no output was written");
+                System.err.flush();
+                Runtime.getRuntime().halt(code);
+            });
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            // the signal is not available here (or reserved by the JVM): the default handling stays
+        }
     }
 
     /** Runs the CLI with the given streams and returns the exit code (used by tests). */
@@ -31,7 +54,12 @@ public final class Main implements Runnable {
         cmd.setOut(out);
         cmd.setErr(err);
         cmd.setExecutionExceptionHandler((ex, cl, parsed) -> {
-            if (ex instanceof Kernels4jException) {
+            if (ex instanceof UsageException) {
+                err.println("kernels4j: error: " + ex.getMessage() + " (see '" + cl.getCommandSpec().qualifiedName()
+                        + " --help')");
+                err.flush();
+                return 2;
+            } else if (ex instanceof Kernels4jException) {
                 err.println("kernels4j: error: " + ex.getMessage());
             } else {
                 err.println("kernels4j: internal error: " + ex);

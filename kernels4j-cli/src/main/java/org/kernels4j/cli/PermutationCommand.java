@@ -14,11 +14,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "permutation", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Learn a random permutation of k bits from the k standard basis vectors alone, with an ensemble of",
-            "infinitely wide networks trained by gradient flow (Giapitzakis, Back de Luca, Fountoulakis,",
-            "arXiv:2502.16763). Prints, per ensemble size M, the fraction of all 2^k - 1 nonzero binary inputs",
-            "mapped exactly after averaging M networks and rounding, its standard error over trials, the fraction",
-            "of trials with every input exact, and (midpoint rounding) the closed-form expected fraction."})
+        description = {"Learn a random permutation of k bits from the k basis vectors with infinitely wide networks.",
+            "An ensemble of infinitely wide networks trained by gradient flow (Giapitzakis, Back de Luca, Fountoulakis,",
+            "arXiv:2502.16763) learns the permutation from the k standard basis vectors alone. Prints, per ensemble size",
+            "M, the fraction of all 2^k - 1 nonzero binary inputs mapped exactly after averaging M networks and",
+            "rounding, its standard error over trials, the fraction of trials with every input exact, and (midpoint",
+            "rounding) the closed-form expected fraction."})
 final class PermutationCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -62,7 +63,7 @@ final class PermutationCommand implements Callable<Integer> {
         PermutationLearning.Rounding r = switch (rounding.toLowerCase(Locale.ROOT)) {
             case "top-s", "tops", "top_s" -> PermutationLearning.Rounding.TOP_S;
             case "midpoint" -> PermutationLearning.Rounding.MIDPOINT;
-            default -> throw new Kernels4jException("--rounding must be top-s or midpoint, got '" + rounding + "'");
+            default -> throw new UsageException("--rounding must be top-s or midpoint, got '" + rounding + "'");
         };
         double t = parseTime(time);
         int[] sizes = ensemble.stream().mapToInt(Integer::intValue).toArray();
@@ -92,7 +93,7 @@ final class PermutationCommand implements Callable<Integer> {
         try {
             return Double.parseDouble(v);
         } catch (NumberFormatException e) {
-            throw new Kernels4jException("--time must be a number or inf, got '" + s + "'");
+            throw new UsageException("--time must be a number or inf, got '" + s + "'");
         }
     }
 }

@@ -54,7 +54,7 @@ final class PlotCommand implements Callable<Integer> {
     Path data;
 
     @Option(names = "--from", paramLabel = "X", description = "Left end of the input range (default: the training "
-            + "inputs' range widened by 10%).")
+            + "inputs' range widened by 10%%).")
     Double from;
 
     @Option(names = "--to", paramLabel = "X", description = "Right end of the input range.")
@@ -79,6 +79,7 @@ final class PlotCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        AtomicFiles.checkWritable(out, model, data);
         String name = out.getFileName().toString().toLowerCase(Locale.ROOT);
         boolean svg = name.endsWith(".svg");
         if (!svg && !name.endsWith(".png")) {

@@ -3,6 +3,7 @@ package org.kernels4j.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.kernels4j.io.AtomicFiles;
 import org.kernels4j.io.Dataset;
 import org.kernels4j.io.ModelFiles;
 import org.kernels4j.io.PredictionWriter;
@@ -58,6 +59,7 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        AtomicFiles.checkWritable(out, model, data);
         SavedModel saved = ModelFiles.load(model);
         Model m = saved.model();
         if (std && !(m instanceof PredictiveVariance)) {

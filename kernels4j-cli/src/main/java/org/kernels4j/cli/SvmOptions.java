@@ -103,13 +103,13 @@ final class SvmOptions {
                     b.multiclass(SvmModel.Multiclass.ONE_VS_REST);
                     break;
                 default:
-                    throw new Kernels4jException("--multiclass must be ovo or ovr, got '" + multiclass + "'");
+                    throw new UsageException("--multiclass must be ovo or ovr, got '" + multiclass + "'");
             }
         }
         for (String w : classWeights) {
             int eq = w.lastIndexOf('=');
             if (eq <= 0) {
-                throw new Kernels4jException("--class-weight must be LABEL=WEIGHT, e.g. 1=5, got '" + w + "'");
+                throw new UsageException("--class-weight must be LABEL=WEIGHT, e.g. 1=5, got '" + w + "'");
             }
             b.classWeight(FitCommand.parseNumber("--class-weight", w.substring(0, eq)),
                     FitCommand.parseNumber("--class-weight", w.substring(eq + 1)));

@@ -53,7 +53,7 @@ class DataFormatCliTest {
 
         CliTest.Run bad = CliTest.run("fit", "--train", data.toString(), "--kernel", "linear()", "--format", "tsv", "--out",
                 dir.resolve("m.zip").toString());
-        assertEquals(1, bad.code(), bad.err());
+        assertEquals(2, bad.code(), bad.err());
         assertTrue(bad.err().contains("--format must be auto, csv or libsvm, got 'tsv'"), bad.err());
     }
 

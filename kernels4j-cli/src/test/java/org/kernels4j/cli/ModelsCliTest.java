@@ -155,7 +155,7 @@ class ModelsCliTest {
         assertTrue(ntk.err().contains("--model ntk needs an nngp(...) or ntk(...) kernel"), ntk.err());
         CliTest.Run wrong = CliTest.run("fit", "--model", "gpc", "--train", data.toString(), "--kernel", "rbf()",
                 "--inducing", "5", "--out", dir.resolve("g.zip").toString());
-        assertEquals(1, wrong.code());
+        assertEquals(2, wrong.code());
         assertTrue(wrong.err().contains("--inducing applies to --model sgpr"), wrong.err());
         CliTest.Run cv = CliTest.run("cv", "--model", "gpc", "--data", iris().toString(), "--kernel", "rbf(gamma=0.5)",
                 "--kernel", "rbf(gamma=2)", "--folds", "3");

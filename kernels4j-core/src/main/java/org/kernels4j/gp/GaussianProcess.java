@@ -147,11 +147,27 @@ public final class GaussianProcess implements Estimator<GaussianProcessModel> {
         try (Cholesky chol = factor(x, true)) {
             Matrix alpha = chol.solve(t.values);
             double lml = logMarginalLikelihood(chol, t.values, alpha);
+            for (double v : alpha.data()) {
+                if (!Double.isFinite(v) || Double.isNaN(lml)) {
+                    throw new Kernels4jException("Gaussian process: the weights K^-1 y overflowed to Inf or NaN"
+                            + targetHint(y) + "; scale the target (--normalize) or "
+                            + "add noise (white(noise=...))");
+                }
+            }
             FitReport report = FitReport.builder().add("log_marginal_likelihood", lml).add("noise", noise)
                     .add("jitter", chol.jitter()).build();
             return new GaussianProcessModel(kernel, noise, x.copy(), chol.lower(), chol.jitter(), alpha, t.shift,
                     t.scale, lml, report, null);
         }
+    }
+
+    /** "(the target reaches |y| = 1e+300) " when the target is that large, else "". */
+    private static String targetHint(Matrix y) {
+        double max = 0;
+        for (double v : y.data()) {
+            max = Math.max(max, Math.abs(v));
+        }
+        return max > 1e100 ? String.format(java.util.Locale.ROOT, " (the target reaches |y| = %.3g)", max) : "";
     }
 
     private GaussianProcess withoutSearch() {

@@ -19,8 +19,11 @@ import org.kernels4j.Kernels4jException;
  * {@code constant(value=…)} kernel. Every error names the 1-based column where it was found.
  */
 public final class KernelSpec {
+    /** Deepest nesting of parentheses a spec may have: deeper ones are refused, not parsed to a stack overflow. */
+    static final int MAX_DEPTH = 100;
     private final String text;
     private int pos;
+    private int depth;
 
     private KernelSpec(String text) {
         this.text = text;
@@ -91,9 +94,13 @@ public final class KernelSpec {
             }
             char c = text.charAt(start);
             if (c == '(') {
+                if (++depth > MAX_DEPTH) {
+                    throw error(start, "parentheses nested deeper than " + MAX_DEPTH + " levels");
+                }
                 pos++;
                 Node inner = sum();
                 expect(')');
+                depth--;
                 if (inner.kernel == null) {
                     scale *= inner.number;
                     anyNumber = true;

@@ -131,7 +131,18 @@ public final class KernelRidge implements KernelMatrixEstimator<KernelRidgeModel
         if (lambdaGrid != null) {
             Matrix gram = new Matrix(n, n);
             GramEngine.gram(kernel, x, gram, progress);
+            double trace = 0;
+            for (int i = 0; i < n; i++) {
+                trace += gram.get(i, i);
+            }
             Solution s = solve(gram, y);
+            if (s.lambda < 0x1p-52 * trace) {
+                throw new Kernels4jException("kernel ridge regression: the chosen lambda = " + s.lambda + " is below the "
+                        + "rounding level of the kernel matrix's eigenvalues (eps * trace(K) = " + 0x1p-52 * trace + "), so "
+                        + "its coefficients are rounding noise; start the lambda grid at " + String.format("%.1g",
+                        Math.max(1e-300, 1e3 * 0x1p-52 * trace)) + " or above");
+            }
+            requireFinite(s, y);
             return new KernelRidgeModel(kernel, x.copy(), s.alpha, s.intercept, s.lambda, s.path, s.report);
         }
         // The Gram matrix is written off the heap and factored there in place: no n×n copy anywhere.
@@ -143,6 +154,7 @@ public final class KernelRidge implements KernelMatrixEstimator<KernelRidgeModel
             throw e;
         }
         Solution s = solveNative(gram, y);
+        requireFinite(s, y);
         return new KernelRidgeModel(kernel, x.copy(), s.alpha, s.intercept, s.lambda, null, s.report);
     }
 
@@ -162,6 +174,31 @@ public final class KernelRidge implements KernelMatrixEstimator<KernelRidgeModel
             d[i] += s.intercept[i % k];
         }
         return new Prediction(p, s.report);
+    }
+
+    /** "(the target reaches |y| = 1e+300) " when the target is that large, else "". */
+    private static String targetHint(Matrix y) {
+        double max = 0;
+        for (double v : y.data()) {
+            max = Math.max(max, Math.abs(v));
+        }
+        return max > 1e100 ? String.format(java.util.Locale.ROOT, " (the target reaches |y| = %.3g)", max) : "";
+    }
+
+    /** Refuses a fit whose dual coefficients or intercept overflowed: a model that would predict Inf or NaN. */
+    private static void requireFinite(Solution s, Matrix y) {
+        boolean finite = true;
+        for (double v : s.alpha.data()) {
+            finite &= Double.isFinite(v);
+        }
+        for (double v : s.intercept == null ? new double[0] : s.intercept) {
+            finite &= Double.isFinite(v);
+        }
+        if (!finite) {
+            throw new Kernels4jException("kernel ridge regression: the dual coefficients overflowed to Inf or NaN"
+                    + targetHint(y) + " at lambda = " + s.lambda + "; scale the target (e.g. to unit variance) "
+                    + "or raise lambda");
+        }
     }
 
     private record Solution(Matrix alpha, double[] intercept, double lambda, RegularizationPath path, FitReport report) {

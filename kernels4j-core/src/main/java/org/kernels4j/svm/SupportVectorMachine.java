@@ -524,6 +524,17 @@ public final class SupportVectorMachine implements KernelMatrixEstimator<SvmMode
                 coefficients.set(s, p, coef[p][sv[s]]);
             }
         }
+        for (int p = 0; p < problems; p++) {
+            boolean finite = Double.isFinite(rho[p]);
+            for (int s = 0; s < sv.length; s++) {
+                finite &= Double.isFinite(coefficients.get(s, p));
+            }
+            if (!finite) {
+                throw new Kernels4jException("SVM: the dual coefficients or offset rho overflowed to Inf or NaN (with "
+                        + "targets or C this large the optimization leaves double range); scale the target or the "
+                        + "features, or lower C");
+            }
+        }
         return new SvmModel(type, x == null ? null : kernel, x == null ? null : x.selectRows(sv), sv, n, coefficients,
                 rho, classes, scheme, sigmoid);
     }

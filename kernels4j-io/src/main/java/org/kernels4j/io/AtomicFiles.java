@@ -13,7 +13,9 @@ import org.kernels4j.Kernels4jException;
 /**
  * Writes output files atomically: everything goes to a temporary file in the same directory,
  * which is synced and then renamed over the target, so a reader never sees a half-written file
- * and a failed write leaves the previous file (if any) untouched.
+ * and a failed write leaves the previous file (if any) untouched. A new file gets the permissions
+ * the process's umask gives, a replaced one keeps its own; an interrupted write (Ctrl-C) leaves no
+ * temporary file behind.
  */
 public final class AtomicFiles {
     /** Writes the content of an output stream. */
@@ -26,8 +28,14 @@ public final class AtomicFiles {
     private AtomicFiles() {
     }
 
-    /** Writes {@code target} atomically through {@code writer}. */
-    public static void write(Path target, Writer writer) {
+    /**
+     * Checks, before any work, that {@link #write} can write {@code target}: its directory exists and
+     * is writable, and {@code target} is not a directory nor one of {@code inputs} (which a command
+     * reads, so writing it would destroy its own input).
+     *
+     * @throws Kernels4jException naming the problem
+     */
+    public static void checkWritable(Path target, Path... inputs) {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
         if (dir != null && !Files.isDirectory(dir)) {
@@ -36,9 +44,32 @@ public final class AtomicFiles {
         if (Files.isDirectory(abs)) {
             throw new Kernels4jException("cannot write " + target + ": it is a directory");
         }
+        if (dir != null && !Files.isWritable(dir)) {
+            throw new Kernels4jException("cannot write " + target + ": directory " + dir + " is not writable");
+        }
+        if (Files.exists(abs) && !Files.isRegularFile(abs)) {
+            throw new Kernels4jException("cannot write " + target + ": it exists and is not a regular file");
+        }
+        for (Path input : inputs) {
+            try {
+                if (input != null && Files.exists(abs) && Files.exists(input) && Files.isSameFile(abs, input)) {
+                    throw new Kernels4jException("cannot write " + target + ": it is the input file " + input
+                            + "; choose another output file");
+                }
+            } catch (IOException e) {
+                // unreadable input: the read reports it
+            }
+        }
+    }
+
+    /** Writes {@code target} atomically through {@code writer}. */
+    public static void write(Path target, Writer writer) {
+        checkWritable(target);
+        Path abs = target.toAbsolutePath();
+        Path dir = abs.getParent();
         Path tmp = null;
         try {
-            tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+            tmp = createTemporary(dir == null ? Path.of("") : dir, abs);
             try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp,
                     StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING), 1 << 16)) {
                 writer.write(out);
@@ -51,6 +82,7 @@ public final class AtomicFiles {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
             }
+            LIVE.remove(tmp);
             tmp = null;
         } catch (IOException e) {
             throw new Kernels4jException("cannot write " + target + ": " + e.getMessage(), e);
@@ -62,6 +94,63 @@ public final class AtomicFiles {
                     // best effort: the temporary file is hidden and named after the target
                 }
             }
+            if (tmp != null) {
+                LIVE.remove(tmp);
+            }
+        }
+    }
+
+    /** Temporary files being written now, deleted by a shutdown hook if the JVM exits (Ctrl-C) meanwhile. */
+    private static final java.util.Set<Path> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final java.util.concurrent.atomic.AtomicBoolean HOOKED = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * Creates the hidden temporary file beside {@code target}: with the default permissions (so the
+     * process's umask applies, as for any file a shell command creates), or, when {@code target}
+     * exists, with its permissions, so replacing a file keeps its mode. It is registered for deletion
+     * at JVM exit until the write finishes.
+     */
+    private static Path createTemporary(Path dir, Path target) throws IOException {
+        if (HOOKED.compareAndSet(false, true)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(AtomicFiles::deleteTemporaryFiles, "kernels4j-cleanup"));
+        }
+        Path tmp;
+        while (true) {
+            tmp = dir.resolve("." + target.getFileName() + "."
+                    + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 1) + ".tmp");
+            LIVE.add(tmp);
+            try {
+                Files.createFile(tmp);
+                break;
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                LIVE.remove(tmp);
+            } catch (IOException e) {
+                LIVE.remove(tmp);
+                throw e;
+            }
+        }
+        if (Files.exists(target)) {
+            try {
+                Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(target));
+            } catch (UnsupportedOperationException | IOException e) {
+                // not a POSIX file system, or not ours to read: the default permissions stay
+            }
+        }
+        return tmp;
+    }
+
+    /**
+     * Deletes every temporary file a write in progress has created. Runs as a shutdown hook; a signal
+     * handler that ends the JVM without running hooks calls it first.
+     */
+    public static void deleteTemporaryFiles() {
+        for (Path tmp : LIVE.toArray(new Path[0])) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // best effort
+            }
+            LIVE.remove(tmp);
         }
     }
 

@@ -101,8 +101,9 @@ public final class CsvReader {
         }
     }
 
-    /** Reads CSV text; {@code name} is used in messages. */
-    public Dataset read(Reader in, String name) throws IOException {
+    /** Reads CSV text; {@code name} is used in messages. A leading UTF-8 byte order mark is skipped. */
+    public Dataset read(Reader text, String name) throws IOException {
+        Reader in = TextFiles.skipByteOrderMark(text);
         CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setIgnoreEmptyLines(true)
                 .setTrim(true).setCommentMarker('#').get();
         List<double[]> rows = new ArrayList<>();

@@ -33,6 +33,9 @@ public final class LibSvmReader {
             int line = 0;
             while ((raw = in.readLine()) != null) {
                 line++;
+                if (line == 1) {
+                    raw = TextFiles.withoutByteOrderMark(raw);
+                }
                 int hash = raw.indexOf('#');
                 String text = hash >= 0 ? raw.substring(0, hash) : raw;
                 if (text.isBlank()) {
@@ -100,6 +103,13 @@ public final class LibSvmReader {
             throw new Kernels4jException(name + ": no features in any row");
         }
         int n = labels.size();
+        long cells = (long) n * d;
+        if (cells > Integer.MAX_VALUE - 8 || cells * 8 > Runtime.getRuntime().maxMemory() / 2) {
+            throw new Kernels4jException(String.format(java.util.Locale.ROOT, "%s: the largest feature index is %d, so its "
+                    + "%d rows are a dense %d x %d matrix of %.3g GB, more than this JVM can hold (at most %.3g GB of heap; "
+                    + "set KERNELS4J_JAVA_OPTS=-Xmx...); are the indices right?", name, maxIndex, n, n, d, cells * 8e-9,
+                    Runtime.getRuntime().maxMemory() * 1e-9));
+        }
         Matrix x = new Matrix(n, d);
         Matrix y = new Matrix(n, 1);
         for (int i = 0; i < n; i++) {
@@ -136,7 +146,12 @@ public final class LibSvmReader {
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String raw;
             int labelOnly = 0;
+            boolean first = true;
             while (labelOnly < SNIFF_LINES && (raw = in.readLine()) != null) {
+                if (first) {
+                    raw = TextFiles.withoutByteOrderMark(raw);
+                    first = false;
+                }
                 switch (classify(raw)) {
                     case BLANK:
                         break;

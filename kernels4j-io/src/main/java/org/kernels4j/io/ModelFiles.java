@@ -48,7 +48,13 @@ public final class ModelFiles {
     private static final String JSON = "model.json";
     private static final String CHECKSUMS = "checksums.sha256";
     private static final long MAX_ENTRY = Integer.MAX_VALUE - 64L;
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Deepest nesting model.json may have (a model file needs 3 levels). */
+    static final int MAX_JSON_DEPTH = 64;
+    private static final ObjectMapper MAPPER = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+            .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_JSON_DEPTH).build()).build());
+    /** Every entry's timestamp, so that a file's bytes depend only on the model (not on when it was saved). */
+    private static final java.time.LocalDateTime ENTRY_TIME = java.time.LocalDateTime.of(2000, 1, 1, 0, 0);
 
     private ModelFiles() {
     }
@@ -237,7 +243,9 @@ public final class ModelFiles {
         AtomicFiles.write(file, out -> {
             ZipOutputStream zip = new ZipOutputStream(out);
             for (Map.Entry<String, byte[]> e : all.entrySet()) {
-                zip.putNextEntry(new ZipEntry(e.getKey()));
+                ZipEntry entry = new ZipEntry(e.getKey());
+                entry.setTimeLocal(ENTRY_TIME); // a constant: the same model gives the same bytes
+                zip.putNextEntry(entry);
                 zip.write(e.getValue());
                 zip.closeEntry();
             }
@@ -266,14 +274,21 @@ public final class ModelFiles {
                 if (e.isDirectory() || e.getName().contains("/") || e.getName().contains("\\")) {
                     throw bad(name, "unexpected entry '" + e.getName() + "'");
                 }
-                if (e.getSize() > MAX_ENTRY) {
-                    throw bad(name, "entry '" + e.getName() + "' is too large");
+                long limit = entryLimit();
+                if (e.getSize() > limit) {
+                    throw bad(name, "entry '" + e.getName() + "' declares " + e.getSize() + " bytes, more than the "
+                            + limit + " bytes an entry may have in this JVM (" + (limit == MAX_ENTRY ? "the largest array"
+                            : "a quarter of its maximum heap; set KERNELS4J_JAVA_OPTS=-Xmx... for larger models") + ")");
                 }
                 if (entries.containsKey(e.getName())) {
                     throw bad(name, "duplicate entry '" + e.getName() + "'");
                 }
                 try (InputStream in = zip.getInputStream(e)) {
-                    entries.put(e.getName(), in.readNBytes((int) Math.min(MAX_ENTRY, Math.max(0, e.getSize()))));
+                    byte[] content = in.readNBytes((int) Math.min(limit, Math.max(0, e.getSize())));
+                    if (e.getSize() >= 0 && content.length != e.getSize()) {
+                        throw bad(name, "entry '" + e.getName() + "' is shorter than its recorded size");
+                    }
+                    entries.put(e.getName(), content);
                     if (in.read() != -1) {
                         throw bad(name, "entry '" + e.getName() + "' is longer than its recorded size");
                     }
@@ -320,6 +335,9 @@ public final class ModelFiles {
                 throw bad(name, "missing " + JSON);
             }
             root = MAPPER.readTree(json);
+        } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+            throw bad(name, JSON + " is nested deeper than " + MAX_JSON_DEPTH + " levels (or exceeds another size limit: "
+                    + e.getOriginalMessage().lines().findFirst().orElse("") + ")");
         } catch (IOException e) {
             throw bad(name, JSON + " is not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
         }
@@ -332,6 +350,11 @@ public final class ModelFiles {
                     + VERSION + ")");
         }
         return new Archive(root, entries);
+    }
+
+    /** The largest entry read: what fits in a Java array, and at most a quarter of the maximum heap. */
+    private static long entryLimit() {
+        return Math.min(MAX_ENTRY, Runtime.getRuntime().maxMemory() / 4);
     }
 
     /** The kind recorded in a model file ("krr", "gp", "svm", …), after the archive's checks. */

@@ -1,0 +1,476 @@
+package org.kernels4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.kernels4j.io.CsvReader;
+import org.kernels4j.io.Dataset;
+
+/**
+ * Bad input of every kind: each test runs the CLI and checks the exit code, that stderr is one line
+ * naming the problem (no stack trace), and that no file appeared or changed.
+ */
+@Timeout(60)
+class BadInputTest {
+    @TempDir
+    Path dir;
+    /** Columns a, b, c and target y (a header), 40 rows. */
+    Path train;
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    /** Runs and checks: exit code, one error line containing every {@code words}, no stack trace, no new file. */
+    Run fails(int code, List<String> words, String... args) throws IOException {
+        List<Path> before = listing();
+        Run r = run(args);
+        assertEquals(code, r.code(), "exit code; stderr: " + r.err());
+        List<String> lines = r.err().strip().lines().toList();
+        assertEquals(1, lines.size(), "one line on stderr: " + r.err());
+        assertTrue(lines.get(0).startsWith("kernels4j: "), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+        assertFalse(r.err().contains("internal error"), r.err());
+        String lower = r.err().toLowerCase(Locale.ROOT);
+        for (String w : words) {
+            assertTrue(lower.contains(w.toLowerCase(Locale.ROOT)), "'" + w + "' in: " + r.err());
+        }
+        assertEquals(before, listing(), "no file created or removed");
+        return r;
+    }
+
+    List<Path> listing() throws IOException {
+        try (var s = Files.list(dir)) {
+            return s.sorted().toList();
+        }
+    }
+
+    static List<String> csv(String header, int rows, java.util.function.IntFunction<String> row) {
+        List<String> lines = new ArrayList<>();
+        if (header != null) {
+            lines.add(header);
+        }
+        for (int i = 0; i < rows; i++) {
+            lines.add(row.apply(i));
+        }
+        return lines;
+    }
+
+    static String abcy(int i) {
+        double a = Math.sin(i), b = Math.cos(0.7 * i), c = (i % 7) / 7.0;
+        return a + "," + b + "," + c + "," + (a + 2 * b - c);
+    }
+
+    @BeforeEach
+    void data() throws IOException {
+        train = dir.resolve("train.csv");
+        Files.write(train, csv("a,b,c,y", 40, BadInputTest::abcy));
+    }
+
+    Path fitKrr() throws IOException {
+        Path model = dir.resolve("m.zip");
+        Run fit = run("fit", "--train", train.toString(), "--kernel", "rbf(gamma=0.5)", "--lambda", "0.01",
+                "--out", model.toString(), "--no-progress");
+        assertEquals(0, fit.code(), fit.err());
+        return model;
+    }
+
+    // 1. columns matched to the model by name
+
+    @Test
+    void reorderedColumnsAreMatchedByName() throws IOException {
+        Path model = fitKrr();
+        Path shuffled = dir.resolve("shuffled.csv");
+        List<String> lines = new ArrayList<>(List.of("y,c,a,b"));
+        for (String l : Files.readAllLines(train).subList(1, 41)) {
+            String[] v = l.split(",");
+            lines.add(v[3] + "," + v[2] + "," + v[0] + "," + v[1]);
+        }
+        Files.write(shuffled, lines);
+        Path p1 = dir.resolve("p1.csv");
+        Path p2 = dir.resolve("p2.csv");
+        assertEquals(0, run("predict", "--model", model.toString(), "--data", train.toString(), "--out", p1.toString()).code());
+        Run r = run("predict", "--model", model.toString(), "--data", shuffled.toString(), "--out", p2.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(Files.readAllLines(p1), Files.readAllLines(p2));
+        Run e1 = run("evaluate", "--model", model.toString(), "--data", train.toString());
+        Run e2 = run("evaluate", "--model", model.toString(), "--data", shuffled.toString());
+        assertEquals(0, e2.code(), e2.err());
+        assertEquals(e1.out(), e2.out());
+    }
+
+    @Test
+    void missingFeatureWithTargetIsRefusedNotReadAsFeature() throws IOException {
+        Path model = fitKrr();
+        Path noC = dir.resolve("noc.csv");
+        Files.write(noC, csv("a,b,y", 5, i -> i + "," + i + "," + i));
+        fails(1, List.of("missing 'c'"), "predict", "--model", model.toString(), "--data", noC.toString(), "--out",
+                dir.resolve("p.csv").toString());
+        fails(1, List.of("missing 'c'"), "evaluate", "--model", model.toString(), "--data", noC.toString());
+    }
+
+    @Test
+    void extraColumnIsRefusedByName() throws IOException {
+        Path model = fitKrr();
+        Path extra = dir.resolve("extra.csv");
+        Files.write(extra, csv("a,b,c,id,y", 5, i -> i + "," + i + "," + i + "," + i + "," + i));
+        fails(1, List.of("unknown 'id'"), "predict", "--model", model.toString(), "--data", extra.toString(), "--out",
+                dir.resolve("p.csv").toString());
+    }
+
+    @Test
+    void headerlessFileIsReadByPositionAndSaysSoWhenItCannot() throws IOException {
+        Path model = fitKrr();
+        Path plain = dir.resolve("plain.csv");
+        Files.write(plain, Files.readAllLines(train).subList(1, 41));
+        Run r = run("evaluate", "--model", model.toString(), "--data", plain.toString());
+        assertEquals(0, r.code(), r.err());
+        Path three = dir.resolve("three.csv");
+        Files.write(three, csv(null, 5, i -> i + "," + i));
+        fails(1, List.of("no header", "position"), "evaluate", "--model", model.toString(), "--data", three.toString());
+    }
+
+    // 2. UTF-8 byte order mark
+
+    @Test
+    void byteOrderMarkIsSkipped() throws IOException {
+        Path headerless = dir.resolve("bom.csv");
+        Files.writeString(headerless, "\uFEFF1,2,3\n4,5,6\n7,8,10\n");
+        Dataset ds = CsvReader.builder().build().read(headerless);
+        assertEquals(3, ds.rows(), "the first row is data, not a header");
+        assertEquals(1.0, ds.features().get(0, 0));
+        Path headed = dir.resolve("bomh.csv");
+        List<String> lines = new ArrayList<>(Files.readAllLines(train));
+        lines.set(0, "\uFEFFy,a,b,c");
+        for (int i = 1; i < lines.size(); i++) {
+            String[] v = lines.get(i).split(",");
+            lines.set(i, v[3] + "," + v[0] + "," + v[1] + "," + v[2]);
+        }
+        Files.write(headed, lines);
+        Run r = run("fit", "--train", headed.toString(), "--target", "y", "--kernel", "rbf(gamma=0.5)", "--out",
+                dir.resolve("m.zip").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("target 'y'"), r.out());
+        Path svm = dir.resolve("bom.libsvm.txt");
+        Files.writeString(svm, "\uFEFF1 1:0.5 2:1\n-1 1:2 3:1\n");
+        r = run("gram", "--data", svm.toString(), "--kernel", "linear()", "--out", dir.resolve("k.npy").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("2x2") || r.out().contains("2×2") || r.out().contains("2 x 2"), r.out());
+    }
+
+    // 3. usage errors exit 2
+
+    @Test
+    void invalidOptionValuesAreUsageErrors() throws IOException {
+        String out = dir.resolve("m.zip").toString();
+        String t = train.toString();
+        fails(2, List.of("--lambda", "abc"), "fit", "--train", t, "--kernel", "rbf()", "--lambda", "abc", "--out", out);
+        fails(2, List.of("--model", "foo"), "fit", "--train", t, "--kernel", "rbf()", "--model", "foo", "--out", out);
+        fails(2, List.of("--header", "maybe"), "fit", "--train", t, "--kernel", "rbf()", "--header", "maybe", "--out", out);
+        fails(2, List.of("--format", "tsv"), "gram", "--data", t, "--kernel", "rbf()", "--format", "tsv", "--out",
+                dir.resolve("k.npy").toString());
+        fails(2, List.of("--lambda-grid"), "fit", "--train", t, "--kernel", "rbf()", "--lambda", "auto",
+                "--lambda-grid", "1:2", "--out", out);
+        fails(2, List.of("--task"), "cv", "--data", t, "--kernel", "rbf()", "--task", "clustering");
+        Path model = fitKrr();
+        fails(2, List.of("--header"), "predict", "--model", model.toString(), "--data", t, "--header", "maybe", "--out",
+                dir.resolve("p.csv").toString());
+        // a problem with the data is not a usage error
+        Path text = dir.resolve("text.csv");
+        Files.writeString(text, "a,y\n1,2\nx,3\n");
+        fails(1, List.of("text.csv:3:1"), "fit", "--train", text.toString(), "--kernel", "rbf()", "--out", out);
+    }
+
+    // 4. --out checked before the work
+
+    @Test
+    void outputPathIsCheckedBeforeReadingOrTraining() throws IOException {
+        Path model = fitKrr();
+        Path broken = dir.resolve("broken.csv"); // reading it would fail: the --out error must come first
+        Files.writeString(broken, "a,y\n1,2\nx,3\n");
+        String missingDir = dir.resolve("no/such/dir/out.zip").toString();
+        String isDir = dir.toString();
+        fails(1, List.of("does not exist"), "fit", "--train", broken.toString(), "--kernel", "rbf()", "--out", missingDir);
+        fails(1, List.of("is a directory"), "fit", "--train", broken.toString(), "--kernel", "rbf()", "--out", isDir);
+        fails(1, List.of("does not exist"), "predict", "--model", model.toString(), "--data", broken.toString(), "--out",
+                missingDir);
+        fails(1, List.of("does not exist"), "gram", "--data", broken.toString(), "--kernel", "rbf()", "--out", missingDir);
+        fails(1, List.of("is a directory"), "kde", "fit", "--data", broken.toString(), "--out", isDir);
+        fails(1, List.of("does not exist"), "plot", "--model", model.toString(), "--out", dir.resolve("no/p.png").toString());
+        fails(1, List.of("does not exist"), "kde", "sample", "--model", model.toString(), "--out", missingDir);
+        // the output may not be the input it reads
+        byte[] before = Files.readAllBytes(train);
+        fails(1, List.of("input file"), "predict", "--model", model.toString(), "--data", train.toString(), "--out",
+                train.toString());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(before, Files.readAllBytes(train));
+    }
+
+    // 5. output files get the user's umask
+
+    @Test
+    void outputFilesFollowTheUmaskAndKeepTheirMode() throws IOException {
+        Path reference = Files.createFile(dir.resolve("reference")); // what the umask gives a new file
+        Path fresh = dir.resolve("fresh.txt");
+        org.kernels4j.io.AtomicFiles.writeString(fresh, "x");
+        assertEquals(Files.getPosixFilePermissions(reference), Files.getPosixFilePermissions(fresh));
+        Path model = fitKrr();
+        assertEquals(Files.getPosixFilePermissions(reference), Files.getPosixFilePermissions(model));
+        var shared = java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-r--");
+        Files.setPosixFilePermissions(model, shared);
+        assertEquals(0, run("fit", "--train", train.toString(), "--kernel", "rbf()", "--out", model.toString()).code());
+        assertEquals(shared, Files.getPosixFilePermissions(model), "a replaced file keeps its mode");
+        try (var s = Files.list(dir)) {
+            assertTrue(s.noneMatch(f -> f.getFileName().toString().endsWith(".tmp")), "no temporary file left");
+        }
+    }
+
+    // 6. non-finite results are errors
+
+    @Test
+    void overflowingGramMatrixIsRefused() throws IOException {
+        Path small = dir.resolve("small.csv");
+        Files.write(small, csv("a,b", 20, i -> 3 * Math.sin(i) + "," + 3 * Math.cos(i)));
+        fails(1, List.of("non-finite", "poly(degree=1000"), "gram", "--data", small.toString(), "--kernel",
+                "poly(degree=1000)", "--out", dir.resolve("k.npy").toString());
+    }
+
+    @Test
+    void hugeTargetsGiveAnErrorNotAnInfiniteModel() throws IOException {
+        Path big = dir.resolve("big.csv");
+        Files.write(big, csv("a,b,y", 30, i -> Math.sin(i) + "," + Math.cos(i) + "," + 1e300 * (1 + Math.sin(3 * i))));
+        String out = dir.resolve("m.zip").toString();
+        for (String m : List.of("krr", "gp", "svr")) {
+            Run r = fails(1, List.of("overflow"), "fit", "--model", m, "--train", big.toString(), "--kernel", "rbf()",
+                    "--out", out, "--no-progress");
+            assertTrue(r.err().contains("scale"), r.err());
+        }
+    }
+
+    @Test
+    void lambdaBelowRoundingIsRefused() throws IOException {
+        fails(1, List.of("lambda", "rounding"), "fit", "--train", train.toString(), "--kernel", "rbf(gamma=0.1)",
+                "--lambda", "auto", "--lambda-grid", "1e-300:1e-290:3", "--out", dir.resolve("m.zip").toString());
+    }
+
+    // 7. kde: privacy options, a useless epsilon, constant features
+
+    @Test
+    void kdePrivacyOptionsNeedPrivate() throws IOException {
+        fails(2, List.of("--epsilon", "--private"), "kde", "fit", "--data", train.toString(), "--epsilon", "0.5", "--out",
+                dir.resolve("k.zip").toString());
+        fails(2, List.of("--range", "--private"), "kde", "fit", "--data", train.toString(), "--range", "0:1", "--out",
+                dir.resolve("k.zip").toString());
+        Run r = run("kde", "fit", "--data", train.toString(), "--private", "--bandwidth", "1", "--epsilon", "1e300",
+                "--seed", "1", "--out", dir.resolve("k.zip").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("warning") && r.err().contains("no meaningful privacy"), r.err());
+    }
+
+    @Test
+    void kdeConstantFeatureIsAClearError() throws IOException {
+        Path constant = dir.resolve("constant.csv");
+        Files.write(constant, csv("a,b", 20, i -> Math.sin(i) + ",5"));
+        fails(1, List.of("'b'", "constant"), "kde", "fit", "--data", constant.toString(), "--out",
+                dir.resolve("k.zip").toString());
+    }
+
+    // 8. evaluate on labels the model never saw
+
+    @Test
+    void evaluateSaysWhichLabelsTheModelNeverSaw() throws IOException {
+        Path labelled = dir.resolve("labels.csv");
+        Files.write(labelled, csv("a,b,label", 40, i -> Math.sin(i) + "," + Math.cos(i) + "," + (Math.sin(i) > 0 ? 1 : 2)));
+        Path model = dir.resolve("svc.zip");
+        assertEquals(0, run("fit", "--model", "svc", "--train", labelled.toString(), "--kernel", "rbf()", "--out",
+                model.toString()).code());
+        Path other = dir.resolve("other.csv");
+        Files.write(other, csv("a,b,label", 10, i -> Math.sin(i) + "," + Math.cos(i) + "," + (i < 3 ? 7 : 1)));
+        Run r = run("evaluate", "--model", model.toString(), "--data", other.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("warning: 3 of 10 rows") && r.err().contains("(7;"), r.err());
+    }
+
+    // 12. same command, same seed: the same bytes
+
+    @Test
+    void sameFitGivesByteIdenticalModelFiles() throws IOException, InterruptedException {
+        Path a = fitKrr();
+        byte[] first = Files.readAllBytes(a);
+        Thread.sleep(2100); // zip timestamps have a two-second resolution
+        Path b = dir.resolve("b.zip");
+        assertEquals(0, run("fit", "--train", train.toString(), "--kernel", "rbf(gamma=0.5)", "--lambda", "0.01",
+                "--out", b.toString(), "--no-progress").code());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(first, Files.readAllBytes(b));
+    }
+
+    // 9. deep nesting
+
+    @Test
+    void deeplyNestedKernelSpecIsRefused() throws IOException {
+        String spec = "(".repeat(10_000) + "rbf()" + ")".repeat(10_000);
+        fails(1, List.of("nested deeper than"), "gram", "--data", train.toString(), "--kernel", spec, "--out",
+                dir.resolve("k.npy").toString());
+    }
+
+    @Test
+    void deeplyNestedModelJsonIsRefused() throws Exception {
+        byte[] json = ("{\"format\": \"kernels4j-model\", \"version\": 1, \"kind\": \"krr\", \"x\": "
+                + "[".repeat(100_000) + "]".repeat(100_000) + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Path model = writeModelZip("deep.zip", java.util.Map.of("model.json", json));
+        fails(1, List.of("nested deeper than"), "evaluate", "--model", model.toString(), "--data", train.toString());
+    }
+
+    /** A model archive with these entries and a correct checksums.sha256. */
+    Path writeModelZip(String name, java.util.Map<String, byte[]> entries) throws Exception {
+        Path file = dir.resolve(name);
+        StringBuilder sums = new StringBuilder();
+        try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(file))) {
+            for (var e : entries.entrySet()) {
+                sums.append(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(e.getValue()))).append("  ").append(e.getKey()).append('\n');
+                zip.putNextEntry(new java.util.zip.ZipEntry(e.getKey()));
+                zip.write(e.getValue());
+                zip.closeEntry();
+            }
+            zip.putNextEntry(new java.util.zip.ZipEntry("checksums.sha256"));
+            zip.write(sums.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            zip.closeEntry();
+        }
+        return file;
+    }
+
+    // 10. what cannot fit is refused up front, with the numbers (a subprocess with a small heap)
+
+    /** The CLI as a real process: {@code java -Xmx... -cp <test class path> org.kernels4j.cli.Main args}. */
+    static ProcessBuilder cli(String xmx, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + xmx, "-Xss1m", "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName()));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd);
+    }
+
+    /** Runs the CLI as a process and checks exit code, one error line with {@code words}, no new file. */
+    void processFails(int code, List<String> words, String xmx, String... args) throws Exception {
+        List<Path> before = listing();
+        Process p = cli(xmx, args).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+        List<String> lines = err.lines().filter(l -> !l.startsWith("WARNING: Using incubator modules")).toList();
+        assertEquals(code, p.exitValue(), err);
+        assertEquals(1, lines.size(), err);
+        for (String w : words) {
+            assertTrue(err.contains(w), "'" + w + "' in: " + err);
+        }
+        assertEquals(before, listing(), "no file created or removed");
+    }
+
+    @Test
+    void hugeLibSvmIndexIsRefusedWithTheSize() throws Exception {
+        Path svm = dir.resolve("huge.libsvm");
+        Files.writeString(svm, "1 1:0.5 300000000:1\n-1 2:1\n");
+        processFails(1, List.of("300000000", "GB"), "256m", "gram", "--data", svm.toString(), "--kernel", "linear()",
+                "--out", dir.resolve("k.npy").toString());
+    }
+
+    @Test
+    void modelEntryDeclaringTwoGigabytesIsRefused() throws Exception {
+        Path model = fitKrr();
+        byte[] zip = Files.readAllBytes(model);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(zip).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i + 46 < zip.length; i++) { // every central directory header: uncompressed size at +24
+            if (b.getInt(i) == 0x02014b50) {
+                b.putInt(i + 24, 2_000_000_000);
+            }
+        }
+        Path forged = dir.resolve("forged.zip");
+        Files.write(forged, zip);
+        processFails(1, List.of("2000000000 bytes", "heap"), "256m", "evaluate", "--model", forged.toString(), "--data",
+                train.toString());
+    }
+
+    @Test
+    void exactKernelRidgeBeyondTheHeapSuggestsNystrom() throws Exception {
+        Path rows = dir.resolve("rows.csv");
+        Files.write(rows, csv("a,y", 6000, i -> i + "," + (i % 3)));
+        processFails(1, List.of("6000 x 6000", "GB", "--solver nystrom"), "256m", "fit", "--train", rows.toString(),
+                "--kernel", "rbf()", "--out", dir.resolve("m.zip").toString());
+    }
+
+    // 13. help text
+
+    @Test
+    void helpHasNoPicocliWarnings() {
+        picocli.CommandLine root = new picocli.CommandLine(new Main());
+        List<List<String>> commands = new ArrayList<>();
+        commands.add(List.of());
+        root.getSubcommands().forEach((name, sub) -> {
+            commands.add(List.of(name));
+            sub.getSubcommands().keySet().forEach(inner -> commands.add(List.of(name, inner)));
+        });
+        java.io.PrintStream saved = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true));
+        try {
+            for (List<String> c : commands) {
+                List<String> args = new ArrayList<>(c);
+                args.add("--help");
+                Run r = run(args.toArray(new String[0]));
+                assertEquals(0, r.code(), args + ": " + r.err());
+                assertFalse((r.out() + r.err()).contains("WARN"), args + ": " + r.out() + r.err());
+            }
+        } finally {
+            System.setErr(saved);
+        }
+        assertFalse(captured.toString().contains("picocli WARN"), captured.toString());
+        root.getSubcommands().forEach((name, sub) -> {
+            String[] d = sub.getCommandSpec().usageMessage().description();
+            if (d.length > 0) { // the top-level list shows the first line alone: it must be a whole sentence
+                assertTrue(d[0].strip().endsWith("."), name + ": cut mid-sentence in the command list: " + d[0]);
+            }
+        });
+    }
+
+    // 11. Ctrl-C / SIGTERM stops at once, leaves no temporary file and keeps existing output
+
+    @Test
+    void terminatedFitStopsQuicklyAndLeavesNoTemporaryFile() throws Exception {
+        Path rows = dir.resolve("rows.csv");
+        Files.write(rows, csv("a,b,y", 3000, i -> Math.sin(i) + "," + Math.cos(0.3 * i) + "," + Math.sin(0.1 * i)));
+        Path model = dir.resolve("m.zip");
+        Files.writeString(model, "previous output");
+        Process p = cli("1g", "fit", "--train", rows.toString(), "--kernel", "rbf()", "--lambda", "auto", "--lambda-grid",
+                "1e-3:1:200", "--out", model.toString(), "--no-progress").redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Thread.sleep(1500); // JVM start, reading, and into the Gram matrix or the eigendecomposition
+        long start = System.nanoTime();
+        p.destroy(); // SIGTERM
+        assertTrue(p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS), "stopped within seconds");
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertTrue(seconds < 5, "took " + seconds + " s");
+        assertEquals(143, p.exitValue(), "ended by the signal, not finished or failed before it");
+        assertEquals("previous output", Files.readString(model), "the existing output is kept");
+        try (var s = Files.list(dir)) {
+            assertTrue(s.noneMatch(f -> f.getFileName().toString().endsWith(".tmp")), "no temporary file left");
+        }
+    }
+}
