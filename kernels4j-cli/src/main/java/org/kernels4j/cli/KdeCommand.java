@@ -200,10 +200,10 @@ final class KdeCommand implements Runnable {
             pw.printf("regime: %s (log-term variance %.3g against ln n = %.3g; about %.3g points carry a typical estimate)%n",
                     regime.kind().name().toLowerCase(Locale.ROOT).replace('_', ' '), regime.logTermVariance(),
                     Math.log(x.rows()), regime.participation());
-            if (regime.kind() == KernelDensity.RegimeKind.EXTREME_VALUE) {
-                spec.commandLine().getErr().printf("kernels4j: warning: at this bandwidth a few points dominate the "
-                        + "estimate (extreme-value regime, Biroli & Mezard); a larger bandwidth gives a smoother, more "
-                        + "stable density%n");
+            if (regime.dominatedByFewPoints()) {
+                spec.commandLine().getErr().printf("kernels4j: warning: at this bandwidth a few points (about %.3g) "
+                        + "dominate a typical estimate (extreme-value regime, Biroli & Mezard); a larger bandwidth "
+                        + "gives a smoother, more stable density%n", regime.participation());
             }
             pw.printf("saved %s%n", out);
             return 0;

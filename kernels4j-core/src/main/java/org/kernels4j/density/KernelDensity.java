@@ -735,6 +735,18 @@ public final class KernelDensity implements DensityModel {
      * @param kind the regime σ² places the estimate in
      */
     public record Regime(double alpha, double logTermVariance, double participation, RegimeKind kind) {
+        /** Fewer effective points than this carrying a typical estimate count as "a few". */
+        public static final double FEW_POINTS = 10;
+
+        /**
+         * Whether a typical estimate really rests on a few points: the median participation ratio is
+         * below {@link #FEW_POINTS}. The σ² thresholds of {@link #kind} describe high dimension; in low
+         * dimension σ² grows with the data's spread over the bandwidth (and is +∞ for compact kernels)
+         * while a hundred points still carry each estimate, so warnings should ask this instead.
+         */
+        public boolean dominatedByFewPoints() {
+            return participation < FEW_POINTS;
+        }
     }
 
     /**

@@ -297,6 +297,26 @@ class KernelDensityTest {
         KernelDensity.Regime wide = KernelDensity.fit(Profile.GAUSSIAN, x, null, KernelDensity.scalar(1.4 * hClt, d)).regime();
         assertEquals(KernelDensity.RegimeKind.CENTRAL_LIMIT, wide.kind());
         assertTrue(wide.participation() > 100, "many points carry it: " + wide.participation());
+        assertTrue(narrow.dominatedByFewPoints());
+        assertTrue(!wide.dominatedByFewPoints());
+    }
+
+    /**
+     * In one dimension the log-term variance exceeds 2·ln n at ordinary bandwidths (and is infinite for
+     * compact kernels) although about a hundred points carry each estimate: no "few points" verdict
+     * there; a bandwidth far below the point spacing does get it.
+     */
+    @Test
+    void fewPointsVerdictFollowsTheParticipationRatio() {
+        Matrix x = TestData.gaussian(300, 1, 1.0, 21);
+        KernelDensity scott = KernelDensity.fit(Profile.GAUSSIAN, x, null, KernelDensity.scott(x, null));
+        KernelDensity.Regime r = scott.regime();
+        assertTrue(!r.dominatedByFewPoints() && r.participation() > 30, "Scott in 1-D: " + r);
+        KernelDensity.Regime tophat = KernelDensity.fit(Profile.TOPHAT, x, null, KernelDensity.scalar(0.5, 1)).regime();
+        assertEquals(Double.POSITIVE_INFINITY, tophat.logTermVariance());
+        assertTrue(!tophat.dominatedByFewPoints(), "tophat of width 0.5: " + tophat);
+        KernelDensity.Regime tiny = KernelDensity.fit(Profile.GAUSSIAN, x, null, KernelDensity.scalar(1e-4, 1)).regime();
+        assertTrue(tiny.dominatedByFewPoints(), "h far below the spacing: " + tiny);
     }
 
     @Test
