@@ -14,7 +14,6 @@ import org.kernels4j.kernel.Kernel;
 import org.kernels4j.kernel.KernelSpec;
 import org.kernels4j.gp.GaussianProcess;
 import org.kernels4j.gp.GaussianProcessClassifier;
-import org.kernels4j.gp.GaussianProcessClassifierModel;
 import org.kernels4j.gp.GaussianProcessModel;
 import org.kernels4j.gp.SparseGaussianProcess;
 import org.kernels4j.gp.SparseGaussianProcessModel;

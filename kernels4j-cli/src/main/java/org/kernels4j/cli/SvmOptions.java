@@ -2,7 +2,6 @@ package org.kernels4j.cli;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.kernels4j.Kernels4jException;
 import org.kernels4j.kernel.Kernel;
 import org.kernels4j.svm.SupportVectorMachine;
 import org.kernels4j.svm.SvmModel;

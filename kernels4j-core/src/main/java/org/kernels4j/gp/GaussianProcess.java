@@ -11,8 +11,6 @@ import org.kernels4j.linalg.NativeMatrix;
 import org.kernels4j.linalg.NotPositiveDefiniteException;
 import org.kernels4j.model.Estimator;
 import org.kernels4j.model.FitReport;
-import org.kernels4j.regression.KernelRidge;
-import org.kernels4j.regression.KernelRidgeModel;
 
 /**
  * Exact Gaussian process regression with a fixed kernel (Rasmussen &amp; Williams, 2006, Algorithm

@@ -14,8 +14,6 @@ import org.kernels4j.linalg.Blas;
 import org.kernels4j.linalg.Cholesky;
 import org.kernels4j.linalg.Matrix;
 import org.kernels4j.model.Estimator;
-import org.kernels4j.regression.KernelRidge;
-import org.kernels4j.regression.KernelRidgeModel;
 
 /**
  * Sparse Gaussian process regression with m inducing inputs Z (Titsias, 2009, "Variational learning

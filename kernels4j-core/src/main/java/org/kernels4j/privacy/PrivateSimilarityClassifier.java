@@ -8,7 +8,6 @@ import org.kernels4j.kernel.Kernel;
 import org.kernels4j.linalg.Matrix;
 import org.kernels4j.model.Classifier;
 import org.kernels4j.model.FitReport;
-import org.kernels4j.model.TrainingData;
 
 /**
  * Classification by average similarity under differential privacy (Backurs et al., ICLR 2024): one

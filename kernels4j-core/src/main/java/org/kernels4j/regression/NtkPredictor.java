@@ -1,13 +1,9 @@
 package org.kernels4j.regression;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.kernels4j.model.TrainingData;
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.gram.GramEngine;
 import org.kernels4j.kernel.neural.NeuralKernel;
-import org.kernels4j.linalg.Blas;
-import org.kernels4j.linalg.Cholesky;
 import org.kernels4j.linalg.Matrix;
 import org.kernels4j.linalg.SymmetricEigen;
 import org.kernels4j.model.Estimator;

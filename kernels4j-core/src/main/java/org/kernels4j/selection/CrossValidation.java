@@ -1,7 +1,6 @@
 package org.kernels4j.selection;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.TreeMap;

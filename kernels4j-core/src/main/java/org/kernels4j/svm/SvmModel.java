@@ -9,7 +9,6 @@ import org.kernels4j.linalg.Matrix;
 import org.kernels4j.model.Classifier;
 import org.kernels4j.model.DecisionFunction;
 import org.kernels4j.model.FitReport;
-import org.kernels4j.model.TrainingData;
 
 /**
  * A trained support vector machine (immutable): the support vectors, their dual coefficients and
