@@ -60,8 +60,10 @@ class ModelRulesTest {
         assertArrayEquals(new double[] {1.5}, s.numbers("one", -1));
         assertEquals(1, s.matrix("m", 1, 1).rows());
         assertEquals(1, s.matrix("m", -1, -1).rows());
-        assertThrows(Kernels4jException.class, () -> s.matrix("m", 0, 1));
-        assertThrows(Kernels4jException.class, () -> s.matrix("m", 1, 0));
+        var e = assertThrows(Kernels4jException.class, () -> s.matrix("m", 0, 1));
+        assertTrue(e.getMessage().endsWith("expected 0x1"), e.getMessage());
+        e = assertThrows(Kernels4jException.class, () -> s.matrix("m", 1, 0));
+        assertTrue(e.getMessage().endsWith("expected 1x0"), e.getMessage());
         assertThrows(Kernels4jException.class, () -> s.matrix("m", 2, -1));
     }
 
