@@ -1,0 +1,172 @@
+package org.kernels4j.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kernels4j.Kernels4jException;
+import org.kernels4j.kernel.KernelSpec;
+import org.kernels4j.linalg.Matrix;
+import org.kernels4j.regression.KernelRidge;
+import org.kernels4j.regression.KernelRidgeModel;
+
+/**
+ * The model-file archive rules, each checked on a file rebuilt by this test's own zip writer and
+ * SHA-256 lister (not the library's), so that every other rule still holds and only the one under
+ * test is broken.
+ */
+class ModelFileRulesTest {
+    @TempDir
+    Path dir;
+
+    private Path saved() {
+        Matrix x = Matrix.of(new double[][] {{0, 1}, {1, 0}, {2, 2}, {3, 1}});
+        Matrix y = Matrix.of(new double[][] {{1}, {2}, {3}, {5}});
+        KernelRidgeModel m = KernelRidge.builder(KernelSpec.parse("rbf(gamma=0.5)")).lambda(0.1).build().fit(x, y);
+        Path f = dir.resolve("good.zip");
+        ModelFiles.save(new SavedModel(m, List.of("a", "b"), "y"), f);
+        return f;
+    }
+
+    private static Map<String, byte[]> entries(Path zip) throws IOException {
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        try (ZipFile z = new ZipFile(zip.toFile())) {
+            var en = z.entries();
+            while (en.hasMoreElements()) {
+                ZipEntry e = en.nextElement();
+                try (var in = z.getInputStream(e)) {
+                    out.put(e.getName(), in.readAllBytes());
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String sha256(byte[] b) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+    }
+
+    /** sha256sum-format lines for the given entry names (in that order), from the given contents. */
+    private static byte[] checksums(Map<String, byte[]> contents, List<String> names) throws Exception {
+        StringBuilder sb = new StringBuilder();
+        for (String n : names) {
+            sb.append(sha256(contents.get(n))).append("  ").append(n).append('\n');
+        }
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private Path writeZip(String name, Map<String, byte[]> entries) throws IOException {
+        Path p = dir.resolve(name);
+        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(p))) {
+            for (var e : entries.entrySet()) {
+                out.putNextEntry(new ZipEntry(e.getKey()));
+                out.write(e.getValue());
+                out.closeEntry();
+            }
+        }
+        return p;
+    }
+
+    private static List<String> listedNames(Map<String, byte[]> entries) {
+        return entries.keySet().stream().filter(n -> !n.equals("checksums.sha256")).toList();
+    }
+
+    private static void assertRefused(Path file, String... fragments) {
+        var e = assertThrows(Kernels4jException.class, () -> ModelFiles.load(file));
+        assertTrue(e.getMessage().startsWith("model file " + file), e.getMessage());
+        for (String f : fragments) {
+            assertTrue(e.getMessage().contains(f), "'" + f + "' not in: " + e.getMessage());
+        }
+    }
+
+    @Test
+    void aRebuiltArchiveWithCorrectChecksumsStillLoads() throws Exception {
+        // the control: this test's own writer and checksums produce a file the library accepts
+        Map<String, byte[]> e = entries(saved());
+        e.put("checksums.sha256", checksums(e, listedNames(e)));
+        Path p = writeZip("rebuilt.zip", e);
+        assertTrue(ModelFiles.load(p).model() instanceof KernelRidgeModel);
+    }
+
+    @Test
+    void anEntryNotListedInTheChecksumsIsRefused() throws Exception {
+        Map<String, byte[]> e = entries(saved());
+        List<String> listed = listedNames(e);
+        e.put("extra.npy", "not a model part".getBytes(StandardCharsets.UTF_8));
+        e.put("checksums.sha256", checksums(e, listed));
+        assertRefused(writeZip("extra.zip", e), "entry 'extra.npy' is not listed in checksums.sha256");
+    }
+
+    @Test
+    void aListedEntryThatIsAbsentIsRefused() throws Exception {
+        Map<String, byte[]> e = entries(saved());
+        String victim = listedNames(e).stream().filter(n -> n.endsWith(".npy")).findFirst().orElseThrow();
+        byte[] sums = checksums(e, listedNames(e));
+        e.remove(victim);
+        e.put("checksums.sha256", sums);
+        assertRefused(writeZip("missing.zip", e), "missing entry '" + victim + "'");
+        // a listed name that was never an entry at all
+        Map<String, byte[]> f = entries(saved());
+        f.put("ghost.npy", new byte[] {1, 2, 3});
+        byte[] withGhost = checksums(f, listedNames(f));
+        f.remove("ghost.npy");
+        f.put("checksums.sha256", withGhost);
+        assertRefused(writeZip("ghost.zip", f), "missing entry 'ghost.npy'");
+    }
+
+    @Test
+    void aNewerFormatVersionIsRefusedNamingBothVersions() throws Exception {
+        Map<String, byte[]> e = entries(saved());
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode root = (ObjectNode) mapper.readTree(e.get("model.json"));
+        assertEquals(ModelFiles.VERSION, root.get("version").asInt(), "the saved file has the current version");
+        int newer = ModelFiles.VERSION + 1;
+        root.put("version", newer);
+        e.put("model.json", mapper.writeValueAsBytes(root));
+        e.put("checksums.sha256", checksums(e, listedNames(e)));
+        assertRefused(writeZip("newer.zip", e), "format version " + newer + " is not supported",
+                "reads up to " + ModelFiles.VERSION + ")");
+        // version 0 (older than any format) is refused too; the current version still loads
+        root.put("version", 0);
+        e.put("model.json", mapper.writeValueAsBytes(root));
+        e.put("checksums.sha256", checksums(e, listedNames(e)));
+        assertRefused(writeZip("zero.zip", e), "format version 0 is not supported");
+        root.put("version", ModelFiles.VERSION);
+        e.put("model.json", mapper.writeValueAsBytes(root));
+        e.put("checksums.sha256", checksums(e, listedNames(e)));
+        ModelFiles.load(writeZip("current.zip", e));
+    }
+
+    @Test
+    void aFileWithNoKindIsRefused() throws Exception {
+        Map<String, byte[]> e = entries(saved());
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode root = (ObjectNode) mapper.readTree(e.get("model.json"));
+        assertEquals("krr", root.get("kind").asText());
+        root.remove("kind");
+        e.put("model.json", mapper.writeValueAsBytes(root));
+        e.put("checksums.sha256", checksums(e, listedNames(e)));
+        assertRefused(writeZip("nokind.zip", e), "the kind field is missing");
+        // a kind that is not text counts as missing too
+        root.put("kind", 7);
+        e.put("model.json", mapper.writeValueAsBytes(root));
+        e.put("checksums.sha256", checksums(e, listedNames(e)));
+        assertRefused(writeZip("numkind.zip", e), "the kind field is missing");
+    }
+}
