@@ -2,6 +2,7 @@ package org.kernels4j.selection;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.kernels4j.Kernels4jException;
@@ -46,7 +47,10 @@ class RegressionMetricsTest {
 
     @Test
     void mismatchedShapesAndNoRowsAreRefused() {
-        assertThrows(Exception.class, () -> RegressionMetrics.of(new Matrix(3, 1), new Matrix(2, 1)));
+        var e = assertThrows(Kernels4jException.class, () -> RegressionMetrics.of(new Matrix(3, 1), new Matrix(2, 1)));
+        assertTrue(e.getMessage().contains("different shapes"), e.getMessage());
+        // more predictions than targets must not pass silently either
+        assertThrows(Kernels4jException.class, () -> RegressionMetrics.of(new Matrix(2, 1), new Matrix(3, 1)));
         assertThrows(Kernels4jException.class, () -> RegressionMetrics.of(new Matrix(0, 1), new Matrix(0, 1)));
     }
 }
