@@ -1,6 +1,7 @@
 package org.kernels4j.svm;
 
 import org.kernels4j.Kernels4jException;
+import org.kernels4j.optim.PlattSigmoid;
 
 /**
  * Probability estimates from decision values: Platt's sigmoid, fitted by the Newton method of Lin,
@@ -17,88 +18,10 @@ final class Probabilities {
 
     /**
      * Fits P(positive | f) = 1 / (1 + exp(A·f + B)) to decision values f and labels (true =
-     * positive) by maximum likelihood with Platt's smoothed targets (N₊+1)/(N₊+2) and 1/(N₋+2).
-     * Returns {A, B}.
+     * positive): {@link PlattSigmoid} with LIBSVM's stopping rule. Returns {A, B}.
      */
     static double[] fitSigmoid(double[] f, boolean[] positive) {
-        int n = f.length;
-        double prior1 = 0;
-        for (boolean b : positive) {
-            prior1 += b ? 1 : 0;
-        }
-        double prior0 = n - prior1;
-        double hi = (prior1 + 1) / (prior1 + 2);
-        double lo = 1 / (prior0 + 2);
-        double[] t = new double[n];
-        for (int i = 0; i < n; i++) {
-            t[i] = positive[i] ? hi : lo;
-        }
-        double a = 0;
-        double b = Math.log((prior0 + 1) / (prior1 + 1));
-        double value = sigmoidLoss(f, t, a, b);
-        final double sigma = 1e-12;
-        for (int iter = 0; iter < 100; iter++) {
-            double h11 = sigma;
-            double h22 = sigma;
-            double h21 = 0;
-            double g1 = 0;
-            double g2 = 0;
-            for (int i = 0; i < n; i++) {
-                double z = f[i] * a + b;
-                double p;
-                double q;
-                if (z >= 0) {
-                    double e = Math.exp(-z);
-                    p = e / (1 + e);
-                    q = 1 / (1 + e);
-                } else {
-                    double e = Math.exp(z);
-                    p = 1 / (1 + e);
-                    q = e / (1 + e);
-                }
-                double d2 = p * q;
-                h11 += f[i] * f[i] * d2;
-                h22 += d2;
-                h21 += f[i] * d2;
-                double d1 = t[i] - p;
-                g1 += f[i] * d1;
-                g2 += d1;
-            }
-            if (Math.abs(g1) < 1e-5 && Math.abs(g2) < 1e-5) {
-                break;
-            }
-            double det = h11 * h22 - h21 * h21;
-            double da = -(h22 * g1 - h21 * g2) / det;
-            double db = -(-h21 * g1 + h11 * g2) / det;
-            double gd = g1 * da + g2 * db;
-            double step = 1;
-            while (step >= 1e-10) {
-                double na = a + step * da;
-                double nb = b + step * db;
-                double nv = sigmoidLoss(f, t, na, nb);
-                if (nv < value + 1e-4 * step * gd) {
-                    a = na;
-                    b = nb;
-                    value = nv;
-                    break;
-                }
-                step /= 2;
-            }
-            if (step < 1e-10) {
-                break; // the line search failed: keep the last point, as LIBSVM does
-            }
-        }
-        return new double[] {a, b};
-    }
-
-    /** Cross-entropy of the sigmoid with targets t, computed without overflow. */
-    private static double sigmoidLoss(double[] f, double[] t, double a, double b) {
-        double v = 0;
-        for (int i = 0; i < f.length; i++) {
-            double z = f[i] * a + b;
-            v += z >= 0 ? t[i] * z + Math.log1p(Math.exp(-z)) : (t[i] - 1) * z + Math.log1p(Math.exp(z));
-        }
-        return v;
+        return PlattSigmoid.fit(f, positive, PlattSigmoid.LIBSVM);
     }
 
     /** 1 / (1 + exp(A·f + B)), clipped to [MIN, 1 − MIN]. */
