@@ -1,12 +1,12 @@
 package org.kernels4j.cli;
 
+import static org.kernels4j.cli.CliTest.run;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.kernels4j.cli.CliTest.Run;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.kernels4j.io.CsvReader;
@@ -29,16 +30,6 @@ class BadInputTest {
     Path dir;
     /** Columns a, b, c and target y (a header), 40 rows. */
     Path train;
-
-    record Run(int code, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
-    }
 
     /** Runs and checks: exit code, one error line containing every {@code words}, no stack trace, no new file. */
     Run fails(int code, List<String> words, String... args) throws IOException {
