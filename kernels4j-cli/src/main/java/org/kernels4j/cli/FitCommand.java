@@ -431,7 +431,7 @@ final class FitCommand implements Callable<Integer> {
         }
         pw.printf("centres: %d (%s), lambda: %s, cg iterations: %d, relative residual: %.3g%s, %.2f s%n",
                 m.trainingInputs().rows(), sampler, m.lambda(), (long) m.report().number("cg_iterations"), worst,
-                m.report().text("converged").equals("true") ? "" : " (iteration limit reached)", seconds);
+                m.report().flag("converged") ? "" : " (iteration limit reached)", seconds);
         if (ds.rows() <= 200_000) { // predicting on millions of rows would cost another pass over K_nm
             printTrainingError(pw, m, ds);
         }

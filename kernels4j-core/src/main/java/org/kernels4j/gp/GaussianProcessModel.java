@@ -63,7 +63,7 @@ public final class GaussianProcessModel implements PredictiveVariance {
         if (!(noise >= 0) || Double.isInfinite(noise)) {
             throw new Kernels4jException("the noise variance must be >= 0 and finite, got " + noise);
         }
-        Cholesky.ofFactor(lower, jitter).close(); // validates the diagonal
+        Cholesky.requireFactor(lower);
         this.kernel = kernel;
         this.noise = noise;
         this.x = x;

@@ -121,6 +121,17 @@ public final class Cholesky implements AutoCloseable {
      * @throws Kernels4jException when L is not square or its diagonal is not positive and finite
      */
     public static Cholesky ofFactor(Matrix lower, double jitter) {
+        requireFactor(lower);
+        return new Cholesky(NativeMatrix.copyOf(lower), jitter);
+    }
+
+    /**
+     * Checks that {@code lower} can serve as a Cholesky factor: square with a positive finite
+     * diagonal (O(n), nothing copied).
+     *
+     * @throws Kernels4jException naming the first offending row
+     */
+    public static void requireFactor(Matrix lower) {
         int n = lower.rows();
         if (lower.cols() != n) {
             throw new Kernels4jException("a Cholesky factor must be square, got " + lower.shape());
@@ -131,7 +142,6 @@ public final class Cholesky implements AutoCloseable {
                 throw new Kernels4jException("a Cholesky factor needs a positive finite diagonal, got " + d + " at row " + i);
             }
         }
-        return new Cholesky(NativeMatrix.copyOf(lower), jitter);
     }
 
     /** A heap copy of the lower-triangular factor L (n² memory; zeros above the diagonal). */

@@ -56,6 +56,15 @@ public final class FitReport {
         return has(name) ? number(name) : fallback;
     }
 
+    /** A recorded flag. */
+    public boolean flag(String name) {
+        Object v = require(name);
+        if (!(v instanceof Boolean b)) {
+            throw new Kernels4jException("fit report value '" + name + "' is not a flag");
+        }
+        return b;
+    }
+
     /** A recorded word. */
     public String text(String name) {
         return String.valueOf(require(name));

@@ -180,6 +180,9 @@ class ModelContractTest {
         Map<String, Model> all = everyModel();
         assertEquals(1e-2, all.get("krr-nystrom").report().number("lambda"));
         assertTrue(all.get("krr-nystrom").report().number("cg_iterations") >= 1);
+        assertEquals(all.get("krr-nystrom").report().numbers("relative_residuals")[0] <= 1e-7,
+                all.get("krr-nystrom").report().flag("converged"));
+        assertThrows(Kernels4jException.class, () -> all.get("krr-nystrom").report().flag("lambda"));
         assertTrue(all.get("krr").report().text("lambda_selection").equals("gcv"));
         assertTrue(Double.isFinite(all.get("gp").report().number("log_marginal_likelihood")));
         assertEquals(3, all.get("svm").report().parts("problems").size()); // one-vs-one over three classes
