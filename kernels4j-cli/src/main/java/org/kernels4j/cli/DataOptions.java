@@ -24,9 +24,18 @@ final class DataOptions {
     @Option(names = "--delimiter", defaultValue = ",", paramLabel = "CHAR", description = "CSV cell delimiter (default: ',').")
     char delimiter = ',';
 
-    /** Reads a file that must have a target column (for training and cross-validation). */
+    /** Reads a file that must have a numeric target column (for training and cross-validation). */
     Dataset readWithTarget(Path file, String target) {
-        Dataset ds = read(file, target, 0);
+        return readWithTarget(file, target, false);
+    }
+
+    /**
+     * Reads a file that must have a target column; with {@code classLabels} the target may hold text
+     * class labels ({@link CsvReader.Builder#classLabels}).
+     */
+    Dataset readWithTarget(Path file, String target, boolean classLabels) {
+        Dataset ds = formatOf(file) == DataFormat.LIBSVM ? LibSvmReader.read(file, 0)
+                : csv(target).classLabels(classLabels).build().read(file);
         if (!ds.hasTarget()) {
             throw new org.kernels4j.Kernels4jException(file + ": no target column selected");
         }
@@ -51,22 +60,26 @@ final class DataOptions {
 
     /** Reads {@code file} as CSV whatever its content, with the target column spec ("none" or null for none). */
     Dataset readCsv(Path file, String target) {
-        CsvReader.Header h;
+        return csv(target).build().read(file);
+    }
+
+    /** The CSV reader these options describe, with the target column spec ("none" or null for none). */
+    CsvReader.Builder csv(String target) {
+        return CsvReader.builder().header(header()).target(target == null || target.equalsIgnoreCase("none") ? null
+                : target).allowNonFinite(allowNonFinite).delimiter(delimiter);
+    }
+
+    /** The --header option. */
+    CsvReader.Header header() {
         switch (header.toLowerCase(java.util.Locale.ROOT)) {
             case "auto":
-                h = CsvReader.Header.AUTO;
-                break;
+                return CsvReader.Header.AUTO;
             case "yes": case "true":
-                h = CsvReader.Header.YES;
-                break;
+                return CsvReader.Header.YES;
             case "no": case "false":
-                h = CsvReader.Header.NO;
-                break;
+                return CsvReader.Header.NO;
             default:
                 throw new UsageException("--header must be auto, yes or no, got '" + header + "'");
         }
-        String t = target == null || target.equalsIgnoreCase("none") ? null : target;
-        return CsvReader.builder().header(h).target(t).allowNonFinite(allowNonFinite).delimiter(delimiter).build()
-                .read(file);
     }
 }

@@ -5,7 +5,6 @@ import java.util.concurrent.Callable;
 import org.kernels4j.io.Dataset;
 import org.kernels4j.io.ModelFiles;
 import org.kernels4j.io.SavedModel;
-import org.kernels4j.io.LibSvmWriter;
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.selection.ClassificationMetrics;
 import org.kernels4j.selection.ProbabilityMetrics;
@@ -78,7 +77,7 @@ final class EvaluateCommand implements Callable<Integer> {
             }
         }
         if (!oneClass) {
-            warnUnseenLabels(truth, ((Classifier) m).classes());
+            warnUnseenLabels(truth, ((Classifier) m).classes(), ds);
         }
         ClassificationMetrics c = ClassificationMetrics.of(truth, pred);
         out.printf("accuracy: %s%n", c.accuracy());
@@ -89,21 +88,21 @@ final class EvaluateCommand implements Callable<Integer> {
             out.printf("brier: %s%n", pm.brier());
             out.printf("ece: %s%n", pm.expectedCalibrationError());
             out.printf("ece_bins: %d equal-width bins of %s%n", bins, pm.reliability().topLabel()
-                    ? "the top-label confidence" : "the probability of class " + LibSvmWriter.label(cl.classes()[1]));
+                    ? "the top-label confidence" : "the probability of class " + ds.label(cl.classes()[1]));
         }
         out.printf("%-12s %10s %10s %10s %8s%n", "class", "precision", "recall", "f1", "support");
         for (int k = 0; k < c.classes().length; k++) {
-            out.printf("%-12s %10.4f %10.4f %10.4f %8d%n", LibSvmWriter.label(c.classes()[k]), c.precision()[k],
+            out.printf("%-12s %10.4f %10.4f %10.4f %8d%n", ds.label(c.classes()[k]), c.precision()[k],
                     c.recall()[k], c.f1()[k], c.support()[k]);
         }
         out.println("confusion matrix (rows: true class, columns: predicted class):");
         StringBuilder head = new StringBuilder(String.format("%-12s", ""));
         for (double v : c.classes()) {
-            head.append(String.format(" %8s", LibSvmWriter.label(v)));
+            head.append(String.format(" %8s", ds.label(v)));
         }
         out.println(head);
         for (int k = 0; k < c.classes().length; k++) {
-            StringBuilder row = new StringBuilder(String.format("%-12s", LibSvmWriter.label(c.classes()[k])));
+            StringBuilder row = new StringBuilder(String.format("%-12s", ds.label(c.classes()[k])));
             for (long v : c.confusion()[k]) {
                 row.append(String.format(" %8d", v));
             }
@@ -113,7 +112,7 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     /** Rows whose label the model never saw count as errors; say which labels and how many rows. */
-    private void warnUnseenLabels(double[] truth, double[] classes) {
+    private void warnUnseenLabels(double[] truth, double[] classes, Dataset ds) {
         java.util.Set<Double> known = new java.util.HashSet<>();
         for (double v : classes) {
             known.add(v);
@@ -127,10 +126,10 @@ final class EvaluateCommand implements Callable<Integer> {
         if (!unseen.isEmpty()) {
             int rows = unseen.values().stream().mapToInt(Integer::intValue).sum();
             StringBuilder labels = new StringBuilder();
-            unseen.forEach((l, k) -> labels.append(labels.length() == 0 ? "" : ", ").append(LibSvmWriter.label(l)));
+            unseen.forEach((l, k) -> labels.append(labels.length() == 0 ? "" : ", ").append(ds.label(l)));
             spec.commandLine().getErr().printf("kernels4j: warning: %d of %d rows of %s have labels the model never saw "
                     + "(%s; it knows %s); they count as errors%s%n", rows, truth.length, data, labels,
-                    java.util.Arrays.stream(classes).mapToObj(LibSvmWriter::label).collect(java.util.stream.Collectors
+                    java.util.Arrays.stream(classes).mapToObj(ds::label).collect(java.util.stream.Collectors
                     .joining(", ")), rows == truth.length ? ": is this data labelled the same way as the training data?" : "");
         }
     }

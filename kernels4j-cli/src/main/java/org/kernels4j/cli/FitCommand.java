@@ -29,7 +29,6 @@ import org.kernels4j.regression.NystromKernelRidge;
 import org.kernels4j.selection.RegressionMetrics;
 import org.kernels4j.regression.RegularizationPath;
 import org.kernels4j.selection.ClassificationMetrics;
-import org.kernels4j.io.LibSvmWriter;
 import org.kernels4j.linalg.Matrix;
 import org.kernels4j.svm.SupportVectorMachine;
 import org.kernels4j.svm.SvmModel;
@@ -329,10 +328,10 @@ final class FitCommand implements Callable<Integer> {
 
     /** Fits a classifier, saves it and prints its report and training accuracy. */
     private Integer fitClassifier(org.kernels4j.model.Estimator<? extends org.kernels4j.model.Classifier> estimator, Kernel k) {
-        Dataset ds = data.options.readWithTarget(train, target);
+        Dataset ds = data.options.readWithTarget(train, target, true);
         org.kernels4j.model.Classifier m = estimator.fit(ds.features(), ds.target());
         var pw = saveAndDescribe(m, k, ds, calibrate == null ? model : model + " calibrated by " + calibrate);
-        pw.printf("classes: %s%n", java.util.Arrays.toString(m.classes()));
+        pw.printf("classes: %s%n", classNames(m.classes(), ds));
         pw.print(m.report());
         pw.printf("training accuracy: %.6f%n",
                 ClassificationMetrics.of(ds.target().data(), m.predict(ds.features()).data()).accuracy());
@@ -372,7 +371,7 @@ final class FitCommand implements Callable<Integer> {
     /** Writes the model file and prints what was trained on what. */
     private java.io.PrintWriter saveAndDescribe(Model m, Kernel k, Dataset ds, String title) {
         checkFitted(m, ds);
-        ModelFiles.save(new SavedModel(m, ds.featureNames(), ds.targetName()), out);
+        ModelFiles.save(new SavedModel(m, ds.featureNames(), ds.targetName(), ds.classLabels()), out);
         var pw = spec.commandLine().getOut();
         pw.printf("model: %s, kernel: %s%n", title, k.toSpec());
         pw.printf("trained on %d rows x %d features from %s, target '%s'%n", ds.rows(), ds.features().cols(), train,
@@ -447,7 +446,7 @@ final class FitCommand implements Callable<Integer> {
         if (model.equals("oneclass")) {
             ds = data.options.read(train, parsed("--target") ? target : "none", 0);
         } else {
-            ds = data.options.readWithTarget(train, target);
+            ds = data.options.readWithTarget(train, target, model.equals("svc"));
         }
         Matrix y = ds.hasTarget() ? ds.target() : null;
         long start = System.nanoTime();
@@ -458,21 +457,21 @@ final class FitCommand implements Callable<Integer> {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         checkFitted(m, ds);
-        ModelFiles.save(new SavedModel(m, ds.featureNames(), ds.targetName()), out);
+        ModelFiles.save(new SavedModel(m, ds.featureNames(), ds.targetName(), ds.classLabels()), out);
         var pw = spec.commandLine().getOut();
         pw.printf("model: %s, kernel: %s%n", model, precomputed ? "precomputed" : k.toSpec());
         pw.printf("trained on %d rows x %d %s from %s%s%n", ds.rows(), ds.features().cols(),
                 precomputed ? "kernel columns" : "features", train,
                 ds.hasTarget() && !model.equals("oneclass") ? ", target '" + ds.targetName() + "'" : "");
         if (m.classes() != null) {
-            pw.printf("classes: %s%s%n", java.util.Arrays.toString(m.classes()), m.classes().length > 2
+            pw.printf("classes: %s%s%n", classNames(m.classes(), ds), m.classes().length > 2
                     ? " (" + (m.multiclass() == SvmModel.Multiclass.ONE_VS_ONE ? "one-vs-one" : "one-vs-rest") + ")" : "");
         }
         pw.printf("%-10s %14s %12s %10s %8s %8s %10s%n", "problem", "objective", "rho", "iterations", "nSV", "nBSV",
                 "gap");
         for (int p = 0; p < m.solves().size(); p++) {
             SupportVectorMachine.Solve s = m.solves().get(p);
-            pw.printf("%-10s %14.6f %12.6f %10d %8d %8d %10.3g%s%n", problemName(m, p), s.objective(), s.rho(),
+            pw.printf("%-10s %14.6f %12.6f %10d %8d %8d %10.3g%s%n", problemName(m, p, ds::label), s.objective(), s.rho(),
                     s.iterations(), s.supportVectors(), s.boundedSupportVectors(), s.gap(),
                     s.converged() ? "" : "  (iteration limit reached)");
         }
@@ -495,8 +494,13 @@ final class FitCommand implements Callable<Integer> {
         return spec.commandLine().getParseResult().hasMatchedOption(option);
     }
 
-    /** "1 vs 2", "1 vs rest" or "-" for the p-th decision function. */
-    static String problemName(SvmModel m, int p) {
+    /** "[nonspam, spam]": the class codes as the data names them. */
+    private static String classNames(double[] classes, Dataset ds) {
+        return java.util.Arrays.stream(classes).mapToObj(ds::label).collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+    }
+
+    /** "1 vs 2", "1 vs rest" or "-" for the p-th decision function, classes named by {@code label}. */
+    static String problemName(SvmModel m, int p, java.util.function.DoubleFunction<String> label) {
         double[] c = m.classes();
         if (c == null) {
             return "-";
@@ -506,12 +510,12 @@ final class FitCommand implements Callable<Integer> {
             for (int i = 0; i < c.length; i++) {
                 for (int j = i + 1; j < c.length; j++, q++) {
                     if (q == p) {
-                        return LibSvmWriter.label(c[i]) + " vs " + LibSvmWriter.label(c[j]);
+                        return label.apply(c[i]) + " vs " + label.apply(c[j]);
                     }
                 }
             }
         }
-        return LibSvmWriter.label(c[p]) + " vs rest";
+        return label.apply(c[p]) + " vs rest";
     }
 
     private Integer fitGaussianProcess(Kernel k) {

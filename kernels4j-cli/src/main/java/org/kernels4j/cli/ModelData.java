@@ -4,11 +4,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.kernels4j.Kernels4jException;
+import org.kernels4j.io.CsvReader;
 import org.kernels4j.io.DataFormat;
 import org.kernels4j.io.Dataset;
 import org.kernels4j.io.LibSvmReader;
+import org.kernels4j.io.LibSvmWriter;
 import org.kernels4j.io.SavedModel;
 import org.kernels4j.linalg.Matrix;
+import org.kernels4j.model.ClassLabels;
 
 /**
  * Reads a data file for an existing model.
@@ -29,53 +32,116 @@ final class ModelData {
     }
 
     static Dataset read(DataOptions options, Path file, SavedModel saved, boolean requireTarget) {
-        return read(options, file, saved.model().features(), saved.featureNames(), saved.targetName(), requireTarget);
+        return read(options, file, saved.model().features(), saved.featureNames(), saved.targetName(),
+                saved.classLabels(), requireTarget);
     }
 
     /** {@link #read(DataOptions, Path, SavedModel, boolean)} for a model with d input columns and a target name. */
     static Dataset read(DataOptions options, Path file, int d, String targetName, boolean requireTarget) {
-        return read(options, file, d, null, targetName, requireTarget);
+        return read(options, file, d, null, targetName, null, requireTarget);
     }
 
     private static Dataset read(DataOptions options, Path file, int d, List<String> featureNames, String targetName,
-            boolean requireTarget) {
+            ClassLabels labels, boolean requireTarget) {
         if (options.formatOf(file) == DataFormat.LIBSVM) {
             Dataset ds = LibSvmReader.read(file, d);
             if (ds.features().cols() != d) {
                 throw new Kernels4jException(file + ": has feature indices up to " + ds.features().cols()
                         + " but the model was trained on " + d + " features");
             }
-            return ds;
+            return labels == null ? ds : byLabelText(ds, labels);
         }
-        Dataset all = options.readCsv(file, null);
-        boolean fileHeader = !generatedNames(all.featureNames(), "x", 0);
         boolean modelNames = featureNames != null && featureNames.size() == d && !generatedNames(featureNames, "x", 0)
                 && !generatedNames(featureNames, "f", 1);
+        List<String> first = options.csv(null).build().firstRow(file);
+        boolean fileHeader = hasHeader(options.header(), first, d, modelNames ? featureNames : List.of(), targetName,
+                labels != null);
+        int target = targetColumn(first, fileHeader, d, modelNames ? featureNames : null, targetName);
+        Dataset ds = options.csv(target < 0 ? null : String.valueOf(target))
+                .header(fileHeader ? CsvReader.Header.YES : CsvReader.Header.NO).knownLabels(labels).build().read(file);
         if (fileHeader && modelNames) {
-            return byName(file, all, featureNames, targetName, requireTarget);
+            return byName(file, ds, featureNames, targetName, requireTarget);
         }
-        int cols = all.features().cols();
+        int cols = ds.features().cols();
         String what = fileHeader ? "" : " (the file has no header, so columns are matched by position)";
+        if (cols == d && (ds.hasTarget() || !requireTarget)) {
+            return ds;
+        }
         if (cols == d) {
-            if (requireTarget) {
-                throw new Kernels4jException(file + ": has the model's " + d + " feature columns but no target column"
-                        + (targetName != null ? " '" + targetName + "'" : "") + " to evaluate against" + what);
-            }
-            return all;
+            throw new Kernels4jException(file + ": has the model's " + d + " feature columns but no target column"
+                    + (targetName != null ? " '" + targetName + "'" : "") + " to evaluate against" + what);
         }
-        if (cols == d + 1) {
-            int index = targetName == null ? -1 : all.featureNames().indexOf(targetName);
-            return all.withTargetColumn(index >= 0 ? index : d);
-        }
-        throw new Kernels4jException(file + ": has " + cols + " columns but the model expects " + d + " features"
+        int width = cols + (ds.hasTarget() ? 1 : 0);
+        throw new Kernels4jException(file + ": has " + width + " columns but the model expects " + d + " features"
                 + " (or " + (d + 1) + " columns with the target" + (targetName != null ? " '" + targetName + "'" : "")
                 + ")" + what);
     }
 
-    /** Columns by the model's names: features reordered to the model's order, the target by its name. */
-    private static Dataset byName(Path file, Dataset all, List<String> featureNames, String targetName,
+    /**
+     * Whether the first row is a header: as forced, else when it names one of the model's columns, or
+     * (for a model with class names, whose target may be text) when a cell outside the target column
+     * is not a number, or (otherwise) when any cell is not a number.
+     */
+    private static boolean hasHeader(CsvReader.Header option, List<String> first, int d, List<String> featureNames,
+            String targetName, boolean textTarget) {
+        if (option != CsvReader.Header.AUTO) {
+            return option == CsvReader.Header.YES;
+        }
+        if (targetName != null && first.contains(targetName) || featureNames.stream().anyMatch(first::contains)) {
+            return true;
+        }
+        int skip = textTarget ? targetColumn(first, false, d, null, targetName) : -1;
+        for (int j = 0; j < first.size(); j++) {
+            if (j != skip && !CsvReader.isNumber(first.get(j))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The 0-based target column of a file whose first row is {@code first}, or −1: in a header that
+     * holds the model's target name, that column; in a header of a model with real feature names
+     * (given as {@code featureNames}, else null), for a model that recorded no target name the last of
+     * d + 1 columns when it is not a feature, else none; otherwise by position: of d + 1 columns the one
+     * the target name is a position of (such as {@code x3}), else the last.
+     */
+    private static int targetColumn(List<String> first, boolean header, int d, List<String> featureNames,
+            String targetName) {
+        int width = first.size();
+        if (header && targetName != null && first.contains(targetName)
+                && (featureNames == null || !featureNames.contains(targetName))) {
+            return first.indexOf(targetName);
+        }
+        if (header && featureNames != null) {
+            boolean lastIsFeature = width > 0 && featureNames.contains(first.get(width - 1));
+            return targetName == null && width == d + 1 && !lastIsFeature ? d : -1;
+        }
+        if (width != d + 1) {
+            return -1;
+        }
+        if (targetName != null && targetName.matches("x[0-9]{1,9}")) {
+            int k = Integer.parseInt(targetName.substring(1));
+            return k <= d ? k : d;
+        }
+        return d;
+    }
+
+    /** A LibSVM file's numeric labels read as text and encoded by the model's class names. */
+    private static Dataset byLabelText(Dataset ds, ClassLabels labels) {
+        List<String> text = new ArrayList<>();
+        for (double v : ds.target().data()) {
+            text.add(LibSvmWriter.label(v));
+        }
+        ClassLabels all = labels.extendedWith(text);
+        Matrix y = all.encode(text);
+        return new Dataset(ds.features(), y, ds.featureNames(), ds.targetName(), ds.source(), all);
+    }
+
+    /** Columns by the model's names: features reordered to the model's order; any other column is refused. */
+    private static Dataset byName(Path file, Dataset ds, List<String> featureNames, String targetName,
             boolean requireTarget) {
-        List<String> header = all.featureNames();
+        List<String> header = ds.featureNames();
         int d = featureNames.size();
         int[] columns = new int[d];
         List<String> missing = new ArrayList<>();
@@ -85,14 +151,10 @@ final class ModelData {
                 missing.add(featureNames.get(j));
             }
         }
-        int target = targetName == null || featureNames.contains(targetName) ? -1 : header.indexOf(targetName);
-        if (targetName == null && header.size() == d + 1 && !featureNames.contains(header.get(d))) {
-            target = d; // a model that recorded no target name: the last column, as by position
-        }
         List<String> extra = new ArrayList<>();
-        for (int j = 0; j < header.size(); j++) {
-            if (j != target && !featureNames.contains(header.get(j))) {
-                extra.add(header.get(j));
+        for (String h : header) {
+            if (!featureNames.contains(h)) {
+                extra.add(h);
             }
         }
         if (!missing.isEmpty() || !extra.isEmpty()) {
@@ -107,13 +169,12 @@ final class ModelData {
                     .append(targetName != null ? ", optionally with the target '" + targetName + "'" : "").append(')');
             throw new Kernels4jException(m.toString());
         }
-        if (requireTarget && target < 0) {
+        if (requireTarget && !ds.hasTarget()) {
             throw new Kernels4jException(file + ": has the model's " + d + " feature columns but no target column"
                     + (targetName != null ? " '" + targetName + "'" : "") + " to evaluate against");
         }
-        Matrix x = all.features().selectColumns(columns);
-        Matrix y = target < 0 ? null : Matrix.column(all.features().column(target));
-        return new Dataset(x, y, featureNames, target < 0 ? null : targetName, all.source());
+        return new Dataset(ds.features().selectColumns(columns), ds.target(), featureNames, ds.targetName(),
+                ds.source(), ds.classLabels());
     }
 
     /** True when the names are prefix + (first, first + 1, …): what a file without a header is given. */

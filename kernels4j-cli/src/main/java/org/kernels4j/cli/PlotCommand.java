@@ -17,7 +17,6 @@ import org.kernels4j.io.ModelFiles;
 import org.kernels4j.io.SavedModel;
 import org.kernels4j.gp.GaussianProcessModel;
 import org.kernels4j.gp.SparseGaussianProcessModel;
-import org.kernels4j.io.LibSvmWriter;
 import org.kernels4j.model.Classifier;
 import org.kernels4j.model.Model;
 import org.kernels4j.model.ModelCodecs;
@@ -320,7 +319,7 @@ final class PlotCommand implements Callable<Integer> {
         double[] mids = new double[r.bins()];
         double[] counts = new double[r.bins()];
         var pw = spec.commandLine().getOut();
-        String what = r.topLabel() ? "top-label confidence" : "P(class " + LibSvmWriter.label(c.classes()[1]) + ")";
+        String what = r.topLabel() ? "top-label confidence" : "P(class " + saved.label(c.classes()[1]) + ")";
         pw.printf("%-14s %8s %12s %12s%n", "bin", "rows", "predicted", "observed");
         for (int b = 0; b < r.bins(); b++) {
             mids[b] = r.lower()[b] + 0.5 / r.bins();

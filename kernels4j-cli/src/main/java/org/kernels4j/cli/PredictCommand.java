@@ -8,7 +8,6 @@ import org.kernels4j.io.Dataset;
 import org.kernels4j.io.ModelFiles;
 import org.kernels4j.io.PredictionWriter;
 import org.kernels4j.io.SavedModel;
-import org.kernels4j.io.LibSvmWriter;
 import org.kernels4j.svm.SvmModel;
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.linalg.Matrix;
@@ -115,7 +114,7 @@ final class PredictCommand implements Callable<Integer> {
             Classifier c = (Classifier) m;
             Matrix pr = m instanceof SvmModel svm ? svm.probabilitiesFromDecisions(f) : c.probabilities(ds.features());
             for (int j = 0; j < c.classes().length; j++) {
-                columns.add(name + "_p_" + LibSvmWriter.label(c.classes()[j]));
+                columns.add(name + "_p_" + saved.label(c.classes()[j]));
                 values.add(pr.column(j));
             }
         }
@@ -124,7 +123,7 @@ final class PredictCommand implements Callable<Integer> {
                 f = ((DecisionFunction) m).decisionValues(ds.features());
             }
             for (int q = 0; q < f.cols(); q++) {
-                String problem = m instanceof SvmModel svm ? FitCommand.problemName(svm, q).replace(' ', '_')
+                String problem = m instanceof SvmModel svm ? FitCommand.problemName(svm, q, saved::label).replace(' ', '_')
                         : String.valueOf(q);
                 columns.add(f.cols() == 1 && problem.equals("-") ? "decision" : "decision_" + problem);
                 values.add(f.column(q));
@@ -136,7 +135,7 @@ final class PredictCommand implements Callable<Integer> {
                 all.set(i, j, values.get(j)[i]);
             }
         }
-        PredictionWriter.write(out, columns, all);
+        PredictionWriter.write(out, columns, all, m instanceof Classifier c && c.classes() != null ? saved.classLabels() : null);
         spec.commandLine().getOut().printf("wrote %d predictions to %s%n", ds.rows(), out);
         return 0;
     }

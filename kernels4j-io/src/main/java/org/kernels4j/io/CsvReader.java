@@ -14,6 +14,7 @@ import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.linalg.Matrix;
+import org.kernels4j.model.ClassLabels;
 
 /**
  * Reads numeric CSV files (parsing by Apache Commons CSV) into a {@link Dataset}.
@@ -25,6 +26,14 @@ import org.kernels4j.linalg.Matrix;
  * <p>Header: by default detected (the first row is a header when one of its cells is not a
  * number); it can be forced either way. Target: by column name, or by 0-based index where
  * negative counts from the end (−1, the default, is the last column), or none.
+ *
+ * <p>Class labels ({@link Builder#classLabels}): the target column may then hold text such as
+ * {@code spam}/{@code nonspam}. A column whose every cell is a number stays numeric; otherwise every
+ * cell is a label, class k is the k-th name in sorted order ({@link ClassLabels#of}) and the target
+ * holds class indices ({@link Dataset#classLabels()}). With {@link Builder#knownLabels} the indices
+ * are a model's, and labels the model does not know get the next indices, after its own. With
+ * automatic header detection a first row counts as a header when it names the target column or
+ * when one of its cells outside the target column is not a number.
  */
 public final class CsvReader {
     /** Whether the first row is a header. */
@@ -41,12 +50,16 @@ public final class CsvReader {
     private final String target;
     private final boolean allowNonFinite;
     private final char delimiter;
+    private final boolean classLabels;
+    private final ClassLabels knownLabels;
 
     private CsvReader(Builder b) {
         this.header = b.header;
         this.target = b.target;
         this.allowNonFinite = b.allowNonFinite;
         this.delimiter = b.delimiter;
+        this.classLabels = b.classLabels || b.knownLabels != null;
+        this.knownLabels = b.knownLabels;
     }
 
     /** A builder with the defaults: auto header, last column as target, finite values only, comma. */
@@ -60,6 +73,23 @@ public final class CsvReader {
         private String target = "-1";
         private boolean allowNonFinite;
         private char delimiter = ',';
+        private boolean classLabels;
+        private ClassLabels knownLabels;
+
+        /** Whether the target column holds class labels, which may then be text (default: false, numbers only). */
+        public Builder classLabels(boolean classLabels) {
+            this.classLabels = classLabels;
+            return this;
+        }
+
+        /**
+         * The target holds labels of these classes (implies {@link #classLabels}): every target cell is read as
+         * text and encoded by its index among {@code labels}; unknown labels get indices after them.
+         */
+        public Builder knownLabels(ClassLabels labels) {
+            this.knownLabels = labels;
+            return this;
+        }
 
         /** Header handling. */
         public Builder header(Header header) {
@@ -101,12 +131,44 @@ public final class CsvReader {
         }
     }
 
+    /**
+     * The cells of the first record of {@code file} (header or data; comments and empty lines skipped),
+     * or an empty list for a file without records.
+     */
+    public List<String> firstRow(Path file) {
+        String name = file.toString();
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+                CSVParser parser = CSVParser.parse(TextFiles.skipByteOrderMark(in), format())) {
+            Iterator<CSVRecord> it = parser.iterator();
+            List<String> cells = new ArrayList<>();
+            if (it.hasNext()) {
+                it.next().forEach(cells::add);
+            }
+            return cells;
+        } catch (IOException e) {
+            throw TextFiles.unreadable(name, e);
+        } catch (java.io.UncheckedIOException | IllegalStateException e) {
+            throw new Kernels4jException(name + ": malformed CSV: " + rootMessage(e));
+        }
+    }
+
+    private CSVFormat format() {
+        return CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setIgnoreEmptyLines(true).setTrim(true)
+                .setCommentMarker('#').get();
+    }
+
+    /** Whether {@code cell} reads as a number (decimal or exponent notation, or a nan/inf word). */
+    public static boolean isNumber(String cell) {
+        return parseNumber(cell) != null;
+    }
+
     /** Reads CSV text; {@code name} is used in messages. A leading UTF-8 byte order mark is skipped. */
     public Dataset read(Reader text, String name) throws IOException {
         Reader in = TextFiles.skipByteOrderMark(text);
-        CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setIgnoreEmptyLines(true)
-                .setTrim(true).setCommentMarker('#').get();
+        CSVFormat format = format();
         List<double[]> rows = new ArrayList<>();
+        List<String> labels = classLabels ? new ArrayList<>() : null;
+        List<Long> labelLines = classLabels ? new ArrayList<>() : null;
         List<String> names = null;
         int width = -1;
         int targetIndex = -1;
@@ -128,7 +190,7 @@ public final class CsvReader {
                 if (first) {
                     first = false;
                     width = rec.size();
-                    boolean isHeader = header == Header.YES || (header == Header.AUTO && !allNumeric(rec));
+                    boolean isHeader = header == Header.YES || (header == Header.AUTO && looksLikeHeader(rec));
                     if (isHeader) {
                         names = new ArrayList<>();
                         for (String s : rec) {
@@ -151,13 +213,22 @@ public final class CsvReader {
                 }
                 double[] row = new double[width];
                 for (int j = 0; j < width; j++) {
-                    row[j] = parseCell(rec.get(j), name, line, j, names.get(j));
+                    if (labels != null && j == targetIndex) {
+                        labels.add(rec.get(j));
+                        labelLines.add(line);
+                    } else {
+                        row[j] = parseCell(rec.get(j), name, line, j, names.get(j), j == targetIndex);
+                    }
                 }
                 rows.add(row);
             }
         }
         if (rows.isEmpty()) {
             throw new Kernels4jException(name + ": no data rows" + (names != null ? " (only a header)" : " (the file is empty)"));
+        }
+        ClassLabels vocabulary = null;
+        if (labels != null && targetIndex >= 0) {
+            vocabulary = encodeLabels(labels, labelLines, rows, targetIndex, name, names.get(targetIndex));
         }
         int d = targetIndex >= 0 ? width - 1 : width;
         if (d == 0) {
@@ -182,7 +253,60 @@ public final class CsvReader {
         if (targetIndex >= 0) {
             targetName = featureNames.remove(targetIndex);
         }
-        return new Dataset(x, y, List.copyOf(featureNames), targetName, name);
+        return new Dataset(x, y, List.copyOf(featureNames), targetName, name, vocabulary);
+    }
+
+    /**
+     * Writes the target cells into {@code rows}: numbers when every label is one (and no vocabulary is
+     * given), else class indices; returns the class names, or null for a numeric target.
+     */
+    private ClassLabels encodeLabels(List<String> labels, List<Long> lines, List<double[]> rows, int column,
+            String file, String columnName) {
+        if (knownLabels == null && labels.stream().allMatch(t -> parseNumber(t) != null)) {
+            for (int i = 0; i < labels.size(); i++) {
+                rows.get(i)[column] = parseCell(labels.get(i), file, lines.get(i), column, columnName, false);
+            }
+            return null;
+        }
+        for (int i = 0; i < labels.size(); i++) {
+            if (labels.get(i).isEmpty()) {
+                throw new Kernels4jException(file + ":" + lines.get(i) + ":" + (column + 1) + ": empty class label in "
+                        + "column '" + abbreviate(columnName) + "' (missing values are not supported)");
+            }
+            if (LibSvmReader.classify(labels.get(i)) == LibSvmReader.LineKind.ROW) {
+                parseCell(labels.get(i), file, lines.get(i), column, columnName, false); // says: read it as LibSVM
+            }
+        }
+        ClassLabels vocabulary = knownLabels == null ? ClassLabels.of(labels) : knownLabels.extendedWith(labels);
+        for (int i = 0; i < labels.size(); i++) {
+            rows.get(i)[column] = vocabulary.indexOf(labels.get(i));
+        }
+        return vocabulary;
+    }
+
+    /** Whether an automatically detected first row is a header (see the class comment for class labels). */
+    private boolean looksLikeHeader(CSVRecord rec) {
+        if (!classLabels || target == null || target.isEmpty()) {
+            return !allNumeric(rec);
+        }
+        for (String s : rec) {
+            if (s.equals(target)) {
+                return true;
+            }
+        }
+        int skip;
+        try {
+            int idx = Integer.parseInt(target.trim());
+            skip = idx < 0 ? rec.size() + idx : idx;
+        } catch (NumberFormatException e) {
+            return !allNumeric(rec);
+        }
+        for (int j = 0; j < rec.size(); j++) {
+            if (j != skip && parseNumber(rec.get(j)) == null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private int resolveTarget(List<String> names, boolean isHeader, String file) {
@@ -246,7 +370,7 @@ public final class CsvReader {
         }
     }
 
-    private double parseCell(String cell, String file, long line, int col, String colName) {
+    private double parseCell(String cell, String file, long line, int col, String colName, boolean isTarget) {
         Double v = parseNumber(cell);
         String where = file + ":" + line + ":" + (col + 1) + ": ";
         if (v == null) {
@@ -258,7 +382,8 @@ public final class CsvReader {
                         + " like LibSVM (label index:value ...); read it as LibSVM (--format libsvm)");
             }
             throw new Kernels4jException(where + "cannot read '" + abbreviate(cell) + "' as a number (column '"
-                    + abbreviate(colName) + "')");
+                    + abbreviate(colName) + "')" + (isTarget ? "; text class labels are read only for classifiers, "
+                    + "other models need a numeric target" : ""));
         }
         if (!allowNonFinite && !Double.isFinite(v)) {
             throw new Kernels4jException(where + (Double.isNaN(v) ? "NaN" : "infinite") + " value in column '" + abbreviate(colName)

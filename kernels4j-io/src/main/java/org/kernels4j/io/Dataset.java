@@ -2,6 +2,7 @@ package org.kernels4j.io;
 
 import java.util.List;
 import org.kernels4j.linalg.Matrix;
+import org.kernels4j.model.ClassLabels;
 
 /**
  * A table read from a file: features (n×d), optionally a numeric target (n×1), and names.
@@ -11,8 +12,21 @@ import org.kernels4j.linalg.Matrix;
  * @param featureNames one name per feature ("x0", "x1", … when the file has no header)
  * @param targetName the target column's name, or null
  * @param source file name, for messages
+ * @param classLabels when the target column held text class labels: their names, the target holding
+ *     each row's class index ({@link ClassLabels}); null for a numeric target
  */
-public record Dataset(Matrix features, Matrix target, List<String> featureNames, String targetName, String source) {
+public record Dataset(Matrix features, Matrix target, List<String> featureNames, String targetName, String source,
+        ClassLabels classLabels) {
+    /** A table with a numeric target (or none). */
+    public Dataset(Matrix features, Matrix target, List<String> featureNames, String targetName, String source) {
+        this(features, target, featureNames, targetName, source, null);
+    }
+
+    /** The text of class label {@code code}: its name when the labels were text, else the number as LibSVM writes it. */
+    public String label(double code) {
+        return classLabels != null ? classLabels.name(code) : LibSvmWriter.label(code);
+    }
+
     /** Number of rows. */
     public int rows() {
         return features.rows();

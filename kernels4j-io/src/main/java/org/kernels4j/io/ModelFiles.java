@@ -22,6 +22,7 @@ import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.linalg.Matrix;
+import org.kernels4j.model.ClassLabels;
 import org.kernels4j.model.Model;
 import org.kernels4j.model.ModelCodec;
 import org.kernels4j.model.ModelCodecs;
@@ -78,6 +79,10 @@ public final class ModelFiles {
             putField(root, e.getKey(), e.getValue());
         }
         putFeatureNames(root, saved.featureNames());
+        if (saved.classLabels() != null) {
+            ArrayNode classes = root.putArray("class_names");
+            saved.classLabels().names().forEach(classes::add);
+        }
         if (saved.targetName() != null) {
             root.put("target_name", saved.targetName());
         }
@@ -127,7 +132,34 @@ public final class ModelFiles {
                     + " features");
         }
         String target = a.root.path("target_name").isTextual() ? a.root.path("target_name").asText() : null;
-        return new SavedModel(model, featureNames, target);
+        ClassLabels classes = a.root.has("class_names") ? classNames(a.root.get("class_names"), name) : null;
+        try {
+            return new SavedModel(model, featureNames, target, classes);
+        } catch (Kernels4jException e) {
+            throw bad(name, "class_names: " + e.getMessage());
+        }
+    }
+
+    private static ClassLabels classNames(JsonNode node, String name) {
+        List<String> names = new ArrayList<>();
+        for (JsonNode n : node) {
+            if (!n.isTextual()) {
+                throw bad(name, "class_names must be a list of texts, found " + abbreviate(node.toString()));
+            }
+            names.add(n.asText());
+        }
+        if (!node.isArray()) {
+            throw bad(name, "class_names must be a list of texts, found " + abbreviate(node.toString()));
+        }
+        try {
+            return ClassLabels.inOrder(names);
+        } catch (Kernels4jException e) {
+            throw bad(name, "class_names: " + e.getMessage());
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
     }
 
     /** {@link #load}, then a check that the model is a {@code type} ({@code what} names it in the error). */
@@ -140,7 +172,7 @@ public final class ModelFiles {
     }
 
     private static final java.util.Set<String> RESERVED = java.util.Set.of("format", "version", "kind", "arrays",
-            "feature_names", "target_name");
+            "feature_names", "target_name", "class_names");
 
     /** A dotted field name becomes nested objects: {@code options.lambda} is {@code {"options": {"lambda": …}}}. */
     private static void putField(ObjectNode root, String name, Object value) {

@@ -430,4 +430,51 @@ class IoTest {
             assertEquals(1, files.count());
         }
     }
+
+    @Test
+    void textClassLabelsAreEncodedBySortedName() throws IOException {
+        Path f = write("labels.csv", "a,b,type\n1,2,spam\n3,4,nonspam\n5,6,\"spam\"\n7,8,\"odd, one\"\n");
+        Dataset d = CsvReader.builder().classLabels(true).build().read(f);
+        assertEquals(List.of("nonspam", "odd, one", "spam"), d.classLabels().names());
+        assertArrayEquals(new double[] {2, 0, 2, 1}, d.target().data());
+        assertEquals("odd, one", d.label(1));
+        assertArrayEquals(new double[] {1, 2, 3, 4, 5, 6, 7, 8}, d.features().data());
+        // numbers stay numbers (no names) even in label mode
+        Dataset numeric = CsvReader.builder().classLabels(true).build().read(write("n.csv", "a,y\n1,-1\n2,1\n"));
+        assertNull(numeric.classLabels());
+        assertArrayEquals(new double[] {-1, 1}, numeric.target().data());
+        assertEquals("-1", numeric.label(-1));
+        // without label mode, text in the target is an error at its line and column, saying why
+        var e = assertThrows(Kernels4jException.class, () -> CsvReader.builder().build().read(f));
+        assertTrue(e.getMessage().contains("labels.csv:2:3:") && e.getMessage().contains("classifiers"), e.getMessage());
+        // an empty label is refused with its place
+        var empty = assertThrows(Kernels4jException.class, () -> CsvReader.builder().classLabels(true).build()
+                .read(write("e.csv", "a,y\n1,x\n2,\"\"\n")));
+        assertTrue(empty.getMessage().contains("e.csv:3:2: empty class label"), empty.getMessage());
+    }
+
+    @Test
+    void knownLabelsKeepTheModelsCodesAndAppendUnknownOnes() throws IOException {
+        var known = org.kernels4j.model.ClassLabels.inOrder(List.of("nonspam", "spam"));
+        // numbers are labels too once the model's classes are text
+        Path f = write("k.csv", "a,type\n1,spam\n2,ham\n3,nonspam\n4,1\n");
+        Dataset d = CsvReader.builder().knownLabels(known).build().read(f);
+        assertEquals(List.of("nonspam", "spam", "1", "ham"), d.classLabels().names());
+        assertArrayEquals(new double[] {1, 3, 0, 2}, d.target().data());
+    }
+
+    @Test
+    void aHeaderlessFileWithTextLabelsIsNotTakenForAHeader() throws IOException {
+        Path f = write("h.csv", "1,2,spam\n3,4,nonspam\n");
+        Dataset d = CsvReader.builder().classLabels(true).build().read(f);
+        assertEquals(2, d.rows());
+        assertEquals(List.of("x0", "x1"), d.featureNames());
+        assertArrayEquals(new double[] {1, 0}, d.target().data());
+        // a header row that names the target, or has text outside it, is still a header
+        assertEquals(1, CsvReader.builder().classLabels(true).target("y").build()
+                .read(write("h2.csv", "1,2,y\n3,4,nonspam\n")).rows());
+        assertEquals(1, CsvReader.builder().classLabels(true).build().read(write("h3.csv", "a,2,y\n3,4,nonspam\n")).rows());
+        assertEquals(List.of("1", "2"), CsvReader.builder().build().firstRow(write("h4.csv", "# c\n\n1,2\n3,4\n")));
+        assertEquals(List.of(), CsvReader.builder().build().firstRow(write("h5.csv", "")));
+    }
 }

@@ -169,4 +169,35 @@ class ModelFileRulesTest {
         e.put("checksums.sha256", checksums(e, listedNames(e)));
         assertRefused(writeZip("numkind.zip", e), "the kind field is missing");
     }
+
+    @Test
+    void classNamesRoundTripAndTamperedOnesAreRefused() throws Exception {
+        Matrix x = Matrix.of(new double[][] {{0, 1}, {1, 0}, {2, 2}, {3, 1}, {0, 0}, {3, 3}});
+        Matrix y = Matrix.of(new double[][] {{0}, {1}, {0}, {1}, {0}, {1}});
+        var svm = org.kernels4j.svm.SupportVectorMachine.classifier(KernelSpec.parse("rbf(gamma=0.5)")).build().fit(x, y);
+        Path f = dir.resolve("named.zip");
+        var names = org.kernels4j.model.ClassLabels.inOrder(List.of("nonspam", "spam, really"));
+        ModelFiles.save(new SavedModel(svm, List.of("a", "b"), "type", names), f);
+        SavedModel back = ModelFiles.load(f);
+        assertEquals(names, back.classLabels());
+        assertEquals("spam, really", back.label(1));
+        assertEquals("3", ModelFiles.load(saved()).label(3), "numeric labels print as numbers");
+
+        Map<String, byte[]> e = entries(f);
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode root = (ObjectNode) mapper.readTree(e.get("model.json"));
+        String[][] cases = {{"[\"a\", \"a\"]", "appears twice"}, {"[\"a\", 3]", "list of texts"},
+            {"\"a\"", "list of texts"}, {"[\"only\"]", "class code 1.0 is not one of the 1 named classes"},
+            {"[]", "no class names"}};
+        for (String[] c : cases) {
+            root.set("class_names", mapper.readTree(c[0]));
+            e.put("model.json", mapper.writeValueAsBytes(root));
+            e.put("checksums.sha256", checksums(e, listedNames(e)));
+            assertRefused(writeZip("bad-names.zip", e), "class_names", c[1]);
+        }
+        // class names on a model that is not a classifier
+        var krr = ModelFiles.load(saved()).model();
+        var err = assertThrows(Kernels4jException.class, () -> new SavedModel(krr, List.of("a", "b"), "y", names));
+        assertTrue(err.getMessage().contains("not a classifier"), err.getMessage());
+    }
 }
