@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code kernels4j} command line. Exit codes: 0 success, 1 runtime failure (including bad data
- * and bad model files), 2 usage error. Errors are one line on stderr, never a stack trace for a
+ * and bad model files), 2 usage error (including a kernel spec that does not parse). Errors are one line on stderr, never a stack trace for a
  * user mistake (set {@code KERNELS4J_DEBUG=1} to see stack traces of internal errors).
  */
 @Command(name = "kernels4j", mixinStandardHelpOptions = true, version = "kernels4j 0.1.0",
@@ -57,6 +57,11 @@ public final class Main implements Runnable {
             if (ex instanceof UsageException) {
                 err.println("kernels4j: error: " + ex.getMessage() + " (see '" + cl.getCommandSpec().qualifiedName()
                         + " --help')");
+                err.flush();
+                return 2;
+            } else if (ex instanceof org.kernels4j.kernel.KernelSpecException) {
+                // a --kernel value the command cannot take: a usage error, like any other bad option value
+                err.println("kernels4j: error: " + ex.getMessage() + " (see 'kernels4j kernels')");
                 err.flush();
                 return 2;
             } else if (ex instanceof Kernels4jException) {

@@ -318,7 +318,7 @@ class BadInputTest {
     @Test
     void deeplyNestedKernelSpecIsRefused() throws IOException {
         String spec = "(".repeat(10_000) + "rbf()" + ")".repeat(10_000);
-        fails(1, List.of("nested deeper than"), "gram", "--data", train.toString(), "--kernel", spec, "--out",
+        fails(2, List.of("nested deeper than"), "gram", "--data", train.toString(), "--kernel", spec, "--out",
                 dir.resolve("k.npy").toString());
     }
 

@@ -376,7 +376,7 @@ class CliTest {
     void userMistakesGiveOneLineAndTheRightExitCode() throws IOException {
         Path out = dir.resolve("never.zip");
         Run r = run("fit", "--train", train.toString(), "--kernel", "rbff(gamma=1)", "--out", out.toString());
-        assertEquals(1, r.code());
+        assertEquals(2, r.code(), "a kernel spec that does not parse is a usage error");
         assertEquals(1, r.err().lines().count(), r.err());
         assertTrue(r.err().contains("at column 1: unknown kernel 'rbff' (did you mean 'rbf'?)"), r.err());
         assertFalse(Files.exists(out));
