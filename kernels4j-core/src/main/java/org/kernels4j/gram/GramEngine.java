@@ -465,9 +465,16 @@ public final class GramEngine {
      * {@code K(X, Z)ᵀ·(K(X, Z)·V)} (when V is given) or {@code K(X, Z)ᵀ·Y} (when V is null), m×c,
      * without storing K: each task computes one band of t rows of K (t×m, kept per thread), multiplies
      * it by V to get the band of K·V, and accumulates the band's transpose times that (or times the
-     * band of Y) into a per-thread m×c sum. These are the two products of every conjugate-gradient
+     * band of Y) into an m×c sum. These are the two products of every conjugate-gradient
      * step of Nyström kernel ridge regression (Falkon). X is n×d, Z is m×d, V is m×c, Y is n×c.
-     * Memory O(t·m + m·c) per thread; time: 2·n·m·d flops for the kernel plus 2·n·m·c per product.
+     *
+     * <p>Deterministic: the bands are split into a number of consecutive chunks that depends only on
+     * the shapes (never on the threads or their timing); each chunk sums its bands in order into its
+     * own m×c sum, and the chunks' sums are added in chunk order. So the same call gives the same
+     * bits on any number of threads.
+     *
+     * <p>Memory O(t·m) per thread plus O(G·m·c) for G ≤ 64 chunk sums; time: 2·n·m·d flops for the
+     * kernel plus 2·n·m·c per product.
      */
     public static Matrix crossNormalTimes(Kernel kernel, Matrix x, Matrix z, Matrix v, Matrix y,
             ProgressListener progress) {
@@ -485,44 +492,46 @@ public final class GramEngine {
         int rt = (n + TILE - 1) / TILE;
         int ct = (m + TILE - 1) / TILE;
         double[] center = z.columnMeans();
-        java.util.List<double[]> sums = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-        ThreadLocal<double[][]> local = ThreadLocal.withInitial(() -> {
-            double[][] w = {new double[TILE * m], new double[m * c], new double[TILE * c]};
-            sums.add(w[1]);
-            return w;
-        });
+        // chunk sums cost G·m·c doubles: at most 64 chunks, fewer when that would pass 64 MB
+        int chunks = (int) Math.max(1, Math.min(Math.min(rt, 64), (8L << 20) / Math.max(1L, (long) m * c)));
+        double[][] sums = new double[chunks][];
+        ThreadLocal<double[][]> local = ThreadLocal.withInitial(() -> new double[][] {new double[TILE * m],
+            new double[TILE * c]});
         double[] vt = v == null ? null : v.transpose().data(); // c × m: each output's coefficients contiguous
         double[] yd = y == null ? null : y.data();
         ElementOps ops = ElementOps.get();
         try (GramInputs left = new GramInputs(x, center); GramInputs right = new GramInputs(z, center)) {
-            runTiles(rt, progress, () -> new GramBlock(left, right, false, TILE * TILE), (block, buf, unused, p) -> {
+            runTiles(chunks, progress, () -> new GramBlock(left, right, false, TILE * TILE), (block, buf, unused, g) -> {
                 double[][] w = local.get();
                 double[] band = w[0];
-                double[] acc = w[1];
-                double[] u = w[2];
-                int r0 = p * TILE;
-                int rows = Math.min(TILE, n - r0);
-                for (int q = 0; q < ct; q++) {
-                    int c0 = q * TILE;
-                    int cols = Math.min(TILE, m - c0);
-                    block.moveTo(r0, rows, c0, cols);
-                    kernel.computeBlock(block, buf);
-                    for (int i = 0; i < rows; i++) {
-                        System.arraycopy(buf, i * cols, band, i * m + c0, cols);
-                    }
-                }
-                if (vt != null) {
-                    for (int i = 0; i < rows; i++) {
-                        for (int o = 0; o < c; o++) {
-                            u[i * c + o] = ops.dot(band, i * m, vt, o * m, m);
+                double[] u = w[1];
+                double[] acc = new double[m * c];
+                sums[g] = acc;
+                for (int p = (int) ((long) g * rt / chunks); p < (int) ((long) (g + 1) * rt / chunks); p++) {
+                    int r0 = p * TILE;
+                    int rows = Math.min(TILE, n - r0);
+                    for (int q = 0; q < ct; q++) {
+                        int c0 = q * TILE;
+                        int cols = Math.min(TILE, m - c0);
+                        block.moveTo(r0, rows, c0, cols);
+                        kernel.computeBlock(block, buf);
+                        for (int i = 0; i < rows; i++) {
+                            System.arraycopy(buf, i * cols, band, i * m + c0, cols);
                         }
                     }
-                } else {
-                    System.arraycopy(yd, r0 * c, u, 0, rows * c);
-                }
-                for (int i = 0; i < rows; i++) {
-                    for (int o = 0; o < c; o++) {
-                        ops.axpy(acc, o * m, band, i * m, m, u[i * c + o]);
+                    if (vt != null) {
+                        for (int i = 0; i < rows; i++) {
+                            for (int o = 0; o < c; o++) {
+                                u[i * c + o] = ops.dot(band, i * m, vt, o * m, m);
+                            }
+                        }
+                    } else {
+                        System.arraycopy(yd, r0 * c, u, 0, rows * c);
+                    }
+                    for (int i = 0; i < rows; i++) {
+                        for (int o = 0; o < c; o++) {
+                            ops.axpy(acc, o * m, band, i * m, m, u[i * c + o]);
+                        }
                     }
                 }
             });

@@ -3,6 +3,60 @@ package org.kernels4j.linalg;
 /** Plain-Java element-wise passes: the fallback and the reference for {@link VectorElementOps}. */
 final class ScalarElementOps implements ElementOps {
     static final ScalarElementOps INSTANCE = new ScalarElementOps();
+    /** 1/ln 2. */
+    static final double LOG2_E = 1.4426950408889634;
+    /** ln 2 split so that n·LN2_HI is exact for |n| ≤ 2¹¹ (fdlibm's constants). */
+    static final double LN2_HI = 6.93147180369123816490e-01;
+    static final double LN2_LO = 1.90821492927058770002e-10;
+    /** 1.5·2⁵²: adding it rounds to an integer held in the low mantissa bits. */
+    static final double SHIFT = 0x1.8p52;
+    static final long SHIFT_BITS = Double.doubleToRawLongBits(SHIFT);
+    /** c_k = 1/(k+1)! for k = 0 … 12: exp(r) = 1 + r·Σ c_k r^k. */
+    static final double C0 = 1.0;
+    static final double C1 = 0.5;
+    static final double C2 = 1.0 / 6.0;
+    static final double C3 = 1.0 / 24.0;
+    static final double C4 = 1.0 / 120.0;
+    static final double C5 = 1.0 / 720.0;
+    static final double C6 = 1.0 / 5040.0;
+    static final double C7 = 1.0 / 40320.0;
+    static final double C8 = 1.0 / 362880.0;
+    static final double C9 = 1.0 / 3628800.0;
+    static final double C10 = 1.0 / 39916800.0;
+    static final double C11 = 1.0 / 479001600.0;
+    static final double C12 = 1.0 / 6227020800.0;
+
+    /**
+     * e^x to within about one ulp, computed only with IEEE-754 operations that every Java execution
+     * tier rounds the same way (+, −, ×, fused multiply-add, bit moves), so that this scalar code
+     * and {@link VectorElementOps}' lane-wise twin give bit-identical results, in the interpreter and
+     * after JIT compilation alike. (The Vector API's own EXP is an intrinsic whose last bit differs
+     * between tiers, which made the same command give different model files from run to run.)
+     *
+     * <p>x = n·ln 2 + r with n = rint(x/ln 2) and |r| ≤ ln 2 / 2 (Cody–Waite reduction with FMA),
+     * e^r = 1 + r·q(r) with q the degree-12 Taylor polynomial of (e^r − 1)/r (truncation below
+     * 5·10⁻¹⁸) evaluated by Estrin's scheme (dependency depth 5 instead of Horner's 12, which the
+     * vector pass needs to keep up with the hardware's own exponential), then scaling by 2^n in two steps so that subnormal results round once. Overflow
+     * gives +∞ (x &gt; 709.78), underflow 0 (x &lt; −745.13), NaN stays NaN.
+     */
+    static double exp(double x) {
+        double xc = Math.min(Math.max(x, -746.0), 710.0);
+        double t = Math.fma(xc, LOG2_E, SHIFT);
+        double n = t - SHIFT;
+        long ni = Double.doubleToRawLongBits(t) - SHIFT_BITS;
+        double r = Math.fma(-n, LN2_HI, xc);
+        r = Math.fma(-n, LN2_LO, r);
+        double r2 = r * r;
+        double r4 = r2 * r2;
+        double q0 = Math.fma(Math.fma(C3, r, C2), r2, Math.fma(C1, r, C0));
+        double q1 = Math.fma(Math.fma(C7, r, C6), r2, Math.fma(C5, r, C4));
+        double q2 = Math.fma(Math.fma(C11, r, C10), r2, Math.fma(C9, r, C8));
+        double q = Math.fma(Math.fma(C12, r4, q2), r4 * r4, Math.fma(q1, r4, q0));
+        double y = Math.fma(r, q, 1.0);
+        long n1 = ni >> 1;
+        long n2 = ni - n1;
+        return y * Double.longBitsToDouble((n1 + 1023) << 52) * Double.longBitsToDouble((n2 + 1023) << 52);
+    }
 
     private ScalarElementOps() {
     }
@@ -15,14 +69,14 @@ final class ScalarElementOps implements ElementOps {
     @Override
     public void squaredDistances(double[] a, int off, int len, double ni, double[] nz, int nzOff) {
         for (int k = 0; k < len; k++) {
-            a[off + k] = Math.max(ni + nz[nzOff + k] - 2 * a[off + k], 0.0);
+            a[off + k] = Math.max(a[off + k] * -2.0 + ni + nz[nzOff + k], 0.0); // the vector pass's order
         }
     }
 
     @Override
     public void expScaled(double[] a, int off, int len, double s) {
         for (int k = off; k < off + len; k++) {
-            a[k] = Math.exp(s * a[k]);
+            a[k] = exp(a[k] * s);
         }
     }
 
@@ -37,7 +91,7 @@ final class ScalarElementOps implements ElementOps {
     public void matern32(double[] a, int off, int len) {
         for (int k = off; k < off + len; k++) {
             double t = a[k];
-            a[k] = (1 + t) * Math.exp(-t);
+            a[k] = (t + 1) * exp(-t);
         }
     }
 
@@ -45,7 +99,7 @@ final class ScalarElementOps implements ElementOps {
     public void matern52(double[] a, int off, int len) {
         for (int k = off; k < off + len; k++) {
             double t = a[k];
-            a[k] = (1 + t + t * t / 3) * Math.exp(-t);
+            a[k] = (t * t / 3 + t + 1) * exp(-t);
         }
     }
 

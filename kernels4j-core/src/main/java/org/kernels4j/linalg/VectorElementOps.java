@@ -9,8 +9,10 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Element-wise passes on the JDK Vector API. Loaded reflectively by {@link ElementOps#get()} only
  * when the incubator module is present. Each method runs full vectors over the bulk of the slice
- * and finishes the tail with the scalar code, so results differ from {@link ScalarElementOps} only
- * by the ≤ 1 ulp allowed to the lane-wise transcendental functions.
+ * and finishes the tail with the scalar code. The exponential, squared distances, Matérn and power
+ * passes do exactly the scalar code's operations in its order, so their results are bit-identical
+ * to {@link ScalarElementOps}' and the same in every JIT tier (no lane-wise transcendental
+ * intrinsic is used: their last bit differs between the interpreter and compiled code).
  */
 final class VectorElementOps implements ElementOps {
     /** Read reflectively by {@link ElementOps.Holder}. */
@@ -45,7 +47,7 @@ final class VectorElementOps implements ElementOps {
         int bound = S.loopBound(len);
         int k = 0;
         for (; k < bound; k += S.length()) {
-            DoubleVector.fromArray(S, a, off + k).mul(s).lanewise(VectorOperators.EXP).intoArray(a, off + k);
+            exp(DoubleVector.fromArray(S, a, off + k).mul(s)).intoArray(a, off + k);
         }
         TAIL.expScaled(a, off + k, len - k, s);
     }
@@ -66,7 +68,7 @@ final class VectorElementOps implements ElementOps {
         int k = 0;
         for (; k < bound; k += S.length()) {
             DoubleVector t = DoubleVector.fromArray(S, a, off + k);
-            t.add(1.0).mul(t.neg().lanewise(VectorOperators.EXP)).intoArray(a, off + k);
+            t.add(1.0).mul(exp(t.neg())).intoArray(a, off + k);
         }
         TAIL.matern32(a, off + k, len - k);
     }
@@ -78,33 +80,65 @@ final class VectorElementOps implements ElementOps {
         for (; k < bound; k += S.length()) {
             DoubleVector t = DoubleVector.fromArray(S, a, off + k);
             DoubleVector poly = t.mul(t).div(3.0).add(t).add(1.0);
-            poly.mul(t.neg().lanewise(VectorOperators.EXP)).intoArray(a, off + k);
+            poly.mul(exp(t.neg())).intoArray(a, off + k);
         }
         TAIL.matern52(a, off + k, len - k);
+    }
+
+    /** {@link ScalarElementOps#exp} lane by lane, with the same operations in the same order. */
+    private static DoubleVector exp(DoubleVector x) {
+        DoubleVector xc = x.max(-746.0).min(710.0);
+        DoubleVector t = xc.fma(ScalarElementOps.LOG2_E, ScalarElementOps.SHIFT);
+        DoubleVector n = t.sub(ScalarElementOps.SHIFT);
+        LongVector ni = t.viewAsIntegralLanes().sub(ScalarElementOps.SHIFT_BITS);
+        DoubleVector mn = n.neg();
+        DoubleVector r = mn.fma(DoubleVector.broadcast(S, ScalarElementOps.LN2_HI), xc);
+        r = mn.fma(DoubleVector.broadcast(S, ScalarElementOps.LN2_LO), r);
+        DoubleVector r2 = r.mul(r);
+        DoubleVector r4 = r2.mul(r2);
+        DoubleVector q0 = poly(r, ScalarElementOps.C3, ScalarElementOps.C2).fma(r2, poly(r, ScalarElementOps.C1,
+                ScalarElementOps.C0));
+        DoubleVector q1 = poly(r, ScalarElementOps.C7, ScalarElementOps.C6).fma(r2, poly(r, ScalarElementOps.C5,
+                ScalarElementOps.C4));
+        DoubleVector q2 = poly(r, ScalarElementOps.C11, ScalarElementOps.C10).fma(r2, poly(r, ScalarElementOps.C9,
+                ScalarElementOps.C8));
+        DoubleVector high = DoubleVector.broadcast(S, ScalarElementOps.C12).fma(r4, q2);
+        DoubleVector q = high.fma(r4.mul(r4), q1.fma(r4, q0));
+        DoubleVector y = r.fma(q, DoubleVector.broadcast(S, 1.0));
+        LongVector n1 = ni.lanewise(VectorOperators.ASHR, 1);
+        LongVector n2 = ni.sub(n1);
+        DoubleVector s1 = n1.add(1023).lanewise(VectorOperators.LSHL, 52).viewAsFloatingLanes();
+        DoubleVector s2 = n2.add(1023).lanewise(VectorOperators.LSHL, 52).viewAsFloatingLanes();
+        return y.mul(s1).mul(s2);
+    }
+
+    /** a·r + b, one FMA (as Math.fma(a, r, b)). */
+    private static DoubleVector poly(DoubleVector r, double a, double b) {
+        return DoubleVector.broadcast(S, a).fma(r, DoubleVector.broadcast(S, b));
     }
 
     @Override
     public void powAffine(double[] a, int off, int len, double m, double c, double p) {
         int ip = (int) p;
         boolean smallInt = ip == p && ip >= 0 && ip <= 16;
+        if (!smallInt) {
+            // Math.pow, as the scalar pass: the lane-wise POW intrinsic's last bit depends on the JIT tier
+            TAIL.powAffine(a, off, len, m, c, p);
+            return;
+        }
         int bound = S.loopBound(len);
         int k = 0;
         for (; k < bound; k += S.length()) {
             DoubleVector b = DoubleVector.fromArray(S, a, off + k).mul(m).add(c);
-            DoubleVector r;
-            if (smallInt) {
-                r = DoubleVector.broadcast(S, 1.0);
-                DoubleVector x = b;
-                int e = ip;
-                while (e > 0) {
-                    if ((e & 1) != 0) {
-                        r = r.mul(x);
-                    }
-                    x = x.mul(x);
-                    e >>= 1;
+            DoubleVector r = DoubleVector.broadcast(S, 1.0);
+            DoubleVector x = b;
+            int e = ip;
+            while (e > 0) {
+                if ((e & 1) != 0) {
+                    r = r.mul(x);
                 }
-            } else {
-                r = b.lanewise(VectorOperators.POW, p);
+                x = x.mul(x);
+                e >>= 1;
             }
             r.intoArray(a, off + k);
         }
