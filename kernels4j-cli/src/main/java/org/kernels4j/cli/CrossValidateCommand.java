@@ -138,6 +138,9 @@ final class CrossValidateCommand implements Callable<Integer> {
         GridSearch search = GridSearch.builder().task(t).folds(folds).seed(seed).standardize(!noStandardize)
                 .gramBytes(gramMb << 20).build();
         Dataset ds = dataOptions.options.readWithTarget(data, target, classify);
+        if (classify) {
+            FitCommand.warnIfContinuous(ds, spec.commandLine().getErr());
+        }
         CrossValidation.checkFolds(ds.rows(), folds);
         var out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "%s: %d rows x %d features, target '%s', %s, %s, %d folds (seed %d)%s%n", data,

@@ -329,6 +329,7 @@ final class FitCommand implements Callable<Integer> {
     /** Fits a classifier, saves it and prints its report and training accuracy. */
     private Integer fitClassifier(org.kernels4j.model.Estimator<? extends org.kernels4j.model.Classifier> estimator, Kernel k) {
         Dataset ds = data.options.readWithTarget(train, target, true);
+        warnIfContinuous(ds, spec.commandLine().getErr());
         org.kernels4j.model.Classifier m = estimator.fit(ds.features(), ds.target());
         var pw = saveAndDescribe(m, k, ds, calibrate == null ? model : model + " calibrated by " + calibrate);
         pw.printf("classes: %s%n", classNames(m.classes(), ds));
@@ -447,6 +448,9 @@ final class FitCommand implements Callable<Integer> {
             ds = data.options.read(train, parsed("--target") ? target : "none", 0);
         } else {
             ds = data.options.readWithTarget(train, target, model.equals("svc"));
+            if (model.equals("svc")) {
+                warnIfContinuous(ds, spec.commandLine().getErr());
+            }
         }
         Matrix y = ds.hasTarget() ? ds.target() : null;
         long start = System.nanoTime();
@@ -492,6 +496,22 @@ final class FitCommand implements Callable<Integer> {
 
     private boolean parsed(String option) {
         return spec.commandLine().getParseResult().hasMatchedOption(option);
+    }
+
+    /**
+     * Warns when a classifier's numeric target has more distinct values than a fifth of the rows (and
+     * more than 10): one class per value of a measured quantity is seldom what was meant.
+     */
+    static void warnIfContinuous(Dataset ds, java.io.PrintWriter err) {
+        if (ds.classLabels() != null) {
+            return;
+        }
+        long distinct = java.util.Arrays.stream(ds.target().data()).distinct().count();
+        if (distinct > 10 && distinct > ds.rows() / 5) {
+            err.printf("kernels4j: warning: the target '%s' has %d distinct values in %d rows, so the classifier "
+                    + "learns %d classes; it looks like a measured quantity: for regression use --model krr, gp or svr%n",
+                    ds.targetName(), distinct, ds.rows(), distinct);
+        }
     }
 
     /** "[nonspam, spam]": the class codes as the data names them. */

@@ -143,4 +143,15 @@ class ClassLabelsCliTest {
                 && r.err().contains("text class labels are read only for classifiers"), r.err());
         assertFalse(Files.exists(dir.resolve("k.zip")));
     }
+
+    @Test
+    void aClassifierOnAContinuousTargetIsWarnedAboutAndOnRealClassesIsNot() {
+        String diabetes = Path.of("..", "data", "diabetes.csv").toString();
+        Run continuous = ok("cv", "--model", "svc", "--kernel", "rbf(gamma=0.5)", "--data", diabetes, "--folds", "2");
+        assertTrue(continuous.err().contains("warning: the target 'y' has 214 distinct values in 442 rows"),
+                continuous.err());
+        Run classes = ok("cv", "--model", "svc", "--kernel", "rbf(gamma=0.5)", "--data", numeric.toString(), "--folds",
+                "2");
+        assertFalse(classes.err().contains("warning"), classes.err());
+    }
 }
