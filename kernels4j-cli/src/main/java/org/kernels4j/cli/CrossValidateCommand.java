@@ -67,6 +67,15 @@ final class CrossValidateCommand implements Callable<Integer> {
             + "fold (scikit-learn's normalize_y).")
     boolean normalize;
 
+    @Option(names = "--optimize", description = "gp: learn the kernel's hyperparameters on each training fold (L-BFGS "
+            + "on the log marginal likelihood, as fit --optimize) before predicting its held-out fold, so the score "
+            + "includes the hyperparameter search and nothing leaks from the held-out rows.")
+    boolean optimize;
+
+    @Option(names = "--restarts", defaultValue = "0", paramLabel = "R", description = "gp --optimize: extra random "
+            + "starts per fold (default: ${DEFAULT-VALUE}).")
+    int restarts;
+
     @Option(names = "--task", defaultValue = "regression", paramLabel = "regression|classification",
             description = "What the target is (default: ${DEFAULT-VALUE}).")
     String task;
@@ -109,6 +118,11 @@ final class CrossValidateCommand implements Callable<Integer> {
         appliesTo.put("--epsilon", List.of("svr"));
         appliesTo.put("--noise", List.of("gp"));
         appliesTo.put("--normalize", List.of("gp"));
+        appliesTo.put("--optimize", List.of("gp"));
+        appliesTo.put("--restarts", List.of("gp"));
+        if (parsed.hasMatchedOption("--restarts") && !optimize) {
+            throw new UsageException("--restarts needs --optimize");
+        }
         for (var e : appliesTo.entrySet()) {
             if (parsed.hasMatchedOption(e.getKey()) && !e.getValue().contains(model)) {
                 throw new UsageException(e.getKey() + " applies to --model " + String.join("|", e.getValue())
@@ -181,6 +195,10 @@ final class CrossValidateCommand implements Callable<Integer> {
             }
             case "gp" -> {
                 GaussianProcess.Builder b = GaussianProcess.builder(k).normalizeTargets(normalize);
+                if (optimize) {
+                    b.optimize(UsageException.of(() -> org.kernels4j.gp.HyperparameterSearch.builder().restarts(restarts)
+                            .seed(seed).build()));
+                }
                 if (noise != null) {
                     b.noise(noise);
                 }
