@@ -1,0 +1,260 @@
+package org.kernels4j.optim;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.kernels4j.Kernels4jException;
+
+/**
+ * BoundedLbfgs against the Karush–Kuhn–Tucker conditions of box-constrained problems, checked here
+ * from the gradient the test computes itself (free variables: ∂f ≈ 0; at a lower bound: ∂f ≥ 0; at an
+ * upper bound: ∂f ≤ 0), against closed-form optima, and its stopping rules and bookkeeping (iteration
+ * and evaluation counts, reported value and gradient) against what the objective saw.
+ */
+class BoundedLbfgsKktTest {
+
+    /** f = ½ Σ_i c_i (x_i − m_i)² + ¼ Σ_i (x_i − x_{i+1})², n variables with curvatures c_i over three decades. */
+    private static final class IllConditioned implements BoundedLbfgs.Objective {
+        final int n;
+        final double[] c;
+        final double[] m;
+        int calls;
+
+        IllConditioned(int n, long seed) {
+            this.n = n;
+            Random r = new Random(seed);
+            c = new double[n];
+            m = new double[n];
+            for (int i = 0; i < n; i++) {
+                c[i] = Math.pow(10, 3.0 * i / (n - 1));
+                m[i] = 4 * r.nextDouble() - 2;
+            }
+        }
+
+        @Override
+        public double valueAndGradient(double[] x, double[] g) {
+            calls++;
+            double f = 0;
+            java.util.Arrays.fill(g, 0);
+            for (int i = 0; i < n; i++) {
+                double e = x[i] - m[i];
+                f += 0.5 * c[i] * e * e;
+                g[i] += c[i] * e;
+                if (i + 1 < n) {
+                    double d = x[i] - x[i + 1];
+                    f += 0.25 * d * d;
+                    g[i] += 0.5 * d;
+                    g[i + 1] -= 0.5 * d;
+                }
+            }
+            return f;
+        }
+    }
+
+    private static void assertKkt(double[] x, double[] g, double[] lo, double[] hi, double tol) {
+        for (int i = 0; i < x.length; i++) {
+            assertTrue(x[i] >= lo[i] && x[i] <= hi[i], "x_" + i + " = " + x[i] + " outside the box");
+            if (x[i] == lo[i]) {
+                assertTrue(g[i] >= -tol, "at the lower bound the gradient must point inwards, g_" + i + " = " + g[i]);
+            } else if (x[i] == hi[i]) {
+                assertTrue(g[i] <= tol, "at the upper bound the gradient must point inwards, g_" + i + " = " + g[i]);
+            } else {
+                assertEquals(0.0, g[i], tol, "free variable " + i);
+            }
+        }
+    }
+
+    @Test
+    void illConditionedBoxedQuadraticMeetsTheKktConditions() {
+        // 30 variables, curvature 1 … 1000: far more iterations than the memory of 10 pairs
+        IllConditioned f = new IllConditioned(30, 1);
+        double[] lo = new double[30];
+        double[] hi = new double[30];
+        for (int i = 0; i < 30; i++) {
+            lo[i] = -1;
+            hi[i] = i % 3 == 0 ? 0.5 : 1; // about a third of the minima lie outside, against either bound
+        }
+        double[] x0 = new double[30];
+        x0[0] = 7; // outside the box: projected first
+        BoundedLbfgs.Result r = BoundedLbfgs.defaults().withTolerances(1e-9, 0).minimize(f, x0, lo, hi);
+        double[] g = new double[30];
+        double v = f.valueAndGradient(r.x(), g);
+        // with no relative-decrease test it runs until no step lowers f at double precision, which here leaves
+        // KKT violations of ~2e-6 (f is only known to rounding); 1e-5, SciPy's default gradient tolerance, is the
+        // bound (a wrong step or direction would stop with violations of order 1e-2 or more)
+        assertKkt(r.x(), g, lo, hi, 1e-5);
+        assertEquals(v, r.value(), 0.0, "the value reported is f at the point reported");
+        assertArrayEquals(g, r.gradient(), 0.0, "and so is the gradient");
+        assertEquals(f.calls - 1, r.evaluations(), "evaluations count every call (the last one here is the test's)");
+        int atBound = 0;
+        for (int i = 0; i < 30; i++) {
+            atBound += r.x()[i] == lo[i] || r.x()[i] == hi[i] ? 1 : 0;
+        }
+        assertTrue(atBound >= 5, atBound + " active bounds");
+    }
+
+    @Test
+    void separableQuadraticHasItsClosedFormOptimum() {
+        // f = Σ (i + 1)·(x_i − t_i)²: x_i = clip(t_i, lo_i, hi_i)
+        double[] t = {3, -2, 0.5, 10, -0.25};
+        double[] lo = {-1, -1, -1, -1, -1};
+        double[] hi = {1, 1, 1, 1, 1};
+        BoundedLbfgs.Objective f = (x, g) -> {
+            double s = 0;
+            for (int i = 0; i < 5; i++) {
+                s += (i + 1) * (x[i] - t[i]) * (x[i] - t[i]);
+                g[i] = 2 * (i + 1) * (x[i] - t[i]);
+            }
+            return s;
+        };
+        BoundedLbfgs.Result r = BoundedLbfgs.defaults().withTolerances(1e-10, 0).minimize(f, new double[5], lo, hi);
+        // |∂f/∂x_i| ≤ 1e-10 at a free optimum means |x_i − t_i| ≤ 1e-10/(2(i + 1))
+        assertArrayEquals(new double[] {1, -1, 0.5, 1, -0.25}, r.x(), 1e-10);
+        // bounds are hit exactly: the step that reaches one is clamped to it, never one ulp beyond
+        assertEquals(1.0, r.x()[0], 0.0);
+        assertEquals(-1.0, r.x()[1], 0.0);
+        // f at the optimum: 1·2² + 2·1² + 0 + 4·9² + 0 = 330
+        assertEquals(330.0, r.value(), 1e-12);
+    }
+
+    @Test
+    void fixedVariablesStayPut() {
+        // x₁ has lower = upper = 0.3; the minimum over x₀ of (x₀ − x₁)² + x₀² is x₀ = x₁/2
+        BoundedLbfgs.Objective f = (x, g) -> {
+            g[0] = 2 * (x[0] - x[1]) + 2 * x[0];
+            g[1] = -2 * (x[0] - x[1]);
+            return (x[0] - x[1]) * (x[0] - x[1]) + x[0] * x[0];
+        };
+        BoundedLbfgs.Result r = BoundedLbfgs.defaults().minimize(f, new double[] {2, 5}, new double[] {-5, 0.3},
+                new double[] {5, 0.3});
+        assertEquals(0.3, r.x()[1], 0.0);
+        assertEquals(0.15, r.x()[0], 1e-6);
+    }
+
+    @Test
+    void theIterationLimitStopsAndIsReported() {
+        IllConditioned f = new IllConditioned(10, 2);
+        double[] lo = new double[10];
+        double[] hi = new double[10];
+        java.util.Arrays.fill(lo, -5);
+        java.util.Arrays.fill(hi, 5);
+        BoundedLbfgs.Result r = BoundedLbfgs.defaults().withMaxIterations(3).minimize(f, new double[10], lo, hi);
+        assertEquals(BoundedLbfgs.Stop.ITERATIONS, r.stop());
+        assertEquals(3, r.iterations());
+        assertEquals(f.calls, r.evaluations());
+        assertTrue(r.evaluations() >= 4, "the start and at least one trial per iteration");
+        double[] g = new double[10];
+        assertEquals(f.valueAndGradient(r.x(), g), r.value(), 0.0);
+        BoundedLbfgs.Result one = BoundedLbfgs.defaults().withMaxIterations(1).minimize(new IllConditioned(10, 2),
+                new double[10], lo, hi);
+        assertEquals(1, one.iterations());
+        assertTrue(one.value() > r.value(), "three iterations get lower than one");
+    }
+
+    @Test
+    void aLooseRelativeToleranceStopsEarly() {
+        IllConditioned tight = new IllConditioned(10, 3);
+        IllConditioned loose = new IllConditioned(10, 3);
+        double[] lo = new double[10];
+        double[] hi = new double[10];
+        java.util.Arrays.fill(lo, -5);
+        java.util.Arrays.fill(hi, 5);
+        BoundedLbfgs.Result a = BoundedLbfgs.defaults().withTolerances(0, 0).withMaxIterations(500)
+                .minimize(tight, new double[10], lo, hi);
+        BoundedLbfgs.Result b = BoundedLbfgs.defaults().withTolerances(0, 0.05).minimize(loose, new double[10], lo, hi);
+        assertEquals(BoundedLbfgs.Stop.RELATIVE_DECREASE, b.stop());
+        assertTrue(b.iterations() < a.iterations(), b.iterations() + " vs " + a.iterations());
+        assertTrue(b.value() >= a.value());
+        // the rule: the last step lowered f by at most 5 % of max(|f|, |f_new|, 1)
+        assertTrue(b.iterations() >= 1);
+    }
+
+    @Test
+    void aWrongGradientEndsInALineSearchFailureAtTheStart() {
+        // the gradient's sign is flipped: every step along −g goes uphill, so nothing is accepted
+        List<double[]> seen = new ArrayList<>();
+        BoundedLbfgs.Objective f = (x, g) -> {
+            seen.add(x.clone());
+            g[0] = -2 * (x[0] - 1);
+            return (x[0] - 1) * (x[0] - 1);
+        };
+        BoundedLbfgs.Result r = BoundedLbfgs.defaults().minimize(f, new double[] {3}, new double[] {-10},
+                new double[] {10});
+        assertEquals(BoundedLbfgs.Stop.LINE_SEARCH, r.stop());
+        assertEquals(3.0, r.x()[0], 0.0);
+        assertEquals(4.0, r.value(), 0.0);
+        assertEquals(0, r.iterations());
+        assertEquals(seen.size(), r.evaluations());
+        assertEquals(3.0, seen.get(0)[0], 0.0);
+    }
+
+    @Test
+    void aStartOnTheMinimumStopsAtOnce() {
+        int[] calls = {0};
+        BoundedLbfgs.Result r = BoundedLbfgs.defaults().minimize((x, g) -> {
+            calls[0]++;
+            g[0] = 2 * (x[0] - 2);
+            return (x[0] - 2) * (x[0] - 2);
+        }, new double[] {9}, new double[] {-1}, new double[] {2}); // projected onto the minimum, on the bound
+        assertEquals(BoundedLbfgs.Stop.GRADIENT, r.stop());
+        assertEquals(0, r.iterations());
+        assertEquals(1, r.evaluations());
+        assertEquals(1, calls[0]);
+        assertEquals(2.0, r.x()[0], 0.0);
+        // a minimum strictly outside the box, on the bound with the gradient pushing out: also converged
+        BoundedLbfgs.Result out = BoundedLbfgs.defaults().minimize((x, g) -> {
+            g[0] = 2 * (x[0] - 5);
+            return (x[0] - 5) * (x[0] - 5);
+        }, new double[] {2}, new double[] {-1}, new double[] {2});
+        assertEquals(BoundedLbfgs.Stop.GRADIENT, out.stop());
+        assertEquals(0, out.iterations());
+    }
+
+    @Test
+    void settingsAreValidated() {
+        assertThrows(Kernels4jException.class, () -> BoundedLbfgs.defaults().withMaxIterations(0));
+        assertEquals(1, BoundedLbfgs.defaults().withMaxIterations(1).minimize((x, g) -> {
+            g[0] = 2 * x[0] - 1;
+            return x[0] * x[0] - x[0];
+        }, new double[] {3}, new double[] {-5}, new double[] {5}).iterations());
+        assertThrows(Kernels4jException.class, () -> BoundedLbfgs.defaults().withTolerances(-1, 0));
+        assertThrows(Kernels4jException.class, () -> BoundedLbfgs.defaults().withTolerances(0, -1));
+        assertThrows(Kernels4jException.class, () -> BoundedLbfgs.defaults().withTolerances(Double.NaN, 0));
+        assertThrows(Kernels4jException.class, () -> BoundedLbfgs.defaults().withTolerances(0, Double.NaN));
+        BoundedLbfgs.defaults().withTolerances(0, 0);
+        assertThrows(Kernels4jException.class, () -> BoundedLbfgs.defaults().minimize((x, g) -> 0, new double[2],
+                new double[1], new double[2]));
+        assertThrows(Kernels4jException.class, () -> BoundedLbfgs.defaults().minimize((x, g) -> 0, new double[2],
+                new double[2], new double[1]));
+        // a finite value with a non-finite gradient is not a usable start either
+        assertThrows(Kernels4jException.class, () -> BoundedLbfgs.defaults().minimize((x, g) -> {
+            g[0] = Double.POSITIVE_INFINITY;
+            return 1;
+        }, new double[1], new double[] {-1}, new double[] {1}));
+        String s = BoundedLbfgs.defaults().toString();
+        assertTrue(s.contains("memory=10") && s.contains("maxIterations=15000") && s.contains("gtol=1.0E-5"), s);
+    }
+
+    @Test
+    void infiniteValuesAreBackedOffFrom() {
+        // f = (x − 3)² for x ≤ 2, +∞ beyond: the constrained minimum is the edge x = 2
+        BoundedLbfgs.Objective f = (x, g) -> {
+            if (x[0] > 2) {
+                g[0] = 0;
+                return Double.POSITIVE_INFINITY;
+            }
+            g[0] = 2 * (x[0] - 3);
+            return (x[0] - 3) * (x[0] - 3);
+        };
+        BoundedLbfgs.Result r = BoundedLbfgs.defaults().minimize(f, new double[] {-4}, new double[] {-10},
+                new double[] {10});
+        assertTrue(r.x()[0] <= 2 && r.x()[0] > 1.99, "x = " + r.x()[0]);
+        assertTrue(Double.isFinite(r.value()));
+    }
+}
