@@ -257,4 +257,122 @@ class BoundedLbfgsKktTest {
         assertTrue(r.x()[0] <= 2 && r.x()[0] > 1.99, "x = " + r.x()[0]);
         assertTrue(Double.isFinite(r.value()));
     }
+
+    /** Records every point the objective is asked about. */
+    private static final class Recording implements BoundedLbfgs.Objective {
+        final BoundedLbfgs.Objective f;
+        final List<double[]> points = new ArrayList<>();
+
+        Recording(BoundedLbfgs.Objective f) {
+            this.f = f;
+        }
+
+        @Override
+        public double valueAndGradient(double[] x, double[] g) {
+            points.add(x.clone());
+            return f.valueAndGradient(x, g);
+        }
+    }
+
+    @Test
+    void zoomLandsOnTheMinimumOfACubicAtOnce() {
+        // φ(α) = f(α) = −α + 0.65α² + α³ along d = 1 from 0 (so the first trial is α = 1, where φ(1) = 0.65 > φ(0)).
+        // A cubic is its own cubic interpolant through (0, φ, φ') and (1, φ, φ'), so the next trial is the exact
+        // minimiser α* = 0.4 (φ'(0.4) = −1 + 0.52 + 0.48 = 0), where the Wolfe conditions hold.
+        Recording f = new Recording((x, g) -> {
+            double a = x[0];
+            g[0] = -1 + 1.3 * a + 3 * a * a;
+            return -a + 0.65 * a * a + a * a * a;
+        });
+        BoundedLbfgs.Result r = BoundedLbfgs.defaults().minimize(f, new double[] {0}, new double[] {-10}, new double[] {10});
+        assertEquals(3, f.points.size(), "start, overshoot, minimum");
+        assertEquals(1.0, f.points.get(1)[0], 0.0);
+        assertEquals(0.4, f.points.get(2)[0], 1e-12);
+        assertEquals(BoundedLbfgs.Stop.GRADIENT, r.stop());
+        assertEquals(1, r.iterations());
+        assertEquals(0.4, r.x()[0], 1e-12);
+    }
+
+    @Test
+    void anUndefinedTrialStepsBackAQuarter() {
+        // f = 2.5(x − 0.2)², undefined beyond 0.8: from 0, d = −f'(0) = 1, the trial α = 1 is NaN, and the
+        // documented fallback steps to a quarter of the interval, α = 0.25, which satisfies both Wolfe conditions
+        Recording f = new Recording((x, g) -> {
+            if (x[0] > 0.8) {
+                return Double.NaN;
+            }
+            g[0] = 5 * (x[0] - 0.2);
+            return 2.5 * (x[0] - 0.2) * (x[0] - 0.2);
+        });
+        BoundedLbfgs.defaults().withMaxIterations(1).minimize(f, new double[] {0}, new double[] {-10}, new double[] {10});
+        assertEquals(3, f.points.size());
+        assertEquals(1.0, f.points.get(1)[0], 0.0);
+        assertEquals(0.25, f.points.get(2)[0], 0.0);
+    }
+
+    @Test
+    void theStepDoublesUntilTheCurvatureConditionOrTheBound() {
+        // f = −x + 0.01x²: f'(α) = −1 + 0.02α stays below −0.9 (the curvature condition |f'| ≤ 0.9|f'(0)|) up to
+        // α = 5, so trials double 1, 2, 4 and then stop at the bound 4.5, where the gradient pushes outwards
+        Recording f = new Recording((x, g) -> {
+            g[0] = -1 + 0.02 * x[0];
+            return -x[0] + 0.01 * x[0] * x[0];
+        });
+        BoundedLbfgs.Result r = BoundedLbfgs.defaults().minimize(f, new double[] {0}, new double[] {-10}, new double[] {4.5});
+        double[] visited = new double[f.points.size()];
+        for (int i = 0; i < visited.length; i++) {
+            visited[i] = f.points.get(i)[0];
+        }
+        assertArrayEquals(new double[] {0, 1, 2, 4, 4.5}, visited, 0.0);
+        assertEquals(BoundedLbfgs.Stop.GRADIENT, r.stop());
+        assertEquals(4.5, r.x()[0], 0.0);
+        // without the bound the doubling stops at α = 8, the first trial with |f'| ≤ 0.9
+        Recording free = new Recording(f.f);
+        BoundedLbfgs.defaults().withMaxIterations(1).minimize(free, new double[] {0}, new double[] {-100},
+                new double[] {100});
+        assertEquals(5, free.points.size());
+        assertEquals(8.0, free.points.get(4)[0], 0.0);
+    }
+
+    @Test
+    void theSecondDirectionIsTheBfgsUpdateOfTheScaledIdentity() {
+        // f = ½(4x² + 2xy + 3y²) − x − 2y from (3, −3): g₀ = (8, −8), so the first trial is x₀ − g₀/max|g₀| = (2, −2).
+        // After one step (s, y = g₁ − g₀) the next direction is −H₁g₁ with the BFGS matrix
+        // H₁ = (I − ρsyᵀ)·γI·(I − ρysᵀ) + ρssᵀ, ρ = 1/(yᵀs), γ = sᵀy/yᵀy, written here in matrix form
+        // (the code uses the two-loop recursion), and its first trial takes the full step α = 1.
+        BoundedLbfgs.Objective q = (x, g) -> {
+            g[0] = 4 * x[0] + x[1] - 1;
+            g[1] = x[0] + 3 * x[1] - 2;
+            return 0.5 * (4 * x[0] * x[0] + 2 * x[0] * x[1] + 3 * x[1] * x[1]) - x[0] - 2 * x[1];
+        };
+        double[] lo = {-10, -10};
+        double[] hi = {10, 10};
+        Recording first = new Recording(q);
+        BoundedLbfgs.Result one = BoundedLbfgs.defaults().withMaxIterations(1).minimize(first, new double[] {3, -3}, lo, hi);
+        assertArrayEquals(new double[] {2, -2}, first.points.get(1), 0.0);
+        double[] s = {one.x()[0] - 3, one.x()[1] + 3};
+        double[] y = {one.gradient()[0] - 8, one.gradient()[1] + 8};
+        double sy = s[0] * y[0] + s[1] * y[1];
+        double rho = 1 / sy;
+        double gamma = sy / (y[0] * y[0] + y[1] * y[1]);
+        double[][] h = new double[2][2];
+        for (int i = 0; i < 2; i++) {
+            for (int j = 0; j < 2; j++) {
+                double v = 0;
+                for (int k = 0; k < 2; k++) {
+                    // (I − ρsyᵀ)_ik · γ · (I − ρysᵀ)_kj
+                    double left = (i == k ? 1 : 0) - rho * s[i] * y[k];
+                    double right = (k == j ? 1 : 0) - rho * y[k] * s[j];
+                    v += left * gamma * right;
+                }
+                h[i][j] = v + rho * s[i] * s[j];
+            }
+        }
+        double[] g1 = one.gradient();
+        double[] want = {one.x()[0] - (h[0][0] * g1[0] + h[0][1] * g1[1]), one.x()[1] - (h[1][0] * g1[0] + h[1][1] * g1[1])};
+        Recording second = new Recording(q);
+        BoundedLbfgs.defaults().withMaxIterations(2).minimize(second, new double[] {3, -3}, lo, hi);
+        double[] trial = second.points.get(first.points.size());
+        assertArrayEquals(want, trial, 1e-12);
+    }
 }
