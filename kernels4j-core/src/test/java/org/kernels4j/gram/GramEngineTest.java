@@ -243,7 +243,8 @@ class GramEngineTest {
             }
         }
         assertEquals(2 * 3, last.get(), "2 row tiles × 3 column tiles");
-        assertThrows(Kernels4jException.class, () -> GramEngine.cross(probe, x, new Matrix(3, 3)));
+        Kernels4jException features = assertThrows(Kernels4jException.class, () -> GramEngine.cross(probe, x, new Matrix(3, 3)));
+        assertEquals("inputs have different numbers of features: 2 and 3", features.getMessage());
         assertThrows(Kernels4jException.class, () -> GramEngine.cross(probe, x, z, new Matrix(x.rows(), z.rows() + 1),
                 org.kernels4j.ProgressListener.NONE));
         assertThrows(Kernels4jException.class, () -> GramEngine.cross(probe, x, z, new Matrix(x.rows() - 1, z.rows()),
@@ -571,6 +572,11 @@ class GramEngineTest {
         for (int i = 0; i < b; i++) {
             same[i] = i % 3 == 0 ? -1 : (7 * i) % m; // spread over both column tiles
         }
+        // the first and last column of each column tile
+        same[1] = 0;
+        same[2] = T;
+        same[4] = T - 1;
+        same[5] = m - 1;
         try (KernelRows kr = new KernelRows(probe, cols)) {
             assertEquals(m, kr.columns());
             double[] flat = new double[b * m + 5];
@@ -591,7 +597,11 @@ class GramEngineTest {
                 assertEquals(0.0, split[i][m], "past the row");
             }
             assertEquals(42.0, flat[b * m + 4], "past the rows");
-            assertThrows(Kernels4jException.class, () -> kr.compute(rows, null, new double[b * m - 1]));
+            double[][] exactRows = new double[b][m];
+            kr.compute(rows, same, exactRows);
+            assertEquals(-(3000 + 2) - 0.5, exactRows[2][T], 0.0);
+            Kernels4jException e = assertThrows(Kernels4jException.class, () -> kr.compute(rows, null, new double[b * m - 1]));
+            assertEquals("kernel rows: output holds " + (b * m - 1) + " values, needs " + (b * m), e.getMessage());
             assertThrows(Kernels4jException.class, () -> kr.compute(rows, null, new double[b - 1][m]));
             double[][] shortRow = new double[b][m];
             shortRow[b - 1] = new double[m - 1];
@@ -615,5 +625,94 @@ class GramEngineTest {
             }
         }
         assertArrayEquals(new double[0], GramEngine.diagonal(new LinearKernel(), new Matrix(0, 1)));
+    }
+
+    @Test
+    void tileSizeIsTheDocumentedDefault() {
+        // property kernels4j.tile, default 256, never below 16
+        assertEquals(Math.max(16, Integer.getInteger("kernels4j.tile", 256)), GramEngine.tileSize());
+    }
+
+    @Test
+    void sizesThatAreExactMultiplesOfTheTileMakeNoEmptyTiles() {
+        // n = 2t: exactly two tile rows, so three upper tiles, two bands, 2 × 2 cross tiles — no empty extra one
+        int n = 2 * T;
+        Matrix x = labelled(n, 1, 0, 1, 40);
+        Matrix z = labelled(n, 1, 7, 1, 41);
+        Probe probe = new Probe(false);
+        AtomicLong gramCalls = new AtomicLong();
+        AtomicLong gramTotal = new AtomicLong();
+        GramEngine.gram(probe, x, new Matrix(n, n), (done, total, stage) -> {
+            gramCalls.incrementAndGet();
+            gramTotal.set(total);
+        });
+        assertEquals(3, gramCalls.get());
+        assertEquals(3, gramTotal.get());
+        AtomicLong crossTotal = new AtomicLong();
+        GramEngine.cross(probe, x, z, new Matrix(n, n), (done, total, stage) -> crossTotal.set(total));
+        assertEquals(4, crossTotal.get());
+        Matrix v = TestData.gaussian(n, 1, 1, 42);
+        AtomicLong timesCalls = new AtomicLong();
+        GramEngine.crossTimes(probe, x, z, v, (done, total, stage) -> timesCalls.incrementAndGet());
+        assertEquals(2, timesCalls.get());
+        AtomicLong normalCalls = new AtomicLong();
+        GramEngine.crossNormalTimes(probe, x, z, v, null, (done, total, stage) -> normalCalls.incrementAndGet());
+        assertEquals(2, normalCalls.get());
+        GramEngine.crossBands(probe, z, x, (c0, w, band) -> assertTrue(w > 0, "an empty band"));
+        GramEngine.crossGradientContractions(probe, z, x, (c0, w, band, out) -> assertTrue(w > 0, "an empty band"), false);
+    }
+
+    @Test
+    void rbfThroughEveryStreamingPathMatchesTheClosedForm() {
+        // the GEMM-based paths (bands, products, diagonal gradient sums) with a real kernel: exp(−γ‖x − z‖²)
+        double gamma = 0.7;
+        Kernel rbf = RbfKernel.withGamma(gamma);
+        Matrix x = TestData.gaussian(T + 9, 2, 1, 43);
+        Matrix z = TestData.gaussian(T + 2, 2, 1, 44);
+        double[][] xr = rowsOf(x);
+        double[][] zr = rowsOf(z);
+        int n = x.rows();
+        int m = z.rows();
+        double[][] k = new double[n][m];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < m; j++) {
+                k[i][j] = rbf(gamma, null, xr[i], zr[j]);
+            }
+        }
+        GramEngine.crossBands(rbf, z, x, (c0, w, band) -> {
+            for (int r = 0; r < m; r++) {
+                for (int c = 0; c < w; c++) {
+                    near(k[c0 + c][r], band[r * w + c], 1e-12, "band K(Z, X)", r, c0 + c);
+                }
+            }
+        });
+        Matrix v = TestData.gaussian(m, 2, 1, 45);
+        Matrix kv = GramEngine.crossTimes(rbf, x, z, v, org.kernels4j.ProgressListener.NONE);
+        double[][] kvRef = new double[n][2];
+        for (int i = 0; i < n; i++) {
+            for (int o = 0; o < 2; o++) {
+                for (int j = 0; j < m; j++) {
+                    kvRef[i][o] += k[i][j] * v.get(j, o);
+                }
+                // m = 258 terms of size ≤ 3: the sums agree to ~1e-13
+                near(kvRef[i][o], kv.get(i, o), 1e-10, "K·V", i, o);
+            }
+        }
+        Matrix ktkv = GramEngine.crossNormalTimes(rbf, x, z, v, null, org.kernels4j.ProgressListener.NONE);
+        for (int j = 0; j < m; j++) {
+            for (int o = 0; o < 2; o++) {
+                double s = 0;
+                for (int i = 0; i < n; i++) {
+                    s += k[i][j] * kvRef[i][o];
+                }
+                near(s, ktkv.get(j, o), 1e-9, "Kᵀ·K·V", j, o);
+            }
+        }
+        // Σ_i ∂k(x_i, x_i)/∂log γ = 0 for the RBF (r = 0 on the diagonal)
+        assertEquals(0.0, GramEngine.diagonalGradientSums(rbf, x)[0], 0.0);
+        // for rbf + white noise σ²: ∂k(x, x)/∂log σ² = σ², so the sum is n·σ² exactly
+        Kernel withNoise = org.kernels4j.kernel.KernelSpec.parse("rbf(gamma=0.7) + white(noise=0.125)");
+        double[] sums = GramEngine.diagonalGradientSums(withNoise, x);
+        assertEquals(0.125 * n, sums[sums.length - 1], 1e-12);
     }
 }
