@@ -139,11 +139,16 @@ class DecompositionTest {
                 () -> Cholesky.factorInPlace(m, "K", false));
         assertTrue(e.getMessage().startsWith("K (6x6) is not positive definite: Cholesky failed at column "), e.getMessage());
         assertFalse(e.getMessage().contains("even after"), e.getMessage());
-        // a negative-definite matrix fails on every rung; the message names the largest jitter, 1e-4·mean|diag|=1e-4
-        Matrix neg = Matrix.of(new double[][] {{-1, 0}, {0, -1}});
+        // diag(4, −1) fails on every rung; the message names the largest jitter, 1e-4·mean(diag) = 1.5e-4
+        Matrix neg = Matrix.of(new double[][] {{4, 0}, {0, -1}});
         NotPositiveDefiniteException e2 = assertThrows(NotPositiveDefiniteException.class, () -> Cholesky.factor(neg, "M"));
-        assertTrue(e2.getMessage().contains("even after adding 0.000100 to the diagonal"), e2.getMessage());
-        assertTrue(e2.getMessage().contains("failed at column 1"), e2.getMessage());
+        assertTrue(e2.getMessage().contains("even after adding 0.000150 to the diagonal"), e2.getMessage());
+        assertTrue(e2.getMessage().contains("failed at column 2"), e2.getMessage());
+        // a negative mean diagonal falls back to scale 1: the largest jitter is 1e-4
+        Matrix allNeg = Matrix.of(new double[][] {{-1, 0}, {0, -1}});
+        NotPositiveDefiniteException e3 = assertThrows(NotPositiveDefiniteException.class, () -> Cholesky.factor(allNeg, "M"));
+        assertTrue(e3.getMessage().contains("even after adding 0.000100 to the diagonal"), e3.getMessage());
+        assertTrue(e3.getMessage().contains("failed at column 1"), e3.getMessage());
     }
 
     @Test
@@ -201,5 +206,18 @@ class DecompositionTest {
         SymmetricEigen kept = SymmetricEigen.restore(vals, q);
         vals[0] = -5;
         assertEquals(1.0, kept.value(0), "restore copies the values");
+    }
+
+    @Test
+    void theLastRungOfTheJitterLadderIsTried() {
+        // diag(20, −5e-4): mean 9.99975, rungs 1e-10·mean … 1e-4·mean; only the last (≈ 1.0e-3) exceeds 5e-4
+        Matrix a = Matrix.of(new double[][] {{20, 0}, {0, -5e-4}});
+        double mean = (20 - 5e-4) / 2;
+        try (Cholesky ch = Cholesky.factor(a, "A")) {
+            assertEquals(1e-4 * mean, ch.jitter(), 1e-12 * mean);
+            Matrix l = ch.lower();
+            assertEquals(Math.sqrt(20 + ch.jitter()), l.get(0, 0), 1e-14);
+            assertEquals(Math.sqrt(-5e-4 + ch.jitter()), l.get(1, 1), 1e-14);
+        }
     }
 }

@@ -159,4 +159,56 @@ class ElementOpsTest {
             }
         }
     }
+
+    @Test
+    void reluFamilyFastLoopsHonourKappaAndGamma() {
+        // rows whose correlations stay above ½ (or ≥ 0) at every layer take the vector code's shorter loops; with
+        // κ ≠ 0 and γ ≠ 1 they must still follow the documented recursion, evaluated here with Math.acos. With
+        // c ≥ ½ and κ ≥ 0: g ≥ sin(π/3) + (2π/3)·½ ≈ 1.91, so a ≥ 0.3 keeps every later c above 0.57.
+        Random r = new Random(9);
+        int n = 29;
+        int depth = 3;
+        double[][] col = new double[2 * depth + 1][n];
+        for (double[] c : col) {
+            for (int i = 0; i < n; i++) {
+                c[i] = 0.8 + 0.4 * r.nextDouble();
+            }
+        }
+        double[] row = new double[3 * depth + 1];
+        row[0] = 1;
+        for (int l = 0; l < depth; l++) {
+            row[1 + 3 * l] = 0.3 + 0.1 * r.nextDouble();
+            row[2 + 3 * l] = 0.05 * r.nextDouble();
+            row[3 + 3 * l] = 0.1 * r.nextDouble();
+        }
+        double[] ip = new double[n];
+        for (int i = 0; i < n; i++) {
+            ip[i] = (0.51 + 0.49 * r.nextDouble()) / col[0][i];
+        }
+        for (double[] con : new double[][] {{1, 0, 1, 0.5, 0.3, 1.5, 1}, {1, 0, 1, 0.5, 0.3, 1, 0}}) {
+            for (double[] lower : new double[][] {{0.5 + 1e-9, 0.5 + 1e-9, 0.5 + 1e-9}, {0, 0, 0}}) {
+                for (ElementOps ops : IMPLS) {
+                    double[] out = ip.clone();
+                    ops.reluFamilyRow(out, 0, n, row, col, con, lower, new double[2 * n]);
+                    for (int k = 0; k < n; k++) {
+                        double c = (con[0] * ip[k] + con[1]) * row[0] * col[0][k];
+                        double t = (con[2] * ip[k] + con[3]) * row[0] * col[0][k];
+                        for (int l = 0; l < depth; l++) {
+                            double x = Math.abs(c) > 1 - 0x1p-50 ? 1 : Math.abs(c);
+                            double d = Math.PI - Math.acos(x) + con[4];
+                            double g = Math.sqrt(1 - x * x) + d * c;
+                            double a = row[1 + 3 * l] * col[1 + 2 * l][k];
+                            double next = a * g + row[2 + 3 * l] * col[2 + 2 * l][k];
+                            t = a * d * t + next + row[3 + 3 * l] * col[2 + 2 * l][k];
+                            c = next;
+                        }
+                        double want = con[6] != 0 ? con[5] * t : c;
+                        // a few roundings per layer on values of order 1–10: 1e-13 relative
+                        assertEquals(want, out[k], 1e-13 * Math.abs(want),
+                                ops.name() + " κ = 0.3, ntk " + con[6] + ", c ≥ " + lower[0] + ", element " + k);
+                    }
+                }
+            }
+        }
+    }
 }

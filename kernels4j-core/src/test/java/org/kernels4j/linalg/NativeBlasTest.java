@@ -184,6 +184,9 @@ class NativeBlasTest {
                 assertThrows(IndexOutOfBoundsException.class, () -> nm.getBlock(q[0], q[1], q[2], q[3], new double[8]));
                 assertThrows(IndexOutOfBoundsException.class, () -> nm.putBlock(q[0], q[1], q[2], q[3], new double[8]));
             }
+            IndexOutOfBoundsException oob = assertThrows(IndexOutOfBoundsException.class,
+                    () -> nm.getBlock(2, 1, 2, 3, new double[6]));
+            assertEquals("block [2, 4) x [1, 4) outside a 3x5 matrix", oob.getMessage());
             assertThrows(IndexOutOfBoundsException.class, () -> nm.get(3, 0));
             assertThrows(IndexOutOfBoundsException.class, () -> nm.set(0, 5, 1));
         }
