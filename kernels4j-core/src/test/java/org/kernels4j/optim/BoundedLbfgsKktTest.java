@@ -375,4 +375,92 @@ class BoundedLbfgsKktTest {
         double[] trial = second.points.get(first.points.size());
         assertArrayEquals(want, trial, 1e-12);
     }
+
+    @Test
+    void theStepAlsoDoublesDownToALowerBoundFromAnInteriorStart() {
+        // f = (x − 0.5) + 0.01(x − 0.5)² from 0.5 towards the lower bound −4: d = −1 and f'(α) along d stays
+        // above 0.9 in size, so trials double (α = 1, 2, 4) until the bound caps α at (−4 − 0.5)/(−1) = 4.5
+        Recording f = new Recording((x, g) -> {
+            double e = x[0] - 0.5;
+            g[0] = 1 + 0.02 * e;
+            return e + 0.01 * e * e;
+        });
+        BoundedLbfgs.Result r = BoundedLbfgs.defaults().minimize(f, new double[] {0.5}, new double[] {-4}, new double[] {9});
+        double[] visited = new double[f.points.size()];
+        for (int i = 0; i < visited.length; i++) {
+            visited[i] = f.points.get(i)[0];
+        }
+        assertArrayEquals(new double[] {0.5, -0.5, -1.5, -3.5, -4}, visited, 0.0);
+        assertEquals(-4.0, r.x()[0], 0.0);
+    }
+
+    @Test
+    void variablesStartingOnABoundWithTheGradientPushingOutAreHeld() {
+        // f = (x₀ − 5)² + (x₁ − 0.5)² + (x₂ + 5)² on [−1, 1]³ from (1, −0.5, −1): x₀ and x₂ start on the bounds their
+        // minima lie beyond; only x₁ has to move. Treating x₀ or x₂ as free would aim the step out of the box.
+        BoundedLbfgs.Objective f = (x, g) -> {
+            g[0] = 2 * (x[0] - 5);
+            g[1] = 2 * (x[1] - 0.5);
+            g[2] = 2 * (x[2] + 5);
+            return (x[0] - 5) * (x[0] - 5) + (x[1] - 0.5) * (x[1] - 0.5) + (x[2] + 5) * (x[2] + 5);
+        };
+        BoundedLbfgs.Result r = BoundedLbfgs.defaults().minimize(f, new double[] {1, -0.5, -1}, new double[] {-1, -1, -1},
+                new double[] {1, 1, 1});
+        assertEquals(BoundedLbfgs.Stop.GRADIENT, r.stop());
+        assertArrayEquals(new double[] {1, 0.5, -1}, r.x(), 1e-6);
+        assertEquals(16 + 16, r.value(), 1e-9);
+    }
+
+    @Test
+    void aZeroGradientToleranceStillStopsOnAnExactMinimum() {
+        // the projected gradient is exactly 0 at the start: the test is ≤, so it stops there with GRADIENT
+        BoundedLbfgs.Result r = BoundedLbfgs.defaults().withTolerances(0, 0).minimize((x, g) -> {
+            g[0] = 2 * (x[0] - 2);
+            return (x[0] - 2) * (x[0] - 2);
+        }, new double[] {2}, new double[] {-5}, new double[] {5});
+        assertEquals(BoundedLbfgs.Stop.GRADIENT, r.stop());
+        assertEquals(0, r.iterations());
+    }
+
+    @Test
+    void theRelativeDecreaseRuleStopsAtTheFirstSmallStep() {
+        // f = 10⁶ + the ill-conditioned quadratic: the rule compares each step's decrease with tol·max(|f|, |f_new|, 1),
+        // here ≈ tol·10⁶. The values after k iterations, from runs limited to k, show where the rule must fire.
+        double tol = 1e-7;
+        BoundedLbfgs.Objective f = (x, g) -> 1e6 + new IllConditioned(8, 5).valueAndGradient(x, g);
+        double[] lo = new double[8];
+        double[] hi = new double[8];
+        java.util.Arrays.fill(lo, -5);
+        java.util.Arrays.fill(hi, 5);
+        BoundedLbfgs.Result r = BoundedLbfgs.defaults().withTolerances(0, tol).minimize(f, new double[8], lo, hi);
+        assertEquals(BoundedLbfgs.Stop.RELATIVE_DECREASE, r.stop());
+        int k = r.iterations();
+        double previous = f.valueAndGradient(new double[8], new double[8]);
+        for (int j = 1; j <= k; j++) {
+            BoundedLbfgs.Result rj = BoundedLbfgs.defaults().withTolerances(0, 0).withMaxIterations(j).minimize(f,
+                    new double[8], lo, hi);
+            double limit = tol * Math.max(Math.max(Math.abs(previous), Math.abs(rj.value())), 1);
+            if (j < k) {
+                assertTrue(previous - rj.value() > limit, "step " + j + " should not have stopped it");
+            } else {
+                assertTrue(previous - rj.value() <= limit, "step " + j + " should have stopped it");
+                assertEquals(rj.value(), r.value(), 0.0);
+            }
+            previous = rj.value();
+        }
+        assertTrue(k >= 2, k + " iterations");
+    }
+
+    @Test
+    void aKinkIsBracketedToRoundingLevel() {
+        // f = |x − 0.3| + 0.1x: the slope is ±1 + 0.1 everywhere, so the curvature condition never holds and every
+        // line search ends by narrowing its bracket and taking the best point with sufficient decrease
+        Recording f = new Recording((x, g) -> {
+            g[0] = Math.signum(x[0] - 0.3) + 0.1;
+            return Math.abs(x[0] - 0.3) + 0.1 * x[0];
+        });
+        BoundedLbfgs.Result r = BoundedLbfgs.defaults().minimize(f, new double[] {0}, new double[] {-10}, new double[] {10});
+        assertEquals(0.3, r.x()[0], 1e-9, r.stop() + " after " + r.iterations() + " iterations");
+        assertEquals(0.03, r.value(), 1e-9);
+    }
 }

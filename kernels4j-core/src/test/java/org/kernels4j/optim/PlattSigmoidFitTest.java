@@ -124,4 +124,38 @@ class PlattSigmoidFitTest {
         assertEquals(1.0, PlattSigmoid.probability(-800), 0.0);
         assertTrue(PlattSigmoid.probability(800) >= 0 && !Double.isNaN(PlattSigmoid.probability(800)));
     }
+
+    @Test
+    void oneIterationIsOneFullNewtonStep() {
+        // From Platt's start (0, log((N₋+1)/(N₊+1))), one iteration with only the full step allowed (min step 1) is
+        // (A, B) − H⁻¹∇ for the smoothed loss. Gradient and Hessian are taken here by central differences of the
+        // loss written above (step 1e-4: error ~1e-8 relative), not from the code's analytic formulas.
+        Random r = new Random(12);
+        int n = 40;
+        double[] f = new double[n];
+        boolean[] pos = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            pos[i] = r.nextDouble() < 0.4;
+            f[i] = (pos[i] ? 1.2 : -0.8) + r.nextGaussian(); // shifted, so ∇ and H have off-diagonal coupling
+        }
+        double[] t = targets(pos);
+        double[] start = PlattSigmoid.fit(f, pos, new PlattSigmoid.Stop(0, 0, 1, false));
+        double h = 1e-4;
+        double a = start[0];
+        double b = start[1];
+        double ga = (loss(f, t, a + h, b) - loss(f, t, a - h, b)) / (2 * h);
+        double gb = (loss(f, t, a, b + h) - loss(f, t, a, b - h)) / (2 * h);
+        double l0 = loss(f, t, a, b);
+        double haa = (loss(f, t, a + h, b) - 2 * l0 + loss(f, t, a - h, b)) / (h * h);
+        double hbb = (loss(f, t, a, b + h) - 2 * l0 + loss(f, t, a, b - h)) / (h * h);
+        double hab = (loss(f, t, a + h, b + h) - loss(f, t, a + h, b - h) - loss(f, t, a - h, b + h)
+                + loss(f, t, a - h, b - h)) / (4 * h * h);
+        double det = haa * hbb - hab * hab;
+        double wantA = a - (hbb * ga - hab * gb) / det;
+        double wantB = b - (haa * gb - hab * ga) / det;
+        double[] one = PlattSigmoid.fit(f, pos, new PlattSigmoid.Stop(0, 1, 1, false));
+        assertEquals(wantA, one[0], 1e-5 * Math.max(1, Math.abs(wantA)), "A after one Newton step");
+        assertEquals(wantB, one[1], 1e-5 * Math.max(1, Math.abs(wantB)), "B after one Newton step");
+        assertTrue(Math.abs(one[0] - a) > 0.1, "the step is not negligible: " + (one[0] - a));
+    }
 }
