@@ -463,4 +463,44 @@ class BoundedLbfgsKktTest {
         assertEquals(0.3, r.x()[0], 1e-9, r.stop() + " after " + r.iterations() + " iterations");
         assertEquals(0.03, r.value(), 1e-9);
     }
+
+    @Test
+    void zoomAfterAnExtrapolationLandsOnTheCubicMinimum() {
+        // f' = −1 − 1.18333x + 1.23333x² (f'(1) = −0.95, f'(1.5) = 0): from 0 with d = 1 the trial α = 1 meets the
+        // sufficient decrease but not the curvature condition, α = 2 is higher than α = 1, and the bracket [1, 2] of
+        // the cubic f is interpolated exactly: the next trial is its minimiser 1.5
+        double q = 0.925 / 0.75;
+        double p = 0.05 - q;
+        Recording f = new Recording((x, g) -> {
+            double a = x[0];
+            g[0] = -1 + p * a + q * a * a;
+            return -a + p / 2 * a * a + q / 3 * a * a * a;
+        });
+        BoundedLbfgs.Result r = BoundedLbfgs.defaults().minimize(f, new double[] {0}, new double[] {-10}, new double[] {10});
+        assertEquals(1.0, f.points.get(1)[0], 0.0);
+        assertEquals(2.0, f.points.get(2)[0], 0.0);
+        assertEquals(1.5, f.points.get(3)[0], 1e-12);
+        assertEquals(1.5, r.x()[0], 1e-12);
+    }
+
+    @Test
+    void undefinedTrialsAreApproachedByQuarterSteps() {
+        // f = −2x + 0.02x², undefined beyond x = 1.5: g₀ = −2, so d = 2 and the first trial is α = ½ (x = 1), then
+        // α = 1 (x = 2, undefined); each later trial steps a quarter of the way from the good end to the bad one:
+        // α = 0.625, 0.71875, 0.7890625 (x = 1.25, 1.4375, 1.578125, the last undefined again)
+        Recording f = new Recording((x, g) -> {
+            if (x[0] > 1.5) {
+                return Double.NaN;
+            }
+            g[0] = -2 + 0.04 * x[0];
+            return -2 * x[0] + 0.02 * x[0] * x[0];
+        });
+        BoundedLbfgs.Result r = BoundedLbfgs.defaults().minimize(f, new double[] {0}, new double[] {-10}, new double[] {10});
+        double[] first = new double[6];
+        for (int i = 0; i < 6; i++) {
+            first[i] = f.points.get(i)[0];
+        }
+        assertArrayEquals(new double[] {0, 1, 2, 1.25, 1.4375, 1.578125}, first, 1e-15);
+        assertTrue(r.x()[0] <= 1.5 && r.x()[0] > 1.49, "the best defined point, x = " + r.x()[0]);
+    }
 }
