@@ -181,12 +181,15 @@ class ElementOpsTest {
             row[2 + 3 * l] = 0.05 * r.nextDouble();
             row[3 + 3 * l] = 0.1 * r.nextDouble();
         }
-        double[] ip = new double[n];
+        double[] above = new double[n];
+        double[] nonNegative = new double[n];
         for (int i = 0; i < n; i++) {
-            ip[i] = (0.51 + 0.49 * r.nextDouble()) / col[0][i];
+            above[i] = (0.51 + 0.49 * r.nextDouble()) / col[0][i];
+            nonNegative[i] = r.nextDouble() / col[0][i]; // c₀ in [0, 1]: both arccos branches in the first layer
         }
         for (double[] con : new double[][] {{1, 0, 1, 0.5, 0.3, 1.5, 1}, {1, 0, 1, 0.5, 0.3, 1, 0}}) {
             for (double[] lower : new double[][] {{0.5 + 1e-9, 0.5 + 1e-9, 0.5 + 1e-9}, {0, 0, 0}}) {
+                double[] ip = lower[0] > 0.5 ? above : nonNegative;
                 for (ElementOps ops : IMPLS) {
                     double[] out = ip.clone();
                     ops.reluFamilyRow(out, 0, n, row, col, con, lower, new double[2 * n]);
@@ -210,5 +213,19 @@ class ElementOpsTest {
                 }
             }
         }
+    }
+
+    @Test
+    void clipCorrelationClipsAndSnapsNearOne() {
+        // clipped to [−1, 1]; within 2⁻⁵⁰ of ±1 snapped to ±1; elsewhere unchanged; NaN stays NaN
+        assertEquals(1.0, ArcCosine.clipCorrelation(1.5), 0.0);
+        assertEquals(-1.0, ArcCosine.clipCorrelation(-1.5), 0.0);
+        assertEquals(1.0, ArcCosine.clipCorrelation(1 - 0x1p-52), 0.0);
+        assertEquals(-1.0, ArcCosine.clipCorrelation(-1 + 0x1p-52), 0.0);
+        assertEquals(1 - 0x1p-48, ArcCosine.clipCorrelation(1 - 0x1p-48), 0.0);
+        assertEquals(-1 + 0x1p-48, ArcCosine.clipCorrelation(-1 + 0x1p-48), 0.0);
+        assertEquals(0.3, ArcCosine.clipCorrelation(0.3), 0.0);
+        assertEquals(-0.7, ArcCosine.clipCorrelation(-0.7), 0.0);
+        assertTrue(Double.isNaN(ArcCosine.clipCorrelation(Double.NaN)));
     }
 }

@@ -175,9 +175,12 @@ class NativeBlasTest {
             assertEquals(-5.0, nm.get(2, 3));
             assertEquals(3.0, nm.get(1, 2));
             nm.set(0, 0, 42);
-            double[] part = new double[4];
+            nm.set(2, 3, 7.5);
+            assertEquals(7.5, nm.toMatrix().get(2, 3), 0.0, "set writes element (2, 3) at 2·5 + 3");
+            assertEquals(42.0, nm.toMatrix().get(0, 0), 0.0);
+            double[] part = {9, 9, 9, 9, 9, 9};
             nm.getBlock(0, 2, 2, 2, part);
-            assertArrayEquals(new double[] {m.get(0, 2), -1, 3, -3}, part);
+            assertArrayEquals(new double[] {m.get(0, 2), -1, 3, -3, 9, 9}, part, "two rows, nothing past them");
             nm.getBlock(3, 5, 0, 0, part); // an empty block at the far corner is in bounds
             int[][] bad = {{-1, 0, 1, 1}, {0, -1, 1, 1}, {0, 0, -1, 1}, {0, 0, 1, -1}, {2, 0, 2, 1}, {0, 4, 1, 2}};
             for (int[] q : bad) {
