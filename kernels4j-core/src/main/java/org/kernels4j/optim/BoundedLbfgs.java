@@ -145,7 +145,7 @@ public final class BoundedLbfgs {
                 }
             }
             double first = pairs.isEmpty() ? Math.min(1.0, 1.0 / maxAbs(d)) : 1.0;
-            LineSearch ls = new LineSearch(f, x, fx, d, slope, xn, gn);
+            LineSearch ls = new LineSearch(f, x, fx, d, slope, xn, gn, lower, upper);
             boolean accepted = alphaMax > 0 && ls.search(Math.min(first, alphaMax), alphaMax);
             evaluations += ls.evaluations;
             if (!accepted) {
@@ -196,6 +196,8 @@ public final class BoundedLbfgs {
         private final double slope0;
         private final double[] xn;
         private final double[] gn;
+        private final double[] lower;
+        private final double[] upper;
         private final double[] bestX;
         private final double[] bestG;
         int evaluations;
@@ -203,7 +205,8 @@ public final class BoundedLbfgs {
         private double bestAlpha;
         private double bestValue = Double.NaN;
 
-        LineSearch(Objective f, double[] x, double f0, double[] d, double slope0, double[] xn, double[] gn) {
+        LineSearch(Objective f, double[] x, double f0, double[] d, double slope0, double[] xn, double[] gn,
+                double[] lower, double[] upper) {
             this.f = f;
             this.x = x;
             this.f0 = f0;
@@ -211,6 +214,8 @@ public final class BoundedLbfgs {
             this.slope0 = slope0;
             this.xn = xn;
             this.gn = gn;
+            this.lower = lower;
+            this.upper = upper;
             this.bestX = new double[x.length];
             this.bestG = new double[x.length];
         }
@@ -218,7 +223,9 @@ public final class BoundedLbfgs {
         /** φ(α), with φ'(α) in {@code slope[0]}; remembers the best point with sufficient decrease. */
         private double phi(double alpha, double[] slope) {
             for (int i = 0; i < x.length; i++) {
-                xn[i] = x[i] + alpha * d[i];
+                // α ≤ α_max keeps x + α·d in the box except for rounding, which at α = α_max can land one
+                // ulp outside the bound that stops the step: clamp, so every point tried is in the box
+                xn[i] = Math.min(upper[i], Math.max(lower[i], x[i] + alpha * d[i]));
             }
             double v = f.valueAndGradient(xn, gn);
             evaluations++;
