@@ -160,7 +160,7 @@ class GaussianProcessChecksTest {
         }
         GaussianProcess gp = GaussianProcess.builder(KernelSpec.parse("rbf(length=0.03)")).noise(0).build();
         HyperparameterSearch.Result r = gp.optimize(x, y, HyperparameterSearch.builder().restarts(6).seed(1)
-                .bound("rbf.length", 0.01, 1e4).maxIterations(5).build());
+                .bound("rbf.length", 0.01, 1e4).maxIterations(3).build());
         int failed = 0;
         for (HyperparameterSearch.Start s : r.starts()) {
             if (s.evidence() == Double.NEGATIVE_INFINITY) {

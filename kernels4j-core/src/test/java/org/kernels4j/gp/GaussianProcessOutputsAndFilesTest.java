@@ -198,7 +198,7 @@ class GaussianProcessOutputsAndFilesTest {
         int scale = 3 - len - noise; // the signal variance, the third of the three
         GaussianProcess gp = GaussianProcess.builder(k).noise(1e-8).build();
         HyperparameterSearch.Result r = gp.optimize(x, y, HyperparameterSearch.builder().restarts(5).seed(9)
-                .bound("rbf.length", 0.3, 3).fix("white.noise").maxIterations(20).build());
+                .bound("rbf.length", 0.3, 3).fix("white.noise").maxIterations(10).build());
         assertEquals(6, r.starts().size());
         double[] own = k.hyperparameters().stream().mapToDouble(Hyperparameter::value).toArray();
         assertArrayEquals(own, r.starts().get(0).initial(), 1e-12);

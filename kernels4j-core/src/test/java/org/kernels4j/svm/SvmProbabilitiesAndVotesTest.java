@@ -286,6 +286,62 @@ class SvmProbabilitiesAndVotesTest {
         assertEquals(ref[1], ab[1], 1e-3 * Math.max(1, Math.abs(ref[1])), "B");
     }
 
+    /**
+     * Three classes with class 2 weighted 3: each one-vs-rest problem c is the dual with y = +1 on class
+     * c, −1 elsewhere and C·w(label) per row, whose optimum the projected-gradient QP (BruteForceQp)
+     * finds independently (objectives to 1e−6 relative, both solved far below that); each one-vs-one
+     * column (0,1), (0,2), (1,2) is a binary SVM fitted on that pair's rows alone, to 1e−7 (the two
+     * solves take different paths and agree to a few multiples of the stopping tolerance 1e−8).
+     */
+    @Test
+    void multiclassProblemsAreTheRightBinaryProblems() {
+        Matrix x = TestData.gaussian(36, 2, 1.0, 121);
+        double[] y = new double[36];
+        for (int i = 0; i < 36; i++) {
+            y[i] = x.get(i, 0) + 0.3 * x.get(i, 1) > 0.5 ? 7 : x.get(i, 1) > 0 ? 4 : 1;
+        }
+        Kernel k = KernelSpec.parse("rbf(gamma=0.8)");
+        double c = 1.5;
+        SupportVectorMachine.Training ovr = SupportVectorMachine.classifier().kernel(k).c(c).classWeight(7, 3)
+                .multiclass(SvmModel.Multiclass.ONE_VS_REST).tolerance(1e-8).build().train(x, y);
+        double[][] kk = SupportVectorMachineTest.gram(k, x);
+        double[] classes = {1, 4, 7};
+        for (int p = 0; p < 3; p++) {
+            double[] yb = new double[36];
+            double[] upper = new double[36];
+            double[] lin = new double[36];
+            double[][] q = new double[36][36];
+            for (int i = 0; i < 36; i++) {
+                yb[i] = y[i] == classes[p] ? 1 : -1;
+                upper[i] = y[i] == 7 ? 3 * c : c;
+                lin[i] = -1;
+            }
+            for (int i = 0; i < 36; i++) {
+                for (int j = 0; j < 36; j++) {
+                    q[i][j] = yb[i] * yb[j] * kk[i][j];
+                }
+            }
+            double[] ref = BruteForceQp.solve(q, lin, yb, upper, 0, 100_000);
+            double fRef = BruteForceQp.objective(q, lin, ref);
+            assertEquals(fRef, ovr.solves().get(p).objective(), 1e-6 * Math.abs(fRef), "one-vs-rest problem " + p);
+        }
+        SvmModel ovo = SupportVectorMachine.classifier().kernel(k).c(c).tolerance(1e-8).build().fit(x, Matrix.column(y));
+        Matrix f = ovo.decisionValues(x);
+        int[][] pairs = {{0, 1}, {0, 2}, {1, 2}};
+        for (int p = 0; p < 3; p++) {
+            double a = classes[pairs[p][0]];
+            double b = classes[pairs[p][1]];
+            int[] rows = java.util.stream.IntStream.range(0, 36).filter(i -> y[i] == a || y[i] == b).toArray();
+            double[] yp = java.util.Arrays.stream(rows).mapToDouble(i -> y[i]).toArray();
+            SvmModel pair = SupportVectorMachine.classifier().kernel(k).c(c).tolerance(1e-8).build()
+                    .fit(x.selectRows(rows), Matrix.column(yp));
+            Matrix fp = pair.decisionValues(x);
+            for (int i = 0; i < 36; i++) {
+                assertEquals(fp.get(i, 0), f.get(i, p), 1e-7, "pair " + p + ", row " + i);
+            }
+        }
+    }
+
     /** Every kind of SVM model predicts the same after its codec, to the last bit. */
     @Test
     void modelsSurviveTheirCodec() {
