@@ -101,6 +101,16 @@ class GaussianProcessOutputsAndFilesTest {
         }
         assertEquals(lml, m.logMarginalLikelihood(), 1e-9 * Math.abs(lml));
         assertEquals(2, m.outputs());
+        // posterior draws of output 1 centre on its own mean (Monte-Carlo, 5 standard errors)
+        int draws = 4000;
+        Matrix s1 = m.samplePosterior(xt, 1, draws, 303);
+        for (int s = 0; s < 6; s++) {
+            double sum = 0;
+            for (int d = 0; d < draws; d++) {
+                sum += s1.get(s, d);
+            }
+            assertEquals(mean.get(s, 1), sum / draws, 5 * Math.sqrt(var.get(s, 1) / draws) + 1e-9, "draws " + s);
+        }
         assertThrows(Kernels4jException.class, () -> m.variance(xt, 2));
         assertThrows(Kernels4jException.class, () -> m.covariance(xt, -1));
         assertThrows(Kernels4jException.class, () -> m.variance(xt, -1));
@@ -222,6 +232,32 @@ class GaussianProcessOutputsAndFilesTest {
         // the log-uniform draws spread over the whole (log) interval: some in each half
         long low = distinct.stream().filter(v -> v < Math.sqrt(0.3 * 3)).count();
         assertTrue(low >= 1 && low <= 5, "starts below the geometric midpoint: " + low);
+    }
+
+    /**
+     * With a search in the builder, fit learns first: the model's kernel is the search's (the same search
+     * run by hand), its log marginal likelihood is the evidence there, and the report names the search;
+     * the sparse GP likewise keeps its search.
+     */
+    @Test
+    void fitWithASearchUsesTheLearnedKernel() {
+        Matrix x = TestData.gaussian(25, 1, 1.5, 361);
+        Matrix y = new Matrix(25, 1);
+        for (int i = 0; i < 25; i++) {
+            y.set(i, 0, Math.sin(2 * x.get(i, 0)) + 0.05 * Math.cos(13 * i));
+        }
+        Kernel k = KernelSpec.parse("1*rbf(length=3) + white(noise=0.3)");
+        HyperparameterSearch search = HyperparameterSearch.builder().maxIterations(8).build();
+        HyperparameterSearch.Result byHand = GaussianProcess.builder(k).build().optimize(x, y, search);
+        GaussianProcessModel m = GaussianProcess.builder(k).optimize(search).build().fit(x, y);
+        assertEquals(byHand.kernel(), m.kernel());
+        assertEquals(byHand.evidence(), m.logMarginalLikelihood(), 1e-9 * Math.abs(byHand.evidence()));
+        assertEquals(byHand.kernel(), m.search().kernel());
+        assertTrue(m.report().text("search").startsWith("Result["), m.report().text("search"));
+        SparseGaussianProcessModel sm = SparseGaussianProcess.builder(k).inducing(5).optimize(search).build().fit(x, y);
+        assertTrue(sm.search() != null);
+        assertEquals(sm.search().kernel(), sm.kernel());
+        assertEquals(sm.search().evidence(), sm.bound(), 1e-9 * Math.abs(sm.bound()));
     }
 
     /**
