@@ -649,7 +649,7 @@ final class SmoSolver {
         return r;
     }
 
-    /** ρ: the mean of y_t·G_t over free variables, else the midpoint of the bounds the bounded ones give. */
+    /** ρ: the mean of y_t·G_t over free variables, else the midpoint of the bounds the bounded ones give (the finite one when the other is missing). */
     private double rho() {
         double ub = Double.POSITIVE_INFINITY;
         double lb = Double.NEGATIVE_INFINITY;
@@ -674,6 +674,11 @@ final class SmoSolver {
                 sum += yg;
             }
         }
-        return free > 0 ? sum / free : (ub + lb) / 2;
+        if (free > 0) {
+            return sum / free;
+        }
+        // every variable bounded on one side only (one-class with ν = 1: all α at 1) leaves the other bound
+        // infinite; any ρ on the finite side is optimal, so take the finite bound rather than an infinite midpoint
+        return Double.isInfinite(ub) ? lb : Double.isInfinite(lb) ? ub : (ub + lb) / 2;
     }
 }

@@ -30,7 +30,7 @@ class PlattSigmoidTest {
         return v;
     }
 
-    private static double[] bruteForce(double[] f, boolean[] pos) {
+    static double[] bruteForce(double[] f, boolean[] pos) {
         double bestA = 0;
         double bestB = 0;
         double best = Double.POSITIVE_INFINITY;
