@@ -433,4 +433,67 @@ class KernelDensityFormulasTest {
             assertEquals(f.logDensity(Matrix.of(new double[][] {{0, 0}}))[0], a.logDensity()[1], 1e-6, p.name());
         }
     }
+
+    /**
+     * regime() on four 1-D points (one of weight 0, which is a sample point but never a term) with h = 1.25,
+     * against its documented definition worked here: σ² the variance over the other points i (w_i &gt; 0) of
+     * log k(|x − x_i|/h), averaged over the sample points; the participation (Σ w_i k_i)²/Σ (w_i k_i)², its
+     * median the middle of the sorted values; α = ln n/d; the kind by the thresholds (ln n)/2 and 2 ln n.
+     */
+    @Test
+    void regimeOfAFewPointsMatchesItsDefinition() {
+        double[] xs = {0, 1, 3, 2};
+        double[] w = {1, 2, 0.5, 0};
+        double h = 1.25;
+        Matrix x = new Matrix(4, 1);
+        for (int i = 0; i < 4; i++) {
+            x.set(i, 0, xs[i]);
+        }
+        KernelDensity.Regime r = KernelDensity.fit(Profile.GAUSSIAN, x, w, KernelDensity.scalar(h, 1)).regime();
+        double meanVar = 0;
+        double[] part = new double[4];
+        for (int q = 0; q < 4; q++) {
+            double m = 0;
+            double sq = 0;
+            int c = 0;
+            double s1 = 0;
+            double s2 = 0;
+            for (int i = 0; i < 4; i++) {
+                if (i == q || w[i] == 0) {
+                    continue;
+                }
+                double u = (xs[q] - xs[i]) / h;
+                double lk = -u * u / 2;
+                m += lk;
+                sq += lk * lk;
+                c++;
+                s1 += w[i] * Math.exp(lk);
+                s2 += Math.pow(w[i] * Math.exp(lk), 2);
+            }
+            m /= c;
+            meanVar += (sq / c - m * m) / 4;
+            part[q] = s1 * s1 / s2;
+        }
+        java.util.Arrays.sort(part);
+        assertEquals(meanVar, r.logTermVariance(), 1e-12 * meanVar);
+        assertEquals(part[2], r.participation(), 1e-12 * part[2]);
+        assertEquals(Math.log(4), r.alpha(), 1e-15);
+        double ln = Math.log(4);
+        KernelDensity.RegimeKind kind = meanVar < ln / 2 ? KernelDensity.RegimeKind.CENTRAL_LIMIT
+                : meanVar < 2 * ln ? KernelDensity.RegimeKind.HEAVY_TAILED : KernelDensity.RegimeKind.EXTREME_VALUE;
+        assertEquals(kind, r.kind());
+        assertTrue(r.dominatedByFewPoints());
+        // a compact kernel that leaves a term at zero: σ² = +∞
+        KernelDensity.Regime top = KernelDensity.fit(Profile.TOPHAT, x, w, KernelDensity.scalar(1.5, 1)).regime();
+        assertEquals(Double.POSITIVE_INFINITY, top.logTermVariance());
+        assertEquals(KernelDensity.RegimeKind.EXTREME_VALUE, top.kind());
+        // wide compact support: every term is 1 (tophat), σ² = 0, participation (Σw)²/Σw² without the point itself
+        KernelDensity.Regime flat = KernelDensity.fit(Profile.TOPHAT, x, w, KernelDensity.scalar(10, 1)).regime();
+        assertEquals(0.0, flat.logTermVariance(), 1e-15);
+        assertEquals(KernelDensity.RegimeKind.CENTRAL_LIMIT, flat.kind());
+        // participations: without point 0 (2, 0.5): 2.5²/4.25; without 1: 1.5²/1.25; without 2: 9/5; point 3: 3.5²/5.25
+        double[] flatPart = {6.25 / 4.25, 2.25 / 1.25, 9.0 / 5, 12.25 / 5.25};
+        java.util.Arrays.sort(flatPart);
+        assertEquals(flatPart[2], flat.participation(), 1e-12);
+    }
 }
