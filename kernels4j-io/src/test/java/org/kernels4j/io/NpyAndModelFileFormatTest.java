@@ -176,7 +176,21 @@ class NpyAndModelFileFormatTest {
         refused(npy(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (1, -1), }", new byte[0]), "too large or invalid");
         refused(npy(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (65536, 32768), }", new byte[0]),
                 "too large or invalid");
-        refused(java.util.Arrays.copyOf(good, good.length - 1), "data is truncated: expected 16 bytes for shape 2x1, found 15");
+        var cut = assertThrows(Kernels4jException.class, () -> Npy.read(java.util.Arrays.copyOf(good, good.length - 1), "f"));
+        assertTrue(cut.getMessage().endsWith("data is truncated: expected 16 bytes for shape 2x1, found 15"), cut.getMessage());
+        // the length checks' edges: exactly 10 bytes (a v1 prefix, empty header) and exactly 12 (v2 prefix)
+        refused(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, 0, 0}, "unsupported .npy header");
+        refused(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 2, 0, 0, 0, 0, 0}, "unsupported .npy header");
+        // version 3 headers are UTF-8, versions 1 and 2 Latin-1: the refused header is quoted as decoded
+        refused(npy(3, "{'descr': 'é'}", new byte[0]), "{'descr': 'é'}");
+        refused(npy(2, "{'descr': 'é'}", new byte[0]), "{'descr': 'é'}");
+        // a zero column count is legal; the largest legal element count is Integer.MAX_VALUE − 8
+        assertEquals(3, Npy.read(npy(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (3, 0), }", new byte[0]), "z")
+                .rows());
+        refused(npy(1, "{'descr': '|u1', 'fortran_order': False, 'shape': (2147483639,), }", new byte[0]),
+                "data is truncated: expected 2147483639 bytes");
+        refused(npy(1, "{'descr': '|u1', 'fortran_order': False, 'shape': (2147483640,), }", new byte[0]),
+                "too large or invalid");
         refused(java.util.Arrays.copyOf(good, good.length + 3), "3 unexpected bytes after the data");
         var e = assertThrows(Kernels4jException.class, () -> Npy.read(dir.resolve("none.npy")));
         assertTrue(e.getMessage().contains("none.npy: no such file"), e.getMessage());
@@ -238,7 +252,13 @@ class NpyAndModelFileFormatTest {
                 ModelFiles.sha256("abc".getBytes(StandardCharsets.US_ASCII)));
         SavedModel back = ModelFiles.load(file);
         assertEquals(null, back.targetName());
-        // the same model gives the same bytes (constant entry times)
+        // the same model gives the same bytes: every entry is stamped 2000-01-01 00:00
+        try (var z = new java.util.zip.ZipFile(file.toFile())) {
+            var en = z.entries();
+            while (en.hasMoreElements()) {
+                assertEquals(java.time.LocalDateTime.of(2000, 1, 1, 0, 0), en.nextElement().getTimeLocal());
+            }
+        }
         Path again = dir.resolve("again.zip");
         ModelFiles.save(new SavedModel(f, List.of("u", "v"), null), again);
         assertArrayEquals(Files.readAllBytes(file), Files.readAllBytes(again));
