@@ -100,6 +100,12 @@ class PrivacyFormulasTest {
             assertEquals(c, mean[j], gamma * (1 + 1e-9), "cos coordinate " + j);
             assertEquals(sn, mean[m + j], gamma * (1 + 1e-9), "sin coordinate " + j);
         }
+        // more queries than one 4096-row chunk: each answer as if asked alone
+        Matrix many = TestData.gaussian(4100, 2, 1.0, 31);
+        double[] all = p.means(many);
+        for (int i : new int[] {0, 4095, 4096, 4099}) {
+            assertEquals(p.means(many.rowRange(i, i + 1))[0], all[i], 1e-15, "query " + i);
+        }
         // answers: mean(y) = φ(y)ᵀμ̃ (computed here), sum = n·mean
         Matrix q = TestData.gaussian(3, 2, 1.0, 22);
         double[] means = p.means(q);
@@ -313,6 +319,8 @@ class PrivacyFormulasTest {
         }
         assertEquals(8.0, (double) GridLaplace.scale(4, 1, 0.5)[0] / GridLaplace.scale(4, 1, 0.5)[1], 0.0);
         assertEquals(1L << 30, GridLaplace.scale(1, 1, 1)[1]); // τ = 1: p = min(30, 54 − 1)
+        assertEquals(1L << 54, GridLaplace.scale(0x1p54, 1, 1)[0]); // a 55-bit t is still legal (the sampler's 2^55)
+        assertEquals(1L, GridLaplace.scale(0x1p54, 1, 1)[1]);
         long[] tiny = GridLaplace.scale(1, 1e300, 0x1p-10); // τ far below one step: t = 1
         assertEquals(1, tiny[0]);
         assertThrows(Kernels4jException.class, () -> GridLaplace.scale(1, 1e-300, 0x1p-30)); // over 2^55
@@ -382,6 +390,23 @@ class PrivacyFormulasTest {
         assertThrows(Kernels4jException.class, () -> PrivateDistanceSum.release(Norm.L1, new Matrix(0, 2), -1, 1, 3, 0, 1, 0,
                 TestNoise.none()));
         PrivateDistanceSum.release(Norm.L2, x, -1, 1, 2, 1, 1, 0, TestNoise.none());
+        // the first check refuses, with its own message (not a later arithmetic failure)
+        var msg = assertThrows(Kernels4jException.class, () -> PrivateDistanceSum.release(Norm.L1, x, 1, 1, 3, 0, 1, 0,
+                TestNoise.none()));
+        assertTrue(msg.getMessage().contains("lo < hi"), msg.getMessage());
+        msg = assertThrows(Kernels4jException.class, () -> PrivateDistanceSum.release(Norm.L1, x, -1, 1, 3, 0, 0, 0,
+                TestNoise.none()));
+        assertTrue(msg.getMessage().contains("epsilon must be a positive finite number"), msg.getMessage());
+        msg = assertThrows(Kernels4jException.class, () -> PrivateKernelSum.release(KernelSpec.parse("rbf(gamma=1)"), x, 4,
+                0, 0, TestNoise.none()));
+        assertTrue(msg.getMessage().contains("epsilon must be a positive finite number"), msg.getMessage());
+        // the deepest legal tree, L = 20, is released and rebuilt (one coordinate: 2^21 nodes)
+        PrivateDistanceSum deep = PrivateDistanceSum.release(Norm.L1, x.rowRange(0, 3).selectColumns(new int[] {0}), -4, 4,
+                20, 0, 1, 0, TestNoise.none());
+        assertEquals(20, deep.levels());
+        PrivateDistanceSum.of(Norm.L1, null, -4, 4, 20, deep.trees()[0], deep.trees()[1], 3, 1, 1, 1);
+        PrivateDistanceSum shallow = PrivateDistanceSum.release(Norm.L1, x, -4, 4, 1, 0, 1, 0, TestNoise.none());
+        PrivateDistanceSum.of(Norm.L1, null, -4, 4, 1, shallow.trees()[0], shallow.trees()[1], 10, 1, 1, 1);
         // kernel sum: D even and >= 2, ε > 0 finite
         Kernel k = KernelSpec.parse("rbf(gamma=1)");
         PrivateKernelSum.builder(k).features(2).build();
