@@ -257,6 +257,42 @@ class KinkedDualsReferenceTest {
     }
 
     /**
+     * The quadrature activations (32-point Gauss–Hermite in the code) against the reference, to the
+     * accuracy the class comment documents for smooth φ: 1e-6 relative for variances up to ~3 and
+     * |c| ≤ 0.9 (asserted at 1e-5), and exactly symmetric in (q11, q22).
+     */
+    @Test
+    void quadratureActivationsMatchTheReferenceAndAreSymmetric() {
+        Object[][] defs = {{"tanh", (DoubleUnaryOperator) Math::tanh, (DoubleUnaryOperator) v -> 1 / Math.pow(Math.cosh(v), 2)},
+            {"sigmoid", (DoubleUnaryOperator) v -> 1 / (1 + Math.exp(-v)),
+                (DoubleUnaryOperator) v -> Math.exp(-v) / Math.pow(1 + Math.exp(-v), 2)},
+            {"softplus", (DoubleUnaryOperator) v -> Math.log1p(Math.exp(v)), (DoubleUnaryOperator) v -> 1 / (1 + Math.exp(-v))}};
+        // variances within the documented range (up to ~3; at q = 4 tanh's Ṫ is off by 3e-4)
+        double[][] qs = {{1.0, 0.3, 2.0}, {0.5, -0.4, 0.7}, {1.5, 0.0, 0.2}, {0.8, -0.5, 1.2}};
+        for (Object[] d : defs) {
+            Activation a = Activation.named((String) d[0]);
+            for (double[] q : qs) {
+                double ref = expectation((DoubleUnaryOperator) d[1], q[0], q[1], q[2]);
+                assertEquals(ref, a.pair(q[0], q[1], q[2]), 1e-5 * Math.max(1, Math.abs(ref)), d[0] + " T");
+                double refD = expectation((DoubleUnaryOperator) d[2], q[0], q[1], q[2]);
+                // Ṫ integrates φ' (for tanh sech², poles at ±iπ/2): measured 3.2e-4 relative for tanh at
+                // (1, 0.3, 2), more than the documented 1e-6, so 1e-3 here (still well under 1 %)
+                assertEquals(refD, a.derivativePair(q[0], q[1], q[2]), 1e-3 * Math.max(1, Math.abs(refD)), d[0] + " Tdot");
+                assertEquals(a.pair(q[0], q[1], q[2]), a.pair(q[2], q[1], q[0]), 0.0, d[0] + " symmetry");
+            }
+            double self = expectation((DoubleUnaryOperator) d[1], 1.3, 1.3, 1.3);
+            // c = 1: the documented accuracy is ~1e-3 as |c| -> 1 (tanh measured 3.3e-5)
+            assertEquals(self, a.self(1.3), 1e-3 * Math.max(1, self), d[0] + " self");
+            double selfD = expectation((DoubleUnaryOperator) d[2], 1.3, 1.3, 1.3);
+            assertEquals(selfD, a.derivativeSelf(1.3), 1e-3 * Math.max(1, selfD), d[0] + " Tdot self");
+            // a zero variance: u = 0 exactly, so T = φ(0)·E[φ(v)]
+            double zero = ((DoubleUnaryOperator) d[1]).applyAsDouble(0)
+                    * expectation(v -> 1, (DoubleUnaryOperator) d[1], 0.0, 0.0, 1.1);
+            assertEquals(zero, a.pair(0, 0, 1.1), 1e-6 * Math.max(1, Math.abs(zero)), d[0] + " zero variance");
+        }
+    }
+
+    /**
      * The NNGP Kˡ and NTK Θˡ of the class comment, layer by layer, with every dual E[φφ] and E[φ'φ']
      * taken from the reference integral instead of the code: result[l] = {Kˡ, Θˡ (ntk
      * parameterization), Θˡ (standard, hidden width {@code width})} for l = 0..depth.
@@ -378,6 +414,104 @@ class KinkedDualsReferenceTest {
         Kernel std = KernelSpec.parse("ntk(depth=0, w_var=1.4, b_var=0.3, param=standard, width=9)");
         assertEquals(xz + 1, GramEngine.gram(std, m).get(0, 1), 1e-15);
         assertEquals(6 + 1, GramEngine.gram(std, m).get(0, 0), 1e-15);
+    }
+
+    /**
+     * The vectorized ReLU-family tile path (whose shorter loops rely on proved lower bounds of the
+     * correlations, reached exactly by antipodal pairs x, −x) against the one-pair recursion of
+     * value(), itself checked against the reference above: rows wide enough (45 and 20 columns) for the
+     * vector loops, depths up to 8 (correlations above ½ from the fourth layer on), zero inputs with
+     * b_var = 0, a = b (linear), a·b &lt; 0, and the standard parameterization. 1e-12 relative: both
+     * are double-precision evaluations of the same closed form.
+     */
+    @Test
+    void reluFamilyTilesMatchTheOnePairRecursionAtDepth() {
+        Matrix half = TestData.gaussian(20, 4, 1, 61);
+        Matrix x = new Matrix(45, 4);
+        for (int i = 0; i < 20; i++) {
+            double s = 0.3 + 0.15 * i; // different norms: different per-row coefficients
+            for (int f = 0; f < 4; f++) {
+                x.set(i, f, s * half.get(i, f));
+                x.set(20 + i, f, -s * half.get(i, f)); // antipodal: correlation −1 at the input
+            }
+        }
+        for (int f = 0; f < 4; f++) {
+            x.set(40, f, 0); // a zero input
+            // (not an exactly parallel pair: arccos(1 − ε) turns its rounding into the documented 1e-8 error)
+            x.set(41, f, 2 * half.get(0, f) + 0.3 * f);
+        }
+        x.set(42, 0, 1e-3);
+        x.set(43, 1, -5);
+        x.set(44, 2, 0.7);
+        Matrix other = TestData.gaussian(20, 4, 1, 63); // not parallel to any row of x
+        for (String spec : List.of("nngp(depth=8, activation=relu, w_var=2)", "ntk(depth=8, activation=relu, w_var=2)",
+                "ntk(depth=6, activation=relu, w_var=1.5, b_var=0.3)", "ntk(depth=5, activation=leaky_relu, alpha=0.3)",
+                "nngp(depth=5, activation=abrelu, a=-0.4, b=1.2, b_var=0.1)",
+                "ntk(depth=4, activation=abrelu, a=0.6, b=0.6, b_var=0.2)",
+                "ntk(depth=5, activation=relu, w_var=2, param=standard, width=40)",
+                "ntk(depth=5, activation=relu, w_var=2, b_var=0.2, param=standard, width=40)", "ntk(depth=1, w_var=2)")) {
+            Kernel k = KernelSpec.parse(spec);
+            Matrix gram = GramEngine.gram(k, x);
+            Matrix cross = GramEngine.cross(k, x, other);
+            for (int i = 0; i < x.rows(); i++) {
+                for (int j = 0; j < x.rows(); j++) {
+                    double ref = i == j ? k.selfValue(x.row(i)) : k.value(x.row(i), x.row(j));
+                    assertEquals(ref, gram.get(i, j), 1e-12 * Math.max(1, Math.abs(ref)), spec + " gram " + i + "," + j);
+                }
+                for (int j = 0; j < other.rows(); j++) {
+                    double ref = k.value(x.row(i), other.row(j));
+                    assertEquals(ref, cross.get(i, j), 1e-12 * Math.max(1, Math.abs(ref)), spec + " cross " + i + "," + j);
+                }
+            }
+        }
+    }
+
+    /** One gradient pass writes the values and every gradient entry (buffers start as NaN). */
+    @Test
+    void gradientPassWritesValuesAndEveryEntry() {
+        Matrix x = TestData.gaussian(6, 3, 1, 62);
+        Kernel k = KernelSpec.parse("ntk(depth=2, activation=relu, w_var=1.6, b_var=0.2)");
+        double[] values = new double[36];
+        double[] out = new double[36];
+        java.util.Arrays.fill(out, Double.NaN);
+        double[][] gradients = new double[2][36];
+        for (double[] g : gradients) {
+            java.util.Arrays.fill(g, Double.NaN);
+        }
+        Matrix[] engine = GramEngine.gramGradients(k, x);
+        try (org.kernels4j.kernel.GramInputs in = new org.kernels4j.kernel.GramInputs(x, x.columnMeans())) {
+            org.kernels4j.kernel.GramBlock block = new org.kernels4j.kernel.GramBlock(in, in, true, 36);
+            try {
+                block.moveTo(0, 6, 0, 6);
+                k.computeBlock(block, values);
+                k.computeGradientBlock(block, out, gradients);
+            } finally {
+                block.release();
+            }
+        }
+        for (int i = 0; i < 36; i++) {
+            assertEquals(values[i], out[i], 1e-14 * Math.abs(values[i]), "value " + i);
+            for (int p = 0; p < 2; p++) {
+                assertEquals(engine[p].data()[i], gradients[p][i], 1e-12 * Math.max(1, Math.abs(gradients[p][i])),
+                        "gradient " + p + " entry " + i);
+            }
+        }
+    }
+
+    @Test
+    void edgeValuesOfTheActivations() {
+        // φ'(0) is the right slope b (φ = b·x for x ≥ 0), φ(0) = 0
+        assertEquals(1.5, Activation.abRelu(-0.5, 1.5).derivative(0));
+        assertEquals(0.0, Activation.abRelu(-0.5, 1.5).apply(0));
+        // the logistic function does not overflow at either end
+        assertEquals(1.0, Activation.logistic(800), 0.0);
+        assertEquals(0.0, Activation.logistic(-800), 1e-300);
+        assertEquals(0.5, Activation.logistic(0), 0.0);
+        assertEquals(14, Activation.names().size());
+        assertTrue(Activation.names().containsAll(List.of("relu", "leaky_relu", "abrelu", "step", "sign", "gelu", "elu")));
+        // the standard NTK accepts width 1; a random network accepts width 1 and one input feature
+        assertEquals(1, NeuralKernel.ntkStandard(1, Activation.relu(), 2, 0.1, 1).width());
+        assertEquals(1, new RandomNetwork(NeuralKernel.ntk(1, Activation.relu(), 2, 0.1), 1, 1, 3).width());
     }
 
     // ------------------------------------------------------------------------------ arc-cosine
