@@ -443,6 +443,32 @@ class KernelFormulaTest {
         assertEquals(3.0, new MaternKernel(2.5, 3).length());
     }
 
+    /** withHyperparameters refuses a wrong count; equals tells kernels apart; toString is the spec. */
+    @Test
+    void hyperparameterCountsEqualityAndPrinting() {
+        Kernel[] ks = {RbfKernel.withGamma(0.3), new MaternKernel(2.5, 1.2), new RationalQuadraticKernel(0.7, 1.3),
+            new PeriodicKernel(1.1, 2.5), new LaplacianKernel(0.4, false), new PolynomialKernel(3, 0.5, 1.2)};
+        for (Kernel k : ks) {
+            int n = k.hyperparameters().size();
+            assertThrows(Kernels4jException.class, () -> k.withHyperparameters(new double[n + 1]), k.toString());
+            double[] v = new double[n];
+            java.util.Arrays.fill(v, 0.9);
+            assertEquals(k.getClass(), k.withHyperparameters(v).getClass());
+            assertEquals(k.toSpec(), k.toString());
+            for (Kernel other : ks) {
+                assertEquals(k == other, k.equals(other), k + " vs " + other);
+            }
+        }
+        assertNotEquals(RbfKernel.withGamma(0.3), RbfKernel.withGamma(0.4));
+        assertNotEquals(new LaplacianKernel(0.4, false), new LaplacianKernel(0.4, true));
+        assertNotEquals(new LaplacianKernel(0.4, false), new LaplacianKernel(0.5, false));
+        assertNotEquals(new PolynomialKernel(3, 0.5, 1.2), new PolynomialKernel(2, 0.5, 1.2));
+        assertNotEquals(new PolynomialKernel(3, 0.5, 1.2), new PolynomialKernel(3, 0.6, 1.2));
+        assertNotEquals(new PolynomialKernel(3, 0.5, 1.2), new PolynomialKernel(3, 0.5, 1.3));
+        // periodic: different lengths of the two points are refused
+        assertThrows(Kernels4jException.class, () -> new PeriodicKernel(1, 2).value(new double[2], new double[3]));
+    }
+
     private static double[] flat(double[][] rows) {
         double[] out = new double[rows.length * rows[0].length];
         for (int i = 0; i < rows.length; i++) {
