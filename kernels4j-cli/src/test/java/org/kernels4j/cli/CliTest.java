@@ -428,7 +428,7 @@ class CliTest {
         assertEquals("", badWidth.out(), "inputs are checked before any work or output");
         assertTrue(badWidth.err().contains("widths must be positive, got 0"), badWidth.err());
         Run badBaseline = run("bench", "gram", "--n", "50", "--baseline", "rbff()");
-        assertEquals(1, badBaseline.code());
+        assertEquals(2, badBaseline.code(), "a kernel spec that does not parse is a usage error");
         assertEquals("", badBaseline.out());
     }
 
@@ -452,7 +452,7 @@ class CliTest {
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("--task must be regression or classification"), bad.err());
         Run badKernel = run("cv", "--data", iris, "--kernel", "rbff()");
-        assertEquals(1, badKernel.code());
+        assertEquals(2, badKernel.code(), "a kernel spec that does not parse is a usage error");
         assertEquals("", badKernel.out(), "specs are checked before any output");
         Run tooManyFolds = run("cv", "--data", train.toString(), "--kernel", "rbf()", "--folds", "400");
         assertEquals(1, tooManyFolds.code());
