@@ -1,0 +1,562 @@
+package org.kernels4j.balance;
+
+import java.util.Arrays;
+import java.util.Locale;
+import org.kernels4j.Kernels4jException;
+import org.kernels4j.ProgressListener;
+import org.kernels4j.approx.Landmarks;
+import org.kernels4j.gram.GramEngine;
+import org.kernels4j.kernel.Kernel;
+import org.kernels4j.linalg.Matrix;
+import org.kernels4j.model.FitReport;
+import org.kernels4j.optim.BoundedLbfgs;
+
+/**
+ * Kernel balancing weights: weights on n observed rows under which the observed sample matches a
+ * target sample on the kernel functions k(a_j, ·) of m anchor points (Hazlett's KBAL; the
+ * balancing constraints of Li et al., "Debiased collaborative filtering with kernel-based causal
+ * balancing", ICLR 2024).
+ *
+ * <p><b>Problem.</b> With φ_i = (k(a_1, x_i), …, k(a_m, x_i)) (the n×m block Φ = K(X_obs, A)),
+ * target means μ_j = (1/n_t)·Σ_t k(a_j, z_t) and base weights q (normalised to Σq = 1; uniform by
+ * default), find w ≥ 0, Σw = 1, minimising
+ * <pre>
+ *   KL(w‖q) = Σ_i w_i log(w_i/q_i)   subject to   |Σ_i w_i k(a_j, x_i) − μ_j| ≤ C   for every anchor j,
+ * </pre>
+ * or, with a ridge r &gt; 0, the penalised form KL(w‖q) + (1/2r)·Σ_j (|Φᵀw − μ|_j − C)₊² (C = 0 gives
+ * the exact-balance problem with a quadratic penalty on the imbalance, always feasible).
+ *
+ * <p><b>Dual.</b> The weights are w_i = q_i·exp(−λᵀφ_i)/Z(λ), Z = Σ_i q_i exp(−λᵀφ_i), where λ ∈ ℝ^m
+ * minimises the convex function
+ * <pre>
+ *   f(λ) = log Σ_i q_i exp(−λᵀφ_i) + λᵀμ + C‖λ‖₁ + (r/2)‖λ‖²,    ∇(smooth part) = μ − Φᵀw + r·λ,
+ * </pre>
+ * and min KL = −min f (strong duality). For C &gt; 0 the L1 term is handled by splitting
+ * λ = λ⁺ − λ⁻ with λ± ≥ 0 (2m bounded variables, gradient ±(μ − Φᵀw + rλ) + C) and
+ * {@link BoundedLbfgs}; for C = 0 the m variables are unconstrained. log Z is evaluated by
+ * log-sum-exp. At the solution the KKT conditions say λ_j &gt; 0 ⇒ (Φᵀw − μ)_j = C + rλ_j,
+ * λ_j &lt; 0 ⇒ (Φᵀw − μ)_j = −C + rλ_j, and |(Φᵀw − μ)_j| &lt; C ⇒ λ_j = 0. Without a ridge the
+ * projected-gradient stopping rule ≤ {@code tolerance} therefore bounds every constraint violation by
+ * {@code tolerance}.
+ *
+ * <p><b>Infeasibility.</b> Without a ridge, every feasible w has KL(w‖q) ≤ log(1/min_i q_i), so a dual
+ * point with −f(λ) above that bound certifies (weak duality) that no weights meet the constraints;
+ * the fit then stops and throws, naming the anchors with the largest violation. It also throws when
+ * the iterations end with a violation above {@code tolerance}.
+ *
+ * <p><b>Cost.</b> Φ: n·m kernel evaluations (one GEMM-based {@link GramEngine#cross} block), memory
+ * n·m doubles; μ: n_t·m evaluations without storing them; each dual evaluation O(n·m) (Φλ and Φᵀw);
+ * the MMD diagnostic, when on, (n + n_t)²·d matrix-free ({@link #mmdSquared}). Anchors by
+ * {@link AnchorSelection#KMEANS_PLUS_PLUS}: O(pool·m) kernel evaluations on the target rows.
+ *
+ * <pre>{@code
+ * BalancingWeights w = KernelBalancing.builder(KernelSpec.parse("rbf(gamma=0.5)"))
+ *         .anchors(50, KernelBalancing.AnchorSelection.KMEANS_PLUS_PLUS, 7).constraintTolerance(0.01)
+ *         .build().fit(xObserved, xTarget);
+ * double mean = BalancedEstimators.weightedMean(w, y);
+ * }</pre>
+ */
+public final class KernelBalancing {
+    /** How anchors are drawn from the target rows. */
+    public enum AnchorSelection {
+        /** m target rows uniformly without replacement. */
+        RANDOM,
+        /** k-means++ seeding in the kernel's feature space ({@link Landmarks#kMeansPlusPlus}). */
+        KMEANS_PLUS_PLUS
+    }
+
+    private final Kernel kernel;
+    private final Matrix anchors;
+    private final int anchorCount;
+    private final boolean countGiven;
+    private final AnchorSelection selection;
+    private final long seed;
+    private final double c;
+    private final double ridge;
+    private final int maxIterations;
+    private final double tolerance;
+    private final boolean computeMmd;
+
+    private KernelBalancing(Builder b) {
+        this.kernel = b.kernel;
+        this.anchors = b.anchors;
+        this.anchorCount = b.anchorCount;
+        this.countGiven = b.countGiven;
+        this.selection = b.selection;
+        this.seed = b.seed;
+        this.c = b.c;
+        this.ridge = b.ridge;
+        this.maxIterations = b.maxIterations;
+        this.tolerance = b.tolerance;
+        this.computeMmd = b.computeMmd;
+    }
+
+    /**
+     * Starts a builder. Defaults: 100 anchors by k-means++ from the target rows with seed 0 (fewer
+     * when the target has fewer rows), C = 0, no ridge, 1000 iterations, tolerance 10⁻⁶, MMD on.
+     */
+    public static Builder builder(Kernel kernel) {
+        return new Builder(kernel);
+    }
+
+    /** Options for {@link KernelBalancing}; validated by {@link #build()}. */
+    public static final class Builder {
+        private final Kernel kernel;
+        private Matrix anchors;
+        private int anchorCount = 100;
+        private boolean countGiven;
+        private AnchorSelection selection = AnchorSelection.KMEANS_PLUS_PLUS;
+        private long seed;
+        private double c;
+        private double ridge;
+        private int maxIterations = 1000;
+        private double tolerance = 1e-6;
+        private boolean computeMmd = true;
+
+        private Builder(Kernel kernel) {
+            if (kernel == null) {
+                throw new Kernels4jException("kernel balancing needs a kernel");
+            }
+            this.kernel = kernel;
+        }
+
+        /** Fixed anchor points a_j, the m×d rows of {@code anchors} (copied). */
+        public Builder anchors(Matrix anchors) {
+            this.anchors = anchors.copy();
+            return this;
+        }
+
+        /** {@code count} anchors drawn from the target rows at each fit, by {@code selection} with {@code seed}. */
+        public Builder anchors(int count, AnchorSelection selection, long seed) {
+            this.anchors = null;
+            this.anchorCount = count;
+            this.countGiven = true;
+            this.selection = selection;
+            this.seed = seed;
+            return this;
+        }
+
+        /** The per-anchor tolerance C ≥ 0 of the balance constraints (0: exact balance). */
+        public Builder constraintTolerance(double c) {
+            this.c = c;
+            return this;
+        }
+
+        /** A ridge r ≥ 0: replaces the hard constraints by the penalty (1/2r)·Σ_j (|imbalance_j| − C)₊². */
+        public Builder ridge(double ridge) {
+            this.ridge = ridge;
+            return this;
+        }
+
+        /** The L-BFGS iteration limit (≥ 1). */
+        public Builder maxIterations(int limit) {
+            this.maxIterations = limit;
+            return this;
+        }
+
+        /** The projected-gradient tolerance, which bounds each constraint violation (&gt; 0). */
+        public Builder tolerance(double tolerance) {
+            this.tolerance = tolerance;
+            return this;
+        }
+
+        /** Whether fit computes the MMD² diagnostic ((n + n_t)²·d work); on by default. */
+        public Builder computeMmd(boolean on) {
+            this.computeMmd = on;
+            return this;
+        }
+
+        /** @throws Kernels4jException for an invalid option */
+        public KernelBalancing build() {
+            if (anchors != null) {
+                if (anchors.rows() == 0) {
+                    throw new Kernels4jException("the anchor matrix has no rows");
+                }
+                anchors.requireFinite("anchors");
+            } else {
+                if (anchorCount < 1) {
+                    throw new Kernels4jException("the number of anchors must be >= 1, got " + anchorCount);
+                }
+                if (selection == null) {
+                    throw new Kernels4jException("no anchor selection method given");
+                }
+            }
+            if (!(c >= 0) || Double.isInfinite(c)) {
+                throw new Kernels4jException("the constraint tolerance C must be a finite number >= 0, got " + c);
+            }
+            if (!(ridge >= 0) || Double.isInfinite(ridge)) {
+                throw new Kernels4jException("the ridge must be a finite number >= 0, got " + ridge);
+            }
+            if (maxIterations < 1) {
+                throw new Kernels4jException("the iteration limit must be >= 1, got " + maxIterations);
+            }
+            if (!(tolerance > 0) || Double.isInfinite(tolerance)) {
+                throw new Kernels4jException("the tolerance must be a positive finite number, got " + tolerance);
+            }
+            return new KernelBalancing(this);
+        }
+    }
+
+    /** Balances {@code xObserved} (n×d) to {@code xTarget} (n_t×d) with uniform base weights. */
+    public BalancingWeights fit(Matrix xObserved, Matrix xTarget) {
+        return fit(xObserved, null, xTarget);
+    }
+
+    /**
+     * Balances {@code xObserved} (n×d) to {@code xTarget} (n_t×d) starting from base weights q (length
+     * n, ≥ 0, not all 0; normalised to sum 1; null for uniform). Base weights are data, not options, so
+     * they are passed here and one configured estimator can be fitted to many resamples.
+     *
+     * @throws Kernels4jException for empty, non-finite or mismatched inputs, or when the constraints
+     *     cannot be met (naming the worst anchors)
+     */
+    public BalancingWeights fit(Matrix xObserved, double[] baseWeights, Matrix xTarget) {
+        requireData(xObserved, "observed");
+        requireData(xTarget, "target");
+        if (xObserved.cols() != xTarget.cols()) {
+            throw new Kernels4jException("the observed rows have " + xObserved.cols() + " columns but the target rows have "
+                    + xTarget.cols());
+        }
+        int n = xObserved.rows();
+        double[] q = normalisedBase(baseWeights, n);
+        Matrix a = anchorsFor(xTarget);
+        if (a.cols() != xObserved.cols()) {
+            throw new Kernels4jException("the anchors have " + a.cols() + " columns but the data has " + xObserved.cols());
+        }
+        int m = a.rows();
+        Matrix phi = GramEngine.cross(kernel, xObserved, a); // n×m
+        double[] mu = GramEngine.crossTimes(kernel, a, xTarget, constantColumn(xTarget.rows(), 1.0 / xTarget.rows()),
+                ProgressListener.NONE).data().clone();
+        Dual dual = new Dual(phi.data(), n, m, q, mu, c, ridge);
+        boolean split = c > 0;
+        int vars = split ? 2 * m : m;
+        double[] lower = new double[vars];
+        double[] upper = new double[vars];
+        Arrays.fill(lower, split ? 0.0 : Double.NEGATIVE_INFINITY);
+        Arrays.fill(upper, Double.POSITIVE_INFINITY);
+        BoundedLbfgs solver = BoundedLbfgs.defaults().withMaxIterations(maxIterations).withTolerances(tolerance, 0.0);
+        BoundedLbfgs.Result result;
+        boolean certified = false;
+        try {
+            result = solver.minimize(dual, new double[vars], lower, upper);
+        } catch (Infeasible e) {
+            certified = true;
+            result = null;
+        }
+        double[] lambda = certified ? dual.lastLambda : dual.lambdaOf(result.x());
+        dual.weightsAt(lambda); // fills dual.w and dual.logZ at the final point
+        double[] w = dual.w.clone();
+        double[] achieved = dual.phiTw(w);
+        double[] imbalance = new double[m];
+        double maxViolation = 0;
+        for (int j = 0; j < m; j++) {
+            imbalance[j] = achieved[j] - mu[j];
+            maxViolation = Math.max(maxViolation, Math.abs(imbalance[j]) - c);
+        }
+        if (ridge == 0 && (certified || maxViolation > tolerance)) {
+            throw new Kernels4jException(infeasibleMessage(certified, result, imbalance, achieved, mu));
+        }
+        double kl = 0;
+        double sumSq = 0;
+        double maxW = 0;
+        for (int i = 0; i < n; i++) {
+            if (w[i] > 0) {
+                kl += w[i] * Math.log(w[i] / q[i]);
+            }
+            sumSq += w[i] * w[i];
+            maxW = Math.max(maxW, w[i]);
+        }
+        double mmd = Double.NaN;
+        double mmdBase = Double.NaN;
+        if (computeMmd) {
+            double[] both = mmdSquared(kernel, xObserved, new double[][] {w, q}, xTarget);
+            mmd = both[0];
+            mmdBase = both[1];
+        }
+        double ess = 1.0 / sumSq;
+        boolean converged = result != null && (result.stop() == BoundedLbfgs.Stop.GRADIENT
+                || maxViolation <= tolerance && ridge == 0);
+        FitReport report = FitReport.builder()
+                .add("observed_rows", (long) n)
+                .add("target_rows", (long) xTarget.rows())
+                .add("anchors", (long) m)
+                .add("constraint_tolerance", c)
+                .add("ridge", ridge)
+                .add("iterations", (long) result.iterations())
+                .add("evaluations", (long) result.evaluations())
+                .add("stop", result.stop().name().toLowerCase(Locale.ROOT))
+                .add("converged", converged)
+                .add("dual_objective", -result.value())
+                .add("kl_divergence", kl)
+                .add("max_imbalance", maxAbs(imbalance))
+                .add("max_violation", Math.max(0, maxViolation))
+                .add("mmd2", mmd)
+                .add("mmd2_base", mmdBase)
+                .add("effective_sample_size", ess)
+                .add("max_weight", maxW)
+                .build();
+        // the tilt ρ(x) = exp(−λᵀφ(x) − log Z), so that w_i = q_i·ρ(x_i)
+        return new BalancingWeights(kernel, a, lambda, dual.logZ, w, mu, achieved, c, ridge, kl, mmd, mmdBase, report);
+    }
+
+    /**
+     * The squared kernel MMD between the weighted observed sample and the (uniformly weighted) target
+     * sample, for each weight vector given:
+     * MMD² = wᵀK(X,X)w − (2/n_t)·wᵀK(X,Z)1 + (1/n_t²)·1ᵀK(Z,Z)1. Weights are used as given (pass
+     * vectors summing to 1). Matrix-free: O((n + n_t)²·d) time, O(n + n_t) extra memory.
+     */
+    public static double[] mmdSquared(Kernel kernel, Matrix xObserved, double[][] weights, Matrix xTarget) {
+        int n = xObserved.rows();
+        int nt = xTarget.rows();
+        int k = weights.length;
+        Matrix wm = new Matrix(n, k);
+        for (int c = 0; c < k; c++) {
+            if (weights[c].length != n) {
+                throw new Kernels4jException("MMD: " + weights[c].length + " weights for " + n + " observed rows");
+            }
+            for (int i = 0; i < n; i++) {
+                wm.set(i, c, weights[c][i]);
+            }
+        }
+        Matrix ones = constantColumn(nt, 1.0 / nt);
+        Matrix kw = GramEngine.crossTimes(kernel, xObserved, xObserved, wm, ProgressListener.NONE); // n×k
+        Matrix kt = GramEngine.crossTimes(kernel, xObserved, xTarget, ones, ProgressListener.NONE); // n×1
+        Matrix tt = GramEngine.crossTimes(kernel, xTarget, xTarget, ones, ProgressListener.NONE); // n_t×1
+        double target = 0;
+        for (int t = 0; t < nt; t++) {
+            target += tt.get(t, 0) / nt;
+        }
+        double[] out = new double[k];
+        for (int c = 0; c < k; c++) {
+            double ww = 0;
+            double wt = 0;
+            for (int i = 0; i < n; i++) {
+                ww += weights[c][i] * kw.get(i, c);
+                wt += weights[c][i] * kt.get(i, 0);
+            }
+            out[c] = ww - 2 * wt + target;
+        }
+        return out;
+    }
+
+    private static String infeasibleMessage(boolean certified, BoundedLbfgs.Result result, double[] imbalance,
+            double[] achieved, double[] mu) {
+        Integer[] order = new Integer[imbalance.length];
+        for (int j = 0; j < order.length; j++) {
+            order[j] = j;
+        }
+        Arrays.sort(order, (x, y) -> Double.compare(Math.abs(imbalance[y]), Math.abs(imbalance[x])));
+        StringBuilder sb = new StringBuilder("kernel balancing: the balance constraints cannot be met");
+        if (certified) {
+            sb.append(" (the dual objective exceeds log(1/min q), which proves that no weights satisfy them)");
+        } else {
+            sb.append(String.format(Locale.ROOT, " within %d iterations (stopped: %s)", result.iterations(),
+                    result.stop().name().toLowerCase(Locale.ROOT)));
+        }
+        sb.append("; worst anchors (0-based):");
+        for (int r = 0; r < Math.min(5, order.length); r++) {
+            int j = order[r];
+            sb.append(String.format(Locale.ROOT, " #%d (target mean %.4g, weighted observed %.4g, imbalance %.3g)", j,
+                    mu[j], achieved[j], imbalance[j]));
+            if (r < Math.min(5, order.length) - 1) {
+                sb.append(',');
+            }
+        }
+        sb.append(". The observed rows do not reach the target near those anchors: raise the constraint tolerance C,"
+                + " add a ridge, use fewer or other anchors, or raise the iteration limit");
+        return sb.toString();
+    }
+
+    private Matrix anchorsFor(Matrix xTarget) {
+        if (anchors != null) {
+            return anchors;
+        }
+        int nt = xTarget.rows();
+        int m = countGiven ? anchorCount : Math.min(anchorCount, nt);
+        if (m > nt) {
+            throw new Kernels4jException("cannot draw " + m + " anchors from " + nt + " target rows");
+        }
+        int[] rows = selection == AnchorSelection.RANDOM ? Landmarks.uniform(nt, m, seed)
+                : Landmarks.kMeansPlusPlus(kernel, xTarget, m, seed);
+        return xTarget.selectRows(rows);
+    }
+
+    private static void requireData(Matrix x, String what) {
+        if (x == null || x.rows() == 0) {
+            throw new Kernels4jException("kernel balancing: the " + what + " sample is empty");
+        }
+        if (x.cols() == 0) {
+            throw new Kernels4jException("kernel balancing: the " + what + " sample has no columns");
+        }
+        x.requireFinite(what + " rows");
+    }
+
+    private static double[] normalisedBase(double[] base, int n) {
+        double[] q = new double[n];
+        if (base == null) {
+            Arrays.fill(q, 1.0 / n);
+            return q;
+        }
+        if (base.length != n) {
+            throw new Kernels4jException("kernel balancing: " + base.length + " base weights for " + n + " observed rows");
+        }
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            if (!(base[i] >= 0) || Double.isInfinite(base[i])) {
+                throw new Kernels4jException("kernel balancing: base weight " + i + " is " + base[i]
+                        + "; base weights must be finite and >= 0");
+            }
+            sum += base[i];
+        }
+        if (!(sum > 0)) {
+            throw new Kernels4jException("kernel balancing: all base weights are 0");
+        }
+        for (int i = 0; i < n; i++) {
+            q[i] = base[i] / sum;
+        }
+        return q;
+    }
+
+    private static Matrix constantColumn(int rows, double value) {
+        Matrix v = new Matrix(rows, 1);
+        Arrays.fill(v.data(), value);
+        return v;
+    }
+
+    private static double maxAbs(double[] a) {
+        double m = 0;
+        for (double v : a) {
+            m = Math.max(m, Math.abs(v));
+        }
+        return m;
+    }
+
+    /** Thrown out of the objective when the dual value certifies infeasibility. */
+    private static final class Infeasible extends RuntimeException {
+        Infeasible() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** f(λ) and its gradient; λ split into λ⁺ − λ⁻ when C &gt; 0. */
+    private static final class Dual implements BoundedLbfgs.Objective {
+        final double[] phi;
+        final int n;
+        final int m;
+        final double[] logQ;
+        final double[] mu;
+        final double c;
+        final double ridge;
+        final double bound; // log(1/min q): the largest KL of any w; −f above it proves infeasibility
+        final double[] w;
+        final double[] s;
+        double logZ;
+        double[] lastLambda;
+
+        Dual(double[] phi, int n, int m, double[] q, double[] mu, double c, double ridge) {
+            this.phi = phi;
+            this.n = n;
+            this.m = m;
+            this.mu = mu;
+            this.c = c;
+            this.ridge = ridge;
+            this.logQ = new double[n];
+            double minQ = Double.POSITIVE_INFINITY;
+            for (int i = 0; i < n; i++) {
+                logQ[i] = Math.log(q[i]);
+                if (q[i] > 0) {
+                    minQ = Math.min(minQ, q[i]);
+                }
+            }
+            this.bound = -Math.log(minQ);
+            this.w = new double[n];
+            this.s = new double[n];
+        }
+
+        double[] lambdaOf(double[] x) {
+            if (c == 0) {
+                return x.clone();
+            }
+            double[] l = new double[m];
+            for (int j = 0; j < m; j++) {
+                l[j] = x[j] - x[m + j];
+            }
+            return l;
+        }
+
+        /** w ∝ q·exp(−Φλ) into {@link #w}; returns log Z. */
+        double weightsAt(double[] lambda) {
+            double top = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < n; i++) {
+                double dot = 0;
+                int base = i * m;
+                for (int j = 0; j < m; j++) {
+                    dot += phi[base + j] * lambda[j];
+                }
+                s[i] = logQ[i] - dot;
+                top = Math.max(top, s[i]);
+            }
+            double sum = 0;
+            for (int i = 0; i < n; i++) {
+                w[i] = Math.exp(s[i] - top);
+                sum += w[i];
+            }
+            for (int i = 0; i < n; i++) {
+                w[i] /= sum;
+            }
+            logZ = top + Math.log(sum);
+            return logZ;
+        }
+
+        double[] phiTw(double[] weights) {
+            double[] out = new double[m];
+            for (int i = 0; i < n; i++) {
+                double wi = weights[i];
+                if (wi == 0) {
+                    continue;
+                }
+                int base = i * m;
+                for (int j = 0; j < m; j++) {
+                    out[j] += wi * phi[base + j];
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public double valueAndGradient(double[] x, double[] gradient) {
+            double[] lambda = lambdaOf(x);
+            double f = weightsAt(lambda);
+            if (!Double.isFinite(f)) {
+                return Double.NaN;
+            }
+            double[] achieved = phiTw(w);
+            double l1 = 0;
+            double l2 = 0;
+            for (int j = 0; j < m; j++) {
+                f += lambda[j] * mu[j];
+                l1 += Math.abs(lambda[j]);
+                l2 += lambda[j] * lambda[j];
+                double g = mu[j] - achieved[j] + ridge * lambda[j];
+                if (c == 0) {
+                    gradient[j] = g;
+                } else {
+                    gradient[j] = g + c;
+                    gradient[m + j] = -g + c;
+                }
+            }
+            if (c > 0) {
+                l1 = 0;
+                for (double v : x) {
+                    l1 += v; // Σ(λ⁺ + λ⁻): equals ‖λ‖₁ at the optimum, and is what the split problem minimises
+                }
+            }
+            f += c * l1 + 0.5 * ridge * l2;
+            if (ridge == 0 && -f > bound + 1e-9 * Math.max(1, bound)) {
+                lastLambda = lambda;
+                throw new Infeasible();
+            }
+            return f;
+        }
+    }
+}
