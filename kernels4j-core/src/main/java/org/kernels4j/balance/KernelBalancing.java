@@ -241,19 +241,18 @@ public final class KernelBalancing {
         int evaluations = 0;
         double[] start = new double[vars];
         try {
-            // BoundedLbfgs can stop early when a split variable lands a rounding step above its bound
-            // (the step to the bound decreases f by nothing); a restart from that point, with the variable
-            // now at its bound and held, continues. Restart while a run makes progress.
+            // BoundedLbfgs stops (relative decrease ≤ 0) when a step only carries a split variable from a
+            // rounding distance above its bound onto it; a restart from that point, with the variable now at
+            // its bound and held, continues. Every run that takes a step uses up iterations, so this ends.
             while (iterations < maxIterations) {
                 BoundedLbfgs.Result run = solver.withMaxIterations(maxIterations - iterations)
                         .minimize(dual, start, lower, upper);
                 iterations += run.iterations();
                 evaluations += run.evaluations();
-                boolean progress = result == null || run.value() < result.value();
                 result = run;
                 start = run.x();
                 if (run.stop() == BoundedLbfgs.Stop.GRADIENT || run.stop() == BoundedLbfgs.Stop.ITERATIONS
-                        || run.iterations() == 0 || !progress) {
+                        || run.iterations() == 0) {
                     break;
                 }
             }

@@ -94,7 +94,7 @@ class KernelBalancingTest {
                 change = Math.max(change, Math.abs(v - w[i]));
                 w[i] = v;
             }
-            if (change < 1e-17) {
+            if (change < 1e-16) {
                 break;
             }
         }
@@ -167,10 +167,10 @@ class KernelBalancingTest {
         for (double s : imbalance(p.phi, p.mu, w)) {
             primal += Math.pow(Math.max(Math.abs(s) - c, 0), 2) / (2 * r);
         }
-        assertTrue(maxDiff(bw.weights(), w) < 1e-10, "weights differ by " + maxDiff(bw.weights(), w) + "; fixed-point"
+        assertTrue(maxDiff(bw.weights(), w) < 1e-12, "weights differ by " + maxDiff(bw.weights(), w) + "; fixed-point"
                 + " residuals: reference " + ridgeResidual(p, c, r, w) + ", dual " + ridgeResidual(p, c, r, bw.weights())
                 + "\n" + bw.report());
-        assertEquals(primal, bw.report().number("dual_objective"), 1e-11);
+        assertEquals(primal, bw.report().number("dual_objective"), 1e-12);
         assertTrue(bw.report().flag("converged"));
         // the penalty is active: the balance moved from the base weights but not all the way
         assertTrue(bw.maxImbalance() > c + 1e-3, "max imbalance " + bw.maxImbalance());
@@ -209,7 +209,7 @@ class KernelBalancingTest {
         double[] y = new double[4];
         double[] w = p.q.clone();
         for (int outer = 0; outer < 200; outer++) {
-            w = exponentiatedGradient(p.phi, p.mu, p.q, c, rho, y, w, 200_000);
+            w = exponentiatedGradient(p.phi, p.mu, p.q, c, rho, y, w, 5_000);
             double[] s = imbalance(p.phi, p.mu, w);
             double worst = 0;
             for (int j = 0; j < 4; j++) {
@@ -224,11 +224,11 @@ class KernelBalancingTest {
         for (double s : imbalance(p.phi, p.mu, w)) {
             assertTrue(Math.abs(s) <= c + 1e-11, "reference violates a constraint: " + s);
         }
-        assertTrue(maxDiff(bw.weights(), w) < 1e-8, "weights differ by " + maxDiff(bw.weights(), w));
-        assertEquals(kl(w, p.q), bw.klDivergence(), 1e-9);
-        assertEquals(kl(w, p.q), bw.report().number("dual_objective"), 1e-9); // no duality gap
+        assertTrue(maxDiff(bw.weights(), w) < 1e-11, "weights differ by " + maxDiff(bw.weights(), w));
+        assertEquals(kl(w, p.q), bw.klDivergence(), 1e-12);
+        assertEquals(kl(w, p.q), bw.report().number("dual_objective"), 1e-12); // no duality gap
         // the multipliers agree with the augmented Lagrangian's (λ = y in this sign convention)
-        assertTrue(maxDiff(bw.multipliers(), y) < 1e-5, "multipliers " + java.util.Arrays.toString(bw.multipliers())
+        assertTrue(maxDiff(bw.multipliers(), y) < 1e-9, "multipliers " + java.util.Arrays.toString(bw.multipliers())
                 + " vs " + java.util.Arrays.toString(y));
     }
 
