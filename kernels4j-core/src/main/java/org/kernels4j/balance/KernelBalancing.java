@@ -34,7 +34,11 @@ import org.kernels4j.optim.BoundedLbfgs;
  * and min KL = −min f (strong duality). For C &gt; 0 the L1 term is handled by splitting
  * λ = λ⁺ − λ⁻ with λ± ≥ 0 (2m bounded variables, gradient ±(μ − Φᵀw + rλ) + C) and
  * {@link BoundedLbfgs}; for C = 0 the m variables are unconstrained. log Z is evaluated by
- * log-sum-exp. At the solution the KKT conditions say λ_j &gt; 0 ⇒ (Φᵀw − μ)_j = C + rλ_j,
+ * log-sum-exp. L-BFGS is restarted when it stops on a step that moves a split variable only by
+ * rounding onto its bound; when it ends above the tolerance (near the optimum f changes below its
+ * rounding level, which stalls a line search on f), Newton steps on the anchors with λ_j ≠ 0, signs
+ * held, driven by the gradient alone, finish the solve (Hessian Φ_Fᵀ(diag w − wwᵀ)Φ_F + rI, n·k²
+ * flops for k such anchors, skipped above 5·10⁸). At the solution the KKT conditions say λ_j &gt; 0 ⇒ (Φᵀw − μ)_j = C + rλ_j,
  * λ_j &lt; 0 ⇒ (Φᵀw − μ)_j = −C + rλ_j, and |(Φᵀw − μ)_j| &lt; C ⇒ λ_j = 0. Without a ridge the
  * projected-gradient stopping rule ≤ {@code tolerance} therefore bounds every constraint violation by
  * {@code tolerance}.
@@ -93,7 +97,7 @@ public final class KernelBalancing {
 
     /**
      * Starts a builder. Defaults: 100 anchors by k-means++ from the target rows with seed 0 (fewer
-     * when the target has fewer rows), C = 0, no ridge, 1000 iterations, tolerance 10⁻⁶, MMD on.
+     * when the target has fewer rows), C = 0, no ridge, 10000 iterations, tolerance 10⁻⁶, MMD on.
      */
     public static Builder builder(Kernel kernel) {
         return new Builder(kernel);
@@ -109,7 +113,7 @@ public final class KernelBalancing {
         private long seed;
         private double c;
         private double ridge;
-        private int maxIterations = 1000;
+        private int maxIterations = 10000;
         private double tolerance = 1e-6;
         private boolean computeMmd = true;
 

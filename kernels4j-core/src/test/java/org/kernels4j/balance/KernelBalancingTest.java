@@ -227,6 +227,9 @@ class KernelBalancingTest {
         assertTrue(maxDiff(bw.weights(), w) < 1e-11, "weights differ by " + maxDiff(bw.weights(), w));
         assertEquals(kl(w, p.q), bw.klDivergence(), 1e-12);
         assertEquals(kl(w, p.q), bw.report().number("dual_objective"), 1e-12); // no duality gap
+        // the case has both kinds of anchors: slack (multiplier 0) and at ±C
+        long slack = java.util.Arrays.stream(bw.multipliers()).filter(v -> v == 0).count();
+        assertTrue(slack > 0 && slack < 4, java.util.Arrays.toString(bw.multipliers()));
         // the multipliers agree with the augmented Lagrangian's (λ = y in this sign convention)
         assertTrue(maxDiff(bw.multipliers(), y) < 1e-9, "multipliers " + java.util.Arrays.toString(bw.multipliers())
                 + " vs " + java.util.Arrays.toString(y));
