@@ -271,16 +271,19 @@ public final class KernelBalancing {
         try {
             // BoundedLbfgs stops (relative decrease ≤ 0) when a step only carries a split variable from a
             // rounding distance above its bound onto it; a restart from that point, with the variable now at
-            // its bound and held, continues. Every run that takes a step uses up iterations, so this ends.
+            // its bound and held, continues. Three restarts in a row that lower f by nothing mean f has reached
+            // its rounding level: the Newton finish below takes over.
+            int idle = 0;
             while (iterations < maxIterations) {
                 BoundedLbfgs.Result run = solver.withMaxIterations(maxIterations - iterations)
                         .minimize(dual, start, lower, upper);
                 iterations += run.iterations();
                 evaluations += run.evaluations();
+                idle = result != null && !(run.value() < result.value()) ? idle + 1 : 0;
                 result = run;
                 start = run.x();
                 if (run.stop() == BoundedLbfgs.Stop.GRADIENT || run.stop() == BoundedLbfgs.Stop.ITERATIONS
-                        || run.iterations() == 0) {
+                        || run.iterations() == 0 || idle >= 3) {
                     break;
                 }
             }

@@ -361,6 +361,31 @@ class KernelBalancingTest {
         }
     }
 
+    /** Exact balance on 30 overlapping RBF anchors (a nearly singular dual without the whitening), with base weights. */
+    @Test
+    void exactBalanceOnManyCloseAnchorsConverges() {
+        Random r = new Random(8);
+        Matrix x = gaussian(2000, 3, 0, r);
+        Matrix z = gaussian(500, 3, 0.3, r);
+        double[] q = randomBase(2000, r);
+        double tol = 1e-9;
+        BalancingWeights bw = KernelBalancing.builder(KernelSpec.parse("rbf(gamma=0.2)"))
+                .anchors(30, KernelBalancing.AnchorSelection.RANDOM, 3).tolerance(tol).build().fit(x, q, z);
+        double[][] phi = features(KernelSpec.parse("rbf(gamma=0.2)"), x, bw.anchors());
+        double[] mu = means(features(KernelSpec.parse("rbf(gamma=0.2)"), z, bw.anchors()));
+        for (double s : imbalance(phi, mu, bw.weights())) {
+            assertEquals(0.0, s, tol);
+        }
+        assertTrue(bw.report().flag("converged"), bw.report().toString());
+        assertTrue(bw.report().number("iterations") < 500, bw.report().toString());
+        assertEquals(bw.klDivergence(), bw.report().number("dual_objective"), 1e-9);
+        // w_i = q_i·ρ(x_i) with the fitted tilt
+        Matrix rho = bw.predict(x);
+        for (int i = 0; i < x.rows(); i++) {
+            assertEquals(bw.weights()[i], q[i] * rho.get(i, 0), 1e-12 * Math.max(1, bw.weights()[i]));
+        }
+    }
+
     @Test
     void diagnosticsMatchBruteForce() {
         Small p = Small.make(5);
