@@ -32,26 +32,30 @@ import org.kernels4j.optim.BoundedLbfgs;
  * <pre>
  *   f(λ) = log Σ_i q_i exp(−λᵀφ_i) + λᵀμ + C‖λ‖₁ + (r/2)‖λ‖²,    ∇(smooth part) = μ − Φᵀw + r·λ,
  * </pre>
- * and min KL = −min f (strong duality). For C &gt; 0 the L1 term is handled by splitting
+ * and the primal optimum (KL, plus the penalty with a ridge) equals −min f (strong duality). For C &gt; 0 the L1 term is handled by splitting
  * λ = λ⁺ − λ⁻ with λ± ≥ 0 (2m bounded variables, gradient ±(μ − Φᵀw + rλ) + C) and
  * {@link BoundedLbfgs}; for C = 0 the m variables are unconstrained. log Z is evaluated by
- * log-sum-exp. L-BFGS is restarted when it stops on a step that moves a split variable only by
- * rounding onto its bound; when it ends above the tolerance (near the optimum f changes below its
- * rounding level, which stalls a line search on f), Newton steps on the anchors with λ_j ≠ 0, signs
- * held, driven by the gradient alone, finish the solve (Hessian Φ_Fᵀ(diag w − wwᵀ)Φ_F + rI, n·k²
- * flops for k such anchors, skipped above 5·10⁸). For exact balance (C = 0, no ridge) the problem is
- * first whitened: exact constraints are invariant under φ ↦ Tᵀφ, and T = V·diag(s)^(−1/2) from the
- * base-weighted feature covariance V·diag(s)·Vᵀ (n·m² + 9m³ flops) makes the dual's Hessian at λ = 0 the
- * identity; nearby anchors otherwise make it nearly singular (measured: n = 20000, m = 200 RBF anchors,
- * 49 iterations whitened against no convergence in 10000 without). At the solution the KKT conditions say λ_j &gt; 0 ⇒ (Φᵀw − μ)_j = C + rλ_j,
- * λ_j &lt; 0 ⇒ (Φᵀw − μ)_j = −C + rλ_j, and |(Φᵀw − μ)_j| &lt; C ⇒ λ_j = 0. Without a ridge the
- * projected-gradient stopping rule ≤ {@code tolerance} therefore bounds every constraint violation by
- * {@code tolerance}.
+ * log-sum-exp. At the solution the KKT conditions say λ_j &gt; 0 ⇒ (Φᵀw − μ)_j = C + rλ_j,
+ * λ_j &lt; 0 ⇒ (Φᵀw − μ)_j = −C + rλ_j, and |(Φᵀw − μ)_j| &lt; C ⇒ λ_j = 0; the solve stops when these
+ * hold to {@code tolerance} (reported as {@code kkt_residual}), so without a ridge every constraint
+ * holds to {@code tolerance}.
+ *
+ * <p><b>Solver details.</b> L-BFGS is restarted when it stops on a step that moves a split variable
+ * only by rounding onto its bound. When it ends above the tolerance (near the optimum f changes below
+ * its rounding level, which stalls a line search on f), Newton steps on the anchors with λ_j ≠ 0, signs
+ * held, driven by the gradient alone, finish the solve (Hessian Φ_Fᵀ(diag w − wwᵀ)Φ_F + rI, n·k² flops
+ * for k such anchors, skipped above 5·10⁸). For exact balance (C = 0, no ridge) the problem is first
+ * whitened: exact constraints are invariant under φ ↦ Tᵀφ, and T = V·diag(s)^(−1/2) from the
+ * base-weighted feature covariance V·diag(s)·Vᵀ (n·m² + 9m³ flops) makes the dual's Hessian at λ = 0
+ * the identity, where nearby anchors otherwise make it nearly singular (measured: n = 20000, m = 200
+ * RBF anchors, 49 iterations whitened, no convergence in 10000 without). The box constraints of
+ * C &gt; 0 are not invariant, so that case is solved unwhitened.
  *
  * <p><b>Infeasibility.</b> Without a ridge, every feasible w has KL(w‖q) ≤ log(1/min_i q_i), so a dual
  * point with −f(λ) above that bound certifies (weak duality) that no weights meet the constraints;
- * the fit then stops and throws, naming the anchors with the largest violation. It also throws when
- * the iterations end with a violation above {@code tolerance}.
+ * the fit then stops and throws, naming the anchors with the largest |λ_j| (the dual diverges along
+ * a ray that loads on the anchors whose target means no weighting reaches). It also throws, naming
+ * the largest violations, when the iterations end with a violation above {@code tolerance}.
  *
  * <p><b>Cost.</b> Φ: n·m kernel evaluations (one GEMM-based {@link GramEngine#cross} block), memory
  * n·m doubles; μ: n_t·m evaluations without storing them; each dual evaluation O(n·m) (Φλ and Φᵀw);
