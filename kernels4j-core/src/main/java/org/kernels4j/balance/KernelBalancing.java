@@ -33,8 +33,8 @@ import org.kernels4j.optim.BoundedLbfgs;
  *   f(λ) = log Σ_i q_i exp(−λᵀφ_i) + λᵀμ + C‖λ‖₁ + (r/2)‖λ‖²,    ∇(smooth part) = μ − Φᵀw + r·λ,
  * </pre>
  * and the primal optimum (KL, plus the penalty with a ridge) equals −min f (strong duality). For
- * C &gt; 0 the L1 term is handled by splitting λ = λ⁺ − λ⁻ with λ± ≥ 0 (2m bounded variables, gradient ±(μ − Φᵀw + rλ) + C) and
- * {@link BoundedLbfgs}; for C = 0 the m variables are unconstrained. log Z is evaluated by
+ * C &gt; 0 the L1 term is handled by splitting λ = λ⁺ − λ⁻ with λ± ≥ 0 (2m bounded variables,
+ * gradient ±(μ − Φᵀw + rλ) + C) and {@link BoundedLbfgs}; for C = 0 the m variables are unconstrained. log Z is evaluated by
  * log-sum-exp. At the solution the KKT conditions say λ_j &gt; 0 ⇒ (Φᵀw − μ)_j = C + rλ_j,
  * λ_j &lt; 0 ⇒ (Φᵀw − μ)_j = −C + rλ_j, and |(Φᵀw − μ)_j| &lt; C ⇒ λ_j = 0; the solve stops when these
  * hold to {@code tolerance} (reported as {@code kkt_residual}), so without a ridge every constraint
