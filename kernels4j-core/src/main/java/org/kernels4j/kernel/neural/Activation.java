@@ -35,9 +35,12 @@ import org.kernels4j.kernel.Specs;
  * </ul>
  * Any other activation ({@code tanh}, {@code softplus}, {@code swish}, {@code sigmoid},
  * {@code elu}, or one made with {@link #numerical}) is computed by tensor-product Gauss–Hermite
- * quadrature of the 2-D Gaussian expectation with {@value #QUADRATURE_POINTS}² nodes. Accuracy: for
- * smooth φ (tanh, erf, sin, gelu) the error is about 1e−6 relative for variances up to ~3 and
- * correlations |c| ≤ 0.9, growing to about 1e−3 as |c| → 1 for saturating φ (erf is the worst case); for φ with a kink (relu, elu) it is only about 1e−2 of √(q11·q22), so prefer the closed forms (all tested against them). Cost: {@value #QUADRATURE_POINTS}²
+ * quadrature of the 2-D Gaussian expectation with {@value #QUADRATURE_POINTS}² nodes. Accuracy,
+ * measured against a kink-split Gauss–Legendre reference (KinkedDualsReferenceTest): for smooth φ the
+ * error of T is about 1e−6 relative for variances up to ~3 and correlations |c| ≤ 0.9, but the
+ * derivative Ṫ of a saturating φ is only good to about 3e−4 (tanh at variances 2–4) and T itself to
+ * about 3e−5 as |c| → 1; for φ with a kink (relu, elu) the error is about 1e−2 of √(q11·q22), so prefer
+ * the closed forms (all tested against them). Cost: {@value #QUADRATURE_POINTS}²
  * evaluations of φ per kernel entry and layer, so numerical activations suit n up to a few
  * thousand; the closed forms cost a few dozen flops.
  */
