@@ -189,19 +189,9 @@ class KernelContractTest {
         assertEquals(hs.size(), analytic.length, label);
         double h = 1e-5;
         for (int p = 0; p < hs.size(); p++) {
-            double[] up = theta.clone();
-            double[] down = theta.clone();
-            up[p] *= Math.exp(h);
-            down[p] *= Math.exp(-h);
-            Matrix kp = GramEngine.gram(k.withHyperparameters(up), X);
-            Matrix km = GramEngine.gram(k.withHyperparameters(down), X);
-            double worst = 0;
-            double scale = 0;
-            for (int i = 0; i < kp.data().length; i++) {
-                double fd = (kp.data()[i] - km.data()[i]) / (2 * h);
-                worst = Math.max(worst, Math.abs(fd - analytic[p].data()[i]));
-                scale = Math.max(scale, Math.abs(fd));
-            }
+            double[] check = GradientCheck.logGradientError(k, X, theta, p, analytic[p], h);
+            double worst = check[0];
+            double scale = check[1];
             String what = label + " " + hs.get(p).name();
             if (scale == 0 && k instanceof ProductKernel) {
                 // e.g. white noise times a stationary kernel: the factor's length only moves the diagonal, where it is 1

@@ -270,19 +270,9 @@ class KernelFormulaTest {
             assertEquals(theta.length, analytic.length, spec);
             double h = 1e-5;
             for (int p = 0; p < theta.length; p++) {
-                double[] up = theta.clone();
-                double[] down = theta.clone();
-                up[p] *= Math.exp(h);
-                down[p] *= Math.exp(-h);
-                Matrix kp = GramEngine.gram(k.withHyperparameters(up), x);
-                Matrix km = GramEngine.gram(k.withHyperparameters(down), x);
-                double worst = 0;
-                double scale = 0;
-                for (int i = 0; i < kp.data().length; i++) {
-                    double fd = (kp.data()[i] - km.data()[i]) / (2 * h);
-                    worst = Math.max(worst, Math.abs(fd - analytic[p].data()[i]));
-                    scale = Math.max(scale, Math.abs(fd));
-                }
+                double[] check = GradientCheck.logGradientError(k, x, theta, p, analytic[p], h);
+                double worst = check[0];
+                double scale = check[1];
                 String what = spec + " " + k.hyperparameters().get(p).name();
                 assertTrue(scale > 1e-3, what + " has a vanishing derivative");
                 assertTrue(worst <= 1e-7 * scale, what + ": error " + worst + " of " + scale);

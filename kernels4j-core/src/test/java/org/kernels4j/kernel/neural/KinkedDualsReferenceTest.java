@@ -11,6 +11,7 @@ import org.kernels4j.Kernels4jException;
 import org.kernels4j.TestData;
 import org.kernels4j.gram.GramEngine;
 import org.kernels4j.kernel.Kernel;
+import org.kernels4j.kernel.GradientCheck;
 import org.kernels4j.kernel.KernelSpec;
 import org.kernels4j.linalg.Matrix;
 
@@ -613,19 +614,9 @@ class KinkedDualsReferenceTest {
             assertEquals(spec.contains("b_var") ? 2 : 1, analytic.length, spec);
             double h = 1e-4;
             for (int p = 0; p < theta.length; p++) {
-                double[] up = theta.clone();
-                double[] down = theta.clone();
-                up[p] *= Math.exp(h);
-                down[p] *= Math.exp(-h);
-                Matrix kp = GramEngine.gram(k.withHyperparameters(up), x);
-                Matrix km = GramEngine.gram(k.withHyperparameters(down), x);
-                double worst = 0;
-                double scale = 0;
-                for (int i = 0; i < kp.data().length; i++) {
-                    double fd = (kp.data()[i] - km.data()[i]) / (2 * h);
-                    worst = Math.max(worst, Math.abs(fd - analytic[p].data()[i]));
-                    scale = Math.max(scale, Math.abs(fd));
-                }
+                double[] check = GradientCheck.logGradientError(k, x, theta, p, analytic[p], h);
+                double worst = check[0];
+                double scale = check[1];
                 assertTrue(scale > 1e-3, spec + " parameter " + p + " has a vanishing derivative");
                 assertTrue(worst <= 1e-6 * scale, spec + " parameter " + p + ": error " + worst + " of " + scale);
             }
