@@ -23,20 +23,7 @@ class KernelDensityFormulasTest {
 
     /** Unnormalized k(r) from the profile definitions. */
     private static double k(Profile p, double r) {
-        switch (p) {
-            case GAUSSIAN:
-                return Math.exp(-r * r / 2);
-            case TOPHAT:
-                return r < 1 ? 1 : 0;
-            case EPANECHNIKOV:
-                return r < 1 ? 1 - r * r : 0;
-            case EXPONENTIAL:
-                return Math.exp(-r);
-            case LINEAR:
-                return r < 1 ? 1 - r : 0;
-            default:
-                return r < 1 ? Math.cos(Math.PI * r / 2) : 0;
-        }
+        return KernelDensityTest.k(p, r);
     }
 
     /** Volumes of the unit d-ball, d = 1..6 (published: 2, π, 4π/3, π²/2, 8π²/15, π³/6). */

@@ -14,8 +14,8 @@ import org.kernels4j.linalg.Matrix;
 
 class KernelDensityTest {
 
-    /** Unnormalized k(r) straight from the profile definitions. */
-    private static double k(Profile p, double r) {
+    /** Unnormalized k(r) straight from the profile definitions (the reference of every density test). */
+    static double k(Profile p, double r) {
         switch (p) {
             case GAUSSIAN:
                 return Math.exp(-r * r / 2);
