@@ -143,12 +143,9 @@ public final class ModelFiles {
     private static ClassLabels classNames(JsonNode node, String name) {
         List<String> names = new ArrayList<>();
         for (JsonNode n : node) {
-            if (!n.isTextual()) {
-                throw bad(name, "class_names must be a list of texts, found " + abbreviate(node.toString()));
-            }
-            names.add(n.asText());
+            names.add(n.isTextual() ? n.asText() : null);
         }
-        if (!node.isArray()) {
+        if (!node.isArray() || names.contains(null)) {
             throw bad(name, "class_names must be a list of texts, found " + abbreviate(node.toString()));
         }
         try {
