@@ -11,6 +11,7 @@ import org.kernels4j.linalg.Matrix;
 import org.kernels4j.linalg.SymmetricEigen;
 import org.kernels4j.model.FitReport;
 import org.kernels4j.optim.BoundedLbfgs;
+import org.kernels4j.regression.KernelRidgeModel;
 
 /**
  * Kernel balancing weights: weights on n observed rows under which the observed sample matches a
@@ -75,8 +76,17 @@ public final class KernelBalancing {
         /** m target rows uniformly without replacement. */
         RANDOM,
         /** k-means++ seeding in the kernel's feature space ({@link Landmarks#kMeansPlusPlus}). */
-        KMEANS_PLUS_PLUS
+        KMEANS_PLUS_PLUS,
+        /**
+         * Sampled without replacement with probability ∝ the ridge leverage score of each target row
+         * ({@link Landmarks#leverage}, λ = 10⁻³ on the kernel's scale): rows in regions the kernel
+         * resolves poorly with few points are favoured, as for Nyström centres.
+         */
+        LEVERAGE
     }
+
+    /** The ridge λ of {@link AnchorSelection#LEVERAGE}'s leverage scores (Nyström's default λ). */
+    static final double LEVERAGE_LAMBDA = 1e-3;
 
     private final Kernel kernel;
     private final Matrix anchors;
@@ -208,6 +218,50 @@ public final class KernelBalancing {
             }
             return new KernelBalancing(this);
         }
+    }
+
+    /**
+     * Adaptive anchors (the "AKB" of Li et al., 2024): the {@code count} training inputs of a fitted
+     * kernel ridge model f = Σ_i α_i k(x_i, ·) with the largest |α_i| (summed over outputs), typically
+     * a fit of the outcome, or of a prediction model's error, on the observed rows. Balancing on the
+     * functions k(x_i, ·) that carry most of f removes most of the bias of f's weighted mean first.
+     * For an exact fit the candidates are all its training rows; for a Nyström fit, its centres.
+     * Pass the result to {@link Builder#anchors(Matrix)}. O(n log n) for n candidates.
+     *
+     * @throws Kernels4jException when {@code count} is not between 1 and the number of candidates
+     */
+    public static Matrix adaptiveAnchors(KernelRidgeModel outcomeFit, int count) {
+        Matrix inputs = outcomeFit.trainingInputs();
+        Matrix alpha = outcomeFit.dualCoefficients();
+        int n = inputs.rows();
+        if (count < 1 || count > n) {
+            throw new Kernels4jException("cannot take " + count + " adaptive anchors from a fit with " + n
+                    + " coefficients");
+        }
+        double[] size = new double[n];
+        for (int i = 0; i < n; i++) {
+            for (int o = 0; o < alpha.cols(); o++) {
+                size[i] += Math.abs(alpha.get(i, o));
+            }
+        }
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        // largest first; ties by row index, so the choice is reproducible
+        Arrays.sort(order, (p, q) -> size[p] != size[q] ? Double.compare(size[q], size[p]) : Integer.compare(p, q));
+        int[] rows = new int[count];
+        for (int i = 0; i < count; i++) {
+            rows[i] = order[i];
+        }
+        Arrays.sort(rows);
+        return inputs.selectRows(rows);
+    }
+
+    /** The same options with fixed anchors {@code a} and, if {@code mmd} is false, no MMD diagnostic. */
+    KernelBalancing withAnchors(Matrix a, boolean mmd) {
+        return builder(kernel).anchors(a).constraintTolerance(c).ridge(ridge).maxIterations(maxIterations)
+                .tolerance(tolerance).computeMmd(mmd).build();
     }
 
     /** Balances {@code xObserved} (n×d) to {@code xTarget} (n_t×d) with uniform base weights. */
@@ -493,8 +547,11 @@ public final class KernelBalancing {
         if (m > nt) {
             throw new Kernels4jException("cannot draw " + m + " anchors from " + nt + " target rows");
         }
-        int[] rows = selection == AnchorSelection.RANDOM ? Landmarks.uniform(nt, m, seed)
-                : Landmarks.kMeansPlusPlus(kernel, xTarget, m, seed);
+        int[] rows = switch (selection) {
+            case RANDOM -> Landmarks.uniform(nt, m, seed);
+            case KMEANS_PLUS_PLUS -> Landmarks.kMeansPlusPlus(kernel, xTarget, m, seed);
+            case LEVERAGE -> Landmarks.leverage(kernel, xTarget, m, LEVERAGE_LAMBDA, seed);
+        };
         return xTarget.selectRows(rows);
     }
 
