@@ -83,10 +83,7 @@ public final class TreatmentEffect {
 
         /** @throws Kernels4jException for a negative number of replicates */
         public TreatmentEffect build() {
-            if (replicates < 0 || replicates == 1) {
-                throw new Kernels4jException("the number of bootstrap replicates must be 0 (plug-in errors) or >= 2, got "
-                        + replicates);
-            }
+            PopulationMean.checkReplicates(replicates);
             return new TreatmentEffect(this);
         }
     }
@@ -146,18 +143,14 @@ public final class TreatmentEffect {
                 int[] b1 = range(0, r1.length);
                 int[] b0 = range(r1.length, all.length);
                 try {
-                    values[ok++] = fitOnce(fixed, xb, yb, b1, b0).ate.estimate();
+                    values[ok] = fitOnce(fixed, xb, yb, b1, b0).ate.estimate();
+                    ok++;
                 } catch (Kernels4jException e) {
-                    ok--;
                     failed++;
                 }
             }
-            if (failed * 2 > replicates) {
-                throw new Kernels4jException("treatment effect: balancing failed on " + failed + " of " + replicates
-                        + " bootstrap resamples; loosen the constraints (tolerance C or a ridge) or use fewer anchors");
-            }
             boot = Arrays.copyOf(values, ok);
-            double se = Math.sqrt(BalancedEstimators.meanAndVariance(boot)[1]);
+            double se = PopulationMean.bootstrapError(boot, failed, replicates);
             ate = new BalancedEstimate(ate.estimand(), ate.estimate(), se, "bootstrap: standard deviation over " + ok
                     + " resamples within arms (weights and outcome models refitted, anchors held)",
                     ate.effectiveSampleSize());
