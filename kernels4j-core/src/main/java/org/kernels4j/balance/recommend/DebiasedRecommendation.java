@@ -23,7 +23,9 @@ import org.kernels4j.linalg.Matrix;
  *   <li>Target population: {@code targetPairs} pairs drawn uniformly from all U·I pairs. Kernel
  *       balancing (Gaussian kernel exp(−γ‖x − y‖²), γ = {@code gammaScale}/d for d feature columns,
  *       m k-means++ anchors from the target, ridge r) gives weights w ≥ 0, Σw = 1, on the observed
- *       pairs: the weighted observed mean of each anchor function matches its uniform mean.</li>
+ *       pairs: the weighted observed mean of each anchor function matches its uniform mean. The base
+ *       weights are the naive-Bayes inverse propensities below, as the paper's weight model
+ *       w = sigmoid(MF_w(u, i))·invprop starts from them ({@code naiveBayesBase(false)}: uniform).</li>
  *   <li>Train MF with those weights under the IPS and the DR loss ({@link MatrixFactorization}).</li>
  * </ol>
  * Baselines: naive MF; IPS and DR with the naive-Bayes propensity p̂(o = 1 | r) =
@@ -191,9 +193,10 @@ public final class DebiasedRecommendation {
     }
 
     /**
-     * The experiment's outcome: per-method MAR-test MSE, and the balancing diagnostics (squared
-     * MMD between observed and target features before and after weighting, the weights' effective
-     * sample size, the largest weight times n).
+     * The experiment's outcome: per-method MAR-test MSE (time: that model's fit, plus the balancing
+     * for the kernel-balanced ones), and the balancing diagnostics: the squared MMD between the
+     * observed and the target features under the base weights (before) and the balancing weights
+     * (after), the weights' effective sample size 1/Σw², and the largest weight times n.
      */
     public record Result(int users, int items, int observed, int testPairs, List<Method> methods, double mmdBefore,
             double mmdAfter, double effectiveSampleSize, double maxWeightTimesN, double seconds) {

@@ -165,9 +165,12 @@ class MnarRatingsTest {
         assertArrayEquals(a.trainUsers(), b.trainUsers());
         assertArrayEquals(a.trainItems(), b.trainItems());
         assertArrayEquals(a.testRatings(), b.testRatings());
-        assertEquals(5000, a.testUsers().length);
+        int[] tu = a.testUsers();
+        int[] ti = a.testItems();
+        double[] tr = a.testRatings();
+        assertEquals(5000, tu.length);
         for (int t = 0; t < 5000; t++) {
-            assertEquals(a.rating(a.testUsers()[t], a.testItems()[t]), a.testRatings()[t]);
+            assertEquals(a.rating(tu[t], ti[t]), tr[t]);
         }
     }
 
