@@ -24,13 +24,19 @@ import org.kernels4j.Kernels4jException;
  *       (1/UI)Σ_all [ê + o·w·(e − ê)] with the population mean of ê estimated on S. The imputation
  *       model minimises the IPS loss Σ_k w_k (r̃_k − r_k)² + λΩ(θ̃), <em>alternately</em> with the
  *       prediction model: at each step one Adam step of the imputation model on the observed
- *       minibatch, then one step on J with r̃ held. (Measured: first training the imputation model
- *       alone for {@code epochs} epochs gave a worse DR model on MAR test data, so it is not done.)
- *       At an observed pair the gradient of J in r̂ is 2w_k(r̃_k − r_k), independent of r̂, while the
- *       uniform term pulls r̂ to r̃ with weight 1/(U·I) per pair: DR fits the imputation model's
- *       residuals amplified by about U·I·w_k (≈ 1/π), which is its variance. (The authors' code trains the imputation on Σ w·(e − ê)²; with ê = (r̂ − r̃)² that loss
- *       has two minimisers, r̃ = r and r̃ = 2r̂ − r, so a squared error on ratings is used instead.
- *       Their code also leaves the observed ê unweighted; the textbook form above weights it.)</li>
+ *       minibatch, then one step on J with r̃ held. The two start from different random factors.
+ *       <p>What this DR does: at an observed pair the gradient of J in r̂ is 2w_k(r̃_k − r_k),
+ *       independent of r̂, while the uniform term pulls r̂ towards r̃ everywhere, so the prediction
+ *       model follows the imputation model plus its residuals on the observed pairs scaled by about
+ *       U·I·w_k (≈ 1/π). When θ = θ̃ the DR gradient equals the IPS gradient, so the IPS fit is a
+ *       fixed point: with an imputation model of the same class trained by the same weights, DR can
+ *       at best match IPS, and measured it is a little worse (the amplified residuals are variance).
+ *       Measured too: training the imputation model alone first, for {@code epochs} epochs, gave a
+ *       worse DR model on MAR test data, so it is not done.
+ *       <p>Two departures from the authors' code. It trains the imputation on Σ w·(e − ê)²; with
+ *       ê = (r̂ − r̃)² that loss has two minimisers, r̃ = r and r̃ = 2r̂ − r (and a zero gradient at
+ *       r̃ = r̂), so a squared error on ratings is used instead. It also leaves ê unweighted in the
+ *       observed correction; the textbook form above weights it.</li>
  * </ul>
  *
  * <p><b>Optimisation.</b> Each epoch visits the observed pairs once in a shuffled order, in batches

@@ -109,6 +109,23 @@ class MatrixFactorizationTest {
     }
 
     @Test
+    void drGradientEqualsTheIpsGradientWhereThePredictionIsTheImputation() {
+        // with r̂ ≡ r̃ the uniform term is flat and w(e − ê) has gradient 2w(r̂ − r)·∂r̂: the IPS gradient
+        Random r = new Random(3);
+        double[] theta = randomTheta(r);
+        int[] u = {0, 1, 4, 2, 3};
+        int[] i = {0, 3, 1, 2, 2};
+        double[] y = {1, 5, 3, 4, 2};
+        double[] w = {0.4, 0.1, 0.2, 0.1, 0.2};
+        double[] dr = new double[theta.length];
+        double[] ips = new double[theta.length];
+        MatrixFactorization.drObjective(theta, theta.clone(), U, I, K, 0.05, u, i, y, w, new int[] {1, 2, 3},
+                new int[] {0, 1, 3}, dr);
+        MatrixFactorization.weightedObjective(theta, U, I, K, 0.05, u, i, y, w, ips);
+        assertArrayEquals(ips, dr, 1e-12);
+    }
+
+    @Test
     void recoversANoiseFreeLowRankMatrixFromHalfItsEntries() {
         Random r = new Random(4);
         int users = 30;
