@@ -217,8 +217,8 @@ public final class DebiasedRecommendation {
         @Override
         public String toString() {
             StringBuilder s = new StringBuilder();
-            s.append(String.format(Locale.ROOT, "%d users x %d items, %d observed (MNAR), %d MAR test pairs%n", users,
-                    items, observed, testPairs));
+            s.append(String.format(Locale.ROOT, "%d users x %d items, %d observed ratings, %d MAR test pairs scored%n",
+                    users, items, observed, testPairs));
             s.append(String.format(Locale.ROOT, "%-10s %10s %8s%n", "method", "test MSE", "time s"));
             for (Method m : methods) {
                 s.append(String.format(Locale.ROOT, "%-10s %10.4f %8.2f%n", m.name(), m.testMse(), m.seconds()));
@@ -230,7 +230,7 @@ public final class DebiasedRecommendation {
         }
     }
 
-    /** Method names, in the order of {@link Result#methods()}. */
+    /** Naive MF. These names label {@link Result#methods()}, in the order declared here. */
     public static final String NAIVE = "naive";
     /** IPS with the naive-Bayes propensity from the MAR calibration sample. */
     public static final String IPS_NB = "ips-nb";
