@@ -1,4 +1,4 @@
-package org.kernels4j.balance.recommend;
+package org.kernels4j.examples;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.kernels4j.Kernels4jException;
+import org.kernels4j.balance.recommend.FactorModel;
+import org.kernels4j.balance.recommend.MatrixFactorization;
+import org.kernels4j.balance.recommend.MnarRatings;
 import org.kernels4j.balance.BalancingWeights;
 import org.kernels4j.linalg.Matrix;
 

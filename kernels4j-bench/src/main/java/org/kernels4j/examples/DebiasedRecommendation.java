@@ -1,10 +1,13 @@
-package org.kernels4j.balance.recommend;
+package org.kernels4j.examples;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import org.kernels4j.Kernels4jException;
+import org.kernels4j.balance.recommend.FactorModel;
+import org.kernels4j.balance.recommend.MatrixFactorization;
+import org.kernels4j.balance.recommend.MnarRatings;
 import org.kernels4j.balance.BalancingWeights;
 import org.kernels4j.balance.KernelBalancing;
 import org.kernels4j.kernel.KernelSpec;
