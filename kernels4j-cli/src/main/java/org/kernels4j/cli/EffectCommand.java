@@ -24,10 +24,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "effect", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Estimates by kernel balancing, with a standard error and an interval:",
-            "with --treatment COL (0/1), the average treatment effect E[Y(1) - Y(0)]: each arm is balanced to all rows "
+        description = {"Estimates a treatment effect or a population mean by kernel balancing, with a standard error and an "
+                + "interval.",
+            "With --treatment COL (0/1), the average treatment effect E[Y(1) - Y(0)]: each arm is balanced to all rows "
                 + "and the weighted means differ;",
-            "with --target-data FILE or --group COL, the target population's mean of --outcome from the observed rows "
+            "With --target-data FILE or --group COL, the target population's mean of --outcome from the observed rows "
                 + "(all of --data, or those with COL = 1; the other rows' outcomes are not read and may be nan with "
                 + "--allow-nonfinite).",
             "--doubly-robust adds a kernel ridge outcome model (per arm for the ATE): its mean over the target plus the "
