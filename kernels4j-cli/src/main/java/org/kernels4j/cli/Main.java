@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         description = "Kernel machines for the JVM.",
         subcommands = {FitCommand.class, PredictCommand.class, EvaluateCommand.class, GramCommand.class,
             KernelsCommand.class, DemoCommand.class, BenchCommand.class, NtkCheckCommand.class, PermutationCommand.class, CrossValidateCommand.class,
-            ApproxErrorCommand.class, PlotCommand.class, KdeCommand.class,
+            ApproxErrorCommand.class, PlotCommand.class, KdeCommand.class, BalanceCommand.class, EffectCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
