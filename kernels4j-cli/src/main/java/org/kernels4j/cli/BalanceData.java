@@ -2,20 +2,12 @@ package org.kernels4j.cli;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.io.AtomicFiles;
 import org.kernels4j.io.DataFormat;
@@ -137,31 +129,10 @@ final class BalanceData {
         return lines[row];
     }
 
-    /** The line of every data row: the same CSV format as the reader, less the header record when there is one. */
+    /** The line of every data row: the reader's record lines, less the header record when there is one. */
     private long[] recordLines() {
-        CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(options.delimiter).setIgnoreEmptyLines(true)
-                .setTrim(true).setCommentMarker('#').get();
-        List<Long> all = new ArrayList<>();
-        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8); CSVParser p = CSVParser.parse(in, format)) {
-            Iterator<CSVRecord> it = p.iterator();
-            while (it.hasNext()) {
-                it.next();
-                all.add(p.getCurrentLineNumber());
-            }
-        } catch (IOException | RuntimeException e) {
-            // the file read before: fall back to data row numbers rather than hide the real message
-            long[] rowsOnly = new long[rows()];
-            for (int i = 0; i < rowsOnly.length; i++) {
-                rowsOnly[i] = i + 1;
-            }
-            return rowsOnly;
-        }
-        int offset = all.size() - rows();
-        long[] out = new long[rows()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = all.get(i + offset);
-        }
-        return out;
+        long[] all = options.csv(null).build().recordLines(file);
+        return java.util.Arrays.copyOfRange(all, all.length - rows(), all.length);
     }
 
     /** Column {@code col} as 0/1 flags; any other value is an error naming the cell. */

@@ -38,8 +38,9 @@ final class BalanceOptions {
             + "mean - target mean| <= C for each k(a_j, .) (default: ${DEFAULT-VALUE}, exact balance).")
     double c;
 
-    @Option(names = "--ridge", defaultValue = "0", paramLabel = "R", description = "Replace the hard constraints by the "
-            + "penalty (1/2R) sum_j (|imbalance_j| - C)_+^2, always feasible (default: ${DEFAULT-VALUE}, hard).")
+    @Option(names = "--ridge", defaultValue = "1e-3", paramLabel = "R", description = "Replace the hard constraints by the "
+            + "penalty (1/2R) sum_j (|imbalance_j| - C)_+^2, always feasible (default: ${DEFAULT-VALUE}; 0 for hard "
+            + "constraints, which real data with many anchors often cannot meet).")
     double ridge;
 
     @Option(names = "--tolerance", defaultValue = "1e-6", paramLabel = "TOL", description = "Largest constraint "

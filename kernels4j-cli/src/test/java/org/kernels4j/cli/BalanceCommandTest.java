@@ -113,7 +113,7 @@ class BalanceCommandTest {
         Path t = write("target.csv", "a,b,c", target);
         Path w = dir.resolve("w.csv");
         Run r = run("balance", "--data", o.toString(), "--target-data", t.toString(), "--kernel", "linear()",
-                "--anchors", "8", "--out", w.toString());
+                "--anchors", "8", "--ridge", "0", "--out", w.toString());
         assertEquals(0, r.code(), r.err());
         List<double[]> weights = readWeights(w);
         assertEquals(obs.size(), weights.size());
@@ -169,7 +169,7 @@ class BalanceCommandTest {
         Path w = dir.resolve("w.csv");
         Path png = dir.resolve("love.png");
         Run run = run("balance", "--data", data.toString(), "--group", "g", "--ignore", "id", "--kernel", "linear()",
-                "--anchors", "5", "--out", w.toString(), "--plot", png.toString());
+                "--anchors", "5", "--ridge", "0", "--out", w.toString(), "--plot", png.toString());
         assertEquals(0, run.code(), run.err());
         assertTrue(run.out().contains("2 covariates (a, b)"), run.out());
         List<double[]> weights = readWeights(w);
@@ -354,7 +354,7 @@ class BalanceCommandTest {
         Path lo = write("low.csv", "a,b", low);
         Path hi = write("high.csv", "a,b", high);
         fails(1, List.of("cannot be met", "anchors"), "balance", "--data", lo.toString(), "--target-data",
-                hi.toString(), "--kernel", "linear()", "--anchors", "4", "--out", out);
+                hi.toString(), "--kernel", "linear()", "--anchors", "4", "--ridge", "0", "--out", out);
         fails(2, List.of("--plot", ".png or .svg"), "balance", "--data", o.toString(), "--target-data", t.toString(),
                 "--out", out, "--plot", dir.resolve("p.gif").toString());
         fails(2, List.of("exactly one of"), "effect", "--data", o.toString(), "--outcome", "c");
@@ -375,7 +375,7 @@ class BalanceCommandTest {
         Path t = write("target.csv", "a,b", target);
         Path w = dir.resolve("w.csv");
         Run r = run("balance", "--data", o.toString(), "--target-data", t.toString(), "--base-weights", "q", "--kernel",
-                "linear()", "--anchors", "4", "--out", w.toString());
+                "linear()", "--anchors", "4", "--ridge", "0", "--out", w.toString());
         assertEquals(0, r.code(), r.err());
         List<String> lines = Files.readAllLines(w);
         assertEquals("row,weight,base_weight", lines.get(0));

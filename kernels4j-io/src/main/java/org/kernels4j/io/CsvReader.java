@@ -152,6 +152,29 @@ public final class CsvReader {
         }
     }
 
+    /**
+     * The file line of each record of {@code file}, as {@link #read}'s own messages number it (header
+     * record included when there is one; comment and empty lines skipped as {@link #read} skips them), for messages about cells of a
+     * file already read. One pass over the file.
+     *
+     * @throws Kernels4jException when the file cannot be read or is malformed
+     */
+    public long[] recordLines(Path file) {
+        List<Long> lines = new ArrayList<>();
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+                CSVParser parser = CSVParser.parse(in, format())) {
+            for (Iterator<CSVRecord> it = parser.iterator(); it.hasNext(); ) {
+                it.next();
+                lines.add(parser.getCurrentLineNumber());
+            }
+        } catch (IOException e) {
+            throw new Kernels4jException(file + ": cannot read: " + rootMessage(e));
+        } catch (java.io.UncheckedIOException | IllegalStateException e) {
+            throw new Kernels4jException(file + ": malformed CSV: " + rootMessage(e));
+        }
+        return lines.stream().mapToLong(Long::longValue).toArray();
+    }
+
     private CSVFormat format() {
         return CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setIgnoreEmptyLines(true).setTrim(true)
                 .setCommentMarker('#').get();
