@@ -21,7 +21,8 @@ final class BalanceOptions {
     List<String> ignore = new ArrayList<>();
 
     @Option(names = "--kernel", paramLabel = "SPEC", description = "Kernel on the (standardised) covariates (default: "
-            + "rbf(length=sqrt(d)) for d covariates, i.e. exp(-|x-z|^2/(2d)), a width suited to standardised data).")
+            + "rbf(length=sqrt(d)) + linear() for d covariates: the linear part balances the covariate means, the "
+            + "rbf part, exp(-|x-z|^2/(2d)), smooth functions of them).")
     String kernel;
 
     @Option(names = "--anchors", defaultValue = "100", paramLabel = "M", description = "Anchor points a_j: the weights "
@@ -64,13 +65,13 @@ final class BalanceOptions {
                     + "the kernel sees it (default: on; --no-standardize to use the raw values).")
     boolean standardize;
 
-    /** The kernel: --kernel, or rbf(length = √d) for d covariates. A spec that does not parse is a usage error (exit 2). */
+    /** The kernel: --kernel, or rbf(length = √d) + linear() for d covariates (means and smooth functions balanced). A spec that does not parse is a usage error (exit 2). */
     Kernel kernel(int d) {
         return KernelSpec.parse(kernelSpec(d));
     }
 
     String kernelSpec(int d) {
-        return kernel != null ? kernel : String.format(Locale.ROOT, "rbf(length=%.6g)", Math.sqrt(d));
+        return kernel != null ? kernel : String.format(Locale.ROOT, "rbf(length=%.6g) + linear()", Math.sqrt(d));
     }
 
     /** Whether --anchors-by is adaptive (anchors from an outcome fit); also checks the name. */
