@@ -517,12 +517,14 @@ public final class KernelBalancing {
         }
         double[] key = certified ? lambda : imbalance;
         Arrays.sort(order, (x, y) -> Double.compare(Math.abs(key[y]), Math.abs(key[x])));
-        StringBuilder sb = new StringBuilder("kernel balancing: the balance constraints cannot be met");
+        StringBuilder sb = new StringBuilder("kernel balancing: the balance constraints ");
         if (certified) {
-            sb.append(" (the dual objective exceeds log(1/min q), which proves that no weights satisfy them)");
+            sb.append("cannot be met (the dual objective exceeds log(1/min q), which proves that no weights satisfy them)");
         } else {
-            sb.append(String.format(Locale.ROOT, " within %d iterations (stopped: %s; violation above the tolerance %.3g)",
-                    iterations, result.stop().name().toLowerCase(Locale.ROOT), tolerance));
+            // no certificate: either infeasible, or the solve stalled (f flat to rounding on a nearly singular dual)
+            sb.append(String.format(Locale.ROOT, "were not met within %d iterations (stopped: %s; violation above the "
+                    + "tolerance %.3g): they cannot be met, or the solve stalled short of them", iterations,
+                    result.stop().name().toLowerCase(Locale.ROOT), tolerance));
         }
         sb.append("; worst anchors (0-based):");
         for (int r = 0; r < Math.min(5, order.length); r++) {
