@@ -105,9 +105,10 @@ class BenchmarkHarnessTest {
     void balancingDataKeepsRowsWithTheStatedSelectionProbability() {
         int n = 20000;
         BalancingBenchmark.Sample s = BalancingBenchmark.selectionSample(n, n, 3, 9);
-        // Reference for E[x0 | kept] by importance sampling: x ~ N(0, I), weights p(x) as documented.
+        // Reference for E[x0 | kept], E[x1 | kept] by importance sampling: x ~ N(0, I), weights p(x) as documented.
         java.util.Random r = new java.util.Random(1);
         double num = 0;
+        double num1 = 0;
         double den = 0;
         for (int i = 0; i < 400_000; i++) {
             double a = r.nextGaussian();
@@ -115,13 +116,17 @@ class BenchmarkHarnessTest {
             double c = r.nextGaussian();
             double p = 1 / (1 + Math.exp(-(-1 + 0.8 * a - 0.6 * b + 0.4 * a * c)));
             num += p * a;
+            num1 += p * b;
             den += p;
         }
         double expected = num / den;
         double observed = s.observed().columnMeans()[0];
+        double tol = 4 * 1.1 / Math.sqrt(n) + 4 * 1.1 / Math.sqrt(400_000 * 0.3);
+        assertEquals(num1 / den, s.observed().columnMeans()[1], tol);
+        assertTrue(num1 / den < -0.2, "the selection shifts x1 by " + num1 / den);
         double target = s.target().columnMeans()[0];
         // standard error of a mean of n rows with sd <= 1.1, plus the reference's own (smaller) error; 4 of them
-        assertEquals(expected, observed, 4 * 1.1 / Math.sqrt(n) + 4 * 1.1 / Math.sqrt(400_000 * 0.3));
+        assertEquals(expected, observed, tol);
         assertEquals(0, target, 4 / Math.sqrt(n)); // the target is the population
         assertTrue(expected > 0.3, "the selection shifts x0 by " + expected);
     }
