@@ -79,4 +79,55 @@ class BenchmarkHarnessTest {
         assertTrue(Double.isNaN(r.rmseRatio()));
         assertTrue(r.fitSeconds() > 0 && r.testRmse() > 0 && r.cgIterations() == 3, r.toString());
     }
+
+    @Test
+    void balancingBenchmarkSolvesTheSameProblemBothWaysAndRatiosItsTimes() {
+        BalancingBenchmark.Result r = BalancingBenchmark.run(new BalancingBenchmark.Options(
+                KernelSpec.parse("rbf(length=2)"), 300, 400, 3, 10, 0.01, 0, 1e-7, 60, 5));
+        assertEquals(300, r.observedRows());
+        assertEquals(10, r.anchors());
+        assertTrue(r.dual().converged() && r.primal().converged(), r.toString());
+        assertEquals(PrimalBalancing.Stop.CONVERGED, r.primalStop());
+        assertTrue(r.dual().maxViolation() <= 1e-7 && r.primal().maxViolation() <= 1e-7, r.toString());
+        // one problem, one optimum: the objectives differ by at most the tolerance times the multipliers' size
+        assertEquals(r.dual().kl(), r.primal().kl(), 1e-5);
+        assertTrue(r.maxWeightDifference() < 1e-2, r.toString());
+        assertEquals(r.primal().seconds(), r.phiSeconds() + r.primalSolveSeconds(), 1e-12);
+        assertEquals(r.primal().seconds() / r.dual().seconds(), r.ratio());
+        double dualSolve = r.dual().seconds() - r.phiSeconds();
+        assertEquals(dualSolve > 0 ? r.primalSolveSeconds() / dualSolve : Double.NaN, r.solveRatio());
+        assertTrue(r.effectiveSampleSize() > 1 && r.effectiveSampleSize() < 300, r.toString());
+        assertThrows(IllegalArgumentException.class, () -> new BalancingBenchmark.Options(KernelSpec.parse("linear()"),
+                10, 5, 2, 6, 0, 0, 1e-6, 1, 1));
+    }
+
+    @Test
+    void balancingDataKeepsRowsWithTheStatedSelectionProbability() {
+        int n = 20000;
+        BalancingBenchmark.Sample s = BalancingBenchmark.selectionSample(n, n, 3, 9);
+        // Reference for E[x0 | kept], E[x1 | kept] by importance sampling: x ~ N(0, I), weights p(x) as documented.
+        java.util.Random r = new java.util.Random(1);
+        double num = 0;
+        double num1 = 0;
+        double den = 0;
+        for (int i = 0; i < 400_000; i++) {
+            double a = r.nextGaussian();
+            double b = r.nextGaussian();
+            double c = r.nextGaussian();
+            double p = 1 / (1 + Math.exp(-(-1 + 0.8 * a - 0.6 * b + 0.4 * a * c)));
+            num += p * a;
+            num1 += p * b;
+            den += p;
+        }
+        double expected = num / den;
+        double observed = s.observed().columnMeans()[0];
+        double tol = 4 * 1.1 / Math.sqrt(n) + 4 * 1.1 / Math.sqrt(400_000 * 0.3);
+        assertEquals(num1 / den, s.observed().columnMeans()[1], tol);
+        assertTrue(num1 / den < -0.2, "the selection shifts x1 by " + num1 / den);
+        double target = s.target().columnMeans()[0];
+        // standard error of a mean of n rows with sd <= 1.1, plus the reference's own (smaller) error; 4 of them
+        assertEquals(expected, observed, tol);
+        assertEquals(0, target, 4 / Math.sqrt(n)); // the target is the population
+        assertTrue(expected > 0.3, "the selection shifts x0 by " + expected);
+    }
 }

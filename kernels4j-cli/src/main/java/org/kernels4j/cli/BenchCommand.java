@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.kernels4j.Kernels4jException;
+import org.kernels4j.bench.BalancingBenchmark;
 import org.kernels4j.bench.GpBenchmark;
 import org.kernels4j.bench.GramBenchmark;
 import org.kernels4j.bench.KdeBenchmark;
@@ -30,7 +31,7 @@ import picocli.CommandLine.Spec;
             "Peer comparisons with scikit-learn: bench/run-peer-comparison.sh."},
         subcommands = {BenchCommand.Gram.class, BenchCommand.Krr.class, BenchCommand.NystromKrr.class,
             BenchCommand.GpLearning.class, BenchCommand.SparseGp.class, BenchCommand.Kde.class,
-            BenchCommand.PrivateKde.class, SvmBenchCommand.class})
+            BenchCommand.PrivateKde.class, SvmBenchCommand.class, BenchCommand.Balance.class})
 final class BenchCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -405,6 +406,89 @@ final class BenchCommand implements Runnable {
                     r -> out.printf("%8s %8d %22.4f %16.4f %16.2f%n", r.epsilon(), r.features(), r.meanRelativeError(),
                             r.predictedNoise(), r.microsPerQuery()));
             out.println("(predicted_noise: the Laplace term's standard deviation relative to the mean exact sum)");
+            return 0;
+        }
+    }
+
+    @Command(name = "balance", mixinStandardHelpOptions = true,
+            description = {"Time kernel balancing weights by the dual (L-BFGS on one multiplier per anchor) against a "
+                    + "direct primal solve of the same problem (augmented Lagrangian, exponentiated-gradient inner "
+                    + "solves on the n weights), both to the same tolerance, on seeded data with an x-dependent "
+                    + "selection (see org.kernels4j.bench.BalancingBenchmark).",
+                "Times include building K(X_obs, anchors) and the target means. A primal solve stopped by its time "
+                    + "cap says so, and the ratio is then a lower bound."})
+    static final class Balance implements Callable<Integer> {
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--n", defaultValue = "100000", description = "Observed rows (default: ${DEFAULT-VALUE}).")
+        int n;
+
+        @Option(names = "--target", defaultValue = "0", description = "Target rows (0: as many as --n; "
+                + "default: ${DEFAULT-VALUE}).")
+        int target;
+
+        @Option(names = "--anchors", defaultValue = "500", description = "Anchors, by k-means++ on the target rows "
+                + "(default: ${DEFAULT-VALUE}).")
+        int anchors;
+
+        @Option(names = "--d", defaultValue = "10", description = "Features (default: ${DEFAULT-VALUE}).")
+        int d;
+
+        @Option(names = "--kernel", defaultValue = "rbf(length=3)", description = "Kernel spec (default: ${DEFAULT-VALUE}).")
+        String kernel;
+
+        @Option(names = "--c", defaultValue = "0.01", description = "Constraint tolerance C per anchor "
+                + "(default: ${DEFAULT-VALUE}).")
+        double c;
+
+        @Option(names = "--ridge", defaultValue = "0", description = "Ridge r (0: hard constraints; "
+                + "default: ${DEFAULT-VALUE}).")
+        double ridge;
+
+        @Option(names = "--tolerance", defaultValue = "1e-6", description = "Both solvers' tolerance, a bound on each "
+                + "constraint violation (default: ${DEFAULT-VALUE}).")
+        double tolerance;
+
+        @Option(names = "--seed", defaultValue = "1", description = "Data seed (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--primal-cap-seconds", defaultValue = "1200", description = "Time limit of the primal solve "
+                + "(default: ${DEFAULT-VALUE}).")
+        double primalCap;
+
+        @Override
+        public Integer call() {
+            int nt = target == 0 ? n : target;
+            if (n < 1 || nt < 1 || d < 1 || anchors < 1 || anchors > nt) {
+                throw new Kernels4jException("--n, --target, --d and --anchors must be >= 1, with --anchors at most the "
+                        + "target rows");
+            }
+            if (!(primalCap > 0)) {
+                throw new Kernels4jException("--primal-cap-seconds must be > 0, got " + primalCap);
+            }
+            Kernel k = KernelSpec.parse(kernel);
+            var out = spec.commandLine().getOut();
+            out.printf("balance %s n=%d target=%d d=%d m=%d C=%s ridge=%s tolerance=%s threads=%d%n", k.toSpec(), n, nt,
+                    d, anchors, c, ridge, tolerance, Parallelism.threads());
+            BalancingBenchmark.Result r = BalancingBenchmark.run(new BalancingBenchmark.Options(k, n, nt, d, anchors, c,
+                    ridge, tolerance, primalCap, seed));
+            out.printf("anchor_seconds: %.3f%n", r.anchorSeconds());
+            out.printf("phi_seconds: %.3f%n", r.phiSeconds());
+            out.printf("%-7s %12s %10s %12s %16s %16s %14s %10s%n", "solver", "seconds", "iters", "phi_passes", "kl",
+                    "objective", "max_violation", "converged");
+            for (var row : List.of(java.util.Map.entry("dual", r.dual()), java.util.Map.entry("primal", r.primal()))) {
+                BalancingBenchmark.Solver s = row.getValue();
+                out.printf("%-7s %12.3f %10d %12d %16.10f %16.10f %14.3e %10s%n", row.getKey(), s.seconds(),
+                        s.iterations(), s.evaluations(), s.kl(), s.objective(), s.maxViolation(), s.converged());
+            }
+            out.printf("primal_stop: %s (outer iterations %d, solve %.3f s, cap %.0f s)%n",
+                    r.primalStop().name().toLowerCase(java.util.Locale.ROOT), r.primalOuterIterations(),
+                    r.primalSolveSeconds(), primalCap);
+            out.printf("max_weight_difference_times_n: %.3e%n", r.maxWeightDifference());
+            out.printf("effective_sample_size: %.1f%n", r.effectiveSampleSize());
+            out.printf("ratio_primal_over_dual: %s%.2f%n", r.primal().converged() ? "" : ">= ", r.ratio());
+            out.printf("ratio_solve_only: %s%.2f%n", r.primal().converged() ? "" : ">= ", r.solveRatio());
             return 0;
         }
     }

@@ -34,4 +34,26 @@ class BenchCliTest {
         assertEquals(1, bad.code());
         assertEquals("kernels4j: error: --n, --d and --reps must be positive", bad.err().strip());
     }
+
+    @Test
+    void balancePrintsBothSolversAndTheirRatio() {
+        CliTest.Run r = CliTest.run("bench", "balance", "--n", "200", "--target", "300", "--anchors", "8", "--d", "3",
+                "--kernel", "rbf(length=2)", "--tolerance", "1e-6", "--primal-cap-seconds", "30");
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(11, lines.size(), r.out());
+        assertEquals("balance rbf(length=2) n=200 target=300 d=3 m=8 C=0.01 ridge=0.0 tolerance=1.0E-6 threads="
+                + lines.get(0).replaceAll(".*threads=", ""), lines.get(0));
+        assertTrue(lines.get(2).matches("phi_seconds: \\d+\\.\\d{3}"), lines.get(2));
+        String solver = " +\\d+\\.\\d{3} +\\d+ +\\d+ +-?\\d+\\.\\d{10} +-?\\d+\\.\\d{10} +\\d\\.\\d{3}e[-+]\\d+ +true";
+        assertTrue(lines.get(4).matches("dual   " + solver), lines.get(4));
+        assertTrue(lines.get(5).matches("primal " + solver), lines.get(5));
+        assertTrue(lines.get(6).matches("primal_stop: converged \\(outer iterations \\d+, solve \\d+\\.\\d{3} s, cap 30 s\\)"),
+                lines.get(6));
+        assertTrue(lines.get(9).matches("ratio_primal_over_dual: \\d+\\.\\d{2}"), lines.get(9));
+        CliTest.Run bad = CliTest.run("bench", "balance", "--n", "20", "--target", "5", "--anchors", "6");
+        assertEquals(1, bad.code());
+        assertEquals("kernels4j: error: --n, --target, --d and --anchors must be >= 1, with --anchors at most the target"
+                + " rows", bad.err().strip());
+    }
 }
