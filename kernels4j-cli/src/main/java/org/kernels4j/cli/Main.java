@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "kernels4j", mixinStandardHelpOptions = true, version = "kernels4j 0.1.0",
         description = "Kernel machines for the JVM.",
         subcommands = {FitCommand.class, PredictCommand.class, EvaluateCommand.class, GramCommand.class,
-            KernelsCommand.class, DemoCommand.class, BenchCommand.class, NtkCheckCommand.class, PermutationCommand.class, CrossValidateCommand.class,
+            KernelsCommand.class, DemoCommand.class, BenchCommand.class, NtkCheckCommand.class, PermutationCommand.class, RecommendCommand.class, CrossValidateCommand.class,
             ApproxErrorCommand.class, PlotCommand.class, KdeCommand.class, BalanceCommand.class, EffectCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
