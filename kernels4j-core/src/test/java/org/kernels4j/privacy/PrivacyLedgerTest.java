@@ -33,6 +33,8 @@ class PrivacyLedgerTest {
         PrivacyLedger before = l;
         Kernels4jException e = assertThrows(Kernels4jException.class, () -> before.charge(sha, 0.5, null, "m", "third"));
         assertTrue(e.getMessage().contains("budget exceeded"), e.getMessage());
+        // the message states the spend the release would reach: 0.75 + 0.5
+        assertTrue(e.getMessage().contains("would bring it to 1.25 "), e.getMessage());
         assertThrows(Kernels4jException.class, () -> before.charge(sha, 0.1, 2.0, "m", "raise"), "no raising");
         l = l.charge(sha, 0.25, null, "m\tx", "exactly at the budget");
         PrivacyLedger back = PrivacyLedger.parse(l.toText());
