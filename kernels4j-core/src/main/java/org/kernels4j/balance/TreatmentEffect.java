@@ -22,6 +22,10 @@ import org.kernels4j.model.Model;
  * </pre>
  * r the residuals of each arm's model and s² the sample variance over all rows (the residual-balancing
  * variance of Athey, Imbens &amp; Wager 2018, plus the sampling error of the population average).
+ * It holds the weights and the models fixed and uses in-sample residuals, so it is too small when they
+ * are estimated from the same rows: in a simulation with N = 300 (TreatmentEffectTest) its mean was
+ * 0.076 against a spread of the estimates of 0.113, and a 95 % interval covered 80 % of the time.
+ * Prefer the bootstrap for inference; the plug-in error is a fast first look.
  *
  * <p><b>Bootstrap.</b> With {@link Builder#bootstrap}, the standard error is instead the standard
  * deviation of τ̂ over B resamples drawn with replacement within each arm (arm sizes kept), each
