@@ -51,6 +51,18 @@ class IoTest {
     }
 
     @Test
+    void recordLinesAreTheLinesReadItselfWouldName() throws IOException {
+        // line 1 header, 2 comment, 3 record, 4 empty, 5 record, 6 comment, 7 record
+        Path f = write("lines.csv", "a,b\n# note\n1,2\n\n3,4\n# again\n5,x\n");
+        assertArrayEquals(new long[] {1, 3, 5, 7}, CsvReader.builder().build().recordLines(f));
+        // read's own message names the bad cell's line, the same number
+        Kernels4jException e = assertThrows(Kernels4jException.class, () -> CsvReader.builder().target(null).build()
+                .read(f));
+        assertTrue(e.getMessage().contains("lines.csv:7:"), e.getMessage());
+        assertThrows(Kernels4jException.class, () -> CsvReader.builder().build().recordLines(dir.resolve("none.csv")));
+    }
+
+    @Test
     void csvWithoutHeaderIsDetected() throws IOException {
         Dataset d = CsvReader.builder().build().read(write("b.csv", "1,2\n3,4\n"));
         assertEquals(2, d.rows());
