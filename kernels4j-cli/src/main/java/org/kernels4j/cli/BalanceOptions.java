@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 /** The kernel balancing options shared by {@code balance} and {@code effect}. */
 final class BalanceOptions {
     @Option(names = "--covariates", split = ",", paramLabel = "NAME,...", description = "Columns to balance (default: "
-            + "every column except those named by --group, --treatment, --outcome, --base-weights and --ignore).")
+            + "every column except those the command uses otherwise (group, treatment, outcome, base weights) and --ignore).")
     List<String> covariates;
 
     @Option(names = "--ignore", split = ",", paramLabel = "NAME,...", description = "Columns that are not covariates "
@@ -36,7 +36,7 @@ final class BalanceOptions {
     String anchorsBy;
 
     @Option(names = "--C", defaultValue = "0", paramLabel = "C", description = "Per-anchor tolerance: |weighted observed "
-            + "mean - target mean| <= C for each k(a_j, .) (default: ${DEFAULT-VALUE}, exact balance).")
+            + "mean - target mean| <= C for each k(a_j, .) (default: ${DEFAULT-VALUE}; exact only with --ridge 0).")
     double c;
 
     @Option(names = "--ridge", defaultValue = "1e-3", paramLabel = "R", description = "Replace the hard constraints by the "

@@ -59,8 +59,9 @@ final class EffectCommand implements Callable<Integer> {
     boolean doublyRobust;
 
     @Option(names = "--bootstrap", defaultValue = "200", paramLabel = "B", description = "Bootstrap resamples for the "
-            + "standard error, each refitting the weights (anchors held) and the outcome model; 0 for the plug-in formula "
-            + "with the weights held fixed (default: ${DEFAULT-VALUE}).")
+            + "standard error, each refitting the weights (anchors held) and the outcome model, so B times the cost of one "
+            + "fit; 0 for the plug-in formula with the weights held fixed, a quick look only: too large for IPS when the "
+            + "outcome depends on what the weights balance, too small for --doubly-robust (default: ${DEFAULT-VALUE}).")
     int bootstrap;
 
     @Option(names = "--level", defaultValue = "0.95", paramLabel = "P", description = "Coverage of the normal "
@@ -138,7 +139,7 @@ final class EffectCommand implements Callable<Integer> {
         printEstimate(pw, est.effect());
         double naive = mean(y, ones) - mean(y, zeros);
         pw.printf(Locale.ROOT, "naive (unweighted) difference of means: %.6g%n", naive);
-        pw.printf(Locale.ROOT, "treated mean E[Y(1)]: %.6g (se %.4g); control mean E[Y(0)]: %.6g (se %.4g)%n",
+        pw.printf(Locale.ROOT, "treated mean E[Y(1)]: %.6g (plug-in se %.4g); control mean E[Y(0)]: %.6g (plug-in se %.4g)%n",
                 est.treatedMean().estimate(), est.treatedMean().standardError(), est.controlMean().estimate(),
                 est.controlMean().standardError());
         if (est.failedReplicates() > 0) {
@@ -241,7 +242,8 @@ final class EffectCommand implements Callable<Integer> {
         pw.printf(Locale.ROOT, "standard error: %.6g (%s)%n", e.standardError(), e.errorMethod());
         pw.printf(Locale.ROOT, "%s%% interval: [%.6g, %.6g] (normal, estimate +/- z se)%n",
                 new java.math.BigDecimal(Double.toString(100 * level)).stripTrailingZeros().toPlainString(), ci[0], ci[1]);
-        pw.printf(Locale.ROOT, "effective sample size: %.2f%n", e.effectiveSampleSize());
+        pw.printf(Locale.ROOT, "effective sample size: %.2f%s%n", e.effectiveSampleSize(),
+                e.estimand().contains("treatment effect") ? " (the smaller of the two arms')" : "");
     }
 
     /** Mean of v over rows (all when null). */

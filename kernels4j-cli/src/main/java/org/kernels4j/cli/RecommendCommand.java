@@ -49,7 +49,8 @@ final class RecommendCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         MnarRatings data = MnarRatings.builder().users(users).items(items).observedFraction(observed)
-                .selectionStrength(selection).exposureStrength(exposure).seed(seed).generate();
+                .selectionStrength(selection).exposureStrength(exposure)
+                .testPairs((int) Math.min(5000, (long) users * items)).seed(seed).generate();
         DebiasedRecommendation.Result r = DebiasedRecommendation.builder().anchors(anchors).epochs(epochs).seed(seed)
                 .build().run(data);
         spec.commandLine().getOut().print(r);

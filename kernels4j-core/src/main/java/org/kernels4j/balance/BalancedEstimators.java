@@ -10,9 +10,10 @@ import org.kernels4j.model.Model;
  *
  * <p><b>IPS (weighted mean).</b> τ̂ = Σ_i w_i y_i. With kernel balancing its bias is at most
  * ‖E[y|·]‖_H times the weighted MMD, and it is unbiased when E[y | x] lies in the span the weights
- * balance. Plug-in standard error √(Σ_i w_i²(y_i − τ̂)²), which treats the weights as fixed (it
- * leaves out the variability of the weights themselves and of the target means; use
- * {@link TreatmentEffect}'s bootstrap for an error that refits them).
+ * balance. Plug-in standard error √(Σ_i w_i²(y_i − τ̂)²), which treats the weights as fixed: it
+ * counts the variation of y that the weights balance away as noise, so it is usually far too large
+ * when y depends on the balanced covariates, and it leaves out the variability of the weights and of
+ * the target means; the bootstraps of {@link PopulationMean} and {@link TreatmentEffect} refit them.
  *
  * <p><b>Doubly robust (augmented).</b> With an outcome model m̂ fitted on the observed rows,
  * <pre>

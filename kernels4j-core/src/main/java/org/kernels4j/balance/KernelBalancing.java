@@ -526,7 +526,8 @@ public final class KernelBalancing {
                     + "tolerance %.3g): they cannot be met, or the solve stalled short of them", iterations,
                     result.stop().name().toLowerCase(Locale.ROOT), tolerance));
         }
-        sb.append("; worst anchors (0-based):");
+        // certified: the anchors the diverging dual ray loads on most; otherwise: the largest violations
+        sb.append(certified ? "; anchors with the largest multipliers (0-based):" : "; worst anchors (0-based):");
         for (int r = 0; r < Math.min(5, order.length); r++) {
             int j = order[r];
             sb.append(String.format(Locale.ROOT, " #%d (target mean %.4g, weighted observed %.4g, imbalance %.3g)", j,
@@ -536,7 +537,7 @@ public final class KernelBalancing {
             }
         }
         sb.append(". The observed rows do not reach the target near those anchors: raise the constraint tolerance C,"
-                + " add a ridge, use fewer or other anchors, or raise the iteration limit");
+                + " add a ridge, or use fewer or other anchors").append(certified ? "" : ", or raise the iteration limit");
         return sb.toString();
     }
 

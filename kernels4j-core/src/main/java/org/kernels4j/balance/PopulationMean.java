@@ -121,8 +121,9 @@ public final class PopulationMean {
         double[] boot = Arrays.copyOf(values, ok);
         double se = bootstrapError(boot, failed, replicates);
         BalancedEstimate withBoot = new BalancedEstimate(mean.estimand(), mean.estimate(), se, "bootstrap: standard "
-                + "deviation over " + ok + " resamples of the observed and the target rows (weights and outcome model "
-                + "refitted, anchors held)", mean.effectiveSampleSize());
+                + "deviation over " + ok + " resamples of the observed and the target rows (weights"
+                + (outcomeEstimator == null ? "" : " and outcome model") + " refitted, anchors held)",
+                mean.effectiveSampleSize());
         return new PopulationMeanEstimate(withBoot, w, boot, failed);
     }
 

@@ -156,7 +156,8 @@ public final class TreatmentEffect {
             boot = Arrays.copyOf(values, ok);
             double se = PopulationMean.bootstrapError(boot, failed, replicates);
             ate = new BalancedEstimate(ate.estimand(), ate.estimate(), se, "bootstrap: standard deviation over " + ok
-                    + " resamples within arms (weights and outcome models refitted, anchors held)",
+                    + " resamples within arms (weights" + (outcomeEstimator == null ? "" : " and outcome models")
+                    + " refitted, anchors held)",
                     ate.effectiveSampleSize());
         }
         return new TreatmentEffectEstimate(ate, fit.mu1, fit.mu0, fit.treated, fit.control, boot, failed);
