@@ -15,7 +15,6 @@ import org.kernels4j.io.AtomicFiles;
 import org.kernels4j.kernel.Kernel;
 import org.kernels4j.linalg.Matrix;
 import org.kernels4j.model.FitReport;
-import org.kernels4j.regression.KernelRidgeModel;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -128,9 +127,7 @@ final class BalanceCommand implements Callable<Integer> {
         Kernel k = balance.kernel(cols.length);
         Matrix adaptive = null;
         if (balance.adaptive()) {
-            double[] y = obs.finiteValues(outcomeCol, observedRows, "outcome");
-            KernelRidgeModel fit = balance.outcomeModel(k).fit(zObs, Matrix.column(y));
-            adaptive = KernelBalancing.adaptiveAnchors(fit, Math.min(balance.anchors, zObs.rows()));
+            adaptive = balance.adaptiveAnchors(k, zObs, obs.finiteValues(outcomeCol, observedRows, "outcome"));
         }
         KernelBalancing kb = balance.balancer(k, zTarget.rows(), adaptive);
         BalancingWeights w = kb.fit(zObs, base, zTarget);

@@ -101,6 +101,11 @@ final class BalanceOptions {
         return UsageException.of(() -> KernelRidge.builder(k).lambda(outcomeLambda).fitIntercept(true).build());
     }
 
+    /** Adaptive anchors: the top-|α| rows of a kernel ridge fit of y on z, at most --anchors of them. */
+    Matrix adaptiveAnchors(Kernel k, Matrix z, double[] y) {
+        return KernelBalancing.adaptiveAnchors(outcomeModel(k).fit(z, Matrix.column(y)), Math.min(anchors, z.rows()));
+    }
+
     /**
      * The balancing estimator: anchors drawn from the target rows (at most {@code targetRows} of them), or, for
      * adaptive anchors, the given matrix.

@@ -14,7 +14,6 @@ import org.kernels4j.balance.PopulationMean;
 import org.kernels4j.balance.PopulationMeanEstimate;
 import org.kernels4j.balance.TreatmentEffect;
 import org.kernels4j.balance.TreatmentEffectEstimate;
-import org.kernels4j.io.AtomicFiles;
 import org.kernels4j.kernel.Kernel;
 import org.kernels4j.linalg.Matrix;
 import org.kernels4j.regression.KernelRidge;
@@ -126,8 +125,7 @@ final class EffectCommand implements Callable<Integer> {
         Matrix z = balance.standardize ? scale.apply(x, names, data) : x;
         Kernel k = balance.kernel(cols.length);
         // adaptive anchors: from one fit of the outcome on every row (the treatment is not an input)
-        Matrix adaptive = balance.adaptive() ? KernelBalancing.adaptiveAnchors(balance.outcomeModel(k).fit(z,
-                Matrix.column(y)), Math.min(balance.anchors, z.rows())) : null;
+        Matrix adaptive = balance.adaptive() ? balance.adaptiveAnchors(k, z, y) : null;
         KernelBalancing kb = balance.balancer(k, z.rows(), adaptive);
         TreatmentEffect te = UsageException.of(() -> TreatmentEffect.builder(kb).outcomeModel(outcomeModel(k))
                 .bootstrap(bootstrap, balance.seed).build());
@@ -199,8 +197,7 @@ final class EffectCommand implements Callable<Integer> {
         Matrix z = balance.standardize ? scale.apply(x, names, targetFile) : x;
         Matrix zt = balance.standardize ? scale.apply(xTarget, names, targetFile) : xTarget;
         Kernel k = balance.kernel(cols.length);
-        Matrix adaptive = balance.adaptive() ? KernelBalancing.adaptiveAnchors(balance.outcomeModel(k).fit(z,
-                Matrix.column(y)), Math.min(balance.anchors, z.rows())) : null;
+        Matrix adaptive = balance.adaptive() ? balance.adaptiveAnchors(k, z, y) : null;
         KernelBalancing kb = balance.balancer(k, zt.rows(), adaptive);
         PopulationMean pm = UsageException.of(() -> PopulationMean.builder(kb).outcomeModel(outcomeModel(k))
                 .bootstrap(bootstrap, balance.seed).build());

@@ -235,10 +235,11 @@ public final class TreatmentEffect {
         return out;
     }
 
+    /** The rows of an arm drawn with replacement: {@link PopulationMean#resample} mapped onto them. */
     private static int[] resample(int[] rows, Random r) {
-        int[] out = new int[rows.length];
+        int[] out = PopulationMean.resample(rows.length, r);
         for (int i = 0; i < out.length; i++) {
-            out[i] = rows[r.nextInt(rows.length)];
+            out[i] = rows[out[i]];
         }
         return out;
     }
