@@ -8,9 +8,11 @@ import org.kernels4j.kernel.Kernel;
 import org.kernels4j.linalg.Cholesky;
 import org.kernels4j.linalg.Matrix;
 import org.kernels4j.linalg.NativeMatrix;
+import org.kernels4j.linalg.SymmetricEigen;
 import org.kernels4j.model.KernelMatrixEstimator;
 import org.kernels4j.model.FitReport;
 import org.kernels4j.model.TrainingData;
+import org.kernels4j.spectral.SpectralFilter;
 
 /**
  * Exact kernel ridge regression: the minimiser over the RKHS of
@@ -29,6 +31,14 @@ import org.kernels4j.model.TrainingData;
  * eigendecomposition (≈ 9n³ flops) gives the leave-one-out error and GCV score of every λ in
  * closed form (see {@link RegularizationPath}) and the fit at the chosen λ, with no refits.
  *
+ * <p>Other spectral regularisations replace ridge's {@code 1/(μ+λ)} on the eigenvalues μ of K by another
+ * filter (iterated Tikhonov, spectral cut-off, Landweber iteration, gradient flow, the ν-method,
+ * self-distillation; see {@link SpectralFilter}) with {@link Builder#filter(SpectralFilter, double)}, or choose
+ * the filter's parameter (λ, the number of steps or the time) by GCV with
+ * {@link Builder#filter(SpectralFilter, double[], RegularizationPath.Criterion)}. They are computed from one
+ * eigendecomposition (≈ 9n³ flops), the filter applied in the eigenbasis; the constant, with an intercept, is
+ * then the target's mean (see {@link RegularizationPath}).
+ *
  * <pre>{@code
  * KernelRidgeModel m = KernelRidge.builder(KernelSpec.parse("rbf(gamma=0.5)")).lambda(1e-3).build().fit(x, y);
  * Matrix yHat = m.predict(xTest);
@@ -36,6 +46,7 @@ import org.kernels4j.model.TrainingData;
  */
 public final class KernelRidge implements KernelMatrixEstimator<KernelRidgeModel> {
     private final Kernel kernel;
+    private final SpectralFilter filter;
     private final double lambda;
     private final double[] lambdaGrid;
     private final RegularizationPath.Criterion criterion;
@@ -45,6 +56,7 @@ public final class KernelRidge implements KernelMatrixEstimator<KernelRidgeModel
     private KernelRidge(Builder b) {
         this.fitIntercept = b.fitIntercept;
         this.kernel = b.kernel;
+        this.filter = b.filter;
         this.lambda = b.lambda;
         this.lambdaGrid = b.lambdaGrid;
         this.criterion = b.criterion;
@@ -59,6 +71,7 @@ public final class KernelRidge implements KernelMatrixEstimator<KernelRidgeModel
     /** Options for {@link KernelRidge}; validated by {@link #build()}. */
     public static final class Builder {
         private final Kernel kernel;
+        private SpectralFilter filter = SpectralFilter.tikhonov();
         private double lambda = 1.0;
         private double[] lambdaGrid;
         private RegularizationPath.Criterion criterion = RegularizationPath.Criterion.LOO;
@@ -72,15 +85,30 @@ public final class KernelRidge implements KernelMatrixEstimator<KernelRidgeModel
             this.kernel = kernel;
         }
 
-        /** A fixed regularization λ &gt; 0. */
+        /** Kernel ridge with a fixed regularization λ &gt; 0. */
         public Builder lambda(double lambda) {
-            this.lambda = lambda;
+            return filter(SpectralFilter.tikhonov(), lambda);
+        }
+
+        /** Kernel ridge with λ chosen from this grid by {@code criterion}, from one eigendecomposition. */
+        public Builder selectLambda(double[] grid, RegularizationPath.Criterion criterion) {
+            return filter(SpectralFilter.tikhonov(), grid, criterion);
+        }
+
+        /** A spectral filter with a fixed parameter (λ, iterations, time or rounds: {@link SpectralFilter}). */
+        public Builder filter(SpectralFilter filter, double parameter) {
+            this.filter = filter;
+            this.lambda = parameter;
             this.lambdaGrid = null;
             return this;
         }
 
-        /** Choose λ from this grid by {@code criterion}, from one eigendecomposition. */
-        public Builder selectLambda(double[] grid, RegularizationPath.Criterion criterion) {
+        /**
+         * A spectral filter whose parameter is chosen from the grid by {@code criterion} (GCV; LOO for ridge
+         * only), from one eigendecomposition.
+         */
+        public Builder filter(SpectralFilter filter, double[] grid, RegularizationPath.Criterion criterion) {
+            this.filter = filter;
             this.lambdaGrid = grid.clone();
             this.criterion = criterion;
             return this;
@@ -98,20 +126,32 @@ public final class KernelRidge implements KernelMatrixEstimator<KernelRidgeModel
             return this;
         }
 
-        /** @throws Kernels4jException for λ ≤ 0 or an empty grid */
+        /**
+         * @throws Kernels4jException for λ ≤ 0, a parameter the filter cannot take, an empty grid, or LOO with a
+         *     filter other than ridge
+         */
         public KernelRidge build() {
+            if (filter == null) {
+                throw new Kernels4jException("kernel ridge regression needs a spectral filter");
+            }
             if (lambdaGrid == null) {
-                if (!(lambda > 0) || Double.isInfinite(lambda)) {
+                if (filter.kind() == SpectralFilter.Kind.TIKHONOV && (!(lambda > 0) || Double.isInfinite(lambda))) {
                     throw new Kernels4jException("lambda must be a positive finite number, got " + lambda);
                 }
+                filter.checkParameter(lambda);
             } else {
                 if (lambdaGrid.length == 0) {
-                    throw new Kernels4jException("the lambda grid is empty");
+                    throw new Kernels4jException("the " + filter.parameterName() + " grid is empty");
                 }
                 for (double l : lambdaGrid) {
-                    if (!(l > 0) || Double.isInfinite(l)) {
+                    if (filter.kind() == SpectralFilter.Kind.TIKHONOV && (!(l > 0) || Double.isInfinite(l))) {
                         throw new Kernels4jException("every lambda in the grid must be positive and finite, got " + l);
                     }
+                    filter.checkParameter(l);
+                }
+                if (criterion == RegularizationPath.Criterion.LOO && !filter.hasExactLeaveOneOut()) {
+                    throw new Kernels4jException("leave-one-out has no closed form for the " + filter.toSpec()
+                            + " filter (only for ridge); select its " + filter.parameterName() + " by GCV");
                 }
             }
             return new KernelRidge(this);
@@ -128,7 +168,7 @@ public final class KernelRidge implements KernelMatrixEstimator<KernelRidgeModel
     public KernelRidgeModel fit(Matrix x, Matrix y) {
         TrainingData.require(x, y);
         int n = x.rows();
-        if (lambdaGrid != null) {
+        if (usesEigen()) {
             Matrix gram = new Matrix(n, n);
             GramEngine.gram(kernel, x, gram, progress);
             double trace = 0;
@@ -136,7 +176,7 @@ public final class KernelRidge implements KernelMatrixEstimator<KernelRidgeModel
                 trace += gram.get(i, i);
             }
             Solution s = solve(gram, y);
-            if (s.lambda < 0x1p-52 * trace) {
+            if (filter.parameterName().equals("lambda") && s.lambda < 0x1p-52 * trace) {
                 throw new Kernels4jException("kernel ridge regression: the chosen lambda = " + s.lambda + " is below the "
                         + "rounding level of the kernel matrix's eigenvalues (eps * trace(K) = " + 0x1p-52 * trace + "), so "
                         + "its coefficients are rounding noise; start the lambda grid at " + String.format("%.1g",
@@ -166,7 +206,7 @@ public final class KernelRidge implements KernelMatrixEstimator<KernelRidgeModel
             throw new Kernels4jException("kernel matrices of shapes " + gram.shape() + " and " + cross.shape()
                     + " do not fit together");
         }
-        Solution s = lambdaGrid != null ? solve(gram.copy(), y) : solveNative(NativeMatrix.copyOf(gram), y);
+        Solution s = usesEigen() ? solve(gram.copy(), y) : solveNative(NativeMatrix.copyOf(gram), y);
         Matrix p = cross.times(s.alpha);
         int k = p.cols();
         double[] d = p.data();
@@ -186,7 +226,7 @@ public final class KernelRidge implements KernelMatrixEstimator<KernelRidgeModel
     }
 
     /** Refuses a fit whose dual coefficients or intercept overflowed: a model that would predict Inf or NaN. */
-    private static void requireFinite(Solution s, Matrix y) {
+    private void requireFinite(Solution s, Matrix y) {
         boolean finite = true;
         for (double v : s.alpha.data()) {
             finite &= Double.isFinite(v);
@@ -196,21 +236,29 @@ public final class KernelRidge implements KernelMatrixEstimator<KernelRidgeModel
         }
         if (!finite) {
             throw new Kernels4jException("kernel ridge regression: the dual coefficients overflowed to Inf or NaN"
-                    + targetHint(y) + " at lambda = " + s.lambda + "; scale the target (e.g. to unit variance) "
-                    + "or raise lambda");
+                    + targetHint(y) + " at " + filter.parameterName() + " = " + s.lambda + "; scale the target (e.g. to "
+                    + "unit variance) or regularise more");
         }
     }
 
     private record Solution(Matrix alpha, double[] intercept, double lambda, RegularizationPath path, FitReport report) {
     }
 
-    /** The λ path from a heap Gram matrix (overwritten by its eigenvectors). */
+    /** Whether the fit goes through an eigendecomposition: a parameter grid, or a filter other than ridge. */
+    private boolean usesEigen() {
+        return lambdaGrid != null || filter.kind() != SpectralFilter.Kind.TIKHONOV;
+    }
+
+    /** The parameter path from a heap Gram matrix (overwritten by its eigenvectors). */
     private Solution solve(Matrix gram, Matrix y) {
         progress.progress(0, 1, "eigen");
-        RegularizationPath path = RegularizationPath.compute(gram, y, lambdaGrid, criterion, fitIntercept);
+        SymmetricEigen eig = SymmetricEigen.ofInPlace(gram);
         progress.progress(1, 1, "eigen");
-        return new Solution(path.dualCoefficients(), path.intercept(), path.chosenLambda(), path,
-                report(path.chosenLambda(), 0, path));
+        double[] grid = lambdaGrid != null ? lambdaGrid : new double[] {lambda};
+        RegularizationPath path = RegularizationPath.compute(eig, y, filter, grid,
+                lambdaGrid != null ? criterion : RegularizationPath.Criterion.GCV, fitIntercept);
+        return new Solution(path.coefficients(), path.intercept(), path.chosenParameter(),
+                lambdaGrid != null ? path : null, report(path.chosenParameter(), 0, lambdaGrid != null ? path : null));
     }
 
     /** The fixed-λ solution from an off-heap Gram matrix, which the Cholesky takes over and frees. */
@@ -266,7 +314,11 @@ public final class KernelRidge implements KernelMatrixEstimator<KernelRidgeModel
     }
 
     private FitReport report(double chosen, double jitter, RegularizationPath path) {
-        FitReport.Builder r = FitReport.builder().add("lambda", chosen);
+        FitReport.Builder r = FitReport.builder();
+        if (filter.kind() != SpectralFilter.Kind.TIKHONOV) {
+            r.add("filter", filter.toSpec()).add(filter.parameterName(), chosen);
+        }
+        r.add("lambda", chosen);
         if (path != null) {
             r.add("lambda_selection", path.criterion().name().toLowerCase(java.util.Locale.ROOT));
         }
@@ -279,10 +331,17 @@ public final class KernelRidge implements KernelMatrixEstimator<KernelRidgeModel
         return kernel;
     }
 
+    /** The spectral filter (ridge unless set). */
+    public SpectralFilter filter() {
+        return filter;
+    }
+
     @Override
     public String toString() {
+        String p = filter.parameterName();
         return "KernelRidge(kernel=" + kernel.toSpec() + ", "
-                + (lambdaGrid == null ? "lambda=" + lambda : "lambdaGrid=" + Arrays.toString(lambdaGrid) + " by " + criterion)
+                + (filter.kind() == SpectralFilter.Kind.TIKHONOV ? "" : "filter=" + filter.toSpec() + ", ")
+                + (lambdaGrid == null ? p + "=" + lambda : p + "Grid=" + Arrays.toString(lambdaGrid) + " by " + criterion)
                 + ")";
     }
 }

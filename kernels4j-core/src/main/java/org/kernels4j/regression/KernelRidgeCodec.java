@@ -25,6 +25,9 @@ public final class KernelRidgeCodec extends ModelCodec<KernelRidgeModel> {
         ModelState.Builder s = ModelState.builder(KIND)
                 .put("kernel", m.kernel().toSpec())
                 .put("options.lambda", m.lambda());
+        if (m.report().has("filter")) {
+            s.put("options.filter", m.report().text("filter"));
+        }
         if (m.path() != null) {
             s.put("options.lambda_selection", m.path().criterion().name().toLowerCase(java.util.Locale.ROOT));
         }
@@ -42,6 +45,10 @@ public final class KernelRidgeCodec extends ModelCodec<KernelRidgeModel> {
         Matrix intercept = s.matrix("intercept", 1, alpha.cols());
         FitReport.Builder r = FitReport.builder().add("lambda", lambda);
         r.add("lambda_selection", s.textOrNull("options.lambda_selection"));
+        String filter = s.textOrNull("options.filter");
+        if (filter != null) {
+            r.add("filter", filter);
+        }
         return new KernelRidgeModel(s.kernel("kernel"), x, alpha, intercept.data(), lambda, null, r.build());
     }
 }

@@ -1,0 +1,256 @@
+package org.kernels4j.regression;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.kernels4j.Kernels4jException;
+import org.kernels4j.TestData;
+import org.kernels4j.gram.GramEngine;
+import org.kernels4j.kernel.Kernel;
+import org.kernels4j.kernel.KernelSpec;
+import org.kernels4j.linalg.Matrix;
+import org.kernels4j.linalg.SymmetricEigen;
+import org.kernels4j.model.ModelCodecs;
+import org.kernels4j.spectral.SpectralFilter;
+
+/**
+ * The regularisation path of the spectral filters: GCV, degrees of freedom and training error against the hat
+ * matrix built column by column from the algorithm itself (gradient descent run on each unit vector), the
+ * constant, the selected fit, and the feature-space path against the exact one on K = ΦΦᵀ.
+ */
+class SpectralPathTest {
+    private static final Kernel KERNEL = KernelSpec.parse("rbf(gamma=0.3)");
+
+    private static Matrix targets(Matrix x, long seed) {
+        Random r = new Random(seed);
+        Matrix y = new Matrix(x.rows(), 1);
+        for (int i = 0; i < x.rows(); i++) {
+            y.set(i, 0, 2 + Math.sin(x.get(i, 0)) + 0.5 * x.get(i, 1) + 0.2 * r.nextGaussian());
+        }
+        return y;
+    }
+
+    /** G with α = G·y after t steps of α ← α + η(y − Kα), α_0 = 0, by running the iteration on each unit vector. */
+    private static double[][] landweberOperator(double[][] k, double eta, int steps) {
+        int n = k.length;
+        double[][] g = new double[n][n];
+        for (int c = 0; c < n; c++) {
+            double[] alpha = new double[n];
+            for (int t = 0; t < steps; t++) {
+                double[] ka = new double[n];
+                for (int i = 0; i < n; i++) {
+                    for (int j = 0; j < n; j++) {
+                        ka[i] += k[i][j] * alpha[j];
+                    }
+                }
+                for (int i = 0; i < n; i++) {
+                    alpha[i] += eta * ((i == c ? 1 : 0) - ka[i]);
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                g[i][c] = alpha[i];
+            }
+        }
+        return g;
+    }
+
+    private static double[][] array(Matrix m) {
+        double[][] a = new double[m.rows()][m.cols()];
+        for (int i = 0; i < m.rows(); i++) {
+            for (int j = 0; j < m.cols(); j++) {
+                a[i][j] = m.get(i, j);
+            }
+        }
+        return a;
+    }
+
+    private static double[][] multiply(double[][] a, double[][] b) {
+        int n = a.length;
+        double[][] c = new double[n][b[0].length];
+        for (int i = 0; i < n; i++) {
+            for (int l = 0; l < b.length; l++) {
+                for (int j = 0; j < b[0].length; j++) {
+                    c[i][j] += a[i][l] * b[l][j];
+                }
+            }
+        }
+        return c;
+    }
+
+    @Test
+    void landweberPathScoresEqualTheExplicitHatMatrixWithAndWithoutIntercept() {
+        int n = 24;
+        Matrix x = TestData.gaussian(n, 2, 1.5, 11);
+        Matrix y = targets(x, 12);
+        double[][] k = array(GramEngine.gram(KERNEL, x));
+        double top = SymmetricEigen.of(GramEngine.gram(KERNEL, x)).value(n - 1);
+        double[] steps = {1, 4, 30, 200};
+        for (boolean intercept : new boolean[] {false, true}) {
+            KernelRidgeModel m = KernelRidge.builder(KERNEL).fitIntercept(intercept)
+                    .filter(SpectralFilter.landweber(), steps, RegularizationPath.Criterion.GCV).build().fit(x, y);
+            RegularizationPath path = m.path();
+            double mean = 0;
+            for (int i = 0; i < n; i++) {
+                mean += y.get(i, 0) / n;
+            }
+            double offset = intercept ? mean : 0;
+            int best = 0;
+            double[] gcv = new double[steps.length];
+            for (int l = 0; l < steps.length; l++) {
+                double[][] h = multiply(k, landweberOperator(k, 1 / top, (int) steps[l]));
+                // H' = 11ᵀ/n + H(I − 11ᵀ/n) with the mean as the constant; H without it
+                double[][] hp = new double[n][n];
+                for (int i = 0; i < n; i++) {
+                    double rowSum = 0;
+                    for (int j = 0; j < n; j++) {
+                        rowSum += h[i][j];
+                    }
+                    for (int j = 0; j < n; j++) {
+                        hp[i][j] = intercept ? 1.0 / n + h[i][j] - rowSum / n : h[i][j];
+                    }
+                }
+                double trace = 0;
+                double rss = 0;
+                for (int i = 0; i < n; i++) {
+                    trace += hp[i][i];
+                    double fit = 0;
+                    for (int j = 0; j < n; j++) {
+                        fit += hp[i][j] * y.get(j, 0);
+                    }
+                    rss += (y.get(i, 0) - fit) * (y.get(i, 0) - fit);
+                }
+                gcv[l] = (rss / n) / Math.pow(1 - trace / n, 2);
+                assertEquals(trace, path.degreesOfFreedom()[l], 1e-9, "df at " + steps[l]);
+                assertEquals(rss / n, path.trainingMse()[l], 1e-10 * (1 + rss / n), "mse at " + steps[l]);
+                assertEquals(gcv[l], path.gcv()[l], 1e-9 * gcv[l], "gcv at " + steps[l]);
+                assertTrue(Double.isNaN(path.looMse()[l]), "no LOO for Landweber");
+                if (gcv[l] < gcv[best]) {
+                    best = l;
+                }
+            }
+            assertEquals(best, path.chosenIndex());
+            assertEquals(steps[best], m.lambda());
+            assertEquals("landweber", m.report().text("filter"));
+            // the chosen fit predicts K(x*, X)·G·(y − ȳ) + ȳ at new points
+            double[][] g = landweberOperator(k, 1 / top, (int) steps[best]);
+            Matrix xt = TestData.gaussian(5, 2, 1.5, 13);
+            Matrix pred = m.predict(xt);
+            for (int a = 0; a < 5; a++) {
+                double f = offset;
+                for (int i = 0; i < n; i++) {
+                    double alpha = 0;
+                    for (int j = 0; j < n; j++) {
+                        alpha += g[i][j] * (y.get(j, 0) - offset);
+                    }
+                    f += KERNEL.value(xt.row(a), x.row(i)) * alpha;
+                }
+                assertEquals(f, pred.get(a, 0), 1e-10, "prediction " + a);
+            }
+        }
+    }
+
+    @Test
+    void ridgeThroughTheFilterInterfaceIsTheExistingRidgePath() {
+        Matrix x = TestData.gaussian(30, 2, 1.5, 21);
+        Matrix y = targets(x, 22);
+        double[] grid = KernelRidge.logGrid(1e-4, 10, 6);
+        KernelRidgeModel a = KernelRidge.builder(KERNEL).selectLambda(grid, RegularizationPath.Criterion.GCV).build().fit(x, y);
+        KernelRidgeModel b = KernelRidge.builder(KERNEL)
+                .filter(SpectralFilter.tikhonov(), grid, RegularizationPath.Criterion.GCV).build().fit(x, y);
+        assertEquals(a.lambda(), b.lambda());
+        // ridge's GCV from the eigenbasis formula equals the brute-force GCV at each λ
+        for (int l = 0; l < grid.length; l++) {
+            Matrix h = hatByRidgeSolves(x, grid[l]);
+            double rss = 0;
+            double trace = 0;
+            for (int i = 0; i < x.rows(); i++) {
+                trace += h.get(i, i);
+                double f = 0;
+                for (int j = 0; j < x.rows(); j++) {
+                    f += h.get(i, j) * y.get(j, 0);
+                }
+                rss += (y.get(i, 0) - f) * (y.get(i, 0) - f);
+            }
+            int n = x.rows();
+            assertEquals((rss / n) / Math.pow(1 - trace / n, 2), a.path().gcv()[l], 1e-8 * a.path().gcv()[l]);
+            assertEquals(trace, a.path().degreesOfFreedom()[l], 1e-8);
+        }
+        // a fixed parameter with a non-ridge filter goes through the eigendecomposition and has no path
+        KernelRidgeModel flow = KernelRidge.builder(KERNEL).filter(SpectralFilter.gradientFlow(), 5.0).build().fit(x, y);
+        assertEquals(5.0, flow.lambda());
+        assertEquals(null, flow.path());
+    }
+
+    /** H = K(K + λI)⁻¹ by Gaussian elimination. */
+    private static Matrix hatByRidgeSolves(Matrix x, double lambda) {
+        Matrix k = GramEngine.gram(KERNEL, x);
+        Matrix a = k.copy();
+        for (int i = 0; i < x.rows(); i++) {
+            a.set(i, i, a.get(i, i) + lambda);
+        }
+        // K(K + λI)⁻¹ = ((K + λI)⁻¹K)ᵀ, K symmetric
+        return TestData.gaussSolve(a, k).transpose();
+    }
+
+    @Test
+    void featurePathEqualsTheExactPathOnTheirKernelMatrix() {
+        int n = 40;
+        int dim = 12;
+        Matrix phi = TestData.gaussian(n, dim, 1.0, 31);
+        Matrix y = new Matrix(n, 2);
+        Random r = new Random(32);
+        for (int i = 0; i < n; i++) {
+            y.set(i, 0, 1 + phi.get(i, 0) - 0.5 * phi.get(i, 3) + 0.3 * r.nextGaussian());
+            y.set(i, 1, r.nextGaussian());
+        }
+        Matrix k = phi.times(phi.transpose()); // rank 12 of 40: the exact path sees 28 zero eigenvalues
+        for (SpectralFilter f : new SpectralFilter[] {SpectralFilter.gradientFlow(), SpectralFilter.cutoff(),
+            SpectralFilter.nuMethod(1), SpectralFilter.iteratedTikhonov(2)}) {
+            double[] grid = f.integerParameter() ? new double[] {1, 3, 10, 40} : (f.kind() == SpectralFilter.Kind.GRADIENT_FLOW
+                    ? new double[] {0.01, 0.1, 1} : new double[] {0.5, 5, 50});
+            for (boolean intercept : new boolean[] {false, true}) {
+                RegularizationPath exact = RegularizationPath.compute(SymmetricEigen.of(k), y, f, grid,
+                        RegularizationPath.Criterion.GCV, intercept);
+                RegularizationPath features = RegularizationPath.computeFeatures(phi, y, f, grid,
+                        RegularizationPath.Criterion.GCV, intercept);
+                for (int l = 0; l < grid.length; l++) {
+                    assertEquals(exact.gcv()[l], features.gcv()[l], 1e-9 * exact.gcv()[l], f + " gcv " + l);
+                    assertEquals(exact.degreesOfFreedom()[l], features.degreesOfFreedom()[l], 1e-9, f + " df " + l);
+                }
+                assertEquals(exact.chosenIndex(), features.chosenIndex());
+                Matrix fitExact = k.times(exact.coefficients());
+                Matrix fitFeatures = phi.times(features.coefficients());
+                for (int i = 0; i < n; i++) {
+                    for (int o = 0; o < 2; o++) {
+                        assertEquals(fitExact.get(i, o) + exact.intercept()[o], fitFeatures.get(i, o)
+                                + features.intercept()[o], 1e-9, f + " fit " + i);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void leaveOneOutIsRefusedForFiltersWithoutItAndTheModelFileKeepsTheFilter() {
+        Matrix x = TestData.gaussian(15, 2, 1.5, 41);
+        Matrix y = targets(x, 42);
+        Kernels4jException e = assertThrows(Kernels4jException.class, () -> KernelRidge.builder(KERNEL)
+                .filter(SpectralFilter.cutoff(), new double[] {0.1, 1}, RegularizationPath.Criterion.LOO).build());
+        assertTrue(e.getMessage().contains("GCV"), e.getMessage());
+        assertThrows(Kernels4jException.class, () -> KernelRidge.builder(KERNEL)
+                .filter(SpectralFilter.landweber(), 2.5).build());
+        assertThrows(Kernels4jException.class, () -> KernelRidge.builder(KERNEL)
+                .filter(SpectralFilter.gradientFlow(), new double[0], RegularizationPath.Criterion.GCV).build());
+        KernelRidgeModel m = KernelRidge.builder(KERNEL).filter(SpectralFilter.nuMethod(1), 7).build().fit(x, y);
+        KernelRidgeModel back = (KernelRidgeModel) ModelCodecs.decode(ModelCodecs.encode(m));
+        assertEquals("nu-method(nu=1)", back.report().text("filter"));
+        assertEquals(7.0, back.lambda());
+        Matrix xt = TestData.gaussian(4, 2, 1.5, 43);
+        for (int i = 0; i < 4; i++) {
+            assertEquals(m.predict(xt).get(i, 0), back.predict(xt).get(i, 0), 0);
+        }
+    }
+}
