@@ -59,6 +59,11 @@ public final class Nystrom implements FeatureMap {
         return of(kernel, x.selectRows(Landmarks.select(sampler, kernel, x, m, lambda, seed)));
     }
 
+    /** P (m × D, a copy), the map's linear part: φ(x) = K(x, C)·P with P = U·Λ^{−1/2} over the kept eigenpairs. */
+    public Matrix projection() {
+        return projection.copy();
+    }
+
     /** The landmarks (m × d, a copy). */
     public Matrix landmarks() {
         return landmarks.copy();

@@ -39,7 +39,8 @@ public final class KernelRidgeCodec extends ModelCodec<KernelRidgeModel> {
 
     @Override
     public KernelRidgeModel decode(ModelState s) {
-        double lambda = s.positive("options.lambda", false);
+        // a filter's parameter may be 0 (self-distillation rounds); ridge's λ may not
+        double lambda = s.positive("options.lambda", s.textOrNull("options.filter") != null);
         Matrix x = s.matrix("train_x");
         Matrix alpha = s.matrix("dual_coef", x.rows(), -1);
         Matrix intercept = s.matrix("intercept", 1, alpha.cols());

@@ -145,29 +145,45 @@ public final class RegularizationPath {
         Matrix centred = centred(y, mean);
         Matrix gram = new Matrix(dim, dim);
         Blas.gemm(true, false, 1.0, phi, phi, 0.0, gram);
+        Matrix phiTy = new Matrix(dim, k);
+        Blas.gemm(true, false, 1.0, phi, centred, 0.0, phiTy);
+        double[] phiT1 = null;
+        if (fitIntercept) {
+            phiT1 = new double[dim];
+            Blas.gemv(true, 1.0, phi, ones(n), 0.0, phiT1);
+        }
+        double total = 0;
+        for (double val : centred.data()) {
+            total += val * val;
+        }
+        return fromFeatureMoments(gram, phiTy, phiT1, total, n, filter, parameters, criterion, mean);
+    }
+
+    /**
+     * The feature path from the moments alone, for feature matrices too large to hold: ΦᵀΦ (D×D, overwritten),
+     * Φᵀ(y − ȳ) (D×k), Φᵀ1 (null without an intercept), ‖y − ȳ‖²_F and n; ȳ is {@code mean} (zeros without an
+     * intercept).
+     */
+    static RegularizationPath fromFeatureMoments(Matrix gram, Matrix phiTy, double[] phiT1, double total, int n,
+            SpectralFilter filter, double[] parameters, Criterion criterion, double[] mean) {
+        check(filter, parameters, criterion);
+        int dim = gram.rows();
+        int k = phiTy.cols();
         SymmetricEigen eig = SymmetricEigen.ofInPlace(gram);
         double[] mu = eig.values();
         double top = Math.max(0, mu[dim - 1]);
         Matrix v = eig.vectors();
-        Matrix phiTy = new Matrix(dim, k);
-        Blas.gemm(true, false, 1.0, phi, centred, 0.0, phiTy);
         Matrix vtPhiTy = new Matrix(dim, k); // (VᵀΦᵀy)_j = s_j·(Uᵀy)_j
         Blas.gemm(true, false, 1.0, v, phiTy, 0.0, vtPhiTy);
         Matrix z = new Matrix(dim, k); // Uᵀy, with Φ = U·S·Vᵀ
         double[] qt1 = null;
-        if (fitIntercept) {
-            double[] phiT1 = new double[dim];
-            Blas.gemv(true, 1.0, phi, ones(n), 0.0, phiT1);
+        if (phiT1 != null) {
             double[] vtPhiT1 = new double[dim];
             Blas.gemv(true, 1.0, v, phiT1, 0.0, vtPhiT1);
             qt1 = new double[dim];
             for (int j = 0; j < dim; j++) {
                 qt1[j] = mu[j] > 1e-12 * top ? vtPhiT1[j] / Math.sqrt(mu[j]) : 0;
             }
-        }
-        double total = 0;
-        for (double val : centred.data()) {
-            total += val * val;
         }
         double inSpan = 0;
         for (int j = 0; j < dim; j++) {

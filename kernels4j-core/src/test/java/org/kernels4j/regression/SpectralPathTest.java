@@ -253,4 +253,50 @@ class SpectralPathTest {
             assertEquals(m.predict(xt).get(i, 0), back.predict(xt).get(i, 0), 0);
         }
     }
+
+    @Test
+    void nystromFiltersEqualTheExactFiltersWhenEveryRowIsACentreAndRidgeEqualsTheCgSolution() {
+        int n = 40;
+        Matrix x = TestData.gaussian(n, 2, 1.5, 51);
+        Matrix y = targets(x, 52);
+        Matrix xt = TestData.gaussian(6, 2, 1.5, 53);
+        double[] steps = {2, 20, 200};
+        KernelRidgeModel exact = KernelRidge.builder(KERNEL).fitIntercept(true)
+                .filter(SpectralFilter.landweber(), steps, RegularizationPath.Criterion.GCV).build().fit(x, y);
+        KernelRidgeModel nystrom = NystromKernelRidge.builder(KERNEL).centers(n).centerTargets(true)
+                .filter(SpectralFilter.landweber(), steps, RegularizationPath.Criterion.GCV).build().fit(x, y);
+        assertEquals(exact.path().chosenIndex(), nystrom.path().chosenIndex());
+        for (int l = 0; l < steps.length; l++) {
+            assertEquals(exact.path().gcv()[l], nystrom.path().gcv()[l], 1e-7 * exact.path().gcv()[l]);
+        }
+        Matrix a = exact.predict(xt);
+        Matrix b = nystrom.predict(xt);
+        for (int i = 0; i < xt.rows(); i++) {
+            assertEquals(a.get(i, 0), b.get(i, 0), 1e-7, "prediction " + i);
+        }
+        // ridge on 12 Nyström centres by the filter path = the same estimator solved by CG to 1e-13
+        NystromKernelRidge.Builder base = NystromKernelRidge.builder(KERNEL).centers(12).seed(5).centerTargets(true);
+        KernelRidgeModel cg = base.lambda(0.05).maxIterations(500).tolerance(1e-13).build().fit(x, y);
+        KernelRidgeModel filtered = base.filter(SpectralFilter.tikhonov(), 0.05).build().fit(x, y);
+        Matrix p = cg.predict(xt);
+        Matrix q = filtered.predict(xt);
+        for (int i = 0; i < xt.rows(); i++) {
+            assertEquals(p.get(i, 0), q.get(i, 0), 1e-8, "ridge prediction " + i);
+        }
+        assertThrows(Kernels4jException.class, () -> NystromKernelRidge.builder(KERNEL)
+                .filter(SpectralFilter.cutoff(), new double[] {1}, RegularizationPath.Criterion.LOO));
+    }
+
+    @Test
+    void selfDistillationWithZeroRoundsIsSavedAndReadBack() {
+        Matrix x = TestData.gaussian(12, 2, 1.5, 61);
+        Matrix y = targets(x, 62);
+        KernelRidgeModel m = KernelRidge.builder(KERNEL).filter(SpectralFilter.selfDistillation(0.1, 0.5), 0).build().fit(x, y);
+        KernelRidgeModel ridge = KernelRidge.builder(KERNEL).lambda(0.1).build().fit(x, y);
+        KernelRidgeModel back = (KernelRidgeModel) ModelCodecs.decode(ModelCodecs.encode(m));
+        Matrix xt = TestData.gaussian(3, 2, 1.5, 63);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(ridge.predict(xt).get(i, 0), back.predict(xt).get(i, 0), 1e-10); // round 0 is ridge
+        }
+    }
 }
