@@ -28,6 +28,7 @@ import org.kernels4j.regression.KernelRidgeModel;
 import org.kernels4j.regression.NystromKernelRidge;
 import org.kernels4j.selection.RegressionMetrics;
 import org.kernels4j.regression.RegularizationPath;
+import org.kernels4j.spectral.SpectralFilter;
 import org.kernels4j.selection.ClassificationMetrics;
 import org.kernels4j.linalg.Matrix;
 import org.kernels4j.svm.SupportVectorMachine;
@@ -40,7 +41,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "fit", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Fit a model on a CSV or LibSVM file and save it as a model file (.zip).",
             "krr: exact kernel ridge regression, alpha = (K + lambda I)^-1 y. With --lambda auto, lambda is chosen "
-                + "from --lambda-grid by leave-one-out error (or GCV) from one eigendecomposition.",
+                + "from --lambda-grid by leave-one-out error (or GCV) from one eigendecomposition. --filter replaces "
+                + "ridge by another spectral regularisation (iterated Tikhonov, cut-off, Landweber, gradient flow, "
+                + "nu-method, self-distillation) whose parameter GCV chooses the same way.",
             "svc, svr, oneclass: support vector machines (SMO, LIBSVM's dual and stopping rule). With --kernel "
                 + "precomputed the feature columns are kernel values k(row, training row j), one per training row.",
             "gp, sgpr: exact and sparse (Titsias) Gaussian process regression; gpc: Gaussian process classification "
@@ -173,6 +176,9 @@ final class FitCommand implements Callable<Integer> {
     @Mixin
     SvmOptions svm;
 
+    @Mixin
+    FilterOptions filters;
+
     @Option(names = "--calibrate", paramLabel = "sigmoid|isotonic", description = "svc, gpc, private-similarity: calibrate "
             + "the probabilities on 5 stratified folds (seeded by --seed): Platt's sigmoid or isotonic regression of the "
             + "out-of-fold decision values (or scores, or probabilities), then refit on all rows (scikit-learn's "
@@ -209,11 +215,15 @@ final class FitCommand implements Callable<Integer> {
         for (String o : List.of("--optimize", "--restarts", "--bounds", "--fix", "--normalize")) {
             appliesTo.put(o, List.of("gp", "sgpr"));
         }
+        for (String o : FilterOptions.NAMES) {
+            appliesTo.put(o, List.of("krr"));
+        }
         appliesTo.put("--noise", List.of("gp"));
         appliesTo.put("--inducing", List.of("sgpr"));
-        for (String o : List.of("--time", "--learning-rate", "--diag-reg")) {
+        for (String o : List.of("--learning-rate", "--diag-reg")) {
             appliesTo.put(o, List.of("ntk"));
         }
+        appliesTo.put("--time", List.of("ntk", "krr"));
         for (String o : List.of("--epsilon-dp", "--features", "--ledger", "--budget")) {
             appliesTo.put(o, List.of("private-similarity"));
         }
@@ -278,23 +288,20 @@ final class FitCommand implements Callable<Integer> {
         if (!solver.equalsIgnoreCase("exact")) {
             throw new UsageException("--solver must be exact or nystrom, got '" + solver + "'");
         }
-        KernelRidge.Builder b = KernelRidge.builder(k).fitIntercept(intercept);
-        if (lambda.equalsIgnoreCase("auto")) {
-            RegularizationPath.Criterion c;
-            switch (select.toLowerCase(java.util.Locale.ROOT)) {
-                case "loo":
-                    c = RegularizationPath.Criterion.LOO;
-                    break;
-                case "gcv":
-                    c = RegularizationPath.Criterion.GCV;
-                    break;
-                default:
-                    throw new UsageException("--select must be loo or gcv, got '" + select + "'");
-            }
-            b.selectLambda(parseGrid("--lambda-grid", lambdaGrid), c);
-        } else {
-            b.lambda(parseNumber("--lambda", lambda));
+        SpectralFilter f = filters.filter(lambda, svm.nu);
+        if (time != null && f.kind() != SpectralFilter.Kind.GRADIENT_FLOW && model.equals("krr")) {
+            throw new UsageException("--time applies to --model ntk or --filter flow, not --filter " + f.toSpec());
         }
+        boolean selectGiven = parsed("--select");
+        FilterOptions.Choice choice = filters.choice(f, lambda, parsed("--lambda"), lambdaGrid, time, selectGiven);
+        RegularizationPath.Criterion criterion = FilterOptions.criterion(f, select, selectGiven);
+        KernelRidge.Builder b = KernelRidge.builder(k).fitIntercept(intercept);
+        if (choice.grid() != null) {
+            b.filter(f, choice.grid(), criterion);
+        } else {
+            b.filter(f, choice.value());
+        }
+        UsageException.of(b::build); // options are checked before the data is read
         Dataset ds = data.options.readWithTarget(train, target);
         Limits.requireSquareMatrix("exact kernel ridge regression", ds.rows(), "use --solver nystrom (memory O(n d + m^2))");
         KernelRidgeModel m;
@@ -302,18 +309,34 @@ final class FitCommand implements Callable<Integer> {
             m = b.progress(p).build().fit(ds.features(), ds.target());
         }
         var pw = saveAndDescribe(m, ds, "krr");
-        if (m.path() != null) {
-            RegularizationPath path = m.path();
-            pw.printf("%12s %14s %14s%n", "lambda", "loo_mse", "gcv");
-            for (int i = 0; i < path.lambdas().length; i++) {
-                pw.printf("%12.4g %14.6g %14.6g%s%n", path.lambdas()[i], path.looMse()[i], path.gcv()[i],
-                        i == path.chosenIndex() ? "  <- chosen" : "");
-            }
-        }
-        pw.printf("lambda: %s%n", m.lambda());
+        printPath(pw, m, f);
         printTrainingError(pw, m, ds);
         pw.printf("saved %s%n", out);
         return 0;
+    }
+
+    /** The parameter path (when one was searched) and the chosen filter parameter. */
+    private static void printPath(java.io.PrintWriter pw, KernelRidgeModel m, SpectralFilter f) {
+        RegularizationPath path = m.path();
+        String name = f.parameterName();
+        if (path != null) {
+            boolean loo = f.hasExactLeaveOneOut();
+            pw.printf("%12s %14s %14s %10s%n", name, loo ? "loo_mse" : "", "gcv", "df");
+            double[] p = path.parameters();
+            for (int i = 0; i < p.length; i++) {
+                pw.printf("%12.4g %14s %14.6g %10.3f%s%n", p[i], loo ? String.format("%.6g", path.looMse()[i]) : "",
+                        path.gcv()[i], path.degreesOfFreedom()[i], i == path.chosenIndex() ? "  <- chosen" : "");
+            }
+        }
+        if (f.kind() == SpectralFilter.Kind.TIKHONOV) {
+            pw.printf("lambda: %s%n", m.lambda());
+        } else {
+            pw.printf("filter: %s, %s: %s%n", f.toSpec(), name, fmt(m.lambda()));
+        }
+    }
+
+    private static String fmt(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v) : String.valueOf(v);
     }
 
     /** The estimator wrapped in probability calibration when --calibrate is given. */
@@ -402,11 +425,27 @@ final class FitCommand implements Callable<Integer> {
     }
 
     private Integer fitNystrom(Kernel k) {
-        if (lambda.equalsIgnoreCase("auto")) {
-            throw new UsageException("--lambda auto needs --solver exact; give --solver nystrom a number");
+        SpectralFilter f = filters.filter(lambda, svm.nu);
+        boolean selectGiven = parsed("--select");
+        FilterOptions.Choice choice = filters.choice(f, lambda, parsed("--lambda"), lambdaGrid, time, selectGiven);
+        boolean byCg = f.kind() == SpectralFilter.Kind.TIKHONOV && choice.grid() == null;
+        if (!byCg && selectGiven && select.equalsIgnoreCase("loo")) {
+            throw new UsageException("--solver nystrom chooses the " + f.parameterName() + " by GCV only; use "
+                    + "--select gcv (or --solver exact for leave-one-out)");
         }
-        NystromKernelRidge.Builder b = NystromKernelRidge.builder(k).lambda(parseNumber("--lambda", lambda))
+        NystromKernelRidge.Builder b = NystromKernelRidge.builder(k)
                 .sampler(UsageException.of(() -> Landmarks.Sampler.parse(sampler))).seed(seed).centerTargets(intercept);
+        if (!lambda.equalsIgnoreCase("auto")) {
+            b.lambda(parseNumber("--lambda", lambda)); // also the leverage sampler's lambda
+        }
+        if (!byCg) {
+            if (choice.grid() != null) {
+                b.filter(f, choice.grid(), RegularizationPath.Criterion.GCV);
+            } else {
+                b.filter(f, choice.value());
+            }
+            return fitNystromFilter(b, f);
+        }
         if (centers != null) {
             b.centers(centers);
         }
@@ -433,6 +472,30 @@ final class FitCommand implements Callable<Integer> {
                 m.trainingInputs().rows(), sampler, m.lambda(), (long) m.report().number("cg_iterations"), worst,
                 m.report().flag("converged") ? "" : " (iteration limit reached)", seconds);
         if (ds.rows() <= 200_000) { // predicting on millions of rows would cost another pass over K_nm
+            printTrainingError(pw, m, ds);
+        }
+        pw.printf("saved %s%n", out);
+        return 0;
+    }
+
+    /** A spectral filter on Nyström features: the path table and the chosen parameter. */
+    private Integer fitNystromFilter(NystromKernelRidge.Builder b, SpectralFilter f) {
+        if (centers != null) {
+            b.centers(centers);
+        }
+        UsageException.of(b::build); // options are checked before the data is read
+        Dataset ds = data.options.readWithTarget(train, target);
+        long start = System.nanoTime();
+        KernelRidgeModel m;
+        try (Progress p = new Progress(!noProgress)) {
+            m = b.progress(p).build().fit(ds.features(), ds.target());
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        var pw = saveAndDescribe(m, ds, "krr (nystrom features, " + f.toSpec() + ")");
+        pw.printf("centres: %d (%s), features: %d, %.2f s%n", m.trainingInputs().rows(), sampler,
+                (long) m.report().number("features"), seconds);
+        printPath(pw, m, f);
+        if (ds.rows() <= 200_000) {
             printTrainingError(pw, m, ds);
         }
         pw.printf("saved %s%n", out);

@@ -19,7 +19,8 @@ final class SvmOptions {
     Double epsilon;
 
     @Option(names = "--nu", paramLabel = "NU", description = "oneclass: in (0, 1], an upper bound on the fraction of "
-            + "training outliers and a lower bound on the fraction of support vectors (default 0.5).")
+            + "training outliers and a lower bound on the fraction of support vectors (default 0.5). krr --filter "
+            + "nu-method: the method's nu > 0 (default 1).")
     Double nu;
 
     @Option(names = "--class-weight", paramLabel = "LABEL=W", description = "svc: multiply C by W for class LABEL "
@@ -53,7 +54,7 @@ final class SvmOptions {
             case "--epsilon":
                 return List.of("svr");
             case "--nu":
-                return List.of("oneclass");
+                return List.of("oneclass", "krr");
             case "--class-weight": case "--multiclass": case "--probability":
                 return List.of("svc");
             default:

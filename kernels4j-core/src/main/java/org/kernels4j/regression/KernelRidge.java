@@ -316,7 +316,10 @@ public final class KernelRidge implements KernelMatrixEstimator<KernelRidgeModel
     private FitReport report(double chosen, double jitter, RegularizationPath path) {
         FitReport.Builder r = FitReport.builder();
         if (filter.kind() != SpectralFilter.Kind.TIKHONOV) {
-            r.add("filter", filter.toSpec()).add(filter.parameterName(), chosen);
+            r.add("filter", filter.toSpec());
+            if (!filter.parameterName().equals("lambda")) {
+                r.add(filter.parameterName(), chosen);
+            }
         }
         r.add("lambda", chosen);
         if (path != null) {

@@ -316,7 +316,10 @@ public final class NystromKernelRidge implements Estimator<KernelRidgeModel> {
         Matrix alpha = p.times(path.coefficients()); // α = P·w
         FitReport.Builder report = FitReport.builder();
         if (filter.kind() != SpectralFilter.Kind.TIKHONOV) {
-            report.add("filter", filter.toSpec()).add(filter.parameterName(), path.chosenParameter());
+            report.add("filter", filter.toSpec());
+            if (!filter.parameterName().equals("lambda")) {
+                report.add(filter.parameterName(), path.chosenParameter());
+            }
         }
         report.add("lambda", path.chosenParameter()).add("centers", c.rows()).add("features", dim);
         if (grid.length > 1) {
