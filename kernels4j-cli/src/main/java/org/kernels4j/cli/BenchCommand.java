@@ -12,6 +12,7 @@ import org.kernels4j.bench.KrrBenchmark;
 import org.kernels4j.bench.NystromBenchmark;
 import org.kernels4j.bench.PrivateKdeBenchmark;
 import org.kernels4j.bench.SparseGpBenchmark;
+import org.kernels4j.bench.SpectralPathBenchmark;
 import org.kernels4j.density.KernelDensity;
 import org.kernels4j.io.Dataset;
 import org.kernels4j.kernel.Kernel;
@@ -31,7 +32,8 @@ import picocli.CommandLine.Spec;
             "Peer comparisons with scikit-learn: bench/run-peer-comparison.sh."},
         subcommands = {BenchCommand.Gram.class, BenchCommand.Krr.class, BenchCommand.NystromKrr.class,
             BenchCommand.GpLearning.class, BenchCommand.SparseGp.class, BenchCommand.Kde.class,
-            BenchCommand.PrivateKde.class, SvmBenchCommand.class, BenchCommand.Balance.class})
+            BenchCommand.PrivateKde.class, SvmBenchCommand.class, BenchCommand.Balance.class,
+            BenchCommand.Spectral.class})
 final class BenchCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -41,6 +43,48 @@ final class BenchCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+
+    @Command(name = "spectral", mixinStandardHelpOptions = true,
+            description = {"Time every spectral filter's whole regularisation path (GCV at --path values, then the fit at",
+                "the chosen one) from ONE eigendecomposition of the n x n kernel matrix, against that eigendecomposition."})
+    static final class Spectral implements Callable<Integer> {
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--n", defaultValue = "10000", description = "Training size (default: ${DEFAULT-VALUE}).")
+        int n;
+
+        @Option(names = "--d", defaultValue = "8", description = "Number of features (default: ${DEFAULT-VALUE}).")
+        int d;
+
+        @Option(names = "--kernel", defaultValue = "rbf(gamma=0.5)", description = "Kernel spec (default: ${DEFAULT-VALUE}).")
+        String kernel;
+
+        @Option(names = "--path", defaultValue = "100", description = "Parameter values per filter (default: ${DEFAULT-VALUE}).")
+        int path;
+
+        @Override
+        public Integer call() {
+            if (n < 2 || d < 1 || path < 1) {
+                throw new UsageException("--n must be at least 2, --d and --path at least 1");
+            }
+            Kernel k = KernelSpec.parse(kernel);
+            Limits.requireSquareMatrix("the spectral benchmark", n, "take a smaller --n");
+            var out = spec.commandLine().getOut();
+            out.printf("spectral %s n=%d d=%d path=%d threads=%d%n", k.toSpec(), n, d, path, Parallelism.threads());
+            out.flush();
+            SpectralPathBenchmark.Result r = SpectralPathBenchmark.run(new SpectralPathBenchmark.Options(k, n, d, path),
+                    row -> {
+                        out.printf("%-34s path_s %8.3f  (eigen+path)/eigen %6.3f  chosen %-10.4g gcv %.6g%n",
+                                row.filter(), row.pathSeconds(), row.ratio(), row.chosen(), row.gcv());
+                        out.flush();
+                    });
+            out.printf("gram_seconds: %.3f%n", r.gramSeconds());
+            out.printf("eigen_seconds: %.3f%n", r.eigenSeconds());
+            out.printf("ratio_all_filters_over_eigen: %.3f%n", r.allFiltersRatio());
+            return 0;
+        }
+    }
 
     @Command(name = "gram", mixinStandardHelpOptions = true,
             description = "Time the Gram matrix K(X, X) against one dgemm X*X^T of the same shapes.")
