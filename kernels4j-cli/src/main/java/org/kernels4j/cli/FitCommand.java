@@ -438,13 +438,12 @@ final class FitCommand implements Callable<Integer> {
         if (!lambda.equalsIgnoreCase("auto")) {
             b.lambda(parseNumber("--lambda", lambda)); // also the leverage sampler's lambda
         }
-        if (!byCg) {
+        if (!byCg) { // a filter on the Nyström features instead of CG
             if (choice.grid() != null) {
                 b.filter(f, choice.grid(), RegularizationPath.Criterion.GCV);
             } else {
                 b.filter(f, choice.value());
             }
-            return fitNystromFilter(b, f);
         }
         if (centers != null) {
             b.centers(centers);
@@ -455,34 +454,6 @@ final class FitCommand implements Callable<Integer> {
         if (tol != null) {
             b.tolerance(tol);
         }
-        b.build(); // options are checked before the data is read
-        Dataset ds = data.options.readWithTarget(train, target);
-        long start = System.nanoTime();
-        KernelRidgeModel m;
-        try (Progress p = new Progress(!noProgress)) {
-            m = b.progress(p).build().fit(ds.features(), ds.target());
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        var pw = saveAndDescribe(m, ds, "krr (nystrom solver)");
-        double worst = 0;
-        for (double r : m.report().numbers("relative_residuals")) {
-            worst = Math.max(worst, r);
-        }
-        pw.printf("centres: %d (%s), lambda: %s, cg iterations: %d, relative residual: %.3g%s, %.2f s%n",
-                m.trainingInputs().rows(), sampler, m.lambda(), (long) m.report().number("cg_iterations"), worst,
-                m.report().flag("converged") ? "" : " (iteration limit reached)", seconds);
-        if (ds.rows() <= 200_000) { // predicting on millions of rows would cost another pass over K_nm
-            printTrainingError(pw, m, ds);
-        }
-        pw.printf("saved %s%n", out);
-        return 0;
-    }
-
-    /** A spectral filter on Nyström features: the path table and the chosen parameter. */
-    private Integer fitNystromFilter(NystromKernelRidge.Builder b, SpectralFilter f) {
-        if (centers != null) {
-            b.centers(centers);
-        }
         UsageException.of(b::build); // options are checked before the data is read
         Dataset ds = data.options.readWithTarget(train, target);
         long start = System.nanoTime();
@@ -491,11 +462,21 @@ final class FitCommand implements Callable<Integer> {
             m = b.progress(p).build().fit(ds.features(), ds.target());
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        var pw = saveAndDescribe(m, ds, "krr (nystrom features, " + f.toSpec() + ")");
-        pw.printf("centres: %d (%s), features: %d, %.2f s%n", m.trainingInputs().rows(), sampler,
-                (long) m.report().number("features"), seconds);
-        printPath(pw, m, f);
-        if (ds.rows() <= 200_000) {
+        var pw = saveAndDescribe(m, ds, byCg ? "krr (nystrom solver)" : "krr (nystrom features, " + f.toSpec() + ")");
+        if (byCg) {
+            double worst = 0;
+            for (double r : m.report().numbers("relative_residuals")) {
+                worst = Math.max(worst, r);
+            }
+            pw.printf("centres: %d (%s), lambda: %s, cg iterations: %d, relative residual: %.3g%s, %.2f s%n",
+                    m.trainingInputs().rows(), sampler, m.lambda(), (long) m.report().number("cg_iterations"), worst,
+                    m.report().flag("converged") ? "" : " (iteration limit reached)", seconds);
+        } else {
+            pw.printf("centres: %d (%s), features: %d, %.2f s%n", m.trainingInputs().rows(), sampler,
+                    (long) m.report().number("features"), seconds);
+            printPath(pw, m, f);
+        }
+        if (ds.rows() <= 200_000) { // predicting on millions of rows would cost another pass over K_nm
             printTrainingError(pw, m, ds);
         }
         pw.printf("saved %s%n", out);
