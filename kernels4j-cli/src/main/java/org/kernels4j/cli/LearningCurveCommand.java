@@ -349,8 +349,10 @@ final class LearningCurveCommand implements Callable<Integer> {
         }
         addCurve(chart, "predicted, lambda = " + num(lambda), grid, n -> lc.estimate(n, lambda).testMse(),
                 new Color(20, 60, 160), null);
-        addCurve(chart, "predicted, lambda = 0", grid, n -> lc.estimate(n, 0).testMse(), new Color(200, 60, 40),
-                new float[] {6f, 4f});
+        if (lambda != 0) {
+            addCurve(chart, "predicted, lambda = 0", grid, n -> lc.estimate(n, 0).testMse(), new Color(200, 60, 40),
+                    new float[] {6f, 4f});
+        }
         addCurve(chart, "predicted, optimal lambda", grid, n -> lc.optimal(n).testMse(), new Color(40, 150, 90),
                 new float[] {2f, 3f});
         List<Double> mx = new ArrayList<>();

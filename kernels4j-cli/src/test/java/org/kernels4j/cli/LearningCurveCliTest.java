@@ -80,6 +80,22 @@ class LearningCurveCliTest {
         assertTrue(image.length > 1000 && image[1] == 'P' && image[2] == 'N' && image[3] == 'G', "a PNG file");
     }
 
+    /** The ridgeless curve (its own plot series) up to the interpolation peak n = P, where the prediction is inf. */
+    @Test
+    void ridgelessPowerLawUpToThePeak() throws IOException {
+        Path svg = dir.resolve("peak.svg");
+        Path csv = dir.resolve("peak.csv");
+        Run r = run("learning-curve", "--power-law", "2:3", "--modes", "40", "--sizes", "10,40,80", "--repeats", "3",
+                "--out", csv.toString(), "--plot", svg.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("inf"), r.out());
+        List<String[]> rows = readCsv(csv);
+        assertEquals(Double.POSITIVE_INFINITY, cell(rows.get(0), rows.get(2), "predicted_mse"));
+        // beyond the rank the ridgeless fit is least squares: 0.1 * n/(n - P) predicted
+        assertEquals(0.1 * 80 / 40, cell(rows.get(0), rows.get(3), "predicted_mse"), 1e-12);
+        assertTrue(Files.readString(svg).contains("<svg"));
+    }
+
     /** 150 rows, two features, a smooth target plus noise; written with full precision. */
     Path writeData(double[][] x, double[] y) throws IOException {
         Random r = new Random(12);
