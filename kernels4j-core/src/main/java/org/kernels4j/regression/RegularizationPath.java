@@ -109,8 +109,8 @@ public final class RegularizationPath {
         double[] mean = fitIntercept ? y.columnMeans() : new double[k];
         Matrix centred = centred(y, mean);
         Matrix qty = new Matrix(n, k);
-        Blas.gemm(true, false, 1.0, q, centred, 0.0, qty);
-        double[] qt1 = fitIntercept ? onesProjection(q) : null;
+        double[] qt1 = fitIntercept ? new double[n] : null;
+        project(q, centred, qty, qt1);
         Spectrum spectrum = new Spectrum(eig.values(), qty, 0.0, qt1, n);
         Scores scores = spectrum.scores(filter, parameters);
         int best = choose(scores.gcv);
@@ -304,10 +304,28 @@ public final class RegularizationPath {
         return ones;
     }
 
-    private static double[] onesProjection(Matrix q) {
-        double[] qt1 = new double[q.cols()];
-        Blas.gemv(true, 1.0, q, ones(q.rows()), 0.0, qt1);
-        return qt1;
+    /**
+     * Qᵀy into {@code qty} and, when {@code qt1} is given, Qᵀ1 into it, in ONE product with [y, 1]: every BLAS call
+     * on the n×n Q copies it across JNI (the heap array is not pinned), which costs more than the product itself.
+     */
+    private static void project(Matrix q, Matrix y, Matrix qty, double[] qt1) {
+        int n = y.rows();
+        int k = y.cols();
+        if (qt1 == null) {
+            Blas.gemm(true, false, 1.0, q, y, 0.0, qty);
+            return;
+        }
+        Matrix rhs = new Matrix(n, k + 1);
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(y.data(), i * k, rhs.data(), i * (k + 1), k);
+            rhs.set(i, k, 1.0);
+        }
+        Matrix both = new Matrix(q.cols(), k + 1);
+        Blas.gemm(true, false, 1.0, q, rhs, 0.0, both);
+        for (int j = 0; j < q.cols(); j++) {
+            System.arraycopy(both.data(), j * (k + 1), qty.data(), j * k, k);
+            qt1[j] = both.get(j, k);
+        }
     }
 
     private static Matrix centred(Matrix y, double[] mean) {
@@ -332,8 +350,8 @@ public final class RegularizationPath {
             mu[i] = Math.max(mu[i], 0.0);
         }
         Matrix qty = new Matrix(n, k);
-        Blas.gemm(true, false, 1.0, q, y, 0.0, qty);
-        double[] qt1 = fitIntercept ? onesProjection(q) : new double[n]; // Qᵀ1
+        double[] qt1 = new double[n]; // Qᵀ1 (zeros without an intercept)
+        project(q, y, qty, fitIntercept ? qt1 : null);
         // intercept b_lo = Σ_m c_m·q1_m·(Qᵀy)_mo / Σ_m c_m·q1_m², with c_m = 1/(μ_m + λ_l)
         double[][] intercepts = new double[grid][k];
         double[] sumU = new double[grid]; // 1ᵀu
