@@ -327,6 +327,12 @@ final class FitCommand implements Callable<Integer> {
                 pw.printf("%12.4g %14s %14.6g %10.3f%s%n", p[i], loo ? String.format("%.6g", path.looMse()[i]) : "",
                         path.gcv()[i], path.degreesOfFreedom()[i], i == path.chosenIndex() ? "  <- chosen" : "");
             }
+            int c = path.chosenIndex();
+            if (p.length > 1 && (c == 0 || c == p.length - 1)) {
+                pw.printf("note: the chosen %s is at the %s end of the grid; widen %s to see whether the score still "
+                        + "falls beyond it%n", name, c == 0 ? "lower" : "upper", name.equals("lambda") ? "--lambda-grid"
+                        : "--grid");
+            }
         }
         if (f.kind() == SpectralFilter.Kind.TIKHONOV) {
             pw.printf("lambda: %s%n", m.lambda());

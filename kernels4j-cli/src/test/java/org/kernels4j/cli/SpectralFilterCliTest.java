@@ -60,6 +60,12 @@ class SpectralFilterCliTest {
         long chosen = Math.round(api.lambda());
         assertTrue(fit.out().contains("filter: landweber, iterations: " + chosen), fit.out());
         assertTrue(fit.out().contains("<- chosen"), fit.out());
+        // a grid that stops too early says so
+        CliTest.Run early = CliTest.run("fit", "--train", data.toString(), "--kernel", "rbf(length=0.8)", "--filter",
+                "landweber", "--grid", "1:3:3", "--out", dir.resolve("early.zip").toString(), "--no-progress");
+        assertEquals(0, early.code(), early.err());
+        assertTrue(early.out().contains("note: the chosen iterations is at the upper end of the grid; widen --grid"),
+                early.out());
         Model saved = ModelFiles.load(model).model();
         Matrix a = saved.predict(ds.features());
         Matrix b = api.predict(ds.features());
