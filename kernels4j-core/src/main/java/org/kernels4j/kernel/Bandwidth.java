@@ -124,7 +124,19 @@ public final class Bandwidth {
      *     (more than half of the pairs are duplicates)
      */
     public static Median median(Matrix x, long seed) {
+        return median(x, false, seed);
+    }
+
+    /**
+     * The median heuristic, on features standardized as {@link #sigest} does when {@code standardize}.
+     *
+     * @throws Kernels4jException as {@link #median(Matrix, long)}
+     */
+    public static Median median(Matrix x, boolean standardize, long seed) {
         requireRows(x, "median heuristic");
+        if (standardize) {
+            x = standardized(x);
+        }
         int n = x.rows();
         double[] dist;
         boolean exact = n <= EXACT_MEDIAN_ROWS;

@@ -86,6 +86,9 @@ class BandwidthTest {
         assertEquals(a, Bandwidth.sigest(x, 0.5, true, 9), "same seed, same result");
         assertNotEquals(a, Bandwidth.sigest(x, 0.5, true, 10));
         assertEquals(a, Bandwidth.sigest(x, 9), "kernlab's defaults: frac 0.5, scaled");
+        double m = Bandwidth.median(byHand, 1).distance();
+        assertEquals(m, Bandwidth.median(x, true, 1).distance(), 1e-12 * m);
+        assertEquals(m, Bandwidth.median(rescaled, true, 1).distance(), 1e-9 * m);
     }
 
     /** Exact median of ‖x_i − x_j‖ over all i &lt; j, for an even (780) and an odd (15) number of pairs. */
@@ -138,13 +141,16 @@ class BandwidthTest {
 
     private static double[] allSquaredDistances(Matrix x) {
         int n = x.rows();
+        int d = x.cols();
+        double[] v = x.data();
         double[] out = new double[n * (n - 1) / 2];
         int k = 0;
         for (int i = 0; i < n; i++) {
             for (int j = i + 1; j < n; j++) {
                 double s = 0;
-                for (int f = 0; f < x.cols(); f++) {
-                    s += (x.get(i, f) - x.get(j, f)) * (x.get(i, f) - x.get(j, f));
+                for (int f = 0; f < d; f++) {
+                    double t = v[i * d + f] - v[j * d + f];
+                    s += t * t;
                 }
                 out[k++] = s;
             }
