@@ -3,7 +3,8 @@ package org.kernels4j.kernel;
 import org.kernels4j.gram.GramEngine;
 
 /**
- * A positive semi-definite kernel k(x, z) on real feature vectors.
+ * A kernel k(x, z) on real feature vectors, positive semi-definite except where its type says
+ * otherwise ({@link KernelCatalog.Type#positiveSemiDefinite()}: e.g. {@code sigmoid}, {@code additive_chi2}).
  *
  * <p>Kernels are immutable. Each one has two implementations of the same function: the direct
  * formula {@link #value} on two vectors (the reference, used for single evaluations and in tests)

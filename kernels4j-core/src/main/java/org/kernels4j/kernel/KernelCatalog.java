@@ -288,6 +288,9 @@ public final class KernelCatalog {
         private final List<Param> params;
         private final List<String> examples;
         private final Function<KernelSpec.Args, Kernel> factory;
+        private final boolean positiveSemiDefinite;
+        private final boolean nonNegativeInputs;
+        private final String caveat;
 
         private Type(Builder b, Function<KernelSpec.Args, Kernel> factory) {
             this.name = b.name;
@@ -296,6 +299,9 @@ public final class KernelCatalog {
             this.params = List.copyOf(b.params);
             this.examples = List.copyOf(b.examples);
             this.factory = Objects.requireNonNull(factory, "factory");
+            this.positiveSemiDefinite = b.positiveSemiDefinite;
+            this.nonNegativeInputs = b.nonNegativeInputs;
+            this.caveat = b.caveat;
             List<String> seen = new ArrayList<>();
             for (Param p : params) {
                 if (seen.contains(p.name())) {
@@ -317,6 +323,9 @@ public final class KernelCatalog {
             private List<String> aliases = List.of();
             private List<Param> params = List.of();
             private List<String> examples = List.of();
+            private boolean positiveSemiDefinite = true;
+            private boolean nonNegativeInputs;
+            private String caveat;
 
             private Builder(String name, String formula) {
                 this.name = Objects.requireNonNull(name, "name");
@@ -347,6 +356,36 @@ public final class KernelCatalog {
              */
             public Builder examples(String... specs) {
                 this.examples = List.of(specs);
+                return this;
+            }
+
+            /**
+             * Declares that Gram matrices of this kernel may be indefinite (e.g. the sigmoid kernel);
+             * {@code caveat} says when and what follows, and is printed by the {@code kernels} command.
+             * The contract tests then skip the positive semi-definiteness check for it.
+             */
+            public Builder indefinite(String caveat) {
+                this.positiveSemiDefinite = false;
+                this.caveat = Objects.requireNonNull(caveat, "caveat");
+                return this;
+            }
+
+            /**
+             * Declares a condition on the data under which the kernel is positive semi-definite (or
+             * defined at all), e.g. "PSD only for non-negative features"; printed by {@code kernels}.
+             */
+            public Builder caveat(String text) {
+                this.caveat = Objects.requireNonNull(text, "caveat");
+                return this;
+            }
+
+            /**
+             * Declares that the kernel is meant for non-negative features (histograms, counts): it
+             * either rejects negative values or is positive semi-definite only without them. The
+             * contract tests feed it |x|.
+             */
+            public Builder nonNegativeInputs() {
+                this.nonNegativeInputs = true;
                 return this;
             }
 
@@ -389,6 +428,27 @@ public final class KernelCatalog {
         /** Example specs with non-default values for 3-feature data; the defaults are {@code name()}. */
         public List<String> examples() {
             return examples;
+        }
+
+        /**
+         * Whether every Gram matrix of this kernel is positive semi-definite (on the inputs it
+         * accepts, see {@link #caveat()}); false for kernels such as {@code sigmoid}, whose Gram
+         * matrices can have negative eigenvalues. Learners that factor K by Cholesky (Gaussian
+         * processes, kernel ridge) then fail on such data with a {@code NotPositiveDefiniteException};
+         * the SVM accepts indefinite kernels as LIBSVM does.
+         */
+        public boolean positiveSemiDefinite() {
+            return positiveSemiDefinite;
+        }
+
+        /** Whether the kernel is meant for non-negative features only (see {@code Builder.nonNegativeInputs}). */
+        public boolean nonNegativeInputs() {
+            return nonNegativeInputs;
+        }
+
+        /** When the kernel is not PSD or not defined, in one line; null for kernels with no such condition. */
+        public String caveat() {
+            return caveat;
         }
 
         Kernel create(KernelSpec.Args args) {
@@ -446,8 +506,9 @@ public final class KernelCatalog {
         // the registry: a new kernel type is one more entry here (documentation order)
         for (Type t : List.of(LinearKernel.TYPE, PolynomialKernel.TYPE, CosineKernel.TYPE, RbfKernel.TYPE,
                 LaplacianKernel.TYPE, MaternKernel.TYPE, RationalQuadraticKernel.TYPE, PeriodicKernel.TYPE,
-                WhiteNoiseKernel.TYPE, ConstantKernel.TYPE, ArcCosineKernel.TYPE, NeuralKernel.NNGP_TYPE,
-                NeuralKernel.NTK_TYPE)) {
+                WhiteNoiseKernel.TYPE, ConstantKernel.TYPE, SigmoidKernel.TYPE, AnovaKernel.TYPE, BesselKernel.TYPE,
+                SplineKernel.TYPE, ChiSquaredKernel.TYPE, ChiSquaredKernel.ADDITIVE_TYPE, ArcCosineKernel.TYPE,
+                NeuralKernel.NNGP_TYPE, NeuralKernel.NTK_TYPE)) {
             add(t);
         }
     }

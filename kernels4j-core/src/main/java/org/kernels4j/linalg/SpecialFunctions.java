@@ -1,6 +1,6 @@
 package org.kernels4j.linalg;
 
-/** Special functions the JDK lacks: erf, erfc and the standard normal CDF. */
+/** Special functions the JDK lacks: erf, erfc, the standard normal CDF and Bessel functions J_n. */
 public final class SpecialFunctions {
     private SpecialFunctions() {
     }
@@ -36,5 +36,123 @@ public final class SpecialFunctions {
             dd = tmp;
         }
         return t * Math.exp(-x * x + 0.5 * (ERFC_COF[0] + ty * d) - dd);
+    }
+
+    /** Orders above this are refused by {@link #besselJ}: the methods below are tested up to it. */
+    public static final int MAX_BESSEL_ORDER = 50;
+
+    /**
+     * The Bessel function of the first kind J_n(x) for an integer order 0 ≤ n ≤ {@link #MAX_BESSEL_ORDER}
+     * and any finite x (J_n(−x) = (−1)ⁿ J_n(x)). Absolute error below about 10⁻¹⁴ (tested against
+     * Abramowitz &amp; Stegun, Tables 9.1, 9.2 and 9.4).
+     *
+     * <p>Method: for |x| ≤ 2 the power series Σ_k (−x²/4)^k (x/2)ⁿ/(k!(n+k)!), which has no
+     * cancellation there; for |x| up to max(40, n²) Miller's backward recurrence
+     * J_{k−1} = (2k/x)J_k − J_{k+1}, started far enough above max(n, x) to have converged and
+     * normalized by J_0 + 2Σ_{k≥1} J_{2k} = 1 (Numerical Recipes §6.5; A&amp;S 9.12); beyond, Hankel's
+     * asymptotic expansion (A&amp;S 9.2.5), summed until its terms stop decreasing.
+     */
+    public static double besselJ(int n, double x) {
+        if (n < 0 || n > MAX_BESSEL_ORDER) {
+            throw new IllegalArgumentException("Bessel order must be between 0 and " + MAX_BESSEL_ORDER + ", got " + n);
+        }
+        if (Double.isNaN(x) || Double.isInfinite(x)) {
+            return Double.isNaN(x) ? Double.NaN : 0.0;
+        }
+        if (x < 0) {
+            double v = besselJ(n, -x);
+            return (n & 1) == 0 ? v : -v;
+        }
+        if (x == 0) {
+            return n == 0 ? 1.0 : 0.0;
+        }
+        if (x <= 2) {
+            return besselSeries(n, x);
+        }
+        if (x <= Math.max(40, (double) n * n)) {
+            return besselMiller(n, x);
+        }
+        return besselHankel(n, x);
+    }
+
+    private static double besselSeries(int n, double x) {
+        double h = 0.5 * x;
+        double lead = 1;
+        for (int k = 1; k <= n; k++) {
+            lead *= h / k;
+        }
+        double q = -h * h;
+        double term = 1;
+        double sum = 1;
+        for (int k = 1; k < 60; k++) {
+            term *= q / ((double) k * (n + k));
+            sum += term;
+            if (Math.abs(term) < 1e-17 * Math.abs(sum)) {
+                break;
+            }
+        }
+        return lead * sum;
+    }
+
+    private static double besselMiller(int n, double x) {
+        double top = Math.max(n, x);
+        int start = 2 * ((int) (top + 20 + 4 * Math.cbrt(top * top)) / 2 + 1);
+        double next = 0; // J_{k+1}
+        double cur = 1e-300; // J_k, unnormalized
+        double sum = 0; // 2 Σ J_{2k}, k ≥ 1, so far
+        double wanted = 0;
+        double twoOverX = 2 / x;
+        for (int k = start; k > 0; k--) {
+            double prev = k * twoOverX * cur - next; // J_{k-1}
+            next = cur;
+            cur = prev;
+            if (k - 1 == n) {
+                wanted = cur;
+            }
+            if (((k - 1) & 1) == 0 && k - 1 > 0) {
+                sum += 2 * cur;
+            }
+            if (Math.abs(cur) > 1e250) { // rescale to avoid overflow
+                cur *= 1e-250;
+                next *= 1e-250;
+                sum *= 1e-250;
+                wanted *= 1e-250;
+            }
+        }
+        // cur is now J_0
+        return wanted / (sum + cur);
+    }
+
+    private static double besselHankel(int n, double x) {
+        double mu = 4.0 * n * n;
+        double p = 0;
+        double q = 0;
+        double term = 1; // a_k(n)/x^k with a_k = Π_{j=1..k}(mu − (2j−1)²)/(k!·8^k)
+        double last = Double.POSITIVE_INFINITY;
+        for (int k = 0; k < 200; k++) {
+            if (k > 0) {
+                double odd = 2.0 * k - 1;
+                term *= (mu - odd * odd) / (k * 8.0 * x);
+            }
+            double size = Math.abs(term);
+            if (size > last || size == 0) {
+                break;
+            }
+            last = size;
+            // P = a_0 − a_2/x² + a_4/x⁴ − …,  Q = a_1/x − a_3/x³ + …
+            double signed = ((k / 2) & 1) == 0 ? term : -term;
+            if ((k & 1) == 0) {
+                p += signed;
+            } else {
+                q += signed;
+            }
+            if (size < 1e-17 * Math.abs(p)) {
+                break;
+            }
+        }
+        double phase = (0.5 * n + 0.25) * Math.PI;
+        double chiCos = Math.cos(x) * Math.cos(phase) + Math.sin(x) * Math.sin(phase);
+        double chiSin = Math.sin(x) * Math.cos(phase) - Math.cos(x) * Math.sin(phase);
+        return Math.sqrt(2 / (Math.PI * x)) * (p * chiCos - q * chiSin);
     }
 }

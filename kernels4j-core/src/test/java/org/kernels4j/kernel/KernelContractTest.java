@@ -40,13 +40,41 @@ class KernelContractTest {
     private static final int D = 3;
     private static final Matrix X = TestData.gaussian(N, D, 0.8, 101);
     private static final Matrix Z = TestData.gaussian(13, D, 0.8, 102);
+    /** The inputs of the contract: Gaussian, or their absolute values for kernels on non-negative features. */
+    static final Data GAUSSIAN = new Data(X, Z, true);
+
+    /**
+     * Inputs x (n = 21) and z (13 rows) for one kernel, and whether its Gram matrices must be PSD
+     * (false for types declared {@link KernelCatalog.Type#positiveSemiDefinite() indefinite}).
+     */
+    record Data(Matrix x, Matrix z, boolean psd) {
+        static Data of(KernelCatalog.Type t) {
+            Matrix x = t.nonNegativeInputs() ? abs(X) : X;
+            Matrix z = t.nonNegativeInputs() ? abs(Z) : Z;
+            return new Data(x, z, t.positiveSemiDefinite());
+        }
+
+        private static Matrix abs(Matrix m) {
+            Matrix a = m.copy();
+            double[] v = a.data();
+            for (int i = 0; i < v.length; i++) {
+                v[i] = Math.abs(v[i]);
+            }
+            return a;
+        }
+
+        @Override
+        public String toString() {
+            return (psd ? "" : "indefinite, ") + (x == X ? "gaussian inputs" : "non-negative inputs");
+        }
+    }
 
     /** (label, kernel) for every registered type. */
     static Stream<Arguments> kernels() {
         List<Arguments> out = new ArrayList<>();
         for (KernelCatalog.Type t : KernelCatalog.types()) {
             for (Kernel k : cases(t)) {
-                out.add(Arguments.of(t.name() + ": " + k.toSpec(), k));
+                out.add(Arguments.of(t.name() + ": " + k.toSpec(), k, Data.of(t)));
             }
         }
         return out.stream();
@@ -93,28 +121,30 @@ class KernelContractTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("kernels")
-    void blockEqualsPairwiseFormula(String label, Kernel k) {
-        checkBlockAgainstFormula(label, k);
+    void blockEqualsPairwiseFormula(String label, Kernel k, Data data) {
+        checkBlockAgainstFormula(label, k, data);
     }
 
     /**
      * gram(X)_ij = value(x_i, x_j) for i ≠ j and selfValue(x_i) on the diagonal; cross(X, Z)_ij =
      * value(x_i, z_j); every entry within 10⁻¹⁰ of the largest reference value.
      */
-    static void checkBlockAgainstFormula(String label, Kernel k) {
-        Matrix gram = GramEngine.gram(k, X);
+    static void checkBlockAgainstFormula(String label, Kernel k, Data data) {
+        Matrix x = data.x();
+        Matrix z = data.z();
+        Matrix gram = GramEngine.gram(k, x);
         Matrix ref = new Matrix(N, N);
         for (int i = 0; i < N; i++) {
             for (int j = 0; j < N; j++) {
-                ref.set(i, j, i == j ? k.selfValue(X.row(i)) : k.value(X.row(i), X.row(j)));
+                ref.set(i, j, i == j ? k.selfValue(x.row(i)) : k.value(x.row(i), x.row(j)));
             }
         }
         assertClose(ref, gram, 1e-10, label + ": gram vs value()/selfValue()");
-        Matrix cross = GramEngine.cross(k, X, Z);
-        Matrix crossRef = new Matrix(N, Z.rows());
+        Matrix cross = GramEngine.cross(k, x, z);
+        Matrix crossRef = new Matrix(N, z.rows());
         for (int i = 0; i < N; i++) {
-            for (int j = 0; j < Z.rows(); j++) {
-                crossRef.set(i, j, k.value(X.row(i), Z.row(j)));
+            for (int j = 0; j < z.rows(); j++) {
+                crossRef.set(i, j, k.value(x.row(i), z.row(j)));
             }
         }
         assertClose(crossRef, cross, 1e-10, label + ": cross vs value()");
@@ -122,8 +152,9 @@ class KernelContractTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("kernels")
-    void gramIsSymmetricAndPositiveSemiDefinite(String label, Kernel k) {
-        Matrix g = GramEngine.gram(k, X);
+    void gramIsSymmetricAndPositiveSemiDefinite(String label, Kernel k, Data data) {
+        Matrix x = data.x();
+        Matrix g = GramEngine.gram(k, x);
         double trace = 0;
         for (int i = 0; i < N; i++) {
             trace += g.get(i, i);
@@ -131,6 +162,7 @@ class KernelContractTest {
                 assertEquals(g.get(i, j), g.get(j, i), 0.0, label + ": exact symmetry at " + i + ", " + j);
             }
         }
+        Assumptions.assumeTrue(data.psd(), label + " is declared indefinite");
         double min = SymmetricEigen.of(g).value(0);
         assertTrue(min >= -1e-8 * Math.max(trace, Double.MIN_NORMAL),
                 label + ": smallest eigenvalue " + min + ", trace " + trace);
@@ -144,30 +176,32 @@ class KernelContractTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("kernels")
-    void crossOfTheSamePointsEqualsGramOffTheDiagonal(String label, Kernel k) {
-        Matrix gram = GramEngine.gram(k, X);
-        Matrix cross = GramEngine.cross(k, X, X);
+    void crossOfTheSamePointsEqualsGramOffTheDiagonal(String label, Kernel k, Data data) {
+        Matrix x = data.x();
+        Matrix gram = GramEngine.gram(k, x);
+        Matrix cross = GramEngine.cross(k, x, x);
         Matrix offDiagonal = cross.copy();
         Matrix diagonal = new Matrix(N, N);
         Matrix diagonalRef = new Matrix(N, N);
         for (int i = 0; i < N; i++) {
             offDiagonal.set(i, i, gram.get(i, i));
             diagonal.set(i, i, cross.get(i, i));
-            diagonalRef.set(i, i, k.value(X.row(i), X.row(i)));
+            diagonalRef.set(i, i, k.value(x.row(i), x.row(i)));
         }
-        assertClose(gram, offDiagonal, 1e-10, label + ": cross(X, X) vs gram(X) off the diagonal");
-        assertClose(diagonalRef, diagonal, 1e-6, label + ": diagonal of cross(X, X) vs value(x, x)");
+        assertClose(gram, offDiagonal, 1e-10, label + ": cross(x, x) vs gram(x) off the diagonal");
+        assertClose(diagonalRef, diagonal, 1e-6, label + ": diagonal of cross(x, x) vs value(x, x)");
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("kernels")
-    void specRoundTrips(String label, Kernel k) {
+    void specRoundTrips(String label, Kernel k, Data data) {
+        Matrix x = data.x();
         String spec = k.toSpec();
         Kernel back = KernelSpec.parse(spec);
         assertEquals(spec, back.toSpec(), label);
         assertEquals(k, back, label);
         assertEquals(k.hashCode(), back.hashCode(), label);
-        assertClose(GramEngine.gram(k, X), GramEngine.gram(back, X), 1e-13, label + ": values after the round trip");
+        assertClose(GramEngine.gram(k, x), GramEngine.gram(back, x), 1e-13, label + ": values after the round trip");
     }
 
     // --------------------------------------------------------------------- hyperparameter contract
@@ -179,17 +213,18 @@ class KernelContractTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("kernels")
-    void gramGradientsMatchCentralDifferences(String label, Kernel k) {
+    void gramGradientsMatchCentralDifferences(String label, Kernel k, Data data) {
+        Matrix x = data.x();
         List<Hyperparameter> hs = k.hyperparameters();
         assertEquals(hs.size(), new HashSet<>(hs.stream().map(Hyperparameter::name).toList()).size(),
                 label + ": hyperparameter names are unique");
         double[] theta = values(hs);
         assertEquals(k, k.withHyperparameters(theta), label + ": withHyperparameters(current values)");
-        Matrix[] analytic = GramEngine.gramGradients(k, X);
+        Matrix[] analytic = GramEngine.gramGradients(k, x);
         assertEquals(hs.size(), analytic.length, label);
         double h = 1e-5;
         for (int p = 0; p < hs.size(); p++) {
-            double[] check = GradientCheck.logGradientError(k, X, theta, p, analytic[p], h);
+            double[] check = GradientCheck.logGradientError(k, x, theta, p, analytic[p], h);
             double worst = check[0];
             double scale = check[1];
             String what = label + " " + hs.get(p).name();
@@ -209,7 +244,8 @@ class KernelContractTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("kernels")
-    void gradientPassWritesTheValuesAndEveryGradientEntry(String label, Kernel k) {
+    void gradientPassWritesTheValuesAndEveryGradientEntry(String label, Kernel k, Data data) {
+        Matrix x = data.x();
         int count = k.hyperparameters().size();
         double[] values = new double[N * N];
         double[] out = new double[N * N];
@@ -217,7 +253,7 @@ class KernelContractTest {
         for (double[] g : gradients) {
             java.util.Arrays.fill(g, Double.NaN);
         }
-        try (GramInputs in = new GramInputs(X, X.columnMeans())) {
+        try (GramInputs in = new GramInputs(x, x.columnMeans())) {
             GramBlock block = new GramBlock(in, in, true, N * N);
             try {
                 block.moveTo(0, N, 0, N);
@@ -303,12 +339,19 @@ class KernelContractTest {
         assertEquals(new HashSet<>(KernelCatalog.names()), seen);
     }
 
-    /** The README's kernel table has a row for every registered type. */
+    /**
+     * Every registered type has a row in a kernel table: the README's, or the one in
+     * docs/classic-kernels.md (sigmoid, anova, bessel, spline, chi2, additive_chi2), which the README links.
+     */
     @Test
     void readmeTableListsEveryRegisteredKernel() throws IOException {
         Path readme = Path.of("..", "README.md");
         Assumptions.assumeTrue(Files.exists(readme), "README.md not found beside the module");
         String text = Files.readString(readme);
+        Path classic = Path.of("..", "docs", "classic-kernels.md");
+        if (Files.exists(classic)) {
+            text += Files.readString(classic);
+        }
         for (KernelCatalog.Type t : KernelCatalog.types()) {
             assertTrue(text.contains("| `" + t.name() + "("), "README kernel table lacks a row for " + t.name());
         }
@@ -337,8 +380,8 @@ class KernelContractTest {
                 return "broken()";
             }
         };
-        checkBlockAgainstFormula("rbf", rbf);
-        assertThrows(AssertionError.class, () -> checkBlockAgainstFormula("broken", broken));
+        checkBlockAgainstFormula("rbf", rbf, GAUSSIAN);
+        assertThrows(AssertionError.class, () -> checkBlockAgainstFormula("broken", broken, GAUSSIAN));
     }
 
     // --------------------------------------------------------------------------------- helpers
