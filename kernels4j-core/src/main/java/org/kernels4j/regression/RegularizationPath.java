@@ -20,8 +20,15 @@ import org.kernels4j.spectral.SpectralFilter;
  *   <li>LOO residual (exact for ridge only, Allen's PRESS): {@code e_i = (y_i − ŷ_i)/(1 − H_ii)}, LOO MSE
  *       {@code = mean_i e_i²};</li>
  *   <li>GCV {@code = (1/n)·‖(I − H)y‖² / ((1/n)·tr(I − H))²}, for every filter, with the residual norm
- *       {@code Σ_k (1 − h_k)²·(Qᵀy)_k²} taken in the eigenbasis.</li>
+ *       {@code Σ_k r_k²·(Qᵀy)_k²} and {@code tr(I − H) = Σ_k r_k} taken in the eigenbasis from the filter's
+ *       residual factors {@code r = 1 − h} evaluated directly ({@link SpectralFilter#residuals}), so they stay
+ *       accurate where the fit nearly interpolates.</li>
  * </ul>
+ * GCV is +∞ (never chosen) where {@code tr(I − H) < 1}, i.e. less than one residual degree of freedom: there its
+ * noise estimate rests on a fraction of one eigen-direction, and for an iterative filter run to interpolation it
+ * tends to n·(the target's component along the slowest direction)², a number that can be small by chance (a
+ * nearly diagonal K makes this happen). The ν-method's residual polynomials oscillate in [−1, 1], so its h can
+ * exceed 1 and the degrees of freedom n a little.
  * Intercept: for ridge the hat matrix gains the rank-one term {@code λ·u·uᵀ/(1ᵀu)},
  * {@code u = (K + λI)⁻¹1} (the generalized-least-squares constant of penalised least squares, so LOO stays
  * exact; checked against explicit refits in the tests). The other filters have no penalised form, so their
@@ -234,35 +241,41 @@ public final class RegularizationPath {
     private record Spectrum(double[] mu, Matrix z, double outside, double[] qt1, int n) {
         Scores scores(SpectralFilter filter, double[] parameters) {
             double[][] g = filter.coefficients(mu, parameters);
+            double[][] res = filter.residuals(mu, parameters);
             int grid = parameters.length;
             int r = mu.length;
             int k = z.cols();
+            // directions outside span(Q) (features: n − D of them) are not fitted at all: residual factor 1
+            int outsideDims = n - r;
+            double spanOnes = 0;
+            if (qt1 != null) {
+                for (double v : qt1) {
+                    spanOnes += v * v;
+                }
+            }
             double[] gcv = new double[grid];
             double[] df = new double[grid];
             double[] mse = new double[grid];
             for (int l = 0; l < grid; l++) {
                 double rss = outside;
-                double trace = 0;
-                double ones = 0;
+                // tr(I − H) = Σ r_j over every direction; with the mean as constant, tr((I − H)(I − 11ᵀ/n))
+                // = Σ r_j·(1 − q1_j²/n), the outside directions contributing (n − D) − (n − Σ_span q1²)/n
+                double free = outsideDims;
                 for (int j = 0; j < r; j++) {
-                    double h = Math.max(mu[j], 0) * g[l][j];
-                    trace += h;
-                    if (qt1 != null) {
-                        ones += h * qt1[j] * qt1[j];
-                    }
-                    double keep = 1 - h;
+                    double rj = res[l][j];
+                    free += qt1 == null ? rj : rj * (1 - qt1[j] * qt1[j] / n);
                     for (int o = 0; o < k; o++) {
                         double zj = z.get(j, o);
-                        rss += keep * keep * zj * zj;
+                        rss += rj * rj * zj * zj;
                     }
                 }
                 if (qt1 != null) {
-                    trace += 1 - ones / n;
+                    free -= (n - spanOnes) / n;
                 }
-                df[l] = trace;
+                df[l] = n - free;
                 mse[l] = rss / ((double) n * k);
-                double free = 1 - trace / n;
-                gcv[l] = mse[l] / (free * free);
+                double share = free / n;
+                gcv[l] = free >= 1 ? mse[l] / (share * share) : Double.POSITIVE_INFINITY;
             }
             return new Scores(g, gcv, df, mse);
         }
@@ -422,7 +435,7 @@ public final class RegularizationPath {
             double meanTrace = trace / n;
             mse[l] = rss / ((double) n * k);
             df[l] = n - trace;
-            gcv[l] = mse[l] / (meanTrace * meanTrace);
+            gcv[l] = trace >= 1 ? mse[l] / (meanTrace * meanTrace) : Double.POSITIVE_INFINITY;
         }
         int best = choose(criterion == Criterion.LOO ? loo : gcv);
         // α = Q·diag(1/(μ + λ))·(Qᵀy − Qᵀ1·bᵀ)

@@ -276,6 +276,96 @@ public final class SpectralFilter {
         return g;
     }
 
+    /**
+     * The residual factors r(μ_j; p_l) = 1 − h(μ_j; p_l), evaluated directly (λ/(μ+λ), (1 − ημ)^t, e^{−tμ}, the
+     * ν-method's residual polynomial…) so that they keep full relative precision where the fit nearly
+     * interpolates (h → 1), which {@code 1 − profile} would lose: the residual norm Σ r²z² and tr(I − H) = Σ r of
+     * GCV are then accurate there. For the ν-method r may be negative (its residual polynomials oscillate within
+     * [−1, 1]), so h may exceed 1.
+     *
+     * @return r[l][j]
+     */
+    public double[][] residuals(double[] eigenvalues, double[] parameters) {
+        for (double p : parameters) {
+            checkParameter(p);
+        }
+        int n = eigenvalues.length;
+        double[] mu = new double[n];
+        double top = 0;
+        for (int j = 0; j < n; j++) {
+            mu[j] = Math.max(eigenvalues[j], 0.0);
+            top = Math.max(top, mu[j]);
+        }
+        double[][] r = new double[parameters.length][n];
+        if (kind == Kind.NU_METHOD) {
+            nuMethodResiduals(mu, top, parameters, r);
+            return r;
+        }
+        double eta = kind == Kind.LANDWEBER ? landweberStep(top) : Double.NaN;
+        for (int l = 0; l < parameters.length; l++) {
+            double p = parameters[l];
+            for (int j = 0; j < n; j++) {
+                r[l][j] = residual(mu[j], p, eta);
+            }
+        }
+        return r;
+    }
+
+    private double residual(double mu, double p, double eta) {
+        switch (kind) {
+            case TIKHONOV:
+                return p / (mu + p);
+            case ITERATED_TIKHONOV:
+                return Math.exp(-order * Math.log1p(mu / p));
+            case CUTOFF:
+                return mu >= p && mu > 0 ? 0 : 1;
+            case LANDWEBER: {
+                double x = eta * mu;
+                return x < 0.5 ? Math.exp(p * Math.log1p(-x)) : Math.pow(1 - x, p);
+            }
+            case GRADIENT_FLOW:
+                return Math.exp(-p * mu);
+            default: {
+                // r_0 = c and r_t = c + b·r_{t−1}: c·[(1 − b^t)/(1 − b) + b^t] with c = λ/(μ+λ), b = (1 − a)·μ/(μ+λ)
+                double c = lambda / (mu + lambda);
+                double b = (1 - weight) * mu / (mu + lambda);
+                double bt = Math.pow(b, p);
+                double sum = 1 - b < 1e-12 ? p : (1 - bt) / (1 - b);
+                return c * (sum + bt);
+            }
+        }
+    }
+
+    /** r_k = r_{k−1} + m_k(r_{k−1} − r_{k−2}) − ω_k·τμ·r_{k−1} from r_0 = r_{−1} = 1, recorded at each requested step. */
+    private void nuMethodResiduals(double[] mu, double top, double[] parameters, double[][] r) {
+        int n = mu.length;
+        double tau = top > 0 ? 1 / top : 1.0;
+        int last = 0;
+        for (double p : parameters) {
+            last = Math.max(last, (int) p);
+        }
+        double[] prev = new double[n];
+        double[] cur = new double[n];
+        java.util.Arrays.fill(prev, 1);
+        java.util.Arrays.fill(cur, 1);
+        for (int k = 1; k <= last; k++) {
+            double m = k == 1 ? 0 : (k - 1.0) * (2 * k - 3.0) * (2 * k + 2 * nu - 1)
+                    / ((k + 2 * nu - 1) * (2 * k + 4 * nu - 1) * (2 * k + 2 * nu - 3));
+            double w = 4 * (2 * k + 2 * nu - 1) * (k + nu - 1) / ((k + 2 * nu - 1) * (2 * k + 4 * nu - 1));
+            double[] next = prev;
+            for (int j = 0; j < n; j++) {
+                next[j] = cur[j] + m * (cur[j] - prev[j]) - w * tau * mu[j] * cur[j];
+            }
+            prev = cur;
+            cur = next;
+            for (int l = 0; l < parameters.length; l++) {
+                if ((int) parameters[l] == k) {
+                    System.arraycopy(cur, 0, r[l], 0, n);
+                }
+            }
+        }
+    }
+
     private double landweberStep(double top) {
         if (Double.isNaN(step)) {
             return top > 0 ? 1 / top : 1.0;

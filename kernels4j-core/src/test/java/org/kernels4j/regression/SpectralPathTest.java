@@ -299,4 +299,43 @@ class SpectralPathTest {
             assertEquals(ridge.predict(xt).get(i, 0), back.predict(xt).get(i, 0), 1e-10); // round 0 is ridge
         }
     }
+
+    @Test
+    void gcvIsInfiniteWithLessThanOneResidualDegreeOfFreedomAndExactElsewhere() {
+        // a nearly diagonal K (rbf with γ = 200 on spread points): Landweber run long enough interpolates
+        int n = 20;
+        Matrix x = TestData.gaussian(n, 2, 1.5, 71);
+        Matrix y = targets(x, 72);
+        Kernel sharp = KernelSpec.parse("rbf(gamma=200)");
+        double[][] k = array(GramEngine.gram(sharp, x));
+        double top = SymmetricEigen.of(GramEngine.gram(sharp, x)).value(n - 1);
+        double[] steps = {1, 5, 40, 100, 400};
+        double eta = 0.05 / top; // small steps: h = 1 − 0.95^t on the near-unit eigenvalues
+        RegularizationPath path = RegularizationPath.compute(SymmetricEigen.of(GramEngine.gram(sharp, x)), y,
+                SpectralFilter.landweber(eta), steps, RegularizationPath.Criterion.GCV, false);
+        int finite = 0;
+        for (int l = 0; l < steps.length; l++) {
+            double[][] h = multiply(k, landweberOperator(k, eta, (int) steps[l]));
+            double free = 0;
+            double rss = 0;
+            for (int i = 0; i < n; i++) {
+                free += 1 - h[i][i];
+                double fit = 0;
+                for (int j = 0; j < n; j++) {
+                    fit += h[i][j] * y.get(j, 0);
+                }
+                rss += (y.get(i, 0) - fit) * (y.get(i, 0) - fit);
+            }
+            assertEquals(n - free, path.degreesOfFreedom()[l], 1e-9);
+            if (free < 1) {
+                assertEquals(Double.POSITIVE_INFINITY, path.gcv()[l], "steps " + steps[l] + ", tr(I - H) = " + free);
+            } else {
+                finite++;
+                double gcv = (rss / n) / Math.pow(free / n, 2);
+                assertEquals(gcv, path.gcv()[l], 1e-9 * gcv, "steps " + steps[l]);
+            }
+        }
+        assertTrue(finite >= 1 && finite < steps.length, "the grid spans both regimes: " + finite);
+        assertTrue(path.degreesOfFreedom()[path.chosenIndex()] <= n - 1);
+    }
 }

@@ -393,4 +393,42 @@ class SpectralFilterTest {
         assertTrue(SpectralFilter.tikhonov().hasExactLeaveOneOut());
         assertTrue(!SpectralFilter.cutoff().hasExactLeaveOneOut());
     }
+
+    @Test
+    void residualFactorsAreOneMinusTheProfileAndKeepTheirPrecisionNearInterpolation() {
+        SpectralFilter[] filters = {SpectralFilter.tikhonov(), SpectralFilter.iteratedTikhonov(3), SpectralFilter.cutoff(),
+            SpectralFilter.landweber(), SpectralFilter.gradientFlow(), SpectralFilter.nuMethod(1),
+            SpectralFilter.selfDistillation(0.05, 0.3)};
+        double[][] grids = {{0.01, 1}, {0.01, 1}, {MU[8] * 0.999, 1}, {3, 40}, {0.5, 20}, {3, 40}, {0, 1, 6}};
+        for (int f = 0; f < filters.length; f++) {
+            double[][] h = filters[f].profiles(MU, grids[f]);
+            double[][] r = filters[f].residuals(MU, grids[f]);
+            for (int l = 0; l < grids[f].length; l++) {
+                for (int j = 0; j < N; j++) {
+                    assertEquals(1 - h[l][j], r[l][j], 1e-13, filters[f] + " p " + grids[f][l] + " j " + j);
+                }
+            }
+        }
+        // where h rounds to 1, r is still the small number it should be
+        double[] mu = {1.0};
+        assertEquals(Math.exp(-50), SpectralFilter.gradientFlow().residuals(mu, new double[] {50})[0][0], 1e-12 * Math.exp(-50));
+        assertEquals(1e-12 / (1 + 1e-12), SpectralFilter.tikhonov().residuals(mu, new double[] {1e-12})[0][0], 1e-24);
+        assertEquals(Math.pow(0.5, 60), SpectralFilter.landweber(0.5).residuals(mu, new double[] {60})[0][0],
+                1e-12 * Math.pow(0.5, 60));
+        assertEquals(Math.pow(1e-6 / (1 + 1e-6), 3), SpectralFilter.iteratedTikhonov(3).residuals(mu, new double[] {1e-6})[0][0],
+                1e-12 * 1e-18);
+        // the ν-method's residual factor is the normalised Jacobi polynomial itself, negative values included
+        double[] sigma = {0.0, 0.013, 0.2, 0.5, 0.77, 1.0};
+        boolean negative = false;
+        for (int k : new int[] {3, 9}) {
+            double[] rk = SpectralFilter.nuMethod(1).residuals(sigma, new double[] {k})[0];
+            for (int i = 0; i < sigma.length; i++) {
+                double jacobi = jacobi(k, 1.5, -0.5, 1 - 2 * sigma[i]) / jacobi(k, 1.5, -0.5, 1);
+                assertEquals(jacobi, rk[i], 1e-13, "k " + k + " sigma " + sigma[i]);
+                assertTrue(Math.abs(rk[i]) <= 1 + 1e-12);
+                negative |= rk[i] < 0;
+            }
+        }
+        assertTrue(negative, "the residual polynomials oscillate below 0 somewhere on this grid");
+    }
 }
