@@ -45,8 +45,9 @@ final class BenchCommand implements Runnable {
 
 
     @Command(name = "spectral", mixinStandardHelpOptions = true,
-            description = {"Time every spectral filter's whole regularisation path (GCV at --path values, then the fit at",
-                "the chosen one) from ONE eigendecomposition of the n x n kernel matrix, against that eigendecomposition."})
+            description = "Time every spectral filter's whole regularisation path (GCV at --path values, then the fit at "
+                    + "the chosen one) from ONE eigendecomposition of the n x n kernel matrix, against that "
+                    + "eigendecomposition.")
     static final class Spectral implements Callable<Integer> {
         @Spec
         picocli.CommandLine.Model.CommandSpec spec;
@@ -173,8 +174,8 @@ final class BenchCommand implements Runnable {
     }
 
     @Command(name = "nystrom", mixinStandardHelpOptions = true,
-            description = {"Time Nystrom kernel ridge regression (Falkon-style CG) on seeded synthetic data, and compare its",
-                "test RMSE with exact kernel ridge regression on the largest subsample given by --exact-n."})
+            description = "Time Nystrom kernel ridge regression (Falkon-style CG) on seeded synthetic data, and compare its "
+                    + "test RMSE with exact kernel ridge regression on the largest subsample given by --exact-n.")
     static final class NystromKrr implements Callable<Integer> {
         @Spec
         picocli.CommandLine.Model.CommandSpec spec;

@@ -78,7 +78,9 @@ final class FitCommand implements Callable<Integer> {
     String kernel;
 
     @Option(names = "--lambda", defaultValue = "1", paramLabel = "VALUE|auto",
-            description = "Ridge regularization lambda > 0, or 'auto' to select it (default: ${DEFAULT-VALUE}).")
+            description = "Ridge regularization lambda > 0 (also of --filter iterated|cutoff|self-distillation), or "
+                    + "'auto' to select it over --lambda-grid; --select without --lambda also selects it "
+                    + "(default: ${DEFAULT-VALUE}).")
     String lambda;
 
     @Option(names = "--lambda-grid", defaultValue = "1e-6:1e2:17", paramLabel = "FROM:TO:COUNT",
@@ -86,7 +88,9 @@ final class FitCommand implements Callable<Integer> {
     String lambdaGrid;
 
     @Option(names = "--select", defaultValue = "loo", paramLabel = "loo|gcv",
-            description = "Criterion for --lambda auto (default: ${DEFAULT-VALUE}).")
+            description = "Criterion that chooses the parameter of --lambda auto, or of --filter "
+                    + "landweber|nu-method|flow|self-distillation: loo (exact leave-one-out, ridge only; the default "
+                    + "for ridge) or gcv (every filter; the default for the others and for --solver nystrom).")
     String select;
 
     @Option(names = "--intercept", description = "Fit an unpenalized constant per output besides the kernel "
@@ -141,7 +145,8 @@ final class FitCommand implements Callable<Integer> {
     Integer inducing;
 
     @Option(names = "--time", paramLabel = "T", description = "ntk: training time t of the gradient flow "
-            + "(default: infinity, i.e. trained to convergence).")
+            + "(default: infinity, i.e. trained to convergence). krr --filter flow: the time t of dalpha/dt = y - K alpha "
+            + "(default: chosen by GCV over --grid).")
     Double time;
 
     @Option(names = "--learning-rate", paramLabel = "ETA", description = "ntk: learning rate eta (default 1; only "
@@ -289,8 +294,11 @@ final class FitCommand implements Callable<Integer> {
             throw new UsageException("--solver must be exact or nystrom, got '" + solver + "'");
         }
         SpectralFilter f = filters.filter(lambda, svm.nu);
-        if (time != null && f.kind() != SpectralFilter.Kind.GRADIENT_FLOW && model.equals("krr")) {
-            throw new UsageException("--time applies to --model ntk or --filter flow, not --filter " + f.toSpec());
+        checkFilterOptions(f);
+        for (String o : List.of("--centers", "--sampler")) {
+            if (parsed(o)) {
+                throw new UsageException(o + " applies to --solver nystrom, not --solver exact");
+            }
         }
         boolean selectGiven = parsed("--select");
         FilterOptions.Choice choice = filters.choice(f, lambda, parsed("--lambda"), lambdaGrid, time, selectGiven);
@@ -324,8 +332,10 @@ final class FitCommand implements Callable<Integer> {
             pw.printf("%12s %14s %14s %10s%n", name, loo ? "loo_mse" : "", "gcv", "df");
             double[] p = path.parameters();
             for (int i = 0; i < p.length; i++) {
-                pw.printf("%12.4g %14s %14.6g %10.3f%s%n", p[i], loo ? String.format("%.6g", path.looMse()[i]) : "",
-                        path.gcv()[i], path.degreesOfFreedom()[i], i == path.chosenIndex() ? "  <- chosen" : "");
+                pw.printf("%12s %14s %14.6g %10.3f%s%n", f.integerParameter() ? fmt(p[i])
+                        : String.format(java.util.Locale.ROOT, "%.4g", p[i]),
+                        loo ? String.format("%.6g", path.looMse()[i]) : "", path.gcv()[i], path.degreesOfFreedom()[i],
+                        i == path.chosenIndex() ? "  <- chosen" : "");
             }
             int c = path.chosenIndex();
             if (p.length > 1 && (c == 0 || c == p.length - 1)) {
@@ -334,10 +344,11 @@ final class FitCommand implements Callable<Integer> {
                         : "--grid");
             }
         }
+        String value = f.integerParameter() ? fmt(m.lambda()) : String.format(java.util.Locale.ROOT, "%.6g", m.lambda());
         if (f.kind() == SpectralFilter.Kind.TIKHONOV) {
-            pw.printf("lambda: %s%n", m.lambda());
+            pw.printf("lambda: %s%n", value);
         } else {
-            pw.printf("filter: %s, %s: %s%n", f.toSpec(), name, fmt(m.lambda()));
+            pw.printf("filter: %s, %s: %s%n", f.toSpec(), name, value);
         }
     }
 
@@ -430,14 +441,45 @@ final class FitCommand implements Callable<Integer> {
         pw.printf("training rmse: %.6g, r2: %.6f%n", fitError.rmse(), fitError.r2());
     }
 
+    /** Refuses the parameter options that the chosen filter would ignore. */
+    private void checkFilterOptions(SpectralFilter f) {
+        if (time != null && f.kind() != SpectralFilter.Kind.GRADIENT_FLOW) {
+            throw new UsageException("--time applies to --model ntk or --filter flow, not --filter " + f.toSpec());
+        }
+        String name = f.parameterName();
+        boolean lambdaFilter = name.equals("lambda");
+        if (!lambdaFilter && f.kind() != SpectralFilter.Kind.SELF_DISTILLATION && parsed("--lambda")) {
+            throw new UsageException("--lambda applies to --filter tikhonov|iterated|cutoff|self-distillation; --filter "
+                    + f.toSpec() + " is set by its " + name);
+        }
+        if (!lambdaFilter && parsed("--lambda-grid")) {
+            throw new UsageException("--lambda-grid is searched for --filter tikhonov|iterated|cutoff; --filter "
+                    + f.toSpec() + " searches --grid for its " + name);
+        }
+        if (lambdaFilter && parsed("--grid")) {
+            throw new UsageException("--grid is searched for --filter landweber|nu-method|flow|self-distillation; "
+                    + "--filter " + f.toSpec() + " searches --lambda-grid");
+        }
+        boolean fixed = lambdaFilter ? parsed("--lambda") && !lambda.equalsIgnoreCase("auto")
+                : name.equals("time") ? time != null
+                : !"auto".equalsIgnoreCase(name.equals("rounds") ? filters.rounds : filters.iterations)
+                        && (name.equals("rounds") ? filters.rounds : filters.iterations) != null;
+        if (fixed && parsed("--select")) {
+            throw new UsageException("--select chooses the " + name + ", but --" + (lambdaFilter ? "lambda"
+                    : name) + " fixes it; give --" + (lambdaFilter ? "lambda" : name) + " auto (or leave it out) to "
+                    + "select it");
+        }
+    }
+
     private Integer fitNystrom(Kernel k) {
         SpectralFilter f = filters.filter(lambda, svm.nu);
+        checkFilterOptions(f);
         boolean selectGiven = parsed("--select");
         FilterOptions.Choice choice = filters.choice(f, lambda, parsed("--lambda"), lambdaGrid, time, selectGiven);
         boolean byCg = f.kind() == SpectralFilter.Kind.TIKHONOV && choice.grid() == null;
         if (!byCg && selectGiven && select.equalsIgnoreCase("loo")) {
             throw new UsageException("--solver nystrom chooses the " + f.parameterName() + " by GCV only; use "
-                    + "--select gcv (or --solver exact for leave-one-out)");
+                    + "--select gcv" + (f.hasExactLeaveOneOut() ? " (or --solver exact for leave-one-out)" : ""));
         }
         NystromKernelRidge.Builder b = NystromKernelRidge.builder(k)
                 .sampler(UsageException.of(() -> Landmarks.Sampler.parse(sampler))).seed(seed).centerTargets(intercept);

@@ -222,6 +222,11 @@ final class LearningCurveCommand implements Callable<Integer> {
             if (kernel != null) {
                 throw new UsageException("--kernel is for --train data; a --power-law task has its own spectrum");
             }
+            for (String o : new String[] {"--test-fraction", "--spectrum-rows", "--target"}) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(o)) {
+                    throw new UsageException(o + " is for --train data, not a --power-law task");
+                }
+            }
             parsePowerLaw(powerLaw);
             if (modes != null && modes < 1) {
                 throw new UsageException("--modes must be >= 1, got " + modes);

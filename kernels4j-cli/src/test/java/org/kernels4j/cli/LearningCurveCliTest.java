@@ -168,6 +168,8 @@ class LearningCurveCliTest {
         assertUsage(run("learning-curve"), "one of them");
         assertUsage(run("learning-curve", "--train", f, "--kernel", "rbf(gamma=1)", "--power-law", "1:1"), "one of them");
         assertUsage(run("learning-curve", "--power-law", "1:1", "--kernel", "rbf(gamma=1)"), "--kernel is for --train");
+        assertUsage(run("learning-curve", "--power-law", "1:1", "--test-fraction", "0.3"), "--test-fraction is for --train");
+        assertUsage(run("learning-curve", "--power-law", "1:1", "--spectrum-rows", "100"), "--spectrum-rows is for --train");
         assertUsage(run("learning-curve", "--power-law", "1:1", "--sizes", "0,5"), "--sizes must be positive");
         assertUsage(run("learning-curve", "--power-law", "1:1", "--repeats", "0"), "--repeats");
         assertUsage(run("learning-curve", "--power-law", "1:1", "--noise=-0.1"), "--noise");

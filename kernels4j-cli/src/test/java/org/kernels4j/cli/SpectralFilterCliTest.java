@@ -122,6 +122,10 @@ class SpectralFilterCliTest {
                 "nystrom", "--lambda", "auto", "--select", "loo", "--out", dir.resolve("l.zip").toString());
         assertEquals(2, loo.code());
         assertTrue(loo.err().contains("GCV"), loo.err());
+        CliTest.Run lwLoo = CliTest.run("fit", "--train", data.toString(), "--kernel", "rbf(length=0.8)", "--solver",
+                "nystrom", "--filter", "landweber", "--select", "loo", "--out", dir.resolve("l.zip").toString());
+        assertEquals(2, lwLoo.code());
+        assertTrue(lwLoo.err().contains("use --select gcv") && !lwLoo.err().contains("--solver exact"), lwLoo.err());
     }
 
     @Test
@@ -138,16 +142,25 @@ class SpectralFilterCliTest {
             {"--filter", "self-distillation", "--lambda", "1", "--weight", "2"},
             {"--filter", "landweber", "--iterations", "5", "--grid", "1:10:3"},
             {"--filter", "self-distillation", "--lambda", "1", "--grid", "3:1:2"},
+            {"--filter", "landweber", "--lambda", "0.1"},
+            {"--filter", "flow", "--lambda-grid", "1e-3:1:5"},
+            {"--filter", "tikhonov", "--lambda", "auto", "--grid", "1:10:5"},
+            {"--lambda", "0.5", "--select", "gcv"},
+            {"--filter", "landweber", "--iterations", "50", "--select", "gcv"},
+            {"--centers", "50"},
+            {"--filter", "landweber", "--iterations", "0"},
         };
         String[] expected = {"unknown --filter", "--select loo has no closed form", "--order applies", "whole number", "positive",
-            "--time applies", "needs a number", "[0, 1]", "--grid is searched only", "FROM <= TO"};
+            "--time applies", "needs a number", "[0, 1]", "--grid is searched only", "FROM <= TO",
+            "--lambda applies to --filter tikhonov", "--lambda-grid is searched for", "--grid is searched for",
+            "--lambda fixes it", "--iterations fixes it", "--centers applies to --solver nystrom", "got 0 "};
         for (int c = 0; c < bad.length; c++) {
             List<String> args = new ArrayList<>(List.of("fit", "--train", data.toString(), "--kernel", "rbf(length=0.8)",
                     "--out", dir.resolve("bad.zip").toString(), "--no-progress"));
             args.addAll(List.of(bad[c]));
             CliTest.Run run = CliTest.run(args.toArray(new String[0]));
             assertEquals(2, run.code(), String.join(" ", bad[c]) + ": " + run.err());
-            assertTrue(run.err().contains(expected[c]), String.join(" ", bad[c]) + ": " + run.err());
+            assertTrue((run.err() + " ").contains(expected[c]), String.join(" ", bad[c]) + ": " + run.err());
             assertTrue(!run.err().contains("\tat "), run.err());
         }
         assertTrue(!Files.exists(dir.resolve("bad.zip")));

@@ -214,16 +214,16 @@ public final class SpectralFilter {
         String name = parameterName();
         if (kind == Kind.SELF_DISTILLATION) {
             if (!(p >= 0) || p != Math.rint(p) || p > 1e9) {
-                throw new Kernels4jException("self-distillation rounds must be a whole number >= 0, got " + p);
+                throw new Kernels4jException("self-distillation rounds must be a whole number >= 0, got " + num(p));
             }
             return;
         }
         if (!(p > 0) || Double.isInfinite(p)) {
-            throw new Kernels4jException(toSpec() + ": the " + name + " must be positive and finite, got " + p);
+            throw new Kernels4jException(toSpec() + ": the " + name + " must be positive and finite, got " + num(p));
         }
         if (integerParameter() && (p != Math.rint(p) || p > 1e9)) {
             throw new Kernels4jException(toSpec() + ": the number of iterations must be a whole number "
-                    + "between 1 and 1e9, got " + p);
+                    + "between 1 and 1e9, got " + num(p));
         }
     }
 
