@@ -2,7 +2,6 @@ package org.kernels4j.thinning;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.kernels4j.gram.KernelRows;
 import org.kernels4j.kernel.Kernel;
 import org.kernels4j.linalg.Matrix;
 
@@ -81,24 +80,23 @@ public final class KernelHerding implements Thinner {
         grand /= n;
         double quad = 0;
         double lin = 0;
-        try (KernelRows rows = new KernelRows(kernel, x)) {
-            for (int t = 0; t < size; t++) {
-                int best = 0;
-                double bestScore = Double.POSITIVE_INFINITY;
-                for (int i = 0; i < n; i++) {
-                    double score = diag[i] + 2 * sums[i] - 2.0 * (t + 1) * rowMeans[i];
-                    if (score < bestScore) {
-                        bestScore = score;
-                        best = i;
-                    }
+        double[][] rows = SmallGram.rows(x);
+        for (int t = 0; t < size; t++) {
+            int best = 0;
+            double bestScore = Double.POSITIVE_INFINITY;
+            for (int i = 0; i < n; i++) {
+                double score = diag[i] + 2 * sums[i] - 2.0 * (t + 1) * rowMeans[i];
+                if (score < bestScore) {
+                    bestScore = score;
+                    best = i;
                 }
-                out[t] = best;
-                quad += diag[best] + 2 * sums[best];
-                lin += rowMeans[best];
-                rows.compute(x.selectRows(new int[] {best}), new int[] {best}, column);
-                for (int i = 0; i < n; i++) {
-                    sums[i] += column[i];
-                }
+            }
+            out[t] = best;
+            quad += diag[best] + 2 * sums[best];
+            lin += rowMeans[best];
+            SmallGram.column(kernel, rows, best, column);
+            for (int i = 0; i < n; i++) {
+                sums[i] += column[i];
             }
         }
         return new Steps(out, quad / ((double) size * size) - 2 * lin / size + grand);

@@ -78,13 +78,17 @@ final class KtSplit {
         double sigma2 = 0;
         // rows per band: even, enough that a band of K has at most BAND_VALUES entries
         int bandRows = (int) Math.min(used, Math.max(2, (BAND_VALUES / used) & ~1L));
-        Matrix all = x.selectRows(java.util.Arrays.copyOf(c, used));
+        Matrix all = used <= SmallGram.DIRECT ? null : x.selectRows(java.util.Arrays.copyOf(c, used));
         Matrix g = null;
         int gRows = 0;
         int gCols = 0;
         int gStart = 0;
         boolean full = (long) used * used <= BAND_VALUES;
-        if (full) {
+        if (used <= SmallGram.DIRECT) {
+            g = Matrix.wrap(used, used, SmallGram.gram(kernel, x, c, used));
+            gRows = used;
+            gCols = used;
+        } else if (full) {
             g = GramEngine.gram(kernel, all);
             gRows = used;
             gCols = used;

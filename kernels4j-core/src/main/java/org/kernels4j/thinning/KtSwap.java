@@ -2,7 +2,6 @@ package org.kernels4j.thinning;
 
 import java.util.Arrays;
 import org.kernels4j.gram.GramEngine;
-import org.kernels4j.gram.KernelRows;
 import org.kernels4j.kernel.Kernel;
 import org.kernels4j.linalg.Matrix;
 
@@ -51,7 +50,7 @@ final class KtSwap {
     }
 
     static double relativeMmdSquared(Kernel kernel, Matrix x, int[] s, double[] rowMeans) {
-        double[] g = GramEngine.gram(kernel, x.selectRows(s)).data();
+        double[] g = SmallGram.gram(kernel, x, s, s.length);
         double sum = 0;
         for (double v : g) {
             sum += v;
@@ -77,35 +76,34 @@ final class KtSwap {
             count[i]++;
         }
         double[] column = new double[n];
-        try (KernelRows rows = new KernelRows(kernel, x)) {
-            for (int t = 0; t < s; t++) {
-                int old = coreset[t];
-                kernelColumn(rows, x, old, column);
-                for (int i = 0; i < n; i++) {
-                    sums[i] -= column[i];
-                }
-                count[old]--;
-                int chosen = old;
-                double bestScore = diag[old] + 2 * sums[old] - 2.0 * s * rowMeans[old];
-                for (int i = 0; i < n; i++) {
-                    if (unique && count[i] > 0) {
-                        continue;
-                    }
-                    double score = diag[i] + 2 * sums[i] - 2.0 * s * rowMeans[i];
-                    if (score < bestScore) {
-                        bestScore = score;
-                        chosen = i;
-                    }
-                }
-                if (chosen != old) {
-                    kernelColumn(rows, x, chosen, column);
-                }
-                for (int i = 0; i < n; i++) {
-                    sums[i] += column[i];
-                }
-                count[chosen]++;
-                coreset[t] = chosen;
+        double[][] rows = SmallGram.rows(x);
+        for (int t = 0; t < s; t++) {
+            int old = coreset[t];
+            SmallGram.column(kernel, rows, old, column);
+            for (int i = 0; i < n; i++) {
+                sums[i] -= column[i];
             }
+            count[old]--;
+            int chosen = old;
+            double bestScore = diag[old] + 2 * sums[old] - 2.0 * s * rowMeans[old];
+            for (int i = 0; i < n; i++) {
+                if (unique && count[i] > 0) {
+                    continue;
+                }
+                double score = diag[i] + 2 * sums[i] - 2.0 * s * rowMeans[i];
+                if (score < bestScore) {
+                    bestScore = score;
+                    chosen = i;
+                }
+            }
+            if (chosen != old) {
+                SmallGram.column(kernel, rows, chosen, column);
+            }
+            for (int i = 0; i < n; i++) {
+                sums[i] += column[i];
+            }
+            count[chosen]++;
+            coreset[t] = chosen;
         }
         double quad = 0;
         double lin = 0;
@@ -117,7 +115,4 @@ final class KtSwap {
         return new Result(coreset, mmd2);
     }
 
-    private static void kernelColumn(KernelRows rows, Matrix x, int i, double[] out) {
-        rows.compute(x.selectRows(new int[] {i}), new int[] {i}, out);
-    }
 }
