@@ -109,21 +109,32 @@ public final class CompressPlusPlus implements Thinner {
         return p;
     }
 
+    /** The size Compress(g) gives for n inputs: min(2^g·√n₄, n₄). */
+    int compressedSize(int n) {
+        int n4 = largestPowerOfFour(n);
+        int sqrt = (int) Math.round(Math.sqrt(n4));
+        return (int) Math.min((long) sqrt << g, n4);
+    }
+
+    @Override
+    public void requireSize(int n, int size) {
+        Thinning.requireSize(n, size);
+        int compressed = compressedSize(n);
+        if (Integer.bitCount(size) != 1 || size > compressed) {
+            throw new Kernels4jException("Compress++ output size must be a power of two not above "
+                    + "min(2^g*sqrt(n4), n4) = " + compressed + " (n4 = " + largestPowerOfFour(n)
+                    + ", the largest power of 4 <= n = " + n + ", g = " + g + "), got " + size);
+        }
+    }
+
     /**
      * @param size a power of two not above min(2^g·√n₄, n₄), n₄ the largest power of 4 ≤ n
      */
     @Override
     public Coreset thin(Matrix x, int size, long seed) {
         int n = Thinning.requireData(x);
-        Thinning.requireSize(n, size);
+        requireSize(n, size);
         int n4 = largestPowerOfFour(n);
-        int sqrt = (int) Math.round(Math.sqrt(n4));
-        int compressed = (int) Math.min((long) sqrt << g, n4);
-        if (Integer.bitCount(size) != 1 || size > compressed) {
-            throw new Kernels4jException("Compress++ output size must be a power of two not above "
-                    + "min(2^g*sqrt(n4), n4) = " + compressed + " (n4 = " + n4 + ", the largest power of 4 <= n = " + n
-                    + ", g = " + g + "), got " + size);
-        }
         int[] rows = new int[n4];
         for (int i = 0; i < n4; i++) {
             rows[i] = n4 == n ? i : (int) ((long) i * (n - 1) / (n4 - 1 == 0 ? 1 : n4 - 1));

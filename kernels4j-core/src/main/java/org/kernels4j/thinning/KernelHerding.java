@@ -35,6 +35,11 @@ public final class KernelHerding implements Thinner {
         return "herding";
     }
 
+    @Override
+    public void requireSize(int n, int size) {
+        Thinning.requireSize(n, size);
+    }
+
     /** @param size any number of steps 1..n */
     @Override
     public Coreset thin(Matrix x, int size, long seed) {

@@ -116,6 +116,11 @@ public final class KernelThinning implements Thinner {
         return kernel;
     }
 
+    @Override
+    public void requireSize(int n, int size) {
+        Thinning.halvingRounds(n, size, "kernel thinning");
+    }
+
     /**
      * @param size ⌊n/2^m⌋ for some m ≥ 0 (m = 0 returns every row)
      */

@@ -82,6 +82,12 @@ public final class SplitKernel {
         return new SumKernel(List.of(rbf, power)); // both have sup-norm 1
     }
 
+    /** Whether power split kernels (root, α-power, KT+) are available for k: a Gaussian kernel, optionally scaled. */
+    public static boolean hasPowerKernel(Kernel k) {
+        Kernel inner = k instanceof ScaledKernel ? ((ScaledKernel) k).kernel() : k;
+        return inner instanceof RbfKernel;
+    }
+
     private static RbfKernel gaussian(Kernel k) {
         Kernel inner = k instanceof ScaledKernel ? ((ScaledKernel) k).kernel() : k;
         if (!(inner instanceof RbfKernel)) {

@@ -14,6 +14,13 @@ public interface Thinner {
      */
     Coreset thin(Matrix x, int size, long seed);
 
+    /**
+     * Checks, before any work, that {@code size} is an output size this method can give for n input rows.
+     *
+     * @throws org.kernels4j.Kernels4jException naming the allowed sizes when it is not
+     */
+    void requireSize(int n, int size);
+
     /** A short name: kt, kt+, compress++, herding, iid, standard. */
     String name();
 }

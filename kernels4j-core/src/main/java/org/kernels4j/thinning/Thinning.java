@@ -22,13 +22,13 @@ public final class Thinning {
 
     /** The methods by name, for command lines. */
     public enum Method {
-        /** Kernel thinning (KT-SPLIT with the square-root kernel, then KT-SWAP). */
+        /** Kernel thinning: KT-SPLIT with the square-root kernel (target kernel when k is not Gaussian), then KT-SWAP. */
         KT("kt"),
         /** KT+ (split kernel k + k_½). */
         KT_PLUS("kt+"),
         /** Target KT (split kernel k). */
         KT_TARGET("kt-target"),
-        /** Compress++ with KT halving and KT thinning, g = 4. */
+        /** Compress++ with KT halving and KT thinning, g = 4 (square-root split kernel when k is Gaussian). */
         COMPRESS_PP("compress++"),
         /** Kernel herding. */
         HERDING("herding"),
@@ -64,13 +64,15 @@ public final class Thinning {
         public Thinner thinner(Kernel kernel) {
             switch (this) {
                 case KT:
-                    return KernelThinning.builder(kernel).split(SplitKernel.root()).build();
+                    return KernelThinning.builder(kernel).split(SplitKernel.hasPowerKernel(kernel) ? SplitKernel.root()
+                            : SplitKernel.target()).build();
                 case KT_PLUS:
                     return KernelThinning.builder(kernel).split(SplitKernel.plus(0.5)).build();
                 case KT_TARGET:
                     return KernelThinning.builder(kernel).split(SplitKernel.target()).build();
                 case COMPRESS_PP:
-                    return CompressPlusPlus.builder(kernel).build();
+                    return CompressPlusPlus.builder(kernel).split(SplitKernel.hasPowerKernel(kernel) ? SplitKernel.root()
+                            : SplitKernel.target()).build();
                 case HERDING:
                     return KernelHerding.of(kernel);
                 case IID:
@@ -86,7 +88,12 @@ public final class Thinning {
         return new Thinner() {
             @Override
             public Coreset thin(Matrix x, int size, long seed) {
-                return new Coreset(iidIndices(requireData(x), requireSize(x.rows(), size), seed), null, Double.NaN, "iid");
+                return new Coreset(iidIndices(requireData(x), Thinning.requireSize(x.rows(), size), seed), null, Double.NaN, "iid");
+            }
+
+            @Override
+            public void requireSize(int n, int size) {
+                Thinning.requireSize(n, size);
             }
 
             @Override
@@ -101,8 +108,13 @@ public final class Thinning {
         return new Thinner() {
             @Override
             public Coreset thin(Matrix x, int size, long seed) {
-                return new Coreset(standardIndices(requireData(x), requireSize(x.rows(), size)), null, Double.NaN,
+                return new Coreset(standardIndices(requireData(x), Thinning.requireSize(x.rows(), size)), null, Double.NaN,
                         "standard");
+            }
+
+            @Override
+            public void requireSize(int n, int size) {
+                Thinning.requireSize(n, size);
             }
 
             @Override
