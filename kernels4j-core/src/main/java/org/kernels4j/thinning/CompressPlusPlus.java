@@ -14,10 +14,11 @@ import org.kernels4j.linalg.Matrix;
  * <p><b>Compress(g)</b> on a set of size ℓ (a power of 4): if ℓ ≤ 4^g return it; otherwise split it into
  * four consecutive quarters, compress each (giving 2^g·√(ℓ/4) points each), concatenate the four outputs
  * (2^{g+1}·√ℓ points) and halve them with symmetrised kernel halving: one KT-SPLIT round with the split
- * kernel, keeping the left or the right child with probability ½ each. The result has 2^g·√ℓ points.
+ * kernel, KT-SWAP against the set (optional, on by default), and then that half or its complement with
+ * probability ½ each. The result has 2^g·√ℓ points.
  * <b>Compress++(g)</b> runs Compress(g) on the n points, then {@link KernelThinning} (KT-SPLIT and KT-SWAP
  * against the Compress output) from 2^g·√n points to the requested size. The oversampling parameter g
- * trades time for accuracy: halving costs O(4^g·n·log₄ n) kernel values in all and the final KT
+ * trades time for accuracy: halving costs O(4^g·n·log₄ n) kernel values in all (about 2.5× more with the swap) and the final KT
  * O(4^g·n); g ≈ log₂ log n matches KT's MMD up to a constant factor (the paper's guarantee).
  *
  * <p>Sizes: n is first reduced to n₄, the largest power of 4 not above n, by standard thinning
@@ -32,6 +33,7 @@ public final class CompressPlusPlus implements Thinner {
     private final Kernel splitKernel;
     private final int g;
     private final double delta;
+    private final boolean refineHalves;
 
     private CompressPlusPlus(Builder b) {
         this.kernel = b.kernel;
@@ -39,6 +41,7 @@ public final class CompressPlusPlus implements Thinner {
         this.splitKernel = b.split.of(b.kernel);
         this.g = b.g;
         this.delta = b.delta;
+        this.refineHalves = b.refineHalves;
     }
 
     /** Options, starting from: g = 4, square-root split kernel, δ = ½. */
@@ -55,6 +58,7 @@ public final class CompressPlusPlus implements Thinner {
         private SplitKernel split = SplitKernel.root();
         private int g = 4;
         private double delta = 0.5;
+        private boolean refineHalves = true;
 
         private Builder(Kernel kernel) {
             this.kernel = kernel;
@@ -81,6 +85,15 @@ public final class CompressPlusPlus implements Thinner {
                 throw new Kernels4jException("Compress++: delta must be in (0, 1], got " + d);
             }
             this.delta = d;
+            return this;
+        }
+
+        /**
+         * Whether each halving also runs KT-SWAP against the set it halves (default true, as goodpoints' Compress++
+         * examples halve with {@code kt.thin(m=1)}); false: KT-SPLIT alone, about half the kernel evaluations.
+         */
+        public Builder refineHalves(boolean r) {
+            this.refineHalves = r;
             return this;
         }
 
@@ -177,12 +190,47 @@ public final class CompressPlusPlus implements Thinner {
         SplittableRandom rng = new SplittableRandom(KtSplit.streamSeed(seed, 0, node));
         double deltaHere = delta * ((double) l / n4) * ((double) l / n4);
         double logMultiplier = 2 * Math.log(2.0 * combined.length / deltaHere);
-        int[][] halves = KtSplit.halve(splitKernel, x, combined, logMultiplier, rng);
-        return rng.nextBoolean() ? halves[0] : halves[1];
+        return halve(x, combined, logMultiplier, rng);
+    }
+
+    /**
+     * Symmetrised kernel halving of {@code set} (rows of x): one KT-SPLIT round; with {@code refineHalves}, KT-SWAP
+     * (select among the two halves and every other row, then refine with distinct rows) against the set itself;
+     * then the result or its complement, with probability ½ each. For two equal halves the complement's mean
+     * embedding is the mirror image of the result's about the set's, so both have the same MMD to the set.
+     */
+    int[] halve(Matrix x, int[] set, double logMultiplier, SplittableRandom rng) {
+        if (!refineHalves) {
+            int[][] halves = KtSplit.halve(splitKernel, x, set, logMultiplier, rng);
+            return rng.nextBoolean() ? halves[0] : halves[1];
+        }
+        int l = set.length;
+        Matrix xs = x.selectRows(set);
+        int[] local = new int[l];
+        for (int i = 0; i < l; i++) {
+            local[i] = i;
+        }
+        int[][] halves = KtSplit.halve(splitKernel, xs, local, logMultiplier, rng);
+        int[][] candidates = {halves[0], halves[1], Thinning.standardIndices(l, l / 2)};
+        int[] chosen = KtSwap.run(kernel, xs, candidates, Mmd.rowMeans(kernel, xs), true, true).coreset();
+        boolean[] in = new boolean[l];
+        for (int i : chosen) {
+            in[i] = true;
+        }
+        boolean keep = rng.nextBoolean();
+        int[] out = new int[l / 2];
+        int at = 0;
+        for (int i = 0; i < l && at < out.length; i++) {
+            if (in[i] == keep) {
+                out[at++] = set[i];
+            }
+        }
+        return out;
     }
 
     @Override
     public String toString() {
-        return "CompressPlusPlus(kernel=" + kernel.toSpec() + ", split=" + split + ", g=" + g + ", delta=" + delta + ")";
+        return "CompressPlusPlus(kernel=" + kernel.toSpec() + ", split=" + split + ", g=" + g + ", delta=" + delta
+                + ", refineHalves=" + refineHalves + ")";
     }
 }

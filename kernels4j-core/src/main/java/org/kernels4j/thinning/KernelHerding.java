@@ -85,23 +85,24 @@ public final class KernelHerding implements Thinner {
         grand /= n;
         double quad = 0;
         double lin = 0;
-        double[][] rows = SmallGram.rows(x);
-        for (int t = 0; t < size; t++) {
-            int best = 0;
-            double bestScore = Double.POSITIVE_INFINITY;
-            for (int i = 0; i < n; i++) {
-                double score = diag[i] + 2 * sums[i] - 2.0 * (t + 1) * rowMeans[i];
-                if (score < bestScore) {
-                    bestScore = score;
-                    best = i;
+        try (SmallGram.Columns columns = SmallGram.columns(kernel, x)) {
+            for (int t = 0; t < size; t++) {
+                int best = 0;
+                double bestScore = Double.POSITIVE_INFINITY;
+                for (int i = 0; i < n; i++) {
+                    double score = diag[i] + 2 * sums[i] - 2.0 * (t + 1) * rowMeans[i];
+                    if (score < bestScore) {
+                        bestScore = score;
+                        best = i;
+                    }
                 }
-            }
-            out[t] = best;
-            quad += diag[best] + 2 * sums[best];
-            lin += rowMeans[best];
-            SmallGram.column(kernel, rows, best, column);
-            for (int i = 0; i < n; i++) {
-                sums[i] += column[i];
+                out[t] = best;
+                quad += diag[best] + 2 * sums[best];
+                lin += rowMeans[best];
+                columns.column(best, column);
+                for (int i = 0; i < n; i++) {
+                    sums[i] += column[i];
+                }
             }
         }
         return new Steps(out, quad / ((double) size * size) - 2 * lin / size + grand);

@@ -76,34 +76,48 @@ final class KtSwap {
             count[i]++;
         }
         double[] column = new double[n];
-        double[][] rows = SmallGram.rows(x);
-        for (int t = 0; t < s; t++) {
-            int old = coreset[t];
-            SmallGram.column(kernel, rows, old, column);
-            for (int i = 0; i < n; i++) {
-                sums[i] -= column[i];
-            }
-            count[old]--;
-            int chosen = old;
-            double bestScore = diag[old] + 2 * sums[old] - 2.0 * s * rowMeans[old];
-            for (int i = 0; i < n; i++) {
-                if (unique && count[i] > 0) {
-                    continue;
+        try (SmallGram.Columns columns = SmallGram.columns(kernel, x)) {
+            // the row leaving slot t is start[t] (each slot is visited once), so its column comes from a batch
+            int batch = (int) Math.max(1, Math.min(s, (1L << 22) / n));
+            double[] block = new double[0];
+            int blockStart = 0;
+            for (int t = 0; t < s; t++) {
+                int old = coreset[t];
+                if (t == blockStart + batch || t == 0) {
+                    blockStart = t;
+                    int[] next = Arrays.copyOfRange(start, t, Math.min(s, t + batch));
+                    block = columns.batch(next);
                 }
-                double score = diag[i] + 2 * sums[i] - 2.0 * s * rowMeans[i];
-                if (score < bestScore) {
-                    bestScore = score;
-                    chosen = i;
+                int off = (t - blockStart) * n;
+                for (int i = 0; i < n; i++) {
+                    sums[i] -= block[off + i];
                 }
+                count[old]--;
+                int chosen = old;
+                double bestScore = diag[old] + 2 * sums[old] - 2.0 * s * rowMeans[old];
+                for (int i = 0; i < n; i++) {
+                    if (unique && count[i] > 0) {
+                        continue;
+                    }
+                    double score = diag[i] + 2 * sums[i] - 2.0 * s * rowMeans[i];
+                    if (score < bestScore) {
+                        bestScore = score;
+                        chosen = i;
+                    }
+                }
+                if (chosen != old) {
+                    columns.column(chosen, column);
+                    for (int i = 0; i < n; i++) {
+                        sums[i] += column[i];
+                    }
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        sums[i] += block[off + i];
+                    }
+                }
+                count[chosen]++;
+                coreset[t] = chosen;
             }
-            if (chosen != old) {
-                SmallGram.column(kernel, rows, chosen, column);
-            }
-            for (int i = 0; i < n; i++) {
-                sums[i] += column[i];
-            }
-            count[chosen]++;
-            coreset[t] = chosen;
         }
         double quad = 0;
         double lin = 0;

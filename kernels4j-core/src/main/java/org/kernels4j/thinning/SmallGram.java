@@ -52,4 +52,55 @@ final class SmallGram {
             out[i] = i == o ? kernel.selfValue(z) : kernel.value(rows[i], z);
         }
     }
+
+    /** Kernel columns k(·, x_o) over all rows of x: one at a time in plain Java; batches by GEMM tiles for large x. */
+    static Columns columns(Kernel kernel, Matrix x) {
+        return new Columns(kernel, x);
+    }
+
+    /** See {@link #columns}. */
+    static final class Columns implements AutoCloseable {
+        private final Kernel kernel;
+        private final Matrix x;
+        private final double[][] rows;
+        private final org.kernels4j.gram.KernelRows engine;
+
+        Columns(Kernel kernel, Matrix x) {
+            this.kernel = kernel;
+            this.x = x;
+            this.rows = SmallGram.rows(x);
+            this.engine = x.rows() <= 4 * DIRECT ? null : new org.kernels4j.gram.KernelRows(kernel, x);
+        }
+
+        /**
+         * out[i] = k(x_i, x_o), always in plain Java: one column is n pairwise values, cheaper than a call into
+         * the tiled engine (which hands tiles to threads) for every n this package meets.
+         */
+        void column(int o, double[] out) {
+            SmallGram.column(kernel, rows, o, out);
+        }
+
+        /** The columns of the rows {@code os}, one after another (os.length × n, row-major). */
+        double[] batch(int[] os) {
+            int n = x.rows();
+            double[] out = new double[os.length * n];
+            if (engine == null) {
+                double[] col = new double[n];
+                for (int b = 0; b < os.length; b++) {
+                    SmallGram.column(kernel, rows, os[b], col);
+                    System.arraycopy(col, 0, out, b * n, n);
+                }
+            } else {
+                engine.compute(x.selectRows(os), os.clone(), out);
+            }
+            return out;
+        }
+
+        @Override
+        public void close() {
+            if (engine != null) {
+                engine.close();
+            }
+        }
+    }
 }
