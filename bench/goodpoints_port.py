@@ -8,7 +8,7 @@ k(x, y) = exp(-||x - y||^2 / (4d)), square-root split kernel exp(-||x - y||^2 / 
 unique refine.
 
     ./kernels4j bench thin --n 0 --kt-n 16384 --d 2,10 --export-dir /tmp/kt
-    python3 bench/goodpoints_port.py /tmp/kt/points_d2.npy /tmp/kt/points_d10.npy [--seed 1]
+    python3 bench/goodpoints_port.py /tmp/kt/points_d2.npy /tmp/kt/points_d10.npy [--seed 1] [--reps 3]
 
 Prints one line per file: n, d, seconds for KT (split + swap, including the row means), MMD to the input sample and
 MMD to N(0, I_d) (closed form).
@@ -127,6 +127,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("files", nargs="+")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--reps", type=int, default=1, help="timed runs (same seed); the least time is printed")
     a = ap.parse_args()
     print("numpy", np.__version__, file=sys.stderr)
     print(f"{'impl':<12} {'d':>3} {'n':>8} {'size':>5} {'seconds':>10} {'mmd_to_target':>14} {'mmd_to_sample':>14}")
@@ -134,10 +135,12 @@ def main():
         x = np.load(f)
         n, d = x.shape
         gamma = 1.0 / (4.0 * d)
-        rng = np.random.default_rng(a.seed)
-        t0 = time.perf_counter()
-        core, mean_k = kt(x, gamma, 2.0 * gamma, 0.5, rng)
-        sec = time.perf_counter() - t0
+        sec = float("inf")
+        for _ in range(max(1, a.reps)):
+            rng = np.random.default_rng(a.seed)
+            t0 = time.perf_counter()
+            core, mean_k = kt(x, gamma, 2.0 * gamma, 0.5, rng)
+            sec = min(sec, time.perf_counter() - t0)
         s = len(core)
         kss = gauss(x[core], x[core], gamma)
         to_sample = kss.mean() - 2.0 * mean_k[core].mean() + mean_k.mean()

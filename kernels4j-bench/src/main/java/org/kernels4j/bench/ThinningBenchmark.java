@@ -21,7 +21,7 @@ import org.kernels4j.thinning.Thinning;
  * bandwidth goodpoints' experiments use), so γ = 1/(4d). Quality: the closed-form MMD to the target N(0, I_d)
  * ({@link Mmd.GaussianTarget}) for every coreset, and at the KT size also the MMD to the input sample (n² kernel
  * values). i.i.d. thinning to the same size is listed as the baseline. Times are wall-clock seconds of the
- * {@code thin} call alone (no MMD), after one untimed warm-up of each method on 4096 points (JIT compilation).
+ * {@code thin} call alone (no MMD; the least of {@code reps} runs), after one untimed warm-up of KT and Compress++ on up to 4096 points (JIT compilation).
  */
 public final class ThinningBenchmark {
     /**
@@ -34,8 +34,9 @@ public final class ThinningBenchmark {
      * @param g Compress++ oversampling
      * @param seed data and thinning seed
      * @param exportDir where to write the KT rows' points (points_d{d}.npy) for bench/goodpoints_port.py, or null
+     * @param reps timed runs of each method (the same seed, so the same coreset); the least time is reported
      */
-    public record Options(int large, int ktN, int[] dims, int size, int g, long seed, Path exportDir) {
+    public record Options(int large, int ktN, int[] dims, int size, int g, long seed, Path exportDir, int reps) {
     }
 
     /**
@@ -81,9 +82,16 @@ public final class ThinningBenchmark {
         Exports.createDirectory(o.exportDir());
         for (int d : o.dims()) {
             Kernel k = kernel(d);
-            Matrix warm = gaussian(4096, d, o.seed() - 1);
-            Thinning.Method.KT.thinner(k).thin(warm, 64, 0);
-            CompressPlusPlus.builder(k).oversampling(Math.min(o.g(), 2)).build().thin(warm, 64, 0);
+            int warmN = 1;
+            while (warmN * 4 <= Math.min(4096, Math.max(o.ktN(), o.large()))) {
+                warmN *= 4;
+            }
+            if (warmN >= 16) {
+                Matrix warm = gaussian(warmN, d, o.seed() - 1);
+                int warmSize = (int) Math.round(Math.sqrt(warmN));
+                Thinning.Method.KT.thinner(k).thin(warm, warmSize, 0);
+                CompressPlusPlus.builder(k).oversampling(Math.min(o.g(), 2)).build().thin(warm, warmSize, 0);
+            }
             Mmd.GaussianTarget target = Mmd.gaussianTarget(k, new double[d], Matrix.identity(d));
             if (o.ktN() > 0) {
                 Matrix x = gaussian(o.ktN(), d, o.seed() + d);
@@ -94,18 +102,26 @@ public final class ThinningBenchmark {
                 Mmd.Sample sample = Mmd.sample(k, x);
                 for (Thinner t : new Thinner[] {Thinning.Method.KT.thinner(k),
                     CompressPlusPlus.builder(k).oversampling(o.g()).build(), Thinning.iid()}) {
-                    long t0 = System.nanoTime();
-                    Coreset c = t.thin(x, s, o.seed());
-                    double sec = (System.nanoTime() - t0) / 1e9;
+                    Coreset c = null;
+                    double sec = Double.POSITIVE_INFINITY;
+                    for (int rep = 0; rep < Math.max(1, o.reps()); rep++) {
+                        long t0 = System.nanoTime();
+                        c = t.thin(x, s, o.seed());
+                        sec = Math.min(sec, (System.nanoTime() - t0) / 1e9);
+                    }
                     both.accept(new Row(t.name(), d, o.ktN(), s, sec, target.of(x, c), sample.of(c)));
                 }
             }
             if (o.large() > 0) {
                 Matrix x = gaussian(o.large(), d, o.seed() + 100 + d);
                 for (Thinner t : new Thinner[] {CompressPlusPlus.builder(k).oversampling(o.g()).build(), Thinning.iid()}) {
-                    long t0 = System.nanoTime();
-                    Coreset c = t.thin(x, o.size(), o.seed());
-                    double sec = (System.nanoTime() - t0) / 1e9;
+                    Coreset c = null;
+                    double sec = Double.POSITIVE_INFINITY;
+                    for (int rep = 0; rep < Math.max(1, o.reps()); rep++) {
+                        long t0 = System.nanoTime();
+                        c = t.thin(x, o.size(), o.seed());
+                        sec = Math.min(sec, (System.nanoTime() - t0) / 1e9);
+                    }
                     both.accept(new Row(t.name(), d, o.large(), o.size(), sec, target.of(x, c), Double.NaN));
                 }
             }

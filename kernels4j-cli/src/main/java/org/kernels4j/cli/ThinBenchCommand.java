@@ -39,23 +39,27 @@ final class ThinBenchCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Data and thinning seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--reps", defaultValue = "1", description = "Timed runs per method; the least time is printed "
+            + "(default: ${DEFAULT-VALUE}).")
+    int reps;
+
     @Option(names = "--export-dir", paramLabel = "DIR", description = "Write the KT rows' points as .npy here.")
     Path exportDir;
 
     @Override
     public Integer call() {
-        if (n != 0 && n < 16 || ktN < 0 || size < 1 || g < 0 || dims.isEmpty() || dims.stream().anyMatch(d -> d < 1)) {
-            throw new UsageException("--n must be 0 or at least 16, --kt-n at least 0, --size at least 1, --g at least 0, "
-                    + "every --d at least 1");
+        if (n != 0 && n < 16 || ktN < 0 || size < 1 || g < 0 || reps < 1 || dims.isEmpty() || dims.stream().anyMatch(d -> d < 1)) {
+            throw new UsageException("--n must be 0 or at least 16, --kt-n at least 0, --size, --reps and every --d at "
+                    + "least 1, --g at least 0");
         }
         var out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "thin n=%d size=%d kt_n=%d d=%s g=%d seed=%d threads=%d%n", n, size, ktN, dims, g, seed,
+        out.printf(Locale.ROOT, "thin n=%d size=%d kt_n=%d d=%s g=%d seed=%d reps=%d threads=%d%n", n, size, ktN, dims, g, seed, reps,
                 Parallelism.threads());
         out.printf("%-11s %3s %8s %5s %10s %14s %14s%n", "method", "d", "n", "size", "seconds", "mmd_to_target",
                 "mmd_to_sample");
         out.flush();
         ThinningBenchmark.run(new ThinningBenchmark.Options(n, ktN, dims.stream().mapToInt(Integer::intValue).toArray(),
-                size, g, seed, exportDir), r -> {
+                size, g, seed, exportDir, reps), r -> {
                     out.printf(Locale.ROOT, "%-11s %3d %8d %5d %10.3f %14.6g %14s%n", r.method(), r.d(), r.n(), r.size(),
                             r.seconds(), r.mmdToTarget(), Double.isNaN(r.mmdToSample()) ? "-"
                                     : String.format(Locale.ROOT, "%.6g", r.mmdToSample()));

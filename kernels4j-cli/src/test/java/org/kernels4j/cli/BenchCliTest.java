@@ -63,7 +63,7 @@ class BenchCliTest {
         assertEquals(0, r.code(), r.err());
         List<String> lines = r.out().lines().toList();
         assertEquals(7, lines.size(), r.out());
-        assertTrue(lines.get(0).startsWith("thin n=1024 size=32 kt_n=256 d=[2] g=4 seed=1 threads="), lines.get(0));
+        assertTrue(lines.get(0).startsWith("thin n=1024 size=32 kt_n=256 d=[2] g=4 seed=1 reps=1 threads="), lines.get(0));
         String number = "\\d+\\.\\d+(e-\\d+)?";
         assertTrue(lines.get(2).matches("kt +2 +256 +16 +" + number + " +" + number + " +" + number), lines.get(2));
         assertTrue(lines.get(3).startsWith("compress++"), lines.get(3));
