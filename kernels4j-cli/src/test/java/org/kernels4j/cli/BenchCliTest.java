@@ -56,4 +56,20 @@ class BenchCliTest {
         assertEquals("kernels4j: error: --n, --target, --d and --anchors must be >= 1, with --anchors at most the target"
                 + " rows", bad.err().strip());
     }
+
+    @Test
+    void thinPrintsOneRowPerCoreset() {
+        CliTest.Run r = CliTest.run("bench", "thin", "--n", "1024", "--size", "32", "--kt-n", "256", "--d", "2");
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(7, lines.size(), r.out());
+        assertTrue(lines.get(0).startsWith("thin n=1024 size=32 kt_n=256 d=[2] g=4 seed=1 reps=1 threads="), lines.get(0));
+        String number = "\\d+\\.\\d+(e-\\d+)?";
+        assertTrue(lines.get(2).matches("kt +2 +256 +16 +" + number + " +" + number + " +" + number), lines.get(2));
+        assertTrue(lines.get(3).startsWith("compress++"), lines.get(3));
+        assertTrue(lines.get(5).matches("compress\\+\\+ +2 +1024 +32 +" + number + " +" + number + " +-"), lines.get(5));
+        CliTest.Run bad = CliTest.run("bench", "thin", "--n", "8");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--n must be 0 or at least 16"), bad.err());
+    }
 }
