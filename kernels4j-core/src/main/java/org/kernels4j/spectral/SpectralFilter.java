@@ -318,7 +318,7 @@ public final class SpectralFilter {
             case ITERATED_TIKHONOV:
                 return Math.exp(-order * Math.log1p(mu / p));
             case CUTOFF:
-                return mu >= p && mu > 0 ? 0 : 1;
+                return mu >= p ? 0 : 1; // p > 0, so a kept μ is positive
             case LANDWEBER: {
                 double x = eta * mu;
                 return x < 0.5 ? Math.exp(p * Math.log1p(-x)) : Math.pow(1 - x, p);
@@ -344,9 +344,8 @@ public final class SpectralFilter {
         for (double p : parameters) {
             last = Math.max(last, (int) p);
         }
-        double[] prev = new double[n];
+        double[] prev = new double[n]; // r_{−1}: read only through m_1 = 0, so its values do not matter
         double[] cur = new double[n];
-        java.util.Arrays.fill(prev, 1);
         java.util.Arrays.fill(cur, 1);
         for (int k = 1; k <= last; k++) {
             double m = k == 1 ? 0 : (k - 1.0) * (2 * k - 3.0) * (2 * k + 2 * nu - 1)
@@ -385,7 +384,7 @@ public final class SpectralFilter {
                 // h = 1 − (λ/(μ+λ))^q = −expm1(−q·log1p(μ/λ)), exact in relative terms as μ/λ → 0
                 return mu == 0 ? order / p : -Math.expm1(-order * Math.log1p(mu / p)) / mu;
             case CUTOFF:
-                return mu >= p && mu > 0 ? 1 / mu : 0;
+                return mu >= p ? 1 / mu : 0; // p > 0, so a kept μ is positive
             case LANDWEBER: {
                 double x = eta * mu;
                 if (x == 0) {

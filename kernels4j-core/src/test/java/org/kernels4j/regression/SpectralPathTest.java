@@ -338,4 +338,116 @@ class SpectralPathTest {
         assertTrue(finite >= 1 && finite < steps.length, "the grid spans both regimes: " + finite);
         assertTrue(path.degreesOfFreedom()[path.chosenIndex()] <= n - 1);
     }
+
+    @Test
+    void twoOutputsAveragedAndEveryEntryPointChecksItsArguments() {
+        int n = 18;
+        Matrix x = TestData.gaussian(n, 2, 1.5, 81);
+        Matrix y1 = targets(x, 82);
+        Matrix y = new Matrix(n, 2);
+        Random r = new Random(83);
+        for (int i = 0; i < n; i++) {
+            y.set(i, 0, y1.get(i, 0));
+            y.set(i, 1, 3 * r.nextGaussian());
+        }
+        double[][] k = array(GramEngine.gram(KERNEL, x));
+        SymmetricEigen eig = SymmetricEigen.of(GramEngine.gram(KERNEL, x));
+        double top = eig.value(n - 1);
+        RegularizationPath path = RegularizationPath.compute(eig, y, SpectralFilter.landweber(), new double[] {3},
+                RegularizationPath.Criterion.GCV, false);
+        double[][] h = multiply(k, landweberOperator(k, 1 / top, 3));
+        double rss = 0;
+        double free = 0;
+        for (int i = 0; i < n; i++) {
+            free += 1 - h[i][i];
+            for (int o = 0; o < 2; o++) {
+                double fit = 0;
+                for (int j = 0; j < n; j++) {
+                    fit += h[i][j] * y.get(j, o);
+                }
+                rss += (y.get(i, o) - fit) * (y.get(i, o) - fit);
+            }
+        }
+        // mean over the n·k residuals, one trace for both outputs
+        assertEquals(rss / (2.0 * n), path.trainingMse()[0], 1e-10 * rss);
+        assertEquals((rss / (2.0 * n)) / Math.pow(free / n, 2), path.gcv()[0], 1e-9 * path.gcv()[0]);
+        for (Runnable bad : new Runnable[] {
+            () -> RegularizationPath.compute(eig, y, SpectralFilter.landweber(), new double[] {2.5},
+                    RegularizationPath.Criterion.GCV, false),
+            () -> RegularizationPath.compute(eig, y, SpectralFilter.cutoff(), new double[] {1},
+                    RegularizationPath.Criterion.LOO, false),
+            () -> RegularizationPath.compute(eig, y, SpectralFilter.cutoff(), new double[0],
+                    RegularizationPath.Criterion.GCV, false),
+            () -> RegularizationPath.compute(eig, y.rowRange(0, 5), SpectralFilter.cutoff(), new double[] {1},
+                    RegularizationPath.Criterion.GCV, false),
+            () -> RegularizationPath.computeFeatures(x, y, SpectralFilter.gradientFlow(), new double[] {-1},
+                    RegularizationPath.Criterion.GCV, false),
+            () -> RegularizationPath.computeFeatures(x, y, SpectralFilter.gradientFlow(), new double[] {1},
+                    RegularizationPath.Criterion.LOO, false),
+            () -> RegularizationPath.computeFeatures(x, y.rowRange(0, 5), SpectralFilter.gradientFlow(), new double[] {1},
+                    RegularizationPath.Criterion.GCV, false),
+            () -> RegularizationPath.fromFeatureMoments(new Matrix(2, 2), new Matrix(2, 1), null, 1, 3,
+                    SpectralFilter.gradientFlow(), new double[] {0}, RegularizationPath.Criterion.GCV, new double[1]),
+        }) {
+            assertThrows(Kernels4jException.class, bad::run);
+        }
+    }
+
+    @Test
+    void aRankDeficientFeatureMapEqualsTheExactPathOnItsKernelMatrix() {
+        // Φ with a repeated column: ΦᵀΦ is singular, its zero eigenvalue must be left out, not divided by
+        int n = 30;
+        Matrix base = TestData.gaussian(n, 4, 1.0, 91);
+        Matrix phi = new Matrix(n, 5);
+        Matrix y = new Matrix(n, 1);
+        Random r = new Random(92);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < 4; j++) {
+                phi.set(i, j, base.get(i, j));
+            }
+            phi.set(i, 4, base.get(i, 1));
+            y.set(i, 0, base.get(i, 0) - base.get(i, 2) + 0.2 * r.nextGaussian());
+        }
+        Matrix k = phi.times(phi.transpose());
+        double[] grid = {0.01, 0.1, 1, 10};
+        for (boolean intercept : new boolean[] {false, true}) {
+            RegularizationPath exact = RegularizationPath.compute(SymmetricEigen.of(k), y, SpectralFilter.gradientFlow(),
+                    grid, RegularizationPath.Criterion.GCV, intercept);
+            RegularizationPath features = RegularizationPath.computeFeatures(phi, y, SpectralFilter.gradientFlow(), grid,
+                    RegularizationPath.Criterion.GCV, intercept);
+            for (int l = 0; l < grid.length; l++) {
+                assertEquals(exact.gcv()[l], features.gcv()[l], 1e-9 * exact.gcv()[l]);
+                assertEquals(exact.degreesOfFreedom()[l], features.degreesOfFreedom()[l], 1e-9);
+            }
+            Matrix a = k.times(exact.coefficients());
+            Matrix b = phi.times(features.coefficients());
+            for (int i = 0; i < n; i++) {
+                assertEquals(a.get(i, 0), b.get(i, 0), 1e-9);
+            }
+        }
+    }
+
+    @Test
+    void ridgeLeaveOneOutOverSeveralBandsOfRowsEqualsTheExplicitHatMatrix() {
+        // n = 300 > 256 rows per band of the hat-diagonal computation
+        int n = 300;
+        Matrix x = TestData.gaussian(n, 2, 1.5, 101);
+        Matrix y = targets(x, 102);
+        double[] grid = {0.05, 2};
+        KernelRidgeModel m = KernelRidge.builder(KERNEL).selectLambda(grid, RegularizationPath.Criterion.LOO).build()
+                .fit(x, y);
+        for (int l = 0; l < grid.length; l++) {
+            Matrix h = hatByRidgeSolves(x, grid[l]);
+            double press = 0;
+            for (int i = 0; i < n; i++) {
+                double fit = 0;
+                for (int j = 0; j < n; j++) {
+                    fit += h.get(i, j) * y.get(j, 0);
+                }
+                double e = (y.get(i, 0) - fit) / (1 - h.get(i, i));
+                press += e * e;
+            }
+            assertEquals(press / n, m.path().looMse()[l], 1e-8 * press / n, "lambda " + grid[l]);
+        }
+    }
 }

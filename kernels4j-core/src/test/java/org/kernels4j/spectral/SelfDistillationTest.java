@@ -110,5 +110,16 @@ class SelfDistillationTest {
         assertThrows(Kernels4jException.class, () -> SelfDistillation.withOptimalWeights(KERNEL, x, y, new Matrix(4, 1), 1, 1));
         assertThrows(Kernels4jException.class, () -> SelfDistillation.withOptimalWeights(KERNEL, x, y, y, 0, 1));
         assertThrows(Kernels4jException.class, () -> SelfDistillation.withOptimalWeights(KERNEL, x, y, y, 1, -1));
+        Matrix nan = new Matrix(5, 1);
+        nan.set(2, 0, Double.NaN);
+        assertThrows(Kernels4jException.class, () -> SelfDistillation.withOptimalWeights(KERNEL, x, y, nan, 1, 1));
+        // zero rounds: ridge itself, no weights
+        Matrix t = TestData.gaussian(5, 1, 1, 2);
+        SelfDistillation.Result zero = SelfDistillation.withOptimalWeights(KERNEL, x, t, t, 0.5, 0);
+        assertEquals(0, zero.weights().length);
+        Matrix ridge = org.kernels4j.regression.KernelRidge.builder(KERNEL).lambda(0.5).build().fit(x, t).predict(x);
+        for (int i = 0; i < 5; i++) {
+            assertEquals(ridge.get(i, 0), zero.model().predict(x).get(i, 0), 1e-12);
+        }
     }
 }

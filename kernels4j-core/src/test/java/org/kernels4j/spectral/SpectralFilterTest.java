@@ -366,6 +366,11 @@ class SpectralFilterTest {
         assertEquals(3.0, SpectralFilter.gradientFlow().coefficients(mu, p)[0][1], 1e-12);
         assertEquals(3.0, SpectralFilter.gradientFlow().coefficients(mu, p)[0][3], 0);
         assertEquals(4 / 3.0, SpectralFilter.iteratedTikhonov(4).coefficients(mu, p)[0][1], 1e-12);
+        assertEquals(4 / 3.0, SpectralFilter.iteratedTikhonov(4).coefficients(mu, p)[0][2], 0);
+        assertEquals(3 * 0.25, SpectralFilter.landweber(0.25).coefficients(mu, p)[0][2], 0); // t·η at μ = 0
+        // cut-off keeps μ = λ exactly
+        assertEquals(1 / 0.5, SpectralFilter.cutoff().coefficients(new double[] {0.5}, new double[] {0.5})[0][0], 0);
+        assertEquals(0, SpectralFilter.cutoff().residuals(new double[] {0.5}, new double[] {0.5})[0][0], 0);
         assertEquals(0.0, SpectralFilter.cutoff().coefficients(mu, new double[] {1e-3})[0][1], 0);
         // ν-method: g_k(0) = τ·Σ ω_j (every step adds ω_k·τ·1 and momentum of the same sign)
         double[] g0 = SpectralFilter.nuMethod(1).coefficients(mu, new double[] {1, 2})[0];
@@ -388,8 +393,30 @@ class SpectralFilterTest {
                 () -> SpectralFilter.landweber(2 / MU[0]).coefficients(MU, new double[] {1}));
         assertTrue(e.getMessage().contains("diverges"), e.getMessage());
         SpectralFilter.landweber(1.99 / MU[0]).coefficients(MU, new double[] {1}); // just below the limit
+        assertThrows(Kernels4jException.class, () -> SpectralFilter.landweber(0));
+        // η·μ_max = 2 exactly (μ_max = 4, η = 0.5) diverges; just below converges
+        assertThrows(Kernels4jException.class, () -> SpectralFilter.landweber(0.5).coefficients(new double[] {4}, new double[] {1}));
+        SpectralFilter.landweber(0.4999).coefficients(new double[] {4}, new double[] {1});
+        SpectralFilter sd = SpectralFilter.selfDistillation(1, 0.5);
+        sd.checkParameter(0);
+        sd.checkParameter(1e9);
+        assertThrows(Kernels4jException.class, () -> sd.checkParameter(1e9 + 1));
+        SpectralFilter.landweber().checkParameter(1e9);
+        assertThrows(Kernels4jException.class, () -> SpectralFilter.landweber().checkParameter(1e9 + 1));
+        assertThrows(Kernels4jException.class, () -> SpectralFilter.landweber().checkParameter(Double.POSITIVE_INFINITY));
         assertEquals("landweber(step=0.01)", SpectralFilter.landweber(0.01).toSpec());
         assertEquals("iterated(order=3)", SpectralFilter.iteratedTikhonov(3).toSpec());
+        String[][] names = {{"tikhonov", "lambda"}, {"cutoff", "lambda"}, {"landweber", "iterations"}, {"flow", "time"},
+            {"nu-method(nu=2.5)", "iterations"}, {"self-distillation(lambda=0.1, weight=0.25)", "rounds"},
+            {"iterated(order=2)", "lambda"}};
+        SpectralFilter[] all = {SpectralFilter.tikhonov(), SpectralFilter.cutoff(), SpectralFilter.landweber(),
+            SpectralFilter.gradientFlow(), SpectralFilter.nuMethod(2.5), SpectralFilter.selfDistillation(0.1, 0.25),
+            SpectralFilter.iteratedTikhonov(2)};
+        for (int i = 0; i < all.length; i++) {
+            assertEquals(names[i][0], all[i].toSpec());
+            assertEquals(names[i][0], all[i].toString());
+            assertEquals(names[i][1], all[i].parameterName());
+        }
         assertTrue(SpectralFilter.tikhonov().hasExactLeaveOneOut());
         assertTrue(!SpectralFilter.cutoff().hasExactLeaveOneOut());
     }
@@ -420,15 +447,33 @@ class SpectralFilterTest {
         // the ν-method's residual factor is the normalised Jacobi polynomial itself, negative values included
         double[] sigma = {0.0, 0.013, 0.2, 0.5, 0.77, 1.0};
         boolean negative = false;
-        for (int k : new int[] {3, 9}) {
-            double[] rk = SpectralFilter.nuMethod(1).residuals(sigma, new double[] {k})[0];
-            for (int i = 0; i < sigma.length; i++) {
-                double jacobi = jacobi(k, 1.5, -0.5, 1 - 2 * sigma[i]) / jacobi(k, 1.5, -0.5, 1);
-                assertEquals(jacobi, rk[i], 1e-13, "k " + k + " sigma " + sigma[i]);
-                assertTrue(Math.abs(rk[i]) <= 1 + 1e-12);
-                negative |= rk[i] < 0;
+        for (double nu : new double[] {0.5, 1.0, 2.5}) {
+            for (int k : new int[] {3, 9}) {
+                double[] rk = SpectralFilter.nuMethod(nu).residuals(sigma, new double[] {k})[0];
+                for (int i = 0; i < sigma.length; i++) {
+                    double a = 2 * nu - 0.5;
+                    double jacobi = jacobi(k, a, -0.5, 1 - 2 * sigma[i]) / jacobi(k, a, -0.5, 1);
+                    assertEquals(jacobi, rk[i], 1e-12, "nu " + nu + " k " + k + " sigma " + sigma[i]);
+                    assertTrue(Math.abs(rk[i]) <= 1 + 1e-12);
+                    negative |= rk[i] < 0;
+                }
             }
         }
         assertTrue(negative, "the residual polynomials oscillate below 0 somewhere on this grid");
+        // a Landweber step beyond 1/μ_max: (1 − ημ)^t with a negative base, in both evaluation forms
+        double[][] lw = SpectralFilter.landweber(0.6).residuals(new double[] {3.0, 1.0, 0.1}, new double[] {1, 4});
+        assertEquals(-0.8, lw[0][0], 1e-15);
+        assertEquals(Math.pow(-0.8, 4), lw[1][0], 1e-15);
+        assertEquals(Math.pow(0.4, 4), lw[1][1], 1e-15);
+        assertEquals(Math.pow(0.94, 4), lw[1][2], 1e-15);
+        // self-distillation with a = 0 and μ ≫ λ: r_t = c·(Σ_{j<t} b^j + b^t) with b = 1 − c, c = λ/(μ+λ) ≈ 1e-14
+        double c = 1 / (1e14 + 1);
+        double expected = 0;
+        for (int j = 0; j <= 5; j++) {
+            expected += Math.pow(1 - c, j);
+        }
+        assertEquals(c * expected, SpectralFilter.selfDistillation(1, 0).residuals(new double[] {1e14}, new double[] {5})[0][0],
+                1e-9 * c * expected);
+        assertThrows(Kernels4jException.class, () -> SpectralFilter.gradientFlow().residuals(MU, new double[] {-1}));
     }
 }
