@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -225,7 +226,9 @@ class SmoSolverInvariantsTest {
         final List<long[]> stepsAtShrunkRounds = new ArrayList<>(); // {steps before the round, round}
         // the cache model
         long predictedRows;
-        final LinkedHashMap<Integer, Boolean> lru = new LinkedHashMap<>(16, 0.75f, true);
+        final LinkedHashMap<Integer, Integer> lru = new LinkedHashMap<>(16, 0.75f, true); // sample → row length
+        final ArrayDeque<Integer> spare = new ArrayDeque<>(); // lengths of the row arrays set aside, newest first
+        int minActive = Integer.MAX_VALUE;
         final Set<Integer> fetched = new HashSet<>();
 
         Checker(Problem pr, double tol, int q, boolean shrinking, long maxIterations, CountingSource src,
@@ -350,6 +353,10 @@ class SmoSolverInvariantsTest {
                 assertTrue(was[0] - was[1] < tol + 1e-9, "rebuilt before the active set converged");
                 reactivations++;
                 fetched.clear(); // a rebuilt active set invalidates the cached rows
+                for (int len : lru.values()) { // ... and sets their arrays aside, the newest on top
+                    spare.push(len);
+                }
+                lru.clear();
             } else if (prevActive.length < l) {
                 double[] was = pr.violation(cur, g, prevActive);
                 assertTrue(was[0] - was[1] >= tol - 1e-9, "the converged active set was not rebuilt");
@@ -372,7 +379,8 @@ class SmoSolverInvariantsTest {
             checkShrink(round, gs, scanned, active, m, mLow);
             checkWorkingSet(round, gs, active, wsNow, m, mLow);
             checkCache();
-            predictRows(wsNow);
+            predictRows(wsNow, active.length);
+            minActive = Math.min(minActive, active.length);
             // the sub-problem about to run
             ws = wsNow;
             double[] local = pr.violation(cur, g, ws);
@@ -472,8 +480,14 @@ class SmoSolverInvariantsTest {
             assertTrue(atLeast >= k, "round " + round + ": fewer than " + k + " of the most violating");
         }
 
-        /** The rows the cache must compute for this working set. */
-        private void predictRows(int[] w) {
+        /**
+         * The rows the cache must compute for this working set. Without eviction: each sample once per active
+         * set epoch. With a budget: an LRU cache of rows counted by their array lengths (a row is made as long
+         * as the active set, in a set-aside array when one of length [na, 2na) is on top of the stack, else a
+         * new one; a cached row shrinks to the active set when that is under half its length; evicted arrays
+         * of length [na, 2na) are set aside), evicting least recently used rows but never this working set's.
+         */
+        private void predictRows(int[] w, int na) {
             if (cache == CacheModel.NO_EVICTION) {
                 for (int t : w) {
                     if (fetched.add(pr.s[t])) {
@@ -481,25 +495,38 @@ class SmoSolverInvariantsTest {
                     }
                 }
             } else if (cache == CacheModel.LRU) {
-                // least recently used rows go first, never one of this working set; rows are l doubles
                 List<Integer> missing = new ArrayList<>();
                 for (int t : w) {
                     int s = pr.s[t];
                     fetched.add(s);
-                    if (lru.get(s) == null && !missing.contains(s)) {
+                    Integer len = lru.get(s);
+                    if (len != null && na < len / 2) {
+                        lru.put(s, na);
+                    } else if (len == null && !missing.contains(s)) {
                         missing.add(s);
                     }
                 }
                 if (!missing.isEmpty()) {
                     int present = w.length - missing.size();
-                    long row = 8L * l;
-                    Iterator<Integer> it = lru.keySet().iterator();
-                    while ((lru.size() + missing.size()) * row > cacheBytes && lru.size() > present) {
-                        it.next();
+                    long bytes = 0;
+                    for (int len : lru.values()) {
+                        bytes += 8L * len;
+                    }
+                    Iterator<Integer> it = lru.values().iterator();
+                    while (bytes + 8L * missing.size() * na > cacheBytes && lru.size() > present) {
+                        int len = it.next();
+                        bytes -= 8L * len;
+                        if (len >= na && len < 2 * na) {
+                            spare.push(len);
+                        }
                         it.remove();
                     }
                     for (int s : missing) {
-                        lru.put(s, true);
+                        Integer v = spare.poll();
+                        while (v != null && (v < na || v >= 2 * na)) {
+                            v = spare.poll();
+                        }
+                        lru.put(s, v != null ? v : na);
                     }
                     predictedRows += missing.size();
                 }
@@ -624,6 +651,24 @@ class SmoSolverInvariantsTest {
         double f3 = pr.objective(lru5.cur);
         assertEquals(f1, f2, 1e-8 * pr.sumC());
         assertEquals(f1, f3, 1e-8 * pr.sumC());
+    }
+
+    /**
+     * With shrinking and budgets of 2 and 4 full rows, rows are made as long as the active set, shrink with
+     * it when it falls under half their length (so that more of them fit) and their arrays are reused: the
+     * rows computed before every round equal the LRU model's (see predictRows), on two problems, and the
+     * caches do evict.
+     */
+    @Test
+    void theRowCacheFollowsTheShrinkingActiveSet() {
+        for (long seed : new long[] {301, 304}) {
+            Problem pr = classification(60, seed);
+            for (int rows : new int[] {2, 4}) {
+                Checker c = run(pr, 1e-8, 7, true, 1_000_000, CacheModel.LRU, rows * 8L * pr.l());
+                assertTrue(c.shrinks >= 3 && c.minActive < pr.l() / 4, "shrinks " + c.shrinks + ", " + c.minActive);
+                assertTrue(c.predictedRows > 45, "rows " + c.predictedRows);
+            }
+        }
     }
 
     /**
