@@ -79,12 +79,32 @@ final class SmoSolver {
             boolean converged, long rowsComputed) {
     }
 
+    /**
+     * Test hook (package-private; no production caller passes one): told the solver's state once per round
+     * and after every SMO step, so that a test can check the invariants at every step against its own
+     * brute-force computation (the working set holds the most violating variables, shrunk variables meet
+     * the shrinking rule, the maintained gradient is Qα + p, each step is the exact clipped minimiser
+     * along the WSS-2 pair). Those are path properties that the final optimum cannot show. When null it
+     * costs one branch per round and per step. The arrays are the solver's own: read, never keep or change.
+     */
+    interface Observer {
+        /**
+         * After round {@code round}'s shrinking and working-set choice, before its sub-problem: {m, M} were
+         * computed over {@code scanned}, the active set before shrinking; {@code active} is the set after it.
+         */
+        void round(int round, double[] alpha, double[] g, int[] scanned, int[] active, int[] ws, double m, double mLow);
+
+        /** After an SMO step of the round's sub-problem: α of the working set (in ws order) and the pair moved. */
+        void step(double[] a, int i, int j);
+    }
+
     private final KernelSource source;
     private final int[] sample;
     private final double[] y;
     private final double[] p;
     private final double[] upper;
     private final Options options;
+    private final Observer observer;
     private final int l;
     private final double[] alpha;
     private final double[] g;
@@ -119,13 +139,14 @@ final class SmoSolver {
     private int[] previousSelection = new int[0];
 
     private SmoSolver(KernelSource source, int[] sample, double[] y, double[] p, double[] upper, double[] alpha0,
-            Options options) {
+            Options options, Observer observer) {
         this.source = source;
         this.sample = sample;
         this.y = y;
         this.p = p;
         this.upper = upper;
         this.options = options;
+        this.observer = observer;
         this.l = y.length;
         this.alpha = alpha0.clone();
         this.g = new double[l];
@@ -134,7 +155,13 @@ final class SmoSolver {
     /** Solves the problem from the feasible start α⁰ (which fixes Δ = yᵀα⁰). */
     static Result solve(KernelSource source, int[] sample, double[] y, double[] p, double[] upper, double[] alpha0,
             Options options) {
-        return new SmoSolver(source, sample, y, p, upper, alpha0, options).run();
+        return solve(source, sample, y, p, upper, alpha0, options, null);
+    }
+
+    /** {@link #solve} with a test {@link Observer} (null for none). */
+    static Result solve(KernelSource source, int[] sample, double[] y, double[] p, double[] upper, double[] alpha0,
+            Options options, Observer observer) {
+        return new SmoSolver(source, sample, y, p, upper, alpha0, options, observer).run();
     }
 
     private boolean inUp(int t) {
@@ -182,6 +209,7 @@ final class SmoSolver {
                     }
                     break;
                 }
+                int[] scanned = active;
                 if (options.shrinking() && rounds % 4 == 3) {
                     shrink(mm[0], mm[1]);
                 }
@@ -197,6 +225,9 @@ final class SmoSolver {
                     }
                 }
                 int[] ws = workingSet(previousSelection, rounds == 0 ? q : Math.max(2, q / 2), q, mm[0], mm[1]);
+                if (observer != null) {
+                    observer.round(rounds, alpha, g, scanned, active, ws, mm[0], mm[1]);
+                }
                 double[][] rows = fetchRows(ws);
                 iterations += solveSubproblem(ws, rows, options.maxIterations() - iterations);
                 rounds++;
@@ -593,6 +624,9 @@ final class SmoSolver {
             step = Math.min(step, Math.min(roomI, roomJ));
             a[i] = step == roomI ? (ly[i] > 0 ? lc[i] : 0) : a[i] + ly[i] * step;
             a[j] = step == roomJ ? (ly[j] > 0 ? 0 : lc[j]) : a[j] - ly[j] * step;
+            if (observer != null) {
+                observer.step(a, i, j);
+            }
             for (int t : new int[] {i, j}) {
                 up[t] = ly[t] > 0 ? a[t] < lc[t] : a[t] > 0;
                 low[t] = ly[t] > 0 ? a[t] > 0 : a[t] < lc[t];
