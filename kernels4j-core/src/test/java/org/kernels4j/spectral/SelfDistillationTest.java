@@ -113,6 +113,7 @@ class SelfDistillationTest {
         Matrix nan = new Matrix(5, 1);
         nan.set(2, 0, Double.NaN);
         assertThrows(Kernels4jException.class, () -> SelfDistillation.withOptimalWeights(KERNEL, x, y, nan, 1, 1));
+        assertThrows(Kernels4jException.class, () -> SelfDistillation.withOptimalWeights(KERNEL, x, nan, y, 1, 1));
         // zero rounds: ridge itself, no weights
         Matrix t = TestData.gaussian(5, 1, 1, 2);
         SelfDistillation.Result zero = SelfDistillation.withOptimalWeights(KERNEL, x, t, t, 0.5, 0);
