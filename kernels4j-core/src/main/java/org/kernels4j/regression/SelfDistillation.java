@@ -1,4 +1,4 @@
-package org.kernels4j.spectral;
+package org.kernels4j.regression;
 
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.gram.GramEngine;
@@ -8,7 +8,7 @@ import org.kernels4j.linalg.Matrix;
 import org.kernels4j.linalg.SymmetricEigen;
 import org.kernels4j.model.FitReport;
 import org.kernels4j.model.TrainingData;
-import org.kernels4j.regression.KernelRidgeModel;
+import org.kernels4j.spectral.SpectralFilter;
 
 /**
  * Self-distillation of kernel ridge regression with the weight on the ground truth chosen afresh at every

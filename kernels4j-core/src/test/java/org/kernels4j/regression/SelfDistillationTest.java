@@ -1,4 +1,4 @@
-package org.kernels4j.spectral;
+package org.kernels4j.regression;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -118,7 +118,7 @@ class SelfDistillationTest {
         Matrix t = TestData.gaussian(5, 1, 1, 2);
         SelfDistillation.Result zero = SelfDistillation.withOptimalWeights(KERNEL, x, t, t, 0.5, 0);
         assertEquals(0, zero.weights().length);
-        Matrix ridge = org.kernels4j.regression.KernelRidge.builder(KERNEL).lambda(0.5).build().fit(x, t).predict(x);
+        Matrix ridge = KernelRidge.builder(KERNEL).lambda(0.5).build().fit(x, t).predict(x);
         for (int i = 0; i < 5; i++) {
             assertEquals(ridge.get(i, 0), zero.model().predict(x).get(i, 0), 1e-12);
         }
