@@ -12,9 +12,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "bandwidth", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Suggest RBF bandwidths for a data set: kernlab's sigest (gamma from the 0.9, 0.5 and 0.1",
-            "quantiles of squared distances between random pairs of rows) and the median heuristic (median",
-            "pairwise distance as the length). Starting points for cv, grid search or the GP evidence."})
+        description = {"Suggest RBF bandwidths for a data set.",
+            "kernlab's sigest (gamma from the 0.9, 0.5 and 0.1 quantiles of squared distances between random pairs of "
+                + "rows) and the median heuristic (median pairwise distance as the length): starting points for cv, "
+                + "grid search or the GP evidence."})
 final class BandwidthCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
