@@ -66,17 +66,7 @@ public final class AnovaKernel implements Kernel {
 
     @Override
     public void computeBlock(GramBlock block, double[] out) {
-        int rows = block.rows();
-        int cols = block.cols();
-        int d = block.features();
-        double[] xl = block.leftInputs().data();
-        double[] xr = block.rightInputs().data();
-        for (int i = 0; i < rows; i++) {
-            int xo = (block.rowStart() + i) * d;
-            for (int j = 0; j < cols; j++) {
-                out[i * cols + j] = power(sum(xl, xo, xr, (block.colStart() + j) * d, d));
-            }
-        }
+        block.pairwise((xl, xo, xr, zo, d) -> power(sum(xl, xo, xr, zo, d)), out);
     }
 
     /** {@code anova.sigma}. */

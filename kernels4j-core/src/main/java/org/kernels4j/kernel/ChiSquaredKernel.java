@@ -131,17 +131,7 @@ public final class ChiSquaredKernel implements Kernel {
     @Override
     public void computeBlock(GramBlock block, double[] out) {
         checkBlock(block);
-        int rows = block.rows();
-        int cols = block.cols();
-        int d = block.features();
-        double[] xl = block.leftInputs().data();
-        double[] xr = block.rightInputs().data();
-        for (int i = 0; i < rows; i++) {
-            int xo = (block.rowStart() + i) * d;
-            for (int j = 0; j < cols; j++) {
-                out[i * cols + j] = finish(distance(xl, xo, xr, (block.colStart() + j) * d, d));
-            }
-        }
+        block.pairwise((xl, xo, xr, zo, d) -> finish(distance(xl, xo, xr, zo, d)), out);
     }
 
     /** {@code chi2.gamma} for the exponential form; none for the additive one. */

@@ -145,6 +145,30 @@ public final class GramBlock {
         }
     }
 
+    /** A function of one pair of rows: x = {@code left[xo, xo + d)}, z = {@code right[zo, zo + d)}. */
+    @FunctionalInterface
+    public interface PairFunction {
+        /** The value for the pair. */
+        double apply(double[] left, int xo, double[] right, int zo, int d);
+    }
+
+    /**
+     * Fills {@code out} (row-major, rows × cols) with {@code f} of every (row, column) pair of this tile, by
+     * scalar loops (O(rows·cols·d)); for kernels with no GEMM form (ANOVA, χ², spline, L1 distances).
+     */
+    public void pairwise(PairFunction f, double[] out) {
+        int d = features();
+        double[] xl = left.x.data();
+        double[] xr = right.x.data();
+        for (int i = 0; i < rows; i++) {
+            int xo = (rowStart + i) * d;
+            int o = i * cols;
+            for (int j = 0; j < cols; j++) {
+                out[o + j] = f.apply(xl, xo, xr, (colStart + j) * d, d);
+            }
+        }
+    }
+
     /** In K(X, X) tiles, sets every entry pairing a sample with itself to {@code value}; no-op otherwise. */
     public void setSameSampleEntries(double[] out, double value) {
         setSameSampleEntries(out, sample -> value);

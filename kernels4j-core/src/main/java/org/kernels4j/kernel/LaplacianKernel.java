@@ -64,15 +64,7 @@ public final class LaplacianKernel implements Kernel {
         int cols = block.cols();
         ElementOps ops = ElementOps.get();
         if (l1) {
-            int d = block.features();
-            double[] xl = block.leftInputs().data();
-            double[] xr = block.rightInputs().data();
-            for (int i = 0; i < rows; i++) {
-                int xo = (block.rowStart() + i) * d;
-                for (int j = 0; j < cols; j++) {
-                    out[i * cols + j] = l1Distance(xl, xo, xr, (block.colStart() + j) * d, d);
-                }
-            }
+            block.pairwise(LaplacianKernel::l1Distance, out);
             ops.expScaled(out, 0, rows * cols, -gamma);
         } else {
             block.squaredDistances(null, out);

@@ -44,17 +44,7 @@ public final class SplineKernel implements Kernel {
 
     @Override
     public void computeBlock(GramBlock block, double[] out) {
-        int rows = block.rows();
-        int cols = block.cols();
-        int d = block.features();
-        double[] xl = block.leftInputs().data();
-        double[] xr = block.rightInputs().data();
-        for (int i = 0; i < rows; i++) {
-            int xo = (block.rowStart() + i) * d;
-            for (int j = 0; j < cols; j++) {
-                out[i * cols + j] = product(xl, xo, xr, (block.colStart() + j) * d, d);
-            }
-        }
+        block.pairwise(SplineKernel::product, out);
     }
 
     @Override
