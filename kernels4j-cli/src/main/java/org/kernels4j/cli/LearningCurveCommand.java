@@ -343,6 +343,9 @@ final class LearningCurveCommand implements Callable<Integer> {
         chart.getStyler().setPlotGridLinesVisible(true);
         chart.getStyler().setXAxisLogarithmic(true);
         chart.getStyler().setYAxisLogarithmic(true);
+        // labels between the decades too: a curve spanning less than one decade would otherwise get one or two labels
+        chart.getStyler().setXAxisLogarithmicDecadeOnly(false);
+        chart.getStyler().setYAxisLogarithmicDecadeOnly(false);
         int lo = table.stream().mapToInt(Row::n).min().orElse(1);
         int hi = table.stream().mapToInt(Row::n).max().orElse(1);
         TreeSet<Integer> grid = new TreeSet<>();
