@@ -45,6 +45,43 @@ class LinalgTest {
     }
 
     @Test
+    void thinProductsOfALargeMatrixMatchTheTripleLoop() {
+        // op(A) of 1100 × 1000 ≥ 2^20 entries with 1 and 3 right-hand columns takes the Java path (no JNI copy)
+        Matrix a = TestData.gaussian(1100, 1000, 1, 5);
+        for (int cols : new int[] {1, 3}) {
+            for (boolean transA : new boolean[] {false, true}) {
+                int m = transA ? 1000 : 1100;
+                int k = transA ? 1100 : 1000;
+                Matrix b = TestData.gaussian(k, cols, 1, 6 + cols);
+                Matrix c = TestData.gaussian(m, cols, 1, 9);
+                Matrix product = new Matrix(m, cols);
+                for (int i = 0; i < m; i++) {
+                    for (int o = 0; o < cols; o++) {
+                        double sum = 0;
+                        for (int l = 0; l < k; l++) {
+                            sum += (transA ? a.get(l, i) : a.get(i, l)) * b.get(l, o);
+                        }
+                        product.set(i, o, sum);
+                    }
+                }
+                Matrix before = c.copy();
+                Blas.gemm(transA, false, 1.5, a, b, -0.5, c);
+                // β = 0 ignores whatever C held (NaN included), as BLAS does
+                Matrix nan = new Matrix(m, cols);
+                java.util.Arrays.fill(nan.data(), Double.NaN);
+                Blas.gemm(transA, false, 1.0, a, b, 0.0, nan);
+                for (int i = 0; i < m; i++) {
+                    for (int o = 0; o < cols; o++) {
+                        String where = "transA " + transA + " cols " + cols + " at " + i + "," + o;
+                        assertEquals(1.5 * product.get(i, o) - 0.5 * before.get(i, o), c.get(i, o), 1e-11, where);
+                        assertEquals(product.get(i, o), nan.get(i, o), 1e-11, where);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void gemmRejectsMismatchedShapes() {
         Kernels4jException e = assertThrows(Kernels4jException.class,
                 () -> Blas.gemm(false, false, 1, new Matrix(2, 3), new Matrix(4, 2), 0, new Matrix(2, 2)));
