@@ -102,4 +102,139 @@ class GaussianProcessEdgeCasesTest {
             }
         }
     }
+
+    /**
+     * One Newton step of the Laplace approximation from f = 0 in closed form: π = ½, W = ¼I, so
+     * f₁ = (K⁻¹ + W)⁻¹(W·0 + t − π) = 4K(4I + K)⁻¹(t − ½), which the one-iteration fit must return (Ψ is
+     * concave, so the full step is taken). 1e-10 relative: two solves of a well-conditioned system.
+     */
+    @Test
+    void oneLaplaceIterationIsOneNewtonStepFromZero() {
+        Matrix x = TestData.gaussian(15, 2, 1.0, 31);
+        Matrix y = new Matrix(15, 1);
+        for (int i = 0; i < 15; i++) {
+            y.set(i, 0, x.get(i, 0) + 0.3 * x.get(i, 1) > 0 ? 1 : 0);
+        }
+        Kernel k = KernelSpec.parse("2*rbf(length=0.9)");
+        GaussianProcessClassifierModel model = GaussianProcessClassifier.builder(k).maxIterations(1).build().fit(x, y);
+        assertEquals(1, model.iterations(0));
+        Matrix a = new Matrix(15, 15);
+        Matrix rhs = new Matrix(15, 1);
+        for (int i = 0; i < 15; i++) {
+            for (int j = 0; j < 15; j++) {
+                a.set(i, j, k.value(x.row(i), x.row(j)) + (i == j ? 4 : 0));
+            }
+            rhs.set(i, 0, (y.get(i, 0) == model.classes()[1] ? 1 : 0) - 0.5);
+        }
+        Matrix c;
+        try (Cholesky ch = Cholesky.factor(a, "4I + K")) {
+            c = ch.solve(rhs);
+        }
+        double[] mode = model.mode(0);
+        for (int i = 0; i < 15; i++) {
+            double f1 = 0;
+            for (int j = 0; j < 15; j++) {
+                f1 += 4 * k.value(x.row(i), x.row(j)) * c.get(j, 0);
+            }
+            assertEquals(f1, mode[i], 1e-10 * Math.max(1, Math.abs(f1)), "training point " + i);
+        }
+    }
+
+    /**
+     * With a signal variance of 1e-12 the first Newton step moves Ψ by about ½(t − ½)ᵀK(t − ½) ≈ 5e-11 (n = 20,
+     * K ≈ 1e-12 everywhere), far below the stopping tolerance 1e-10·|Ψ| ≈ 1.4e-9 (Ψ(0) = −n·log 2) but above
+     * 1e-10/|Ψ|: the fit stops after exactly one iteration.
+     */
+    @Test
+    void aNegligibleSignalConvergesInOneNewtonStep() {
+        Matrix x = TestData.gaussian(20, 1, 0.1, 32);
+        Matrix y = new Matrix(20, 1);
+        for (int i = 0; i < 20; i++) {
+            y.set(i, 0, i % 2);
+        }
+        GaussianProcessClassifierModel model = GaussianProcessClassifier.builder(KernelSpec.parse("1e-12*rbf(length=100)"))
+                .build().fit(x, y);
+        assertEquals(1, model.iterations(0));
+    }
+
+    /** The stable logistic and softplus at |v| = 800, where the naive forms overflow: closed forms in doubles. */
+    @Test
+    void logisticAndSoftplusStayFiniteFarOut() {
+        assertEquals(1.0, GaussianProcessClassifier.sigmoid(800), 0);
+        assertEquals(0.0, GaussianProcessClassifier.sigmoid(-800), 0);
+        assertEquals(800.0, GaussianProcessClassifier.softplus(800), 0); // 800 + log1p(e^-800) = 800 in doubles
+        assertEquals(0.0, GaussianProcessClassifier.softplus(-800), 0); // log1p(e^-800) underflows to 0
+        assertEquals(Math.log(2), GaussianProcessClassifier.softplus(0), 1e-16);
+        assertEquals(0.5, GaussianProcessClassifier.sigmoid(0), 0);
+    }
+
+    /** The message of a search with nothing to move says "(all are fixed)" only when there was something to fix. */
+    @Test
+    void searchWithNothingFreeSaysWhy() {
+        Matrix x = TestData.gaussian(6, 1, 1, 33);
+        Matrix y = TestData.gaussian(6, 1, 1, 34);
+        refused(() -> GaussianProcess.builder(KernelSpec.parse("rbf(length=1)")).noise(0.1).build().optimize(x, y,
+                HyperparameterSearch.builder().fix("rbf.length").build()), "no free hyperparameters to optimize (all are fixed)");
+        String msg = assertThrows(Kernels4jException.class, () -> GaussianProcess.builder(KernelSpec.parse("linear()"))
+                .noise(0.1).build().optimize(x, y, HyperparameterSearch.builder().build())).getMessage();
+        assertTrue(msg.contains("no free hyperparameters to optimize") && !msg.contains("fixed"), msg);
+    }
+
+    /**
+     * Start 0 at the best of seven searches run beforehand, random restarts stopped after one L-BFGS iteration
+     * inside [L*, 50·L*] (L* that optimum's length): the best run must be the argmax of the starts' evidence
+     * (computed here), which is start 0.
+     */
+    @Test
+    void theBestRunIsTheArgmaxEvenWhenItIsTheFirst() {
+        Matrix x = TestData.gaussian(25, 1, 1.5, 35);
+        Matrix y = new Matrix(25, 1);
+        for (int i = 0; i < 25; i++) {
+            y.set(i, 0, Math.sin(2 * x.get(i, 0)));
+        }
+        HyperparameterSearch.Result first = GaussianProcess.builder(KernelSpec.parse("rbf(length=1)")).noise(0.01).build()
+                .optimize(x, y, HyperparameterSearch.builder().restarts(6).seed(1).build());
+        double length = first.kernel().hyperparameters().get(0).value();
+        HyperparameterSearch.Result r = GaussianProcess.builder(first.kernel()).noise(0.01).build().optimize(x, y,
+                HyperparameterSearch.builder().restarts(3).seed(4).maxIterations(1)
+                        .bound("rbf.length", length, 50 * length).build());
+        int argmax = 0;
+        for (int s = 1; s < r.starts().size(); s++) {
+            if (r.starts().get(s).evidence() > r.starts().get(argmax).evidence()) {
+                argmax = s;
+            }
+        }
+        assertEquals(0, argmax, "the test needs start 0 to be the best");
+        assertEquals(0, r.best());
+        assertEquals(r.starts().get(0).evidence(), r.evidence(), 0);
+    }
+
+    /**
+     * 260 inducing points (more than one 256-column band of K(Z, Z)): the bound's derivative in log length
+     * against a central difference (step 1e-5: truncation ~1e-10, rounding ~1e-10/1e-5; 1e-5 relative as in
+     * SparseGaussianProcessTest).
+     */
+    @Test
+    void boundGradientWithMoreInducingPointsThanABand() {
+        Kernel k = KernelSpec.parse("1.5*rbf(length=0.5) + white(noise=0.1)");
+        Matrix x = TestData.gaussian(270, 2, 1.0, 36);
+        Matrix y = new Matrix(270, 1);
+        for (int i = 0; i < 270; i++) {
+            y.set(i, 0, Math.sin(2 * x.get(i, 0)) + 0.2 * x.get(i, 1));
+        }
+        Matrix z = x.rowRange(0, 260);
+        HyperparameterSearch.Evidence e = SparseGaussianProcess.builder(k).jitter(1e-3).build().bound(x, y, z);
+        double[] v = k.hyperparameters().stream().mapToDouble(org.kernels4j.kernel.Hyperparameter::value).toArray();
+        double h = 1e-5;
+        for (int p = 0; p < v.length; p++) {
+            double[] up = v.clone();
+            double[] down = v.clone();
+            up[p] *= Math.exp(h);
+            down[p] *= Math.exp(-h);
+            double fd = (SparseGaussianProcess.builder(k.withHyperparameters(up)).jitter(1e-3).build().bound(x, y, z).value()
+                    - SparseGaussianProcess.builder(k.withHyperparameters(down)).jitter(1e-3).build().bound(x, y, z).value())
+                    / (2 * h);
+            assertEquals(fd, e.gradient()[p], 1e-5 * Math.max(Math.abs(fd), 1e-2), k.hyperparameters().get(p).name());
+        }
+    }
 }
