@@ -141,16 +141,17 @@ class GaussianProcessEdgeCasesTest {
     }
 
     /**
-     * With a signal variance of 1e-12 the first Newton step moves Ψ by about ½(t − ½)ᵀK(t − ½) ≈ 5e-11 (n = 20,
-     * K ≈ 1e-12 everywhere), far below the stopping tolerance 1e-10·|Ψ| ≈ 1.4e-9 (Ψ(0) = −n·log 2) but above
-     * 1e-10/|Ψ|: the fit stops after exactly one iteration.
+     * With a signal variance of 1e-12 (length 100, inputs of spread 0.1: K ≈ 1e-12 everywhere) the first Newton
+     * step moves Ψ by about ½(t − ½)ᵀK(t − ½) ≈ ½·1e-12·(Σ(t − ½))² = 1.25e-11 (15 ones, 5 zeros), far below the
+     * stopping tolerance 1e-10·|Ψ| ≈ 1.4e-9 (Ψ(0) = −20·log 2) but above 1e-10/|Ψ| ≈ 7e-12: the fit stops after
+     * exactly one iteration.
      */
     @Test
     void aNegligibleSignalConvergesInOneNewtonStep() {
         Matrix x = TestData.gaussian(20, 1, 0.1, 32);
         Matrix y = new Matrix(20, 1);
         for (int i = 0; i < 20; i++) {
-            y.set(i, 0, i % 2);
+            y.set(i, 0, i % 4 == 0 ? 0 : 1);
         }
         GaussianProcessClassifierModel model = GaussianProcessClassifier.builder(KernelSpec.parse("1e-12*rbf(length=100)"))
                 .build().fit(x, y);
