@@ -139,4 +139,90 @@ class GaussianProcessClassifierIntegralTest {
         double second = sg * (1 - sg) * (1 - 2 * sg);
         assertEquals(sg + 0.5 * second * 1e-5, GaussianProcessClassifierIntegral.expectedSigmoid(mu, 1e-5), 1e-11);
     }
+
+    /**
+     * Golub–Welsch, written here: the n nodes of a Gauss rule are the eigenvalues of its Jacobi matrix
+     * (zero diagonal; off-diagonal b_k = √(k/2) for Hermite's e^(−x²), k/√(4k² − 1) for Legendre on [−1, 1]),
+     * found by bisection on Sturm counts to the last bits, and each weight is 1/Σ_k p_k(x)² with p_k the
+     * orthonormal polynomials of that matrix (p_0 = 1/√μ_0, μ_0 = √π or 2). The rule's own moments (above)
+     * do not see the outermost Hermite nodes, whose weights are below 1e-40; this sees every node.
+     * Tolerances: nodes 1e-13·max(1, |x|) (both sides are accurate to a few ulps), weights 1e-10 relative
+     * (the three-term sum loses a few digits).
+     */
+    @Test
+    void quadratureNodesAndWeightsAreTheJacobiMatrixEigenvalues() {
+        checkAgainstGolubWelsch(64, true);
+        checkAgainstGolubWelsch(20, false);
+    }
+
+    private static void checkAgainstGolubWelsch(int n, boolean hermite) {
+        double[] x = new double[n];
+        double[] w = new double[n];
+        if (hermite) {
+            GaussianProcessClassifierIntegral.gaussHermite(n, x, w);
+        } else {
+            GaussianProcessClassifierIntegral.gaussLegendre(n, x, w);
+        }
+        double[] b = new double[n]; // b[k] couples k−1 and k, k = 1..n−1
+        for (int k = 1; k < n; k++) {
+            b[k] = hermite ? Math.sqrt(k / 2.0) : k / Math.sqrt(4.0 * k * k - 1);
+        }
+        double mu0 = hermite ? Math.sqrt(Math.PI) : 2;
+        double bound = 0; // Gershgorin
+        for (int k = 0; k < n; k++) {
+            bound = Math.max(bound, (k > 0 ? b[k] : 0) + (k + 1 < n ? b[k + 1] : 0));
+        }
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (i, j) -> Double.compare(x[i], x[j]));
+        for (int e = 0; e < n; e++) {
+            // the e-th smallest eigenvalue: the least t with more than e eigenvalues below it
+            double lo = -bound - 1;
+            double hi = bound + 1;
+            for (int it = 0; it < 200 && hi - lo > 0; it++) {
+                double mid = 0.5 * (lo + hi);
+                if (mid == lo || mid == hi) {
+                    break;
+                }
+                if (sturmCount(b, mid) > e) {
+                    hi = mid;
+                } else {
+                    lo = mid;
+                }
+            }
+            double node = 0.5 * (lo + hi);
+            double sum = 0;
+            double pPrev = 0;
+            double p = 1 / Math.sqrt(mu0);
+            for (int k = 0; k < n; k++) {
+                sum += p * p;
+                if (k + 1 < n) {
+                    double next = (node * p - (k > 0 ? b[k] * pPrev : 0)) / b[k + 1];
+                    pPrev = p;
+                    p = next;
+                }
+            }
+            int i = order[e];
+            assertEquals(node, x[i], 1e-13 * Math.max(1, Math.abs(node)), (hermite ? "Hermite" : "Legendre") + " node " + e);
+            assertEquals(1 / sum, w[i], 1e-10 / sum, (hermite ? "Hermite" : "Legendre") + " weight " + e);
+        }
+    }
+
+    /** The number of eigenvalues below t of the symmetric tridiagonal matrix (0 diagonal, b off it). */
+    private static int sturmCount(double[] b, double t) {
+        int count = 0;
+        double d = 1;
+        for (int k = 0; k < b.length; k++) {
+            d = -t - (k > 0 ? b[k] * b[k] / d : 0);
+            if (d == 0) {
+                d = -1e-300;
+            }
+            if (d < 0) {
+                count++;
+            }
+        }
+        return count;
+    }
 }
