@@ -13,8 +13,6 @@ import org.kernels4j.io.AtomicFiles;
 import org.kernels4j.io.DataFormat;
 import org.kernels4j.io.Dataset;
 import org.kernels4j.linalg.Matrix;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategorySeries;
 import org.knowm.xchart.style.markers.Marker;
@@ -321,14 +319,7 @@ final class BalanceData {
         line.setLineColor(Color.GRAY);
         line.setLineStyle(new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f},
                 0f));
-        boolean svg = out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".svg");
-        AtomicFiles.write(out, stream -> {
-            if (svg) {
-                VectorGraphicsEncoder.saveVectorGraphic(chart, stream, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
-            } else {
-                BitmapEncoder.saveBitmap(chart, stream, BitmapEncoder.BitmapFormat.PNG);
-            }
-        });
+        Charts.save(chart, out);
     }
 
     static final Color BEFORE = new Color(200, 60, 40);

@@ -20,8 +20,6 @@ import org.kernels4j.kernel.KernelSpec;
 import org.kernels4j.linalg.Matrix;
 import org.kernels4j.regression.KernelRidge;
 import org.kernels4j.spectral.LearningCurve;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -334,18 +332,7 @@ final class LearningCurveCommand implements Callable<Integer> {
     }
 
     private void drawPlot(LearningCurve lc, List<Row> table, String title) {
-        System.setProperty("java.awt.headless", "true");
-        XYChart chart = new XYChart(900, 600);
-        chart.setTitle("learning curve: " + title);
-        chart.setXAxisTitle("training samples n");
-        chart.setYAxisTitle("test MSE");
-        chart.getStyler().setChartBackgroundColor(Color.WHITE);
-        chart.getStyler().setPlotGridLinesVisible(true);
-        chart.getStyler().setXAxisLogarithmic(true);
-        chart.getStyler().setYAxisLogarithmic(true);
-        // labels between the decades too: a curve spanning less than one decade would otherwise get one or two labels
-        chart.getStyler().setXAxisLogarithmicDecadeOnly(false);
-        chart.getStyler().setYAxisLogarithmicDecadeOnly(false);
+        XYChart chart = Charts.logLog("learning curve: " + title, "training samples n", "test MSE");
         int lo = table.stream().mapToInt(Row::n).min().orElse(1);
         int hi = table.stream().mapToInt(Row::n).max().orElse(1);
         TreeSet<Integer> grid = new TreeSet<>();
@@ -384,14 +371,7 @@ final class LearningCurveCommand implements Callable<Integer> {
             s.setMarker(SeriesMarkers.DIAMOND);
             s.setMarkerColor(new Color(20, 20, 20));
         }
-        boolean svg = plot.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".svg");
-        AtomicFiles.write(plot, stream -> {
-            if (svg) {
-                VectorGraphicsEncoder.saveVectorGraphic(chart, stream, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
-            } else {
-                BitmapEncoder.saveBitmap(chart, stream, BitmapEncoder.BitmapFormat.PNG);
-            }
-        });
+        Charts.save(chart, plot);
     }
 
     /** A predicted curve over the grid; points where it is not finite and positive (the interpolation peak) are left out. */

@@ -5,8 +5,6 @@ import java.awt.Color;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -80,8 +78,7 @@ final class PlotCommand implements Callable<Integer> {
     public Integer call() {
         AtomicFiles.checkWritable(out, model, data);
         String name = out.getFileName().toString().toLowerCase(Locale.ROOT);
-        boolean svg = name.endsWith(".svg");
-        if (!svg && !name.endsWith(".png")) {
+        if (!name.endsWith(".svg") && !name.endsWith(".png")) {
             throw new Kernels4jException("--out must end in .png or .svg, got " + out);
         }
         if (points < 2 || points > 100_000) {
@@ -89,10 +86,10 @@ final class PlotCommand implements Callable<Integer> {
         }
         SavedModel saved = ModelFiles.load(model);
         if (calibration) {
-            return plotReliability(saved, svg);
+            return plotReliability(saved);
         }
         if (saved.model() instanceof KernelDensity) {
-            return plotDensity(saved, svg);
+            return plotDensity(saved);
         }
         if (saved.featureNames().size() != 1) {
             throw new Kernels4jException("plot draws models of one input feature; " + model + " has "
@@ -165,22 +162,13 @@ final class PlotCommand implements Callable<Integer> {
                 drawn = px.length;
             }
         }
-        save(chart, svg);
+        Charts.save(chart, out);
         spec.commandLine().getOut().printf("wrote %s: %s on [%s, %s]%s%s%n", out,
                 bands ? "mean +/- 2 sd" : "mean", a, b, drawn > 0 ? ", " + drawn + " data points" : "",
                 bands ? "" : " (" + PredictCommand.describe(fitted) + " has no standard deviation)");
         return 0;
     }
 
-    private void save(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, boolean svg) {
-        AtomicFiles.write(out, stream -> {
-            if (svg) {
-                VectorGraphicsEncoder.saveVectorGraphic(chart, stream, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
-            } else {
-                BitmapEncoder.saveBitmap(chart, stream, BitmapEncoder.BitmapFormat.PNG);
-            }
-        });
-    }
 
     /** One feature: the density curve; two: a heat map on a grid of at most 80×80 cells. */
     /** The training inputs of models that keep them, else null. */
@@ -200,7 +188,7 @@ final class PlotCommand implements Callable<Integer> {
         return null;
     }
 
-    private Integer plotDensity(SavedModel saved, boolean svg) {
+    private Integer plotDensity(SavedModel saved) {
         KernelDensity f = (KernelDensity) saved.model();
         int d = saved.featureNames().size();
         if (d > 2) {
@@ -241,7 +229,7 @@ final class PlotCommand implements Callable<Integer> {
             s.setMarker(SeriesMarkers.NONE);
             s.setLineColor(new Color(20, 60, 160));
             s.setLineStyle(new BasicStroke(2f));
-            save(chart, svg);
+            Charts.save(chart, out);
         } else {
             // a level map: the grid's cells as square markers, one series (one shade) per tenth of the maximum
             int cells = Math.min(points, 90);
@@ -293,7 +281,7 @@ final class PlotCommand implements Callable<Integer> {
                 float t = (float) l / (levels - 1);
                 sr.setMarkerColor(new Color(Math.round(230 - 210 * t), Math.round(235 - 195 * t), Math.round(250 - 130 * t)));
             }
-            save(chart, svg);
+            Charts.save(chart, out);
         }
         spec.commandLine().getOut().printf("wrote %s: density of %s on [%s, %s]%s%n", out,
                 String.join(" and ", saved.featureNames()), range[0][0], range[0][1],
@@ -302,7 +290,7 @@ final class PlotCommand implements Callable<Integer> {
     }
 
     /** The reliability diagram: observed frequency against mean predicted probability per bin, rows per bin beside. */
-    private Integer plotReliability(SavedModel saved, boolean svg) {
+    private Integer plotReliability(SavedModel saved) {
         Model fitted = saved.model();
         if (!(fitted instanceof Classifier c && c.hasProbabilities())) {
             throw new Kernels4jException("--calibration needs a classifier with probabilities (fit --model gpc, svc "
@@ -360,7 +348,7 @@ final class PlotCommand implements Callable<Integer> {
         rel.setLineColor(new Color(20, 60, 160));
         rel.setMarkerColor(new Color(20, 60, 160));
         rel.setLineStyle(new BasicStroke(2f));
-        save(chart, svg);
+        Charts.save(chart, out);
         pw.printf("wrote %s: reliability diagram of %s over %d bins, %d rows; ece: %s%n", out, what, bins, ds.rows(),
                 pm.expectedCalibrationError());
         return 0;

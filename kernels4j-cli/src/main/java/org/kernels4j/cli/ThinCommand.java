@@ -1,6 +1,5 @@
 package org.kernels4j.cli;
 
-import java.awt.Color;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,8 +22,6 @@ import org.kernels4j.thinning.Mmd;
 import org.kernels4j.thinning.SplitKernel;
 import org.kernels4j.thinning.Thinner;
 import org.kernels4j.thinning.Thinning;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -223,30 +220,12 @@ final class ThinCommand implements Callable<Integer> {
             }
             series.put(pm.label(), xy);
         }
-        System.setProperty("java.awt.headless", "true");
-        XYChart chart = new XYChart(900, 600);
-        chart.setTitle("MMD to " + n + " input rows, " + k.toSpec());
-        chart.setXAxisTitle("output size");
-        chart.setYAxisTitle("MMD");
-        chart.getStyler().setChartBackgroundColor(Color.WHITE);
-        chart.getStyler().setPlotGridLinesVisible(true);
-        chart.getStyler().setXAxisLogarithmic(true);
-        chart.getStyler().setYAxisLogarithmic(true);
-        // labels between the decades too: a curve spanning less than one decade would otherwise get one or two labels
-        chart.getStyler().setXAxisLogarithmicDecadeOnly(false);
-        chart.getStyler().setYAxisLogarithmicDecadeOnly(false);
+        XYChart chart = Charts.logLog("MMD to " + n + " input rows, " + k.toSpec(), "output size", "MMD");
         for (Map.Entry<String, double[][]> e : series.entrySet()) {
             XYSeries s = chart.addSeries(e.getKey(), e.getValue()[0], e.getValue()[1]);
             s.setMarker(SeriesMarkers.CIRCLE);
         }
-        boolean svg = plot.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".svg");
-        AtomicFiles.write(plot, stream -> {
-            if (svg) {
-                VectorGraphicsEncoder.saveVectorGraphic(chart, stream, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
-            } else {
-                BitmapEncoder.saveBitmap(chart, stream, BitmapEncoder.BitmapFormat.PNG);
-            }
-        });
+        Charts.save(chart, plot);
         pw.printf("wrote %s: MMD against output size, log-log, %d methods%n", plot, series.size());
     }
 }
