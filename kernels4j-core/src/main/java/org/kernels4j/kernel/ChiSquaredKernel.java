@@ -153,20 +153,13 @@ public final class ChiSquaredKernel implements Kernel {
             return;
         }
         checkBlock(block);
-        int rows = block.rows();
-        int cols = block.cols();
-        int d = block.features();
-        double[] xl = block.leftInputs().data();
-        double[] xr = block.rightInputs().data();
+        block.pairwise(ChiSquaredKernel::distance, out);
         double[] g = gradients[0];
-        for (int i = 0; i < rows; i++) {
-            int xo = (block.rowStart() + i) * d;
-            for (int j = 0; j < cols; j++) {
-                double dist = distance(xl, xo, xr, (block.colStart() + j) * d, d);
-                double k = Math.exp(-gamma * dist);
-                out[i * cols + j] = k;
-                g[i * cols + j] = -gamma * dist * k;
-            }
+        for (int t = 0; t < block.rows() * block.cols(); t++) {
+            double dist = out[t];
+            double k = Math.exp(-gamma * dist);
+            out[t] = k;
+            g[t] = -gamma * dist * k;
         }
     }
 
