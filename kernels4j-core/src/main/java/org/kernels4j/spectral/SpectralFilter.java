@@ -348,9 +348,8 @@ public final class SpectralFilter {
         double[] cur = new double[n];
         java.util.Arrays.fill(cur, 1);
         for (int k = 1; k <= last; k++) {
-            double m = k == 1 ? 0 : (k - 1.0) * (2 * k - 3.0) * (2 * k + 2 * nu - 1)
-                    / ((k + 2 * nu - 1) * (2 * k + 4 * nu - 1) * (2 * k + 2 * nu - 3));
-            double w = 4 * (2 * k + 2 * nu - 1) * (k + nu - 1) / ((k + 2 * nu - 1) * (2 * k + 4 * nu - 1));
+            double m = nuMomentum(k);
+            double w = nuWeight(k);
             double[] next = prev;
             for (int j = 0; j < n; j++) {
                 next[j] = cur[j] + m * (cur[j] - prev[j]) - w * tau * mu[j] * cur[j];
@@ -407,6 +406,17 @@ public final class SpectralFilter {
         }
     }
 
+    /** The ν-method's momentum m_k (m_1 = 0, which is also the value of the formula's 0/0 at ν = 1/2). */
+    private double nuMomentum(int k) {
+        return k == 1 ? 0 : (k - 1.0) * (2 * k - 3.0) * (2 * k + 2 * nu - 1)
+                / ((k + 2 * nu - 1) * (2 * k + 4 * nu - 1) * (2 * k + 2 * nu - 3));
+    }
+
+    /** The ν-method's step weight ω_k. */
+    private double nuWeight(int k) {
+        return 4 * (2 * k + 2 * nu - 1) * (k + nu - 1) / ((k + 2 * nu - 1) * (2 * k + 4 * nu - 1));
+    }
+
     /** Runs the ν-method's scalar recurrence for every eigenvalue once, recording g at each requested step. */
     private void nuMethodPath(double[] mu, double top, double[] parameters, double[][] g) {
         int r = mu.length;
@@ -418,12 +428,8 @@ public final class SpectralFilter {
         double[] prev = new double[r]; // g_{k−2}
         double[] cur = new double[r]; // g_{k−1}
         for (int k = 1; k <= last; k++) {
-            double m = (k - 1.0) * (2 * k - 3.0) * (2 * k + 2 * nu - 1)
-                    / ((k + 2 * nu - 1) * (2 * k + 4 * nu - 1) * (2 * k + 2 * nu - 3));
-            double w = 4 * (2 * k + 2 * nu - 1) * (k + nu - 1) / ((k + 2 * nu - 1) * (2 * k + 4 * nu - 1));
-            if (k == 1) {
-                m = 0; // the formula's 0/0 at ν = 1/2 has this value
-            }
+            double m = nuMomentum(k);
+            double w = nuWeight(k);
             double[] next = prev; // reuse g_{k−2}'s array
             for (int j = 0; j < r; j++) {
                 next[j] = cur[j] + m * (cur[j] - prev[j]) + w * tau * (1 - mu[j] * cur[j]);
