@@ -15,15 +15,23 @@ final class FeatureView {
     final double[] inverseScales;
     /** When positive, each feature a becomes the pair (cos(ω·a), sin(ω·a)): rows are 2d wide. */
     final double omega;
+    /** When not null, each row x becomes φ(x) (see {@link RowFeatureMap}); the other fields are unused. */
+    final RowFeatureMap map;
 
     private FeatureView(boolean centered, double[] inverseScales) {
-        this(centered, inverseScales, 0.0);
+        this(centered, inverseScales, 0.0, null);
     }
 
-    private FeatureView(boolean centered, double[] inverseScales, double omega) {
+    private FeatureView(boolean centered, double[] inverseScales, double omega, RowFeatureMap map) {
         this.centered = centered;
         this.inverseScales = inverseScales;
         this.omega = omega;
+        this.map = map;
+    }
+
+    /** The rows mapped by {@code map}. */
+    static FeatureView mapped(RowFeatureMap map) {
+        return new FeatureView(false, null, 0.0, java.util.Objects.requireNonNull(map, "map"));
     }
 
     /**
@@ -31,11 +39,14 @@ final class FeatureView {
      * ⟨φ(x), φ(z)⟩ = Σ_f cos(ω(x_f − z_f)).
      */
     static FeatureView periodic(double omega) {
-        return new FeatureView(false, null, omega);
+        return new FeatureView(false, null, omega, null);
     }
 
     /** Width of a transformed row for d input features. */
     int width(int d) {
+        if (map != null) {
+            return map.width(d);
+        }
         return omega > 0 ? 2 * d : d;
     }
 
@@ -54,11 +65,13 @@ final class FeatureView {
     @Override
     public boolean equals(Object o) {
         return o instanceof FeatureView && ((FeatureView) o).centered == centered
-                && ((FeatureView) o).omega == omega && Arrays.equals(((FeatureView) o).inverseScales, inverseScales);
+                && ((FeatureView) o).omega == omega && Arrays.equals(((FeatureView) o).inverseScales, inverseScales)
+                && java.util.Objects.equals(((FeatureView) o).map, map);
     }
 
     @Override
     public int hashCode() {
-        return (Boolean.hashCode(centered) * 31 + Arrays.hashCode(inverseScales)) * 31 + Double.hashCode(omega);
+        return ((Boolean.hashCode(centered) * 31 + Arrays.hashCode(inverseScales)) * 31 + Double.hashCode(omega)) * 31
+                + java.util.Objects.hashCode(map);
     }
 }

@@ -19,6 +19,7 @@ public final class GramBlock {
     private final GramInputs right;
     private final boolean symmetric;
     private final NativeBuffer product;
+    private NativeBuffer complexProduct;
     private final int capacity;
     private final ArrayDeque<double[]> scratch = new ArrayDeque<>();
     private int rowStart;
@@ -43,6 +44,9 @@ public final class GramBlock {
 
     public void release() {
         product.close();
+        if (complexProduct != null) {
+            complexProduct.close();
+        }
     }
 
     /** Number of rows in this tile. */
@@ -166,6 +170,71 @@ public final class GramBlock {
             for (int j = 0; j < cols; j++) {
                 out[o + j] = f.apply(xl, xo, xr, (colStart + j) * d, d);
             }
+        }
+    }
+
+    /**
+     * Fills {@code out} with ⟨φ(x_i), φ(z_j)⟩ for a real feature map φ (one GEMM on rows mapped once
+     * per Gram computation, see {@link RowFeatureMap}).
+     */
+    public void mappedInnerProducts(RowFeatureMap map, double[] out) {
+        requireComplex(map, false);
+        gemm(FeatureView.mapped(map), out);
+    }
+
+    /**
+     * Fills {@code out} with ‖φ(x_i) − φ(z_j)‖² for a real feature map φ (one GEMM, then one pass),
+     * clipped at 0 and exactly 0 for the same sample.
+     */
+    public void mappedSquaredDistances(RowFeatureMap map, double[] out) {
+        requireComplex(map, false);
+        FeatureView view = FeatureView.mapped(map);
+        gemm(view, out);
+        double[] nl = left.view(view).squaredNorms;
+        double[] nr = right.view(view).squaredNorms;
+        ElementOps ops = ElementOps.get();
+        for (int i = 0; i < rows; i++) {
+            ops.squaredDistances(out, i * cols, cols, nl[rowStart + i], nr, colStart);
+        }
+        setSameSampleEntries(out, 0.0);
+    }
+
+    /**
+     * Fills {@code re} and {@code im} with the real and imaginary parts of
+     * ⟨φ(z_j), φ(x_i)⟩ = Σ_k φ(x_i)_k·conj(φ(z_j)_k) for a complex feature map φ: one complex GEMM
+     * ({@code zgemm}, 8·rows·cols·w/2 flops for rows of w doubles) on rows mapped once per Gram computation.
+     */
+    public void complexInnerProducts(RowFeatureMap map, double[] re, double[] im) {
+        requireComplex(map, true);
+        FeatureView view = FeatureView.mapped(map);
+        int k = view.width(features()) / 2;
+        GramInputs.Prepared a = left.view(view);
+        GramInputs.Prepared b = right.view(view);
+        if (complexProduct == null) {
+            complexProduct = new NativeBuffer(2L * capacity);
+        }
+        Blas.zgemmNC(a.rows, rowStart, b.rows, colStart, complexProduct, rows, cols, k);
+        double[] both = borrow2();
+        complexProduct.copyTo(0, both, 0, 2 * rows * cols);
+        for (int e = 0, m = rows * cols; e < m; e++) {
+            re[e] = both[2 * e];
+            im[e] = both[2 * e + 1];
+        }
+    }
+
+    private double[] pairScratch;
+
+    private double[] borrow2() {
+        if (pairScratch == null) {
+            pairScratch = new double[2 * capacity];
+        }
+        return pairScratch;
+    }
+
+    private static void requireComplex(RowFeatureMap map, boolean complex) {
+        if (map.complex() != complex) {
+            throw new IllegalArgumentException("the feature map is " + (map.complex() ? "complex" : "real")
+                    + "; use " + (map.complex() ? "complexInnerProducts" : "mappedInnerProducts"));
         }
     }
 

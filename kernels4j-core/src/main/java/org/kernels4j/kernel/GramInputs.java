@@ -38,6 +38,11 @@ public final class GramInputs implements AutoCloseable {
         }
         int n = x.rows();
         int d = x.cols();
+        if (view.map != null) {
+            p = mapped(view.map);
+            prepared.put(view, p);
+            return p;
+        }
         if (view.inverseScales != null && view.inverseScales.length != d) {
             throw new Kernels4jException("the kernel has " + view.inverseScales.length
                     + " per-feature length scales but the data has " + d + " features");
@@ -72,6 +77,54 @@ public final class GramInputs implements AutoCloseable {
         p = new Prepared(NativeBuffer.copyOf(t), norms);
         prepared.put(view, p);
         return p;
+    }
+
+    /**
+     * φ of every row, written straight off-heap row by row (no n×width array on the heap) and computed
+     * on all threads: the tile workers that need it wait on this object meanwhile.
+     */
+    private Prepared mapped(RowFeatureMap map) {
+        int n = x.rows();
+        int d = x.cols();
+        int w = map.width(d);
+        long doubles = (long) n * w;
+        long bytes = doubles * Double.BYTES;
+        long limit = org.bytedeco.javacpp.Pointer.maxBytes();
+        long free = limit - org.bytedeco.javacpp.Pointer.totalBytes();
+        if (limit > 0 && bytes > free) {
+            throw new Kernels4jException("the mapped features of " + n + " rows need " + memory(bytes)
+                    + " off the heap (" + w + " doubles per row), but only " + memory(Math.max(0, free))
+                    + " of the " + memory(limit) + " allowed are free; use fewer rows per call or raise "
+                    + "-Dorg.bytedeco.javacpp.maxBytes");
+        }
+        NativeBuffer rows = new NativeBuffer(doubles);
+        double[] norms = new double[n];
+        double[] src = x.data();
+        ThreadLocal<double[]> rowBuffer = ThreadLocal.withInitial(() -> new double[w]);
+        try {
+            org.kernels4j.linalg.Parallelism.forEachPreparation(n, i -> {
+                double[] row = rowBuffer.get();
+                map.map(src, i * d, d, row);
+                double s = 0;
+                for (int k = 0; k < w; k++) {
+                    s += row[k] * row[k];
+                }
+                norms[i] = s;
+                rows.copyFrom(row, 0, (long) i * w, w);
+            });
+        } catch (RuntimeException | Error e) {
+            rows.close();
+            throw e;
+        }
+        return new Prepared(rows, norms);
+    }
+
+    /** A byte count in the unit a person reads: "1.5 GiB", "640 MiB". */
+    static String memory(long bytes) {
+        if (bytes >= 1L << 30) {
+            return String.format(java.util.Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30));
+        }
+        return String.format(java.util.Locale.ROOT, "%.0f MiB", Math.ceil(bytes / (double) (1L << 20)));
     }
 
     @Override

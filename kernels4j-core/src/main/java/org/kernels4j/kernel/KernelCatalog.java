@@ -42,7 +42,9 @@ public final class KernelCatalog {
             /** An integer. */
             INTEGER,
             /** One of a fixed set of words; with {@code quoted}, also a double-quoted string. */
-            WORD
+            WORD,
+            /** A list of names such as {@code [Z, ZZ]}. */
+            WORD_LIST
         }
 
         /** The range a number must lie in. */
@@ -61,9 +63,16 @@ public final class KernelCatalog {
         private final List<String> words;
         private final boolean quoted;
         private final boolean learnable;
+        private final boolean lists;
 
         private Param(String name, Kind kind, Object defaultValue, String description, Bound bound, double[] choices,
                 int min, int max, List<String> words, boolean quoted, boolean learnable) {
+            this(name, kind, defaultValue, description, bound, choices, min, max, words, quoted, learnable, false);
+        }
+
+        private Param(String name, Kind kind, Object defaultValue, String description, Bound bound, double[] choices,
+                int min, int max, List<String> words, boolean quoted, boolean learnable, boolean lists) {
+            this.lists = lists;
             this.name = Objects.requireNonNull(name, "name");
             this.kind = kind;
             this.defaultValue = defaultValue;
@@ -120,22 +129,42 @@ public final class KernelCatalog {
                     false, false);
         }
 
+        /** A list of names such as {@code [Z, ZZ]} (checked by the kernel); not a hyperparameter. */
+        public static Param wordList(String name, List<String> defaultValue, String description) {
+            return new Param(name, Kind.WORD_LIST, List.copyOf(defaultValue), description, Bound.ANY, null, 0, 0, null,
+                    false, false);
+        }
+
+        /**
+         * This word parameter, also accepting a list of non-negative integer lists such as
+         * {@code [[0, 1], [1, 2]]} (read with {@link KernelSpec.Args#integerLists}).
+         */
+        public Param orIntegerLists() {
+            requireKind(Kind.WORD);
+            return new Param(name, kind, defaultValue, description, bound, choices, min, max, words, quoted, learnable,
+                    true);
+        }
+
+        boolean acceptsLists() {
+            return lists;
+        }
+
         /** This number parameter, also accepting a list {@code [v1, …, vd]} of one value per feature. */
         public Param perFeature() {
             requireKind(Kind.NUMBER);
             return new Param(name, Kind.NUMBERS, defaultValue, description, bound, choices, min, max, words, quoted,
-                    learnable);
+                    learnable, lists);
         }
 
         /** This word parameter, also accepting a double-quoted string (read with {@link KernelSpec.Args#quoted}). */
         public Param orQuoted() {
             requireKind(Kind.WORD);
-            return new Param(name, kind, defaultValue, description, bound, choices, min, max, words, true, learnable);
+            return new Param(name, kind, defaultValue, description, bound, choices, min, max, words, true, learnable, lists);
         }
 
         /** This parameter, but not a hyperparameter (learners leave it alone). */
         public Param fixed() {
-            return new Param(name, kind, defaultValue, description, bound, choices, min, max, words, quoted, false);
+            return new Param(name, kind, defaultValue, description, bound, choices, min, max, words, quoted, false, lists);
         }
 
         private void requireKind(Kind k) {
@@ -149,10 +178,14 @@ public final class KernelCatalog {
             return name;
         }
 
-        /** Default as spec text ("1", "1.5", "l2"), or null when there is none. */
+        /** Default as spec text ("1", "1.5", "l2", "[Z, ZZ]"), or null when there is none. */
+        @SuppressWarnings("unchecked")
         public String defaultValue() {
             if (defaultValue == null) {
                 return null;
+            }
+            if (defaultValue instanceof List) {
+                return "[" + String.join(", ", (List<String>) defaultValue) + "]";
             }
             return defaultValue instanceof Double ? Specs.num((Double) defaultValue) : defaultValue.toString();
         }
@@ -508,7 +541,9 @@ public final class KernelCatalog {
                 LaplacianKernel.TYPE, MaternKernel.TYPE, RationalQuadraticKernel.TYPE, PeriodicKernel.TYPE,
                 WhiteNoiseKernel.TYPE, ConstantKernel.TYPE, SigmoidKernel.TYPE, AnovaKernel.TYPE, BesselKernel.TYPE,
                 SplineKernel.TYPE, ChiSquaredKernel.TYPE, ChiSquaredKernel.ADDITIVE_TYPE, ArcCosineKernel.TYPE,
-                NeuralKernel.NNGP_TYPE, NeuralKernel.NTK_TYPE)) {
+                NeuralKernel.NNGP_TYPE, NeuralKernel.NTK_TYPE,
+                org.kernels4j.kernel.quantum.FidelityKernel.ZZ_TYPE, org.kernels4j.kernel.quantum.FidelityKernel.PAULI_TYPE,
+                org.kernels4j.kernel.quantum.ProjectedKernel.TYPE)) {
             add(t);
         }
     }

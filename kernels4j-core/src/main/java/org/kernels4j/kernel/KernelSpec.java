@@ -24,6 +24,7 @@ public final class KernelSpec {
     private final String text;
     private int pos;
     private int depth;
+    private boolean inList;
 
     private KernelSpec(String text) {
         this.text = text;
@@ -163,20 +164,7 @@ public final class KernelSpec {
                 int vstart = skipSpace();
                 Object value;
                 if (vstart < text.length() && text.charAt(vstart) == '[') {
-                    pos++;
-                    List<Double> list = new ArrayList<>();
-                    while (true) {
-                        skipSpace();
-                        list.add(number());
-                        skipSpace();
-                        if (pos < text.length() && text.charAt(pos) == ',') {
-                            pos++;
-                        } else {
-                            break;
-                        }
-                    }
-                    expect(']');
-                    value = list.stream().mapToDouble(Double::doubleValue).toArray();
+                    value = list(vstart);
                 } else if (vstart < text.length() && text.charAt(vstart) == '"') {
                     int end = text.indexOf('"', vstart + 1);
                     if (end < 0) {
@@ -210,6 +198,63 @@ public final class KernelSpec {
         } catch (Kernels4jException e) {
             throw error(start, e.getMessage());
         }
+    }
+
+    /**
+     * A bracketed list starting at {@code start}: of numbers (a {@code double[]}), of names (a
+     * {@link Words}) or of number lists such as qubit pairs (a {@code double[][]}); mixed lists are refused.
+     */
+    private Object list(int start) {
+        pos++;
+        List<Object> items = new ArrayList<>();
+        while (true) {
+            int at = skipSpace();
+            if (at < text.length() && text.charAt(at) == '[') {
+                if (inList) {
+                    throw error(at, "lists nest at most two deep, e.g. [[0, 1], [1, 2]]");
+                }
+                inList = true;
+                try {
+                    Object inner = list(at);
+                    if (!(inner instanceof double[])) {
+                        throw error(at, "an inner list must hold numbers, e.g. [0, 1]");
+                    }
+                    items.add(inner);
+                } finally {
+                    inList = false;
+                }
+            } else if (at < text.length() && Character.isLetter(text.charAt(at))) {
+                items.add(name());
+            } else {
+                items.add(number());
+            }
+            if (items.size() > 1 && items.get(items.size() - 1).getClass() != items.get(0).getClass()) {
+                throw error(at, "a list must hold only numbers, only names or only lists");
+            }
+            skipSpace();
+            if (pos < text.length() && text.charAt(pos) == ',') {
+                pos++;
+            } else {
+                break;
+            }
+        }
+        expect(']');
+        Object first = items.get(0);
+        if (first instanceof Double) {
+            return items.stream().mapToDouble(v -> (Double) v).toArray();
+        }
+        if (first instanceof String) {
+            List<String> words = new ArrayList<>();
+            for (Object o : items) {
+                words.add((String) o);
+            }
+            return new Words(List.copyOf(words));
+        }
+        double[][] lists = new double[items.size()][];
+        for (int i = 0; i < lists.length; i++) {
+            lists[i] = (double[]) items.get(i);
+        }
+        return lists;
     }
 
     private String name() {
@@ -313,6 +358,10 @@ public final class KernelSpec {
         return prev[b.length()];
     }
 
+    /** A list of names, e.g. {@code [Z, ZZ, YY]}. */
+    record Words(List<String> words) {
+    }
+
     /** A double-quoted parameter value. */
     record Quoted(String text) {
     }
@@ -406,6 +455,56 @@ public final class KernelSpec {
         public String quoted(KernelCatalog.Param p) {
             Object v = values.get(use(p));
             return p.acceptsQuoted() && v instanceof Quoted ? ((Quoted) v).text() : null;
+        }
+
+        /**
+         * The names listed for {@code p} ({@code [Z, ZZ]}, as written; a single name is a one-name list),
+         * or its default.
+         */
+        @SuppressWarnings("unchecked")
+        public List<String> wordList(KernelCatalog.Param p) {
+            String name = use(p);
+            Object v = values.get(name);
+            if (v == null) {
+                return (List<String>) requireDefault(p);
+            }
+            if (v instanceof Words) {
+                return ((Words) v).words();
+            }
+            if (v instanceof String) {
+                return List.of((String) v);
+            }
+            throw error(p, "'" + name + "' must be a list of names, e.g. [Z, ZZ]");
+        }
+
+        /**
+         * The integer lists given for {@code p}, e.g. {@code [[0, 1], [1, 2]]} (a flat list {@code [0, 1]} is one
+         * list), or null when {@code p} is absent or given as a word.
+         */
+        public int[][] integerLists(KernelCatalog.Param p) {
+            String name = use(p);
+            Object v = values.get(name);
+            if (v == null || v instanceof String) {
+                return null;
+            }
+            double[][] lists = v instanceof double[][] ? (double[][]) v : v instanceof double[] ? new double[][] {(double[]) v}
+                    : null;
+            if (lists == null || !p.acceptsLists()) {
+                throw error(p, "'" + name + "' must be one of " + String.join(", ", p.words())
+                        + (p.acceptsLists() ? " or a list of index lists such as [[0, 1], [1, 2]]" : ""));
+            }
+            int[][] out = new int[lists.length][];
+            for (int i = 0; i < lists.length; i++) {
+                out[i] = new int[lists[i].length];
+                for (int j = 0; j < lists[i].length; j++) {
+                    double d = lists[i][j];
+                    if (d != Math.rint(d) || d < 0 || d > 1e6) {
+                        throw error(p, "'" + name + "' must list non-negative integers, got " + Specs.num(d));
+                    }
+                    out[i][j] = (int) d;
+                }
+            }
+            return out;
         }
 
         /** The word given for {@code p} (lower case), one of its declared words, or its default. */

@@ -124,6 +124,24 @@ public final class Blas {
         });
     }
 
+    /**
+     * Complex tile GEMM on off-heap buffers of interleaved (re, im) pairs ({@code zgemm}):
+     * {@code C[i][j] ← Σ_k A_ik·conj(B_jk)} for the m rows of A (k complex entries each, from complex
+     * index {@code aRow·k}) and the n rows of B (from {@code bRow·k}); C is m×n complex, dense. Cost
+     * 8·m·n·k real flops.
+     */
+    public static void zgemmNC(NativeBuffer a, long aRow, NativeBuffer b, long bRow, NativeBuffer c, int m, int n,
+            int k) {
+        Parallelism.blas(() -> {
+            try (org.bytedeco.javacpp.DoublePointer one = new org.bytedeco.javacpp.DoublePointer(1.0, 0.0);
+                    org.bytedeco.javacpp.DoublePointer zero = new org.bytedeco.javacpp.DoublePointer(0.0, 0.0)) {
+                openblas.cblas_zgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasConjTrans, m, n, k,
+                        one, a.untypedAt(2 * aRow * k), k, b.untypedAt(2 * bRow * k), k, zero, c.untypedAt(0), n);
+            }
+            return null;
+        });
+    }
+
     /** Same-shape product on off-heap buffers, {@code C ← A·Bᵀ}, no offsets; for benchmarks. */
     public static void gemmNT(NativeBuffer a, NativeBuffer b, NativeBuffer c, int m, int n, int k) {
         gemmNT(a, 0, b, 0, c, 0, m, n, k);

@@ -52,6 +52,15 @@ public final class NativeBuffer implements AutoCloseable {
         pointer.put(i, v);
     }
 
+    /**
+     * An untyped pointer to element {@code offset}, for functions declared with {@code void*} (the complex
+     * BLAS routines): JavaCPP adds an untyped pointer's position in bytes, not in doubles.
+     */
+    org.bytedeco.javacpp.Pointer untypedAt(long offset) {
+        return new org.bytedeco.javacpp.Pointer(pointer).capacity(length * Double.BYTES).limit(length * Double.BYTES)
+                .position(offset * Double.BYTES);
+    }
+
     DoublePointer at(long offset) {
         return new DoublePointer(pointer).position(offset);
     }

@@ -156,6 +156,63 @@ public final class Parallelism {
         }
     }
 
+    /**
+     * Runs {@code task.accept(i)} for every {@code i} in {@code [0, count)} on up to {@link #threads()}
+     * threads, <em>also when called inside a block task</em>: for a one-off preparation (a feature map
+     * of every input row) that the other block workers are waiting for, so that the threads are idle
+     * otherwise. Tasks must not call BLAS. Items are handed out dynamically; the first exception
+     * thrown by a task is rethrown.
+     */
+    public static void forEachPreparation(int count, IntConsumer task) {
+        int workers = Math.min(threads, count);
+        if (workers <= 1) {
+            for (int i = 0; i < count; i++) {
+                task.accept(i);
+            }
+            return;
+        }
+        AtomicInteger next = new AtomicInteger();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Runnable worker = () -> {
+            boolean outer = IN_BLOCK.get();
+            IN_BLOCK.set(Boolean.TRUE);
+            try {
+                int i;
+                while (failure.get() == null && (i = next.getAndIncrement()) < count) {
+                    task.accept(i);
+                }
+            } catch (Throwable t) {
+                failure.compareAndSet(null, t);
+            } finally {
+                IN_BLOCK.set(outer);
+            }
+        };
+        List<Thread> helpers = new ArrayList<>();
+        for (int w = 1; w < workers; w++) {
+            Thread t = new Thread(worker, "kernels4j-prepare-" + w);
+            t.setDaemon(true);
+            t.start();
+            helpers.add(t);
+        }
+        worker.run();
+        for (Thread t : helpers) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Kernels4jException("interrupted", e);
+            }
+        }
+        Throwable t = failure.get();
+        if (t instanceof RuntimeException) {
+            throw (RuntimeException) t;
+        } else if (t instanceof Error) {
+            throw (Error) t;
+        } else if (t != null) {
+            throw new Kernels4jException(t.toString(), t);
+        }
+    }
+
     private static synchronized ExecutorService pool() {
         if (pool == null) {
             AtomicInteger id = new AtomicInteger();

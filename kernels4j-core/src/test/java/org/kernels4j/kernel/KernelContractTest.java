@@ -340,17 +340,20 @@ class KernelContractTest {
     }
 
     /**
-     * Every registered type has a row in a kernel table: the README's, or the one in
-     * docs/classic-kernels.md (sigmoid, anova, bessel, spline, chi2, additive_chi2), which the README links.
+     * Every registered type has a row in a kernel table: the README's, or the ones in
+     * docs/classic-kernels.md (sigmoid, anova, bessel, spline, chi2, additive_chi2) and
+     * docs/quantum-kernels.md (zz, pauli, projected), which the README links.
      */
     @Test
     void readmeTableListsEveryRegisteredKernel() throws IOException {
         Path readme = Path.of("..", "README.md");
         Assumptions.assumeTrue(Files.exists(readme), "README.md not found beside the module");
         String text = Files.readString(readme);
-        Path classic = Path.of("..", "docs", "classic-kernels.md");
-        if (Files.exists(classic)) {
-            text += Files.readString(classic);
+        for (String doc : new String[] {"classic-kernels.md", "quantum-kernels.md"}) {
+            Path table = Path.of("..", "docs", doc);
+            if (Files.exists(table)) {
+                text += Files.readString(table);
+            }
         }
         for (KernelCatalog.Type t : KernelCatalog.types()) {
             assertTrue(text.contains("| `" + t.name() + "("), "README kernel table lacks a row for " + t.name());
