@@ -119,6 +119,34 @@ public final class NativeMatrix implements AutoCloseable {
         }
     }
 
+    /**
+     * The product {@code this·V} (rows×b) as a heap matrix, by one multi-threaded {@code dgemm} that
+     * reads this matrix in place (V and the result are copied through small off-heap buffers, rows·b
+     * and cols·b doubles). Cost 2·rows·cols·b flops; for a thin V it is bound by the one pass over
+     * this matrix's memory, so iterative eigensolvers multiply a block of vectors at once.
+     */
+    public Matrix times(Matrix v) {
+        if (v.rows() != cols) {
+            throw new Kernels4jException("cannot multiply a " + shape() + " matrix by a " + v.shape() + " one");
+        }
+        int b = v.cols();
+        Matrix out = new Matrix(rows, b);
+        if (rows == 0 || b == 0 || cols == 0) {
+            return out;
+        }
+        try (NativeBuffer in = NativeBuffer.copyOf(v.data()); NativeBuffer res = new NativeBuffer((long) rows * b)) {
+            Parallelism.blas(() -> {
+                org.bytedeco.openblas.global.openblas.cblas_dgemm(org.bytedeco.openblas.global.openblas.CblasRowMajor,
+                        org.bytedeco.openblas.global.openblas.CblasNoTrans,
+                        org.bytedeco.openblas.global.openblas.CblasNoTrans, rows, b, cols, 1.0, buffer.at(0), cols,
+                        in.at(0), b, 0.0, res.at(0), b);
+                return null;
+            });
+            res.copyTo(0, out.data(), 0, rows * b);
+        }
+        return out;
+    }
+
     NativeBuffer buffer() {
         return buffer;
     }
