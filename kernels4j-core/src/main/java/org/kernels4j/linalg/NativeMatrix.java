@@ -119,6 +119,43 @@ public final class NativeMatrix implements AutoCloseable {
         }
     }
 
+    /**
+     * The product {@code this·V} (rows×b) as a heap matrix, reading this matrix in place: row bands run
+     * on {@link Parallelism#forEachBlock}'s workers, one single-threaded {@code dgemm} each (V and the
+     * result pass through small off-heap buffers, cols·b and rows·b doubles). Cost 2·rows·cols·b flops;
+     * for a thin V it is bound by the one pass over this matrix's memory, so iterative eigensolvers
+     * multiply a block of vectors at once. Bands rather than one multi-threaded call because a
+     * multi-threaded BLAS stalls on a loaded machine when its threads wait for each other.
+     */
+    public Matrix times(Matrix v) {
+        if (v.rows() != cols) {
+            throw new Kernels4jException("cannot multiply a " + shape() + " matrix by a " + v.shape() + " one");
+        }
+        int b = v.cols();
+        Matrix out = new Matrix(rows, b);
+        if (rows == 0 || b == 0 || cols == 0) {
+            return out;
+        }
+        int band = Math.max(64, (rows + 4 * Parallelism.threads() - 1) / (4 * Parallelism.threads()));
+        int bands = (rows + band - 1) / band;
+        try (NativeBuffer in = NativeBuffer.copyOf(v.data()); NativeBuffer res = new NativeBuffer((long) rows * b)) {
+            Parallelism.forEachBlock(bands, p -> {
+                int r0 = p * band;
+                int h = Math.min(rows, r0 + band) - r0;
+                Parallelism.blas(() -> {
+                    org.bytedeco.openblas.global.openblas.cblas_dgemm(
+                            org.bytedeco.openblas.global.openblas.CblasRowMajor,
+                            org.bytedeco.openblas.global.openblas.CblasNoTrans,
+                            org.bytedeco.openblas.global.openblas.CblasNoTrans, h, b, cols, 1.0,
+                            buffer.at((long) r0 * cols), cols, in.at(0), b, 0.0, res.at((long) r0 * b), b);
+                    return null;
+                });
+            });
+            res.copyTo(0, out.data(), 0, rows * b);
+        }
+        return out;
+    }
+
     NativeBuffer buffer() {
         return buffer;
     }

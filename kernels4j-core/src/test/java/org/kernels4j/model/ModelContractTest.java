@@ -87,6 +87,8 @@ class ModelContractTest {
                 .buildClassifier().fit(X, labels(2)));
         m.put("calibrated", CalibratedClassifier.builder(SupportVectorMachine.classifier(RBF).build())
                 .method(CalibratedClassifier.Method.ISOTONIC).folds(3).build().fit(X, labels(3)));
+        m.put("kpca", org.kernels4j.decomposition.KernelPca.builder(RBF).components(3).fitInverseTransform(0.1)
+                .build().fit(X));
         m.put("calibrated-gpc-sigmoid", CalibratedClassifier.builder(GaussianProcessClassifier.builder(RBF).build())
                 .folds(3).build().fit(X, labels(2)));
         return m;
