@@ -12,7 +12,9 @@ import org.kernels4j.Kernels4jException;
  *   spec   := term ('+' term)*
  *   term   := factor ('*' factor)*
  *   factor := NUMBER | NAME '(' [param (',' param)*] ')' | '(' spec ')'
- *   param  := NAME '=' (NUMBER | NAME | STRING | '[' NUMBER (',' NUMBER)* ']')
+ *   param  := NAME '=' (NUMBER | NAME | STRING | list)
+ *   list   := '[' item (',' item)* ']'       (all numbers, all names, or all lists of numbers)
+ *   item   := NUMBER | NAME | '[' NUMBER (',' NUMBER)* ']'
  *   STRING := '"' any characters but '"' '"'      (e.g. an activation expression)
  * </pre>
  * Numbers in a product scale it ({@code 0.5*rbf(gamma=2)}); a number standing alone in a sum is a
