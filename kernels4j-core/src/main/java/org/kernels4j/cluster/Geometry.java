@@ -24,6 +24,18 @@ abstract class Geometry {
     /** ‖φ_i − μ_c‖² for the current partition; +∞ for an empty cluster. */
     abstract double distance(int i, int c);
 
+    /**
+     * d(i, c) for every point and cluster into {@code out} (row-major n×k), +∞ for empty clusters; the
+     * Lloyd pass. The default asks {@link #distance} n·k times.
+     */
+    void allDistances(double[] out) {
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < k; c++) {
+                out[i * k + c] = distance(i, c);
+            }
+        }
+    }
+
     /** Recomputes the sums from scratch for these labels (0..k−1, kept by reference). */
     final void reset(int[] newLabels, int clusters) {
         this.k = clusters;
@@ -177,6 +189,33 @@ abstract class Geometry {
                 s += t * t;
             }
             return s;
+        }
+
+        /**
+         * ‖φ_i − μ_c‖² for all pairs in plain Java, row blocks in parallel. Not a GEMM on purpose: a
+         * heap Φ handed to OpenBLAS is copied through JNI on every call, which made a Lloyd pass on
+         * n = 20,000, D = 300, k = 8 take 0.34–0.49 s against 0.10 s for this loop (same run, 2 cores).
+         */
+        @Override
+        void allDistances(double[] out) {
+            double[] mu = centroids().data();
+            int block = 1024;
+            org.kernels4j.linalg.Parallelism.forEachBlock((n + block - 1) / block, b -> {
+                for (int i = b * block; i < Math.min(n, (b + 1) * block); i++) {
+                    for (int c = 0; c < k; c++) {
+                        if (counts[c] == 0) {
+                            out[i * k + c] = Double.POSITIVE_INFINITY;
+                            continue;
+                        }
+                        double s = 0;
+                        for (int a = 0; a < dim; a++) {
+                            double t = phi[i * dim + a] - mu[c * dim + a];
+                            s += t * t;
+                        }
+                        out[i * k + c] = s;
+                    }
+                }
+            });
         }
 
         @Override

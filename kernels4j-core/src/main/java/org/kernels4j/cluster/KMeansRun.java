@@ -71,14 +71,16 @@ final class KMeansRun {
         history[h++] = g.objective();
         int lloyd = 0;
         double[] dist = new double[n];
+        double[] all = new double[n * k];
         int[] next = new int[n];
         while (lloyd < maxIterations) {
             int changed = 0;
+            g.allDistances(all);
             for (int i = 0; i < n; i++) {
                 int best = labels[i];
-                double bestD = g.distance(i, best);
+                double bestD = all[i * k + best];
                 for (int c = 0; c < k; c++) {
-                    double d = g.distance(i, c);
+                    double d = all[i * k + c];
                     if (d < bestD) {
                         bestD = d;
                         best = c;
@@ -110,18 +112,28 @@ final class KMeansRun {
             int moved = 0;
             for (int i = 0; i < n; i++) {
                 int l = labels[i];
+                int nl = g.counts[l];
+                if (nl == 1) {
+                    continue; // moving it would empty its cluster
+                }
+                double dl = g.distance(i, l);
+                double removal = nl / (nl - 1.0) * dl; // the ΔJ of Geometry.moveCost, its removal term hoisted
                 int best = l;
                 double bestDelta = 0;
+                double bestD = 0;
                 for (int c = 0; c < k; c++) {
                     if (c != l) {
-                        double delta = g.moveCost(i, c);
+                        int nc = g.counts[c];
+                        double dc = g.distance(i, c);
+                        double delta = nc / (nc + 1.0) * dc - removal;
                         if (delta < bestDelta) {
                             bestDelta = delta;
                             best = c;
+                            bestD = dc;
                         }
                     }
                 }
-                if (best != l && bestDelta < -MOVE_TOLERANCE * (Math.abs(g.distance(i, l)) + Math.abs(g.distance(i, best)))) {
+                if (best != l && bestDelta < -MOVE_TOLERANCE * (Math.abs(dl) + Math.abs(bestD))) {
                     g.move(i, best);
                     moved++;
                 }
