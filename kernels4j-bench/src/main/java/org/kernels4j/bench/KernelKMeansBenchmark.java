@@ -118,6 +118,7 @@ public final class KernelKMeansBenchmark {
                 ClusteringMetrics.adjustedRandIndex(plantedSub, ns.labels()),
                 ClusteringMetrics.adjustedRandIndex(e.labels(), ns.labels()),
                 ClusteringMetrics.adjustedRandIndex(e.labels(), largeSub), e.inertia(), ns.inertia(), wardSeconds,
-                ClusteringMetrics.adjustedRandIndex(plantedSub, ward), ClusteringMetrics.adjustedRandIndex(e.labels(), ward));
+                ClusteringMetrics.adjustedRandIndex(plantedSub, ward),
+                ClusteringMetrics.adjustedRandIndex(e.labels(), ward));
     }
 }

@@ -21,6 +21,10 @@ import java.util.Random;
  *       empties. A move-stable partition is also Lloyd-stable (ΔJ &lt; d(i,c) − d(i,l)).</li>
  * </ol>
  * J never increases: the objective after seeding and after every pass is kept in the history.
+ *
+ * <p>Cost on a kernel matrix: seeding O(n·k); each Lloyd pass O(n·k) plus O(n) per moved point (a
+ * full O(n²) recount instead when more than a quarter of the points moved); each move pass O(n·k)
+ * plus O(n) per move; one O(n²) recount after each phase drops the rounding of the updates.
  */
 final class KMeansRun {
     /** Relative size of ΔJ below which a move is rounding noise, not an improvement. */
@@ -143,8 +147,10 @@ final class KMeansRun {
             }
             movePasses++;
             moves += moved;
-            g.recomputeSums(); // drop the rounding the O(n) updates accumulated
             history[h++] = g.objective();
+        }
+        if (moves > 0) {
+            g.recomputeSums(); // once, to drop the rounding that the O(n)-per-move updates accumulated
         }
         return new KMeansRun(labels.clone(), g.objective(), lloyd, movePasses, moves, Arrays.copyOf(history, h));
     }

@@ -248,7 +248,8 @@ public final class KernelKMeans implements UnsupervisedEstimator<KernelKMeansMod
         Best best = runAll(g, gram.rows());
         double[] within = KernelCentroids.within(gram, best.run.labels, clusters);
         return KernelKMeansModel.onKernel(best.run.labels, clusters, best.run.objective,
-                new KernelCentroids(best.run.labels, clusters, within), kernel, trainingRows, best.report(FitReport.EMPTY));
+                new KernelCentroids(best.run.labels, clusters, within), kernel, trainingRows,
+                best.report(FitReport.EMPTY));
     }
 
     private Best runAll(Geometry g, int n) {
@@ -262,7 +263,8 @@ public final class KernelKMeans implements UnsupervisedEstimator<KernelKMeansMod
         KMeansRun best = null;
         int bestIndex = -1;
         for (int r = 0; r < restarts; r++) {
-            KMeansRun run = KMeansRun.run(g, clusters, init, maxIterations, singleNodeMoves, new Random(master.nextLong()));
+            KMeansRun run = KMeansRun.run(g, clusters, init, maxIterations, singleNodeMoves,
+                    new Random(master.nextLong()));
             inertias[r] = run.objective;
             boolean better;
             if (modularities != null) {

@@ -26,8 +26,8 @@ public final class KernelKMeansModel implements ClusterModel {
     private final Matrix featureCentroids; // k×D, Nyström fits
     private final FitReport report;
 
-    private KernelKMeansModel(int[] labels, int clusters, double inertia, KernelCentroids kernelCentroids, Kernel kernel,
-            Matrix trainingRows, Nystrom map, Matrix featureCentroids, FitReport report) {
+    private KernelKMeansModel(int[] labels, int clusters, double inertia, KernelCentroids kernelCentroids,
+            Kernel kernel, Matrix trainingRows, Nystrom map, Matrix featureCentroids, FitReport report) {
         this.labels = labels.clone();
         this.clusters = clusters;
         this.inertia = inertia;
@@ -94,7 +94,8 @@ public final class KernelKMeansModel implements ClusterModel {
      */
     public int[] predictFromKernelRows(Matrix cross) {
         if (kernelCentroids == null) {
-            throw new Kernels4jException("this kernel k-means model was fitted in a Nystrom feature space: use predict(x)");
+            throw new Kernels4jException(
+                    "this kernel k-means model was fitted in a Nystrom feature space: use predict(x)");
         }
         return kernelCentroids.assign(cross);
     }

@@ -109,7 +109,8 @@ public final class KernelWard implements UnsupervisedEstimator<KernelWardModel> 
         }
         FitReport report = FitReport.builder().add("method", NAME).add("clusters", (long) clusters)
                 .add("objective", objective).add("merges", (long) merges.size()).build();
-        KernelCentroids centroids = new KernelCentroids(labels, clusters, KernelCentroids.within(gram, labels, clusters));
+        KernelCentroids centroids = new KernelCentroids(labels, clusters,
+                KernelCentroids.within(gram, labels, clusters));
         return new KernelWardModel(merges, gram.rows(), clusters, labels, objective, centroids, kernel, trainingRows,
                 report);
     }

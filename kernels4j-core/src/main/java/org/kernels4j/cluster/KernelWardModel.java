@@ -111,7 +111,8 @@ public final class KernelWardModel implements ClusterModel {
                     + "kernel rows with predictFromKernelRows(K(x_new, X))");
         }
         if (x.cols() != trainingRows.cols()) {
-            throw new Kernels4jException("kernel Ward model expects " + trainingRows.cols() + " columns, got " + x.cols());
+            throw new Kernels4jException("kernel Ward model expects " + trainingRows.cols() + " columns, got "
+                    + x.cols());
         }
         x.requireFinite("the data to assign");
         return KernelMatrices.column(centroids.assign(GramEngine.cross(kernel, x, trainingRows)));

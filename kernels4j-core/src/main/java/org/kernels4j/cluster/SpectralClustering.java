@@ -62,7 +62,8 @@ public final class SpectralClustering implements UnsupervisedEstimator<SpectralC
                 case "unnormalised":
                     return UNNORMALIZED;
                 default:
-                    throw new Kernels4jException("unknown Laplacian '" + s + "'; known: symmetric, random-walk, unnormalized");
+                    throw new Kernels4jException("unknown Laplacian '" + s
+                            + "'; known: symmetric, random-walk, unnormalized");
             }
         }
     }

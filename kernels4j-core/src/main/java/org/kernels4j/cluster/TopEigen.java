@@ -32,7 +32,8 @@ final class TopEigen {
         int info = Parallelism.blas(() -> openblas.LAPACKE_dsyevr(openblas.LAPACK_COL_MAJOR, (byte) 'V', (byte) 'I',
                 (byte) 'U', n, work, n, 0, 0, from, to, 0, found, w, z, n, support));
         if (info != 0 || found[0] != k) {
-            throw new Kernels4jException("eigenvalues " + from + ".." + to + " did not converge (LAPACK info " + info + ")");
+            throw new Kernels4jException("eigenvalues " + from + ".." + to + " did not converge (LAPACK info "
+                    + info + ")");
         }
         Matrix v = new Matrix(n, k);
         for (int c = 0; c < k; c++) {

@@ -304,4 +304,81 @@ class KernelKMeansTest {
         KernelKMeans est = KernelKMeans.builder(RbfKernel.withGamma(0.001)).clusters(5).seed(42).build();
         assertArrayEquals(est.fit(x).labels(), est.fit(x).labels());
     }
+
+    @Test
+    void predictionIsTheNearestCentroidInFeatureSpace() {
+        // linear kernel: the feature space is R^d itself, so the centroids are plain means; clusters of
+        // unequal sizes make the h_cᵀKh_c / n_c² term matter
+        Random r = new Random(31);
+        Matrix x = new Matrix(40, 2);
+        for (int i = 0; i < 40; i++) {
+            x.set(i, 0, r.nextGaussian() + (i < 28 ? 0 : 3));
+            x.set(i, 1, r.nextGaussian());
+        }
+        KernelKMeansModel m = KernelKMeans.builder(new LinearKernel()).clusters(3).seed(4).build().fit(x);
+        int[] labels = m.labels();
+        double[][] mean = new double[3][2];
+        int[] count = new int[3];
+        for (int i = 0; i < 40; i++) {
+            count[labels[i]]++;
+            mean[labels[i]][0] += x.get(i, 0);
+            mean[labels[i]][1] += x.get(i, 1);
+        }
+        Matrix fresh = new Matrix(200, 2);
+        for (int i = 0; i < 200; i++) {
+            fresh.set(i, 0, 6 * r.nextDouble() - 2);
+            fresh.set(i, 1, 6 * r.nextDouble() - 3);
+        }
+        double[] predicted = m.predict(fresh).column(0);
+        for (int i = 0; i < 200; i++) {
+            int best = -1;
+            double bestD = Double.POSITIVE_INFINITY;
+            for (int c = 0; c < 3; c++) {
+                double dx = fresh.get(i, 0) - mean[c][0] / count[c];
+                double dy = fresh.get(i, 1) - mean[c][1] / count[c];
+                if (dx * dx + dy * dy < bestD) {
+                    bestD = dx * dx + dy * dy;
+                    best = c;
+                }
+            }
+            assertEquals(best, (int) predicted[i], "point " + i);
+        }
+        // the same from kernel rows on a kernel-matrix fit with the same labels
+        KernelKMeansModel onMatrix = KernelKMeans.builder().clusters(3).seed(4).build()
+                .fitKernelMatrix(ClusterData.linearGram(x));
+        assertArrayEquals(labels, onMatrix.labels());
+        int[] fromRows = onMatrix.predictFromKernelRows(fresh.times(x.transpose()));
+        for (int i = 0; i < 200; i++) {
+            assertEquals((int) predicted[i], fromRows[i]);
+        }
+        assertThrows(Kernels4jException.class, () -> m.predict(new Matrix(2, 3)));
+        assertThrows(Kernels4jException.class, () -> onMatrix.predictFromKernelRows(new Matrix(2, 39)));
+    }
+
+    @Test
+    void defaultsAreKMeansPlusPlusTenRestartsAndSingleNodeMoves() {
+        Matrix x = ClusterData.blobs(2, 10, 2, 3);
+        KernelKMeansModel m = KernelKMeans.builder(new LinearKernel()).clusters(2).build().fit(x);
+        assertEquals("kmeans++", m.report().text("init"));
+        assertEquals(10, m.report().number("restarts"));
+        assertEquals(10, m.report().numbers("inertia per restart").length);
+        assertEquals("inertia", m.report().text("selected by"));
+        // seed 0 by default: the same as asking for it
+        assertArrayEquals(m.labels(), KernelKMeans.builder(new LinearKernel()).clusters(2).seed(0).build().fit(x)
+                .labels());
+        // one Lloyd pass at most when maxIterations is 1
+        Random r = new Random(8);
+        Matrix noise = new Matrix(60, 2);
+        for (int i = 0; i < 60; i++) {
+            noise.set(i, 0, r.nextGaussian());
+            noise.set(i, 1, r.nextGaussian());
+        }
+        KernelKMeansModel one = KernelKMeans.builder(new LinearKernel()).clusters(6).maxIterations(1).restarts(1)
+                .init(KernelKMeans.Init.RANDOM).singleNodeMoves(false).build().fit(noise);
+        assertEquals(1, one.report().number("lloyd passes"));
+        assertEquals(0, one.report().number("move passes"));
+        KernelKMeansModel full = KernelKMeans.builder(new LinearKernel()).clusters(6).restarts(1)
+                .init(KernelKMeans.Init.RANDOM).build().fit(noise);
+        assertTrue(full.report().number("lloyd passes") > 1);
+    }
 }

@@ -53,7 +53,8 @@ class KernelWardTest {
             labels = merge(labels, alive.get(bestA), alive.get(bestB));
             alive.remove(bestB);
             assertEquals(best, model.merges().get(step).cost(), 1e-9 * (1 + Math.abs(best)), "merge " + step);
-            assertEquals(1.0, ClusteringMetrics.adjustedRandIndex(labels, model.cut(n - step - 1)), "cut after " + step);
+            assertEquals(1.0, ClusteringMetrics.adjustedRandIndex(labels, model.cut(n - step - 1)),
+                    "cut after " + step);
         }
     }
 
@@ -162,7 +163,8 @@ class KernelWardTest {
         e = assertThrows(Kernels4jException.class, () -> KernelWard.builder().build());
         assertTrue(e.getMessage().contains("clusters(m)"), e.getMessage());
         e = assertThrows(Kernels4jException.class,
-                () -> KernelWard.builder().clusters(1).build().fitKernelMatrix(Matrix.of(new double[][] {{1, 2}, {3, 1}})));
+                () -> KernelWard.builder().clusters(1).build()
+                        .fitKernelMatrix(Matrix.of(new double[][] {{1, 2}, {3, 1}})));
         assertTrue(e.getMessage().contains("symmetric"), e.getMessage());
         KernelWardModel m = KernelWard.builder().clusters(1).build().fitKernelMatrix(Matrix.identity(3));
         e = assertThrows(Kernels4jException.class, () -> m.cut(4));

@@ -106,6 +106,7 @@ class SpectralClusteringTest {
         SpectralClusteringModel m = SpectralClustering.builder().clusters(4).seed(3).build().fitAffinity(a);
         assertEquals(1.0, ClusteringMetrics.adjustedRandIndex(ClusterData.planted(4, 15), m.labels()));
         assertEquals("symmetric", m.report().text("laplacian"));
+        assertEquals(10, m.report().number("restarts"));
         Kernels4jException e = assertThrows(Kernels4jException.class, () -> m.predict(new Matrix(1, 2)));
         assertTrue(e.getMessage().contains("predictFromAffinityRows"), e.getMessage());
     }

@@ -189,7 +189,8 @@ class ClusteringMetricsTest {
         Kernels4jException e = assertThrows(Kernels4jException.class,
                 () -> ClusteringMetrics.adjustedRandIndex(new int[3], new int[2]));
         assertTrue(e.getMessage().contains("3 and 2"), e.getMessage());
-        assertThrows(Kernels4jException.class, () -> ClusteringMetrics.normalizedMutualInformation(new int[0], new int[0]));
+        assertThrows(Kernels4jException.class,
+                () -> ClusteringMetrics.normalizedMutualInformation(new int[0], new int[0]));
         Matrix neg = Matrix.of(new double[][] {{0, -1}, {-1, 0}});
         e = assertThrows(Kernels4jException.class, () -> ClusteringMetrics.modularity(neg, new int[2]));
         assertTrue(e.getMessage().contains("non-negative"), e.getMessage());
