@@ -65,7 +65,7 @@ abstract class Geometry {
 
     /**
      * The exact change of the objective J when point i moves from its cluster l to cluster c ≠ l:
-     * ΔJ = n_c/(n_c + 1)·d(i, c) − n_l/(n_l − 1)·d(i, l) (Fouss, Saerens &amp; Shimbo, Alg. 7.2);
+     * ΔJ = n_c/(n_c + 1)·d(i, c) − n_l/(n_l − 1)·d(i, l) (Fouss, Saerens &amp; Shimbo, Alg. 7.3);
      * +∞ when i is alone in l (a move would empty l).
      */
     final double moveCost(int i, int c) {

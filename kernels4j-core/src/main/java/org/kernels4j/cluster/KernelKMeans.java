@@ -14,7 +14,8 @@ import org.kernels4j.selection.ClusteringMetrics;
 
 /**
  * Kernel k-means (Fouss, Saerens &amp; Shimbo, "Algorithms and Models for Network Data and Link
- * Analysis", Alg. 7.2; pygkernels' {@code KKMeans}): a partition of n points into k clusters that
+ * Analysis", Alg. 7.2, batch, then Alg. 7.3, single-node moves; pygkernels' {@code KKMeans} and
+ * {@code KKMeans_iterative} run one or the other): a partition of n points into k clusters that
  * minimises the within-cluster sum of squared feature-space distances
  * <pre>
  *   J = Σ_c Σ_{i∈c} ‖φ(x_i) − μ_c‖²,   ‖φ(x_i) − μ_c‖² = (e_i − h_c)ᵀK(e_i − h_c) = K_ii − 2(K·h_c)_i + h_cᵀKh_c
@@ -52,9 +53,12 @@ public final class KernelKMeans implements UnsupervisedEstimator<KernelKMeansMod
 
     /** How the k starting centres are drawn. */
     public enum Init {
-        /** k-means++ on squared feature-space distances (Arthur &amp; Vassilvitskii, 2007). */
+        /**
+         * k-means++ on squared feature-space distances (Arthur &amp; Vassilvitskii, 2007): probability
+         * ∝ d². (pygkernels' {@code kmeanspp} squares the squared distances once more, ∝ d⁴.)
+         */
         KMEANS_PLUS_PLUS,
-        /** k distinct points uniformly at random. */
+        /** k distinct points uniformly at random (pygkernels' {@code init='one'}). */
         RANDOM;
 
         /** Parses {@code kmeans++} (or {@code k-means++}) and {@code random}. */
