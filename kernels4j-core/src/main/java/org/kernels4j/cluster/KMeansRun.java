@@ -7,9 +7,8 @@ import java.util.Random;
  * One k-means run on a {@link Geometry}: seeding, Lloyd batch passes, then single-node moves.
  *
  * <ol>
- *   <li>Seeding: k distinct points as centres, by k-means++ (Arthur &amp; Vassilvitskii, 2007: the first
- *       uniformly, each next with probability ∝ its squared feature-space distance to the nearest
- *       centre chosen so far) or uniformly at random; every point joins its nearest centre.</li>
+ *   <li>Seeding: k distinct points as centres, by greedy k-means++ ({@link #kMeansPlusPlus}) or
+ *       uniformly at random; every point joins its nearest centre.</li>
  *   <li>Lloyd: every point moves to its nearest centroid (computed before the pass), then the sums are
  *       updated; until no point moves or {@code maxIterations} passes. A cluster left empty gets the
  *       point farthest from its own centroid among clusters of two or more (scikit-learn's
@@ -195,9 +194,17 @@ final class KMeansRun {
         return Arrays.copyOf(perm, k);
     }
 
-    /** k-means++ seeding on squared feature-space distances; O(n·k) distance evaluations. */
+    /**
+     * Greedy k-means++ seeding on squared feature-space distances, as scikit-learn's {@code kmeans_plusplus}:
+     * the first centre uniformly; for each next one, 2 + ⌊ln k⌋ candidates drawn with probability ∝ the
+     * squared distance to the nearest centre so far, keeping the candidate that leaves the least total
+     * squared distance (Arthur &amp; Vassilvitskii's greedy variant; a single draw often seeds two centres
+     * in one cluster, a local minimum that Lloyd and single-node moves cannot leave). O(n·k·log k)
+     * distance evaluations.
+     */
     static int[] kMeansPlusPlus(Geometry g, int k, Random random) {
         int n = g.n;
+        int trials = 2 + (int) Math.log(k);
         int[] centres = new int[k];
         boolean[] chosen = new boolean[n];
         centres[0] = random.nextInt(n);
@@ -206,6 +213,8 @@ final class KMeansRun {
         for (int i = 0; i < n; i++) {
             nearest[i] = g.pointDistance(i, centres[0]);
         }
+        double[] candidateNearest = new double[n];
+        double[] bestNearest = new double[n];
         for (int c = 1; c < k; c++) {
             double total = 0;
             for (int i = 0; i < n; i++) {
@@ -213,18 +222,22 @@ final class KMeansRun {
             }
             int pick = -1;
             if (total > 0) {
-                double u = random.nextDouble() * total;
-                for (int i = 0; i < n; i++) {
-                    if (!chosen[i]) {
-                        u -= nearest[i];
-                        pick = nearest[i] > 0 ? i : pick;
-                        if (u < 0) {
-                            break;
-                        }
+                double bestPotential = Double.POSITIVE_INFINITY;
+                for (int t = 0; t < trials; t++) {
+                    int candidate = draw(nearest, chosen, total, random);
+                    double potential = 0;
+                    for (int i = 0; i < n; i++) {
+                        candidateNearest[i] = Math.min(nearest[i], g.pointDistance(i, candidate));
+                        potential += candidateNearest[i];
+                    }
+                    if (potential < bestPotential) {
+                        bestPotential = potential;
+                        pick = candidate;
+                        System.arraycopy(candidateNearest, 0, bestNearest, 0, n);
                     }
                 }
-            }
-            if (pick < 0 || total == 0) { // every remaining point coincides with a centre: any unchosen one
+                System.arraycopy(bestNearest, 0, nearest, 0, n);
+            } else { // every remaining point coincides with a centre: any unchosen one
                 int skip = random.nextInt(n - c);
                 for (int i = 0; i < n; i++) {
                     if (!chosen[i] && skip-- == 0) {
@@ -232,13 +245,29 @@ final class KMeansRun {
                         break;
                     }
                 }
+                for (int i = 0; i < n; i++) {
+                    nearest[i] = Math.min(nearest[i], g.pointDistance(i, pick));
+                }
             }
             centres[c] = pick;
             chosen[pick] = true;
-            for (int i = 0; i < n; i++) {
-                nearest[i] = Math.min(nearest[i], g.pointDistance(i, pick));
-            }
         }
         return centres;
+    }
+
+    /** An unchosen point of positive weight, with probability ∝ its weight (weights sum to total &gt; 0). */
+    private static int draw(double[] weight, boolean[] chosen, double total, Random random) {
+        double u = random.nextDouble() * total;
+        int pick = -1;
+        for (int i = 0; i < weight.length; i++) {
+            if (!chosen[i] && weight[i] > 0) {
+                pick = i;
+                u -= weight[i];
+                if (u < 0) {
+                    break;
+                }
+            }
+        }
+        return pick; // the last positive one when rounding leaves u ≥ 0
     }
 }

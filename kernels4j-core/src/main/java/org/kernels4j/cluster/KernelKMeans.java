@@ -54,8 +54,9 @@ public final class KernelKMeans implements UnsupervisedEstimator<KernelKMeansMod
     /** How the k starting centres are drawn. */
     public enum Init {
         /**
-         * k-means++ on squared feature-space distances (Arthur &amp; Vassilvitskii, 2007): probability
-         * ∝ d². (pygkernels' {@code kmeanspp} squares the squared distances once more, ∝ d⁴.)
+         * Greedy k-means++ on squared feature-space distances (Arthur &amp; Vassilvitskii, 2007;
+         * scikit-learn's default): each centre the best of 2 + ⌊ln k⌋ draws with probability ∝ d².
+         * (pygkernels' {@code kmeanspp} takes one draw, ∝ d⁴: it squares the squared distances again.)
          */
         KMEANS_PLUS_PLUS,
         /** k distinct points uniformly at random (pygkernels' {@code init='one'}). */
