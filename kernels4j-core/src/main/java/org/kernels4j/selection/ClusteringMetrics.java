@@ -84,7 +84,8 @@ public final class ClusteringMetrics {
     /**
      * Newman's modularity Q = (1/2m)·Σ_ij (A_ij − k_i·k_j/2m)·δ(c_i, c_j) of the partition
      * {@code labels} of the weighted undirected graph with symmetric adjacency A (n×n, non-negative,
-     * self-loops counted as given on the diagonal), where k_i = Σ_j A_ij and 2m = Σ_ij A_ij.
+     * symmetric to 1e-10 of its largest entry, self-loops counted as given on the diagonal), where
+     * k_i = Σ_j A_ij and 2m = Σ_ij A_ij.
      * Computed per cluster as Σ_c (e_c/2m − (K_c/2m)²) with e_c the weight inside c (both
      * directions) and K_c its total degree: O(n²).
      */
@@ -102,6 +103,11 @@ public final class ClusteringMetrics {
         double[] degree = new double[k];
         double total = 0;
         double[] a = adjacency.data();
+        double max = 0;
+        for (double w : a) {
+            max = Math.max(max, Math.abs(w));
+        }
+        double asymmetry = 1e-10 * max; // rounding from a computed adjacency, not a directed graph
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
                 double w = a[i * n + j];
@@ -109,7 +115,7 @@ public final class ClusteringMetrics {
                     throw new Kernels4jException("modularity needs finite non-negative edge weights; A[" + i + "," + j
                             + "] = " + w);
                 }
-                if (w != a[j * n + i]) {
+                if (Math.abs(w - a[j * n + i]) > asymmetry) {
                     throw new Kernels4jException("modularity needs a symmetric adjacency matrix; A[" + i + "," + j
                             + "] = " + w + " but A[" + j + "," + i + "] = " + a[j * n + i]);
                 }

@@ -194,6 +194,9 @@ class ClusteringMetricsTest {
         Matrix neg = Matrix.of(new double[][] {{0, -1}, {-1, 0}});
         e = assertThrows(Kernels4jException.class, () -> ClusteringMetrics.modularity(neg, new int[2]));
         assertTrue(e.getMessage().contains("non-negative"), e.getMessage());
+        // rounding-level asymmetry is accepted, a directed edge is not
+        assertEquals(-0.5, ClusteringMetrics.modularity(Matrix.of(new double[][] {{0, 1}, {1 + 1e-14, 0}}),
+                new int[] {0, 1}), 1e-12);
         Matrix asym = Matrix.of(new double[][] {{0, 1}, {2, 0}});
         e = assertThrows(Kernels4jException.class, () -> ClusteringMetrics.modularity(asym, new int[2]));
         assertTrue(e.getMessage().contains("symmetric"), e.getMessage());
