@@ -195,20 +195,21 @@ public final class SpectralClustering implements UnsupervisedEstimator<SpectralC
             }
         }
         int extra = clusters < n ? 1 : 0; // one more eigenvalue shows the gap
-        TopEigen eig = top ? TopEigen.range(op, n - clusters + 1 - extra, n) : TopEigen.range(op, 1, clusters + extra);
+        org.kernels4j.linalg.SymmetricEigen eig = top ? org.kernels4j.linalg.SymmetricEigen.range(op, n - clusters + 1 - extra, n)
+                : org.kernels4j.linalg.SymmetricEigen.range(op, 1, clusters + extra);
         // order: most significant first (largest of M, smallest of L)
         double[] values = new double[clusters];
         Matrix embedding = new Matrix(n, clusters);
         int kept = clusters + extra;
         for (int a = 0; a < clusters; a++) {
             int col = top ? kept - 1 - a : a;
-            values[a] = eig.values[col];
+            values[a] = eig.value(col);
             for (int i = 0; i < n; i++) {
-                double v = eig.vectors.get(i, col);
+                double v = eig.vectors().get(i, col);
                 embedding.set(i, a, laplacian == Laplacian.RANDOM_WALK ? v / Math.sqrt(degree[i]) : v);
             }
         }
-        double next = extra == 0 ? Double.NaN : eig.values[top ? 0 : clusters];
+        double next = extra == 0 ? Double.NaN : eig.value(top ? 0 : clusters);
         double maxDegree = java.util.Arrays.stream(degree).max().getAsDouble();
         boolean tooManyComponents = extra == 1 && (top ? next > 1 - COMPONENT_TOLERANCE
                 : next < COMPONENT_TOLERANCE * maxDegree);

@@ -276,13 +276,14 @@ public final class Blas {
 
     /**
      * LAPACK {@code dsyevr} with an index range on the lower triangle of a row-major symmetric array
-     * (destroyed): the k largest eigenvalues ascending into w[0..k), their eigenvectors column-major
-     * into z (n×k, leading dimension n); found[0] is the number of pairs found. Returns LAPACK's info.
+     * (destroyed): the eigenvalues with ascending 1-based indices from..to into w[0..k), k = to − from + 1,
+     * their eigenvectors column-major into z (n×k, leading dimension n); found[0] is the number of pairs
+     * found. Returns LAPACK's info.
      */
-    static int syevrTop(double[] a, int n, int k, int[] found, double[] w, double[] z) {
-        int[] support = new int[2 * Math.max(1, k)];
+    static int syevrRange(double[] a, int n, int from, int to, int[] found, double[] w, double[] z) {
+        int[] support = new int[2 * Math.max(1, to - from + 1)];
         return Parallelism.blas(() -> openblas.LAPACKE_dsyevr(openblas.LAPACK_COL_MAJOR, (byte) 'V', (byte) 'I',
-                (byte) 'U', n, a, n, 0.0, 0.0, n - k + 1, n, 0.0, found, w, z, n, support));
+                (byte) 'U', n, a, n, 0.0, 0.0, from, to, 0.0, found, w, z, n, support));
     }
 
     private static void scaleInPlace(Matrix c, double beta) {

@@ -69,18 +69,33 @@ public final class SymmetricEigen {
      */
     public static SymmetricEigen top(Matrix a, int k) {
         int n = a.rows();
-        if (a.cols() != n) {
-            throw new Kernels4jException("eigendecomposition needs a square matrix, got " + a.shape());
-        }
         if (k < 1 || k > n) {
             throw new Kernels4jException("cannot take the " + k + " largest eigenpairs of a " + n + "x" + n + " matrix");
         }
+        return range(a, n - k + 1, n);
+    }
+
+    /**
+     * The eigenpairs with ascending 1-based indices {@code from..to} only (e.g. 1..k for the k smallest), by
+     * LAPACK {@code dsyevr} with an index range; costs and layout as {@link #top}, which is
+     * {@code range(a, n − k + 1, n)}.
+     */
+    public static SymmetricEigen range(Matrix a, int from, int to) {
+        int n = a.rows();
+        if (a.cols() != n) {
+            throw new Kernels4jException("eigendecomposition needs a square matrix, got " + a.shape());
+        }
+        if (from < 1 || to > n || from > to) {
+            throw new Kernels4jException("cannot take eigenpairs " + from + ".." + to + " of a " + n + "x" + n
+                    + " matrix");
+        }
+        int k = to - from + 1;
         a.requireFinite("matrix to decompose");
         double[] work = a.data().clone();
         double[] w = new double[n];
         double[] z = new double[n * k];
         int[] found = new int[1];
-        int info = Blas.syevrTop(work, n, k, found, w, z);
+        int info = Blas.syevrRange(work, n, from, to, found, w, z);
         if (info != 0 || found[0] != k) {
             throw new Kernels4jException("symmetric eigendecomposition did not converge (LAPACK dsyevr info " + info
                     + ", " + found[0] + " of " + k + " pairs)");

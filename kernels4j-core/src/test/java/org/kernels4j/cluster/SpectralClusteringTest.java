@@ -29,24 +29,24 @@ class SpectralClusteringTest {
                 a.set(j, i, v);
             }
         }
-        TopEigen top = TopEigen.range(a, n - 3, n); // the 4 largest
+        SymmetricEigen top = SymmetricEigen.range(a, n - 3, n); // the 4 largest
         double[] all = SymmetricEigen.of(a).values();
         for (int c = 0; c < 4; c++) {
-            assertEquals(all[n - 4 + c], top.values[c], 1e-10);
+            assertEquals(all[n - 4 + c], top.value(c), 1e-10);
             double norm = 0;
             for (int i = 0; i < n; i++) {
                 double av = 0;
                 for (int j = 0; j < n; j++) {
-                    av += a.get(i, j) * top.vectors.get(j, c);
+                    av += a.get(i, j) * top.vectors().get(j, c);
                 }
-                assertEquals(top.values[c] * top.vectors.get(i, c), av, 1e-9);
-                norm += top.vectors.get(i, c) * top.vectors.get(i, c);
+                assertEquals(top.value(c) * top.vectors().get(i, c), av, 1e-9);
+                norm += top.vectors().get(i, c) * top.vectors().get(i, c);
             }
             assertEquals(1, norm, 1e-12);
         }
-        TopEigen bottom = TopEigen.range(a, 1, 2);
-        assertEquals(all[0], bottom.values[0], 1e-10);
-        assertEquals(all[1], bottom.values[1], 1e-10);
+        SymmetricEigen bottom = SymmetricEigen.range(a, 1, 2);
+        assertEquals(all[0], bottom.value(0), 1e-10);
+        assertEquals(all[1], bottom.value(1), 1e-10);
     }
 
     @Test
