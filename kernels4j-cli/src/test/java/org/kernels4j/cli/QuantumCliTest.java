@@ -229,4 +229,23 @@ class QuantumCliTest {
             assertEquals(1, r.err().strip().lines().count(), r.err());
         }
     }
+
+    @Test
+    void benchQuantumExportsTheGramMatrixAndTheMemoryLimit() throws IOException {
+        Path ex = dir.resolve("qb");
+        Run r = run("bench", "quantum", "--qubits", "3,5", "--n", "12,9", "--export-dir", ex.toString());
+        assertEquals(0, r.code(), r.err());
+        Matrix x = Npy.read(ex.resolve("points_q5_n9.npy"));
+        assertEquals(9, x.rows());
+        assertEquals(5, x.cols());
+        Matrix g = GramEngine.gram(KernelSpec.parse("zz(reps=2, entanglement=full, alpha=2)"), x);
+        assertEquals(0, g.maxAbsDifference(Npy.read(ex.resolve("gram_q5_n9.npy"))), 0.0);
+        assertEquals(3, Files.readAllLines(ex.resolve("times.csv")).size());
+        // 16 * 2^20 * 500 = 8,388,608,000 <= 8 GiB = 8,589,934,592 with 201 MB left for the tiles; 2^21 is twice that
+        assertEquals(20, org.kernels4j.bench.QuantumBenchmark.maxQubits(500, 8L << 30, 2));
+        // 16 * 2^18 * 2000 = 8,388,608,000 again
+        assertEquals(18, org.kernels4j.bench.QuantumBenchmark.maxQubits(2000, 8L << 30, 2));
+        assertEquals(2, run("bench", "quantum", "--quick", "--qubits", "4").code());
+        assertEquals(2, run("bench", "quantum", "--qubits", "4,5", "--n", "10").code());
+    }
 }
