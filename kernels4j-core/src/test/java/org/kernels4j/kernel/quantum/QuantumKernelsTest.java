@@ -338,4 +338,115 @@ class QuantumKernelsTest {
         }
         return out;
     }
+
+    /** ⟨P_k⟩ = ⟨ψ|P_k|ψ⟩ with P_k a Pauli matrix on qubit k, applied here entry by entry to the state. */
+    private static double expectation(double[] psi, int n, int k, char pauli) {
+        double re = 0;
+        for (int b = 0; b < 1 << n; b++) {
+            int bit = (b >> k) & 1;
+            int source = pauli == 'Z' ? b : b ^ (1 << k);
+            int sourceBit = (source >> k) & 1;
+            // (Pψ)_b = Σ_c P[bit][c] ψ_{…c…}: X = [[0,1],[1,0]], Y = [[0,−i],[i,0]], Z = diag(1,−1)
+            double pr;
+            double pi;
+            if (pauli == 'X') {
+                pr = 1;
+                pi = 0;
+            } else if (pauli == 'Y') {
+                pr = 0;
+                pi = bit == 0 ? -1 : 1;
+            } else {
+                pr = bit == 0 ? 1 : -1;
+                pi = 0;
+            }
+            assertEquals(pauli == 'Z' ? bit : 1 - bit, sourceBit);
+            double sr = psi[2 * source];
+            double si = psi[2 * source + 1];
+            double qr = pr * sr - pi * si;
+            double qi = pr * si + pi * sr;
+            re += psi[2 * b] * qr + psi[2 * b + 1] * qi; // Re(conj(ψ_b)·(Pψ)_b)
+        }
+        return re;
+    }
+
+    @Test
+    void blochVectorsAreThePauliExpectationsOfEachQubit() {
+        PauliFeatureMap map = PauliFeatureMap.of(List.of("Z", "XY", "ZZ"), 2, "full", 1.4);
+        ProjectedKernel k = new ProjectedKernel(map, 1);
+        double[] x = {0.3, 2.2, -1.0};
+        double[] psi = map.state(x);
+        double[] r = k.blochVectors(x);
+        for (int q = 0; q < 3; q++) {
+            assertEquals(expectation(psi, 3, q, 'X'), r[3 * q], 1e-12, "<X" + q + ">");
+            assertEquals(expectation(psi, 3, q, 'Y'), r[3 * q + 1], 1e-12, "<Y" + q + ">");
+            assertEquals(expectation(psi, 3, q, 'Z'), r[3 * q + 2], 1e-12, "<Z" + q + ">");
+        }
+        assertTrue(Math.abs(r[0]) > 1e-3 && Math.abs(r[1]) > 1e-3, "a state with X and Y components");
+    }
+
+    /**
+     * Different pairs draw independent shot noise: with one seed, the standardised errors (K̂ − K)/√(K(1 − K)/S)
+     * over m pairs have mean 0 within 5/√m (were the generator's seed the same for every pair, they would
+     * all sit at one quantile).
+     */
+    @Test
+    void shotNoiseIsIndependentAcrossPairs() {
+        FidelityKernel exact = new FidelityKernel(PauliFeatureMap.zz(2, "full", 1.0));
+        FidelityKernel noisy = exact.withShots(40, 5);
+        Matrix x = points(60, 3, 17);
+        Matrix k = GramEngine.gram(exact, x);
+        Matrix kh = GramEngine.gram(noisy, x);
+        double sum = 0;
+        double sumSq = 0;
+        int m = 0;
+        for (int i = 0; i < 60; i++) {
+            for (int j = i + 1; j < 60; j++) {
+                double p = k.get(i, j);
+                if (p < 0.05 || p > 0.95) {
+                    continue;
+                }
+                double zscore = (kh.get(i, j) - p) / Math.sqrt(p * (1 - p) / 40);
+                sum += zscore;
+                sumSq += zscore * zscore;
+                m++;
+            }
+        }
+        assertTrue(m > 300, "enough pairs: " + m);
+        assertEquals(0, sum / m, 5 / Math.sqrt(m));
+        assertEquals(1, sumSq / m, 0.25, "standardised errors have unit variance");
+    }
+
+    @Test
+    void theExactKernelOfAPointWithItselfIsOneAndLengthsMustAgree() {
+        FidelityKernel k = new FidelityKernel(PauliFeatureMap.zz(2, "full", 2));
+        assertEquals(1.0, k.selfValue(new double[] {0.2, 1.5}), 0.0);
+        assertEquals(1.0, k.value(new double[] {0.2, 1.5}, new double[] {0.2, 1.5}), 1e-14);
+        assertThrows(Kernels4jException.class, () -> k.value(new double[] {1, 2}, new double[] {1, 2, 3}));
+        assertThrows(Kernels4jException.class,
+                () -> new ProjectedKernel(k.featureMap(), 1).value(new double[] {1, 2}, new double[] {1, 2, 3}));
+    }
+
+    @Test
+    void kernelsPrintTheSpecOfTheirFeatureMap() {
+        assertEquals("zz(reps=2, entanglement=full, alpha=2)", new FidelityKernel(PauliFeatureMap.zz(2, "full", 2)).toSpec());
+        assertEquals("pauli(paulis=[Z, XX], reps=1, entanglement=linear, alpha=0.5)",
+                new FidelityKernel(PauliFeatureMap.of(List.of("Z", "XX"), 1, "linear", 0.5)).toSpec());
+        assertEquals("zz(reps=1, entanglement=full, alpha=2, shots=10, seed=4)",
+                new FidelityKernel(PauliFeatureMap.zz(1, "full", 2), 10, 4).toSpec());
+        assertEquals("projected(paulis=[Z, ZZ], reps=2, entanglement=[[1, 0]], alpha=2, gamma=0.5)",
+                new ProjectedKernel(PauliFeatureMap.of(List.of("Z", "ZZ"), 2, new int[][] {{1, 0}}, 2), 0.5).toSpec());
+        assertEquals("full", PauliFeatureMap.zz(2, "FULL", 2).entanglement());
+        assertEquals(null, PauliFeatureMap.zz(2, "full", 2).tuples());
+        assertEquals(2, PauliFeatureMap.of(List.of("ZZ"), 1, new int[][] {{0, 1}, {1, 2}}, 2).tuples().length);
+    }
+
+    @Test
+    void aBadPauliStringIsReportedWhereItWasWritten() {
+        org.kernels4j.kernel.KernelSpecException e = assertThrows(org.kernels4j.kernel.KernelSpecException.class,
+                () -> KernelSpec.parse("pauli(reps=1, paulis=[Z, Q])"));
+        assertTrue(e.getMessage().contains("column 15"), e.getMessage());
+        org.kernels4j.kernel.KernelSpecException f = assertThrows(org.kernels4j.kernel.KernelSpecException.class,
+                () -> KernelSpec.parse("zz(reps=1, entanglement=[[0, 0]])"));
+        assertTrue(f.getMessage().contains("column 12") && f.getMessage().contains("twice"), f.getMessage());
+    }
 }
