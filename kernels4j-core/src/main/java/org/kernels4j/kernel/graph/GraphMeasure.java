@@ -33,6 +33,9 @@ import org.kernels4j.linalg.Matrix;
  * (a connected graph is required; a non-positive entry is an error naming the pair, see
  * {@link GraphKernels#log}). For the exponential kernels the log form is computed from a rescaled spectrum,
  * ln H = m + ln(V·e^{f(Λ)−m}·Vᵀ) with m = max f, so log-comm stays finite where exp(tA) itself overflows.
+ * Accuracy: the spectral route gives each entry to an absolute error of about ε·max|H| (as a dense inverse or
+ * Padé exponential does), so ln H_ij is good to about ε·max|H|/H_ij: entries many orders below the largest (far
+ * nodes at a small parameter) lose digits in the log form.
  *
  * <p>Distances ({@link PreparedMeasure#distance}): D = ½(h1ᵀ + 1hᵀ) − ½(H + Hᵀ) of the (log) kernel, raised to the
  * power 0.5 for comm and log-comm (pygkernels' {@code Comm_D}/{@code logComm_D}); ct, sp and spct give their

@@ -12,8 +12,9 @@ import org.kernels4j.linalg.SymmetricEigen;
  * removes the volume factor (4πt)^{−dim/2}: with σ = 1 a Gaussian kernel gives back the squared distance exactly.
  * Here H_t is exact, from one eigendecomposition of 𝓛 (HeatGeo approximates it by a Chebyshev polynomial of
  * order 32 and clips its negative values to 0); 𝓛 is the normalised Laplacian L_sym (HeatGeo's choice, default) or
- * L = D − A. An entry H_t(i,j) ≤ 0 (below double precision for a t that is small against the graph distance) is an
- * error naming the pair. Cost: one decomposition (9n³ flops) per graph, then n³ per t.
+ * L = D − A. Entries below 10⁻¹⁵·max H_t (far pairs at a small t: below what the double-precision spectral route
+ * resolves, and possibly negative from rounding) are raised to that floor, so those distances saturate at
+ * about sqrt(4t·(ln max H_t + 34.5)) instead of being NaN (HeatGeo clips them to 0). Cost: one decomposition (9n³ flops) per graph, then n³ per t.
  */
 public final class HeatGeodesic {
     /** Which Laplacian drives the diffusion. */
@@ -108,8 +109,18 @@ public final class HeatGeodesic {
         Graph g = spectra.graph();
         g.requireConnected("heat-geodesic distances");
         Matrix h = heatKernel(spectra);
-        Matrix logH = GraphKernels.log(h, g, "heat-geodesic distance (t = " + time + ")");
         int n = g.size();
+        double max = 0;
+        for (double v : h.data()) {
+            max = Math.max(max, v);
+        }
+        double floor = 1e-15 * max;
+        Matrix clamped = h.copy();
+        double[] cd = clamped.data();
+        for (int q = 0; q < cd.length; q++) {
+            cd[q] = Math.max(cd[q], floor);
+        }
+        Matrix logH = GraphKernels.log(clamped, g, "heat-geodesic distance (t = " + time + ")");
         double[] l = logH.data();
         double[] hd = h.data();
         Matrix d = new Matrix(n, n);

@@ -94,7 +94,7 @@ public final class RandomGraphs {
      * round((1−μ)k) internal stubs and is placed in a random community large enough to hold them; internal stubs are
      * paired at random inside each community and external stubs across communities (configuration model). Unlike
      * LFR, self-loops, repeated pairs and same-community external pairs are dropped rather than rewired, so realised
-     * degrees run slightly below the drawn ones and the realised mixing is close to, not exactly, μ.
+     * degrees run below the drawn ones (mean about 15% lower at n = 1000, average 15, communities of 20–100) and the realised mixing is close to, not exactly, μ.
      *
      * @throws Kernels4jException for inconsistent sizes or out-of-range exponents or mixing
      */
