@@ -24,8 +24,13 @@ import org.kernels4j.linalg.Matrix;
  *   <li><b>Adjacency</b>: {@code .npy} (nodes "0" … "n−1"), or CSV read by {@link CsvReader} (no target column);
  *       a first row with a non-numeric cell holds the node names.</li>
  * </ul>
- * {@link #read} picks: {@code .npy} → adjacency; text whose first data line has at least 4 cells → adjacency;
- * otherwise an edge list (a 2- or 3-node adjacency CSV needs {@link #readAdjacency}).
+ * {@link #read(Path)} ({@link Format#AUTO}) picks: {@code .npy} → adjacency; text whose first data line (comments and
+ * blank lines aside) has 4 or more cells → adjacency (an edge list has 2 or 3); with 2 or 3 cells (c), adjacency only
+ * when the data lines form a square numeric block — exactly c lines of c numbers, or a first line of c cells with a
+ * non-number that is not an edge-list header word (the names) and then exactly c lines of c numbers — otherwise an edge
+ * list. So a 2- or 3-node matrix is read as a matrix, and the one ambiguous file — 2 unweighted or 3 weighted edges
+ * whose node names are all numbers and no header — is read as a matrix too: pass {@link Format#EDGE_LIST} (or add a
+ * header line such as {@code source,target}) for that.
  */
 public final class GraphReader {
     private static final Set<String> HEADER_WORDS = Set.of("source", "src", "from", "node1", "u");
@@ -33,12 +38,37 @@ public final class GraphReader {
     private GraphReader() {
     }
 
-    /** Reads an edge list or adjacency matrix, chosen as described above. */
+    /** How {@link #read(Path, Format)} interprets a file. */
+    public enum Format {
+        /** Chosen from the file name and content, as described in the class comment. */
+        AUTO,
+        /** {@code source,target[,weight]} lines ({@link #readEdgeList}). */
+        EDGE_LIST,
+        /** An n×n matrix ({@link #readAdjacency}). */
+        ADJACENCY
+    }
+
+    /** Reads an edge list or adjacency matrix, chosen as described above ({@link Format#AUTO}). */
     public static Graph read(Path file) {
+        return read(file, Format.AUTO);
+    }
+
+    /** Reads a graph in the given format ({@link Format#AUTO}: chosen as described in the class comment). */
+    public static Graph read(Path file, Format format) {
+        return switch (format) {
+            case EDGE_LIST -> readEdgeList(file);
+            case ADJACENCY -> readAdjacency(file);
+            case AUTO -> looksLikeAdjacency(file) ? readAdjacency(file) : readEdgeList(file);
+        };
+    }
+
+    /** The AUTO rule; reads at most the first c + 2 data lines (c ≤ 3) of a text file. */
+    private static boolean looksLikeAdjacency(Path file) {
         String name = file.toString();
         if (name.toLowerCase(Locale.ROOT).endsWith(".npy")) {
-            return readAdjacency(file);
+            return true;
         }
+        List<List<String>> lines = new ArrayList<>();
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
             boolean first = true;
@@ -48,14 +78,47 @@ public final class GraphReader {
                     first = false;
                 }
                 String t = stripComment(line).trim();
-                if (!t.isEmpty()) {
-                    return split(t).size() >= 4 ? readAdjacency(file) : readEdgeList(file);
+                if (t.isEmpty()) {
+                    continue;
+                }
+                List<String> cells = split(t);
+                if (lines.isEmpty() && cells.size() >= 4) {
+                    return true;
+                }
+                lines.add(cells);
+                if (lines.size() > lines.get(0).size() + 1) {
+                    return false; // more lines than a c×c block with a names row: an edge list
                 }
             }
         } catch (IOException e) {
             throw TextFiles.unreadable(name, e);
         }
-        throw new Kernels4jException(name + ": empty graph file");
+        if (lines.isEmpty()) {
+            throw new Kernels4jException(name + ": empty graph file");
+        }
+        int c = lines.get(0).size();
+        boolean names = !allNumbers(lines.get(0));
+        if (names && HEADER_WORDS.contains(lines.get(0).get(0).toLowerCase(Locale.ROOT))) {
+            return false;
+        }
+        if (lines.size() != c + (names ? 1 : 0)) {
+            return false;
+        }
+        for (int r = names ? 1 : 0; r < lines.size(); r++) {
+            if (lines.get(r).size() != c || !allNumbers(lines.get(r))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean allNumbers(List<String> cells) {
+        for (String c : cells) {
+            if (CsvReader.parseNumber(c) == null) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Reads an edge list. */

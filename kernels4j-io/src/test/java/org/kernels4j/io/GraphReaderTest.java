@@ -76,4 +76,42 @@ class GraphReaderTest {
         Path rect = write("rect.csv", "0,1,0,1\n1,0,1,0\n");
         assertEquals(rect + ": an adjacency matrix must be square, got 2x4", error(rect));
     }
+
+    @Test
+    void automaticFormatReadsSmallSquareNumericBlocksAsMatricesAndEverythingElseAsEdgeLists() throws IOException {
+        // "0,1 / 1,0" as a matrix: 2 nodes joined with weight 1; as an edge list the two directions would sum to 2
+        Path two = write("two.csv", "# 2 nodes\n0,1\n\n1,0\n");
+        Graph m = GraphReader.read(two);
+        assertEquals(List.of("0", "1"), m.names());
+        assertEquals(1.0, m.weight(0, 1));
+        Graph e = GraphReader.read(two, GraphReader.Format.EDGE_LIST);
+        assertEquals(2.0, e.weight(0, 1));
+        Graph named = GraphReader.read(write("named.csv", "a,b,c\n0,1,2\n1,0,0\n2,0,0\n"));
+        assertEquals(List.of("a", "b", "c"), named.names());
+        assertEquals(2.0, named.weight(0, 2));
+        assertEquals(0.0, named.weight(1, 2));
+        // a triangle as 3 unweighted edges with numeric names: 3 lines of 2 cells is no square block
+        Graph triangle = GraphReader.read(write("tri.csv", "1,2\n2,3\n3,1\n"));
+        assertEquals(List.of("1", "2", "3"), triangle.names());
+        assertEquals(3, triangle.edgeCount());
+        // 3 weighted numeric edges without a header: the documented ambiguous case, a matrix unless told
+        Path weighted = write("w.csv", "1,2,0.5\n2,3,1\n3,1,2\n");
+        Graph asMatrix = GraphReader.read(weighted);
+        assertEquals(List.of("0", "1", "2"), asMatrix.names());
+        Graph asEdges = GraphReader.read(weighted, GraphReader.Format.EDGE_LIST);
+        assertEquals(List.of("1", "2", "3"), asEdges.names());
+        assertEquals(0.5, asEdges.weight(0, 1));
+        assertEquals(List.of("1", "2", "3"),
+                GraphReader.read(write("wh.csv", "source,target,weight\n1,2,0.5\n2,3,1\n3,1,2\n")).names());
+        // an edge-list header word in a 3-cell first line is never a names row
+        Graph headed = GraphReader.read(write("hd.csv", "from,to,w\n0,1,1\n1,2,1\n2,0,1\n"));
+        assertEquals(List.of("0", "1", "2"), headed.names());
+        assertEquals(1.0, headed.weight(0, 1));
+        // 4 or more cells: a matrix; forcing the other format reports the mismatch
+        Path four = write("four.csv", "0,1,0,0\n1,0,1,0\n0,1,0,1\n0,0,1,0\n");
+        assertEquals(3, GraphReader.read(four, GraphReader.Format.ADJACENCY).edgeCount());
+        String msg = assertThrows(Kernels4jException.class,
+                () -> GraphReader.read(four, GraphReader.Format.EDGE_LIST)).getMessage();
+        assertEquals(four + ":1: expected source,target[,weight], got 4 cells", msg);
+    }
 }
