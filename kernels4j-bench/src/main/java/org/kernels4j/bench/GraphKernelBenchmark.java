@@ -2,6 +2,7 @@ package org.kernels4j.bench;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntSupplier;
 import org.bytedeco.openblas.global.openblas;
 import org.kernels4j.kernel.graph.Graph;
 import org.kernels4j.kernel.graph.GraphKernels;
@@ -16,64 +17,113 @@ import org.kernels4j.linalg.Parallelism;
 
 /**
  * {@code bench graph}: a parameter sweep of the eight spectral graph kernels (walk, forest, comm, heat, nheat, ppr,
- * modifppr, heatpr), each plain and log, on an SBM graph: the eigen route ({@link PreparedMeasure}: one shared
- * decomposition per matrix, then one {@code dsyrk} per value, the log taken from the same product) against
- * recomputing each kernel per value densely — Cholesky inverse where the matrix is SPD (walk, forest, modifppr),
- * LU inverse ({@code dgetrf}/{@code dgetri}) for ppr, and expm by Padé(13) scaling and squaring (Higham 2005, as
- * scipy's {@code expm}) with BLAS GEMMs and {@code dgesv} — then ln of that. Both routes are timed in one run, and
- * their largest relative difference (over entries, |a − b|/max|b|; for logs, |a − b|/max(1, |b|)) is reported.
+ * modifppr, heatpr), each plain and log (16 measures), on an SBM graph. The eigen route ({@link PreparedMeasure}: three
+ * shared decompositions, then per measure and value one {@code dsyrk}, for a log measure followed by the element-wise
+ * log) against recomputing each kernel per value densely — Cholesky inverse ({@code dpotrf}/{@code dpotri}) where the
+ * matrix is SPD (walk I − tA, forest I + tL, modifppr D − αA), LU inverse ({@code dgetrf}/{@code dgetri}) for ppr's
+ * I − αD⁻¹A, and expm by Padé(13) scaling and squaring (Higham 2005, the degree-13 branch of scipy's {@code expm})
+ * with BLAS GEMMs and {@code dgesv} for comm, heat, nheat, heatpr — a dense log measure is the dense plain kernel
+ * plus its element-wise log. Both routes are timed in one run; their largest relative difference (plain:
+ * |a − b|/max|b|; log: |a − b|/max(1, |b|)) is reported per measure.
  *
- * <p>STATUS (unfinished): the first full run (n = 600) died with SIGSEGV after the Cholesky baselines, most likely in
- * the LAPACKE_dgesv / dgetri calls on heap arrays below; not yet debugged, no numbers measured.
+ * <p>The dense route recomputes {@code denseValues} of the grid's values (spread over it) per measure; its time per
+ * value is what is compared, and the dense sweep time is that per-value time × the number of values.
+ *
+ * <p>Why the LU calls run on their own thread: OpenBLAS's threaded {@code getrf} keeps a job table of about
+ * MAX_CPU_NUMBER² cache lines (≈ 2 MB in the bytedeco build) on the calling thread's stack; a Java thread's default
+ * 1 MB stack overflows and the JVM dies with SIGSEGV (with {@code -Xss4m}, or one BLAS thread, it does not). Cholesky,
+ * GEMM and the eigensolvers do not do this.
  */
 public final class GraphKernelBenchmark {
     /**
-     * @param n nodes (SBM with 2 blocks, p_in = 20/n·2, p_out = 4/n·2, seed 1000 + n)
-     * @param values parameter values t′ of the eigen sweep, evenly in (0, 1)
-     * @param denseValues how many of those the dense baseline recomputes (≤ values; per-value time is what is compared)
+     * @param n nodes (SBM with 2 blocks, p_in = 40/n, p_out = 8/n, seed 1000 + n)
+     * @param values parameter values t′ of the sweep, evenly in (0, 1): (k + 1)/(values + 1)
+     * @param denseValues how many of those the dense baseline recomputes per measure (1 ≤ denseValues ≤ values)
      */
     public record Options(int n, int values, int denseValues) {
+        /** Checks the ranges. */
+        public Options {
+            if (n < 10 || values < 1 || denseValues < 1 || denseValues > values) {
+                throw new IllegalArgumentException("need n >= 10, values >= 1, 1 <= denseValues <= values; got " + n
+                        + ", " + values + ", " + denseValues);
+            }
+        }
+
+        /** The run: n = 2,000, 30 values, 3 of them recomputed densely per measure. */
+        public static Options full() {
+            return new Options(2000, 30, 3);
+        }
+
+        /** A quick run (seconds): n = 300, 30 values, 3 recomputed densely. */
+        public static Options quick() {
+            return new Options(300, 30, 3);
+        }
     }
 
     /**
-     * @param measure plain measure id
-     * @param eigenSecondsPerValue eigen route, plain + log, per value (decomposition excluded)
-     * @param denseSecondsPerValue dense route, plain + log, per value
-     * @param maxRelativeDifference largest relative difference between the routes, plain and log
+     * @param measure measure id (e.g. "walk", "log-walk")
+     * @param eigenSecondsPerValue eigen route per value (decompositions excluded)
+     * @param denseSecondsPerValue dense route per value
+     * @param maxRelativeDifference largest relative difference between the routes over the dense values
      */
     public record Row(String measure, double eigenSecondsPerValue, double denseSecondsPerValue,
             double maxRelativeDifference) {
+        /** dense / eigen time per value. */
+        public double ratio() {
+            return denseSecondsPerValue / eigenSecondsPerValue;
+        }
     }
 
     /**
      * @param decompositionSeconds the three shared eigendecompositions (A, L, D^-1/2 A D^-1/2)
      * @param eigenSweepSeconds eigen route: decompositions + every value of every measure
-     * @param denseSweepSecondsEstimate dense route for the same number of values (per-value time × values)
+     * @param denseSweepSecondsEstimate dense route for the same values (per-value time × values, summed over measures)
      * @param ratio denseSweepSecondsEstimate / eigenSweepSeconds
      */
-    public record Result(int n, int edges, double decompositionSeconds, List<Row> rows, double eigenSweepSeconds,
-            double denseSweepSecondsEstimate, double ratio) {
+    public record Result(int n, int edges, int values, double decompositionSeconds, List<Row> rows,
+            double eigenSweepSeconds, double denseSweepSecondsEstimate, double ratio) {
         /** Copies the rows. */
         public Result {
             rows = List.copyOf(rows);
         }
+
+        /** Largest relative difference between the routes over all measures. */
+        public double maxRelativeDifference() {
+            double m = 0;
+            for (Row r : rows) {
+                m = Math.max(m, r.maxRelativeDifference());
+            }
+            return m;
+        }
     }
 
-    private static final GraphMeasure[] MEASURES = {GraphMeasure.WALK, GraphMeasure.FOREST, GraphMeasure.COMM,
+    /** The plain measures of the sweep; each comes with its log form. */
+    static final GraphMeasure[] MEASURES = {GraphMeasure.WALK, GraphMeasure.FOREST, GraphMeasure.COMM,
         GraphMeasure.HEAT, GraphMeasure.NHEAT, GraphMeasure.PPR, GraphMeasure.MODIFPPR, GraphMeasure.HEATPR};
 
     private GraphKernelBenchmark() {
     }
 
+    /** The sweep's rescaled values (k + 1)/(values + 1), k = 0 … values − 1. */
+    static double[] grid(int values) {
+        double[] grid = new double[values];
+        for (int k = 0; k < values; k++) {
+            grid[k] = (k + 1.0) / (values + 1.0);
+        }
+        return grid;
+    }
+
+    /** The benchmark's graph: a 2-block SBM, connected (checked: the log forms need it). */
+    static Graph graph(int n) {
+        Graph g = RandomGraphs.stochasticBlockModel(n, 2, 40.0 / n, 8.0 / n, 1000 + n).graph();
+        g.requireConnected("the benchmark's log kernels");
+        return g;
+    }
+
     /** Runs the benchmark. */
     public static Result run(Options o) {
-        Graph g = RandomGraphs.stochasticBlockModel(o.n(), 2, 40.0 / o.n(), 8.0 / o.n(), 1000 + o.n()).graph();
-        // the log forms need a connected graph; the SBM at these densities is connected with overwhelming probability
-        g.requireConnected("the benchmark's log kernels");
-        double[] grid = new double[o.values()];
-        for (int k = 0; k < grid.length; k++) {
-            grid[k] = (k + 1.0) / (grid.length + 1.0);
-        }
+        Graph g = graph(o.n());
+        double[] grid = grid(o.values());
         long t0 = System.nanoTime();
         GraphSpectra spectra = GraphSpectra.of(g);
         spectra.adjacency();
@@ -82,36 +132,44 @@ public final class GraphKernelBenchmark {
         double decomposition = (System.nanoTime() - t0) / 1e9;
         List<Row> rows = new ArrayList<>();
         double eigenAll = decomposition;
-        double densePerValueAll = 0;
+        double denseAll = 0;
+        int step = grid.length / o.denseValues();
         for (GraphMeasure m : MEASURES) {
             PreparedMeasure plain = m.prepare(spectra);
             PreparedMeasure log = GraphMeasure.valueOf("LOG_" + m.name()).prepare(spectra);
-            long s = System.nanoTime();
-            for (double tp : grid) {
-                plain.kernelAtScaled(tp);
-                log.kernelAtScaled(tp);
+            double[] eigen = new double[2];
+            PreparedMeasure[] both = {plain, log};
+            for (int w = 0; w < 2; w++) {
+                long s = System.nanoTime();
+                for (double tp : grid) {
+                    both[w].kernelAtScaled(tp);
+                }
+                eigen[w] = (System.nanoTime() - s) / 1e9;
+                eigenAll += eigen[w];
             }
-            double eigen = (System.nanoTime() - s) / 1e9;
-            eigenAll += eigen;
-            double dense = 0;
-            double diff = 0;
-            int step = Math.max(1, grid.length / Math.max(1, o.denseValues()));
-            int count = 0;
-            for (int k = 0; k < grid.length && count < o.denseValues(); k += step, count++) {
-                double t = plain.parameter(grid[k]);
+            double densePlain = 0;
+            double denseLog = 0;
+            double[] diff = new double[2];
+            for (int c = 0; c < o.denseValues(); c++) {
+                double t = plain.parameter(grid[step / 2 + c * step]);
                 long d0 = System.nanoTime();
                 Matrix h = dense(m, g, t);
+                long d1 = System.nanoTime();
                 Matrix lh = GraphKernels.log(h, g, "dense " + m.id());
-                dense += (System.nanoTime() - d0) / 1e9;
-                diff = Math.max(diff, relative(plain.kernel(t), h, false));
-                diff = Math.max(diff, relative(log.kernel(t), lh, true));
+                long d2 = System.nanoTime();
+                densePlain += (d1 - d0) / 1e9;
+                denseLog += (d2 - d0) / 1e9; // the log measure needs the plain kernel first
+                diff[0] = Math.max(diff[0], relative(plain.kernel(t), h, false));
+                diff[1] = Math.max(diff[1], relative(log.kernel(t), lh, true));
             }
-            double densePerValue = dense / count;
-            densePerValueAll += densePerValue;
-            rows.add(new Row(m.id(), eigen / grid.length, densePerValue, diff));
+            double[] densePerValue = {densePlain / o.denseValues(), denseLog / o.denseValues()};
+            for (int w = 0; w < 2; w++) {
+                denseAll += densePerValue[w] * grid.length;
+                rows.add(new Row(both[w].measure().id(), eigen[w] / grid.length, densePerValue[w], diff[w]));
+            }
         }
-        double denseSweep = densePerValueAll * grid.length;
-        return new Result(g.size(), g.edgeCount(), decomposition, rows, eigenAll, denseSweep, denseSweep / eigenAll);
+        return new Result(g.size(), g.edgeCount(), grid.length, decomposition, rows, eigenAll, denseAll,
+                denseAll / eigenAll);
     }
 
     private static double relative(Matrix a, Matrix b, boolean log) {
@@ -174,9 +232,41 @@ public final class GraphKernelBenchmark {
         int n = x.rows();
         Matrix c = x.copy();
         int[] piv = new int[n];
-        Parallelism.blas(() -> openblas.LAPACKE_dgetrf(openblas.LAPACK_ROW_MAJOR, n, n, c.data(), n, piv));
-        Parallelism.blas(() -> openblas.LAPACKE_dgetri(openblas.LAPACK_ROW_MAJOR, n, c.data(), n, piv));
+        check("dgetrf", Parallelism.blas(() -> onLargeStack(
+                () -> openblas.LAPACKE_dgetrf(openblas.LAPACK_ROW_MAJOR, n, n, c.data(), n, piv))));
+        check("dgetri", Parallelism.blas(() -> onLargeStack(
+                () -> openblas.LAPACKE_dgetri(openblas.LAPACK_ROW_MAJOR, n, c.data(), n, piv))));
         return c;
+    }
+
+    private static void check(String routine, int info) {
+        if (info != 0) {
+            throw new IllegalStateException(routine + " failed, info = " + info);
+        }
+    }
+
+    /** Runs a LAPACK call on a thread with a 64 MB stack (see the class comment: threaded getrf's stack use). */
+    static int onLargeStack(IntSupplier call) {
+        int[] out = new int[1];
+        Throwable[] failure = new Throwable[1];
+        Thread t = new Thread(null, () -> {
+            try {
+                out[0] = call.getAsInt();
+            } catch (Throwable e) {
+                failure[0] = e;
+            }
+        }, "lapack-large-stack", 64L << 20);
+        t.start();
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        if (failure[0] != null) {
+            throw new IllegalStateException(failure[0]);
+        }
+        return out[0];
     }
 
     private static final double[] B = {64764752532480000., 32382376266240000., 7771770303897600., 1187353796428800.,
@@ -214,7 +304,8 @@ public final class GraphKernelBenchmark {
         Matrix p = comb(1, v, 1, u, 0, id, 0, id);
         Matrix q = comb(1, v, -1, u, 0, id, 0, id);
         int[] piv = new int[n];
-        Parallelism.blas(() -> openblas.LAPACKE_dgesv(openblas.LAPACK_ROW_MAJOR, n, n, q.data(), n, piv, p.data(), n));
+        check("dgesv", Parallelism.blas(() -> onLargeStack(
+                () -> openblas.LAPACKE_dgesv(openblas.LAPACK_ROW_MAJOR, n, n, q.data(), n, piv, p.data(), n))));
         Matrix r = p;
         for (int k = 0; k < s; k++) {
             r = mul(r, r);
@@ -243,18 +334,19 @@ public final class GraphKernelBenchmark {
         }
     }
 
-    /** Prints a run: {@code GraphKernelBenchmark n values denseValues}. */
+    /** Prints a run: {@code GraphKernelBenchmark [quick | n values denseValues]} (no argument: the full run). */
     public static void main(String[] args) {
-        Options o = new Options(Integer.parseInt(args[0]), Integer.parseInt(args[1]), Integer.parseInt(args[2]));
-        run(new Options(200, 3, 2)); // warm-up
+        Options o = args.length == 0 ? Options.full() : args[0].equals("quick") ? Options.quick()
+                : new Options(Integer.parseInt(args[0]), Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+        run(new Options(200, 3, 1)); // warm-up (JIT, native libraries)
         Result r = run(o);
-        System.out.printf("n=%d edges=%d decompositions %.2fs%n", r.n(), r.edges(), r.decompositionSeconds());
+        System.out.printf("n=%d edges=%d values=%d threads=%d, decompositions %.2fs%n", r.n(), r.edges(), r.values(),
+                Parallelism.threads(), r.decompositionSeconds());
         for (Row row : r.rows()) {
-            System.out.printf("%-9s eigen %.4fs/value  dense %.4fs/value  x%.1f  maxRelDiff %.1e%n", row.measure(),
-                    row.eigenSecondsPerValue(), row.denseSecondsPerValue(),
-                    row.denseSecondsPerValue() / row.eigenSecondsPerValue(), row.maxRelativeDifference());
+            System.out.printf("%-13s eigen %.4fs/value  dense %.4fs/value  x%.1f  maxRelDiff %.1e%n", row.measure(),
+                    row.eigenSecondsPerValue(), row.denseSecondsPerValue(), row.ratio(), row.maxRelativeDifference());
         }
-        System.out.printf("sweep: eigen %.1fs (incl. decompositions), dense %.1fs (estimated from per-value), ratio %.1f%n",
+        System.out.printf("sweep: eigen %.1fs (incl. decompositions), dense %.1fs (per-value x values), ratio %.1f%n",
                 r.eigenSweepSeconds(), r.denseSweepSecondsEstimate(), r.ratio());
     }
 }
