@@ -234,6 +234,22 @@ class ConvolutionalKernelTest {
                         + ", w_var=1.7, b_var=0.2, param=standard, width=40)"), x));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"relu", "erf"})
+    void treeKernelEqualsTheGeneralConvolutionalKernelSoConfigured(String act) {
+        for (NeuralKernel.Kind kind : NeuralKernel.Kind.values()) {
+            HierarchicalKernel tree = new HierarchicalKernel(kind, 3, 3, Activation.named(act), 1.6, 0.1);
+            String layers = "conv3s3, " + act + ", conv3s3, " + act + ", conv3s3, " + act;
+            Kernel conv = KernelSpec.parse((kind == NeuralKernel.Kind.NTK ? "cntk" : "cnngp") + "(shape=[27, 1], layers=["
+                    + layers + "], padding=valid, w_var=1.6, b_var=0.1)");
+            Matrix x = TestData.gaussian(7, 27, 1, 11);
+            Matrix z = TestData.gaussian(5, 27, 1, 12);
+            assertClose(GramEngine.gram(conv, x), GramEngine.gram(tree, x));
+            assertClose(GramEngine.cross(conv, x, z), GramEngine.cross(tree, x, z));
+            assertEquals(conv, tree.asConvolutional());
+        }
+    }
+
     @Test
     void flattenWithoutPoolingKeepsOnlyTheDiagonalAndAgreesWithTheAllPairsPath() {
         // the same network with an identity pooling (pool1) takes the all-pairs path
