@@ -7,7 +7,9 @@ import org.kernels4j.bench.SyntheticData;
 import org.kernels4j.gram.GramEngine;
 import org.kernels4j.kernel.Kernel;
 import org.kernels4j.kernel.KernelSpec;
+import org.kernels4j.kernel.neural.ConvolutionalKernel;
 import org.kernels4j.kernel.neural.NeuralKernel;
+import org.kernels4j.kernel.neural.RandomConvNetwork;
 import org.kernels4j.kernel.neural.RandomNetwork;
 import org.kernels4j.linalg.Matrix;
 import picocli.CommandLine.Command;
@@ -18,7 +20,9 @@ import picocli.CommandLine.Spec;
         description = {"Compare the closed-form NNGP and NTK with finite random networks of growing width.",
             "For each width, samples networks, computes their empirical NNGP (read-out covariance) and empirical NTK",
             "(Jacobian inner products by a backward pass) on seeded inputs, and prints the relative Frobenius error",
-            "against the closed form, averaged over the networks. It should shrink like 1/sqrt(width)."})
+            "against the closed form, averaged over the networks. It should shrink like 1/sqrt(width).",
+            "Convolutional kernels (cnngp(...), cntk(...)) are checked against finite random CNNs with width channels",
+            "per convolution, on inputs of the kernel's shape (--d when it has none)."})
 final class NtkCheckCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -46,8 +50,12 @@ final class NtkCheckCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Kernel k = KernelSpec.parse(kernel);
+        if (k instanceof ConvolutionalKernel) {
+            return checkConvolutional((ConvolutionalKernel) k);
+        }
         if (!(k instanceof NeuralKernel)) {
-            throw new Kernels4jException("ntk-check needs an nngp(...) or ntk(...) kernel, got " + k.toSpec());
+            throw new Kernels4jException("ntk-check needs an nngp(...), ntk(...), cnngp(...) or cntk(...) kernel, got "
+                    + k.toSpec());
         }
         if (n < 2 || d < 1 || networks < 1) {
             throw new Kernels4jException("--n must be >= 2, --d and --networks >= 1");
@@ -73,6 +81,38 @@ final class NtkCheckCommand implements Callable<Integer> {
             double errT = 0;
             for (int s = 0; s < networks; s++) {
                 RandomNetwork net = new RandomNetwork(ntk, d, w, seed * 1_000_003L + 31L * w + s);
+                errK += relativeError(net.empiricalNngp(x), exactK) / networks;
+                errT += relativeError(net.empiricalNtk(x), exactT) / networks;
+            }
+            out.printf("%8d  %14.6f  %14.6f%n", w, errK, errT);
+        }
+        return 0;
+    }
+
+    /** The same table for a convolutional kernel against {@link RandomConvNetwork}s. */
+    private int checkConvolutional(ConvolutionalKernel base) {
+        int dim = base.features() > 0 ? base.features() : d;
+        if (n < 2 || dim < 1 || networks < 1) {
+            throw new Kernels4jException("--n must be >= 2, --d and --networks >= 1");
+        }
+        for (int w : widths) {
+            if (w < 1) {
+                throw new Kernels4jException("widths must be positive, got " + w);
+            }
+        }
+        Matrix x = SyntheticData.regression(n, dim, seed).x();
+        var out = spec.commandLine().getOut();
+        out.printf("ntk-check %s, %d inputs of %d numbers, %d networks per width (width = channels)%n", base.toSpec(), n,
+                dim, networks);
+        out.printf("%8s  %14s  %14s%n", "width", "nngp_rel_err", "ntk_rel_err");
+        Matrix exactK = GramEngine.gram(base.withKind(NeuralKernel.Kind.NNGP, 0), x);
+        for (int w : widths) {
+            ConvolutionalKernel ntk = base.withKind(NeuralKernel.Kind.NTK, w);
+            Matrix exactT = GramEngine.gram(ntk, x);
+            double errK = 0;
+            double errT = 0;
+            for (int s = 0; s < networks; s++) {
+                RandomConvNetwork net = new RandomConvNetwork(ntk, dim, w, seed * 1_000_003L + 31L * w + s);
                 errK += relativeError(net.empiricalNngp(x), exactK) / networks;
                 errT += relativeError(net.empiricalNtk(x), exactT) / networks;
             }

@@ -542,6 +542,7 @@ public final class KernelCatalog {
                 WhiteNoiseKernel.TYPE, ConstantKernel.TYPE, SigmoidKernel.TYPE, AnovaKernel.TYPE, BesselKernel.TYPE,
                 SplineKernel.TYPE, ChiSquaredKernel.TYPE, ChiSquaredKernel.ADDITIVE_TYPE, ArcCosineKernel.TYPE,
                 NeuralKernel.NNGP_TYPE, NeuralKernel.NTK_TYPE,
+                org.kernels4j.kernel.neural.ConvolutionalKernel.CNNGP_TYPE, org.kernels4j.kernel.neural.ConvolutionalKernel.CNTK_TYPE,
                 org.kernels4j.kernel.quantum.FidelityKernel.ZZ_TYPE, org.kernels4j.kernel.quantum.FidelityKernel.PAULI_TYPE,
                 org.kernels4j.kernel.quantum.ProjectedKernel.TYPE)) {
             add(t);

@@ -349,7 +349,7 @@ class KernelContractTest {
         Path readme = Path.of("..", "README.md");
         Assumptions.assumeTrue(Files.exists(readme), "README.md not found beside the module");
         String text = Files.readString(readme);
-        for (String doc : new String[] {"classic-kernels.md", "quantum-kernels.md"}) {
+        for (String doc : new String[] {"classic-kernels.md", "quantum-kernels.md", "convolutional-kernels.md"}) {
             Path table = Path.of("..", "docs", doc);
             if (Files.exists(table)) {
                 text += Files.readString(table);

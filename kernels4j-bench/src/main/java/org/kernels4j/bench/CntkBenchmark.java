@@ -1,0 +1,82 @@
+package org.kernels4j.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.kernels4j.gram.GramEngine;
+import org.kernels4j.kernel.neural.ConvolutionalKernel;
+import org.kernels4j.linalg.Blas;
+import org.kernels4j.linalg.Matrix;
+
+/**
+ * {@code bench cntk}: the Gram matrix of a convolutional kernel (default: CNTK with global average
+ * pooling, 5 layers of 3×3 convolutions and ReLU) on images, timed, with its per-pair work as an
+ * achieved floating-point rate ({@link ConvolutionalKernel#flopsPerPair} × pairs ÷ time, pairs = the
+ * n(n+1)/2 the symmetric engine computes) against dgemm's rate measured in the same run on the same
+ * threads (C = A·Bᵀ, 1536×1536×1536, best of 3). Memory is the process's maximum resident set
+ * (VmHWM from /proc/self/status, which includes the JVM and the n×n result).
+ */
+public final class CntkBenchmark {
+    private CntkBenchmark() {
+    }
+
+    /**
+     * The result.
+     *
+     * @param n images
+     * @param seconds Gram time
+     * @param pairs pairs computed
+     * @param flopsPerPair counted flops of one pair
+     * @param gflops achieved rate of the pair recursion, GFLOP/s
+     * @param dgemmGflops dgemm's rate in this run, GFLOP/s
+     * @param maxResidentBytes VmHWM after the run (−1 where /proc is unavailable)
+     * @param gram the Gram matrix
+     */
+    public record Result(int n, double seconds, double pairs, double flopsPerPair, double gflops, double dgemmGflops,
+            long maxResidentBytes, Matrix gram) {
+        /** achieved rate / dgemm rate. */
+        public double ratio() {
+            return gflops / dgemmGflops;
+        }
+    }
+
+    /** Times the Gram matrix of {@code kernel} on the rows of {@code x}. */
+    public static Result run(ConvolutionalKernel kernel, Matrix x) {
+        double dgemm = dgemmRate(1536);
+        long t0 = System.nanoTime();
+        Matrix g = GramEngine.gram(kernel, x);
+        double seconds = (System.nanoTime() - t0) * 1e-9;
+        int n = x.rows();
+        double pairs = n * (n + 1.0) / 2;
+        double fpp = kernel.flopsPerPair(x.cols());
+        return new Result(n, seconds, pairs, fpp, fpp * pairs / seconds * 1e-9, dgemm, maxResident(), g);
+    }
+
+    /** dgemm GFLOP/s on m×m×m, best of three. */
+    static double dgemmRate(int m) {
+        Matrix a = SyntheticData.regression(m, m, 5).x();
+        Matrix b = SyntheticData.regression(m, m, 6).x();
+        Matrix c = new Matrix(m, m);
+        double best = Double.POSITIVE_INFINITY;
+        for (int r = 0; r < 3; r++) {
+            long t0 = System.nanoTime();
+            Blas.gemm(false, true, 1.0, a, b, 0.0, c);
+            best = Math.min(best, (System.nanoTime() - t0) * 1e-9);
+        }
+        return 2.0 * m * m * m / best * 1e-9;
+    }
+
+    /** VmHWM in bytes, or −1. */
+    static long maxResident() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,288 @@
+package org.kernels4j.kernel.neural;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.kernels4j.Kernels4jException;
+import org.kernels4j.TestData;
+import org.kernels4j.gram.GramEngine;
+import org.kernels4j.kernel.Kernel;
+import org.kernels4j.kernel.KernelSpec;
+import org.kernels4j.linalg.Matrix;
+
+/**
+ * The convolutional NNGP/NTK against a brute-force evaluation of the recursion written here from the
+ * definition: covariances as P×P arrays over position pairs (always, even where the kernel keeps only
+ * the diagonal), each convolution output entry as an explicit sum over the filter's taps with the
+ * padding worked out per tap, duals through {@link Activation#pair} (not the kernel's ReLU fast
+ * path), pooling as a sum over both windows; and the special cases (1×1 images, trees).
+ */
+class ConvolutionalKernelTest {
+
+    /** Brute-force network description: shape, layers, read-out, padding, variances, parameterization. */
+    record Net(int hh, int ww, int cc, boolean twoD, List<String> layers, boolean gap, String padding, double w,
+            double b, boolean ntk, int stdWidth) {
+    }
+
+    /** Input positions of output q along an axis of n for filter f, stride s (−1 = zero padding). */
+    static int[] taps(int n, int q, int f, int s, String padding) {
+        int before = 0;
+        if (!padding.equals("valid")) {
+            int out = (int) Math.ceil(n / (double) s);
+            before = Math.max((out - 1) * s + f - n, 0) / 2;
+        }
+        int[] idx = new int[f];
+        for (int t = 0; t < f; t++) {
+            int u = q * s + t - before;
+            idx[t] = padding.equals("circular") ? ((u % n) + n) % n : (u >= 0 && u < n ? u : -1);
+        }
+        return idx;
+    }
+
+    static int outSize(int n, int f, int s, String padding) {
+        return padding.equals("valid") ? (n - f) / s + 1 : (int) Math.ceil(n / (double) s);
+    }
+
+    /** The network's kernel of (x, z) by the recursion on full P×P arrays: [K, Θ]. */
+    static double[] bruteForce(Net net, double[] x, double[] z) {
+        double[][][] kk = new double[3][][]; // 0: (x, z), 1: (x, x), 2: (z, z)
+        double[][][] th = new double[3][][];
+        double[][] in = {x, z};
+        int[][] who = {{0, 1}, {0, 0}, {1, 1}};
+        int h = net.hh;
+        int w = net.ww;
+        int pos = h * w;
+        for (int m = 0; m < 3; m++) {
+            kk[m] = new double[pos][pos];
+            th[m] = new double[pos][pos];
+            for (int p = 0; p < pos; p++) {
+                for (int p2 = 0; p2 < pos; p2++) {
+                    double s = 0;
+                    for (int c = 0; c < net.cc; c++) {
+                        s += in[who[m][0]][p * net.cc + c] * in[who[m][1]][p2 * net.cc + c];
+                    }
+                    kk[m][p][p2] = s / net.cc;
+                }
+            }
+        }
+        int channels = net.cc;
+        for (String layer : net.layers) {
+            if (layer.startsWith("conv") || layer.startsWith("pool")) {
+                boolean pool = layer.startsWith("pool");
+                String[] parts = layer.substring(4).split("s");
+                int f = Integer.parseInt(parts[0]);
+                int s = pool ? f : parts.length > 1 ? Integer.parseInt(parts[1]) : 1;
+                String pad = pool ? "valid" : net.padding;
+                int fw = net.twoD ? f : 1;
+                int sw = net.twoD ? s : 1;
+                int oh = outSize(h, f, s, pad);
+                int ow = net.twoD ? outSize(w, f, s, pad) : 1;
+                double fanIn = channels * f * fw;
+                for (int m = 0; m < 3; m++) {
+                    double[][] nk = new double[oh * ow][oh * ow];
+                    double[][] nt = new double[oh * ow][oh * ow];
+                    for (int q1 = 0; q1 < oh; q1++) {
+                        for (int q2 = 0; q2 < ow; q2++) {
+                            for (int r1 = 0; r1 < oh; r1++) {
+                                for (int r2 = 0; r2 < ow; r2++) {
+                                    int[] ta = taps(h, q1, f, s, pad);
+                                    int[] tb = taps(w, q2, fw, sw, pad);
+                                    int[] ua = taps(h, r1, f, s, pad);
+                                    int[] ub = taps(w, r2, fw, sw, pad);
+                                    double sk = 0;
+                                    double st = 0;
+                                    for (int i = 0; i < f; i++) {
+                                        for (int j = 0; j < fw; j++) {
+                                            // convolution: the same tap (i, j) on both sides; pooling: every pair
+                                            for (int i2 = pool ? 0 : i; i2 < (pool ? f : i + 1); i2++) {
+                                                for (int j2 = pool ? 0 : j; j2 < (pool ? fw : j + 1); j2++) {
+                                                    if (ta[i] < 0 || tb[j] < 0 || ua[i2] < 0 || ub[j2] < 0) {
+                                                        continue;
+                                                    }
+                                                    sk += kk[m][ta[i] * w + tb[j]][ua[i2] * w + ub[j2]];
+                                                    st += th[m][ta[i] * w + tb[j]][ua[i2] * w + ub[j2]];
+                                                }
+                                            }
+                                        }
+                                    }
+                                    int o = q1 * ow + q2;
+                                    int o2 = r1 * ow + r2;
+                                    if (pool) {
+                                        nk[o][o2] = sk / (f * fw * f * fw);
+                                        nt[o][o2] = st / (f * fw * f * fw);
+                                    } else {
+                                        double ak = sk / (f * fw);
+                                        nk[o][o2] = net.w * ak + net.b;
+                                        nt[o][o2] = net.w * st / (f * fw)
+                                                + (net.stdWidth > 0 ? fanIn * ak + 1 : net.w * ak + net.b);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    kk[m] = nk;
+                    th[m] = nt;
+                }
+                if (!pool && net.stdWidth > 0) {
+                    channels = net.stdWidth;
+                }
+                h = oh;
+                w = ow;
+                pos = h * w;
+            } else {
+                Activation phi = Activation.named(layer);
+                double[][][] nk = new double[3][pos][pos];
+                for (int m = 0; m < 3; m++) {
+                    double[][] vx = m == 2 ? kk[2] : kk[1];
+                    double[][] vz = m == 1 ? kk[1] : kk[2];
+                    for (int p = 0; p < pos; p++) {
+                        for (int p2 = 0; p2 < pos; p2++) {
+                            double q11 = vx[p][p];
+                            double q22 = vz[p2][p2];
+                            nk[m][p][p2] = phi.pair(q11, kk[m][p][p2], q22);
+                            th[m][p][p2] *= phi.derivativePair(q11, kk[m][p][p2], q22);
+                        }
+                    }
+                }
+                kk = nk;
+            }
+        }
+        double mk = 0;
+        double mt = 0;
+        for (int p = 0; p < pos; p++) {
+            for (int p2 = 0; p2 < pos; p2++) {
+                if (net.gap || p == p2) {
+                    mk += kk[0][p][p2];
+                    mt += th[0][p][p2];
+                }
+            }
+        }
+        double count = net.gap ? (double) pos * pos : pos;
+        mk /= count;
+        mt /= count;
+        double k = net.w * mk + net.b;
+        double fanIn = channels * (net.gap ? 1 : pos);
+        double t = net.w * mt + (net.stdWidth > 0 ? fanIn * mk + 1 : k);
+        return new double[] {k, t};
+    }
+
+    static String spec(String kind, Net n) {
+        String shape = n.twoD ? "[" + n.hh + ", " + n.ww + ", " + n.cc + "]" : "[" + n.hh + ", " + n.cc + "]";
+        return kind + "(shape=" + shape + ", layers=[" + String.join(", ", n.layers) + "], readout="
+                + (n.gap ? "gap" : "flatten") + ", padding=" + n.padding + ", w_var=" + n.w + ", b_var=" + n.b
+                + (n.stdWidth > 0 && kind.equals("cntk") ? ", param=standard, width=" + n.stdWidth : "") + ")";
+    }
+
+    static List<Net> networks() {
+        List<Net> out = new ArrayList<>();
+        out.add(new Net(5, 4, 2, true, List.of("conv3", "relu", "conv3", "relu"), true, "same", 2, 0.1, true, 0));
+        out.add(new Net(5, 4, 2, true, List.of("conv3", "relu", "conv2", "erf"), false, "same", 1.5, 0.2, true, 0));
+        out.add(new Net(6, 5, 1, true, List.of("conv3s2", "relu", "conv2", "relu"), true, "circular", 2, 0.05, true, 0));
+        out.add(new Net(9, 8, 1, true, List.of("conv3", "relu", "pool2", "conv3", "relu"), false, "valid", 2, 0.1, true, 0));
+        out.add(new Net(9, 1, 3, false, List.of("conv3", "gelu", "pool3", "conv2s2", "relu", "conv1"), true, "same", 1.3,
+                0.2, true, 0));
+        out.add(new Net(10, 1, 2, false, List.of("conv4s2", "leaky", "conv3", "erf"), false, "circular", 1.7, 0.3, true,
+                0));
+        out.add(new Net(5, 5, 2, true, List.of("conv3", "relu", "conv3", "relu"), true, "same", 2, 0.1, true, 7));
+        out.add(new Net(8, 1, 1, false, List.of("conv3s2", "tanh", "conv2"), false, "valid", 1.2, 0.1, true, 11));
+        return out;
+    }
+
+    @Test
+    void matchesTheBruteForceRecursionOnEveryArchitecture() {
+        for (Net net0 : networks()) {
+            // "leaky" is not a layer name: it stands for step in the reference (a non-ReLU closed form)
+            List<String> layers = net0.layers.stream().map(s -> s.equals("leaky") ? "step" : s).toList();
+            Net net = new Net(net0.hh, net0.ww, net0.cc, net0.twoD, layers, net0.gap, net0.padding, net0.w, net0.b, true,
+                    net0.stdWidth);
+            int d = net.hh * net.ww * net.cc;
+            Matrix x = TestData.gaussian(4, d, 0.9, 7 + d);
+            Kernel nngp = KernelSpec.parse(spec("cnngp", net));
+            Kernel ntk = KernelSpec.parse(spec("cntk", net));
+            Matrix gk = GramEngine.gram(nngp, x);
+            Matrix gt = GramEngine.gram(ntk, x);
+            for (int i = 0; i < 4; i++) {
+                for (int j = 0; j < 4; j++) {
+                    double[] ref = bruteForce(net, x.row(i), x.row(j));
+                    String what = spec("cntk", net) + " (" + i + ", " + j + ")";
+                    assertEquals(ref[0], gk.get(i, j), 1e-10 * Math.abs(ref[0]) + 1e-12, "NNGP " + what);
+                    assertEquals(ref[1], gt.get(i, j), 1e-10 * Math.abs(ref[1]) + 1e-12, "NTK " + what);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"relu", "erf", "gelu"})
+    void oneByOneImagesWithFilterOneAreTheFullyConnectedKernel(String act) {
+        Matrix x = TestData.gaussian(9, 5, 1.1, 31);
+        String layers = "[conv1, " + act + ", conv1, " + act + ", conv1, " + act + "]";
+        assertClose(GramEngine.gram(KernelSpec.parse("ntk(depth=3, activation=" + act + ", w_var=1.7, b_var=0.2)"), x),
+                GramEngine.gram(KernelSpec.parse("cntk(shape=[1, 1, 5], layers=" + layers + ", w_var=1.7, b_var=0.2)"), x));
+        assertClose(GramEngine.gram(KernelSpec.parse("nngp(depth=3, activation=" + act + ", w_var=1.7, b_var=0.2)"), x),
+                GramEngine.gram(KernelSpec.parse("cnngp(shape=[1, 5], layers=" + layers + ", readout=gap, w_var=1.7, "
+                        + "b_var=0.2)"), x));
+        assertClose(GramEngine.gram(KernelSpec.parse("ntk(depth=3, activation=" + act
+                + ", w_var=1.7, b_var=0.2, param=standard, width=40)"), x),
+                GramEngine.gram(KernelSpec.parse("cntk(shape=[1, 1, 5], layers=" + layers
+                        + ", w_var=1.7, b_var=0.2, param=standard, width=40)"), x));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"relu", "erf"})
+    void treeKernelEqualsTheGeneralConvolutionalKernelSoConfigured(String act) {
+        for (NeuralKernel.Kind kind : NeuralKernel.Kind.values()) {
+            HierarchicalKernel tree = new HierarchicalKernel(kind, 3, 3, Activation.named(act), 1.6, 0.1);
+            String layers = "conv3s3, " + act + ", conv3s3, " + act + ", conv3s3, " + act;
+            Kernel conv = KernelSpec.parse((kind == NeuralKernel.Kind.NTK ? "cntk" : "cnngp") + "(shape=[27, 1], layers=["
+                    + layers + "], padding=valid, w_var=1.6, b_var=0.1)");
+            Matrix x = TestData.gaussian(7, 27, 1, 11);
+            Matrix z = TestData.gaussian(5, 27, 1, 12);
+            assertClose(GramEngine.gram(conv, x), GramEngine.gram(tree, x));
+            assertClose(GramEngine.cross(conv, x, z), GramEngine.cross(tree, x, z));
+            assertEquals(conv, tree.asConvolutional());
+        }
+    }
+
+    @Test
+    void flattenWithoutPoolingKeepsOnlyTheDiagonalAndAgreesWithTheAllPairsPath() {
+        // the same network with an identity pooling (pool1) takes the all-pairs path
+        Matrix x = TestData.gaussian(6, 7 * 6 * 2, 1, 5);
+        ConvolutionalKernel diag = (ConvolutionalKernel) KernelSpec.parse(
+                "cntk(shape=[7, 6, 2], layers=[conv3, relu, conv3s2, relu, conv2], b_var=0.1)");
+        ConvolutionalKernel full = (ConvolutionalKernel) KernelSpec.parse(
+                "cntk(shape=[7, 6, 2], layers=[conv3, relu, pool1, conv3s2, relu, conv2], b_var=0.1)");
+        assertTrue(!diag.needsAllPositionPairs() && full.needsAllPositionPairs());
+        assertClose(GramEngine.gram(full, x), GramEngine.gram(diag, x));
+    }
+
+    @Test
+    void badSpecsAndShapesAreOneClearError() {
+        assertThrows(Kernels4jException.class, () -> KernelSpec.parse("cntk(layers=[conv3, maxpool2])"));
+        assertThrows(Kernels4jException.class, () -> KernelSpec.parse("cntk(shape=[4, 4], layers=[conv5, relu], "
+                + "padding=valid)"));
+        Kernels4jException e = assertThrows(Kernels4jException.class,
+                () -> KernelSpec.parse("cntk(shape=[4, 4, 1])").value(new double[15], new double[15]));
+        assertTrue(e.getMessage().contains("needs 16 features per row, got 15"), e.getMessage());
+        // one conv layer with gap on 400×400 images: P² = 2.56e10 doubles per pair
+        Kernel big = KernelSpec.parse("cntk(shape=[400, 400, 1], layers=[conv3, relu], readout=gap)");
+        e = assertThrows(Kernels4jException.class, () -> big.value(new double[160_000], new double[160_000]));
+        assertTrue(e.getMessage().contains("GB of working memory"), e.getMessage());
+    }
+
+    static void assertClose(Matrix expected, Matrix actual) {
+        double scale = 0;
+        for (double v : expected.data()) {
+            scale = Math.max(scale, Math.abs(v));
+        }
+        for (int i = 0; i < expected.data().length; i++) {
+            assertEquals(expected.data()[i], actual.data()[i], 1e-11 * scale, "entry " + i);
+        }
+    }
+}
