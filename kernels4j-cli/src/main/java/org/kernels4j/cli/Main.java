@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         subcommands = {FitCommand.class, PredictCommand.class, EvaluateCommand.class, GramCommand.class,
             KernelsCommand.class, DemoCommand.class, BenchCommand.class, NtkCheckCommand.class, PermutationCommand.class, RecommendCommand.class, CrossValidateCommand.class,
             ApproxErrorCommand.class, PlotCommand.class, KdeCommand.class, BalanceCommand.class, EffectCommand.class,
-            LearningCurveCommand.class, BandwidthCommand.class, ThinCommand.class,
+            LearningCurveCommand.class, BandwidthCommand.class, ThinCommand.class, NtkDepthCommand.class, EntkCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
