@@ -57,7 +57,7 @@ final class ApproxErrorCommand implements Callable<Integer> {
     int blockLength;
 
     @Option(names = "--sampler", defaultValue = "uniform", description = "Nystrom landmark sampler: uniform, "
-            + "kmeans++, leverage or dpp (default: ${DEFAULT-VALUE}).")
+            + "kmeans++, leverage, dpp or logdet (greedy max log det(I + K_SS/lambda)) (default: ${DEFAULT-VALUE}).")
     String sampler;
 
     @Option(names = "--lambda", defaultValue = "1e-3", description = "Ridge lambda for leverage sampling and for "

@@ -108,7 +108,7 @@ final class FitCommand implements Callable<Integer> {
     Integer centers;
 
     @Option(names = "--sampler", defaultValue = "uniform", paramLabel = "NAME",
-            description = "How --solver nystrom picks centres: uniform, kmeans++, leverage or dpp "
+            description = "How --solver nystrom picks centres: uniform, kmeans++, leverage, dpp or logdet "
                     + "(default: ${DEFAULT-VALUE}).")
     String sampler;
 

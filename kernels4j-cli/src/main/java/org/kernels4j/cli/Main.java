@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
             KernelsCommand.class, DemoCommand.class, BenchCommand.class, NtkCheckCommand.class, PermutationCommand.class, RecommendCommand.class, CrossValidateCommand.class,
             ApproxErrorCommand.class, PlotCommand.class, KdeCommand.class, BalanceCommand.class, EffectCommand.class,
             LearningCurveCommand.class, BandwidthCommand.class, ThinCommand.class, AdhocCommand.class,
-            QuantumExperimentCommand.class, QuantumKernelCommand.class, TreeCurveCommand.class,
+            QuantumExperimentCommand.class, QuantumKernelCommand.class, TreeCurveCommand.class, NtkDepthCommand.class,
+            EntkCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

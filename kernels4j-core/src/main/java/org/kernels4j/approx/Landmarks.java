@@ -28,14 +28,17 @@ import org.kernels4j.linalg.SymmetricEigen;
  *       8): P(S) ∝ det(K_SS) over |S| = m, which favours diverse sets (volume sampling). Run on a
  *       uniform pool of p = min(n, max(2m, 1000)) rows: one p×p eigendecomposition (9p³ flops),
  *       then O(p·m³) for the sequential projection sampling, so keep m ≤ 1000.</li>
+ *   <li>{@link Sampler#LOGDET}: deterministic greedy maximisation of log det(I + K_SS/ε) with ε = λ
+ *       (λ = 0: log det K_SS, pivoted Cholesky), see {@link GreedyLogDet}; the seed is unused.
+ *       O(n·m) kernel evaluations and O(n·m²) flops, all n rows considered.</li>
  * </ul>
  */
 public final class Landmarks {
     /** Landmark selection methods. */
     public enum Sampler {
-        UNIFORM, KMEANS_PP, LEVERAGE, DPP;
+        UNIFORM, KMEANS_PP, LEVERAGE, DPP, LOGDET;
 
-        /** Parses uniform, kmeans++ (or kmeans), leverage, dpp. */
+        /** Parses uniform, kmeans++ (or kmeans), leverage, dpp, logdet (or greedy-logdet, coding-rate). */
         public static Sampler parse(String s) {
             switch (s.trim().toLowerCase(Locale.ROOT)) {
                 case "uniform":
@@ -50,9 +53,13 @@ public final class Landmarks {
                 case "dpp":
                 case "kdpp":
                     return DPP;
+                case "logdet":
+                case "greedy-logdet":
+                case "coding-rate":
+                    return LOGDET;
                 default:
                     throw new Kernels4jException("unknown landmark sampler '" + s
-                            + "'; available: uniform, kmeans++, leverage, dpp");
+                            + "'; available: uniform, kmeans++, leverage, dpp, logdet");
             }
         }
     }
@@ -60,7 +67,7 @@ public final class Landmarks {
     private Landmarks() {
     }
 
-    /** m distinct rows of x by the given method; λ is used by LEVERAGE only. */
+    /** m distinct rows of x by the given method; λ is used by LEVERAGE and by LOGDET (as ε ≥ 0). */
     public static int[] select(Sampler sampler, Kernel kernel, Matrix x, int m, double lambda, long seed) {
         int n = x.rows();
         if (m < 1 || m > n) {
@@ -73,6 +80,10 @@ public final class Landmarks {
                 return kMeansPlusPlus(kernel, x, m, seed);
             case LEVERAGE:
                 return leverage(kernel, x, m, lambda, seed);
+            case LOGDET:
+                int[] rows = GreedyLogDet.select(kernel, x, m, Math.max(lambda, 0)).order().clone();
+                Arrays.sort(rows);
+                return rows;
             default:
                 return kDpp(kernel, x, m, seed);
         }

@@ -89,6 +89,7 @@ class ModelContractTest {
                 .method(CalibratedClassifier.Method.ISOTONIC).folds(3).build().fit(X, labels(3)));
         m.put("kpca", org.kernels4j.decomposition.KernelPca.builder(RBF).components(3).fitInverseTransform(0.1)
                 .build().fit(X));
+        m.put("singular-kernel", org.kernels4j.neighbors.SingularKernelClassifier.builder().build().fit(X, labels(3)));
         m.put("calibrated-gpc-sigmoid", CalibratedClassifier.builder(GaussianProcessClassifier.builder(RBF).build())
                 .folds(3).build().fit(X, labels(2)));
         return m;
