@@ -422,7 +422,7 @@ class CliTest {
         assertTrue(wide[1] < small[1] / 3 && wide[2] < small[2] / 3, r.out());
         Run bad = run("ntk-check", "--kernel", "rbf()");
         assertEquals(1, bad.code());
-        assertTrue(bad.err().contains("needs an nngp(...) or ntk(...) kernel"), bad.err());
+        assertTrue(bad.err().contains("needs an nngp(...), ntk(...), cnngp(...) or cntk(...) kernel"), bad.err());
         Run badWidth = run("ntk-check", "--widths", "64,0");
         assertEquals(1, badWidth.code());
         assertEquals("", badWidth.out(), "inputs are checked before any work or output");
