@@ -120,7 +120,10 @@ public final class GramBlock {
      * @param lengthScales per-feature length scales ℓ, or null for none
      */
     public void squaredDistances(double[] lengthScales, double[] out) {
-        FeatureView view = FeatureView.centeredScaled(lengthScales);
+        squaredDistances(FeatureView.centeredScaled(lengthScales), out);
+    }
+
+    private void squaredDistances(FeatureView view, double[] out) {
         gemm(view, out);
         double[] nl = left.view(view).squaredNorms;
         double[] nr = right.view(view).squaredNorms;
@@ -188,15 +191,7 @@ public final class GramBlock {
      */
     public void mappedSquaredDistances(RowFeatureMap map, double[] out) {
         requireComplex(map, false);
-        FeatureView view = FeatureView.mapped(map);
-        gemm(view, out);
-        double[] nl = left.view(view).squaredNorms;
-        double[] nr = right.view(view).squaredNorms;
-        ElementOps ops = ElementOps.get();
-        for (int i = 0; i < rows; i++) {
-            ops.squaredDistances(out, i * cols, cols, nl[rowStart + i], nr, colStart);
-        }
-        setSameSampleEntries(out, 0.0);
+        squaredDistances(FeatureView.mapped(map), out);
     }
 
     /**

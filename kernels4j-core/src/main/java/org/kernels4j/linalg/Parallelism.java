@@ -109,21 +109,8 @@ public final class Parallelism {
         try {
             setBlasThreads(1);
             int workers = Math.min(threads, count);
-            AtomicInteger next = new AtomicInteger();
             AtomicReference<Throwable> failure = new AtomicReference<>();
-            Runnable worker = () -> {
-                IN_BLOCK.set(Boolean.TRUE);
-                try {
-                    int b;
-                    while (failure.get() == null && (b = next.getAndIncrement()) < count) {
-                        task.accept(b);
-                    }
-                } catch (Throwable t) {
-                    failure.compareAndSet(null, t);
-                } finally {
-                    IN_BLOCK.set(Boolean.FALSE);
-                }
-            };
+            Runnable worker = worker(count, task, new AtomicInteger(), failure);
             if (workers == 1) {
                 worker.run();
             } else {
@@ -143,14 +130,7 @@ public final class Parallelism {
                     }
                 }
             }
-            Throwable t = failure.get();
-            if (t instanceof RuntimeException) {
-                throw (RuntimeException) t;
-            } else if (t instanceof Error) {
-                throw (Error) t;
-            } else if (t != null) {
-                throw new Kernels4jException(t.toString(), t);
-            }
+            rethrow(failure.get());
         } finally {
             LOCK.unlock();
         }
@@ -171,22 +151,8 @@ public final class Parallelism {
             }
             return;
         }
-        AtomicInteger next = new AtomicInteger();
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        Runnable worker = () -> {
-            boolean outer = IN_BLOCK.get();
-            IN_BLOCK.set(Boolean.TRUE);
-            try {
-                int i;
-                while (failure.get() == null && (i = next.getAndIncrement()) < count) {
-                    task.accept(i);
-                }
-            } catch (Throwable t) {
-                failure.compareAndSet(null, t);
-            } finally {
-                IN_BLOCK.set(outer);
-            }
-        };
+        Runnable worker = worker(count, task, new AtomicInteger(), failure);
         List<Thread> helpers = new ArrayList<>();
         for (int w = 1; w < workers; w++) {
             Thread t = new Thread(worker, "kernels4j-prepare-" + w);
@@ -203,7 +169,31 @@ public final class Parallelism {
                 throw new Kernels4jException("interrupted", e);
             }
         }
-        Throwable t = failure.get();
+        rethrow(failure.get());
+    }
+
+    /**
+     * A worker that takes items from {@code next} until all {@code count} are handed out or one failed,
+     * marked as inside a block meanwhile (restoring the caller's mark after, for nested preparations).
+     */
+    private static Runnable worker(int count, IntConsumer task, AtomicInteger next, AtomicReference<Throwable> failure) {
+        return () -> {
+            boolean outer = IN_BLOCK.get();
+            IN_BLOCK.set(Boolean.TRUE);
+            try {
+                int i;
+                while (failure.get() == null && (i = next.getAndIncrement()) < count) {
+                    task.accept(i);
+                }
+            } catch (Throwable t) {
+                failure.compareAndSet(null, t);
+            } finally {
+                IN_BLOCK.set(outer);
+            }
+        };
+    }
+
+    private static void rethrow(Throwable t) {
         if (t instanceof RuntimeException) {
             throw (RuntimeException) t;
         } else if (t instanceof Error) {
