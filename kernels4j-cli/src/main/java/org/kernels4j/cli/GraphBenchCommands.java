@@ -177,8 +177,9 @@ final class GraphBenchCommands {
 
         @Override
         public Integer call() {
-            if (n < 10 || values < 1 || denseValues < 1 || denseValues > values) {
-                throw new UsageException("need --n >= 10, --values >= 1 and 1 <= --dense-values <= --values");
+            if (n < 40 || values < 1 || denseValues < 1 || denseValues > values) {
+                // n >= 40: the benchmark's graph has p_in = 40/n
+                throw new UsageException("need --n >= 40, --values >= 1 and 1 <= --dense-values <= --values");
             }
             GraphKernelBenchmark.Options o = quick ? GraphKernelBenchmark.Options.quick()
                     : new GraphKernelBenchmark.Options(n, values, denseValues);
@@ -186,7 +187,8 @@ final class GraphBenchCommands {
             out.printf("graph-kernels n=%d values=%d dense_values=%d threads=%d%n", o.n(), o.values(),
                     o.denseValues(), Parallelism.threads());
             out.flush();
-            GraphKernelBenchmark.run(new GraphKernelBenchmark.Options(200, 3, 1)); // warm-up (JIT, native libraries)
+            // warm-up (JIT, native libraries), at most the run's own size
+            GraphKernelBenchmark.run(new GraphKernelBenchmark.Options(Math.min(200, o.n()), Math.min(3, o.values()), 1));
             GraphKernelBenchmark.Result r = GraphKernelBenchmark.run(o);
             out.printf(Locale.ROOT, "edges: %d, decompositions: %.3f s%n", r.edges(), r.decompositionSeconds());
             out.printf("%-14s %16s %16s %8s %14s%n", "measure", "eigen_s/value", "dense_s/value", "ratio",
