@@ -186,15 +186,17 @@ final class KpcaCommand implements Callable<Integer> {
             cum += ratio[j];
             pw.printf(Locale.ROOT, "%-10s %16.8g %20.6f %12.6f%n", "pc" + (j + 1), lam[j], ratio[j], cum);
         }
-        if (kk < components) {
-            pw.printf("note: %d of the %d components asked for have a positive eigenvalue%n", kk, components);
+        int positive = 0;
+        for (double v : lam) {
+            positive += v > 0 ? 1 : 0;
+        }
+        if (positive < components) {
+            // an indefinite kernel (the log graph kernels are) or a low-rank one: the rest project to 0
+            pw.printf("note: only %d of the %d components have a positive eigenvalue (below 1e-12 of the largest is "
+                    + "0); the others are 0 for every row%n", positive, components);
         }
         pw.printf("wrote %d rows x %d components to %s%n", z.rows(), kk, out);
         if (plot != null) {
-            if (kk < 2) {
-                throw new org.kernels4j.Kernels4jException("no plot: only " + kk + " component has a positive "
-                        + "eigenvalue");
-            }
             Charts.save(scatter(z, labels, "kernel PCA"), plot);
             pw.printf("wrote the scatter of pc1 and pc2 to %s%n", plot);
         }
