@@ -402,9 +402,42 @@ class GraphCliTest {
         assertTrue(m.find(), r.out());
         assertEquals(best.get("forest"), Double.parseDouble(m.group(1)), 5e-5);
         assertEquals(best.get("log-forest"), Double.parseDouble(m.group(2)), 5e-5);
-        for (int g = 0; g < 3; g++) {
-            assertTrue(GraphClusterExperimentCommand.graph(s, g).graph().isConnected());
+        // the verdict: log wins when its best mean exceeds plain's by more than 2 standard errors of the difference
+        double[] bestSe = new double[2];
+        double[] bestMean = {-2, -2};
+        for (int row = 1; row < rows.size(); row++) {
+            int side = row <= 3 ? 0 : 1;
+            double mean = Double.parseDouble(rows.get(row)[2]);
+            if (mean > bestMean[side]) {
+                bestMean[side] = mean;
+                bestSe[side] = Double.parseDouble(rows.get(row)[3]);
+            }
         }
+        double gap = bestMean[1] - bestMean[0];
+        String verdict = Math.abs(gap) > 2 * Math.sqrt(bestSe[0] * bestSe[0] + bestSe[1] * bestSe[1])
+                ? (gap > 0 ? "log" : "plain") : "tie (within 2 se)";
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("forest ") && l.endsWith(verdict)), verdict + ": " + r.out());
+        assertTrue(r.out().contains("leader: " + (bestMean[1] > bestMean[0] ? "log-forest" : "forest")), r.out());
+    }
+
+    @Test
+    void experimentGraphsAreRedrawnUntilConnected() {
+        GraphClusterExperimentCommand.Setup s = new GraphClusterExperimentCommand.Setup(40, 12, 2, 0.3, 0.03, 1,
+                List.of(GraphMeasure.FOREST), false, 1, 2);
+        int redrawn = 0;
+        for (int g = 0; g < 40; g++) {
+            Graph got = GraphClusterExperimentCommand.graph(s, g).graph();
+            assertTrue(got.isConnected());
+            int attempt = 0;
+            Graph want;
+            while (!(want = RandomGraphs.stochasticBlockModel(12, 2, 0.3, 0.03, 2 * 1_000_003L + g * 1_009L + attempt)
+                    .graph()).isConnected()) {
+                attempt++;
+            }
+            redrawn += attempt > 0 ? 1 : 0;
+            assertEquals(0.0, got.adjacency().maxAbsDifference(want.adjacency()), "graph " + g);
+        }
+        assertTrue(redrawn > 5, "the setting must exercise redrawing: " + redrawn);
     }
 
     @Test
@@ -478,6 +511,15 @@ class GraphCliTest {
                 dir.resolve("z.csv").toString());
         fails(2, List.of("--save applies"), "cluster", "--graph", g.toString(), "--measure", "forest", "--t", "1",
                 "--clusters", "2", "--out", dir.resolve("l.csv").toString(), "--save", dir.resolve("m.zip").toString());
+        Path truth = dir.resolve("truth.csv");
+        String labels = dir.resolve("l.csv").toString();
+        for (String[] bad : new String[][] {{"a,x;b,x;c,x;d,y;e,y", "node 'f' has no label"},
+            {"node,side;a,x;b,x;c,x;d,y;e,y;f,y;g,y", "'g' is not a node"}, {"a,x;b,x;a,y", "'a' is labelled twice"},
+            {"a,x,1", "expected 'node,label'"}}) {
+            Files.write(truth, List.of(bad[0].split(";")));
+            fails(1, List.of("truth.csv", bad[1]), "cluster", "--graph", g.toString(), "--method", "spectral",
+                    "--clusters", "2", "--truth", truth.toString(), "--out", labels);
+        }
         fails(2, List.of("no log form"), "graph-cluster-experiment", "--measures", "sp", "--graphs", "1");
     }
 }
