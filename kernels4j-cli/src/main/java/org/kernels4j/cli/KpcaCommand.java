@@ -138,7 +138,9 @@ final class KpcaCommand implements Callable<Integer> {
             var k = KernelSpec.parse(kernel);
             Dataset ds = labelsColumn == null ? options.options.read(data, "none", 0)
                     : options.options.readWithTarget(data, labelsColumn, true);
-            Limits.requireSquareMatrix("kernel PCA", ds.rows(), "use --solver nystrom --landmarks M");
+            if (s.kind() != KernelPca.Solver.Kind.NYSTROM) { // Nystrom never forms the n x n matrix
+                Limits.requireSquareMatrix("kernel PCA", ds.rows(), "use --solver nystrom --landmarks M");
+            }
             model = KernelPca.builder(k).components(components).solver(s).seed(seed).build().fit(ds.features());
             pw.printf(Locale.ROOT, "kernel: %s on %d rows x %d features from %s%n", k.toSpec(), ds.rows(),
                     ds.features().cols(), data);
