@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
         subcommands = {BenchCommand.Gram.class, BenchCommand.Krr.class, BenchCommand.NystromKrr.class,
             BenchCommand.GpLearning.class, BenchCommand.SparseGp.class, BenchCommand.Kde.class,
             BenchCommand.PrivateKde.class, SvmBenchCommand.class, BenchCommand.Balance.class,
-            BenchCommand.Spectral.class, ThinBenchCommand.class, QuantumBenchCommand.class, CntkBenchCommand.class})
+            BenchCommand.Spectral.class, ThinBenchCommand.class, QuantumBenchCommand.class, CntkBenchCommand.class,
+            GraphBenchCommands.Kpca.class, GraphBenchCommands.KMeans.class, GraphBenchCommands.GraphKernels.class})
 final class BenchCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;

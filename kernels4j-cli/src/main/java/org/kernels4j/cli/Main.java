@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
             ApproxErrorCommand.class, PlotCommand.class, KdeCommand.class, BalanceCommand.class, EffectCommand.class,
             LearningCurveCommand.class, BandwidthCommand.class, ThinCommand.class, AdhocCommand.class,
             QuantumExperimentCommand.class, QuantumKernelCommand.class, TreeCurveCommand.class, NtkDepthCommand.class,
-            EntkCommand.class,
+            EntkCommand.class, KpcaCommand.class, ClusterCommand.class, GraphKernelCommand.class,
+            GraphClusterExperimentCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

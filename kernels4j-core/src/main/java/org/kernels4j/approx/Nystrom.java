@@ -54,6 +54,23 @@ public final class Nystrom implements FeatureMap {
         return new Nystrom(kernel, landmarks.copy(), p);
     }
 
+    /**
+     * The map with a projection P (m × D) already computed, as read back from a model file: keeping P itself
+     * (rather than recomputing it from K(C, C)) keeps the sign and order of every feature, which a model holding
+     * coordinates in this feature space depends on.
+     *
+     * @throws Kernels4jException when P does not have one row per landmark, or a value is not finite
+     */
+    public static Nystrom withProjection(Kernel kernel, Matrix landmarks, Matrix projection) {
+        if (landmarks.rows() == 0 || projection.rows() != landmarks.rows() || projection.cols() == 0) {
+            throw new Kernels4jException("a Nystrom projection must be m x D with m = " + landmarks.rows()
+                    + " landmarks and D >= 1, got " + projection.shape());
+        }
+        landmarks.requireFinite("landmarks");
+        projection.requireFinite("the Nystrom projection");
+        return new Nystrom(kernel, landmarks.copy(), projection.copy());
+    }
+
     /** Chooses m landmarks from x with the sampler and builds the map. */
     public static Nystrom fit(Kernel kernel, Matrix x, int m, Landmarks.Sampler sampler, double lambda, long seed) {
         return of(kernel, x.selectRows(Landmarks.select(sampler, kernel, x, m, lambda, seed)));

@@ -23,6 +23,11 @@ final class KernelCentroids {
         this.within = within.clone();
     }
 
+    /** T_c (a copy), for model files. */
+    double[] within() {
+        return within.clone();
+    }
+
     /** T_c = Σ_{i,j∈c} K_ij from the training kernel matrix. */
     static double[] within(Matrix gram, int[] labels, int k) {
         int n = labels.length;

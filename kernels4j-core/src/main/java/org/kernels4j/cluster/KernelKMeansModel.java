@@ -49,6 +49,38 @@ public final class KernelKMeansModel implements ClusterModel {
         return new KernelKMeansModel(labels, k, inertia, null, map.kernel(), null, map, centroids, report);
     }
 
+    /** A model read back from a file ({@link KernelKMeansCodec}). */
+    static KernelKMeansModel decoded(int[] labels, int k, double inertia, double[] within, Kernel kernel,
+            Matrix trainingRows, Nystrom map, Matrix featureCentroids, FitReport report) {
+        return new KernelKMeansModel(labels, k, inertia, within == null ? null : new KernelCentroids(labels, k, within),
+                kernel, trainingRows, map, featureCentroids, report);
+    }
+
+    /** T_c per cluster (exact-kernel fits; null for Nyström), for model files. */
+    double[] within() {
+        return kernelCentroids == null ? null : kernelCentroids.within();
+    }
+
+    /** The kernel (null for a fit on a kernel matrix). */
+    Kernel kernel() {
+        return kernel;
+    }
+
+    /** X (n×d), null unless fitted on data with the exact kernel. */
+    Matrix trainingRows() {
+        return trainingRows;
+    }
+
+    /** The Nyström map, or null. */
+    Nystrom map() {
+        return map;
+    }
+
+    /** The k×D centroids in the Nyström feature space, or null. */
+    Matrix featureCentroids() {
+        return featureCentroids;
+    }
+
     @Override
     public int[] labels() {
         return labels.clone();

@@ -45,6 +45,21 @@ public final class KernelWardModel implements ClusterModel {
         this.report = report;
     }
 
+    /** T_c per cluster of the cut, for model files. */
+    double[] within() {
+        return centroids.within();
+    }
+
+    /** The kernel (null for a fit on a kernel matrix). */
+    Kernel kernel() {
+        return kernel;
+    }
+
+    /** X (n×d), or null for a fit on a kernel matrix. */
+    Matrix trainingRows() {
+        return trainingRows;
+    }
+
     /** The n − 1 merges, cheapest first (unmodifiable). */
     public List<Merge> merges() {
         return merges;

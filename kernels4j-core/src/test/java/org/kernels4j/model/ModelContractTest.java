@@ -90,6 +90,11 @@ class ModelContractTest {
         m.put("kpca", org.kernels4j.decomposition.KernelPca.builder(RBF).components(3).fitInverseTransform(0.1)
                 .build().fit(X));
         m.put("singular-kernel", org.kernels4j.neighbors.SingularKernelClassifier.builder().build().fit(X, labels(3)));
+        m.put("kernel-kmeans", org.kernels4j.cluster.KernelKMeans.builder(RBF).clusters(3).restarts(2).seed(3).build()
+                .fit(X));
+        m.put("kernel-kmeans-nystrom", org.kernels4j.cluster.KernelKMeans.builder(RBF).clusters(3).restarts(2)
+                .nystrom(12).seed(4).build().fit(X));
+        m.put("kernel-ward", org.kernels4j.cluster.KernelWard.builder(RBF).clusters(3).build().fit(X));
         m.put("calibrated-gpc-sigmoid", CalibratedClassifier.builder(GaussianProcessClassifier.builder(RBF).build())
                 .folds(3).build().fit(X, labels(2)));
         return m;
