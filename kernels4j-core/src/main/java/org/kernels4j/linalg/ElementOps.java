@@ -89,6 +89,27 @@ public interface ElementOps {
     void reluFamilyRow(double[] out, int off, int len, double[] rowCoef, double[][] colCoef, double[] con,
             double[] cLower, double[] scratch);
 
+    /**
+     * {@code dst[k] ← dst[k] + mask[k]·src[k + shift]} over k ∈ [lo, hi): one tap of a convolution
+     * run as a shift of a flattened array, the mask zeroing what falls into the padding.
+     */
+    void addMaskedShifted(double[] dst, double[] src, double[] mask, int lo, int hi, int shift);
+
+    /**
+     * One ReLU-family dual activation (φ = a·x below 0, b·x above, a ≠ b), entry by entry, for the
+     * convolutional kernels, whose entries each carry their own pair of variances: with the
+     * correlation c = k[i]·rr[i] (rr = 1/(σσ'), 0 where a variance is 0) clipped to [−1, 1] and
+     * snapped to ±1 within {@link ArcCosine#SNAP}, θ = arccos c, s = √(1 − c²) and
+     * d = π − θ + κ:
+     * <pre>
+     *   k[i] ← ν·ss[i]·(s + d·c),    t[i] ← t[i]·ν·d   (t null: the NNGP, k only)
+     * </pre>
+     * over i ∈ [0, len). With ν = (a − b)²/(2π) and κ = 2abπ/(a − b)² this is
+     * T = σσ'/(2π)·[A(s + (π − θ)c) − B(s − θc)] and Ṫ = [A(π − θ) + Bθ]/(2π), A = a² + b², B = 2ab
+     * (ss = σσ'). One arccos polynomial, two square roots and about 30 flops per entry.
+     */
+    void reluFamilyDual(double[] k, double[] t, int len, double[] ss, double[] rr, double nu, double kappa);
+
     /** Lazy, thread-safe choice of the implementation. */
     final class Holder {
         static final ElementOps INSTANCE = choose();

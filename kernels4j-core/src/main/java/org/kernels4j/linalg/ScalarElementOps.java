@@ -214,4 +214,32 @@ final class ScalarElementOps implements ElementOps {
             out[off + k] = con[6] != 0 ? con[5] * t : c;
         }
     }
+
+    @Override
+    public void addMaskedShifted(double[] dst, double[] src, double[] mask, int lo, int hi, int shift) {
+        for (int k = lo; k < hi; k++) {
+            dst[k] = Math.fma(mask[k], src[k + shift], dst[k]); // the vector pass's rounding
+        }
+    }
+
+    @Override
+    public void reluFamilyDual(double[] k, double[] t, int len, double[] ss, double[] rr, double nu, double kappa) {
+        reluFamilyDual(k, t, 0, len, ss, rr, nu, kappa);
+    }
+
+    /** As {@link #reluFamilyDual(double[], double[], int, double[], double[], double, double)} over [from, to). */
+    static void reluFamilyDual(double[] k, double[] t, int from, int to, double[] ss, double[] rr, double nu,
+            double kappa) {
+        for (int i = from; i < to; i++) {
+            double c = k[i] * rr[i];
+            double x = Math.abs(c);
+            x = x > 1 - ArcCosine.SNAP ? 1 : x;
+            c = Math.copySign(x, c);
+            double d = Math.PI - ArcCosine.acos(c) + kappa;
+            k[i] = nu * ss[i] * (Math.sqrt((1 - x) * (1 + x)) + d * c);
+            if (t != null) {
+                t[i] *= nu * d;
+            }
+        }
+    }
 }

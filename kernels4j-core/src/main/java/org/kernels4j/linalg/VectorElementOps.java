@@ -388,6 +388,53 @@ final class VectorElementOps implements ElementOps {
      * {@link ArcCosine}'s P(z) by Estrin's scheme: depth four instead of Horner's eleven, which the
      * layer loops need because their time follows the length of each element's chain.
      */
+    @Override
+    public void addMaskedShifted(double[] dst, double[] src, double[] mask, int lo, int hi, int shift) {
+        int bound = lo + S.loopBound(hi - lo);
+        int k = lo;
+        for (; k < bound; k += S.length()) {
+            DoubleVector.fromArray(S, mask, k).fma(DoubleVector.fromArray(S, src, k + shift),
+                    DoubleVector.fromArray(S, dst, k)).intoArray(dst, k);
+        }
+        TAIL.addMaskedShifted(dst, src, mask, k, hi, shift);
+    }
+
+    @Override
+    public void reluFamilyDual(double[] k, double[] t, int len, double[] ss, double[] rr, double nu, double kappa) {
+        int bound = S.loopBound(len);
+        DoubleVector one = DoubleVector.broadcast(S, 1.0);
+        DoubleVector mBig = DoubleVector.broadcast(S, -2.0);
+        DoubleVector kSmall = DoubleVector.broadcast(S, Math.PI / 2 + kappa);
+        DoubleVector kBig = DoubleVector.broadcast(S, Math.PI / 2);
+        LongVector sign = LongVector.broadcast(SIGN_SPECIES, Long.MIN_VALUE);
+        for (int i = 0; i < bound; i += S.length()) {
+            DoubleVector raw = DoubleVector.fromArray(S, k, i).mul(DoubleVector.fromArray(S, rr, i));
+            // as reluFamilyLayer: arcsin by ArcCosine's reduction, d = π − θ + κ = M·arcsin y + K by c's sign bit
+            LongVector cSign = raw.viewAsIntegralLanes().lanewise(VectorOperators.AND, sign);
+            DoubleVector x = raw.abs();
+            x = x.blend(one, x.compare(VectorOperators.GT, 1 - ArcCosine.SNAP));
+            DoubleVector c = x.viewAsIntegralLanes().lanewise(VectorOperators.OR, cSign).viewAsFloatingLanes()
+                    .reinterpretAsDoubles();
+            VectorMask<Double> big = x.compare(VectorOperators.GT, 0.5);
+            DoubleVector zb = x.fma(-0.5, 0.5);
+            DoubleVector z = x.mul(x).blend(zb, big);
+            DoubleVector y = x.blend(zb.sqrt(), big);
+            DoubleVector p = arcsinPolynomial(z);
+            DoubleVector m = one.blend(mBig, big).viewAsIntegralLanes().lanewise(VectorOperators.XOR, cSign)
+                    .viewAsFloatingLanes().reinterpretAsDoubles();
+            DoubleVector kk = kBig.viewAsIntegralLanes().lanewise(VectorOperators.XOR, cSign).viewAsFloatingLanes()
+                    .reinterpretAsDoubles().add(kSmall).blend(kSmall, big.not());
+            DoubleVector my = m.mul(y);
+            DoubleVector d = my.mul(z).fma(p, my.add(kk));
+            DoubleVector s = one.sub(x).mul(one.add(x)).sqrt();
+            d.fma(c, s).mul(DoubleVector.fromArray(S, ss, i)).mul(nu).intoArray(k, i);
+            if (t != null) {
+                DoubleVector.fromArray(S, t, i).mul(d.mul(nu)).intoArray(t, i);
+            }
+        }
+        ScalarElementOps.reluFamilyDual(k, t, bound, len, ss, rr, nu, kappa);
+    }
+
     private static DoubleVector arcsinPolynomial(DoubleVector z) {
         DoubleVector z2 = z.mul(z);
         DoubleVector z4 = z2.mul(z2);

@@ -228,4 +228,49 @@ class ElementOpsTest {
         assertEquals(-0.7, ArcCosine.clipCorrelation(-0.7), 0.0);
         assertTrue(Double.isNaN(ArcCosine.clipCorrelation(Double.NaN)));
     }
+
+    /**
+     * The convolutional kernels' ReLU-family dual against the textbook form with A = a² + b² and
+     * B = 2ab written out (java.lang.Math.acos, no ν/κ rewriting), on correlations over [−1.1, 1.1]
+     * (clipped), a zero variance (rr = 0) and both signs of a·b.
+     */
+    @Test
+    void reluFamilyDualIsTheArcCosineDualOfEveryEntry() {
+        Random r = new Random(19);
+        int n = 203; // not a multiple of any lane count: the scalar tail runs too
+        for (double[] ab : new double[][] {{0, 1}, {0.2, 1}, {-0.5, 1.3}}) {
+            double bigA = ab[0] * ab[0] + ab[1] * ab[1];
+            double bigB = 2 * ab[0] * ab[1];
+            double diff = (ab[0] - ab[1]) * (ab[0] - ab[1]);
+            double[] ss = new double[n];
+            double[] rr = new double[n];
+            double[] k0 = new double[n];
+            double[] t0 = new double[n];
+            for (int i = 0; i < n; i++) {
+                ss[i] = i == 7 ? 0 : 0.2 + 3 * r.nextDouble();
+                rr[i] = i == 7 ? 0 : 1 / ss[i];
+                k0[i] = (2.2 * r.nextDouble() - 1.1) * ss[i];
+                t0[i] = 0.5 + r.nextDouble();
+            }
+            for (ElementOps ops : IMPLS) {
+                double[] k = k0.clone();
+                double[] t = t0.clone();
+                ops.reluFamilyDual(k, t, n, ss, rr, diff / (2 * Math.PI), 2 * ab[0] * ab[1] * Math.PI / diff);
+                double[] kOnly = k0.clone();
+                ops.reluFamilyDual(kOnly, null, n, ss, rr, diff / (2 * Math.PI), 2 * ab[0] * ab[1] * Math.PI / diff);
+                for (int i = 0; i < n; i++) {
+                    double c = Math.max(-1, Math.min(1, rr[i] * k0[i]));
+                    double theta = Math.acos(c);
+                    double sin = Math.sin(theta);
+                    double want = ss[i] / (2 * Math.PI) * (bigA * (sin + (Math.PI - theta) * c) - bigB * (sin - theta * c));
+                    double dot = (bigA * (Math.PI - theta) + bigB * theta) / (2 * Math.PI);
+                    String what = ops.name() + " a = " + ab[0] + ", b = " + ab[1] + ", c = " + c;
+                    // the snap to ±1 within 2^-50 moves θ by at most √(2·2^-50) ≈ 1.3e-7 (no entry lies that close here)
+                    assertEquals(want, k[i], 1e-13 * (1 + Math.abs(want)), what);
+                    assertEquals(t0[i] * dot, t[i], 1e-13 * (1 + Math.abs(t0[i] * dot)), what);
+                    assertEquals(k[i], kOnly[i], 0.0, what);
+                }
+            }
+        }
+    }
 }

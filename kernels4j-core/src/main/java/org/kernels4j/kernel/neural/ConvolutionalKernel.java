@@ -12,6 +12,7 @@ import org.kernels4j.kernel.Kernel;
 import org.kernels4j.kernel.KernelCatalog;
 import org.kernels4j.kernel.KernelSpec;
 import org.kernels4j.linalg.ArcCosine;
+import org.kernels4j.linalg.ElementOps;
 import org.kernels4j.linalg.Matrix;
 
 /**
@@ -52,9 +53,11 @@ import org.kernels4j.linalg.Matrix;
  * <p>Cost and memory. Without pooling layers and with {@code readout=flatten} only the diagonal
  * p = p' is ever needed, so a pair costs O(P·f^k) per layer and O(P) memory (P positions). Average
  * pooling and {@code gap} need all position pairs: O(P²·f) per layer and pair (each axis convolved
- * separately: f shifted, vectorized additions per entry and axis) and a working set of 4·P² doubles
- * per thread (K, Θ and two buffers); a Gram tile of b×b pairs is processed pair by pair, so the
- * memory never exceeds threads·4·P²·8 bytes plus O(b·P·layers) for the per-sample variances (never
+ * separately; a stride-1 zero-padded inner axis as one masked shift of the whole array per tap) and
+ * a working set of at most (6 + Σ f)·P² doubles per thread (K, Θ, two buffers, the entries' σσ' and
+ * 1/(σσ'), and 0/1 tap masks, Σ over the convolutions' filters); a Gram tile of b×b pairs is processed
+ * pair by pair, so the memory never exceeds threads·(6 + Σ f)·P²·8 bytes plus O(b·P·layers) for the
+ * per-sample variances (never
  * O(n²·P²)). A request whose working set exceeds half the JVM's maximum heap is refused with the
  * number. The activation pass costs one arccos (a polynomial, {@link ArcCosine}) per entry for the
  * ReLU family and {@value Activation#QUADRATURE_POINTS}² evaluations for quadrature activations.
@@ -411,6 +414,15 @@ public final class ConvolutionalKernel implements Kernel {
         boolean identity() {
             return in == out && taps == 1 && stride == 1 && before == 0;
         }
+
+        /** A stride-1 zero-padded convolution keeping the size: each tap is one shift of the flat [u][u'] block. */
+        boolean shiftable() {
+            return !pool && !wrap && stride == 1 && in == out;
+        }
+    }
+
+    /** The inner axis' geometry and the outer size: what its tap masks depend on. */
+    record MaskKey(Axis axis, int outer) {
     }
 
     /** A layer resolved for one input size: per-axis geometry (h, then w), channels, fan-in. */
@@ -510,10 +522,26 @@ public final class ConvolutionalKernel implements Kernel {
         return sb.append(']').toString();
     }
 
-    /** Doubles of working memory one thread needs for one pair: 4·P² (all pairs) or 4·P (diagonal). */
+    /**
+     * Doubles of working memory one thread needs for one pair: (6 + Σ f)·P² with all pairs (six
+     * arrays of P² and at most f tap masks of P² per convolution), 6·P on the diagonal.
+     */
     private long workingDoubles(Plan p) {
         long pos = p.maxPositions;
-        return 4 * (allPairs ? pos * pos : pos);
+        if (!allPairs) {
+            return 6 * pos;
+        }
+        long taps = 0;
+        for (Layer l : layers) {
+            taps += l.filter;
+        }
+        return (6 + taps) * pos * pos;
+    }
+
+    /** Doubles of one working array: P² or P. */
+    private long arrayDoubles(Plan p) {
+        long pos = p.maxPositions;
+        return allPairs ? pos * pos : pos;
     }
 
     /** Refuses, with the number, a network whose per-thread working set cannot fit the heap. */
@@ -522,9 +550,9 @@ public final class ConvolutionalKernel implements Kernel {
         long max = Runtime.getRuntime().maxMemory();
         if (bytes > max / 2) {
             throw new Kernels4jException(String.format(Locale.ROOT,
-                    "%s: one pair of inputs needs %.3g GB of working memory per thread (4·P² doubles for P = %d positions, "
+                    "%s: one pair of inputs needs %.3g GB of working memory per thread ((6 + Σ f)·P² doubles for P = %d positions, "
                             + "all position pairs because of pooling or readout=gap), %.3g GB on all threads, more than half "
-                            + "the JVM's %.3g GB; use readout=flatten without pooling (4·P doubles) or fewer positions",
+                            + "the JVM's %.3g GB; use readout=flatten without pooling (6·P doubles) or fewer positions",
                     type(kind).name(), workingDoubles(p) * 8e-9, p.maxPositions, bytes * 1e-9, max * 1e-9));
         }
     }
@@ -620,19 +648,27 @@ public final class ConvolutionalKernel implements Kernel {
         block.setSameSampleEntries(out, sample -> selfRow[sample - rowStart]);
     }
 
-    /** Per-thread buffers: K, Θ and one scratch array for each. */
+    /**
+     * Per-thread buffers: K, Θ and one scratch array for each; the entries' σσ' and 1/(σσ') for the
+     * vectorized activation; the inner axis' tap masks of stride-1 convolutions, by geometry.
+     */
     private final class Work {
         double[] k;
         double[] t;
         double[] k2;
         double[] t2;
+        final double[] ss;
+        final double[] rr;
+        final java.util.Map<MaskKey, double[][]> masks = new java.util.HashMap<>();
 
         Work(Plan p) {
-            int n = (int) (workingDoubles(p) / 4);
+            int n = (int) arrayDoubles(p);
             k = new double[n];
             t = new double[n];
             k2 = new double[n];
             t2 = new double[n];
+            ss = new double[n];
+            rr = new double[n];
         }
 
         void swap() {
@@ -708,9 +744,18 @@ public final class ConvolutionalKernel implements Kernel {
             // linear map: the w axis, then the h axis, on K (and Θ)
             int hw = s.w.out;
             if (!s.w.identity()) {
-                applyInner(s.w, ws.k, ws.k2, h, w);
-                if (ntk) {
-                    applyInner(s.w, ws.t, ws.t2, h, w);
+                if (allPairs && s.w.shiftable()) {
+                    int hh = h;
+                    double[][] masks = ws.masks.computeIfAbsent(new MaskKey(s.w, h), key -> innerMasks(key.axis(), hh));
+                    shiftInner(s.w, masks, ws.k, ws.k2, h * h * w * w);
+                    if (ntk) {
+                        shiftInner(s.w, masks, ws.t, ws.t2, h * h * w * w);
+                    }
+                } else {
+                    applyInner(s.w, ws.k, ws.k2, h, w);
+                    if (ntk) {
+                        applyInner(s.w, ws.t, ws.t2, h, w);
+                    }
                 }
                 ws.swap();
             }
@@ -798,6 +843,10 @@ public final class ConvolutionalKernel implements Kernel {
     private void activate(Activation phi, Work ws, int h, int w, double[] qx, double[] qz, boolean self, boolean ntk) {
         double[] k = ws.k;
         double[] t = ws.t;
+        if (phi instanceof Activation.AbRelu && !self && ((Activation.AbRelu) phi).a != ((Activation.AbRelu) phi).b) {
+            activateReluFamily((Activation.AbRelu) phi, ws, h, w, qx, qz, ntk);
+            return;
+        }
         if (phi instanceof Activation.AbRelu) {
             Activation.AbRelu ab = (Activation.AbRelu) phi;
             double bigA = ab.a * ab.a + ab.b * ab.b;
@@ -869,6 +918,57 @@ public final class ConvolutionalKernel implements Kernel {
     }
 
     /**
+     * The ReLU-family activation of a pair of different inputs as one vectorized pass over all
+     * entries ({@link ElementOps#reluFamilyDual}): the entries' σσ' and 1/(σσ') are laid out like K
+     * first (outer products of the positions' standard deviations), so the dual itself runs over
+     * one contiguous array instead of rows of w entries.
+     */
+    private void activateReluFamily(Activation.AbRelu ab, Work ws, int h, int w, double[] qx, double[] qz, boolean ntk) {
+        int n = h * w;
+        double[] sx = new double[n];
+        double[] rx = new double[n];
+        double[] sz = new double[n];
+        double[] rz = new double[n];
+        for (int q = 0; q < n; q++) {
+            sx[q] = Math.sqrt(qx[q]);
+            rx[q] = sx[q] > 0 ? 1 / sx[q] : 0;
+            sz[q] = Math.sqrt(qz[q]);
+            rz[q] = sz[q] > 0 ? 1 / sz[q] : 0;
+        }
+        double[] ss = ws.ss;
+        double[] rr = ws.rr;
+        int len;
+        if (!allPairs) {
+            for (int q = 0; q < n; q++) {
+                ss[q] = sx[q] * sz[q];
+                rr[q] = rx[q] * rz[q];
+            }
+            len = n;
+        } else {
+            for (int a = 0; a < h; a++) {
+                for (int b = 0; b < h; b++) {
+                    for (int u = 0; u < w; u++) {
+                        int row = ((a * h + b) * w + u) * w;
+                        double sxp = sx[a * w + u];
+                        double rxp = rx[a * w + u];
+                        int pz = b * w;
+                        for (int v = 0; v < w; v++) {
+                            ss[row + v] = sxp * sz[pz + v];
+                            rr[row + v] = rxp * rz[pz + v];
+                        }
+                    }
+                }
+            }
+            len = n * n;
+        }
+        // T = ν·σσ'·(s + d·c), Ṫ = ν·d with d = π − θ + κ: A(π − θ) + Bθ = (A − B)(π − θ) + Bπ
+        double diff = (ab.a - ab.b) * (ab.a - ab.b);
+        double nu = diff / (2 * Math.PI);
+        double kappa = 2 * ab.a * ab.b * Math.PI / diff;
+        ElementOps.get().reluFamilyDual(ws.k, ntk ? ws.t : null, len, ss, rr, nu, kappa);
+    }
+
+    /**
      * One ReLU-family dual entry (φ = a·x below 0, b·x above): with c the correlation and θ = arccos c,
      * T = σσ'/(2π)·[A(sin θ + (π − θ)c) − B(sin θ − θc)], Ṫ = [A(π − θ) + Bθ]/(2π), A = a² + b², B = 2ab;
      * on a sample's own diagonal c = 1. Returns T and multiplies Θ[e] by Ṫ.
@@ -882,6 +982,45 @@ public final class ConvolutionalKernel implements Kernel {
             t[e] *= (bigA * (Math.PI - theta) + bigB * theta) * inv2pi;
         }
         return ss * inv2pi * (bigA * (sin + (Math.PI - theta) * c) - bigB * (sin - theta * c));
+    }
+
+    /**
+     * The masks of {@link #shiftInner}: for tap t (offset δ = t − before), mask[t][e] = 1 where entry
+     * e = ((a·h + b)·w + u)·w + u' has both u + δ and u' + δ inside [0, w), else 0.
+     */
+    private static double[][] innerMasks(Axis ax, int h) {
+        int w = ax.in;
+        double[][] masks = new double[ax.taps][h * h * w * w];
+        for (int t = 0; t < ax.taps; t++) {
+            int delta = t - ax.before;
+            double[] m = masks[t];
+            for (int blk = 0; blk < h * h; blk++) {
+                for (int u = 0; u < w; u++) {
+                    for (int v = 0; v < w; v++) {
+                        boolean inside = u + delta >= 0 && u + delta < w && v + delta >= 0 && v + delta < w;
+                        m[(blk * w + u) * w + v] = inside ? 1 : 0;
+                    }
+                }
+            }
+        }
+        return masks;
+    }
+
+    /**
+     * The inner-axis convolution of a shiftable axis on all position pairs: the same tap on both
+     * sides moves u and u' together, i.e. the flat index of the [u][u'] block by δ·(w + 1), so each
+     * tap is one long masked addition out[e] += mask[e]·in[e + δ·(w + 1)] over the whole array
+     * (the mask zeroes the entries whose shifted position lies in the padding), instead of h²·w·f
+     * additions of w entries each.
+     */
+    private static void shiftInner(Axis ax, double[][] masks, double[] in, double[] out, int n) {
+        java.util.Arrays.fill(out, 0, n, 0.0);
+        for (int t = 0; t < ax.taps; t++) {
+            int shift = (t - ax.before) * (ax.in + 1);
+            int lo = Math.max(0, -shift);
+            int hi = Math.min(n, n - shift);
+            ElementOps.get().addMaskedShifted(out, in, masks[t], lo, hi, shift);
+        }
     }
 
     /**
@@ -1005,9 +1144,7 @@ public final class ConvolutionalKernel implements Kernel {
     }
 
     private static void addBlock(double[] in, int from, double[] out, int to, int n) {
-        for (int i = 0; i < n; i++) {
-            out[to + i] += in[from + i];
-        }
+        ElementOps.get().axpy(out, to, in, from, n, 1.0);
     }
 
     // ------------------------------------------------------------------------------------- spec
