@@ -13,7 +13,7 @@ import org.kernels4j.linalg.SymmetricEigen;
  */
 final class GaussHermiteRule {
     /** The rule used for likelihood expectations and tilted moments. */
-    static final GaussHermiteRule DEFAULT = new GaussHermiteRule(40);
+    static final GaussHermiteRule DEFAULT = new GaussHermiteRule(96);
 
     private final double[] nodes;
     private final double[] weights;
