@@ -333,7 +333,7 @@ final class LatentInference {
 
     /**
      * Weights for the Laplace evidence gradient (R&amp;W Algorithm 5.1) in contraction form: with
-     * R = S·B⁻¹·S, s₂ = −½·diag Σ ∘ ∇³log p(y | f̂) and u = s₂ − R·K·s₂ (the implicit change of the
+     * R = S·B⁻¹·S, s₂ = ½·diag Σ ∘ ∇³log p(y | f̂) = ∂(−½log|B|)/∂f̂ (the sign of GPML's infLaplace) and u = s₂ − R·K·s₂ (the implicit change of the
      * mode), G = ½ααᵀ − ½R + ½(αuᵀ + uαᵀ), added into {@code into}. Exact for log-concave
      * likelihoods; with W clipped (Student-t) it omits the clipped sites' curvature change.
      */
@@ -342,7 +342,7 @@ final class LatentInference {
         int n = y.length;
         double[] s2 = new double[n];
         for (int i = 0; i < n; i++) {
-            s2[i] = -0.5 * p.variance()[i] * lik.derivatives(y[i], p.mean()[i])[2];
+            s2[i] = 0.5 * p.variance()[i] * lik.derivatives(y[i], p.mean()[i])[2];
         }
         double[] ks2 = times(k, s2);
         double[] u = s2.clone();
