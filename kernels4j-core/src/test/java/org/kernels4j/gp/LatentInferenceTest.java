@@ -246,9 +246,9 @@ class LatentInferenceTest {
 
     @Test
     void learningOnAGaussianLikelihoodFindsTheExactGpOptimum() {
-        Matrix x = inputs(15, 7);
-        Matrix y = new Matrix(15, 1);
-        for (int i = 0; i < 15; i++) {
+        Matrix x = inputs(10, 7);
+        Matrix y = new Matrix(10, 1);
+        for (int i = 0; i < 10; i++) {
             y.set(i, 0, Math.sin(2.5 * x.get(i, 0)) + 0.2 * Math.cos(5.0 * i));
         }
         Kernel start = KernelSpec.parse("1*rbf(length=1)");
