@@ -40,6 +40,11 @@ final class LatentInference {
 
     /** The posterior for sites (τ ≥ 0, ν) under the prior covariance K. */
     static Posterior posterior(Matrix k, double[] tau, double[] nu) {
+        return posterior(k, tau, nu, true);
+    }
+
+    /** As above; without {@code variances} (a Newton step needs only α) diag Σ is left at diag K, saving the n³ solve. */
+    static Posterior posterior(Matrix k, double[] tau, double[] nu, boolean variances) {
         int n = tau.length;
         double[] s = new double[n];
         for (int i = 0; i < n; i++) {
@@ -74,12 +79,14 @@ final class LatentInference {
             }
         }
         double[] mean = times(k, alpha);
-        Blas.trsm(true, false, lower, sk); // L⁻¹·S·K
         double[] variance = new double[n];
         for (int i = 0; i < n; i++) {
             variance[i] = kd[i * n + i];
         }
-        for (int r = 0; r < n; r++) {
+        if (variances) {
+            Blas.trsm(true, false, lower, sk); // L⁻¹·S·K
+        }
+        for (int r = 0; variances && r < n; r++) {
             for (int j = 0; j < n; j++) {
                 double v = skd[r * n + j];
                 variance[j] -= v * v;
@@ -124,7 +131,7 @@ final class LatentInference {
                 bvec[i] = w[i] * f[i] + d[0];
             }
             // the Newton target a = b − S·B⁻¹·S·K·b is α of the posterior with sites (W, b)
-            double[] newA = posterior(k, w, bvec).alpha();
+            double[] newA = posterior(k, w, bvec, false).alpha();
             double step = 1;
             double[] trialA = new double[n];
             double[] trialF = f;

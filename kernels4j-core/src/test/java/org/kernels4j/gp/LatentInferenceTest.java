@@ -270,6 +270,38 @@ class LatentInferenceTest {
     }
 
     @Test
+    void gpcFilesWrittenBeforeTheInferenceFieldsReadAsLogitLaplace() {
+        Matrix x = inputs(10, 2);
+        Matrix y = new Matrix(10, 1);
+        for (int i = 0; i < 10; i++) {
+            y.set(i, 0, x.get(i, 0) > 0.2 ? 1 : 0);
+        }
+        GaussianProcessClassifierModel m = GaussianProcessClassifier.builder(KERNEL).build().fit(x, y);
+        org.kernels4j.model.ModelState s = new GaussianProcessClassifierCodec().encode(m);
+        java.util.Map<String, Object> old = new java.util.LinkedHashMap<>(s.fields());
+        old.remove("likelihood");
+        old.remove("inference");
+        old.remove("objective");
+        GaussianProcessClassifierModel back = new GaussianProcessClassifierCodec()
+                .decode(org.kernels4j.model.ModelState.of(s.kind(), old, s.arrays()));
+        assertEquals("logit", back.likelihood().toSpec());
+        assertEquals(InferenceMethod.LAPLACE, back.inference());
+        assertEquals(0, m.probabilities(x).maxAbsDifference(back.probabilities(x)), 0);
+        GaussianProcessClassifierModel probit = GaussianProcessClassifier.builder(KERNEL).likelihood(Likelihood.probit())
+                .inference(InferenceMethod.CVI).build().fit(x, y);
+        GaussianProcessClassifierModel again = new GaussianProcessClassifierCodec()
+                .decode(new GaussianProcessClassifierCodec().encode(probit));
+        assertEquals("probit", again.likelihood().toSpec());
+        assertEquals(InferenceMethod.CVI, again.inference());
+        // probit probabilities are Φ(μ/√(1 + v)) of the latent prediction
+        Matrix lat = probit.latent(x, 0);
+        for (int i = 0; i < 10; i++) {
+            double z = lat.get(i, 0) / Math.sqrt(1 + lat.get(i, 1));
+            assertEquals(Math.exp(Likelihood.logNormalCdf(z)), again.probabilities(x).get(i, 1), 1e-12);
+        }
+    }
+
+    @Test
     void badObservationsAndOptionsGetOneClearMessage() {
         Matrix x = inputs(3, 1);
         Kernels4jException negative = assertThrows(Kernels4jException.class, () -> LatentGaussianProcess.builder(KERNEL)
