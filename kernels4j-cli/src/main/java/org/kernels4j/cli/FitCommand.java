@@ -64,7 +64,7 @@ final class FitCommand implements Callable<Integer> {
             description = "krr: kernel ridge regression. gp: Gaussian process regression (noise in the kernel as "
                     + "+ white(noise=...), learned with --optimize); its model file also predicts standard deviations. "
                     + "sgpr: sparse GP with --inducing points (the kernel must be signal + white(noise=...)). "
-                    + "gpc: GP classification, Laplace approximation. ntk: infinite-width network ensemble trained "
+                    + "gpc: GP classification (Laplace, EP or CVI: --inference, --objective, --likelihood). ntk: infinite-width network ensemble trained "
                     + "to --time (the kernel must be nngp(...) or ntk(...)). private-similarity: differentially private "
                     + "classification by average kernel similarity (--epsilon, --features). "
                     + "svc: support vector classification; svr: epsilon-support vector regression; oneclass: "
@@ -113,13 +113,26 @@ final class FitCommand implements Callable<Integer> {
     String sampler;
 
     @Option(names = "--max-iter", paramLabel = "N", description = "Iteration limit: CG for --solver nystrom (default 100), "
-            + "L-BFGS per start for --model gp|sgpr --optimize (default 1000), Newton steps per binary problem for gpc "
-            + "(default 100), SMO steps per binary problem for svc, svr and oneclass (default max(10^7, 100 n)).")
+            + "L-BFGS per start for --model gp|sgpr --optimize (default 1000), Newton steps, EP sweeps or CVI steps per binary problem "
+            + "for gpc (default 100), SMO steps per binary problem for svc, svr and oneclass (default max(10^7, 100 n)).")
     Integer maxIter;
 
-    @Option(names = "--optimize", description = "gp: learn the kernel's hyperparameters by maximizing the log marginal "
-            + "likelihood (L-BFGS in log space within bounds).")
+    @Option(names = "--optimize", description = "gp, sgpr, gpc: learn the kernel's hyperparameters by maximizing the log "
+            + "marginal likelihood (gpc: the --objective; L-BFGS in log space within bounds).")
     boolean optimize;
+
+    @Option(names = "--inference", paramLabel = "laplace|ep|cvi", description = "gpc: the posterior approximation: "
+            + "laplace (default), ep (expectation propagation) or cvi (conjugate-computation variational inference).")
+    String inference;
+
+    @Option(names = "--objective", paramLabel = "elbo|ep-like|evidence", description = "gpc: what --optimize maximizes "
+            + "and the fit reports: the ELBO, the EP-like estimate from the sites (with cvi: Li, John & Solin 2023), or "
+            + "the method's own evidence (default; laplace/ep evidence, the ELBO for cvi).")
+    String objective;
+
+    @Option(names = "--likelihood", paramLabel = "logit|probit", description = "gpc: the link p(y = 1 | f) "
+            + "(default logit).")
+    String likelihood;
 
     @Option(names = "--restarts", defaultValue = "0", paramLabel = "R", description = "gp --optimize: extra starts drawn "
             + "log-uniformly within the bounds, seeded by --seed (default: ${DEFAULT-VALUE}).")
@@ -217,8 +230,12 @@ final class FitCommand implements Callable<Integer> {
                 "--sampler")) {
             appliesTo.put(o, List.of("krr"));
         }
-        for (String o : List.of("--optimize", "--restarts", "--bounds", "--fix", "--normalize")) {
-            appliesTo.put(o, List.of("gp", "sgpr"));
+        for (String o : List.of("--optimize", "--restarts", "--bounds", "--fix")) {
+            appliesTo.put(o, List.of("gp", "sgpr", "gpc"));
+        }
+        appliesTo.put("--normalize", List.of("gp", "sgpr"));
+        for (String o : List.of("--inference", "--objective", "--likelihood")) {
+            appliesTo.put(o, List.of("gpc"));
         }
         for (String o : FilterOptions.NAMES) {
             appliesTo.put(o, List.of("krr"));
@@ -261,6 +278,20 @@ final class FitCommand implements Callable<Integer> {
             case "gpc":
             {
                 GaussianProcessClassifier.Builder b = GaussianProcessClassifier.builder(k);
+                if (inference != null) {
+                    b.inference(org.kernels4j.gp.InferenceMethod.parse(inference));
+                }
+                if (objective != null) {
+                    b.objective(org.kernels4j.gp.HyperparameterObjective.parse(objective));
+                }
+                if (likelihood != null) {
+                    org.kernels4j.gp.Likelihood l = org.kernels4j.gp.Likelihood.parse(likelihood);
+                    if (!List.of("logit", "probit").contains(l.toSpec())) {
+                        throw new UsageException("--likelihood for gpc must be logit or probit, got '" + likelihood + "'");
+                    }
+                    b.likelihood(l);
+                }
+                b.optimize(hyperparameterSearch(null));
                 if (maxIter != null) {
                     b.maxIterations(maxIter);
                 }
@@ -630,12 +661,13 @@ final class FitCommand implements Callable<Integer> {
         return label.apply(c[p]) + " vs rest";
     }
 
-    private Integer fitGaussianProcess(Kernel k) {
+    /** The --optimize search (null without it); gpc keeps --max-iter for its inference, so its L-BFGS limit is the default. */
+    private HyperparameterSearch hyperparameterSearch(Integer lbfgsLimit) {
         HyperparameterSearch search = null;
         if (optimize) {
             HyperparameterSearch.Builder b = HyperparameterSearch.builder().restarts(restarts).seed(seed);
-            if (maxIter != null) {
-                b.maxIterations(maxIter);
+            if (lbfgsLimit != null) {
+                b.maxIterations(lbfgsLimit);
             }
             for (String bound : bounds) {
                 int eq = bound.lastIndexOf('=');
@@ -650,6 +682,11 @@ final class FitCommand implements Callable<Integer> {
         } else if (!bounds.isEmpty() || !fixed.isEmpty() || restarts != 0) {
             throw new UsageException("--bounds, --fix and --restarts need --optimize");
         }
+        return search;
+    }
+
+    private Integer fitGaussianProcess(Kernel k) {
+        HyperparameterSearch search = hyperparameterSearch(maxIter);
         boolean sparse = model.equals("sgpr");
         org.kernels4j.model.Estimator<?> estimator;
         if (sparse) {

@@ -5,12 +5,11 @@ import org.kernels4j.model.TrainingData;
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.gram.GramEngine;
 import org.kernels4j.kernel.Kernel;
-import org.kernels4j.linalg.Cholesky;
 import org.kernels4j.linalg.Matrix;
 import org.kernels4j.model.Estimator;
 
 /**
- * Gaussian process classification with the Laplace approximation (Rasmussen &amp; Williams, 2006,
+ * Gaussian process classification; by default with the Laplace approximation (Rasmussen &amp; Williams, 2006,
  * §3.4): prior f ~ GP(0, k), likelihood p(y = 1 | f) = σ(f) = 1/(1 + e^(−f)) with y ∈ {0, 1}.
  *
  * <p>Fitting finds the posterior mode f̂ by Newton's method in the numerically stable form of
@@ -32,21 +31,46 @@ import org.kernels4j.model.Estimator;
  * probabilities are p_c / Σ_k p_k, where p_c is the class-c-vs-rest probability above, as
  * scikit-learn's {@code GaussianProcessClassifier} does. So each binary p_c is exact, but the
  * normalized vector is a heuristic combination, not the posterior of a multiclass likelihood.
+ *
+ * <p>Beyond the default (logit likelihood, Laplace, fixed kernel): {@link Builder#likelihood} picks
+ * {@link Likelihood#logit()} or {@link Likelihood#probit()} (then p = Φ(f̄* / √(1 + V)) exactly);
+ * {@link Builder#inference} picks {@link InferenceMethod#LAPLACE}, {@link InferenceMethod#EP} or
+ * {@link InferenceMethod#CVI}; {@link Builder#optimize} learns the kernel's hyperparameters by
+ * maximizing the {@link Builder#objective} ({@link HyperparameterObjective}: the ELBO, the EP-like
+ * estimate, or the method's own evidence), summed over the binary problems, which share one kernel.
+ * All methods run in the site form of {@link LatentInference}; the gradients are analytic for the
+ * Laplace evidence (R&amp;W Algorithm 5.1), the EP evidence and the CVI ELBO (½tr((ααᵀ − SB⁻¹S)∂K),
+ * exact at a fixed point), and central finite differences in log θ (2 warm-started inference runs
+ * per hyperparameter) otherwise, e.g. for CVI with the EP-like objective. Each EP or CVI sweep costs
+ * O(4n³/3) (factor and marginal variances).
  */
 public final class GaussianProcessClassifier implements Estimator<GaussianProcessClassifierModel> {
     private final Kernel kernel;
     private final int maxIterations;
     private final boolean approximateProbabilities;
+    private final Likelihood likelihood;
+    private final InferenceMethod inference;
+    private final HyperparameterObjective objective;
+    private final HyperparameterSearch search;
+    private final double damping;
+    private final double stepSize;
 
-    private GaussianProcessClassifier(Kernel kernel, int maxIterations, boolean approximateProbabilities) {
-        this.kernel = kernel;
-        this.maxIterations = maxIterations;
-        this.approximateProbabilities = approximateProbabilities;
+    private GaussianProcessClassifier(Builder b) {
+        this.kernel = b.kernel;
+        this.maxIterations = b.maxIterations;
+        this.approximateProbabilities = b.approximateProbabilities;
+        this.likelihood = b.likelihood;
+        this.inference = b.inference;
+        this.objective = b.objective;
+        this.search = b.search;
+        this.damping = b.damping;
+        this.stepSize = b.stepSize;
     }
 
     /**
-     * Starts a builder; default: at most 100 Newton iterations per binary problem, probabilities by
-     * quadrature.
+     * Starts a builder; default: logit likelihood, Laplace, at most 100 iterations per binary problem,
+     * probabilities by quadrature, EP damping 0.5, CVI step 0.5, no hyperparameter search (objective
+     * the method's evidence when one is set).
      */
     public static Builder builder(Kernel kernel) {
         return new Builder(kernel);
@@ -57,6 +81,12 @@ public final class GaussianProcessClassifier implements Estimator<GaussianProces
         private final Kernel kernel;
         private int maxIterations = 100;
         private boolean approximateProbabilities;
+        private Likelihood likelihood = Likelihood.logit();
+        private InferenceMethod inference = InferenceMethod.LAPLACE;
+        private HyperparameterObjective objective = HyperparameterObjective.EVIDENCE;
+        private HyperparameterSearch search;
+        private double damping = 0.5;
+        private double stepSize = 0.5;
 
         private Builder(Kernel kernel) {
             if (kernel == null) {
@@ -65,34 +95,81 @@ public final class GaussianProcessClassifier implements Estimator<GaussianProces
             this.kernel = kernel;
         }
 
-        /** The Newton iteration limit per binary problem (≥ 1). */
+        /** The iteration limit per binary problem (≥ 1): Newton steps, EP sweeps or CVI steps. */
         public Builder maxIterations(int limit) {
             this.maxIterations = limit;
             return this;
         }
 
         /**
-         * true: class probabilities by the probit approximation σ(μ/√(1 + πv/8)), cheaper and within
-         * about 0.02; false (default): the integral by quadrature, to about 1e−14. Saved in the model
-         * file.
+         * Logit only. true: class probabilities by the probit approximation σ(μ/√(1 + πv/8)), cheaper and
+         * within about 0.02; false (default): the integral by quadrature, to about 1e−14. Saved in the
+         * model file.
          */
         public Builder approximateProbabilities(boolean approximate) {
             this.approximateProbabilities = approximate;
             return this;
         }
 
-        /** @throws Kernels4jException for an iteration limit below 1 */
+        /** {@link Likelihood#logit()} (default) or {@link Likelihood#probit()}. */
+        public Builder likelihood(Likelihood value) {
+            this.likelihood = value;
+            return this;
+        }
+
+        /** The posterior approximation (default Laplace). */
+        public Builder inference(InferenceMethod value) {
+            this.inference = value;
+            return this;
+        }
+
+        /** What {@link #optimize} maximizes (default: the method's own evidence). */
+        public Builder objective(HyperparameterObjective value) {
+            this.objective = value;
+            return this;
+        }
+
+        /** Learn the kernel's hyperparameters with this search before the final fit. */
+        public Builder optimize(HyperparameterSearch value) {
+            this.search = value;
+            return this;
+        }
+
+        /** EP damping δ ∈ (0, 1]: the fraction of each site update applied (default 0.5). */
+        public Builder damping(double value) {
+            this.damping = value;
+            return this;
+        }
+
+        /** CVI step β ∈ (0, 1] (default 0.5). */
+        public Builder stepSize(double value) {
+            this.stepSize = value;
+            return this;
+        }
+
+        /** @throws Kernels4jException for an iteration limit below 1, a damping or step outside (0, 1], or a non-Bernoulli likelihood */
         public GaussianProcessClassifier build() {
             if (maxIterations < 1) {
                 throw new Kernels4jException("the iteration limit must be >= 1, got " + maxIterations);
             }
-            return new GaussianProcessClassifier(kernel, maxIterations, approximateProbabilities);
+            if (likelihood == null || !likelihood.isBernoulli()) {
+                throw new Kernels4jException("a Gaussian process classifier needs the probit or logit likelihood, got "
+                        + likelihood + " (use LatentGaussianProcess for counts or robust regression)");
+            }
+            if (inference == null || objective == null) {
+                throw new Kernels4jException("the inference method and the objective must not be null");
+            }
+            if (!(damping > 0 && damping <= 1) || !(stepSize > 0 && stepSize <= 1)) {
+                throw new Kernels4jException("the EP damping and the CVI step must lie in (0, 1], got " + damping
+                        + " and " + stepSize);
+            }
+            return new GaussianProcessClassifier(this);
         }
     }
 
     /**
      * Fits on inputs x (n×d) and class labels y (n×1; any real values, e.g. 0/1 or 0..9; at least
-     * two distinct ones).
+     * two distinct ones), after learning the hyperparameters when a search was set.
      */
     @Override
     public GaussianProcessClassifierModel fit(Matrix x, Matrix y) {
@@ -101,138 +178,52 @@ public final class GaussianProcessClassifier implements Estimator<GaussianProces
             throw new Kernels4jException("classification needs at least two classes, got only " + Arrays.toString(classes));
         }
         double[] labels = y.data();
-        Matrix k = GramEngine.gram(kernel, x);
         int problems = classes.length == 2 ? 1 : classes.length;
-        Binary[] binary = new Binary[problems];
+        double[][] t = new double[problems][labels.length];
         for (int c = 0; c < problems; c++) {
             double positive = classes.length == 2 ? classes[1] : classes[c];
-            double[] t = new double[labels.length];
-            for (int i = 0; i < t.length; i++) {
-                t[i] = labels[i] == positive ? 1 : 0;
+            for (int i = 0; i < labels.length; i++) {
+                t[c][i] = labels[i] == positive ? 1 : 0;
             }
-            binary[c] = laplace(k, t);
         }
-        return new GaussianProcessClassifierModel(kernel, x.copy(), classes, binary, approximateProbabilities);
+        LatentInference.Problems work = new LatentInference.Problems(x, t, likelihood, options(), objective);
+        Kernel fitted = kernel;
+        HyperparameterSearch.Result learned = null;
+        if (search != null) {
+            learned = search.maximize(kernel, work::evaluate);
+            fitted = learned.kernel();
+        }
+        Matrix k = GramEngine.gram(fitted, x);
+        LatentInference.Result[] results = work.fit(fitted, k);
+        Binary[] binary = new Binary[problems];
+        for (int c = 0; c < problems; c++) {
+            LatentInference.Posterior p = results[c].posterior();
+            binary[c] = new Binary(p.mean(), p.alpha(), p.sqrtTau(), p.lower(),
+                    LatentInference.objective(results[c], t[c], likelihood, inference, objective),
+                    results[c].iterations());
+        }
+        return new GaussianProcessClassifierModel(fitted, x.copy(), classes, binary, approximateProbabilities,
+                likelihood, inference, objective, learned);
     }
 
-    /** The Laplace approximation of one binary problem. */
+    private LatentInference.Options options() {
+        return new LatentInference.Options(inference, maxIterations, damping, stepSize, 1e-6);
+    }
+
+    /**
+     * One binary problem's Gaussian posterior in site form: its mean at the training points, α with
+     * mean(x*) = k*ᵀα, √τ, the factor of I + S·K·S, the objective value and iterations.
+     */
     record Binary(double[] mode, double[] gradient, double[] sqrtW, Matrix lower, double logMarginalLikelihood,
             int iterations) {
-    }
-
-    private Binary laplace(Matrix k, double[] t) {
-        int n = t.length;
-        double[] f = new double[n];
-        double[] a = new double[n];
-        double psi = objective(f, a, t);
-        int iter = 0;
-        for (; iter < maxIterations; iter++) {
-            double[] pi = sigmoid(f);
-            double[] sw = new double[n];
-            double[] b = new double[n];
-            for (int i = 0; i < n; i++) {
-                double w = pi[i] * (1 - pi[i]);
-                sw[i] = Math.sqrt(w);
-                b[i] = w * f[i] + (t[i] - pi[i]);
-            }
-            double[] newA;
-            try (Cholesky l = Cholesky.factor(bMatrix(k, sw), "Laplace matrix I + W^1/2 K W^1/2")) {
-                double[] kb = times(k, b);
-                double[] v = new double[n];
-                for (int i = 0; i < n; i++) {
-                    v[i] = sw[i] * kb[i];
-                }
-                double[] u = l.solve(v);
-                newA = new double[n];
-                for (int i = 0; i < n; i++) {
-                    newA[i] = b[i] - sw[i] * u[i];
-                }
-            }
-            // the full Newton step, halved while Ψ would fall (rare: the objective is concave)
-            double[] da = new double[n];
-            for (int i = 0; i < n; i++) {
-                da[i] = newA[i] - a[i];
-            }
-            double step = 1;
-            double[] trialA = new double[n];
-            double[] trialF = f;
-            double trialPsi = Double.NEGATIVE_INFINITY;
-            for (int h = 0; h < 30; h++) {
-                for (int i = 0; i < n; i++) {
-                    trialA[i] = a[i] + step * da[i];
-                }
-                trialF = times(k, trialA);
-                trialPsi = objective(trialF, trialA, t);
-                if (trialPsi >= psi - 1e-12 * Math.abs(psi)) {
-                    break;
-                }
-                step *= 0.5;
-            }
-            boolean done = Math.abs(trialPsi - psi) <= 1e-10 * Math.max(1, Math.abs(psi));
-            a = trialA.clone();
-            f = trialF;
-            psi = trialPsi;
-            if (done) {
-                iter++;
-                break;
-            }
-        }
-        double[] pi = sigmoid(f);
-        double[] sw = new double[n];
-        double[] grad = new double[n];
-        for (int i = 0; i < n; i++) {
-            sw[i] = Math.sqrt(pi[i] * (1 - pi[i]));
-            grad[i] = t[i] - pi[i];
-        }
-        Matrix lower;
-        double logDetHalf;
-        try (Cholesky l = Cholesky.factor(bMatrix(k, sw), "Laplace matrix I + W^1/2 K W^1/2")) {
-            lower = l.lower();
-            logDetHalf = 0.5 * l.logDeterminant();
-        }
-        return new Binary(f, grad, sw, lower, psi - logDetHalf, iter);
-    }
-
-    /** Ψ = log p(t | f) − ½·aᵀf, with log p = Σ t_i·f_i − log(1 + e^(f_i)) computed without overflow. */
-    private static double objective(double[] f, double[] a, double[] t) {
-        double s = 0;
-        for (int i = 0; i < f.length; i++) {
-            s += t[i] * f[i] - softplus(f[i]) - 0.5 * a[i] * f[i];
-        }
-        return s;
     }
 
     static double softplus(double v) {
         return v > 0 ? v + Math.log1p(Math.exp(-v)) : Math.log1p(Math.exp(v));
     }
 
-    static double[] sigmoid(double[] f) {
-        double[] p = new double[f.length];
-        for (int i = 0; i < f.length; i++) {
-            p[i] = sigmoid(f[i]);
-        }
-        return p;
-    }
-
     static double sigmoid(double v) {
         return v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
-    }
-
-    private static Matrix bMatrix(Matrix k, double[] sw) {
-        int n = sw.length;
-        Matrix b = new Matrix(n, n);
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                b.set(i, j, sw[i] * k.get(i, j) * sw[j] + (i == j ? 1 : 0));
-            }
-        }
-        return b;
-    }
-
-    private static double[] times(Matrix k, double[] v) {
-        double[] out = new double[v.length];
-        org.kernels4j.linalg.Blas.gemv(false, 1.0, k, v, 0.0, out);
-        return out;
     }
 
     /** ∫σ(f)·N(f | mean, var) df by the probit approximation σ(mean/√(1 + π·var/8)). */

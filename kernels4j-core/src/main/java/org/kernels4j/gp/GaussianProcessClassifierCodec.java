@@ -11,7 +11,11 @@ import org.kernels4j.model.ModelState;
  * {@code train_x} (n×d) and, stacked by problem, {@code mode}, {@code gradient} (t − π̂) and
  * {@code sqrt_w} (each n×P) and {@code lower} (the Cholesky factors of B, P·n × n) as arrays; the
  * flag {@code approximate_probabilities} (probit approximation instead of quadrature; optional,
- * files written before it existed read as false, i.e. exact probabilities).
+ * files written before it existed read as false, i.e. exact probabilities); {@code likelihood}
+ * (logit|probit), {@code inference} (laplace|ep|cvi) and {@code objective} (elbo|ep-like|evidence),
+ * optional too: older files are logit Laplace with the evidence. The arrays hold the site form:
+ * {@code mode} is the posterior mean, {@code gradient} α, {@code sqrt_w} √τ, {@code lower} the factor
+ * of I + SKS.
  */
 public final class GaussianProcessClassifierCodec extends ModelCodec<GaussianProcessClassifierModel> {
     /** The kind written into files. */
@@ -50,6 +54,9 @@ public final class GaussianProcessClassifierCodec extends ModelCodec<GaussianPro
                 .put("log_marginal_likelihood", lml)
                 .put("iterations", iterations)
                 .put("approximate_probabilities", m.approximateProbabilities())
+                .put("likelihood", m.likelihood().toSpec())
+                .put("inference", m.inference().label())
+                .put("objective", m.objective().label())
                 .array("train_x", x)
                 .array("mode", mode)
                 .array("gradient", gradient)
@@ -92,6 +99,15 @@ public final class GaussianProcessClassifierCodec extends ModelCodec<GaussianPro
                     lml[c], (int) iterations[c]);
         }
         boolean approximate = s.has("approximate_probabilities") && s.flag("approximate_probabilities");
-        return new GaussianProcessClassifierModel(s.kernel("kernel"), x, classes, binary, approximate);
+        Likelihood likelihood = s.has("likelihood") ? Likelihood.parse(s.text("likelihood")) : Likelihood.logit();
+        if (!likelihood.isBernoulli()) {
+            throw new Kernels4jException("field 'likelihood' must be logit or probit, got " + likelihood.toSpec());
+        }
+        InferenceMethod inference = s.has("inference") ? InferenceMethod.parse(s.text("inference"))
+                : InferenceMethod.LAPLACE;
+        HyperparameterObjective objective = s.has("objective") ? HyperparameterObjective.parse(s.text("objective"))
+                : HyperparameterObjective.EVIDENCE;
+        return new GaussianProcessClassifierModel(s.kernel("kernel"), x, classes, binary, approximate, likelihood,
+                inference, objective, null);
     }
 }

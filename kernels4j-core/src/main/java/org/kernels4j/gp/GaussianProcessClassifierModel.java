@@ -10,9 +10,11 @@ import org.kernels4j.model.FitReport;
 import org.kernels4j.model.TrainingData;
 
 /**
- * A fitted Laplace GP classifier (see {@link GaussianProcessClassifier}): immutable, on the heap.
- * Per binary problem it keeps the posterior mode f̂, the gradient t − π̂, W^½ and the lower Cholesky
- * factor L of B = I + W^½KW^½ (n×n), so prediction needs no refit: O(m·n²) per problem.
+ * A fitted GP classifier (see {@link GaussianProcessClassifier}): immutable, on the heap.
+ * Per binary problem it keeps the Gaussian posterior in site form: its mean at the training points
+ * (the mode f̂ for Laplace), α (t − π̂ for logit Laplace), S = √τ (W^½ for Laplace) and the lower
+ * Cholesky factor L of B = I + SKS (n×n), so prediction needs no refit: mean k*ᵀα, variance
+ * k** − ‖L⁻¹Sk*‖², O(m·n²) per problem.
  */
 public final class GaussianProcessClassifierModel implements Classifier {
     private final Kernel kernel;
@@ -20,14 +22,38 @@ public final class GaussianProcessClassifierModel implements Classifier {
     private final double[] classes;
     private final GaussianProcessClassifier.Binary[] binary;
     private final boolean approximateProbabilities;
+    private final Likelihood likelihood;
+    private final InferenceMethod inference;
+    private final HyperparameterObjective objective;
+    private final HyperparameterSearch.Result search;
 
     GaussianProcessClassifierModel(Kernel kernel, Matrix x, double[] classes, GaussianProcessClassifier.Binary[] binary,
-            boolean approximateProbabilities) {
+            boolean approximateProbabilities, Likelihood likelihood, InferenceMethod inference,
+            HyperparameterObjective objective, HyperparameterSearch.Result search) {
         this.kernel = kernel;
         this.x = x;
         this.classes = classes;
         this.binary = binary;
         this.approximateProbabilities = approximateProbabilities;
+        this.likelihood = likelihood;
+        this.inference = inference;
+        this.objective = objective;
+        this.search = search;
+    }
+
+    /** The likelihood: logit or probit. */
+    public Likelihood likelihood() {
+        return likelihood;
+    }
+
+    /** The inference method that produced the posterior. */
+    public InferenceMethod inference() {
+        return inference;
+    }
+
+    /** The objective reported by {@link #logMarginalLikelihood()} (and maximized when hyperparameters were learned). */
+    public HyperparameterObjective objective() {
+        return objective;
     }
 
     /** Whether probabilities use the probit approximation instead of quadrature. */
@@ -37,6 +63,9 @@ public final class GaussianProcessClassifierModel implements Classifier {
 
     /** The class-1 probability of one binary problem from its latent mean and variance. */
     private double binaryProbability(double mean, double var) {
+        if (likelihood.toSpec().equals("probit")) {
+            return likelihood.predictiveMean(mean, var); // Φ(μ/√(1 + v)), exact
+        }
         return approximateProbabilities ? GaussianProcessClassifierIntegral.probit(mean, var)
                 : GaussianProcessClassifierIntegral.expectedSigmoid(mean, var);
     }
@@ -47,7 +76,10 @@ public final class GaussianProcessClassifierModel implements Classifier {
         return classes.clone();
     }
 
-    /** The Laplace approximation of log p(y | X), summed over the binary problems. */
+    /**
+     * The {@link #objective()} (an approximation of log p(y | X): the Laplace or EP evidence, the ELBO
+     * or the EP-like estimate), summed over the binary problems.
+     */
     public double logMarginalLikelihood() {
         double s = 0;
         for (GaussianProcessClassifier.Binary b : binary) {
@@ -61,7 +93,7 @@ public final class GaussianProcessClassifierModel implements Classifier {
         return binary[problem].mode().clone();
     }
 
-    /** Newton iterations taken by binary problem c. */
+    /** Iterations (Newton steps, EP sweeps or CVI steps) taken by binary problem c. */
     public int iterations(int problem) {
         return binary[problem].iterations();
     }
@@ -186,9 +218,16 @@ public final class GaussianProcessClassifierModel implements Classifier {
         for (GaussianProcessClassifier.Binary b : binary) {
             it += b.iterations();
         }
-        return FitReport.builder().add("log_marginal_likelihood", logMarginalLikelihood()).add("problems", binary.length)
-                .add("newton_iterations", it)
-                .add("probabilities", approximateProbabilities ? "probit approximation" : "quadrature").build();
+        FitReport.Builder r = FitReport.builder().add("log_marginal_likelihood", logMarginalLikelihood())
+                .add("problems", binary.length).add("likelihood", likelihood.toSpec()).add("inference", inference.label())
+                .add("objective", objective.label())
+                .add(inference == InferenceMethod.LAPLACE ? "newton_iterations" : "iterations", it)
+                .add("probabilities", likelihood.toSpec().equals("probit") ? "closed form"
+                        : approximateProbabilities ? "probit approximation" : "quadrature");
+        if (search != null) {
+            r.add("kernel_learned", kernel.toSpec()).add("search_starts", search.starts().size());
+        }
+        return r.build();
     }
 
     @Override

@@ -75,6 +75,14 @@ class ModelContractTest {
                 .inducing(12).seed(2).normalizeTargets(true)
                 .optimize(HyperparameterSearch.builder().maxIterations(5).build()).build().fit(X, y));
         m.put("gpc", GaussianProcessClassifier.builder(RBF).build().fit(X, labels(3)));
+        m.put("gpc-probit-ep", GaussianProcessClassifier.builder(RBF).likelihood(org.kernels4j.gp.Likelihood.probit())
+                .inference(org.kernels4j.gp.InferenceMethod.EP).build().fit(X, labels(2)));
+        Matrix counts = new Matrix(X.rows(), 1);
+        for (int i = 0; i < X.rows(); i++) {
+            counts.set(i, 0, Math.round(Math.exp(0.5 * X.get(i, 0))));
+        }
+        m.put("latent-gp", org.kernels4j.gp.LatentGaussianProcess.builder(RBF).likelihood(org.kernels4j.gp.Likelihood.poisson())
+                .inference(org.kernels4j.gp.InferenceMethod.CVI).build().fit(X, counts));
         m.put("ntk", NtkPredictor.builder((NeuralKernel) KernelSpec.parse("ntk(depth=2, w_var=2, b_var=0.1)"))
                 .time(5).regularizer(1e-3, false).build().fit(X, y));
         m.put("svm", SupportVectorMachine.classifier(RBF).probability(true).build().fit(X, labels(3)));

@@ -1,0 +1,498 @@
+package org.kernels4j.gp;
+
+import org.kernels4j.Kernels4jException;
+import org.kernels4j.gram.GramEngine;
+import org.kernels4j.kernel.Kernel;
+import org.kernels4j.linalg.Blas;
+import org.kernels4j.linalg.Cholesky;
+import org.kernels4j.linalg.Matrix;
+
+/**
+ * The approximate-inference engine shared by {@link GaussianProcessClassifier} and
+ * {@link LatentGaussianProcess}: Laplace, EP and CVI in one site representation, the three
+ * objectives, and their hyperparameter gradients. Every posterior is kept as sites (τ, ν):
+ * <pre>
+ *   S = diag √τ,  B = I + S·K·S = LLᵀ,  α = ν − S·B⁻¹·S·K·ν,  μ = K·α,
+ *   diag Σ = diag K − colsum((L⁻¹SK)∘(L⁻¹SK))
+ * </pre>
+ * which is O(n³/3) for the factor plus O(n³) for the variances per iteration (B's eigenvalues are ≥ 1,
+ * so no jitter is ever needed, whatever K's conditioning).
+ */
+final class LatentInference {
+    /** Iteration limit, EP damping, CVI step and the convergence tolerance on the sites. */
+    record Options(InferenceMethod method, int maxIterations, double damping, double stepSize, double tolerance) {
+    }
+
+    /** A Gaussian posterior in site form. */
+    record Posterior(double[] tau, double[] nu, double[] sqrtTau, Matrix lower, double[] alpha, double[] mean,
+            double[] variance, double halfLogDetB) {
+    }
+
+    /**
+     * One inference outcome: the posterior, the Laplace evidence (NaN for EP and CVI), iterations,
+     * whether the sites converged, and the last relative site change.
+     */
+    record Result(Posterior posterior, double laplaceEvidence, int iterations, boolean converged, double change) {
+    }
+
+    private LatentInference() {
+    }
+
+    /** The posterior for sites (τ ≥ 0, ν) under the prior covariance K. */
+    static Posterior posterior(Matrix k, double[] tau, double[] nu) {
+        return posterior(k, tau, nu, true);
+    }
+
+    /** As above; without {@code variances} (a Newton step needs only α) diag Σ is left at diag K, saving the n³ solve. */
+    static Posterior posterior(Matrix k, double[] tau, double[] nu, boolean variances) {
+        int n = tau.length;
+        double[] s = new double[n];
+        for (int i = 0; i < n; i++) {
+            s[i] = Math.sqrt(Math.max(tau[i], 0));
+        }
+        Matrix b = new Matrix(n, n);
+        Matrix sk = new Matrix(n, n);
+        double[] kd = k.data();
+        double[] bd = b.data();
+        double[] skd = sk.data();
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                skd[i * n + j] = s[i] * kd[i * n + j];
+                bd[i * n + j] = skd[i * n + j] * s[j];
+            }
+            bd[i * n + i] += 1;
+        }
+        Matrix lower;
+        double[] alpha = new double[n];
+        double halfLogDet;
+        try (Cholesky chol = Cholesky.factor(b, "posterior matrix I + S K S")) {
+            lower = chol.lower();
+            halfLogDet = 0.5 * chol.logDeterminant();
+            double[] kNu = times(k, nu);
+            double[] v = new double[n];
+            for (int i = 0; i < n; i++) {
+                v[i] = s[i] * kNu[i];
+            }
+            double[] u = chol.solve(v);
+            for (int i = 0; i < n; i++) {
+                alpha[i] = nu[i] - s[i] * u[i];
+            }
+        }
+        double[] mean = times(k, alpha);
+        double[] variance = new double[n];
+        for (int i = 0; i < n; i++) {
+            variance[i] = kd[i * n + i];
+        }
+        if (variances) {
+            Blas.trsm(true, false, lower, sk); // L⁻¹·S·K
+        }
+        for (int r = 0; variances && r < n; r++) {
+            for (int j = 0; j < n; j++) {
+                double v = skd[r * n + j];
+                variance[j] -= v * v;
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            variance[i] = Math.max(variance[i], 1e-300);
+        }
+        return new Posterior(tau.clone(), nu.clone(), s, lower, alpha, mean, variance, halfLogDet);
+    }
+
+    /** Runs the method from the given sites (null: from zero sites / the zero mode). */
+    static Result infer(Matrix k, double[] y, Likelihood lik, Options o, double[] tau0, double[] nu0) {
+        return switch (o.method()) {
+            case LAPLACE -> laplace(k, y, lik, o);
+            case EP -> ep(k, y, lik, o, tau0, nu0);
+            case CVI -> cvi(k, y, lik, o, tau0, nu0);
+        };
+    }
+
+    /**
+     * Laplace: Newton's method on Ψ(f) = log p(y | f) − ½fᵀK⁻¹f (R&amp;W Algorithm 3.1, with W =
+     * max(−∇² log p, 0) so a non-log-concave likelihood still gets an ascent step), halving the step
+     * while Ψ falls; the sites are τ = W, ν = W·f̂ + ∇log p(y | f̂), and the evidence is
+     * Ψ(f̂) − ½·log|B|.
+     */
+    static Result laplace(Matrix k, double[] y, Likelihood lik, Options o) {
+        int n = y.length;
+        double[] f = new double[n];
+        double[] a = new double[n];
+        double psi = psi(f, a, y, lik);
+        int iter = 0;
+        boolean converged = false;
+        double change = Double.POSITIVE_INFINITY;
+        while (iter < o.maxIterations()) {
+            iter++;
+            double[] w = new double[n];
+            double[] bvec = new double[n];
+            for (int i = 0; i < n; i++) {
+                double[] d = lik.derivatives(y[i], f[i]);
+                w[i] = Math.max(-d[1], 0);
+                bvec[i] = w[i] * f[i] + d[0];
+            }
+            // the Newton target a = b − S·B⁻¹·S·K·b is α of the posterior with sites (W, b)
+            double[] newA = posterior(k, w, bvec, false).alpha();
+            double step = 1;
+            double[] trialA = new double[n];
+            double[] trialF = f;
+            double trialPsi = Double.NEGATIVE_INFINITY;
+            for (int h = 0; h < 30; h++) {
+                for (int i = 0; i < n; i++) {
+                    trialA[i] = a[i] + step * (newA[i] - a[i]);
+                }
+                trialF = times(k, trialA);
+                trialPsi = psi(trialF, trialA, y, lik);
+                if (trialPsi >= psi - 1e-12 * Math.abs(psi)) {
+                    break;
+                }
+                step *= 0.5;
+            }
+            change = Math.abs(trialPsi - psi) / Math.max(1, Math.abs(psi));
+            a = trialA.clone();
+            f = trialF;
+            psi = trialPsi;
+            if (change <= o.tolerance() * 1e-4) {
+                converged = true;
+                break;
+            }
+        }
+        double[] tau = new double[n];
+        double[] nu = new double[n];
+        double[] grad = new double[n];
+        for (int i = 0; i < n; i++) {
+            double[] d = lik.derivatives(y[i], f[i]);
+            tau[i] = Math.max(-d[1], 0);
+            grad[i] = d[0];
+            nu[i] = tau[i] * f[i] + d[0];
+        }
+        Posterior p = posterior(k, tau, nu);
+        // the approximation is centred on the last iterate itself (R&W Algorithm 3.2: mean k*ᵀ∇log p(y | f̂));
+        // the site form would add one more Newton step when the iteration limit stopped it early
+        p = new Posterior(p.tau(), p.nu(), p.sqrtTau(), p.lower(), grad, f, p.variance(), p.halfLogDetB());
+        return new Result(p, psi - p.halfLogDetB(), iter, converged, change);
+    }
+
+    private static double psi(double[] f, double[] a, double[] y, Likelihood lik) {
+        double s = 0;
+        for (int i = 0; i < f.length; i++) {
+            s += lik.logDensity(y[i], f[i]) - 0.5 * a[i] * f[i];
+        }
+        return s;
+    }
+
+    /**
+     * Parallel EP with damping δ: every site moves to match its tilted moments given its cavity,
+     * τ ← (1−δ)τ + δ·(1/σ̂² − τ₋), ν ← (1−δ)ν + δ·(μ̂/σ̂² − ν₋), then the posterior is refactored once
+     * (R&amp;W Algorithm 3.5 updates sites one at a time; the parallel form costs one factorization per
+     * sweep instead of n rank-one updates). A site whose cavity precision is not positive keeps its
+     * value that sweep; negative site precisions are clipped to 0.
+     */
+    static Result ep(Matrix k, double[] y, Likelihood lik, Options o, double[] tau0, double[] nu0) {
+        int n = y.length;
+        double[] tau = tau0 == null ? new double[n] : tau0.clone();
+        double[] nu = nu0 == null ? new double[n] : nu0.clone();
+        Posterior p = posterior(k, tau, nu);
+        double delta = o.damping();
+        int iter = 0;
+        double change = Double.POSITIVE_INFINITY;
+        boolean converged = false;
+        while (iter < o.maxIterations()) {
+            iter++;
+            change = 0;
+            for (int i = 0; i < n; i++) {
+                double v = p.variance()[i];
+                double cavTau = 1 / v - tau[i];
+                if (!(cavTau > 0)) {
+                    continue;
+                }
+                double cavNu = p.mean()[i] / v - nu[i];
+                Likelihood.Tilted t = lik.tiltedMoments(y[i], cavNu / cavTau, 1 / cavTau);
+                if (!(t.variance() > 0)) {
+                    continue;
+                }
+                double newTau = Math.max(1 / t.variance() - cavTau, 0);
+                double newNu = t.mean() / t.variance() - cavNu;
+                double nt = (1 - delta) * tau[i] + delta * newTau;
+                double nn = (1 - delta) * nu[i] + delta * newNu;
+                change = Math.max(change, Math.max(Math.abs(nt - tau[i]) / (1 + tau[i]),
+                        Math.abs(nn - nu[i]) / (1 + Math.abs(nu[i]))));
+                tau[i] = nt;
+                nu[i] = nn;
+            }
+            p = posterior(k, tau, nu);
+            if (change <= o.tolerance()) {
+                converged = true;
+                break;
+            }
+        }
+        return new Result(p, Double.NaN, iter, converged, change);
+    }
+
+    /**
+     * CVI with step β: with E_i = E_{q(f_i)}[log p(y_i | f_i)] at the current marginals,
+     * λ₁ ← (1−β)λ₁ + β(∂E/∂m − 2·∂E/∂v·m), λ₂ ← (1−β)λ₂ + β(−2·∂E/∂v), where (λ₁, λ₂) = (ν, τ)
+     * (Khan &amp; Lin 2017; AaltoML improved-hyperparameter-learning {@code t_VGP}). λ₂ starts at 1e−6
+     * and is clipped at 0 (a non-log-concave likelihood can ask for a negative one).
+     */
+    static Result cvi(Matrix k, double[] y, Likelihood lik, Options o, double[] tau0, double[] nu0) {
+        int n = y.length;
+        double[] tau = tau0 == null ? filled(n, 1e-6) : tau0.clone();
+        double[] nu = nu0 == null ? new double[n] : nu0.clone();
+        Posterior p = posterior(k, tau, nu);
+        double beta = o.stepSize();
+        int iter = 0;
+        double change = Double.POSITIVE_INFINITY;
+        boolean converged = false;
+        while (iter < o.maxIterations()) {
+            iter++;
+            change = 0;
+            for (int i = 0; i < n; i++) {
+                double m = p.mean()[i];
+                Likelihood.Expectation e = lik.expectation(y[i], m, p.variance()[i]);
+                double nt = (1 - beta) * tau[i] + beta * Math.max(-2 * e.dVariance(), 0);
+                double nn = (1 - beta) * nu[i] + beta * (e.dMean() - 2 * e.dVariance() * m);
+                change = Math.max(change, Math.max(Math.abs(nt - tau[i]) / (1 + tau[i]),
+                        Math.abs(nn - nu[i]) / (1 + Math.abs(nu[i]))));
+                tau[i] = nt;
+                nu[i] = nn;
+            }
+            p = posterior(k, tau, nu);
+            if (change <= o.tolerance()) {
+                converged = true;
+                break;
+            }
+        }
+        return new Result(p, Double.NaN, iter, converged, change);
+    }
+
+    /**
+     * The EP marginal-likelihood formula at any sites (R&amp;W eq. 3.65 in the form of GPML's
+     * {@code infEP}): with cavities τ₋ = 1/v − τ, ν₋ = μ/v − ν (v = diag Σ) and
+     * lZ_i = log ∫p(y_i | f)·N(f; ν₋/τ₋, 1/τ₋) df,
+     * <pre>
+     *   log Z = Σ lZ_i − ½log|B| + ½νᵀμ − ½Σ v·ν² + ½Σ ν₋·(τ/τ₋·ν₋ − 2ν)·v + ½Σ log(1 + τ/τ₋)
+     * </pre>
+     * (a cavity precision that is not positive is taken as 1e−10).
+     */
+    static double epEstimate(Posterior p, double[] y, Likelihood lik) {
+        double s = -p.halfLogDetB();
+        for (int i = 0; i < y.length; i++) {
+            double v = p.variance()[i];
+            double tau = p.tau()[i];
+            double nu = p.nu()[i];
+            double cavTau = Math.max(1 / v - tau, 1e-10);
+            double cavNu = p.mean()[i] / v - nu;
+            s += lik.tiltedMoments(y[i], cavNu / cavTau, 1 / cavTau).logZ();
+            s += 0.5 * nu * p.mean()[i] - 0.5 * v * nu * nu + 0.5 * cavNu * (tau / cavTau * cavNu - 2 * nu) * v
+                    + 0.5 * Math.log1p(tau / cavTau);
+        }
+        return s;
+    }
+
+    /**
+     * The ELBO Σ E_{q(f_i)}[log p(y_i | f_i)] − KL(q ‖ N(0, K)), with
+     * KL = ½(−Σ τ_i·Σ_ii + μᵀα + log|B|) (from tr(K⁻¹Σ) = n − tr(TΣ), μᵀK⁻¹μ = μᵀα, log|K|/|Σ| = log|B|).
+     */
+    static double elbo(Posterior p, double[] y, Likelihood lik) {
+        double s = 0;
+        double kl = 2 * p.halfLogDetB();
+        for (int i = 0; i < y.length; i++) {
+            s += lik.expectation(y[i], p.mean()[i], p.variance()[i]).value();
+            kl += -p.tau()[i] * p.variance()[i] + p.mean()[i] * p.alpha()[i];
+        }
+        return s - 0.5 * kl;
+    }
+
+    /** S·B⁻¹·S (n×n). */
+    private static Matrix sbs(Posterior p) {
+        Matrix r;
+        try (Cholesky c = Cholesky.ofFactor(p.lower(), 0)) {
+            r = c.inverse();
+        }
+        int n = p.tau().length;
+        double[] rd = r.data();
+        double[] s = p.sqrtTau();
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                rd[i * n + j] *= s[i] * s[j];
+            }
+        }
+        return r;
+    }
+
+    /**
+     * Weights G with ∂(objective)/∂log θ = Σ_ij G_ij·∂K_ij/∂log θ when the posterior is stationary for
+     * it (EP evidence at an EP fixed point, ELBO at a CVI fixed point; R&amp;W §3.6 / eq. 5.9):
+     * G = ½(ααᵀ − S·B⁻¹·S), added into {@code into}.
+     */
+    static void addStationaryWeights(Posterior p, Matrix into) {
+        Matrix r = sbs(p);
+        int n = p.tau().length;
+        double[] a = p.alpha();
+        double[] rd = r.data();
+        double[] g = into.data();
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                g[i * n + j] += 0.5 * (a[i] * a[j] - rd[i * n + j]);
+            }
+        }
+    }
+
+    /**
+     * Weights for the Laplace evidence gradient (R&amp;W Algorithm 5.1) in contraction form: with
+     * R = S·B⁻¹·S, s₂ = ½·diag Σ ∘ ∇³log p(y | f̂) = ∂(−½log|B|)/∂f̂ (the sign of GPML's infLaplace) and u = s₂ − R·K·s₂ (the implicit change of the
+     * mode), G = ½ααᵀ − ½R + ½(αuᵀ + uαᵀ), added into {@code into}. Exact for log-concave
+     * likelihoods; with W clipped (Student-t) it omits the clipped sites' curvature change.
+     */
+    static void addLaplaceWeights(Posterior p, Matrix k, double[] y, Likelihood lik, Matrix into) {
+        Matrix r = sbs(p);
+        int n = y.length;
+        double[] s2 = new double[n];
+        for (int i = 0; i < n; i++) {
+            s2[i] = 0.5 * p.variance()[i] * lik.derivatives(y[i], p.mean()[i])[2];
+        }
+        double[] ks2 = times(k, s2);
+        double[] u = s2.clone();
+        double[] rks = times(r, ks2);
+        for (int i = 0; i < n; i++) {
+            u[i] -= rks[i];
+        }
+        double[] a = p.alpha();
+        double[] rd = r.data();
+        double[] g = into.data();
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                g[i * n + j] += 0.5 * (a[i] * a[j] - rd[i * n + j]) + 0.5 * (a[i] * u[j] + u[i] * a[j]);
+            }
+        }
+    }
+
+    /** The objective's value for an inference result. */
+    static double objective(Result res, double[] y, Likelihood lik, InferenceMethod method,
+            HyperparameterObjective objective) {
+        return switch (objective) {
+            case ELBO -> elbo(res.posterior(), y, lik);
+            case EP_LIKE -> epEstimate(res.posterior(), y, lik);
+            case EVIDENCE -> switch (method) {
+                case LAPLACE -> res.laplaceEvidence();
+                case EP -> epEstimate(res.posterior(), y, lik);
+                case CVI -> elbo(res.posterior(), y, lik);
+            };
+        };
+    }
+
+    /** Whether the objective has the analytic gradient above for this method (else finite differences). */
+    static boolean analytic(InferenceMethod method, HyperparameterObjective objective) {
+        return switch (method) {
+            case LAPLACE -> objective == HyperparameterObjective.EVIDENCE;
+            case EP -> objective != HyperparameterObjective.ELBO;
+            case CVI -> objective != HyperparameterObjective.EP_LIKE;
+        };
+    }
+
+    /**
+     * Several problems (one-vs-rest label vectors) sharing one kernel and inputs: evaluates the summed
+     * objective and its gradient in log θ, starting each inference from the previous evaluation's
+     * sites (so the L-BFGS line search converges in a few sweeps).
+     */
+    static final class Problems {
+        private final Matrix x;
+        private final double[][] labels;
+        private final Likelihood lik;
+        private final Options options;
+        private final HyperparameterObjective objective;
+        private final double[][] warmTau;
+        private final double[][] warmNu;
+        private int evaluations;
+
+        Problems(Matrix x, double[][] labels, Likelihood lik, Options options, HyperparameterObjective objective) {
+            this.x = x;
+            this.labels = labels;
+            this.lik = lik;
+            this.options = options;
+            this.objective = objective;
+            this.warmTau = new double[labels.length][];
+            this.warmNu = new double[labels.length][];
+        }
+
+        int evaluations() {
+            return evaluations;
+        }
+
+        /** Inference for every problem at this kernel (warm-started), remembering the sites. */
+        Result[] fit(Kernel kernel, Matrix k) {
+            Result[] out = new Result[labels.length];
+            for (int c = 0; c < labels.length; c++) {
+                out[c] = infer(k, labels[c], lik, options, warmTau[c], warmNu[c]);
+                warmTau[c] = out[c].posterior().tau();
+                warmNu[c] = out[c].posterior().nu();
+            }
+            return out;
+        }
+
+        double value(Result[] results) {
+            double s = 0;
+            for (int c = 0; c < labels.length; c++) {
+                s += objective(results[c], labels[c], lik, options.method(), objective);
+            }
+            return s;
+        }
+
+        /** The objective and its log-θ gradient at this kernel. */
+        HyperparameterSearch.Evidence evaluate(Kernel kernel) {
+            evaluations++;
+            Matrix k = GramEngine.gram(kernel, x);
+            Result[] res = fit(kernel, k);
+            double value = value(res);
+            if (!Double.isFinite(value)) {
+                throw new Kernels4jException("the " + objective.label() + " objective is not finite at " + kernel.toSpec());
+            }
+            double[] gradient;
+            if (analytic(options.method(), objective)) {
+                Matrix g = new Matrix(k.rows(), k.rows());
+                for (int c = 0; c < labels.length; c++) {
+                    if (options.method() == InferenceMethod.LAPLACE) {
+                        addLaplaceWeights(res[c].posterior(), k, labels[c], lik, g);
+                    } else {
+                        addStationaryWeights(res[c].posterior(), g);
+                    }
+                }
+                gradient = GramEngine.gradientContractions(kernel, x, g);
+            } else {
+                gradient = finiteDifferences(kernel);
+                fit(kernel, k); // restore the warm start at the centre
+            }
+            return new HyperparameterSearch.Evidence(value, gradient);
+        }
+
+        /** Central differences in log θ, step 1e−3, re-running (warm-started) inference at each side. */
+        private double[] finiteDifferences(Kernel kernel) {
+            double[] theta = kernel.hyperparameters().stream().mapToDouble(h -> h.value()).toArray();
+            double[] g = new double[theta.length];
+            double h = 1e-3;
+            for (int j = 0; j < theta.length; j++) {
+                double[] side = new double[2];
+                for (int sgn = 0; sgn < 2; sgn++) {
+                    double[] t = theta.clone();
+                    t[j] = theta[j] * Math.exp(sgn == 0 ? h : -h);
+                    Kernel kk = kernel.withHyperparameters(t);
+                    side[sgn] = value(fit(kk, GramEngine.gram(kk, x)));
+                }
+                g[j] = (side[0] - side[1]) / (2 * h);
+            }
+            return g;
+        }
+    }
+
+    static double[] filled(int n, double v) {
+        double[] a = new double[n];
+        java.util.Arrays.fill(a, v);
+        return a;
+    }
+
+    static double[] times(Matrix k, double[] v) {
+        double[] out = new double[v.length];
+        Blas.gemv(false, 1.0, k, v, 0.0, out);
+        return out;
+    }
+}

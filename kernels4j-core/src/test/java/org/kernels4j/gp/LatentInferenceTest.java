@@ -1,0 +1,321 @@
+package org.kernels4j.gp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.kernels4j.Kernels4jException;
+import org.kernels4j.gram.GramEngine;
+import org.kernels4j.kernel.Kernel;
+import org.kernels4j.kernel.KernelSpec;
+import org.kernels4j.linalg.Cholesky;
+import org.kernels4j.linalg.Matrix;
+
+/** Laplace, EP and CVI against the exact GP, importance sampling, brute-force quadrature and finite differences. */
+class LatentInferenceTest {
+    private static final Kernel KERNEL = KernelSpec.parse("1.5*rbf(length=0.8)");
+
+    private static Matrix inputs(int n, long seed) {
+        Random r = new Random(seed);
+        Matrix x = new Matrix(n, 1);
+        for (int i = 0; i < n; i++) {
+            x.set(i, 0, -2 + 4 * r.nextDouble());
+        }
+        return x;
+    }
+
+    private static LatentInference.Options options(InferenceMethod m) {
+        return new LatentInference.Options(m, 2000, 0.7, 0.7, 1e-11);
+    }
+
+    @Test
+    void withAGaussianLikelihoodEveryMethodAndObjectiveIsTheExactEvidence() {
+        Matrix x = inputs(12, 1);
+        double s2 = 0.3;
+        Matrix y = new Matrix(12, 1);
+        for (int i = 0; i < 12; i++) {
+            y.set(i, 0, Math.sin(2 * x.get(i, 0)) + 0.3 * Math.cos(7.0 * i));
+        }
+        double exact = GaussianProcess.builder(KERNEL).noise(s2).build().fit(x, y).logMarginalLikelihood();
+        Matrix k = GramEngine.gram(KERNEL, x);
+        Likelihood lik = Likelihood.gaussian(s2);
+        double[] obs = y.column(0);
+        for (InferenceMethod m : InferenceMethod.values()) {
+            LatentInference.Result r = LatentInference.infer(k, obs, lik, options(m), null, null);
+            assertTrue(r.converged(), m + " converged");
+            for (int i = 0; i < 12; i++) {
+                assertEquals(1 / s2, r.posterior().tau()[i], 1e-8, m + " site precision");
+                assertEquals(obs[i] / s2, r.posterior().nu()[i], 1e-8, m + " site natural mean");
+            }
+            for (HyperparameterObjective o : HyperparameterObjective.values()) {
+                assertEquals(exact, LatentInference.objective(r, obs, lik, m, o), 1e-8, m + " " + o);
+            }
+        }
+    }
+
+    /** Σ = (K⁻¹ + T)⁻¹ computed as K − K(K + T⁻¹)⁻¹K, and μ = Σν: a route apart from the engine's B = I + SKS. */
+    private static Matrix naiveCovariance(Matrix k, double[] tau) {
+        int n = tau.length;
+        Matrix a = k.copy();
+        for (int i = 0; i < n; i++) {
+            a.set(i, i, a.get(i, i) + 1 / tau[i]);
+        }
+        Matrix kak;
+        try (Cholesky c = Cholesky.factor(a, "test")) {
+            kak = k.times(c.solve(k));
+        }
+        Matrix s = k.copy();
+        for (int i = 0; i < n * n; i++) {
+            s.data()[i] -= kak.data()[i];
+        }
+        return s;
+    }
+
+    @Test
+    void probitEvidenceFromEpAndTheEpLikeEstimateAgreeWithImportanceSampling() {
+        int n = 8;
+        Matrix x = inputs(n, 3);
+        double[] t = new double[n];
+        for (int i = 0; i < n; i++) {
+            t[i] = (x.get(i, 0) + (i % 3 == 0 ? 1.5 : 0)) > 0 ? 1 : 0;
+        }
+        Matrix k = GramEngine.gram(KERNEL, x);
+        Likelihood lik = Likelihood.probit();
+        LatentInference.Result ep = LatentInference.infer(k, t, lik, options(InferenceMethod.EP), null, null);
+        LatentInference.Result cvi = LatentInference.infer(k, t, lik, options(InferenceMethod.CVI), null, null);
+        // the engine's posterior agrees with the naive formula
+        Matrix sigma = naiveCovariance(k, ep.posterior().tau());
+        double[] mu = LatentInference.times(sigma, ep.posterior().nu());
+        for (int i = 0; i < n; i++) {
+            assertEquals(sigma.get(i, i), ep.posterior().variance()[i], 1e-9);
+            assertEquals(mu[i], ep.posterior().mean()[i], 1e-9);
+        }
+        // log Z = log E_q[p(y | f)·N(f; 0, K)/q(f)] with q = the EP posterior, 200,000 draws
+        Matrix kj = k.copy();
+        for (int i = 0; i < n; i++) {
+            kj.set(i, i, kj.get(i, i) + 1e-10);
+        }
+        Matrix lq;
+        double logDetQ;
+        double logDetK;
+        Matrix lk;
+        try (Cholesky c = Cholesky.factor(sigma, "q")) {
+            lq = c.lower();
+            logDetQ = c.logDeterminant();
+        }
+        try (Cholesky c = Cholesky.factor(kj, "K")) {
+            lk = c.lower();
+            logDetK = c.logDeterminant();
+        }
+        Random r = new Random(11);
+        int draws = 200_000;
+        double[] logw = new double[draws];
+        double max = Double.NEGATIVE_INFINITY;
+        double[] z = new double[n];
+        double[] f = new double[n];
+        for (int d = 0; d < draws; d++) {
+            double zz = 0;
+            for (int i = 0; i < n; i++) {
+                z[i] = r.nextGaussian();
+                zz += z[i] * z[i];
+            }
+            for (int i = 0; i < n; i++) {
+                double s = mu[i];
+                for (int j = 0; j <= i; j++) {
+                    s += lq.get(i, j) * z[j];
+                }
+                f[i] = s;
+            }
+            // fᵀK⁻¹f by forward substitution
+            double[] u = new double[n];
+            double quad = 0;
+            for (int i = 0; i < n; i++) {
+                double s = f[i];
+                for (int j = 0; j < i; j++) {
+                    s -= lk.get(i, j) * u[j];
+                }
+                u[i] = s / lk.get(i, i);
+                quad += u[i] * u[i];
+            }
+            double lp = 0;
+            for (int i = 0; i < n; i++) {
+                lp += Likelihood.logNormalCdf((2 * t[i] - 1) * f[i]);
+            }
+            logw[d] = lp - 0.5 * quad - 0.5 * logDetK + 0.5 * zz + 0.5 * logDetQ;
+            max = Math.max(max, logw[d]);
+        }
+        double sum = 0;
+        double sumSq = 0;
+        for (double lw : logw) {
+            double w = Math.exp(lw - max);
+            sum += w;
+            sumSq += w * w;
+        }
+        double mean = sum / draws;
+        double logZ = Math.log(mean) + max;
+        double relSe = Math.sqrt(sumSq / draws - mean * mean) / (mean * Math.sqrt(draws));
+        assertTrue(relSe < 2e-3, "importance sampling standard error " + relSe);
+        double epEvidence = LatentInference.objective(ep, t, lik, InferenceMethod.EP, HyperparameterObjective.EVIDENCE);
+        double epLike = LatentInference.objective(cvi, t, lik, InferenceMethod.CVI, HyperparameterObjective.EP_LIKE);
+        double elbo = LatentInference.objective(cvi, t, lik, InferenceMethod.CVI, HyperparameterObjective.ELBO);
+        // approximation error allowed: 0.02 nats for EP (Kuss & Rasmussen 2005: EP is near exact for probit),
+        // 0.05 for EP-like; the sampling error (< 4·2e−3) is below both
+        assertEquals(logZ, epEvidence, 0.02, "EP evidence");
+        assertEquals(logZ, epLike, 0.05, "EP-like estimate");
+        assertTrue(elbo < logZ + 4 * relSe, "the ELBO is a lower bound: " + elbo + " vs " + logZ);
+        assertTrue(elbo > logZ - 1, "and not a loose one here: " + elbo);
+    }
+
+    @Test
+    void withOneObservationEpIsTheExactPosteriorAndLaplaceFindsItsMode() {
+        Matrix k = Matrix.of(new double[][] {{2.0}});
+        for (Likelihood lik : new Likelihood[] {Likelihood.poisson(), Likelihood.studentT(3, 0.4), Likelihood.logit()}) {
+            double[] y = {lik.toSpec().equals("poisson") ? 6 : lik.toSpec().equals("logit") ? 1 : 2.5};
+            // brute force on a grid: the posterior ∝ p(y | f)·N(f; 0, 2)
+            double z = 0;
+            double m1 = 0;
+            double m2 = 0;
+            double best = Double.NEGATIVE_INFINITY;
+            double mode = 0;
+            double h = 1e-4;
+            for (double f = -15; f <= 15; f += h) {
+                double lp = lik.logDensity(y[0], f) - f * f / 4;
+                double w = Math.exp(lp) * h / Math.sqrt(4 * Math.PI);
+                z += w;
+                m1 += w * f;
+                m2 += w * f * f;
+                if (lp > best) {
+                    best = lp;
+                    mode = f;
+                }
+            }
+            double mean = m1 / z;
+            double var = m2 / z - mean * mean;
+            LatentInference.Result ep = LatentInference.infer(k, y, lik, options(InferenceMethod.EP), null, null);
+            assertEquals(mean, ep.posterior().mean()[0], 1e-6, lik + " EP mean");
+            assertEquals(var, ep.posterior().variance()[0], 1e-6, lik + " EP variance");
+            assertEquals(Math.log(z), LatentInference.epEstimate(ep.posterior(), y, lik), 1e-6, lik + " EP evidence");
+            LatentInference.Result la = LatentInference.infer(k, y, lik, options(InferenceMethod.LAPLACE), null, null);
+            assertEquals(mode, la.posterior().mean()[0], 2e-4, lik + " Laplace mode");
+            LatentInference.Result cvi = LatentInference.infer(k, y, lik, options(InferenceMethod.CVI), null, null);
+            assertTrue(LatentInference.elbo(cvi.posterior(), y, lik) <= Math.log(z) + 1e-9, lik + " ELBO bound");
+        }
+    }
+
+    @Test
+    void analyticGradientsMatchFiniteDifferences() {
+        int n = 10;
+        Matrix x = inputs(n, 5);
+        double[] t = new double[n];
+        double[] counts = new double[n];
+        for (int i = 0; i < n; i++) {
+            t[i] = Math.sin(3 * x.get(i, 0)) + (i % 4 == 0 ? 0.8 : 0) > 0 ? 1 : 0;
+            counts[i] = Math.round(Math.exp(1 + Math.sin(2 * x.get(i, 0))));
+        }
+        Object[][] cases = {
+            {InferenceMethod.LAPLACE, HyperparameterObjective.EVIDENCE, Likelihood.logit(), t},
+            {InferenceMethod.LAPLACE, HyperparameterObjective.EVIDENCE, Likelihood.poisson(), counts},
+            {InferenceMethod.EP, HyperparameterObjective.EVIDENCE, Likelihood.probit(), t},
+            {InferenceMethod.CVI, HyperparameterObjective.ELBO, Likelihood.probit(), t},
+            {InferenceMethod.CVI, HyperparameterObjective.EP_LIKE, Likelihood.logit(), t},
+        };
+        for (Object[] c : cases) {
+            InferenceMethod m = (InferenceMethod) c[0];
+            HyperparameterObjective o = (HyperparameterObjective) c[1];
+            Likelihood lik = (Likelihood) c[2];
+            double[] y = (double[]) c[3];
+            LatentInference.Problems p = new LatentInference.Problems(x, new double[][] {y}, lik, options(m), o);
+            double[] g = p.evaluate(KERNEL).gradient();
+            double[] theta = KERNEL.hyperparameters().stream().mapToDouble(hp -> hp.value()).toArray();
+            for (int j = 0; j < theta.length; j++) {
+                double[] side = new double[2];
+                for (int s = 0; s < 2; s++) {
+                    double[] th = theta.clone();
+                    th[j] *= Math.exp(s == 0 ? 1e-4 : -1e-4);
+                    Kernel kk = KERNEL.withHyperparameters(th);
+                    LatentInference.Result r = LatentInference.infer(GramEngine.gram(kk, x), y, lik, options(m), null, null);
+                    side[s] = LatentInference.objective(r, y, lik, m, o);
+                }
+                double fd = (side[0] - side[1]) / 2e-4;
+                assertEquals(fd, g[j], 1e-4 * (1 + Math.abs(fd)), m + " " + o + " " + lik + " parameter " + j);
+            }
+        }
+    }
+
+    @Test
+    void learningOnAGaussianLikelihoodFindsTheExactGpOptimum() {
+        Matrix x = inputs(10, 7);
+        Matrix y = new Matrix(10, 1);
+        for (int i = 0; i < 10; i++) {
+            y.set(i, 0, Math.sin(2.5 * x.get(i, 0)) + 0.2 * Math.cos(5.0 * i));
+        }
+        Kernel start = KernelSpec.parse("1*rbf(length=1)");
+        HyperparameterSearch search = HyperparameterSearch.builder().maxIterations(60).build();
+        HyperparameterSearch.Result exact = GaussianProcess.builder(start).noise(0.1).build().optimize(x, y, search);
+        LatentGaussianProcessModel ep = LatentGaussianProcess.builder(start).likelihood(Likelihood.gaussian(0.1))
+                .optimize(search).build().fit(x, y);
+        LatentGaussianProcessModel cvi = LatentGaussianProcess.builder(start).likelihood(Likelihood.gaussian(0.1))
+                .inference(InferenceMethod.CVI).stepSize(1).objective(HyperparameterObjective.EP_LIKE).optimize(search)
+                .build().fit(x, y);
+        for (LatentGaussianProcessModel m : new LatentGaussianProcessModel[] {ep, cvi}) {
+            assertEquals(exact.evidence(), m.logMarginalLikelihood(), 1e-5, m.toString());
+            double[] a = exact.kernel().hyperparameters().stream().mapToDouble(h -> h.value()).toArray();
+            double[] b = m.kernel().hyperparameters().stream().mapToDouble(h -> h.value()).toArray();
+            for (int j = 0; j < a.length; j++) {
+                assertEquals(a[j], b[j], 1e-2 * a[j], m + " hyperparameter " + j);
+            }
+        }
+    }
+
+    @Test
+    void gpcFilesWrittenBeforeTheInferenceFieldsReadAsLogitLaplace() {
+        Matrix x = inputs(10, 2);
+        Matrix y = new Matrix(10, 1);
+        for (int i = 0; i < 10; i++) {
+            y.set(i, 0, x.get(i, 0) > 0.2 ? 1 : 0);
+        }
+        GaussianProcessClassifierModel m = GaussianProcessClassifier.builder(KERNEL).build().fit(x, y);
+        org.kernels4j.model.ModelState s = new GaussianProcessClassifierCodec().encode(m);
+        java.util.Map<String, Object> old = new java.util.LinkedHashMap<>(s.fields());
+        old.remove("likelihood");
+        old.remove("inference");
+        old.remove("objective");
+        GaussianProcessClassifierModel back = new GaussianProcessClassifierCodec()
+                .decode(org.kernels4j.model.ModelState.of(s.kind(), old, s.arrays()));
+        assertEquals("logit", back.likelihood().toSpec());
+        assertEquals(InferenceMethod.LAPLACE, back.inference());
+        assertEquals(0, m.probabilities(x).maxAbsDifference(back.probabilities(x)), 0);
+        GaussianProcessClassifierModel probit = GaussianProcessClassifier.builder(KERNEL).likelihood(Likelihood.probit())
+                .inference(InferenceMethod.CVI).build().fit(x, y);
+        GaussianProcessClassifierModel again = new GaussianProcessClassifierCodec()
+                .decode(new GaussianProcessClassifierCodec().encode(probit));
+        assertEquals("probit", again.likelihood().toSpec());
+        assertEquals(InferenceMethod.CVI, again.inference());
+        // probit probabilities are Φ(μ/√(1 + v)) of the latent prediction
+        Matrix lat = probit.latent(x, 0);
+        for (int i = 0; i < 10; i++) {
+            double z = lat.get(i, 0) / Math.sqrt(1 + lat.get(i, 1));
+            assertEquals(Math.exp(Likelihood.logNormalCdf(z)), again.probabilities(x).get(i, 1), 1e-12);
+        }
+    }
+
+    @Test
+    void badObservationsAndOptionsGetOneClearMessage() {
+        Matrix x = inputs(3, 1);
+        Kernels4jException negative = assertThrows(Kernels4jException.class, () -> LatentGaussianProcess.builder(KERNEL)
+                .likelihood(Likelihood.poisson()).build().fit(x, Matrix.column(1, -2, 0)));
+        assertEquals("the poisson likelihood needs non-negative integer counts; row 2 has -2.0", negative.getMessage());
+        Kernels4jException bernoulli = assertThrows(Kernels4jException.class,
+                () -> LatentGaussianProcess.builder(KERNEL).likelihood(Likelihood.probit()).build());
+        assertTrue(bernoulli.getMessage().contains("use GaussianProcessClassifier"), bernoulli.getMessage());
+        Kernels4jException poissonGpc = assertThrows(Kernels4jException.class,
+                () -> GaussianProcessClassifier.builder(KERNEL).likelihood(Likelihood.poisson()).build());
+        assertTrue(poissonGpc.getMessage().contains("probit or logit"), poissonGpc.getMessage());
+        assertThrows(Kernels4jException.class, () -> GaussianProcessClassifier.builder(KERNEL).damping(0).build());
+        assertThrows(Kernels4jException.class, () -> LatentGaussianProcess.builder(KERNEL).build());
+        assertThrows(Kernels4jException.class, () -> InferenceMethod.parse("vi"));
+        assertEquals(HyperparameterObjective.EP_LIKE, HyperparameterObjective.parse("ep-like"));
+    }
+}
