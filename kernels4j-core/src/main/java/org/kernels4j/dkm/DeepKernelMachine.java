@@ -193,7 +193,8 @@ public final class DeepKernelMachine implements Estimator<DeepKernelMachineModel
         BoundedLbfgs.Result r = BoundedLbfgs.defaults().withMaxIterations(maxIterations)
                 .withTolerances(gradientTolerance, 1e7 * Math.ulp(1.0))
                 .minimize(p.objective(), p.theta(), lower, upper);
-        p.objective().valueAndGradient(r.x(), null); // the terms at the returned point
+        DkmObjective objective = (DkmObjective) p.objective();
+        objective.valueAndGradient(r.x(), null); // the terms at the returned point
         List<Matrix> grams = new ArrayList<>();
         for (int l = 1; l <= layers; l++) {
             Matrix v = DkmObjective.unpack(r.x(), (l - 1) * m, n);
@@ -202,16 +203,23 @@ public final class DeepKernelMachine implements Estimator<DeepKernelMachineModel
             grams.add(g);
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        return new DeepKernelMachineModel(map, nu, noise, x, y, grams, p.jitter(), p.objective().lastTerms(), r,
+        return new DeepKernelMachineModel(map, nu, noise, x, y, grams, p.jitter(), objective.lastTerms(), r,
                 seconds);
     }
 
-    /** The objective, the starting point θ₀ (packed factors) and the fixed jitters. */
-    record Problem(DkmObjective objective, double[] theta, double[] jitter) {
+    /**
+     * The optimization problem as L-BFGS sees it, for checks and benchmarks: f = −𝓛 with its analytic
+     * gradient as a function of θ, the packed factors (per layer n(n+1)/2 entries, row by row, V_ij at
+     * i(i+1)/2 + j, the diagonal as log V_ii); θ₀ the start; the fixed jitters δ_1…δ_L, δ_out.
+     */
+    public record Problem(BoundedLbfgs.Objective objective, double[] theta, double[] jitter) {
     }
 
-    /** Validates the data and the start, fixes the jitters and packs the starting factors. */
-    Problem problem(Matrix x, Matrix y, List<Matrix> start) {
+    /**
+     * Validates the data and the start (null: the NNGP values), fixes the jitters and packs the starting
+     * factors; {@link #fit} minimizes the returned objective from the returned θ₀.
+     */
+    public Problem problem(Matrix x, Matrix y, List<Matrix> start) {
         TrainingData.require(x, y);
         int n = x.rows();
         if ((long) n * (n + 1) / 2 * layers > Integer.MAX_VALUE) {

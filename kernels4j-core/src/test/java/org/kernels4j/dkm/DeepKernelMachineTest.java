@@ -74,7 +74,7 @@ class DeepKernelMachineTest {
         assertEquals(0.0, p.jitter()[0] + p.jitter()[1] + p.jitter()[2], 0.0);
         double value = -p.objective().valueAndGradient(p.theta(), null);
         assertEquals(nngpEvidence(X, 2, 0.05, y), value, 1e-9 * Math.abs(value));
-        double[] terms = p.objective().lastTerms();
+        double[] terms = ((DkmObjective) p.objective()).lastTerms();
         assertEquals(0.0, terms[1], 1e-9);
         assertEquals(0.0, terms[2], 1e-9);
     }
