@@ -27,7 +27,8 @@ import org.kernels4j.optim.BoundedLbfgs;
  * and the backprop of A through K_ij = f(G_ii, G_ij, G_jj) is S_ij = A_ij·∂f/∂G_ij (i ≠ j),
  * S_ii = A_ii·∂f/∂G_ij(i, i) + 2·Σ_j A_ij·∂f/∂G_ii(i, j). G_ℓ⁻¹ is never formed: its contribution
  * through V is V⁻ᵀ, whose lower triangle is its diagonal. Per evaluation: one Cholesky and one inverse
- * of each K_ℓ (ℓ ≥ 2) and of C, and per layer a syrk (VVᵀ), two GEMMs (K⁻¹V, B·V) and one syrk (PPᵀ):
+ * of each K_ℓ (ℓ ≥ 2) and of C, and per layer a syrk (VVᵀ), two triangular products (K⁻¹V, B·V, n³ flops each)
+ * and, for ℓ ≥ 2, one syrk (PPᵀ):
  * O(L·n³).
  */
 final class DkmObjective implements BoundedLbfgs.Objective {
@@ -105,8 +106,8 @@ final class DkmObjective implements BoundedLbfgs.Objective {
                     return Double.NaN; // the line search backs off
                 }
             }
-            p[l] = new Matrix(n, n);
-            Blas.gemm(false, false, 1, kInv[l], v[l], 0, p[l]);
+            p[l] = kInv[l].copy();
+            Blas.trmmRightLower(1, v[l], p[l]); // K⁻¹V, V triangular: half a GEMM
             double trace = dot(v[l], p[l]); // tr(K⁻¹VVᵀ) = Σ V∘(K⁻¹V)
             double logDetG = 0;
             for (int i = 0; i < n; i++) {
@@ -139,8 +140,8 @@ final class DkmObjective implements BoundedLbfgs.Objective {
         Matrix b = backprop(map, g[layers], a);
         for (int l = layers; l >= 1; l--) {
             double nul = nu[l - 1];
-            Matrix bv = new Matrix(n, n);
-            Blas.gemm(false, false, 2, b, v[l], 0, bv);
+            Matrix bv = b; // b is not needed after this product: 2·B·V in place
+            Blas.trmmRightLower(2, v[l], bv);
             double[] bvd = bv.data();
             double[] pd = p[l].data();
             int off = (l - 1) * m;
