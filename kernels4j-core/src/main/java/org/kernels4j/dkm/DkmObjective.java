@@ -80,8 +80,20 @@ final class DkmObjective implements BoundedLbfgs.Objective {
         return lastTerms.clone();
     }
 
+    /** Below this order one evaluation runs with single-threaded BLAS: threads cost more than they save there. */
+    private static final int THREADED_FROM = 512;
+
     @Override
     public double valueAndGradient(double[] theta, double[] gradient) {
+        if (n >= THREADED_FROM) {
+            return evaluate(theta, gradient);
+        }
+        double[] value = new double[1];
+        Parallelism.forEachBlock(1, b -> value[0] = evaluate(theta, gradient)); // one block: BLAS single-threaded
+        return value[0];
+    }
+
+    private double evaluate(double[] theta, double[] gradient) {
         int m = packedSize(n);
         Matrix[] v = new Matrix[layers + 1];
         Matrix[] g = new Matrix[layers + 1];

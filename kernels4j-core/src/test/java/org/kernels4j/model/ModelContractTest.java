@@ -90,7 +90,7 @@ class ModelContractTest {
         m.put("kpca", org.kernels4j.decomposition.KernelPca.builder(RBF).components(3).fitInverseTransform(0.1)
                 .build().fit(X));
         m.put("dkm", org.kernels4j.dkm.DeepKernelMachine.builder(org.kernels4j.dkm.GramMap.parse("se(length=1.5)"))
-                .layers(2).nu(2).noise(0.05).maxIterations(15).build().fit(X, y));
+                .layers(2).nu(2).noise(0.05).maxIterations(4).build().fit(X, y));
         m.put("calibrated-gpc-sigmoid", CalibratedClassifier.builder(GaussianProcessClassifier.builder(RBF).build())
                 .folds(3).build().fit(X, labels(2)));
         return m;
