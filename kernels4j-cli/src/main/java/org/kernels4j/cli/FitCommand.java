@@ -18,6 +18,9 @@ import org.kernels4j.gp.GaussianProcessModel;
 import org.kernels4j.gp.SparseGaussianProcess;
 import org.kernels4j.gp.SparseGaussianProcessModel;
 import org.kernels4j.kernel.neural.NeuralKernel;
+import org.kernels4j.dkm.DeepKernelMachine;
+import org.kernels4j.dkm.DeepKernelMachineModel;
+import org.kernels4j.dkm.GramMap;
 import org.kernels4j.model.Model;
 import org.kernels4j.privacy.PrivateKernelSum;
 import org.kernels4j.regression.NtkPredictor;
@@ -48,7 +51,9 @@ import picocli.CommandLine.Spec;
                 + "precomputed the feature columns are kernel values k(row, training row j), one per training row.",
             "gp, sgpr: exact and sparse (Titsias) Gaussian process regression; gpc: Gaussian process classification "
                 + "(Laplace); ntk: the infinite-width network ensemble (Neural Tangents' gradient_descent_mse_ensemble); "
-                + "private-similarity: an epsilon-differentially private classifier by average similarity."})
+                + "private-similarity: an epsilon-differentially private classifier by average similarity.",
+            "dkm: an exact deep kernel machine (Yang et al., ICML 2023): --layers learned Gram matrices, each "
+                + "kept near the layer map --kernel of the previous one with strength --nu (nu -> infinity is the NNGP)."})
 final class FitCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -60,7 +65,7 @@ final class FitCommand implements Callable<Integer> {
             description = "Target column: a header name or a 0-based index, negative from the end (default: last column).")
     String target;
 
-    @Option(names = "--model", defaultValue = "krr", paramLabel = "krr|gp|sgpr|gpc|ntk|svc|svr|oneclass|private-similarity",
+    @Option(names = "--model", defaultValue = "krr", paramLabel = "krr|gp|sgpr|gpc|ntk|dkm|svc|svr|oneclass|private-similarity",
             description = "krr: kernel ridge regression. gp: Gaussian process regression (noise in the kernel as "
                     + "+ white(noise=...), learned with --optimize); its model file also predicts standard deviations. "
                     + "sgpr: sparse GP with --inducing points (the kernel must be signal + white(noise=...)). "
@@ -69,7 +74,8 @@ final class FitCommand implements Callable<Integer> {
                     + "classification by average kernel similarity (--epsilon, --features). "
                     + "svc: support vector classification; svr: epsilon-support vector regression; oneclass: "
                     + "one-class SVM for novelty detection (every CSV column is a feature unless --target names one "
-                    + "to leave out) "
+                    + "to leave out). dkm: deep kernel machine regression; --kernel is then its layer map, "
+                    + "se(length=...) or nngp(activation=relu, w_var=..., b_var=...) "
                     + "(default: ${DEFAULT-VALUE}).")
     String model;
 
@@ -114,7 +120,8 @@ final class FitCommand implements Callable<Integer> {
 
     @Option(names = "--max-iter", paramLabel = "N", description = "Iteration limit: CG for --solver nystrom (default 100), "
             + "L-BFGS per start for --model gp|sgpr --optimize (default 1000), Newton steps, EP sweeps or CVI steps per binary problem "
-            + "for gpc (default 100), SMO steps per binary problem for svc, svr and oneclass (default max(10^7, 100 n)).")
+            + "for gpc (default 100), SMO steps per binary problem for svc, svr and oneclass (default max(10^7, 100 n)), L-BFGS "
+            + "iterations for dkm (default 1000).")
     Integer maxIter;
 
     @Option(names = "--optimize", description = "gp, sgpr, gpc: learn the kernel's hyperparameters by maximizing the log "
@@ -147,8 +154,12 @@ final class FitCommand implements Callable<Integer> {
     List<String> fixed = new java.util.ArrayList<>();
 
     @Option(names = "--noise", paramLabel = "VALUE", description = "gp: fixed variance added to "
-            + "the diagonal besides the kernel, scikit-learn's alpha (default 1e-10).")
+            + "the diagonal besides the kernel, scikit-learn's alpha (default 1e-10); dkm: the Gaussian noise variance "
+            + "of the target (default 0.01).")
     Double noise;
+
+    @Option(names = "--layers", paramLabel = "L", description = "dkm: number of learned Gram matrices (default 2).")
+    Integer layers;
 
     @Option(names = "--normalize", description = "gp: centre and scale the target to unit variance before fitting "
             + "(scikit-learn's normalize_y); predictions are mapped back.")
@@ -220,7 +231,8 @@ final class FitCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         AtomicFiles.checkWritable(out, train);
-        List<String> models = List.of("krr", "gp", "sgpr", "gpc", "ntk", "svc", "svr", "oneclass", "private-similarity");
+        List<String> models = List.of("krr", "gp", "sgpr", "gpc", "ntk", "dkm", "svc", "svr", "oneclass",
+                "private-similarity");
         if (!models.contains(model)) {
             throw new UsageException("unknown --model '" + model + "'; available: " + String.join(", ", models));
         }
@@ -240,7 +252,8 @@ final class FitCommand implements Callable<Integer> {
         for (String o : FilterOptions.NAMES) {
             appliesTo.put(o, List.of("krr"));
         }
-        appliesTo.put("--noise", List.of("gp"));
+        appliesTo.put("--noise", List.of("gp", "dkm"));
+        appliesTo.put("--layers", List.of("dkm"));
         appliesTo.put("--inducing", List.of("sgpr"));
         for (String o : List.of("--learning-rate", "--diag-reg")) {
             appliesTo.put(o, List.of("ntk"));
@@ -269,6 +282,9 @@ final class FitCommand implements Callable<Integer> {
         }
         if (SvmOptions.MODELS.contains(model)) {
             return fitSvm();
+        }
+        if (model.equals("dkm")) {
+            return fitDeepKernelMachine();
         }
         Kernel k = KernelSpec.parse(kernel);
         switch (model) {
@@ -750,6 +766,60 @@ final class FitCommand implements Callable<Integer> {
         }
         if (!sparse && ((GaussianProcessModel) m).jitter() > 0) {
             pw.printf("note: the covariance needed %.3g extra jitter on its diagonal%n", ((GaussianProcessModel) m).jitter());
+        }
+        printTrainingError(pw, m, ds);
+        pw.printf("saved %s%n", out);
+        return 0;
+    }
+
+    /** {@code --model dkm}: the exact deep kernel machine, its objective terms and per-layer target alignment. */
+    private Integer fitDeepKernelMachine() {
+        GramMap map = GramMap.parse(kernel);
+        DeepKernelMachine.Builder b = DeepKernelMachine.builder(map);
+        if (layers != null) {
+            b.layers(layers);
+        }
+        if (svm.nu != null) {
+            b.nu(svm.nu);
+        }
+        if (noise != null) {
+            b.noise(noise);
+        }
+        if (maxIter != null) {
+            b.maxIterations(maxIter);
+        }
+        DeepKernelMachine estimator = b.build();
+        Dataset ds = data.options.readWithTarget(train, target);
+        Limits.requireSquareMatrix("an exact deep kernel machine", ds.rows(), "subsample the training rows");
+        DeepKernelMachineModel m = estimator.fit(ds.features(), ds.target());
+        checkFitted(m, ds);
+        ModelFiles.save(new SavedModel(m, ds.featureNames(), ds.targetName(), ds.classLabels()), out);
+        var pw = spec.commandLine().getOut();
+        pw.printf("model: dkm, layer map: %s, layers: %d%n", map.toSpec(), m.layers());
+        pw.printf("trained on %d rows x %d features from %s, target '%s'%n", ds.rows(), ds.features().cols(), train,
+                ds.targetName());
+        var r = m.report();
+        pw.printf("objective: %.6f = log likelihood %.6f - sum nu*KL%n", m.objective(), m.logLikelihood());
+        double[] kl = m.klDivergences();
+        double[] nus = m.nu();
+        double[] align = m.alignments();
+        pw.printf("%-8s %10s %14s %14s%n", "layer", "nu", "KL", "alignment");
+        pw.printf("%-8s %10s %14s %14.6f%n", "input", "-", "-", align[0]);
+        for (int l = 0; l < kl.length; l++) {
+            pw.printf("%-8d %10.4g %14.6g %14.6f%n", l + 1, nus[l], kl[l], align[l + 1]);
+        }
+        pw.printf("optimizer: %d iterations, %d evaluations, stopped on %s; %.2f s%n", (long) r.number("iterations"),
+                (long) r.number("evaluations"), r.text("stop").replace('_', ' '), r.number("seconds"));
+        if (r.text("stop").equals("iterations")) {
+            pw.printf("note: the optimizer stopped at its iteration limit (raise --max-iter)%n");
+        }
+        double maxJitter = 0;
+        for (double j : m.jitter()) {
+            maxJitter = Math.max(maxJitter, j);
+        }
+        if (maxJitter > 0) {
+            pw.printf("note: kernel matrices needed jitter on their diagonals: %s%n",
+                    java.util.Arrays.toString(m.jitter()));
         }
         printTrainingError(pw, m, ds);
         pw.printf("saved %s%n", out);

@@ -20,7 +20,8 @@ final class SvmOptions {
 
     @Option(names = "--nu", paramLabel = "NU", description = "oneclass: in (0, 1], an upper bound on the fraction of "
             + "training outliers and a lower bound on the fraction of support vectors (default 0.5). krr --filter "
-            + "nu-method: the method's nu > 0 (default 1).")
+            + "nu-method: the method's nu > 0 (default 1). dkm: the KL weight nu > 0 of every layer (default 1; "
+            + "larger stays closer to the NNGP, nu -> infinity is the NNGP).")
     Double nu;
 
     @Option(names = "--class-weight", paramLabel = "LABEL=W", description = "svc: multiply C by W for class LABEL "
@@ -54,7 +55,7 @@ final class SvmOptions {
             case "--epsilon":
                 return List.of("svr");
             case "--nu":
-                return List.of("oneclass", "krr");
+                return List.of("oneclass", "krr", "dkm");
             case "--class-weight": case "--multiclass": case "--probability":
                 return List.of("svc");
             default:

@@ -176,6 +176,12 @@ class BadInputTest {
         String t = train.toString();
         fails(2, List.of("--lambda", "abc"), "fit", "--train", t, "--kernel", "rbf()", "--lambda", "abc", "--out", out);
         fails(2, List.of("--model", "foo"), "fit", "--train", t, "--kernel", "rbf()", "--model", "foo", "--out", out);
+        fails(2, List.of("--layers", "--model dkm"), "fit", "--train", t, "--kernel", "rbf()", "--layers", "2", "--out",
+                out);
+        fails(1, List.of("nu must be positive"), "fit", "--train", t, "--model", "dkm", "--kernel", "se(length=1)",
+                "--nu", "0", "--out", out);
+        fails(1, List.of("unknown layer map", "rbf"), "fit", "--train", t, "--model", "dkm", "--kernel", "rbf()",
+                "--out", out);
         fails(2, List.of("--header", "maybe"), "fit", "--train", t, "--kernel", "rbf()", "--header", "maybe", "--out", out);
         fails(2, List.of("--format", "tsv"), "gram", "--data", t, "--kernel", "rbf()", "--format", "tsv", "--out",
                 dir.resolve("k.npy").toString());

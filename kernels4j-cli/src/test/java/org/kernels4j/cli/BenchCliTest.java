@@ -23,6 +23,21 @@ class BenchCliTest {
     }
 
     @Test
+    void dkmPrintsTheEvaluationAgainstOneCholesky() {
+        CliTest.Run r = CliTest.run("bench", "dkm", "--n", "40", "--d", "5", "--repeats", "1", "--warmup", "0",
+                "--map", "se(length=2)");
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(2, lines.size(), r.out());
+        assertTrue(lines.get(0).matches("dkm se\\(length=2\\) layers=2 n=40 d=5 threads=\\d+ parameters=1640"), lines.get(0));
+        assertTrue(lines.get(1).matches("objective\\+gradient \\d+\\.\\d{4} s, cholesky \\d+\\.\\d{4} s, ratio \\d+\\.\\d{2}"),
+                lines.get(1));
+        CliTest.Run bad = CliTest.run("bench", "dkm", "--d", "3");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().strip().startsWith("kernels4j: "), bad.err());
+    }
+
+    @Test
     void krrPrintsOneRowPerSizeAndBadSizesAreOneLine() {
         CliTest.Run r = CliTest.run("bench", "krr", "--n", "40,80", "--test", "20", "--d", "3");
         assertEquals(0, r.code(), r.err());

@@ -64,6 +64,7 @@ class ModelsCliTest {
             {"sgpr", "1*rbf(length=1) + white(noise=0.1)", "--inducing", "15", "--optimize"},
             {"ntk", "ntk(depth=2, w_var=2, b_var=0.1)", "--time", "50", "--diag-reg", "1e-3"},
             {"gp", "1*rbf(length=1) + white(noise=0.1)", "--normalize"},
+            {"dkm", "se(length=1.5)", "--layers", "2", "--nu", "2", "--noise", "0.05", "--max-iter", "20"},
         }) {
             Path model = dir.resolve(m[0] + ".zip");
             List<String> args = new ArrayList<>(List.of("fit", "--model", m[0], "--train", data.toString(), "--kernel",

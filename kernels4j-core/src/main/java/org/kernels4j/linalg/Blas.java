@@ -219,6 +219,25 @@ public final class Blas {
         });
     }
 
+    /**
+     * {@code B ← α·B·T} in place for a lower-triangular T ({@code dtrmm}, right side; only T's lower
+     * triangle is read). B is m×n, T n×n. Cost m·n² flops, half of the GEMM with a dense T.
+     */
+    public static void trmmRightLower(double alpha, Matrix t, Matrix b) {
+        int n = t.rows();
+        if (t.cols() != n || b.cols() != n) {
+            throw new Kernels4jException("triangular product: T is " + t.shape() + ", B is " + b.shape());
+        }
+        if (n == 0 || b.rows() == 0) {
+            return;
+        }
+        Parallelism.blas(() -> {
+            openblas.cblas_dtrmm(openblas.CblasRowMajor, openblas.CblasRight, openblas.CblasLower,
+                    openblas.CblasNoTrans, openblas.CblasNonUnit, b.rows(), n, alpha, t.data(), n, b.data(), n);
+            return null;
+        });
+    }
+
     // Why COL_MAJOR with 'U' below: LAPACKE's row-major entry points transpose the whole n×n matrix
     // into a temporary and back (n² extra memory, two slow passes). The lower triangle of a row-major
     // array is, byte for byte, the upper triangle of the same array read column-major, so calling the

@@ -103,6 +103,8 @@ class ModelContractTest {
         m.put("kernel-kmeans-nystrom", org.kernels4j.cluster.KernelKMeans.builder(RBF).clusters(3).restarts(2)
                 .nystrom(12).seed(4).build().fit(X));
         m.put("kernel-ward", org.kernels4j.cluster.KernelWard.builder(RBF).clusters(3).build().fit(X));
+        m.put("dkm", org.kernels4j.dkm.DeepKernelMachine.builder(org.kernels4j.dkm.GramMap.parse("se(length=1.5)"))
+                .layers(2).nu(2).noise(0.05).maxIterations(4).build().fit(X, y));
         m.put("calibrated-gpc-sigmoid", CalibratedClassifier.builder(GaussianProcessClassifier.builder(RBF).build())
                 .folds(3).build().fit(X, labels(2)));
         return m;

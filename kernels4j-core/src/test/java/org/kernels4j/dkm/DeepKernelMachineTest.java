@@ -1,0 +1,264 @@
+package org.kernels4j.dkm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.kernels4j.Kernels4jException;
+import org.kernels4j.TestData;
+import org.kernels4j.gp.GaussianProcess;
+import org.kernels4j.gp.GaussianProcessModel;
+import org.kernels4j.kernel.neural.Activation;
+import org.kernels4j.kernel.neural.NeuralKernel;
+import org.kernels4j.linalg.Matrix;
+
+class DeepKernelMachineTest {
+    private static final Matrix X = TestData.gaussian(12, 3, 1, 5);
+    private static final Matrix Q = TestData.gaussian(5, 3, 1.2, 6);
+    private static final GramMap RELU = GramMap.nngp(Activation.relu(), 1, 0);
+    private static final GramMap SE = GramMap.parse("se(length=1.3)");
+
+    private static Matrix targets(Matrix x, int k) {
+        Matrix y = new Matrix(x.rows(), k);
+        for (int i = 0; i < x.rows(); i++) {
+            y.set(i, 0, Math.sin(2 * x.get(i, 0)) + x.get(i, 1) * x.get(i, 2));
+            if (k > 1) {
+                y.set(i, 1, Math.abs(x.get(i, 1)) - 0.5);
+            }
+        }
+        return y;
+    }
+
+    /** The NNGP log marginal likelihood through an independent route: NeuralKernel's recursion and the exact GP. */
+    private static double nngpEvidence(Matrix x, int layers, double noise, Matrix y) {
+        // K⁰ = ⟨x,z⟩/d with w_var = 1, b_var = 0 is G_0; depth L + 1 applies the ReLU map L + 1 times
+        NeuralKernel k = NeuralKernel.nngp(layers + 1, Activation.relu(), 1, 0);
+        GaussianProcessModel gp = GaussianProcess.builder(k).noise(noise).build().fit(x, y);
+        return gp.logMarginalLikelihood();
+    }
+
+    @Test
+    void analyticGradientMatchesFiniteDifferences() {
+        Random rnd = new Random(3);
+        for (GramMap map : List.of(SE, GramMap.nngp(Activation.leakyRelu(0.2), 1.5, 0.2))) {
+            Matrix x = X.rowRange(0, 7);
+            Matrix y = targets(x, 2);
+            DeepKernelMachine dkm = DeepKernelMachine.builder(map).layers(2).nu(0.7, 1.9).noise(0.1).build();
+            DeepKernelMachine.Problem p = dkm.problem(x, y, null);
+            double[] theta = p.theta().clone();
+            for (int i = 0; i < theta.length; i++) {
+                theta[i] += 0.15 * rnd.nextGaussian(); // away from the start, where every KL gradient vanishes
+            }
+            double[] g = new double[theta.length];
+            p.objective().valueAndGradient(theta, g);
+            double h = 1e-5;
+            for (int i = 0; i < theta.length; i++) {
+                double[] tp = theta.clone();
+                double[] tm = theta.clone();
+                tp[i] += h;
+                tm[i] -= h;
+                double fd = (p.objective().valueAndGradient(tp, null) - p.objective().valueAndGradient(tm, null)) / (2 * h);
+                assertEquals(fd, g[i], 1e-6 * (1 + Math.abs(fd)), map + " parameter " + i);
+            }
+        }
+    }
+
+    @Test
+    void atTheNngpStartTheObjectiveIsTheNngpEvidence() {
+        Matrix y = targets(X, 2);
+        DeepKernelMachine dkm = DeepKernelMachine.builder(RELU).layers(2).nu(3).noise(0.05).build();
+        DeepKernelMachine.Problem p = dkm.problem(X, y, null);
+        assertEquals(0.0, p.jitter()[0] + p.jitter()[1] + p.jitter()[2], 0.0);
+        double value = -p.objective().valueAndGradient(p.theta(), null);
+        assertEquals(nngpEvidence(X, 2, 0.05, y), value, 1e-9 * Math.abs(value));
+        double[] terms = ((DkmObjective) p.objective()).lastTerms();
+        assertEquals(0.0, terms[1], 1e-9);
+        assertEquals(0.0, terms[2], 1e-9);
+    }
+
+    @Test
+    void largeNuRecoversTheNngpAtRateOneOverNu() {
+        Matrix x = X.rowRange(0, 6);
+        Matrix y = targets(x, 1);
+        double nngp = nngpEvidence(x, 2, 0.05, y);
+        double[] gaps = new double[2];
+        double[] nus = {10, 1000};
+        for (int t = 0; t < 2; t++) {
+            DeepKernelMachineModel m = DeepKernelMachine.builder(RELU).layers(2).nu(nus[t]).noise(0.05)
+                    .gradientTolerance(1e-8).build().fit(x, y);
+            gaps[t] = m.objective() - nngp;
+        }
+        assertTrue(gaps[0] > 1e-4, "finite nu learns: gap " + gaps[0]);
+        assertTrue(gaps[1] >= -1e-9, "never below the start: " + gaps[1]);
+        // the optimum moves O(1/ν) from the NNGP point and gains O(1/ν): 100× ν, about 1/100 the gap
+        double ratio = gaps[1] / gaps[0];
+        assertTrue(ratio > 0.003 && ratio < 0.03, "gap ratio " + ratio);
+    }
+
+    @Test
+    void hugeNuPredictsAsTheNngpGaussianProcess() {
+        Matrix y = targets(X, 1);
+        DeepKernelMachineModel m = DeepKernelMachine.builder(RELU).layers(2).nu(1e9).noise(0.05).maxIterations(3)
+                .build().fit(X, y);
+        GaussianProcessModel gp = GaussianProcess.builder(NeuralKernel.nngp(3, Activation.relu(), 1, 0)).noise(0.05)
+                .build().fit(X, y);
+        Matrix mean = m.predict(Q);
+        Matrix var = m.predictiveVariance(Q);
+        Matrix gpMean = gp.predict(Q);
+        Matrix gpVar = gp.predictiveVariance(Q);
+        for (int t = 0; t < Q.rows(); t++) {
+            assertEquals(gpMean.get(t, 0), mean.get(t, 0), 1e-6);
+            assertEquals(gpVar.get(t, 0), var.get(t, 0), 1e-6);
+        }
+    }
+
+    @Test
+    void objectiveNeverDecreasesAlongAcceptedSteps() {
+        Matrix y = targets(X, 1);
+        double previous = Double.NEGATIVE_INFINITY;
+        double first = Double.NaN;
+        for (int it = 1; it <= 8; it++) {
+            DeepKernelMachineModel m = DeepKernelMachine.builder(SE).layers(2).nu(0.5).noise(0.05).maxIterations(it)
+                    .gradientTolerance(0).build().fit(X, y);
+            assertTrue(m.objective() >= previous - 1e-12, "iteration " + it + ": " + m.objective() + " < " + previous);
+            previous = m.objective();
+            if (it == 1) {
+                first = previous;
+            }
+        }
+        assertTrue(previous > first, "the steps improve the objective");
+    }
+
+    @Test
+    void gradientVanishesAtTheOptimumAndTrainingPredictionsAreTheGpOnTheLearnedGram() {
+        Matrix y = targets(X, 1);
+        double noise = 0.05;
+        DeepKernelMachine dkm = DeepKernelMachine.builder(SE).layers(2).nu(0.5).noise(noise).gradientTolerance(1e-7)
+                .build();
+        DeepKernelMachineModel m = dkm.fit(X, y);
+        DeepKernelMachine.Problem p = dkm.problem(X, y, m.grams());
+        double[] g0 = new double[p.theta().length];
+        DeepKernelMachine.Problem start = dkm.problem(X, y, null);
+        start.objective().valueAndGradient(start.theta(), g0);
+        double[] g = new double[p.theta().length];
+        double value = -p.objective().valueAndGradient(p.theta(), g);
+        assertEquals(m.objective(), value, 1e-9 * Math.abs(value));
+        assertTrue(maxAbs(g) < 1e-4 * maxAbs(g0), "gradient " + maxAbs(g) + " vs " + maxAbs(g0) + " at the start");
+        assertTrue(m.objective() > -start.objective().valueAndGradient(start.theta(), null));
+
+        // at a training input the layer maps return the learned rows: mean = K(G_L)(K(G_L) + σ²I)⁻¹y
+        int n = X.rows();
+        Matrix gl = m.grams().get(1);
+        double[][] k = new double[n][n];
+        double[][] c = new double[n][n];
+        double len2 = 1.3 * 1.3;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                k[i][j] = Math.exp(-(gl.get(i, i) + gl.get(j, j) - 2 * gl.get(i, j)) / (2 * len2));
+                c[i][j] = k[i][j] + (i == j ? noise : 0);
+            }
+        }
+        double[] alpha = gaussSolve(c, y.column(0));
+        Matrix mean = m.predict(X);
+        Matrix var = m.predictiveVariance(X);
+        for (int i = 0; i < n; i++) {
+            double mu = 0;
+            for (int j = 0; j < n; j++) {
+                mu += k[i][j] * alpha[j];
+            }
+            double[] ci = gaussSolve(c, k[i]);
+            double v = k[i][i];
+            for (int j = 0; j < n; j++) {
+                v -= k[i][j] * ci[j];
+            }
+            assertEquals(mu, mean.get(i, 0), 1e-7);
+            assertEquals(v, var.get(i, 0), 1e-7);
+        }
+        double[] a = m.alignments();
+        assertEquals(3, a.length);
+        assertEquals(m.report().numbers("alignment")[2], a[2], 0.0);
+    }
+
+    @Test
+    void badInputIsOneClearMessage() {
+        Kernels4jException e = assertThrows(Kernels4jException.class,
+                () -> DeepKernelMachine.builder(SE).nu(0).build());
+        assertTrue(e.getMessage().contains("nu must be positive"), e.getMessage());
+        assertThrows(Kernels4jException.class, () -> DeepKernelMachine.builder(SE).nu(-1).build());
+        assertThrows(Kernels4jException.class, () -> DeepKernelMachine.builder(SE).nu(Double.POSITIVE_INFINITY).build());
+        e = assertThrows(Kernels4jException.class, () -> DeepKernelMachine.builder(SE).layers(3).nu(1, 2).build());
+        assertTrue(e.getMessage().contains("one per layer"), e.getMessage());
+        assertThrows(Kernels4jException.class, () -> DeepKernelMachine.builder(SE).layers(0).build());
+        assertThrows(Kernels4jException.class, () -> DeepKernelMachine.builder(SE).noise(0).build());
+        Matrix y = targets(X, 1);
+        int n = X.rows();
+        Matrix indefinite = Matrix.identity(n);
+        indefinite.set(2, 2, -0.5);
+        e = assertThrows(Kernels4jException.class, () -> DeepKernelMachine.builder(SE).layers(1).build()
+                .fit(X, y, List.of(indefinite)));
+        assertTrue(e.getMessage().contains("starting Gram matrix 1 is not positive definite"), e.getMessage());
+        Matrix asymmetric = Matrix.identity(n);
+        asymmetric.set(0, 1, 0.1);
+        e = assertThrows(Kernels4jException.class, () -> DeepKernelMachine.builder(SE).layers(1).build()
+                .fit(X, y, List.of(asymmetric)));
+        assertTrue(e.getMessage().contains("not symmetric"), e.getMessage());
+        e = assertThrows(Kernels4jException.class, () -> GramMap.parse("nngp(activation=erf)"));
+        assertTrue(e.getMessage().contains("positively homogeneous"), e.getMessage());
+        assertThrows(Kernels4jException.class, () -> GramMap.parse("se(length=-1)"));
+        assertThrows(Kernels4jException.class, () -> GramMap.parse("se(width=1)"));
+        assertThrows(Kernels4jException.class, () -> GramMap.parse("poly(degree=2)"));
+        assertEquals(GramMap.parse("nngp(activation=leaky_relu, alpha=0.2, w_var=2, b_var=0.1)"),
+                GramMap.parse(GramMap.parse("nngp(activation=leaky_relu, alpha=0.2, w_var=2, b_var=0.1)").toSpec()));
+    }
+
+    private static double maxAbs(double[] v) {
+        double m = 0;
+        for (double x : v) {
+            m = Math.max(m, Math.abs(x));
+        }
+        return m;
+    }
+
+    /** Gaussian elimination with partial pivoting (a route independent of the LAPACK Cholesky). */
+    private static double[] gaussSolve(double[][] a0, double[] b0) {
+        int n = b0.length;
+        double[][] a = new double[n][];
+        for (int i = 0; i < n; i++) {
+            a[i] = a0[i].clone();
+        }
+        double[] b = b0.clone();
+        for (int col = 0; col < n; col++) {
+            int piv = col;
+            for (int r = col + 1; r < n; r++) {
+                if (Math.abs(a[r][col]) > Math.abs(a[piv][col])) {
+                    piv = r;
+                }
+            }
+            double[] t = a[col];
+            a[col] = a[piv];
+            a[piv] = t;
+            double tb = b[col];
+            b[col] = b[piv];
+            b[piv] = tb;
+            for (int r = col + 1; r < n; r++) {
+                double f = a[r][col] / a[col][col];
+                for (int c = col; c < n; c++) {
+                    a[r][c] -= f * a[col][c];
+                }
+                b[r] -= f * b[col];
+            }
+        }
+        double[] x = new double[n];
+        for (int r = n - 1; r >= 0; r--) {
+            double s = b[r];
+            for (int c = r + 1; c < n; c++) {
+                s -= a[r][c] * x[c];
+            }
+            x[r] = s / a[r][r];
+        }
+        return x;
+    }
+}
