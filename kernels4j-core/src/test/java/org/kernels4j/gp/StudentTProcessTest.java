@@ -306,6 +306,27 @@ class StudentTProcessTest {
         assertEquals(h.search().evidence(), h.logMarginalLikelihood(), 1e-6 * Math.abs(atStart));
     }
 
+    /** A model file keeps the predictive t whole: location, scale, dof, likelihood and the prior of the mixture view. */
+    @Test
+    void modelFilesKeepThePredictiveT() {
+        Matrix x = TestData.gaussian(12, 2, 1.0, 14);
+        Matrix y = targets(x, 2);
+        Matrix q = TestData.gaussian(5, 2, 1.0, 15);
+        for (StudentTProcess tp : new StudentTProcess[] {
+            StudentTProcess.builder(KERNEL).noise(1e-3).degreesOfFreedom(3.5).build(),
+            StudentTProcess.builder(KERNEL).noise(1e-3).inverseGammaPrior(0.8, 2).normalizeTargets(true).build()}) {
+            StudentTProcessModel m = tp.fit(x, y);
+            var state = org.kernels4j.model.ModelCodecs.encode(m);
+            assertEquals("tp", state.kind());
+            StudentTProcessModel back = (StudentTProcessModel) org.kernels4j.model.ModelCodecs.decode(
+                    org.kernels4j.model.ModelState.of(state.kind(), state.fields(), state.arrays()));
+            assertEquals(0, back.predictiveScale(q).maxAbsDifference(m.predictiveScale(q)), 1e-12);
+            assertEquals(m.degreesOfFreedom(), back.degreesOfFreedom(), 0);
+            assertEquals(m.logMarginalLikelihood(), back.logMarginalLikelihood(), 0);
+            assertEquals(java.util.Arrays.toString(m.inverseGammaPrior()), java.util.Arrays.toString(back.inverseGammaPrior()));
+        }
+    }
+
     @Test
     void badOptionsAreClearErrors() {
         var e = assertThrows(Kernels4jException.class, () -> StudentTProcess.builder(KERNEL).degreesOfFreedom(2).build());
