@@ -106,7 +106,7 @@ public final class BayesianGaussianProcess implements Estimator<BayesianGaussian
 
     /**
      * Starts a builder; defaults: HMC with 4 chains of 200 warm-up and 200 kept draws, 10 leapfrog
-     * steps, δ = 0.8; VI with 400 iterations of 4 gradient samples, learning rate 0.05, 200 ELBO
+     * steps, δ = 0.8; VI with 400 iterations of 4 gradient samples, learning rate 0.05, 100 ELBO
      * samples; 20 prediction draws; priors N(log θ, 1); noise 1e-10; seed 0.
      */
     public static Builder builder(Kernel kernel) {
@@ -130,7 +130,7 @@ public final class BayesianGaussianProcess implements Estimator<BayesianGaussian
         private int iterations = 400;
         private int gradientSamples = 4;
         private double learningRate = 0.05;
-        private int elboSamples = 200;
+        private int elboSamples = 100;
         private int predictionDraws = 20;
         private long seed;
 
