@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
         subcommands = {BenchCommand.Gram.class, BenchCommand.Krr.class, BenchCommand.NystromKrr.class,
             BenchCommand.GpLearning.class, BenchCommand.SparseGp.class, BenchCommand.Kde.class,
             BenchCommand.PrivateKde.class, SvmBenchCommand.class, BenchCommand.Balance.class,
-            BenchCommand.Spectral.class, ThinBenchCommand.class, QuantumBenchCommand.class})
+            BenchCommand.Spectral.class, ThinBenchCommand.class, QuantumBenchCommand.class, BayesianGpBenchCommand.class})
 final class BenchCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
