@@ -390,7 +390,6 @@ public final class BayesianGaussianProcess implements Estimator<BayesianGaussian
         Sampled s = method == Method.HMC ? new HamiltonianSampler(post).run() : new GaussianVariational(post).run();
         int total = s.draws.rows();
         int keep = Math.min(predictionDraws, total);
-        List<GaussianProcessModel> members = new ArrayList<>();
         Matrix thetas = new Matrix(keep, kernel.hyperparameters().size());
         for (int j = 0; j < keep; j++) {
             int row = (int) ((j + 0.5) * total / keep);
@@ -399,7 +398,8 @@ public final class BayesianGaussianProcess implements Estimator<BayesianGaussian
                 thetas.set(j, p, t[p]);
             }
         }
-        members = BayesianGaussianProcessModel.members(kernel, noise, normalizeTargets, x, y, thetas);
+        List<GaussianProcessModel> members = BayesianGaussianProcessModel.members(kernel, noise, normalizeTargets, x, y,
+                thetas);
         FitReport report = FitReport.builder().add("method", method.name().toLowerCase(java.util.Locale.ROOT))
                 .add("parameters", String.join(", ", post.names)).addAll(s.report)
                 .add("prediction_draws", keep).build();
