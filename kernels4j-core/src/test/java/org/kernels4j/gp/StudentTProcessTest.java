@@ -259,6 +259,35 @@ class StudentTProcessTest {
     }
 
     /**
+     * The scale mixture of NNGPs as the paper states it: an NNGP kernel with an inverse-gamma prior on
+     * its scale; likelihood against the direct density and the gradient in the network's variances
+     * against central differences.
+     */
+    @Test
+    void scaleMixtureOfNngpsWithANeuralKernel() {
+        Kernel nngp = KernelSpec.parse("nngp(depth=2, w_var=2, b_var=0.1) + white(noise=0.05)");
+        Matrix x = TestData.gaussian(10, 3, 1.0, 16);
+        Matrix y = targets(x, 1);
+        StudentTProcess tp = StudentTProcess.builder(nngp).inverseGammaPrior(2, 1).build();
+        double expected = logMultivariateT(y.column(0), 4, scaled(gram(nngp, rows(x), 1e-10), 0.5));
+        assertEquals(expected, tp.fit(x, y).logMarginalLikelihood(), 1e-8 * Math.abs(expected));
+        HyperparameterSearch.Evidence e = tp.evidence(x, y);
+        double[] v = values(nngp);
+        assertTrue(v.length >= 2);
+        double h = 1e-5;
+        for (int p = 0; p < v.length; p++) {
+            double[] up = v.clone();
+            double[] down = v.clone();
+            up[p] *= Math.exp(h);
+            down[p] *= Math.exp(-h);
+            double fd = (StudentTProcess.builder(nngp.withHyperparameters(up)).inverseGammaPrior(2, 1).build()
+                    .evidence(x, y).value() - StudentTProcess.builder(nngp.withHyperparameters(down))
+                    .inverseGammaPrior(2, 1).build().evidence(x, y).value()) / (2 * h);
+            assertEquals(fd, e.gradient()[p], 1e-5 * Math.max(1, Math.abs(fd)), nngp.hyperparameters().get(p).name());
+        }
+    }
+
+    /**
      * Learning ν where it is identifiable: 16 output columns, each a Gaussian process draw times
      * √v_o. With v_o ~ InvGamma(1.5, 1.5) (a t process with ν = 3) the learned ν is small; with
      * v_o = 1 (a Gaussian process) it is large. The optimum is no worse than the start.
