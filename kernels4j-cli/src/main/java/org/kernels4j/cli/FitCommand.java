@@ -17,6 +17,10 @@ import org.kernels4j.gp.GaussianProcessClassifier;
 import org.kernels4j.gp.GaussianProcessModel;
 import org.kernels4j.gp.SparseGaussianProcess;
 import org.kernels4j.gp.SparseGaussianProcessModel;
+import org.kernels4j.gp.StudentTProcess;
+import org.kernels4j.gp.StudentTProcessModel;
+import org.kernels4j.gp.BayesianGaussianProcess;
+import org.kernels4j.gp.BayesianGaussianProcessModel;
 import org.kernels4j.kernel.neural.NeuralKernel;
 import org.kernels4j.dkm.DeepKernelMachine;
 import org.kernels4j.dkm.DeepKernelMachineModel;
@@ -49,7 +53,8 @@ import picocli.CommandLine.Spec;
                 + "nu-method, self-distillation) whose parameter GCV chooses the same way.",
             "svc, svr, oneclass: support vector machines (SMO, LIBSVM's dual and stopping rule). With --kernel "
                 + "precomputed the feature columns are kernel values k(row, training row j), one per training row.",
-            "gp, sgpr: exact and sparse (Titsias) Gaussian process regression; gpc: Gaussian process classification "
+            "gp, sgpr: exact and sparse (Titsias) Gaussian process regression (gp --bayesian hmc|vi integrates the "
+                + "hyperparameters out); tp: Student-t process regression; gpc: Gaussian process classification "
                 + "(Laplace); ntk: the infinite-width network ensemble (Neural Tangents' gradient_descent_mse_ensemble); "
                 + "private-similarity: an epsilon-differentially private classifier by average similarity.",
             "dkm: an exact deep kernel machine (Yang et al., ICML 2023): --layers learned Gram matrices, each "
@@ -65,9 +70,10 @@ final class FitCommand implements Callable<Integer> {
             description = "Target column: a header name or a 0-based index, negative from the end (default: last column).")
     String target;
 
-    @Option(names = "--model", defaultValue = "krr", paramLabel = "krr|gp|sgpr|gpc|ntk|dkm|svc|svr|oneclass|private-similarity",
+    @Option(names = "--model", defaultValue = "krr", paramLabel = "krr|gp|tp|sgpr|gpc|ntk|dkm|svc|svr|oneclass|private-similarity",
             description = "krr: kernel ridge regression. gp: Gaussian process regression (noise in the kernel as "
                     + "+ white(noise=...), learned with --optimize); its model file also predicts standard deviations. "
+                    + "tp: Student-t process regression (--dof, or --inverse-gamma for the scale mixture of NNGPs). "
                     + "sgpr: sparse GP with --inducing points (the kernel must be signal + white(noise=...)). "
                     + "gpc: GP classification (Laplace, EP or CVI: --inference, --objective, --likelihood). ntk: infinite-width network ensemble trained "
                     + "to --time (the kernel must be nngp(...) or ntk(...)). private-similarity: differentially private "
@@ -165,6 +171,36 @@ final class FitCommand implements Callable<Integer> {
             + "(scikit-learn's normalize_y); predictions are mapped back.")
     boolean normalize;
 
+    @Option(names = "--bayesian", paramLabel = "hmc|vi|vi-full", description = "gp: integrate the hyperparameters out "
+            + "instead of optimizing them: hmc (Hamiltonian Monte Carlo), vi (mean-field Gaussian VI) or vi-full "
+            + "(full-rank); priors log(theta) ~ N(log of the kernel spec's value, --prior-scale^2).")
+    String bayesian;
+
+    @Option(names = "--chains", paramLabel = "C", description = "gp --bayesian hmc: number of chains (default 4).")
+    Integer chains;
+
+    @Option(names = "--warmup", paramLabel = "W", description = "gp --bayesian hmc: warm-up iterations per chain "
+            + "(default 200).")
+    Integer warmup;
+
+    @Option(names = "--draws", paramLabel = "D", description = "gp --bayesian hmc: kept draws per chain (default 200).")
+    Integer draws;
+
+    @Option(names = "--prior-scale", paramLabel = "S", description = "gp --bayesian: standard deviation of the log-normal "
+            + "priors (default 1).")
+    Double priorScale;
+
+    @Option(names = "--dof", paramLabel = "NU", description = "tp: degrees of freedom nu > 2, the kernel being the prior "
+            + "covariance (default 5).")
+    Double dof;
+
+    @Option(names = "--learn-dof", description = "tp --optimize: also learn nu.")
+    boolean learnDof;
+
+    @Option(names = "--inverse-gamma", paramLabel = "A:B", description = "tp: the scale mixture of NNGPs: the kernel's "
+            + "scale has an InvGamma(A, B) prior, giving nu = 2A (replaces --dof).")
+    String inverseGamma;
+
     @Option(names = "--inducing", paramLabel = "M", description = "sgpr: number of inducing points (default 100).")
     Integer inducing;
 
@@ -231,7 +267,7 @@ final class FitCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         AtomicFiles.checkWritable(out, train);
-        List<String> models = List.of("krr", "gp", "sgpr", "gpc", "ntk", "dkm", "svc", "svr", "oneclass",
+        List<String> models = List.of("krr", "gp", "tp", "sgpr", "gpc", "ntk", "dkm", "svc", "svr", "oneclass",
                 "private-similarity");
         if (!models.contains(model)) {
             throw new UsageException("unknown --model '" + model + "'; available: " + String.join(", ", models));
@@ -243,16 +279,22 @@ final class FitCommand implements Callable<Integer> {
             appliesTo.put(o, List.of("krr"));
         }
         for (String o : List.of("--optimize", "--restarts", "--bounds", "--fix")) {
-            appliesTo.put(o, List.of("gp", "sgpr", "gpc"));
+            appliesTo.put(o, List.of("gp", "tp", "sgpr", "gpc"));
         }
-        appliesTo.put("--normalize", List.of("gp", "sgpr"));
+        appliesTo.put("--normalize", List.of("gp", "tp", "sgpr"));
         for (String o : List.of("--inference", "--objective", "--likelihood")) {
             appliesTo.put(o, List.of("gpc"));
+        }
+        for (String o : List.of("--bayesian", "--chains", "--warmup", "--draws", "--prior-scale")) {
+            appliesTo.put(o, List.of("gp"));
+        }
+        for (String o : List.of("--dof", "--learn-dof", "--inverse-gamma")) {
+            appliesTo.put(o, List.of("tp"));
         }
         for (String o : FilterOptions.NAMES) {
             appliesTo.put(o, List.of("krr"));
         }
-        appliesTo.put("--noise", List.of("gp", "dkm"));
+        appliesTo.put("--noise", List.of("gp", "tp", "dkm"));
         appliesTo.put("--layers", List.of("dkm"));
         appliesTo.put("--inducing", List.of("sgpr"));
         for (String o : List.of("--learning-rate", "--diag-reg")) {
@@ -290,7 +332,13 @@ final class FitCommand implements Callable<Integer> {
         switch (model) {
             case "gp":
             case "sgpr":
+                if (bayesian != null || parsed("--chains") || parsed("--warmup") || parsed("--draws")
+                        || parsed("--prior-scale")) {
+                    return fitBayesianGaussianProcess(k);
+                }
                 return fitGaussianProcess(k);
+            case "tp":
+                return fitStudentTProcess(k);
             case "gpc":
             {
                 GaussianProcessClassifier.Builder b = GaussianProcessClassifier.builder(k);
@@ -730,16 +778,7 @@ final class FitCommand implements Callable<Integer> {
         HyperparameterSearch.Result learned = sparse ? ((SparseGaussianProcessModel) m).search()
                 : ((GaussianProcessModel) m).search();
         var pw = saveAndDescribe(m, fitted, ds, model);
-        List<Hyperparameter> hs = learned != null ? learned.hyperparameters() : fitted.hyperparameters();
-        if (!hs.isEmpty()) {
-            pw.printf("%-24s %14s %12s %12s%n", "hyperparameter", "value", "lower", "upper");
-            for (Hyperparameter h : hs) {
-                boolean isFixed = learned == null || learned.fixed().contains(h.name());
-                boolean atBound = !isFixed && (h.value() <= h.lower() * (1 + 1e-9) || h.value() >= h.upper() * (1 - 1e-9));
-                pw.printf("%-24s %14.6g %12.3g %12.3g%s%n", h.name(), h.value(), h.lower(), h.upper(),
-                        isFixed && learned != null ? "  fixed" : atBound ? "  at its bound" : "");
-            }
-        }
+        printHyperparameters(pw, fitted.hyperparameters(), learned);
         if (sparse) {
             pw.printf("evidence lower bound: %.6f%s; inducing points: %d%n", ((SparseGaussianProcessModel) m).bound(),
                     normalize ? " (normalized target)" : "", ((SparseGaussianProcessModel) m).inducingInputs().rows());
@@ -824,6 +863,148 @@ final class FitCommand implements Callable<Integer> {
         printTrainingError(pw, m, ds);
         pw.printf("saved %s%n", out);
         return 0;
+    }
+
+    /** The hyperparameter search of --optimize (null without it), with --max-iter as its L-BFGS limit. */
+    private HyperparameterSearch search() {
+        return hyperparameterSearch(maxIter);
+    }
+
+    /** fit --model tp: Student-t process regression, optionally learning the kernel (and nu). */
+    private Integer fitStudentTProcess(Kernel k) {
+        if (learnDof && !optimize) {
+            throw new UsageException("--learn-dof needs --optimize");
+        }
+        if (inverseGamma != null && (dof != null || learnDof)) {
+            throw new UsageException("--inverse-gamma replaces --dof and fixes nu = 2A; drop --dof and --learn-dof");
+        }
+        StudentTProcess.Builder b = StudentTProcess.builder(k).normalizeTargets(normalize).optimize(search())
+                .learnDegreesOfFreedom(learnDof);
+        if (noise != null) {
+            b.noise(noise);
+        }
+        if (dof != null) {
+            b.degreesOfFreedom(dof);
+        }
+        if (inverseGamma != null) {
+            String[] ab = inverseGamma.split(":");
+            if (ab.length != 2) {
+                throw new UsageException("--inverse-gamma must be A:B, e.g. 2:1, got '" + inverseGamma + "'");
+            }
+            b.inverseGammaPrior(parseNumber("--inverse-gamma", ab[0]), parseNumber("--inverse-gamma", ab[1]));
+        }
+        StudentTProcess estimator = UsageException.of(b::build);
+        Dataset ds = data.options.readWithTarget(train, target);
+        Limits.requireSquareMatrix("an exact Student-t process", ds.rows(), "subsample the data");
+        StudentTProcessModel m = estimator.fit(ds.features(), ds.target());
+        var pw = saveAndDescribe(m, m.kernel(), ds, inverseGamma != null ? "tp (scale mixture, inverse-gamma prior)" : "tp");
+        printHyperparameters(pw, m.kernel().hyperparameters(), m.search());
+        pw.printf("degrees of freedom: prior %.6g%s, predictive %.6g; shape scale c = %.6g%n", m.priorDegreesOfFreedom(),
+                learnDof ? " (learned)" : "", m.degreesOfFreedom(), m.shapeScale());
+        pw.printf("log marginal likelihood: %.6f%s%n", m.logMarginalLikelihood(), normalize ? " (normalized target)" : "");
+        printTrainingError(pw, m, ds);
+        pw.printf("saved %s%n", out);
+        return 0;
+    }
+
+    /** fit --model gp --bayesian: hyperparameters integrated out by HMC or Gaussian VI. */
+    private Integer fitBayesianGaussianProcess(Kernel k) {
+        if (bayesian == null) {
+            throw new UsageException("--chains, --warmup, --draws and --prior-scale need --bayesian hmc|vi|vi-full");
+        }
+        if (optimize || !bounds.isEmpty() || restarts != 0) {
+            throw new UsageException("--bayesian integrates the hyperparameters out; it cannot be combined with "
+                    + "--optimize, --bounds or --restarts");
+        }
+        BayesianGaussianProcess.Method method = switch (bayesian.toLowerCase(java.util.Locale.ROOT)) {
+            case "hmc" -> BayesianGaussianProcess.Method.HMC;
+            case "vi" -> BayesianGaussianProcess.Method.MEAN_FIELD_VI;
+            case "vi-full" -> BayesianGaussianProcess.Method.FULL_RANK_VI;
+            default -> throw new UsageException("--bayesian must be hmc, vi or vi-full, got '" + bayesian + "'");
+        };
+        if (method != BayesianGaussianProcess.Method.HMC && (chains != null || warmup != null || draws != null)) {
+            throw new UsageException("--chains, --warmup and --draws apply to --bayesian hmc");
+        }
+        BayesianGaussianProcess.Builder b = BayesianGaussianProcess.builder(k).normalizeTargets(normalize).method(method)
+                .seed(seed);
+        if (noise != null) {
+            b.noise(noise);
+        }
+        if (chains != null) {
+            b.chains(chains);
+        }
+        if (warmup != null) {
+            b.warmup(warmup);
+        }
+        if (draws != null) {
+            b.draws(draws);
+        }
+        if (priorScale != null) {
+            b.priorScale(priorScale);
+        }
+        if (maxIter != null) {
+            b.iterations(maxIter);
+        }
+        fixed.forEach(b::fix);
+        BayesianGaussianProcess estimator = UsageException.of(b::build);
+        Dataset ds = data.options.readWithTarget(train, target);
+        Limits.requireSquareMatrix("an exact Gaussian process", ds.rows(), "use --model sgpr (memory O(n m))");
+        long start = System.nanoTime();
+        BayesianGaussianProcessModel m = estimator.fit(ds.features(), ds.target());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        var pw = saveAndDescribe(m, k, ds, "gp (" + bayesian + ")");
+        org.kernels4j.model.FitReport r = m.report();
+        Matrix d = m.logDraws();
+        boolean hmc = method == BayesianGaussianProcess.Method.HMC;
+        pw.printf("%-24s %14s %14s %10s %10s%n", "hyperparameter", "posterior mean", "sd of log", hmc ? "r_hat" : "",
+                hmc ? "ess" : "");
+        for (int p = 0; p < d.cols(); p++) {
+            double[] z = d.column(p);
+            double mean = 0;
+            double sq = 0;
+            for (double v : z) {
+                mean += Math.exp(v) / z.length;
+            }
+            double lm = java.util.Arrays.stream(z).average().orElse(0);
+            for (double v : z) {
+                sq += (v - lm) * (v - lm) / Math.max(1, z.length - 1);
+            }
+            pw.printf("%-24s %14.6g %14.4g %10s %10s%n", m.parameterNames().get(p), mean, Math.sqrt(sq),
+                    hmc ? String.format(java.util.Locale.ROOT, "%.3f", r.numbers("r_hat")[p]) : "",
+                    hmc ? String.format(java.util.Locale.ROOT, "%.0f", r.numbers("ess")[p]) : "");
+        }
+        if (hmc) {
+            pw.printf("acceptance rate: %.3f; divergences: %d; step sizes: %s; %.2f s%n", r.number("acceptance_rate"),
+                    (long) r.number("divergences"), java.util.Arrays.toString(r.numbers("step_size")), seconds);
+            for (double rh : r.numbers("r_hat")) {
+                if (rh > 1.01) {
+                    pw.printf("note: r_hat above 1.01: the chains disagree; raise --warmup and --draws%n");
+                    break;
+                }
+            }
+        } else {
+            pw.printf("ELBO: %.6f +- %.3g (Monte-Carlo standard error); %.2f s%n", r.number("elbo"), r.number("elbo_se"),
+                    seconds);
+        }
+        pw.printf("prediction: a mixture of %d Gaussian processes at posterior draws%n", m.members().size());
+        printTrainingError(pw, m, ds);
+        pw.printf("saved %s%n", out);
+        return 0;
+    }
+
+    private static void printHyperparameters(java.io.PrintWriter pw, List<Hyperparameter> current,
+            HyperparameterSearch.Result learned) {
+        List<Hyperparameter> hs = learned != null ? learned.hyperparameters() : current;
+        if (hs.isEmpty()) {
+            return;
+        }
+        pw.printf("%-24s %14s %12s %12s%n", "hyperparameter", "value", "lower", "upper");
+        for (Hyperparameter h : hs) {
+            boolean isFixed = learned == null || learned.fixed().contains(h.name());
+            boolean atBound = !isFixed && (h.value() <= h.lower() * (1 + 1e-9) || h.value() >= h.upper() * (1 - 1e-9));
+            pw.printf("%-24s %14.6g %12.3g %12.3g%s%n", h.name(), h.value(), h.lower(), h.upper(),
+                    isFixed && learned != null ? "  fixed" : atBound ? "  at its bound" : "");
+        }
     }
 
     static double parseNumber(String option, String text) {

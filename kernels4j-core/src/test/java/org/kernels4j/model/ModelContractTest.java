@@ -83,6 +83,10 @@ class ModelContractTest {
         }
         m.put("latent-gp", org.kernels4j.gp.LatentGaussianProcess.builder(RBF).likelihood(org.kernels4j.gp.Likelihood.poisson())
                 .inference(org.kernels4j.gp.InferenceMethod.CVI).build().fit(X, counts));
+        m.put("tp", org.kernels4j.gp.StudentTProcess.builder(KernelSpec.parse("2*rbf(length=1.2) + white(noise=0.1)"))
+                .noise(1e-4).inverseGammaPrior(2, 1.5).normalizeTargets(true).build().fit(X, y));
+        m.put("bayesian-gp", org.kernels4j.gp.BayesianGaussianProcess.builder(KernelSpec.parse("rbf(length=1.2)"))
+                .noise(0.1).chains(1).warmup(2).draws(4).leapfrogSteps(1).predictionDraws(2).seed(3).build().fit(X, y));
         m.put("ntk", NtkPredictor.builder((NeuralKernel) KernelSpec.parse("ntk(depth=2, w_var=2, b_var=0.1)"))
                 .time(5).regularizer(1e-3, false).build().fit(X, y));
         m.put("svm", SupportVectorMachine.classifier(RBF).probability(true).build().fit(X, labels(3)));
