@@ -149,6 +149,12 @@ final class CrossValidateCommand implements Callable<Integer> {
                 options.add("--kernel '" + parts[0] + "'" + (parts.length > 1 ? " --c " + parts[1] : ""));
             }
         }
+        if (!noStandardize && kernels.stream().map(sp -> KernelSpec.parse(sp).toSpec())
+                .anyMatch(sp -> sp.matches("(?s).*\\b(zz|pauli|projected)\\(.*"))) {
+            spec.commandLine().getErr().println("note: quantum kernels (zz, pauli, projected) read each feature as a "
+                    + "rotation angle, and standardizing changes the angles; fit and quantum-experiment use the features "
+                    + "as given: add --no-standardize to score the same model");
+        }
         GridSearch search = GridSearch.builder().task(t).folds(folds).seed(seed).standardize(!noStandardize)
                 .gramBytes(gramMb << 20).build();
         Dataset ds = dataOptions.options.readWithTarget(data, target, classify);

@@ -851,6 +851,10 @@ final class FitCommand implements Callable<Integer> {
                 (long) r.number("evaluations"), r.text("stop").replace('_', ' '), r.number("seconds"));
         if (r.text("stop").equals("iterations")) {
             pw.printf("note: the optimizer stopped at its iteration limit (raise --max-iter)%n");
+        } else if (r.text("stop").startsWith("line")) {
+            pw.printf("note: the optimizer stopped after %d iterations because no step along its search direction "
+                    + "improved the objective%s%n", (long) r.number("iterations"), (long) r.number("iterations") == 0
+                    ? "; the model is the NNGP starting point (try another --nu or --noise, or rescale the target)" : "");
         }
         double maxJitter = 0;
         for (double j : m.jitter()) {

@@ -109,6 +109,12 @@ final class NtkDepthCommand implements Callable<Integer> {
         }
         Dataset ds = dataOptions.options.readWithTarget(data, target, true);
         int rows = ds.rows();
+        long classes = Arrays.stream(ds.target().column(0)).distinct().count();
+        if (classes > Math.max(20, rows / 5)) {
+            throw new UsageException(String.format(Locale.ROOT, "ntk-depth compares classifiers, but the target of %s has "
+                    + "%d distinct values in %d rows: it looks like a regression target; choose a class column with "
+                    + "--target", data, classes, rows));
+        }
         int held = (int) Math.round(testFraction * rows);
         int pool = rows - held;
         if (held < 1 || pool < 2) {

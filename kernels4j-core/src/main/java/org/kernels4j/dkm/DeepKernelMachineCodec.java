@@ -31,6 +31,7 @@ public final class DeepKernelMachineCodec extends ModelCodec<DeepKernelMachineMo
                 .put("options.nu", m.nu())
                 .put("options.noise", m.noise())
                 .put("jitter", m.jitter())
+                .put("terms", m.terms())
                 .put("objective", m.objective())
                 .array("train_x", m.trainingInputs())
                 .array("train_y", m.trainingTargets());
@@ -71,7 +72,10 @@ public final class DeepKernelMachineCodec extends ModelCodec<DeepKernelMachineMo
             grams.add(s.matrix("gram_" + l, n, n));
         }
         try {
-            return new DeepKernelMachineModel(map, nu, noise, x, y, grams, jitter, null, null, 0);
+            // the objective's terms as fitted: recomputing them would factor each G_ℓ itself, which a learned,
+            // numerically semi-definite G_ℓ need not allow (files from before the terms were stored recompute)
+            double[] terms = s.has("terms") ? s.numbers("terms", layers + 1) : null;
+            return new DeepKernelMachineModel(map, nu, noise, x, y, grams, jitter, terms, null, 0);
         } catch (org.kernels4j.linalg.NotPositiveDefiniteException e) {
             throw new Kernels4jException("the stored Gram matrices do not give positive definite kernel matrices: "
                     + e.getMessage());

@@ -127,6 +127,11 @@ public final class DeepKernelMachineModel implements PredictiveVariance {
         return noise;
     }
 
+    /** [log P(Y | G_L), KL_1, …, KL_L], as fitted. */
+    double[] terms() {
+        return terms.clone();
+    }
+
     /** δ_1…δ_L, δ_out (a copy). */
     public double[] jitter() {
         return jitter.clone();

@@ -81,7 +81,12 @@ public final class GraphReader {
                 if (t.isEmpty()) {
                     continue;
                 }
-                List<String> cells = split(t);
+                List<String> cells;
+                try {
+                    cells = split(t);
+                } catch (Kernels4jException e) {
+                    return false; // read as an edge list, whose reader reports the line
+                }
                 if (lines.isEmpty() && cells.size() >= 4) {
                     return true;
                 }
@@ -141,8 +146,13 @@ public final class GraphReader {
                 if (t.isEmpty()) {
                     continue;
                 }
-                List<String> cells = split(t);
                 String where = name + ":" + lineNo + ": ";
+                List<String> cells;
+                try {
+                    cells = split(t);
+                } catch (Kernels4jException e) {
+                    throw new Kernels4jException(where + e.getMessage());
+                }
                 if (headerPossible) {
                     headerPossible = false;
                     boolean header = HEADER_WORDS.contains(cells.get(0).toLowerCase(Locale.ROOT))
@@ -233,15 +243,41 @@ public final class GraphReader {
         }
     }
 
+    /** The line up to a '#' that is not inside a double-quoted name. */
     private static String stripComment(String line) {
-        int h = line.indexOf('#');
-        return h < 0 ? line : line.substring(0, h);
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (c == '#' && !quoted) {
+                return line.substring(0, i);
+            }
+        }
+        return line;
     }
 
+    /**
+     * The cells of a line: RFC 4180 CSV when it has a comma outside quotes (quoted names may hold commas, '#'
+     * and doubled quotes, read by commons-csv), else whitespace-separated with surrounding quotes removed.
+     */
     private static List<String> split(String t) {
         List<String> out = new ArrayList<>();
-        String[] parts = t.indexOf(',') >= 0 ? t.split(",", -1) : t.split("\\s+");
-        for (String p : parts) {
+        if (t.indexOf(',') >= 0) {
+            try (org.apache.commons.csv.CSVParser p = org.apache.commons.csv.CSVParser.parse(t,
+                    org.apache.commons.csv.CSVFormat.DEFAULT.builder().setIgnoreSurroundingSpaces(true).build())) {
+                for (org.apache.commons.csv.CSVRecord r : p) {
+                    for (String c : r) {
+                        out.add(c.trim());
+                    }
+                    return out;
+                }
+            } catch (java.io.IOException | java.io.UncheckedIOException | IllegalStateException e) {
+                throw new org.kernels4j.Kernels4jException("malformed CSV quoting: " + e.getMessage());
+            }
+            return out;
+        }
+        for (String p : t.split("\\s+")) {
             String c = p.trim();
             if (c.length() >= 2 && c.startsWith("\"") && c.endsWith("\"")) {
                 c = c.substring(1, c.length() - 1);

@@ -114,4 +114,19 @@ class GraphReaderTest {
                 () -> GraphReader.read(four, GraphReader.Format.EDGE_LIST)).getMessage();
         assertEquals(four + ":1: expected source,target[,weight], got 4 cells", msg);
     }
+
+    /** Quoted names follow RFC 4180: doubled quotes, commas and '#' inside quotes are part of the name. */
+    @org.junit.jupiter.api.Test
+    void quotedNamesAreReadAsCsv() throws java.io.IOException {
+        java.nio.file.Path f = java.nio.file.Files.createTempFile("quoted", ".csv");
+        java.nio.file.Files.writeString(f, "\"O'Hare\",\"say \"\"hi\"\"\",1\n\"a, b\",\"c#1\",2 # a comment\n\"c#1\",\"O'Hare\",1\n");
+        org.kernels4j.kernel.graph.Graph g = GraphReader.read(f);
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of("O'Hare", "say \"hi\"", "a, b", "c#1"), g.names());
+        org.junit.jupiter.api.Assertions.assertEquals(2.0, g.weight(2, 3));
+        java.nio.file.Files.writeString(f, "a,b,1\n\"c,d,1\n");
+        org.kernels4j.Kernels4jException e = org.junit.jupiter.api.Assertions.assertThrows(
+                org.kernels4j.Kernels4jException.class, () -> GraphReader.read(f));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains(":2: "), e.getMessage());
+        java.nio.file.Files.delete(f);
+    }
 }

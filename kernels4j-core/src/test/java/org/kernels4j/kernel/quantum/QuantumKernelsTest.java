@@ -292,6 +292,11 @@ class QuantumKernelsTest {
         assertEquals(KernelAlignment.centered(GramEngine.gram(k.withAlpha(found.alpha()), x), y), found.alignment(),
                 1e-12);
         assertEquals(found.tried().length, found.alignments().length);
+        // a coarse 3-point grid never reports an α worse than the kernel's own (α = 2 lies in the range)
+        QuantumKernels.AlphaSearch coarse = QuantumKernels.alignAlpha(k, x, y, 0.05, 30, 3);
+        assertTrue(coarse.alignment() >= KernelAlignment.centered(GramEngine.gram(k, x), y),
+                coarse.alignment() + " vs the kernel's own α");
+        assertTrue(java.util.Arrays.stream(coarse.tried()).anyMatch(a -> Math.abs(a - 2) < 1e-12), "α = 2 was tried");
     }
 
     /** The projected kernel against reduced density matrices traced out explicitly from the state. */
