@@ -261,4 +261,35 @@ class DeepKernelMachineTest {
         }
         return x;
     }
+
+    /**
+     * A model file keeps the fitted objective terms, so loading never factors a learned G_ℓ itself: here G_1
+     * is replaced by a singular (rank-one) PSD matrix, which a Cholesky of G_1 would refuse, and the file still
+     * loads with the stored terms and predicts.
+     */
+    @Test
+    void modelFilesLoadWithoutFactoringTheLearnedGrams() {
+        Matrix y = targets(X, 1);
+        DeepKernelMachineModel m = DeepKernelMachine.builder(SE).layers(1).nu(3).noise(0.1).maxIterations(5).build()
+                .fit(X, y);
+        DeepKernelMachineCodec codec = new DeepKernelMachineCodec();
+        org.kernels4j.model.ModelState s = codec.encode(m);
+        DeepKernelMachineModel back = codec.decode(s);
+        assertEquals(m.objective(), back.objective(), 0.0);
+        Matrix rankOne = new Matrix(X.rows(), X.rows());
+        for (int i = 0; i < X.rows(); i++) {
+            for (int j = 0; j < X.rows(); j++) {
+                rankOne.set(i, j, (i + 1.0) * (j + 1.0) / X.rows());
+            }
+        }
+        java.util.Map<String, Matrix> arrays = new java.util.HashMap<>(s.arrays());
+        arrays.put("gram_1", rankOne);
+        DeepKernelMachineModel singular = codec.decode(org.kernels4j.model.ModelState.of(s.kind(), s.fields(), arrays));
+        assertEquals(m.objective(), singular.objective(), 0.0);
+        assertEquals(X.rows(), singular.predict(X).rows());
+        java.util.Map<String, Object> fields = new java.util.HashMap<>(s.fields());
+        fields.remove("terms");
+        assertThrows(Kernels4jException.class, () -> codec.decode(org.kernels4j.model.ModelState.of(s.kind(), fields,
+                arrays)), "an old file without the terms recomputes them, which needs a positive definite G_1");
+    }
 }
