@@ -66,7 +66,7 @@ final class BalanceCommand implements Callable<Integer> {
     public Integer call() {
         Path[] inputs = targetData == null ? new Path[] {data} : new Path[] {data, targetData};
         AtomicFiles.checkWritable(out, inputs);
-        BalanceData.checkPlot(plot, inputs);
+        Charts.checkPlot(plot, inputs);
         if (plot != null && plot.toAbsolutePath().equals(out.toAbsolutePath())) {
             throw new UsageException("--plot and --out name the same file");
         }

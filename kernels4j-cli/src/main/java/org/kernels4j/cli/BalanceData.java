@@ -260,18 +260,6 @@ final class BalanceData {
         }
     }
 
-    /** Checks a --plot path before any work: .png or .svg, writable. */
-    static void checkPlot(Path plot, Path... inputs) {
-        if (plot == null) {
-            return;
-        }
-        String name = plot.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (!name.endsWith(".png") && !name.endsWith(".svg")) {
-            throw new UsageException("--plot must end in .png or .svg, got " + plot);
-        }
-        AtomicFiles.checkWritable(plot, inputs);
-    }
-
     /** Threshold of the Love plot: |SMD| below 0.1 is conventionally taken as balanced. */
     static final double SMD_THRESHOLD = 0.1;
 

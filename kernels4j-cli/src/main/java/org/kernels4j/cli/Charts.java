@@ -42,4 +42,16 @@ final class Charts {
             }
         });
     }
+
+    /** Checks a --plot path before any work: .png or .svg, writable. */
+    static void checkPlot(Path plot, Path... inputs) {
+        if (plot == null) {
+            return;
+        }
+        String name = plot.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (!name.endsWith(".png") && !name.endsWith(".svg")) {
+            throw new UsageException("--plot must end in .png or .svg, got " + plot);
+        }
+        AtomicFiles.checkWritable(plot, inputs);
+    }
 }

@@ -108,6 +108,9 @@ final class ClusterCommand implements Callable<Integer> {
         if (restarts < 1) {
             throw new UsageException("--restarts must be at least 1, got " + restarts);
         }
+        if (nystrom != null && nystrom < 1) {
+            throw new UsageException("--nystrom must be a positive number of landmarks, got " + nystrom);
+        }
         if (nystrom != null && (graph != null || !how.equals("kmeans"))) {
             throw new UsageException("--nystrom applies to --method kmeans on --data");
         }

@@ -80,7 +80,7 @@ final class EffectCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Path[] inputs = targetData == null ? new Path[] {data} : new Path[] {data, targetData};
-        BalanceData.checkPlot(plot, inputs);
+        Charts.checkPlot(plot, inputs);
         int modes = (treatment != null ? 1 : 0) + (targetData != null ? 1 : 0) + (group != null ? 1 : 0);
         if (modes != 1) {
             throw new UsageException("give exactly one of --treatment COL (the ATE), --target-data FILE or --group COL "

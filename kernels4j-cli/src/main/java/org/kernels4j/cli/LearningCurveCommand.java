@@ -249,7 +249,7 @@ final class LearningCurveCommand implements Callable<Integer> {
         if (out != null) {
             AtomicFiles.checkWritable(out, inputs);
         }
-        BalanceData.checkPlot(plot, inputs);
+        Charts.checkPlot(plot, inputs);
         if (plot != null && out != null && plot.toAbsolutePath().equals(out.toAbsolutePath())) {
             throw new UsageException("--plot and --out name the same file");
         }

@@ -128,7 +128,7 @@ final class QuantumExperimentCommand implements Callable<Integer> {
             if (shots.isEmpty()) {
                 throw new UsageException("--plot draws accuracy against shots: give at least one --shots value");
             }
-            BalanceData.checkPlot(plot);
+            Charts.checkPlot(plot);
         }
         PrintWriter pw = spec.commandLine().getOut();
         pw.printf(Locale.ROOT, "quantum-experiment: qubits %s, gap %s, %d train + %d test per class, seeds %d..%d, "

@@ -93,7 +93,7 @@ final class ThinCommand implements Callable<Integer> {
         if (indexOut != null) {
             AtomicFiles.checkWritable(indexOut, data);
         }
-        BalanceData.checkPlot(plot, data);
+        Charts.checkPlot(plot, data);
         Kernel k = KernelSpec.parse(kernel);
         Thinning.Method m = UsageException.of(() -> Thinning.Method.parse(method));
         if (g < 0 || g > 15) {

@@ -195,9 +195,11 @@ final class TreeCurveCommand implements Callable<Integer> {
         if (out != null) {
             AtomicFiles.checkWritable(out);
         }
-        if (plot != null) {
-            AtomicFiles.checkWritable(plot);
+        if (sizes.stream().distinct().count() < 2) {
+            throw new UsageException("--sizes needs at least two different sizes to fit the learning-curve slope, got "
+                    + sizes);
         }
+        Charts.checkPlot(plot);
     }
 
     /** l with s^l = t, 1 ≤ l ≤ L. */
