@@ -275,7 +275,8 @@ final class LearningCurveCommand implements Callable<Integer> {
         return new double[] {a, b};
     }
 
-    private static int[] permutation(int n, SplittableRandom rnd) {
+    /** A uniformly random permutation of 0..n−1 (Fisher–Yates); also ntk-depth's train/test split. */
+    static int[] permutation(int n, SplittableRandom rnd) {
         int[] p = new int[n];
         for (int i = 0; i < n; i++) {
             p[i] = i;

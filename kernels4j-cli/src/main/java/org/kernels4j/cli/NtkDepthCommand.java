@@ -123,7 +123,7 @@ final class NtkDepthCommand implements Callable<Integer> {
         }
         int n = Math.min(pool, maxTrain);
         Limits.requireSquareMatrix("the NTK classifier", n, "use a smaller --max-train");
-        int[] perm = permutation(rows, new SplittableRandom(seed));
+        int[] perm = LearningCurveCommand.permutation(rows, new SplittableRandom(seed));
         int[] trainRows = Arrays.copyOfRange(perm, 0, n);
         int[] testRows = Arrays.copyOfRange(perm, pool, rows);
         Matrix x = ds.features();
@@ -168,17 +168,4 @@ final class NtkDepthCommand implements Callable<Integer> {
         return Double.isInfinite(v) ? "inf" : String.format(Locale.ROOT, "%.6g", v).replaceAll("\\.?0+(e|$)", "$1");
     }
 
-    private static int[] permutation(int n, SplittableRandom rnd) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
-    }
 }

@@ -189,43 +189,25 @@ final class LatentInference {
      */
     static Result ep(Matrix k, double[] y, Likelihood lik, Options o, double[] tau0, double[] nu0) {
         int n = y.length;
-        double[] tau = tau0 == null ? new double[n] : tau0.clone();
-        double[] nu = nu0 == null ? new double[n] : nu0.clone();
-        Posterior p = posterior(k, tau, nu);
         double delta = o.damping();
-        int iter = 0;
-        double change = Double.POSITIVE_INFINITY;
-        boolean converged = false;
-        while (iter < o.maxIterations()) {
-            iter++;
-            change = 0;
-            for (int i = 0; i < n; i++) {
-                double v = p.variance()[i];
-                double cavTau = 1 / v - tau[i];
-                if (!(cavTau > 0)) {
-                    continue;
-                }
-                double cavNu = p.mean()[i] / v - nu[i];
-                Likelihood.Tilted t = lik.tiltedMoments(y[i], cavNu / cavTau, 1 / cavTau);
-                if (!(t.variance() > 0)) {
-                    continue;
-                }
-                double newTau = Math.max(1 / t.variance() - cavTau, 0);
-                double newNu = t.mean() / t.variance() - cavNu;
-                double nt = (1 - delta) * tau[i] + delta * newTau;
-                double nn = (1 - delta) * nu[i] + delta * newNu;
-                change = Math.max(change, Math.max(Math.abs(nt - tau[i]) / (1 + tau[i]),
-                        Math.abs(nn - nu[i]) / (1 + Math.abs(nu[i]))));
-                tau[i] = nt;
-                nu[i] = nn;
-            }
-            p = posterior(k, tau, nu);
-            if (change <= o.tolerance()) {
-                converged = true;
-                break;
-            }
-        }
-        return new Result(p, Double.NaN, iter, converged, change);
+        return sweeps(k, tau0 == null ? new double[n] : tau0.clone(), nu0 == null ? new double[n] : nu0.clone(), o,
+                (i, p, tau, nu, out) -> {
+                    double v = p.variance()[i];
+                    double cavTau = 1 / v - tau;
+                    if (!(cavTau > 0)) {
+                        return false;
+                    }
+                    double cavNu = p.mean()[i] / v - nu;
+                    Likelihood.Tilted t = lik.tiltedMoments(y[i], cavNu / cavTau, 1 / cavTau);
+                    if (!(t.variance() > 0)) {
+                        return false;
+                    }
+                    double newTau = Math.max(1 / t.variance() - cavTau, 0);
+                    double newNu = t.mean() / t.variance() - cavNu;
+                    out[0] = (1 - delta) * tau + delta * newTau;
+                    out[1] = (1 - delta) * nu + delta * newNu;
+                    return true;
+                });
     }
 
     /**
@@ -236,25 +218,45 @@ final class LatentInference {
      */
     static Result cvi(Matrix k, double[] y, Likelihood lik, Options o, double[] tau0, double[] nu0) {
         int n = y.length;
-        double[] tau = tau0 == null ? filled(n, 1e-6) : tau0.clone();
-        double[] nu = nu0 == null ? new double[n] : nu0.clone();
-        Posterior p = posterior(k, tau, nu);
         double beta = o.stepSize();
+        return sweeps(k, tau0 == null ? filled(n, 1e-6) : tau0.clone(), nu0 == null ? new double[n] : nu0.clone(), o,
+                (i, p, tau, nu, out) -> {
+                    double m = p.mean()[i];
+                    Likelihood.Expectation e = lik.expectation(y[i], m, p.variance()[i]);
+                    out[0] = (1 - beta) * tau + beta * Math.max(-2 * e.dVariance(), 0);
+                    out[1] = (1 - beta) * nu + beta * (e.dMean() - 2 * e.dVariance() * m);
+                    return true;
+                });
+    }
+
+    /** A site's new natural parameters (τ, ν) from the current posterior: written to out[0], out[1]; false keeps it. */
+    @FunctionalInterface
+    private interface SiteUpdate {
+        boolean update(int i, Posterior p, double tau, double nu, double[] out);
+    }
+
+    /**
+     * The sweep loop EP and CVI share: every site is updated from the posterior of the previous sweep, then the
+     * posterior is refactored once; stops when no site's τ or ν moved by more than the tolerance (relative to
+     * 1 + |value|) or after the sweep limit.
+     */
+    private static Result sweeps(Matrix k, double[] tau, double[] nu, Options o, SiteUpdate update) {
+        Posterior p = posterior(k, tau, nu);
+        double[] next = new double[2];
         int iter = 0;
         double change = Double.POSITIVE_INFINITY;
         boolean converged = false;
         while (iter < o.maxIterations()) {
             iter++;
             change = 0;
-            for (int i = 0; i < n; i++) {
-                double m = p.mean()[i];
-                Likelihood.Expectation e = lik.expectation(y[i], m, p.variance()[i]);
-                double nt = (1 - beta) * tau[i] + beta * Math.max(-2 * e.dVariance(), 0);
-                double nn = (1 - beta) * nu[i] + beta * (e.dMean() - 2 * e.dVariance() * m);
-                change = Math.max(change, Math.max(Math.abs(nt - tau[i]) / (1 + tau[i]),
-                        Math.abs(nn - nu[i]) / (1 + Math.abs(nu[i]))));
-                tau[i] = nt;
-                nu[i] = nn;
+            for (int i = 0; i < tau.length; i++) {
+                if (!update.update(i, p, tau[i], nu[i], next)) {
+                    continue;
+                }
+                change = Math.max(change, Math.max(Math.abs(next[0] - tau[i]) / (1 + tau[i]),
+                        Math.abs(next[1] - nu[i]) / (1 + Math.abs(nu[i]))));
+                tau[i] = next[0];
+                nu[i] = next[1];
             }
             p = posterior(k, tau, nu);
             if (change <= o.tolerance()) {
