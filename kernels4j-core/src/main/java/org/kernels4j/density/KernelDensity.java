@@ -1075,40 +1075,13 @@ public final class KernelDensity implements DensityModel {
 
     /** ∫₀¹ cos(πr/2)·r^(d−1) dr by 64-point Gauss–Legendre (the integrand is smooth: error below 1e-15). */
     static double cosineRadialIntegral(int d) {
-        double[][] rule = gaussLegendre(64);
+        double[][] rule = org.kernels4j.linalg.Quadrature.gaussLegendre(64);
         double s = 0;
         for (int k = 0; k < 64; k++) {
             double r = 0.5 * (rule[0][k] + 1);
             s += 0.5 * rule[1][k] * Math.cos(0.5 * Math.PI * r) * Math.pow(r, d - 1);
         }
         return s;
-    }
-
-    private static double[][] gaussLegendre(int n) {
-        double[] nodes = new double[n];
-        double[] weights = new double[n];
-        for (int i = 0; i < n; i++) {
-            double z = Math.cos(Math.PI * (i + 0.75) / (n + 0.5));
-            double dp = 0;
-            for (int it = 0; it < 100; it++) {
-                double p0 = 1;
-                double p1 = z;
-                for (int k = 2; k <= n; k++) {
-                    double p2 = ((2 * k - 1) * z * p1 - (k - 1) * p0) / k;
-                    p0 = p1;
-                    p1 = p2;
-                }
-                dp = n * (z * p1 - p0) / (z * z - 1);
-                double step = p1 / dp;
-                z -= step;
-                if (Math.abs(step) < 1e-16) {
-                    break;
-                }
-            }
-            nodes[i] = z;
-            weights[i] = 2 / ((1 - z * z) * dp * dp);
-        }
-        return new double[][] {nodes, weights};
     }
 
     @Override

@@ -161,30 +161,10 @@ final class GaussianProcessClassifierIntegral {
         }
     }
 
-    /** Gauss–Legendre nodes and weights on [−1, 1] by Newton's method on the Legendre recurrence. */
+    /** Gauss–Legendre nodes and weights on [−1, 1] (ascending), from the shared rule. */
     static void gaussLegendre(int n, double[] x, double[] w) {
-        for (int i = 0; i < (n + 1) / 2; i++) {
-            double z = Math.cos(Math.PI * (i + 0.75) / (n + 0.5));
-            double pp = 0;
-            for (int it = 0; it < 100; it++) {
-                double p1 = 1;
-                double p2 = 0;
-                for (int j = 0; j < n; j++) {
-                    double p3 = p2;
-                    p2 = p1;
-                    p1 = ((2.0 * j + 1) * z * p2 - j * p3) / (j + 1);
-                }
-                pp = n * (z * p1 - p2) / (z * z - 1);
-                double z1 = z;
-                z = z1 - p1 / pp;
-                if (Math.abs(z - z1) <= 1e-16 && it > 0) {
-                    break;
-                }
-            }
-            x[i] = -z;
-            x[n - 1 - i] = z;
-            w[i] = 2 / ((1 - z * z) * pp * pp);
-            w[n - 1 - i] = w[i];
-        }
+        double[][] rule = org.kernels4j.linalg.Quadrature.gaussLegendre(n);
+        System.arraycopy(rule[0], 0, x, 0, n);
+        System.arraycopy(rule[1], 0, w, 0, n);
     }
 }
