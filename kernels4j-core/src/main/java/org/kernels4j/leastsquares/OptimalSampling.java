@@ -56,7 +56,9 @@ public final class OptimalSampling {
             default:
                 break;
         }
-        Random random = new Random(seed);
+        // java.util.Random's first draws are strongly correlated across consecutive seeds; a
+        // SplittableRandom mixes the seed first so that seeds 0, 1, 2, … give independent samples.
+        Random random = new Random(new java.util.SplittableRandom(seed).nextLong());
         int d = basis.inputDimension();
         Matrix points = new Matrix(n, d);
         Matrix features = new Matrix(n, m);
