@@ -39,6 +39,12 @@ import org.kernels4j.spectral.SpectralFilter;
  * eigendecomposition (≈ 9n³ flops), the filter applied in the eigenbasis; the constant, with an intercept, is
  * then the target's mean (see {@link RegularizationPath}).
  *
+ * <p>With sample weights w_i &gt; 0 ({@link #fit(Matrix, Matrix, double[])}) the objective is
+ * {@code Σ_i w_i·‖y_i − b − f(x_i)‖² + λ·‖f‖²_H}, solved by the same formulas with {@code A = K + λ·W⁻¹}: a
+ * weight of 2 is the same fit as the row given twice. This is how a weighted coreset (kernel herding,
+ * {@link org.kernels4j.thinning.Coreset}) stands in for its whole sample ({@link #fit(org.kernels4j.thinning.Coreset,
+ * Matrix, Matrix)}).
+ *
  * <pre>{@code
  * KernelRidgeModel m = KernelRidge.builder(KernelSpec.parse("rbf(gamma=0.5)")).lambda(1e-3).build().fit(x, y);
  * Matrix yHat = m.predict(xTest);
@@ -193,9 +199,78 @@ public final class KernelRidge implements KernelMatrixEstimator<KernelRidgeModel
             gram.close();
             throw e;
         }
-        Solution s = solveNative(gram, y);
+        Solution s = solveNative(gram, y, null);
         requireFinite(s, y);
         return new KernelRidgeModel(kernel, x.copy(), s.alpha, s.intercept, s.lambda, null, s.report);
+    }
+
+    /**
+     * Fits with sample weights: the minimiser of {@code Σ_i w_i·‖y_i − b − f(x_i)‖² + λ·‖f‖²_H}, i.e.
+     * {@code α = (K + λ·W⁻¹)⁻¹·(Y − b)} with the intercept as in the unweighted fit. Integer weights give the
+     * fit of the data with each row repeated w_i times; all-ones weights give {@link #fit(Matrix, Matrix)}.
+     * Only for ridge at a fixed λ (a λ grid or another spectral filter is refused). Same cost as the
+     * unweighted fit.
+     *
+     * @param weights one finite weight &gt; 0 per row
+     */
+    public KernelRidgeModel fit(Matrix x, Matrix y, double[] weights) {
+        TrainingData.require(x, y);
+        int n = x.rows();
+        if (usesEigen()) {
+            throw new Kernels4jException("kernel ridge regression: sample weights are supported for ridge at a fixed "
+                    + "lambda only, not with a lambda grid or another spectral filter");
+        }
+        if (weights.length != n) {
+            throw new Kernels4jException("kernel ridge regression: got " + weights.length + " sample weights for " + n
+                    + " rows");
+        }
+        double[] diagonal = new double[n];
+        for (int i = 0; i < n; i++) {
+            if (!(weights[i] > 0) || Double.isInfinite(weights[i])) {
+                throw new Kernels4jException("kernel ridge regression: sample weight " + (i + 1) + " is " + weights[i]
+                        + "; weights must be finite and > 0 (drop rows instead of giving them weight 0)");
+            }
+            diagonal[i] = lambda / weights[i];
+        }
+        NativeMatrix gram = new NativeMatrix(n, n);
+        try {
+            GramEngine.gram(kernel, x, gram, progress);
+        } catch (RuntimeException | Error e) {
+            gram.close();
+            throw e;
+        }
+        Solution s = solveNative(gram, y, diagonal);
+        requireFinite(s, y);
+        return new KernelRidgeModel(kernel, x.copy(), s.alpha, s.intercept, s.lambda, null, s.report);
+    }
+
+    /**
+     * Fits on a coreset of (x, y): its rows, each weighted by s·w_r for the coreset's weights w (so a
+     * uniform coreset gives the plain fit on its rows, and the weights' scale matches λ as for s rows); rows of
+     * weight 0 are left out.
+     */
+    public KernelRidgeModel fit(org.kernels4j.thinning.Coreset coreset, Matrix x, Matrix y) {
+        int[] rows = coreset.indices();
+        for (int r : rows) {
+            if (r >= x.rows()) {
+                throw new Kernels4jException("coreset row " + r + " is outside the " + x.rows() + " rows of the data");
+            }
+        }
+        double[] w = coreset.weightsOrUniform();
+        // rows of weight 0 carry nothing: they are left out rather than given an infinite λ/w
+        int kept = 0;
+        for (double v : w) {
+            kept += v > 0 ? 1 : 0;
+        }
+        int[] keptRows = new int[kept];
+        double[] scaled = new double[kept];
+        for (int i = 0, j = 0; i < w.length; i++) {
+            if (w[i] > 0) {
+                keptRows[j] = rows[i];
+                scaled[j++] = w.length * w[i];
+            }
+        }
+        return fit(x.selectRows(keptRows), y.selectRows(keptRows), scaled);
     }
 
     /** From kernel values alone: α and b from K(X, X), then K(X*, X)·α + b. */
@@ -206,7 +281,7 @@ public final class KernelRidge implements KernelMatrixEstimator<KernelRidgeModel
             throw new Kernels4jException("kernel matrices of shapes " + gram.shape() + " and " + cross.shape()
                     + " do not fit together");
         }
-        Solution s = usesEigen() ? solve(gram.copy(), y) : solveNative(NativeMatrix.copyOf(gram), y);
+        Solution s = usesEigen() ? solve(gram.copy(), y) : solveNative(NativeMatrix.copyOf(gram), y, null);
         Matrix p = cross.times(s.alpha);
         int k = p.cols();
         double[] d = p.data();
@@ -261,10 +336,19 @@ public final class KernelRidge implements KernelMatrixEstimator<KernelRidgeModel
                 lambdaGrid != null ? path : null, report(path.chosenParameter(), 0, lambdaGrid != null ? path : null));
     }
 
-    /** The fixed-λ solution from an off-heap Gram matrix, which the Cholesky takes over and frees. */
-    private Solution solveNative(NativeMatrix gram, Matrix y) {
+    /**
+     * The fixed-λ solution from an off-heap Gram matrix, which the Cholesky takes over and frees; {@code diagonal}
+     * (λ/w_i for sample weights) replaces λ on the diagonal when given.
+     */
+    private Solution solveNative(NativeMatrix gram, Matrix y, double[] diagonal) {
         int n = gram.rows();
-        gram.addToDiagonal(lambda);
+        if (diagonal == null) {
+            gram.addToDiagonal(lambda);
+        } else {
+            for (int i = 0; i < n; i++) {
+                gram.set(i, i, gram.get(i, i) + diagonal[i]);
+            }
+        }
         progress.progress(0, 1, "cholesky");
         try (Cholesky chol = Cholesky.factorInPlace(gram, "K + lambda*I", true)) {
             progress.progress(1, 1, "cholesky");
