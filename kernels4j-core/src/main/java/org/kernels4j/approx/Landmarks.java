@@ -31,14 +31,20 @@ import org.kernels4j.linalg.SymmetricEigen;
  *   <li>{@link Sampler#LOGDET}: deterministic greedy maximisation of log det(I + K_SS/ε) with ε = λ
  *       (λ = 0: log det K_SS, pivoted Cholesky), see {@link GreedyLogDet}; the seed is unused.
  *       O(n·m) kernel evaluations and O(n·m²) flops, all n rows considered.</li>
+ *   <li>{@link Sampler#THINNING}: kernel thinning ({@link #thinned}): landmarks whose empirical distribution
+ *       matches the data's in the kernel's MMD far better than uniform ones. O((m·2^k)²) kernel
+ *       evaluations for k = ⌊log₂(n/m)⌋ halvings, at most n².</li>
  * </ul>
  */
 public final class Landmarks {
     /** Landmark selection methods. */
     public enum Sampler {
-        UNIFORM, KMEANS_PP, LEVERAGE, DPP, LOGDET;
+        UNIFORM, KMEANS_PP, LEVERAGE, DPP, LOGDET, THINNING;
 
-        /** Parses uniform, kmeans++ (or kmeans), leverage, dpp, logdet (or greedy-logdet, coding-rate). */
+        /**
+         * Parses uniform, kmeans++ (or kmeans), leverage, dpp, logdet (or greedy-logdet, coding-rate), kt (or
+         * thinning, kernel-thinning).
+         */
         public static Sampler parse(String s) {
             switch (s.trim().toLowerCase(Locale.ROOT)) {
                 case "uniform":
@@ -57,9 +63,13 @@ public final class Landmarks {
                 case "greedy-logdet":
                 case "coding-rate":
                     return LOGDET;
+                case "kt":
+                case "thinning":
+                case "kernel-thinning":
+                    return THINNING;
                 default:
                     throw new Kernels4jException("unknown landmark sampler '" + s
-                            + "'; available: uniform, kmeans++, leverage, dpp, logdet");
+                            + "'; available: uniform, kmeans++, leverage, dpp, logdet, kt");
             }
         }
     }
@@ -84,9 +94,35 @@ public final class Landmarks {
                 int[] rows = GreedyLogDet.select(kernel, x, m, Math.max(lambda, 0)).order().clone();
                 Arrays.sort(rows);
                 return rows;
+            case THINNING:
+                return thinned(kernel, x, m, seed);
             default:
                 return kDpp(kernel, x, m, seed);
         }
+    }
+
+    /**
+     * m rows by kernel thinning (Dwivedi &amp; Mackey): k = ⌊log₂(n/m)⌋ halving rounds of KT-SPLIT + KT-SWAP on a
+     * uniform subsample of m·2^k rows, so the landmarks' empirical distribution is close to the data's in the
+     * kernel's MMD (O(√(log n)/m) against O(1/√m) for uniform landmarks). Square-root split kernel for Gaussian
+     * kernels, the kernel itself otherwise. O((m·2^k)²) kernel evaluations, at most n².
+     */
+    public static int[] thinned(Kernel kernel, Matrix x, int m, long seed) {
+        int n = x.rows();
+        int rounds = 31 - Integer.numberOfLeadingZeros(n / m);
+        int size = m << rounds;
+        int[] pool = size == n ? allRows(n) : uniform(n, size, seed);
+        org.kernels4j.thinning.KernelThinning kt = org.kernels4j.thinning.KernelThinning.builder(kernel)
+                .split(org.kernels4j.thinning.SplitKernel.hasPowerKernel(kernel)
+                        ? org.kernels4j.thinning.SplitKernel.root() : org.kernels4j.thinning.SplitKernel.target())
+                .build();
+        int[] chosen = kt.thin(x.selectRows(pool), m, seed).indices();
+        int[] rows = new int[chosen.length];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = pool[chosen[i]];
+        }
+        Arrays.sort(rows);
+        return rows;
     }
 
     /** A uniformly random permutation of 0..n−1 drawn from r (Fisher–Yates). */
