@@ -120,9 +120,15 @@ final class FitCommand implements Callable<Integer> {
     Integer centers;
 
     @Option(names = "--sampler", defaultValue = "uniform", paramLabel = "NAME",
-            description = "How --solver nystrom picks centres: uniform, kmeans++, leverage, dpp or logdet "
-                    + "(default: ${DEFAULT-VALUE}).")
+            description = "How --solver nystrom picks centres: uniform, kmeans++, leverage, dpp, logdet or kt "
+                    + "(kernel thinning) (default: ${DEFAULT-VALUE}).")
     String sampler;
+
+    @Option(names = "--sample-weights", paramLabel = "FILE",
+            description = "krr (exact solver, fixed --lambda): one weight > 0 per training row, read from the LAST "
+                    + "column of a CSV (so `thin --index-out` files work); each squared residual is multiplied by its "
+                    + "weight, after the weights are rescaled to mean 1.")
+    java.nio.file.Path sampleWeights;
 
     @Option(names = "--max-iter", paramLabel = "N", description = "Iteration limit: CG for --solver nystrom (default 100), "
             + "L-BFGS per start for --model gp|sgpr --optimize (default 1000), Newton steps, EP sweeps or CVI steps per binary problem "
@@ -275,7 +281,7 @@ final class FitCommand implements Callable<Integer> {
         var parsed = spec.commandLine().getParseResult();
         java.util.Map<String, List<String>> appliesTo = new java.util.LinkedHashMap<>();
         for (String o : List.of("--lambda", "--lambda-grid", "--select", "--intercept", "--solver", "--centers",
-                "--sampler")) {
+                "--sampler", "--sample-weights")) {
             appliesTo.put(o, List.of("krr"));
         }
         for (String o : List.of("--optimize", "--restarts", "--bounds", "--fix")) {
@@ -383,6 +389,9 @@ final class FitCommand implements Callable<Integer> {
                 break;
         }
         if (solver.equalsIgnoreCase("nystrom")) {
+            if (sampleWeights != null) {
+                throw new UsageException("--sample-weights applies to --solver exact, not --solver nystrom");
+            }
             return fitNystrom(k);
         }
         if (!solver.equalsIgnoreCase("exact")) {
@@ -405,17 +414,50 @@ final class FitCommand implements Callable<Integer> {
             b.filter(f, choice.value());
         }
         UsageException.of(b::build); // options are checked before the data is read
+        if (sampleWeights != null && choice.grid() != null) {
+            throw new UsageException("--sample-weights needs a fixed --lambda (not auto, a grid or --select)");
+        }
+        if (sampleWeights != null && f.kind() != SpectralFilter.Kind.TIKHONOV) {
+            throw new UsageException("--sample-weights applies to ridge (--filter ridge) only");
+        }
         Dataset ds = data.options.readWithTarget(train, target);
         Limits.requireSquareMatrix("exact kernel ridge regression", ds.rows(), "use --solver nystrom (memory O(n d + m^2))");
+        double[] weights = sampleWeights == null ? null : readSampleWeights(ds.rows());
         KernelRidgeModel m;
         try (Progress p = new Progress(!noProgress)) {
-            m = b.progress(p).build().fit(ds.features(), ds.target());
+            KernelRidge krr = b.progress(p).build();
+            m = weights == null ? krr.fit(ds.features(), ds.target()) : krr.fit(ds.features(), ds.target(), weights);
         }
         var pw = saveAndDescribe(m, ds, "krr");
         printPath(pw, m, f);
         printTrainingError(pw, m, ds);
         pw.printf("saved %s%n", out);
         return 0;
+    }
+
+    /** The last column of --sample-weights, one positive finite value per training row, rescaled to mean 1. */
+    private double[] readSampleWeights(int rows) {
+        Dataset w = data.options.readCsv(sampleWeights, null);
+        if (w.rows() != rows) {
+            throw new org.kernels4j.Kernels4jException(sampleWeights + ": " + w.rows() + " weights for " + rows
+                    + " training rows");
+        }
+        double[] out = new double[rows];
+        double sum = 0;
+        int last = w.features().cols() - 1;
+        for (int i = 0; i < rows; i++) {
+            double v = w.features().get(i, last);
+            if (!(v > 0) || Double.isInfinite(v)) {
+                throw new org.kernels4j.Kernels4jException(sampleWeights + ": weight " + (i + 1) + " is " + v
+                        + "; weights must be finite and > 0");
+            }
+            out[i] = v;
+            sum += v;
+        }
+        for (int i = 0; i < rows; i++) {
+            out[i] *= rows / sum;
+        }
+        return out;
     }
 
     /** The parameter path (when one was searched) and the chosen filter parameter. */
