@@ -669,10 +669,12 @@ def _number(call, name, default, check=None):
         return default
     if not isinstance(v, float):
         raise call.error(name, "%s: '%s' must be a number" % (call.name, name))
+    # a value out of range is reported at the kernel's name, as Java's constructors report it
     if check == "positive" and not v > 0:
-        raise call.error(name, "%s: %s must be a positive finite number, got %s" % (call.name, name, v))
+        raise call.parser.error(call.start, "%s: %s must be a positive finite number, got %s" % (call.name, name, v))
     if check == "nonnegative" and not v >= 0:
-        raise call.error(name, "%s: %s must be a non-negative finite number, got %s" % (call.name, name, v))
+        raise call.parser.error(call.start, "%s: %s must be a non-negative finite number, got %s" % (
+            call.name, name, v))
     return v
 
 
@@ -683,7 +685,7 @@ def _integer(call, name, default, lo, hi):
     if not isinstance(v, float) or v != int(v):
         raise call.error(name, "%s: '%s' must be an integer" % (call.name, name))
     if not lo <= v <= hi:
-        raise call.error(name, "%s: %s must be between %d and %d, got %d" % (call.name, name, lo, hi, v))
+        raise call.parser.error(call.start, "%s: %s must be between %d and %d, got %d" % (call.name, name, lo, hi, v))
     return int(v)
 
 
@@ -693,8 +695,10 @@ def _numbers(call, name, default):
         return None if default is None else [default]
     if isinstance(v, float):
         v = [v]
-    if not isinstance(v, list) or not all(x > 0 for x in v):
-        raise call.error(name, "%s: '%s' must be a positive number or a list of them" % (call.name, name))
+    if not isinstance(v, list):
+        raise call.error(name, "%s: '%s' must be a number or a list of numbers" % (call.name, name))
+    if not all(x > 0 for x in v):
+        raise call.parser.error(call.start, "%s: %s must be positive finite numbers" % (call.name, name))
     return v
 
 
@@ -722,7 +726,7 @@ def _rbf(c):
 def _matern(c):
     nu = _number(c, "nu", 1.5)
     if nu not in (0.5, 1.5, 2.5):
-        raise c.error("nu", "matern: nu must be 0.5, 1.5 or 2.5, got %s" % nu)
+        raise c.parser.error(c.start, "matern: nu must be 0.5, 1.5 or 2.5, got %s" % nu)
     lengths = _numbers(c, "length", 1.0)
     if len(lengths) == 1:
         return Matern(nu, lengths[0])

@@ -7,7 +7,8 @@ Run by kernels4j-cli's PythonReaderTest (with Debian's /usr/bin/python3 and pyth
 Each MANIFEST line is ``case|model.zip|method|input.npy|expected`` where ``expected`` is a .npy file of
 Java's output for ``method`` (predict, predict_variance, predict_proba, decision_function,
 score_samples, transform, inverse_transform, labels), or, for method ``refuse``, the text the
-UnsupportedError must contain, or, for method ``tamper``, nothing (the model file is damaged in
+UnsupportedError must contain, or, for method ``spec_error`` (``case`` is then a kernel spec), the
+column at which Java's parser refuses the spec, or, for method ``tamper``, nothing (the model file is damaged in
 several ways here, and every copy must be refused with its own message). Numbers must agree to
 1e-10 relative to the largest magnitude of Java's output column; labels exactly. Prints one line
 per check and exits 1 when any fails.
@@ -48,6 +49,12 @@ def relative_error(got, want):
 
 
 def check(case, path, method, inputs, expected):
+    if method == "spec_error":
+        try:
+            kernels4j.parse_kernel(case)
+            return False, "parsed, but Java refuses it at column %s" % expected
+        except kernels4j.KernelSpecError as e:
+            return e.column == int(expected), "%s (Java: column %s)" % (e, expected)
     try:
         model = kernels4j.load(path)
         if method == "refuse":

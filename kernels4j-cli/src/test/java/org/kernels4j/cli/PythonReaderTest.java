@@ -28,6 +28,7 @@ import org.kernels4j.io.Dataset;
 import org.kernels4j.io.ModelFiles;
 import org.kernels4j.io.Npy;
 import org.kernels4j.kernel.KernelSpec;
+import org.kernels4j.kernel.KernelSpecException;
 import org.kernels4j.kernel.neural.NeuralKernel;
 import org.kernels4j.linalg.Matrix;
 import org.kernels4j.model.Classifier;
@@ -150,6 +151,21 @@ class PythonReaderTest {
                 .build().fit(dx, dy), "activation=tanh");
         refuse("kernel k-means", org.kernels4j.cluster.KernelKMeans.builder(KernelSpec.parse("rbf()")).clusters(2).seed(1)
                 .build().fit(dx), "kind 'kernel-kmeans'");
+        // the same grammar: a bad spec is refused at the same column as Java's parser refuses it
+        for (String spec : new String[] {"rbf(gama=1)", "rbf(gamma=1", "rbf(gamma=1,)", "2*", "rbf() +", "0.5",
+            "rbf(gamma=-1)", "matern(nu=1)", "poly(degree=2.5)", "poly(degree=0)", "laplacian(norm=l3)", "foo()",
+            "rbf gamma", "((rbf())", "rbf(gamma=1, gamma=2)", "rbf(gamma=[1, 2])", "rbf() * -2", "rbf(gamma=1e)",
+            "rbf(gamma=1, length=2)", "ntk(param=standard)", "(2*rbf(length=[1, 2])) + white(noise=0.1) * linear(x=1)"}) {
+            int column = -1;
+            try {
+                KernelSpec.parse(spec);
+            } catch (KernelSpecException e) {
+                column = e.column();
+            }
+            assertTrue(column > 0, spec);
+            manifest.add(spec + "||spec_error||" + column);
+            expectedChecks++;
+        }
         manifest.add("damaged files|" + dir.resolve("gp.zip") + "|tamper||");
         expectedChecks += 8;
 
