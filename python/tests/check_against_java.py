@@ -6,7 +6,8 @@ Run by kernels4j-cli's PythonReaderTest (with Debian's /usr/bin/python3 and pyth
 
 Each MANIFEST line is ``case|model.zip|method|input.npy|expected`` where ``expected`` is a .npy file of
 Java's output for ``method`` (predict, predict_variance, predict_proba, decision_function,
-score_samples, transform, inverse_transform, labels), or, for method ``refuse``, the text the
+score_samples, transform, inverse_transform, labels) or a text file of class names, one a line (method
+``names``), or, for method ``refuse``, the text the
 UnsupportedError must contain, or, for method ``spec_error`` (``case`` is then a kernel spec), the
 column at which Java's parser refuses the spec, or, for method ``tamper``, nothing (the model file is damaged in
 several ways here, and every copy must be refused with its own message). Numbers must agree to
@@ -60,6 +61,12 @@ def check(case, path, method, inputs, expected):
         if method == "refuse":
             return False, "loaded, but should have been refused with '%s'" % expected
         x = np.load(inputs)
+        if method == "names":
+            with open(expected, encoding="utf-8") as f:
+                want = [line.rstrip("\n") for line in f]
+            got = [str(v) for v in model.predict(x)]
+            wrong = sum(a != b for a, b in zip(got, want)) + abs(len(got) - len(want))
+            return wrong == 0, "%d of %d class names differ" % (wrong, len(want))
         want = np.load(expected)
         if method == "labels":
             got = np.asarray(model.predict(x), dtype=float).reshape(-1)

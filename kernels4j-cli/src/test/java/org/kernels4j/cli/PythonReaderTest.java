@@ -26,11 +26,13 @@ import org.kernels4j.gp.SparseGaussianProcess;
 import org.kernels4j.io.CsvReader;
 import org.kernels4j.io.Dataset;
 import org.kernels4j.io.ModelFiles;
+import org.kernels4j.io.SavedModel;
 import org.kernels4j.io.Npy;
 import org.kernels4j.kernel.KernelSpec;
 import org.kernels4j.kernel.KernelSpecException;
 import org.kernels4j.kernel.neural.NeuralKernel;
 import org.kernels4j.linalg.Matrix;
+import org.kernels4j.model.ClassLabels;
 import org.kernels4j.model.Classifier;
 import org.kernels4j.model.DecisionFunction;
 import org.kernels4j.model.DensityModel;
@@ -121,10 +123,18 @@ class PythonReaderTest {
                 .fit(hx, hy), hq); // latent sd above 1.5: the split quadrature rule
         add("svc-ovo-probability", SupportVectorMachine.classifier(KernelSpec.parse("rbf(gamma=0.5)")).probability(true)
                 .build().fit(ix, iy), iq);
+        textLabels("svc-text-labels", SupportVectorMachine.classifier(KernelSpec.parse("rbf(gamma=0.5)")).build()
+                .fit(ix, iy), iq, List.of("setosa", "versicolor", "virginica"));
         add("svc-ovr-probability", SupportVectorMachine.classifier(KernelSpec.parse("poly(degree=2)"))
                 .multiclass(SvmModel.Multiclass.ONE_VS_REST).probability(true).build().fit(ix, iy), iq);
         add("svc-binary-sigmoid-kernel", SupportVectorMachine.classifier(KernelSpec.parse("sigmoid(gamma=0.05, coef0=-1)"))
                 .probability(true).build().fit(hx, hy), hq);
+        Matrix far = hq.copy();
+        for (int j = 0; j < far.cols(); j++) {
+            far.set(0, j, 100 * far.get(0, j)); // a point far out: its Platt probabilities hit the clip at 1e-7
+        }
+        add("svc-linear-far-point", SupportVectorMachine.classifier(KernelSpec.parse("linear()")).probability(true)
+                .build().fit(hx, hy), far);
         add("svc-additive-chi2", SupportVectorMachine.classifier(KernelSpec.parse("additive_chi2()")).build()
                 .fit(positive(hx), hy), positive(hq));
         add("svr", SupportVectorMachine.regression(KernelSpec.parse("rbf(gamma=2)")).build().fit(dx, dy), dq);
@@ -219,6 +229,25 @@ class PythonReaderTest {
         if (loaded instanceof PredictiveVariance v) {
             expect(name, model, "predict_variance", input, v.predictiveVariance(q));
         }
+    }
+
+    /** A classifier saved with class names: Python's labels must be the names Java gives. */
+    private void textLabels(String name, Model m, Matrix q, List<String> names) throws IOException {
+        Path model = dir.resolve(name + ".zip");
+        SavedModel saved = new SavedModel(m, IntStream.range(0, m.features()).mapToObj(i -> "x" + i).toList(), "species",
+                ClassLabels.inOrder(names));
+        ModelFiles.save(saved, model);
+        SavedModel back = ModelFiles.load(model);
+        Path input = dir.resolve(name + ".x.npy");
+        Npy.write(q, input);
+        List<String> labels = new ArrayList<>();
+        for (double code : back.model().predict(q).data()) {
+            labels.add(back.label(code));
+        }
+        Path out = dir.resolve(name + ".names.txt");
+        Files.write(out, labels, StandardCharsets.UTF_8);
+        manifest.add(name + "|" + model + "|names|" + input + "|" + out);
+        expectedChecks++;
     }
 
     private void expect(String name, Path model, String method, Path input, Matrix javaOutput) {
