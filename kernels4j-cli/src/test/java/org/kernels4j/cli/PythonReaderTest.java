@@ -51,8 +51,9 @@ import org.kernels4j.svm.SvmModel;
  * beside them as .npy; Debian's {@code /usr/bin/python3} with {@code python3-numpy} then loads each
  * file with {@code kernels4j.load} and must agree to 1e-10 relative (labels exactly), refuse the
  * kernels and kinds it has no closed form for by name, and refuse altered, truncated, incomplete and
- * too-new files with the message Java would give. Installs python3-numpy with apt when it is missing;
- * skipped (with the reason) only where there is no Debian python3 or no apt to install numpy with.
+ * too-new files with the message Java would give, and fail on bad kernel specs at Java's columns.
+ * Installs python3-numpy with apt when it is missing; skipped (with the reason) only where there is no
+ * Debian python3 or no apt (as root) to install numpy with.
  */
 class PythonReaderTest {
     private static final Path PYTHON = Path.of("/usr/bin/python3");
@@ -137,6 +138,12 @@ class PythonReaderTest {
                 .build().fit(hx, hy), far);
         add("svc-additive-chi2", SupportVectorMachine.classifier(KernelSpec.parse("additive_chi2()")).build()
                 .fit(positive(hx), hy), positive(hq));
+        org.kernels4j.kernel.Kernel rbf = KernelSpec.parse("rbf(gamma=0.5)");
+        Matrix irisGram = org.kernels4j.gram.GramEngine.gram(rbf, ix);
+        Matrix irisRows = org.kernels4j.gram.GramEngine.cross(rbf, iq, ix); // precomputed: kernel rows as inputs
+        add("svc-precomputed", SupportVectorMachine.classifier().probability(true).build()
+                .fitPrecomputed(irisGram, iy), irisRows);
+        add("kpca-precomputed", KernelPca.builder().components(2).build().fitKernelMatrix(irisGram), irisRows);
         add("svr", SupportVectorMachine.regression(KernelSpec.parse("rbf(gamma=2)")).build().fit(dx, dy), dq);
         add("one-class", SupportVectorMachine.oneClass(KernelSpec.parse("rbf(gamma=2)")).nu(0.2).build().fit(dx, null), dq);
         for (KernelDensity.Profile p : KernelDensity.Profile.values()) {
@@ -266,7 +273,8 @@ class PythonReaderTest {
 
     /**
      * Debian's python3 with numpy: installs python3-numpy with apt-get when numpy is missing; skips
-     * (with the reason) only where python3 or apt-get is absent.
+     * (with the reason) only where python3 or apt-get is absent, or apt-get cannot be run as root. A
+     * failed installation fails the test.
      */
     private static void requireNumpy() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(PYTHON), "no Debian python3 at " + PYTHON + ": cannot run the reader");
@@ -276,6 +284,8 @@ class PythonReaderTest {
         Path apt = Path.of("/usr/bin/apt-get");
         Assumptions.assumeTrue(Files.isExecutable(apt), "numpy is missing for " + PYTHON
                 + " and there is no apt-get to install python3-numpy with");
+        Assumptions.assumeTrue(run(List.of("id", "-u"), 60).output.strip().equals("0"), "numpy is missing for " + PYTHON
+                + " and installing python3-numpy with apt-get needs root");
         Result install = run(List.of(apt.toString(), "-o", "DPkg::Lock::Timeout=300", "install", "-y",
                 "--no-install-recommends", "python3-numpy"), 600);
         assertEquals(0, install.exitCode, "apt-get install python3-numpy failed:\n" + install.output);
