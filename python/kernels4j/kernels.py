@@ -64,12 +64,6 @@ class Kernel(object):
         # a sample with itself: the defining formula at zero distance, one row at a time
         return np.array([self.cross(x[i:i + 1], x[i:i + 1])[0, 0] for i in range(x.shape[0])])
 
-    def __add__(self, other):
-        return Sum([self, other])
-
-    def __mul__(self, other):
-        return Product([self, other])
-
 
 class Linear(Kernel):
     """``linear()``: <x, z>."""
@@ -467,6 +461,7 @@ class AbRelu(object):
 
 
 class Identity(object):
+    # "+ 0 * (...)" broadcasts a constant dual to the tile's shape, as the other activations return
     def pair(self, q11, q12, q22):
         return q12 + 0 * (q11 + q22)
 
