@@ -68,11 +68,44 @@ public final class OnnxExport {
     }
 
     /**
+     * What an export wrote.
+     *
+     * @param features the input's columns d (the input is [N, d])
+     * @param outputs each output's name and number of columns, in graph order
+     * @param nodes the number of operator nodes
+     * @param bytes the size of the ONNX file
+     */
+    public record Summary(int features, Map<String, Integer> outputs, int nodes, long bytes) {
+        /** Copies the map. */
+        public Summary {
+            outputs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
+        }
+    }
+
+    /**
      * The ONNX {@code ModelProto} bytes of a saved model.
      *
      * @throws Kernels4jException when the model's kind or kernel cannot be exported (named in the message)
      */
     public static byte[] toBytes(SavedModel saved) {
+        return build(saved).toModel;
+    }
+
+    /**
+     * Writes {@link #toBytes} to {@code file} atomically (temporary file, then rename) and says what it wrote.
+     *
+     * @throws Kernels4jException when the model cannot be exported (nothing is written then)
+     */
+    public static Summary write(SavedModel saved, Path file) {
+        Built b = build(saved);
+        AtomicFiles.write(file, out -> out.write(b.toModel));
+        return new Summary(saved.model().features(), b.graph.outputs(), b.graph.nodeCount(), b.toModel.length);
+    }
+
+    private record Built(OnnxGraph graph, byte[] toModel) {
+    }
+
+    private static Built build(SavedModel saved) {
         Model model = saved.model();
         String kind = ModelCodecs.kindOf(model);
         OnnxGraph g = new OnnxGraph();
@@ -109,14 +142,8 @@ public final class OnnxExport {
             meta.put("kernels4j.class_names", json(saved.classLabels().names()));
         }
         String version = OnnxExport.class.getPackage().getImplementationVersion();
-        return g.toModel("kernels4j_" + kind.replace('-', '_'), "kernels4j " + kind + " model, kernel "
-                + meta.get("kernels4j.kernel"), version == null ? "development" : version, meta);
-    }
-
-    /** Writes {@link #toBytes} to {@code file} atomically (temporary file, then rename). */
-    public static void write(SavedModel saved, Path file) {
-        byte[] bytes = toBytes(saved);
-        AtomicFiles.write(file, out -> out.write(bytes));
+        return new Built(g, g.toModel("kernels4j_" + kind.replace('-', '_'), "kernels4j " + kind + " model, kernel "
+                + meta.get("kernels4j.kernel"), version == null ? "development" : version, meta));
     }
 
     private static String json(List<String> names) {

@@ -81,6 +81,7 @@ final class OnnxGraph {
     private final java.util.Set<String> used = new java.util.HashSet<>();
     private final List<Proto> inputs = new ArrayList<>();
     private final List<Proto> outputs = new ArrayList<>();
+    private final Map<String, Integer> outputColumns = new LinkedHashMap<>();
     private final Map<Double, String> scalars = new HashMap<>();
     private final Map<String, String> indices = new HashMap<>();
     private int next;
@@ -114,6 +115,12 @@ final class OnnxGraph {
     void output(String name, String value, long cols, String doc) {
         op("Identity", List.of(), List.of(value), name);
         outputs.add(valueInfo(name, cols, doc));
+        outputColumns.put(name, (int) cols);
+    }
+
+    /** The outputs declared so far: name and columns. */
+    Map<String, Integer> outputs() {
+        return outputColumns;
     }
 
     private static Proto valueInfo(String name, long cols, String doc) {
