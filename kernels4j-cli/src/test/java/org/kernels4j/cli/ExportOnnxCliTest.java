@@ -83,7 +83,7 @@ class ExportOnnxCliTest {
         Path out = dir.resolve("m.onnx");
         CliTest.Run kind = CliTest.run("export-onnx", "--model", gpc.toString(), "--out", out.toString());
         assertEquals(1, kind.code());
-        assertEquals("kernels4j: error: a 'gpc' model cannot be exported to ONNX (exported kinds: krr, gp, sgpr, svm, "
+        assertEquals("kernels4j: error: a 'gpc' model cannot be exported to ONNX (exported kinds: krr, gp, sgpr, ntk, svm, "
                 + "private-kernel-sum, private-similarity)", kind.err().strip());
         assertFalse(Files.exists(out), "nothing written");
 

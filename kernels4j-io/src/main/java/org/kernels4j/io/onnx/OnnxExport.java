@@ -17,7 +17,9 @@ import org.kernels4j.model.Model;
 import org.kernels4j.model.ModelCodecs;
 import org.kernels4j.privacy.PrivateKernelSum;
 import org.kernels4j.privacy.PrivateSimilarityClassifier;
+import org.kernels4j.kernel.neural.NeuralKernel;
 import org.kernels4j.regression.KernelRidgeModel;
+import org.kernels4j.regression.NtkPredictorModel;
 import org.kernels4j.svm.SvmModel;
 
 /**
@@ -30,7 +32,8 @@ import org.kernels4j.svm.SvmModel;
  *   <li>{@code prediction}, always: what {@link Model#predict} gives. Kernel expansions
  *       (kinds {@code krr}, its Nyström form included, {@code gp} and {@code sgpr}: the predictive
  *       mean) compute f(x) = K(x, C)·A + b, [N, k], for the m rows C [m, d] the model keeps
- *       (training rows, Nyström centres, inducing points) and coefficients A [m, k];</li>
+ *       (training rows, Nyström centres, inducing points) and coefficients A [m, k]; kind {@code ntk}, the
+ *       mean of the infinite-width network ensemble trained to time t, Θ(x, X)·V·diag(g)·Vᵀ·Y;</li>
  *   <li>{@code svm}: {@code prediction} [N, 1] (class labels as kernels4j codes them, ε-SVR values, or
  *       ±1 for one-class), {@code decision_values} [N, P] with f_p(x) = Σ_s coef[s][p]·k(sv_s, x) − ρ_p,
  *       and, when the model was trained with probabilities, {@code probabilities} [N, k]: Platt's
@@ -59,7 +62,7 @@ public final class OnnxExport {
     /** The name of the graph's input, [N, d] doubles. */
     public static final String INPUT = "x";
     /** Model kinds that export. */
-    public static final List<String> KINDS = List.of("krr", "gp", "sgpr", "svm", "private-kernel-sum",
+    public static final List<String> KINDS = List.of("krr", "gp", "sgpr", "ntk", "svm", "private-kernel-sum",
             "private-similarity");
 
     private static final double PROBABILITY_MIN = 1e-7; // Probabilities.MIN in kernels4j's SVM
@@ -118,6 +121,9 @@ public final class OnnxExport {
                     : model instanceof SparseGaussianProcessModel s ? s.toKernelRidgeModel() : (KernelRidgeModel) model;
             kernel = krr.kernel();
             expansion(g, x, krr);
+        } else if (model instanceof NtkPredictorModel ntk) {
+            kernel = ntk.options().kernel().withKind(NeuralKernel.Kind.NTK);
+            ntkEnsemble(g, x, ntk, (NeuralKernel) kernel);
         } else if (model instanceof SvmModel svm) {
             kernel = svm.kernel();
             svm(g, x, svm);
@@ -162,6 +168,37 @@ public final class OnnxExport {
         String f = g.matmul(gram, g.constant("dual_coef", a.data(), a.rows(), a.cols()));
         f = g.add(f, g.constant("intercept", m.intercept(), 1, a.cols()));
         g.output("prediction", f, a.cols(), "predictions, one column per output");
+    }
+
+    /**
+     * The mean of the infinite-width ensemble trained by gradient descent to time t (NtkPredictorModel's
+     * predict): Θ(x, X)·V·diag(g)·Vᵀ·Y with Θ(X, X) = V·diag(λ)·Vᵀ and g_i = (1 − e^{−λ_i·r})/λ_i,
+     * r = η·t/(n·k) (g_i = 1/λ_i at t = ∞, 0 for λ_i ≤ 10⁻¹²·λ_max), evaluated in the same order as
+     * kernels4j (Θ·V first, O(n²) per row), whose g this repeats.
+     */
+    private static void ntkEnsemble(OnnxGraph g, String x, NtkPredictorModel m, NeuralKernel ntk) {
+        Matrix train = m.trainingInputs();
+        Matrix y = m.trainingTargets();
+        Matrix v = m.ntkEigen().vectors();
+        double[] lambda = m.ntkEigen().values();
+        int n = train.rows();
+        double t = m.options().time();
+        double rate = m.options().learningRate() * t / ((double) n * y.cols());
+        double[] gain = new double[n];
+        for (int i = 0; i < n; i++) {
+            double l = Math.max(lambda[i], 0);
+            if (Double.isInfinite(t)) {
+                gain[i] = l > 1e-12 * Math.abs(lambda[n - 1]) ? 1 / l : 0;
+            } else {
+                gain[i] = l * rate < 1e-8 ? rate * (1 - l * rate / 2) : -Math.expm1(-l * rate) / l;
+            }
+        }
+        String theta = new KernelGraph(g, x, train).gram(ntk);
+        String b = g.matmul(theta, g.constant("ntk_eigenvectors", v.data(), n, n));
+        String bg = g.mul(b, g.constant("ntk_gains", gain, 1, n));
+        String a = g.matmul(bg, g.constant("ntk_eigenvectors_t", v.transpose().data(), n, n));
+        String mean = g.matmul(a, g.constant("train_y", y.data(), n, y.cols()));
+        g.output("prediction", mean, y.cols(), "mean output of the infinite-width ensemble");
     }
 
     // ------------------------------------------------------------------------------------ SVM

@@ -21,6 +21,8 @@ import org.kernels4j.kernel.KernelSpec;
 import org.kernels4j.linalg.Matrix;
 import org.kernels4j.model.Model;
 import org.kernels4j.regression.KernelRidge;
+import org.kernels4j.kernel.neural.NeuralKernel;
+import org.kernels4j.regression.NtkPredictor;
 import org.kernels4j.regression.NystromKernelRidge;
 
 /**
@@ -116,6 +118,19 @@ class OnnxExportTest {
                 .build().fit(x, y);
         assertClose(nystrom.predict(ds.features()), Ort.run(export(nystrom, ds), ds.features()).get("prediction"),
                 "nystrom krr");
+    }
+
+    @Test
+    void infiniteWidthEnsembleMeanAtAFiniteTimeAndAtConvergence() {
+        Dataset ds = data("diabetes.csv");
+        Matrix x = rows(ds.features(), 200);
+        Matrix y = rows(ds.target(), 200);
+        for (double t : new double[] {50, Double.POSITIVE_INFINITY}) {
+            Model m = NtkPredictor.builder((NeuralKernel) KernelSpec.parse("ntk(depth=2, activation=erf, w_var=1.5, b_var=0.1)"))
+                    .time(t).regularizer(1e-3, false).build().fit(x, y);
+            Matrix onnx = Ort.run(export(m, ds), ds.features()).get("prediction");
+            assertClose(m.predict(ds.features()), onnx, "ntk ensemble at t = " + t);
+        }
     }
 
     @Test
