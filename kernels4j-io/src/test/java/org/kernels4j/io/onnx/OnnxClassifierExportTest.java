@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.kernels4j.io.Dataset;
+import org.kernels4j.io.SavedModel;
+import org.kernels4j.model.ClassLabels;
 import org.kernels4j.kernel.KernelSpec;
 import org.kernels4j.linalg.Matrix;
 import org.kernels4j.model.Model;
@@ -60,6 +62,16 @@ class OnnxClassifierExportTest {
         Map<String, Matrix> out = checkSvm(m, ds, "breast cancer");
         assertEquals(List.of("decision_values", "prediction", "probabilities"), List.copyOf(out.keySet()));
         assertEquals(2, out.get("probabilities").cols());
+        byte[] named = OnnxExport.toBytes(new SavedModel(m, ds.featureNames(), "diagnosis",
+                ClassLabels.inOrder(List.of("malignant", "benign"))));
+        Map<String, String> meta = Ort.metadata(named);
+        assertEquals("kernels4j", meta.get("producer"));
+        assertEquals("svm", meta.get("kernels4j.kind"));
+        assertEquals("rbf(gamma=0.02)", meta.get("kernels4j.kernel"));
+        assertEquals("[\"malignant\",\"benign\"]", meta.get("kernels4j.class_names"));
+        assertEquals("diagnosis", meta.get("kernels4j.target_name"));
+        assertTrue(meta.get("kernels4j.feature_names").startsWith("[\"mean radius\",\"mean texture\","),
+                meta.get("kernels4j.feature_names"));
     }
 
     @Test

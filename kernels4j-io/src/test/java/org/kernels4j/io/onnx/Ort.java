@@ -39,4 +39,16 @@ final class Ort {
             throw new IllegalStateException("ONNX Runtime: " + e.getMessage(), e);
         }
     }
+
+    /** The model's custom metadata, as ONNX Runtime reads it, with "producer" added. */
+    static Map<String, String> metadata(byte[] model) {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession session = env.createSession(model, new OrtSession.SessionOptions())) {
+            Map<String, String> out = new LinkedHashMap<>(session.getMetadata().getCustomMetadata());
+            out.put("producer", session.getMetadata().getProducerName());
+            return out;
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime: " + e.getMessage(), e);
+        }
+    }
 }
