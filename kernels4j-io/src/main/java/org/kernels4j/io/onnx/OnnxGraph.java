@@ -85,6 +85,9 @@ final class OnnxGraph {
     private final Map<Double, String> scalars = new HashMap<>();
     private final Map<String, String> indices = new HashMap<>();
     private int next;
+    private long constantBytes;
+    /** Protobuf messages are limited to 2 GB; leave room for the graph around the constants. */
+    private static final long MAX_BYTES = Integer.MAX_VALUE - (64L << 20);
 
     /** A node attribute: an int64, or a tensor. */
     record Attribute(String name, long value, Proto tensor) {
@@ -134,6 +137,11 @@ final class OnnxGraph {
 
     /** A constant tensor of doubles (row-major {@code values}, shape {@code dims}). */
     String constant(String hint, double[] values, long... dims) {
+        constantBytes += 8L * values.length;
+        if (constantBytes > MAX_BYTES) {
+            throw new org.kernels4j.Kernels4jException("the model's arrays exceed the 2 GB that one ONNX file can hold "
+                    + "(a protobuf limit); export a smaller model (fewer support vectors, centres or training rows)");
+        }
         String name = fresh(hint);
         initializers.put(name, tensor(name, DATA_TYPE_DOUBLE, Proto.littleEndian(values), dims));
         return name;

@@ -16,7 +16,7 @@ class ArcCosineGraphTest {
     /** Points spread over [−1, 1], crowded near ±1, ±½ (the reduction's switch) and 0. */
     private static Matrix points() {
         SplittableRandom r = new SplittableRandom(21);
-        int n = 100_000;
+        int n = 50_000;
         double[] v = new double[n];
         for (int i = 0; i < n; i++) {
             double u = r.nextDouble();

@@ -70,6 +70,7 @@ class OnnxClassifierExportTest {
         assertEquals("rbf(gamma=0.02)", meta.get("kernels4j.kernel"));
         assertEquals("[\"malignant\",\"benign\"]", meta.get("kernels4j.class_names"));
         assertEquals("diagnosis", meta.get("kernels4j.target_name"));
+        assertEquals(List.of(10L, 21L), Ort.versions(named), "IR version and opset pinned");
         assertTrue(meta.get("kernels4j.feature_names").startsWith("[\"mean radius\",\"mean texture\","),
                 meta.get("kernels4j.feature_names"));
     }

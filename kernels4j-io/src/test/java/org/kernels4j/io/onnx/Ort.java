@@ -5,7 +5,10 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.WireFormat;
 import java.nio.DoubleBuffer;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.kernels4j.linalg.Matrix;
@@ -49,6 +52,37 @@ final class Ort {
             return out;
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * {ir_version, opset version of the default domain} read from the ModelProto bytes with protobuf's
+     * wire-format reader (fields 1 and 8 of onnx.proto's ModelProto; OperatorSetIdProto's version is field 2).
+     */
+    static List<Long> versions(byte[] model) {
+        try {
+            CodedInputStream in = CodedInputStream.newInstance(model);
+            long ir = -1;
+            long opset = -1;
+            for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+                if (WireFormat.getTagFieldNumber(tag) == 1) {
+                    ir = in.readInt64();
+                } else if (WireFormat.getTagFieldNumber(tag) == 8) {
+                    CodedInputStream set = CodedInputStream.newInstance(in.readByteArray());
+                    for (int t = set.readTag(); t != 0; t = set.readTag()) {
+                        if (WireFormat.getTagFieldNumber(t) == 2) {
+                            opset = set.readInt64();
+                        } else {
+                            set.skipField(t);
+                        }
+                    }
+                } else {
+                    in.skipField(tag);
+                }
+            }
+            return List.of(ir, opset);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
         }
     }
 }
