@@ -14,8 +14,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "export-onnx", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Export a model file to ONNX, in float64, for ONNX Runtime or any runtime of the standard "
                 + "operators (IR version " + OnnxExport.IR_VERSION + ", opset " + OnnxExport.OPSET + ").",
-            "Kinds: krr (also its Nystrom form), gp and sgpr (the predictive mean), ntk (the ensemble mean), svm (labels, decision values, "
-                + "probabilities), private-kernel-sum and private-similarity (random features). Kernels: rbf, "
+            "Kinds: krr (also its Nystrom form), gp and sgpr (the predictive mean), ntk (the ensemble mean), "
+                + "svm (labels, decision values, probabilities), "
+                + "private-kernel-sum and private-similarity (random features). Kernels: rbf, "
                 + "laplacian, matern, rq, linear, poly, sigmoid, cosine, periodic, constant, white, arccos, "
                 + "nngp/ntk with a closed-form activation, and their sums, products and multiples.",
             "The graph's input is 'x' [N, d]; its outputs are 'prediction' and, for SVMs, 'decision_values' and "

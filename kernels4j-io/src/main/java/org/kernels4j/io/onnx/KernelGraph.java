@@ -72,8 +72,9 @@ final class KernelGraph {
                 || k instanceof RationalQuadraticKernel || k instanceof LinearKernel || k instanceof PolynomialKernel
                 || k instanceof SigmoidKernel || k instanceof CosineKernel || k instanceof PeriodicKernel
                 || k instanceof ConstantKernel || k instanceof WhiteNoiseKernel || k instanceof ArcCosineKernel)) {
-            throw new Kernels4jException("the kernel '" + k.toSpec() + "' cannot be exported to ONNX (exported kernels: "
-                    + "rbf, laplacian, matern, rq, linear, poly, sigmoid, cosine, periodic, constant, white, arccos, "
+            throw new Kernels4jException("the kernel '" + k.toSpec() + "' cannot be exported to ONNX "
+                    + "(exported kernels: rbf, laplacian, matern, rq, linear, poly, sigmoid, cosine, periodic, "
+                    + "constant, white, arccos, "
                     + "nngp/ntk with a closed-form activation, and their sums, products and multiples)");
         }
     }
@@ -174,7 +175,8 @@ final class KernelGraph {
     }
 
     /**
-     * ‖(x − c)/ℓ‖² [N, m] as ‖x'‖² + ‖c'‖² − 2⟨x', c'⟩ with x' = (x − μ)/ℓ, μ the mean of the centres
+     * ‖(x − c)/ℓ‖² [N, m] as ‖x'‖² + ‖c'‖² − 2⟨x', c'⟩ with x' = (x − μ)/ℓ, μ the mean of the
+     * centres
      * (centring keeps the cancellation small, as in kernels4j's Gram tiles), clipped at 0.
      */
     private String squaredDistances(double[] lengthScales) {
@@ -295,7 +297,10 @@ final class KernelGraph {
         return new String[] {big, g.add(g.mul(g.mul(y, z), poly), y)};
     }
 
-    /** q12/√(q11·q22) clipped to [−1, 1] and snapped to ±1 within {@link ArcCosine#SNAP}; 0 when √(q11q22) is not positive. */
+    /**
+     * q12/√(q11·q22) clipped to [−1, 1] and snapped to ±1 within {@link ArcCosine#SNAP}; 0 when √(q11·q22)
+     * is not positive.
+     */
     private String correlation(String q11, String q12, String q22) {
         String p = g.sqrt(g.mul(q11, q22));
         String positive = g.greater(p, g.scalar(0.0));
@@ -411,7 +416,8 @@ final class KernelGraph {
             case "identity":
                 return q12;
             case "erf": {
-                String s = g.div(g.mul(q12, 2.0), g.sqrt(g.mul(g.add(g.mul(q11, 2.0), 1.0), g.add(g.mul(q22, 2.0), 1.0))));
+                String product = g.mul(g.add(g.mul(q11, 2.0), 1.0), g.add(g.mul(q22, 2.0), 1.0));
+                String s = g.div(g.mul(q12, 2.0), g.sqrt(product));
                 String clipped = g.max(g.scalar(-1.0), g.min(g.scalar(1.0), s));
                 return g.mul(asin(clipped), 2 / Math.PI);
             }

@@ -317,7 +317,8 @@ final class OnnxGraph {
                 .message(MODEL_GRAPH, graph)
                 .message(MODEL_OPSET_IMPORT, new Proto().string(OPSET_DOMAIN, "").int64(OPSET_VERSION, OPSET));
         for (Map.Entry<String, String> e : new LinkedHashMap<>(metadata).entrySet()) {
-            model.message(MODEL_METADATA_PROPS, new Proto().string(ENTRY_KEY, e.getKey()).string(ENTRY_VALUE, e.getValue()));
+            model.message(MODEL_METADATA_PROPS,
+                    new Proto().string(ENTRY_KEY, e.getKey()).string(ENTRY_VALUE, e.getValue()));
         }
         return model.toBytes();
     }
