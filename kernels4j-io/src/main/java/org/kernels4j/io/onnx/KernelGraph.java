@@ -176,8 +176,7 @@ final class KernelGraph {
 
     /**
      * ‖(x − c)/ℓ‖² [N, m] as ‖x'‖² + ‖c'‖² − 2⟨x', c'⟩ with x' = (x − μ)/ℓ, μ the mean of the
-     * centres
-     * (centring keeps the cancellation small, as in kernels4j's Gram tiles), clipped at 0.
+     * centres (centring keeps the cancellation small, as in kernels4j's Gram tiles), clipped at 0.
      */
     private String squaredDistances(double[] lengthScales) {
         String key = lengthScales == null ? "" : java.util.Arrays.toString(lengthScales);
