@@ -127,7 +127,7 @@ class OnnxExportTest {
         Matrix y = rows(ds.target(), 200);
         for (double t : new double[] {50, Double.POSITIVE_INFINITY}) {
             Model m = NtkPredictor.builder((NeuralKernel) KernelSpec.parse("ntk(depth=2, activation=erf, w_var=1.5, b_var=0.1)"))
-                    .time(t).regularizer(1e-3, false).build().fit(x, y);
+                    .time(t).build().fit(x, y);
             Matrix onnx = Ort.run(export(m, ds), ds.features()).get("prediction");
             assertClose(m.predict(ds.features()), onnx, "ntk ensemble at t = " + t);
         }
