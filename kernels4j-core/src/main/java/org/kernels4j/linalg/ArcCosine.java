@@ -69,6 +69,14 @@ public final class ArcCosine {
         return c < 0 ? Math.PI - theta : theta;
     }
 
+    /**
+     * The coefficients of P, lowest degree first, for other evaluators of the same reduction (the
+     * ONNX export writes {@link #acos} as graph operators, since ONNX Runtime has no float64 Acos).
+     */
+    public static double[] coefficients() {
+        return new double[] {P0, P1, P2, P3, P4, P5, P6, P7, P8, P9, P10, P11};
+    }
+
     static double polyP(double z) {
         return fma(fma(fma(fma(fma(fma(fma(fma(fma(fma(fma(P11, z, P10), z, P9), z, P8), z, P7), z, P6), z, P5), z, P4), z,
                 P3), z, P2), z, P1), z, P0);
