@@ -133,7 +133,7 @@ public final class PermutationLearning {
             return this;
         }
 
-        /** Relative diagonal regularizer, as in {@link NtkPredictor#of} (default 0). */
+        /** Relative diagonal regularizer, as in {@link NtkPredictor.Builder#regularizer} (default 0). */
         public Builder diagReg(double r) {
             this.diagReg = r;
             return this;

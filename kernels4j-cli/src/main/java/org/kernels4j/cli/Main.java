@@ -24,6 +24,17 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Where {@code --verbose} sends the library's log lines (the run's stderr). */
+    private PrintWriter logTo = new PrintWriter(System.err, true);
+
+    /** Global, so both {@code kernels4j -v fit ...} and {@code kernels4j fit ... -v} work. */
+    @CommandLine.Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT,
+            description = "Show the library's log lines on stderr: the BLAS and threads in use, jitter added to "
+                + "a factorization, an optimizer or solver that did not converge.")
+    void setVerbose(boolean verbose) {
+        Verbosity.set(verbose, logTo);
+    }
+
     /** Entry point. */
     public static void main(String[] args) {
         onSignalStop("INT", 130);
@@ -54,7 +65,10 @@ public final class Main implements Runnable {
 
     /** Runs the CLI with the given streams and returns the exit code (used by tests). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cmd = new CommandLine(new Main());
+        Main main = new Main();
+        main.logTo = err;
+        Verbosity.set(false, err); // quiet unless this run asks (tests run many commands in one JVM)
+        CommandLine cmd = new CommandLine(main);
         cmd.setOut(out);
         cmd.setErr(err);
         cmd.setExecutionExceptionHandler((ex, cl, parsed) -> {

@@ -118,22 +118,47 @@ final class PlotCommand implements Callable<Integer> {
         for (int i = 0; i < points; i++) {
             grid[i] = a + (b - a) * i / (points - 1);
         }
-        Matrix gx = Matrix.column(grid.clone());
-        double[] mean = saved.model().predict(gx).column(0);
         String target = saved.targetName() == null ? "y" : saved.targetName();
+        Object kernelSpec = ModelCodecs.encode(fitted).fields().get("kernel");
+        String heading = title != null ? title : String.valueOf(kernelSpec != null ? kernelSpec : ModelCodecs.kindOf(fitted));
+        boolean bands = fitted instanceof PredictiveVariance;
+        int drawn = 0;
+        double[] px = null;
+        double[] py = null;
+        if (dataPoints != null && dataPoints.hasTarget()) {
+            px = dataPoints.features().column(0);
+            py = dataPoints.target().column(0);
+            drawn = px.length;
+        }
+        XYChart chart = oneFeatureChart(fitted, grid, heading, saved.featureNames().get(0), target, px, py);
+        Charts.save(chart, out);
+        spec.commandLine().getOut().printf("wrote %s: %s on [%s, %s]%s%s%n", out,
+                bands ? "mean +/- 2 sd" : "mean", a, b, drawn > 0 ? ", " + drawn + " data points" : "",
+                bands ? "" : " (" + PredictCommand.describe(fitted) + " has no standard deviation)");
+        return 0;
+    }
+
+
+    /**
+     * The chart of a model of one input feature over {@code grid}: its mean, the band mean ± 2 standard
+     * deviations when it has a predictive variance, and the points (px, py) when given (null: none).
+     */
+    static XYChart oneFeatureChart(Model fitted, double[] grid, String title, String xTitle, String yTitle,
+            double[] px, double[] py) {
+        int points = grid.length;
+        Matrix gx = Matrix.column(grid.clone());
+        double[] mean = fitted.predict(gx).column(0);
         System.setProperty("java.awt.headless", "true");
         XYChart chart = new XYChart(900, 540);
-        Object kernelSpec = ModelCodecs.encode(fitted).fields().get("kernel");
-        chart.setTitle(title != null ? title : String.valueOf(kernelSpec != null ? kernelSpec : ModelCodecs.kindOf(fitted)));
-        chart.setXAxisTitle(saved.featureNames().get(0));
-        chart.setYAxisTitle(target);
+        chart.setTitle(title);
+        chart.setXAxisTitle(xTitle);
+        chart.setYAxisTitle(yTitle);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setPlotGridLinesVisible(true);
-        boolean bands = fitted instanceof PredictiveVariance;
-        if (bands) {
+        if (fitted instanceof PredictiveVariance pv) {
             double[] upper = new double[points];
             double[] lower = new double[points];
-            double[] var = ((PredictiveVariance) fitted).predictiveVariance(gx).column(0);
+            double[] var = pv.predictiveVariance(gx).column(0);
             for (int i = 0; i < points; i++) {
                 double s = Math.sqrt(var[i]);
                 upper[i] = mean[i] + 2 * s;
@@ -150,25 +175,14 @@ final class PlotCommand implements Callable<Integer> {
         m.setMarker(SeriesMarkers.NONE);
         m.setLineColor(new Color(20, 60, 160));
         m.setLineStyle(new BasicStroke(2f));
-        int drawn = 0;
-        if (dataPoints != null) {
-            Dataset ds = dataPoints;
-            double[] px = ds.features().column(0);
-            if (ds.hasTarget()) {
-                XYSeries s = chart.addSeries("data", px, ds.target().column(0));
-                s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-                s.setMarker(SeriesMarkers.CIRCLE);
-                s.setMarkerColor(new Color(200, 60, 40));
-                drawn = px.length;
-            }
+        if (px != null) {
+            XYSeries s = chart.addSeries("data", px, py);
+            s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+            s.setMarker(SeriesMarkers.CIRCLE);
+            s.setMarkerColor(new Color(200, 60, 40));
         }
-        Charts.save(chart, out);
-        spec.commandLine().getOut().printf("wrote %s: %s on [%s, %s]%s%s%n", out,
-                bands ? "mean +/- 2 sd" : "mean", a, b, drawn > 0 ? ", " + drawn + " data points" : "",
-                bands ? "" : " (" + PredictCommand.describe(fitted) + " has no standard deviation)");
-        return 0;
+        return chart;
     }
-
 
     /** One feature: the density curve; two: a heat map on a grid of at most 80×80 cells. */
     /** The training inputs of models that keep them, else null. */

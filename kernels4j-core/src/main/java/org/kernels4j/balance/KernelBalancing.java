@@ -392,6 +392,11 @@ public final class KernelBalancing {
         }
         double ess = 1.0 / sumSq;
         boolean converged = kkt <= tolerance;
+        if (!converged) {
+            System.getLogger(KernelBalancing.class.getName()).log(System.Logger.Level.WARNING, String.format(
+                    "kernel balancing did not converge: KKT residual %.3g > tolerance %.3g after %d L-BFGS iterations"
+                    + " and %d Newton steps", kkt, tolerance, iterations, newtonSteps));
+        }
         FitReport report = FitReport.builder()
                 .add("observed_rows", (long) n)
                 .add("target_rows", (long) xTarget.rows())

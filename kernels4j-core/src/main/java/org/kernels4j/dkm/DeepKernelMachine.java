@@ -193,6 +193,11 @@ public final class DeepKernelMachine implements Estimator<DeepKernelMachineModel
         BoundedLbfgs.Result r = BoundedLbfgs.defaults().withMaxIterations(maxIterations)
                 .withTolerances(gradientTolerance, 1e7 * Math.ulp(1.0))
                 .minimize(p.objective(), p.theta(), lower, upper);
+        if (r.stop() == BoundedLbfgs.Stop.ITERATIONS) {
+            System.getLogger(DeepKernelMachine.class.getName()).log(System.Logger.Level.WARNING, () -> String.format(
+                    "deep kernel machine: L-BFGS did not converge within %d iterations (objective %.10g); raise"
+                    + " maxIterations", r.iterations(), r.value()));
+        }
         DkmObjective objective = (DkmObjective) p.objective();
         objective.valueAndGradient(r.x(), null); // the terms at the returned point
         List<Matrix> grams = new ArrayList<>();

@@ -247,7 +247,14 @@ public final class HyperparameterSearch {
                 best = s;
             }
         }
-        double[] optimum = starts.get(best).optimum();
+        Start chosen = starts.get(best);
+        if (chosen.stop() == BoundedLbfgs.Stop.ITERATIONS) {
+            System.getLogger(HyperparameterSearch.class.getName()).log(System.Logger.Level.WARNING, () -> String.format(
+                    "GP hyperparameter search did not converge: the best of %d starts stopped at the iteration limit"
+                    + " (%d) with log evidence %.6g; raise the iteration limit", starts.size(), chosen.iterations(),
+                    chosen.evidence()));
+        }
+        double[] optimum = chosen.optimum();
         List<Hyperparameter> learned = new ArrayList<>();
         for (int p = 0; p < total; p++) {
             Hyperparameter h = params.get(p);

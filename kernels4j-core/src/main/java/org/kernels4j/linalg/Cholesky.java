@@ -8,8 +8,9 @@ import org.kernels4j.Kernels4jException;
  *
  * <p>If A is numerically only semi-definite (kernel matrices often are), the factorization is
  * retried with a growing jitter δ added to the diagonal: δ = 10⁻¹⁰·mean(diag A), then ×10 up to
- * 10⁻⁴·mean(diag A). The jitter used is reported by {@link #jitter()}. If every try fails a
- * {@link NotPositiveDefiniteException} names the matrix.
+ * 10⁻⁴·mean(diag A). The jitter used is reported by {@link #jitter()} and logged as a WARNING on
+ * the {@code System.Logger} named after this class (it changes the matrix that is solved). If every
+ * try fails a {@link NotPositiveDefiniteException} names the matrix.
  *
  * <p>The factor lives off the heap in a {@link NativeMatrix}, so LAPACK works on it in place with
  * no copy. Only the lower triangle of A is read; because {@code dpotrf} leaves the strict upper
@@ -20,6 +21,7 @@ public final class Cholesky implements AutoCloseable {
     private static final double FIRST_JITTER = 1e-10;
     private static final double LAST_JITTER = 1e-4;
     private static final int RESTORE_TILE = 512;
+    private static final System.Logger LOG = System.getLogger(Cholesky.class.getName());
 
     private final NativeMatrix factor;
     private final double jitter;
@@ -81,6 +83,11 @@ public final class Cholesky implements AutoCloseable {
                     + " to the diagonal" : "";
             throw new NotPositiveDefiniteException(name + " (" + n + "x" + n + ") is not positive definite: Cholesky failed at column "
                     + info + tried + "; increase the regularization or the noise term");
+        }
+        if (jitter > 0) {
+            LOG.log(System.Logger.Level.WARNING, String.format(
+                    "%s (%dx%d) is numerically not positive definite: added jitter %.3g (%.1e x mean diagonal) to its"
+                    + " diagonal", name, n, n, jitter, jitter / scale));
         }
         return new Cholesky(a, jitter);
     }

@@ -8,7 +8,9 @@ package org.kernels4j.linalg;
  * EXP, SIN and POW are intrinsics on x86) and a scalar fallback. {@link #get()} picks the vector
  * one when the {@code jdk.incubator.vector} module is present (run with
  * {@code --add-modules jdk.incubator.vector}) unless the system property
- * {@code kernels4j.simd=false} is set.
+ * {@code kernels4j.simd=false} is set. The choice is logged once on the {@code System.Logger}
+ * {@code org.kernels4j.linalg.ElementOps}: INFO when the Vector API is absent (the scalar passes are
+ * several times slower), DEBUG otherwise.
  */
 public interface ElementOps {
 
@@ -118,16 +120,24 @@ public interface ElementOps {
         }
 
         private static ElementOps choose() {
+            System.Logger log = System.getLogger(ElementOps.class.getName());
             if (!Boolean.parseBoolean(System.getProperty("kernels4j.simd", "true"))) {
+                log.log(System.Logger.Level.DEBUG, "element-wise passes: scalar (kernels4j.simd=false)");
                 return ScalarElementOps.INSTANCE;
             }
             if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+                log.log(System.Logger.Level.INFO, "the Vector API is absent: element-wise passes run scalar, several"
+                        + " times slower; run java with --add-modules jdk.incubator.vector");
                 return ScalarElementOps.INSTANCE;
             }
             try {
-                return (ElementOps) Class.forName("org.kernels4j.linalg.VectorElementOps").getField("INSTANCE")
-                        .get(null);
+                ElementOps ops = (ElementOps) Class.forName("org.kernels4j.linalg.VectorElementOps")
+                        .getField("INSTANCE").get(null);
+                log.log(System.Logger.Level.DEBUG, () -> "element-wise passes: " + ops.name());
+                return ops;
             } catch (ReflectiveOperationException | LinkageError e) {
+                log.log(System.Logger.Level.INFO, "the Vector API could not be loaded (" + e
+                        + "): element-wise passes run scalar, several times slower");
                 return ScalarElementOps.INSTANCE;
             }
         }

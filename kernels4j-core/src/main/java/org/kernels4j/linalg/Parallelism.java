@@ -26,7 +26,9 @@ import org.kernels4j.Kernels4jException;
  * </ul>
  * A global lock keeps the two modes from overlapping when several user threads call into the
  * library at once. The thread count defaults to the number of available processors and can be
- * set with the system property {@code kernels4j.threads} or {@link #setThreads(int)}.
+ * set with the system property {@code kernels4j.threads} or {@link #setThreads(int)}. At the first
+ * BLAS call, the library, its build and core type and the thread counts are logged at DEBUG on the
+ * {@code System.Logger} named after this class ({@link #describeBlas()}).
  */
 public final class Parallelism {
     private static final ReentrantLock LOCK = new ReentrantLock();
@@ -35,6 +37,7 @@ public final class Parallelism {
             Integer.getInteger("kernels4j.threads", Runtime.getRuntime().availableProcessors()));
     private static int blasThreads = -1;
     private static ExecutorService pool;
+    private static final System.Logger LOG = System.getLogger(Parallelism.class.getName());
 
     private Parallelism() {
     }
@@ -69,8 +72,38 @@ public final class Parallelism {
     private static void setBlasThreads(int n) {
         if (blasThreads != n) {
             openblas.blas_set_num_threads(n);
+            if (blasThreads < 0) { // the first BLAS call of this JVM: say which library runs it, and how
+                LOG.log(System.Logger.Level.DEBUG, Parallelism::describeBlas);
+            }
             blasThreads = n;
         }
+    }
+
+    /**
+     * One line naming the BLAS in use and the threads: e.g. {@code BLAS: OpenBLAS 0.3.31 DYNAMIC_ARCH
+     * NO_AFFINITY Haswell MAX_THREADS=64, core Haswell; 2 threads for one large call, 1 per block task;
+     * 2 kernels4j threads}. OpenBLAS's build and core type come from its {@code openblas_get_config} and
+     * {@code openblas_get_corename}, which bytedeco maps only in its {@code openblas_full} class (a second
+     * JNI library over the same {@code libopenblas}); where that cannot be loaded, or another vendor's
+     * BLAS was loaded in its place (bytedeco's {@code org.bytedeco.openblas.load}), the vendor alone is named.
+     */
+    public static String describeBlas() {
+        int vendor = openblas.blas_get_vendor(); // bytedeco's codes: 0 unknown, 1 cuBLAS, 2 OpenBLAS, 3 MKL
+        String library;
+        if (vendor == 2) {
+            String build;
+            try {
+                build = org.bytedeco.openblas.global.openblas_full.openblas_get_config().getString().trim() + ", core "
+                        + org.bytedeco.openblas.global.openblas_full.openblas_get_corename().getString().trim();
+            } catch (LinkageError e) {
+                build = "OpenBLAS (build and core type unavailable: " + e.getMessage() + ")";
+            }
+            library = build;
+        } else {
+            library = vendor == 3 ? "Intel MKL" : vendor == 1 ? "cuBLAS" : "unknown BLAS vendor " + vendor;
+        }
+        return "BLAS: " + library + "; " + threads + " threads for one large call, 1 per block task; " + threads
+                + " kernels4j threads";
     }
 
     /**

@@ -59,6 +59,7 @@ public final class BoundedLbfgs {
     private static final double ARMIJO = 1e-4;
     private static final double CURVATURE = 0.9;
     private static final int MAX_TRIALS = 40;
+    private static final System.Logger LOG = System.getLogger(BoundedLbfgs.class.getName());
 
     private final int memory;
     private final int maxIterations;
@@ -110,7 +111,18 @@ public final class BoundedLbfgs {
                         + upper[i]);
             }
         }
-        double[] x = project(x0, lower, upper);
+        Result r = iterate(f, project(x0, lower, upper), lower, upper);
+        // DEBUG only: whether stopping at the limit matters is the caller's to say (GP hyperparameter search and
+        // deep kernel machines log a WARNING then; kernel balancing goes on with Newton steps)
+        LOG.log(System.Logger.Level.DEBUG, () -> String.format("L-BFGS stopped (%s) after %d iterations and %d "
+                + "evaluations: f = %.10g, projected gradient %.3g (tolerance %.3g)", r.stop(), r.iterations(),
+                r.evaluations(), r.value(), projectedGradientNorm(r.x(), r.gradient(), lower, upper), gradientTolerance));
+        return r;
+    }
+
+    /** The iterations from a point already inside the box (the body of {@link #minimize}). */
+    private Result iterate(Objective f, double[] x, double[] lower, double[] upper) {
+        int n = x.length;
         double[] g = new double[n];
         double fx = f.valueAndGradient(x, g);
         int evaluations = 1;

@@ -58,6 +58,7 @@ public final class NystromKernelRidge implements Estimator<KernelRidgeModel> {
     private final Landmarks.Sampler sampler;
     private final int maxIterations;
     private final double tolerance;
+    private static final System.Logger LOG = System.getLogger(NystromKernelRidge.class.getName());
     private final boolean centerTargets;
     private final long seed;
     private final ProgressListener progress;
@@ -268,6 +269,7 @@ public final class NystromKernelRidge implements Estimator<KernelRidgeModel> {
                     updateResiduals(rel, rs, bNorm);
                     progress.progress(it, maxIterations, "cg");
                 }
+                logConvergence(it, max(rel));
                 Matrix alpha = t.solveLowerTransposed(a.solveLowerTransposed(beta)); // α = T⁻¹A⁻¹β
                 FitReport.Builder report = FitReport.builder().add("lambda", lambda).add("centers", m);
                 if (centerIndices != null) {
@@ -277,6 +279,21 @@ public final class NystromKernelRidge implements Estimator<KernelRidgeModel> {
                         .add("jitter", t.jitter());
                 return new KernelRidgeModel(kernel, c.copy(), alpha, mean, lambda, null, report.build());
             }
+        }
+    }
+
+    /**
+     * WARNING when CG stopped at the iteration limit with a residual above the tolerance (the coefficients
+     * then solve the system only approximately), DEBUG otherwise.
+     */
+    private void logConvergence(int iterations, double residual) {
+        if (residual > tolerance) {
+            LOG.log(System.Logger.Level.WARNING, () -> String.format("Nystrom kernel ridge: conjugate gradient did not"
+                    + " converge in %d iterations: relative residual %.3g > tolerance %.3g; raise maxIterations or"
+                    + " lambda", iterations, residual, tolerance));
+        } else {
+            LOG.log(System.Logger.Level.DEBUG, () -> String.format("Nystrom kernel ridge: conjugate gradient converged"
+                    + " in %d iterations (relative residual %.3g)", iterations, residual));
         }
     }
 

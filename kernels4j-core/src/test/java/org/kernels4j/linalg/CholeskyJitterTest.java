@@ -2,10 +2,14 @@ package org.kernels4j.linalg;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Random;
+import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
+import org.kernels4j.LogCapture;
 
 /**
  * Cholesky's jitter ladder (1e-10·mean diag, ×10 per rung): the reported jitter is the smallest rung
@@ -160,5 +164,36 @@ class CholeskyJitterTest {
             }
         }
         assertEquals(3, checkLadder(a));
+    }
+
+    /** Escalation is logged once as a WARNING naming the matrix, its size and the jitter; no jitter, no warning. */
+    @Test
+    void jitterEscalationLogsOneWarning() {
+        double[] v = {1, 2, 3, -1}; // v·vᵀ: exactly singular, mean diagonal (1 + 4 + 9 + 1)/4
+        double[][] a = new double[4][4];
+        for (int i = 0; i < 4; i++) {
+            for (int j = 0; j < 4; j++) {
+                a[i][j] = v[i] * v[j];
+            }
+        }
+        double firstRung = 1e-10 * (1 + 4 + 9 + 1) / 4.0;
+        try (LogCapture log = LogCapture.of(Cholesky.class)) {
+            try (Cholesky ch = Cholesky.factor(Matrix.of(a), "rank-one test matrix")) {
+                assertEquals(firstRung, ch.jitter(), 1e-6 * firstRung);
+            }
+            List<String> warnings = log.messages(Level.WARNING);
+            assertEquals(1, warnings.size(), warnings.toString());
+            String w = warnings.get(0);
+            assertTrue(w.startsWith("rank-one test matrix (4x4) "), w);
+            assertTrue(w.contains("jitter " + String.format("%.3g", firstRung) + " "), w);
+            assertTrue(w.contains("(1.0e-10 x mean diagonal)"), w);
+
+            try (Cholesky ch = Cholesky.factor(Matrix.identity(5), "identity")) {
+                assertEquals(0.0, ch.jitter());
+            }
+            assertThrows(NotPositiveDefiniteException.class,
+                    () -> Cholesky.factorInPlace(NativeMatrix.copyOf(Matrix.of(a)), "no jitter allowed", false));
+            assertEquals(1, log.messages(Level.WARNING).size(), "only the escalation warns");
+        }
     }
 }

@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
 import org.kernels4j.Kernels4jException;
+import org.kernels4j.LogCapture;
 import org.kernels4j.TestData;
 import org.kernels4j.approx.Landmarks;
 import org.kernels4j.gram.GramEngine;
@@ -87,6 +90,33 @@ class NystromKernelRidgeTest {
                     .centers(40).sampler(s).centerTargets(true).build().fit(x, y);
             assertEquals(100 + Math.sin(0.3), fit.predict(Matrix.of(new double[][] {{0.3, 0.1}})).get(0, 0),
                     0.05, s.toString());
+        }
+    }
+
+    /** CG stopped by the iteration limit logs a WARNING with the residual the report holds; converged CG does not. */
+    @Test
+    void unconvergedConjugateGradientLogsAWarning() {
+        Matrix x = TestData.gaussian(200, 3, 1, 7);
+        Matrix y = targets(x);
+        Kernel k = KernelSpec.parse("rbf(gamma=0.4)");
+        try (LogCapture log = LogCapture.of(NystromKernelRidge.class)) {
+            KernelRidgeModel cut = NystromKernelRidge.builder(k).lambda(1e-3).centers(30).seed(1).tolerance(1e-12)
+                    .maxIterations(2).build().fit(x, y);
+            double worst = Math.max(cut.report().numbers("relative_residuals")[0],
+                    cut.report().numbers("relative_residuals")[1]);
+            assertTrue(worst > 1e-12, "two iterations do not reach 1e-12: " + worst);
+            List<String> warnings = log.messages(Level.WARNING);
+            assertEquals(1, warnings.size(), warnings.toString());
+            assertTrue(warnings.get(0).contains("did not converge in 2 iterations: relative residual "
+                    + String.format("%.3g", worst) + " > tolerance 1.00e-12"), warnings.get(0));
+
+            KernelRidgeModel done = NystromKernelRidge.builder(k).lambda(1e-3).centers(30).seed(1).tolerance(1e-6)
+                    .maxIterations(300).build().fit(x, y);
+            assertEquals(1, log.messages(Level.WARNING).size(), "a converged solve does not warn");
+            List<String> debug = log.messages(Level.FINE);
+            assertEquals(1, debug.size(), debug.toString());
+            assertTrue(debug.get(0).contains("converged in " + (int) done.report().number("cg_iterations")
+                    + " iterations"), debug.get(0));
         }
     }
 

@@ -94,7 +94,7 @@ public final class PreparedMeasure {
         };
     }
 
-    /** The range of the measure's own parameter, as text (e.g. "0 < t < 1/rho = 0.25"). */
+    /** The range of the measure's own parameter, as text (e.g. {@code "0 < t < 1/rho = 0.25"}). */
     public String parameterRange() {
         return switch (measure.scaler()) {
             case RHO -> "0 < t < 1/rho = " + (1 / rho);
