@@ -15,25 +15,27 @@ class ServeBenchmarkTest {
     @Test
     void tinyLoadTestAnswersEveryRequestAndItsFiguresAgree() {
         List<ServeBenchmark.Scenario> seen = new ArrayList<>();
-        ServeBenchmark.Result r = ServeBenchmark.run(new ServeBenchmark.Options(200, 5, 1, new int[] {1, 30}, 2, 0.2,
-                0.5, 2, 7), seen::add);
+        ServeBenchmark.Result r = ServeBenchmark.run(new ServeBenchmark.Options(200, 5, 1, new int[] {1, 30}, new int[] {1, 2},
+                0.1, 0.3, 2, 7), seen::add);
         assertEquals(seen, r.scenarios());
-        assertEquals(List.of(1, 30), r.scenarios().stream().map(ServeBenchmark.Scenario::rowsPerRequest).toList());
+        assertEquals(List.of(1, 1, 30, 30), r.scenarios().stream().map(ServeBenchmark.Scenario::rowsPerRequest).toList());
+        assertEquals(List.of(1, 2, 1, 2), r.scenarios().stream().map(ServeBenchmark.Scenario::clients).toList());
         assertTrue(r.supportVectors() > 0 && r.supportVectors() <= 200, r.toString());
         for (ServeBenchmark.Scenario s : r.scenarios()) {
             assertTrue(s.requests() > 0, s.toString());
             assertEquals(0, s.errors(), s.toString());
-            assertEquals(2, s.clients());
             assertEquals(s.requests() / s.seconds(), s.requestsPerSecond(), 1e-9 * s.requestsPerSecond());
             assertEquals(s.requestsPerSecond() * s.rowsPerRequest(), s.rowsPerSecond(), 1e-9 * s.rowsPerSecond());
-            assertTrue(s.seconds() >= 0.5, s.toString());
+            assertTrue(s.seconds() >= 0.3, s.toString());
             assertTrue(0 < s.p50Millis() && s.p50Millis() <= s.p99Millis() && s.p99Millis() <= s.maxMillis(), s.toString());
             // closed loop: each client has one request outstanding, so the mean latency is at most clients / rate
             assertTrue(s.p50Millis() / 1e3 <= 1.05 * s.clients() * s.seconds() / s.requests() * 2, s.toString());
             assertEquals(s.p50Millis() / s.directMillis(), s.p50OverDirect());
         }
         assertThrows(Kernels4jException.class, () -> ServeBenchmark.run(new ServeBenchmark.Options(200, 5, 1,
-                new int[] {0}, 2, 0, 0.5, 2, 7), s -> { }));
+                new int[] {0}, new int[] {2}, 0, 0.5, 2, 7), s -> { }));
+        assertThrows(Kernels4jException.class, () -> ServeBenchmark.run(new ServeBenchmark.Options(200, 5, 1,
+                new int[] {1}, new int[] {0}, 0, 0.5, 2, 7), s -> { }));
     }
 
     @Test

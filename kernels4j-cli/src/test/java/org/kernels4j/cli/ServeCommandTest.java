@@ -324,6 +324,8 @@ class ServeCommandTest {
         assertEquals(3, h.get("limits").get("threads").asInt());
         assertEquals(32, h.get("limits").get("queue").asInt());
         assertEquals(0, h.get("requests_answered").asInt());
+        // TCP_NODELAY on the server's sockets: else each small answer waits ~40 ms for a delayed ACK
+        assertEquals("true", System.getProperty("sun.net.httpserver.nodelay"));
     }
 
     /** A request whose headers and first half of the body are sent: the handler waits for the rest. */

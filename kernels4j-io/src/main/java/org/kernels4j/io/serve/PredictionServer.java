@@ -70,6 +70,16 @@ public final class PredictionServer implements AutoCloseable {
     /** The health and model-information endpoint. */
     public static final String HEALTH = "/health";
 
+    static {
+        // The JDK server writes the response headers and the body as two TCP segments; with Nagle's algorithm
+        // on, the body then waits for the client's delayed ACK: about 40 ms added to every small answer
+        // (measured here: median 48 ms against 2.5 ms for a one-row request). The JDK reads this property once,
+        // when its first server is created, so it is set before ours unless the user chose a value.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     /** Set on the accepting thread while it answers a request the full queue refused. */
     private static final ThreadLocal<Boolean> OVERLOADED = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
