@@ -55,8 +55,8 @@ import org.kernels4j.model.ModelCodecs;
  * stopping; 500 for an internal error.
  *
  * <p>Threads: HTTP parsing, JSON and CSV run on a bounded pool of {@code threads} workers with a
- * queue of {@code queue} requests; beyond that a request is answered 503 at once on the accepting
- * thread. The numerical work itself is spread over all cores by the Gram engine (one request at a
+ * queue of {@code queue} requests (the JDK server hands each readable connection to the pool, which
+ * reads the request there); beyond that a request is answered 503 at once on the dispatcher thread. The numerical work itself is spread over all cores by the Gram engine (one request at a
  * time, {@link org.kernels4j.linalg.Parallelism}), so more workers than cores only add overlap of
  * parsing with prediction.
  *
@@ -103,8 +103,10 @@ public final class PredictionServer implements AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 }, (task, executor) -> {
-                    // the queue is full (or the pool has stopped): answer 503 here, on the accepting thread,
-                    // without reading the body, so that an overload costs microseconds rather than memory
+                    // the queue is full (or the pool has stopped): run the exchange here, on the JDK's
+                    // dispatcher thread, which reads the request line and headers and then gets a 503 without
+                    // its body being read, so that an overload costs little time and no memory. (A client
+                    // that sends its headers slowly holds the dispatcher meanwhile: overload only.)
                     OVERLOADED.set(Boolean.TRUE);
                     try {
                         task.run();
