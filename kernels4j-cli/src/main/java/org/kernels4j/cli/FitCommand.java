@@ -750,21 +750,7 @@ final class FitCommand implements Callable<Integer> {
 
     /** "1 vs 2", "1 vs rest" or "-" for the p-th decision function, classes named by {@code label}. */
     static String problemName(SvmModel m, int p, java.util.function.DoubleFunction<String> label) {
-        double[] c = m.classes();
-        if (c == null) {
-            return "-";
-        }
-        if (c.length == 2 || m.multiclass() == SvmModel.Multiclass.ONE_VS_ONE) {
-            int q = 0;
-            for (int i = 0; i < c.length; i++) {
-                for (int j = i + 1; j < c.length; j++, q++) {
-                    if (q == p) {
-                        return label.apply(c[i]) + " vs " + label.apply(c[j]);
-                    }
-                }
-            }
-        }
-        return label.apply(c[p]) + " vs rest";
+        return org.kernels4j.io.Predictions.svmProblemName(m, p, label);
     }
 
     /** The --optimize search (null without it); gpc keeps --max-iter for its inference, so its L-BFGS limit is the default. */

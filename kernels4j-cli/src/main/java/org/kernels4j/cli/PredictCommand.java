@@ -7,6 +7,7 @@ import org.kernels4j.io.AtomicFiles;
 import org.kernels4j.io.Dataset;
 import org.kernels4j.io.ModelFiles;
 import org.kernels4j.io.PredictionWriter;
+import org.kernels4j.io.Predictions;
 import org.kernels4j.io.SavedModel;
 import org.kernels4j.svm.SvmModel;
 import org.kernels4j.Kernels4jException;
@@ -15,7 +16,6 @@ import org.kernels4j.model.Classifier;
 import org.kernels4j.model.DecisionFunction;
 import org.kernels4j.model.Model;
 import org.kernels4j.model.PredictiveVariance;
-import org.kernels4j.regression.KernelRidgeModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -79,52 +79,46 @@ final class PredictCommand implements Callable<Integer> {
         }
         Dataset ds = ModelData.read(options.options, data, saved, false);
         String name = saved.targetName() == null ? "prediction" : saved.targetName();
+        java.util.Set<Predictions.Output> wanted = java.util.EnumSet.of(Predictions.Output.PREDICTION);
+        if (std) {
+            wanted.add(Predictions.Output.STD);
+        }
+        if (proba) {
+            wanted.add(Predictions.Output.PROBABILITIES);
+        }
+        if (decision) {
+            wanted.add(Predictions.Output.DECISION);
+        }
+        Predictions result;
+        try (Progress p = new Progress(!noProgress)) {
+            result = Predictions.of(m, ds.features(), wanted, p);
+        }
         List<String> columns = new java.util.ArrayList<>();
         List<double[]> values = new java.util.ArrayList<>();
-        Matrix f = null;
-        Matrix pred;
-        try (Progress p = new Progress(!noProgress)) {
-            if (m instanceof SvmModel svm) {
-                // one kernel pass serves labels, probabilities and decision values
-                f = svm.decisionValues(ds.features(), p);
-                pred = Matrix.column(svm.predictFromDecisions(f));
-            } else if (m instanceof KernelRidgeModel krr) {
-                pred = krr.predict(ds.features(), p);
-            } else {
-                pred = m.predict(ds.features());
-            }
-        }
+        Matrix pred = result.values();
         int k = pred.cols();
         for (int o = 0; o < k; o++) {
             columns.add(k == 1 ? name : name + "_" + o);
             values.add(pred.column(o));
         }
         if (std) {
-            Matrix var = ((PredictiveVariance) m).predictiveVariance(ds.features());
-            for (int o = 0; o < var.cols(); o++) {
-                double[] sd = var.column(o);
-                for (int i = 0; i < sd.length; i++) {
-                    sd[i] = Math.sqrt(sd[i]);
-                }
+            Matrix sd = result.std();
+            for (int o = 0; o < sd.cols(); o++) {
                 columns.add((k == 1 ? name : name + "_" + o) + "_std");
-                values.add(sd);
+                values.add(sd.column(o));
             }
         }
         if (proba) {
             Classifier c = (Classifier) m;
-            Matrix pr = m instanceof SvmModel svm ? svm.probabilitiesFromDecisions(f) : c.probabilities(ds.features());
             for (int j = 0; j < c.classes().length; j++) {
                 columns.add(name + "_p_" + saved.label(c.classes()[j]));
-                values.add(pr.column(j));
+                values.add(result.probabilities().column(j));
             }
         }
         if (decision) {
-            if (f == null) {
-                f = ((DecisionFunction) m).decisionValues(ds.features());
-            }
+            Matrix f = result.decisions();
             for (int q = 0; q < f.cols(); q++) {
-                String problem = m instanceof SvmModel svm ? FitCommand.problemName(svm, q, saved::label).replace(' ', '_')
-                        : String.valueOf(q);
+                String problem = Predictions.decisionName(saved, q).replace(' ', '_');
                 columns.add(f.cols() == 1 && problem.equals("-") ? "decision" : "decision_" + problem);
                 values.add(f.column(q));
             }

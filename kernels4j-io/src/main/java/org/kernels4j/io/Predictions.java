@@ -1,0 +1,176 @@
+package org.kernels4j.io;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.DoubleFunction;
+import org.kernels4j.Kernels4jException;
+import org.kernels4j.ProgressListener;
+import org.kernels4j.linalg.Matrix;
+import org.kernels4j.model.Classifier;
+import org.kernels4j.model.DecisionFunction;
+import org.kernels4j.model.Model;
+import org.kernels4j.model.ModelCodecs;
+import org.kernels4j.model.PredictiveVariance;
+import org.kernels4j.regression.KernelRidgeModel;
+import org.kernels4j.svm.SvmModel;
+
+/**
+ * What a model outputs for a batch of n rows, each part computed once for the whole batch (one
+ * kernel pass against the model's training or support points, through the Gram engine), and only
+ * when asked for. Shared by {@code kernels4j predict} and the prediction server, so both give the
+ * same numbers.
+ *
+ * <ul>
+ *   <li>{@code values}: {@link Model#predict}, n×k (class codes for a classifier);</li>
+ *   <li>{@code std}: √(predictive variance), n×k, for a {@link PredictiveVariance} model;</li>
+ *   <li>{@code probabilities}: n×c, column j for class {@code classes()[j]}, for a {@link Classifier}
+ *       with probabilities;</li>
+ *   <li>{@code decisions}: n×q decision values f(x), for a {@link DecisionFunction} model.</li>
+ * </ul>
+ * Parts not asked for are null. For an SVM one pass K(X, SV) serves labels, probabilities and
+ * decision values ({@link SvmModel#predictFromDecisions}).
+ *
+ * @param values the predictions, never null
+ * @param std predictive standard deviations, or null
+ * @param probabilities class probabilities, or null
+ * @param decisions decision values, or null
+ */
+public record Predictions(Matrix values, Matrix std, Matrix probabilities, Matrix decisions) {
+    /** The parts a model can output. */
+    public enum Output {
+        /** {@link Model#predict}: every model. */
+        PREDICTION,
+        /** Predictive standard deviation: {@link PredictiveVariance} models (gp, sgpr, ntk, …). */
+        STD,
+        /** Class probabilities: classifiers with probabilities (gpc, svc --probability, calibrated). */
+        PROBABILITIES,
+        /** Decision values f(x): {@link DecisionFunction} models (svc, svr, oneclass). */
+        DECISION;
+
+        /** The lower-case name used in JSON and in messages ({@code prediction}, {@code std}, …). */
+        public String key() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** The output named {@code key} (case-insensitive), or a clear error listing the names. */
+        public static Output of(String key) {
+            for (Output o : values()) {
+                if (o.key().equalsIgnoreCase(key.strip())) {
+                    return o;
+                }
+            }
+            throw new Kernels4jException("unknown output '" + key + "' (expected prediction, std, probabilities or decision)");
+        }
+    }
+
+    /** The outputs {@code model} has, in {@link Output} order; always contains {@link Output#PREDICTION}. */
+    public static Set<Output> available(Model model) {
+        Set<Output> s = EnumSet.of(Output.PREDICTION);
+        if (model instanceof PredictiveVariance) {
+            s.add(Output.STD);
+        }
+        if (model instanceof Classifier c && c.classes() != null && c.hasProbabilities()) {
+            s.add(Output.PROBABILITIES);
+        }
+        if (model instanceof DecisionFunction) {
+            s.add(Output.DECISION);
+        }
+        return s;
+    }
+
+    /**
+     * The outputs in {@code wanted} (the predictions always) for the rows of {@code x} (n×d).
+     *
+     * @throws Kernels4jException when {@code wanted} holds an output the model lacks (see {@link #available})
+     */
+    public static Predictions of(Model model, Matrix x, Set<Output> wanted, ProgressListener progress) {
+        Set<Output> has = available(model);
+        for (Output o : wanted) {
+            if (!has.contains(o)) {
+                throw new Kernels4jException("a '" + ModelCodecs.kindOf(model) + "' model has no " + o.key()
+                        + " output (it has: " + keys(has) + ")");
+            }
+        }
+        Matrix f = null;
+        Matrix values;
+        if (model instanceof SvmModel svm) {
+            // one kernel pass serves labels, probabilities and decision values
+            f = svm.decisionValues(x, progress);
+            values = Matrix.column(svm.predictFromDecisions(f));
+        } else if (model instanceof KernelRidgeModel krr) {
+            values = krr.predict(x, progress);
+        } else {
+            values = model.predict(x);
+        }
+        Matrix std = null;
+        if (wanted.contains(Output.STD)) {
+            std = ((PredictiveVariance) model).predictiveVariance(x);
+            double[] v = std.data();
+            for (int i = 0; i < v.length; i++) {
+                v[i] = Math.sqrt(v[i]);
+            }
+        }
+        Matrix probabilities = null;
+        if (wanted.contains(Output.PROBABILITIES)) {
+            probabilities = model instanceof SvmModel svm ? svm.probabilitiesFromDecisions(f)
+                    : ((Classifier) model).probabilities(x);
+        }
+        Matrix decisions = null;
+        if (wanted.contains(Output.DECISION)) {
+            decisions = f != null ? f : ((DecisionFunction) model).decisionValues(x);
+        }
+        return new Predictions(values, std, probabilities, decisions);
+    }
+
+    /**
+     * The name of decision function {@code q} of {@code saved}'s model: for an SVM classifier the
+     * problem it separates ({@code "a vs b"} one-vs-one, {@code "a vs rest"} one-vs-rest, class names as
+     * {@link SavedModel#label}), {@code "-"} for an SVM without classes (svr, oneclass), else {@code q}.
+     */
+    public static String decisionName(SavedModel saved, int q) {
+        return saved.model() instanceof SvmModel svm ? svmProblemName(svm, q, saved::label) : String.valueOf(q);
+    }
+
+    /** The names of the model's {@code count} decision functions ({@link #decisionName}). */
+    public static List<String> decisionNames(SavedModel saved, int count) {
+        List<String> names = new ArrayList<>();
+        for (int q = 0; q < count; q++) {
+            names.add(decisionName(saved, q));
+        }
+        return names;
+    }
+
+    /**
+     * The binary problem that decision function {@code p} of an SVM separates: "a vs b" (one-vs-one, or
+     * two classes), "a vs rest" (one-vs-rest), "-" without classes; {@code label} names a class code.
+     */
+    public static String svmProblemName(SvmModel m, int p, DoubleFunction<String> label) {
+        double[] c = m.classes();
+        if (c == null) {
+            return "-";
+        }
+        if (c.length == 2 || m.multiclass() == SvmModel.Multiclass.ONE_VS_ONE) {
+            int q = 0;
+            for (int i = 0; i < c.length; i++) {
+                for (int j = i + 1; j < c.length; j++, q++) {
+                    if (q == p) {
+                        return label.apply(c[i]) + " vs " + label.apply(c[j]);
+                    }
+                }
+            }
+        }
+        return label.apply(c[p]) + " vs rest";
+    }
+
+    /** "prediction, std", for messages. */
+    public static String keys(Set<Output> outputs) {
+        StringBuilder b = new StringBuilder();
+        for (Output o : outputs) {
+            b.append(b.length() == 0 ? "" : ", ").append(o.key());
+        }
+        return b.toString();
+    }
+}
