@@ -36,10 +36,15 @@ final class MaternFunction {
     private final MaternFunction lower;
 
     MaternFunction(double nu) {
+        this(nu, true);
+    }
+
+    /** {@code withLower}: whether R_ν will be needed (M_{ν−1} needs only its values, not its own R). */
+    private MaternFunction(double nu, boolean withLower) {
         this.nu = nu;
         this.logNorm = (1 - nu) * Math.log(2) - LogGamma.value(nu);
         boolean closed = nu == 0.5 || nu == 1.5 || nu == 2.5;
-        this.lower = closed || nu <= 1 ? null : new MaternFunction(nu - 1);
+        this.lower = !withLower || closed || nu <= 1 ? null : new MaternFunction(nu - 1, false);
     }
 
     /** ν. */
