@@ -207,6 +207,30 @@ class SpectralKernelsTest {
         assertTrue(r.evidence() > gp.evidence(x, y).value() + 10);
     }
 
+    /**
+     * Positive semi-definite on denser random inputs than the contract's (n = 100 in 2-D, including
+     * near-duplicate points): smallest Gram eigenvalue ≥ −10⁻¹⁰·trace.
+     */
+    @Test
+    void gramMatricesArePositiveSemiDefiniteOnRandomInputs() {
+        Matrix x = org.kernels4j.TestData.gaussian(100, 2, 1.5, 44);
+        for (int i = 0; i < 10; i++) {
+            x.set(50 + i, 0, x.get(i, 0) + 1e-7);
+            x.set(50 + i, 1, x.get(i, 1));
+        }
+        for (String spec : new String[] {"sm(q=3, weights=[1, 0.5, 0.2], means=[[0.2, 0.7], [1.5, 0.1], [3, 2]],"
+                + " variances=[0.05, 0.5, 0.01])", "stm(dof=1.3, q=2, weights=[1, 2], means=[0.4, 2.2], variances=[0.1, 0.02])",
+            "vmf(kappa=30)", "matern(nu=0.3, length=[0.5, 2])", "matern(nu=70, length=0.4)"}) {
+            Matrix g = org.kernels4j.gram.GramEngine.gram(KernelSpec.parse(spec), x);
+            double trace = 0;
+            for (int i = 0; i < g.rows(); i++) {
+                trace += g.get(i, i);
+            }
+            double min = org.kernels4j.linalg.SymmetricEigen.of(g).value(0);
+            assertTrue(min >= -1e-10 * trace, spec + ": smallest eigenvalue " + min);
+        }
+    }
+
     @Test
     void specsParsePrintAndBroadcast() {
         assertEquals("sm(q=2, weights=[0.5, 0.5], means=[0.5, 0.5], variances=[1, 1])",
