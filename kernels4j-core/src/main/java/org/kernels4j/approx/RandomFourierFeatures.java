@@ -18,7 +18,7 @@ import org.kernels4j.linalg.Matrix;
  * <ul>
  *   <li>{@code rbf}: exp(−γ‖x − z‖²) ↔ ω ~ N(0, 2γ·I); ARD: ω_f ~ N(0, 1/ℓ_f²);</li>
  *   <li>{@code matern(nu, length)}: ω = (g/ℓ)·√(2ν/u), g ~ N(0, I), u ~ χ²(2ν) (multivariate t
- *       with 2ν degrees of freedom);</li>
+ *       with 2ν degrees of freedom, any ν &gt; 0);</li>
  *   <li>{@code laplacian(gamma)} (Euclidean): Matérn ν = ½ with ℓ = 1/γ; with {@code norm=l1}:
  *       independent ω_f ~ Cauchy(0, γ);</li>
  *   <li>{@code c*k}: features of k times √c.</li>
@@ -131,18 +131,48 @@ public final class RandomFourierFeatures extends ProjectionFeatureMap {
         return f;
     }
 
-    /** √(2ν/u), u ~ χ²(2ν): the multivariate-t factor of the Matérn density; 1 for the Gaussian. */
+    /**
+     * √(2ν/u), u ~ χ²(2ν): the multivariate-t factor of the Matérn density; 1 for the Gaussian. For an
+     * integer 2ν, u is a sum of 2ν squared normals; otherwise u = 2·Gamma(ν) by Marsaglia and Tsang's
+     * method (2000), boosted by U^{1/ν} for ν &lt; 1.
+     */
     private static double tScale(double nu, Random r) {
         if (Double.isInfinite(nu)) {
             return 1;
         }
-        int dof = (int) Math.round(2 * nu);
-        double u = 0;
-        for (int j = 0; j < dof; j++) {
-            double g = r.nextGaussian();
-            u += g * g;
+        double u;
+        if (2 * nu == Math.rint(2 * nu)) {
+            int dof = (int) Math.round(2 * nu);
+            u = 0;
+            for (int j = 0; j < dof; j++) {
+                double g = r.nextGaussian();
+                u += g * g;
+            }
+        } else {
+            u = 2 * gamma(nu, r);
         }
         return Math.sqrt(2 * nu / u);
+    }
+
+    /** A Gamma(a, 1) draw (Marsaglia and Tsang 2000); for a &lt; 1, Gamma(a + 1)·U^{1/a}. */
+    static double gamma(double a, Random r) {
+        if (a < 1) {
+            return gamma(a + 1, r) * Math.pow(1 - r.nextDouble(), 1 / a);
+        }
+        double d = a - 1.0 / 3;
+        double c = 1 / Math.sqrt(9 * d);
+        while (true) {
+            double x = r.nextGaussian();
+            double v = 1 + c * x;
+            if (v <= 0) {
+                continue;
+            }
+            v = v * v * v;
+            double u = 1 - r.nextDouble();
+            if (Math.log(u) < 0.5 * x * x + d - d * v + d * Math.log(v)) {
+                return d * v;
+            }
+        }
     }
 
     /** The frequencies ω_i as rows, m × d. */

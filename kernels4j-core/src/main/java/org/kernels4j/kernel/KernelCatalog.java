@@ -39,6 +39,11 @@ public final class KernelCatalog {
             NUMBER,
             /** A number, or a list of numbers (one per feature). */
             NUMBERS,
+            /**
+             * A number (for every component), a list of numbers (one per component) or a list of
+             * number lists (one list per component, one number per feature).
+             */
+            NUMBER_ROWS,
             /** An integer. */
             INTEGER,
             /** One of a fixed set of words; with {@code quoted}, also a double-quoted string. */
@@ -154,6 +159,23 @@ public final class KernelCatalog {
             requireKind(Kind.NUMBER);
             return new Param(name, Kind.NUMBERS, defaultValue, description, bound, choices, min, max, words, quoted,
                     learnable, lists);
+        }
+
+        /**
+         * This number parameter as one value per mixture component: a number (the same for every
+         * component), a list {@code [v1, …, vQ]} (one per component, shared by all features) or a list of
+         * lists {@code [[v11, …, v1d], …]} (one per component and feature); read with
+         * {@link KernelSpec.Args#numberRows}.
+         */
+        public Param perComponent() {
+            requireKind(Kind.NUMBER);
+            return new Param(name, Kind.NUMBER_ROWS, defaultValue, description, bound, choices, min, max, words, quoted,
+                    learnable, lists);
+        }
+
+        /** Whether one value per mixture component (and feature) is accepted ({@link #perComponent()}). */
+        public boolean perComponentAllowed() {
+            return kind == Kind.NUMBER_ROWS;
         }
 
         /** This word parameter, also accepting a double-quoted string (read with {@link KernelSpec.Args#quoted}). */
@@ -491,7 +513,8 @@ public final class KernelCatalog {
         /**
          * The spec {@code name(p1=v1, p2=v2, …)} with one value per declared parameter, in declaration
          * order; a null value leaves its parameter out. Values print as spec text: a {@link Double}
-         * by {@link Specs#num}, a {@code double[]} as a list (a single entry as a number), an
+         * by {@link Specs#num}, a {@code double[]} as a list (a single entry as a number), a
+         * {@code double[][]} as a list of lists (a flat list when every row has one entry), an
          * {@link Integer} or a {@link String} as is (a quoted string must carry its quotes).
          */
         public String spec(Object... values) {
@@ -523,6 +546,25 @@ public final class KernelCatalog {
                 double[] a = (double[]) v;
                 return a.length == 1 ? Specs.num(a[0]) : Specs.nums(a);
             }
+            if (v instanceof double[][]) {
+                double[][] rows = (double[][]) v;
+                boolean flat = true;
+                for (double[] r : rows) {
+                    flat &= r.length == 1;
+                }
+                if (flat) {
+                    double[] a = new double[rows.length];
+                    for (int i = 0; i < a.length; i++) {
+                        a[i] = rows[i][0];
+                    }
+                    return text(a);
+                }
+                StringBuilder sb = new StringBuilder("[");
+                for (int i = 0; i < rows.length; i++) {
+                    sb.append(i > 0 ? ", " : "").append(Specs.nums(rows[i]));
+                }
+                return sb.append(']').toString();
+            }
             return v.toString();
         }
 
@@ -539,6 +581,7 @@ public final class KernelCatalog {
         // the registry: a new kernel type is one more entry here (documentation order)
         for (Type t : List.of(LinearKernel.TYPE, PolynomialKernel.TYPE, CosineKernel.TYPE, RbfKernel.TYPE,
                 LaplacianKernel.TYPE, MaternKernel.TYPE, RationalQuadraticKernel.TYPE, PeriodicKernel.TYPE,
+                SpectralMixtureKernel.TYPE, StudentTMixtureKernel.TYPE, VonMisesFisherKernel.TYPE,
                 WhiteNoiseKernel.TYPE, ConstantKernel.TYPE, SigmoidKernel.TYPE, AnovaKernel.TYPE, BesselKernel.TYPE,
                 SplineKernel.TYPE, ChiSquaredKernel.TYPE, ChiSquaredKernel.ADDITIVE_TYPE, ArcCosineKernel.TYPE,
                 NeuralKernel.NNGP_TYPE, NeuralKernel.NTK_TYPE,

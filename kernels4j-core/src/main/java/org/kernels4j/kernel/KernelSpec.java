@@ -453,6 +453,38 @@ public final class KernelSpec {
             throw error(p, "'" + name + "' must be a number" + (p.perFeatureAllowed() ? " or a list of numbers" : ""));
         }
 
+        /**
+         * The values given for a {@link KernelCatalog.Param#perComponent()} parameter as rows, one per
+         * component: a number gives one row {@code [v]}, a flat list one single-entry row per item, a list
+         * of lists its rows; absent, one row holding the default.
+         */
+        public double[][] numberRows(KernelCatalog.Param p) {
+            String name = use(p);
+            Object v = values.get(name);
+            if (v == null) {
+                return new double[][] {{(Double) requireDefault(p)}};
+            }
+            if (!p.perComponentAllowed()) {
+                throw new IllegalStateException(name + " is not declared per component");
+            }
+            if (v instanceof Double) {
+                return new double[][] {{(Double) v}};
+            }
+            if (v instanceof double[]) {
+                double[] a = (double[]) v;
+                double[][] rows = new double[a.length][];
+                for (int i = 0; i < a.length; i++) {
+                    rows[i] = new double[] {a[i]};
+                }
+                return rows;
+            }
+            if (v instanceof double[][]) {
+                return (double[][]) v;
+            }
+            throw error(p, "'" + name + "' must be a number, a list with one number per component, or a list of"
+                    + " per-feature lists such as [[0.1, 0.2], [0.3, 0.4]]");
+        }
+
         /** The text of a quoted value for {@code p}, or null when it is absent or not quoted. */
         public String quoted(KernelCatalog.Param p) {
             Object v = values.get(use(p));

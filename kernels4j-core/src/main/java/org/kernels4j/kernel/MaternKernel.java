@@ -4,28 +4,39 @@ import java.util.Arrays;
 import org.kernels4j.linalg.ElementOps;
 
 /**
- * Matérn kernel for half-integer smoothness ν, with r = ‖x − z‖/ℓ (or the ARD distance
- * {@code sqrt(Σ_f (x_f − z_f)²/ℓ_f²)}):
+ * Matérn kernel of any smoothness ν &gt; 0, with r = ‖x − z‖/ℓ (or the ARD distance
+ * {@code sqrt(Σ_f (x_f − z_f)²/ℓ_f²)}) and t = √(2ν)·r:
+ * <pre>
+ *   k(x, z) = 2^{1−ν}/Γ(ν) · t^ν · K_ν(t),   k(x, x) = 1,
+ * </pre>
+ * K_ν the modified Bessel function of the second kind. The half-integers have closed forms, used
+ * as such (vectorized):
  * <ul>
  *   <li>ν = 1/2: {@code exp(−r)}</li>
  *   <li>ν = 3/2: {@code (1 + √3·r)·exp(−√3·r)}</li>
  *   <li>ν = 5/2: {@code (1 + √5·r + 5r²/3)·exp(−√5·r)}</li>
  * </ul>
- * Spec: {@code matern(nu=2.5, length=1.2)} or {@code matern(nu=1.5, length=[1, 2])}.
+ * Other ν go through {@link org.kernels4j.linalg.SpecialFunctions#logBesselK} in log space (no
+ * overflow at small r or large ν; relative error about 10⁻¹⁴ of each value) and, from ν = 25 on, a
+ * Stirling–Debye form that tends continuously to the RBF kernel exp(−r²/2) as ν → ∞ (see
+ * {@code MaternFunction}); cost a few hundred flops per entry instead of one exp. ν is a fixed
+ * choice, not a hyperparameter; the learnable parameters are the length scales.
+ * Spec: {@code matern(nu=2.5, length=1.2)}, {@code matern(nu=0.8, length=[1, 2])}.
  */
 public final class MaternKernel implements StationaryKernel {
-    /** ν ∈ {0.5, 1.5, 2.5} (discrete, not a hyperparameter). */
-    public static final KernelCatalog.Param NU = KernelCatalog.Param.choice("nu", 1.5, "smoothness: 0.5, 1.5 or 2.5",
-            0.5, 1.5, 2.5);
+    /** ν &gt; 0 (fixed, not a hyperparameter); 0.5, 1.5 and 2.5 use closed forms. */
+    public static final KernelCatalog.Param NU = KernelCatalog.Param.positive("nu", 1.5,
+            "smoothness, > 0 (0.5, 1.5, 2.5 are closed forms; large nu tends to rbf)").fixed();
     /** ℓ &gt; 0, or one ℓ_f per feature; learnable. */
     public static final KernelCatalog.Param LENGTH = KernelCatalog.Param.positive("length", 1,
             "length scale, or a list for one per feature").perFeature();
     /** The declaration. */
     public static final KernelCatalog.Type TYPE = KernelCatalog.Type.builder("matern",
-            "nu=0.5: exp(-r); 1.5: (1+sqrt3 r)exp(-sqrt3 r); 2.5: (1+sqrt5 r+5r^2/3)exp(-sqrt5 r); r=|x-z|/length")
+            "2^(1-nu)/Gamma(nu) t^nu K_nu(t), t = sqrt(2 nu)|x-z|/length; nu=0.5: exp(-r), 1.5: (1+sqrt3 r)exp(-sqrt3 r)")
             .params(NU, LENGTH)
             .examples("matern(nu=0.5, length=2)", "matern(nu=2.5, length=0.8)", "matern(nu=1.5, length=[1, 2, 0.5])",
-                    "matern(nu=2.5, length=[0.7, 1.5, 3])")
+                    "matern(nu=2.5, length=[0.7, 1.5, 3])", "matern(nu=0.8, length=1.3)", "matern(nu=3.7, length=[0.7, 1.5, 3])",
+                    "matern(nu=40, length=0.9)")
             .factory(a -> {
                 double[] l = a.numbers(LENGTH);
                 return l.length == 1 ? new MaternKernel(a.number(NU), l[0]) : new MaternKernel(a.number(NU), l);
@@ -34,8 +45,10 @@ public final class MaternKernel implements StationaryKernel {
     private final double nu;
     private final double length;
     private final double[] lengthScales;
+    /** M_ν and its radial factor; null for the closed forms. */
+    private final MaternFunction general;
 
-    /** Isotropic Matérn; ν must be 0.5, 1.5 or 2.5 and ℓ &gt; 0. */
+    /** Isotropic Matérn; ν &gt; 0 and ℓ &gt; 0. */
     public MaternKernel(double nu, double length) {
         this(nu, LENGTH.check(TYPE.name(), length), null);
     }
@@ -50,6 +63,11 @@ public final class MaternKernel implements StationaryKernel {
         this.nu = NU.check(TYPE.name(), nu);
         this.length = length;
         this.lengthScales = lengthScales;
+        this.general = closedForm(nu) ? null : new MaternFunction(nu);
+    }
+
+    private static boolean closedForm(double nu) {
+        return nu == 0.5 || nu == 1.5 || nu == 2.5;
     }
 
     /** ν. */
@@ -70,6 +88,9 @@ public final class MaternKernel implements StationaryKernel {
     @Override
     public double value(double[] x, double[] z) {
         double r = Math.sqrt(Specs.squaredDistance(x, z, lengthScales)) / length;
+        if (general != null) {
+            return general.value(Math.sqrt(2 * nu) * r);
+        }
         if (nu == 0.5) {
             return Math.exp(-r);
         } else if (nu == 1.5) {
@@ -85,7 +106,12 @@ public final class MaternKernel implements StationaryKernel {
         int len = block.rows() * block.cols();
         block.squaredDistances(lengthScales, out);
         ElementOps ops = ElementOps.get();
-        if (nu == 0.5) {
+        if (general != null) {
+            ops.sqrtScaled(out, 0, len, Math.sqrt(2 * nu) / length);
+            for (int k = 0; k < len; k++) {
+                out[k] = general.value(out[k]);
+            }
+        } else if (nu == 0.5) {
             ops.sqrtScaled(out, 0, len, -1.0 / length);
             ops.expScaled(out, 0, len, 1.0);
         } else if (nu == 1.5) {
@@ -99,9 +125,10 @@ public final class MaternKernel implements StationaryKernel {
 
     /**
      * The length scale {@code matern.length}, or per-feature {@code matern.length[f]}. With
-     * t = √(2ν)·r (r the scaled distance), ∂k/∂log ℓ = t·e^(−t) for ν = 1/2, t²·e^(−t) for ν = 3/2
-     * and t²(1 + t)/3·e^(−t) for ν = 5/2; for ARD, ∂k/∂log ℓ_f = g(t)·2ν·((x_f − z_f)/ℓ_f)² with
-     * g(t) = e^(−t)/t, e^(−t) and (1 + t)e^(−t)/3 respectively (these sum over f to the isotropic form).
+     * t = √(2ν)·r (r the scaled distance) and g(t) = −k'(t)/t = 2^{1−ν}/Γ(ν)·t^{ν−1}·K_{ν−1}(t),
+     * ∂k/∂log ℓ = t²·g(t); for ARD, ∂k/∂log ℓ_f = g(t)·2ν·((x_f − z_f)/ℓ_f)² (these sum over f to the
+     * isotropic form). In closed form g(t) = e^(−t)/t, e^(−t) and (1 + t)e^(−t)/3 for ν = ½, 3/2, 5/2,
+     * and g = M_{ν−1}/(2(ν − 1)) for ν &gt; 1 in general.
      */
     @Override
     public java.util.List<Hyperparameter> hyperparameters() {
@@ -148,8 +175,11 @@ public final class MaternKernel implements StationaryKernel {
         }
     }
 
-    /** g(t) = −k'(t)/t, finite at t = 0 except for ν = 1/2, where its product with t² is 0. */
+    /** g(t) = −k'(t)/t, finite at t = 0 except for ν ≤ 1, where its product with t² is 0. */
     private double radialFactor(double t) {
+        if (general != null) {
+            return general.radialFactor(t);
+        }
         double e = Math.exp(-t);
         if (nu == 0.5) {
             return t > 0 ? e / t : 0.0;
@@ -165,7 +195,7 @@ public final class MaternKernel implements StationaryKernel {
 
     /**
      * 2g'(s) = −radial(t)·2ν/ℓ² with t = √(2ν·s)/ℓ (ℓ = 1 for ARD), where radial(t) = −φ'(t)/t as in
-     * the gradient; for ν = 1/2 the derivative is unbounded as s → 0 and is taken as 0 at s = 0.
+     * the gradient; for ν ≤ 1 the derivative is unbounded as s → 0 and is taken as 0 at s = 0.
      */
     @Override
     public void computeRadialDerivativeBlock(GramBlock block, double[] out) {

@@ -39,6 +39,10 @@ class RandomFeaturesTest {
                         KernelSpec.parse("matern(nu=1.5, length=0.8)"), 64, 3, ORTH, s)},
                 new Object[] {"matern 2.5", (LongFunction<FeatureMap>) s -> RandomFourierFeatures.of(
                         KernelSpec.parse("matern(nu=2.5, length=[1, 0.7, 1.3])"), 64, 3, IID, s)},
+                new Object[] {"matern 0.8 (gamma-distributed t factor)", (LongFunction<FeatureMap>) s -> RandomFourierFeatures.of(
+                        KernelSpec.parse("matern(nu=0.8, length=0.9)"), 64, 3, IID, s)},
+                new Object[] {"matern 3.3 orth", (LongFunction<FeatureMap>) s -> RandomFourierFeatures.of(
+                        KernelSpec.parse("matern(nu=3.3, length=0.9)"), 64, 3, ORTH, s)},
                 new Object[] {"laplacian", (LongFunction<FeatureMap>) s -> RandomFourierFeatures.of(
                         KernelSpec.parse("laplacian(gamma=0.9)"), 64, 3, IID, s)},
                 new Object[] {"laplacian l1", (LongFunction<FeatureMap>) s -> RandomFourierFeatures.of(

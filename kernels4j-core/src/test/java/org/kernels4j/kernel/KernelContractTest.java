@@ -342,14 +342,16 @@ class KernelContractTest {
     /**
      * Every registered type has a row in a kernel table: the README's, or the ones in
      * docs/classic-kernels.md (sigmoid, anova, bessel, spline, chi2, additive_chi2) and
-     * docs/quantum-kernels.md (zz, pauli, projected), which the README links.
+     * docs/quantum-kernels.md (zz, pauli, projected) and docs/structured-gp-kernels.md (sm, stm, vmf), which
+     * the README links.
      */
     @Test
     void readmeTableListsEveryRegisteredKernel() throws IOException {
         Path readme = Path.of("..", "README.md");
         Assumptions.assumeTrue(Files.exists(readme), "README.md not found beside the module");
         String text = Files.readString(readme);
-        for (String doc : new String[] {"classic-kernels.md", "quantum-kernels.md", "convolutional-kernels.md"}) {
+        for (String doc : new String[] {"classic-kernels.md", "quantum-kernels.md", "convolutional-kernels.md",
+            "structured-gp-kernels.md"}) {
             Path table = Path.of("..", "docs", doc);
             if (Files.exists(table)) {
                 text += Files.readString(table);
