@@ -132,4 +132,30 @@ class StructuredGpCliTest {
         assertOneLineError("--max-missing applies to --model kron-gp", "fit", "--model", "ss-gp", "--train",
                 series.toString(), "--kernel", "matern(nu=0.5)", "--max-missing", "3", "--out", out);
     }
+
+    @Test
+    void benchPrintsTheRowsTheSlopeAndTheSameValueAsTheDenseGp() {
+        CliTest.Run r = CliTest.run("bench", "structured-gp", "--ss-n", "300,600", "--grid", "12", "--dense-grid", "8",
+                "--missing", "3");
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(8, lines.size(), r.out());
+        assertTrue(lines.get(0).startsWith("structured-gp ss_n=[300, 600] ss_kernel=matern(nu=1.5, length=0.5) grid=12"
+                + " dense_grid=8 missing=3"), lines.get(0));
+        assertTrue(lines.get(2).matches("ss-gp +300 .*"), lines.get(2));
+        assertTrue(lines.get(4).matches("kron-gp +141 .*"), lines.get(4)); // 144 cells, 3 missing
+        assertTrue(lines.get(5).matches("kron-gp +64 .*"), lines.get(5));
+        String[] dense = lines.get(6).trim().split(" +");
+        String[] kron = lines.get(5).trim().split(" +");
+        assertEquals("dense-gp", dense[0]);
+        double a = Double.parseDouble(kron[3]);
+        double b = Double.parseDouble(dense[3]);
+        assertEquals(b, a, 1e-8 * Math.abs(b));
+        assertTrue(Double.parseDouble(dense[4]) < 1e-9, lines.get(6));
+        assertTrue(lines.get(7).startsWith("state-space slope of log time vs log n: "), lines.get(7));
+        CliTest.Run bad = CliTest.run("bench", "structured-gp", "--grid", "1");
+        assertEquals(2, bad.code());
+        assertEquals(1, bad.err().strip().lines().count(), bad.err());
+        assertTrue(bad.err().contains("--grid and --dense-grid 0 or at least 2"), bad.err());
+    }
 }

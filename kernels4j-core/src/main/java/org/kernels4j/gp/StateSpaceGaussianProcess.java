@@ -194,6 +194,17 @@ public final class StateSpaceGaussianProcess implements Estimator<StateSpaceGaus
     }
 
     static int[] order(double[] values) {
+        boolean sorted = true;
+        for (int i = 1; i < values.length && sorted; i++) {
+            sorted = values[i] >= values[i - 1];
+        }
+        if (sorted) { // the common case of time series: skip the boxed sort
+            int[] identity = new int[values.length];
+            for (int i = 0; i < identity.length; i++) {
+                identity[i] = i;
+            }
+            return identity;
+        }
         Integer[] idx = new Integer[values.length];
         for (int i = 0; i < idx.length; i++) {
             idx[i] = i;
