@@ -18,8 +18,9 @@ import org.kernels4j.linalg.Matrix;
  * time points for each n, with the least-squares slope of log time against log n (1 = linear); (2) the grid GP's
  * log marginal likelihood and gradient on a side × side grid, and on a smaller grid also the dense GP's (the same
  * kernel as an ARD RBF, gp.GaussianProcess), with the relative difference of the two values. Times are wall-clock
- * seconds of one {@code evidence} call (value and gradient), the least of {@code reps}, after one untimed warm-up
- * call on the smallest problem (JIT compilation).
+ * seconds of one {@code evidence} call (value and gradient), the least of {@code reps}, after untimed warm-up
+ * calls (JIT compilation); the state-space rows also give the calling thread's CPU time, from which the slope is
+ * fitted, since wall time on a shared machine mostly measures the other load.
  */
 public final class StructuredGpBenchmark {
     /**
@@ -41,17 +42,21 @@ public final class StructuredGpBenchmark {
      *
      * @param method ss-gp, kron-gp or dense-gp
      * @param n data points (observed cells for the grids)
-     * @param seconds one evidence-and-gradient call
+     * @param seconds one evidence-and-gradient call, wall clock
+     * @param cpuSeconds the same call's CPU time on the calling thread (the state-space recursion is single-threaded,
+     *     so this is its cost even on a loaded machine); NaN for the grid and dense rows, which use several threads
      * @param logLikelihood the value it returned
      * @param relativeDifference |kron − dense| / |dense| on the dense row, NaN elsewhere
      */
-    public record Row(String method, int n, double seconds, double logLikelihood, double relativeDifference) {
+    public record Row(String method, int n, double seconds, double cpuSeconds, double logLikelihood,
+            double relativeDifference) {
     }
 
     /**
-     * All rows, and the fitted slope of log seconds against log n over the state-space rows.
+     * All rows, and the fitted slopes of log CPU seconds and of log wall seconds against log n over the
+     * state-space rows.
      */
-    public record Result(List<Row> rows, double stateSpaceSlope) {
+    public record Result(List<Row> rows, double stateSpaceSlope, double stateSpaceWallSlope) {
     }
 
     private StructuredGpBenchmark() {
@@ -107,14 +112,18 @@ public final class StructuredGpBenchmark {
     }
 
     private static double[] timed(java.util.function.Supplier<HyperparameterSearch.Evidence> call, int reps) {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         double best = Double.POSITIVE_INFINITY;
+        double bestCpu = Double.POSITIVE_INFINITY;
         double value = Double.NaN;
         for (int rep = 0; rep < Math.max(1, reps); rep++) {
+            long c0 = mx.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
             value = call.get().value();
             best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+            bestCpu = Math.min(bestCpu, (mx.getCurrentThreadCpuTime() - c0) / 1e9);
         }
-        return new double[] {best, value};
+        return new double[] {best, value, bestCpu};
     }
 
     /** Runs everything, handing each row to {@code sink} as soon as it is measured. */
@@ -127,35 +136,43 @@ public final class StructuredGpBenchmark {
         StateSpaceGaussianProcess ss = StateSpaceGaussianProcess.builder(StateSpaceKernel.parse(o.ssKernel()))
                 .noise(NOISE).build();
         double slope = Double.NaN;
+        double wallSlope = Double.NaN;
         if (o.ssSizes().length > 0) {
-            Matrix[] warm = series(Math.min(o.ssSizes()[0], 10_000), o.seed() - 1);
-            ss.evidence(warm[0], warm[1]);
+            int warmN = java.util.Arrays.stream(o.ssSizes()).max().getAsInt();
+            Matrix[] warm = series(Math.min(warmN, 100_000), o.seed() - 1);
+            for (int i = 0; i < 3; i++) { // until the JIT has compiled the recursion
+                ss.evidence(warm[0], warm[1]);
+            }
             List<double[]> points = new ArrayList<>();
+            List<double[]> wall = new ArrayList<>();
             for (int n : o.ssSizes()) {
                 Matrix[] d = series(n, o.seed() + n);
                 double[] tv = timed(() -> ss.evidence(d[0], d[1]), o.reps());
-                both.accept(new Row("ss-gp", n, tv[0], tv[1], Double.NaN));
-                points.add(new double[] {Math.log(n), Math.log(tv[0])});
+                both.accept(new Row("ss-gp", n, tv[0], tv[2], tv[1], Double.NaN));
+                points.add(new double[] {Math.log(n), Math.log(tv[2])});
+                wall.add(new double[] {Math.log(n), Math.log(tv[0])});
             }
             slope = slope(points);
+            wallSlope = slope(wall);
         }
         if (o.gridSide() > 0) {
             KroneckerGaussianProcess kron = gridGp();
             kron.evidence(grid(Math.min(o.gridSide(), 20), 0, o.seed() - 1));
             KroneckerGaussianProcess.Grid big = grid(o.gridSide(), o.missing(), o.seed());
             double[] tv = timed(() -> kron.evidence(big), o.reps());
-            both.accept(new Row("kron-gp", big.cells() - big.missing(), tv[0], tv[1], Double.NaN));
+            both.accept(new Row("kron-gp", big.cells() - big.missing(), tv[0], Double.NaN, tv[1], Double.NaN));
         }
         if (o.denseSide() > 0) {
             KroneckerGaussianProcess.Grid small = grid(o.denseSide(), 0, o.seed() + 1);
             double[] kv = timed(() -> gridGp().evidence(small), o.reps());
-            both.accept(new Row("kron-gp", small.cells(), kv[0], kv[1], Double.NaN));
+            both.accept(new Row("kron-gp", small.cells(), kv[0], Double.NaN, kv[1], Double.NaN));
             Matrix x = small.observedPoints();
             Matrix y = small.observedValues();
             double[] dv = timed(() -> denseGp().evidence(x, y), o.reps());
-            both.accept(new Row("dense-gp", small.cells(), dv[0], dv[1], Math.abs(kv[1] - dv[1]) / Math.abs(dv[1])));
+            both.accept(new Row("dense-gp", small.cells(), dv[0], Double.NaN, dv[1],
+                    Math.abs(kv[1] - dv[1]) / Math.abs(dv[1])));
         }
-        return new Result(rows, slope);
+        return new Result(rows, slope, wallSlope);
     }
 
     /** Least-squares slope of y on x over the points (x, y). */

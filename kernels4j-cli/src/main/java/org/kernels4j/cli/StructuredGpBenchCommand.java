@@ -54,18 +54,20 @@ final class StructuredGpBenchCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "structured-gp ss_n=%s ss_kernel=%s grid=%d dense_grid=%d missing=%d seed=%d reps=%d "
                 + "threads=%d%n", ssSizes, ssKernel, gridSide, denseSide, missing, seed, reps, Parallelism.threads());
-        out.printf("%-9s %9s %10s %20s %12s%n", "method", "n", "seconds", "log_likelihood", "rel_diff");
+        out.printf("%-9s %9s %10s %10s %20s %12s%n", "method", "n", "seconds", "cpu_s", "log_likelihood", "rel_diff");
         out.flush();
         StructuredGpBenchmark.Result r = StructuredGpBenchmark.run(new StructuredGpBenchmark.Options(
                 ssSizes.stream().mapToInt(Integer::intValue).toArray(), ssKernel, gridSide, denseSide, missing, seed,
                 reps), row -> {
-                    out.printf(Locale.ROOT, "%-9s %9d %10.4f %20.10g %12s%n", row.method(), row.n(), row.seconds(),
+                    out.printf(Locale.ROOT, "%-9s %9d %10.4f %10s %20.10g %12s%n", row.method(), row.n(), row.seconds(),
+                            Double.isNaN(row.cpuSeconds()) ? "-" : String.format(Locale.ROOT, "%.4f", row.cpuSeconds()),
                             row.logLikelihood(), Double.isNaN(row.relativeDifference()) ? "-"
                                     : String.format(Locale.ROOT, "%.2e", row.relativeDifference()));
                     out.flush();
                 });
         if (!Double.isNaN(r.stateSpaceSlope())) {
-            out.printf(Locale.ROOT, "state-space slope of log time vs log n: %.3f (1 = linear)%n", r.stateSpaceSlope());
+            out.printf(Locale.ROOT, "state-space slope of log time vs log n: %.3f CPU, %.3f wall (1 = linear)%n",
+                    r.stateSpaceSlope(), r.stateSpaceWallSlope());
         }
         return 0;
     }

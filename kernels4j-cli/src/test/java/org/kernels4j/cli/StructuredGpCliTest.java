@@ -148,10 +148,10 @@ class StructuredGpCliTest {
         String[] dense = lines.get(6).trim().split(" +");
         String[] kron = lines.get(5).trim().split(" +");
         assertEquals("dense-gp", dense[0]);
-        double a = Double.parseDouble(kron[3]);
-        double b = Double.parseDouble(dense[3]);
+        double a = Double.parseDouble(kron[4]);
+        double b = Double.parseDouble(dense[4]);
         assertEquals(b, a, 1e-8 * Math.abs(b));
-        assertTrue(Double.parseDouble(dense[4]) < 1e-9, lines.get(6));
+        assertTrue(Double.parseDouble(dense[5]) < 1e-9, lines.get(6));
         assertTrue(lines.get(7).startsWith("state-space slope of log time vs log n: "), lines.get(7));
         CliTest.Run bad = CliTest.run("bench", "structured-gp", "--grid", "1");
         assertEquals(2, bad.code());

@@ -119,6 +119,12 @@ public final class StateSpaceKernel {
     private final List<Component> components;
     private final int states;
     private final int parameterCount;
+    /** Per component, what does not depend on Δ (computed once: the filter asks for A and Q at every step). */
+    private final Block[] blocks;
+
+    /** F (Matérn part, p×p), P∞ and ∂P∞/∂log ℓ (whole block, s×s), λ, and an s×s zero. */
+    private record Block(int order, double lambda, double[] f, double[] p, double[] dpLength, double[] zero) {
+    }
 
     private StateSpaceKernel(List<Component> components) {
         if (components.isEmpty()) {
@@ -135,6 +141,23 @@ public final class StateSpaceKernel {
             count += c.isResonator() ? 3 : 2;
         }
         this.parameterCount = count;
+        this.blocks = new Block[components.size()];
+        for (int ci = 0; ci < blocks.length; ci++) {
+            Component c = components.get(ci);
+            int p = c.order();
+            double lambda = Math.sqrt(2 * c.nu()) / c.length();
+            double[] pm = stationaryMatern(p, lambda, c.variance());
+            double[] dpm = new double[p * p]; // ∂P/∂log ℓ = −(G·P + P·G), G = diag(0, 1, …)
+            for (int i = 0; i < p; i++) {
+                for (int k = 0; k < p; k++) {
+                    dpm[i * p + k] = -(i + k) * pm[i * p + k];
+                }
+            }
+            double[] i2 = {1, 0, 0, 1};
+            int st = c.states();
+            blocks[ci] = new Block(p, lambda, companion(p, lambda), c.isResonator() ? kron(pm, p, i2, 2) : pm,
+                    c.isResonator() ? kron(dpm, p, i2, 2) : dpm, new double[st * st]);
+        }
     }
 
     /** The number of hyperparameters. */
@@ -365,18 +388,12 @@ public final class StateSpaceKernel {
         }
         int at = 0;
         int param = 0;
-        for (Component c : components) {
-            int pOrder = c.order();
-            double lambda = Math.sqrt(2 * c.nu()) / c.length();
-            // Matérn block: F, P∞, A, and their log-λ derivatives (D·F₁·D⁻¹ structure, see class comment)
-            double[] f = companion(pOrder, lambda);
-            double[] pm = stationaryMatern(pOrder, lambda, c.variance());
-            double[] dpmL = new double[pOrder * pOrder]; // ∂P/∂log λ = G·P + P·G, G = diag(0, 1, …)
-            for (int i = 0; i < pOrder; i++) {
-                for (int k = 0; k < pOrder; k++) {
-                    dpmL[i * pOrder + k] = (i + k) * pm[i * pOrder + k];
-                }
-            }
+        for (int ci = 0; ci < components.size(); ci++) {
+            Component c = components.get(ci);
+            Block blk = blocks[ci];
+            int pOrder = blk.order;
+            double lambda = blk.lambda;
+            double[] f = blk.f;
             double[] am = null;
             double[] damL = null;
             if (dt >= 0) {
@@ -390,15 +407,11 @@ public final class StateSpaceKernel {
                 }
             }
             int s = c.states();
-            double[] pb;
-            double[] dpL;
+            double[] pb = blk.p;
             double[] ab = null;
             double[] daL = null;
             double[] daF = null;
             if (c.isResonator()) {
-                double[] i2 = {1, 0, 0, 1};
-                pb = kron(pm, pOrder, i2, 2);
-                dpL = kron(dpmL, pOrder, i2, 2);
                 if (am != null) {
                     double w = 2 * Math.PI * c.frequency();
                     double cs = Math.cos(w * dt);
@@ -410,15 +423,13 @@ public final class StateSpaceKernel {
                     daF = kron(am, pOrder, jr, 2);
                 }
             } else {
-                pb = pm;
-                dpL = dpmL;
                 ab = am;
                 daL = damL;
             }
             place(pb, s, p, d, at);
             // parameters: log σ² (A fixed, P∞ scales), log ℓ = −log λ, log f (P∞ fixed)
-            double[][] dA = {new double[s * s], scaled(daL, -1), daF};
-            double[][] dP = {pb, scaled(dpL, -1), new double[s * s]};
+            double[][] dA = {blk.zero, scaled(daL, -1), daF};
+            double[][] dP = {pb, blk.dpLength, blk.zero};
             int count = c.isResonator() ? 3 : 2;
             for (int j = 0; j < count; j++) {
                 if (dp != null) {
