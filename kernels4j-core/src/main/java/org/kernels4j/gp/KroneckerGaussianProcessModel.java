@@ -61,7 +61,7 @@ public final class KroneckerGaussianProcessModel implements PredictiveVariance {
         return grid;
     }
 
-    /** Whether targets were normalized (scale ≠ 1 or shift ≠ 0). */
+    /** {shift, scale} applied to the observed values (0 and 1 when not normalizing). */
     double[] shiftAndScale() {
         return new double[] {shift, scale};
     }
