@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
             BenchCommand.PrivateKde.class, SvmBenchCommand.class, BenchCommand.Balance.class,
             BenchCommand.Spectral.class, ThinBenchCommand.class, QuantumBenchCommand.class, CntkBenchCommand.class,
             GraphBenchCommands.Kpca.class, GraphBenchCommands.KMeans.class, GraphBenchCommands.GraphKernels.class,
-            DkmBenchCommand.class, BayesianGpBenchCommand.class, ServeBenchCommand.class})
+            DkmBenchCommand.class, BayesianGpBenchCommand.class, ServeBenchCommand.class,
+            StructuredGpBenchCommand.class})
 final class BenchCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;

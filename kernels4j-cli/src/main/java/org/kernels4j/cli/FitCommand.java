@@ -70,7 +70,7 @@ final class FitCommand implements Callable<Integer> {
             description = "Target column: a header name or a 0-based index, negative from the end (default: last column).")
     String target;
 
-    @Option(names = "--model", defaultValue = "krr", paramLabel = "krr|gp|tp|sgpr|gpc|ntk|dkm|svc|svr|oneclass|private-similarity",
+    @Option(names = "--model", defaultValue = "krr", paramLabel = "krr|gp|tp|sgpr|gpc|ntk|dkm|svc|svr|oneclass|private-similarity|kron-gp|ss-gp",
             description = "krr: kernel ridge regression. gp: Gaussian process regression (noise in the kernel as "
                     + "+ white(noise=...), learned with --optimize); its model file also predicts standard deviations. "
                     + "tp: Student-t process regression (--dof, or --inverse-gamma for the scale mixture of NNGPs). "
@@ -81,7 +81,11 @@ final class FitCommand implements Callable<Integer> {
                     + "svc: support vector classification; svr: epsilon-support vector regression; oneclass: "
                     + "one-class SVM for novelty detection (every CSV column is a feature unless --target names one "
                     + "to leave out). dkm: deep kernel machine regression; --kernel is then its layer map, "
-                    + "se(length=...) or nngp(activation=relu, w_var=..., b_var=...) "
+                    + "se(length=...) or nngp(activation=relu, w_var=..., b_var=...). "
+                    + "kron-gp: exact GP on rows that lie on a Cartesian grid (cells may be missing), one kernel per "
+                    + "feature column in --kernel separated by ';' (one spec alone serves every axis). "
+                    + "ss-gp: exact O(n) state-space GP on one feature column (time), --kernel a sum of "
+                    + "c*matern(nu=0.5|1.5|2.5, length=...) and resonator(nu=..., length=..., variance=..., frequency=...) "
                     + "(default: ${DEFAULT-VALUE}).")
     String model;
 
@@ -169,6 +173,10 @@ final class FitCommand implements Callable<Integer> {
             + "the diagonal besides the kernel, scikit-learn's alpha (default 1e-10); dkm: the Gaussian noise variance "
             + "of the target (default 0.01).")
     Double noise;
+
+    @Option(names = "--max-missing", paramLabel = "M", description = "kron-gp: the most grid cells without a row "
+            + "that the exact solver accepts (default 1000; each costs one grid-sized solve and 8 bytes per cell).")
+    Integer maxMissing;
 
     @Option(names = "--layers", paramLabel = "L", description = "dkm: number of learned Gram matrices (default 2).")
     Integer layers;
@@ -274,7 +282,7 @@ final class FitCommand implements Callable<Integer> {
     public Integer call() {
         AtomicFiles.checkWritable(out, train);
         List<String> models = List.of("krr", "gp", "tp", "sgpr", "gpc", "ntk", "dkm", "svc", "svr", "oneclass",
-                "private-similarity");
+                "private-similarity", "kron-gp", "ss-gp");
         if (!models.contains(model)) {
             throw new UsageException("unknown --model '" + model + "'; available: " + String.join(", ", models));
         }
@@ -285,9 +293,9 @@ final class FitCommand implements Callable<Integer> {
             appliesTo.put(o, List.of("krr"));
         }
         for (String o : List.of("--optimize", "--restarts", "--bounds", "--fix")) {
-            appliesTo.put(o, List.of("gp", "tp", "sgpr", "gpc"));
+            appliesTo.put(o, List.of("gp", "tp", "sgpr", "gpc", "kron-gp", "ss-gp"));
         }
-        appliesTo.put("--normalize", List.of("gp", "tp", "sgpr"));
+        appliesTo.put("--normalize", List.of("gp", "tp", "sgpr", "kron-gp", "ss-gp"));
         for (String o : List.of("--inference", "--objective", "--likelihood")) {
             appliesTo.put(o, List.of("gpc"));
         }
@@ -300,7 +308,8 @@ final class FitCommand implements Callable<Integer> {
         for (String o : FilterOptions.NAMES) {
             appliesTo.put(o, List.of("krr"));
         }
-        appliesTo.put("--noise", List.of("gp", "tp", "dkm"));
+        appliesTo.put("--noise", List.of("gp", "tp", "dkm", "kron-gp", "ss-gp"));
+        appliesTo.put("--max-missing", List.of("kron-gp"));
         appliesTo.put("--layers", List.of("dkm"));
         appliesTo.put("--inducing", List.of("sgpr"));
         for (String o : List.of("--learning-rate", "--diag-reg")) {
@@ -333,6 +342,9 @@ final class FitCommand implements Callable<Integer> {
         }
         if (model.equals("dkm")) {
             return fitDeepKernelMachine();
+        }
+        if (model.equals("kron-gp") || model.equals("ss-gp")) {
+            return fitStructuredGaussianProcess();
         }
         Kernel k = KernelSpec.parse(kernel);
         switch (model) {
@@ -1019,6 +1031,72 @@ final class FitCommand implements Callable<Integer> {
                     seconds);
         }
         pw.printf("prediction: a mixture of %d Gaussian processes at posterior draws%n", m.members().size());
+        printTrainingError(pw, m, ds);
+        pw.printf("saved %s%n", out);
+        return 0;
+    }
+
+    /** kron-gp and ss-gp: the grid and state-space GPs, whose kernels are not one {@link Kernel}. */
+    private Integer fitStructuredGaussianProcess() {
+        HyperparameterSearch search = hyperparameterSearch(maxIter);
+        Dataset ds = data.options.readWithTarget(train, target);
+        Model m;
+        String kernelText;
+        List<Hyperparameter> current;
+        HyperparameterSearch.Result learned;
+        double lml;
+        String detail;
+        if (model.equals("ss-gp")) {
+            var b = org.kernels4j.gp.StateSpaceGaussianProcess.builder(org.kernels4j.gp.StateSpaceKernel.parse(kernel))
+                    .normalizeTargets(normalize).optimize(search);
+            if (noise != null) {
+                b.noise(noise);
+            }
+            var fit = b.build().fit(ds.features(), ds.target());
+            m = fit;
+            kernelText = fit.kernel().toSpec() + "; noise " + fit.noise();
+            current = org.kernels4j.gp.StateSpaceGaussianProcess.builder(fit.kernel()).noise(fit.noise()).build()
+                    .hyperparameters();
+            learned = fit.search();
+            lml = fit.logMarginalLikelihood();
+            detail = "state dimension " + fit.kernel().stateDimension();
+        } else {
+            String[] specs = kernel.split(";");
+            int axes = ds.features().cols();
+            if (specs.length != 1 && specs.length != axes) {
+                throw new UsageException("--kernel for kron-gp needs one spec per feature column separated by ';' ("
+                        + axes + ") or one spec for all, got " + specs.length);
+            }
+            List<Kernel> ks = new java.util.ArrayList<>();
+            for (int d = 0; d < axes; d++) {
+                ks.add(KernelSpec.parse(specs[specs.length == 1 ? 0 : d].trim()));
+            }
+            var b = org.kernels4j.gp.KroneckerGaussianProcess.builder(ks).normalizeTargets(normalize).optimize(search);
+            if (noise != null) {
+                b.noise(noise);
+            }
+            if (maxMissing != null) {
+                b.maxMissing(maxMissing);
+            }
+            var fit = b.build().fit(ds.features(), ds.target());
+            m = fit;
+            kernelText = String.join("; ", fit.kernels().stream().map(Kernel::toSpec).toList()) + "; noise "
+                    + fit.noise();
+            current = org.kernels4j.gp.KroneckerGaussianProcess.builder(fit.kernels()).noise(fit.noise()).build()
+                    .hyperparameters();
+            learned = fit.search();
+            lml = fit.logMarginalLikelihood();
+            detail = "grid " + String.join(" x ", fit.grid().axes().stream().map(a -> Integer.toString(a.length))
+                    .toList()) + ", " + fit.grid().missing() + " missing cell(s)";
+        }
+        checkFitted(m, ds);
+        ModelFiles.save(new SavedModel(m, ds.featureNames(), ds.targetName(), ds.classLabels()), out);
+        var pw = spec.commandLine().getOut();
+        pw.printf("model: %s, kernel: %s%n", model, kernelText);
+        pw.printf("trained on %d rows x %d features from %s, target '%s'; %s%n", ds.rows(), ds.features().cols(), train,
+                ds.targetName(), detail);
+        printHyperparameters(pw, current, learned);
+        pw.printf("log marginal likelihood: %.6f%s%n", lml, normalize ? " (normalized target)" : "");
         printTrainingError(pw, m, ds);
         pw.printf("saved %s%n", out);
         return 0;
