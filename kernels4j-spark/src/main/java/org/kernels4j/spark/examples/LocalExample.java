@@ -47,8 +47,8 @@ public final class LocalExample {
             StandardScaler scale = new StandardScaler().setInputCol("raw").setOutputCol("features").setWithMean(true);
             Pipeline linear = new Pipeline().setStages(new PipelineStage[] {scale, new LinearRegression()});
             Pipeline rff = new Pipeline().setStages(new PipelineStage[] {scale,
-                new RandomFeatures().setKernel("rbf(gamma=0.05)").setNumFeatures(500).setSeed(1),
-                new LinearRegression().setFeaturesCol("kernelFeatures").setRegParam(1e-2)});
+                new RandomFeatures().setKernel("rbf(gamma=0.05)").setNumFeatures(100).setSeed(1),
+                new LinearRegression().setFeaturesCol("kernelFeatures").setRegParam(0.3)});
             Pipeline nystrom = new Pipeline().setStages(new PipelineStage[] {scale,
                 new NystromKernelRidge().setKernel("rbf(gamma=0.05)").setLambda(1.0).setNumCenters(200)
                     .setCenterTargets(true)});
