@@ -293,11 +293,26 @@ public final class Landmarks {
      */
     private static double[] weightedScores(Kernel kernel, Matrix x, int[] rows, int[] landmarks, double[] weights,
             double lambda) {
+        return leverageScoresAgainst(kernel, x.selectRows(rows), x.selectRows(landmarks), weights, lambda);
+    }
+
+    /**
+     * Approximate ridge leverage scores ℓ̃_i = (k_ii − (D·k_iS)ᵀ(D·K_SS·D + λI)⁻¹(D·k_iS))/λ of the rows of
+     * {@code x} against the landmark rows S with weights w (D = diag(√w)): the scoring step of
+     * {@link #approximateLeverageScores} (unit weights, S its uniform pilot) and of the recursive sampler, for
+     * callers whose rows are spread over machines and who score each part against the same S.
+     * O(rows·s·d + rows·s² + s³).
+     */
+    public static double[] leverageScoresAgainst(Kernel kernel, Matrix x, Matrix landmarks, double[] weights,
+            double lambda) {
         if (!(lambda > 0)) {
             throw new Kernels4jException("leverage scores need lambda > 0, got " + lambda);
         }
-        int s = landmarks.length;
-        Matrix xs = x.selectRows(landmarks);
+        int s = landmarks.rows();
+        if (weights.length != s) {
+            throw new Kernels4jException(s + " landmarks but " + weights.length + " weights");
+        }
+        Matrix xs = landmarks;
         double[] sw = new double[s];
         for (int j = 0; j < s; j++) {
             sw[j] = Math.sqrt(weights[j]);
@@ -309,13 +324,13 @@ public final class Landmarks {
             }
             kss.set(i, i, kss.get(i, i) + lambda);
         }
-        Matrix xr = x.selectRows(rows);
+        Matrix xr = x;
         double[] diag = GramEngine.diagonal(kernel, xr);
-        double[] scores = new double[rows.length];
+        double[] scores = new double[xr.rows()];
         try (Cholesky chol = Cholesky.factor(kss, "landmark kernel matrix for leverage scores")) {
             int chunk = 4096;
-            for (int start = 0; start < rows.length; start += chunk) {
-                int end = Math.min(rows.length, start + chunk);
+            for (int start = 0; start < xr.rows(); start += chunk) {
+                int end = Math.min(xr.rows(), start + chunk);
                 Matrix kxs = GramEngine.cross(kernel, xr.rowRange(start, end), xs); // rows × s
                 Matrix t = kxs.transpose();
                 for (int j = 0; j < s; j++) {

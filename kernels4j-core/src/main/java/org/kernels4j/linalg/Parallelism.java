@@ -33,6 +33,8 @@ import org.kernels4j.Kernels4jException;
 public final class Parallelism {
     private static final ReentrantLock LOCK = new ReentrantLock();
     private static final ThreadLocal<Boolean> IN_BLOCK = ThreadLocal.withInitial(() -> Boolean.FALSE);
+    /** A per-caller thread budget set by {@link #withThreadLimit}; null: the global setting and pool. */
+    private static final ThreadLocal<Integer> LIMIT = new ThreadLocal<>();
     private static volatile int threads = Math.max(1,
             Integer.getInteger("kernels4j.threads", Runtime.getRuntime().availableProcessors()));
     private static int blasThreads = -1;
@@ -62,6 +64,45 @@ public final class Parallelism {
         } finally {
             LOCK.unlock();
         }
+    }
+
+    /**
+     * Runs {@code call} with at most {@code n} threads for the work it starts, counted for the calling
+     * thread alone, for a host that grants each of its concurrent tasks its own cores (a Spark task runs with
+     * {@code TaskContext.cpus()}). Inside, blocks run on the caller plus n − 1 helper threads started for
+     * each {@link #forEachBlock} call, without the global lock (so concurrent tasks do not queue behind each
+     * other), and every BLAS call runs single-threaded: OpenBLAS's thread count is one process-wide
+     * setting, so a task may not raise it without taking cores granted to its neighbours.
+     *
+     * @param n the thread budget, at least 1
+     */
+    public static <T> T withThreadLimit(int n, Supplier<T> call) {
+        if (n < 1) {
+            throw new Kernels4jException("thread limit must be at least 1, got " + n);
+        }
+        Integer outer = LIMIT.get();
+        LOCK.lock();
+        try {
+            setBlasThreads(1);
+        } finally {
+            LOCK.unlock();
+        }
+        LIMIT.set(outer == null ? n : Math.min(n, outer));
+        try {
+            return call.get();
+        } finally {
+            if (outer == null) {
+                LIMIT.remove();
+            } else {
+                LIMIT.set(outer);
+            }
+        }
+    }
+
+    /** The threads work started by the calling thread may use: its {@link #withThreadLimit} budget, else the global count. */
+    static int effectiveThreads() {
+        Integer limit = LIMIT.get();
+        return limit == null ? threads : limit;
     }
 
     /** True on a worker thread inside {@link #forEachBlock}. */
@@ -111,7 +152,7 @@ public final class Parallelism {
      * the single-threaded BLAS already in force.
      */
     public static <T> T blas(Supplier<T> call) {
-        if (insideBlock()) {
+        if (insideBlock() || LIMIT.get() != null) { // a limited caller's BLAS stays single-threaded
             return call.get();
         }
         LOCK.lock();
@@ -136,6 +177,10 @@ public final class Parallelism {
             for (int b = 0; b < count; b++) {
                 task.accept(b);
             }
+            return;
+        }
+        if (LIMIT.get() != null) {
+            runOnOwnThreads(Math.min(LIMIT.get(), count), count, task);
             return;
         }
         LOCK.lock();
@@ -177,18 +222,32 @@ public final class Parallelism {
      * thrown by a task is rethrown.
      */
     public static void forEachPreparation(int count, IntConsumer task) {
-        int workers = Math.min(threads, count);
+        int workers = Math.min(effectiveThreads(), count);
         if (workers <= 1) {
             for (int i = 0; i < count; i++) {
                 task.accept(i);
             }
             return;
         }
+        runOnOwnThreads(workers, count, task);
+    }
+
+    /** Items 0..count−1 on the caller plus workers − 1 fresh daemon threads (no pool, no global lock). */
+    private static void runOnOwnThreads(int workers, int count, IntConsumer task) {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Runnable worker = worker(count, task, new AtomicInteger(), failure);
+        Integer limit = LIMIT.get();
+        Runnable helper = () -> { // helpers keep the caller's budget for work they start themselves
+            LIMIT.set(limit);
+            try {
+                worker.run();
+            } finally {
+                LIMIT.remove();
+            }
+        };
         List<Thread> helpers = new ArrayList<>();
         for (int w = 1; w < workers; w++) {
-            Thread t = new Thread(worker, "kernels4j-prepare-" + w);
+            Thread t = new Thread(helper, "kernels4j-prepare-" + w);
             t.setDaemon(true);
             t.start();
             helpers.add(t);

@@ -95,26 +95,37 @@ public final class PrivateKernelSum implements Model {
         if (x.rows() == 0) {
             throw new Kernels4jException("a private release needs at least one data row");
         }
-        x.requireFinite("private data");
+        long[] sums = gridSums(kernel, x, features, frequencySeed, x.rows());
+        return releaseFromGridSums(kernel, x.cols(), sums, x.rows(), features, epsilon, frequencySeed, noise);
+    }
+
+    /**
+     * The exact integer grid sums S_j = Σ_x round(φ_j(x)/γ) (j = 1..D) of some of the private rows, for a
+     * release whose rows are spread over machines: γ depends only on n (all rows, public) and D, and integer
+     * sums add exactly, so the parts' sums added up are the sums of all rows, and
+     * {@link #releaseFromGridSums} on them is the release of all rows (the noise apart). These sums are not
+     * private: only the release may leave the place where they are added. O(rows·D·d).
+     *
+     * @param n the number of rows of the whole data set
+     */
+    public static long[] gridSums(Kernel kernel, Matrix part, int features, long frequencySeed, long n) {
+        part.requireFinite("private data");
         if (features < 2 || features % 2 != 0) {
             throw new Kernels4jException("the number of random features must be even and >= 2, got " + features);
         }
-        if (!(epsilon > 0) || Double.isInfinite(epsilon)) {
-            throw new Kernels4jException("epsilon must be a positive finite number, got " + epsilon);
+        if (n < 1 || n > Integer.MAX_VALUE) {
+            throw new Kernels4jException("a private release needs between 1 and 2^31 - 1 rows, got " + n);
         }
-        int d = x.cols();
-        RandomFourierFeatures rff = RandomFourierFeatures.of(kernel, features, d, RandomFourierFeatures.Sampling.IID,
-                frequencySeed);
-        Matrix w = rff.frequencies();
+        int d = part.cols();
+        Matrix w = RandomFourierFeatures.of(kernel, features, d, RandomFourierFeatures.Sampling.IID, frequencySeed)
+                .frequencies();
         double s = kernel.value(new double[d], new double[d]);
         int m = w.rows();
-        int n = x.rows();
-        double c = Math.sqrt(s / m);
-        double rowSensitivity = 2 * Math.sqrt(2) * c * m * (1 + 0x1p-40); // of Σ_x φ(x)
-        double gamma = GridLaplace.granularity(rowSensitivity / n, 2L * m);
+        int rows = part.rows();
+        double gamma = GridLaplace.granularity(rowSensitivity(s, m) / n, 2L * m);
         long[] sums = new long[2 * m];
-        for (int start = 0; start < n; start += 4096) { // row chunks: never n × 2m at once
-            Matrix f = features(w, s, x.rowRange(start, Math.min(n, start + 4096)));
+        for (int start = 0; start < rows; start += 4096) { // row chunks: never rows × 2m at once
+            Matrix f = features(w, s, part.rowRange(start, Math.min(rows, start + 4096)));
             double[] fd = f.data();
             for (int i = 0; i < f.rows(); i++) {
                 for (int j = 0; j < 2 * m; j++) {
@@ -122,6 +133,42 @@ public final class PrivateKernelSum implements Model {
                 }
             }
         }
+        return sums;
+    }
+
+    /**
+     * The ε-DP release from the grid sums of all n rows ({@link #gridSums}), with noise from the secure
+     * generator: N_j = round(S_j/n) and μ̃_j = γ·(N_j + Z_j) as in the class notes.
+     *
+     * @param d the input dimension
+     */
+    public static PrivateKernelSum releaseFromGridSums(Kernel kernel, int d, long[] sums, int n, int features,
+            double epsilon, long frequencySeed) {
+        return releaseFromGridSums(kernel, d, sums, n, features, epsilon, frequencySeed, NoiseSource.secure());
+    }
+
+    static PrivateKernelSum releaseFromGridSums(Kernel kernel, int d, long[] sums, int n, int features,
+            double epsilon, long frequencySeed, NoiseSource noise) {
+        if (features < 2 || features % 2 != 0) {
+            throw new Kernels4jException("the number of random features must be even and >= 2, got " + features);
+        }
+        if (!(epsilon > 0) || Double.isInfinite(epsilon)) {
+            throw new Kernels4jException("epsilon must be a positive finite number, got " + epsilon);
+        }
+        if (n < 1) {
+            throw new Kernels4jException("a private release needs at least one data row");
+        }
+        RandomFourierFeatures rff = RandomFourierFeatures.of(kernel, features, d, RandomFourierFeatures.Sampling.IID,
+                frequencySeed);
+        Matrix w = rff.frequencies();
+        double s = kernel.value(new double[d], new double[d]);
+        int m = w.rows();
+        if (sums.length != 2 * m) {
+            throw new Kernels4jException("the grid sums have " + sums.length + " entries for " + features
+                    + " features");
+        }
+        double rowSensitivity = rowSensitivity(s, m);
+        double gamma = GridLaplace.granularity(rowSensitivity / n, 2L * m);
         long[] units = new long[2 * m];
         for (int j = 0; j < units.length; j++) {
             units[j] = GridLaplace.roundDiv(sums[j], n);
@@ -129,6 +176,11 @@ public final class PrivateKernelSum implements Model {
         double sensitivity = adjustedSensitivity(rowSensitivity, m, n, gamma);
         double[] mean = GridLaplace.release(units, gamma, sensitivity, epsilon, noise);
         return new PrivateKernelSum(kernel, w, s, mean, n, epsilon, sensitivity, gamma, MECHANISM);
+    }
+
+    /** Δ_row = 2√2·c·m·(1 + 2^-40), c = √(s/m): the L1 sensitivity of Σ_x φ(x) under replace-one. */
+    private static double rowSensitivity(double s, int m) {
+        return 2 * Math.sqrt(2) * Math.sqrt(s / m) * m * (1 + 0x1p-40);
     }
 
     /** Δ′ = (Δ_row + 2mγ)/n + 2mγ, rounded up (Δ_row: the sensitivity of Σ_x φ(x)). */

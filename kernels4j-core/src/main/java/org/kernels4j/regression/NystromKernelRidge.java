@@ -227,6 +227,39 @@ public final class NystromKernelRidge implements Estimator<KernelRidgeModel> {
         if (filter != null) {
             return filtered(x, yc, c, centerIndices, mean);
         }
+        return fitWithOperator(n, c, GramEngine.crossNormalTimes(kernel, x, c, null, yc, ProgressListener.NONE),
+                w -> GramEngine.crossNormalTimes(kernel, x, c, w, null, ProgressListener.NONE), mean, centerIndices);
+    }
+
+    /**
+     * The preconditioned CG solve of {@link #fitWithCenters} with the pass over the data supplied by the caller,
+     * for data that does not fit one machine (kernels4j-spark computes both products as a sum over partitions):
+     * {@code kernelTimesTargets} = K_nmᵀ(Y − mean), m×c, and {@code normalTimes}(W) = K_nmᵀ(K_nm·W) for an m×c
+     * matrix W. Everything else (K_mm, its Cholesky factor, the preconditioner, the iteration, the stopping
+     * rule, the progress and the report) is the single-machine code; with the local products it is
+     * {@link #fitWithCenters} exactly.
+     *
+     * @param n the number of data rows behind the two products (it scales the preconditioner)
+     * @param c the m centres, m×d
+     * @param mean the targets' means that were subtracted (zeros when not centred), added back to predictions
+     * @param centerIndices recorded in the report when not null
+     * @throws Kernels4jException with a spectral filter configured (that path needs the features' moments)
+     */
+    public KernelRidgeModel fitWithOperator(long n, Matrix c, Matrix kernelTimesTargets,
+            java.util.function.UnaryOperator<Matrix> normalTimes, double[] mean, int[] centerIndices) {
+        if (filter != null) {
+            throw new Kernels4jException("a spectral filter needs the Nystrom features' moments; "
+                    + "only ridge (lambda) runs with a supplied kernel operator");
+        }
+        if (n < 1) {
+            throw new Kernels4jException("the kernel operator must cover at least one data row, got n = " + n);
+        }
+        int m = c.rows();
+        int outs = kernelTimesTargets.cols();
+        if (kernelTimesTargets.rows() != m || mean.length != outs) {
+            throw new Kernels4jException("K_nm^T y must be " + m + " x " + mean.length + ", got "
+                    + kernelTimesTargets.rows() + " x " + outs);
+        }
         Matrix kmm = GramEngine.gram(kernel, c);
         try (Cholesky t = Cholesky.factor(kmm, "kernel matrix of the Nystrom centres")) {
             Matrix l = t.lower(); // K_mm = L·Lᵀ, T = Lᵀ
@@ -237,8 +270,7 @@ public final class NystromKernelRidge implements Estimator<KernelRidgeModel> {
             }
             try (Cholesky a = Cholesky.factor(ltl, "Falkon preconditioner")) {
                 // b = A⁻ᵀ T⁻ᵀ K_nmᵀ y
-                Matrix b = a.solveLower(t.solveLower(GramEngine.crossNormalTimes(kernel, x, c, null, yc,
-                        ProgressListener.NONE)));
+                Matrix b = a.solveLower(t.solveLower(kernelTimesTargets));
                 Matrix beta = new Matrix(m, outs);
                 Matrix r = b.copy();
                 Matrix p = b.copy();
@@ -248,7 +280,7 @@ public final class NystromKernelRidge implements Estimator<KernelRidgeModel> {
                 int it = 0;
                 updateResiduals(rel, rs, bNorm);
                 while (it < maxIterations && max(rel) > tolerance) {
-                    Matrix ap = apply(x, c, t, a, p);
+                    Matrix ap = apply(normalTimes, t, a, p);
                     double[] pap = columnDots(p, ap);
                     for (int o = 0; o < outs; o++) {
                         double alpha = pap[o] > 0 ? rs[o] / pap[o] : 0;
@@ -350,10 +382,10 @@ public final class NystromKernelRidge implements Estimator<KernelRidgeModel> {
     }
 
     /** BᵀHB·p = A⁻ᵀ(T⁻ᵀK_nmᵀK_nm·T⁻¹A⁻¹p + λ·A⁻¹p). */
-    private Matrix apply(Matrix x, Matrix c, Cholesky t, Cholesky a, Matrix p) {
+    private Matrix apply(java.util.function.UnaryOperator<Matrix> normalTimes, Cholesky t, Cholesky a, Matrix p) {
         Matrix v = a.solveLowerTransposed(p); // A⁻¹p
         Matrix w = t.solveLowerTransposed(v); // T⁻¹v
-        Matrix kk = t.solveLower(GramEngine.crossNormalTimes(kernel, x, c, w, null, ProgressListener.NONE));
+        Matrix kk = t.solveLower(normalTimes.apply(w));
         double[] kd = kk.data();
         double[] vd = v.data();
         for (int i = 0; i < kd.length; i++) {

@@ -131,4 +131,45 @@ class PrivateKernelSumTest {
         assertThrows(Kernels4jException.class, () -> PrivateKernelSum.release(RBF, x, 63, 1.0, 1, TestNoise.seeded(1)));
         assertThrows(Kernels4jException.class, () -> PrivateKernelSum.release(RBF, x, 64, 0, 1, TestNoise.seeded(1)));
     }
+
+    /**
+     * Grid sums of parts add up to the whole's exactly (integers), and the release from them is the release
+     * of the whole data with the same noise draws: what a distributed release (kernels4j-spark) relies on.
+     */
+    @Test
+    void gridSumsOfPartsGiveTheReleaseOfTheWhole() {
+        Matrix x = TestData.gaussian(250, 2, 1.0, 9);
+        int features = 32;
+        long[] whole = PrivateKernelSum.gridSums(RBF, x, features, 4, 250);
+        long[] parts = new long[features];
+        int[] cuts = {0, 1, 1, 120, 250}; // one row, an empty part, two large parts
+        for (int p = 0; p + 1 < cuts.length; p++) {
+            long[] s = PrivateKernelSum.gridSums(RBF, x.rowRange(cuts[p], cuts[p + 1]), features, 4, 250);
+            for (int j = 0; j < features; j++) {
+                parts[j] += s[j];
+            }
+        }
+        assertTrue(java.util.Arrays.equals(whole, parts));
+        PrivateKernelSum direct = PrivateKernelSum.release(RBF, x, features, 0.7, 4, TestNoise.seeded(3));
+        PrivateKernelSum fromSums = PrivateKernelSum.releaseFromGridSums(RBF, 2, parts, 250, features, 0.7, 4,
+                TestNoise.seeded(3));
+        assertTrue(java.util.Arrays.equals(direct.noisyMean(), fromSums.noisyMean()));
+        assertEquals(direct.sensitivity(), fromSums.sensitivity(), 0.0);
+        assertEquals(direct.granularity(), fromSums.granularity(), 0.0);
+        // a sum is Σ_x round(φ_j(x)/γ): within n/2 grid steps of Σ_x φ_j(x)/γ, computed here by brute force
+        double gamma = direct.granularity();
+        Matrix w = org.kernels4j.approx.RandomFourierFeatures.of(RBF, features, 2,
+                org.kernels4j.approx.RandomFourierFeatures.Sampling.IID, 4).frequencies();
+        int m = w.rows();
+        for (int j = 0; j < m; j++) {
+            double cos = 0;
+            for (int i = 0; i < 250; i++) {
+                cos += Math.sqrt(1.0 / m) * Math.cos(w.get(j, 0) * x.get(i, 0) + w.get(j, 1) * x.get(i, 1));
+            }
+            assertEquals(cos / gamma, whole[j], 125.0 + 1e-6 * Math.abs(cos / gamma), "cos feature " + j);
+        }
+        assertThrows(Kernels4jException.class, () -> PrivateKernelSum.gridSums(RBF, x, features, 4, 0));
+        assertThrows(Kernels4jException.class, () -> PrivateKernelSum.releaseFromGridSums(RBF, 2, new long[6], 250,
+                features, 0.7, 4));
+    }
 }
