@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
             LearningCurveCommand.class, BandwidthCommand.class, ThinCommand.class, AdhocCommand.class,
             QuantumExperimentCommand.class, QuantumKernelCommand.class, TreeCurveCommand.class, NtkDepthCommand.class,
             EntkCommand.class, KpcaCommand.class, ClusterCommand.class, GraphKernelCommand.class,
-            GraphClusterExperimentCommand.class,
+            GraphClusterExperimentCommand.class, OptimizeCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
