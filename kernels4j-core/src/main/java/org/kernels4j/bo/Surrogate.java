@@ -23,9 +23,9 @@ import org.kernels4j.linalg.Matrix;
  * ℓ_f ∈ [10⁻², 10] (unit-cube coordinates), started at c = 1, ℓ_f = 0.3, with noise variance
  * 10⁻⁶ on the normalized targets (set {@link #noise} higher for a noisy objective).
  * When {@link #learnHyperparameters} is on (the default), every refit maximizes the log marginal
- * likelihood with {@link HyperparameterSearch} (at most 100 L-BFGS iterations) from the previous step's
- * hyperparameters (warm start); the first fit, which has no previous step, also tries {@code restarts}
- * (default 1) random starts. A kernel with no free hyperparameters is used as given.
+ * likelihood with {@link HyperparameterSearch} from the previous step's hyperparameters (warm start, at
+ * most 30 L-BFGS iterations: one new observation moves the optimum little); the first fit, which has no
+ * previous step, allows 100 iterations and also tries {@code restarts} (default 1) random starts. A kernel with no free hyperparameters is used as given.
  * Immutable.
  */
 public final class Surrogate {
@@ -109,7 +109,7 @@ public final class Surrogate {
      */
     Posterior fit(Matrix u, double[] y, Kernel start, long seed) {
         Kernel k = start != null ? start : initialKernel(u.cols());
-        HyperparameterSearch search = learn && u.rows() >= 2 ? search(k, start == null ? restarts : 0, seed) : null;
+        HyperparameterSearch search = learn && u.rows() >= 2 ? search(k, start == null, seed) : null;
         Matrix ym = Matrix.wrap(y.length, 1, y.clone());
         GaussianProcess gp = GaussianProcess.builder(k).noise(noise).normalizeTargets(true).build();
         if (studentT) {
@@ -131,12 +131,13 @@ public final class Surrogate {
     }
 
     /** The search, with the default kernel's bounds; null when the kernel has nothing to learn. */
-    private HyperparameterSearch search(Kernel k, int extraStarts, long seed) {
+    private HyperparameterSearch search(Kernel k, boolean cold, long seed) {
         List<Hyperparameter> params = k.hyperparameters();
         if (params.isEmpty()) {
             return null;
         }
-        HyperparameterSearch.Builder b = HyperparameterSearch.builder().restarts(extraStarts).seed(seed).maxIterations(100);
+        HyperparameterSearch.Builder b = HyperparameterSearch.builder().restarts(cold ? restarts : 0).seed(seed)
+                .maxIterations(cold ? 100 : 30);
         if (kernel == null) {
             for (Hyperparameter h : params) {
                 if (h.name().equals("scale")) {
