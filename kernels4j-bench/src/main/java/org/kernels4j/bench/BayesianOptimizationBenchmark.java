@@ -61,8 +61,12 @@ public final class BayesianOptimizationBenchmark {
      * @param dims d
      * @param coldSeconds one ask() with the hyperparameters learned from the default start (least of reps)
      * @param warmSeconds one ask() after a tell, hyperparameters warm-started (least of reps)
+     * @param coldCpuSeconds CPU time of the calling thread in the cold ask() (on a loaded machine wall time
+     *     overstates the work; OpenBLAS's own threads are not counted)
+     * @param warmCpuSeconds the same for the warm-started ask()
      */
-    public record Proposal(int observations, int dims, double coldSeconds, double warmSeconds) {
+    public record Proposal(int observations, int dims, double coldSeconds, double warmSeconds, double coldCpuSeconds,
+            double warmCpuSeconds) {
     }
 
     private BayesianOptimizationBenchmark() {
@@ -142,6 +146,9 @@ public final class BayesianOptimizationBenchmark {
         TestFunctions.TestFunction f = TestFunctions.hartmann6();
         double cold = Double.POSITIVE_INFINITY;
         double warm = Double.POSITIVE_INFINITY;
+        double coldCpu = Double.POSITIVE_INFINITY;
+        double warmCpu = Double.POSITIVE_INFINITY;
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         for (int rep = 0; rep < reps; rep++) {
             SplittableRandom r = new SplittableRandom(77 + rep);
             BayesianOptimizer bo = BayesianOptimizer.builder(f.space()).acquisition(acquisition).seed(rep).build();
@@ -153,14 +160,18 @@ public final class BayesianOptimizationBenchmark {
                 bo = bo.tell(x, f.value(x));
             }
             long t0 = System.nanoTime();
+            long c0 = threads.getCurrentThreadCpuTime();
             double[] x = bo.ask();
             cold = Math.min(cold, (System.nanoTime() - t0) / 1e9);
+            coldCpu = Math.min(coldCpu, (threads.getCurrentThreadCpuTime() - c0) / 1e9);
             bo = bo.tell(x, f.value(x));
             t0 = System.nanoTime();
+            c0 = threads.getCurrentThreadCpuTime();
             bo.ask();
             warm = Math.min(warm, (System.nanoTime() - t0) / 1e9);
+            warmCpu = Math.min(warmCpu, (threads.getCurrentThreadCpuTime() - c0) / 1e9);
         }
-        return new Proposal(n, 6, cold, warm);
+        return new Proposal(n, 6, cold, warm, coldCpu, warmCpu);
     }
 
     static int[] checkpoints(int budget) {

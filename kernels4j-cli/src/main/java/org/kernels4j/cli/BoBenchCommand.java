@@ -77,8 +77,9 @@ final class BoBenchCommand implements Callable<Integer> {
         }
         if (proposalN > 0) {
             BayesianOptimizationBenchmark.Proposal p = BayesianOptimizationBenchmark.proposal(proposalN, reps, acq);
-            out.printf(Locale.ROOT, "proposal at n=%d d=%d: cold %.3f s, warm-started %.3f s%n", p.observations(),
-                    p.dims(), p.coldSeconds(), p.warmSeconds());
+            out.printf(Locale.ROOT, "proposal at n=%d d=%d: cold %.3f s, warm-started %.3f s (CPU of the calling "
+                    + "thread: %.3f s, %.3f s)%n", p.observations(), p.dims(), p.coldSeconds(), p.warmSeconds(),
+                    p.coldCpuSeconds(), p.warmCpuSeconds());
         }
         return 0;
     }
