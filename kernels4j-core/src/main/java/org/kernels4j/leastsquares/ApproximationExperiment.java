@@ -111,9 +111,19 @@ public final class ApproximationExperiment {
      * @param stableFraction the fraction of trials with ‖G − I‖₂ ≤ ½
      * @param singularFraction the fraction of trials whose weighted Gram matrix was singular
      * @param meanCondition  the mean cond(G) over nonsingular trials
+     * @param errors         every trial's relative error, ascending (+∞ for a singular design)
      */
     public record Cell(SamplingMethod method, int n, double meanError, double medianError, double upperError,
-            double stableFraction, double singularFraction, double meanCondition) {
+            double stableFraction, double singularFraction, double meanCondition, double[] errors) {
+        /** The record with a copy of the errors, so the cell stays immutable. */
+        public Cell {
+            errors = errors.clone();
+        }
+
+        @Override
+        public double[] errors() {
+            return errors.clone();
+        }
     }
 
     /**
@@ -220,7 +230,7 @@ public final class ApproximationExperiment {
         Arrays.sort(errors);
         int ok = trials - singular;
         return new Cell(method, n, ok == 0 ? Double.NaN : errorSum / ok, quantile(errors, 0.5), quantile(errors, 0.9),
-                stable / (double) trials, singular / (double) trials, ok == 0 ? Double.NaN : conditionSum / ok);
+                stable / (double) trials, singular / (double) trials, ok == 0 ? Double.NaN : conditionSum / ok, errors);
     }
 
     private static double quantile(double[] sorted, double p) {

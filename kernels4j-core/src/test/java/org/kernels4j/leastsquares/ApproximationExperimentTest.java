@@ -57,6 +57,22 @@ class ApproximationExperimentTest {
         Result r = ApproximationExperiment.run(basis, TestFunction.KINK::value, ALL, new double[] {1, 3}, 5, 400, 9);
         assertTrue(r.bestError() > 0.01, "a kink is not a polynomial");
         for (Cell c : r.cells()) {
+            double[] e = c.errors();
+            assertEquals(5, e.length);
+            double sum = 0;
+            int finite = 0;
+            for (int i = 0; i < e.length; i++) {
+                assertTrue(i == 0 || e[i] >= e[i - 1], "ascending");
+                if (Double.isFinite(e[i])) {
+                    sum += e[i];
+                    finite++;
+                }
+            }
+            assertEquals(sum / finite, c.meanError(), 1e-15 * Math.max(1, c.meanError()), c.toString());
+            assertEquals(e[2], c.medianError(), 0, "median of 5 is the 3rd");
+            assertEquals(e[4], c.upperError(), 0, "90 % quantile of 5 is the 5th (nearest rank)");
+            assertEquals((5 - finite) / 5.0, c.singularFraction(), 0);
+            assertTrue(c.meanCondition() >= 1, "cond(G) ≥ 1");
             assertTrue(c.medianError() >= r.bestError() - 1e-12, c.toString());
             assertTrue(c.upperError() >= c.medianError(), c.toString());
             assertTrue(c.stableFraction() >= 0 && c.stableFraction() <= 1);
