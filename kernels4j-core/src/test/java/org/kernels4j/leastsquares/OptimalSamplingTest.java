@@ -464,6 +464,11 @@ class OptimalSamplingTest {
             assertArrayEquals(a.points().data(), b.points().data(), 0, method + " reproducible");
             assertNotEquals(a.points().get(0, 0), OptimalSampling.draw(basis, method, n, 6).points().get(0, 0));
             assertEquals(n, a.size());
+            if (method == SamplingMethod.REFERENCE_IID || method == SamplingMethod.OPTIMAL_IID) {
+                assertEquals(n, a.proposals(), "i.i.d. samplers reject nothing");
+            } else {
+                assertTrue(a.proposals() >= n, method + " proposals");
+            }
             for (int i = 0; i < n; i++) {
                 double k = basis.inverseChristoffel(a.points().row(i));
                 double w = method == SamplingMethod.REFERENCE_IID ? 1 : m / k;
@@ -486,6 +491,7 @@ class OptimalSamplingTest {
                 () -> OptimalSampling.draw(basis, SamplingMethod.REPEATED_DPP, 12, 1)).getMessage()
                 .contains("multiple of m = 5"));
         assertThrows(Kernels4jException.class, () -> OptimalSampling.draw(basis, SamplingMethod.OPTIMAL_IID, 0, 1));
+        assertEquals(1, OptimalSampling.draw(basis, SamplingMethod.OPTIMAL_IID, 1, 1).size(), "one point is allowed");
         assertTrue(assertThrows(Kernels4jException.class,
                 () -> PoolBasis.ofFeatures(randomMatrix(3, 1, 1), randomMatrix(3, 5, 2))).getMessage()
                 .contains("the pool has 3 candidate points but the basis has 5 functions"));

@@ -215,6 +215,9 @@ class PolynomialBasisTest {
         assertEquals(Family.HERMITE, Family.parse(" Hermite"));
         assertThrows(Kernels4jException.class, () -> PolynomialBasis.of(Family.LEGENDRE, 0, IndexSet.TOTAL_DEGREE, 2));
         assertThrows(Kernels4jException.class, () -> PolynomialBasis.of(Family.LEGENDRE, 2, IndexSet.TOTAL_DEGREE, -1));
+        assertEquals(1, PolynomialBasis.of(Family.HERMITE, 3, IndexSet.TOTAL_DEGREE, 0).dimension(), "degree 0: constants");
+        assertEquals(201, PolynomialBasis.of(Family.LEGENDRE, 1, IndexSet.TOTAL_DEGREE, 200).dimension());
+        assertThrows(Kernels4jException.class, () -> PolynomialBasis.of(Family.LEGENDRE, 1, IndexSet.TOTAL_DEGREE, 201));
         assertTrue(assertThrows(Kernels4jException.class,
                 () -> PolynomialBasis.of(Family.LEGENDRE, 10, IndexSet.TENSOR_PRODUCT, 3)).getMessage()
                 .contains("more than 20000 functions"));
