@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
                 + "a polynomial approximation against the number of points n for each way of choosing the points — "
                 + "i.i.d. from the reference measure (plain least squares), i.i.d. from the optimal density k_m/m "
                 + "(weights m/k_m), one projection DPP (n = m), volume-rescaled sampling, and repeated DPPs.",
-            "Prints, per sampler and n, the mean, median and 90% error over the trials, the fraction of stable designs "
+            "Prints, per sampler and n, the mean, median and 90%% error over the trials, the fraction of stable designs "
                 + "(||G - I|| <= 1/2) and of singular ones; the best approximation error in the space is the floor. "
                 + "--plot draws the median error against n on log-log axes."})
 public final class WlsExperimentCommand implements Callable<Integer> {
