@@ -30,7 +30,9 @@ import org.kernels4j.regression.KernelRidge;
 import org.kernels4j.regression.NtkPredictor;
 import org.kernels4j.regression.NystromKernelRidge;
 import org.kernels4j.regression.RegularizationPath;
+import org.kernels4j.svm.StringSvmModel;
 import org.kernels4j.svm.SupportVectorMachine;
+import org.kernels4j.kernel.string.StringKernel;
 
 /**
  * The estimator contract over every learner: each fitted model survives its codec exactly (same
@@ -42,6 +44,15 @@ class ModelContractTest {
     private static final Matrix X = TestData.gaussian(40, 2, 1, 11);
     private static final Matrix Q = TestData.gaussian(7, 2, 1.5, 12);
     private static final Kernel RBF = KernelSpec.parse("rbf(gamma=0.7)");
+    /** Texts for the string-kernel SVM: the class is whether "ab" occurs. */
+    private static final List<String> TEXTS = List.of("abca", "bbcc", "cabb", "ccab", "acbc", "bcca", "abab", "cbcb",
+            "aabc", "ccbb", "babc", "acca");
+    private static final List<String> QUERY_TEXTS = List.of("abcc", "cccb", "bab");
+
+    /** The inputs the contract checks predict on: Q, or for a string-kernel model kernel values of QUERY_TEXTS. */
+    private static Matrix query(Model m) {
+        return m instanceof StringSvmModel s ? s.kernelValues(QUERY_TEXTS) : Q;
+    }
 
     private static Matrix regressionTargets() {
         Matrix y = new Matrix(X.rows(), 2);
@@ -109,6 +120,12 @@ class ModelContractTest {
         m.put("kernel-ward", org.kernels4j.cluster.KernelWard.builder(RBF).clusters(3).build().fit(X));
         m.put("dkm", org.kernels4j.dkm.DeepKernelMachine.builder(org.kernels4j.dkm.GramMap.parse("se(length=1.5)"))
                 .layers(2).nu(2).noise(0.05).maxIterations(4).build().fit(X, y));
+        Matrix hasAb = new Matrix(TEXTS.size(), 1);
+        for (int i = 0; i < TEXTS.size(); i++) {
+            hasAb.set(i, 0, TEXTS.get(i).contains("ab") ? 1 : 0);
+        }
+        m.put("string-svm", StringSvmModel.fit(SupportVectorMachine.classifier().probability(true).build(),
+                StringKernel.spectrum(2), TEXTS, hasAb));
         m.put("calibrated-gpc-sigmoid", CalibratedClassifier.builder(GaussianProcessClassifier.builder(RBF).build())
                 .folds(3).build().fit(X, labels(2)));
         return m;
@@ -125,10 +142,11 @@ class ModelContractTest {
             Model back = ModelCodecs.decode(ModelState.of(state.kind(), state.fields(), state.arrays()));
             assertEquals(m.getClass(), back.getClass(), e.getKey());
             assertEquals(m.features(), back.features(), e.getKey());
-            assertEquals(0.0, back.predict(Q).maxAbsDifference(m.predict(Q)), 1e-12, e.getKey());
+            Matrix q = query(m);
+            assertEquals(0.0, back.predict(q).maxAbsDifference(m.predict(q)), 1e-12, e.getKey());
             if (m instanceof PredictiveVariance v) {
-                Matrix a = v.predictiveVariance(Q);
-                Matrix b = ((PredictiveVariance) back).predictiveVariance(Q);
+                Matrix a = v.predictiveVariance(q);
+                Matrix b = ((PredictiveVariance) back).predictiveVariance(q);
                 for (int i = 0; i < a.data().length; i++) {
                     assertEquals(a.data()[i], b.data()[i], 1e-10 * Math.max(1e-6, a.data()[i]), e.getKey());
                 }
@@ -136,11 +154,11 @@ class ModelContractTest {
             if (m instanceof Classifier c) {
                 assertArrayEquals(c.classes(), ((Classifier) back).classes(), e.getKey());
                 if (c.hasProbabilities()) {
-                    assertEquals(0.0, ((Classifier) back).probabilities(Q).maxAbsDifference(c.probabilities(Q)), 1e-12);
+                    assertEquals(0.0, ((Classifier) back).probabilities(q).maxAbsDifference(c.probabilities(q)), 1e-12);
                 }
             }
             if (m instanceof DecisionFunction f) {
-                assertEquals(0.0, ((DecisionFunction) back).decisionValues(Q).maxAbsDifference(f.decisionValues(Q)),
+                assertEquals(0.0, ((DecisionFunction) back).decisionValues(q).maxAbsDifference(f.decisionValues(q)),
                         1e-12);
             }
         }
@@ -170,7 +188,7 @@ class ModelContractTest {
             Kernels4jException wrong = assertThrows(Kernels4jException.class, () -> e.getValue().predict(new Matrix(3, 5)),
                     e.getKey());
             assertTrue(wrong.getMessage().contains("5"), e.getKey() + ": " + wrong.getMessage());
-            Matrix nan = Q.copy();
+            Matrix nan = query(e.getValue()).copy();
             nan.set(1, 1, Double.NaN);
             Kernels4jException bad = assertThrows(Kernels4jException.class, () -> e.getValue().predict(nan), e.getKey());
             assertTrue(bad.getMessage().contains("NaN"), e.getKey() + ": " + bad.getMessage());
