@@ -10,8 +10,8 @@ import org.kernels4j.model.ModelCodec;
 import org.kernels4j.model.ModelState;
 
 /**
- * Model files of kind {@code string-svm}: the string kernel spec and the support-vector texts as
- * fields, and the precomputed-kernel SVM's own state ({@link SvmCodec}) under the prefix {@code svm.}.
+ * Model files of kind {@code string-svm}: the string kernel spec, the support-vector texts and the
+ * text column's name as fields, and the precomputed-kernel SVM's own state ({@link SvmCodec}) under the prefix {@code svm.}.
  */
 public final class StringSvmCodec extends ModelCodec<StringSvmModel> {
     /** The kind written into files. */
@@ -28,7 +28,8 @@ public final class StringSvmCodec extends ModelCodec<StringSvmModel> {
         ModelState inner = new SvmCodec().encode(m.svm());
         ModelState.Builder b = ModelState.builder(KIND)
                 .put("string_kernel", m.kernel().toSpec())
-                .put("support_texts", m.supportTexts());
+                .put("support_texts", m.supportTexts())
+                .put("text_column", m.textColumn());
         inner.fields().forEach((k, v) -> putField(b, SVM + k, v));
         inner.arrays().forEach((k, v) -> b.array(SVM + k, v));
         return b.build();
@@ -83,6 +84,6 @@ public final class StringSvmCodec extends ModelCodec<StringSvmModel> {
         }
         @SuppressWarnings("unchecked")
         List<String> strings = (List<String>) list;
-        return new StringSvmModel(kernel, strings, svm);
+        return new StringSvmModel(kernel, strings, svm, s.text("text_column"));
     }
 }

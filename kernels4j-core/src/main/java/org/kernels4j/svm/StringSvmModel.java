@@ -22,14 +22,19 @@ public final class StringSvmModel implements Classifier, DecisionFunction {
     private final StringKernel kernel;
     private final List<String> supportTexts;
     private final SvmModel svm;
+    private final String textColumn;
 
     /**
      * @param kernel the string kernel the SVM was trained with
      * @param supportTexts the training texts at {@code svm.supportIndices()}, in that order
      * @param svm an SVM trained on the precomputed string-kernel Gram matrix
+     * @param textColumn the name of the input column the texts come from (for data files), not empty
      * @throws Kernels4jException when the SVM is not precomputed or the text count differs from its support vectors
      */
-    public StringSvmModel(StringKernel kernel, List<String> supportTexts, SvmModel svm) {
+    public StringSvmModel(StringKernel kernel, List<String> supportTexts, SvmModel svm, String textColumn) {
+        if (textColumn == null || textColumn.isEmpty()) {
+            throw new Kernels4jException("a string-kernel SVM needs the name of its text column");
+        }
         if (kernel == null || svm == null || !svm.isPrecomputed()) {
             throw new Kernels4jException("a string-kernel SVM needs a string kernel and an SVM trained on its precomputed Gram matrix");
         }
@@ -40,12 +45,14 @@ public final class StringSvmModel implements Classifier, DecisionFunction {
         this.kernel = kernel;
         this.supportTexts = List.copyOf(supportTexts);
         this.svm = svm;
+        this.textColumn = textColumn;
     }
 
     /**
      * Trains {@code estimator} (built without a kernel: {@link SupportVectorMachine#classifier()},
      * {@code regression()} or {@code oneClass()}) on the string-kernel Gram matrix of {@code texts}.
-     * y as in {@link SupportVectorMachine#fit} (null for one-class).
+     * y as in {@link SupportVectorMachine#fit} (null for one-class). The text column is named "text"
+     * ({@link #withTextColumn}).
      */
     public static StringSvmModel fit(SupportVectorMachine estimator, StringKernel kernel, List<String> texts, Matrix y) {
         if (y != null && y.rows() != texts.size()) {
@@ -56,7 +63,7 @@ public final class StringSvmModel implements Classifier, DecisionFunction {
         for (int i : m.supportIndices()) {
             sv.add(texts.get(i));
         }
-        return new StringSvmModel(kernel, sv, m);
+        return new StringSvmModel(kernel, sv, m, "text");
     }
 
     /** k(texts_i, training text j), m×n_train, zero in the columns of training texts that are not support vectors. */
@@ -85,6 +92,16 @@ public final class StringSvmModel implements Classifier, DecisionFunction {
     /** Class probabilities (Platt), m×k; needs a model trained with {@code probability(true)}. */
     public Matrix probabilitiesOfTexts(List<String> texts) {
         return svm.probabilities(kernelValues(texts));
+    }
+
+    /** The same model reading its texts from the column {@code name}. */
+    public StringSvmModel withTextColumn(String name) {
+        return new StringSvmModel(kernel, supportTexts, svm, name);
+    }
+
+    /** The name of the column the texts come from. */
+    public String textColumn() {
+        return textColumn;
     }
 
     /** The string kernel. */
