@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
             BenchCommand.PrivateKde.class, SvmBenchCommand.class, BenchCommand.Balance.class,
             BenchCommand.Spectral.class, ThinBenchCommand.class, QuantumBenchCommand.class, CntkBenchCommand.class,
             GraphBenchCommands.Kpca.class, GraphBenchCommands.KMeans.class, GraphBenchCommands.GraphKernels.class,
-            DkmBenchCommand.class, BayesianGpBenchCommand.class})
+            DkmBenchCommand.class, BayesianGpBenchCommand.class, StringBenchCommand.class})
 final class BenchCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;

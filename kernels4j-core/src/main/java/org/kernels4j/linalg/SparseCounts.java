@@ -81,16 +81,31 @@ public final class SparseCounts {
     }
 
     /**
-     * The Gram matrix K_ij = ⟨f_i, f_j⟩ (n×n, rows in parallel), or, when {@code normalize}, K_ij/√(K_ii K_jj)
-     * (a zero vector then has no defined similarity: the caller must rule it out).
+     * The Gram matrix K_ij = ⟨f_i, f_j⟩ (n×n), or, when {@code normalize}, K_ij/√(K_ii K_jj) (a zero
+     * vector then has no defined similarity: the caller must rule it out).
+     * <p>Computed as a sparse X·Xᵀ through an inverted index (the SpGEMM of scipy.sparse): for row i,
+     * every key's posting list of (row j ≤ i, value) is added into a dense accumulator, so the cost is
+     * Σ_key nnz_key²/2 multiply-adds without the branches of pairwise merges; rows run in parallel.
      */
     public static Matrix gram(SparseCounts[] f, boolean normalize) {
         int n = f.length;
+        Postings p = Postings.of(f);
         Matrix k = new Matrix(n, n);
         double[] a = k.data();
-        Parallelism.forEachBlock(n, i -> {
-            for (int j = 0; j <= i; j++) {
-                a[i * n + j] = f[i].dot(f[j]);
+        int[][] ids = p.idsOf(f);
+        Parallelism.forEachBlock(blocks(n), b -> {
+            double[] acc = new double[n];
+            for (int i = b * BLOCK; i < Math.min(n, (b + 1) * BLOCK); i++) {
+                int[] id = ids[i];
+                double[] v = f[i].values;
+                for (int q = 0; q < id.length; q++) {
+                    double c = v[q];
+                    for (int t = p.start[id[q]], end = p.start[id[q] + 1]; t < end && p.rows[t] <= i; t++) {
+                        acc[p.rows[t]] += c * p.values[t];
+                    }
+                }
+                System.arraycopy(acc, 0, a, i * n, i + 1);
+                java.util.Arrays.fill(acc, 0, i + 1, 0.0);
             }
         });
         double[] d = new double[n];
@@ -107,15 +122,30 @@ public final class SparseCounts {
         return k;
     }
 
-    /** The m×n cross matrix K_ij = ⟨rows_i, cols_j⟩, normalized as in {@link #gram} when asked. */
+    /** The m×n cross matrix K_ij = ⟨rows_i, cols_j⟩, normalized as in {@link #gram} when asked; same method. */
     public static Matrix cross(SparseCounts[] rows, SparseCounts[] cols, boolean normalize) {
         int m = rows.length;
         int n = cols.length;
+        Postings p = Postings.of(cols);
         Matrix k = new Matrix(m, n);
         double[] a = k.data();
-        Parallelism.forEachBlock(m, i -> {
-            for (int j = 0; j < n; j++) {
-                a[i * n + j] = rows[i].dot(cols[j]);
+        int[][] ids = p.idsOf(rows);
+        Parallelism.forEachBlock(blocks(m), b -> {
+            double[] acc = new double[n];
+            for (int i = b * BLOCK; i < Math.min(m, (b + 1) * BLOCK); i++) {
+                int[] id = ids[i];
+                double[] v = rows[i].values;
+                for (int q = 0; q < id.length; q++) {
+                    if (id[q] < 0) {
+                        continue; // a key no column has
+                    }
+                    double c = v[q];
+                    for (int t = p.start[id[q]], end = p.start[id[q] + 1]; t < end; t++) {
+                        acc[p.rows[t]] += c * p.values[t];
+                    }
+                }
+                System.arraycopy(acc, 0, a, i * n, n);
+                java.util.Arrays.fill(acc, 0.0);
             }
         });
         if (normalize) {
@@ -131,5 +161,83 @@ public final class SparseCounts {
             }
         }
         return k;
+    }
+
+    private static final int BLOCK = 16;
+
+    private static int blocks(int n) {
+        return (n + BLOCK - 1) / BLOCK;
+    }
+
+    /** Column-wise storage: for each distinct key (id = rank among the sorted distinct keys) its (row, value) list. */
+    private static final class Postings {
+        final long[] keys;
+        final int[] start;
+        final int[] rows;
+        final double[] values;
+
+        private Postings(long[] keys, int[] start, int[] rows, double[] values) {
+            this.keys = keys;
+            this.start = start;
+            this.rows = rows;
+            this.values = values;
+        }
+
+        static Postings of(SparseCounts[] f) {
+            int total = 0;
+            for (SparseCounts v : f) {
+                total += v.keys.length;
+            }
+            long[] all = new long[total];
+            int c = 0;
+            for (SparseCounts v : f) {
+                System.arraycopy(v.keys, 0, all, c, v.keys.length);
+                c += v.keys.length;
+            }
+            java.util.Arrays.sort(all);
+            int distinct = 0;
+            for (int i = 0; i < total; i++) {
+                if (distinct == 0 || all[distinct - 1] != all[i]) {
+                    all[distinct++] = all[i];
+                }
+            }
+            long[] keys = java.util.Arrays.copyOf(all, distinct);
+            int[] start = new int[distinct + 1];
+            int[][] ids = new int[f.length][];
+            for (int r = 0; r < f.length; r++) {
+                ids[r] = new int[f[r].keys.length];
+                for (int q = 0; q < ids[r].length; q++) {
+                    ids[r][q] = java.util.Arrays.binarySearch(keys, f[r].keys[q]);
+                    start[ids[r][q] + 1]++;
+                }
+            }
+            for (int t = 0; t < distinct; t++) {
+                start[t + 1] += start[t];
+            }
+            int[] fill = java.util.Arrays.copyOf(start, distinct);
+            int[] rows = new int[total];
+            double[] values = new double[total];
+            for (int r = 0; r < f.length; r++) { // rows in increasing order within each list
+                for (int q = 0; q < ids[r].length; q++) {
+                    int at = fill[ids[r][q]]++;
+                    rows[at] = r;
+                    values[at] = f[r].values[q];
+                }
+            }
+            return new Postings(keys, start, rows, values);
+        }
+
+        /** For each vector, the ids of its keys (−1 for a key not in these postings). */
+        int[][] idsOf(SparseCounts[] f) {
+            int[][] ids = new int[f.length][];
+            for (int r = 0; r < f.length; r++) {
+                ids[r] = new int[f[r].keys.length];
+                for (int q = 0; q < ids[r].length; q++) {
+                    int at = java.util.Arrays.binarySearch(keys, f[r].keys[q]);
+                    ids[r][q] = at >= 0 ? at : -1;
+                }
+            }
+            return ids;
+        }
     }
 }

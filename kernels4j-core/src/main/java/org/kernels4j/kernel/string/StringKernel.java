@@ -415,36 +415,53 @@ public final class StringKernel {
             Parallelism.forEachPreparation(b.size(), i -> fb[i] = mismatchFeatures(b.get(i)));
             return List.of(fa, fb);
         }
-        // Substrings get dense ids from one dictionary shared by both lists (exact: no hashing collisions).
-        // Each text's substrings are counted in parallel; the ids are then handed out in one pass.
         List<String> all = new ArrayList<>(a);
         all.addAll(b);
-        @SuppressWarnings("unchecked")
-        Map<String, Integer>[] counts = new Map[all.size()];
         int lo = type == Type.SPECTRUM ? length : 1;
-        Parallelism.forEachPreparation(all.size(), i -> {
-            String s = all.get(i);
-            Map<String, Integer> c = new HashMap<>();
-            for (int l = lo; l <= length; l++) {
-                for (int p = 0; p + l <= s.length(); p++) {
-                    c.merge(s.substring(p, p + l), 1, Integer::sum);
+        // Exact integer codes without building substrings: number the characters that occur 1..σ and read a
+        // substring as a base-(σ + 1) numeral (no zero digit, so lengths never collide). When σ and the length
+        // make that overflow 63 bits, substrings get ids from a shared dictionary instead.
+        int[] digit = new int[Character.MAX_VALUE + 1];
+        int sigma = 0;
+        for (String s : all) {
+            for (int p = 0; p < s.length(); p++) {
+                if (digit[s.charAt(p)] == 0) {
+                    digit[s.charAt(p)] = ++sigma;
                 }
             }
-            counts[i] = c;
-        });
-        Map<String, Integer> ids = new HashMap<>();
+        }
         SparseCounts[] f = new SparseCounts[all.size()];
-        for (int i = 0; i < all.size(); i++) {
-            long[] keys = new long[counts[i].size()];
-            double[] values = new double[keys.length];
-            int q = 0;
-            for (Map.Entry<String, Integer> e : counts[i].entrySet()) {
-                Integer id = ids.putIfAbsent(e.getKey(), ids.size());
-                keys[q] = id == null ? ids.size() - 1 : id;
-                values[q++] = e.getValue();
+        if (length * Math.log(sigma + 1.0) < 62 * Math.log(2)) {
+            long base = sigma + 1;
+            Parallelism.forEachPreparation(all.size(), i -> {
+                String s = all.get(i);
+                long[] keys = new long[Math.max(1, (length - lo + 1) * s.length())];
+                int size = 0;
+                for (int p = 0; p + lo <= s.length(); p++) {
+                    long code = 0;
+                    for (int l = 1; l <= length && p + l <= s.length(); l++) {
+                        code = code * base + digit[s.charAt(p + l - 1)];
+                        if (l >= lo) {
+                            keys[size++] = code;
+                        }
+                    }
+                }
+                f[i] = SparseCounts.ofOccurrences(keys, size);
+            });
+        } else {
+            Map<String, Integer> ids = new HashMap<>();
+            for (int i = 0; i < all.size(); i++) {
+                String s = all.get(i);
+                long[] keys = new long[Math.max(1, (length - lo + 1) * s.length())];
+                int size = 0;
+                for (int l = lo; l <= length; l++) {
+                    for (int p = 0; p + l <= s.length(); p++) {
+                        Integer id = ids.putIfAbsent(s.substring(p, p + l), ids.size());
+                        keys[size++] = id == null ? ids.size() - 1 : id;
+                    }
+                }
+                f[i] = SparseCounts.ofOccurrences(keys, size);
             }
-            counts[i] = null;
-            f[i] = SparseCounts.of(keys, values);
         }
         return List.of(Arrays.copyOfRange(f, 0, a.size()), Arrays.copyOfRange(f, a.size(), all.size()));
     }

@@ -191,6 +191,26 @@ class StringKernelTest {
     }
 
     @Test
+    void wideAlphabetsAndLongSubstringsTakeTheDictionaryPathWithTheSameValues() {
+        // 70 distinct characters and length 12: 71^12 overflows 62 bits, so substrings are looked up by text
+        String wide = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-*/=<>()[]";
+        List<String> texts = randomTexts(5, 14, 20, wide, 7);
+        texts = new ArrayList<>(texts);
+        texts.add(texts.get(0).substring(1) + texts.get(1)); // long shared substrings with text 0 and 1
+        for (StringKernel k : List.of(StringKernel.spectrum(12), StringKernel.boundRange(12))) {
+            int len = k.length();
+            boolean exact = k.type() == StringKernel.Type.SPECTRUM;
+            Matrix g = k.normalized(false).gram(texts);
+            for (int i = 0; i < texts.size(); i++) {
+                for (int j = 0; j < texts.size(); j++) {
+                    double want = substringBrute(texts.get(i), texts.get(j), l -> (exact ? l == len : l <= len) ? 1 : 0);
+                    assertEquals(want, g.get(i, j), 0, k + " " + i + "," + j);
+                }
+            }
+        }
+    }
+
+    @Test
     void valuesWorkedByHand() {
         // 2-mers: "abab" = {ab: 2, ba: 1}, "bab" = {ba: 1, ab: 1}: 2·1 + 1·1 = 3; self-values 5 and 2
         StringKernel sp = StringKernel.spectrum(2).normalized(false);
