@@ -134,6 +134,18 @@ class StringGraphCliTest {
         assertTrue(noColumn.err().contains("is a string kernel: name the text column with --text-column"), noColumn.err());
     }
 
+    @Test
+    void benchStringRunsWithoutThePeerAndRefusesBadSizes() {
+        Run r = run("bench", "string", "--n", "30", "--length", "40", "--k", "3", "--reps", "1", "--python", "none");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("string n=30 length=40 k=3"), r.out());
+        assertTrue(r.out().contains("kernels4j_seconds: "), r.out());
+        assertFalse(r.out().contains("peer_seconds"), r.out());
+        Run bad = run("bench", "string", "--n", "30", "--length", "4", "--k", "5", "--python", "none");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("need --n >= 2, 1 <= --k <= --length"), bad.err());
+    }
+
     /** Writes a TU data set of MUTAG-like molecules and returns them. */
     private List<LabeledGraph> tuDataset(Path folder, boolean nodeLabels) throws IOException {
         Files.createDirectories(folder);
