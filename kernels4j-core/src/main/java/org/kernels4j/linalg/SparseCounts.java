@@ -4,9 +4,10 @@ import java.util.Arrays;
 
 /**
  * A sparse non-negative count vector (feature map of a string or graph kernel): strictly increasing
- * 64-bit keys and their values. The kernels built on it are inner products of such vectors, so the
- * Gram and cross matrices here cost O(nnz) per pair (a merge of the two key lists) and are positive
- * semi-definite by construction. Immutable.
+ * 64-bit keys and their values. The kernels built on it (string and graph kernels) are inner products
+ * of such vectors, so their Gram matrices are positive semi-definite by construction. {@link #dot} merges
+ * two key lists, O(nnz) per pair; {@link #gram} and {@link #cross} go through an inverted index instead.
+ * Immutable.
  */
 public final class SparseCounts {
     private final long[] keys;
