@@ -294,7 +294,7 @@ public final class StringKernel {
 
     /** k(s, t) (normalized when this kernel is). */
     public double value(String s, String t) {
-        return cross(List.of(s), List.of(t)).get(0, 0);
+        return cross(Arrays.asList(s), Arrays.asList(t)).get(0, 0); // asList: a null text gets the message, not an NPE
     }
 
     /** The n×n Gram matrix K_ij = k(texts_i, texts_j); symmetric, positive semi-definite. */

@@ -297,6 +297,7 @@ class StringKernelTest {
         assertMessage("the alphabet repeats 'A'", () -> StringKernel.mismatch(3, 1, "ACA"));
         assertMessage("length must be an integer >= 1, got 0", () -> StringKernel.spectrum(0));
         assertMessage("no texts", () -> StringKernel.constant().gram(List.of()));
+        assertMessage("constant: text 0 of the second list is empty", () -> StringKernel.constant().value("ab", null));
     }
 
     private static void assertMessage(String part, org.junit.jupiter.api.function.Executable call) {
