@@ -93,7 +93,7 @@ public final class SparseCounts {
         Postings p = Postings.of(f);
         Matrix k = new Matrix(n, n);
         double[] a = k.data();
-        int[][] ids = p.idsOf(f);
+        int[][] ids = p.ownIds;
         Parallelism.forEachBlock(blocks(n), b -> {
             double[] acc = new double[n];
             for (int i = b * BLOCK; i < Math.min(n, (b + 1) * BLOCK); i++) {
@@ -109,15 +109,24 @@ public final class SparseCounts {
                 java.util.Arrays.fill(acc, 0, i + 1, 0.0);
             }
         });
-        double[] d = new double[n];
+        double[] scale = new double[n];
         for (int i = 0; i < n; i++) {
-            d[i] = a[i * n + i];
+            scale[i] = normalize ? 1 / Math.sqrt(a[i * n + i]) : 1;
         }
+        // scale the lower triangle row by row, then mirror it in tiles (a column-wise pass would miss the cache)
         for (int i = 0; i < n; i++) {
             for (int j = 0; j <= i; j++) {
-                double v = normalize ? a[i * n + j] / Math.sqrt(d[i] * d[j]) : a[i * n + j];
-                a[i * n + j] = v;
-                a[j * n + i] = v;
+                a[i * n + j] *= scale[i] * scale[j];
+            }
+        }
+        final int tile = 64;
+        for (int ib = 0; ib < n; ib += tile) {
+            for (int jb = 0; jb <= ib; jb += tile) {
+                for (int i = ib; i < Math.min(n, ib + tile); i++) {
+                    for (int j = jb; j < Math.min(i, jb + tile); j++) {
+                        a[j * n + i] = a[i * n + j];
+                    }
+                }
             }
         }
         return k;
@@ -176,12 +185,15 @@ public final class SparseCounts {
         final int[] start;
         final int[] rows;
         final double[] values;
+        /** The ids of the keys of the vectors these postings were built from. */
+        final int[][] ownIds;
 
-        private Postings(long[] keys, int[] start, int[] rows, double[] values) {
+        private Postings(long[] keys, int[] start, int[] rows, double[] values, int[][] ownIds) {
             this.keys = keys;
             this.start = start;
             this.rows = rows;
             this.values = values;
+            this.ownIds = ownIds;
         }
 
         static Postings of(SparseCounts[] f) {
@@ -225,7 +237,7 @@ public final class SparseCounts {
                     values[at] = f[r].values[q];
                 }
             }
-            return new Postings(keys, start, rows, values);
+            return new Postings(keys, start, rows, values, ids);
         }
 
         /** For each vector, the ids of its keys (−1 for a key not in these postings). */
