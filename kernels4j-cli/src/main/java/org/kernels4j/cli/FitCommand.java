@@ -40,6 +40,9 @@ import org.kernels4j.selection.ClassificationMetrics;
 import org.kernels4j.linalg.Matrix;
 import org.kernels4j.svm.SupportVectorMachine;
 import org.kernels4j.svm.SvmModel;
+import org.kernels4j.svm.StringSvmModel;
+import org.kernels4j.kernel.string.StringKernel;
+import org.kernels4j.io.TextColumnReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -272,6 +275,13 @@ final class FitCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "MODEL.zip", description = "Model file to write.")
     Path out;
 
+    @Option(names = "--text-column", paramLabel = "NAME", description = "svc, svr, oneclass: learn from the texts in "
+            + "this CSV column (header row required) with a string kernel as --kernel: spectrum(length=4), "
+            + "boundrange(length=4), constant(), exponential(lambda=1.1), subsequence(k=3, lambda=0.5), "
+            + "mismatch(k=5, m=1, alphabet=ACGT); normalized=false for raw values. The model file keeps the "
+            + "support texts and predicts on the same column of new files (see docs/string-and-graph-kernels.md).")
+    String textColumn;
+
     @Mixin
     DataOptionsMixin data;
 
@@ -321,6 +331,7 @@ final class FitCommand implements Callable<Integer> {
         }
         appliesTo.put("--tol", List.of("krr", "svc", "svr", "oneclass"));
         appliesTo.put("--calibrate", List.of("svc", "gpc", "private-similarity"));
+        appliesTo.put("--text-column", List.of("svc", "svr", "oneclass"));
         for (String o : SvmOptions.NAMES) {
             appliesTo.put(o, SvmOptions.appliesTo(o));
         }
@@ -329,6 +340,16 @@ final class FitCommand implements Callable<Integer> {
                 throw new UsageException(e.getKey() + " applies to --model " + String.join("|", e.getValue())
                         + ", not --model " + model);
             }
+        }
+        if (textColumn != null) {
+            if (calibrate != null) {
+                throw new UsageException("--calibrate does not apply with --text-column");
+            }
+            return fitText();
+        }
+        if (StringKernel.isStringKernelSpec(kernel)) {
+            throw new UsageException("--kernel " + kernel.trim() + " is a string kernel: name the text column with "
+                    + "--text-column (--model svc|svr|oneclass)");
         }
         if (calibrate != null && model.equals("svc")) {
             if (kernel.trim().equalsIgnoreCase("precomputed")) {
@@ -730,6 +751,49 @@ final class FitCommand implements Callable<Integer> {
         } else {
             long outliers = java.util.Arrays.stream(pred).filter(v -> v < 0).count();
             pw.printf("training rows outside the estimated support: %d (%.4f)%n", outliers, outliers / (double) ds.rows());
+        }
+        pw.printf("saved %s%n", out);
+        return 0;
+    }
+
+    /** svc, svr, oneclass on a text column with a string kernel: an SVM on the precomputed string Gram matrix. */
+    private Integer fitText() {
+        StringKernel k = StringKernel.parse(kernel);
+        SupportVectorMachine estimator = svm.estimator(model, null, tol, maxIter, seed);
+        boolean oneClass = model.equals("oneclass");
+        TextColumnReader.TextData td = TextColumnReader.read(train, textColumn,
+                oneClass ? (parsed("--target") ? target : null) : target, model.equals("svc"));
+        Matrix y = oneClass ? null : td.target();
+        long start = System.nanoTime();
+        StringSvmModel m;
+        try (Progress p = new Progress(!noProgress)) {
+            m = StringSvmModel.fit(estimator.withProgress(p), k, td.texts(), y).withTextColumn(textColumn);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        // the model's inputs are kernel values against each training text (as for --kernel precomputed)
+        List<String> columns = new java.util.ArrayList<>();
+        for (int i = 0; i < td.texts().size(); i++) {
+            columns.add("k_train_" + i);
+        }
+        ModelFiles.save(new SavedModel(m, columns, oneClass ? null : td.targetName(),
+                model.equals("svc") ? td.classLabels() : null), out);
+        var pw = spec.commandLine().getOut();
+        pw.printf("model: %s, string kernel: %s%n", model, k.toSpec());
+        pw.printf("trained on %d texts from column '%s' of %s%s%n", td.texts().size(), textColumn, train,
+                oneClass ? "" : ", target '" + td.targetName() + "'");
+        if (m.classes() != null) {
+            pw.printf("classes: %s%n", td.classLabels().names());
+        }
+        pw.printf("support vectors: %d of %d texts; %.2f s%n", m.supportTexts().size(), td.texts().size(), seconds);
+        double[] pred = m.svm().predict(m.kernelValues(td.texts())).data();
+        if (model.equals("svr")) {
+            RegressionMetrics r = RegressionMetrics.of(y, Matrix.column(pred));
+            pw.printf("training rmse: %.6g, r2: %.6f%n", r.rmse(), r.r2());
+        } else if (model.equals("svc")) {
+            pw.printf("training accuracy: %.6f%n", ClassificationMetrics.of(y.data(), pred).accuracy());
+        } else {
+            long outliers = java.util.Arrays.stream(pred).filter(v -> v < 0).count();
+            pw.printf("training texts outside the estimated support: %d (%.4f)%n", outliers, outliers / (double) pred.length);
         }
         pw.printf("saved %s%n", out);
         return 0;

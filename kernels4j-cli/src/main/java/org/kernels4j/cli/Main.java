@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
             ApproxErrorCommand.class, PlotCommand.class, KdeCommand.class, BalanceCommand.class, EffectCommand.class,
             LearningCurveCommand.class, BandwidthCommand.class, ThinCommand.class, AdhocCommand.class,
             QuantumExperimentCommand.class, QuantumKernelCommand.class, TreeCurveCommand.class, NtkDepthCommand.class,
-            EntkCommand.class, KpcaCommand.class, ClusterCommand.class, GraphKernelCommand.class,
+            EntkCommand.class, KpcaCommand.class, ClusterCommand.class, GraphKernelCommand.class, WlKernelCommand.class,
             GraphClusterExperimentCommand.class, WlsExperimentCommand.class, ExportOnnxCommand.class,
             ServeCommand.class, OptimizeCommand.class,
             CommandLine.HelpCommand.class})

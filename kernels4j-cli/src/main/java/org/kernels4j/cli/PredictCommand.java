@@ -10,6 +10,8 @@ import org.kernels4j.io.PredictionWriter;
 import org.kernels4j.io.Predictions;
 import org.kernels4j.io.SavedModel;
 import org.kernels4j.svm.SvmModel;
+import org.kernels4j.svm.StringSvmModel;
+import org.kernels4j.io.TextColumnReader;
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.linalg.Matrix;
 import org.kernels4j.model.Classifier;
@@ -77,6 +79,9 @@ final class PredictCommand implements Callable<Integer> {
             throw new Kernels4jException("--decision needs a model with decision values (fit --model svc|svr|oneclass); "
                     + model + " holds " + describe(m));
         }
+        if (m instanceof StringSvmModel text) {
+            return predictTexts(saved, text);
+        }
         Dataset ds = ModelData.read(options.options, data, saved, false);
         String name = saved.targetName() == null ? "prediction" : saved.targetName();
         java.util.Set<Predictions.Output> wanted = java.util.EnumSet.of(Predictions.Output.PREDICTION);
@@ -131,6 +136,43 @@ final class PredictCommand implements Callable<Integer> {
         }
         PredictionWriter.write(out, columns, all, m instanceof Classifier c && c.classes() != null ? saved.classLabels() : null);
         spec.commandLine().getOut().printf("wrote %d predictions to %s%n", ds.rows(), out);
+        return 0;
+    }
+
+    /**
+     * A string-kernel SVM: the texts are read from the column the model was trained on; labels, probabilities and decision values as for any SVM.
+     */
+    private Integer predictTexts(SavedModel saved, StringSvmModel m) {
+        List<String> texts = TextColumnReader.read(data, m.textColumn(), null, false).texts();
+        String name = saved.targetName() == null ? "prediction" : saved.targetName();
+        List<String> columns = new java.util.ArrayList<>();
+        Matrix k = m.kernelValues(texts);
+        Matrix f = m.svm().decisionValues(k);
+        List<double[]> values = new java.util.ArrayList<>();
+        columns.add(name);
+        values.add(m.svm().predictFromDecisions(f));
+        if (proba) {
+            Matrix pr = m.svm().probabilitiesFromDecisions(f);
+            for (int j = 0; j < m.classes().length; j++) {
+                columns.add(name + "_p_" + saved.label(m.classes()[j]));
+                values.add(pr.column(j));
+            }
+        }
+        if (decision) {
+            for (int q = 0; q < f.cols(); q++) {
+                String problem = FitCommand.problemName(m.svm(), q, saved::label).replace(' ', '_');
+                columns.add(f.cols() == 1 && problem.equals("-") ? "decision" : "decision_" + problem);
+                values.add(f.column(q));
+            }
+        }
+        Matrix all = new Matrix(texts.size(), values.size());
+        for (int j = 0; j < values.size(); j++) {
+            for (int i = 0; i < texts.size(); i++) {
+                all.set(i, j, values.get(j)[i]);
+            }
+        }
+        PredictionWriter.write(out, columns, all, m.classes() != null ? saved.classLabels() : null);
+        spec.commandLine().getOut().printf("wrote %d predictions to %s%n", texts.size(), out);
         return 0;
     }
 

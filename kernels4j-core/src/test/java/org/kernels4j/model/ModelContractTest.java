@@ -30,7 +30,9 @@ import org.kernels4j.regression.KernelRidge;
 import org.kernels4j.regression.NtkPredictor;
 import org.kernels4j.regression.NystromKernelRidge;
 import org.kernels4j.regression.RegularizationPath;
+import org.kernels4j.svm.StringSvmModel;
 import org.kernels4j.svm.SupportVectorMachine;
+import org.kernels4j.kernel.string.StringKernel;
 
 /**
  * The estimator contract over every learner: each fitted model survives its codec exactly (same
@@ -42,6 +44,21 @@ class ModelContractTest {
     private static final Matrix X = TestData.gaussian(40, 2, 1, 11);
     private static final Matrix Q = TestData.gaussian(7, 2, 1.5, 12);
     private static final Kernel RBF = KernelSpec.parse("rbf(gamma=0.7)");
+    /** Texts for the string-kernel SVM: the class is whether "ab" occurs. */
+    private static final List<String> TEXTS = List.of("abca", "bbcc", "cabb", "ccab", "acbc", "bcca", "abab", "cbcb",
+            "aabc", "ccbb", "babc", "acca");
+    private static final List<String> QUERY_TEXTS = List.of("abcc", "cccb", "bab");
+
+    /**
+     * The inputs the contract checks predict on: Q (its first column for one-dimensional models), or for a
+     * string-kernel model the kernel values of QUERY_TEXTS.
+     */
+    private static Matrix query(Model m) {
+        if (m instanceof StringSvmModel s) {
+            return s.kernelValues(QUERY_TEXTS);
+        }
+        return m.features() == 1 ? Q.selectColumns(new int[] {0}) : Q;
+    }
 
     private static Matrix regressionTargets() {
         Matrix y = new Matrix(X.rows(), 2);
@@ -123,15 +140,17 @@ class ModelContractTest {
         m.put("ss-gp", org.kernels4j.gp.StateSpaceGaussianProcess.builder(org.kernels4j.gp.StateSpaceKernel.parse(
                 "0.5*matern(nu=2.5, length=1.4) + resonator(nu=0.5, length=3, variance=0.3, frequency=0.4)"))
                 .noise(0.05).normalizeTargets(true).build().fit(X.selectColumns(new int[] {0}), y));
+        Matrix hasAb = new Matrix(TEXTS.size(), 1);
+        for (int i = 0; i < TEXTS.size(); i++) {
+            hasAb.set(i, 0, TEXTS.get(i).contains("ab") ? 1 : 0);
+        }
+        m.put("string-svm", StringSvmModel.fit(SupportVectorMachine.classifier().probability(true).build(),
+                StringKernel.spectrum(2), TEXTS, hasAb));
         m.put("calibrated-gpc-sigmoid", CalibratedClassifier.builder(GaussianProcessClassifier.builder(RBF).build())
                 .folds(3).build().fit(X, labels(2)));
         return m;
     }
 
-    /** The query rows with as many columns as the model takes (one-dimensional models see the first). */
-    private static Matrix query(Model m) {
-        return m.features() == 1 ? Q.selectColumns(new int[] {0}) : Q;
-    }
 
     @Test
     void everyModelSurvivesItsCodecExactly() {
