@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import zipfile
 import zlib
 
@@ -106,7 +107,13 @@ def read(path):
                 entries[n] = z.read(info)  # checks the stored CRC and size
     except ModelFileError:
         raise
-    except (zipfile.BadZipFile, EOFError, zlib.error) as e:
+    except zipfile.BadZipFile as e:
+        # zipfile checks each entry's CRC-32 before our SHA-256 can: report it the way Java reports a changed byte
+        m = re.match(r"Bad CRC-32 for file '([^']*)'", str(e))
+        if m:
+            raise bad(name, "checksum mismatch for '%s': the file was altered or damaged" % m.group(1))
+        raise bad(name, "truncated or not a zip archive (%s)" % e)
+    except (EOFError, zlib.error) as e:
         raise bad(name, "truncated or not a zip archive (%s)" % e)
     except OSError as e:
         raise bad(name, "cannot read (%s)" % e)

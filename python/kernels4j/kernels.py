@@ -20,6 +20,9 @@ REFUSED = {
     "zz": "quantum ZZ feature-map kernel (needs a state-vector simulation)",
     "pauli": "quantum Pauli feature-map kernel (needs a state-vector simulation)",
     "projected": "projected quantum kernel (needs a state-vector simulation)",
+    "sm": "spectral mixture kernel (not ported to the Python reader yet)",
+    "stm": "Student-t mixture kernel (needs a Bessel K of any order)",
+    "vmf": "von Mises-Fisher kernel (not ported to the Python reader yet)",
 }
 # activations whose duals Java integrates numerically (Gauss-Hermite): refused by name
 NUMERICAL_ACTIVATIONS = ("tanh", "softplus", "swish", "sigmoid", "elu")
@@ -719,9 +722,11 @@ def _rbf(c):
 
 
 def _matern(c):
-    nu = _number(c, "nu", 1.5)
+    nu = _number(c, "nu", 1.5, "positive")
     if nu not in (0.5, 1.5, 2.5):
-        raise c.parser.error(c.start, "matern: nu must be 0.5, 1.5 or 2.5, got %s" % nu)
+        raise UnsupportedError("matern with nu=%s is not supported by the Python reader: it has the closed forms for "
+                               "nu = 0.5, 1.5 and 2.5 only (kernels4j evaluates other orders with a log-space "
+                               "Bessel K)" % nu)
     lengths = _numbers(c, "length", 1.0)
     if len(lengths) == 1:
         return Matern(nu, lengths[0])

@@ -290,7 +290,11 @@ final class FitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        AtomicFiles.checkWritable(out, train);
+        if (sampleWeights != null) {
+            AtomicFiles.checkWritable(out, train, sampleWeights);
+        } else {
+            AtomicFiles.checkWritable(out, train);
+        }
         List<String> models = List.of("krr", "gp", "tp", "sgpr", "gpc", "ntk", "dkm", "svc", "svr", "oneclass",
                 "private-similarity", "kron-gp", "ss-gp");
         if (!models.contains(model)) {
@@ -476,7 +480,7 @@ final class FitCommand implements Callable<Integer> {
                     + " training rows");
         }
         double[] out = new double[rows];
-        double sum = 0;
+        double max = 0;
         int last = w.features().cols() - 1;
         for (int i = 0; i < rows; i++) {
             double v = w.features().get(i, last);
@@ -485,10 +489,15 @@ final class FitCommand implements Callable<Integer> {
                         + "; weights must be finite and > 0");
             }
             out[i] = v;
-            sum += v;
+            max = Math.max(max, v);
+        }
+        // rescaled to mean 1 through v/max, so that weights near Double.MAX_VALUE do not overflow the sum
+        double sum = 0;
+        for (int i = 0; i < rows; i++) {
+            sum += out[i] / max;
         }
         for (int i = 0; i < rows; i++) {
-            out[i] *= rows / sum;
+            out[i] = out[i] / max * (rows / sum);
         }
         return out;
     }

@@ -29,9 +29,12 @@ import picocli.CommandLine.Spec;
                 + "a polynomial approximation against the number of points n for each way of choosing the points — "
                 + "i.i.d. from the reference measure (plain least squares), i.i.d. from the optimal density k_m/m "
                 + "(weights m/k_m), one projection DPP (n = m), volume-rescaled sampling, and repeated DPPs.",
-            "Prints, per sampler and n, the mean, median and 90%% error over the trials, the fraction of stable designs "
+            "Prints, per sampler and n, the mean error over the trials whose design was not singular, the median and "
+                + "90%% error over all trials (a singular design counts as Infinity), the fraction of stable designs "
                 + "(||G - I|| <= 1/2) and of singular ones; the best approximation error in the space is the floor. "
-                + "--plot draws the median error against n on log-log axes."})
+                + "Errors are measured on --test-size points from the optimal density with weights m/k_m (an estimate "
+                + "of the L2(mu) error that stays computable at high degree). --plot draws the median error against n "
+                + "on log-log axes."})
 public final class WlsExperimentCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -65,9 +68,9 @@ public final class WlsExperimentCommand implements Callable<Integer> {
     @Option(names = "--trials", defaultValue = "50", paramLabel = "T", description = "Trials per cell (default 50).")
     int trials;
 
-    @Option(names = "--test-size", defaultValue = "20000", paramLabel = "N",
-            description = "Test points from the reference measure for the L2 error (default 20000).")
-    int testSize;
+    @Option(names = "--test-size", paramLabel = "N",
+            description = "Test points for the L2 error (default max(20000, 10·m)).")
+    Integer testSize;
 
     @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seed (default 0).")
     long seed;
@@ -84,6 +87,9 @@ public final class WlsExperimentCommand implements Callable<Integer> {
             AtomicFiles.checkWritable(out);
         }
         Charts.checkPlot(plot);
+        if (out != null && plot != null && out.toAbsolutePath().normalize().equals(plot.toAbsolutePath().normalize())) {
+            throw new UsageException("--out and --plot name the same file " + out);
+        }
         if (trials < 1) {
             throw new UsageException("--trials must be at least 1, got " + trials);
         }
@@ -104,12 +110,23 @@ public final class WlsExperimentCommand implements Callable<Integer> {
                 throw new UsageException("--ratios must be finite numbers >= 1, got " + v);
             }
         }
-        if (testSize < 10 * space.dimension()) {
-            throw new UsageException("--test-size must be at least 10·m = " + 10 * space.dimension() + ", got " + testSize);
+        int m = space.dimension();
+        if (testSize == null) {
+            testSize = Math.max(20000, 10 * m);
+        } else if (testSize < 10 * m) {
+            throw new UsageException("--test-size must be at least 10·m = " + 10 * m + ", got " + testSize);
+        }
+        if (chosen.contains(SamplingMethod.PROJECTION_DPP) && java.util.Arrays.stream(r).noneMatch(v -> Math.ceil(v * m - 1e-9) == m)) {
+            throw new UsageException("--methods dpp draws exactly n = m = " + m + " points: include 1 in --ratios, or use "
+                    + "repeated-dpp or volume for larger n");
         }
         PrintWriter pw = spec.commandLine().getOut();
         pw.printf(Locale.ROOT, "wls-experiment: %s; f = %s; %d trials; relative L2 error on %d test points%n",
                 space.describe(), f.label(), trials, testSize);
+        if (chosen.contains(SamplingMethod.REPEATED_DPP)
+                && java.util.Arrays.stream(r).anyMatch(v -> Math.ceil(v * m - 1e-9) % m != 0)) {
+            pw.printf("note: repeated-dpp rounds n up to a multiple of m = %d%n", m);
+        }
         Result result = ApproximationExperiment.run(space, f::value, chosen, r, trials, testSize, seed);
         pw.printf(Locale.ROOT, "best approximation error in the space: %.4g%n", result.bestError());
         pw.printf(Locale.ROOT, "%-13s %6s %11s %11s %11s %8s %9s %11s%n", "sampler", "n", "mean", "median", "90%",
@@ -156,7 +173,8 @@ public final class WlsExperimentCommand implements Callable<Integer> {
                     new double[] {Math.max(result.bestError(), 1e-16), Math.max(result.bestError(), 1e-16)});
             best.setMarker(SeriesMarkers.NONE);
             Charts.save(chart, plot);
-            pw.printf("wrote %s: median error against n, log-log, %d samplers%n", plot, series.size());
+            pw.printf("wrote %s: median error against n, log-log, %d sampler%s%n", plot, series.size(),
+                    series.size() == 1 ? "" : "s");
         }
         pw.flush();
         return 0;

@@ -170,7 +170,7 @@ class PythonReaderTest {
                 .build().fit(dx), "kind 'kernel-kmeans'");
         // the same grammar: a bad spec is refused at the same column as Java's parser refuses it
         for (String spec : new String[] {"rbf(gama=1)", "rbf(gamma=1", "rbf(gamma=1,)", "2*", "rbf() +", "0.5",
-            "rbf(gamma=-1)", "matern(nu=1)", "poly(degree=2.5)", "poly(degree=0)", "laplacian(norm=l3)", "foo()",
+            "rbf(gamma=-1)", "matern(nu=-1)", "poly(degree=2.5)", "poly(degree=0)", "laplacian(norm=l3)", "foo()",
             "rbf gamma", "((rbf())", "rbf(gamma=1, gamma=2)", "rbf(gamma=[1, 2])", "rbf() * -2", "rbf(gamma=1e)",
             "rbf(gamma=1, length=2)", "ntk(param=standard)", "(2*rbf(length=[1, 2])) + white(noise=0.1) * linear(x=1)"}) {
             int column = -1;

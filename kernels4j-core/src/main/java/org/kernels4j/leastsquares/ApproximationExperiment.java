@@ -13,11 +13,15 @@ import org.kernels4j.linalg.Matrix;
  * The comparison of Nouy &amp; Michel: the L²(μ) error of weighted least squares against the number of
  * points n, for each {@link SamplingMethod}, over independent trials.
  *
- * <p>The error of a fit f̂ is the relative root-mean-square error on a fixed test sample of T points
- * drawn from μ, √(Σ(f − f̂)²/Σf²), a Monte-Carlo estimate of ‖f − f̂‖/‖f‖ in L²(μ) with relative
- * standard error about 1/√(2T). The same test sample gives the best-approximation error (the least-squares
- * fit on the test points themselves, the floor no sampler can beat). A trial whose design is singular
- * counts as a failure and enters the error quantiles as +∞.
+ * <p>The error of a fit f̂ is estimated on a fixed test sample of T points drawn from the optimal density
+ * ρ_m with importance weights w = m/k_m: √(Σ w(f − f̂)²/Σ w f²), an unbiased-in-each-sum Monte-Carlo estimate
+ * of ‖f − f̂‖/‖f‖ in L²(μ) (w ≤ m wherever φ₁ is constant, so its variance is finite). Drawing the test points
+ * from ρ_m rather than μ keeps the floor computable at high degree, where points from μ rarely reach the
+ * region in which high-order functions live and the plain Gram matrix is numerically singular. The same
+ * test sample gives the best-approximation error: the weighted least-squares fit on the test points
+ * themselves, the floor no sampler can beat on that sample. A trial whose design is singular counts as a
+ * failure: the mean error and mean condition number are over the other trials, the median and 90 % quantile
+ * count it as +∞.
  *
  * <p>Sizes are n = ⌈r·m⌉ for each ratio r; repeated DPPs round n up to a multiple of m; the projection
  * DPP runs only at n = m. Cost: trials × (sampling + O(n·m²) fit + O(T·m) evaluation) per point.
@@ -141,7 +145,7 @@ public final class ApproximationExperiment {
      *
      * @param ratios   the values r of n/m (each ≥ 1)
      * @param trials   independent repetitions per cell (≥ 1)
-     * @param testSize T, the size of the test sample from μ (≥ 10·m)
+     * @param testSize T, the size of the test sample (≥ 10·m)
      */
     public static Result run(OrthonormalBasis basis, ToDoubleFunction<double[]> f, List<SamplingMethod> methods,
             double[] ratios, int trials, int testSize, long seed) {
@@ -169,7 +173,7 @@ public final class ApproximationExperiment {
         double[] truth = new double[testSize];
         double norm = 0;
         for (int i = 0; i < testSize; i++) {
-            double[] x = basis.sampleReference(random);
+            double[] x = basis.sampleOptimal(random);
             System.arraycopy(x, 0, test.data(), i * d, d);
             truth[i] = f.applyAsDouble(x);
             if (!Double.isFinite(truth[i])) {
@@ -178,9 +182,21 @@ public final class ApproximationExperiment {
             norm += truth[i] * truth[i];
         }
         Matrix testFeatures = basis.evaluate(test);
-        WeightedSample whole = new WeightedSample(SamplingMethod.REFERENCE_IID, test, testFeatures, ones(testSize), null,
+        double[] testWeights = new double[testSize];
+        norm = 0;
+        for (int i = 0; i < testSize; i++) {
+            double k = 0;
+            for (int j = 0; j < m; j++) {
+                double v = testFeatures.get(i, j);
+                k += v * v;
+            }
+            testWeights[i] = m / k;
+            norm += testWeights[i] * truth[i] * truth[i];
+        }
+        WeightedSample whole = new WeightedSample(SamplingMethod.OPTIMAL_IID, test, testFeatures, testWeights, null,
                 testSize);
-        double best = relativeError(WeightedLeastSquares.fit(basis, whole, truth).coefficients(), testFeatures, truth, norm);
+        double best = relativeError(WeightedLeastSquares.fit(basis, whole, truth).coefficients(), testFeatures,
+                testWeights, truth, norm);
         List<Cell> cells = new ArrayList<>();
         for (SamplingMethod method : methods) {
             java.util.TreeSet<Integer> sizes = new java.util.TreeSet<>();
@@ -195,14 +211,14 @@ public final class ApproximationExperiment {
                 sizes.add(n);
             }
             for (int n : sizes) {
-                cells.add(cell(basis, f, method, n, trials, random.nextLong(), testFeatures, truth, norm));
+                cells.add(cell(basis, f, method, n, trials, random.nextLong(), testFeatures, testWeights, truth, norm));
             }
         }
         return new Result(basis.describe(), best, List.copyOf(cells));
     }
 
     private static Cell cell(OrthonormalBasis basis, ToDoubleFunction<double[]> f, SamplingMethod method, int n,
-            int trials, long seed, Matrix testFeatures, double[] truth, double norm) {
+            int trials, long seed, Matrix testFeatures, double[] testWeights, double[] truth, double norm) {
         double[] errors = new double[trials];
         int stable = 0;
         int singular = 0;
@@ -216,7 +232,7 @@ public final class ApproximationExperiment {
             }
             try {
                 WeightedLeastSquares fit = WeightedLeastSquares.fit(basis, sample, y);
-                errors[t] = relativeError(fit.coefficients(), testFeatures, truth, norm);
+                errors[t] = relativeError(fit.coefficients(), testFeatures, testWeights, truth, norm);
                 errorSum += errors[t];
                 conditionSum += fit.gramCondition();
                 if (fit.isStable(0.5)) {
@@ -238,7 +254,7 @@ public final class ApproximationExperiment {
         return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
     }
 
-    private static double relativeError(double[] a, Matrix features, double[] truth, double norm) {
+    private static double relativeError(double[] a, Matrix features, double[] weights, double[] truth, double norm) {
         int m = a.length;
         double[] fd = features.data();
         double s = 0;
@@ -247,14 +263,9 @@ public final class ApproximationExperiment {
             for (int j = 0; j < m; j++) {
                 p += fd[i * m + j] * a[j];
             }
-            s += (truth[i] - p) * (truth[i] - p);
+            s += weights[i] * (truth[i] - p) * (truth[i] - p);
         }
         return Math.sqrt(s / norm);
     }
 
-    private static double[] ones(int n) {
-        double[] w = new double[n];
-        Arrays.fill(w, 1);
-        return w;
-    }
 }
