@@ -156,11 +156,7 @@ public final class CompressPlusPlus implements Thinner {
         Matrix xi = x.selectRows(intermediate);
         int m = Integer.numberOfTrailingZeros(intermediate.length / size);
         KernelThinning kt = KernelThinning.builder(kernel).split(split).delta(delta).build();
-        int[] all = new int[intermediate.length];
-        for (int i = 0; i < all.length; i++) {
-            all[i] = i;
-        }
-        KtSwap.Result r = kt.run(xi, all, m, Mmd.rowMeans(kernel, xi), KtSplit.streamSeed(seed, -1, 0));
+        KtSwap.Result r = kt.run(xi, m, KtSplit.streamSeed(seed, -1, 0));
         int[] out = new int[r.coreset().length];
         for (int t = 0; t < out.length; t++) {
             out[t] = intermediate[r.coreset()[t]];
@@ -210,9 +206,15 @@ public final class CompressPlusPlus implements Thinner {
         for (int i = 0; i < l; i++) {
             local[i] = i;
         }
-        int[][] halves = KtSplit.halve(splitKernel, xs, local, logMultiplier, rng);
+        // one pass of target-kernel tiles gives both the split decisions and KT-SWAP's row means
+        double[] rowMeans = new double[l];
+        int[][] halves = KtSplit.halve(splitKernel, xs, local, logMultiplier, rng, KtSplit.BAND_VALUES,
+                new KtSplit.TargetPass(kernel, split.fromTarget(kernel), rowMeans));
+        for (int i = 0; i < l; i++) {
+            rowMeans[i] /= l;
+        }
         int[][] candidates = {halves[0], halves[1], Thinning.standardIndices(l, l / 2)};
-        int[] chosen = KtSwap.run(kernel, xs, candidates, Mmd.rowMeans(kernel, xs), true, true).coreset();
+        int[] chosen = KtSwap.run(kernel, xs, candidates, rowMeans, true, true).coreset();
         boolean[] in = new boolean[l];
         for (int i : chosen) {
             in[i] = true;
