@@ -293,18 +293,22 @@ final class KtSplit {
             }
         }
 
+        private static final ThreadLocal<double[]> ONES = ThreadLocal.withInitial(() -> {
+            double[] a = new double[GramEngine.tileSize()];
+            java.util.Arrays.fill(a, 1.0);
+            return a;
+        });
+
         /** Tile t's row sums, and its column sums when it lies below the diagonal (they are the mirror tile's rows). */
         private static void sums(int t, double[] buf, int h, int w, boolean offDiagonal, double[][] rowPart,
                 double[][] colPart) {
             double[] rows = new double[h];
             double[] cols = offDiagonal ? new double[w] : null;
+            double[] ones = ONES.get();
+            ElementOps ops = ElementOps.get();
             for (int i = 0; i < h; i++) {
-                double s = 0;
                 int off = i * w;
-                for (int j = 0; j < w; j++) {
-                    s += buf[off + j];
-                }
-                rows[i] = s;
+                rows[i] = ops.dot(buf, off, ones, 0, w); // a vector reduction: a plain loop is bound by add latency
                 if (cols != null) {
                     for (int j = 0; j < w; j++) {
                         cols[j] += buf[off + j];

@@ -80,6 +80,9 @@ public final class Mmd {
         java.util.List<GramBlock> made = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         ThreadLocal<GramBlock> local = new ThreadLocal<>();
         ThreadLocal<double[]> buffers = ThreadLocal.withInitial(() -> new double[t * t]);
+        double[] ones = new double[t];
+        Arrays.fill(ones, 1.0);
+        org.kernels4j.linalg.ElementOps ops = org.kernels4j.linalg.ElementOps.get();
         try (GramInputs in = new GramInputs(x.requireFinite("input data"), x.columnMeans())) {
             Parallelism.forEachBlock(tiles, a -> {
                 GramBlock b = local.get();
@@ -97,12 +100,7 @@ public final class Mmd {
                     b.moveTo(r0, h, c0, w);
                     kernel.computeBlock(b, buf);
                     for (int i = 0; i < h; i++) {
-                        double rowSum = 0;
-                        int off = i * w;
-                        for (int j = 0; j < w; j++) {
-                            rowSum += buf[off + j];
-                        }
-                        own[r0 + i] += rowSum;
+                        own[r0 + i] += ops.dot(buf, i * w, ones, 0, w); // vector reduction (a loop is add-latency bound)
                     }
                     if (c0 != r0) {
                         for (int i = 0; i < h; i++) {

@@ -335,8 +335,8 @@ class KernelThinningTest {
         assertMessage(() -> kt.thin(bad, 25, 0), "NaN");
         assertMessage(() -> kt.thin(new Matrix(0, 2), 1, 0), "at least one row");
         Thinner cpp = CompressPlusPlus.builder(RBF).oversampling(1).build();
-        assertMessage(() -> cpp.thin(x, 12, 0), "power of two not above min(2^g*sqrt(n4), n4) = 16 (n4 = 64");
-        assertMessage(() -> cpp.thin(x, 32, 0), "got 32");
+        assertMessage(() -> cpp.thin(x, 12, 0), "power of two not above min(2^(g+1)*sqrt(n4), n4) = 32 (n4 = 64");
+        assertMessage(() -> cpp.thin(x, 64, 0), "got 64");
         assertMessage(() -> KernelThinning.builder(KernelSpec.parse("laplacian(gamma=1)")).split(SplitKernel.root()),
                 null);
         assertMessage(() -> KernelThinning.builder(KernelSpec.parse("laplacian(gamma=1)")).split(SplitKernel.root())
