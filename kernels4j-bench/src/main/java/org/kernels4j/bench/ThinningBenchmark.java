@@ -128,4 +128,82 @@ public final class ThinningBenchmark {
         }
         return rows;
     }
+
+    /**
+     * One (d, g) cell of the Compress++-vs-KT quality sweep over seeds: per seed, data N(0, I_d) with seed
+     * {@code 1000·seed + d} and thinning seed {@code seed}; ratios Compress++(g) / KT of the MMD to the sample and
+     * to P, summarised by their median, least and largest value.
+     *
+     * @param ktToSample per seed, KT's MMD to the sample (shared by every g of that d)
+     * @param toSample per seed, Compress++(g)'s MMD to the sample
+     * @param seconds per seed, Compress++(g)'s time
+     */
+    public record QualityCell(int d, int n, int g, double[] ktToSample, double[] ktToTarget, double[] toSample,
+            double[] toTarget, double[] ktSeconds, double[] seconds) {
+        /** Compress++ / KT, MMD to the sample, per seed. */
+        public double[] sampleRatios() {
+            double[] r = new double[toSample.length];
+            for (int i = 0; i < r.length; i++) {
+                r[i] = toSample[i] / ktToSample[i];
+            }
+            return r;
+        }
+
+        /** Compress++ / KT, MMD to P, per seed. */
+        public double[] targetRatios() {
+            double[] r = new double[toTarget.length];
+            for (int i = 0; i < r.length; i++) {
+                r[i] = toTarget[i] / ktToTarget[i];
+            }
+            return r;
+        }
+    }
+
+    /** The median of v (the mean of the middle two for an even count). */
+    public static double median(double[] v) {
+        double[] s = v.clone();
+        java.util.Arrays.sort(s);
+        int h = s.length / 2;
+        return s.length % 2 == 1 ? s[h] : 0.5 * (s[h - 1] + s[h]);
+    }
+
+    /**
+     * Compress++ against KT on n points (√n out) over {@code seeds} seeds, for every g in {@code gs}, each d; the
+     * cells go to {@code sink} as soon as they are done.
+     */
+    public static List<QualityCell> quality(int n, int[] dims, int[] gs, int seeds, Consumer<QualityCell> sink) {
+        List<QualityCell> cells = new ArrayList<>();
+        int s = (int) Math.round(Math.sqrt(n));
+        for (int d : dims) {
+            Kernel k = kernel(d);
+            Mmd.GaussianTarget target = Mmd.gaussianTarget(k, new double[d], Matrix.identity(d));
+            double[][][] perG = new double[gs.length][4][seeds];
+            double[] ktSample = new double[seeds];
+            double[] ktTarget = new double[seeds];
+            double[] ktSeconds = new double[seeds];
+            for (int seed = 1; seed <= seeds; seed++) {
+                Matrix x = gaussian(n, d, 1000L * seed + d);
+                Mmd.Sample sample = Mmd.sample(k, x);
+                long t0 = System.nanoTime();
+                Coreset kt = Thinning.Method.KT.thinner(k).thin(x, s, seed);
+                ktSeconds[seed - 1] = (System.nanoTime() - t0) / 1e9;
+                ktSample[seed - 1] = sample.of(kt);
+                ktTarget[seed - 1] = target.of(x, kt);
+                for (int gi = 0; gi < gs.length; gi++) {
+                    t0 = System.nanoTime();
+                    Coreset c = CompressPlusPlus.builder(k).oversampling(gs[gi]).build().thin(x, s, seed);
+                    perG[gi][3][seed - 1] = (System.nanoTime() - t0) / 1e9;
+                    perG[gi][0][seed - 1] = sample.of(c);
+                    perG[gi][1][seed - 1] = target.of(x, c);
+                }
+            }
+            for (int gi = 0; gi < gs.length; gi++) {
+                QualityCell cell = new QualityCell(d, n, gs[gi], ktSample, ktTarget, perG[gi][0], perG[gi][1], ktSeconds,
+                        perG[gi][3]);
+                cells.add(cell);
+                sink.accept(cell);
+            }
+        }
+        return cells;
+    }
 }

@@ -46,6 +46,15 @@ final class ThinBenchCommand implements Callable<Integer> {
     @Option(names = "--export-dir", paramLabel = "DIR", description = "Write the KT rows' points as .npy here.")
     Path exportDir;
 
+    @Option(names = "--seeds", defaultValue = "0", description = "Instead of the timing rows: Compress++ against KT on "
+            + "--kt-n points over this many seeds, for each --g-values and --d, printing the median, least and largest "
+            + "ratio of their MMDs (default: ${DEFAULT-VALUE}, off).")
+    int seeds;
+
+    @Option(names = "--g-values", defaultValue = "2,3,4", split = ",", description = "Compress++ g values of the --seeds "
+            + "sweep (default: ${DEFAULT-VALUE}).")
+    List<Integer> gValues;
+
     @Override
     public Integer call() {
         if (n != 0 && n < 16 || ktN < 0 || size < 1 || g < 0 || reps < 1 || dims.isEmpty() || dims.stream().anyMatch(d -> d < 1)) {
@@ -53,6 +62,12 @@ final class ThinBenchCommand implements Callable<Integer> {
                     + "least 1, --g at least 0");
         }
         var out = spec.commandLine().getOut();
+        if (seeds > 0) {
+            if (ktN < 16 || gValues.isEmpty() || gValues.stream().anyMatch(v -> v < 0 || v > 15)) {
+                throw new UsageException("--seeds needs --kt-n at least 16 and every --g-values in 0..15");
+            }
+            return quality(out);
+        }
         out.printf(Locale.ROOT, "thin n=%d size=%d kt_n=%d d=%s g=%d seed=%d reps=%d threads=%d%n", n, size, ktN, dims, g, seed, reps,
                 Parallelism.threads());
         out.printf("%-11s %3s %8s %5s %10s %14s %14s%n", "method", "d", "n", "size", "seconds", "mmd_to_target",
@@ -66,5 +81,31 @@ final class ThinBenchCommand implements Callable<Integer> {
                     out.flush();
                 });
         return 0;
+    }
+
+    private int quality(java.io.PrintWriter out) {
+        out.printf(Locale.ROOT, "thin quality n=%d d=%s g=%s seeds=%d threads=%d%n", ktN, dims, gValues, seeds,
+                Parallelism.threads());
+        out.printf("%3s %2s %-22s %-22s %9s %9s %s%n", "d", "g", "cpp/kt to sample", "cpp/kt to P", "cpp_sec", "kt_sec",
+                "per seed (kt, cpp to sample)");
+        out.flush();
+        ThinningBenchmark.quality(ktN, dims.stream().mapToInt(Integer::intValue).toArray(),
+                gValues.stream().mapToInt(Integer::intValue).toArray(), seeds, c -> {
+                    StringBuilder per = new StringBuilder();
+                    for (int i = 0; i < c.toSample().length; i++) {
+                        per.append(String.format(Locale.ROOT, " %.4g/%.4g", c.ktToSample()[i], c.toSample()[i]));
+                    }
+                    out.printf(Locale.ROOT, "%3d %2d %-22s %-22s %9.2f %9.2f%s%n", c.d(), c.g(), summary(c.sampleRatios()),
+                            summary(c.targetRatios()), ThinningBenchmark.median(c.seconds()),
+                            ThinningBenchmark.median(c.ktSeconds()), per);
+                    out.flush();
+                });
+        return 0;
+    }
+
+    /** "median [least, largest]". */
+    private static String summary(double[] v) {
+        return String.format(Locale.ROOT, "%.3f [%.3f, %.3f]", ThinningBenchmark.median(v),
+                java.util.Arrays.stream(v).min().orElse(Double.NaN), java.util.Arrays.stream(v).max().orElse(Double.NaN));
     }
 }

@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
                 + "of the coreset to the input sample, and with --plot draws MMD against output size for each method "
                 + "on log-log axes.",
             "Sizes: kt/kt+/kt-target give floor(n/2^m) rows (sqrt(n) for m = log2(n)/2); compress++ a power of two "
-                + "not above 2^g*sqrt(n4) (n4: the largest power of 4 <= n); herding, iid and standard any size."})
+                + "not above 2^(g+1)*sqrt(n4) (n4: the largest power of 4 <= n); herding, iid and standard any size."})
 final class ThinCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;

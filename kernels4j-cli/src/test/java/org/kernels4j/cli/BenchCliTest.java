@@ -87,4 +87,29 @@ class BenchCliTest {
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("--n must be 0 or at least 16"), bad.err());
     }
+
+    @Test
+    void thinSeedsSweepPrintsMedianRatiosOfItsPerSeedMmds() {
+        CliTest.Run r = CliTest.run("bench", "thin", "--kt-n", "256", "--d", "2", "--seeds", "3", "--g-values", "0,1");
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(4, lines.size(), r.out());
+        assertTrue(lines.get(0).startsWith("thin quality n=256 d=[2] g=[0, 1] seeds=3"), lines.get(0));
+        for (int row = 2; row < 4; row++) {
+            String[] f = lines.get(row).trim().split(" +");
+            assertEquals(String.valueOf(row - 2), f[1], lines.get(row));
+            // the median of the per-seed ratios, recomputed from the printed per-seed MMDs (4 digits)
+            double[] ratios = new double[3];
+            for (int s = 0; s < 3; s++) {
+                String[] pair = f[f.length - 3 + s].split("/");
+                ratios[s] = Double.parseDouble(pair[1]) / Double.parseDouble(pair[0]);
+            }
+            java.util.Arrays.sort(ratios);
+            assertEquals(ratios[1], Double.parseDouble(f[2]), 2e-3 * ratios[1] + 1e-3, lines.get(row));
+            assertEquals(ratios[0], Double.parseDouble(f[3].replaceAll("[\\[,]", "")), 2e-3 * ratios[0] + 1e-3, lines.get(row));
+        }
+        CliTest.Run bad = CliTest.run("bench", "thin", "--kt-n", "0", "--seeds", "2");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--seeds needs --kt-n at least 16"), bad.err());
+    }
 }

@@ -16,14 +16,16 @@ import org.kernels4j.linalg.Matrix;
  * (2^{g+1}·√ℓ points) and halve them with symmetrised kernel halving: one KT-SPLIT round with the split
  * kernel, KT-SWAP against the set (optional, on by default), and then that half or its complement with
  * probability ½ each. The result has 2^g·√ℓ points.
- * <b>Compress++(g)</b> runs Compress(g) on the n points, then {@link KernelThinning} (KT-SPLIT and KT-SWAP
- * against the Compress output) from 2^g·√n points to the requested size. The oversampling parameter g
+ * <b>Compress++(g)</b>, as goodpoints' {@code compresspp_kt} (four bins): runs Compress(g) on each of the four
+ * consecutive quarters of the n points and concatenates them (2^{g+1}·√n points: twice the single-bin output,
+ * at about the same cost, because the top-level halving of 2^{g+2}·√n points is left out), then
+ * {@link KernelThinning} (KT-SPLIT and KT-SWAP against the Compress output) from there to the requested size. The oversampling parameter g
  * trades time for accuracy: halving costs O(4^g·n·log₄ n) kernel values in all (about 2.5× more with the swap) and the final KT
- * O(4^g·n); g ≈ log₂ log n matches KT's MMD up to a constant factor (the paper's guarantee).
+ * O(4^{g+1}·n); g ≈ log₂ log n matches KT's MMD up to a constant factor (the paper's guarantee).
  *
  * <p>Sizes: n is first reduced to n₄, the largest power of 4 not above n, by standard thinning
  * (evenly spaced rows, as goodpoints does); the output size must be a power of two not above
- * min(2^g·√n₄, n₄); the default use is √n₄. The halving failure probability of a set of ℓ points
+ * min(2^{g+1}·√n₄, n₄) (n₄ ≥ 4; for n₄ = 1, 1); the default use is √n₄. The halving failure probability of a set of ℓ points
  * is δ·ℓ²/n₄². The MMD to the input is not computed (it costs n² kernel values, which would undo the
  * point of the method): use {@link Mmd#sample} or {@link Mmd#gaussianTarget}.
  */
@@ -122,11 +124,11 @@ public final class CompressPlusPlus implements Thinner {
         return p;
     }
 
-    /** The size Compress(g) gives for n inputs: min(2^g·√n₄, n₄). */
+    /** The size of the four bins' Compress(g) outputs together for n inputs: min(2^{g+1}·√n₄, n₄). */
     int compressedSize(int n) {
         int n4 = largestPowerOfFour(n);
         int sqrt = (int) Math.round(Math.sqrt(n4));
-        return (int) Math.min((long) sqrt << g, n4);
+        return (int) Math.min((long) sqrt << (g + 1), n4);
     }
 
     @Override
@@ -135,13 +137,13 @@ public final class CompressPlusPlus implements Thinner {
         int compressed = compressedSize(n);
         if (Integer.bitCount(size) != 1 || size > compressed) {
             throw new Kernels4jException("Compress++ output size must be a power of two not above "
-                    + "min(2^g*sqrt(n4), n4) = " + compressed + " (n4 = " + largestPowerOfFour(n)
+                    + "min(2^(g+1)*sqrt(n4), n4) = " + compressed + " (n4 = " + largestPowerOfFour(n)
                     + ", the largest power of 4 <= n = " + n + ", g = " + g + "), got " + size);
         }
     }
 
     /**
-     * @param size a power of two not above min(2^g·√n₄, n₄), n₄ the largest power of 4 ≤ n
+     * @param size a power of two not above min(2^{g+1}·√n₄, n₄), n₄ the largest power of 4 ≤ n
      */
     @Override
     public Coreset thin(Matrix x, int size, long seed) {
@@ -152,20 +154,35 @@ public final class CompressPlusPlus implements Thinner {
         for (int i = 0; i < n4; i++) {
             rows[i] = n4 == n ? i : (int) ((long) i * (n - 1) / (n4 - 1 == 0 ? 1 : n4 - 1));
         }
-        int[] intermediate = compress(x, rows, seed, 1L, n4);
+        int[] intermediate = bins(x, rows, seed, n4);
         Matrix xi = x.selectRows(intermediate);
         int m = Integer.numberOfTrailingZeros(intermediate.length / size);
         KernelThinning kt = KernelThinning.builder(kernel).split(split).delta(delta).build();
-        int[] all = new int[intermediate.length];
-        for (int i = 0; i < all.length; i++) {
-            all[i] = i;
-        }
-        KtSwap.Result r = kt.run(xi, all, m, Mmd.rowMeans(kernel, xi), KtSplit.streamSeed(seed, -1, 0));
+        KtSwap.Result r = kt.run(xi, m, KtSplit.streamSeed(seed, -1, 0));
         int[] out = new int[r.coreset().length];
         for (int t = 0; t < out.length; t++) {
             out[t] = intermediate[r.coreset()[t]];
         }
         return new Coreset(out, null, Double.NaN, name());
+    }
+
+    /**
+     * Compress(g) of each quarter of {@code rows}, concatenated: the children of Compress(g)'s root (nodes 4…7),
+     * without the root's halving.
+     */
+    int[] bins(Matrix x, int[] rows, long seed, int n4) {
+        if (rows.length < 4) {
+            return rows;
+        }
+        int q = rows.length / 4;
+        int[] out = new int[0];
+        for (int k = 0; k < 4; k++) {
+            int[] part = compress(x, Arrays.copyOfRange(rows, k * q, (k + 1) * q), seed, 4 + k, n4);
+            int at = out.length;
+            out = Arrays.copyOf(out, at + part.length);
+            System.arraycopy(part, 0, out, at, part.length);
+        }
+        return out;
     }
 
     /** Compress(g) of {@code rows} (a power of 4 of them); {@code node} numbers the recursion tree. */
@@ -210,9 +227,15 @@ public final class CompressPlusPlus implements Thinner {
         for (int i = 0; i < l; i++) {
             local[i] = i;
         }
-        int[][] halves = KtSplit.halve(splitKernel, xs, local, logMultiplier, rng);
+        // one pass of target-kernel tiles gives both the split decisions and KT-SWAP's row means
+        double[] rowMeans = new double[l];
+        int[][] halves = KtSplit.halve(splitKernel, xs, local, logMultiplier, rng, KtSplit.BAND_VALUES,
+                new KtSplit.TargetPass(kernel, split.fromTarget(kernel), rowMeans));
+        for (int i = 0; i < l; i++) {
+            rowMeans[i] /= l;
+        }
         int[][] candidates = {halves[0], halves[1], Thinning.standardIndices(l, l / 2)};
-        int[] chosen = KtSwap.run(kernel, xs, candidates, Mmd.rowMeans(kernel, xs), true, true).coreset();
+        int[] chosen = KtSwap.run(kernel, xs, candidates, rowMeans, true, true).coreset();
         boolean[] in = new boolean[l];
         for (int i : chosen) {
             in[i] = true;

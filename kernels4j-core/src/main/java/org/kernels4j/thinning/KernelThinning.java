@@ -128,18 +128,39 @@ public final class KernelThinning implements Thinner {
     public Coreset thin(Matrix x, int size, long seed) {
         int n = Thinning.requireData(x);
         int m = Thinning.halvingRounds(n, size, "kernel thinning");
-        double[] rowMeans = Mmd.rowMeans(kernel, x);
+        KtSwap.Result r = run(x, m, seed);
+        return new Coreset(r.coreset(), null, Mmd.root(r.mmdSquared()), name());
+    }
+
+    /**
+     * KT-SPLIT on all rows of x then KT-SWAP against them. When n is even and m ≥ 1 the first halving runs on
+     * target-kernel tiles and also yields the row means k̄ that KT-SWAP needs ({@link KtSplit.TargetPass}); the
+     * split values are derived from the same tiles, so the decisions are those of the split kernel.
+     */
+    KtSwap.Result run(Matrix x, int m, long seed) {
+        int n = x.rows();
         int[] all = new int[n];
         for (int i = 0; i < n; i++) {
             all[i] = i;
         }
-        KtSwap.Result r = run(x, all, m, rowMeans, seed);
-        return new Coreset(r.coreset(), null, Mmd.root(r.mmdSquared()), name());
+        if (n % 2 != 0 || m == 0) {
+            return run(x, all, m, Mmd.rowMeans(kernel, x), seed);
+        }
+        double[] sums = new double[n];
+        int[][] splits = KtSplit.split(splitKernel, x, all, m, delta, seed,
+                new KtSplit.TargetPass(kernel, split.fromTarget(kernel), sums));
+        for (int i = 0; i < n; i++) {
+            sums[i] /= n;
+        }
+        return swap(x, splits, sums);
     }
 
     /** KT-SPLIT on {@code input} (rows of x) then KT-SWAP against all rows of x. */
     KtSwap.Result run(Matrix x, int[] input, int m, double[] rowMeans, long seed) {
-        int[][] splits = KtSplit.split(splitKernel, x, input, m, delta, seed);
+        return swap(x, KtSplit.split(splitKernel, x, input, m, delta, seed), rowMeans);
+    }
+
+    private KtSwap.Result swap(Matrix x, int[][] splits, double[] rowMeans) {
         int s = splits[0].length;
         int[][] candidates = java.util.Arrays.copyOf(splits, splits.length + 1);
         candidates[splits.length] = Thinning.standardIndices(x.rows(), s);

@@ -2,8 +2,12 @@ package org.kernels4j.thinning;
 
 import java.util.SplittableRandom;
 import org.kernels4j.gram.GramEngine;
+import org.kernels4j.kernel.GramBlock;
+import org.kernels4j.kernel.GramInputs;
 import org.kernels4j.kernel.Kernel;
+import org.kernels4j.linalg.ElementOps;
 import org.kernels4j.linalg.Matrix;
+import org.kernels4j.linalg.Parallelism;
 
 /**
  * KT-SPLIT (Dwivedi &amp; Mackey, "Kernel thinning", arXiv 2105.05842, Alg. 1a; the adaptive threshold of
@@ -25,12 +29,15 @@ import org.kernels4j.linalg.Matrix;
  * goodpoints subtracts 2(j−1) from L at level j where the notes' formula subtracts 2j·log 2; that only
  * shifts the threshold's constant.
  *
- * <p>Cost: the sums over earlier points need the lower triangle of the coreset's own Gram matrix, which
- * is computed in row bands through {@link GramEngine} (one GEMM per tile): s²/2…s² kernel values per
- * coreset of size s, so about n² over all m levels; memory O(band·s), at most 64 MiB.
+ * <p>Cost: α needs the coreset's own Gram matrix below the diagonal. It is computed in bands of pair rows as
+ * GEMM tiles (prepared inputs, tiles in parallel), each tile folded at once to the pair differences D_pq (see
+ * {@link #halve(Kernel, Matrix, int[], double, SplittableRandom, long, TargetPass)}); the sequential part is
+ * one dot product of length p per pair. s²/2 kernel values per coreset of size s, so about n² over all m
+ * levels; memory O(band), at most 64 MiB. {@link TargetPass} lets the first level also give KT-SWAP's row
+ * means from the same tiles.
  */
 final class KtSplit {
-    private static final long BAND_VALUES = 1L << 23;
+    static final long BAND_VALUES = 1L << 23;
 
     private KtSplit() {
     }
@@ -48,6 +55,11 @@ final class KtSplit {
      * level is dropped there, as in goodpoints.
      */
     static int[][] split(Kernel kernel, Matrix x, int[] input, int m, double delta, long seed) {
+        return split(kernel, x, input, m, delta, seed, null);
+    }
+
+    /** {@link #split(Kernel, Matrix, int[], int, double, long)} with its first halving done as {@code firstLevel}. */
+    static int[][] split(Kernel kernel, Matrix x, int[] input, int m, double delta, long seed, TargetPass firstLevel) {
         int n = input.length;
         double base = m == 0 ? 0 : 2 * Math.log(2.0 * n * m / delta);
         int[][] level = {input};
@@ -56,7 +68,7 @@ final class KtSplit {
             int[][] next = new int[level.length * 2][];
             for (int c = 0; c < level.length; c++) {
                 SplittableRandom rng = new SplittableRandom(streamSeed(seed, j, c));
-                int[][] halves = halve(kernel, x, level[c], logMultiplier, rng);
+                int[][] halves = halve(kernel, x, level[c], logMultiplier, rng, BAND_VALUES, j == 0 ? firstLevel : null);
                 next[2 * c] = halves[0];
                 next[2 * c + 1] = halves[1];
             }
@@ -67,82 +79,252 @@ final class KtSplit {
 
     /** One KT-SPLIT round on coreset c (rows of x): {left, right}, each ⌊|c|/2⌋ points. */
     static int[][] halve(Kernel kernel, Matrix x, int[] c, double logMultiplier, SplittableRandom rng) {
+        return halve(kernel, x, c, logMultiplier, rng, BAND_VALUES, null);
+    }
+
+    /**
+     * A halving that evaluates the <em>target</em> kernel and derives the split kernel's values from it
+     * ({@link SplitKernel#fromTarget}), adding on the way each point's target-kernel row sum over the coreset:
+     * {@code rowSums[i] = Σ_j k(c_i, c_j)} (i, j positions in c, which must have even length). KT-SWAP needs
+     * those row sums anyway, so this saves a separate pass over the n²/2 target values.
+     */
+    record TargetPass(Kernel target, SplitKernel.TargetToSplit toSplit, double[] rowSums) {
+    }
+
+    /**
+     * {@link #halve(Kernel, Matrix, int[], double, SplittableRandom)} with bands of at most {@code bandValues}
+     * pair differences (tests use small bands to cross band boundaries).
+     *
+     * <p>Why pair differences: with x₂ = c_{2q}, x₁ = c_{2q+1} the pair q's contribution to α_p is
+     * ±D_pq, D_pq = k(x₁ₚ, x₁_q) − k(x₁ₚ, x₂_q) − k(x₂ₚ, x₁_q) + k(x₂ₚ, x₂_q) (+ when x₂_q went left), and
+     * D_pp = b²ₚ. So the parallel part (GEMM tiles of K, each folded to its 2×2 pair blocks while in cache)
+     * does all the kernel work, and the sequential part is one length-p dot product per pair with the
+     * ±1 decisions so far: p multiply-adds instead of 3p scattered reads.
+     */
+    static int[][] halve(Kernel kernel, Matrix x, int[] c, double logMultiplier, SplittableRandom rng, long bandValues,
+            TargetPass pass) {
         int pairs = c.length / 2;
         int[] left = new int[pairs];
         int[] right = new int[pairs];
-        int[] leftPos = new int[pairs]; // position in c of each left point
+        if (pass != null && (c.length % 2 != 0 || pass.rowSums().length != c.length)) {
+            throw new IllegalArgumentException("a target pass needs an even coreset and one row sum per point");
+        }
         if (pairs == 0) {
             return new int[][] {left, right};
         }
         int used = 2 * pairs;
+        double[] sign = new double[pairs]; // +1: x₂ of that pair went left, −1: x₁ did
         double sigma2 = 0;
-        // rows per band: even, enough that a band of K has at most BAND_VALUES entries
-        int bandRows = (int) Math.min(used, Math.max(2, (BAND_VALUES / used) & ~1L));
-        Matrix all = used <= SmallGram.DIRECT ? null : x.selectRows(java.util.Arrays.copyOf(c, used));
-        Matrix g = null;
-        int gRows = 0;
-        int gCols = 0;
-        int gStart = 0;
-        boolean full = (long) used * used <= BAND_VALUES;
-        if (used <= SmallGram.DIRECT) {
-            g = Matrix.wrap(used, used, SmallGram.gram(kernel, x, c, used));
-            gRows = used;
-            gCols = used;
-        } else if (full) {
-            g = GramEngine.gram(kernel, all);
-            gRows = used;
-            gCols = used;
-        }
-        for (int p0 = 0; p0 < pairs; p0 += bandRows / 2) {
-            int p1 = Math.min(pairs, p0 + bandRows / 2);
-            if (!full) {
-                gStart = 2 * p0;
-                gRows = 2 * (p1 - p0);
-                gCols = 2 * p1;
-                g = GramEngine.cross(kernel, all.rowRange(gStart, gStart + gRows), all.rowRange(0, gCols));
-            }
-            double[] gd = g.data();
-            for (int p = p0; p < p1; p++) {
-                int u2 = 2 * p;
-                int u1 = 2 * p + 1;
-                int r2 = (u2 - gStart) * gCols;
-                int r1 = (u1 - gStart) * gCols;
-                double k11 = gd[r1 + u1];
-                double k22 = gd[r2 + u2];
-                double k12 = gd[r1 + u2];
-                double b2 = k11 + k22 - 2 * k12;
-                double thresh = Math.max(Math.sqrt(sigma2 * b2 * logMultiplier), b2);
-                if (sigma2 == 0) {
-                    sigma2 = b2;
-                } else if (thresh != 0) {
-                    double update = 0.5 + (b2 / (2 * thresh) - 1) * sigma2 / thresh;
-                    if (update > 0) {
-                        sigma2 += 2 * b2 * update;
+        boolean small = used <= SmallGram.DIRECT;
+        int tilePairs = Math.max(1, GramEngine.tileSize() / 2);
+        // tiled bands start at multiples of the tile, so no tile straddles the diagonal (the row sums need that)
+        int bandPairs = (int) Math.min(pairs, small ? pairs : Math.max(tilePairs, bandValues / pairs / tilePairs * tilePairs));
+        ElementOps ops = ElementOps.get();
+        try (PairDifferences diffs = small ? new SmallPairDifferences(kernel, x, c, used, pass)
+                : new TiledPairDifferences(kernel, x.selectRows(java.util.Arrays.copyOf(c, used)), pass)) {
+            double[] band = new double[(int) Math.min((long) bandPairs * pairs, (long) pairs * pairs)];
+            for (int p0 = 0; p0 < pairs; p0 += bandPairs) {
+                int p1 = Math.min(pairs, p0 + bandPairs);
+                diffs.fill(p0, p1, band); // rows p0..p1−1, columns 0..p1−1, stride p1
+                for (int p = p0; p < p1; p++) {
+                    int row = (p - p0) * p1;
+                    double b2 = Math.max(0, band[row + p]);
+                    double thresh = Math.max(Math.sqrt(sigma2 * b2 * logMultiplier), b2);
+                    if (sigma2 == 0) {
+                        sigma2 = b2;
+                    } else if (thresh != 0) {
+                        double update = 0.5 + (b2 / (2 * thresh) - 1) * sigma2 / thresh;
+                        if (update > 0) {
+                            sigma2 += 2 * b2 * update;
+                        }
                     }
-                }
-                if (thresh == 0) {
-                    thresh = 1; // b² = 0: the two points are the same function, either choice is as good
-                }
-                double alpha = 0;
-                for (int l = 0; l < u2; l++) {
-                    alpha += gd[r1 + l] - gd[r2 + l];
-                }
-                for (int q = 0; q < p; q++) {
-                    int l = leftPos[q];
-                    alpha -= 2 * (gd[r1 + l] - gd[r2 + l]);
-                }
-                double probSecondLeft = 0.5 * (1 - alpha / thresh);
-                if (rng.nextDouble() <= probSecondLeft) {
-                    left[p] = c[u2];
-                    right[p] = c[u1];
-                    leftPos[p] = u2;
-                } else {
-                    left[p] = c[u1];
-                    right[p] = c[u2];
-                    leftPos[p] = u1;
+                    if (thresh == 0) {
+                        thresh = 1; // b² = 0: the two points are the same function, either choice is as good
+                    }
+                    double alpha = ops.dot(band, row, sign, 0, p);
+                    double probSecondLeft = 0.5 * (1 - alpha / thresh);
+                    if (rng.nextDouble() <= probSecondLeft) {
+                        left[p] = c[2 * p];
+                        right[p] = c[2 * p + 1];
+                        sign[p] = 1;
+                    } else {
+                        left[p] = c[2 * p + 1];
+                        right[p] = c[2 * p];
+                        sign[p] = -1;
+                    }
                 }
             }
         }
         return new int[][] {left, right};
+    }
+
+    /** The pair-difference matrix D of a coreset, band by band. */
+    private interface PairDifferences extends AutoCloseable {
+        /** out[(p − p0)·p1 + q] = D_pq for p in [p0, p1) and q in [0, p] (entries with q &gt; p may be written too). */
+        void fill(int p0, int p1, double[] out);
+
+        @Override
+        void close();
+    }
+
+    /** Small coresets: the whole Gram matrix in plain Java ({@link SmallGram}), folded at once. */
+    private static final class SmallPairDifferences implements PairDifferences {
+        private final double[] g;
+        private final int used;
+
+        SmallPairDifferences(Kernel kernel, Matrix x, int[] c, int used, TargetPass pass) {
+            this.used = used;
+            if (pass == null) {
+                this.g = SmallGram.gram(kernel, x, c, used);
+                return;
+            }
+            this.g = SmallGram.gram(pass.target(), x, c, used);
+            for (int i = 0; i < used; i++) {
+                double s = 0;
+                for (int j = 0; j < used; j++) {
+                    s += g[i * used + j];
+                }
+                pass.rowSums()[i] += s;
+            }
+            pass.toSplit().apply(g, g.length);
+        }
+
+        @Override
+        public void fill(int p0, int p1, double[] out) {
+            for (int p = p0; p < p1; p++) {
+                int r2 = 2 * p * used;
+                int r1 = r2 + used;
+                int o = (p - p0) * p1;
+                for (int q = 0; q <= p; q++) {
+                    out[o + q] = g[r1 + 2 * q + 1] - g[r2 + 2 * q + 1] - g[r1 + 2 * q] + g[r2 + 2 * q];
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /**
+     * Large coresets: the coreset's rows are prepared once ({@link GramInputs}: an off-heap copy and norms); each
+     * band is computed as GEMM tiles of K on or below the diagonal, in parallel, each tile folded into its pair
+     * differences while it is in cache. Memory: the band (at most {@code BAND_VALUES} doubles) and one tile per
+     * thread.
+     */
+    private static final class TiledPairDifferences implements PairDifferences {
+        private final Kernel kernel;
+        private final GramInputs inputs;
+        private final int tilePairs = Math.max(1, GramEngine.tileSize() / 2);
+        private final java.util.List<GramBlock> blocks = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        private final ThreadLocal<GramBlock> block = new ThreadLocal<>();
+        private final ThreadLocal<double[]> buffer = new ThreadLocal<>();
+
+        private final TargetPass pass;
+
+        TiledPairDifferences(Kernel kernel, Matrix points, TargetPass pass) {
+            this.kernel = pass == null ? kernel : pass.target();
+            this.pass = pass;
+            this.inputs = new GramInputs(points.requireFinite("input data"), points.columnMeans());
+        }
+
+        @Override
+        public void fill(int p0, int p1, double[] out) {
+            int rowTiles = (p1 - p0 + tilePairs - 1) / tilePairs;
+            // tile (r, q): pair rows [p0 + r·T, …), pair columns [q·T, …) up to the row tile's end
+            int[] tileRow = new int[rowTiles * ((p1 + tilePairs - 1) / tilePairs)];
+            int[] tileCol = new int[tileRow.length];
+            int count = 0;
+            for (int r = 0; r < rowTiles; r++) {
+                int rEnd = Math.min(p1, p0 + (r + 1) * tilePairs);
+                for (int q = 0; q * tilePairs < rEnd; q++) {
+                    tileRow[count] = r;
+                    tileCol[count] = q;
+                    count++;
+                }
+            }
+            int tiles = count;
+            int span = 2 * tilePairs;
+            double[][] rowPart = pass == null ? null : new double[tiles][];
+            double[][] colPart = pass == null ? null : new double[tiles][];
+            Parallelism.forEachBlock(tiles, t -> {
+                GramBlock b = block.get();
+                if (b == null) {
+                    b = new GramBlock(inputs, inputs, true, span * span);
+                    blocks.add(b);
+                    block.set(b);
+                    buffer.set(new double[span * span]);
+                }
+                double[] buf = buffer.get();
+                int r0 = p0 + tileRow[t] * tilePairs;
+                int r1 = Math.min(p1, r0 + tilePairs);
+                int q0 = tileCol[t] * tilePairs;
+                int q1 = Math.min(r1, q0 + tilePairs);
+                int w = 2 * (q1 - q0);
+                b.moveTo(2 * r0, 2 * (r1 - r0), 2 * q0, w);
+                kernel.computeBlock(b, buf);
+                if (pass != null) {
+                    sums(t, buf, 2 * (r1 - r0), w, q1 <= r0, rowPart, colPart);
+                    pass.toSplit().apply(buf, 2 * (r1 - r0) * w);
+                }
+                for (int a = 0; a < r1 - r0; a++) {
+                    int i2 = 2 * a * w;
+                    int i1 = i2 + w;
+                    int o = (r0 + a - p0) * p1 + q0;
+                    for (int j = 0; j < q1 - q0; j++) {
+                        out[o + j] = buf[i1 + 2 * j + 1] - buf[i2 + 2 * j + 1] - buf[i1 + 2 * j] + buf[i2 + 2 * j];
+                    }
+                }
+            });
+            if (pass != null) { // added in tile order: the sums do not depend on the threads
+                double[] rowSums = pass.rowSums();
+                for (int t = 0; t < tiles; t++) {
+                    int r0 = 2 * (p0 + tileRow[t] * tilePairs);
+                    for (int i = 0; i < rowPart[t].length; i++) {
+                        rowSums[r0 + i] += rowPart[t][i];
+                    }
+                    if (colPart[t] != null) {
+                        int c0 = 2 * tileCol[t] * tilePairs;
+                        for (int j = 0; j < colPart[t].length; j++) {
+                            rowSums[c0 + j] += colPart[t][j];
+                        }
+                    }
+                }
+            }
+        }
+
+        private static final ThreadLocal<double[]> ONES = ThreadLocal.withInitial(() -> {
+            double[] a = new double[GramEngine.tileSize()];
+            java.util.Arrays.fill(a, 1.0);
+            return a;
+        });
+
+        /** Tile t's row sums, and its column sums when it lies below the diagonal (they are the mirror tile's rows). */
+        private static void sums(int t, double[] buf, int h, int w, boolean offDiagonal, double[][] rowPart,
+                double[][] colPart) {
+            double[] rows = new double[h];
+            double[] cols = offDiagonal ? new double[w] : null;
+            double[] ones = ONES.get();
+            ElementOps ops = ElementOps.get();
+            for (int i = 0; i < h; i++) {
+                int off = i * w;
+                rows[i] = ops.dot(buf, off, ones, 0, w); // a vector reduction: a plain loop is bound by add latency
+                if (cols != null) {
+                    for (int j = 0; j < w; j++) {
+                        cols[j] += buf[off + j];
+                    }
+                }
+            }
+            rowPart[t] = rows;
+            colPart[t] = cols;
+        }
+
+        @Override
+        public void close() {
+            for (GramBlock b : blocks) {
+                b.release();
+            }
+            inputs.close();
+        }
     }
 }

@@ -3,10 +3,13 @@ package org.kernels4j.thinning;
 import java.util.Arrays;
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.gram.GramEngine;
+import org.kernels4j.kernel.GramBlock;
+import org.kernels4j.kernel.GramInputs;
 import org.kernels4j.kernel.Kernel;
 import org.kernels4j.kernel.RbfKernel;
 import org.kernels4j.kernel.ScaledKernel;
 import org.kernels4j.linalg.Matrix;
+import org.kernels4j.linalg.Parallelism;
 import org.kernels4j.linalg.SymmetricEigen;
 
 /**
@@ -56,13 +59,78 @@ public final class Mmd {
         return new GaussianTarget(kernel, mean, covariance);
     }
 
-    /** k̄(x_i) = (1/n) Σ_j k(x_i, x_j) for every row i, by blocked kernel-times-vector products. */
+    /**
+     * k̄(x_i) = (1/n) Σ_j k(x_i, x_j) for every row i. K is symmetric, so only the GEMM tiles on or above the
+     * diagonal are computed (n²/2 kernel values): tile (a, b) adds its row sums to the rows of a and its column
+     * sums to the rows of b. Row tile a is one parallel task; its column sums go to its own array and are added
+     * in task order, so the result does not depend on the threads. Beyond {@link #SYMMETRIC_LIMIT} doubles of
+     * those arrays it falls back to the full product K·1 (n² values, O(n) memory).
+     */
     static double[] rowMeans(Kernel kernel, Matrix x) {
         int n = x.rows();
-        Matrix ones = new Matrix(n, 1);
-        Arrays.fill(ones.data(), 1.0 / n);
-        return GramEngine.crossTimes(kernel, x, x, ones, org.kernels4j.ProgressListener.NONE).data();
+        int t = GramEngine.tileSize();
+        int tiles = (n + t - 1) / t;
+        if ((long) tiles * n > SYMMETRIC_LIMIT) {
+            Matrix ones = new Matrix(n, 1);
+            Arrays.fill(ones.data(), 1.0 / n);
+            return GramEngine.crossTimes(kernel, x, x, ones, org.kernels4j.ProgressListener.NONE).data();
+        }
+        double[] own = new double[n];
+        double[][] columnSums = new double[tiles][];
+        java.util.List<GramBlock> made = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        ThreadLocal<GramBlock> local = new ThreadLocal<>();
+        ThreadLocal<double[]> buffers = ThreadLocal.withInitial(() -> new double[t * t]);
+        double[] ones = new double[t];
+        Arrays.fill(ones, 1.0);
+        org.kernels4j.linalg.ElementOps ops = org.kernels4j.linalg.ElementOps.get();
+        try (GramInputs in = new GramInputs(x.requireFinite("input data"), x.columnMeans())) {
+            Parallelism.forEachBlock(tiles, a -> {
+                GramBlock b = local.get();
+                if (b == null) {
+                    b = new GramBlock(in, in, true, t * t);
+                    made.add(b);
+                    local.set(b);
+                }
+                double[] buf = buffers.get();
+                int r0 = a * t;
+                int h = Math.min(t, n - r0);
+                double[] cols = new double[n];
+                for (int c0 = r0; c0 < n; c0 += t) {
+                    int w = Math.min(t, n - c0);
+                    b.moveTo(r0, h, c0, w);
+                    kernel.computeBlock(b, buf);
+                    for (int i = 0; i < h; i++) {
+                        own[r0 + i] += ops.dot(buf, i * w, ones, 0, w); // vector reduction (a loop is add-latency bound)
+                    }
+                    if (c0 != r0) {
+                        for (int i = 0; i < h; i++) {
+                            int off = i * w;
+                            for (int j = 0; j < w; j++) {
+                                cols[c0 + j] += buf[off + j];
+                            }
+                        }
+                    }
+                }
+                columnSums[a] = cols;
+            });
+        } finally {
+            for (GramBlock b : made) {
+                b.release();
+            }
+        }
+        double[] means = new double[n];
+        for (int i = 0; i < n; i++) {
+            double s = own[i];
+            for (int a = 0; a < i / t; a++) {
+                s += columnSums[a][i];
+            }
+            means[i] = s / n;
+        }
+        return means;
     }
+
+    /** Most doubles {@link #rowMeans} spends on per-task column sums (256 MiB). */
+    private static final long SYMMETRIC_LIMIT = 1L << 25;
 
     static double root(double squared) {
         return Math.sqrt(Math.max(0, squared));

@@ -82,6 +82,36 @@ public final class SplitKernel {
         return new SumKernel(List.of(rbf, power)); // both have sup-norm 1
     }
 
+    /**
+     * The split kernel's values as a function of the target's, so that one pass of target-kernel tiles serves
+     * both (KT's row means and its first halving): identity for target KT (any k); for k = c·exp(−γ‖x−y‖²)
+     * (c = 1 unless scaled) u = k/c and u^{1/α} (α-power, u² for the square root) or u + u^{1/α} (KT+), which
+     * are {@link #of}'s kernels exactly in exact arithmetic.
+     */
+    TargetToSplit fromTarget(Kernel k) {
+        if (kind == Kind.TARGET || (kind == Kind.POWER && alpha == 1)) {
+            return new TargetToSplit(1, 1, false);
+        }
+        gaussian(k);
+        double c = k instanceof ScaledKernel ? ((ScaledKernel) k).scale() : 1;
+        return new TargetToSplit(1 / c, 1 / alpha, kind == Kind.PLUS);
+    }
+
+    /** v ↦ (v·inverseScale)^power, plus v·inverseScale when {@code plus}; see {@link #fromTarget}. */
+    record TargetToSplit(double inverseScale, double power, boolean plus) {
+        /** Maps {@code a[0 .. len)} in place. */
+        void apply(double[] a, int len) {
+            if (inverseScale == 1 && power == 1 && !plus) {
+                return;
+            }
+            for (int k = 0; k < len; k++) {
+                double u = a[k] * inverseScale;
+                double p = power == 2 ? u * u : power == 1 ? u : Math.pow(u, power);
+                a[k] = plus ? u + p : p;
+            }
+        }
+    }
+
     /** Whether power split kernels (root, α-power, KT+) are available for k: a Gaussian kernel, optionally scaled. */
     public static boolean hasPowerKernel(Kernel k) {
         Kernel inner = k instanceof ScaledKernel ? ((ScaledKernel) k).kernel() : k;

@@ -67,6 +67,63 @@ class KernelThinningTest {
         assertArrayEquals(direct[0], banded[0]);
     }
 
+    @Test
+    void narrowBandsAndTheTargetPassGiveTheDirectDecisionsAndRowSums() {
+        // 700 rows: 350 pairs in bands of one tile (128 pairs) each, so tiles and bands both have boundaries
+        // and a ragged last tile; the target pass derives the split values from target-kernel tiles
+        Matrix x = TestData.gaussian(700, 3, 1, 11);
+        Kernel target = org.kernels4j.kernel.RbfKernel.withGamma(0.3).scaled(1.7);
+        int[] c = new int[700];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = (i * 3) % 700; // a permutation: positions differ from row numbers
+        }
+        for (SplitKernel split : new SplitKernel[] {SplitKernel.root(), SplitKernel.power(0.7), SplitKernel.plus(0.5),
+            SplitKernel.target()}) {
+            Kernel sk = split.of(target);
+            int[][] direct = directHalve(sk, x, c, 15, new SplittableRandom(3));
+            int[][] narrow = KtSplit.halve(sk, x, c, 15, new SplittableRandom(3), 1, null);
+            assertArrayEquals(direct[0], narrow[0], split.toString());
+            double[] sums = new double[c.length];
+            int[][] fused = KtSplit.halve(sk, x, c, 15, new SplittableRandom(3), 1,
+                    new KtSplit.TargetPass(target, split.fromTarget(target), sums));
+            assertArrayEquals(direct[0], fused[0], split.toString());
+            assertArrayEquals(direct[1], fused[1], split.toString());
+            for (int i = 0; i < c.length; i += 37) {
+                double s = 0;
+                for (int j = 0; j < c.length; j++) {
+                    s += target.value(x.row(c[i]), x.row(c[j]));
+                }
+                assertEquals(s, sums[i], 1e-9 * s, "row sum " + i);
+            }
+        }
+        // the small (plain Java) path: 100 points
+        int[] small = Arrays.copyOf(c, 100);
+        double[] sums = new double[100];
+        int[][] fused = KtSplit.halve(SplitKernel.root().of(target), x, small, 15, new SplittableRandom(4), 1,
+                new KtSplit.TargetPass(target, SplitKernel.root().fromTarget(target), sums));
+        assertArrayEquals(directHalve(SplitKernel.root().of(target), x, small, 15, new SplittableRandom(4))[0], fused[0]);
+        double s0 = 0;
+        for (int j = 0; j < 100; j++) {
+            s0 += target.value(x.row(small[99]), x.row(small[j]));
+        }
+        assertEquals(s0, sums[99], 1e-12 * s0);
+    }
+
+    @Test
+    void splitValuesDerivedFromTheTargetEqualTheSplitKernel() {
+        Kernel target = org.kernels4j.kernel.RbfKernel.withGamma(0.2).scaled(2.5);
+        double[] a = {0.3, -1.1};
+        double[] b = {1.2, 0.4};
+        for (SplitKernel split : new SplitKernel[] {SplitKernel.root(), SplitKernel.power(0.8), SplitKernel.plus(0.6),
+            SplitKernel.target()}) {
+            double[] v = {target.value(a, b), target.value(a, a)};
+            split.fromTarget(target).apply(v, 2);
+            Kernel sk = split.of(target);
+            assertEquals(sk.value(a, b), v[0], 1e-14, split.toString());
+            assertEquals(sk.value(a, a), v[1], 1e-14, split.toString());
+        }
+    }
+
     /** KT-SPLIT's halving written with kernel.value and explicit sums over the parent and the left child. */
     static int[][] directHalve(Kernel k, Matrix x, int[] c, double logMultiplier, SplittableRandom rng) {
         int pairs = c.length / 2;
@@ -278,8 +335,8 @@ class KernelThinningTest {
         assertMessage(() -> kt.thin(bad, 25, 0), "NaN");
         assertMessage(() -> kt.thin(new Matrix(0, 2), 1, 0), "at least one row");
         Thinner cpp = CompressPlusPlus.builder(RBF).oversampling(1).build();
-        assertMessage(() -> cpp.thin(x, 12, 0), "power of two not above min(2^g*sqrt(n4), n4) = 16 (n4 = 64");
-        assertMessage(() -> cpp.thin(x, 32, 0), "got 32");
+        assertMessage(() -> cpp.thin(x, 12, 0), "power of two not above min(2^(g+1)*sqrt(n4), n4) = 32 (n4 = 64");
+        assertMessage(() -> cpp.thin(x, 64, 0), "got 64");
         assertMessage(() -> KernelThinning.builder(KernelSpec.parse("laplacian(gamma=1)")).split(SplitKernel.root()),
                 null);
         assertMessage(() -> KernelThinning.builder(KernelSpec.parse("laplacian(gamma=1)")).split(SplitKernel.root())

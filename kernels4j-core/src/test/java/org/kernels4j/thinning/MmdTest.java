@@ -40,6 +40,21 @@ class MmdTest {
     }
 
     @Test
+    void rowMeansOverSymmetricTilesMatchTheDoubleLoop() {
+        // 600 rows: three row tiles of 256, the last one ragged, so the mirrored off-diagonal sums are exercised
+        Matrix x = TestData.gaussian(600, 2, 1, 8);
+        Kernel k = KernelSpec.parse("matern(nu=2.5, length=0.9)");
+        double[] means = Mmd.rowMeans(k, x);
+        for (int i : new int[] {0, 1, 255, 256, 300, 511, 512, 599}) {
+            double s = 0;
+            for (int j = 0; j < 600; j++) {
+                s += k.value(x.row(i), x.row(j));
+            }
+            assertEquals(s / 600, means[i], 1e-12, "row " + i);
+        }
+    }
+
+    @Test
     void sampleMmdMatchesTheDoubleLoopForWeightedAndUniformCoresets() {
         Matrix x = TestData.gaussian(70, 3, 1, 5);
         for (String spec : new String[] {"rbf(gamma=0.4)", "laplacian(gamma=0.7)", "matern(nu=1.5, length=0.8)",
