@@ -62,6 +62,11 @@ class SampleWeightsCliTest {
         test.set(1, 1, -1);
         assertArrayEquals(expected.predict(test).data(), saved.predict(test).data(), 1e-12);
 
+        Run overwrite = run("fit", "--train", train.toString(), "--kernel", "rbf(gamma=0.5)", "--lambda", "0.1",
+                "--sample-weights", wf.toString(), "--out", wf.toString(), "--no-progress");
+        assertEquals(1, overwrite.code(), overwrite.err());
+        assertTrue(overwrite.err().contains("it is the input file"), overwrite.err());
+        assertTrue(Files.readString(wf).startsWith("row,weight"), "the weights file is untouched");
         Path bad = dir.resolve("bad.csv");
         Files.writeString(bad, "w\n1\n2\n");
         Run shortFile = run("fit", "--train", train.toString(), "--kernel", "rbf(gamma=0.5)", "--lambda", "0.1",

@@ -55,10 +55,12 @@ class WlsExperimentCliTest {
         String[][] cases = {
             {"--basis", "chebyshev"}, {"--index-set", "full"}, {"--function", "rosenbrock"},
             {"--methods", "kdpp"}, {"--ratios", "0.5"}, {"--trials", "0"}, {"--degree", "-1"},
-            {"--dim", "0"}, {"--test-size", "5"}, {"--plot", "x.pdf"}};
+            {"--dim", "0"}, {"--test-size", "5"}, {"--plot", "x.pdf"}, {"--methods", "dpp", "--ratios", "2"},
+            {"--out", "same.svg", "--plot", "same.svg"}};
         String[] expected = {"unknown polynomial family", "unknown index set", "unknown test function",
             "unknown sampling method", "--ratios must be", "--trials must be", "degree must be",
-            "dimension d ≥ 1", "--test-size must be", "--plot must end in"};
+            "dimension d ≥ 1", "--test-size must be", "--plot must end in", "include 1 in --ratios",
+            "name the same file"};
         for (int i = 0; i < cases.length; i++) {
             String[] args = new String[cases[i].length + 1];
             args[0] = "wls-experiment";
