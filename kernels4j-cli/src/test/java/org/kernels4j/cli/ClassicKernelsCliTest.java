@@ -1,11 +1,10 @@
 package org.kernels4j.cli;
 
+import static org.kernels4j.cli.CliTest.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,6 +12,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kernels4j.cli.CliTest.Run;
 import org.kernels4j.io.Npy;
 import org.kernels4j.kernel.Bandwidth;
 import org.kernels4j.linalg.Matrix;
@@ -22,15 +22,6 @@ class ClassicKernelsCliTest {
     @TempDir
     Path dir;
 
-    record Run(int code, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
-    }
 
     @Test
     void kernelsListsTheNewKernelsAndWhichAreNotPsd() {

@@ -1,10 +1,9 @@
 package org.kernels4j.cli;
 
+import static org.kernels4j.cli.CliTest.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,6 +12,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kernels4j.cli.CliTest.Run;
 import org.kernels4j.kernel.KernelSpec;
 
 /** The demo: every section runs and prints, the plot replaces its file atomically, and bad --plot values fail early. */
@@ -20,15 +20,6 @@ class DemoCliTest {
     @TempDir
     Path dir;
 
-    record Run(int code, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
-    }
 
     @Test
     void theTourRunsEverySectionAndWritesThePlot() throws Exception {

@@ -1,13 +1,12 @@
 package org.kernels4j.cli;
 
+import static org.kernels4j.cli.CliTest.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +14,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kernels4j.cli.CliTest.Run;
 import org.kernels4j.io.Npy;
 import org.kernels4j.kernel.graph.LabeledGraph;
 import org.kernels4j.kernel.graph.WeisfeilerLehman;
@@ -28,15 +28,6 @@ class StringGraphCliTest {
     @TempDir
     Path dir;
 
-    record Run(int code, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
-    }
 
     /** CSV "id,seq,family": family "motif" when the DNA sequence carries GATTACA. */
     private Path dna(String name, int n, long seed, List<String> seqs, List<String> families) throws IOException {
