@@ -177,8 +177,11 @@ final class RequestRows {
     static Matrix csv(byte[] body, SavedModel saved, int maxRows) {
         int d = saved.model().features();
         Dataset ds;
+        // A body with the model's target column (e.g. a copy of the training file) may hold text class labels
+        // there: read that column as the target, so it is ignored as `predict` ignores it.
+        String target = headerHasTarget(body, saved) ? saved.targetName() : null;
         try {
-            ds = CsvReader.builder().target(null).build().read(
+            ds = CsvReader.builder().target(target).classLabels(target != null).build().read(
                     new InputStreamReader(new ByteArrayInputStream(body), StandardCharsets.UTF_8), "CSV body");
         } catch (Kernels4jException e) {
             // the reader's hint names a CLI option; the server always refuses non-finite values
@@ -219,6 +222,29 @@ final class RequestRows {
             throw bad(columnCount("the CSV body has " + ds.features().cols() + " columns", saved));
         }
         return ds.features();
+    }
+
+    /** Whether the body's first record names the model's target column (then it is a header). */
+    private static boolean headerHasTarget(byte[] body, SavedModel saved) {
+        String name = saved.targetName();
+        if (name == null || name.isEmpty()) {
+            return false;
+        }
+        try (org.apache.commons.csv.CSVParser p = org.apache.commons.csv.CSVFormat.DEFAULT.parse(
+                new InputStreamReader(new ByteArrayInputStream(body), StandardCharsets.UTF_8))) {
+            java.util.Iterator<org.apache.commons.csv.CSVRecord> it = p.iterator();
+            if (!it.hasNext()) {
+                return false;
+            }
+            for (String cell : it.next()) {
+                if (cell.strip().equals(name)) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (IOException | java.io.UncheckedIOException | IllegalStateException e) {
+            return false; // the reader reports what is wrong with the body
+        }
     }
 
     private static String columnCount(String what, SavedModel saved) {

@@ -106,6 +106,9 @@ class PredictionServerTest {
         Matrix byName = RequestRows.csv(bytes("y,b,a\n9,2,1\n9,4,3\n"), MODEL, 9);
         assertArrayEquals(new double[] {1, 2, 3, 4}, byName.data());
         assertArrayEquals(new double[] {1, 2, 3, 4}, RequestRows.csv(bytes("1,2\n3,4\n"), MODEL, 9).data());
+        // a copy of a classifier's training file: text labels in the target column are ignored too
+        assertArrayEquals(new double[] {1, 2, 3, 4},
+                RequestRows.csv(bytes("a,b,y\n1,2,setosa\n3,4,virginica\n"), MODEL, 9).data());
         assertEquals("CSV body:2:1: infinite value in column 'x0'",
                 refused(() -> RequestRows.csv(bytes("1,2\nInf,4\n"), MODEL, 9)).getMessage());
     }
