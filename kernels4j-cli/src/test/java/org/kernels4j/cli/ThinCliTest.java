@@ -147,10 +147,14 @@ class ThinCliTest {
         r = run("thin", "--data", x.toString(), "--kernel", SPEC, "--size", "25", "--method", "kmeans", "--out", out);
         assertEquals(2, r.code());
         assertTrue(r.err().contains("unknown thinning method 'kmeans'"), r.err());
-        r = run("thin", "--data", x.toString(), "--kernel", "laplacian(gamma=1)", "--size", "25", "--method", "kt+",
+        r = run("thin", "--data", x.toString(), "--kernel", "rq(alpha=1, length=1)", "--size", "25", "--method", "kt+",
                 "--out", out);
         assertEquals(2, r.code());
         assertTrue(r.err().contains("Gaussian kernels (rbf, optionally scaled) only"), r.err());
+        r = run("thin", "--data", x.toString(), "--kernel", "laplacian(gamma=1)", "--size", "25", "--method", "kt+",
+                "--out", out);
+        assertEquals(1, r.code(), "a Laplace square-root kernel does not exist in 2 dimensions");
+        assertTrue(r.err().contains("needs alpha > d/(2 nu + d)"), r.err());
         r = run("thin", "--data", x.toString(), "--kernel", SPEC, "--size", "25", "--out", out, "--plot", "m.txt");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--plot must end in .png or .svg"), r.err());

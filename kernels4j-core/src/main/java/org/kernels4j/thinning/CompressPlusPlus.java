@@ -32,7 +32,6 @@ import org.kernels4j.linalg.Matrix;
 public final class CompressPlusPlus implements Thinner {
     private final Kernel kernel;
     private final SplitKernel split;
-    private final Kernel splitKernel;
     private final int g;
     private final double delta;
     private final boolean refineHalves;
@@ -40,7 +39,7 @@ public final class CompressPlusPlus implements Thinner {
     private CompressPlusPlus(Builder b) {
         this.kernel = b.kernel;
         this.split = b.split;
-        this.splitKernel = b.split.of(b.kernel);
+        b.split.requireSupported(b.kernel);
         this.g = b.g;
         this.delta = b.delta;
         this.refineHalves = b.refineHalves;
@@ -217,6 +216,7 @@ public final class CompressPlusPlus implements Thinner {
      * embedding is the mirror image of the result's about the set's, so both have the same MMD to the set.
      */
     int[] halve(Matrix x, int[] set, double logMultiplier, SplittableRandom rng) {
+        Kernel splitKernel = split.of(kernel, x.cols());
         if (!refineHalves) {
             int[][] halves = KtSplit.halve(splitKernel, x, set, logMultiplier, rng);
             return rng.nextBoolean() ? halves[0] : halves[1];
@@ -227,12 +227,21 @@ public final class CompressPlusPlus implements Thinner {
         for (int i = 0; i < l; i++) {
             local[i] = i;
         }
-        // one pass of target-kernel tiles gives both the split decisions and KT-SWAP's row means
-        double[] rowMeans = new double[l];
-        int[][] halves = KtSplit.halve(splitKernel, xs, local, logMultiplier, rng, KtSplit.BAND_VALUES,
-                new KtSplit.TargetPass(kernel, split.fromTarget(kernel), rowMeans));
-        for (int i = 0; i < l; i++) {
-            rowMeans[i] /= l;
+        // one pass of target-kernel tiles gives both the split decisions and KT-SWAP's row means (when the split
+        // kernel is a function of the target's values; a Matérn power kernel is not)
+        SplitKernel.TargetToSplit toSplit = split.fromTarget(kernel);
+        double[] rowMeans;
+        int[][] halves;
+        if (toSplit == null) {
+            halves = KtSplit.halve(splitKernel, xs, local, logMultiplier, rng);
+            rowMeans = Mmd.rowMeans(kernel, xs);
+        } else {
+            rowMeans = new double[l];
+            halves = KtSplit.halve(splitKernel, xs, local, logMultiplier, rng, KtSplit.BAND_VALUES,
+                    new KtSplit.TargetPass(kernel, toSplit, rowMeans));
+            for (int i = 0; i < l; i++) {
+                rowMeans[i] /= l;
+            }
         }
         int[][] candidates = {halves[0], halves[1], Thinning.standardIndices(l, l / 2)};
         int[] chosen = KtSwap.run(kernel, xs, candidates, rowMeans, true, true).coreset();

@@ -34,7 +34,6 @@ import org.kernels4j.linalg.Matrix;
 public final class KernelThinning implements Thinner {
     private final Kernel kernel;
     private final SplitKernel split;
-    private final Kernel splitKernel;
     private final double delta;
     private final boolean refine;
     private final boolean unique;
@@ -42,7 +41,7 @@ public final class KernelThinning implements Thinner {
     private KernelThinning(Builder b) {
         this.kernel = b.kernel;
         this.split = b.split;
-        this.splitKernel = b.split.of(b.kernel);
+        b.split.requireSupported(b.kernel);
         this.delta = b.delta;
         this.refine = b.refine;
         this.unique = b.unique;
@@ -106,9 +105,14 @@ public final class KernelThinning implements Thinner {
         return split.toString().startsWith("kt+") ? "kt+" : "kt";
     }
 
-    /** The split kernel in use. */
+    /** The split kernel in use on data of dimension d (Matérn power kernels depend on d). */
+    public Kernel splitKernel(int d) {
+        return split.of(kernel, d);
+    }
+
+    /** The split kernel in use for a Gaussian target or target KT ({@link #splitKernel(int)} for any kernel). */
     public Kernel splitKernel() {
-        return splitKernel;
+        return split.of(kernel);
     }
 
     /** The target kernel. */
@@ -143,12 +147,13 @@ public final class KernelThinning implements Thinner {
         for (int i = 0; i < n; i++) {
             all[i] = i;
         }
-        if (n % 2 != 0 || m == 0) {
+        SplitKernel.TargetToSplit toSplit = split.fromTarget(kernel);
+        if (n % 2 != 0 || m == 0 || toSplit == null) {
             return run(x, all, m, Mmd.rowMeans(kernel, x), seed);
         }
         double[] sums = new double[n];
-        int[][] splits = KtSplit.split(splitKernel, x, all, m, delta, seed,
-                new KtSplit.TargetPass(kernel, split.fromTarget(kernel), sums));
+        int[][] splits = KtSplit.split(split.of(kernel, x.cols()), x, all, m, delta, seed,
+                new KtSplit.TargetPass(kernel, toSplit, sums));
         for (int i = 0; i < n; i++) {
             sums[i] /= n;
         }
@@ -157,7 +162,7 @@ public final class KernelThinning implements Thinner {
 
     /** KT-SPLIT on {@code input} (rows of x) then KT-SWAP against all rows of x. */
     KtSwap.Result run(Matrix x, int[] input, int m, double[] rowMeans, long seed) {
-        return swap(x, KtSplit.split(splitKernel, x, input, m, delta, seed), rowMeans);
+        return swap(x, KtSplit.split(split.of(kernel, x.cols()), x, input, m, delta, seed), rowMeans);
     }
 
     private KtSwap.Result swap(Matrix x, int[][] splits, double[] rowMeans) {

@@ -339,8 +339,12 @@ class KernelThinningTest {
         assertMessage(() -> cpp.thin(x, 64, 0), "got 64");
         assertMessage(() -> KernelThinning.builder(KernelSpec.parse("laplacian(gamma=1)")).split(SplitKernel.root()),
                 null);
-        assertMessage(() -> KernelThinning.builder(KernelSpec.parse("laplacian(gamma=1)")).split(SplitKernel.root())
+        assertMessage(() -> KernelThinning.builder(KernelSpec.parse("rq(alpha=1, length=1)")).split(SplitKernel.root())
                 .build(), "Gaussian kernels (rbf, optionally scaled) only");
+        // a Laplace kernel has a square-root kernel in no dimension: refused when the data's dimension is known
+        KernelThinning laplaceRoot = KernelThinning.builder(KernelSpec.parse("laplacian(gamma=1)"))
+                .split(SplitKernel.root()).build();
+        assertMessage(() -> laplaceRoot.thin(x, 25, 0), "needs alpha > d/(2 nu + d)");
         assertMessage(() -> SplitKernel.power(0.3), "alpha must be in [0.5, 1]");
         assertMessage(() -> Thinning.Method.parse("kmeans"), "available: kt, kt+");
         assertMessage(() -> Thinning.iid().thin(x, 200, 0), "larger than the input");
