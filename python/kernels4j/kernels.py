@@ -22,7 +22,6 @@ REFUSED = {
     "projected": "projected quantum kernel (needs a state-vector simulation)",
     "sm": "spectral mixture kernel (not ported to the Python reader yet)",
     "stm": "Student-t mixture kernel (needs a Bessel K of any order)",
-    "vmf": "von Mises-Fisher kernel (not ported to the Python reader yet)",
 }
 # activations whose duals Java integrates numerically (Gauss-Hermite): refused by name
 NUMERICAL_ACTIVATIONS = ("tanh", "softplus", "swish", "sigmoid", "elu")
@@ -103,6 +102,19 @@ class Cosine(Kernel):
 
     def diag(self, x):
         return (np.einsum("ij,ij->i", x, x) > 0).astype(float)
+
+
+class VonMisesFisher(Cosine):
+    """``vmf(kappa=1)``: exp(kappa (<x, z>/(|x||z|) - 1)) on rows normalised to the sphere (cosine 0 for a zero row)."""
+
+    def __init__(self, kappa):
+        self.kappa = kappa
+
+    def cross(self, x, z):
+        return np.exp(self.kappa * (Cosine.cross(self, x, z) - 1.0))
+
+    def diag(self, x):
+        return np.exp(self.kappa * (Cosine.diag(self, x) - 1.0))
 
 
 class Rbf(Kernel):
@@ -773,6 +785,7 @@ _TYPES = {
         _integer(c, "degree", 3, 1, 2 ** 31 - 1), _number(c, "gamma", 1.0, "positive"),
         _number(c, "coef0", 1.0, "nonnegative"))),
     "cosine": ((), lambda c: Cosine()),
+    "vmf": (("kappa",), lambda c: VonMisesFisher(_number(c, "kappa", 1.0, "positive"))),
     "rbf": (("gamma", "length"), _rbf),
     "laplacian": (("gamma", "norm"), lambda c: Laplacian(
         _number(c, "gamma", 1.0, "positive"), _word(c, "norm", "l2", ("l2", "l1")) == "l1")),
@@ -798,7 +811,7 @@ _TYPES = {
     "ntk": (("depth", "activation", "alpha", "a", "b", "w_var", "b_var", "param", "width"),
             lambda c: _neural(c, True)),
 }
-_ALIASES = {"polynomial": "poly", "gaussian": "rbf", "exponential": "laplacian", "rational_quadratic": "rq",
+_ALIASES = {"von_mises_fisher": "vmf", "polynomial": "poly", "gaussian": "rbf", "exponential": "laplacian", "rational_quadratic": "rq",
             "exp_sine_squared": "periodic", "white_noise": "white", "tanh": "sigmoid", "chi_squared": "chi2",
             "arc_cosine": "arccos"}
 

@@ -90,7 +90,7 @@ class PythonReaderTest {
             "rbf(length=[0.3, 0.5, 0.2, 0.4, 0.3, 0.25, 0.6, 0.3, 0.2, 0.5])", "laplacian(gamma=2)",
             "laplacian(gamma=1, norm=l1)", "matern(nu=0.5, length=0.4)", "matern(nu=1.5, length=0.3)",
             "matern(nu=2.5, length=[0.3, 0.5, 0.2, 0.4, 0.3, 0.25, 0.6, 0.3, 0.2, 0.5])", "rq(alpha=0.7, length=0.3)",
-            "periodic(length=1.3, period=0.7)", "anova(sigma=4, degree=2)", "bessel(sigma=3, order=5, degree=2)",
+            "periodic(length=1.3, period=0.7)", "vmf(kappa=3)", "0.5*von_mises_fisher(kappa=0.4)", "anova(sigma=4, degree=2)", "bessel(sigma=3, order=5, degree=2)",
             "arccos(order=0, depth=2)", "arccos(order=1, depth=3)", "arccos(order=2, depth=1)",
             "nngp(depth=3, activation=relu, w_var=2, b_var=0.1)", "ntk(depth=3, activation=relu, w_var=2, b_var=0.1)",
             "ntk(depth=2, activation=leaky_relu, alpha=0.1)", "ntk(depth=2, activation=abrelu, a=-0.5, b=1.5, b_var=0.3)",
@@ -170,7 +170,7 @@ class PythonReaderTest {
                 .build().fit(dx), "kind 'kernel-kmeans'");
         // the same grammar: a bad spec is refused at the same column as Java's parser refuses it
         for (String spec : new String[] {"rbf(gama=1)", "rbf(gamma=1", "rbf(gamma=1,)", "2*", "rbf() +", "0.5",
-            "rbf(gamma=-1)", "matern(nu=-1)", "poly(degree=2.5)", "poly(degree=0)", "laplacian(norm=l3)", "foo()",
+            "rbf(gamma=-1)", "matern(nu=-1)", "vmf(kappa=0)", "poly(degree=2.5)", "poly(degree=0)", "laplacian(norm=l3)", "foo()",
             "rbf gamma", "((rbf())", "rbf(gamma=1, gamma=2)", "rbf(gamma=[1, 2])", "rbf() * -2", "rbf(gamma=1e)",
             "rbf(gamma=1, length=2)", "ntk(param=standard)", "(2*rbf(length=[1, 2])) + white(noise=0.1) * linear(x=1)"}) {
             int column = -1;
