@@ -25,6 +25,9 @@ UNSUPPORTED_KINDS = {
     "singular-kernel": "singular-kernel (Hilbert) classifier",
     "kernel-kmeans": "kernel k-means clustering",
     "kernel-ward": "kernel Ward clustering",
+    "kron-gp": "grid (Kronecker) Gaussian process",
+    "ss-gp": "state-space Gaussian process",
+    "string-svm": "SVM on texts with a string kernel",
 }
 
 
