@@ -122,7 +122,41 @@ public record Predictions(Matrix values, Matrix std, Matrix probabilities, Matri
         if (wanted.contains(Output.DECISION)) {
             decisions = f != null ? f : ((DecisionFunction) model).decisionValues(x);
         }
+        requireNoNaN(values, Output.PREDICTION, x);
+        requireNoNaN(std, Output.STD, x);
+        requireNoNaN(probabilities, Output.PROBABILITIES, x);
+        requireNoNaN(decisions, Output.DECISION, x);
         return new Predictions(values, std, probabilities, decisions);
+    }
+
+    /**
+     * Refuses an output with a NaN in it: finite inputs far beyond what double precision can square (|x| near
+     * 1e154 or more) overflow the kernel's distances — and, through the block's shared centring, can spoil the
+     * other rows of the batch too — so the message names the input row with the largest value.
+     */
+    private static void requireNoNaN(Matrix m, Output o, Matrix x) {
+        if (m == null) {
+            return;
+        }
+        int cols = m.cols();
+        double[] d = m.data();
+        for (int k = 0; k < d.length; k++) {
+            if (Double.isNaN(d[k])) {
+                int worst = 0;
+                double largest = -1;
+                double[] xd = x.data();
+                for (int i = 0; i < xd.length; i++) {
+                    if (Math.abs(xd[i]) > largest) {
+                        largest = Math.abs(xd[i]);
+                        worst = i / x.cols();
+                    }
+                }
+                throw new Kernels4jException(String.format(java.util.Locale.ROOT,
+                        "the model's %s is NaN (first at row %d): the input's largest value, |x| = %.3g in row %d, is "
+                                + "too large for the kernel to evaluate in double precision; scale the inputs as the "
+                                + "training data was scaled", o.key(), k / cols + 1, largest, worst + 1));
+            }
+        }
     }
 
     /**

@@ -89,6 +89,11 @@ class PredictionsTest {
             assertEquals(var.get(i, 0), p.std().get(i, 0) * p.std().get(i, 0), 1e-14 * var.get(i, 0));
         }
         assertEquals(0, p.values().maxAbsDifference(gp.predict(z)));
+        // inputs whose squared distances overflow give a NaN std: refused with the row, not written silently
+        Matrix huge = Matrix.column(0.3, 1e160);
+        Kernels4jException nan = assertThrows(Kernels4jException.class,
+                () -> Predictions.of(gp, huge, EnumSet.of(Predictions.Output.STD), ProgressListener.NONE));
+        assertTrue(nan.getMessage().contains("|x| = 1.00e+160 in row 2"), nan.getMessage());
         assertEquals(EnumSet.of(Predictions.Output.PREDICTION, Predictions.Output.STD), Predictions.available(gp));
         assertEquals("0", Predictions.decisionName(new SavedModel(gp, List.of("u"), "y"), 0));
 
