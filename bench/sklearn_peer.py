@@ -4,9 +4,12 @@
   sklearn_peer.py gram X.npy GAMMA REPS      -> best time of rbf_kernel(X, X, gamma)
   sklearn_peer.py krr DIR N GAMMA LAMBDA     -> KernelRidge fit+predict time, RMSE, and the
                                                 max relative difference to kernels4j's predictions
-  sklearn_peer.py nystrom DIR M GAMMA LAMBDA -> Nystroem(n_components=M) + Ridge(alpha=LAMBDA, no
-                                                intercept): the same objective as kernels4j's Nystrom
-                                                KRR, fit time and test RMSE
+  sklearn_peer.py nystrom DIR M GAMMA LAMBDA [intercept]
+                                             -> Nystroem(n_components=M) + Ridge(alpha=LAMBDA, an intercept
+                                                only when asked): the same objective as kernels4j's Nystrom
+                                                KRR (--intercept centres the targets: the same estimator as
+                                                Ridge's unpenalised intercept on centred features up to the
+                                                features' column means), fit time and test RMSE
   sklearn_peer.py gp DIR TAG                 -> GaussianProcessRegressor(C(1)*RBF(1) + WhiteKernel(1),
                                                 alpha=1e-10, no restarts, normalize_y as kernels4j
                                                 was run) on x_TAG.npy/y_TAG.npy: fit
@@ -38,7 +41,7 @@ def gram(path, gamma, reps):
     print(f"sklearn_rbf_kernel_seconds: {best:.4f}")
 
 
-def nystrom(d, m, gamma, lam):
+def nystrom(d, m, gamma, lam, intercept=False):
     from sklearn.kernel_approximation import Nystroem
     from sklearn.linear_model import Ridge
     xtr = np.load(f"{d}/train_x.npy")
@@ -56,7 +59,7 @@ def nystrom(d, m, gamma, lam):
     except FileNotFoundError:
         ny.fit(xtr)
     feats = ny.transform(xtr)
-    model = Ridge(alpha=lam, fit_intercept=False).fit(feats, ytr)
+    model = Ridge(alpha=lam, fit_intercept=intercept).fit(feats, ytr)
     t1 = time.perf_counter()
     pred = model.predict(ny.transform(xte))
     rmse = float(np.sqrt(np.mean((pred - yte) ** 2)))
@@ -147,6 +150,7 @@ if __name__ == "__main__":
     elif sys.argv[1] == "gp":
         gp(sys.argv[2], sys.argv[3])
     elif sys.argv[1] == "nystrom":
-        nystrom(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]))
+        nystrom(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]),
+                len(sys.argv) > 6 and sys.argv[6] == "intercept")
     else:
         krr(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]))

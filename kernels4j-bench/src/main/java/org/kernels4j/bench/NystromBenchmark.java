@@ -11,8 +11,8 @@ import org.kernels4j.regression.NystromKernelRidge;
 import org.kernels4j.selection.RegressionMetrics;
 
 /**
- * {@code bench nystrom}: Nyström kernel ridge regression (Falkon-style CG, centre seed 1, tolerance
- * 0 so exactly {@code maxIterations} steps) on seeded synthetic data ({@link SyntheticData#regression};
+ * {@code bench nystrom}: Nyström kernel ridge regression (centre seed 1; the solver and CG stopping rule as
+ * given — tolerance 0 runs exactly {@code maxIterations} steps) on seeded synthetic data ({@link SyntheticData#regression};
  * training seed 1000 + n, test seed 7), optionally against exact KRR on the first rows. Times are
  * wall-clock seconds after a small warm-up fit; heap figures in MiB.
  */
@@ -26,17 +26,29 @@ public final class NystromBenchmark {
      * @param d features (≥ 1)
      * @param centers Nyström centres
      * @param test test rows (≥ 1)
-     * @param maxIterations CG iterations
+     * @param maxIterations CG iteration limit
      * @param exactN also fit exact KRR on the first min(exactN, n) rows; 0 to skip
      * @param exportDir where to write the data, centre indices and our time and RMSE, or null
+     * @param solver how the Nyström system is solved
+     * @param stopping the CG stopping rule
+     * @param tolerance its tolerance (NaN: the rule's default; 0: every iteration runs)
+     * @param intercept whether the targets are centred (an intercept), as scikit-learn's Ridge(fit_intercept=True)
      */
     public record Options(Kernel kernel, double lambda, int n, int d, int centers, int test, int maxIterations,
-            int exactN, Path exportDir) {
+            int exactN, Path exportDir, NystromKernelRidge.Solver solver, NystromKernelRidge.Stopping stopping,
+            double tolerance, boolean intercept) {
         /** Checks the sizes. */
         public Options {
             if (n < 1 || d < 1 || test < 1) {
                 throw new IllegalArgumentException("n, d and test must be >= 1, got " + n + ", " + d + " and " + test);
             }
+        }
+
+        /** Streaming CG running exactly {@code maxIterations} steps, no intercept (the benchmark before 2026-12). */
+        public Options(Kernel kernel, double lambda, int n, int d, int centers, int test, int maxIterations, int exactN,
+                Path exportDir) {
+            this(kernel, lambda, n, d, centers, test, maxIterations, exactN, exportDir,
+                    NystromKernelRidge.Solver.STREAMING_CG, NystromKernelRidge.Stopping.RESIDUAL, 0, false);
         }
     }
 
@@ -54,6 +66,7 @@ public final class NystromBenchmark {
      * What was measured.
      *
      * @param fitSeconds Nyström fit time, s
+     * @param solver the solver that ran ("cg", "stored-cg" or "direct")
      * @param cgIterations CG iterations run
      * @param relativeResidual the final relative residual of the first output
      * @param heapUsedMib heap in use after fit and predict, MiB
@@ -61,7 +74,7 @@ public final class NystromBenchmark {
      * @param testRmse test RMSE
      * @param exact the exact KRR comparison, or null when skipped
      */
-    public record Result(double fitSeconds, int cgIterations, double relativeResidual, long heapUsedMib,
+    public record Result(double fitSeconds, String solver, int cgIterations, double relativeResidual, long heapUsedMib,
             long maxHeapMib, double testRmse, Exact exact) {
         /** Nyström test RMSE / exact test RMSE (NaN without the comparison). */
         public double rmseRatio() {
@@ -76,8 +89,13 @@ public final class NystromBenchmark {
     public static Result run(Options o) {
         Kernel k = o.kernel();
         int n = o.n();
-        NystromKernelRidge krr = NystromKernelRidge.builder(k).lambda(o.lambda()).centers(o.centers())
-                .maxIterations(o.maxIterations()).tolerance(0).seed(1).build();
+        NystromKernelRidge.Builder b = NystromKernelRidge.builder(k).lambda(o.lambda()).centers(o.centers())
+                .maxIterations(o.maxIterations()).solver(o.solver()).stopping(o.stopping()).centerTargets(o.intercept())
+                .seed(1);
+        if (!Double.isNaN(o.tolerance())) {
+            b.tolerance(o.tolerance());
+        }
+        NystromKernelRidge krr = b.build();
         SyntheticData.Regression tr = SyntheticData.regression(n, o.d(), 1000 + n);
         SyntheticData.Regression te = SyntheticData.regression(o.test(), o.d(), 7);
         NystromKernelRidge.builder(k).lambda(o.lambda()).centers(Math.min(200, n)).maxIterations(2).build()
@@ -113,8 +131,8 @@ public final class NystromBenchmark {
             double exactRmse = RegressionMetrics.of(te.y(), m.predict(te.x())).rmse();
             exact = new Exact(e, (System.nanoTime() - s0) / 1e9, exactRmse);
         }
-        return new Result(fitSeconds, (int) fit.report().number("cg_iterations"), fit.report().numbers("relative_residuals")[0], used, rt.maxMemory() >> 20, rmse,
-                exact);
+        return new Result(fitSeconds, fit.report().text("solver"), (int) fit.report().number("cg_iterations"),
+                fit.report().numbers("relative_residuals")[0], used, rt.maxMemory() >> 20, rmse, exact);
     }
 
     private static int[] centerIndices(KernelRidgeModel m) {

@@ -126,6 +126,18 @@ final class FitCommand implements Callable<Integer> {
             description = "Nystrom centres for --solver nystrom (default 1000).")
     Integer centers;
 
+    @Option(names = "--nystrom-solve", defaultValue = "auto", paramLabel = "auto|cg|stored|direct",
+            description = "How --solver nystrom solves its m x m system: auto (direct up to 1024 centres, else CG on a "
+                    + "stored K_nm when its 8 n m bytes fit half the free heap, else CG recomputing K_nm each "
+                    + "iteration), cg, stored or direct (default: ${DEFAULT-VALUE}).")
+    String nystromSolve;
+
+    @Option(names = "--cg-stop", defaultValue = "change", paramLabel = "change|residual",
+            description = "When --solver nystrom's CG stops: change (two steps each moved the fit by less than --tol "
+                    + "of its norm; default tol 1e-4) or residual (relative residual below --tol; default 1e-7) "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String cgStop;
+
     @Option(names = "--sampler", defaultValue = "uniform", paramLabel = "NAME",
             description = "How --solver nystrom picks centres: uniform, kmeans++, leverage, dpp, logdet or kt "
                     + "(kernel thinning) (default: ${DEFAULT-VALUE}).")
@@ -250,8 +262,8 @@ final class FitCommand implements Callable<Integer> {
             + "class, even (default 1000).")
     Integer features;
 
-    @Option(names = "--tol", paramLabel = "TOL", description = "krr --solver nystrom: CG relative residual at which it "
-            + "stops (default 1e-7). svc, svr, oneclass: the SMO stopping tolerance on the KKT violation "
+    @Option(names = "--tol", paramLabel = "TOL", description = "krr --solver nystrom: the tolerance of --cg-stop "
+            + "(default 1e-4 for change, 1e-7 for residual). svc, svr, oneclass: the SMO stopping tolerance on the KKT violation "
             + "(default 1e-3, as LIBSVM).")
     Double tol;
 
@@ -436,7 +448,7 @@ final class FitCommand implements Callable<Integer> {
         }
         SpectralFilter f = filters.filter(lambda, svm.nu);
         checkFilterOptions(f);
-        for (String o : List.of("--centers", "--sampler")) {
+        for (String o : List.of("--centers", "--sampler", "--nystrom-solve", "--cg-stop")) {
             if (parsed(o)) {
                 throw new UsageException(o + " applies to --solver nystrom, not --solver exact");
             }
@@ -661,7 +673,9 @@ final class FitCommand implements Callable<Integer> {
                     + "--select gcv" + (f.hasExactLeaveOneOut() ? " (or --solver exact for leave-one-out)" : ""));
         }
         NystromKernelRidge.Builder b = NystromKernelRidge.builder(k)
-                .sampler(UsageException.of(() -> Landmarks.Sampler.parse(sampler))).seed(seed).centerTargets(intercept);
+                .sampler(UsageException.of(() -> Landmarks.Sampler.parse(sampler))).seed(seed).centerTargets(intercept)
+                .solver(UsageException.of(() -> NystromKernelRidge.Solver.parse(nystromSolve)))
+                .stopping(UsageException.of(() -> NystromKernelRidge.Stopping.parse(cgStop)));
         if (!lambda.equalsIgnoreCase("auto")) {
             b.lambda(parseNumber("--lambda", lambda)); // also the leverage sampler's lambda
         }
@@ -695,8 +709,9 @@ final class FitCommand implements Callable<Integer> {
             for (double r : m.report().numbers("relative_residuals")) {
                 worst = Math.max(worst, r);
             }
-            pw.printf("centres: %d (%s), lambda: %s, cg iterations: %d, relative residual: %.3g%s, %.2f s%n",
-                    m.trainingInputs().rows(), sampler, m.lambda(), (long) m.report().number("cg_iterations"), worst,
+            pw.printf("centres: %d (%s), lambda: %s, solver: %s, cg iterations: %d, relative residual: %.3g%s, %.2f s%n",
+                    m.trainingInputs().rows(), sampler, m.lambda(), m.report().text("solver"),
+                    (long) m.report().number("cg_iterations"), worst,
                     m.report().flag("converged") ? "" : " (iteration limit reached)", seconds);
         } else {
             pw.printf("centres: %d (%s), features: %d, %.2f s%n", m.trainingInputs().rows(), sampler,

@@ -173,6 +173,38 @@ public final class Blas {
         }
     }
 
+    /**
+     * Transposed symmetric rank-k update on off-heap buffers, {@code C ← AᵀA + β·C} ({@code dsyrk}), writing only
+     * the upper triangle of the cols×cols matrix C (row-major); A is rows×cols, row-major. Off-heap on purpose:
+     * accumulating a normal matrix band by band would otherwise copy C through JNI in and out on every band.
+     * Cost rows·cols² flops.
+     */
+    public static void syrkUpperTransposed(NativeBuffer a, int rows, int cols, double beta, NativeBuffer c) {
+        if (rows == 0 || cols == 0) {
+            return;
+        }
+        Parallelism.blas(() -> {
+            openblas.cblas_dsyrk(openblas.CblasRowMajor, openblas.CblasUpper, openblas.CblasTrans, cols, rows, 1.0,
+                    a.at(0), cols, beta, c.at(0), cols);
+            return null;
+        });
+    }
+
+    /**
+     * {@code B ← B·L⁻ᵀ} in place on off-heap buffers ({@code dtrsm}, right side), for a lower-triangular cols×cols L
+     * (only its lower triangle is read) and a rows×cols B, both row-major. Cost rows·cols² flops.
+     */
+    public static void trsmRightLowerTransposed(NativeBuffer l, int cols, NativeBuffer b, int rows) {
+        if (rows == 0 || cols == 0) {
+            return;
+        }
+        Parallelism.blas(() -> {
+            openblas.cblas_dtrsm(openblas.CblasRowMajor, openblas.CblasRight, openblas.CblasLower,
+                    openblas.CblasTrans, openblas.CblasNonUnit, rows, cols, 1.0, l.at(0), cols, b.at(0), cols);
+            return null;
+        });
+    }
+
     /** Matrix-vector product {@code y ← α·op(A)·x + β·y} ({@code dgemv}). */
     public static void gemv(boolean transA, double alpha, Matrix a, double[] x, double beta, double[] y) {
         int m = transA ? a.cols() : a.rows();

@@ -10,7 +10,10 @@ import org.kernels4j.gram.GramEngine;
 import org.kernels4j.kernel.Kernel;
 import org.kernels4j.linalg.Blas;
 import org.kernels4j.linalg.Cholesky;
+import org.kernels4j.linalg.ElementOps;
 import org.kernels4j.linalg.Matrix;
+import org.kernels4j.linalg.NativeBuffer;
+import org.kernels4j.linalg.Parallelism;
 import org.kernels4j.model.Estimator;
 import org.kernels4j.model.FitReport;
 
@@ -29,9 +32,15 @@ import org.kernels4j.model.FitReport;
  * the centres are a uniform sample. CG runs on BᵀHB·β = BᵀK_nmᵀy and α = Bβ. Each iteration is one
  * pass over K_nm computed block by block ({@link GramEngine#crossNormalTimes}), never stored: memory
  * O(n·d + m²), time per iteration 2·n·m·d flops for the kernel plus O(n·m·c + m²·c); set-up O(m³).
- * Iterations stop when every output's relative residual ‖r‖/‖b‖ falls below the tolerance, or at
- * the iteration limit; both are recorded in the model's report ({@code cg_iterations},
- * {@code relative_residuals}, with {@code centers} and {@code center_indices}).
+ * That is {@link Solver#STREAMING_CG}; {@link Solver#AUTO} (the default) instead forms and solves the normal
+ * equations for m ≤ {@link Solver#DIRECT_MAX_CENTERS} ({@link Solver#DIRECT}, 2·n·m² flops in {@code dtrsm} and
+ * {@code dsyrk}) and
+ * otherwise keeps K_nm when its 8·n·m bytes fit the memory budget ({@link Solver#STORED_CG}: one kernel pass in
+ * all, then memory-bound iterations). Iterations stop when the fitted function has settled
+ * ({@link Stopping#FUNCTION_CHANGE}, the default: two consecutive steps each below 1e-4 of the fit's norm) or,
+ * with {@link Stopping#RESIDUAL}, when every output's relative residual ‖r‖/‖b‖ falls below the tolerance; or at
+ * the iteration limit. The model's report records {@code solver}, {@code stopping}, {@code cg_iterations},
+ * {@code relative_residuals}, {@code converged}, {@code centers} and {@code center_indices}.
  *
  * <p>Multi-output: the c columns of Y run as c independent CG recursions sharing each kernel pass.
  * With {@link Builder#centerTargets} the targets are centred by their mean, which is added back
@@ -58,6 +67,9 @@ public final class NystromKernelRidge implements Estimator<KernelRidgeModel> {
     private final Landmarks.Sampler sampler;
     private final int maxIterations;
     private final double tolerance;
+    private final Stopping stopping;
+    private final Solver solver;
+    private final long memoryBudget;
     private static final System.Logger LOG = System.getLogger(NystromKernelRidge.class.getName());
     private final boolean centerTargets;
     private final long seed;
@@ -75,13 +87,108 @@ public final class NystromKernelRidge implements Estimator<KernelRidgeModel> {
         this.centers = b.centers;
         this.sampler = b.sampler;
         this.maxIterations = b.maxIterations;
-        this.tolerance = b.tolerance;
+        this.stopping = b.stopping;
+        this.tolerance = b.toleranceSet ? b.tolerance : b.stopping.defaultTolerance;
+        this.solver = b.solver;
+        this.memoryBudget = b.memoryBudget;
         this.centerTargets = b.centerTargets;
         this.seed = b.seed;
         this.progress = b.progress;
     }
 
-    /** Starts a builder; defaults: λ = 1e-3, 1000 uniform centres, 100 iterations, tolerance 1e-7. */
+    /**
+     * How the ridge system (K_nmᵀK_nm + λK_mm)·α = K_nmᵀy is solved; all four give the same α up to the CG
+     * stopping rule (the direct solve is exact up to rounding).
+     */
+    public enum Solver {
+        /**
+         * {@link #DIRECT} when m ≤ {@link #DIRECT_MAX_CENTERS}, else {@link #STORED_CG} when K_nm (8·n·m bytes)
+         * fits the memory budget, else {@link #STREAMING_CG}.
+         */
+        AUTO,
+        /**
+         * Preconditioned CG recomputing K_nm block by block in every iteration (memory O(n·d + m²); time per
+         * iteration 2·n·m·d flops plus one kernel evaluation per entry).
+         */
+        STREAMING_CG,
+        /**
+         * Preconditioned CG on K_nm computed once and kept (8·n·m bytes on the heap; n·m &lt; 2³¹): each iteration
+         * is one fused, memory-bound pass K_nmᵀ(K_nm·W) over it.
+         */
+        STORED_CG,
+        /**
+         * The normal equations formed and solved: with K_mm = LLᵀ, the features Φ = K_nm·L⁻ᵀ are formed band by
+         * band ({@code dtrsm}) and S = ΦᵀΦ accumulated ({@code dsyrk}): 2·n·m² flops, memory O(m² + 8192·m); then
+         * α = L⁻ᵀ(S + λI)⁻¹ΦᵀY by Cholesky (m³/3 flops). No iteration, no stopping rule.
+         */
+        DIRECT;
+
+        /**
+         * Up to this many centres AUTO forms the normal equations: at m ≈ 1,000 the n·m² flops of {@code dsyrk}
+         * (compute-bound) cost about as much as the 10–20 memory-bound passes over the stored K_nm that CG needs.
+         */
+        public static final int DIRECT_MAX_CENTERS = 1024;
+
+        /** Parses "auto", "cg" (streaming), "stored" or "direct" (case-insensitive). */
+        public static Solver parse(String s) {
+            switch (s.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "auto":
+                    return AUTO;
+                case "cg":
+                case "streaming":
+                    return STREAMING_CG;
+                case "stored":
+                    return STORED_CG;
+                case "direct":
+                    return DIRECT;
+                default:
+                    throw new Kernels4jException("unknown Nystrom solver '" + s + "': use auto, cg, stored or direct");
+            }
+        }
+    }
+
+    /**
+     * When conjugate gradient stops. Both work on the preconditioned system M·β = b (M = BᵀHB, α = Bβ), whose
+     * energy norm is the fit's own scale: ‖β‖²_M = Σ_i f(x_i)² + λ‖f‖²_H for f = K(·, C)·α (training rows, targets
+     * centred as fitted).
+     */
+    public enum Stopping {
+        /**
+         * The fitted function has settled: the last two steps each changed f by at most tol·‖f‖ in that norm.
+         * Step s moves β by α_s·p_s, whose M-norm α_s·√(p_sᵀMp_s) CG already has; ‖β‖²_M = βᵀ(b − r). Because
+         * CG's steps are M-orthogonal, the error left is the root sum of squares of the steps still to come, so a
+         * step below tol·‖f‖ means the predictions move by about that fraction (a Hestenes–Stiefel-type estimate,
+         * free of extra kernel passes). Default tolerance 1e-4, far below the statistical error of any fit with
+         * noise above 1% of the signal.
+         */
+        FUNCTION_CHANGE(1e-4),
+        /** The relative residual ‖r‖/‖b‖ of every output is below tol (the rule before 2026-12; default 1e-7). */
+        RESIDUAL(1e-7);
+
+        final double defaultTolerance;
+
+        Stopping(double defaultTolerance) {
+            this.defaultTolerance = defaultTolerance;
+        }
+
+        /** Parses "change" or "residual" (case-insensitive). */
+        public static Stopping parse(String s) {
+            switch (s.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "change":
+                case "function-change":
+                    return FUNCTION_CHANGE;
+                case "residual":
+                    return RESIDUAL;
+                default:
+                    throw new Kernels4jException("unknown CG stopping rule '" + s + "': use change or residual");
+            }
+        }
+    }
+
+    /**
+     * Starts a builder; defaults: λ = 1e-3, 1000 uniform centres, solver AUTO, at most 100 iterations stopped by
+     * {@link Stopping#FUNCTION_CHANGE} at 1e-4, memory budget for a stored K_nm: half the heap not in use.
+     */
     public static Builder builder(Kernel kernel) {
         return new Builder(kernel);
     }
@@ -93,7 +200,11 @@ public final class NystromKernelRidge implements Estimator<KernelRidgeModel> {
         private int centers = 1000;
         private Landmarks.Sampler sampler = Landmarks.Sampler.UNIFORM;
         private int maxIterations = 100;
-        private double tolerance = 1e-7;
+        private double tolerance = Double.NaN;
+        private boolean toleranceSet;
+        private Stopping stopping = Stopping.FUNCTION_CHANGE;
+        private Solver solver = Solver.AUTO;
+        private long memoryBudget = -1;
         private boolean centerTargets;
         private long seed = 1;
         private ProgressListener progress = ProgressListener.NONE;
@@ -152,9 +263,34 @@ public final class NystromKernelRidge implements Estimator<KernelRidgeModel> {
             return this;
         }
 
-        /** Relative residual at which CG stops (default 1e-7). */
+        /**
+         * The stopping rule's tolerance (default: 1e-4 for {@link Stopping#FUNCTION_CHANGE}, 1e-7 for
+         * {@link Stopping#RESIDUAL}); 0 runs every iteration.
+         */
         public Builder tolerance(double t) {
             this.tolerance = t;
+            this.toleranceSet = true;
+            return this;
+        }
+
+        /** When CG stops (default {@link Stopping#FUNCTION_CHANGE}). */
+        public Builder stopping(Stopping s) {
+            this.stopping = java.util.Objects.requireNonNull(s, "stopping");
+            return this;
+        }
+
+        /** How the system is solved (default {@link Solver#AUTO}). */
+        public Builder solver(Solver s) {
+            this.solver = java.util.Objects.requireNonNull(s, "solver");
+            return this;
+        }
+
+        /**
+         * Bytes that {@link Solver#AUTO} may spend on keeping K_nm (8·n·m); default −1: half of the heap not in use
+         * when the fit starts. 0 never keeps it.
+         */
+        public Builder memoryBudget(long bytes) {
+            this.memoryBudget = bytes;
             return this;
         }
 
@@ -194,7 +330,7 @@ public final class NystromKernelRidge implements Estimator<KernelRidgeModel> {
             if (maxIterations < 1) {
                 throw new Kernels4jException("the iteration limit must be >= 1, got " + maxIterations);
             }
-            if (!(tolerance >= 0)) {
+            if (toleranceSet && !(tolerance >= 0)) {
                 throw new Kernels4jException("the tolerance must be >= 0, got " + tolerance);
             }
             return new NystromKernelRidge(this);
@@ -227,8 +363,144 @@ public final class NystromKernelRidge implements Estimator<KernelRidgeModel> {
         if (filter != null) {
             return filtered(x, yc, c, centerIndices, mean);
         }
-        return fitWithOperator(n, c, GramEngine.crossNormalTimes(kernel, x, c, null, yc, ProgressListener.NONE),
-                w -> GramEngine.crossNormalTimes(kernel, x, c, w, null, ProgressListener.NONE), mean, centerIndices);
+        Solver chosen = choose(n, m);
+        if (chosen == Solver.DIRECT) {
+            return direct(x, yc, c, centerIndices, mean);
+        }
+        if (chosen == Solver.STORED_CG) {
+            if ((long) n * m >= Integer.MAX_VALUE) {
+                throw new Kernels4jException("the stored solver keeps K_nm as one array of n*m < 2^31 entries; "
+                        + n + " x " + m + " is too many: use the streaming or direct solver");
+            }
+            Matrix knm = new Matrix(n, m);
+            GramEngine.cross(kernel, x, c, knm, ProgressListener.NONE);
+            Matrix kty = new Matrix(m, outs);
+            Blas.gemm(true, false, 1.0, knm, yc, 0.0, kty);
+            return solveByCg(n, c, kty, w -> storedNormalTimes(knm, w), mean, centerIndices, Solver.STORED_CG);
+        }
+        return solveByCg(n, c, GramEngine.crossNormalTimes(kernel, x, c, null, yc, ProgressListener.NONE),
+                w -> GramEngine.crossNormalTimes(kernel, x, c, w, null, ProgressListener.NONE), mean, centerIndices,
+                Solver.STREAMING_CG);
+    }
+
+    /** The solver AUTO resolves to for n rows and m centres (see {@link Solver#AUTO}). */
+    Solver choose(int n, int m) {
+        if (solver != Solver.AUTO) {
+            return solver;
+        }
+        if (m <= Solver.DIRECT_MAX_CENTERS) {
+            return Solver.DIRECT;
+        }
+        long bytes = 8L * n * m;
+        long budget = memoryBudget;
+        if (budget < 0) {
+            Runtime rt = Runtime.getRuntime();
+            budget = (rt.maxMemory() - (rt.totalMemory() - rt.freeMemory())) / 2;
+        }
+        return bytes <= budget && (long) n * m < Integer.MAX_VALUE ? Solver.STORED_CG : Solver.STREAMING_CG;
+    }
+
+    /**
+     * {@link Solver#DIRECT}: with K_mm = LLᵀ, the Nyström features Φ = K_nm·L⁻ᵀ are formed band by band
+     * ({@code dtrsm}) and their moments S = ΦᵀΦ accumulated ({@code dsyrk}); then (S + λI)·γ = ΦᵀY = L⁻¹K_nmᵀY is
+     * solved by Cholesky and α = L⁻ᵀγ. The features, not the normal matrix K_nmᵀK_nm, are what is squared: forming
+     * that first squares K_mm's condition number, and L⁻¹(K_nmᵀK_nm)L⁻ᵀ then loses positive definiteness on RBF
+     * problems with close centres, where the triangular solve on each band is backward stable. 2·n·m² flops.
+     */
+    private KernelRidgeModel direct(Matrix x, Matrix yc, Matrix c, int[] centerIndices, double[] mean) {
+        int n = x.rows();
+        int m = c.rows();
+        int outs = yc.cols();
+        Matrix kty = new Matrix(m, outs);
+        Matrix sm = new Matrix(m, m);
+        Matrix kmm = GramEngine.gram(kernel, c);
+        try (Cholesky t = Cholesky.factor(kmm, "kernel matrix of the Nystrom centres")) {
+            int band = (int) Math.max(256, Math.min(8192, (16L << 20) / m));
+            try (NativeBuffer acc = new NativeBuffer((long) m * m); NativeBuffer kb = new NativeBuffer((long) band * m);
+                    NativeBuffer l = NativeBuffer.copyOf(t.lower().data())) {
+                for (int r0 = 0; r0 < n; r0 += band) {
+                    int r1 = Math.min(n, r0 + band);
+                    Matrix k = GramEngine.cross(kernel, x.rowRange(r0, r1), c);
+                    Blas.gemm(true, false, 1.0, k, yc.rowRange(r0, r1), 1.0, kty);
+                    kb.copyFrom(k.data(), 0, 0, (r1 - r0) * m);
+                    Blas.trsmRightLowerTransposed(l, m, kb, r1 - r0);
+                    Blas.syrkUpperTransposed(kb, r1 - r0, m, r0 == 0 ? 0.0 : 1.0, acc);
+                    progress.progress(r1, n, "normal equations");
+                }
+                acc.copyTo(0, sm.data(), 0, m * m);
+            }
+            double[] sd = sm.data();
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < i; j++) {
+                    sd[i * m + j] = sd[j * m + i];
+                }
+                sd[i * m + i] += lambda;
+            }
+            Matrix rhs = t.solveLower(kty); // ΦᵀY
+            Matrix gamma;
+            double jitter;
+            try (Cholesky s2 = Cholesky.factor(sm, "Nystrom normal equations")) {
+                gamma = s2.solve(rhs);
+                jitter = s2.jitter();
+            }
+            Matrix alpha = t.solveLowerTransposed(gamma);
+            // the residual of the system solved, ‖ΦᵀY − (S + λI)γ‖ / ‖ΦᵀY‖, per output
+            Matrix res = rhs.copy();
+            Blas.gemm(false, false, -1.0, sm, gamma, 1.0, res);
+            double[] resNorm = columnNorms(res);
+            double[] rhsNorm = columnNorms(rhs);
+            double[] rel = new double[outs];
+            for (int o = 0; o < outs; o++) {
+                rel[o] = rhsNorm[o] > 0 ? resNorm[o] / rhsNorm[o] : 0;
+            }
+            FitReport.Builder report = FitReport.builder().add("lambda", lambda).add("centers", m);
+            if (centerIndices != null) {
+                report.add("center_indices", java.util.Arrays.stream(centerIndices).asDoubleStream().toArray());
+            }
+            report.add("solver", "direct").add("cg_iterations", 0).add("relative_residuals", rel).add("converged", true)
+                    .add("jitter", t.jitter()).add("normal_equations_jitter", jitter);
+            return new KernelRidgeModel(kernel, c.copy(), alpha, mean, lambda, null, report.build());
+        }
+    }
+
+    /**
+     * K_nmᵀ(K_nm·W) for a stored K_nm in one fused pass: each row's dot products and its axpy share one trip
+     * through memory. Hand-written because a heap array handed to BLAS through JNI is copied in and out, which for a
+     * memory-bound product costs more than the product. Rows are split into chunks that depend only on the shapes,
+     * each summed in order, and the chunks are added in order: the same bits on any number of threads.
+     */
+    static Matrix storedNormalTimes(Matrix knm, Matrix w) {
+        int n = knm.rows();
+        int m = knm.cols();
+        int c = w.cols();
+        double[] kd = knm.data();
+        double[] wt = w.transpose().data(); // c × m
+        int chunks = (int) Math.max(1, Math.min(Math.min((n + 255) / 256, 64), (8L << 20) / Math.max(1L, (long) m * c)));
+        double[][] sums = new double[chunks][];
+        ElementOps ops = ElementOps.get();
+        Parallelism.forEachBlock(chunks, g -> {
+            double[] acc = new double[m * c];
+            int from = (int) ((long) g * n / chunks);
+            int to = (int) ((long) (g + 1) * n / chunks);
+            for (int i = from; i < to; i++) {
+                int row = i * m;
+                for (int o = 0; o < c; o++) {
+                    double u = ops.dot(kd, row, wt, o * m, m);
+                    ops.axpy(acc, o * m, kd, row, m, u);
+                }
+            }
+            sums[g] = acc;
+        });
+        Matrix result = new Matrix(m, c);
+        double[] rd = result.data();
+        for (double[] a : sums) {
+            for (int o = 0; o < c; o++) {
+                for (int j = 0; j < m; j++) {
+                    rd[j * c + o] += a[o * m + j];
+                }
+            }
+        }
+        return result;
     }
 
     /**
@@ -247,6 +519,11 @@ public final class NystromKernelRidge implements Estimator<KernelRidgeModel> {
      */
     public KernelRidgeModel fitWithOperator(long n, Matrix c, Matrix kernelTimesTargets,
             java.util.function.UnaryOperator<Matrix> normalTimes, double[] mean, int[] centerIndices) {
+        return solveByCg(n, c, kernelTimesTargets, normalTimes, mean, centerIndices, null);
+    }
+
+    private KernelRidgeModel solveByCg(long n, Matrix c, Matrix kernelTimesTargets,
+            java.util.function.UnaryOperator<Matrix> normalTimes, double[] mean, int[] centerIndices, Solver used) {
         if (filter != null) {
             throw new Kernels4jException("a spectral filter needs the Nystrom features' moments; "
                     + "only ridge (lambda) runs with a supplied kernel operator");
@@ -278,17 +555,30 @@ public final class NystromKernelRidge implements Estimator<KernelRidgeModel> {
                 double[] rs = columnDots(r, r);
                 double[] rel = new double[outs];
                 int it = 0;
+                int settled = 0; // consecutive steps that changed f by at most tol·‖f‖ (FUNCTION_CHANGE)
+                double[] step = new double[outs];
                 updateResiduals(rel, rs, bNorm);
-                while (it < maxIterations && max(rel) > tolerance) {
+                while (it < maxIterations && (stopping == Stopping.RESIDUAL ? max(rel) > tolerance
+                        : settled < 2 && max(rel) > 0)) {
                     Matrix ap = apply(normalTimes, t, a, p);
                     double[] pap = columnDots(p, ap);
                     for (int o = 0; o < outs; o++) {
                         double alpha = pap[o] > 0 ? rs[o] / pap[o] : 0;
+                        step[o] = Math.abs(alpha) * Math.sqrt(Math.max(0, pap[o]));
                         for (int i = 0; i < m; i++) {
                             beta.set(i, o, beta.get(i, o) + alpha * p.get(i, o));
                             r.set(i, o, r.get(i, o) - alpha * ap.get(i, o));
                         }
                     }
+                    boolean small = true;
+                    for (int o = 0; o < outs; o++) {
+                        double energy = 0; // ‖β‖²_M = βᵀ(b − r)
+                        for (int i = 0; i < m; i++) {
+                            energy += beta.get(i, o) * (b.get(i, o) - r.get(i, o));
+                        }
+                        small &= step[o] <= tolerance * Math.sqrt(Math.max(0, energy));
+                    }
+                    settled = small ? settled + 1 : 0;
                     double[] rsNew = columnDots(r, r);
                     for (int o = 0; o < outs; o++) {
                         double g = rs[o] > 0 ? rsNew[o] / rs[o] : 0;
@@ -301,13 +591,19 @@ public final class NystromKernelRidge implements Estimator<KernelRidgeModel> {
                     updateResiduals(rel, rs, bNorm);
                     progress.progress(it, maxIterations, "cg");
                 }
-                logConvergence(it, max(rel));
+                boolean converged = stopping == Stopping.RESIDUAL ? max(rel) <= tolerance
+                        : settled >= 2 || max(rel) == 0;
+                logConvergence(it, max(rel), converged);
                 Matrix alpha = t.solveLowerTransposed(a.solveLowerTransposed(beta)); // α = T⁻¹A⁻¹β
                 FitReport.Builder report = FitReport.builder().add("lambda", lambda).add("centers", m);
                 if (centerIndices != null) {
                     report.add("center_indices", java.util.Arrays.stream(centerIndices).asDoubleStream().toArray());
                 }
-                report.add("cg_iterations", it).add("relative_residuals", rel).add("converged", max(rel) <= tolerance)
+                if (used != null) {
+                    report.add("solver", used == Solver.STORED_CG ? "stored-cg" : "cg");
+                }
+                report.add("stopping", stopping == Stopping.RESIDUAL ? "residual" : "change").add("tolerance", tolerance)
+                        .add("cg_iterations", it).add("relative_residuals", rel).add("converged", converged)
                         .add("jitter", t.jitter());
                 return new KernelRidgeModel(kernel, c.copy(), alpha, mean, lambda, null, report.build());
             }
@@ -318,11 +614,12 @@ public final class NystromKernelRidge implements Estimator<KernelRidgeModel> {
      * WARNING when CG stopped at the iteration limit with a residual above the tolerance (the coefficients
      * then solve the system only approximately), DEBUG otherwise.
      */
-    private void logConvergence(int iterations, double residual) {
-        if (residual > tolerance) {
+    private void logConvergence(int iterations, double residual, boolean converged) {
+        if (!converged) {
             LOG.log(System.Logger.Level.WARNING, () -> String.format("Nystrom kernel ridge: conjugate gradient did not"
-                    + " converge in %d iterations: relative residual %.3g > tolerance %.3g; raise maxIterations or"
-                    + " lambda", iterations, residual, tolerance));
+                    + " converge in %d iterations (relative residual %.3g, %s rule, tolerance %.3g); raise"
+                    + " maxIterations or lambda", iterations, residual,
+                    stopping == Stopping.RESIDUAL ? "residual" : "function-change", tolerance));
         } else {
             LOG.log(System.Logger.Level.DEBUG, () -> String.format("Nystrom kernel ridge: conjugate gradient converged"
                     + " in %d iterations (relative residual %.3g)", iterations, residual));

@@ -107,6 +107,7 @@ class FalkonPreconditionerTest {
         int plain = plainCgIterations(h, b, tol, plainCap);
 
         KernelRidgeModel fit = NystromKernelRidge.builder(KernelSpec.parse("rbf(gamma=10)")).lambda(lambda)
+                .solver(NystromKernelRidge.Solver.STREAMING_CG).stopping(NystromKernelRidge.Stopping.RESIDUAL)
                 .tolerance(tol).maxIterations(plainCap).build()
                 .fitWithCenters(Matrix.of(x), Matrix.of(y), Matrix.of(c), idx);
         int pre = (int) fit.report().number("cg_iterations");

@@ -35,10 +35,16 @@ class NystromKernelRidgeTest {
         Matrix y = targets(x);
         Matrix xt = TestData.gaussian(50, 3, 1, 2);
         for (String spec : new String[] {"rbf(gamma=0.4)", "ntk(depth=2, activation=relu, w_var=2, b_var=0.1)"}) {
+          for (NystromKernelRidge.Solver solver : new NystromKernelRidge.Solver[] {
+              NystromKernelRidge.Solver.STREAMING_CG, NystromKernelRidge.Solver.STORED_CG,
+              NystromKernelRidge.Solver.DIRECT}) {
             Kernel k = KernelSpec.parse(spec);
             double lambda = 1e-2;
-            KernelRidgeModel fit = NystromKernelRidge.builder(k).lambda(lambda).centers(60).seed(3)
-                    .tolerance(1e-10).maxIterations(200).build().fit(x, y);
+            KernelRidgeModel fit = NystromKernelRidge.builder(k).lambda(lambda).centers(60).seed(3).solver(solver)
+                    .stopping(NystromKernelRidge.Stopping.RESIDUAL).tolerance(1e-10).maxIterations(200).build()
+                    .fit(x, y);
+            assertEquals(solver == NystromKernelRidge.Solver.DIRECT ? "direct"
+                    : solver == NystromKernelRidge.Solver.STORED_CG ? "stored-cg" : "cg", fit.report().text("solver"));
             Matrix c = x.selectRows(java.util.Arrays.stream(fit.report().numbers("center_indices")).mapToInt(v -> (int) v).toArray());
             Matrix knm = GramEngine.cross(k, x, c);
             Matrix h = knm.transpose().times(knm);
@@ -56,11 +62,84 @@ class NystromKernelRidgeTest {
             for (double v : direct.data()) {
                 scale = Math.max(scale, Math.abs(v));
             }
-            assertTrue(pred.maxAbsDifference(direct) < 1e-6 * scale, spec + ": " + pred.maxAbsDifference(direct)
-                    + " after " + fit.report().number("cg_iterations") + " iterations");
+            assertTrue(pred.maxAbsDifference(direct) < 1e-6 * scale, spec + " " + solver + ": "
+                    + pred.maxAbsDifference(direct) + " after " + fit.report().number("cg_iterations") + " iterations");
             assertTrue(fit.report().number("cg_iterations") < 200, spec + " converged in " + fit.report().number("cg_iterations"));
             for (double r : fit.report().numbers("relative_residuals")) {
-                assertTrue(r <= 1e-10);
+                assertTrue(r <= 1e-10, solver + " residual " + r);
+            }
+          }
+        }
+    }
+
+    /**
+     * AUTO picks the direct solve up to 1,024 centres, then keeps K_nm when its 8·n·m bytes fit the budget, and
+     * streams it otherwise; the stored product K_nmᵀ(K_nm·W) equals the dense one.
+     */
+    @Test
+    void autoSolverFollowsCentresAndMemoryBudget() {
+        Kernel k = KernelSpec.parse("rbf(gamma=0.4)");
+        NystromKernelRidge auto = NystromKernelRidge.builder(k).memoryBudget(8L * 10_000 * 2_000).build();
+        assertEquals(NystromKernelRidge.Solver.DIRECT, auto.choose(10_000, 1_024));
+        assertEquals(NystromKernelRidge.Solver.STORED_CG, auto.choose(10_000, 1_025));
+        assertEquals(NystromKernelRidge.Solver.STORED_CG, auto.choose(10_000, 2_000));
+        assertEquals(NystromKernelRidge.Solver.STREAMING_CG, auto.choose(10_001, 2_000));
+        assertEquals(NystromKernelRidge.Solver.STREAMING_CG,
+                NystromKernelRidge.builder(k).memoryBudget(0).build().choose(10, 2_000));
+        assertEquals(NystromKernelRidge.Solver.STREAMING_CG, NystromKernelRidge.builder(k)
+                .solver(NystromKernelRidge.Solver.STREAMING_CG).build().choose(10, 10));
+
+        Matrix knm = TestData.gaussian(700, 37, 1, 11);
+        Matrix w = TestData.gaussian(37, 3, 1, 12);
+        Matrix expected = knm.transpose().times(knm.times(w));
+        Matrix got = NystromKernelRidge.storedNormalTimes(knm, w);
+        double scale = 0;
+        for (double v : expected.data()) {
+            scale = Math.max(scale, Math.abs(v));
+        }
+        assertTrue(got.maxAbsDifference(expected) < 1e-12 * scale, "stored product " + got.maxAbsDifference(expected));
+        assertEquals(NystromKernelRidge.Solver.STORED_CG, NystromKernelRidge.Solver.parse("Stored"));
+        assertEquals(NystromKernelRidge.Stopping.RESIDUAL, NystromKernelRidge.Stopping.parse("residual"));
+        Kernels4jException e = assertThrows(Kernels4jException.class, () -> NystromKernelRidge.Solver.parse("lu"));
+        assertTrue(e.getMessage().contains("unknown Nystrom solver 'lu'"), e.getMessage());
+        e = assertThrows(Kernels4jException.class, () -> NystromKernelRidge.Stopping.parse("never"));
+        assertTrue(e.getMessage().contains("unknown CG stopping rule 'never'"), e.getMessage());
+    }
+
+    /**
+     * The function-change rule stops once two consecutive steps each moved the fit by at most tol of its norm, and
+     * the fit it returns is within a small multiple of tol of the converged one (the error left is the root sum of
+     * squares of the steps CG did not take, which shrink geometrically once they are this small). Checked against
+     * the direct solution, in the norm the rule uses and at the training points.
+     */
+    @Test
+    void functionChangeRuleStopsEarlyWithinItsTolerance() {
+        Matrix x = TestData.gaussian(1_000, 3, 1, 21);
+        Matrix y = targets(x);
+        Kernel k = KernelSpec.parse("rbf(gamma=0.3)");
+        for (double tol : new double[] {1e-3, 1e-4}) {
+            NystromKernelRidge.Builder b = NystromKernelRidge.builder(k).lambda(1e-2).centers(150).seed(4)
+                    .maxIterations(500).solver(NystromKernelRidge.Solver.STORED_CG);
+            KernelRidgeModel change = b.tolerance(tol).build().fit(x, y);
+            KernelRidgeModel tight = b.stopping(NystromKernelRidge.Stopping.RESIDUAL).tolerance(1e-7).build().fit(x, y);
+            KernelRidgeModel exact = b.solver(NystromKernelRidge.Solver.DIRECT).build().fit(x, y);
+            assertEquals("change", change.report().text("stopping"));
+            assertTrue(change.report().flag("converged"));
+            double early = change.report().number("cg_iterations");
+            assertTrue(early < tight.report().number("cg_iterations"), "stopped at " + early + " of "
+                    + tight.report().number("cg_iterations"));
+            Matrix fe = exact.predict(x);
+            Matrix fc = change.predict(x);
+            for (int o = 0; o < 2; o++) {
+                double err = 0;
+                double norm = 0;
+                for (int i = 0; i < x.rows(); i++) {
+                    err += Math.pow(fc.get(i, o) - fe.get(i, o), 2);
+                    norm += Math.pow(fe.get(i, o), 2);
+                }
+                double rel = Math.sqrt(err / norm);
+                assertTrue(rel < 20 * tol, "tol " + tol + " output " + o + ": predictions off by " + rel);
+                assertTrue(rel > 0, "an early stop is not the exact solution");
             }
         }
     }
@@ -101,16 +180,18 @@ class NystromKernelRidgeTest {
         Kernel k = KernelSpec.parse("rbf(gamma=0.4)");
         try (LogCapture log = LogCapture.of(NystromKernelRidge.class)) {
             KernelRidgeModel cut = NystromKernelRidge.builder(k).lambda(1e-3).centers(30).seed(1).tolerance(1e-12)
+                    .solver(NystromKernelRidge.Solver.STREAMING_CG).stopping(NystromKernelRidge.Stopping.RESIDUAL)
                     .maxIterations(2).build().fit(x, y);
             double worst = Math.max(cut.report().numbers("relative_residuals")[0],
                     cut.report().numbers("relative_residuals")[1]);
             assertTrue(worst > 1e-12, "two iterations do not reach 1e-12: " + worst);
             List<String> warnings = log.messages(Level.WARNING);
             assertEquals(1, warnings.size(), warnings.toString());
-            assertTrue(warnings.get(0).contains("did not converge in 2 iterations: relative residual "
-                    + String.format("%.3g", worst) + " > tolerance 1.00e-12"), warnings.get(0));
+            assertTrue(warnings.get(0).contains("did not converge in 2 iterations (relative residual "
+                    + String.format("%.3g", worst) + ", residual rule, tolerance 1.00e-12)"), warnings.get(0));
 
             KernelRidgeModel done = NystromKernelRidge.builder(k).lambda(1e-3).centers(30).seed(1).tolerance(1e-6)
+                    .solver(NystromKernelRidge.Solver.STREAMING_CG).stopping(NystromKernelRidge.Stopping.RESIDUAL)
                     .maxIterations(300).build().fit(x, y);
             assertEquals(1, log.messages(Level.WARNING).size(), "a converged solve does not warn");
             List<String> debug = log.messages(Level.FINE);

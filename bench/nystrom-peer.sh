@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Nystrom kernel ridge regression, kernels4j against scikit-learn's Nystroem(m) + Ridge, on identical rows and
+# centres, in one run: for each m, every kernels4j solver (auto, direct, stored, cg = streaming; CG stopped by the
+# function-change rule, and the streaming CG by the old residual rule 1e-7), then scikit-learn.
+# Installs Debian's python3-sklearn if missing (a benchmark tool, never a project dependency).
+# Usage: bench/nystrom-peer.sh [n, default 100000] [centres, default 1000,2000,4000]; D, GAMMA, LAMBDA override
+# d (10), the RBF gamma (0.05) and lambda (1e-3). Targets are centred (an intercept) on both sides.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N="${1:-100000}"
+MS="${2:-1000,2000,4000}"
+D="${D:-10}"
+GAMMA="${GAMMA:-0.05}"
+LAMBDA="${LAMBDA:-0.001}"
+PY=/usr/bin/python3
+if ! "$PY" -c "import sklearn" 2>/dev/null; then
+  echo "installing python3-sklearn (Debian package) for the peer comparison..." >&2
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q python3-sklearn >&2
+fi
+out="bench-results/nystrom"
+mkdir -p "$out"
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, load $(cut -d' ' -f1 /proc/loadavg); $(java -version 2>&1 | head -1)"
+echo "sklearn: $("$PY" -c 'import sklearn, numpy; print(sklearn.__version__, "numpy", numpy.__version__)')"
+printf "%7s %6s %-22s %8s %6s %10s\n" n m solver fit_s iters test_rmse
+for m in ${MS//,/ }; do
+  dir="$out/m$m"
+  for s in auto direct stored cg cg-residual; do
+    solver="$s"; stop=change
+    [ "$s" = cg-residual ] && solver=cg && stop=residual
+    extra=()
+    [ "$s" = auto ] && extra=(--export-dir "$dir")
+    log=$(./kernels4j bench nystrom --n "$N" --d "$D" --centers "$m" --test 10000 --kernel "rbf(gamma=$GAMMA)" \
+      --lambda "$LAMBDA" --intercept --solver "$solver" --stop "$stop" "${extra[@]}")
+    fit=$(echo "$log" | awk '/^fit_seconds/{print $2}')
+    it=$(echo "$log" | awk -F'[ ,]+' '/^solver:/{print $4}')
+    used=$(echo "$log" | awk -F'[ ,]+' '/^solver:/{print $2}')
+    rmse=$(echo "$log" | awk '/^test_rmse/{print $2}')
+    printf "%7s %6s %-22s %8s %6s %10s\n" "$N" "$m" "$s ($used)" "$fit" "$it" "$rmse"
+  done
+  sk=$("$PY" bench/sklearn_peer.py nystrom "$dir" "$m" "$GAMMA" "$LAMBDA" intercept)
+  printf "%7s %6s %-22s %8s %6s %10s\n" "$N" "$m" "scikit-learn" "$(echo "$sk" | awk '/fit_seconds/{print $2}')" "-" \
+    "$(echo "$sk" | awk '/test_rmse/{print $2}')"
+done
