@@ -17,6 +17,7 @@ import org.kernels4j.density.KernelDensity;
 import org.kernels4j.io.Dataset;
 import org.kernels4j.kernel.Kernel;
 import org.kernels4j.kernel.KernelSpec;
+import org.kernels4j.regression.NystromKernelRidge;
 import org.kernels4j.linalg.Parallelism;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,7 +37,8 @@ import picocli.CommandLine.Spec;
             BenchCommand.Spectral.class, ThinBenchCommand.class, QuantumBenchCommand.class, CntkBenchCommand.class,
             GraphBenchCommands.Kpca.class, GraphBenchCommands.KMeans.class, GraphBenchCommands.GraphKernels.class,
             DkmBenchCommand.class, BayesianGpBenchCommand.class, ServeBenchCommand.class,
-            StructuredGpBenchCommand.class, BoBenchCommand.class, StringBenchCommand.class})
+            StructuredGpBenchCommand.class, BoBenchCommand.class, StringBenchCommand.class,
+            ReadBenchCommand.class})
 final class BenchCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -202,8 +204,24 @@ final class BenchCommand implements Runnable {
                 + "(default: ${DEFAULT-VALUE}).")
         double lambda;
 
-        @Option(names = "--max-iter", defaultValue = "20", description = "CG iterations (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--max-iter", defaultValue = "100", description = "CG iteration limit (default: ${DEFAULT-VALUE}).")
         int maxIter;
+
+        @Option(names = "--solver", defaultValue = "auto", paramLabel = "auto|cg|stored|direct", description = "How the "
+                + "Nystrom system is solved: auto (direct up to 1024 centres, else CG on a stored K_nm when it fits half "
+                + "the free heap, else streaming CG), cg (streaming), stored, direct (default: ${DEFAULT-VALUE}).")
+        String solver;
+
+        @Option(names = "--stop", defaultValue = "change", paramLabel = "change|residual", description = "CG stopping "
+                + "rule: change (the fit moved by less than --tol of its norm in two steps; default tol 1e-4) or "
+                + "residual (relative residual below --tol; default 1e-7) (default: ${DEFAULT-VALUE}).")
+        String stop;
+
+        @Option(names = "--tol", paramLabel = "TOL", description = "Tolerance of --stop; 0 runs all --max-iter steps.")
+        Double tol;
+
+        @Option(names = "--intercept", description = "Centre the targets (an intercept), as Ridge(fit_intercept=True).")
+        boolean intercept;
 
         @Option(names = "--exact-n", defaultValue = "0", description = "Also fit exact KRR on the first N rows "
                 + "(0: skip; default: ${DEFAULT-VALUE}).")
@@ -219,12 +237,16 @@ final class BenchCommand implements Runnable {
                 throw new Kernels4jException("--n, --d and --test must be >= 1, got " + n + ", " + d + " and " + test);
             }
             var out = spec.commandLine().getOut();
-            out.printf("nystrom krr %s lambda=%s n=%d d=%d m=%d iterations=%d threads=%d%n", k.toSpec(), lambda, n, d,
-                    centers, maxIter, Parallelism.threads());
+            NystromKernelRidge.Solver s = UsageException.of(() -> NystromKernelRidge.Solver.parse(solver));
+            NystromKernelRidge.Stopping st = UsageException.of(() -> NystromKernelRidge.Stopping.parse(stop));
+            out.printf("nystrom krr %s lambda=%s n=%d d=%d m=%d max_iterations=%d solver=%s stop=%s intercept=%s "
+                    + "threads=%d%n", k.toSpec(), lambda, n, d, centers, maxIter, solver, stop, intercept,
+                    Parallelism.threads());
             NystromBenchmark.Result r = NystromBenchmark.run(new NystromBenchmark.Options(k, lambda, n, d, centers, test,
-                    maxIter, exactN, export.dir));
+                    maxIter, exactN, export.dir, s, st, tol == null ? Double.NaN : tol, intercept));
             out.printf("fit_seconds: %.2f%n", r.fitSeconds());
-            out.printf("cg_iterations: %d, relative_residual: %.3g%n", r.cgIterations(), r.relativeResidual());
+            out.printf("solver: %s, cg_iterations: %d, relative_residual: %.3g%n", r.solver(), r.cgIterations(),
+                    r.relativeResidual());
             out.printf("heap_used_mib: %d (max heap %d MiB)%n", r.heapUsedMib(), r.maxHeapMib());
             out.printf("test_rmse: %.6f%n", r.testRmse());
             if (r.exact() != null) {

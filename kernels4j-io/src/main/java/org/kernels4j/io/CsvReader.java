@@ -124,8 +124,15 @@ public final class CsvReader {
     /** Reads a file. */
     public Dataset read(Path file) {
         String name = file.toString();
-        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return read(in, name);
+        try (java.io.BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return read(new LineRecords(in, format()), name);
+        } catch (QuotedLineBreak e) {
+            // a quoted cell spans lines: only the full CSV grammar reads that, so read the file again with it
+            try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                return read(in, name);
+            } catch (IOException io) {
+                throw TextFiles.unreadable(name, io);
+            }
         } catch (IOException e) {
             throw TextFiles.unreadable(name, e);
         }
@@ -188,31 +195,253 @@ public final class CsvReader {
     /** Reads CSV text; {@code name} is used in messages. A leading UTF-8 byte order mark is skipped. */
     public Dataset read(Reader text, String name) throws IOException {
         Reader in = TextFiles.skipByteOrderMark(text);
-        CSVFormat format = format();
+        try (CSVParser parser = CSVParser.parse(in, format())) {
+            return read(new ParserRecords(parser), name);
+        }
+    }
+
+    /** The records of a file: each one's cells (trimmed) and the line it ends on. */
+    private interface Records {
+        /** Moves to the next record; false at the end. */
+        boolean advance(String name) throws IOException;
+
+        /** The current record's number of cells. */
+        int size();
+
+        /** Cell j of the current record, trimmed. */
+        String cell(int j);
+
+        /** Cell j as a finite number when it is a plain decimal one ({@link #plainDecimal}), NaN otherwise. */
+        double number(int j);
+
+        /** The line number of the current record (1-based, counting every physical line). */
+        long line();
+
+        /** All cells of the current record. */
+        default String[] cells() {
+            String[] c = new String[size()];
+            for (int j = 0; j < c.length; j++) {
+                c[j] = cell(j);
+            }
+            return c;
+        }
+    }
+
+    /**
+     * s[from, to) as a finite double when it is a plain decimal number (an optional sign, digits with an optional
+     * point, an optional exponent), NaN otherwise: then {@link #parseNumber} decides, with its words, its errors
+     * and its infinities. Exact: FastDoubleParser rounds as {@link Double#parseDouble} does.
+     */
+    static double plainDecimal(CharSequence s, int from, int to) {
+        if (to <= from) {
+            return Double.NaN;
+        }
+        char first = s.charAt(from);
+        int digit = from;
+        if (first == '-' || first == '+') {
+            digit++;
+            if (digit >= to) {
+                return Double.NaN;
+            }
+            first = s.charAt(digit);
+        }
+        char last = s.charAt(to - 1);
+        if (!(first >= '0' && first <= '9' || first == '.') || !(last >= '0' && last <= '9' || last == '.')
+                || first == '0' && digit + 1 < to && (s.charAt(digit + 1) == 'x' || s.charAt(digit + 1) == 'X')) {
+            return Double.NaN;
+        }
+        try {
+            double v = ch.randelshofer.fastdoubleparser.JavaDoubleParser.parseDouble(s, from, to - from);
+            return Double.isFinite(v) ? v : Double.NaN;
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** Records through Commons CSV's full grammar (quoted cells, quoted line breaks). */
+    private static final class ParserRecords implements Records {
+        private final CSVParser parser;
+        private final Iterator<CSVRecord> it;
+
+        ParserRecords(CSVParser parser) {
+            this.parser = parser;
+            this.it = parser.iterator();
+        }
+
+        private String[] values;
+
+        @Override
+        public boolean advance(String name) {
+            try {
+                values = it.hasNext() ? it.next().values() : null;
+                return values != null;
+            } catch (java.io.UncheckedIOException | IllegalStateException e) {
+                throw new Kernels4jException(name + ":" + parser.getCurrentLineNumber() + ": malformed CSV: "
+                        + rootMessage(e));
+            }
+        }
+
+        @Override
+        public int size() {
+            return values.length;
+        }
+
+        @Override
+        public String cell(int j) {
+            return values[j];
+        }
+
+        @Override
+        public double number(int j) {
+            return plainDecimal(values[j], 0, values[j].length());
+        }
+
+        @Override
+        public long line() {
+            return parser.getCurrentLineNumber();
+        }
+    }
+
+    /** Thrown by {@link LineRecords} on a quoted cell that spans lines, which it leaves to {@link ParserRecords}. */
+    private static final class QuotedLineBreak extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        QuotedLineBreak() {
+            super(null, null, false, false);
+        }
+    }
+
+    /**
+     * Records line by line, for speed: a line without a quote character is split at the delimiter and its cells
+     * trimmed, with no per-record objects beyond the cells (hand-written because Commons CSV's general lexer costs
+     * as much as parsing the numbers; `bench read` measures both against NumPy's loadtxt). A line with a quote
+     * character, or holding only blanks, goes through Commons CSV alone, so quoted headers and quoted cells read as
+     * before; a quote left open at the end of a line (a quoted line break) throws {@link QuotedLineBreak}.
+     * Empty lines and lines starting with {@code #} are skipped, as in {@link #format()}.
+     */
+    private static final class LineRecords implements Records {
+        private final java.io.BufferedReader in;
+        private final CSVFormat format;
+        private final char delimiter;
+        private long line;
+        private String text;
+        private String[] values; // set when the line went through Commons CSV, else the bounds below hold
+        private int[] starts = new int[16];
+        private int[] ends = new int[16];
+        private int count;
+
+        LineRecords(java.io.BufferedReader in, CSVFormat format) {
+            this.in = in;
+            this.format = format;
+            this.delimiter = format.getDelimiterString().charAt(0);
+        }
+
+        @Override
+        public boolean advance(String name) throws IOException {
+            while ((text = in.readLine()) != null) {
+                line++;
+                if (line == 1) {
+                    text = TextFiles.withoutByteOrderMark(text);
+                }
+                if (text.isEmpty() || text.charAt(0) == '#') {
+                    continue;
+                }
+                if (text.indexOf('"') >= 0 || text.isBlank()) {
+                    values = alone(text, name);
+                    if (values == null) {
+                        continue;
+                    }
+                    return true;
+                }
+                values = null;
+                count = 0;
+                int start = 0;
+                int len = text.length();
+                while (true) {
+                    int end = text.indexOf(delimiter, start);
+                    int stop = end < 0 ? len : end;
+                    add(start, stop);
+                    if (end < 0) {
+                        break;
+                    }
+                    start = end + 1;
+                }
+                return true;
+            }
+            return false;
+        }
+
+        /** Records the cell text[from, to) with blanks (chars up to ' ', as String.trim) cut from both ends. */
+        private void add(int from, int to) {
+            while (from < to && text.charAt(from) <= ' ') {
+                from++;
+            }
+            while (to > from && text.charAt(to - 1) <= ' ') {
+                to--;
+            }
+            if (count == starts.length) {
+                starts = java.util.Arrays.copyOf(starts, 2 * count);
+                ends = java.util.Arrays.copyOf(ends, 2 * count);
+            }
+            starts[count] = from;
+            ends[count] = to;
+            count++;
+        }
+
+        @Override
+        public int size() {
+            return values != null ? values.length : count;
+        }
+
+        @Override
+        public String cell(int j) {
+            return values != null ? values[j] : text.substring(starts[j], ends[j]);
+        }
+
+        @Override
+        public double number(int j) {
+            return values != null ? plainDecimal(values[j], 0, values[j].length()) : plainDecimal(text, starts[j], ends[j]);
+        }
+
+        private String[] alone(String text, String name) throws IOException {
+            try (CSVParser p = CSVParser.parse(text, format)) {
+                List<CSVRecord> records = p.getRecords();
+                if (records.size() > 1) {
+                    throw new QuotedLineBreak();
+                }
+                return records.isEmpty() ? null : records.get(0).values();
+            } catch (java.io.UncheckedIOException | IllegalStateException e) {
+                if (rootMessage(e) != null && rootMessage(e).contains("EOF reached before encapsulated token finished")) {
+                    throw new QuotedLineBreak();
+                }
+                throw new Kernels4jException(name + ":" + line + ": malformed CSV: " + rootMessage(e));
+            }
+        }
+
+        @Override
+        public long line() {
+            return line;
+        }
+    }
+
+    private Dataset read(Records records, String name) throws IOException {
         List<double[]> rows = new ArrayList<>();
         List<String> labels = classLabels ? new ArrayList<>() : null;
         List<Long> labelLines = classLabels ? new ArrayList<>() : null;
         List<String> names = null;
         int width = -1;
         int targetIndex = -1;
-        try (CSVParser parser = CSVParser.parse(in, format)) {
-            Iterator<CSVRecord> it = parser.iterator();
+        {
             boolean first = true;
             while (true) {
-                CSVRecord rec;
-                try {
-                    if (!it.hasNext()) {
-                        break;
-                    }
-                    rec = it.next();
-                } catch (java.io.UncheckedIOException | IllegalStateException e) {
-                    throw new Kernels4jException(name + ":" + parser.getCurrentLineNumber() + ": malformed CSV: "
-                            + rootMessage(e));
+                if (!records.advance(name)) {
+                    break;
                 }
-                long line = parser.getCurrentLineNumber();
+                long line = records.line();
                 if (first) {
+                    String[] rec = records.cells();
                     first = false;
-                    width = rec.size();
+                    width = rec.length;
                     boolean isHeader = header == Header.YES || (header == Header.AUTO && looksLikeHeader(rec));
                     if (isHeader) {
                         names = new ArrayList<>();
@@ -230,17 +459,18 @@ public final class CsvReader {
                         continue;
                     }
                 }
-                if (rec.size() != width) {
+                if (records.size() != width) {
                     throw new Kernels4jException(name + ":" + line + ": expected " + width + " cells but found "
-                            + rec.size());
+                            + records.size());
                 }
                 double[] row = new double[width];
                 for (int j = 0; j < width; j++) {
                     if (labels != null && j == targetIndex) {
-                        labels.add(rec.get(j));
+                        labels.add(records.cell(j));
                         labelLines.add(line);
                     } else {
-                        row[j] = parseCell(rec.get(j), name, line, j, names.get(j), j == targetIndex);
+                        double v = records.number(j);
+                        row[j] = v == v ? v : parseCell(records.cell(j), name, line, j, names.get(j), j == targetIndex);
                     }
                 }
                 rows.add(row);
@@ -308,7 +538,7 @@ public final class CsvReader {
     }
 
     /** Whether an automatically detected first row is a header (see the class comment for class labels). */
-    private boolean looksLikeHeader(CSVRecord rec) {
+    private boolean looksLikeHeader(String[] rec) {
         if (!classLabels || target == null || target.isEmpty()) {
             return !allNumeric(rec);
         }
@@ -320,12 +550,12 @@ public final class CsvReader {
         int skip;
         try {
             int idx = Integer.parseInt(target.trim());
-            skip = idx < 0 ? rec.size() + idx : idx;
+            skip = idx < 0 ? rec.length + idx : idx;
         } catch (NumberFormatException e) {
             return !allNumeric(rec);
         }
-        for (int j = 0; j < rec.size(); j++) {
-            if (j != skip && parseNumber(rec.get(j)) == null) {
+        for (int j = 0; j < rec.length; j++) {
+            if (j != skip && parseNumber(rec[j]) == null) {
                 return true;
             }
         }
@@ -357,7 +587,7 @@ public final class CsvReader {
         }
     }
 
-    private static boolean allNumeric(CSVRecord rec) {
+    private static boolean allNumeric(String[] rec) {
         for (String s : rec) {
             if (parseNumber(s) == null) {
                 return false;
@@ -370,6 +600,10 @@ public final class CsvReader {
     static Double parseNumber(String s) {
         if (s.isEmpty()) {
             return null;
+        }
+        double plain = plainDecimal(s, 0, s.length());
+        if (plain == plain) {
+            return plain; // the common case, without the lower-casing below
         }
         String lower = s.toLowerCase(Locale.ROOT);
         switch (lower) {

@@ -41,33 +41,55 @@ public final class LibSvmReader {
                 if (text.isBlank()) {
                     continue;
                 }
-                String[] tokens = text.trim().split("\\s+");
-                Double label = CsvReader.parseNumber(tokens[0]);
-                if (label == null || !Double.isFinite(label)) {
-                    throw new Kernels4jException(name + ":" + line + ":1: cannot read label '" + tokens[0] + "' as a number");
+                // tokens by hand rather than split("\\s+"): the regex and its substrings cost more than the numbers
+                int len = text.length();
+                int p = 0;
+                while (p < len && Character.isWhitespace(text.charAt(p))) {
+                    p++;
                 }
-                int[] idx = new int[tokens.length - 1];
-                double[] val = new double[tokens.length - 1];
+                int e = p;
+                while (e < len && !Character.isWhitespace(text.charAt(e))) {
+                    e++;
+                }
+                String first = text.substring(p, e);
+                Double label = CsvReader.parseNumber(first);
+                if (label == null || !Double.isFinite(label)) {
+                    throw new Kernels4jException(name + ":" + line + ":1: cannot read label '" + first + "' as a number");
+                }
+                int[] idx = new int[8];
+                double[] val = new double[8];
                 int count = 0;
                 int prev = 0;
-                int column = tokens[0].length() + 1;
-                for (int t = 1; t < tokens.length; t++) {
-                    String tok = tokens[t];
-                    column = text.indexOf(tok, column - 1) + 1;
-                    if (tok.startsWith("qid:")) {
+                p = e;
+                while (true) {
+                    while (p < len && Character.isWhitespace(text.charAt(p))) {
+                        p++;
+                    }
+                    if (p >= len) {
+                        break;
+                    }
+                    e = p;
+                    int colon = -1;
+                    while (e < len && !Character.isWhitespace(text.charAt(e))) {
+                        if (colon < 0 && text.charAt(e) == ':') {
+                            colon = e;
+                        }
+                        e++;
+                    }
+                    int column = p + 1;
+                    int start = p;
+                    p = e;
+                    if (text.startsWith("qid:", start)) {
                         continue;
                     }
-                    int colon = tok.indexOf(':');
-                    if (colon <= 0 || colon == tok.length() - 1) {
+                    if (colon <= start || colon == e - 1) {
                         throw new Kernels4jException(name + ":" + line + ":" + column + ": expected index:value but found '"
-                                + tok + "'");
+                                + text.substring(start, e) + "'");
                     }
-                    int index;
-                    try {
-                        index = Integer.parseInt(tok.substring(0, colon));
-                    } catch (NumberFormatException e) {
+                    int index = parseIndex(text, start, colon);
+                    if (index == Integer.MIN_VALUE) {
                         throw new Kernels4jException(name + ":" + line + ":" + column + ": feature index '"
-                                + tok.substring(0, colon) + "' is not an integer");
+                                + text.substring(start, colon) + "' is not an integer");
                     }
                     if (index < 1) {
                         throw new Kernels4jException(name + ":" + line + ":" + column + ": feature indices start at 1, found "
@@ -77,12 +99,21 @@ public final class LibSvmReader {
                         throw new Kernels4jException(name + ":" + line + ":" + column + ": feature indices must increase, "
                                 + index + " follows " + prev);
                     }
-                    Double v = CsvReader.parseNumber(tok.substring(colon + 1));
-                    if (v == null || !Double.isFinite(v)) {
-                        throw new Kernels4jException(name + ":" + line + ":" + column + ": cannot read value '"
-                                + tok.substring(colon + 1) + "' as a finite number");
+                    double v = CsvReader.plainDecimal(text, colon + 1, e);
+                    if (v != v) { // not a plain decimal: the general rule, or the error
+                        String value = text.substring(colon + 1, e);
+                        Double w = CsvReader.parseNumber(value);
+                        if (w == null || !Double.isFinite(w)) {
+                            throw new Kernels4jException(name + ":" + line + ":" + column + ": cannot read value '"
+                                    + value + "' as a finite number");
+                        }
+                        v = w;
                     }
                     prev = index;
+                    if (count == idx.length) {
+                        idx = java.util.Arrays.copyOf(idx, 2 * count);
+                        val = java.util.Arrays.copyOf(val, 2 * count);
+                    }
                     idx[count] = index - 1;
                     val[count] = v;
                     count++;
@@ -125,6 +156,35 @@ public final class LibSvmReader {
             names.add("f" + (f + 1));
         }
         return new Dataset(x, y, List.copyOf(names), "label", name);
+    }
+
+    /**
+     * The integer in text[from, to), as Integer.parseInt reads it (an optional sign, then decimal digits), or
+     * Integer.MIN_VALUE when it is not one or overflows.
+     */
+    private static int parseIndex(String text, int from, int to) {
+        int i = from;
+        boolean negative = false;
+        if (i < to && (text.charAt(i) == '+' || text.charAt(i) == '-')) {
+            negative = text.charAt(i) == '-';
+            i++;
+        }
+        if (i >= to) {
+            return Integer.MIN_VALUE;
+        }
+        long v = 0;
+        for (; i < to; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return Integer.MIN_VALUE;
+            }
+            v = 10 * v + (c - '0');
+            if (v > Integer.MAX_VALUE + 1L) {
+                return Integer.MIN_VALUE;
+            }
+        }
+        v = negative ? -v : v;
+        return v > Integer.MAX_VALUE || v <= Integer.MIN_VALUE ? Integer.MIN_VALUE : (int) v;
     }
 
     /** At most this many leading label-only lines are read while looking for a deciding line. */
