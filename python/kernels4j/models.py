@@ -395,8 +395,11 @@ class SupportVectorMachine(Classifier):
 
     def __init__(self, a):
         self.type = a.require("type")
-        if self.type not in ("c_svc", "epsilon_svr", "one_class"):
-            raise bad(a.name, "field 'type' '%s' is not one of c_svc, epsilon_svr, one_class" % self.type)
+        if self.type not in ("c_svc", "epsilon_svr", "one_class", "nu_svc", "nu_svr"):
+            raise bad(a.name, "field 'type' '%s' is not one of c_svc, epsilon_svr, one_class, nu_svc, nu_svr"
+                      % self.type)
+        # nu-SVC and nu-SVR files predict exactly as C-SVC and epsilon-SVR ones: nu only shaped the training
+        self.type = {"nu_svc": "c_svc", "nu_svr": "epsilon_svr"}.get(self.type, self.type)
         self.precomputed = a.field("kernel") == "precomputed"
         self.kernel_ = None if self.precomputed else _kernel(a)
         self.training_rows = int(a.number("training_rows"))

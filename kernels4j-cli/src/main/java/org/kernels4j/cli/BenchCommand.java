@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
             "Peer comparisons with scikit-learn: bench/run-peer-comparison.sh."},
         subcommands = {BenchCommand.Gram.class, BenchCommand.Krr.class, BenchCommand.NystromKrr.class,
             BenchCommand.GpLearning.class, BenchCommand.SparseGp.class, BenchCommand.Kde.class,
-            BenchCommand.PrivateKde.class, SvmBenchCommand.class, BenchCommand.Balance.class,
+            BenchCommand.PrivateKde.class, SvmBenchCommand.class, NuSvcBenchCommand.class, BenchCommand.Balance.class,
             BenchCommand.Spectral.class, ThinBenchCommand.class, QuantumBenchCommand.class, CntkBenchCommand.class,
             GraphBenchCommands.Kpca.class, GraphBenchCommands.KMeans.class, GraphBenchCommands.GraphKernels.class,
             DkmBenchCommand.class, BayesianGpBenchCommand.class, ServeBenchCommand.class,

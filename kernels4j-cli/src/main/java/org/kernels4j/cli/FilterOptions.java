@@ -35,7 +35,8 @@ final class FilterOptions {
     Double weight;
 
     @Option(names = "--iterations", paramLabel = "N|auto", description = "krr --filter landweber|nu-method: the number "
-            + "of steps, or auto (the default) to choose it by GCV over --grid.")
+            + "of steps, or auto (the default) to choose it by GCV over --grid. pegasos: stochastic steps per binary "
+            + "problem (default 10 x its rows).")
     String iterations;
 
     @Option(names = "--rounds", paramLabel = "N|auto", description = "krr --filter self-distillation: distillation "

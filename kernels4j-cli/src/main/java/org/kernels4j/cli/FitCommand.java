@@ -44,6 +44,8 @@ import org.kernels4j.svm.StringSvmModel;
 import org.kernels4j.kernel.string.StringKernel;
 import org.kernels4j.io.TextColumnReader;
 import picocli.CommandLine.Command;
+import org.kernels4j.online.OnlineKernelLearner;
+import org.kernels4j.online.OnlineKernelModel;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -73,7 +75,7 @@ final class FitCommand implements Callable<Integer> {
             description = "Target column: a header name or a 0-based index, negative from the end (default: last column).")
     String target;
 
-    @Option(names = "--model", defaultValue = "krr", paramLabel = "krr|gp|tp|sgpr|gpc|ntk|dkm|svc|svr|oneclass|private-similarity|kron-gp|ss-gp",
+    @Option(names = "--model", defaultValue = "krr", paramLabel = "krr|gp|tp|sgpr|gpc|ntk|dkm|svc|svr|oneclass|nusvc|nusvr|pegasos|online|private-similarity|kron-gp|ss-gp",
             description = "krr: kernel ridge regression. gp: Gaussian process regression (noise in the kernel as "
                     + "+ white(noise=...), learned with --optimize); its model file also predicts standard deviations. "
                     + "tp: Student-t process regression (--dof, or --inverse-gamma for the scale mixture of NNGPs). "
@@ -83,7 +85,11 @@ final class FitCommand implements Callable<Integer> {
                     + "classification by average kernel similarity (--epsilon, --features). "
                     + "svc: support vector classification; svr: epsilon-support vector regression; oneclass: "
                     + "one-class SVM for novelty detection (every CSV column is a feature unless --target names one "
-                    + "to leave out). dkm: deep kernel machine regression; --kernel is then its layer map, "
+                    + "to leave out). nusvc, nusvr: nu-SVC and nu-SVR (LIBSVM's nu formulations, --nu). pegasos: kernel "
+                    + "Pegasos, stochastic sub-gradient SVM without bias (--lambda, --iterations, --averaging; saved as "
+                    + "an SVM). online: NORMA online learning with a budget, as kernlab's onlearn (--online-type, "
+                    + "--budget terms, --learning-rate, --lambda, --nu), one pass in file order. "
+                    + "dkm: deep kernel machine regression; --kernel is then its layer map, "
                     + "se(length=...) or nngp(activation=relu, w_var=..., b_var=...). "
                     + "kron-gp: exact GP on rows that lie on a Cartesian grid (cells may be missing), one kernel per "
                     + "feature column in --kernel separated by ';' (one spec alone serves every axis). "
@@ -271,6 +277,9 @@ final class FitCommand implements Callable<Integer> {
     SvmOptions svm;
 
     @Mixin
+    OnlineOptions onlineOptions;
+
+    @Mixin
     FilterOptions filters;
 
     @Option(names = "--calibrate", paramLabel = "sigmoid|isotonic", description = "svc, gpc, private-similarity: calibrate "
@@ -308,7 +317,7 @@ final class FitCommand implements Callable<Integer> {
             AtomicFiles.checkWritable(out, train);
         }
         List<String> models = List.of("krr", "gp", "tp", "sgpr", "gpc", "ntk", "dkm", "svc", "svr", "oneclass",
-                "private-similarity", "kron-gp", "ss-gp");
+                "private-similarity", "kron-gp", "ss-gp", "nusvc", "nusvr", "pegasos", "online");
         if (!models.contains(model)) {
             throw new UsageException("unknown --model '" + model + "'; available: " + String.join(", ", models));
         }
@@ -318,6 +327,7 @@ final class FitCommand implements Callable<Integer> {
                 "--sampler", "--sample-weights")) {
             appliesTo.put(o, List.of("krr"));
         }
+        appliesTo.put("--lambda", List.of("krr", "pegasos", "online"));
         for (String o : List.of("--optimize", "--restarts", "--bounds", "--fix")) {
             appliesTo.put(o, List.of("gp", "tp", "sgpr", "gpc", "kron-gp", "ss-gp"));
         }
@@ -341,11 +351,17 @@ final class FitCommand implements Callable<Integer> {
         for (String o : List.of("--learning-rate", "--diag-reg")) {
             appliesTo.put(o, List.of("ntk"));
         }
+        appliesTo.put("--learning-rate", List.of("ntk", "online"));
         appliesTo.put("--time", List.of("ntk", "krr"));
         for (String o : List.of("--epsilon-dp", "--features", "--ledger", "--budget")) {
             appliesTo.put(o, List.of("private-similarity"));
         }
-        appliesTo.put("--tol", List.of("krr", "svc", "svr", "oneclass"));
+        appliesTo.put("--budget", List.of("private-similarity", "online"));
+        appliesTo.put("--tol", List.of("krr", "svc", "svr", "oneclass", "nusvc", "nusvr"));
+        for (String o : OnlineOptions.NAMES) {
+            appliesTo.put(o, OnlineOptions.appliesTo(o));
+        }
+        appliesTo.put("--iterations", List.of("krr", "pegasos"));
         appliesTo.put("--calibrate", List.of("svc", "gpc", "private-similarity"));
         appliesTo.put("--text-column", List.of("svc", "svr", "oneclass"));
         for (String o : SvmOptions.NAMES) {
@@ -376,6 +392,9 @@ final class FitCommand implements Callable<Integer> {
         }
         if (SvmOptions.MODELS.contains(model)) {
             return fitSvm();
+        }
+        if (model.equals("pegasos") || model.equals("online")) {
+            return fitOnline();
         }
         if (model.equals("dkm")) {
             return fitDeepKernelMachine();
@@ -730,11 +749,12 @@ final class FitCommand implements Callable<Integer> {
         Kernel k = precomputed ? null : KernelSpec.parse(kernel);
         SupportVectorMachine estimator = svm.estimator(model, k, tol, maxIter, seed);
         Dataset ds;
+        boolean classifier = model.equals("svc") || model.equals("nusvc");
         if (model.equals("oneclass")) {
             ds = data.options.read(train, parsed("--target") ? target : "none", 0);
         } else {
-            ds = data.options.readWithTarget(train, target, model.equals("svc"));
-            if (model.equals("svc")) {
+            ds = data.options.readWithTarget(train, target, classifier);
+            if (classifier) {
                 warnIfContinuous(ds, spec.commandLine().getErr());
             }
         }
@@ -767,10 +787,10 @@ final class FitCommand implements Callable<Integer> {
         }
         pw.printf("support vectors: %d of %d rows; %.2f s%n", m.supportVectorCount(), ds.rows(), seconds);
         double[] pred = (fitted != null ? fitted : m.predict(ds.features())).data();
-        if (model.equals("svr")) {
+        if (model.equals("svr") || model.equals("nusvr")) {
             RegressionMetrics r = RegressionMetrics.of(ds.target(), Matrix.column(pred));
             pw.printf("training rmse: %.6g, r2: %.6f%n", r.rmse(), r.r2());
-        } else if (model.equals("svc")) {
+        } else if (classifier) {
             pw.printf("training accuracy: %.6f%n", ClassificationMetrics.of(y.data(), pred).accuracy());
         } else {
             long outliers = java.util.Arrays.stream(pred).filter(v -> v < 0).count();
@@ -818,6 +838,36 @@ final class FitCommand implements Callable<Integer> {
         } else {
             long outliers = java.util.Arrays.stream(pred).filter(v -> v < 0).count();
             pw.printf("training texts outside the estimated support: %d (%.4f)%n", outliers, outliers / (double) pred.length);
+        }
+        pw.printf("saved %s%n", out);
+        return 0;
+    }
+
+    /**
+     * pegasos (kernel Pegasos, saved as an SVM model) and online (NORMA or the kernel perceptron, one pass
+     * over the rows in file order).
+     */
+    private Integer fitOnline() {
+        Kernel k = KernelSpec.parse(kernel);
+        Double lambdaValue = parsed("--lambda") ? parseNumber("--lambda", lambda) : null;
+        if (model.equals("pegasos")) {
+            return fitClassifier(onlineOptions.pegasos(k, lambdaValue, filters.iterations, seed), k);
+        }
+        OnlineKernelLearner learner = onlineOptions.online(k, lambdaValue, svm.nu, learningRate, budget);
+        if (learner.type().isClassifier()) {
+            return fitClassifier(learner, k);
+        }
+        boolean novelty = learner.type() == OnlineKernelLearner.Type.NOVELTY;
+        Dataset ds = novelty ? data.options.read(train, parsed("--target") ? target : "none", 0)
+                : data.options.readWithTarget(train, target);
+        OnlineKernelModel m = learner.fit(ds.features(), novelty ? null : ds.target());
+        var pw = saveAndDescribe(m, k, ds, "online " + learner.type().name().toLowerCase(java.util.Locale.ROOT));
+        pw.print(m.report());
+        if (novelty) {
+            long outliers = java.util.Arrays.stream(m.predict(ds.features()).data()).filter(v -> v < 0).count();
+            pw.printf("training rows outside the estimated support: %d (%.4f)%n", outliers, outliers / (double) ds.rows());
+        } else {
+            printTrainingError(pw, m, ds);
         }
         pw.printf("saved %s%n", out);
         return 0;

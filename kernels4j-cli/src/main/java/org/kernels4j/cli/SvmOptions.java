@@ -10,16 +10,17 @@ import picocli.CommandLine.Option;
 /** The options of {@code fit --model svc|svr|oneclass}, and the estimator they describe. */
 final class SvmOptions {
     /** The SVM model names. */
-    static final List<String> MODELS = List.of("svc", "svr", "oneclass");
+    static final List<String> MODELS = List.of("svc", "svr", "oneclass", "nusvc", "nusvr");
 
-    @Option(names = "--c", paramLabel = "C", description = "svc, svr: penalty C on margin violations (default 1).")
+    @Option(names = "--c", paramLabel = "C", description = "svc, svr, nusvr: penalty C on margin violations (default 1).")
     Double c;
 
     @Option(names = "--epsilon", paramLabel = "EPS", description = "svr: width of the insensitive tube (default 0.1).")
     Double epsilon;
 
-    @Option(names = "--nu", paramLabel = "NU", description = "oneclass: in (0, 1], an upper bound on the fraction of "
-            + "training outliers and a lower bound on the fraction of support vectors (default 0.5). krr --filter "
+    @Option(names = "--nu", paramLabel = "NU", description = "oneclass, nusvc, nusvr: in (0, 1], an upper bound on the "
+            + "fraction of training outliers (margin errors, rows outside the tube) and a lower bound on the fraction of "
+            + "support vectors (default 0.5). online: the nu of NORMA's margin or tube (default 0.2). krr --filter "
             + "nu-method: the method's nu > 0 (default 1). dkm: the KL weight nu > 0 of every layer (default 1; "
             + "larger stays closer to the NNGP, nu -> infinity is the NNGP).")
     Double nu;
@@ -51,19 +52,21 @@ final class SvmOptions {
     static List<String> appliesTo(String option) {
         switch (option) {
             case "--c":
-                return List.of("svc", "svr");
+                return List.of("svc", "svr", "nusvr");
             case "--epsilon":
                 return List.of("svr");
             case "--nu":
-                return List.of("oneclass", "krr", "dkm");
-            case "--class-weight": case "--multiclass": case "--probability":
+                return List.of("oneclass", "nusvc", "nusvr", "online", "krr", "dkm");
+            case "--class-weight":
                 return List.of("svc");
+            case "--multiclass": case "--probability":
+                return List.of("svc", "nusvc");
             default:
                 return MODELS;
         }
     }
 
-    /** The estimator for {@code model} (svc, svr or oneclass); kernel null for a precomputed one. */
+    /** The estimator for {@code model} (svc, svr, oneclass, nusvc, nusvr); kernel null for a precomputed one. */
     SupportVectorMachine estimator(String model, Kernel kernel, Double tol, Integer maxIter, long seed) {
         SupportVectorMachine.Builder b;
         switch (model) {
@@ -72,6 +75,12 @@ final class SvmOptions {
                 break;
             case "svr":
                 b = SupportVectorMachine.regression();
+                break;
+            case "nusvc":
+                b = SupportVectorMachine.nuClassifier();
+                break;
+            case "nusvr":
+                b = SupportVectorMachine.nuRegression();
                 break;
             default:
                 b = SupportVectorMachine.oneClass();

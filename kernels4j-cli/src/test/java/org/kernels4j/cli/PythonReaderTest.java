@@ -145,6 +145,8 @@ class PythonReaderTest {
                 .fitPrecomputed(irisGram, iy), irisRows);
         add("kpca-precomputed", KernelPca.builder().components(2).build().fitKernelMatrix(irisGram), irisRows);
         add("svr", SupportVectorMachine.regression(KernelSpec.parse("rbf(gamma=2)")).build().fit(dx, dy), dq);
+        add("nu-svc", SupportVectorMachine.nuClassifier(rbf).nu(0.3).probability(true).build().fit(ix, iy), iq);
+        add("nu-svr", SupportVectorMachine.nuRegression(KernelSpec.parse("rbf(gamma=2)")).nu(0.4).build().fit(dx, dy), dq);
         add("one-class", SupportVectorMachine.oneClass(KernelSpec.parse("rbf(gamma=2)")).nu(0.2).build().fit(dx, null), dq);
         for (KernelDensity.Profile p : KernelDensity.Profile.values()) {
             add("kde-" + p, KernelDensity.builder(p).bandwidth(0.08).build().fit(dx), dq);

@@ -137,6 +137,10 @@ final class SmoSolver {
     private long rowsComputed;
     /** The last working set in the order it was chosen (most violating first), for the next round to keep. */
     private int[] previousSelection = new int[0];
+    /** ν mode (LIBSVM's Solver_NU): see {@link #solveNu}; false for every other problem. */
+    private boolean nuMode;
+    /** ν mode: {m₊, M₊, m₋, M₋}, the violation bounds within each sign y = ±1, from the last {@link #nuViolation}. */
+    private final double[] nuBounds = new double[4];
 
     private SmoSolver(KernelSource source, int[] sample, double[] y, double[] p, double[] upper, double[] alpha0,
             Options options, Observer observer) {
@@ -162,6 +166,32 @@ final class SmoSolver {
     static Result solve(KernelSource source, int[] sample, double[] y, double[] p, double[] upper, double[] alpha0,
             Options options, Observer observer) {
         return new SmoSolver(source, sample, y, p, upper, alpha0, options, observer).run();
+    }
+
+    /**
+     * The solution of a ν problem ({@link #solveNu}).
+     *
+     * @param result α, ρ and the solver's figures, as for {@link #solve}
+     * @param r LIBSVM's r = (r₊ + r₋)/2, where r_± is the threshold of the variables of sign ±1 alone:
+     *     ν-SVC divides α and ρ by r (the margin is then 1, the equivalent C-SVC has C = 1/r), ν-SVR's
+     *     tube half-width is ε = −r
+     */
+    record NuResult(Result result, double r) {
+    }
+
+    /**
+     * Solves a ν problem (Chang &amp; Lin 2001; LIBSVM's Solver_NU): the same QP with the second
+     * constraint eᵀα = const that α⁰ fixes too. Each SMO step then moves two variables of the same sign
+     * y (which keeps both yᵀα and eᵀα), so violations are measured within each sign: m_s − M_s over the
+     * variables with y = s, stopping when max(m₊ − M₊, m₋ − M₋) &lt; ε; ρ and r come from the two signs'
+     * free variables separately ({@link #nuRho}).
+     */
+    static NuResult solveNu(KernelSource source, int[] sample, double[] y, double[] p, double[] upper,
+            double[] alpha0, Options options, Observer observer) {
+        SmoSolver s = new SmoSolver(source, sample, y, p, upper, alpha0, options, observer);
+        s.nuMode = true;
+        Result r = s.run();
+        return new NuResult(r, s.nuRho()[1]);
     }
 
     private boolean inUp(int t) {
@@ -244,6 +274,9 @@ final class SmoSolver {
 
     /** {m, M} over the active variables. */
     private double[] violation() {
+        if (nuMode) {
+            return nuViolation();
+        }
         double m = Double.NEGATIVE_INFINITY;
         double mLow = Double.POSITIVE_INFINITY;
         for (int t : active) {
@@ -361,6 +394,10 @@ final class SmoSolver {
 
     /** Drops bounded variables that cannot enter a violating pair now (LIBSVM's be_shrunk rule). */
     private void shrink(double m, double mLow) {
+        if (nuMode) { // the same rule within each sign
+            nuShrink();
+            return;
+        }
         int keep = 0;
         int[] kept = new int[active.length];
         for (int t : active) {
@@ -389,12 +426,12 @@ final class SmoSolver {
         int nl = 0;
         double[] key = new double[l];
         for (int t : active) {
-            double f = -y[t] * g[t];
+            double f = -y[t] * g[t] - (nuMode ? nuCentre(t) : 0); // ν: from its sign's centre, so signs compare
             key[t] = f;
-            if (inUp(t) && f > mLow) {
+            if (inUp(t) && f > (nuMode ? -nuHalfGap(t) : mLow)) {
                 up[nu++] = t;
             }
-            if (inLow(t) && f < m) {
+            if (inLow(t) && f < (nuMode ? nuHalfGap(t) : m)) {
                 low[nl++] = t;
             }
         }
@@ -557,6 +594,9 @@ final class SmoSolver {
      * uses it, so a round costs O(q) per step plus O(q) per distinct row used, not O(q²).
      */
     private long solveSubproblem(int[] ws, double[][] rows, long budget) {
+        if (nuMode) {
+            return nuSolveSubproblem(ws, rows, budget);
+        }
         int q = ws.length;
         double[] a = new double[q];
         double[] f = new double[q];
@@ -685,6 +725,9 @@ final class SmoSolver {
 
     /** ρ: the mean of y_t·G_t over free variables, else the midpoint of the bounds the bounded ones give (the finite one when the other is missing). */
     private double rho() {
+        if (nuMode) {
+            return nuRho()[0];
+        }
         double ub = Double.POSITIVE_INFINITY;
         double lb = Double.NEGATIVE_INFINITY;
         double sum = 0;
@@ -714,5 +757,231 @@ final class SmoSolver {
         // every variable bounded on one side only (one-class with ν = 1: all α at 1) leaves the other bound
         // infinite; any ρ on the finite side is optimal, so take the finite bound rather than an infinite midpoint
         return Double.isInfinite(ub) ? lb : Double.isInfinite(lb) ? ub : (ub + lb) / 2;
+    }
+
+    // ---- ν mode (LIBSVM's Solver_NU). Kept apart from the C-SVC path on purpose: the shared loop only
+    // dispatches here (violation, shrink, workingSet's keys, solveSubproblem, rho). ----
+
+    /** Index into {@link #nuBounds} of t's sign: 0 for y = +1, 2 for y = −1. */
+    private int nuSign(int t) {
+        return y[t] > 0 ? 0 : 2;
+    }
+
+    /** Half the violation m_s − M_s of t's sign, or −∞ when that sign has no violating pair candidate. */
+    private double nuHalfGap(int t) {
+        int s = nuSign(t);
+        double half = (nuBounds[s] - nuBounds[s + 1]) / 2;
+        return Double.isFinite(half) ? half : Double.NEGATIVE_INFINITY;
+    }
+
+    /** (m_s + M_s)/2 for t's sign (0 when one side is empty): −yG minus this ranks violations across signs. */
+    private double nuCentre(int t) {
+        int s = nuSign(t);
+        double c = (nuBounds[s] + nuBounds[s + 1]) / 2;
+        return Double.isFinite(c) ? c : 0;
+    }
+
+    /**
+     * Sets {@link #nuBounds} over the active variables and returns {m_s, M_s} of the sign with the larger
+     * violation, so that the shared loop's gap m − M is max(m₊ − M₊, m₋ − M₋), LIBSVM's ν stopping rule.
+     */
+    private double[] nuViolation() {
+        double[] b = nuBounds;
+        b[0] = Double.NEGATIVE_INFINITY;
+        b[1] = Double.POSITIVE_INFINITY;
+        b[2] = Double.NEGATIVE_INFINITY;
+        b[3] = Double.POSITIVE_INFINITY;
+        for (int t : active) {
+            double f = -y[t] * g[t];
+            int s = nuSign(t);
+            if (inUp(t) && f > b[s]) {
+                b[s] = f;
+            }
+            if (inLow(t) && f < b[s + 1]) {
+                b[s + 1] = f;
+            }
+        }
+        double gapPlus = b[0] - b[1];
+        double gapMinus = b[2] - b[3];
+        // NaN-safe: a sign with one side empty has gap −∞ and never wins
+        return gapMinus > gapPlus || Double.isNaN(gapPlus) ? new double[] {b[2], b[3]} : new double[] {b[0], b[1]};
+    }
+
+    /** LIBSVM's shrinking rule applied within each sign, with that sign's m_s and M_s. */
+    private void nuShrink() {
+        int keep = 0;
+        int[] kept = new int[active.length];
+        for (int t : active) {
+            boolean up = inUp(t);
+            boolean low = inLow(t);
+            double f = -y[t] * g[t];
+            int s = nuSign(t);
+            boolean drop = (up && !low && f < nuBounds[s + 1]) || (low && !up && f > nuBounds[s]);
+            if (!drop) {
+                kept[keep++] = t;
+            }
+        }
+        if (keep < active.length - active.length / 10 && keep >= 2) {
+            activate(Arrays.copyOf(kept, keep));
+        }
+    }
+
+    /**
+     * {@link #solveSubproblem} for ν: the pair (i, j) has one sign; for each candidate j of I_low the
+     * partner is the most violating i of I_up of j's sign (LIBSVM's select_working_set for ν, WSS 2), and the
+     * sub-problem stops when the larger of the two signs' violations falls below max(ε, 0.1·its first value).
+     */
+    private long nuSolveSubproblem(int[] ws, double[][] rows, long budget) {
+        int q = ws.length;
+        double[] a = new double[q];
+        double[] f = new double[q];
+        double[] ly = new double[q];
+        double[] lc = new double[q];
+        double[] diag = new double[q];
+        int[] pos = new int[q];
+        boolean[] up = new boolean[q];
+        boolean[] low = new boolean[q];
+        double[][] krow = q == active.length ? rows.clone() : new double[q][];
+        for (int t = 0; t < q; t++) {
+            int v = ws[t];
+            a[t] = alpha[v];
+            ly[t] = y[v];
+            f[t] = -y[v] * g[v];
+            lc[t] = upper[v];
+            pos[t] = position[v];
+            diag[t] = rows[t][pos[t]];
+            up[t] = inUp(v);
+            low[t] = inLow(v);
+        }
+        // per sign (index 0: y = +1, 1: y = −1): the most violating i of I_up, m and M
+        int[] best = new int[2];
+        double[] m = new double[2];
+        double[] mLow = new double[2];
+        nuScan(f, ly, up, low, best, m, mLow);
+        double first = Math.max(m[0] - mLow[0], m[1] - mLow[1]);
+        double localEps = Math.max(options.tolerance(), 0.1 * first);
+        long maxSteps = Math.min(budget, Math.max(1000L, 50L * q));
+        long steps = 0;
+        while (steps < maxSteps && Math.max(m[0] - mLow[0], m[1] - mLow[1]) >= localEps) {
+            double[][] ki = new double[2][];
+            for (int s = 0; s < 2; s++) {
+                if (best[s] >= 0) {
+                    ki[s] = kernelRow(krow, rows, pos, best[s]);
+                }
+            }
+            int j = -1;
+            double bestB2 = 0;
+            double bestA = 1;
+            for (int t = 0; t < q; t++) {
+                int s = ly[t] > 0 ? 0 : 1;
+                if (low[t] && best[s] >= 0 && f[t] < m[s]) {
+                    double b = m[s] - f[t];
+                    double quad = diag[best[s]] + diag[t] - 2 * ki[s][t];
+                    quad = quad > 0 ? quad : TAU;
+                    if (b * b * bestA > bestB2 * quad) {
+                        bestB2 = b * b;
+                        bestA = quad;
+                        j = t;
+                    }
+                }
+            }
+            if (j < 0) {
+                break;
+            }
+            int s = ly[j] > 0 ? 0 : 1;
+            int i = best[s];
+            double[] kiRow = ki[s];
+            double[] kj = kernelRow(krow, rows, pos, j);
+            double quad = diag[i] + diag[j] - 2 * kiRow[j];
+            double step = (m[s] - f[j]) / (quad > 0 ? quad : TAU);
+            double roomI = ly[i] > 0 ? lc[i] - a[i] : a[i];
+            double roomJ = ly[j] > 0 ? a[j] : lc[j] - a[j];
+            step = Math.min(step, Math.min(roomI, roomJ));
+            a[i] = step == roomI ? (ly[i] > 0 ? lc[i] : 0) : a[i] + ly[i] * step;
+            a[j] = step == roomJ ? (ly[j] > 0 ? 0 : lc[j]) : a[j] - ly[j] * step;
+            if (observer != null) {
+                observer.step(a, i, j);
+            }
+            for (int t : new int[] {i, j}) {
+                up[t] = ly[t] > 0 ? a[t] < lc[t] : a[t] > 0;
+                low[t] = ly[t] > 0 ? a[t] > 0 : a[t] < lc[t];
+            }
+            for (int t = 0; t < q; t++) {
+                f[t] -= step * (kiRow[t] - kj[t]);
+            }
+            nuScan(f, ly, up, low, best, m, mLow);
+            steps++;
+        }
+        // G_k += y_k·Σ_i y_i·Δα_i·k(x_i, x_k) over the active variables (as in solveSubproblem)
+        int na = active.length;
+        double[] acc = new double[na];
+        boolean changed = false;
+        for (int t = 0; t < q; t++) {
+            double delta = a[t] - alpha[ws[t]];
+            if (delta != 0) {
+                ops.axpy(acc, 0, rows[t], 0, na, ly[t] * delta);
+                alpha[ws[t]] = a[t];
+                changed = true;
+            }
+        }
+        if (changed) {
+            for (int k = 0; k < na; k++) {
+                int t = active[k];
+                g[t] += y[t] * acc[k];
+            }
+        }
+        return steps;
+    }
+
+    /** Per sign: best[s] = argmax of f over I_up (−1 if none), m[s] its value, mLow[s] = min of f over I_low. */
+    private static void nuScan(double[] f, double[] ly, boolean[] up, boolean[] low, int[] best, double[] m,
+            double[] mLow) {
+        best[0] = -1;
+        best[1] = -1;
+        m[0] = Double.NEGATIVE_INFINITY;
+        m[1] = Double.NEGATIVE_INFINITY;
+        mLow[0] = Double.POSITIVE_INFINITY;
+        mLow[1] = Double.POSITIVE_INFINITY;
+        for (int t = 0; t < f.length; t++) {
+            int s = ly[t] > 0 ? 0 : 1;
+            if (up[t] && f[t] > m[s]) {
+                m[s] = f[t];
+                best[s] = t;
+            }
+            if (low[t] && f[t] < mLow[s]) {
+                mLow[s] = f[t];
+            }
+        }
+    }
+
+    /**
+     * {ρ, r} of LIBSVM's Solver_NU::calculate_rho: for each sign s, r_s is the mean of G over its free
+     * variables, else the midpoint of the bounds its bounded variables give (G ≥ at the upper bound, G ≤
+     * at zero); ρ = (r₊ − r₋)/2, r = (r₊ + r₋)/2.
+     */
+    private double[] nuRho() {
+        double[] r = new double[2];
+        for (int s = 0; s < 2; s++) {
+            double ub = Double.POSITIVE_INFINITY;
+            double lb = Double.NEGATIVE_INFINITY;
+            double sum = 0;
+            int free = 0;
+            for (int t = 0; t < l; t++) {
+                if ((y[t] > 0) != (s == 0)) {
+                    continue;
+                }
+                if (alpha[t] >= upper[t]) {
+                    lb = Math.max(lb, g[t]);
+                } else if (alpha[t] <= 0) {
+                    ub = Math.min(ub, g[t]);
+                } else {
+                    free++;
+                    sum += g[t];
+                }
+            }
+            r[s] = free > 0 ? sum / free
+                    : Double.isInfinite(ub) ? (Double.isInfinite(lb) ? 0 : lb) : Double.isInfinite(lb) ? ub : (ub + lb) / 2;
+        }
+        return new double[] {(r[0] - r[1]) / 2, (r[0] + r[1]) / 2};
     }
 }

@@ -25,6 +25,16 @@ import org.kernels4j.linalg.Parallelism;
  *       pairs' rows, voting) or one-vs-rest (k problems on all rows).</li>
  *   <li><b>ε-SVR</b>: min ½(α−α*)ᵀK(α−α*) + εΣ(α+α*) − Σz_i(α−α*), Σ(α−α*) = 0,
  *       0 ≤ α, α* ≤ C; the prediction is Σ(α_i−α*_i)k(x_i, x) − ρ.</li>
+ *   <li><b>ν-SVC</b> (Schölkopf et al. 2000; LIBSVM's scaling, Chang &amp; Lin 2001): min ½αᵀQα,
+ *       yᵀα = 0, eᵀα = ν·l, 0 ≤ α_i ≤ 1 (l rows of the binary problem), started as LIBSVM does
+ *       (ν·l/2 of weight on each class, first rows first). With r the solver's margin estimate the
+ *       model keeps α/r and ρ/r, so the decision function is that of the C-SVC with C = 1/r. ν ∈ (0, 1]
+ *       bounds the fraction of margin errors from above and of support vectors from below; a pair of
+ *       classes with n₁, n₂ rows needs ν ≤ 2·min(n₁, n₂)/(n₁ + n₂) (else LIBSVM's "specified nu is
+ *       infeasible"). Multiclass and probabilities as for C-SVC; class weights do not apply.</li>
+ *   <li><b>ν-SVR</b>: min ½(α−α*)ᵀK(α−α*) − Σz_i(α_i−α*_i), Σ(α−α*) = 0, Σ(α+α*) = C·ν·n,
+ *       0 ≤ α, α* ≤ C: ε-SVR whose tube width ε is chosen by the data (at most a fraction ν of rows
+ *       lie outside the tube, at least ν are support vectors); LIBSVM's initialisation.</li>
  *   <li><b>One-class</b>: min ½αᵀKα, eᵀα = ν·n, 0 ≤ α_i ≤ 1; f(x) = Σα_i k(x_i, x) − ρ is positive
  *       on the estimated support of the data. ν upper-bounds the fraction of training outliers and
  *       lower-bounds the fraction of support vectors.</li>
@@ -118,6 +128,26 @@ public final class SupportVectorMachine implements KernelMatrixEstimator<SvmMode
     /** A one-class SVM builder (ν = 0.5). */
     public static Builder oneClass(Kernel kernel) {
         return new Builder(SvmModel.Type.ONE_CLASS).kernel(kernel);
+    }
+
+    /** A ν-SVC classifier builder (ν = 0.5, one-vs-one). */
+    public static Builder nuClassifier(Kernel kernel) {
+        return new Builder(SvmModel.Type.NU_SVC).kernel(kernel);
+    }
+
+    /** A ν-SVR builder (ν = 0.5, C = 1). */
+    public static Builder nuRegression(Kernel kernel) {
+        return new Builder(SvmModel.Type.NU_SVR).kernel(kernel);
+    }
+
+    /** A ν-SVC builder with no kernel, for {@link #fitPrecomputed}. */
+    public static Builder nuClassifier() {
+        return new Builder(SvmModel.Type.NU_SVC);
+    }
+
+    /** A ν-SVR builder with no kernel, for {@link #fitPrecomputed}. */
+    public static Builder nuRegression() {
+        return new Builder(SvmModel.Type.NU_SVR);
     }
 
     /** A C-SVC builder with no kernel, for training from a precomputed Gram matrix ({@link #fitPrecomputed}). */
@@ -271,6 +301,7 @@ public final class SupportVectorMachine implements KernelMatrixEstimator<SvmMode
         }
         switch (type) {
             case EPSILON_SVR:
+            case NU_SVR:
                 return regression(src, x, y);
             case ONE_CLASS:
                 return oneClass(src, x);
@@ -300,6 +331,9 @@ public final class SupportVectorMachine implements KernelMatrixEstimator<SvmMode
         int[] cls = new int[y.length];
         for (int i = 0; i < y.length; i++) {
             cls[i] = Arrays.binarySearch(classes, y[i]);
+        }
+        if (type == SvmModel.Type.NU_SVC) {
+            requireFeasibleNu(classes, cls);
         }
         // each problem: which classes are positive (y = +1) and which take part at all
         List<int[]> positive = new ArrayList<>();
@@ -339,7 +373,8 @@ public final class SupportVectorMachine implements KernelMatrixEstimator<SvmMode
             for (int t = 0; t < rows.length; t++) {
                 int label = cls[rows[t]];
                 yb[t] = label == pos ? 1 : -1;
-                cb[t] = c * classWeights.getOrDefault(classes[label], 1.0);
+                // ν-SVC: bound 1 (LIBSVM's scaling); binary() replaces it by the equivalent C = 1/r
+                cb[t] = type == SvmModel.Type.NU_SVC ? 1 : c * classWeights.getOrDefault(classes[label], 1.0);
             }
             KernelSource sub = rows.length == n ? src : src.subset(rows);
             long start = System.nanoTime();
@@ -374,15 +409,83 @@ public final class SupportVectorMachine implements KernelMatrixEstimator<SvmMode
         return b;
     }
 
+    /**
+     * LIBSVM's svm_check_parameter for ν-SVC: each binary problem (a pair of classes, or a class against
+     * the rest) with n₁ and n₂ rows needs ν·(n₁ + n₂)/2 ≤ min(n₁, n₂), for eᵀα = ν·l to fit under the
+     * bounds α ≤ 1 with yᵀα = 0.
+     */
+    private void requireFeasibleNu(double[] classes, int[] cls) {
+        int k = classes.length;
+        int[] count = new int[k];
+        for (int c : cls) {
+            count[c]++;
+        }
+        boolean pairs = k == 2 || multiclass == SvmModel.Multiclass.ONE_VS_ONE;
+        for (int a = 0; a < k; a++) {
+            for (int b = pairs ? a + 1 : -1; b < (pairs ? k : 0); b++) {
+                int n1 = count[a];
+                int n2 = pairs ? count[b] : cls.length - count[a];
+                if (nu * (n1 + n2) / 2 > Math.min(n1, n2)) {
+                    throw new Kernels4jException("specified nu is infeasible: nu = " + nu + " for class "
+                            + classes[a] + " (" + n1 + " rows) against " + (pairs ? "class " + classes[b]
+                                    : "the rest") + " (" + n2 + " rows); nu-SVC needs nu <= 2*min/(sum) = "
+                            + (2.0 * Math.min(n1, n2) / (n1 + n2)));
+                }
+            }
+        }
+    }
+
     private SmoSolver.Result binary(KernelSource src, double[] yb, double[] cb, long cache, ProgressListener listener) {
         int l = yb.length;
         int[] sample = new int[l];
         for (int t = 0; t < l; t++) {
             sample[t] = t;
         }
+        if (type == SvmModel.Type.NU_SVC) {
+            return nuBinary(src, sample, yb, cb, cache, listener);
+        }
         double[] p = new double[l];
         Arrays.fill(p, -1);
         return SmoSolver.solve(src, sample, yb, p, cb, new double[l], options(l, cache, listener));
+    }
+
+    /**
+     * ν-SVC on one binary problem (LIBSVM's solve_nu_svc): starts with ν·l/2 of weight on each class,
+     * first rows first, solves with bounds 1, then divides α, ρ (and the objective by r²) by r, so that
+     * the result is the C-SVC solution for C = 1/r; {@code cb} is set to that C.
+     */
+    private SmoSolver.Result nuBinary(KernelSource src, int[] sample, double[] yb, double[] cb, long cache,
+            ProgressListener listener) {
+        int l = yb.length;
+        double[] alpha0 = new double[l];
+        double sumPos = nu * l / 2;
+        double sumNeg = nu * l / 2;
+        for (int t = 0; t < l; t++) {
+            if (yb[t] > 0) {
+                alpha0[t] = Math.min(1, sumPos);
+                sumPos -= alpha0[t];
+            } else {
+                alpha0[t] = Math.min(1, sumNeg);
+                sumNeg -= alpha0[t];
+            }
+        }
+        SmoSolver.NuResult nr = SmoSolver.solveNu(src, sample, yb, new double[l], cb, alpha0,
+                options(l, cache, listener), null);
+        double r = nr.r();
+        if (!(r > 0)) {
+            // r is the margin of the normalised problem; it is positive whenever ν is feasible and the two
+            // classes are not all bounded at once (then no C-SVC has this solution)
+            throw new Kernels4jException("nu-SVC: the margin r = " + r + " is not positive (nu = " + nu
+                    + " is too large for these data); lower nu");
+        }
+        SmoSolver.Result s = nr.result();
+        double[] alpha = s.alpha().clone();
+        for (int t = 0; t < l; t++) {
+            alpha[t] /= r;
+        }
+        Arrays.fill(cb, 1 / r);
+        return new SmoSolver.Result(alpha, s.rho() / r, s.objective() / (r * r), s.iterations(), s.rounds(), s.gap(),
+                s.converged(), s.rowsComputed());
     }
 
     /**
@@ -441,18 +544,28 @@ public final class SupportVectorMachine implements KernelMatrixEstimator<SvmMode
         double[] yy = new double[l];
         double[] p = new double[l];
         double[] upper = new double[l];
+        boolean nuSvr = type == SvmModel.Type.NU_SVR;
+        double[] alpha0 = new double[l];
+        double sum = c * nu * n / 2; // ν-SVR: LIBSVM's start, Σ(α + α*) = C·ν·n spread over the first rows
         for (int i = 0; i < n; i++) {
             sample[i] = i;
             sample[i + n] = i;
             yy[i] = 1;
             yy[i + n] = -1;
-            p[i] = epsilon - z[i];
-            p[i + n] = epsilon + z[i];
+            // ν-SVR has no ε in the linear term: the eᵀ(α + α*) constraint sets the tube instead
+            p[i] = (nuSvr ? 0 : epsilon) - z[i];
+            p[i + n] = (nuSvr ? 0 : epsilon) + z[i];
+            if (nuSvr) {
+                alpha0[i] = Math.min(sum, c);
+                alpha0[i + n] = alpha0[i];
+                sum -= alpha0[i];
+            }
         }
         Arrays.fill(upper, c);
         long start = System.nanoTime();
-        SmoSolver.Result r = SmoSolver.solve(src, sample, yy, p, upper, new double[l],
-                options(l, cacheBytes, progress));
+        SmoSolver.Result r = nuSvr
+                ? SmoSolver.solveNu(src, sample, yy, p, upper, alpha0, options(l, cacheBytes, progress), null).result()
+                : SmoSolver.solve(src, sample, yy, p, upper, alpha0, options(l, cacheBytes, progress));
         double[] coef = new double[n];
         for (int i = 0; i < n; i++) {
             coef[i] = r.alpha()[i] - r.alpha()[i + n];
@@ -573,6 +686,7 @@ public final class SupportVectorMachine implements KernelMatrixEstimator<SvmMode
                 throw new Kernels4jException("C must be a positive number, got " + value);
             }
             requireNot(SvmModel.Type.ONE_CLASS, "C (a one-class SVM is set by nu)");
+            requireNot(SvmModel.Type.NU_SVC, "C (a nu-SVC is set by nu)");
             this.c = value;
             return this;
         }
@@ -587,12 +701,17 @@ public final class SupportVectorMachine implements KernelMatrixEstimator<SvmMode
             return this;
         }
 
-        /** ν ∈ (0, 1] (one-class; default 0.5). */
+        /**
+         * ν ∈ (0, 1] (one-class, ν-SVC, ν-SVR; default 0.5): an upper bound on the fraction of margin
+         * errors (outliers, rows outside the tube) and a lower bound on the fraction of support vectors.
+         */
         public Builder nu(double value) {
             if (!(value > 0 && value <= 1)) {
                 throw new Kernels4jException("nu must be in (0, 1], got " + value);
             }
-            requireOnly(SvmModel.Type.ONE_CLASS, "nu");
+            if (type != SvmModel.Type.ONE_CLASS && type != SvmModel.Type.NU_SVC && type != SvmModel.Type.NU_SVR) {
+                throw new Kernels4jException("nu applies only to ONE_CLASS, NU_SVC and NU_SVR, not " + type);
+            }
             this.nu = value;
             return this;
         }
@@ -609,14 +728,16 @@ public final class SupportVectorMachine implements KernelMatrixEstimator<SvmMode
 
         /** One-vs-one (default) or one-vs-rest for more than two classes. */
         public Builder multiclass(SvmModel.Multiclass value) {
-            requireOnly(SvmModel.Type.C_SVC, "the multiclass scheme");
+            if (type != SvmModel.Type.NU_SVC) {
+                requireOnly(SvmModel.Type.C_SVC, "the multiclass scheme");
+            }
             this.multiclass = java.util.Objects.requireNonNull(value);
             return this;
         }
 
         /** Whether to fit Platt sigmoids by internal 5-fold cross-validation (classifiers; costs 5 extra solves per problem). */
         public Builder probability(boolean value) {
-            if (value) {
+            if (value && type != SvmModel.Type.NU_SVC) {
                 requireOnly(SvmModel.Type.C_SVC, "probability estimates");
             }
             this.probability = value;

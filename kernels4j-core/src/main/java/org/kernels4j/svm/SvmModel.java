@@ -23,7 +23,8 @@ import org.kernels4j.model.FitReport;
  *       index).</li>
  *   <li>{@link Type#C_SVC}, one-vs-rest: P = k (P = 1 for two classes, as pair (0, 1)); f_c &gt; 0
  *       means {@code classes[c]} against the rest; the prediction is the class of the largest f.</li>
- *   <li>{@link Type#EPSILON_SVR}: P = 1, the prediction is f(x).</li>
+ *   <li>{@link Type#NU_SVC}: as C-SVC (one-vs-one or one-vs-rest).</li>
+ *   <li>{@link Type#EPSILON_SVR}, {@link Type#NU_SVR}: P = 1, the prediction is f(x).</li>
  *   <li>{@link Type#ONE_CLASS}: P = 1, the prediction is +1 (inlier) when f(x) &gt; 0, else −1.</li>
  * </ul>
  *
@@ -42,7 +43,16 @@ public final class SvmModel implements Classifier, DecisionFunction {
         /** ε-insensitive support vector regression. */
         EPSILON_SVR,
         /** One-class SVM (Schölkopf et al., 2001): novelty detection. */
-        ONE_CLASS
+        ONE_CLASS,
+        /** ν-support vector classification (decision functions as C-SVC's, C = 1/r per binary problem). */
+        NU_SVC,
+        /** ν-support vector regression (ε chosen by the data). */
+        NU_SVR;
+
+        /** True for the classifiers (C-SVC, ν-SVC), which have classes, votes and probabilities. */
+        public boolean isClassifier() {
+            return this == C_SVC || this == NU_SVC;
+        }
     }
 
     /** How more than two classes are split into binary problems. */
@@ -180,7 +190,7 @@ public final class SvmModel implements Classifier, DecisionFunction {
     }
 
     private static int expectedProblems(Type type, double[] classes, Multiclass multiclass) {
-        if (type != Type.C_SVC) {
+        if (!type.isClassifier()) {
             if (classes != null || multiclass != null) {
                 throw new Kernels4jException("SVM model: only classifiers have classes");
             }
@@ -304,7 +314,7 @@ public final class SvmModel implements Classifier, DecisionFunction {
         return f;
     }
 
-    /** Predictions: class labels (C_SVC), values (ε-SVR) or ±1 (one-class). */
+    /** Predictions: class labels (C-SVC, ν-SVC), values (ε-SVR, ν-SVR) or ±1 (one-class). */
     @Override
     public Matrix predict(Matrix x) {
         return predict(x, ProgressListener.NONE);
@@ -327,6 +337,7 @@ public final class SvmModel implements Classifier, DecisionFunction {
             double[] fi = f.row(i);
             switch (type) {
                 case EPSILON_SVR:
+                case NU_SVR:
                     out[i] = fi[0];
                     break;
                 case ONE_CLASS:
@@ -423,7 +434,7 @@ public final class SvmModel implements Classifier, DecisionFunction {
     }
 
     private void requireProbabilities() {
-        if (type != Type.C_SVC) {
+        if (!type.isClassifier()) {
             throw new Kernels4jException("probabilities need a classifier; this is a " + type + " model");
         }
         if (sigmoid == null) {

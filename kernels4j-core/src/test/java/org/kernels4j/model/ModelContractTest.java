@@ -146,6 +146,15 @@ class ModelContractTest {
         }
         m.put("string-svm", StringSvmModel.fit(SupportVectorMachine.classifier().probability(true).build(),
                 StringKernel.spectrum(2), TEXTS, hasAb));
+        m.put("svm-nu-svc", SupportVectorMachine.nuClassifier(RBF).nu(0.2).probability(true).build().fit(X, labels(3)));
+        m.put("svm-nu-svr", SupportVectorMachine.nuRegression(RBF).nu(0.4).build()
+                .fit(X, y.selectColumns(new int[] {0})));
+        m.put("svm-pegasos", org.kernels4j.svm.KernelPegasos.builder(RBF).lambda(0.01).build().fit(X, labels(2)));
+        m.put("online-kernel", org.kernels4j.online.OnlineKernelLearner.builder(
+                org.kernels4j.online.OnlineKernelLearner.Type.REGRESSION, RBF).budget(10).build()
+                .fit(X, y.selectColumns(new int[] {0})));
+        m.put("online-kernel-perceptron", org.kernels4j.online.OnlineKernelLearner.builder(
+                org.kernels4j.online.OnlineKernelLearner.Type.PERCEPTRON, RBF).build().fit(X, labels(2)));
         m.put("calibrated-gpc-sigmoid", CalibratedClassifier.builder(GaussianProcessClassifier.builder(RBF).build())
                 .folds(3).build().fit(X, labels(2)));
         return m;

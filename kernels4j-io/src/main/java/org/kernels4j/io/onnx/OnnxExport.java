@@ -224,6 +224,7 @@ public final class OnnxExport {
         String prediction;
         switch (m.type()) {
             case EPSILON_SVR:
+            case NU_SVR:
                 prediction = f;
                 break;
             case ONE_CLASS:
@@ -232,9 +233,9 @@ public final class OnnxExport {
             default:
                 prediction = labels(g, f, m);
         }
-        g.output("prediction", prediction, 1, m.type() == SvmModel.Type.C_SVC ? "class labels (kernels4j's codes)"
-                : m.type() == SvmModel.Type.EPSILON_SVR ? "regression values" : "+1 inlier, -1 outlier");
-        if (m.type() == SvmModel.Type.C_SVC && m.hasProbabilities()) {
+        g.output("prediction", prediction, 1, m.type().isClassifier() ? "class labels (kernels4j's codes)"
+                : m.type() != SvmModel.Type.ONE_CLASS ? "regression values" : "+1 inlier, -1 outlier");
+        if (m.type().isClassifier() && m.hasProbabilities()) {
             g.output("probabilities", probabilities(g, x, f, m), m.classes().length,
                     "class probabilities in the order of the class labels");
         }
