@@ -104,7 +104,7 @@ class KernelLearnersCliTest {
         assertEquals(acc, evalAcc, 1e-6, "evaluate scores the saved model as fit did");
         Path rvm = dir.resolve("rvm.zip");
         CliTest.Run r = run("fit", "--model", "rvm", "--train", regression.toString(), "--kernel", "rbf(gamma=0.5)",
-                "--out", rvm.toString());
+                "--max-iter", "15", "--out", rvm.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("relevance_vectors") && r.out().contains("training rmse"), r.out());
         CliTest.Run std = run("predict", "--model", rvm.toString(), "--data", regression.toString(), "--std", "--out",
@@ -164,5 +164,19 @@ class KernelLearnersCliTest {
         fails("kappa must be a positive", "kcca", "--data", regression.toString(), "--data2", regression.toString(),
                 "--kernel", "rbf()", "--kappa", "-1");
         assertFalse(Files.exists(dir.resolve("m.zip")));
+    }
+
+    @Test
+    void benchKernlabWritesTheDataAndOneRowPerMethod() throws IOException {
+        CliTest.Run r = run("bench", "kernlab", "--n", "60", "--test", "30", "--methods", "kqr,ksvm", "--export-dir",
+                dir.resolve("data").toString());
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = r.out().strip().lines().toList();
+        assertEquals(3, lines.size(), r.out());
+        assertTrue(lines.get(1).startsWith("kqr\t60\t") && lines.get(1).contains("test_pinball"), lines.get(1));
+        assertTrue(lines.get(2).startsWith("ksvm\t60\t") && lines.get(2).contains("test_accuracy"), lines.get(2));
+        assertEquals(61, Files.readAllLines(dir.resolve("data").resolve("reg_train.csv")).size());
+        assertEquals(31, Files.readAllLines(dir.resolve("data").resolve("cls_test.csv")).size());
+        fails("unknown --methods entry 'svm'", "bench", "kernlab", "--methods", "svm");
     }
 }
