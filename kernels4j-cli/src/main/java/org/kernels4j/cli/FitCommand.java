@@ -143,7 +143,7 @@ final class FitCommand implements Callable<Integer> {
     @Option(names = "--max-iter", paramLabel = "N", description = "Iteration limit: CG for --solver nystrom (default 100), "
             + "L-BFGS per start for --model gp|sgpr --optimize (default 1000), Newton steps, EP sweeps or CVI steps per binary problem "
             + "for gpc (default 100), SMO steps per binary problem for svc, svr and oneclass (default max(10^7, 100 n)), L-BFGS "
-            + "iterations for dkm (default 1000).")
+            + "iterations for dkm (default 1000), alpha updates for rvm (default 100).")
     Integer maxIter;
 
     @Option(names = "--optimize", description = "gp, sgpr, gpc: learn the kernel's hyperparameters by maximizing the log "
@@ -254,8 +254,8 @@ final class FitCommand implements Callable<Integer> {
     Integer features;
 
     @Option(names = "--tol", paramLabel = "TOL", description = "krr --solver nystrom: CG relative residual at which it "
-            + "stops (default 1e-7). svc, svr, oneclass: the SMO stopping tolerance on the KKT violation "
-            + "(default 1e-3, as LIBSVM).")
+            + "stops (default 1e-7). svc, svr, oneclass, kqr: the SMO stopping tolerance on the KKT violation "
+            + "(default 1e-3, as LIBSVM). rvm: stop when no log(alpha) changes by more (default 1e-3).")
     Double tol;
 
     @Mixin
