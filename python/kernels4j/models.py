@@ -28,6 +28,11 @@ UNSUPPORTED_KINDS = {
     "kron-gp": "grid (Kronecker) Gaussian process",
     "ss-gp": "state-space Gaussian process",
     "string-svm": "SVM on texts with a string kernel",
+    "lssvm": "least-squares SVM",
+    "rvm": "relevance vector machine regression",
+    "rvm-classifier": "relevance vector machine classifier",
+    "kqr": "kernel quantile regression",
+    "kcca": "kernel canonical correlation analysis",
 }
 
 

@@ -75,7 +75,7 @@ final class FitCommand implements Callable<Integer> {
             description = "Target column: a header name or a 0-based index, negative from the end (default: last column).")
     String target;
 
-    @Option(names = "--model", defaultValue = "krr", paramLabel = "krr|gp|tp|sgpr|gpc|ntk|dkm|svc|svr|oneclass|nusvc|nusvr|pegasos|online|private-similarity|kron-gp|ss-gp",
+    @Option(names = "--model", defaultValue = "krr", paramLabel = "krr|gp|tp|sgpr|gpc|ntk|dkm|svc|svr|oneclass|nusvc|nusvr|pegasos|online|private-similarity|kron-gp|ss-gp|lssvm|rvm|kqr",
             description = "krr: kernel ridge regression. gp: Gaussian process regression (noise in the kernel as "
                     + "+ white(noise=...), learned with --optimize); its model file also predicts standard deviations. "
                     + "tp: Student-t process regression (--dof, or --inverse-gamma for the scale mixture of NNGPs). "
@@ -94,7 +94,10 @@ final class FitCommand implements Callable<Integer> {
                     + "kron-gp: exact GP on rows that lie on a Cartesian grid (cells may be missing), one kernel per "
                     + "feature column in --kernel separated by ';' (one spec alone serves every axis). "
                     + "ss-gp: exact O(n) state-space GP on one feature column (time), --kernel a sum of "
-                    + "c*matern(nu=0.5|1.5|2.5, length=...) and resonator(nu=..., length=..., variance=..., frequency=...) "
+                    + "c*matern(nu=0.5|1.5|2.5, length=...) and resonator(nu=..., length=..., variance=..., frequency=...). "
+                    + "lssvm: least-squares SVM (--ls-gamma; --classify for class labels, one-vs-rest). rvm: relevance "
+                    + "vector machine (--classify for class labels). kqr: kernel quantile regression at --quantiles, "
+                    + "non-crossing (--c) "
                     + "(default: ${DEFAULT-VALUE}).")
     String model;
 
@@ -158,7 +161,7 @@ final class FitCommand implements Callable<Integer> {
     @Option(names = "--max-iter", paramLabel = "N", description = "Iteration limit: CG for --solver nystrom (default 100), "
             + "L-BFGS per start for --model gp|sgpr --optimize (default 1000), Newton steps, EP sweeps or CVI steps per binary problem "
             + "for gpc (default 100), SMO steps per binary problem for svc, svr and oneclass (default max(10^7, 100 n)), L-BFGS "
-            + "iterations for dkm (default 1000).")
+            + "iterations for dkm (default 1000), alpha updates for rvm (default 100).")
     Integer maxIter;
 
     @Option(names = "--optimize", description = "gp, sgpr, gpc: learn the kernel's hyperparameters by maximizing the log "
@@ -269,8 +272,8 @@ final class FitCommand implements Callable<Integer> {
     Integer features;
 
     @Option(names = "--tol", paramLabel = "TOL", description = "krr --solver nystrom: the tolerance of --cg-stop "
-            + "(default 1e-4 for change, 1e-7 for residual). svc, svr, oneclass: the SMO stopping tolerance on the KKT violation "
-            + "(default 1e-3, as LIBSVM).")
+            + "(default 1e-4 for change, 1e-7 for residual). svc, svr, oneclass, kqr: the SMO stopping tolerance on the "
+            + "KKT violation (default 1e-3, as LIBSVM). rvm: stop when no log(alpha) changes by more (default 1e-3).")
     Double tol;
 
     @Mixin
@@ -306,6 +309,9 @@ final class FitCommand implements Callable<Integer> {
     @Mixin
     DataOptionsMixin data;
 
+    @Mixin
+    KernelLearners learners;
+
     @Option(names = "--no-progress", description = "Never show a progress bar.")
     boolean noProgress;
 
@@ -317,7 +323,7 @@ final class FitCommand implements Callable<Integer> {
             AtomicFiles.checkWritable(out, train);
         }
         List<String> models = List.of("krr", "gp", "tp", "sgpr", "gpc", "ntk", "dkm", "svc", "svr", "oneclass",
-                "private-similarity", "kron-gp", "ss-gp", "nusvc", "nusvr", "pegasos", "online");
+                "private-similarity", "kron-gp", "ss-gp", "nusvc", "nusvr", "pegasos", "online", "lssvm", "rvm", "kqr");
         if (!models.contains(model)) {
             throw new UsageException("unknown --model '" + model + "'; available: " + String.join(", ", models));
         }
@@ -367,6 +373,7 @@ final class FitCommand implements Callable<Integer> {
         for (String o : SvmOptions.NAMES) {
             appliesTo.put(o, SvmOptions.appliesTo(o));
         }
+        KernelLearners.restrictOptions(appliesTo);
         for (var e : appliesTo.entrySet()) {
             if (parsed.hasMatchedOption(e.getKey()) && !e.getValue().contains(model)) {
                 throw new UsageException(e.getKey() + " applies to --model " + String.join("|", e.getValue())
@@ -401,6 +408,9 @@ final class FitCommand implements Callable<Integer> {
         }
         if (model.equals("kron-gp") || model.equals("ss-gp")) {
             return fitStructuredGaussianProcess();
+        }
+        if (KernelLearners.MODELS.contains(model)) {
+            return fitKernelLearner();
         }
         Kernel k = KernelSpec.parse(kernel);
         switch (model) {
@@ -1236,6 +1246,36 @@ final class FitCommand implements Callable<Integer> {
         printHyperparameters(pw, current, learned);
         pw.printf("log marginal likelihood: %.6f%s%n", lml, normalize ? " (normalized target)" : "");
         printTrainingError(pw, m, ds);
+        pw.printf("saved %s%n", out);
+        return 0;
+    }
+
+    /** lssvm, rvm, kqr: fits, saves and describes the model (see {@link KernelLearners}). */
+    private Integer fitKernelLearner() {
+        Kernel k = KernelSpec.parse(kernel);
+        var estimator = learners.estimator(model, k, svm.c, tol, maxIter);
+        boolean classify = learners.classify;
+        Dataset ds = data.options.readWithTarget(train, target, classify);
+        if (classify) {
+            warnIfContinuous(ds, spec.commandLine().getErr());
+        }
+        long start = System.nanoTime();
+        Model m = estimator.fit(ds.features(), ds.target());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        var pw = saveAndDescribe(m, k, ds, model + (classify ? " classifier" : ""));
+        if (m instanceof org.kernels4j.model.Classifier c && c.classes() != null) {
+            pw.printf("classes: %s%n", classNames(c.classes(), ds));
+        }
+        pw.print(m.report());
+        Matrix f = fitted != null ? fitted : m.predict(ds.features());
+        if (classify) {
+            pw.printf("training accuracy: %.6f%n", ClassificationMetrics.of(ds.target().data(), f.data()).accuracy());
+        } else if (m instanceof org.kernels4j.svm.KernelQuantileRegressionModel q) {
+            KernelLearners.printQuantileFit(pw, q, f, ds.target());
+        } else {
+            printTrainingError(pw, m, ds);
+        }
+        pw.printf(java.util.Locale.ROOT, "fit time: %.2f s%n", seconds);
         pw.printf("saved %s%n", out);
         return 0;
     }

@@ -155,6 +155,15 @@ class ModelContractTest {
                 .fit(X, y.selectColumns(new int[] {0})));
         m.put("online-kernel-perceptron", org.kernels4j.online.OnlineKernelLearner.builder(
                 org.kernels4j.online.OnlineKernelLearner.Type.PERCEPTRON, RBF).build().fit(X, labels(2)));
+        m.put("lssvm", org.kernels4j.svm.LeastSquaresSvm.classifier(RBF).gamma(5).build().fit(X, labels(3)));
+        m.put("lssvm-regression", org.kernels4j.svm.LeastSquaresSvm.regression(RBF).build().fit(X, y));
+        m.put("kqr", org.kernels4j.svm.KernelQuantileRegression.builder(RBF).quantiles(0.1, 0.5, 0.9).build()
+                .fit(X, y.selectColumns(new int[] {0})));
+        m.put("rvm", org.kernels4j.regression.RelevanceVectorMachine.regression(RBF).build()
+                .fitRegression(X, y.selectColumns(new int[] {0})));
+        m.put("rvm-classifier", org.kernels4j.regression.RelevanceVectorMachine.classifier(RBF).build()
+                .fitClassifier(X, labels(3)));
+        m.put("kcca", org.kernels4j.decomposition.KernelCca.builder(RBF).components(2).build().fit(X, y));
         m.put("calibrated-gpc-sigmoid", CalibratedClassifier.builder(GaussianProcessClassifier.builder(RBF).build())
                 .folds(3).build().fit(X, labels(2)));
         return m;
