@@ -28,7 +28,8 @@ import org.kernels4j.optim.BoundedLbfgs;
  * S_ii = A_ii·∂f/∂G_ij(i, i) + 2·Σ_j A_ij·∂f/∂G_ii(i, j). G_ℓ⁻¹ is never formed: its contribution
  * through V is V⁻ᵀ, whose lower triangle is its diagonal. Per evaluation: one Cholesky and one inverse
  * of each K_ℓ (ℓ ≥ 2) and of C (the entry-wise back-propagation needs their every entry), and per layer a
- * {@code dlauum} for VVᵀ (n³/3 flops), one triangular product (2B − νK⁻¹)·V (n³) and, for ℓ ≥ 2, a second one
+ * syrk for VVᵀ (n³; LAPACK's dlauum does it in n³/3 flops but measured slower here, see the benchmark
+ * notes), one triangular product (2B − νK⁻¹)·V (n³) and, for ℓ ≥ 2, a second one
  * (P = K⁻¹V) and a syrk (PPᵀ, n³); the layer maps and their partials in one pass over the lower triangle
  * (one arccosine per entry for the NNGP maps), the back-propagation from the stored partials: O(L·n³).
  */
@@ -109,7 +110,7 @@ final class DkmObjective implements BoundedLbfgs.Objective {
         for (int l = 1; l <= layers; l++) {
             v[l] = unpack(theta, (l - 1) * m, n);
             g[l] = new Matrix(n, n);
-            Blas.lowerTimesTranspose(v[l], g[l]); // dlauum: a third of a syrk's flops
+            Blas.syrk(1, v[l], 0, g[l]);
             double logDetK;
             if (l == 1) {
                 kInv[l] = k1Inverse;

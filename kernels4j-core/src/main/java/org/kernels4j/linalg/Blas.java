@@ -238,45 +238,6 @@ public final class Blas {
         });
     }
 
-    /**
-     * {@code G ← V·Vᵀ} for a lower-triangular n×n V (only its lower triangle is read), both triangles of G
-     * filled, by LAPACK {@code dlauum}: n³/3 flops, a third of {@link #syrk}'s n³ on a square factor, because
-     * it skips the zeros of V. {@code dlauum} forms U·Uᵀ for an upper-triangular U, so V is handed over
-     * reversed: U = J·V·J (J reverses the order of rows and columns) is upper triangular and
-     * V·Vᵀ = J·(U·Uᵀ)·J. The reversal costs two O(n²) passes.
-     */
-    public static void lowerTimesTranspose(Matrix v, Matrix g) {
-        int n = v.rows();
-        if (v.cols() != n || g.rows() != n || g.cols() != n) {
-            throw new Kernels4jException("lowerTimesTranspose: V must be square and G the same shape, got " + v.shape()
-                    + " and " + g.shape());
-        }
-        if (n == 0) {
-            return;
-        }
-        int last = n * n - 1;
-        double[] u = new double[n * n]; // column-major U: U_ij = V_{n−1−i, n−1−j} at i + j·n = last − (a + b·n)
-        double[] vd = v.data();
-        for (int a = 0; a < n; a++) {
-            for (int b = 0; b <= a; b++) {
-                u[last - a - b * n] = vd[a * n + b];
-            }
-        }
-        int info = Parallelism.blas(() -> openblas.LAPACKE_dlauum(openblas.LAPACK_COL_MAJOR, (byte) 'U', n, u, n));
-        if (info != 0) {
-            throw new IllegalStateException("dlauum failed with info " + info);
-        }
-        double[] gd = g.data();
-        for (int b = 0; b < n; b++) { // G_ab = (U·Uᵀ)_{n−1−a, n−1−b}, for a ≥ b in U·Uᵀ's upper triangle
-            int base = last - b * n;
-            for (int a = b; a < n; a++) {
-                double x = u[base - a];
-                gd[a * n + b] = x;
-                gd[b * n + a] = x;
-            }
-        }
-    }
-
     // Why COL_MAJOR with 'U' below: LAPACKE's row-major entry points transpose the whole n×n matrix
     // into a temporary and back (n² extra memory, two slow passes). The lower triangle of a row-major
     // array is, byte for byte, the upper triangle of the same array read column-major, so calling the

@@ -112,30 +112,6 @@ class DeepKernelMachineTest {
     }
 
     @Test
-    void lowerTimesTransposeIsTheProductOfTheTriangle() {
-        Random rnd = new Random(13);
-        for (int n : new int[] {1, 2, 7}) {
-            Matrix v = new Matrix(n, n);
-            for (int i = 0; i < n; i++) {
-                for (int j = 0; j < n; j++) {
-                    v.set(i, j, rnd.nextGaussian()); // the upper part must be ignored
-                }
-            }
-            Matrix g = new Matrix(n, n);
-            org.kernels4j.linalg.Blas.lowerTimesTranspose(v, g);
-            for (int a = 0; a < n; a++) {
-                for (int b = 0; b < n; b++) {
-                    double s = 0;
-                    for (int k = 0; k <= Math.min(a, b); k++) {
-                        s += v.get(a, k) * v.get(b, k);
-                    }
-                    assertEquals(s, g.get(a, b), 1e-12, n + ": (" + a + ", " + b + ")");
-                }
-            }
-        }
-    }
-
-    @Test
     void atTheNngpStartTheObjectiveIsTheNngpEvidence() {
         Matrix y = targets(X, 2);
         DeepKernelMachine dkm = DeepKernelMachine.builder(RELU).layers(2).nu(3).noise(0.05).build();
