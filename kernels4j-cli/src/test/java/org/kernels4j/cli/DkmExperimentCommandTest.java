@@ -19,7 +19,7 @@ class DkmExperimentCommandTest {
     void printsOneRowPerDataSetAndModelAndWritesTheSameTable() throws IOException {
         List<String> iris = Files.readAllLines(Path.of("../data/iris.csv"));
         List<String> small = new ArrayList<>(List.of(iris.get(0)));
-        for (int i = 1; i < iris.size(); i += 3) {
+        for (int i = 1; i < iris.size(); i += 5) {
             small.add(iris.get(i));
         }
         Path cls = dir.resolve("iris.csv");
@@ -27,7 +27,7 @@ class DkmExperimentCommandTest {
         // y = a + b exactly: every model's test RMSE must be far below the target's spread (about 1.4)
         List<String> reg = new ArrayList<>(List.of("a,b,y"));
         java.util.Random r = new java.util.Random(2);
-        for (int i = 0; i < 40; i++) {
+        for (int i = 0; i < 24; i++) {
             double a = r.nextGaussian();
             double b = r.nextGaussian();
             reg.add(a + "," + b + "," + (a + b));
@@ -57,6 +57,6 @@ class DkmExperimentCommandTest {
                 assertTrue(row.contains("KRR") ? loss.equals("–") : Double.parseDouble(loss) > 0, row);
             }
         }
-        assertTrue(table.contains("| iris.csv | 37/13 |"), table); // 50 rows, round(12.5) = 13 held out
+        assertTrue(table.contains("| iris.csv | 22/8 |"), table); // 30 rows, round(7.5) = 8 held out
     }
 }
