@@ -19,6 +19,7 @@ UNSUPPORTED_KINDS = {
     "tp": "Student-t process regression",
     "bayesian-gp": "GP with hyperparameters integrated by MCMC",
     "dkm": "deep kernel machine",
+    "dkm-classifier": "deep kernel machine classifier (one-hot label regression)",
     "private-kernel-sum": "differentially private kernel sum",
     "private-distance-sum": "differentially private distance sum",
     "private-similarity": "differentially private similarity classifier",

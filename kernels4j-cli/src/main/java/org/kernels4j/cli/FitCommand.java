@@ -23,6 +23,8 @@ import org.kernels4j.gp.BayesianGaussianProcess;
 import org.kernels4j.gp.BayesianGaussianProcessModel;
 import org.kernels4j.kernel.neural.NeuralKernel;
 import org.kernels4j.dkm.DeepKernelMachine;
+import org.kernels4j.dkm.DeepKernelMachineClassifier;
+import org.kernels4j.dkm.DeepKernelMachineClassifierModel;
 import org.kernels4j.dkm.DeepKernelMachineModel;
 import org.kernels4j.dkm.GramMap;
 import org.kernels4j.model.Model;
@@ -89,7 +91,7 @@ final class FitCommand implements Callable<Integer> {
                     + "Pegasos, stochastic sub-gradient SVM without bias (--lambda, --iterations, --averaging; saved as "
                     + "an SVM). online: NORMA online learning with a budget, as kernlab's onlearn (--online-type, "
                     + "--budget terms, --learning-rate, --lambda, --nu), one pass in file order. "
-                    + "dkm: deep kernel machine regression; --kernel is then its layer map, "
+                    + "dkm: deep kernel machine regression (classification with --likelihood one-hot); --kernel is then its layer map, "
                     + "se(length=...) or nngp(activation=relu, w_var=..., b_var=...). "
                     + "kron-gp: exact GP on rows that lie on a Cartesian grid (cells may be missing), one kernel per "
                     + "feature column in --kernel separated by ';' (one spec alone serves every axis). "
@@ -177,8 +179,10 @@ final class FitCommand implements Callable<Integer> {
             + "the method's own evidence (default; laplace/ep evidence, the ELBO for cvi).")
     String objective;
 
-    @Option(names = "--likelihood", paramLabel = "logit|probit", description = "gpc: the link p(y = 1 | f) "
-            + "(default logit).")
+    @Option(names = "--likelihood", paramLabel = "logit|probit|gaussian|one-hot", description = "gpc: the link p(y = 1 | f) "
+            + "(logit|probit, default logit). dkm: gaussian (regression, default) or one-hot (classification: the label "
+            + "column becomes centred one-hot targets under the Gaussian likelihood; labels by the largest mean, "
+            + "probabilities for predict --proba).")
     String likelihood;
 
     @Option(names = "--restarts", defaultValue = "0", paramLabel = "R", description = "gp --optimize: extra starts drawn "
@@ -338,9 +342,10 @@ final class FitCommand implements Callable<Integer> {
             appliesTo.put(o, List.of("gp", "tp", "sgpr", "gpc", "kron-gp", "ss-gp"));
         }
         appliesTo.put("--normalize", List.of("gp", "tp", "sgpr", "kron-gp", "ss-gp"));
-        for (String o : List.of("--inference", "--objective", "--likelihood")) {
+        for (String o : List.of("--inference", "--objective")) {
             appliesTo.put(o, List.of("gpc"));
         }
+        appliesTo.put("--likelihood", List.of("gpc", "dkm"));
         for (String o : List.of("--bayesian", "--chains", "--warmup", "--draws", "--prior-scale")) {
             appliesTo.put(o, List.of("gp"));
         }
@@ -1016,13 +1021,29 @@ final class FitCommand implements Callable<Integer> {
             b.maxIterations(maxIter);
         }
         DeepKernelMachine estimator = b.build();
-        Dataset ds = data.options.readWithTarget(train, target);
+        String dkmLikelihood = likelihood == null ? "gaussian" : likelihood.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!List.of("gaussian", "one-hot").contains(dkmLikelihood)) {
+            throw new UsageException("--likelihood for dkm must be gaussian (regression) or one-hot (classification), got '"
+                    + likelihood + "'");
+        }
+        boolean classify = dkmLikelihood.equals("one-hot");
+        Dataset ds = data.options.readWithTarget(train, target, classify);
         Limits.requireSquareMatrix("an exact deep kernel machine", ds.rows(), "subsample the training rows");
-        DeepKernelMachineModel m = estimator.fit(ds.features(), ds.target());
-        checkFitted(m, ds);
-        ModelFiles.save(new SavedModel(m, ds.featureNames(), ds.targetName(), ds.classLabels()), out);
+        DeepKernelMachineModel m;
+        DeepKernelMachineClassifierModel classifier = null;
+        if (classify) {
+            classifier = DeepKernelMachineClassifier.of(estimator).fit(ds.features(), ds.target());
+            m = classifier.regression();
+            checkFitted(classifier, ds);
+            ModelFiles.save(new SavedModel(classifier, ds.featureNames(), ds.targetName(), ds.classLabels()), out);
+        } else {
+            m = estimator.fit(ds.features(), ds.target());
+            checkFitted(m, ds);
+            ModelFiles.save(new SavedModel(m, ds.featureNames(), ds.targetName(), ds.classLabels()), out);
+        }
         var pw = spec.commandLine().getOut();
-        pw.printf("model: dkm, layer map: %s, layers: %d%n", map.toSpec(), m.layers());
+        pw.printf("model: dkm%s, layer map: %s, layers: %d%n", classify ? " classifier (one-hot targets)" : "",
+                map.toSpec(), m.layers());
         pw.printf("trained on %d rows x %d features from %s, target '%s'%n", ds.rows(), ds.features().cols(), train,
                 ds.targetName());
         var r = m.report();
@@ -1052,7 +1073,13 @@ final class FitCommand implements Callable<Integer> {
             pw.printf("note: kernel matrices needed jitter on their diagonals: %s%n",
                     java.util.Arrays.toString(m.jitter()));
         }
-        printTrainingError(pw, m, ds);
+        if (classifier != null) {
+            pw.printf("classes: %s%n", classNames(classifier.classes(), ds));
+            pw.printf("training accuracy: %.6f%n",
+                    ClassificationMetrics.of(ds.target().data(), fitted.data()).accuracy());
+        } else {
+            printTrainingError(pw, m, ds);
+        }
         pw.printf("saved %s%n", out);
         return 0;
     }

@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
             KernelsCommand.class, DemoCommand.class, BenchCommand.class, NtkCheckCommand.class, PermutationCommand.class, RecommendCommand.class, CrossValidateCommand.class,
             ApproxErrorCommand.class, PlotCommand.class, KdeCommand.class, BalanceCommand.class, EffectCommand.class,
             LearningCurveCommand.class, BandwidthCommand.class, ThinCommand.class, AdhocCommand.class,
-            QuantumExperimentCommand.class, QuantumKernelCommand.class, TreeCurveCommand.class, NtkDepthCommand.class,
+            QuantumExperimentCommand.class, DkmExperimentCommand.class, QuantumKernelCommand.class, TreeCurveCommand.class, NtkDepthCommand.class,
             EntkCommand.class, KpcaCommand.class, ClusterCommand.class, GraphKernelCommand.class, WlKernelCommand.class,
             GraphClusterExperimentCommand.class, WlsExperimentCommand.class, ExportOnnxCommand.class,
             ServeCommand.class, OptimizeCommand.class, KccaCommand.class,

@@ -45,7 +45,8 @@ final class PredictCommand implements Callable<Integer> {
     boolean std;
 
     @Option(names = "--proba", description = "Also write class probabilities, one column NAME_p_LABEL per class "
-            + "(needs a model from fit --model gpc, svc --probability, or a classifier fitted with --calibrate).")
+            + "(needs a model from fit --model gpc, dkm --likelihood one-hot, svc --probability, or a classifier fitted "
+            + "with --calibrate).")
     boolean proba;
 
     @Option(names = "--decision", description = "Also write the SVM decision values f(x), one column per decision "

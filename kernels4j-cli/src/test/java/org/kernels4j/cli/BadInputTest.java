@@ -182,6 +182,14 @@ class BadInputTest {
                 "--nu", "0", "--out", out);
         fails(1, List.of("unknown layer map", "rbf"), "fit", "--train", t, "--model", "dkm", "--kernel", "rbf()",
                 "--out", out);
+        fails(2, List.of("--likelihood", "dkm", "one-hot", "probit"), "fit", "--train", t, "--model", "dkm", "--kernel",
+                "se(length=1)", "--likelihood", "probit", "--out", out);
+        fails(2, List.of("--likelihood", "--model gpc|dkm"), "fit", "--train", t, "--model", "gp", "--kernel", "rbf()",
+                "--likelihood", "one-hot", "--out", out);
+        fails(2, List.of("--test-fraction", "1.5"), "dkm-experiment", "--test-fraction", "1.5");
+        fails(2, List.of("--regression", "no such file", "nothere.csv"), "dkm-experiment", "--regression",
+                dir.resolve("nothere.csv").toString(), "--classification", "none");
+        fails(1, List.of("nu must be positive"), "dkm-experiment", "--nu", "-1");
         fails(2, List.of("--header", "maybe"), "fit", "--train", t, "--kernel", "rbf()", "--header", "maybe", "--out", out);
         fails(2, List.of("--format", "tsv"), "gram", "--data", t, "--kernel", "rbf()", "--format", "tsv", "--out",
                 dir.resolve("k.npy").toString());

@@ -101,6 +101,8 @@ class ModelsCliTest {
         for (String[] m : new String[][] {
             {"gpc", "2*rbf(gamma=0.5)"},
             {"private-similarity", "rbf(gamma=0.5)", "--epsilon-dp", "50", "--features", "200", "--seed", "3"},
+            {"dkm", "nngp(activation=relu, w_var=2, b_var=0.1)", "--likelihood", "one-hot", "--layers", "1", "--nu", "2",
+                "--noise", "0.1", "--max-iter", "5"},
         }) {
             Path model = dir.resolve(m[0] + ".zip");
             List<String> args = new ArrayList<>(List.of("fit", "--model", m[0], "--train", data.toString(), "--kernel",

@@ -33,7 +33,8 @@ import org.kernels4j.optim.BoundedLbfgs;
  * the starting K_ℓ and output kernel (0 when not needed), kept fixed so that 𝓛 is one smooth function, and
  * reported; a step where a K_ℓ is not positive definite with that jitter is rejected by the line search.
  *
- * <p>Cost: O(L·n³) time per objective-and-gradient (about a dozen n³/3 Cholesky equivalents for L = 2,
+ * <p>Cost: O(L·n³) time per objective-and-gradient (for L = 2: two Cholesky factorizations and two inverses,
+ * about 6 Cholesky equivalents by flops, plus three triangular products and three syrks of n³ flops each;
  * see the benchmark) and O(L·n²) memory, with L-BFGS keeping 2·10 vectors of n(n+1)/2·L numbers: n up to a
  * few thousand. Prediction: {@link DeepKernelMachineModel}.
  *

@@ -27,9 +27,11 @@ import org.kernels4j.optim.BoundedLbfgs;
  * and the backprop of A through K_ij = f(G_ii, G_ij, G_jj) is S_ij = A_ij·∂f/∂G_ij (i ≠ j),
  * S_ii = A_ii·∂f/∂G_ij(i, i) + 2·Σ_j A_ij·∂f/∂G_ii(i, j). G_ℓ⁻¹ is never formed: its contribution
  * through V is V⁻ᵀ, whose lower triangle is its diagonal. Per evaluation: one Cholesky and one inverse
- * of each K_ℓ (ℓ ≥ 2) and of C, and per layer a syrk (VVᵀ), two triangular products (K⁻¹V, B·V, n³ flops each)
- * and, for ℓ ≥ 2, one syrk (PPᵀ):
- * O(L·n³).
+ * of each K_ℓ (ℓ ≥ 2) and of C (the entry-wise back-propagation needs their every entry), and per layer a
+ * syrk for VVᵀ (n³; LAPACK's dlauum does it in n³/3 flops but measured slower here, see the benchmark
+ * notes), one triangular product (2B − νK⁻¹)·V (n³) and, for ℓ ≥ 2, a second one
+ * (P = K⁻¹V) and a syrk (PPᵀ, n³); the layer maps and their partials in one pass over the lower triangle
+ * (one arccosine per entry for the NNGP maps), the back-propagation from the stored partials: O(L·n³).
  */
 final class DkmObjective implements BoundedLbfgs.Objective {
     private static final int ROW_BLOCK = 32;
@@ -95,10 +97,13 @@ final class DkmObjective implements BoundedLbfgs.Objective {
 
     private double evaluate(double[] theta, double[] gradient) {
         int m = packedSize(n);
+        boolean withGradient = gradient != null;
         Matrix[] v = new Matrix[layers + 1];
         Matrix[] g = new Matrix[layers + 1];
         Matrix[] kInv = new Matrix[layers + 1];
-        Matrix[] p = new Matrix[layers + 1];
+        // the layer maps' partial derivatives, kept from the forward pass for the backward one:
+        // mapped[ℓ] is K(G_ℓ) with its partials (ℓ = 1…L−1 feed K_{ℓ+1}, ℓ = L the output kernel)
+        Mapped[] mapped = new Mapped[layers + 1];
         g[0] = g0;
         double[] terms = new double[layers + 1];
         double value = 0;
@@ -111,16 +116,15 @@ final class DkmObjective implements BoundedLbfgs.Objective {
                 kInv[l] = k1Inverse;
                 logDetK = k1LogDet;
             } else {
-                try (Cholesky c = factor(apply(map, g[l - 1], jitter[l - 1]))) {
+                mapped[l - 1] = Mapped.of(map, g[l - 1], jitter[l - 1], withGradient);
+                try (Cholesky c = factor(mapped[l - 1].k)) {
                     kInv[l] = c.inverse();
                     logDetK = c.logDeterminant();
                 } catch (NotPositiveDefiniteException e) {
                     return Double.NaN; // the line search backs off
                 }
             }
-            p[l] = kInv[l].copy();
-            Blas.trmmRightLower(1, v[l], p[l]); // K⁻¹V, V triangular: half a GEMM
-            double trace = dot(v[l], p[l]); // tr(K⁻¹VVᵀ) = Σ V∘(K⁻¹V)
+            double trace = dot(kInv[l], g[l]); // tr(K⁻¹G) = Σ K⁻¹∘G, both symmetric: O(n²) given both
             double logDetG = 0;
             for (int i = 0; i < n; i++) {
                 logDetG += 2 * Math.log(v[l].get(i, i));
@@ -131,10 +135,11 @@ final class DkmObjective implements BoundedLbfgs.Objective {
         Matrix cInv;
         Matrix alpha;
         int k = y.cols();
-        try (Cholesky c = factor(apply(map, g[layers], jitter[layers] + noise))) {
+        mapped[layers] = Mapped.of(map, g[layers], jitter[layers] + noise, withGradient);
+        try (Cholesky c = factor(mapped[layers].k)) {
             alpha = c.solve(y);
             terms[0] = -0.5 * dot(y, alpha) - 0.5 * k * c.logDeterminant() - 0.5 * n * k * LOG_2PI;
-            cInv = gradient == null ? null : c.inverse();
+            cInv = withGradient ? c.inverse() : null;
         } catch (NotPositiveDefiniteException e) {
             return Double.NaN;
         }
@@ -143,41 +148,117 @@ final class DkmObjective implements BoundedLbfgs.Objective {
             return Double.NaN;
         }
         lastTerms = terms;
-        if (gradient == null) {
+        if (!withGradient) {
             return -value;
         }
-        Matrix a = new Matrix(n, n);
-        Blas.gemm(false, true, 0.5, alpha, alpha, 0, a);
-        axpy(-0.5 * k, cInv, a);
-        Matrix b = backprop(map, g[layers], a);
+        Matrix a = cInv; // A_out = ½(ααᵀ − k·C⁻¹), built in C⁻¹'s storage (not needed afterwards)
+        Blas.gemm(false, true, 0.5, alpha, alpha, -0.5 * k, a);
+        Matrix b = mapped[layers].backprop(a);
         for (int l = layers; l >= 1; l--) {
             double nul = nu[l - 1];
-            Matrix bv = b; // b is not needed after this product: 2·B·V in place
-            Blas.trmmRightLower(2, v[l], bv);
-            double[] bvd = bv.data();
-            double[] pd = p[l].data();
-            int off = (l - 1) * m;
-            for (int i = 0; i < n; i++) {
-                int row = off + i * (i + 1) / 2;
-                for (int j = 0; j < i; j++) {
-                    gradient[row + j] = -(bvd[i * n + j] - nul * pd[i * n + j]);
-                }
-                double vii = v[l].get(i, i);
-                // chain rule through V_ii = exp(θ_ii); ν·V⁻ᵀ contributes ν/V_ii, times V_ii
-                gradient[row + i] = -((bvd[i * n + i] - nul * pd[i * n + i]) * vii + nul);
-            }
+            Matrix dk = null;
             if (l >= 2) {
-                Matrix dk = new Matrix(n, n);
-                Blas.syrk(1, p[l], 0, dk);
+                // ∂𝓛/∂K_ℓ = −(ν/2)(K⁻¹ − PPᵀ), P = K⁻¹V
+                Matrix p = kInv[l].copy();
+                Blas.trmmRightLower(1, v[l], p);
+                dk = new Matrix(n, n);
+                Blas.syrk(1, p, 0, dk);
                 double[] dd = dk.data();
                 double[] ki = kInv[l].data();
                 for (int e = 0; e < dd.length; e++) {
                     dd[e] = -0.5 * nul * (ki[e] - dd[e]);
                 }
-                b = backprop(map, g[l - 1], dk);
+            }
+            // ∂𝓛/∂V = (2B − νK⁻¹)·V + ν·V⁻ᵀ: one triangular product, in B's storage
+            double[] bd = b.data();
+            double[] ki = kInv[l].data();
+            for (int e = 0; e < bd.length; e++) {
+                bd[e] = 2 * bd[e] - nul * ki[e];
+            }
+            Blas.trmmRightLower(1, v[l], b);
+            int off = (l - 1) * m;
+            for (int i = 0; i < n; i++) {
+                int row = off + i * (i + 1) / 2;
+                for (int j = 0; j < i; j++) {
+                    gradient[row + j] = -bd[i * n + j];
+                }
+                double vii = v[l].get(i, i);
+                // chain rule through V_ii = exp(θ_ii); ν·V⁻ᵀ contributes ν/V_ii, times V_ii
+                gradient[row + i] = -(bd[i * n + i] * vii + nul);
+            }
+            if (l >= 2) {
+                b = mapped[l - 1].backprop(dk);
             }
         }
         return -value;
+    }
+
+    /**
+     * K = f(G) + δI together with the partials of f at every entry (when asked), computed in one pass so
+     * that the backward pass needs no second evaluation of the map: d1[i·n + j] = ∂f/∂G_ii at (i, j)
+     * (not symmetric) and d12[i·n + j] = ∂f/∂G_ij (symmetric). Only j ≤ i is evaluated, the rest mirrored.
+     */
+    static final class Mapped {
+        final Matrix k;
+        private final double[] d1;
+        private final double[] d12;
+
+        private Mapped(Matrix k, double[] d1, double[] d12) {
+            this.k = k;
+            this.d1 = d1;
+            this.d12 = d12;
+        }
+
+        static Mapped of(GramMap f, Matrix g, double delta, boolean withPartials) {
+            if (!withPartials) {
+                return new Mapped(apply(f, g, delta), null, null);
+            }
+            int n = g.rows();
+            Matrix k = new Matrix(n, n);
+            double[] gd = g.data();
+            double[] kd = k.data();
+            double[] d1 = new double[n * n];
+            double[] d12 = new double[n * n];
+            forEachRowBlock(n, blk -> {
+                double[] out = new double[4];
+                for (int i = blk * ROW_BLOCK, end = Math.min(n, i + ROW_BLOCK); i < end; i++) {
+                    double gii = gd[i * n + i];
+                    for (int j = 0; j <= i; j++) {
+                        f.valueAndPartials(gii, j == i ? gii : gd[i * n + j], gd[j * n + j], out);
+                        kd[i * n + j] = out[0];
+                        kd[j * n + i] = out[0];
+                        d1[i * n + j] = out[1];
+                        d1[j * n + i] = out[2];
+                        d12[i * n + j] = out[3];
+                        d12[j * n + i] = out[3];
+                    }
+                    kd[i * n + i] += delta;
+                }
+            });
+            return new Mapped(k, d1, d12);
+        }
+
+        /**
+         * dL/dG given A = dL/dK (symmetric), with K_ij and G_ij independent entries: S_ij = A_ij·∂f/∂G_ij,
+         * and the diagonal also collects 2·Σ_j A_ij·∂f/∂G_ii(i, j). Overwrites and returns A's storage.
+         */
+        Matrix backprop(Matrix a) {
+            int n = a.rows();
+            double[] ad = a.data();
+            forEachRowBlock(n, blk -> {
+                for (int i = blk * ROW_BLOCK, end = Math.min(n, i + ROW_BLOCK); i < end; i++) {
+                    double diag = 0;
+                    int r = i * n;
+                    for (int j = 0; j < n; j++) {
+                        double aij = ad[r + j];
+                        diag += aij * d1[r + j];
+                        ad[r + j] = aij * d12[r + j];
+                    }
+                    ad[r + i] += 2 * diag;
+                }
+            });
+            return a;
+        }
     }
 
     /** Lower Cholesky of a symmetric matrix, no jitter escalation (the jitter is fixed at the start). */

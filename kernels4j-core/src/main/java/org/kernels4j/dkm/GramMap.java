@@ -39,6 +39,23 @@ public abstract sealed class GramMap permits GramMap.SquaredExponential, GramMap
      */
     public abstract void partials(double gii, double gij, double gjj, double[] out);
 
+    /**
+     * f and its three partial derivatives at one entry in one call: {@code out[0]} = f(G_ii, G_ij, G_jj),
+     * {@code out[1]} = ∂f/∂G_ii, {@code out[2]} = ∂f/∂G_jj, {@code out[3]} = ∂f/∂G_ij. The DKM objective
+     * needs all four for every entry of an n×n matrix; the maps override this to share the expensive
+     * part (the exponential, the arccosine and square roots) between them. This default is the reference:
+     * {@link #value} and {@link #partials} called twice (once with the roles of G_ii and G_jj swapped).
+     */
+    void valueAndPartials(double gii, double gij, double gjj, double[] out) {
+        double[] p = new double[2];
+        partials(gjj, gij, gii, p);
+        out[2] = p[0];
+        partials(gii, gij, gjj, p);
+        out[1] = p[0];
+        out[3] = p[1];
+        out[0] = value(gii, gij, gjj);
+    }
+
     /** The spec that {@link #parse} reads back, e.g. {@code se(length=1.5)}. */
     public abstract String toSpec();
 
@@ -167,6 +184,15 @@ public abstract sealed class GramMap permits GramMap.SquaredExponential, GramMap
         }
 
         @Override
+        void valueAndPartials(double gii, double gij, double gjj, double[] out) {
+            double f = value(gii, gij, gjj);
+            out[0] = f;
+            out[1] = -scale * f;
+            out[2] = -scale * f;
+            out[3] = 2 * scale * f;
+        }
+
+        @Override
         public String toSpec() {
             return "se(length=" + Specs.num(length) + ")";
         }
@@ -194,6 +220,46 @@ public abstract sealed class GramMap permits GramMap.SquaredExponential, GramMap
             this.activation = activation;
             this.wVar = wVar;
             this.bVar = bVar;
+            this.piecewiseLinear = !activation.name().equals("identity");
+            this.slopeBelow = activation.derivative(-1);
+            this.slopeAbove = activation.derivative(1);
+        }
+
+        /** Whether φ(x) = a·x (x &lt; 0), b·x (x ≥ 0) with a = {@link #slopeBelow}, b = {@link #slopeAbove}. */
+        private final boolean piecewiseLinear;
+        private final double slopeBelow;
+        private final double slopeAbove;
+
+        /**
+         * The closed forms of {@code Activation.pair}/{@code derivativePair} for φ = a·x⁻ + b·x⁺ (Cho &amp; Saul's
+         * arc-cosine family; relu is a = 0, b = 1) written out here so that one arccosine and two square roots
+         * serve the value and all partials (the activation's own methods take one arccosine each, and the DKM
+         * gradient needs them for every entry of two n×n matrices per evaluation): with p = √(G_ii·G_jj),
+         * c = G_ij/p, θ = arccos c, s = √(1 − c²),
+         * E[φφ] = p/(2π)·[(a² + b²)(s + (π − θ)c) − 2ab(s − θc)], E[φ'φ'] = [(a² + b²)(π − θ) + 2abθ]/(2π),
+         * and ∂/∂G_ii from Euler's identity as in {@link #partials}. Checked against the activation's methods
+         * in DeepKernelMachineTest.
+         */
+        @Override
+        void valueAndPartials(double gii, double gij, double gjj, double[] out) {
+            double p = Math.sqrt(gii * gjj);
+            if (!piecewiseLinear || !(p > 0)) {
+                super.valueAndPartials(gii, gij, gjj, out);
+                return;
+            }
+            double a = slopeBelow;
+            double b = slopeAbove;
+            double c = org.kernels4j.linalg.ArcCosine.clipCorrelation(gij / p);
+            double theta = org.kernels4j.linalg.ArcCosine.acos(c);
+            double sin = Math.sqrt((1 - c) * (1 + c));
+            double squares = a * a + b * b;
+            double pair = p / (2 * Math.PI) * (squares * (sin + (Math.PI - theta) * c) - 2 * a * b * (sin - theta * c));
+            double dij = (squares * (Math.PI - theta) + 2 * a * b * theta) / (2 * Math.PI);
+            double euler = wVar * (pair - gij * dij) / 2;
+            out[0] = wVar * pair + bVar;
+            out[1] = euler / gii;
+            out[2] = euler / gjj;
+            out[3] = wVar * dij;
         }
 
         @Override

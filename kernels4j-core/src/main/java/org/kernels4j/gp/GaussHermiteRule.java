@@ -11,14 +11,15 @@ import org.kernels4j.linalg.SymmetricEigen;
  * the standard normal. (kernel.neural has a bivariate rule private to the NNGP kernels; this is the
  * univariate one the likelihoods need.)
  */
-final class GaussHermiteRule {
+public final class GaussHermiteRule {
     /** The rule used for likelihood expectations and tilted moments. */
     static final GaussHermiteRule DEFAULT = new GaussHermiteRule(96);
 
     private final double[] nodes;
     private final double[] weights;
 
-    GaussHermiteRule(int points) {
+    /** The N-point rule (N ≥ 1), O(N³) once. */
+    public GaussHermiteRule(int points) {
         Matrix j = new Matrix(points, points);
         for (int k = 1; k < points; k++) {
             double off = Math.sqrt(k / 2.0);
@@ -35,17 +36,18 @@ final class GaussHermiteRule {
         }
     }
 
-    int size() {
+    /** N. */
+    public int size() {
         return nodes.length;
     }
 
     /** Standard-normal node t_i (so f = m + √v·t_i). */
-    double node(int i) {
+    public double node(int i) {
         return nodes[i];
     }
 
     /** Its weight; the weights sum to 1. */
-    double weight(int i) {
+    public double weight(int i) {
         return weights[i];
     }
 }

@@ -67,6 +67,51 @@ class DeepKernelMachineTest {
     }
 
     @Test
+    void fusedMapPartialsEqualTheActivationDualsAndTheirBackpropagation() {
+        // reference: value() and partials(), i.e. Activation.pair/derivativePair, called separately
+        Random rnd = new Random(11);
+        List<GramMap> maps = List.of(SE, RELU, GramMap.parse("nngp(activation=leaky_relu, alpha=0.2, w_var=1.5, b_var=0.3)"),
+                GramMap.parse("nngp(activation=abrelu, a=-0.4, b=1.3, w_var=0.8)"), GramMap.parse("nngp(activation=identity)"));
+        double[] out = new double[4];
+        double[] ref = new double[2];
+        for (GramMap map : maps) {
+            for (int t = 0; t < 200; t++) {
+                double gii = 0.1 + 3 * rnd.nextDouble();
+                double gjj = 0.1 + 3 * rnd.nextDouble();
+                double gij = (2 * rnd.nextDouble() - 1) * Math.sqrt(gii * gjj);
+                map.valueAndPartials(gii, gij, gjj, out);
+                assertEquals(map.value(gii, gij, gjj), out[0], 1e-13, map + " value");
+                map.partials(gii, gij, gjj, ref);
+                assertEquals(ref[0], out[1], 1e-12, map + " d/dGii");
+                assertEquals(ref[1], out[3], 1e-12, map + " d/dGij");
+                map.partials(gjj, gij, gii, ref);
+                assertEquals(ref[0], out[2], 1e-12, map + " d/dGjj");
+            }
+            // the stored-partials backprop equals the one that re-evaluates the map entry by entry
+            Matrix x = X.rowRange(0, 9);
+            Matrix g = DeepKernelMachine.inputGram(x);
+            Matrix a = new Matrix(9, 9);
+            for (int i = 0; i < 9; i++) {
+                for (int j = 0; j <= i; j++) {
+                    double v = rnd.nextGaussian();
+                    a.set(i, j, v);
+                    a.set(j, i, v);
+                }
+            }
+            Matrix expected = DkmObjective.backprop(map, g, a);
+            DkmObjective.Mapped mapped = DkmObjective.Mapped.of(map, g, 0.25, true);
+            Matrix plain = DkmObjective.apply(map, g, 0.25);
+            Matrix actual = mapped.backprop(a.copy());
+            for (int i = 0; i < 9; i++) {
+                for (int j = 0; j < 9; j++) {
+                    assertEquals(plain.get(i, j), mapped.k.get(i, j), 1e-13, map + " K");
+                    assertEquals(expected.get(i, j), actual.get(i, j), 1e-12, map + " backprop");
+                }
+            }
+        }
+    }
+
+    @Test
     void atTheNngpStartTheObjectiveIsTheNngpEvidence() {
         Matrix y = targets(X, 2);
         DeepKernelMachine dkm = DeepKernelMachine.builder(RELU).layers(2).nu(3).noise(0.05).build();

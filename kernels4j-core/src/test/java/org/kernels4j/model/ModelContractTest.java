@@ -126,6 +126,9 @@ class ModelContractTest {
         m.put("kernel-ward", org.kernels4j.cluster.KernelWard.builder(RBF).clusters(3).build().fit(X));
         m.put("dkm", org.kernels4j.dkm.DeepKernelMachine.builder(org.kernels4j.dkm.GramMap.parse("se(length=1.5)"))
                 .layers(2).nu(2).noise(0.05).maxIterations(4).build().fit(X, y));
+        m.put("dkm-classifier", org.kernels4j.dkm.DeepKernelMachineClassifier.of(org.kernels4j.dkm.DeepKernelMachine
+                .builder(org.kernels4j.dkm.GramMap.parse("se(length=1.5)")).layers(1).nu(2).noise(0.05).maxIterations(3)
+                .build()).fit(X, labels(3)));
         double[] gx = {-1.5, -0.4, 0.3, 1.1, 2};
         double[] gz = {-1, 0, 0.8, 1.7};
         double[] cells = new double[20];
