@@ -127,8 +127,8 @@ final class FitCommand implements Callable<Integer> {
     Integer centers;
 
     @Option(names = "--sampler", defaultValue = "uniform", paramLabel = "NAME",
-            description = "How --solver nystrom picks centres: uniform, kmeans++, leverage, dpp, logdet or kt "
-                    + "(kernel thinning) (default: ${DEFAULT-VALUE}).")
+            description = "How --solver nystrom picks centres: uniform, kmeans++, leverage, dpp, logdet, kt "
+                    + "(kernel thinning) or inchol (pivoted incomplete Cholesky) (default: ${DEFAULT-VALUE}).")
     String sampler;
 
     @Option(names = "--sample-weights", paramLabel = "FILE",
