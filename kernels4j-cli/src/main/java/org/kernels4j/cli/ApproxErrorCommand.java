@@ -7,12 +7,16 @@ import java.util.concurrent.Callable;
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.approx.FeatureMap;
 import org.kernels4j.approx.FeatureMaps;
+import org.kernels4j.approx.AdditiveChi2Sampler;
+import org.kernels4j.approx.IncompleteCholesky;
 import org.kernels4j.approx.Landmarks;
 import org.kernels4j.approx.Nystrom;
 import org.kernels4j.approx.PositiveRandomFeatures;
 import org.kernels4j.approx.QuantizedFourierFeatures;
 import org.kernels4j.approx.RandomFourierFeatures;
 import org.kernels4j.approx.RandomNetworkFeatures;
+import org.kernels4j.approx.SkewedChi2Sampler;
+import org.kernels4j.approx.TensorSketch;
 import org.kernels4j.io.Dataset;
 import org.kernels4j.kernel.Kernel;
 import org.kernels4j.kernel.KernelSpec;
@@ -41,7 +45,10 @@ final class ApproxErrorCommand implements Callable<Integer> {
     String kernel;
 
     @Option(names = "--method", defaultValue = "nystrom", paramLabel = "NAME",
-            description = "nystrom, fourier, orthogonal, positive, network or quantized (default: ${DEFAULT-VALUE}).")
+            description = "nystrom, fourier, orthogonal, positive, network, quantized, skewed-chi2 (kernel skewed_chi2), "
+                    + "additive-chi2 (kernel homogeneous_chi2; the size is the sample steps), tensorsketch (kernel poly) "
+                    + "or inchol (pivoted incomplete Cholesky, the size is the maximum rank; also prints the trace "
+                    + "error) (default: ${DEFAULT-VALUE}).")
     String method;
 
     @Option(names = "--sizes", split = ",", defaultValue = "64,256,1024", paramLabel = "D",
@@ -56,8 +63,13 @@ final class ApproxErrorCommand implements Callable<Integer> {
             + "each output feature condenses this many 1-4 bit features (default: ${DEFAULT-VALUE}).")
     int blockLength;
 
+    @Option(names = "--sample-interval", paramLabel = "L", description = "additive-chi2: the frequency spacing L "
+            + "(default: scikit-learn's 0.8, 0.5, 0.4 for 1, 2, 3 steps; needed for more steps).")
+    Double sampleInterval;
+
     @Option(names = "--sampler", defaultValue = "uniform", description = "Nystrom landmark sampler: uniform, "
-            + "kmeans++, leverage, dpp or logdet (greedy max log det(I + K_SS/lambda)) (default: ${DEFAULT-VALUE}).")
+            + "kmeans++, leverage, dpp, logdet (greedy max log det(I + K_SS/lambda)), kt or inchol (default: "
+            + "${DEFAULT-VALUE}).")
     String sampler;
 
     @Option(names = "--lambda", defaultValue = "1e-3", description = "Ridge lambda for leverage sampling and for "
@@ -78,9 +90,10 @@ final class ApproxErrorCommand implements Callable<Integer> {
     public Integer call() {
         Kernel k = KernelSpec.parse(kernel);
         String how = method.toLowerCase(Locale.ROOT);
-        if (!List.of("nystrom", "fourier", "orthogonal", "positive", "network", "quantized").contains(how)) {
-            throw new UsageException("--method must be nystrom, fourier, orthogonal, positive, network or quantized, got '"
-                    + method + "'");
+        if (!List.of("nystrom", "fourier", "orthogonal", "positive", "network", "quantized", "skewed-chi2",
+                "additive-chi2", "tensorsketch", "inchol").contains(how)) {
+            throw new UsageException("--method must be nystrom, fourier, orthogonal, positive, network, quantized, "
+                    + "skewed-chi2, additive-chi2, tensorsketch or inchol, got '" + method + "'");
         }
         Landmarks.Sampler s = Landmarks.Sampler.parse(sampler);
         if (subsample < 2) {
@@ -100,8 +113,20 @@ final class ApproxErrorCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%s on %d of %d rows x %d features; %s%s%n", k.toSpec(), n, all.rows(), d, how,
                 how.equals("nystrom") ? " (" + sampler + " landmarks)" : "");
         out.printf(Locale.ROOT, "d_eff(lambda=%g) = %.1f%n", lambda, FeatureMaps.effectiveDimension(k, x, lambda));
-        out.printf(Locale.ROOT, "%8s  %12s  %12s%n", "size", "frobenius", "spectral");
+        boolean inchol = how.equals("inchol");
+        if (inchol) {
+            out.printf(Locale.ROOT, "%8s  %12s  %12s  %6s  %14s%n", "size", "frobenius", "spectral", "rank", "trace error");
+        } else {
+            out.printf(Locale.ROOT, "%8s  %12s  %12s%n", "size", "frobenius", "spectral");
+        }
         for (int size : sizes) {
+            if (inchol) {
+                IncompleteCholesky ic = IncompleteCholesky.of(k, x, 0, Math.min(size, n));
+                FeatureMaps.Error e = FeatureMaps.approximationError(ic.featureMap(), x);
+                out.printf(Locale.ROOT, "%8d  %12.6f  %12.6f  %6d  %14.6g%n", size, e.frobenius(), e.spectral(),
+                        ic.rank(), ic.traceError());
+                continue;
+            }
             FeatureMap map = switch (how) {
                 case "nystrom" -> Nystrom.fit(k, x, Math.min(size, n), s, lambda, seed);
                 case "fourier" -> RandomFourierFeatures.of(k, 2 * ((size + 1) / 2), d,
@@ -112,6 +137,10 @@ final class ApproxErrorCommand implements Callable<Integer> {
                         seed);
                 case "quantized" -> QuantizedFourierFeatures.of(k, size, blockLength, bits, d,
                         RandomFourierFeatures.Sampling.IID, seed);
+                case "skewed-chi2" -> SkewedChi2Sampler.of(k, size, d, seed);
+                case "additive-chi2" -> sampleInterval == null ? AdditiveChi2Sampler.of(k, d, size)
+                        : AdditiveChi2Sampler.of(k, d, size, sampleInterval);
+                case "tensorsketch" -> TensorSketch.of(k, size, d, seed);
                 default -> RandomNetworkFeatures.of(k, size, d, seed);
             };
             FeatureMaps.Error e = FeatureMaps.approximationError(map, x);

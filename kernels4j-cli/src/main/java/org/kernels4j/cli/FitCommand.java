@@ -150,8 +150,8 @@ final class FitCommand implements Callable<Integer> {
     String cgStop;
 
     @Option(names = "--sampler", defaultValue = "uniform", paramLabel = "NAME",
-            description = "How --solver nystrom picks centres: uniform, kmeans++, leverage, dpp, logdet or kt "
-                    + "(kernel thinning) (default: ${DEFAULT-VALUE}).")
+            description = "How --solver nystrom picks centres: uniform, kmeans++, leverage, dpp, logdet, kt "
+                    + "(kernel thinning) or inchol (pivoted incomplete Cholesky) (default: ${DEFAULT-VALUE}).")
     String sampler;
 
     @Option(names = "--sample-weights", paramLabel = "FILE",

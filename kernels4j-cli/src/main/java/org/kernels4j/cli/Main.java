@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
             QuantumExperimentCommand.class, DkmExperimentCommand.class, QuantumKernelCommand.class, TreeCurveCommand.class, NtkDepthCommand.class,
             EntkCommand.class, KpcaCommand.class, ClusterCommand.class, GraphKernelCommand.class, WlKernelCommand.class,
             GraphClusterExperimentCommand.class, WlsExperimentCommand.class, ExportOnnxCommand.class,
-            ServeCommand.class, OptimizeCommand.class, KccaCommand.class,
+            ServeCommand.class, OptimizeCommand.class, KccaCommand.class, TestCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -1,5 +1,6 @@
 package org.kernels4j.approx;
 
+import java.util.Arrays;
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.gram.GramEngine;
 import org.kernels4j.kernel.Kernel;
@@ -54,6 +55,31 @@ public final class GreedyLogDet {
 
     private static Selection run(double[] diag, java.util.function.IntFunction<double[]> column, int m,
             double epsilon) {
+        Steps s = steps(diag, column, m, epsilon, Double.NEGATIVE_INFINITY, false);
+        return new Selection(s.order(), s.gains(), s.objective());
+    }
+
+    /**
+     * The greedy steps with everything the incomplete Cholesky factorisation needs as well.
+     *
+     * @param order the pivots in the order chosen
+     * @param gains log(1 + r/ε) per pivot (log r for ε = 0)
+     * @param objective the sum of the gains
+     * @param columns columns[t] = the t-th column of the factor G of εI + K on the pivots' span, length n each
+     *     (only when asked for; else null)
+     * @param pivotResiduals r of each pivot when chosen (kernlab's {@code maxresiduals})
+     * @param traces Σ_i of the residuals after t = 0..|order| pivots: tr(K − G_tG_tᵀ) for ε = 0
+     */
+    record Steps(int[] order, double[] gains, double objective, double[][] columns, double[] pivotResiduals,
+            double[] traces) {
+    }
+
+    /**
+     * Up to m greedy steps, stopping early (kernlab's {@code inchol} rule) once the largest residual is at most
+     * {@code stopAtOrBelow}; with {@code allColumns} the factor column of the last pivot is computed too.
+     */
+    static Steps steps(double[] diag, java.util.function.IntFunction<double[]> column, int m, double epsilon,
+            double stopAtOrBelow, boolean allColumns) {
         int n = diag.length;
         if (m < 1 || m > n) {
             throw new Kernels4jException("cannot choose " + m + " points from " + n);
@@ -66,20 +92,30 @@ public final class GreedyLogDet {
         boolean[] chosen = new boolean[n];
         int[] order = new int[m];
         double[] gains = new double[m];
+        double[] picked = new double[m];
+        double[] traces = new double[m + 1];
         double objective = 0;
+        int count = 0;
+        traces[0] = sumUnchosen(residual, chosen);
         for (int t = 0; t < m; t++) {
             int best = -1;
             for (int i = 0; i < n; i++) {
-                if (!chosen[i] && (best < 0 || residual[i] > residual[best])) {
+                if (!chosen[i] && (best < 0 || residual[best] < residual[i])) {
                     best = i;
                 }
+            }
+            if (residual[best] <= stopAtOrBelow) {
+                break;
             }
             double r = Math.max(residual[best], 0);
             chosen[best] = true;
             order[t] = best;
+            picked[t] = r;
             gains[t] = epsilon > 0 ? Math.log1p(r / epsilon) : Math.log(r);
             objective += gains[t];
-            if (t == m - 1) {
+            count = t + 1;
+            if (t == m - 1 && !allColumns) {
+                traces[t + 1] = Double.NaN;
                 break;
             }
             double pivot = Math.sqrt(epsilon + r);
@@ -98,7 +134,21 @@ public final class GreedyLogDet {
                 }
             }
             c[t] = e;
+            traces[t + 1] = sumUnchosen(residual, chosen);
         }
-        return new Selection(order, gains, objective);
+        return new Steps(Arrays.copyOf(order, count), Arrays.copyOf(gains, count), objective,
+                allColumns ? Arrays.copyOf(c, count) : null, Arrays.copyOf(picked, count),
+                Arrays.copyOf(traces, count + 1));
+    }
+
+    /** Σ of the residuals of the points not chosen (a chosen point's residual is 0: it is reproduced exactly). */
+    private static double sumUnchosen(double[] residual, boolean[] chosen) {
+        double s = 0;
+        for (int i = 0; i < residual.length; i++) {
+            if (!chosen[i]) {
+                s += Math.max(residual[i], 0);
+            }
+        }
+        return s;
     }
 }

@@ -34,16 +34,19 @@ import org.kernels4j.linalg.SymmetricEigen;
  *   <li>{@link Sampler#THINNING}: kernel thinning ({@link #thinned}): landmarks whose empirical distribution
  *       matches the data's in the kernel's MMD far better than uniform ones. O((m·2^k)²) kernel
  *       evaluations for k = ⌊log₂(n/m)⌋ halvings, at most n².</li>
+ *   <li>{@link Sampler#INCHOL}: the pivots of the pivoted incomplete Cholesky factorisation (kernlab's
+ *       {@code inchol}; {@link #incompleteCholesky}): deterministic, λ and the seed unused, at most m rows (fewer
+ *       when K's rank is below m). O(n·m) kernel evaluations and O(n·m²) flops.</li>
  * </ul>
  */
 public final class Landmarks {
     /** Landmark selection methods. */
     public enum Sampler {
-        UNIFORM, KMEANS_PP, LEVERAGE, DPP, LOGDET, THINNING;
+        UNIFORM, KMEANS_PP, LEVERAGE, DPP, LOGDET, THINNING, INCHOL;
 
         /**
          * Parses uniform, kmeans++ (or kmeans), leverage, dpp, logdet (or greedy-logdet, coding-rate), kt (or
-         * thinning, kernel-thinning).
+         * thinning, kernel-thinning), inchol (or incomplete-cholesky).
          */
         public static Sampler parse(String s) {
             switch (s.trim().toLowerCase(Locale.ROOT)) {
@@ -67,9 +70,12 @@ public final class Landmarks {
                 case "thinning":
                 case "kernel-thinning":
                     return THINNING;
+                case "inchol":
+                case "incomplete-cholesky":
+                    return INCHOL;
                 default:
                     throw new Kernels4jException("unknown landmark sampler '" + s
-                            + "'; available: uniform, kmeans++, leverage, dpp, logdet, kt");
+                            + "'; available: uniform, kmeans++, leverage, dpp, logdet, kt, inchol");
             }
         }
     }
@@ -96,9 +102,32 @@ public final class Landmarks {
                 return rows;
             case THINNING:
                 return thinned(kernel, x, m, seed);
+            case INCHOL:
+                return incompleteCholesky(kernel, x, m);
             default:
                 return kDpp(kernel, x, m, seed);
         }
+    }
+
+    /**
+     * The pivots of kernlab's {@code inchol} run to m columns: each next row is the one whose kernel
+     * column the pivots chosen so far reproduce worst (largest residual diagonal). Fewer than m rows, when the
+     * residuals vanish first (K of rank below m). Nyström over these rows reproduces the incomplete Cholesky factor
+     * exactly; {@link IncompleteCholesky} also reports the trace error. A residual below 1e-12 of the largest diagonal
+     * entry counts as zero (round-off).
+     */
+    public static int[] incompleteCholesky(Kernel kernel, Matrix x, int m) {
+        x.requireFinite("landmark data");
+        double[] diag = GramEngine.diagonal(kernel, x);
+        double top = 0;
+        for (double v : diag) {
+            top = Math.max(top, v);
+        }
+        // residuals at round-off level (1e-12 of the largest diagonal entry) count as exhausted
+        int[] rows = GreedyLogDet.steps(diag, j -> GramEngine.cross(kernel, x, x.rowRange(j, j + 1)).data(), m, 0,
+                1e-12 * top, false).order();
+        Arrays.sort(rows);
+        return rows;
     }
 
     /**

@@ -147,7 +147,7 @@ class NystromTest {
         assertEquals(3, clusters.size(), "k-means++ picks one centre per far-apart cluster");
         assertEquals(Landmarks.Sampler.KMEANS_PP, Landmarks.Sampler.parse("kmeans++"));
         Kernels4jException e = assertThrows(Kernels4jException.class, () -> Landmarks.Sampler.parse("random"));
-        assertTrue(e.getMessage().contains("uniform, kmeans++, leverage, dpp, logdet, kt"), e.getMessage());
+        assertTrue(e.getMessage().contains("uniform, kmeans++, leverage, dpp, logdet, kt, inchol"), e.getMessage());
         assertEquals(Landmarks.Sampler.THINNING, Landmarks.Sampler.parse("kt"));
         assertEquals(Landmarks.Sampler.THINNING, Landmarks.Sampler.parse("kernel-thinning"));
         assertThrows(Kernels4jException.class, () -> Landmarks.select(Landmarks.Sampler.UNIFORM, k, x, 301, 1, 1));

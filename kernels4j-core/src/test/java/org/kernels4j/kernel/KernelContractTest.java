@@ -342,7 +342,8 @@ class KernelContractTest {
     /**
      * Every registered type has a row in a kernel table: the README's, or the ones in
      * docs/classic-kernels.md (sigmoid, anova, bessel, spline, chi2, additive_chi2) and
-     * docs/quantum-kernels.md (zz, pauli, projected) and docs/structured-gp-kernels.md (sm, stm, vmf), which
+     * docs/quantum-kernels.md (zz, pauli, projected), docs/structured-gp-kernels.md (sm, stm, vmf) and
+     * docs/kernel-approximations.md (homogeneous_chi2, skewed_chi2), which
      * the README links.
      */
     @Test
@@ -351,7 +352,7 @@ class KernelContractTest {
         Assumptions.assumeTrue(Files.exists(readme), "README.md not found beside the module");
         String text = Files.readString(readme);
         for (String doc : new String[] {"classic-kernels.md", "quantum-kernels.md", "convolutional-kernels.md",
-            "structured-gp-kernels.md"}) {
+            "structured-gp-kernels.md", "kernel-approximations.md"}) {
             Path table = Path.of("..", "docs", doc);
             if (Files.exists(table)) {
                 text += Files.readString(table);
