@@ -42,8 +42,9 @@ import org.kernels4j.linalg.Matrix;
  * single-machine code's; so with the same rows, inducing points and start the bound and the predictions equal
  * the single machine's to rounding (the partial sums are added in another order), whatever the partitioning.
  * Communication per evaluation: the broadcast of Z, L (m·d + m² doubles) and β, R (m + m²), and per partition
- * one (m² + m + 3)-double and one (2h + m·d + 1)-double partial result (h hyperparameters), summed in a tree of
- * depth 2. Compute per evaluation O(n·m² + n·m·d) spread over the tasks; driver work O(m³).
+ * one (m² + m + 3)-double and one (2h + m·d + 1)-double partial result (h hyperparameters), summed on the driver
+ * (in a tree of depth 2 beyond 64 partitions): the bytes grow with m², not with n. Compute per evaluation
+ * O(n·m² + n·m·d) spread over the tasks; driver work O(m³).
  *
  * <p>The initial inducing inputs are m rows drawn uniformly ({@code Landmarks.uniform(n, m, seed)}: the rows the
  * single-machine estimator picks with {@code sampler(UNIFORM)} and the same seed); k-means++, the core's
@@ -330,7 +331,7 @@ public final class SparseGaussianProcess extends Estimator<KernelModel> implemen
                 SparkSupport.addInto(acc, concat(s.aat().data(), s.ay().data(),
                         new double[] {s.yy(), s.traceKnn(), s.rows()}));
                 return acc;
-            }, SparkSupport::addInto, 2));
+            }, SparkSupport::addInto, SparkSupport.aggregateDepth(blocks.getNumPartitions())));
             zl.destroy();
             return new org.kernels4j.gp.SparseGaussianProcess.Statistics(Math.round(sum[m * m + m + 2]),
                     Matrix.wrap(m, m, java.util.Arrays.copyOf(sum, m * m)),
@@ -363,7 +364,7 @@ public final class SparseGaussianProcess extends Estimator<KernelModel> implemen
                 SparkSupport.addInto(acc, concat(g.hyperparameters(), g.diagonal(), new double[] {g.residualSquares()},
                         inducingGradient ? g.inducing().data() : new double[0]));
                 return acc;
-            }, SparkSupport::addInto, 2));
+            }, SparkSupport::addInto, SparkSupport.aggregateDepth(blocks.getNumPartitions())));
             zbr.destroy();
             return new org.kernels4j.gp.SparseGaussianProcess.GradientSums(java.util.Arrays.copyOf(sum, h),
                     inducingGradient ? Matrix.wrap(m, d, java.util.Arrays.copyOfRange(sum, 2 * h + 1, sum.length)) : null,
