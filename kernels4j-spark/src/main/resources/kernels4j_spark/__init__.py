@@ -35,7 +35,7 @@ _B = TypeConverters.toBoolean
 
 
 class _Reader(JavaMLReader):
-    """Loads a stage through its Java class in org.kernels4j.spark (not PySpark's org.apache.spark mapping)."""
+    """Loads a stage through its Java class in org.kernels4j.spark (PySpark's reader assumes org.apache.spark)."""
 
     @classmethod
     def _java_loader_class(cls, clazz):
@@ -51,6 +51,19 @@ class _Stage(JavaMLReadable, JavaMLWritable):
         self._java_obj = self._new_java_obj(_PACKAGE + type(self).__name__, self.uid)
         self._setDefault(**defaults)
         self._set(**kwargs)
+
+    @classmethod
+    def _from_java(cls, java_stage):
+        # PySpark's JavaParams._from_java imports a Python class named after the Java one with org.apache.spark
+        # replaced by pyspark, which does not exist for org.kernels4j.spark: map the class name here instead
+        py_type = _WRAPPERS.get(java_stage.getClass().getName(), cls)
+        if issubclass(py_type, JavaModel):
+            return py_type(java_stage)
+        stage = py_type()
+        stage._java_obj = java_stage
+        stage._resetUid(java_stage.uid())
+        stage._transfer_params_from_java()
+        return stage
 
 
 class _HasJavaLambda:
@@ -78,7 +91,7 @@ def _accessors(cls):
 
 
 @_accessors
-class RandomFeatures(JavaTransformer, _Stage):
+class RandomFeatures(_Stage, JavaTransformer):
     """Random-feature map of a kernel on a vector column (fourier, orthogonal, positive, quantized, network)."""
     inputCol = _param("inputCol", "input column of feature vectors", _S)
     outputCol = _param("outputCol", "output column of random features", _S)
@@ -99,14 +112,14 @@ class RandomFeatures(JavaTransformer, _Stage):
 
 
 @_accessors
-class NystromFeaturesModel(JavaModel, _Stage):
+class NystromFeaturesModel(_Stage, JavaModel):
     """Nystrom features over fitted landmarks (the output of NystromFeatures)."""
     inputCol = _param("inputCol", "input column of feature vectors", _S)
     outputCol = _param("outputCol", "output column of Nystrom features", _S)
 
 
 @_accessors
-class NystromFeatures(JavaEstimator, _Stage, _HasJavaLambda):
+class NystromFeatures(_Stage, JavaEstimator, _HasJavaLambda):
     """Samples landmarks on the cluster (uniform or leverage) and fits the Nystrom feature map."""
     inputCol = _param("inputCol", "input column of feature vectors", _S)
     outputCol = _param("outputCol", "output column of Nystrom features", _S)
@@ -127,7 +140,7 @@ class NystromFeatures(JavaEstimator, _Stage, _HasJavaLambda):
 
 
 @_accessors
-class KernelModel(JavaModel, _Stage):
+class KernelModel(_Stage, JavaModel):
     """Any kernels4j model applied to a vector column (the output of NystromKernelRidge and SparseGaussianProcess)."""
     featuresCol = _param("featuresCol", "input column of feature vectors", _S)
     predictionCol = _param("predictionCol", "output column of predictions", _S)
@@ -141,7 +154,7 @@ class KernelModel(JavaModel, _Stage):
 
 
 @_accessors
-class NystromKernelRidge(JavaEstimator, _Stage, _HasJavaLambda):
+class NystromKernelRidge(_Stage, JavaEstimator, _HasJavaLambda):
     """Falkon-style Nystrom kernel ridge regression; each CG iteration one distributed pass."""
     featuresCol = _param("featuresCol", "input column of feature vectors", _S)
     labelCol = _param("labelCol", "numeric label column", _S)
@@ -169,7 +182,7 @@ class NystromKernelRidge(JavaEstimator, _Stage, _HasJavaLambda):
 
 
 @_accessors
-class SparseGaussianProcess(JavaEstimator, _Stage):
+class SparseGaussianProcess(_Stage, JavaEstimator):
     """Sparse GP regression (Titsias' bound); each bound evaluation aggregates per-partition statistics."""
     featuresCol = _param("featuresCol", "input column of feature vectors", _S)
     labelCol = _param("labelCol", "numeric label column", _S)
@@ -212,6 +225,5 @@ def load_pipeline_model(path):
         if wrapper is None:
             stages.append(JavaParams._from_java(s))
         else:
-            py = wrapper(s) if issubclass(wrapper, JavaModel) else wrapper._from_java(s)
-            stages.append(py)
+            stages.append(wrapper._from_java(s))
     return PipelineModel(stages)

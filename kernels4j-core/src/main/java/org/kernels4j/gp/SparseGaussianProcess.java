@@ -41,6 +41,11 @@ import org.kernels4j.model.Estimator;
  *
  * <p>Prediction: with Σ = (M + UUᵀ/σ²)⁻¹, mean(x*) = K(x*, Z)·β with β = Σ·U·y/σ², and
  * var(x*) = k(x*, x*) − K(x*, Z)·(M⁻¹ − Σ)·K(Z, x*).
+ *
+ * <p>The data enter only through sums over rows: AAᵀ, A·Y, ‖Y‖² and tr K(X, X) for the bound, and the
+ * contractions of ∂F/∂U for its gradient. {@link #bound(Rows, Matrix)} and {@link #fit(Rows, Matrix)} take rows
+ * held elsewhere through {@link Rows}, which adds {@link #blockStatistics} and {@link #blockGradient} over its
+ * blocks (kernels4j-spark's sparse GP does it per partition); in memory, the data are one block.
  */
 public final class SparseGaussianProcess implements Estimator<SparseGaussianProcessModel> {
     private final Kernel kernel;
