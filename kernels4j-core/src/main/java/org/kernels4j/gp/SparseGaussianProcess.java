@@ -41,6 +41,11 @@ import org.kernels4j.model.Estimator;
  *
  * <p>Prediction: with Σ = (M + UUᵀ/σ²)⁻¹, mean(x*) = K(x*, Z)·β with β = Σ·U·y/σ², and
  * var(x*) = k(x*, x*) − K(x*, Z)·(M⁻¹ − Σ)·K(Z, x*).
+ *
+ * <p>The data enter only through sums over rows: AAᵀ, A·Y, ‖Y‖² and tr K(X, X) for the bound, and the
+ * contractions of ∂F/∂U for its gradient. {@link #bound(Rows, Matrix)} and {@link #fit(Rows, Matrix)} take rows
+ * held elsewhere through {@link Rows}, which adds {@link #blockStatistics} and {@link #blockGradient} over its
+ * blocks (kernels4j-spark's sparse GP does it per partition); in memory, the data are one block.
  */
 public final class SparseGaussianProcess implements Estimator<SparseGaussianProcessModel> {
     private final Kernel kernel;
@@ -243,48 +248,97 @@ public final class SparseGaussianProcess implements Estimator<SparseGaussianProc
     }
 
     /**
-     * The stable factors of one evaluation (the form GPflow uses): L Lᵀ = K(Z, Z) + εI, A = L⁻¹U
-     * (never stored), AAᵀ and A·Y from one streaming pass, and C = σ²I + AAᵀ = L_C L_Cᵀ. Everything
-     * else is expressed through them, so nothing cancels catastrophically when K(Z, Z) is
-     * ill-conditioned (long length scales, large signal variance).
+     * The training rows of a sparse GP seen only through two additive passes, so that the rows may live
+     * elsewhere (the partitions of a distributed data set, as in kernels4j-spark) while the bound, its
+     * gradient, the hyperparameter search and the fit run in this class, through the same code as for rows in
+     * memory. Each pass is a sum over disjoint row blocks of {@link #blockStatistics} (pass 1) and
+     * {@link #blockGradient} (pass 2, only when a gradient is needed); an implementation adds the blocks'
+     * results with {@link Statistics#plus} and {@link GradientSums#plus}, in any order.
      */
-    private record Core(Split split, Matrix l, Matrix aat, Matrix ay, Matrix cInv, Matrix w, double logDetC,
-            double traceKnn, double yy) {
+    public interface Rows {
+        /** The number of rows n ≥ 1. */
+        long count();
+
+        /** The number of target columns k ≥ 1. */
+        int outputs();
+
+        /** Σ over the row blocks of {@code blockStatistics(signal, z, factor, x_b, y_b)}. */
+        Statistics statistics(Kernel signal, Matrix z, Matrix factor);
+
+        /** Σ over the row blocks of {@code blockGradient(signal, z, beta, r, noise, x_b, y_b, inducingGradient)}. */
+        GradientSums gradient(Kernel signal, Matrix z, Matrix beta, Matrix r, double noise, boolean inducingGradient);
     }
 
-    private static double meanDiagonal(Kernel kern, Matrix z) {
-        double mean = 0;
-        for (double v : GramEngine.diagonal(kern, z)) {
-            mean += v / z.rows();
+    /**
+     * Pass 1's sufficient statistics of a set of rows (X, Y) for the bound at fixed hyperparameters and
+     * inducing inputs Z: with L Lᵀ = K(Z, Z) + εI and A = L⁻¹K(Z, X) (m×n),
+     *
+     * @param rows n
+     * @param aat AAᵀ (m×m)
+     * @param ay A·Y (m×k)
+     * @param yy Σ y², all outputs
+     * @param traceKnn Σ_i k(x_i, x_i) of the signal kernel
+     */
+    public record Statistics(long rows, Matrix aat, Matrix ay, double yy, double traceKnn) {
+        /** The statistics of the union of two disjoint row sets (a new object). */
+        public Statistics plus(Statistics o) {
+            Matrix a = aat.copy();
+            add(a, o.aat);
+            Matrix b = ay.copy();
+            add(b, o.ay);
+            return new Statistics(rows + o.rows, a, b, yy + o.yy, traceKnn + o.traceKnn);
         }
-        return mean;
     }
 
-    /** @param jitter relative jitter: ε = jitter × mean diag K(Z, Z) at this kernel */
-    private static Core core(Kernel full, Matrix x, Matrix y, Matrix z, double jitter) {
+    /**
+     * Pass 2's sums over a set of rows, given β and R from pass 1 (see the class comment: ∂F/∂U = βαᵀ + R·U
+     * with α = (Y − Uᵀβ)/σ²):
+     *
+     * @param hyperparameters Σ_ji (∂F/∂U)_ji·∂K(Z, X)_ji/∂log θ_p for each signal hyperparameter p
+     * @param inducing Σ_i (∂F/∂U)_ji·∂k(z_j, x_i)/∂z_jf (m×d), or null when not asked for
+     * @param residualSquares Σ α² (all rows and outputs)
+     * @param diagonal Σ_i ∂k(x_i, x_i)/∂log θ_p for each signal hyperparameter p
+     */
+    public record GradientSums(double[] hyperparameters, Matrix inducing, double residualSquares, double[] diagonal) {
+        /** The sums over the union of two disjoint row sets (a new object). */
+        public GradientSums plus(GradientSums o) {
+            double[] h = hyperparameters.clone();
+            double[] g = diagonal.clone();
+            for (int i = 0; i < h.length; i++) {
+                h[i] += o.hyperparameters[i];
+                g[i] += o.diagonal[i];
+            }
+            Matrix in = null;
+            if (inducing != null) {
+                in = inducing.copy();
+                add(in, o.inducing);
+            }
+            return new GradientSums(h, in, residualSquares + o.residualSquares, g);
+        }
+    }
+
+    /**
+     * Pass 1 over one block of rows (x: b×d, y: b×k; b = 0 gives zeros): O(b·m² + b·m·d), memory O(m² + m·t).
+     *
+     * @param signal the signal kernel (the full kernel without its white noise)
+     * @param z the inducing inputs (m×d)
+     * @param factor L, the lower Cholesky factor of K(Z, Z) + εI ({@link #inducingFactor})
+     */
+    public static Statistics blockStatistics(Kernel signal, Matrix z, Matrix factor, Matrix x, Matrix y) {
         if (z.cols() != x.cols()) {
             throw new Kernels4jException("inducing inputs have " + z.cols() + " features but the data has " + x.cols());
         }
-        Split sp = split(full);
-        Kernel kern = sp.signal;
         int m = z.rows();
         int k = y.cols();
-        Matrix mm = GramEngine.gram(kern, z);
-        double eps = jitter * meanDiagonal(kern, z);
-        for (int i = 0; i < m; i++) {
-            mm.set(i, i, mm.get(i, i) + eps);
-        }
-        Matrix l;
-        try (Cholesky cm = Cholesky.factorInPlace(org.kernels4j.linalg.NativeMatrix.copyOf(mm),
-                "inducing kernel matrix K(Z, Z) + jitter", false)) {
-            l = cm.lower();
+        if (x.rows() == 0) {
+            return new Statistics(0, new Matrix(m, m), new Matrix(m, k), 0, 0);
         }
         int tile = GramEngine.tileSize();
         Matrix[][] perBand = new Matrix[(x.rows() + tile - 1) / tile][];
         double[] yd = y.data();
-        GramEngine.crossBands(kern, z, x, (c0, w, band) -> {
+        GramEngine.crossBands(signal, z, x, (c0, w, band) -> {
             Matrix a = Matrix.wrap(m, w, java.util.Arrays.copyOf(band, m * w));
-            Blas.trsm(true, false, l, a);
+            Blas.trsm(true, false, factor, a);
             Matrix aat = new Matrix(m, m);
             Blas.syrk(1.0, a, 0.0, aat);
             Matrix yb = Matrix.wrap(w, k, java.util.Arrays.copyOfRange(yd, c0 * k, (c0 + w) * k));
@@ -296,7 +350,199 @@ public final class SparseGaussianProcess implements Estimator<SparseGaussianProc
             add(aat, b[0]);
             add(ay, b[1]);
         }
-        Matrix c = aat.copy();
+        double traceKnn = 0;
+        for (double v : GramEngine.diagonal(signal, x)) {
+            traceKnn += v;
+        }
+        double yy = 0;
+        for (double v : y.data()) {
+            yy += v * v;
+        }
+        return new Statistics(x.rows(), aat, ay, yy, traceKnn);
+    }
+
+    /**
+     * Pass 2 over one block of rows (x: b×d, y: b×k; b = 0 gives zeros): the contractions of ∂F/∂U with the
+     * derivatives of K(Z, X_b), O(b·m² + b·m·d) time, nothing m×b stored.
+     *
+     * @param beta β = M⁻¹UA (m×k) of pass 1
+     * @param r R = k·(M⁻¹/σ² − P⁻¹) (m×m) of pass 1
+     * @param noise σ²
+     * @param inducingGradient whether to contract with the derivatives in Z too (stationary kernels only)
+     */
+    public static GradientSums blockGradient(Kernel signal, Matrix z, Matrix beta, Matrix r, double noise, Matrix x,
+            Matrix y, boolean inducingGradient) {
+        int m = z.rows();
+        int k = y.cols();
+        int count = signal.hyperparameters().size();
+        if (x.rows() == 0) {
+            return new GradientSums(new double[count], inducingGradient ? new Matrix(m, z.cols()) : null, 0,
+                    new double[count]);
+        }
+        int n = x.rows();
+        int tile = GramEngine.tileSize();
+        double[] aSquares = new double[(n + tile - 1) / tile];
+        double[] yd = y.data();
+        double[] bd = beta.data();
+        double[] rd = r.data();
+        GramEngine.CrossGradient cu = GramEngine.crossGradientContractions(signal, z, x, (c0, w, band, out) -> {
+            double[] a = new double[w * k];
+            for (int col = 0; col < w; col++) {
+                for (int o = 0; o < k; o++) {
+                    double v = 0;
+                    for (int j = 0; j < m; j++) {
+                        v += band[j * w + col] * bd[j * k + o];
+                    }
+                    a[col * k + o] = (yd[(c0 + col) * k + o] - v) / noise;
+                }
+            }
+            double sq = 0;
+            for (double v : a) {
+                sq += v * v;
+            }
+            aSquares[c0 / tile] = sq;
+            Matrix ru = Matrix.wrap(m, m, rd).times(Matrix.wrap(m, w, java.util.Arrays.copyOf(band, m * w)));
+            double[] rud = ru.data();
+            for (int j = 0; j < m; j++) {
+                for (int col = 0; col < w; col++) {
+                    double v = rud[j * w + col];
+                    for (int o = 0; o < k; o++) {
+                        v += bd[j * k + o] * a[col * k + o];
+                    }
+                    out[j * w + col] = v;
+                }
+            }
+        }, inducingGradient);
+        double aa = 0;
+        for (double v : aSquares) {
+            aa += v;
+        }
+        return new GradientSums(cu.hyperparameters(), inducingGradient ? cu.inputs() : null, aa,
+                GramEngine.diagonalGradientSums(signal, x));
+    }
+
+    /** The rows of matrices in memory: each pass is one block. */
+    private record InMemory(Matrix x, Matrix y) implements Rows {
+        @Override
+        public long count() {
+            return x.rows();
+        }
+
+        @Override
+        public int outputs() {
+            return y.cols();
+        }
+
+        @Override
+        public Statistics statistics(Kernel signal, Matrix z, Matrix factor) {
+            return blockStatistics(signal, z, factor, x, y);
+        }
+
+        @Override
+        public GradientSums gradient(Kernel signal, Matrix z, Matrix beta, Matrix r, double noise, boolean zGradient) {
+            return blockGradient(signal, z, beta, r, noise, x, y, zGradient);
+        }
+    }
+
+    /**
+     * L with L Lᵀ = K(Z, Z) + εI, ε = jitter × mean diag K(Z, Z) for the signal part of {@code full}: the factor
+     * that {@link #blockStatistics} takes.
+     */
+    public Matrix inducingFactor(Kernel full, Matrix z) {
+        return factor(split(full).signal, z, jitter);
+    }
+
+    private static Matrix factor(Kernel kern, Matrix z, double jitter) {
+        int m = z.rows();
+        Matrix mm = GramEngine.gram(kern, z);
+        double eps = jitter * meanDiagonal(kern, z);
+        for (int i = 0; i < m; i++) {
+            mm.set(i, i, mm.get(i, i) + eps);
+        }
+        try (Cholesky cm = Cholesky.factorInPlace(org.kernels4j.linalg.NativeMatrix.copyOf(mm),
+                "inducing kernel matrix K(Z, Z) + jitter", false)) {
+            return cm.lower();
+        }
+    }
+
+    /**
+     * The bound F and its gradient as {@link #bound(Matrix, Matrix, Matrix)} gives them, for rows seen through
+     * {@link Rows} (their targets as they are: {@link Builder#normalizeTargets} needs the targets in memory
+     * and is refused here). Two passes over the rows (one statistics, one gradient).
+     */
+    public HyperparameterSearch.Evidence bound(Rows rows, Matrix z) {
+        requireRows(rows);
+        return evaluate(kernel, rows, z, jitter, StationaryKernel.supports(split(kernel).signal));
+    }
+
+    /**
+     * Fits as {@link #fit(Matrix, Matrix)} does (with the search when one is set), for rows seen through
+     * {@link Rows} and starting from the given inducing inputs (the sampler needs the rows in memory, so the
+     * caller picks them). Each evaluation of the search costs two passes over the rows, the fit one more.
+     */
+    public SparseGaussianProcessModel fit(Rows rows, Matrix initialInducing) {
+        requireRows(rows);
+        if (search == null) {
+            return fitAt(kernel, rows, initialInducing, new double[rows.outputs()], ones(rows.outputs()));
+        }
+        Matrix z0 = initialInducing;
+        boolean moveZ = optimizeInducing && StationaryKernel.supports(split(kernel).signal);
+        int m = z0.rows();
+        int d = z0.cols();
+        HyperparameterSearch.Result r = search.maximize(kernel, moveZ ? z0.data().clone() : new double[0],
+                (k, extra) -> evaluate(k, rows, moveZ ? Matrix.wrap(m, d, extra.clone()) : z0, jitter, moveZ));
+        Matrix z = moveZ ? Matrix.wrap(m, d, r.extra().clone()) : z0;
+        return new SparseGaussianProcessModel(fitAt(r.kernel(), rows, z, new double[rows.outputs()],
+                ones(rows.outputs())), r);
+    }
+
+    private void requireRows(Rows rows) {
+        if (normalizeTargets) {
+            throw new Kernels4jException("normalizeTargets needs the targets in memory; centre and scale them before "
+                    + "handing the rows over");
+        }
+        if (rows.count() < 1) {
+            throw new Kernels4jException("a sparse GP needs at least one training row");
+        }
+    }
+
+    private static double[] ones(int k) {
+        double[] v = new double[k];
+        java.util.Arrays.fill(v, 1);
+        return v;
+    }
+
+    /**
+     * The stable factors of one evaluation (the form GPflow uses): L Lᵀ = K(Z, Z) + εI, A = L⁻¹U
+     * (never stored), AAᵀ and A·Y from one streaming pass, and C = σ²I + AAᵀ = L_C L_Cᵀ. Everything
+     * else is expressed through them, so nothing cancels catastrophically when K(Z, Z) is
+     * ill-conditioned (long length scales, large signal variance).
+     */
+    private record Core(Split split, Matrix l, Matrix aat, Matrix ay, Matrix cInv, Matrix w, double logDetC,
+            double traceKnn, double yy, long n, int k) {
+    }
+
+    private static double meanDiagonal(Kernel kern, Matrix z) {
+        double mean = 0;
+        for (double v : GramEngine.diagonal(kern, z)) {
+            mean += v / z.rows();
+        }
+        return mean;
+    }
+
+    /** @param jitter relative jitter: ε = jitter × mean diag K(Z, Z) at this kernel */
+    private static Core core(Kernel full, Rows rows, Matrix z, double jitter) {
+        Split sp = split(full);
+        Kernel kern = sp.signal;
+        int m = z.rows();
+        Matrix l = factor(kern, z, jitter);
+        Statistics st = rows.statistics(kern, z, l);
+        if (st.aat.rows() != m || st.ay.rows() != m || st.ay.cols() != rows.outputs() || st.rows != rows.count()) {
+            throw new Kernels4jException("the rows' statistics have shapes " + st.aat.rows() + "x" + st.aat.cols() + ", "
+                    + st.ay.rows() + "x" + st.ay.cols() + " over " + st.rows + " rows; expected m = " + m + ", k = "
+                    + rows.outputs() + " over " + rows.count());
+        }
+        Matrix c = st.aat.copy();
         for (int i = 0; i < m; i++) {
             c.set(i, i, c.get(i, i) + sp.noise);
         }
@@ -305,18 +551,10 @@ public final class SparseGaussianProcess implements Estimator<SparseGaussianProc
         double logDetC;
         try (Cholesky cc = Cholesky.factorInPlace(org.kernels4j.linalg.NativeMatrix.copyOf(c), "noise*I + A*A^T", false)) {
             cInv = cc.inverse();
-            w = cc.solve(ay);
+            w = cc.solve(st.ay);
             logDetC = cc.logDeterminant();
         }
-        double traceKnn = 0;
-        for (double v : GramEngine.diagonal(kern, x)) {
-            traceKnn += v;
-        }
-        double yy = 0;
-        for (double v : y.data()) {
-            yy += v * v;
-        }
-        return new Core(sp, l, aat, ay, cInv, w, logDetC, traceKnn, yy);
+        return new Core(sp, l, st.aat, st.ay, cInv, w, logDetC, st.traceKnn, st.yy, st.rows, rows.outputs());
     }
 
     private static void add(Matrix a, Matrix b) {
@@ -337,28 +575,48 @@ public final class SparseGaussianProcess implements Estimator<SparseGaussianProc
         return u;
     }
 
-    private static HyperparameterSearch.Evidence evaluate(Kernel full, Matrix x, Matrix y, Matrix z, double jitter,
-            boolean zGradient) {
-        Core c = core(full, x, y, z, jitter);
-        Split sp = c.split;
-        Kernel kern = sp.signal;
-        double s2 = sp.noise;
-        int n = x.rows();
-        int m = z.rows();
-        int k = y.cols();
-        int d = x.cols();
-        double traceQ = 0;
-        for (int i = 0; i < m; i++) {
-            traceQ += c.aat.get(i, i);
+    private static double traceOf(Matrix a) {
+        double t = 0;
+        for (int i = 0; i < a.rows(); i++) {
+            t += a.get(i, i);
         }
+        return t;
+    }
+
+    /** F from the factors of one evaluation (the class comment's formula). */
+    private static double boundValue(Core c) {
+        double s2 = c.split.noise;
+        long n = c.n;
+        int m = c.l.rows();
+        int k = c.k;
+        double traceQ = traceOf(c.aat);
         double fitTerm = c.yy;
         for (int i = 0; i < m * k; i++) {
             fitTerm -= c.ay.data()[i] * c.w.data()[i];
         }
         fitTerm /= s2;
         double logDetSigma = c.logDetC + (n - m) * Math.log(s2);
-        double bound = -0.5 * fitTerm - 0.5 * k * logDetSigma - 0.5 * k * n * Math.log(2 * Math.PI)
+        return -0.5 * fitTerm - 0.5 * k * logDetSigma - 0.5 * k * n * Math.log(2 * Math.PI)
                 - 0.5 * k * (c.traceKnn - traceQ) / s2;
+    }
+
+    private static HyperparameterSearch.Evidence evaluate(Kernel full, Matrix x, Matrix y, Matrix z, double jitter,
+            boolean zGradient) {
+        return evaluate(full, new InMemory(x, y), z, jitter, zGradient);
+    }
+
+    private static HyperparameterSearch.Evidence evaluate(Kernel full, Rows rows, Matrix z, double jitter,
+            boolean zGradient) {
+        Core c = core(full, rows, z, jitter);
+        Split sp = c.split;
+        Kernel kern = sp.signal;
+        double s2 = sp.noise;
+        long n = c.n;
+        int m = z.rows();
+        int k = c.k;
+        int d = z.cols();
+        double traceQ = traceOf(c.aat);
+        double bound = boundValue(c);
         // β = M⁻¹UA = L⁻ᵀ·C⁻¹·AY, and per band α = (Y − Aᵀ·C⁻¹·AY)/σ² = (Y − Uᵀβ)/σ²
         Matrix beta = c.w.copy();
         Blas.trsm(true, true, c.l, beta);
@@ -370,43 +628,8 @@ public final class SparseGaussianProcess implements Estimator<SparseGaussianProc
         }
         symmetrize(inner);
         Matrix r = sandwich(c.l, inner);
-        int tile = GramEngine.tileSize();
-        double[] aSquares = new double[(n + tile - 1) / tile];
-        double[] yd = y.data();
-        double[] bd = beta.data();
-        double[] rd = r.data();
-        GramEngine.CrossGradient cu = GramEngine.crossGradientContractions(kern, z, x, (c0, w, band, out) -> {
-            double[] a = new double[w * k];
-            for (int col = 0; col < w; col++) {
-                for (int o = 0; o < k; o++) {
-                    double v = 0;
-                    for (int j = 0; j < m; j++) {
-                        v += band[j * w + col] * bd[j * k + o];
-                    }
-                    a[col * k + o] = (yd[(c0 + col) * k + o] - v) / s2;
-                }
-            }
-            double sq = 0;
-            for (double v : a) {
-                sq += v * v;
-            }
-            aSquares[c0 / tile] = sq;
-            Matrix ru = Matrix.wrap(m, m, rd).times(Matrix.wrap(m, w, java.util.Arrays.copyOf(band, m * w)));
-            double[] rud = ru.data();
-            for (int j = 0; j < m; j++) {
-                for (int col = 0; col < w; col++) {
-                    double v = rud[j * w + col];
-                    for (int o = 0; o < k; o++) {
-                        v += bd[j * k + o] * a[col * k + o];
-                    }
-                    out[j * w + col] = v;
-                }
-            }
-        }, zGradient);
-        double aa = 0;
-        for (double v : aSquares) {
-            aa += v;
-        }
+        GradientSums cu = rows.gradient(kern, z, beta, r, s2, zGradient);
+        double aa = cu.residualSquares;
         // ∂F/∂M = −½ββᵀ + (k/2)·L⁻ᵀ·(C⁻¹AAᵀ − AAᵀ/σ²)·L⁻¹, with C⁻¹AAᵀ − AAᵀ/σ² = −C⁻¹AAᵀ·AAᵀ/σ²
         Matrix mid = cInvAat.times(c.aat);
         for (int i = 0; i < m * m; i++) {
@@ -425,32 +648,25 @@ public final class SparseGaussianProcess implements Estimator<SparseGaussianProc
                 System.arraycopy(gmd, j * m + c0, out, j * w, w);
             }
         }, zGradient);
-        double[] diag = GramEngine.diagonalGradientSums(kern, x);
+        double[] diag = cu.diagonal;
         // ε = jitter·mean diag K(Z, Z) moves with θ: dF/dε = tr(∂F/∂M)
         double[] diagZ = jitter > 0 ? GramEngine.diagonalGradientSums(kern, z) : new double[diag.length];
-        double traceGm = 0;
-        for (int i = 0; i < m; i++) {
-            traceGm += gm.get(i, i);
-        }
+        double traceGm = traceOf(gm);
         // ∂F/∂σ², with tr Σ⁻¹ = (n − m)/σ² + tr C⁻¹
-        double traceCInv = 0;
-        for (int i = 0; i < m; i++) {
-            traceCInv += c.cInv.get(i, i);
-        }
-        double traceSigmaInv = (n - m) / s2 + traceCInv;
+        double traceSigmaInv = (n - m) / s2 + traceOf(c.cInv);
         double gNoise = 0.5 * (aa - k * traceSigmaInv) + 0.5 * k * (c.traceKnn - traceQ) / (s2 * s2);
         int total = full.hyperparameters().size();
         double[] grad = new double[total];
         for (int q = 0; q < total; q++) {
             int si = sp.signalIndex[q];
-            grad[q] = si >= 0 ? cu.hyperparameters()[si] + cm.hyperparameters()[si] - 0.5 * k / s2 * diag[si]
+            grad[q] = si >= 0 ? cu.hyperparameters[si] + cm.hyperparameters()[si] - 0.5 * k / s2 * diag[si]
                     + traceGm * jitter * diagZ[si] / m : sp.noiseWeight[q] * gNoise;
         }
         double[] zg = new double[0];
         if (zGradient) {
             zg = new double[m * d];
             for (int i = 0; i < m * d; i++) {
-                zg[i] = cu.inputs().data()[i] + 2 * cm.inputs().data()[i];
+                zg[i] = cu.inducing.data()[i] + 2 * cm.inputs().data()[i];
             }
         }
         return new HyperparameterSearch.Evidence(bound, grad, zg);
@@ -470,13 +686,17 @@ public final class SparseGaussianProcess implements Estimator<SparseGaussianProc
 
     private SparseGaussianProcessModel fitAt(Kernel full, Matrix x, Matrix y, Matrix z) {
         GaussianProcess.Targets t = normalize(y);
-        Core c = core(full, x, t.values(), z, jitter);
+        return fitAt(full, new InMemory(x, t.values()), z, t.shift(), t.scale());
+    }
+
+    private SparseGaussianProcessModel fitAt(Kernel full, Rows rows, Matrix z, double[] shift, double[] scale) {
+        Core c = core(full, rows, z, jitter);
         // mean weights β = L⁻ᵀ·C⁻¹·AY; M⁻¹ − Σ = L⁻ᵀ·C⁻¹AAᵀ·L⁻¹ with Σ = (M + UUᵀ/σ²)⁻¹
         Matrix beta = c.w.copy();
         Blas.trsm(true, true, c.l, beta);
         Matrix cov = sandwich(c.l, symmetrized(c.cInv.times(c.aat)));
-        double bound = evaluate(full, x, t.values(), z, jitter, false).value();
-        return new SparseGaussianProcessModel(full, c.split.signal, z.copy(), beta, cov, t.shift(), t.scale(), bound, null);
+        return new SparseGaussianProcessModel(full, c.split.signal, z.copy(), beta, cov, shift, scale, boundValue(c),
+                null);
     }
 
     private static Matrix symmetrized(Matrix a) {

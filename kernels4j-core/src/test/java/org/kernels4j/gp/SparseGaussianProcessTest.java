@@ -147,4 +147,144 @@ GaussianProcessModel exact = GaussianProcess.builder(KernelSpec.parse("2*matern(
                 new Matrix(10, 1)));
         assertTrue(e.getMessage().contains("only 10 rows"), e.getMessage());
     }
+
+    /** Rows handed over in uneven blocks, including an empty one; stored so the test can count the passes. */
+    private static final class BlockRows implements SparseGaussianProcess.Rows {
+        final Matrix x;
+        final Matrix y;
+        final int[] cuts;
+        int statisticsPasses;
+        int gradientPasses;
+
+        BlockRows(Matrix x, Matrix y, int... cuts) {
+            this.x = x;
+            this.y = y;
+            this.cuts = cuts;
+        }
+
+        @Override
+        public long count() {
+            return x.rows();
+        }
+
+        @Override
+        public int outputs() {
+            return y.cols();
+        }
+
+        @Override
+        public SparseGaussianProcess.Statistics statistics(Kernel signal, Matrix z, Matrix factor) {
+            statisticsPasses++;
+            SparseGaussianProcess.Statistics s = null;
+            for (int b = 0; b + 1 < cuts.length; b++) {
+                SparseGaussianProcess.Statistics t = SparseGaussianProcess.blockStatistics(signal, z, factor,
+                        x.rowRange(cuts[b], cuts[b + 1]), y.rowRange(cuts[b], cuts[b + 1]));
+                s = s == null ? t : s.plus(t);
+            }
+            return s;
+        }
+
+        @Override
+        public SparseGaussianProcess.GradientSums gradient(Kernel signal, Matrix z, Matrix beta, Matrix r, double noise,
+                boolean inducingGradient) {
+            gradientPasses++;
+            SparseGaussianProcess.GradientSums s = null;
+            for (int b = cuts.length - 2; b >= 0; b--) { // the other order: the sums commute
+                SparseGaussianProcess.GradientSums t = SparseGaussianProcess.blockGradient(signal, z, beta, r, noise,
+                        x.rowRange(cuts[b], cuts[b + 1]), y.rowRange(cuts[b], cuts[b + 1]), inducingGradient);
+                s = s == null ? t : s.plus(t);
+            }
+            return s;
+        }
+    }
+
+    private static double maxRelative(double[] a, double[] b) {
+        double scale = 0;
+        double diff = 0;
+        for (int i = 0; i < a.length; i++) {
+            scale = Math.max(scale, Math.abs(a[i]));
+            diff = Math.max(diff, Math.abs(a[i] - b[i]));
+        }
+        return diff / scale;
+    }
+
+    /**
+     * The statistics of pass 1 against the dense formulas (A = L⁻¹K(Z, X) formed whole, L from K(Z, Z) + εI by
+     * an independent Cholesky), and the bound from blocks against the bound from matrices in memory.
+     */
+    @Test
+    void blockwiseRowsGiveTheInMemoryBoundGradientAndFit() {
+        Matrix x = TestData.gaussian(300, 2, 1.0, 12); // blocks of 0, 1, 99, 200 rows: the whole has two bands of 256
+        Matrix y = targets(x, 2, 13);
+        Matrix z = TestData.gaussian(10, 2, 1.0, 14);
+        Kernel k = KernelSpec.parse("1.5*rbf(length=[0.9, 2]) + white(noise=0.1)");
+        Kernel signal = KernelSpec.parse("1.5*rbf(length=[0.9, 2])");
+        SparseGaussianProcess sgp = SparseGaussianProcess.builder(k).jitter(1e-4).build();
+        // dense reference: M = K(Z, Z) + ε I with ε = 1e-4 × mean diag = 1e-4 × 1.5
+        Matrix mm = org.kernels4j.gram.GramEngine.gram(signal, z);
+        for (int i = 0; i < 10; i++) {
+            mm.set(i, i, mm.get(i, i) + 1e-4 * 1.5);
+        }
+        Matrix l = new Matrix(10, 10); // textbook Cholesky–Banachiewicz, not the library's factorization
+        for (int i = 0; i < 10; i++) {
+            for (int j = 0; j <= i; j++) {
+                double s = mm.get(i, j);
+                for (int q = 0; q < j; q++) {
+                    s -= l.get(i, q) * l.get(j, q);
+                }
+                l.set(i, j, i == j ? Math.sqrt(s) : s / l.get(j, j));
+            }
+        }
+        assertTrue(l.maxAbsDifference(sgp.inducingFactor(k, z)) < 1e-12);
+        Matrix u = org.kernels4j.gram.GramEngine.cross(signal, z, x); // 10×300
+        Matrix a = new Matrix(10, 300); // forward substitution L·A = U
+        for (int c = 0; c < 300; c++) {
+            for (int i = 0; i < 10; i++) {
+                double s = u.get(i, c);
+                for (int q = 0; q < i; q++) {
+                    s -= l.get(i, q) * a.get(q, c);
+                }
+                a.set(i, c, s / l.get(i, i));
+            }
+        }
+        BlockRows rows = new BlockRows(x, y, 0, 0, 1, 100, 300);
+        SparseGaussianProcess.Statistics st = rows.statistics(signal, z, l);
+        assertEquals(300, st.rows());
+        assertTrue(st.aat().maxAbsDifference(a.times(a.transpose())) < 1e-10 * 300);
+        assertTrue(st.ay().maxAbsDifference(a.times(y)) < 1e-10 * 300);
+        double yy = 0;
+        for (int i = 0; i < 300; i++) {
+            yy += y.get(i, 0) * y.get(i, 0) + y.get(i, 1) * y.get(i, 1);
+        }
+        assertEquals(yy, st.yy(), 1e-12 * yy);
+        assertEquals(300 * 1.5, st.traceKnn(), 1e-9); // k(x, x) = the signal variance for rbf
+        // the bound and both gradients equal the in-memory ones (two passes per evaluation)
+        HyperparameterSearch.Evidence whole = sgp.bound(x, y, z);
+        HyperparameterSearch.Evidence blocks = sgp.bound(rows, z);
+        assertEquals(whole.value(), blocks.value(), 1e-12 * Math.abs(whole.value()));
+        assertTrue(maxRelative(whole.gradient(), blocks.gradient()) < 1e-10);
+        assertEquals(20, blocks.extraGradient().length);
+        assertTrue(maxRelative(whole.extraGradient(), blocks.extraGradient()) < 1e-10);
+        assertEquals(2, rows.statisticsPasses);
+        assertEquals(1, rows.gradientPasses);
+        // a learned fit from the same start: same hyperparameters, inducing inputs, bound and predictions
+        SparseGaussianProcess learner = SparseGaussianProcess.builder(k).inducing(10).sampler(
+                org.kernels4j.approx.Landmarks.Sampler.UNIFORM).seed(4).jitter(1e-4)
+                .optimize(HyperparameterSearch.builder().maxIterations(6).build()).build();
+        SparseGaussianProcessModel local = learner.fit(x, y);
+        SparseGaussianProcessModel split = learner.fit(new BlockRows(x, y, 0, 150, 300), learner.initialInducing(x));
+        assertEquals(local.bound(), split.bound(), 1e-8 * Math.abs(local.bound()));
+        assertTrue(local.inducingInputs().maxAbsDifference(split.inducingInputs()) < 1e-6);
+        Matrix xt = TestData.gaussian(5, 2, 1.0, 15);
+        Matrix p = local.predict(xt);
+        assertTrue(p.maxAbsDifference(split.predict(xt)) < 1e-8 * 3);
+        double[] va = local.variance(xt, 1);
+        double[] vb = split.variance(xt, 1);
+        assertTrue(maxRelative(va, vb) < 1e-7);
+        assertTrue(split.search() != null && split.bound() > sgp.bound(x, y, learner.initialInducing(x)).value());
+        // normalized targets need them in memory
+        Kernels4jException e = assertThrows(Kernels4jException.class, () -> SparseGaussianProcess.builder(k)
+                .normalizeTargets(true).build().bound(rows, z));
+        assertTrue(e.getMessage().contains("normalizeTargets needs the targets in memory"), e.getMessage());
+    }
 }

@@ -41,8 +41,8 @@ import scala.Tuple2;
  *       partial sums are added by {@code treeAggregate}.</li>
  * </ol>
  * Communication per iteration: m·c·8 bytes broadcast plus one m·c·8-byte partial sum per partition
- * (P·m·c·8 in all, summed in a tree of depth 2); compute per iteration 2·n·m·d flops spread over the
- * tasks; driver work per iteration O(m²) and set-up O(m³). The same data in the same order with the same
+ * (P·m·c·8 in all, summed on the driver, in a tree of depth 2 beyond 64 partitions); compute per iteration
+ * 2·n·m·d flops spread over the tasks; driver work per iteration O(m²) and set-up O(m³). The same data in the same order with the same
  * seed gives the same centres and the same α as one machine, to rounding (the partial sums are added in
  * another order), whatever the number of partitions.
  *
@@ -326,7 +326,7 @@ public final class NystromKernelRidge extends Estimator<KernelModel> implements 
         Broadcast<double[]> centres = DistributedLandmarks.broadcast(blocks, c.data());
         double shift = mean;
         int parts = blocks.getNumPartitions();
-        int depth = 2;
+        int depth = SparkSupport.aggregateDepth(parts);
         Matrix kty = Matrix.wrap(m, 1, SparkSupport.action(() -> blocks.treeAggregate(new double[m], (acc, b) -> {
             if (b.rows == 0) {
                 return acc;

@@ -210,6 +210,16 @@ final class SparkSupport {
         }
     }
 
+    /**
+     * The depth of the tree aggregations of a per-iteration pass over this many partitions: 1 (every partial sum
+     * straight to the driver, no extra stage) up to 64 partitions, 2 beyond. Spark's default depth 2 adds a
+     * shuffle stage of partial sums once P &gt; ⌈√P⌉ + ⌈P/⌈√P⌉⌉ (from 7 partitions on); for a few dozen m-vectors
+     * that stage costs more (task scheduling, shuffle files) than it saves on the driver.
+     */
+    static int aggregateDepth(int partitions) {
+        return partitions <= 64 ? 1 : 2;
+    }
+
     /** Adds b into a (same length), returning a: the combine step of every tree aggregation here. */
     static double[] addInto(double[] a, double[] b) {
         for (int i = 0; i < a.length; i++) {

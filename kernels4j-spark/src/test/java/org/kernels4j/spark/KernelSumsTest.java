@@ -106,10 +106,13 @@ class KernelSumsTest {
                     radius * Math.sin(a) + 0.1 * rnd.nextGaussian()), label));
         }
         Dataset<Row> df = SharedSpark.spark().createDataFrame(rows, SharedSpark.SCHEMA);
-        PipelineModel kernel = KernelSvm.pipeline("rbf(gamma=0.5)", 200, 1, 1e-4).fit(df);
+        // each LinearSVC iteration is one Spark job: 25 (not Spark's default 100) keep the test short
+        org.apache.spark.ml.Pipeline svm = KernelSvm.pipeline("rbf(gamma=0.5)", 200, 1, 1e-4);
+        ((org.apache.spark.ml.classification.LinearSVC) svm.getStages()[1]).setMaxIter(25);
+        PipelineModel kernel = svm.fit(df);
         double kernelAccuracy = accuracy(kernel.transform(df));
-        double linearAccuracy = accuracy(new org.apache.spark.ml.classification.LinearSVC().setRegParam(1e-4).fit(df)
-                .transform(df));
+        double linearAccuracy = accuracy(new org.apache.spark.ml.classification.LinearSVC().setRegParam(1e-4)
+                .setMaxIter(25).fit(df).transform(df));
         assertTrue(kernelAccuracy > 0.97, "kernel SVM accuracy " + kernelAccuracy);
         assertTrue(linearAccuracy < 0.75, "a linear SVM cannot separate rings: " + linearAccuracy);
     }

@@ -28,9 +28,13 @@ class NystromKernelRidgeTest {
         return s;
     }
 
+    /**
+     * A fixed number of CG iterations (tolerance 0), so that both sides run exactly the same iterations: the
+     * comparison is as strict as with a converged solve, at a fraction of the Spark jobs (one per iteration).
+     */
     private static NystromKernelRidge stage() {
         return new NystromKernelRidge().setKernel(KERNEL).setLambda(1e-1).setNumCenters(40).setSeed(5)
-                .setTol(1e-10).setMaxIter(300).setCenterTargets(true);
+                .setTol(0).setMaxIter(12).setCenterTargets(true);
     }
 
     /** Same data, order and seed: the same centres and α as one machine for 1, 3 and 16 partitions. */
@@ -66,7 +70,8 @@ class NystromKernelRidgeTest {
     void leverageCentresSolveAsOnOneMachine() {
         Matrix x = SharedSpark.inputs(200, 2, 8);
         Matrix y = SharedSpark.targets(x);
-        NystromKernelRidge est = stage().setSampler("leverage").setNumCenters(30);
+        // converged (fitWithCenters is not the same CG path as the stage's, so a fixed iteration count differs)
+        NystromKernelRidge est = stage().setSampler("leverage").setNumCenters(30).setTol(1e-10).setMaxIter(300);
         KernelModel m = est.fit(SharedSpark.frame(x, y, 4));
         KernelRidgeModel dist = (KernelRidgeModel) m.model();
         int[] idx = Arrays.stream(dist.report().numbers("center_indices")).mapToInt(v -> (int) v).toArray();

@@ -30,6 +30,10 @@ final class SharedSpark {
                     .config("spark.sql.shuffle.partitions", "4")
                     .config("spark.driver.host", "127.0.0.1")
                     .config("spark.sql.adaptive.enabled", "false")
+                    // the tests' data are tiny: interpreting Spark SQL's expressions is faster than generating
+                    // and compiling (Janino) Java code for every new query plan, which dominated the run time
+                    .config("spark.sql.codegen.wholeStage", "false")
+                    .config("spark.sql.codegen.factoryMode", "NO_CODEGEN")
                     .getOrCreate();
             spark.sparkContext().setLogLevel("ERROR");
             Runtime.getRuntime().addShutdownHook(new Thread(spark::stop));

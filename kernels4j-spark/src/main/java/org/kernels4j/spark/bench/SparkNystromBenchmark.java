@@ -42,9 +42,14 @@ public final class SparkNystromBenchmark {
     private SparkNystromBenchmark() {
     }
 
-    /** One partition count's measurement. */
+    /**
+     * One partition count's measurement: the fit's wall time (from a cached DataFrame of rows to the model), its
+     * ratio to the single machine's, the task-result and shuffle bytes of one distributed pass, the largest
+     * difference of α relative to max |α|, and the wall time of the {@code treeAggregate} stages (the passes
+     * themselves: the rest is caching the blocks, sampling the centres and the driver's work).
+     */
     public record Run(int partitions, double seconds, double ratioToSingle, long bytesPerIteration,
-            double maxRelativeAlphaDifference) {
+            double maxRelativeAlphaDifference, double passSeconds) {
     }
 
     /** The whole measurement. */
@@ -67,14 +72,24 @@ public final class SparkNystromBenchmark {
 
     /** Measures n rows (after a warm-up on a tenth of them) for each partition count. */
     public static Result run(SparkSession spark, long n, int d, int m, int iterations, int[] partitions) {
-        // warm-up (JIT, Spark's first job) on a tenth of the data, so neither side is timed cold
-        if (n >= 20_000) {
-            measure(spark, n / 10, d, Math.min(m, (int) (n / 20)), 2, new int[] {2});
-        }
-        return measure(spark, n, d, m, iterations, partitions);
+        return run(spark, n, d, m, iterations, partitions, null, null);
     }
 
-    private static Result measure(SparkSession spark, long n, int d, int m, int iterations, int[] partitions) {
+    /**
+     * As {@link #run(SparkSession, long, int, int, int, int[])}, telling {@code single} (seconds) and {@code progress}
+     * of each measurement as soon as it is made (a long run on a loaded machine keeps what it measured).
+     */
+    public static Result run(SparkSession spark, long n, int d, int m, int iterations, int[] partitions,
+            java.util.function.DoubleConsumer onSingle, java.util.function.Consumer<Run> progress) {
+        // warm-up (JIT, Spark's first job) on a tenth of the data, so neither side is timed cold
+        if (n >= 20_000) {
+            measure(spark, n / 10, d, Math.min(m, (int) (n / 20)), 1, new int[] {2}, null, null);
+        }
+        return measure(spark, n, d, m, iterations, partitions, onSingle, progress);
+    }
+
+    private static Result measure(SparkSession spark, long n, int d, int m, int iterations, int[] partitions,
+            java.util.function.DoubleConsumer onSingle, java.util.function.Consumer<Run> progress) {
         double gamma = 1.0 / (2 * d);
         String kernel = "rbf(gamma=" + gamma + ")";
         NystromKernelRidge est = new NystromKernelRidge().setKernel(kernel).setLambda(1e-3).setNumCenters(m)
@@ -90,6 +105,9 @@ public final class SparkNystromBenchmark {
         long t0 = System.nanoTime();
         KernelRidgeModel single = est.local().fit(x, y);
         double singleSeconds = (System.nanoTime() - t0) / 1e9;
+        if (onSingle != null) {
+            onSingle.accept(singleSeconds);
+        }
         x = null;
         y = null;
         Matrix alpha = single.dualCoefficients();
@@ -98,12 +116,17 @@ public final class SparkNystromBenchmark {
             scale = Math.max(scale, Math.abs(v));
         }
         AtomicLong aggregateBytes = new AtomicLong();
+        AtomicLong aggregateMillis = new AtomicLong();
         spark.sparkContext().addSparkListener(new SparkListener() {
             @Override
             public void onStageCompleted(SparkListenerStageCompleted e) {
                 if (e.stageInfo().name().startsWith("treeAggregate")) {
                     aggregateBytes.addAndGet(e.stageInfo().taskMetrics().resultSize()
                             + e.stageInfo().taskMetrics().shuffleWriteMetrics().bytesWritten());
+                    if (e.stageInfo().submissionTime().isDefined() && e.stageInfo().completionTime().isDefined()) {
+                        aggregateMillis.addAndGet((Long) e.stageInfo().completionTime().get()
+                                - (Long) e.stageInfo().submissionTime().get());
+                    }
                 }
             }
         });
@@ -115,8 +138,10 @@ public final class SparkNystromBenchmark {
             Dataset<Row> df = spark.range(0, n, 1, p).map((MapFunction<Long, Row>) i -> {
                 double[] v = row(i, d);
                 return RowFactory.create(Vectors.dense(v), target(v));
-            }, Encoders.row(schema));
+            }, Encoders.row(schema)).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+            df.count(); // the rows exist before the clock starts, as the single machine's matrix does
             aggregateBytes.set(0);
+            aggregateMillis.set(0);
             long t1 = System.nanoTime();
             KernelModel fitted = est.fit(df);
             double seconds = (System.nanoTime() - t1) / 1e9;
@@ -125,9 +150,15 @@ public final class SparkNystromBenchmark {
             } catch (java.util.concurrent.TimeoutException e) {
                 throw new IllegalStateException("the Spark listener bus did not drain", e);
             }
+            df.unpersist(true);
             KernelRidgeModel dist = (KernelRidgeModel) fitted.model();
             double diff = alpha.maxAbsDifference(dist.dualCoefficients()) / scale;
-            runs.add(new Run(p, seconds, seconds / singleSeconds, aggregateBytes.get() / (iterations + 1), diff));
+            Run run = new Run(p, seconds, seconds / singleSeconds, aggregateBytes.get() / (iterations + 1), diff,
+                    aggregateMillis.get() / 1e3);
+            runs.add(run);
+            if (progress != null) {
+                progress.accept(run);
+            }
             bestFixed = Math.min(bestFixed, Math.max(0, seconds - singleSeconds) / (iterations + 1));
         }
         // paper estimate: the single machine's per-iteration time is all pass work on its cores
@@ -151,17 +182,16 @@ public final class SparkNystromBenchmark {
                 .config("spark.driver.host", "127.0.0.1").getOrCreate();
         spark.sparkContext().setLogLevel("WARN");
         try {
-            Result r = run(spark, n, d, m, iterations, parts);
             System.out.printf(Locale.ROOT, "Nystrom KRR, n = %d, d = %d, m = %d, %d CG iterations (+1 pass for K_nm^T y), "
-                    + "local mode, %d cores%n", r.n(), r.d(), r.m(), r.iterations(), Runtime.getRuntime()
-                    .availableProcessors());
-            System.out.printf(Locale.ROOT, "single machine: %.1f s%n", r.singleSeconds());
-            System.out.printf(Locale.ROOT, "%10s %10s %8s %16s %14s%n", "partitions", "spark (s)", "ratio",
-                    "bytes/iteration", "max rel dα");
-            for (Run run : r.runs()) {
-                System.out.printf(Locale.ROOT, "%10d %10.1f %8.2f %16d %14.2e%n", run.partitions(), run.seconds(),
-                        run.ratioToSingle(), run.bytesPerIteration(), run.maxRelativeAlphaDifference());
-            }
+                    + "local mode, %d cores, max heap %d MiB%n", n, d, m, iterations,
+                    Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
+            String row = "%10d %10.1f %8.2f %12.1f %16d %14.2e%n";
+            Result r = run(spark, n, d, m, iterations, parts, s -> {
+                System.out.printf(Locale.ROOT, "single machine: %.1f s%n", s);
+                System.out.printf(Locale.ROOT, "%10s %10s %8s %12s %16s %14s%n", "partitions", "spark (s)", "ratio",
+                        "passes (s)", "bytes/iteration", "max rel dα");
+            }, run -> System.out.printf(Locale.ROOT, row, run.partitions(), run.seconds(), run.ratioToSingle(),
+                    run.passSeconds(), run.bytesPerIteration(), run.maxRelativeAlphaDifference()));
             System.out.printf(Locale.ROOT, "estimate, 1e8 rows on 100 executors x 2 cores, same m and iterations: %.0f s%n",
                     r.estimateSeconds1e8On100Executors());
         } finally {
