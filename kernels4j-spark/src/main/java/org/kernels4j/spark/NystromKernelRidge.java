@@ -264,7 +264,10 @@ public final class NystromKernelRidge extends Estimator<KernelModel> implements 
     /** The single-machine estimator with this stage's settings (the one whose CG runs the fit). */
     public org.kernels4j.regression.NystromKernelRidge local() {
         return org.kernels4j.regression.NystromKernelRidge.builder(SparkSupport.kernel(getKernel()))
-                .lambda(getLambda()).centers(getNumCenters()).maxIterations(getMaxIter()).tolerance(getTol())
+                .lambda(getLambda()).centers(getNumCenters()).maxIterations(getMaxIter())
+                // the stage always runs CG (one distributed pass per iteration) stopped by the relative residual
+                .solver(org.kernels4j.regression.NystromKernelRidge.Solver.STREAMING_CG)
+                .stopping(org.kernels4j.regression.NystromKernelRidge.Stopping.RESIDUAL).tolerance(getTol())
                 .centerTargets(getCenterTargets()).seed(getSeed()).progress(progress).build();
     }
 
