@@ -160,7 +160,7 @@ class SvmCliTest {
         };
         String[] expected = {"--epsilon applies to --model svr, not --model svc", "unknown --model 'svm'",
             "C must be a positive number", "nu must be in (0, 1]", "square n×n Gram matrix",
-            "--c applies to --model svc|svr|nusvr, not --model krr", "label 7.0, which is not in the data",
+            "--c applies to --model svc|svr|nusvr|kqr, not --model krr", "label 7.0, which is not in the data",
             "--lambda applies to --model krr, not --model svc"};
         for (int i = 0; i < cases.length; i++) {
             String[] args = cases[i].clone();
