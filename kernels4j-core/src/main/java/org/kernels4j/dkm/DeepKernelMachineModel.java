@@ -61,9 +61,13 @@ public final class DeepKernelMachineModel implements PredictiveVariance {
      * @param batchSize 0 for full-batch L-BFGS
      * @param epochs minibatch passes (0 for full batch)
      * @param stop why the optimizer stopped
+     * @param startSeconds choosing Z, the jitters and the collapsed start (one pass over the rows)
+     * @param trainingSeconds the optimizer alone (L-BFGS, or the Adam epochs)
+     * @param seconds all of the fit
      */
     public record SparseFit(int rows, double expectedLogLikelihood, double outputKl, int batchSize, int epochs,
-            String stop, long iterations, long evaluations, double seconds) {
+            String stop, long iterations, long evaluations, double startSeconds, double trainingSeconds,
+            double seconds) {
     }
 
     /**
@@ -162,6 +166,7 @@ public final class DeepKernelMachineModel implements PredictiveVariance {
                     .add("kl_output", sparseFit.outputKl()).add("batch_size", (long) sparseFit.batchSize())
                     .add("epochs", (long) sparseFit.epochs()).add("iterations", sparseFit.iterations())
                     .add("evaluations", sparseFit.evaluations()).add("stop", sparseFit.stop())
+                    .add("start_seconds", sparseFit.startSeconds()).add("training_seconds", sparseFit.trainingSeconds())
                     .add("seconds", sparseFit.seconds());
         }
         if (search != null) {

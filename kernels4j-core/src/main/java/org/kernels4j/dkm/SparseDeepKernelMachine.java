@@ -315,15 +315,33 @@ public final class SparseDeepKernelMachine implements Estimator<DeepKernelMachin
 
     @Override
     public DeepKernelMachineModel fit(Matrix x, Matrix y) {
+        return fit(x, y, true);
+    }
+
+    /**
+     * The model at the starting point, untrained: the NNGP Grams (G_ℓ = K_ℓ) with q(u) at its collapsed
+     * optimum, i.e. the ν → ∞ limit, Titsias' SGPR with the composed NNGP kernel. One pass over the rows.
+     */
+    public DeepKernelMachineModel start(Matrix x, Matrix y) {
+        return fit(x, y, false);
+    }
+
+    private DeepKernelMachineModel fit(Matrix x, Matrix y, boolean train) {
         long started = System.nanoTime();
         Problem p = problem(x, y);
+        long trainingStarted = System.nanoTime();
         SparseDkmObjective objective = p.objective();
         int n = x.rows();
         double[] theta;
         String stop;
         long iterations;
         long evaluations;
-        if (batchSize == 0) {
+        if (!train) {
+            theta = p.theta();
+            stop = "start";
+            iterations = 0;
+            evaluations = 0;
+        } else if (batchSize == 0) {
             double[] lower = new double[p.theta().length];
             double[] upper = new double[p.theta().length];
             Arrays.fill(lower, Double.NEGATIVE_INFINITY);
@@ -342,6 +360,7 @@ public final class SparseDeepKernelMachine implements Estimator<DeepKernelMachin
             iterations = a.steps;
             evaluations = a.steps;
         }
+        double trainingSeconds = (System.nanoTime() - trainingStarted) / 1e9;
         objective.valueAndGradient(theta, x, y, 1, null); // the terms on all rows at the returned point
         double[] t = objective.lastTerms();
         int m = p.inducingInputs().rows();
@@ -361,8 +380,8 @@ public final class SparseDeepKernelMachine implements Estimator<DeepKernelMachin
         System.arraycopy(t, 1, terms, 1, layers);
         double seconds = (System.nanoTime() - started) / 1e9;
         return DeepKernelMachineModel.sparse(map, nu, noise, p.inducingInputs(), mu, a, grams, p.jitter(), terms,
-                new DeepKernelMachineModel.SparseFit(n, t[0], t[layers + 1], batchSize, batchSize == 0 ? 0 : epochs,
-                        stop, iterations, evaluations, seconds));
+                new DeepKernelMachineModel.SparseFit(n, t[0], t[layers + 1], batchSize, batchSize == 0 || !train ? 0 : epochs,
+                        stop, iterations, evaluations, (trainingStarted - started) / 1e9, trainingSeconds, seconds));
     }
 
     private static final class Adam {

@@ -31,7 +31,7 @@ import org.kernels4j.linalg.Parallelism;
  * O(L·(m³ + |B|·m²)), linear in the batch; rows are processed in chunks of {@value #CHUNK}.
  */
 final class SparseDkmObjective {
-    static final int CHUNK = 1024;
+    static final int CHUNK = 256;
     private static final double LOG_2PI = Math.log(2 * Math.PI);
 
     private final GramMap map;
@@ -92,10 +92,7 @@ final class SparseDkmObjective {
         final Matrix[] kInv = new Matrix[layers + 2];
         final double[] logDetK = new double[layers + 2];
         final Matrix mu;
-        final Matrix[] gBar = new Matrix[layers + 2];
-        final Matrix[] wtw = new Matrix[layers + 2];
-        final Matrix muBar;
-        double ell;
+        final Sums sums;
 
         State(double[] theta, boolean gradient) {
             int p = DkmObjective.packedSize(m);
@@ -104,13 +101,9 @@ final class SparseDkmObjective {
                 v[l] = DkmObjective.unpack(theta, (l - 1) * p, m);
                 g[l] = new Matrix(m, m);
                 Blas.syrk(1, v[l], 0, g[l]);
-                if (gradient) {
-                    gBar[l] = new Matrix(m, m);
-                    wtw[l] = new Matrix(m, m);
-                }
             }
             mu = Matrix.wrap(m, k, java.util.Arrays.copyOfRange(theta, meanOffset(), meanOffset() + m * k));
-            muBar = gradient ? new Matrix(m, k) : null;
+            sums = new Sums(gradient);
         }
 
         /** Factors K_2…K_{L+1}; false when one is not positive definite with its fixed jitter. */
@@ -130,12 +123,44 @@ final class SparseDkmObjective {
     }
 
     /**
+     * What the rows contribute: Σ ℓ_t and, with the gradient, the adjoints of G_ℓ (Ḡ_ℓ), Σ WᵀW̄ per layer
+     * (K̄_ii = −(Σ WᵀW̄)·K⁻¹, applied once) and μ̄. One per chunk of rows, added up under a lock.
+     */
+    private final class Sums {
+        final Matrix[] gBar = new Matrix[layers + 2];
+        final Matrix[] wtw = new Matrix[layers + 2];
+        final Matrix muBar;
+        double ell;
+
+        Sums(boolean gradient) {
+            if (gradient) {
+                for (int l = 1; l <= layers + 1; l++) {
+                    gBar[l] = new Matrix(m, m);
+                    wtw[l] = new Matrix(m, m);
+                }
+            }
+            muBar = gradient ? new Matrix(m, k) : null;
+        }
+
+        synchronized void add(Sums o) {
+            ell += o.ell;
+            if (muBar != null) {
+                for (int l = 1; l <= layers + 1; l++) {
+                    axpy(1, o.gBar[l], gBar[l]);
+                    axpy(1, o.wtw[l], wtw[l]);
+                }
+                axpy(1, o.muBar, muBar);
+            }
+        }
+    }
+
+    /**
      * −𝓛_B at θ for the rows (x, y) with the likelihood scaled by {@code scale}; writes ∇θ(−𝓛_B) into
      * {@code gradient} unless it is null. NaN where a K_ii is not positive definite.
      */
     double valueAndGradient(double[] theta, Matrix x, Matrix y, double scale, double[] gradient) {
-        double[] out = new double[1];
-        if (m < 512) { // small inducing sets: single-threaded BLAS, threads cost more than they save
+        if (x.rows() <= CHUNK && m < 512) { // small: all of it in one single-threaded block
+            double[] out = new double[1];
             Parallelism.forEachBlock(1, b -> out[0] = evaluate(theta, x, y, scale, gradient));
             return out[0];
         }
@@ -145,17 +170,39 @@ final class SparseDkmObjective {
     private double evaluate(double[] theta, Matrix x, Matrix y, double scale, double[] gradient) {
         boolean grad = gradient != null;
         State s = new State(theta, grad);
-        if (!s.factorKernels()) {
+        boolean[] ok = new boolean[1];
+        inducingBlock(() -> ok[0] = s.factorKernels());
+        if (!ok[0]) {
             return Double.NaN;
         }
         int n = x.rows();
-        for (int from = 0; from < n; from += CHUNK) {
+        int chunks = (n + CHUNK - 1) / CHUNK;
+        // row chunks on the worker threads (BLAS single-threaded there), each adding its sums under a lock
+        Parallelism.forEachBlock(chunks, c -> {
+            int from = c * CHUNK;
             int to = Math.min(n, from + CHUNK);
-            batch(s, from == 0 && to == n ? x : x.rowRange(from, to), from == 0 && to == n ? y : y.rowRange(from, to),
-                    scale, grad);
+            Sums part = new Sums(grad);
+            batch(s, part, chunks == 1 ? x : x.rowRange(from, to), chunks == 1 ? y : y.rowRange(from, to), scale, grad);
+            s.sums.add(part);
+        });
+        double[] out = new double[1];
+        inducingBlock(() -> out[0] = finishValue(s, scale, gradient));
+        return out[0];
+    }
+
+    /** m×m work: single-threaded BLAS below m = 512, where threads cost more than they save. */
+    private void inducingBlock(Runnable r) {
+        if (m < 512) {
+            Parallelism.forEachBlock(1, b -> r.run());
+        } else {
+            r.run();
         }
+    }
+
+    private double finishValue(State s, double scale, double[] gradient) {
+        boolean grad = gradient != null;
         double[] terms = new double[layers + 2];
-        terms[0] = scale * s.ell;
+        terms[0] = scale * s.sums.ell;
         double value = terms[0];
         for (int l = 1; l <= layers + 1; l++) {
             double logDetG = 0;
@@ -184,7 +231,7 @@ final class SparseDkmObjective {
     }
 
     /** Forward and (when {@code grad}) backward pass of one chunk of rows through the L + 1 layer maps. */
-    private void batch(State s, Matrix xb, Matrix yb, double scale, boolean grad) {
+    private void batch(State s, Sums acc, Matrix xb, Matrix yb, double scale, boolean grad) {
         int b = xb.rows();
         int top = layers + 1;
         Matrix[] gti = new Matrix[top + 1];
@@ -243,11 +290,11 @@ final class SparseDkmObjective {
                 }
             }
         }
-        s.ell += ell;
+        acc.ell += ell;
         if (!grad) {
             return;
         }
-        Blas.gemm(true, false, 1, w[top], meanBar, 1, s.muBar);
+        Blas.gemm(true, false, 1, w[top], meanBar, 1, acc.muBar);
         Matrix wBar = new Matrix(b, m);
         Blas.gemm(false, true, 1, meanBar, s.mu, 0, wBar);
         double[] gBarT = new double[b];
@@ -271,8 +318,8 @@ final class SparseDkmObjective {
                     dwd[i] += gb * wd[i];
                 }
             }
-            Blas.gemm(true, false, 1, w[l], dw, 1, s.gBar[l]);
-            Blas.gemm(true, false, 1, w[l], wBar, 1, s.wtw[l]);
+            Blas.gemm(true, false, 1, w[l], dw, 1, acc.gBar[l]);
+            Blas.gemm(true, false, 1, w[l], wBar, 1, acc.wtw[l]);
             if (l == 1) {
                 break; // layer 0 (the inputs) has no parameters
             }
@@ -289,20 +336,20 @@ final class SparseDkmObjective {
             for (int t = 0; t < b; t++) {
                 double g = prevGt[t];
                 map.partials(g, g, g, partial);
-                double acc = gBarT[t] * (2 * partial[0] + partial[1]);
+                double gSum = gBarT[t] * (2 * partial[0] + partial[1]);
                 for (int i = 0; i < m; i++) {
                     int e = t * m + i;
                     double a = kbd[e] - gBarT[t] * wd[e];
                     double gii = gPrev.get(i, i);
                     map.partials(g, prevGti[e], gii, partial);
                     gpd[e] = a * partial[1];
-                    acc += a * partial[0];
+                    gSum += a * partial[0];
                     map.partials(gii, prevGti[e], g, partial);
                     gPrevBarDiag[i] += a * partial[0];
                 }
-                gPrevBar[t] = acc;
+                gPrevBar[t] = gSum;
             }
-            Matrix gb = s.gBar[l - 1];
+            Matrix gb = acc.gBar[l - 1];
             for (int i = 0; i < m; i++) {
                 gb.set(i, i, gb.get(i, i) + gPrevBarDiag[i]);
             }
@@ -318,11 +365,11 @@ final class SparseDkmObjective {
         for (int l = layers + 1; l >= 1; l--) {
             double weight = l <= layers ? nu[l - 1] : k;
             Matrix kinv = s.kInv[l];
-            Matrix gBar = s.gBar[l];
+            Matrix gBar = s.sums.gBar[l];
             axpy(-0.5 * weight, kinv, gBar);
             if (l >= 2) {
                 Matrix kBar = new Matrix(m, m);
-                Blas.gemm(false, false, -1, s.wtw[l], kinv, 0, kBar);
+                Blas.gemm(false, false, -1, s.sums.wtw[l], kinv, 0, kBar);
                 Matrix pv = kinv.copy();
                 Blas.trmmRightLower(1, s.v[l], pv); // K⁻¹V
                 Matrix kgk = new Matrix(m, m);
@@ -333,11 +380,11 @@ final class SparseDkmObjective {
                     Matrix q = new Matrix(m, k);
                     Blas.gemm(false, false, 1, kinv, s.mu, 0, q);
                     Blas.gemm(false, true, 0.5, q, q, 1, kBar);
-                    Blas.gemm(false, false, -1, kinv, s.mu, 1, s.muBar);
+                    Blas.gemm(false, false, -1, kinv, s.mu, 1, s.sums.muBar);
                 }
                 symmetrize(kBar);
                 Matrix back = DkmObjective.backprop(map, s.g[l - 1], kBar);
-                axpy(1, back, s.gBar[l - 1]);
+                axpy(1, back, s.sums.gBar[l - 1]);
             }
             symmetrize(gBar);
             Blas.trmmRightLower(2, s.v[l], gBar); // 2·sym(Ḡ)·V
@@ -352,7 +399,7 @@ final class SparseDkmObjective {
                 gradient[row + i] = -(bd[i * m + i] * s.v[l].get(i, i) + weight);
             }
         }
-        double[] mb = s.muBar.data();
+        double[] mb = s.sums.muBar.data();
         int off = meanOffset();
         for (int e = 0; e < mb.length; e++) {
             gradient[off + e] = -mb[e];
@@ -390,7 +437,9 @@ final class SparseDkmObjective {
         Matrix phi = new Matrix(m, m);
         Matrix psi = new Matrix(m, k);
         int n = x.rows();
-        for (int from = 0; from < n; from += CHUNK) {
+        int chunks = (n + CHUNK - 1) / CHUNK;
+        Parallelism.forEachBlock(chunks, c -> {
+            int from = c * CHUNK;
             int to = Math.min(n, from + CHUNK);
             Matrix xb = x.rowRange(from, to);
             int b = to - from;
@@ -410,9 +459,15 @@ final class SparseDkmObjective {
                 gt = ng;
             }
             Matrix kti = cross(gt, gti, s.g[layers]);
-            Blas.gemm(true, false, 1, kti, kti, 1, phi);
-            Blas.gemm(true, false, 1, kti, y.rowRange(from, to), 1, psi);
-        }
+            Matrix phiPart = new Matrix(m, m);
+            Matrix psiPart = new Matrix(m, k);
+            Blas.gemm(true, false, 1, kti, kti, 0, phiPart);
+            Blas.gemm(true, false, 1, kti, y.rowRange(from, to), 0, psiPart);
+            synchronized (phi) {
+                axpy(1, phiPart, phi);
+                axpy(1, psiPart, psi);
+            }
+        });
         return new Matrix[] {phi, psi};
     }
 

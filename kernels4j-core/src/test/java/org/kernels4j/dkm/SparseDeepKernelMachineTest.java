@@ -206,10 +206,15 @@ class SparseDeepKernelMachineTest {
         return -0.5 * quad - 0.5 * logDet[0] - 0.5 * n * Math.log(2 * Math.PI) - trace / (2 * noise);
     }
 
-    /** The minibatch estimator (n/|B|)·Σ_B ℓ_t − KL averaged over the batches of a partition is 𝓛, with its gradient. */
+    /**
+     * The minibatch estimator (n/|B|)·Σ_B ℓ_t − KL averaged over the batches of a random partition is 𝓛, with its
+     * gradient. n = 600 rows are evaluated in three parallel chunks, each batch of 200 in one.
+     */
     @Test
     void minibatchEstimatorIsUnbiasedOverAPartition() {
-        Matrix x = TestData.gaussian(12, 3, 1, 31);
+        int n = 600;
+        assertTrue(n > 2 * SparseDkmObjective.CHUNK);
+        Matrix x = TestData.gaussian(n, 3, 1, 31);
         Matrix y = targets(x, 2);
         SparseDeepKernelMachine.Problem p = SparseDeepKernelMachine.builder(RELU).layers(2).nu(1.5).noise(0.1)
                 .inducing(5).build().problem(x, y);
@@ -220,12 +225,21 @@ class SparseDeepKernelMachineTest {
         }
         double[] full = new double[theta.length];
         double value = p.objective().valueAndGradient(theta, x, y, 1, full);
-        int[] perm = {7, 2, 11, 0, 5, 9, 3, 10, 1, 8, 6, 4};
+        int[] perm = new int[n];
+        for (int i = 0; i < n; i++) {
+            perm[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = rnd.nextInt(i + 1);
+            int t = perm[i];
+            perm[i] = perm[j];
+            perm[j] = t;
+        }
         double mean = 0;
         double[] meanGrad = new double[theta.length];
         double spread = 0;
         for (int b = 0; b < 3; b++) {
-            int[] rows = java.util.Arrays.copyOfRange(perm, 4 * b, 4 * b + 4);
+            int[] rows = java.util.Arrays.copyOfRange(perm, 200 * b, 200 * b + 200);
             double[] g = new double[theta.length];
             double v = p.objective().valueAndGradient(theta, x.selectRows(rows), y.selectRows(rows), 3.0, g);
             mean += v / 3;
