@@ -167,10 +167,50 @@ class SparseDeepKernelMachineTest {
         assertEquals(bound, atStart, 1e-8 * Math.abs(bound));
         DeepKernelMachineModel m = dkm.fit(x, y);
         assertEquals(bound, m.objective(), 1e-6 * Math.abs(bound));
+        // the untrained start predicts as SGPR (Titsias) with the NNGP kernel: mean K_*m Σ K_mn y/σ²,
+        // variance k_** − K_*m K_mm⁻¹ K_m* + K_*m Σ K_m*, Σ = (K_mm + K_mn K_nm/σ²)⁻¹, by Gaussian elimination
+        DeepKernelMachineModel start = dkm.start(x, y);
+        assertEquals(bound, start.objective(), 1e-8 * Math.abs(bound));
+        for (double j : start.jitter()) {
+            assertEquals(0.0, j, 0.0);
+        }
+        NeuralKernel k = NeuralKernel.nngp(3, Activation.relu(), 1, 0);
+        Matrix kmm = gram(k, z, z);
+        Matrix kmn = gram(k, z, x);
+        Matrix ksm = gram(k, Q, z);
+        Matrix inner = TestData.naiveProduct(kmn, kmn.transpose());
+        for (int e = 0; e < inner.data().length; e++) {
+            inner.data()[e] = kmm.data()[e] + inner.data()[e] / noise;
+        }
+        Matrix sigmaKmnY = TestData.gaussSolve(inner, TestData.naiveProduct(kmn, y));
+        Matrix sigmaKms = TestData.gaussSolve(inner, ksm.transpose());
+        Matrix kmmKms = TestData.gaussSolve(kmm, ksm.transpose());
+        Matrix mean = start.predict(Q);
+        Matrix var = start.predictiveVariance(Q);
+        for (int t = 0; t < Q.rows(); t++) {
+            double mu = 0;
+            double v = k.value(Q.row(t), Q.row(t));
+            for (int i = 0; i < z.rows(); i++) {
+                mu += ksm.get(t, i) * sigmaKmnY.get(i, 0) / noise;
+                v += ksm.get(t, i) * (sigmaKms.get(i, t) - kmmKms.get(i, t));
+            }
+            assertEquals(mu, mean.get(t, 0), 1e-8 * (1 + Math.abs(mu)), "mean " + t);
+            assertEquals(v, var.get(t, 0), 1e-8 * (1 + v), "variance " + t);
+        }
         // a finite ν learns: the optimum rises above the NNGP bound
         DeepKernelMachineModel learned = SparseDeepKernelMachine.builder(RELU).layers(2).nu(1).noise(noise)
                 .inducingPoints(z).maxIterations(50).build().fit(x, y);
         assertTrue(learned.objective() > bound + 1e-3, learned.objective() + " vs " + bound);
+    }
+
+    private static Matrix gram(NeuralKernel k, Matrix a, Matrix b) {
+        Matrix g = new Matrix(a.rows(), b.rows());
+        for (int i = 0; i < a.rows(); i++) {
+            for (int j = 0; j < b.rows(); j++) {
+                g.set(i, j, k.value(a.row(i), b.row(j)));
+            }
+        }
+        return g;
     }
 
     private static double sgprBound(Matrix x, Matrix z, Matrix y, double noise) {
