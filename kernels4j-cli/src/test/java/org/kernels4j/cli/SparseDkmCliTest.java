@@ -56,7 +56,7 @@ class SparseDkmCliTest {
                     + "epochs of batches of 20 rows, 120 steps"), fit.out());
             assertEquals("dkm", ModelFiles.kind(model));
             DeepKernelMachineModel m = (DeepKernelMachineModel) ModelFiles.load(model).model();
-            assertTrue(m.sparse());
+            assertTrue(m.isSparse());
             assertEquals(15, m.trainingInputs().rows());
             Path preds = dir.resolve("p.csv");
             CliTest.Run pred = CliTest.run("predict", "--model", model.toString(), "--data", data.toString(), "--out",

@@ -40,7 +40,7 @@ public final class DeepKernelMachineCodec extends ModelCodec<DeepKernelMachineMo
                 .put("objective", m.objective())
                 .array("train_x", m.trainingInputs())
                 .array("train_y", m.trainingTargets());
-        if (m.sparse()) {
+        if (m.isSparse()) {
             s.array("output_cov", m.outputCovariance());
         }
         List<Matrix> grams = m.grams();

@@ -29,7 +29,7 @@ import org.kernels4j.optim.BoundedLbfgs;
  * = k_t − K_ti·C⁻¹·K_it (noise not included). At a training input A = e_i, so the maps return the learned
  * rows and the mean is that of the GP on the learned G_L. Cost per test row O(L·n²).
  *
- * <p>A <b>sparse</b> model ({@link SparseDeepKernelMachine}, {@link #sparse()}) holds the m inducing inputs in
+ * <p>A <b>sparse</b> model ({@link SparseDeepKernelMachine}, {@link #isSparse()}) holds the m inducing inputs in
  * place of the training inputs, the learned inducing Grams, and the variational output q(u) = N(μ_λ, A) at
  * the inducing points; the layer maps are the same, and the output layer is that of the authors' code:
  * mean = K_ti·K_out⁻¹·μ, latent variance = k_t − diag(K_ti·K_out⁻¹·K_it) + diag(K_ti·K_out⁻¹·A·K_out⁻¹·K_it),
@@ -216,7 +216,7 @@ public final class DeepKernelMachineModel implements PredictiveVariance {
     }
 
     /** Whether this is a sparse (inducing-point) model. */
-    public boolean sparse() {
+    public boolean isSparse() {
         return outputCovariance != null;
     }
 

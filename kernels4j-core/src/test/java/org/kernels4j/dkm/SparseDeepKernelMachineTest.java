@@ -137,7 +137,7 @@ class SparseDeepKernelMachineTest {
         DeepKernelMachineModel sparse = SparseDeepKernelMachine.builder(SE).layers(1).nu(0.5).noise(0.05)
                 .inducingPoints(x).gradientTolerance(1e-9).build().fit(x, y);
         double gain = exact.objective(); // the exact optimum
-        assertTrue(sparse.sparse());
+        assertTrue(sparse.isSparse());
         assertEquals(gain, sparse.objective(), 1e-6 * Math.abs(gain));
         Matrix g = exact.grams().get(0);
         Matrix gs = sparse.grams().get(0);
@@ -312,7 +312,7 @@ class SparseDeepKernelMachineTest {
         assertEquals(60, (long) m.report().number("iterations")); // 15 epochs × 4 batches
         DeepKernelMachineCodec codec = new DeepKernelMachineCodec();
         DeepKernelMachineModel back = codec.decode(codec.encode(m));
-        assertTrue(back.sparse());
+        assertTrue(back.isSparse());
         assertEquals(m.objective(), back.objective(), 0.0);
         assertEquals(0.0, m.predict(Q.rowRange(0, 4).selectColumns(new int[] {0, 1}))
                 .maxAbsDifference(back.predict(Q.rowRange(0, 4).selectColumns(new int[] {0, 1}))), 1e-12);
