@@ -27,6 +27,7 @@ import org.kernels4j.dkm.DeepKernelMachineClassifier;
 import org.kernels4j.dkm.DeepKernelMachineClassifierModel;
 import org.kernels4j.dkm.DeepKernelMachineModel;
 import org.kernels4j.dkm.GramMap;
+import org.kernels4j.dkm.SparseDeepKernelMachine;
 import org.kernels4j.model.Model;
 import org.kernels4j.privacy.PrivateKernelSum;
 import org.kernels4j.regression.NtkPredictor;
@@ -150,8 +151,9 @@ final class FitCommand implements Callable<Integer> {
     String cgStop;
 
     @Option(names = "--sampler", defaultValue = "uniform", paramLabel = "NAME",
-            description = "How --solver nystrom picks centres: uniform, kmeans++, leverage, dpp, logdet, kt "
-                    + "(kernel thinning) or inchol (pivoted incomplete Cholesky) (default: ${DEFAULT-VALUE}).")
+            description = "How --solver nystrom picks centres, and how dkm --inducing picks inducing points: uniform, "
+                    + "kmeans++, leverage, dpp, logdet, kt (kernel thinning) or inchol (pivoted incomplete Cholesky) "
+                    + "(default: ${DEFAULT-VALUE}).")
     String sampler;
 
     @Option(names = "--sample-weights", paramLabel = "FILE",
@@ -243,8 +245,18 @@ final class FitCommand implements Callable<Integer> {
             + "scale has an InvGamma(A, B) prior, giving nu = 2A (replaces --dof).")
     String inverseGamma;
 
-    @Option(names = "--inducing", paramLabel = "M", description = "sgpr: number of inducing points (default 100).")
+    @Option(names = "--inducing", paramLabel = "M", description = "sgpr: number of inducing points (default 100). dkm: "
+            + "the sparse deep kernel machine with M inducing points (picked by --sampler, seeded by --seed), cost "
+            + "linear in the rows; without it, the exact DKM.")
     Integer inducing;
+
+    @Option(names = "--batch-size", paramLabel = "B", description = "dkm --inducing: train by Adam on minibatches of B "
+            + "rows (the likelihood scaled by n/B: an unbiased estimate) instead of full-batch L-BFGS.")
+    Integer batchSize;
+
+    @Option(names = "--epochs", paramLabel = "E", description = "dkm --inducing --batch-size: passes over the rows "
+            + "(default 10).")
+    Integer epochs;
 
     @Option(names = "--time", paramLabel = "T", description = "ntk: training time t of the gradient flow "
             + "(default: infinity, i.e. trained to convergence). krr --filter flow: the time t of dalpha/dt = y - K alpha "
@@ -252,7 +264,7 @@ final class FitCommand implements Callable<Integer> {
     Double time;
 
     @Option(names = "--learning-rate", paramLabel = "ETA", description = "ntk: learning rate eta (default 1; only "
-            + "eta*t matters).")
+            + "eta*t matters). dkm --batch-size: Adam's step size (default 0.01).")
     Double learningRate;
 
     @Option(names = "--diag-reg", paramLabel = "R", description = "ntk: regularizer added to the kernels' diagonal, "
@@ -334,10 +346,11 @@ final class FitCommand implements Callable<Integer> {
         var parsed = spec.commandLine().getParseResult();
         java.util.Map<String, List<String>> appliesTo = new java.util.LinkedHashMap<>();
         for (String o : List.of("--lambda", "--lambda-grid", "--select", "--intercept", "--solver", "--centers",
-                "--sampler", "--sample-weights")) {
+                "--sample-weights")) {
             appliesTo.put(o, List.of("krr"));
         }
         appliesTo.put("--lambda", List.of("krr", "pegasos", "online"));
+        appliesTo.put("--sampler", List.of("krr", "dkm"));
         for (String o : List.of("--optimize", "--restarts", "--bounds", "--fix")) {
             appliesTo.put(o, List.of("gp", "tp", "sgpr", "gpc", "kron-gp", "ss-gp"));
         }
@@ -358,11 +371,11 @@ final class FitCommand implements Callable<Integer> {
         appliesTo.put("--noise", List.of("gp", "tp", "dkm", "kron-gp", "ss-gp"));
         appliesTo.put("--max-missing", List.of("kron-gp"));
         appliesTo.put("--layers", List.of("dkm"));
-        appliesTo.put("--inducing", List.of("sgpr"));
-        for (String o : List.of("--learning-rate", "--diag-reg")) {
-            appliesTo.put(o, List.of("ntk"));
-        }
-        appliesTo.put("--learning-rate", List.of("ntk", "online"));
+        appliesTo.put("--inducing", List.of("sgpr", "dkm"));
+        appliesTo.put("--batch-size", List.of("dkm"));
+        appliesTo.put("--epochs", List.of("dkm"));
+        appliesTo.put("--learning-rate", List.of("ntk", "online", "dkm"));
+        appliesTo.put("--diag-reg", List.of("ntk"));
         appliesTo.put("--time", List.of("ntk", "krr"));
         for (String o : List.of("--epsilon-dp", "--features", "--ledger", "--budget")) {
             appliesTo.put(o, List.of("private-similarity"));
@@ -1006,6 +1019,15 @@ final class FitCommand implements Callable<Integer> {
 
     /** {@code --model dkm}: the exact deep kernel machine, its objective terms and per-layer target alignment. */
     private Integer fitDeepKernelMachine() {
+        if (inducing == null) {
+            for (String o : List.of("--batch-size", "--epochs", "--learning-rate", "--sampler")) {
+                if (parsed(o)) {
+                    throw new UsageException(o + " applies to the sparse deep kernel machine: add --inducing M");
+                }
+            }
+        } else {
+            return fitSparseDeepKernelMachine();
+        }
         GramMap map = GramMap.parse(kernel);
         DeepKernelMachine.Builder b = DeepKernelMachine.builder(map);
         if (layers != null) {
@@ -1080,6 +1102,85 @@ final class FitCommand implements Callable<Integer> {
         } else {
             printTrainingError(pw, m, ds);
         }
+        pw.printf("saved %s%n", out);
+        return 0;
+    }
+
+    /** {@code --model dkm --inducing M}: the sparse deep kernel machine, full batch or on minibatches. */
+    private Integer fitSparseDeepKernelMachine() {
+        if (batchSize == null && (epochs != null || learningRate != null)) {
+            throw new UsageException((epochs != null ? "--epochs" : "--learning-rate") + " applies to minibatch training:"
+                    + " add --batch-size B");
+        }
+        if (batchSize != null && maxIter != null) {
+            throw new UsageException("--max-iter limits full-batch L-BFGS; with --batch-size give --epochs");
+        }
+        if (batchSize != null && batchSize < 1) {
+            throw new UsageException("--batch-size must be >= 1, got " + batchSize);
+        }
+        GramMap map = GramMap.parse(kernel);
+        SparseDeepKernelMachine.Builder b = SparseDeepKernelMachine.builder(map).inducing(inducing).seed(seed)
+                .sampler(UsageException.of(() -> Landmarks.Sampler.parse(sampler)));
+        if (layers != null) {
+            b.layers(layers);
+        }
+        if (svm.nu != null) {
+            b.nu(svm.nu);
+        }
+        if (noise != null) {
+            b.noise(noise);
+        }
+        if (maxIter != null) {
+            b.maxIterations(maxIter);
+        }
+        if (batchSize != null) {
+            b.batchSize(batchSize);
+        }
+        if (epochs != null) {
+            b.epochs(epochs);
+        }
+        if (learningRate != null) {
+            b.learningRate(learningRate);
+        }
+        SparseDeepKernelMachine estimator = b.build();
+        Dataset ds = data.options.readWithTarget(train, target);
+        DeepKernelMachineModel m = estimator.fit(ds.features(), ds.target());
+        checkFitted(m, ds);
+        ModelFiles.save(new SavedModel(m, ds.featureNames(), ds.targetName(), ds.classLabels()), out);
+        var pw = spec.commandLine().getOut();
+        var r = m.report();
+        pw.printf("model: dkm (sparse, %d inducing points, %s), layer map: %s, layers: %d%n", inducing, sampler,
+                map.toSpec(), m.layers());
+        pw.printf("trained on %d rows x %d features from %s, target '%s'%n", ds.rows(), ds.features().cols(), train,
+                ds.targetName());
+        pw.printf("objective: %.6f = expected log likelihood %.6f - output KL %.6f - sum nu*KL%n", m.objective(),
+                r.number("expected_log_likelihood"), r.number("kl_output"));
+        double[] kl = m.klDivergences();
+        double[] nus = m.nu();
+        pw.printf("%-8s %10s %14s%n", "layer", "nu", "KL");
+        for (int l = 0; l < kl.length; l++) {
+            pw.printf("%-8d %10.4g %14.6g%n", l + 1, nus[l], kl[l]);
+        }
+        if (batchSize == null) {
+            pw.printf("optimizer: L-BFGS, %d iterations, %d evaluations, stopped on %s; %.2f s%n",
+                    (long) r.number("iterations"), (long) r.number("evaluations"), r.text("stop").replace('_', ' '),
+                    r.number("seconds"));
+            if (r.text("stop").equals("iterations")) {
+                pw.printf("note: the optimizer stopped at its iteration limit (raise --max-iter)%n");
+            }
+        } else {
+            pw.printf("optimizer: Adam, %d epochs of batches of %d rows, %d steps; %.2f s%n", (long) r.number("epochs"),
+                    batchSize, (long) r.number("iterations"), r.number("seconds"));
+        }
+        double maxJitter = 0;
+        for (double j : m.jitter()) {
+            maxJitter = Math.max(maxJitter, j);
+        }
+        if (maxJitter > 0) {
+            pw.printf("note: inducing kernel matrices needed jitter on their diagonals: %s%n",
+                    java.util.Arrays.toString(m.jitter()));
+        }
+        printTrainingError(pw, m, ds);
         pw.printf("saved %s%n", out);
         return 0;
     }

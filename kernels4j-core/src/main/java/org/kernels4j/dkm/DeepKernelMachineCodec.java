@@ -13,6 +13,11 @@ import org.kernels4j.model.ModelState;
  * reading, {@code objective}. Arrays: {@code train_x} (n×d), {@code train_y} (n×k) and the learned Gram
  * matrices {@code gram_1} … {@code gram_L} (n×n each). Loading refactors K_ℓ and the output matrix once
  * (O(L·n³)) rather than storing L + 1 more n×n factors.
+ *
+ * <p>A sparse model ({@link SparseDeepKernelMachine}) is the same kind with one more array,
+ * {@code output_cov} (A, m×m); there {@code train_x} holds the m inducing inputs,
+ * {@code train_y} the output mean μ and the Grams are m×m. Files without {@code output_cov} are exact models,
+ * as before.
  */
 public final class DeepKernelMachineCodec extends ModelCodec<DeepKernelMachineModel> {
     /** The kind written into files. */
@@ -35,6 +40,9 @@ public final class DeepKernelMachineCodec extends ModelCodec<DeepKernelMachineMo
                 .put("objective", m.objective())
                 .array("train_x", m.trainingInputs())
                 .array("train_y", m.trainingTargets());
+        if (m.isSparse()) {
+            s.array("output_cov", m.outputCovariance());
+        }
         List<Matrix> grams = m.grams();
         for (int l = 0; l < grams.size(); l++) {
             s.array("gram_" + (l + 1), grams.get(l));
@@ -75,6 +83,13 @@ public final class DeepKernelMachineCodec extends ModelCodec<DeepKernelMachineMo
             // the objective's terms as fitted: recomputing them would factor each G_ℓ itself, which a learned,
             // numerically semi-definite G_ℓ need not allow (files from before the terms were stored recompute)
             double[] terms = s.has("terms") ? s.numbers("terms", layers + 1) : null;
+            if (s.hasArray("output_cov")) {
+                if (terms == null) {
+                    throw new Kernels4jException("a sparse DKM file needs its 'terms' field");
+                }
+                return DeepKernelMachineModel.sparse(map, nu, noise, x, y, s.matrix("output_cov", n, n), grams, jitter,
+                        terms, null);
+            }
             return new DeepKernelMachineModel(map, nu, noise, x, y, grams, jitter, terms, null, 0);
         } catch (org.kernels4j.linalg.NotPositiveDefiniteException e) {
             throw new Kernels4jException("the stored Gram matrices do not give positive definite kernel matrices: "

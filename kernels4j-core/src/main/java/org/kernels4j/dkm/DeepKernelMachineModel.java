@@ -28,6 +28,13 @@ import org.kernels4j.optim.BoundedLbfgs;
  * then the output layer is the GP on K(G_L): mean = K_ti·C⁻¹Y, variance of the latent f
  * = k_t − K_ti·C⁻¹·K_it (noise not included). At a training input A = e_i, so the maps return the learned
  * rows and the mean is that of the GP on the learned G_L. Cost per test row O(L·n²).
+ *
+ * <p>A <b>sparse</b> model ({@link SparseDeepKernelMachine}, {@link #isSparse()}) holds the m inducing inputs in
+ * place of the training inputs, the learned inducing Grams, and the variational output q(u) = N(μ_λ, A) at
+ * the inducing points; the layer maps are the same, and the output layer is that of the authors' code:
+ * mean = K_ti·K_out⁻¹·μ, latent variance = k_t − diag(K_ti·K_out⁻¹·K_it) + diag(K_ti·K_out⁻¹·A·K_out⁻¹·K_it),
+ * K_out = K(G_L) + δ_outI. There {@link #trainingTargets()} is μ and {@link #logLikelihood()} the output
+ * layer's evidence lower bound (expected log-likelihood − KL(q ‖ p)).
  */
 public final class DeepKernelMachineModel implements PredictiveVariance {
     private final GramMap map;
@@ -42,6 +49,26 @@ public final class DeepKernelMachineModel implements PredictiveVariance {
     private final List<Matrix> layerFactors = new ArrayList<>();
     private final Matrix outputFactor;
     private final Matrix alpha;
+    private final Matrix outputCovariance;
+    private final SparseFit sparseFit;
+
+    /**
+     * How a sparse model was fitted, for its report.
+     *
+     * @param rows n, the training rows
+     * @param expectedLogLikelihood Σ_t E_q log N(y_t; f_t, σ²) at the returned point (all rows)
+     * @param outputKl Σ_λ KL(N(μ_λ, A) ‖ N(0, K_out))
+     * @param batchSize 0 for full-batch L-BFGS
+     * @param epochs minibatch passes (0 for full batch)
+     * @param stop why the optimizer stopped
+     * @param startSeconds choosing Z, the jitters and the collapsed start (one pass over the rows)
+     * @param trainingSeconds the optimizer alone (L-BFGS, or the Adam epochs)
+     * @param seconds all of the fit
+     */
+    public record SparseFit(int rows, double expectedLogLikelihood, double outputKl, int batchSize, int epochs,
+            String stop, long iterations, long evaluations, double startSeconds, double trainingSeconds,
+            double seconds) {
+    }
 
     /**
      * Assembles a model (the estimator and model files call this); shapes are validated.
@@ -53,6 +80,38 @@ public final class DeepKernelMachineModel implements PredictiveVariance {
      */
     public DeepKernelMachineModel(GramMap map, double[] nu, double noise, Matrix x, Matrix y, List<Matrix> grams,
             double[] jitter, double[] terms, BoundedLbfgs.Result search, double seconds) {
+        this(map, nu, noise, x, y, grams, jitter, terms, search, seconds, null, null);
+    }
+
+    /**
+     * Assembles a sparse model (the estimator and model files call this).
+     *
+     * @param inducing Z (m×d)
+     * @param mean μ (m×k), the output mean at the inducing points
+     * @param outputCovariance A (m×m), shared by the k outputs
+     * @param grams the inducing Grams G_1…G_L, each m×m
+     * @param terms [output evidence lower bound, KL_1, …, KL_L]
+     * @param fit how it was fitted, or null (a loaded model)
+     */
+    public static DeepKernelMachineModel sparse(GramMap map, double[] nu, double noise, Matrix inducing, Matrix mean,
+            Matrix outputCovariance, List<Matrix> grams, double[] jitter, double[] terms, SparseFit fit) {
+        int m = inducing.rows();
+        if (outputCovariance.rows() != m || outputCovariance.cols() != m) {
+            throw new Kernels4jException("the output covariance has shape " + outputCovariance.shape() + ", expected "
+                    + m + "x" + m);
+        }
+        if (terms == null || terms.length != grams.size() + 1) {
+            throw new Kernels4jException("a sparse DKM model needs its L + 1 objective terms");
+        }
+        return new DeepKernelMachineModel(map, nu, noise, inducing, mean, grams, jitter, terms, null, 0,
+                outputCovariance.copy(), fit);
+    }
+
+    private DeepKernelMachineModel(GramMap map, double[] nu, double noise, Matrix x, Matrix y, List<Matrix> grams,
+            double[] jitter, double[] terms, BoundedLbfgs.Result search, double seconds, Matrix outputCovariance,
+            SparseFit sparseFit) {
+        this.outputCovariance = outputCovariance;
+        this.sparseFit = sparseFit;
         int n = x.rows();
         int layers = grams.size();
         if (layers < 1 || nu.length != layers || jitter.length != layers + 1) {
@@ -81,7 +140,8 @@ public final class DeepKernelMachineModel implements PredictiveVariance {
             }
             previous = grams.get(l - 1);
         }
-        try (Cholesky c = DkmObjective.factor(DkmObjective.apply(map, previous, jitter[layers] + noise))) {
+        double outputDiagonal = jitter[layers] + (outputCovariance == null ? noise : 0); // sparse: q(u) has no noise
+        try (Cholesky c = DkmObjective.factor(DkmObjective.apply(map, previous, outputDiagonal))) {
             outputFactor = c.lower();
             alpha = c.solve(y);
         }
@@ -100,6 +160,15 @@ public final class DeepKernelMachineModel implements PredictiveVariance {
         FitReport.Builder r = FitReport.builder().add("objective", objective()).add("log_likelihood", terms[0])
                 .add("kl", java.util.Arrays.copyOfRange(terms, 1, terms.length)).add("nu", this.nu)
                 .add("noise", noise).add("jitter", this.jitter).add("alignment", alignments());
+        if (sparseFit != null) {
+            r.add("inducing", (long) n).add("rows", (long) sparseFit.rows())
+                    .add("expected_log_likelihood", sparseFit.expectedLogLikelihood())
+                    .add("kl_output", sparseFit.outputKl()).add("batch_size", (long) sparseFit.batchSize())
+                    .add("epochs", (long) sparseFit.epochs()).add("iterations", sparseFit.iterations())
+                    .add("evaluations", sparseFit.evaluations()).add("stop", sparseFit.stop())
+                    .add("start_seconds", sparseFit.startSeconds()).add("training_seconds", sparseFit.trainingSeconds())
+                    .add("seconds", sparseFit.seconds());
+        }
         if (search != null) {
             r.add("iterations", search.iterations()).add("evaluations", search.evaluations())
                     .add("stop", search.stop().name().toLowerCase(java.util.Locale.ROOT)).add("seconds", seconds);
@@ -146,12 +215,22 @@ public final class DeepKernelMachineModel implements PredictiveVariance {
         return out;
     }
 
-    /** The training inputs (n×d). */
+    /** Whether this is a sparse (inducing-point) model. */
+    public boolean isSparse() {
+        return outputCovariance != null;
+    }
+
+    /** A of a sparse model (m×m, a copy), null for an exact one. */
+    public Matrix outputCovariance() {
+        return outputCovariance == null ? null : outputCovariance.copy();
+    }
+
+    /** The training inputs (n×d); for a sparse model the inducing inputs (m×d). */
     public Matrix trainingInputs() {
         return x;
     }
 
-    /** The training targets (n×k). */
+    /** The training targets (n×k); for a sparse model μ (m×k). */
     public Matrix trainingTargets() {
         return y;
     }
@@ -216,18 +295,28 @@ public final class DeepKernelMachineModel implements PredictiveVariance {
         double[] self = new double[m];
         Matrix kt = outputCross(xTest, self);
         Matrix v;
+        Matrix w = null;
+        Matrix aw = null;
         try (Cholesky c = Cholesky.ofFactor(outputFactor, 0)) {
             v = c.solveLower(kt.transpose()); // n×m
+            if (outputCovariance != null) {
+                w = c.solve(kt.transpose()); // K_out⁻¹K_it
+                aw = new Matrix(w.rows(), w.cols());
+                Blas.gemm(false, false, 1, outputCovariance, w, 0, aw);
+            }
         }
         Matrix out = new Matrix(m, y.cols());
         int n = x.rows();
         for (int t = 0; t < m; t++) {
             double s = 0;
             for (int i = 0; i < n; i++) {
-                double w = v.get(i, t);
-                s += w * w;
+                double vi = v.get(i, t);
+                s -= vi * vi;
+                if (w != null) {
+                    s += w.get(i, t) * aw.get(i, t);
+                }
             }
-            double var = Math.max(0, self[t] - s);
+            double var = Math.max(0, self[t] + s);
             for (int o = 0; o < y.cols(); o++) {
                 out.set(t, o, var);
             }

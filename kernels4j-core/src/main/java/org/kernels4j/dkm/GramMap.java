@@ -171,6 +171,11 @@ public abstract sealed class GramMap permits GramMap.SquaredExponential, GramMap
             this.scale = 1 / (2 * length * length);
         }
 
+        /** ℓ. */
+        double length() {
+            return length;
+        }
+
         @Override
         public double value(double gii, double gij, double gjj) {
             return Math.exp(-scale * Math.max(0, gii + gjj - 2 * gij));
