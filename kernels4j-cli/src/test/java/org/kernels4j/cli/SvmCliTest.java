@@ -186,7 +186,7 @@ class SvmCliTest {
      * Above FitCommand.SCORED_SAMPLE training rows, fit scores a seeded sample and says so; --training-score all
      * scores every row. Both accuracies are recomputed here from the saved model's predictions: the sampled one must
      * be the accuracy over exactly the rows FitCommand.sampledRows names (checked on its own below), and differ from
-     * the whole set's on this noisy data. A bad value is one usage line, before any fit.
+     * the whole set's on this data with flipped labels. A bad value is one usage line, before any fit.
      */
     @Test
     void trainingScoreIsSampledAboveTheLimitAndWholeOnRequest() throws IOException {
@@ -194,9 +194,10 @@ class SvmCliTest {
         Path big = dir.resolve("big.csv");
         Random r = new Random(9);
         List<String> lines = new ArrayList<>(List.of("u,label"));
-        for (int i = 0; i < n; i++) {
-            double u = r.nextGaussian();
-            lines.add(u + "," + (u + 0.7 * r.nextGaussian() > 0 ? 1 : 0));
+        for (int i = 0; i < n; i++) { // a wide margin and 1% flipped labels: few support vectors, a quick solve
+            int label = r.nextBoolean() ? 1 : 0;
+            double u = (label == 1 ? 1 : -1) * (1 + Math.abs(r.nextGaussian()));
+            lines.add(u + "," + (r.nextDouble() < 0.01 ? 1 - label : label));
         }
         Files.write(big, lines);
         Path model = dir.resolve("big.zip");
