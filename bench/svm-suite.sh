@@ -11,7 +11,7 @@
 # tolerance 1e-3 and a 512 MiB kernel cache. Columns:
 #   e2e      the whole command a user runs, JVM or interpreter start and file reading included:
 #            ./kernels4j fit --model svc ... ; svm-train ... ; python3 (load_svmlight_files + SVC.fit)
-#   k4j/1t   the same kernels4j command on one thread (-Dkernels4j.threads=1)
+#   k4j/1t   the same kernels4j command on one thread (-Dkernels4j.threads=1): wall/cpu seconds
 #   solve    the fit alone: kernels4j's printed solve time; scikit-learn's SVC.fit (the LIBSVM solver in-process)
 #   cpu      user+sys CPU seconds of the whole command (less sensitive than wall time to a shared machine)
 #   obj      the largest relative difference of kernels4j's dual objective from svm-train's, over the binary
@@ -47,7 +47,7 @@ echo "date: $(date -u +%Y-%m-%dT%H:%MZ); machine: $(nproc) cores, $(free -g | aw
 echo "peers: LIBSVM $(dpkg-query -W -f='${Version}' libsvm-tools 2>/dev/null || echo '?'), scikit-learn" \
   "$("$PY" -c 'import sklearn; print(sklearn.__version__)'); JVM start (./kernels4j --version): ${jvm% *} s wall," \
   "${jvm#* } s CPU"
-printf "%-14s %6s %4s %3s %5s | %7s %7s %7s %7s %6s | %6s %6s | %6s %6s | %8s | %6s %6s %6s\n" data n d cls SV% \
+printf "%-14s %6s %4s %3s %5s | %7s %11s %7s %7s %6s | %6s %6s | %6s %6s | %8s | %6s %6s %6s\n" data n d cls SV% \
   e2e_k4j k4j/1t svm-trn sklearn lib/k4j solv_k4j solv_skl cpu_k4j cpu_lib obj_diff acc_k4j acc_lib acc_skl
 prepare() { # name dir
   local name="$1" dir="$2"
@@ -82,7 +82,7 @@ run_one() {
     k1=$(KERNELS4J_JAVA_OPTS="-Xmx12g -Dkernels4j.threads=1" timed "$dir/k4j1.log" ./kernels4j fit --model svc \
       --train "$dir/train.libsvm" --kernel "rbf(gamma=$g)" --c 1 --tol 1e-3 --cache-mb "$CACHE" --no-progress \
       --out "$dir/k4j1.zip")
-    k1=${k1% *}
+    k1="${k1% *}/${k1#* }"
   fi
   lib=$(timed "$dir/lib.log" svm-train -c 1 -g "$g" -e 0.001 -m "$CACHE" "$dir/train.libsvm" "$dir/lib.model")
   skl=$(timed "$dir/skl.log" "$PY" bench/svm_suite.py sklearn "$dir" 1 "$g" "$CACHE")
@@ -99,7 +99,7 @@ run_one() {
   objdiff=$(paste <(sed -n 's/^obj = \([-0-9.e+]*\),.*/\1/p' "$dir/lib.log" | sort -g) \
     <(awk '/^problem +objective/{t=1; next} t && /^support vectors/{t=0} t{print $(NF-5)}' "$dir/k4j.log" | sort -g) |
     awk '{r = ($1 - $2) / ($1 < 0 ? -$1 : $1); r = r < 0 ? -r : r; if (r > m) m = r} END{printf "%.1e", m}')
-  printf "%-14s %6d %4d %3d %5s | %7.2f %7s %7.2f %7.2f %6.2f | %8.2f %8.3f | %7.2f %7.2f | %8s | %7s %7s %7s\n" \
+  printf "%-14s %6d %4d %3d %5s | %7.2f %11s %7.2f %7.2f %6.2f | %8.2f %8.3f | %7.2f %7.2f | %8s | %7s %7s %7s\n" \
     "$name" "$n" "$d" "$cls" "$sv" "${k% *}" "$k1" "${lib% *}" "${skl% *}" \
     "$(awk -v a="${lib% *}" -v b="${k% *}" 'BEGIN{print a / b}')" "$solvek" "$solves" "${k#* }" "${lib#* }" \
     "$objdiff" "$acck" "$acclib" "$accskl"
