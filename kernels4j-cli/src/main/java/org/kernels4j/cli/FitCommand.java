@@ -307,6 +307,15 @@ final class FitCommand implements Callable<Integer> {
             + "CalibratedClassifierCV, ensemble=False). The model file then gives predict --proba.")
     String calibrate;
 
+    @Option(names = "--training-score", defaultValue = "sample", paramLabel = "sample|all", description = "How many "
+            + "training rows are scored after the fit (the training accuracy or RMSE printed, and the check that the "
+            + "model's predictions are finite): sample (default) scores a seeded " + SCORED_SAMPLE + " when there are "
+            + "more and says so; all scores every row, which costs a prediction over the whole training set.")
+    String trainingScore;
+
+    /** At most this many training rows are scored after a fit unless --training-score all. */
+    static final int SCORED_SAMPLE = 10_000;
+
     @Option(names = "--seed", defaultValue = "1", description = "Seed for the centre sampling, the restarts of "
             + "--optimize, SVM probability folds; for private-similarity, the public random frequencies only (the noise "
             + "always comes from a secure generator and has no seed) (default: ${DEFAULT-VALUE}).")
@@ -333,6 +342,9 @@ final class FitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (!trainingScore.equals("sample") && !trainingScore.equals("all")) {
+            throw new UsageException("--training-score must be sample or all, got '" + trainingScore + "'");
+        }
         if (sampleWeights != null) {
             AtomicFiles.checkWritable(out, train, sampleWeights);
         } else {
@@ -612,8 +624,9 @@ final class FitCommand implements Callable<Integer> {
         var pw = saveAndDescribe(m, k, ds, calibrate == null ? model : model + " calibrated by " + calibrate);
         pw.printf("classes: %s%n", classNames(m.classes(), ds));
         pw.print(m.report());
-        pw.printf("training accuracy: %.6f%n",
-                ClassificationMetrics.of(ds.target().data(), m.predict(ds.features()).data()).accuracy());
+        // the predictions checkFitted made: predicting the training rows a second time cost as much again
+        pw.printf("training accuracy: %.6f%s%n",
+                ClassificationMetrics.of(scoredTarget(ds).data(), fitted.data()).accuracy(), scoredNote(ds));
         pw.printf("saved %s%n", out);
         return 0;
     }
@@ -658,25 +671,64 @@ final class FitCommand implements Callable<Integer> {
         return pw;
     }
 
-    /** The model's predictions on its training rows, computed (and checked to be finite) before it is saved. */
+    /** The model's predictions on the scored training rows, computed (and checked to be finite) before it is saved. */
     private Matrix fitted;
+    /** The training rows {@link #fitted} is on, in increasing order, or null for all of them. */
+    private int[] scoredRows;
 
-    /** Refuses to save a model whose predictions on its own training rows are Inf or NaN. */
+    /**
+     * Refuses to save a model whose predictions on its own training rows are Inf or NaN. Scores a seeded sample of
+     * {@link #SCORED_SAMPLE} rows when there are more, unless --training-score all: on a large SVM the prediction over
+     * every training row cost a noticeable share of the whole run (issue 32), and a sample shows the same.
+     */
     private void checkFitted(Model m, Dataset ds) {
-        if (ds.rows() > 200_000) {
-            return; // predicting on millions of rows would cost another pass over the kernel
-        }
-        fitted = m.predict(ds.features());
+        scoredRows = trainingScore.equals("all") ? null : sampledRows(ds.rows(), SCORED_SAMPLE, seed);
+        fitted = m.predict(scoredRows == null ? ds.features() : ds.features().selectRows(scoredRows));
         Finite.requirePredictions(fitted, "the model's predictions on its training rows");
         if (ds.hasTarget() && fitted.cols() == ds.target().cols() && !(m instanceof org.kernels4j.model.Classifier c
                 && c.classes() != null)) {
-            Finite.requireError(RegressionMetrics.of(ds.target(), fitted).rmse(), ds.target());
+            Finite.requireError(RegressionMetrics.of(scoredTarget(ds), fitted).rmse(), ds.target());
         }
     }
 
+    /**
+     * {@code count} distinct rows of {@code rows} drawn uniformly with the given seed (a partial Fisher–Yates
+     * shuffle), in increasing order; null (every row) when there are no more than {@code count}.
+     */
+    static int[] sampledRows(int rows, int count, long seed) {
+        if (rows <= count) {
+            return null;
+        }
+        int[] perm = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            perm[i] = i;
+        }
+        java.util.Random rng = new java.util.Random(seed);
+        for (int i = 0; i < count; i++) {
+            int j = i + rng.nextInt(rows - i);
+            int t = perm[i];
+            perm[i] = perm[j];
+            perm[j] = t;
+        }
+        int[] chosen = java.util.Arrays.copyOf(perm, count);
+        java.util.Arrays.sort(chosen);
+        return chosen;
+    }
+
+    /** The targets of the scored training rows. */
+    private Matrix scoredTarget(Dataset ds) {
+        return scoredRows == null ? ds.target() : ds.target().selectRows(scoredRows);
+    }
+
+    /** What the training score was computed on, when it was not every row. */
+    private String scoredNote(Dataset ds) {
+        return scoredRows == null ? "" : String.format(java.util.Locale.ROOT,
+                " (on %d sampled rows of %d; --training-score all for every row)", scoredRows.length, ds.rows());
+    }
+
     private void printTrainingError(java.io.PrintWriter pw, Model m, Dataset ds) {
-        RegressionMetrics fitError = RegressionMetrics.of(ds.target(), fitted != null ? fitted : m.predict(ds.features()));
-        pw.printf("training rmse: %.6g, r2: %.6f%n", fitError.rmse(), fitError.r2());
+        RegressionMetrics fitError = RegressionMetrics.of(scoredTarget(ds), fitted);
+        pw.printf("training rmse: %.6g, r2: %.6f%s%n", fitError.rmse(), fitError.r2(), scoredNote(ds));
     }
 
     /** Refuses the parameter options that the chosen filter would ignore. */
@@ -814,15 +866,17 @@ final class FitCommand implements Callable<Integer> {
                     s.converged() ? "" : "  (iteration limit reached)");
         }
         pw.printf("support vectors: %d of %d rows; %.2f s%n", m.supportVectorCount(), ds.rows(), seconds);
-        double[] pred = (fitted != null ? fitted : m.predict(ds.features())).data();
+        double[] pred = fitted.data();
         if (model.equals("svr") || model.equals("nusvr")) {
-            RegressionMetrics r = RegressionMetrics.of(ds.target(), Matrix.column(pred));
-            pw.printf("training rmse: %.6g, r2: %.6f%n", r.rmse(), r.r2());
+            RegressionMetrics r = RegressionMetrics.of(scoredTarget(ds), Matrix.column(pred));
+            pw.printf("training rmse: %.6g, r2: %.6f%s%n", r.rmse(), r.r2(), scoredNote(ds));
         } else if (classifier) {
-            pw.printf("training accuracy: %.6f%n", ClassificationMetrics.of(y.data(), pred).accuracy());
+            pw.printf("training accuracy: %.6f%s%n", ClassificationMetrics.of(scoredTarget(ds).data(), pred).accuracy(),
+                    scoredNote(ds));
         } else {
             long outliers = java.util.Arrays.stream(pred).filter(v -> v < 0).count();
-            pw.printf("training rows outside the estimated support: %d (%.4f)%n", outliers, outliers / (double) ds.rows());
+            pw.printf("training rows outside the estimated support: %d (%.4f)%s%n", outliers, outliers / (double) pred.length,
+                    scoredNote(ds));
         }
         pw.printf("saved %s%n", out);
         return 0;
@@ -1097,8 +1151,8 @@ final class FitCommand implements Callable<Integer> {
         }
         if (classifier != null) {
             pw.printf("classes: %s%n", classNames(classifier.classes(), ds));
-            pw.printf("training accuracy: %.6f%n",
-                    ClassificationMetrics.of(ds.target().data(), fitted.data()).accuracy());
+            pw.printf("training accuracy: %.6f%s%n",
+                    ClassificationMetrics.of(scoredTarget(ds).data(), fitted.data()).accuracy(), scoredNote(ds));
         } else {
             printTrainingError(pw, m, ds);
         }
@@ -1396,10 +1450,12 @@ final class FitCommand implements Callable<Integer> {
         }
         pw.print(m.report());
         Matrix f = fitted != null ? fitted : m.predict(ds.features());
+        Matrix t = fitted != null ? scoredTarget(ds) : ds.target(); // the rows f is on
         if (classify) {
-            pw.printf("training accuracy: %.6f%n", ClassificationMetrics.of(ds.target().data(), f.data()).accuracy());
+            pw.printf("training accuracy: %.6f%s%n", ClassificationMetrics.of(t.data(), f.data()).accuracy(),
+                    fitted != null ? scoredNote(ds) : "");
         } else if (m instanceof org.kernels4j.svm.KernelQuantileRegressionModel q) {
-            KernelLearners.printQuantileFit(pw, q, f, ds.target());
+            KernelLearners.printQuantileFit(pw, q, f, t);
         } else {
             printTrainingError(pw, m, ds);
         }

@@ -181,4 +181,84 @@ class SvmCliTest {
         assertEquals(1, r.code());
         assertTrue(r.err().contains("trained without probabilities"), r.err());
     }
+
+    /**
+     * Above FitCommand.SCORED_SAMPLE training rows, fit scores a seeded sample and says so; --training-score all
+     * scores every row. Both accuracies are recomputed here from the saved model's predictions: the sampled one must
+     * be the accuracy over exactly the rows FitCommand.sampledRows names (checked on its own below), and differ from
+     * the whole set's on this data with flipped labels. A bad value is one usage line, before any fit.
+     */
+    @Test
+    void trainingScoreIsSampledAboveTheLimitAndWholeOnRequest() throws IOException {
+        int n = FitCommand.SCORED_SAMPLE + 400;
+        Path big = dir.resolve("big.csv");
+        Random r = new Random(9);
+        List<String> lines = new ArrayList<>(List.of("u,label"));
+        for (int i = 0; i < n; i++) { // a wide margin and 1% flipped labels: few support vectors, a quick solve
+            int label = r.nextBoolean() ? 1 : 0;
+            double u = (label == 1 ? 1 : -1) * (1 + Math.abs(r.nextGaussian()));
+            lines.add(u + "," + (r.nextDouble() < 0.01 ? 1 - label : label));
+        }
+        Files.write(big, lines);
+        Path model = dir.resolve("big.zip");
+        CliTest.Run sampled = run("fit", "--model", "svc", "--train", big.toString(), "--kernel", "linear()", "--seed", "3",
+                "--out", model.toString());
+        assertEquals(0, sampled.code(), sampled.err());
+        String note = "(on " + FitCommand.SCORED_SAMPLE + " sampled rows of " + n + "; --training-score all for every row)";
+        assertTrue(sampled.out().contains(note), sampled.out());
+        Dataset ds = CsvReader.builder().target("label").build().read(big);
+        double[] pred = ModelFiles.load(model).model().predict(ds.features()).data();
+        double[] y = ds.target().data();
+        int[] rows = FitCommand.sampledRows(n, FitCommand.SCORED_SAMPLE, 3);
+        int hitSample = 0;
+        for (int i : rows) {
+            hitSample += pred[i] == y[i] ? 1 : 0;
+        }
+        int hitAll = 0;
+        for (int i = 0; i < n; i++) {
+            hitAll += pred[i] == y[i] ? 1 : 0;
+        }
+        assertTrue(hitSample * (double) n != hitAll * (double) rows.length, "the two accuracies should differ here");
+        assertEquals(hitSample / (double) rows.length, accuracy(sampled.out()), 1e-6);
+        CliTest.Run all = run("fit", "--model", "svc", "--train", big.toString(), "--kernel", "linear()", "--seed", "3",
+                "--training-score", "all", "--out", dir.resolve("all.zip").toString());
+        assertEquals(0, all.code(), all.err());
+        assertTrue(!all.out().contains("sampled rows"), all.out());
+        assertEquals(hitAll / (double) n, accuracy(all.out()), 1e-6);
+        CliTest.Run bad = run("fit", "--model", "svc", "--train", big.toString(), "--kernel", "linear()",
+                "--training-score", "some", "--out", dir.resolve("bad.zip").toString());
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--training-score must be sample or all, got 'some'"), bad.err());
+        assertEquals(1, bad.err().strip().lines().count(), bad.err());
+        assertTrue(!Files.exists(dir.resolve("bad.zip")));
+    }
+
+    private static double accuracy(String out) {
+        return Double.parseDouble(out.lines().filter(l -> l.startsWith("training accuracy: ")).findFirst().get()
+                .substring(19).split(" ")[0]);
+    }
+
+    /** The scored sample: distinct sorted rows in range, all rows (null) at or below the count, the seed matters. */
+    @Test
+    void sampledRowsAreADistinctSeededSubset() {
+        assertEquals(null, FitCommand.sampledRows(50, 50, 1));
+        int[] a = FitCommand.sampledRows(1000, 300, 1);
+        assertEquals(300, a.length);
+        for (int i = 1; i < a.length; i++) {
+            assertTrue(a[i] > a[i - 1] && a[0] >= 0 && a[a.length - 1] < 1000, "sorted, distinct, in range");
+        }
+        assertTrue(!java.util.Arrays.equals(a, FitCommand.sampledRows(1000, 300, 2)));
+        assertTrue(java.util.Arrays.equals(a, FitCommand.sampledRows(1000, 300, 1)));
+        // uniform: over many seeds each row is drawn with probability 300/1000; the count of draws of row 0 and of
+        // row 999 (a last-row bias would show) is binomial(400, 0.3): mean 120, sd 9.2, checked to 4.5 sd
+        int first = 0;
+        int last = 0;
+        for (int seed = 0; seed < 400; seed++) {
+            int[] s = FitCommand.sampledRows(1000, 300, seed);
+            first += s[0] == 0 ? 1 : 0;
+            last += s[s.length - 1] == 999 ? 1 : 0;
+        }
+        assertEquals(120, first, 41);
+        assertEquals(120, last, 41);
+    }
 }
