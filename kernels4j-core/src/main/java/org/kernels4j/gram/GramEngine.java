@@ -183,7 +183,7 @@ public final class GramEngine {
         int[] tj = upper[1];
         int pairs = ti.length;
         double[][] results = new double[pairs][];
-        ThreadLocal<double[][]> gradientBuffers = ThreadLocal.withInitial(() -> new double[count][TILE * TILE]);
+        Scratch<double[][]> gradientBuffers = new Scratch<>(() -> new double[count][TILE * TILE]);
         try (GramInputs in = new GramInputs(x, x.columnMeans())) {
             runTiles(pairs, ProgressListener.NONE, () -> new GramBlock(in, in, true, TILE * TILE), (block, buf, unused, p) -> {
                 int r0 = ti[p] * TILE;
@@ -191,9 +191,10 @@ public final class GramEngine {
                 int rows = Math.min(TILE, n - r0);
                 int cols = Math.min(TILE, n - c0);
                 block.moveTo(r0, rows, c0, cols);
-                double[][] g = gradientBuffers.get();
+                double[][] g = gradientBuffers.take();
                 kernel.computeGradientBlock(block, buf, g);
                 results[p] = sink.put(r0, c0, rows, cols, buf, g);
+                gradientBuffers.give(g);
             });
         }
         return results;
@@ -230,20 +231,24 @@ public final class GramEngine {
         int m = z.rows();
         int n = x.rows();
         int bands = (n + TILE - 1) / TILE;
-        ThreadLocal<double[]> local = ThreadLocal.withInitial(() -> new double[m * TILE]);
+        Scratch<double[]> local = new Scratch<>(() -> new double[m * TILE]);
         double[] center = x.columnMeans();
         try (GramInputs left = new GramInputs(z, center); GramInputs right = new GramInputs(x, center)) {
             runTiles(bands, ProgressListener.NONE, () -> new GramBlock(left, right, false, TILE * TILE), (block, buf, unused, b) -> {
                 int c0 = b * TILE;
                 int w = Math.min(TILE, n - c0);
-                double[] band = local.get();
-                for (int r0 = 0; r0 < m; r0 += TILE) {
-                    int h = Math.min(TILE, m - r0);
-                    block.moveTo(r0, h, c0, w);
-                    kernel.computeBlock(block, buf);
-                    System.arraycopy(buf, 0, band, r0 * w, h * w);
+                double[] band = local.take();
+                try {
+                    for (int r0 = 0; r0 < m; r0 += TILE) {
+                        int h = Math.min(TILE, m - r0);
+                        block.moveTo(r0, h, c0, w);
+                        kernel.computeBlock(block, buf);
+                        System.arraycopy(buf, 0, band, r0 * w, h * w);
+                    }
+                    consumer.accept(c0, w, band);
+                } finally {
+                    local.give(band);
                 }
-                consumer.accept(c0, w, band);
             });
         }
     }
@@ -275,14 +280,14 @@ public final class GramEngine {
         int rowTiles = (m + TILE - 1) / TILE;
         double[][] perBand = new double[bands][];
         double[][] perBandInputs = inputGradient ? new double[bands][] : null;
-        ThreadLocal<double[][][]> local = ThreadLocal.withInitial(() -> new double[][][] {
+        Scratch<double[][][]> local = new Scratch<>(() -> new double[][][] {
             {new double[m * TILE], new double[m * TILE], new double[TILE * TILE]}, new double[rowTiles * count][TILE * TILE]});
         double[] center = x.columnMeans();
         double[] zd = z.data();
         double[] xd = x.data();
         try (GramInputs left = new GramInputs(z, center); GramInputs right = new GramInputs(x, center)) {
             runTiles(bands, ProgressListener.NONE, () -> new GramBlock(left, right, false, TILE * TILE), (block, buf, unused, b) -> {
-                double[][][] w3 = local.get();
+                double[][][] w3 = local.take(); // given back at the end (an exception just drops it)
                 double[] band = w3[0][0];
                 double[] g = w3[0][1];
                 double[] radial = w3[0][2];
@@ -337,6 +342,7 @@ public final class GramEngine {
                 if (inputGradient) {
                     perBandInputs[b] = zg;
                 }
+                local.give(w3);
             });
         }
         Matrix inputs = inputGradient ? Matrix.wrap(m, d, sumInOrder(perBandInputs, m * d)) : null;
@@ -353,13 +359,13 @@ public final class GramEngine {
         int count = kernel.hyperparameters().size();
         int tiles = (n + TILE - 1) / TILE;
         double[][] perTile = new double[tiles][];
-        ThreadLocal<double[][]> gradientBuffers = ThreadLocal.withInitial(() -> new double[count][TILE * TILE]);
+        Scratch<double[][]> gradientBuffers = new Scratch<>(() -> new double[count][TILE * TILE]);
         try (GramInputs in = new GramInputs(x, x.columnMeans())) {
             runTiles(tiles, ProgressListener.NONE, () -> new GramBlock(in, in, true, TILE * TILE), (block, buf, unused, t) -> {
                 int r0 = t * TILE;
                 int h = Math.min(TILE, n - r0);
                 block.moveTo(r0, h, r0, h);
-                double[][] g = gradientBuffers.get();
+                double[][] g = gradientBuffers.take();
                 kernel.computeGradientBlock(block, buf, g);
                 double[] sums = new double[count];
                 for (int p = 0; p < count; p++) {
@@ -368,6 +374,7 @@ public final class GramEngine {
                     }
                 }
                 perTile[t] = sums;
+                gradientBuffers.give(g);
             });
         }
         return sumInOrder(perTile, count);
@@ -495,14 +502,14 @@ public final class GramEngine {
         // chunk sums cost G·m·c doubles: at most 64 chunks, fewer when that would pass 64 MB
         int chunks = (int) Math.max(1, Math.min(Math.min(rt, 64), (8L << 20) / Math.max(1L, (long) m * c)));
         double[][] sums = new double[chunks][];
-        ThreadLocal<double[][]> local = ThreadLocal.withInitial(() -> new double[][] {new double[TILE * m],
+        Scratch<double[][]> local = new Scratch<>(() -> new double[][] {new double[TILE * m],
             new double[TILE * c]});
         double[] vt = v == null ? null : v.transpose().data(); // c × m: each output's coefficients contiguous
         double[] yd = y == null ? null : y.data();
         ElementOps ops = ElementOps.get();
         try (GramInputs left = new GramInputs(x, center); GramInputs right = new GramInputs(z, center)) {
             runTiles(chunks, progress, () -> new GramBlock(left, right, false, TILE * TILE), (block, buf, unused, g) -> {
-                double[][] w = local.get();
+                double[][] w = local.take(); // given back at the end (an exception just drops it)
                 double[] band = w[0];
                 double[] u = w[1];
                 double[] acc = new double[m * c];
@@ -534,6 +541,7 @@ public final class GramEngine {
                         }
                     }
                 }
+                local.give(w);
             });
         }
         Matrix result = new Matrix(m, c);
@@ -562,21 +570,19 @@ public final class GramEngine {
 
     static void runTiles(int count, ProgressListener progress, java.util.function.Supplier<GramBlock> blocks,
             TileTask task) {
-        ThreadLocal<GramBlock> local = new ThreadLocal<>();
-        ThreadLocal<double[][]> buffers = new ThreadLocal<>();
         java.util.List<GramBlock> made = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        // one block and two tile buffers per task running at once, pooled for this call only (see Scratch)
+        Scratch<Object[]> pool = new Scratch<>(() -> {
+            GramBlock b = blocks.get();
+            made.add(b);
+            return new Object[] {b, new double[TILE * TILE], new double[TILE * TILE]};
+        });
         AtomicLong done = new AtomicLong();
         try {
             Parallelism.forEachBlock(count, p -> {
-                GramBlock b = local.get();
-                if (b == null) {
-                    b = blocks.get();
-                    made.add(b);
-                    local.set(b);
-                    buffers.set(new double[][] {new double[TILE * TILE], new double[TILE * TILE]});
-                }
-                double[][] bufs = buffers.get();
-                task.run(b, bufs[0], bufs[1], p);
+                Object[] e = pool.take();
+                task.run((GramBlock) e[0], (double[]) e[1], (double[]) e[2], p);
+                pool.give(e);
                 progress.progress(done.incrementAndGet(), count, "kernel");
             });
         } finally {
