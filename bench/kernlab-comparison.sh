@@ -1,16 +1,15 @@
 #!/usr/bin/env bash
-# kernels4j against R's kernlab on identical rows, in one run: kpca, specc, kqr, rvm, gausspr and ksvm (C-SVC) with
+# kernels4j against R's kernlab on identical rows, in one run: kpca, specc, kqr, rvm, gausspr, ksvm (C-SVC) and ksvm-nu (nu-SVC, nu = 0.2) with
 # the same kernel (RBF exp(-sigma |x-y|^2)), the same settings and no input scaling (see KernlabComparison and
 # bench/kernlab_peer.R). Each side times its own fit (data already in memory); ratio = kernlab / kernels4j seconds,
 # so above 1 means kernels4j is faster. Installs r-cran-kernlab (Debian package) when missing: a benchmark tool,
 # never a project dependency.
-# Usage: bench/kernlab-comparison.sh [sizes, default 2000] [methods, default kpca,specc,kqr,rvm,gausspr,ksvm]
-# (A nu-SVC row, ksvm type = "nu-svc", is added once `fit --model nusvc` exists: see the NU-SVC HOOK markers.)
+# Usage: bench/kernlab-comparison.sh [sizes, default 2000] [methods, default kpca,specc,kqr,rvm,gausspr,ksvm,ksvm-nu]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZES="${1:-2000}"
 K4J="${K4J:-./kernels4j}"   # or a direct java command line over built classes
-METHODS="${2:-kpca,specc,kqr,rvm,gausspr,ksvm}"
+METHODS="${2:-kpca,specc,kqr,rvm,gausspr,ksvm,ksvm-nu}"
 if ! Rscript -e 'suppressMessages(library(kernlab))' >/dev/null 2>&1; then
   echo "installing r-cran-kernlab (Debian package) for the peer comparison..." >&2
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi

@@ -54,7 +54,7 @@ public final class KernlabComparison {
      * @param test test rows
      * @param seed data seed
      * @param dir where the CSV files are written (created)
-     * @param methods which of kpca, specc, kqr, rvm, gausspr, ksvm to run
+     * @param methods which of kpca, specc, kqr, rvm, gausspr, ksvm, ksvm-nu to run
      */
     public record Options(int n, int test, long seed, Path dir, List<String> methods) {
     }
@@ -233,11 +233,19 @@ public final class KernlabComparison {
                 }
                 return new Row(method, n, s, "test_accuracy", right / (double) d.clsYt.length, m.supportVectorCount());
             }
-            // NU-SVC HOOK: when `fit --model nusvc` (h-s31b) is merged, add case "ksvm-nu" here with
-            // SupportVectorMachine's ν-SVC at ν = 0.2 on the classification data, and the matching
-            // ksvm(type = "nu-svc", nu = 0.2) row in bench/kernlab_peer.R (marked there too).
+            case "ksvm-nu": { // ν-SVC at ν = 0.2, ksvm(type = "nu-svc", nu = 0.2) on the other side
+                SvmModel m = SupportVectorMachine.nuClassifier(RbfKernel.withGamma(CLS_SIGMA)).nu(0.2).tolerance(1e-3)
+                        .build().fit(d.clsX, Matrix.column(d.clsY));
+                double s = seconds(t0);
+                Matrix p = m.predict(d.clsXt);
+                int right = 0;
+                for (int i = 0; i < d.clsYt.length; i++) {
+                    right += p.get(i, 0) == d.clsYt[i] ? 1 : 0;
+                }
+                return new Row(method, n, s, "test_accuracy", right / (double) d.clsYt.length, m.supportVectorCount());
+            }
             default:
-                throw new Kernels4jException("unknown method '" + method + "'; known: kpca, specc, kqr, rvm, gausspr, ksvm");
+                throw new Kernels4jException("unknown method '" + method + "'; known: kpca, specc, kqr, rvm, gausspr, ksvm, ksvm-nu");
         }
     }
 

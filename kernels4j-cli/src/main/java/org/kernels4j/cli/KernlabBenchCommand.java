@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
 /** {@code kernels4j bench kernlab}: parses options, runs {@link KernlabComparison} and prints its rows. */
 @Command(name = "kernlab", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"The kernels4j side of bench/kernlab-comparison.sh: fit times and test figures of kpca, specc, "
-                + "kqr, rvm, gausspr and ksvm counterparts on seeded synthetic data, written as CSV to --export-dir so "
+                + "kqr, rvm, gausspr, ksvm (C-SVC) and ksvm-nu (nu-SVC) counterparts on seeded synthetic data, written as CSV to --export-dir so "
                 + "that bench/kernlab_peer.R fits kernlab on the identical rows."})
 final class KernlabBenchCommand implements Callable<Integer> {
     @Spec
@@ -26,7 +26,7 @@ final class KernlabBenchCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Data seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--methods", defaultValue = "kpca,specc,kqr,rvm,gausspr,ksvm", split = ",",
+    @Option(names = "--methods", defaultValue = "kpca,specc,kqr,rvm,gausspr,ksvm,ksvm-nu", split = ",",
             description = "Which to run (default: ${DEFAULT-VALUE}).")
     List<String> methods;
 
@@ -39,8 +39,8 @@ final class KernlabBenchCommand implements Callable<Integer> {
             throw new UsageException("--n must be at least 30 and --test at least 1");
         }
         for (String m : methods) {
-            if (!List.of("kpca", "specc", "kqr", "rvm", "gausspr", "ksvm").contains(m)) {
-                throw new UsageException("unknown --methods entry '" + m + "'; known: kpca, specc, kqr, rvm, gausspr, ksvm");
+            if (!List.of("kpca", "specc", "kqr", "rvm", "gausspr", "ksvm", "ksvm-nu").contains(m)) {
+                throw new UsageException("unknown --methods entry '" + m + "'; known: kpca, specc, kqr, rvm, gausspr, ksvm, ksvm-nu");
             }
         }
         var out = spec.commandLine().getOut();
