@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
             BenchCommand.Spectral.class, ThinBenchCommand.class, QuantumBenchCommand.class, CntkBenchCommand.class,
             GraphBenchCommands.Kpca.class, GraphBenchCommands.KMeans.class, GraphBenchCommands.GraphKernels.class,
             DkmBenchCommand.class, BayesianGpBenchCommand.class, ServeBenchCommand.class,
-            StructuredGpBenchCommand.class, BoBenchCommand.class, StringBenchCommand.class})
+            StructuredGpBenchCommand.class, BoBenchCommand.class, StringBenchCommand.class, KernelsBenchCommand.class})
 final class BenchCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
