@@ -15,6 +15,10 @@ import org.kernels4j.linalg.Matrix;
  * n(n+1)/2 the symmetric engine computes) against dgemm's rate measured in the same run on the same
  * threads (C = A·Bᵀ, 1536×1536×1536, best of 3). Memory is the process's maximum resident set
  * (VmHWM from /proc/self/status, which includes the JVM and the n×n result).
+ *
+ * <p>Both rates are also given per second of the process's CPU time (all its threads, OpenBLAS's
+ * included), because on a shared machine the wall-clock rates of the two phases depend on how
+ * many cores other jobs left each of them, which the CPU-time ratio does not.
  */
 public final class CntkBenchmark {
     private CntkBenchmark() {
@@ -30,40 +34,68 @@ public final class CntkBenchmark {
      * @param gflops achieved rate of the pair recursion, GFLOP/s
      * @param dgemmGflops dgemm's rate in this run, GFLOP/s
      * @param maxResidentBytes VmHWM after the run (−1 where /proc is unavailable)
+     * @param cpuSeconds the process's CPU time during the Gram matrix (all threads; NaN if unavailable)
+     * @param dgemmCpuGflops dgemm's flops per CPU second (best of 3; NaN if unavailable)
      * @param gram the Gram matrix
      */
     public record Result(int n, double seconds, double pairs, double flopsPerPair, double gflops, double dgemmGflops,
-            long maxResidentBytes, Matrix gram) {
-        /** achieved rate / dgemm rate. */
+            long maxResidentBytes, double cpuSeconds, double dgemmCpuGflops, Matrix gram) {
+        /** achieved rate / dgemm rate, wall clock. */
         public double ratio() {
             return gflops / dgemmGflops;
+        }
+
+        /** The pair recursion's flops per CPU second, GFLOP/s. */
+        public double cpuGflops() {
+            return flopsPerPair * pairs / cpuSeconds * 1e-9;
+        }
+
+        /** achieved rate / dgemm rate, both per CPU second. */
+        public double cpuRatio() {
+            return cpuGflops() / dgemmCpuGflops;
         }
     }
 
     /** Times the Gram matrix of {@code kernel} on the rows of {@code x}. */
     public static Result run(ConvolutionalKernel kernel, Matrix x) {
-        double dgemm = dgemmRate(1536);
+        double[] dgemm = dgemmRate(1536);
         long t0 = System.nanoTime();
+        long c0 = cpuNanos();
         Matrix g = GramEngine.gram(kernel, x);
         double seconds = (System.nanoTime() - t0) * 1e-9;
+        double cpu = c0 < 0 ? Double.NaN : (cpuNanos() - c0) * 1e-9;
         int n = x.rows();
         double pairs = n * (n + 1.0) / 2;
         double fpp = kernel.flopsPerPair(x.cols());
-        return new Result(n, seconds, pairs, fpp, fpp * pairs / seconds * 1e-9, dgemm, maxResident(), g);
+        return new Result(n, seconds, pairs, fpp, fpp * pairs / seconds * 1e-9, dgemm[0], maxResident(), cpu, dgemm[1],
+                g);
     }
 
-    /** dgemm GFLOP/s on m×m×m, best of three. */
-    static double dgemmRate(int m) {
+    /** dgemm GFLOP/s on m×m×m, best of three: {per wall second, per CPU second of the process}. */
+    static double[] dgemmRate(int m) {
         Matrix a = SyntheticData.regression(m, m, 5).x();
         Matrix b = SyntheticData.regression(m, m, 6).x();
         Matrix c = new Matrix(m, m);
         double best = Double.POSITIVE_INFINITY;
+        double bestCpu = Double.POSITIVE_INFINITY;
         for (int r = 0; r < 3; r++) {
             long t0 = System.nanoTime();
+            long c0 = cpuNanos();
             Blas.gemm(false, true, 1.0, a, b, 0.0, c);
             best = Math.min(best, (System.nanoTime() - t0) * 1e-9);
+            bestCpu = Math.min(bestCpu, c0 < 0 ? Double.NaN : (cpuNanos() - c0) * 1e-9);
         }
-        return 2.0 * m * m * m / best * 1e-9;
+        double flops = 2.0 * m * m * m;
+        return new double[] {flops / best * 1e-9, flops / bestCpu * 1e-9};
+    }
+
+    /** The process's CPU time in ns (all threads), or −1 where the JVM does not report it. */
+    static long cpuNanos() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
     }
 
     /** VmHWM in bytes, or −1. */

@@ -38,7 +38,8 @@ import picocli.CommandLine.Spec;
             GraphBenchCommands.Kpca.class, GraphBenchCommands.KMeans.class, GraphBenchCommands.GraphKernels.class,
             DkmBenchCommand.class, BayesianGpBenchCommand.class, ServeBenchCommand.class,
             StructuredGpBenchCommand.class, BoBenchCommand.class, StringBenchCommand.class,
-            ReadBenchCommand.class, KernlabBenchCommand.class})
+            ReadBenchCommand.class, KernlabBenchCommand.class,
+            KernelsBenchCommand.class})
 final class BenchCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;

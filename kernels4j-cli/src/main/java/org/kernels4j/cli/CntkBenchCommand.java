@@ -57,6 +57,8 @@ final class CntkBenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "pairs: %.0f  flops_per_pair: %.4g%n", r.pairs(), r.flopsPerPair());
         out.printf(Locale.ROOT, "pair_gflops: %.2f  dgemm_gflops: %.2f  ratio: %.3f%n", r.gflops(), r.dgemmGflops(),
                 r.ratio());
+        out.printf(Locale.ROOT, "cpu_seconds: %.4g  pair_gflops_per_cpu_s: %.4g  dgemm_gflops_per_cpu_s: %.4g  cpu_ratio: %.4g%n",
+                r.cpuSeconds(), r.cpuGflops(), r.dgemmCpuGflops(), r.cpuRatio());
         out.printf(Locale.ROOT, "max_resident_mib: %.0f%n", r.maxResidentBytes() / 1048576.0);
         return 0;
     }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.kernels4j.cli.CliTest.Run;
+import org.kernels4j.kernel.KernelSpec;
 
 /** tree-curve, bench cntk and ntk-check on convolutional kernels: tables, files, and bad input. */
 @Timeout(120)
@@ -85,6 +86,64 @@ class ConvKernelsCliTest {
         }
     }
 
+    /**
+     * bench kernels slices each fold's blocks from one Gram matrix; {@code cv --task classification
+     * --no-standardize} computes them per fold (another route, same learner, same stratified folds and
+     * λ grid): every kernel's mean and sd must agree to the printed 4 decimals.
+     */
+    @Test
+    void benchKernelsAgreesWithCrossValidationAndWritesItsTable() throws IOException {
+        Path data = dir.resolve("noisy.csv");
+        List<String> lines = new ArrayList<>();
+        StringBuilder header = new StringBuilder();
+        for (int j = 0; j < 16; j++) {
+            header.append('x').append(j).append(',');
+        }
+        lines.add(header.append('y').toString());
+        java.util.Random r = new java.util.Random(3);
+        for (int i = 0; i < 36; i++) {
+            int label = i % 3;
+            StringBuilder row = new StringBuilder();
+            for (int j = 0; j < 16; j++) {
+                row.append(Math.sin(0.9 * label * j + label) + 0.9 * r.nextGaussian()).append(',');
+            }
+            lines.add(row.append(label).toString());
+        }
+        Files.write(data, lines);
+        String[] kernels = {"rbf(gamma=0.05)", "cnngp(shape=[4, 4, 1], layers=[conv3, relu], readout=gap, b_var=0.1)"};
+        Path table = dir.resolve("table.md");
+        Run bench = run("bench", "kernels", "--data", data.toString(), "--folds", "3", "--seed", "4", "--kernel",
+                kernels[0], "--kernel", kernels[1], "--out", table.toString());
+        assertEquals(0, bench.code(), bench.err());
+        Run cv = run("cv", "--data", data.toString(), "--task", "classification", "--no-standardize", "--folds", "3",
+                "--seed", "4", "--kernel", kernels[0], "--kernel", kernels[1]);
+        assertEquals(0, cv.code(), cv.err());
+        List<String> written = Files.readAllLines(table);
+        for (String k : kernels) {
+            String spec = KernelSpec.parse(k).toSpec();
+            String row = bench.out().lines().filter(l -> l.startsWith("| `" + spec + "`")).findFirst().orElseThrow();
+            assertTrue(written.contains(row), written.toString());
+            String[] cells = row.split("\\|");
+            String[] acc = cells[2].trim().split(" ± ");
+            double[] ref = numbers(cv.out().lines().filter(l -> l.startsWith(spec + " ")).findFirst().orElseThrow()
+                    .substring(spec.length()).replace("<- best", ""));
+            assertEquals(ref[0], Double.parseDouble(acc[0]), 1e-9, row + " vs cv:\n" + cv.out());
+            assertEquals(ref[1], Double.parseDouble(acc[1]), 1e-9, row + " vs cv:\n" + cv.out());
+            assertTrue(ref[0] > 0.4 && ref[0] < 1, "a test that can tell: accuracy " + ref[0]);
+            assertTrue(Double.parseDouble(cells[3].trim()) >= 0, row);
+        }
+        Run bad = run("bench", "kernels", "--data", data.toString(), "--kernel", "rbf(gamma=1)", "--scale", "0");
+        assertEquals(2, bad.code(), bad.err());
+        assertEquals(1, bad.err().strip().lines().count(), bad.err());
+        assertTrue(bad.err().contains("--scale must be a finite number > 0, got 0.0"), bad.err());
+        Run badKernel = run("bench", "kernels", "--data", data.toString(), "--kernel", "rbf(gama=1)");
+        assertEquals(2, badKernel.code(), badKernel.err());
+        assertEquals(1, badKernel.err().strip().lines().count(), badKernel.err());
+        Run badFolds = run("bench", "kernels", "--data", data.toString(), "--kernel", "rbf(gamma=1)", "--folds", "1");
+        assertEquals(2, badFolds.code(), badFolds.err());
+        assertTrue(badFolds.err().contains("--folds must be between 2 and the number of rows (36), got 1"), badFolds.err());
+    }
+
     @Test
     void benchCntkReportsPairsRatesAndMemory() throws IOException {
         Path data = dir.resolve("images.csv");
@@ -117,6 +176,17 @@ class ConvKernelsCliTest {
         assertTrue(dgemm > 0, rates);
         // printed to 2 and 3 decimals: the ratio agrees with the quotient to that rounding
         assertEquals(pair / dgemm, ratio, 0.0051 / dgemm + 0.0006, rates);
+        // per CPU second: the pair rate recomputed from the printed flops, pairs and CPU seconds, and the ratio
+        String cpu = out.lines().filter(l -> l.startsWith("cpu_seconds")).findFirst().orElseThrow();
+        String[] c = cpu.split("\\s+");
+        double cpuSeconds = Double.parseDouble(c[1]);
+        double perCpu = Double.parseDouble(c[3]);
+        double flopsPerPair = Double.parseDouble(out.lines().filter(l -> l.startsWith("pairs:")).findFirst()
+                .orElseThrow().split("\\s+")[3]);
+        assertTrue(cpuSeconds > 0, cpu);
+        // all printed to 4 significant digits: each quotient agrees to 2e-3 relative
+        assertEquals(28 * flopsPerPair / cpuSeconds * 1e-9, perCpu, 2e-3 * perCpu, cpu);
+        assertEquals(perCpu / Double.parseDouble(c[5]), Double.parseDouble(c[7]), 2e-3 * Double.parseDouble(c[7]), cpu);
         String mem = out.lines().filter(l -> l.startsWith("max_resident_mib")).findFirst().orElseThrow();
         assertTrue(Double.parseDouble(mem.split("\\s+")[1]) > 10, "a JVM holds more than 10 MiB: " + mem);
         Run bad = run("bench", "cntk", "--data", data.toString(), "--kernel", "rbf(gamma=1)");

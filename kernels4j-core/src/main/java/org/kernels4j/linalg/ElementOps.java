@@ -99,18 +99,21 @@ public interface ElementOps {
 
     /**
      * One ReLU-family dual activation (φ = a·x below 0, b·x above, a ≠ b), entry by entry, for the
-     * convolutional kernels, whose entries each carry their own pair of variances: with the
-     * correlation c = k[i]·rr[i] (rr = 1/(σσ'), 0 where a variance is 0) clipped to [−1, 1] and
-     * snapped to ±1 within {@link ArcCosine#SNAP}, θ = arccos c, s = √(1 − c²) and
-     * d = π − θ + κ:
+     * convolutional kernels, whose entries each carry their own pair of standard deviations, given as
+     * an outer product: entry i ∈ [0, len) of {@code k[off ..]} has σσ' = sRow·sCol[colOff + i] and
+     * 1/(σσ') = rRow·rCol[colOff + i] (0 where a variance is 0). With the correlation
+     * c = k·rRow·rCol clipped to [−1, 1] and snapped to ±1 within {@link ArcCosine#SNAP},
+     * θ = arccos c, s = √(1 − c²) and d = π − θ + κ:
      * <pre>
-     *   k[i] ← ν·ss[i]·(s + d·c),    t[i] ← t[i]·ν·d   (t null: the NNGP, k only)
+     *   k ← ν·σσ'·(s + d·c),    t ← t·ν·d   (t null: the NNGP, k only; t shares k's offset)
      * </pre>
-     * over i ∈ [0, len). With ν = (a − b)²/(2π) and κ = 2abπ/(a − b)² this is
-     * T = σσ'/(2π)·[A(s + (π − θ)c) − B(s − θc)] and Ṫ = [A(π − θ) + Bθ]/(2π), A = a² + b², B = 2ab
-     * (ss = σσ'). One arccos polynomial, two square roots and about 30 flops per entry.
+     * With ν = (a − b)²/(2π) and κ = 2abπ/(a − b)² this is
+     * T = σσ'/(2π)·[A(s + (π − θ)c) − B(s − θc)] and Ṫ = [A(π − θ) + Bθ]/(2π), A = a² + b², B = 2ab.
+     * One arccos polynomial, two square roots and about 30 flops per entry; the outer product saves
+     * the caller building σσ' and 1/(σσ') entry by entry.
      */
-    void reluFamilyDual(double[] k, double[] t, int len, double[] ss, double[] rr, double nu, double kappa);
+    void reluFamilyDualOuter(double[] k, double[] t, int off, int len, double sRow, double rRow, double[] sCol,
+            double[] rCol, int colOff, double nu, double kappa);
 
     /** Lazy, thread-safe choice of the implementation. */
     final class Holder {

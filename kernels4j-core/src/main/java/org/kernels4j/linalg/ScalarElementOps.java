@@ -223,22 +223,18 @@ final class ScalarElementOps implements ElementOps {
     }
 
     @Override
-    public void reluFamilyDual(double[] k, double[] t, int len, double[] ss, double[] rr, double nu, double kappa) {
-        reluFamilyDual(k, t, 0, len, ss, rr, nu, kappa);
-    }
-
-    /** As {@link #reluFamilyDual(double[], double[], int, double[], double[], double, double)} over [from, to). */
-    static void reluFamilyDual(double[] k, double[] t, int from, int to, double[] ss, double[] rr, double nu,
-            double kappa) {
-        for (int i = from; i < to; i++) {
-            double c = k[i] * rr[i];
+    public void reluFamilyDualOuter(double[] k, double[] t, int off, int len, double sRow, double rRow, double[] sCol,
+            double[] rCol, int colOff, double nu, double kappa) {
+        double sNu = sRow * nu;
+        for (int i = 0; i < len; i++) {
+            double c = k[off + i] * (rCol[colOff + i] * rRow);
             double x = Math.abs(c);
             x = x > 1 - ArcCosine.SNAP ? 1 : x;
             c = Math.copySign(x, c);
             double d = Math.PI - ArcCosine.acos(c) + kappa;
-            k[i] = nu * ss[i] * (Math.sqrt((1 - x) * (1 + x)) + d * c);
+            k[off + i] = Math.fma(d, c, Math.sqrt((1 - x) * (1 + x))) * (sCol[colOff + i] * sNu);
             if (t != null) {
-                t[i] *= nu * d;
+                t[off + i] *= d * nu;
             }
         }
     }

@@ -400,15 +400,18 @@ final class VectorElementOps implements ElementOps {
     }
 
     @Override
-    public void reluFamilyDual(double[] k, double[] t, int len, double[] ss, double[] rr, double nu, double kappa) {
+    public void reluFamilyDualOuter(double[] k, double[] t, int off, int len, double sRow, double rRow, double[] sCol,
+            double[] rCol, int colOff, double nu, double kappa) {
         int bound = S.loopBound(len);
         DoubleVector one = DoubleVector.broadcast(S, 1.0);
         DoubleVector mBig = DoubleVector.broadcast(S, -2.0);
         DoubleVector kSmall = DoubleVector.broadcast(S, Math.PI / 2 + kappa);
         DoubleVector kBig = DoubleVector.broadcast(S, Math.PI / 2);
         LongVector sign = LongVector.broadcast(SIGN_SPECIES, Long.MIN_VALUE);
+        double sNu = sRow * nu;
         for (int i = 0; i < bound; i += S.length()) {
-            DoubleVector raw = DoubleVector.fromArray(S, k, i).mul(DoubleVector.fromArray(S, rr, i));
+            DoubleVector rr = DoubleVector.fromArray(S, rCol, colOff + i).mul(rRow);
+            DoubleVector raw = DoubleVector.fromArray(S, k, off + i).mul(rr);
             // as reluFamilyLayer: arcsin by ArcCosine's reduction, d = π − θ + κ = M·arcsin y + K by c's sign bit
             LongVector cSign = raw.viewAsIntegralLanes().lanewise(VectorOperators.AND, sign);
             DoubleVector x = raw.abs();
@@ -427,12 +430,12 @@ final class VectorElementOps implements ElementOps {
             DoubleVector my = m.mul(y);
             DoubleVector d = my.mul(z).fma(p, my.add(kk));
             DoubleVector s = one.sub(x).mul(one.add(x)).sqrt();
-            d.fma(c, s).mul(DoubleVector.fromArray(S, ss, i)).mul(nu).intoArray(k, i);
+            d.fma(c, s).mul(DoubleVector.fromArray(S, sCol, colOff + i).mul(sNu)).intoArray(k, off + i);
             if (t != null) {
-                DoubleVector.fromArray(S, t, i).mul(d.mul(nu)).intoArray(t, i);
+                DoubleVector.fromArray(S, t, off + i).mul(d.mul(nu)).intoArray(t, off + i);
             }
         }
-        ScalarElementOps.reluFamilyDual(k, t, bound, len, ss, rr, nu, kappa);
+        TAIL.reluFamilyDualOuter(k, t, off + bound, len - bound, sRow, rRow, sCol, rCol, colOff + bound, nu, kappa);
     }
 
     private static DoubleVector arcsinPolynomial(DoubleVector z) {

@@ -253,11 +253,25 @@ class ElementOpsTest {
                 t0[i] = 0.5 + r.nextDouble();
             }
             for (ElementOps ops : IMPLS) {
-                double[] k = k0.clone();
-                double[] t = t0.clone();
-                ops.reluFamilyDual(k, t, n, ss, rr, diff / (2 * Math.PI), 2 * ab[0] * ab[1] * Math.PI / diff);
-                double[] kOnly = k0.clone();
-                ops.reluFamilyDual(kOnly, null, n, ss, rr, diff / (2 * Math.PI), 2 * ab[0] * ab[1] * Math.PI / diff);
+                // σσ' = sRow·sCol[i] with sCol = ss/sRow: the outer-product form of the entries' deviations
+                double sRow = 1.7;
+                double[] sCol = new double[n + OFF];
+                double[] rCol = new double[n + OFF];
+                for (int i = 0; i < n; i++) {
+                    sCol[OFF + i] = ss[i] / sRow;
+                    rCol[OFF + i] = rr[i] * sRow;
+                }
+                double[] k = new double[n + 2];
+                double[] t = new double[n + 2];
+                System.arraycopy(k0, 0, k, 2, n);
+                System.arraycopy(t0, 0, t, 2, n);
+                ops.reluFamilyDualOuter(k, t, 2, n, sRow, 1 / sRow, sCol, rCol, OFF, diff / (2 * Math.PI),
+                        2 * ab[0] * ab[1] * Math.PI / diff);
+                double[] kOnly = new double[n + 2];
+                System.arraycopy(k0, 0, kOnly, 2, n);
+                ops.reluFamilyDualOuter(kOnly, null, 2, n, sRow, 1 / sRow, sCol, rCol, OFF, diff / (2 * Math.PI),
+                        2 * ab[0] * ab[1] * Math.PI / diff);
+                assertEquals(0.0, k[0] + k[1] + t[0] + t[1], 0.0, "entries before the offset stay untouched");
                 for (int i = 0; i < n; i++) {
                     double c = Math.max(-1, Math.min(1, rr[i] * k0[i]));
                     double theta = Math.acos(c);
@@ -266,9 +280,9 @@ class ElementOpsTest {
                     double dot = (bigA * (Math.PI - theta) + bigB * theta) / (2 * Math.PI);
                     String what = ops.name() + " a = " + ab[0] + ", b = " + ab[1] + ", c = " + c;
                     // the snap to ±1 within 2^-50 moves θ by at most √(2·2^-50) ≈ 1.3e-7 (no entry lies that close here)
-                    assertEquals(want, k[i], 1e-13 * (1 + Math.abs(want)), what);
-                    assertEquals(t0[i] * dot, t[i], 1e-13 * (1 + Math.abs(t0[i] * dot)), what);
-                    assertEquals(k[i], kOnly[i], 0.0, what);
+                    assertEquals(want, k[2 + i], 1e-13 * (1 + Math.abs(want)), what);
+                    assertEquals(t0[i] * dot, t[2 + i], 1e-13 * (1 + Math.abs(t0[i] * dot)), what);
+                    assertEquals(k[2 + i], kOnly[2 + i], 0.0, what);
                 }
             }
         }

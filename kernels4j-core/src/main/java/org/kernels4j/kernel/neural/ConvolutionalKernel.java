@@ -53,12 +53,13 @@ import org.kernels4j.linalg.Matrix;
  * <p>Cost and memory. Without pooling layers and with {@code readout=flatten} only the diagonal
  * p = p' is ever needed, so a pair costs O(P·f^k) per layer and O(P) memory (P positions). Average
  * pooling and {@code gap} need all position pairs: O(P²·f) per layer and pair (each axis convolved
- * separately; a stride-1 zero-padded inner axis as one masked shift of the whole array per tap) and
- * a working set of at most (6 + Σ f)·P² doubles per thread (K, Θ, two buffers, the entries' σσ' and
- * 1/(σσ'), and 0/1 tap masks, Σ over the convolutions' filters); a Gram tile of b×b pairs is processed
- * pair by pair, so the memory never exceeds threads·(6 + Σ f)·P²·8 bytes plus O(b·P·layers) for the
- * per-sample variances (never
- * O(n²·P²)). A request whose working set exceeds half the JVM's maximum heap is refused with the
+ * separately). A Gram tile is computed for one row sample against batches of B = 8 column samples
+ * stored pair-innermost ({@link ConvolutionalBatch}: each tap is one contiguous addition, the
+ * activation one vectorized pass per row), so the working set is at most (4 + Σ f + 4B)·P² doubles
+ * per thread (K, Θ and a buffer for each, for one pair and for a batch; 0/1 tap masks of the
+ * one-sample runs, Σ over the convolutions' filters), i.e. (36 + Σ f)·P²·8 bytes, plus O(b·P·layers)
+ * for the per-sample variances of a b×b tile: never O(n²·P²). A request whose working set on all
+ * threads exceeds half the JVM's maximum heap is refused with the
  * number. The activation pass costs one arccos (a polynomial, {@link ArcCosine}) per entry for the
  * ReLU family and {@value Activation#QUADRATURE_POINTS}² evaluations for quadrature activations.
  *
@@ -523,19 +524,20 @@ public final class ConvolutionalKernel implements Kernel {
     }
 
     /**
-     * Doubles of working memory one thread needs for one pair: (6 + Σ f)·P² with all pairs (six
-     * arrays of P² and at most f tap masks of P² per convolution), 6·P on the diagonal.
+     * Doubles of working memory one thread needs: with all pairs (4 + Σ f)·P² for the one-pair
+     * recursion (four arrays of P² and at most f tap masks of P² per convolution) plus
+     * {@link ConvolutionalBatch}'s 4·B·P² (and O(P·B) per activation) for Gram blocks; 4·P on the diagonal.
      */
     private long workingDoubles(Plan p) {
         long pos = p.maxPositions;
         if (!allPairs) {
-            return 6 * pos;
+            return 4 * pos;
         }
         long taps = 0;
         for (Layer l : layers) {
             taps += l.filter;
         }
-        return (6 + taps) * pos * pos;
+        return (4 + taps) * pos * pos + ConvolutionalBatch.doubles(p);
     }
 
     /** Doubles of one working array: P² or P. */
@@ -550,10 +552,10 @@ public final class ConvolutionalKernel implements Kernel {
         long max = Runtime.getRuntime().maxMemory();
         if (bytes > max / 2) {
             throw new Kernels4jException(String.format(Locale.ROOT,
-                    "%s: one pair of inputs needs %.3g GB of working memory per thread ((6 + Σ f)·P² doubles for P = %d positions, "
+                    "%s: one pair of inputs needs %.3g GB of working memory per thread ((%d + Σ f)·P² doubles for P = %d positions, "
                             + "all position pairs because of pooling or readout=gap), %.3g GB on all threads, more than half "
-                            + "the JVM's %.3g GB; use readout=flatten without pooling (6·P doubles) or fewer positions",
-                    type(kind).name(), workingDoubles(p) * 8e-9, p.maxPositions, bytes * 1e-9, max * 1e-9));
+                            + "the JVM's %.3g GB; use readout=flatten without pooling (4·P doubles) or fewer positions",
+                    type(kind).name(), workingDoubles(p) * 8e-9, 4 + 4 * ConvolutionalBatch.WIDTH, p.maxPositions, bytes * 1e-9, max * 1e-9));
         }
     }
 
@@ -637,11 +639,32 @@ public final class ConvolutionalKernel implements Kernel {
             int r = block.colStart() + j;
             run(p, ws, right.data(), r * d, right.data(), r * d, null, null, vCol[j]);
         }
-        for (int i = 0; i < rows; i++) {
-            int xo = (block.rowStart() + i) * d;
-            for (int j = 0; j < cols; j++) {
-                int zo = (block.colStart() + j) * d;
-                out[i * cols + j] = run(p, ws, left.data(), xo, right.data(), zo, vRow[i], vCol[j], null);
+        if (allPairs) {
+            // batches of B columns, pair-innermost (ConvolutionalBatch), each reused for every row of the tile
+            int width = ConvolutionalBatch.WIDTH;
+            ConvolutionalBatch batch = new ConvolutionalBatch(this, p);
+            int[] offsets = new int[width];
+            double[][][] vBatch = new double[width][][];
+            double[] values = new double[width];
+            for (int j0 = 0; j0 < cols; j0 += width) {
+                int count = Math.min(width, cols - j0);
+                for (int j = 0; j < count; j++) {
+                    offsets[j] = (block.colStart() + j0 + j) * d;
+                    vBatch[j] = vCol[j0 + j];
+                }
+                batch.columns(right.data(), offsets, vBatch, count);
+                for (int i = 0; i < rows; i++) {
+                    batch.run(left.data(), (block.rowStart() + i) * d, vRow[i], values, 0);
+                    System.arraycopy(values, 0, out, i * cols + j0, count);
+                }
+            }
+        } else {
+            for (int i = 0; i < rows; i++) {
+                int xo = (block.rowStart() + i) * d;
+                for (int j = 0; j < cols; j++) {
+                    int zo = (block.colStart() + j) * d;
+                    out[i * cols + j] = run(p, ws, left.data(), xo, right.data(), zo, vRow[i], vCol[j], null);
+                }
             }
         }
         int rowStart = block.rowStart();
@@ -649,16 +672,14 @@ public final class ConvolutionalKernel implements Kernel {
     }
 
     /**
-     * Per-thread buffers: K, Θ and one scratch array for each; the entries' σσ' and 1/(σσ') for the
-     * vectorized activation; the inner axis' tap masks of stride-1 convolutions, by geometry.
+     * Per-thread buffers of the one-pair recursion: K, Θ and one scratch array for each; the inner
+     * axis' tap masks of stride-1 convolutions, by geometry.
      */
     private final class Work {
         double[] k;
         double[] t;
         double[] k2;
         double[] t2;
-        final double[] ss;
-        final double[] rr;
         final java.util.Map<MaskKey, double[][]> masks = new java.util.HashMap<>();
 
         Work(Plan p) {
@@ -667,8 +688,6 @@ public final class ConvolutionalKernel implements Kernel {
             t = new double[n];
             k2 = new double[n];
             t2 = new double[n];
-            ss = new double[n];
-            rr = new double[n];
         }
 
         void swap() {
@@ -918,54 +937,44 @@ public final class ConvolutionalKernel implements Kernel {
     }
 
     /**
-     * The ReLU-family activation of a pair of different inputs as one vectorized pass over all
-     * entries ({@link ElementOps#reluFamilyDual}): the entries' σσ' and 1/(σσ') are laid out like K
-     * first (outer products of the positions' standard deviations), so the dual itself runs over
-     * one contiguous array instead of rows of w entries.
+     * The ReLU-family activation of a pair of different inputs, row by row of the layout: each row
+     * (fixed a, b, u) has σσ' = σ_x(a, u)·σ_z(b, v) over v, one {@link ElementOps#reluFamilyDualOuter}
+     * call. (Gram blocks take {@link ConvolutionalBatch}, whose rows are B times longer; this serves
+     * {@link #value} and the position-diagonal networks.)
      */
     private void activateReluFamily(Activation.AbRelu ab, Work ws, int h, int w, double[] qx, double[] qz, boolean ntk) {
         int n = h * w;
-        double[] sx = new double[n];
-        double[] rx = new double[n];
         double[] sz = new double[n];
         double[] rz = new double[n];
         for (int q = 0; q < n; q++) {
-            sx[q] = Math.sqrt(qx[q]);
-            rx[q] = sx[q] > 0 ? 1 / sx[q] : 0;
             sz[q] = Math.sqrt(qz[q]);
             rz[q] = sz[q] > 0 ? 1 / sz[q] : 0;
-        }
-        double[] ss = ws.ss;
-        double[] rr = ws.rr;
-        int len;
-        if (!allPairs) {
-            for (int q = 0; q < n; q++) {
-                ss[q] = sx[q] * sz[q];
-                rr[q] = rx[q] * rz[q];
-            }
-            len = n;
-        } else {
-            for (int a = 0; a < h; a++) {
-                for (int b = 0; b < h; b++) {
-                    for (int u = 0; u < w; u++) {
-                        int row = ((a * h + b) * w + u) * w;
-                        double sxp = sx[a * w + u];
-                        double rxp = rx[a * w + u];
-                        int pz = b * w;
-                        for (int v = 0; v < w; v++) {
-                            ss[row + v] = sxp * sz[pz + v];
-                            rr[row + v] = rxp * rz[pz + v];
-                        }
-                    }
-                }
-            }
-            len = n * n;
         }
         // T = ν·σσ'·(s + d·c), Ṫ = ν·d with d = π − θ + κ: A(π − θ) + Bθ = (A − B)(π − θ) + Bπ
         double diff = (ab.a - ab.b) * (ab.a - ab.b);
         double nu = diff / (2 * Math.PI);
         double kappa = 2 * ab.a * ab.b * Math.PI / diff;
-        ElementOps.get().reluFamilyDual(ws.k, ntk ? ws.t : null, len, ss, rr, nu, kappa);
+        ElementOps ops = ElementOps.get();
+        double[] tt = ntk ? ws.t : null;
+        if (!allPairs) {
+            // diagonal: entry q pairs position q of x with position q of z, so σσ' is a product of two vectors
+            for (int q = 0; q < n; q++) {
+                double sx = Math.sqrt(qx[q]);
+                sz[q] *= sx;
+                rz[q] *= sx > 0 ? 1 / sx : 0;
+            }
+            ops.reluFamilyDualOuter(ws.k, tt, 0, n, 1, 1, sz, rz, 0, nu, kappa);
+            return;
+        }
+        for (int a = 0; a < h; a++) {
+            for (int u = 0; u < w; u++) {
+                double sx = Math.sqrt(qx[a * w + u]);
+                double rx = sx > 0 ? 1 / sx : 0;
+                for (int b = 0; b < h; b++) {
+                    ops.reluFamilyDualOuter(ws.k, tt, ((a * h + b) * w + u) * w, w, sx, rx, sz, rz, b * w, nu, kappa);
+                }
+            }
+        }
     }
 
     /**

@@ -250,6 +250,45 @@ class ConvolutionalKernelTest {
         }
     }
 
+    /**
+     * Gram blocks run batches of {@link ConvolutionalBatch#WIDTH} column samples pair-innermost:
+     * with 10 rows and 9 other samples there are full batches, partial last batches and diagonal
+     * tiles; every entry against the brute-force recursion, for a ReLU network (the vectorized
+     * dual), an erf network with strides and pooling (the generic dual, the per-tap path) and the
+     * standard parameterization with circular padding on signals.
+     */
+    @Test
+    void batchedGramBlocksMatchTheBruteForceRecursionEntryByEntry() {
+        List<Net> nets = List.of(
+                new Net(6, 5, 2, true, List.of("conv3", "relu", "conv3", "relu"), true, "same", 2, 0.1, true, 0),
+                new Net(7, 6, 1, true, List.of("conv3s2", "erf", "pool2", "conv2", "relu"), false, "same", 1.4, 0.2, true, 0),
+                new Net(9, 1, 2, false, List.of("conv3", "relu", "conv2", "relu"), true, "circular", 2, 0.05, true, 5));
+        int n = 10;
+        int m = 9;
+        for (Net net : nets) {
+            int d = net.hh * net.ww * net.cc;
+            Matrix x = TestData.gaussian(n, d, 0.8, 41 + d);
+            Matrix z = TestData.gaussian(m, d, 1.2, 43 + d);
+            Matrix[] gram = new Matrix[2];
+            Matrix[] cross = new Matrix[2];
+            for (int kind = 0; kind < 2; kind++) {
+                Kernel kernel = KernelSpec.parse(spec(kind == 0 ? "cnngp" : "cntk", net));
+                gram[kind] = GramEngine.gram(kernel, x);
+                cross[kind] = GramEngine.cross(kernel, x, z);
+            }
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n + m; j++) {
+                    double[] ref = bruteForce(net, x.row(i), j < n ? x.row(j) : z.row(j - n));
+                    for (int kind = 0; kind < 2; kind++) {
+                        double got = j < n ? gram[kind].get(i, j) : cross[kind].get(i, j - n);
+                        assertEquals(ref[kind], got, 1e-10 * Math.abs(ref[kind]) + 1e-12,
+                                spec(kind == 0 ? "cnngp" : "cntk", net) + " (" + i + ", " + j + ")");
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void flattenWithoutPoolingKeepsOnlyTheDiagonalAndAgreesWithTheAllPairsPath() {
         // the same network with an identity pooling (pool1) takes the all-pairs path

@@ -73,27 +73,78 @@ class RandomConvNetworkTest {
                 4, 96, 16, 9);
     }
 
+    /**
+     * ntk-check's open question: on this CNTK (4 inputs, 3 networks per width) its mean relative
+     * error fell only about 3× from width 16 to 1024 where 1/√width predicts 8×. Settled as Monte-Carlo
+     * noise, not a bias: (1) the mean of the networks' empirical kernels at width 128 equals the closed
+     * form entry by entry within 4 standard errors + 3/width ({@link #compare}), so there is no error
+     * floor; (2) one network's squared relative error e² has mean c/width + O(1/width²) (the empirical
+     * kernel's variance; its O(1/width) bias enters squared), so width·E[e²] is the same at widths 16
+     * and 128 within 4 standard errors of the difference; the 3×-over-64× decay seen would make it
+     * 2.7 times larger at 128. e² is heavy-tailed (its coefficient of variation is about 1.3 here), so
+     * a mean over 3 networks, the ntk-check default, easily misses the ratio by a factor of 2.
+     */
     @Test
-    void errorFallsWithWidth() {
+    void squaredErrorTimesWidthIsConstantAndTheMeanKernelIsUnbiased() {
         ConvolutionalKernel k = (ConvolutionalKernel) KernelSpec.parse(
-                "cntk(shape=[6, 1], layers=[conv3, relu, conv3, relu], readout=gap)");
-        Matrix x = TestData.gaussian(5, 6, 1.0, 2);
-        Matrix exact = GramEngine.gram(k, x);
-        double[] err = new double[2];
-        int[] widths = {8, 128};
-        for (int i = 0; i < 2; i++) {
-            for (int s = 0; s < 4; s++) {
-                Matrix e = new RandomConvNetwork(k, 6, widths[i], 77 + s).empiricalNtk(x);
-                double num = 0;
-                double den = 0;
-                for (int j = 0; j < e.data().length; j++) {
-                    num += Math.pow(e.data()[j] - exact.data()[j], 2);
-                    den += Math.pow(exact.data()[j], 2);
+                "cntk(shape=[5, 1], layers=[conv3, relu, conv3, relu], readout=gap, b_var=0.1)");
+        int n = 4;
+        Matrix x = TestData.gaussian(n, 5, 1.0, 2);
+        Matrix exactK = GramEngine.gram(k.withKind(NeuralKernel.Kind.NNGP, 0), x);
+        Matrix exactT = GramEngine.gram(k, x);
+        int[] widths = {16, 128};
+        int[] networks = {48, 32};
+        double[][] scaled = new double[2][2]; // [NNGP, NTK][width]: width·E[e²]
+        double[][] scaledSe = new double[2][2];
+        double[][] sumK = new double[2][n * n];
+        double[][] sumT = new double[2][n * n];
+        for (int w = 0; w < 2; w++) {
+            double[][] e2 = new double[2][networks[w]];
+            for (int m = 0; m < networks[w]; m++) {
+                RandomConvNetwork net = new RandomConvNetwork(k, 5, widths[w], 500 + 1000L * w + m);
+                double[] ek = net.empiricalNngp(x).data();
+                double[] et = net.empiricalNtk(x).data();
+                e2[0][m] = relativeSquaredError(ek, exactK.data());
+                e2[1][m] = relativeSquaredError(et, exactT.data());
+                for (int e = 0; e < n * n && w == 1; e++) {
+                    sumK[0][e] += ek[e];
+                    sumK[1][e] += ek[e] * ek[e];
+                    sumT[0][e] += et[e];
+                    sumT[1][e] += et[e] * et[e];
                 }
-                err[i] += Math.sqrt(num / den) / 4;
+            }
+            for (int kind = 0; kind < 2; kind++) {
+                double mean = 0;
+                for (double v : e2[kind]) {
+                    mean += v / networks[w];
+                }
+                double var = 0;
+                for (double v : e2[kind]) {
+                    var += (v - mean) * (v - mean) / (networks[w] - 1);
+                }
+                scaled[kind][w] = widths[w] * mean;
+                scaledSe[kind][w] = widths[w] * Math.sqrt(var / networks[w]);
             }
         }
-        // the relative error is O(1/√width): 16 times the width, about a quarter of the error
-        assertTrue(err[1] < 0.5 * err[0], "error " + err[0] + " at width 8, " + err[1] + " at width 128");
+        compare("mean of 32 networks at width 128, NNGP", exactK, sumK, networks[1], widths[1]);
+        compare("mean of 32 networks at width 128, NTK", exactT, sumT, networks[1], widths[1]);
+        for (int kind = 0; kind < 2; kind++) {
+            double tol = 4 * Math.hypot(scaledSe[kind][0], scaledSe[kind][1]);
+            String what = (kind == 0 ? "NNGP" : "NTK") + ": width·E[e²] = " + scaled[kind][0] + " ± " + scaledSe[kind][0]
+                    + " at width 16, " + scaled[kind][1] + " ± " + scaledSe[kind][1] + " at 128";
+            assertEquals(scaled[kind][0], scaled[kind][1], tol, what);
+            // the test can tell: the tolerance is below the 1.7·(width 16 value) gap a 3×-over-64× decay would leave
+            assertTrue(tol < 1.7 * scaled[kind][0], what);
+        }
+    }
+
+    private static double relativeSquaredError(double[] a, double[] exact) {
+        double num = 0;
+        double den = 0;
+        for (int j = 0; j < a.length; j++) {
+            num += (a[j] - exact[j]) * (a[j] - exact[j]);
+            den += exact[j] * exact[j];
+        }
+        return num / den;
     }
 }
