@@ -381,7 +381,7 @@ class IoTest {
         String json = new String(readEntry(file, "model.json"), java.nio.charset.StandardCharsets.UTF_8);
         for (String[] edit : new String[][] {
             {"\"training_rows\" : 6", "\"training_rows\" : 2", "is not a row number below 2"},
-            {"\"type\" : \"c_svc\"", "\"type\" : \"nu_svc\"", "type 'nu_svc' is not one of"},
+            {"\"type\" : \"c_svc\"", "\"type\" : \"cs_svc\"", "type 'cs_svc' is not one of"},
             {"\"kernel\" : \"rbf(gamma=1)\"", "\"kernel\" : \"rbf(gama=1)\"", "kernel: "},
             {"\"multiclass\" : \"one_vs_one\"", "\"multiclass\" : \"both\"", "multiclass 'both'"},
         }) {
