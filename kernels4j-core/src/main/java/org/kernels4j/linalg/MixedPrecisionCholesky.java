@@ -34,8 +34,8 @@ import org.kernels4j.Kernels4jException;
  * {@link Cholesky}; {@link Result#factor()} is non-null exactly when the fallback produced a float64 factor.
  *
  * <p>Memory: A (n² doubles, read in place) plus the float32 factor (n² floats), so 1.5× a float64 Cholesky's;
- * the float32 factor is freed before a fallback factors A. A must hold both triangles (as the Gram engine writes
- * it): its infinity norm is taken over whole rows.
+ * the float32 factor is freed before a fallback factors A. As with {@link Cholesky}, only the lower triangle of A is
+ * read.
  */
 public final class MixedPrecisionCholesky {
     /** A refinement step whose residual is above this fraction of the previous one stops the mixed path. */
@@ -46,7 +46,10 @@ public final class MixedPrecisionCholesky {
     public static final int AUTO_MIN_SIZE = 4096;
 
     private static final double EPS64 = Math.ulp(1.0) / 2;
-    private static final int CONVERT_ROWS = 32;
+    private static final int CONVERT_COLUMNS = 256;
+    /** Up to this many right-hand sides are refined column by column with BLAS-2 calls. */
+    private static final int VECTOR_COLUMNS = 4;
+    private static final System.Logger LOG = System.getLogger(MixedPrecisionCholesky.class.getName());
 
     private MixedPrecisionCholesky() {
     }
@@ -82,7 +85,7 @@ public final class MixedPrecisionCholesky {
      * Solves {@code A·X = B}, taking over {@code a}: on the mixed path it is only read and is closed before
      * returning; on a fallback it becomes the float64 factor returned in {@link Result#factor()}.
      *
-     * @param a symmetric positive definite, both triangles filled
+     * @param a symmetric positive definite (only its lower triangle is read)
      * @param b n×k right-hand sides, not modified
      * @param name the matrix's name in messages
      * @throws Kernels4jException when a is not square, B's rows do not match, or A or B has a non-finite value
@@ -115,19 +118,21 @@ public final class MixedPrecisionCholesky {
         int[] stepsTaken = {0};
         double[] residualOut = {Double.NaN};
         Matrix x;
+        long start = System.nanoTime();
+        long[] phases = new long[3]; // conversion done, spotrf done, refinement done
         try (FloatPointer low = new FloatPointer((long) n * n)) {
-            double[] rowSums = new double[n];
-            boolean fits = toFloat(a, low, rowSums);
-            double norm = 0;
-            for (double s : rowSums) {
-                norm = Math.max(norm, s);
-            }
+            // ‖A‖_∞ from the lower triangle (LAPACK dlansy): the scale of the stopping test; NaN when A has one
+            double norm = Parallelism.blas(() -> openblas.LAPACKE_dlansy(openblas.LAPACK_COL_MAJOR, (byte) 'I',
+                    (byte) 'U', n, a.buffer().at(0), n));
+            boolean fits = Double.isFinite(norm) && toFloat(a, low);
+            phases[0] = System.nanoTime();
             if (!fits) {
-                reason = "an entry of " + name + " is not finite or beyond float32 range";
+                reason = "an entry of " + name + " is not finite or beyond float32's range";
                 x = null;
             } else {
                 int info = Parallelism.blas(() -> openblas.LAPACKE_spotrf(openblas.LAPACK_COL_MAJOR, (byte) 'U', n,
                         low, n));
+                phases[1] = System.nanoTime();
                 if (info < 0) {
                     throw new IllegalStateException("spotrf rejected argument " + (-info));
                 }
@@ -138,6 +143,12 @@ public final class MixedPrecisionCholesky {
                     String[] why = new String[1];
                     x = refine(a, low, b, norm, stepsTaken, residualOut, why);
                     reason = why[0];
+                    phases[2] = System.nanoTime();
+                    // phase times, so that a user can see where a slow solve went (--verbose)
+                    LOG.log(System.Logger.Level.DEBUG, () -> String.format(Locale.ROOT, "mixed-precision Cholesky "
+                            + "n=%d: float32 copy %.3f s, spotrf %.3f s, %d refinement steps %.3f s", n,
+                            (phases[0] - start) / 1e9, (phases[1] - phases[0]) / 1e9, stepsTaken[0],
+                            (phases[2] - phases[1]) / 1e9));
                 }
             }
         }
@@ -158,38 +169,31 @@ public final class MixedPrecisionCholesky {
     }
 
     /**
-     * A rounded to float32 into {@code low} (column-major = the row-major layout read transposed; A is symmetric),
-     * and the row sums of |A| into {@code rowSums}. Hand-written rather than {@code LAPACKE_dlag2s} because the
-     * norm comes from the same pass over A, and the row blocks run in parallel. Returns false when an entry is not
-     * finite or overflows float32.
+     * The lower triangle of A (row-major), i.e. the upper triangle read column-major, rounded to float32 into
+     * {@code low} by LAPACK {@code dlag2s} on column bands in parallel: band [j0, j1) converts only rows 0..j1 of
+     * those columns, so about half of A is read and the part below is left unset (spotrf and spotrs never read it).
+     * Native rather than a Java loop because each JNI block copy costs more than the conversion (measured: a Java
+     * pass took about half of spotrf's time at n = 6,000 on 2 loaded cores). Returns false when an entry overflows
+     * float32.
      */
-    private static boolean toFloat(NativeMatrix a, FloatPointer low, double[] rowSums) {
+    private static boolean toFloat(NativeMatrix a, FloatPointer low) {
         int n = a.rows();
-        int blocks = (n + CONVERT_ROWS - 1) / CONVERT_ROWS;
-        boolean[] bad = new boolean[blocks];
-        Parallelism.forEachBlock(blocks, p -> {
-            int r0 = p * CONVERT_ROWS;
-            int h = Math.min(n, r0 + CONVERT_ROWS) - r0;
-            double[] rows = new double[h * n];
-            float[] out = new float[h * n];
-            a.getBlock(r0, 0, h, n, rows);
-            for (int r = 0; r < h; r++) {
-                double s = 0;
-                for (int c = 0; c < n; c++) {
-                    double v = rows[r * n + c];
-                    float f = (float) v;
-                    out[r * n + c] = f;
-                    s += Math.abs(v);
-                    if (Float.isInfinite(f) || Float.isNaN(f)) {
-                        bad[p] = true;
-                    }
-                }
-                rowSums[r0 + r] = s;
+        int bands = Math.max(1, Math.min(64, n / CONVERT_COLUMNS));
+        int width = (n + bands - 1) / bands;
+        boolean[] overflow = new boolean[bands];
+        Parallelism.forEachBlock(bands, p -> {
+            int j0 = p * width;
+            int j1 = Math.min(n, j0 + width);
+            if (j0 >= j1) {
+                return;
             }
-            new FloatPointer(low).position((long) r0 * n).put(out, 0, h * n);
+            FloatPointer dst = new FloatPointer(low).position((long) j0 * n);
+            int info = openblas.LAPACKE_dlag2s(openblas.LAPACK_COL_MAJOR, j1, j1 - j0, a.buffer().at((long) j0 * n), n,
+                    dst, n);
+            overflow[p] = info != 0;
         });
-        for (boolean b : bad) {
-            if (b) {
+        for (boolean o : overflow) {
+            if (o) {
                 return false;
             }
         }
@@ -226,11 +230,7 @@ public final class MixedPrecisionCholesky {
                     }
                 }
                 rhs.position(0).put(scaled, 0, n * k);
-                int info = Parallelism.blas(() -> openblas.LAPACKE_spotrs(openblas.LAPACK_COL_MAJOR, (byte) 'U', n, k,
-                        low, n, rhs, n));
-                if (info != 0) {
-                    throw new IllegalStateException("spotrs failed with info " + info);
-                }
+                floatSolve(low, n, rhs, k);
                 rhs.position(0).get(scaled, 0, n * k);
                 for (int c = 0; c < k; c++) {
                     for (int i = 0; i < n; i++) {
@@ -240,11 +240,7 @@ public final class MixedPrecisionCholesky {
                 // R = B − A·X in float64; A's row-major lower triangle is its column-major upper one
                 xNative.position(0).put(xCols, 0, n * k);
                 rNative.position(0).put(bCols, 0, n * k);
-                Parallelism.blas(() -> {
-                    openblas.cblas_dsymm(openblas.CblasColMajor, openblas.CblasLeft, openblas.CblasUpper, n, k, -1.0,
-                            a.buffer().at(0), n, xNative, n, 1.0, rNative, n);
-                    return null;
-                });
+                residual(a, xNative, rNative, k);
                 rNative.position(0).get(rCols, 0, n * k);
                 boolean converged = true;
                 double worst = 0;
@@ -272,6 +268,55 @@ public final class MixedPrecisionCholesky {
             why[0] = "the mixed-precision refinement did not converge in " + MAX_STEPS + " steps";
             return null;
         }
+    }
+
+    /**
+     * {@code rhs ← (L·Lᵀ)⁻¹·rhs} in float32 (n×k, column-major). Up to {@link #VECTOR_COLUMNS} columns go through
+     * two {@code strsv} calls each: {@code spotrs} runs the matrix-matrix {@code strsm}, which was about 7× slower
+     * together with {@code dsymm} below for one column (3 steps at n = 6,000: 1.3 s against 0.18 s, 2 loaded
+     * cores).
+     */
+    private static void floatSolve(FloatPointer low, int n, FloatPointer rhs, int k) {
+        if (k <= VECTOR_COLUMNS) {
+            Parallelism.blas(() -> {
+                for (int c = 0; c < k; c++) {
+                    FloatPointer col = new FloatPointer(rhs).position((long) c * n);
+                    // the row-major lower L is the column-major upper U = Lᵀ: Uᵀ·z = r, then U·d = z
+                    openblas.cblas_strsv(openblas.CblasColMajor, openblas.CblasUpper, openblas.CblasTrans,
+                            openblas.CblasNonUnit, n, low, n, col, 1);
+                    openblas.cblas_strsv(openblas.CblasColMajor, openblas.CblasUpper, openblas.CblasNoTrans,
+                            openblas.CblasNonUnit, n, low, n, col, 1);
+                }
+                return null;
+            });
+            return;
+        }
+        int info = Parallelism.blas(() -> openblas.LAPACKE_spotrs(openblas.LAPACK_COL_MAJOR, (byte) 'U', n, k, low, n,
+                rhs.position(0), n));
+        if (info != 0) {
+            throw new IllegalStateException("spotrs failed with info " + info);
+        }
+    }
+
+    /**
+     * {@code R ← R − A·X} in float64 (n×k, column-major) on the off-heap A: A's row-major lower triangle is its
+     * column-major upper one. {@code dsymv} per column for a few columns ({@code dsymm} is slower there, as above).
+     */
+    private static void residual(NativeMatrix a, DoublePointer x, DoublePointer r, int k) {
+        int n = a.rows();
+        Parallelism.blas(() -> {
+            if (k <= VECTOR_COLUMNS) {
+                for (int c = 0; c < k; c++) {
+                    openblas.cblas_dsymv(openblas.CblasColMajor, openblas.CblasUpper, n, -1.0, a.buffer().at(0), n,
+                            new DoublePointer(x).position((long) c * n), 1, 1.0,
+                            new DoublePointer(r).position((long) c * n), 1);
+                }
+            } else {
+                openblas.cblas_dsymm(openblas.CblasColMajor, openblas.CblasLeft, openblas.CblasUpper, n, k, -1.0,
+                        a.buffer().at(0), n, x.position(0), n, 1.0, r.position(0), n);
+            }
+            return null;
+        });
     }
 
     private static double maxAbs(double[] v, int from, int count) {

@@ -131,6 +131,20 @@ class MixedPrecisionCholeskyTest {
     }
 
     @Test
+    void manyColumnsTakeTheMatrixPathToTheSameAccuracy() {
+        // more than four right-hand sides are refined by spotrs/dsymm rather than column by column
+        int n = 150;
+        Matrix a = rbfSystem(n, 2, 1.0, 0.05, 31);
+        Matrix b = randomRhs(n, 6, 32);
+        MixedPrecisionCholesky.Result r = MixedPrecisionCholesky.solve(a, b, "A");
+        assertTrue(r.mixed(), r.fallbackReason());
+        Matrix want = textbookSolve(a, b);
+        for (int c = 0; c < 6; c++) {
+            assertTrue(columnRelativeError(r.solution(), want, c) < 1e-10, "column " + c);
+        }
+    }
+
+    @Test
     void diagonalSystemMatchesClosedFormForEveryColumnScale() {
         // A = diag(1 + i/7): X = B ./ diag exactly, with columns far outside float32's range (1e40 overflows it,
         // 1e-50 underflows it), so the per-column scaling of the residual is exercised
