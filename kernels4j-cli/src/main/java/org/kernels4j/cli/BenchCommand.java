@@ -163,18 +163,26 @@ final class BenchCommand implements Runnable {
         @Option(names = "--lambda", defaultValue = "0.001", description = "Regularization (default: ${DEFAULT-VALUE}).")
         double lambda;
 
+        @Option(names = "--precision", defaultValue = "double", paramLabel = "double|mixed|auto",
+                description = "The Cholesky's arithmetic: double, mixed (float32 factor refined to float64 accuracy, "
+                        + "float64 fallback when it does not contract) or auto (default: ${DEFAULT-VALUE}).")
+        String precision;
+
         @Mixin
         ExportDirMixin export;
 
         @Override
         public Integer call() {
             Kernel k = KernelSpec.parse(kernel);
+            org.kernels4j.linalg.Precision p = org.kernels4j.linalg.Precision.parse(precision);
             var out = spec.commandLine().getOut();
-            out.printf("krr %s lambda=%s d=%d test=%d threads=%d%n", k.toSpec(), lambda, d, test, Parallelism.threads());
-            out.printf("%8s %10s %10s %10s %12s%n", "n", "fit_s", "predict_s", "total_s", "test_rmse");
-            KrrBenchmark.run(new KrrBenchmark.Options(k, lambda, sizes, test, d, export.dir), r -> out.printf(
-                    "%8d %10.3f %10.3f %10.3f %12.8f%n", r.n(), r.fitSeconds(), r.predictSeconds(), r.totalSeconds(),
-                    r.testRmse()));
+            out.printf("krr %s lambda=%s d=%d test=%d threads=%d precision=%s%n", k.toSpec(), lambda, d, test,
+                    Parallelism.threads(), p.toSpec());
+            out.printf("%8s %10s %10s %10s %12s %6s %10s  %s%n", "n", "fit_s", "predict_s", "total_s", "test_rmse",
+                    "steps", "residual", "path");
+            KrrBenchmark.run(new KrrBenchmark.Options(k, lambda, sizes, test, d, export.dir, p), r -> out.printf(
+                    "%8d %10.3f %10.3f %10.3f %12.8f %6d %10.2e  %s%n", r.n(), r.fitSeconds(), r.predictSeconds(),
+                    r.totalSeconds(), r.testRmse(), r.refinementSteps(), r.relativeResidual(), r.path()));
             return 0;
         }
     }

@@ -43,8 +43,19 @@ class BenchCliTest {
         assertEquals(0, r.code(), r.err());
         List<String> lines = r.out().lines().toList();
         assertEquals(4, lines.size(), r.out());
-        assertEquals("       n      fit_s  predict_s    total_s    test_rmse", lines.get(1));
-        assertTrue(lines.get(3).matches(" {6}80 +\\d+\\.\\d{3} +\\d+\\.\\d{3} +\\d+\\.\\d{3} +\\d+\\.\\d{8}"), lines.get(3));
+        assertEquals("       n      fit_s  predict_s    total_s    test_rmse  steps   residual  path", lines.get(1));
+        String times = " +\\d+\\.\\d{3} +\\d+\\.\\d{3} +\\d+\\.\\d{3} +\\d+\\.\\d{8}";
+        assertTrue(lines.get(3).matches(" {6}80" + times + " +0 +NaN  double"), lines.get(3));
+        CliTest.Run mixed = CliTest.run("bench", "krr", "--n", "80", "--test", "20", "--d", "3", "--precision", "mixed");
+        assertEquals(0, mixed.code(), mixed.err());
+        List<String> mixedLines = mixed.out().lines().toList();
+        assertTrue(mixedLines.get(0).endsWith(" precision=mixed"), mixedLines.get(0));
+        assertTrue(mixedLines.get(2).matches(" {6}80" + times + " +[1-9]\\d* +\\d\\.\\d{2}e-\\d+  mixed"), mixedLines.get(2));
+        // the same data and λ: the test RMSE of the two paths agrees to the printed digits
+        assertEquals(lines.get(3).split(" +")[5], mixedLines.get(2).split(" +")[5]);
+        CliTest.Run word = CliTest.run("bench", "krr", "--n", "80", "--precision", "half");
+        assertTrue(word.code() != 0);
+        assertEquals("kernels4j: error: unknown precision 'half'; expected double, mixed or auto", word.err().strip());
         CliTest.Run bad = CliTest.run("bench", "gram", "--n", "0");
         assertEquals(1, bad.code());
         assertEquals("kernels4j: error: --n, --d and --reps must be positive", bad.err().strip());
