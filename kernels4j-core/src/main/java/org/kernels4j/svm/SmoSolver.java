@@ -688,11 +688,19 @@ final class SmoSolver {
             }
             steps++;
         }
-        // G_k += y_k·Σ_i y_i·Δα_i·k(x_i, x_k) over the active variables
+        commit(ws, a, ly, rows);
+        return steps;
+    }
+
+    /**
+     * Writes the subproblem's solution a (working-set order) into α and updates the gradient of the active variables:
+     * G_k += y_k·Σ_i y_i·Δα_i·k(x_i, x_k), from the working set's kernel rows over the active set.
+     */
+    private void commit(int[] ws, double[] a, double[] ly, double[][] rows) {
         int na = active.length;
         double[] acc = new double[na];
         boolean changed = false;
-        for (int t = 0; t < q; t++) {
+        for (int t = 0; t < ws.length; t++) {
             double delta = a[t] - alpha[ws[t]];
             if (delta != 0) {
                 ops.axpy(acc, 0, rows[t], 0, na, ly[t] * delta);
@@ -706,7 +714,6 @@ final class SmoSolver {
                 g[t] += y[t] * acc[k];
             }
         }
-        return steps;
     }
 
     /** Row t of the working set's kernel matrix (k(x_t, x_u) for u in the set), gathered on first use. */
@@ -912,24 +919,7 @@ final class SmoSolver {
             nuScan(f, ly, up, low, best, m, mLow);
             steps++;
         }
-        // G_k += y_k·Σ_i y_i·Δα_i·k(x_i, x_k) over the active variables (as in solveSubproblem)
-        int na = active.length;
-        double[] acc = new double[na];
-        boolean changed = false;
-        for (int t = 0; t < q; t++) {
-            double delta = a[t] - alpha[ws[t]];
-            if (delta != 0) {
-                ops.axpy(acc, 0, rows[t], 0, na, ly[t] * delta);
-                alpha[ws[t]] = a[t];
-                changed = true;
-            }
-        }
-        if (changed) {
-            for (int k = 0; k < na; k++) {
-                int t = active[k];
-                g[t] += y[t] * acc[k];
-            }
-        }
+        commit(ws, a, ly, rows);
         return steps;
     }
 
