@@ -28,13 +28,13 @@ public final class CntkBenchmark {
      * The result.
      *
      * @param n images
-     * @param seconds Gram time
+     * @param seconds Gram time (mean over repetitions where one is under {@value CntkBenchmark#MIN_SECONDS} s)
      * @param pairs pairs computed
      * @param flopsPerPair counted flops of one pair
      * @param gflops achieved rate of the pair recursion, GFLOP/s
      * @param dgemmGflops dgemm's rate in this run, GFLOP/s
      * @param maxResidentBytes VmHWM after the run (−1 where /proc is unavailable)
-     * @param cpuSeconds the process's CPU time during the Gram matrix (all threads; NaN if unavailable)
+     * @param cpuSeconds the process's CPU time per Gram matrix (all threads; NaN if unavailable)
      * @param dgemmCpuGflops dgemm's flops per CPU second (best of 3; NaN if unavailable)
      * @param gram the Gram matrix
      */
@@ -56,14 +56,35 @@ public final class CntkBenchmark {
         }
     }
 
-    /** Times the Gram matrix of {@code kernel} on the rows of {@code x}. */
+    /** A Gram matrix faster than this is repeated until the repetitions together span it, seconds. */
+    static final double MIN_SECONDS = 0.5;
+
+    /** At most this many repetitions of a fast Gram matrix. */
+    static final int MAX_REPS = 1_000_000;
+
+    /**
+     * Times the Gram matrix of {@code kernel} on the rows of {@code x}: one computation, or, where one takes under
+     * {@value #MIN_SECONDS} s, as many as span that time, reporting the mean per computation (the process CPU clock
+     * only advances in 10 ms ticks).
+     */
     public static Result run(ConvolutionalKernel kernel, Matrix x) {
         double[] dgemm = dgemmRate(1536);
+        // The process CPU clock ticks in jiffies (10 ms on Linux), so a small Gram matrix is repeated until the
+        // run spans MIN_SECONDS and both clocks have advanced; the figures are per repetition.
         long t0 = System.nanoTime();
         long c0 = cpuNanos();
-        Matrix g = GramEngine.gram(kernel, x);
-        double seconds = (System.nanoTime() - t0) * 1e-9;
-        double cpu = c0 < 0 ? Double.NaN : (cpuNanos() - c0) * 1e-9;
+        Matrix g;
+        int reps = 0;
+        long wall;
+        long cpuSpent;
+        do {
+            g = GramEngine.gram(kernel, x);
+            reps++;
+            wall = System.nanoTime() - t0;
+            cpuSpent = c0 < 0 ? 1 : cpuNanos() - c0;
+        } while ((wall < MIN_SECONDS * 1e9 || cpuSpent <= 0) && reps < MAX_REPS);
+        double seconds = wall * 1e-9 / reps;
+        double cpu = c0 < 0 || cpuSpent <= 0 ? Double.NaN : cpuSpent * 1e-9 / reps;
         int n = x.rows();
         double pairs = n * (n + 1.0) / 2;
         double fpp = kernel.flopsPerPair(x.cols());
