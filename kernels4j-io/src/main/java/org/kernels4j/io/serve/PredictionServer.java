@@ -321,7 +321,9 @@ public final class PredictionServer implements AutoCloseable {
                     body = predict(ex);
                     status = 200;
                 } else if (HEALTH.equals(path)) {
-                    requireMethod(ex, "GET");
+                    if (!method.equals("HEAD")) {
+                        requireMethod(ex, "GET");
+                    }
                     status = draining ? 503 : 200;
                     body = health();
                 } else {
@@ -364,6 +366,12 @@ public final class PredictionServer implements AutoCloseable {
             // stopping: the client should send no more on this connection (a body left unread, after 413 or
             // 503, is drained or the connection closed by the JDK server itself)
             ex.getResponseHeaders().set("Connection", "close");
+        }
+        if (ex.getRequestMethod().equals("HEAD")) {
+            // a HEAD answer has headers only; the JDK server logs a warning if it is given a body length
+            ex.getResponseHeaders().set("Content-Length", Integer.toString(body.length));
+            ex.sendResponseHeaders(status, -1);
+            return;
         }
         ex.sendResponseHeaders(status, body.length);
         try (OutputStream out = ex.getResponseBody()) {

@@ -46,7 +46,7 @@ final class RequestRows {
      * Reads {@code {"rows": [[x11, …, x1d], …], "outputs": ["prediction", …]}} or a bare array of rows
      * {@code [[…], …]}.
      *
-     * @throws RequestException 400 for malformed JSON, an unknown field, a row of the wrong length, a
+     * @throws RequestException 400 for malformed JSON, an unknown or repeated field, a row of the wrong length, a
      *     value that is not a finite number, no rows; 413 for more than {@code maxRows} rows
      */
     static Parsed json(byte[] body, SavedModel saved, int maxRows) {
@@ -58,9 +58,14 @@ final class RequestRows {
             if (t == JsonToken.START_ARRAY) {
                 rows = rows(p, d, saved, maxRows);
             } else if (t == JsonToken.START_OBJECT) {
+                Set<String> seen = new java.util.HashSet<>();
                 while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
                     String field = p.currentName();
                     p.nextToken();
+                    if (!seen.add(field)) {
+                        // JSON leaves duplicate names undefined; taking the last would silently drop rows
+                        throw bad("field '" + field + "' appears twice; send one '" + field + "'");
+                    }
                     if (field.equals("rows")) {
                         if (p.currentToken() != JsonToken.START_ARRAY) {
                             throw bad("'rows' must be an array of rows, each an array of " + d + " numbers");

@@ -140,6 +140,32 @@ class PredictionServerTest {
         assertThrows(Kernels4jException.class, () -> PredictionServer.builder(null));
     }
 
+    @Test
+    void headAnswersHealthWithHeadersOnlyAndARepeatedFieldIsRefused() throws Exception {
+        server = PredictionServer.builder(MODEL).port(0).start();
+        HttpResponse<String> get = client.send(HttpRequest.newBuilder(server.uri().resolve("/health")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> head = client.send(HttpRequest.newBuilder(server.uri().resolve("/health"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, get.statusCode());
+        assertEquals(200, head.statusCode());
+        assertEquals("", head.body());
+        // the length GET's body would have
+        assertEquals(String.valueOf(get.body().getBytes(StandardCharsets.UTF_8).length),
+                head.headers().firstValue("Content-Length").orElseThrow());
+        HttpResponse<String> headPredict = client.send(HttpRequest.newBuilder(server.uri().resolve("/predict"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(405, headPredict.statusCode());
+        assertEquals("POST", headPredict.headers().firstValue("Allow").orElseThrow());
+        assertEquals("", headPredict.body());
+
+        RequestException twice = refused(() -> RequestRows.json(bytes("{\"rows\": [[1,2]], \"rows\": [[3,4]]}"), MODEL, 9));
+        assertEquals(400, twice.status());
+        assertEquals("field 'rows' appears twice; send one 'rows'", twice.getMessage());
+        assertEquals("field 'outputs' appears twice; send one 'outputs'", refused(() -> RequestRows.json(bytes(
+                "{\"outputs\": [\"std\"], \"rows\": [[1,2]], \"outputs\": [\"prediction\"]}"), MODEL, 9)).getMessage());
+    }
+
     /** Headers and half the body: the worker that takes it waits for the rest. */
     static Socket halfSent(java.net.URI base, String body) throws IOException {
         Socket s = new Socket(base.getHost(), base.getPort());
