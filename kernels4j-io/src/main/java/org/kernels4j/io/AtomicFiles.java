@@ -62,6 +62,23 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * Why a write failed, in words: a {@link java.nio.file.FileSystemException}'s message is only the path of the
+     * temporary file, so its reason (or its kind) is given instead.
+     */
+    static String reason(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file or directory";
+        }
+        if (e instanceof java.nio.file.FileSystemException fs) {
+            return fs.getReason() != null ? fs.getReason() : "the file system refused it";
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
     /** Writes {@code target} atomically through {@code writer}. */
     public static void write(Path target, Writer writer) {
         checkWritable(target);
@@ -85,7 +102,7 @@ public final class AtomicFiles {
             LIVE.remove(tmp);
             tmp = null;
         } catch (IOException e) {
-            throw new Kernels4jException("cannot write " + target + ": " + e.getMessage(), e);
+            throw new Kernels4jException("cannot write " + target + ": " + reason(e), e);
         } finally {
             if (tmp != null) {
                 try {

@@ -441,6 +441,18 @@ class IoTest {
         try (var files = Files.list(dir)) {
             assertEquals(1, files.count());
         }
+        // the message gives the reason, not the path of the hidden temporary file
+        assertEquals("permission denied", AtomicFiles.reason(new java.nio.file.AccessDeniedException("/d/.x.tmp")));
+        assertEquals("No space left on device", AtomicFiles.reason(
+                new java.nio.file.FileSystemException("/d/.x.tmp", null, "No space left on device")));
+        assertEquals("no such file or directory", AtomicFiles.reason(new java.nio.file.NoSuchFileException("/d/.x")));
+        assertEquals("disk full", AtomicFiles.reason(new IOException("disk full")));
+        if (Files.isDirectory(Path.of("/proc/self"))) {
+            Kernels4jException e = assertThrows(Kernels4jException.class,
+                    () -> AtomicFiles.write(Path.of("/proc/k4j-unwritable.bin"), out -> out.write(1)));
+            assertTrue(e.getMessage().startsWith("cannot write /proc/k4j-unwritable.bin: ")
+                    && !e.getMessage().contains(".tmp"), e.getMessage());
+        }
     }
 
     @Test
