@@ -364,16 +364,56 @@ class ChiSquared(Kernel):
         self.gamma, self.additive = gamma, additive
 
     def cross(self, x, z):
-        name = "additive_chi2" if self.additive else "chi2"
-        for a in (x, z):
-            if a.size and not np.all(a >= 0):
-                bad = a[~(a >= 0)][0]
-                raise ValueError("%s needs non-negative features (histograms, counts), got %r" % (name, bad))
+        _require_nonnegative("additive_chi2" if self.additive else "chi2", x, z)
         dist = _pairwise(x, z, _chi2_distance)
         return -dist if self.additive else np.exp(-self.gamma * dist)
 
     def diag(self, x):
         return np.zeros(x.shape[0]) if self.additive else np.ones(x.shape[0])
+
+
+class HomogeneousChi2(Kernel):
+    """``homogeneous_chi2()``: sum_f 2 x_f z_f/(x_f + z_f), a term with x_f + z_f = 0 counting as 0 (PSD)."""
+
+    def cross(self, x, z):
+        _require_nonnegative("homogeneous_chi2", x, z)
+        return _pairwise(x, z, _homogeneous_chi2_sum)
+
+    def diag(self, x):
+        _require_nonnegative("homogeneous_chi2", x)
+        return x.sum(axis=1)
+
+
+def _homogeneous_chi2_sum(a, b):
+    s = a + b
+    return np.where(s > 0, 2.0 * a * b / np.where(s > 0, s, 1.0), 0.0).sum(axis=2)
+
+
+def _require_nonnegative(name, *arrays):
+    for a in arrays:
+        if a.size and not np.all(a >= 0):
+            raise ValueError("%s needs non-negative features (histograms, counts), got %r" % (name, a[~(a >= 0)][0]))
+
+
+class SkewedChi2(Kernel):
+    """``skewed_chi2(c=1)``: prod_f 2 sqrt(x_f + c) sqrt(z_f + c)/(x_f + z_f + 2c), features above -c."""
+
+    def __init__(self, c):
+        self.c = c
+
+    def cross(self, x, z):
+        for a in (x, z):
+            if a.size and not np.all(a > -self.c):
+                raise ValueError("skewed_chi2(c=%r) needs features > -c, got %r" % (self.c, a[~(a > -self.c)][0]))
+        return _pairwise(x, z, self._product)
+
+    def _product(self, a, b):
+        a = a + self.c
+        b = b + self.c
+        return np.prod(2.0 * np.sqrt(a * b) / (a + b), axis=2)
+
+    def diag(self, x):
+        return np.ones(x.shape[0])
 
 
 def _chi2_distance(a, b):
@@ -804,6 +844,8 @@ _TYPES = {
     "spline": ((), lambda c: Spline()),
     "chi2": (("gamma",), lambda c: ChiSquared(_number(c, "gamma", 1.0, "positive"), False)),
     "additive_chi2": ((), lambda c: ChiSquared(0.0, True)),
+    "homogeneous_chi2": ((), lambda c: HomogeneousChi2()),
+    "skewed_chi2": (("c",), lambda c: SkewedChi2(_number(c, "c", 1.0, "positive"))),
     "arccos": (("order", "depth"), lambda c: ArcCosine(
         _integer(c, "order", 1, 0, 2), _integer(c, "depth", 1, 1, 10000))),
     "nngp": (("depth", "activation", "alpha", "a", "b", "w_var", "b_var", "param", "width"),
@@ -812,7 +854,7 @@ _TYPES = {
             lambda c: _neural(c, True)),
 }
 _ALIASES = {"von_mises_fisher": "vmf", "polynomial": "poly", "gaussian": "rbf", "exponential": "laplacian", "rational_quadratic": "rq",
-            "exp_sine_squared": "periodic", "white_noise": "white", "tanh": "sigmoid", "chi_squared": "chi2",
+            "exp_sine_squared": "periodic", "white_noise": "white", "tanh": "sigmoid", "chi_squared": "chi2", "chi2_homogeneous": "homogeneous_chi2",
             "arc_cosine": "arccos"}
 
 

@@ -483,6 +483,42 @@ class SupportVectorMachine(Classifier):
         return out
 
 
+class OnlineKernel(Classifier):
+    """``online-kernel`` (OnlineKernelModel: NORMA, the kernel perceptron): f(x) = K(x, buffer) alpha + b, or
+    K(x, buffer) alpha - rho for novelty detection; classifiers predict the first class where f > 0, else the second;
+    regression predicts f; novelty detection +-1."""
+
+    TYPES = ("classification", "regression", "novelty", "perceptron")
+
+    def __init__(self, a):
+        self.type = a.require("type")
+        if self.type not in self.TYPES:
+            raise bad(a.name, "field 'type' '%s' is not one of %s" % (self.type, ", ".join(self.TYPES)))
+        self.kernel_ = _kernel(a)
+        features = int(a.number("features"))
+        self.buffer = a.array("buffer", -1, features)
+        self.coef = a.array("coefficients", self.buffer.shape[0], 1)[:, 0]
+        self.shift = -a.number("margin") if self.type == "novelty" else a.number("offset")
+        self.classifier = self.type in ("classification", "perceptron")
+        if self.classifier and a.field("classes") is not None:
+            self._labels(a, a.require("classes"))
+        Model.__init__(self, a, features)
+
+    def decision_function(self, x):
+        x = self._inputs(x)
+        if self.buffer.shape[0] == 0:
+            return np.full(x.shape[0], self.shift)
+        return self.kernel_.cross(x, self.buffer) @ self.coef + self.shift
+
+    def predict(self, x):
+        f = self.decision_function(x)
+        if self.type == "regression":
+            return f
+        if self.classifier and hasattr(self, "classes_"):
+            return np.where(f > 0, self.classes_[0], self.classes_[1])
+        return np.where(f > 0, 1.0, -1.0)
+
+
 def _platt(f, a, b):
     """Probabilities.sigmoid: 1/(1 + exp(f A + B)), clipped to [1e-7, 1 - 1e-7]."""
     z = f * a + b
@@ -795,6 +831,7 @@ KINDS = {
     "sgpr": SparseGaussianProcess,
     "gpc": GaussianProcessClassifier,
     "svm": SupportVectorMachine,
+    "online-kernel": OnlineKernel,
     "kde": KernelDensity,
     "calibrated": Calibrated,
     "kpca": KernelPca,
