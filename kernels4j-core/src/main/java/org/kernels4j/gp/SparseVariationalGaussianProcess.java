@@ -496,8 +496,7 @@ public final class SparseVariationalGaussianProcess implements Estimator<SparseV
         int b = x.rows();
         Matrix a = GramEngine.cross(kernel, z, x); // m×b
         Blas.trsm(true, false, l, a);
-        double[] mu = new double[b];
-        Blas.gemv(true, 1.0, a, mean, 0.0, mu);
+        double[] mu = columnCombination(a, mean);
         Matrix c = a.copy();
         Blas.trsm(true, false, r, c);
         double[] var = GramEngine.diagonal(kernel, x);
@@ -516,14 +515,14 @@ public final class SparseVariationalGaussianProcess implements Estimator<SparseV
      * What one batch contributes at a state.
      *
      * @param data (n/|B|)·Σ E_i
-     * @param meanGradient ∂(data − KL)/∂μ = Σ g_i a_i − μ
-     * @param covarianceGradient ∂(data − KL)/∂S = Σ h_i a_i a_iᵀ + ½S⁻¹ − ½I (a symmetric matrix)
+     * @param ag Σ g_i a_i = ∂(data)/∂μ
+     * @param ha Σ h_i a_i a_iᵀ = ∂(data)/∂S (symmetric; null unless θ or Z gradients were asked)
      * @param curvature Σ (−2 min(h_i, 0))·a_i a_iᵀ: the natural step's target precision is I + this
      * @param naturalTarget Σ (g_i − 2 min(h_i, 0)·mean_i)·a_i: the natural step's target Λμ
      * @param hyperGradient ∂(data)/∂log θ (null unless asked)
      * @param inducingGradient ∂(data)/∂Z (m×d; null unless asked)
      */
-    record Terms(double data, double[] meanGradient, Matrix covarianceGradient, Matrix curvature,
+    record Terms(double data, double[] ag, Matrix ha, Matrix curvature,
             double[] naturalTarget, double[] hyperGradient, Matrix inducingGradient) {
     }
 
@@ -571,10 +570,11 @@ public final class SparseVariationalGaussianProcess implements Estimator<SparseV
         }
         Matrix curvature = new Matrix(m, m);
         Blas.syrk(1.0, scaled, 0.0, curvature);
-        double[] target = new double[m];
-        Blas.gemv(false, 1.0, a, w, 0.0, target);
-        double[] ag = new double[m];
-        Blas.gemv(false, 1.0, a, g, 0.0, ag);
+        double[] target = rowCombination(a, w);
+        double[] ag = rowCombination(a, g);
+        if (!hyper && !inputs) {
+            return new Terms(data, ag, null, curvature, target, null, null);
+        }
         // H = A·diag(h)·Aᵀ unclipped: −curvature/2 unless some h_i > 0
         Matrix hm;
         Matrix ah = a.copy();
@@ -593,18 +593,6 @@ public final class SparseVariationalGaussianProcess implements Estimator<SparseV
             for (int i = 0; i < m * m; i++) {
                 hm.data()[i] *= -0.5;
             }
-        }
-        double[] meanGradient = new double[m];
-        Matrix covGradient = hm.copy();
-        Matrix precision = q.r.times(q.r.transpose());
-        for (int j = 0; j < m; j++) {
-            meanGradient[j] = ag[j] - q.mean[j];
-            for (int k = 0; k < m; k++) {
-                covGradient.data()[j * m + k] += 0.5 * precision.get(j, k) - (j == k ? 0.5 : 0);
-            }
-        }
-        if (!hyper && !inputs) {
-            return new Terms(data, meanGradient, covGradient, curvature, target, null, null);
         }
         Matrix s = q.covariance();
         // Ā = ∂(data)/∂A = μgᵀ − 2(I − S)·A·diag(h);  ∂(data)/∂K(Z, X_B) = L⁻ᵀĀ
@@ -668,14 +656,14 @@ public final class SparseVariationalGaussianProcess implements Estimator<SparseV
                 zg[i] += 2 * mg2[i]; // K(Z, Z) depends on Z through both arguments; ∂/∂K(Z, Z) is symmetric
             }
         }
-        return new Terms(data, meanGradient, covGradient, curvature, target, hyperGradient, inducingGradient);
+        return new Terms(data, ag, hm, curvature, target, hyperGradient, inducingGradient);
     }
 
     /**
      * The batch estimate of the ELBO, scale·Σ_{i∈B} E_i − KL, and its gradients at q(v) = N(μ, S), kernel θ and
      * inducing inputs Z (for checking the optimizer's gradients and unbiasedness; the fit works on the natural
-     * parameters instead). Without {@code gradients} only the value and the μ and S gradients are computed; with
-     * them, the Z gradient too when the kernel is stationary.
+     * parameters instead). Without {@code gradients} only the value and the μ gradient; with them also the S and
+     * log θ gradients, and the Z gradient when the kernel is stationary.
      */
     static Bound bound(Kernel kernel, Matrix z, double jitter, double[] mean, Matrix covariance, Matrix xb, double[] yb,
             double scale, Likelihood lik, boolean gradients) {
@@ -683,11 +671,58 @@ public final class SparseVariationalGaussianProcess implements Estimator<SparseV
         Matrix l = SparseGaussianProcess.factor(kernel, z, jitter);
         Terms t = terms(kernel, z, l, jitter, q, xb, yb, scale, lik, gradients,
                 gradients && StationaryKernel.supports(kernel));
-        return new Bound(t.data - q.kl(), t.meanGradient, t.covarianceGradient, t.hyperGradient, t.inducingGradient);
+        // ∂KL/∂μ = μ, ∂KL/∂S = ½(I − S⁻¹)
+        int m = mean.length;
+        double[] dMean = new double[m];
+        Matrix dCov = gradients ? t.ha.copy() : null;
+        Matrix precision = q.r.times(q.r.transpose());
+        for (int j = 0; j < m; j++) {
+            dMean[j] = t.ag[j] - mean[j];
+            for (int k = 0; gradients && k < m; k++) {
+                dCov.data()[j * m + k] += 0.5 * precision.get(j, k) - (j == k ? 0.5 : 0);
+            }
+        }
+        return new Bound(t.data - q.kl(), dMean, dCov, t.hyperGradient, t.inducingGradient);
     }
 
     /** A batch estimate of the ELBO with its gradients in μ, S, log θ and Z (null when not asked). */
     record Bound(double value, double[] mean, Matrix covariance, double[] logTheta, Matrix inducing) {
+    }
+
+    // Why plain loops for these matrix-vector products: Blas.gemv on a heap matrix copies all of A through JNI on
+    // every call (DESIGN.md: 4-9x slower than the product itself), and A is m×b, fresh for every batch.
+
+    /** Aᵀv for an m×b matrix A and an m-vector v (a b-vector). */
+    static double[] columnCombination(Matrix a, double[] v) {
+        int m = a.rows();
+        int b = a.cols();
+        double[] ad = a.data();
+        double[] out = new double[b];
+        for (int j = 0; j < m; j++) {
+            double c = v[j];
+            int o = j * b;
+            for (int i = 0; i < b; i++) {
+                out[i] += c * ad[o + i];
+            }
+        }
+        return out;
+    }
+
+    /** A·w for an m×b matrix A and a b-vector w (an m-vector). */
+    static double[] rowCombination(Matrix a, double[] w) {
+        int m = a.rows();
+        int b = a.cols();
+        double[] ad = a.data();
+        double[] out = new double[m];
+        for (int j = 0; j < m; j++) {
+            double s = 0;
+            int o = j * b;
+            for (int i = 0; i < b; i++) {
+                s += ad[o + i] * w[i];
+            }
+            out[j] = s;
+        }
+        return out;
     }
 
     private static void symmetrize(Matrix a) {
