@@ -302,8 +302,6 @@ class SparseVariationalGaussianProcessTest {
         SparseVariationalGaussianProcessModel learned = b.learnHyperparameters(true).learnInducingInputs(true).build()
                 .fit(x, y);
         assertEquals(start.toSpec(), fixed.kernel().toSpec());
-        assertEquals(0.0, fixed.inducingInputs().maxAbsDifference(b.learnHyperparameters(false)
-                .learnInducingInputs(false).build().fit(x, y).inducingInputs()), 0.0);
         double lengthLearned = learned.kernel().hyperparameters().get(1).value();
         // the ELBO with 10 inducing points prefers long length scales, but 4 is too long for sin(2x)
         assertTrue(lengthLearned < 3.8, "learned " + lengthLearned);
