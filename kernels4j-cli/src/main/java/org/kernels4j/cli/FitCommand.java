@@ -79,11 +79,15 @@ final class FitCommand implements Callable<Integer> {
             description = "Target column: a header name or a 0-based index, negative from the end (default: last column).")
     String target;
 
-    @Option(names = "--model", defaultValue = "krr", paramLabel = "krr|gp|tp|sgpr|gpc|ntk|dkm|svc|svr|oneclass|nusvc|nusvr|pegasos|online|private-similarity|kron-gp|ss-gp|lssvm|rvm|kqr",
+    @Option(names = "--model", defaultValue = "krr", paramLabel = "krr|gp|tp|sgpr|svgp|gpc|ntk|dkm|svc|svr|oneclass|nusvc|nusvr|pegasos|online|private-similarity|kron-gp|ss-gp|lssvm|rvm|kqr",
             description = "krr: kernel ridge regression. gp: Gaussian process regression (noise in the kernel as "
                     + "+ white(noise=...), learned with --optimize); its model file also predicts standard deviations. "
                     + "tp: Student-t process regression (--dof, or --inverse-gamma for the scale mixture of NNGPs). "
                     + "sgpr: sparse GP with --inducing points (the kernel must be signal + white(noise=...)). "
+                    + "svgp: sparse variational GP for any --likelihood (probit, logit, poisson, student-t(nu=,scale=), "
+                    + "gaussian(noise=)) with --inducing points, trained on minibatches (--batch-size, --epochs, "
+                    + "--natural-step; --optimize also learns the kernel and the inducing inputs by Adam, "
+                    + "--learning-rate), for millions of rows. "
                     + "gpc: GP classification (Laplace, EP or CVI: --inference, --objective, --likelihood). ntk: infinite-width network ensemble trained "
                     + "to --time (the kernel must be nngp(...) or ntk(...)). private-similarity: differentially private "
                     + "classification by average kernel similarity (--epsilon, --features). "
@@ -152,7 +156,8 @@ final class FitCommand implements Callable<Integer> {
     String cgStop;
 
     @Option(names = "--sampler", defaultValue = "uniform", paramLabel = "NAME",
-            description = "How --solver nystrom picks centres, and how dkm --inducing picks inducing points: uniform, "
+            description = "How --solver nystrom picks centres, and how dkm --inducing and svgp (default kmeans++ there) pick "
+                    + "inducing points: uniform, "
                     + "kmeans++, leverage, dpp, logdet, kt (kernel thinning) or inchol (pivoted incomplete Cholesky) "
                     + "(default: ${DEFAULT-VALUE}).")
     String sampler;
@@ -169,7 +174,7 @@ final class FitCommand implements Callable<Integer> {
             + "iterations for dkm (default 1000), alpha updates for rvm (default 100).")
     Integer maxIter;
 
-    @Option(names = "--optimize", description = "gp, sgpr, gpc: learn the kernel's hyperparameters by maximizing the log "
+    @Option(names = "--optimize", description = "gp, sgpr, gpc, svgp: learn the kernel's hyperparameters by maximizing the log "
             + "marginal likelihood (gpc: the --objective; L-BFGS in log space within bounds).")
     boolean optimize;
 
@@ -183,7 +188,8 @@ final class FitCommand implements Callable<Integer> {
     String objective;
 
     @Option(names = "--likelihood", paramLabel = "logit|probit|gaussian|one-hot", description = "gpc: the link p(y = 1 | f) "
-            + "(logit|probit, default logit). dkm: gaussian (regression, default) or one-hot (classification: the label "
+            + "(logit|probit, default logit). svgp: probit (default), logit, poisson, student-t(nu=V,scale=V) or "
+            + "gaussian(noise=V). dkm: gaussian (regression, default) or one-hot (classification: the label "
             + "column becomes centred one-hot targets under the Gaussian likelihood; labels by the largest mean, "
             + "probabilities for predict --proba).")
     String likelihood;
@@ -246,16 +252,20 @@ final class FitCommand implements Callable<Integer> {
             + "scale has an InvGamma(A, B) prior, giving nu = 2A (replaces --dof).")
     String inverseGamma;
 
-    @Option(names = "--inducing", paramLabel = "M", description = "sgpr: number of inducing points (default 100). dkm: "
+    @Option(names = "--inducing", paramLabel = "M", description = "sgpr, svgp: number of inducing points (default 100). dkm: "
             + "the sparse deep kernel machine with M inducing points (picked by --sampler, seeded by --seed), cost "
             + "linear in the rows; without it, the exact DKM.")
     Integer inducing;
 
-    @Option(names = "--batch-size", paramLabel = "B", description = "dkm --inducing: train by Adam on minibatches of B "
+    @Option(names = "--batch-size", paramLabel = "B", description = "svgp: rows per minibatch (default 1000). dkm --inducing: train by Adam on minibatches of B "
             + "rows (the likelihood scaled by n/B: an unbiased estimate) instead of full-batch L-BFGS.")
     Integer batchSize;
 
-    @Option(names = "--epochs", paramLabel = "E", description = "dkm --inducing --batch-size: passes over the rows "
+    @Option(names = "--natural-step", paramLabel = "GAMMA", description = "svgp: the natural-gradient step on q(u), in "
+            + "(0, 1] (default 0.5 when one batch holds every row, else 0.1).")
+    Double naturalStep;
+
+    @Option(names = "--epochs", paramLabel = "E", description = "svgp, dkm --inducing --batch-size: passes over the rows "
             + "(default 10).")
     Integer epochs;
 
@@ -265,7 +275,7 @@ final class FitCommand implements Callable<Integer> {
     Double time;
 
     @Option(names = "--learning-rate", paramLabel = "ETA", description = "ntk: learning rate eta (default 1; only "
-            + "eta*t matters). dkm --batch-size: Adam's step size (default 0.01).")
+            + "eta*t matters). dkm --batch-size, svgp --optimize: Adam's step size (default 0.01).")
     Double learningRate;
 
     @Option(names = "--diag-reg", paramLabel = "R", description = "ntk: regularizer added to the kernels' diagonal, "
@@ -357,7 +367,7 @@ final class FitCommand implements Callable<Integer> {
         } else {
             AtomicFiles.checkWritable(out, train);
         }
-        List<String> models = List.of("krr", "gp", "tp", "sgpr", "gpc", "ntk", "dkm", "svc", "svr", "oneclass",
+        List<String> models = List.of("krr", "gp", "tp", "sgpr", "svgp", "gpc", "ntk", "dkm", "svc", "svr", "oneclass",
                 "private-similarity", "kron-gp", "ss-gp", "nusvc", "nusvr", "pegasos", "online", "lssvm", "rvm", "kqr");
         if (!models.contains(model)) {
             throw new UsageException("unknown --model '" + model + "'; available: " + String.join(", ", models));
@@ -369,15 +379,16 @@ final class FitCommand implements Callable<Integer> {
             appliesTo.put(o, List.of("krr"));
         }
         appliesTo.put("--lambda", List.of("krr", "pegasos", "online"));
-        appliesTo.put("--sampler", List.of("krr", "dkm"));
+        appliesTo.put("--sampler", List.of("krr", "dkm", "svgp"));
         for (String o : List.of("--optimize", "--restarts", "--bounds", "--fix")) {
             appliesTo.put(o, List.of("gp", "tp", "sgpr", "gpc", "kron-gp", "ss-gp"));
         }
+        appliesTo.put("--optimize", List.of("gp", "tp", "sgpr", "gpc", "kron-gp", "ss-gp", "svgp"));
         appliesTo.put("--normalize", List.of("gp", "tp", "sgpr", "kron-gp", "ss-gp"));
         for (String o : List.of("--inference", "--objective")) {
             appliesTo.put(o, List.of("gpc"));
         }
-        appliesTo.put("--likelihood", List.of("gpc", "dkm"));
+        appliesTo.put("--likelihood", List.of("gpc", "dkm", "svgp"));
         for (String o : List.of("--bayesian", "--chains", "--warmup", "--draws", "--prior-scale")) {
             appliesTo.put(o, List.of("gp"));
         }
@@ -390,10 +401,11 @@ final class FitCommand implements Callable<Integer> {
         appliesTo.put("--noise", List.of("gp", "tp", "dkm", "kron-gp", "ss-gp"));
         appliesTo.put("--max-missing", List.of("kron-gp"));
         appliesTo.put("--layers", List.of("dkm"));
-        appliesTo.put("--inducing", List.of("sgpr", "dkm"));
-        appliesTo.put("--batch-size", List.of("dkm"));
-        appliesTo.put("--epochs", List.of("dkm"));
-        appliesTo.put("--learning-rate", List.of("ntk", "online", "dkm"));
+        appliesTo.put("--inducing", List.of("sgpr", "dkm", "svgp"));
+        appliesTo.put("--batch-size", List.of("dkm", "svgp"));
+        appliesTo.put("--epochs", List.of("dkm", "svgp"));
+        appliesTo.put("--natural-step", List.of("svgp"));
+        appliesTo.put("--learning-rate", List.of("ntk", "online", "dkm", "svgp"));
         appliesTo.put("--diag-reg", List.of("ntk"));
         appliesTo.put("--time", List.of("ntk", "krr"));
         for (String o : List.of("--epsilon-dp", "--features", "--ledger", "--budget")) {
@@ -460,6 +472,8 @@ final class FitCommand implements Callable<Integer> {
                 return fitGaussianProcess(k);
             case "tp":
                 return fitStudentTProcess(k);
+            case "svgp":
+                return fitSparseVariational(k);
             case "gpc":
             {
                 GaussianProcessClassifier.Builder b = GaussianProcessClassifier.builder(k);
@@ -591,6 +605,56 @@ final class FitCommand implements Callable<Integer> {
             out[i] = out[i] / max * (rows / sum);
         }
         return out;
+    }
+
+    /**
+     * fit --model svgp: the sparse variational GP. Bernoulli likelihoods go through {@link #fitClassifier} (class
+     * labels read as such; two classes, 0/1 or two names); the others fit the target column as observations.
+     */
+    private Integer fitSparseVariational(Kernel k) {
+        org.kernels4j.gp.Likelihood lik = likelihood == null ? org.kernels4j.gp.Likelihood.probit()
+                : UsageException.of(() -> org.kernels4j.gp.Likelihood.parse(likelihood));
+        org.kernels4j.gp.SparseVariationalGaussianProcess.Builder b = UsageException.of(() -> {
+            var v = org.kernels4j.gp.SparseVariationalGaussianProcess.builder(k).likelihood(lik).seed(seed);
+            if (inducing != null) {
+                v.inducing(inducing);
+            }
+            if (batchSize != null) {
+                v.batchSize(batchSize);
+            }
+            if (epochs != null) {
+                v.epochs(epochs);
+            }
+            if (learningRate != null) {
+                v.learningRate(learningRate);
+            }
+            if (naturalStep != null) {
+                v.naturalGradientStep(naturalStep);
+            }
+            if (parsed("--sampler")) {
+                v.sampler(Landmarks.Sampler.parse(sampler));
+            }
+            // --optimize learns θ, and Z too where the kernel allows moving it (stationary kernels)
+            v.learnHyperparameters(optimize).learnInducingInputs(optimize
+                    && org.kernels4j.kernel.StationaryKernel.supports(k));
+            v.build();
+            return v;
+        });
+        if (lik.toSpec().equals("probit") || lik.toSpec().equals("logit")) {
+            try (Progress p = new Progress(!noProgress)) {
+                return fitClassifier(b.progress(p).build(), k);
+            }
+        }
+        Dataset ds = data.options.readWithTarget(train, target);
+        org.kernels4j.gp.SparseVariationalGaussianProcessModel m;
+        try (Progress p = new Progress(!noProgress)) {
+            m = b.progress(p).build().fit(ds.features(), ds.target());
+        }
+        var pw = saveAndDescribe(m, k, ds, "svgp");
+        pw.print(m.report());
+        printTrainingError(pw, m, ds);
+        pw.printf("saved %s%n", out);
+        return 0;
     }
 
     /** The parameter path (when one was searched) and the chosen filter parameter. */

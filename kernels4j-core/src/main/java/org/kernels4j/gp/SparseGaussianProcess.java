@@ -452,7 +452,8 @@ public final class SparseGaussianProcess implements Estimator<SparseGaussianProc
         return factor(split(full).signal, z, jitter);
     }
 
-    private static Matrix factor(Kernel kern, Matrix z, double jitter) {
+    /** L with L Lᵀ = K(Z, Z) + εI, ε = jitter × mean diag K(Z, Z) (also the prior factor of the sparse variational GP). */
+    static Matrix factor(Kernel kern, Matrix z, double jitter) {
         int m = z.rows();
         Matrix mm = GramEngine.gram(kern, z);
         double eps = jitter * meanDiagonal(kern, z);
@@ -522,7 +523,7 @@ public final class SparseGaussianProcess implements Estimator<SparseGaussianProc
             double traceKnn, double yy, long n, int k) {
     }
 
-    private static double meanDiagonal(Kernel kern, Matrix z) {
+    static double meanDiagonal(Kernel kern, Matrix z) {
         double mean = 0;
         for (double v : GramEngine.diagonal(kern, z)) {
             mean += v / z.rows();

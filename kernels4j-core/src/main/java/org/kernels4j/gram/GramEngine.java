@@ -354,7 +354,19 @@ public final class GramEngine {
      * from the diagonal tiles only (O(n·t) work per parameter).
      */
     public static double[] diagonalGradientSums(Kernel kernel, Matrix x) {
+        return diagonalGradientContractions(kernel, x, null);
+    }
+
+    /**
+     * {@code Σ_i w_i·∂k(x_i, x_i)/∂log θ_p} for every hyperparameter p (weights w, one per row; null
+     * means all 1): the gradient of a weighted trace, as a sparse variational GP needs for its
+     * per-row variances k(x_i, x_i) − …. Same tiles and cost as {@link #diagonalGradientSums}.
+     */
+    public static double[] diagonalGradientContractions(Kernel kernel, Matrix x, double[] weights) {
         int n = x.rows();
+        if (weights != null && weights.length != n) {
+            throw new Kernels4jException("diagonal weights: " + weights.length + " weights for " + n + " rows");
+        }
         x.requireFinite("input data");
         int count = kernel.hyperparameters().size();
         int tiles = (n + TILE - 1) / TILE;
@@ -370,7 +382,7 @@ public final class GramEngine {
                 double[] sums = new double[count];
                 for (int p = 0; p < count; p++) {
                     for (int i = 0; i < h; i++) {
-                        sums[p] += g[p][i * h + i];
+                        sums[p] += (weights == null ? 1 : weights[r0 + i]) * g[p][i * h + i];
                     }
                 }
                 perTile[t] = sums;

@@ -100,6 +100,13 @@ class ModelContractTest {
         }
         m.put("latent-gp", org.kernels4j.gp.LatentGaussianProcess.builder(RBF).likelihood(org.kernels4j.gp.Likelihood.poisson())
                 .inference(org.kernels4j.gp.InferenceMethod.CVI).build().fit(X, counts));
+        Matrix binary = labels(2).copy();
+        for (int i = 0; i < binary.rows(); i++) {
+            binary.set(i, 0, binary.get(i, 0) > 0 ? 1 : 0);
+        }
+        m.put("svgp", org.kernels4j.gp.SparseVariationalGaussianProcess.builder(RBF)
+                .likelihood(org.kernels4j.gp.Likelihood.probit()).inducing(8).batchSize(16).epochs(2).seed(4)
+                .learnHyperparameters(true).build().fit(X, binary));
         m.put("tp", org.kernels4j.gp.StudentTProcess.builder(KernelSpec.parse("2*rbf(length=1.2) + white(noise=0.1)"))
                 .noise(1e-4).inverseGammaPrior(2, 1.5).normalizeTargets(true).build().fit(X, y));
         m.put("bayesian-gp", org.kernels4j.gp.BayesianGaussianProcess.builder(KernelSpec.parse("rbf(length=1.2)"))
@@ -270,6 +277,7 @@ class ModelContractTest {
         assertTrue(Double.isFinite(all.get("gp").report().number("log_marginal_likelihood")));
         assertEquals(3, all.get("svm").report().parts("problems").size()); // one-vs-one over three classes
         assertTrue(all.get("sgpr").report().has("search"));
+        assertEquals(6, all.get("svgp").report().number("steps")); // 2 epochs of 3 batches (16, 16, 8 rows)
         assertEquals(2.0, all.get("private-kernel-sum").report().number("epsilon"));
         List<String> names = new ArrayList<>(all.get("gp").report().values().keySet());
         assertEquals(List.of("log_marginal_likelihood", "noise", "jitter"), names);

@@ -1,0 +1,373 @@
+package org.kernels4j.gp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.kernels4j.Kernels4jException;
+import org.kernels4j.TestData;
+import org.kernels4j.gram.GramEngine;
+import org.kernels4j.kernel.Kernel;
+import org.kernels4j.kernel.KernelSpec;
+import org.kernels4j.linalg.Matrix;
+import org.kernels4j.linalg.SpecialFunctions;
+
+class SparseVariationalGaussianProcessTest {
+    private static final Kernel RBF = KernelSpec.parse("1.3*rbf(length=0.5)");
+
+    private static Matrix regressionTargets(Matrix x, long seed) {
+        Random r = new Random(seed);
+        Matrix y = new Matrix(x.rows(), 1);
+        for (int i = 0; i < x.rows(); i++) {
+            y.set(i, 0, Math.sin(1.5 * x.get(i, 0)) + 0.4 * x.get(i, 1) + 0.3 * r.nextGaussian());
+        }
+        return y;
+    }
+
+    private static Matrix labels(Matrix x, long seed) {
+        Random r = new Random(seed);
+        Matrix y = new Matrix(x.rows(), 1);
+        for (int i = 0; i < x.rows(); i++) {
+            double f = Math.sin(2 * x.get(i, 0)) + x.get(i, 1) + 0.5 * r.nextGaussian();
+            y.set(i, 0, f > 0 ? 1 : 0);
+        }
+        return y;
+    }
+
+    /** log N(y | 0, K + σ²I) by an eigendecomposition: the exact evidence, by a route without Cholesky. */
+    private static double exactEvidence(Kernel k, Matrix x, double[] y, double noise) {
+        Matrix c = GramEngine.gram(k, x);
+        for (int i = 0; i < x.rows(); i++) {
+            c.set(i, i, c.get(i, i) + noise);
+        }
+        double[] logDet = new double[1];
+        Matrix inv = TestData.inverseByEigen(c, logDet);
+        double quad = 0;
+        for (int i = 0; i < y.length; i++) {
+            for (int j = 0; j < y.length; j++) {
+                quad += y[i] * inv.get(i, j) * y[j];
+            }
+        }
+        return -0.5 * quad - 0.5 * logDet[0] - 0.5 * y.length * Math.log(2 * Math.PI);
+    }
+
+    @Test
+    void gaussianLikelihoodWithAllRowsAsInducingPointsReachesTheExactEvidenceInOneNaturalStep() {
+        // spread points and a short length scale keep K(X, X) well conditioned, so no jitter is needed
+        Matrix x = TestData.gaussian(30, 2, 2.0, 1);
+        Matrix y = regressionTargets(x, 2);
+        double noise = 0.1;
+        SparseVariationalGaussianProcessModel m = SparseVariationalGaussianProcess.builder(RBF)
+                .likelihood(Likelihood.gaussian(noise)).inducingInputs(x).jitter(0).batchSize(30).epochs(1)
+                .naturalGradientStep(1).build().fit(x, y);
+        double exact = exactEvidence(RBF, x, y.column(0), noise);
+        assertEquals(exact, m.elbo(x, y), 1e-7 * Math.abs(exact));
+        // and the latent posterior is the exact GP's: mean K*ᵀ(K + σ²I)⁻¹y, variance k** − K*ᵀ(K + σ²I)⁻¹K*
+        Matrix q = TestData.gaussian(5, 2, 1.5, 3);
+        Matrix c = GramEngine.gram(RBF, x);
+        for (int i = 0; i < x.rows(); i++) {
+            c.set(i, i, c.get(i, i) + noise);
+        }
+        Matrix inv = TestData.inverseByEigen(c, new double[1]);
+        Matrix ks = GramEngine.cross(RBF, x, q); // n×5
+        Matrix lat = m.latent(q);
+        for (int t = 0; t < q.rows(); t++) {
+            double mean = 0;
+            double quad = 0;
+            for (int i = 0; i < x.rows(); i++) {
+                double w = 0;
+                for (int j = 0; j < x.rows(); j++) {
+                    w += inv.get(i, j) * ks.get(j, t);
+                }
+                mean += w * y.get(i, 0);
+                quad += w * ks.get(i, t);
+            }
+            assertEquals(mean, lat.get(t, 0), 1e-8);
+            assertEquals(1.3 - quad, lat.get(t, 1), 1e-8);
+        }
+        assertEquals(0.0, m.predict(q).maxAbsDifference(lat.selectColumns(new int[] {0})), 0.0);
+    }
+
+    @Test
+    void gaussianLikelihoodWithASubsetOfRowsReachesTheTitsiasBound() {
+        Matrix x = TestData.gaussian(60, 2, 1.5, 4);
+        Matrix y = regressionTargets(x, 5);
+        Matrix z = x.rowRange(0, 9);
+        double noise = 0.2;
+        double titsias = SparseGaussianProcess.builder(KernelSpec.parse(RBF.toSpec() + " + white(noise=0.2)"))
+                .jitter(1e-4).build().bound(x, y, z).value();
+        // minibatches of 20 need several steps (γ = 1 jumps to each batch's own optimum, so γ shrinks it)
+        SparseVariationalGaussianProcessModel full = SparseVariationalGaussianProcess.builder(RBF)
+                .likelihood(Likelihood.gaussian(noise)).inducingInputs(z).jitter(1e-4).batchSize(60).epochs(1)
+                .naturalGradientStep(1).build().fit(x, y);
+        assertEquals(titsias, full.elbo(x, y), 1e-9 * Math.abs(titsias));
+        double exact = exactEvidence(RBF, x, y.column(0), noise);
+        assertTrue(titsias < exact, "the bound lies below the evidence with 9 of 60 points");
+        SparseVariationalGaussianProcessModel batched = SparseVariationalGaussianProcess.builder(RBF)
+                .likelihood(Likelihood.gaussian(noise)).inducingInputs(z).jitter(1e-4).batchSize(20).epochs(60)
+                .naturalGradientStep(0.05).seed(3).build().fit(x, y);
+        double gap = titsias - batched.elbo(x, y);
+        assertTrue(gap >= -1e-9 && gap < 0.05 * Math.abs(titsias), "minibatch training approaches the bound, gap " + gap);
+    }
+
+    @Test
+    void probitWithAllRowsAsInducingPointsMatchesTheFullGpCviElbo() {
+        Matrix x = TestData.gaussian(30, 2, 1.5, 6);
+        Matrix y = labels(x, 7);
+        Kernel k = KernelSpec.parse("2*rbf(length=0.7)");
+        double cvi = GaussianProcessClassifier.builder(k).likelihood(Likelihood.probit()).inference(InferenceMethod.CVI)
+                .objective(HyperparameterObjective.ELBO).maxIterations(2000).build().fit(x, y).logMarginalLikelihood();
+        SparseVariationalGaussianProcessModel m = SparseVariationalGaussianProcess.builder(k)
+                .likelihood(Likelihood.probit()).inducingInputs(x).jitter(1e-8).batchSize(30).epochs(40).build()
+                .fit(x, y);
+        // the same variational family and objective; what is left is the jitter and the iterations' tolerance
+        assertEquals(cvi, m.elbo(x, y), 1e-5 * Math.abs(cvi));
+        assertEquals(0.5, m.fit().naturalStep(), 0.0); // the full-batch default
+        // probabilities: Φ(mean/√(1 + var)) against the integral ∫Φ(f)·N(f; mean, var) df by the trapezoid rule
+        Matrix q = TestData.gaussian(4, 2, 1.5, 8);
+        Matrix lat = m.latent(q);
+        Matrix p = m.probabilities(q);
+        for (int t = 0; t < q.rows(); t++) {
+            double mu = lat.get(t, 0);
+            double sd = Math.sqrt(lat.get(t, 1));
+            double integral = 0;
+            int steps = 4000;
+            double h = 20.0 / steps;
+            for (int s = 0; s <= steps; s++) {
+                double u = -10 + s * h;
+                double w = (s == 0 || s == steps ? 0.5 : 1) * h * Math.exp(-0.5 * u * u) / Math.sqrt(2 * Math.PI);
+                integral += w * SpecialFunctions.normalCdf(mu + sd * u);
+            }
+            assertEquals(integral, p.get(t, 1), 1e-9);
+            assertEquals(1, p.get(t, 0) + p.get(t, 1), 1e-15);
+            assertEquals(p.get(t, 1) > 0.5 ? 1.0 : 0.0, m.predict(q).get(t, 0));
+        }
+    }
+
+    /** A random covariance S = BBᵀ + 0.3I and mean for q(v). */
+    private static Matrix randomCovariance(int m, long seed) {
+        Matrix b = TestData.gaussian(m, m, 0.4, seed);
+        Matrix s = b.times(b.transpose());
+        for (int i = 0; i < m; i++) {
+            s.set(i, i, s.get(i, i) + 0.3);
+        }
+        return s;
+    }
+
+    private static double[] counts(Matrix x, long seed) {
+        Random r = new Random(seed);
+        double[] y = new double[x.rows()];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = Math.floor(Math.exp(0.5 * x.get(i, 0)) * 2 * r.nextDouble());
+        }
+        return y;
+    }
+
+    /** Central differences of the batch ELBO estimate in log θ, Z, μ and S (270 rows: two bands of 256). */
+    @ParameterizedTest
+    @ValueSource(strings = {"probit", "logit", "poisson", "student-t(nu=3,scale=0.5)"})
+    void gradientsMatchCentralDifferences(String likelihood) {
+        Likelihood lik = Likelihood.parse(likelihood);
+        Kernel k = KernelSpec.parse("1.4*rbf(length=[0.9, 1.6])");
+        Matrix x = TestData.gaussian(270, 2, 1.0, 9);
+        double[] y = lik.isBernoulli() ? labels(x, 10).column(0) : likelihood.equals("poisson") ? counts(x, 10)
+                : regressionTargets(x, 10).column(0);
+        Matrix z = TestData.gaussian(6, 2, 1.0, 11);
+        double[] mean = TestData.gaussian(6, 1, 0.7, 12).data();
+        Matrix s = randomCovariance(6, 13);
+        double jitter = 1e-3; // large enough that its derivative matters
+        double scale = 2.5;
+        SparseVariationalGaussianProcess.Bound b = SparseVariationalGaussianProcess.bound(k, z, jitter, mean, s, x, y,
+                scale, lik, true);
+        double h = 1e-5;
+        double[] theta = k.hyperparameters().stream().mapToDouble(p -> p.value()).toArray();
+        for (int p = 0; p < theta.length; p++) {
+            double[] up = theta.clone();
+            double[] down = theta.clone();
+            up[p] *= Math.exp(h);
+            down[p] *= Math.exp(-h);
+            double fd = (value(k.withHyperparameters(up), z, jitter, mean, s, x, y, scale, lik)
+                    - value(k.withHyperparameters(down), z, jitter, mean, s, x, y, scale, lik)) / (2 * h);
+            assertEquals(fd, b.logTheta()[p], 1e-6 * Math.max(1, Math.abs(fd)), likelihood + " log θ " + p);
+        }
+        for (int e : new int[] {0, 5, 11}) {
+            Matrix zu = z.copy();
+            Matrix zd = z.copy();
+            zu.data()[e] += h;
+            zd.data()[e] -= h;
+            double fd = (value(k, zu, jitter, mean, s, x, y, scale, lik) - value(k, zd, jitter, mean, s, x, y, scale, lik))
+                    / (2 * h);
+            assertEquals(fd, b.inducing().data()[e], 1e-6 * Math.max(1, Math.abs(fd)), likelihood + " z " + e);
+        }
+        for (int j : new int[] {0, 4}) {
+            double[] mu = mean.clone();
+            double[] md = mean.clone();
+            mu[j] += h;
+            md[j] -= h;
+            double fd = (value(k, z, jitter, mu, s, x, y, scale, lik) - value(k, z, jitter, md, s, x, y, scale, lik))
+                    / (2 * h);
+            assertEquals(fd, b.mean()[j], 1e-6 * Math.max(1, Math.abs(fd)), likelihood + " mean " + j);
+        }
+        int[][] entries = {{0, 0}, {3, 1}, {5, 5}};
+        for (int[] jk : entries) {
+            Matrix su = s.copy();
+            Matrix sd = s.copy();
+            for (Matrix t : new Matrix[] {su, sd}) {
+                double d = t == su ? h : -h;
+                t.set(jk[0], jk[1], t.get(jk[0], jk[1]) + d);
+                if (jk[0] != jk[1]) {
+                    t.set(jk[1], jk[0], t.get(jk[1], jk[0]) + d);
+                }
+            }
+            double fd = (value(k, z, jitter, mean, su, x, y, scale, lik) - value(k, z, jitter, mean, sd, x, y, scale, lik))
+                    / (2 * h);
+            double g = b.covariance().get(jk[0], jk[1]) * (jk[0] == jk[1] ? 1 : 2);
+            assertEquals(fd, g, 1e-6 * Math.max(1, Math.abs(fd)), likelihood + " S " + jk[0] + "," + jk[1]);
+        }
+    }
+
+    private static double value(Kernel k, Matrix z, double jitter, double[] mean, Matrix s, Matrix x, double[] y,
+            double scale, Likelihood lik) {
+        return SparseVariationalGaussianProcess.bound(k, z, jitter, mean, s, x, y, scale, lik, false).value();
+    }
+
+    @Test
+    void theMeanOfTheBatchEstimatesOverAPartitionIsTheFullElboAndGradient() {
+        Likelihood lik = Likelihood.logit();
+        Kernel k = KernelSpec.parse("0.9*matern(nu=2.5, length=1.1)");
+        Matrix x = TestData.gaussian(48, 2, 1.2, 14);
+        double[] y = labels(x, 15).column(0);
+        Matrix z = TestData.gaussian(5, 2, 1.0, 16);
+        double[] mean = TestData.gaussian(5, 1, 0.5, 17).data();
+        Matrix s = randomCovariance(5, 18);
+        SparseVariationalGaussianProcess.Bound full = SparseVariationalGaussianProcess.bound(k, z, 1e-6, mean, s, x, y,
+                1, lik, true);
+        int[] order = org.kernels4j.approx.Landmarks.permutation(48, new Random(19));
+        int batches = 4;
+        double value = 0;
+        double[] theta = new double[full.logTheta().length];
+        double[] mu = new double[5];
+        double[] zg = new double[10];
+        double sEntry = 0;
+        for (int c = 0; c < batches; c++) {
+            int[] rows = java.util.Arrays.copyOfRange(order, c * 12, (c + 1) * 12);
+            double[] yb = new double[12];
+            for (int i = 0; i < 12; i++) {
+                yb[i] = y[rows[i]];
+            }
+            SparseVariationalGaussianProcess.Bound b = SparseVariationalGaussianProcess.bound(k, z, 1e-6, mean, s,
+                    x.selectRows(rows), yb, 48.0 / 12, lik, true);
+            value += b.value() / batches;
+            for (int p = 0; p < theta.length; p++) {
+                theta[p] += b.logTheta()[p] / batches;
+            }
+            for (int j = 0; j < 5; j++) {
+                mu[j] += b.mean()[j] / batches;
+            }
+            for (int e = 0; e < 10; e++) {
+                zg[e] += b.inducing().data()[e] / batches;
+            }
+            sEntry += b.covariance().get(2, 1) / batches;
+        }
+        assertEquals(full.value(), value, 1e-10 * Math.abs(full.value()));
+        for (int p = 0; p < theta.length; p++) {
+            assertEquals(full.logTheta()[p], theta[p], 1e-10 * Math.max(1, Math.abs(theta[p])));
+        }
+        for (int j = 0; j < 5; j++) {
+            assertEquals(full.mean()[j], mu[j], 1e-10);
+        }
+        for (int e = 0; e < 10; e++) {
+            assertEquals(full.inducing().data()[e], zg[e], 1e-10);
+        }
+        assertEquals(full.covariance().get(2, 1), sEntry, 1e-10);
+        // one batch alone is not the full value: the partition matters, not a lucky batch
+        assertTrue(Math.abs(full.value() - SparseVariationalGaussianProcess.bound(k, z, 1e-6, mean, s,
+                x.rowRange(0, 12), java.util.Arrays.copyOf(y, 12), 4, lik, false).value()) > 1e-3);
+    }
+
+    @Test
+    void learningHyperparametersAndInducingInputsRaisesTheElbo() {
+        Matrix x = TestData.gaussian(200, 2, 1.5, 20);
+        Matrix y = labels(x, 21);
+        Kernel start = KernelSpec.parse("1*rbf(length=4)");
+        SparseVariationalGaussianProcess.Builder b = SparseVariationalGaussianProcess.builder(start)
+                .likelihood(Likelihood.logit()).inducing(10).seed(22).batchSize(50).epochs(20).learningRate(0.1);
+        SparseVariationalGaussianProcessModel fixed = b.build().fit(x, y);
+        SparseVariationalGaussianProcessModel learned = b.learnHyperparameters(true).learnInducingInputs(true).build()
+                .fit(x, y);
+        assertEquals(start.toSpec(), fixed.kernel().toSpec());
+        double lengthLearned = learned.kernel().hyperparameters().get(1).value();
+        // the ELBO with 10 inducing points prefers long length scales, but 4 is too long for sin(2x)
+        assertTrue(lengthLearned < 3.8, "learned " + lengthLearned);
+        assertTrue(learned.inducingInputs().maxAbsDifference(fixed.inducingInputs()) > 1e-3);
+        assertTrue(learned.elbo(x, y) > fixed.elbo(x, y) + 1, learned.elbo(x, y) + " vs " + fixed.elbo(x, y));
+        assertTrue(learned.report().text("learned").contains("inducing"));
+    }
+
+    @Test
+    void poissonRatesAndRegressionModelsHaveNoClasses() {
+        Matrix x = TestData.gaussian(80, 2, 1.0, 23);
+        Matrix y = Matrix.column(counts(x, 24));
+        SparseVariationalGaussianProcessModel m = SparseVariationalGaussianProcess.builder(RBF)
+                .likelihood(Likelihood.poisson()).inducing(15).batchSize(80).epochs(30).build().fit(x, y);
+        Matrix q = TestData.gaussian(3, 2, 1.0, 25);
+        Matrix lat = m.latent(q);
+        Matrix rate = m.predict(q);
+        for (int t = 0; t < 3; t++) {
+            assertEquals(Math.exp(lat.get(t, 0) + 0.5 * lat.get(t, 1)), rate.get(t, 0), 1e-12 * rate.get(t, 0));
+        }
+        assertNull(m.classes());
+        assertTrue(!m.hasProbabilities());
+        Kernels4jException e = assertThrows(Kernels4jException.class, () -> m.probabilities(q));
+        assertTrue(e.getMessage().contains("probit or logit"), e.getMessage());
+        // the training ELBO rose from the prior's: q(v) = N(0, I) has KL 0 and E under the prior
+        double prior = 0;
+        double[] kd = GramEngine.diagonal(RBF, x);
+        for (int i = 0; i < x.rows(); i++) {
+            prior += Likelihood.poisson().expectation(y.get(i, 0), 0, kd[i]).value();
+        }
+        assertTrue(m.elbo(x, y) > prior + 10, m.elbo(x, y) + " vs prior " + prior);
+    }
+
+    @Test
+    void badInputGetsOneClearMessage() {
+        Matrix x = TestData.gaussian(20, 2, 1.0, 26);
+        Matrix labels = labels(x, 27);
+        SparseVariationalGaussianProcess probit = SparseVariationalGaussianProcess.builder(RBF)
+                .likelihood(Likelihood.probit()).inducing(5).build();
+        Matrix two = labels.copy();
+        two.set(3, 0, 2);
+        expect("the probit likelihood needs labels 0 or 1; row 4 has 2.0", () -> probit.fit(x, two));
+        Matrix negative = labels.copy();
+        negative.set(6, 0, -1);
+        expect("the poisson likelihood needs non-negative integer counts; row 7 has -1.0", () ->
+                SparseVariationalGaussianProcess.builder(RBF).likelihood(Likelihood.poisson()).inducing(5).build()
+                        .fit(x, negative));
+        expect("asked for 21 inducing points but the data has only 20 rows", () ->
+                SparseVariationalGaussianProcess.builder(RBF).likelihood(Likelihood.probit()).inducing(21).build()
+                        .fit(x, labels));
+        expect("the batch size must be >= 1, got 0", () -> SparseVariationalGaussianProcess.builder(RBF).batchSize(0));
+        expect("the number of epochs must be >= 1, got 0", () -> SparseVariationalGaussianProcess.builder(RBF).epochs(0));
+        expect("the natural-gradient step must lie in (0, 1], got 1.5", () ->
+                SparseVariationalGaussianProcess.builder(RBF).naturalGradientStep(1.5));
+        expect("the learning rate must be > 0 and finite, got 0.0", () ->
+                SparseVariationalGaussianProcess.builder(RBF).learningRate(0));
+        expect("a sparse variational GP needs a likelihood", () -> SparseVariationalGaussianProcess.builder(RBF).build());
+        expect("learning the inducing inputs needs a stationary kernel", () -> SparseVariationalGaussianProcess
+                .builder(KernelSpec.parse("linear()")).likelihood(Likelihood.logit()).learnInducingInputs(true).build());
+        expect("the inducing inputs have 3 features but the data has 2", () -> SparseVariationalGaussianProcess
+                .builder(RBF).likelihood(Likelihood.logit()).inducingInputs(new Matrix(4, 3)).build().fit(x, labels));
+        expect("a sparse variational GP takes one target column, got 2", () -> probit.fit(x, new Matrix(20, 2)));
+    }
+
+    private static void expect(String message, Supplier<?> call) {
+        Kernels4jException e = assertThrows(Kernels4jException.class, call::get);
+        assertTrue(e.getMessage().startsWith(message), e.getMessage());
+    }
+}
