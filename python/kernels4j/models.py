@@ -34,6 +34,7 @@ UNSUPPORTED_KINDS = {
     "rvm-classifier": "relevance vector machine classifier",
     "kqr": "kernel quantile regression",
     "kcca": "kernel canonical correlation analysis",
+    "svgp": "sparse variational GP (non-Gaussian likelihoods)",
 }
 
 
