@@ -22,8 +22,8 @@ import org.kernels4j.linalg.Parallelism;
  *   Newton: b = W f + y − π,  c = E K b (blockwise),  a = b − c + E R M⁻ᵀM⁻¹ Rᵀc,  f ← K a
  *   log q(y | X) = −½aᵀf + yᵀf − Σ_i log Σ_c exp f_ic − Σ_c Σ_j log (L_c)_jj − Σ_j log M_jj
  * </pre>
- * where R stacks C identities, so Rᵀc = Σ_c c_c. The last term is not in R&amp;W's printed line 10: it is
- * half the log-determinant of Σ_c E_c, needed because
+ * where R stacks C identities, so Rᵀc = Σ_c c_c. The last term, half the log-determinant of Σ_c E_c
+ * (missing, as we read it, from the printed algorithm's evidence line), is needed because
  * |I + KW| = Π_c |B_c| · |Σ_c E_c| (matrix determinant lemma on I + KD − KΠΠᵀ, with
  * Πᵀ(I + KD)⁻¹KΠ = Σ_c (D_c − E_c) and Σ_c D_c = I); the tests check the whole value against the dense
  * C·n × C·n formula. Cost per Newton step: C Cholesky factorizations and inverses of n×n matrices and
