@@ -109,8 +109,8 @@ class SoftmaxGpcCliTest {
         assertTrue(rows.get(0).startsWith("kernels4j-softmax") && rows.get(1).startsWith("kernels4j-ovr"), r.out());
         for (String row : rows) {
             String[] f = row.trim().split("\\s+");
-            double logLoss = Double.parseDouble(f[2]);
-            double accuracy = Double.parseDouble(f[3]);
+            double logLoss = Double.parseDouble(f[3]);
+            double accuracy = Double.parseDouble(f[4]);
             assertTrue(logLoss > 0 && logLoss < Math.log(3) && accuracy > 1.0 / 3 && accuracy <= 1, row);
         }
         assertOneLine(CliTest.run("bench", "gpc-softmax", "--n", "5"), 2, "--n must be at least 10");

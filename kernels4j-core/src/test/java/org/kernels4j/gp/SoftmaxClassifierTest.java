@@ -275,6 +275,7 @@ class SoftmaxClassifierTest {
     @Test
     void probabilitiesAreTheGaussianAverageOfTheSoftmaxWithinMonteCarloError() {
         Matrix x = tinyInputs();
+        Matrix previous = null;
         for (int samples : new int[] {10_000, 400}) {
             GaussianProcessClassifierModel m = GaussianProcessClassifier.builder(K).multiClass(MultiClass.SOFTMAX)
                     .predictiveSamples(samples).build().fit(x, Matrix.column(TINY_LABELS));
@@ -297,6 +298,10 @@ class SoftmaxClassifierTest {
             // a row's probabilities do not depend on the batch it is predicted in (the same draws; rounding aside)
             assertEquals(0, p.selectRows(new int[] {2}).maxAbsDifference(m.probabilities(xs.selectRows(new int[] {2}))),
                     1e-12);
+            if (previous != null) { // fewer draws: a different (noisier) average of the same integrand
+                assertTrue(previous.maxAbsDifference(p) > 1e-6, "the draw count changed nothing");
+            }
+            previous = p;
             Matrix predicted = m.predict(xs);
             for (int t = 0; t < xs.rows(); t++) {
                 int best = 0;
@@ -304,6 +309,34 @@ class SoftmaxClassifierTest {
                     best = p.get(t, c) > p.get(t, best) ? c : best;
                 }
                 assertEquals(best, predicted.get(t, 0));
+            }
+        }
+    }
+
+    /** The C×C factor reproduces a semi-definite covariance, including a singular one (a zero pivot). */
+    @Test
+    void semidefiniteFactorReproducesTheCovariance() {
+        double[] v = {1, -2, 0.5};
+        double[][] rankOne = new double[3][3];
+        double[][] full = {{2, 0.3, -0.4}, {0.3, 1, 0.2}, {-0.4, 0.2, 0.7}};
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 3; j++) {
+                rankOne[i][j] = v[i] * v[j];
+            }
+        }
+        for (double[][] a : new double[][][] {rankOne, full}) {
+            double[][] l = SoftmaxLaplace.semidefiniteCholesky(a);
+            for (int i = 0; i < 3; i++) {
+                for (int j = 0; j < 3; j++) {
+                    double s = 0;
+                    for (int k = 0; k < 3; k++) {
+                        s += l[i][k] * l[j][k];
+                    }
+                    assertEquals(a[i][j], s, 1e-12);
+                    if (j > i) {
+                        assertEquals(0, l[i][j]);
+                    }
+                }
             }
         }
     }
@@ -462,6 +495,8 @@ class SoftmaxClassifierTest {
         assertEquals(MultiClass.SOFTMAX, MultiClass.parse(" Softmax "));
         assertEquals(MultiClass.ONE_VS_REST, MultiClass.parse("ovr"));
         assertEquals(MultiClass.ONE_VS_REST, MultiClass.parse("one-vs-rest"));
+        assertEquals(MultiClass.ONE_VS_REST, MultiClass.parse("ONE_VS_REST"));
+        assertEquals("softmax", MultiClass.SOFTMAX.label());
         assertEquals("ovr", MultiClass.ONE_VS_REST.label());
         Kernels4jException e = assertThrows(Kernels4jException.class,
                 () -> GaussianProcessClassifier.builder(K).multiClass(MultiClass.SOFTMAX).likelihood(Likelihood.probit())
