@@ -84,7 +84,7 @@ final class FitCommand implements Callable<Integer> {
                     + "+ white(noise=...), learned with --optimize); its model file also predicts standard deviations. "
                     + "tp: Student-t process regression (--dof, or --inverse-gamma for the scale mixture of NNGPs). "
                     + "sgpr: sparse GP with --inducing points (the kernel must be signal + white(noise=...)). "
-                    + "gpc: GP classification (Laplace, EP or CVI: --inference, --objective, --likelihood). ntk: infinite-width network ensemble trained "
+                    + "gpc: GP classification (Laplace, EP or CVI: --inference, --objective, --likelihood; --multi-class ovr|softmax). ntk: infinite-width network ensemble trained "
                     + "to --time (the kernel must be nngp(...) or ntk(...)). private-similarity: differentially private "
                     + "classification by average kernel similarity (--epsilon, --features). "
                     + "svc: support vector classification; svr: epsilon-support vector regression; oneclass: "
