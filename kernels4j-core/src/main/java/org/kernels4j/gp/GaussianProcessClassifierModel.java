@@ -234,8 +234,19 @@ public final class GaussianProcessClassifierModel implements Classifier {
         return xTest;
     }
 
+    /** Algorithm 3.4 in blocks of 512 test points, so the C·n × block intermediates stay small. */
     private SoftmaxLaplace.Prediction softmaxPrediction(Matrix xTest) {
-        return SoftmaxLaplace.predict(softmax, GramEngine.cross(kernel, x, xTest), GramEngine.diagonal(kernel, xTest));
+        int m = xTest.rows();
+        double[][] mean = new double[m][];
+        double[][][] cov = new double[m][][];
+        for (int r0 = 0; r0 < m; r0 += 512) {
+            Matrix block = xTest.selectRows(java.util.stream.IntStream.range(r0, Math.min(r0 + 512, m)).toArray());
+            SoftmaxLaplace.Prediction p = SoftmaxLaplace.predict(softmax, GramEngine.cross(kernel, x, block),
+                    GramEngine.diagonal(kernel, block));
+            System.arraycopy(p.mean(), 0, mean, r0, block.rows());
+            System.arraycopy(p.covariance(), 0, cov, r0, block.rows());
+        }
+        return new SoftmaxLaplace.Prediction(mean, cov);
     }
 
     /**
@@ -250,14 +261,8 @@ public final class GaussianProcessClassifierModel implements Classifier {
     public Matrix probabilities(Matrix xTest) {
         if (softmax != null) {
             TrainingData.requirePredictionInputs(xTest, x.cols());
-            // in blocks of test points, so the C·n×block intermediates stay small
-            Matrix p = new Matrix(xTest.rows(), classes.length);
-            for (int r0 = 0; r0 < xTest.rows(); r0 += 512) {
-                int[] rows = java.util.stream.IntStream.range(r0, Math.min(r0 + 512, xTest.rows())).toArray();
-                Matrix block = SoftmaxLaplace.probabilities(softmaxPrediction(xTest.selectRows(rows)), predictiveSamples);
-                System.arraycopy(block.data(), 0, p.data(), r0 * classes.length, block.data().length);
-            }
-            return p;
+            return xTest.rows() == 0 ? new Matrix(0, classes.length)
+                    : SoftmaxLaplace.probabilities(softmaxPrediction(xTest), predictiveSamples);
         }
         int m = xTest.rows();
         int c = classes.length;

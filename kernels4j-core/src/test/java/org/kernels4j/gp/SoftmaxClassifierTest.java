@@ -298,6 +298,18 @@ class SoftmaxClassifierTest {
             // a row's probabilities do not depend on the batch it is predicted in (the same draws; rounding aside)
             assertEquals(0, p.selectRows(new int[] {2}).maxAbsDifference(m.probabilities(xs.selectRows(new int[] {2}))),
                     1e-12);
+            if (samples == 400) { // more rows than one prediction block (512): the same answers row by row
+                Matrix many = TestData.gaussian(515, 2, 1.5, 5);
+                Matrix all = m.probabilities(many);
+                Matrix means = m.latentMeans(many);
+                assertEquals(515, all.rows());
+                for (int row : new int[] {0, 511, 512, 514}) {
+                    Matrix one = many.selectRows(new int[] {row});
+                    assertEquals(0, all.selectRows(new int[] {row}).maxAbsDifference(m.probabilities(one)), 1e-12);
+                    assertEquals(0, means.selectRows(new int[] {row}).maxAbsDifference(m.latentMeans(one)), 1e-12);
+                }
+                assertEquals(3, m.probabilities(new Matrix(0, 2)).cols());
+            }
             if (previous != null) { // fewer draws: a different (noisier) average of the same integrand
                 assertTrue(previous.maxAbsDifference(p) > 1e-6, "the draw count changed nothing");
             }
