@@ -39,7 +39,7 @@ import picocli.CommandLine.Spec;
             DkmBenchCommand.class, BayesianGpBenchCommand.class, ServeBenchCommand.class,
             StructuredGpBenchCommand.class, BoBenchCommand.class, StringBenchCommand.class,
             ReadBenchCommand.class, KernlabBenchCommand.class,
-            KernelsBenchCommand.class, SvgpBenchCommand.class})
+            KernelsBenchCommand.class, SvgpBenchCommand.class, GpcSoftmaxBenchCommand.class})
 final class BenchCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;

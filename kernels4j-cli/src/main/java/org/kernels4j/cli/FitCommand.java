@@ -88,7 +88,7 @@ final class FitCommand implements Callable<Integer> {
                     + "gaussian(noise=)) with --inducing points, trained on minibatches (--batch-size, --epochs, "
                     + "--natural-step; --optimize also learns the kernel and the inducing inputs by Adam, "
                     + "--learning-rate), for millions of rows. "
-                    + "gpc: GP classification (Laplace, EP or CVI: --inference, --objective, --likelihood). ntk: infinite-width network ensemble trained "
+                    + "gpc: GP classification (Laplace, EP or CVI: --inference, --objective, --likelihood; --multi-class ovr|softmax). ntk: infinite-width network ensemble trained "
                     + "to --time (the kernel must be nngp(...) or ntk(...)). private-similarity: differentially private "
                     + "classification by average kernel similarity (--epsilon, --features). "
                     + "svc: support vector classification; svr: epsilon-support vector regression; oneclass: "
@@ -193,6 +193,12 @@ final class FitCommand implements Callable<Integer> {
             + "column becomes centred one-hot targets under the Gaussian likelihood; labels by the largest mean, "
             + "probabilities for predict --proba).")
     String likelihood;
+
+    @Option(names = "--multi-class", paramLabel = "ovr|softmax", description = "gpc with more than two classes: ovr "
+            + "(default: one binary classifier per class, probabilities normalized) or softmax (one latent GP per class "
+            + "under the softmax likelihood, Laplace, R&W Algorithm 3.3; O(C n^3) per Newton step; probabilities by "
+            + "Monte Carlo, 10,000 seeded draws).")
+    String multiClass;
 
     @Option(names = "--restarts", defaultValue = "0", paramLabel = "R", description = "gp --optimize: extra starts drawn "
             + "log-uniformly within the bounds, seeded by --seed (default: ${DEFAULT-VALUE}).")
@@ -389,6 +395,7 @@ final class FitCommand implements Callable<Integer> {
             appliesTo.put(o, List.of("gpc"));
         }
         appliesTo.put("--likelihood", List.of("gpc", "dkm", "svgp"));
+        appliesTo.put("--multi-class", List.of("gpc"));
         for (String o : List.of("--bayesian", "--chains", "--warmup", "--draws", "--prior-scale")) {
             appliesTo.put(o, List.of("gp"));
         }
@@ -490,11 +497,27 @@ final class FitCommand implements Callable<Integer> {
                     }
                     b.likelihood(l);
                 }
+                if (multiClass != null) {
+                    try {
+                        b.multiClass(org.kernels4j.gp.MultiClass.parse(multiClass));
+                    } catch (Kernels4jException e) {
+                        throw new UsageException("--multi-class: " + e.getMessage());
+                    }
+                }
                 b.optimize(hyperparameterSearch(null));
                 if (maxIter != null) {
                     b.maxIterations(maxIter);
                 }
-                return fitClassifier(calibrated(b.build()), k);
+                GaussianProcessClassifier gpc;
+                try {
+                    gpc = b.build();
+                } catch (Kernels4jException e) {
+                    if (multiClass == null) {
+                        throw e;
+                    }
+                    throw new UsageException(e.getMessage()); // an option that --multi-class softmax cannot take
+                }
+                return fitClassifier(calibrated(gpc), k);
             }
             case "ntk":
                 return fitNtk(k);

@@ -92,6 +92,8 @@ class ModelContractTest {
                 .inducing(12).seed(2).normalizeTargets(true)
                 .optimize(HyperparameterSearch.builder().maxIterations(5).build()).build().fit(X, y));
         m.put("gpc", GaussianProcessClassifier.builder(RBF).build().fit(X, labels(3)));
+        m.put("gpc-softmax", GaussianProcessClassifier.builder(RBF).multiClass(org.kernels4j.gp.MultiClass.SOFTMAX)
+                .predictiveSamples(200).build().fit(X, labels(3)));
         m.put("gpc-probit-ep", GaussianProcessClassifier.builder(RBF).likelihood(org.kernels4j.gp.Likelihood.probit())
                 .inference(org.kernels4j.gp.InferenceMethod.EP).build().fit(X, labels(2)));
         Matrix counts = new Matrix(X.rows(), 1);
