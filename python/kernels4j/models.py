@@ -238,7 +238,16 @@ class GaussianProcessClassifier(Classifier):
     k(x, x) - |L^-1 W^1/2 K(X, x)|^2, then p = E[sigmoid(f)] (quadrature), its probit approximation, or
     Phi(mu/sqrt(1 + v)) for the probit likelihood; more than two classes: one-vs-rest, normalized."""
 
+    FORMAT = 2  # GaussianProcessClassifierCodec's layout version (field gpc_format; absent: 1)
+
     def __init__(self, a):
+        fmt = a.number("gpc_format", 1)
+        if fmt > self.FORMAT:
+            raise bad(a.name, "field 'gpc_format' is %d, newer than this reader reads (up to %d)" % (fmt, self.FORMAT))
+        if a.field("multi_class", "ovr") != "ovr":
+            raise UnsupportedError("model file %s: a gpc with multi_class '%s' is not supported by the Python reader "
+                                   "(softmax: C coupled latent GPs, Monte-Carlo class probabilities); one-vs-rest "
+                                   "gpc files are" % (a.name, a.field("multi_class")))
         self.kernel_ = _kernel(a)
         classes = a.require("classes")
         if len(classes) < 2:

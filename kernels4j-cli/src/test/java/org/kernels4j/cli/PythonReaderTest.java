@@ -174,6 +174,8 @@ class PythonReaderTest {
         // refused by name: kernels without a closed form here, and model kinds not ported
         refuse("zz kernel", KernelRidge.builder(KernelSpec.parse("zz(reps=1)")).lambda(0.1).build()
                 .fit(dx.selectColumns(new int[] {0, 1}), dy), "kernel 'zz'");
+        refuse("softmax gpc", GaussianProcessClassifier.builder(KernelSpec.parse("rbf(gamma=0.5)"))
+                .multiClass(org.kernels4j.gp.MultiClass.SOFTMAX).build().fit(ix, iy), "multi_class 'softmax'");
         refuse("tanh activation", KernelRidge.builder(KernelSpec.parse("nngp(depth=1, activation=tanh)")).lambda(0.1)
                 .build().fit(dx, dy), "activation=tanh");
         refuse("kernel k-means", org.kernels4j.cluster.KernelKMeans.builder(KernelSpec.parse("rbf()")).clusters(2).seed(1)
