@@ -46,6 +46,7 @@ final class DkmObjective implements BoundedLbfgs.Objective {
     private final int layers;
     private final double[] nu;
     private final double noise;
+    private final boolean learnNoise;
     private final Matrix g0;
     private final Matrix y;
     private final double[] jitter;
@@ -60,6 +61,15 @@ final class DkmObjective implements BoundedLbfgs.Objective {
      * @param jitter δ_ℓ added to K_ℓ = f(G_{ℓ−1}) for ℓ = 1…L and, last, to the output kernel (length L + 1)
      */
     DkmObjective(GramMap map, int layers, double[] nu, double noise, Matrix g0, Matrix y, double[] jitter) {
+        this(map, layers, nu, noise, false, g0, y, jitter);
+    }
+
+    /**
+     * @param learnNoise whether θ ends with one more entry, log σ² (then {@code noise} is unused)
+     */
+    DkmObjective(GramMap map, int layers, double[] nu, double noise, boolean learnNoise, Matrix g0, Matrix y,
+            double[] jitter) {
+        this.learnNoise = learnNoise;
         this.map = map;
         this.layers = layers;
         this.nu = nu.clone();
@@ -75,7 +85,12 @@ final class DkmObjective implements BoundedLbfgs.Objective {
     }
 
     int parameterCount() {
-        return layers * packedSize(n);
+        return layers * packedSize(n) + (learnNoise ? 1 : 0);
+    }
+
+    /** σ² at θ: the fixed value, or exp of θ's last entry when it is learned. */
+    double noise(double[] theta) {
+        return learnNoise ? Math.exp(theta[layers * packedSize(n)]) : noise;
     }
 
     static int packedSize(int n) {
@@ -167,7 +182,8 @@ final class DkmObjective implements BoundedLbfgs.Objective {
         int m = packedSize(n);
         boolean withGradient = gradient != null;
         java.util.Arrays.fill(w.failed, false);
-        Parallelism.forEachBlock(layers, t -> forwardChain(t + 1, theta, withGradient, w));
+        double sigma2 = noise(theta);
+        Parallelism.forEachBlock(layers, t -> forwardChain(t + 1, theta, sigma2, withGradient, w));
         for (int l = 1; l <= layers; l++) {
             if (w.failed[l]) {
                 return Double.NaN; // a K_ℓ or C is not positive definite: the line search backs off
@@ -205,6 +221,14 @@ final class DkmObjective implements BoundedLbfgs.Objective {
                 }
             }
         });
+        if (learnNoise) {
+            // C = K(G_L) + (σ² + δ_out)I: ∂𝓛/∂σ² = tr(A_out), and θ = log σ² adds the factor σ²
+            double trace = 0;
+            for (int i = 0; i < n; i++) {
+                trace += a[i * n + i];
+            }
+            gradient[layers * m] = -sigma2 * trace;
+        }
         w.mapped[layers].backprop(Matrix.wrap(n, n, a));
         for (int l = 2; l <= layers; l++) {
             // ∂𝓛/∂K_ℓ = −(ν/2)(K⁻¹ − PPᵀ), P = K⁻¹V; B_{ℓ−1} = its back-propagation, into G_ℓ's storage
@@ -230,7 +254,7 @@ final class DkmObjective implements BoundedLbfgs.Objective {
     }
 
     /** Forward chain ℓ: G_ℓ, K(G_ℓ) with partials, and the factorization and inverse of K_{ℓ+1} or C. */
-    private void forwardChain(int l, double[] theta, boolean withGradient, Work w) {
+    private void forwardChain(int l, double[] theta, double sigma2, boolean withGradient, Work w) {
         int off = (l - 1) * packedSize(n);
         unpackInto(theta, off, n, w.gram[l]);
         w.factorV[l].putBlock(0, 0, n, n, w.gram[l]);
@@ -240,7 +264,7 @@ final class DkmObjective implements BoundedLbfgs.Objective {
             logDetG += 2 * theta[off + i * (i + 1) / 2 + i];
         }
         w.logDetG[l] = logDetG;
-        Mapped.into(map, w.gram[l], n, l < layers ? jitter[l] : jitter[layers] + noise, withGradient, w.mapped[l]);
+        Mapped.into(map, w.gram[l], n, l < layers ? jitter[l] : jitter[layers] + sigma2, withGradient, w.mapped[l]);
         NativeMatrix lap = w.lapack[l];
         lap.putBlock(0, 0, n, n, w.scratch[l]);
         if (!Blas.choleskyInPlace(lap)) {
