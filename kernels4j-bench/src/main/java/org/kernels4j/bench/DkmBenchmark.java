@@ -19,7 +19,7 @@ import org.kernels4j.linalg.Parallelism;
  *
  * <p>The Cholesky is timed twice per run, with the library's thread count and with one thread
  * ({@link Parallelism#withThreadLimit}): a multi-threaded {@code dpotrf} at n = 2,000 stalls when its threads
- * wait for each other on a loaded machine (measured 5–20× slower than one thread there), which would flatter
+ * wait for each other on a loaded machine (measured 3–10× slower than one thread there), which would flatter
  * the ratio; the one-thread ratio is the strict one.
  */
 public final class DkmBenchmark {

@@ -166,7 +166,7 @@ final class DkmObjective implements BoundedLbfgs.Objective {
      * One evaluation, organised around what depends on what. G_ℓ = V_ℓV_ℓᵀ depends on θ_ℓ alone, so the forward
      * pass is L independent chains, run side by side on the worker threads with single-threaded LAPACK (a
      * multi-threaded dpotrf/dpotri/dlauum stalls when its threads wait for each other on a loaded machine:
-     * measured 5–20× slower than one thread there): chain ℓ unpacks V_ℓ, forms G_ℓ by {@code dlauum} (n³/3),
+     * measured 3–10× slower than one thread there): chain ℓ unpacks V_ℓ, forms G_ℓ by {@code dlauum} (n³/3),
      * maps it to K(G_ℓ) with the partials, and factors and inverts K_{ℓ+1} (or C, with α = C⁻¹Y) by
      * {@code dpotrf} and {@code dpotri} (n³/3 + 2n³/3). KL_ℓ then takes tr(K_ℓ⁻¹G_ℓ) = Σ K_ℓ⁻¹∘G_ℓ (K_ℓ⁻¹ is needed
      * in full by the gradient anyway) and log det G_ℓ = 2·Σ θ_ii (free: the diagonal is log-parameterized).
