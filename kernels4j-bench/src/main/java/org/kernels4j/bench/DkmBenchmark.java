@@ -7,6 +7,7 @@ import org.kernels4j.dkm.GramMap;
 import org.kernels4j.linalg.Blas;
 import org.kernels4j.linalg.Cholesky;
 import org.kernels4j.linalg.Matrix;
+import org.kernels4j.linalg.Parallelism;
 
 /**
  * {@code bench dkm}: the cost of one exact deep-kernel-machine objective-and-gradient evaluation (the unit of
@@ -15,6 +16,11 @@ import org.kernels4j.linalg.Matrix;
  * moved by a small random perturbation of the factors (so every KL term and gradient is non-trivial); the
  * Cholesky is LAPACK {@code dpotrf} (through {@link Cholesky#factor}, one n×n copy included) of the
  * layer-1 kernel plus noise. Both are timed after {@code warmup} untimed runs; the median of {@code repeats}.
+ *
+ * <p>The Cholesky is timed twice per run, with the library's thread count and with one thread
+ * ({@link Parallelism#withThreadLimit}): a multi-threaded {@code dpotrf} at n = 2,000 stalls when its threads
+ * wait for each other on a loaded machine (measured 3–10× slower than one thread there), which would flatter
+ * the ratio; the one-thread ratio is the strict one.
  */
 public final class DkmBenchmark {
     /**
@@ -34,11 +40,14 @@ public final class DkmBenchmark {
      * The measurement.
      *
      * @param evaluationSeconds median seconds of one objective-and-gradient evaluation
-     * @param choleskySeconds median seconds of one n×n Cholesky
-     * @param ratio their quotient
+     * @param choleskySeconds median seconds of one n×n Cholesky with the library's threads
+     * @param ratio evaluationSeconds / choleskySeconds
      * @param parameters the number of optimized numbers, L·n(n+1)/2
+     * @param choleskyOneThreadSeconds median seconds of the same Cholesky on one thread
+     * @param ratioOneThread evaluationSeconds / choleskyOneThreadSeconds
      */
-    public record Result(double evaluationSeconds, double choleskySeconds, double ratio, long parameters) {
+    public record Result(double evaluationSeconds, double choleskySeconds, double ratio, long parameters,
+            double choleskyOneThreadSeconds, double ratioOneThread) {
     }
 
     private DkmBenchmark() {
@@ -62,6 +71,7 @@ public final class DkmBenchmark {
         }
         double[] eval = new double[o.repeats()];
         double[] chol = new double[o.repeats()];
+        double[] chol1 = new double[o.repeats()];
         for (int r = -o.warmup(); r < o.repeats(); r++) {
             long t0 = System.nanoTime();
             double f = p.objective().valueAndGradient(theta, gradient);
@@ -72,17 +82,25 @@ public final class DkmBenchmark {
                 }
             }
             long t2 = System.nanoTime();
+            Parallelism.withThreadLimit(1, () -> {
+                try (Cholesky c = Cholesky.factor(spd, "benchmark matrix")) {
+                    return c.jitter();
+                }
+            });
+            long t3 = System.nanoTime();
             if (!Double.isFinite(f)) {
                 throw new IllegalStateException("the objective is not finite at the benchmark point");
             }
             if (r >= 0) {
                 eval[r] = (t1 - t0) / 1e9;
                 chol[r] = (t2 - t1) / 1e9;
+                chol1[r] = (t3 - t2) / 1e9;
             }
         }
         double e = median(eval);
         double c = median(chol);
-        return new Result(e, c, e / c, (long) theta.length);
+        double c1 = median(chol1);
+        return new Result(e, c, e / c, (long) theta.length, c1, e / c1);
     }
 
     private static Matrix standardized(Matrix y) {

@@ -77,6 +77,7 @@ final class DkmBenchCommand implements Callable<Integer> {
                 Parallelism.threads(), r.parameters());
         out.printf("objective+gradient %.4f s, cholesky %.4f s, ratio %.2f%n", r.evaluationSeconds(),
                 r.choleskySeconds(), r.ratio());
+        out.printf("cholesky on one thread %.4f s, ratio %.2f%n", r.choleskyOneThreadSeconds(), r.ratioOneThread());
         return 0;
     }
 

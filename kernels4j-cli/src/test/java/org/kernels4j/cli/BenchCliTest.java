@@ -28,10 +28,11 @@ class BenchCliTest {
                 "--map", "se(length=2)");
         assertEquals(0, r.code(), r.err());
         List<String> lines = r.out().lines().toList();
-        assertEquals(2, lines.size(), r.out());
+        assertEquals(3, lines.size(), r.out());
         assertTrue(lines.get(0).matches("dkm se\\(length=2\\) layers=2 n=40 d=5 threads=\\d+ parameters=1640"), lines.get(0));
         assertTrue(lines.get(1).matches("objective\\+gradient \\d+\\.\\d{4} s, cholesky \\d+\\.\\d{4} s, ratio \\d+\\.\\d{2}"),
                 lines.get(1));
+        assertTrue(lines.get(2).matches("cholesky on one thread \\d+\\.\\d{4} s, ratio \\d+\\.\\d{2}"), lines.get(2));
         CliTest.Run bad = CliTest.run("bench", "dkm", "--d", "3");
         assertEquals(2, bad.code());
         assertTrue(bad.err().strip().startsWith("kernels4j: "), bad.err());

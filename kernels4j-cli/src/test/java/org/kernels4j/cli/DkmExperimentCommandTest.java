@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kernels4j.linalg.Parallelism;
 
 class DkmExperimentCommandTest {
     @TempDir
@@ -35,8 +36,11 @@ class DkmExperimentCommandTest {
         Path rf = dir.resolve("reg.csv");
         Files.write(rf, reg);
         Path out = dir.resolve("table.md");
-        CliTest.Run run = CliTest.run("dkm-experiment", "--regression", rf.toString(), "--classification", cls.toString(),
-                "--layers", "1", "--max-iter", "3", "--out", out.toString());
+        // one thread: on 18–22 training rows a multi-threaded LAPACK only adds waiting (this run took 30 s of wall
+        // time with 2 threads and 19 s with one, at a load average of 25 on 2 cores)
+        CliTest.Run run = Parallelism.withThreadLimit(1, () -> CliTest.run("dkm-experiment", "--regression",
+                rf.toString(), "--classification", cls.toString(), "--layers", "1", "--max-iter", "3", "--out",
+                out.toString()));
         assertEquals(0, run.code(), run.err());
         String table = Files.readString(out);
         assertTrue(run.out().contains(table), run.out());

@@ -17,6 +17,7 @@ import org.kernels4j.io.CsvReader;
 import org.kernels4j.io.Dataset;
 import org.kernels4j.io.ModelFiles;
 import org.kernels4j.linalg.Matrix;
+import org.kernels4j.linalg.Parallelism;
 
 /** {@code fit --model dkm --inducing M [--batch-size B --epochs E]} and {@code bench dkm --inducing M}. */
 class SparseDkmCliTest {
@@ -26,7 +27,7 @@ class SparseDkmCliTest {
     private Path regression() throws IOException {
         List<String> lines = new ArrayList<>(List.of("a,b,y"));
         java.util.Random r = new java.util.Random(4);
-        for (int i = 0; i < 60; i++) {
+        for (int i = 0; i < 40; i++) {
             double a = r.nextGaussian();
             double b = r.nextGaussian();
             lines.add(a + "," + b + "," + (Math.sin(2 * a) + 0.3 * b + 0.05 * r.nextGaussian()));
@@ -41,23 +42,26 @@ class SparseDkmCliTest {
         Path data = regression();
         Dataset ds = CsvReader.builder().build().read(data);
         for (String[] extra : new String[][] {
-            {"--max-iter", "30"},
-            {"--batch-size", "20", "--epochs", "40", "--learning-rate", "0.02"},
+            {"--max-iter", "20"},
+            {"--batch-size", "20", "--epochs", "30", "--learning-rate", "0.02"},
         }) {
             Path model = dir.resolve("sdkm.zip");
             List<String> args = new ArrayList<>(List.of("fit", "--model", "dkm", "--train", data.toString(), "--kernel",
-                    "se(length=1.5)", "--layers", "1", "--nu", "2", "--noise", "0.05", "--inducing", "15",
+                    "se(length=1.5)", "--layers", "1", "--nu", "2", "--noise", "0.05", "--inducing", "12",
                     "--sampler", "kmeans++", "--out", model.toString(), "--no-progress"));
             args.addAll(List.of(extra));
-            CliTest.Run fit = CliTest.run(args.toArray(new String[0]));
+            boolean fullBatch = extra[0].equals("--max-iter");
+            // one thread: 12 inducing points gain nothing from a multi-threaded LAPACK, which only waits on a loaded
+            // machine
+            CliTest.Run fit = Parallelism.withThreadLimit(1, () -> CliTest.run(args.toArray(new String[0])));
             assertEquals(0, fit.code(), fit.err());
-            assertTrue(fit.out().contains("model: dkm (sparse, 15 inducing points, kmeans++)"), fit.out());
-            assertTrue(fit.out().contains(extra[0].equals("--max-iter") ? "optimizer: L-BFGS" : "optimizer: Adam, 40 "
-                    + "epochs of batches of 20 rows, 120 steps"), fit.out());
+            assertTrue(fit.out().contains("model: dkm (sparse, 12 inducing points, kmeans++)"), fit.out());
+            assertTrue(fit.out().contains(fullBatch ? "optimizer: L-BFGS" : "optimizer: Adam, 30 "
+                    + "epochs of batches of 20 rows, 60 steps"), fit.out());
             assertEquals("dkm", ModelFiles.kind(model));
             DeepKernelMachineModel m = (DeepKernelMachineModel) ModelFiles.load(model).model();
             assertTrue(m.isSparse());
-            assertEquals(15, m.trainingInputs().rows());
+            assertEquals(12, m.trainingInputs().rows());
             Path preds = dir.resolve("p.csv");
             CliTest.Run pred = CliTest.run("predict", "--model", model.toString(), "--data", data.toString(), "--out",
                     preds.toString(), "--std");
@@ -65,16 +69,23 @@ class SparseDkmCliTest {
             Matrix got = CsvReader.builder().target(null).build().read(preds).features();
             Matrix mean = m.predict(ds.features());
             Matrix var = m.predictiveVariance(ds.features());
+            double se = 0;
             for (int i = 0; i < ds.rows(); i++) {
                 assertEquals(mean.get(i, 0), got.get(i, 0), 0.0);
                 assertEquals(Math.sqrt(var.get(i, 0)), got.get(i, 1), 0.0);
+                double e = got.get(i, 0) - ds.target().get(i, 0);
+                se += e * e;
             }
-            CliTest.Run eval = CliTest.run("evaluate", "--model", model.toString(), "--data", data.toString());
-            assertEquals(0, eval.code(), eval.err());
-            double rmse = Double.parseDouble(eval.out().lines().filter(l -> l.startsWith("rmse: ")).findFirst()
-                    .orElseThrow().substring(6));
+            double rmse = Math.sqrt(se / ds.rows());
+            if (fullBatch) { // evaluate prints the same RMSE (one CLI call less for the minibatch model)
+                CliTest.Run eval = CliTest.run("evaluate", "--model", model.toString(), "--data", data.toString());
+                assertEquals(0, eval.code(), eval.err());
+                double printed = Double.parseDouble(eval.out().lines().filter(l -> l.startsWith("rmse: ")).findFirst()
+                        .orElseThrow().substring(6));
+                assertEquals(rmse, printed, 1e-6 * (1 + rmse), eval.out());
+            }
             // the targets' standard deviation is about 0.75: the fit must explain most of sin(2a) + 0.3b
-            assertTrue(rmse < 0.3, String.join(" ", extra) + ": " + eval.out());
+            assertTrue(rmse < 0.3, String.join(" ", extra) + ": rmse " + rmse);
         }
     }
 
@@ -83,16 +94,14 @@ class SparseDkmCliTest {
         String t = regression().toString();
         String out = dir.resolve("m.zip").toString();
         List<String> base = List.of("fit", "--model", "dkm", "--train", t, "--kernel", "se(length=1)", "--out", out);
-        fails(base, 1, List.of("cannot use 61 inducing points with 60 training rows"), "--inducing", "61");
-        fails(base, 1, List.of("at least 1 inducing point"), "--inducing", "0");
-        fails(base, 1, List.of("batch size 61 exceeds the 60 training rows"), "--inducing", "5", "--batch-size", "61");
+        // a library error (checked for its data-dependent message) becomes one line and exit code 1; the library's
+        // other sparse-DKM messages (nu <= 0, 0 inducing points, a batch larger than n, 0 epochs) are asserted in
+        // SparseDeepKernelMachineTest.badInputIsOneClearMessage, so only the CLI's own checks are repeated here
+        fails(base, 1, List.of("cannot use 41 inducing points with 40 training rows"), "--inducing", "41");
         fails(base, 2, List.of("--batch-size must be >= 1"), "--inducing", "5", "--batch-size", "0");
-        fails(base, 1, List.of("nu must be positive"), "--inducing", "5", "--nu", "0");
-        fails(base, 1, List.of("nu must be positive"), "--inducing", "5", "--nu", "-1");
         fails(base, 2, List.of("--epochs", "--batch-size"), "--inducing", "5", "--epochs", "3");
         fails(base, 2, List.of("--batch-size", "--inducing"), "--batch-size", "10");
         fails(base, 2, List.of("--max-iter", "--epochs"), "--inducing", "5", "--batch-size", "10", "--max-iter", "5");
-        fails(base, 1, List.of("epochs must be >= 1"), "--inducing", "5", "--batch-size", "10", "--epochs", "0");
         fails(List.of("fit", "--train", t, "--kernel", "rbf()", "--out", out), 2, List.of("--batch-size", "--model dkm"),
                 "--batch-size", "10");
     }

@@ -51,8 +51,10 @@ public final class DeepKernelMachine implements Estimator<DeepKernelMachineModel
     private final double noise;
     private final int maxIterations;
     private final double gradientTolerance;
+    private final boolean learnNoise;
 
     private DeepKernelMachine(Builder b, double[] nu) {
+        this.learnNoise = b.learnNoise;
         this.map = b.map;
         this.layers = b.layers;
         this.nu = nu;
@@ -74,6 +76,7 @@ public final class DeepKernelMachine implements Estimator<DeepKernelMachineModel
         private double noise = 0.01;
         private int maxIterations = 1000;
         private double gradientTolerance = 1e-5;
+        private boolean learnNoise;
 
         private Builder(GramMap map) {
             if (map == null) {
@@ -97,6 +100,19 @@ public final class DeepKernelMachine implements Estimator<DeepKernelMachineModel
         /** σ² &gt; 0, the Gaussian noise variance of the targets. */
         public Builder noise(double value) {
             this.noise = value;
+            return this;
+        }
+
+        /**
+         * Whether to learn σ² with the Gram matrices (default false): log σ² becomes one more L-BFGS parameter,
+         * started at {@link #noise}, with ∂𝓛/∂σ² = tr(A_out) = ½(‖α‖² − k·tr C⁻¹) (O(n) given C⁻¹, which the
+         * gradient forms anyway). The output jitter δ_out is fixed at the start, so σ² → 0 stays factorable.
+         * Caveats: at small ν the representations can fit the targets and σ² runs to 0 (the objective grows
+         * without bound there); at large ν the problem is stiff and L-BFGS on the raw factors may stop (on the
+         * objective's relative change) before σ² has moved much, so check the returned {@code noise()}.
+         */
+        public Builder learnNoise(boolean value) {
+            this.learnNoise = value;
             return this;
         }
 
@@ -164,9 +180,14 @@ public final class DeepKernelMachine implements Estimator<DeepKernelMachineModel
         return nu.clone();
     }
 
-    /** σ². */
+    /** σ² (the starting value when it is learned). */
     public double noise() {
         return noise;
+    }
+
+    /** Whether σ² is learned. */
+    public boolean learnsNoise() {
+        return learnNoise;
     }
 
     /** Fits from the NNGP starting point G_ℓ = K(G_{ℓ−1}) (+ jitter). */
@@ -209,14 +230,15 @@ public final class DeepKernelMachine implements Estimator<DeepKernelMachineModel
             grams.add(g);
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        return new DeepKernelMachineModel(map, nu, noise, x, y, grams, p.jitter(), objective.lastTerms(), r,
-                seconds);
+        return new DeepKernelMachineModel(map, nu, objective.noise(r.x()), x, y, grams, p.jitter(),
+                objective.lastTerms(), r, seconds);
     }
 
     /**
      * The optimization problem as L-BFGS sees it, for checks and benchmarks: f = −𝓛 with its analytic
      * gradient as a function of θ, the packed factors (per layer n(n+1)/2 entries, row by row, V_ij at
-     * i(i+1)/2 + j, the diagonal as log V_ii); θ₀ the start; the fixed jitters δ_1…δ_L, δ_out.
+     * i(i+1)/2 + j, the diagonal as log V_ii), then log σ² when σ² is learned; θ₀ the start; the fixed jitters
+     * δ_1…δ_L, δ_out.
      */
     public record Problem(BoundedLbfgs.Objective objective, double[] theta, double[] jitter) {
     }
@@ -236,7 +258,10 @@ public final class DeepKernelMachine implements Estimator<DeepKernelMachineModel
         }
         Matrix g0 = inputGram(x);
         int m = DkmObjective.packedSize(n);
-        double[] theta = new double[m * layers];
+        double[] theta = new double[m * layers + (learnNoise ? 1 : 0)];
+        if (learnNoise) {
+            theta[m * layers] = Math.log(noise);
+        }
         double[] jitter = new double[layers + 1];
         Matrix previous = g0;
         for (int l = 1; l <= layers; l++) {
@@ -265,7 +290,7 @@ public final class DeepKernelMachine implements Estimator<DeepKernelMachineModel
                 "the output kernel K(G_" + layers + ") + noise")) {
             jitter[layers] = c.jitter();
         }
-        return new Problem(new DkmObjective(map, layers, nu, noise, g0, y, jitter), theta, jitter);
+        return new Problem(new DkmObjective(map, layers, nu, noise, learnNoise, g0, y, jitter), theta, jitter);
     }
 
     /** G_0 = XXᵀ/d. */

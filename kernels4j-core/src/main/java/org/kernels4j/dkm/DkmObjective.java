@@ -4,7 +4,6 @@ import org.kernels4j.linalg.Blas;
 import org.kernels4j.linalg.Cholesky;
 import org.kernels4j.linalg.Matrix;
 import org.kernels4j.linalg.NativeMatrix;
-import org.kernels4j.linalg.NotPositiveDefiniteException;
 import org.kernels4j.linalg.Parallelism;
 import org.kernels4j.optim.BoundedLbfgs;
 
@@ -26,12 +25,18 @@ import org.kernels4j.optim.BoundedLbfgs;
  * </pre>
  * and the backprop of A through K_ij = f(G_ii, G_ij, G_jj) is S_ij = A_ij·∂f/∂G_ij (i ≠ j),
  * S_ii = A_ii·∂f/∂G_ij(i, i) + 2·Σ_j A_ij·∂f/∂G_ii(i, j). G_ℓ⁻¹ is never formed: its contribution
- * through V is V⁻ᵀ, whose lower triangle is its diagonal. Per evaluation: one Cholesky and one inverse
- * of each K_ℓ (ℓ ≥ 2) and of C (the entry-wise back-propagation needs their every entry), and per layer a
- * syrk for VVᵀ (n³; LAPACK's dlauum does it in n³/3 flops but measured slower here, see the benchmark
- * notes), one triangular product (2B − νK⁻¹)·V (n³) and, for ℓ ≥ 2, a second one
- * (P = K⁻¹V) and a syrk (PPᵀ, n³); the layer maps and their partials in one pass over the lower triangle
- * (one arccosine per entry for the NNGP maps), the back-propagation from the stored partials: O(L·n³).
+ * through V is V⁻ᵀ, whose lower triangle is its diagonal.
+ *
+ * <p>O(n³) work per evaluation, what each piece is for and why it cannot go: per layer G_ℓ = V_ℓV_ℓᵀ in full
+ * (the map reads every entry; {@code dlauum}, n³/3); for K_ℓ (ℓ ≥ 2) and C a Cholesky (n³/3, the log-determinant)
+ * and an inverse ({@code dpotri}, 2n³/3: the entry-wise back-propagation through the map needs every entry of
+ * K_ℓ⁻¹ and C⁻¹, and the Hadamard product with the map's partials has no factored form); per layer ℓ ≥ 2,
+ * P = K_ℓ⁻¹V_ℓ ({@code dtrmm}, n³) and PPᵀ = K_ℓ⁻¹G_ℓK_ℓ⁻¹ ({@code dsyrk}, n³), again needed entry by entry; per
+ * layer one {@code dtrmm} (2B − νK⁻¹)·V (n³). For L = 2 that is 6⅔·n³ flops, twenty times a Cholesky's n³/3
+ * by count. The traces and log det G come free (Σ K⁻¹∘G given K⁻¹; 2·Σ θ_ii). Everything else — the maps with
+ * their partials in one pass over the lower triangle (one arccosine per entry for the NNGP maps), the
+ * back-propagation from the stored partials, copies to and from the off-heap buffers — is O(n²).
+ * See {@code evaluate} for how the work is spread over threads.
  */
 final class DkmObjective implements BoundedLbfgs.Objective {
     private static final int ROW_BLOCK = 32;
@@ -41,6 +46,7 @@ final class DkmObjective implements BoundedLbfgs.Objective {
     private final int layers;
     private final double[] nu;
     private final double noise;
+    private final boolean learnNoise;
     private final Matrix g0;
     private final Matrix y;
     private final double[] jitter;
@@ -55,6 +61,15 @@ final class DkmObjective implements BoundedLbfgs.Objective {
      * @param jitter δ_ℓ added to K_ℓ = f(G_{ℓ−1}) for ℓ = 1…L and, last, to the output kernel (length L + 1)
      */
     DkmObjective(GramMap map, int layers, double[] nu, double noise, Matrix g0, Matrix y, double[] jitter) {
+        this(map, layers, nu, noise, false, g0, y, jitter);
+    }
+
+    /**
+     * @param learnNoise whether θ ends with one more entry, log σ² (then {@code noise} is unused)
+     */
+    DkmObjective(GramMap map, int layers, double[] nu, double noise, boolean learnNoise, Matrix g0, Matrix y,
+            double[] jitter) {
+        this.learnNoise = learnNoise;
         this.map = map;
         this.layers = layers;
         this.nu = nu.clone();
@@ -70,7 +85,12 @@ final class DkmObjective implements BoundedLbfgs.Objective {
     }
 
     int parameterCount() {
-        return layers * packedSize(n);
+        return layers * packedSize(n) + (learnNoise ? 1 : 0);
+    }
+
+    /** σ² at θ: the fixed value, or exp of θ's last entry when it is learned. */
+    double noise(double[] theta) {
+        return learnNoise ? Math.exp(theta[layers * packedSize(n)]) : noise;
     }
 
     static int packedSize(int n) {
@@ -95,54 +115,90 @@ final class DkmObjective implements BoundedLbfgs.Objective {
         return value[0];
     }
 
-    private double evaluate(double[] theta, double[] gradient) {
+    /** {@link #valueAndGradient} with the chains on the worker threads whatever n is (for the tests). */
+    double evaluateOnWorkers(double[] theta, double[] gradient) {
+        return evaluate(theta, gradient);
+    }
+
+    /**
+     * The buffers one evaluation works in, allocated at the first evaluation and reused (an evaluation at
+     * n = 2,000 touches about a dozen n×n matrices; allocating and zeroing them anew each time cost more than a
+     * Cholesky factorization). Off the heap: the factors V_ℓ and one matrix per layer that LAPACK/BLAS work on
+     * in place (a heap array handed to the binding is copied in and out on every call, which measured as slow as
+     * the product itself); on the heap, what the Java passes read and write. Index ℓ = 1…L.
+     */
+    private static final class Work {
+        final NativeMatrix[] factorV;  // V_ℓ row-major (lower triangle; zeros above)
+        final NativeMatrix[] lapack;   // dlauum, dpotrf, dpotri, then dtrmm/dsyrk operands, in place
+        final double[][] gram;         // V_ℓ unpacked, then G_ℓ (full); later B_{ℓ−1}, ∂𝓛/∂G_{ℓ−1} from the map
+        final double[][] scratch;      // J·V_ℓᵀ·J, then the mapped K, then (ℓ = L) C's factor
+        final double[][] inverse;      // K_{ℓ+1}⁻¹ (full) for ℓ < L; C⁻¹, then A and B_L, for ℓ = L
+        final Mapped[] mapped;         // K(G_ℓ) (in scratch) with its partials
+        final double[] logDetG;
+        final double[] logDet;         // log det K_{ℓ+1} for ℓ < L, log det C for ℓ = L
+        final boolean[] failed;        // a Cholesky factorization failed
+        double[] alpha;                // C⁻¹Y, n×k row-major
+
+        Work(int n, int layers) {
+            factorV = new NativeMatrix[layers + 1];
+            lapack = new NativeMatrix[layers + 1];
+            gram = new double[layers + 1][];
+            scratch = new double[layers + 1][];
+            inverse = new double[layers + 1][];
+            mapped = new Mapped[layers + 1];
+            for (int l = 1; l <= layers; l++) {
+                factorV[l] = new NativeMatrix(n, n);
+                lapack[l] = new NativeMatrix(n, n);
+                gram[l] = new double[n * n];
+                scratch[l] = new double[n * n];
+                inverse[l] = new double[n * n];
+                mapped[l] = new Mapped(Matrix.wrap(n, n, scratch[l]), new double[n * n], new double[n * n]);
+            }
+            logDetG = new double[layers + 1];
+            logDet = new double[layers + 1];
+            failed = new boolean[layers + 1];
+        }
+    }
+
+    private Work work;
+
+    /**
+     * One evaluation, organised around what depends on what. G_ℓ = V_ℓV_ℓᵀ depends on θ_ℓ alone, so the forward
+     * pass is L independent chains, run side by side on the worker threads with single-threaded LAPACK (a
+     * multi-threaded dpotrf/dpotri/dlauum stalls when its threads wait for each other on a loaded machine:
+     * measured 3–10× slower than one thread there): chain ℓ unpacks V_ℓ, forms G_ℓ by {@code dlauum} (n³/3),
+     * maps it to K(G_ℓ) with the partials, and factors and inverts K_{ℓ+1} (or C, with α = C⁻¹Y) by
+     * {@code dpotrf} and {@code dpotri} (n³/3 + 2n³/3). KL_ℓ then takes tr(K_ℓ⁻¹G_ℓ) = Σ K_ℓ⁻¹∘G_ℓ (K_ℓ⁻¹ is needed
+     * in full by the gradient anyway) and log det G_ℓ = 2·Σ θ_ii (free: the diagonal is log-parameterized).
+     * Backward: for ℓ ≥ 2, P = K_ℓ⁻¹V_ℓ ({@code dtrmm}, n³) and PPᵀ ({@code dsyrk}, n³), multi-threaded (they
+     * scale), give ∂𝓛/∂K_ℓ and through the map B_{ℓ−1}; then again L independent chains, one {@code dtrmm}
+     * (2B_ℓ − ν_ℓK_ℓ⁻¹)·V_ℓ each. O(n³) work for L = 2: 6⅔·n³ flops (it was 8·n³, with syrk for G, plus the heap copies).
+     */
+    private synchronized double evaluate(double[] theta, double[] gradient) {
+        if (work == null) {
+            work = new Work(n, layers);
+        }
+        Work w = work;
         int m = packedSize(n);
         boolean withGradient = gradient != null;
-        Matrix[] v = new Matrix[layers + 1];
-        Matrix[] g = new Matrix[layers + 1];
-        Matrix[] kInv = new Matrix[layers + 1];
-        // the layer maps' partial derivatives, kept from the forward pass for the backward one:
-        // mapped[ℓ] is K(G_ℓ) with its partials (ℓ = 1…L−1 feed K_{ℓ+1}, ℓ = L the output kernel)
-        Mapped[] mapped = new Mapped[layers + 1];
-        g[0] = g0;
+        java.util.Arrays.fill(w.failed, false);
+        double sigma2 = noise(theta);
+        Parallelism.forEachBlock(layers, t -> forwardChain(t + 1, theta, sigma2, withGradient, w));
+        for (int l = 1; l <= layers; l++) {
+            if (w.failed[l]) {
+                return Double.NaN; // a K_ℓ or C is not positive definite: the line search backs off
+            }
+        }
         double[] terms = new double[layers + 1];
         double value = 0;
         for (int l = 1; l <= layers; l++) {
-            v[l] = unpack(theta, (l - 1) * m, n);
-            g[l] = new Matrix(n, n);
-            Blas.syrk(1, v[l], 0, g[l]);
-            double logDetK;
-            if (l == 1) {
-                kInv[l] = k1Inverse;
-                logDetK = k1LogDet;
-            } else {
-                mapped[l - 1] = Mapped.of(map, g[l - 1], jitter[l - 1], withGradient);
-                try (Cholesky c = factor(mapped[l - 1].k)) {
-                    kInv[l] = c.inverse();
-                    logDetK = c.logDeterminant();
-                } catch (NotPositiveDefiniteException e) {
-                    return Double.NaN; // the line search backs off
-                }
-            }
-            double trace = dot(kInv[l], g[l]); // tr(K⁻¹G) = Σ K⁻¹∘G, both symmetric: O(n²) given both
-            double logDetG = 0;
-            for (int i = 0; i < n; i++) {
-                logDetG += 2 * Math.log(v[l].get(i, i));
-            }
-            terms[l] = 0.5 * (trace - logDetG + logDetK - n);
+            double[] kInv = l == 1 ? k1Inverse.data() : w.inverse[l - 1];
+            double logDetK = l == 1 ? k1LogDet : w.logDet[l - 1];
+            terms[l] = 0.5 * (dot(kInv, w.gram[l]) - w.logDetG[l] + logDetK - n);
             value -= nu[l - 1] * terms[l];
         }
-        Matrix cInv;
-        Matrix alpha;
         int k = y.cols();
-        mapped[layers] = Mapped.of(map, g[layers], jitter[layers] + noise, withGradient);
-        try (Cholesky c = factor(mapped[layers].k)) {
-            alpha = c.solve(y);
-            terms[0] = -0.5 * dot(y, alpha) - 0.5 * k * c.logDeterminant() - 0.5 * n * k * LOG_2PI;
-            cInv = withGradient ? c.inverse() : null;
-        } catch (NotPositiveDefiniteException e) {
-            return Double.NaN;
-        }
+        terms[0] = -0.5 * dot(y.data(), w.alpha) - 0.5 * k * w.logDet[layers] - 0.5 * n * k * LOG_2PI;
         value += terms[0];
         if (!Double.isFinite(value)) {
             return Double.NaN;
@@ -151,46 +207,214 @@ final class DkmObjective implements BoundedLbfgs.Objective {
         if (!withGradient) {
             return -value;
         }
-        Matrix a = cInv; // A_out = ½(ααᵀ − k·C⁻¹), built in C⁻¹'s storage (not needed afterwards)
-        Blas.gemm(false, true, 0.5, alpha, alpha, -0.5 * k, a);
-        Matrix b = mapped[layers].backprop(a);
-        for (int l = layers; l >= 1; l--) {
-            double nul = nu[l - 1];
-            Matrix dk = null;
-            if (l >= 2) {
-                // ∂𝓛/∂K_ℓ = −(ν/2)(K⁻¹ − PPᵀ), P = K⁻¹V
-                Matrix p = kInv[l].copy();
-                Blas.trmmRightLower(1, v[l], p);
-                dk = new Matrix(n, n);
-                Blas.syrk(1, p, 0, dk);
-                double[] dd = dk.data();
-                double[] ki = kInv[l].data();
-                for (int e = 0; e < dd.length; e++) {
-                    dd[e] = -0.5 * nul * (ki[e] - dd[e]);
+        // A_out = ∂𝓛/∂C = ½(ααᵀ − k·C⁻¹), in C⁻¹'s storage; B_L = its back-propagation through the map
+        double[] a = w.inverse[layers];
+        double[] al = w.alpha;
+        forEachRowBlock(n, blk -> {
+            for (int i = blk * ROW_BLOCK, end = Math.min(n, i + ROW_BLOCK); i < end; i++) {
+                for (int j = 0; j < n; j++) {
+                    double s = 0;
+                    for (int c = 0; c < k; c++) {
+                        s += al[i * k + c] * al[j * k + c];
+                    }
+                    a[i * n + j] = 0.5 * (s - k * a[i * n + j]);
                 }
             }
-            // ∂𝓛/∂V = (2B − νK⁻¹)·V + ν·V⁻ᵀ: one triangular product, in B's storage
-            double[] bd = b.data();
-            double[] ki = kInv[l].data();
-            for (int e = 0; e < bd.length; e++) {
-                bd[e] = 2 * bd[e] - nul * ki[e];
-            }
-            Blas.trmmRightLower(1, v[l], b);
-            int off = (l - 1) * m;
+        });
+        if (learnNoise) {
+            // C = K(G_L) + (σ² + δ_out)I: ∂𝓛/∂σ² = tr(A_out), and θ = log σ² adds the factor σ²
+            double trace = 0;
             for (int i = 0; i < n; i++) {
-                int row = off + i * (i + 1) / 2;
-                for (int j = 0; j < i; j++) {
-                    gradient[row + j] = -bd[i * n + j];
-                }
-                double vii = v[l].get(i, i);
-                // chain rule through V_ii = exp(θ_ii); ν·V⁻ᵀ contributes ν/V_ii, times V_ii
-                gradient[row + i] = -(bd[i * n + i] * vii + nul);
+                trace += a[i * n + i];
             }
-            if (l >= 2) {
-                b = mapped[l - 1].backprop(dk);
+            gradient[layers * m] = -sigma2 * trace;
+        }
+        w.mapped[layers].backprop(Matrix.wrap(n, n, a));
+        for (int l = 2; l <= layers; l++) {
+            // ∂𝓛/∂K_ℓ = −(ν/2)(K⁻¹ − PPᵀ), P = K⁻¹V; B_{ℓ−1} = its back-propagation, into G_ℓ's storage
+            double nul = nu[l - 1];
+            double[] ki = w.inverse[l - 1];
+            double[] dk = w.gram[l];
+            NativeMatrix p = w.lapack[l];
+            NativeMatrix ppt = w.lapack[l - 1];
+            p.putBlock(0, 0, n, n, ki);
+            Blas.trmmRightLower(1, w.factorV[l], p);
+            Blas.syrkLower(1, p, ppt);
+            ppt.getBlock(0, 0, n, n, dk);
+            mirrorLowerToUpper(dk, n);
+            forEachRowBlock(n, blk -> {
+                for (int e = blk * ROW_BLOCK * n, end = Math.min(n * n, e + ROW_BLOCK * n); e < end; e++) {
+                    dk[e] = -0.5 * nul * (ki[e] - dk[e]);
+                }
+            });
+            w.mapped[l - 1].backprop(Matrix.wrap(n, n, dk));
+        }
+        Parallelism.forEachBlock(layers, t -> backwardChain(t + 1, theta, gradient, m, w));
+        return -value;
+    }
+
+    /** Forward chain ℓ: G_ℓ, K(G_ℓ) with partials, and the factorization and inverse of K_{ℓ+1} or C. */
+    private void forwardChain(int l, double[] theta, double sigma2, boolean withGradient, Work w) {
+        int off = (l - 1) * packedSize(n);
+        unpackInto(theta, off, n, w.gram[l]);
+        w.factorV[l].putBlock(0, 0, n, n, w.gram[l]);
+        gramOfFactor(w.gram[l], w.scratch[l], w.lapack[l], n);
+        double logDetG = 0;
+        for (int i = 0; i < n; i++) {
+            logDetG += 2 * theta[off + i * (i + 1) / 2 + i];
+        }
+        w.logDetG[l] = logDetG;
+        Mapped.into(map, w.gram[l], n, l < layers ? jitter[l] : jitter[layers] + sigma2, withGradient, w.mapped[l]);
+        NativeMatrix lap = w.lapack[l];
+        lap.putBlock(0, 0, n, n, w.scratch[l]);
+        if (!Blas.choleskyInPlace(lap)) {
+            w.failed[l] = true;
+            return;
+        }
+        double logDet = 0;
+        for (double d : lap.diagonal()) {
+            logDet += 2 * Math.log(d);
+        }
+        w.logDet[l] = logDet;
+        if (l == layers) {
+            lap.getBlock(0, 0, n, n, w.scratch[l]);
+            w.alpha = choleskySolve(w.scratch[l], n, y);
+            if (!withGradient) {
+                return;
             }
         }
-        return -value;
+        Blas.inverseFromCholeskyInPlace(lap);
+        lap.getBlock(0, 0, n, n, w.inverse[l]);
+        mirrorLowerToUpper(w.inverse[l], n);
+    }
+
+    /** Backward chain ℓ: ∂𝓛/∂θ_ℓ from B_ℓ by one triangular product: ∂𝓛/∂V = (2B − νK⁻¹)·V + ν·V⁻ᵀ. */
+    private void backwardChain(int l, double[] theta, double[] gradient, int m, Work w) {
+        double nul = nu[l - 1];
+        double[] ki = l == 1 ? k1Inverse.data() : w.inverse[l - 1];
+        double[] bd = l == layers ? w.inverse[layers] : w.gram[l + 1];
+        for (int e = 0; e < bd.length; e++) {
+            bd[e] = 2 * bd[e] - nul * ki[e];
+        }
+        NativeMatrix prod = w.lapack[l];
+        prod.putBlock(0, 0, n, n, bd);
+        Blas.trmmRightLower(1, w.factorV[l], prod);
+        prod.getBlock(0, 0, n, n, bd);
+        int off = (l - 1) * m;
+        for (int i = 0; i < n; i++) {
+            int row = off + i * (i + 1) / 2;
+            for (int j = 0; j < i; j++) {
+                gradient[row + j] = -bd[i * n + j];
+            }
+            double vii = Math.exp(theta[row + i]);
+            // chain rule through V_ii = exp(θ_ii); ν·V⁻ᵀ contributes ν/V_ii, times V_ii
+            gradient[row + i] = -(bd[i * n + i] * vii + nul);
+        }
+    }
+
+    /**
+     * G = V·Vᵀ (full, both triangles) into {@code vThenG}, which holds V row-major on entry. By {@code dlauum}
+     * (n³/3 flops, where a syrk on the square factor costs n³): it forms Ṽᵀ·Ṽ for a lower-triangular Ṽ, so it is
+     * handed Ṽ = J·Vᵀ·J (J reverses the order), for which Ṽᵀ·Ṽ = J·G·J; reversing the flat array then gives G's
+     * upper triangle. Ṽ_ab = V_{n−1−b, n−1−a} is built in tiles so that the transposing reads stay in cache.
+     */
+    private static void gramOfFactor(double[] vThenG, double[] scratch, NativeMatrix lapack, int n) {
+        final int tile = 64;
+        for (int a0 = 0; a0 < n; a0 += tile) {
+            int a1 = Math.min(n, a0 + tile);
+            for (int b0 = 0; b0 < a1; b0 += tile) {
+                int b1 = Math.min(n, b0 + tile);
+                for (int a = a0; a < a1; a++) {
+                    int src = n - 1 - a;
+                    for (int b = b0, end = Math.min(b1, a + 1); b < end; b++) {
+                        scratch[a * n + b] = vThenG[(n - 1 - b) * n + src];
+                    }
+                }
+            }
+        }
+        lapack.putBlock(0, 0, n, n, scratch);
+        Blas.lauumLower(lapack);
+        lapack.getBlock(0, 0, n, n, vThenG);
+        for (int lo = 0, hi = n * n - 1; lo < hi; lo++, hi--) {
+            double t = vThenG[lo];
+            vThenG[lo] = vThenG[hi];
+            vThenG[hi] = t;
+        }
+        mirrorUpperToLower(vThenG, n);
+    }
+
+    /** X = C⁻¹Y (n×k, row-major) from the lower Cholesky factor of C held row-major in {@code l}. O(n²k). */
+    private static double[] choleskySolve(double[] l, int n, Matrix y) {
+        int k = y.cols();
+        double[] x = y.data().clone();
+        for (int i = 0; i < n; i++) { // L·W = Y
+            for (int c = 0; c < k; c++) {
+                double s = x[i * k + c];
+                for (int j = 0; j < i; j++) {
+                    s -= l[i * n + j] * x[j * k + c];
+                }
+                x[i * k + c] = s / l[i * n + i];
+            }
+        }
+        for (int i = n - 1; i >= 0; i--) { // Lᵀ·X = W, row by row of L
+            double d = l[i * n + i];
+            for (int c = 0; c < k; c++) {
+                double xi = x[i * k + c] / d;
+                x[i * k + c] = xi;
+                for (int j = 0; j < i; j++) {
+                    x[j * k + c] -= l[i * n + j] * xi;
+                }
+            }
+        }
+        return x;
+    }
+
+    /** Copies the lower triangle over the upper one, in tiles (the transposed reads stay in cache). */
+    static void mirrorLowerToUpper(double[] a, int n) {
+        mirror(a, n, true);
+    }
+
+    /** Copies the upper triangle over the lower one, in tiles. */
+    static void mirrorUpperToLower(double[] a, int n) {
+        mirror(a, n, false);
+    }
+
+    private static void mirror(double[] a, int n, boolean lowerToUpper) {
+        final int tile = 64;
+        int tiles = (n + tile - 1) / tile;
+        java.util.function.IntConsumer tileRow = t -> {
+            int i0 = t * tile;
+            int i1 = Math.min(n, i0 + tile);
+            for (int j0 = 0; j0 < i1; j0 += tile) {
+                int j1 = Math.min(n, j0 + tile);
+                for (int i = i0; i < i1; i++) {
+                    for (int j = j0, end = Math.min(j1, i); j < end; j++) {
+                        if (lowerToUpper) {
+                            a[j * n + i] = a[i * n + j];
+                        } else {
+                            a[i * n + j] = a[j * n + i];
+                        }
+                    }
+                }
+            }
+        };
+        if (n < 4 * ROW_BLOCK) {
+            for (int t = 0; t < tiles; t++) {
+                tileRow.accept(t);
+            }
+        } else {
+            Parallelism.forEachBlock(tiles, tileRow);
+        }
+    }
+
+    /** V_ℓ packed at {@code offset}, row-major into {@code out} (n×n, zeros above the diagonal). */
+    private static void unpackInto(double[] theta, int offset, int n, double[] out) {
+        for (int i = 0; i < n; i++) {
+            int row = offset + i * (i + 1) / 2;
+            System.arraycopy(theta, row, out, i * n, i);
+            out[i * n + i] = Math.exp(theta[row + i]);
+            java.util.Arrays.fill(out, i * n + i + 1, (i + 1) * n, 0.0);
+        }
     }
 
     /**
@@ -214,11 +438,20 @@ final class DkmObjective implements BoundedLbfgs.Objective {
                 return new Mapped(apply(f, g, delta), null, null);
             }
             int n = g.rows();
-            Matrix k = new Matrix(n, n);
-            double[] gd = g.data();
-            double[] kd = k.data();
-            double[] d1 = new double[n * n];
-            double[] d12 = new double[n * n];
+            Mapped out = new Mapped(new Matrix(n, n), new double[n * n], new double[n * n]);
+            into(f, g.data(), n, delta, true, out);
+            return out;
+        }
+
+        /** As {@link #of}, into {@code out}'s arrays (G full, n×n row-major); without partials K only. */
+        static void into(GramMap f, double[] gd, int n, double delta, boolean withPartials, Mapped target) {
+            if (!withPartials) {
+                applyInto(f, gd, n, delta, target.k.data());
+                return;
+            }
+            double[] kd = target.k.data();
+            double[] d1 = target.d1;
+            double[] d12 = target.d12;
             forEachRowBlock(n, blk -> {
                 double[] out = new double[4];
                 for (int i = blk * ROW_BLOCK, end = Math.min(n, i + ROW_BLOCK); i < end; i++) {
@@ -235,7 +468,6 @@ final class DkmObjective implements BoundedLbfgs.Objective {
                     kd[i * n + i] += delta;
                 }
             });
-            return new Mapped(k, d1, d12);
         }
 
         /**
@@ -270,8 +502,11 @@ final class DkmObjective implements BoundedLbfgs.Objective {
     static Matrix apply(GramMap f, Matrix g, double delta) {
         int n = g.rows();
         Matrix k = new Matrix(n, n);
-        double[] gd = g.data();
-        double[] kd = k.data();
+        applyInto(f, g.data(), n, delta, k.data());
+        return k;
+    }
+
+    private static void applyInto(GramMap f, double[] gd, int n, double delta, double[] kd) {
         forEachRowBlock(n, blk -> {
             for (int i = blk * ROW_BLOCK, end = Math.min(n, i + ROW_BLOCK); i < end; i++) {
                 double gii = gd[i * n + i];
@@ -281,7 +516,6 @@ final class DkmObjective implements BoundedLbfgs.Objective {
                 kd[i * n + i] = f.value(gii, gii, gii) + delta;
             }
         });
-        return k;
     }
 
     /**
@@ -351,20 +585,14 @@ final class DkmObjective implements BoundedLbfgs.Objective {
     }
 
     static double dot(Matrix a, Matrix b) {
-        double[] x = a.data();
-        double[] z = b.data();
+        return dot(a.data(), b.data());
+    }
+
+    static double dot(double[] x, double[] z) {
         double s = 0;
         for (int i = 0; i < x.length; i++) {
             s += x[i] * z[i];
         }
         return s;
-    }
-
-    private static void axpy(double alpha, Matrix x, Matrix target) {
-        double[] xd = x.data();
-        double[] td = target.data();
-        for (int i = 0; i < xd.length; i++) {
-            td[i] += alpha * xd[i];
-        }
     }
 }

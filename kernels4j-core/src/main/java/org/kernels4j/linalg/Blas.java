@@ -270,6 +270,105 @@ public final class Blas {
         });
     }
 
+    /**
+     * {@code B ← α·B·T} in place on off-heap row-major matrices for a lower-triangular T ({@code dtrmm}, right
+     * side; only T's lower triangle is read): B is m×n, T n×n. Cost m·n² flops; no copy through the JNI.
+     */
+    public static void trmmRightLower(double alpha, NativeMatrix t, NativeMatrix b) {
+        int n = t.rows();
+        if (t.cols() != n || b.cols() != n) {
+            throw new Kernels4jException("triangular product: T is " + t.shape() + ", B is " + b.shape());
+        }
+        if (n == 0 || b.rows() == 0) {
+            return;
+        }
+        Parallelism.blas(() -> {
+            openblas.cblas_dtrmm(openblas.CblasRowMajor, openblas.CblasRight, openblas.CblasLower,
+                    openblas.CblasNoTrans, openblas.CblasNonUnit, b.rows(), n, alpha, t.buffer().at(0), n,
+                    b.buffer().at(0), n);
+            return null;
+        });
+    }
+
+    /**
+     * {@code lower(C) ← α·A·Aᵀ} on off-heap row-major matrices ({@code dsyrk}): A is n×k, C n×n; only C's lower
+     * triangle (diagonal included) is written, the strict upper triangle is left as it was. Cost n²·k flops.
+     */
+    public static void syrkLower(double alpha, NativeMatrix a, NativeMatrix c) {
+        int n = a.rows();
+        int k = a.cols();
+        if (c.rows() != n || c.cols() != n) {
+            throw new Kernels4jException("syrk: C must be " + n + "x" + n + ", got " + c.shape());
+        }
+        if (n == 0) {
+            return;
+        }
+        Parallelism.blas(() -> {
+            openblas.cblas_dsyrk(openblas.CblasRowMajor, openblas.CblasLower, openblas.CblasNoTrans, n, k, alpha,
+                    a.buffer().at(0), Math.max(1, k), 0.0, c.buffer().at(0), n);
+            return null;
+        });
+    }
+
+    /**
+     * {@code lower(V) ← lower(Vᵀ·V)} in place for a lower-triangular row-major n×n V (only its lower triangle is
+     * read or written), by LAPACK {@code dlauum}: n³/3 flops, a third of {@link #syrkLower} on the same square
+     * factor, because both triangles' zeros are skipped. (For V·Vᵀ hand over J·Vᵀ·J, J the order reversal:
+     * (J·Vᵀ·J)ᵀ(J·Vᵀ·J) = J·V·Vᵀ·J.)
+     */
+    public static void lauumLower(NativeMatrix v) {
+        int n = v.rows();
+        if (v.cols() != n) {
+            throw new Kernels4jException("dlauum needs a square matrix, got " + v.shape());
+        }
+        if (n == 0) {
+            return;
+        }
+        // the row-major lower triangle is the column-major upper one: dlauum('U') forms U·Uᵀ with U = Vᵀ
+        int info = Parallelism.blas(() -> openblas.LAPACKE_dlauum(openblas.LAPACK_COL_MAJOR, (byte) 'U', n,
+                v.buffer().at(0), n));
+        if (info != 0) {
+            throw new IllegalStateException("dlauum failed with info " + info);
+        }
+    }
+
+    /**
+     * Cholesky factorization in place without jitter ({@code dpotrf}): the lower triangle of the row-major
+     * symmetric n×n {@code a} becomes L with A = L·Lᵀ (the strict upper triangle is not touched). Returns false,
+     * with {@code a}'s lower triangle partly overwritten, when A is not numerically positive definite. n³/3 flops.
+     * {@link Cholesky} is the general tool (jitter, solves); this is for a caller that reuses one buffer.
+     */
+    public static boolean choleskyInPlace(NativeMatrix a) {
+        if (a.cols() != a.rows()) {
+            throw new Kernels4jException("Cholesky needs a square matrix, got " + a.shape());
+        }
+        if (a.rows() == 0) {
+            return true;
+        }
+        int info = potrfLower(a);
+        if (info < 0) {
+            throw new IllegalStateException("dpotrf rejected argument " + (-info));
+        }
+        return info == 0;
+    }
+
+    /**
+     * Overwrites the lower Cholesky factor L held in {@code l}'s lower triangle (row-major) with the lower
+     * triangle of (L·Lᵀ)⁻¹, in place ({@code dpotri}: 2n³/3 flops).
+     */
+    public static void inverseFromCholeskyInPlace(NativeMatrix l) {
+        if (l.cols() != l.rows()) {
+            throw new Kernels4jException("dpotri needs a square matrix, got " + l.shape());
+        }
+        if (l.rows() == 0) {
+            return;
+        }
+        int info = potriLower(l);
+        if (info != 0) {
+            throw new IllegalStateException("dpotri failed with info " + info);
+        }
+    }
+
     // Why COL_MAJOR with 'U' below: LAPACKE's row-major entry points transpose the whole n×n matrix
     // into a temporary and back (n² extra memory, two slow passes). The lower triangle of a row-major
     // array is, byte for byte, the upper triangle of the same array read column-major, so calling the

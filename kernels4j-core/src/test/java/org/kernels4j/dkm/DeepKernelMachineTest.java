@@ -67,6 +67,49 @@ class DeepKernelMachineTest {
     }
 
     @Test
+    void learnedNoiseGradientMatchesFiniteDifferencesAndIsStationaryAtTheOptimum() {
+        Random rnd = new Random(8);
+        Matrix x = X.rowRange(0, 7);
+        Matrix y = targets(x, 2);
+        DeepKernelMachine dkm = DeepKernelMachine.builder(SE).layers(2).nu(0.7, 1.9).noise(0.1).learnNoise(true).build();
+        DeepKernelMachine.Problem p = dkm.problem(x, y, null);
+        double[] theta = p.theta().clone();
+        assertEquals(Math.log(0.1), theta[theta.length - 1], 1e-15, "log σ² last, at the starting value");
+        for (int i = 0; i < theta.length; i++) {
+            theta[i] += 0.15 * rnd.nextGaussian();
+        }
+        double[] g = new double[theta.length];
+        p.objective().valueAndGradient(theta, g);
+        double h = 1e-5;
+        for (int i : new int[] {0, 5, 27, 28, 40, theta.length - 1}) {
+            double[] tp = theta.clone();
+            double[] tm = theta.clone();
+            tp[i] += h;
+            tm[i] -= h;
+            double fd = (p.objective().valueAndGradient(tp, null) - p.objective().valueAndGradient(tm, null)) / (2 * h);
+            assertEquals(fd, g[i], 1e-6 * (1 + Math.abs(fd)), "parameter " + i);
+        }
+        // at the fitted optimum σ² is stationary: ∂𝓛/∂σ² = ½(‖α‖² − tr C⁻¹) = 0 with C = K(G_L) + σ²I, checked on
+        // the model's G_L and σ² by Gaussian elimination here (n = 12, one target). Noisy targets and ν = 200 give an
+        // interior optimum (at ν ≤ 5 the representations fit these 12 targets and σ² runs to 0, where ∂𝓛/∂log σ²
+        // vanishes without σ² being stationary)
+        Matrix y1 = targets(X, 1);
+        for (int i = 0; i < X.rows(); i++) {
+            y1.set(i, 0, y1.get(i, 0) + 0.5 * rnd.nextGaussian());
+        }
+        DeepKernelMachineModel m = DeepKernelMachine.builder(SE).layers(2).nu(200).noise(0.05).learnNoise(true)
+                .gradientTolerance(1e-7).build().fit(X, y1);
+        double s2 = m.noise();
+        assertTrue(Math.abs(Math.log(s2 / 0.05)) > 0.1, "σ² moved from its start: " + s2);
+        // ∂𝓛/∂σ² changes sign between σ²/1.05 and 1.05·σ² (L-BFGS stops on the objective's relative change
+        // before the gradient tolerance here: ν = 200 makes the problem stiff)
+        double below = noiseDerivative(m, y1, s2 / 1.05);
+        double above = noiseDerivative(m, y1, s2 * 1.05);
+        assertTrue(below * above < 0, "∂𝓛/∂σ² at σ²/1.05: " + below + ", at 1.05σ²: " + above + " (σ² = " + s2 + ")");
+        assertTrue(Math.abs(noiseDerivative(m, y1, s2)) < 0.1 * Math.min(Math.abs(below), Math.abs(above)));
+    }
+
+    @Test
     void fusedMapPartialsEqualTheActivationDualsAndTheirBackpropagation() {
         // reference: value() and partials(), i.e. Activation.pair/derivativePair, called separately
         Random rnd = new Random(11);
@@ -257,6 +300,27 @@ class DeepKernelMachineTest {
         assertThrows(Kernels4jException.class, () -> GramMap.parse("poly(degree=2)"));
         assertEquals(GramMap.parse("nngp(activation=leaky_relu, alpha=0.2, w_var=2, b_var=0.1)"),
                 GramMap.parse(GramMap.parse("nngp(activation=leaky_relu, alpha=0.2, w_var=2, b_var=0.1)").toSpec()));
+    }
+
+    /** ½(‖α‖² − tr C⁻¹), C = K(G_L) + (σ² + δ_out)I for the SE map of length 1.3, by Gaussian elimination. */
+    private static double noiseDerivative(DeepKernelMachineModel m, Matrix y, double s2) {
+        int n = y.rows();
+        Matrix gl = m.grams().get(1);
+        double[][] c = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                c[i][j] = Math.exp(-(gl.get(i, i) + gl.get(j, j) - 2 * gl.get(i, j)) / (2 * 1.3 * 1.3))
+                        + (i == j ? s2 + m.jitter()[2] : 0);
+            }
+        }
+        double[] alpha = gaussSolve(c, y.column(0));
+        double result = 0;
+        for (int i = 0; i < n; i++) {
+            double[] e = new double[n];
+            e[i] = 1;
+            result += 0.5 * (alpha[i] * alpha[i] - gaussSolve(c, e)[i]);
+        }
+        return result;
     }
 
     private static double maxAbs(double[] v) {

@@ -52,6 +52,78 @@ class NativeBlasTest {
     }
 
     @Test
+    void offHeapTriangularProductsFactorAndInverseAgainstLoops() {
+        int n = 7;
+        Matrix lower = TestData.gaussian(n, n, 1, 21);
+        Matrix full = TestData.gaussian(5, n, 1, 22);
+        Matrix vtv = new Matrix(n, n);
+        Matrix btimes = new Matrix(5, n);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int k = Math.max(i, j); k < n; k++) {
+                    s += lower.get(k, i) * lower.get(k, j); // (VᵀV)_ij over the lower triangle only
+                }
+                vtv.set(i, j, s);
+            }
+        }
+        for (int r = 0; r < 5; r++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int k = j; k < n; k++) {
+                    s += full.get(r, k) * lower.get(k, j);
+                }
+                btimes.set(r, j, s);
+            }
+        }
+        try (NativeMatrix v = NativeMatrix.copyOf(lower); NativeMatrix b = NativeMatrix.copyOf(full);
+                NativeMatrix c = NativeMatrix.copyOf(Matrix.identity(5))) {
+            Blas.lauumLower(v); // the strict upper triangle is neither read nor written
+            Blas.trmmRightLower(2.0, NativeMatrix.copyOf(lower), b);
+            Blas.syrkLower(0.5, NativeMatrix.copyOf(full), c);
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    assertEquals(j <= i ? vtv.get(i, j) : lower.get(i, j), v.get(i, j), 1e-12, "lauum " + i + "," + j);
+                }
+            }
+            for (int r = 0; r < 5; r++) {
+                for (int j = 0; j < n; j++) {
+                    assertEquals(2 * btimes.get(r, j), b.get(r, j), 1e-12);
+                }
+                for (int j = 0; j < 5; j++) {
+                    double s = 0;
+                    for (int k = 0; k < n; k++) {
+                        s += full.get(r, k) * full.get(j, k);
+                    }
+                    assertEquals(j <= r ? 0.5 * s : (r == j ? 1 : 0), c.get(r, j), 1e-12, "syrk " + r + "," + j);
+                }
+            }
+        }
+        // factor and invert in place: (L·Lᵀ)·inverse = I for A = BBᵀ + I; an indefinite matrix is refused
+        Matrix a = new Matrix(n, n);
+        Blas.syrk(1, TestData.gaussian(n, n, 1, 23), 0, a);
+        for (int i = 0; i < n; i++) {
+            a.set(i, i, a.get(i, i) + 1);
+        }
+        try (NativeMatrix f = NativeMatrix.copyOf(a)) {
+            assertTrue(Blas.choleskyInPlace(f));
+            Blas.inverseFromCholeskyInPlace(f);
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    double s = 0;
+                    for (int k = 0; k < n; k++) {
+                        s += a.get(i, k) * f.get(Math.max(k, j), Math.min(k, j));
+                    }
+                    assertEquals(i == j ? 1 : 0, s, 1e-10, "A·A⁻¹ at " + i + "," + j);
+                }
+            }
+        }
+        try (NativeMatrix f = NativeMatrix.copyOf(Matrix.of(new double[][] {{1, 2}, {2, 1}}))) {
+            assertFalse(Blas.choleskyInPlace(f));
+        }
+    }
+
+    @Test
     void gemmNtOnOffHeapBuffersWithOffsets() {
         int m = 3;
         int n = 4;
