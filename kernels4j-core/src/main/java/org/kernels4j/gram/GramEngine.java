@@ -51,7 +51,6 @@ public final class GramEngine {
         int n = x.rows();
         requireShape(out.rows(), out.cols(), n, n, "Gram output");
         double[] o = out.data();
-        ElementOps ops = ElementOps.get();
         symmetricTiles(kernel, x, progress, new TileSink() {
             @Override
             public void put(int r0, int c0, int h, int w, double[] tile) {
@@ -62,7 +61,7 @@ public final class GramEngine {
 
             @Override
             public void putTransposed(int r0, int c0, int h, int w, double[] tile, double[] scratch) {
-                ops.transpose(tile, 0, w, h, w, o, c0 * n + r0, n); // straight into the output: no second copy
+                Matrix.transpose(tile, 0, w, h, w, o, c0 * n + r0, n); // straight into the output: no second copy
             }
         });
     }
@@ -74,7 +73,6 @@ public final class GramEngine {
     public static void gram(Kernel kernel, Matrix x, NativeMatrix out, ProgressListener progress) {
         int n = x.rows();
         requireShape(out.rows(), out.cols(), n, n, "Gram output");
-        ElementOps ops = ElementOps.get();
         symmetricTiles(kernel, x, progress, new TileSink() {
             @Override
             public void put(int r0, int c0, int h, int w, double[] tile) {
@@ -83,7 +81,7 @@ public final class GramEngine {
 
             @Override
             public void putTransposed(int r0, int c0, int h, int w, double[] tile, double[] scratch) {
-                ops.transpose(tile, 0, w, h, w, scratch, 0, h);
+                Matrix.transpose(tile, 0, w, h, w, scratch, 0, h);
                 out.putBlock(c0, r0, w, h, scratch);
             }
         });
@@ -109,10 +107,10 @@ public final class GramEngine {
      * a diagonal tile is exactly symmetric. Band by band: the lower part of rows [i0, i1) left of the band's diagonal
      * block is the transpose of the upper rows [0, i0) of columns [i0, i1); the small diagonal block is copied last.
      */
-    static void mirrorUpper(double[] a, int size, ElementOps ops) {
+    static void mirrorUpper(double[] a, int size) {
         for (int i0 = 0; i0 < size; i0 += MIRROR_BAND) {
             int i1 = Math.min(size, i0 + MIRROR_BAND);
-            ops.transpose(a, i0, size, i0, i1 - i0, a, i0 * size, size);
+            Matrix.transpose(a, i0, size, i0, i1 - i0, a, i0 * size, size);
             for (int i = i0 + 1; i < i1; i++) {
                 for (int j = i0; j < i; j++) {
                     a[i * size + j] = a[j * size + i];
@@ -128,7 +126,6 @@ public final class GramEngine {
         int[] ti = upper[0];
         int[] tj = upper[1];
         int pairs = ti.length;
-        ElementOps ops = ElementOps.get();
         try (GramInputs in = new GramInputs(x, x.columnMeans())) {
             runTiles(pairs, progress, () -> new GramBlock(in, in, true, TILE * TILE), (block, buf, scratch, p) -> {
                 int r0 = ti[p] * TILE;
@@ -139,7 +136,7 @@ public final class GramEngine {
                 kernel.computeBlock(block, buf);
                 if (r0 == c0) {
                     // a diagonal tile: its upper triangle copied over its lower one, so K is exactly symmetric
-                    mirrorUpper(buf, rows, ops);
+                    mirrorUpper(buf, rows);
                     sink.put(r0, c0, rows, cols, buf);
                 } else {
                     // the tile and its mirror image are written while the tile is still in cache

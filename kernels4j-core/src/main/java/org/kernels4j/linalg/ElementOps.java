@@ -64,15 +64,6 @@ public interface ElementOps {
     void scale(double[] a, int len, double s);
 
     /**
-     * The transpose of a rows×cols block: {@code dst[dstOff + j·dstStride + i] ← src[srcOff + i·srcStride + j]} for
-     * i ∈ [0, rows), j ∈ [0, cols). Pure copies, so every implementation gives the same bits; the two blocks must not
-     * overlap. O(rows·cols) time. This is the mirror write of a symmetric Gram matrix: a naive column walk over a tile
-     * whose rows are 2 KiB apart keeps mapping to the same few L1 sets, and cost more than the tile's exponentials.
-     */
-    void transpose(double[] src, int srcOff, int srcStride, int rows, int cols, double[] dst, int dstOff,
-            int dstStride);
-
-    /**
      * All L layers of the NNGP/NTK recursion for the ReLU family (φ = a·x below 0, b·x above, a ≠ b)
      * on one tile row {@code out[off .. off+len)}, in correlation form: element k holds the inner
      * product ip = ⟨x, z_k⟩ on entry (column k of the row) and the kernel on return.

@@ -182,25 +182,6 @@ final class ScalarElementOps implements ElementOps {
         }
     }
 
-    /** Source rows are read {@value #TRANSPOSE_BAND} at a time, so each destination row gets a run of that many. */
-    private static final int TRANSPOSE_BAND = 8;
-
-    @Override
-    public void transpose(double[] src, int srcOff, int srcStride, int rows, int cols, double[] dst, int dstOff,
-            int dstStride) {
-        // bands of 8 source rows: 8 read streams and one contiguous 64-byte run per destination row, rather than one
-        // destination element per source row (a walk down a column of the source touches a new cache line each step)
-        for (int i0 = 0; i0 < rows; i0 += TRANSPOSE_BAND) {
-            int i1 = Math.min(rows, i0 + TRANSPOSE_BAND);
-            for (int j = 0; j < cols; j++) {
-                int d = dstOff + j * dstStride;
-                for (int i = i0; i < i1; i++) {
-                    dst[d + i] = src[srcOff + i * srcStride + j];
-                }
-            }
-        }
-    }
-
     @Override
     public void reluFamilyRow(double[] out, int off, int len, double[] rowCoef, double[][] colCoef, double[] con,
             double[] cLower, double[] scratch) {

@@ -233,29 +233,6 @@ final class VectorElementOps implements ElementOps {
     }
 
     @Override
-    public void transpose(double[] src, int srcOff, int srcStride, int rows, int cols, double[] dst, int dstOff,
-            int dstStride) {
-        // each destination run of one vector is a gather down a source column (one vgatherqpd on AVX-512/AVX2) and
-        // one contiguous store; measured 1.5-2x faster than the banded scalar copy on tiles of 256x256 (Zen, 1 core)
-        int lanes = S.length();
-        int[] down = new int[lanes];
-        for (int l = 0; l < lanes; l++) {
-            down[l] = l * srcStride;
-        }
-        int bound = rows - rows % lanes;
-        for (int j = 0; j < cols; j++) {
-            int d = dstOff + j * dstStride;
-            int i = 0;
-            for (; i < bound; i += lanes) {
-                DoubleVector.fromArray(S, src, srcOff + i * srcStride + j, down, 0).intoArray(dst, d + i);
-            }
-            for (; i < rows; i++) {
-                dst[d + i] = src[srcOff + i * srcStride + j];
-            }
-        }
-    }
-
-    @Override
     public void reluFamilyRow(double[] out, int off, int len, double[] rowCoef, double[][] colCoef, double[] con,
             double[] cLower, double[] scratch) {
         int bound = S.loopBound(len);

@@ -109,47 +109,6 @@ class ElementOpsTest {
     }
 
     @Test
-    void transposeCopiesEveryEntryOfTheBlockAndNothingElse() {
-        Random r = new Random(11);
-        // rows below, at and above one and two vectors (the gather bulk and the scalar tail), columns 0 and odd ones,
-        // strides wider than the block on both sides
-        int[] rowCounts = {0, 1, 7, 8, 9, 16, 19};
-        int[] colCounts = {0, 1, 3, 17};
-        for (ElementOps ops : IMPLS) {
-            for (int rows : rowCounts) {
-                for (int cols : colCounts) {
-                    int srcOff = 5;
-                    int srcStride = cols + 2;
-                    int dstOff = 4;
-                    int dstStride = rows + 3;
-                    double[] src = random(r, srcOff + rows * srcStride + 1, -1, 1);
-                    double[] before = random(r, dstOff + cols * dstStride + 2, 5, 6);
-                    double[] dst = before.clone();
-                    double[] srcBefore = src.clone();
-                    ops.transpose(src, srcOff, srcStride, rows, cols, dst, dstOff, dstStride);
-                    // the reference: mark every destination slot of the block, then compare each slot
-                    boolean[] inBlock = new boolean[dst.length];
-                    for (int i = 0; i < rows; i++) {
-                        for (int j = 0; j < cols; j++) {
-                            int d = dstOff + j * dstStride + i;
-                            inBlock[d] = true;
-                            assertEquals(src[srcOff + i * srcStride + j], dst[d], 0.0,
-                                    ops.name() + " " + rows + "x" + cols + " entry (" + i + ", " + j + ")");
-                        }
-                    }
-                    for (int k = 0; k < dst.length; k++) {
-                        if (!inBlock[k]) {
-                            assertEquals(before[k], dst[k], 0.0, ops.name() + " " + rows + "x" + cols
-                                    + " wrote outside the block at " + k);
-                        }
-                    }
-                    assertTrue(java.util.Arrays.equals(srcBefore, src), ops.name() + " changed its source");
-                }
-            }
-        }
-    }
-
-    @Test
     void wholeArrayPassesTouchExactlyTheirLength() {
         Random r = new Random(6);
         for (ElementOps ops : IMPLS) {
