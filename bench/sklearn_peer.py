@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """scikit-learn side of the peer benchmarks, on the very arrays kernels4j wrote (.npy).
 
-  sklearn_peer.py gram X.npy GAMMA REPS      -> best time of rbf_kernel(X, X, gamma)
+  sklearn_peer.py gram X.npy GAMMA REPS [Z.npy]
+                                             -> best time of rbf_kernel(X, X, gamma), or of rbf_kernel(X, Z, gamma)
   sklearn_peer.py krr DIR N GAMMA LAMBDA     -> KernelRidge fit+predict time, RMSE, and the
                                                 max relative difference to kernels4j's predictions
   sklearn_peer.py nystrom DIR M GAMMA LAMBDA [intercept]
@@ -29,13 +30,14 @@ from sklearn.kernel_ridge import KernelRidge
 from sklearn.metrics.pairwise import rbf_kernel
 
 
-def gram(path, gamma, reps):
+def gram(path, gamma, reps, zpath=None):
     x = np.load(path)
-    rbf_kernel(x[:1000], x[:1000], gamma=gamma)  # warm-up
+    z = x if zpath is None else np.load(zpath)
+    rbf_kernel(x[:1000], z[:1000], gamma=gamma)  # warm-up
     best = float("inf")
     for _ in range(reps):
         t0 = time.perf_counter()
-        k = rbf_kernel(x, x, gamma=gamma)
+        k = rbf_kernel(x, z, gamma=gamma)
         best = min(best, time.perf_counter() - t0)
         del k
     print(f"sklearn_rbf_kernel_seconds: {best:.4f}")
@@ -144,7 +146,7 @@ if __name__ == "__main__":
     if sys.argv[1] == "svc":
         svc(sys.argv[2], float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]))
     elif sys.argv[1] == "gram":
-        gram(sys.argv[2], float(sys.argv[3]), int(sys.argv[4]))
+        gram(sys.argv[2], float(sys.argv[3]), int(sys.argv[4]), sys.argv[5] if len(sys.argv) > 5 else None)
     elif sys.argv[1] == "kde":
         kde(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]) if len(sys.argv) > 4 else 0.0)
     elif sys.argv[1] == "gp":

@@ -39,6 +39,29 @@ class BenchmarkHarnessTest {
         assertTrue(Double.isNaN(plain.ratioOverBaseline()));
         assertThrows(IllegalArgumentException.class, () -> new GramBenchmark.Options(KernelSpec.parse("linear()"), null,
                 0, 2, 1, 1, null));
+        assertEquals(0, plain.gram().n() - plain.gram().m(), "K(X, X) is n×n");
+        assertFalse(plain.gram().cross());
+        assertEquals(plain.gram().gramCpuSeconds() / plain.gram().gemmCpuSeconds(), plain.gram().cpuRatio());
+    }
+
+    @Test
+    void crossGramBenchmarkTimesTheRectangularMatrixAndExportsBothSets() {
+        Path export = dir.resolve("pts.npy");
+        GramBenchmark.Result r = GramBenchmark.run(new GramBenchmark.Options(KernelSpec.parse("rbf(gamma=0.5)"), null,
+                30, 3, 1, 4, export, 12));
+        assertTrue(r.gram().cross());
+        assertEquals(30, r.gram().n());
+        assertEquals(12, r.gram().m());
+        assertEquals(3, r.gram().d());
+        assertTrue(r.gram().gemmSeconds() > 0 && r.gram().gramSeconds() > 0, r.toString());
+        assertTrue(r.gram().gemmCpuSeconds() >= 0 && r.gram().gramCpuSeconds() >= 0, r.toString());
+        // X with the seed, Z with seed + 1, Z beside X
+        assertEquals(dir.resolve("pts_z.npy"), GramBenchmark.crossExport(export));
+        assertEquals(0, Npy.read(export).maxAbsDifference(SyntheticData.regression(30, 3, 4).x()));
+        assertEquals(0, Npy.read(GramBenchmark.crossExport(export)).maxAbsDifference(
+                SyntheticData.regression(12, 3, 5).x()));
+        assertThrows(IllegalArgumentException.class, () -> new GramBenchmark.Options(KernelSpec.parse("linear()"), null,
+                5, 2, 1, 1, null, -1));
     }
 
     @Test

@@ -94,7 +94,7 @@ final class BenchCommand implements Runnable {
     }
 
     @Command(name = "gram", mixinStandardHelpOptions = true,
-            description = "Time the Gram matrix K(X, X) against one dgemm X*X^T of the same shapes.")
+            description = "Time the Gram matrix K(X, X) (or K(X, Z) with --cross) against one dgemm of the same shapes.")
     static final class Gram implements Callable<Integer> {
         @Spec
         picocli.CommandLine.Model.CommandSpec spec;
@@ -111,7 +111,13 @@ final class BenchCommand implements Runnable {
         @Option(names = "--reps", defaultValue = "3", description = "Timed repetitions; the best is kept (default: ${DEFAULT-VALUE}).")
         int reps;
 
-        @Option(names = "--export", paramLabel = "X.npy", description = "Also write the input points, for peer benchmarks.")
+        @Option(names = "--cross", paramLabel = "M", defaultValue = "0",
+                description = "Time the rectangular n x M matrix K(X, Z) for a second seeded set Z of M points, "
+                        + "against dgemm X*Z^T, instead of K(X, X).")
+        int cross;
+
+        @Option(names = "--export", paramLabel = "X.npy",
+                description = "Also write the input points, for peer benchmarks (with --cross, Z goes to X_z.npy).")
         Path export;
 
         @Option(names = "--baseline", paramLabel = "SPEC",
@@ -124,15 +130,23 @@ final class BenchCommand implements Runnable {
             if (n < 1 || d < 1 || reps < 1) {
                 throw new Kernels4jException("--n, --d and --reps must be positive");
             }
+            if (cross < 0) {
+                throw new Kernels4jException("--cross must be a positive number of points (or 0 for K(X, X)), got "
+                        + cross);
+            }
             Kernel k = KernelSpec.parse(kernel);
             Kernel b = baseline == null ? null : KernelSpec.parse(baseline);
-            GramBenchmark.Result r = GramBenchmark.run(new GramBenchmark.Options(k, b, n, d, reps, 1, export));
+            GramBenchmark.Result r = GramBenchmark.run(new GramBenchmark.Options(k, b, n, d, reps, 1, export, cross));
             var out = spec.commandLine().getOut();
-            out.printf("gram %s n=%d d=%d threads=%d ops=%s%n", r.gram().kernel(), n, d, r.gram().threads(),
-                    r.gram().elementOps());
+            out.printf("%s %s n=%d%s d=%d threads=%d ops=%s%n", cross > 0 ? "cross" : "gram", r.gram().kernel(), n,
+                    cross > 0 ? " m=" + cross : "", d, r.gram().threads(), r.gram().elementOps());
+            out.println(Parallelism.describeBlas());
             out.printf("dgemm_seconds: %.4f%n", r.gram().gemmSeconds());
             out.printf("gram_seconds: %.4f%n", r.gram().gramSeconds());
             out.printf("ratio_gram_over_dgemm: %.3f%n", r.ratio());
+            out.printf("dgemm_cpu_seconds: %.4f%n", r.gram().gemmCpuSeconds());
+            out.printf("gram_cpu_seconds: %.4f%n", r.gram().gramCpuSeconds());
+            out.printf("ratio_gram_over_dgemm_cpu: %.3f%n", r.gram().cpuRatio());
             if (r.hasBaseline()) {
                 out.printf("baseline %s gram_seconds: %.4f%n", r.baselineKernel(), r.baselineSeconds());
                 out.printf("ratio_gram_over_baseline: %.3f%n", r.ratioOverBaseline());

@@ -13,13 +13,30 @@ class BenchCliTest {
         CliTest.Run r = CliTest.run("bench", "gram", "--n", "60", "--d", "3", "--reps", "1", "--baseline", "linear()");
         assertEquals(0, r.code(), r.err());
         List<String> lines = r.out().lines().toList();
-        assertEquals(6, lines.size(), r.out());
+        assertEquals(10, lines.size(), r.out());
         assertTrue(lines.get(0).matches("gram rbf\\(gamma=0\\.01\\) n=60 d=3 threads=\\d+ ops=.+"), lines.get(0));
-        assertTrue(lines.get(1).matches("dgemm_seconds: \\d+\\.\\d{4}"), lines.get(1));
-        assertTrue(lines.get(2).matches("gram_seconds: \\d+\\.\\d{4}"), lines.get(2));
-        assertTrue(lines.get(3).matches("ratio_gram_over_dgemm: \\d+\\.\\d{3}"), lines.get(3));
-        assertTrue(lines.get(4).matches("baseline linear\\(\\) gram_seconds: \\d+\\.\\d{4}"), lines.get(4));
-        assertTrue(lines.get(5).matches("ratio_gram_over_baseline: \\d+\\.\\d{3}"), lines.get(5));
+        assertTrue(lines.get(1).startsWith("BLAS: "), lines.get(1));
+        assertTrue(lines.get(2).matches("dgemm_seconds: \\d+\\.\\d{4}"), lines.get(2));
+        assertTrue(lines.get(3).matches("gram_seconds: \\d+\\.\\d{4}"), lines.get(3));
+        assertTrue(lines.get(4).matches("ratio_gram_over_dgemm: \\d+\\.\\d{3}"), lines.get(4));
+        assertTrue(lines.get(5).matches("dgemm_cpu_seconds: \\d+\\.\\d{4}"), lines.get(5));
+        assertTrue(lines.get(6).matches("gram_cpu_seconds: \\d+\\.\\d{4}"), lines.get(6));
+        // a tiny run may read 0 CPU seconds on the 10 ms clock: the ratio is then NaN or Infinity
+        assertTrue(lines.get(7).matches("ratio_gram_over_dgemm_cpu: (\\d+\\.\\d{3}|NaN|Infinity)"), lines.get(7));
+        assertTrue(lines.get(8).matches("baseline linear\\(\\) gram_seconds: \\d+\\.\\d{4}"), lines.get(8));
+        assertTrue(lines.get(9).matches("ratio_gram_over_baseline: \\d+\\.\\d{3}"), lines.get(9));
+
+        CliTest.Run cross = CliTest.run("bench", "gram", "--n", "50", "--cross", "20", "--d", "3", "--reps", "1");
+        assertEquals(0, cross.code(), cross.err());
+        List<String> crossLines = cross.out().lines().toList();
+        assertEquals(8, crossLines.size(), cross.out());
+        assertTrue(crossLines.get(0).matches("cross rbf\\(gamma=0\\.01\\) n=50 m=20 d=3 threads=\\d+ ops=.+"),
+                crossLines.get(0));
+
+        CliTest.Run negative = CliTest.run("bench", "gram", "--n", "50", "--cross", "-2");
+        assertEquals(1, negative.code());
+        assertEquals("kernels4j: error: --cross must be a positive number of points (or 0 for K(X, X)), got -2",
+                negative.err().strip());
     }
 
     @Test

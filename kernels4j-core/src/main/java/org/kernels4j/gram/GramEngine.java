@@ -51,9 +51,17 @@ public final class GramEngine {
         int n = x.rows();
         requireShape(out.rows(), out.cols(), n, n, "Gram output");
         double[] o = out.data();
-        symmetricTiles(kernel, x, progress, (r0, c0, h, w, tile) -> {
-            for (int i = 0; i < h; i++) {
-                System.arraycopy(tile, i * w, o, (r0 + i) * n + c0, w);
+        symmetricTiles(kernel, x, progress, new TileSink() {
+            @Override
+            public void put(int r0, int c0, int h, int w, double[] tile) {
+                for (int i = 0; i < h; i++) {
+                    System.arraycopy(tile, i * w, o, (r0 + i) * n + c0, w);
+                }
+            }
+
+            @Override
+            public void putTransposed(int r0, int c0, int h, int w, double[] tile, double[] scratch) {
+                Matrix.transpose(tile, 0, w, h, w, o, c0 * n + r0, n); // straight into the output: no second copy
             }
         });
     }
@@ -65,12 +73,50 @@ public final class GramEngine {
     public static void gram(Kernel kernel, Matrix x, NativeMatrix out, ProgressListener progress) {
         int n = x.rows();
         requireShape(out.rows(), out.cols(), n, n, "Gram output");
-        symmetricTiles(kernel, x, progress, out::putBlock);
+        symmetricTiles(kernel, x, progress, new TileSink() {
+            @Override
+            public void put(int r0, int c0, int h, int w, double[] tile) {
+                out.putBlock(r0, c0, h, w, tile);
+            }
+
+            @Override
+            public void putTransposed(int r0, int c0, int h, int w, double[] tile, double[] scratch) {
+                Matrix.transpose(tile, 0, w, h, w, scratch, 0, h);
+                out.putBlock(c0, r0, w, h, scratch);
+            }
+        });
     }
 
-    /** Receives finished tiles: rows [r0, r0+h) × columns [c0, c0+w), row-major with stride w. */
+    /** Receives finished tiles of a symmetric matrix. */
     private interface TileSink {
+        /** Rows [r0, r0+h) × columns [c0, c0+w) from {@code tile}, row-major with stride w. */
         void put(int r0, int c0, int h, int w, double[] tile);
+
+        /**
+         * The transpose of the same tile, at rows [c0, c0+w) × columns [r0, r0+h); {@code scratch} holds h·w
+         * doubles the sink may use.
+         */
+        void putTransposed(int r0, int c0, int h, int w, double[] tile, double[] scratch);
+    }
+
+    /** Rows of a diagonal tile's upper triangle transposed at once into its lower triangle (see {@link #mirrorUpper}). */
+    private static final int MIRROR_BAND = 32;
+
+    /**
+     * Copies the strict upper triangle of the square tile {@code a} (size×size, row-major) over its lower triangle, so
+     * a diagonal tile is exactly symmetric. Band by band: the lower part of rows [i0, i1) left of the band's diagonal
+     * block is the transpose of the upper rows [0, i0) of columns [i0, i1); the small diagonal block is copied last.
+     */
+    static void mirrorUpper(double[] a, int size) {
+        for (int i0 = 0; i0 < size; i0 += MIRROR_BAND) {
+            int i1 = Math.min(size, i0 + MIRROR_BAND);
+            Matrix.transpose(a, i0, size, i0, i1 - i0, a, i0 * size, size);
+            for (int i = i0 + 1; i < i1; i++) {
+                for (int j = i0; j < i; j++) {
+                    a[i * size + j] = a[j * size + i];
+                }
+            }
+        }
     }
 
     private static void symmetricTiles(Kernel kernel, Matrix x, ProgressListener progress, TileSink sink) {
@@ -89,21 +135,13 @@ public final class GramEngine {
                 block.moveTo(r0, rows, c0, cols);
                 kernel.computeBlock(block, buf);
                 if (r0 == c0) {
-                    // a diagonal tile: copy its upper triangle over its lower one, so K is exactly symmetric
-                    for (int i = 0; i < rows; i++) {
-                        for (int j = 0; j < i; j++) {
-                            buf[i * cols + j] = buf[j * cols + i];
-                        }
-                    }
+                    // a diagonal tile: its upper triangle copied over its lower one, so K is exactly symmetric
+                    mirrorUpper(buf, rows);
                     sink.put(r0, c0, rows, cols, buf);
                 } else {
+                    // the tile and its mirror image are written while the tile is still in cache
                     sink.put(r0, c0, rows, cols, buf);
-                    for (int i = 0; i < rows; i++) {
-                        for (int j = 0; j < cols; j++) {
-                            scratch[j * rows + i] = buf[i * cols + j];
-                        }
-                    }
-                    sink.put(c0, r0, cols, rows, scratch);
+                    sink.putTransposed(r0, c0, rows, cols, buf, scratch);
                 }
             });
         }

@@ -79,22 +79,68 @@ class MatrixTest {
 
     @Test
     void copiesAreDeepAndTransposeCrossesBlocks() {
-        // 70×130 spans two 64-wide blocks in each direction with ragged edges
         Matrix a = TestData.gaussian(70, 130, 1, 1);
         Matrix c = a.copy();
         c.set(0, 0, 1e9);
         assertFalse(a.get(0, 0) == 1e9, "copy is deep");
-        Matrix t = a.transpose();
-        assertEquals(130, t.rows());
-        assertEquals(70, t.cols());
-        for (int i = 0; i < 70; i++) {
-            for (int j = 0; j < 130; j++) {
-                if (t.get(j, i) != a.get(i, j)) {
-                    throw new AssertionError("transpose at " + i + ", " + j);
+        // 70×130: ragged 4×4 register blocks on both sides (70 = 4·17 + 2, 130 = 4·32 + 2); 259×262 also spans two
+        // 256-wide bands in each direction, with 3 and 2 left over
+        for (Matrix m : new Matrix[] {a, TestData.gaussian(259, 262, 2, 1)}) {
+            Matrix t = m.transpose();
+            assertEquals(m.cols(), t.rows());
+            assertEquals(m.rows(), t.cols());
+            for (int i = 0; i < m.rows(); i++) {
+                for (int j = 0; j < m.cols(); j++) {
+                    if (t.get(j, i) != m.get(i, j)) {
+                        throw new AssertionError(m.shape() + " transpose at " + i + ", " + j);
+                    }
                 }
             }
         }
         assertEquals(0, new Matrix(0, 4).transpose().cols());
+    }
+
+    @Test
+    void stridedTransposeCopiesEveryEntryOfTheBlockAndNothingElse() {
+        java.util.Random r = new java.util.Random(11);
+        // rows and columns below, at and above one 4×4 register block, and ragged ones; strides wider than the
+        // block on both sides, offsets on both sides
+        int[] counts = {0, 1, 3, 4, 5, 8, 11};
+        for (int rows : counts) {
+            for (int cols : counts) {
+                int srcOff = 5;
+                int srcStride = cols + 2;
+                int dstOff = 4;
+                int dstStride = rows + 3;
+                double[] src = new double[srcOff + rows * srcStride + 1];
+                for (int k = 0; k < src.length; k++) {
+                    src[k] = r.nextGaussian();
+                }
+                double[] before = new double[dstOff + cols * dstStride + 2];
+                for (int k = 0; k < before.length; k++) {
+                    before[k] = 10 + k;
+                }
+                double[] dst = before.clone();
+                double[] srcBefore = src.clone();
+                Matrix.transpose(src, srcOff, srcStride, rows, cols, dst, dstOff, dstStride);
+                // the reference: each destination slot of the block by the definition, all other slots untouched
+                boolean[] inBlock = new boolean[dst.length];
+                for (int i = 0; i < rows; i++) {
+                    for (int j = 0; j < cols; j++) {
+                        int d = dstOff + j * dstStride + i;
+                        inBlock[d] = true;
+                        assertEquals(src[srcOff + i * srcStride + j], dst[d], 0.0,
+                                rows + "x" + cols + " entry (" + i + ", " + j + ")");
+                    }
+                }
+                for (int k = 0; k < dst.length; k++) {
+                    if (!inBlock[k]) {
+                        assertEquals(before[k], dst[k], 0.0, rows + "x" + cols + " wrote outside the block at " + k);
+                    }
+                }
+                assertArrayEquals(srcBefore, src, rows + "x" + cols + " changed its source");
+            }
+        }
     }
 
     @Test
