@@ -1,6 +1,7 @@
 package org.kernels4j.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
 import org.kernels4j.Kernels4jException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,17 +12,25 @@ import picocli.CommandLine.Command;
  * user mistake (set {@code KERNELS4J_DEBUG=1} to see stack traces of internal errors).
  */
 @Command(name = "kernels4j", mixinStandardHelpOptions = true, version = "kernels4j 0.1.0",
-        description = "Kernel machines for the JVM.",
-        subcommands = {FitCommand.class, PredictCommand.class, EvaluateCommand.class, GramCommand.class,
-            KernelsCommand.class, DemoCommand.class, BenchCommand.class, NtkCheckCommand.class, PermutationCommand.class, RecommendCommand.class, CrossValidateCommand.class,
-            ApproxErrorCommand.class, PlotCommand.class, KdeCommand.class, BalanceCommand.class, EffectCommand.class,
-            LearningCurveCommand.class, BandwidthCommand.class, ThinCommand.class, AdhocCommand.class,
-            QuantumExperimentCommand.class, DkmExperimentCommand.class, QuantumKernelCommand.class, TreeCurveCommand.class, NtkDepthCommand.class,
-            EntkCommand.class, KpcaCommand.class, ClusterCommand.class, GraphKernelCommand.class, WlKernelCommand.class,
-            GraphClusterExperimentCommand.class, WlsExperimentCommand.class, ExportOnnxCommand.class,
-            ServeCommand.class, OptimizeCommand.class, KccaCommand.class, TestCommand.class,
-            CommandLine.HelpCommand.class})
+        description = "Kernel machines for the JVM.")
 public final class Main implements Runnable {
+    /**
+     * Every subcommand, in the order of the help's command list. They are not in the {@code @Command}
+     * annotation because picocli builds the model of every listed command (reflection over all their
+     * options) at start: for ~40 commands that was most of a second of CPU before any work, on every run.
+     * {@link #commandLine} registers only the one a run names.
+     */
+    static final List<Class<?>> COMMANDS = List.of(FitCommand.class, PredictCommand.class, EvaluateCommand.class,
+            GramCommand.class, KernelsCommand.class, DemoCommand.class, BenchCommand.class, NtkCheckCommand.class,
+            PermutationCommand.class, RecommendCommand.class, CrossValidateCommand.class, ApproxErrorCommand.class,
+            PlotCommand.class, KdeCommand.class, BalanceCommand.class, EffectCommand.class, LearningCurveCommand.class,
+            BandwidthCommand.class, ThinCommand.class, AdhocCommand.class, QuantumExperimentCommand.class,
+            DkmExperimentCommand.class, QuantumKernelCommand.class, TreeCurveCommand.class, NtkDepthCommand.class,
+            EntkCommand.class, KpcaCommand.class, ClusterCommand.class, GraphKernelCommand.class,
+            WlKernelCommand.class, GraphClusterExperimentCommand.class, WlsExperimentCommand.class,
+            ExportOnnxCommand.class, ServeCommand.class, OptimizeCommand.class, KccaCommand.class, TestCommand.class,
+            CommandLine.HelpCommand.class);
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -69,7 +78,7 @@ public final class Main implements Runnable {
         Main main = new Main();
         main.logTo = err;
         Verbosity.set(false, err); // quiet unless this run asks (tests run many commands in one JVM)
-        CommandLine cmd = new CommandLine(main);
+        CommandLine cmd = commandLine(main, args);
         cmd.setOut(out);
         cmd.setErr(err);
         cmd.setExecutionExceptionHandler((ex, cl, parsed) -> {
@@ -108,6 +117,44 @@ public final class Main implements Runnable {
             err.flush();
             return 1;
         }
+    }
+
+    /**
+     * The command line for these arguments: when they name a subcommand (the first argument that is not one
+     * of the top-level flags), only that one is registered; otherwise (no command, {@code help}, an unknown
+     * name, an {@code @file}) all of them, so that the command list and picocli's suggestions are complete.
+     * Names are read from each class's {@code @Command} annotation, which costs no model building.
+     */
+    static CommandLine commandLine(Main main, String[] args) {
+        CommandLine cmd = new CommandLine(main);
+        String named = null;
+        for (String a : args) {
+            if (!a.startsWith("-")) {
+                named = a;
+                break;
+            }
+        }
+        Class<?> only = null;
+        if (named != null) {
+            for (Class<?> c : COMMANDS) {
+                Command ann = c.getAnnotation(Command.class);
+                if (ann.name().equals(named) || List.of(ann.aliases()).contains(named)) {
+                    only = c;
+                    break;
+                }
+            }
+        }
+        if (only != null && only != CommandLine.HelpCommand.class) {
+            cmd.addSubcommand(only);
+        } else {
+            COMMANDS.forEach(cmd::addSubcommand);
+        }
+        return cmd;
+    }
+
+    /** The command line with every subcommand registered (the help's list; tests walk it). */
+    static CommandLine fullCommandLine() {
+        return commandLine(new Main(), new String[0]);
     }
 
     @Override

@@ -425,7 +425,7 @@ class BadInputTest {
 
     @Test
     void helpHasNoPicocliWarnings() {
-        picocli.CommandLine root = new picocli.CommandLine(new Main());
+        picocli.CommandLine root = Main.fullCommandLine();
         List<List<String>> commands = new ArrayList<>();
         commands.add(List.of());
         root.getSubcommands().forEach((name, sub) -> {

@@ -4,13 +4,15 @@ package org.kernels4j.linalg;
  * Element-wise passes over slices {@code a[off .. off+len)} of row-major blocks: the second half
  * of every Gram-block computation (the first half is one GEMM).
  *
- * <p>Two implementations compute the same functions: one on the JDK Vector API (whose lane-wise
- * EXP, SIN and POW are intrinsics on x86) and a scalar fallback. {@link #get()} picks the vector
- * one when the {@code jdk.incubator.vector} module is present (run with
- * {@code --add-modules jdk.incubator.vector}) unless the system property
- * {@code kernels4j.simd=false} is set. The choice is logged once on the {@code System.Logger}
- * {@code org.kernels4j.linalg.ElementOps}: INFO when the Vector API is absent (the scalar passes are
- * several times slower), DEBUG otherwise.
+ * <p>Two implementations compute the same functions: one on the JDK Vector API and a scalar
+ * fallback. When the {@code jdk.incubator.vector} module is present (run with
+ * {@code --add-modules jdk.incubator.vector}), {@link #get()} gives the vector passes. The system
+ * property {@code kernels4j.simd} chooses otherwise: {@code false} for the scalar passes (no JIT
+ * warm-up: until C2 compiles it, Vector API code is hundreds of times slower than the scalar loop,
+ * which dominates short runs), {@code warm} for the vector passes once a background warm-up has shown
+ * them compiled, the scalar ones until then ({@code WarmingElementOps}, experimental). The choice is
+ * logged once on the {@code System.Logger} {@code org.kernels4j.linalg.ElementOps}: INFO when the
+ * Vector API is absent (the scalar passes are several times slower on long runs), DEBUG otherwise.
  */
 public interface ElementOps {
 
@@ -57,7 +59,7 @@ public interface ElementOps {
     /** Σ_k a[aOff+k]·b[bOff+k] over k ∈ [0, len). */
     double dot(double[] a, int aOff, double[] b, int bOff, int len);
 
-    /** {@code dst[dOff+k] ← dst[dOff+k] + s·src[sOff+k]} over k ∈ [0, len). */
+    /** {@code dst[dOff+k] ← dst[dOff+k] + s·src[sOff+k]} over k ∈ [0, len), one rounding (a fused multiply-add). */
     void axpy(double[] dst, int dOff, double[] src, int sOff, int len, double s);
 
     /** {@code a[k] ← s·a[k]} over {@code [0, len)}. */
@@ -124,7 +126,8 @@ public interface ElementOps {
 
         private static ElementOps choose() {
             System.Logger log = System.getLogger(ElementOps.class.getName());
-            if (!Boolean.parseBoolean(System.getProperty("kernels4j.simd", "true"))) {
+            String mode = System.getProperty("kernels4j.simd", "true").strip().toLowerCase(java.util.Locale.ROOT);
+            if (mode.equals("false")) {
                 log.log(System.Logger.Level.DEBUG, "element-wise passes: scalar (kernels4j.simd=false)");
                 return ScalarElementOps.INSTANCE;
             }
@@ -134,8 +137,10 @@ public interface ElementOps {
                 return ScalarElementOps.INSTANCE;
             }
             try {
-                ElementOps ops = (ElementOps) Class.forName("org.kernels4j.linalg.VectorElementOps")
-                        .getField("INSTANCE").get(null);
+                Class<?> type = Class.forName("org.kernels4j.linalg.VectorElementOps");
+                ElementOps vector = (ElementOps) type.getField("INSTANCE").get(null);
+                ElementOps ops = !mode.equals("warm") ? vector
+                        : new WarmingElementOps(vector, type.getField("LANES").getInt(null));
                 log.log(System.Logger.Level.DEBUG, () -> "element-wise passes: " + ops.name());
                 return ops;
             } catch (ReflectiveOperationException | LinkageError e) {

@@ -1,7 +1,7 @@
 package org.kernels4j.linalg;
 
 /** Plain-Java element-wise passes: the fallback and the reference for {@link VectorElementOps}. */
-final class ScalarElementOps implements ElementOps {
+class ScalarElementOps implements ElementOps {
     static final ScalarElementOps INSTANCE = new ScalarElementOps();
     /** 1/ln 2. */
     static final double LOG2_E = 1.4426950408889634;
@@ -58,7 +58,8 @@ final class ScalarElementOps implements ElementOps {
         return y * Double.longBitsToDouble((n1 + 1023) << 52) * Double.longBitsToDouble((n2 + 1023) << 52);
     }
 
-    private ScalarElementOps() {
+    /** The one instance, and {@link WarmingElementOps}' variant of it. */
+    ScalarElementOps() {
     }
 
     @Override
@@ -171,7 +172,7 @@ final class ScalarElementOps implements ElementOps {
     @Override
     public void axpy(double[] dst, int dOff, double[] src, int sOff, int len, double s) {
         for (int k = 0; k < len; k++) {
-            dst[dOff + k] += s * src[sOff + k];
+            dst[dOff + k] = Math.fma(src[sOff + k], s, dst[dOff + k]); // the vector pass's rounding
         }
     }
 

@@ -18,6 +18,8 @@ final class VectorElementOps implements ElementOps {
     /** Read reflectively by {@link ElementOps.Holder}. */
     public static final VectorElementOps INSTANCE = new VectorElementOps();
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+    /** Doubles per vector, read reflectively by {@link ElementOps.Holder} for {@link WarmingElementOps#laneOrderDot}. */
+    public static final int LANES = S.length();
     private static final ScalarElementOps TAIL = ScalarElementOps.INSTANCE;
     private static final VectorSpecies<Long> SIGN_SPECIES = LongVector.SPECIES_PREFERRED;
 
@@ -180,6 +182,7 @@ final class VectorElementOps implements ElementOps {
         }
     }
 
+    /** {@link WarmingElementOps#laneOrderDot} is this method's scalar twin: change both together. */
     @Override
     public double dot(double[] a, int aOff, double[] b, int bOff, int len) {
         int bound = S.loopBound(len);
@@ -216,7 +219,7 @@ final class VectorElementOps implements ElementOps {
                     .intoArray(dst, dOff + k);
         }
         for (; k < len; k++) {
-            dst[dOff + k] += s * src[sOff + k];
+            dst[dOff + k] = Math.fma(src[sOff + k], s, dst[dOff + k]); // as the bulk: one rounding
         }
     }
 

@@ -15,7 +15,20 @@ import org.junit.jupiter.api.Test;
  * and the edges are all covered, and values outside the slice must stay untouched.
  */
 class ElementOpsTest {
-    private static final ElementOps[] IMPLS = {ElementOps.get(), ElementOps.scalar()};
+    private static final ElementOps[] IMPLS = implementations();
+
+    /** The one in use, the Vector API one itself (the one in use may still be running scalar) and the scalar one. */
+    private static ElementOps[] implementations() {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return new ElementOps[] {ElementOps.get(), ElementOps.scalar()};
+        }
+        try {
+            return new ElementOps[] {ElementOps.get(), ElementOps.scalar(),
+                (ElementOps) Class.forName("org.kernels4j.linalg.VectorElementOps").getField("INSTANCE").get(null)};
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+    }
     private static final int OFF = 3;
     private static final int MAX_LEN = 19;
 

@@ -1,0 +1,48 @@
+package org.kernels4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** {@link Main#commandLine}: only the subcommand a run names is built; the full list whenever it may be shown. */
+class MainTest {
+
+    private static Set<String> registered(String... args) {
+        return Main.commandLine(new Main(), args).getSubcommands().keySet();
+    }
+
+    @Test
+    void aNamedSubcommandIsTheOnlyOneBuilt() {
+        assertEquals(Set.of("fit"), registered("fit", "--train", "x.csv"));
+        assertEquals(Set.of("fit"), registered("-v", "fit", "--help"), "top-level flags before the name are skipped");
+        assertEquals(Set.of("bench"), registered("bench", "svm", "--n", "10"));
+        assertEquals(Set.of("export-onnx"), registered("export-onnx"));
+        // its own subcommands and the global --verbose come with it
+        CommandLine bench = Main.commandLine(new Main(), new String[] {"bench"}).getSubcommands().get("bench");
+        assertTrue(bench.getSubcommands().containsKey("svm"), bench.getSubcommands().keySet().toString());
+        assertTrue(bench.getCommandSpec().optionsMap().containsKey("--verbose"));
+    }
+
+    @Test
+    void everySubcommandIsBuiltWhenTheListMayBeShown() {
+        int all = Main.COMMANDS.size();
+        // (each full build costs about a second of CPU: three cases stand for the rest)
+        for (List<String> args : List.of(List.of("--help"), List.of("help", "fit"), List.of("fitt", "--train", "x.csv"))) {
+            assertEquals(all, registered(args.toArray(new String[0])).size(), args.toString());
+        }
+        // every listed class is a distinct command (a duplicate name would make picocli refuse the list)
+        assertEquals(all, Main.fullCommandLine().getSubcommands().size());
+    }
+
+    @Test
+    void aMistypedCommandIsStillAOneLineUsageError() {
+        CliTest.Run r = CliTest.run("fitt", "--train", "x.csv");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("kernels4j: Unmatched arguments from index 0: 'fitt'"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+}
