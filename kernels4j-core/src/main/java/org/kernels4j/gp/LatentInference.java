@@ -6,6 +6,7 @@ import org.kernels4j.kernel.Kernel;
 import org.kernels4j.linalg.Blas;
 import org.kernels4j.linalg.Cholesky;
 import org.kernels4j.linalg.Matrix;
+import org.kernels4j.linalg.NativeMatrix;
 
 /**
  * The approximate-inference engine shared by {@link GaussianProcessClassifier} and
@@ -23,9 +24,21 @@ final class LatentInference {
     record Options(InferenceMethod method, int maxIterations, double damping, double stepSize, double tolerance) {
     }
 
-    /** A Gaussian posterior in site form. */
-    record Posterior(double[] tau, double[] nu, double[] sqrtTau, Matrix lower, double[] alpha, double[] mean,
-            double[] variance, double halfLogDetB) {
+    /**
+     * A Gaussian posterior in site form. The factor of B = I + S·K·S lives off the heap; {@link #lower()}
+     * copies it out (n²), {@link #close()} releases it early (else the garbage collector does).
+     */
+    record Posterior(double[] tau, double[] nu, double[] sqrtTau, Cholesky factor, double[] alpha, double[] mean,
+            double[] variance, double halfLogDetB) implements AutoCloseable {
+        /** The lower factor L of B as a heap matrix. */
+        Matrix lower() {
+            return factor.lower();
+        }
+
+        @Override
+        public void close() {
+            factor.close();
+        }
     }
 
     /**
@@ -43,59 +56,130 @@ final class LatentInference {
         return posterior(k, tau, nu, true);
     }
 
-    /** As above; without {@code variances} (a Newton step needs only α) diag Σ is left at diag K, saving the n³ solve. */
+    /**
+     * As above; without {@code variances} (a Newton step needs only α) diag Σ is left at diag K, saving
+     * the O(n³) part. B is filled straight into native memory and factored there in place, so no n×n
+     * array crosses JNI; K·v runs in Java ({@link Blas#gemm}'s thin-product path).
+     */
     static Posterior posterior(Matrix k, double[] tau, double[] nu, boolean variances) {
         int n = tau.length;
         double[] s = new double[n];
         for (int i = 0; i < n; i++) {
             s[i] = Math.sqrt(Math.max(tau[i], 0));
         }
-        Matrix b = new Matrix(n, n);
-        Matrix sk = new Matrix(n, n);
         double[] kd = k.data();
-        double[] bd = b.data();
-        double[] skd = sk.data();
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                skd[i * n + j] = s[i] * kd[i * n + j];
-                bd[i * n + j] = skd[i * n + j] * s[j];
+        NativeMatrix b = new NativeMatrix(n, n);
+        double gershgorin = 1; // max row sum of |B|, bounds cond(B) since B's eigenvalues are ≥ 1
+        int band = Math.max(1, Math.min(n, (1 << 16) / Math.max(1, n)));
+        double[] rows = new double[band * n];
+        for (int r0 = 0; r0 < n; r0 += band) {
+            int h = Math.min(band, n - r0);
+            for (int r = 0; r < h; r++) {
+                int i = r0 + r;
+                double rowSum = 1;
+                for (int j = 0; j < n; j++) {
+                    double v = s[i] * kd[i * n + j] * s[j];
+                    rows[r * n + j] = v;
+                    rowSum += Math.abs(v);
+                }
+                rows[r * n + i] += 1;
+                gershgorin = Math.max(gershgorin, rowSum);
             }
-            bd[i * n + i] += 1;
+            b.putBlock(r0, 0, h, n, rows);
         }
-        Matrix lower;
+        Cholesky chol = Cholesky.factorInPlace(b, "posterior matrix I + S K S", true);
+        double halfLogDet = 0.5 * chol.logDeterminant();
+        double[] kNu = times(k, nu);
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = s[i] * kNu[i];
+        }
+        double[] u = chol.solve(v);
         double[] alpha = new double[n];
-        double halfLogDet;
-        try (Cholesky chol = Cholesky.factor(b, "posterior matrix I + S K S")) {
-            lower = chol.lower();
-            halfLogDet = 0.5 * chol.logDeterminant();
-            double[] kNu = times(k, nu);
-            double[] v = new double[n];
-            for (int i = 0; i < n; i++) {
-                v[i] = s[i] * kNu[i];
-            }
-            double[] u = chol.solve(v);
-            for (int i = 0; i < n; i++) {
-                alpha[i] = nu[i] - s[i] * u[i];
-            }
+        for (int i = 0; i < n; i++) {
+            alpha[i] = nu[i] - s[i] * u[i];
         }
         double[] mean = times(k, alpha);
-        double[] variance = new double[n];
-        for (int i = 0; i < n; i++) {
-            variance[i] = kd[i * n + i];
-        }
-        if (variances) {
-            Blas.trsm(true, false, lower, sk); // L⁻¹·S·K
-        }
-        for (int r = 0; variances && r < n; r++) {
-            for (int j = 0; j < n; j++) {
-                double v = skd[r * n + j];
-                variance[j] -= v * v;
-            }
-        }
+        double[] variance = variances ? marginalVariances(k, s, chol, gershgorin) : diagonal(k);
         for (int i = 0; i < n; i++) {
             variance[i] = Math.max(variance[i], 1e-300);
         }
-        return new Posterior(tau.clone(), nu.clone(), s, lower, alpha, mean, variance, halfLogDet);
+        return new Posterior(tau.clone(), nu.clone(), s, chol, alpha, mean, variance, halfLogDet);
+    }
+
+    /**
+     * diag Σ for Σ = (K⁻¹ + S²)⁻¹ from the factor of B = I + S·K·S. Where s_i &gt; 0,
+     * Σ = S⁻¹(I − B⁻¹)S⁻¹ gives Σ_ii = (1 − (B⁻¹)_ii)/τ_i, and diag B⁻¹ costs one triangular
+     * inverse (n³/3, {@link Cholesky#inverseDiagonal()}) instead of the n³ of L⁻¹·S·K. That difference
+     * loses accuracy when 1 − (B⁻¹)_ii = τ_iΣ_ii is small against the error of (B⁻¹)_ii (about
+     * ε·cond B), so below 10⁻⁸·cond B (cond B ≤ {@code conditionBound}, relative error then ≲ 10⁻⁸) the
+     * site takes the direct route Σ_ii = K_ii − ‖L⁻¹·S·K·e_i‖², one column each; when most sites would
+     * (weak sites, e.g. zero at the start of EP) all of them take it.
+     */
+    static double[] marginalVariances(Matrix k, double[] s, Cholesky chol, double conditionBound) {
+        int n = s.length;
+        double floor = 1e-8 * conditionBound;
+        double[] kdiag = diagonal(k);
+        int weak = 0;
+        for (int i = 0; i < n; i++) {
+            weak += s[i] * s[i] * kdiag[i] < floor ? 1 : 0; // τ_iΣ_ii ≤ τ_iK_ii: surely below the floor
+        }
+        double[] variance = kdiag.clone();
+        boolean noSite = true;
+        for (double si : s) {
+            noSite &= si == 0;
+        }
+        if (noSite) {
+            return variance; // Σ = K
+        }
+        java.util.List<Integer> direct = new java.util.ArrayList<>();
+        if (2 * weak > n) {
+            for (int i = 0; i < n; i++) {
+                direct.add(i);
+            }
+        } else {
+            double[] binv = chol.inverseDiagonal();
+            for (int i = 0; i < n; i++) {
+                double shrink = 1 - binv[i];
+                if (shrink >= floor && s[i] > 0) {
+                    variance[i] = shrink / (s[i] * s[i]);
+                } else {
+                    direct.add(i);
+                }
+            }
+        }
+        if (direct.isEmpty()) {
+            return variance;
+        }
+        int m = direct.size();
+        double[] kd = k.data();
+        Matrix sk = new Matrix(n, m); // S·K·E_J
+        double[] skd = sk.data();
+        for (int r = 0; r < n; r++) {
+            for (int c = 0; c < m; c++) {
+                skd[r * m + c] = s[r] * kd[r * n + direct.get(c)];
+            }
+        }
+        double[] x = chol.solveLower(sk).data();
+        for (int c = 0; c < m; c++) {
+            int i = direct.get(c);
+            double sum = 0;
+            for (int r = 0; r < n; r++) {
+                double val = x[r * m + c];
+                sum += val * val;
+            }
+            variance[i] = kdiag[i] - sum;
+        }
+        return variance;
+    }
+
+    private static double[] diagonal(Matrix k) {
+        int n = k.rows();
+        double[] d = new double[n];
+        for (int i = 0; i < n; i++) {
+            d[i] = k.data()[i * n + i];
+        }
+        return d;
     }
 
     /** Runs the method from the given sites (null: from zero sites / the zero mode). */
@@ -131,7 +215,10 @@ final class LatentInference {
                 bvec[i] = w[i] * f[i] + d[0];
             }
             // the Newton target a = b − S·B⁻¹·S·K·b is α of the posterior with sites (W, b)
-            double[] newA = posterior(k, w, bvec, false).alpha();
+            double[] newA;
+            try (Posterior newton = posterior(k, w, bvec, false)) {
+                newA = newton.alpha();
+            }
             double step = 1;
             double[] trialA = new double[n];
             double[] trialF = f;
@@ -168,7 +255,7 @@ final class LatentInference {
         Posterior p = posterior(k, tau, nu);
         // the approximation is centred on the last iterate itself (R&W Algorithm 3.2: mean k*ᵀ∇log p(y | f̂));
         // the site form would add one more Newton step when the iteration limit stopped it early
-        p = new Posterior(p.tau(), p.nu(), p.sqrtTau(), p.lower(), grad, f, p.variance(), p.halfLogDetB());
+        p = new Posterior(p.tau(), p.nu(), p.sqrtTau(), p.factor(), grad, f, p.variance(), p.halfLogDetB());
         return new Result(p, psi - p.halfLogDetB(), iter, converged, change);
     }
 
@@ -258,6 +345,7 @@ final class LatentInference {
                 tau[i] = next[0];
                 nu[i] = next[1];
             }
+            p.close();
             p = posterior(k, tau, nu);
             if (change <= o.tolerance()) {
                 converged = true;
@@ -307,10 +395,7 @@ final class LatentInference {
 
     /** S·B⁻¹·S (n×n). */
     private static Matrix sbs(Posterior p) {
-        Matrix r;
-        try (Cholesky c = Cholesky.ofFactor(p.lower(), 0)) {
-            r = c.inverse();
-        }
+        Matrix r = p.factor().inverse();
         int n = p.tau().length;
         double[] rd = r.data();
         double[] s = p.sqrtTau();
@@ -462,8 +547,9 @@ final class LatentInference {
                 gradient = GramEngine.gradientContractions(kernel, x, g);
             } else {
                 gradient = finiteDifferences(kernel);
-                fit(kernel, k); // restore the warm start at the centre
+                close(fit(kernel, k)); // restore the warm start at the centre
             }
+            close(res);
             return new HyperparameterSearch.Evidence(value, gradient);
         }
 
@@ -478,11 +564,20 @@ final class LatentInference {
                     double[] t = theta.clone();
                     t[j] = theta[j] * Math.exp(sgn == 0 ? h : -h);
                     Kernel kk = kernel.withHyperparameters(t);
-                    side[sgn] = value(fit(kk, GramEngine.gram(kk, x)));
+                    Result[] r = fit(kk, GramEngine.gram(kk, x));
+                    side[sgn] = value(r);
+                    close(r);
                 }
                 g[j] = (side[0] - side[1]) / (2 * h);
             }
             return g;
+        }
+    }
+
+    /** Releases the results' native factors. */
+    static void close(Result[] results) {
+        for (Result r : results) {
+            r.posterior().close();
         }
     }
 
@@ -492,9 +587,10 @@ final class LatentInference {
         return a;
     }
 
+    /** K·v; through {@link Blas#gemm}, whose thin-product path runs in Java for a large K (no n×n JNI copy). */
     static double[] times(Matrix k, double[] v) {
-        double[] out = new double[v.length];
-        Blas.gemv(false, 1.0, k, v, 0.0, out);
-        return out;
+        Matrix out = new Matrix(k.rows(), 1);
+        Blas.gemm(false, false, 1.0, k, Matrix.column(v), 0.0, out);
+        return out.data();
     }
 }

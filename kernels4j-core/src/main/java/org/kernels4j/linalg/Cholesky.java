@@ -251,6 +251,41 @@ public final class Cholesky implements AutoCloseable {
         return result;
     }
 
+    /**
+     * The diagonal of {@code (A + δI)⁻¹} alone: (A + δI)⁻¹ = L⁻ᵀL⁻¹, so entry i is the squared norm of
+     * column i of L⁻¹, which LAPACK {@code dtrtri} forms in a copy of the factor (n³/3 flops, a third
+     * of {@link #inverse()}'s; the factor is kept). Its absolute error is about ε·cond(A) (times a
+     * modest polynomial in n), as for any inverse built from the factor.
+     */
+    public double[] inverseDiagonal() {
+        int n = size();
+        double[] d = new double[n];
+        if (n == 0) {
+            return d;
+        }
+        try (NativeMatrix work = new NativeMatrix(n, n)) {
+            org.bytedeco.javacpp.Pointer.memcpy(work.buffer().at(0), factor.buffer().at(0), (long) n * n * Double.BYTES);
+            int info = Blas.trtriLower(work);
+            if (info != 0) {
+                throw new IllegalStateException("dtrtri failed with info " + info);
+            }
+            int band = Math.max(1, Math.min(n, (1 << 18) / n));
+            double[] rows = new double[band * n];
+            for (int r0 = 0; r0 < n; r0 += band) {
+                int h = Math.min(band, n - r0);
+                work.getBlock(r0, 0, h, n, rows);
+                for (int r = 0; r < h; r++) {
+                    int off = r * n;
+                    for (int j = 0; j <= r0 + r; j++) { // row r0 + r of L⁻¹: entries left of the diagonal only
+                        double v = rows[off + j];
+                        d[j] += v * v;
+                    }
+                }
+            }
+        }
+        return d;
+    }
+
     /** {@code log det(A + δI) = 2·Σ log L_ii}. */
     public double logDeterminant() {
         double s = 0;
