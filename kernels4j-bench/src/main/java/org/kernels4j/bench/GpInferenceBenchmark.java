@@ -43,9 +43,11 @@ public final class GpInferenceBenchmark {
                 default -> throw new IllegalArgumentException("unknown method " + method);
             }
             long start = System.nanoTime();
+            long cpuStart = processCpuNanos();
             GaussianProcessClassifierModel m = b.build().fit(train[0], train[1]);
             Matrix p = m.probabilities(test[0]);
             double seconds = (System.nanoTime() - start) / 1e9;
+            double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
             double loss = 0;
             int correct = 0;
             for (int i = 0; i < p.rows(); i++) {
@@ -55,9 +57,15 @@ public final class GpInferenceBenchmark {
                 correct += (p1 > 0.5) == (y == 1) ? 1 : 0;
             }
             System.out.printf(Locale.ROOT, "kernels4j %-8s n=%d test=%d log_loss=%.4f accuracy=%.4f objective=%.3f "
-                    + "kernel=%s seconds=%.2f%n", method, train[0].rows(), test[0].rows(), loss / p.rows(),
-                    correct / (double) p.rows(), m.logMarginalLikelihood(), m.kernel().toSpec(), seconds);
+                    + "kernel=%s seconds=%.2f cpu_seconds=%.2f%n", method, train[0].rows(), test[0].rows(), loss / p.rows(),
+                    correct / (double) p.rows(), m.logMarginalLikelihood(), m.kernel().toSpec(), seconds, cpuSeconds);
         }
+    }
+
+    /** CPU time of the whole process, all threads (BLAS's included), as scikit-learn's {@code time.process_time}. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static Matrix[] read(Path file) throws IOException {

@@ -296,10 +296,9 @@ public final class Blas {
      * LAPACK {@code dtrtri}: overwrites the lower-triangular L (row-major, off heap; its strict upper
      * triangle is neither read nor written) with L⁻¹; returns LAPACK's info. Cost n³/3 flops.
      */
-    static int trtriLower(NativeMatrix a) {
-        int n = a.rows();
+    static int trtriLower(NativeBuffer a, int n) {
         return Parallelism.blas(() -> openblas.LAPACKE_dtrtri(openblas.LAPACK_COL_MAJOR, (byte) 'U', (byte) 'N', n,
-                a.buffer().at(0), n));
+                a.at(0), n));
     }
 
     /**
