@@ -688,8 +688,12 @@ final class LatentInference {
                     lastGradient = Math.max(lastGradient, Math.abs(gj));
                 }
             } else {
+                double[][] centreTau = warmTau.clone();
+                double[][] centreNu = warmNu.clone();
                 gradient = finiteDifferences(kernel);
-                close(fit(kernel, k)); // restore the warm start at the centre
+                // the next evaluation starts from the centre's sites (kept, not re-converged from a side's)
+                System.arraycopy(centreTau, 0, warmTau, 0, centreTau.length);
+                System.arraycopy(centreNu, 0, warmNu, 0, centreNu.length);
             }
             close(res);
             LOG.log(System.Logger.Level.DEBUG, () -> String.format("evaluation %d at %s: %s %.10g, gradient %s, %d sweeps%s",
@@ -706,7 +710,7 @@ final class LatentInference {
          * evaluation, at most 1e−4 (and t for the first evaluation and for finite differences). This saved
          * about a quarter of the sweeps of a search on the benchmark.
          */
-        private Options searchOptions() {
+        Options searchOptions() {
             if (Double.isNaN(lastGradient) || options.method() == InferenceMethod.LAPLACE) {
                 return options;
             }

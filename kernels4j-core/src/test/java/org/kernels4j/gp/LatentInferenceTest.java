@@ -340,6 +340,34 @@ class LatentInferenceTest {
     }
 
     @Test
+    void aSearchLoosensTheSiteToleranceInProportionToTheLastGradient() {
+        Matrix x = inputs(40, 5);
+        double[] t = new double[40];
+        for (int i = 0; i < 40; i++) {
+            t[i] = x.get(i, 0) > 0.1 ? 1 : 0;
+        }
+        double tol = 2e-5;
+        LatentInference.Options base = new LatentInference.Options(InferenceMethod.EP, 500, 0.5, 0.5, tol);
+        LatentInference.Problems p = new LatentInference.Problems(x, new double[][] {t}, Likelihood.probit(), base,
+                HyperparameterObjective.EVIDENCE);
+        assertEquals(tol, p.searchOptions().tolerance(), 0, "the first evaluation uses the given tolerance");
+        boolean capped = false;
+        boolean scaled = false;
+        StringBuilder seen = new StringBuilder();
+        for (String spec : new String[] {"1.5*rbf(length=0.8)", "20*rbf(length=0.05)", "0.6*rbf(length=1.9)"}) {
+            double[] g = p.evaluate(KernelSpec.parse(spec)).gradient();
+            double norm = Math.max(Math.abs(g[0]), Math.abs(g[1]));
+            double expected = Math.max(tol, Math.min(LatentInference.LOOSEST_SEARCH_TOLERANCE, tol * norm));
+            assertEquals(expected, p.searchOptions().tolerance(), 1e-20, spec + " gradient " + norm);
+            assertEquals(base.damping(), p.searchOptions().damping(), 0);
+            seen.append(' ').append(norm);
+            capped |= tol * norm > LatentInference.LOOSEST_SEARCH_TOLERANCE;
+            scaled |= tol * norm > tol && tol * norm < LatentInference.LOOSEST_SEARCH_TOLERANCE;
+        }
+        assertTrue(capped && scaled, "both the cap and the proportional range were exercised:" + seen);
+    }
+
+    @Test
     void learningOnAGaussianLikelihoodFindsTheExactGpOptimum() {
         Matrix x = inputs(10, 7);
         Matrix y = new Matrix(10, 1);
