@@ -15,9 +15,9 @@ import org.kernels4j.linalg.NativeMatrix;
  * objectives, and their hyperparameter gradients. Every posterior is kept as sites (τ, ν):
  * <pre>
  *   S = diag √τ,  B = I + S·K·S = LLᵀ,  α = ν − S·B⁻¹·S·K·ν,  μ = K·α,
- *   diag Σ = diag K − colsum((L⁻¹SK)∘(L⁻¹SK))
+ *   diag Σ = (1 − diag B⁻¹)/τ  (or diag K − colsum((L⁻¹SK)∘(L⁻¹SK)) for weak sites)
  * </pre>
- * which is O(n³/3) for the factor plus O(n³) for the variances per iteration (B's eigenvalues are ≥ 1,
+ * which is n³/3 for the factor plus n³/3 for the variances per iteration (B's eigenvalues are ≥ 1,
  * so no jitter is ever needed, whatever K's conditioning).
  */
 final class LatentInference {
