@@ -15,11 +15,11 @@ import org.kernels4j.kernel.KernelSpec;
 import org.kernels4j.linalg.Matrix;
 
 /**
- * Binary GP classification with learned hyperparameters on the CSVs that {@code bench/gpc_laplace_port.py}
- * writes (x0, x1, label; the same rows the port of scikit-learn's Laplace classifier used): EP on its
+ * Binary GP classification with learned hyperparameters on the CSVs that {@code bench/gpc_sklearn.py}
+ * writes (x0, x1, label; the same rows scikit-learn's Laplace classifier was fitted on): EP on its
  * evidence (probit) and CVI on the EP-like estimate (logit, Li, John &amp; Solin 2023), each from
- * 1*rbf(length=1) as scikit-learn starts, no restarts. Prints test log-loss, accuracy and wall-clock
- * seconds (fit and prediction, no warm-up) per method. Run by {@code bench/gpc-inference.sh}.
+ * 1*rbf(length=1) as scikit-learn starts, no restarts. Prints test log-loss, accuracy, wall-clock and
+ * process CPU seconds (fit and prediction, no warm-up) per method. Run by {@code bench/gpc-inference.sh}.
  */
 public final class GpInferenceBenchmark {
     private GpInferenceBenchmark() {
