@@ -15,11 +15,11 @@ import org.kernels4j.kernel.KernelSpec;
 import org.kernels4j.linalg.Matrix;
 
 /**
- * Binary GP classification with learned hyperparameters on the CSVs that {@code bench/gpc_laplace_port.py}
- * writes (x0, x1, label; the same rows the port of scikit-learn's Laplace classifier used): EP on its
+ * Binary GP classification with learned hyperparameters on the CSVs that {@code bench/gpc_sklearn.py}
+ * writes (x0, x1, label; the same rows scikit-learn's Laplace classifier was fitted on): EP on its
  * evidence (probit) and CVI on the EP-like estimate (logit, Li, John &amp; Solin 2023), each from
- * 1*rbf(length=1) as scikit-learn starts, no restarts. Prints test log-loss, accuracy and wall-clock
- * seconds (fit and prediction, no warm-up) per method. Run by {@code bench/gpc-inference.sh}.
+ * 1*rbf(length=1) as scikit-learn starts, no restarts. Prints test log-loss, accuracy, wall-clock and
+ * process CPU seconds (fit and prediction, no warm-up) per method. Run by {@code bench/gpc-inference.sh}.
  */
 public final class GpInferenceBenchmark {
     private GpInferenceBenchmark() {
@@ -43,9 +43,11 @@ public final class GpInferenceBenchmark {
                 default -> throw new IllegalArgumentException("unknown method " + method);
             }
             long start = System.nanoTime();
+            long cpuStart = processCpuNanos();
             GaussianProcessClassifierModel m = b.build().fit(train[0], train[1]);
             Matrix p = m.probabilities(test[0]);
             double seconds = (System.nanoTime() - start) / 1e9;
+            double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
             double loss = 0;
             int correct = 0;
             for (int i = 0; i < p.rows(); i++) {
@@ -55,9 +57,15 @@ public final class GpInferenceBenchmark {
                 correct += (p1 > 0.5) == (y == 1) ? 1 : 0;
             }
             System.out.printf(Locale.ROOT, "kernels4j %-8s n=%d test=%d log_loss=%.4f accuracy=%.4f objective=%.3f "
-                    + "kernel=%s seconds=%.2f%n", method, train[0].rows(), test[0].rows(), loss / p.rows(),
-                    correct / (double) p.rows(), m.logMarginalLikelihood(), m.kernel().toSpec(), seconds);
+                    + "kernel=%s seconds=%.2f cpu_seconds=%.2f%n", method, train[0].rows(), test[0].rows(), loss / p.rows(),
+                    correct / (double) p.rows(), m.logMarginalLikelihood(), m.kernel().toSpec(), seconds, cpuSeconds);
         }
+    }
+
+    /** CPU time of the whole process, all threads (BLAS's included), as scikit-learn's {@code time.process_time}. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static Matrix[] read(Path file) throws IOException {

@@ -48,7 +48,7 @@ import org.kernels4j.model.Estimator;
  * Laplace evidence (R&amp;W Algorithm 5.1), the EP evidence and the CVI ELBO (½tr((ααᵀ − SB⁻¹S)∂K),
  * exact at a fixed point), and central finite differences in log θ (2 warm-started inference runs
  * per hyperparameter) otherwise, e.g. for CVI with the EP-like objective. Each EP or CVI sweep costs
- * O(4n³/3) (factor and marginal variances).
+ * 2n³/3 flops (factor and a triangular inverse for the marginal variances; see {@link LatentInference}).
  */
 public final class GaussianProcessClassifier implements Estimator<GaussianProcessClassifierModel> {
     private final Kernel kernel;

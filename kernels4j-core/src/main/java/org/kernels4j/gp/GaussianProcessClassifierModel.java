@@ -171,22 +171,30 @@ public final class GaussianProcessClassifierModel implements Classifier {
         int n = x.rows();
         int m = xTest.rows();
         Matrix scaled = new Matrix(n, m);
-        for (int i = 0; i < n; i++) {
+        double[] kd = ks.data();
+        double[] sd = scaled.data();
+        double[] mean = new double[m];
+        double[] q = new double[m];
+        for (int i = 0; i < n; i++) { // row by row: K(X, X*) and V are row-major
+            double w = b.sqrtW()[i];
+            double a = b.gradient()[i];
             for (int j = 0; j < m; j++) {
-                scaled.set(i, j, b.sqrtW()[i] * ks.get(i, j));
+                double v = kd[i * m + j];
+                sd[i * m + j] = w * v;
+                mean[j] += v * a;
             }
         }
         org.kernels4j.linalg.Blas.trsm(true, false, b.lower(), scaled); // V = L⁻¹·W^½·K(X, X*)
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < m; j++) {
+                double v = sd[i * m + j];
+                q[j] += v * v;
+            }
+        }
         Matrix out = new Matrix(m, 2);
         for (int j = 0; j < m; j++) {
-            double mean = 0;
-            double q = 0;
-            for (int i = 0; i < n; i++) {
-                mean += ks.get(i, j) * b.gradient()[i];
-                q += scaled.get(i, j) * scaled.get(i, j);
-            }
-            out.set(j, 0, mean);
-            out.set(j, 1, Math.max(prior[j] - q, 0));
+            out.set(j, 0, mean[j]);
+            out.set(j, 1, Math.max(prior[j] - q[j], 0));
         }
         return out;
     }

@@ -20,7 +20,7 @@ import org.kernels4j.model.TrainingData;
  *
  * <p>Prediction: latent mean k*ᵀα and variance k** − ‖L⁻¹Sk*‖² (L the factor of I + SKS), and the
  * predictive mean of an observation E[y*] = ∫E[y | f]·N(f; mean, var) df: the mean for Gaussian and
- * Student-t, e^(mean + var/2) for Poisson. Cost: each Newton step, EP sweep or CVI step O(4n³/3);
+ * Student-t, e^(mean + var/2) for Poisson. Cost: each Newton step n³/3 flops, each EP sweep or CVI step 2n³/3;
  * finite-difference gradients (see {@link GaussianProcessClassifier}) 2 inference runs per
  * hyperparameter per evaluation.
  *

@@ -392,6 +392,15 @@ public final class Blas {
     }
 
     /**
+     * LAPACK {@code dtrtri}: overwrites the lower-triangular L (row-major, off heap; its strict upper
+     * triangle is neither read nor written) with L⁻¹; returns LAPACK's info. Cost n³/3 flops.
+     */
+    static int trtriLower(NativeBuffer a, int n) {
+        return Parallelism.blas(() -> openblas.LAPACKE_dtrtri(openblas.LAPACK_COL_MAJOR, (byte) 'U', (byte) 'N', n,
+                a.at(0), n));
+    }
+
+    /**
      * LAPACK {@code dpotrs} with the lower Cholesky factor L held row-major in {@code l}: B ← (L·Lᵀ)⁻¹·B,
      * where B is n×nrhs stored COLUMN-major off the heap.
      */

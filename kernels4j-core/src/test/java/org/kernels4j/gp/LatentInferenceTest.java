@@ -73,6 +73,101 @@ class LatentInferenceTest {
         return s;
     }
 
+    /** diag of K − (SK)ᵀ·B⁻¹·(SK) with B = I + SKS solved column by column: the route the engine avoids. */
+    private static double[] directVariances(Matrix k, double[] tau) {
+        int n = tau.length;
+        Matrix sk = new Matrix(n, n);
+        Matrix b = new Matrix(n, n);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                sk.set(i, j, Math.sqrt(tau[i]) * k.get(i, j));
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                b.set(i, j, (i == j ? 1 : 0) + sk.get(i, j) * Math.sqrt(tau[j]));
+            }
+        }
+        double[] v = new double[n];
+        try (Cholesky c = Cholesky.factor(b, "B")) {
+            Matrix z = c.solve(sk);
+            for (int i = 0; i < n; i++) {
+                double q = 0;
+                for (int r = 0; r < n; r++) {
+                    q += sk.get(r, i) * z.get(r, i);
+                }
+                v[i] = k.get(i, i) - q;
+            }
+        }
+        return v;
+    }
+
+    @Test
+    void marginalVariancesAgreeWithTheDirectFormulaForStrongWeakAndZeroSites() {
+        int n = 80;
+        Matrix k = GramEngine.gram(KERNEL, inputs(n, 9));
+        double[] levels = {0, 1e-13, 1e-7, 1e-3, 0.3, 4, 60};
+        Random r = new Random(4);
+        // mostly strong sites (the diag B⁻¹ route with some sites sent to the direct one), then mostly weak (all direct)
+        for (int weakShare : new int[] {2, 6}) {
+            double[] tau = new double[n];
+            double[] nu = new double[n];
+            for (int i = 0; i < n; i++) {
+                tau[i] = i % 7 < weakShare ? levels[i % 3] : levels[3 + r.nextInt(4)];
+                nu[i] = r.nextGaussian();
+            }
+            double[] ref = directVariances(k, tau);
+            try (LatentInference.Posterior p = LatentInference.posterior(k, tau, nu)) {
+                for (int i = 0; i < n; i++) {
+                    assertEquals(ref[i], p.variance()[i], 1e-10 * k.get(i, i), "share " + weakShare + " site " + i
+                            + " tau " + tau[i]);
+                }
+            }
+        }
+        try (LatentInference.Posterior none = LatentInference.posterior(k, new double[n], new double[n])) {
+            for (int i = 0; i < n; i++) {
+                assertEquals(k.get(i, i), none.variance()[i], 0, "no site leaves the prior variance");
+            }
+        }
+    }
+
+    @Test
+    void andersonStepSolvesALinearFixedPointExactlyOnceItHasEnoughHistory() {
+        // G(x) = M·x + c with a contraction M (3×3): with 3 differences, x* = (I − M)⁻¹c comes out exactly
+        double[][] m = {{0.5, 0.2, 0}, {-0.1, 0.6, 0.3}, {0.2, 0, 0.7}};
+        double[] c = {1, -2, 0.5};
+        Matrix iMinusM = new Matrix(3, 3);
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 3; j++) {
+                iMinusM.set(i, j, (i == j ? 1 : 0) - m[i][j]);
+            }
+        }
+        double[] exact = org.kernels4j.TestData.gaussSolve(iMinusM, Matrix.column(c)).data();
+        java.util.ArrayDeque<double[][]> history = new java.util.ArrayDeque<>();
+        double[] x = {0, 0, 0};
+        double[] g = null;
+        double[] f = null;
+        for (int it = 0; it < 4; it++) {
+            g = new double[3];
+            f = new double[3];
+            for (int i = 0; i < 3; i++) {
+                g[i] = c[i];
+                for (int j = 0; j < 3; j++) {
+                    g[i] += m[i][j] * x[j];
+                }
+                f[i] = g[i] - x[i];
+            }
+            if (it < 3) {
+                history.addLast(new double[][] {g, f});
+                x = new double[] {x[0] + 0.3 * f[0] + 0.1 * it, x[1] - 0.2 * f[1], x[2] + f[2] * it}; // any spanning steps
+            }
+        }
+        double[] out = LatentInference.anderson(history, g, f);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(exact[i], out[i], 1e-6, "component " + i); // the ridge of 1e-10·trace costs ~1e-7 here
+        }
+    }
+
     @Test
     void probitEvidenceFromEpAndTheEpLikeEstimateAgreeWithImportanceSampling() {
         int n = 8;
@@ -242,6 +337,34 @@ class LatentInferenceTest {
                 assertEquals(fd, g[j], 1e-4 * (1 + Math.abs(fd)), m + " " + o + " " + lik + " parameter " + j);
             }
         }
+    }
+
+    @Test
+    void aSearchLoosensTheSiteToleranceInProportionToTheLastGradient() {
+        Matrix x = inputs(40, 5);
+        double[] t = new double[40];
+        for (int i = 0; i < 40; i++) {
+            t[i] = x.get(i, 0) > 0.1 ? 1 : 0;
+        }
+        double tol = 2e-5;
+        LatentInference.Options base = new LatentInference.Options(InferenceMethod.EP, 500, 0.5, 0.5, tol);
+        LatentInference.Problems p = new LatentInference.Problems(x, new double[][] {t}, Likelihood.probit(), base,
+                HyperparameterObjective.EVIDENCE);
+        assertEquals(tol, p.searchOptions().tolerance(), 0, "the first evaluation uses the given tolerance");
+        boolean capped = false;
+        boolean scaled = false;
+        StringBuilder seen = new StringBuilder();
+        for (String spec : new String[] {"1.5*rbf(length=0.8)", "20*rbf(length=0.05)", "0.6*rbf(length=1.9)"}) {
+            double[] g = p.evaluate(KernelSpec.parse(spec)).gradient();
+            double norm = Math.max(Math.abs(g[0]), Math.abs(g[1]));
+            double expected = Math.max(tol, Math.min(LatentInference.LOOSEST_SEARCH_TOLERANCE, tol * norm));
+            assertEquals(expected, p.searchOptions().tolerance(), 1e-20, spec + " gradient " + norm);
+            assertEquals(base.damping(), p.searchOptions().damping(), 0);
+            seen.append(' ').append(norm);
+            capped |= tol * norm > LatentInference.LOOSEST_SEARCH_TOLERANCE;
+            scaled |= tol * norm > tol && tol * norm < LatentInference.LOOSEST_SEARCH_TOLERANCE;
+        }
+        assertTrue(capped && scaled, "both the cap and the proportional range were exercised:" + seen);
     }
 
     @Test

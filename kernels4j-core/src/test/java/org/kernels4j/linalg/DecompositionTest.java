@@ -48,6 +48,26 @@ class DecompositionTest {
     }
 
     @Test
+    void inverseDiagonalMatchesGaussianElimination() {
+        for (int n : new int[] {1, 7, 300}) { // 300: several row bands of the read-back
+            Matrix a = spd(n, 3 + n);
+            Matrix ref = TestData.gaussSolve(a, Matrix.identity(n));
+            try (Cholesky ch = Cholesky.factor(a, "A")) {
+                double[] d = ch.inverseDiagonal();
+                assertEquals(n, d.length);
+                for (int i = 0; i < n; i++) {
+                    assertEquals(ref.get(i, i), d[i], 1e-13 * ref.get(i, i), "n=" + n + " entry " + i);
+                }
+                assertEquals(a.get(0, 0), ch.lower().get(0, 0) * ch.lower().get(0, 0), 1e-12 * a.get(0, 0),
+                        "the factor is kept");
+            }
+        }
+        try (Cholesky empty = Cholesky.factor(new Matrix(0, 0), "empty")) {
+            assertEquals(0, empty.inverseDiagonal().length);
+        }
+    }
+
+    @Test
     void lowerHasZerosAboveTheDiagonalAndRestoresFromItself() {
         Matrix a = spd(9, 2);
         Cholesky ch = Cholesky.factor(a, "A");
