@@ -116,4 +116,19 @@ class MixedPrecisionCholeskyEdgesTest {
             r.factor().close();
         }
     }
+
+    /**
+     * The stopping test's √n factor, on the identity (n = 1600), where every step is exact but for the float32
+     * rounding of the scaled residual (relative u = 2⁻²⁴): after step 1 |r_i| ≤ u·|b_i|, after step 2
+     * |r_i| ≤ (u² + ε₆₄)·|b_i| ≤ 3.7e-15·max|b|, which meets the documented test ‖r‖∞ ≤ √n·ε₆₄·‖A‖∞·‖x‖∞
+     * = 40·1.1e-16·max|x| = 4.4e-15·max|b| but not one without the √n (1.1e-16·max|b|), while step 1's residual
+     * (about 1e-8·max|b| for Gaussian b) meets neither. So exactly two steps.
+     */
+    @Test
+    void theIdentityConvergesInExactlyTwoSteps() {
+        int n = 1600;
+        MixedPrecisionCholesky.Result r = MixedPrecisionCholesky.solve(Matrix.identity(n), randomRhs(n, 1, 18), "I");
+        assertTrue(r.mixed(), r.fallbackReason());
+        assertEquals(2, r.steps());
+    }
 }
