@@ -131,4 +131,13 @@ class MixedPrecisionCholeskyEdgesTest {
         assertTrue(r.mixed(), r.fallbackReason());
         assertEquals(2, r.steps());
     }
+
+    /** solveInPlace takes over A: on the mixed path its native memory is released before returning (as documented). */
+    @Test
+    void theMatrixIsReleasedOnTheMixedPath() {
+        NativeMatrix a = NativeMatrix.copyOf(rbfSystem(30, 2, 1, 0.1, 19));
+        MixedPrecisionCholesky.Result r = MixedPrecisionCholesky.solveInPlace(a, randomRhs(30, 1, 20), "A");
+        assertTrue(r.mixed(), r.fallbackReason());
+        assertTrue(a.buffer().at(0).isNull(), "A's native memory is still held");
+    }
 }
