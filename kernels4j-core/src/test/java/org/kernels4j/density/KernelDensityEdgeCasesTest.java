@@ -373,6 +373,18 @@ class KernelDensityEdgeCasesTest {
     }
 
     /**
+     * The "few points" rule is strict, as documented ("below FEW_POINTS"): exactly ten effective points is not few,
+     * the next double below ten is. The ratio computed by the fit goes through exp/log and never lands on 10.0
+     * exactly, so the boundary is checked on the record itself.
+     */
+    @Test
+    void tenEffectivePointsAreNotFew() {
+        KernelDensity.RegimeKind kind = KernelDensity.RegimeKind.CENTRAL_LIMIT;
+        assertTrue(!new KernelDensity.Regime(1, 1, 10.0, kind).dominatedByFewPoints());
+        assertTrue(new KernelDensity.Regime(1, 1, Math.nextDown(10.0), kind).dominatedByFewPoints());
+    }
+
+    /**
      * Isolated points under a compact kernel: no point carries any estimate, so every participation ratio
      * (and their median) is 0, the estimate counts as dominated by few points, and σ² is +∞.
      */

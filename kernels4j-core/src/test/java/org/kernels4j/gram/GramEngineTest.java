@@ -422,6 +422,25 @@ class GramEngineTest {
         assertThrows(Kernels4jException.class, () -> GramEngine.diagonalGradientSums(asym, bad));
     }
 
+    /**
+     * 2t + 5 rows: full off-diagonal tiles (t × t), which the gradient sink must not write past; the test above has
+     * only a ragged one.
+     */
+    @Test
+    void gramGradientsWithFullOffDiagonalTilesMatchPlainLoops() {
+        int n = 2 * T + 5;
+        Matrix x = labelled(n, 2, 0, 1, 21);
+        Probe asym = new Probe(false);
+        Matrix[] g = GramEngine.gramGradients(asym, x);
+        for (int p = 0; p < 2; p++) {
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    exact(Probe.grad(p, asym.f(Math.min(i, j), Math.max(i, j))), g[p].get(i, j), "∂K/∂θ_" + p, i, j);
+                }
+            }
+        }
+    }
+
     @Test
     void rbfGramGradientsMatchTheClosedForm() {
         // ∂k/∂log γ = −γ·r²·k for exp(−γr²)

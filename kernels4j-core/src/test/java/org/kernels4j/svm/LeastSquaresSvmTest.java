@@ -158,4 +158,31 @@ class LeastSquaresSvmTest {
         e = assertThrows(Kernels4jException.class, () -> LeastSquaresSvm.classifier(RBF).build().fit(X, one));
         assertTrue(e.getMessage().contains("at least two classes, but every label is 3.0"), e.getMessage());
     }
+
+    /**
+     * The model's input checks and what its report and file say: a prediction with the wrong number of features is
+     * refused with the training-data message, a NaN regression target too, the report's "type" names the task
+     * before and after a codec round trip, and features() is the training width.
+     */
+    @Test
+    void modelChecksItsInputsAndNamesItsTask() {
+        Matrix y = new Matrix(X.rows(), 1);
+        for (int i = 0; i < X.rows(); i++) {
+            y.set(i, 0, X.get(i, 0) > 0 ? 2 : 5);
+        }
+        LeastSquaresSvmModel clf = LeastSquaresSvm.classifier(RBF).build().fit(X, y);
+        LeastSquaresSvmModel reg = LeastSquaresSvm.regression(RBF).build().fit(X, X.selectColumns(new int[] {1}));
+        assertEquals(2, clf.features());
+        var e = assertThrows(Kernels4jException.class, () -> clf.decisionValues(new Matrix(4, 3)));
+        assertEquals("the model was trained on 2 features but the data has 3", e.getMessage());
+        Matrix nanTarget = X.selectColumns(new int[] {1});
+        nanTarget.set(4, 0, Double.NaN);
+        e = assertThrows(Kernels4jException.class, () -> LeastSquaresSvm.regression(RBF).build().fit(X, nanTarget));
+        assertTrue(e.getMessage().contains("row 4"), e.getMessage());
+        LeastSquaresSvmCodec codec = new LeastSquaresSvmCodec();
+        assertEquals("classification", clf.report().text("type"));
+        assertEquals("regression", reg.report().text("type"));
+        assertEquals("classification", codec.decode(codec.encode(clf)).report().text("type"));
+        assertEquals("regression", codec.decode(codec.encode(reg)).report().text("type"));
+    }
 }
