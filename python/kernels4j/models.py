@@ -34,7 +34,6 @@ UNSUPPORTED_KINDS = {
     "rvm-classifier": "relevance vector machine classifier",
     "kqr": "kernel quantile regression",
     "kcca": "kernel canonical correlation analysis",
-    "svgp": "sparse variational GP (non-Gaussian likelihoods)",
 }
 
 
@@ -402,6 +401,63 @@ def expected_sigmoid(mean, var):
             q = float(normal_cdf(m / s)) + c * total
         out.flat[i] = 1 - q if mu > 0 else q
     return out
+
+
+class SparseVariationalGP(Classifier):
+    """``svgp`` (SparseVariationalGaussianProcessModel): whitened q(v) = N(mu, S) with S^-1 = R R^T over inducing
+    inputs Z; L L^T = K(Z, Z) + eps I, eps = jitter * mean diag K(Z, Z); with a = L^-1 K(Z, x) the latent mean is
+    a^T mu and the variance k(x, x) - |a|^2 + |R^-1 a|^2 (clipped at 0). Probit: p(y=1) = Phi(mean/sqrt(1 + var));
+    logit: the expected sigmoid; Poisson predicts the rate exp(mean + var/2); Gaussian and Student-t the mean."""
+
+    def __init__(self, a):
+        self.kernel_ = _kernel(a)
+        spec = a.require("likelihood")
+        if not isinstance(spec, str):
+            raise bad(a.name, "field 'likelihood' must be text")
+        self.likelihood = spec.split("(")[0].strip()
+        if self.likelihood not in ("probit", "logit", "poisson", "gaussian", "student-t"):
+            raise bad(a.name, "field 'likelihood' '%s' is not one of probit, logit, poisson, gaussian(...), "
+                      "student-t(...)" % spec)
+        self.z = a.array("inducing")
+        m = self.z.shape[0]
+        self.mean = a.array("q_mean", m, 1)[:, 0]
+        self.r = a.array("precision_factor", m, m)
+        if np.any(np.triu(self.r, 1) != 0) or not np.all(np.diag(self.r) > 0):
+            raise bad(a.name, "array 'precision_factor' is not lower triangular with a positive diagonal")
+        jitter = a.number("jitter")
+        if not jitter >= 0:
+            raise bad(a.name, "field 'jitter' must be >= 0")
+        kzz = self.kernel_.cross(self.z, self.z)
+        eps = jitter * float(np.mean(self.kernel_.diag(self.z)))
+        try:
+            self.lower = np.linalg.cholesky(kzz + eps * np.eye(m))
+        except np.linalg.LinAlgError:
+            raise bad(a.name, "the inducing kernel matrix K(Z, Z) + jitter is not positive definite")
+        if self.likelihood in ("probit", "logit"):
+            self._labels(a, [0.0, 1.0])
+        Model.__init__(self, a, self.z.shape[1])
+
+    def latent(self, x):
+        """Latent mean and variance of f(x) under q, each (m,)."""
+        x = self._inputs(x)
+        a = _solve_lower(self.lower, self.kernel_.cross(self.z, x))
+        c = _solve_lower(self.r, a)
+        var = self.kernel_.diag(x) + np.einsum("ij,ij->j", c, c) - np.einsum("ij,ij->j", a, a)
+        return a.T @ self.mean, np.maximum(var, 0.0)
+
+    def predict_proba(self, x):
+        if self.likelihood not in ("probit", "logit"):
+            raise UnsupportedError("class probabilities need a probit or logit likelihood; this model has " +
+                                   self.likelihood)
+        mean, var = self.latent(x)
+        p1 = normal_cdf(mean / np.sqrt(1 + var)) if self.likelihood == "probit" else expected_sigmoid(mean, var)
+        return np.column_stack([1 - p1, p1])
+
+    def predict(self, x):
+        if self.likelihood in ("probit", "logit"):
+            return Classifier.predict(self, x)
+        mean, var = self.latent(x)
+        return np.exp(mean + 0.5 * var) if self.likelihood == "poisson" else mean
 
 
 class SupportVectorMachine(Classifier):
@@ -842,6 +898,7 @@ KINDS = {
     "gpc": GaussianProcessClassifier,
     "svm": SupportVectorMachine,
     "online-kernel": OnlineKernel,
+    "svgp": SparseVariationalGP,
     "kde": KernelDensity,
     "calibrated": Calibrated,
     "kpca": KernelPca,
