@@ -28,8 +28,11 @@ import org.kernels4j.model.TrainingData;
  * </pre>
  * The draws θ_s come from one of two methods ({@link Method}):
  * <ul>
- *   <li>{@link Method#HMC}: Hamiltonian Monte Carlo on z with identity mass matrix and a fixed
- *       number L of leapfrog steps, its step size tuned during warm-up by Nesterov dual averaging
+ *   <li>{@link Method#HMC}: Hamiltonian Monte Carlo on z with a diagonal mass matrix and a fixed
+ *       number L of leapfrog steps. Warm-up follows Stan's windows with one slow window: the first 15 % tune
+ *       the step size only, the draws of the next 75 % give M⁻¹ = diag of their variance (Stan's regularisation
+ *       (k/(k+5))·var + 10⁻³·5/(k+5)), and the last 10 % re-tune the step size for that metric (identity metric
+ *       below {@value #MIN_WARMUP_FOR_METRIC} warm-up iterations); the step size is tuned by Nesterov dual averaging
  *       to a target acceptance δ (Hoffman &amp; Gelman 2014, §3.2 and Algorithm 4 for the first step
  *       size: γ = 0.05, t₀ = 10, κ = 0.75, μ = log(10ε₀)); several chains from over-dispersed
  *       starts (the prior mean plus half a prior standard deviation of noise), then split R̂, bulk
@@ -75,6 +78,9 @@ public final class BayesianGaussianProcess implements Estimator<BayesianGaussian
     private final int warmup;
     private final int draws;
     private final int leapfrogSteps;
+
+    /** Below this many warm-up iterations HMC keeps the identity metric (too few draws to estimate variances). */
+    static final int MIN_WARMUP_FOR_METRIC = 20;
     private final double targetAcceptance;
     private final int iterations;
     private final int gradientSamples;
@@ -425,6 +431,7 @@ public final class BayesianGaussianProcess implements Estimator<BayesianGaussian
             double acceptance = 0;
             int divergences = 0;
             double[] stepSizes = new double[chains];
+            double[][] inverseMasses = new double[chains][];
             Random random = new Random(seed);
             for (int c = 0; c < chains; c++) {
                 Random r = new Random(random.nextLong());
@@ -437,20 +444,30 @@ public final class BayesianGaussianProcess implements Estimator<BayesianGaussian
                     }
                     lp = post.logDensity(z, g);
                 }
-                double eps = firstStepSize(z, lp, g, r);
+                double[] inverseMass = new double[p];
+                java.util.Arrays.fill(inverseMass, 1);
+                double eps = firstStepSize(z, lp, g, r, inverseMass);
                 double mu = Math.log(10 * eps);
                 double hBar = 0;
                 double logEpsBar = 0;
+                int adaptStart = 0; // the iteration the current dual-averaging run began at
+                // Stan's windows, one slow window: a fast start (step size only), a slow window whose draws give the
+                // diagonal metric, then a fast end re-tuning the step size for that metric.
+                boolean adaptMetric = warmup >= MIN_WARMUP_FOR_METRIC;
+                int slowStart = (int) Math.round(0.15 * warmup);
+                int slowEnd = warmup - (int) Math.round(0.10 * warmup);
+                double[] welfordMean = new double[p];
+                double[] welfordM2 = new double[p];
                 for (int it = 0; it < warmup + draws; it++) {
                     double[] momentum = new double[p];
                     for (int i = 0; i < p; i++) {
-                        momentum[i] = r.nextGaussian();
+                        momentum[i] = r.nextGaussian() / Math.sqrt(inverseMass[i]);
                     }
-                    double h0 = -lp + 0.5 * dot(momentum, momentum);
+                    double h0 = -lp + kinetic(momentum, inverseMass);
                     double[] z1 = z.clone();
                     double[] g1 = g.clone();
-                    double lp1 = leapfrog(z1, momentum, g1, lp, eps, leapfrogSteps);
-                    double h1 = -lp1 + 0.5 * dot(momentum, momentum);
+                    double lp1 = leapfrog(z1, momentum, g1, lp, eps, leapfrogSteps, inverseMass);
+                    double h1 = -lp1 + kinetic(momentum, inverseMass);
                     double a = Double.isFinite(h1) ? Math.min(1, Math.exp(h0 - h1)) : 0;
                     boolean divergent = !Double.isFinite(h1) || h1 - h0 > 1000;
                     if (r.nextDouble() < a) {
@@ -459,13 +476,33 @@ public final class BayesianGaussianProcess implements Estimator<BayesianGaussian
                         lp = lp1;
                     }
                     if (it < warmup) { // Hoffman & Gelman (2014) Algorithm 5, the adaptation part
-                        int m = it + 1;
+                        int m = it - adaptStart + 1;
                         double t0 = 10;
                         hBar = (1 - 1 / (m + t0)) * hBar + (targetAcceptance - a) / (m + t0);
                         double logEps = mu - Math.sqrt(m) / 0.05 * hBar;
                         double eta = Math.pow(m, -0.75);
                         logEpsBar = eta * logEps + (1 - eta) * logEpsBar;
                         eps = it == warmup - 1 ? Math.exp(logEpsBar) : Math.exp(logEps);
+                        if (adaptMetric && it >= slowStart && it < slowEnd) {
+                            int k = it - slowStart + 1;
+                            for (int i = 0; i < p; i++) {
+                                double delta = z[i] - welfordMean[i];
+                                welfordMean[i] += delta / k;
+                                welfordM2[i] += delta * (z[i] - welfordMean[i]);
+                            }
+                            if (it == slowEnd - 1 && k >= 2) {
+                                // Stan's regularised sample variance, shrunk towards 1e-3
+                                for (int i = 0; i < p; i++) {
+                                    double var = welfordM2[i] / (k - 1);
+                                    inverseMass[i] = (k / (k + 5.0)) * var + 1e-3 * (5.0 / (k + 5.0));
+                                }
+                                eps = firstStepSize(z, lp, g, r, inverseMass);
+                                mu = Math.log(10 * eps);
+                                hBar = 0;
+                                logEpsBar = 0;
+                                adaptStart = it + 1;
+                            }
+                        }
                     } else {
                         acceptance += a;
                         divergences += divergent ? 1 : 0;
@@ -475,6 +512,7 @@ public final class BayesianGaussianProcess implements Estimator<BayesianGaussian
                     }
                 }
                 stepSizes[c] = eps;
+                inverseMasses[c] = inverseMass;
             }
             Matrix out = new Matrix(chains * draws, p);
             double[] rHat = new double[p];
@@ -490,18 +528,23 @@ public final class BayesianGaussianProcess implements Estimator<BayesianGaussian
             }
             FitReport report = FitReport.builder().add("chains", chains).add("warmup", warmup).add("draws", draws)
                     .add("leapfrog_steps", leapfrogSteps).add("step_size", stepSizes)
+                    .add("inverse_mass_chain_1", inverseMasses[0])
                     .add("acceptance_rate", acceptance / (chains * (double) draws)).add("divergences", divergences)
                     .add("r_hat", rHat).add("ess", ess).build();
             return new Sampled(out, report);
         }
 
-        /** L leapfrog steps from (z, momentum) in place; returns log p at the end, −∞ if it left the support. */
-        private double leapfrog(double[] z, double[] momentum, double[] g, double lp, double eps, int steps) {
+        /**
+         * L leapfrog steps from (z, momentum) in place under the diagonal metric M⁻¹ = diag(inverseMass) (position
+         * steps ε·M⁻¹·p); returns log p at the end, −∞ if it left the support.
+         */
+        private double leapfrog(double[] z, double[] momentum, double[] g, double lp, double eps, int steps,
+                double[] inverseMass) {
             int p = z.length;
             for (int s = 0; s < steps; s++) {
                 for (int i = 0; i < p; i++) {
                     momentum[i] += 0.5 * eps * g[i];
-                    z[i] += eps * momentum[i];
+                    z[i] += eps * inverseMass[i] * momentum[i];
                 }
                 lp = post.logDensity(z, g);
                 if (Double.isInfinite(lp)) {
@@ -515,20 +558,20 @@ public final class BayesianGaussianProcess implements Estimator<BayesianGaussian
         }
 
         /** Hoffman & Gelman (2014) Algorithm 4: double or halve ε until one step's acceptance crosses ½. */
-        private double firstStepSize(double[] z, double lp, double[] g, Random r) {
+        private double firstStepSize(double[] z, double lp, double[] g, Random r, double[] inverseMass) {
             double eps = 1;
             int p = z.length;
             int direction = 0;
             for (int k = 0; k < 60; k++) {
                 double[] momentum = new double[p];
                 for (int i = 0; i < p; i++) {
-                    momentum[i] = r.nextGaussian();
+                    momentum[i] = r.nextGaussian() / Math.sqrt(inverseMass[i]);
                 }
-                double h0 = -lp + 0.5 * dot(momentum, momentum);
+                double h0 = -lp + kinetic(momentum, inverseMass);
                 double[] z1 = z.clone();
                 double[] g1 = g.clone();
-                double lp1 = leapfrog(z1, momentum, g1, lp, eps, 1);
-                double logRatio = h0 - (-lp1 + 0.5 * dot(momentum, momentum));
+                double lp1 = leapfrog(z1, momentum, g1, lp, eps, 1, inverseMass);
+                double logRatio = h0 - (-lp1 + kinetic(momentum, inverseMass));
                 boolean high = Double.isFinite(logRatio) && logRatio > Math.log(0.5);
                 if (direction == 0) {
                     direction = high ? 1 : -1;
@@ -542,12 +585,13 @@ public final class BayesianGaussianProcess implements Estimator<BayesianGaussian
         }
     }
 
-    private static double dot(double[] a, double[] b) {
+    /** ½·pᵀM⁻¹p for the diagonal metric M⁻¹ = diag(inverseMass). */
+    private static double kinetic(double[] momentum, double[] inverseMass) {
         double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += a[i] * b[i];
+        for (int i = 0; i < momentum.length; i++) {
+            s += inverseMass[i] * momentum[i] * momentum[i];
         }
-        return s;
+        return 0.5 * s;
     }
 
     /** Gaussian VI with reparameterization gradients and Adam. */

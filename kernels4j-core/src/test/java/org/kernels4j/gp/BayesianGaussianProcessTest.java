@@ -112,6 +112,14 @@ class BayesianGaussianProcessTest {
         assertTrue(r.numbers("r_hat")[0] < 1.05, "r_hat " + r.numbers("r_hat")[0]);
         double acceptance = r.number("acceptance_rate");
         assertTrue(acceptance > 0.6 && acceptance < 0.97, "acceptance " + acceptance);
+        // the diagonal metric adapted in warm-up estimates the posterior variance from the slow window's
+        // 60 − 9 − 6 = 45 (correlated) draws, shrunk by 45/50 towards 10⁻³: within a factor 2.5 of the grid's
+        double inverseMass = r.numbers("inverse_mass_chain_1")[0];
+        assertTrue(inverseMass > variance / 2.5 && inverseMass < 2.5 * variance,
+                "inverse mass " + inverseMass + " vs posterior variance " + variance);
+        double[] identity = builder().chains(1).warmup(BayesianGaussianProcess.MIN_WARMUP_FOR_METRIC - 1).draws(4)
+                .leapfrogSteps(1).predictionDraws(1).build().fit(X, Y).report().numbers("inverse_mass_chain_1");
+        assertEquals(1.0, identity[0], "too short a warm-up keeps the identity metric");
         double[] draws = m.logDraws().column(0);
         assertEquals(300, draws.length);
         double sampleMean = 0;
