@@ -336,6 +336,48 @@ class SparseVariationalGaussianProcessTest {
     }
 
     @Test
+    void predictionsAndTheElboOverSeveralChunksAgreeRowByRow() {
+        Matrix x = TestData.gaussian(40, 2, 1.0, 31);
+        Matrix y = regressionTargets(x, 32);
+        double noise = 0.3;
+        SparseVariationalGaussianProcessModel m = SparseVariationalGaussianProcess.builder(RBF)
+                .likelihood(Likelihood.gaussian(noise)).inducing(8).batchSize(40).epochs(2).seed(4).build().fit(x, y);
+        // more rows than one prediction chunk: the rows of the second chunk must be answered as rows on their own
+        int n = SparseVariationalGaussianProcessModel.CHUNK + 37;
+        Matrix big = TestData.gaussian(n, 2, 1.0, 33);
+        Matrix bigY = regressionTargets(big, 34);
+        Matrix lat = m.latent(big);
+        int[] probe = {0, SparseVariationalGaussianProcessModel.CHUNK - 1, SparseVariationalGaussianProcessModel.CHUNK,
+            n - 1};
+        for (int i : probe) {
+            Matrix alone = m.latent(big.rowRange(i, i + 1));
+            assertEquals(alone.get(0, 0), lat.get(i, 0), 1e-12, "mean of row " + i);
+            assertEquals(alone.get(0, 1), lat.get(i, 1), 1e-12, "variance of row " + i);
+        }
+        // the ELBO = Σ E[log N(y | f, σ²)] − KL, the expectation in closed form −½log 2πσ² − ((y − m)² + v)/(2σ²);
+        // KL read off the 40 training rows the same way, so the data term is checked on all n rows
+        double kl = closedFormGaussianTerm(m.latent(x), y, noise) - m.elbo(x, y);
+        assertTrue(kl > 0, "KL(q ‖ p) > 0 after training, got " + kl);
+        double expected = closedFormGaussianTerm(lat, bigY, noise) - kl;
+        assertEquals(expected, m.elbo(big, bigY), 1e-9 * Math.abs(expected));
+        expect("the ELBO takes one target column, got 2", () -> m.elbo(x, new Matrix(40, 2)));
+        Matrix nan = y.copy();
+        nan.set(5, 0, Double.NaN);
+        assertThrows(Kernels4jException.class, () -> m.elbo(x, nan));
+        assertThrows(Kernels4jException.class, () -> m.elbo(new Matrix(40, 3), y));
+        assertThrows(Kernels4jException.class, () -> m.elbo(x, y.rowRange(0, 39)));
+    }
+
+    private static double closedFormGaussianTerm(Matrix latent, Matrix y, double noise) {
+        double s = 0;
+        for (int i = 0; i < y.rows(); i++) {
+            double r = y.get(i, 0) - latent.get(i, 0);
+            s += -0.5 * Math.log(2 * Math.PI * noise) - (r * r + latent.get(i, 1)) / (2 * noise);
+        }
+        return s;
+    }
+
+    @Test
     void badInputGetsOneClearMessage() {
         Matrix x = TestData.gaussian(20, 2, 1.0, 26);
         Matrix labels = labels(x, 27);
