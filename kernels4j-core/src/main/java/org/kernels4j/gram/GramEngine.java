@@ -549,8 +549,7 @@ public final class GramEngine {
         int rt = (n + TILE - 1) / TILE;
         int ct = (m + TILE - 1) / TILE;
         double[] center = z.columnMeans();
-        // chunk sums cost G·m·c doubles: at most 64 chunks, fewer when that would pass 64 MB
-        int chunks = (int) Math.max(1, Math.min(Math.min(rt, 64), (8L << 20) / Math.max(1L, (long) m * c)));
+        int chunks = normalChunks(rt, m, c);
         double[][] sums = new double[chunks][];
         Scratch<double[][]> local = new Scratch<>(() -> new double[][] {new double[TILE * m],
             new double[TILE * c]});
@@ -594,11 +593,57 @@ public final class GramEngine {
                 local.give(w);
             });
         }
+        return sumChunks(sums, m, c);
+    }
+
+    /**
+     * Kᵀ(K·W) for a stored n×m matrix K and an m×c matrix W, in one fused pass: each row's dot products and its
+     * axpy share one trip through memory (the stored-K_nm conjugate-gradient step of Nyström KRR). Hand-written
+     * because a heap array handed to BLAS through JNI is copied in and out, which for a memory-bound product costs
+     * more than the product. Deterministic as {@link #crossNormalTimes}: chunks of rows that depend only on the
+     * shapes, each summed in order, added in chunk order. 4·n·m·c flops.
+     */
+    public static Matrix normalTimes(Matrix k, Matrix w) {
+        int n = k.rows();
+        int m = k.cols();
+        if (w.rows() != m) {
+            throw new Kernels4jException("kernel product: K has " + m + " columns but W has " + w.rows() + " rows");
+        }
+        int c = w.cols();
+        double[] kd = k.data();
+        double[] wt = w.transpose().data(); // c × m
+        int chunks = normalChunks((n + 255) / 256, m, c);
+        double[][] sums = new double[chunks][];
+        ElementOps ops = ElementOps.get();
+        Parallelism.forEachBlock(chunks, g -> {
+            double[] acc = new double[m * c];
+            int from = (int) ((long) g * n / chunks);
+            int to = (int) ((long) (g + 1) * n / chunks);
+            for (int i = from; i < to; i++) {
+                int row = i * m;
+                for (int o = 0; o < c; o++) {
+                    double u = ops.dot(kd, row, wt, o * m, m);
+                    ops.axpy(acc, o * m, kd, row, m, u);
+                }
+            }
+            sums[g] = acc;
+        });
+        return sumChunks(sums, m, c);
+    }
+
+    /** Chunks for a normal product over {@code bands} row bands: at most 64, fewer when G·m·c doubles pass 64 MB. */
+    private static int normalChunks(int bands, int m, int c) {
+        return (int) Math.max(1, Math.min(Math.min(bands, 64), (8L << 20) / Math.max(1L, (long) m * c)));
+    }
+
+    /** The m×c sum of the chunks' c×m partial sums, added in chunk order (the deterministic reduction). */
+    private static Matrix sumChunks(double[][] sums, int m, int c) {
         Matrix result = new Matrix(m, c);
+        double[] rd = result.data();
         for (double[] a : sums) {
             for (int o = 0; o < c; o++) {
                 for (int j = 0; j < m; j++) {
-                    result.data()[j * c + o] += a[o * m + j];
+                    rd[j * c + o] += a[o * m + j];
                 }
             }
         }

@@ -10,10 +10,8 @@ import org.kernels4j.gram.GramEngine;
 import org.kernels4j.kernel.Kernel;
 import org.kernels4j.linalg.Blas;
 import org.kernels4j.linalg.Cholesky;
-import org.kernels4j.linalg.ElementOps;
 import org.kernels4j.linalg.Matrix;
 import org.kernels4j.linalg.NativeBuffer;
-import org.kernels4j.linalg.Parallelism;
 import org.kernels4j.model.Estimator;
 import org.kernels4j.model.FitReport;
 
@@ -376,7 +374,7 @@ public final class NystromKernelRidge implements Estimator<KernelRidgeModel> {
             GramEngine.cross(kernel, x, c, knm, ProgressListener.NONE);
             Matrix kty = new Matrix(m, outs);
             Blas.gemm(true, false, 1.0, knm, yc, 0.0, kty);
-            return solveByCg(n, c, kty, w -> storedNormalTimes(knm, w), mean, centerIndices, Solver.STORED_CG);
+            return solveByCg(n, c, kty, w -> GramEngine.normalTimes(knm, w), mean, centerIndices, Solver.STORED_CG);
         }
         return solveByCg(n, c, GramEngine.crossNormalTimes(kernel, x, c, null, yc, ProgressListener.NONE),
                 w -> GramEngine.crossNormalTimes(kernel, x, c, w, null, ProgressListener.NONE), mean, centerIndices,
@@ -461,46 +459,6 @@ public final class NystromKernelRidge implements Estimator<KernelRidgeModel> {
                     .add("jitter", t.jitter()).add("normal_equations_jitter", jitter);
             return new KernelRidgeModel(kernel, c.copy(), alpha, mean, lambda, null, report.build());
         }
-    }
-
-    /**
-     * K_nmᵀ(K_nm·W) for a stored K_nm in one fused pass: each row's dot products and its axpy share one trip
-     * through memory. Hand-written because a heap array handed to BLAS through JNI is copied in and out, which for a
-     * memory-bound product costs more than the product. Rows are split into chunks that depend only on the shapes,
-     * each summed in order, and the chunks are added in order: the same bits on any number of threads.
-     */
-    static Matrix storedNormalTimes(Matrix knm, Matrix w) {
-        int n = knm.rows();
-        int m = knm.cols();
-        int c = w.cols();
-        double[] kd = knm.data();
-        double[] wt = w.transpose().data(); // c × m
-        int chunks = (int) Math.max(1, Math.min(Math.min((n + 255) / 256, 64), (8L << 20) / Math.max(1L, (long) m * c)));
-        double[][] sums = new double[chunks][];
-        ElementOps ops = ElementOps.get();
-        Parallelism.forEachBlock(chunks, g -> {
-            double[] acc = new double[m * c];
-            int from = (int) ((long) g * n / chunks);
-            int to = (int) ((long) (g + 1) * n / chunks);
-            for (int i = from; i < to; i++) {
-                int row = i * m;
-                for (int o = 0; o < c; o++) {
-                    double u = ops.dot(kd, row, wt, o * m, m);
-                    ops.axpy(acc, o * m, kd, row, m, u);
-                }
-            }
-            sums[g] = acc;
-        });
-        Matrix result = new Matrix(m, c);
-        double[] rd = result.data();
-        for (double[] a : sums) {
-            for (int o = 0; o < c; o++) {
-                for (int j = 0; j < m; j++) {
-                    rd[j * c + o] += a[o * m + j];
-                }
-            }
-        }
-        return result;
     }
 
     /**
