@@ -129,10 +129,7 @@ public final class SparseGaussianProcess implements Estimator<SparseGaussianProc
          * adaptive jitter, added only when a factorization fails, would make the bound jump).
          */
         public Builder jitter(double relative) {
-            if (!(relative >= 0) || Double.isInfinite(relative)) {
-                throw new Kernels4jException("the jitter must be >= 0 and finite, got " + relative);
-            }
-            this.jitter = relative;
+            this.jitter = checkJitter(relative);
             return this;
         }
 
@@ -450,6 +447,14 @@ public final class SparseGaussianProcess implements Estimator<SparseGaussianProc
      */
     public Matrix inducingFactor(Kernel full, Matrix z) {
         return factor(split(full).signal, z, jitter);
+    }
+
+    /** A relative jitter ≥ 0 and finite (this GP's and the sparse variational GP's option), else the error. */
+    static double checkJitter(double relative) {
+        if (!(relative >= 0) || Double.isInfinite(relative)) {
+            throw new Kernels4jException("the jitter must be >= 0 and finite, got " + relative);
+        }
+        return relative;
     }
 
     /** L with L Lᵀ = K(Z, Z) + εI, ε = jitter × mean diag K(Z, Z) (also the prior factor of the sparse variational GP). */

@@ -224,10 +224,7 @@ public final class SparseVariationalGaussianProcess implements Estimator<SparseV
 
         /** Relative jitter ≥ 0 on K(Z, Z) (default 10⁻⁶; see {@link SparseGaussianProcess.Builder#jitter}). */
         public Builder jitter(double relative) {
-            if (!(relative >= 0) || Double.isInfinite(relative)) {
-                throw new Kernels4jException("the jitter must be >= 0 and finite, got " + relative);
-            }
-            this.jitter = relative;
+            this.jitter = SparseGaussianProcess.checkJitter(relative);
             return this;
         }
 
