@@ -224,6 +224,10 @@ final class FitCommand implements Callable<Integer> {
     @Option(names = "--layers", paramLabel = "L", description = "dkm: number of learned Gram matrices (default 2).")
     Integer layers;
 
+    @Option(names = "--learn-noise", description = "dkm (exact): also learn the noise variance, started at --noise "
+            + "(at small --nu the representations can fit the targets and the noise run to 0: check the printed value).")
+    boolean learnNoise;
+
     @Option(names = "--normalize", description = "gp: centre and scale the target to unit variance before fitting "
             + "(scikit-learn's normalize_y); predictions are mapped back.")
     boolean normalize;
@@ -408,6 +412,7 @@ final class FitCommand implements Callable<Integer> {
         appliesTo.put("--noise", List.of("gp", "tp", "dkm", "kron-gp", "ss-gp"));
         appliesTo.put("--max-missing", List.of("kron-gp"));
         appliesTo.put("--layers", List.of("dkm"));
+        appliesTo.put("--learn-noise", List.of("dkm"));
         appliesTo.put("--inducing", List.of("sgpr", "dkm", "svgp"));
         appliesTo.put("--batch-size", List.of("dkm", "svgp"));
         appliesTo.put("--epochs", List.of("dkm", "svgp"));
@@ -435,6 +440,9 @@ final class FitCommand implements Callable<Integer> {
                 throw new UsageException(e.getKey() + " applies to --model " + String.join("|", e.getValue())
                         + ", not --model " + model);
             }
+        }
+        if (!model.equals("dkm")) {
+            svm.nu(); // a --nu list (one per layer) is for dkm only: refused before any data is read
         }
         if (textColumn != null) {
             if (calibrate != null) {
@@ -552,7 +560,7 @@ final class FitCommand implements Callable<Integer> {
         if (!solver.equalsIgnoreCase("exact")) {
             throw new UsageException("--solver must be exact or nystrom, got '" + solver + "'");
         }
-        SpectralFilter f = filters.filter(lambda, svm.nu);
+        SpectralFilter f = filters.filter(lambda, svm.nu());
         checkFilterOptions(f);
         for (String o : List.of("--centers", "--sampler", "--nystrom-solve", "--cg-stop")) {
             if (parsed(o)) {
@@ -869,7 +877,7 @@ final class FitCommand implements Callable<Integer> {
     }
 
     private Integer fitNystrom(Kernel k) {
-        SpectralFilter f = filters.filter(lambda, svm.nu);
+        SpectralFilter f = filters.filter(lambda, svm.nu());
         checkFilterOptions(f);
         boolean selectGiven = parsed("--select");
         FilterOptions.Choice choice = filters.choice(f, lambda, parsed("--lambda"), lambdaGrid, time, selectGiven);
@@ -1042,7 +1050,7 @@ final class FitCommand implements Callable<Integer> {
         if (model.equals("pegasos")) {
             return fitClassifier(onlineOptions.pegasos(k, lambdaValue, filters.iterations, seed), k);
         }
-        OnlineKernelLearner learner = onlineOptions.online(k, lambdaValue, svm.nu, learningRate, budget);
+        OnlineKernelLearner learner = onlineOptions.online(k, lambdaValue, svm.nu(), learningRate, budget);
         if (learner.type().isClassifier()) {
             return fitClassifier(learner, k);
         }
@@ -1187,6 +1195,9 @@ final class FitCommand implements Callable<Integer> {
                 }
             }
         } else {
+            if (learnNoise) {
+                throw new UsageException("--learn-noise applies to the exact deep kernel machine (without --inducing)");
+            }
             return fitSparseDeepKernelMachine();
         }
         GramMap map = GramMap.parse(kernel);
@@ -1194,12 +1205,13 @@ final class FitCommand implements Callable<Integer> {
         if (layers != null) {
             b.layers(layers);
         }
-        if (svm.nu != null) {
-            b.nu(svm.nu);
+        if (svm.nuPerLayer() != null) {
+            b.nu(svm.nuPerLayer());
         }
         if (noise != null) {
             b.noise(noise);
         }
+        b.learnNoise(learnNoise);
         if (maxIter != null) {
             b.maxIterations(maxIter);
         }
@@ -1231,6 +1243,7 @@ final class FitCommand implements Callable<Integer> {
                 ds.targetName());
         var r = m.report();
         pw.printf("objective: %.6f = log likelihood %.6f - sum nu*KL%n", m.objective(), m.logLikelihood());
+        pw.printf("noise variance: %.6g%s%n", m.noise(), learnNoise ? " (learned)" : "");
         double[] kl = m.klDivergences();
         double[] nus = m.nu();
         double[] align = m.alignments();
@@ -1285,8 +1298,8 @@ final class FitCommand implements Callable<Integer> {
         if (layers != null) {
             b.layers(layers);
         }
-        if (svm.nu != null) {
-            b.nu(svm.nu);
+        if (svm.nuPerLayer() != null) {
+            b.nu(svm.nuPerLayer());
         }
         if (noise != null) {
             b.noise(noise);

@@ -21,9 +21,28 @@ final class SvmOptions {
     @Option(names = "--nu", paramLabel = "NU", description = "oneclass, nusvc, nusvr: in (0, 1], an upper bound on the "
             + "fraction of training outliers (margin errors, rows outside the tube) and a lower bound on the fraction of "
             + "support vectors (default 0.5). online: the nu of NORMA's margin or tube (default 0.2). krr --filter "
-            + "nu-method: the method's nu > 0 (default 1). dkm: the KL weight nu > 0 of every layer (default 1; "
-            + "larger stays closer to the NNGP, nu -> infinity is the NNGP).")
-    Double nu;
+            + "nu-method: the method's nu > 0 (default 1). dkm: the KL weight nu > 0, one value for every layer or a "
+            + "comma-separated list with one per layer, e.g. 1,10 (default 1; larger stays closer to the NNGP, "
+            + "nu -> infinity is the NNGP).", split = ",")
+    List<Double> nuValues;
+
+    /** The one --nu value, null when not given; a list is refused (only dkm takes one per layer). */
+    Double nu() {
+        if (nuValues == null || nuValues.isEmpty()) {
+            return null;
+        }
+        if (nuValues.size() > 1) {
+            throw new UsageException("--nu takes one value here, got " + nuValues.size()
+                    + "; a comma-separated list (one per layer) is for --model dkm only");
+        }
+        return nuValues.get(0);
+    }
+
+    /** dkm: the --nu values, one for every layer or one per layer; null when not given. */
+    double[] nuPerLayer() {
+        return nuValues == null || nuValues.isEmpty() ? null
+                : nuValues.stream().mapToDouble(Double::doubleValue).toArray();
+    }
 
     @Option(names = "--class-weight", paramLabel = "LABEL=W", description = "svc: multiply C by W for class LABEL "
             + "(repeatable).")
@@ -92,6 +111,7 @@ final class SvmOptions {
         if (epsilon != null) {
             b.epsilon(epsilon);
         }
+        Double nu = nu();
         if (nu != null) {
             b.nu(nu);
         }

@@ -15,27 +15,29 @@ import org.kernels4j.optim.BoundedLbfgs;
  * (ℓ−1)·n(n+1)/2 on, row by row, V_ij at i(i+1)/2 + j for j ≤ i; the diagonal is stored as log V_ii, so
  * every θ gives a positive diagonal and G_ℓ = V_ℓV_ℓᵀ is positive definite.
  *
- * <p>Gradient (dL/dG as a full matrix of independent entries; S is symmetric, so dL/dV = 2·S·V):
+ * <p>Gradient (dL/dG as a full matrix of independent entries; S is symmetric, so dL/dV = 2·S·V), with
+ * K_ℓ = L_ℓL_ℓᵀ and the whitened factor A_ℓ = L_ℓ⁻¹V_ℓ:
  * <pre>
+ *   KL_ℓ = ½(‖A_ℓ‖²_F − n − 2·Σ log A_ℓ,ii)
  *   A_out = ∂𝓛/∂C = ½(ααᵀ − k·C⁻¹),  C = K(G_L) + (σ² + δ_out)I,  α = C⁻¹Y
  *   B_L   = backprop of A_out through K(·) at G_L
- *   S_ℓ   = B_ℓ − (ν_ℓ/2)(K_ℓ⁻¹ − G_ℓ⁻¹)
- *   ∂𝓛/∂V_ℓ = 2·B_ℓ·V_ℓ − ν_ℓ·K_ℓ⁻¹V_ℓ + ν_ℓ·V_ℓ⁻ᵀ       (lower triangle; V⁻ᵀ there is diag(1/V_ii))
- *   ∂𝓛/∂K_ℓ = −(ν_ℓ/2)(K_ℓ⁻¹ − PPᵀ),  P = K_ℓ⁻¹V_ℓ,  B_{ℓ−1} = backprop of it at G_{ℓ−1}
+ *   ∂𝓛/∂V_ℓ = 2·B_ℓ·V_ℓ − ν_ℓ·L_ℓ⁻ᵀA_ℓ + ν_ℓ·V_ℓ⁻ᵀ       (lower triangle; V⁻ᵀ there is diag(1/V_ii))
+ *   ∂𝓛/∂K_ℓ = −(ν_ℓ/2)·L_ℓ⁻ᵀ(I − A_ℓA_ℓᵀ)L_ℓ⁻¹,  B_{ℓ−1} = backprop of it at G_{ℓ−1}
  * </pre>
  * and the backprop of A through K_ij = f(G_ii, G_ij, G_jj) is S_ij = A_ij·∂f/∂G_ij (i ≠ j),
- * S_ii = A_ii·∂f/∂G_ij(i, i) + 2·Σ_j A_ij·∂f/∂G_ii(i, j). G_ℓ⁻¹ is never formed: its contribution
- * through V is V⁻ᵀ, whose lower triangle is its diagonal.
+ * S_ii = A_ii·∂f/∂G_ij(i, i) + 2·Σ_j A_ij·∂f/∂G_ii(i, j). Neither K_ℓ⁻¹ nor G_ℓ⁻¹ is formed: the layer kernels of
+ * smooth maps have condition numbers of 10¹⁰ and more, and tr(K⁻¹G) or K⁻¹ − K⁻¹GK⁻¹ from an explicit inverse
+ * cancel entries of size cond(K) (measured: objective noise of 10⁻²–10⁻¹ on 40 rows, which stalled the line search
+ * far from the optimum); triangular solves lose about √cond(K). After {@link #whiten}, θ packs A'_ℓ with
+ * V_ℓ = W_ℓA'_ℓ for fixed W_ℓ, and the gradient is lower(W_ℓᵀ·∂𝓛/∂V_ℓ).
  *
- * <p>O(n³) work per evaluation, what each piece is for and why it cannot go: per layer G_ℓ = V_ℓV_ℓᵀ in full
- * (the map reads every entry; {@code dlauum}, n³/3); for K_ℓ (ℓ ≥ 2) and C a Cholesky (n³/3, the log-determinant)
- * and an inverse ({@code dpotri}, 2n³/3: the entry-wise back-propagation through the map needs every entry of
- * K_ℓ⁻¹ and C⁻¹, and the Hadamard product with the map's partials has no factored form); per layer ℓ ≥ 2,
- * P = K_ℓ⁻¹V_ℓ ({@code dtrmm}, n³) and PPᵀ = K_ℓ⁻¹G_ℓK_ℓ⁻¹ ({@code dsyrk}, n³), again needed entry by entry; per
- * layer one {@code dtrmm} (2B − νK⁻¹)·V (n³). For L = 2 that is 6⅔·n³ flops, twenty times a Cholesky's n³/3
- * by count. The traces and log det G come free (Σ K⁻¹∘G given K⁻¹; 2·Σ θ_ii). Everything else — the maps with
- * their partials in one pass over the lower triangle (one arccosine per entry for the NNGP maps), the
- * back-propagation from the stored partials, copies to and from the off-heap buffers — is O(n²).
+ * <p>O(n³) work per evaluation: per layer G_ℓ = V_ℓV_ℓᵀ ({@code dlauum}, n³/3), A_ℓ ({@code dtrsm}, n³) and
+ * L_ℓ⁻ᵀA_ℓ ({@code dtrsm}, n³), one {@code dtrmm} B_ℓ·V_ℓ (n³), and whitened two more {@code dtrmm} (W·A', Wᵀ·∂V;
+ * 2n³); for K_ℓ (ℓ ≥ 2) a Cholesky (n³/3) and, for the gradient, A_ℓA_ℓᵀ ({@code dlauum}, n³/3) and two
+ * {@code dtrsm} (2n³); for C a Cholesky and an inverse ({@code dpotri}, n³/3 + 2n³/3: the entry-wise
+ * back-propagation through the map needs every entry of C⁻¹). For L = 2: 14⅓·n³ flops whitened (10⅓ without),
+ * about 43 Cholesky factorisations by count. Everything else — the maps with their partials in one pass over the
+ * lower triangle, the back-propagation from the stored partials, copies to and from the off-heap buffers — is O(n²).
  * See {@code evaluate} for how the work is spread over threads.
  */
 final class DkmObjective implements BoundedLbfgs.Objective {
@@ -50,9 +52,15 @@ final class DkmObjective implements BoundedLbfgs.Objective {
     private final Matrix g0;
     private final Matrix y;
     private final double[] jitter;
-    private final Matrix k1Inverse;
-    private final double k1LogDet;
+    /** The lower Cholesky factor L_1 of K_1 = K(G_0) + δ_1I, fixed (G_0 is the data). */
+    private final NativeMatrix k1Factor;
     private final int n;
+
+    /**
+     * Fixed lower-triangular W_ℓ (index ℓ = 1…L) when θ holds whitened factors: V_ℓ = W_ℓ·A_ℓ, θ packing A_ℓ (log
+     * diagonal); null when θ packs V_ℓ itself. See {@link #whiten}.
+     */
+    private NativeMatrix[] whitening;
 
     /** Terms of the last finite evaluation: [log-likelihood, KL_1, …, KL_L]. */
     private double[] lastTerms;
@@ -79,8 +87,7 @@ final class DkmObjective implements BoundedLbfgs.Objective {
         this.jitter = jitter.clone();
         this.n = g0.rows();
         try (Cholesky c = factor(apply(map, g0, jitter[0]))) {
-            this.k1Inverse = c.inverse();
-            this.k1LogDet = c.logDeterminant();
+            this.k1Factor = NativeMatrix.copyOf(c.lower());
         }
     }
 
@@ -100,6 +107,39 @@ final class DkmObjective implements BoundedLbfgs.Objective {
     /** [log P(Y | G_L), KL_1, …, KL_L] of the last evaluation that was finite. */
     double[] lastTerms() {
         return lastTerms.clone();
+    }
+
+    /**
+     * From now on θ packs whitened factors A_ℓ with V_ℓ = W_ℓ·A_ℓ, W_ℓ the factors that {@code factors} packs (as
+     * {@link #pack} does): θ = 0 (A = I) is then the point {@code factors}. Why: in V the KL terms' curvature is
+     * K_ℓ⁻¹ ⊗ I, whose condition number is that of K_ℓ (10¹⁰ and more for smooth maps), and L-BFGS stalled within
+     * a few iterations at the NNGP start; with W_ℓ the Cholesky factor of G_ℓ ≈ K_ℓ that curvature is about the
+     * identity. The optimum is the same point in V (the map A ↦ W·A is a fixed linear bijection of lower-triangular
+     * matrices with positive diagonal).
+     */
+    void whiten(double[] factors) {
+        NativeMatrix[] w = new NativeMatrix[layers + 1];
+        int m = packedSize(n);
+        for (int l = 1; l <= layers; l++) {
+            w[l] = NativeMatrix.copyOf(unpack(factors, (l - 1) * m, n));
+        }
+        whitening = w;
+    }
+
+    /** θ in the packing of V_ℓ itself (as {@link #pack}) for a θ of the current parameterization. */
+    double[] factors(double[] theta) {
+        if (whitening == null) {
+            return theta.clone();
+        }
+        double[] out = theta.clone();
+        int m = packedSize(n);
+        for (int l = 1; l <= layers; l++) {
+            try (NativeMatrix v = NativeMatrix.copyOf(unpack(theta, (l - 1) * m, n))) {
+                Blas.trmmLeftLower(false, whitening[l], v);
+                pack(v.toMatrix(), out, (l - 1) * m);
+            }
+        }
+        return out;
     }
 
     /** Below this order one evaluation runs with single-threaded BLAS: threads cost more than they save there. */
@@ -129,13 +169,15 @@ final class DkmObjective implements BoundedLbfgs.Objective {
      */
     private static final class Work {
         final NativeMatrix[] factorV;  // V_ℓ row-major (lower triangle; zeros above)
-        final NativeMatrix[] lapack;   // dlauum, dpotrf, dpotri, then dtrmm/dsyrk operands, in place
+        final NativeMatrix[] lapack;   // dlauum, then the dtrsm/dtrmm operands of the gradient, in place
+        final NativeMatrix[] chol;     // the lower Cholesky factor of K_{ℓ+1} for ℓ < L, of C (then C⁻¹) for ℓ = L
+        final NativeMatrix[] whitened; // A_ℓ = L_ℓ⁻¹V_ℓ (lower triangular), later L_ℓ⁻ᵀA_ℓ = K_ℓ⁻¹V_ℓ
         final double[][] gram;         // V_ℓ unpacked, then G_ℓ (full); later B_{ℓ−1}, ∂𝓛/∂G_{ℓ−1} from the map
-        final double[][] scratch;      // J·V_ℓᵀ·J, then the mapped K, then (ℓ = L) C's factor
-        final double[][] inverse;      // K_{ℓ+1}⁻¹ (full) for ℓ < L; C⁻¹, then A and B_L, for ℓ = L
+        final double[][] scratch;      // J·V_ℓᵀ·J, then the mapped K, then (ℓ = L) C's factor; later A_ℓ
+        final double[][] inverse;      // ℓ = L: C⁻¹, then A_out and B_L
         final Mapped[] mapped;         // K(G_ℓ) (in scratch) with its partials
-        final double[] logDetG;
-        final double[] logDet;         // log det K_{ℓ+1} for ℓ < L, log det C for ℓ = L
+        final double[] divergence;     // KL_ℓ
+        final double[] logDet;         // log det C for ℓ = L
         final boolean[] failed;        // a Cholesky factorization failed
         double[] alpha;                // C⁻¹Y, n×k row-major
 
@@ -146,15 +188,19 @@ final class DkmObjective implements BoundedLbfgs.Objective {
             scratch = new double[layers + 1][];
             inverse = new double[layers + 1][];
             mapped = new Mapped[layers + 1];
+            chol = new NativeMatrix[layers + 1];
+            whitened = new NativeMatrix[layers + 1];
             for (int l = 1; l <= layers; l++) {
                 factorV[l] = new NativeMatrix(n, n);
                 lapack[l] = new NativeMatrix(n, n);
+                chol[l] = new NativeMatrix(n, n);
+                whitened[l] = new NativeMatrix(n, n);
                 gram[l] = new double[n * n];
                 scratch[l] = new double[n * n];
-                inverse[l] = new double[n * n];
                 mapped[l] = new Mapped(Matrix.wrap(n, n, scratch[l]), new double[n * n], new double[n * n]);
             }
-            logDetG = new double[layers + 1];
+            inverse[layers] = new double[n * n];
+            divergence = new double[layers + 1];
             logDet = new double[layers + 1];
             failed = new boolean[layers + 1];
         }
@@ -165,14 +211,10 @@ final class DkmObjective implements BoundedLbfgs.Objective {
     /**
      * One evaluation, organised around what depends on what. G_ℓ = V_ℓV_ℓᵀ depends on θ_ℓ alone, so the forward
      * pass is L independent chains, run side by side on the worker threads with single-threaded LAPACK (a
-     * multi-threaded dpotrf/dpotri/dlauum stalls when its threads wait for each other on a loaded machine:
-     * measured 3–10× slower than one thread there): chain ℓ unpacks V_ℓ, forms G_ℓ by {@code dlauum} (n³/3),
-     * maps it to K(G_ℓ) with the partials, and factors and inverts K_{ℓ+1} (or C, with α = C⁻¹Y) by
-     * {@code dpotrf} and {@code dpotri} (n³/3 + 2n³/3). KL_ℓ then takes tr(K_ℓ⁻¹G_ℓ) = Σ K_ℓ⁻¹∘G_ℓ (K_ℓ⁻¹ is needed
-     * in full by the gradient anyway) and log det G_ℓ = 2·Σ θ_ii (free: the diagonal is log-parameterized).
-     * Backward: for ℓ ≥ 2, P = K_ℓ⁻¹V_ℓ ({@code dtrmm}, n³) and PPᵀ ({@code dsyrk}, n³), multi-threaded (they
-     * scale), give ∂𝓛/∂K_ℓ and through the map B_{ℓ−1}; then again L independent chains, one {@code dtrmm}
-     * (2B_ℓ − ν_ℓK_ℓ⁻¹)·V_ℓ each. O(n³) work for L = 2: 6⅔·n³ flops (it was 8·n³, with syrk for G, plus the heap copies).
+     * multi-threaded dpotrf/dlauum stalls when its threads wait for each other on a loaded machine: measured 3–10×
+     * slower than one thread there): chain ℓ forms V_ℓ and G_ℓ, maps G_ℓ to K(G_ℓ) with the partials and factors
+     * K_{ℓ+1} (or C, with α = C⁻¹Y and C⁻¹). Then L divergence chains (KL_ℓ from A_ℓ = L_ℓ⁻¹V_ℓ and, for ℓ ≥ 2,
+     * ∂𝓛/∂K_ℓ back-propagated into B_{ℓ−1}), and after B_L from the output, L backward chains (∂𝓛/∂θ_ℓ).
      */
     private synchronized double evaluate(double[] theta, double[] gradient) {
         if (work == null) {
@@ -189,12 +231,11 @@ final class DkmObjective implements BoundedLbfgs.Objective {
                 return Double.NaN; // a K_ℓ or C is not positive definite: the line search backs off
             }
         }
+        Parallelism.forEachBlock(layers, t -> divergenceChain(t + 1, theta, withGradient, w));
         double[] terms = new double[layers + 1];
         double value = 0;
         for (int l = 1; l <= layers; l++) {
-            double[] kInv = l == 1 ? k1Inverse.data() : w.inverse[l - 1];
-            double logDetK = l == 1 ? k1LogDet : w.logDet[l - 1];
-            terms[l] = 0.5 * (dot(kInv, w.gram[l]) - w.logDetG[l] + logDetK - n);
+            terms[l] = w.divergence[l];
             value -= nu[l - 1] * terms[l];
         }
         int k = y.cols();
@@ -230,45 +271,28 @@ final class DkmObjective implements BoundedLbfgs.Objective {
             gradient[layers * m] = -sigma2 * trace;
         }
         w.mapped[layers].backprop(Matrix.wrap(n, n, a));
-        for (int l = 2; l <= layers; l++) {
-            // ∂𝓛/∂K_ℓ = −(ν/2)(K⁻¹ − PPᵀ), P = K⁻¹V; B_{ℓ−1} = its back-propagation, into G_ℓ's storage
-            double nul = nu[l - 1];
-            double[] ki = w.inverse[l - 1];
-            double[] dk = w.gram[l];
-            NativeMatrix p = w.lapack[l];
-            NativeMatrix ppt = w.lapack[l - 1];
-            p.putBlock(0, 0, n, n, ki);
-            Blas.trmmRightLower(1, w.factorV[l], p);
-            Blas.syrkLower(1, p, ppt);
-            ppt.getBlock(0, 0, n, n, dk);
-            mirrorLowerToUpper(dk, n);
-            forEachRowBlock(n, blk -> {
-                for (int e = blk * ROW_BLOCK * n, end = Math.min(n * n, e + ROW_BLOCK * n); e < end; e++) {
-                    dk[e] = -0.5 * nul * (ki[e] - dk[e]);
-                }
-            });
-            w.mapped[l - 1].backprop(Matrix.wrap(n, n, dk));
-        }
         Parallelism.forEachBlock(layers, t -> backwardChain(t + 1, theta, gradient, m, w));
         return -value;
     }
 
-    /** Forward chain ℓ: G_ℓ, K(G_ℓ) with partials, and the factorization and inverse of K_{ℓ+1} or C. */
+    /** Forward chain ℓ: G_ℓ, K(G_ℓ) with partials, and the factorization of K_{ℓ+1}, or of C with α and C⁻¹. */
     private void forwardChain(int l, double[] theta, double sigma2, boolean withGradient, Work w) {
         int off = (l - 1) * packedSize(n);
         unpackInto(theta, off, n, w.gram[l]);
         w.factorV[l].putBlock(0, 0, n, n, w.gram[l]);
-        gramOfFactor(w.gram[l], w.scratch[l], w.lapack[l], n);
-        double logDetG = 0;
-        for (int i = 0; i < n; i++) {
-            logDetG += 2 * theta[off + i * (i + 1) / 2 + i];
+        if (whitening != null) {
+            Blas.trmmLeftLower(false, whitening[l], w.factorV[l]); // V = W·A
+            w.factorV[l].getBlock(0, 0, n, n, w.gram[l]);
         }
-        w.logDetG[l] = logDetG;
+        gramOfFactor(w.gram[l], w.scratch[l], w.lapack[l], n);
         Mapped.into(map, w.gram[l], n, l < layers ? jitter[l] : jitter[layers] + sigma2, withGradient, w.mapped[l]);
-        NativeMatrix lap = w.lapack[l];
+        NativeMatrix lap = w.chol[l];
         lap.putBlock(0, 0, n, n, w.scratch[l]);
         if (!Blas.choleskyInPlace(lap)) {
             w.failed[l] = true;
+            return;
+        }
+        if (l < layers) {
             return;
         }
         double logDet = 0;
@@ -276,39 +300,123 @@ final class DkmObjective implements BoundedLbfgs.Objective {
             logDet += 2 * Math.log(d);
         }
         w.logDet[l] = logDet;
-        if (l == layers) {
-            lap.getBlock(0, 0, n, n, w.scratch[l]);
-            w.alpha = choleskySolve(w.scratch[l], n, y);
-            if (!withGradient) {
-                return;
-            }
+        lap.getBlock(0, 0, n, n, w.scratch[l]);
+        w.alpha = choleskySolve(w.scratch[l], n, y);
+        if (withGradient) {
+            Blas.inverseFromCholeskyInPlace(lap);
+            lap.getBlock(0, 0, n, n, w.inverse[l]);
+            mirrorLowerToUpper(w.inverse[l], n);
         }
-        Blas.inverseFromCholeskyInPlace(lap);
-        lap.getBlock(0, 0, n, n, w.inverse[l]);
-        mirrorLowerToUpper(w.inverse[l], n);
     }
 
-    /** Backward chain ℓ: ∂𝓛/∂θ_ℓ from B_ℓ by one triangular product: ∂𝓛/∂V = (2B − νK⁻¹)·V + ν·V⁻ᵀ. */
+    /**
+     * Divergence chain ℓ, in the whitened factor A_ℓ = L_ℓ⁻¹V_ℓ (K_ℓ = L_ℓL_ℓᵀ; {@code dtrsm}, n³):
+     * KL_ℓ = ½(‖A_ℓ‖²_F − n − 2·Σ log A_ii) with log A_ii = θ_ii − log L_ii, and for ℓ ≥ 2, with the gradient,
+     * ∂𝓛/∂K_ℓ = −(ν_ℓ/2)·L⁻ᵀ(I − AAᵀ)L⁻¹ (AAᵀ by {@code dlauum}, n³/3; two {@code dtrsm}, 2n³) back-propagated
+     * through the map into B_{ℓ−1}. Why not K⁻¹ explicitly: the kernels of smooth maps are ill-conditioned (cond 10¹⁰
+     * and more), and tr(K⁻¹G) or K⁻¹ − K⁻¹GK⁻¹ formed from an explicit inverse lose all their digits to cancellation
+     * between entries of size cond(K) — the objective's rounding noise then stalls the line search far from the
+     * optimum. The solves lose only about √cond(K), and I − AAᵀ is formed where it is small.
+     */
+    private void divergenceChain(int l, double[] theta, boolean withGradient, Work w) {
+        NativeMatrix lf = l == 1 ? k1Factor : w.chol[l - 1];
+        NativeMatrix a = w.whitened[l];
+        double[] ad = w.scratch[l];
+        w.factorV[l].getBlock(0, 0, n, n, ad);
+        double[] ld = lf.diagonal();
+        double logDiag = 0;
+        for (int i = 0; i < n; i++) {
+            logDiag += Math.log(ad[i * n + i] / ld[i]); // log A_ii = log V_ii − log L_ii
+        }
+        a.putBlock(0, 0, n, n, ad);
+        Blas.trsmLeftLower(false, lf, a);
+        a.getBlock(0, 0, n, n, ad);
+        double squares = 0;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j <= i; j++) {
+                squares += ad[i * n + j] * ad[i * n + j];
+            }
+        }
+        w.divergence[l] = 0.5 * (squares - n - 2 * logDiag);
+        if (!withGradient || l == 1) {
+            return;
+        }
+        double[] dk = w.gram[l];
+        System.arraycopy(ad, 0, dk, 0, n * n);
+        gramOfFactor(dk, ad, w.lapack[l], n);
+        for (int e = 0; e < n * n; e++) {
+            dk[e] = -dk[e];
+        }
+        for (int i = 0; i < n; i++) {
+            dk[i * n + i] += 1;
+        }
+        NativeMatrix x = w.lapack[l];
+        x.putBlock(0, 0, n, n, dk);
+        Blas.trsmLeftLower(true, lf, x);
+        Blas.trsmRightLower(lf, x);
+        x.getBlock(0, 0, n, n, dk);
+        double half = -0.5 * nu[l - 1];
+        for (int i = 0; i < n; i++) { // the two solves round differently: keep the symmetric part
+            dk[i * n + i] *= half;
+            for (int j = 0; j < i; j++) {
+                double v = half * 0.5 * (dk[i * n + j] + dk[j * n + i]);
+                dk[i * n + j] = v;
+                dk[j * n + i] = v;
+            }
+        }
+        w.mapped[l - 1].backprop(Matrix.wrap(n, n, dk));
+    }
+
+    /**
+     * Backward chain ℓ: ∂𝓛/∂V = 2B_ℓ·V_ℓ − ν_ℓ·L_ℓ⁻ᵀA_ℓ + ν_ℓ·V_ℓ⁻ᵀ (lower triangle; V⁻ᵀ there is diag(1/V_ii)), by one
+     * {@code dtrmm} and one {@code dtrsm} (L⁻ᵀA = K⁻¹V without forming K⁻¹).
+     */
     private void backwardChain(int l, double[] theta, double[] gradient, int m, Work w) {
         double nul = nu[l - 1];
-        double[] ki = l == 1 ? k1Inverse.data() : w.inverse[l - 1];
+        NativeMatrix lf = l == 1 ? k1Factor : w.chol[l - 1];
         double[] bd = l == layers ? w.inverse[layers] : w.gram[l + 1];
         for (int e = 0; e < bd.length; e++) {
-            bd[e] = 2 * bd[e] - nul * ki[e];
+            bd[e] = 2 * bd[e];
         }
         NativeMatrix prod = w.lapack[l];
         prod.putBlock(0, 0, n, n, bd);
         Blas.trmmRightLower(1, w.factorV[l], prod);
         prod.getBlock(0, 0, n, n, bd);
+        NativeMatrix kv = w.whitened[l];
+        Blas.trsmLeftLower(true, lf, kv);
+        double[] kvd = w.scratch[l];
+        kv.getBlock(0, 0, n, n, kvd);
         int off = (l - 1) * m;
+        if (whitening == null) {
+            for (int i = 0; i < n; i++) {
+                int row = off + i * (i + 1) / 2;
+                for (int j = 0; j < i; j++) {
+                    gradient[row + j] = -(bd[i * n + j] - nul * kvd[i * n + j]);
+                }
+                double vii = Math.exp(theta[row + i]);
+                // chain rule through V_ii = exp(θ_ii); ν·V⁻ᵀ contributes ν/V_ii, times V_ii
+                gradient[row + i] = -((bd[i * n + i] - nul * kvd[i * n + i]) * vii + nul);
+            }
+            return;
+        }
+        // ∂𝓛/∂A = lower(Wᵀ·∂𝓛/∂V), ∂𝓛/∂V lower triangular (zeros above); then θ_ii = log A_ii
+        double[] vDiagonal = w.factorV[l].diagonal();
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < i; j++) {
+                bd[i * n + j] -= nul * kvd[i * n + j];
+            }
+            bd[i * n + i] += nul / vDiagonal[i] - nul * kvd[i * n + i];
+            java.util.Arrays.fill(bd, i * n + i + 1, (i + 1) * n, 0.0);
+        }
+        prod.putBlock(0, 0, n, n, bd);
+        Blas.trmmLeftLower(true, whitening[l], prod);
+        prod.getBlock(0, 0, n, n, bd);
         for (int i = 0; i < n; i++) {
             int row = off + i * (i + 1) / 2;
             for (int j = 0; j < i; j++) {
                 gradient[row + j] = -bd[i * n + j];
             }
-            double vii = Math.exp(theta[row + i]);
-            // chain rule through V_ii = exp(θ_ii); ν·V⁻ᵀ contributes ν/V_ii, times V_ii
-            gradient[row + i] = -(bd[i * n + i] * vii + nul);
+            gradient[row + i] = -bd[i * n + i] * Math.exp(theta[row + i]);
         }
     }
 

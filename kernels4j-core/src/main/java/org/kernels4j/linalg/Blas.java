@@ -291,6 +291,68 @@ public final class Blas {
     }
 
     /**
+     * {@code B ← op(L)⁻¹·B} in place on off-heap row-major matrices ({@code dtrsm}, left side) for a lower-triangular
+     * n×n L (only its lower triangle is read; op(L) = Lᵀ when {@code transposed}) and an n×k B. Cost n²·k flops.
+     * Unlike multiplying by an explicit inverse, the solve is backward stable: its error grows with cond(L),
+     * not cond(L)².
+     */
+    public static void trsmLeftLower(boolean transposed, NativeMatrix l, NativeMatrix b) {
+        int n = l.rows();
+        if (l.cols() != n || b.rows() != n) {
+            throw new Kernels4jException("triangular solve: L is " + l.shape() + ", B is " + b.shape());
+        }
+        if (n == 0 || b.cols() == 0) {
+            return;
+        }
+        Parallelism.blas(() -> {
+            openblas.cblas_dtrsm(openblas.CblasRowMajor, openblas.CblasLeft, openblas.CblasLower,
+                    transposed ? openblas.CblasTrans : openblas.CblasNoTrans, openblas.CblasNonUnit, n, b.cols(), 1.0,
+                    l.buffer().at(0), n, b.buffer().at(0), b.cols());
+            return null;
+        });
+    }
+
+    /**
+     * {@code B ← op(L)·B} in place on off-heap row-major matrices ({@code dtrmm}, left side) for a lower-triangular
+     * n×n L (only its lower triangle is read; op(L) = Lᵀ when {@code transposed}) and an n×k B. Cost n²·k flops.
+     */
+    public static void trmmLeftLower(boolean transposed, NativeMatrix l, NativeMatrix b) {
+        int n = l.rows();
+        if (l.cols() != n || b.rows() != n) {
+            throw new Kernels4jException("triangular product: L is " + l.shape() + ", B is " + b.shape());
+        }
+        if (n == 0 || b.cols() == 0) {
+            return;
+        }
+        Parallelism.blas(() -> {
+            openblas.cblas_dtrmm(openblas.CblasRowMajor, openblas.CblasLeft, openblas.CblasLower,
+                    transposed ? openblas.CblasTrans : openblas.CblasNoTrans, openblas.CblasNonUnit, n, b.cols(), 1.0,
+                    l.buffer().at(0), n, b.buffer().at(0), b.cols());
+            return null;
+        });
+    }
+
+    /**
+     * {@code B ← B·L⁻¹} in place on off-heap row-major matrices ({@code dtrsm}, right side) for a lower-triangular
+     * n×n L (only its lower triangle is read) and an m×n B. Cost m·n² flops.
+     */
+    public static void trsmRightLower(NativeMatrix l, NativeMatrix b) {
+        int n = l.rows();
+        if (l.cols() != n || b.cols() != n) {
+            throw new Kernels4jException("triangular solve: L is " + l.shape() + ", B is " + b.shape());
+        }
+        if (n == 0 || b.rows() == 0) {
+            return;
+        }
+        Parallelism.blas(() -> {
+            openblas.cblas_dtrsm(openblas.CblasRowMajor, openblas.CblasRight, openblas.CblasLower,
+                    openblas.CblasNoTrans, openblas.CblasNonUnit, b.rows(), n, 1.0, l.buffer().at(0), n,
+                    b.buffer().at(0), n);
+            return null;
+        });
+    }
+
+    /**
      * {@code lower(C) ← α·A·Aᵀ} on off-heap row-major matrices ({@code dsyrk}): A is n×k, C n×n; only C's lower
      * triangle (diagonal included) is written, the strict upper triangle is left as it was. Cost n²·k flops.
      */

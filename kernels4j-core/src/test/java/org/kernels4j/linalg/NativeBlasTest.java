@@ -124,6 +124,77 @@ class NativeBlasTest {
     }
 
     @Test
+    void offHeapTriangularProductsAndSolvesAgainstLoops() {
+        int n = 6;
+        Matrix lower = TestData.gaussian(n, n, 1, 31);
+        for (int i = 0; i < n; i++) {
+            lower.set(i, i, 2 + Math.abs(lower.get(i, i))); // well away from singular
+        }
+        Matrix x = TestData.gaussian(n, 3, 1, 32);   // the left solves' unknowns, n×k
+        Matrix xr = TestData.gaussian(4, n, 1, 33);  // the right solve's unknowns, m×n
+        Matrix lx = new Matrix(n, 3);
+        Matrix ltx = new Matrix(n, 3);
+        Matrix xl = new Matrix(4, n);
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < 3; c++) {
+                double s = 0;
+                double t = 0;
+                for (int k = 0; k < n; k++) {
+                    s += (k <= i ? lower.get(i, k) : 0) * x.get(k, c);
+                    t += (i <= k ? lower.get(k, i) : 0) * x.get(k, c);
+                }
+                lx.set(i, c, s);
+                ltx.set(i, c, t);
+            }
+        }
+        for (int r = 0; r < 4; r++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int k = j; k < n; k++) {
+                    s += xr.get(r, k) * lower.get(k, j);
+                }
+                xl.set(r, j, s);
+            }
+        }
+        Matrix garbageAbove = lower.copy();
+        for (int i = 0; i < n; i++) {
+            for (int j = i + 1; j < n; j++) {
+                garbageAbove.set(i, j, 1e6); // only the lower triangle may be read
+            }
+        }
+        try (NativeMatrix l = NativeMatrix.copyOf(garbageAbove); NativeMatrix b1 = NativeMatrix.copyOf(lx);
+                NativeMatrix b2 = NativeMatrix.copyOf(ltx); NativeMatrix b3 = NativeMatrix.copyOf(xl)) {
+            try (NativeMatrix p1 = NativeMatrix.copyOf(x); NativeMatrix p2 = NativeMatrix.copyOf(x)) {
+                Blas.trmmLeftLower(false, l, p1);
+                Blas.trmmLeftLower(true, l, p2);
+                for (int i = 0; i < n; i++) {
+                    for (int c = 0; c < 3; c++) {
+                        assertEquals(lx.get(i, c), p1.get(i, c), 1e-12, "L·X at " + i + "," + c);
+                        assertEquals(ltx.get(i, c), p2.get(i, c), 1e-12, "Lᵀ·X at " + i + "," + c);
+                    }
+                }
+                assertThrows(Kernels4jException.class, () -> Blas.trmmLeftLower(false, l, NativeMatrix.copyOf(xr)));
+            }
+            Blas.trsmLeftLower(false, l, b1);
+            Blas.trsmLeftLower(true, l, b2);
+            Blas.trsmRightLower(l, b3);
+            for (int i = 0; i < n; i++) {
+                for (int c = 0; c < 3; c++) {
+                    assertEquals(x.get(i, c), b1.get(i, c), 1e-12, "L⁻¹·(L·X) at " + i + "," + c);
+                    assertEquals(x.get(i, c), b2.get(i, c), 1e-12, "L⁻ᵀ·(Lᵀ·X) at " + i + "," + c);
+                }
+            }
+            for (int r = 0; r < 4; r++) {
+                for (int j = 0; j < n; j++) {
+                    assertEquals(xr.get(r, j), b3.get(r, j), 1e-12, "(X·L)·L⁻¹ at " + r + "," + j);
+                }
+            }
+            assertThrows(Kernels4jException.class, () -> Blas.trsmLeftLower(false, l, NativeMatrix.copyOf(xr)));
+            assertThrows(Kernels4jException.class, () -> Blas.trsmRightLower(l, NativeMatrix.copyOf(x)));
+        }
+    }
+
+    @Test
     void gemmNtOnOffHeapBuffersWithOffsets() {
         int m = 3;
         int n = 4;
