@@ -603,11 +603,17 @@ final class LatentInference {
      * <pre>
      *   G = ½(Cᵀa·αᵀ + α·aᵀC) + Cᵀ·diag(b)·C − ½R
      * </pre>
-     * is added into {@code into}. Cost about 5.7n³ (two triangular solves with n right-hand sides, one rank-n update,
-     * one product, one inverse) against the 2p warm-started inference runs of central differences. For
+     * is added into {@code into}. Since Cᵀ = (I + TK)⁻¹ = S·B⁻¹·S⁻¹ and Σ = S⁻¹(I − B⁻¹)S⁻¹, everything dense comes
+     * from one B⁻¹ (2n³/3) plus Cᵀ·diag(b)·C as two rank-k updates (n³): about 1.7n³ with O(n²) per GMRES step,
+     * against the 2p warm-started inference runs of central differences. For
      * log-concave likelihoods only (the Gauss–Hermite route of {@link Likelihood#expectationJacobian}).
      */
     static void addEpLikeWeights(Posterior p, Matrix k, double[] y, Likelihood lik, Matrix into) {
+        addEpLikeWeights(p, k, y, lik, into, Double.NaN);
+    }
+
+    /** As above; sites with 1 − (B⁻¹)_jj below {@code weakFloor} take the direct route (NaN: the default floor). */
+    static void addEpLikeWeights(Posterior p, Matrix k, double[] y, Likelihood lik, Matrix into, double weakFloor) {
         int n = y.length;
         double[] mu = p.mean();
         double[] v = p.variance();
@@ -652,25 +658,60 @@ final class LatentInference {
             jac[2][i] = d[2] - 2 * d[4] * mu[i] - 2 * d[1];
             jac[3][i] = d[3] - 2 * d[5] * mu[i];
         }
-        // M = L⁻¹·S·K, Σ = K − MᵀM, N = L⁻ᵀM = B⁻¹SK, Cᵀ = I − RK = I − S·N
-        Matrix l = p.lower();
-        Matrix m = new Matrix(n, n);
+        Matrix binv = p.factor().inverse();
+        double[] bd = binv.data();
         double[] kd = k.data();
-        double[] md = m.data();
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                md[i * n + j] = s[i] * kd[i * n + j];
+        // Cᵀ = (I + TK)⁻¹ = S·B⁻¹·S⁻¹ and Σ = (δ − B⁻¹)/(s_i·s_j) cost n² given B⁻¹, but both divide B⁻¹'s entries
+        // (absolute error ≈ ε·cond B) by s_j: a weak site j (1 − (B⁻¹)_jj = τ_jΣ_jj below 10⁻⁸·cond B, the
+        // test of marginalVariances) takes its column directly, Cᵀe_j = e_j − S·B⁻¹·S·K·e_j and Σe_j = K·Cᵀe_j
+        boolean[] weak = weakSites(s, binv, k, weakFloor);
+        java.util.List<Integer> weakList = new java.util.ArrayList<>();
+        for (int j = 0; j < n; j++) {
+            if (weak[j]) {
+                weakList.add(j);
             }
         }
-        Blas.trsm(true, false, l, m);
-        Matrix sigma = k.copy();
-        Blas.syrk(-1, m.transpose(), 1, sigma);
-        Blas.trsm(true, true, l, m);
-        l = null;
-        Matrix ct = m; // N, turned into Cᵀ in place
+        Matrix ct = new Matrix(n, n);
+        Matrix sigma = new Matrix(n, n);
+        double[] ctd = ct.data();
+        double[] sgd = sigma.data();
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
-                md[i * n + j] = (i == j ? 1 : 0) - s[i] * md[i * n + j];
+                if (!weak[j]) {
+                    ctd[i * n + j] = s[i] * bd[i * n + j] / s[j];
+                    if (!weak[i]) {
+                        sgd[i * n + j] = ((i == j ? 1 : 0) - bd[i * n + j]) / (s[i] * s[j]);
+                    }
+                }
+            }
+        }
+        int nw = weakList.size();
+        if (nw > 0) {
+            Matrix skj = new Matrix(n, nw);
+            double[] skjd = skj.data();
+            for (int i = 0; i < n; i++) {
+                for (int q = 0; q < nw; q++) {
+                    skjd[i * nw + q] = s[i] * kd[i * n + weakList.get(q)];
+                }
+            }
+            Matrix ctj = new Matrix(n, nw);
+            Blas.gemm(false, false, 1, binv, skj, 0, ctj);
+            double[] ctjd = ctj.data();
+            for (int i = 0; i < n; i++) {
+                for (int q = 0; q < nw; q++) {
+                    ctjd[i * nw + q] = (i == weakList.get(q) ? 1 : 0) - s[i] * ctjd[i * nw + q];
+                }
+            }
+            Matrix sgj = new Matrix(n, nw);
+            Blas.gemm(false, false, 1, k, ctj, 0, sgj);
+            double[] sgjd = sgj.data();
+            for (int i = 0; i < n; i++) {
+                for (int q = 0; q < nw; q++) {
+                    int j = weakList.get(q);
+                    ctd[i * n + j] = ctjd[i * nw + q];
+                    sgd[i * n + j] = sgjd[i * nw + q];
+                    sgd[j * n + i] = sgjd[i * nw + q];
+                }
             }
         }
         // ∂F/∂λ at fixed K: through μ and v (Σ·a, (Σ∘Σ)·b), the sites' own appearance, and −½log|B|
@@ -696,30 +737,76 @@ final class LatentInference {
             }
             return out;
         }, rhs, 1e-12, 300);
-        sigma = null;
         for (int i = 0; i < n; i++) {
             a[i] += jac[0][i] * w[i] + jac[2][i] * w[n + i];
             b[i] += jac[1][i] * w[i] + jac[3][i] * w[n + i];
         }
         double[] cta = new double[n];
         Blas.gemv(false, 1, ct, a, 0, cta);
-        Matrix scaled = ct.copy();
-        double[] sd = scaled.data();
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                sd[i * n + j] *= b[j];
-            }
-        }
-        Blas.gemm(false, true, 1, scaled, ct, 1, into); // += Cᵀ·diag(b)·C
-        scaled = null;
-        Matrix r = sbs(p);
-        double[] rd = r.data();
+        // Cᵀ·diag(b)·C = Σ_j b_j·q_j·q_jᵀ (q_j column j of Cᵀ) as two rank-k updates split by the sign of b:
+        // n³ flops in all, half of the general product
+        addSignedGram(ct, b, into);
         double[] alpha = p.alpha();
         double[] g = into.data();
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
-                g[i * n + j] += 0.5 * (cta[i] * alpha[j] + alpha[i] * cta[j]) - 0.5 * rd[i * n + j];
+                g[i * n + j] += 0.5 * (cta[i] * alpha[j] + alpha[i] * cta[j]) - 0.5 * s[i] * bd[i * n + j] * s[j];
             }
+        }
+    }
+
+    /**
+     * The sites whose Σ and Cᵀ columns {@link #addEpLikeWeights} forms directly rather than from B⁻¹: s_j = 0, or
+     * 1 − (B⁻¹)_jj (= τ_jΣ_jj) below {@code floor}; NaN: 10⁻⁸ times the Gershgorin bound on cond B, as in
+     * {@link #marginalVariances} (relative error of the B⁻¹ route then ≲ 10⁻⁸).
+     */
+    static boolean[] weakSites(double[] s, Matrix binv, Matrix k, double floor) {
+        int n = s.length;
+        double[] kd = k.data();
+        double[] bd = binv.data();
+        double condition = 1;
+        for (int i = 0; i < n; i++) {
+            double row = 1;
+            for (int j = 0; j < n; j++) {
+                row += s[i] * Math.abs(kd[i * n + j]) * s[j];
+            }
+            condition = Math.max(condition, row);
+        }
+        boolean[] weak = new boolean[n];
+        for (int j = 0; j < n; j++) {
+            weak[j] = !(s[j] > 0) || !(1 - bd[j * n + j] >= (Double.isNaN(floor) ? 1e-8 * condition : floor));
+        }
+        return weak;
+    }
+
+    /**
+     * Adds Q·diag(b)·Qᵀ = X₊X₊ᵀ − X₋X₋ᵀ (X± the columns of Q where ±b &gt; 0, scaled by √|b|) into the symmetric
+     * {@code out}.
+     */
+    static void addSignedGram(Matrix q, double[] b, Matrix out) {
+        int n = q.rows();
+        double[] qd = q.data();
+        for (int sign = 1; sign >= -1; sign -= 2) {
+            java.util.List<Integer> cols = new java.util.ArrayList<>();
+            for (int j = 0; j < b.length; j++) {
+                if (sign * b[j] > 0) {
+                    cols.add(j);
+                }
+            }
+            int m = cols.size();
+            if (m == 0) {
+                continue;
+            }
+            Matrix x = new Matrix(n, m);
+            double[] xd = x.data();
+            for (int c = 0; c < m; c++) {
+                int j = cols.get(c);
+                double w = Math.sqrt(sign * b[j]);
+                for (int i = 0; i < n; i++) {
+                    xd[i * m + c] = qd[i * q.cols() + j] * w;
+                }
+            }
+            Blas.syrk(sign, x, 1, out);
         }
     }
 

@@ -390,6 +390,56 @@ class LatentInferenceTest {
         }
     }
 
+    /**
+     * Weak sites (tiny τ_jΣ_jj) take their Σ and Cᵀ columns from K directly instead of dividing B⁻¹ by s_j: forcing
+     * half of the sites, then all of them, onto that route gives the same weights as the B⁻¹ route (which the
+     * central-difference test checks).
+     */
+    @Test
+    void cviEpLikeWeightsAgreeWhetherSitesTakeTheDirectOrTheInverseRoute() {
+        int n = 24;
+        Matrix x = inputs(n, 13);
+        double[] t = new double[n];
+        for (int i = 0; i < n; i++) {
+            t[i] = x.get(i, 0) > 0.3 ? 1 : 0;
+        }
+        Likelihood lik = Likelihood.logit();
+        Matrix k = GramEngine.gram(KernelSpec.parse("8*rbf(length=0.7)"), x);
+        LatentInference.Result r = LatentInference.infer(k, t, lik, options(InferenceMethod.CVI), null, null);
+        Matrix binv = r.posterior().factor().inverse();
+        double[] shrink = new double[n];
+        for (int i = 0; i < n; i++) {
+            shrink[i] = 1 - binv.get(i, i);
+        }
+        double median = java.util.Arrays.stream(shrink).sorted().toArray()[n / 2];
+        boolean[] half = LatentInference.weakSites(r.posterior().sqrtTau(), binv, k, median);
+        int count = 0;
+        for (boolean w : half) {
+            count += w ? 1 : 0;
+        }
+        assertEquals(n / 2, count, "the median splits the sites");
+        assertEquals(0, count(LatentInference.weakSites(r.posterior().sqrtTau(), binv, k, Double.NaN)), "none by default");
+        Matrix reference = new Matrix(n, n);
+        LatentInference.addEpLikeWeights(r.posterior(), k, t, lik, reference);
+        double scale = 0;
+        for (double v : reference.data()) {
+            scale = Math.max(scale, Math.abs(v));
+        }
+        for (double floor : new double[] {median, 2}) {
+            Matrix g = new Matrix(n, n);
+            LatentInference.addEpLikeWeights(r.posterior(), k, t, lik, g, floor);
+            assertEquals(0, reference.maxAbsDifference(g), 1e-9 * scale, "floor " + floor);
+        }
+    }
+
+    private static int count(boolean[] flags) {
+        int c = 0;
+        for (boolean f : flags) {
+            c += f ? 1 : 0;
+        }
+        return c;
+    }
+
     @Test
     void gmresSolvesANonsymmetricSystemThatAPlainIterationCannot() {
         // A = I − J with J's spectral radius 1.5: x ← rhs + Jx diverges, GMRES converges
