@@ -427,8 +427,36 @@ class LatentInferenceTest {
         }
         for (double floor : new double[] {median, 2}) {
             Matrix g = new Matrix(n, n);
-            LatentInference.addEpLikeWeights(r.posterior(), k, t, lik, g, floor);
+            LatentInference.addEpLikeWeights(r.posterior(), binv.copy(), k, t, lik, g, floor);
             assertEquals(0, reference.maxAbsDifference(g), 1e-9 * scale, "floor " + floor);
+        }
+    }
+
+    /** The B⁻¹ that EP and CVI keep for a gradient (from the last sweep's L⁻¹) is the inverse of the returned factor. */
+    @Test
+    void keptInverseIsTheInverseOfTheReturnedPosterior() {
+        int n = 20;
+        Matrix x = inputs(n, 17);
+        double[] t = new double[n];
+        for (int i = 0; i < n; i++) {
+            t[i] = Math.cos(3 * x.get(i, 0)) > 0 ? 1 : 0;
+        }
+        Matrix k = GramEngine.gram(KERNEL, x);
+        for (InferenceMethod m : new InferenceMethod[] {InferenceMethod.EP, InferenceMethod.CVI}) {
+            LatentInference.Options o = options(m);
+            LatentInference.Options keep = new LatentInference.Options(m, o.maxIterations(), o.damping(), o.stepSize(),
+                    o.tolerance(), true);
+            LatentInference.Result r = LatentInference.infer(k, t, Likelihood.probit(), keep, null, null);
+            assertEquals(null, LatentInference.infer(k, t, Likelihood.probit(), o, null, null).inverse(), m + " not kept");
+            // B·B⁻¹ = I with B = I + S·K·S built here from the returned sites
+            double[] s = r.posterior().sqrtTau();
+            Matrix b = new Matrix(n, n);
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    b.set(i, j, (i == j ? 1 : 0) + s[i] * k.get(i, j) * s[j]);
+                }
+            }
+            assertEquals(0, b.times(r.inverse()).maxAbsDifference(Matrix.identity(n)), 1e-11, m.toString());
         }
     }
 
