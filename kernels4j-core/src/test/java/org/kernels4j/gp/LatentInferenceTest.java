@@ -315,6 +315,7 @@ class LatentInferenceTest {
             {InferenceMethod.EP, HyperparameterObjective.EVIDENCE, Likelihood.probit(), t},
             {InferenceMethod.CVI, HyperparameterObjective.ELBO, Likelihood.probit(), t},
             {InferenceMethod.CVI, HyperparameterObjective.EP_LIKE, Likelihood.logit(), t},
+            {InferenceMethod.CVI, HyperparameterObjective.EP_LIKE, Likelihood.poisson(), counts},
         };
         for (Object[] c : cases) {
             InferenceMethod m = (InferenceMethod) c[0];
