@@ -46,8 +46,9 @@ import org.kernels4j.model.Estimator;
  * estimate, or the method's own evidence), summed over the binary problems, which share one kernel.
  * All methods run in the site form of {@link LatentInference}; the gradients are analytic for the
  * Laplace evidence (R&amp;W Algorithm 5.1), the EP evidence and the CVI ELBO (½tr((ααᵀ − SB⁻¹S)∂K),
- * exact at a fixed point), and central finite differences in log θ (2 warm-started inference runs
- * per hyperparameter) otherwise, e.g. for CVI with the EP-like objective. Each EP or CVI sweep costs
+ * exact at a fixed point), for CVI with the EP-like objective (the total derivative through the CVI
+ * fixed point, by an adjoint solve; log-concave likelihoods), and central finite differences in log θ
+ * (2 warm-started inference runs per hyperparameter) otherwise. Each EP or CVI sweep costs
  * 2n³/3 flops (factor and a triangular inverse for the marginal variances; see {@link LatentInference}).
  */
 public final class GaussianProcessClassifier implements Estimator<GaussianProcessClassifierModel> {

@@ -21,8 +21,15 @@ import org.kernels4j.linalg.NativeMatrix;
  * so no jitter is ever needed, whatever K's conditioning).
  */
 final class LatentInference {
-    /** Iteration limit, EP damping, CVI step and the convergence tolerance on the sites. */
-    record Options(InferenceMethod method, int maxIterations, double damping, double stepSize, double tolerance) {
+    /**
+     * Iteration limit, EP damping, CVI step, the convergence tolerance on the sites, and whether EP and CVI results
+     * keep B⁻¹ (for a gradient: formed from the last sweep's triangular inverse, n³/3, instead of 2n³/3 afresh).
+     */
+    record Options(InferenceMethod method, int maxIterations, double damping, double stepSize, double tolerance,
+            boolean keepInverse) {
+        Options(InferenceMethod method, int maxIterations, double damping, double stepSize, double tolerance) {
+            this(method, maxIterations, damping, stepSize, tolerance, false);
+        }
     }
 
     /**
@@ -46,7 +53,16 @@ final class LatentInference {
      * One inference outcome: the posterior, the Laplace evidence (NaN for EP and CVI), iterations,
      * whether the sites converged, and the last relative site change.
      */
-    record Result(Posterior posterior, double laplaceEvidence, int iterations, boolean converged, double change) {
+    record Result(Posterior posterior, double laplaceEvidence, int iterations, boolean converged, double change,
+            Matrix inverse) {
+        Result(Posterior posterior, double laplaceEvidence, int iterations, boolean converged, double change) {
+            this(posterior, laplaceEvidence, iterations, converged, change, null);
+        }
+
+        /** B⁻¹ = (I + S·K·S)⁻¹ (n×n): the kept one (see {@link Options#keepInverse()}) or a fresh one. */
+        Matrix inverseB() {
+            return inverse != null ? inverse : posterior.factor().inverse();
+        }
     }
 
     private static final System.Logger LOG = System.getLogger(LatentInference.class.getName());
@@ -75,6 +91,13 @@ final class LatentInference {
 
     /** As above, with a workspace of n² doubles for the variances (reused across the sweeps of one run). */
     static Posterior posterior(Matrix k, double[] tau, double[] nu, boolean variances, NativeBuffer workspace) {
+        return posterior(k, tau, nu, variances, workspace, new boolean[1]);
+    }
+
+    /** As above; {@code inverted[0]} tells whether the workspace now holds this factor's L⁻¹. */
+    private static Posterior posterior(Matrix k, double[] tau, double[] nu, boolean variances, NativeBuffer workspace,
+            boolean[] inverted) {
+        inverted[0] = false;
         int n = tau.length;
         double[] s = new double[n];
         for (int i = 0; i < n; i++) {
@@ -113,7 +136,7 @@ final class LatentInference {
             alpha[i] = nu[i] - s[i] * u[i];
         }
         double[] mean = times(k, alpha);
-        double[] variance = variances ? marginalVariances(k, s, chol, gershgorin, workspace) : diagonal(k);
+        double[] variance = variances ? marginalVariances(k, s, chol, gershgorin, workspace, inverted) : diagonal(k);
         for (int i = 0; i < n; i++) {
             variance[i] = Math.max(variance[i], 1e-300);
         }
@@ -131,6 +154,12 @@ final class LatentInference {
      */
     static double[] marginalVariances(Matrix k, double[] s, Cholesky chol, double conditionBound,
             NativeBuffer workspace) {
+        return marginalVariances(k, s, chol, conditionBound, workspace, new boolean[1]);
+    }
+
+    /** As above, setting {@code inverted[0]} when the workspace was left holding L⁻¹. */
+    private static double[] marginalVariances(Matrix k, double[] s, Cholesky chol, double conditionBound,
+            NativeBuffer workspace, boolean[] inverted) {
         int n = s.length;
         double floor = 1e-8 * conditionBound;
         double[] kdiag = diagonal(k);
@@ -153,6 +182,7 @@ final class LatentInference {
             }
         } else {
             double[] binv = chol.inverseDiagonal(workspace);
+            inverted[0] = true;
             for (int i = 0; i < n; i++) {
                 double shrink = 1 - binv[i];
                 if (shrink >= floor && s[i] > 0) {
@@ -339,6 +369,9 @@ final class LatentInference {
     /** The loosest site tolerance a hyperparameter search uses far from its optimum (see Problems.searchOptions). */
     static final double LOOSEST_SEARCH_TOLERANCE = 1e-4;
 
+    /** The search's site tolerance per unit of the last ‖∇‖∞, relative to the tolerance t (see Problems.searchOptions). */
+    static final double SEARCH_TOLERANCE_PER_GRADIENT = 100;
+
     /** Past iterates kept by the Anderson acceleration of {@link #sweeps}. */
     static final int ANDERSON_MEMORY = 5;
 
@@ -365,7 +398,8 @@ final class LatentInference {
     private static Result sweeps(Matrix k, double[] tau, double[] nu, Options o, SiteUpdate update,
             NativeBuffer workspace) {
         int n = tau.length;
-        Posterior p = posterior(k, tau, nu, true, workspace);
+        boolean[] inverted = new boolean[1];
+        Posterior p = posterior(k, tau, nu, true, workspace, inverted);
         double[] next = new double[2];
         int iter = 0;
         double change = Double.POSITIVE_INFINITY;
@@ -406,7 +440,10 @@ final class LatentInference {
             }
             double[] proposal = g;
             if (change <= o.tolerance()) {
+                // the posterior in hand is at sites the map moves by at most the tolerance: return it rather than
+                // refactor once more at G(x) (a factorization and a triangular inverse per run saved)
                 converged = true;
+                break;
             } else if (norm > previousNorm) {
                 history.clear();
             } else if (!history.isEmpty()) {
@@ -422,12 +459,25 @@ final class LatentInference {
                 nu[i] = proposal[n + i] / weight[n + i];
             }
             p.close();
-            p = posterior(k, tau, nu, true, workspace);
-            if (converged) {
-                break;
+            p = posterior(k, tau, nu, true, workspace, inverted);
+        }
+        Matrix inverse = null;
+        if (o.keepInverse()) {
+            if (inverted[0]) {
+                Blas.lauumLower(workspace, n);
+                inverse = new Matrix(n, n);
+                double[] d = inverse.data();
+                workspace.copyTo(0, d, 0, n * n);
+                for (int i = 0; i < n; i++) {
+                    for (int j = i + 1; j < n; j++) {
+                        d[i * n + j] = d[j * n + i];
+                    }
+                }
+            } else {
+                inverse = p.factor().inverse();
             }
         }
-        return new Result(p, Double.NaN, iter, converged, change);
+        return new Result(p, Double.NaN, iter, converged, change, inverse);
     }
 
     /**
@@ -525,9 +575,9 @@ final class LatentInference {
         return s - 0.5 * kl;
     }
 
-    /** S·B⁻¹·S (n×n). */
-    private static Matrix sbs(Posterior p) {
-        Matrix r = p.factor().inverse();
+    /** S·B⁻¹·S (n×n), in place of the given B⁻¹. */
+    private static Matrix sbs(Posterior p, Matrix binv) {
+        Matrix r = binv;
         int n = p.tau().length;
         double[] rd = r.data();
         double[] s = p.sqrtTau();
@@ -545,7 +595,12 @@ final class LatentInference {
      * G = ½(ααᵀ − S·B⁻¹·S), added into {@code into}.
      */
     static void addStationaryWeights(Posterior p, Matrix into) {
-        Matrix r = sbs(p);
+        addStationaryWeights(p, p.factor().inverse(), into);
+    }
+
+    /** As above with B⁻¹ given (and overwritten). */
+    static void addStationaryWeights(Posterior p, Matrix binv, Matrix into) {
+        Matrix r = sbs(p, binv);
         int n = p.tau().length;
         double[] a = p.alpha();
         double[] rd = r.data();
@@ -564,7 +619,7 @@ final class LatentInference {
      * likelihoods; with W clipped (Student-t) it omits the clipped sites' curvature change.
      */
     static void addLaplaceWeights(Posterior p, Matrix k, double[] y, Likelihood lik, Matrix into) {
-        Matrix r = sbs(p);
+        Matrix r = sbs(p, p.factor().inverse());
         int n = y.length;
         double[] s2 = new double[n];
         for (int i = 0; i < n; i++) {
@@ -586,6 +641,360 @@ final class LatentInference {
         }
     }
 
+    /**
+     * Weights G with ∂F/∂log θ = Σ_ij G_ij·∂K_ij/∂log θ for the EP-like estimate F at the CVI fixed point, the total
+     * derivative of θ ↦ F(θ, λ(θ)) (F is not stationary in the CVI sites λ = (τ, ν), so unlike
+     * {@link #addStationaryWeights} the sites' own movement counts). With Σ = (K⁻¹ + T)⁻¹, μ = Σν, v = diag Σ,
+     * C = (I + KT)⁻¹ = ΣK⁻¹ and α = K⁻¹μ:
+     * <pre>
+     *   dΣ = C·dK·Cᵀ − Σ·dT·Σ,   dμ = dΣ·ν + Σ·dν,   d log|B| = tr(R·dK) + vᵀdτ   (R = S·B⁻¹·S),
+     *   dF = aᵀdμ + bᵀdv + cᵀdτ + eᵀdν − ½ d log|B|
+     * </pre>
+     * where (a, b, c, e) are the per-site partials of the EP formula in (μ_i, v_i, τ_i, ν_i) (through the cavities and
+     * ∂log Z/∂(cavity mean, variance) from the tilted moments). The sites solve λ = g(μ, v) (the CVI map with step 1,
+     * per site: τ = −2E_v, ν = E_m − 2E_v·μ; J its 2×2-per-site Jacobian); the adjoint w solves
+     * (I − H_λᵀJᵀ)w = ∂F/∂λ, H_λ = ∂(μ, v)/∂λ (dμ = −Σ(μ∘dτ) + Σ·dν, dv = −(Σ∘Σ)dτ), by GMRES with O(n²) products.
+     * The implicit term then adds z = Jᵀw to (a, b), and
+     * <pre>
+     *   G = ½(Cᵀa·αᵀ + α·aᵀC) + Cᵀ·diag(b)·C − ½R
+     * </pre>
+     * is added into {@code into}. Since Cᵀ = (I + TK)⁻¹ = S·B⁻¹·S⁻¹ and Σ = S⁻¹(I − B⁻¹)S⁻¹, everything dense comes
+     * from one B⁻¹ (n³/3 when the sweeps kept it, else 2n³/3) plus Cᵀ·diag(b)·C as two rank-k updates (n³): about
+     * 1.3n³ with O(n²) per GMRES step (13 steps per evaluation on the benchmark),
+     * against the 2p warm-started inference runs of central differences. For
+     * log-concave likelihoods only (the Gauss–Hermite route of {@link Likelihood#expectationJacobian}).
+     */
+    static void addEpLikeWeights(Posterior p, Matrix k, double[] y, Likelihood lik, Matrix into) {
+        addEpLikeWeights(p, p.factor().inverse(), k, y, lik, into, Double.NaN);
+    }
+
+    /** As above; sites with 1 − (B⁻¹)_jj below {@code weakFloor} take the direct route (NaN: the default floor). */
+    static void addEpLikeWeights(Posterior p, Matrix binv, Matrix k, double[] y, Likelihood lik, Matrix into,
+            double weakFloor) {
+        int n = y.length;
+        double[] mu = p.mean();
+        double[] v = p.variance();
+        double[] tau = p.tau();
+        double[] nu = p.nu();
+        double[] s = p.sqrtTau();
+        double[] a = new double[n];
+        double[] b = new double[n];
+        double[] c = new double[n];
+        double[] e = new double[n];
+        double[][] jac = new double[4][n]; // ∂τ/∂μ, ∂τ/∂v, ∂ν/∂μ, ∂ν/∂v of the CVI map
+        for (int i = 0; i < n; i++) {
+            double vi = v[i];
+            double rawCavTau = 1 / vi - tau[i];
+            boolean clamped = !(rawCavTau > 1e-10); // epEstimate's floor: then the cavity precision is a constant
+            double cavTau = clamped ? 1e-10 : rawCavTau;
+            double cavNu = mu[i] / vi - nu[i];
+            double cm = cavNu / cavTau;
+            double cv = 1 / cavTau;
+            Likelihood.Tilted t = lik.tiltedMoments(y[i], cm, cv);
+            // ∂log Z/∂m = (μ̂ − m)/v, ∂²log Z/∂m² = (σ̂² − v)/v², ∂log Z/∂v = ½(∂²/∂m² + (∂/∂m)²)
+            double lm = (t.mean() - cm) / cv;
+            double lmm = (t.variance() - cv) / (cv * cv);
+            double lv = 0.5 * (lmm + lm * lm);
+            double ti = tau[i];
+            double ni = nu[i];
+            double psiMu = 0.5 * ni;
+            double psiV = -0.5 * ni * ni + 0.5 * ti / cavTau * cavNu * cavNu - cavNu * ni;
+            double psiTau = 0.5 * cavNu * cavNu * vi / cavTau + 0.5 / (cavTau + ti);
+            double psiNu = 0.5 * mu[i] - vi * ni - cavNu * vi;
+            double psiCavTau = clamped ? 0 : -(lm * cavNu + lv) / (cavTau * cavTau)
+                    - 0.5 * ti * cavNu * cavNu * vi / (cavTau * cavTau) - 0.5 * ti / (cavTau * (cavTau + ti));
+            double psiCavNu = lm / cavTau + ti / cavTau * cavNu * vi - ni * vi;
+            a[i] = psiMu + psiCavNu / vi;
+            b[i] = psiV - psiCavTau / (vi * vi) - psiCavNu * mu[i] / (vi * vi);
+            c[i] = psiTau - psiCavTau;
+            e[i] = psiNu - psiCavNu;
+            double[] d = lik.expectationJacobian(y[i], mu[i], vi);
+            boolean tauClipped = !(-2 * d[1] > 0); // the CVI map clips τ at 0 there
+            jac[0][i] = tauClipped ? 0 : -2 * d[4];
+            jac[1][i] = tauClipped ? 0 : -2 * d[5];
+            jac[2][i] = d[2] - 2 * d[4] * mu[i] - 2 * d[1];
+            jac[3][i] = d[3] - 2 * d[5] * mu[i];
+        }
+        double[] bd = binv.data();
+        double[] kd = k.data();
+        // Cᵀ = (I + TK)⁻¹ = S·B⁻¹·S⁻¹ and Σ = (δ − B⁻¹)/(s_i·s_j) cost n² given B⁻¹, but both divide B⁻¹'s entries
+        // (absolute error ≈ ε·cond B) by s_j: a weak site j (1 − (B⁻¹)_jj = τ_jΣ_jj below 10⁻⁸·cond B, the
+        // test of marginalVariances) takes its column directly, Cᵀe_j = e_j − S·B⁻¹·S·K·e_j and Σe_j = K·Cᵀe_j
+        boolean[] weak = weakSites(s, binv, k, weakFloor);
+        java.util.List<Integer> weakList = new java.util.ArrayList<>();
+        for (int j = 0; j < n; j++) {
+            if (weak[j]) {
+                weakList.add(j);
+            }
+        }
+        Matrix ct = new Matrix(n, n);
+        Matrix sigma = new Matrix(n, n);
+        double[] ctd = ct.data();
+        double[] sgd = sigma.data();
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                if (!weak[j]) {
+                    ctd[i * n + j] = s[i] * bd[i * n + j] / s[j];
+                    if (!weak[i]) {
+                        sgd[i * n + j] = ((i == j ? 1 : 0) - bd[i * n + j]) / (s[i] * s[j]);
+                    }
+                }
+            }
+        }
+        int nw = weakList.size();
+        if (nw > 0) {
+            Matrix skj = new Matrix(n, nw);
+            double[] skjd = skj.data();
+            for (int i = 0; i < n; i++) {
+                for (int q = 0; q < nw; q++) {
+                    skjd[i * nw + q] = s[i] * kd[i * n + weakList.get(q)];
+                }
+            }
+            Matrix ctj = new Matrix(n, nw);
+            Blas.gemm(false, false, 1, binv, skj, 0, ctj);
+            double[] ctjd = ctj.data();
+            for (int i = 0; i < n; i++) {
+                for (int q = 0; q < nw; q++) {
+                    ctjd[i * nw + q] = (i == weakList.get(q) ? 1 : 0) - s[i] * ctjd[i * nw + q];
+                }
+            }
+            Matrix sgj = new Matrix(n, nw);
+            Blas.gemm(false, false, 1, k, ctj, 0, sgj);
+            double[] sgjd = sgj.data();
+            for (int i = 0; i < n; i++) {
+                for (int q = 0; q < nw; q++) {
+                    int j = weakList.get(q);
+                    ctd[i * n + j] = ctjd[i * nw + q];
+                    sgd[i * n + j] = sgjd[i * nw + q];
+                    sgd[j * n + i] = sgjd[i * nw + q];
+                }
+            }
+        }
+        // ∂F/∂λ at fixed K: through μ and v (Σ·a, (Σ∘Σ)·b), the sites' own appearance, and −½log|B|
+        double[][] sa = sigmaProducts(sigma, a, b);
+        double[] rhs = new double[2 * n];
+        for (int j = 0; j < n; j++) {
+            rhs[j] = c[j] - 0.5 * v[j] - mu[j] * sa[0][j] - sa[1][j];
+            rhs[n + j] = e[j] + sa[0][j];
+        }
+        final Matrix sig = sigma;
+        double[] w = gmres(x -> {
+            double[] zm = new double[n];
+            double[] zv = new double[n];
+            for (int i = 0; i < n; i++) {
+                zm[i] = jac[0][i] * x[i] + jac[2][i] * x[n + i];
+                zv[i] = jac[1][i] * x[i] + jac[3][i] * x[n + i];
+            }
+            double[][] h = sigmaProducts(sig, zm, zv);
+            double[] out = x.clone();
+            for (int i = 0; i < n; i++) {
+                out[i] += mu[i] * h[0][i] + h[1][i];
+                out[n + i] -= h[0][i];
+            }
+            return out;
+        }, rhs, 1e-12, 300);
+        for (int i = 0; i < n; i++) {
+            a[i] += jac[0][i] * w[i] + jac[2][i] * w[n + i];
+            b[i] += jac[1][i] * w[i] + jac[3][i] * w[n + i];
+        }
+        double[] cta = new double[n];
+        Blas.gemv(false, 1, ct, a, 0, cta);
+        // Cᵀ·diag(b)·C = Σ_j b_j·q_j·q_jᵀ (q_j column j of Cᵀ) as two rank-k updates split by the sign of b:
+        // n³ flops in all, half of the general product
+        addSignedGram(ct, b, into);
+        double[] alpha = p.alpha();
+        double[] g = into.data();
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                g[i * n + j] += 0.5 * (cta[i] * alpha[j] + alpha[i] * cta[j]) - 0.5 * s[i] * bd[i * n + j] * s[j];
+            }
+        }
+    }
+
+    /**
+     * The sites whose Σ and Cᵀ columns {@link #addEpLikeWeights} forms directly rather than from B⁻¹: s_j = 0, or
+     * 1 − (B⁻¹)_jj (= τ_jΣ_jj) below {@code floor}; NaN: 10⁻⁸ times the Gershgorin bound on cond B, as in
+     * {@link #marginalVariances} (relative error of the B⁻¹ route then ≲ 10⁻⁸).
+     */
+    static boolean[] weakSites(double[] s, Matrix binv, Matrix k, double floor) {
+        int n = s.length;
+        double[] kd = k.data();
+        double[] bd = binv.data();
+        double condition = 1;
+        for (int i = 0; i < n; i++) {
+            double row = 1;
+            for (int j = 0; j < n; j++) {
+                row += s[i] * Math.abs(kd[i * n + j]) * s[j];
+            }
+            condition = Math.max(condition, row);
+        }
+        boolean[] weak = new boolean[n];
+        for (int j = 0; j < n; j++) {
+            weak[j] = !(s[j] > 0) || !(1 - bd[j * n + j] >= (Double.isNaN(floor) ? 1e-8 * condition : floor));
+        }
+        return weak;
+    }
+
+    /**
+     * Adds Q·diag(b)·Qᵀ = X₊X₊ᵀ − X₋X₋ᵀ (X± the columns of Q where ±b &gt; 0, scaled by √|b|) into the symmetric
+     * {@code out}.
+     */
+    static void addSignedGram(Matrix q, double[] b, Matrix out) {
+        int n = q.rows();
+        double[] qd = q.data();
+        for (int sign = 1; sign >= -1; sign -= 2) {
+            java.util.List<Integer> cols = new java.util.ArrayList<>();
+            for (int j = 0; j < b.length; j++) {
+                if (sign * b[j] > 0) {
+                    cols.add(j);
+                }
+            }
+            int m = cols.size();
+            if (m == 0) {
+                continue;
+            }
+            Matrix x = new Matrix(n, m);
+            double[] xd = x.data();
+            for (int c = 0; c < m; c++) {
+                int j = cols.get(c);
+                double w = Math.sqrt(sign * b[j]);
+                for (int i = 0; i < n; i++) {
+                    xd[i * m + c] = qd[i * q.cols() + j] * w;
+                }
+            }
+            Blas.syrk(sign, x, 1, out);
+        }
+    }
+
+    /** Σ·x and (Σ∘Σ)·z for a symmetric Σ, in one pass over it. */
+    private static double[][] sigmaProducts(Matrix sigma, double[] x, double[] z) {
+        int n = x.length;
+        double[] sd = sigma.data();
+        double[] sx = new double[n];
+        double[] sz = new double[n];
+        for (int i = 0; i < n; i++) {
+            double accX = 0;
+            double accZ = 0;
+            int off = i * n;
+            for (int j = 0; j < n; j++) {
+                double sij = sd[off + j];
+                accX += sij * x[j];
+                accZ += sij * sij * z[j];
+            }
+            sx[i] = accX;
+            sz[i] = accZ;
+        }
+        return new double[][] {sx, sz};
+    }
+
+    /**
+     * Solves A·x = rhs by restarted GMRES (restart 50, modified Gram–Schmidt, Givens rotations) to a residual
+     * ≤ tol·‖rhs‖ or maxIterations products. The adjoint of the CVI fixed point is nonsymmetric and, with
+     * step 1, not always a contraction, so a plain fixed-point iteration on it need not converge; GMRES
+     * needs only the O(n²) products. A system it cannot solve to the tolerance is logged (the gradient is then
+     * inexact) and the last iterate returned.
+     */
+    static double[] gmres(java.util.function.UnaryOperator<double[]> a, double[] rhs, double tol, int maxIterations) {
+        int len = rhs.length;
+        int restart = Math.min(50, Math.max(1, len));
+        double[] x = new double[len];
+        double target = tol * norm(rhs);
+        if (target == 0) {
+            return x;
+        }
+        int used = 0;
+        double residual = Double.POSITIVE_INFINITY;
+        while (used < maxIterations) {
+            double[] r = a.apply(x);
+            for (int i = 0; i < len; i++) {
+                r[i] = rhs[i] - r[i];
+            }
+            double beta = norm(r);
+            residual = beta;
+            if (beta <= target) {
+                return x;
+            }
+            double[][] basis = new double[restart + 1][];
+            double[][] h = new double[restart + 1][restart];
+            double[] cs = new double[restart];
+            double[] sn = new double[restart];
+            double[] gvec = new double[restart + 1];
+            gvec[0] = beta;
+            basis[0] = scale(r, 1 / beta);
+            int j = 0;
+            for (; j < restart && used < maxIterations; j++) {
+                used++;
+                double[] wv = a.apply(basis[j]);
+                for (int q = 0; q <= j; q++) {
+                    double dot = 0;
+                    for (int i = 0; i < len; i++) {
+                        dot += wv[i] * basis[q][i];
+                    }
+                    h[q][j] = dot;
+                    for (int i = 0; i < len; i++) {
+                        wv[i] -= dot * basis[q][i];
+                    }
+                }
+                double hn = norm(wv);
+                h[j + 1][j] = hn;
+                for (int q = 0; q < j; q++) { // earlier rotations on the new column
+                    double t = cs[q] * h[q][j] + sn[q] * h[q + 1][j];
+                    h[q + 1][j] = -sn[q] * h[q][j] + cs[q] * h[q + 1][j];
+                    h[q][j] = t;
+                }
+                double rho = Math.hypot(h[j][j], h[j + 1][j]);
+                cs[j] = rho == 0 ? 1 : h[j][j] / rho;
+                sn[j] = rho == 0 ? 0 : h[j + 1][j] / rho;
+                h[j][j] = rho;
+                h[j + 1][j] = 0;
+                gvec[j + 1] = -sn[j] * gvec[j];
+                gvec[j] = cs[j] * gvec[j];
+                residual = Math.abs(gvec[j + 1]);
+                if (hn == 0 || residual <= target) {
+                    j++;
+                    break;
+                }
+                basis[j + 1] = scale(wv, 1 / hn);
+            }
+            double[] yv = new double[j];
+            for (int q = j - 1; q >= 0; q--) {
+                double t = gvec[q];
+                for (int c = q + 1; c < j; c++) {
+                    t -= h[q][c] * yv[c];
+                }
+                yv[q] = t / h[q][q];
+            }
+            for (int q = 0; q < j; q++) {
+                for (int i = 0; i < len; i++) {
+                    x[i] += yv[q] * basis[q][i];
+                }
+            }
+            if (residual <= target) {
+                return x;
+            }
+        }
+        double finalResidual = residual;
+        LOG.log(System.Logger.Level.WARNING, () -> String.format("the EP-like gradient's adjoint system stopped at "
+                + "relative residual %.3g after %d GMRES steps", finalResidual / norm(rhs), maxIterations));
+        return x;
+    }
+
+    private static double norm(double[] x) {
+        double s = 0;
+        for (double xi : x) {
+            s += xi * xi;
+        }
+        return Math.sqrt(s);
+    }
+
+    private static double[] scale(double[] x, double f) {
+        double[] out = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = x[i] * f;
+        }
+        return out;
+    }
+
     /** The objective's value for an inference result. */
     static double objective(Result res, double[] y, Likelihood lik, InferenceMethod method,
             HyperparameterObjective objective) {
@@ -605,8 +1014,14 @@ final class LatentInference {
         return switch (method) {
             case LAPLACE -> objective == HyperparameterObjective.EVIDENCE;
             case EP -> objective != HyperparameterObjective.ELBO;
-            case CVI -> objective != HyperparameterObjective.EP_LIKE;
+            case CVI -> true;
         };
+    }
+
+    /** As above for this likelihood: the EP-like gradient needs the Gauss–Hermite expectations of a log-concave one. */
+    static boolean analytic(InferenceMethod method, HyperparameterObjective objective, Likelihood lik) {
+        return analytic(method, objective)
+                && !(method == InferenceMethod.CVI && objective == HyperparameterObjective.EP_LIKE && !lik.isLogConcave());
     }
 
     /**
@@ -667,19 +1082,24 @@ final class LatentInference {
         HyperparameterSearch.Evidence evaluate(Kernel kernel) {
             evaluations++;
             Matrix k = GramEngine.gram(kernel, x);
-            Result[] res = fit(k, searchOptions());
+            Options o = searchOptions();
+            boolean analyticGradient = analytic(options.method(), objective, lik);
+            Result[] res = fit(k, new Options(o.method(), o.maxIterations(), o.damping(), o.stepSize(), o.tolerance(),
+                    analyticGradient && o.method() != InferenceMethod.LAPLACE));
             double value = value(res);
             if (!Double.isFinite(value)) {
                 throw new Kernels4jException("the " + objective.label() + " objective is not finite at " + kernel.toSpec());
             }
             double[] gradient;
-            if (analytic(options.method(), objective)) {
+            if (analyticGradient) {
                 Matrix g = new Matrix(k.rows(), k.rows());
                 for (int c = 0; c < labels.length; c++) {
                     if (options.method() == InferenceMethod.LAPLACE) {
                         addLaplaceWeights(res[c].posterior(), k, labels[c], lik, g);
+                    } else if (options.method() == InferenceMethod.CVI && objective == HyperparameterObjective.EP_LIKE) {
+                        addEpLikeWeights(res[c].posterior(), res[c].inverseB(), k, labels[c], lik, g, Double.NaN);
                     } else {
-                        addStationaryWeights(res[c].posterior(), g);
+                        addStationaryWeights(res[c].posterior(), res[c].inverseB(), g);
                     }
                 }
                 gradient = GramEngine.gradientContractions(kernel, x, g);
@@ -704,18 +1124,22 @@ final class LatentInference {
 
         /**
          * The options for one evaluation of the search. EP and CVI sites are iterated to the tolerance t only
-         * once the search is near its optimum: the objective is stationary in the sites at their fixed point
-         * (its error is second order in theirs) and the analytic gradient's error first order, so far from the
-         * optimum — where L-BFGS needs only the gradient's direction — the tolerance is t·‖∇‖∞ of the previous
-         * evaluation, at most 1e−4 (and t for the first evaluation and for finite differences). This saved
-         * about a quarter of the sweeps of a search on the benchmark.
+         * once the search is near its optimum: the analytic gradient's error is first order in the sites' (and so
+         * is the EP-like value's; the EP evidence is stationary in them), so far from the optimum — where L-BFGS
+         * needs only the gradient's direction — the tolerance is {@value #SEARCH_TOLERANCE_PER_GRADIENT}·t·‖∇‖∞ of
+         * the previous evaluation, at most {@value LatentInference#LOOSEST_SEARCH_TOLERANCE}, and that loosest one at
+         * the first evaluation (the start is rarely the optimum, and the next evaluations tighten it); t throughout
+         * for finite-difference gradients and for Laplace. On the 2,000-point benchmark this cut the sweeps of a
+         * search by 14 % (EP) and 25 % (CVI) against t·‖∇‖∞ from a first evaluation at t, with the learned
+         * hyperparameters equal to 5 digits and the same test log-loss.
          */
         Options searchOptions() {
-            if (Double.isNaN(lastGradient) || options.method() == InferenceMethod.LAPLACE) {
+            if (options.method() == InferenceMethod.LAPLACE || !analytic(options.method(), objective, lik)) {
                 return options;
             }
             double t = options.tolerance();
-            double loose = Math.max(t, Math.min(LOOSEST_SEARCH_TOLERANCE, t * lastGradient));
+            double loose = Double.isNaN(lastGradient) ? Math.max(t, LOOSEST_SEARCH_TOLERANCE)
+                    : Math.max(t, Math.min(LOOSEST_SEARCH_TOLERANCE, SEARCH_TOLERANCE_PER_GRADIENT * t * lastGradient));
             return new Options(options.method(), options.maxIterations(), options.damping(), options.stepSize(), loose);
         }
 

@@ -383,12 +383,24 @@ public final class Blas {
         if (v.cols() != n) {
             throw new Kernels4jException("dlauum needs a square matrix, got " + v.shape());
         }
+        lauumLower(v.buffer(), n);
+    }
+
+    /**
+     * {@link #lauumLower(NativeMatrix)} on the first n² doubles of a buffer, row-major: for a caller that kept a
+     * triangular inverse in a reused workspace ({@link Cholesky#inverseDiagonal(NativeBuffer)} leaves L⁻¹ there, and
+     * lower(L⁻ᵀL⁻¹) is then (L·Lᵀ)⁻¹ for n³/3 more flops).
+     */
+    public static void lauumLower(NativeBuffer v, int n) {
+        if (v.length() < (long) n * n) {
+            throw new Kernels4jException("the buffer holds " + v.length() + " doubles, " + (long) n * n + " needed");
+        }
         if (n == 0) {
             return;
         }
         // the row-major lower triangle is the column-major upper one: dlauum('U') forms U·Uᵀ with U = Vᵀ
         int info = Parallelism.blas(() -> openblas.LAPACKE_dlauum(openblas.LAPACK_COL_MAJOR, (byte) 'U', n,
-                v.buffer().at(0), n));
+                v.at(0), n));
         if (info != 0) {
             throw new IllegalStateException("dlauum failed with info " + info);
         }

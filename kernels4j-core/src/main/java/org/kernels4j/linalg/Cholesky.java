@@ -266,7 +266,8 @@ public final class Cholesky implements AutoCloseable {
     /**
      * {@link #inverseDiagonal()} with a caller's workspace of at least n² doubles, so that repeated calls
      * (one per sweep of an iterative method) do not each map and fault in n² fresh doubles, which on a
-     * loaded machine cost more than the triangular inverse itself.
+     * loaded machine cost more than the triangular inverse itself. On return the workspace's row-major lower
+     * triangle holds L⁻¹ ({@link Blas#lauumLower(NativeBuffer, int)} turns it into the inverse for n³/3 more).
      */
     public double[] inverseDiagonal(NativeBuffer workspace) {
         int n = size();
