@@ -38,11 +38,13 @@ class NystromKernelRidgeTest {
           for (NystromKernelRidge.Solver solver : new NystromKernelRidge.Solver[] {
               NystromKernelRidge.Solver.STREAMING_CG, NystromKernelRidge.Solver.STORED_CG,
               NystromKernelRidge.Solver.DIRECT}) {
+           // the centres, a sketch of 150 rows, the default (here all rows); the direct solve has no preconditioner
+           for (int rows : solver == NystromKernelRidge.Solver.STORED_CG ? new int[] {0, 150, -1} : new int[] {-1}) {
             Kernel k = KernelSpec.parse(spec);
             double lambda = 1e-2;
             KernelRidgeModel fit = NystromKernelRidge.builder(k).lambda(lambda).centers(60).seed(3).solver(solver)
-                    .stopping(NystromKernelRidge.Stopping.RESIDUAL).tolerance(1e-10).maxIterations(200).build()
-                    .fit(x, y);
+                    .stopping(NystromKernelRidge.Stopping.RESIDUAL).tolerance(1e-10).maxIterations(200)
+                    .preconditionerRows(rows).build().fit(x, y);
             assertEquals(solver == NystromKernelRidge.Solver.DIRECT ? "direct"
                     : solver == NystromKernelRidge.Solver.STORED_CG ? "stored-cg" : "cg", fit.report().text("solver"));
             Matrix c = x.selectRows(java.util.Arrays.stream(fit.report().numbers("center_indices")).mapToInt(v -> (int) v).toArray());
@@ -68,6 +70,7 @@ class NystromKernelRidgeTest {
             for (double r : fit.report().numbers("relative_residuals")) {
                 assertTrue(r <= 1e-10, solver + " residual " + r);
             }
+           }
           }
         }
     }
@@ -119,7 +122,7 @@ class NystromKernelRidgeTest {
         Kernel k = KernelSpec.parse("rbf(gamma=0.3)");
         for (double tol : new double[] {1e-3, 1e-4}) {
             NystromKernelRidge.Builder b = NystromKernelRidge.builder(k).lambda(1e-2).centers(150).seed(4)
-                    .maxIterations(500).solver(NystromKernelRidge.Solver.STORED_CG);
+                    .maxIterations(500).solver(NystromKernelRidge.Solver.STORED_CG).preconditionerRows(0);
             KernelRidgeModel change = b.tolerance(tol).build().fit(x, y);
             KernelRidgeModel tight = b.stopping(NystromKernelRidge.Stopping.RESIDUAL).tolerance(1e-7).build().fit(x, y);
             KernelRidgeModel exact = b.solver(NystromKernelRidge.Solver.DIRECT).build().fit(x, y);
@@ -142,6 +145,74 @@ class NystromKernelRidgeTest {
                 assertTrue(rel > 0, "an early stop is not the exact solution");
             }
         }
+    }
+
+    /**
+     * The sketched preconditioner AᵀA = (n/s)·Φ_sᵀΦ_s + λI: with every row (s = n) it is the exact normal matrix of
+     * the preconditioned system, so CG lands on the dense solution in one step (a wrong n/s factor would leave the
+     * eigenvalues (σ + λ)/(c·σ + λ) spread and take many more); a sketch of 4m rows needs fewer iterations than the
+     * centres alone; and the default size follows min(n, 8m, 160n/m).
+     */
+    @Test
+    void sketchedPreconditionerCutsIterationsWithoutMovingTheSolution() {
+        Matrix x = TestData.gaussian(800, 3, 1, 31);
+        Matrix y = targets(x);
+        Kernel k = KernelSpec.parse("rbf(gamma=0.3)");
+        double lambda = 1e-3;
+        NystromKernelRidge.Builder b = NystromKernelRidge.builder(k).lambda(lambda).centers(80).seed(8)
+                .solver(NystromKernelRidge.Solver.STORED_CG).stopping(NystromKernelRidge.Stopping.RESIDUAL)
+                .tolerance(1e-8).maxIterations(400);
+        KernelRidgeModel sketch = b.preconditionerRows(320).build().fit(x, y);
+        KernelRidgeModel all = b.preconditionerRows(5_000).build().fit(x, y); // capped at n
+        KernelRidgeModel streamed = b.preconditionerRows(5_000).solver(NystromKernelRidge.Solver.STREAMING_CG).build()
+                .fit(x, y);
+        KernelRidgeModel centres = b.preconditionerRows(0).solver(NystromKernelRidge.Solver.STORED_CG).build()
+                .fit(x, y);
+        double itCentres = centres.report().number("cg_iterations");
+        double itSketch = sketch.report().number("cg_iterations");
+        assertTrue(itSketch < itCentres, "sketch " + itSketch + " vs centres " + itCentres);
+        assertTrue(all.report().number("cg_iterations") <= 2, "exact preconditioner took "
+                + all.report().number("cg_iterations"));
+        assertTrue(streamed.report().number("cg_iterations") <= 2, "exact preconditioner (streaming) took "
+                + streamed.report().number("cg_iterations"));
+
+        Matrix c = x.selectRows(java.util.Arrays.stream(centres.report().numbers("center_indices"))
+                .mapToInt(v -> (int) v).toArray());
+        Matrix knm = GramEngine.cross(k, x, c);
+        Matrix kmm = GramEngine.gram(k, c);
+        // the dense solution by a different route: eigen-decomposition of K_mm, features K_nm·U·Λ^{-1/2}, ridge on them
+        org.kernels4j.linalg.SymmetricEigen eig = org.kernels4j.linalg.SymmetricEigen.of(kmm);
+        double[] ev = eig.values(); // ascending
+        Matrix p = new Matrix(c.rows(), c.rows());
+        for (int i = 0; i < c.rows(); i++) {
+            for (int j = 0; j < c.rows(); j++) {
+                p.set(i, j, ev[j] > 1e-12 * ev[ev.length - 1] ? eig.vectors().get(i, j) / Math.sqrt(ev[j]) : 0);
+            }
+        }
+        Matrix phi = knm.times(p);
+        Matrix g = phi.transpose().times(phi);
+        for (int i = 0; i < g.rows(); i++) {
+            g.set(i, i, g.get(i, i) + lambda);
+        }
+        Matrix w;
+        try (Cholesky ch = Cholesky.factor(g, "features")) {
+            w = ch.solve(phi.transpose().times(y));
+        }
+        Matrix expected = phi.times(w);
+        double scale = 0;
+        for (double v : expected.data()) {
+            scale = Math.max(scale, Math.abs(v));
+        }
+        for (KernelRidgeModel fit : List.of(centres, sketch, all, streamed)) {
+            double diff = fit.predict(x).maxAbsDifference(expected);
+            assertTrue(diff < 1e-5 * scale, "predictions off by " + diff + " of " + scale);
+        }
+
+        assertEquals(8_000, NystromKernelRidge.defaultPreconditionerRows(100_000, 1_000));
+        assertEquals(8_000, NystromKernelRidge.defaultPreconditionerRows(100_000, 2_000));
+        assertEquals(4_000, NystromKernelRidge.defaultPreconditionerRows(100_000, 4_000));
+        assertEquals(480, NystromKernelRidge.defaultPreconditionerRows(700, 60));
+        assertEquals(400, NystromKernelRidge.defaultPreconditionerRows(400, 60));
     }
 
     @Test
@@ -180,6 +251,7 @@ class NystromKernelRidgeTest {
         Kernel k = KernelSpec.parse("rbf(gamma=0.4)");
         try (LogCapture log = LogCapture.of(NystromKernelRidge.class)) {
             KernelRidgeModel cut = NystromKernelRidge.builder(k).lambda(1e-3).centers(30).seed(1).tolerance(1e-12)
+                    .preconditionerRows(0)
                     .solver(NystromKernelRidge.Solver.STREAMING_CG).stopping(NystromKernelRidge.Stopping.RESIDUAL)
                     .maxIterations(2).build().fit(x, y);
             double worst = Math.max(cut.report().numbers("relative_residuals")[0],
