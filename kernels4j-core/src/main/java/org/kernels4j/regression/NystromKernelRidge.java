@@ -30,14 +30,15 @@ import org.kernels4j.model.FitReport;
  * the centres are a uniform sample. CG runs on BᵀHB·β = BᵀK_nmᵀy and α = Bβ. By default the estimate of
  * T⁻ᵀK_nmᵀK_nmT⁻¹ comes from s ≥ m uniformly drawn rows instead of the centres alone, AᵀA = (n/s)·Φ_sᵀΦ_s + λI with
  * Φ_s = K_sm·T⁻¹ ({@link Builder#preconditionerRows}; 2·s·m² flops once), which on issue 32's problem cut the
- * iterations 3–5 fold; the centres' estimate is the case s = m (their features are K_mm·T⁻¹ = Tᵀ). Each iteration is one
- * pass over K_nm computed block by block ({@link GramEngine#crossNormalTimes}), never stored: memory
- * O(n·d + m²), time per iteration 2·n·m·d flops for the kernel plus O(n·m·c + m²·c); set-up O(m³).
- * That is {@link Solver#STREAMING_CG}; {@link Solver#AUTO} (the default) instead forms and solves the normal
- * equations for m ≤ {@link Solver#DIRECT_MAX_CENTERS} ({@link Solver#DIRECT}, 2·n·m² flops in {@code dtrsm} and
- * {@code dsyrk}) and
- * otherwise keeps K_nm when its 8·n·m bytes fit the memory budget ({@link Solver#STORED_CG}: one kernel pass in
- * all, then memory-bound iterations). Iterations stop when the fitted function has settled
+ * iterations 3–5 fold; the centres' estimate is the case s = m (their features are K_mm·T⁻¹ = Tᵀ).
+ *
+ * <p>{@link Solver#AUTO} (the default) keeps K_nm when its 8·n·m bytes fit the memory budget
+ * ({@link Solver#STORED_CG}: one kernel pass in all, then memory-bound iterations, each one fused pass over it);
+ * otherwise it forms and solves the normal equations for m ≤ {@link Solver#DIRECT_MAX_CENTERS}
+ * ({@link Solver#DIRECT}, 2·n·m² flops in {@code dtrsm} and {@code dsyrk}, memory O(m² + 8192·m)), and beyond that
+ * recomputes K_nm block by block in every iteration ({@link Solver#STREAMING_CG}, {@link GramEngine#crossNormalTimes}:
+ * memory O(n·d + m²), time per iteration 2·n·m·d flops for the kernel plus O(n·m·c + m²·c); set-up O(m³)).
+ * Iterations stop when the fitted function has settled
  * ({@link Stopping#FUNCTION_CHANGE}, the default: two consecutive steps each below 1e-4 of the fit's norm) or,
  * with {@link Stopping#RESIDUAL}, when every output's relative residual ‖r‖/‖b‖ falls below the tolerance; or at
  * the iteration limit. The model's report records {@code solver}, {@code stopping}, {@code cg_iterations},
@@ -105,8 +106,10 @@ public final class NystromKernelRidge implements Estimator<KernelRidgeModel> {
      */
     public enum Solver {
         /**
-         * {@link #DIRECT} when m ≤ {@link #DIRECT_MAX_CENTERS}, else {@link #STORED_CG} when K_nm (8·n·m bytes)
-         * fits the memory budget, else {@link #STREAMING_CG}.
+         * {@link #STORED_CG} when K_nm (8·n·m bytes) fits the memory budget, else {@link #DIRECT} when
+         * m ≤ {@link #DIRECT_MAX_CENTERS}, else {@link #STREAMING_CG}. (Before the sampled-rows preconditioner,
+         * AUTO chose DIRECT for every m ≤ 1,024; at n = 100,000 the stored CG now takes a third of its CPU time at
+         * m = 500 and m = 1,000.)
          */
         AUTO,
         /**
@@ -127,8 +130,8 @@ public final class NystromKernelRidge implements Estimator<KernelRidgeModel> {
         DIRECT;
 
         /**
-         * Up to this many centres AUTO forms the normal equations: at m ≈ 1,000 the n·m² flops of {@code dsyrk}
-         * (compute-bound) cost about as much as the 10–20 memory-bound passes over the stored K_nm that CG needs.
+         * Up to this many centres AUTO forms the normal equations when K_nm does not fit the memory budget: their
+         * 2·n·m² flops then cost less than the 10–20 kernel passes of the streaming CG.
          */
         public static final int DIRECT_MAX_CENTERS = 1024;
 
@@ -208,7 +211,8 @@ public final class NystromKernelRidge implements Estimator<KernelRidgeModel> {
         private Stopping stopping = Stopping.FUNCTION_CHANGE;
         private Solver solver = Solver.AUTO;
         private long memoryBudget = -1;
-        private int preconditionerRows = -1;
+        private int preconditionerRows = -1; // unless set: defaultPreconditionerRows
+        private boolean preconditionerRowsSet;
         private boolean centerTargets;
         private long seed = 1;
         private ProgressListener progress = ProgressListener.NONE;
@@ -301,12 +305,13 @@ public final class NystromKernelRidge implements Estimator<KernelRidgeModel> {
         /**
          * How many rows' features estimate K_nmᵀK_nm in the CG preconditioner: s rows drawn uniformly give
          * AᵀA = (n/s)·Φ_sᵀΦ_s + λI with Φ_s = K_sm·L⁻ᵀ (2·s·m² flops once, and s kernel rows); 0 uses the centres,
-         * (n/m)·TTᵀ + λI (Falkon's original, free). Default −1: s = min(n, 8·m, 160·n/m), a sketch that costs
+         * (n/m)·TTᵀ + λI (Falkon's original, free); s ≥ 0. Default: s = min(n, 8·m, 160·n/m), a sketch that costs
          * about five memory-bound passes over K_nm. More rows, a closer estimate and fewer iterations; s ≥ n is the
          * exact normal matrix (CG then converges in a step or two). Does not change the solution, only the way to it.
          */
         public Builder preconditionerRows(int s) {
             this.preconditionerRows = s;
+            this.preconditionerRowsSet = true;
             return this;
         }
 
@@ -345,6 +350,9 @@ public final class NystromKernelRidge implements Estimator<KernelRidgeModel> {
             }
             if (maxIterations < 1) {
                 throw new Kernels4jException("the iteration limit must be >= 1, got " + maxIterations);
+            }
+            if (preconditionerRowsSet && preconditionerRows < 0) {
+                throw new Kernels4jException("the number of preconditioner rows must be >= 0, got " + preconditionerRows);
             }
             if (toleranceSet && !(tolerance >= 0)) {
                 throw new Kernels4jException("the tolerance must be >= 0, got " + tolerance);
@@ -445,16 +453,16 @@ public final class NystromKernelRidge implements Estimator<KernelRidgeModel> {
         if (solver != Solver.AUTO) {
             return solver;
         }
-        if (m <= Solver.DIRECT_MAX_CENTERS) {
-            return Solver.DIRECT;
-        }
         long bytes = 8L * n * m;
         long budget = memoryBudget;
         if (budget < 0) {
             Runtime rt = Runtime.getRuntime();
             budget = (rt.maxMemory() - (rt.totalMemory() - rt.freeMemory())) / 2;
         }
-        return bytes <= budget && (long) n * m < Integer.MAX_VALUE ? Solver.STORED_CG : Solver.STREAMING_CG;
+        if (bytes <= budget && (long) n * m < Integer.MAX_VALUE) {
+            return Solver.STORED_CG;
+        }
+        return m <= Solver.DIRECT_MAX_CENTERS ? Solver.DIRECT : Solver.STREAMING_CG;
     }
 
     /**

@@ -41,10 +41,14 @@ class NystromKernelRidgeTest {
            // the centres, a sketch of 150 rows, the default (here all rows); the direct solve has no preconditioner
            for (int rows : solver == NystromKernelRidge.Solver.STORED_CG ? new int[] {0, 150, -1} : new int[] {-1}) {
             Kernel k = KernelSpec.parse(spec);
+            NystromKernelRidge.Builder b = NystromKernelRidge.builder(k);
+            if (rows >= 0) {
+                b.preconditionerRows(rows);
+            }
             double lambda = 1e-2;
-            KernelRidgeModel fit = NystromKernelRidge.builder(k).lambda(lambda).centers(60).seed(3).solver(solver)
-                    .stopping(NystromKernelRidge.Stopping.RESIDUAL).tolerance(1e-10).maxIterations(200)
-                    .preconditionerRows(rows).build().fit(x, y);
+            KernelRidgeModel fit = b.lambda(lambda).centers(60).seed(3).solver(solver)
+                    .stopping(NystromKernelRidge.Stopping.RESIDUAL).tolerance(1e-10).maxIterations(200).build()
+                    .fit(x, y);
             assertEquals(solver == NystromKernelRidge.Solver.DIRECT ? "direct"
                     : solver == NystromKernelRidge.Solver.STORED_CG ? "stored-cg" : "cg", fit.report().text("solver"));
             Matrix c = x.selectRows(java.util.Arrays.stream(fit.report().numbers("center_indices")).mapToInt(v -> (int) v).toArray());
@@ -76,17 +80,20 @@ class NystromKernelRidgeTest {
     }
 
     /**
-     * AUTO picks the direct solve up to 1,024 centres, then keeps K_nm when its 8·n·m bytes fit the budget, and
-     * streams it otherwise; the stored product K_nmᵀ(K_nm·W) equals the dense one.
+     * AUTO keeps K_nm when its 8·n·m bytes fit the budget; otherwise it forms the normal equations up to 1,024
+     * centres and streams K_nm beyond; the stored product K_nmᵀ(K_nm·W) equals the dense one.
      */
     @Test
     void autoSolverFollowsCentresAndMemoryBudget() {
         Kernel k = KernelSpec.parse("rbf(gamma=0.4)");
         NystromKernelRidge auto = NystromKernelRidge.builder(k).memoryBudget(8L * 10_000 * 2_000).build();
-        assertEquals(NystromKernelRidge.Solver.DIRECT, auto.choose(10_000, 1_024));
-        assertEquals(NystromKernelRidge.Solver.STORED_CG, auto.choose(10_000, 1_025));
+        assertEquals(NystromKernelRidge.Solver.STORED_CG, auto.choose(10_000, 1_024));
         assertEquals(NystromKernelRidge.Solver.STORED_CG, auto.choose(10_000, 2_000));
         assertEquals(NystromKernelRidge.Solver.STREAMING_CG, auto.choose(10_001, 2_000));
+        assertEquals(NystromKernelRidge.Solver.DIRECT, auto.choose(20_001, 1_000));
+        NystromKernelRidge none = NystromKernelRidge.builder(k).memoryBudget(0).build();
+        assertEquals(NystromKernelRidge.Solver.DIRECT, none.choose(10, 1_024));
+        assertEquals(NystromKernelRidge.Solver.STREAMING_CG, none.choose(10, 1_025));
         assertEquals(NystromKernelRidge.Solver.STREAMING_CG,
                 NystromKernelRidge.builder(k).memoryBudget(0).build().choose(10, 2_000));
         assertEquals(NystromKernelRidge.Solver.STREAMING_CG, NystromKernelRidge.builder(k)
@@ -279,6 +286,9 @@ class NystromKernelRidgeTest {
         assertThrows(Kernels4jException.class, () -> NystromKernelRidge.builder(k).lambda(0).build());
         assertThrows(Kernels4jException.class, () -> NystromKernelRidge.builder(k).centers(0).build());
         assertThrows(Kernels4jException.class, () -> NystromKernelRidge.builder(k).maxIterations(0).build());
+        Kernels4jException rows = assertThrows(Kernels4jException.class,
+                () -> NystromKernelRidge.builder(k).preconditionerRows(-1).build());
+        assertTrue(rows.getMessage().contains("preconditioner rows must be >= 0, got -1"), rows.getMessage());
         assertThrows(Kernels4jException.class,
                 () -> NystromKernelRidge.builder(k).build().fit(new Matrix(3, 2), new Matrix(4, 1)));
     }
