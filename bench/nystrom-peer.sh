@@ -2,7 +2,7 @@
 # Nystrom kernel ridge regression, kernels4j against scikit-learn's Nystroem(m) + Ridge, on identical rows and
 # centres, in one run: for each m, the kernels4j solvers in SOLVERS (default "auto before cg-residual": the default
 # solver; "before", the default before the sampled-rows preconditioner (direct up to m = 1024, else stored CG with
-# Falkon's centre preconditioner); and the streaming CG stopped by the old residual rule 1e-7, i.e. the solver before
+# Falkon's centre preconditioner; and the JVM without the launcher's transparent huge pages); and the streaming CG stopped by the old residual rule 1e-7, i.e. the solver before
 # 2026-12; also direct, stored, cg), then scikit-learn.
 # Installs Debian's python3-sklearn if missing (a benchmark tool, never a project dependency).
 # Usage: bench/nystrom-peer.sh [n, default 100000] [centres, default 1000,2000,4000]; D, GAMMA, LAMBDA override
@@ -31,11 +31,12 @@ for m in ${MS//,/ }; do
     solver="$s"; stop=change
     extra=(--export-dir "$dir")
     [ "$s" = cg-residual ] && solver=cg && stop=residual && extra+=(--preconditioner-rows 0)
-    if [ "$s" = before ]; then
-      solver=stored && extra+=(--preconditioner-rows 0)
+    opts="${KERNELS4J_JAVA_OPTS:--Xmx12g}"
+    if [ "$s" = before ]; then  # also without the launcher's huge pages, as before
+      solver=stored && extra+=(--preconditioner-rows 0) && opts="$opts -XX:-UseTransparentHugePages"
       [ "$m" -le 1024 ] && solver=direct
     fi
-    log=$(./kernels4j bench nystrom --n "$N" --d "$D" --centers "$m" --test 10000 --kernel "rbf(gamma=$GAMMA)" \
+    log=$(KERNELS4J_JAVA_OPTS="$opts" ./kernels4j bench nystrom --n "$N" --d "$D" --centers "$m" --test 10000 --kernel "rbf(gamma=$GAMMA)" \
       --lambda "$LAMBDA" --intercept --solver "$solver" --stop "$stop" "${extra[@]}")
     fit=$(echo "$log" | awk '/^fit_seconds/{print $2}')
     it=$(echo "$log" | awk -F'[ ,]+' '/^solver:/{print $4}')
