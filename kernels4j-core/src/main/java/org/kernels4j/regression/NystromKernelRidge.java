@@ -42,7 +42,8 @@ import org.kernels4j.model.FitReport;
  * ({@link Stopping#FUNCTION_CHANGE}, the default: two consecutive steps each below 1e-4 of the fit's norm) or,
  * with {@link Stopping#RESIDUAL}, when every output's relative residual ‖r‖/‖b‖ falls below the tolerance; or at
  * the iteration limit. The model's report records {@code solver}, {@code stopping}, {@code cg_iterations},
- * {@code relative_residuals}, {@code converged}, {@code centers} and {@code center_indices}.
+ * {@code relative_residuals}, {@code converged}, {@code centers}, {@code center_indices} and (CG)
+ * {@code preconditioner_rows} (0: the centres).
  *
  * <p>Multi-output: the c columns of Y run as c independent CG recursions sharing each kernel pass.
  * With {@link Builder#centerTargets} the targets are centred by their mean, which is added back
@@ -666,7 +667,7 @@ public final class NystromKernelRidge implements Estimator<KernelRidgeModel> {
                 }
                 report.add("stopping", stopping == Stopping.RESIDUAL ? "residual" : "change").add("tolerance", tolerance)
                         .add("cg_iterations", it).add("relative_residuals", rel).add("converged", converged)
-                        .add("jitter", t.jitter());
+                        .add("jitter", t.jitter()).add("preconditioner_rows", sketchRows);
                 return new KernelRidgeModel(kernel, c.copy(), alpha, mean, lambda, null, report.build());
             }
         }

@@ -175,6 +175,9 @@ class NystromKernelRidgeTest {
                 .fit(x, y);
         KernelRidgeModel centres = b.preconditionerRows(0).solver(NystromKernelRidge.Solver.STORED_CG).build()
                 .fit(x, y);
+        assertEquals(0, centres.report().number("preconditioner_rows"));
+        assertEquals(320, sketch.report().number("preconditioner_rows"));
+        assertEquals(800, all.report().number("preconditioner_rows")); // capped at n
         double itCentres = centres.report().number("cg_iterations");
         double itSketch = sketch.report().number("cg_iterations");
         assertTrue(itSketch < itCentres, "sketch " + itSketch + " vs centres " + itCentres);
