@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Nystrom kernel ridge regression, kernels4j against scikit-learn's Nystroem(m) + Ridge, on identical rows and
-# centres, in one run: for each m, the kernels4j solvers in SOLVERS (default "auto cg-residual": the default solver, and
-# the streaming CG stopped by the old residual rule 1e-7, i.e. the solver before 2026-12; also direct, stored, cg), then
-# scikit-learn.
+# centres, in one run: for each m, the kernels4j solvers in SOLVERS (default "auto before cg-residual": the default
+# solver; "before", the default before the sampled-rows preconditioner (direct up to m = 1024, else stored CG with
+# Falkon's centre preconditioner; and the JVM without the launcher's transparent huge pages); and the streaming CG stopped by the old residual rule 1e-7, i.e. the solver before
+# 2026-12; also direct, stored, cg), then scikit-learn.
 # Installs Debian's python3-sklearn if missing (a benchmark tool, never a project dependency).
 # Usage: bench/nystrom-peer.sh [n, default 100000] [centres, default 1000,2000,4000]; D, GAMMA, LAMBDA override
 # d (10), the RBF gamma (0.05) and lambda (1e-3). Targets are centred (an intercept) on both sides.
@@ -26,11 +27,16 @@ echo "sklearn: $("$PY" -c 'import sklearn, numpy; print(sklearn.__version__, "nu
 printf "%7s %6s %-22s %8s %6s %10s\n" n m solver fit_s iters test_rmse
 for m in ${MS//,/ }; do
   dir="$out/m$m"
-  for s in ${SOLVERS:-auto cg-residual}; do
+  for s in ${SOLVERS:-auto before cg-residual}; do
     solver="$s"; stop=change
-    [ "$s" = cg-residual ] && solver=cg && stop=residual
     extra=(--export-dir "$dir")
-    log=$(./kernels4j bench nystrom --n "$N" --d "$D" --centers "$m" --test 10000 --kernel "rbf(gamma=$GAMMA)" \
+    [ "$s" = cg-residual ] && solver=cg && stop=residual && extra+=(--preconditioner-rows 0)
+    opts="${KERNELS4J_JAVA_OPTS:--Xmx12g}"
+    if [ "$s" = before ]; then  # also without the launcher's huge pages, as before
+      solver=stored && extra+=(--preconditioner-rows 0) && opts="$opts -XX:-UseTransparentHugePages"
+      [ "$m" -le 1024 ] && solver=direct
+    fi
+    log=$(KERNELS4J_JAVA_OPTS="$opts" ./kernels4j bench nystrom --n "$N" --d "$D" --centers "$m" --test 10000 --kernel "rbf(gamma=$GAMMA)" \
       --lambda "$LAMBDA" --intercept --solver "$solver" --stop "$stop" "${extra[@]}")
     fit=$(echo "$log" | awk '/^fit_seconds/{print $2}')
     it=$(echo "$log" | awk -F'[ ,]+' '/^solver:/{print $4}')

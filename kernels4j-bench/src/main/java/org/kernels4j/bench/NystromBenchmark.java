@@ -33,10 +33,11 @@ public final class NystromBenchmark {
      * @param stopping the CG stopping rule
      * @param tolerance its tolerance (NaN: the rule's default; 0: every iteration runs)
      * @param intercept whether the targets are centred (an intercept), as scikit-learn's Ridge(fit_intercept=True)
+     * @param preconditionerRows {@link NystromKernelRidge.Builder#preconditionerRows}, or −1 for its default
      */
     public record Options(Kernel kernel, double lambda, int n, int d, int centers, int test, int maxIterations,
             int exactN, Path exportDir, NystromKernelRidge.Solver solver, NystromKernelRidge.Stopping stopping,
-            double tolerance, boolean intercept) {
+            double tolerance, boolean intercept, int preconditionerRows) {
         /** Checks the sizes. */
         public Options {
             if (n < 1 || d < 1 || test < 1) {
@@ -48,7 +49,7 @@ public final class NystromBenchmark {
         public Options(Kernel kernel, double lambda, int n, int d, int centers, int test, int maxIterations, int exactN,
                 Path exportDir) {
             this(kernel, lambda, n, d, centers, test, maxIterations, exactN, exportDir,
-                    NystromKernelRidge.Solver.STREAMING_CG, NystromKernelRidge.Stopping.RESIDUAL, 0, false);
+                    NystromKernelRidge.Solver.STREAMING_CG, NystromKernelRidge.Stopping.RESIDUAL, 0, false, -1);
         }
     }
 
@@ -94,6 +95,9 @@ public final class NystromBenchmark {
                 .seed(1);
         if (!Double.isNaN(o.tolerance())) {
             b.tolerance(o.tolerance());
+        }
+        if (o.preconditionerRows() >= 0) {
+            b.preconditionerRows(o.preconditionerRows());
         }
         NystromKernelRidge krr = b.build();
         SyntheticData.Regression tr = SyntheticData.regression(n, o.d(), 1000 + n);

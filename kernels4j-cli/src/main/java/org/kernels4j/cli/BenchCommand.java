@@ -231,9 +231,13 @@ final class BenchCommand implements Runnable {
         int maxIter;
 
         @Option(names = "--solver", defaultValue = "auto", paramLabel = "auto|cg|stored|direct", description = "How the "
-                + "Nystrom system is solved: auto (direct up to 1024 centres, else CG on a stored K_nm when it fits half "
-                + "the free heap, else streaming CG), cg (streaming), stored, direct (default: ${DEFAULT-VALUE}).")
+                + "Nystrom system is solved: auto (CG on a stored K_nm when it fits half the free heap, else direct up "
+                + "to 1024 centres, else streaming CG), cg (streaming), stored, direct (default: ${DEFAULT-VALUE}).")
         String solver;
+
+        @Option(names = "--preconditioner-rows", paramLabel = "S", description = "Rows whose features estimate "
+                + "K_nm^T K_nm in the CG preconditioner; 0: the centres (Falkon's original; default min(n, 8m, 160n/m)).")
+        Integer preconditionerRows;
 
         @Option(names = "--stop", defaultValue = "change", paramLabel = "change|residual", description = "CG stopping "
                 + "rule: change (the fit moved by less than --tol of its norm in two steps; default tol 1e-4) or "
@@ -259,6 +263,9 @@ final class BenchCommand implements Runnable {
             if (n < 1 || d < 1 || test < 1) {
                 throw new Kernels4jException("--n, --d and --test must be >= 1, got " + n + ", " + d + " and " + test);
             }
+            if (preconditionerRows != null && preconditionerRows < 0) {
+                throw new UsageException("--preconditioner-rows must be >= 0, got " + preconditionerRows);
+            }
             var out = spec.commandLine().getOut();
             NystromKernelRidge.Solver s = UsageException.of(() -> NystromKernelRidge.Solver.parse(solver));
             NystromKernelRidge.Stopping st = UsageException.of(() -> NystromKernelRidge.Stopping.parse(stop));
@@ -266,7 +273,8 @@ final class BenchCommand implements Runnable {
                     + "threads=%d%n", k.toSpec(), lambda, n, d, centers, maxIter, solver, stop, intercept,
                     Parallelism.threads());
             NystromBenchmark.Result r = NystromBenchmark.run(new NystromBenchmark.Options(k, lambda, n, d, centers, test,
-                    maxIter, exactN, export.dir, s, st, tol == null ? Double.NaN : tol, intercept));
+                    maxIter, exactN, export.dir, s, st, tol == null ? Double.NaN : tol, intercept,
+                    preconditionerRows == null ? -1 : preconditionerRows));
             out.printf("fit_seconds: %.2f%n", r.fitSeconds());
             out.printf("solver: %s, cg_iterations: %d, relative_residual: %.3g%n", r.solver(), r.cgIterations(),
                     r.relativeResidual());

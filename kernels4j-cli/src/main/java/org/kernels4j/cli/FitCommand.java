@@ -144,10 +144,15 @@ final class FitCommand implements Callable<Integer> {
     Integer centers;
 
     @Option(names = "--nystrom-solve", defaultValue = "auto", paramLabel = "auto|cg|stored|direct",
-            description = "How --solver nystrom solves its m x m system: auto (direct up to 1024 centres, else CG on a "
-                    + "stored K_nm when its 8 n m bytes fit half the free heap, else CG recomputing K_nm each "
+            description = "How --solver nystrom solves its m x m system: auto (CG on a stored K_nm when its 8 n m bytes "
+                    + "fit half the free heap, else direct up to 1024 centres, else CG recomputing K_nm each "
                     + "iteration), cg, stored or direct (default: ${DEFAULT-VALUE}).")
     String nystromSolve;
+
+    @Option(names = "--preconditioner-rows", paramLabel = "S",
+            description = "--solver nystrom's CG preconditioner estimates K_nm^T K_nm from S sampled rows; 0 uses the "
+                    + "centres (Falkon's original). Default min(n, 8m, 160n/m). Changes the iterations, not the fit.")
+    Integer preconditionerRows;
 
     @Option(names = "--cg-stop", defaultValue = "change", paramLabel = "change|residual",
             description = "When --solver nystrom's CG stops: change (two steps each moved the fit by less than --tol "
@@ -385,7 +390,7 @@ final class FitCommand implements Callable<Integer> {
         var parsed = spec.commandLine().getParseResult();
         java.util.Map<String, List<String>> appliesTo = new java.util.LinkedHashMap<>();
         for (String o : List.of("--lambda", "--lambda-grid", "--select", "--intercept", "--solver", "--centers",
-                "--sample-weights", "--precision", "--nystrom-solve", "--cg-stop")) {
+                "--sample-weights", "--precision", "--nystrom-solve", "--cg-stop", "--preconditioner-rows")) {
             appliesTo.put(o, List.of("krr"));
         }
         appliesTo.put("--lambda", List.of("krr", "pegasos", "online"));
@@ -562,7 +567,7 @@ final class FitCommand implements Callable<Integer> {
         }
         SpectralFilter f = filters.filter(lambda, svm.nu());
         checkFilterOptions(f);
-        for (String o : List.of("--centers", "--sampler", "--nystrom-solve", "--cg-stop")) {
+        for (String o : List.of("--centers", "--sampler", "--nystrom-solve", "--cg-stop", "--preconditioner-rows")) {
             if (parsed(o)) {
                 throw new UsageException(o + " applies to --solver nystrom, not --solver exact");
             }
@@ -908,6 +913,9 @@ final class FitCommand implements Callable<Integer> {
         }
         if (tol != null) {
             b.tolerance(tol);
+        }
+        if (preconditionerRows != null) {
+            b.preconditionerRows(preconditionerRows);
         }
         UsageException.of(b::build); // options are checked before the data is read
         Dataset ds = data.options.readWithTarget(train, target);

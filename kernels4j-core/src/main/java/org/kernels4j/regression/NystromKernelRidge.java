@@ -27,18 +27,23 @@ import org.kernels4j.model.FitReport;
  *
  * <p>Preconditioner: with K_mm = TᵀT (Cholesky, jitter if needed) and AᵀA = (n/m)·T·Tᵀ + λ·I, the
  * matrix B = T⁻¹A⁻¹ makes BᵀHB ≈ I for H = K_nmᵀK_nm + λK_mm, because K_nmᵀK_nm ≈ (n/m)·K_mm² when
- * the centres are a uniform sample. CG runs on BᵀHB·β = BᵀK_nmᵀy and α = Bβ. Each iteration is one
- * pass over K_nm computed block by block ({@link GramEngine#crossNormalTimes}), never stored: memory
- * O(n·d + m²), time per iteration 2·n·m·d flops for the kernel plus O(n·m·c + m²·c); set-up O(m³).
- * That is {@link Solver#STREAMING_CG}; {@link Solver#AUTO} (the default) instead forms and solves the normal
- * equations for m ≤ {@link Solver#DIRECT_MAX_CENTERS} ({@link Solver#DIRECT}, 2·n·m² flops in {@code dtrsm} and
- * {@code dsyrk}) and
- * otherwise keeps K_nm when its 8·n·m bytes fit the memory budget ({@link Solver#STORED_CG}: one kernel pass in
- * all, then memory-bound iterations). Iterations stop when the fitted function has settled
+ * the centres are a uniform sample. CG runs on BᵀHB·β = BᵀK_nmᵀy and α = Bβ. By default the estimate of
+ * T⁻ᵀK_nmᵀK_nmT⁻¹ comes from s ≥ m uniformly drawn rows instead of the centres alone, AᵀA = (n/s)·Φ_sᵀΦ_s + λI with
+ * Φ_s = K_sm·T⁻¹ ({@link Builder#preconditionerRows}; 2·s·m² flops once), which on issue 32's problem cut the
+ * iterations 3–5 fold; the centres' estimate is the case s = m (their features are K_mm·T⁻¹ = Tᵀ).
+ *
+ * <p>{@link Solver#AUTO} (the default) keeps K_nm when its 8·n·m bytes fit the memory budget
+ * ({@link Solver#STORED_CG}: one kernel pass in all, then memory-bound iterations, each one fused pass over it);
+ * otherwise it forms and solves the normal equations for m ≤ {@link Solver#DIRECT_MAX_CENTERS}
+ * ({@link Solver#DIRECT}, 2·n·m² flops in {@code dtrsm} and {@code dsyrk}, memory O(m² + 8192·m)), and beyond that
+ * recomputes K_nm block by block in every iteration ({@link Solver#STREAMING_CG}, {@link GramEngine#crossNormalTimes}:
+ * memory O(n·d + m²), time per iteration 2·n·m·d flops for the kernel plus O(n·m·c + m²·c); set-up O(m³)).
+ * Iterations stop when the fitted function has settled
  * ({@link Stopping#FUNCTION_CHANGE}, the default: two consecutive steps each below 1e-4 of the fit's norm) or,
  * with {@link Stopping#RESIDUAL}, when every output's relative residual ‖r‖/‖b‖ falls below the tolerance; or at
  * the iteration limit. The model's report records {@code solver}, {@code stopping}, {@code cg_iterations},
- * {@code relative_residuals}, {@code converged}, {@code centers} and {@code center_indices}.
+ * {@code relative_residuals}, {@code converged}, {@code centers}, {@code center_indices} and (CG)
+ * {@code preconditioner_rows} (0: the centres).
  *
  * <p>Multi-output: the c columns of Y run as c independent CG recursions sharing each kernel pass.
  * With {@link Builder#centerTargets} the targets are centred by their mean, which is added back
@@ -68,6 +73,7 @@ public final class NystromKernelRidge implements Estimator<KernelRidgeModel> {
     private final Stopping stopping;
     private final Solver solver;
     private final long memoryBudget;
+    private final int preconditionerRows;
     private static final System.Logger LOG = System.getLogger(NystromKernelRidge.class.getName());
     private final boolean centerTargets;
     private final long seed;
@@ -89,6 +95,7 @@ public final class NystromKernelRidge implements Estimator<KernelRidgeModel> {
         this.tolerance = b.toleranceSet ? b.tolerance : b.stopping.defaultTolerance;
         this.solver = b.solver;
         this.memoryBudget = b.memoryBudget;
+        this.preconditionerRows = b.preconditionerRows;
         this.centerTargets = b.centerTargets;
         this.seed = b.seed;
         this.progress = b.progress;
@@ -100,8 +107,10 @@ public final class NystromKernelRidge implements Estimator<KernelRidgeModel> {
      */
     public enum Solver {
         /**
-         * {@link #DIRECT} when m ≤ {@link #DIRECT_MAX_CENTERS}, else {@link #STORED_CG} when K_nm (8·n·m bytes)
-         * fits the memory budget, else {@link #STREAMING_CG}.
+         * {@link #STORED_CG} when K_nm (8·n·m bytes) fits the memory budget, else {@link #DIRECT} when
+         * m ≤ {@link #DIRECT_MAX_CENTERS}, else {@link #STREAMING_CG}. (Before the sampled-rows preconditioner,
+         * AUTO chose DIRECT for every m ≤ 1,024; at n = 100,000 the stored CG now takes a third of its CPU time at
+         * m = 500 and m = 1,000.)
          */
         AUTO,
         /**
@@ -122,8 +131,8 @@ public final class NystromKernelRidge implements Estimator<KernelRidgeModel> {
         DIRECT;
 
         /**
-         * Up to this many centres AUTO forms the normal equations: at m ≈ 1,000 the n·m² flops of {@code dsyrk}
-         * (compute-bound) cost about as much as the 10–20 memory-bound passes over the stored K_nm that CG needs.
+         * Up to this many centres AUTO forms the normal equations when K_nm does not fit the memory budget: their
+         * 2·n·m² flops then cost less than the 10–20 kernel passes of the streaming CG.
          */
         public static final int DIRECT_MAX_CENTERS = 1024;
 
@@ -203,6 +212,8 @@ public final class NystromKernelRidge implements Estimator<KernelRidgeModel> {
         private Stopping stopping = Stopping.FUNCTION_CHANGE;
         private Solver solver = Solver.AUTO;
         private long memoryBudget = -1;
+        private int preconditionerRows = -1; // unless set: defaultPreconditionerRows
+        private boolean preconditionerRowsSet;
         private boolean centerTargets;
         private long seed = 1;
         private ProgressListener progress = ProgressListener.NONE;
@@ -292,6 +303,19 @@ public final class NystromKernelRidge implements Estimator<KernelRidgeModel> {
             return this;
         }
 
+        /**
+         * How many rows' features estimate K_nmᵀK_nm in the CG preconditioner: s rows drawn uniformly give
+         * AᵀA = (n/s)·Φ_sᵀΦ_s + λI with Φ_s = K_sm·L⁻ᵀ (2·s·m² flops once, and s kernel rows); 0 uses the centres,
+         * (n/m)·TTᵀ + λI (Falkon's original, free); s ≥ 0. Default: s = min(n, 8·m, 160·n/m), a sketch that costs
+         * about five memory-bound passes over K_nm. More rows, a closer estimate and fewer iterations; s ≥ n is the
+         * exact normal matrix (CG then converges in a step or two). Does not change the solution, only the way to it.
+         */
+        public Builder preconditionerRows(int s) {
+            this.preconditionerRows = s;
+            this.preconditionerRowsSet = true;
+            return this;
+        }
+
         /** Centre the targets and add their mean back to predictions (see the class comment). */
         public Builder centerTargets(boolean f) {
             this.centerTargets = f;
@@ -327,6 +351,9 @@ public final class NystromKernelRidge implements Estimator<KernelRidgeModel> {
             }
             if (maxIterations < 1) {
                 throw new Kernels4jException("the iteration limit must be >= 1, got " + maxIterations);
+            }
+            if (preconditionerRowsSet && preconditionerRows < 0) {
+                throw new Kernels4jException("the number of preconditioner rows must be >= 0, got " + preconditionerRows);
             }
             if (toleranceSet && !(tolerance >= 0)) {
                 throw new Kernels4jException("the tolerance must be >= 0, got " + tolerance);
@@ -374,11 +401,52 @@ public final class NystromKernelRidge implements Estimator<KernelRidgeModel> {
             GramEngine.cross(kernel, x, c, knm, ProgressListener.NONE);
             Matrix kty = new Matrix(m, outs);
             Blas.gemm(true, false, 1.0, knm, yc, 0.0, kty);
-            return solveByCg(n, c, kty, w -> GramEngine.normalTimes(knm, w), mean, centerIndices, Solver.STORED_CG);
+            int[] rows = sketchRows(n, m);
+            return solveByCg(n, c, kty, w -> GramEngine.normalTimes(knm, w), mean, centerIndices, Solver.STORED_CG,
+                    rows.length, (r0, r1) -> knm.selectRows(java.util.Arrays.copyOfRange(rows, r0, r1)));
         }
+        int[] rows = sketchRows(n, m);
         return solveByCg(n, c, GramEngine.crossNormalTimes(kernel, x, c, null, yc, ProgressListener.NONE),
                 w -> GramEngine.crossNormalTimes(kernel, x, c, w, null, ProgressListener.NONE), mean, centerIndices,
-                Solver.STREAMING_CG);
+                Solver.STREAMING_CG, rows.length,
+                (r0, r1) -> GramEngine.cross(kernel, x.selectRows(java.util.Arrays.copyOfRange(rows, r0, r1)), c));
+    }
+
+    /**
+     * The default s of {@link Builder#preconditionerRows}: min(n, 8·m, 160·n/m). The 2·s·m² flops of the estimate are
+     * then at most 320·n·m, about the time of five memory-bound passes over a stored K_nm (8·n·m bytes each) at the
+     * 8 flops per byte a 2-core machine sustains, and on issue 32's problem (n = 100,000, rbf, λ = 1e-3) they
+     * saved 55 of 68 iterations at m = 1,000 (s = 8m) and 32 of 48 at m = 2,000 (s = 4m). At m ≥ √(160·n) the
+     * sketch would be no larger than the centres, which are then used (Falkon's original).
+     */
+    static long defaultPreconditionerRows(long n, long m) {
+        return Math.min(n, Math.min(8 * m, 160 * n / Math.max(1, m)));
+    }
+
+    /**
+     * The rows whose features build the preconditioner: {@code s} = min(n, preconditionerRows) distinct rows drawn
+     * uniformly (seeded), sorted; none (Falkon's centre-based preconditioner) when preconditionerRows is 0 or
+     * s ≤ m, where the centres themselves are as good a sample.
+     */
+    private int[] sketchRows(int n, int m) {
+        int s = (int) Math.min(n, preconditionerRows < 0 ? defaultPreconditionerRows(n, m) : preconditionerRows);
+        if (s <= m) {
+            return new int[0];
+        }
+        int[] all = new int[n];
+        for (int i = 0; i < n; i++) {
+            all[i] = i;
+        }
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed ^ 0x5DEECE66DL);
+        for (int i = 0; i < s; i++) { // partial Fisher–Yates: the first s entries are a uniform sample
+            int j = i + r.nextInt(n - i);
+            int tmp = all[i];
+            all[i] = all[j];
+            all[j] = tmp;
+        }
+        int[] rows = java.util.Arrays.copyOf(all, s);
+        java.util.Arrays.sort(rows); // rows in memory order: the copies walk K_nm forwards
+        return rows;
     }
 
     /** The solver AUTO resolves to for n rows and m centres (see {@link Solver#AUTO}). */
@@ -386,52 +454,38 @@ public final class NystromKernelRidge implements Estimator<KernelRidgeModel> {
         if (solver != Solver.AUTO) {
             return solver;
         }
-        if (m <= Solver.DIRECT_MAX_CENTERS) {
-            return Solver.DIRECT;
-        }
         long bytes = 8L * n * m;
         long budget = memoryBudget;
         if (budget < 0) {
             Runtime rt = Runtime.getRuntime();
             budget = (rt.maxMemory() - (rt.totalMemory() - rt.freeMemory())) / 2;
         }
-        return bytes <= budget && (long) n * m < Integer.MAX_VALUE ? Solver.STORED_CG : Solver.STREAMING_CG;
+        if (bytes <= budget && (long) n * m < Integer.MAX_VALUE) {
+            return Solver.STORED_CG;
+        }
+        return m <= Solver.DIRECT_MAX_CENTERS ? Solver.DIRECT : Solver.STREAMING_CG;
     }
 
     /**
-     * {@link Solver#DIRECT}: with K_mm = LLᵀ, the Nyström features Φ = K_nm·L⁻ᵀ are formed band by band
-     * ({@code dtrsm}) and their moments S = ΦᵀΦ accumulated ({@code dsyrk}); then (S + λI)·γ = ΦᵀY = L⁻¹K_nmᵀY is
-     * solved by Cholesky and α = L⁻ᵀγ. The features, not the normal matrix K_nmᵀK_nm, are what is squared: forming
-     * that first squares K_mm's condition number, and L⁻¹(K_nmᵀK_nm)L⁻ᵀ then loses positive definiteness on RBF
-     * problems with close centres, where the triangular solve on each band is backward stable. 2·n·m² flops.
+     * {@link Solver#DIRECT}: with K_mm = LLᵀ, the moments S = ΦᵀΦ of the Nyström features Φ = K_nm·L⁻ᵀ
+     * ({@link #featureMoments}, 2·n·m² flops); then (S + λI)·γ = ΦᵀY = L⁻¹K_nmᵀY is solved by Cholesky and
+     * α = L⁻ᵀγ.
      */
     private KernelRidgeModel direct(Matrix x, Matrix yc, Matrix c, int[] centerIndices, double[] mean) {
         int n = x.rows();
         int m = c.rows();
         int outs = yc.cols();
         Matrix kty = new Matrix(m, outs);
-        Matrix sm = new Matrix(m, m);
         Matrix kmm = GramEngine.gram(kernel, c);
         try (Cholesky t = Cholesky.factor(kmm, "kernel matrix of the Nystrom centres")) {
-            int band = (int) Math.max(256, Math.min(8192, (16L << 20) / m));
-            try (NativeBuffer acc = new NativeBuffer((long) m * m); NativeBuffer kb = new NativeBuffer((long) band * m);
-                    NativeBuffer l = NativeBuffer.copyOf(t.lower().data())) {
-                for (int r0 = 0; r0 < n; r0 += band) {
-                    int r1 = Math.min(n, r0 + band);
-                    Matrix k = GramEngine.cross(kernel, x.rowRange(r0, r1), c);
-                    Blas.gemm(true, false, 1.0, k, yc.rowRange(r0, r1), 1.0, kty);
-                    kb.copyFrom(k.data(), 0, 0, (r1 - r0) * m);
-                    Blas.trsmRightLowerTransposed(l, m, kb, r1 - r0);
-                    Blas.syrkUpperTransposed(kb, r1 - r0, m, r0 == 0 ? 0.0 : 1.0, acc);
-                    progress.progress(r1, n, "normal equations");
-                }
-                acc.copyTo(0, sm.data(), 0, m * m);
-            }
+            Matrix sm = featureMoments(t, n, (r0, r1) -> {
+                Matrix k = GramEngine.cross(kernel, x.rowRange(r0, r1), c);
+                Blas.gemm(true, false, 1.0, k, yc.rowRange(r0, r1), 1.0, kty);
+                progress.progress(r1, n, "normal equations");
+                return k;
+            });
             double[] sd = sm.data();
             for (int i = 0; i < m; i++) {
-                for (int j = 0; j < i; j++) {
-                    sd[i * m + j] = sd[j * m + i];
-                }
                 sd[i * m + i] += lambda;
             }
             Matrix rhs = t.solveLower(kty); // ΦᵀY
@@ -461,6 +515,42 @@ public final class NystromKernelRidge implements Estimator<KernelRidgeModel> {
         }
     }
 
+    /** Rows {@code [from, to)} of a kernel matrix K(·, C), (to − from)×m, produced band by band. */
+    private interface KernelBands {
+        Matrix rows(int from, int to);
+    }
+
+    /**
+     * S = ΦᵀΦ, m×m and symmetric, for the features Φ = K·L⁻ᵀ of {@code rows} rows of K(·, C) (K_mm = LLᵀ), formed
+     * band by band ({@code dtrsm}) and accumulated ({@code dsyrk}): 2·rows·m² flops, memory O(m² + 8192·m). The
+     * features, not KᵀK, are what is squared: forming KᵀK first squares K_mm's condition number, and L⁻¹(KᵀK)L⁻ᵀ
+     * then loses positive definiteness on RBF problems with close centres, where the triangular solve on each band is
+     * backward stable.
+     */
+    private static Matrix featureMoments(Cholesky t, int rows, KernelBands bands) {
+        int m = t.lower().rows();
+        Matrix sm = new Matrix(m, m);
+        int band = (int) Math.max(256, Math.min(8192, (16L << 20) / m));
+        try (NativeBuffer acc = new NativeBuffer((long) m * m); NativeBuffer kb = new NativeBuffer((long) band * m);
+                NativeBuffer l = NativeBuffer.copyOf(t.lower().data())) {
+            for (int r0 = 0; r0 < rows; r0 += band) {
+                int r1 = Math.min(rows, r0 + band);
+                Matrix k = bands.rows(r0, r1);
+                kb.copyFrom(k.data(), 0, 0, (r1 - r0) * m);
+                Blas.trsmRightLowerTransposed(l, m, kb, r1 - r0);
+                Blas.syrkUpperTransposed(kb, r1 - r0, m, r0 == 0 ? 0.0 : 1.0, acc);
+            }
+            acc.copyTo(0, sm.data(), 0, m * m);
+        }
+        double[] sd = sm.data();
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < i; j++) {
+                sd[i * m + j] = sd[j * m + i];
+            }
+        }
+        return sm;
+    }
+
     /**
      * The preconditioned CG solve of {@link #fitWithCenters} with the pass over the data supplied by the caller,
      * for data that does not fit one machine (kernels4j-spark computes both products as a sum over partitions):
@@ -477,11 +567,17 @@ public final class NystromKernelRidge implements Estimator<KernelRidgeModel> {
      */
     public KernelRidgeModel fitWithOperator(long n, Matrix c, Matrix kernelTimesTargets,
             java.util.function.UnaryOperator<Matrix> normalTimes, double[] mean, int[] centerIndices) {
-        return solveByCg(n, c, kernelTimesTargets, normalTimes, mean, centerIndices, null);
+        return solveByCg(n, c, kernelTimesTargets, normalTimes, mean, centerIndices, null, 0, null);
     }
 
+    /**
+     * CG on BᵀHB·β = BᵀK_nmᵀy, α = Bβ. The preconditioner's AᵀA = (n/s)·Φ_sᵀΦ_s + λI estimates
+     * L⁻¹K_nmᵀK_nmL⁻ᵀ = ΦᵀΦ from s rows' features (sketchRows rows given by {@code sketch}), or, with none,
+     * from the centres themselves, whose features are K_mm·L⁻ᵀ = L, so Φ_cᵀΦ_c = LᵀL = TTᵀ (Falkon's original).
+     */
     private KernelRidgeModel solveByCg(long n, Matrix c, Matrix kernelTimesTargets,
-            java.util.function.UnaryOperator<Matrix> normalTimes, double[] mean, int[] centerIndices, Solver used) {
+            java.util.function.UnaryOperator<Matrix> normalTimes, double[] mean, int[] centerIndices, Solver used,
+            int sketchRows, KernelBands sketch) {
         if (filter != null) {
             throw new Kernels4jException("a spectral filter needs the Nystrom features' moments; "
                     + "only ridge (lambda) runs with a supplied kernel operator");
@@ -497,9 +593,18 @@ public final class NystromKernelRidge implements Estimator<KernelRidgeModel> {
         }
         Matrix kmm = GramEngine.gram(kernel, c);
         try (Cholesky t = Cholesky.factor(kmm, "kernel matrix of the Nystrom centres")) {
-            Matrix l = t.lower(); // K_mm = L·Lᵀ, T = Lᵀ
-            Matrix ltl = new Matrix(m, m);
-            Blas.gemm(true, false, (double) n / m, l, l, 0.0, ltl); // (n/m)·T·Tᵀ
+            Matrix ltl;
+            if (sketchRows > 0) {
+                ltl = featureMoments(t, sketchRows, sketch); // Φ_sᵀΦ_s
+                double[] ld = ltl.data();
+                for (int i = 0; i < ld.length; i++) {
+                    ld[i] *= (double) n / sketchRows;
+                }
+            } else {
+                Matrix l = t.lower(); // K_mm = L·Lᵀ, T = Lᵀ
+                ltl = new Matrix(m, m);
+                Blas.gemm(true, false, (double) n / m, l, l, 0.0, ltl); // (n/m)·T·Tᵀ
+            }
             for (int i = 0; i < m; i++) {
                 ltl.set(i, i, ltl.get(i, i) + lambda);
             }
@@ -562,7 +667,7 @@ public final class NystromKernelRidge implements Estimator<KernelRidgeModel> {
                 }
                 report.add("stopping", stopping == Stopping.RESIDUAL ? "residual" : "change").add("tolerance", tolerance)
                         .add("cg_iterations", it).add("relative_residuals", rel).add("converged", converged)
-                        .add("jitter", t.jitter());
+                        .add("jitter", t.jitter()).add("preconditioner_rows", sketchRows);
                 return new KernelRidgeModel(kernel, c.copy(), alpha, mean, lambda, null, report.build());
             }
         }

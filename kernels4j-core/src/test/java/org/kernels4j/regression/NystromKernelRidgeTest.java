@@ -38,9 +38,15 @@ class NystromKernelRidgeTest {
           for (NystromKernelRidge.Solver solver : new NystromKernelRidge.Solver[] {
               NystromKernelRidge.Solver.STREAMING_CG, NystromKernelRidge.Solver.STORED_CG,
               NystromKernelRidge.Solver.DIRECT}) {
+           // the centres, a sketch of 150 rows, the default (here all rows); the direct solve has no preconditioner
+           for (int rows : solver == NystromKernelRidge.Solver.STORED_CG ? new int[] {0, 150, -1} : new int[] {-1}) {
             Kernel k = KernelSpec.parse(spec);
+            NystromKernelRidge.Builder b = NystromKernelRidge.builder(k);
+            if (rows >= 0) {
+                b.preconditionerRows(rows);
+            }
             double lambda = 1e-2;
-            KernelRidgeModel fit = NystromKernelRidge.builder(k).lambda(lambda).centers(60).seed(3).solver(solver)
+            KernelRidgeModel fit = b.lambda(lambda).centers(60).seed(3).solver(solver)
                     .stopping(NystromKernelRidge.Stopping.RESIDUAL).tolerance(1e-10).maxIterations(200).build()
                     .fit(x, y);
             assertEquals(solver == NystromKernelRidge.Solver.DIRECT ? "direct"
@@ -68,22 +74,26 @@ class NystromKernelRidgeTest {
             for (double r : fit.report().numbers("relative_residuals")) {
                 assertTrue(r <= 1e-10, solver + " residual " + r);
             }
+           }
           }
         }
     }
 
     /**
-     * AUTO picks the direct solve up to 1,024 centres, then keeps K_nm when its 8·n·m bytes fit the budget, and
-     * streams it otherwise; the stored product K_nmᵀ(K_nm·W) equals the dense one.
+     * AUTO keeps K_nm when its 8·n·m bytes fit the budget; otherwise it forms the normal equations up to 1,024
+     * centres and streams K_nm beyond; the stored product K_nmᵀ(K_nm·W) equals the dense one.
      */
     @Test
     void autoSolverFollowsCentresAndMemoryBudget() {
         Kernel k = KernelSpec.parse("rbf(gamma=0.4)");
         NystromKernelRidge auto = NystromKernelRidge.builder(k).memoryBudget(8L * 10_000 * 2_000).build();
-        assertEquals(NystromKernelRidge.Solver.DIRECT, auto.choose(10_000, 1_024));
-        assertEquals(NystromKernelRidge.Solver.STORED_CG, auto.choose(10_000, 1_025));
+        assertEquals(NystromKernelRidge.Solver.STORED_CG, auto.choose(10_000, 1_024));
         assertEquals(NystromKernelRidge.Solver.STORED_CG, auto.choose(10_000, 2_000));
         assertEquals(NystromKernelRidge.Solver.STREAMING_CG, auto.choose(10_001, 2_000));
+        assertEquals(NystromKernelRidge.Solver.DIRECT, auto.choose(20_001, 1_000));
+        NystromKernelRidge none = NystromKernelRidge.builder(k).memoryBudget(0).build();
+        assertEquals(NystromKernelRidge.Solver.DIRECT, none.choose(10, 1_024));
+        assertEquals(NystromKernelRidge.Solver.STREAMING_CG, none.choose(10, 1_025));
         assertEquals(NystromKernelRidge.Solver.STREAMING_CG,
                 NystromKernelRidge.builder(k).memoryBudget(0).build().choose(10, 2_000));
         assertEquals(NystromKernelRidge.Solver.STREAMING_CG, NystromKernelRidge.builder(k)
@@ -119,7 +129,7 @@ class NystromKernelRidgeTest {
         Kernel k = KernelSpec.parse("rbf(gamma=0.3)");
         for (double tol : new double[] {1e-3, 1e-4}) {
             NystromKernelRidge.Builder b = NystromKernelRidge.builder(k).lambda(1e-2).centers(150).seed(4)
-                    .maxIterations(500).solver(NystromKernelRidge.Solver.STORED_CG);
+                    .maxIterations(500).solver(NystromKernelRidge.Solver.STORED_CG).preconditionerRows(0);
             KernelRidgeModel change = b.tolerance(tol).build().fit(x, y);
             KernelRidgeModel tight = b.stopping(NystromKernelRidge.Stopping.RESIDUAL).tolerance(1e-7).build().fit(x, y);
             KernelRidgeModel exact = b.solver(NystromKernelRidge.Solver.DIRECT).build().fit(x, y);
@@ -142,6 +152,77 @@ class NystromKernelRidgeTest {
                 assertTrue(rel > 0, "an early stop is not the exact solution");
             }
         }
+    }
+
+    /**
+     * The sketched preconditioner AᵀA = (n/s)·Φ_sᵀΦ_s + λI: with every row (s = n) it is the exact normal matrix of
+     * the preconditioned system, so CG lands on the dense solution in one step (a wrong n/s factor would leave the
+     * eigenvalues (σ + λ)/(c·σ + λ) spread and take many more); a sketch of 4m rows needs fewer iterations than the
+     * centres alone; and the default size follows min(n, 8m, 160n/m).
+     */
+    @Test
+    void sketchedPreconditionerCutsIterationsWithoutMovingTheSolution() {
+        Matrix x = TestData.gaussian(800, 3, 1, 31);
+        Matrix y = targets(x);
+        Kernel k = KernelSpec.parse("rbf(gamma=0.3)");
+        double lambda = 1e-3;
+        NystromKernelRidge.Builder b = NystromKernelRidge.builder(k).lambda(lambda).centers(80).seed(8)
+                .solver(NystromKernelRidge.Solver.STORED_CG).stopping(NystromKernelRidge.Stopping.RESIDUAL)
+                .tolerance(1e-8).maxIterations(400);
+        KernelRidgeModel sketch = b.preconditionerRows(320).build().fit(x, y);
+        KernelRidgeModel all = b.preconditionerRows(5_000).build().fit(x, y); // capped at n
+        KernelRidgeModel streamed = b.preconditionerRows(5_000).solver(NystromKernelRidge.Solver.STREAMING_CG).build()
+                .fit(x, y);
+        KernelRidgeModel centres = b.preconditionerRows(0).solver(NystromKernelRidge.Solver.STORED_CG).build()
+                .fit(x, y);
+        assertEquals(0, centres.report().number("preconditioner_rows"));
+        assertEquals(320, sketch.report().number("preconditioner_rows"));
+        assertEquals(800, all.report().number("preconditioner_rows")); // capped at n
+        double itCentres = centres.report().number("cg_iterations");
+        double itSketch = sketch.report().number("cg_iterations");
+        assertTrue(itSketch < itCentres, "sketch " + itSketch + " vs centres " + itCentres);
+        assertTrue(all.report().number("cg_iterations") <= 2, "exact preconditioner took "
+                + all.report().number("cg_iterations"));
+        assertTrue(streamed.report().number("cg_iterations") <= 2, "exact preconditioner (streaming) took "
+                + streamed.report().number("cg_iterations"));
+
+        Matrix c = x.selectRows(java.util.Arrays.stream(centres.report().numbers("center_indices"))
+                .mapToInt(v -> (int) v).toArray());
+        Matrix knm = GramEngine.cross(k, x, c);
+        Matrix kmm = GramEngine.gram(k, c);
+        // the dense solution by a different route: eigen-decomposition of K_mm, features K_nm·U·Λ^{-1/2}, ridge on them
+        org.kernels4j.linalg.SymmetricEigen eig = org.kernels4j.linalg.SymmetricEigen.of(kmm);
+        double[] ev = eig.values(); // ascending
+        Matrix p = new Matrix(c.rows(), c.rows());
+        for (int i = 0; i < c.rows(); i++) {
+            for (int j = 0; j < c.rows(); j++) {
+                p.set(i, j, ev[j] > 1e-12 * ev[ev.length - 1] ? eig.vectors().get(i, j) / Math.sqrt(ev[j]) : 0);
+            }
+        }
+        Matrix phi = knm.times(p);
+        Matrix g = phi.transpose().times(phi);
+        for (int i = 0; i < g.rows(); i++) {
+            g.set(i, i, g.get(i, i) + lambda);
+        }
+        Matrix w;
+        try (Cholesky ch = Cholesky.factor(g, "features")) {
+            w = ch.solve(phi.transpose().times(y));
+        }
+        Matrix expected = phi.times(w);
+        double scale = 0;
+        for (double v : expected.data()) {
+            scale = Math.max(scale, Math.abs(v));
+        }
+        for (KernelRidgeModel fit : List.of(centres, sketch, all, streamed)) {
+            double diff = fit.predict(x).maxAbsDifference(expected);
+            assertTrue(diff < 1e-5 * scale, "predictions off by " + diff + " of " + scale);
+        }
+
+        assertEquals(8_000, NystromKernelRidge.defaultPreconditionerRows(100_000, 1_000));
+        assertEquals(8_000, NystromKernelRidge.defaultPreconditionerRows(100_000, 2_000));
+        assertEquals(4_000, NystromKernelRidge.defaultPreconditionerRows(100_000, 4_000));
+        assertEquals(480, NystromKernelRidge.defaultPreconditionerRows(700, 60));
+        assertEquals(400, NystromKernelRidge.defaultPreconditionerRows(400, 60));
     }
 
     @Test
@@ -180,6 +261,7 @@ class NystromKernelRidgeTest {
         Kernel k = KernelSpec.parse("rbf(gamma=0.4)");
         try (LogCapture log = LogCapture.of(NystromKernelRidge.class)) {
             KernelRidgeModel cut = NystromKernelRidge.builder(k).lambda(1e-3).centers(30).seed(1).tolerance(1e-12)
+                    .preconditionerRows(0)
                     .solver(NystromKernelRidge.Solver.STREAMING_CG).stopping(NystromKernelRidge.Stopping.RESIDUAL)
                     .maxIterations(2).build().fit(x, y);
             double worst = Math.max(cut.report().numbers("relative_residuals")[0],
@@ -207,6 +289,9 @@ class NystromKernelRidgeTest {
         assertThrows(Kernels4jException.class, () -> NystromKernelRidge.builder(k).lambda(0).build());
         assertThrows(Kernels4jException.class, () -> NystromKernelRidge.builder(k).centers(0).build());
         assertThrows(Kernels4jException.class, () -> NystromKernelRidge.builder(k).maxIterations(0).build());
+        Kernels4jException rows = assertThrows(Kernels4jException.class,
+                () -> NystromKernelRidge.builder(k).preconditionerRows(-1).build());
+        assertTrue(rows.getMessage().contains("preconditioner rows must be >= 0, got -1"), rows.getMessage());
         assertThrows(Kernels4jException.class,
                 () -> NystromKernelRidge.builder(k).build().fit(new Matrix(3, 2), new Matrix(4, 1)));
     }
