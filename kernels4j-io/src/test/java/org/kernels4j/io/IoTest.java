@@ -447,6 +447,9 @@ class IoTest {
                 new java.nio.file.FileSystemException("/d/.x.tmp", null, "No space left on device")));
         assertEquals("no such file or directory", AtomicFiles.reason(new java.nio.file.NoSuchFileException("/d/.x")));
         assertEquals("disk full", AtomicFiles.reason(new IOException("disk full")));
+        // without a reason or a message: the documented words, then the exception's kind
+        assertEquals("the file system refused it", AtomicFiles.reason(new java.nio.file.FileSystemException("/d/.x")));
+        assertEquals("IOException", AtomicFiles.reason(new IOException()));
         if (Files.isDirectory(Path.of("/proc/self"))) {
             Kernels4jException e = assertThrows(Kernels4jException.class,
                     () -> AtomicFiles.write(Path.of("/proc/k4j-unwritable.bin"), out -> out.write(1)));
