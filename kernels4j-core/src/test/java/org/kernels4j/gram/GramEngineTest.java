@@ -652,6 +652,80 @@ class GramEngineTest {
         assertEquals(Math.max(16, Integer.getInteger("kernels4j.tile", 256)), GramEngine.tileSize());
     }
 
+    /**
+     * The stored-K normal product Kᵀ(K·W) against the two plain products written here (K·W first, then Kᵀ·(KW)),
+     * for n = 3·256 + 41 rows (four bands of 256, so four chunks, the last ragged): a chunk left out, counted twice or
+     * cut at the wrong row moves entries by a whole row's contribution, far above rounding.
+     */
+    @Test
+    void storedNormalTimesMatchesThePlainProducts() {
+        int n = 3 * 256 + 41;
+        int m = 23;
+        int c = 2;
+        Matrix k = TestData.gaussian(n, m, 1, 40);
+        Matrix w = TestData.gaussian(m, c, 1, 41);
+        double[][] kw = new double[n][c];
+        for (int i = 0; i < n; i++) {
+            for (int o = 0; o < c; o++) {
+                for (int j = 0; j < m; j++) {
+                    kw[i][o] += k.get(i, j) * w.get(j, o);
+                }
+            }
+        }
+        Matrix got = GramEngine.normalTimes(k, w);
+        assertEquals(m, got.rows());
+        assertEquals(c, got.cols());
+        for (int j = 0; j < m; j++) {
+            for (int o = 0; o < c; o++) {
+                double s = 0;
+                double abs = 0;
+                for (int i = 0; i < n; i++) {
+                    s += k.get(i, j) * kw[i][o];
+                    abs += Math.abs(k.get(i, j) * kw[i][o]);
+                }
+                // n·m products in two rounds: rounding ≤ ~(n + m)·ε·Σ|terms|, bounded here by 1e-12·Σ|terms|
+                assertEquals(s, got.get(j, o), 1e-12 * abs, "Kᵀ(KW) " + j + ", " + o);
+            }
+        }
+        String msg = assertThrows(Kernels4jException.class, () -> GramEngine.normalTimes(k, new Matrix(m + 1, c)))
+                .getMessage();
+        assertTrue(msg.contains(m + " columns") && msg.contains((m + 1) + " rows"), msg);
+    }
+
+    /**
+     * Weighted diagonal contractions Σ_i w_i·∂k(x_i, x_i)/∂log θ_p against the probe's gradient summed here, with
+     * distinct weights over three tile rows (so a weight read at the wrong row, or ignored, changes the sum); null
+     * weights equal the unweighted sums, and a weight vector of the wrong length is refused.
+     */
+    @Test
+    void weightedDiagonalGradientContractionsMatchAPlainSum() {
+        int n = 2 * T + 9;
+        Probe asym = new Probe(false);
+        Matrix x = labelled(n, 1, 3, 1, 42);
+        double[] weights = new double[n];
+        for (int i = 0; i < n; i++) {
+            weights[i] = 0.5 + (i % 7) - 0.01 * i;
+        }
+        double[] got = GramEngine.diagonalGradientContractions(asym, x, weights);
+        double[] plain = GramEngine.diagonalGradientContractions(asym, x, null);
+        for (int p = 0; p < 2; p++) {
+            double s = 0;
+            double abs = 0;
+            double u = 0;
+            for (int i = 0; i < n; i++) {
+                double gi = Probe.grad(p, asym.f(3 + i, 3 + i));
+                s += weights[i] * gi;
+                abs += Math.abs(weights[i] * gi);
+                u += gi;
+            }
+            assertEquals(s, got[p], 1e-14 * abs, "Σ_i w_i ∂k(x_i, x_i)/∂log θ_" + p);
+            assertEquals(u, plain[p], 1e-15 * Math.abs(u), "unweighted " + p);
+        }
+        String msg = assertThrows(Kernels4jException.class,
+                () -> GramEngine.diagonalGradientContractions(asym, x, new double[n - 1])).getMessage();
+        assertTrue(msg.contains((n - 1) + " weights for " + n + " rows"), msg);
+    }
+
     @Test
     void sizesThatAreExactMultiplesOfTheTileMakeNoEmptyTiles() {
         // n = 2t: exactly two tile rows, so three upper tiles, two bands, 2 × 2 cross tiles — no empty extra one

@@ -172,4 +172,31 @@ class PrivateKernelSumTest {
         assertThrows(Kernels4jException.class, () -> PrivateKernelSum.releaseFromGridSums(RBF, 2, new long[6], 250,
                 features, 0.7, 4));
     }
+
+    /**
+     * The row-count limits of the distributed release: one row (n = 1) is legal on both halves and gives the same
+     * release as the in-memory route with the same noise draws; gridSums takes n up to 2^31 − 1 and refuses 2^31;
+     * the public releaseFromGridSums (secure noise) has the public parameters of the seeded one.
+     */
+    @Test
+    void oneRowAndTheLargestRowCountAreAcceptedAtTheRowCountLimits() {
+        Matrix one = TestData.gaussian(1, 2, 1.0, 10);
+        int features = 16;
+        long[] sums = PrivateKernelSum.gridSums(RBF, one, features, 5, 1);
+        PrivateKernelSum fromSums = PrivateKernelSum.releaseFromGridSums(RBF, 2, sums, 1, features, 0.7, 5,
+                TestNoise.seeded(8));
+        PrivateKernelSum direct = PrivateKernelSum.release(RBF, one, features, 0.7, 5, TestNoise.seeded(8));
+        assertTrue(java.util.Arrays.equals(direct.noisyMean(), fromSums.noisyMean()));
+        assertEquals(1, fromSums.size());
+        PrivateKernelSum secure = PrivateKernelSum.releaseFromGridSums(RBF, 2, sums, 1, features, 0.7, 5);
+        assertEquals(direct.sensitivity(), secure.sensitivity(), 0.0);
+        assertEquals(direct.granularity(), secure.granularity(), 0.0);
+        assertEquals(1, secure.size());
+        assertEquals(features, PrivateKernelSum.gridSums(RBF, one, features, 5, Integer.MAX_VALUE).length);
+        Kernels4jException e = assertThrows(Kernels4jException.class,
+                () -> PrivateKernelSum.gridSums(RBF, one, features, 5, Integer.MAX_VALUE + 1L));
+        assertTrue(e.getMessage().contains("between 1 and 2^31 - 1 rows, got 2147483648"), e.getMessage());
+        assertThrows(Kernels4jException.class, () -> PrivateKernelSum.releaseFromGridSums(RBF, 2, sums, 0, features,
+                0.7, 5));
+    }
 }

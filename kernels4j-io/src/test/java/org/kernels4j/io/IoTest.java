@@ -431,6 +431,25 @@ class IoTest {
     }
 
     @Test
+    void atomicWriteGoesThroughAHiddenTemporaryFileBesideTheTarget() throws IOException {
+        // the rename is atomic only within one directory: while the writer runs, its file is ".name.<hex>.tmp" there
+        Path f = dir.resolve("beside.bin");
+        java.util.List<String> during = new java.util.ArrayList<>();
+        AtomicFiles.write(f, out -> {
+            try (var files = Files.list(dir)) {
+                files.forEach(p -> during.add(p.getFileName().toString()));
+            }
+            out.write(7);
+        });
+        assertEquals(1, during.size(), during.toString());
+        assertTrue(during.get(0).matches("\\.beside\\.bin\\.[0-9a-f]+\\.tmp"), during.get(0));
+        assertEquals(1, Files.size(f));
+        try (var files = Files.list(dir)) {
+            assertEquals(1, files.count(), "the temporary file is gone after the rename");
+        }
+    }
+
+    @Test
     void failedAtomicWriteLeavesTheOldFile() throws IOException {
         Path f = write("keep.csv", "old");
         assertThrows(Kernels4jException.class, () -> AtomicFiles.write(f, out -> {
@@ -447,6 +466,9 @@ class IoTest {
                 new java.nio.file.FileSystemException("/d/.x.tmp", null, "No space left on device")));
         assertEquals("no such file or directory", AtomicFiles.reason(new java.nio.file.NoSuchFileException("/d/.x")));
         assertEquals("disk full", AtomicFiles.reason(new IOException("disk full")));
+        // without a reason or a message: the documented words, then the exception's kind
+        assertEquals("the file system refused it", AtomicFiles.reason(new java.nio.file.FileSystemException("/d/.x")));
+        assertEquals("IOException", AtomicFiles.reason(new IOException()));
         if (Files.isDirectory(Path.of("/proc/self"))) {
             Kernels4jException e = assertThrows(Kernels4jException.class,
                     () -> AtomicFiles.write(Path.of("/proc/k4j-unwritable.bin"), out -> out.write(1)));
