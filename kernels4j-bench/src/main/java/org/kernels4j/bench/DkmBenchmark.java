@@ -57,7 +57,7 @@ public final class DkmBenchmark {
     public static Result run(Options o) {
         SyntheticData.Regression data = SyntheticData.friedman1(o.n(), o.d(), 1.0, 2000 + o.n());
         DeepKernelMachine dkm = DeepKernelMachine.builder(o.map()).layers(o.layers()).nu(1).noise(0.1).build();
-        DeepKernelMachine.Problem p = dkm.problem(data.x(), standardized(data.y()), null);
+        DeepKernelMachine.Problem p = dkm.whitenedProblem(data.x(), standardized(data.y()), null); // what fit evaluates
         double[] theta = p.theta().clone();
         Random rnd = new Random(7);
         for (int i = 0; i < theta.length; i++) {

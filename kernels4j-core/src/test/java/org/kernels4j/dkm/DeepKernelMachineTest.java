@@ -66,6 +66,35 @@ class DeepKernelMachineTest {
         }
     }
 
+    /** The whitened problem fit minimizes: same value at θ = 0 as the plain one at its start; its gradient by FD. */
+    @Test
+    void whitenedProblemHasThePlainValueAndAFiniteDifferenceGradient() {
+        Random rnd = new Random(4);
+        Matrix x = X.rowRange(0, 7);
+        Matrix y = targets(x, 2);
+        DeepKernelMachine dkm = DeepKernelMachine.builder(SE).layers(2).nu(0.7, 1.9).noise(0.1).learnNoise(true).build();
+        DeepKernelMachine.Problem plain = dkm.problem(x, y, null);
+        DeepKernelMachine.Problem w = dkm.whitenedProblem(x, y, null);
+        assertEquals(plain.objective().valueAndGradient(plain.theta(), null), w.objective().valueAndGradient(w.theta(),
+                null), 1e-10 * Math.abs(plain.objective().valueAndGradient(plain.theta(), null)));
+        assertEquals(Math.log(0.1), w.theta()[w.theta().length - 1], 1e-15);
+        double[] theta = w.theta().clone();
+        for (int i = 0; i < theta.length; i++) {
+            theta[i] += 0.15 * rnd.nextGaussian();
+        }
+        double[] g = new double[theta.length];
+        w.objective().valueAndGradient(theta, g);
+        double h = 1e-5;
+        for (int i = 0; i < theta.length; i++) {
+            double[] tp = theta.clone();
+            double[] tm = theta.clone();
+            tp[i] += h;
+            tm[i] -= h;
+            double fd = (w.objective().valueAndGradient(tp, null) - w.objective().valueAndGradient(tm, null)) / (2 * h);
+            assertEquals(fd, g[i], 1e-6 * (1 + Math.abs(fd)), "parameter " + i);
+        }
+    }
+
     @Test
     void learnedNoiseGradientMatchesFiniteDifferencesAndIsStationaryAtTheOptimum() {
         Random rnd = new Random(8);
