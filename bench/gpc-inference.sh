@@ -5,7 +5,7 @@
 # CVI (logit, EP-like objective), both from 1*rbf(length=1). Prints one line per method: test log-loss,
 # accuracy, learned kernel, wall and process-CPU seconds of fit + predict.
 # Installs python3-sklearn (Debian) if missing: a benchmark tool, never a project dependency.
-# Usage: bench/gpc-inference.sh [N_TRAIN] [N_TEST] [SEED] [METHODS]   (needs `mvn -o -q compile` first)
+# Usage: bench/gpc-inference.sh [N_TRAIN] [N_TEST] [SEED] [METHODS]   (needs `mvn -o -q -pl kernels4j-bench -am compile` first)
 # THREADS=1 runs both sides single-threaded (OPENBLAS_NUM_THREADS=1 / -Dkernels4j.threads=1): on a
 # loaded machine a multi-threaded BLAS spends its time waiting for its own threads.
 set -euo pipefail

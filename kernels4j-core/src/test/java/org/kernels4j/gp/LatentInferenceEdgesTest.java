@@ -3,6 +3,7 @@ package org.kernels4j.gp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
+import org.kernels4j.TestData;
 import org.kernels4j.linalg.Matrix;
 
 /**
@@ -17,42 +18,17 @@ import org.kernels4j.linalg.Matrix;
  */
 class LatentInferenceEdgesTest {
 
-    /** The inverse of a square matrix by Gauss–Jordan elimination with partial pivoting. */
+    /** The inverse of a square matrix by Gaussian elimination with partial pivoting ({@link TestData#gaussSolve}). */
     private static double[][] inverse(double[][] a) {
         int n = a.length;
-        double[][] m = new double[n][2 * n];
+        Matrix inv = TestData.gaussSolve(Matrix.of(a), Matrix.identity(n));
+        double[][] out = new double[n][n];
         for (int i = 0; i < n; i++) {
-            System.arraycopy(a[i], 0, m[i], 0, n);
-            m[i][n + i] = 1;
-        }
-        for (int c = 0; c < n; c++) {
-            int p = c;
-            for (int r = c + 1; r < n; r++) {
-                if (Math.abs(m[r][c]) > Math.abs(m[p][c])) {
-                    p = r;
-                }
-            }
-            double[] t = m[c];
-            m[c] = m[p];
-            m[p] = t;
-            double d = m[c][c];
-            for (int j = 0; j < 2 * n; j++) {
-                m[c][j] /= d;
-            }
-            for (int r = 0; r < n; r++) {
-                if (r != c && m[r][c] != 0) {
-                    double f = m[r][c];
-                    for (int j = 0; j < 2 * n; j++) {
-                        m[r][j] -= f * m[c][j];
-                    }
-                }
+            for (int j = 0; j < n; j++) {
+                out[i][j] = inv.get(i, j);
             }
         }
-        double[][] inv = new double[n][n];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(m[i], n, inv[i], 0, n);
-        }
-        return inv;
+        return out;
     }
 
     @Test

@@ -268,6 +268,8 @@ public final class NystromKernelRidge extends Estimator<KernelModel> implements 
                 // the stage always runs CG (one distributed pass per iteration) stopped by the relative residual
                 .solver(org.kernels4j.regression.NystromKernelRidge.Solver.STREAMING_CG)
                 .stopping(org.kernels4j.regression.NystromKernelRidge.Stopping.RESIDUAL).tolerance(getTol())
+                // and preconditioned from the centres (Falkon's): the sampled-rows sketch needs rows on the driver
+                .preconditionerRows(0)
                 .centerTargets(getCenterTargets()).seed(getSeed()).progress(progress).build();
     }
 
