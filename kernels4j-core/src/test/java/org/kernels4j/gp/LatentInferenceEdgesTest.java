@@ -130,4 +130,22 @@ class LatentInferenceEdgesTest {
             assertEquals(fd, g[j], 1e-4 * (1 + Math.abs(fd)), "parameter " + j);
         }
     }
+
+    /** Q·diag(b)·Qᵀ added into a matrix, with positive, negative and zero weights, against the sum written here. */
+    @Test
+    void signedGramAddsQDiagBQtForEverySign() {
+        Matrix q = TestData.gaussian(5, 4, 1, 77);
+        double[] b = {0.7, -1.3, 0.0, 2.1};
+        Matrix out = Matrix.identity(5);
+        LatentInference.addSignedGram(q, b, out);
+        for (int i = 0; i < 5; i++) {
+            for (int j = 0; j < 5; j++) {
+                double e = i == j ? 1 : 0;
+                for (int k = 0; k < 4; k++) {
+                    e += q.get(i, k) * b[k] * q.get(j, k);
+                }
+                assertEquals(e, out.get(i, j), 1e-12, "entry " + i + "," + j);
+            }
+        }
+    }
 }
