@@ -509,6 +509,73 @@ class LatentInferenceTest {
         }
     }
 
+    /**
+     * A 120-unknown nonsymmetric system whose eigenvalues spread over [0.05, 3] needs more than one GMRES(50) cycle:
+     * the restarted solve reaches the known solution; a zero right-hand side returns zero without a product; a
+     * budget of 5 products returns an iterate that has reduced the residual but not solved the system.
+     */
+    @Test
+    void gmresRestartsZeroRightHandSideAndAnExhaustedBudget() {
+        int n = 120;
+        Random r = new Random(9);
+        double[] diag = new double[n];
+        double[][] upper = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            diag[i] = 0.05 + 2.95 * i / (n - 1);
+            for (int c = i + 1; c < Math.min(n, i + 3); c++) {
+                upper[i][c] = 0.3 * r.nextGaussian(); // banded upper part: nonsymmetric, non-normal
+            }
+        }
+        int[] products = new int[1];
+        java.util.function.UnaryOperator<double[]> apply = v -> {
+            products[0]++;
+            double[] out = new double[n];
+            for (int i = 0; i < n; i++) {
+                double s = diag[i] * v[i];
+                for (int c = i + 1; c < Math.min(n, i + 3); c++) {
+                    s += upper[i][c] * v[c];
+                }
+                out[i] = s;
+            }
+            return out;
+        };
+        double[] xTrue = new double[n];
+        for (int i = 0; i < n; i++) {
+            xTrue[i] = r.nextGaussian();
+        }
+        double[] rhs = apply.apply(xTrue);
+        products[0] = 0;
+        double[] x = LatentInference.gmres(apply, rhs, 1e-12, 2000);
+        assertTrue(products[0] > 51, "more than one cycle of 50: " + products[0] + " products");
+        // what GMRES promises is the residual (≤ 1e-12 of ‖rhs‖, plus rounding); the error is that times ‖A⁻¹‖,
+        // large for this non-normal A (its band over eigenvalues down to 0.05): 1e-6 there
+        double[] fitted = apply.apply(x);
+        double r2 = 0;
+        double b2 = 0;
+        for (int i = 0; i < n; i++) {
+            r2 += (rhs[i] - fitted[i]) * (rhs[i] - fitted[i]);
+            b2 += rhs[i] * rhs[i];
+            assertEquals(xTrue[i], x[i], 1e-6, "component " + i);
+        }
+        assertTrue(Math.sqrt(r2 / b2) <= 2e-12, "relative residual " + Math.sqrt(r2 / b2));
+        products[0] = 0;
+        double[] zero = LatentInference.gmres(apply, new double[n], 1e-12, 2000);
+        assertEquals(0, products[0], "no product for a zero right-hand side");
+        for (double v : zero) {
+            assertEquals(0.0, v, 0.0);
+        }
+        double[] partial = LatentInference.gmres(apply, rhs, 1e-12, 5);
+        double[] ax = apply.apply(partial);
+        double res = 0;
+        double rhsNorm = 0;
+        for (int i = 0; i < n; i++) {
+            res += (rhs[i] - ax[i]) * (rhs[i] - ax[i]);
+            rhsNorm += rhs[i] * rhs[i];
+        }
+        assertTrue(res < 0.9 * rhsNorm && res > 1e-6 * rhsNorm,
+                "5 products reduce the residual without solving: " + Math.sqrt(res / rhsNorm));
+    }
+
     @Test
     void aSearchLoosensTheSiteToleranceInProportionToTheLastGradient() {
         Matrix x = inputs(40, 5);
