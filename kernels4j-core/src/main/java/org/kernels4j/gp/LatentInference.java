@@ -1051,10 +1051,6 @@ final class LatentInference {
             this.warmNu = new double[labels.length][];
         }
 
-        int evaluations() {
-            return evaluations;
-        }
-
         /** Inference for every problem at this kernel (warm-started), remembering the sites. */
         Result[] fit(Kernel kernel, Matrix k) {
             return fit(k, options);
