@@ -275,19 +275,7 @@ public final class Blas {
      * side; only T's lower triangle is read): B is m×n, T n×n. Cost m·n² flops; no copy through the JNI.
      */
     public static void trmmRightLower(double alpha, NativeMatrix t, NativeMatrix b) {
-        int n = t.rows();
-        if (t.cols() != n || b.cols() != n) {
-            throw new Kernels4jException("triangular product: T is " + t.shape() + ", B is " + b.shape());
-        }
-        if (n == 0 || b.rows() == 0) {
-            return;
-        }
-        Parallelism.blas(() -> {
-            openblas.cblas_dtrmm(openblas.CblasRowMajor, openblas.CblasRight, openblas.CblasLower,
-                    openblas.CblasNoTrans, openblas.CblasNonUnit, b.rows(), n, alpha, t.buffer().at(0), n,
-                    b.buffer().at(0), n);
-            return null;
-        });
+        lowerTriangular(false, false, false, alpha, "T", t, b);
     }
 
     /**
@@ -297,19 +285,7 @@ public final class Blas {
      * not cond(L)².
      */
     public static void trsmLeftLower(boolean transposed, NativeMatrix l, NativeMatrix b) {
-        int n = l.rows();
-        if (l.cols() != n || b.rows() != n) {
-            throw new Kernels4jException("triangular solve: L is " + l.shape() + ", B is " + b.shape());
-        }
-        if (n == 0 || b.cols() == 0) {
-            return;
-        }
-        Parallelism.blas(() -> {
-            openblas.cblas_dtrsm(openblas.CblasRowMajor, openblas.CblasLeft, openblas.CblasLower,
-                    transposed ? openblas.CblasTrans : openblas.CblasNoTrans, openblas.CblasNonUnit, n, b.cols(), 1.0,
-                    l.buffer().at(0), n, b.buffer().at(0), b.cols());
-            return null;
-        });
+        lowerTriangular(true, true, transposed, 1.0, "L", l, b);
     }
 
     /**
@@ -317,19 +293,7 @@ public final class Blas {
      * n×n L (only its lower triangle is read; op(L) = Lᵀ when {@code transposed}) and an n×k B. Cost n²·k flops.
      */
     public static void trmmLeftLower(boolean transposed, NativeMatrix l, NativeMatrix b) {
-        int n = l.rows();
-        if (l.cols() != n || b.rows() != n) {
-            throw new Kernels4jException("triangular product: L is " + l.shape() + ", B is " + b.shape());
-        }
-        if (n == 0 || b.cols() == 0) {
-            return;
-        }
-        Parallelism.blas(() -> {
-            openblas.cblas_dtrmm(openblas.CblasRowMajor, openblas.CblasLeft, openblas.CblasLower,
-                    transposed ? openblas.CblasTrans : openblas.CblasNoTrans, openblas.CblasNonUnit, n, b.cols(), 1.0,
-                    l.buffer().at(0), n, b.buffer().at(0), b.cols());
-            return null;
-        });
+        lowerTriangular(false, true, transposed, 1.0, "L", l, b);
     }
 
     /**
@@ -337,17 +301,35 @@ public final class Blas {
      * n×n L (only its lower triangle is read) and an m×n B. Cost m·n² flops.
      */
     public static void trsmRightLower(NativeMatrix l, NativeMatrix b) {
-        int n = l.rows();
-        if (l.cols() != n || b.cols() != n) {
-            throw new Kernels4jException("triangular solve: L is " + l.shape() + ", B is " + b.shape());
+        lowerTriangular(true, false, false, 1.0, "L", l, b);
+    }
+
+    /**
+     * The off-heap triangular operations above in one place: {@code dtrsm} ({@code solve}) or {@code dtrmm} with the
+     * lower-triangular n×n T on the left or right of the row-major B, in place, T transposed when asked.
+     */
+    private static void lowerTriangular(boolean solve, boolean left, boolean transposed, double alpha, String name,
+            NativeMatrix t, NativeMatrix b) {
+        int n = t.rows();
+        if (t.cols() != n || (left ? b.rows() : b.cols()) != n) {
+            throw new Kernels4jException("triangular " + (solve ? "solve" : "product") + ": " + name + " is "
+                    + t.shape() + ", B is " + b.shape());
         }
-        if (n == 0 || b.rows() == 0) {
+        int rows = b.rows();
+        int cols = b.cols();
+        if (rows == 0 || cols == 0) {
             return;
         }
+        int side = left ? openblas.CblasLeft : openblas.CblasRight;
+        int trans = transposed ? openblas.CblasTrans : openblas.CblasNoTrans;
         Parallelism.blas(() -> {
-            openblas.cblas_dtrsm(openblas.CblasRowMajor, openblas.CblasRight, openblas.CblasLower,
-                    openblas.CblasNoTrans, openblas.CblasNonUnit, b.rows(), n, 1.0, l.buffer().at(0), n,
-                    b.buffer().at(0), n);
+            if (solve) {
+                openblas.cblas_dtrsm(openblas.CblasRowMajor, side, openblas.CblasLower, trans, openblas.CblasNonUnit,
+                        rows, cols, alpha, t.buffer().at(0), n, b.buffer().at(0), cols);
+            } else {
+                openblas.cblas_dtrmm(openblas.CblasRowMajor, side, openblas.CblasLower, trans, openblas.CblasNonUnit,
+                        rows, cols, alpha, t.buffer().at(0), n, b.buffer().at(0), cols);
+            }
             return null;
         });
     }
