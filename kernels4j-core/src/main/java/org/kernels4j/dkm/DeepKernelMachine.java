@@ -228,11 +228,7 @@ public final class DeepKernelMachine implements Estimator<DeepKernelMachineModel
         int iterations = 0;
         int evaluations = 0;
         for (int k = 0; k < MAX_ROUNDS && iterations < maxIterations; k++) {
-            objective.whiten(factors); // θ = 0 is the current point; see DkmObjective.whiten
-            double[] whitenedStart = new double[factors.length];
-            if (learnNoise) {
-                whitenedStart[whitenedStart.length - 1] = factors[factors.length - 1];
-            }
+            double[] whitenedStart = objective.whiten(factors); // A = I at the current point; see DkmObjective.whiten
             double before = k == 0 ? Double.NaN : round.value();
             round = BoundedLbfgs.defaults().withMaxIterations(maxIterations - iterations)
                     .withTolerances(gradientTolerance, RELATIVE_DECREASE)
@@ -331,11 +327,7 @@ public final class DeepKernelMachine implements Estimator<DeepKernelMachineModel
      */
     public Problem whitenedProblem(Matrix x, Matrix y, List<Matrix> start) {
         Problem p = problem(x, y, start);
-        ((DkmObjective) p.objective()).whiten(p.theta());
-        double[] theta = new double[p.theta().length];
-        if (learnNoise) {
-            theta[theta.length - 1] = p.theta()[theta.length - 1];
-        }
+        double[] theta = ((DkmObjective) p.objective()).whiten(p.theta());
         return new Problem(p.objective(), theta, p.jitter());
     }
 

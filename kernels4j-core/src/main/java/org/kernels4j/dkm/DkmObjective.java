@@ -115,15 +115,20 @@ final class DkmObjective implements BoundedLbfgs.Objective {
      * K_ℓ⁻¹ ⊗ I, whose condition number is that of K_ℓ (10¹⁰ and more for smooth maps), and L-BFGS stalled within
      * a few iterations at the NNGP start; with W_ℓ the Cholesky factor of G_ℓ ≈ K_ℓ that curvature is about the
      * identity. The optimum is the same point in V (the map A ↦ W·A is a fixed linear bijection of lower-triangular
-     * matrices with positive diagonal).
+     * matrices with positive diagonal). Returns the whitened θ of the point {@code factors}.
      */
-    void whiten(double[] factors) {
+    double[] whiten(double[] factors) {
         NativeMatrix[] w = new NativeMatrix[layers + 1];
         int m = packedSize(n);
         for (int l = 1; l <= layers; l++) {
             w[l] = NativeMatrix.copyOf(unpack(factors, (l - 1) * m, n));
         }
         whitening = w;
+        double[] start = new double[factors.length]; // A = I; log σ², when learned, as it was
+        if (learnNoise) {
+            start[layers * m] = factors[layers * m];
+        }
+        return start;
     }
 
     /** θ in the packing of V_ℓ itself (as {@link #pack}) for a θ of the current parameterization. */
