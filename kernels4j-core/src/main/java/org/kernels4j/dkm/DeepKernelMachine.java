@@ -190,16 +190,6 @@ public final class DeepKernelMachine implements Estimator<DeepKernelMachineModel
         return learnNoise;
     }
 
-    /**
-     * L-BFGS runs in whitened factors (see {@code DkmObjective.whiten}); when a run stops short of the gradient
-     * tolerance the factors are re-whitened at the point reached and L-BFGS restarts, at most this many runs in all,
-     * sharing the iteration limit: the layers' kernels K_ℓ move away from the start, and with them the whitening's
-     * conditioning.
-     */
-    private static final int MAX_ROUNDS = 5;
-    /** L-BFGS's relative-decrease stop (scipy's factr = 1e7), also the least relative gain that earns another run. */
-    private static final double RELATIVE_DECREASE = 1e7 * Math.ulp(1.0);
-
     /** Fits from the NNGP starting point G_ℓ = K(G_{ℓ−1}) (+ jitter). */
     @Override
     public DeepKernelMachineModel fit(Matrix x, Matrix y) {
@@ -218,37 +208,16 @@ public final class DeepKernelMachine implements Estimator<DeepKernelMachineModel
         Problem p = problem(x, y, start);
         int n = x.rows();
         int m = DkmObjective.packedSize(n);
-        double[] lower = new double[p.theta().length];
-        double[] upper = new double[p.theta().length];
-        Arrays.fill(lower, Double.NEGATIVE_INFINITY);
-        Arrays.fill(upper, Double.POSITIVE_INFINITY);
         DkmObjective objective = (DkmObjective) p.objective();
-        double[] factors = p.theta();
-        BoundedLbfgs.Result round = null;
-        int iterations = 0;
-        int evaluations = 0;
-        for (int k = 0; k < MAX_ROUNDS && iterations < maxIterations; k++) {
-            double[] whitenedStart = objective.whiten(factors); // A = I at the current point; see DkmObjective.whiten
-            double before = k == 0 ? Double.NaN : round.value();
-            round = BoundedLbfgs.defaults().withMaxIterations(maxIterations - iterations)
-                    .withTolerances(gradientTolerance, RELATIVE_DECREASE)
-                    .minimize(objective, whitenedStart, lower, upper);
-            iterations += round.iterations();
-            evaluations += round.evaluations();
-            factors = objective.factors(round.x());
-            boolean settled = k > 0 && before - round.value() <= RELATIVE_DECREASE * Math.max(1, Math.abs(before));
-            if (round.stop() == BoundedLbfgs.Stop.GRADIENT || round.iterations() <= 1 || settled) {
-                break;
-            }
-        }
-        BoundedLbfgs.Result r = new BoundedLbfgs.Result(factors, round.value(), round.gradient(), iterations,
-                evaluations, round.stop());
+        // L-BFGS in whitened factors, re-whitened and restarted when a run stops short (see WhitenedRounds)
+        BoundedLbfgs.Result r = WhitenedRounds.minimize(objective, p.theta(), maxIterations, gradientTolerance);
+        double[] factors = r.x();
         if (r.stop() == BoundedLbfgs.Stop.ITERATIONS) {
             System.getLogger(DeepKernelMachine.class.getName()).log(System.Logger.Level.WARNING, () -> String.format(
                     "deep kernel machine: L-BFGS did not converge within %d iterations (objective %.10g); raise"
                     + " maxIterations", r.iterations(), r.value()));
         }
-        objective.valueAndGradient(round.x(), null); // the terms at the returned point
+        objective.valueAndGradient(objective.whiten(factors), null); // the terms at the returned point
         List<Matrix> grams = new ArrayList<>();
         for (int l = 1; l <= layers; l++) {
             Matrix v = DkmObjective.unpack(factors, (l - 1) * m, n);

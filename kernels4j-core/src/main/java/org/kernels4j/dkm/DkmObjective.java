@@ -40,7 +40,7 @@ import org.kernels4j.optim.BoundedLbfgs;
  * lower triangle, the back-propagation from the stored partials, copies to and from the off-heap buffers — is O(n²).
  * See {@code evaluate} for how the work is spread over threads.
  */
-final class DkmObjective implements BoundedLbfgs.Objective {
+final class DkmObjective implements WhitenedRounds.Whitenable {
     private static final int ROW_BLOCK = 32;
     private static final double LOG_2PI = Math.log(2 * Math.PI);
 
@@ -117,7 +117,8 @@ final class DkmObjective implements BoundedLbfgs.Objective {
      * identity. The optimum is the same point in V (the map A ↦ W·A is a fixed linear bijection of lower-triangular
      * matrices with positive diagonal). Returns the whitened θ of the point {@code factors}.
      */
-    double[] whiten(double[] factors) {
+    @Override
+    public double[] whiten(double[] factors) {
         NativeMatrix[] w = new NativeMatrix[layers + 1];
         int m = packedSize(n);
         for (int l = 1; l <= layers; l++) {
@@ -132,7 +133,8 @@ final class DkmObjective implements BoundedLbfgs.Objective {
     }
 
     /** θ in the packing of V_ℓ itself (as {@link #pack}) for a θ of the current parameterization. */
-    double[] factors(double[] theta) {
+    @Override
+    public double[] factors(double[] theta) {
         if (whitening == null) {
             return theta.clone();
         }

@@ -342,13 +342,9 @@ public final class SparseDeepKernelMachine implements Estimator<DeepKernelMachin
             iterations = 0;
             evaluations = 0;
         } else if (batchSize == 0) {
-            double[] lower = new double[p.theta().length];
-            double[] upper = new double[p.theta().length];
-            Arrays.fill(lower, Double.NEGATIVE_INFINITY);
-            Arrays.fill(upper, Double.POSITIVE_INFINITY);
-            BoundedLbfgs.Result r = BoundedLbfgs.defaults().withMaxIterations(maxIterations)
-                    .withTolerances(gradientTolerance, 1e7 * Math.ulp(1.0))
-                    .minimize((t, g) -> objective.valueAndGradient(t, x, y, 1, g), p.theta(), lower, upper);
+            // L-BFGS in whitened factors, re-whitened and restarted when a run stops short (see WhitenedRounds)
+            BoundedLbfgs.Result r = WhitenedRounds.minimize(objective.fullBatch(x, y), p.theta(), maxIterations,
+                    gradientTolerance);
             theta = r.x();
             stop = r.stop().name().toLowerCase(java.util.Locale.ROOT);
             iterations = r.iterations();
@@ -361,7 +357,7 @@ public final class SparseDeepKernelMachine implements Estimator<DeepKernelMachin
             evaluations = a.steps;
         }
         double trainingSeconds = (System.nanoTime() - trainingStarted) / 1e9;
-        objective.valueAndGradient(theta, x, y, 1, null); // the terms on all rows at the returned point
+        objective.unwhitened().valueAndGradient(theta, x, y, 1, null); // the terms on all rows at the returned point
         double[] t = objective.lastTerms();
         int m = p.inducingInputs().rows();
         int packed = DkmObjective.packedSize(m);

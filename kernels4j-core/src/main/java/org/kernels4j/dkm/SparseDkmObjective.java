@@ -10,24 +10,30 @@ import org.kernels4j.linalg.Parallelism;
  * The sparse (inducing-point) DKM objective of {@link SparseDeepKernelMachine} and its analytic gradient as a
  * function of θ = [V_1 … V_L, V_A, μ] (the packed Cholesky factors of the inducing Grams G_1…G_L and of the
  * output covariance A, then μ row-major m×k). Packing of each factor as in {@link DkmObjective}: V_ij at
- * i(i+1)/2 + j, the diagonal as log V_ii.
+ * i(i+1)/2 + j, the diagonal as log V_ii. After {@link #whiten}, θ packs whitened factors instead (V = W·V').
  *
- * <p>For the rows t of a batch (scale c = n/|B|, c = 1 for the full data):
+ * <p>Everything is computed in the coordinates of the Cholesky factor L of each inducing kernel matrix
+ * K_ii = LLᵀ, never with K_ii⁻¹: for smooth layer maps K_ii has condition numbers of 10¹⁰ and more, and an
+ * explicit inverse made the objective's rounding noise larger than its changes near the start, which stalled
+ * L-BFGS (issue 26). For the rows t of a batch (scale c = n/|B|, c = 1 for the full data):
  * <pre>
  *   layer ℓ = 1…L+1 (L+1 is the output layer, its "Gram" is A):
- *     K_ii = f(G_ii^{ℓ−1}) + δ_ℓI,  K_ti = f(g_t, G_ti^{ℓ−1}, G_ii^{ℓ−1}),  k_t = f(g_t, g_t, g_t),  W = K_ti·K_ii⁻¹
- *     G_ti^ℓ = W·G_ℓ,  g_t^ℓ = k_t − rowsum(W∘K_ti) + rowsum((W·G_ℓ)∘W)
- *   mean_t = W_{L+1}·μ, var_t = g_t^{L+1}
+ *     K_ii = f(G_ii^{ℓ−1}) + δ_ℓI = LLᵀ,  K_ti = f(g_t, G_ti^{ℓ−1}, G_ii^{ℓ−1}),  k_t = f(g_t, g_t, g_t)
+ *     C = K_ti·L⁻ᵀ (dtrsm),  Â = L⁻¹V (dtrsm),  P = C·Â  (so P = K_tiK_ii⁻¹V exactly, W·V in the paper's terms)
+ *     G_ti^ℓ = P·Vᵀ,  g_t^ℓ = k_t − ‖C_t‖² + ‖P_t‖²
+ *   mean_t = C_{L+1}·B with B = L_{L+1}⁻¹μ, var_t = g_t^{L+1}
  *   𝓛_B = c·Σ_{t∈B} Σ_λ [−½log(2πσ²) − ((y_tλ − mean_tλ)² + var_t)/(2σ²)] − Σ_ℓ ν_ℓ·KL_ℓ − KL_out
- *   KL_ℓ = ½[tr(K_ii⁻¹G_ℓ) − log det G_ℓ + log det K_ii − m],  KL_out = k·KL(A‖K_out) + ½tr(μᵀK_out⁻¹μ)
+ *   KL_ℓ = ½[‖Â_ℓ‖²_F − m − 2Σ_i log Â_ℓ,ii],  KL_out = k·KL(A‖K_out) + ½‖B‖²_F
  * </pre>
- * Reverse mode, per batch (D = diag(ḡ_t), adjoints of independent entries):
+ * Reverse mode per batch (D = diag(ḡ_t); adjoints of every entry, Â and B treated as full matrices):
  * <pre>
- *   W̄ += Ḡ_ti·G + 2D·W·G − D·K_ti,  Ḡ_ℓ += Wᵀ(Ḡ_ti + D·W),  K̄_ti = W̄·K⁻¹ − D·W,  K̄_ii −= (WᵀW̄)·K⁻¹
- *   K̄_ti → Ḡ_ti^{ℓ−1}, ḡ^{ℓ−1}, diag Ḡ^{ℓ−1} through ∂f;  ḡ^{ℓ−1} += ḡ·(2∂₁f + ∂₂f)(g, g, g)
+ *   P̄ = Ḡ_ti·V + 2D·P,  V̄ += Ḡ_tiᵀ·P,  Â̄ += Cᵀ·P̄,  C̄ = P̄·Âᵀ − 2D·C (+ mean̄·Bᵀ),  B̄ += Cᵀ·mean̄,
+ *   N += C̄ᵀ·C,  K̄_ti = C̄·L⁻¹ → Ḡ_ti^{ℓ−1}, ḡ^{ℓ−1}, diag Ḡ^{ℓ−1} through ∂f;  ḡ^{ℓ−1} += ḡ·(2∂₁f + ∂₂f)(g, g, g)
  * </pre>
- * and once per evaluation the KL terms (∂KL/∂G = ½(K⁻¹ − G⁻¹), ∂KL/∂K = ½(K⁻¹ − K⁻¹GK⁻¹)), K̄_ii back
- * through f to G^{ℓ−1} ({@link DkmObjective#backprop}) and dL/dV = 2·sym(Ḡ)·V. Cost per evaluation:
+ * and once per evaluation, with the KL terms in (Â̄ −= wÂ, B̄ −= B, w = ν_ℓ or k): V̄ += L⁻ᵀÂ̄ + 2·sym(Ḡ_ℓ)·V,
+ * μ̄ = L⁻ᵀB̄, and since 𝓛 depends on L only through LLᵀ (it is unchanged by L → LQ, Q orthogonal),
+ * K̄_ii = ½·L̄·L⁻¹ = −½·L⁻ᵀ(N + Â̄Âᵀ + B̄Bᵀ + wI)L⁻¹ (symmetrized; at the KL terms alone this is the exact DKM's
+ * −(w/2)L⁻ᵀ(I − ÂÂᵀ)L⁻¹), back through f to G^{ℓ−1} ({@link DkmObjective#backprop}). Cost per evaluation:
  * O(L·(m³ + |B|·m²)), linear in the batch; rows are processed in chunks of {@value #CHUNK}.
  */
 final class SparseDkmObjective {
@@ -44,11 +50,17 @@ final class SparseDkmObjective {
     private final int m;
     private final int k;
     private final int d;
-    private final Matrix k1Inverse;
-    private final double k1LogDet;
+    /** The Cholesky factor of K_1 = f(G_0) + δ_1I, fixed (G_0 = ZZᵀ/d does not move). */
+    private final Matrix k1Factor;
 
     /** [c·Σ expected log-likelihood, KL_1, …, KL_L, KL_out] of the last finite evaluation. */
     private double[] lastTerms;
+
+    /**
+     * Fixed lower-triangular W_ℓ (ℓ = 1…L+1, L+1 the output covariance's factor) when θ packs whitened factors:
+     * V_ℓ = W_ℓ·V'_ℓ; null when θ packs V_ℓ itself. See {@link #whiten}.
+     */
+    private Matrix[] whitening;
 
     /**
      * @param z the m×d inducing inputs
@@ -67,8 +79,7 @@ final class SparseDkmObjective {
         this.k = outputs;
         this.d = z.cols();
         try (Cholesky c = DkmObjective.factor(DkmObjective.apply(map, g0, jitter[0]))) {
-            this.k1Inverse = c.inverse();
-            this.k1LogDet = c.logDeterminant();
+            this.k1Factor = c.lower();
         }
     }
 
@@ -85,71 +96,167 @@ final class SparseDkmObjective {
         return lastTerms.clone();
     }
 
-    /** The inducing-block state at θ: factors, Grams, inverses; null when some K_ii is not positive definite. */
+    /**
+     * From now on θ packs whitened factors V'_ℓ with V_ℓ = W_ℓ·V'_ℓ, W_ℓ the factors that {@code factors} packs,
+     * and μ' with μ = W_A·μ' (W_A the output covariance's factor). θ with V' = I is then the point {@code factors},
+     * which is returned in the new packing. Why: as for the exact DKM ({@code DkmObjective.whiten}), the KL terms'
+     * curvature in V is K_ii⁻¹ ⊗ I, as ill-conditioned as K_ii, and L-BFGS in V stalls near the NNGP start; in V' it
+     * is about the identity there. The curvature in μ is K_out⁻¹ + Σ_t K_out⁻¹K_itK_tiK_out⁻¹/σ², which is A⁻¹ at
+     * the collapsed optimum of q(u), so in μ' it is about the identity too. Same optimum: V' ↦ W·V' is a fixed linear bijection of lower-triangular matrices with
+     * positive diagonal.
+     */
+    double[] whiten(double[] factors) {
+        int p = DkmObjective.packedSize(m);
+        Matrix[] w = new Matrix[layers + 2];
+        for (int l = 1; l <= layers + 1; l++) {
+            w[l] = DkmObjective.unpack(factors, (l - 1) * p, m);
+        }
+        whitening = w;
+        double[] start = factors.clone();
+        java.util.Arrays.fill(start, 0, meanOffset(), 0.0); // V' = I: off-diagonal 0, log-diagonal 0
+        Matrix mu = Matrix.wrap(m, k, java.util.Arrays.copyOfRange(factors, meanOffset(), meanOffset() + m * k));
+        Blas.trsm(true, false, w[layers + 1], mu); // μ' = V_A⁻¹μ
+        System.arraycopy(mu.data(), 0, start, meanOffset(), m * k);
+        return start;
+    }
+
+    /** μ at θ (whitened or not): μ = V_A·μ' when whitened, V_A the output covariance's factor at the whitening. */
+    private Matrix mean(double[] theta) {
+        Matrix mu = Matrix.wrap(m, k, java.util.Arrays.copyOfRange(theta, meanOffset(), meanOffset() + m * k));
+        if (whitening == null) {
+            return mu;
+        }
+        Matrix out = new Matrix(m, k);
+        Blas.gemm(false, false, 1, whitening[layers + 1], mu, 0, out);
+        return out;
+    }
+
+    /** Stops whitening: θ packs V_ℓ itself again. Returns this. */
+    SparseDkmObjective unwhitened() {
+        whitening = null;
+        return this;
+    }
+
+    /** −𝓛 on all of (x, y) as a function of θ, for L-BFGS in whitened rounds ({@link WhitenedRounds}). */
+    WhitenedRounds.Whitenable fullBatch(Matrix x, Matrix y) {
+        return new WhitenedRounds.Whitenable() {
+            @Override
+            public double valueAndGradient(double[] theta, double[] gradient) {
+                return SparseDkmObjective.this.valueAndGradient(theta, x, y, 1, gradient);
+            }
+
+            @Override
+            public double[] whiten(double[] factors) {
+                return SparseDkmObjective.this.whiten(factors);
+            }
+
+            @Override
+            public double[] factors(double[] theta) {
+                return SparseDkmObjective.this.factors(theta);
+            }
+        };
+    }
+
+    /** θ in the packing of V_ℓ itself for a θ of the current packing (a copy when not whitened). */
+    double[] factors(double[] theta) {
+        double[] out = theta.clone();
+        if (whitening != null) {
+            int p = DkmObjective.packedSize(m);
+            for (int l = 1; l <= layers + 1; l++) {
+                DkmObjective.pack(factor(theta, l), out, (l - 1) * p);
+            }
+            System.arraycopy(mean(theta).data(), 0, out, meanOffset(), m * k);
+        }
+        return out;
+    }
+
+    /** V_ℓ at θ (whitened or not). */
+    private Matrix factor(double[] theta, int l) {
+        Matrix v = DkmObjective.unpack(theta, (l - 1) * DkmObjective.packedSize(m), m);
+        if (whitening == null) {
+            return v;
+        }
+        Matrix wv = new Matrix(m, m);
+        Blas.gemm(false, false, 1, whitening[l], v, 0, wv);
+        return wv;
+    }
+
+    /** The inducing-block state at θ: factors V, Grams G = VVᵀ, the kernels' factors L, Â = L⁻¹V, B = L⁻¹μ. */
     private final class State {
         final Matrix[] v = new Matrix[layers + 2];
         final Matrix[] g = new Matrix[layers + 2];
-        final Matrix[] kInv = new Matrix[layers + 2];
-        final double[] logDetK = new double[layers + 2];
+        final Matrix[] chol = new Matrix[layers + 2];
+        final Matrix[] whitened = new Matrix[layers + 2];
         final Matrix mu;
+        Matrix b;
         final Sums sums;
 
         State(double[] theta, boolean gradient) {
-            int p = DkmObjective.packedSize(m);
             g[0] = g0;
             for (int l = 1; l <= layers + 1; l++) {
-                v[l] = DkmObjective.unpack(theta, (l - 1) * p, m);
+                v[l] = factor(theta, l);
                 g[l] = new Matrix(m, m);
                 Blas.syrk(1, v[l], 0, g[l]);
             }
-            mu = Matrix.wrap(m, k, java.util.Arrays.copyOfRange(theta, meanOffset(), meanOffset() + m * k));
+            mu = mean(theta);
             sums = new Sums(gradient);
         }
 
-        /** Factors K_2…K_{L+1}; false when one is not positive definite with its fixed jitter. */
+        /** Factors K_2…K_{L+1}, forms Â_ℓ and B; false when some K_ℓ is not positive definite with its jitter. */
         boolean factorKernels() {
-            kInv[1] = k1Inverse;
-            logDetK[1] = k1LogDet;
+            chol[1] = k1Factor;
             for (int l = 2; l <= layers + 1; l++) {
                 try (Cholesky c = DkmObjective.factor(DkmObjective.apply(map, g[l - 1], jitter[l - 1]))) {
-                    kInv[l] = c.inverse();
-                    logDetK[l] = c.logDeterminant();
+                    chol[l] = c.lower();
                 } catch (NotPositiveDefiniteException e) {
                     return false;
                 }
             }
+            for (int l = 1; l <= layers + 1; l++) {
+                whitened[l] = v[l].copy();
+                Blas.trsm(true, false, chol[l], whitened[l]);
+            }
+            b = mu.copy();
+            Blas.trsm(true, false, chol[layers + 1], b);
             return true;
         }
     }
 
     /**
-     * What the rows contribute: Σ ℓ_t and, with the gradient, the adjoints of G_ℓ (Ḡ_ℓ), Σ WᵀW̄ per layer
-     * (K̄_ii = −(Σ WᵀW̄)·K⁻¹, applied once) and μ̄. One per chunk of rows, added up under a lock.
+     * What the rows contribute: per layer V̄ (from G_ti = P·Vᵀ), Â̄ = Σ CᵀP̄, N = Σ C̄ᵀC and Ḡ (the adjoint of G_ℓ
+     * as the next layer's input: the diagonal entries its rows read), and B̄ = Σ Cᵀ·mean̄. One per chunk of rows,
+     * added up under a lock.
      */
     private final class Sums {
         final Matrix[] gBar = new Matrix[layers + 2];
-        final Matrix[] wtw = new Matrix[layers + 2];
-        final Matrix muBar;
+        final Matrix[] vBar = new Matrix[layers + 2];
+        final Matrix[] aBar = new Matrix[layers + 2];
+        final Matrix[] nBar = new Matrix[layers + 2];
+        final Matrix bBar;
         double ell;
 
         Sums(boolean gradient) {
             if (gradient) {
                 for (int l = 1; l <= layers + 1; l++) {
                     gBar[l] = new Matrix(m, m);
-                    wtw[l] = new Matrix(m, m);
+                    vBar[l] = new Matrix(m, m);
+                    aBar[l] = new Matrix(m, m);
+                    nBar[l] = new Matrix(m, m);
                 }
             }
-            muBar = gradient ? new Matrix(m, k) : null;
+            bBar = gradient ? new Matrix(m, k) : null;
         }
 
         synchronized void add(Sums o) {
             ell += o.ell;
-            if (muBar != null) {
+            if (bBar != null) {
                 for (int l = 1; l <= layers + 1; l++) {
                     axpy(1, o.gBar[l], gBar[l]);
-                    axpy(1, o.wtw[l], wtw[l]);
+                    axpy(1, o.vBar[l], vBar[l]);
+                    axpy(1, o.aBar[l], aBar[l]);
+                    axpy(1, o.nBar[l], nBar[l]);
                 }
-                axpy(1, o.muBar, muBar);
+                axpy(1, o.bBar, bBar);
             }
         }
     }
@@ -169,12 +276,16 @@ final class SparseDkmObjective {
 
     private double evaluate(double[] theta, Matrix x, Matrix y, double scale, double[] gradient) {
         boolean grad = gradient != null;
-        State s = new State(theta, grad);
+        State[] holder = new State[1];
         boolean[] ok = new boolean[1];
-        inducingBlock(() -> ok[0] = s.factorKernels());
+        inducingBlock(() -> {
+            holder[0] = new State(theta, grad);
+            ok[0] = holder[0].factorKernels();
+        });
         if (!ok[0]) {
             return Double.NaN;
         }
+        State s = holder[0];
         int n = x.rows();
         int chunks = (n + CHUNK - 1) / CHUNK;
         // row chunks on the worker threads (BLAS single-threaded there), each adding its sums under a lock
@@ -186,7 +297,7 @@ final class SparseDkmObjective {
             s.sums.add(part);
         });
         double[] out = new double[1];
-        inducingBlock(() -> out[0] = finishValue(s, scale, gradient));
+        inducingBlock(() -> out[0] = finishValue(s, scale, theta, gradient));
         return out[0];
     }
 
@@ -199,24 +310,22 @@ final class SparseDkmObjective {
         }
     }
 
-    private double finishValue(State s, double scale, double[] gradient) {
-        boolean grad = gradient != null;
+    private double finishValue(State s, double scale, double[] theta, double[] gradient) {
         double[] terms = new double[layers + 2];
         terms[0] = scale * s.sums.ell;
         double value = terms[0];
         for (int l = 1; l <= layers + 1; l++) {
-            double logDetG = 0;
+            Matrix a = s.whitened[l];
+            double logDiagonal = 0;
             for (int i = 0; i < m; i++) {
-                logDetG += 2 * Math.log(s.v[l].get(i, i));
+                logDiagonal += Math.log(a.get(i, i));
             }
-            double kl = 0.5 * (DkmObjective.dot(s.kInv[l], s.g[l]) - logDetG + s.logDetK[l] - m);
+            double kl = 0.5 * (DkmObjective.dot(a, a) - m - 2 * logDiagonal);
             if (l <= layers) {
                 terms[l] = kl;
                 value -= nu[l - 1] * kl;
             } else {
-                Matrix q = new Matrix(m, k);
-                Blas.gemm(false, false, 1, s.kInv[l], s.mu, 0, q);
-                terms[l] = k * kl + 0.5 * DkmObjective.dot(q, s.mu);
+                terms[l] = k * kl + 0.5 * DkmObjective.dot(s.b, s.b);
                 value -= terms[l];
             }
         }
@@ -224,8 +333,8 @@ final class SparseDkmObjective {
             return Double.NaN;
         }
         lastTerms = terms;
-        if (grad) {
-            finish(s, gradient);
+        if (gradient != null) {
+            finish(s, theta, gradient);
         }
         return -value;
     }
@@ -236,10 +345,8 @@ final class SparseDkmObjective {
         int top = layers + 1;
         Matrix[] gti = new Matrix[top + 1];
         double[][] gt = new double[top + 1][];
-        Matrix[] kti = new Matrix[top + 1];
-        double[][] kt = new double[top + 1][];
-        Matrix[] w = new Matrix[top + 1];
-        Matrix[] wg = new Matrix[top + 1];
+        Matrix[] cs = new Matrix[top + 1];
+        Matrix[] ps = new Matrix[top + 1];
         gti[0] = new Matrix(b, m);
         Blas.gemm(false, true, 1.0 / d, xb, z, 0, gti[0]);
         gt[0] = xb.rowSquaredNorms();
@@ -248,37 +355,35 @@ final class SparseDkmObjective {
         }
         double[] variance = null;
         for (int l = 1; l <= top; l++) {
-            kti[l] = cross(gt[l - 1], gti[l - 1], s.g[l - 1]);
-            kt[l] = new double[b];
-            for (int t = 0; t < b; t++) {
-                kt[l][t] = map.value(gt[l - 1][t], gt[l - 1][t], gt[l - 1][t]);
-            }
-            w[l] = new Matrix(b, m);
-            Blas.gemm(false, false, 1, kti[l], s.kInv[l], 0, w[l]);
-            wg[l] = new Matrix(b, m);
-            Blas.gemm(false, false, 1, w[l], s.g[l], 0, wg[l]);
+            Matrix c = cross(gt[l - 1], gti[l - 1], s.g[l - 1]);
+            Blas.trsmRight(true, true, s.chol[l], c); // C = K_ti·L⁻ᵀ
+            Matrix p = new Matrix(b, m);
+            Blas.gemm(false, false, 1, c, s.whitened[l], 0, p); // P = C·Â
+            cs[l] = c;
+            ps[l] = p;
             double[] next = new double[b];
-            double[] wd = w[l].data();
-            double[] kd = kti[l].data();
-            double[] gd = wg[l].data();
+            double[] cd = c.data();
+            double[] pd = p.data();
             for (int t = 0; t < b; t++) {
+                double g = gt[l - 1][t];
                 double explained = 0;
                 double learned = 0;
                 for (int i = t * m, end = i + m; i < end; i++) {
-                    explained += wd[i] * kd[i];
-                    learned += gd[i] * wd[i];
+                    explained += cd[i] * cd[i];
+                    learned += pd[i] * pd[i];
                 }
-                next[t] = kt[l][t] - explained + learned;
+                next[t] = map.value(g, g, g) - explained + learned;
             }
             if (l < top) {
-                gti[l] = wg[l];
+                gti[l] = new Matrix(b, m);
+                Blas.gemm(false, true, 1, p, s.v[l], 0, gti[l]); // G_ti = P·Vᵀ
                 gt[l] = next;
             } else {
                 variance = next;
             }
         }
         Matrix mean = new Matrix(b, k);
-        Blas.gemm(false, false, 1, w[top], s.mu, 0, mean);
+        Blas.gemm(false, false, 1, cs[top], s.b, 0, mean);
         Matrix meanBar = grad ? new Matrix(b, k) : null;
         double ell = 0;
         for (int t = 0; t < b; t++) {
@@ -294,38 +399,47 @@ final class SparseDkmObjective {
         if (!grad) {
             return;
         }
-        Blas.gemm(true, false, 1, w[top], meanBar, 1, acc.muBar);
-        Matrix wBar = new Matrix(b, m);
-        Blas.gemm(false, true, 1, meanBar, s.mu, 0, wBar);
+        Blas.gemm(true, false, 1, cs[top], meanBar, 1, acc.bBar);
         double[] gBarT = new double[b];
         java.util.Arrays.fill(gBarT, -scale * k / (2 * noise));
         Matrix gtiBar = null;
         double[] partial = new double[2];
         for (int l = top; l >= 1; l--) {
+            Matrix c = cs[l];
+            Matrix p = ps[l];
+            Matrix pBar = new Matrix(b, m);
             if (gtiBar != null) {
-                Blas.gemm(false, false, 1, gtiBar, s.g[l], 1, wBar);
+                Blas.gemm(false, false, 1, gtiBar, s.v[l], 0, pBar);
+                Blas.gemm(true, false, 1, gtiBar, p, 1, acc.vBar[l]);
             }
-            double[] wbd = wBar.data();
-            double[] wd = w[l].data();
-            double[] kd = kti[l].data();
-            double[] gd = wg[l].data();
-            Matrix dw = gtiBar == null ? new Matrix(b, m) : gtiBar; // Ḡ_ti + D·W, in place
-            double[] dwd = dw.data();
+            double[] pbd = pBar.data();
+            double[] pd = p.data();
             for (int t = 0; t < b; t++) {
-                double gb = gBarT[t];
+                double twice = 2 * gBarT[t];
                 for (int i = t * m, end = i + m; i < end; i++) {
-                    wbd[i] += gb * (2 * gd[i] - kd[i]);
-                    dwd[i] += gb * wd[i];
+                    pbd[i] += twice * pd[i];
                 }
             }
-            Blas.gemm(true, false, 1, w[l], dw, 1, acc.gBar[l]);
-            Blas.gemm(true, false, 1, w[l], wBar, 1, acc.wtw[l]);
-            if (l == 1) {
-                break; // layer 0 (the inputs) has no parameters
+            Blas.gemm(true, false, 1, c, pBar, 1, acc.aBar[l]);
+            Matrix cBar = new Matrix(b, m);
+            Blas.gemm(false, true, 1, pBar, s.whitened[l], 0, cBar);
+            if (l == top) {
+                Blas.gemm(false, true, 1, meanBar, s.b, 1, cBar);
             }
-            Matrix ktiBar = new Matrix(b, m);
-            Blas.gemm(false, false, 1, wBar, s.kInv[l], 0, ktiBar);
-            double[] kbd = ktiBar.data();
+            double[] cbd = cBar.data();
+            double[] cd = c.data();
+            for (int t = 0; t < b; t++) {
+                double twice = 2 * gBarT[t];
+                for (int i = t * m, end = i + m; i < end; i++) {
+                    cbd[i] -= twice * cd[i];
+                }
+            }
+            if (l == 1) {
+                break; // K_1 is fixed and layer 0 (the inputs) has no parameters
+            }
+            Blas.gemm(true, false, 1, cBar, c, 1, acc.nBar[l]);
+            Blas.trsmRight(true, false, s.chol[l], cBar); // K̄_ti = C̄·L⁻¹
+            double[] kbd = cbd;
             double[] prevGt = gt[l - 1];
             double[] prevGti = gti[l - 1].data();
             double[] gPrevBar = new double[b];
@@ -339,7 +453,7 @@ final class SparseDkmObjective {
                 double gSum = gBarT[t] * (2 * partial[0] + partial[1]);
                 for (int i = 0; i < m; i++) {
                     int e = t * m + i;
-                    double a = kbd[e] - gBarT[t] * wd[e];
+                    double a = kbd[e];
                     double gii = gPrev.get(i, i);
                     map.partials(g, prevGti[e], gii, partial);
                     gpd[e] = a * partial[1];
@@ -355,51 +469,80 @@ final class SparseDkmObjective {
             }
             gBarT = gPrevBar;
             gtiBar = gtiPrevBar;
-            wBar = new Matrix(b, m);
         }
     }
 
     /** The KL terms, the inducing-block chain G_ℓ → K_{ℓ+1} and the chain rule to θ; writes ∇θ(−𝓛). */
-    private void finish(State s, double[] gradient) {
+    private void finish(State s, double[] theta, double[] gradient) {
         int p = DkmObjective.packedSize(m);
+        Sums sums = s.sums;
+        Matrix bBar = sums.bBar.copy();
+        axpy(-1, s.b, bBar); // the KL of the means, −½‖B‖²
         for (int l = layers + 1; l >= 1; l--) {
             double weight = l <= layers ? nu[l - 1] : k;
-            Matrix kinv = s.kInv[l];
-            Matrix gBar = s.sums.gBar[l];
-            axpy(-0.5 * weight, kinv, gBar);
+            Matrix lf = s.chol[l];
+            Matrix a = s.whitened[l];
+            Matrix aBar = sums.aBar[l];
+            axpy(-weight, a, aBar); // −(w/2)‖Â‖²
             if (l >= 2) {
-                Matrix kBar = new Matrix(m, m);
-                Blas.gemm(false, false, -1, s.sums.wtw[l], kinv, 0, kBar);
-                Matrix pv = kinv.copy();
-                Blas.trmmRightLower(1, s.v[l], pv); // K⁻¹V
-                Matrix kgk = new Matrix(m, m);
-                Blas.syrk(1, pv, 0, kgk); // K⁻¹GK⁻¹
-                axpy(-0.5 * weight, kinv, kBar);
-                axpy(0.5 * weight, kgk, kBar);
+                // K̄ = −½·L⁻ᵀ(N + Â̄Âᵀ + B̄Bᵀ + wI)L⁻¹
+                Matrix inner = sums.nBar[l];
+                Blas.gemm(false, true, 1, aBar, a, 1, inner);
                 if (l == layers + 1) {
-                    Matrix q = new Matrix(m, k);
-                    Blas.gemm(false, false, 1, kinv, s.mu, 0, q);
-                    Blas.gemm(false, true, 0.5, q, q, 1, kBar);
-                    Blas.gemm(false, false, -1, kinv, s.mu, 1, s.sums.muBar);
+                    Blas.gemm(false, true, 1, bBar, s.b, 1, inner);
                 }
+                for (int i = 0; i < m; i++) {
+                    inner.set(i, i, inner.get(i, i) + weight);
+                }
+                Blas.trsm(true, true, lf, inner);
+                Matrix kBar = inner.transpose();
+                Blas.trsm(true, true, lf, kBar); // (L⁻ᵀ·inner·L⁻¹)ᵀ
                 symmetrize(kBar);
+                double[] kd = kBar.data();
+                for (int e = 0; e < kd.length; e++) {
+                    kd[e] *= -0.5;
+                }
                 Matrix back = DkmObjective.backprop(map, s.g[l - 1], kBar);
-                axpy(1, back, s.sums.gBar[l - 1]);
+                axpy(1, back, sums.gBar[l - 1]);
             }
+            Matrix vBar = sums.vBar[l];
+            Matrix la = aBar.copy();
+            Blas.trsm(true, true, lf, la); // L⁻ᵀÂ̄
+            axpy(1, la, vBar);
+            Matrix gBar = sums.gBar[l];
             symmetrize(gBar);
-            Blas.trmmRightLower(2, s.v[l], gBar); // 2·sym(Ḡ)·V
-            double[] bd = gBar.data();
+            Matrix gv = new Matrix(m, m);
+            Blas.gemm(false, false, 2, gBar, s.v[l], 0, gv); // 2·sym(Ḡ)·V
+            axpy(1, gv, vBar);
+            // +w·Σ log V_ii (from −w·KL's −log det G): w/V_ii on the diagonal; then −𝓛's gradient, lower triangle
+            double[] vd = vBar.data();
+            for (int i = 0; i < m; i++) {
+                vd[i * m + i] += weight / s.v[l].get(i, i);
+                java.util.Arrays.fill(vd, i * m + i + 1, (i + 1) * m, 0.0);
+            }
             int off = (l - 1) * p;
+            Matrix out = vBar;
+            if (whitening != null) { // ∂/∂V' = lower(Wᵀ·∂/∂V)
+                out = new Matrix(m, m);
+                Blas.gemm(true, false, 1, whitening[l], vBar, 0, out);
+            }
+            double[] od = out.data();
             for (int i = 0; i < m; i++) {
                 int row = off + i * (i + 1) / 2;
                 for (int j = 0; j < i; j++) {
-                    gradient[row + j] = -bd[i * m + j];
+                    gradient[row + j] = -od[i * m + j];
                 }
-                // through V_ii = exp(θ_ii); +weight/2·log det G contributes weight per θ_ii
-                gradient[row + i] = -(bd[i * m + i] * s.v[l].get(i, i) + weight);
+                gradient[row + i] = -od[i * m + i] * Math.exp(theta[row + i]); // θ_ii = log of the diagonal entry
             }
         }
-        double[] mb = s.sums.muBar.data();
+        Matrix muBar = bBar;
+        Blas.trsm(true, true, s.chol[layers + 1], muBar); // μ̄ = L⁻ᵀB̄
+        if (whitening != null) { // ∂/∂μ' = V_Aᵀ·μ̄
+            Matrix whitenedBar = new Matrix(m, k);
+            Blas.gemm(true, false, 1, whitening[layers + 1], muBar, 0, whitenedBar);
+            muBar = whitenedBar;
+        }
+        double[] mb = muBar.data();
         int off = meanOffset();
         for (int e = 0; e < mb.length; e++) {
             gradient[off + e] = -mb[e];

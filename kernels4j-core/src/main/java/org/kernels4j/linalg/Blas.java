@@ -252,6 +252,29 @@ public final class Blas {
     }
 
     /**
+     * Solves {@code X·op(T) = B} in place of B for triangular T ({@code dtrsm}, right side): B ← B·op(T)⁻¹, B m×n,
+     * T n×n. Cost m·n² flops; backward stable, unlike multiplying by an explicit inverse.
+     *
+     * @param lower whether T is lower triangular (only that triangle is read)
+     */
+    public static void trsmRight(boolean lower, boolean transT, Matrix t, Matrix b) {
+        int n = t.rows();
+        if (t.cols() != n || b.cols() != n) {
+            throw new Kernels4jException("triangular solve: T is " + t.shape() + ", B is " + b.shape());
+        }
+        if (n == 0 || b.rows() == 0) {
+            return;
+        }
+        Parallelism.blas(() -> {
+            openblas.cblas_dtrsm(openblas.CblasRowMajor, openblas.CblasRight,
+                    lower ? openblas.CblasLower : openblas.CblasUpper,
+                    transT ? openblas.CblasTrans : openblas.CblasNoTrans, openblas.CblasNonUnit, b.rows(), n, 1.0,
+                    t.data(), n, b.data(), n);
+            return null;
+        });
+    }
+
+    /**
      * {@code B ← α·B·T} in place for a lower-triangular T ({@code dtrmm}, right side; only T's lower
      * triangle is read). B is m×n, T n×n. Cost m·n² flops, half of the GEMM with a dense T.
      */

@@ -219,6 +219,32 @@ class LinalgTest {
     }
 
     @Test
+    void rightTriangularSolveMatchesGaussianElimination() {
+        Matrix t = TestData.gaussian(10, 10, 1, 9);
+        for (int i = 0; i < 10; i++) {
+            for (int j = i + 1; j < 10; j++) {
+                t.set(i, j, 0);
+            }
+            t.set(i, i, 3 + Math.abs(t.get(i, i)));
+        }
+        Matrix b = TestData.gaussian(3, 10, 1, 10);
+        // X·T = B ⇔ Tᵀ·Xᵀ = Bᵀ and X·Tᵀ = B ⇔ T·Xᵀ = Bᵀ, by elimination on the transposed systems
+        Matrix x = b.copy();
+        Blas.trsmRight(true, false, t, x);
+        assertTrue(x.maxAbsDifference(TestData.gaussSolve(t.transpose(), b.transpose()).transpose()) < 1e-12);
+        Matrix xt = b.copy();
+        Blas.trsmRight(true, true, t, xt);
+        assertTrue(xt.maxAbsDifference(TestData.gaussSolve(t, b.transpose()).transpose()) < 1e-12);
+        Matrix u = t.transpose(); // upper triangular: only its upper triangle may be read
+        Matrix poisoned = u.copy();
+        poisoned.set(5, 2, 1e6);
+        Matrix xu = b.copy();
+        Blas.trsmRight(false, false, poisoned, xu);
+        assertTrue(xu.maxAbsDifference(TestData.gaussSolve(u.transpose(), b.transpose()).transpose()) < 1e-12);
+        assertThrows(Kernels4jException.class, () -> Blas.trsmRight(true, false, t, new Matrix(3, 9)));
+    }
+
+    @Test
     void vectorAndScalarElementOpsAgree() {
         ElementOps v = ElementOps.get();
         ElementOps s = ElementOps.scalar();
