@@ -229,7 +229,7 @@ final class FitCommand implements Callable<Integer> {
     @Option(names = "--layers", paramLabel = "L", description = "dkm: number of learned Gram matrices (default 2).")
     Integer layers;
 
-    @Option(names = "--learn-noise", description = "dkm (exact): also learn the noise variance, started at --noise "
+    @Option(names = "--learn-noise", description = "dkm (exact and sparse): also learn the noise variance, started at --noise "
             + "(at small --nu the representations can fit the targets and the noise run to 0: check the printed value).")
     boolean learnNoise;
 
@@ -1203,9 +1203,6 @@ final class FitCommand implements Callable<Integer> {
                 }
             }
         } else {
-            if (learnNoise) {
-                throw new UsageException("--learn-noise applies to the exact deep kernel machine (without --inducing)");
-            }
             return fitSparseDeepKernelMachine();
         }
         GramMap map = GramMap.parse(kernel);
@@ -1324,6 +1321,7 @@ final class FitCommand implements Callable<Integer> {
         if (learningRate != null) {
             b.learningRate(learningRate);
         }
+        b.learnNoise(learnNoise);
         SparseDeepKernelMachine estimator = b.build();
         Dataset ds = data.options.readWithTarget(train, target);
         DeepKernelMachineModel m = estimator.fit(ds.features(), ds.target());
@@ -1337,6 +1335,7 @@ final class FitCommand implements Callable<Integer> {
                 ds.targetName());
         pw.printf("objective: %.6f = expected log likelihood %.6f - output KL %.6f - sum nu*KL%n", m.objective(),
                 r.number("expected_log_likelihood"), r.number("kl_output"));
+        pw.printf("noise variance: %.6g%s%n", m.noise(), learnNoise ? " (learned)" : "");
         double[] kl = m.klDivergences();
         double[] nus = m.nu();
         pw.printf("%-8s %10s %14s%n", "layer", "nu", "KL");

@@ -60,7 +60,27 @@ class DkmCliTest {
     }
 
     @Test
-    void aNuListOutsideDkmAndLearnNoiseWithInducingPointsAreRefused() throws IOException {
+    void sparseLearnedNoiseMatchesTheApi() throws IOException {
+        Path data = regression();
+        Path out = dir.resolve("sparse.zip");
+        CliTest.Run fit = CliTest.run("fit", "--model", "dkm", "--train", data.toString(), "--kernel", "se(length=1.5)",
+                "--layers", "2", "--nu", "1", "--noise", "0.2", "--learn-noise", "--inducing", "10", "--max-iter", "40",
+                "--out", out.toString(), "--no-progress");
+        assertEquals(0, fit.code(), fit.err());
+        DeepKernelMachineModel saved = (DeepKernelMachineModel) ModelFiles.load(out).model();
+        Dataset ds = CsvReader.builder().build().read(data);
+        DeepKernelMachineModel api = org.kernels4j.dkm.SparseDeepKernelMachine.builder(GramMap.parse("se(length=1.5)"))
+                .layers(2).nu(1).noise(0.2).learnNoise(true).inducing(10).maxIterations(40).build()
+                .fit(ds.features(), ds.target());
+        assertEquals(api.noise(), saved.noise(), 1e-12 * api.noise());
+        assertTrue(Math.abs(saved.noise() - 0.2) > 1e-3, "the noise variance moved from its start: " + saved.noise());
+        assertArrayEquals(api.predict(ds.features()).data(), saved.predict(ds.features()).data(), 1e-10);
+        String line = fit.out().lines().filter(l -> l.startsWith("noise variance: ")).findFirst().orElseThrow();
+        assertTrue(line.endsWith("(learned)"), line);
+    }
+
+    @Test
+    void aNuListOutsideDkmAndLearnNoiseOutsideDkmAreRefused() throws IOException {
         String t = regression().toString();
         String out = dir.resolve("m.zip").toString();
         CliTest.Run svm = CliTest.run("fit", "--model", "nusvr", "--train", t, "--kernel", "rbf()", "--nu", "0.2,0.3",
@@ -71,10 +91,6 @@ class DkmCliTest {
                 "2", "--nu", "1,2,3", "--out", out);
         assertEquals(1, lengths.code(), lengths.err());
         assertTrue(lengths.err().contains("one per layer (2), got 3"), lengths.err());
-        CliTest.Run sparse = CliTest.run("fit", "--model", "dkm", "--train", t, "--kernel", "se(length=1)",
-                "--inducing", "5", "--learn-noise", "--out", out);
-        assertEquals(2, sparse.code(), sparse.err());
-        assertTrue(sparse.err().contains("--learn-noise applies to the exact deep kernel machine"), sparse.err());
         CliTest.Run gp = CliTest.run("fit", "--model", "gp", "--train", t, "--kernel", "rbf()", "--learn-noise",
                 "--out", out);
         assertEquals(2, gp.code(), gp.err());

@@ -56,6 +56,7 @@ public final class SparseDeepKernelMachine implements Estimator<DeepKernelMachin
     private final int layers;
     private final double[] nu;
     private final double noise;
+    private final boolean learnNoise;
     private final int inducing;
     private final Matrix inducingInputs;
     private final Landmarks.Sampler sampler;
@@ -71,6 +72,7 @@ public final class SparseDeepKernelMachine implements Estimator<DeepKernelMachin
         this.layers = b.layers;
         this.nu = nu;
         this.noise = b.noise;
+        this.learnNoise = b.learnNoise;
         this.inducing = b.inducing;
         this.inducingInputs = b.inducingInputs;
         this.sampler = b.sampler;
@@ -96,6 +98,7 @@ public final class SparseDeepKernelMachine implements Estimator<DeepKernelMachin
         private int layers = 2;
         private double[] nu = {1.0};
         private double noise = 0.01;
+        private boolean learnNoise;
         private int inducing = 100;
         private Matrix inducingInputs;
         private Landmarks.Sampler sampler = Landmarks.Sampler.UNIFORM;
@@ -128,6 +131,17 @@ public final class SparseDeepKernelMachine implements Estimator<DeepKernelMachin
         /** σ² &gt; 0. */
         public Builder noise(double value) {
             this.noise = value;
+            return this;
+        }
+
+        /**
+         * Whether to learn σ² with the Grams and q(u) (default false): log σ² becomes one more parameter of L-BFGS
+         * or Adam, started at {@link #noise}, with ∂𝓛/∂log σ² = c·Σ_t Σ_λ [((y_tλ − mean_tλ)² + var_t)/(2σ²) − ½]
+         * (c = n/|B|; an unbiased estimate on minibatches like the rest). The jitters stay fixed, so σ² → 0 stays
+         * factorable; at small ν the representations can fit the targets and σ² then shrinks towards 0.
+         */
+        public Builder learnNoise(boolean value) {
+            this.learnNoise = value;
             return this;
         }
 
@@ -223,6 +237,11 @@ public final class SparseDeepKernelMachine implements Estimator<DeepKernelMachin
         }
     }
 
+    /** Whether σ² is learned. */
+    public boolean learnsNoise() {
+        return learnNoise;
+    }
+
     /** m. */
     public int inducing() {
         return inducing;
@@ -266,7 +285,10 @@ public final class SparseDeepKernelMachine implements Estimator<DeepKernelMachin
         int m = z.rows();
         int p = DkmObjective.packedSize(m);
         double[] jitter = new double[layers + 2];
-        double[] theta = new double[(layers + 1) * p + m * y.cols()];
+        double[] theta = new double[(layers + 1) * p + m * y.cols() + (learnNoise ? 1 : 0)];
+        if (learnNoise) {
+            theta[theta.length - 1] = Math.log(noise);
+        }
         Matrix previous = DeepKernelMachine.inputGram(z);
         for (int l = 1; l <= layers + 1; l++) {
             Matrix kl = DkmObjective.apply(map, previous, 0);
@@ -281,7 +303,7 @@ public final class SparseDeepKernelMachine implements Estimator<DeepKernelMachin
             previous = DeepKernelMachine.addToDiagonal(kl, jitter[l - 1]);
         }
         double[] kept = Arrays.copyOf(jitter, layers + 1); // δ_1…δ_L, δ_out
-        SparseDkmObjective objective = new SparseDkmObjective(map, layers, nu, noise, z, y.cols(), kept);
+        SparseDkmObjective objective = new SparseDkmObjective(map, layers, nu, noise, learnNoise, z, y.cols(), kept);
         collapsedStart(objective, previous, theta, x, y);
         return new Problem(objective, theta, z, kept);
     }
@@ -375,7 +397,8 @@ public final class SparseDeepKernelMachine implements Estimator<DeepKernelMachin
         terms[0] = t[0] - t[layers + 1]; // the output layer's evidence lower bound: E log-lik − KL_out
         System.arraycopy(t, 1, terms, 1, layers);
         double seconds = (System.nanoTime() - started) / 1e9;
-        return DeepKernelMachineModel.sparse(map, nu, noise, p.inducingInputs(), mu, a, grams, p.jitter(), terms,
+        return DeepKernelMachineModel.sparse(map, nu, objective.noise(theta), p.inducingInputs(), mu, a, grams,
+                p.jitter(), terms,
                 new DeepKernelMachineModel.SparseFit(n, t[0], t[layers + 1], batchSize, batchSize == 0 || !train ? 0 : epochs,
                         stop, iterations, evaluations, (trainingStarted - started) / 1e9, trainingSeconds, seconds));
     }

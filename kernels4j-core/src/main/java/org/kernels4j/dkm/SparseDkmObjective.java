@@ -44,6 +44,7 @@ final class SparseDkmObjective {
     private final int layers;
     private final double[] nu;
     private final double noise;
+    private final boolean learnNoise;
     private final Matrix z;
     private final Matrix g0;
     private final double[] jitter;
@@ -66,12 +67,15 @@ final class SparseDkmObjective {
      * @param z the m×d inducing inputs
      * @param outputs k, the number of target columns
      * @param jitter δ_1…δ_L and δ_out added to the inducing kernel matrices (fixed)
+     * @param learnNoise whether θ ends with one more entry, log σ² (then {@code noise} is unused)
      */
-    SparseDkmObjective(GramMap map, int layers, double[] nu, double noise, Matrix z, int outputs, double[] jitter) {
+    SparseDkmObjective(GramMap map, int layers, double[] nu, double noise, boolean learnNoise, Matrix z, int outputs,
+            double[] jitter) {
         this.map = map;
         this.layers = layers;
         this.nu = nu.clone();
         this.noise = noise;
+        this.learnNoise = learnNoise;
         this.z = z;
         this.g0 = DeepKernelMachine.inputGram(z);
         this.jitter = jitter.clone();
@@ -84,7 +88,12 @@ final class SparseDkmObjective {
     }
 
     int parameterCount() {
-        return (layers + 1) * DkmObjective.packedSize(m) + m * k;
+        return (layers + 1) * DkmObjective.packedSize(m) + m * k + (learnNoise ? 1 : 0);
+    }
+
+    /** σ² at θ: exp of θ's last entry when learned, else the fixed value. */
+    double noise(double[] theta) {
+        return learnNoise ? Math.exp(theta[meanOffset() + m * k]) : noise;
     }
 
     /** Where μ starts in θ. */
@@ -234,6 +243,8 @@ final class SparseDkmObjective {
         final Matrix[] nBar = new Matrix[layers + 2];
         final Matrix bBar;
         double ell;
+        /** Σ_t Σ_λ ((y_tλ − mean_tλ)² + var_t), for ∂𝓛/∂log σ². */
+        double squares;
 
         Sums(boolean gradient) {
             if (gradient) {
@@ -249,6 +260,7 @@ final class SparseDkmObjective {
 
         synchronized void add(Sums o) {
             ell += o.ell;
+            squares += o.squares;
             if (bBar != null) {
                 for (int l = 1; l <= layers + 1; l++) {
                     axpy(1, o.gBar[l], gBar[l]);
@@ -276,6 +288,7 @@ final class SparseDkmObjective {
 
     private double evaluate(double[] theta, Matrix x, Matrix y, double scale, double[] gradient) {
         boolean grad = gradient != null;
+        double sigma2 = noise(theta);
         State[] holder = new State[1];
         boolean[] ok = new boolean[1];
         inducingBlock(() -> {
@@ -293,11 +306,16 @@ final class SparseDkmObjective {
             int from = c * CHUNK;
             int to = Math.min(n, from + CHUNK);
             Sums part = new Sums(grad);
-            batch(s, part, chunks == 1 ? x : x.rowRange(from, to), chunks == 1 ? y : y.rowRange(from, to), scale, grad);
+            batch(s, part, chunks == 1 ? x : x.rowRange(from, to), chunks == 1 ? y : y.rowRange(from, to), scale,
+                    sigma2, grad);
             s.sums.add(part);
         });
         double[] out = new double[1];
         inducingBlock(() -> out[0] = finishValue(s, scale, theta, gradient));
+        if (grad && learnNoise && Double.isFinite(out[0])) {
+            // ∂(c·Σ ℓ_t)/∂log σ² = c·Σ_t Σ_λ [−½ + ((y − mean)² + var)/(2σ²)]
+            gradient[meanOffset() + m * k] = -scale * (-0.5 * n * k + s.sums.squares / (2 * sigma2));
+        }
         return out[0];
     }
 
@@ -340,7 +358,7 @@ final class SparseDkmObjective {
     }
 
     /** Forward and (when {@code grad}) backward pass of one chunk of rows through the L + 1 layer maps. */
-    private void batch(State s, Sums acc, Matrix xb, Matrix yb, double scale, boolean grad) {
+    private void batch(State s, Sums acc, Matrix xb, Matrix yb, double scale, double noise, boolean grad) {
         int b = xb.rows();
         int top = layers + 1;
         Matrix[] gti = new Matrix[top + 1];
@@ -386,9 +404,11 @@ final class SparseDkmObjective {
         Blas.gemm(false, false, 1, cs[top], s.b, 0, mean);
         Matrix meanBar = grad ? new Matrix(b, k) : null;
         double ell = 0;
+        double squares = 0;
         for (int t = 0; t < b; t++) {
             for (int o = 0; o < k; o++) {
                 double r = yb.get(t, o) - mean.get(t, o);
+                squares += r * r + variance[t];
                 ell += -0.5 * (LOG_2PI + Math.log(noise)) - (r * r + variance[t]) / (2 * noise);
                 if (grad) {
                     meanBar.set(t, o, scale * r / noise);
@@ -396,6 +416,7 @@ final class SparseDkmObjective {
             }
         }
         acc.ell += ell;
+        acc.squares += squares;
         if (!grad) {
             return;
         }

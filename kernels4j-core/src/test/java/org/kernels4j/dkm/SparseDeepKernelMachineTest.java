@@ -65,6 +65,58 @@ class SparseDeepKernelMachineTest {
      * In whitened factors (V = W·V', W the factors at a moved point) the value is the unwhitened one at V and the
      * analytic gradient in V' matches central differences.
      */
+    /** With σ² learned, the last entry of θ is log σ²: central differences on a scaled minibatch, as above. */
+    @Test
+    void learnedNoiseGradientMatchesFiniteDifferences() {
+        Random rnd = new Random(6);
+        Matrix y = targets(X, 2);
+        SparseDeepKernelMachine dkm = SparseDeepKernelMachine.builder(SE).layers(2).nu(0.7, 1.9).noise(0.1)
+                .learnNoise(true).inducing(4).seed(3).build();
+        SparseDeepKernelMachine.Problem p = dkm.problem(X, y);
+        assertEquals(p.objective().parameterCount(), p.theta().length);
+        assertEquals(Math.log(0.1), p.theta()[p.theta().length - 1], 1e-15);
+        double[] theta = p.theta().clone();
+        for (int i = 0; i < theta.length; i++) {
+            theta[i] += 0.1 * rnd.nextGaussian();
+        }
+        assertEquals(Math.exp(theta[theta.length - 1]), p.objective().noise(theta), 1e-15);
+        Matrix xb = X.rowRange(1, 8);
+        Matrix yb = y.rowRange(1, 8);
+        double[] g = new double[theta.length];
+        p.objective().valueAndGradient(theta, xb, yb, 1.5, g);
+        double h = 1e-5;
+        for (int i = 0; i < theta.length; i++) {
+            double[] tp = theta.clone();
+            double[] tm = theta.clone();
+            tp[i] += h;
+            tm[i] -= h;
+            double fd = (p.objective().valueAndGradient(tp, xb, yb, 1.5, null)
+                    - p.objective().valueAndGradient(tm, xb, yb, 1.5, null)) / (2 * h);
+            assertEquals(fd, g[i], 1e-6 * (1 + Math.abs(fd)), "parameter " + i);
+        }
+    }
+
+    /**
+     * Learned σ² with Z = X: the exact DKM's objective with σ² learned is the sparse one maximized over q(u), so the
+     * two fits share their optimum, σ² included (the exact DKM's learned σ² is checked against its own closed-form
+     * gradient elsewhere).
+     */
+    @Test
+    void learnedNoiseWithInducingPointsAtTheInputsMatchesTheExactDkm() {
+        Matrix x = X.rowRange(0, 6);
+        Matrix y = targets(x, 1);
+        DeepKernelMachineModel exact = DeepKernelMachine.builder(SE).layers(1).nu(2).noise(0.3).learnNoise(true)
+                .gradientTolerance(1e-9).build().fit(x, y);
+        DeepKernelMachineModel sparse = SparseDeepKernelMachine.builder(SE).layers(1).nu(2).noise(0.3).learnNoise(true)
+                .inducingPoints(x).gradientTolerance(1e-9).build().fit(x, y);
+        assertTrue(Math.abs(exact.noise() - 0.3) > 1e-2, "σ² moved: " + exact.noise());
+        // stated tolerance: the objective is flat in σ² at its optimum (second order), so L-BFGS's relative-decrease
+        // stop (2.2e-9 of the objective) leaves σ² uncertain to about √(2.2e-9) ≈ 5e-5 relative; 1e-3 allows for that
+        assertEquals(exact.noise(), sparse.noise(), 1e-3 * exact.noise());
+        assertEquals(exact.objective(), sparse.objective(), 1e-6 * Math.abs(exact.objective()));
+        assertTrue(exact.predict(Q).maxAbsDifference(sparse.predict(Q)) < 1e-3);
+    }
+
     @Test
     void whitenedGradientMatchesFiniteDifferences() {
         Random rnd = new Random(8);
