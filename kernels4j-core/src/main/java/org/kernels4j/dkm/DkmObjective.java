@@ -178,7 +178,8 @@ final class DkmObjective implements WhitenedRounds.Whitenable {
         final NativeMatrix[] factorV;  // V_ℓ row-major (lower triangle; zeros above)
         final NativeMatrix[] lapack;   // dlauum, then the dtrsm/dtrmm operands of the gradient, in place
         final NativeMatrix[] chol;     // the lower Cholesky factor of K_{ℓ+1} for ℓ < L, of C (then C⁻¹) for ℓ = L
-        final NativeMatrix[] whitened; // A_ℓ = L_ℓ⁻¹V_ℓ (lower triangular), later L_ℓ⁻ᵀA_ℓ = K_ℓ⁻¹V_ℓ
+        final NativeMatrix[] whitened; // A_ℓ = L_ℓ⁻¹V_ℓ (lower triangular), later lower(L_ℓ⁻ᵀA_ℓ) = lower(K_ℓ⁻¹V_ℓ)
+        final NativeMatrix[] reversed; // J·L_ℓ·J for dsygst (ℓ ≥ 2)
         final double[][] gram;         // V_ℓ unpacked, then G_ℓ (full); later B_{ℓ−1}, ∂𝓛/∂G_{ℓ−1} from the map
         final double[][] scratch;      // J·V_ℓᵀ·J, then the mapped K, then (ℓ = L) C's factor; later A_ℓ
         final double[][] inverse;      // ℓ = L: C⁻¹, then A_out and B_L
@@ -197,7 +198,9 @@ final class DkmObjective implements WhitenedRounds.Whitenable {
             mapped = new Mapped[layers + 1];
             chol = new NativeMatrix[layers + 1];
             whitened = new NativeMatrix[layers + 1];
+            reversed = new NativeMatrix[layers + 1];
             for (int l = 1; l <= layers; l++) {
+                reversed[l] = l >= 2 ? new NativeMatrix(n, n) : null;
                 factorV[l] = new NativeMatrix(n, n);
                 lapack[l] = new NativeMatrix(n, n);
                 chol[l] = new NativeMatrix(n, n);
@@ -288,7 +291,7 @@ final class DkmObjective implements WhitenedRounds.Whitenable {
         unpackInto(theta, off, n, w.gram[l]);
         w.factorV[l].putBlock(0, 0, n, n, w.gram[l]);
         if (whitening != null) {
-            Blas.trmmLeftLower(false, whitening[l], w.factorV[l]); // V = W·A
+            Blas.trmmLeftLowerOnLower(false, whitening[l], w.factorV[l]); // V = W·A, both lower: n³/3
             w.factorV[l].getBlock(0, 0, n, n, w.gram[l]);
         }
         gramOfFactor(w.gram[l], w.scratch[l], w.lapack[l], n);
@@ -336,7 +339,7 @@ final class DkmObjective implements WhitenedRounds.Whitenable {
             logDiag += Math.log(ad[i * n + i] / ld[i]); // log A_ii = log V_ii − log L_ii
         }
         a.putBlock(0, 0, n, n, ad);
-        Blas.trsmLeftLower(false, lf, a);
+        Blas.trsmLeftLowerOnLower(false, lf, a); // V lower: n³/3
         a.getBlock(0, 0, n, n, ad);
         double squares = 0;
         for (int i = 0; i < n; i++) {
@@ -357,19 +360,10 @@ final class DkmObjective implements WhitenedRounds.Whitenable {
         for (int i = 0; i < n; i++) {
             dk[i * n + i] += 1;
         }
-        NativeMatrix x = w.lapack[l];
-        x.putBlock(0, 0, n, n, dk);
-        Blas.trsmLeftLower(true, lf, x);
-        Blas.trsmRightLower(lf, x);
-        x.getBlock(0, 0, n, n, dk);
+        Blas.congruenceInverseLower(lf, dk, w.lapack[l], w.reversed[l]); // L⁻ᵀ(I − AAᵀ)L⁻¹ by dsygst, n³
         double half = -0.5 * nu[l - 1];
-        for (int i = 0; i < n; i++) { // the two solves round differently: keep the symmetric part
-            dk[i * n + i] *= half;
-            for (int j = 0; j < i; j++) {
-                double v = half * 0.5 * (dk[i * n + j] + dk[j * n + i]);
-                dk[i * n + j] = v;
-                dk[j * n + i] = v;
-            }
+        for (int e = 0; e < dk.length; e++) {
+            dk[e] *= half;
         }
         w.mapped[l - 1].backprop(Matrix.wrap(n, n, dk));
     }
@@ -390,7 +384,7 @@ final class DkmObjective implements WhitenedRounds.Whitenable {
         Blas.trmmRightLower(1, w.factorV[l], prod);
         prod.getBlock(0, 0, n, n, bd);
         NativeMatrix kv = w.whitened[l];
-        Blas.trsmLeftLower(true, lf, kv);
+        Blas.trsmLeftLowerOnLower(true, lf, kv); // only lower(L⁻ᵀA) is read below: n³/3
         double[] kvd = w.scratch[l];
         kv.getBlock(0, 0, n, n, kvd);
         int off = (l - 1) * m;
@@ -416,7 +410,7 @@ final class DkmObjective implements WhitenedRounds.Whitenable {
             java.util.Arrays.fill(bd, i * n + i + 1, (i + 1) * n, 0.0);
         }
         prod.putBlock(0, 0, n, n, bd);
-        Blas.trmmLeftLower(true, whitening[l], prod);
+        Blas.trmmLeftLowerOnLower(true, whitening[l], prod); // only lower(Wᵀ·∂V) is read below: n³/3
         prod.getBlock(0, 0, n, n, bd);
         for (int i = 0; i < n; i++) {
             int row = off + i * (i + 1) / 2;

@@ -327,6 +327,104 @@ public final class Blas {
         lowerTriangular(true, false, false, 1.0, "L", l, b);
     }
 
+    /** Column panel width of {@link #lowerOnLower}: wide enough for BLAS-3 speed, narrow enough to skip the zeros. */
+    private static final int PANEL = 96;
+
+    /**
+     * {@code B ← op(L)⁻¹·B} in place for lower-triangular n×n L and B, off-heap row-major: n³/3 flops instead of the
+     * n³ of {@link #trsmLeftLower}, by solving column panel [j, j + w) on the trailing rows only (B's rows above j
+     * are zero there). Without transposition the result is the lower-triangular L⁻¹B exactly (B's zeros above the
+     * diagonal stay zero). Transposed, only the lower triangle of L⁻ᵀB is formed: entries above the diagonal are
+     * unspecified (zero outside the panels' diagonal blocks). Only L's lower triangle is read.
+     */
+    public static void trsmLeftLowerOnLower(boolean transposed, NativeMatrix l, NativeMatrix b) {
+        lowerOnLower(true, transposed, l, b);
+    }
+
+    /**
+     * {@code B ← op(L)·B} in place for lower-triangular n×n L and B, off-heap row-major, n³/3 flops (as {@link
+     * #trsmLeftLowerOnLower}): L·B is lower triangular and formed exactly; for Lᵀ·B only the lower triangle is formed,
+     * entries above the diagonal are unspecified.
+     */
+    public static void trmmLeftLowerOnLower(boolean transposed, NativeMatrix l, NativeMatrix b) {
+        lowerOnLower(false, transposed, l, b);
+    }
+
+    private static void lowerOnLower(boolean solve, boolean transposed, NativeMatrix t, NativeMatrix b) {
+        int n = t.rows();
+        if (t.cols() != n || b.rows() != n || b.cols() != n) {
+            throw new Kernels4jException("triangular " + (solve ? "solve" : "product") + " of lower-triangular "
+                    + "matrices: L is " + t.shape() + ", B is " + b.shape());
+        }
+        int trans = transposed ? openblas.CblasTrans : openblas.CblasNoTrans;
+        Parallelism.blas(() -> {
+            for (int j = 0; j < n; j += PANEL) {
+                int w = Math.min(PANEL, n - j);
+                long corner = (long) j * n + j;
+                // rows [j, n) of columns [j, j + w): B's rows above j are zero in these columns, and (op(L)·B) or
+                // (op(L)⁻¹·B) on rows ≥ j involves only L's trailing block L[j:, j:]
+                if (solve) {
+                    openblas.cblas_dtrsm(openblas.CblasRowMajor, openblas.CblasLeft, openblas.CblasLower, trans,
+                            openblas.CblasNonUnit, n - j, w, 1.0, t.buffer().at(corner), n, b.buffer().at(corner), n);
+                } else {
+                    openblas.cblas_dtrmm(openblas.CblasRowMajor, openblas.CblasLeft, openblas.CblasLower, trans,
+                            openblas.CblasNonUnit, n - j, w, 1.0, t.buffer().at(corner), n, b.buffer().at(corner), n);
+                }
+            }
+            return null;
+        });
+    }
+
+    /**
+     * {@code S ← L⁻ᵀ·S·L⁻¹} for a symmetric n×n S (a row-major heap array, both triangles on entry and on return) and
+     * a lower-triangular off-heap L (only its lower triangle is read), by LAPACK {@code dsygst} in n³ flops instead of
+     * two triangular solves' 2n³: the congruence that turns a symmetric adjoint in L-whitened coordinates back into
+     * one for K = LLᵀ. dsygst forms inv(M)·A·inv(Mᵀ) for a lower-triangular M; with J the order reversal,
+     * J·L⁻ᵀ·S·L⁻¹·J is that form for M = (J·L·J)ᵀ, and reversing a row-major array applies J on both sides.
+     * {@code sWork} and {@code lWork} (n×n, off-heap) are overwritten.
+     */
+    public static void congruenceInverseLower(NativeMatrix l, double[] s, NativeMatrix sWork, NativeMatrix lWork) {
+        int n = l.rows();
+        if (l.cols() != n || s.length != (long) n * n || sWork.rows() != n || sWork.cols() != n || lWork.rows() != n
+                || lWork.cols() != n) {
+            throw new Kernels4jException("congruence: L is " + l.shape() + ", S has " + s.length + " entries, the work "
+                    + "matrices are " + sWork.shape() + " and " + lWork.shape());
+        }
+        if (n == 0) {
+            return;
+        }
+        double[] heap = new double[n * n];
+        l.getBlock(0, 0, n, n, heap);
+        reverse(heap);
+        lWork.putBlock(0, 0, n, n, heap);
+        System.arraycopy(s, 0, heap, 0, heap.length);
+        reverse(heap);
+        sWork.putBlock(0, 0, n, n, heap);
+        int info = Parallelism.blas(() -> openblas.LAPACKE_dsygst(openblas.LAPACK_COL_MAJOR, 1, (byte) 'L', n,
+                sWork.buffer().at(0), n, lWork.buffer().at(0), n));
+        if (info != 0) {
+            throw new IllegalStateException("dsygst failed with info " + info);
+        }
+        sWork.getBlock(0, 0, n, n, heap);
+        // dsygst wrote the col-major lower triangle, i.e. the row-major upper one; reversed, the lower one of S
+        for (int e = 0; e < heap.length; e++) {
+            s[e] = heap[heap.length - 1 - e];
+        }
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < i; j++) {
+                s[j * n + i] = s[i * n + j];
+            }
+        }
+    }
+
+    private static void reverse(double[] a) {
+        for (int i = 0, j = a.length - 1; i < j; i++, j--) {
+            double t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+    }
+
     /**
      * The off-heap triangular operations above in one place: {@code dtrsm} ({@code solve}) or {@code dtrmm} with the
      * lower-triangular n×n T on the left or right of the row-major B, in place, T transposed when asked.

@@ -85,5 +85,26 @@ class DkmObjectiveTest {
                 assertEquals(fd, g1[idx], 1e-6 * (1 + Math.abs(fd)), "layer " + (l + 1) + " entry " + ij[0] + "," + ij[1]);
             }
         }
+        // whitened at θ (V = W·V', the panel-wise triangular products of two tiles' width and more): the value at
+        // V' = I is the unwhitened one, and the gradient in V' at a moved point matches central differences
+        double[] whitened = f.whiten(theta);
+        assertEquals(v1, -f.valueAndGradient(whitened, null), 1e-10 * Math.abs(v1));
+        for (int i = 0; i < whitened.length; i++) {
+            whitened[i] += 0.01 * rnd.nextGaussian();
+        }
+        double[] gw = new double[whitened.length];
+        f.valueAndGradient(whitened, gw);
+        for (int l = 0; l < 3; l++) {
+            for (int[] ij : new int[][] {{0, 0}, {70, 3}, {130, 64}, {130, 130}, {100, 97}}) {
+                int idx = l * m + ij[0] * (ij[0] + 1) / 2 + ij[1];
+                double[] tp = whitened.clone();
+                double[] tm = whitened.clone();
+                tp[idx] += h;
+                tm[idx] -= h;
+                double fd = (f.valueAndGradient(tp, null) - f.valueAndGradient(tm, null)) / (2 * h);
+                assertEquals(fd, gw[idx], 1e-6 * (1 + Math.abs(fd)), "whitened layer " + (l + 1) + " entry " + ij[0]
+                        + "," + ij[1]);
+            }
+        }
     }
 }

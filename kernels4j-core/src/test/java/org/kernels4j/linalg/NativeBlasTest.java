@@ -194,6 +194,124 @@ class NativeBlasTest {
         }
     }
 
+    /**
+     * The panel-wise products and solves with a lower-triangular right-hand side against plain loops (products) and
+     * the round trip (solves), at sizes below, at and across the panel width; only the lower triangle of the
+     * transposed forms is specified.
+     */
+    @Test
+    void triangularOperationsOnLowerTriangularMatricesMatchLoops() {
+        java.util.Random rnd = new java.util.Random(21);
+        for (int n : new int[] {1, 7, 96, 97, 250}) {
+            Matrix l = new Matrix(n, n);
+            Matrix b = new Matrix(n, n);
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < i; j++) {
+                    l.set(i, j, rnd.nextGaussian() / Math.sqrt(n));
+                    b.set(i, j, rnd.nextGaussian());
+                }
+                l.set(i, i, 1 + rnd.nextDouble());
+                b.set(i, i, 0.5 + rnd.nextDouble());
+            }
+            Matrix lb = new Matrix(n, n);
+            Matrix ltb = new Matrix(n, n);
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    double s = 0;
+                    double t = 0;
+                    for (int k = 0; k < n; k++) {
+                        s += (k <= i ? l.get(i, k) : 0) * b.get(k, j);
+                        t += (i <= k ? l.get(k, i) : 0) * b.get(k, j);
+                    }
+                    lb.set(i, j, s);
+                    ltb.set(i, j, t);
+                }
+            }
+            Matrix garbageAbove = l.copy();
+            for (int i = 0; i < n; i++) {
+                for (int j = i + 1; j < n; j++) {
+                    garbageAbove.set(i, j, 1e6);
+                }
+            }
+            try (NativeMatrix lf = NativeMatrix.copyOf(garbageAbove); NativeMatrix p1 = NativeMatrix.copyOf(b);
+                    NativeMatrix p2 = NativeMatrix.copyOf(b); NativeMatrix s1 = NativeMatrix.copyOf(lb)) {
+                Blas.trmmLeftLowerOnLower(false, lf, p1);
+                Blas.trmmLeftLowerOnLower(true, lf, p2);
+                Blas.trsmLeftLowerOnLower(false, lf, s1);
+                // a lower-triangular C for the transposed solve: Lᵀ·B with its upper triangle cleared
+                double[] upperCleared = ltb.copy().data();
+                for (int i = 0; i < n; i++) {
+                    for (int j = i + 1; j < n; j++) {
+                        upperCleared[i * n + j] = 0;
+                    }
+                }
+                for (int i = 0; i < n; i++) {
+                    for (int j = 0; j < n; j++) {
+                        assertEquals(lb.get(i, j), p1.get(i, j), 1e-12, "L·B at " + i + "," + j + ", n = " + n);
+                        assertEquals(b.get(i, j), s1.get(i, j), 1e-12, "L⁻¹·(L·B) at " + i + "," + j + ", n = " + n);
+                        if (j <= i) {
+                            assertEquals(ltb.get(i, j), p2.get(i, j), 1e-12, "Lᵀ·B at " + i + "," + j + ", n = " + n);
+                        }
+                    }
+                }
+                // L⁻ᵀ·C for a lower-triangular C: compare the lower triangle with the full solve's
+                try (NativeMatrix c = NativeMatrix.copyOf(Matrix.wrap(n, n, upperCleared));
+                        NativeMatrix full = NativeMatrix.copyOf(Matrix.wrap(n, n, upperCleared))) {
+                    Blas.trsmLeftLowerOnLower(true, lf, c);
+                    Blas.trsmLeftLower(true, lf, full);
+                    for (int i = 0; i < n; i++) {
+                        for (int j = 0; j <= i; j++) {
+                            assertEquals(full.get(i, j), c.get(i, j), 1e-10 * (1 + Math.abs(full.get(i, j))),
+                                    "lower(L⁻ᵀ·C) at " + i + "," + j + ", n = " + n);
+                        }
+                    }
+                }
+            }
+        }
+        try (NativeMatrix sq = new NativeMatrix(3, 3); NativeMatrix wide = new NativeMatrix(3, 4)) {
+            assertThrows(Kernels4jException.class, () -> Blas.trsmLeftLowerOnLower(false, sq, wide));
+        }
+    }
+
+    /** L⁻ᵀ·S·L⁻¹ by dsygst against Gaussian elimination: X = L⁻ᵀ·S solved, then (L⁻ᵀ·Xᵀ)ᵀ. */
+    @Test
+    void congruenceByDsygstMatchesTwoEliminations() {
+        java.util.Random rnd = new java.util.Random(22);
+        for (int n : new int[] {1, 2, 9, 130}) {
+            Matrix l = new Matrix(n, n);
+            Matrix s = new Matrix(n, n);
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < i; j++) {
+                    l.set(i, j, rnd.nextGaussian() / Math.sqrt(n));
+                    double v = rnd.nextGaussian();
+                    s.set(i, j, v);
+                    s.set(j, i, v);
+                }
+                l.set(i, i, 1 + rnd.nextDouble());
+                s.set(i, i, rnd.nextGaussian());
+            }
+            Matrix x = org.kernels4j.TestData.gaussSolve(l.transpose(), s); // L⁻ᵀ·S
+            Matrix expected = org.kernels4j.TestData.gaussSolve(l.transpose(), x.transpose()).transpose();
+            Matrix poisoned = l.copy();
+            for (int i = 0; i < n; i++) {
+                for (int j = i + 1; j < n; j++) {
+                    poisoned.set(i, j, 1e6);
+                }
+            }
+            double[] out = s.copy().data();
+            try (NativeMatrix lf = NativeMatrix.copyOf(poisoned); NativeMatrix w1 = new NativeMatrix(n, n);
+                    NativeMatrix w2 = new NativeMatrix(n, n)) {
+                Blas.congruenceInverseLower(lf, out, w1, w2);
+            }
+            double scale = 0;
+            for (double v : expected.data()) {
+                scale = Math.max(scale, Math.abs(v));
+            }
+            assertTrue(Matrix.wrap(n, n, out).maxAbsDifference(expected) < 1e-10 * (1 + scale),
+                    "n = " + n + ": " + Matrix.wrap(n, n, out).maxAbsDifference(expected));
+        }
+    }
+
     @Test
     void gemmNtOnOffHeapBuffersWithOffsets() {
         int m = 3;
