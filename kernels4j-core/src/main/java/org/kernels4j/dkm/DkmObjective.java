@@ -31,12 +31,14 @@ import org.kernels4j.optim.BoundedLbfgs;
  * far from the optimum); triangular solves lose about √cond(K). After {@link #whiten}, θ packs A'_ℓ with
  * V_ℓ = W_ℓA'_ℓ for fixed W_ℓ, and the gradient is lower(W_ℓᵀ·∂𝓛/∂V_ℓ).
  *
- * <p>O(n³) work per evaluation: per layer G_ℓ = V_ℓV_ℓᵀ ({@code dlauum}, n³/3), A_ℓ ({@code dtrsm}, n³) and
- * L_ℓ⁻ᵀA_ℓ ({@code dtrsm}, n³), one {@code dtrmm} B_ℓ·V_ℓ (n³), and whitened two more {@code dtrmm} (W·A', Wᵀ·∂V;
- * 2n³); for K_ℓ (ℓ ≥ 2) a Cholesky (n³/3) and, for the gradient, A_ℓA_ℓᵀ ({@code dlauum}, n³/3) and two
- * {@code dtrsm} (2n³); for C a Cholesky and an inverse ({@code dpotri}, n³/3 + 2n³/3: the entry-wise
- * back-propagation through the map needs every entry of C⁻¹). For L = 2: 14⅓·n³ flops whitened (10⅓ without),
- * about 43 Cholesky factorisations by count. Everything else — the maps with their partials in one pass over the
+ * <p>O(n³) work per evaluation, every triangular operand exploited (panel-wise BLAS on the trailing rows, {@link
+ * Blas#trsmLeftLowerOnLower}): per layer G_ℓ = V_ℓV_ℓᵀ ({@code dlauum}, n³/3), A_ℓ = L_ℓ⁻¹V_ℓ (V lower: n³/3),
+ * lower(L_ℓ⁻ᵀA_ℓ) (n³/3), lower(2B_ℓ·V_ℓ) (panel {@code dgemm}s, ⅔n³), and whitened W·A' and lower(Wᵀ·∂V) (n³/3 each);
+ * for K_ℓ (ℓ ≥ 2) a Cholesky (n³/3) and, for the gradient, A_ℓA_ℓᵀ ({@code dlauum}, n³/3) and the congruence
+ * L⁻ᵀ(I − AAᵀ)L⁻¹ ({@code dsygst}, n³); for C a Cholesky and an inverse ({@code dpotri}, n³/3 + 2n³/3: the
+ * entry-wise back-propagation through the map needs every entry of C⁻¹). For L = 2: 7⅓·n³ flops whitened (6 without),
+ * about 22 Cholesky factorisations by count (14⅓·n³ before the triangular structure was used). Everything else — the
+ * maps with their partials in one pass over the
  * lower triangle, the back-propagation from the stored partials, copies to and from the off-heap buffers — is O(n²).
  * See {@code evaluate} for how the work is spread over threads.
  */
@@ -179,7 +181,7 @@ final class DkmObjective implements WhitenedRounds.Whitenable {
         final NativeMatrix[] lapack;   // dlauum, then the dtrsm/dtrmm operands of the gradient, in place
         final NativeMatrix[] chol;     // the lower Cholesky factor of K_{ℓ+1} for ℓ < L, of C (then C⁻¹) for ℓ = L
         final NativeMatrix[] whitened; // A_ℓ = L_ℓ⁻¹V_ℓ (lower triangular), later lower(L_ℓ⁻ᵀA_ℓ) = lower(K_ℓ⁻¹V_ℓ)
-        final NativeMatrix[] reversed; // J·L_ℓ·J for dsygst (ℓ ≥ 2)
+        final NativeMatrix[] spare;    // J·L_ℓ·J for dsygst (ℓ ≥ 2); later B_ℓ for the product B_ℓ·V_ℓ
         final double[][] gram;         // V_ℓ unpacked, then G_ℓ (full); later B_{ℓ−1}, ∂𝓛/∂G_{ℓ−1} from the map
         final double[][] scratch;      // J·V_ℓᵀ·J, then the mapped K, then (ℓ = L) C's factor; later A_ℓ
         final double[][] inverse;      // ℓ = L: C⁻¹, then A_out and B_L
@@ -198,9 +200,9 @@ final class DkmObjective implements WhitenedRounds.Whitenable {
             mapped = new Mapped[layers + 1];
             chol = new NativeMatrix[layers + 1];
             whitened = new NativeMatrix[layers + 1];
-            reversed = new NativeMatrix[layers + 1];
+            spare = new NativeMatrix[layers + 1];
             for (int l = 1; l <= layers; l++) {
-                reversed[l] = l >= 2 ? new NativeMatrix(n, n) : null;
+                spare[l] = new NativeMatrix(n, n);
                 factorV[l] = new NativeMatrix(n, n);
                 lapack[l] = new NativeMatrix(n, n);
                 chol[l] = new NativeMatrix(n, n);
@@ -360,7 +362,7 @@ final class DkmObjective implements WhitenedRounds.Whitenable {
         for (int i = 0; i < n; i++) {
             dk[i * n + i] += 1;
         }
-        Blas.congruenceInverseLower(lf, dk, w.lapack[l], w.reversed[l]); // L⁻ᵀ(I − AAᵀ)L⁻¹ by dsygst, n³
+        Blas.congruenceInverseLower(lf, dk, w.lapack[l], w.spare[l]); // L⁻ᵀ(I − AAᵀ)L⁻¹ by dsygst, n³
         double half = -0.5 * nu[l - 1];
         for (int e = 0; e < dk.length; e++) {
             dk[e] *= half;
@@ -376,12 +378,9 @@ final class DkmObjective implements WhitenedRounds.Whitenable {
         double nul = nu[l - 1];
         NativeMatrix lf = l == 1 ? k1Factor : w.chol[l - 1];
         double[] bd = l == layers ? w.inverse[layers] : w.gram[l + 1];
-        for (int e = 0; e < bd.length; e++) {
-            bd[e] = 2 * bd[e];
-        }
         NativeMatrix prod = w.lapack[l];
-        prod.putBlock(0, 0, n, n, bd);
-        Blas.trmmRightLower(1, w.factorV[l], prod);
+        w.spare[l].putBlock(0, 0, n, n, bd);
+        Blas.lowerOfProductWithLower(2, w.spare[l], w.factorV[l], prod); // lower(2B·V) only: ⅔n³
         prod.getBlock(0, 0, n, n, bd);
         NativeMatrix kv = w.whitened[l];
         Blas.trsmLeftLowerOnLower(true, lf, kv); // only lower(L⁻ᵀA) is read below: n³/3

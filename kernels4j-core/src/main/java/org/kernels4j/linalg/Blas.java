@@ -376,6 +376,29 @@ public final class Blas {
     }
 
     /**
+     * The lower triangle of {@code α·B·V} into {@code out} for an n×n B and a lower-triangular n×n V, off-heap
+     * row-major: column panel [j, j + w) on rows [j, n) is one {@code dgemm} with B[j:, j:] (V's rows above j are
+     * zero there), ⅔n³ flops where the full product by {@code dtrmm} costs n³. Entries of {@code out} above the
+     * diagonal are unspecified; B and V are not modified ({@code out} must be a third matrix).
+     */
+    public static void lowerOfProductWithLower(double alpha, NativeMatrix b, NativeMatrix v, NativeMatrix out) {
+        int n = v.rows();
+        if (v.cols() != n || b.rows() != n || b.cols() != n || out.rows() != n || out.cols() != n) {
+            throw new Kernels4jException("lower part of B·V: B is " + b.shape() + ", V is " + v.shape() + ", the output "
+                    + out.shape());
+        }
+        Parallelism.blas(() -> {
+            for (int j = 0; j < n; j += PANEL) {
+                int w = Math.min(PANEL, n - j);
+                long corner = (long) j * n + j;
+                openblas.cblas_dgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasNoTrans, n - j, w,
+                        n - j, alpha, b.buffer().at(corner), n, v.buffer().at(corner), n, 0.0, out.buffer().at(corner), n);
+            }
+            return null;
+        });
+    }
+
+    /**
      * {@code S ← L⁻ᵀ·S·L⁻¹} for a symmetric n×n S (a row-major heap array, both triangles on entry and on return) and
      * a lower-triangular off-heap L (only its lower triangle is read), by LAPACK {@code dsygst} in n³ flops instead of
      * two triangular solves' 2n³: the congruence that turns a symmetric adjoint in L-whitened coordinates back into

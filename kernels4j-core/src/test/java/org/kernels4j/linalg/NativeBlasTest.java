@@ -273,6 +273,36 @@ class NativeBlasTest {
         }
     }
 
+    /** lower(α·B·V) for a full B and lower-triangular V against a loop, across panel boundaries; B and V unchanged. */
+    @Test
+    void lowerPartOfAProductWithALowerTriangularMatrixMatchesALoop() {
+        java.util.Random rnd = new java.util.Random(23);
+        for (int n : new int[] {1, 5, 96, 200}) {
+            Matrix b = TestData.gaussian(n, n, 1, 24 + n);
+            Matrix v = new Matrix(n, n);
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j <= i; j++) {
+                    v.set(i, j, rnd.nextGaussian());
+                }
+            }
+            try (NativeMatrix bn = NativeMatrix.copyOf(b); NativeMatrix vn = NativeMatrix.copyOf(v);
+                    NativeMatrix out = new NativeMatrix(n, n)) {
+                Blas.lowerOfProductWithLower(2, bn, vn, out);
+                for (int i = 0; i < n; i++) {
+                    for (int j = 0; j <= i; j++) {
+                        double s = 0;
+                        for (int k = j; k < n; k++) {
+                            s += b.get(i, k) * v.get(k, j);
+                        }
+                        assertEquals(2 * s, out.get(i, j), 1e-11 * (1 + Math.abs(s)), "(" + i + "," + j + "), n = " + n);
+                    }
+                }
+                assertEquals(0.0, bn.toMatrix().maxAbsDifference(b), 0.0);
+                assertEquals(0.0, vn.toMatrix().maxAbsDifference(v), 0.0);
+            }
+        }
+    }
+
     /** L⁻ᵀ·S·L⁻¹ by dsygst against Gaussian elimination: X = L⁻ᵀ·S solved, then (L⁻ᵀ·Xᵀ)ᵀ. */
     @Test
     void congruenceByDsygstMatchesTwoEliminations() {
