@@ -235,20 +235,7 @@ public final class Blas {
      * @param lower whether T is lower triangular (only that triangle is read)
      */
     public static void trsm(boolean lower, boolean transT, Matrix t, Matrix b) {
-        int n = t.rows();
-        if (t.cols() != n || b.rows() != n) {
-            throw new Kernels4jException("triangular solve: T is " + t.shape() + ", B is " + b.shape());
-        }
-        if (n == 0 || b.cols() == 0) {
-            return;
-        }
-        Parallelism.blas(() -> {
-            openblas.cblas_dtrsm(openblas.CblasRowMajor, openblas.CblasLeft,
-                    lower ? openblas.CblasLower : openblas.CblasUpper,
-                    transT ? openblas.CblasTrans : openblas.CblasNoTrans, openblas.CblasNonUnit, n, b.cols(), 1.0,
-                    t.data(), n, b.data(), b.cols());
-            return null;
-        });
+        heapTrsm(true, lower, transT, t, b);
     }
 
     /**
@@ -258,18 +245,23 @@ public final class Blas {
      * @param lower whether T is lower triangular (only that triangle is read)
      */
     public static void trsmRight(boolean lower, boolean transT, Matrix t, Matrix b) {
+        heapTrsm(false, lower, transT, t, b);
+    }
+
+    /** {@link #trsm} (T on the left) and {@link #trsmRight} in one place. */
+    private static void heapTrsm(boolean left, boolean lower, boolean transT, Matrix t, Matrix b) {
         int n = t.rows();
-        if (t.cols() != n || b.cols() != n) {
+        if (t.cols() != n || (left ? b.rows() : b.cols()) != n) {
             throw new Kernels4jException("triangular solve: T is " + t.shape() + ", B is " + b.shape());
         }
-        if (n == 0 || b.rows() == 0) {
+        if (b.rows() == 0 || b.cols() == 0) {
             return;
         }
         Parallelism.blas(() -> {
-            openblas.cblas_dtrsm(openblas.CblasRowMajor, openblas.CblasRight,
+            openblas.cblas_dtrsm(openblas.CblasRowMajor, left ? openblas.CblasLeft : openblas.CblasRight,
                     lower ? openblas.CblasLower : openblas.CblasUpper,
-                    transT ? openblas.CblasTrans : openblas.CblasNoTrans, openblas.CblasNonUnit, b.rows(), n, 1.0,
-                    t.data(), n, b.data(), n);
+                    transT ? openblas.CblasTrans : openblas.CblasNoTrans, openblas.CblasNonUnit, b.rows(), b.cols(),
+                    1.0, t.data(), n, b.data(), b.cols());
             return null;
         });
     }

@@ -48,16 +48,7 @@ class SparseDeepKernelMachineTest {
             double scale = 2.0; // a minibatch: the likelihood scaled
             double[] g = new double[theta.length];
             p.objective().valueAndGradient(theta, xb, yb, scale, g);
-            double h = 1e-5;
-            for (int i = 0; i < theta.length; i++) {
-                double[] tp = theta.clone();
-                double[] tm = theta.clone();
-                tp[i] += h;
-                tm[i] -= h;
-                double fd = (p.objective().valueAndGradient(tp, xb, yb, scale, null)
-                        - p.objective().valueAndGradient(tm, xb, yb, scale, null)) / (2 * h);
-                assertEquals(fd, g[i], 1e-6 * (1 + Math.abs(fd)), map + " parameter " + i);
-            }
+            assertCentralDifferences(t -> p.objective().valueAndGradient(t, xb, yb, scale, null), theta, g, map + "");
         }
     }
 
@@ -84,16 +75,7 @@ class SparseDeepKernelMachineTest {
         Matrix yb = y.rowRange(1, 8);
         double[] g = new double[theta.length];
         p.objective().valueAndGradient(theta, xb, yb, 1.5, g);
-        double h = 1e-5;
-        for (int i = 0; i < theta.length; i++) {
-            double[] tp = theta.clone();
-            double[] tm = theta.clone();
-            tp[i] += h;
-            tm[i] -= h;
-            double fd = (p.objective().valueAndGradient(tp, xb, yb, 1.5, null)
-                    - p.objective().valueAndGradient(tm, xb, yb, 1.5, null)) / (2 * h);
-            assertEquals(fd, g[i], 1e-6 * (1 + Math.abs(fd)), "parameter " + i);
-        }
+        assertCentralDifferences(t -> p.objective().valueAndGradient(t, xb, yb, 1.5, null), theta, g, "learned σ²");
     }
 
     /**
@@ -142,15 +124,7 @@ class SparseDeepKernelMachineTest {
         f.whiten(factors);
         double[] g = new double[theta.length];
         f.valueAndGradient(theta, X, y, 1, g);
-        double h = 1e-5;
-        for (int i = 0; i < theta.length; i++) {
-            double[] tp = theta.clone();
-            double[] tm = theta.clone();
-            tp[i] += h;
-            tm[i] -= h;
-            double fd = (f.valueAndGradient(tp, X, y, 1, null) - f.valueAndGradient(tm, X, y, 1, null)) / (2 * h);
-            assertEquals(fd, g[i], 1e-6 * (1 + Math.abs(fd)), "whitened parameter " + i);
-        }
+        assertCentralDifferences(t -> f.valueAndGradient(t, X, y, 1, null), theta, g, "whitened");
     }
 
     /**
@@ -512,6 +486,20 @@ class SparseDeepKernelMachineTest {
         f.unwhitened();
         assertTrue(maxAbs(gw) < 1e-3 * maxAbs(gw0), "whitened gradient " + maxAbs(gw) + " vs " + maxAbs(gw0));
         assertTrue(maxAbs(g) < 1e-3 * maxAbs(g0), "gradient " + maxAbs(g) + " vs " + maxAbs(g0) + " at the start");
+    }
+
+    /** Every entry of {@code g} against central differences of {@code f} at θ, step 10⁻⁵, tolerance 10⁻⁶·(1 + |fd|). */
+    private static void assertCentralDifferences(java.util.function.ToDoubleFunction<double[]> f, double[] theta,
+            double[] g, String what) {
+        double h = 1e-5;
+        for (int i = 0; i < theta.length; i++) {
+            double[] tp = theta.clone();
+            double[] tm = theta.clone();
+            tp[i] += h;
+            tm[i] -= h;
+            double fd = (f.applyAsDouble(tp) - f.applyAsDouble(tm)) / (2 * h);
+            assertEquals(fd, g[i], 1e-6 * (1 + Math.abs(fd)), what + ": parameter " + i);
+        }
     }
 
     private static double maxAbs(double[] v) {
