@@ -375,8 +375,8 @@ final class SparseDkmObjective {
         for (int l = 1; l <= top; l++) {
             Matrix c = cross(gt[l - 1], gti[l - 1], s.g[l - 1]);
             Blas.trsmRight(true, true, s.chol[l], c); // C = K_ti·L⁻ᵀ
-            Matrix p = new Matrix(b, m);
-            Blas.gemm(false, false, 1, c, s.whitened[l], 0, p); // P = C·Â
+            Matrix p = c.copy();
+            Blas.trmmRight(true, false, 1, s.whitened[l], p); // P = C·Â (Â lower: half a gemm)
             cs[l] = c;
             ps[l] = p;
             double[] next = new double[b];
@@ -393,8 +393,8 @@ final class SparseDkmObjective {
                 next[t] = map.value(g, g, g) - explained + learned;
             }
             if (l < top) {
-                gti[l] = new Matrix(b, m);
-                Blas.gemm(false, true, 1, p, s.v[l], 0, gti[l]); // G_ti = P·Vᵀ
+                gti[l] = p.copy();
+                Blas.trmmRight(true, true, 1, s.v[l], gti[l]); // G_ti = P·Vᵀ
                 gt[l] = next;
             } else {
                 variance = next;
@@ -428,10 +428,13 @@ final class SparseDkmObjective {
         for (int l = top; l >= 1; l--) {
             Matrix c = cs[l];
             Matrix p = ps[l];
-            Matrix pBar = new Matrix(b, m);
+            Matrix pBar;
             if (gtiBar != null) {
-                Blas.gemm(false, false, 1, gtiBar, s.v[l], 0, pBar);
                 Blas.gemm(true, false, 1, gtiBar, p, 1, acc.vBar[l]);
+                pBar = gtiBar; // Ḡ_ti·V in place: Ḡ_ti is not needed again
+                Blas.trmmRight(true, false, 1, s.v[l], pBar);
+            } else {
+                pBar = new Matrix(b, m);
             }
             double[] pbd = pBar.data();
             double[] pd = p.data();
@@ -442,8 +445,8 @@ final class SparseDkmObjective {
                 }
             }
             Blas.gemm(true, false, 1, c, pBar, 1, acc.aBar[l]);
-            Matrix cBar = new Matrix(b, m);
-            Blas.gemm(false, true, 1, pBar, s.whitened[l], 0, cBar);
+            Matrix cBar = pBar; // P̄·Âᵀ in place: P̄ is not needed again
+            Blas.trmmRight(true, true, 1, s.whitened[l], cBar);
             if (l == top) {
                 Blas.gemm(false, true, 1, meanBar, s.b, 1, cBar);
             }

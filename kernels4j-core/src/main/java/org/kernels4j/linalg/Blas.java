@@ -235,7 +235,7 @@ public final class Blas {
      * @param lower whether T is lower triangular (only that triangle is read)
      */
     public static void trsm(boolean lower, boolean transT, Matrix t, Matrix b) {
-        heapTrsm(true, lower, transT, t, b);
+        heapTriangular(true, true, lower, transT, 1.0, t, b);
     }
 
     /**
@@ -245,44 +245,41 @@ public final class Blas {
      * @param lower whether T is lower triangular (only that triangle is read)
      */
     public static void trsmRight(boolean lower, boolean transT, Matrix t, Matrix b) {
-        heapTrsm(false, lower, transT, t, b);
+        heapTriangular(true, false, lower, transT, 1.0, t, b);
     }
 
-    /** {@link #trsm} (T on the left) and {@link #trsmRight} in one place. */
-    private static void heapTrsm(boolean left, boolean lower, boolean transT, Matrix t, Matrix b) {
+    /** {@link #trsm}, {@link #trsmRight} and {@link #trmmRight}: dtrsm or dtrmm on heap matrices in one place. */
+    private static void heapTriangular(boolean solve, boolean left, boolean lower, boolean transT, double alpha,
+            Matrix t, Matrix b) {
         int n = t.rows();
         if (t.cols() != n || (left ? b.rows() : b.cols()) != n) {
-            throw new Kernels4jException("triangular solve: T is " + t.shape() + ", B is " + b.shape());
+            throw new Kernels4jException("triangular " + (solve ? "solve" : "product") + ": T is " + t.shape()
+                    + ", B is " + b.shape());
         }
         if (b.rows() == 0 || b.cols() == 0) {
             return;
         }
+        int side = left ? openblas.CblasLeft : openblas.CblasRight;
+        int uplo = lower ? openblas.CblasLower : openblas.CblasUpper;
+        int trans = transT ? openblas.CblasTrans : openblas.CblasNoTrans;
         Parallelism.blas(() -> {
-            openblas.cblas_dtrsm(openblas.CblasRowMajor, left ? openblas.CblasLeft : openblas.CblasRight,
-                    lower ? openblas.CblasLower : openblas.CblasUpper,
-                    transT ? openblas.CblasTrans : openblas.CblasNoTrans, openblas.CblasNonUnit, b.rows(), b.cols(),
-                    1.0, t.data(), n, b.data(), b.cols());
+            if (solve) {
+                openblas.cblas_dtrsm(openblas.CblasRowMajor, side, uplo, trans, openblas.CblasNonUnit, b.rows(),
+                        b.cols(), alpha, t.data(), n, b.data(), b.cols());
+            } else {
+                openblas.cblas_dtrmm(openblas.CblasRowMajor, side, uplo, trans, openblas.CblasNonUnit, b.rows(),
+                        b.cols(), alpha, t.data(), n, b.data(), b.cols());
+            }
             return null;
         });
     }
 
     /**
-     * {@code B ← α·B·T} in place for a lower-triangular T ({@code dtrmm}, right side; only T's lower
-     * triangle is read). B is m×n, T n×n. Cost m·n² flops, half of the GEMM with a dense T.
+     * {@code B ← α·B·op(T)} in place for a triangular T ({@code dtrmm}, right side; only T's triangle named by
+     * {@code lower} is read). B is m×n, T n×n. Cost m·n² flops, half of the GEMM with a dense T.
      */
-    public static void trmmRightLower(double alpha, Matrix t, Matrix b) {
-        int n = t.rows();
-        if (t.cols() != n || b.cols() != n) {
-            throw new Kernels4jException("triangular product: T is " + t.shape() + ", B is " + b.shape());
-        }
-        if (n == 0 || b.rows() == 0) {
-            return;
-        }
-        Parallelism.blas(() -> {
-            openblas.cblas_dtrmm(openblas.CblasRowMajor, openblas.CblasRight, openblas.CblasLower,
-                    openblas.CblasNoTrans, openblas.CblasNonUnit, b.rows(), n, alpha, t.data(), n, b.data(), n);
-            return null;
-        });
+    public static void trmmRight(boolean lower, boolean transT, double alpha, Matrix t, Matrix b) {
+        heapTriangular(false, false, lower, transT, alpha, t, b);
     }
 
     /**

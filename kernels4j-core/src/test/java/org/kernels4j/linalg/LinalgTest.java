@@ -242,6 +242,20 @@ class LinalgTest {
         Blas.trsmRight(false, false, poisoned, xu);
         assertTrue(xu.maxAbsDifference(TestData.gaussSolve(u.transpose(), b.transpose()).transpose()) < 1e-12);
         assertThrows(Kernels4jException.class, () -> Blas.trsmRight(true, false, t, new Matrix(3, 9)));
+        // products: B·T and 2·B·Tᵀ against the naive product with the triangle written out
+        Matrix bt = b.copy();
+        Matrix garbageAbove = t.copy();
+        garbageAbove.set(2, 5, 1e6); // only the lower triangle may be read
+        Blas.trmmRight(true, false, 1, garbageAbove, bt);
+        assertTrue(bt.maxAbsDifference(TestData.naiveProduct(b, t)) < 1e-12);
+        Matrix btt = b.copy();
+        Blas.trmmRight(true, true, 2, t, btt);
+        Matrix twice = TestData.naiveProduct(b, t.transpose());
+        for (int e = 0; e < twice.data().length; e++) {
+            twice.data()[e] *= 2;
+        }
+        assertTrue(btt.maxAbsDifference(twice) < 1e-12);
+        assertThrows(Kernels4jException.class, () -> Blas.trmmRight(true, false, 1, t, new Matrix(3, 9)));
     }
 
     @Test
