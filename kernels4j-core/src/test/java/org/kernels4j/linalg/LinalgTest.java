@@ -255,7 +255,12 @@ class LinalgTest {
             twice.data()[e] *= 2;
         }
         assertTrue(btt.maxAbsDifference(twice) < 1e-12);
-        assertThrows(Kernels4jException.class, () -> Blas.trmmRight(true, false, 1, t, new Matrix(3, 9)));
+        String product = assertThrows(Kernels4jException.class, () -> Blas.trmmRight(true, false, 1, t,
+                new Matrix(3, 9))).getMessage();
+        assertTrue(product.startsWith("triangular product: T is 10x10"), product);
+        String solve = assertThrows(Kernels4jException.class, () -> Blas.trsmRight(true, false, t, new Matrix(3, 9)))
+                .getMessage();
+        assertTrue(solve.startsWith("triangular solve: T is 10x10"), solve);
     }
 
     @Test

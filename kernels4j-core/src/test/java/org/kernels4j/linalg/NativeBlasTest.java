@@ -269,7 +269,18 @@ class NativeBlasTest {
             }
         }
         try (NativeMatrix sq = new NativeMatrix(3, 3); NativeMatrix wide = new NativeMatrix(3, 4)) {
-            assertThrows(Kernels4jException.class, () -> Blas.trsmLeftLowerOnLower(false, sq, wide));
+            String solve = assertThrows(Kernels4jException.class, () -> Blas.trsmLeftLowerOnLower(false, sq, wide))
+                    .getMessage();
+            assertTrue(solve.startsWith("triangular solve of lower-triangular matrices"), solve);
+            String product = assertThrows(Kernels4jException.class, () -> Blas.trmmLeftLowerOnLower(true, sq, wide))
+                    .getMessage();
+            assertTrue(product.startsWith("triangular product of lower-triangular matrices"), product);
+            String plain = assertThrows(Kernels4jException.class, () -> Blas.trmmLeftLower(false, sq, new NativeMatrix(4,
+                    3))).getMessage();
+            assertTrue(plain.startsWith("triangular product: L is"), plain);
+            String plainSolve = assertThrows(Kernels4jException.class, () -> Blas.trsmRightLower(sq, new NativeMatrix(3,
+                    4))).getMessage();
+            assertTrue(plainSolve.startsWith("triangular solve: L is"), plainSolve);
         }
     }
 
