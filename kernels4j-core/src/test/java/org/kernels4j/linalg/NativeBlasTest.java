@@ -282,6 +282,10 @@ class NativeBlasTest {
                     4))).getMessage();
             assertTrue(plainSolve.startsWith("triangular solve: L is"), plainSolve);
         }
+        try (NativeBuffer small = new NativeBuffer(8)) { // 3×3 needs 9
+            String lauum = assertThrows(Kernels4jException.class, () -> Blas.lauumLower(small, 3)).getMessage();
+            assertEquals("the buffer holds 8 doubles, 9 needed", lauum);
+        }
     }
 
     /** lower(α·B·V) for a full B and lower-triangular V against a loop, across panel boundaries; B and V unchanged. */
