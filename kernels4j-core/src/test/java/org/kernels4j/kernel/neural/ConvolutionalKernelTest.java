@@ -262,7 +262,12 @@ class ConvolutionalKernelTest {
         List<Net> nets = List.of(
                 new Net(6, 5, 2, true, List.of("conv3", "relu", "conv3", "relu"), true, "same", 2, 0.1, true, 0),
                 new Net(7, 6, 1, true, List.of("conv3s2", "erf", "pool2", "conv2", "relu"), false, "same", 1.4, 0.2, true, 0),
-                new Net(9, 1, 2, false, List.of("conv3", "relu", "conv2", "relu"), true, "circular", 2, 0.05, true, 5));
+                new Net(9, 1, 2, false, List.of("conv3", "relu", "conv2", "relu"), true, "circular", 2, 0.05, true, 5),
+                // circular padding along the inner (w) axis of images, and the standard parameterization with
+                // readout=flatten after pooling (its fan-in counts the positions)
+                new Net(5, 6, 1, true, List.of("conv3", "relu", "conv3", "erf"), true, "circular", 1.8, 0.1, true, 0),
+                new Net(7, 6, 1, true, List.of("conv3", "relu", "pool2", "conv2", "relu"), false, "same", 1.5, 0.1, true,
+                        4));
         int n = 10;
         int m = 9;
         for (Net net : nets) {
@@ -313,6 +318,41 @@ class ConvolutionalKernelTest {
         Kernel big = KernelSpec.parse("cntk(shape=[400, 400, 1], layers=[conv3, relu], readout=gap)");
         e = assertThrows(Kernels4jException.class, () -> big.value(new double[160_000], new double[160_000]));
         assertTrue(e.getMessage().contains("GB of working memory"), e.getMessage());
+        // the documented estimate: (4 + Σ f)·P² for the one-pair recursion plus 4·B·P² for the batch (B = 8),
+        // P = 160 000, Σ f = 3: 39·P² doubles of 8 bytes = 7.99e3 GB (the O(P·B) terms are below 3 digits)
+        double gb = (4 + 3 + 4 * ConvolutionalBatch.WIDTH) * 160_000.0 * 160_000.0 * 8e-9;
+        String want = String.format(java.util.Locale.ROOT, "needs %.3g GB of working memory per thread", gb);
+        assertTrue(e.getMessage().contains(want), want + " in: " + e.getMessage());
+    }
+
+    /**
+     * With b_var = 0 a bias-free ReLU network maps the zero image to zero whatever its weights, so every NNGP
+     * covariance and (NTK parameterization) every NTK entry involving it is exactly 0 — through the batched
+     * Gram path, where the zero image has zero pre-activation variance at every position (1/σ must be taken as 0).
+     */
+    @Test
+    void theZeroImageOfABiasFreeReluNetworkHasZeroKernelValues() {
+        Matrix x = TestData.gaussian(12, 5 * 4, 1, 17);
+        for (int f = 0; f < 20; f++) {
+            x.set(3, f, 0);
+            x.set(10, f, 0);
+        }
+        for (String kind : new String[] {"cnngp", "cntk"}) {
+            Kernel k = KernelSpec.parse(kind + "(shape=[5, 4, 1], layers=[conv3, relu, conv2, relu], readout=gap, "
+                    + "b_var=0)");
+            Matrix g = GramEngine.gram(k, x);
+            for (int i = 0; i < 12; i++) {
+                for (int j = 0; j < 12; j++) {
+                    boolean zero = i == 3 || i == 10 || j == 3 || j == 10;
+                    assertTrue(Double.isFinite(g.get(i, j)), kind + " (" + i + ", " + j + ")");
+                    if (zero) {
+                        assertEquals(0.0, g.get(i, j), 0, kind + " (" + i + ", " + j + ")");
+                    } else if (i == j) {
+                        assertTrue(g.get(i, j) > 0, kind + " (" + i + ", " + i + ")");
+                    }
+                }
+            }
+        }
     }
 
     static void assertClose(Matrix expected, Matrix actual) {
