@@ -184,4 +184,75 @@ class KernelPegasosTest {
         refused(() -> KernelPegasos.builder(K).build().fit(x, Matrix.column(new double[10])), "at least two classes");
         refused(() -> KernelPegasos.builder(K).build().fit(x, Matrix.column(new double[9])), "one class label per");
     }
+
+    /**
+     * Three classes: each pair (a, b), a &lt; b, is the binary problem on its own rows (+1 for a) with the paper's
+     * update written out here, drawing from new Random(seed + p) for the p-th pair; the model's support rows are the
+     * rows with a non-zero coefficient in some pair.
+     */
+    @Test
+    void everyPairOfThreeClassesIsThePapersUpdateOnItsOwnRows() {
+        int n = 30;
+        Matrix[] d = NuSvmTest.blobs(n, 3, 2, 6);
+        double[][] k = gram(d[0]);
+        double[] labels = d[1].data();
+        double[] classes = {3, 7, 11};
+        double lambda = 0.2;
+        int steps = 12; // fewer draws than rows per pair: some rows are never drawn in either of their pairs
+        SvmModel m = KernelPegasos.builder(K).lambda(lambda).iterations(steps).seed(5).build().fit(d[0], d[1]);
+        boolean[] support = new boolean[n];
+        int p = 0;
+        for (int a = 0; a < 3; a++) {
+            for (int b = a + 1; b < 3; b++, p++) {
+                int[] rows = new int[n];
+                int l = 0;
+                for (int i = 0; i < n; i++) {
+                    if (labels[i] == classes[a] || labels[i] == classes[b]) {
+                        rows[l++] = i;
+                    }
+                }
+                double[] alpha = new double[l];
+                Random rng = new Random(5 + p);
+                for (int t = 1; t <= steps; t++) {
+                    int i = rng.nextInt(l);
+                    double yi = labels[rows[i]] == classes[a] ? 1 : -1;
+                    double s = 0;
+                    for (int j = 0; j < l; j++) {
+                        s += alpha[j] * (labels[rows[j]] == classes[a] ? 1 : -1) * k[rows[i]][rows[j]];
+                    }
+                    if (yi * s / (lambda * t) < 1) {
+                        alpha[i]++;
+                    }
+                }
+                double[] expected = new double[n];
+                for (int j = 0; j < l; j++) {
+                    expected[rows[j]] = (labels[rows[j]] == classes[a] ? 1 : -1) * alpha[j] / (lambda * steps);
+                    support[rows[j]] |= alpha[j] != 0;
+                }
+                assertArrayEquals(expected, coefficientsByRow(m, n, p), 1e-12, "pair " + a + "," + b);
+            }
+        }
+        int count = 0;
+        for (boolean s : support) {
+            count += s ? 1 : 0;
+        }
+        assertTrue(count < n, "some rows are never updated");
+        int[] idx = m.supportIndices();
+        assertEquals(count, idx.length);
+        for (int i : idx) {
+            assertTrue(support[i], "row " + i + " has no non-zero coefficient");
+        }
+    }
+
+    @Test
+    void optionsAccessorsAndTargetMessages() {
+        KernelPegasos p = KernelPegasos.builder(K).lambda(0.1).iterations(1).cacheMegabytes(1).build();
+        assertEquals(0.1, p.lambda(), 0);
+        assertEquals("KernelPegasos[rbf(gamma=0.5), 0.1, 1, false]", p.toString());
+        Matrix[] d = NuSvmTest.blobs(10, 2, 2, 3);
+        assertEquals(1, p.fit(d[0], d[1]).supportIndices().length); // one step adds the first drawn row
+        refused(() -> KernelPegasos.builder(K).cacheMegabytes(0), "cache size must be at least 1 MB, got 0");
+        refused(() -> p.fit(d[0], null), "got none");
+        refused(() -> p.fit(d[0], new Matrix(10, 2)), "got 10x2");
+    }
 }

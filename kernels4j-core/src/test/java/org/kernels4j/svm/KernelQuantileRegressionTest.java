@@ -229,4 +229,86 @@ class KernelQuantileRegressionTest {
                 .fit(new Matrix(4, 1), new Matrix(4, 2)));
         assertTrue(e.getMessage().contains("one target column, got 2"), e.getMessage());
     }
+
+    private static final Kernel RBF = KernelSpec.parse("rbf(gamma=0.5)");
+
+    private static Matrix[] noisyLine(int n, long seed) {
+        Random r = new Random(seed);
+        Matrix x = new Matrix(n, 1);
+        Matrix y = new Matrix(n, 1);
+        for (int i = 0; i < n; i++) {
+            x.set(i, 0, 4 * r.nextDouble());
+            y.set(i, 0, x.get(i, 0) + r.nextGaussian());
+        }
+        return new Matrix[] {x, y};
+    }
+
+    @Test
+    void reportCountsTheCoefficientsStrictlyInsideTheirBox() {
+        Matrix[] d = noisyLine(40, 3);
+        double c = 0.5;
+        KernelQuantileRegressionModel m = KernelQuantileRegression.builder(RBF).quantiles(0.2, 0.7).c(c).progress(null)
+                .build().fit(d[0], d[1]);
+        double[] taus = {0.2, 0.7};
+        Matrix coef = m.coefficients();
+        for (int q = 0; q < 2; q++) {
+            int free = 40 - coef.rows(); // dropped rows have α = 0, inside (C(τ − 1), Cτ)
+            int atBound = 0;
+            for (int i = 0; i < coef.rows(); i++) {
+                double a = coef.get(i, q);
+                free += a > c * (taus[q] - 1) && a < c * taus[q] ? 1 : 0;
+                atBound += a == c * taus[q] || a == c * (taus[q] - 1) ? 1 : 0;
+            }
+            assertTrue(atBound > 0, "some coefficient at a bound");
+            assertEquals(free, m.report().parts("levels").get(q).number("free_coefficients"), 0, "tau " + taus[q]);
+        }
+        assertEquals(c, m.c(), 0);
+        assertEquals(RBF, m.kernel());
+        assertEquals(1, m.features());
+        assertEquals(2, m.intercepts().length);
+        KernelQuantileRegressionModel back = new KernelQuantileRegressionCodec()
+                .decode(new KernelQuantileRegressionCodec().encode(m));
+        assertEquals(0.0, back.predict(d[0]).maxAbsDifference(m.predict(d[0])), 0);
+    }
+
+    @Test
+    void modelDropsZeroRowsAndChecksItsLevelsAndInputs() {
+        Matrix x = Matrix.of(new double[][] {{0}, {1}, {2}});
+        Matrix coef = Matrix.of(new double[][] {{1}, {0}, {-2}});
+        KernelQuantileRegressionModel m = new KernelQuantileRegressionModel(RBF, x, coef, new double[] {0.5},
+                new double[] {0.5}, 1, org.kernels4j.model.FitReport.EMPTY);
+        assertEquals(2, m.supportInputs().rows());
+        assertEquals(2, m.coefficients().rows());
+        Matrix z = Matrix.of(new double[][] {{0.5}, {1.7}});
+        Matrix f = m.predict(z);
+        for (int i = 0; i < 2; i++) {
+            double want = 0.5 + RBF.value(z.row(i), x.row(0)) - 2 * RBF.value(z.row(i), x.row(2));
+            assertEquals(want, f.get(i, 0), 1e-12);
+        }
+        Kernels4jException wrong = assertThrows(Kernels4jException.class, () -> m.predict(new Matrix(2, 2)));
+        assertTrue(wrong.getMessage().contains("the model was trained on 1 features but the data has 2"),
+                wrong.getMessage());
+        Matrix nan = Matrix.of(new double[][] {{Double.NaN}});
+        assertThrows(Kernels4jException.class, () -> m.rawPredictions(nan));
+        assertTrue(m.report() == org.kernels4j.model.FitReport.EMPTY);
+        Matrix two = new Matrix(3, 2);
+        for (double[] taus : new double[][] {{0, 0.5}, {0.5, 1}, {0.5, 0.5}, {0.6, 0.4}}) {
+            Kernels4jException e = assertThrows(Kernels4jException.class, () -> new KernelQuantileRegressionModel(RBF, x,
+                    two, new double[2], taus, 1, org.kernels4j.model.FitReport.EMPTY));
+            assertTrue(e.getMessage().contains("levels must be ascending in (0, 1)"), e.getMessage());
+        }
+    }
+
+    @Test
+    void builderAndFitArguments() {
+        Kernels4jException e = assertThrows(Kernels4jException.class,
+                () -> KernelQuantileRegression.builder(RBF).tolerance(0).build());
+        assertTrue(e.getMessage().contains("tolerance must be positive, got 0.0"), e.getMessage());
+        Matrix[] d = noisyLine(5, 1);
+        assertThrows(Kernels4jException.class,
+                () -> KernelQuantileRegression.builder(RBF).build().fit(d[0], new Matrix(6, 1)));
+        KernelQuantileRegression k = KernelQuantileRegression.builder(RBF).quantiles(0.9, 0.1).build();
+        assertArrayEquals(new double[] {0.1, 0.9}, k.quantiles(), 0);
+        assertEquals("KernelQuantileRegression(kernel=rbf(gamma=0.5), C=1.0, quantiles=[0.1, 0.9])", k.toString());
+    }
 }

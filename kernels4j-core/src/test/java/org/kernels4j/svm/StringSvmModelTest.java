@@ -67,4 +67,41 @@ class StringSvmModelTest {
         e = assertThrows(Kernels4jException.class, () -> m.predictTexts(List.of("ACGU")));
         assertTrue(e.getMessage().contains("'U' at position 3, which is not in the alphabet ACGT"), e.getMessage());
     }
+
+    @Test
+    void modelFileRoundTripAndAccessors() {
+        Matrix y = new Matrix(30, 1);
+        List<String> train = dna(30, 4, y);
+        Matrix yt = new Matrix(6, 1);
+        List<String> test = dna(6, 5, yt);
+        StringKernel k = StringKernel.spectrum(3);
+        StringSvmModel m = StringSvmModel.fit(SupportVectorMachine.classifier().probability(true).build(), k, train, y)
+                .withTextColumn("sequence");
+        assertEquals("sequence", m.textColumn());
+        assertEquals(k, m.kernel());
+        int[] idx = m.svm().supportIndices();
+        assertEquals(idx.length, m.supportTexts().size());
+        for (int s = 0; s < idx.length; s++) {
+            assertEquals(train.get(idx[s]), m.supportTexts().get(s));
+        }
+        Matrix kv = m.kernelValues(test);
+        assertEquals(0.0, m.predict(kv).maxAbsDifference(m.predictTexts(test)), 0);
+        assertEquals(0.0, m.decisionValues(kv).maxAbsDifference(m.decisionValuesOfTexts(test)), 0);
+        assertEquals(0.0, m.probabilities(kv).maxAbsDifference(m.probabilitiesOfTexts(test)), 0);
+        assertTrue(m.hasProbabilities());
+        assertEquals(2, m.classes().length);
+        assertEquals(30, m.features());
+        assertEquals(m.svm().report().toString(), m.report().toString());
+        Matrix prob = m.probabilitiesOfTexts(test);
+        for (int i = 0; i < 6; i++) {
+            assertEquals(1.0, prob.get(i, 0) + prob.get(i, 1), 1e-12);
+        }
+        StringSvmModel back = new StringSvmCodec().decode(new StringSvmCodec().encode(m));
+        assertEquals(m.supportTexts(), back.supportTexts());
+        assertEquals("sequence", back.textColumn());
+        assertEquals(0.0, back.probabilitiesOfTexts(test).maxAbsDifference(prob), 0);
+        assertEquals(0.0, back.decisionValuesOfTexts(test).maxAbsDifference(m.decisionValuesOfTexts(test)), 0);
+        StringSvmModel plain = StringSvmModel.fit(SupportVectorMachine.classifier().build(), k, train, y);
+        assertTrue(!plain.hasProbabilities());
+    }
 }

@@ -1,6 +1,5 @@
 package org.kernels4j.kernel.graph;
 
-import java.util.function.DoubleUnaryOperator;
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.linalg.Blas;
 import org.kernels4j.linalg.Matrix;
@@ -78,21 +77,10 @@ public final class GraphSpectra {
     }
 
     /**
-     * F = diag(left)·V·diag(f(λ))·Vᵀ·diag(right) for the decomposition e (left/right null for none). One
-     * {@code dsyrk} (f ≥ 0 everywhere) or one {@code dgemm}, plus O(n²).
+     * F = diag(left)·V·diag(f)·Vᵀ·diag(right) for the decomposition e and f's values fv at its eigenvalues
+     * (left/right null for none). One {@code dsyrk} (f ≥ 0 everywhere, {@code nonNegative}) or one {@code dgemm},
+     * plus O(n²).
      */
-    static Matrix apply(SymmetricEigen e, DoubleUnaryOperator f, double[] left, double[] right) {
-        int n = e.size();
-        double[] fv = new double[n];
-        boolean nonNegative = true;
-        for (int k = 0; k < n; k++) {
-            fv[k] = f.applyAsDouble(e.value(k));
-            nonNegative &= fv[k] >= 0;
-        }
-        return apply(e, fv, nonNegative, left, right);
-    }
-
-    /** As {@link #apply(SymmetricEigen, DoubleUnaryOperator, double[], double[])} with f's values given. */
     static Matrix apply(SymmetricEigen e, double[] fv, boolean nonNegative, double[] left, double[] right) {
         int n = e.size();
         // columns with f = 0 contribute nothing; dropping them shrinks the product (e.g. L's null vector for L⁺)

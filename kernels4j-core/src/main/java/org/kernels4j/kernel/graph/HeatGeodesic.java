@@ -14,7 +14,7 @@ import org.kernels4j.linalg.SymmetricEigen;
  * order 32 and clips its negative values to 0); 𝓛 is the normalised Laplacian L_sym (HeatGeo's choice, default) or
  * L = D − A. Entries below 10⁻¹⁵·max H_t (far pairs at a small t: below what the double-precision spectral route
  * resolves, and possibly negative from rounding) are raised to that floor, so those distances saturate at
- * about sqrt(4t·(ln max H_t + 34.5)) instead of being NaN (HeatGeo clips them to 0). Cost: one decomposition (9n³ flops) per graph, then n³ per t.
+ * about sqrt(4t·(34.5 − ln max H_t)) instead of being NaN (HeatGeo clips them to 0). Cost: one decomposition (9n³ flops) per graph, then n³ per t.
  */
 public final class HeatGeodesic {
     /** Which Laplacian drives the diffusion. */

@@ -564,4 +564,104 @@ class GraphMeasureTest {
         // Forest is defined on any graph: an isolated node is its own tree, H_zz = 1
         assertEquals(1.0, GraphMeasure.FOREST.kernel(g, 0.5).get(2, 2), 1e-14);
     }
+
+    // ---------- edges of the parameter ranges, disconnected graphs, the less used entry points ----------
+
+    private static void assertRefusedAsDisconnected(String what, org.junit.jupiter.api.function.Executable call) {
+        String m = assertThrows(Kernels4jException.class, call).getMessage();
+        assertTrue(m.contains("2 connected components") && m.contains(what), m);
+    }
+
+    @Test
+    void measuresThatNeedAConnectedGraphRefuseTwoComponents() {
+        // two components and no isolated node: the normalised adjacency exists, its Perron value 1 is double
+        Graph two = Graph.builder().edge("a", "b").edge("c", "d", 2).build();
+        assertRefusedAsDisconnected("shortest-path distances", () -> GraphKernels.shortestPaths(two));
+        assertRefusedAsDisconnected("commute-time and resistance distances", () -> GraphKernels.resistance(two));
+        assertRefusedAsDisconnected("logarithmic measures (log-forest)", () -> GraphMeasure.LOG_FOREST.prepare(two));
+        assertRefusedAsDisconnected("corrected commute-time kernels (scct)", () -> GraphMeasure.SCCT.prepare(two));
+    }
+
+    @Test
+    void parameterRangesAreExactAtTheirEnds() {
+        Graph k3 = Graph.builder().edge("a", "b").edge("b", "c").edge("a", "c").build(); // ρ(A) = 2 (eigenvalues 2, −1, −1)
+        PreparedMeasure walk = GraphMeasure.WALK.prepare(k3);
+        assertTrue(walk.measure() == GraphMeasure.WALK && walk.graph() == k3);
+        double end = 2 * walk.parameter(0.5); // t′/ρ at t′ = ½, doubled: exactly the computed 1/ρ
+        assertEquals(0.5, end, 1e-14);
+        assertEquals("0 < t < 1/rho = " + end, walk.parameterRange());
+        String m = assertThrows(Kernels4jException.class, () -> walk.kernel(end)).getMessage();
+        assertEquals("walk: parameter " + end + " is outside its range 0 < t < 1/rho = " + end, m);
+        assertEquals("walk: rescaled parameter t' = 1.0 is outside (0, 1)",
+                assertThrows(Kernels4jException.class, () -> walk.parameter(1)).getMessage());
+        PreparedMeasure forest = GraphMeasure.FOREST.prepare(k3);
+        assertEquals("t > 0", forest.parameterRange());
+        assertEquals("forest: parameter 0.0 is outside its range t > 0",
+                assertThrows(Kernels4jException.class, () -> forest.kernel(0)).getMessage());
+        assertEquals("alpha > 0", GraphMeasure.SCT.prepare(k3).parameterRange());
+        assertEquals("alpha > 0", GraphMeasure.LOG_SCCT.prepare(k3).parameterRange());
+        PreparedMeasure ppr = GraphMeasure.PPR.prepare(k3);
+        assertEquals("0 < alpha < 1", ppr.parameterRange());
+        assertThrows(Kernels4jException.class, () -> ppr.kernel(0));
+        assertEquals("no parameter", GraphMeasure.CT.prepare(k3).parameterRange());
+        // spct's λ is a closed range: both ends are valid mixes (pure commute time, pure shortest path)
+        PreparedMeasure spct = GraphMeasure.SPCT.prepare(k3);
+        assertEquals("0 <= lambda <= 1", spct.parameterRange());
+        assertEquals(1.0, spct.parameter(1.0), 0);
+        assertEquals("spct: rescaled parameter t' = 1.5 is outside [0, 1]",
+                assertThrows(Kernels4jException.class, () -> spct.parameter(1.5)).getMessage());
+        // on K3 every shortest path is one edge (length 1) and every resistance 2/3, vol = 6: 2·vol·R = 8
+        for (double lambda : new double[] {0, 1}) {
+            Matrix d = spct.distance(lambda);
+            Matrix k = spct.kernel(lambda);
+            double want = lambda * 1 + (1 - lambda) * 8;
+            for (int i = 0; i < 3; i++) {
+                for (int j = 0; j < 3; j++) {
+                    assertEquals(i == j ? 0 : want, d.get(i, j), 1e-12, "lambda " + lambda);
+                    assertEquals(i == j ? 0 : want, k.get(i, i) + k.get(j, j) - 2 * k.get(i, j), 1e-12);
+                }
+            }
+        }
+        assertThrows(Kernels4jException.class, () -> spct.distance(1.5));
+        assertThrows(Kernels4jException.class, () -> spct.distance(-0.1));
+        assertTrue(GraphMeasure.WALK.hasParameter() && GraphMeasure.SPCT.hasParameter());
+        assertTrue(!GraphMeasure.CT.hasParameter() && !GraphMeasure.SP.hasParameter());
+    }
+
+    @Test
+    void shortestPathKernelDoubleCentresThePathDistances() {
+        Graph p = path(5); // unit weights: D_ij = |i − j|
+        Matrix k = GraphMeasure.SP.kernel(p, Double.NaN);
+        for (int i = 0; i < 5; i++) {
+            double rowSum = 0;
+            for (int j = 0; j < 5; j++) {
+                rowSum += k.get(i, j);
+                assertEquals(Math.abs(i - j), k.get(i, i) + k.get(j, j) - 2 * k.get(i, j), 1e-12);
+            }
+            assertEquals(0, rowSum, 1e-12);
+        }
+    }
+
+    @Test
+    void commuteTimeIsVolumeTimesSeriesResistance() {
+        // a path a −1− b −2− c: resistances in series 1, ½ and 1.5; vol = 2·(1 + 2) = 6
+        Graph g = Graph.builder().edge("a", "b", 1).edge("b", "c", 2).build();
+        Matrix c = GraphKernels.commuteTime(g);
+        double[][] want = {{0, 6, 9}, {6, 0, 3}, {9, 3, 0}};
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 3; j++) {
+                assertEquals(want[i][j], c.get(i, j), 1e-12);
+            }
+        }
+    }
+
+    @Test
+    void distancePowerAndLogArgumentsAreChecked() {
+        Matrix h = Matrix.of(new double[][] {{2, 1}, {0, 3}});
+        assertEquals("distance power must be positive and finite, got 0.0",
+                assertThrows(Kernels4jException.class, () -> GraphKernels.toDistance(h, 0)).getMessage());
+        Graph names = Graph.builder().edge("a", "b").build();
+        String m = assertThrows(Kernels4jException.class, () -> GraphKernels.log(h, names, "log-x")).getMessage();
+        assertTrue(m.startsWith("log-x: entry (b, a) is 0.0; the logarithm needs positive finite entries"), m);
+    }
 }

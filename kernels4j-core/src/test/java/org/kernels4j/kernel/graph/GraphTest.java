@@ -104,4 +104,32 @@ class GraphTest {
         assertTrue(nan.contains("(1, 0) is NaN"), nan);
         assertTrue(error(() -> Graph.builder().edge("", "b")).contains("empty"));
     }
+
+    @Test
+    void notesCountInThePlural() {
+        // a..e: loops on a and b, pairs (a, b) and (b, c) asymmetric, d and e isolated
+        double[][] a = {{1, 1, 0, 0, 0}, {3, 2, 2, 0, 0}, {0, 1, 0, 0, 0}, {0, 0, 0, 0, 0}, {0, 0, 0, 0, 0}};
+        Graph g = Graph.fromAdjacency(List.of("a", "b", "c", "d", "e"), Matrix.of(a));
+        assertEquals(List.of("dropped 2 self-loops (diagonal entries)",
+                "the adjacency matrix is not symmetric (2 pairs differ); used (A + A^T)/2",
+                "2 isolated nodes (no edge) kept"), g.notes());
+        assertEquals(2.0, g.weight(0, 1));
+        assertEquals(1.5, g.weight(2, 1));
+        Graph b = Graph.builder().edge("a", "a").edge("b", "b").edge("a", "b").edge("b", "a").edge("a", "b").build();
+        assertEquals(List.of("dropped 2 self-loops",
+                "2 duplicate edges (a pair given again, in either direction): weights summed"), b.notes());
+        assertEquals(3.0, b.weight(0, 1));
+    }
+
+    @Test
+    void disconnectedMessagesListAtMostFiveNamesAndFourComponents() {
+        Graph four = Graph.builder().edge("a", "b").edge("b", "c").edge("c", "d").edge("d", "e")
+                .edge("f", "g").edge("h", "i").edge("j", "k").build();
+        assertEquals("the graph has 4 connected components ({a, b, c, d, e}, {f, g}, {h, i}, {j, k}); X need a"
+                + " connected graph", error(() -> four.requireConnected("X")));
+        Graph five = Graph.builder().edge("a", "b").edge("b", "c").edge("c", "d").edge("d", "e").edge("e", "f")
+                .edge("g", "h").edge("i", "j").edge("k", "l").edge("m", "n").build();
+        assertEquals("the graph has 5 connected components ({a, b, c, d, e, … 1 more}, {g, h}, {i, j}, {k, l}, … 1"
+                + " more); X need a connected graph", error(() -> five.requireConnected("X")));
+    }
 }

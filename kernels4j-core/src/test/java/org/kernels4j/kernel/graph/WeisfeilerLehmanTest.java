@@ -181,4 +181,66 @@ class WeisfeilerLehmanTest {
         e = assertThrows(Kernels4jException.class, () -> WeisfeilerLehman.of(1).gram(List.of()));
         assertTrue(e.getMessage().contains("no graphs"), e.getMessage());
     }
+
+    @Test
+    void subtreesWithEqualArrayHashesStayApart() {
+        // label ids follow first appearance: graph 0 numbers L0..L31 as 0..31. The relabelling signatures
+        // (0; 31) of "L0 next to L31" and (1; 0) of "L1 next to L0" have the same Arrays.hashCode,
+        // 31·(31 + 0) + 31 = 31·(31 + 1) + 0 = 992, but are different depth-1 subtrees
+        List<String> all = new ArrayList<>();
+        for (int l = 0; l < 32; l++) {
+            all.add("L" + l);
+        }
+        LabeledGraph numbering = LabeledGraph.of(32, new int[0][], all);
+        LabeledGraph a = LabeledGraph.of(2, new int[][] {{0, 1}}, List.of("L0", "L31"));
+        LabeledGraph b = LabeledGraph.of(2, new int[][] {{0, 1}}, List.of("L1", "L0"));
+        List<LabeledGraph> set = List.of(numbering, a, b);
+        Matrix g = WeisfeilerLehman.of(1).gram(set);
+        for (int i = 0; i < set.size(); i++) {
+            for (int j = 0; j < set.size(); j++) {
+                assertEquals(brute(set.get(i), set.get(j), 1), g.get(i, j), 0, i + "," + j);
+            }
+        }
+        assertEquals(1.0, g.get(1, 2), 0); // only the initial L0 matches
+    }
+
+    @Test
+    void mixedLabellingIsNamedEitherWay() {
+        LabeledGraph plain = LabeledGraph.of(2, new int[][] {{0, 1}}, null);
+        LabeledGraph labelled = LabeledGraph.of(2, new int[][] {{0, 1}}, List.of("a", "b"));
+        assertEquals("Weisfeiler-Lehman: graph 1 has no node labels but graph 0 has; label all graphs or none",
+                assertThrows(Kernels4jException.class, () -> WeisfeilerLehman.of(1).gram(List.of(labelled, plain)))
+                        .getMessage());
+        assertEquals("Weisfeiler-Lehman: graph 2 has node labels but graph 0 has none; label all graphs or none",
+                assertThrows(Kernels4jException.class,
+                        () -> WeisfeilerLehman.of(1).cross(List.of(plain, plain), List.of(labelled))).getMessage());
+    }
+
+    @Test
+    void accessorsAndText() {
+        WeisfeilerLehman wl = WeisfeilerLehman.of(2);
+        assertEquals(2, wl.iterations());
+        assertTrue(!wl.isNormalized());
+        assertTrue(wl.normalized(true).isNormalized());
+        assertEquals("weisfeiler-lehman(iterations=2)", wl.toString());
+        assertEquals("weisfeiler-lehman(iterations=2, normalized=true)", wl.normalized(true).toString());
+    }
+
+    @Test
+    void labeledGraphRefusesBadListsAndReadsAWeightedGraphsStructure() {
+        for (int[][] lists : new int[][][] {{{1}, {0, 2}}, {{1, 1}, {0}}, {{1, 0}, {0}}, {{0}, {}}, {{-1}, {}}}) {
+            Kernels4jException e = assertThrows(Kernels4jException.class, () -> new LabeledGraph(lists, null));
+            assertTrue(e.getMessage().contains("must be sorted, distinct, in [0, 2) and without the node itself"),
+                    e.getMessage());
+        }
+        Kernels4jException e = assertThrows(Kernels4jException.class, () -> LabeledGraph.of(2, new int[][] {{2, 0}}, null));
+        assertTrue(e.getMessage().contains("edge [2, 0] is not a pair of nodes in [0, 2)"), e.getMessage());
+        // weights are ignored (an absent pair has weight 0), an isolated node keeps an empty list
+        Graph g = Graph.builder().edge("a", "b", 2).edge("b", "c", 0.5).node("d").build();
+        LabeledGraph lg = LabeledGraph.of(g, List.of("x", "y", "z", "w"));
+        int[][] nb = lg.neighbours();
+        assertEquals(4, nb.length);
+        assertTrue(java.util.Arrays.deepEquals(new int[][] {{1}, {0, 2}, {1}, {}}, nb), java.util.Arrays.deepToString(nb));
+        assertEquals(List.of("x", "y", "z", "w"), lg.labels());
+    }
 }

@@ -262,7 +262,12 @@ class ConvolutionalKernelTest {
         List<Net> nets = List.of(
                 new Net(6, 5, 2, true, List.of("conv3", "relu", "conv3", "relu"), true, "same", 2, 0.1, true, 0),
                 new Net(7, 6, 1, true, List.of("conv3s2", "erf", "pool2", "conv2", "relu"), false, "same", 1.4, 0.2, true, 0),
-                new Net(9, 1, 2, false, List.of("conv3", "relu", "conv2", "relu"), true, "circular", 2, 0.05, true, 5));
+                new Net(9, 1, 2, false, List.of("conv3", "relu", "conv2", "relu"), true, "circular", 2, 0.05, true, 5),
+                // circular padding along the inner (w) axis of images, and the standard parameterization with
+                // readout=flatten after pooling (its fan-in counts the positions)
+                new Net(5, 6, 1, true, List.of("conv3", "relu", "conv3", "erf"), true, "circular", 1.8, 0.1, true, 0),
+                new Net(7, 6, 1, true, List.of("conv3", "relu", "pool2", "conv2", "relu"), false, "same", 1.5, 0.1, true,
+                        4));
         int n = 10;
         int m = 9;
         for (Net net : nets) {
@@ -313,6 +318,130 @@ class ConvolutionalKernelTest {
         Kernel big = KernelSpec.parse("cntk(shape=[400, 400, 1], layers=[conv3, relu], readout=gap)");
         e = assertThrows(Kernels4jException.class, () -> big.value(new double[160_000], new double[160_000]));
         assertTrue(e.getMessage().contains("GB of working memory"), e.getMessage());
+        // the documented estimate: (4 + Σ f)·P² for the one-pair recursion plus 4·B·P² for the batch (B = 8),
+        // P = 160 000, Σ f = 3: 39·P² doubles of 8 bytes = 7.99e3 GB (the O(P·B) terms are below 3 digits)
+        double gb = (4 + 3 + 4 * ConvolutionalBatch.WIDTH) * 160_000.0 * 160_000.0 * 8e-9;
+        String want = String.format(java.util.Locale.ROOT, "needs %.3g GB of working memory per thread", gb);
+        assertTrue(e.getMessage().contains(want), want + " in: " + e.getMessage());
+    }
+
+    /** The public entry points besides Gram blocks: value, the builder, specs, equality, the tree's bounds. */
+    @Test
+    void valueBuilderSpecsAndTreeBounds() {
+        Net net = new Net(5, 4, 2, true, List.of("conv3", "relu", "conv2", "erf"), false, "same", 1.5, 0.2, true, 0);
+        // value() of a position-diagonal network (flatten, no pooling) and of an all-position-pairs one (gap)
+        Net gapNet = new Net(5, 4, 2, true, List.of("conv3", "relu", "conv2", "erf"), true, "same", 1.5, 0.2, true, 0);
+        Matrix x = TestData.gaussian(3, 40, 1, 23);
+        for (Net each : List.of(net, gapNet)) {
+            for (int kind = 0; kind < 2; kind++) {
+                Kernel k = KernelSpec.parse(spec(kind == 0 ? "cnngp" : "cntk", each));
+                for (int i = 0; i < 3; i++) {
+                    double want = bruteForce(each, x.row(0), x.row(i))[kind];
+                    assertEquals(want, k.value(x.row(0), x.row(i)), 1e-10 * Math.abs(want), k + " value");
+                }
+            }
+        }
+        // a pooling window as wide as the signal is allowed; the shape is named when a row does not fit it
+        assertEquals(1, ((ConvolutionalKernel) KernelSpec.parse("cnngp(shape=[4, 1], layers=[conv1, relu, pool4])"))
+                .value(new double[] {1, 2, 3, 4}, new double[] {1, 2, 3, 4}) > 0 ? 1 : 0);
+        Kernels4jException shape = assertThrows(Kernels4jException.class,
+                () -> KernelSpec.parse("cntk(shape=[4, 4, 1])").value(new double[15], new double[15]));
+        assertTrue(shape.getMessage().contains("shape [4, 4, 1] needs 16 features per row, got 15"), shape.getMessage());
+        for (int kind = 0; kind < 2; kind++) {
+            Kernel k = KernelSpec.parse(spec(kind == 0 ? "cnngp" : "cntk", net));
+            assertEquals(k, KernelSpec.parse(k.toSpec()));
+            assertEquals(k.hashCode(), KernelSpec.parse(k.toSpec()).hashCode());
+            assertEquals(k.toSpec(), k.toString());
+            assertTrue(!k.equals(KernelSpec.parse(spec(kind == 0 ? "cnngp" : "cntk",
+                    new Net(5, 4, 2, true, net.layers, false, "same", 1.25, 0.2, true, 0)))));
+        }
+        ConvolutionalKernel built = ConvolutionalKernel.builder(NeuralKernel.Kind.NTK).shape(5, 4, 2)
+                .layers("conv3", "relu", "conv2", "erf").readout(ConvolutionalKernel.Readout.FLATTEN)
+                .padding(ConvolutionalKernel.Padding.SAME).variances(1.5, 0.2).standard(0).build();
+        assertEquals(KernelSpec.parse(spec("cntk", net)), built);
+        assertTrue(!built.equals("cntk"));
+        // the standard parameterization's width, and a non-default padding, survive a spec round trip
+        Net wide = new Net(5, 4, 2, true, List.of("conv3", "relu", "conv2", "erf"), false, "circular", 1.5, 0.2, true, 4);
+        Kernel standard = KernelSpec.parse(spec("cntk", wide));
+        assertEquals(standard, KernelSpec.parse(standard.toSpec()));
+        assertTrue(standard.toSpec().contains("padding=circular") && standard.toSpec().contains("width=4"),
+                standard.toSpec());
+        assertTrue(!KernelSpec.parse(spec("cntk", net)).toSpec().contains("padding"));
+        assertEquals(standard, ConvolutionalKernel.builder(NeuralKernel.Kind.NTK).shape(5, 4, 2)
+                .layers("conv3", "relu", "conv2", "erf").readout(ConvolutionalKernel.Readout.FLATTEN)
+                .padding(ConvolutionalKernel.Padding.CIRCULAR).variances(1.5, 0.2).standard(4).build());
+        // a tree needs filter ≥ 2 and depth ≥ 0, and at most 10⁸ inputs: 10^8 is allowed, 10^9 is not
+        assertEquals(1.0, ConvolutionalKernel.tree(NeuralKernel.Kind.NNGP, 2, 0, Activation.relu(), 1, 0)
+                .value(new double[] {1}, new double[] {1}), 1e-15);
+        ConvolutionalKernel.tree(NeuralKernel.Kind.NNGP, 10, 8, Activation.relu(), 1, 0);
+        Kernels4jException e = assertThrows(Kernels4jException.class,
+                () -> ConvolutionalKernel.tree(NeuralKernel.Kind.NNGP, 10, 9, Activation.relu(), 1, 0));
+        assertTrue(e.getMessage().contains("too many inputs"), e.getMessage());
+        // the memory check runs before any working array is allocated, for self values and Gram blocks too
+        Kernel big = KernelSpec.parse("cntk(shape=[400, 400, 1], layers=[conv3, relu], readout=gap)");
+        for (org.junit.jupiter.api.function.Executable call : List.<org.junit.jupiter.api.function.Executable>of(
+                () -> big.selfValue(new double[160_000]), () -> GramEngine.gram(big, new Matrix(1, 160_000)))) {
+            e = assertThrows(Kernels4jException.class, call);
+            assertTrue(e.getMessage().contains("GB of working memory"), e.getMessage());
+        }
+    }
+
+    /** Columns in whole batches of {@link ConvolutionalBatch#WIDTH}, and Gram tiles beyond the first. */
+    @Test
+    void wholeBatchesAndLaterTiles() {
+        Net net = new Net(4, 1, 1, false, List.of("conv2", "relu"), true, "same", 1.5, 0.1, true, 0);
+        Kernel k = KernelSpec.parse(spec("cntk", net));
+        Matrix x = TestData.gaussian(3, 4, 1, 29);
+        Matrix z = TestData.gaussian(2 * ConvolutionalBatch.WIDTH, 4, 1, 31);
+        Matrix c = GramEngine.cross(k, x, z);
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < z.rows(); j++) {
+                double want = bruteForce(net, x.row(i), z.row(j))[1];
+                assertEquals(want, c.get(i, j), 1e-10 * Math.abs(want), "(" + i + ", " + j + ")");
+            }
+        }
+        int n = GramEngine.tileSize() + 2;
+        Kernel gp = KernelSpec.parse(spec("cnngp", net)); // the cheaper kind for the larger Gram matrix
+        Matrix many = TestData.gaussian(n, 4, 1, 37);
+        Matrix g = GramEngine.gram(gp, many);
+        for (int i = n - 4; i < n; i++) {
+            assertEquals(gp.selfValue(many.row(i)), g.get(i, i), 1e-12 * g.get(i, i), "diagonal " + i);
+            assertEquals(bruteForce(net, many.row(i), many.row(0))[0], g.get(i, 0), 1e-10 * Math.abs(g.get(i, 0)));
+        }
+    }
+
+    /**
+     * With b_var = 0 a bias-free ReLU network maps the zero image to zero whatever its weights, so every NNGP
+     * covariance and (NTK parameterization) every NTK entry involving it is exactly 0 — through the batched
+     * Gram path, where the zero image has zero pre-activation variance at every position (1/σ must be taken as 0).
+     */
+    @Test
+    void theZeroImageOfABiasFreeReluNetworkHasZeroKernelValues() {
+        Matrix x = TestData.gaussian(12, 5 * 4, 1, 17);
+        for (int f = 0; f < 20; f++) {
+            x.set(3, f, 0);
+            x.set(10, f, 0);
+        }
+        for (String kind : new String[] {"cnngp", "cntk", "cnngp-flatten", "cntk-flatten"}) {
+            // readout=flatten without pooling takes the position-diagonal path instead of the batches
+            String readout = kind.endsWith("flatten") ? "flatten" : "gap";
+            Kernel k = KernelSpec.parse(kind.replace("-flatten", "") + "(shape=[5, 4, 1], layers=[conv3, relu, conv2, "
+                    + "relu], readout=" + readout + ", b_var=0)");
+            Matrix g = GramEngine.gram(k, x);
+            assertEquals(0.0, k.value(x.row(3), x.row(0)), 0, kind + " value"); // the one-pair path
+            assertEquals(0.0, k.value(x.row(0), x.row(10)), 0, kind + " value");
+            for (int i = 0; i < 12; i++) {
+                for (int j = 0; j < 12; j++) {
+                    boolean zero = i == 3 || i == 10 || j == 3 || j == 10;
+                    assertTrue(Double.isFinite(g.get(i, j)), kind + " (" + i + ", " + j + ")");
+                    if (zero) {
+                        assertEquals(0.0, g.get(i, j), 0, kind + " (" + i + ", " + j + ")");
+                    } else if (i == j) {
+                        assertTrue(g.get(i, j) > 0, kind + " (" + i + ", " + i + ")");
+                    }
+                }
+            }
+        }
     }
 
     static void assertClose(Matrix expected, Matrix actual) {

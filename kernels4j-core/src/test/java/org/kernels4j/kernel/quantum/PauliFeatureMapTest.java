@@ -163,6 +163,8 @@ class PauliFeatureMapTest {
             if (n >= 3) {
                 out.add(Arguments.of(n, PauliFeatureMap.of(List.of("Z", "ZZ", "XYZ", "ZZZ"), 2, "sca", 1.2)));
                 out.add(Arguments.of(n, PauliFeatureMap.of(List.of("Z", "ZZ"), 2, new int[][] {{0, 2}, {2, 1}}, 2.0)));
+                // two-qubit strings only, rotating with the repetition: no term repeats between repetitions
+                out.add(Arguments.of(n, PauliFeatureMap.of(List.of("ZZ"), 3, "sca", 1.4)));
             }
         }
         return out.stream();

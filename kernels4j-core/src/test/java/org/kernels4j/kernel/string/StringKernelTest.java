@@ -300,6 +300,131 @@ class StringKernelTest {
         assertMessage("constant: text 0 of the second list is empty", () -> StringKernel.constant().value("ab", null));
     }
 
+    /** |{β ∈ Σ^k : d_H(β, x) ≤ m}| for a fixed x, by a position-by-position count of the words at each distance. */
+    private static long hammingBall(int k, int m, int sigma) {
+        long[] ways = new long[m + 1]; // ways[d]: words over the positions so far at distance d
+        ways[0] = 1;
+        for (int p = 0; p < k; p++) {
+            long[] next = new long[m + 1];
+            for (int d = 0; d <= m; d++) {
+                next[d] += ways[d]; // this position matches
+                if (d + 1 <= m) {
+                    next[d + 1] += ways[d] * (sigma - 1); // any of the σ − 1 other letters
+                }
+            }
+            ways = next;
+        }
+        long sum = 0;
+        for (long w : ways) {
+            sum += w;
+        }
+        return sum;
+    }
+
+    @Test
+    void parameterBoundsAreExact() {
+        assertMessage("lambda must be a finite number > 1, got 1.0", () -> StringKernel.exponential(1.0));
+        assertMessage("lambda must be in (0, 1], got 0.0", () -> StringKernel.subsequence(2, 0.0));
+        assertEquals(1.0, StringKernel.subsequence(2, 1.0).lambda(), 0);
+        // mismatch codes are base-|Σ| numerals of k digits: |Σ|^k must stay below 2^63
+        assertMessage("2^63 k-mers do not fit a 64-bit code", () -> StringKernel.mismatch(63, 0, "AC"));
+        assertEquals(62, StringKernel.mismatch(62, 0, "AC").length());
+        assertMessage("4^32 k-mers do not fit a 64-bit code", () -> StringKernel.mismatch(32, 1, "ACGT"));
+        assertEquals(31, StringKernel.mismatch(31, 1, "ACGT").length());
+        // the neighbourhood guard: the Hamming ball's size, counted position by position, against 10^6
+        for (int[] kms : new int[][] {{20, 5, 4}, {9, 6, 6}, {39, 4, 3}, {13, 5, 7}}) {
+            long ball = hammingBall(kms[0], kms[1], kms[2]);
+            assertTrue(ball > 1_000_000, "test case " + java.util.Arrays.toString(kms));
+            String alphabet = "ACGTUVW".substring(0, kms[2]);
+            assertMessage("each k-mer has " + ball + " neighbours within m = " + kms[1],
+                    () -> StringKernel.mismatch(kms[0], kms[1], alphabet));
+        }
+        for (int[] kms : new int[][] {{20, 4, 4}, {9, 5, 6}, {39, 3, 3}, {13, 4, 7}, {22, 2, 7}}) {
+            assertTrue(hammingBall(kms[0], kms[1], kms[2]) <= 1_000_000, "test case " + java.util.Arrays.toString(kms));
+            StringKernel k = StringKernel.mismatch(kms[0], kms[1], "ACGTUVW".substring(0, kms[2]));
+            assertEquals(kms[1], k.mismatches());
+        }
+    }
+
+    @Test
+    void parseMessagesNameTheSpecOnce() {
+        assertEquals("invalid string kernel spec 'exponential(lambda=0.5)': exponential: lambda must be a finite number"
+                + " > 1, got 0.5", assertThrows(Kernels4jException.class,
+                        () -> StringKernel.parse("exponential(lambda=0.5)")).getMessage());
+        assertEquals("invalid string kernel spec 'spectra(k=3)': unknown string kernel 'spectra' (spectrum, boundrange,"
+                + " constant, exponential, subsequence, mismatch)", assertThrows(Kernels4jException.class,
+                        () -> StringKernel.parse("spectra(k=3)")).getMessage());
+        // a spec that starts with '(' has an empty name; one without its ')' is refused for that first
+        assertMessage("unknown string kernel ''", () -> StringKernel.parse("(k=3)"));
+        assertMessage("missing ')'", () -> StringKernel.parse("("));
+        assertMessage("expected name=value, got 'k'", () -> StringKernel.parse("spectrum(k)"));
+        assertMessage("unknown parameter '' for spectrum", () -> StringKernel.parse("spectrum(=3)"));
+        assertTrue(!StringKernel.isStringKernelSpec(null));
+        assertTrue(!StringKernel.isStringKernelSpec("(spectrum)"));
+        assertTrue(StringKernel.isStringKernelSpec(" mismatch "));
+    }
+
+    @Test
+    void accessorsEqualityAndText() {
+        StringKernel a = StringKernel.parse("constant(normalized=false)");
+        assertTrue(!a.isNormalized());
+        assertEquals("constant(normalized=false)", a.toString());
+        assertTrue(!StringKernel.spectrum(3).equals(StringKernel.spectrum(4)));
+        assertTrue(!StringKernel.spectrum(3).equals(StringKernel.spectrum(3).normalized(false)));
+        assertEquals(StringKernel.spectrum(3), StringKernel.parse("spectrum(k=3)"));
+        assertEquals(StringKernel.spectrum(3).hashCode(), StringKernel.parse("spectrum(k=3)").hashCode());
+    }
+
+    @Test
+    void crossChecksTheFirstListToo() {
+        assertMessage("spectrum(length=3): text 0 has 2 characters, fewer than k = 3",
+                () -> StringKernel.spectrum(3).cross(List.of("ab"), List.of("abc")));
+        Kernels4jException e = assertThrows(Kernels4jException.class,
+                () -> StringKernel.spectrum(3).cross(List.of(), List.of("abc")));
+        assertEquals("spectrum: no texts", e.getMessage());
+        e = assertThrows(Kernels4jException.class, () -> StringKernel.constant().cross(List.of("abc", ""), List.of("abc")));
+        assertEquals("constant: text 1 is empty", e.getMessage());
+    }
+
+    @Test
+    void longSubstringsOverFewLettersAreCountedExactly() {
+        // 3 letters and length 40: 4^40 = 2^80 would overflow a numeral code (4^32 = 2^64 wraps to 0, so the
+        // first 8 letters of a 40-mer would be lost); "a"+X and "b"+X share no 40-mer but every 40-mer of X
+        Random r = new Random(11);
+        StringBuilder x = new StringBuilder();
+        for (int p = 0; p < 45; p++) {
+            x.append("abc".charAt(r.nextInt(3)));
+        }
+        List<String> texts = List.of("a" + x, "b" + x, "c" + x.substring(3) + "ab", x.toString());
+        for (StringKernel k : List.of(StringKernel.spectrum(40), StringKernel.boundRange(40))) {
+            boolean exact = k.type() == StringKernel.Type.SPECTRUM;
+            Matrix g = k.normalized(false).gram(texts);
+            for (int i = 0; i < texts.size(); i++) {
+                for (int j = 0; j < texts.size(); j++) {
+                    double want = substringBrute(texts.get(i), texts.get(j), l -> (exact ? l == 40 : l <= 40) ? 1 : 0);
+                    assertEquals(want, g.get(i, j), 0, k + " " + i + "," + j);
+                }
+            }
+        }
+        // one letter: "a", "aa", "aaa" are different substrings
+        for (String[] st : new String[][] {{"aaaa", "aa"}, {"aaa", "aaa"}}) {
+            assertEquals(substringBrute(st[0], st[1], l -> l <= 3 ? 1 : 0),
+                    StringKernel.boundRange(3).normalized(false).value(st[0], st[1]), 0);
+        }
+    }
+
+    @Test
+    void mismatchFeaturesOfLongTextsGrowTheirBuffer() {
+        // 146 4-mers times a neighbourhood of 1 + 4·3 = 13 codes: more than the first buffer of 1024
+        List<String> texts = randomTexts(3, 140, 150, "ACGT", 12);
+        Matrix g = StringKernel.mismatch(4, 1, "ACGT").normalized(false).gram(texts);
+        for (int i = 0; i < texts.size(); i++) {
+            for (int j = 0; j < texts.size(); j++) {
+                assertEquals(mismatchBrute(texts.get(i), texts.get(j), 4, 1, "ACGT"), g.get(i, j), 0, i + "," + j);
+            }
+        }
+    }
+
     private static void assertMessage(String part, org.junit.jupiter.api.function.Executable call) {
         Kernels4jException e = assertThrows(Kernels4jException.class, call);
         assertTrue(e.getMessage().contains(part), e.getMessage());
