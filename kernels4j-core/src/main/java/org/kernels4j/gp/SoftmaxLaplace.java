@@ -621,17 +621,12 @@ final class SoftmaxLaplace {
         private final int classes;
         private final int maxIterations;
         private double[][] warm;
-        private int evaluations;
 
         Problem(Matrix x, int[] labels, int classes, int maxIterations) {
             this.x = x;
             this.labels = labels;
             this.classes = classes;
             this.maxIterations = maxIterations;
-        }
-
-        int evaluations() {
-            return evaluations;
         }
 
         /** The posterior at this Gram matrix, warm-started and remembered for the next call. */
@@ -643,7 +638,6 @@ final class SoftmaxLaplace {
         }
 
         HyperparameterSearch.Evidence evaluate(Kernel kernel) {
-            evaluations++;
             Matrix k = GramEngine.gram(kernel, x);
             Posterior p = fit(k);
             if (!Double.isFinite(p.logEvidence())) {

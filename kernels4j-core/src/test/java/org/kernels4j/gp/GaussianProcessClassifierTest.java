@@ -206,4 +206,39 @@ class GaussianProcessClassifierTest {
                 org.kernels4j.model.ModelState.of("gpc", old, state.arrays()));
         assertEquals(0.0, fromOld.probabilities(q).maxAbsDifference(p), 1e-12);
     }
+
+    /**
+     * One-vs-rest reports: the iteration count is the sum over the binary problems and is named after the method
+     * (Newton steps for Laplace); an index outside the problems is refused by name; both ends of (0, 1] are allowed
+     * for the EP damping and the CVI step, 0 is not.
+     */
+    @Test
+    void oneVersusRestReportOptionsAndProblemIndices() {
+        Matrix x = TestData.gaussian(12, 2, 1.0, 21);
+        Matrix y = new Matrix(12, 1);
+        for (int i = 0; i < 12; i++) {
+            y.set(i, 0, i % 3);
+        }
+        GaussianProcessClassifierModel laplace = GaussianProcessClassifier.builder(K).build().fit(x, y);
+        long sum = 0;
+        for (int c = 0; c < 3; c++) {
+            sum += laplace.iterations(c);
+        }
+        assertEquals(sum, laplace.report().number("newton_iterations"), 0);
+        assertTrue(sum > 3, "each binary problem takes at least one step, and more: " + sum);
+        assertTrue(!laplace.report().has("iterations"));
+        GaussianProcessClassifierModel ep = GaussianProcessClassifier.builder(K).inference(InferenceMethod.EP).damping(1)
+                .stepSize(1).build().fit(x, y);
+        assertTrue(ep.report().has("iterations") && !ep.report().has("newton_iterations"));
+        Kernels4jException e = assertThrows(Kernels4jException.class, () -> laplace.iterations(3));
+        assertEquals("problem 3 does not exist; the model has 3", e.getMessage());
+        assertEquals(2, laplace.features());
+        assertTrue(laplace.toString().contains("classes [0.0, 1.0, 2.0]"), laplace.toString());
+        GaussianProcessClassifier.builder(K).inference(InferenceMethod.CVI).stepSize(1).damping(1).build();
+        for (double[] bad : new double[][] {{0.5, 0}, {1.5, 0.5}, {0.5, 1.5}}) {
+            e = assertThrows(Kernels4jException.class, () -> GaussianProcessClassifier.builder(K).damping(bad[0])
+                    .stepSize(bad[1]).build());
+            assertTrue(e.getMessage().startsWith("the EP damping and the CVI step must lie in (0, 1]"), e.getMessage());
+        }
+    }
 }

@@ -325,6 +325,99 @@ class SoftmaxClassifierTest {
         }
     }
 
+    /**
+     * The Newton cap is exact: a cap of 1 or 2 stops after exactly that many steps, unconverged, on a problem that
+     * needs more (uncapped it converges, in more steps than 2).
+     */
+    @Test
+    void theNewtonCapIsExact() {
+        Matrix x = tinyInputs();
+        int[] labels = new int[TINY_LABELS.length];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = (int) TINY_LABELS[i];
+        }
+        Matrix k = GramEngine.gram(K, x);
+        SoftmaxLaplace.Posterior full = SoftmaxLaplace.fit(k, labels, 3, 100, null);
+        assertTrue(full.converged() && full.iterations() > 2, "uncapped: " + full.iterations() + " steps");
+        for (int cap = 1; cap <= 2; cap++) {
+            SoftmaxLaplace.Posterior p = SoftmaxLaplace.fit(k, labels, 3, cap, null);
+            assertEquals(cap, p.iterations());
+            assertTrue(!p.converged());
+        }
+    }
+
+    /**
+     * Softmax and the Monte-Carlo probabilities at logits of several hundred, where e^f overflows unless the
+     * largest logit is subtracted first: against the closed form 1/(1 + Σ_k e^(f_k − f_c)). With a zero predictive
+     * covariance every draw is the mean, so the Monte-Carlo average is that softmax exactly.
+     */
+    @Test
+    void hugeLogitsDoNotOverflow() {
+        double[][] pi = SoftmaxLaplace.softmax(new double[][] {{800, -5}, {790, -3}, {0, -4}});
+        assertEquals(1 / (1 + Math.exp(-10) + Math.exp(-800)), pi[0][0], 1e-15);
+        assertEquals(Math.exp(-10) / (1 + Math.exp(-10)), pi[1][0], 1e-15);
+        assertEquals(1 / (1 + Math.exp(-2) + Math.exp(-1)), pi[1][1], 1e-15);
+        double[][][] zero = new double[1][3][3];
+        Matrix p = SoftmaxLaplace.probabilities(new SoftmaxLaplace.Prediction(new double[][] {{800, 790, 0}}, zero), 50);
+        assertEquals(1 / (1 + Math.exp(-10) + Math.exp(-800)), p.get(0, 0), 1e-15);
+        assertEquals(Math.exp(-10) / (1 + Math.exp(-10)), p.get(0, 1), 1e-15);
+        assertEquals(0, SoftmaxLaplace.probabilities(new SoftmaxLaplace.Prediction(new double[0][], new double[0][][]), 50)
+                .rows());
+    }
+
+    /**
+     * A softmax model's file keeps every latent function's mode; a factor with a zero diagonal entry is refused by
+     * name; the model checks problem indices and input widths with its own messages; the report names a learned
+     * kernel only when a search ran.
+     */
+    @Test
+    void softmaxModelFilesProblemIndicesAndReport() {
+        Matrix x = tinyInputs();
+        GaussianProcessClassifierModel m = GaussianProcessClassifier.builder(K).multiClass(MultiClass.SOFTMAX)
+                .predictiveSamples(200).build().fit(x, Matrix.column(TINY_LABELS));
+        ModelState s = ModelCodecs.encode(m);
+        GaussianProcessClassifierModel back = (GaussianProcessClassifierModel) ModelCodecs.decode(
+                ModelState.of(s.kind(), s.fields(), s.arrays()));
+        for (int c = 0; c < 3; c++) {
+            assertEquals(0, Matrix.column(m.mode(c)).maxAbsDifference(Matrix.column(back.mode(c))), 0, "mode " + c);
+        }
+        // the convergence flag survives a second round trip; a file without it reads as converged
+        assertTrue(s.flag("converged"));
+        assertTrue(ModelCodecs.encode(back).flag("converged"));
+        Map<String, Object> notConverged = new HashMap<>(s.fields());
+        notConverged.put("converged", false);
+        assertTrue(!ModelCodecs.encode(ModelCodecs.decode(ModelState.of(s.kind(), notConverged, s.arrays())))
+                .flag("converged"));
+        notConverged.remove("converged");
+        assertTrue(ModelCodecs.encode(ModelCodecs.decode(ModelState.of(s.kind(), notConverged, s.arrays())))
+                .flag("converged"));
+        Map<String, Matrix> arrays = new HashMap<>(s.arrays());
+        Matrix lower = s.matrix("lower").copy();
+        lower.set(7 + 2, 2, 0); // class 1's factor, diagonal entry 2
+        arrays.put("lower", lower);
+        Kernels4jException e = assertThrows(Kernels4jException.class,
+                () -> ModelCodecs.decode(ModelState.of(s.kind(), s.fields(), arrays)));
+        assertEquals("array 'lower' of class 1 has a non-positive diagonal", e.getMessage());
+        for (int bad : new int[] {-1, 3}) {
+            e = assertThrows(Kernels4jException.class, () -> m.iterations(bad));
+            assertEquals("problem " + bad + " does not exist; the model has 3", e.getMessage());
+        }
+        Matrix wide = new Matrix(2, 3);
+        for (java.util.function.Supplier<?> call : List.<java.util.function.Supplier<?>>of(() -> m.latentMeans(wide),
+                () -> m.latentCovariances(wide), () -> m.probabilities(wide))) {
+            e = assertThrows(Kernels4jException.class, call::get);
+            assertEquals("the model was trained on 2 features but the data has 3", e.getMessage());
+        }
+        assertTrue(!m.report().has("kernel_learned"));
+        assertEquals(2, m.features());
+        assertTrue(m.toString().contains("classes [0.0, 1.0, 2.0]"), m.toString());
+        GaussianProcessClassifierModel learned = GaussianProcessClassifier.builder(K).multiClass(MultiClass.SOFTMAX)
+                .predictiveSamples(200).optimize(HyperparameterSearch.builder().maxIterations(3).build()).build()
+                .fit(x, Matrix.column(TINY_LABELS));
+        assertEquals(learned.kernel().toSpec(), learned.report().text("kernel_learned"));
+        assertEquals(1, learned.report().number("search_starts"), 0);
+    }
+
     /** The C×C factor reproduces a semi-definite covariance, including a singular one (a zero pivot). */
     @Test
     void semidefiniteFactorReproducesTheCovariance() {

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -17,6 +21,8 @@ import org.kernels4j.kernel.Kernel;
 import org.kernels4j.kernel.KernelSpec;
 import org.kernels4j.linalg.Matrix;
 import org.kernels4j.linalg.SpecialFunctions;
+import org.kernels4j.model.ModelCodecs;
+import org.kernels4j.model.ModelState;
 
 class SparseVariationalGaussianProcessTest {
     private static final Kernel RBF = KernelSpec.parse("1.3*rbf(length=0.5)");
@@ -113,6 +119,8 @@ class SparseVariationalGaussianProcessTest {
                 .likelihood(Likelihood.gaussian(noise)).inducingInputs(z).jitter(1e-4).batchSize(20).epochs(60)
                 .naturalGradientStep(0.05).seed(3).build().fit(x, y);
         double gap = titsias - batched.elbo(x, y);
+        // the recorded estimate, the mean of the last epoch's three batch terms minus the KL, is close to it too
+        assertEquals(batched.elbo(x, y), batched.fit().elboEstimate(), 0.05 * Math.abs(titsias));
         assertTrue(gap >= -1e-9 && gap < 0.05 * Math.abs(titsias), "minibatch training approaches the bound, gap " + gap);
     }
 
@@ -375,6 +383,353 @@ class SparseVariationalGaussianProcessTest {
             s += -0.5 * Math.log(2 * Math.PI * noise) - (r * r + latent.get(i, 1)) / (2 * noise);
         }
         return s;
+    }
+
+    /**
+     * The codec writes what the model holds and reads back a model that answers identically (the prior factor
+     * recomputed by the same code, so exactly); fit details survive, a file without them reads with no fit, a
+     * non-finite ELBO estimate is left out, and a bad factor or likelihood is refused by field name.
+     */
+    @Test
+    void modelsSurviveTheCodecExactlyAndBadFilesAreRefusedByName() {
+        Matrix x = TestData.gaussian(40, 2, 1.0, 41);
+        Matrix y = labels(x, 42);
+        SparseVariationalGaussianProcessModel m = SparseVariationalGaussianProcess.builder(RBF)
+                .likelihood(Likelihood.logit()).inducing(6).batchSize(20).epochs(2).seed(5).jitter(1e-5).build()
+                .fit(x, y);
+        SparseVariationalGaussianProcessCodec codec = new SparseVariationalGaussianProcessCodec();
+        ModelState s = codec.encode(m);
+        assertEquals("svgp", s.kind());
+        assertEquals(m.fit().elboEstimate(), s.number("elbo_estimate"), 0.0);
+        SparseVariationalGaussianProcessModel back = (SparseVariationalGaussianProcessModel) ModelCodecs.decode(
+                ModelState.of(s.kind(), s.fields(), s.arrays()));
+        Matrix q = TestData.gaussian(7, 2, 1.3, 43);
+        assertEquals(RBF.toSpec(), back.kernel().toSpec());
+        assertEquals("logit", back.likelihood().toSpec());
+        assertEquals(1e-5, back.jitter(), 0.0);
+        assertEquals(m.fit(), back.fit());
+        assertEquals(0.0, back.inducingInputs().maxAbsDifference(m.inducingInputs()), 0.0);
+        assertEquals(0.0, back.precisionFactor().maxAbsDifference(m.precisionFactor()), 0.0);
+        assertEquals(0.0, back.latent(q).maxAbsDifference(m.latent(q)), 0.0);
+        assertEquals(0.0, back.probabilities(q).maxAbsDifference(m.probabilities(q)), 0.0);
+        assertEquals(m.elbo(x, y), back.elbo(x, y), 0.0);
+        assertEquals(2, back.report().number("epochs"), 0.0);
+        assertTrue(back.hasProbabilities());
+        assertEquals(2, back.features());
+        assertEquals(0.0, back.variationalMean()[3] - m.variationalMean()[3], 0.0);
+        assertTrue(back.toString().contains("logit") && back.toString().contains("m = 6"), back.toString());
+        // prediction and ELBO inputs are checked by the model, with the model's own messages
+        expect("the model was trained on 2 features but the data has 3", () -> back.latent(new Matrix(4, 3)));
+        expect("the model was trained on 2 features but the data has 3", () -> back.elbo(new Matrix(40, 3), y));
+        Matrix two = y.copy();
+        two.set(7, 0, 2);
+        expect("the logit likelihood needs labels 0 or 1; row 8 has 2.0", () -> back.elbo(x, two));
+
+        // no fit fields: a model without a fit record, same predictions
+        Map<String, Object> bare = new HashMap<>(s.fields());
+        for (String f : new String[] {"rows", "batch_size", "epochs", "steps", "natural_step", "learned_hyperparameters",
+            "learned_inducing", "elbo_estimate", "seconds"}) {
+            bare.remove(f);
+        }
+        SparseVariationalGaussianProcessModel plain = (SparseVariationalGaussianProcessModel) ModelCodecs.decode(
+                ModelState.of(s.kind(), bare, s.arrays()));
+        assertNull(plain.fit());
+        assertTrue(!plain.report().has("elbo_estimate") && plain.report().has("inducing"));
+        assertEquals(0.0, plain.latent(q).maxAbsDifference(m.latent(q)), 0.0);
+
+        // a fit record with a NaN estimate: the field is left out and reads back as NaN
+        SparseVariationalGaussianProcessModel.Fit f = m.fit();
+        SparseVariationalGaussianProcessModel nan = new SparseVariationalGaussianProcessModel(m.kernel(),
+                m.likelihood(), m.inducingInputs(), m.variationalMean(), m.precisionFactor(), m.jitter(),
+                new SparseVariationalGaussianProcessModel.Fit(f.rows(), f.batchSize(), f.epochs(), f.steps(),
+                        f.naturalStep(), true, false, Double.NaN, f.seconds()));
+        ModelState ns = codec.encode(nan);
+        assertTrue(!ns.has("elbo_estimate"));
+        assertTrue(ns.flag("learned_hyperparameters") && !ns.flag("learned_inducing"));
+        SparseVariationalGaussianProcessModel nanBack = codec.decode(ns);
+        assertTrue(Double.isNaN(nanBack.fit().elboEstimate()));
+        assertTrue(nanBack.fit().learnedHyperparameters() && !nanBack.fit().learnedInducing());
+
+        Map<String, Matrix> arrays = new HashMap<>(s.arrays());
+        Matrix badR = m.precisionFactor();
+        badR.set(2, 2, -badR.get(2, 2));
+        arrays.put("precision_factor", badR);
+        Kernels4jException e = assertThrows(Kernels4jException.class,
+                () -> codec.decode(ModelState.of(s.kind(), s.fields(), arrays)));
+        assertTrue(e.getMessage().startsWith("array 'precision_factor': a Cholesky factor needs a positive finite diagonal"),
+                e.getMessage());
+        Map<String, Object> badLik = new HashMap<>(s.fields());
+        badLik.put("likelihood", "cauchy");
+        e = assertThrows(Kernels4jException.class, () -> codec.decode(ModelState.of(s.kind(), badLik, s.arrays())));
+        assertTrue(e.getMessage().startsWith("field 'likelihood': unknown likelihood 'cauchy'"), e.getMessage());
+    }
+
+    /**
+     * The bounds of the options are inclusive where the javadoc says so (m ≥ 1, one-row Z, b ≥ 1, m ≤ n), a step
+     * of 0 is refused, and the number of steps is epochs·⌈n/b⌉, each reported once to the progress listener with
+     * that total. A fit on rows that do not match its targets is refused before any work.
+     */
+    @Test
+    void inclusiveBoundsStepCountsAndProgress() {
+        Matrix x = TestData.gaussian(12, 2, 1.0, 51);
+        Matrix y = regressionTargets(x, 52);
+        List<long[]> seen = new ArrayList<>();
+        SparseVariationalGaussianProcessModel one = SparseVariationalGaussianProcess.builder(RBF)
+                .likelihood(Likelihood.gaussian(0.2)).inducing(1).batchSize(1).epochs(2)
+                .progress((done, total, stage) -> {
+                    assertEquals("svgp", stage);
+                    seen.add(new long[] {done, total});
+                }).build().fit(x, y);
+        assertEquals(1, one.inducingInputs().rows());
+        assertEquals(24, one.fit().steps());
+        assertEquals(24, seen.size());
+        for (int i = 0; i < 24; i++) {
+            assertEquals(i + 1, seen.get(i)[0]);
+            assertEquals(24, seen.get(i)[1]);
+        }
+        SparseVariationalGaussianProcessModel five = SparseVariationalGaussianProcess.builder(RBF)
+                .likelihood(Likelihood.gaussian(0.2)).inducing(12).batchSize(5).epochs(3).progress(null).build()
+                .fit(x, y);
+        assertEquals(9, five.fit().steps()); // 3 epochs of batches 5, 5, 2
+        assertEquals(12, five.inducingInputs().rows());
+        SparseVariationalGaussianProcessModel single = SparseVariationalGaussianProcess.builder(RBF)
+                .likelihood(Likelihood.gaussian(0.2)).inducingInputs(x.rowRange(3, 4)).epochs(1).build().fit(x, y);
+        assertEquals(0.0, single.inducingInputs().maxAbsDifference(x.rowRange(3, 4)), 0.0);
+        expect("the natural-gradient step must lie in (0, 1], got 0.0", () ->
+                SparseVariationalGaussianProcess.builder(RBF).naturalGradientStep(0));
+        expect("the number of inducing points must be >= 1, got 0", () ->
+                SparseVariationalGaussianProcess.builder(RBF).inducing(0));
+        expect("the inducing inputs must have at least one row", () ->
+                SparseVariationalGaussianProcess.builder(RBF).inducingInputs(new Matrix(0, 2)));
+        expect("training data has 12 rows but the targets have 11", () -> SparseVariationalGaussianProcess.builder(RBF)
+                .likelihood(Likelihood.gaussian(0.2)).inducing(3).build().fit(x, y.rowRange(0, 11)));
+        // the leverage sampler needs its ridge λ > 0: the fit hands it a positive one, and picks rows of x
+        SparseVariationalGaussianProcessModel lev = SparseVariationalGaussianProcess.builder(RBF)
+                .likelihood(Likelihood.gaussian(0.2)).sampler(org.kernels4j.approx.Landmarks.Sampler.LEVERAGE)
+                .inducing(4).epochs(1).seed(3).build().fit(x, y);
+        Matrix z = lev.inducingInputs();
+        for (int j = 0; j < 4; j++) {
+            boolean isRow = false;
+            for (int i = 0; i < 12; i++) {
+                isRow |= z.rowRange(j, j + 1).maxAbsDifference(x.rowRange(i, i + 1)) == 0;
+            }
+            assertTrue(isRow, "inducing input " + j + " is a row of x");
+        }
+    }
+
+    /**
+     * With a Gaussian likelihood, all rows as inducing inputs, one batch and γ = 1, the first step lands on the
+     * optimum (see above), so from the second epoch on the recorded estimate, "the last epoch's data term minus the
+     * final KL", is the exact evidence; and the recorded time lies within the wall time measured around the fit.
+     */
+    @Test
+    void theElboEstimateAfterTheOptimumIsTheExactEvidence() {
+        Matrix x = TestData.gaussian(25, 2, 2.0, 53);
+        Matrix y = regressionTargets(x, 54);
+        double noise = 0.15;
+        long before = System.nanoTime();
+        SparseVariationalGaussianProcessModel m = SparseVariationalGaussianProcess.builder(RBF)
+                .likelihood(Likelihood.gaussian(noise)).inducingInputs(x).jitter(0).batchSize(25).epochs(3)
+                .naturalGradientStep(1).build().fit(x, y);
+        double wall = (System.nanoTime() - before) / 1e9;
+        double exact = exactEvidence(RBF, x, y.column(0), noise);
+        assertEquals(exact, m.fit().elboEstimate(), 1e-7 * Math.abs(exact));
+        assertEquals(3, m.fit().steps());
+        assertTrue(m.fit().seconds() >= 0 && m.fit().seconds() <= wall, m.fit().seconds() + " s against " + wall);
+    }
+
+    /**
+     * Each learning switch moves only its own parameters, by Adam's steps (Kingma &amp; Ba, bias-corrected, written
+     * out here). At the start q(v) = N(0, I) is the prior, where the bound does not depend on Z or on the length
+     * scale (every marginal is N(0, k(x, x))): their first gradients are 0 and so are their first steps, while
+     * the amplitude's first step is η·g/(|g| + 10⁻⁸) = ±η. The second step is taken along the gradient g₂ at q₁
+     * (what one epoch without learning gives) after a zero first gradient: m̂ = 0.1g₂/(1 − 0.9²),
+     * v̂ = 0.001g₂²/(1 − 0.999²), a step η·m̂/(√v̂ + 10⁻⁸). One batch of all rows per epoch (n/|B| = 1); the
+     * gradients are central differences of the bound.
+     */
+    @Test
+    void eachLearningSwitchMovesOnlyItsOwnParametersByAdamSteps() {
+        Matrix x = TestData.gaussian(40, 2, 1.2, 55);
+        Matrix y = labels(x, 56);
+        Matrix z = TestData.gaussian(5, 2, 1.0, 57);
+        double rate = 0.01;
+        double jitter = 1e-6;
+        Likelihood lik = Likelihood.logit();
+        double[] zeros = new double[5];
+        Matrix identity = Matrix.identity(5);
+        double[] yv = y.column(0);
+        SparseVariationalGaussianProcess.Builder b = SparseVariationalGaussianProcess.builder(RBF).likelihood(lik)
+                .inducingInputs(z).jitter(jitter).batchSize(40).epochs(1).learningRate(rate);
+        SparseVariationalGaussianProcessModel plain = b.build().fit(x, y);
+        assertEquals("variational only", plain.report().text("learned"));
+        assertTrue(!plain.report().has("kernel_learned"));
+
+        SparseVariationalGaussianProcessModel theta = b.learnHyperparameters(true).learnInducingInputs(false).build()
+                .fit(x, y);
+        assertEquals(0.0, theta.inducingInputs().maxAbsDifference(z), 0.0);
+        assertEquals("hyperparameters", theta.report().text("learned"));
+        assertEquals(theta.kernel().toSpec(), theta.report().text("kernel_learned"));
+        double h = 1e-5;
+        double[] start = RBF.hyperparameters().stream().mapToDouble(p -> p.value()).toArray();
+        double[] firstStep = new double[start.length];
+        for (int p = 0; p < start.length; p++) {
+            double[] up = start.clone();
+            double[] down = start.clone();
+            up[p] *= Math.exp(h);
+            down[p] *= Math.exp(-h);
+            double fd = (value(RBF.withHyperparameters(up), z, jitter, zeros, identity, x, yv, 1, lik)
+                    - value(RBF.withHyperparameters(down), z, jitter, zeros, identity, x, yv, 1, lik)) / (2 * h);
+            firstStep[p] = Math.abs(fd) < 1e-9 ? 0 : Math.signum(fd) * rate;
+            double moved = Math.log(theta.kernel().hyperparameters().get(p).value() / start[p]);
+            assertEquals(firstStep[p], moved, 1e-9, "log θ " + p + " (gradient " + fd + ")");
+        }
+        assertEquals(rate, Math.abs(firstStep[0]), 0.0, "the amplitude has a gradient at the prior");
+
+        // Z alone, two epochs: no first step, then the step along the gradient at q₁
+        SparseVariationalGaussianProcessModel inputs = b.learnHyperparameters(false).learnInducingInputs(true).epochs(2)
+                .build().fit(x, y);
+        assertEquals(RBF.toSpec(), inputs.kernel().toSpec());
+        assertEquals("inducing", inputs.report().text("learned"));
+        assertTrue(!inputs.report().has("kernel_learned"));
+        double[] mean1 = plain.variationalMean();
+        Matrix s1 = plain.posterior().covariance();
+        Matrix moved = inputs.inducingInputs();
+        for (int e = 0; e < 10; e++) {
+            Matrix zu = z.copy();
+            Matrix zd = z.copy();
+            zu.data()[e] += h;
+            zd.data()[e] -= h;
+            double g = (value(RBF, zu, jitter, mean1, s1, x, yv, 1, lik) - value(RBF, zd, jitter, mean1, s1, x, yv, 1, lik))
+                    / (2 * h);
+            double mHat = 0.1 * g / (1 - 0.9 * 0.9);
+            double vHat = 0.001 * g * g / (1 - 0.999 * 0.999);
+            double step = rate * mHat / (Math.sqrt(vHat) + 1e-8);
+            assertTrue(Math.abs(step) > 0.5 * rate, "z " + e + ": gradient " + g);
+            assertEquals(step, moved.data()[e] - z.data()[e], 1e-8, "z " + e + " (gradient " + g + ")");
+        }
+
+        SparseVariationalGaussianProcessModel both = b.learnHyperparameters(true).learnInducingInputs(true).epochs(1)
+                .build().fit(x, y);
+        assertEquals("hyperparameters, inducing", both.report().text("learned"));
+        assertEquals(0.0, both.inducingInputs().maxAbsDifference(z), 0.0);
+        assertEquals(theta.kernel().toSpec(), both.kernel().toSpec());
+    }
+
+    /**
+     * A Student-t batch made only of outliers has every h_i = ½E[g″] &gt; 0 (g″ &gt; 0 for |y − f| &gt; √ν·s): the
+     * S and log θ gradients then need the unclipped A·diag(h)·Aᵀ; checked against central differences.
+     */
+    @Test
+    void aBatchOfOutliersOnlyStillGetsExactGradients() {
+        Likelihood lik = Likelihood.studentT(3, 0.1);
+        Kernel k = KernelSpec.parse("1.4*rbf(length=[0.9, 1.6])");
+        Matrix x = TestData.gaussian(3, 2, 1.0, 58);
+        double[] y = {6, -5.5, 7};
+        Matrix z = TestData.gaussian(4, 2, 1.0, 59);
+        double[] mean = TestData.gaussian(4, 1, 0.3, 60).data();
+        Matrix s = randomCovariance(4, 61);
+        double jitter = 1e-3;
+        SparseVariationalGaussianProcess.Posterior q = SparseVariationalGaussianProcess.Posterior.ofCovariance(mean, s);
+        SparseVariationalGaussianProcess.Marginals mg = SparseVariationalGaussianProcess.marginals(k, z,
+                SparseGaussianProcess.factor(k, z, jitter), mean, q.r, x);
+        for (int i = 0; i < 3; i++) {
+            assertTrue(lik.expectation(y[i], mg.mean()[i], mg.variance()[i]).dVariance() > 0, "row " + i + " is an outlier");
+        }
+        SparseVariationalGaussianProcess.Bound b = SparseVariationalGaussianProcess.bound(k, z, jitter, mean, s, x, y, 1.5,
+                lik, true);
+        double h = 1e-5;
+        for (int[] jk : new int[][] {{0, 0}, {2, 1}, {3, 3}}) {
+            Matrix su = s.copy();
+            Matrix sd = s.copy();
+            for (Matrix t : new Matrix[] {su, sd}) {
+                double d = t == su ? h : -h;
+                t.set(jk[0], jk[1], t.get(jk[0], jk[1]) + d);
+                if (jk[0] != jk[1]) {
+                    t.set(jk[1], jk[0], t.get(jk[1], jk[0]) + d);
+                }
+            }
+            double fd = (value(k, z, jitter, mean, su, x, y, 1.5, lik) - value(k, z, jitter, mean, sd, x, y, 1.5, lik))
+                    / (2 * h);
+            double g = b.covariance().get(jk[0], jk[1]) * (jk[0] == jk[1] ? 1 : 2);
+            assertEquals(fd, g, 1e-6 * Math.max(1, Math.abs(fd)), "S " + jk[0] + "," + jk[1]);
+        }
+        double[] theta = k.hyperparameters().stream().mapToDouble(p -> p.value()).toArray();
+        for (int p = 0; p < theta.length; p++) {
+            double[] up = theta.clone();
+            double[] down = theta.clone();
+            up[p] *= Math.exp(h);
+            down[p] *= Math.exp(-h);
+            double fd = (value(k.withHyperparameters(up), z, jitter, mean, s, x, y, 1.5, lik)
+                    - value(k.withHyperparameters(down), z, jitter, mean, s, x, y, 1.5, lik)) / (2 * h);
+            assertEquals(fd, b.logTheta()[p], 1e-6 * Math.max(1, Math.abs(fd)), "log θ " + p);
+        }
+    }
+
+    /**
+     * With m = 260 inducing inputs ∂/∂K(Z, Z) is contracted in two column bands (256 + 4): the length scale's
+     * gradient and a Z gradient in the second band against central differences of the bound.
+     */
+    @Test
+    void gradientsWithMoreInducingPointsThanOneColumnBand() {
+        Likelihood lik = Likelihood.logit();
+        Kernel k = KernelSpec.parse("1.1*rbf(length=1.5)");
+        Matrix z = TestData.gaussian(260, 6, 1.0, 70);
+        Matrix x = TestData.gaussian(10, 6, 1.0, 71);
+        double[] y = new double[10];
+        for (int i = 0; i < 10; i++) {
+            y[i] = x.get(i, 0) + x.get(i, 1) > 0 ? 1 : 0;
+        }
+        double[] mean = TestData.gaussian(260, 1, 0.3, 72).data();
+        Matrix s = Matrix.identity(260);
+        for (int i = 0; i < 260; i++) {
+            s.set(i, i, 0.5 + 0.4 * Math.cos(i));
+        }
+        double jitter = 1e-4;
+        SparseVariationalGaussianProcess.Bound b = SparseVariationalGaussianProcess.bound(k, z, jitter, mean, s, x, y, 1,
+                lik, true);
+        double h = 1e-5;
+        double[] theta = k.hyperparameters().stream().mapToDouble(p -> p.value()).toArray();
+        for (int p = 1; p < theta.length; p++) { // the length scale
+            double[] up = theta.clone();
+            double[] down = theta.clone();
+            up[p] *= Math.exp(h);
+            down[p] *= Math.exp(-h);
+            double fd = (value(k.withHyperparameters(up), z, jitter, mean, s, x, y, 1, lik)
+                    - value(k.withHyperparameters(down), z, jitter, mean, s, x, y, 1, lik)) / (2 * h);
+            assertEquals(fd, b.logTheta()[p], 1e-6 * Math.max(1, Math.abs(fd)), "log θ " + p);
+        }
+        for (int e : new int[] {258 * 6 + 3}) {
+            Matrix zu = z.copy();
+            Matrix zd = z.copy();
+            zu.data()[e] += h;
+            zd.data()[e] -= h;
+            double fd = (value(k, zu, jitter, mean, s, x, y, 1, lik) - value(k, zd, jitter, mean, s, x, y, 1, lik))
+                    / (2 * h);
+            assertEquals(fd, b.inducing().data()[e], 1e-6 * Math.max(1, Math.abs(fd)), "z " + e);
+        }
+    }
+
+    /**
+     * With several batches per epoch the rows are shuffled with the seed every epoch: the same seed gives the same
+     * model, another seed another one (the inducing inputs are given, so the seed acts through the shuffles alone).
+     */
+    @Test
+    void theSeedDrivesTheMinibatchShuffles() {
+        Matrix x = TestData.gaussian(30, 2, 1.0, 66);
+        Matrix y = labels(x, 67);
+        SparseVariationalGaussianProcess.Builder b = SparseVariationalGaussianProcess.builder(RBF)
+                .likelihood(Likelihood.logit()).inducingInputs(x.rowRange(0, 5)).batchSize(10).epochs(3);
+        double[] a = b.seed(1).build().fit(x, y).variationalMean();
+        double[] again = b.seed(1).build().fit(x, y).variationalMean();
+        double[] other = b.seed(2).build().fit(x, y).variationalMean();
+        double same = 0;
+        double differ = 0;
+        for (int j = 0; j < 5; j++) {
+            same = Math.max(same, Math.abs(a[j] - again[j]));
+            differ = Math.max(differ, Math.abs(a[j] - other[j]));
+        }
+        assertEquals(0.0, same, 0.0);
+        assertTrue(differ > 1e-6, "seeds 1 and 2 gave the same q(v): " + differ);
     }
 
     @Test
