@@ -166,4 +166,31 @@ class ChainDiagnosticsReferenceTest {
         System.arraycopy(half, 0, odd, 7, 6);
         assertEquals(Math.sqrt(5.0 / 6), ChainDiagnostics.splitRHat(new double[][] {odd}), 1e-14);
     }
+
+    /** With every draw equal W = 0: the ESS is undefined (NaN), as R̂ is. */
+    @Test
+    void constantChainsHaveNoEffectiveSampleSize() {
+        assertTrue(Double.isNaN(ChainDiagnostics.effectiveSampleSize(new double[][] {{2, 2, 2, 2, 2}, {2, 2, 2, 2, 2}})));
+        assertTrue(Double.isNaN(ChainDiagnostics.splitRHat(new double[][] {{2, 2, 2, 2, 2}, {2, 2, 2, 2, 2}})));
+    }
+
+    /**
+     * R̂ and the ESS are invariant to adding a constant to every draw (BDA3's W, B and ρ_t use
+     * deviations from means only); with draws near 10⁸ and unit spread they must stay within 10⁻⁶
+     * of the unshifted values (deviations are then known to about 10⁻⁸).
+     */
+    @Test
+    void shiftingEveryDrawLeavesBothUnchanged() {
+        double[][] x = ar1(3, 60, 0.4, 1, new Random(77));
+        double[][] shifted = new double[3][60];
+        for (int c = 0; c < 3; c++) {
+            for (int i = 0; i < 60; i++) {
+                shifted[c][i] = x[c][i] + 1e8;
+            }
+        }
+        double r = ChainDiagnostics.splitRHat(x);
+        double e = ChainDiagnostics.effectiveSampleSize(x);
+        assertEquals(r, ChainDiagnostics.splitRHat(shifted), 1e-6 * r);
+        assertEquals(e, ChainDiagnostics.effectiveSampleSize(shifted), 1e-6 * e);
+    }
 }

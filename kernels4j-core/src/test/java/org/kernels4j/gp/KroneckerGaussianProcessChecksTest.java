@@ -45,6 +45,40 @@ class KroneckerGaussianProcessChecksTest {
         return new KroneckerGaussianProcess.Grid(List.of(a, b), values, observed);
     }
 
+    /** α of the dense GP with k(x, z) = Π_d k_d(x_d, z_d) on the observed cells, built entry by entry. */
+    private static Matrix denseProduct(KroneckerGaussianProcess.Grid g, boolean normalize) {
+        Matrix x = g.observedPoints();
+        Matrix y = g.observedValues();
+        int n = x.rows();
+        if (normalize) {
+            double mean = 0;
+            for (int i = 0; i < n; i++) {
+                mean += y.get(i, 0) / n;
+            }
+            double ss = 0;
+            for (int i = 0; i < n; i++) {
+                ss += (y.get(i, 0) - mean) * (y.get(i, 0) - mean);
+            }
+            double sd = Math.sqrt(ss / n); // the population standard deviation, as GaussianProcess normalizes
+            for (int i = 0; i < n; i++) {
+                y.set(i, 0, (y.get(i, 0) - mean) / sd);
+            }
+        }
+        Matrix a = new Matrix(n, n);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                double p = 1;
+                for (int d = 0; d < 2; d++) {
+                    p *= TWO_AXES.get(d).value(new double[] {x.get(i, d)}, new double[] {x.get(j, d)});
+                }
+                a.set(i, j, p + (i == j ? 0.07 : 0));
+            }
+        }
+        try (org.kernels4j.linalg.Cholesky c = org.kernels4j.linalg.Cholesky.factor(a, "test")) {
+            return c.solve(y);
+        }
+    }
+
     /** Coordinates must be distinct along an axis wherever the repeat stands, not only next to each other. */
     @Test
     void aRepeatedCoordinateIsRefusedWhereverItStands() {
@@ -143,9 +177,16 @@ class KroneckerGaussianProcessChecksTest {
     void modelFilesReproduceTheModel() {
         Matrix q = Matrix.of(new double[][] {{0.3, 0.1}, {1.9, -0.4}, {2.5, 1.4}});
         for (boolean normalize : new boolean[] {false, true}) {
-            for (int[] missing : new int[][] {{}, {0, 6, 11}}) {
+            // the last mask has more missing cells (7) than observed ones (5)
+            for (int[] missing : new int[][] {{}, {0, 6, 11}, {0, 1, 2, 3, 5, 7, 9}}) {
                 KroneckerGaussianProcessModel m = KroneckerGaussianProcess.builder(TWO_AXES).noise(0.07)
-                        .normalizeTargets(normalize).maxMissing(5).build().fit(grid(missing));
+                        .normalizeTargets(normalize).maxMissing(8).build().fit(grid(missing));
+                // α on the grid: the dense GP's α = (K_OO + σ²I)⁻¹·y_O at the observed cells (row-major), 0 elsewhere
+                Matrix denseAlpha = denseProduct(m.grid(), normalize);
+                double[] alpha = m.alpha();
+                for (int c = 0, r = 0; c < 12; c++) {
+                    assertEquals(m.grid().observed()[c] ? denseAlpha.get(r++, 0) : 0, alpha[c], 1e-9, "alpha at " + c);
+                }
                 ModelState state = ModelCodecs.encode(m);
                 assertEquals("kron-gp", state.kind());
                 assertEquals(normalize, state.flag("options.normalize"));
