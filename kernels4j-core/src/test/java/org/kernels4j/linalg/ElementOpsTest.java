@@ -300,4 +300,72 @@ class ElementOpsTest {
             }
         }
     }
+
+    /**
+     * A convolution tap on a sub-range with positive and negative shifts, against the loop dst[k] += mask[k]·src[k +
+     * shift] on [lo, hi) only (entries outside the range must stay as they were), for every implementation and a
+     * warming one started cold.
+     */
+    @Test
+    void maskedShiftedTapsTouchOnlyTheirRange() {
+        Random r = new Random(71);
+        java.util.List<ElementOps> all = new java.util.ArrayList<>(java.util.List.of(IMPLS));
+        all.add(new WarmingElementOps(IMPLS[IMPLS.length - 1], 8, Long.MAX_VALUE));
+        for (ElementOps ops : all) {
+            for (int shift : new int[] {2, -3}) {
+                for (int[] range : new int[][] {{3, 29}, {4, 37}, {5, 6}}) {
+                    int lo = range[0];
+                    int hi = range[1];
+                    double[] src = random(r, 48, -1, 1);
+                    double[] mask = random(r, 48, 0, 1);
+                    double[] dst = random(r, 48, -1, 1);
+                    double[] expected = dst.clone();
+                    for (int k = lo; k < hi; k++) {
+                        expected[k] = Math.fma(mask[k], src[k + shift], expected[k]);
+                    }
+                    ops.addMaskedShifted(dst, src, mask, lo, hi, shift);
+                    for (int k = 0; k < dst.length; k++) {
+                        assertEquals(expected[k], dst[k], 1e-15, ops.name() + " shift " + shift + " [" + lo + ", " + hi
+                                + ") at " + k);
+                    }
+                }
+            }
+        }
+    }
+
+    /** (m·a + c)^p for negative integer powers against Math.pow, every implementation (4 ulp). */
+    @Test
+    void negativeIntegerPowersMatchMathPow() {
+        Random r = new Random(72);
+        for (ElementOps ops : IMPLS) {
+            for (double p : new double[] {-1, -2, -5}) {
+                double[] a = random(r, 21, 0.5, 3);
+                double[] expected = new double[a.length];
+                for (int k = 0; k < a.length; k++) {
+                    expected[k] = Math.pow(0.75 * a[k] + 0.5, p);
+                }
+                ops.powAffine(a, 0, a.length, 0.75, 0.5, p);
+                for (int k = 0; k < a.length; k++) {
+                    assertEquals(expected[k], a[k], 4 * Math.ulp(expected[k]), ops.name() + " p = " + p + " at " + k);
+                }
+            }
+        }
+    }
+
+    /**
+     * exp into the subnormal range, where the scaling by 2^n is split in two factors so that neither underflows on its
+     * own: against Math.exp to 10⁻⁵ relative (a subnormal near 10⁻³¹³ carries about six digits).
+     */
+    @Test
+    void expReachesSubnormalResults() {
+        for (ElementOps ops : IMPLS) {
+            double[] x = {-720, -715.5, -709, -700, 700, 1, -1, 0.25, -730};
+            double[] a = x.clone();
+            ops.expScaled(a, 0, a.length, 1.0);
+            for (int k = 0; k < x.length; k++) {
+                double e = Math.exp(x[k]);
+                assertEquals(e, a[k], 1e-5 * e, ops.name() + " exp(" + x[k] + ")");
+            }
+        }
+    }
 }
