@@ -196,12 +196,7 @@ class SparseVariationalGaussianProcessTest {
         double h = 1e-5;
         double[] theta = k.hyperparameters().stream().mapToDouble(p -> p.value()).toArray();
         for (int p = 0; p < theta.length; p++) {
-            double[] up = theta.clone();
-            double[] down = theta.clone();
-            up[p] *= Math.exp(h);
-            down[p] *= Math.exp(-h);
-            double fd = (value(k.withHyperparameters(up), z, jitter, mean, s, x, y, scale, lik)
-                    - value(k.withHyperparameters(down), z, jitter, mean, s, x, y, scale, lik)) / (2 * h);
+            double fd = logThetaDifference(k, p, h, kernel -> value(kernel, z, jitter, mean, s, x, y, scale, lik));
             assertEquals(fd, b.logTheta()[p], 1e-6 * Math.max(1, Math.abs(fd)), likelihood + " log θ " + p);
         }
         for (int e : new int[] {0, 5, 11}) {
@@ -238,6 +233,16 @@ class SparseVariationalGaussianProcessTest {
             double g = b.covariance().get(jk[0], jk[1]) * (jk[0] == jk[1] ? 1 : 2);
             assertEquals(fd, g, 1e-6 * Math.max(1, Math.abs(fd)), likelihood + " S " + jk[0] + "," + jk[1]);
         }
+    }
+
+    /** Central difference of f in log θ_p at the kernel's hyperparameters θ (steps θ_p·e^{±h}). */
+    private static double logThetaDifference(Kernel k, int p, double h, java.util.function.ToDoubleFunction<Kernel> f) {
+        double[] theta = k.hyperparameters().stream().mapToDouble(q -> q.value()).toArray();
+        double[] up = theta.clone();
+        double[] down = theta.clone();
+        up[p] *= Math.exp(h);
+        down[p] *= Math.exp(-h);
+        return (f.applyAsDouble(k.withHyperparameters(up)) - f.applyAsDouble(k.withHyperparameters(down))) / (2 * h);
     }
 
     private static double value(Kernel k, Matrix z, double jitter, double[] mean, Matrix s, Matrix x, double[] y,
@@ -573,12 +578,7 @@ class SparseVariationalGaussianProcessTest {
         double[] start = RBF.hyperparameters().stream().mapToDouble(p -> p.value()).toArray();
         double[] firstStep = new double[start.length];
         for (int p = 0; p < start.length; p++) {
-            double[] up = start.clone();
-            double[] down = start.clone();
-            up[p] *= Math.exp(h);
-            down[p] *= Math.exp(-h);
-            double fd = (value(RBF.withHyperparameters(up), z, jitter, zeros, identity, x, yv, 1, lik)
-                    - value(RBF.withHyperparameters(down), z, jitter, zeros, identity, x, yv, 1, lik)) / (2 * h);
+            double fd = logThetaDifference(RBF, p, h, kernel -> value(kernel, z, jitter, zeros, identity, x, yv, 1, lik));
             firstStep[p] = Math.abs(fd) < 1e-9 ? 0 : Math.signum(fd) * rate;
             double moved = Math.log(theta.kernel().hyperparameters().get(p).value() / start[p]);
             assertEquals(firstStep[p], moved, 1e-9, "log θ " + p + " (gradient " + fd + ")");
@@ -655,12 +655,7 @@ class SparseVariationalGaussianProcessTest {
         }
         double[] theta = k.hyperparameters().stream().mapToDouble(p -> p.value()).toArray();
         for (int p = 0; p < theta.length; p++) {
-            double[] up = theta.clone();
-            double[] down = theta.clone();
-            up[p] *= Math.exp(h);
-            down[p] *= Math.exp(-h);
-            double fd = (value(k.withHyperparameters(up), z, jitter, mean, s, x, y, 1.5, lik)
-                    - value(k.withHyperparameters(down), z, jitter, mean, s, x, y, 1.5, lik)) / (2 * h);
+            double fd = logThetaDifference(k, p, h, kernel -> value(kernel, z, jitter, mean, s, x, y, 1.5, lik));
             assertEquals(fd, b.logTheta()[p], 1e-6 * Math.max(1, Math.abs(fd)), "log θ " + p);
         }
     }
@@ -690,12 +685,7 @@ class SparseVariationalGaussianProcessTest {
         double h = 1e-5;
         double[] theta = k.hyperparameters().stream().mapToDouble(p -> p.value()).toArray();
         for (int p = 1; p < theta.length; p++) { // the length scale
-            double[] up = theta.clone();
-            double[] down = theta.clone();
-            up[p] *= Math.exp(h);
-            down[p] *= Math.exp(-h);
-            double fd = (value(k.withHyperparameters(up), z, jitter, mean, s, x, y, 1, lik)
-                    - value(k.withHyperparameters(down), z, jitter, mean, s, x, y, 1, lik)) / (2 * h);
+            double fd = logThetaDifference(k, p, h, kernel -> value(kernel, z, jitter, mean, s, x, y, 1, lik));
             assertEquals(fd, b.logTheta()[p], 1e-6 * Math.max(1, Math.abs(fd)), "log θ " + p);
         }
         for (int e : new int[] {258 * 6 + 3}) {
