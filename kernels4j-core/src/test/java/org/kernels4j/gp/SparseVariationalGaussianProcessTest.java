@@ -219,20 +219,23 @@ class SparseVariationalGaussianProcessTest {
         }
         int[][] entries = {{0, 0}, {3, 1}, {5, 5}};
         for (int[] jk : entries) {
-            Matrix su = s.copy();
-            Matrix sd = s.copy();
-            for (Matrix t : new Matrix[] {su, sd}) {
-                double d = t == su ? h : -h;
-                t.set(jk[0], jk[1], t.get(jk[0], jk[1]) + d);
-                if (jk[0] != jk[1]) {
-                    t.set(jk[1], jk[0], t.get(jk[1], jk[0]) + d);
-                }
-            }
+            Matrix su = symmetricStep(s, jk, h);
+            Matrix sd = symmetricStep(s, jk, -h);
             double fd = (value(k, z, jitter, mean, su, x, y, scale, lik) - value(k, z, jitter, mean, sd, x, y, scale, lik))
                     / (2 * h);
             double g = b.covariance().get(jk[0], jk[1]) * (jk[0] == jk[1] ? 1 : 2);
             assertEquals(fd, g, 1e-6 * Math.max(1, Math.abs(fd)), likelihood + " S " + jk[0] + "," + jk[1]);
         }
+    }
+
+    /** A copy of the symmetric S with entry (j, k), and (k, j) when off the diagonal, moved by d. */
+    private static Matrix symmetricStep(Matrix s, int[] jk, double d) {
+        Matrix t = s.copy();
+        t.set(jk[0], jk[1], t.get(jk[0], jk[1]) + d);
+        if (jk[0] != jk[1]) {
+            t.set(jk[1], jk[0], t.get(jk[1], jk[0]) + d);
+        }
+        return t;
     }
 
     /** Central difference of f in log θ_p at the kernel's hyperparameters θ (steps θ_p·e^{±h}). */
@@ -639,15 +642,8 @@ class SparseVariationalGaussianProcessTest {
                 lik, true);
         double h = 1e-5;
         for (int[] jk : new int[][] {{0, 0}, {2, 1}, {3, 3}}) {
-            Matrix su = s.copy();
-            Matrix sd = s.copy();
-            for (Matrix t : new Matrix[] {su, sd}) {
-                double d = t == su ? h : -h;
-                t.set(jk[0], jk[1], t.get(jk[0], jk[1]) + d);
-                if (jk[0] != jk[1]) {
-                    t.set(jk[1], jk[0], t.get(jk[1], jk[0]) + d);
-                }
-            }
+            Matrix su = symmetricStep(s, jk, h);
+            Matrix sd = symmetricStep(s, jk, -h);
             double fd = (value(k, z, jitter, mean, su, x, y, 1.5, lik) - value(k, z, jitter, mean, sd, x, y, 1.5, lik))
                     / (2 * h);
             double g = b.covariance().get(jk[0], jk[1]) * (jk[0] == jk[1] ? 1 : 2);
