@@ -53,10 +53,9 @@ public final class Main implements Runnable {
     }
 
     /**
-     * Ctrl-C or SIGTERM: delete any temporary output file, then halt at once. A normal JVM exit would
-     * wait for the running computation's threads and run OpenBLAS's exit handler, which can hang while a
-     * LAPACK call is still running; output files already written are never touched (they are replaced
-     * only by an atomic rename).
+     * Ctrl-C or SIGTERM: delete any temporary output file, then end the process by the signal itself
+     * ({@link #dieBySignal}). Output files already written are never touched (they are replaced only by
+     * an atomic rename).
      */
     @SuppressWarnings("restriction")
     private static void onSignalStop(String name, int code) {
@@ -66,11 +65,40 @@ public final class Main implements Runnable {
                 System.err.println();
                 System.err.println("kernels4j: interrupted (SIG" + name + "); no output was written");
                 System.err.flush();
-                Runtime.getRuntime().halt(code);
+                dieBySignal(name, code);
             });
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             // the signal is not available here (or reserved by the JVM): the default handling stays
         }
+    }
+
+    /**
+     * Ends the process at once by signal {@code name} with its default action, as if no handler had been
+     * installed: the exit status seen by the parent is 128 + the signal number ({@code code}).
+     *
+     * <p>Why not {@link Runtime#halt}: halt still calls the C library's {@code exit}, which runs the shared
+     * libraries' destructors, and OpenBLAS's destructor joins its worker threads. When the signal arrives
+     * while a BLAS or LAPACK call is running, a worker that finishes its job clears the stop request and
+     * sleeps, and the join waits forever (seen with {@code dsyevd}: the VM thread stuck in
+     * {@code blas_thread_shutdown_}, the process never ending). The default action of the signal ends the
+     * process in the kernel, running no destructor. Java cannot raise a signal whose handler is the default
+     * ({@code Signal.raise} refuses it), so the signal is sent by the shell's {@code kill};
+     * {@code halt} remains the fallback where that is not possible.
+     */
+    @SuppressWarnings("restriction")
+    static void dieBySignal(String name, int code) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal(name), sun.misc.SignalHandler.SIG_DFL);
+            Process kill = new ProcessBuilder("/bin/sh", "-c", "kill -s " + name + " " + ProcessHandle.current().pid())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            kill.waitFor(2, java.util.concurrent.TimeUnit.SECONDS);
+            Thread.sleep(1000); // the signal normally ends the process before this returns
+        } catch (IllegalArgumentException | UnsupportedOperationException | java.io.IOException e) {
+            // the signal cannot be reset here, or there is no shell: halt below
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Runtime.getRuntime().halt(code);
     }
 
     /** Runs the CLI with the given streams and returns the exit code (used by tests). */

@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code kernels4j serve}: a {@link PredictionServer} for one model file until Ctrl-C or SIGTERM, which
  * stop it gracefully (new connections refused, requests in flight answered) and exit 0. A second
- * signal while stopping halts at once, as elsewhere in the CLI.
+ * signal while stopping ends the process at once, as elsewhere in the CLI.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Serve a saved model over HTTP: POST /predict (JSON rows or CSV), GET /health.",
@@ -91,8 +91,8 @@ final class ServeCommand implements Callable<Integer> {
 
     /**
      * On signal {@code name}: stop the server gracefully on a new thread (the signal thread must not
-     * block); a second signal while it stops halts at once with {@code code}. Returns the previous
-     * handler (null where the signal is unavailable), to be restored.
+     * block); a second signal while it stops ends the process at once by that signal (exit status
+     * {@code code}). Returns the previous handler (null where the signal is unavailable), to be restored.
      */
     @SuppressWarnings("restriction")
     private static Object onSignal(String name, Runnable stop, int code) {
@@ -102,7 +102,7 @@ final class ServeCommand implements Callable<Integer> {
                 if (once.getAndSet(true)) {
                     System.err.println("kernels4j: second SIG" + name + " while stopping; exiting now");
                     System.err.flush();
-                    Runtime.getRuntime().halt(code);
+                    Main.dieBySignal(name, code);
                 }
                 System.err.println("kernels4j: SIG" + name + ": stopping (finishing requests in flight)");
                 System.err.flush();
