@@ -31,6 +31,51 @@ class SparseDeepKernelMachineTest {
         return y;
     }
 
+    /**
+     * The NNGP output statistics Φ = Σ_t K_itK_ti and Ψ = Σ_t K_it·y_t are sums over rows, so for 600 rows (three
+     * chunks of {@link SparseDkmObjective#CHUNK} = 256, the last one partial) they equal the sums of the statistics of
+     * row sets that each fit one chunk: rows 0–254, 255–509 and 510–599 (a split that crosses the chunk boundaries,
+     * with parts of CHUNK − 1 rows, where a chunk count rounded the wrong way shows). Any error in the chunk bounds
+     * drops, repeats or overruns rows.
+     */
+    @Test
+    void outputStatisticsOverChunksAreTheSumsOverAnySplitOfTheRows() {
+        Matrix x = TestData.gaussian(600, 3, 1, 21);
+        Matrix y = targets(x, 2);
+        SparseDeepKernelMachine dkm = SparseDeepKernelMachine.builder(SE).layers(2).nu(0.7, 1.9).noise(0.1)
+                .inducing(5).seed(4).build();
+        SparseDeepKernelMachine.Problem p = dkm.problem(x.rowRange(0, 50), y.rowRange(0, 50));
+        double[] theta = p.theta();
+        Matrix[] whole = p.objective().nngpOutputStatistics(theta, x, y);
+        Matrix phi = new Matrix(5, 5);
+        Matrix psi = new Matrix(5, 2);
+        int[] bounds = {0, 255, 510, 600};
+        for (int b = 0; b < 3; b++) {
+            Matrix[] part = p.objective().nngpOutputStatistics(theta, x.rowRange(bounds[b], bounds[b + 1]),
+                    y.rowRange(bounds[b], bounds[b + 1]));
+            for (int e = 0; e < 25; e++) {
+                phi.data()[e] += part[0].data()[e];
+            }
+            for (int e = 0; e < 10; e++) {
+                psi.data()[e] += part[1].data()[e];
+            }
+        }
+        double phiScale = 0;
+        for (double v : phi.data()) {
+            phiScale = Math.max(phiScale, Math.abs(v));
+        }
+        double psiScale = 0;
+        for (double v : psi.data()) {
+            psiScale = Math.max(psiScale, Math.abs(v));
+        }
+        for (int e = 0; e < 25; e++) { // sums of 600 terms in another order: rounding ~1e-14 of the largest entry
+            assertEquals(phi.data()[e], whole[0].data()[e], 1e-12 * phiScale, "Φ entry " + e);
+        }
+        for (int e = 0; e < 10; e++) {
+            assertEquals(psi.data()[e], whole[1].data()[e], 1e-12 * psiScale, "Ψ entry " + e);
+        }
+    }
+
     @Test
     void analyticGradientMatchesFiniteDifferences() {
         Random rnd = new Random(5);
