@@ -228,6 +228,69 @@ class ElementOpsTest {
         }
     }
 
+    /**
+     * The general loops (no bound known, or a negative one) on a row that starts at offset 3 of its array, with
+     * q_b ≠ 0 and correlations of both signs at every layer (B_l·b = −0.45 pulls a·g ∈ [0, 0.9] below zero), against
+     * the recursion of {@link ElementOps#reluFamilyRow}'s javadoc evaluated here with {@code Math.acos}; the three
+     * elements before the row must stay untouched.
+     */
+    @Test
+    void reluFamilyRowFollowsTheRecursionAtAnOffsetWithNegativeCorrelations() {
+        Random r = new Random(13);
+        int n = 37;
+        int off = 3;
+        int depth = 3;
+        double[][] col = new double[2 * depth + 1][n];
+        for (int i = 0; i < n; i++) {
+            col[0][i] = 0.9 + 0.2 * r.nextDouble();
+            for (int l = 0; l < depth; l++) {
+                col[1 + 2 * l][i] = 0.95 + 0.05 * r.nextDouble();
+                col[2 + 2 * l][i] = 0.9 + 0.1 * r.nextDouble();
+            }
+        }
+        double[] row = new double[3 * depth + 1];
+        row[0] = 0.8;
+        for (int l = 0; l < depth; l++) {
+            row[1 + 3 * l] = 0.9 / Math.PI; // a·g ≤ 0.9·g/π ≤ 0.9
+            row[2 + 3 * l] = -0.45;
+            row[3 + 3 * l] = 0.2;
+        }
+        double[] ip = new double[off + n];
+        for (int i = 0; i < off + n; i++) {
+            ip[i] = -1 + 2 * r.nextDouble(); // c₀ = (0.9·ip + 0.05)·0.8·ρ within (−1, 1), both signs
+        }
+        for (double[] con : new double[][] {{0.9, 0.05, 1.1, -0.2, 0.1, 1.3, 1}, {0.9, 0.05, 1.1, -0.2, 0.1, 1, 0}}) {
+            for (double[] lower : new double[][] {{-1, -1, -1}, {-0.5, -0.5, -0.5}}) {
+                for (ElementOps ops : IMPLS) {
+                    double[] out = ip.clone();
+                    ops.reluFamilyRow(out, off, n, row, col, con, lower, new double[2 * n]);
+                    for (int i = 0; i < off; i++) {
+                        assertEquals(ip[i], out[i], 0.0, ops.name() + ": element " + i + " before the row changed");
+                    }
+                    int negative = 0;
+                    for (int k = 0; k < n; k++) {
+                        double c = (con[0] * ip[off + k] + con[1]) * row[0] * col[0][k];
+                        double t = (con[2] * ip[off + k] + con[3]) * row[0] * col[0][k];
+                        for (int l = 0; l < depth; l++) {
+                            negative += c < 0 ? 1 : 0;
+                            double x = Math.abs(c) > 1 - ArcCosine.SNAP ? 1 : Math.abs(c);
+                            double d = Math.PI - Math.acos(c < 0 ? -x : x) + con[4]; // = θ for c < 0, π − θ else
+                            double g = Math.sqrt(1 - x * x) + d * c;
+                            double a = row[1 + 3 * l] * col[1 + 2 * l][k];
+                            double next = a * g + row[2 + 3 * l] * col[2 + 2 * l][k];
+                            t = a * d * t + next + row[3 + 3 * l] * col[2 + 2 * l][k];
+                            c = next;
+                        }
+                        double want = con[6] != 0 ? con[5] * t : c;
+                        assertEquals(want, out[off + k], 1e-13 * Math.max(1, Math.abs(want)),
+                                ops.name() + ", ntk " + con[6] + ", bound " + lower[0] + ", element " + k);
+                    }
+                    assertTrue(negative > n / 2, "negative correlations reached the layers: " + negative);
+                }
+            }
+        }
+    }
+
     @Test
     void clipCorrelationClipsAndSnapsNearOne() {
         // clipped to [−1, 1]; within 2⁻⁵⁰ of ±1 snapped to ±1; elsewhere unchanged; NaN stays NaN
