@@ -21,13 +21,20 @@ public final class ChainDiagnostics {
     private ChainDiagnostics() {
     }
 
-    /** Split R̂ of {@code chains} (at least one chain of at least 4 draws, all the same length); NaN when every draw is equal. */
+    /**
+     * Split R̂ of {@code chains} (at least one chain of at least 4 draws, all the same length): √(var⁺/W). NaN when every
+     * draw is equal (nothing to diagnose); +∞ when each half-chain is constant but they differ (W = 0 < var⁺: the chains
+     * have not mixed at all), as Stan's {@code compute_split_rhat} does.
+     */
     public static double splitRHat(double[][] chains) {
         double[][] s = split(chains);
         double[] wb = withinAndBetween(s);
         double w = wb[0];
         double varPlus = wb[1];
-        return w > 0 ? Math.sqrt(varPlus / w) : Double.NaN;
+        if (w > 0) {
+            return Math.sqrt(varPlus / w);
+        }
+        return varPlus > 0 ? Double.POSITIVE_INFINITY : Double.NaN;
     }
 
     /** The bulk effective sample size of {@code chains} (split halves), at most M·N·log₁₀(M·N) as Stan caps it. */

@@ -45,6 +45,15 @@ class ChainDiagnosticsTest {
      * Split R̂ against its definition written out here for two chains of four draws, then its
      * behaviour: ≈ 1 for agreeing chains, well above 1 when one chain sits elsewhere or drifts.
      */
+    /** Constant chains: NaN when every draw is equal, +∞ when the chains sit at different values (Stan's convention). */
+    @Test
+    void splitRHatOfConstantChains() {
+        assertTrue(Double.isNaN(ChainDiagnostics.splitRHat(new double[][] {{2, 2, 2, 2}, {2, 2, 2, 2}})));
+        assertEquals(Double.POSITIVE_INFINITY, ChainDiagnostics.splitRHat(new double[][] {{2, 2, 2, 2}, {3, 3, 3, 3}}));
+        // one chain whose halves are constant at different values: the split catches it too
+        assertEquals(Double.POSITIVE_INFINITY, ChainDiagnostics.splitRHat(new double[][] {{1, 1, 5, 5}}));
+    }
+
     @Test
     void splitRHat() {
         double[][] tiny = {{1, 2, 3, 5}, {2, 2, 4, 1}};
