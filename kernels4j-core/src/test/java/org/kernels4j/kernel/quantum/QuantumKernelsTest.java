@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Random;
+import org.apache.commons.statistics.distribution.BinomialDistribution;
+import org.apache.commons.statistics.distribution.ChiSquaredDistribution;
 import org.junit.jupiter.api.Test;
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.gram.GramEngine;
@@ -419,6 +421,56 @@ class QuantumKernelsTest {
         assertTrue(m > 300, "enough pairs: " + m);
         assertEquals(0, sum / m, 5 / Math.sqrt(m));
         assertEquals(1, sumSq / m, 0.25, "standardised errors have unit variance");
+    }
+
+    /**
+     * Shot noise is independent across pairs also for inputs whose doubles have few bits set: all 64 points of
+     * {0, 1, 2, 3}³ (small integers and zeros, where a weak hash of rows or pairs gives many pairs the same
+     * pseudo-random stream). Reference: if the counts k_ij ~ Binomial(S, p_ij) of the pairs i &lt; j are independent,
+     * their randomised probability integral transforms v_ij = F(k_ij − 1) + U_ij·P(k_ij) — F and P the
+     * Binomial(S, p_ij) distribution and mass functions at the exact p_ij, U_ij uniform from a generator of the test —
+     * are i.i.d. uniform on [0, 1). Pairs that share a stream have v within one mass step of each other (S = 10⁵
+     * shots: steps below 0.006) and pile up in the same bins. Pearson's χ² over 20 equal bins must stay below the
+     * χ²(19) quantile at 1 − 10⁻⁶, for two seeds of the kernel.
+     */
+    @Test
+    void shotNoiseIsIndependentAcrossPairsOfSmallIntegerPoints() {
+        int shots = 100_000;
+        Matrix x = new Matrix(64, 3);
+        for (int i = 0; i < 64; i++) {
+            x.set(i, 0, i / 16);
+            x.set(i, 1, (i / 4) % 4);
+            x.set(i, 2, i % 4);
+        }
+        FidelityKernel exact = new FidelityKernel(PauliFeatureMap.zz(2, "full", 1.0));
+        Matrix k = GramEngine.gram(exact, x);
+        int bins = 20;
+        double limit = ChiSquaredDistribution.of(bins - 1).inverseSurvivalProbability(1e-6);
+        for (int seed : new int[] {3, 11}) {
+            Matrix kh = GramEngine.gram(exact.withShots(shots, seed), x);
+            Random uniform = new Random(100 + seed);
+            int[] count = new int[bins];
+            int m = 0;
+            for (int i = 0; i < 64; i++) {
+                for (int j = i + 1; j < 64; j++) {
+                    double p = k.get(i, j);
+                    if (p < 0.05 || p > 0.95) {
+                        continue;
+                    }
+                    BinomialDistribution law = BinomialDistribution.of(shots, p);
+                    int c = (int) Math.rint(kh.get(i, j) * shots);
+                    double v = law.cumulativeProbability(c - 1) + uniform.nextDouble() * law.probability(c);
+                    count[Math.min(bins - 1, (int) (v * bins))]++;
+                    m++;
+                }
+            }
+            assertTrue(m > 1000, "enough pairs: " + m);
+            double chi2 = 0;
+            for (int b = 0; b < bins; b++) {
+                chi2 += (count[b] - m / (double) bins) * (count[b] - m / (double) bins) / (m / (double) bins);
+            }
+            assertTrue(chi2 < limit, "seed " + seed + ": chi2 " + chi2 + " over " + m + " pairs, limit " + limit);
+        }
     }
 
     @Test
