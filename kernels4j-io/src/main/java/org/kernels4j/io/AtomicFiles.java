@@ -36,7 +36,7 @@ public final class AtomicFiles {
      * @throws Kernels4jException naming the problem
      */
     public static void checkWritable(Path target, Path... inputs) {
-        Path abs = target.toAbsolutePath();
+        Path abs = destination(target);
         Path dir = abs.getParent();
         if (dir != null && !Files.isDirectory(dir)) {
             throw new Kernels4jException("cannot write " + target + ": directory " + dir + " does not exist");
@@ -63,6 +63,35 @@ public final class AtomicFiles {
     }
 
     /**
+     * The file a write of {@code target} replaces: {@code target} itself, or, when it is a symbolic link, the file the
+     * link leads to (followed to the end, also when that file does not exist yet). Writing renames a temporary file
+     * onto this path, so that a link is written through, as a shell redirection would, instead of being replaced by a
+     * regular file; a link to a terminal, a pipe or a device ({@code /dev/stdout}) then fails the regular-file check.
+     *
+     * @throws Kernels4jException when the link cannot be followed (a loop, a link into /proc that names no file)
+     */
+    static Path destination(Path target) {
+        Path p = target.toAbsolutePath();
+        try {
+            for (int hops = 0; Files.isSymbolicLink(p); hops++) {
+                if (hops == 40) {
+                    throw new IOException("too many levels of symbolic links");
+                }
+                if (Files.exists(p)) {
+                    return p.toRealPath();
+                }
+                Path parent = p.getParent();
+                Path next = Files.readSymbolicLink(p);
+                p = (parent == null ? next : parent.resolve(next)).normalize();
+            }
+            return p;
+        } catch (IOException e) {
+            throw new Kernels4jException("cannot write " + target + ": it is a symbolic link that does not lead to a file ("
+                    + reason(e) + ")", e);
+        }
+    }
+
+    /**
      * Why a write failed, in words: a {@link java.nio.file.FileSystemException}'s message is only the path of the
      * temporary file, so its reason (or its kind) is given instead.
      */
@@ -82,7 +111,7 @@ public final class AtomicFiles {
     /** Writes {@code target} atomically through {@code writer}. */
     public static void write(Path target, Writer writer) {
         checkWritable(target);
-        Path abs = target.toAbsolutePath();
+        Path abs = destination(target);
         Path dir = abs.getParent();
         Path tmp = null;
         try {

@@ -449,6 +449,39 @@ class IoTest {
         }
     }
 
+    /**
+     * An output path that is a symbolic link is written through (the file it leads to gets the content, the link stays
+     * a link), also when that file does not exist yet; a link to a device or a terminal ({@code /dev/stdout} once was
+     * replaced by a regular file) is refused like the device itself, and the link is left alone.
+     */
+    @Test
+    void atomicWriteFollowsSymbolicLinksAndRefusesLinksToDevices() throws IOException {
+        Path real = write("real.csv", "old");
+        Path link = dir.resolve("link.csv");
+        Files.createSymbolicLink(link, real.getFileName()); // relative, as `ln -s real.csv link.csv` makes it
+        AtomicFiles.writeString(link, "new");
+        assertTrue(Files.isSymbolicLink(link), "the link is still a link");
+        assertEquals("new", Files.readString(real));
+        Path chain = dir.resolve("chain.csv");
+        Files.createSymbolicLink(chain, link);
+        AtomicFiles.writeString(chain, "newer");
+        assertEquals("newer", Files.readString(real));
+        Path dangling = dir.resolve("dangling.csv");
+        Files.createSymbolicLink(dangling, dir.resolve("sub-less.csv"));
+        AtomicFiles.writeString(dangling, "created");
+        assertTrue(Files.isSymbolicLink(dangling));
+        assertEquals("created", Files.readString(dir.resolve("sub-less.csv")));
+        Path device = dir.resolve("null-link");
+        Files.createSymbolicLink(device, Path.of("/dev/null"));
+        Kernels4jException e = assertThrows(Kernels4jException.class, () -> AtomicFiles.writeString(device, "x"));
+        assertTrue(e.getMessage().contains("not a regular file"), e.getMessage());
+        assertTrue(Files.isSymbolicLink(device), "the link is left alone");
+        Path loop = dir.resolve("loop");
+        Files.createSymbolicLink(loop, dir.resolve("loop"));
+        e = assertThrows(Kernels4jException.class, () -> AtomicFiles.writeString(loop, "x"));
+        assertTrue(e.getMessage().startsWith("cannot write " + loop + ": it is a symbolic link"), e.getMessage());
+    }
+
     @Test
     void failedAtomicWriteLeavesTheOldFile() throws IOException {
         Path f = write("keep.csv", "old");
