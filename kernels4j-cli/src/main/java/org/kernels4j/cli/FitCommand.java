@@ -333,7 +333,7 @@ final class FitCommand implements Callable<Integer> {
     @Mixin
     FilterOptions filters;
 
-    @Option(names = "--calibrate", paramLabel = "sigmoid|isotonic", description = "svc, gpc, private-similarity: calibrate "
+    @Option(names = "--calibrate", paramLabel = "sigmoid|isotonic", description = "svc, gpc: calibrate "
             + "the probabilities on 5 stratified folds (seeded by --seed): Platt's sigmoid or isotonic regression of the "
             + "out-of-fold decision values (or scores, or probabilities), then refit on all rows (scikit-learn's "
             + "CalibratedClassifierCV, ensemble=False). The model file then gives predict --proba.")
@@ -434,7 +434,13 @@ final class FitCommand implements Callable<Integer> {
             appliesTo.put(o, OnlineOptions.appliesTo(o));
         }
         appliesTo.put("--iterations", List.of("krr", "pegasos"));
-        appliesTo.put("--calibrate", List.of("svc", "gpc", "private-similarity"));
+        if (calibrate != null && model.equals("private-similarity")) {
+            // the maps would be fitted, without noise, on the private rows' out-of-fold scores and labels: stored in
+            // the model file, they would release those rows outside the ε the fit reports and the ledger charges
+            throw new UsageException("--calibrate does not apply to --model private-similarity: the calibration "
+                    + "maps would be fitted on the private rows without noise, outside the epsilon-DP guarantee");
+        }
+        appliesTo.put("--calibrate", List.of("svc", "gpc"));
         appliesTo.put("--text-column", List.of("svc", "svr", "oneclass"));
         for (String o : SvmOptions.NAMES) {
             appliesTo.put(o, SvmOptions.appliesTo(o));

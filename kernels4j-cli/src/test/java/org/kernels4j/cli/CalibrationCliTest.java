@@ -115,7 +115,14 @@ class CalibrationCliTest {
         CliTest.Run wrong = CliTest.run("fit", "--model", "krr", "--kernel", "rbf()", "--calibrate", "sigmoid", "--train",
                 iris.toString(), "--out", dir.resolve("k.zip").toString());
         assertNotEquals(0, wrong.code());
-        assertTrue(wrong.err().contains("--calibrate applies to --model svc|gpc|private-similarity"), wrong.err());
+        assertTrue(wrong.err().contains("--calibrate applies to --model svc|gpc"), wrong.err());
+        // calibration maps of a private model would be fitted on the private rows without noise: refused, no file
+        Path privateModel = dir.resolve("private.zip");
+        CliTest.Run leak = CliTest.run("fit", "--model", "private-similarity", "--kernel", "rbf(gamma=0.5)", "--calibrate",
+                "isotonic", "--train", iris.toString(), "--out", privateModel.toString());
+        assertEquals(2, leak.code(), leak.err());
+        assertTrue(leak.err().contains("--calibrate does not apply to --model private-similarity"), leak.err());
+        assertTrue(Files.notExists(privateModel), "no model file written");
         CliTest.Run badMethod = CliTest.run("fit", "--model", "gpc", "--kernel", "rbf()", "--calibrate", "beta", "--train",
                 iris.toString(), "--out", dir.resolve("k.zip").toString());
         assertTrue(badMethod.err().contains("sigmoid or isotonic"), badMethod.err());
