@@ -129,9 +129,52 @@ public final class GramBlock {
         double[] nr = right.view(view).squaredNorms;
         ElementOps ops = ElementOps.get();
         for (int i = 0; i < rows; i++) {
-            ops.squaredDistances(out, i * cols, cols, nl[rowStart + i], nr, colStart);
+            if (ops.squaredDistances(out, i * cols, cols, nl[rowStart + i], nr, colStart)) {
+                recomputeCancelled(view, out, i, nl[rowStart + i], nr);
+            }
         }
         setSameSampleEntries(out, 0.0);
+    }
+
+    /**
+     * Row i's entries whose expansion ‖x‖² + ‖z‖² − 2⟨x, z⟩ cancelled (below {@link ElementOps#CANCELLATION} of the
+     * norms, or overflowed), summed directly as Σ_f (x_f − z_f)². Why: one row far from the others (a value of 10¹⁰
+     * among values of order one) moves the centre and makes every norm huge, and the expansion then loses the
+     * distances between ordinary rows (K entries of 1.0 for 0.835); values near 10¹⁶⁰ overflow the norms (NaN). The
+     * direct sum costs d flops per entry and runs only for the entries flagged.
+     */
+    private void recomputeCancelled(FeatureView view, double[] out, int i, double ni, double[] nr) {
+        int d = left.x.cols();
+        double[] xl = left.x.data();
+        double[] xr = right.x.data();
+        GramInputs.Prepared pl = view.map != null ? left.view(view) : null;
+        GramInputs.Prepared pr = view.map != null ? right.view(view) : null;
+        int w = view.map != null ? view.map.width(d) : d;
+        long li = (long) (rowStart + i) * (view.map != null ? w : d);
+        for (int j = 0; j < cols; j++) {
+            int at = i * cols + j;
+            if (out[at] >= ElementOps.CANCELLATION * (ni + nr[colStart + j]) || isSameSample(i, j)) {
+                continue;
+            }
+            double s = 0;
+            if (view.map != null) {
+                long lj = (long) (colStart + j) * w;
+                for (int f = 0; f < w; f++) {
+                    double t = pl.rows.get(li + f) - pr.rows.get(lj + f);
+                    s += t * t;
+                }
+            } else {
+                int lj = (colStart + j) * d;
+                for (int f = 0; f < d; f++) {
+                    double t = xl[(int) li + f] - xr[lj + f];
+                    if (view.inverseScales != null) {
+                        t *= view.inverseScales[f];
+                    }
+                    s += t * t;
+                }
+            }
+            out[at] = s;
+        }
     }
 
     /**

@@ -29,8 +29,19 @@ public interface ElementOps {
     /** Name of the implementation, e.g. "vector(4 lanes)" or "scalar". */
     String name();
 
-    /** {@code a[k] ← max(ni + nz[nzOff+k] − 2·a[k], 0)}: squared distances from inner products. */
-    void squaredDistances(double[] a, int off, int len, double ni, double[] nz, int nzOff);
+    /**
+     * Below this fraction of ‖x‖² + ‖z‖², a squared distance formed as ‖x‖² + ‖z‖² − 2⟨x, z⟩ has lost more than
+     * 2⁻³⁶ ≈ 10⁻¹¹ of its value to cancellation per unit of the inner product's relative error (about d·2⁻⁵³): the
+     * caller then recomputes it from the rows.
+     */
+    double CANCELLATION = 0x1p-16;
+
+    /**
+     * {@code a[k] ← max(ni + nz[nzOff+k] − 2·a[k], 0)}: squared distances from inner products. Returns true when some
+     * entry may have lost its precision to cancellation: before clipping it was below {@link #CANCELLATION}·(ni +
+     * nz[k]), or not a number (norms that overflowed); the caller recomputes those entries directly.
+     */
+    boolean squaredDistances(double[] a, int off, int len, double ni, double[] nz, int nzOff);
 
     /** {@code a[k] ← exp(s·a[k])}. */
     void expScaled(double[] a, int off, int len, double s);

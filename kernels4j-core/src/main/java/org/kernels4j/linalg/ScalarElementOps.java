@@ -68,10 +68,14 @@ class ScalarElementOps implements ElementOps {
     }
 
     @Override
-    public void squaredDistances(double[] a, int off, int len, double ni, double[] nz, int nzOff) {
+    public boolean squaredDistances(double[] a, int off, int len, double ni, double[] nz, int nzOff) {
+        boolean lost = false;
         for (int k = 0; k < len; k++) {
-            a[off + k] = Math.max(a[off + k] * -2.0 + ni + nz[nzOff + k], 0.0); // the vector pass's order
+            double r = a[off + k] * -2.0 + ni + nz[nzOff + k]; // the vector pass's order
+            lost |= !(r >= CANCELLATION * (ni + nz[nzOff + k]));
+            a[off + k] = Math.max(r, 0.0);
         }
+        return lost;
     }
 
     @Override

@@ -32,16 +32,21 @@ final class VectorElementOps implements ElementOps {
     }
 
     @Override
-    public void squaredDistances(double[] a, int off, int len, double ni, double[] nz, int nzOff) {
+    public boolean squaredDistances(double[] a, int off, int len, double ni, double[] nz, int nzOff) {
         int bound = S.loopBound(len);
         DoubleVector vni = DoubleVector.broadcast(S, ni);
+        VectorMask<Double> lost = S.maskAll(false);
         int k = 0;
         for (; k < bound; k += S.length()) {
             DoubleVector g = DoubleVector.fromArray(S, a, off + k);
             DoubleVector z = DoubleVector.fromArray(S, nz, nzOff + k);
-            g.mul(-2.0).add(vni).add(z).max(0.0).intoArray(a, off + k);
+            DoubleVector r = g.mul(-2.0).add(vni).add(z);
+            // not (r ≥ CANCELLATION·(ni + nz)): NaN compares false, so it is caught too
+            lost = lost.or(r.compare(VectorOperators.GE, z.add(vni).mul(CANCELLATION)).not());
+            r.max(0.0).intoArray(a, off + k);
         }
-        TAIL.squaredDistances(a, off + k, len - k, ni, nz, nzOff + k);
+        boolean tail = TAIL.squaredDistances(a, off + k, len - k, ni, nz, nzOff + k);
+        return lost.anyTrue() || tail;
     }
 
     @Override

@@ -210,8 +210,8 @@ final class WarmingElementOps implements ElementOps {
     }
 
     @Override
-    public void squaredDistances(double[] a, int off, int len, double ni, double[] nz, int nzOff) {
-        pick(Pass.SQUARED_DISTANCES, len).squaredDistances(a, off, len, ni, nz, nzOff);
+    public boolean squaredDistances(double[] a, int off, int len, double ni, double[] nz, int nzOff) {
+        return pick(Pass.SQUARED_DISTANCES, len).squaredDistances(a, off, len, ni, nz, nzOff);
     }
 
     @Override
