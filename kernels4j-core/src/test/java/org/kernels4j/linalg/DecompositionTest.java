@@ -67,6 +67,37 @@ class DecompositionTest {
         }
     }
 
+    /**
+     * n = 600 reads L⁻¹ back in two row bands (2¹⁸/600 = 436 rows, then 164), against the closed form of
+     * Sherman–Morrison for A = D + uuᵀ: (A⁻¹)_ii = 1/d_i − (u_i/d_i)²/(1 + Σ_k u_k²/d_k).
+     */
+    @Test
+    void inverseDiagonalOverTwoReadBackBandsMatchesShermanMorrison() {
+        int n = 600;
+        java.util.Random r = new java.util.Random(17);
+        double[] d = new double[n];
+        double[] u = new double[n];
+        double s = 1;
+        for (int i = 0; i < n; i++) {
+            d[i] = 1 + r.nextDouble();
+            u[i] = r.nextGaussian() * 0.2;
+            s += u[i] * u[i] / d[i];
+        }
+        Matrix a = new Matrix(n, n);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                a.set(i, j, u[i] * u[j] + (i == j ? d[i] : 0));
+            }
+        }
+        try (Cholesky ch = Cholesky.factor(a, "A")) {
+            double[] inv = ch.inverseDiagonal();
+            for (int i = 0; i < n; i++) {
+                double ref = 1 / d[i] - (u[i] / d[i]) * (u[i] / d[i]) / s;
+                assertEquals(ref, inv[i], 1e-12 * ref, "entry " + i);
+            }
+        }
+    }
+
     @Test
     void lowerHasZerosAboveTheDiagonalAndRestoresFromItself() {
         Matrix a = spd(9, 2);
