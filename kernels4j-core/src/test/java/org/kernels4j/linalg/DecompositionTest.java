@@ -49,7 +49,7 @@ class DecompositionTest {
 
     @Test
     void inverseDiagonalMatchesGaussianElimination() {
-        for (int n : new int[] {1, 7, 300}) { // 300: several row bands of the read-back
+        for (int n : new int[] {1, 7, 300}) { // one read-back band each (2¹⁸/n ≥ n); two bands: the test below
             Matrix a = spd(n, 3 + n);
             Matrix ref = TestData.gaussSolve(a, Matrix.identity(n));
             try (Cholesky ch = Cholesky.factor(a, "A")) {
