@@ -106,8 +106,12 @@ class GramBlockEdgesTest {
     @Test
     void sameSampleDistancesAreExactlyZeroAlsoInATilesFirstColumn() {
         int n = 40;
-        Matrix x = TestData.gaussian(n, 5, 1000, 8); // large values: the GEMM route leaves rounding residues
-        try (GramInputs in = new GramInputs(x, new double[5])) { // no centring: the residues stay
+        int d = 67; // GEMM sums in blocks, the norms in one pass: rounding residues where the sample meets itself
+        Matrix x = TestData.gaussian(n, d, 1000, 8);
+        for (int i = 0; i < n; i++) {
+            x.set(i, 0, x.get(i, 0) + 1e5 * (i + 1)); // far from the origin: larger residues
+        }
+        try (GramInputs in = new GramInputs(x, new double[d])) { // no centring: the residues stay
             GramBlock block = new GramBlock(in, in, true, n * n);
             try {
                 double[] one = new double[1];
@@ -125,7 +129,7 @@ class GramBlockEdgesTest {
                             assertEquals(0.0, t[i * 10 + j], 0.0, "sample " + i);
                         } else {
                             double sq = 0;
-                            for (int k = 0; k < 5; k++) {
+                            for (int k = 0; k < d; k++) {
                                 double e = x.get(i, k) - x.get(5 + j, k);
                                 sq += e * e;
                             }

@@ -64,9 +64,9 @@ class KernelSpecEdgesTest {
     }
 
     /**
-     * A one-letter name is at distance 1 from the two-letter "sm" and farther from every longer name, so "sm"
-     * is the suggestion (a distance table whose first row is wrong puts every name within 1 and suggests the
-     * first one listed).
+     * A one-letter name is at distance 1 from the two-letter "sm" (the first name listed at that distance; none
+     * is at 0, and names of three letters or more are at least 2 away), so "sm" is the suggestion; a distance
+     * table whose first row is wrong puts every name within 1 and suggests the first one listed, "linear".
      */
     @Test
     void aOneLetterNameGetsTheNearestSuggestion() {
