@@ -62,4 +62,36 @@ class KernelSpecEdgesTest {
         assertTrue(e.getMessage().contains("unknown kernel 'rbfxyz'") && !e.getMessage().contains("did you mean"),
                 e.getMessage());
     }
+
+    /**
+     * A one-letter name is at distance 1 from the two-letter "sm" (the first name listed at that distance; none
+     * is at 0, and names of three letters or more are at least 2 away), so "sm" is the suggestion; a distance
+     * table whose first row is wrong puts every name within 1 and suggests the first one listed, "linear".
+     */
+    @Test
+    void aOneLetterNameGetsTheNearestSuggestion() {
+        KernelSpecException e = assertThrows(KernelSpecException.class, () -> KernelSpec.parse("s()"));
+        assertTrue(e.getMessage().contains("did you mean 'sm'"), e.getMessage());
+    }
+
+    /** A list item that is no number names the character found; integer values stop at 10⁶ exactly. */
+    @Test
+    void badListItemsAndTheIntegerLimits() {
+        KernelSpecException e = assertThrows(KernelSpecException.class, () -> KernelSpec.parse("rbf(length=[1, ])"));
+        assertTrue(e.getMessage().contains("expected a number but found ']'"), e.getMessage());
+        KernelSpec.parse("zz(shots=1000000, seed=1000000)"); // 10⁶ is an integer to the parser
+        e = assertThrows(KernelSpecException.class, () -> KernelSpec.parse("zz(shots=1000001)"));
+        assertTrue(e.getMessage().contains("must be an integer"), e.getMessage());
+        String atLimit;
+        try {
+            KernelSpec.parse("zz(entanglement=[[0, 1000000]])");
+            atLimit = null;
+        } catch (RuntimeException ex) {
+            atLimit = ex.getMessage();
+        }
+        assertTrue(atLimit == null || !atLimit.contains("must list non-negative integers"),
+                "10⁶ is an index to the parser: " + atLimit);
+        e = assertThrows(KernelSpecException.class, () -> KernelSpec.parse("zz(entanglement=[[0, 1000001]])"));
+        assertTrue(e.getMessage().contains("must list non-negative integers"), e.getMessage());
+    }
 }

@@ -49,7 +49,7 @@ class DecompositionTest {
 
     @Test
     void inverseDiagonalMatchesGaussianElimination() {
-        for (int n : new int[] {1, 7, 300}) { // 300: several row bands of the read-back
+        for (int n : new int[] {1, 7, 300}) { // one read-back band each (2¹⁸/n ≥ n); two bands: the test below
             Matrix a = spd(n, 3 + n);
             Matrix ref = TestData.gaussSolve(a, Matrix.identity(n));
             try (Cholesky ch = Cholesky.factor(a, "A")) {
@@ -64,6 +64,37 @@ class DecompositionTest {
         }
         try (Cholesky empty = Cholesky.factor(new Matrix(0, 0), "empty")) {
             assertEquals(0, empty.inverseDiagonal().length);
+        }
+    }
+
+    /**
+     * n = 600 reads L⁻¹ back in two row bands (2¹⁸/600 = 436 rows, then 164), against the closed form of
+     * Sherman–Morrison for A = D + uuᵀ: (A⁻¹)_ii = 1/d_i − (u_i/d_i)²/(1 + Σ_k u_k²/d_k).
+     */
+    @Test
+    void inverseDiagonalOverTwoReadBackBandsMatchesShermanMorrison() {
+        int n = 600;
+        java.util.Random r = new java.util.Random(17);
+        double[] d = new double[n];
+        double[] u = new double[n];
+        double s = 1;
+        for (int i = 0; i < n; i++) {
+            d[i] = 1 + r.nextDouble();
+            u[i] = r.nextGaussian() * 0.2;
+            s += u[i] * u[i] / d[i];
+        }
+        Matrix a = new Matrix(n, n);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                a.set(i, j, u[i] * u[j] + (i == j ? d[i] : 0));
+            }
+        }
+        try (Cholesky ch = Cholesky.factor(a, "A")) {
+            double[] inv = ch.inverseDiagonal();
+            for (int i = 0; i < n; i++) {
+                double ref = 1 / d[i] - (u[i] / d[i]) * (u[i] / d[i]) / s;
+                assertEquals(ref, inv[i], 1e-12 * ref, "entry " + i);
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package org.kernels4j.linalg;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -71,5 +72,66 @@ class ParallelismLimitTest {
         assertEquals(2, (int) Parallelism.withThreadLimit(4, () -> Parallelism.withThreadLimit(2,
                 Parallelism::effectiveThreads)));
         assertThrows(Kernels4jException.class, () -> Parallelism.withThreadLimit(0, () -> null));
+    }
+
+    @Test
+    void anInnerSmallerLimitGivesTheOuterBudgetBack() {
+        Parallelism.withThreadLimit(4, () -> {
+            assertEquals(2, (int) Parallelism.withThreadLimit(2, Parallelism::effectiveThreads));
+            assertEquals(4, Parallelism.effectiveThreads(), "the outer budget after the inner call");
+            return null;
+        });
+    }
+
+    /**
+     * Under a budget of 2 with 4 threads set globally: exactly two threads take the three blocks (each block
+     * holds its thread 200 ms, time for a third to join if one were started), the helper is a daemon and keeps
+     * the caller's budget for work it starts, and a block's failure reaches the caller.
+     */
+    @Test
+    void helpersStayWithinTheBudgetKeepItAndReportFailures() {
+        int saved = Parallelism.threads();
+        Parallelism.setThreads(4);
+        try {
+            Thread caller = Thread.currentThread();
+            Set<Thread> seen = ConcurrentHashMap.newKeySet();
+            java.util.List<Integer> budgets = new java.util.concurrent.CopyOnWriteArrayList<>();
+            java.util.List<Boolean> daemons = new java.util.concurrent.CopyOnWriteArrayList<>();
+            CountDownLatch both = new CountDownLatch(2);
+            Parallelism.withThreadLimit(2, () -> {
+                Parallelism.forEachBlock(3, b -> {
+                    if (seen.add(Thread.currentThread())) {
+                        both.countDown();
+                    }
+                    try {
+                        assertTrue(both.await(10, TimeUnit.SECONDS));
+                        Thread.sleep(200);
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    budgets.add(Parallelism.effectiveThreads());
+                    if (Thread.currentThread() != caller) {
+                        daemons.add(Thread.currentThread().isDaemon());
+                    }
+                });
+                return null;
+            });
+            assertEquals(2, seen.size(), "threads under a budget of 2");
+            assertEquals(java.util.List.of(2, 2, 2), budgets);
+            assertFalse(daemons.isEmpty());
+            assertTrue(daemons.stream().allMatch(d -> d), "helpers are daemons");
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> Parallelism.withThreadLimit(2, () -> {
+                        Parallelism.forEachBlock(4, b -> {
+                            if (b == 2) {
+                                throw new IllegalStateException("block 2");
+                            }
+                        });
+                        return null;
+                    }));
+            assertEquals("block 2", e.getMessage());
+        } finally {
+            Parallelism.setThreads(saved);
+        }
     }
 }

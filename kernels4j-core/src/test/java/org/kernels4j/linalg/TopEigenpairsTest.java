@@ -59,6 +59,19 @@ class TopEigenpairsTest {
         assertTrue(e.getMessage().contains("cannot take the 0 largest"), e.getMessage());
     }
 
+    /**
+     * 200 rows are multiplied in four row bands of 64, 64, 64 and 8 (the band is at least 64 rows), on the
+     * block workers: every row against the plain triple loop.
+     */
+    @Test
+    void nativeTimesOverSeveralRowBandsIsTheProduct() {
+        Matrix a = TestData.gaussian(200, 7, 1, 5);
+        Matrix v = TestData.gaussian(7, 3, 1, 6);
+        try (NativeMatrix na = NativeMatrix.copyOf(a)) {
+            assertEquals(0.0, na.times(v).maxAbsDifference(TestData.naiveProduct(a, v)), 1e-12);
+        }
+    }
+
     @Test
     void nativeTimesIsTheProduct() {
         Matrix a = TestData.gaussian(7, 5, 1, 3);
