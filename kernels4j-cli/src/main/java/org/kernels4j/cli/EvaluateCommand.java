@@ -55,9 +55,20 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new Kernels4jException(model + " holds " + PredictCommand.describe(m) + ", which has no target to "
                     + "evaluate against; use 'kde score'");
         }
+        if (m instanceof org.kernels4j.cluster.ClusterModel) {
+            // cluster numbers are arbitrary names: an error rate or r² against class labels would change with them
+            throw new Kernels4jException(model + " holds " + PredictCommand.describe(m) + ", whose cluster numbers "
+                    + "are not predictions of a target; compare clusterings with 'kernels4j cluster --labels-column' "
+                    + "(adjusted Rand index, NMI)");
+        }
         Dataset ds = ModelData.read(options.options, data, saved, true);
         double[] pred = m.predict(ds.features()).data();
         var out = spec.commandLine().getOut();
+        if (m instanceof org.kernels4j.svm.KernelQuantileRegressionModel q && q.quantiles().length > 1) {
+            out.printf("n: %d%n", ds.rows());
+            printQuantileScores(q.quantiles(), ds.target().data(), pred);
+            return 0;
+        }
         out.printf("n: %d%n", ds.rows());
         boolean oneClass = m instanceof SvmModel svm && svm.type() == SvmModel.Type.ONE_CLASS;
         if (!oneClass && !(m instanceof Classifier c && c.classes() != null)) {
@@ -109,6 +120,26 @@ final class EvaluateCommand implements Callable<Integer> {
             out.println(row);
         }
         return 0;
+    }
+
+    /**
+     * Per quantile level τ of a multi-quantile model: the pinball loss (1/n)Σ max(τ·(y − q), (τ − 1)·(y − q)), which
+     * the τ-quantile minimises, and the coverage, the share of rows with y ≤ q (τ when calibrated).
+     */
+    private void printQuantileScores(double[] levels, double[] y, double[] pred) {
+        var out = spec.commandLine().getOut();
+        int k = levels.length;
+        out.printf("%-10s %14s %10s%n", "quantile", "pinball_loss", "coverage");
+        for (int j = 0; j < k; j++) {
+            double loss = 0;
+            long below = 0;
+            for (int i = 0; i < y.length; i++) {
+                double r = y[i] - pred[i * k + j];
+                loss += Math.max(levels[j] * r, (levels[j] - 1) * r);
+                below += r <= 0 ? 1 : 0;
+            }
+            out.printf("%-10s %14.6g %10.4f%n", levels[j], loss / y.length, (double) below / y.length);
+        }
     }
 
     /** Rows whose label the model never saw count as errors; say which labels and how many rows. */

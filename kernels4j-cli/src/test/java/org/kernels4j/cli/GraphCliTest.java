@@ -255,6 +255,10 @@ class GraphCliTest {
         Run r = run("cluster", "--data", data.toString(), "--kernel", "rbf(gamma=0.3)", "--clusters", "3",
                 "--labels-column", "species", "--seed", "5", "--out", labels.toString(), "--save", model.toString());
         assertEquals(0, r.code(), r.err());
+        // cluster numbers are not predictions of a target: evaluate refuses them in one line
+        Run eval = run("evaluate", "--model", model.toString(), "--data", data.toString());
+        assertEquals(1, eval.code(), eval.out());
+        assertTrue(eval.err().contains("are not predictions of a target") && eval.out().isEmpty(), eval.err());
         int[] c = new int[x.rows()];
         List<String[]> rows = readCsv(labels);
         assertArrayEquals(new String[] {"row", "cluster", "label"}, rows.get(0));

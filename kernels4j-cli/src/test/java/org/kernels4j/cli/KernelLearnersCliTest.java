@@ -85,6 +85,24 @@ class KernelLearnersCliTest {
             below += d.target().get(i, 0) < direct.get(i, 1) ? 1 : 0;
         }
         assertEquals(0.5, below / 80.0, 0.1, "about half the training targets lie below the median");
+        // evaluate scores each quantile: the pinball loss and the coverage, recomputed here from the predictions
+        CliTest.Run eval = run("evaluate", "--model", model.toString(), "--data", regression.toString());
+        assertEquals(0, eval.code(), eval.err());
+        double[] levels = {0.1, 0.5, 0.9};
+        for (int j = 0; j < 3; j++) {
+            double loss = 0;
+            int covered = 0;
+            for (int i = 0; i < d.rows(); i++) {
+                double r = d.target().get(i, 0) - direct.get(i, j);
+                loss += r >= 0 ? levels[j] * r : (levels[j] - 1) * r;
+                covered += r <= 0 ? 1 : 0;
+            }
+            String level = levels[j] + " ";
+            String line = eval.out().lines().filter(l -> l.startsWith(level)).findFirst().orElseThrow();
+            String[] f = line.trim().split("\\s+");
+            assertEquals(loss / d.rows(), Double.parseDouble(f[1]), 1e-5 * loss / d.rows(), line);
+            assertEquals(covered / (double) d.rows(), Double.parseDouble(f[2]), 1e-4, line);
+        }
     }
 
     @Test
