@@ -282,6 +282,20 @@ public final class SupportVectorMachine implements KernelMatrixEstimator<SvmMode
                         + "; a kernel matrix has k(x, x) >= 0");
             }
         }
+        // SMO reads row i for k(x_i, ·) and column j for k(·, x_j): an asymmetric matrix would be solved as neither
+        double scale = 0;
+        for (double v : gram.data()) {
+            scale = Math.max(scale, Math.abs(v));
+        }
+        for (int i = 0; i < gram.rows(); i++) {
+            for (int j = 0; j < i; j++) {
+                if (Math.abs(gram.get(i, j) - gram.get(j, i)) > 1e-10 * scale) {
+                    throw new Kernels4jException("precomputed kernel: entries (" + (i + 1) + ", " + (j + 1) + ") = "
+                            + gram.get(i, j) + " and (" + (j + 1) + ", " + (i + 1) + ") = " + gram.get(j, i)
+                            + " differ; a kernel matrix is symmetric (rows and columns numbered from 1)");
+                }
+            }
+        }
         return train(src, null, y);
     }
 

@@ -84,6 +84,15 @@ class SvmInputChecksTest {
         gram.set(7, 7, -1e-9);
         refused(() -> SupportVectorMachine.classifier().build().fitPrecomputed(gram, Matrix.column(y)),
                 "diagonal entry 7 is -1.0E-9");
+        // an asymmetric matrix (the QA report's K[0,1] = 5, K[1,0] = 0.5) is refused with the pair, numbered from 1
+        Matrix asymmetric = Matrix.of(SupportVectorMachineTest.gram(K, x));
+        asymmetric.set(2, 5, asymmetric.get(2, 5) + 1e-6);
+        refused(() -> SupportVectorMachine.classifier().build().fitPrecomputed(asymmetric, Matrix.column(y)),
+                "entries (6, 3) = ");
+        // rounding-level asymmetry (a Gram matrix summed in another order) is accepted
+        Matrix rounded = Matrix.of(SupportVectorMachineTest.gram(K, x));
+        rounded.set(2, 5, rounded.get(2, 5) * (1 + 1e-15));
+        assertDoesNotThrow(() -> SupportVectorMachine.classifier().build().fitPrecomputed(rounded, Matrix.column(y)));
         // a zero diagonal is legal: the linear kernel of a zero row
         Matrix x0 = x.copy();
         x0.set(7, 0, 0);
