@@ -134,16 +134,26 @@ final class ThinCommand implements Callable<Integer> {
         double seconds = (System.nanoTime() - t0) / 1e9;
         Mmd.Sample reference = Mmd.sample(k, x);
         double mmd = reference.of(c);
-        writeRows(ds, c);
+        int[] copies = copies(c, size);
+        writeRows(ds, c, copies);
         pw.printf(Locale.ROOT, "thin: %d rows of %s (%d features) to %d with %s, kernel %s, seed %d, %.3f s%n", n, data,
-                x.cols(), c.size(), m.label(), k.toSpec(), seed, seconds);
+                x.cols(), copies != null ? size : c.size(), m.label(), k.toSpec(), seed, seconds);
         pw.printf(Locale.ROOT, "MMD to the input sample: %.10g%n", mmd);
         if (m != Thinning.Method.IID) {
             double iid = reference.of(Thinning.iid().thin(x, size, seed));
             pw.printf(Locale.ROOT, "MMD of %d i.i.d. rows (same seed), for comparison: %.10g%n", size, iid);
         }
-        pw.printf("wrote %s: %d rows%s%n", out, c.size(), c.isWeighted()
-                ? " (a weighted coreset: its weights are in --index-out)" : "");
+        if (copies != null) {
+            pw.printf("wrote %s: %d rows (%d distinct: a row chosen k times is written k times, so the rows have equal "
+                    + "weights)%n", out, size, c.size());
+        } else {
+            pw.printf("wrote %s: %d rows%s%n", out, c.size(), c.isWeighted()
+                    ? " (a weighted coreset: its weights are in --index-out)" : "");
+            if (c.isWeighted() && indexOut == null) {
+                spec.commandLine().getErr().printf("kernels4j: warning: %s holds a weighted coreset, and its weights "
+                        + "are written only with --index-out%n", out);
+            }
+        }
         if (indexOut != null) {
             writeIndex(c);
             pw.printf("wrote %s: row, weight%n", indexOut);
@@ -162,7 +172,29 @@ final class ThinCommand implements Callable<Integer> {
         return m.thinner(k);
     }
 
-    private void writeRows(Dataset ds, Coreset c) {
+    /**
+     * When every weight of a weighted coreset is a multiple of 1/size (herding and the other greedy methods choose a
+     * row again instead of weighting it), how many times each row was chosen; otherwise null. Writing each row that
+     * many times makes the CSV, read as an unweighted data set, the coreset itself.
+     */
+    private static int[] copies(Coreset c, int size) {
+        if (!c.isWeighted()) {
+            return null;
+        }
+        double[] w = c.weightsOrUniform();
+        int[] k = new int[w.length];
+        int total = 0;
+        for (int r = 0; r < w.length; r++) {
+            k[r] = (int) Math.round(w[r] * size);
+            if (k[r] < 1 || Math.abs(w[r] * size - k[r]) > 1e-9) {
+                return null;
+            }
+            total += k[r];
+        }
+        return total == size ? k : null;
+    }
+
+    private void writeRows(Dataset ds, Coreset c, int[] copies) {
         Matrix x = ds.features();
         int[] idx = c.indices();
         AtomicFiles.write(out, stream -> {
@@ -173,7 +205,8 @@ final class ThinCommand implements Callable<Integer> {
                 header.add(ds.targetName() == null ? "y" : ds.targetName());
             }
             csv.printRecord(header);
-            for (int i : idx) {
+            for (int r = 0; r < idx.length; r++) {
+                int i = idx[r];
                 List<String> cells = new ArrayList<>();
                 for (int j = 0; j < x.cols(); j++) {
                     cells.add(Double.toString(x.get(i, j)));
@@ -183,7 +216,9 @@ final class ThinCommand implements Callable<Integer> {
                         cells.add(Double.toString(ds.target().get(i, j)));
                     }
                 }
-                csv.printRecord(cells);
+                for (int copy = 0; copy < (copies == null ? 1 : copies[r]); copy++) {
+                    csv.printRecord(cells);
+                }
             }
             csv.flush();
         });

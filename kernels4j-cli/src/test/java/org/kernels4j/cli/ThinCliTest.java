@@ -91,21 +91,25 @@ class ThinCliTest {
             assertEquals("a,b,y", Files.readAllLines(out).get(0));
             List<double[]> got = rows(out);
             List<double[]> index = rows(idx);
-            assertEquals(index.size(), got.size());
-            int[] rowsChosen = new int[got.size()];
-            double[] weights = new double[got.size()];
-            for (int t = 0; t < got.size(); t++) {
-                Integer row = rowOf.get(java.util.Arrays.toString(got.get(t)));
-                assertTrue(row != null, method + ": output row " + t + " is not an input row");
-                assertEquals(row + 1, (int) index.get(t)[0], method + ": --index-out row number");
-                rowsChosen[t] = row;
-                weights[t] = index.get(t)[1];
+            // --out holds exactly --size rows: a row that herding chose k times (weight k/16) is written k times
+            assertEquals(16, got.size(), method);
+            int[] rowsChosen = new int[index.size()];
+            double[] weights = new double[index.size()];
+            int t = 0;
+            for (int e = 0; e < index.size(); e++) {
+                rowsChosen[e] = (int) index.get(e)[0] - 1;
+                weights[e] = index.get(e)[1];
+                long times = Math.round(weights[e] * 16);
+                assertEquals(weights[e] * 16, times, 1e-9, method + ": weights are multiples of 1/16");
+                for (int copy = 0; copy < times; copy++, t++) {
+                    Integer row = rowOf.get(java.util.Arrays.toString(got.get(t)));
+                    assertTrue(row != null, method + ": output row " + t + " is not an input row");
+                    assertEquals(rowsChosen[e], (int) row, method + ": output row " + t + " against --index-out");
+                }
             }
+            assertEquals(16, t, method);
             double expected = Mmd.of(k, features, new Coreset(rowsChosen, weights, Double.NaN, "check"));
             assertEquals(expected, printed(r.out(), "MMD to the input sample"), 1e-9 * (1 + expected), method);
-            if (!method.equals("herding")) {
-                assertEquals(16, got.size(), method);
-            }
             if (method.equals("kt")) {
                 // the same coreset and MMD as the library's KT with the same seed
                 Coreset c = Thinning.Method.KT.thinner(k).thin(features, 16, 7);
