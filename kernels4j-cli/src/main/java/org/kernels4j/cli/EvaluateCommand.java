@@ -61,8 +61,31 @@ final class EvaluateCommand implements Callable<Integer> {
                     + "are not predictions of a target; compare clusterings with 'kernels4j cluster --labels-column' "
                     + "(adjusted Rand index, NMI)");
         }
-        Dataset ds = ModelData.read(options.options, data, saved, true);
-        double[] pred = m.predict(ds.features()).data();
+        Dataset ds;
+        double[] pred;
+        if (m instanceof org.kernels4j.svm.StringSvmModel sm) {
+            // a string-kernel SVM reads the texts of the column it was trained on, as predict does
+            if (saved.targetName() == null) {
+                throw new Kernels4jException(model + " holds a one-class text model, which has no target to evaluate "
+                        + "against; use predict");
+            }
+            var td = org.kernels4j.io.TextColumnReader.read(data, sm.textColumn(), saved.targetName(),
+                    saved.classLabels() != null);
+            Matrix truth = td.target();
+            if (saved.classLabels() != null) { // the model's class codes for the names in this file
+                java.util.List<String> names = new java.util.ArrayList<>();
+                for (int i = 0; i < truth.rows(); i++) {
+                    names.add(td.classLabels().name(truth.get(i, 0)));
+                }
+                truth = saved.classLabels().encode(names);
+            }
+            ds = new Dataset(new Matrix(truth.rows(), 0), truth, java.util.List.of(), saved.targetName(),
+                    data.toString(), saved.classLabels());
+            pred = sm.svm().predictFromDecisions(sm.svm().decisionValues(sm.kernelValues(td.texts())));
+        } else {
+            ds = ModelData.read(options.options, data, saved, true);
+            pred = m.predict(ds.features()).data();
+        }
         var out = spec.commandLine().getOut();
         if (m instanceof org.kernels4j.svm.KernelQuantileRegressionModel q && q.quantiles().length > 1) {
             out.printf("n: %d%n", ds.rows());
@@ -92,7 +115,8 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         ClassificationMetrics c = ClassificationMetrics.of(truth, pred);
         out.printf("accuracy: %s%n", c.accuracy());
-        if (!oneClass && m instanceof Classifier cl && cl.hasProbabilities() && java.util.Arrays.stream(truth)
+        if (!oneClass && m instanceof Classifier cl && !(m instanceof org.kernels4j.svm.StringSvmModel)
+                && cl.hasProbabilities() && java.util.Arrays.stream(truth)
                 .allMatch(t -> java.util.Arrays.binarySearch(cl.classes(), t) >= 0)) {
             ProbabilityMetrics pm = ProbabilityMetrics.of(cl.classes(), truth, cl.probabilities(ds.features()), bins);
             out.printf("log_loss: %s%n", pm.logLoss());

@@ -19,6 +19,7 @@ import org.kernels4j.io.Npy;
 import org.kernels4j.kernel.graph.LabeledGraph;
 import org.kernels4j.kernel.graph.WeisfeilerLehman;
 import org.kernels4j.kernel.string.StringKernel;
+import org.kernels4j.io.ModelFiles;
 import org.kernels4j.linalg.Matrix;
 import org.kernels4j.svm.SupportVectorMachine;
 import org.kernels4j.svm.SvmModel;
@@ -85,6 +86,22 @@ class StringGraphCliTest {
             assertEquals(labels.get(i, 0) == 0 ? "motif" : "plain", cells[0]);
             assertEquals(f.get(i, 0), Double.parseDouble(cells[1]), 1e-9);
         }
+        // evaluate reads the text column too; its accuracy on the training texts is the reference model's, and the
+        // target keeps its name when given by index (the default, the last column)
+        Matrix onTrain = ref.predict(k.gram(trainSeqs));
+        int right = 0;
+        for (int i = 0; i < trainFam.size(); i++) {
+            right += (onTrain.get(i, 0) == 0 ? "motif" : "plain").equals(trainFam.get(i)) ? 1 : 0;
+        }
+        Run eval = run("evaluate", "--model", model.toString(), "--data", train.toString());
+        assertEquals(0, eval.code(), eval.err());
+        assertTrue(eval.out().contains("accuracy: " + right / 45.0), eval.out());
+        Path byIndex = dir.resolve("default-target.zip");
+        Run fit2 = run("fit", "--model", "svc", "--train", train.toString(), "--text-column", "seq", "--kernel",
+                "spectrum(k=4)", "--out", byIndex.toString(), "--no-progress");
+        assertEquals(0, fit2.code(), fit2.err());
+        assertTrue(fit2.out().contains("target 'family'"), fit2.out());
+        assertEquals("family", ModelFiles.load(byIndex).targetName());
     }
 
     @Test

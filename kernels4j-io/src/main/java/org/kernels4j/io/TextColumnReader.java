@@ -54,6 +54,7 @@ public final class TextColumnReader {
         List<Long> lines = new ArrayList<>();
         String name = file.toString();
         CSVFormat format = CSVFormat.DEFAULT.builder().setIgnoreSurroundingSpaces(true).get();
+        String targetName = null;
         try (Reader in = TextFiles.skipByteOrderMark(Files.newBufferedReader(file, StandardCharsets.UTF_8));
                 CSVParser parser = CSVParser.parse(in, format)) {
             int t = -1;
@@ -66,6 +67,7 @@ public final class TextColumnReader {
                     width = header.size();
                     t = column(header, textColumn, name, "--text-column");
                     y = target == null ? -1 : column(header, target, name, "target");
+                    targetName = y >= 0 ? header.get(y) : null; // the header's name, also for a target given by index
                     if (t == y) {
                         throw new Kernels4jException(name + ": the text column '" + textColumn + "' is also the target");
                     }
@@ -115,7 +117,7 @@ public final class TextColumnReader {
                 }
             }
         }
-        return new TextData(texts, textColumn, y, target, labels);
+        return new TextData(texts, textColumn, y, targetName, labels);
     }
 
     private static int column(List<String> header, String wanted, String file, String what) {
