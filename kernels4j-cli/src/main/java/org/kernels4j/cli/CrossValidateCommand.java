@@ -129,6 +129,11 @@ final class CrossValidateCommand implements Callable<Integer> {
                         + ", not --model " + model);
             }
         }
+        if (parsed.hasMatchedOption("--lambda-grid") && !lambda.equalsIgnoreCase("auto")) {
+            throw new UsageException("--lambda-grid is searched by --lambda auto, but --lambda fixes it at " + lambda
+                    + "; give --lambda auto (or leave it out) to search the grid");
+        }
+        dataOptions.options.checkTarget(data, parsed.hasMatchedOption("--target"));
         CrossValidation.Task t = switch (model) {
             case "svc", "gpc" -> CrossValidation.Task.CLASSIFICATION;
             case "svr", "gp" -> CrossValidation.Task.REGRESSION;

@@ -34,12 +34,41 @@ final class DataOptions {
      * class labels ({@link CsvReader.Builder#classLabels}).
      */
     Dataset readWithTarget(Path file, String target, boolean classLabels) {
-        Dataset ds = formatOf(file) == DataFormat.LIBSVM ? LibSvmReader.read(file, 0)
+        Dataset ds = isLibSvm(file) ? LibSvmReader.read(file, 0)
                 : csv(target).classLabels(classLabels).build().read(file);
         if (!ds.hasTarget()) {
             throw new org.kernels4j.Kernels4jException(file + ": no target column selected");
         }
         return ds;
+    }
+
+    /**
+     * Whether {@code file} is read as LibSVM; if so, refuses --header and --delimiter, which only a CSV file reads
+     * (a usage error rather than options silently ignored).
+     */
+    boolean isLibSvm(Path file) {
+        if (formatOf(file) != DataFormat.LIBSVM) {
+            return false;
+        }
+        if (header() != CsvReader.Header.AUTO) {
+            throw new UsageException("--header applies to CSV files; " + file + " is LibSVM, which has no header");
+        }
+        if (delimiter != ',') {
+            throw new UsageException("--delimiter applies to CSV files; " + file + " is LibSVM, whose cells are "
+                    + "separated by spaces");
+        }
+        return true;
+    }
+
+    /**
+     * Refuses --target (given on the command line, {@code targetGiven}) for a LibSVM file, whose target is always
+     * its label.
+     */
+    void checkTarget(Path file, boolean targetGiven) {
+        if (targetGiven && java.nio.file.Files.isRegularFile(file) && isLibSvm(file)) {
+            throw new UsageException("--target names a CSV column; " + file + " is LibSVM, whose target is always "
+                    + "its label");
+        }
     }
 
     /** The format {@code file} is read in: the one --format forces, else the one its content shows. */
@@ -52,7 +81,7 @@ final class DataOptions {
      * always has its label as target).
      */
     Dataset read(Path file, String target, int minFeatures) {
-        if (formatOf(file) == DataFormat.LIBSVM) {
+        if (isLibSvm(file)) {
             return LibSvmReader.read(file, minFeatures);
         }
         return readCsv(file, target);

@@ -455,6 +455,7 @@ final class FitCommand implements Callable<Integer> {
         if (!model.equals("dkm")) {
             svm.nu(); // a --nu list (one per layer) is for dkm only: refused before any data is read
         }
+        data.options.checkTarget(train, parsed("--target"));
         if (textColumn != null) {
             if (calibrate != null) {
                 throw new UsageException("--calibrate does not apply with --text-column");
@@ -577,6 +578,9 @@ final class FitCommand implements Callable<Integer> {
             if (parsed(o)) {
                 throw new UsageException(o + " applies to --solver nystrom, not --solver exact");
             }
+        }
+        if (tol != null) { // the exact solver factorizes (also --precision mixed): no tolerance to stop at
+            throw new UsageException("--tol applies to krr --solver nystrom (its CG), not --solver exact");
         }
         boolean selectGiven = parsed("--select");
         FilterOptions.Choice choice = filters.choice(f, lambda, parsed("--lambda"), lambdaGrid, time, selectGiven);
@@ -871,6 +875,11 @@ final class FitCommand implements Callable<Integer> {
         if (!lambdaFilter && parsed("--lambda-grid")) {
             throw new UsageException("--lambda-grid is searched for --filter tikhonov|iterated|cutoff; --filter "
                     + f.toSpec() + " searches --grid for its " + name);
+        }
+        if (lambdaFilter && parsed("--lambda-grid") && !lambda.equalsIgnoreCase("auto")
+                && (parsed("--lambda") || !parsed("--select"))) {
+            throw new UsageException("--lambda-grid is searched by --lambda auto, but --lambda " + (parsed("--lambda")
+                    ? "fixes it at " + lambda : "is 1 when not given") + "; give --lambda auto to search the grid");
         }
         if (lambdaFilter && parsed("--grid")) {
             throw new UsageException("--grid is searched for --filter landweber|nu-method|flow|self-distillation; "

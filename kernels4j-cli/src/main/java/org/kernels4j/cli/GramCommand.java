@@ -53,7 +53,8 @@ final class GramCommand implements Callable<Integer> {
                 g = new Matrix(x.rows(), x.rows());
                 GramEngine.gram(k, x.features(), g, p);
             } else {
-                Dataset z = options.options.read(data2, target, x.features().cols());
+                Dataset z = ModelData.sameColumns(data, x, data2,
+                        options.options.read(data2, target, x.features().cols()));
                 g = new Matrix(x.rows(), z.rows());
                 GramEngine.cross(k, x.features(), z.features(), g, p);
             }

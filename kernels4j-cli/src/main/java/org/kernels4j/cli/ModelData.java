@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.io.CsvReader;
-import org.kernels4j.io.DataFormat;
 import org.kernels4j.io.Dataset;
 import org.kernels4j.io.LibSvmReader;
 import org.kernels4j.io.LibSvmWriter;
@@ -43,7 +42,7 @@ final class ModelData {
 
     private static Dataset read(DataOptions options, Path file, int d, List<String> featureNames, String targetName,
             ClassLabels labels, boolean requireTarget) {
-        if (options.formatOf(file) == DataFormat.LIBSVM) {
+        if (options.isLibSvm(file)) {
             Dataset ds = LibSvmReader.read(file, d);
             if (ds.features().cols() != d) {
                 throw new Kernels4jException(file + ": has feature indices up to " + ds.features().cols()
@@ -138,9 +137,37 @@ final class ModelData {
         return new Dataset(ds.features(), y, ds.featureNames(), ds.targetName(), ds.source(), all);
     }
 
-    /** Columns by the model's names: features reordered to the model's order; any other column is refused. */
+    /**
+     * The rows of a second file paired with those of a first ({@code gram --data2}, {@code test mmd}): when both
+     * files have headers and as many feature columns, columns are matched by name as a model's are (the second
+     * file's reordered to the first's; names the first lacks are refused), else they stay by position.
+     */
+    static Dataset sameColumns(Path reference, Dataset first, Path file, Dataset ds) {
+        List<String> names = first.featureNames();
+        List<String> other = ds.featureNames();
+        if (names == null || other == null || names.size() != other.size() || names.equals(other)
+                || !realNames(names) || !realNames(other)) {
+            return ds;
+        }
+        return byName(file, ds, names, null, false, reference);
+    }
+
+    /** Names from a header: neither the x0, x1, … of a CSV file without one nor the f1, f2, … of a LibSVM file. */
+    private static boolean realNames(List<String> names) {
+        return !generatedNames(names, "x", 0) && !generatedNames(names, "f", 1);
+    }
+
     private static Dataset byName(Path file, Dataset ds, List<String> featureNames, String targetName,
             boolean requireTarget) {
+        return byName(file, ds, featureNames, targetName, requireTarget, null);
+    }
+
+    /**
+     * Columns by the model's names (or, with {@code reference}, by that file's): features reordered to the model's
+     * order; any other column is refused.
+     */
+    private static Dataset byName(Path file, Dataset ds, List<String> featureNames, String targetName,
+            boolean requireTarget, Path reference) {
         List<String> header = ds.featureNames();
         int d = featureNames.size();
         int[] columns = new int[d];
@@ -158,12 +185,18 @@ final class ModelData {
             }
         }
         if (!missing.isEmpty() || !extra.isEmpty()) {
-            StringBuilder m = new StringBuilder(file + ": columns do not match the model's features:");
+            StringBuilder m = new StringBuilder(file + ": columns do not match "
+                    + (reference == null ? "the model's features:" : "the features of " + reference + ":"));
             if (!missing.isEmpty()) {
                 m.append(" missing ").append(quoted(missing));
             }
             if (!extra.isEmpty()) {
                 m.append(missing.isEmpty() ? "" : ";").append(" unknown ").append(quoted(extra));
+            }
+            if (reference != null) {
+                m.append(" (").append(reference).append(" has the ").append(d).append(" features ")
+                        .append(quoted(featureNames)).append("; files with headers are matched by column name)");
+                throw new Kernels4jException(m.toString());
             }
             m.append(" (the model needs its ").append(d).append(" features ").append(quoted(featureNames))
                     .append(targetName != null ? ", optionally with the target '" + targetName + "'" : "").append(')');

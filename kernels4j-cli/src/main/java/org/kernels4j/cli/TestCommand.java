@@ -103,8 +103,9 @@ final class TestCommand implements Runnable {
         public Integer call() {
             NullDistribution nd = nullOptions.parsed();
             Kernel k = kernel(kernel);
-            Matrix x = options.options.read(data, target, 0).features();
-            Matrix y = options.options.read(data2, target, 0).features();
+            Dataset first = options.options.read(data, target, 0);
+            Matrix x = first.features();
+            Matrix y = ModelData.sameColumns(data, first, data2, options.options.read(data2, target, 0)).features();
             if (x.cols() != y.cols()) {
                 throw new Kernels4jException(data2 + " has " + y.cols() + " features but " + data + " has " + x.cols()
                         + "; the two samples need the same features");

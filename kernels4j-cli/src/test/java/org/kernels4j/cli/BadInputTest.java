@@ -207,6 +207,43 @@ class BadInputTest {
         fails(1, List.of("text.csv:3:1"), "fit", "--train", text.toString(), "--kernel", "rbf()", "--out", out);
     }
 
+    @Test
+    void optionsThatWouldBeIgnoredAreUsageErrors() throws IOException {
+        String out = dir.resolve("m.zip").toString();
+        String t = train.toString();
+        fails(2, List.of("--lambda-grid", "--lambda auto", "is 1 when not given"), "fit", "--train", t, "--kernel",
+                "rbf()", "--lambda-grid", "0.01:1:3", "--out", out);
+        fails(2, List.of("--lambda-grid", "fixes it at 0.5"), "fit", "--train", t, "--kernel", "rbf()", "--lambda",
+                "0.5", "--lambda-grid", "1e-3:1:4", "--out", out);
+        fails(2, List.of("--lambda-grid", "fixes it at 0.5"), "fit", "--train", t, "--kernel", "rbf()", "--solver",
+                "nystrom", "--lambda", "0.5", "--lambda-grid", "1e-3:1:4", "--out", out);
+        fails(2, List.of("--tol", "--solver exact"), "fit", "--train", t, "--kernel", "rbf()", "--tol", "0.1", "--out",
+                out);
+        fails(2, List.of("--tol", "--solver exact"), "fit", "--train", t, "--kernel", "rbf()", "--precision", "mixed",
+                "--tol", "0.1", "--out", out);
+        fails(2, List.of("--lambda-grid", "fixes it at 0.5"), "cv", "--data", t, "--kernel", "rbf()", "--lambda", "0.5",
+                "--lambda-grid", "1e-3:1:4", "--folds", "3");
+        Path svm = dir.resolve("s.libsvm");
+        Files.writeString(svm, "1 1:0.5 2:1 3:2\n-1 1:2 3:1\n1 2:0.3\n-1 1:1 2:1\n1 3:0.1\n-1 1:0.2 2:2\n");
+        String s = svm.toString();
+        fails(2, List.of("--target", "LibSVM", "label"), "fit", "--model", "svc", "--train", s, "--target", "2",
+                "--kernel", "rbf()", "--out", out);
+        fails(2, List.of("--header", "LibSVM"), "fit", "--model", "svc", "--train", s, "--header", "yes", "--kernel",
+                "rbf()", "--out", out);
+        fails(2, List.of("--delimiter", "LibSVM"), "fit", "--model", "svc", "--train", s, "--delimiter", ";",
+                "--kernel", "rbf()", "--out", out);
+        fails(2, List.of("--target", "LibSVM"), "cv", "--model", "svc", "--data", s, "--target", "2", "--kernel",
+                "rbf()", "--folds", "2");
+        fails(2, List.of("--header", "LibSVM"), "gram", "--data", s, "--header", "no", "--kernel", "rbf()", "--out",
+                dir.resolve("k.npy").toString());
+        // what stays valid: --select without --lambda searches the grid; --tol steers nystrom's CG and SMO
+        Run grid = run("fit", "--train", t, "--kernel", "rbf()", "--select", "gcv", "--lambda-grid", "1e-3:1:3",
+                "--out", out);
+        assertEquals(0, grid.code(), grid.err());
+        Run smo = run("fit", "--model", "svc", "--train", s, "--tol", "0.01", "--kernel", "rbf()", "--out", out);
+        assertEquals(0, smo.code(), smo.err());
+    }
+
     // 4. --out checked before the work
 
     @Test

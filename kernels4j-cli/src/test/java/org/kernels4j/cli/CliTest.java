@@ -127,6 +127,30 @@ class CliTest {
     }
 
     @Test
+    void gramData2MatchesColumnsByHeaderName() throws IOException {
+        Path ab = dir.resolve("ab.csv");
+        Path swapped = dir.resolve("swapped_ab.csv");
+        Path other = dir.resolve("other_names.csv");
+        Files.writeString(ab, "a,b\n1,2\n4,5\n");
+        Files.writeString(swapped, "b,a\n2,1\n5,4\n7,3\n");
+        Files.writeString(other, "x,y\n1,2\n4,5\n");
+        Path k = dir.resolve("k.npy");
+        Run r = run("gram", "--data", ab.toString(), "--data2", swapped.toString(), "--kernel", "rbf(gamma=0.1)",
+                "--out", k.toString());
+        assertEquals(0, r.code(), r.err());
+        Matrix z = Matrix.of(new double[][] {{1, 2}, {4, 5}, {3, 7}}); // swapped_ab.csv in the order a, b
+        Matrix expected = GramEngine.cross(KernelSpec.parse("rbf(gamma=0.1)"),
+                Matrix.of(new double[][] {{1, 2}, {4, 5}}), z);
+        assertTrue(Npy.read(k).maxAbsDifference(expected) < 1e-12, "K(X, Z) with Z's columns by name");
+        assertEquals(1.0, Npy.read(k).get(0, 0), 1e-12);
+        Run bad = run("gram", "--data", ab.toString(), "--data2", other.toString(), "--kernel", "rbf(gamma=0.1)",
+                "--out", k.toString());
+        assertEquals(1, bad.code(), bad.err());
+        assertEquals(1, bad.err().strip().lines().count(), bad.err());
+        assertTrue(bad.err().contains("missing 'a', 'b'") && bad.err().contains("unknown 'x', 'y'"), bad.err());
+    }
+
+    @Test
     void gaussianProcessLearnsItsKernelAndPredictsStandardDeviations() throws IOException {
         Path model = dir.resolve("gp.zip");
         Run fit = run("fit", "--model", "gp", "--train", train.toString(), "--kernel", "1*rbf(length=1) + white(noise=1)",

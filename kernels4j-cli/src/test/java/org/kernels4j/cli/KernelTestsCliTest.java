@@ -105,6 +105,44 @@ class KernelTestsCliTest {
     }
 
     @Test
+    void mmdMatchesColumnsByHeaderName() throws IOException {
+        Path a = csv("a.csv", 40, 0, false, 1);
+        Path b = csv("b.csv", 40, 0, false, 2);
+        // b.csv with its columns in the order c, a, b, and with other names
+        var lines = Files.readAllLines(b);
+        StringBuilder swapped = new StringBuilder("c,a,b\n");
+        StringBuilder renamed = new StringBuilder("u,v,w\n");
+        for (String line : lines.subList(1, lines.size())) {
+            String[] cells = line.split(",");
+            swapped.append(cells[2]).append(',').append(cells[0]).append(',').append(cells[1]).append('\n');
+            renamed.append(line).append('\n');
+        }
+        Path bSwapped = dir.resolve("b_swapped.csv");
+        Path bRenamed = dir.resolve("b_renamed.csv");
+        Files.writeString(bSwapped, swapped.toString());
+        Files.writeString(bRenamed, renamed.toString());
+        String[] options = {"--kernel", "rbf(gamma=0.5)", "--permutations", "99", "--seed", "3"};
+        Run plain = run(concat(new String[] {"test", "mmd", "--data", a.toString(), "--data2", b.toString()}, options));
+        Run byName = run(concat(new String[] {"test", "mmd", "--data", a.toString(), "--data2", bSwapped.toString()},
+                options));
+        assertEquals(0, plain.code(), plain.err());
+        assertEquals(0, byName.code(), byName.err());
+        assertEquals(plain.out(), byName.out());
+        Run bad = run(concat(new String[] {"test", "mmd", "--data", a.toString(), "--data2", bRenamed.toString()},
+                options));
+        assertEquals(1, bad.code(), bad.err());
+        assertEquals(1, bad.err().strip().lines().count(), bad.err());
+        assertTrue(bad.err().contains("missing 'a', 'b', 'c'") && bad.err().contains("unknown 'u', 'v', 'w'"),
+                bad.err());
+    }
+
+    private static String[] concat(String[] first, String[] second) {
+        String[] all = java.util.Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, all, first.length, second.length);
+        return all;
+    }
+
+    @Test
     void badInputExitsWithOneLine() throws IOException {
         Path a = csv("a.csv", 10, 0, false, 1);
         Path twoCols = dir.resolve("two.csv");

@@ -24,7 +24,9 @@ import org.kernels4j.spectral.SpectralFilter;
  *       residual factors {@code r = 1 − h} evaluated directly ({@link SpectralFilter#residuals}), so they stay
  *       accurate where the fit nearly interpolates.</li>
  * </ul>
- * GCV is +∞ (never chosen) where {@code tr(I − H) < 1}, i.e. less than one residual degree of freedom: there its
+ * For ridge, {@code tr(I − H) = Σ_k λ/(μ_k + λ)} (less the intercept's term below) is summed from these filter
+ * factors and GCV is finite for every λ &gt; 0, however close the degrees of freedom come to n. For the other
+ * filters GCV is +∞ (never chosen) where {@code tr(I − H) < 1}, i.e. less than one residual degree of freedom: there its
  * noise estimate rests on a fraction of one eigen-direction, and for an iterative filter run to interpolation it
  * tends to n·(the target's component along the slowest direction)², a number that can be small by chance (a
  * nearly diagonal K makes this happen). The ν-method's residual polynomials oscillate in [−1, 1], so its h can
@@ -420,10 +422,20 @@ public final class RegularizationPath {
         for (int l = 0; l < grid; l++) {
             double press = 0;
             double rss = 0;
+            // tr(I − H) = Σ_m λ/(μ_m + λ) − λ·uᵀu/(1ᵀu), from the filter factors, never as n − Σ H_ii (which
+            // cancels to nothing where the fit nearly interpolates); uᵀu = Σ_m q1_m²/(μ_m + λ)²
             double trace = 0;
+            double uu = 0;
+            for (int m = 0; m < n; m++) {
+                double c = 1.0 / (mu[m] + lambdas[l]);
+                trace += lambdas[l] * c;
+                uu += c * c * qt1[m] * qt1[m];
+            }
+            if (fitIntercept) {
+                trace -= lambdas[l] * uu / sumU[l];
+            }
             for (int i = 0; i < n; i++) {
                 double h = hatDiagonal.get(i, l);
-                trace += 1 - h;
                 for (int o = 0; o < k; o++) {
                     double r = y.get(i, o) - fitted.get(i, l * k + o) - intercepts[l][o];
                     rss += r * r;
@@ -435,7 +447,7 @@ public final class RegularizationPath {
             double meanTrace = trace / n;
             mse[l] = rss / ((double) n * k);
             df[l] = n - trace;
-            gcv[l] = trace >= 1 ? mse[l] / (meanTrace * meanTrace) : Double.POSITIVE_INFINITY;
+            gcv[l] = trace > 0 ? mse[l] / (meanTrace * meanTrace) : Double.POSITIVE_INFINITY;
         }
         int best = choose(criterion == Criterion.LOO ? loo : gcv);
         // α = Q·diag(1/(μ + λ))·(Qᵀy − Qᵀ1·bᵀ)

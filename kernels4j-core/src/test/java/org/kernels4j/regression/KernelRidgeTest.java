@@ -168,6 +168,71 @@ class KernelRidgeTest {
     }
 
     @Test
+    void gcvStaysFiniteAndExactWhereTheFitNearlyInterpolates() {
+        gcvNearInterpolation(false);
+    }
+
+    @Test
+    void gcvWithInterceptStaysFiniteAndExactWhereTheFitNearlyInterpolates() {
+        gcvNearInterpolation(true);
+    }
+
+    /**
+     * A smooth noiseless target and tiny λ: n − df far below one (QA finding 5 printed GCV = Infinity there).
+     * Brute force without cancellation: the bordered system of {@link #bruteForcePredict} gives
+     * y − ŷ = λα, and tr(I − H) = λ·Σ_i α_i(e_i), α(e_i) the solution for the unit target e_i.
+     */
+    private static void gcvNearInterpolation(boolean intercept) {
+        int n = 30;
+        Matrix x = TestData.gaussian(n, 2, 1.5, 91);
+        Matrix y = new Matrix(n, 1);
+        for (int i = 0; i < n; i++) {
+            y.set(i, 0, Math.sin(x.get(i, 0)) + Math.cos(x.get(i, 1)) + 2);
+        }
+        Kernel kernel = KernelSpec.parse("rbf(gamma=2)");
+        double[] grid = {1e-6, 1e-5, 1e-4, 1e-2};
+        RegularizationPath path = KernelRidge.builder(kernel).selectLambda(grid, RegularizationPath.Criterion.GCV)
+                .fitIntercept(intercept).build().fit(x, y).path();
+        int size = intercept ? n + 1 : n;
+        Matrix bordered = new Matrix(size, size);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                bordered.set(i, j, kernel.value(x.row(i), x.row(j)));
+            }
+            if (intercept) {
+                bordered.set(i, n, 1);
+                bordered.set(n, i, 1);
+            }
+        }
+        int nearlyInterpolating = 0;
+        for (int l = 0; l < grid.length; l++) {
+            Matrix a = bordered.copy();
+            Matrix rhs = new Matrix(size, n + 1); // column 0: y, column 1 + i: e_i
+            for (int i = 0; i < n; i++) {
+                a.set(i, i, a.get(i, i) + grid[l]);
+                rhs.set(i, 0, y.get(i, 0));
+                rhs.set(i, 1 + i, 1);
+            }
+            Matrix solution = TestData.gaussSolve(a, rhs);
+            double rss = 0;
+            double free = 0;
+            for (int i = 0; i < n; i++) {
+                double r = grid[l] * solution.get(i, 0);
+                rss += r * r;
+                free += grid[l] * solution.get(i, 1 + i);
+            }
+            if (free < 1e-3) {
+                nearlyInterpolating++;
+            }
+            double gcv = (rss / n) / Math.pow(free / n, 2);
+            assertTrue(Double.isFinite(path.gcv()[l]), "lambda " + grid[l] + ": gcv " + path.gcv()[l]);
+            assertEquals(gcv, path.gcv()[l], 1e-8 * gcv, "lambda " + grid[l] + ", n - df = " + free);
+            assertEquals(n - free, path.degreesOfFreedom()[l], 1e-9);
+        }
+        assertTrue(nearlyInterpolating >= 1, "some lambda leaves n - df below 1e-3: " + nearlyInterpolating);
+    }
+
+    @Test
     void badInputsGiveClearErrors() {
         KernelRidge krr = KernelRidge.builder(KERNEL).lambda(1).build();
         var e = assertThrows(Kernels4jException.class, () -> krr.fit(new Matrix(5, 3), new Matrix(4, 1)));
