@@ -45,6 +45,11 @@ final class GramCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         AtomicFiles.checkWritable(out, data, data2);
+        String lower = out.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        if (!lower.endsWith(".npy")) { // the format is NumPy's, whatever the name says: a K.csv would hold binary
+            throw new UsageException("--out " + out + ": the Gram matrix is written as a NumPy .npy file; name it "
+                    + "*.npy (read it with numpy.load)");
+        }
         Kernel k = KernelSpec.parse(kernel);
         Dataset x = options.options.read(data, target, 0);
         Matrix g;

@@ -258,6 +258,9 @@ class BadInputTest {
         fails(1, List.of("does not exist"), "predict", "--model", model.toString(), "--data", broken.toString(), "--out",
                 missingDir);
         fails(1, List.of("does not exist"), "gram", "--data", broken.toString(), "--kernel", "rbf()", "--out", missingDir);
+        // the Gram matrix is NumPy binary: a name promising another format is refused, nothing written
+        fails(2, List.of("name it *.npy"), "gram", "--data", broken.toString(), "--kernel", "rbf()", "--out",
+                dir.resolve("K.csv").toString());
         fails(1, List.of("is a directory"), "kde", "fit", "--data", broken.toString(), "--out", isDir);
         fails(1, List.of("does not exist"), "plot", "--model", model.toString(), "--out", dir.resolve("no/p.png").toString());
         fails(1, List.of("does not exist"), "kde", "sample", "--model", model.toString(), "--out", missingDir);
