@@ -313,9 +313,15 @@ public final class PauliFeatureMap {
         }
         if (qubits > MAX_QUBITS) {
             throw new Kernels4jException("the data has " + qubits + " features, so the states would have " + qubits
-                    + " qubits: one state needs " + bytesText(16L << qubits) + " and at most " + MAX_QUBITS
+                    + " qubits: one state needs " + stateBytesText(qubits) + " and at most " + MAX_QUBITS
                     + " qubits (" + bytesText(16L << MAX_QUBITS) + " per state) are simulated; reduce the features (e.g. PCA)");
         }
+    }
+
+    /** 16·2^q bytes (2^q complex amplitudes) in words, for any q: the long shift would wrap from q = 60 on. */
+    static String stateBytesText(int qubits) {
+        double gib = Math.scalb(16.0, qubits - 30);
+        return gib >= 1e6 ? String.format(Locale.ROOT, "%.3g GiB", gib) : bytesText((long) Math.scalb(16.0, qubits));
     }
 
     static String bytesText(long bytes) {

@@ -236,6 +236,10 @@ class QuantumEdgesTest {
         assertEquals("1.0 MiB", PauliFeatureMap.bytesText(1L << 20));
         assertEquals("1.5 MiB", PauliFeatureMap.bytesText(3L << 19));
         assertEquals("0.5 KiB", PauliFeatureMap.bytesText(512));
+        // 16·2^q bytes: 16 GiB at 30 qubits, 2^38 GiB at 64 (the QA report's "0.0 KiB": 16L << 64 wraps to 16)
+        assertEquals("16.0 GiB", PauliFeatureMap.stateBytesText(30));
+        assertEquals("2.75e+11 GiB", PauliFeatureMap.stateBytesText(64));
+        assertTrue(message(() -> PauliFeatureMap.stateLength(65)).contains("one state needs 5.50e+11 GiB"));
         // pairwise: single-qubit strings on every qubit, pairs as Qiskit's pairwise (even pairs, then odd ones)
         PauliFeatureMap pairwise = PauliFeatureMap.zz(1, "pairwise", 2);
         List<int[]> ones = pairwise.tuples(4, 1, 0);
