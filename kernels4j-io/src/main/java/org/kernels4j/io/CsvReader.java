@@ -445,7 +445,14 @@ public final class CsvReader {
                     boolean isHeader = header == Header.YES || (header == Header.AUTO && looksLikeHeader(rec));
                     if (isHeader) {
                         names = new ArrayList<>();
+                        java.util.Map<String, Integer> seen = new java.util.HashMap<>();
                         for (String s : rec) {
+                            Integer before = seen.putIfAbsent(s, names.size());
+                            if (before != null) { // columns are matched by name (--target, predict): one name, one column
+                                throw new Kernels4jException(name + ":" + line + ": the header names column '" + s
+                                        + "' twice (columns " + (before + 1) + " and " + (names.size() + 1)
+                                        + "); give each column its own name");
+                            }
                             names.add(s);
                         }
                     } else {

@@ -62,6 +62,16 @@ class IoTest {
         assertThrows(Kernels4jException.class, () -> CsvReader.builder().build().recordLines(dir.resolve("none.csv")));
     }
 
+    /** Columns are matched by header name (--target, predict): a name given twice is refused with both columns. */
+    @Test
+    void aHeaderNamingAColumnTwiceIsRefused() throws IOException {
+        Path f = write("dup.csv", "a,b,a,y\n1,2,3,4\n");
+        Kernels4jException e = assertThrows(Kernels4jException.class,
+                () -> CsvReader.builder().target("y").build().read(f));
+        assertEquals(f + ":1: the header names column 'a' twice (columns 1 and 3); give each column its own name",
+                e.getMessage());
+    }
+
     @Test
     void csvWithoutHeaderIsDetected() throws IOException {
         Dataset d = CsvReader.builder().build().read(write("b.csv", "1,2\n3,4\n"));
