@@ -186,6 +186,10 @@ final class CrossValidateCommand implements Callable<Integer> {
                     extra, r.points().size() > 1 && i == r.best() ? "  <- best" : "");
         }
         out.printf(Locale.ROOT, "best: %s (%.2f s)%n", options.get(r.best()), r.seconds());
+        if (!noStandardize) { // fit uses the features as given: the scores hold for standardized features only
+            out.println("(scored on features standardized per fold; fit uses them as given: standardize the files "
+                    + "first, or compare with cv --no-standardize)");
+        }
         return 0;
     }
 

@@ -1,6 +1,7 @@
 package org.kernels4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -143,6 +144,12 @@ class SvmCliTest {
         assertEquals(0, r.code(), r.err());
         assertEquals(1, r.out().lines().filter(l -> l.endsWith("<- best")).count(), r.out());
         assertTrue(r.out().contains("best: --kernel 'rbf("), r.out());
+        // the scores are for standardized features, which fit does not make: said under the suggestion
+        assertTrue(r.out().contains("scored on features standardized per fold; fit uses them as given"), r.out());
+        CliTest.Run raw = run("cv", "--model", "svc", "--data", train.toString(), "--kernel", "rbf(gamma=1)", "--c", "1",
+                "--folds", "3", "--no-standardize");
+        assertEquals(0, raw.code(), raw.err());
+        assertFalse(raw.out().contains("standardized per fold"), raw.out());
     }
 
     @Test
