@@ -645,6 +645,12 @@ public final class CsvReader {
                 throw new Kernels4jException(where + "cannot read '" + abbreviate(cell) + "' as a number: the line looks"
                         + " like LibSVM (label index:value ...); read it as LibSVM (--format libsvm)");
             }
+            String other = otherDelimiter(cell);
+            if (other != null) { // the whole row landed in one cell: the file is split by another character
+                throw new Kernels4jException(where + "cannot read '" + abbreviate(cell) + "' as a number: the cells "
+                        + "seem to be separated by " + other + ", not by '" + delimiter + "' (use --delimiter "
+                        + (other.equals("tabs") ? "$'\\t'" : other) + ")");
+            }
             throw new Kernels4jException(where + "cannot read '" + abbreviate(cell) + "' as a number (column '"
                     + abbreviate(colName) + "')" + (isTarget ? "; text class labels are read only for classifiers, "
                     + "other models need a numeric target" : ""));
@@ -654,6 +660,23 @@ public final class CsvReader {
                     + "' (allow with --allow-nonfinite)");
         }
         return v;
+    }
+
+    /**
+     * The delimiter a cell that is not a number seems to hide, when every piece it splits into is a number (';', tab,
+     * '|' or a space: "1;2;3"); null otherwise.
+     */
+    private String otherDelimiter(String cell) {
+        for (String d : new String[] {";", "\t", "|", " "}) {
+            if (d.charAt(0) == delimiter || !cell.contains(d)) {
+                continue;
+            }
+            String[] parts = cell.trim().split(java.util.regex.Pattern.quote(d) + "+");
+            if (parts.length > 1 && java.util.Arrays.stream(parts).allMatch(CsvReader::isNumber)) {
+                return d.equals("\t") ? "tabs" : "'" + d + "'";
+            }
+        }
+        return null;
     }
 
     private static String abbreviate(String s) {

@@ -2,6 +2,7 @@ package org.kernels4j.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -60,6 +61,20 @@ class IoTest {
                 .read(f));
         assertTrue(e.getMessage().contains("lines.csv:7:"), e.getMessage());
         assertThrows(Kernels4jException.class, () -> CsvReader.builder().build().recordLines(dir.resolve("none.csv")));
+    }
+
+    /** A file split by another character reads as one cell per row: the message names the delimiter to use. */
+    @Test
+    void aRowInOneCellSuggestsItsDelimiter() throws IOException {
+        Path semi = write("semi.csv", "a;b;y\n1;2;3\n");
+        Kernels4jException e = assertThrows(Kernels4jException.class, () -> CsvReader.builder().build().read(semi));
+        assertTrue(e.getMessage().contains("separated by ';', not by ',' (use --delimiter ';')"), e.getMessage());
+        Path tab = write("tab.tsv", "a\tb\ty\n1\t2\t3\n");
+        e = assertThrows(Kernels4jException.class, () -> CsvReader.builder().build().read(tab));
+        assertTrue(e.getMessage().contains("separated by tabs"), e.getMessage());
+        Path text = write("text.csv", "a,y\n1,x;y\n"); // a text cell that merely contains ';' gets the usual message
+        e = assertThrows(Kernels4jException.class, () -> CsvReader.builder().build().read(text));
+        assertFalse(e.getMessage().contains("--delimiter"), e.getMessage());
     }
 
     /** Columns are matched by header name (--target, predict): a name given twice is refused with both columns. */
