@@ -87,6 +87,11 @@ final class SvmOptions {
 
     /** The estimator for {@code model} (svc, svr, oneclass, nusvc, nusvr); kernel null for a precomputed one. */
     SupportVectorMachine estimator(String model, Kernel kernel, Double tol, Integer maxIter, long seed) {
+        // a value the builder refuses (--c -1, --nu 2, --tol 0, --cache-mb 0) is an option value: exit 2
+        return UsageException.of(() -> build(model, kernel, tol, maxIter, seed));
+    }
+
+    private SupportVectorMachine build(String model, Kernel kernel, Double tol, Integer maxIter, long seed) {
         SupportVectorMachine.Builder b;
         switch (model) {
             case "svc":

@@ -223,6 +223,13 @@ class BadInputTest {
                 "--tol", "0.1", "--out", out);
         fails(2, List.of("--lambda-grid", "fixes it at 0.5"), "cv", "--data", t, "--kernel", "rbf()", "--lambda", "0.5",
                 "--lambda-grid", "1e-3:1:4", "--folds", "3");
+        // SVM option values the estimator refuses are usage errors too (README: exit 2), not failures of the run
+        fails(2, List.of("C must be a positive number, got -1.0"), "fit", "--model", "svc", "--train", t, "--kernel",
+                "rbf()", "--c", "-1", "--out", out);
+        fails(2, List.of("nu must be in (0, 1], got 2.0"), "fit", "--model", "oneclass", "--train", t, "--kernel",
+                "rbf()", "--nu", "2", "--out", out);
+        fails(2, List.of("cache size must be at least 1 MB"), "fit", "--model", "svr", "--train", t, "--kernel",
+                "rbf()", "--cache-mb", "0", "--out", out);
         Path svm = dir.resolve("s.libsvm");
         Files.writeString(svm, "1 1:0.5 2:1 3:2\n-1 1:2 3:1\n1 2:0.3\n-1 1:1 2:1\n1 3:0.1\n-1 1:0.2 2:2\n");
         String s = svm.toString();
