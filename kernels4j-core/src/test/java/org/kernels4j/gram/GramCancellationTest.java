@@ -80,6 +80,33 @@ class GramCancellationTest {
         }
     }
 
+    /**
+     * A kernel on mapped features (the projected quantum kernel: φ(x) = the one-qubit reduced density matrices) with
+     * rows repeated: the repeated pairs' φ are equal, their expansion cancels to rounding noise and is flagged, and the
+     * direct sum over φ gives exactly 0, so k = exp(0) = 1 for them, as for the diagonal.
+     */
+    @Test
+    void repeatedRowsOfAMappedKernelGetExactlyOne() {
+        Random r = new Random(8);
+        double[][] rows = new double[12][3];
+        for (int i = 0; i < 12; i++) {
+            for (int f = 0; f < 3; f++) {
+                rows[i][f] = i >= 6 ? rows[i - 6][f] : r.nextDouble();
+            }
+        }
+        Kernel kernel = KernelSpec.parse("projected(gamma=2)");
+        Matrix k = GramEngine.gram(kernel, Matrix.of(rows));
+        for (int i = 0; i < 6; i++) {
+            assertEquals(1.0, k.get(i, i + 6), 0.0, "rows " + i + " and " + (i + 6) + " are the same point");
+            assertEquals(1.0, k.get(i + 6, i), 0.0);
+            for (int j = 0; j < 6; j++) {
+                if (j != i) { // distinct points: as the kernel's one-pair value
+                    assertEquals(kernel.value(rows[i], rows[j]), k.get(i, j + 6), 1e-12, i + "," + j);
+                }
+            }
+        }
+    }
+
     /** The element pass flags exactly the entries below CANCELLATION of the norms, and NaN, in both implementations. */
     @Test
     void theDistancePassFlagsCancellationAndNaN() {
@@ -95,6 +122,10 @@ class GramCancellationTest {
                 double[] c = new double[19];
                 c[k] = Double.NaN;
                 assertTrue(ops.squaredDistances(c, 0, 19, 1.0, nz, 0), ops.name() + " NaN at " + k);
+                double[] edge = new double[19];
+                edge[k] = 1 - 0x1p-17; // distance 2⁻¹⁶ exactly: below 2⁻¹⁶·(1 + 1) = 2⁻¹⁵, so flagged
+                assertTrue(ops.squaredDistances(edge, 0, 19, 1.0, nz, 0), ops.name() + " 2^-16 at " + k);
+                assertEquals(0x1p-16, edge[k], 0.0);
             }
         }
     }
