@@ -91,4 +91,56 @@ class WhitenedRoundsTest {
             }
         }
     }
+
+    /**
+     * A stub whose every run stops short of the gradient tolerance yet gains: f = e^(−θ) − 10·s, where s counts the
+     * re-whitenings so far and each whitening restarts at θ = 0 (a stub for the loop's rules, not a real change of
+     * coordinates: the constant drops by 10 per run). e^(−θ) has no minimizer and a gradient that never vanishes, so
+     * with gradient tolerance 0 every run ends on the relative-decrease rule after many iterations, 10 below the
+     * previous run's value. The documented rules then allow exactly {@value WhitenedRounds#MAX_ROUNDS} runs; with
+     * an iteration limit that the runs reach part way, the runs' iterations add up to the limit exactly.
+     */
+    @Test
+    void runsThatAlwaysGainStopAtTheRoundCapAndTheSharedLimit() {
+        final class Stages implements WhitenedRounds.Whitenable {
+            int whitenings;
+            int calls;
+
+            @Override
+            public double[] whiten(double[] factors) {
+                whitenings++;
+                return new double[] {0};
+            }
+
+            @Override
+            public double[] factors(double[] theta) {
+                return theta.clone();
+            }
+
+            @Override
+            public double valueAndGradient(double[] theta, double[] gradient) {
+                calls++;
+                double e = Math.exp(-theta[0]);
+                if (gradient != null) {
+                    gradient[0] = -e;
+                }
+                return e - 10.0 * whitenings;
+            }
+        }
+        Stages free = new Stages();
+        BoundedLbfgs.Result r = WhitenedRounds.minimize(free, new double[] {0}, 100_000, 0);
+        assertEquals(WhitenedRounds.MAX_ROUNDS, free.whitenings);
+        assertTrue(r.stop() != BoundedLbfgs.Stop.GRADIENT && r.stop() != BoundedLbfgs.Stop.ITERATIONS, r.stop().toString());
+        assertEquals(free.calls, r.evaluations());
+        assertEquals(-10.0 * WhitenedRounds.MAX_ROUNDS, r.value(), 1e-6);
+        int perRun = r.iterations() / WhitenedRounds.MAX_ROUNDS;
+        assertTrue(perRun >= 4, r.iterations() + " iterations in all");
+        // a limit reached in the second run: that run gets only what the first left
+        int limit = perRun + perRun / 2;
+        Stages capped = new Stages();
+        BoundedLbfgs.Result c = WhitenedRounds.minimize(capped, new double[] {0}, limit, 0);
+        assertEquals(2, capped.whitenings);
+        assertEquals(limit, c.iterations());
+        assertEquals(BoundedLbfgs.Stop.ITERATIONS, c.stop());
+    }
 }

@@ -175,4 +175,35 @@ class GaussianProcessChecksTest {
         assertTrue(Double.isFinite(r.evidence()));
         assertEquals(gp.withKernel(r.kernel()).evidence(x, y).value(), r.evidence(), 1e-9 * Math.abs(r.evidence()));
     }
+
+    /**
+     * A sparse GP's report names the hyperparameter search exactly when the model was fitted with one (a fit without
+     * a search, and a model read back from a file, have none); its latent variance refuses inputs of the wrong width,
+     * non-finite inputs and an output index outside [0, outputs) with the library's messages; and a model file whose
+     * target scale is 0 — not a positive number, as the codec requires — is refused like a negative one.
+     */
+    @Test
+    void sparseReportsNameTheirSearchAndFilesNeedAPositiveTargetScale() {
+        Matrix x = TestData.gaussian(12, 1, 1, 521);
+        Matrix y = new Matrix(12, 1);
+        for (int i = 0; i < 12; i++) {
+            y.set(i, 0, Math.sin(x.get(i, 0)));
+        }
+        Kernel k = KernelSpec.parse("rbf(length=1) + white(noise=0.1)");
+        SparseGaussianProcessModel plain = SparseGaussianProcess.builder(k).inducing(4).build().fit(x, y);
+        assertTrue(!plain.report().has("search"), plain.report().values().toString());
+        // the latent variance checks its inputs like every prediction: width, finite values, the output's index
+        refused(() -> plain.variance(new Matrix(2, 3), 0), "trained on 1 features but the data has 3");
+        refused(() -> plain.variance(Matrix.of(new double[][] {{0.5}, {Double.NaN}}), 0), "prediction data");
+        refused(() -> plain.variance(x, 1), "output 1 does not exist");
+        refused(() -> plain.variance(x, -1), "output -1 does not exist");
+        SparseGaussianProcessModel searched = SparseGaussianProcess.builder(k).inducing(4)
+                .optimize(HyperparameterSearch.builder().maxIterations(3).build()).build().fit(x, y);
+        assertTrue(searched.report().has("search"), searched.report().values().toString());
+        ModelState s = ModelCodecs.encode(plain);
+        assertTrue(!((SparseGaussianProcessModel) ModelCodecs.decode(s)).report().has("search"));
+        Map<String, Matrix> zero = new LinkedHashMap<>(s.arrays());
+        zero.put("target_scale", Matrix.wrap(1, 1, new double[] {0}));
+        refused(() -> ModelCodecs.decode(ModelState.of("sgpr", s.fields(), zero)), "target_scale");
+    }
 }

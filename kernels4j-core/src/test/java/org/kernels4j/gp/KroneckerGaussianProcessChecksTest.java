@@ -219,4 +219,37 @@ class KroneckerGaussianProcessChecksTest {
                 arrays)));
         assertTrue(e.getMessage().contains("must hold 0 or 1, got 0.5"), e.getMessage());
     }
+
+    /**
+     * A model file's grid is held to the same size limit as a {@link KroneckerGaussianProcess.Grid}, whose
+     * constructor takes up to Integer.MAX_VALUE / 2 = 2³⁰ − 1 cells: a file declaring axes of 1023 and 1 049 601
+     * coordinates (exactly 2³⁰ − 1 cells) must get past the size check to the check of its 'values' array (which holds
+     * 12), while axes of 1024 and 1 048 576 (2³⁰ cells) are refused as too many — both before anything of the grid's
+     * size is allocated (the axes are 8 MB).
+     */
+    @Test
+    void modelFilesAreHeldToTheGridsCellLimit() {
+        ModelState good = ModelCodecs.encode(KroneckerGaussianProcess.builder(TWO_AXES).noise(0.07).build().fit(grid()));
+        int[][] sizes = {{1023, 1_049_601}, {1024, 1_048_576}};
+        for (int[] size : sizes) {
+            long cells = (long) size[0] * size[1];
+            Map<String, Matrix> arrays = new HashMap<>(good.arrays());
+            for (int d = 0; d < 2; d++) {
+                double[] axis = new double[size[d]];
+                for (int i = 0; i < axis.length; i++) {
+                    axis[i] = i;
+                }
+                arrays.put("axis." + d, Matrix.column(axis));
+            }
+            var e = assertThrows(Kernels4jException.class, () -> ModelCodecs.decode(ModelState.of(good.kind(),
+                    good.fields(), arrays)));
+            if (cells <= Integer.MAX_VALUE / 2) {
+                assertEquals((1L << 30) - 1, cells);
+                assertTrue(e.getMessage().contains("'values'") && e.getMessage().contains(Long.toString(cells)),
+                        e.getMessage());
+            } else {
+                assertTrue(e.getMessage().contains("grid has " + cells + " cells, too many"), e.getMessage());
+            }
+        }
+    }
 }

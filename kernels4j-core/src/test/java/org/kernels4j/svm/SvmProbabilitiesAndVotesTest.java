@@ -380,6 +380,34 @@ class SvmProbabilitiesAndVotesTest {
         assertEquals(0.0, back.decisionValues(gram).maxAbsDifference(pre.decisionValues(gram)), 0);
     }
 
+    /**
+     * Two rows, one per class: the cross-validation has two folds, and each fold's training rows hold the other
+     * class only. LIBSVM's rule ({@code svm_binary_svc_probability}) gives such a fold's test rows the decision of
+     * the class it was trained on: +1 for the row of the negative class (7, trained on the positive 3) and −1 for the
+     * row of class 3. Platt's fit with LIBSVM's targets (N₊ + 1)/(N₊ + 2) = 2/3 for class 3 and 1/(N₋ + 2) = 1/3
+     * for class 7 can then hit both targets exactly: 1/(1 + e^(−A + B)) = 2/3 and 1/(1 + e^(A + B)) = 1/3 give
+     * A = ln 2, B = 0, worked by hand (Newton's stopping rule leaves an error of order 10⁻⁵). A rule that gave
+     * each class's row its own class's decision would give A = −ln 2. The rule holds for the ν-SVC too (a C-SVC
+     * solve on one class gives every test row +1 or −1 by itself, a ν-SVC solve does not).
+     */
+    @Test
+    void oneRowClassesGetTheOtherClassesDecisionInTheCrossValidation() {
+        Matrix x = Matrix.of(new double[][] {{0.3, -1.2}, {1.1, 0.4}});
+        Kernel k = KernelSpec.parse("rbf(gamma=0.5)");
+        for (boolean nu : new boolean[] {false, true}) {
+            for (double[] labels : new double[][] {{3, 7}, {7, 3}}) {
+                SupportVectorMachine svm = nu
+                        ? SupportVectorMachine.nuClassifier(k).nu(0.5).probability(true).seed(5).build()
+                        : SupportVectorMachine.classifier().kernel(k).c(1).probability(true).seed(5).build();
+                SvmModel m = svm.fit(x, Matrix.column(labels));
+                assertArrayEquals(new double[] {3, 7}, m.classes());
+                double[] ab = m.sigmoids()[0];
+                assertEquals(Math.log(2), ab[0], 1e-3, (nu ? "nu-SVC " : "C-SVC ") + labels[0]);
+                assertEquals(0, ab[1], 1e-3, (nu ? "nu-SVC " : "C-SVC ") + labels[0]);
+            }
+        }
+    }
+
     private static SvmModel roundTrip(SvmModel m) {
         ModelState s = ModelCodecs.encode(m);
         return (SvmModel) ModelCodecs.decode(ModelState.of(s.kind(), s.fields(), s.arrays()));

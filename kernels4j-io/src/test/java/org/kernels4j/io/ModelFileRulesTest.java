@@ -200,4 +200,41 @@ class ModelFileRulesTest {
         var err = assertThrows(Kernels4jException.class, () -> new SavedModel(krr, List.of("a", "b"), "y", names));
         assertTrue(err.getMessage().contains("not a classifier"), err.getMessage());
     }
+
+    /** A one-entry zip whose central directory declares {@code declared} uncompressed bytes for 2 real ones. */
+    private Path declaring(String name, long declared) throws IOException {
+        Path p = writeZip(name, Map.of("model.json", "{}".getBytes(StandardCharsets.UTF_8)));
+        byte[] b = Files.readAllBytes(p);
+        int cen = -1;
+        for (int i = b.length - 46; i >= 0 && cen < 0; i--) {
+            if (b[i] == 0x50 && b[i + 1] == 0x4b && b[i + 2] == 0x01 && b[i + 3] == 0x02) {
+                cen = i;
+            }
+        }
+        assertTrue(cen >= 0 && declared < 0xFFFFFFFFL);
+        for (int k = 0; k < 4; k++) {
+            b[cen + 24 + k] = (byte) (declared >>> (8 * k)); // the central header's uncompressed size, little-endian
+        }
+        Files.write(p, b);
+        try (ZipFile z = new ZipFile(p.toFile())) {
+            assertEquals(declared, z.getEntry("model.json").getSize());
+        }
+        return p;
+    }
+
+    /**
+     * The documented entry limit (ModelFiles: "at most a quarter of the maximum heap", and what fits in an array),
+     * read off the declared size before anything is read: an entry declaring one byte more than maxMemory/4 is refused
+     * for its size, naming both numbers; one declaring exactly maxMemory/4 is not (it then fails as shorter than its
+     * recorded size). Computed from this JVM's own {@code Runtime.maxMemory()}; the files are a few hundred bytes.
+     */
+    @Test
+    void theEntryLimitIsAQuarterOfTheHeapAndInclusive() throws Exception {
+        long quarter = Runtime.getRuntime().maxMemory() / 4;
+        org.junit.jupiter.api.Assumptions.assumeTrue(quarter + 1 < Integer.MAX_VALUE - 64L, "heap below 8 GB");
+        assertRefused(declaring("over.zip", quarter + 1), "declares " + (quarter + 1) + " bytes, more than the " + quarter
+                + " bytes", "a quarter of its maximum heap");
+        var e = assertThrows(Kernels4jException.class, () -> ModelFiles.load(declaring("at.zip", quarter)));
+        assertTrue(e.getMessage().contains("shorter than its recorded size"), e.getMessage());
+    }
 }

@@ -325,6 +325,66 @@ class ConvolutionalKernelTest {
         assertTrue(e.getMessage().contains(want), want + " in: " + e.getMessage());
     }
 
+    /** The number before {@code tail} in a refusal message (a %.3g figure). */
+    static double figureBefore(String message, String tail) {
+        int end = message.indexOf(tail);
+        assertTrue(end > 0, tail + " in: " + message);
+        int start = message.lastIndexOf(' ', end - 1) + 1;
+        return Double.parseDouble(message.substring(start, end).trim());
+    }
+
+    /**
+     * The refusal rule placed against this JVM's own figures: the class documents that a network is refused
+     * when its per-thread working set, times the threads ({@code availableProcessors}), exceeds half of
+     * {@code Runtime.maxMemory()}. With all position pairs (readout=gap) the per-thread set is (4 + Σ f)·P² doubles
+     * plus the batch's 4·B·P² plus O(P·B); the test picks P so that this lies between 1.5 and 2 times the
+     * threshold, so it must be refused, while a threshold moved by a factor 4 or more (bytes not multiplied by 8
+     * or divided by the threads, half the heap taken as twice the heap) would accept it. The message's figures are
+     * checked against each other and against {@code maxMemory()}: all threads = per thread × threads, the JVM's
+     * figure = maxMemory·10⁻⁹ GB. The factor for the threads is visible only where availableProcessors ≥ 2.
+     */
+    @Test
+    void allPairsRefusalSitsAtHalfTheHeapOverAllThreads() {
+        long max = Runtime.getRuntime().maxMemory();
+        int cpus = Math.max(1, Runtime.getRuntime().availableProcessors());
+        double threshold = max / 2.0 / 8.0 / cpus; // doubles per thread
+        int perP2 = 4 + 3 + 4 * ConvolutionalBatch.WIDTH;
+        int p = (int) Math.ceil(Math.sqrt(1.5 * threshold / perP2));
+        double lower = (double) perP2 * p * p;
+        double upper = lower + 4.0 * p * ConvolutionalBatch.WIDTH; // input·B + 3·activations·P·B, one activation
+        assertTrue(lower > 1.5 * threshold && upper < 2 * threshold, "P = " + p);
+        Kernel net = KernelSpec.parse("cntk(layers=[conv3, relu], readout=gap)");
+        double[] x = TestData.gaussian(1, p, 1, 41).row(0);
+        Kernels4jException e = assertThrows(Kernels4jException.class, () -> net.value(x, x));
+        String m = e.getMessage();
+        double perThread = figureBefore(m, " GB of working memory per thread");
+        double all = figureBefore(m, " GB on all threads");
+        double jvm = figureBefore(m, " GB; use readout=flatten");
+        assertEquals(lower * 8e-9, perThread, 2e-3 * perThread, m);
+        assertEquals(perThread * cpus, all, 1e-2 * all, m);
+        assertEquals(Double.parseDouble(String.format(java.util.Locale.ROOT, "%.3g", max * 1e-9)), jvm, 0.0, m);
+        assertTrue(all > jvm / 2, m);
+    }
+
+    /**
+     * The position-diagonal path (readout=flatten, no pooling) keeps 4·P doubles per thread (class comment), so it
+     * is refused once 4·P·8 bytes × threads exceed half the heap: P is picked 1.25 times past that point, computed
+     * from this JVM's {@code maxMemory()} and {@code availableProcessors()} (the input is about a twelfth of the heap
+     * with two threads). A working set estimated as 0 would accept it.
+     */
+    @Test
+    void positionDiagonalRefusalSitsAtFourDoublesPerPosition() {
+        long max = Runtime.getRuntime().maxMemory();
+        int cpus = Math.max(1, Runtime.getRuntime().availableProcessors());
+        double threshold = max / 2.0 / 8.0 / cpus;
+        int p = (int) Math.ceil(1.25 * threshold / 4);
+        Kernel net = KernelSpec.parse("cntk(layers=[conv3, relu])");
+        assertTrue(!((ConvolutionalKernel) net).needsAllPositionPairs());
+        Kernels4jException e = assertThrows(Kernels4jException.class, () -> net.selfValue(new double[p]));
+        assertTrue(e.getMessage().contains("GB of working memory per thread"), e.getMessage());
+        assertEquals(4.0 * p * 8e-9, figureBefore(e.getMessage(), " GB of working memory per thread"), 2e-3 * 4.0 * p * 8e-9);
+    }
+
     /** The public entry points besides Gram blocks: value, the builder, specs, equality, the tree's bounds. */
     @Test
     void valueBuilderSpecsAndTreeBounds() {
