@@ -172,15 +172,20 @@ class BayesianGaussianProcessSamplerTest {
      */
     @Test
     void theAdaptedMetricIsStansRegularisedVariance() {
+        // W = 20 is the shortest warm-up that adapts the metric (k = 20 − 2 − 3 = 15); W = 100 gives k = 75
+        for (int warmup : new int[] {BayesianGaussianProcess.MIN_WARMUP_FOR_METRIC, 100}) {
+            int k = warmup - (int) Math.round(0.10 * warmup) - (int) Math.round(0.15 * warmup);
+            double shrink = 1e-3 * 5.0 / (k + 5.0);
+            double s = 1e-4;
+            double tight = flat(-1, s, 0.7).chains(1).warmup(warmup).draws(4).leapfrogSteps(1).seed(7).predictionDraws(1)
+                    .build().fit(X1, y1(0.7)).report().numbers("inverse_mass_chain_1")[0];
+            assertTrue(tight >= shrink && tight <= shrink + k / (k + 5.0) * 25 * s * s, "W = " + warmup + ": inverse mass "
+                    + tight + " vs " + shrink);
+        }
         int warmup = 100;
-        int k = warmup - (int) Math.round(0.10 * warmup) - (int) Math.round(0.15 * warmup);
+        int k = 75;
         double shrink = 1e-3 * 5.0 / (k + 5.0);
-        double s = 1e-4;
-        double tight = flat(-1, s, 0.7).chains(1).warmup(warmup).draws(4).leapfrogSteps(1).seed(7).predictionDraws(1)
-                .build().fit(X1, y1(0.7)).report().numbers("inverse_mass_chain_1")[0];
-        assertTrue(tight >= shrink && tight <= shrink + k / (k + 5.0) * 25 * s * s, "inverse mass " + tight + " vs "
-                + shrink);
-        s = 0.05;
+        double s = 0.05;
         double wide = flat(-1, s, 0.7).chains(1).warmup(warmup).draws(4).leapfrogSteps(1).seed(7).predictionDraws(1)
                 .build().fit(X1, y1(0.7)).report().numbers("inverse_mass_chain_1")[0];
         double v = (wide - shrink) * (k + 5.0) / k;
