@@ -18,22 +18,7 @@ class FeatureViewTest {
 
     /** A row map that is equal only to itself (identity equality, as an anonymous class has). */
     private static RowFeatureMap map() {
-        return new RowFeatureMap() {
-            @Override
-            public int width(int d) {
-                return d;
-            }
-
-            @Override
-            public boolean complex() {
-                return false;
-            }
-
-            @Override
-            public void map(double[] x, int offset, int d, double[] out) {
-                System.arraycopy(x, offset, out, 0, d);
-            }
-        };
+        return GramBlockEdgesTest.identityMap();
     }
 
     @Test

@@ -17,22 +17,27 @@ import org.kernels4j.linalg.Matrix;
 class GramBlockEdgesTest {
 
     /** φ(x) = x (real). */
-    private static final RowFeatureMap REAL = new RowFeatureMap() {
-        @Override
-        public int width(int d) {
-            return d;
-        }
+    private static final RowFeatureMap REAL = identityMap();
 
-        @Override
-        public boolean complex() {
-            return false;
-        }
+    /** A new real map φ(x) = x, equal only to itself (identity equality, as an anonymous class has). */
+    static RowFeatureMap identityMap() {
+        return new RowFeatureMap() {
+            @Override
+            public int width(int d) {
+                return d;
+            }
 
-        @Override
-        public void map(double[] x, int offset, int d, double[] out) {
-            System.arraycopy(x, offset, out, 0, d);
-        }
-    };
+            @Override
+            public boolean complex() {
+                return false;
+            }
+
+            @Override
+            public void map(double[] x, int offset, int d, double[] out) {
+                System.arraycopy(x, offset, out, 0, d);
+            }
+        };
+    }
 
     /** φ(x)_k = x_k + i·x_k² (complex, interleaved). */
     private static final RowFeatureMap COMPLEX = new RowFeatureMap() {

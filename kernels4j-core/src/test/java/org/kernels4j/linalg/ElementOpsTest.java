@@ -207,18 +207,7 @@ class ElementOpsTest {
                     double[] out = ip.clone();
                     ops.reluFamilyRow(out, 0, n, row, col, con, lower, new double[2 * n]);
                     for (int k = 0; k < n; k++) {
-                        double c = (con[0] * ip[k] + con[1]) * row[0] * col[0][k];
-                        double t = (con[2] * ip[k] + con[3]) * row[0] * col[0][k];
-                        for (int l = 0; l < depth; l++) {
-                            double x = Math.abs(c) > 1 - 0x1p-50 ? 1 : Math.abs(c);
-                            double d = Math.PI - Math.acos(x) + con[4];
-                            double g = Math.sqrt(1 - x * x) + d * c;
-                            double a = row[1 + 3 * l] * col[1 + 2 * l][k];
-                            double next = a * g + row[2 + 3 * l] * col[2 + 2 * l][k];
-                            t = a * d * t + next + row[3 + 3 * l] * col[2 + 2 * l][k];
-                            c = next;
-                        }
-                        double want = con[6] != 0 ? con[5] * t : c;
+                        double want = documentedRecursion(ip[k], k, row, col, con, null);
                         // a few roundings per layer on values of order 1–10: 1e-13 relative
                         assertEquals(want, out[k], 1e-13 * Math.abs(want),
                                 ops.name() + " κ = 0.3, ntk " + con[6] + ", c ≥ " + lower[0] + ", element " + k);
@@ -267,28 +256,41 @@ class ElementOpsTest {
                     for (int i = 0; i < off; i++) {
                         assertEquals(ip[i], out[i], 0.0, ops.name() + ": element " + i + " before the row changed");
                     }
-                    int negative = 0;
+                    int[] negatives = new int[1];
                     for (int k = 0; k < n; k++) {
-                        double c = (con[0] * ip[off + k] + con[1]) * row[0] * col[0][k];
-                        double t = (con[2] * ip[off + k] + con[3]) * row[0] * col[0][k];
-                        for (int l = 0; l < depth; l++) {
-                            negative += c < 0 ? 1 : 0;
-                            double x = Math.abs(c) > 1 - ArcCosine.SNAP ? 1 : Math.abs(c);
-                            double d = Math.PI - Math.acos(c < 0 ? -x : x) + con[4]; // = θ for c < 0, π − θ else
-                            double g = Math.sqrt(1 - x * x) + d * c;
-                            double a = row[1 + 3 * l] * col[1 + 2 * l][k];
-                            double next = a * g + row[2 + 3 * l] * col[2 + 2 * l][k];
-                            t = a * d * t + next + row[3 + 3 * l] * col[2 + 2 * l][k];
-                            c = next;
-                        }
-                        double want = con[6] != 0 ? con[5] * t : c;
+                        double want = documentedRecursion(ip[off + k], k, row, col, con, negatives);
                         assertEquals(want, out[off + k], 1e-13 * Math.max(1, Math.abs(want)),
                                 ops.name() + ", ntk " + con[6] + ", bound " + lower[0] + ", element " + k);
                     }
-                    assertTrue(negative > n / 2, "negative correlations reached the layers: " + negative);
+                    assertTrue(negatives[0] > n / 2, "negative correlations reached the layers: " + negatives[0]);
                 }
             }
         }
+    }
+
+    /**
+     * Element k of {@link ElementOps#reluFamilyRow} as its javadoc states it, with {@code Math.acos}: c and t from the
+     * inner product, then per layer x = |c| (1 within {@link ArcCosine#SNAP}), d = π − arccos(c) + κ (θ for c &lt; 0,
+     * π − θ otherwise), g = √(1 − x²) + d·c, c ← a·g + B·b, t ← a·d·t + c + Δ·b. Counts the negative correlations
+     * entering a layer into {@code negatives[0]} when given.
+     */
+    static double documentedRecursion(double ip, int k, double[] row, double[][] col, double[] con, int[] negatives) {
+        int depth = (row.length - 1) / 3;
+        double c = (con[0] * ip + con[1]) * row[0] * col[0][k];
+        double t = (con[2] * ip + con[3]) * row[0] * col[0][k];
+        for (int l = 0; l < depth; l++) {
+            if (negatives != null && c < 0) {
+                negatives[0]++;
+            }
+            double x = Math.abs(c) > 1 - ArcCosine.SNAP ? 1 : Math.abs(c);
+            double d = Math.PI - Math.acos(c < 0 ? -x : x) + con[4];
+            double g = Math.sqrt(1 - x * x) + d * c;
+            double a = row[1 + 3 * l] * col[1 + 2 * l][k];
+            double next = a * g + row[2 + 3 * l] * col[2 + 2 * l][k];
+            t = a * d * t + next + row[3 + 3 * l] * col[2 + 2 * l][k];
+            c = next;
+        }
+        return con[6] != 0 ? con[5] * t : c;
     }
 
     @Test
