@@ -202,7 +202,18 @@ class NuSvmTest {
         SvmModel rw = rb.build().fit(r[0], r[1]);
         SvmModel rs = rb.workingSet(6).build().withCacheBytes(1).train(KernelSource.of(K, r[0]), r[0], r[1].data())
                 .model();
-        assertArrayEquals(rw.predict(r[0]).data(), rs.predict(r[0]).data(), 1e-4);
+        // the dual optimum is unique: the objective agrees to the tolerance; ρ is not here (with one variable at
+        // its bound or just inside it, both within 1e-7 of the KKT conditions, LIBSVM's rule averages different
+        // free variables), so the kernel expansions f + ρ are compared, and ρ only within the gap that allows
+        double ow = rw.report().parts("problems").get(0).number("objective");
+        double os = rs.report().parts("problems").get(0).number("objective");
+        assertEquals(ow, os, 1e-6 * Math.abs(ow));
+        double[] fw = rw.predict(r[0]).data();
+        double[] fs = rs.predict(r[0]).data();
+        for (int i = 0; i < fw.length; i++) {
+            assertEquals(fw[i] + rw.rho()[0], fs[i] + rs.rho()[0], 1e-4, "kernel expansion at row " + i);
+        }
+        assertEquals(rw.rho()[0], rs.rho()[0], 0.01);
     }
 
     /** Probabilities as for C-SVC (rows sum to 1, larger for the predicted class), and the model file keeps the type. */
