@@ -114,6 +114,11 @@ final class ApproxErrorCommand implements Callable<Integer> {
                 how.equals("nystrom") ? " (" + sampler + " landmarks)" : "");
         out.printf(Locale.ROOT, "d_eff(lambda=%g) = %.1f%n", lambda, FeatureMaps.effectiveDimension(k, x, lambda));
         boolean inchol = how.equals("inchol");
+        if ((inchol || how.equals("nystrom")) && sizes.stream().anyMatch(size -> size > n)) {
+            // at most n landmarks or pivots exist: those rows are the exact kernel matrix, said rather than hidden
+            out.printf(Locale.ROOT, "note: %s uses at most the %d rows: sizes above %d are computed at %d%n", how, n,
+                    n, n);
+        }
         if (inchol) {
             out.printf(Locale.ROOT, "%8s  %12s  %12s  %6s  %14s%n", "size", "frobenius", "spectral", "rank", "trace error");
         } else {

@@ -1642,6 +1642,9 @@ final class FitCommand implements Callable<Integer> {
         } catch (NumberFormatException e) {
             throw new UsageException(option + " COUNT must be an integer, got '" + parts[2] + "'");
         }
+        if (count > 10_000) { // every λ is scored (one O(n) pass each) and printed: more is a typo, not a grid
+            throw new UsageException(option + " COUNT must be at most 10000, got " + count);
+        }
         return UsageException.of(() -> KernelRidge.logGrid(from, to, count));
     }
 }

@@ -530,6 +530,12 @@ class CliTest {
             double large = Double.parseDouble(rows.get(1).trim().split("\\s+")[1]);
             assertTrue(large < small / 2, method + ": " + r.out());
         }
+        // more centres than rows: computed at n, and said so (the error is then that of the exact matrix, ~0)
+        Run capped = run("approx-error", "--data", train.toString(), "--target", "y", "--kernel", "rbf(gamma=0.5)",
+                "--method", "nystrom", "--sizes", "100000");
+        assertEquals(0, capped.code(), capped.err());
+        assertTrue(capped.out().matches("(?s).*note: nystrom uses at most the \\d+ rows: sizes above \\d+ are computed "
+                + "at \\d+.*"), capped.out());
         Run bad = run("approx-error", "--data", train.toString(), "--kernel", "rbf()", "--method", "magic");
         assertEquals(2, bad.code());
         assertEquals("", bad.out());

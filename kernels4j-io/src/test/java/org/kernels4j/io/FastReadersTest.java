@@ -148,7 +148,7 @@ class FastReadersTest {
             {"1 1:\n", ":1:3: expected index:value but found '1:'"},
             {"1 1:z\n", ":1:3: cannot read value 'z' as a finite number"},
             {"y 1:2\n", ":1:1: cannot read label 'y' as a number"},
-            {"1 99999999999:2\n", ":1:3: feature index '99999999999' is not an integer"},
+            {"1 99999999999:2\n", ":1:3: feature index '99999999999' is larger than the largest index supported, 2147483647"},
         };
         for (String[] b : bad) {
             Path g = dir.resolve("bad" + Math.abs(b[0].hashCode()) + ".libsvm");
