@@ -88,10 +88,10 @@ public final class LibSvmReader {
                     }
                     int index = parseIndex(text, start, colon);
                     if (index == Integer.MIN_VALUE) {
-                        String idx = text.substring(start, colon);
-                        throw new Kernels4jException(name + ":" + line + ":" + column + ": feature index '" + idx + "' "
-                                + (idx.matches("\\d+") ? "is larger than the largest index supported, " + Integer.MAX_VALUE
-                                        : "is not an integer"));
+                        String indexText = text.substring(start, colon);
+                        throw new Kernels4jException(name + ":" + line + ":" + column + ": feature index '" + indexText
+                                + "' " + (indexText.matches("\\d+") ? "is larger than the largest index supported, "
+                                        + Integer.MAX_VALUE : "is not an integer"));
                     }
                     if (index < 1) {
                         throw new Kernels4jException(name + ":" + line + ":" + column + ": feature indices start at 1, found "

@@ -46,6 +46,17 @@ public final class ModelFiles {
     public static final String FORMAT = "kernels4j-model";
     /** The newest format version this code reads and the one it writes. */
     public static final int VERSION = 1;
+    /**
+     * Jackson's problem in words with its line and column, without the parser's source description ("[Source:
+     * REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled) ...]"), which means nothing to a user.
+     */
+    static String jsonProblem(com.fasterxml.jackson.core.JsonProcessingException e) {
+        String m = e.getOriginalMessage().lines().findFirst().orElse("");
+        m = m.replaceAll(" ?\\(start marker at \\[Source:.*$", "");
+        com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+        return at == null ? m : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": " + m;
+    }
+
     private static final String JSON = "model.json";
     private static final String CHECKSUMS = "checksums.sha256";
     private static final long MAX_ENTRY = Integer.MAX_VALUE - 64L;
@@ -367,6 +378,8 @@ public final class ModelFiles {
         } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
             throw bad(name, JSON + " is nested deeper than " + MAX_JSON_DEPTH + " levels (or exceeds another size limit: "
                     + e.getOriginalMessage().lines().findFirst().orElse("") + ")");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw bad(name, JSON + " is not valid JSON (" + jsonProblem(e) + ")");
         } catch (IOException e) {
             throw bad(name, JSON + " is not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
         }

@@ -1,6 +1,7 @@
 package org.kernels4j.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -151,6 +152,17 @@ class ModelFileRulesTest {
         e.put("model.json", mapper.writeValueAsBytes(root));
         e.put("checksums.sha256", checksums(e, listedNames(e)));
         ModelFiles.load(writeZip("current.zip", e));
+    }
+
+    /** Broken JSON (its checksum recomputed) is refused with its line and column, not the parser's source text. */
+    @Test
+    void brokenJsonIsRefusedWithItsPlaceOnly() throws Exception {
+        Map<String, byte[]> e = entries(saved());
+        e.put("model.json", "{\n  \"format\": \"kernels4j-model\",\n  \"kind\": ".getBytes(StandardCharsets.UTF_8));
+        e.put("checksums.sha256", checksums(e, listedNames(e)));
+        Kernels4jException x = assertThrows(Kernels4jException.class, () -> ModelFiles.load(writeZip("broken.zip", e)));
+        assertTrue(x.getMessage().contains("model.json is not valid JSON (line 3, column"), x.getMessage());
+        assertFalse(x.getMessage().contains("Source") || x.getMessage().contains("StreamReadFeature"), x.getMessage());
     }
 
     @Test
