@@ -160,6 +160,9 @@ final class CrossValidateCommand implements Callable<Integer> {
                     + "rotation angle, and standardizing changes the angles; fit and quantum-experiment use the features "
                     + "as given: add --no-standardize to score the same model");
         }
+        if (folds < 2) { // an option value no data can make valid: a usage error before any reading
+            throw new UsageException("--folds must be at least 2, got " + folds);
+        }
         GridSearch search = GridSearch.builder().task(t).folds(folds).seed(seed).standardize(!noStandardize)
                 .gramBytes(gramMb << 20).build();
         Dataset ds = dataOptions.options.readWithTarget(data, target, classify);

@@ -223,6 +223,7 @@ class BadInputTest {
                 "--tol", "0.1", "--out", out);
         fails(2, List.of("--lambda-grid", "fixes it at 0.5"), "cv", "--data", t, "--kernel", "rbf()", "--lambda", "0.5",
                 "--lambda-grid", "1e-3:1:4", "--folds", "3");
+        fails(2, List.of("--folds must be at least 2, got 1"), "cv", "--data", t, "--kernel", "rbf()", "--folds", "1");
         // a grid of 10⁸ values is a typo: refused before any work (it ran out of memory)
         fails(2, List.of("COUNT must be at most 10000, got 100000000"), "fit", "--train", t, "--kernel", "rbf()",
                 "--lambda", "auto", "--lambda-grid", "1e-3:1:100000000", "--out", out);
