@@ -81,7 +81,7 @@ final class EvaluateCommand implements Callable<Integer> {
             }
             ds = new Dataset(new Matrix(truth.rows(), 0), truth, java.util.List.of(), saved.targetName(),
                     data.toString(), saved.classLabels());
-            pred = sm.svm().predictFromDecisions(sm.svm().decisionValues(sm.kernelValues(td.texts())));
+            pred = sm.predictTexts(td.texts()).data();
         } else {
             ds = ModelData.read(options.options, data, saved, true);
             pred = m.predict(ds.features()).data();

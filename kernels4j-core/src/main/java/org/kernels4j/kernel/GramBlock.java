@@ -149,8 +149,8 @@ public final class GramBlock {
         double[] xr = right.x.data();
         GramInputs.Prepared pl = view.map != null ? left.view(view) : null;
         GramInputs.Prepared pr = view.map != null ? right.view(view) : null;
-        int w = view.map != null ? view.map.width(d) : d;
-        long li = (long) (rowStart + i) * (view.map != null ? w : d);
+        int w = view.map != null ? view.map.width(d) : d; // the row width of the mapped or the raw rows
+        long li = (long) (rowStart + i) * w;
         for (int j = 0; j < cols; j++) {
             int at = i * cols + j;
             if (out[at] >= ElementOps.CANCELLATION * (ni + nr[colStart + j]) || isSameSample(i, j)) {
@@ -164,8 +164,8 @@ public final class GramBlock {
                     s += t * t;
                 }
             } else {
-                int lj = (colStart + j) * d;
-                for (int f = 0; f < d; f++) {
+                int lj = (colStart + j) * w;
+                for (int f = 0; f < w; f++) {
                     double t = xl[(int) li + f] - xr[lj + f];
                     if (view.inverseScales != null) {
                         t *= view.inverseScales[f];
