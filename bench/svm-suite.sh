@@ -19,7 +19,10 @@
 #   acc      test accuracy, %; SV% the share of training rows that are support vectors (svm-train's)
 # Installs libsvm-tools and python3-sklearn when missing (benchmark tools, never project dependencies).
 # Usage: bench/svm-suite.sh [n_train (default 20000)] ; N_TEST (default 5000), CACHE_MB (default 512),
-#        ONLY="blobs_d5 digits" runs a subset; SKIP_1T=1 skips the one-thread run.
+#        ONLY="blobs_d5 digits" runs a subset; SKIP_1T=1 skips the one-thread run; BENCH_OUT (default
+#        bench-results/svm-suite) is where data and logs go (a problem's data is made once per folder: use a
+#        new folder for another n); RESULTS_FILE=FILE also appends one "RESULT key=value ..." line per problem
+#        to FILE (for bench/issue32.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N="${1:-20000}"
@@ -35,7 +38,7 @@ if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${need[@]}" >&2
 fi
-out="bench-results/svm-suite"
+out="${BENCH_OUT:-bench-results/svm-suite}"
 mkdir -p "$out"
 ./kernels4j --version > /dev/null # builds the jar on first use, outside the timings
 # wall, then user+sys CPU seconds of a command (its output goes to the log named first)
@@ -49,6 +52,7 @@ echo "peers: LIBSVM $(dpkg-query -W -f='${Version}' libsvm-tools 2>/dev/null || 
   "${jvm#* } s CPU"
 printf "%-14s %6s %4s %3s %5s | %7s %11s %7s %7s %6s | %6s %6s | %6s %6s | %8s | %6s %6s %6s\n" data n d cls SV% \
   e2e_k4j k4j/1t svm-trn sklearn lib/k4j solv_k4j solv_skl cpu_k4j cpu_lib obj_diff acc_k4j acc_lib acc_skl
+result() { if [ -n "${RESULTS_FILE:-}" ]; then echo "RESULT $*" >> "$RESULTS_FILE"; fi; }
 prepare() { # name dir
   local name="$1" dir="$2"
   [ -f "$dir/params" ] && return 0
@@ -103,6 +107,12 @@ run_one() {
     "$name" "$n" "$d" "$cls" "$sv" "${k% *}" "$k1" "${lib% *}" "${skl% *}" \
     "$(awk -v a="${lib% *}" -v b="${k% *}" 'BEGIN{print a / b}')" "$solvek" "$solves" "${k#* }" "${lib#* }" \
     "$objdiff" "$acck" "$acclib" "$accskl"
+  result part=svm name="$name" n="$n" d="$d" classes="$cls" sv_pct="$sv" k4j_wall="${k% *}" k4j_cpu="${k#* }" \
+    k4j1_wall="${k1%/*}" k4j1_cpu="${k1#*/}" lib_wall="${lib% *}" lib_cpu="${lib#* }" skl_wall="${skl% *}" \
+    skl_cpu="${skl#* }" solve_k4j="$solvek" solve_skl="$solves" obj_diff="$objdiff" \
+    obj_pairs_lib="$(grep -c '^obj = ' "$dir/lib.log" || true)" \
+    obj_pairs_k4j="$(awk '/^problem +objective/{t=1; next} t && /^support vectors/{t=0} t{c++} END{print c + 0}' \
+      "$dir/k4j.log")" acc_k4j="$acck" acc_lib="$acclib" acc_skl="$accskl"
 }
 for p in ${ONLY:-blobs_d5 xor_d8 noisy_d50 sparse_d200 multi5_d10 synthetic_d20 digits breast_cancer heart_scale}; do
   run_one "$p"
