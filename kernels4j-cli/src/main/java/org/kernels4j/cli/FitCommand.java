@@ -528,15 +528,7 @@ final class FitCommand implements Callable<Integer> {
                 if (maxIter != null) {
                     b.maxIterations(maxIter);
                 }
-                GaussianProcessClassifier gpc;
-                try {
-                    gpc = b.build();
-                } catch (Kernels4jException e) {
-                    if (multiClass == null) {
-                        throw e;
-                    }
-                    throw new UsageException(e.getMessage()); // an option that --multi-class softmax cannot take
-                }
+                GaussianProcessClassifier gpc = UsageException.of(b::build); // incl. options softmax cannot take
                 return fitClassifier(calibrated(gpc), k);
             }
             case "ntk":
@@ -606,7 +598,7 @@ final class FitCommand implements Callable<Integer> {
         double[] weights = sampleWeights == null ? null : readSampleWeights(ds.rows());
         KernelRidgeModel m;
         try (Progress p = new Progress(!noProgress)) {
-            KernelRidge krr = b.progress(p).build();
+            KernelRidge krr = UsageException.of(b.progress(p)::build);
             m = weights == null ? krr.fit(ds.features(), ds.target()) : krr.fit(ds.features(), ds.target(), weights);
         }
         var pw = saveAndDescribe(m, ds, "krr");
@@ -683,18 +675,18 @@ final class FitCommand implements Callable<Integer> {
             // --optimize learns θ, and Z too where the kernel allows moving it (stationary kernels)
             v.learnHyperparameters(optimize).learnInducingInputs(optimize
                     && org.kernels4j.kernel.StationaryKernel.supports(k));
-            v.build();
+            UsageException.of(v::build);
             return v;
         });
         if (lik.toSpec().equals("probit") || lik.toSpec().equals("logit")) {
             try (Progress p = new Progress(!noProgress)) {
-                return fitClassifier(b.progress(p).build(), k);
+                return fitClassifier(UsageException.of(b.progress(p)::build), k);
             }
         }
         Dataset ds = data.options.readWithTarget(train, target);
         org.kernels4j.gp.SparseVariationalGaussianProcessModel m;
         try (Progress p = new Progress(!noProgress)) {
-            m = b.progress(p).build().fit(ds.features(), ds.target());
+            m = UsageException.of(b.progress(p)::build).fit(ds.features(), ds.target());
         }
         var pw = saveAndDescribe(m, k, ds, "svgp");
         pw.print(m.report());
@@ -775,7 +767,7 @@ final class FitCommand implements Callable<Integer> {
         if (diagReg != null) {
             b.regularizer(diagReg, false);
         }
-        NtkPredictor estimator = b.build();
+        NtkPredictor estimator = UsageException.of(b::build);
         Dataset ds = data.options.readWithTarget(train, target);
         NtkPredictorModel m = estimator.fit(ds.features(), ds.target());
         var pw = saveAndDescribe(m, k, ds, "ntk");
@@ -937,7 +929,7 @@ final class FitCommand implements Callable<Integer> {
         long start = System.nanoTime();
         KernelRidgeModel m;
         try (Progress p = new Progress(!noProgress)) {
-            m = b.progress(p).build().fit(ds.features(), ds.target());
+            m = UsageException.of(b.progress(p)::build).fit(ds.features(), ds.target());
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         var pw = saveAndDescribe(m, ds, byCg ? "krr (nystrom solver)" : "krr (nystrom features, " + f.toSpec() + ")");
@@ -1140,7 +1132,7 @@ final class FitCommand implements Callable<Integer> {
                 b.bound(bound.substring(0, eq).trim(), parseNumber("--bounds", range[0]), parseNumber("--bounds", range[1]));
             }
             fixed.forEach(b::fix);
-            search = b.build();
+            search = UsageException.of(b::build);
         } else if (!bounds.isEmpty() || !fixed.isEmpty() || restarts != 0) {
             throw new UsageException("--bounds, --fix and --restarts need --optimize");
         }
@@ -1155,15 +1147,15 @@ final class FitCommand implements Callable<Integer> {
             SparseGaussianProcess.Builder b = SparseGaussianProcess.builder(k).normalizeTargets(normalize).seed(seed)
                     .optimize(search);
             if (inducing != null) {
-                b.inducing(inducing);
+                UsageException.of(() -> b.inducing(inducing)); // the builder checks the count as it is set
             }
-            estimator = b.build();
+            estimator = UsageException.of(b::build);
         } else {
             GaussianProcess.Builder b = GaussianProcess.builder(k).normalizeTargets(normalize).optimize(search);
             if (noise != null) {
                 b.noise(noise);
             }
-            estimator = b.build();
+            estimator = UsageException.of(b::build);
         }
         Dataset ds = data.options.readWithTarget(train, target);
         if (!sparse) {
@@ -1235,7 +1227,7 @@ final class FitCommand implements Callable<Integer> {
         if (maxIter != null) {
             b.maxIterations(maxIter);
         }
-        DeepKernelMachine estimator = b.build();
+        DeepKernelMachine estimator = UsageException.of(b::build);
         String dkmLikelihood = likelihood == null ? "gaussian" : likelihood.trim().toLowerCase(java.util.Locale.ROOT);
         if (!List.of("gaussian", "one-hot").contains(dkmLikelihood)) {
             throw new UsageException("--likelihood for dkm must be gaussian (regression) or one-hot (classification), got '"
@@ -1337,7 +1329,7 @@ final class FitCommand implements Callable<Integer> {
             b.learningRate(learningRate);
         }
         b.learnNoise(learnNoise);
-        SparseDeepKernelMachine estimator = b.build();
+        SparseDeepKernelMachine estimator = UsageException.of(b::build);
         Dataset ds = data.options.readWithTarget(train, target);
         DeepKernelMachineModel m = estimator.fit(ds.features(), ds.target());
         checkFitted(m, ds);
@@ -1524,7 +1516,7 @@ final class FitCommand implements Callable<Integer> {
             if (noise != null) {
                 b.noise(noise);
             }
-            var fit = b.build().fit(ds.features(), ds.target());
+            var fit = UsageException.of(b::build).fit(ds.features(), ds.target());
             m = fit;
             kernelText = fit.kernel().toSpec() + "; noise " + fit.noise();
             current = org.kernels4j.gp.StateSpaceGaussianProcess.builder(fit.kernel()).noise(fit.noise()).build()
@@ -1550,7 +1542,7 @@ final class FitCommand implements Callable<Integer> {
             if (maxMissing != null) {
                 b.maxMissing(maxMissing);
             }
-            var fit = b.build().fit(ds.features(), ds.target());
+            var fit = UsageException.of(b::build).fit(ds.features(), ds.target());
             m = fit;
             kernelText = String.join("; ", fit.kernels().stream().map(Kernel::toSpec).toList()) + "; noise "
                     + fit.noise();

@@ -121,12 +121,18 @@ final class KdeCommand implements Runnable {
                         + "Laplace noise is e^%s times too weak to hide a row; epsilon is usually 0.1 to 10)%n", epsilon,
                         epsilon);
             }
-            KernelDensity.Profile profile = KernelDensity.Profile.parse(kernel);
+            KernelDensity.Profile profile = UsageException.of(() -> KernelDensity.Profile.parse(kernel));
             if (privateRelease) {
                 return releasePrivate(profile);
             }
             if (ledger != null || budget != null) {
-                throw new Kernels4jException("--ledger and --budget apply to --private releases");
+                throw new UsageException("--ledger and --budget apply to --private releases");
+            }
+            String rule = bandwidth.toLowerCase(Locale.ROOT);
+            boolean byRule = rule.equals("scott") || rule.equals("silverman") || rule.equals("cv");
+            double fixed = byRule ? Double.NaN : FitCommand.parseNumber("--bandwidth", bandwidth);
+            if (!byRule) { // refused before the data are read, as an option value (exit 2)
+                UsageException.of(() -> KernelDensity.scalar(fixed, 1));
             }
             Dataset ds = options.options.read(data, ignore == null ? "none" : ignore, 0);
             Matrix x = ds.features();
@@ -136,7 +142,6 @@ final class KdeCommand implements Runnable {
             }
             var pw = spec.commandLine().getOut();
             Matrix h;
-            String rule = bandwidth.toLowerCase(Locale.ROOT);
             if (rule.equals("scott") || rule.equals("silverman")) {
                 requireVaryingColumns(x, ds.featureNames(), rule);
             }
@@ -166,7 +171,7 @@ final class KdeCommand implements Runnable {
                     break;
                 }
                 default:
-                    h = KernelDensity.scalar(FitCommand.parseNumber("--bandwidth", bandwidth), d);
+                    h = KernelDensity.scalar(fixed, d);
             }
             KernelDensity f = KernelDensity.fit(profile, x, null, h);
             ModelFiles.save(f, ds.featureNames(), out);
@@ -237,11 +242,12 @@ final class KdeCommand implements Runnable {
             try {
                 h = Double.parseDouble(bandwidth.trim());
             } catch (NumberFormatException e) {
-                throw new Kernels4jException("--private needs a public numeric --bandwidth (a rule such as '" + bandwidth
+                throw new UsageException("--private needs a public numeric --bandwidth (a rule such as '" + bandwidth
                         + "' would be computed from the private data)");
             }
-            KernelDensity.scalar(h, 1);
-            org.kernels4j.kernel.Kernel k = profile.kernel(h).orElseThrow(() -> new Kernels4jException(
+            double bw = h;
+            UsageException.of(() -> KernelDensity.scalar(bw, 1));
+            org.kernels4j.kernel.Kernel k = profile.kernel(h).orElseThrow(() -> new UsageException(
                     "--private supports --kernel gaussian or exponential, got " + kernel));
             Dataset ds = options.options.read(data, ignore == null ? "none" : ignore, 0);
             long frequencySeed = seed != null ? seed : new java.security.SecureRandom().nextLong();

@@ -50,7 +50,7 @@ final class KernelLearners {
                 if (lsGamma != null) {
                     b.gamma(lsGamma);
                 }
-                return b.build();
+                return UsageException.of(b::build);
             }
             case "rvm": {
                 RelevanceVectorMachine.Builder b = classify ? RelevanceVectorMachine.classifier(kernel)
@@ -61,7 +61,7 @@ final class KernelLearners {
                 if (maxIter != null) {
                     b.maxIterations(maxIter);
                 }
-                return b.build();
+                return UsageException.of(b::build);
             }
             case "kqr": {
                 KernelQuantileRegression.Builder b = KernelQuantileRegression.builder(kernel);
@@ -74,7 +74,7 @@ final class KernelLearners {
                 if (tol != null) {
                     b.tolerance(tol);
                 }
-                return b.build();
+                return UsageException.of(b::build);
             }
             default:
                 throw new UsageException("unknown kernel learner '" + model + "'");

@@ -180,7 +180,7 @@ class BadInputTest {
         fails(2, List.of("--model", "foo"), "fit", "--train", t, "--kernel", "rbf()", "--model", "foo", "--out", out);
         fails(2, List.of("--layers", "--model dkm"), "fit", "--train", t, "--kernel", "rbf()", "--layers", "2", "--out",
                 out);
-        fails(1, List.of("nu must be positive"), "fit", "--train", t, "--model", "dkm", "--kernel", "se(length=1)",
+        fails(2, List.of("nu must be positive"), "fit", "--train", t, "--model", "dkm", "--kernel", "se(length=1)",
                 "--nu", "0", "--out", out);
         fails(1, List.of("unknown layer map", "rbf"), "fit", "--train", t, "--model", "dkm", "--kernel", "rbf()",
                 "--out", out);
@@ -234,6 +234,15 @@ class BadInputTest {
                 "rbf()", "--nu", "2", "--out", out);
         fails(2, List.of("cache size must be at least 1 MB"), "fit", "--model", "svr", "--train", t, "--kernel",
                 "rbf()", "--cache-mb", "0", "--out", out);
+        // ... and so are the other learners' option values their builders refuse, before any data is read
+        fails(2, List.of("number of inducing points must be >= 1, got 0"), "fit", "--model", "sgpr", "--train", t,
+                "--kernel", "rbf()", "--inducing", "0", "--out", out);
+        fails(2, List.of("tolerance must be a positive finite number, got 0.0"), "fit", "--model", "rvm", "--train", t,
+                "--kernel", "rbf()", "--tol", "0", "--out", out);
+        fails(2, List.of("bandwidth must be a positive finite number, got -1.0"), "kde", "fit", "--data", t,
+                "--bandwidth", "-1", "--out", out);
+        fails(2, List.of("unknown density kernel 'foo'"), "kde", "fit", "--data", t, "--bandwidth", "0.5", "--kernel",
+                "foo", "--out", out);
         Path svm = dir.resolve("s.libsvm");
         Files.writeString(svm, "1 1:0.5 2:1 3:2\n-1 1:2 3:1\n1 2:0.3\n-1 1:1 2:1\n1 3:0.1\n-1 1:0.2 2:2\n");
         String s = svm.toString();

@@ -89,7 +89,7 @@ class DkmCliTest {
         assertTrue(svm.err().contains("--nu takes one value") && svm.err().contains("--model dkm"), svm.err());
         CliTest.Run lengths = CliTest.run("fit", "--model", "dkm", "--train", t, "--kernel", "se(length=1)", "--layers",
                 "2", "--nu", "1,2,3", "--out", out);
-        assertEquals(1, lengths.code(), lengths.err());
+        assertEquals(2, lengths.code(), lengths.err());
         assertTrue(lengths.err().contains("one per layer (2), got 3"), lengths.err());
         CliTest.Run gp = CliTest.run("fit", "--model", "gp", "--train", t, "--kernel", "rbf()", "--learn-noise",
                 "--out", out);
