@@ -132,8 +132,9 @@ final class PlotCommand implements Callable<Integer> {
         }
         XYChart chart = oneFeatureChart(fitted, grid, heading, saved.featureNames().get(0), target, px, py);
         Charts.save(chart, out);
+        int outputs = fitted.predict(Matrix.column(new double[] {grid[0]})).cols();
         spec.commandLine().getOut().printf("wrote %s: %s on [%s, %s]%s%s%n", out,
-                bands ? "mean +/- 2 sd" : "mean", a, b, drawn > 0 ? ", " + drawn + " data points" : "",
+                bands ? "mean +/- 2 sd" : outputs > 1 ? String.join(", ", curveNames(fitted, outputs)) : "mean", a, b, drawn > 0 ? ", " + drawn + " data points" : "",
                 bands ? "" : " (" + PredictCommand.describe(fitted) + " has no standard deviation)");
         return 0;
     }
@@ -147,7 +148,8 @@ final class PlotCommand implements Callable<Integer> {
             double[] px, double[] py) {
         int points = grid.length;
         Matrix gx = Matrix.column(grid.clone());
-        double[] mean = fitted.predict(gx).column(0);
+        Matrix prediction = fitted.predict(gx);
+        double[] mean = prediction.column(0);
         System.setProperty("java.awt.headless", "true");
         XYChart chart = new XYChart(900, 540);
         chart.setTitle(title);
@@ -171,10 +173,14 @@ final class PlotCommand implements Callable<Integer> {
                 s.setLineStyle(new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
             }
         }
-        XYSeries m = chart.addSeries("mean", grid, mean);
-        m.setMarker(SeriesMarkers.NONE);
-        m.setLineColor(new Color(20, 60, 160));
-        m.setLineStyle(new BasicStroke(2f));
+        String[] names = curveNames(fitted, prediction.cols());
+        for (int o = 0; o < names.length; o++) { // several outputs (kqr's quantiles): one curve each
+            XYSeries m = chart.addSeries(names[o], grid, o == 0 ? mean : prediction.column(o));
+            m.setMarker(SeriesMarkers.NONE);
+            m.setLineColor(names.length == 1 ? new Color(20, 60, 160)
+                    : Color.getHSBColor(0.62f - 0.5f * o / (names.length - 1), 0.8f, 0.75f));
+            m.setLineStyle(new BasicStroke(2f));
+        }
         if (px != null) {
             XYSeries s = chart.addSeries("data", px, py);
             s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
@@ -184,7 +190,17 @@ final class PlotCommand implements Callable<Integer> {
         return chart;
     }
 
-    /** One feature: the density curve; two: a heat map on a grid of at most 80×80 cells. */
+    /** The legend of each predicted column: "mean" for one, "quantile τ" for kqr, "output k" otherwise. */
+    static String[] curveNames(Model fitted, int outputs) {
+        String[] names = new String[outputs];
+        for (int o = 0; o < outputs; o++) {
+            names[o] = outputs == 1 ? "mean"
+                    : fitted instanceof org.kernels4j.svm.KernelQuantileRegressionModel q ? "quantile " + q.quantiles()[o]
+                    : "output " + (o + 1);
+        }
+        return names;
+    }
+
     /** The training inputs of models that keep them, else null. */
     private static Matrix trainingInputs(Model m) {
         if (m instanceof KernelRidgeModel k) {
@@ -202,6 +218,7 @@ final class PlotCommand implements Callable<Integer> {
         return null;
     }
 
+    /** One feature: the density curve; two: a heat map on a grid of at most 80×80 cells. */
     private Integer plotDensity(SavedModel saved) {
         KernelDensity f = (KernelDensity) saved.model();
         int d = saved.featureNames().size();

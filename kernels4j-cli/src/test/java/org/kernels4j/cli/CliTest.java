@@ -273,10 +273,10 @@ class CliTest {
         assertEquals(1, r.code());
         assertTrue(r.err().contains("has 11 columns but the density has 10 features"), r.err());
         r = run("kde", "fit", "--data", train.toString(), "--bandwidth", "-1", "--out", dir.resolve("k.zip").toString());
-        assertEquals(1, r.code());
+        assertEquals(2, r.code()); // an option value: a usage error
         assertTrue(r.err().contains("the bandwidth must be a positive finite number"), r.err());
         r = run("kde", "fit", "--data", train.toString(), "--kernel", "gausian", "--out", dir.resolve("k.zip").toString());
-        assertEquals(1, r.code());
+        assertEquals(2, r.code());
         assertTrue(r.err().contains("unknown density kernel 'gausian'"), r.err());
         assertFalse(Files.exists(dir.resolve("k.zip")));
         // plots: 10 features is too many; two features draw a level map, one a curve
@@ -379,7 +379,7 @@ class CliTest {
         assertEquals(0, score.code(), score.err());
         assertEquals("kernel_sum,kernel_mean", Files.readAllLines(sums).get(0));
         Run r = run("kde", "fit", "--data", train.toString(), "--private", "--out", dir.resolve("p2.zip").toString());
-        assertEquals(1, r.code());
+        assertEquals(2, r.code());
         assertTrue(r.err().contains("--private needs a public numeric --bandwidth"), r.err());
         // distance sums: an l1 release answers with finite sums; without a public range it is refused
         Path l1 = dir.resolve("l1.zip");

@@ -85,6 +85,21 @@ class KernelLearnersCliTest {
             below += d.target().get(i, 0) < direct.get(i, 1) ? 1 : 0;
         }
         assertEquals(0.5, below / 80.0, 0.1, "about half the training targets lie below the median");
+        // plot draws one curve per quantile, named by its level (it drew the first quantile only)
+        Path svg = dir.resolve("kqr.svg");
+        CliTest.Run plot = run("plot", "--model", model.toString(), "--data", regression.toString(), "--out",
+                svg.toString());
+        assertEquals(0, plot.code(), plot.err());
+        assertTrue(plot.out().contains("quantile 0.1, quantile 0.5, quantile 0.9"), plot.out());
+        assertTrue(Files.readString(svg).contains("<svg"), "an SVG image");
+        double[] grid = {-3, -1, 0.5, 2};
+        var chart = PlotCommand.oneFeatureChart(m, grid, "t", "u", "y", null, null);
+        Matrix atGrid = m.predict(Matrix.column(grid.clone()));
+        for (int o = 0; o < 3; o++) {
+            var series = chart.getSeriesMap().get("quantile " + m.quantiles()[o]);
+            assertTrue(series != null, "a curve for quantile " + m.quantiles()[o] + ": " + chart.getSeriesMap().keySet());
+            assertArrayEquals(atGrid.column(o), series.getYData(), 1e-12);
+        }
         // evaluate scores each quantile: the pinball loss and the coverage, recomputed here from the predictions
         CliTest.Run eval = run("evaluate", "--model", model.toString(), "--data", regression.toString());
         assertEquals(0, eval.code(), eval.err());
