@@ -103,9 +103,9 @@ class MatrixTest {
     @Test
     void stridedTransposeCopiesEveryEntryOfTheBlockAndNothingElse() {
         java.util.Random r = new java.util.Random(11);
-        // rows and columns below, at and above one 4×4 register block, and ragged ones; strides wider than the
-        // block on both sides, offsets on both sides
-        int[] counts = {0, 1, 3, 4, 5, 8, 11};
+        // rows and columns below, at and above one group of eight destination rows, ragged ones, and rows across
+        // bands of 256 source rows; strides wider than the block on both sides, offsets on both sides
+        int[] counts = {0, 1, 3, 4, 5, 7, 8, 9, 11, 16, 17, 255, 256, 257, 600};
         for (int rows : counts) {
             for (int cols : counts) {
                 int srcOff = 5;
