@@ -51,6 +51,7 @@ final class GramCommand implements Callable<Integer> {
                     + "*.npy (read it with numpy.load)");
         }
         Kernel k = KernelSpec.parse(kernel);
+        options.options.checkTarget(data, !target.equalsIgnoreCase("none"));
         Dataset x = options.options.read(data, target, 0);
         Matrix g;
         try (Progress p = new Progress(!noProgress)) {

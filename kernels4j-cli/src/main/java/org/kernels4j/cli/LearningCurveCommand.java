@@ -127,6 +127,7 @@ final class LearningCurveCommand implements Callable<Integer> {
                     lambda == 0 ? "; lambda = 0 by the pseudo-inverse" : "");
         } else {
             Kernel k = KernelSpec.parse(kernel);
+            dataOptions.options.checkTarget(train, spec.commandLine().getParseResult().hasMatchedOption("--target"));
             Dataset ds = dataOptions.options.readWithTarget(train, target);
             if (ds.target().cols() != 1) {
                 throw new UsageException("learning-curve takes one target column, " + train + " gives " + ds.target().cols());

@@ -107,6 +107,7 @@ final class NtkDepthCommand implements Callable<Integer> {
         if (out != null) {
             AtomicFiles.checkWritable(out, new Path[] {data});
         }
+        dataOptions.options.checkTarget(data, spec.commandLine().getParseResult().hasMatchedOption("--target"));
         Dataset ds = dataOptions.options.readWithTarget(data, target, true);
         int rows = ds.rows();
         long classes = Arrays.stream(ds.target().column(0)).distinct().count();

@@ -103,6 +103,7 @@ final class TestCommand implements Runnable {
         public Integer call() {
             NullDistribution nd = nullOptions.parsed();
             Kernel k = kernel(kernel);
+            options.options.checkTarget(data, !target.equalsIgnoreCase("none"));
             Dataset first = options.options.read(data, target, 0);
             Matrix x = first.features();
             Matrix y = ModelData.sameColumns(data, first, data2, options.options.read(data2, target, 0)).features();

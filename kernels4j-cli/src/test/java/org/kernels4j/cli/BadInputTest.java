@@ -256,6 +256,13 @@ class BadInputTest {
                 "rbf()", "--folds", "2");
         fails(2, List.of("--header", "LibSVM"), "gram", "--data", s, "--header", "no", "--kernel", "rbf()", "--out",
                 dir.resolve("k.npy").toString());
+        // --target on a LibSVM file was silently ignored by the commands that drop a column or pick a label
+        fails(2, List.of("--target", "LibSVM", "label"), "gram", "--data", s, "--target", "2", "--kernel", "rbf()",
+                "--out", dir.resolve("k.npy").toString());
+        fails(2, List.of("--target", "LibSVM", "label"), "test", "mmd", "--data", s, "--data2", s, "--target", "1");
+        fails(2, List.of("--target", "LibSVM", "label"), "ntk-depth", "--data", s, "--target", "0");
+        fails(2, List.of("--target", "LibSVM", "label"), "learning-curve", "--train", s, "--target", "0", "--kernel",
+                "rbf()");
         // what stays valid: --select without --lambda searches the grid; --tol steers nystrom's CG and SMO
         Run grid = run("fit", "--train", t, "--kernel", "rbf()", "--select", "gcv", "--lambda-grid", "1e-3:1:3",
                 "--out", out);
