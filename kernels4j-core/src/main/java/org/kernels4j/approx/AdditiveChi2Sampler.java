@@ -123,7 +123,8 @@ public final class AdditiveChi2Sampler implements FeatureMap {
                 double v = x.get(i, f);
                 if (v < 0) {
                     throw new Kernels4jException("the additive chi2 sampler needs non-negative features (histograms,"
-                            + " counts), got " + Specs.num(v) + " at row " + i + ", feature " + f);
+                            + " counts), got " + Specs.num(v) + " at row " + i + ", feature " + f
+                            + " (counted from 0)");
                 }
                 if (v == 0) {
                     continue;

@@ -102,7 +102,8 @@ public final class SkewedChi2Sampler implements FeatureMap {
                 double v = x.get(i, f);
                 if (!(v > -c)) {
                     throw new Kernels4jException("the skewed chi2 sampler with c = " + Specs.num(c)
-                            + " needs features > -c, got " + Specs.num(v) + " at row " + i + ", feature " + f);
+                            + " needs features > -c, got " + Specs.num(v) + " at row " + i + ", feature " + f
+                            + " (counted from 0)");
                 }
                 logs.set(i, f, Math.log(v + c));
             }

@@ -114,7 +114,7 @@ public final class ChiSquaredKernel implements Kernel {
                 double v = x[r * d + f];
                 if (!(v >= 0)) {
                     throw new Kernels4jException(name() + " needs non-negative features (histograms, counts), got "
-                            + Specs.num(v) + " at row " + r + which + ", feature " + f);
+                            + Specs.num(v) + " at row " + r + which + ", feature " + f + " (counted from 0)");
                 }
             }
         }

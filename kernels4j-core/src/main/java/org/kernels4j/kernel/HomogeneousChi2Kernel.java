@@ -62,7 +62,8 @@ public final class HomogeneousChi2Kernel implements Kernel {
             double t = v[offset + f];
             if (!(t >= 0)) {
                 throw new Kernels4jException(kernel + " needs non-negative features (histograms, counts), got "
-                        + Specs.num(t) + (row >= 0 ? " at row " + row + which + "," : " in") + " feature " + f);
+                        + Specs.num(t) + (row >= 0 ? " at row " + row + which + "," : " in") + " feature " + f
+                        + " (counted from 0)");
             }
         }
     }

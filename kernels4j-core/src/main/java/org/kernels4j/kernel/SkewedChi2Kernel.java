@@ -68,7 +68,8 @@ public final class SkewedChi2Kernel implements Kernel {
             double t = v[offset + f];
             if (!(t > -c)) {
                 throw new Kernels4jException(TYPE.name() + "(c=" + Specs.num(c) + ") needs features > -c, got "
-                        + Specs.num(t) + (row >= 0 ? " at row " + row + which + "," : " in") + " feature " + f);
+                        + Specs.num(t) + (row >= 0 ? " at row " + row + which + "," : " in") + " feature " + f
+                        + " (counted from 0)");
             }
         }
     }

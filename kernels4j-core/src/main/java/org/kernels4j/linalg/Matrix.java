@@ -282,7 +282,7 @@ public final class Matrix {
         for (int k = 0; k < data.length; k++) {
             if (!Double.isFinite(data[k])) {
                 throw new Kernels4jException(what + " has a " + (Double.isNaN(data[k]) ? "NaN" : "infinite")
-                        + " value at row " + (k / cols) + ", column " + (k % cols));
+                        + " value at row " + (k / cols) + ", column " + (k % cols) + " (counted from 0)");
             }
         }
         return this;

@@ -80,24 +80,28 @@ class Chi2KernelsTest {
         Matrix x = Matrix.of(new double[][] {{1, 2}, {3, 4}, {5, -1}});
         Matrix z = Matrix.of(new double[][] {{1, 2}, {-2, 4}});
         Matrix ok = Matrix.of(new double[][] {{1, 2}, {3, 4}});
-        assertEquals("homogeneous_chi2 needs non-negative features (histograms, counts), got -1 at row 2, feature 1",
-                message(() -> GramEngine.gram(hom, x)));
-        assertTrue(message(() -> GramEngine.cross(hom, ok, z)).endsWith("got -2 at row 1 of the second input, feature 0"));
-        assertTrue(message(() -> GramEngine.cross(hom, x, ok)).endsWith("got -1 at row 2 of the first input, feature 1"));
-        assertTrue(message(() -> hom.value(new double[] {1}, new double[] {Double.NaN})).endsWith("in feature 0"));
+        assertEquals("homogeneous_chi2 needs non-negative features (histograms, counts), got -1 at row 2, feature 1"
+                + " (counted from 0)", message(() -> GramEngine.gram(hom, x)));
+        assertTrue(message(() -> GramEngine.cross(hom, ok, z))
+                .endsWith("got -2 at row 1 of the second input, feature 0 (counted from 0)"));
+        assertTrue(message(() -> GramEngine.cross(hom, x, ok))
+                .endsWith("got -1 at row 2 of the first input, feature 1 (counted from 0)"));
+        assertTrue(message(() -> hom.value(new double[] {1}, new double[] {Double.NaN}))
+                .endsWith("in feature 0 (counted from 0)"));
         assertThrows(Kernels4jException.class, () -> hom.value(new double[] {1, 2}, new double[] {1}));
         Kernel skew = SkewedChi2Kernel.of(2);
-        assertEquals("skewed_chi2(c=2) needs features > -c, got -2 at row 2, feature 1",
+        assertEquals("skewed_chi2(c=2) needs features > -c, got -2 at row 2, feature 1 (counted from 0)",
                 message(() -> GramEngine.gram(skew, Matrix.of(new double[][] {{1, 2}, {3, 4}, {5, -2}}))));
         assertTrue(message(() -> GramEngine.cross(skew, ok, Matrix.of(new double[][] {{1, 2}, {-3, 4}})))
-                .endsWith("got -3 at row 1 of the second input, feature 0"));
+                .endsWith("got -3 at row 1 of the second input, feature 0 (counted from 0)"));
         assertTrue(message(() -> GramEngine.cross(skew, Matrix.of(new double[][] {{-2, 2}}), ok))
-                .endsWith("got -2 at row 0 of the first input, feature 0"));
+                .endsWith("got -2 at row 0 of the first input, feature 0 (counted from 0)"));
         assertTrue(message(() -> GramEngine.cross(skew, Matrix.of(new double[][] {{1, 2}, {-3, 4}}), ok))
-                .endsWith("got -3 at row 1 of the first input, feature 0"));
+                .endsWith("got -3 at row 1 of the first input, feature 0 (counted from 0)"));
         assertTrue(message(() -> GramEngine.gram(hom, Matrix.of(new double[][] {{-1, 2}, {3, 4}})))
-                .endsWith("got -1 at row 0, feature 0"));
-        assertTrue(message(() -> skew.value(new double[] {1}, new double[] {-2})).endsWith("in feature 0"));
+                .endsWith("got -1 at row 0, feature 0 (counted from 0)"));
+        assertTrue(message(() -> skew.value(new double[] {1}, new double[] {-2}))
+                .endsWith("in feature 0 (counted from 0)"));
         assertThrows(Kernels4jException.class, () -> skew.value(new double[] {1, 2}, new double[] {1}));
     }
 

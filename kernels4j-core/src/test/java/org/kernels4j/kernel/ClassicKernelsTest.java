@@ -261,7 +261,8 @@ class ClassicKernelsTest {
         bad.set(3, 1, -0.5);
         Kernels4jException e = assertThrows(Kernels4jException.class,
                 () -> GramEngine.gram(ChiSquaredKernel.exponential(1), bad));
-        assertEquals("chi2 needs non-negative features (histograms, counts), got -0.5 at row 3, feature 1", e.getMessage());
+        assertEquals("chi2 needs non-negative features (histograms, counts), got -0.5 at row 3, feature 1 (counted from 0)",
+                e.getMessage());
         e = assertThrows(Kernels4jException.class, () -> GramEngine.cross(ChiSquaredKernel.additive(), XPOS, bad));
         assertTrue(e.getMessage().contains("at row 3 of the second input, feature 1"), e.getMessage());
         e = assertThrows(Kernels4jException.class,

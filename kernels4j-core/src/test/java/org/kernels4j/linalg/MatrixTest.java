@@ -197,10 +197,10 @@ class MatrixTest {
         a.set(2, 1, Double.NaN);
         a.set(2, 3, Double.NEGATIVE_INFINITY);
         Kernels4jException e = assertThrows(Kernels4jException.class, () -> a.requireFinite("training data"));
-        assertEquals("training data has a NaN value at row 2, column 1", e.getMessage());
+        assertEquals("training data has a NaN value at row 2, column 1 (counted from 0)", e.getMessage());
         a.set(2, 1, 0);
         e = assertThrows(Kernels4jException.class, () -> a.requireFinite("x"));
-        assertEquals("x has a infinite value at row 2, column 3", e.getMessage());
+        assertEquals("x has a infinite value at row 2, column 3 (counted from 0)", e.getMessage());
         a.set(2, 3, 0);
         a.set(0, 0, Double.POSITIVE_INFINITY);
         assertThrows(Kernels4jException.class, () -> a.requireFinite("x"));
