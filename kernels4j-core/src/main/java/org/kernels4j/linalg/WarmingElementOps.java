@@ -32,7 +32,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * a loaded 2-core machine) the warm-ups themselves took 0.8 s of CPU in all, yet whole fits used about
  * as much CPU as with the vector passes from the start, and 20–30% more than with the scalar passes
  * throughout. Not yet explained; a suspect is C2 inlining the vector pass into its compiled caller,
- * where the vector code no longer fits the inlining budget and runs boxed.
+ * where the vector code no longer fits the inlining budget and runs boxed. (Later, on an Intel Xeon: C2
+ * sometimes leaves the vector exp out of line, and the pass then runs the boxed fallback for good; the
+ * launcher's {@code -XX:CompileCommand=inline,org.kernels4j.linalg.VectorElementOps::*} prevents that, and
+ * with it this mode measured within the noise of the plain vector passes on issue 32's SVM fits.)
  */
 final class WarmingElementOps implements ElementOps {
     /** Elements a pass processes in scalar code before its vector twin is warmed up: ~0.1–0.2 s of scalar exp. */
