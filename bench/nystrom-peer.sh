@@ -34,7 +34,7 @@ for m in ${MS//,/ }; do
     solver="$s"; stop=change
     extra=(--export-dir "$dir")
     [ "$s" = cg-residual ] && solver=cg && stop=residual && extra+=(--preconditioner-rows 0)
-    opts="${KERNELS4J_JAVA_OPTS:--Xmx12g}"
+    opts="${KERNELS4J_JAVA_OPTS:--Xmx12g -Xmn2g}"
     if [ "$s" = before ]; then  # also without the launcher's huge pages, as before
       solver=stored && extra+=(--preconditioner-rows 0) && opts="$opts -XX:-UseTransparentHugePages"
       [ "$m" -le 1024 ] && solver=direct

@@ -83,7 +83,7 @@ run_one() {
   k=$(timed "$dir/k4j.log" ./kernels4j fit --model svc --train "$dir/train.libsvm" --kernel "rbf(gamma=$g)" --c 1 \
     --tol 1e-3 --cache-mb "$CACHE" --no-progress --out "$dir/k4j.zip")
   if [ -z "${SKIP_1T:-}" ]; then
-    k1=$(KERNELS4J_JAVA_OPTS="-Xmx12g -Dkernels4j.threads=1" timed "$dir/k4j1.log" ./kernels4j fit --model svc \
+    k1=$(KERNELS4J_JAVA_OPTS="-Xmx12g -Xmn2g -Dkernels4j.threads=1" timed "$dir/k4j1.log" ./kernels4j fit --model svc \
       --train "$dir/train.libsvm" --kernel "rbf(gamma=$g)" --c 1 --tol 1e-3 --cache-mb "$CACHE" --no-progress \
       --out "$dir/k4j1.zip")
     k1="${k1% *}/${k1#* }"
