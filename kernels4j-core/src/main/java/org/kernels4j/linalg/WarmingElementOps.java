@@ -33,9 +33,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * as much CPU as with the vector passes from the start, and 20–30% more than with the scalar passes
  * throughout. Not yet explained; a suspect is C2 inlining the vector pass into its compiled caller,
  * where the vector code no longer fits the inlining budget and runs boxed. (Later, on an Intel Xeon: C2
- * sometimes leaves the vector exp out of line, and the pass then runs the boxed fallback for good; the
- * launcher's {@code -XX:CompileCommand=inline,org.kernels4j.linalg.VectorElementOps::*} prevents that, and
- * with it this mode measured within the noise of the plain vector passes on issue 32's SVM fits.)
+ * sometimes left the vector exp helper out of line, and the pass then ran the boxed fallback for good; the exp
+ * now lives inside its pass, and with that this mode measured within the noise of the plain vector passes on
+ * issue 32's SVM fits, or bimodal.)
  */
 final class WarmingElementOps implements ElementOps {
     /** Elements a pass processes in scalar code before its vector twin is warmed up: ~0.1–0.2 s of scalar exp. */
