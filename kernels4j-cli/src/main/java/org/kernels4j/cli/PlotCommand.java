@@ -132,9 +132,11 @@ final class PlotCommand implements Callable<Integer> {
         }
         XYChart chart = oneFeatureChart(fitted, grid, heading, saved.featureNames().get(0), target, px, py);
         Charts.save(chart, out);
-        int outputs = fitted.predict(Matrix.column(new double[] {grid[0]})).cols();
-        spec.commandLine().getOut().printf("wrote %s: %s on [%s, %s]%s%s%n", out,
-                bands ? "mean +/- 2 sd" : outputs > 1 ? String.join(", ", curveNames(fitted, outputs)) : "mean", a, b, drawn > 0 ? ", " + drawn + " data points" : "",
+        // the curves' names (one row predicted for the column count: the chart keeps no prediction)
+        String curves = bands ? "mean +/- 2 sd"
+                : String.join(", ", curveNames(fitted, fitted.predict(Matrix.column(new double[] {grid[0]})).cols()));
+        spec.commandLine().getOut().printf("wrote %s: %s on [%s, %s]%s%s%n", out, curves, a, b,
+                drawn > 0 ? ", " + drawn + " data points" : "",
                 bands ? "" : " (" + PredictCommand.describe(fitted) + " has no standard deviation)");
         return 0;
     }
