@@ -407,7 +407,7 @@ class SparseVariationalGP(Classifier):
     """``svgp`` (SparseVariationalGaussianProcessModel): whitened q(v) = N(mu, S) with S^-1 = R R^T over inducing
     inputs Z; L L^T = K(Z, Z) + eps I, eps = jitter * mean diag K(Z, Z); with a = L^-1 K(Z, x) the latent mean is
     a^T mu and the variance k(x, x) - |a|^2 + |R^-1 a|^2 (clipped at 0). Probit: p(y=1) = Phi(mean/sqrt(1 + var));
-    logit: the expected sigmoid; Poisson predicts the rate exp(mean + var/2); Gaussian and Student-t the mean."""
+    logit: the expected sigmoid (y = 1 is the second of field 'classes', 0 and 1 when absent); Poisson predicts the rate exp(mean + var/2); Gaussian and Student-t the mean."""
 
     def __init__(self, a):
         self.kernel_ = _kernel(a)
@@ -434,7 +434,14 @@ class SparseVariationalGP(Classifier):
         except np.linalg.LinAlgError:
             raise bad(a.name, "the inducing kernel matrix K(Z, Z) + jitter is not positive definite")
         if self.likelihood in ("probit", "logit"):
-            self._labels(a, [0.0, 1.0])
+            classes = a.field("classes", [0.0, 1.0])  # absent in files written before the field: 0 and 1
+            if (not isinstance(classes, list) or len(classes) != 2
+                    or not all(isinstance(c, (int, float)) and math.isfinite(c) for c in classes)
+                    or not classes[1] > classes[0]):
+                raise bad(a.name, "field 'classes' must list two finite numbers, ascending")
+            self._labels(a, classes)
+        elif a.field("classes", None) is not None:
+            raise bad(a.name, "field 'classes' is only valid for the probit and logit likelihoods")
         Model.__init__(self, a, self.z.shape[1])
 
     def latent(self, x):

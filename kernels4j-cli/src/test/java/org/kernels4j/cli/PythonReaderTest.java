@@ -149,13 +149,14 @@ class PythonReaderTest {
         add("nu-svc", SupportVectorMachine.nuClassifier(rbf).nu(0.3).probability(true).build().fit(ix, iy), iq);
         add("nu-svr", SupportVectorMachine.nuRegression(KernelSpec.parse("rbf(gamma=2)")).nu(0.4).build().fit(dx, dy), dq);
         add("one-class", SupportVectorMachine.oneClass(KernelSpec.parse("rbf(gamma=2)")).nu(0.2).build().fit(dx, null), dq);
-        Matrix hy01 = hy.copy(); // heart's labels are -1/+1; a Bernoulli likelihood takes 0/1
+        Matrix hy01 = hy.copy(); // heart's labels are -1/+1: the probit model gets them as 0/1, the logit one as they are
         for (int i = 0; i < hy01.rows(); i++) {
             hy01.set(i, 0, hy01.get(i, 0) > 0 ? 1 : 0);
         }
         for (String lik : new String[] {"probit", "logit"}) {
             add("svgp-" + lik, org.kernels4j.gp.SparseVariationalGaussianProcess.builder(KernelSpec.parse("2*rbf(gamma=0.1)"))
-                    .likelihood(Likelihood.parse(lik)).inducing(25).batchSize(40).epochs(3).seed(3).build().fit(hx, hy01), hq);
+                    .likelihood(Likelihood.parse(lik)).inducing(25).batchSize(40).epochs(3).seed(3).build()
+                    .fit(hx, lik.equals("probit") ? hy01 : hy), hq);
         }
         Matrix counts = dy.copy();
         for (int i = 0; i < counts.rows(); i++) {

@@ -112,8 +112,8 @@ class SvgpCliTest {
         csv.set(4, csv.get(4).replaceAll(",[01]$", ",2"));
         Path three = dir.resolve("three.csv");
         Files.write(three, csv);
-        assertOneLine(1, "the probit likelihood needs labels 0 or 1; row 4 has 2.0", "fit", "--model", "svgp",
-                "--train", three.toString(), "--kernel", "rbf()", "--inducing", "5", "--out", out);
+        assertOneLine(1, "the probit likelihood separates two classes; the labels hold 3 values [0.0, 1.0, 2.0]", "fit",
+                "--model", "svgp", "--train", three.toString(), "--kernel", "rbf()", "--inducing", "5", "--out", out);
         List<String> c = Files.readAllLines(counts);
         c.set(2, c.get(2).replaceAll(",[0-9]+$", ",-3"));
         Path negative = dir.resolve("negative.csv");
@@ -132,6 +132,30 @@ class SvgpCliTest {
         assertOneLine(2, "--likelihood for bench svgp must be probit or logit", "bench", "svgp", "--n", "100", "--inducing", "10",
                 "--likelihood", "poisson");
         assertOneLine(2, "--inducing between 1 and --n", "bench", "svgp", "--n", "100", "--inducing", "200");
+    }
+
+    @Test
+    void libsvmMinusOnePlusOneLabelsAreTheTwoClasses() throws IOException {
+        Path csv = write("pm.csv", 60, false, 7, null, null);
+        List<String> lines = Files.readAllLines(csv);
+        for (int i = 1; i < lines.size(); i++) {
+            lines.set(i, lines.get(i).replaceAll(",0$", ",-1"));
+        }
+        Path pm = dir.resolve("pm1.csv");
+        Files.write(pm, lines);
+        Path model = dir.resolve("pm.zip");
+        CliTest.Run fit = CliTest.run("fit", "--model", "svgp", "--train", pm.toString(), "--kernel", "rbf()",
+                "--inducing", "10", "--no-progress", "--out", model.toString());
+        assertEquals(0, fit.code(), fit.err());
+        assertTrue(fit.out().contains("classes: [-1, 1]"), fit.out());
+        Path preds = dir.resolve("pm.csv.out");
+        CliTest.Run pred = CliTest.run("predict", "--model", model.toString(), "--data", pm.toString(), "--out",
+                preds.toString());
+        assertEquals(0, pred.code(), pred.err());
+        Matrix p = CsvReader.builder().target(null).build().read(preds).features();
+        for (int i = 0; i < p.rows(); i++) {
+            assertTrue(p.get(i, 0) == -1 || p.get(i, 0) == 1, "row " + i + ": " + p.get(i, 0));
+        }
     }
 
     private static void assertOneLine(int code, String message, String... args) {

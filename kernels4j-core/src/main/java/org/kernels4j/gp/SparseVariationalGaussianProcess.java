@@ -253,10 +253,12 @@ public final class SparseVariationalGaussianProcess implements Estimator<SparseV
 
     /**
      * Fits q(v) (and, when asked, θ and Z) on x (n×d) and one column of observations y (n×1) valid for the
-     * likelihood: labels 0/1 for probit and logit, non-negative integer counts for Poisson.
+     * likelihood: for probit and logit two class labels (any two values; the larger is y = 1 of the likelihood,
+     * and labels 0 and 1 stay as they are), non-negative integer counts for Poisson.
      *
      * @throws Kernels4jException for a shape mismatch, several target columns, an invalid observation (naming
-     *     its row), more inducing points than rows, or inducing inputs with another number of features
+     *     its row), more than two classes for probit or logit, more inducing points than rows, or inducing inputs
+     *     with another number of features
      */
     @Override
     public SparseVariationalGaussianProcessModel fit(Matrix x, Matrix y) {
@@ -265,6 +267,11 @@ public final class SparseVariationalGaussianProcess implements Estimator<SparseV
             throw new Kernels4jException("a sparse variational GP takes one target column, got " + y.cols());
         }
         double[] obs = y.column(0);
+        double[] classes = null;
+        if (likelihood.isBernoulli()) {
+            classes = binaryClasses(obs, likelihood);
+            obs = SparseVariationalGaussianProcessModel.codes(obs, classes);
+        }
         likelihood.validate(obs);
         int n = x.rows();
         Matrix z0;
@@ -320,9 +327,30 @@ public final class SparseVariationalGaussianProcess implements Estimator<SparseV
             estimate = dataSum / batches - t.posterior().kl();
         }
         Posterior q = t.posterior();
-        return new SparseVariationalGaussianProcessModel(t.kernel, likelihood, t.z, q.mean, q.r, jitter,
+        return new SparseVariationalGaussianProcessModel(t.kernel, likelihood, classes, t.z, q.mean, q.r, jitter,
                 new SparseVariationalGaussianProcessModel.Fit(n, b, epochs, steps, gamma, learnHyperparameters,
                         learnInducing, estimate, (System.nanoTime() - started) / 1e9));
+    }
+
+    /**
+     * The two classes of Bernoulli labels, ascending: {0, 1} when every label is 0 or 1 (also when only one of them
+     * occurs), else the two distinct values, of which the larger is the class whose probability is modelled (y = 1).
+     *
+     * @throws Kernels4jException for more than two distinct labels, or a single one other than 0 and 1
+     */
+    static double[] binaryClasses(double[] labels, Likelihood likelihood) {
+        double[] distinct = Arrays.stream(labels).distinct().sorted().toArray();
+        if (Arrays.stream(distinct).allMatch(v -> v == 0 || v == 1)) {
+            return new double[] {0, 1};
+        }
+        if (distinct.length != 2) {
+            String shown = Arrays.toString(Arrays.copyOf(distinct, Math.min(distinct.length, 5)));
+            throw new Kernels4jException("the " + likelihood.toSpec() + " likelihood separates two classes; the labels"
+                    + (distinct.length == 1 ? " hold one value only, " + distinct[0] : " hold " + distinct.length
+                    + " values " + (distinct.length > 5 ? shown.replace("]", ", ...]") : shown)
+                    + " (gpc fits more than two classes)"));
+        }
+        return distinct;
     }
 
     /** The mutable training state: θ, Z and their prior factor, q(v) as natural parameters, Adam's moments. */

@@ -7,7 +7,9 @@ import org.kernels4j.model.ModelCodec;
 import org.kernels4j.model.ModelState;
 
 /**
- * Model files of kind {@code svgp}: fields kernel (spec), likelihood (spec), jitter, and what the fit did
+ * Model files of kind {@code svgp}: fields kernel (spec), likelihood (spec), jitter, for probit and logit the two
+ * class labels ({@code classes}, ascending, the second being y = 1; absent in files written before it: 0 and 1),
+ * and what the fit did
  * (rows, batch_size, epochs, steps, natural_step, learned_hyperparameters, learned_inducing, elbo_estimate,
  * seconds); arrays {@code inducing} (Z, m×d), {@code q_mean} (the whitened variational mean μ, m×1) and
  * {@code precision_factor} (R, m×m lower triangular with a positive diagonal: S⁻¹ = R Rᵀ). The prior factor
@@ -26,6 +28,9 @@ public final class SparseVariationalGaussianProcessCodec extends ModelCodec<Spar
     public ModelState encode(SparseVariationalGaussianProcessModel m) {
         ModelState.Builder s = ModelState.builder(KIND).put("kernel", m.kernel().toSpec())
                 .put("likelihood", m.likelihood().toSpec()).put("jitter", m.jitter());
+        if (m.classes() != null) {
+            s.put("classes", m.classes());
+        }
         SparseVariationalGaussianProcessModel.Fit f = m.fit();
         if (f != null) {
             s.put("rows", f.rows()).put("batch_size", (long) f.batchSize()).put("epochs", (long) f.epochs())
@@ -65,7 +70,18 @@ public final class SparseVariationalGaussianProcessCodec extends ModelCodec<Spar
         } catch (Kernels4jException e) {
             throw new Kernels4jException("field 'likelihood': " + e.getMessage());
         }
-        return new SparseVariationalGaussianProcessModel(s.kernel("kernel"), lik, z, mean, r,
+        double[] classes = null;
+        if (s.has("classes")) {
+            if (!lik.isBernoulli()) {
+                throw new Kernels4jException("field 'classes' is only valid for the probit and logit likelihoods, not "
+                        + lik.toSpec());
+            }
+            classes = s.numbers("classes", 2);
+            if (!(classes[1] > classes[0])) {
+                throw new Kernels4jException("field 'classes' must be strictly ascending");
+            }
+        }
+        return new SparseVariationalGaussianProcessModel(s.kernel("kernel"), lik, classes, z, mean, r,
                 s.positive("jitter", true), fit);
     }
 }

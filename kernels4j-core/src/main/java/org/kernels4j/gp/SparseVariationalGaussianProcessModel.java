@@ -1,5 +1,6 @@
 package org.kernels4j.gp;
 
+import java.util.Arrays;
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.kernel.Kernel;
 import org.kernels4j.linalg.Matrix;
@@ -14,8 +15,8 @@ import org.kernels4j.model.TrainingData;
  *
  * <p>Latent prediction at x*: with a* = L⁻¹K(Z, x*), mean a*ᵀμ and variance k(x*, x*) − ‖a*‖² + ‖R⁻¹a*‖²,
  * O(m·d + m²) per row, in chunks of {@value #CHUNK} rows. {@link #predict}: for probit and logit the class
- * (0 or 1) whose probability is larger, with {@link #probabilities} p(y = 1) = Φ(mean/√(1 + var)) (probit,
- * closed form) or ∫σ(f)·N(f; mean, var) df (logit, by quadrature); otherwise the predictive mean of an
+ * (of the two labels it was trained on) whose probability is larger, the second label's probability being
+ * p(y = 1) = Φ(mean/√(1 + var)) (probit, closed form) or ∫σ(f)·N(f; mean, var) df (logit, by quadrature); otherwise the predictive mean of an
  * observation E[y*]: the latent mean for Gaussian and Student-t, the rate e^(mean + var/2) for Poisson.
  * A regression-type model is a {@link Classifier} without classes ({@link #classes()} null, no
  * probabilities), as SVM regression models are.
@@ -43,6 +44,8 @@ public final class SparseVariationalGaussianProcessModel implements Classifier {
 
     private final Kernel kernel;
     private final Likelihood likelihood;
+    /** The two class labels, ascending (Bernoulli likelihoods); null otherwise. */
+    private final double[] classes;
     private final Matrix z;
     private final double[] mean;
     private final Matrix r;
@@ -50,10 +53,24 @@ public final class SparseVariationalGaussianProcessModel implements Classifier {
     private final Fit fit;
     private final Matrix l;
 
-    SparseVariationalGaussianProcessModel(Kernel kernel, Likelihood likelihood, Matrix z, double[] mean, Matrix r,
-            double jitter, Fit fit) {
+    /**
+     * @param classes for a Bernoulli likelihood the two class labels, ascending, the second being y = 1 of the
+     *     likelihood (null means {0, 1}); ignored otherwise
+     */
+    SparseVariationalGaussianProcessModel(Kernel kernel, Likelihood likelihood, double[] classes, Matrix z,
+            double[] mean, Matrix r, double jitter, Fit fit) {
         this.kernel = kernel;
         this.likelihood = likelihood;
+        if (likelihood.isBernoulli()) {
+            this.classes = classes == null ? new double[] {0, 1} : classes.clone();
+            if (this.classes.length != 2 || !(this.classes[1] > this.classes[0])
+                    || !Double.isFinite(this.classes[0]) || !Double.isFinite(this.classes[1])) {
+                throw new Kernels4jException("a " + likelihood.toSpec() + " model needs two finite, ascending class "
+                        + "labels, got " + Arrays.toString(this.classes));
+            }
+        } else {
+            this.classes = null;
+        }
         this.z = z;
         this.mean = mean;
         this.r = r;
@@ -79,22 +96,44 @@ public final class SparseVariationalGaussianProcessModel implements Classifier {
         return out;
     }
 
-    /** Class labels 0/1 (probit, logit), else E[y*] (the Poisson rate, the mean for Gaussian and Student-t); t×1. */
+    /**
+     * The more probable of the two class labels (probit, logit; the first one on a tie), else E[y*] (the Poisson
+     * rate, the mean for Gaussian and Student-t); t×1.
+     */
     @Override
     public Matrix predict(Matrix xTest) {
         Matrix lat = latent(xTest);
         Matrix out = new Matrix(lat.rows(), 1);
         for (int i = 0; i < out.rows(); i++) {
             double v = likelihood.predictiveMean(lat.get(i, 0), lat.get(i, 1));
-            out.set(i, 0, likelihood.isBernoulli() ? (v > 0.5 ? 1 : 0) : v);
+            out.set(i, 0, likelihood.isBernoulli() ? classes[v > 0.5 ? 1 : 0] : v);
         }
         return out;
     }
 
-    /** {0, 1} for probit and logit; null (no classes) for the other likelihoods. */
+    /**
+     * The two class labels, ascending, for probit and logit (the labels it was trained on: {0, 1} for 0/1 labels);
+     * null (no classes) for the other likelihoods.
+     */
     @Override
     public double[] classes() {
-        return likelihood.isBernoulli() ? new double[] {0, 1} : null;
+        return classes == null ? null : classes.clone();
+    }
+
+    /** Labels as the likelihood's 0/1: the index of each label among {@code classes}. */
+    static double[] codes(double[] labels, double[] classes) {
+        double[] out = new double[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] == classes[0]) {
+                out[i] = 0;
+            } else if (labels[i] == classes[1]) {
+                out[i] = 1;
+            } else {
+                throw new Kernels4jException("row " + (i + 1) + " has label " + labels[i] + ", not one of the classes "
+                        + Arrays.toString(classes));
+            }
+        }
+        return out;
     }
 
     @Override
@@ -103,7 +142,8 @@ public final class SparseVariationalGaussianProcessModel implements Classifier {
     }
 
     /**
-     * p(y = 0) and p(y = 1) per row, t×2 (probit: Φ(mean/√(1 + var)); logit: the expected sigmoid).
+     * The probabilities of {@link #classes()}' two labels per row, t×2: 1 − p and p, p = Φ(mean/√(1 + var)) for
+     * probit, the expected sigmoid for logit.
      *
      * @throws Kernels4jException for a likelihood that is not Bernoulli
      */
@@ -133,7 +173,7 @@ public final class SparseVariationalGaussianProcessModel implements Classifier {
         if (y.cols() != 1) {
             throw new Kernels4jException("the ELBO takes one target column, got " + y.cols());
         }
-        double[] obs = y.column(0);
+        double[] obs = classes == null ? y.column(0) : codes(y.column(0), classes);
         likelihood.validate(obs);
         double s = 0;
         for (int from = 0; from < obs.length; from += CHUNK) {

@@ -1,5 +1,6 @@
 package org.kernels4j.gp;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -431,7 +432,7 @@ class SparseVariationalGaussianProcessTest {
         expect("the model was trained on 2 features but the data has 3", () -> back.elbo(new Matrix(40, 3), y));
         Matrix two = y.copy();
         two.set(7, 0, 2);
-        expect("the logit likelihood needs labels 0 or 1; row 8 has 2.0", () -> back.elbo(x, two));
+        expect("row 8 has label 2.0, not one of the classes [0.0, 1.0]", () -> back.elbo(x, two));
 
         // no fit fields: a model without a fit record, same predictions
         Map<String, Object> bare = new HashMap<>(s.fields());
@@ -448,7 +449,7 @@ class SparseVariationalGaussianProcessTest {
         // a fit record with a NaN estimate: the field is left out and reads back as NaN
         SparseVariationalGaussianProcessModel.Fit f = m.fit();
         SparseVariationalGaussianProcessModel nan = new SparseVariationalGaussianProcessModel(m.kernel(),
-                m.likelihood(), m.inducingInputs(), m.variationalMean(), m.precisionFactor(), m.jitter(),
+                m.likelihood(), m.classes(), m.inducingInputs(), m.variationalMean(), m.precisionFactor(), m.jitter(),
                 new SparseVariationalGaussianProcessModel.Fit(f.rows(), f.batchSize(), f.epochs(), f.steps(),
                         f.naturalStep(), true, false, Double.NaN, f.seconds()));
         ModelState ns = codec.encode(nan);
@@ -726,7 +727,20 @@ class SparseVariationalGaussianProcessTest {
                 .likelihood(Likelihood.probit()).inducing(5).build();
         Matrix two = labels.copy();
         two.set(3, 0, 2);
-        expect("the probit likelihood needs labels 0 or 1; row 4 has 2.0", () -> probit.fit(x, two));
+        expect("the probit likelihood separates two classes; the labels hold 3 values [0.0, 1.0, 2.0] (gpc fits more",
+                () -> probit.fit(x, two));
+        Matrix seven = new Matrix(20, 1);
+        for (int i = 0; i < 20; i++) {
+            seven.set(i, 0, i % 7);
+        }
+        expect("the probit likelihood separates two classes; the labels hold 7 values [0.0, 1.0, 2.0, 3.0, 4.0, ...]",
+                () -> probit.fit(x, seven));
+        Matrix oneClass = new Matrix(20, 1);
+        for (int i = 0; i < 20; i++) {
+            oneClass.set(i, 0, -1);
+        }
+        expect("the probit likelihood separates two classes; the labels hold one value only, -1.0",
+                () -> probit.fit(x, oneClass));
         Matrix negative = labels.copy();
         negative.set(6, 0, -1);
         expect("the poisson likelihood needs non-negative integer counts; row 7 has -1.0", () ->
@@ -747,6 +761,60 @@ class SparseVariationalGaussianProcessTest {
         expect("the inducing inputs have 3 features but the data has 2", () -> SparseVariationalGaussianProcess
                 .builder(RBF).likelihood(Likelihood.logit()).inducingInputs(new Matrix(4, 3)).build().fit(x, labels));
         expect("a sparse variational GP takes one target column, got 2", () -> probit.fit(x, new Matrix(20, 2)));
+    }
+
+    @Test
+    void anyTwoLabelsAreTheClassesOfZeroAndOne() {
+        Matrix x = TestData.gaussian(40, 2, 1.0, 61);
+        Matrix y01 = labels(x, 62);
+        SparseVariationalGaussianProcess.Builder b = SparseVariationalGaussianProcess.builder(RBF)
+                .likelihood(Likelihood.probit()).inducing(8).batchSize(20).epochs(3).seed(9);
+        SparseVariationalGaussianProcessModel m01 = b.build().fit(x, y01);
+        assertArrayEquals(new double[] {0, 1}, m01.classes(), 0.0);
+        Matrix q = TestData.gaussian(25, 2, 1.3, 63);
+        Matrix p01 = m01.predict(q);
+        for (double[] pair : new double[][] {{-1, 1}, {3, 7}, {-2.5, 0}}) {
+            Matrix y = new Matrix(40, 1);
+            for (int i = 0; i < 40; i++) {
+                y.set(i, 0, pair[(int) y01.get(i, 0)]);
+            }
+            SparseVariationalGaussianProcessModel m = b.build().fit(x, y);
+            assertArrayEquals(pair, m.classes(), 0.0);
+            // the same problem: the larger label is the likelihood's y = 1
+            assertEquals(0.0, m.latent(q).maxAbsDifference(m01.latent(q)), 0.0);
+            assertEquals(0.0, m.probabilities(q).maxAbsDifference(m01.probabilities(q)), 0.0);
+            assertEquals(m01.elbo(x, y01), m.elbo(x, y), 0.0);
+            Matrix p = m.predict(q);
+            for (int i = 0; i < q.rows(); i++) {
+                assertEquals(pair[(int) p01.get(i, 0)], p.get(i, 0), 0.0);
+            }
+            // the classes survive the model file
+            SparseVariationalGaussianProcessCodec codec = new SparseVariationalGaussianProcessCodec();
+            ModelState s = codec.encode(m);
+            assertArrayEquals(pair, s.numbers("classes", 2), 0.0);
+            SparseVariationalGaussianProcessModel back = codec.decode(s);
+            assertArrayEquals(pair, back.classes(), 0.0);
+            assertEquals(0.0, back.predict(q).maxAbsDifference(p), 0.0);
+            Matrix stray = y.copy();
+            stray.set(5, 0, 99);
+            expect("row 6 has label 99.0, not one of the classes " + java.util.Arrays.toString(pair),
+                    () -> m.elbo(x, stray));
+        }
+        // a file from before the field: 0 and 1
+        ModelState s = new SparseVariationalGaussianProcessCodec().encode(m01);
+        java.util.Map<String, Object> old = new java.util.LinkedHashMap<>(s.fields());
+        old.remove("classes");
+        SparseVariationalGaussianProcessModel back = new SparseVariationalGaussianProcessCodec()
+                .decode(ModelState.of(s.kind(), old, s.arrays()));
+        assertArrayEquals(new double[] {0, 1}, back.classes(), 0.0);
+        assertEquals(0.0, back.predict(q).maxAbsDifference(p01), 0.0);
+        // tampered classes
+        for (Object bad : new Object[] {new double[] {1, 1}, new double[] {2, 1}, new double[] {0, 1, 2}}) {
+            java.util.Map<String, Object> f = new java.util.LinkedHashMap<>(s.fields());
+            f.put("classes", bad);
+            assertThrows(Kernels4jException.class, () -> new SparseVariationalGaussianProcessCodec()
+                    .decode(ModelState.of(s.kind(), f, s.arrays())));
+        }
     }
 
     private static void expect(String message, Supplier<?> call) {
