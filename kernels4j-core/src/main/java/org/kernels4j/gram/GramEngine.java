@@ -126,8 +126,9 @@ public final class GramEngine {
         int[] ti = upper[0];
         int[] tj = upper[1];
         int pairs = ti.length;
+        int cap = tileCapacity(n, n);
         try (GramInputs in = new GramInputs(x, x.columnMeans())) {
-            runTiles(pairs, progress, () -> new GramBlock(in, in, true, TILE * TILE), (block, buf, scratch, p) -> {
+            runTiles(pairs, progress, cap, () -> new GramBlock(in, in, true, cap), (block, buf, scratch, p) -> {
                 int r0 = ti[p] * TILE;
                 int c0 = tj[p] * TILE;
                 int rows = Math.min(TILE, n - r0);
@@ -221,9 +222,10 @@ public final class GramEngine {
         int[] tj = upper[1];
         int pairs = ti.length;
         double[][] results = new double[pairs][];
-        Scratch<double[][]> gradientBuffers = new Scratch<>(() -> new double[count][TILE * TILE]);
+        int cap = tileCapacity(n, n);
+        Scratch<double[][]> gradientBuffers = new Scratch<>(() -> new double[count][cap]);
         try (GramInputs in = new GramInputs(x, x.columnMeans())) {
-            runTiles(pairs, ProgressListener.NONE, () -> new GramBlock(in, in, true, TILE * TILE), (block, buf, unused, p) -> {
+            runTiles(pairs, ProgressListener.NONE, cap, () -> new GramBlock(in, in, true, cap), (block, buf, unused, p) -> {
                 int r0 = ti[p] * TILE;
                 int c0 = tj[p] * TILE;
                 int rows = Math.min(TILE, n - r0);
@@ -271,8 +273,9 @@ public final class GramEngine {
         int bands = (n + TILE - 1) / TILE;
         Scratch<double[]> local = new Scratch<>(() -> new double[m * TILE]);
         double[] center = x.columnMeans();
+        int cap = tileCapacity(m, n);
         try (GramInputs left = new GramInputs(z, center); GramInputs right = new GramInputs(x, center)) {
-            runTiles(bands, ProgressListener.NONE, () -> new GramBlock(left, right, false, TILE * TILE), (block, buf, unused, b) -> {
+            runTiles(bands, ProgressListener.NONE, cap, () -> new GramBlock(left, right, false, cap), (block, buf, unused, b) -> {
                 int c0 = b * TILE;
                 int w = Math.min(TILE, n - c0);
                 double[] band = local.take();
@@ -318,13 +321,14 @@ public final class GramEngine {
         int rowTiles = (m + TILE - 1) / TILE;
         double[][] perBand = new double[bands][];
         double[][] perBandInputs = inputGradient ? new double[bands][] : null;
+        int cap = tileCapacity(m, n);
         Scratch<double[][][]> local = new Scratch<>(() -> new double[][][] {
-            {new double[m * TILE], new double[m * TILE], new double[TILE * TILE]}, new double[rowTiles * count][TILE * TILE]});
+            {new double[m * TILE], new double[m * TILE], new double[cap]}, new double[rowTiles * count][cap]});
         double[] center = x.columnMeans();
         double[] zd = z.data();
         double[] xd = x.data();
         try (GramInputs left = new GramInputs(z, center); GramInputs right = new GramInputs(x, center)) {
-            runTiles(bands, ProgressListener.NONE, () -> new GramBlock(left, right, false, TILE * TILE), (block, buf, unused, b) -> {
+            runTiles(bands, ProgressListener.NONE, cap, () -> new GramBlock(left, right, false, cap), (block, buf, unused, b) -> {
                 double[][][] w3 = local.take(); // given back at the end (an exception just drops it)
                 double[] band = w3[0][0];
                 double[] g = w3[0][1];
@@ -409,9 +413,10 @@ public final class GramEngine {
         int count = kernel.hyperparameters().size();
         int tiles = (n + TILE - 1) / TILE;
         double[][] perTile = new double[tiles][];
-        Scratch<double[][]> gradientBuffers = new Scratch<>(() -> new double[count][TILE * TILE]);
+        int cap = tileCapacity(n, n);
+        Scratch<double[][]> gradientBuffers = new Scratch<>(() -> new double[count][cap]);
         try (GramInputs in = new GramInputs(x, x.columnMeans())) {
-            runTiles(tiles, ProgressListener.NONE, () -> new GramBlock(in, in, true, TILE * TILE), (block, buf, unused, t) -> {
+            runTiles(tiles, ProgressListener.NONE, cap, () -> new GramBlock(in, in, true, cap), (block, buf, unused, t) -> {
                 int r0 = t * TILE;
                 int h = Math.min(TILE, n - r0);
                 block.moveTo(r0, h, r0, h);
@@ -497,8 +502,9 @@ public final class GramEngine {
         double[] vt = v.transpose().data(); // c × m
         double[] rd = result.data();
         ElementOps ops = ElementOps.get();
+        int cap = tileCapacity(n, m);
         try (GramInputs left = new GramInputs(x, center); GramInputs right = new GramInputs(z, center)) {
-            runTiles(rt, progress, () -> new GramBlock(left, right, false, TILE * TILE), (block, buf, unused, p) -> {
+            runTiles(rt, progress, cap, () -> new GramBlock(left, right, false, cap), (block, buf, unused, p) -> {
                 int r0 = p * TILE;
                 int rows = Math.min(TILE, n - r0);
                 for (int q = 0; q < ct; q++) {
@@ -556,8 +562,9 @@ public final class GramEngine {
         double[] vt = v == null ? null : v.transpose().data(); // c × m: each output's coefficients contiguous
         double[] yd = y == null ? null : y.data();
         ElementOps ops = ElementOps.get();
+        int cap = tileCapacity(n, m);
         try (GramInputs left = new GramInputs(x, center); GramInputs right = new GramInputs(z, center)) {
-            runTiles(chunks, progress, () -> new GramBlock(left, right, false, TILE * TILE), (block, buf, unused, g) -> {
+            runTiles(chunks, progress, cap, () -> new GramBlock(left, right, false, cap), (block, buf, unused, g) -> {
                 double[][] w = local.take(); // given back at the end (an exception just drops it)
                 double[] band = w[0];
                 double[] u = w[1];
@@ -663,14 +670,28 @@ public final class GramEngine {
         void run(GramBlock block, double[] buffer, double[] scratch, int tile);
     }
 
-    static void runTiles(int count, ProgressListener progress, java.util.function.Supplier<GramBlock> blocks,
-            TileTask task) {
+    /**
+     * Doubles a tile buffer needs for blocks of at most {@code rows}×{@code cols} entries (both capped at {@link #TILE}).
+     * Why not always TILE²: a call on small inputs (a Gaussian process on 20 rows, evaluated a thousand times by a
+     * hyperparameter search or a sampler) would allocate and clear 1.5 MB of tile buffers for 400 entries; sized to
+     * the inputs, the evidence of such a GP went from 0.7 ms to a few tens of µs.
+     */
+    static int tileCapacity(int rows, int cols) {
+        return Math.max(1, Math.min(TILE, rows)) * Math.max(1, Math.min(TILE, cols));
+    }
+
+    /**
+     * Runs {@code count} tile tasks on the worker threads, each with a block made by {@code blocks} (whose capacity
+     * should be {@code capacity}) and two buffers of {@code capacity} doubles, pooled for this call only.
+     */
+    static void runTiles(int count, ProgressListener progress, int capacity,
+            java.util.function.Supplier<GramBlock> blocks, TileTask task) {
         java.util.List<GramBlock> made = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         // one block and two tile buffers per task running at once, pooled for this call only (see Scratch)
         Scratch<Object[]> pool = new Scratch<>(() -> {
             GramBlock b = blocks.get();
             made.add(b);
-            return new Object[] {b, new double[TILE * TILE], new double[TILE * TILE]};
+            return new Object[] {b, new double[capacity], new double[capacity]};
         });
         AtomicLong done = new AtomicLong();
         try {

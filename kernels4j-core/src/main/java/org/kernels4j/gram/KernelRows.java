@@ -102,8 +102,9 @@ public final class KernelRows implements AutoCloseable {
         int rt = (b + t - 1) / t;
         int ct = (m + t - 1) / t;
         try (GramInputs left = new GramInputs(rows, center)) {
-            GramEngine.runTiles(rt * ct, progress,
-                    () -> new GramBlock(left, right, false, t * t), (block, buf, unused, p) -> {
+            int cap = GramEngine.tileCapacity(b, m);
+            GramEngine.runTiles(rt * ct, progress, cap,
+                    () -> new GramBlock(left, right, false, cap), (block, buf, unused, p) -> {
                         int r0 = (p / ct) * t;
                         int c0 = (p % ct) * t;
                         int h = Math.min(t, b - r0);

@@ -37,7 +37,7 @@ public final class Blas {
             thinProduct(transA, alpha, a, b, beta, c);
             return;
         }
-        Parallelism.blas(() -> {
+        Parallelism.blas(2L * m * n * k, () -> {
             openblas.cblas_dgemm(openblas.CblasRowMajor, transA ? openblas.CblasTrans : openblas.CblasNoTrans,
                     transB ? openblas.CblasTrans : openblas.CblasNoTrans, m, n, k, alpha, a.data(), a.cols(),
                     b.data(), b.cols(), beta, c.data(), n);
@@ -117,7 +117,7 @@ public final class Blas {
      */
     public static void gemmNT(NativeBuffer a, long aOffset, NativeBuffer b, long bOffset, NativeBuffer c, long cOffset,
             int m, int n, int k) {
-        Parallelism.blas(() -> {
+        Parallelism.blas(2L * m * n * k, () -> {
             openblas.cblas_dgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasTrans, m, n, k, 1.0,
                     a.at(aOffset), k, b.at(bOffset), k, 0.0, c.at(cOffset), n);
             return null;
@@ -132,7 +132,7 @@ public final class Blas {
      */
     public static void zgemmNC(NativeBuffer a, long aRow, NativeBuffer b, long bRow, NativeBuffer c, int m, int n,
             int k) {
-        Parallelism.blas(() -> {
+        Parallelism.blas(8L * m * n * k, () -> {
             try (org.bytedeco.javacpp.DoublePointer one = new org.bytedeco.javacpp.DoublePointer(1.0, 0.0);
                     org.bytedeco.javacpp.DoublePointer zero = new org.bytedeco.javacpp.DoublePointer(0.0, 0.0)) {
                 openblas.cblas_zgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasConjTrans, m, n, k,
@@ -160,7 +160,7 @@ public final class Blas {
         if (n == 0) {
             return;
         }
-        Parallelism.blas(() -> {
+        Parallelism.blas((long) n * n * k, () -> {
             openblas.cblas_dsyrk(openblas.CblasRowMajor, openblas.CblasUpper, openblas.CblasNoTrans, n, k, alpha,
                     a.data(), Math.max(1, k), beta, c.data(), n);
             return null;
@@ -183,7 +183,7 @@ public final class Blas {
         if (rows == 0 || cols == 0) {
             return;
         }
-        Parallelism.blas(() -> {
+        Parallelism.blas((long) rows * cols * cols, () -> {
             openblas.cblas_dsyrk(openblas.CblasRowMajor, openblas.CblasUpper, openblas.CblasTrans, cols, rows, 1.0,
                     a.at(0), cols, beta, c.at(0), cols);
             return null;
@@ -198,7 +198,7 @@ public final class Blas {
         if (rows == 0 || cols == 0) {
             return;
         }
-        Parallelism.blas(() -> {
+        Parallelism.blas((long) rows * cols * cols, () -> {
             openblas.cblas_dtrsm(openblas.CblasRowMajor, openblas.CblasRight, openblas.CblasLower,
                     openblas.CblasTrans, openblas.CblasNonUnit, rows, cols, 1.0, l.at(0), cols, b.at(0), cols);
             return null;
@@ -222,7 +222,7 @@ public final class Blas {
             }
             return;
         }
-        Parallelism.blas(() -> {
+        Parallelism.blas(2L * m * n, () -> {
             openblas.cblas_dgemv(openblas.CblasRowMajor, transA ? openblas.CblasTrans : openblas.CblasNoTrans,
                     a.rows(), a.cols(), alpha, a.data(), a.cols(), x, 1, beta, y, 1);
             return null;
@@ -262,7 +262,7 @@ public final class Blas {
         int side = left ? openblas.CblasLeft : openblas.CblasRight;
         int uplo = lower ? openblas.CblasLower : openblas.CblasUpper;
         int trans = transT ? openblas.CblasTrans : openblas.CblasNoTrans;
-        Parallelism.blas(() -> {
+        Parallelism.blas((long) n * n * (left ? b.cols() : b.rows()), () -> {
             if (solve) {
                 openblas.cblas_dtrsm(openblas.CblasRowMajor, side, uplo, trans, openblas.CblasNonUnit, b.rows(),
                         b.cols(), alpha, t.data(), n, b.data(), b.cols());
@@ -346,7 +346,7 @@ public final class Blas {
                     + "matrices: L is " + t.shape() + ", B is " + b.shape());
         }
         int trans = transposed ? openblas.CblasTrans : openblas.CblasNoTrans;
-        Parallelism.blas(() -> {
+        Parallelism.blas((long) n * n * n / 3, () -> {
             for (int j = 0; j < n; j += PANEL) {
                 int w = Math.min(PANEL, n - j);
                 long corner = (long) j * n + j;
@@ -376,7 +376,7 @@ public final class Blas {
             throw new Kernels4jException("lower part of B·V: B is " + b.shape() + ", V is " + v.shape() + ", the output "
                     + out.shape());
         }
-        Parallelism.blas(() -> {
+        Parallelism.blas(2L * n * n * n / 3, () -> {
             for (int j = 0; j < n; j += PANEL) {
                 int w = Math.min(PANEL, n - j);
                 long corner = (long) j * n + j;
@@ -412,7 +412,7 @@ public final class Blas {
         System.arraycopy(s, 0, heap, 0, heap.length);
         reverse(heap);
         sWork.putBlock(0, 0, n, n, heap);
-        int info = Parallelism.blas(() -> openblas.LAPACKE_dsygst(openblas.LAPACK_COL_MAJOR, 1, (byte) 'L', n,
+        int info = Parallelism.blas((long) n * n * n, () -> openblas.LAPACKE_dsygst(openblas.LAPACK_COL_MAJOR, 1, (byte) 'L', n,
                 sWork.buffer().at(0), n, lWork.buffer().at(0), n));
         if (info != 0) {
             throw new IllegalStateException("dsygst failed with info " + info);
@@ -455,7 +455,7 @@ public final class Blas {
         }
         int side = left ? openblas.CblasLeft : openblas.CblasRight;
         int trans = transposed ? openblas.CblasTrans : openblas.CblasNoTrans;
-        Parallelism.blas(() -> {
+        Parallelism.blas((long) n * n * (left ? cols : rows), () -> {
             if (solve) {
                 openblas.cblas_dtrsm(openblas.CblasRowMajor, side, openblas.CblasLower, trans, openblas.CblasNonUnit,
                         rows, cols, alpha, t.buffer().at(0), n, b.buffer().at(0), cols);
@@ -480,7 +480,7 @@ public final class Blas {
         if (n == 0) {
             return;
         }
-        Parallelism.blas(() -> {
+        Parallelism.blas((long) n * n * k, () -> {
             openblas.cblas_dsyrk(openblas.CblasRowMajor, openblas.CblasLower, openblas.CblasNoTrans, n, k, alpha,
                     a.buffer().at(0), Math.max(1, k), 0.0, c.buffer().at(0), n);
             return null;
@@ -514,7 +514,7 @@ public final class Blas {
             return;
         }
         // the row-major lower triangle is the column-major upper one: dlauum('U') forms U·Uᵀ with U = Vᵀ
-        int info = Parallelism.blas(() -> openblas.LAPACKE_dlauum(openblas.LAPACK_COL_MAJOR, (byte) 'U', n,
+        int info = Parallelism.blas((long) n * n * n / 3, () -> openblas.LAPACKE_dlauum(openblas.LAPACK_COL_MAJOR, (byte) 'U', n,
                 v.at(0), n));
         if (info != 0) {
             throw new IllegalStateException("dlauum failed with info " + info);
@@ -566,7 +566,7 @@ public final class Blas {
     /** LAPACK {@code dpotrf} on the lower triangle of a row-major n×n off-heap matrix; returns LAPACK's info. */
     static int potrfLower(NativeMatrix a) {
         int n = a.rows();
-        return Parallelism.blas(() -> openblas.LAPACKE_dpotrf(openblas.LAPACK_COL_MAJOR, (byte) 'U', n,
+        return Parallelism.blas((long) n * n * n / 3, () -> openblas.LAPACKE_dpotrf(openblas.LAPACK_COL_MAJOR, (byte) 'U', n,
                 a.buffer().at(0), n));
     }
 
@@ -576,7 +576,7 @@ public final class Blas {
      */
     static int potriLower(NativeMatrix a) {
         int n = a.rows();
-        return Parallelism.blas(() -> openblas.LAPACKE_dpotri(openblas.LAPACK_COL_MAJOR, (byte) 'U', n,
+        return Parallelism.blas(2L * n * n * n / 3, () -> openblas.LAPACKE_dpotri(openblas.LAPACK_COL_MAJOR, (byte) 'U', n,
                 a.buffer().at(0), n));
     }
 
@@ -585,7 +585,7 @@ public final class Blas {
      * triangle is neither read nor written) with L⁻¹; returns LAPACK's info. Cost n³/3 flops.
      */
     static int trtriLower(NativeBuffer a, int n) {
-        return Parallelism.blas(() -> openblas.LAPACKE_dtrtri(openblas.LAPACK_COL_MAJOR, (byte) 'U', (byte) 'N', n,
+        return Parallelism.blas((long) n * n * n / 3, () -> openblas.LAPACKE_dtrtri(openblas.LAPACK_COL_MAJOR, (byte) 'U', (byte) 'N', n,
                 a.at(0), n));
     }
 
@@ -595,7 +595,7 @@ public final class Blas {
      */
     static int potrsLower(NativeMatrix l, NativeBuffer bColumnMajor, int nrhs) {
         int n = l.rows();
-        return Parallelism.blas(() -> openblas.LAPACKE_dpotrs(openblas.LAPACK_COL_MAJOR, (byte) 'U', n, nrhs,
+        return Parallelism.blas(2L * n * n * nrhs, () -> openblas.LAPACKE_dpotrs(openblas.LAPACK_COL_MAJOR, (byte) 'U', n, nrhs,
                 l.buffer().at(0), n, bColumnMajor.at(0), n));
     }
 
@@ -605,7 +605,7 @@ public final class Blas {
      */
     static void trsmLower(NativeMatrix l, boolean transL, NativeBuffer b, int nrhs) {
         int n = l.rows();
-        Parallelism.blas(() -> {
+        Parallelism.blas((long) n * n * nrhs, () -> {
             openblas.cblas_dtrsm(openblas.CblasRowMajor, openblas.CblasLeft, openblas.CblasLower,
                     transL ? openblas.CblasTrans : openblas.CblasNoTrans, openblas.CblasNonUnit, n, nrhs, 1.0,
                     l.buffer().at(0), n, b.at(0), nrhs);
@@ -618,7 +618,7 @@ public final class Blas {
      * into w; eigenvector k ends up in ROW k of a (the column-major result read row-major).
      */
     static int syevdRows(double[] a, int n, double[] w) {
-        return Parallelism.blas(() -> openblas.LAPACKE_dsyevd(openblas.LAPACK_COL_MAJOR, (byte) 'V', (byte) 'U', n, a,
+        return Parallelism.blas(9L * n * n * n, () -> openblas.LAPACKE_dsyevd(openblas.LAPACK_COL_MAJOR, (byte) 'V', (byte) 'U', n, a,
                 n, w));
     }
 
@@ -630,7 +630,7 @@ public final class Blas {
      */
     static int syevrRange(double[] a, int n, int from, int to, int[] found, double[] w, double[] z) {
         int[] support = new int[2 * Math.max(1, to - from + 1)];
-        return Parallelism.blas(() -> openblas.LAPACKE_dsyevr(openblas.LAPACK_COL_MAJOR, (byte) 'V', (byte) 'I',
+        return Parallelism.blas(2L * n * n * n, () -> openblas.LAPACKE_dsyevr(openblas.LAPACK_COL_MAJOR, (byte) 'V', (byte) 'I',
                 (byte) 'U', n, a, n, 0.0, 0.0, from, to, 0.0, found, w, z, n, support));
     }
 

@@ -36,7 +36,7 @@ public final class HouseholderQr {
             }
         }
         double[] tau = new double[m];
-        int info = Parallelism.blas(() -> openblas.LAPACKE_dgeqrf(openblas.LAPACK_COL_MAJOR, n, m, cm, n, tau));
+        int info = Parallelism.blas(2L * n * m * m, () -> openblas.LAPACKE_dgeqrf(openblas.LAPACK_COL_MAJOR, n, m, cm, n, tau));
         if (info != 0) {
             throw new Kernels4jException("QR factorisation failed (LAPACK info " + info + ")");
         }
@@ -46,7 +46,7 @@ public final class HouseholderQr {
                 r.set(i, j, cm[j * n + i]);
             }
         }
-        int info2 = Parallelism.blas(() -> openblas.LAPACKE_dorgqr(openblas.LAPACK_COL_MAJOR, n, m, m, cm, n, tau));
+        int info2 = Parallelism.blas(2L * n * m * m, () -> openblas.LAPACKE_dorgqr(openblas.LAPACK_COL_MAJOR, n, m, m, cm, n, tau));
         if (info2 != 0) {
             throw new Kernels4jException("QR factorisation failed forming Q (LAPACK info " + info2 + ")");
         }

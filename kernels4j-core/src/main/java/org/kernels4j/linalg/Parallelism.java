@@ -112,11 +112,64 @@ public final class Parallelism {
 
     private static void setBlasThreads(int n) {
         if (blasThreads != n) {
-            openblas.blas_set_num_threads(n);
             if (blasThreads < 0) { // the first BLAS call of this JVM: say which library runs it, and how
+                openblas.blas_set_num_threads(n); // loads the library and finds its vendor
+                threadSetter = cachedThreadSetter();
+                cheapThreadChanges = threadSetter instanceof CachedSetter;
                 LOG.log(System.Logger.Level.DEBUG, Parallelism::describeBlas);
+            } else {
+                threadSetter.accept(n);
             }
             blasThreads = n;
+        }
+    }
+
+    /** Sets OpenBLAS's thread count; chosen at the first BLAS call ({@link #cachedThreadSetter}). */
+    private static IntConsumer threadSetter;
+    /** Whether {@link #threadSetter} is the cached pointer, so that small calls may change the count for themselves. */
+    private static boolean cheapThreadChanges;
+
+    /**
+     * {@code openblas_set_num_threads} through one function pointer looked up once, where the library is OpenBLAS;
+     * bytedeco's {@code blas_set_num_threads} otherwise. Why: bytedeco's call looks the function up by name in every
+     * loaded library (and three MKL names before it) and allocates a new native function pointer each time: 0.4–0.9
+     * ms per call on a 2-core Intel Xeon (2026-12-07), and the thread count changes twice per Gram matrix or
+     * prediction (one thread per block task, all threads for one large call). A Gaussian-process evidence on 20 rows
+     * took 4.3 ms instead of 0.7 ms, and {@code fit --model gp --bayesian vi} (1,700 evidences) most of its time, in
+     * those look-ups. Through the cached pointer a change costs well under a microsecond.
+     */
+    private static IntConsumer cachedThreadSetter() {
+        try {
+            if (openblas.blas_get_vendor() == 2) { // bytedeco's code for OpenBLAS (3 is MKL)
+                org.bytedeco.javacpp.Pointer f = org.bytedeco.javacpp.Loader.addressof("openblas_set_num_threads");
+                if (f != null && !f.isNull()) {
+                    return new CachedSetter(f);
+                }
+            }
+        } catch (RuntimeException | LinkageError e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "OpenBLAS's thread setter could not be cached: " + e);
+        }
+        return openblas::blas_set_num_threads;
+    }
+
+    /** {@code openblas_set_num_threads} through bytedeco's native function-pointer type, allocated once. */
+    private static final class CachedSetter implements IntConsumer {
+        private final SetNumThreads function = new SetNumThreads();
+
+        CachedSetter(org.bytedeco.javacpp.Pointer address) {
+            function.put(address);
+        }
+
+        @Override
+        public void accept(int n) {
+            function.call(n);
+        }
+    }
+
+    /** bytedeco's function-pointer class, whose no-argument constructor (allocating the native peer) is protected. */
+    private static final class SetNumThreads extends org.bytedeco.openblas.presets.openblas_nolapack.SetNumThreads {
+        SetNumThreads() {
+            super();
         }
     }
 
@@ -152,12 +205,31 @@ public final class Parallelism {
      * the single-threaded BLAS already in force.
      */
     public static <T> T blas(Supplier<T> call) {
+        return blas(Long.MAX_VALUE, call);
+    }
+
+    /**
+     * Below this many flops (2²⁴, about 0.5–1 ms of one core) a BLAS or LAPACK call runs on one thread: waking
+     * OpenBLAS's other threads costs more than they save, and far more when another process holds the other cores.
+     * Measured on a 2-core Intel Xeon (2026-12-07), best of many runs with the other core partly busy: {@code dpotrf}
+     * gains nothing from a second thread below n ≈ 600 (n = 400: 1.08 ms on one, 1.04 on two), {@code dpotri} from
+     * n ≈ 250 (n = 200: 0.37 / 0.34 ms; n = 400: 2.5 / 1.4 ms); on average, with the other core busy, a 20×20
+     * {@code dpotrf} + {@code dpotri} took 0.2–0.9 ms on two threads and 6–15 µs on one, and a 200×200 {@code dpotri}
+     * 5.4 ms.
+     */
+    static final long SMALL_CALL_FLOPS = 1L << 24;
+
+    /**
+     * {@link #blas(Supplier)} for a call of about {@code flops} floating-point operations: one BLAS thread when that is
+     * below {@link #SMALL_CALL_FLOPS} (where OpenBLAS's thread count can be changed cheaply), all of them otherwise.
+     */
+    public static <T> T blas(long flops, Supplier<T> call) {
         if (insideBlock() || LIMIT.get() != null) { // a limited caller's BLAS stays single-threaded
             return call.get();
         }
         LOCK.lock();
         try {
-            setBlasThreads(threads);
+            setBlasThreads(flops < SMALL_CALL_FLOPS && cheapThreadChanges ? 1 : threads);
             return call.get();
         } finally {
             LOCK.unlock();

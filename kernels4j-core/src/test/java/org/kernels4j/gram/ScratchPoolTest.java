@@ -63,7 +63,7 @@ class ScratchPoolTest {
         Set<Object> seen = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
         AtomicInteger clashes = new AtomicInteger();
         try (GramInputs in = new GramInputs(x, x.columnMeans())) {
-            GramEngine.runTiles(tiles, org.kernels4j.ProgressListener.NONE, () -> {
+            GramEngine.runTiles(tiles, org.kernels4j.ProgressListener.NONE, 16, () -> {
                 made.incrementAndGet();
                 return new GramBlock(in, in, true, 16);
             }, (block, buffer, scratch, tile) -> {
