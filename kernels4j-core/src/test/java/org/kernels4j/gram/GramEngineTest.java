@@ -808,4 +808,42 @@ class GramEngineTest {
         double[] sums = GramEngine.diagonalGradientSums(withNoise, x);
         assertEquals(0.125 * n, sums[sums.length - 1], 1e-12);
     }
+    /**
+     * Tile buffers are sized to the inputs ({@link GramEngine#tileCapacity}): every product below still sees blocks of
+     * its full shape. Checked against k(x, z) entry by entry for shapes below, at and across a tile, including one row
+     * against many columns and many rows against one.
+     */
+    @Test
+    void tileBuffersSizedToSmallInputsGiveEveryEntry() {
+        int t = GramEngine.TILE;
+        assertEquals(1, GramEngine.tileCapacity(0, 0));
+        assertEquals(20 * 20, GramEngine.tileCapacity(20, 20));
+        assertEquals(3 * t, GramEngine.tileCapacity(3, 10 * t));
+        assertEquals(t * t, GramEngine.tileCapacity(t + 1, 5 * t));
+        Kernel k = RbfKernel.withGamma(0.3);
+        for (int[] shape : new int[][] {{1, 1}, {1, t + 3}, {t + 3, 1}, {5, 7}, {t, 2}, {t + 1, t - 1}}) {
+            Matrix x = TestData.gaussian(shape[0], 3, 1.0, 11);
+            Matrix z = TestData.gaussian(shape[1], 3, 1.0, 12);
+            Matrix cross = GramEngine.cross(k, x, z);
+            Matrix v = TestData.gaussian(shape[1], 2, 1.0, 13);
+            Matrix kv = GramEngine.crossTimes(k, x, z, v, org.kernels4j.ProgressListener.NONE);
+            for (int i = 0; i < shape[0]; i++) {
+                double[] sum = new double[2];
+                for (int j = 0; j < shape[1]; j++) {
+                    double e = k.value(x.row(i), z.row(j));
+                    assertEquals(e, cross.get(i, j), 1e-14, "cross " + shape[0] + "x" + shape[1] + " at " + i + "," + j);
+                    sum[0] += e * v.get(j, 0);
+                    sum[1] += e * v.get(j, 1);
+                }
+                assertEquals(sum[0], kv.get(i, 0), 1e-12 * shape[1]);
+                assertEquals(sum[1], kv.get(i, 1), 1e-12 * shape[1]);
+            }
+            Matrix g = GramEngine.gram(k, x);
+            for (int i = 0; i < shape[0]; i++) {
+                for (int j = 0; j < shape[0]; j++) {
+                    assertEquals(k.value(x.row(i), x.row(j)), g.get(i, j), 1e-14);
+                }
+            }
+        }
+    }
 }

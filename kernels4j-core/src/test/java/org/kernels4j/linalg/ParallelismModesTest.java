@@ -33,6 +33,38 @@ class ParallelismModesTest {
         }
     }
 
+    /**
+     * A call below {@link Parallelism#SMALL_CALL_FLOPS} runs on one OpenBLAS thread, a larger one on all of them, in
+     * any order and as often as asked (each change goes through the cached setter; the count is read back from the
+     * library itself); a small product on one thread is still the product.
+     */
+    @Test
+    void smallCallsRunOnOneThreadAndLargeOnesOnAll() {
+        int saved = Parallelism.threads();
+        Parallelism.setThreads(2);
+        try {
+            for (int round = 0; round < 5; round++) {
+                assertEquals(1, (int) Parallelism.blas(Parallelism.SMALL_CALL_FLOPS - 1,
+                        openblas_full::openblas_get_num_threads), "small call, round " + round);
+                assertEquals(2, (int) Parallelism.blas(Parallelism.SMALL_CALL_FLOPS,
+                        openblas_full::openblas_get_num_threads), "large call, round " + round);
+                assertEquals(2, (int) Parallelism.blas(openblas_full::openblas_get_num_threads), "size unknown");
+            }
+            // gemm on 3×2 by 2×4: the 24 products summed by hand
+            Matrix a = Matrix.wrap(3, 2, new double[] {1, 2, 3, 4, 5, 6});
+            Matrix b = Matrix.wrap(2, 4, new double[] {7, 8, 9, 10, 11, 12, 13, 14});
+            Matrix c = new Matrix(3, 4);
+            Blas.gemm(false, false, 1, a, b, 0, c);
+            for (int i = 0; i < 3; i++) {
+                for (int j = 0; j < 4; j++) {
+                    assertEquals(a.get(i, 0) * b.get(0, j) + a.get(i, 1) * b.get(1, j), c.get(i, j), 0.0);
+                }
+            }
+        } finally {
+            Parallelism.setThreads(saved);
+        }
+    }
+
     @Test
     void blocksRunAtOnceOnDaemonWorkersWithSingleThreadedBlasAndOneLargeCallGetsEveryThread() throws Exception {
         int saved = Parallelism.threads();
