@@ -412,7 +412,7 @@ public final class Blas {
         System.arraycopy(s, 0, heap, 0, heap.length);
         reverse(heap);
         sWork.putBlock(0, 0, n, n, heap);
-        int info = Parallelism.blas((long) n * n * n, () -> openblas.LAPACKE_dsygst(openblas.LAPACK_COL_MAJOR, 1, (byte) 'L', n,
+        int info = Parallelism.blas((long) n * n * n, Parallelism.SMALL_FACTORIZATION_FLOPS, () -> openblas.LAPACKE_dsygst(openblas.LAPACK_COL_MAJOR, 1, (byte) 'L', n,
                 sWork.buffer().at(0), n, lWork.buffer().at(0), n));
         if (info != 0) {
             throw new IllegalStateException("dsygst failed with info " + info);
@@ -514,7 +514,7 @@ public final class Blas {
             return;
         }
         // the row-major lower triangle is the column-major upper one: dlauum('U') forms U·Uᵀ with U = Vᵀ
-        int info = Parallelism.blas((long) n * n * n / 3, () -> openblas.LAPACKE_dlauum(openblas.LAPACK_COL_MAJOR, (byte) 'U', n,
+        int info = Parallelism.blas((long) n * n * n / 3, Parallelism.SMALL_FACTORIZATION_FLOPS, () -> openblas.LAPACKE_dlauum(openblas.LAPACK_COL_MAJOR, (byte) 'U', n,
                 v.at(0), n));
         if (info != 0) {
             throw new IllegalStateException("dlauum failed with info " + info);
@@ -566,7 +566,7 @@ public final class Blas {
     /** LAPACK {@code dpotrf} on the lower triangle of a row-major n×n off-heap matrix; returns LAPACK's info. */
     static int potrfLower(NativeMatrix a) {
         int n = a.rows();
-        return Parallelism.blas((long) n * n * n / 3, () -> openblas.LAPACKE_dpotrf(openblas.LAPACK_COL_MAJOR, (byte) 'U', n,
+        return Parallelism.blas((long) n * n * n / 3, Parallelism.SMALL_FACTORIZATION_FLOPS, () -> openblas.LAPACKE_dpotrf(openblas.LAPACK_COL_MAJOR, (byte) 'U', n,
                 a.buffer().at(0), n));
     }
 
@@ -576,7 +576,7 @@ public final class Blas {
      */
     static int potriLower(NativeMatrix a) {
         int n = a.rows();
-        return Parallelism.blas(2L * n * n * n / 3, () -> openblas.LAPACKE_dpotri(openblas.LAPACK_COL_MAJOR, (byte) 'U', n,
+        return Parallelism.blas(2L * n * n * n / 3, Parallelism.SMALL_FACTORIZATION_FLOPS, () -> openblas.LAPACKE_dpotri(openblas.LAPACK_COL_MAJOR, (byte) 'U', n,
                 a.buffer().at(0), n));
     }
 
@@ -585,7 +585,7 @@ public final class Blas {
      * triangle is neither read nor written) with L⁻¹; returns LAPACK's info. Cost n³/3 flops.
      */
     static int trtriLower(NativeBuffer a, int n) {
-        return Parallelism.blas((long) n * n * n / 3, () -> openblas.LAPACKE_dtrtri(openblas.LAPACK_COL_MAJOR, (byte) 'U', (byte) 'N', n,
+        return Parallelism.blas((long) n * n * n / 3, Parallelism.SMALL_FACTORIZATION_FLOPS, () -> openblas.LAPACKE_dtrtri(openblas.LAPACK_COL_MAJOR, (byte) 'U', (byte) 'N', n,
                 a.at(0), n));
     }
 
@@ -595,7 +595,7 @@ public final class Blas {
      */
     static int potrsLower(NativeMatrix l, NativeBuffer bColumnMajor, int nrhs) {
         int n = l.rows();
-        return Parallelism.blas(2L * n * n * nrhs, () -> openblas.LAPACKE_dpotrs(openblas.LAPACK_COL_MAJOR, (byte) 'U', n, nrhs,
+        return Parallelism.blas(2L * n * n * nrhs, Parallelism.SMALL_FACTORIZATION_FLOPS, () -> openblas.LAPACKE_dpotrs(openblas.LAPACK_COL_MAJOR, (byte) 'U', n, nrhs,
                 l.buffer().at(0), n, bColumnMajor.at(0), n));
     }
 

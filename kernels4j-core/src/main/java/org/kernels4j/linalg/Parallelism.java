@@ -224,12 +224,27 @@ public final class Parallelism {
      * below {@link #SMALL_CALL_FLOPS} (where OpenBLAS's thread count can be changed cheaply), all of them otherwise.
      */
     public static <T> T blas(long flops, Supplier<T> call) {
+        return blas(flops, SMALL_CALL_FLOPS, call);
+    }
+
+    /**
+     * Below this many flops (2²⁷) a LAPACK factorization or inversion ({@code dpotrf}, {@code dpotri}, {@code dtrtri},
+     * {@code dlauum}, {@code dsygst}, {@code dpotrs}) runs on one thread: their blocked algorithms synchronize OpenBLAS's
+     * threads at every panel, so a second thread gains little below n ≈ 600–800 (best case, 2-core Intel Xeon,
+     * 2026-12-07: {@code dpotrf} n = 600 3.2 ms on one thread, 2.7 on two) and loses several-fold when the other core
+     * is busy ({@code dpotrf} n = 442 with another process running: 2.6–10 ms on two threads; a Gaussian-process
+     * evidence on 442 rows 15–27 ms against 8.5–9.3). About n = 740 for {@code dpotrf}, 585 for {@code dpotri}.
+     */
+    public static final long SMALL_FACTORIZATION_FLOPS = 1L << 27;
+
+    /** {@link #blas(long, Supplier)} with another threshold: one BLAS thread below {@code oneThreadBelow} flops. */
+    public static <T> T blas(long flops, long oneThreadBelow, Supplier<T> call) {
         if (insideBlock() || LIMIT.get() != null) { // a limited caller's BLAS stays single-threaded
             return call.get();
         }
         LOCK.lock();
         try {
-            setBlasThreads(flops < SMALL_CALL_FLOPS && cheapThreadChanges ? 1 : threads);
+            setBlasThreads(flops < oneThreadBelow && cheapThreadChanges ? 1 : threads);
             return call.get();
         } finally {
             LOCK.unlock();

@@ -49,6 +49,9 @@ class ParallelismModesTest {
                 assertEquals(2, (int) Parallelism.blas(Parallelism.SMALL_CALL_FLOPS,
                         openblas_full::openblas_get_num_threads), "large call, round " + round);
                 assertEquals(2, (int) Parallelism.blas(openblas_full::openblas_get_num_threads), "size unknown");
+                long f = Parallelism.SMALL_FACTORIZATION_FLOPS;
+                assertEquals(1, (int) Parallelism.blas(f - 1, f, openblas_full::openblas_get_num_threads));
+                assertEquals(2, (int) Parallelism.blas(f, f, openblas_full::openblas_get_num_threads));
             }
             // gemm on 3×2 by 2×4: the 24 products summed by hand
             Matrix a = Matrix.wrap(3, 2, new double[] {1, 2, 3, 4, 5, 6});
