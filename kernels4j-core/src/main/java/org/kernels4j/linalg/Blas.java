@@ -595,7 +595,7 @@ public final class Blas {
      */
     static int potrsLower(NativeMatrix l, NativeBuffer bColumnMajor, int nrhs) {
         int n = l.rows();
-        return Parallelism.blas(2L * n * n * nrhs, Parallelism.SMALL_FACTORIZATION_FLOPS, () -> openblas.LAPACKE_dpotrs(openblas.LAPACK_COL_MAJOR, (byte) 'U', n, nrhs,
+        return Parallelism.blas(2L * n * n * nrhs, () -> openblas.LAPACKE_dpotrs(openblas.LAPACK_COL_MAJOR, (byte) 'U', n, nrhs,
                 l.buffer().at(0), n, bColumnMajor.at(0), n));
     }
 

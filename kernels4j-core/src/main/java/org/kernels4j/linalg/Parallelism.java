@@ -229,7 +229,7 @@ public final class Parallelism {
 
     /**
      * Below this many flops (2²⁷) a LAPACK factorization or inversion ({@code dpotrf}, {@code dpotri}, {@code dtrtri},
-     * {@code dlauum}, {@code dsygst}, {@code dpotrs}) runs on one thread: their blocked algorithms synchronize OpenBLAS's
+     * {@code dlauum}, {@code dsygst}) runs on one thread: their blocked algorithms synchronize OpenBLAS's
      * threads at every panel, so a second thread gains little below n ≈ 600–800 (best case, 2-core Intel Xeon,
      * 2026-12-07: {@code dpotrf} n = 600 3.2 ms on one thread, 2.7 on two) and loses several-fold when the other core
      * is busy ({@code dpotrf} n = 442 with another process running: 2.6–10 ms on two threads; a Gaussian-process
