@@ -54,23 +54,15 @@ public final class SparseVariationalGaussianProcessModel implements Classifier {
     private final Matrix l;
 
     /**
-     * @param classes for a Bernoulli likelihood the two class labels, ascending, the second being y = 1 of the
-     *     likelihood (null means {0, 1}); ignored otherwise
+     * @param classes for a Bernoulli likelihood the two class labels (finite, ascending), the second being y = 1 of
+     *     the likelihood (null means {0, 1}); ignored otherwise
      */
     SparseVariationalGaussianProcessModel(Kernel kernel, Likelihood likelihood, double[] classes, Matrix z,
             double[] mean, Matrix r, double jitter, Fit fit) {
         this.kernel = kernel;
         this.likelihood = likelihood;
-        if (likelihood.isBernoulli()) {
-            this.classes = classes == null ? new double[] {0, 1} : classes.clone();
-            if (this.classes.length != 2 || !(this.classes[1] > this.classes[0])
-                    || !Double.isFinite(this.classes[0]) || !Double.isFinite(this.classes[1])) {
-                throw new Kernels4jException("a " + likelihood.toSpec() + " model needs two finite, ascending class "
-                        + "labels, got " + Arrays.toString(this.classes));
-            }
-        } else {
-            this.classes = null;
-        }
+        // (the fit and the codec pass two finite ascending labels; they check them, with their own messages)
+        this.classes = !likelihood.isBernoulli() ? null : classes == null ? new double[] {0, 1} : classes.clone();
         this.z = z;
         this.mean = mean;
         this.r = r;

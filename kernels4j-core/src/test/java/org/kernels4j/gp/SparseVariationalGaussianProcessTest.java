@@ -350,6 +350,17 @@ class SparseVariationalGaussianProcessTest {
             prior += Likelihood.poisson().expectation(y.get(i, 0), 0, kd[i]).value();
         }
         assertTrue(m.elbo(x, y) > prior + 10, m.elbo(x, y) + " vs prior " + prior);
+        Matrix fractional = y.copy();
+        fractional.set(4, 0, 1.5);
+        expect("the poisson likelihood needs non-negative integer counts; row 5 has 1.5", () -> m.elbo(x, fractional));
+        // a file with classes for a likelihood that has none is refused by name
+        SparseVariationalGaussianProcessCodec codec = new SparseVariationalGaussianProcessCodec();
+        ModelState s = codec.encode(m);
+        assertTrue(!s.has("classes"));
+        java.util.Map<String, Object> f = new java.util.LinkedHashMap<>(s.fields());
+        f.put("classes", new double[] {0, 1});
+        expect("field 'classes' is only valid for the probit and logit likelihoods, not poisson",
+                () -> codec.decode(ModelState.of(s.kind(), f, s.arrays())));
     }
 
     @Test
