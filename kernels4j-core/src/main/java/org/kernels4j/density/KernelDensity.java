@@ -663,12 +663,19 @@ public final class KernelDensity implements DensityModel {
                 return new double[] {Double.NEGATIVE_INFINITY, 0, 1}; // outside a compact kernel's reach of every point
             }
             java.util.PriorityQueue<double[]> frontier = new java.util.PriorityQueue<>((a, b) -> Double.compare(b[3], a[3]));
+            // lower and upper are running sums: exact (the leaves summed so far, only ever added to) plus the
+            // frontier's bounds, which are added and later taken out again. Far from the data the density is many
+            // orders of magnitude below the first bounds, and what the subtractions leave is then rounding noise
+            // (a query 900 nats down came out 500 nats too high, with a "certified" bound): whenever the sums have
+            // fallen 2⁻²⁰ below their peak since they were last formed, they are formed again from the frontier.
+            double exact = 0;
             double lower = 0;
             double upper = 0;
             double[] first = bounds(q, 0, offset);
             frontier.add(first);
             lower += first[1];
             upper += first[2];
+            double peak = upper;
             long expanded = 0;
             while (!frontier.isEmpty() && upper - lower > 2 * rtol * lower) {
                 double[] top = frontier.poll();
@@ -687,23 +694,37 @@ public final class KernelDensity implements DensityModel {
                         }
                         s += w[i] * Math.exp(profile.logProfile(r2) - offset);
                     }
+                    exact += s;
                     lower += s;
                     upper += s;
                 } else {
                     for (int child : new int[] {nd[2], nd[3]}) {
                         double[] bnd = bounds(q, child, offset);
-                        lower += bnd[1];
-                        upper += bnd[2];
                         if (bnd[2] > bnd[1]) {
                             frontier.add(bnd);
-                        } // else its bounds coincide: it is summed exactly already
+                            lower += bnd[1];
+                            upper += bnd[2];
+                        } else { // its bounds coincide: its sum is known exactly
+                            exact += bnd[1];
+                            lower += bnd[1];
+                            upper += bnd[1];
+                        }
                     }
+                }
+                peak = Math.max(peak, upper);
+                if (upper < 0x1p-20 * peak) {
+                    double[] formed = frontierSums(frontier, exact);
+                    lower = formed[0];
+                    upper = formed[1];
+                    peak = upper;
                 }
                 if (frontier.isEmpty()) {
                     break;
                 }
             }
-            lower = Math.max(lower, 0);
+            double[] formed = frontierSums(frontier, exact); // the bounds returned are never running sums
+            lower = Math.max(formed[0], 0);
+            upper = formed[1];
             if (upper <= 0) {
                 if (profile == Profile.GAUSSIAN || profile == Profile.EXPONENTIAL) {
                     return null; // underflow of a positive density: answer exactly
@@ -715,6 +736,17 @@ public final class KernelDensity implements DensityModel {
             }
             double mid = 0.5 * (lower + upper);
             return new double[] {Math.log(mid) + offset, (upper - lower) / (2 * lower), expanded};
+        }
+
+        /** {exact + Σ lower bounds, exact + Σ upper bounds} over the frontier, summed afresh. */
+        private static double[] frontierSums(java.util.PriorityQueue<double[]> frontier, double exact) {
+            double lower = exact;
+            double upper = exact;
+            for (double[] f : frontier) {
+                lower += f[1];
+                upper += f[2];
+            }
+            return new double[] {lower, upper};
         }
 
         /** {node, W·k(r_max), W·k(r_min), width} scaled by e^(−offset). */
