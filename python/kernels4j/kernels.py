@@ -28,15 +28,33 @@ NUMERICAL_ACTIVATIONS = ("tanh", "softplus", "swish", "sigmoid", "elu")
 SNAP = 2.0 ** -50  # org.kernels4j.linalg.ArcCosine.SNAP
 
 
+CANCELLATION = 2.0 ** -16  # org.kernels4j.linalg.ElementOps.CANCELLATION
+
+
 def _squared_distances(x, z, lengths=None):
-    """||(x_i - z_j)/l||^2 by one product on inputs centred at the mean of z, clipped at 0."""
+    """||(x_i - z_j)/l||^2 by one product on inputs centred at the mean of z, clipped at 0; entries whose expansion
+    |x|^2 + |z|^2 - 2<x, z> cancelled (below 2^-16 of the norms) or overflowed are summed from the differences, as
+    Java's GramBlock.recomputeCancelled does (one row with a value of 1e10 makes every norm huge and the expansion
+    loses the distances between the other rows)."""
     if lengths is not None:
         x = x / lengths
         z = z / lengths
     c = z.mean(axis=0) if z.shape[0] else 0.0
     xc = x - c
     zc = z - c
-    d = np.einsum("ij,ij->i", xc, xc)[:, None] + np.einsum("ij,ij->i", zc, zc)[None, :] - 2.0 * (xc @ zc.T)
+    with np.errstate(over="ignore", invalid="ignore"):
+        nx = np.einsum("ij,ij->i", xc, xc)
+        nz = np.einsum("ij,ij->i", zc, zc)
+        d = nx[:, None] + nz[None, :] - 2.0 * (xc @ zc.T)
+        redo = ~(d >= CANCELLATION * (nx[:, None] + nz[None, :]))  # NaN (inf - inf) included
+    rows, cols = np.nonzero(redo)
+    step = max(1, (1 << 22) // max(1, x.shape[1]))
+    for s in range(0, rows.size, step):
+        i = rows[s:s + step]
+        j = cols[s:s + step]
+        diff = x[i] - z[j]  # the rows as given, not centred: a centre of 1e198 would cancel the difference itself
+        with np.errstate(over="ignore"):
+            d[i, j] = np.einsum("ij,ij->i", diff, diff)
     return np.maximum(d, 0.0)
 
 
@@ -159,11 +177,11 @@ class Matern(Kernel):
         r = np.sqrt(_squared_distances(x, z, self.lengths)) / self.length
         if self.nu == 0.5:
             return np.exp(-r)
-        if self.nu == 1.5:
-            t = math.sqrt(3) * r
-            return (1 + t) * np.exp(-t)
-        t = math.sqrt(5) * r
-        return (1 + t + t * t / 3) * np.exp(-t)
+        t = math.sqrt(3 if self.nu == 1.5 else 5) * r
+        e = np.exp(-t)
+        with np.errstate(over="ignore", invalid="ignore"):
+            k = (1 + t) * e if self.nu == 1.5 else (1 + t + t * t / 3) * e
+        return np.where(e > 0, k, 0.0)  # an overflowed distance: inf * 0 there, 0 in Java
 
     def diag(self, x):
         return np.ones(x.shape[0])

@@ -146,6 +146,16 @@ class PythonReaderTest {
                 .fitPrecomputed(irisGram, iy), irisRows);
         add("kpca-precomputed", KernelPca.builder().components(2).build().fitKernelMatrix(irisGram), irisRows);
         add("svr", SupportVectorMachine.regression(KernelSpec.parse("rbf(gamma=2)")).build().fit(dx, dy), dq);
+        // one training row far out (1e10; 1e200, whose squared norm overflows): the reader sums the distances that
+        // the expansion |x|^2 + |z|^2 - 2<x, z> would cancel from the differences, as Java does
+        for (double farValue : new double[] {1e10, 1e200}) {
+            Matrix fx = dx.rowRange(0, 60).copy();
+            fx.set(0, 0, farValue);
+            for (String spec : new String[] {"rbf(gamma=0.5)", "matern(nu=2.5, length=2)"}) {
+                add("krr-far-row-" + farValue + "-" + spec, org.kernels4j.regression.KernelRidge.builder(KernelSpec.parse(spec))
+                        .lambda(0.1).build().fit(fx, dy.rowRange(0, 60)), dq);
+            }
+        }
         add("nu-svc", SupportVectorMachine.nuClassifier(rbf).nu(0.3).probability(true).build().fit(ix, iy), iq);
         add("nu-svr", SupportVectorMachine.nuRegression(KernelSpec.parse("rbf(gamma=2)")).nu(0.4).build().fit(dx, dy), dq);
         add("one-class", SupportVectorMachine.oneClass(KernelSpec.parse("rbf(gamma=2)")).nu(0.2).build().fit(dx, null), dq);

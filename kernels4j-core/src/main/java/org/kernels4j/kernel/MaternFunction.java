@@ -57,12 +57,17 @@ final class MaternFunction {
         if (t <= 0) {
             return 1.0;
         }
+        if (t == Double.POSITIVE_INFINITY) {
+            return 0.0; // an overflowed distance: every form below would give ∞·0 or log of 0 minus ∞
+        }
         if (nu == 0.5) {
             return Math.exp(-t);
         } else if (nu == 1.5) {
-            return (1 + t) * Math.exp(-t);
+            double e = Math.exp(-t);
+            return e == 0 ? 0 : (1 + t) * e;
         } else if (nu == 2.5) {
-            return (1 + t + t * t / 3) * Math.exp(-t);
+            double e = Math.exp(-t);
+            return e == 0 ? 0 : (1 + t + t * t / 3) * e;
         }
         if (nu >= LARGE_ORDER) {
             return Math.exp(logLargeOrder(t));

@@ -93,12 +93,13 @@ public final class MaternKernel implements StationaryKernel {
         }
         if (nu == 0.5) {
             return Math.exp(-r);
-        } else if (nu == 1.5) {
-            double t = Math.sqrt(3) * r;
-            return (1 + t) * Math.exp(-t);
         }
-        double t = Math.sqrt(5) * r;
-        return (1 + t + t * t / 3) * Math.exp(-t);
+        double t = (nu == 1.5 ? Math.sqrt(3) : Math.sqrt(5)) * r;
+        double e = Math.exp(-t);
+        if (e == 0) {
+            return 0; // far apart (or an overflowed distance): the polynomial times e^(−t) would be ∞·0
+        }
+        return nu == 1.5 ? (1 + t) * e : (1 + t + t * t / 3) * e;
     }
 
     @Override

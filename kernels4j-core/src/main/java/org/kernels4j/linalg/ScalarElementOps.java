@@ -96,7 +96,8 @@ class ScalarElementOps implements ElementOps {
     public void matern32(double[] a, int off, int len) {
         for (int k = off; k < off + len; k++) {
             double t = a[k];
-            a[k] = (t + 1) * exp(-t);
+            double e = exp(-t);
+            a[k] = e == 0 ? 0 : (t + 1) * e; // at t = ∞ (or t² overflowing) the product would be ∞·0
         }
     }
 
@@ -104,7 +105,8 @@ class ScalarElementOps implements ElementOps {
     public void matern52(double[] a, int off, int len) {
         for (int k = off; k < off + len; k++) {
             double t = a[k];
-            a[k] = (t * t / 3 + t + 1) * exp(-t);
+            double e = exp(-t);
+            a[k] = e == 0 ? 0 : (t * t / 3 + t + 1) * e;
         }
     }
 

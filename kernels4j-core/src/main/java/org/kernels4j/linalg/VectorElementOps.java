@@ -125,7 +125,8 @@ final class VectorElementOps implements ElementOps {
             DoubleVector s2 = n2.add(1023).lanewise(VectorOperators.LSHL, 52).viewAsFloatingLanes();
             DoubleVector e = y.mul(s1).mul(s2);
             DoubleVector out = mode == EXP ? e
-                    : mode == MATERN32 ? v.add(1.0).mul(e) : v.mul(v).div(3.0).add(v).add(1.0).mul(e);
+                    : (mode == MATERN32 ? v.add(1.0).mul(e) : v.mul(v).div(3.0).add(v).add(1.0).mul(e))
+                            .blend(0.0, e.compare(VectorOperators.EQ, 0.0)); // ∞·0 where the distance overflowed
             out.intoArray(a, off + k);
         }
         return bound;

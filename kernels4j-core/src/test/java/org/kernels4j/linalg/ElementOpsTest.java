@@ -74,6 +74,31 @@ class ElementOpsTest {
         }
     }
 
+    /**
+     * Matérn 3/2 and 5/2 far out: (1 + t)·e^(−t) → 0, also where t or t² overflows (∞·0 is NaN), in both
+     * implementations and in the kernel's own value; 16 entries so that the vector pass covers whole vectors.
+     */
+    @Test
+    void maternPassesGiveZeroWhereTheDistanceOverflows() {
+        double[] far = {Double.POSITIVE_INFINITY, 1e200, 1e160, 800, Double.POSITIVE_INFINITY, 1e200, 1e160, 800,
+            Double.POSITIVE_INFINITY, 1e200, 1e160, 800, Double.POSITIVE_INFINITY, 1e200, 1e160, 800};
+        for (ElementOps ops : new ElementOps[] {ElementOps.scalar(), ElementOps.get()}) {
+            double[] a = far.clone();
+            double[] b = far.clone();
+            ops.matern32(a, 0, a.length);
+            ops.matern52(b, 0, b.length);
+            for (int k = 0; k < far.length; k++) {
+                assertEquals(0.0, a[k], 0.0, ops.name() + " matern32 at " + far[k]);
+                assertEquals(0.0, b[k], 0.0, ops.name() + " matern52 at " + far[k]);
+            }
+        }
+        for (String spec : new String[] {"matern(nu=1.5, length=1)", "matern(nu=2.5, length=1)", "matern(nu=3.7, length=1)"}) {
+            org.kernels4j.kernel.Kernel k = org.kernels4j.kernel.KernelSpec.parse(spec);
+            assertEquals(0.0, k.value(new double[] {1e200}, new double[] {0}), 0.0, spec);
+            assertEquals(0.0, k.value(new double[] {1e10}, new double[] {0}), 0.0, spec);
+        }
+    }
+
     @Test
     void namesTellTheImplementationsApart() {
         assertEquals("scalar", ElementOps.scalar().name());

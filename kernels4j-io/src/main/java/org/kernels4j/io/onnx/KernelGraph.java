@@ -106,10 +106,10 @@ final class KernelGraph {
             return prod;
         }
         if (k instanceof RbfKernel r) {
-            return g.exp(g.mul(squaredDistances(r.lengthScales()), -r.gamma()));
+            return g.exp(g.mul(squaredDistances(r.lengthScales(), r.gamma()), -r.gamma()));
         }
         if (k instanceof LaplacianKernel l) {
-            String dist = l.isL1() ? l1Distances() : g.sqrt(squaredDistances(null));
+            String dist = l.isL1() ? l1Distances() : g.sqrt(squaredDistances(null, l.gamma() * l.gamma()));
             return g.exp(g.mul(dist, -l.gamma()));
         }
         if (k instanceof MaternKernel mk) {
@@ -118,7 +118,8 @@ final class KernelGraph {
         if (k instanceof RationalQuadraticKernel rq) {
             double alpha = rq.hyperparameters().get(0).value();
             double length = rq.hyperparameters().get(1).value();
-            String base = g.add(g.mul(squaredDistances(null), 1.0 / (2 * alpha * length * length)), 1.0);
+            double scale = 1.0 / (2 * alpha * length * length);
+            String base = g.add(g.mul(squaredDistances(null, scale), scale), 1.0);
             return g.op("Pow", base, g.scalar(-alpha));
         }
         if (k instanceof LinearKernel) {
@@ -175,15 +176,25 @@ final class KernelGraph {
     }
 
     /**
+     * Above this value of max_j ‖c'_j‖² times the kernel's scale of r² (γ for rbf), the expansion's rounding error,
+     * about 2⁻⁵²·‖c'‖², moves the kernel's argument by more than 2⁻³⁰: the distances are then summed from the
+     * differences instead.
+     */
+    static final double DIRECT_DISTANCES_ABOVE = 0x1p22;
+
+    /**
      * ‖(x − c)/ℓ‖² [N, m] as ‖x'‖² + ‖c'‖² − 2⟨x', c'⟩ with x' = (x − μ)/ℓ, μ the mean of the
      * centres (centring keeps the cancellation small, as in kernels4j's Gram tiles), clipped at 0.
+     *
+     * <p>Where the centres themselves have huge centred norms (one row with a value of 10¹⁰ moves μ and every
+     * norm; two clusters far apart), the expansion loses the small distances that decide the kernel, and kernels4j's
+     * Gram tiles recompute those entries from the rows; a graph cannot branch per entry, so when
+     * max_j ‖c'_j‖²·{@code scale} exceeds {@link #DIRECT_DISTANCES_ABOVE} (or is not finite) the whole distance
+     * matrix is Σ_f ((x_f − c_f)/ℓ_f)² over an [N, m, d] broadcast: exact, and d times the memory.
+     *
+     * @param scale what the kernel multiplies r² by (γ for rbf, γ² for the laplacian's r, 1/ℓ² for matern)
      */
-    private String squaredDistances(double[] lengthScales) {
-        String key = lengthScales == null ? "" : java.util.Arrays.toString(lengthScales);
-        String cached = distances.get(key);
-        if (cached != null) {
-            return cached;
-        }
+    private String squaredDistances(double[] lengthScales, double scale) {
         double[] mu = c.columnMeans();
         double[] inv = new double[d];
         for (int f = 0; f < d; f++) {
@@ -191,6 +202,7 @@ final class KernelGraph {
         }
         double[] ct = new double[d * m];
         double[] cn = new double[m];
+        double largest = 0;
         for (int j = 0; j < m; j++) {
             double s = 0;
             for (int f = 0; f < d; f++) {
@@ -199,6 +211,23 @@ final class KernelGraph {
                 s += v * v;
             }
             cn[j] = s;
+            largest = Math.max(largest, s);
+        }
+        boolean direct = !(largest * Math.abs(scale) <= DIRECT_DISTANCES_ABOVE);
+        String key = (direct ? "direct " : "") + (lengthScales == null ? "" : java.util.Arrays.toString(lengthScales));
+        String cached = distances.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        if (direct) {
+            String diff = differences();
+            if (lengthScales != null) {
+                diff = g.mul(diff, g.constant("inverse_scales_3d", inv, 1, 1, d));
+            }
+            String result = g.op("ReduceSum", List.of(OnnxGraph.Attribute.of("keepdims", 0)), g.mul(diff, diff),
+                    g.int64s(2));
+            distances.put(key, result);
+            return result;
         }
         String xc = g.sub(x, g.constant("mean", mu, 1, d));
         if (lengthScales != null) {
@@ -223,17 +252,15 @@ final class KernelGraph {
     }
 
     private String matern(MaternKernel k) {
-        String r = g.mul(g.sqrt(squaredDistances(k.lengthScales())), 1.0 / k.length());
+        String r = g.mul(g.sqrt(squaredDistances(k.lengthScales(), 1.0 / (k.length() * k.length()))), 1.0 / k.length());
         if (k.nu() == 0.5) {
             return g.exp(g.neg(r));
         }
-        if (k.nu() == 1.5) {
-            String t = g.mul(r, Math.sqrt(3));
-            return g.mul(g.add(t, 1.0), g.exp(g.neg(t)));
-        }
-        String t = g.mul(r, Math.sqrt(5));
-        String poly = g.add(g.add(t, 1.0), g.div(g.mul(t, t), g.scalar(3.0)));
-        return g.mul(poly, g.exp(g.neg(t)));
+        String t = g.mul(r, Math.sqrt(k.nu() == 1.5 ? 3 : 5));
+        String poly = k.nu() == 1.5 ? g.add(t, 1.0) : g.add(g.add(t, 1.0), g.div(g.mul(t, t), g.scalar(3.0)));
+        String e = g.exp(g.neg(t));
+        // 0 where e^(−t) is 0, as kernels4j's passes give: an overflowed distance would make the product ∞·0
+        return g.where(g.greater(e, g.scalar(0.0)), g.mul(poly, e), g.scalar(0.0));
     }
 
     /** ⟨x, c⟩/(‖x‖‖c‖), and 0 when either norm is 0. */

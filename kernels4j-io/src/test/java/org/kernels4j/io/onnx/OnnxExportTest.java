@@ -115,6 +115,41 @@ class OnnxExportTest {
         assertClose(m.predict(ds.features()), out.get("prediction"), spec, ofDistance ? DISTANCE_TOLERANCE : TOLERANCE);
     }
 
+    /**
+     * One training row with a value of 10¹⁰ (or 10²⁰⁰, whose squared norm overflows) moves the centre and every
+     * centred norm: the expansion ‖x'‖² + ‖c'‖² − 2⟨x', c'⟩ would lose every distance between ordinary rows (errors
+     * of 4 on predictions of ±2.5, NaN at 10²⁰⁰), so the graph sums the differences. Against kernels4j's own
+     * predictions, which recompute such entries from the rows.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"rbf(gamma=0.5)", "rbf(length=[1, 2])", "laplacian(gamma=0.5)", "matern(nu=1.5, length=1)",
+        "rq(alpha=0.7, length=1.3)"})
+    void oneFarRowDoesNotCostTheOtherDistancesTheirDigits(String spec) {
+        java.util.Random r = new java.util.Random(7);
+        for (double far : new double[] {1e10, 1e200}) {
+            Matrix x = new Matrix(60, 2);
+            Matrix y = new Matrix(60, 1);
+            for (int i = 0; i < 60; i++) {
+                x.set(i, 0, i == 0 ? far : 4 * r.nextDouble() - 2);
+                x.set(i, 1, 4 * r.nextDouble() - 2);
+                y.set(i, 0, Math.sin(x.get(i, 1)) + (i == 0 ? 0 : x.get(i, 0)));
+            }
+            Matrix q = new Matrix(20, 2);
+            for (int i = 0; i < 20; i++) {
+                q.set(i, 0, 4 * r.nextDouble() - 2);
+                q.set(i, 1, 4 * r.nextDouble() - 2);
+            }
+            Model m = KernelRidge.builder(KernelSpec.parse(spec)).lambda(0.1).build().fit(x, y);
+            byte[] onnx = OnnxExport.toBytes(new SavedModel(m, List.of("a", "b"), "y"));
+            Matrix java = m.predict(q);
+            // the reference itself: every prediction finite and of the size of y
+            for (double v : java.data()) {
+                assertTrue(Double.isFinite(v) && Math.abs(v) < 10, spec + ": " + v);
+            }
+            assertClose(java, Ort.run(onnx, q).get("prediction"), spec + " with a row at " + far, DISTANCE_TOLERANCE);
+        }
+    }
+
     @Test
     void gaussianProcessMeanExactSparseAndNystromKernelRidge() {
         Dataset ds = data("diabetes.csv");
