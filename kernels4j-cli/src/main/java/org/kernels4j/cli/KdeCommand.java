@@ -343,7 +343,8 @@ final class KdeCommand implements Runnable {
             }
             KernelDensity density = saved.as(KernelDensity.class, "a kernel density (kde), private-kernel-sum or "
                     + "private-distance-sum release; " + model + " is for predict/evaluate");
-            Dataset ds = options.options.read(data, ignore == null ? "none" : ignore, 0);
+            Dataset ds = ModelData.byModelNames(data, options.options.read(data, ignore == null ? "none" : ignore, 0),
+                    saved.featureNames());
             int d = saved.featureNames().size();
             if (ds.features().cols() != d) {
                 throw new Kernels4jException(data + ": has " + ds.features().cols() + " columns but the density has " + d
@@ -376,9 +377,10 @@ final class KdeCommand implements Runnable {
             return 0;
         }
 
-        /** The data's features, which must be as many as the release's. */
+        /** The data's features, by name where both have names, which must be as many as the release's. */
         private Matrix readMatching(List<String> names) {
-            Dataset ds = options.options.read(data, ignore == null ? "none" : ignore, 0);
+            Dataset ds = ModelData.byModelNames(data, options.options.read(data, ignore == null ? "none" : ignore, 0),
+                    names);
             if (ds.features().cols() != names.size()) {
                 throw new Kernels4jException(data + ": has " + ds.features().cols() + " columns but the release has "
                         + names.size() + " features (" + String.join(", ", names) + ")");

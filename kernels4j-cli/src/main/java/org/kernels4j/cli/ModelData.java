@@ -152,6 +152,19 @@ final class ModelData {
         return byName(file, ds, names, null, false, reference);
     }
 
+    /**
+     * Rows already read (a density's queries, with any {@code --ignore}d column left out) for a model with these
+     * feature names: by name when both the file and the model have real names (reordered to the model's order;
+     * a missing or unknown name is refused), else as they are (by position; the caller checks the count).
+     */
+    static Dataset byModelNames(Path file, Dataset ds, List<String> modelNames) {
+        List<String> names = ds.featureNames();
+        if (modelNames == null || names == null || !realNames(modelNames) || !realNames(names)) {
+            return ds;
+        }
+        return byName(file, ds, modelNames, null, false);
+    }
+
     /** Names from a header: neither the x0, x1, … of a CSV file without one nor the f1, f2, … of a LibSVM file. */
     private static boolean realNames(List<String> names) {
         return !generatedNames(names, "x", 0) && !generatedNames(names, "f", 1);

@@ -271,7 +271,7 @@ class CliTest {
         // mistakes: the wrong file kind, a data file of the wrong width, a bad bandwidth
         r = run("kde", "score", "--model", model.toString(), "--data", test.toString(), "--out", dir.resolve("s.csv").toString());
         assertEquals(1, r.code());
-        assertTrue(r.err().contains("has 11 columns but the density has 10 features"), r.err());
+        assertTrue(r.err().contains("columns do not match the model's features: unknown 'y'"), r.err());
         r = run("kde", "fit", "--data", train.toString(), "--bandwidth", "-1", "--out", dir.resolve("k.zip").toString());
         assertEquals(2, r.code()); // an option value: a usage error
         assertTrue(r.err().contains("the bandwidth must be a positive finite number"), r.err());
@@ -290,6 +290,27 @@ class CliTest {
         }).toList());
         Path twoModel = dir.resolve("two.zip");
         assertEquals(0, run("kde", "fit", "--data", two.toString(), "--out", twoModel.toString()).code());
+        // columns are matched by name: the same rows with the columns swapped score the same; other names are refused
+        Path swapped = dir.resolve("swapped.csv");
+        Files.write(swapped, Files.readAllLines(two).stream().map(l -> {
+            String[] c = l.split(",");
+            return c[1] + "," + c[0];
+        }).toList());
+        Path inOrder = dir.resolve("in-order.csv");
+        Path reordered = dir.resolve("reordered.csv");
+        assertEquals(0, run("kde", "score", "--model", twoModel.toString(), "--data", two.toString(), "--out",
+                inOrder.toString()).code());
+        assertEquals(0, run("kde", "score", "--model", twoModel.toString(), "--data", swapped.toString(), "--out",
+                reordered.toString()).code());
+        assertEquals(Files.readString(inOrder), Files.readString(reordered));
+        Path renamed = dir.resolve("renamed.csv");
+        List<String> rn = new java.util.ArrayList<>(Files.readAllLines(two));
+        rn.set(0, "p,q");
+        Files.write(renamed, rn);
+        r = run("kde", "score", "--model", twoModel.toString(), "--data", renamed.toString(), "--out",
+                dir.resolve("rn.csv").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("missing") && r.err().contains("unknown 'p', 'q'"), r.err());
         Path approx = dir.resolve("approx.csv");
         Run ar = run("kde", "score", "--model", twoModel.toString(), "--data", two.toString(), "--rtol", "1e-4", "--out",
                 approx.toString());
