@@ -67,9 +67,7 @@ final class BalanceCommand implements Callable<Integer> {
         Path[] inputs = targetData == null ? new Path[] {data} : new Path[] {data, targetData};
         AtomicFiles.checkWritable(out, inputs);
         Charts.checkPlot(plot, inputs);
-        if (plot != null && plot.toAbsolutePath().equals(out.toAbsolutePath())) {
-            throw new UsageException("--plot and --out name the same file");
-        }
+        OutputFiles.requireDistinct("--out", out, "--plot", plot);
         if ((targetData == null) == (group == null)) {
             throw new UsageException("give the target as --target-data FILE or as --group COL (one of them)");
         }

@@ -95,6 +95,7 @@ final class ClusterCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        OutputFiles.requireDistinct("--out", out, "--save", save);
         if ((data == null) == (graph == null)) {
             throw new UsageException("give exactly one of --data and --graph");
         }

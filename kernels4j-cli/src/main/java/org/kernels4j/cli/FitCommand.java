@@ -374,6 +374,7 @@ final class FitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        OutputFiles.requireDistinct("--out", out, "--ledger", ledger);
         if (!trainingScore.equals("sample") && !trainingScore.equals("all")) {
             throw new UsageException("--training-score must be sample or all, got '" + trainingScore + "'");
         }

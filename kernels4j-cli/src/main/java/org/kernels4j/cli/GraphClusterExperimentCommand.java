@@ -212,6 +212,7 @@ final class GraphClusterExperimentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        OutputFiles.requireDistinct("--csv", csv, "--plot", plot);
         if (graphs < 1 || grid < 1 || restarts < 1) {
             throw new UsageException("--graphs, --grid and --restarts must be at least 1");
         }

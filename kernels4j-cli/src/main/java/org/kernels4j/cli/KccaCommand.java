@@ -63,6 +63,7 @@ final class KccaCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        OutputFiles.requireDistinct("--out", out, "--save", save);
         Kernel kx = KernelSpec.parse(kernel);
         Kernel ky = kernel2 == null ? kx : KernelSpec.parse(kernel2);
         KernelCca cca = UsageException.of(() -> KernelCca.builder(kx).secondKernel(ky).kappa(kappa)

@@ -109,6 +109,7 @@ final class KdeCommand implements Runnable {
 
         @Override
         public Integer call() {
+            OutputFiles.requireDistinct("--out", out, "--ledger", ledger);
             AtomicFiles.checkWritable(out, data);
             var parsed = spec.commandLine().getParseResult();
             for (String o : List.of("--epsilon", "--features", "--seed", "--distance", "--range", "--levels", "--projections")) {

@@ -86,6 +86,7 @@ final class KpcaCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        OutputFiles.requireDistinct("--out", out, "--plot", plot);
         if ((data == null) == (graph == null)) {
             throw new UsageException("give exactly one of --data and --graph");
         }

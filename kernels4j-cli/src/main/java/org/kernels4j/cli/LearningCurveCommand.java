@@ -251,9 +251,7 @@ final class LearningCurveCommand implements Callable<Integer> {
             AtomicFiles.checkWritable(out, inputs);
         }
         Charts.checkPlot(plot, inputs);
-        if (plot != null && out != null && plot.toAbsolutePath().equals(out.toAbsolutePath())) {
-            throw new UsageException("--plot and --out name the same file");
-        }
+        OutputFiles.requireDistinct("--out", out, "--plot", plot);
     }
 
     /** "A:B" with A &gt; 0 and B ≥ 0. */

@@ -108,6 +108,7 @@ final class OptimizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        OutputFiles.requireDistinct("--out", out, "--plot", plot);
         if (budget < 1) {
             throw new UsageException("--budget must be >= 1, got " + budget);
         }

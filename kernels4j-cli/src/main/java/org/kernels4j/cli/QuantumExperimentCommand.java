@@ -106,6 +106,7 @@ final class QuantumExperimentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        OutputFiles.requireDistinct("--csv", csv, "--plot", plot);
         if (qubits.isEmpty() || qubits.stream().anyMatch(q -> q != 2 && q != 3)) {
             throw new UsageException("--qubits must list 2 and/or 3, got " + qubits);
         }

@@ -89,22 +89,12 @@ final class ThinCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        OutputFiles.requireDistinct("--out", out, "--index-out", indexOut, "--plot", plot);
         AtomicFiles.checkWritable(out, data);
         if (indexOut != null) {
             AtomicFiles.checkWritable(indexOut, data);
         }
         Charts.checkPlot(plot, data);
-        java.util.List<Path> outputs = new java.util.ArrayList<>();
-        for (Path p : new Path[] {out, indexOut, plot}) {
-            if (p != null) {
-                Path norm = p.toAbsolutePath().normalize();
-                if (outputs.contains(norm)) {
-                    throw new UsageException("--out, --index-out and --plot must name different files; " + p
-                            + " is given twice");
-                }
-                outputs.add(norm);
-            }
-        }
         Kernel k = KernelSpec.parse(kernel);
         Thinning.Method m = UsageException.of(() -> Thinning.Method.parse(method));
         if (g < 0 || g > 15) {

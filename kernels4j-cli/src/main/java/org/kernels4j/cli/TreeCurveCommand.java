@@ -76,6 +76,7 @@ final class TreeCurveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        OutputFiles.requireDistinct("--out", out, "--plot", plot);
         Activation phi = UsageException.of(() -> Activation.named(activation));
         validate();
         HierarchicalKernel student = UsageException.of(

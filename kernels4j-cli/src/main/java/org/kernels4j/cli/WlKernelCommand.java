@@ -38,9 +38,31 @@ final class WlKernelCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "GRAM.csv|GRAM.npy", description = "File to write.")
     Path out;
 
+    /**
+     * The data set's files, which the output must not replace: every regular file of its folder, or, for a
+     * {@code --dataset} given as one of its files ({@code DS/DS_A.txt}), those of that folder with the same prefix
+     * ({@code DS_}).
+     */
+    static Path[] inputFiles(Path dataset) {
+        boolean folder = java.nio.file.Files.isDirectory(dataset);
+        Path dir = folder ? dataset : dataset.toAbsolutePath().getParent();
+        String name = dataset.getFileName() == null ? "" : dataset.getFileName().toString();
+        String prefix = folder || name.lastIndexOf('_') < 0 ? "" : name.substring(0, name.lastIndexOf('_') + 1);
+        if (dir == null) {
+            return new Path[] {dataset};
+        }
+        try (var files = java.nio.file.Files.list(dir)) {
+            return java.util.stream.Stream.concat(java.util.stream.Stream.of(dataset), files
+                    .filter(java.nio.file.Files::isRegularFile)
+                    .filter(p -> p.getFileName().toString().startsWith(prefix))).toArray(Path[]::new);
+        } catch (java.io.IOException e) {
+            return new Path[] {dataset}; // unreadable: reading the data set reports it
+        }
+    }
+
     @Override
     public Integer call() {
-        AtomicFiles.checkWritable(out, dataset);
+        AtomicFiles.checkWritable(out, inputFiles(dataset));
         WeisfeilerLehman wl = UsageException.of(() -> WeisfeilerLehman.of(iterations)).normalized(normalized);
         GraphDatasetReader.GraphDataset ds = GraphDatasetReader.readTu(dataset);
         long start = System.nanoTime();

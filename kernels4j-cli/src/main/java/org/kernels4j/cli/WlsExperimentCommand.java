@@ -87,9 +87,7 @@ public final class WlsExperimentCommand implements Callable<Integer> {
             AtomicFiles.checkWritable(out);
         }
         Charts.checkPlot(plot);
-        if (out != null && plot != null && out.toAbsolutePath().normalize().equals(plot.toAbsolutePath().normalize())) {
-            throw new UsageException("--out and --plot name the same file " + out);
-        }
+        OutputFiles.requireDistinct("--out", out, "--plot", plot);
         if (trials < 1) {
             throw new UsageException("--trials must be at least 1, got " + trials);
         }

@@ -492,6 +492,36 @@ class BadInputTest {
 
     // 13. help text
 
+    /**
+     * Two outputs of one command naming the same file: refused before anything is written (the second output used to
+     * replace the first silently: a privacy ledger overwritten by the release it charged, a table by its plot), and a
+     * ledger that is not text is named as such.
+     */
+    @Test
+    void twoOutputsOnOneFileAreRefused() throws IOException {
+        String t = train.toString();
+        String same = dir.resolve("same.zip").toString();
+        fails(2, List.of("--out and --ledger name the same file"), "kde", "fit", "--data", t, "--ignore", "y",
+                "--private", "--bandwidth", "0.5", "--ledger", same, "--budget", "1", "--out", same);
+        fails(2, List.of("--out and --ledger name the same file"), "fit", "--model", "private-similarity", "--train", t,
+                "--kernel", "rbf()", "--ledger", same, "--out", same);
+        fails(2, List.of("--out and --save name the same file"), "cluster", "--data", t, "--kernel", "rbf(gamma=0.5)",
+                "--clusters", "2", "--out", same, "--save", same);
+        fails(2, List.of("--out and --plot name the same file"), "kpca", "--data", t, "--kernel", "rbf(gamma=0.5)",
+                "--components", "2", "--out", dir.resolve("k.png").toString(), "--plot", dir.resolve("k.png").toString());
+        Path edges = dir.resolve("edges.csv");
+        Files.writeString(edges, "a,b\nb,c\nc,a\n");
+        fails(2, List.of("--out and --nodes name the same file"), "graph-kernel", "--graph", edges.toString(),
+                "--measure", "forest", "--t", "1", "--out", dir.resolve("g.npy").toString(), "--nodes",
+                dir.resolve("g.npy").toString());
+        // a binary file given as the ledger
+        Path notText = dir.resolve("release.zip");
+        Files.write(notText, new byte[] {(byte) 0x50, (byte) 0x4b, (byte) 0xff, (byte) 0xfe, 0, 1});
+        fails(1, List.of("cannot read the privacy ledger", "it is not a text file"), "kde", "fit", "--data", t,
+                "--ignore", "y", "--private", "--bandwidth", "0.5", "--ledger", notText.toString(), "--out",
+                dir.resolve("r.zip").toString());
+    }
+
     @Test
     void helpHasNoPicocliWarnings() {
         picocli.CommandLine root = Main.fullCommandLine();

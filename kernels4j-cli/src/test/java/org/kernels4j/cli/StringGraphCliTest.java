@@ -223,6 +223,14 @@ class StringGraphCliTest {
                 "--normalized", "--out", dir.resolve("n.npy").toString());
         assertEquals(0, viaFile.code(), viaFile.err());
         assertEquals(1.0, Npy.read(dir.resolve("n.npy")).get(4, 4), 1e-15);
+        // the data set's own files are never an output, whichever way the data set is named
+        String edges = Files.readString(dir.resolve("TOY/TOY_A.txt"));
+        for (String dataset : new String[] {dir.resolve("TOY").toString(), dir.resolve("TOY/TOY_A.txt").toString()}) {
+            Run over = run("wl-kernel", "--dataset", dataset, "--out", dir.resolve("TOY/TOY_graph_indicator.txt").toString());
+            assertEquals(1, over.code(), over.err());
+            assertTrue(over.err().contains("it is the input file"), over.err());
+        }
+        assertEquals(edges, Files.readString(dir.resolve("TOY/TOY_A.txt")));
     }
 
     @Test

@@ -164,7 +164,7 @@ class ThinCliTest {
         assertTrue(r.err().contains("--plot must end in .png or .svg"), r.err());
         r = run("thin", "--data", x.toString(), "--kernel", SPEC, "--size", "25", "--out", out, "--index-out", out);
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("must name different files"), r.err());
+        assertTrue(r.err().contains("--out and --index-out name the same file"), r.err());
         assertTrue(!Files.exists(dir.resolve("c.csv")), "nothing written after a bad option");
         // a NaN cell is a data problem: exit 1, with the file, line and column
         Path nan = dir.resolve("nan.csv");

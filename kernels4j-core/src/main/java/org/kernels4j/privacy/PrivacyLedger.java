@@ -64,6 +64,9 @@ public final class PrivacyLedger {
             return parse(Files.readString(file));
         } catch (NoSuchFileException e) {
             return empty();
+        } catch (java.nio.charset.CharacterCodingException e) { // "Input length = 1" says nothing to a user
+            throw new Kernels4jException("cannot read the privacy ledger " + file + ": it is not a text file (a ledger "
+                    + "is the UTF-8 text that --ledger writes; is this a model file?)");
         } catch (IOException e) {
             throw new Kernels4jException("cannot read the privacy ledger " + file + ": " + e.getMessage());
         }
