@@ -135,6 +135,21 @@ class KernelLearnersCliTest {
         double evalAcc = Double.parseDouble(eval.out().lines().filter(l -> l.startsWith("accuracy: ")).findFirst()
                 .get().substring(10));
         assertEquals(acc, evalAcc, 1e-6, "evaluate scores the saved model as fit did");
+        // the one decision column is named for what a positive value means: the larger label, 'yes'
+        Path decisions = dir.resolve("d.csv");
+        CliTest.Run pd = run("predict", "--model", model.toString(), "--data", classes.toString(), "--decision", "--out",
+                decisions.toString());
+        assertEquals(0, pd.code(), pd.err());
+        try {
+            List<String> lines = java.nio.file.Files.readAllLines(decisions);
+            assertTrue(lines.get(0).endsWith(",decision_yes_vs_no"), lines.get(0));
+            for (String line : lines.subList(1, lines.size())) {
+                String[] c = line.split(",");
+                assertEquals(c[0].equals("yes"), Double.parseDouble(c[c.length - 1]) > 0, line);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         Path rvm = dir.resolve("rvm.zip");
         CliTest.Run r = run("fit", "--model", "rvm", "--train", regression.toString(), "--kernel", "rbf(gamma=0.5)",
                 "--max-iter", "15", "--out", rvm.toString());

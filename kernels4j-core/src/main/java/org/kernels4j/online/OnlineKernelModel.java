@@ -243,6 +243,12 @@ public final class OnlineKernelModel implements Classifier, DecisionFunction {
         return classes == null ? null : classes.clone();
     }
 
+    /** "a vs b" for the classes a &lt; b: f &gt; 0 means a, as an SVM's decision value does. */
+    @Override
+    public String problemName(int p, java.util.function.DoubleFunction<String> label) {
+        return classes == null ? String.valueOf(p) : label.apply(classes[0]) + " vs " + label.apply(classes[1]);
+    }
+
     @Override
     public boolean hasProbabilities() {
         return false;

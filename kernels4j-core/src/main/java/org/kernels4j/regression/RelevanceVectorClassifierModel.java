@@ -57,6 +57,12 @@ public final class RelevanceVectorClassifierModel implements Classifier, Decisio
         this.report = report;
     }
 
+    /** "b vs a" for two classes a &lt; b (f_0 &gt; 0 means b), else "c vs rest" per class. */
+    @Override
+    public String problemName(int p, java.util.function.DoubleFunction<String> label) {
+        return DecisionFunction.oneVersusRestName(classes, p, label);
+    }
+
     /** f_p(x), m×P. */
     @Override
     public Matrix decisionValues(Matrix x) {

@@ -58,6 +58,12 @@ public final class LeastSquaresSvmModel implements Classifier, DecisionFunction 
         this.report = report;
     }
 
+    /** "b vs a" for two classes a &lt; b (f_0 &gt; 0 means b), else "c vs rest" per class. */
+    @Override
+    public String problemName(int p, java.util.function.DoubleFunction<String> label) {
+        return DecisionFunction.oneVersusRestName(classes, p, label);
+    }
+
     /** The decision values {@code K(X, X_train)·α + b} (m×P). */
     @Override
     public Matrix decisionValues(Matrix x) {

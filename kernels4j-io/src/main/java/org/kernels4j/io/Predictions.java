@@ -162,10 +162,14 @@ public record Predictions(Matrix values, Matrix std, Matrix probabilities, Matri
     /**
      * The name of decision function {@code q} of {@code saved}'s model: for an SVM classifier the
      * problem it separates ({@code "a vs b"} one-vs-one, {@code "a vs rest"} one-vs-rest, class names as
-     * {@link SavedModel#label}), {@code "-"} for an SVM without classes (svr, oneclass), else {@code q}.
+     * {@link SavedModel#label}), {@code "-"} for an SVM without classes (svr, oneclass), else the model's own
+     * {@link DecisionFunction#problemName} ({@code q} for a regression).
      */
     public static String decisionName(SavedModel saved, int q) {
-        return saved.model() instanceof SvmModel svm ? svmProblemName(svm, q, saved::label) : String.valueOf(q);
+        if (saved.model() instanceof SvmModel svm) {
+            return svmProblemName(svm, q, saved::label);
+        }
+        return saved.model() instanceof DecisionFunction f ? f.problemName(q, saved::label) : String.valueOf(q);
     }
 
     /** The names of the model's {@code count} decision functions ({@link #decisionName}). */
