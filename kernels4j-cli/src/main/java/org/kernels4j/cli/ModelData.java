@@ -31,17 +31,29 @@ final class ModelData {
     }
 
     static Dataset read(DataOptions options, Path file, SavedModel saved, boolean requireTarget) {
+        if (saved.targetName() == null && withoutTarget(saved.model())) {
+            return read(options, file, saved.model().features(), saved.featureNames(), null, null, false, true);
+        }
         return read(options, file, saved.model().features(), saved.featureNames(), saved.targetName(),
-                saved.classLabels(), requireTarget);
+                saved.classLabels(), requireTarget, false);
+    }
+
+    /**
+     * A one-class SVM, fitted without any target: a file column beyond its features is never read as a target; it
+     * is refused like any other column it does not know. (A density's predict still skips a trailing column, as
+     * 'kde score --ignore' would: the files it is fitted from usually carry one.)
+     */
+    private static boolean withoutTarget(org.kernels4j.model.Model m) {
+        return m instanceof org.kernels4j.svm.SvmModel s && s.type() == org.kernels4j.svm.SvmModel.Type.ONE_CLASS;
     }
 
     /** {@link #read(DataOptions, Path, SavedModel, boolean)} for a model with d input columns and a target name. */
     static Dataset read(DataOptions options, Path file, int d, String targetName, boolean requireTarget) {
-        return read(options, file, d, null, targetName, null, requireTarget);
+        return read(options, file, d, null, targetName, null, requireTarget, false);
     }
 
     private static Dataset read(DataOptions options, Path file, int d, List<String> featureNames, String targetName,
-            ClassLabels labels, boolean requireTarget) {
+            ClassLabels labels, boolean requireTarget, boolean noTarget) {
         if (options.isLibSvm(file)) {
             Dataset ds = LibSvmReader.read(file, d);
             if (ds.features().cols() != d) {
@@ -55,7 +67,7 @@ final class ModelData {
         List<String> first = options.csv(null).build().firstRow(file);
         boolean fileHeader = hasHeader(options.header(), first, d, modelNames ? featureNames : List.of(), targetName,
                 labels != null);
-        int target = targetColumn(first, fileHeader, d, modelNames ? featureNames : null, targetName);
+        int target = noTarget ? -1 : targetColumn(first, fileHeader, d, modelNames ? featureNames : null, targetName);
         Dataset ds = options.csv(target < 0 ? null : String.valueOf(target))
                 .header(fileHeader ? CsvReader.Header.YES : CsvReader.Header.NO).knownLabels(labels).build().read(file);
         if (fileHeader && modelNames) {
@@ -71,6 +83,10 @@ final class ModelData {
                     + (targetName != null ? " '" + targetName + "'" : "") + " to evaluate against" + what);
         }
         int width = cols + (ds.hasTarget() ? 1 : 0);
+        if (noTarget) {
+            throw new Kernels4jException(file + ": has " + width + " columns but the model expects " + d + " features"
+                    + what);
+        }
         throw new Kernels4jException(file + ": has " + width + " columns but the model expects " + d + " features"
                 + " (or " + (d + 1) + " columns with the target" + (targetName != null ? " '" + targetName + "'" : "")
                 + ")" + what);

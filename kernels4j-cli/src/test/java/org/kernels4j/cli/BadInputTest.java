@@ -497,6 +497,25 @@ class BadInputTest {
      * replace the first silently: a privacy ledger overwritten by the release it charged, a table by its plot), and a
      * ledger that is not text is named as such.
      */
+    /** A one-class model has no target: a column beyond its features is refused, not read as a target. */
+    @Test
+    void oneClassModelRefusesAnExtraColumn() throws IOException {
+        String model = dir.resolve("oc.zip").toString();
+        Path x = dir.resolve("x.csv");
+        Files.write(x, csv("a,b,c", 30, i -> (i % 5) + "," + (i % 3) + "," + (i % 7)));
+        assertEquals(0, run("fit", "--model", "oneclass", "--train", x.toString(), "--target", "none", "--kernel",
+                "rbf(gamma=0.5)", "--out", model).code());
+        Path extra = dir.resolve("extra.csv");
+        Files.write(extra, csv("a,b,c,d", 5, i -> i + ",1,2,3"));
+        fails(1, List.of("unknown 'd'"), "predict", "--model", model, "--data", extra.toString(), "--out",
+                dir.resolve("p.csv").toString());
+        Path bare = dir.resolve("bare.csv");
+        Files.write(bare, List.of("1,2,3,4", "2,3,4,5"));
+        Run r = fails(1, List.of("has 4 columns but the model expects 3 features"), "predict", "--model", model,
+                "--data", bare.toString(), "--out", dir.resolve("p.csv").toString());
+        assertFalse(r.err().contains("target"), r.err());
+    }
+
     @Test
     void twoOutputsOnOneFileAreRefused() throws IOException {
         String t = train.toString();
