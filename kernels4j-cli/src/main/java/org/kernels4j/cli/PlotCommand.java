@@ -241,6 +241,13 @@ final class PlotCommand implements Callable<Integer> {
             range[a][0] = a == 0 && from != null ? from : lo - pad;
             range[a][1] = a == 0 && to != null ? to : hi + pad;
         }
+        if (!(range[0][0] < range[0][1]) || !Double.isFinite(range[0][0]) || !Double.isFinite(range[0][1])) {
+            throw new Kernels4jException("the plot range must satisfy --from < --to, got " + range[0][0] + " and "
+                    + range[0][1]);
+        }
+        // --data: its rows drawn over the density (a rug under the curve; points on the level map), by the
+        // density's feature names where the file has a header
+        Matrix shown = data == null ? null : ModelData.read(options.options, data, saved, false).features();
         System.setProperty("java.awt.headless", "true");
         String heading = title != null ? title : "kernel density (" + f.profile().name().toLowerCase(Locale.ROOT) + ")";
         if (d == 1) {
@@ -262,6 +269,13 @@ final class PlotCommand implements Callable<Integer> {
             s.setMarker(SeriesMarkers.NONE);
             s.setLineColor(new Color(20, 60, 160));
             s.setLineStyle(new BasicStroke(2f));
+            if (shown != null) {
+                XYSeries rug = chart.addSeries("data (" + shown.rows() + " rows)", shown.column(0),
+                        new double[shown.rows()]);
+                rug.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+                rug.setMarker(SeriesMarkers.DIAMOND);
+                rug.setMarkerColor(new Color(200, 60, 40));
+            }
             Charts.save(chart, out);
         } else {
             // a level map: the grid's cells as square markers, one series (one shade) per tenth of the maximum
@@ -314,11 +328,18 @@ final class PlotCommand implements Callable<Integer> {
                 float t = (float) l / (levels - 1);
                 sr.setMarkerColor(new Color(Math.round(230 - 210 * t), Math.round(235 - 195 * t), Math.round(250 - 130 * t)));
             }
+            if (shown != null) {
+                XYSeries pts2 = chart.addSeries("data (" + shown.rows() + " rows)", shown.column(0), shown.column(1));
+                pts2.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+                pts2.setMarker(SeriesMarkers.CIRCLE);
+                pts2.setMarkerColor(new Color(200, 60, 40));
+            }
             Charts.save(chart, out);
         }
-        spec.commandLine().getOut().printf("wrote %s: density of %s on [%s, %s]%s%n", out,
+        spec.commandLine().getOut().printf("wrote %s: density of %s on [%s, %s]%s%s%n", out,
                 String.join(" and ", saved.featureNames()), range[0][0], range[0][1],
-                d == 2 ? " x [" + range[1][0] + ", " + range[1][1] + "]" : "");
+                d == 2 ? " x [" + range[1][0] + ", " + range[1][1] + "]" : "",
+                shown == null ? "" : ", with the " + shown.rows() + " rows of " + data);
         return 0;
     }
 

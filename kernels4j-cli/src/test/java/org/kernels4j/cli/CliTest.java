@@ -327,6 +327,20 @@ class CliTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("density of bmi and bp"), r.out());
         assertTrue(Files.size(png) > 5000);
+        // --data is drawn (and read: a missing file is an error), and a reversed range is refused
+        Path withData = dir.resolve("two-data.png");
+        r = run("plot", "--model", twoModel.toString(), "--data", two.toString(), "--out", withData.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("with the " + (Files.readAllLines(two).size() - 1) + " rows of " + two), r.out());
+        assertTrue(Files.size(withData) != Files.size(png), "the points change the image");
+        r = run("plot", "--model", twoModel.toString(), "--data", dir.resolve("missing.csv").toString(), "--out",
+                withData.toString());
+        assertEquals(1, r.code(), r.err());
+        r = run("plot", "--model", twoModel.toString(), "--from", "3", "--to", "-3", "--out", dir.resolve("rev.png")
+                .toString());
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().contains("the plot range must satisfy --from < --to"), r.err());
+        assertFalse(Files.exists(dir.resolve("rev.png")));
     }
 
     @Test
