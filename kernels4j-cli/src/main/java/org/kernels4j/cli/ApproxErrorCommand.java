@@ -97,7 +97,7 @@ final class ApproxErrorCommand implements Callable<Integer> {
         }
         Landmarks.Sampler s = Landmarks.Sampler.parse(sampler);
         if (subsample < 2) {
-            throw new Kernels4jException("--subsample must be >= 2, got " + subsample);
+            throw new UsageException("--subsample must be >= 2, got " + subsample);
         }
         for (int size : sizes) {
             if (size < 1) {

@@ -46,7 +46,7 @@ final class BayesianGpBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (n < 2 || d < 5) {
-            throw new Kernels4jException("--n must be >= 2 and --d >= 5");
+            throw new UsageException("--n must be >= 2 and --d >= 5");
         }
         var k = KernelSpec.parse(kernel);
         var out = spec.commandLine().getOut();

@@ -128,10 +128,10 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() {
             if (n < 1 || d < 1 || reps < 1) {
-                throw new Kernels4jException("--n, --d and --reps must be positive");
+                throw new UsageException("--n, --d and --reps must be positive");
             }
             if (cross < 0) {
-                throw new Kernels4jException("--cross must be a positive number of points (or 0 for K(X, X)), got "
+                throw new UsageException("--cross must be a positive number of points (or 0 for K(X, X)), got "
                         + cross);
             }
             Kernel k = KernelSpec.parse(kernel);
@@ -261,7 +261,7 @@ final class BenchCommand implements Runnable {
         public Integer call() {
             Kernel k = KernelSpec.parse(kernel);
             if (n < 1 || d < 1 || test < 1) {
-                throw new Kernels4jException("--n, --d and --test must be >= 1, got " + n + ", " + d + " and " + test);
+                throw new UsageException("--n, --d and --test must be >= 1, got " + n + ", " + d + " and " + test);
             }
             if (preconditionerRows != null && preconditionerRows < 0) {
                 throw new UsageException("--preconditioner-rows must be >= 0, got " + preconditionerRows);
@@ -388,7 +388,7 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() {
             if (n < 1 || d < 5 || test < 1) {
-                throw new Kernels4jException("--n and --test must be >= 1 and --d >= 5");
+                throw new UsageException("--n and --test must be >= 1 and --d >= 5");
             }
             Kernel k = KernelSpec.parse(kernel);
             var out = spec.commandLine().getOut();
@@ -447,7 +447,7 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() {
             if (n < 1 || queries < 1) {
-                throw new Kernels4jException("--n and --queries must be >= 1");
+                throw new UsageException("--n and --queries must be >= 1");
             }
             KernelDensity.Profile profile = KernelDensity.Profile.parse(kernel);
             var out = spec.commandLine().getOut();
@@ -562,11 +562,11 @@ final class BenchCommand implements Runnable {
         public Integer call() {
             int nt = target == 0 ? n : target;
             if (n < 1 || nt < 1 || d < 1 || anchors < 1 || anchors > nt) {
-                throw new Kernels4jException("--n, --target, --d and --anchors must be >= 1, with --anchors at most the "
+                throw new UsageException("--n, --target, --d and --anchors must be >= 1, with --anchors at most the "
                         + "target rows");
             }
             if (!(primalCap > 0)) {
-                throw new Kernels4jException("--primal-cap-seconds must be > 0, got " + primalCap);
+                throw new UsageException("--primal-cap-seconds must be > 0, got " + primalCap);
             }
             Kernel k = KernelSpec.parse(kernel);
             var out = spec.commandLine().getOut();

@@ -469,7 +469,7 @@ final class FitCommand implements Callable<Integer> {
         }
         if (calibrate != null && model.equals("svc")) {
             if (kernel.trim().equalsIgnoreCase("precomputed")) {
-                throw new Kernels4jException("--calibrate needs a kernel spec, not --kernel precomputed");
+                throw new UsageException("--calibrate needs a kernel spec, not --kernel precomputed");
             }
             Kernel k = KernelSpec.parse(kernel);
             return fitClassifier(calibrated(svm.estimator(model, k, tol, maxIter, seed)), k);
@@ -756,7 +756,7 @@ final class FitCommand implements Callable<Integer> {
 
     private Integer fitNtk(Kernel k) {
         if (!(k instanceof NeuralKernel nk)) {
-            throw new Kernels4jException("--model ntk needs an nngp(...) or ntk(...) kernel, got " + k.toSpec());
+            throw new UsageException("--model ntk needs an nngp(...) or ntk(...) kernel, got " + k.toSpec());
         }
         NtkPredictor.Builder b = NtkPredictor.builder(nk);
         if (time != null) {

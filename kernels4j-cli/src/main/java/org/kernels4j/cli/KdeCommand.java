@@ -250,11 +250,11 @@ final class KdeCommand implements Runnable {
             UsageException.of(() -> KernelDensity.scalar(bw, 1));
             org.kernels4j.kernel.Kernel k = profile.kernel(h).orElseThrow(() -> new UsageException(
                     "--private supports --kernel gaussian or exponential, got " + kernel));
-            Dataset ds = options.options.read(data, ignore == null ? "none" : ignore, 0);
             long frequencySeed = seed != null ? seed : new java.security.SecureRandom().nextLong();
             // the noise comes from the library's secure source: it has no seed to give or record
-            var estimator = PrivateKernelSum.builder(k).features(features).epsilon(epsilon).frequencySeed(frequencySeed)
-                    .build();
+            var estimator = UsageException.of(() -> PrivateKernelSum.builder(k).features(features).epsilon(epsilon)
+                    .frequencySeed(frequencySeed).build()); // option values: refused before the data is read
+            Dataset ds = options.options.read(data, ignore == null ? "none" : ignore, 0);
             chargeLedger(ledger, budget, data, epsilon, PrivateKernelSum.MECHANISM, "kde fit --private --out " + out);
             PrivateKernelSum p = estimator.fit(ds.features());
             ModelFiles.save(p, ds.featureNames(), out);
@@ -278,19 +278,19 @@ final class KdeCommand implements Runnable {
                     norm = PrivateDistanceSum.Norm.L2;
                     break;
                 default:
-                    throw new Kernels4jException("--distance must be l1 or l2, got '" + distance + "'");
+                    throw new UsageException("--distance must be l1 or l2, got '" + distance + "'");
             }
             String[] parts = range == null ? new String[0] : range.split(":");
             if (parts.length != 2) {
-                throw new Kernels4jException("--distance needs a public --range LO:HI (a range taken from the data would "
+                throw new UsageException("--distance needs a public --range LO:HI (a range taken from the data would "
                         + "leak it), got " + (range == null ? "none" : "'" + range + "'"));
             }
             double lo = FitCommand.parseNumber("--range", parts[0]);
             double hi = FitCommand.parseNumber("--range", parts[1]);
-            Dataset ds = options.options.read(data, ignore == null ? "none" : ignore, 0);
             long projectionSeed = seed != null ? seed : new java.security.SecureRandom().nextLong();
-            var estimator = PrivateDistanceSum.builder(norm).range(lo, hi).levels(levels).projections(projections)
-                    .epsilon(epsilon).projectionSeed(projectionSeed).build();
+            var estimator = UsageException.of(() -> PrivateDistanceSum.builder(norm).range(lo, hi).levels(levels)
+                    .projections(projections).epsilon(epsilon).projectionSeed(projectionSeed).build());
+            Dataset ds = options.options.read(data, ignore == null ? "none" : ignore, 0);
             chargeLedger(ledger, budget, data, epsilon, PrivateDistanceSum.MECHANISM,
                     "kde fit --private --distance " + distance + " --out " + out);
             PrivateDistanceSum p = estimator.fit(ds.features());
@@ -341,6 +341,9 @@ final class KdeCommand implements Runnable {
             }
             if (saved.model() instanceof PrivateDistanceSum p) {
                 return scorePrivateDistance(p, saved.featureNames());
+            }
+            if (!(rtol >= 0) || Double.isInfinite(rtol)) {
+                throw new UsageException("--rtol must be >= 0 and finite, got " + rtol);
             }
             KernelDensity density = saved.as(KernelDensity.class, "a kernel density (kde), private-kernel-sum or "
                     + "private-distance-sum release; " + model + " is for predict/evaluate");
@@ -422,7 +425,7 @@ final class KdeCommand implements Runnable {
         public Integer call() {
             AtomicFiles.checkWritable(out, model);
             if (count < 1 || count > 100_000_000) {
-                throw new Kernels4jException("--count must be between 1 and 100000000, got " + count);
+                throw new UsageException("--count must be between 1 and 100000000, got " + count);
             }
             SavedModel saved = ModelFiles.load(model);
             Matrix s = saved.as(KernelDensity.class, "a kernel density (kde) file").sample(count, seed);
@@ -440,7 +443,7 @@ final class KdeCommand implements Runnable {
     static void chargeLedger(Path ledger, Double budget, Path data, double epsilon, String mechanism, String what) {
         if (ledger == null) {
             if (budget != null) {
-                throw new Kernels4jException("--budget needs a --ledger file to keep the account in");
+                throw new UsageException("--budget needs a --ledger file to keep the account in");
             }
             return;
         }

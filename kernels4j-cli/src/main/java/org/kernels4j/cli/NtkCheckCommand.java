@@ -59,7 +59,7 @@ final class NtkCheckCommand implements Callable<Integer> {
                     + k.toSpec());
         }
         if (n < 2 || d < 1 || networks < 1) {
-            throw new Kernels4jException("--n must be >= 2, --d and --networks >= 1");
+            throw new UsageException("--n must be >= 2, --d and --networks >= 1");
         }
         for (int w : widths) {
             if (w < 1) {
@@ -94,7 +94,7 @@ final class NtkCheckCommand implements Callable<Integer> {
     private int checkConvolutional(ConvolutionalKernel base) {
         int dim = base.features() > 0 ? base.features() : d;
         if (n < 2 || dim < 1 || networks < 1) {
-            throw new Kernels4jException("--n must be >= 2, --d and --networks >= 1");
+            throw new UsageException("--n must be >= 2, --d and --networks >= 1");
         }
         for (int w : widths) {
             if (w < 1) {

@@ -79,10 +79,10 @@ final class PlotCommand implements Callable<Integer> {
         AtomicFiles.checkWritable(out, model, data);
         String name = out.getFileName().toString().toLowerCase(Locale.ROOT);
         if (!name.endsWith(".svg") && !name.endsWith(".png")) {
-            throw new Kernels4jException("--out must end in .png or .svg, got " + out);
+            throw new UsageException("--out must end in .png or .svg, got " + out);
         }
         if (points < 2 || points > 100_000) {
-            throw new Kernels4jException("--points must be between 2 and 100000, got " + points);
+            throw new UsageException("--points must be between 2 and 100000, got " + points);
         }
         SavedModel saved = ModelFiles.load(model);
         if (calibration) {
@@ -347,7 +347,7 @@ final class PlotCommand implements Callable<Integer> {
     private Integer plotReliability(SavedModel saved) {
         Model fitted = saved.model();
         if (!(fitted instanceof Classifier c && c.hasProbabilities())) {
-            throw new Kernels4jException("--calibration needs a classifier with probabilities (fit --model gpc, svc "
+            throw new UsageException("--calibration needs a classifier with probabilities (fit --model gpc, svc "
                     + "--probability, or --calibrate); " + model + " holds " + PredictCommand.describe(fitted));
         }
         if (data == null) {

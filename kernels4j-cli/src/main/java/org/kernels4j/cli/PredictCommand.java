@@ -65,19 +65,19 @@ final class PredictCommand implements Callable<Integer> {
         SavedModel saved = ModelFiles.load(model);
         Model m = saved.model();
         if (std && !(m instanceof PredictiveVariance)) {
-            throw new Kernels4jException("--std needs a model with a predictive variance (fit --model gp|sgpr|ntk); "
+            throw new UsageException("--std needs a model with a predictive variance (fit --model gp|sgpr|ntk); "
                     + model + " holds " + describe(m));
         }
         if (proba && m instanceof SvmModel svm && svm.classes() != null && !svm.hasProbabilities()) {
-            throw new Kernels4jException("--proba: " + model + " was trained without probabilities "
+            throw new UsageException("--proba: " + model + " was trained without probabilities "
                     + "(fit --model svc --probability)");
         }
         if (proba && !(m instanceof Classifier c && c.hasProbabilities())) {
-            throw new Kernels4jException("--proba needs a classifier with probabilities (fit --model gpc, svc "
+            throw new UsageException("--proba needs a classifier with probabilities (fit --model gpc, svc "
                     + "--probability, or --calibrate); " + model + " holds " + describe(m));
         }
         if (decision && !(m instanceof DecisionFunction)) {
-            throw new Kernels4jException("--decision needs a model with decision values (fit --model svc|svr|oneclass); "
+            throw new UsageException("--decision needs a model with decision values (fit --model svc|svr|oneclass); "
                     + model + " holds " + describe(m));
         }
         if (m instanceof StringSvmModel text) {

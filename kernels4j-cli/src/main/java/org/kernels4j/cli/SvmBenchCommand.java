@@ -67,7 +67,7 @@ final class SvmBenchCommand implements Callable<Integer> {
                     options.options.readWithTarget(data, "-1"), seed);
         } else {
             if (n < 2 || test < 1) {
-                throw new Kernels4jException("--n must be >= 2 and --test >= 1");
+                throw new UsageException("--n must be >= 2 and --test >= 1");
             }
             split = SvmBenchmark.Split.synthetic(n, test, d, seed);
         }

@@ -34,9 +34,9 @@ class BenchCliTest {
                 crossLines.get(0));
 
         CliTest.Run negative = CliTest.run("bench", "gram", "--n", "50", "--cross", "-2");
-        assertEquals(1, negative.code());
-        assertEquals("kernels4j: error: --cross must be a positive number of points (or 0 for K(X, X)), got -2",
-                negative.err().strip());
+        assertEquals(2, negative.code());
+        assertEquals("kernels4j: error: --cross must be a positive number of points (or 0 for K(X, X)), got -2"
+                + " (see 'kernels4j bench gram --help')", negative.err().strip());
     }
 
     @Test
@@ -75,8 +75,9 @@ class BenchCliTest {
         assertTrue(word.code() != 0);
         assertEquals("kernels4j: error: unknown precision 'half'; expected double, mixed or auto", word.err().strip());
         CliTest.Run bad = CliTest.run("bench", "gram", "--n", "0");
-        assertEquals(1, bad.code());
-        assertEquals("kernels4j: error: --n, --d and --reps must be positive", bad.err().strip());
+        assertEquals(2, bad.code());
+        assertEquals("kernels4j: error: --n, --d and --reps must be positive (see 'kernels4j bench gram --help')",
+                bad.err().strip());
     }
 
     @Test
@@ -96,9 +97,9 @@ class BenchCliTest {
                 lines.get(6));
         assertTrue(lines.get(9).matches("ratio_primal_over_dual: \\d+\\.\\d{2}"), lines.get(9));
         CliTest.Run bad = CliTest.run("bench", "balance", "--n", "20", "--target", "5", "--anchors", "6");
-        assertEquals(1, bad.code());
+        assertEquals(2, bad.code());
         assertEquals("kernels4j: error: --n, --target, --d and --anchors must be >= 1, with --anchors at most the target"
-                + " rows", bad.err().strip());
+                + " rows (see 'kernels4j bench balance --help')", bad.err().strip());
     }
 
     @Test

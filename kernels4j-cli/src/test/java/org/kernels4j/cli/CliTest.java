@@ -192,7 +192,7 @@ class CliTest {
         assertEquals(0, run("fit", "--train", train.toString(), "--kernel", "linear()", "--out", krr.toString()).code());
         r = run("predict", "--model", krr.toString(), "--data", test.toString(), "--out", dir.resolve("s.csv").toString(),
                 "--std");
-        assertEquals(1, r.code());
+        assertEquals(2, r.code());
         assertTrue(r.err().contains("--std needs a model with a predictive variance") && r.err().contains("'krr'"), r.err());
         r = run("fit", "--model", "gp", "--train", train.toString(), "--kernel", "linear()", "--optimize", "--out",
                 dir.resolve("x.zip").toString());
@@ -227,7 +227,7 @@ class CliTest {
         assertEquals(0, run("plot", "--model", model.toString(), "--out", svg.toString(), "--from", "-1", "--to", "10").code());
         assertTrue(Files.readString(svg).contains("<svg"), "an SVG image");
         r = run("plot", "--model", model.toString(), "--out", dir.resolve("one.jpg").toString());
-        assertEquals(1, r.code());
+        assertEquals(2, r.code());
         assertTrue(r.err().contains("--out must end in .png or .svg"), r.err());
         Path wide = dir.resolve("wide.zip");
         assertEquals(0, run("fit", "--train", train.toString(), "--kernel", "linear()", "--out", wide.toString()).code());
@@ -376,7 +376,7 @@ class CliTest {
         assertTrue(classifier.err().contains("privacy budget exceeded"), classifier.err());
         Run budgetAlone = run("kde", "fit", "--data", train.toString(), "--ignore", "y", "--private", "--bandwidth", "0.5",
                 "--budget", "1", "--out", dir.resolve("p3.zip").toString());
-        assertEquals(1, budgetAlone.code());
+        assertEquals(2, budgetAlone.code());
         assertTrue(budgetAlone.err().contains("--budget needs a --ledger"), budgetAlone.err());
     }
 
@@ -427,7 +427,7 @@ class CliTest {
         assertEquals("distance_sum,distance_mean", Files.readAllLines(ds).get(0));
         r = run("kde", "fit", "--data", train.toString(), "--private", "--distance", "l2", "--out",
                 dir.resolve("l2.zip").toString());
-        assertEquals(1, r.code());
+        assertEquals(2, r.code());
         assertTrue(r.err().contains("--distance needs a public --range LO:HI"), r.err());
     }
 
@@ -578,7 +578,7 @@ class CliTest {
         assertEquals(1, badKernel.code());
         assertTrue(badKernel.err().contains("shift-invariant"), badKernel.err());
         Run badBench = run("bench", "nystrom", "--n", "0");
-        assertEquals(1, badBench.code());
+        assertEquals(2, badBench.code());
         assertEquals("", badBench.out(), "bench nystrom checks its sizes before printing anything");
         assertTrue(badBench.err().contains("--n, --d and --test must be >= 1"), badBench.err());
     }

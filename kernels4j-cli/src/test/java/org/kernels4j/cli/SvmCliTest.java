@@ -187,7 +187,7 @@ class SvmCliTest {
                 plain.toString()).code());
         CliTest.Run r = run("predict", "--model", plain.toString(), "--data", test.toString(), "--proba", "--out",
                 dir.resolve("x.csv").toString());
-        assertEquals(1, r.code());
+        assertEquals(2, r.code());
         assertTrue(r.err().contains("trained without probabilities"), r.err());
     }
 
