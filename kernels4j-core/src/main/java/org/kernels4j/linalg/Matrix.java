@@ -243,9 +243,33 @@ public final class Matrix {
             }
         }
         for (int j = 0; j < cols; j++) {
-            v[j] = rows == 0 ? 0 : Math.sqrt(v[j] / rows);
+            if (v[j] == Double.POSITIVE_INFINITY) {
+                v[j] = scaledStandardDeviation(j, means[j]);
+            } else {
+                v[j] = rows == 0 ? 0 : Math.sqrt(v[j] / rows);
+            }
         }
         return v;
+    }
+
+    /**
+     * Column j's standard deviation where the sum of squared deviations overflows (values beyond about 1e154, which
+     * are finite): the deviations divided by the largest of them before squaring, as a BLAS norm does.
+     */
+    private double scaledStandardDeviation(int j, double mean) {
+        double largest = 0;
+        for (int i = 0; i < rows; i++) {
+            largest = Math.max(largest, Math.abs(data[i * cols + j] - mean));
+        }
+        if (!(largest < Double.POSITIVE_INFINITY)) {
+            return largest; // a deviation itself overflowed (values of both signs near the largest double)
+        }
+        double s = 0;
+        for (int i = 0; i < rows; i++) {
+            double e = (data[i * cols + j] - mean) / largest;
+            s += e * e;
+        }
+        return largest * Math.sqrt(s / rows);
     }
 
     /** In place, {@code x_ij ← (x_ij − shift_j)/scale_j}. */

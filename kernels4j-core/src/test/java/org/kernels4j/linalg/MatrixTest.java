@@ -183,6 +183,9 @@ class MatrixTest {
         assertEquals(Math.sqrt(41.0 / 3), a.columnStandardDeviations(new double[] {0, 30, -3})[0], 1e-15);
         assertArrayEquals(new double[] {0, 0}, new Matrix(0, 2).columnMeans());
         assertArrayEquals(new double[] {0, 0}, new Matrix(0, 2).columnStandardDeviations(new double[2]));
+        // values near 1e160 (finite; their squares overflow): the same column scaled by 1e160, times 1e160
+        Matrix big = Matrix.of(new double[][] {{1e160}, {2e160}, {6e160}});
+        assertEquals(Math.sqrt(14.0 / 3) * 1e160, big.columnStandardDeviations(big.columnMeans())[0], 1e145);
         Matrix s = a.copy();
         s.standardizeColumns(new double[] {3, 30, -3}, new double[] {2, 10, 1});
         assertArrayEquals(new double[] {-1, -2, 0, -0.5, -1, 0, 1.5, 3, 0}, s.data(), 1e-15);
