@@ -66,7 +66,33 @@ final class AdhocCommand implements Callable<Integer> {
         pw.printf(Locale.ROOT, "adhoc: %d qubits, gap %s, seed %d%n", qubits, Double.toString(gap), seed);
         pw.printf("wrote %s: %d rows (%d per class)%n", trainFile, 2 * train, train);
         pw.printf("wrote %s: %d rows (%d per class)%n", testFile, 2 * test, test);
+        // points are drawn with replacement from the grid points beyond the gap (as Qiskit's ad_hoc.py does): a wide
+        // gap leaves few of them, and the files then repeat points, in the test file too
+        java.util.Set<java.util.List<Double>> seen = new java.util.HashSet<>();
+        for (int i = 0; i < data.trainFeatures().rows(); i++) {
+            seen.add(rowKey(data.trainFeatures(), i));
+        }
+        int repeated = 0;
+        for (int i = 0; i < data.testFeatures().rows(); i++) {
+            repeated += seen.contains(rowKey(data.testFeatures(), i)) ? 1 : 0;
+        }
+        pw.printf("distinct training points: %d of %d; test rows that are also training points: %d of %d%n",
+                seen.size(), 2 * train, repeated, 2 * test);
+        if (seen.size() < train || repeated > 0) {
+            spec.commandLine().getErr().printf("kernels4j: warning: the points are drawn with replacement from the grid "
+                    + "points beyond the gap (as in Qiskit); with gap %s few of them remain, so the files repeat points "
+                    + "and a test accuracy measures memory, not generalisation: use a smaller --gap%n",
+                    Double.toString(gap));
+        }
         return 0;
+    }
+
+    private static java.util.List<Double> rowKey(Matrix x, int i) {
+        java.util.List<Double> key = new java.util.ArrayList<>();
+        for (int k = 0; k < x.cols(); k++) {
+            key.add(x.get(i, k));
+        }
+        return key;
     }
 
     /** x1..xn,label with a header; values as Java's shortest round-trip decimal. */

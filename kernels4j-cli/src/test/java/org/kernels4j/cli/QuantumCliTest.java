@@ -73,6 +73,32 @@ class QuantumCliTest {
         assertEquals(core.testLabels()[19], test[19][2], 0.0);
     }
 
+    /**
+     * The distinct points and the test rows repeating training points are counted from the written files, and a wide
+     * gap (few grid points left) is warned about on stderr; the default gap is not.
+     */
+    @Test
+    void adhocCountsRepeatedPointsAndWarnsAboutAWideGap() throws IOException {
+        Run plain = run("adhoc", "--qubits", "2", "--train", "20", "--test", "10", "--seed", "1", "--out",
+                dir.resolve("a1").toString());
+        assertEquals(0, plain.code(), plain.err());
+        assertTrue(plain.err().isBlank(), plain.err());
+        Run wide = run("adhoc", "--qubits", "2", "--gap", "0.99", "--train", "100", "--test", "10", "--seed", "1", "--out",
+                dir.resolve("a2").toString());
+        assertEquals(0, wide.code(), wide.err());
+        assertTrue(wide.err().contains("warning: the points are drawn with replacement"), wide.err());
+        // the printed counts, against the files
+        List<String> train = Files.readAllLines(dir.resolve("a2/train.csv")).subList(1, 201);
+        List<String> test = Files.readAllLines(dir.resolve("a2/test.csv")).subList(1, 21);
+        java.util.Set<String> points = new java.util.HashSet<>();
+        for (String l : train) {
+            points.add(l.substring(0, l.lastIndexOf(',')));
+        }
+        long repeated = test.stream().filter(l -> points.contains(l.substring(0, l.lastIndexOf(',')))).count();
+        assertTrue(wide.out().contains("distinct training points: " + points.size() + " of 200; test rows that are also "
+                + "training points: " + repeated + " of 20"), wide.out());
+    }
+
     @Test
     void everyLearnerFitsQuantumKernelsBetterThanChance() throws IOException {
         Path d = adhoc(15, 15);
