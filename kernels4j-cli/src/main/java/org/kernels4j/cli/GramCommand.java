@@ -42,14 +42,18 @@ final class GramCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "Never show a progress bar.")
     boolean noProgress;
 
+    /** The format is NumPy's whatever the name says: a K.csv would hold binary. */
+    static void requireNpyName(java.nio.file.Path out, String what) {
+        if (!out.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".npy")) {
+            throw new UsageException("--out " + out + ": " + what + " is written as a NumPy .npy file; name it "
+                    + "*.npy (read it with numpy.load)");
+        }
+    }
+
     @Override
     public Integer call() {
         AtomicFiles.checkWritable(out, data, data2);
-        String lower = out.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
-        if (!lower.endsWith(".npy")) { // the format is NumPy's, whatever the name says: a K.csv would hold binary
-            throw new UsageException("--out " + out + ": the Gram matrix is written as a NumPy .npy file; name it "
-                    + "*.npy (read it with numpy.load)");
-        }
+        requireNpyName(out, "the Gram matrix");
         Kernel k = KernelSpec.parse(kernel);
         options.options.checkTarget(data, !target.equalsIgnoreCase("none"));
         Dataset x = options.options.read(data, target, 0);

@@ -50,6 +50,7 @@ final class GraphKernelCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         OutputFiles.requireDistinct("--out", out, "--nodes", nodes);
+        GramCommand.requireNpyName(out, "the node kernel matrix");
         Path names = nodes != null ? nodes : namesFile(out);
         AtomicFiles.checkWritable(out, graph);
         AtomicFiles.checkWritable(names, graph, out);

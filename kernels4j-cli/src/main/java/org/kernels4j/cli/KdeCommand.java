@@ -130,6 +130,9 @@ final class KdeCommand implements Runnable {
                 throw new UsageException("--ledger and --budget apply to --private releases");
             }
             String rule = bandwidth.toLowerCase(Locale.ROOT);
+            if (!rule.equals("cv") && parsed.hasMatchedOption("--cv-grid")) {
+                throw new UsageException("--cv-grid applies to --bandwidth cv, not --bandwidth " + bandwidth);
+            }
             boolean byRule = rule.equals("scott") || rule.equals("silverman") || rule.equals("cv");
             double fixed = byRule ? Double.NaN : FitCommand.parseNumber("--bandwidth", bandwidth);
             if (!byRule) { // refused before the data are read, as an option value (exit 2)
@@ -342,8 +345,8 @@ final class KdeCommand implements Runnable {
             if (saved.model() instanceof PrivateDistanceSum p) {
                 return scorePrivateDistance(p, saved.featureNames());
             }
-            if (!(rtol >= 0) || Double.isInfinite(rtol)) {
-                throw new UsageException("--rtol must be >= 0 and finite, got " + rtol);
+            if (!(rtol >= 0 && rtol < 1)) { // a relative error of 100 % or more says nothing about the density
+                throw new UsageException("--rtol must be in [0, 1), got " + rtol);
             }
             KernelDensity density = saved.as(KernelDensity.class, "a kernel density (kde), private-kernel-sum or "
                     + "private-distance-sum release; " + model + " is for predict/evaluate");

@@ -106,9 +106,13 @@ final class OptimizeCommand implements Callable<Integer> {
     record Evaluation(double[] point, double value, String failure, double bestSoFar) {
     }
 
+    /** Whether --out named an existing file when the run began (see the history writes). */
+    private boolean outExisted;
+
     @Override
     public Integer call() {
         OutputFiles.requireDistinct("--out", out, "--plot", plot);
+        outExisted = out != null && java.nio.file.Files.exists(out);
         if (budget < 1) {
             throw new UsageException("--budget must be >= 1, got " + budget);
         }
@@ -170,7 +174,9 @@ final class OptimizeCommand implements Callable<Integer> {
                 pw.flush();
             }
             bo = bo.tell(told);
-            if (out != null) {
+            // the history is rewritten after every batch (a long search keeps its progress), but an existing file is
+            // replaced only once an evaluation has succeeded: a run that fails throughout leaves it as it was
+            if (out != null && (!outExisted || history.stream().anyMatch(e -> e.failure == null))) {
                 writeHistory(s, history);
             }
         }
@@ -179,7 +185,8 @@ final class OptimizeCommand implements Callable<Integer> {
         }
         List<Evaluation> ok = history.stream().filter(e -> e.failure == null).toList();
         if (ok.isEmpty()) {
-            throw new Kernels4jException("all " + history.size() + " evaluations failed; the last: " + lastFailure);
+            throw new Kernels4jException("all " + history.size() + " evaluations failed; the last: " + lastFailure
+                    + (out != null && outExisted ? " (" + out + " was left as it was)" : ""));
         }
         Evaluation best = ok.get(0);
         for (Evaluation e : ok) {

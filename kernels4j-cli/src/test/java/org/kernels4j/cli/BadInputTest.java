@@ -533,6 +533,8 @@ class BadInputTest {
         fails(2, List.of("--out and --nodes name the same file"), "graph-kernel", "--graph", edges.toString(),
                 "--measure", "forest", "--t", "1", "--out", dir.resolve("g.npy").toString(), "--nodes",
                 dir.resolve("g.npy").toString());
+        fails(2, List.of("is written as a NumPy .npy file"), "graph-kernel", "--graph", edges.toString(), "--measure",
+                "forest", "--t", "1", "--out", dir.resolve("K.csv").toString());
         // a binary file given as the ledger
         Path notText = dir.resolve("release.zip");
         Files.write(notText, new byte[] {(byte) 0x50, (byte) 0x4b, (byte) 0xff, (byte) 0xfe, 0, 1});

@@ -275,6 +275,10 @@ class CliTest {
         r = run("kde", "fit", "--data", train.toString(), "--bandwidth", "-1", "--out", dir.resolve("k.zip").toString());
         assertEquals(2, r.code()); // an option value: a usage error
         assertTrue(r.err().contains("the bandwidth must be a positive finite number"), r.err());
+        r = run("kde", "fit", "--data", train.toString(), "--ignore", "y", "--cv-grid", "0.1:2:3", "--out",
+                dir.resolve("k.zip").toString());
+        assertEquals(2, r.code()); // a grid without --bandwidth cv would be ignored
+        assertTrue(r.err().contains("--cv-grid applies to --bandwidth cv, not --bandwidth scott"), r.err());
         r = run("kde", "fit", "--data", train.toString(), "--kernel", "gausian", "--out", dir.resolve("k.zip").toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("unknown density kernel 'gausian'"), r.err());

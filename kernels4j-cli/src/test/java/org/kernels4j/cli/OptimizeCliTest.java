@@ -134,6 +134,17 @@ class OptimizeCliTest {
         oneLine(timeout, 1, "all 1 evaluations failed", "timed out after 0.3 s");
         Run nan = run("optimize", "--space", space(SPACE).toString(), "--command", "echo loss nan", "--budget", "2");
         oneLine(nan, 1, "all 2 evaluations failed", "nan, not finite");
+        // a run that fails throughout leaves an existing history as it was; a new file gets the failed rows
+        Path kept = dir.resolve("kept.csv");
+        Files.writeString(kept, "keep\n");
+        Run failing = run("optimize", "--space", space(SPACE).toString(), "--command", "echo loss nan", "--budget", "2",
+                "--out", kept.toString());
+        oneLine(failing, 1, "all 2 evaluations failed", "was left as it was");
+        assertEquals("keep\n", Files.readString(kept));
+        Path fresh = dir.resolve("fresh.csv");
+        assertEquals(1, run("optimize", "--space", space(SPACE).toString(), "--command", "echo loss nan", "--budget",
+                "2", "--out", fresh.toString()).code());
+        assertEquals(3, Files.readAllLines(fresh).size(), "header and the two failed evaluations");
     }
 
     @Test
