@@ -161,6 +161,12 @@ class GaussianProcess(Model):
             raise UnsupportedError("model file %s: a gp file without its Cholesky factor (written by an old "
                                    "kernels4j) is not supported by the Python reader" % a.name)
         self.lower = a.array("cholesky", n, n)
+        diagonal = np.diag(self.lower)
+        if not np.all(np.isfinite(diagonal) & (diagonal > 0)):
+            raise bad(a.name, "array 'cholesky' is not a Cholesky factor: its diagonal must be positive and finite")
+        jitter = a.number("jitter", 0.0)
+        if not (jitter >= 0 and math.isfinite(jitter)):
+            raise bad(a.name, "field 'jitter' must be a non-negative finite number, got %r" % jitter)
         Model.__init__(self, a, self.train_x.shape[1])
 
     def predict(self, x, return_std=False):
@@ -241,6 +247,8 @@ class GaussianProcessClassifier(Classifier):
 
     def __init__(self, a):
         fmt = a.number("gpc_format", 1)
+        if fmt < 1 or fmt != int(fmt):
+            raise bad(a.name, "field 'gpc_format' must be a whole number >= 1, got %r" % fmt)
         if fmt > self.FORMAT:
             raise bad(a.name, "field 'gpc_format' is %d, newer than this reader reads (up to %d)" % (fmt, self.FORMAT))
         if a.field("multi_class", "ovr") != "ovr":

@@ -120,6 +120,21 @@ def tamper(path, tmp):
         e[npy] = e[npy][:-8]
         return with_checksums(e)
 
+    def negative_jitter(e):
+        root = json.loads(e["model.json"])
+        root["jitter"] = -1.0
+        e["model.json"] = json.dumps(root).encode()
+        return with_checksums(e)
+
+    def zero_pivot(e):
+        # a consistent edit (checksums recomputed) that Java's loader refuses: a zero on the factor's diagonal
+        lower = np.load(io.BytesIO(e["cholesky.npy"]))
+        lower[min(4, lower.shape[0] - 1), min(4, lower.shape[0] - 1)] = 0.0
+        buf = io.BytesIO()
+        np.save(buf, lower)
+        e["cholesky.npy"] = buf.getvalue()
+        return with_checksums(e)
+
     cases = {
         "altered": (flip, "checksum mismatch for '%s'" % npy),
         "unlisted": (lambda e: dict(e, **{"extra.npy": e[npy]}), "entry 'extra.npy' is not listed"),
@@ -128,6 +143,19 @@ def tamper(path, tmp):
         "newer version": (version, "format version %d is not supported" % (kernels4j.FORMAT_VERSION + 1)),
         "short array": (truncate_array, ".npy data is truncated"),
     }
+    def gpc_format(e):
+        root = json.loads(e["model.json"])
+        root["gpc_format"] = -2
+        e["model.json"] = json.dumps(root).encode()
+        return with_checksums(e)
+
+    with zipfile.ZipFile(path) as z:
+        kind = json.loads(z.read("model.json")).get("kind")
+    if kind == "gpc":
+        cases["negative gpc_format"] = (gpc_format, "field 'gpc_format' must be a whole number >= 1")
+    if "cholesky.npy" in names:  # a gp file: fields and arrays Java checks beyond the archive's integrity
+        cases["negative jitter"] = (negative_jitter, "field 'jitter' must be a non-negative finite number")
+        cases["zero pivot"] = (zero_pivot, "array 'cholesky' is not a Cholesky factor")
     out = []
     for label, (change, words) in cases.items():
         dst = os.path.join(tmp, label.replace(" ", "_") + ".zip")

@@ -224,7 +224,9 @@ class PythonReaderTest {
             expectedChecks++;
         }
         manifest.add("damaged files|" + dir.resolve("gp.zip") + "|tamper||");
-        expectedChecks += 8;
+        expectedChecks += 10; // 8 archive damages, a negative jitter and a zero on the Cholesky factor's diagonal
+        manifest.add("damaged gpc|" + dir.resolve("gpc-probit-ep.zip") + "|tamper||");
+        expectedChecks += 9; // the same 8, and a gpc_format below 1
 
         Path list = dir.resolve("manifest.txt");
         Files.write(list, manifest, StandardCharsets.UTF_8);
