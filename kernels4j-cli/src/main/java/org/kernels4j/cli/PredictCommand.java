@@ -69,8 +69,8 @@ final class PredictCommand implements Callable<Integer> {
                     + model + " holds " + describe(m));
         }
         if (proba && m instanceof SvmModel svm && svm.classes() != null && !svm.hasProbabilities()) {
-            throw new UsageException("--proba: " + model + " was trained without probabilities "
-                    + "(fit --model svc --probability)");
+            throw new UsageException("--proba: " + model + " was trained without probabilities (fit --model "
+                    + (svm.type() == org.kernels4j.svm.SvmModel.Type.NU_SVC ? "nusvc" : "svc") + " --probability)");
         }
         if (proba && !(m instanceof Classifier c && c.hasProbabilities())) {
             throw new UsageException("--proba needs a classifier with probabilities (fit --model gpc, svc "

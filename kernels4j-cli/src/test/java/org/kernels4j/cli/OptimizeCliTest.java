@@ -192,6 +192,12 @@ class OptimizeCliTest {
             System.arraycopy(c, 1, parts, 1, c.length - 1);
             oneLine(run("optimize", "--space", p.toString(), "--command", "echo 1"), 1, parts);
         }
+        // a truncated file: the parser's problem in words, none of Jackson's source description
+        Path cut = dir.resolve("cut.json");
+        Files.writeString(cut, "{\"parameters\": [");
+        Run truncated = run("optimize", "--space", cut.toString(), "--command", "echo 1");
+        oneLine(truncated, 1, "cut.json: not valid JSON (line 1, column");
+        assertTrue(!truncated.err().contains("Source") && !truncated.err().contains("REDACTED"), truncated.err());
     }
 
     @Test

@@ -188,7 +188,14 @@ class SvmCliTest {
         CliTest.Run r = run("predict", "--model", plain.toString(), "--data", test.toString(), "--proba", "--out",
                 dir.resolve("x.csv").toString());
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("trained without probabilities"), r.err());
+        assertTrue(r.err().contains("trained without probabilities (fit --model svc --probability)"), r.err());
+        Path nu = dir.resolve("nu.zip");
+        assertEquals(0, run("fit", "--model", "nusvc", "--train", train.toString(), "--kernel", "rbf(gamma=1)", "--out",
+                nu.toString()).code());
+        r = run("predict", "--model", nu.toString(), "--data", test.toString(), "--proba", "--out",
+                dir.resolve("x.csv").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("(fit --model nusvc --probability)"), r.err());
     }
 
     /**

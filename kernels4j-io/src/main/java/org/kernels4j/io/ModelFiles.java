@@ -50,7 +50,7 @@ public final class ModelFiles {
      * Jackson's problem in words with its line and column, without the parser's source description ("[Source:
      * REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled) ...]"), which means nothing to a user.
      */
-    static String jsonProblem(com.fasterxml.jackson.core.JsonProcessingException e) {
+    public static String jsonProblem(com.fasterxml.jackson.core.JsonProcessingException e) {
         String m = e.getOriginalMessage().lines().findFirst().orElse("");
         m = m.replaceAll(" ?\\(start marker at \\[Source:.*$", "");
         com.fasterxml.jackson.core.JsonLocation at = e.getLocation();

@@ -58,9 +58,7 @@ public final class SearchSpaceFiles {
         try {
             root = MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
-            com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
-            throw new Kernels4jException(file + (at == null ? "" : " line " + at.getLineNr() + " column "
-                    + at.getColumnNr()) + ": not valid JSON: " + e.getOriginalMessage());
+            throw new Kernels4jException(file + ": not valid JSON (" + ModelFiles.jsonProblem(e) + ")");
         }
         if (root == null || !root.isObject() || !root.has("parameters")) {
             throw new Kernels4jException(file + ": expected an object {\"parameters\": [ ... ]}");

@@ -90,10 +90,7 @@ final class RequestRows {
                         ? "value" : "object") + " at line " + p.currentLocation().getLineNr());
             }
         } catch (JsonProcessingException e) {
-            String message = e.getOriginalMessage();
-            int nl = message.indexOf('\n');
-            throw bad("malformed JSON at line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ": " + (nl < 0 ? message : message.substring(0, nl)));
+            throw bad("malformed JSON at " + org.kernels4j.io.ModelFiles.jsonProblem(e));
         } catch (IOException e) {
             throw bad("unreadable JSON: " + e.getMessage());
         }
