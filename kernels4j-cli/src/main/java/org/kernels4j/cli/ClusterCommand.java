@@ -115,9 +115,13 @@ final class ClusterCommand implements Callable<Integer> {
         if (nystrom != null && (graph != null || !how.equals("kmeans"))) {
             throw new UsageException("--nystrom applies to --method kmeans on --data");
         }
-        if (save != null && (graph != null || how.equals("spectral"))) {
+        if (save != null && graph != null) {
             throw new UsageException("--save applies to --method kmeans or ward on --data (a graph's nodes have no "
                     + "features to predict from)");
+        }
+        if (save != null && how.equals("spectral")) {
+            throw new UsageException("--save applies to --method kmeans or ward: spectral clustering labels the given "
+                    + "rows only and has no model that assigns new ones");
         }
         if (select != null && !how.equals("kmeans")) {
             throw new UsageException("--select applies to --method kmeans");

@@ -526,6 +526,9 @@ class BadInputTest {
                 "--kernel", "rbf()", "--ledger", same, "--out", same);
         fails(2, List.of("--out and --save name the same file"), "cluster", "--data", t, "--kernel", "rbf(gamma=0.5)",
                 "--clusters", "2", "--out", same, "--save", same);
+        fails(2, List.of("spectral clustering labels the given rows only"), "cluster", "--data", t, "--kernel",
+                "rbf(gamma=0.5)", "--method", "spectral", "--clusters", "2", "--out", dir.resolve("c.csv").toString(),
+                "--save", dir.resolve("c.zip").toString());
         fails(2, List.of("--out and --plot name the same file"), "kpca", "--data", t, "--kernel", "rbf(gamma=0.5)",
                 "--components", "2", "--out", dir.resolve("k.png").toString(), "--plot", dir.resolve("k.png").toString());
         Path edges = dir.resolve("edges.csv");
