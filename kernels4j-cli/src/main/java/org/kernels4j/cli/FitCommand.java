@@ -992,7 +992,7 @@ final class FitCommand implements Callable<Integer> {
                 "gap");
         for (int p = 0; p < m.solves().size(); p++) {
             SupportVectorMachine.Solve s = m.solves().get(p);
-            pw.printf("%-10s %14.6f %12.6f %10d %8d %8d %10.3g%s%n", problemName(m, p, ds::label), s.objective(), s.rho(),
+            pw.printf("%-10s %14.6f %12.6f %10d %8d %8d %10.3g%s%n", m.problemName(p, ds::label), s.objective(), s.rho(),
                     s.iterations(), s.supportVectors(), s.boundedSupportVectors(), s.gap(),
                     s.converged() ? "" : "  (iteration limit reached)");
         }
@@ -1109,11 +1109,6 @@ final class FitCommand implements Callable<Integer> {
     /** "[nonspam, spam]": the class codes as the data names them. */
     private static String classNames(double[] classes, Dataset ds) {
         return java.util.Arrays.stream(classes).mapToObj(ds::label).collect(java.util.stream.Collectors.joining(", ", "[", "]"));
-    }
-
-    /** "1 vs 2", "1 vs rest" or "-" for the p-th decision function, classes named by {@code label}. */
-    static String problemName(SvmModel m, int p, java.util.function.DoubleFunction<String> label) {
-        return org.kernels4j.io.Predictions.svmProblemName(m, p, label);
     }
 
     /** The --optimize search (null without it); gpc keeps --max-iter for its inference, so its L-BFGS limit is the default. */

@@ -161,7 +161,7 @@ final class PredictCommand implements Callable<Integer> {
         }
         if (decision) {
             for (int q = 0; q < f.cols(); q++) {
-                String problem = FitCommand.problemName(m.svm(), q, saved::label).replace(' ', '_');
+                String problem = m.svm().problemName(q, saved::label).replace(' ', '_');
                 columns.add(f.cols() == 1 && problem.equals("-") ? "decision" : "decision_" + problem);
                 values.add(f.column(q));
             }

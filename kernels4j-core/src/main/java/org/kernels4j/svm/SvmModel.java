@@ -259,6 +259,28 @@ public final class SvmModel implements Classifier, DecisionFunction {
         return classes == null ? null : classes.clone();
     }
 
+    /**
+     * The binary problem that decision function {@code p} separates (f_p &gt; 0 for the first class named): "a vs b"
+     * (one-vs-one, or two classes), "a vs rest" (one-vs-rest), "-" without classes (svr, oneclass).
+     */
+    @Override
+    public String problemName(int p, java.util.function.DoubleFunction<String> label) {
+        if (classes == null) {
+            return "-";
+        }
+        if (classes.length == 2 || multiclass == Multiclass.ONE_VS_ONE) {
+            int q = 0;
+            for (int i = 0; i < classes.length; i++) {
+                for (int j = i + 1; j < classes.length; j++, q++) {
+                    if (q == p) {
+                        return label.apply(classes[i]) + " vs " + label.apply(classes[j]);
+                    }
+                }
+            }
+        }
+        return label.apply(classes[p]) + " vs rest";
+    }
+
     /** The multiclass scheme (classifiers), else null. */
     public Multiclass multiclass() {
         return multiclass;

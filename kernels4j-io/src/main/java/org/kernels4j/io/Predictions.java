@@ -5,7 +5,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.function.DoubleFunction;
 import org.kernels4j.Kernels4jException;
 import org.kernels4j.ProgressListener;
 import org.kernels4j.linalg.Matrix;
@@ -160,15 +159,11 @@ public record Predictions(Matrix values, Matrix std, Matrix probabilities, Matri
     }
 
     /**
-     * The name of decision function {@code q} of {@code saved}'s model: for an SVM classifier the
-     * problem it separates ({@code "a vs b"} one-vs-one, {@code "a vs rest"} one-vs-rest, class names as
-     * {@link SavedModel#label}), {@code "-"} for an SVM without classes (svr, oneclass), else the model's own
-     * {@link DecisionFunction#problemName} ({@code q} for a regression).
+     * The name of decision function {@code q} of {@code saved}'s model, class names as {@link SavedModel#label}: the
+     * model's own {@link DecisionFunction#problemName} ("a vs b", "a vs rest", "-" for an SVM without classes), else
+     * {@code q}.
      */
     public static String decisionName(SavedModel saved, int q) {
-        if (saved.model() instanceof SvmModel svm) {
-            return svmProblemName(svm, q, saved::label);
-        }
         return saved.model() instanceof DecisionFunction f ? f.problemName(q, saved::label) : String.valueOf(q);
     }
 
@@ -179,28 +174,6 @@ public record Predictions(Matrix values, Matrix std, Matrix probabilities, Matri
             names.add(decisionName(saved, q));
         }
         return names;
-    }
-
-    /**
-     * The binary problem that decision function {@code p} of an SVM separates: "a vs b" (one-vs-one, or
-     * two classes), "a vs rest" (one-vs-rest), "-" without classes; {@code label} names a class code.
-     */
-    public static String svmProblemName(SvmModel m, int p, DoubleFunction<String> label) {
-        double[] c = m.classes();
-        if (c == null) {
-            return "-";
-        }
-        if (c.length == 2 || m.multiclass() == SvmModel.Multiclass.ONE_VS_ONE) {
-            int q = 0;
-            for (int i = 0; i < c.length; i++) {
-                for (int j = i + 1; j < c.length; j++, q++) {
-                    if (q == p) {
-                        return label.apply(c[i]) + " vs " + label.apply(c[j]);
-                    }
-                }
-            }
-        }
-        return label.apply(c[p]) + " vs rest";
     }
 
     /** "prediction, std", for messages. */
