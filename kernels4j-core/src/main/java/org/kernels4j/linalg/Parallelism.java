@@ -115,7 +115,6 @@ public final class Parallelism {
             if (blasThreads < 0) { // the first BLAS call of this JVM: say which library runs it, and how
                 openblas.blas_set_num_threads(n); // loads the library and finds its vendor
                 threadSetter = cachedThreadSetter();
-                cheapThreadChanges = threadSetter instanceof CachedSetter;
                 LOG.log(System.Logger.Level.DEBUG, Parallelism::describeBlas);
             } else {
                 threadSetter.accept(n);
@@ -124,10 +123,11 @@ public final class Parallelism {
         }
     }
 
-    /** Sets OpenBLAS's thread count; chosen at the first BLAS call ({@link #cachedThreadSetter}). */
+    /**
+     * Sets OpenBLAS's thread count; chosen at the first BLAS call ({@link #cachedThreadSetter}). Only where it is the
+     * cached pointer ({@link CachedSetter}) do small calls change the count for themselves.
+     */
     private static IntConsumer threadSetter;
-    /** Whether {@link #threadSetter} is the cached pointer, so that small calls may change the count for themselves. */
-    private static boolean cheapThreadChanges;
 
     /**
      * {@code openblas_set_num_threads} through one function pointer looked up once, where the library is OpenBLAS;
@@ -244,7 +244,7 @@ public final class Parallelism {
         }
         LOCK.lock();
         try {
-            setBlasThreads(flops < oneThreadBelow && cheapThreadChanges ? 1 : threads);
+            setBlasThreads(flops < oneThreadBelow && threadSetter instanceof CachedSetter ? 1 : threads);
             return call.get();
         } finally {
             LOCK.unlock();
