@@ -47,6 +47,21 @@ final class MaternFunction {
         this.lower = !withLower || closed || nu <= 1 ? null : new MaternFunction(nu - 1, false);
     }
 
+    /**
+     * M_ν(t) for the orders with a closed form, ν = 1/2, 3/2, 5/2: e^(−t) times 1, 1 + t, 1 + t + t²/3; 1 at t ≤ 0, and
+     * 0 wherever e^(−t) is 0 (far apart, or an overflowed distance, where the product would be ∞·0).
+     */
+    static double closedForm(double nu, double t) {
+        if (t <= 0) {
+            return 1.0;
+        }
+        double e = Math.exp(-t);
+        if (e == 0) {
+            return 0;
+        }
+        return nu == 0.5 ? e : nu == 1.5 ? (1 + t) * e : (1 + t + t * t / 3) * e;
+    }
+
     /** ν. */
     double nu() {
         return nu;
@@ -54,20 +69,14 @@ final class MaternFunction {
 
     /** M_ν(t) for t ≥ 0. */
     double value(double t) {
+        if (nu == 0.5 || nu == 1.5 || nu == 2.5) {
+            return closedForm(nu, t);
+        }
         if (t <= 0) {
             return 1.0;
         }
         if (t == Double.POSITIVE_INFINITY) {
-            return 0.0; // an overflowed distance: every form below would give ∞·0 or log of 0 minus ∞
-        }
-        if (nu == 0.5) {
-            return Math.exp(-t);
-        } else if (nu == 1.5) {
-            double e = Math.exp(-t);
-            return e == 0 ? 0 : (1 + t) * e;
-        } else if (nu == 2.5) {
-            double e = Math.exp(-t);
-            return e == 0 ? 0 : (1 + t + t * t / 3) * e;
+            return 0.0; // an overflowed distance: the forms below would give log of 0 minus ∞
         }
         if (nu >= LARGE_ORDER) {
             return Math.exp(logLargeOrder(t));

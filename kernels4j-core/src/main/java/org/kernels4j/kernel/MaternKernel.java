@@ -88,18 +88,8 @@ public final class MaternKernel implements StationaryKernel {
     @Override
     public double value(double[] x, double[] z) {
         double r = Math.sqrt(Specs.squaredDistance(x, z, lengthScales)) / length;
-        if (general != null) {
-            return general.value(Math.sqrt(2 * nu) * r);
-        }
-        if (nu == 0.5) {
-            return Math.exp(-r);
-        }
-        double t = (nu == 1.5 ? Math.sqrt(3) : Math.sqrt(5)) * r;
-        double e = Math.exp(-t);
-        if (e == 0) {
-            return 0; // far apart (or an overflowed distance): the polynomial times e^(−t) would be ∞·0
-        }
-        return nu == 1.5 ? (1 + t) * e : (1 + t + t * t / 3) * e;
+        double t = Math.sqrt(2 * nu) * r; // √1, √3, √5 exactly for the closed forms
+        return general != null ? general.value(t) : MaternFunction.closedForm(nu, t);
     }
 
     @Override
