@@ -350,14 +350,7 @@ final class KdeCommand implements Runnable {
             }
             KernelDensity density = saved.as(KernelDensity.class, "a kernel density (kde), private-kernel-sum or "
                     + "private-distance-sum release; " + model + " is for predict/evaluate");
-            Dataset ds = ModelData.byModelNames(data, options.options.read(data, ignore == null ? "none" : ignore, 0),
-                    saved.featureNames());
-            int d = saved.featureNames().size();
-            if (ds.features().cols() != d) {
-                throw new Kernels4jException(data + ": has " + ds.features().cols() + " columns but the density has " + d
-                        + " features (" + String.join(", ", saved.featureNames()) + ")");
-            }
-            KernelDensity.Approximate a = density.logDensity(ds.features(), rtol);
+            KernelDensity.Approximate a = density.logDensity(readMatching(saved.featureNames(), "density"), rtol);
             double[] ld = a.logDensity();
             PredictionWriter.write(out, List.of("log_density"), Matrix.column(ld));
             double mean = 0;
@@ -370,7 +363,7 @@ final class KdeCommand implements Runnable {
         }
 
         private Integer scorePrivateDistance(PrivateDistanceSum p, List<String> names) {
-            writeSums(p.sums(readMatching(names)), p.size(), "distance");
+            writeSums(p.sums(readMatching(names, "release")), p.size(), "distance");
             spec.commandLine().getOut().printf("wrote private %s distance sums to %s (epsilon %s)%n",
                     p.norm().name().toLowerCase(Locale.ROOT), out, p.epsilon());
             return 0;
@@ -378,19 +371,19 @@ final class KdeCommand implements Runnable {
 
         /** A private release answers kernel sums and means (noisy, so possibly negative), not log-densities. */
         private Integer scorePrivate(PrivateKernelSum p, List<String> names) {
-            writeSums(p.sums(readMatching(names)), p.size(), "kernel");
+            writeSums(p.sums(readMatching(names, "release")), p.size(), "kernel");
             spec.commandLine().getOut().printf("wrote private kernel sums to %s (epsilon %s; noise sd of each mean "
                     + "%.4g)%n", out, p.epsilon(), p.noiseStandardDeviation());
             return 0;
         }
 
-        /** The data's features, by name where both have names, which must be as many as the release's. */
-        private Matrix readMatching(List<String> names) {
+        /** The data's features, by name where both have names, which must be as many as the {@code what}'s. */
+        private Matrix readMatching(List<String> names, String what) {
             Dataset ds = ModelData.byModelNames(data, options.options.read(data, ignore == null ? "none" : ignore, 0),
                     names);
             if (ds.features().cols() != names.size()) {
-                throw new Kernels4jException(data + ": has " + ds.features().cols() + " columns but the release has "
-                        + names.size() + " features (" + String.join(", ", names) + ")");
+                throw new Kernels4jException(data + ": has " + ds.features().cols() + " columns but the " + what
+                        + " has " + names.size() + " features (" + String.join(", ", names) + ")");
             }
             return ds.features();
         }

@@ -111,9 +111,7 @@ final class PlotCommand implements Callable<Integer> {
         double pad = 0.1 * Math.max(hi - lo, 1e-9);
         double a = from != null ? from : lo - pad;
         double b = to != null ? to : hi + pad;
-        if (!(a < b) || !Double.isFinite(a) || !Double.isFinite(b)) {
-            throw new Kernels4jException("the plot range must satisfy --from < --to, got " + a + " and " + b);
-        }
+        requireRange(a, b);
         double[] grid = new double[points];
         for (int i = 0; i < points; i++) {
             grid[i] = a + (b - a) * i / (points - 1);
@@ -220,6 +218,13 @@ final class PlotCommand implements Callable<Integer> {
         return null;
     }
 
+    /** The input range [a, b] of a plot: finite, and a &lt; b. */
+    private static void requireRange(double a, double b) {
+        if (!(a < b) || !Double.isFinite(a) || !Double.isFinite(b)) {
+            throw new Kernels4jException("the plot range must satisfy --from < --to, got " + a + " and " + b);
+        }
+    }
+
     /** One feature: the density curve; two: a heat map on a grid of at most 80×80 cells. */
     private Integer plotDensity(SavedModel saved) {
         KernelDensity f = (KernelDensity) saved.model();
@@ -241,10 +246,7 @@ final class PlotCommand implements Callable<Integer> {
             range[a][0] = a == 0 && from != null ? from : lo - pad;
             range[a][1] = a == 0 && to != null ? to : hi + pad;
         }
-        if (!(range[0][0] < range[0][1]) || !Double.isFinite(range[0][0]) || !Double.isFinite(range[0][1])) {
-            throw new Kernels4jException("the plot range must satisfy --from < --to, got " + range[0][0] + " and "
-                    + range[0][1]);
-        }
+        requireRange(range[0][0], range[0][1]);
         // --data: its rows drawn over the density (a rug under the curve; points on the level map), by the
         // density's feature names where the file has a header
         Matrix shown = data == null ? null : ModelData.read(options.options, data, saved, false).features();

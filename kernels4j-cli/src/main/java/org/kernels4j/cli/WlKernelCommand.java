@@ -52,9 +52,8 @@ final class WlKernelCommand implements Callable<Integer> {
             return new Path[] {dataset};
         }
         try (var files = java.nio.file.Files.list(dir)) {
-            return java.util.stream.Stream.concat(java.util.stream.Stream.of(dataset), files
-                    .filter(java.nio.file.Files::isRegularFile)
-                    .filter(p -> p.getFileName().toString().startsWith(prefix))).toArray(Path[]::new);
+            return files.filter(java.nio.file.Files::isRegularFile)
+                    .filter(p -> p.getFileName().toString().startsWith(prefix)).toArray(Path[]::new);
         } catch (java.io.IOException e) {
             return new Path[] {dataset}; // unreadable: reading the data set reports it
         }
