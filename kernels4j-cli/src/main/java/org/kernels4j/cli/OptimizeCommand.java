@@ -106,13 +106,10 @@ final class OptimizeCommand implements Callable<Integer> {
     record Evaluation(double[] point, double value, String failure, double bestSoFar) {
     }
 
-    /** Whether --out named an existing file when the run began (see the history writes). */
-    private boolean outExisted;
-
     @Override
     public Integer call() {
         OutputFiles.requireDistinct("--out", out, "--plot", plot);
-        outExisted = out != null && java.nio.file.Files.exists(out);
+        boolean outExisted = out != null && java.nio.file.Files.exists(out); // see the history writes below
         if (budget < 1) {
             throw new UsageException("--budget must be >= 1, got " + budget);
         }
