@@ -237,6 +237,15 @@ class CliTest {
         assertFalse(Files.exists(dir.resolve("w.png")));
     }
 
+    /** Columns i and j (in that order) of every line of a CSV file, header included, written to {@code out}. */
+    private static Path columnPair(Path csv, int i, int j, Path out) throws IOException {
+        Files.write(out, Files.readAllLines(csv).stream().map(l -> {
+            String[] c = l.split(",");
+            return c[i] + "," + c[j];
+        }).toList());
+        return out;
+    }
+
     @Test
     void kdeFitsScoresAndSamples() throws IOException {
         Path model = dir.resolve("kde.zip");
@@ -287,19 +296,11 @@ class CliTest {
         r = run("plot", "--model", model.toString(), "--out", dir.resolve("k.png").toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("plot draws densities of one or two features"), r.err());
-        Path two = dir.resolve("two.csv");
-        Files.write(two, Files.readAllLines(train).stream().map(l -> {
-            String[] c = l.split(",");
-            return c[2] + "," + c[3];
-        }).toList());
+        Path two = columnPair(train, 2, 3, dir.resolve("two.csv"));
         Path twoModel = dir.resolve("two.zip");
         assertEquals(0, run("kde", "fit", "--data", two.toString(), "--out", twoModel.toString()).code());
         // columns are matched by name: the same rows with the columns swapped score the same; other names are refused
-        Path swapped = dir.resolve("swapped.csv");
-        Files.write(swapped, Files.readAllLines(two).stream().map(l -> {
-            String[] c = l.split(",");
-            return c[1] + "," + c[0];
-        }).toList());
+        Path swapped = columnPair(two, 1, 0, dir.resolve("swapped.csv"));
         Path inOrder = dir.resolve("in-order.csv");
         Path reordered = dir.resolve("reordered.csv");
         assertEquals(0, run("kde", "score", "--model", twoModel.toString(), "--data", two.toString(), "--out",
