@@ -39,6 +39,7 @@ final class BalanceData {
         if (options.formatOf(file) == DataFormat.LIBSVM) {
             throw new Kernels4jException(file + ": balancing reads CSV files with named columns, not LibSVM");
         }
+        options.nonFiniteUsable = true; // the columns it uses are checked cell by cell (file and line) when read
         return new BalanceData(file, options.readCsv(file, "none"), options);
     }
 

@@ -18,8 +18,19 @@ final class DataOptions {
             description = "Whether the CSV's first row is a header (default: ${DEFAULT-VALUE}, detected).")
     String header = "auto"; // the initial values serve code that builds DataOptions without picocli
 
-    @Option(names = "--allow-nonfinite", description = "Accept NaN and Inf cells instead of rejecting them.")
+    /**
+     * Read NaN and Inf cells instead of refusing the file. Only {@code balance} and {@code effect} can use it (rows
+     * whose outcome they never read may hold nan; their help says so): every other command needs every cell
+     * finite, so there it is a usage error ({@link #csv}) rather than a flag that lets the file be read only for
+     * the command to refuse the cell afterwards with a worse message (no file or line). Hidden from the shared
+     * option list for that reason.
+     */
+    @Option(names = "--allow-nonfinite", hidden = true,
+            description = "Accept NaN and Inf cells in cells the command never reads (balance, effect).")
     boolean allowNonFinite;
+
+    /** Whether this command can hold NaN cells it never reads (set by {@link BalanceData#read}). */
+    boolean nonFiniteUsable;
 
     @Option(names = "--delimiter", defaultValue = ",", paramLabel = "CHAR", description = "CSV cell delimiter (default: ',').")
     char delimiter = ',';
@@ -94,6 +105,11 @@ final class DataOptions {
 
     /** The CSV reader these options describe, with the target column spec ("none" or null for none). */
     CsvReader.Builder csv(String target) {
+        if (allowNonFinite && !nonFiniteUsable) {
+            throw new UsageException("--allow-nonfinite applies to balance and effect only (rows whose unread cells "
+                    + "may be nan); this command needs every cell finite: drop or impute the rows with NaN or Inf "
+                    + "cells (without the flag the reader names each one by file and line)");
+        }
         return CsvReader.builder().header(header()).target(target == null || target.equalsIgnoreCase("none") ? null
                 : target).allowNonFinite(allowNonFinite).delimiter(delimiter);
     }

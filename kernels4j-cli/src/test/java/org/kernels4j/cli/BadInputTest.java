@@ -89,6 +89,23 @@ class BadInputTest {
 
     // 1. columns matched to the model by name
 
+    /**
+     * --allow-nonfinite serves balance and effect only: elsewhere it let a file be read only for the command to
+     * refuse the NaN afterwards with an internal-style message (no file or line). Now a usage error before reading,
+     * and without it the reader names the cell by file and line.
+     */
+    @Test
+    void allowNonFiniteIsAUsageErrorWhereNoCommandCanUseNaN() throws IOException {
+        Path nan = dir.resolve("nan.csv");
+        Files.writeString(nan, "a,b\n0.1,1\n0.2,nan\n0.3,2\n0.4,1\n");
+        fails(2, List.of("--allow-nonfinite", "balance and effect"), "kde", "fit", "--data", nan.toString(),
+                "--allow-nonfinite", "--out", dir.resolve("k.zip").toString());
+        fails(2, List.of("--allow-nonfinite"), "fit", "--model", "krr", "--train", nan.toString(), "--kernel",
+                "rbf(gamma=1)", "--allow-nonfinite", "--out", dir.resolve("m.zip").toString());
+        fails(1, List.of("nan.csv:3:2:", "NaN"), "kde", "fit", "--data", nan.toString(), "--out",
+                dir.resolve("k.zip").toString());
+    }
+
     @Test
     void reorderedColumnsAreMatchedByName() throws IOException {
         Path model = fitKrr();
