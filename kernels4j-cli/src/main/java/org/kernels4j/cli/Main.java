@@ -177,7 +177,21 @@ public final class Main implements Runnable {
         } else {
             COMMANDS.forEach(cmd::addSubcommand);
         }
+        shareVersion(cmd, cmd.getCommandSpec().version());
         return cmd;
+    }
+
+    /**
+     * Gives every subcommand (nested ones too) the top-level version text: each lists {@code -V, --version} through
+     * {@code mixinStandardHelpOptions}, and without a version of its own printed an empty line.
+     */
+    private static void shareVersion(CommandLine parent, String[] version) {
+        for (CommandLine sub : parent.getSubcommands().values()) {
+            if (sub.getCommandSpec().version().length == 0) {
+                sub.getCommandSpec().version(version);
+            }
+            shareVersion(sub, version);
+        }
     }
 
     /** The command line with every subcommand registered (the help's list; tests walk it). */

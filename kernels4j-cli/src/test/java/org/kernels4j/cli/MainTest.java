@@ -38,6 +38,19 @@ class MainTest {
         assertEquals(all, Main.fullCommandLine().getSubcommands().size());
     }
 
+    /** Every command lists -V, --version; each prints the program's version, as the top level does (not an empty line). */
+    @Test
+    void subcommandsPrintTheVersion() {
+        String top = CliTest.run("--version").out().strip();
+        assertTrue(top.startsWith("kernels4j "), top);
+        for (String[] args : new String[][] {{"fit", "--version"}, {"kde", "--version"}, {"kde", "fit", "--version"},
+                {"bench", "svm", "-V"}}) {
+            CliTest.Run r = CliTest.run(args);
+            assertEquals(0, r.code(), r.err());
+            assertEquals(top, r.out().strip(), String.join(" ", args));
+        }
+    }
+
     @Test
     void aMistypedCommandIsStillAOneLineUsageError() {
         CliTest.Run r = CliTest.run("fitt", "--train", "x.csv");
