@@ -129,12 +129,20 @@ final class GraphClusterExperimentCommand implements Callable<Integer> {
 
     /**
      * Graph number i: the stochastic block model with seed {@code seed·1,000,003 + i·1,009 + attempt}, redrawn (next
-     * attempt) until connected, since the log measures need a connected graph. At most 100 draws.
+     * attempt) until connected, since the log measures need a connected graph. At most 100 draws. A draw with no
+     * edge at all (which {@code Graph} refuses: "the graph has n nodes but no edge", a message about a graph the user
+     * never gave) counts as one more disconnected draw; the command checked the model's parameters (node and class
+     * counts, probabilities in [0, 1]) before, so that is the only way the draw can fail.
      */
     static RandomGraphs.Planted graph(Setup s, int i) {
         for (int attempt = 0; attempt < 100; attempt++) {
-            RandomGraphs.Planted p = RandomGraphs.stochasticBlockModel(s.nodes(), s.classes(), s.pIn(), s.pOut(),
-                    s.seed() * 1_000_003L + i * 1_009L + attempt);
+            RandomGraphs.Planted p;
+            try {
+                p = RandomGraphs.stochasticBlockModel(s.nodes(), s.classes(), s.pIn(), s.pOut(),
+                        s.seed() * 1_000_003L + i * 1_009L + attempt);
+            } catch (Kernels4jException edgeless) {
+                continue;
+            }
             if (p.graph().isConnected()) {
                 return p;
             }

@@ -444,6 +444,33 @@ class GraphCliTest {
         assertTrue(redrawn > 5, "the setting must exercise redrawing: " + redrawn);
     }
 
+    /**
+     * Sparse settings draw graphs with no edge at all, which Graph refuses ("the graph has 20 nodes but no edge", about
+     * a graph the user never gave): such a draw is one more disconnected draw, redrawn, and a setting that never
+     * connects ends with the experiment's own advice.
+     */
+    @Test
+    void edgelessDrawsAreRedrawnLikeDisconnectedOnes() {
+        int edgeless = 0;
+        for (long seed = 0; seed < 200 && edgeless == 0; seed++) {
+            try {
+                RandomGraphs.stochasticBlockModel(20, 2, 0.02, 0.01, seed);
+            } catch (org.kernels4j.Kernels4jException e) {
+                edgeless++;
+            }
+        }
+        assertTrue(edgeless > 0, "the setting must draw an edgeless graph now and then");
+        Run r = run("graph-cluster-experiment", "--graphs", "2", "--nodes", "20", "--p-in", "0.02", "--p-out", "0.01",
+                "--grid", "3", "--measures", "walk");
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().contains("100 random graphs in a row were disconnected: raise --p-in or --p-out"), r.err());
+        GraphClusterExperimentCommand.Setup s = new GraphClusterExperimentCommand.Setup(3, 20, 2, 0.6, 0.05, 1,
+                List.of(GraphMeasure.FOREST), false, 1, 1);
+        for (int g = 0; g < 3; g++) {
+            assertTrue(GraphClusterExperimentCommand.graph(s, g).graph().isConnected());
+        }
+    }
+
     @Test
     void benchmarksAreWired() {
         Run r = run("bench", "graph-kernels", "--n", "40", "--values", "1", "--dense-values", "1");
