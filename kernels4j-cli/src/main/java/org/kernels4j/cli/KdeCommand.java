@@ -177,6 +177,9 @@ final class KdeCommand implements Runnable {
                 default:
                     h = KernelDensity.scalar(fixed, d);
             }
+            if (rule.equals("scott") || rule.equals("silverman")) {
+                requireUsableCovariance(h, x, ds.featureNames(), rule);
+            }
             KernelDensity f = KernelDensity.fit(profile, x, null, h);
             ModelFiles.save(f, ds.featureNames(), out);
             // at most 2000 evenly spaced training rows: scoring all n would cost O(n²), far more than the fit
@@ -230,6 +233,52 @@ final class KdeCommand implements Runnable {
                     throw new Kernels4jException("column '" + names.get(j) + "' is constant (" + first + " in every row), "
                             + "so the " + rule + " bandwidth matrix (a multiple of the covariance) is singular; leave the "
                             + "column out (--ignore " + names.get(j) + ") or give a numeric --bandwidth");
+                }
+            }
+        }
+
+        /**
+         * The rule's bandwidth matrix (a multiple of the covariance) must be finite and positive definite; say, in
+         * terms of the columns, why it is not. Overflow: a spread whose square exceeds the double range (values near
+         * 1e155 and above). Singular: a column that is a linear combination of the columns before it, found as the
+         * first vanishing pivot of the Cholesky factorisation of H (pivot ≤ 1e-12 of its diagonal entry: the column
+         * keeps less than a millionth of its spread once the earlier columns are regressed out). Without this, the
+         * library's messages name the internal matrix H and advise a regularisation that kde fit does not have.
+         * Hand-written because it is d×d and it must name the column, which a library factorisation does not.
+         */
+        private static void requireUsableCovariance(Matrix h, Matrix x, List<String> names, String rule) {
+            int d = h.rows();
+            for (int j = 0; j < d; j++) {
+                if (!Double.isFinite(h.get(j, j))) {
+                    double top = 0;
+                    for (int i = 0; i < x.rows(); i++) {
+                        top = Math.max(top, Math.abs(x.get(i, j)));
+                    }
+                    throw new Kernels4jException("column '" + names.get(j) + "' spreads too far for the " + rule
+                            + " bandwidth matrix (its largest magnitude " + top + " squared overflows a double); "
+                            + "rescale the column or give a numeric --bandwidth");
+                }
+            }
+            double[] l = new double[d * d];
+            for (int j = 0; j < d; j++) {
+                for (int i = j; i < d; i++) {
+                    double v = h.get(i, j);
+                    for (int k = 0; k < j; k++) {
+                        v -= l[i * d + k] * l[j * d + k];
+                    }
+                    if (i == j) {
+                        if (!(v > 1e-12 * h.get(j, j))) {
+                            throw new Kernels4jException("column '" + names.get(j) + "' is a linear combination of "
+                                    + (j == 1 ? "column '" + names.get(0) + "'" : "the columns before it ("
+                                            + String.join(", ", names.subList(0, j)) + ")")
+                                    + ", so the " + rule + " bandwidth matrix (a multiple of the covariance) is "
+                                    + "singular; leave the column out (--ignore " + names.get(j) + ") or give a "
+                                    + "numeric --bandwidth");
+                        }
+                        l[j * d + j] = Math.sqrt(v);
+                    } else {
+                        l[i * d + j] = v / l[j * d + j];
+                    }
                 }
             }
         }

@@ -106,6 +106,35 @@ class BadInputTest {
                 dir.resolve("k.zip").toString());
     }
 
+    /**
+     * The rule-of-thumb bandwidth matrix of kde fit is a multiple of the covariance: a column that is a combination of
+     * others, or whose square overflows, is named with what to do (the library's own messages name an internal
+     * matrix and advise a regularisation kde fit has not).
+     */
+    @Test
+    void kdeNamesTheColumnThatBreaksTheBandwidthRule() throws IOException {
+        Path collinear = dir.resolve("collinear.csv");
+        Files.write(collinear, csv("a,c,b", 6, i -> i + "," + (i * i % 5) + "," + (2 * i - 3 * (i * i % 5))));
+        fails(1, List.of("column 'b'", "linear combination", "(a, c)", "--ignore b", "--bandwidth"), "kde", "fit",
+                "--data", collinear.toString(), "--out", dir.resolve("k.zip").toString());
+        fails(1, List.of("column 'b'", "silverman", "column 'a'"), "kde", "fit", "--data",
+                write("pair.csv", csv("a,b", 5, i -> i + "," + (0.5 * i + 1))).toString(), "--bandwidth",
+                "silverman", "--out", dir.resolve("k.zip").toString());
+        Path big = dir.resolve("big.csv");
+        Files.write(big, csv("a,b", 6, i -> (i == 3 ? "1e200" : String.valueOf(i)) + "," + (i % 4)));
+        fails(1, List.of("column 'a'", "1.0E200", "overflows", "--bandwidth"), "kde", "fit", "--data", big.toString(),
+                "--out", dir.resolve("k.zip").toString());
+        // a numeric bandwidth needs no covariance
+        assertEquals(0, run("kde", "fit", "--data", collinear.toString(), "--bandwidth", "0.5", "--out",
+                dir.resolve("k.zip").toString()).code());
+    }
+
+    private Path write(String name, List<String> lines) throws IOException {
+        Path p = dir.resolve(name);
+        Files.write(p, lines);
+        return p;
+    }
+
     @Test
     void reorderedColumnsAreMatchedByName() throws IOException {
         Path model = fitKrr();
