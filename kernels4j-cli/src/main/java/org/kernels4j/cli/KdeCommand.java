@@ -123,6 +123,18 @@ final class KdeCommand implements Runnable {
                         epsilon);
             }
             KernelDensity.Profile profile = UsageException.of(() -> KernelDensity.Profile.parse(kernel));
+            // each release reads its own options: a distance-sum release has no kernel, bandwidth or random features,
+            // a kernel-sum release no range, tree or projections; an option the release would not read is refused
+            List<String> unread = !privateRelease ? List.of() : distance != null
+                    ? List.of("--kernel", "--bandwidth", "--features", "--cv-grid")
+                    : List.of("--range", "--levels", "--projections", "--cv-grid");
+            for (String o : unread) {
+                if (parsed.hasMatchedOption(o)) {
+                    throw new UsageException(o + " does not apply to " + (distance != null
+                            ? "a distance-sum release (--distance), which releases sums of distances with no kernel"
+                            : "a private kernel-sum release; --range, --levels and --projections belong to --distance"));
+                }
+            }
             if (privateRelease) {
                 return releasePrivate(profile);
             }

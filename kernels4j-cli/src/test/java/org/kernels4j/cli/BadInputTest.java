@@ -399,6 +399,13 @@ class BadInputTest {
                 dir.resolve("k.zip").toString());
         fails(2, List.of("--range", "--private"), "kde", "fit", "--data", train.toString(), "--range", "0:1", "--out",
                 dir.resolve("k.zip").toString());
+        // each release refuses the other's options rather than ignoring them
+        fails(2, List.of("--bandwidth", "distance-sum release"), "kde", "fit", "--data", train.toString(), "--private",
+                "--distance", "l1", "--range", "-5:5", "--bandwidth", "0.5", "--out", dir.resolve("k.zip").toString());
+        fails(2, List.of("--kernel", "distance-sum release"), "kde", "fit", "--data", train.toString(), "--private",
+                "--distance", "l1", "--range", "-5:5", "--kernel", "exponential", "--out", dir.resolve("k.zip").toString());
+        fails(2, List.of("--levels", "kernel-sum release", "--distance"), "kde", "fit", "--data", train.toString(),
+                "--private", "--bandwidth", "1", "--levels", "4", "--out", dir.resolve("k.zip").toString());
         Run r = run("kde", "fit", "--data", train.toString(), "--private", "--bandwidth", "1", "--epsilon", "1e300",
                 "--seed", "1", "--out", dir.resolve("k.zip").toString());
         assertEquals(0, r.code(), r.err());
