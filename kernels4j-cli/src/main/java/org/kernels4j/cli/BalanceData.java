@@ -148,7 +148,17 @@ final class BalanceData {
         return out;
     }
 
-    /** Column {@code col} at {@code rows}, every value finite (NaN is readable with --allow-nonfinite). */
+    /**
+     * The largest magnitude a value may have: the estimators square outcomes (standard errors, bootstrap variances) and
+     * kernels square covariate differences, and a square above ~1.8e308 overflows to infinity, which surfaced as an
+     * internal check ("the standard error must be finite") naming no cell.
+     */
+    static final double MAX_MAGNITUDE = 1e150;
+
+    /**
+     * Column {@code col} at {@code rows}, every value finite (NaN is readable with --allow-nonfinite) and of magnitude
+     * at most {@link #MAX_MAGNITUDE}.
+     */
     double[] finiteValues(int col, int[] rows, String what) {
         double[] out = new double[rows.length];
         for (int k = 0; k < rows.length; k++) {
@@ -156,6 +166,11 @@ final class BalanceData {
             if (!Double.isFinite(v)) {
                 throw new Kernels4jException(where(rows[k], col) + what + " '" + names().get(col) + "' is " + v
                         + "; drop the row or impute the value first");
+            }
+            if (Math.abs(v) > MAX_MAGNITUDE) {
+                throw new Kernels4jException(where(rows[k], col) + what + " '" + names().get(col) + "' is " + v
+                        + ", too large: its square overflows a double in the estimates' variances and the kernel's "
+                        + "distances; rescale the column (e.g. to other units)");
             }
             out[k] = v;
         }

@@ -344,6 +344,11 @@ class BalanceCommandTest {
         // without --allow-nonfinite the reader itself names the cell
         fails(1, List.of("nan.csv:4:3:", "NaN"), "effect", "--data", nan.toString(), "--outcome", "y", "--treatment",
                 "t", "--bootstrap", "0");
+        // a finite outcome whose square overflows: named by file and line, not by an internal check on a variance
+        Path big = dir.resolve("big.csv");
+        Files.writeString(big, "a,t,y\n0.1,1,1.0\n0.5,0,1e200\n0.3,1,2.0\n0.7,0,1.5\n");
+        fails(1, List.of("big.csv:3:3:", "outcome 'y'", "1.0E200", "rescale"), "effect", "--data", big.toString(),
+                "--outcome", "y", "--treatment", "t", "--bootstrap", "0");
         // infeasible: every observed a lies in [0, 1], the target's in [5, 6]; exact balance of a linear kernel fails
         List<double[]> low = new ArrayList<>();
         List<double[]> high = new ArrayList<>();
