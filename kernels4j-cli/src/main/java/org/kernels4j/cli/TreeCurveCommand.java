@@ -137,7 +137,9 @@ final class TreeCurveCommand implements Callable<Integer> {
                 rows.add(new Row(t, n, mean, se));
                 logN[si] = Math.log(n);
                 logE[si] = Math.log(mean);
-                pw.printf(Locale.ROOT, "%10d  %7d  %12.5g  %10.2g%n", t, n, mean, se);
+                // one repeat has no standard error: "-" on screen, an empty CSV cell (not the word NaN)
+                pw.printf(Locale.ROOT, "%10d  %7d  %12.5g  %10s%n", t, n, mean,
+                        Double.isNaN(se) ? "-" : String.format(Locale.ROOT, "%.2g", se));
             }
             double slope = slope(logN, logE);
             slopes.add(new double[] {t, slope});
@@ -148,7 +150,8 @@ final class TreeCurveCommand implements Callable<Integer> {
                 var w = new java.io.OutputStreamWriter(stream, java.nio.charset.StandardCharsets.UTF_8);
                 w.write("meta_patch,n,test_error,std_err\n");
                 for (Row r : rows) {
-                    w.write(r.metaPatch() + "," + r.n() + "," + r.error() + "," + r.standardError() + "\n");
+                    w.write(r.metaPatch() + "," + r.n() + "," + r.error() + ","
+                            + (Double.isNaN(r.standardError()) ? "" : String.valueOf(r.standardError())) + "\n");
                 }
                 w.flush();
             });

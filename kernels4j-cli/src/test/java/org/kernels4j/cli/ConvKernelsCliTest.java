@@ -3,6 +3,7 @@ package org.kernels4j.cli;
 import static org.kernels4j.cli.CliTest.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -68,6 +69,15 @@ class ConvKernelsCliTest {
         }
         byte[] head = java.util.Arrays.copyOf(Files.readAllBytes(png), 4);
         assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, head, "a PNG file");
+        // one repeat has no standard error: '-' on screen and an empty cell, never the word NaN
+        Path one = dir.resolve("one.csv");
+        r = run("tree-curve", "--filter", "2", "--depth", "3", "--meta-patch", "2", "--sizes", "16,32", "--test", "20",
+                "--centers", "12", "--repeats", "1", "--out", one.toString());
+        assertEquals(0, r.code(), r.err());
+        assertFalse(r.out().contains("NaN") || Files.readString(one).contains("NaN"), r.out());
+        for (String row : Files.readAllLines(one).subList(1, 3)) {
+            assertTrue(row.endsWith(","), row);
+        }
     }
 
     @Test
