@@ -43,8 +43,10 @@ final class KdeCommand implements Runnable {
         @Option(names = "--data", required = true, paramLabel = "FILE", description = "Points, one per row (.csv or .libsvm).")
         Path data;
 
-        @Option(names = "--ignore", paramLabel = "NAME|INDEX", description = "A column to leave out (e.g. a label).")
-        String ignore;
+        @Option(names = "--ignore", split = ",", paramLabel = "NAME|INDEX,...",
+                description = "Columns to leave out (e.g. a label and an id): names, or 0-based indices (negative from "
+                    + "the end); a list, or the option repeated.")
+        List<String> ignore = new java.util.ArrayList<>();
 
         @Option(names = "--kernel", defaultValue = "gaussian", paramLabel = "NAME", description = "gaussian, tophat, "
                 + "epanechnikov, exponential, linear or cosine (default: ${DEFAULT-VALUE}).")
@@ -150,7 +152,7 @@ final class KdeCommand implements Runnable {
             if (!byRule) { // refused before the data are read, as an option value (exit 2)
                 UsageException.of(() -> KernelDensity.scalar(fixed, 1));
             }
-            Dataset ds = options.options.read(data, ignore == null ? "none" : ignore, 0);
+            Dataset ds = readWithout(options.options, data, ignore);
             Matrix x = ds.features();
             int d = x.cols();
             if (x.rows() == 0 || d == 0) {
@@ -318,7 +320,7 @@ final class KdeCommand implements Runnable {
             // the noise comes from the library's secure source: it has no seed to give or record
             var estimator = UsageException.of(() -> PrivateKernelSum.builder(k).features(features).epsilon(epsilon)
                     .frequencySeed(frequencySeed).build()); // option values: refused before the data is read
-            Dataset ds = options.options.read(data, ignore == null ? "none" : ignore, 0);
+            Dataset ds = readWithout(options.options, data, ignore);
             chargeLedger(ledger, budget, data, epsilon, PrivateKernelSum.MECHANISM, "kde fit --private --out " + out);
             PrivateKernelSum p = estimator.fit(ds.features());
             ModelFiles.save(p, ds.featureNames(), out);
@@ -354,7 +356,7 @@ final class KdeCommand implements Runnable {
             long projectionSeed = seed != null ? seed : new java.security.SecureRandom().nextLong();
             var estimator = UsageException.of(() -> PrivateDistanceSum.builder(norm).range(lo, hi).levels(levels)
                     .projections(projections).epsilon(epsilon).projectionSeed(projectionSeed).build());
-            Dataset ds = options.options.read(data, ignore == null ? "none" : ignore, 0);
+            Dataset ds = readWithout(options.options, data, ignore);
             chargeLedger(ledger, budget, data, epsilon, PrivateDistanceSum.MECHANISM,
                     "kde fit --private --distance " + distance + " --out " + out);
             PrivateDistanceSum p = estimator.fit(ds.features());
@@ -383,8 +385,9 @@ final class KdeCommand implements Runnable {
         @Option(names = "--data", required = true, paramLabel = "FILE", description = "Rows to score.")
         Path data;
 
-        @Option(names = "--ignore", paramLabel = "NAME|INDEX", description = "A column to leave out.")
-        String ignore;
+        @Option(names = "--ignore", split = ",", paramLabel = "NAME|INDEX,...",
+                description = "Columns to leave out: names, or 0-based indices (negative from the end).")
+        List<String> ignore = new java.util.ArrayList<>();
 
         @Option(names = "--out", required = true, paramLabel = "SCORES.csv", description = "CSV file to write.")
         Path out;
@@ -440,7 +443,7 @@ final class KdeCommand implements Runnable {
 
         /** The data's features, by name where both have names, which must be as many as the {@code what}'s. */
         private Matrix readMatching(List<String> names, String what) {
-            Dataset ds = ModelData.byModelNames(data, options.options.read(data, ignore == null ? "none" : ignore, 0),
+            Dataset ds = ModelData.byModelNames(data, readWithout(options.options, data, ignore),
                     names);
             if (ds.features().cols() != names.size()) {
                 throw new Kernels4jException(data + ": has " + ds.features().cols() + " columns but the " + what
@@ -508,5 +511,40 @@ final class KdeCommand implements Runnable {
         String sha = org.kernels4j.privacy.PrivacyLedger.sha256(data);
         l = l.charge(sha, epsilon, budget, mechanism, what);
         org.kernels4j.io.AtomicFiles.writeString(ledger, l.toText());
+    }
+
+    /**
+     * The file's numeric columns without those named in {@code ignore} (header names, else 0-based indices, negative
+     * from the end). Every column is read as a number; a LibSVM file has no columns to name.
+     */
+    static Dataset readWithout(DataOptions options, Path data, List<String> ignore) {
+        Dataset ds = options.read(data, "none", 0);
+        if (ignore.isEmpty()) {
+            return ds;
+        }
+        List<String> names = ds.featureNames();
+        java.util.Set<Integer> drop = new java.util.TreeSet<>();
+        for (String raw : ignore) {
+            String spec = raw.strip();
+            int j = names.indexOf(spec);
+            if (j < 0 && spec.matches("-?\\d+")) {
+                int k = Integer.parseInt(spec);
+                j = k < 0 ? names.size() + k : k;
+                if (j < 0 || j >= names.size()) {
+                    throw new UsageException("--ignore " + spec + ": " + data + " has columns 0 to " + (names.size() - 1));
+                }
+            }
+            if (j < 0) {
+                throw new UsageException("--ignore: " + data + " has no column '" + spec + "' (columns: "
+                        + String.join(", ", names) + ")");
+            }
+            drop.add(j);
+        }
+        if (drop.size() == names.size()) {
+            throw new UsageException("--ignore leaves no column of " + data + " to use");
+        }
+        int[] keep = java.util.stream.IntStream.range(0, names.size()).filter(j -> !drop.contains(j)).toArray();
+        List<String> kept = java.util.Arrays.stream(keep).mapToObj(names::get).toList();
+        return new Dataset(ds.features().selectColumns(keep), null, kept, null, ds.source());
     }
 }

@@ -266,6 +266,25 @@ class CliTest {
         for (int i = 0; i < expected.length; i++) {
             assertEquals(expected[i], Double.parseDouble(lines.get(i + 1)), 1e-12 * Math.max(1, Math.abs(expected[i])));
         }
+        // several columns left out: names and indices, as a list or repeated; the model keeps the other columns
+        Path without = dir.resolve("without.zip");
+        assertEquals(0, run("kde", "fit", "--data", train.toString(), "--ignore", "y,0", "--ignore", "sex", "--bandwidth",
+                "0.3", "--out", without.toString()).code());
+        var fewer = ModelFiles.load(without);
+        assertEquals(List.of("bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6"), fewer.featureNames());
+        Path fewerScores = dir.resolve("fewer.csv");
+        Run scoredWithout = run("kde", "score", "--model", without.toString(), "--data", test.toString(), "--ignore",
+                "-1,age,1", "--out", fewerScores.toString());
+        assertEquals(0, scoredWithout.code(), scoredWithout.err());
+        double[] direct = fewer.as(KernelDensity.class, "a density").logDensity(te.features().selectColumns(
+                new int[] {2, 3, 4, 5, 6, 7, 8, 9}));
+        List<String> fewerLines = Files.readAllLines(fewerScores);
+        for (int i = 0; i < direct.length; i++) {
+            assertEquals(direct[i], Double.parseDouble(fewerLines.get(i + 1)), 1e-12 * Math.max(1, Math.abs(direct[i])));
+        }
+        Run r0 = run("kde", "fit", "--data", train.toString(), "--ignore", "y,weight", "--out", dir.resolve("k.zip").toString());
+        assertEquals(2, r0.code());
+        assertTrue(r0.err().contains("no column 'weight'") && r0.err().contains("age, sex"), r0.err());
         Path a = dir.resolve("a.csv");
         Path b = dir.resolve("b.csv");
         assertEquals(0, run("kde", "sample", "--model", model.toString(), "--count", "50", "--seed", "3", "--out",
