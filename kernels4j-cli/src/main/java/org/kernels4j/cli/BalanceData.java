@@ -76,6 +76,10 @@ final class BalanceData {
     int[] covariates(BalanceOptions o, List<String> excluded) {
         Set<Integer> cols = new LinkedHashSet<>();
         if (o.covariates != null && !o.covariates.isEmpty()) {
+            if (!o.ignore.isEmpty()) { // --ignore only thins the default list; with --covariates it was ignored itself
+                throw new UsageException("--ignore applies when the covariates are every other column; with "
+                        + "--covariates, list only the columns to balance");
+            }
             for (String name : o.covariates) {
                 int j = column(name.trim(), "--covariates");
                 if (excluded.contains(names().get(j))) {

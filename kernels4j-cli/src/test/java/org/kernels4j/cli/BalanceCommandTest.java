@@ -320,6 +320,9 @@ class BalanceCommandTest {
         String out = dir.resolve("w.csv").toString();
         fails(1, List.of("obs.csv", "no column 'zz'", "--covariates", "columns are a, b, c"), "balance", "--data",
                 o.toString(), "--target-data", t.toString(), "--covariates", "a,zz", "--out", out);
+        // --ignore thins the default covariates; beside --covariates it would itself be ignored
+        fails(2, List.of("--ignore", "--covariates"), "balance", "--data", o.toString(), "--target-data", t.toString(),
+                "--covariates", "a", "--ignore", "a", "--out", out);
         fails(2, List.of("--anchors-by", "'nearest'"), "balance", "--data", o.toString(), "--target-data", t.toString(),
                 "--anchors-by", "nearest", "--out", out);
         fails(2, List.of("kernel spec"), "balance", "--data", o.toString(), "--target-data", t.toString(), "--kernel",
