@@ -3,6 +3,7 @@ package org.kernels4j.svm;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import org.kernels4j.linalg.ElementOps;
+import org.kernels4j.linalg.Parallelism;
 
 /**
  * The dual QP shared by every SVM here (LIBSVM's general form, Chang &amp; Lin 2011, §4.1):
@@ -734,23 +735,45 @@ final class SmoSolver {
      */
     private void commit(int[] ws, double[] a, double[] ly, double[][] rows) {
         int na = active.length;
-        double[] acc = new double[na];
-        boolean changed = false;
+        int[] moved = new int[ws.length];
+        double[] coef = new double[ws.length];
+        int count = 0;
         for (int t = 0; t < ws.length; t++) {
             double delta = a[t] - alpha[ws[t]];
             if (delta != 0) {
-                ops.axpy(acc, 0, rows[t], 0, na, ly[t] * delta);
+                moved[count] = t;
+                coef[count++] = ly[t] * delta;
                 alpha[ws[t]] = a[t];
-                changed = true;
             }
         }
-        if (changed) {
-            for (int k = 0; k < na; k++) {
-                int t = active[k];
+        if (count == 0) {
+            return;
+        }
+        // The update streams every moved row once (8·|active| bytes each, hundreds of rows a round): memory-bound, so
+        // slices of the active set go to the threads, which brings the other core's memory bandwidth in. Each entry
+        // sums its rows in the same order in any slicing, so the result does not depend on the threads.
+        int slices = (long) count * na >= COMMIT_SLICING ? Math.max(1, Math.min(8, na / 2048)) : 1;
+        int per = (na + slices - 1) / slices;
+        final int moves = count;
+        Parallelism.forEachBlock(slices, b -> {
+            int from = b * per;
+            int len = Math.min(na, from + per) - from;
+            if (len <= 0) {
+                return;
+            }
+            double[] acc = new double[len];
+            for (int r = 0; r < moves; r++) {
+                ops.axpy(acc, 0, rows[moved[r]], from, len, coef[r]);
+            }
+            for (int k = 0; k < len; k++) {
+                int t = active[from + k];
                 g[t] += y[t] * acc[k];
             }
-        }
+        });
     }
+
+    /** Moved rows × active length above which {@link #commit} spreads the gradient update over the threads. */
+    private static final long COMMIT_SLICING = 1L << 20;
 
     /** Row t of the working set's kernel matrix (k(x_t, x_u) for u in the set), gathered on first use. */
     private static double[] kernelRow(double[][] krow, double[][] rows, int[] pos, int t) {
