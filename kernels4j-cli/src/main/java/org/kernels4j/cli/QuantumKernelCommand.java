@@ -101,7 +101,9 @@ final class QuantumKernelCommand implements Callable<Integer> {
         if (gramOut != null) {
             AtomicFiles.checkWritable(gramOut, data);
         }
-        Dataset ds = options.options.read(data, labels, 0);
+        // text labels (neg/pos) are two classes as much as numeric ones: read as classes, like ntk-depth does
+        Dataset ds = labels != null ? options.options.readWithTarget(data, labels, true)
+                : options.options.read(data, null, 0);
         Matrix x = ds.features();
         int n = x.rows();
         int q = x.cols();
@@ -125,7 +127,11 @@ final class QuantumKernelCommand implements Callable<Integer> {
                 for (int i = 0; i < y.length; i++) {
                     y[i] = y[i] == lo ? -1 : 1;
                 }
-                yNote = " (classes " + num(lo) + " -> -1, " + num(classes.last()) + " -> +1)";
+                yNote = ds.classLabels() != null ? " (classes " + ds.label(lo) + " -> -1, " + ds.label(classes.last())
+                        + " -> +1)" : " (classes " + num(lo) + " -> -1, " + num(classes.last()) + " -> +1)";
+            } else if (ds.classLabels() != null) {
+                throw new org.kernels4j.Kernels4jException(data + ": the label column '" + ds.targetName() + "' holds "
+                        + classes.size() + " text classes; the alignment takes two classes or numeric labels");
             } else {
                 yNote = " (" + classes.size() + " distinct values, used as numbers)";
             }

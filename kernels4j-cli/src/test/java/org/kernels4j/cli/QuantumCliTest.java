@@ -193,6 +193,21 @@ class QuantumCliTest {
         assertEquals(KernelAlignment.centered(k, core.trainLabels()), printed(r.out(), "centred alignment"), 1e-6);
         assertTrue(r.out().contains("2 qubits") && r.out().contains("64.0 B") || r.out().contains("0.1 KiB"), r.out());
         assertTrue(r.out().contains("best alpha by centred alignment"), r.out());
+        // the same labels as text (neg/pos): two classes all the same, the same alignment
+        List<String> lines = Files.readAllLines(d.resolve("train.csv"));
+        int labelAt = java.util.Arrays.asList(lines.get(0).split(",")).indexOf("label");
+        List<String> text = new java.util.ArrayList<>(List.of(lines.get(0)));
+        for (String line : lines.subList(1, lines.size())) {
+            String[] cells = line.split(",");
+            cells[labelAt] = Double.parseDouble(cells[labelAt]) > 0 ? "pos" : "neg";
+            text.add(String.join(",", cells));
+        }
+        Path named = dir.resolve("named.csv");
+        Files.write(named, text);
+        Run t = run("quantum-kernel", "--data", named.toString(), "--kernel", "zz(reps=2)", "--labels-column", "label");
+        assertEquals(0, t.code(), t.err());
+        assertTrue(t.out().contains("classes neg -> -1, pos -> +1"), t.out());
+        assertEquals(KernelAlignment.centered(k, core.trainLabels()), printed(t.out(), "centred alignment"), 1e-6);
 
         Run clipped = run("quantum-kernel", "--data", d.resolve("train.csv").toString(), "--kernel",
                 "zz(shots=10, seed=3)", "--labels-column", "-1", "--clip-psd", "--gram-out", dir.resolve("S.npy").toString());
