@@ -970,6 +970,14 @@ final class FitCommand implements Callable<Integer> {
             }
         }
         Matrix y = ds.hasTarget() ? ds.target() : null;
+        if (precomputed && ds.features().rows() != ds.features().cols()) {
+            // the usual cause: a Gram matrix written alone (gram, wl-kernel), whose last kernel column was taken as
+            // the target
+            throw new Kernels4jException(train + ": --kernel precomputed needs one kernel column per training row "
+                    + "besides the target, got " + ds.features().rows() + " rows and " + ds.features().cols()
+                    + " kernel columns" + (ds.hasTarget() ? " (the target '" + ds.targetName() + "' taken out)" : "")
+                    + "; a Gram matrix file (gram, wl-kernel) has no target column: add the labels as a last column");
+        }
         long start = System.nanoTime();
         SvmModel m;
         try (Progress p = new Progress(!noProgress)) {

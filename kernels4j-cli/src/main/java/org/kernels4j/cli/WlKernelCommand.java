@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
                 + "data set and write the N x N Gram matrix (.csv with a header g1..gN, or .npy).",
             "The data set is in the TU Dortmund format: DS_A.txt, DS_graph_indicator.txt and optionally "
                 + "DS_node_labels.txt (without it nodes start from their degree) and DS_graph_labels.txt. "
-                + "Train an SVM on it with fit --model svc --kernel precomputed; see docs/string-and-graph-kernels.md."})
+                + "To train an SVM on it, add the graph classes as a last column (the Gram file has none), then fit "
+                + "--model svc --kernel precomputed; see docs/string-and-graph-kernels.md."})
 final class WlKernelCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -219,6 +219,22 @@ class StringGraphCliTest {
             }
             assertEquals(0.0, got.maxAbsDifference(want), 0);
         }
+        // as its help says: the Gram file alone has no target; with the classes added as a last column it trains
+        Path gram = dir.resolve("k.csv");
+        Run alone = run("fit", "--model", "svc", "--train", gram.toString(), "--kernel", "precomputed", "--out",
+                dir.resolve("wl.zip").toString());
+        assertEquals(1, alone.code(), alone.err());
+        assertTrue(alone.err().contains("9 rows and 8 kernel columns") && alone.err().contains("add the labels as a "
+                + "last column"), alone.err());
+        List<String> gramLines = Files.readAllLines(gram);
+        List<String> withLabels = new java.util.ArrayList<>(List.of(gramLines.get(0) + ",class"));
+        for (int i = 1; i < gramLines.size(); i++) {
+            withLabels.add(gramLines.get(i) + "," + (i % 2));
+        }
+        Files.write(dir.resolve("labelled.csv"), withLabels);
+        Run trained = run("fit", "--model", "svc", "--train", dir.resolve("labelled.csv").toString(), "--kernel",
+                "precomputed", "--out", dir.resolve("wl.zip").toString());
+        assertEquals(0, trained.code(), trained.err());
         Run viaFile = run("wl-kernel", "--dataset", dir.resolve("TOY/TOY_A.txt").toString(), "--iterations", "1",
                 "--normalized", "--out", dir.resolve("n.npy").toString());
         assertEquals(0, viaFile.code(), viaFile.err());

@@ -166,7 +166,8 @@ class SvmCliTest {
             {"cv", "--model", "svc", "--data", "TRAIN", "--kernel", "rbf(gamma=1)", "--lambda", "1"},
         };
         String[] expected = {"--epsilon applies to --model svr, not --model svc", "unknown --model 'svm'",
-            "C must be a positive number", "nu must be in (0, 1]", "square n×n Gram matrix",
+            "C must be a positive number", "nu must be in (0, 1]",
+            "one kernel column per training row besides the target",
             "--c applies to --model svc|svr|nusvr|kqr, not --model krr", "label 7.0, which is not in the data",
             "--lambda applies to --model krr, not --model svc"};
         for (int i = 0; i < cases.length; i++) {
