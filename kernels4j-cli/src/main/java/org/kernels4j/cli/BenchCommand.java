@@ -44,9 +44,10 @@ final class BenchCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** Without a subcommand: a usage error (exit 2) naming them, as any other missing argument is. */
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+        throw UsageException.missingSubcommand(spec);
     }
 
 

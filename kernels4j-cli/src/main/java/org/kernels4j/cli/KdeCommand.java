@@ -27,9 +27,10 @@ final class KdeCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** Without a subcommand: a usage error (exit 2) naming them, as any other missing argument is. */
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+        throw UsageException.missingSubcommand(spec);
     }
 
     @Command(name = "fit", mixinStandardHelpOptions = true, sortOptions = false,

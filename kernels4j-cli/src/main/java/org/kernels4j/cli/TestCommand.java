@@ -30,9 +30,10 @@ final class TestCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** Without a subcommand: a usage error (exit 2) naming them, as any other missing argument is. */
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+        throw UsageException.missingSubcommand(spec);
     }
 
     /** Options both tests take (a picocli mixin). */

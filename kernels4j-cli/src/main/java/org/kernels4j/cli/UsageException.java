@@ -15,6 +15,12 @@ final class UsageException extends Kernels4jException {
         super(message);
     }
 
+    /** A command that only groups subcommands, called without one: names them. */
+    static UsageException missingSubcommand(picocli.CommandLine.Model.CommandSpec spec) {
+        return new UsageException(spec.qualifiedName() + " needs a subcommand: "
+                + String.join(", ", spec.subcommands().keySet()));
+    }
+
     /** {@code task}'s result, with any {@link Kernels4jException} it throws turned into a usage error. */
     static <T> T of(java.util.function.Supplier<T> task) {
         try {

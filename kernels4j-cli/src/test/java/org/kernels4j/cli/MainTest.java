@@ -51,6 +51,18 @@ class MainTest {
         }
     }
 
+    /** A command that only groups subcommands (kde, test, bench), called bare, is a usage error naming them. */
+    @Test
+    void aGroupWithoutItsSubcommandIsAUsageError() {
+        for (String group : new String[] {"kde", "test", "bench"}) {
+            CliTest.Run r = CliTest.run(group);
+            assertEquals(2, r.code(), group + ": " + r.err());
+            assertTrue(r.err().startsWith("kernels4j: error: kernels4j " + group + " needs a subcommand: "), r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+        }
+        assertTrue(CliTest.run("kde").err().contains("fit, score, sample"));
+    }
+
     @Test
     void aMistypedCommandIsStillAOneLineUsageError() {
         CliTest.Run r = CliTest.run("fitt", "--train", "x.csv");
