@@ -28,8 +28,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "approx-error", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"How well a kernel approximation reproduces the exact Gram matrix on (a subsample of) a data file.",
-            "Prints, per size, the relative Frobenius and spectral errors of phi(X) phi(X)^T against K(X, X), and with",
-            "--lambda the effective dimension d_eff(lambda) = tr K (K + lambda I)^-1 (roughly the centres needed)."})
+            "Prints, per size, the relative Frobenius and spectral errors of phi(X) phi(X)^T against K(X, X), and with "
+            + "--lambda the effective dimension d_eff(lambda) = tr K (K + lambda I)^-1 (roughly the centres needed)."})
 final class ApproxErrorCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -26,9 +26,9 @@ import picocli.CommandLine.Spec;
         description = {"Compare kernels (and, for SVMs, --c values) by k-fold cross-validation of any learner on one data file.",
             "Regression (krr, gp, svr): RMSE per fold. Classification (svc, gpc, and krr with --task classification:",
             "one-hot targets, predicted class = largest output): accuracy per fold, folds stratified by class.",
-            "Features are standardized on each training fold. krr: lambda is chosen on each training fold by exact",
-            "leave-one-out error over --lambda-grid (or fixed with --lambda). For krr, svc and svr the kernel matrices",
-            "of each fold and kernel are computed once and shared by every candidate with that kernel."})
+            "Features are standardized on each training fold. krr: lambda is chosen on each training fold by exact "
+            + "leave-one-out error over --lambda-grid (or fixed with --lambda). For krr, svc and svr the kernel matrices "
+            + "of each fold and kernel are computed once and shared by every candidate with that kernel."})
 final class CrossValidateCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -17,9 +17,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "kernels", mixinStandardHelpOptions = true,
-        description = {"Compare kernels by k-fold cross-validated kernel ridge classification, each kernel's Gram matrix",
-            "computed once on all rows (timed) and every fold's blocks taken from it; lambda per training fold by exact",
-            "leave-one-out over --lambda-grid, intercept, one-hot targets, folds stratified (as cv --task classification).",
+        description = {"Compare kernels by k-fold cross-validated kernel ridge classification, each kernel's Gram matrix "
+            + "computed once on all rows (timed) and every fold's blocks taken from it; lambda per training fold by exact "
+            + "leave-one-out over --lambda-grid, intercept, one-hot targets, folds stratified (as cv --task classification).",
             "Prints a Markdown table: kernel, accuracy mean +- sd over folds, Gram seconds."})
 final class KernelsBenchCommand implements Callable<Integer> {
     @Spec

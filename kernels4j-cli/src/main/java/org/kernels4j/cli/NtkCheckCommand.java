@@ -18,12 +18,12 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "ntk-check", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Compare the closed-form NNGP and NTK with finite random networks of growing width.",
-            "For each width, samples networks, computes their empirical NNGP (read-out covariance) and empirical NTK",
-            "(Jacobian inner products by a backward pass) on seeded inputs, and prints the relative Frobenius error",
-            "against the closed form, averaged over the networks. It should shrink like 1/sqrt(width); one network's",
-            "error is heavy-tailed, so with few inputs use --networks 16 or more for a stable curve.",
-            "Convolutional kernels (cnngp(...), cntk(...)) are checked against finite random CNNs with width channels",
-            "per convolution, on inputs of the kernel's shape (--d when it has none)."})
+            "For each width, samples networks, computes their empirical NNGP (read-out covariance) and empirical NTK "
+            + "(Jacobian inner products by a backward pass) on seeded inputs, and prints the relative Frobenius error "
+            + "against the closed form, averaged over the networks. It should shrink like 1/sqrt(width); one network's "
+            + "error is heavy-tailed, so with few inputs use --networks 16 or more for a stable curve.",
+            "Convolutional kernels (cnngp(...), cntk(...)) are checked against finite random CNNs with width channels "
+            + "per convolution, on inputs of the kernel's shape (--d when it has none)."})
 final class NtkCheckCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;

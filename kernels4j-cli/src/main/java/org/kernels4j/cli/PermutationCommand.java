@@ -15,11 +15,11 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "permutation", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Learn a random permutation of k bits from the k basis vectors with infinitely wide networks.",
-            "An ensemble of infinitely wide networks trained by gradient flow (Giapitzakis, Back de Luca, Fountoulakis,",
-            "arXiv:2502.16763) learns the permutation from the k standard basis vectors alone. Prints, per ensemble size",
-            "M, the fraction of all 2^k - 1 nonzero binary inputs mapped exactly after averaging M networks and",
-            "rounding, its standard error over trials, the fraction of trials with every input exact, and (midpoint",
-            "rounding) the closed-form expected fraction."})
+            "An ensemble of infinitely wide networks trained by gradient flow (Giapitzakis, Back de Luca, Fountoulakis, "
+            + "arXiv:2502.16763) learns the permutation from the k standard basis vectors alone. Prints, per ensemble size "
+            + "M, the fraction of all 2^k - 1 nonzero binary inputs mapped exactly after averaging M networks and "
+            + "rounding, its standard error over trials, the fraction of trials with every input exact, and (midpoint "
+            + "rounding) the closed-form expected fraction."})
 final class PermutationCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;

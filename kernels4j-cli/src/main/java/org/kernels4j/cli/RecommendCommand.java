@@ -10,10 +10,10 @@ import picocli.CommandLine.Spec;
 /** {@code kernels4j recommend}: the debiased recommendation experiment ({@link DebiasedRecommendation}) on simulated data. */
 @Command(name = "recommend", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Debiased matrix factorisation on ratings missing not at random, with kernel-balancing weights.",
-            "Simulates a users x items rating matrix (1..5) whose pairs are observed with a probability that rises with",
-            "the rating, trains matrix factorisation naively, with IPS/DR losses weighted by naive-Bayes propensities,",
-            "by the true propensities (an oracle) and by kernel-balancing weights (Li et al., ICLR 2024), and prints",
-            "each model's mean squared error on pairs drawn at random."})
+            "Simulates a users x items rating matrix (1..5) whose pairs are observed with a probability that rises with "
+            + "the rating, trains matrix factorisation naively, with IPS/DR losses weighted by naive-Bayes propensities, "
+            + "by the true propensities (an oracle) and by kernel-balancing weights (Li et al., ICLR 2024), and prints "
+            + "each model's mean squared error on pairs drawn at random."})
 final class RecommendCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;

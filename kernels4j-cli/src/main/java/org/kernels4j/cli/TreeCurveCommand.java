@@ -21,11 +21,11 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "tree-curve", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Learning curves of a tree CNN's NTK on targets that depend on a meta-patch of given size.",
-            "The experiment of Cagnetta, Favero and Wyart (ICML 2023): inputs of d = s^L numbers uniform on the sphere",
-            "of radius sqrt(d); the target is a random function of the first t = s^l inputs only (a sum of M random",
-            "multiples of the depth-l tree NTK on that meta-patch, about a Gaussian-process sample); the student is",
-            "ridgeless kernel regression with the depth-L tree NTK on the whole input. Prints test error (MSE over",
-            "the target's variance) against n, with the fitted decay exponent per meta-patch size."})
+            "The experiment of Cagnetta, Favero and Wyart (ICML 2023): inputs of d = s^L numbers uniform on the sphere "
+            + "of radius sqrt(d); the target is a random function of the first t = s^l inputs only (a sum of M random "
+            + "multiples of the depth-l tree NTK on that meta-patch, about a Gaussian-process sample); the student is "
+            + "ridgeless kernel regression with the depth-L tree NTK on the whole input. Prints test error (MSE over "
+            + "the target's variance) against n, with the fitted decay exponent per meta-patch size."})
 final class TreeCurveCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -63,6 +63,28 @@ class MainTest {
         assertTrue(CliTest.run("kde").err().contains("fit, score, sample"));
     }
 
+    /**
+     * Each element of a command's description is printed on lines of its own, so one that ends mid-sentence (no
+     * closing punctuation) leaves a ragged line break in the help: a paragraph must be one element.
+     */
+    @Test
+    void helpParagraphsAreNotBrokenMidSentence() {
+        List<String> ragged = new java.util.ArrayList<>();
+        java.util.ArrayDeque<CommandLine> todo = new java.util.ArrayDeque<>(List.of(Main.fullCommandLine()));
+        while (!todo.isEmpty()) {
+            CommandLine c = todo.pop();
+            todo.addAll(c.getSubcommands().values());
+            String[] lines = c.getCommandSpec().usageMessage().description();
+            for (int i = 0; i < lines.length - 1; i++) {
+                String l = lines[i].strip();
+                if (!l.isEmpty() && !l.matches(".*[.:;!?)]$") && !l.matches(".*%n$")) {
+                    ragged.add(c.getCommandSpec().qualifiedName() + ": '" + l + "'");
+                }
+            }
+        }
+        assertTrue(ragged.isEmpty(), String.join("\n", ragged));
+    }
+
     @Test
     void aMistypedCommandIsStillAOneLineUsageError() {
         CliTest.Run r = CliTest.run("fitt", "--train", "x.csv");
