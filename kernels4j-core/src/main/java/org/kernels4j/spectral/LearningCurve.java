@@ -482,8 +482,8 @@ public final class LearningCurve {
      * for n ≤ r, least squares on the modes for n &gt; r. The fitted function is {@code f̂ = Σ_k ŵ_k z_k} with
      * {@code ŵ = Λ·Zᵀα}, so its test MSE on noisy labels is exactly {@code Σ_k (ŵ_k − v_k)² + σ²}: no test set.
      * Draws are seeded per (size, repeat) from {@code seed} and run in parallel (single-threaded BLAS each), with
-     * the same result on any number of threads. Cost per draw: n·P normal draws, n²·P flops for K and
-     * 9n³ for its eigendecomposition.
+     * the same result on any number of threads. Cost per draw: n·P normal draws, then for n ≤ P n²·P flops for K
+     * and 9n³ for its eigendecomposition, for n &gt; P the same fit in feature space (UᵀU, n·P² + 9P³).
      *
      * @return one measurement per size, mean test MSE on noisy labels and its standard error over the repeats
      *     (NaN for one repeat)
@@ -515,7 +515,9 @@ public final class LearningCurve {
     private double drawTestMse(int n, double ridge, SplittableRandom rnd) {
         int p = eigenvalues.length;
         double sigma = Math.sqrt(noise);
-        Matrix u = new Matrix(n, p);
+        // with more samples than modes, the same fit costs less in feature space (U as Uᵀ, P×n)
+        boolean featureSpace = n > p;
+        Matrix u = featureSpace ? new Matrix(p, n) : new Matrix(n, p);
         double[] ud = u.data();
         double[] y = new double[n];
         for (int i = 0; i < n; i++) {
@@ -523,10 +525,26 @@ public final class LearningCurve {
             for (int k = 0; k < p; k++) {
                 double z = rnd.nextGaussian();
                 s += coefficients[k] * z;
-                ud[i * p + k] = Math.sqrt(eigenvalues[k]) * z;
+                ud[featureSpace ? k * n + i : i * p + k] = Math.sqrt(eigenvalues[k]) * z;
             }
             y[i] = s + sigma * rnd.nextGaussian();
         }
+        double[] w = featureSpace ? featureSpaceWeights(u, y, ridge) : sampleSpaceWeights(u, y, ridge);
+        double risk = 0;
+        for (int k = 0; k < p; k++) {
+            double e = Math.sqrt(eigenvalues[k]) * w[k] - coefficients[k];
+            risk += e * e;
+        }
+        return risk + noise;
+    }
+
+    /**
+     * w = Uᵀ·(UUᵀ + δI)⁻¹·y for U (n×P) through the eigendecomposition of the n×n K = UUᵀ (n²·P + 9n³ flops); with
+     * δ = 0, the pseudo-inverse of K (eigenvalues up to its rounding level 16·max(n, P)·ε·μ_max dropped).
+     */
+    private static double[] sampleSpaceWeights(Matrix u, double[] y, double ridge) {
+        int n = u.rows();
+        int p = u.cols();
         Matrix gram = new Matrix(n, n);
         Blas.syrk(1.0, u, 0.0, gram);
         SymmetricEigen eig = SymmetricEigen.ofInPlace(gram);
@@ -543,12 +561,35 @@ public final class LearningCurve {
         Blas.gemv(false, 1.0, q, qty, 0.0, alpha);
         double[] w = new double[p];
         Blas.gemv(true, 1.0, u, alpha, 0.0, w);
-        double risk = 0;
-        for (int k = 0; k < p; k++) {
-            double e = Math.sqrt(eigenvalues[k]) * w[k] - coefficients[k];
-            risk += e * e;
+        return w;
+    }
+
+    /**
+     * The same w for n &gt; P from the transposed design {@code ut} = Uᵀ (P×n): by the push-through identity
+     * Uᵀ(UUᵀ + δI)⁻¹ = (UᵀU + δI)⁻¹Uᵀ, w = (UᵀU + δI)⁻¹·Uᵀy through the eigendecomposition of the P×P matrix UᵀU
+     * (n·P² + 9P³ flops instead of n²·P + 9n³); with δ = 0 the pseudo-inverse, which UUᵀ and UᵀU share (the same
+     * nonzero eigenvalues, the same rounding-level cut): the minimum-norm least-squares fit.
+     */
+    private static double[] featureSpaceWeights(Matrix ut, double[] y, double ridge) {
+        int p = ut.rows();
+        int n = ut.cols();
+        Matrix gram = new Matrix(p, p);
+        Blas.syrk(1.0, ut, 0.0, gram);
+        double[] uty = new double[p];
+        Blas.gemv(false, 1.0, ut, y, 0.0, uty);
+        SymmetricEigen eig = SymmetricEigen.ofInPlace(gram);
+        Matrix v = eig.vectors();
+        double[] s = eig.values();
+        double[] c = new double[p];
+        Blas.gemv(true, 1.0, v, uty, 0.0, c);
+        double cut = 16.0 * Math.max(n, p) * 0x1p-52 * Math.max(0, s[p - 1]);
+        for (int j = 0; j < p; j++) {
+            double m = Math.max(0, s[j]);
+            c[j] = ridge > 0 ? c[j] / (m + ridge) : m > cut ? c[j] / m : 0;
         }
-        return risk + noise;
+        double[] w = new double[p];
+        Blas.gemv(false, 1.0, v, c, 0.0, w);
+        return w;
     }
 
     /**

@@ -257,6 +257,48 @@ class LearningCurveTest {
         assertTrue(best.testMse() < lc.estimate(n, 0).testMse());
     }
 
+    /**
+     * Beyond the number of modes (n &gt; P) a draw is fitted in feature space, (UᵀU + δI)⁻¹Uᵀy; here the same draw (the
+     * stream simulate() takes from its seed) is fitted in sample space by KernelRidge's dual (K + δI)α = y with the
+     * linear kernel, and the test MSEs agree to rounding, at n just above P and far above it.
+     */
+    @Test
+    void simulationBeyondTheModesMatchesTheDualFitOfTheSameDraw() {
+        LearningCurve lc = LearningCurve.powerLaw(1.5, 2.5, 12, 0.2);
+        double[] lam = lc.eigenvalues();
+        double[] v = lc.coefficients();
+        int p = lam.length;
+        for (int n : new int[] {13, 40, 300}) {
+            for (double ridge : new double[] {0.05, 1e-3}) {
+                double sim = lc.simulate(new int[] {n}, ridge, 1, 17).get(0).mean();
+                java.util.SplittableRandom r = new java.util.SplittableRandom(17).split();
+                Matrix u = new Matrix(n, p);
+                Matrix y = new Matrix(n, 1);
+                for (int i = 0; i < n; i++) {
+                    double sum = 0;
+                    for (int k = 0; k < p; k++) {
+                        double z = r.nextGaussian();
+                        u.set(i, k, Math.sqrt(lam[k]) * z);
+                        sum += v[k] * z;
+                    }
+                    y.set(i, 0, sum + Math.sqrt(lc.noise()) * r.nextGaussian());
+                }
+                Matrix alpha = KernelRidge.builder(KernelSpec.parse("linear()")).lambda(ridge).build().fit(u, y)
+                        .dualCoefficients();
+                double risk = lc.noise();
+                for (int k = 0; k < p; k++) {
+                    double w = 0;
+                    for (int i = 0; i < n; i++) {
+                        w += u.get(i, k) * alpha.get(i, 0);
+                    }
+                    double e = Math.sqrt(lam[k]) * w - v[k];
+                    risk += e * e;
+                }
+                assertEquals(risk, sim, 1e-8 * risk, "n = " + n + ", ridge = " + ridge);
+            }
+        }
+    }
+
     /** The simulation's ridgeless limit beyond the rank is least squares: E[test] = σ²(n − 1)/(n − r − 1) exactly. */
     @Test
     void simulationBeyondTheRankIsLeastSquares() {
