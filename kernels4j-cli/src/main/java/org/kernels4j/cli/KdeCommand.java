@@ -223,6 +223,11 @@ final class KdeCommand implements Runnable {
             }
             pw.printf("mean log-density at %s training rows: %.6f%n", shown == x.rows() ? "all " + shown
                     : shown + " of the", mean);
+            if (x.rows() < 2) { // the diagnosis scores each point by the others: there are none
+                pw.printf("regime: not measured (one row: no other point to carry an estimate)%n");
+                pw.printf("saved %s%n", out);
+                return 0;
+            }
             KernelDensity.Regime regime = f.regime();
             pw.printf("regime: %s (log-term variance %.3g against ln n = %.3g; about %.3g points carry a typical estimate)%n",
                     regime.kind().name().toLowerCase(Locale.ROOT).replace('_', ' '), regime.logTermVariance(),

@@ -124,6 +124,16 @@ class BadInputTest {
         Files.write(big, csv("a,b", 6, i -> (i == 3 ? "1e200" : String.valueOf(i)) + "," + (i % 4)));
         fails(1, List.of("column 'a'", "1.0E200", "overflows", "--bandwidth"), "kde", "fit", "--data", big.toString(),
                 "--out", dir.resolve("k.zip").toString());
+        // one row: a fixed bandwidth fits (no regime to measure), leave-one-out cannot
+        Path one = write("one.csv", List.of("a,b", "1,2"));
+        Run single = run("kde", "fit", "--data", one.toString(), "--bandwidth", "1", "--out",
+                dir.resolve("one.zip").toString());
+        assertEquals(0, single.code(), single.err());
+        assertTrue(single.out().contains("regime: not measured (one row") && single.err().isBlank(),
+                single.out() + single.err());
+        Files.delete(dir.resolve("one.zip"));
+        fails(1, List.of("leave-one-out", "at least 2 rows"), "kde", "fit", "--data", one.toString(), "--bandwidth",
+                "cv", "--out", dir.resolve("one.zip").toString());
         // a numeric bandwidth needs no covariance
         assertEquals(0, run("kde", "fit", "--data", collinear.toString(), "--bandwidth", "0.5", "--out",
                 dir.resolve("k.zip").toString()).code());

@@ -347,6 +347,10 @@ public final class KernelDensity implements DensityModel {
         double[] w = checkedWeights(x, weights);
         double totalWeight = sum(w);
         int n = x.rows();
+        if (n < 2) {
+            throw new Kernels4jException("leave-one-out bandwidth selection needs at least 2 rows (each is scored by "
+                    + "the others), got " + n);
+        }
         int g = bandwidths.length;
         for (double h : bandwidths) {
             scalar(h, 1);

@@ -347,5 +347,9 @@ class KernelDensityTest {
         e = assertThrows(Kernels4jException.class, () -> KernelDensity.fit(Profile.GAUSSIAN, x, null,
                 Matrix.of(new double[][] {{-1}})));
         assertTrue(e.getMessage().contains("not positive definite"), e.getMessage());
+        // leave-one-out on one row scores it by no other point: refused, not a -Infinity for every bandwidth
+        e = assertThrows(Kernels4jException.class, () -> KernelDensity.leaveOneOut(Profile.GAUSSIAN,
+                Matrix.of(new double[][] {{1, 2}}), null, new double[] {0.5, 1}));
+        assertTrue(e.getMessage().contains("at least 2 rows"), e.getMessage());
     }
 }
