@@ -187,7 +187,7 @@ final class RequestRows {
                     new InputStreamReader(new ByteArrayInputStream(body), StandardCharsets.UTF_8), "CSV body");
         } catch (Kernels4jException e) {
             // the reader's hint names a CLI option; the server always refuses non-finite values
-            throw bad(e.getMessage().replace(" (allow with --allow-nonfinite)", ""));
+            throw bad(modelColumnNames(e.getMessage().replace(" (allow with --allow-nonfinite)", ""), saved));
         } catch (IOException e) {
             throw bad("unreadable CSV body: " + e.getMessage());
         }
@@ -224,6 +224,31 @@ final class RequestRows {
             throw bad(columnCount("the CSV body has " + ds.features().cols() + " columns", saved));
         }
         return ds.features();
+    }
+
+    private static final java.util.regex.Pattern GENERATED_COLUMN = java.util.regex.Pattern.compile(
+            "column 'x(\\d+)'");
+
+    /**
+     * A body without a header gets generated column names (x0, x1, …) from the reader, which the client never saw:
+     * in a message, such a name becomes the column's 1-based position and, where the model recorded real feature
+     * names and that one is not itself a model name, the model's name for it.
+     */
+    static String modelColumnNames(String message, SavedModel saved) {
+        List<String> names = saved.featureNames();
+        java.util.regex.Matcher m = GENERATED_COLUMN.matcher(message);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            int j = Integer.parseInt(m.group(1));
+            String replacement = m.group();
+            if (!names.contains("x" + j)) {
+                replacement = "column " + (j + 1) + (j < names.size() && !generated(names, "f", 1)
+                        ? " (the model's '" + names.get(j) + "')" : "");
+            }
+            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(replacement));
+        }
+        m.appendTail(out);
+        return out.toString();
     }
 
     /** Whether the body's first record names the model's target column (then it is a header). */

@@ -109,8 +109,11 @@ class PredictionServerTest {
         // a copy of a classifier's training file: text labels in the target column are ignored too
         assertArrayEquals(new double[] {1, 2, 3, 4},
                 RequestRows.csv(bytes("a,b,y\n1,2,setosa\n3,4,virginica\n"), MODEL, 9).data());
-        assertEquals("CSV body:2:1: infinite value in column 'x0'",
+        // without a header the reader's generated names (x0, x1) are never shown: the position and the model's name
+        assertEquals("CSV body:2:1: infinite value in column 1 (the model's 'a')",
                 refused(() -> RequestRows.csv(bytes("1,2\nInf,4\n"), MODEL, 9)).getMessage());
+        assertEquals("CSV body:1:2: NaN value in column 2 (the model's 'b')",
+                refused(() -> RequestRows.csv(bytes("1,nan\n3,4\n"), MODEL, 9)).getMessage());
     }
 
     HttpResponse<String> post(String body) throws Exception {
