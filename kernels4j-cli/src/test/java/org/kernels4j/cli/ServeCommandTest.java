@@ -262,7 +262,7 @@ class ServeCommandTest {
                 "more than 50"},
             {"text/csv", "1,2\n3,4,5\n", "400", "CSV body:2: expected 2 cells but found 3"},
             {"text/csv", "1,2,3\n", "400", "the CSV body has 3 columns but the model expects 2 features"},
-            {"text/csv", "1,NaN\n", "400", "CSV body:1:2: NaN value in column 'x1'"},
+            {"text/csv", "1,NaN\n", "400", "CSV body:1:2: NaN value in column 2 (the model's 'v')"},
             {"text/csv", "u,w\n1,2\n", "400", "missing [v] unknown [w]"},
             {"application/xml", "<rows/>", "415", "unsupported Content-Type 'application/xml'"},
         };
