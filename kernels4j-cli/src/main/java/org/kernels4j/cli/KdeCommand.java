@@ -458,14 +458,25 @@ final class KdeCommand implements Runnable {
             return ds.features();
         }
 
-        /** Writes columns PREFIX_sum and PREFIX_mean (the sum over n). */
+        /**
+         * Writes columns PREFIX_sum and PREFIX_mean (the sum over n), and says how many are negative: a true sum never
+         * is, a noisy one can be where the noise exceeds it; left as released (clipping at 0 is post-processing the
+         * user may apply without losing privacy, but it biases sums and means upwards).
+         */
         private void writeSums(double[] sums, int n, String prefix) {
             Matrix both = new Matrix(sums.length, 2);
+            int negative = 0;
             for (int i = 0; i < sums.length; i++) {
                 both.set(i, 0, sums[i]);
                 both.set(i, 1, sums[i] / n);
+                negative += sums[i] < 0 ? 1 : 0;
             }
             PredictionWriter.write(out, List.of(prefix + "_sum", prefix + "_mean"), both);
+            if (negative > 0) {
+                spec.commandLine().getOut().printf("note: %d of %d %s sums are negative: the privacy noise exceeds "
+                        + "the true sum there (clipping them at 0 keeps the privacy guarantee but biases them upwards)%n",
+                        negative, sums.length, prefix);
+            }
         }
     }
 

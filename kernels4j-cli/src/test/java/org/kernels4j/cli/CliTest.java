@@ -437,6 +437,11 @@ class CliTest {
                 sums.toString());
         assertEquals(0, score.code(), score.err());
         assertEquals("kernel_sum,kernel_mean", Files.readAllLines(sums).get(0));
+        // the note counts the negative (noisy) sums exactly, and appears only when there is one
+        long negative = Files.readAllLines(sums).stream().skip(1).filter(l -> Double.parseDouble(l.split(",")[0]) < 0)
+                .count();
+        assertEquals(negative > 0, score.out().contains("note: " + negative + " of " + (Files.readAllLines(sums).size()
+                - 1) + " kernel sums are negative"), score.out());
         Run r = run("kde", "fit", "--data", train.toString(), "--private", "--out", dir.resolve("p2.zip").toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--private needs a public numeric --bandwidth"), r.err());
