@@ -425,6 +425,45 @@ class KernelBalancingTest {
         }
     }
 
+    /**
+     * The proximal Newton finish from far away: L-BFGS stopped after 20 iterations, so the Newton steps must move
+     * anchors onto and off zero themselves. They reach the same certified optimum (constraints met, complementary
+     * multipliers, no duality gap, the same KL as the full solve) in a few dozen steps, as a Newton method should.
+     */
+    @Test
+    void proximalNewtonFinishesFromAnEarlyStop() {
+        Random r = new Random(8);
+        Matrix x = gaussian(2000, 3, 0, r);
+        Matrix z = gaussian(500, 3, 0.3, r);
+        double[] q = randomBase(2000, r);
+        double tol = 1e-8;
+        Kernel k = KernelSpec.parse("rbf(gamma=0.2)");
+        for (double c : new double[] {1e-4, 1e-3, 1e-2}) {
+            KernelBalancing.Builder b = KernelBalancing.builder(k).anchors(30, KernelBalancing.AnchorSelection.RANDOM, 3)
+                    .constraintTolerance(c).tolerance(tol);
+            BalancingWeights full = b.build().fit(x, q, z);
+            BalancingWeights early = b.maxIterations(20).build().fit(x, q, z);
+            assertTrue(early.report().flag("converged"), "C = " + c + ": " + early.report());
+            double steps = early.report().number("newton_steps");
+            assertTrue(steps > 0 && steps <= 60, "C = " + c + ": " + steps + " Newton steps");
+            double[][] phi = features(k, x, early.anchors());
+            double[] mu = means(features(k, z, early.anchors()));
+            double[] s = imbalance(phi, mu, early.weights());
+            double[] lambda = early.multipliers();
+            for (int j = 0; j < s.length; j++) {
+                assertTrue(Math.abs(s[j]) <= c + tol, "C = " + c + ", anchor " + j + " imbalance " + s[j]);
+                if (lambda[j] != 0) {
+                    assertEquals(Math.signum(lambda[j]) * c, s[j], tol, "C = " + c + ", active anchor " + j);
+                } else {
+                    assertTrue(Math.abs(s[j]) <= c + tol, "C = " + c + ", slack anchor " + j);
+                }
+            }
+            double l1 = java.util.Arrays.stream(lambda).map(Math::abs).sum();
+            assertEquals(kl(early.weights(), q), early.report().number("dual_objective"), tol * (1 + l1), "C = " + c);
+            assertEquals(full.klDivergence(), early.klDivergence(), tol * (1 + l1), "C = " + c);
+        }
+    }
+
     @Test
     void diagnosticsMatchBruteForce() {
         Small p = Small.make(5);
