@@ -768,24 +768,9 @@ public final class KernelBalancing {
             int steps = 0;
             for (; steps < maxSteps && current > tol; steps++) {
                 double[] g = smoothGradient(lambda); // w at λ
-                double[] a = phiTw(w);
-                double[] h = new double[k * k];
+                double[] h = hessian(free);
                 double[] rhs = new double[k];
-                for (int i = 0; i < n; i++) {
-                    double wi = w[i];
-                    int base = i * m;
-                    for (int p = 0; p < k; p++) {
-                        double v = wi * phi[base + free[p]];
-                        for (int r = 0; r <= p; r++) {
-                            h[p * k + r] += v * phi[base + free[r]];
-                        }
-                    }
-                }
                 for (int p = 0; p < k; p++) {
-                    for (int r = 0; r <= p; r++) {
-                        h[p * k + r] -= a[free[p]] * a[free[r]];
-                        h[r * k + p] = h[p * k + r];
-                    }
                     h[p * k + p] += ridge + 1e-14;
                     rhs[p] = -(g[free[p]] + c * Math.signum(lambda[free[p]]));
                 }
@@ -824,8 +809,9 @@ public final class KernelBalancing {
          * own decrease gᵀδ + C(‖λ + δ‖₁ − ‖λ‖₁)). Anchors move onto and off zero within one step, and the step
          * is invariant under the near-collinearity of nearby anchors that makes the split L-BFGS stall. Where f
          * has reached its rounding level (a change below 10⁻¹³·(1 + |f|)) a step is kept when it lowers the KKT
-         * residual. n·m² + sweeps·m² flops per step; skipped above n·m² = 5·10⁸. Infeasibility as in
-         * {@link #polish}. Updates λ in place; returns the steps taken.
+         * residual. n·m² + sweeps·m² flops per step; skipped above n·m² = 5·10⁸. Without a ridge, a point whose −f
+         * exceeds log(1/min q) proves the constraints infeasible, as in {@link #valueAndGradient}: {@link #lastLambda}
+         * is set and {@link Infeasible} thrown. Updates λ in place; returns the steps taken.
          */
         int proximalNewton(double[] lambda, double tol, int maxSteps) {
             if ((double) n * m * m > 5e8) {
@@ -836,24 +822,10 @@ public final class KernelBalancing {
             int steps = 0;
             for (; steps < maxSteps && current > tol; steps++) {
                 double[] g = smoothGradient(lambda); // w at λ
-                double[] a = phiTw(w);
-                double[] h = new double[m * m];
-                for (int i = 0; i < n; i++) {
-                    double wi = w[i];
-                    int base = i * m;
-                    for (int p = 0; p < m; p++) {
-                        double v = wi * phi[base + p];
-                        for (int r = 0; r <= p; r++) {
-                            h[p * m + r] += v * phi[base + r];
-                        }
-                    }
-                }
+                int[] all = java.util.stream.IntStream.range(0, m).toArray();
+                double[] h = hessian(all);
                 double trace = 0;
                 for (int p = 0; p < m; p++) {
-                    for (int r = 0; r <= p; r++) {
-                        h[p * m + r] -= a[p] * a[r];
-                        h[r * m + p] = h[p * m + r];
-                    }
                     trace += h[p * m + p];
                 }
                 double shift = ridge + 1e-12 * Math.max(trace / m, 1e-300); // keeps every coordinate's curvature > 0
@@ -964,6 +936,33 @@ public final class KernelBalancing {
             for (int p = 0; p < k; p++) {
                 delta[free[p]] = d[p];
             }
+        }
+
+        /**
+         * The dual's Hessian without the ridge on the anchors {@code free}, Φ_Fᵀ(diag w − wwᵀ)Φ_F (k×k, row-major),
+         * at the weights w of the last evaluation; n·k² flops.
+         */
+        private double[] hessian(int[] free) {
+            int k = free.length;
+            double[] a = phiTw(w);
+            double[] h = new double[k * k];
+            for (int i = 0; i < n; i++) {
+                double wi = w[i];
+                int base = i * m;
+                for (int p = 0; p < k; p++) {
+                    double v = wi * phi[base + free[p]];
+                    for (int r = 0; r <= p; r++) {
+                        h[p * k + r] += v * phi[base + free[r]];
+                    }
+                }
+            }
+            for (int p = 0; p < k; p++) {
+                for (int r = 0; r <= p; r++) {
+                    h[p * k + r] -= a[free[p]] * a[free[r]];
+                    h[r * k + p] = h[p * k + r];
+                }
+            }
+            return h;
         }
 
         /** Solves the k×k SPD system h·x = b by Cholesky; null when h is not positive definite. */

@@ -166,43 +166,47 @@ class LearningCurveTest {
      * {test MSE on noisy labels, train MSE}; the train MSE is λ²‖α‖²/n since (K + λI)α = y.
      */
     static double[][] monteCarlo(LearningCurve lc, int n, double ridge, int draws, long seed) {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        double[][] out = new double[draws][];
+        for (int d = 0; d < draws; d++) {
+            out[d] = krrDraw(lc, n, ridge, r);
+        }
+        return out;
+    }
+
+    /** One draw of {@link #monteCarlo} from {@code r}: {test MSE on noisy labels, train MSE}. */
+    static double[] krrDraw(LearningCurve lc, int n, double ridge, java.util.SplittableRandom r) {
         double[] lam = lc.eigenvalues();
         double[] v = lc.coefficients();
         int p = lam.length;
-        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
-        double[][] out = new double[draws][];
-        KernelRidge krr = KernelRidge.builder(KernelSpec.parse("linear()")).lambda(ridge).build();
-        for (int d = 0; d < draws; d++) {
-            Matrix u = new Matrix(n, p);
-            Matrix y = new Matrix(n, 1);
-            for (int i = 0; i < n; i++) {
-                double s = 0;
-                for (int k = 0; k < p; k++) {
-                    double z = r.nextGaussian();
-                    u.set(i, k, Math.sqrt(lam[k]) * z);
-                    s += v[k] * z;
-                }
-                y.set(i, 0, s + Math.sqrt(lc.noise()) * r.nextGaussian());
-            }
-            KernelRidgeModel m = krr.fit(u, y);
-            Matrix alpha = m.dualCoefficients();
-            double[] w = new double[p];
-            double a2 = 0;
-            for (int i = 0; i < n; i++) {
-                double a = alpha.get(i, 0);
-                a2 += a * a;
-                for (int k = 0; k < p; k++) {
-                    w[k] += u.get(i, k) * a;
-                }
-            }
-            double risk = 0;
+        Matrix u = new Matrix(n, p);
+        Matrix y = new Matrix(n, 1);
+        for (int i = 0; i < n; i++) {
+            double s = 0;
             for (int k = 0; k < p; k++) {
-                double e = Math.sqrt(lam[k]) * w[k] - v[k];
-                risk += e * e;
+                double z = r.nextGaussian();
+                u.set(i, k, Math.sqrt(lam[k]) * z);
+                s += v[k] * z;
             }
-            out[d] = new double[] {risk + lc.noise(), ridge * ridge * a2 / n};
+            y.set(i, 0, s + Math.sqrt(lc.noise()) * r.nextGaussian());
         }
-        return out;
+        KernelRidgeModel m = KernelRidge.builder(KernelSpec.parse("linear()")).lambda(ridge).build().fit(u, y);
+        Matrix alpha = m.dualCoefficients();
+        double[] w = new double[p];
+        double a2 = 0;
+        for (int i = 0; i < n; i++) {
+            double a = alpha.get(i, 0);
+            a2 += a * a;
+            for (int k = 0; k < p; k++) {
+                w[k] += u.get(i, k) * a;
+            }
+        }
+        double risk = 0;
+        for (int k = 0; k < p; k++) {
+            double e = Math.sqrt(lam[k]) * w[k] - v[k];
+            risk += e * e;
+        }
+        return new double[] {risk + lc.noise(), ridge * ridge * a2 / n};
     }
 
     static double[] meanAndSe(double[][] rows, int col) {
@@ -265,35 +269,10 @@ class LearningCurveTest {
     @Test
     void simulationBeyondTheModesMatchesTheDualFitOfTheSameDraw() {
         LearningCurve lc = LearningCurve.powerLaw(1.5, 2.5, 12, 0.2);
-        double[] lam = lc.eigenvalues();
-        double[] v = lc.coefficients();
-        int p = lam.length;
         for (int n : new int[] {13, 40, 300}) {
             for (double ridge : new double[] {0.05, 1e-3}) {
                 double sim = lc.simulate(new int[] {n}, ridge, 1, 17).get(0).mean();
-                java.util.SplittableRandom r = new java.util.SplittableRandom(17).split();
-                Matrix u = new Matrix(n, p);
-                Matrix y = new Matrix(n, 1);
-                for (int i = 0; i < n; i++) {
-                    double sum = 0;
-                    for (int k = 0; k < p; k++) {
-                        double z = r.nextGaussian();
-                        u.set(i, k, Math.sqrt(lam[k]) * z);
-                        sum += v[k] * z;
-                    }
-                    y.set(i, 0, sum + Math.sqrt(lc.noise()) * r.nextGaussian());
-                }
-                Matrix alpha = KernelRidge.builder(KernelSpec.parse("linear()")).lambda(ridge).build().fit(u, y)
-                        .dualCoefficients();
-                double risk = lc.noise();
-                for (int k = 0; k < p; k++) {
-                    double w = 0;
-                    for (int i = 0; i < n; i++) {
-                        w += u.get(i, k) * alpha.get(i, 0);
-                    }
-                    double e = Math.sqrt(lam[k]) * w - v[k];
-                    risk += e * e;
-                }
+                double risk = krrDraw(lc, n, ridge, new java.util.SplittableRandom(17).split())[0];
                 assertEquals(risk, sim, 1e-8 * risk, "n = " + n + ", ridge = " + ridge);
             }
         }
