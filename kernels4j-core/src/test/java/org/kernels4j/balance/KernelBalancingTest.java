@@ -433,9 +433,9 @@ class KernelBalancingTest {
     }
 
     /**
-     * The proximal Newton finish from far away: L-BFGS stopped after 20 iterations, so the Newton steps must move
+     * The proximal Newton finish from far away: L-BFGS stopped after one iteration, so the Newton steps must move
      * anchors onto and off zero themselves. They reach the same certified optimum (constraints met, complementary
-     * multipliers, no duality gap, the same KL as the full solve) in a few dozen steps, as a Newton method should.
+     * multipliers, no duality gap, the same KL as the full solve) in a handful of steps, as a Newton method should.
      */
     @Test
     void proximalNewtonFinishesFromAnEarlyStop() {
@@ -449,9 +449,11 @@ class KernelBalancingTest {
             KernelBalancing.Builder b = KernelBalancing.builder(k).anchors(30, KernelBalancing.AnchorSelection.RANDOM, 3)
                     .constraintTolerance(c).tolerance(tol);
             BalancingWeights full = b.build().fit(x, q, z);
-            BalancingWeights early = b.maxIterations(20).build().fit(x, q, z);
+            BalancingWeights early = b.maxIterations(1).build().fit(x, q, z);
             double steps = early.report().number("newton_steps");
-            assertTrue(steps > 0 && steps <= 60, "C = " + c + ": " + steps + " Newton steps");
+            // measured 4-6 (2026-12-08): Newton's convergence; a weakened step (a worse model, no exact solve on its
+            // support, a looser line search) takes many more or stalls
+            assertTrue(steps > 0 && steps <= 10, "C = " + c + ": " + steps + " Newton steps");
             double gap = assertCertifiedOptimum(early, k, x, z, q, c, tol);
             assertEquals(full.klDivergence(), early.klDivergence(), gap, "C = " + c);
         }
