@@ -141,6 +141,32 @@ class KernelBalancingTest {
         return q;
     }
 
+    /**
+     * 2000 observed rows N(0, I₃) with random base weights, 500 target rows shifted by 0.3: with 30 random RBF anchors
+     * (γ = 0.2) many anchors are close, and the unwhitened dual nearly singular.
+     */
+    private record CloseAnchors(Matrix x, Matrix z, double[] q) {
+        static final Kernel KERNEL = KernelSpec.parse("rbf(gamma=0.2)");
+
+        static CloseAnchors draw() {
+            Random r = new Random(8);
+            Matrix x = gaussian(2000, 3, 0, r);
+            Matrix z = gaussian(500, 3, 0.3, r);
+            return new CloseAnchors(x, z, randomBase(2000, r));
+        }
+
+        /** The estimator with C = c and tolerance tol on these 30 random anchors. */
+        KernelBalancing.Builder balancing(double c, double tol) {
+            return KernelBalancing.builder(KERNEL).anchors(30, KernelBalancing.AnchorSelection.RANDOM, 3)
+                    .constraintTolerance(c).tolerance(tol);
+        }
+
+        /** {@link #assertCertifiedOptimum} for these data. */
+        double assertCertified(BalancingWeights bw, double c, double tol) {
+            return assertCertifiedOptimum(bw, KERNEL, x, z, q, c, tol);
+        }
+    }
+
     /** A small problem: 30 observed rows, 120 target rows shifted by 0.6, 4 anchors. */
     private record Small(Matrix x, Matrix z, Matrix anchors, double[] q, double[][] phi, double[] mu) {
         static Small make(long seed) {
@@ -360,10 +386,10 @@ class KernelBalancingTest {
     /** Exact balance on 30 overlapping RBF anchors (a nearly singular dual without the whitening), with base weights. */
     @Test
     void exactBalanceOnManyCloseAnchorsConverges() {
-        Random r = new Random(8);
-        Matrix x = gaussian(2000, 3, 0, r);
-        Matrix z = gaussian(500, 3, 0.3, r);
-        double[] q = randomBase(2000, r);
+        CloseAnchors p = CloseAnchors.draw();
+        Matrix x = p.x();
+        Matrix z = p.z();
+        double[] q = p.q();
         double tol = 1e-9;
         BalancingWeights bw = KernelBalancing.builder(KernelSpec.parse("rbf(gamma=0.2)"))
                 .anchors(30, KernelBalancing.AnchorSelection.RANDOM, 3).tolerance(tol).build().fit(x, q, z);
@@ -415,17 +441,12 @@ class KernelBalancingTest {
      */
     @Test
     void smallConstraintToleranceOnCloseAnchorsConverges() {
-        Random r = new Random(8);
-        Matrix x = gaussian(2000, 3, 0, r);
-        Matrix z = gaussian(500, 3, 0.3, r);
-        double[] q = randomBase(2000, r);
+        CloseAnchors p = CloseAnchors.draw();
         double tol = 1e-8;
-        Kernel k = KernelSpec.parse("rbf(gamma=0.2)");
         double previous = Double.POSITIVE_INFINITY;
         for (double c : new double[] {0, 1e-4, 1e-3, 1e-2}) {
-            BalancingWeights bw = KernelBalancing.builder(k).anchors(30, KernelBalancing.AnchorSelection.RANDOM, 3)
-                    .constraintTolerance(c).tolerance(tol).build().fit(x, q, z);
-            assertCertifiedOptimum(bw, k, x, z, q, c, tol);
+            BalancingWeights bw = p.balancing(c, tol).build().fit(p.x(), p.q(), p.z());
+            p.assertCertified(bw, c, tol);
             assertTrue(bw.klDivergence() <= previous + 1e-12, "C = " + c + ": KL " + bw.klDivergence()
                     + " above the tighter problem's " + previous);
             previous = bw.klDivergence();
@@ -439,22 +460,16 @@ class KernelBalancingTest {
      */
     @Test
     void proximalNewtonFinishesFromAnEarlyStop() {
-        Random r = new Random(8);
-        Matrix x = gaussian(2000, 3, 0, r);
-        Matrix z = gaussian(500, 3, 0.3, r);
-        double[] q = randomBase(2000, r);
+        CloseAnchors p = CloseAnchors.draw();
         double tol = 1e-8;
-        Kernel k = KernelSpec.parse("rbf(gamma=0.2)");
         for (double c : new double[] {1e-4, 1e-3, 1e-2}) {
-            KernelBalancing.Builder b = KernelBalancing.builder(k).anchors(30, KernelBalancing.AnchorSelection.RANDOM, 3)
-                    .constraintTolerance(c).tolerance(tol);
-            BalancingWeights full = b.build().fit(x, q, z);
-            BalancingWeights early = b.maxIterations(1).build().fit(x, q, z);
+            BalancingWeights full = p.balancing(c, tol).build().fit(p.x(), p.q(), p.z());
+            BalancingWeights early = p.balancing(c, tol).maxIterations(1).build().fit(p.x(), p.q(), p.z());
             double steps = early.report().number("newton_steps");
             // measured 4-6 (2026-12-08): Newton's convergence; a weakened step (a worse model, no exact solve on its
             // support, a looser line search) takes many more or stalls
             assertTrue(steps > 0 && steps <= 10, "C = " + c + ": " + steps + " Newton steps");
-            double gap = assertCertifiedOptimum(early, k, x, z, q, c, tol);
+            double gap = p.assertCertified(early, c, tol);
             assertEquals(full.klDivergence(), early.klDivergence(), gap, "C = " + c);
         }
     }
