@@ -146,8 +146,9 @@ public final class ModelState {
 
     /** A kernel spec field, parsed. */
     public Kernel kernel(String field) {
+        String spec = text(field); // its own message names the field
         try {
-            return KernelSpec.parse(text(field));
+            return KernelSpec.parse(spec);
         } catch (Kernels4jException e) {
             throw new Kernels4jException(field + ": " + e.getMessage());
         }

@@ -41,6 +41,16 @@ class ModelRulesTest {
         assertThrows(Kernels4jException.class, () -> s.integer("half", 0, 9));
     }
 
+    /** A kernel field that is not text names the field once; one that does not parse is prefixed with the field. */
+    @Test
+    void kernelFieldMessages() {
+        ModelState s = state();
+        Kernels4jException e = assertThrows(Kernels4jException.class, () -> s.kernel("half"));
+        assertEquals("half must be text", e.getMessage());
+        e = assertThrows(Kernels4jException.class, () -> s.kernel("word"));
+        assertTrue(e.getMessage().startsWith("word: ") && !e.getMessage().startsWith("word: word"), e.getMessage());
+    }
+
     @Test
     void positiveAndZero() {
         ModelState s = state();
