@@ -70,8 +70,15 @@ public final class KroneckerGaussianProcessCodec extends ModelCodec<KroneckerGau
             observed[i] = flags[i] == 1;
             missing += observed[i] ? 0 : 1;
         }
-        return KroneckerGaussianProcess.builder(kernels).noise(s.positive("options.noise", false))
-                .normalizeTargets(s.flag("options.normalize")).maxMissing(missing).build()
-                .fit(new KroneckerGaussianProcess.Grid(axes, values, observed));
+        KroneckerGaussianProcess gp = KroneckerGaussianProcess.builder(kernels).noise(s.positive("options.noise", false))
+                .normalizeTargets(s.flag("options.normalize")).maxMissing(missing).build();
+        try {
+            return gp.fit(new KroneckerGaussianProcess.Grid(axes, values, observed));
+        } catch (Kernels4jException e) {
+            // the fitted model is rebuilt from its stored grid: a failure here is the file's, not a training problem
+            // (whose message would advise scaling the targets or raising the noise)
+            throw new Kernels4jException("the stored grid does not rebuild a model (" + e.getMessage() + "); its "
+                    + "'values', axes or options are not those of a fitted grid GP");
+        }
     }
 }

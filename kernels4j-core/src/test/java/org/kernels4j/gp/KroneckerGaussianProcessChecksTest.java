@@ -218,6 +218,15 @@ class KroneckerGaussianProcessChecksTest {
         var e = assertThrows(Kernels4jException.class, () -> ModelCodecs.decode(ModelState.of(good.kind(), good.fields(),
                 arrays)));
         assertTrue(e.getMessage().contains("must hold 0 or 1, got 0.5"), e.getMessage());
+        // one finite but huge stored value: the rebuild fails, and the message blames the file, not the training data
+        Map<String, Matrix> huge = new HashMap<>(good.arrays());
+        double[] values = good.arrays().get("values").data().clone();
+        values[3] = 1e200;
+        huge.put("values", Matrix.column(values));
+        e = assertThrows(Kernels4jException.class, () -> ModelCodecs.decode(ModelState.of(good.kind(), good.fields(),
+                huge)));
+        assertTrue(e.getMessage().startsWith("the stored grid does not rebuild a model") && e.getMessage().contains(
+                "'values'"), e.getMessage());
     }
 
     /**
