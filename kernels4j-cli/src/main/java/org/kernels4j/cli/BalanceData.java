@@ -39,8 +39,8 @@ final class BalanceData {
         if (options.formatOf(file) == DataFormat.LIBSVM) {
             throw new Kernels4jException(file + ": balancing reads CSV files with named columns, not LibSVM");
         }
-        options.nonFiniteUsable = true; // the columns it uses are checked cell by cell (file and line) when read
-        return new BalanceData(file, options.readCsv(file, "none"), options);
+        // the columns it uses are checked cell by cell (file and line) when read
+        return new BalanceData(file, options.csvKeepingNonFinite(null).build().read(file), options);
     }
 
     int rows() {
@@ -134,7 +134,7 @@ final class BalanceData {
 
     /** The line of every data row: the reader's record lines, less the header record when there is one. */
     private long[] recordLines() {
-        long[] all = options.csv(null).build().recordLines(file);
+        long[] all = options.csvKeepingNonFinite(null).build().recordLines(file);
         return java.util.Arrays.copyOfRange(all, all.length - rows(), all.length);
     }
 

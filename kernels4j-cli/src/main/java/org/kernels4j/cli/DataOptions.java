@@ -29,9 +29,6 @@ final class DataOptions {
             description = "Accept NaN and Inf cells in cells the command never reads (balance, effect).")
     boolean allowNonFinite;
 
-    /** Whether this command can hold NaN cells it never reads (set by {@link BalanceData#read}). */
-    boolean nonFiniteUsable;
-
     @Option(names = "--delimiter", defaultValue = ",", paramLabel = "CHAR", description = "CSV cell delimiter (default: ',').")
     char delimiter = ',';
 
@@ -105,11 +102,19 @@ final class DataOptions {
 
     /** The CSV reader these options describe, with the target column spec ("none" or null for none). */
     CsvReader.Builder csv(String target) {
-        if (allowNonFinite && !nonFiniteUsable) {
+        if (allowNonFinite) {
             throw new UsageException("--allow-nonfinite applies to balance and effect only (rows whose unread cells "
                     + "may be nan); this command needs every cell finite: drop or impute the rows with NaN or Inf "
                     + "cells (without the flag the reader names each one by file and line)");
         }
+        return csvKeepingNonFinite(target);
+    }
+
+    /**
+     * {@link #csv} for a command that may hold NaN cells it never reads, and checks the cells it uses itself
+     * ({@link BalanceData}): --allow-nonfinite is honoured here.
+     */
+    CsvReader.Builder csvKeepingNonFinite(String target) {
         return CsvReader.builder().header(header()).target(target == null || target.equalsIgnoreCase("none") ? null
                 : target).allowNonFinite(allowNonFinite).delimiter(delimiter);
     }

@@ -127,8 +127,8 @@ final class QuantumKernelCommand implements Callable<Integer> {
                 for (int i = 0; i < y.length; i++) {
                     y[i] = y[i] == lo ? -1 : 1;
                 }
-                yNote = ds.classLabels() != null ? " (classes " + ds.label(lo) + " -> -1, " + ds.label(classes.last())
-                        + " -> +1)" : " (classes " + num(lo) + " -> -1, " + num(classes.last()) + " -> +1)";
+                // a label's text: its name for text labels, the number as LibSVM writes it otherwise
+                yNote = " (classes " + ds.label(lo) + " -> -1, " + ds.label(classes.last()) + " -> +1)";
             } else if (ds.classLabels() != null) {
                 throw new org.kernels4j.Kernels4jException(data + ": the label column '" + ds.targetName() + "' holds "
                         + classes.size() + " text classes; the alignment takes two classes or numeric labels");

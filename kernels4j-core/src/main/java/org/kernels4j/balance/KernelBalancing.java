@@ -809,9 +809,9 @@ public final class KernelBalancing {
          * own decrease gᵀδ + C(‖λ + δ‖₁ − ‖λ‖₁)). Anchors move onto and off zero within one step, and the step
          * is invariant under the near-collinearity of nearby anchors that makes the split L-BFGS stall. Where f
          * has reached its rounding level (a change below 10⁻¹³·(1 + |f|)) a step is kept when it lowers the KKT
-         * residual. n·m² + sweeps·m² flops per step; skipped above n·m² = 5·10⁸. Without a ridge, a point whose −f
-         * exceeds log(1/min q) proves the constraints infeasible, as in {@link #valueAndGradient}: {@link #lastLambda}
-         * is set and {@link Infeasible} thrown. Updates λ in place; returns the steps taken.
+         * residual. n·m² + sweeps·m² flops per step; skipped above n·m² = 5·10⁸. A trial point that proves the
+         * constraints infeasible ends the solve ({@link #refuteFeasibility}). Updates λ in place; returns the steps
+         * taken.
          */
         int proximalNewton(double[] lambda, double tol, int maxSteps) {
             if ((double) n * m * m > 5e8) {
@@ -819,10 +819,10 @@ public final class KernelBalancing {
             }
             double fNow = value(lambda);
             double current = kktResidual(lambda);
+            int[] all = java.util.stream.IntStream.range(0, m).toArray();
             int steps = 0;
             for (; steps < maxSteps && current > tol; steps++) {
                 double[] g = smoothGradient(lambda); // w at λ
-                int[] all = java.util.stream.IntStream.range(0, m).toArray();
                 double[] h = hessian(all);
                 double trace = 0;
                 for (int p = 0; p < m; p++) {
@@ -866,10 +866,7 @@ public final class KernelBalancing {
                         trial[j] += alpha * delta[j];
                     }
                     double f = value(trial);
-                    if (ridge == 0 && -f > bound + 1e-9 * Math.max(1, bound)) {
-                        lastLambda = trial;
-                        throw new Infeasible();
-                    }
+                    refuteFeasibility(f, trial);
                     boolean flat = Math.abs(f - fNow) <= 1e-13 * (1 + Math.abs(fNow));
                     double r = flat ? kktResidual(trial) : Double.NaN;
                     if ((!flat && f <= fNow + 1e-4 * alpha * Math.min(model, 0)) || (flat && r < current)) {
@@ -965,6 +962,17 @@ public final class KernelBalancing {
             return h;
         }
 
+        /**
+         * Without a ridge, a dual value f(λ) with −f above log(1/min q), the largest KL of any weighting, proves by weak
+         * duality that no weights meet the constraints: records λ in {@link #lastLambda} and throws {@link Infeasible}.
+         */
+        private void refuteFeasibility(double f, double[] lambda) {
+            if (ridge == 0 && -f > bound + 1e-9 * Math.max(1, bound)) {
+                lastLambda = lambda;
+                throw new Infeasible();
+            }
+        }
+
         /** Solves the k×k SPD system h·x = b by Cholesky; null when h is not positive definite. */
         private static double[] choleskySolve(double[] h, double[] b, int k) {
             double[] l = new double[k * k];
@@ -1031,10 +1039,7 @@ public final class KernelBalancing {
                 }
             }
             f += c * l1 + 0.5 * ridge * l2;
-            if (ridge == 0 && -f > bound + 1e-9 * Math.max(1, bound)) {
-                lastLambda = lambda;
-                throw new Infeasible();
-            }
+            refuteFeasibility(f, lambda);
             return f;
         }
     }

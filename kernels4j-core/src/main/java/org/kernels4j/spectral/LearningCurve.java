@@ -539,57 +539,48 @@ public final class LearningCurve {
     }
 
     /**
-     * w = Uᵀ·(UUᵀ + δI)⁻¹·y for U (n×P) through the eigendecomposition of the n×n K = UUᵀ (n²·P + 9n³ flops); with
-     * δ = 0, the pseudo-inverse of K (eigenvalues up to its rounding level 16·max(n, P)·ε·μ_max dropped).
+     * w = Uᵀ·(UUᵀ + δI)⁻¹·y for U (n×P), through the n×n K = UUᵀ (n²·P + 9n³ flops; {@link #ridgeSolve}).
      */
     private static double[] sampleSpaceWeights(Matrix u, double[] y, double ridge) {
-        int n = u.rows();
-        int p = u.cols();
-        Matrix gram = new Matrix(n, n);
-        Blas.syrk(1.0, u, 0.0, gram);
-        SymmetricEigen eig = SymmetricEigen.ofInPlace(gram);
-        Matrix q = eig.vectors();
-        double[] mu = eig.values();
-        double[] qty = new double[n];
-        Blas.gemv(true, 1.0, q, y, 0.0, qty);
-        double cut = 16.0 * Math.max(n, p) * 0x1p-52 * Math.max(0, mu[n - 1]); // rounding level of K = UUᵀ
-        for (int j = 0; j < n; j++) {
-            double m = Math.max(0, mu[j]);
-            qty[j] = ridge > 0 ? qty[j] / (m + ridge) : m > cut ? qty[j] / m : 0;
-        }
-        double[] alpha = new double[n];
-        Blas.gemv(false, 1.0, q, qty, 0.0, alpha);
-        double[] w = new double[p];
+        double[] alpha = ridgeSolve(u, y, u.rows(), u.cols(), ridge);
+        double[] w = new double[u.cols()];
         Blas.gemv(true, 1.0, u, alpha, 0.0, w);
         return w;
     }
 
     /**
      * The same w for n &gt; P from the transposed design {@code ut} = Uᵀ (P×n): by the push-through identity
-     * Uᵀ(UUᵀ + δI)⁻¹ = (UᵀU + δI)⁻¹Uᵀ, w = (UᵀU + δI)⁻¹·Uᵀy through the eigendecomposition of the P×P matrix UᵀU
-     * (n·P² + 9P³ flops instead of n²·P + 9n³); with δ = 0 the pseudo-inverse, which UUᵀ and UᵀU share (the same
-     * nonzero eigenvalues, the same rounding-level cut): the minimum-norm least-squares fit.
+     * Uᵀ(UUᵀ + δI)⁻¹ = (UᵀU + δI)⁻¹Uᵀ, w = (UᵀU + δI)⁻¹·Uᵀy through the P×P matrix UᵀU (n·P² + 9P³ flops instead of
+     * n²·P + 9n³); with δ = 0 the pseudo-inverse, which UUᵀ and UᵀU share (the same nonzero eigenvalues, the same
+     * rounding-level cut): the minimum-norm least-squares fit.
      */
     private static double[] featureSpaceWeights(Matrix ut, double[] y, double ridge) {
-        int p = ut.rows();
-        int n = ut.cols();
-        Matrix gram = new Matrix(p, p);
-        Blas.syrk(1.0, ut, 0.0, gram);
-        double[] uty = new double[p];
+        double[] uty = new double[ut.rows()];
         Blas.gemv(false, 1.0, ut, y, 0.0, uty);
+        return ridgeSolve(ut, uty, ut.cols(), ut.rows(), ridge);
+    }
+
+    /**
+     * (AAᵀ + δI)⁻¹·b through the eigendecomposition of AAᵀ; with δ = 0 its pseudo-inverse, eigenvalues up to the
+     * rounding level 16·max(n, P)·ε·μ_max of the n×P design's Gram matrix dropped.
+     */
+    private static double[] ridgeSolve(Matrix a, double[] b, int n, int p, double ridge) {
+        int k = a.rows();
+        Matrix gram = new Matrix(k, k);
+        Blas.syrk(1.0, a, 0.0, gram);
         SymmetricEigen eig = SymmetricEigen.ofInPlace(gram);
-        Matrix v = eig.vectors();
-        double[] s = eig.values();
-        double[] c = new double[p];
-        Blas.gemv(true, 1.0, v, uty, 0.0, c);
-        double cut = 16.0 * Math.max(n, p) * 0x1p-52 * Math.max(0, s[p - 1]);
-        for (int j = 0; j < p; j++) {
-            double m = Math.max(0, s[j]);
+        Matrix q = eig.vectors();
+        double[] mu = eig.values();
+        double[] c = new double[k];
+        Blas.gemv(true, 1.0, q, b, 0.0, c);
+        double cut = 16.0 * Math.max(n, p) * 0x1p-52 * Math.max(0, mu[k - 1]);
+        for (int j = 0; j < k; j++) {
+            double m = Math.max(0, mu[j]);
             c[j] = ridge > 0 ? c[j] / (m + ridge) : m > cut ? c[j] / m : 0;
         }
-        double[] w = new double[p];
-        Blas.gemv(false, 1.0, v, c, 0.0, w);
-        return w;
+        double[] x = new double[k];
+        Blas.gemv(false, 1.0, q, c, 0.0, x);
+        return x;
     }
 
     /**

@@ -37,8 +37,9 @@ import org.kernels4j.linalg.Parallelism;
  * [M, m] on the side it cannot move to is dropped from the active set; the active variables'
  * gradients stay exact because inactive α do not change. Columns are repacked when at least 10%
  * can be dropped (cached rows follow lazily, in place). When the active set converges, the
- * gradient of the dropped variables is rebuilt as p + Σ_v y·y_v·α_v·k in one batched kernel
- * product over the support vectors, all variables are activated, and the loop goes on until the
+ * gradient of the dropped variables is brought up to date from the α that changed since each was
+ * dropped ({@link #reconstructGradient}: one batched kernel product per shrink over those variables
+ * only), all variables are activated, and the loop goes on until the
  * whole problem meets the criterion. LIBSVM also rebuilds once at 10ε; that second rebuild cost a
  * quarter of the training time at n = 100,000 and is not done here.
  *
